@@ -1,0 +1,285 @@
+"""The exception hierarchy (GUIDE §1) and the factory that maps a response to it.
+
+    MistralError
+    ├── APIError                      message, request, body
+    │   ├── APIConnectionError
+    │   │   └── APITimeoutError
+    │   ├── APIStatusError            status_code, body, response, request_id
+    │   │   ├── BadRequestError           400
+    │   │   ├── AuthenticationError       401
+    │   │   ├── PermissionDeniedError     403
+    │   │   ├── NotFoundError             404
+    │   │   ├── ConflictError             409
+    │   │   ├── UnprocessableEntityError  422 (.detail)
+    │   │   ├── RateLimitError            429
+    │   │   └── InternalServerError       >= 500
+    │   └── APIResponseValidationError    a 2xx body that does not decode
+    └── RequestValidationError (also a ValueError)  bad input, nothing sent
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import msgspec
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "MistralError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
+    "make_status_error",
+]
+
+# Long bodies (an HTML error page from a proxy, say) are cut in messages;
+# the full body stays available on `.body`.
+_MAX_MESSAGE = 1000
+
+_REQUEST_ID_HEADERS = ("x-request-id", "mistral-correlation-id", "request-id")
+
+
+class MistralError(Exception):
+    """Base class of every exception raised by this SDK."""
+
+
+class APIError(MistralError):
+    """A request was attempted and did not produce a usable answer."""
+
+    message: str
+    request: httpx.Request | None
+    body: object
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, body: object = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection broke."""
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool)."""
+
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx status."""
+
+    status_code: int
+    response: httpx.Response
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, request=response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = request_id_of(response.headers)
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the server rejected the request body; `.detail` lists what and where."""
+
+    detail: list[Any]
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, response=response, body=body)
+        detail = body.get("detail") if isinstance(body, dict) else None
+        self.detail = detail if isinstance(detail, list) else []
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx body that does not decode into the expected type.
+
+    `.body` keeps the raw body (bytes, or str for an SSE event) for inspection;
+    the message carries the decoder's explanation, including the JSON path.
+    """
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response, body: bytes | str) -> None:
+        super().__init__(message, request=response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class RequestValidationError(MistralError, ValueError):
+    """Bad input detected before anything was sent. `.field` names the culprit."""
+
+    field: str | None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The request id the server assigned, for support tickets and logs."""
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def decode_error_body(response: httpx.Response) -> object:
+    """The (already read) error body as JSON when it is JSON, else as text."""
+    content = response.content
+    if not content:
+        return None
+    try:
+        return msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        return response.text
+
+
+def make_status_error(response: httpx.Response, *, redact: str | None = None) -> APIStatusError:
+    """Build the exception for a non-2xx response whose body has been read.
+
+    `redact` is a secret (the API key) to scrub from the message, in case a
+    server or proxy echoes it back.
+    """
+    body = decode_error_body(response)
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    message = _format_message(response, body)
+    if redact:
+        message = message.replace(redact, "***")
+    return cls(message, response=response, body=body)
+
+
+def _format_message(response: httpx.Response, body: object) -> str:
+    head = f"{response.status_code} {response.reason_phrase}".rstrip()
+    server = _server_message(body)
+    text = f"{head}: {server}" if server else head
+    request_id = request_id_of(response.headers)
+    if request_id:
+        text += f" (request id: {request_id})"
+    return text
+
+
+def _server_message(body: object) -> str:
+    """Pick the human part of an error body; servers disagree on where it lives."""
+    if body is None:
+        return ""
+    if isinstance(body, str):
+        return _truncate(body.strip())
+    if isinstance(body, dict):
+        for key in ("message", "detail", "error"):
+            value = body.get(key)
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                return _truncate(value)
+            if key == "detail" and isinstance(value, list):
+                return _truncate(_format_detail(value))
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return _truncate(value["message"])
+            return _truncate(_compact_json(value))
+    return _truncate(_compact_json(body))
+
+
+def _format_detail(detail: list[Any]) -> str:
+    """Render FastAPI-style validation errors: `body.messages[0].role: field required`."""
+    parts = []
+    for item in detail:
+        if isinstance(item, dict):
+            loc = _format_loc(item.get("loc"))
+            msg = item.get("msg", "")
+            parts.append(f"{loc}: {msg}" if loc else str(msg))
+        else:
+            parts.append(str(item))
+    return "; ".join(parts)
+
+
+def _format_loc(loc: object) -> str:
+    if not isinstance(loc, list):
+        return "" if loc is None else str(loc)
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _compact_json(value: object) -> str:
+    try:
+        return msgspec.json.encode(value).decode()
+    except (TypeError, msgspec.EncodeError):
+        return repr(value)
+
+
+def _truncate(text: str) -> str:
+    if len(text) <= _MAX_MESSAGE:
+        return text
+    return text[: _MAX_MESSAGE - 1] + "…"

@@ -1,0 +1,71 @@
+"""Sentinels and type aliases shared by the runtime and the generated code."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import IO, Any, Final, Literal
+
+import httpx
+from msgspec import UNSET, UnsetType
+
+__all__ = [
+    "NOT_GIVEN",
+    "UNSET",
+    "Body",
+    "FileContent",
+    "FileInput",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "TimeoutTypes",
+    "UnsetType",
+]
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: "the caller did not pass this argument".
+
+    Distinct from `None`, which is a meaningful value for some arguments
+    (`timeout=None` disables the timeout). `UNSET` (msgspec's) plays the same
+    role for request fields; `NOT_GIVEN` is for per-call options such as
+    `timeout` and `max_retries`.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        # A singleton so that `x is NOT_GIVEN` is always the right test.
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+# Extra header / query / body values passed through to the request as is.
+# A header value of `None` removes that header.
+Headers = Mapping[str, str | None]
+Query = Mapping[str, object]
+Body = Mapping[str, Any]
+
+TimeoutTypes = float | httpx.Timeout | None
+
+FileContent = bytes | IO[bytes]
+FileInput = (
+    str
+    | os.PathLike[str]
+    | bytes
+    | IO[bytes]
+    | tuple[str | None, FileContent]
+    | tuple[str | None, FileContent, str | None]
+)
