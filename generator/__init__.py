@@ -1,0 +1,1 @@
+"""mistral-sdk's code generator: OpenAPI document → intermediate model → Python SDK."""

@@ -1,0 +1,220 @@
+"""The intermediate model between the OpenAPI document and the rendered SDK.
+
+Every decision about names, types and union strategy is made while building this
+model (in `parse.py`); the templates only walk it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+# --- types -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prim:
+    """A JSON primitive or a format-refined string."""
+
+    kind: Literal["str", "int", "float", "bool", "bytes", "datetime", "date", "time", "uuid", "any", "none"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a named definition (model, enum, alias or union)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: TypeExpr
+
+
+@dataclass(frozen=True)
+class TupleOf:
+    items: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: TypeExpr
+
+
+@dataclass(frozen=True)
+class Const:
+    """A single-value type (`const` or a one-value `enum`): always sent."""
+
+    value: str | int | float | bool
+
+
+@dataclass(frozen=True)
+class LiteralOf:
+    """An inline enum: the listed values statically; open at run time."""
+
+    values: tuple[str | int | float | bool, ...]
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    """A union msgspec can decode natively (at most one object-like and one array-like member)."""
+
+    members: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True)
+class Nullable:
+    inner: TypeExpr
+
+
+TypeExpr = Union[Prim, Ref, ListOf, TupleOf, MapOf, Const, LiteralOf, UnionOf, Nullable]
+
+
+# --- definitions -------------------------------------------------------------
+
+
+@dataclass
+class Field:
+    name: str  # Python name
+    wire: str  # JSON name
+    type: TypeExpr
+    required: bool
+    doc: str = ""
+    deprecated: bool = False
+    default_repr: str | None = None  # a Python literal for const fields; else UNSET / required
+
+
+@dataclass
+class Model:
+    """An object schema: a msgspec Struct."""
+
+    name: str
+    fields: list[Field]
+    doc: str = ""
+    deprecated: bool = False
+    pointer: str = ""
+    kind: Literal["model"] = "model"
+
+
+@dataclass
+class Enum:
+    """A named enum: a Literal alias statically, the plain base type at run time (open)."""
+
+    name: str
+    values: list[str | int | float | bool]
+    base: Literal["str", "int", "float", "bool"]
+    doc: str = ""
+    pointer: str = ""
+    kind: Literal["enum"] = "enum"
+
+
+@dataclass
+class Alias:
+    """A named schema that is just another type (array, primitive, native union)."""
+
+    name: str
+    type: TypeExpr
+    doc: str = ""
+    pointer: str = ""
+    kind: Literal["alias"] = "alias"
+
+
+@dataclass
+class Variant:
+    type: TypeExpr
+    tag_value: str | None = None  # the tag's value for tagged unions
+
+
+@dataclass
+class Union_:
+    """A union msgspec cannot decode natively: decoded by the runtime's union hook.
+
+    `strategy` is "tag" (dispatch on the value of `tag` in an object) or "shape"
+    (first variant whose structure matches; see docs/unions.md).
+    """
+
+    name: str
+    variants: list[Variant]
+    strategy: Literal["tag", "shape"]
+    tag: str | None = None
+    nullable: bool = False
+    doc: str = ""
+    pointer: str = ""
+    kind: Literal["union"] = "union"
+
+
+Definition = Union[Model, Enum, Alias, Union_]
+
+
+# --- operations --------------------------------------------------------------
+
+
+@dataclass
+class Param:
+    name: str  # Python name
+    wire: str
+    location: Literal["path", "query", "header", "body", "form"]
+    type: TypeExpr
+    required: bool
+    doc: str = ""
+    json_encoded: bool = False  # query parameter with `content: application/json`
+    is_file: bool = False  # a multipart file field
+    default_repr: str | None = None  # for const body fields
+
+
+@dataclass
+class Response:
+    kind: Literal["json", "empty", "binary", "sse"]
+    type: TypeExpr | None = None
+    envelope: bool = False  # SSE: the schema describes the whole event
+    done_marker: str | None = None
+
+
+@dataclass
+class Method:
+    """One Python method; an operation answering JSON and SSE has two."""
+
+    name: str
+    response: Response
+    const_overrides: dict[str, str] = field(default_factory=dict)  # wire -> Python literal
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str  # HTTP verb, upper case
+    path: str  # spec path template, fragment included
+    http_path: str  # what goes over the wire: fragment removed
+    tag: str
+    summary: str
+    doc: str
+    deprecated: bool
+    params: list[Param]
+    body_kind: Literal["none", "json", "multipart"]
+    body_type: TypeExpr | None  # the body's type when it is not flattened
+    flattened: bool  # body fields become keyword arguments
+    methods: list[Method]
+    pointer: str = ""
+
+
+@dataclass
+class Resource:
+    """A node of the client's resource tree (`beta` → `beta.conversations`)."""
+
+    path: tuple[str, ...]
+    operations: list[Operation] = field(default_factory=list)
+    children: dict[str, Resource] = field(default_factory=dict)
+
+    @property
+    def attr(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+@dataclass
+class API:
+    title: str
+    version: str
+    definitions: dict[str, Definition]
+    operations: list[Operation]
+    root: Resource
+    exposed: list[str]  # component schema names, exposed under their spec name
