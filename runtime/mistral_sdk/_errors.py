@@ -218,7 +218,7 @@ def make_status_error(response: httpx.Response, *, redact: str | None = None) ->
 
 def _format_message(response: httpx.Response, body: object) -> str:
     head = f"{response.status_code} {response.reason_phrase}".rstrip()
-    server = _server_message(body)
+    server = server_message(body)
     text = f"{head}: {server}" if server else head
     request_id = request_id_of(response.headers)
     if request_id:
@@ -226,7 +226,7 @@ def _format_message(response: httpx.Response, body: object) -> str:
     return text
 
 
-def _server_message(body: object) -> str:
+def server_message(body: object) -> str:
     """Pick the human part of an error body; servers disagree on where it lives."""
     if body is None:
         return ""
