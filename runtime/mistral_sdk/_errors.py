@@ -1,20 +1,20 @@
 """The exception hierarchy (GUIDE §1) and the factory that maps a response to it.
 
-    MistralError
-    ├── APIError                      message, request, body
-    │   ├── APIConnectionError
-    │   │   └── APITimeoutError
-    │   ├── APIStatusError            status_code, body, response, request_id
-    │   │   ├── BadRequestError           400
-    │   │   ├── AuthenticationError       401
-    │   │   ├── PermissionDeniedError     403
-    │   │   ├── NotFoundError             404
-    │   │   ├── ConflictError             409
-    │   │   ├── UnprocessableEntityError  422 (.detail)
-    │   │   ├── RateLimitError            429
-    │   │   └── InternalServerError       >= 500
-    │   └── APIResponseValidationError    a 2xx body that does not decode
-    └── RequestValidationError (also a ValueError)  bad input, nothing sent
+MistralError
+├── APIError                      message, request, body
+│   ├── APIConnectionError
+│   │   └── APITimeoutError
+│   ├── APIStatusError            status_code, body, response, request_id
+│   │   ├── BadRequestError           400
+│   │   ├── AuthenticationError       401
+│   │   ├── PermissionDeniedError     403
+│   │   ├── NotFoundError             404
+│   │   ├── ConflictError             409
+│   │   ├── UnprocessableEntityError  422 (.detail)
+│   │   ├── RateLimitError            429
+│   │   └── InternalServerError       >= 500
+│   └── APIResponseValidationError    a 2xx body that does not decode
+└── RequestValidationError (also a ValueError)  bad input, nothing sent
 """
 
 from __future__ import annotations
@@ -190,7 +190,10 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
 
 def decode_error_body(response: httpx.Response) -> object:
     """The (already read) error body as JSON when it is JSON, else as text."""
-    content = response.content
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:  # the connection broke while reading it
+        return None
     if not content:
         return None
     try:

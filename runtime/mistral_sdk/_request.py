@@ -105,9 +105,7 @@ def build_request(
     opened: list[_LazyFile] = []
     rewindable = True
     if multipart is not None:
-        fields: Mapping[str, object] = (
-            {**multipart, **extra_body} if extra_body else multipart
-        )
+        fields: Mapping[str, object] = {**multipart, **extra_body} if extra_body else multipart
         data, files, rewindable = _encode_multipart(fields, multipart_files, opened)
     elif json is not msgspec.UNSET or extra_body:
         content = _encode_json(json, extra_body)
@@ -149,9 +147,7 @@ def render_path(path: str, params: Mapping[str, object] | None) -> str:
     for name in names:
         value = values.get(name)
         if value is None or value is msgspec.UNSET:
-            raise RequestValidationError(
-                f"missing required path parameter {name!r}", field=name
-            )
+            raise RequestValidationError(f"missing required path parameter {name!r}", field=name)
         text = _scalar(value)
         if text == "":
             raise RequestValidationError(f"path parameter {name!r} must not be empty", field=name)

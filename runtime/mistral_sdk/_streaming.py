@@ -131,9 +131,7 @@ class Stream(Generic[T]):
         terminal: Collection[str] = (),
     ) -> None:
         self.response = response
-        self._converter: _EventConverter[T] = _EventConverter(
-            type, envelope, done_marker, response
-        )
+        self._converter: _EventConverter[T] = _EventConverter(type, envelope, done_marker, response)
         self._terminal = frozenset(terminal)
         self._iterator = self._events()
 
@@ -197,9 +195,7 @@ class AsyncStream(Generic[T]):
         terminal: Collection[str] = (),
     ) -> None:
         self.response = response
-        self._converter: _EventConverter[T] = _EventConverter(
-            type, envelope, done_marker, response
-        )
+        self._converter: _EventConverter[T] = _EventConverter(type, envelope, done_marker, response)
         self._terminal = frozenset(terminal)
         self._iterator = self._events()
 

@@ -1,0 +1,496 @@
+"""The client core: `BaseClient` (pure shared logic) and the two transport loops.
+
+`SyncAPIClient` / `AsyncAPIClient` are the base classes of the generated
+`Mistral` / `AsyncMistral`. Everything that does not touch the network lives
+in `BaseClient` and the pure modules it calls (`_request`, `_retry`); only the
+send-and-retry loop is written twice, once blocking and once with `await`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import os
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from types import TracebackType
+from typing import Any, Generic, TypeVar, cast
+
+import httpx
+import msgspec
+
+from ._errors import APIConnectionError, APITimeoutError, MistralError, make_status_error
+from ._request import BuiltRequest, build_request, user_agent
+from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
+from ._retry import retry_delay, should_retry
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "BaseClient",
+    "SyncAPIClient",
+]
+
+log = logging.getLogger("mistral_sdk")
+
+DEFAULT_BASE_URL = "https://api.mistral.ai"
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+
+R = TypeVar("R")
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_C = TypeVar("_C", bound="BaseClient[Any]")
+
+_warned_hosts: set[str] = set()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _warn_if_insecure(base_url: str) -> None:
+    """The key travels in a header: over plain http anyone on the path reads it."""
+    url = httpx.URL(base_url)
+    if url.scheme != "http" or _is_loopback(url.host) or url.host in _warned_hosts:
+        return
+    _warned_hosts.add(url.host)
+    warnings.warn(
+        f"mistral_sdk: base_url {base_url!r} uses plain http; the API key will be "
+        "sent unencrypted. Use https.",
+        stacklevel=4,
+    )
+
+
+def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout | None:
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return timeout
+    return httpx.Timeout(timeout)
+
+
+class BaseClient(Generic[_HttpT]):
+    """Configuration, request building and retry decisions, shared by both modes."""
+
+    _http: _HttpT
+    _owns_http: bool
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: _HttpT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        api_key = api_key or os.environ.get("MISTRAL_API_KEY")
+        if not api_key:
+            raise MistralError(
+                "No API key: pass api_key=... or set the MISTRAL_API_KEY environment variable."
+            )
+        self._api_key = api_key
+        url = str(base_url or os.environ.get("MISTRAL_BASE_URL") or DEFAULT_BASE_URL)
+        # Paths from the spec start with "/", so a prefix in base_url is kept
+        # by plain concatenation ("https://proxy/mistral" + "/v1/models").
+        self.base_url = url.rstrip("/")
+        _warn_if_insecure(self.base_url)
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.max_retries = max_retries
+        if http_client is not None and timeout is DEFAULT_TIMEOUT:
+            # The caller configured their client; respect its timeout.
+            timeout = http_client.timeout
+        self.timeout = _as_timeout(timeout)
+        self._custom_headers: dict[str, str] = dict(default_headers or {})
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else self._make_http_client()
+        self._headers = self._compute_headers()
+
+    def _make_http_client(self) -> _HttpT:
+        raise NotImplementedError
+
+    def _compute_headers(self) -> dict[str, str]:
+        # Lowest to highest precedence: the httpx client's own headers (it may
+        # be the caller's, configured with a proxy header, say), ours, the
+        # caller's default_headers. Accept is set per request.
+        headers = dict(self._http.headers)
+        headers["Authorization"] = f"Bearer {self._api_key}"
+        headers["User-Agent"] = user_agent()
+        for name, value in self._custom_headers.items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        return headers
+
+    @property
+    def api_key(self) -> str:
+        return self._api_key
+
+    def with_options(
+        self: _C,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> _C:
+        """A copy with some options changed, sharing this client's connection pool.
+
+        The copy never closes the pool; the original (or its owner) does.
+        """
+        new = type(self)(
+            api_key=api_key or self._api_key,
+            base_url=base_url or self.base_url,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            http_client=self._http,
+            default_headers={**self._custom_headers, **(default_headers or {})},
+        )
+        new._sleep = self._sleep  # type: ignore[attr-defined]  # keep an injected sleep
+        return new
+
+    def __repr__(self) -> str:
+        # Never the key: reprs end up in logs and bug reports.
+        return f"<{type(self).__name__} base_url={self.base_url!r}>"
+
+    def _build(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        query_json: Collection[str],
+        headers: Mapping[str, object] | None,
+        json: object,
+        multipart: Mapping[str, object] | None,
+        multipart_files: Collection[str],
+        response: ResponseSpec[Any, Any],
+        extra_headers: Mapping[str, str | None] | None,
+        extra_query: Mapping[str, object] | None,
+        extra_body: Mapping[str, Any] | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+    ) -> tuple[BuiltRequest, bool, int]:
+        """The request, whether the caller wants the raw response, and the retry budget."""
+        raw = False
+        if extra_headers and RAW_RESPONSE_HEADER in extra_headers:
+            raw = True
+            extra_headers = {k: v for k, v in extra_headers.items() if k != RAW_RESPONSE_HEADER}
+        base_headers = self._headers
+        if "Accept" not in self._custom_headers:
+            base_headers = {**base_headers, "Accept": response.accept}
+        built = build_request(
+            method,
+            self.base_url,
+            path,
+            headers=base_headers,
+            path_params=path_params,
+            query=query,
+            query_json=query_json,
+            header_params=headers,
+            json=json,
+            multipart=multipart,
+            multipart_files=multipart_files,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout),
+        )
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        if not built.rewindable:
+            retries = 0  # the body could not be sent a second time
+        return built, raw, retries
+
+    def _retry_delay(
+        self,
+        attempt: int,
+        retries: int,
+        status_code: int | None,
+        headers: Mapping[str, str] | None,
+        request: httpx.Request,
+        why: str,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up."""
+        if attempt >= retries or not should_retry(status_code, headers):
+            return None
+        delay = retry_delay(attempt, retries, headers)
+        log.debug(
+            "Retrying %s %s in %.2f s after %s (retry %d of %d)",
+            request.method,
+            request.url,
+            delay,
+            why,
+            attempt + 1,
+            retries,
+        )
+        return delay
+
+    def _give_up(self, exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request=request)
+        message = f"Connection error: {exc}".replace(self._api_key, "***")
+        return APIConnectionError(message, request=request)
+
+
+def _log_response(request: httpx.Request, response: httpx.Response) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "HTTP %s %s -> %d %s",
+            request.method,
+            request.url,
+            response.status_code,
+            response.reason_phrase,
+        )
+
+
+class SyncAPIClient(BaseClient[httpx.Client]):
+    """Blocking client core."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        # Injectable for tests: retries then take no real time.
+        self._sleep: Callable[[float], None] = time.sleep
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+        )
+
+    def _make_http_client(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout, follow_redirects=True)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        query_json: Collection[str] = (),
+        headers: Mapping[str, object] | None = None,
+        json: object = msgspec.UNSET,
+        multipart: Mapping[str, object] | None = None,
+        multipart_files: Collection[str] = (),
+        response: ResponseSpec[R, Any],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> R:
+        """Send a request (with retries) and turn the answer into a value."""
+        built, raw, retries = self._build(
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            query_json=query_json,
+            headers=headers,
+            json=json,
+            multipart=multipart,
+            multipart_files=multipart_files,
+            response=response,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        try:
+            http_response = self._send(built.request, response.stream, retries)
+        finally:
+            built.close_files()
+        if raw:
+            return cast(R, APIResponse[R](http_response, response))
+        return response.parse_sync(http_response)
+
+    def _send(self, request: httpx.Request, stream: bool, retries: int) -> httpx.Response:
+        attempt = 0
+        while True:
+            log.debug("HTTP %s %s", request.method, request.url)
+            try:
+                response = self._http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
+                if delay is None:
+                    raise self._give_up(exc, request) from exc
+            else:
+                _log_response(request, response)
+                if response.is_success:
+                    return response
+                delay = self._retry_delay(
+                    attempt, retries, response.status_code, response.headers, request,
+                    f"status {response.status_code}",
+                )  # fmt: skip
+                if delay is None:
+                    try:
+                        response.read()  # a streamed error body still carries the message
+                    except httpx.TransportError:
+                        pass
+                    finally:
+                        response.close()
+                    raise make_status_error(response, redact=self._api_key)
+                response.close()
+            self._sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        """Close the connection pool, unless it was passed in by the caller."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self: _SC) -> _SC:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_SC = TypeVar("_SC", bound=SyncAPIClient)
+_AC = TypeVar("_AC", bound="AsyncAPIClient")
+
+
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+    """Async client core; the loop mirrors `SyncAPIClient._send` with `await`."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+        )
+
+    def _make_http_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        query_json: Collection[str] = (),
+        headers: Mapping[str, object] | None = None,
+        json: object = msgspec.UNSET,
+        multipart: Mapping[str, object] | None = None,
+        multipart_files: Collection[str] = (),
+        response: ResponseSpec[Any, R],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> R:
+        """Send a request (with retries) and turn the answer into a value."""
+        built, raw, retries = self._build(
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            query_json=query_json,
+            headers=headers,
+            json=json,
+            multipart=multipart,
+            multipart_files=multipart_files,
+            response=response,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        try:
+            http_response = await self._send(built.request, response.stream, retries)
+        finally:
+            built.close_files()
+        if raw:
+            return cast(R, AsyncAPIResponse[R](http_response, response))
+        return response.parse_async(http_response)
+
+    async def _send(self, request: httpx.Request, stream: bool, retries: int) -> httpx.Response:
+        attempt = 0
+        while True:
+            log.debug("HTTP %s %s", request.method, request.url)
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
+                if delay is None:
+                    raise self._give_up(exc, request) from exc
+            else:
+                _log_response(request, response)
+                if response.is_success:
+                    return response
+                delay = self._retry_delay(
+                    attempt, retries, response.status_code, response.headers, request,
+                    f"status {response.status_code}",
+                )  # fmt: skip
+                if delay is None:
+                    try:
+                        await response.aread()
+                    except httpx.TransportError:
+                        pass
+                    finally:
+                        await response.aclose()
+                    raise make_status_error(response, redact=self._api_key)
+                await response.aclose()
+            await self._sleep(delay)
+            attempt += 1
+
+    async def close(self) -> None:
+        """Close the connection pool, unless it was passed in by the caller."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self: _AC) -> _AC:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,26 @@
+"""`Operation`: one entry of `mistral_sdk.OPERATIONS`, describing a spec operation."""
+
+from __future__ import annotations
+
+import msgspec
+
+__all__ = ["Operation"]
+
+
+class Operation(msgspec.Struct, frozen=True):
+    """A spec operation and where it lives on the client.
+
+    `call` is the dotted path from the client (`"beta.conversations.start_stream"`);
+    `stream_call` names the second method of an operation that answers both
+    JSON and SSE (`"chat.stream"` next to `call="chat.complete"`).
+    """
+
+    operation_id: str
+    method: str
+    path: str
+    call: str
+    streaming: bool
+    tag: str
+    summary: str = ""
+    deprecated: bool = False
+    stream_call: str | None = None
