@@ -93,6 +93,7 @@ class Model:
     doc: str = ""
     deprecated: bool = False
     pointer: str = ""
+    tag: tuple[str, str] | None = None  # (field, value) when a native tagged-union variant
     kind: Literal["model"] = "model"
 
 
@@ -140,6 +141,7 @@ class Union_:
     nullable: bool = False
     doc: str = ""
     pointer: str = ""
+    native: bool = False  # msgspec decodes it itself (tagged Structs); else the runtime hook
     kind: Literal["union"] = "union"
 
 

@@ -51,6 +51,7 @@ class Parser:
     def parse(self) -> ir.API:
         for name in sorted(self.schemas):
             self.definition(name)
+        self.assign_tags()
         operations = self.operations()
         root = self.resources(operations)
         info = self.doc.get("info", {})
@@ -229,10 +230,13 @@ class Parser:
             inner: ir.TypeExpr
             if len(non_null) == 1:
                 inner = ir.Const(non_null[0])
-            elif top:
-                return ir.Prim("any")  # unreachable: named enums are ir.Enum
             else:
-                inner = ir.LiteralOf(tuple(non_null))
+                # inline enums are named like inline objects: `<Owner><Field>`
+                name = hint if top else self.unique(hint)
+                base = {bool: "bool", int: "int", float: "float"}.get(type(non_null[0]), "str")
+                self.defs[name] = ir.Enum(name, non_null, base,  # type: ignore[arg-type]
+                                          str(schema.get("description") or "").strip(), pointer)
+                inner = ir.Ref(name)
             return ir.Nullable(inner) if None in values else inner
         for key in ("anyOf", "oneOf"):
             if key in schema:
@@ -412,6 +416,41 @@ class Parser:
         strategy = "tag" if tag and any(v.tag_value for v in variants) else "shape"
         return ir.Union_(name, variants, strategy, tag if strategy == "tag" else None, False, doc, pointer)  # type: ignore[arg-type]
 
+    def assign_tags(self) -> None:
+        """Let msgspec decode tagged unions natively where every variant agrees.
+
+        A model can carry one tag (field, value) only; a model that two unions tag
+        differently keeps its field, and those unions use the runtime hook.
+        """
+        demands: dict[str, set[tuple[str, str]]] = {}
+        candidates: list[ir.Union_] = []
+        for d in self.defs.values():
+            if not isinstance(d, ir.Union_) or d.strategy != "tag" or d.tag is None:
+                continue
+            objects = [v for v in d.variants if self.shape(v.type) == "object"]
+            if not all(isinstance(v.type, ir.Ref) and isinstance(self.defs[v.type.name], ir.Model)
+                       and v.tag_value for v in objects):
+                continue
+            others = [v.type for v in d.variants if v not in objects]
+            if not self.is_native(others):
+                continue
+            candidates.append(d)
+            for v in objects:
+                assert isinstance(v.type, ir.Ref) and v.tag_value
+                demands.setdefault(v.type.name, set()).add((d.tag, v.tag_value))
+        for d in candidates:
+            objects = [v for v in d.variants if self.shape(v.type) == "object"]
+            if all(len(demands[v.type.name]) == 1 for v in objects if isinstance(v.type, ir.Ref)):
+                d.native = True
+        for d in candidates:
+            if not d.native:
+                continue
+            for v in d.variants:
+                if isinstance(v.type, ir.Ref) and self.shape(v.type) == "object":
+                    model = self.defs[v.type.name]
+                    assert isinstance(model, ir.Model) and d.tag and v.tag_value
+                    model.tag = (d.tag, v.tag_value)
+
     def const_of(self, model_name: str, prop: str) -> str | None:
         model = self.defs.get(model_name)
         if not isinstance(model, ir.Model):
@@ -531,6 +570,14 @@ class Parser:
                 doc=str(p.get("description") or (schema or {}).get("description") or "").strip(),
                 json_encoded=json_encoded,
             )
+            taken = {q.name for q in params.values() if (q.location, q.wire) != (location, wire)}
+            if param.name in taken:
+                # `last_event_id` in the query and `Last-Event-ID` as a header
+                param.name = f"{param.name}_{location}"
+                n = 2
+                while param.name in taken:
+                    param.name = f"{identifier(wire)}_{location}{n}"
+                    n += 1
             params[(location, wire)] = param
         path_params = [p for p in params.values() if p.location == "path"]
         others = [p for p in params.values() if p.location != "path"]

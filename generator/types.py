@@ -1,0 +1,125 @@
+"""Render type expressions as Python source, and find what definitions reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from . import ir
+
+_PRIM = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "bytes": "bytes",
+    "datetime": "datetime.datetime",
+    "date": "datetime.date",
+    "time": "datetime.time",
+    "uuid": "UUID",
+    "any": "Any",
+    "none": "None",
+}
+
+
+@dataclass
+class Imports:
+    """What a rendered module needs: stdlib/typing names and model names."""
+
+    typing: set[str] = field(default_factory=set)
+    datetime: bool = False
+    uuid: bool = False
+    models: set[str] = field(default_factory=set)
+    collections: set[str] = field(default_factory=set)
+
+
+def references(texpr: ir.TypeExpr) -> Iterator[str]:
+    """Names of the definitions a type expression refers to."""
+    if isinstance(texpr, ir.Ref):
+        yield texpr.name
+    elif isinstance(texpr, ir.ListOf):
+        yield from references(texpr.item)
+    elif isinstance(texpr, ir.TupleOf):
+        for t in texpr.items:
+            yield from references(t)
+    elif isinstance(texpr, ir.MapOf):
+        yield from references(texpr.value)
+    elif isinstance(texpr, ir.UnionOf):
+        for t in texpr.members:
+            yield from references(t)
+    elif isinstance(texpr, ir.Nullable):
+        yield from references(texpr.inner)
+
+
+def definition_references(d: ir.Definition) -> set[str]:
+    out: set[str] = set()
+    if isinstance(d, ir.Model):
+        for f in d.fields:
+            out.update(references(f.type))
+    elif isinstance(d, ir.Alias):
+        out.update(references(d.type))
+    elif isinstance(d, ir.Union_):
+        for v in d.variants:
+            out.update(references(v.type))
+    return out
+
+
+def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool = False) -> str:
+    """Python source for `texpr`.
+
+    `prefix` qualifies model names (`models.` in resource modules). With `inputs`,
+    the type accepts what a caller may pass: plain mappings for models, any
+    sequence for lists.
+    """
+
+    def r(t: ir.TypeExpr) -> str:
+        return render(t, imports, prefix, inputs)
+
+    if isinstance(texpr, ir.Prim):
+        if texpr.kind == "datetime" or texpr.kind in ("date", "time"):
+            imports.datetime = True
+        if texpr.kind == "uuid":
+            imports.uuid = True
+        if texpr.kind == "any":
+            imports.typing.add("Any")
+        return _PRIM[texpr.kind]
+    if isinstance(texpr, ir.Ref):
+        imports.models.add(texpr.name)
+        name = f"{prefix}{texpr.name}"
+        if inputs:
+            imports.typing.add("Any")
+            imports.collections.add("Mapping")
+            return f"{name} | Mapping[str, Any]"
+        return name
+    if isinstance(texpr, ir.ListOf):
+        if inputs:
+            imports.collections.add("Sequence")
+            return f"Sequence[{r(texpr.item)}]"
+        return f"list[{r(texpr.item)}]"
+    if isinstance(texpr, ir.TupleOf):
+        return f"tuple[{', '.join(r(t) for t in texpr.items)}]"
+    if isinstance(texpr, ir.MapOf):
+        if inputs:
+            imports.collections.add("Mapping")
+            return f"Mapping[str, {r(texpr.value)}]"
+        return f"dict[str, {r(texpr.value)}]"
+    if isinstance(texpr, ir.Const):
+        imports.typing.add("Literal")
+        return f"Literal[{texpr.value!r}]"
+    if isinstance(texpr, ir.LiteralOf):
+        imports.typing.add("Literal")
+        return f"Literal[{', '.join(repr(v) for v in texpr.values)}]"
+    if isinstance(texpr, ir.UnionOf):
+        return " | ".join(r(t) for t in texpr.members)
+    if isinstance(texpr, ir.Nullable):
+        return f"{r(texpr.inner)} | None"
+    raise TypeError(f"unknown type expression {texpr!r}")
+
+
+def runtime(texpr: ir.TypeExpr, prefix: str) -> str:
+    """A Python expression evaluating to the type at run time (for decoders)."""
+    return render(texpr, Imports(), prefix)
+
+
+def admits_none(texpr: ir.TypeExpr) -> bool:
+    return isinstance(texpr, ir.Nullable) or texpr == ir.Prim("none") or texpr == ir.Prim("any")
