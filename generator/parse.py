@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from . import ir
@@ -166,7 +167,7 @@ class Parser:
         doc = str(prop.get("description") or "").strip()
         deprecated = bool(prop.get("deprecated"))
         const = self.single_value(texpr)
-        default_repr = repr(const) if const is not None else None
+        default_repr = (json.dumps(const) if isinstance(const, str) else repr(const)) if const is not None else None
         return ir.Field(pyname, wire, texpr, required and default_repr is None, doc, deprecated,
                         default_repr)
 

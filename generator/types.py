@@ -64,6 +64,10 @@ def definition_references(d: ir.Definition) -> set[str]:
     return out
 
 
+# Definitions a caller may also pass as plain JSON-like mappings (set by the renderer).
+OBJECT_LIKE: set[str] = set()
+
+
 def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool = False) -> str:
     """Python source for `texpr`.
 
@@ -86,7 +90,7 @@ def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool 
     if isinstance(texpr, ir.Ref):
         imports.models.add(texpr.name)
         name = f"{prefix}{texpr.name}"
-        if inputs:
+        if inputs and texpr.name in OBJECT_LIKE:
             imports.typing.add("Any")
             imports.collections.add("Mapping")
             return f"{name} | Mapping[str, Any]"

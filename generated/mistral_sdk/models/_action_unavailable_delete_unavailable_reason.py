@@ -9,12 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._delete_unavailable_reason import DeleteUnavailableReason
 
 
-class ActionUnavailable_DeleteUnavailableReason_(msgspec.Struct, kw_only=True, tag_field='status', tag='unavailable'):
+class ActionUnavailable_DeleteUnavailableReason_(msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"):
     """The `ActionUnavailable_DeleteUnavailableReason_` object."""
 
     reason: DeleteUnavailableReason | None | UnsetType = UNSET
 
     @property
-    def status(self) -> Literal['unavailable']:
+    def status(self) -> Literal["unavailable"]:
         """The `status` tag of this variant."""
-        return 'unavailable'
+        return "unavailable"

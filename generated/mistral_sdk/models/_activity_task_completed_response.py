@@ -8,7 +8,7 @@ import msgspec
 from ._activity_task_completed_attributes_response import ActivityTaskCompletedAttributesResponse
 
 
-class ActivityTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='ACTIVITY_TASK_COMPLETED'):
+class ActivityTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"):
     """Emitted when an activity task completes successfully.
 
     Contains timing information about the successful execution.
@@ -48,6 +48,6 @@ class ActivityTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field='eve
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['ACTIVITY_TASK_COMPLETED']:
+    def event_type(self) -> Literal["ACTIVITY_TASK_COMPLETED"]:
         """The `event_type` tag of this variant."""
-        return 'ACTIVITY_TASK_COMPLETED'
+        return "ACTIVITY_TASK_COMPLETED"

@@ -8,7 +8,7 @@ import msgspec
 from ._activity_task_failed_attributes import ActivityTaskFailedAttributes
 
 
-class ActivityTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='ACTIVITY_TASK_FAILED'):
+class ActivityTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_FAILED"):
     """Emitted when an activity task fails after exhausting all retry attempts.
 
     This is a terminal event indicating the activity could not complete successfully.
@@ -48,6 +48,6 @@ class ActivityTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['ACTIVITY_TASK_FAILED']:
+    def event_type(self) -> Literal["ACTIVITY_TASK_FAILED"]:
         """The `event_type` tag of this variant."""
-        return 'ACTIVITY_TASK_FAILED'
+        return "ACTIVITY_TASK_FAILED"

@@ -8,7 +8,7 @@ import msgspec
 from ._activity_task_retrying_attributes import ActivityTaskRetryingAttributes
 
 
-class ActivityTaskRetryingResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='ACTIVITY_TASK_RETRYING'):
+class ActivityTaskRetryingResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"):
     """Emitted when an activity task fails and will be retried.
 
     Contains information about the failed attempt and the error that occurred.
@@ -48,6 +48,6 @@ class ActivityTaskRetryingResponse(msgspec.Struct, kw_only=True, tag_field='even
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['ACTIVITY_TASK_RETRYING']:
+    def event_type(self) -> Literal["ACTIVITY_TASK_RETRYING"]:
         """The `event_type` tag of this variant."""
-        return 'ACTIVITY_TASK_RETRYING'
+        return "ACTIVITY_TASK_RETRYING"

@@ -8,7 +8,7 @@ import msgspec
 from ._activity_task_started_attributes_response import ActivityTaskStartedAttributesResponse
 
 
-class ActivityTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='ACTIVITY_TASK_STARTED'):
+class ActivityTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"):
     """Emitted when an activity task begins execution.
 
     This is the first event for an activity, emitted on the first attempt only.
@@ -49,6 +49,6 @@ class ActivityTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field='event
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['ACTIVITY_TASK_STARTED']:
+    def event_type(self) -> Literal["ACTIVITY_TASK_STARTED"]:
         """The `event_type` tag of this variant."""
-        return 'ACTIVITY_TASK_STARTED'
+        return "ACTIVITY_TASK_STARTED"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._static_organization_roles import StaticOrganizationRoles
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     AdminUserOUTRawRoles: TypeAlias = list[UserRole] | list[StaticOrganizationRoles]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     AdminUserOUTRawRoles = union_type(
-        'AdminUserOUTRawRoles',
+        "AdminUserOUTRawRoles",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (list[UserRole], list[StaticOrganizationRoles], ),

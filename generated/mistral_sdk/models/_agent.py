@@ -26,31 +26,17 @@ class Agent(msgspec.Struct, kw_only=True):
     """Completion arguments that will be used to generate assistant responses. Can be overridden at each message request."""
 
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     model: str
-
     name: str
-
     description: str | None | UnsetType = UNSET
-
     handoffs: list[str] | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
-    object: Literal['agent'] = 'agent'
-
+    object: Literal['agent'] = "agent"
     id: str
-
     version: int
-
     versions: list[int]
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     deployment_chat: bool
-
     source: str
-
     version_message: str | None | UnsetType = UNSET

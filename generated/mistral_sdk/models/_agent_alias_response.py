@@ -10,9 +10,6 @@ class AgentAliasResponse(msgspec.Struct, kw_only=True):
     """The `AgentAliasResponse` object."""
 
     alias: str
-
     version: int
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime

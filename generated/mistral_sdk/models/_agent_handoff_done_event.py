@@ -8,20 +8,16 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffDoneEvent(msgspec.Struct, kw_only=True, tag_field='type', tag='agent.handoff.done'):
+class AgentHandoffDoneEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.done"):
     """The `AgentHandoffDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
-
     output_index: int | UnsetType = UNSET
-
     id: str
-
     next_agent_id: str
-
     next_agent_name: str
 
     @property
-    def type(self) -> Literal['agent.handoff.done']:
+    def type(self) -> Literal["agent.handoff.done"]:
         """The `type` tag of this variant."""
-        return 'agent.handoff.done'
+        return "agent.handoff.done"

@@ -8,26 +8,19 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffEntry(msgspec.Struct, kw_only=True, tag_field='type', tag='agent.handoff'):
+class AgentHandoffEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff"):
     """The `AgentHandoffEntry` object."""
 
-    object: Literal['entry'] = 'entry'
-
+    object: Literal['entry'] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
-
     completed_at: datetime.datetime | None | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     previous_agent_id: str
-
     previous_agent_name: str
-
     next_agent_id: str
-
     next_agent_name: str
 
     @property
-    def type(self) -> Literal['agent.handoff']:
+    def type(self) -> Literal["agent.handoff"]:
         """The `type` tag of this variant."""
-        return 'agent.handoff'
+        return "agent.handoff"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._agent_conversation import AgentConversation
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     AgentsApiV1ConversationsGetResponse: TypeAlias = ModelConversation | AgentConversation
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     AgentsApiV1ConversationsGetResponse = union_type(
-        'AgentsApiV1ConversationsGetResponse',
+        "AgentsApiV1ConversationsGetResponse",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (ModelConversation, AgentConversation, ),

@@ -39,9 +39,7 @@ class AgentsCompletionRequest(msgspec.Struct, kw_only=True):
     """The prompt(s) to generate completions for, encoded as a list of dict with role and content."""
 
     response_format: ResponseFormat | UnsetType = UNSET
-
     tools: list[AgentsCompletionRequestTools0Item] | None | UnsetType = UNSET
-
     tool_choice: ToolChoice | ToolChoiceEnum | UnsetType = UNSET
 
     presence_penalty: float | None | UnsetType = UNSET
@@ -57,14 +55,12 @@ class AgentsCompletionRequest(msgspec.Struct, kw_only=True):
     """Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results."""
 
     parallel_tool_calls: bool | UnsetType = UNSET
-
     reasoning_effort: ReasoningEffort | None | UnsetType = UNSET
 
     prompt_mode: MistralPromptMode | None | UnsetType = UNSET
     """Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used."""
 
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     prompt_cache_key: str | None | UnsetType = UNSET
 
     service_tier: RequestedServiceTier | None | UnsetType = UNSET

@@ -11,5 +11,4 @@ class Aggregation(msgspec.Struct, kw_only=True):
     """The `Aggregation` object."""
 
     data: list[AggregationRow]
-
     meta: AggregationMeta

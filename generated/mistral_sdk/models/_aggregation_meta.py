@@ -11,7 +11,5 @@ class AggregationMeta(msgspec.Struct, kw_only=True):
     """The `AggregationMeta` object."""
 
     from_timestamp: datetime.datetime
-
     to_timestamp: datetime.datetime
-
     granularity_seconds: int | None | UnsetType = UNSET

@@ -13,13 +13,8 @@ class AggregationRequest(msgspec.Struct, kw_only=True):
     """The `AggregationRequest` object."""
 
     metric: MetricDefinition
-
     dimensions: list[str] | UnsetType = UNSET
-
     time_dimension: TimeDimension | None | UnsetType = UNSET
-
     search_expression: str | None | UnsetType = UNSET
-
     order_by: list[OrderByClause] | None | UnsetType = UNSET
-
     limit: int | UnsetType = UNSET

@@ -12,9 +12,6 @@ class AggregationRow(msgspec.Struct, kw_only=True):
     """The `AggregationRow` object."""
 
     time_bucket: datetime.datetime | None | UnsetType = UNSET
-
     dimensions: dict[str, Any] | UnsetType = UNSET
-
     metric_name: str
-
     metric_value: float | int | None | UnsetType = UNSET

@@ -11,5 +11,4 @@ class Annotations(msgspec.Struct, kw_only=True):
     """The `Annotations` object."""
 
     audience: list[AnnotationsAudience0Item] | None | UnsetType = UNSET
-
     priority: float | None | UnsetType = UNSET

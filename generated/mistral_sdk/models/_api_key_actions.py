@@ -22,5 +22,4 @@ class APIKeyActions(msgspec.Struct, kw_only=True):
     """
 
     rotate: APIKeyActionsRotate0 | None | UnsetType = UNSET
-
     delete: APIKeyActionsDelete0 | None | UnsetType = UNSET

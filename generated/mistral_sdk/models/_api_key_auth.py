@@ -6,12 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class APIKeyAuth(msgspec.Struct, kw_only=True, tag_field='type', tag='api-key'):
+class APIKeyAuth(msgspec.Struct, kw_only=True, tag_field="type", tag="api-key"):
     """The `APIKeyAuth` object."""
 
     value: str
 
     @property
-    def type(self) -> Literal['api-key']:
+    def type(self) -> Literal["api-key"]:
         """The `type` tag of this variant."""
-        return 'api-key'
+        return "api-key"

@@ -4,6 +4,5 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-
 ApiObjectType: TypeAlias = Literal['list']
 """Type of API object for pagination responses."""

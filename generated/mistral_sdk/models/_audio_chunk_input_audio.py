@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 
@@ -11,7 +10,7 @@ if TYPE_CHECKING:
     AudioChunkInputAudio: TypeAlias = str | bytes
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     AudioChunkInputAudio = union_type(
-        'AudioChunkInputAudio',
+        "AudioChunkInputAudio",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (str, bytes, ),

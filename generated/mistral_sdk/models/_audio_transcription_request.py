@@ -28,11 +28,8 @@ class AudioTranscriptionRequest(msgspec.Struct, kw_only=True):
     """Language of the audio, e.g. 'en'. Providing the language can boost accuracy."""
 
     temperature: float | None | UnsetType = UNSET
-
     stream: Literal[False] = False
-
     diarize: bool | UnsetType = UNSET
-
     context_bias: list[str] | UnsetType = UNSET
 
     timestamp_granularities: list[TimestampGranularity] | UnsetType = UNSET

@@ -14,7 +14,6 @@ class AudioTranscriptionRequestStream(msgspec.Struct, kw_only=True):
     """The `AudioTranscriptionRequestStream` object."""
 
     model: str
-
     file: File | None | UnsetType = UNSET
 
     file_url: str | None | UnsetType = UNSET
@@ -27,11 +26,8 @@ class AudioTranscriptionRequestStream(msgspec.Struct, kw_only=True):
     """Language of the audio, e.g. 'en'. Providing the language can boost accuracy."""
 
     temperature: float | None | UnsetType = UNSET
-
     stream: Literal[True] = True
-
     diarize: bool | UnsetType = UNSET
-
     context_bias: list[str] | UnsetType = UNSET
 
     timestamp_granularities: list[TimestampGranularity] | UnsetType = UNSET

@@ -9,5 +9,4 @@ class AuthData(msgspec.Struct, kw_only=True):
     """The `AuthData` object."""
 
     client_id: str
-
     client_secret: str | None | UnsetType = UNSET

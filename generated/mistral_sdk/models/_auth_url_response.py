@@ -8,5 +8,4 @@ class AuthUrlResponse(msgspec.Struct, kw_only=True):
     """The `AuthUrlResponse` object."""
 
     auth_url: str
-
     ttl: int

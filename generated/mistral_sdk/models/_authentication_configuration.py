@@ -13,13 +13,8 @@ class AuthenticationConfiguration(msgspec.Struct, kw_only=True):
     """The `AuthenticationConfiguration` object."""
 
     name: str
-
     title: str | None | UnsetType = UNSET
-
     authentication_type: OutboundAuthenticationType
-
     scope: ConsumerType
-
     status: CredentialsStatus | None | UnsetType = UNSET
-
     is_default: bool | UnsetType = UNSET

@@ -12,11 +12,7 @@ class BaseFieldDefinition(msgspec.Struct, kw_only=True):
     """The `BaseFieldDefinition` object."""
 
     name: str
-
     label: str
-
     type: BaseFieldDefinitionType
-
     group: str | None | UnsetType = UNSET
-
     supported_operators: list[BaseFieldDefinitionSupportedOperatorsItem]

@@ -10,36 +10,24 @@ from msgspec import UNSET, UnsetType
 from ._model_capabilities import ModelCapabilities
 
 
-class BaseModelCard(msgspec.Struct, kw_only=True, tag_field='type', tag='base'):
+class BaseModelCard(msgspec.Struct, kw_only=True, tag_field="type", tag="base"):
     """The `BaseModelCard` object."""
 
     id: str
-
     object: str | UnsetType = UNSET
-
     created: int | UnsetType = UNSET
-
     owned_by: str | UnsetType = UNSET
-
     capabilities: ModelCapabilities
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     max_context_length: int | UnsetType = UNSET
-
     aliases: list[str] | UnsetType = UNSET
-
     deprecation: datetime.datetime | None | UnsetType = UNSET
-
     deprecation_replacement_model: str | None | UnsetType = UNSET
-
     default_model_temperature: float | None | UnsetType = UNSET
-
     internal: bool | UnsetType = UNSET
 
     @property
-    def type(self) -> Literal['base']:
+    def type(self) -> Literal["base"]:
         """The `type` tag of this variant."""
-        return 'base'
+        return "base"

@@ -9,5 +9,5 @@ import msgspec
 class BasicModelUsageDataJSON(msgspec.Struct, kw_only=True):
     """The `BasicModelUsageDataJSON` object."""
 
-    models_: dict[str, dict[str, list[dict[str, Any]]]] = msgspec.field(name='models')
+    models_: dict[str, dict[str, list[dict[str, Any]]]] = msgspec.field(name="models")
     """Usage data grouped by model."""

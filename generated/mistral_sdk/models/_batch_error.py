@@ -9,5 +9,4 @@ class BatchError(msgspec.Struct, kw_only=True):
     """The `BatchError` object."""
 
     message: str
-
     count: int | UnsetType = UNSET

@@ -15,39 +15,21 @@ class BatchJob(msgspec.Struct, kw_only=True):
     """The `BatchJob` object."""
 
     id: str
-
-    object: Literal['batch'] = 'batch'
-
+    object: Literal['batch'] = "batch"
     input_files: list[UUID]
-
     metadata: dict[str, Any] | None | UnsetType = UNSET
-
     endpoint: str
-
     model: str | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     output_file: UUID | None | UnsetType = UNSET
-
     error_file: UUID | None | UnsetType = UNSET
-
     errors: list[BatchError]
-
     outputs: list[dict[str, Any]] | None | UnsetType = UNSET
-
     status: BatchJobStatus
-
     created_at: int
-
     total_requests: int
-
     completed_requests: int
-
     succeeded_requests: int
-
     failed_requests: int
-
     started_at: int | None | UnsetType = UNSET
-
     completed_at: int | None | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     BatchJobStatus: TypeAlias = Literal['QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLATION_REQUESTED', 'CANCELLED']
 else:  # open at run time: values the spec does not list stay plain strings

@@ -11,5 +11,4 @@ class BatchRequest(msgspec.Struct, kw_only=True):
     """The `BatchRequest` object."""
 
     custom_id: str | None | UnsetType = UNSET
-
-    body_: dict[str, Any] = msgspec.field(name='body')
+    body_: dict[str, Any] = msgspec.field(name="body")

@@ -11,9 +11,6 @@ class BlobResourceContents(msgspec.Struct, kw_only=True):
     """Binary contents of a resource."""
 
     uri: str
-
-    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name='mimeType')
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
-
+    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name="mimeType")
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
     blob: str

@@ -14,23 +14,13 @@ class Campaign(msgspec.Struct, kw_only=True):
     """The `Campaign` object."""
 
     id: UUID
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     deleted_at: datetime.datetime | None
-
     name: str
-
     owner_id: UUID
-
     workspace_id: UUID
-
     description: str
-
     max_nb_events: int
-
     search_params: FilterPayload
-
     judge: Judge

@@ -10,5 +10,4 @@ class ChatClassificationRequest(msgspec.Struct, kw_only=True):
     """The `ChatClassificationRequest` object."""
 
     model: str
-
     input: ChatClassificationRequestInputs

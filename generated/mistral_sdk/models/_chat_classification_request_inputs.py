@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._instruct_request import InstructRequest
 
 

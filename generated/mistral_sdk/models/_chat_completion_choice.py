@@ -13,9 +13,6 @@ class ChatCompletionChoice(msgspec.Struct, kw_only=True):
     """The `ChatCompletionChoice` object."""
 
     index: int
-
     message: AssistantMessage | UnsetType = UNSET
-
     messages: list[DeltaMessage] | UnsetType = UNSET
-
     finish_reason: ChatCompletionChoiceFinishReason

@@ -14,23 +14,13 @@ class ChatCompletionEvent(msgspec.Struct, kw_only=True):
     """The `ChatCompletionEvent` object."""
 
     event_id: str
-
     correlation_id: str
-
     created_at: datetime.datetime
-
     extra_fields: dict[str, ChatCompletionEventExtraFieldsValue | None]
-
     nb_input_tokens: int
-
     nb_output_tokens: int
-
     enabled_tools: list[dict[str, Any]]
-
     request_messages: list[dict[str, Any]]
-
     response_messages: list[dict[str, Any]]
-
     nb_messages: int
-
     chat_transcription_events: list[ChatTranscriptionEvent]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 
@@ -12,7 +11,7 @@ if TYPE_CHECKING:
     ChatCompletionEventExtraFieldsValue: TypeAlias = bool | int | float | str | datetime.datetime | list[str] | dict[str, str]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ChatCompletionEventExtraFieldsValue = union_type(
-        'ChatCompletionEventExtraFieldsValue',
+        "ChatCompletionEventExtraFieldsValue",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (bool, int, float, str, datetime.datetime, list[str], dict[str, str], ),

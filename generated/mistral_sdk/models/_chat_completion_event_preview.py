@@ -12,13 +12,8 @@ class ChatCompletionEventPreview(msgspec.Struct, kw_only=True):
     """The `ChatCompletionEventPreview` object."""
 
     event_id: str
-
     correlation_id: str
-
     created_at: datetime.datetime
-
     extra_fields: dict[str, ChatCompletionEventPreviewExtraFieldsValue | None]
-
     nb_input_tokens: int
-
     nb_output_tokens: int

@@ -76,7 +76,6 @@ class ChatCompletionRequest(msgspec.Struct, kw_only=True):
     """Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used."""
 
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     prompt_cache_key: str | None | UnsetType = UNSET
 
     service_tier: RequestedServiceTier | None | UnsetType = UNSET

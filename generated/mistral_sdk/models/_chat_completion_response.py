@@ -11,13 +11,8 @@ class ChatCompletionResponse(msgspec.Struct, kw_only=True):
     """The `ChatCompletionResponse` object."""
 
     id: str
-
     object: str
-
     model: str
-
     usage: UsageInfo
-
     created: int
-
     choices: list[ChatCompletionChoice]

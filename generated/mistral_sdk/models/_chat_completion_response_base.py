@@ -11,11 +11,7 @@ class ChatCompletionResponseBase(msgspec.Struct, kw_only=True):
     """The `ChatCompletionResponseBase` object."""
 
     id: str | UnsetType = UNSET
-
     object: str | UnsetType = UNSET
-
     model: str | UnsetType = UNSET
-
     usage: UsageInfo | UnsetType = UNSET
-
     created: int | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._chat_moderation_request_input0_item import ChatModerationRequestInput0Item
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     ChatModerationRequestInput: TypeAlias = list[ChatModerationRequestInput0Item] | list[list[ChatModerationRequestInput1ItemItem]]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ChatModerationRequestInput = union_type(
-        'ChatModerationRequestInput',
+        "ChatModerationRequestInput",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (list[ChatModerationRequestInput0Item], list[list[ChatModerationRequestInput1ItemItem]], ),

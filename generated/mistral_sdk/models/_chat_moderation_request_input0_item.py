@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._assistant_message import AssistantMessage
 from ._system_message import SystemMessage
 from ._tool_message import ToolMessage

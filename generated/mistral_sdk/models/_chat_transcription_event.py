@@ -10,7 +10,5 @@ class ChatTranscriptionEvent(msgspec.Struct, kw_only=True):
     """The `ChatTranscriptionEvent` object."""
 
     audio_url: str
-
     model: str
-
     response_message: dict[str, Any]

@@ -10,7 +10,5 @@ class ClassificationResponse(msgspec.Struct, kw_only=True):
     """The `ClassificationResponse` object."""
 
     id: str
-
     model: str
-
     results: list[dict[str, ClassificationTargetResult]]

@@ -15,33 +15,18 @@ class ClassifierFineTunedModel(msgspec.Struct, kw_only=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str
-
-    object: Literal['model'] = 'model'
-
+    object: Literal['model'] = "model"
     created: int
-
     owned_by: str
-
     workspace_id: str
-
     root: str
-
     root_version: str
-
     archived: bool
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     capabilities: FineTunedModelCapabilities
-
     max_context_length: int | UnsetType = UNSET
-
     aliases: list[str] | UnsetType = UNSET
-
     job: UUID | None | UnsetType = UNSET
-
     classifier_targets: list[ClassifierTargetResult]
-
-    model_type: Literal['classifier'] = 'classifier'
+    model_type: Literal['classifier'] = "classifier"

@@ -10,9 +10,6 @@ class ClassifierTargetResult(msgspec.Struct, kw_only=True):
     """The `ClassifierTargetResult` object."""
 
     name: str
-
     labels: list[str]
-
     weight: float
-
     loss_function: FTClassifierLossFunction

@@ -16,11 +16,7 @@ class ClientCapabilities(msgspec.Struct, kw_only=True):
     """Capabilities a client may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET
-
     sampling: SamplingCapability | None | UnsetType = UNSET
-
     elicitation: ElicitationCapability | None | UnsetType = UNSET
-
     roots: RootsCapability | None | UnsetType = UNSET
-
     tasks: ClientTasksCapability | None | UnsetType = UNSET

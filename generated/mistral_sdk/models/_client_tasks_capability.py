@@ -13,7 +13,5 @@ class ClientTasksCapability(msgspec.Struct, kw_only=True):
     """Capability for client tasks operations."""
 
     list: TasksListCapability | None | UnsetType = UNSET
-
     cancel: TasksCancelCapability | None | UnsetType = UNSET
-
     requests: ClientTasksRequestsCapability | None | UnsetType = UNSET

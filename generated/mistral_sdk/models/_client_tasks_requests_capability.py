@@ -12,5 +12,4 @@ class ClientTasksRequestsCapability(msgspec.Struct, kw_only=True):
     """Capability for tasks requests operations."""
 
     sampling: TasksSamplingCapability | None | UnsetType = UNSET
-
     elicitation: TasksElicitationCapability | None | UnsetType = UNSET

@@ -15,23 +15,13 @@ class CompletionArgs(msgspec.Struct, kw_only=True):
     """White-listed arguments from the completion API"""
 
     stop: CompletionArgsStop | UnsetType = UNSET
-
     presence_penalty: float | None | UnsetType = UNSET
-
     frequency_penalty: float | None | UnsetType = UNSET
-
     temperature: float | None | UnsetType = UNSET
-
     top_p: float | None | UnsetType = UNSET
-
     max_tokens: int | None | UnsetType = UNSET
-
     random_seed: int | None | UnsetType = UNSET
-
     prediction: Prediction | None | UnsetType = UNSET
-
     response_format: ResponseFormat | None | UnsetType = UNSET
-
     tool_choice: ToolChoiceEnum | UnsetType = UNSET
-
     reasoning_effort: ReasoningEffort | None | UnsetType = UNSET

@@ -4,5 +4,4 @@ from __future__ import annotations
 from typing import TypeAlias
 
 
-
 CompletionArgsStop: TypeAlias = str | list[str] | None

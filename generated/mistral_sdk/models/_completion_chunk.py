@@ -12,13 +12,8 @@ class CompletionChunk(msgspec.Struct, kw_only=True):
     """The `CompletionChunk` object."""
 
     id: str
-
     object: str | UnsetType = UNSET
-
     created: int | UnsetType = UNSET
-
     model: str
-
     usage: UsageInfo | UnsetType = UNSET
-
     choices: list[CompletionResponseStreamChoice]

@@ -11,7 +11,5 @@ class CompletionResponseStreamChoice(msgspec.Struct, kw_only=True):
     """The `CompletionResponseStreamChoice` object."""
 
     index: int
-
     delta: DeltaMessage
-
     finish_reason: CompletionResponseStreamChoiceFinishReason | None

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     CompletionResponseStreamChoiceFinishReason: TypeAlias = Literal['stop', 'length', 'error', 'tool_calls']
 else:  # open at run time: values the spec does not list stay plain strings

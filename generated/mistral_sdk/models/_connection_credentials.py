@@ -11,9 +11,6 @@ class ConnectionCredentials(msgspec.Struct, kw_only=True):
     """The `ConnectionCredentials` object."""
 
     oauth: OAuth2Token | None | UnsetType = UNSET
-
     headers: dict[str, str] | None | UnsetType = UNSET
-
     bearer_token: str | None | UnsetType = UNSET
-
     github_installation_id: str | None | UnsetType = UNSET

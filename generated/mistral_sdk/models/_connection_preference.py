@@ -12,9 +12,6 @@ class ConnectionPreference(msgspec.Struct, kw_only=True):
     """The `ConnectionPreference` object."""
 
     name: str
-
     tool_configuration: ToolExecutionConfiguration
-
     is_default: bool | None | UnsetType = UNSET
-
     consumer_type: ConsumerType | None | UnsetType = UNSET

@@ -24,55 +24,29 @@ class Connector(msgspec.Struct, kw_only=True):
     """The `Connector` object."""
 
     id: UUID
-
     name: str
-
     title: str | None | UnsetType = UNSET
-
     description: str
-
     created_at: datetime.datetime
-
     modified_at: datetime.datetime
-
     server: str | None | UnsetType = UNSET
-
     protocol: ConnectorProtocol | UnsetType = UNSET
-
     icon_url: str | None | UnsetType = UNSET
-
     server_card: MCPServerCard | None | UnsetType = UNSET
-
     owner_id: str | None | UnsetType = UNSET
-
     owner_type: ConsumerType
-
     visibility: ResourceVisibility
-
     creator_id: str | None | UnsetType = UNSET
-
     locale: ConnectorLocale | None | UnsetType = UNSET
-
     system_prompt: str | None | UnsetType = UNSET
-
     supported_auth_methods: list[PublicAuthenticationMethod] | None | UnsetType = UNSET
-
     connection_preferences: list[ConnectionPreference] | None | UnsetType = UNSET
-
     connection_credentials: list[AuthenticationConfiguration] | None | UnsetType = UNSET
-
     active: bool | None | UnsetType = UNSET
-
     private_tool_execution: bool
-
     mistral: bool | UnsetType = UNSET
-
     is_authenticated: bool | None | UnsetType = UNSET
-
     tools: list[ConnectorTool] | None | UnsetType = UNSET
-
     system_prompt_route: str | None | UnsetType = UNSET
-
     connection_config: PublicConnectionConfig | None | UnsetType = UNSET
-
     execution_env: PublicExecutionEnv | None | UnsetType = UNSET

@@ -9,7 +9,5 @@ class ConnectorAuthenticationHeader(msgspec.Struct, kw_only=True):
     """The `ConnectorAuthenticationHeader` object."""
 
     name: str
-
     is_required: bool | UnsetType = UNSET
-
     is_secret: bool | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 from uuid import UUID
 
-
 from .._codec import union_type
 
 
@@ -12,7 +11,7 @@ if TYPE_CHECKING:
     ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName: TypeAlias = UUID | str
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName = union_type(
-        'ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName',
+        "ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (UUID, str, ),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any, TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._mcp_tool import MCPTool
@@ -13,7 +12,7 @@ if TYPE_CHECKING:
     ConnectorListToolsV1Response: TypeAlias = list[MCPTool] | list[dict[str, Any]]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ConnectorListToolsV1Response = union_type(
-        'ConnectorListToolsV1Response',
+        "ConnectorListToolsV1Response",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (list[MCPTool], list[dict[str, Any]], ),

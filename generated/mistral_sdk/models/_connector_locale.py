@@ -8,7 +8,5 @@ class ConnectorLocale(msgspec.Struct, kw_only=True):
     """The `ConnectorLocale` object."""
 
     name: dict[str, str]
-
     description: dict[str, str]
-
     usage_sentence: dict[str, str]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     ConnectorSupportedLanguage: TypeAlias = Literal['en', 'fr', 'ar', 'es', 'de', 'pl', 'pt-BR', 'it', 'nl']
 else:  # open at run time: values the spec does not list stay plain strings

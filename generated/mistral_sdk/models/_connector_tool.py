@@ -16,23 +16,13 @@ class ConnectorTool(msgspec.Struct, kw_only=True):
     """The `ConnectorTool` object."""
 
     id: str
-
     name: str
-
     description: str
-
     system_prompt: str | None | UnsetType = UNSET
-
     locale: ConnectorToolLocale | None | UnsetType = UNSET
-
     jsonschema: dict[str, Any] | None | UnsetType = UNSET
-
     execution_config: ExecutionConfig | None
-
     visibility: ResourceVisibility
-
     created_at: datetime.datetime
-
     modified_at: datetime.datetime
-
     active: bool | None | UnsetType = UNSET

@@ -19,5 +19,4 @@ class ConnectorToolCallResponse(msgspec.Struct, kw_only=True):
     """
 
     content: list[ConnectorToolCallResponseContentItem]
-
     metadata: ConnectorToolCallMetadata | None | UnsetType = UNSET

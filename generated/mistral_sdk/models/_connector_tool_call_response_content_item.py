@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._audio_content import AudioContent
 from ._embedded_resource import EmbeddedResource
 from ._image_content import ImageContent

@@ -8,7 +8,5 @@ class ConnectorToolLocale(msgspec.Struct, kw_only=True):
     """The `ConnectorToolLocale` object."""
 
     name: dict[str, str]
-
     description: dict[str, str]
-
     usage_sentence: dict[str, str]

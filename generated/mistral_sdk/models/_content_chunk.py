@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._audio_chunk import AudioChunk
 from ._document_url_chunk import DocumentURLChunk
 from ._file_chunk import FileChunk

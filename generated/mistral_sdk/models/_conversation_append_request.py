@@ -16,7 +16,6 @@ class ConversationAppendRequest(msgspec.Struct, kw_only=True):
     """The `ConversationAppendRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET
-
     stream: Literal[False] = False
 
     store: bool | UnsetType = UNSET

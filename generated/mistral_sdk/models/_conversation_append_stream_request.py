@@ -16,7 +16,6 @@ class ConversationAppendStreamRequest(msgspec.Struct, kw_only=True):
     """The `ConversationAppendStreamRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET
-
     stream: Literal[True] = True
 
     store: bool | UnsetType = UNSET

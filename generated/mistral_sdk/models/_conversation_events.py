@@ -11,5 +11,4 @@ class ConversationEvents(msgspec.Struct, kw_only=True):
     """The `ConversationEvents` object."""
 
     event: SSETypes
-
     data: ConversationEventsData

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._agent_handoff_entry import AgentHandoffEntry
 from ._function_call_entry import FunctionCallEntry
 from ._function_result_entry import FunctionResultEntry

@@ -18,29 +18,16 @@ class ConversationRequest(msgspec.Struct, kw_only=True):
     """The `ConversationRequest` object."""
 
     inputs: ConversationInputs
-
     stream: Literal[False] = False
-
     store: bool | None | UnsetType = UNSET
-
     handoff_execution: ConversationRequestHandoffExecution0 | None | UnsetType = UNSET
-
     instructions: str | None | UnsetType = UNSET
-
     tools: list[ConversationRequestTools0Item] | None | UnsetType = UNSET
-
     completion_args: CompletionArgs | None | UnsetType = UNSET
-
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     agent_version: str | int | None | UnsetType = UNSET
-
     model: str | None | UnsetType = UNSET

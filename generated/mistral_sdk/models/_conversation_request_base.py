@@ -16,29 +16,16 @@ class ConversationRequestBase(msgspec.Struct, kw_only=True):
     """The `ConversationRequestBase` object."""
 
     inputs: ConversationInputs
-
     stream: bool | None | UnsetType = UNSET
-
     store: bool | None | UnsetType = UNSET
-
     handoff_execution: ConversationRequestBaseHandoffExecution0 | None | UnsetType = UNSET
-
     instructions: str | None | UnsetType = UNSET
-
     tools: list[ConversationRequestBaseTools0Item] | None | UnsetType = UNSET
-
     completion_args: CompletionArgs | None | UnsetType = UNSET
-
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     agent_version: str | int | None | UnsetType = UNSET
-
     model: str | None | UnsetType = UNSET

@@ -17,7 +17,6 @@ class ConversationRestartRequest(msgspec.Struct, kw_only=True):
     """The `ConversationRestartRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET
-
     stream: Literal[False] = False
 
     store: bool | UnsetType = UNSET

@@ -17,7 +17,6 @@ class ConversationRestartStreamRequest(msgspec.Struct, kw_only=True):
     """The `ConversationRestartStreamRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET
-
     stream: Literal[True] = True
 
     store: bool | UnsetType = UNSET

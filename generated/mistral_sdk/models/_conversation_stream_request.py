@@ -18,29 +18,16 @@ class ConversationStreamRequest(msgspec.Struct, kw_only=True):
     """The `ConversationStreamRequest` object."""
 
     inputs: ConversationInputs
-
     stream: Literal[True] = True
-
     store: bool | None | UnsetType = UNSET
-
     handoff_execution: ConversationStreamRequestHandoffExecution0 | None | UnsetType = UNSET
-
     instructions: str | None | UnsetType = UNSET
-
     tools: list[ConversationStreamRequestTools0Item] | None | UnsetType = UNSET
-
     completion_args: CompletionArgs | None | UnsetType = UNSET
-
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     agent_version: str | int | None | UnsetType = UNSET
-
     model: str | None | UnsetType = UNSET

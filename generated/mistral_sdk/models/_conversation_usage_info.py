@@ -9,11 +9,7 @@ class ConversationUsageInfo(msgspec.Struct, kw_only=True):
     """The `ConversationUsageInfo` object."""
 
     prompt_tokens: int | UnsetType = UNSET
-
     completion_tokens: int | UnsetType = UNSET
-
     total_tokens: int | UnsetType = UNSET
-
     connector_tokens: int | None | UnsetType = UNSET
-
     connectors: dict[str, int] | None | UnsetType = UNSET

@@ -23,15 +23,9 @@ class CreateAgentRequest(msgspec.Struct, kw_only=True):
     """Completion arguments that will be used to generate assistant responses. Can be overridden at each message request."""
 
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     model: str
-
     name: str
-
     description: str | None | UnsetType = UNSET
-
     handoffs: list[str] | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
     version_message: str | None | UnsetType = UNSET

@@ -12,11 +12,7 @@ class CreateCampaignRequest(msgspec.Struct, kw_only=True):
     """The `CreateCampaignRequest` object."""
 
     search_params: FilterPayload
-
     judge_id: UUID
-
     name: str
-
     description: str
-
     max_nb_events: int

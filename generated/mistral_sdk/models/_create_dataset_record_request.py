@@ -13,5 +13,4 @@ class CreateDatasetRecordRequest(msgspec.Struct, kw_only=True):
     """The `CreateDatasetRecordRequest` object."""
 
     payload: DatasetRecordPayload
-
     properties: dict[str, Any] | UnsetType = UNSET

@@ -8,5 +8,4 @@ class CreateDatasetRequest(msgspec.Struct, kw_only=True):
     """The `CreateDatasetRequest` object."""
 
     name: str
-
     description: str

@@ -12,9 +12,6 @@ class CreateDeploymentRequest(msgspec.Struct, kw_only=True):
     """The `CreateDeploymentRequest` object."""
 
     name: str
-
     spec: DeploymentWorkerSpecInput
-
     resources: DeploymentResourceConfig | None | UnsetType = UNSET
-
     hardened: bool | UnsetType = UNSET

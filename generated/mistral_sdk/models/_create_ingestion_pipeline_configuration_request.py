@@ -9,5 +9,4 @@ class CreateIngestionPipelineConfigurationRequest(msgspec.Struct, kw_only=True):
     """The `CreateIngestionPipelineConfigurationRequest` object."""
 
     name: str
-
     pipeline_composition: dict[str, str] | None | UnsetType = UNSET

@@ -10,13 +10,8 @@ class CreateJudgeRequest(msgspec.Struct, kw_only=True):
     """The `CreateJudgeRequest` object."""
 
     name: str
-
     description: str
-
     model_name: str
-
     output: CreateJudgeRequestOutput
-
     instructions: str
-
     tools: list[str]

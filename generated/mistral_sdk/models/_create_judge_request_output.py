@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._judge_classification_output import JudgeClassificationOutput
 from ._judge_regression_output import JudgeRegressionOutput
 

@@ -11,7 +11,6 @@ class CreateLibraryRequest(msgspec.Struct, kw_only=True):
     """The `CreateLibraryRequest` object."""
 
     name: str
-
     description: str | None | UnsetType = UNSET
 
     chunk_size: int | None | UnsetType = UNSET

@@ -9,5 +9,4 @@ class CreatePromptVersionResponse(msgspec.Struct, kw_only=True):
     """The `CreatePromptVersionResponse` object."""
 
     version: int | UnsetType = UNSET
-
     deduplicated: bool | UnsetType = UNSET

@@ -9,5 +9,4 @@ class CreateSkillVersionResponse(msgspec.Struct, kw_only=True):
     """The `CreateSkillVersionResponse` object."""
 
     version: int | UnsetType = UNSET
-
     deduplicated: bool | UnsetType = UNSET

@@ -12,5 +12,4 @@ class CredentialsResponse(msgspec.Struct, kw_only=True):
     """The `CredentialsResponse` object."""
 
     credentials: list[AuthenticationConfiguration]
-
     connector_preset_credentials_for_auth: list[OutboundAuthenticationType] | UnsetType = UNSET

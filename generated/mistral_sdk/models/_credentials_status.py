@@ -15,9 +15,6 @@ class CredentialsStatus(msgspec.Struct, kw_only=True):
     """The `CredentialsStatus` object."""
 
     status_type: AuthStatus
-
     last_checked_at: datetime.datetime | None | UnsetType = UNSET
-
     error_http_code: HTTPStatus | None | UnsetType = UNSET
-
     error_message: CredentialsStatusErrorReason | None | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._api_key_auth import APIKeyAuth
 from ._o_auth2_token_auth import OAuth2TokenAuth
 

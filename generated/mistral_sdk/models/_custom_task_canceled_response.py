@@ -8,7 +8,7 @@ import msgspec
 from ._custom_task_canceled_attributes import CustomTaskCanceledAttributes
 
 
-class CustomTaskCanceledResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='CUSTOM_TASK_CANCELED'):
+class CustomTaskCanceledResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"):
     """Emitted when a custom task is canceled.
 
     Indicates the task was explicitly stopped before completion.
@@ -48,6 +48,6 @@ class CustomTaskCanceledResponse(msgspec.Struct, kw_only=True, tag_field='event_
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['CUSTOM_TASK_CANCELED']:
+    def event_type(self) -> Literal["CUSTOM_TASK_CANCELED"]:
         """The `event_type` tag of this variant."""
-        return 'CUSTOM_TASK_CANCELED'
+        return "CUSTOM_TASK_CANCELED"

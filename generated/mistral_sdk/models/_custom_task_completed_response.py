@@ -8,7 +8,7 @@ import msgspec
 from ._custom_task_completed_attributes_response import CustomTaskCompletedAttributesResponse
 
 
-class CustomTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='CUSTOM_TASK_COMPLETED'):
+class CustomTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"):
     """Emitted when a custom task completes successfully.
 
     Contains the final result of the task execution.
@@ -48,6 +48,6 @@ class CustomTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field='event
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['CUSTOM_TASK_COMPLETED']:
+    def event_type(self) -> Literal["CUSTOM_TASK_COMPLETED"]:
         """The `event_type` tag of this variant."""
-        return 'CUSTOM_TASK_COMPLETED'
+        return "CUSTOM_TASK_COMPLETED"

@@ -8,7 +8,7 @@ import msgspec
 from ._custom_task_failed_attributes import CustomTaskFailedAttributes
 
 
-class CustomTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='CUSTOM_TASK_FAILED'):
+class CustomTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_FAILED"):
     """Emitted when a custom task fails.
 
     Contains details about the failure for debugging and error handling.
@@ -48,6 +48,6 @@ class CustomTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_ty
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['CUSTOM_TASK_FAILED']:
+    def event_type(self) -> Literal["CUSTOM_TASK_FAILED"]:
         """The `event_type` tag of this variant."""
-        return 'CUSTOM_TASK_FAILED'
+        return "CUSTOM_TASK_FAILED"

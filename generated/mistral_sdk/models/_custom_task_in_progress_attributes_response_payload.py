@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._json_patch_payload_response import JSONPatchPayloadResponse
 from ._json_payload_response import JSONPayloadResponse
 

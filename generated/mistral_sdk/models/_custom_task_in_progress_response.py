@@ -8,7 +8,7 @@ import msgspec
 from ._custom_task_in_progress_attributes_response import CustomTaskInProgressAttributesResponse
 
 
-class CustomTaskInProgressResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='CUSTOM_TASK_IN_PROGRESS'):
+class CustomTaskInProgressResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_IN_PROGRESS"):
     """Emitted during custom task execution to report progress.
 
     This event supports streaming updates via JSON or JSON Patch payloads,
@@ -49,6 +49,6 @@ class CustomTaskInProgressResponse(msgspec.Struct, kw_only=True, tag_field='even
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['CUSTOM_TASK_IN_PROGRESS']:
+    def event_type(self) -> Literal["CUSTOM_TASK_IN_PROGRESS"]:
         """The `event_type` tag of this variant."""
-        return 'CUSTOM_TASK_IN_PROGRESS'
+        return "CUSTOM_TASK_IN_PROGRESS"

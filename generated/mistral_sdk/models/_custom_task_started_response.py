@@ -8,7 +8,7 @@ import msgspec
 from ._custom_task_started_attributes_response import CustomTaskStartedAttributesResponse
 
 
-class CustomTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='CUSTOM_TASK_STARTED'):
+class CustomTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"):
     """Emitted when a custom task begins execution.
 
     Custom tasks represent user-defined units of work within a workflow,
@@ -49,6 +49,6 @@ class CustomTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field='event_t
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['CUSTOM_TASK_STARTED']:
+    def event_type(self) -> Literal["CUSTOM_TASK_STARTED"]:
         """The `event_type` tag of this variant."""
-        return 'CUSTOM_TASK_STARTED'
+        return "CUSTOM_TASK_STARTED"

@@ -8,7 +8,7 @@ import msgspec
 from ._custom_task_timed_out_attributes import CustomTaskTimedOutAttributes
 
 
-class CustomTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='CUSTOM_TASK_TIMED_OUT'):
+class CustomTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"):
     """Emitted when a custom task exceeds its timeout.
 
     Indicates the task did not complete within its configured time limit.
@@ -48,6 +48,6 @@ class CustomTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field='event_
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['CUSTOM_TASK_TIMED_OUT']:
+    def event_type(self) -> Literal["CUSTOM_TASK_TIMED_OUT"]:
         """The `event_type` tag of this variant."""
-        return 'CUSTOM_TASK_TIMED_OUT'
+        return "CUSTOM_TASK_TIMED_OUT"

@@ -14,21 +14,12 @@ class DatasetImportTask(msgspec.Struct, kw_only=True):
     """The `DatasetImportTask` object."""
 
     id: UUID
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     deleted_at: datetime.datetime | None
-
     creator_id: UUID
-
     dataset_id: UUID
-
     workspace_id: UUID
-
     status: BaseTaskStatus
-
     progress: int | None | UnsetType = UNSET
-
     message: str | None | UnsetType = UNSET

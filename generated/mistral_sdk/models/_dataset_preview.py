@@ -11,17 +11,10 @@ class DatasetPreview(msgspec.Struct, kw_only=True):
     """The `DatasetPreview` object."""
 
     id: UUID
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     deleted_at: datetime.datetime | None
-
     name: str
-
     description: str
-
     owner_id: UUID
-
     workspace_id: UUID

@@ -15,17 +15,10 @@ class DatasetRecord(msgspec.Struct, kw_only=True):
     """The `DatasetRecord` object."""
 
     id: UUID
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     deleted_at: datetime.datetime | None
-
     dataset_id: UUID
-
     payload: DatasetRecordPayload
-
     properties: dict[str, Any]
-
     source: DatasetRecordSource

@@ -4,6 +4,5 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 
-
 DatasetRecordPayload: TypeAlias = dict[str, Any]
 """Caller-authored input object stored on a dataset record."""

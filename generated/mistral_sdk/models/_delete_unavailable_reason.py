@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-
 DeleteUnavailableReason: TypeAlias = Literal['not_allowed']
 """Machine-readable reason why an API key cannot be deleted.
 

@@ -14,11 +14,8 @@ class DeltaMessage(msgspec.Struct, kw_only=True):
     """The `DeltaMessage` object."""
 
     role: str | None | UnsetType = UNSET
-
     content: str | list[ContentChunk] | None | UnsetType = UNSET
-
     tool_calls: list[ToolCall] | None | UnsetType = UNSET
-
     tool_call_id: str | None | UnsetType = UNSET
 
     index: int | None | UnsetType = UNSET

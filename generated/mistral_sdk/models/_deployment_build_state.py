@@ -11,13 +11,8 @@ class DeploymentBuildState(msgspec.Struct, kw_only=True):
     """The `DeploymentBuildState` object."""
 
     phase: str | None | UnsetType = UNSET
-
     commit_sha: str | None | UnsetType = UNSET
-
     image: str | None | UnsetType = UNSET
-
     message: str | None | UnsetType = UNSET
-
     started_at: datetime.datetime | None | UnsetType = UNSET
-
     finished_at: datetime.datetime | None | UnsetType = UNSET

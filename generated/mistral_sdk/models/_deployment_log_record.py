@@ -10,13 +10,8 @@ class DeploymentLogRecord(msgspec.Struct, kw_only=True):
     """The `DeploymentLogRecord` object."""
 
     timestamp: datetime.datetime
-
     trace_id: str
-
     span_id: str
-
     severity_text: str
-
-    body_: str = msgspec.field(name='body')
-
+    body_: str = msgspec.field(name="body")
     log_attributes: dict[str, str]

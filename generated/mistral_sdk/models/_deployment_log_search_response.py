@@ -11,5 +11,4 @@ class DeploymentLogSearchResponse(msgspec.Struct, kw_only=True):
     """The `DeploymentLogSearchResponse` object."""
 
     results: list[DeploymentLogRecord]
-
     next_cursor: str | None | UnsetType = UNSET

@@ -13,19 +13,11 @@ class DeploymentObservedState(msgspec.Struct, kw_only=True):
     """The `DeploymentObservedState` object."""
 
     phase: str | None | UnsetType = UNSET
-
     available_replicas: int | UnsetType = UNSET
-
     ready_replicas: int | UnsetType = UNSET
-
     endpoint: str | None | UnsetType = UNSET
-
     message: str | None | UnsetType = UNSET
-
     last_seen: datetime.datetime | None | UnsetType = UNSET
-
     deployed_revision: str | None | UnsetType = UNSET
-
     generation: int | None | UnsetType = UNSET
-
     build_state: DeploymentBuildState | None | UnsetType = UNSET

@@ -9,11 +9,7 @@ class DeploymentResourceConfig(msgspec.Struct, kw_only=True):
     """The `DeploymentResourceConfig` object."""
 
     replicas: int | None | UnsetType = UNSET
-
     cpu_request: str | None | UnsetType = UNSET
-
     cpu_limit: str | None | UnsetType = UNSET
-
     memory_request: str | None | UnsetType = UNSET
-
     memory_limit: str | None | UnsetType = UNSET

@@ -9,11 +9,7 @@ class DeploymentResourceConfigUpdate(msgspec.Struct, kw_only=True):
     """The `DeploymentResourceConfigUpdate` object."""
 
     replicas: int | None | UnsetType = UNSET
-
     cpu_request: str | None | UnsetType = UNSET
-
     cpu_limit: str | None | UnsetType = UNSET
-
     memory_request: str | None | UnsetType = UNSET
-
     memory_limit: str | None | UnsetType = UNSET

@@ -9,9 +9,6 @@ class DeploymentWorkerSpecInput(msgspec.Struct, kw_only=True):
     """The `DeploymentWorkerSpecInput` object."""
 
     github_url: str
-
     revision: str | None | UnsetType = UNSET
-
     entrypoint: str | None | UnsetType = UNSET
-
     working_dir: str | None | UnsetType = UNSET

@@ -11,15 +11,10 @@ class DeploymentWorkerSpecResponse(msgspec.Struct, kw_only=True):
     """The `DeploymentWorkerSpecResponse` object."""
 
     github_url: str
-
     type: str | UnsetType = UNSET
-
     revision: str | None | UnsetType = UNSET
-
     entrypoint: str | None | UnsetType = UNSET
-
     working_dir: str | None | UnsetType = UNSET
-
     restarted_at: str | None | UnsetType = UNSET
 
     commit_sha: str | None | UnsetType = UNSET

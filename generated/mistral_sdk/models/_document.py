@@ -15,33 +15,24 @@ class Document(msgspec.Struct, kw_only=True):
     """The `Document` object."""
 
     id: UUID
-
     library_id: UUID
 
     hash: str | None
     """Deprecated."""
 
     mime_type: str | None
-
     extension: str | None
-
     size: int | None
-
     name: str
-
     summary: str | None | UnsetType = UNSET
-
     created_at: datetime.datetime
-
     last_processed_at: datetime.datetime | None | UnsetType = UNSET
-
     number_of_pages: int | None | UnsetType = UNSET
 
     process_status: ProcessStatus
     """Processing status of the document."""
 
     uploaded_by_id: UUID | None
-
     uploaded_by_type: str
 
     tokens_processing_main_content: int | None | UnsetType = UNSET
@@ -51,7 +42,6 @@ class Document(msgspec.Struct, kw_only=True):
     """Deprecated."""
 
     url: str | None | UnsetType = UNSET
-
     attributes: dict[str, Any] | None | UnsetType = UNSET
 
     expires_at: datetime.datetime | None | UnsetType = UNSET

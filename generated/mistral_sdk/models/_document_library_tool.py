@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class DocumentLibraryTool(msgspec.Struct, kw_only=True, tag_field='type', tag='document_library'):
+class DocumentLibraryTool(msgspec.Struct, kw_only=True, tag_field="type", tag="document_library"):
     """The `DocumentLibraryTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
@@ -18,6 +18,6 @@ class DocumentLibraryTool(msgspec.Struct, kw_only=True, tag_field='type', tag='d
     """Ids of the library in which to search."""
 
     @property
-    def type(self) -> Literal['document_library']:
+    def type(self) -> Literal["document_library"]:
         """The `type` tag of this variant."""
-        return 'document_library'
+        return "document_library"

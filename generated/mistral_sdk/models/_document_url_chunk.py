@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DocumentURLChunk(msgspec.Struct, kw_only=True, tag_field='type', tag='document_url'):
+class DocumentURLChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="document_url"):
     """The `DocumentURLChunk` object."""
 
     document_url: str
@@ -16,6 +16,6 @@ class DocumentURLChunk(msgspec.Struct, kw_only=True, tag_field='type', tag='docu
     """The filename of the document"""
 
     @property
-    def type(self) -> Literal['document_url']:
+    def type(self) -> Literal["document_url"]:
         """The `type` tag of this variant."""
-        return 'document_url'
+        return "document_url"

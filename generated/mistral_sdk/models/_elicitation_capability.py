@@ -15,5 +15,4 @@ class ElicitationCapability(msgspec.Struct, kw_only=True):
     """
 
     form: FormElicitationCapability | None | UnsetType = UNSET
-
     url: UrlElicitationCapability | None | UnsetType = UNSET

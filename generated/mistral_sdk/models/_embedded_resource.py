@@ -10,7 +10,7 @@ from ._annotations import Annotations
 from ._embedded_resource_resource import EmbeddedResourceResource
 
 
-class EmbeddedResource(msgspec.Struct, kw_only=True, tag_field='type', tag='resource'):
+class EmbeddedResource(msgspec.Struct, kw_only=True, tag_field="type", tag="resource"):
     """The contents of a resource, embedded into a prompt or tool call result.
 
     It is up to the client how best to render embedded resources for the benefit
@@ -18,12 +18,10 @@ class EmbeddedResource(msgspec.Struct, kw_only=True, tag_field='type', tag='reso
     """
 
     resource: EmbeddedResourceResource
-
     annotations: Annotations | None | UnsetType = UNSET
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
 
     @property
-    def type(self) -> Literal['resource']:
+    def type(self) -> Literal["resource"]:
         """The `type` tag of this variant."""
-        return 'resource'
+        return "resource"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._blob_resource_contents import BlobResourceContents
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     EmbeddedResourceResource: TypeAlias = TextResourceContents | BlobResourceContents
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     EmbeddedResourceResource = union_type(
-        'EmbeddedResourceResource',
+        "EmbeddedResourceResource",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (TextResourceContents, BlobResourceContents, ),

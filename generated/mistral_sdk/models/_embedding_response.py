@@ -11,11 +11,7 @@ class EmbeddingResponse(msgspec.Struct, kw_only=True):
     """The `EmbeddingResponse` object."""
 
     id: str
-
     object: str
-
     model: str
-
     usage: UsageInfo
-
     data: list[EmbeddingResponseData]

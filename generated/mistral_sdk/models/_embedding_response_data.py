@@ -9,7 +9,5 @@ class EmbeddingResponseData(msgspec.Struct, kw_only=True):
     """The `EmbeddingResponseData` object."""
 
     object: str | UnsetType = UNSET
-
     embedding: list[float] | UnsetType = UNSET
-
     index: int | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._workflow_execution_response import WorkflowExecutionResponse
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse: TypeAlias = WorkflowExecutionResponse | WorkflowExecutionSyncResponse
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse = union_type(
-        'ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse',
+        "ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (WorkflowExecutionResponse, WorkflowExecutionSyncResponse, ),

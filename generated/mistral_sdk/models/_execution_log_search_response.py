@@ -11,5 +11,4 @@ class ExecutionLogSearchResponse(msgspec.Struct, kw_only=True):
     """The `ExecutionLogSearchResponse` object."""
 
     results: list[ExecutionLogRecord]
-
     next_cursor: str | None | UnsetType = UNSET

@@ -12,7 +12,5 @@ class ExecutionTool(msgspec.Struct, kw_only=True):
     """The `ExecutionTool` object."""
 
     name: str
-
     integration_id: UUID
-
     execution_config: ExecutionConfig | None

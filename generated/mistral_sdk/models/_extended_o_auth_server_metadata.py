@@ -15,51 +15,27 @@ class ExtendedOAuthServerMetadata(msgspec.Struct, kw_only=True):
     """
 
     issuer: str
-
     authorization_endpoint: str
-
     token_endpoint: str
-
     registration_endpoint: str | None | UnsetType = UNSET
-
     scopes_supported: list[str] | None | UnsetType = UNSET
-
     response_types_supported: list[str] | UnsetType = UNSET
-
     response_modes_supported: list[str] | None | UnsetType = UNSET
-
     grant_types_supported: list[str] | None | UnsetType = UNSET
-
     token_endpoint_auth_methods_supported: list[str] | None | UnsetType = UNSET
-
     token_endpoint_auth_signing_alg_values_supported: list[str] | None | UnsetType = UNSET
-
     service_documentation: str | None | UnsetType = UNSET
-
     ui_locales_supported: list[str] | None | UnsetType = UNSET
-
     op_policy_uri: str | None | UnsetType = UNSET
-
     op_tos_uri: str | None | UnsetType = UNSET
-
     revocation_endpoint: str | None | UnsetType = UNSET
-
     revocation_endpoint_auth_methods_supported: list[str] | None | UnsetType = UNSET
-
     revocation_endpoint_auth_signing_alg_values_supported: list[str] | None | UnsetType = UNSET
-
     introspection_endpoint: str | None | UnsetType = UNSET
-
     introspection_endpoint_auth_methods_supported: list[str] | None | UnsetType = UNSET
-
     introspection_endpoint_auth_signing_alg_values_supported: list[str] | None | UnsetType = UNSET
-
     code_challenge_methods_supported: list[str] | None | UnsetType = UNSET
-
     client_id_metadata_document_supported: bool | None | UnsetType = UNSET
-
     x_source: OAuthMetadataSource | None | UnsetType = UNSET
-
     x_resource_url: str | None | UnsetType = UNSET
-
     x_scope: str | None | UnsetType = UNSET

@@ -11,7 +11,5 @@ class FeedResultChatCompletionEventPreview(msgspec.Struct, kw_only=True):
     """The `FeedResultChatCompletionEventPreview` object."""
 
     results: list[ChatCompletionEventPreview] | UnsetType = UNSET
-
     next: str | None | UnsetType = UNSET
-
     cursor: str | None | UnsetType = UNSET

@@ -11,7 +11,5 @@ class FeedResultGetLog(msgspec.Struct, kw_only=True):
     """The `FeedResultGetLog` object."""
 
     results: list[GetLog] | UnsetType = UNSET
-
     next: str | None | UnsetType = UNSET
-
     cursor: str | None | UnsetType = UNSET

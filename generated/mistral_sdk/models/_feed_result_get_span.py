@@ -11,7 +11,5 @@ class FeedResultGetSpan(msgspec.Struct, kw_only=True):
     """The `FeedResultGetSpan` object."""
 
     results: list[GetSpan] | UnsetType = UNSET
-
     next: str | None | UnsetType = UNSET
-
     cursor: str | None | UnsetType = UNSET

@@ -11,7 +11,5 @@ class FeedResultGetSpanEvaluation(msgspec.Struct, kw_only=True):
     """The `FeedResultGetSpanEvaluation` object."""
 
     results: list[GetSpanEvaluation] | UnsetType = UNSET
-
     next: str | None | UnsetType = UNSET
-
     cursor: str | None | UnsetType = UNSET

@@ -11,7 +11,5 @@ class FeedResultGetTrace(msgspec.Struct, kw_only=True):
     """The `FeedResultGetTrace` object."""
 
     results: list[GetTrace] | UnsetType = UNSET
-
     next: str | None | UnsetType = UNSET
-
     cursor: str | None | UnsetType = UNSET

@@ -8,5 +8,4 @@ class FieldGroup(msgspec.Struct, kw_only=True):
     """The `FieldGroup` object."""
 
     name: str
-
     label: str

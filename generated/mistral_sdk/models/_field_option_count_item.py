@@ -8,5 +8,4 @@ class FieldOptionCountItem(msgspec.Struct, kw_only=True):
     """The `FieldOptionCountItem` object."""
 
     value: str
-
     count: int

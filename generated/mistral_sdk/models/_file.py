@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TypeAlias
 
 
-
 File: TypeAlias = bytes
 """The File object (not file name) to be uploaded.
  To upload a file and specify a custom file name you should format your request as such:

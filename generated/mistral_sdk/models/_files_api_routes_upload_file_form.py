@@ -13,9 +13,6 @@ class FilesApiRoutesUploadFileForm(msgspec.Struct, kw_only=True):
     """The `FilesApiRoutesUploadFileForm` object."""
 
     expiry: int | None | UnsetType = UNSET
-
     visibility: FilesApiRoutesUploadFileFormVisibility | UnsetType = UNSET
-
     purpose: FilePurpose | UnsetType = UNSET
-
     file: File

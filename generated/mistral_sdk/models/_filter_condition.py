@@ -12,7 +12,5 @@ class FilterCondition(msgspec.Struct, kw_only=True):
     """The `FilterCondition` object."""
 
     field: str
-
     op: FilterConditionOp
-
     value: Any

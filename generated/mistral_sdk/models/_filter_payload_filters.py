@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._filter_condition import FilterCondition
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     FilterPayloadFilters: TypeAlias = FilterGroup | FilterCondition
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     FilterPayloadFilters = union_type(
-        'FilterPayloadFilters',
+        "FilterPayloadFilters",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (FilterGroup, FilterCondition, ),

@@ -11,13 +11,8 @@ class FIMCompletionResponse(msgspec.Struct, kw_only=True):
     """The `FIMCompletionResponse` object."""
 
     id: str
-
     object: str
-
     model: str
-
     usage: UsageInfo
-
     created: int
-
     choices: list[ChatCompletionChoice]

@@ -9,11 +9,7 @@ class FineTunedModelCapabilities(msgspec.Struct, kw_only=True):
     """The `FineTunedModelCapabilities` object."""
 
     completion_chat: bool | UnsetType = UNSET
-
     completion_fim: bool | UnsetType = UNSET
-
     function_calling: bool | UnsetType = UNSET
-
     fine_tuning: bool | UnsetType = UNSET
-
     classification: bool | UnsetType = UNSET

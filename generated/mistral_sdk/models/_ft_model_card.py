@@ -10,42 +10,27 @@ from msgspec import UNSET, UnsetType
 from ._model_capabilities import ModelCapabilities
 
 
-class FTModelCard(msgspec.Struct, kw_only=True, tag_field='type', tag='fine-tuned'):
+class FTModelCard(msgspec.Struct, kw_only=True, tag_field="type", tag="fine-tuned"):
     """Extra fields for fine-tuned models."""
 
     id: str
-
     object: str | UnsetType = UNSET
-
     created: int | UnsetType = UNSET
-
     owned_by: str | UnsetType = UNSET
-
     capabilities: ModelCapabilities
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     max_context_length: int | UnsetType = UNSET
-
     aliases: list[str] | UnsetType = UNSET
-
     deprecation: datetime.datetime | None | UnsetType = UNSET
-
     deprecation_replacement_model: str | None | UnsetType = UNSET
-
     default_model_temperature: float | None | UnsetType = UNSET
-
     internal: bool | UnsetType = UNSET
-
     job: str
-
     root: str
-
     archived: bool | UnsetType = UNSET
 
     @property
-    def type(self) -> Literal['fine-tuned']:
+    def type(self) -> Literal["fine-tuned"]:
         """The `type` tag of this variant."""
-        return 'fine-tuned'
+        return "fine-tuned"

@@ -11,9 +11,6 @@ class Function(msgspec.Struct, kw_only=True):
     """The `Function` object."""
 
     name: str
-
     description: str | UnsetType = UNSET
-
     strict: bool | UnsetType = UNSET
-
     parameters: dict[str, Any]

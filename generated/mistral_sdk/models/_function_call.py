@@ -10,5 +10,4 @@ class FunctionCall(msgspec.Struct, kw_only=True):
     """The `FunctionCall` object."""
 
     name: str
-
     arguments: dict[str, Any] | str

@@ -11,30 +11,21 @@ from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirmationStatus0
 
 
-class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field='type', tag='function.call'):
+class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call"):
     """The `FunctionCallEntry` object."""
 
-    object: Literal['entry'] = 'entry'
-
+    object: Literal['entry'] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
-
     completed_at: datetime.datetime | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     model: str | None | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     tool_call_id: str
-
     name: str
-
     arguments: FunctionCallEntryArguments
-
     confirmation_status: FunctionCallEntryConfirmationStatus0 | None | UnsetType = UNSET
 
     @property
-    def type(self) -> Literal['function.call']:
+    def type(self) -> Literal["function.call"]:
         """The `type` tag of this variant."""
-        return 'function.call'
+        return "function.call"

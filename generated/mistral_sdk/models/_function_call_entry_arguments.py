@@ -4,5 +4,4 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 
-
 FunctionCallEntryArguments: TypeAlias = dict[str, Any] | str

@@ -10,28 +10,20 @@ from msgspec import UNSET, UnsetType
 from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
 
 
-class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field='type', tag='function.call.delta'):
+class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call.delta"):
     """The `FunctionCallEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
-
     output_index: int | UnsetType = UNSET
-
     id: str
-
     model: str | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     name: str
-
     tool_call_id: str
-
     arguments: str
-
     confirmation_status: FunctionCallEventConfirmationStatus0 | None | UnsetType = UNSET
 
     @property
-    def type(self) -> Literal['function.call.delta']:
+    def type(self) -> Literal["function.call.delta"]:
         """The `type` tag of this variant."""
-        return 'function.call.delta'
+        return "function.call.delta"

@@ -14,17 +14,10 @@ class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
     id: UUID
-
     name: str
-
     creator_id: str
-
     document_count: int
-
     status: GetDeploymentSummariesResponseDeploymentStatus
-
     created_at: datetime.datetime
-
     modified_at: datetime.datetime
-
     deployment: GetDeploymentSummariesResponseVespaDeployment

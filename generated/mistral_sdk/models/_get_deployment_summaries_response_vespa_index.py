@@ -10,7 +10,5 @@ class GetDeploymentSummariesResponseVespaIndex(msgspec.Struct, kw_only=True):
     """The `GetDeploymentSummariesResponseVespaIndex` object."""
 
     id: UUID
-
     name: str
-
     document_count: int | None

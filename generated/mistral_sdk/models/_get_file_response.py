@@ -34,17 +34,10 @@ class GetFileResponse(msgspec.Struct, kw_only=True):
     """The intended purpose of the uploaded file, currently supports fine-tuning (`fine-tune`), OCR (`ocr`), Audio/Transcription (`audio`) and batch inference (`batch`)."""
 
     sample_type: SampleType
-
     num_lines: int | None | UnsetType = UNSET
-
     mimetype: str | None | UnsetType = UNSET
-
     source: Source
-
     signature: str | None | UnsetType = UNSET
-
     expires_at: int | None | UnsetType = UNSET
-
     visibility: FileVisibility | None | UnsetType = UNSET
-
     deleted: bool

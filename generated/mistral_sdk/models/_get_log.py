@@ -10,41 +10,22 @@ class GetLog(msgspec.Struct, kw_only=True):
     """The `GetLog` object."""
 
     customer_id: str
-
     organization_id: str
-
     workspace_id: str
-
     user_id: str
-
     timestamp: datetime.datetime
-
     trace_id: str
-
     span_id: str
-
     trace_flags: int
-
     severity_text: str
-
     severity_number: int
-
     service_name: str
-
-    body_: str = msgspec.field(name='body')
-
+    body_: str = msgspec.field(name="body")
     event_name: str
-
     resource_schema_url: str
-
     resource_attributes: dict[str, str]
-
     scope_schema_url: str
-
     scope_name: str
-
     scope_version: str
-
     scope_attributes: dict[str, str]
-
     log_attributes: dict[str, str]

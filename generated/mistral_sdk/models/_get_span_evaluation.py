@@ -10,29 +10,16 @@ class GetSpanEvaluation(msgspec.Struct, kw_only=True):
     """The `GetSpanEvaluation` object."""
 
     customer_id: str
-
     organization_id: str
-
     workspace_id: str
-
     user_id: str
-
     trace_id: str
-
     span_id: str
-
     response_id: str
-
     conversation_id: str
-
     timestamp: datetime.datetime
-
     evaluation_name: str
-
     score_value: float
-
     score_label: str
-
     explanation: str
-
     metadata: dict[str, str]

@@ -11,9 +11,6 @@ class GetStreamEventsV1WorkflowsEventsStreamGetEvent(msgspec.Struct, kw_only=Tru
     """The `GetStreamEventsV1WorkflowsEventsStreamGetEvent` object."""
 
     event: str | UnsetType = UNSET
-
     data: GetStreamEventsV1WorkflowsEventsStreamGetEventData | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     retry: int | UnsetType = UNSET

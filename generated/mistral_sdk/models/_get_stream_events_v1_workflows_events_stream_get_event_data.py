@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._stream_event_sse_error_data import StreamEventSseErrorData
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     GetStreamEventsV1WorkflowsEventsStreamGetEventData: TypeAlias = StreamEventSsePayload | StreamEventSseErrorData
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     GetStreamEventsV1WorkflowsEventsStreamGetEventData = union_type(
-        'GetStreamEventsV1WorkflowsEventsStreamGetEventData',
+        "GetStreamEventsV1WorkflowsEventsStreamGetEventData",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (StreamEventSsePayload, StreamEventSseErrorData, ),

@@ -9,7 +9,5 @@ class GitCommitAuthor(msgspec.Struct, kw_only=True):
     """The `GitCommitAuthor` object."""
 
     name: str | None | UnsetType = UNSET
-
     username: str | None | UnsetType = UNSET
-
     html_url: str | None | UnsetType = UNSET

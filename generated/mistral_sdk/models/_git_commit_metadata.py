@@ -11,9 +11,6 @@ class GitCommitMetadata(msgspec.Struct, kw_only=True):
     """The `GitCommitMetadata` object."""
 
     sha: str
-
     message: str | None | UnsetType = UNSET
-
     author: GitCommitAuthor | None | UnsetType = UNSET
-
     html_url: str | None | UnsetType = UNSET

@@ -12,5 +12,4 @@ class GlobalHeaderValue(msgspec.Struct, kw_only=True):
     """
 
     is_secret: bool | UnsetType = UNSET
-
     value: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     Granularity: TypeAlias = Literal['auto', 'second', 'minute', 'hour', 'day', 'week', 'month']
 else:  # open at run time: values the spec does not list stay plain strings

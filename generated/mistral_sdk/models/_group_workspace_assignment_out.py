@@ -14,11 +14,8 @@ class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]
-
     role_uuid: UUID | None | UnsetType = UNSET
-
     role_name: str | None | UnsetType = UNSET
-
     workspace_uuid: UUID
 
     workspace_name: str

@@ -15,5 +15,4 @@ class GuardrailConfig(msgspec.Struct, kw_only=True):
     """If true, return HTTP 403 and block request in the event of a server-side error"""
 
     moderation_llm_v1: ModerationLLMV1Config | None | UnsetType = UNSET
-
     moderation_llm_v2: ModerationLLMV2Config | None | UnsetType = UNSET

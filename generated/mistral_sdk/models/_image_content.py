@@ -9,18 +9,15 @@ from msgspec import UNSET, UnsetType
 from ._annotations import Annotations
 
 
-class ImageContent(msgspec.Struct, kw_only=True, tag_field='type', tag='image'):
+class ImageContent(msgspec.Struct, kw_only=True, tag_field="type", tag="image"):
     """Image content for a message."""
 
     data: str
-
-    mime_type: str = msgspec.field(name='mimeType')
-
+    mime_type: str = msgspec.field(name="mimeType")
     annotations: Annotations | None | UnsetType = UNSET
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
 
     @property
-    def type(self) -> Literal['image']:
+    def type(self) -> Literal["image"]:
         """The `type` tag of this variant."""
-        return 'image'
+        return "image"

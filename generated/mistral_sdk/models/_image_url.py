@@ -11,5 +11,4 @@ class ImageURL(msgspec.Struct, kw_only=True):
     """The `ImageURL` object."""
 
     url: str
-
     detail: ImageDetail | None | UnsetType = UNSET

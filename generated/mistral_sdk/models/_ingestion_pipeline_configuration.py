@@ -11,19 +11,11 @@ class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True):
     """The `IngestionPipelineConfiguration` object."""
 
     id: UUID
-
     author_id: str
-
     name: str
-
     created_at: datetime.datetime
-
     modified_at: datetime.datetime
-
     last_run_time: datetime.datetime | None
-
     last_run_chunks_count: int
-
     total_chunks_count: int
-
     pipeline_composition: dict[str, str] | None

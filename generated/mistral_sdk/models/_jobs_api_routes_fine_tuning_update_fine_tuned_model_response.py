@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._classifier_fine_tuned_model import ClassifierFineTunedModel
@@ -14,8 +13,8 @@ if TYPE_CHECKING:
     JobsApiRoutesFineTuningUpdateFineTunedModelResponse: TypeAlias = CompletionFineTunedModel | ClassifierFineTunedModel
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     JobsApiRoutesFineTuningUpdateFineTunedModelResponse = union_type(
-        'JobsApiRoutesFineTuningUpdateFineTunedModelResponse',
-        tag='model_type',
-        tagged=lambda: {'completion': CompletionFineTunedModel, 'classifier': ClassifierFineTunedModel},
+        "JobsApiRoutesFineTuningUpdateFineTunedModelResponse",
+        tag="model_type",
+        tagged=lambda: {"completion": CompletionFineTunedModel, "classifier": ClassifierFineTunedModel},
         variants=lambda: (CompletionFineTunedModel, ClassifierFineTunedModel, ),
     )

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._json_patch_add import JSONPatchAdd
 from ._json_patch_append import JSONPatchAppend
 from ._json_patch_remove import JSONPatchRemove

@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 
 
-class JSONPatchAdd(msgspec.Struct, kw_only=True, tag_field='op', tag='add'):
+class JSONPatchAdd(msgspec.Struct, kw_only=True, tag_field="op", tag="add"):
     """The `JSONPatchAdd` object."""
 
     path: str
@@ -16,6 +16,6 @@ class JSONPatchAdd(msgspec.Struct, kw_only=True, tag_field='op', tag='add'):
     """The value to use for the operation"""
 
     @property
-    def op(self) -> Literal['add']:
+    def op(self) -> Literal["add"]:
         """The `op` tag of this variant."""
-        return 'add'
+        return "add"

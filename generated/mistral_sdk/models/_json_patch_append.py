@@ -8,7 +8,7 @@ import msgspec
 from ._encrypted_patch_value import EncryptedPatchValue
 
 
-class JSONPatchAppend(msgspec.Struct, kw_only=True, tag_field='op', tag='append'):
+class JSONPatchAppend(msgspec.Struct, kw_only=True, tag_field="op", tag="append"):
     """The `JSONPatchAppend` object."""
 
     path: str
@@ -18,6 +18,6 @@ class JSONPatchAppend(msgspec.Struct, kw_only=True, tag_field='op', tag='append'
     """The value to use for the operation. A string to append to the existing value, or an EncryptedPatchValue wrapper when encryption is applied."""
 
     @property
-    def op(self) -> Literal['append']:
+    def op(self) -> Literal["append"]:
         """The `op` tag of this variant."""
-        return 'append'
+        return "append"

@@ -10,7 +10,7 @@ from ._encoded_payload_options import EncodedPayloadOptions
 from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse
 
 
-class JSONPatchPayloadResponse(msgspec.Struct, kw_only=True, tag_field='type', tag='json_patch'):
+class JSONPatchPayloadResponse(msgspec.Struct, kw_only=True, tag_field="type", tag="json_patch"):
     """A payload containing a list of JSON Patch operations.
 
     Used for streaming incremental updates to workflow state.
@@ -25,6 +25,6 @@ class JSONPatchPayloadResponse(msgspec.Struct, kw_only=True, tag_field='type', t
     """Encoding options applied to the payload."""
 
     @property
-    def type(self) -> Literal['json_patch']:
+    def type(self) -> Literal["json_patch"]:
         """The `type` tag of this variant."""
-        return 'json_patch'
+        return "json_patch"

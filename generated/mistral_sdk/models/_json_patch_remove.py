@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 
 
-class JSONPatchRemove(msgspec.Struct, kw_only=True, tag_field='op', tag='remove'):
+class JSONPatchRemove(msgspec.Struct, kw_only=True, tag_field="op", tag="remove"):
     """The `JSONPatchRemove` object."""
 
     path: str
@@ -16,6 +16,6 @@ class JSONPatchRemove(msgspec.Struct, kw_only=True, tag_field='op', tag='remove'
     """The value to use for the operation"""
 
     @property
-    def op(self) -> Literal['remove']:
+    def op(self) -> Literal["remove"]:
         """The `op` tag of this variant."""
-        return 'remove'
+        return "remove"

@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 
 
-class JSONPatchReplace(msgspec.Struct, kw_only=True, tag_field='op', tag='replace'):
+class JSONPatchReplace(msgspec.Struct, kw_only=True, tag_field="op", tag="replace"):
     """The `JSONPatchReplace` object."""
 
     path: str
@@ -16,6 +16,6 @@ class JSONPatchReplace(msgspec.Struct, kw_only=True, tag_field='op', tag='replac
     """The value to use for the operation"""
 
     @property
-    def op(self) -> Literal['replace']:
+    def op(self) -> Literal["replace"]:
         """The `op` tag of this variant."""
-        return 'replace'
+        return "replace"

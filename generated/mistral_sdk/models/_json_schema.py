@@ -11,9 +11,6 @@ class JsonSchema(msgspec.Struct, kw_only=True):
     """The `JsonSchema` object."""
 
     name: str
-
     description: str | None | UnsetType = UNSET
-
     schema: dict[str, Any]
-
     strict: bool | UnsetType = UNSET

@@ -14,31 +14,17 @@ class Judge(msgspec.Struct, kw_only=True):
     """The `Judge` object."""
 
     id: UUID
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     deleted_at: datetime.datetime | None
-
     owner_id: UUID
-
     workspace_id: UUID
-
     name: str
-
     description: str
-
     model_name: str
-
     output: JudgeOutput2
-
     instructions: str
-
     tools: list[str]
-
     up_revision: UUID | None | UnsetType = UNSET
-
     down_revision: UUID | None | UnsetType = UNSET
-
     base_revision: UUID | None | UnsetType = UNSET

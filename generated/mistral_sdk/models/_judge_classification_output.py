@@ -8,12 +8,12 @@ import msgspec
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
-class JudgeClassificationOutput(msgspec.Struct, kw_only=True, tag_field='type', tag='CLASSIFICATION'):
+class JudgeClassificationOutput(msgspec.Struct, kw_only=True, tag_field="type", tag="CLASSIFICATION"):
     """The `JudgeClassificationOutput` object."""
 
     options: list[JudgeClassificationOutputOption]
 
     @property
-    def type(self) -> Literal['CLASSIFICATION']:
+    def type(self) -> Literal["CLASSIFICATION"]:
         """The `type` tag of this variant."""
-        return 'CLASSIFICATION'
+        return "CLASSIFICATION"

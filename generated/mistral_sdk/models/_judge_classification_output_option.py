@@ -8,5 +8,4 @@ class JudgeClassificationOutputOption(msgspec.Struct, kw_only=True):
     """The `JudgeClassificationOutputOption` object."""
 
     value: str
-
     description: str

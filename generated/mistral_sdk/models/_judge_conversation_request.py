@@ -11,5 +11,4 @@ class JudgeConversationRequest(msgspec.Struct, kw_only=True):
     """The `JudgeConversationRequest` object."""
 
     messages: list[dict[str, Any]]
-
     properties: dict[str, Any] | None | UnsetType = UNSET

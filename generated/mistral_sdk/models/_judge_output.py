@@ -8,5 +8,4 @@ class JudgeOutput(msgspec.Struct, kw_only=True):
     """The `JudgeOutput` object."""
 
     analysis: str
-
     answer: str | float

@@ -12,19 +12,12 @@ class Library(msgspec.Struct, kw_only=True):
     """The `Library` object."""
 
     id: UUID
-
     name: str
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     owner_id: UUID | None
-
     owner_type: str
-
     total_size: int
-
     nb_documents: int
 
     chunk_size: int | None

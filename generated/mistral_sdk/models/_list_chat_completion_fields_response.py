@@ -11,5 +11,4 @@ class ListChatCompletionFieldsResponse(msgspec.Struct, kw_only=True):
     """The `ListChatCompletionFieldsResponse` object."""
 
     field_definitions: list[BaseFieldDefinition]
-
     field_groups: list[FieldGroup]

@@ -11,5 +11,4 @@ class ListDocumentsResponse(msgspec.Struct, kw_only=True):
     """The `ListDocumentsResponse` object."""
 
     pagination: PaginationInfo
-
     data: list[Document]

@@ -11,7 +11,5 @@ class ListFilesResponse(msgspec.Struct, kw_only=True):
     """The `ListFilesResponse` object."""
 
     data: list[FileSchema]
-
     object: str
-
     total: int | None | UnsetType = UNSET

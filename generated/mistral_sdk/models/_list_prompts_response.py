@@ -11,5 +11,4 @@ class ListPromptsResponse(msgspec.Struct, kw_only=True):
     """The `ListPromptsResponse` object."""
 
     data: list[Prompt] | UnsetType = UNSET
-
-    next_page_token: str | UnsetType = msgspec.field(default=UNSET, name='nextPageToken')
+    next_page_token: str | UnsetType = msgspec.field(default=UNSET, name="nextPageToken")

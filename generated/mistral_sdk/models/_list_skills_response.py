@@ -11,5 +11,4 @@ class ListSkillsResponse(msgspec.Struct, kw_only=True):
     """The `ListSkillsResponse` object."""
 
     data: list[Skill] | UnsetType = UNSET
-
-    next_page_token: str | UnsetType = msgspec.field(default=UNSET, name='nextPageToken')
+    next_page_token: str | UnsetType = msgspec.field(default=UNSET, name="nextPageToken")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     ListSortField: TypeAlias = Literal['list_sort_field_unspecified', 'list_sort_field_created_at', 'list_sort_field_last_modified_at', 'list_sort_field_name', 'list_sort_field_title']
 else:  # open at run time: values the spec does not list stay plain strings

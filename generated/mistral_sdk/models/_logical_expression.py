@@ -15,7 +15,6 @@ class LogicalExpression(msgspec.Struct, kw_only=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType
-
     expressions: list[LogicalExpressionExpressionsItem]
 
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     LogicalExpressionExpressionsItem: TypeAlias = list[str] | LogicalExpression | ToolProperties
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     LogicalExpressionExpressionsItem = union_type(
-        'LogicalExpressionExpressionsItem',
+        "LogicalExpressionExpressionsItem",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (list[str], LogicalExpression, ToolProperties, ),

@@ -11,5 +11,4 @@ class LogsRequest(msgspec.Struct, kw_only=True):
     """The `LogsRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET
-
     order: LogsRequestOrder | UnsetType = UNSET

@@ -15,29 +15,16 @@ class ManagedDeploymentResponse(msgspec.Struct, kw_only=True):
     """The `ManagedDeploymentResponse` object."""
 
     service_id: str
-
     name: str
-
     spec: DeploymentWorkerSpecResponse
-
     resources: DeploymentResourceConfig
-
     status: DeploymentObservedState
-
     created_at: datetime.datetime
-
     updated_at: datetime.datetime
-
     stopped: bool | UnsetType = UNSET
-
     rollout_status: str | None | UnsetType = UNSET
-
     created_by: str | None | UnsetType = UNSET
-
     updated_by: str | None | UnsetType = UNSET
-
     deployed_by: str | None | UnsetType = UNSET
-
     deployed_at: datetime.datetime | None | UnsetType = UNSET
-
     is_hardened: bool | UnsetType = UNSET

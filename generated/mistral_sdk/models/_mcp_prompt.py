@@ -14,13 +14,8 @@ class MCPPrompt(msgspec.Struct, kw_only=True):
     """The `MCPPrompt` object."""
 
     name: str
-
     title: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     arguments: list[PromptArgument] | None | UnsetType = UNSET
-
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")

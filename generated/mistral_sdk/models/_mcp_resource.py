@@ -14,19 +14,11 @@ class MCPResource(msgspec.Struct, kw_only=True):
     """The `MCPResource` object."""
 
     name: str
-
     title: str | None | UnsetType = UNSET
-
     uri: str
-
     description: str | None | UnsetType = UNSET
-
-    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name='mimeType')
-
+    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name="mimeType")
     size: int | None | UnsetType = UNSET
-
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
-
     annotations: Annotations | None | UnsetType = UNSET
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")

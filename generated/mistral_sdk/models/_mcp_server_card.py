@@ -20,7 +20,7 @@ from ._server_capabilities import ServerCapabilities
 class MCPServerCard(msgspec.Struct, kw_only=True):
     """The `MCPServerCard` object."""
 
-    schema: str | None | UnsetType = msgspec.field(default=UNSET, name='$schema')
+    schema: str | None | UnsetType = msgspec.field(default=UNSET, name="$schema")
     """URL to the JSON schema definition"""
 
     name: str
@@ -30,25 +30,14 @@ class MCPServerCard(msgspec.Struct, kw_only=True):
     """Server version (semantic versioning preferred)"""
 
     capabilities: ServerCapabilities | UnsetType = UNSET
-
     title: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
-    website_url: str | None | UnsetType = msgspec.field(default=UNSET, name='websiteUrl')
-
+    website_url: str | None | UnsetType = msgspec.field(default=UNSET, name="websiteUrl")
     repository: MCPServerRepository | None | UnsetType = UNSET
-
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
-
     remotes: list[MCPServerRemote] | None | UnsetType = UNSET
-
     requires: ClientCapabilities | None | UnsetType = UNSET
-
     resources: Literal['dynamic'] | list[MCPResource] | None | UnsetType = UNSET
-
     tools: Literal['dynamic'] | list[MCPServerCardTool] | None | UnsetType = UNSET
-
     prompts: Literal['dynamic'] | list[MCPPrompt] | None | UnsetType = UNSET
-
-    meta: MCPServerCardMeta | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: MCPServerCardMeta | None | UnsetType = msgspec.field(default=UNSET, name="_meta")

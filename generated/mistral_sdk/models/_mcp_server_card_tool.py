@@ -16,19 +16,11 @@ class MCPServerCardTool(msgspec.Struct, kw_only=True):
     """The `MCPServerCardTool` object."""
 
     name: str
-
     title: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
-    input_schema: dict[str, Any] = msgspec.field(name='inputSchema')
-
-    output_schema: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='outputSchema')
-
+    input_schema: dict[str, Any] = msgspec.field(name="inputSchema")
+    output_schema: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="outputSchema")
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
-
     annotations: ToolAnnotations | None | UnsetType = UNSET
-
-    meta: MCPToolMeta | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
-
+    meta: MCPToolMeta | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
     execution: ToolExecution | None | UnsetType = UNSET

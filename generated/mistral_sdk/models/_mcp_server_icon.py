@@ -9,7 +9,5 @@ class MCPServerIcon(msgspec.Struct, kw_only=True):
     """An icon for display in user interfaces."""
 
     src: str
-
-    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name='mimeType')
-
+    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name="mimeType")
     sizes: list[str] | None | UnsetType = UNSET

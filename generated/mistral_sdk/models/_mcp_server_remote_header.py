@@ -14,10 +14,7 @@ class MCPServerRemoteHeader(msgspec.Struct, kw_only=True):
     description: str
     """Human-readable description of the header"""
 
-    is_required: bool | None | UnsetType = msgspec.field(default=UNSET, name='isRequired')
-
-    is_secret: bool | None | UnsetType = msgspec.field(default=UNSET, name='isSecret')
-
+    is_required: bool | None | UnsetType = msgspec.field(default=UNSET, name="isRequired")
+    is_secret: bool | None | UnsetType = msgspec.field(default=UNSET, name="isSecret")
     default: str | None | UnsetType = UNSET
-
     choices: list[str] | None | UnsetType = UNSET

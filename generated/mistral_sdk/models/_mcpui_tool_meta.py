@@ -10,6 +10,5 @@ from ._mcpui_tool_meta_visibility0_item import MCPUIToolMetaVisibility0Item
 class MCPUIToolMeta(msgspec.Struct, kw_only=True):
     """UI metadata for tools that reference UI resources."""
 
-    resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name='resourceUri')
-
+    resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")
     visibility: list[MCPUIToolMetaVisibility0Item] | None | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._static_workspace_roles import StaticWorkspaceRoles
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     MemberWorkspaceInfoRawRoles: TypeAlias = list[WorkspaceRole] | list[StaticWorkspaceRoles]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     MemberWorkspaceInfoRawRoles = union_type(
-        'MemberWorkspaceInfoRawRoles',
+        "MemberWorkspaceInfoRawRoles",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (list[WorkspaceRole], list[StaticWorkspaceRoles], ),

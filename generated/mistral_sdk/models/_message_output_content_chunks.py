@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._message_output_content_chunks_item import MessageOutputContentChunksItem
 
 

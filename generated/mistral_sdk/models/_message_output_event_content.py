@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._output_content_chunks import OutputContentChunks
@@ -13,7 +12,7 @@ if TYPE_CHECKING:
     MessageOutputEventContent: TypeAlias = str | OutputContentChunks
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     MessageOutputEventContent = union_type(
-        'MessageOutputEventContent',
+        "MessageOutputEventContent",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (str, OutputContentChunks, ),

@@ -11,9 +11,6 @@ class MessageTokens(msgspec.Struct, kw_only=True):
     """Information on a single message included in a tokenized prompt as part of an InstructRequest."""
 
     role: Roles
-
     total_tokens: int | None | UnsetType = UNSET
-
     truncated: bool | UnsetType = UNSET
-
     usage_count: int | UnsetType = UNSET

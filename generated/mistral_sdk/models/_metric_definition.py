@@ -10,5 +10,4 @@ class MetricDefinition(msgspec.Struct, kw_only=True):
     """The `MetricDefinition` object."""
 
     measure: str
-
     aggregation: MetricAggregation

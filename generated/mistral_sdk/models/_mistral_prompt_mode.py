@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-
 MistralPromptMode: TypeAlias = Literal['reasoning']
 """Available options to the prompt_mode argument on the chat completion endpoint.
 Values represent high-level intent. Assignment to actual SPs is handled internally.

@@ -11,29 +11,16 @@ class ModelCapabilities(msgspec.Struct, kw_only=True):
     """
 
     completion_chat: bool | UnsetType = UNSET
-
     function_calling: bool | UnsetType = UNSET
-
     reasoning: bool | UnsetType = UNSET
-
     completion_fim: bool | UnsetType = UNSET
-
     fine_tuning: bool | UnsetType = UNSET
-
     vision: bool | UnsetType = UNSET
-
     ocr: bool | UnsetType = UNSET
-
     classification: bool | UnsetType = UNSET
-
     moderation: bool | UnsetType = UNSET
-
     audio: bool | UnsetType = UNSET
-
     audio_transcription: bool | UnsetType = UNSET
-
     audio_transcription_realtime: bool | UnsetType = UNSET
-
     audio_speech: bool | UnsetType = UNSET
-
     unified_resources: bool | UnsetType = UNSET

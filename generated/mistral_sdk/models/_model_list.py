@@ -11,5 +11,4 @@ class ModelList(msgspec.Struct, kw_only=True):
     """The `ModelList` object."""
 
     object: str | UnsetType = UNSET
-
     data: list[ModelListDataItem] | UnsetType = UNSET

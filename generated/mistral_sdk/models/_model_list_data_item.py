@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._base_model_card import BaseModelCard
 from ._ft_model_card import FTModelCard
 

@@ -9,19 +9,11 @@ class ModerationLLMV1CategoryThresholds(msgspec.Struct, kw_only=True):
     """The `ModerationLLMV1CategoryThresholds` object."""
 
     sexual: float | None | UnsetType = UNSET
-
     hate_and_discrimination: float | None | UnsetType = UNSET
-
     violence_and_threats: float | None | UnsetType = UNSET
-
     dangerous_and_criminal_content: float | None | UnsetType = UNSET
-
     selfharm: float | None | UnsetType = UNSET
-
     health: float | None | UnsetType = UNSET
-
     financial: float | None | UnsetType = UNSET
-
     law: float | None | UnsetType = UNSET
-
     pii: float | None | UnsetType = UNSET

@@ -9,23 +9,13 @@ class ModerationLLMV2CategoryThresholds(msgspec.Struct, kw_only=True):
     """The `ModerationLLMV2CategoryThresholds` object."""
 
     sexual: float | None | UnsetType = UNSET
-
     hate_and_discrimination: float | None | UnsetType = UNSET
-
     violence_and_threats: float | None | UnsetType = UNSET
-
     dangerous: float | None | UnsetType = UNSET
-
     criminal: float | None | UnsetType = UNSET
-
     selfharm: float | None | UnsetType = UNSET
-
     health: float | None | UnsetType = UNSET
-
     financial: float | None | UnsetType = UNSET
-
     law: float | None | UnsetType = UNSET
-
     pii: float | None | UnsetType = UNSET
-
     jailbreaking: float | None | UnsetType = UNSET

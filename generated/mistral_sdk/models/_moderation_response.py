@@ -10,7 +10,5 @@ class ModerationResponse(msgspec.Struct, kw_only=True):
     """The `ModerationResponse` object."""
 
     id: str
-
     model: str
-
     results: list[ModerationObject]

@@ -14,9 +14,6 @@ class Oauth2MetadataSecrets(msgspec.Struct, kw_only=True):
     """
 
     client_id: str | None | UnsetType = UNSET
-
     client_secret: str | None | UnsetType = UNSET
-
     client_id_issued_at: int | None | UnsetType = UNSET
-
     client_secret_expires_at: int | None | UnsetType = UNSET

@@ -10,5 +10,4 @@ class ObservabilityErrorDetail(msgspec.Struct, kw_only=True):
     """The `ObservabilityErrorDetail` object."""
 
     message: str
-
     error_code: ObservabilityErrorCode | None

@@ -9,15 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCREquationBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='equation'):
+class OCREquationBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="equation"):
     """The `OCREquationBlock` object."""
 
     top_left_x: int
-
     top_left_y: int
-
     bottom_right_x: int
-
     bottom_right_y: int
 
     content: str
@@ -27,6 +24,6 @@ class OCREquationBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='equa
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
     @property
-    def type(self) -> Literal['equation']:
+    def type(self) -> Literal["equation"]:
         """The `type` tag of this variant."""
-        return 'equation'
+        return "equation"

@@ -9,15 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRImageBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='image'):
+class OCRImageBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="image"):
     """The `OCRImageBlock` object."""
 
     top_left_x: int
-
     top_left_y: int
-
     bottom_right_x: int
-
     bottom_right_y: int
 
     content: str
@@ -30,6 +27,6 @@ class OCRImageBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='image')
     """References the corresponding entry in OCRPageObject.images"""
 
     @property
-    def type(self) -> Literal['image']:
+    def type(self) -> Literal["image"]:
         """The `type` tag of this variant."""
-        return 'image'
+        return "image"

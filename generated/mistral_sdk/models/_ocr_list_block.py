@@ -9,15 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRListBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='list'):
+class OCRListBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="list"):
     """The `OCRListBlock` object."""
 
     top_left_x: int
-
     top_left_y: int
-
     bottom_right_x: int
-
     bottom_right_y: int
 
     content: str
@@ -27,6 +24,6 @@ class OCRListBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='list'):
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
     @property
-    def type(self) -> Literal['list']:
+    def type(self) -> Literal["list"]:
         """The `type` tag of this variant."""
-        return 'list'
+        return "list"

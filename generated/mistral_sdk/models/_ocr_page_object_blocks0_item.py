@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._ocr_aside_text_block import OCRAsideTextBlock
 from ._ocr_caption_block import OCRCaptionBlock
 from ._ocr_code_block import OCRCodeBlock

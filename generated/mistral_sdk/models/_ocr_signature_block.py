@@ -9,15 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='signature'):
+class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="signature"):
     """Signature region. ``content`` is the transcribed name when legible, else ``""``."""
 
     top_left_x: int
-
     top_left_y: int
-
     bottom_right_x: int
-
     bottom_right_y: int
 
     content: str
@@ -27,6 +24,6 @@ class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='sig
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
     @property
-    def type(self) -> Literal['signature']:
+    def type(self) -> Literal["signature"]:
         """The `type` tag of this variant."""
-        return 'signature'
+        return "signature"

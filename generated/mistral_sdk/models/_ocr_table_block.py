@@ -9,15 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRTableBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='table'):
+class OCRTableBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="table"):
     """The `OCRTableBlock` object."""
 
     top_left_x: int
-
     top_left_y: int
-
     bottom_right_x: int
-
     bottom_right_y: int
 
     content: str
@@ -30,6 +27,6 @@ class OCRTableBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='table')
     """References the corresponding entry in OCRPageObject.tables, when tables are extracted"""
 
     @property
-    def type(self) -> Literal['table']:
+    def type(self) -> Literal["table"]:
         """The `type` tag of this variant."""
-        return 'table'
+        return "table"

@@ -9,15 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRTextBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='text'):
+class OCRTextBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="text"):
     """The `OCRTextBlock` object."""
 
     top_left_x: int
-
     top_left_y: int
-
     bottom_right_x: int
-
     bottom_right_y: int
 
     content: str
@@ -27,6 +24,6 @@ class OCRTextBlock(msgspec.Struct, kw_only=True, tag_field='type', tag='text'):
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
     @property
-    def type(self) -> Literal['text']:
+    def type(self) -> Literal["text"]:
         """The `type` tag of this variant."""
-        return 'text'
+        return "text"

@@ -11,5 +11,4 @@ class OrderByClause(msgspec.Struct, kw_only=True):
     """The `OrderByClause` object."""
 
     field: str
-
     direction: OrderByClauseDirection | UnsetType = UNSET

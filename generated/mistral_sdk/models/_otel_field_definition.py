@@ -13,13 +13,8 @@ class OtelFieldDefinition(msgspec.Struct, kw_only=True):
     """The `OtelFieldDefinition` object."""
 
     name: str
-
     label: str
-
     type: OtelFieldDefinitionType
-
     group: str | None | UnsetType = UNSET
-
     supported_operators: list[OtelFieldDefinitionSupportedOperatorsItem]
-
     supported_aggregations: list[MetricAggregation]

@@ -11,5 +11,4 @@ class PaginatedConnectors(msgspec.Struct, kw_only=True):
     """The `PaginatedConnectors` object."""
 
     items: list[Connector]
-
     pagination: PaginationResponse

@@ -11,9 +11,6 @@ class PaginatedResultCampaignPreview(msgspec.Struct, kw_only=True):
     """The `PaginatedResultCampaignPreview` object."""
 
     results: list[Campaign] | UnsetType = UNSET
-
     count: int
-
     next: str | None | UnsetType = UNSET
-
     previous: str | None | UnsetType = UNSET

@@ -11,9 +11,6 @@ class PaginatedResultChatCompletionEventPreview(msgspec.Struct, kw_only=True):
     """The `PaginatedResultChatCompletionEventPreview` object."""
 
     results: list[ChatCompletionEventPreview] | UnsetType = UNSET
-
     count: int
-
     next: str | None | UnsetType = UNSET
-
     previous: str | None | UnsetType = UNSET

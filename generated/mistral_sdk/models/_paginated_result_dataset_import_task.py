@@ -11,9 +11,6 @@ class PaginatedResultDatasetImportTask(msgspec.Struct, kw_only=True):
     """The `PaginatedResultDatasetImportTask` object."""
 
     results: list[DatasetImportTask] | UnsetType = UNSET
-
     count: int
-
     next: str | None | UnsetType = UNSET
-
     previous: str | None | UnsetType = UNSET

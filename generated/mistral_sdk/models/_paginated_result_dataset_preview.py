@@ -11,9 +11,6 @@ class PaginatedResultDatasetPreview(msgspec.Struct, kw_only=True):
     """The `PaginatedResultDatasetPreview` object."""
 
     results: list[DatasetPreview] | UnsetType = UNSET
-
     count: int
-
     next: str | None | UnsetType = UNSET
-
     previous: str | None | UnsetType = UNSET

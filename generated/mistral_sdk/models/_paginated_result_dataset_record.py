@@ -11,9 +11,6 @@ class PaginatedResultDatasetRecord(msgspec.Struct, kw_only=True):
     """The `PaginatedResultDatasetRecord` object."""
 
     results: list[DatasetRecord] | UnsetType = UNSET
-
     count: int
-
     next: str | None | UnsetType = UNSET
-
     previous: str | None | UnsetType = UNSET

@@ -11,9 +11,6 @@ class PaginatedResultJudgePreview(msgspec.Struct, kw_only=True):
     """The `PaginatedResultJudgePreview` object."""
 
     results: list[Judge] | UnsetType = UNSET
-
     count: int
-
     next: str | None | UnsetType = UNSET
-
     previous: str | None | UnsetType = UNSET

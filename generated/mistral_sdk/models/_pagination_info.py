@@ -8,11 +8,7 @@ class PaginationInfo(msgspec.Struct, kw_only=True):
     """The `PaginationInfo` object."""
 
     total_items: int
-
     total_pages: int
-
     current_page: int
-
     page_size: int
-
     has_more: bool

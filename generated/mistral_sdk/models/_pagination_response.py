@@ -9,5 +9,4 @@ class PaginationResponse(msgspec.Struct, kw_only=True):
     """The `PaginationResponse` object."""
 
     next_cursor: str | None | UnsetType = UNSET
-
     page_size: int

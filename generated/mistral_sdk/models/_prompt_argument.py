@@ -9,7 +9,5 @@ class PromptArgument(msgspec.Struct, kw_only=True):
     """An argument for a prompt template."""
 
     name: str
-
     description: str | None | UnsetType = UNSET
-
     required: bool | None | UnsetType = UNSET

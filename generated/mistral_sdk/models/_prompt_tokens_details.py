@@ -11,7 +11,5 @@ class PromptTokensDetails(msgspec.Struct, kw_only=True):
     """Token usage details for the prompt."""
 
     messages: list[MessageTokens] | UnsetType = UNSET
-
     cached_tokens: int | UnsetType = UNSET
-
     audio_tokens: int | UnsetType = UNSET

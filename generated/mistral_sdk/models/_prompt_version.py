@@ -12,7 +12,6 @@ class PromptVersion(msgspec.Struct, kw_only=True):
     """The `PromptVersion` object."""
 
     version: int | UnsetType = UNSET
-
     definition: PromptDefinition | UnsetType = UNSET
 
     notes: str | UnsetType = UNSET
@@ -21,5 +20,5 @@ class PromptVersion(msgspec.Struct, kw_only=True):
     aliases: list[str] | UnsetType = UNSET
     """Aliases pointing to this version."""
 
-    created_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name='createdAt')
+    created_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name="createdAt")
     """Creation time."""

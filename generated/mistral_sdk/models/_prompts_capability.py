@@ -8,4 +8,4 @@ from msgspec import UNSET, UnsetType
 class PromptsCapability(msgspec.Struct, kw_only=True):
     """Capability for prompts operations."""
 
-    list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name='listChanged')
+    list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

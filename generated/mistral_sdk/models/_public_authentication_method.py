@@ -14,11 +14,7 @@ class PublicAuthenticationMethod(msgspec.Struct, kw_only=True):
     """Public view of an authentication method, without secrets."""
 
     method_type: OutboundAuthenticationType
-
     headers: list[ConnectorAuthenticationHeader] | None | UnsetType = UNSET
-
     global_headers: dict[str, GlobalHeaderValue] | UnsetType = UNSET
-
     has_default_credentials: bool
-
     oauth2_server_metadata: ExtendedOAuthServerMetadata | None | UnsetType = UNSET

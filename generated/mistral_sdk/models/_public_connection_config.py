@@ -11,9 +11,6 @@ class PublicConnectionConfig(msgspec.Struct, kw_only=True):
     """The `PublicConnectionConfig` object."""
 
     type: ConnectionConfigType | UnsetType = UNSET
-
     base_url: str | None | UnsetType = UNSET
-
     headers: dict[str, str] | None | UnsetType = UNSET
-
     signed: bool | None | UnsetType = UNSET

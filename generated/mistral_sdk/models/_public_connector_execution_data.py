@@ -12,7 +12,5 @@ class PublicConnectorExecutionData(msgspec.Struct, kw_only=True):
     """The `PublicConnectorExecutionData` object."""
 
     integrations: list[PublicExecutionConnector]
-
     tools: list[ExecutionTool]
-
     use_connectors_gateway: bool | UnsetType = UNSET

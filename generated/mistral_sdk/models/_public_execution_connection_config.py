@@ -16,13 +16,8 @@ class PublicExecutionConnectionConfig(msgspec.Struct, kw_only=True):
     """
 
     type: ConnectionConfigType
-
     server: str | None | UnsetType = UNSET
-
     name: str | None | UnsetType = UNSET
-
     id: str | None | UnsetType = UNSET
-
     tool_configuration: ToolExecutionConfiguration | None | UnsetType = UNSET
-
     hosted_internally: bool | UnsetType = UNSET

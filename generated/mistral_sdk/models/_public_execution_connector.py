@@ -12,7 +12,5 @@ class PublicExecutionConnector(msgspec.Struct, kw_only=True):
     """The `PublicExecutionConnector` object."""
 
     id: UUID
-
     name: str
-
     connection_config: PublicExecutionConnectionConfig | None

@@ -11,7 +11,5 @@ class PublicExecutionEnv(msgspec.Struct, kw_only=True):
     """Credentials-free projection of ExecutionEnv for the public /connectors/mistral response."""
 
     tools: list[Tool]
-
     tool_execution_data: PublicConnectorExecutionData
-
     errors: list[str]

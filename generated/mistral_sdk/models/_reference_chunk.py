@@ -6,12 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class ReferenceChunk(msgspec.Struct, kw_only=True, tag_field='type', tag='reference'):
+class ReferenceChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="reference"):
     """The `ReferenceChunk` object."""
 
     reference_ids: list[int | str]
 
     @property
-    def type(self) -> Literal['reference']:
+    def type(self) -> Literal["reference"]:
         """The `type` tag of this variant."""
-        return 'reference'
+        return "reference"

@@ -12,7 +12,5 @@ class RegisterDeploymentRequestDeployment(msgspec.Struct, kw_only=True):
     """The `RegisterDeploymentRequestDeployment` object."""
 
     name: str
-
     status: RegisterDeploymentRequestDeploymentStatus | UnsetType = UNSET
-
     deployment: RegisterDeploymentRequestVespaDeployment

@@ -13,13 +13,8 @@ class RegisterDeploymentRequestVespaField(msgspec.Struct, kw_only=True):
     """The `RegisterDeploymentRequestVespaField` object."""
 
     name: str
-
     type: SchemaFieldDataType
-
     storage: SchemaFieldStorage
-
     ranking: SchemaFieldRankingType
-
     index_type: SchemaFieldIndex | None
-
     multidimensional: bool

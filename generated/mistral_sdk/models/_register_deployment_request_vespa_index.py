@@ -10,7 +10,5 @@ class RegisterDeploymentRequestVespaIndex(msgspec.Struct, kw_only=True):
     """The `RegisterDeploymentRequestVespaIndex` object."""
 
     name: str
-
     fields: list[RegisterDeploymentRequestVespaField]
-
     sd: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     RequestSource: TypeAlias = Literal['api', 'playground', 'agent_builder_v1']
 else:  # open at run time: values the spec does not list stay plain strings

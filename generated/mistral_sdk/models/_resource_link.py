@@ -10,31 +10,23 @@ from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class ResourceLink(msgspec.Struct, kw_only=True, tag_field='type', tag='resource_link'):
+class ResourceLink(msgspec.Struct, kw_only=True, tag_field="type", tag="resource_link"):
     """A resource that the server is capable of reading, included in a prompt or tool call result.
 
     Note: resource links returned by tools are not guaranteed to appear in the results of `resources/list` requests.
     """
 
     name: str
-
     title: str | None | UnsetType = UNSET
-
     uri: str
-
     description: str | None | UnsetType = UNSET
-
-    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name='mimeType')
-
+    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name="mimeType")
     size: int | None | UnsetType = UNSET
-
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
-
     annotations: Annotations | None | UnsetType = UNSET
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
 
     @property
-    def type(self) -> Literal['resource_link']:
+    def type(self) -> Literal["resource_link"]:
         """The `type` tag of this variant."""
-        return 'resource_link'
+        return "resource_link"

@@ -9,5 +9,4 @@ class ResourcesCapability(msgspec.Struct, kw_only=True):
     """Capability for resources operations."""
 
     subscribe: bool | None | UnsetType = UNSET
-
-    list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name='listChanged')
+    list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

@@ -11,9 +11,6 @@ class ResponseBase(msgspec.Struct, kw_only=True):
     """The `ResponseBase` object."""
 
     id: str | UnsetType = UNSET
-
     object: str | UnsetType = UNSET
-
     model: str | UnsetType = UNSET
-
     usage: UsageInfo | UnsetType = UNSET

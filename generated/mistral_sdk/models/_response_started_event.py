@@ -8,14 +8,13 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResponseStartedEvent(msgspec.Struct, kw_only=True, tag_field='type', tag='conversation.response.started'):
+class ResponseStartedEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.started"):
     """The `ResponseStartedEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
-
     conversation_id: str
 
     @property
-    def type(self) -> Literal['conversation.response.started']:
+    def type(self) -> Literal["conversation.response.started"]:
         """The `type` tag of this variant."""
-        return 'conversation.response.started'
+        return "conversation.response.started"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._base_model_card import BaseModelCard
@@ -14,8 +13,8 @@ if TYPE_CHECKING:
     RetrieveModelV1ModelsModelIdGetResponse: TypeAlias = BaseModelCard | FTModelCard
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     RetrieveModelV1ModelsModelIdGetResponse = union_type(
-        'RetrieveModelV1ModelsModelIdGetResponse',
-        tag='type',
-        tagged=lambda: {'base': BaseModelCard, 'fine-tuned': FTModelCard},
+        "RetrieveModelV1ModelsModelIdGetResponse",
+        tag="type",
+        tagged=lambda: {"base": BaseModelCard, "fine-tuned": FTModelCard},
         variants=lambda: (BaseModelCard, FTModelCard, ),
     )

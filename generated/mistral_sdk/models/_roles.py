@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     Roles: TypeAlias = Literal['system', 'user', 'assistant', 'tool']
 else:  # open at run time: values the spec does not list stay plain strings

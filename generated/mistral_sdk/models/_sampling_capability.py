@@ -12,5 +12,4 @@ class SamplingCapability(msgspec.Struct, kw_only=True):
     """Sampling capability structure, allowing fine-grained capability advertisement."""
 
     context: SamplingContextCapability | None | UnsetType = UNSET
-
     tools: SamplingToolsCapability | None | UnsetType = UNSET

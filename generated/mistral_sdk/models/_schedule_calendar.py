@@ -11,17 +11,10 @@ class ScheduleCalendar(msgspec.Struct, kw_only=True):
     """The `ScheduleCalendar` object."""
 
     second: list[ScheduleRange] | UnsetType = UNSET
-
     minute: list[ScheduleRange] | UnsetType = UNSET
-
     hour: list[ScheduleRange] | UnsetType = UNSET
-
     day_of_month: list[ScheduleRange] | UnsetType = UNSET
-
     month: list[ScheduleRange] | UnsetType = UNSET
-
     year: list[ScheduleRange] | UnsetType = UNSET
-
     day_of_week: list[ScheduleRange] | UnsetType = UNSET
-
     comment: str | None | UnsetType = UNSET

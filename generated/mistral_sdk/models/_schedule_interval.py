@@ -9,5 +9,4 @@ class ScheduleInterval(msgspec.Struct, kw_only=True):
     """The `ScheduleInterval` object."""
 
     every: str
-
     offset: str | None | UnsetType = UNSET

@@ -9,7 +9,5 @@ class ScheduleRange(msgspec.Struct, kw_only=True):
     """The `ScheduleRange` object."""
 
     start: int
-
     end: int | UnsetType = UNSET
-
     step: int | UnsetType = UNSET

@@ -8,5 +8,4 @@ class ScimSyncGroupRefOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncGroupRefOut` object."""
 
     uuid: str
-
-    group_name: str = msgspec.field(name='groupName')
+    group_name: str = msgspec.field(name="groupName")

@@ -10,5 +10,4 @@ class ScimSyncGroupUpdateActionOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncGroupUpdateActionOut` object."""
 
     group: ScimSyncGroupRefOut
-
-    previous_group_name: str = msgspec.field(name='previous_groupName')
+    previous_group_name: str = msgspec.field(name="previous_groupName")

@@ -11,7 +11,5 @@ class ScimSyncGroupsSummaryOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncGroupsSummaryOut` object."""
 
     create: list[ScimSyncGroupActionOut]
-
     update: list[ScimSyncGroupUpdateActionOut]
-
     delete: list[ScimSyncGroupActionOut]

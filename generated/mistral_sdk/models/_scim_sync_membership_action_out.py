@@ -11,7 +11,5 @@ class ScimSyncMembershipActionOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncMembershipActionOut` object."""
 
     group: ScimSyncGroupRefOut
-
     users_added: list[ScimSyncUserRefOut]
-
     users_removed: list[ScimSyncUserRefOut]

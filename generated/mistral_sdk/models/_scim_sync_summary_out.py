@@ -12,7 +12,5 @@ class ScimSyncSummaryOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncSummaryOut` object."""
 
     users: ScimSyncUsersSummaryOut
-
     groups: ScimSyncGroupsSummaryOut
-
     memberships: list[ScimSyncMembershipActionOut]

@@ -8,5 +8,4 @@ class ScimSyncUserRefOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncUserRefOut` object."""
 
     uuid: str
-
-    user_name: str = msgspec.field(name='userName')
+    user_name: str = msgspec.field(name="userName")

@@ -10,5 +10,4 @@ class ScimSyncUsersSummaryOut(msgspec.Struct, kw_only=True):
     """The `ScimSyncUsersSummaryOut` object."""
 
     provision: list[ScimSyncUserActionOut]
-
     deprovision: list[ScimSyncUserActionOut]

@@ -11,5 +11,4 @@ class SearchChatCompletionEventIdsRequest(msgspec.Struct, kw_only=True):
     """The `SearchChatCompletionEventIdsRequest` object."""
 
     search_params: FilterPayload
-
     extra_fields: list[str] | None | UnsetType = UNSET

@@ -11,5 +11,4 @@ class SearchChatCompletionEventsRequest(msgspec.Struct, kw_only=True):
     """The `SearchChatCompletionEventsRequest` object."""
 
     search_params: FilterPayload
-
     extra_fields: list[str] | None | UnsetType = UNSET

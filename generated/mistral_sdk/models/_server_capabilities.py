@@ -18,15 +18,9 @@ class ServerCapabilities(msgspec.Struct, kw_only=True):
     """Capabilities that a server may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET
-
     logging: LoggingCapability | None | UnsetType = UNSET
-
     prompts: PromptsCapability | None | UnsetType = UNSET
-
     resources: ResourcesCapability | None | UnsetType = UNSET
-
     tools: ToolsCapability | None | UnsetType = UNSET
-
     completions: CompletionsCapability | None | UnsetType = UNSET
-
     tasks: ServerTasksCapability | None | UnsetType = UNSET

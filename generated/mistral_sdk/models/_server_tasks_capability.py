@@ -13,7 +13,5 @@ class ServerTasksCapability(msgspec.Struct, kw_only=True):
     """Capability for server tasks operations."""
 
     list: TasksListCapability | None | UnsetType = UNSET
-
     cancel: TasksCancelCapability | None | UnsetType = UNSET
-
     requests: ServerTasksRequestsCapability | None | UnsetType = UNSET

@@ -19,7 +19,5 @@ class Sharing(msgspec.Struct, kw_only=True):
     """Deprecated."""
 
     role: str
-
     share_with_type: str
-
     share_with_uuid: UUID | None

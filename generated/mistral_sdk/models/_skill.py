@@ -18,7 +18,6 @@ class Skill(msgspec.Struct, kw_only=True):
     """Stable object name."""
 
     definition: SkillDefinition | UnsetType = UNSET
-
     version: int | UnsetType = UNSET
 
     notes: str | UnsetType = UNSET
@@ -27,14 +26,14 @@ class Skill(msgspec.Struct, kw_only=True):
     aliases: list[str] | UnsetType = UNSET
     """Aliases pointing to this version."""
 
-    sharing_scope: RegistrySharingScope | UnsetType = msgspec.field(default=UNSET, name='sharingScope')
+    sharing_scope: RegistrySharingScope | UnsetType = msgspec.field(default=UNSET, name="sharingScope")
     """Registry sharing scope."""
 
-    created_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name='createdAt')
+    created_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name="createdAt")
     """Creation time."""
 
-    updated_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name='updatedAt')
+    updated_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name="updatedAt")
     """Last update time."""
 
-    latest_version: int | UnsetType = msgspec.field(default=UNSET, name='latestVersion')
+    latest_version: int | UnsetType = msgspec.field(default=UNSET, name="latestVersion")
     """Latest version number."""

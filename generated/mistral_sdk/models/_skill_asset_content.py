@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._skill_asset_content0 import SkillAssetContent0
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     SkillAssetContent: TypeAlias = SkillAssetContent0 | SkillAssetContent1
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     SkillAssetContent = union_type(
-        'SkillAssetContent',
+        "SkillAssetContent",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (SkillAssetContent0, SkillAssetContent1, ),

@@ -7,4 +7,4 @@ import msgspec
 class SkillAssetContent0(msgspec.Struct, kw_only=True):
     """The `SkillAssetContent0` object."""
 
-    raw_content: str = msgspec.field(name='rawContent')
+    raw_content: str = msgspec.field(name="rawContent")

@@ -7,4 +7,4 @@ import msgspec
 class SkillAssetContent1(msgspec.Struct, kw_only=True):
     """The `SkillAssetContent1` object."""
 
-    text_content: str = msgspec.field(name='textContent')
+    text_content: str = msgspec.field(name="textContent")

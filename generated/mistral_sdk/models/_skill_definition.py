@@ -13,7 +13,7 @@ class SkillDefinition(msgspec.Struct, kw_only=True):
     description: str | UnsetType = UNSET
     """Model-facing trigger and usage description."""
 
-    body_: str | UnsetType = msgspec.field(default=UNSET, name='body')
+    body_: str | UnsetType = msgspec.field(default=UNSET, name="body")
     """Skill body content."""
 
     assets: dict[str, SkillAssetContent] | UnsetType = UNSET

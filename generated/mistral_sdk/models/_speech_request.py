@@ -12,11 +12,8 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
     """The `SpeechRequest` object."""
 
     model: str | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
     stream: bool | UnsetType = UNSET
-
     prompt_cache_key: str | None | UnsetType = UNSET
 
     voice_id: str | None | UnsetType = UNSET

@@ -12,19 +12,11 @@ class SpeechUsageInfo(msgspec.Struct, kw_only=True):
     """The `SpeechUsageInfo` object."""
 
     prompt_audio_seconds: int | None | UnsetType = UNSET
-
     prompt_tokens: int | UnsetType = UNSET
-
     total_tokens: int | UnsetType = UNSET
-
     completion_tokens: int | None | UnsetType = UNSET
-
     request_count: int | None | UnsetType = UNSET
-
     prompt_tokens_details: PromptTokensDetails | None | UnsetType = UNSET
-
     completion_tokens_details: CompletionTokensDetails | None | UnsetType = UNSET
-
     prompt_token_details: PromptTokensDetails | None | UnsetType = UNSET
-
     num_cached_tokens: int | None | UnsetType = UNSET

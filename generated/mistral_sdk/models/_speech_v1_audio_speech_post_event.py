@@ -11,5 +11,4 @@ class SpeechV1AudioSpeechPostEvent(msgspec.Struct, kw_only=True):
     """The `SpeechV1AudioSpeechPostEvent` object."""
 
     event: SpeechStreamEventTypes
-
     data: SpeechV1AudioSpeechPostEventData

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._speech_stream_audio_delta import SpeechStreamAudioDelta
@@ -14,8 +13,8 @@ if TYPE_CHECKING:
     SpeechV1AudioSpeechPostEventData: TypeAlias = SpeechStreamAudioDelta | SpeechStreamDone
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     SpeechV1AudioSpeechPostEventData = union_type(
-        'SpeechV1AudioSpeechPostEventData',
-        tag='type',
-        tagged=lambda: {'speech.audio.delta': SpeechStreamAudioDelta, 'speech.audio.done': SpeechStreamDone},
+        "SpeechV1AudioSpeechPostEventData",
+        tag="type",
+        tagged=lambda: {"speech.audio.delta": SpeechStreamAudioDelta, "speech.audio.done": SpeechStreamDone},
         variants=lambda: (SpeechStreamAudioDelta, SpeechStreamDone, ),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
-
 if TYPE_CHECKING:
     SSETypes: TypeAlias = Literal['conversation.response.started', 'conversation.response.done', 'conversation.response.error', 'message.output.delta', 'tool.execution.started', 'tool.execution.delta', 'tool.execution.done', 'agent.handoff.started', 'agent.handoff.done', 'function.call.delta']
 else:  # open at run time: values the spec does not list stay plain strings

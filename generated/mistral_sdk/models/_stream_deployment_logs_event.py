@@ -12,7 +12,5 @@ class StreamDeploymentLogsEvent(msgspec.Struct, kw_only=True):
     """The `StreamDeploymentLogsEvent` object."""
 
     event: StreamDeploymentLogsEventEvent | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     data: StreamDeploymentLogsEventData | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._deployment_log_record import DeploymentLogRecord
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     StreamDeploymentLogsEventData: TypeAlias = DeploymentLogRecord | StreamError
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     StreamDeploymentLogsEventData = union_type(
-        'StreamDeploymentLogsEventData',
+        "StreamDeploymentLogsEventData",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (DeploymentLogRecord, StreamError, ),

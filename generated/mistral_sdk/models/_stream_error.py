@@ -8,5 +8,4 @@ class StreamError(msgspec.Struct, kw_only=True):
     """The `StreamError` object."""
 
     error: str
-
     reason: str

@@ -8,5 +8,4 @@ class StreamEventSseErrorData(msgspec.Struct, kw_only=True):
     """The `StreamEventSseErrorData` object."""
 
     error: str
-
     reason: str

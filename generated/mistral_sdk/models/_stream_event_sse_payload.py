@@ -15,13 +15,8 @@ class StreamEventSsePayload(msgspec.Struct, kw_only=True):
     """The `StreamEventSsePayload` object."""
 
     stream: str
-
     timestamp: datetime.datetime | UnsetType = UNSET
-
     data: StreamEventSsePayloadData
-
     workflow_context: StreamEventWorkflowContext
-
     metadata: dict[str, Any] | UnsetType = UNSET
-
     broker_sequence: int

@@ -9,11 +9,7 @@ class StreamEventWorkflowContext(msgspec.Struct, kw_only=True):
     """The `StreamEventWorkflowContext` object."""
 
     namespace: str
-
     workflow_name: str
-
     workflow_exec_id: str
-
     parent_workflow_exec_id: str | None | UnsetType = UNSET
-
     root_workflow_exec_id: str | None | UnsetType = UNSET

@@ -11,9 +11,6 @@ class StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent(msgspec.Struct, kw_on
     """The `StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent` object."""
 
     event: str | UnsetType = UNSET
-
     data: StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     retry: int | UnsetType = UNSET

@@ -12,7 +12,5 @@ class StreamWorkflowExecutionLogsEvent(msgspec.Struct, kw_only=True):
     """The `StreamWorkflowExecutionLogsEvent` object."""
 
     event: StreamWorkflowExecutionLogsEventEvent | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     data: StreamWorkflowExecutionLogsEventData | UnsetType = UNSET

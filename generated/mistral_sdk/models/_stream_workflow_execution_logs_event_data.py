@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._execution_log_record import ExecutionLogRecord
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     StreamWorkflowExecutionLogsEventData: TypeAlias = ExecutionLogRecord | StreamError
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     StreamWorkflowExecutionLogsEventData = union_type(
-        'StreamWorkflowExecutionLogsEventData',
+        "StreamWorkflowExecutionLogsEventData",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (ExecutionLogRecord, StreamError, ),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._text_chunk import TextChunk
 from ._think_chunk import ThinkChunk
 

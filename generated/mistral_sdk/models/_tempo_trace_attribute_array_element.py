@@ -8,11 +8,11 @@ from msgspec import UNSET, UnsetType
 class TempoTraceAttributeArrayElement(msgspec.Struct, kw_only=True):
     """The `TempoTraceAttributeArrayElement` object."""
 
-    string_value: str | None | UnsetType = msgspec.field(default=UNSET, name='stringValue')
+    string_value: str | None | UnsetType = msgspec.field(default=UNSET, name="stringValue")
     """A string element in the array"""
 
-    int_value: str | None | UnsetType = msgspec.field(default=UNSET, name='intValue')
+    int_value: str | None | UnsetType = msgspec.field(default=UNSET, name="intValue")
     """An integer element in the array"""
 
-    bool_value: bool | None | UnsetType = msgspec.field(default=UNSET, name='boolValue')
+    bool_value: bool | None | UnsetType = msgspec.field(default=UNSET, name="boolValue")
     """A boolean element in the array"""

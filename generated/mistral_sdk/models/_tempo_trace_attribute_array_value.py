@@ -9,5 +9,5 @@ from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayCont
 class TempoTraceAttributeArrayValue(msgspec.Struct, kw_only=True):
     """The `TempoTraceAttributeArrayValue` object."""
 
-    array_value: TempoTraceAttributeArrayContainer = msgspec.field(name='arrayValue')
+    array_value: TempoTraceAttributeArrayContainer = msgspec.field(name="arrayValue")
     """The array value of the attribute"""

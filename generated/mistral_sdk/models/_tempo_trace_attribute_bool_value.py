@@ -7,5 +7,5 @@ import msgspec
 class TempoTraceAttributeBoolValue(msgspec.Struct, kw_only=True):
     """The `TempoTraceAttributeBoolValue` object."""
 
-    bool_value: bool = msgspec.field(name='boolValue')
+    bool_value: bool = msgspec.field(name="boolValue")
     """The boolean value of the attribute"""

@@ -7,5 +7,5 @@ import msgspec
 class TempoTraceAttributeIntValue(msgspec.Struct, kw_only=True):
     """The `TempoTraceAttributeIntValue` object."""
 
-    int_value: str = msgspec.field(name='intValue')
+    int_value: str = msgspec.field(name="intValue")
     """The integer value of the attribute"""

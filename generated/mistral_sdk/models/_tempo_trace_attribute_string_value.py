@@ -7,5 +7,5 @@ import msgspec
 class TempoTraceAttributeStringValue(msgspec.Struct, kw_only=True):
     """The `TempoTraceAttributeStringValue` object."""
 
-    string_value: str = msgspec.field(name='stringValue')
+    string_value: str = msgspec.field(name="stringValue")
     """The string value of the attribute"""

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._tempo_trace_attribute_array_value import TempoTraceAttributeArrayValue
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
     TempoTraceAttributeValue: TypeAlias = TempoTraceAttributeStringValue | TempoTraceAttributeIntValue | TempoTraceAttributeBoolValue | TempoTraceAttributeArrayValue
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     TempoTraceAttributeValue = union_type(
-        'TempoTraceAttributeValue',
+        "TempoTraceAttributeValue",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (TempoTraceAttributeStringValue, TempoTraceAttributeIntValue, TempoTraceAttributeBoolValue, TempoTraceAttributeArrayValue, ),

@@ -13,7 +13,7 @@ class TempoTraceEvent(msgspec.Struct, kw_only=True):
     name: str
     """The name of the event"""
 
-    time_unix_nano: str = msgspec.field(name='timeUnixNano')
+    time_unix_nano: str = msgspec.field(name="timeUnixNano")
     """The time of the event in Unix nano"""
 
     attributes: list[TempoTraceAttribute] | UnsetType = UNSET

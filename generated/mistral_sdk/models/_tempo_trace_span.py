@@ -12,13 +12,13 @@ from ._tempo_trace_scope_kind import TempoTraceScopeKind
 class TempoTraceSpan(msgspec.Struct, kw_only=True):
     """The `TempoTraceSpan` object."""
 
-    trace_id: str = msgspec.field(name='traceId')
+    trace_id: str = msgspec.field(name="traceId")
     """The trace ID of the scope"""
 
-    span_id: str = msgspec.field(name='spanId')
+    span_id: str = msgspec.field(name="spanId")
     """The span ID of the scope"""
 
-    parent_span_id: str | None | UnsetType = msgspec.field(default=UNSET, name='parentSpanId')
+    parent_span_id: str | None | UnsetType = msgspec.field(default=UNSET, name="parentSpanId")
     """The parent span ID of the scope"""
 
     name: str
@@ -27,10 +27,10 @@ class TempoTraceSpan(msgspec.Struct, kw_only=True):
     kind: TempoTraceScopeKind
     """The kind of the scope"""
 
-    start_time_unix_nano: str = msgspec.field(name='startTimeUnixNano')
+    start_time_unix_nano: str = msgspec.field(name="startTimeUnixNano")
     """The start time of the scope in Unix nano"""
 
-    end_time_unix_nano: str = msgspec.field(name='endTimeUnixNano')
+    end_time_unix_nano: str = msgspec.field(name="endTimeUnixNano")
     """The end time of the scope in Unix nano"""
 
     attributes: list[TempoTraceAttribute] | UnsetType = UNSET

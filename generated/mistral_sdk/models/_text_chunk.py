@@ -6,12 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class TextChunk(msgspec.Struct, kw_only=True, tag_field='type', tag='text'):
+class TextChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="text"):
     """The `TextChunk` object."""
 
     text: str
 
     @property
-    def type(self) -> Literal['text']:
+    def type(self) -> Literal["text"]:
         """The `type` tag of this variant."""
-        return 'text'
+        return "text"

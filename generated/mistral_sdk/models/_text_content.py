@@ -9,16 +9,14 @@ from msgspec import UNSET, UnsetType
 from ._annotations import Annotations
 
 
-class TextContent(msgspec.Struct, kw_only=True, tag_field='type', tag='text'):
+class TextContent(msgspec.Struct, kw_only=True, tag_field="type", tag="text"):
     """Text content for a message."""
 
     text: str
-
     annotations: Annotations | None | UnsetType = UNSET
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
 
     @property
-    def type(self) -> Literal['text']:
+    def type(self) -> Literal["text"]:
         """The `type` tag of this variant."""
-        return 'text'
+        return "text"

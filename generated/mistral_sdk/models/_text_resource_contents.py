@@ -11,9 +11,6 @@ class TextResourceContents(msgspec.Struct, kw_only=True):
     """Text contents of a resource."""
 
     uri: str
-
-    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name='mimeType')
-
-    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name='_meta')
-
+    mime_type: str | None | UnsetType = msgspec.field(default=UNSET, name="mimeType")
+    meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")
     text: str

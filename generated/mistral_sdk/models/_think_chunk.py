@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._think_chunk_thinking_item import ThinkChunkThinkingItem
 
 
-class ThinkChunk(msgspec.Struct, kw_only=True, tag_field='type', tag='thinking'):
+class ThinkChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="thinking"):
     """The `ThinkChunk` object."""
 
     thinking: list[ThinkChunkThinkingItem]
@@ -21,6 +21,6 @@ class ThinkChunk(msgspec.Struct, kw_only=True, tag_field='type', tag='thinking')
     """Whether the thinking chunk is closed or not. Currently only used for prefixing."""
 
     @property
-    def type(self) -> Literal['thinking']:
+    def type(self) -> Literal["thinking"]:
         """The `type` tag of this variant."""
-        return 'thinking'
+        return "thinking"

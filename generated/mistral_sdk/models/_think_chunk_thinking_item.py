@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._reference_chunk import ReferenceChunk
 from ._text_chunk import TextChunk
 from ._tool_reference_chunk import ToolReferenceChunk

@@ -5,6 +5,5 @@ import datetime
 from typing import TypeAlias
 
 
-
 Timestamp: TypeAlias = datetime.datetime
 """RFC 3339 timestamp."""

@@ -8,12 +8,12 @@ import msgspec
 from ._function import Function
 
 
-class Tool(msgspec.Struct, kw_only=True, tag_field='type', tag='function'):
+class Tool(msgspec.Struct, kw_only=True, tag_field="type", tag="function"):
     """The `Tool` object."""
 
     function: Function
 
     @property
-    def type(self) -> Literal['function']:
+    def type(self) -> Literal["function"]:
         """The `type` tag of this variant."""
-        return 'function'
+        return "function"

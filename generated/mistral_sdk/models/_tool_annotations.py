@@ -17,11 +17,7 @@ class ToolAnnotations(msgspec.Struct, kw_only=True):
     """
 
     title: str | None | UnsetType = UNSET
-
-    read_only_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name='readOnlyHint')
-
-    destructive_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name='destructiveHint')
-
-    idempotent_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name='idempotentHint')
-
-    open_world_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name='openWorldHint')
+    read_only_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name="readOnlyHint")
+    destructive_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name="destructiveHint")
+    idempotent_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name="idempotentHint")
+    open_world_hint: bool | None | UnsetType = msgspec.field(default=UNSET, name="openWorldHint")

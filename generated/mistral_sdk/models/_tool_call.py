@@ -12,9 +12,6 @@ class ToolCall(msgspec.Struct, kw_only=True):
     """The `ToolCall` object."""
 
     id: str | UnsetType = UNSET
-
     type: ToolTypes | UnsetType = UNSET
-
     function: FunctionCall
-
     index: int | UnsetType = UNSET

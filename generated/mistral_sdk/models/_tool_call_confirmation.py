@@ -10,5 +10,4 @@ class ToolCallConfirmation(msgspec.Struct, kw_only=True):
     """The `ToolCallConfirmation` object."""
 
     tool_call_id: str
-
     confirmation: ToolCallConfirmationConfirmation

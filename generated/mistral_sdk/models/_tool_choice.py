@@ -12,5 +12,4 @@ class ToolChoice(msgspec.Struct, kw_only=True):
     """ToolChoice is either a ToolChoiceEnum or a ToolChoice"""
 
     type: ToolTypes | UnsetType = UNSET
-
     function: FunctionName

@@ -9,7 +9,5 @@ class ToolConfiguration(msgspec.Struct, kw_only=True):
     """The `ToolConfiguration` object."""
 
     exclude: list[str] | None | UnsetType = UNSET
-
     include: list[str] | None | UnsetType = UNSET
-
     requires_confirmation: list[str] | None | UnsetType = UNSET

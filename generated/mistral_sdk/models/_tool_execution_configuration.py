@@ -12,9 +12,6 @@ class ToolExecutionConfiguration(msgspec.Struct, kw_only=True):
     """The `ToolExecutionConfiguration` object."""
 
     requires_confirmation: ToolExecutionConfigurationRequiresConfirmation | None | UnsetType = UNSET
-
     skip_confirmation: ToolExecutionConfigurationSkipConfirmation | None | UnsetType = UNSET
-
     include: list[str] | None | UnsetType = UNSET
-
     exclude: list[str] | None | UnsetType = UNSET

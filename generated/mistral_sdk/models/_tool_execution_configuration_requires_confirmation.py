@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._logical_expression import LogicalExpression
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     ToolExecutionConfigurationRequiresConfirmation: TypeAlias = list[str] | LogicalExpression | ToolProperties
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ToolExecutionConfigurationRequiresConfirmation = union_type(
-        'ToolExecutionConfigurationRequiresConfirmation',
+        "ToolExecutionConfigurationRequiresConfirmation",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (list[str], LogicalExpression, ToolProperties, ),

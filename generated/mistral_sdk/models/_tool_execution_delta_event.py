@@ -10,20 +10,16 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionDeltaEvent(msgspec.Struct, kw_only=True, tag_field='type', tag='tool.execution.delta'):
+class ToolExecutionDeltaEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.delta"):
     """The `ToolExecutionDeltaEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
-
     output_index: int | UnsetType = UNSET
-
     id: str
-
     name: BuiltInConnectors | str
-
     arguments: str
 
     @property
-    def type(self) -> Literal['tool.execution.delta']:
+    def type(self) -> Literal["tool.execution.delta"]:
         """The `type` tag of this variant."""
-        return 'tool.execution.delta'
+        return "tool.execution.delta"

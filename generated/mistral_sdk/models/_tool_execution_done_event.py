@@ -11,20 +11,16 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionDoneEvent(msgspec.Struct, kw_only=True, tag_field='type', tag='tool.execution.done'):
+class ToolExecutionDoneEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.done"):
     """The `ToolExecutionDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
-
     output_index: int | UnsetType = UNSET
-
     id: str
-
     name: BuiltInConnectors | str
-
     info: ToolExecutionInfo | UnsetType = UNSET
 
     @property
-    def type(self) -> Literal['tool.execution.done']:
+    def type(self) -> Literal["tool.execution.done"]:
         """The `type` tag of this variant."""
-        return 'tool.execution.done'
+        return "tool.execution.done"

@@ -11,28 +11,20 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field='type', tag='tool.execution'):
+class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution"):
     """The `ToolExecutionEntry` object."""
 
-    object: Literal['entry'] = 'entry'
-
+    object: Literal['entry'] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
-
     completed_at: datetime.datetime | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     model: str | None | UnsetType = UNSET
-
     id: str | UnsetType = UNSET
-
     name: BuiltInConnectors | str
-
     arguments: str
-
     info: ToolExecutionInfo | UnsetType = UNSET
 
     @property
-    def type(self) -> Literal['tool.execution']:
+    def type(self) -> Literal["tool.execution"]:
         """The `type` tag of this variant."""
-        return 'tool.execution'
+        return "tool.execution"

@@ -10,24 +10,18 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionStartedEvent(msgspec.Struct, kw_only=True, tag_field='type', tag='tool.execution.started'):
+class ToolExecutionStartedEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.started"):
     """The `ToolExecutionStartedEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
-
     output_index: int | UnsetType = UNSET
-
     id: str
-
     model: str | None | UnsetType = UNSET
-
     agent_id: str | None | UnsetType = UNSET
-
     name: BuiltInConnectors | str
-
     arguments: str
 
     @property
-    def type(self) -> Literal['tool.execution.started']:
+    def type(self) -> Literal["tool.execution.started"]:
         """The `type` tag of this variant."""
-        return 'tool.execution.started'
+        return "tool.execution.started"

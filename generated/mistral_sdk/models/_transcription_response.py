@@ -12,11 +12,7 @@ class TranscriptionResponse(msgspec.Struct, kw_only=True):
     """The `TranscriptionResponse` object."""
 
     model: str
-
     text: str
-
     language: str | None
-
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
-
     usage: UsageInfo

@@ -10,20 +10,16 @@ from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionStreamDone(msgspec.Struct, kw_only=True, tag_field='type', tag='transcription.done'):
+class TranscriptionStreamDone(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"):
     """The `TranscriptionStreamDone` object."""
 
     model: str
-
     text: str
-
     language: str | None
-
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
-
     usage: UsageInfo
 
     @property
-    def type(self) -> Literal['transcription.done']:
+    def type(self) -> Literal["transcription.done"]:
         """The `type` tag of this variant."""
-        return 'transcription.done'
+        return "transcription.done"

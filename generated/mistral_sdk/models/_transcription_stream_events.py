@@ -11,5 +11,4 @@ class TranscriptionStreamEvents(msgspec.Struct, kw_only=True):
     """The `TranscriptionStreamEvents` object."""
 
     event: TranscriptionStreamEventTypes
-
     data: TranscriptionStreamEventsData

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-
 from ._transcription_stream_done import TranscriptionStreamDone
 from ._transcription_stream_language import TranscriptionStreamLanguage
 from ._transcription_stream_segment_delta import TranscriptionStreamSegmentDelta

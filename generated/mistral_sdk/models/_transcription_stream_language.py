@@ -6,12 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamLanguage(msgspec.Struct, kw_only=True, tag_field='type', tag='transcription.language'):
+class TranscriptionStreamLanguage(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.language"):
     """The `TranscriptionStreamLanguage` object."""
 
     audio_language: str
 
     @property
-    def type(self) -> Literal['transcription.language']:
+    def type(self) -> Literal["transcription.language"]:
         """The `type` tag of this variant."""
-        return 'transcription.language'
+        return "transcription.language"

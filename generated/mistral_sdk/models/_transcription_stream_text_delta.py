@@ -6,12 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamTextDelta(msgspec.Struct, kw_only=True, tag_field='type', tag='transcription.text.delta'):
+class TranscriptionStreamTextDelta(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.text.delta"):
     """The `TranscriptionStreamTextDelta` object."""
 
     text: str
 
     @property
-    def type(self) -> Literal['transcription.text.delta']:
+    def type(self) -> Literal["transcription.text.delta"]:
         """The `type` tag of this variant."""
-        return 'transcription.text.delta'
+        return "transcription.text.delta"

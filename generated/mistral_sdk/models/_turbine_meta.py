@@ -11,5 +11,4 @@ class TurbineMeta(msgspec.Struct, kw_only=True):
     """The `TurbineMeta` object."""
 
     system_prompt_name: str | None | UnsetType = UNSET
-
     locale: ServerLocale | None | UnsetType = UNSET

@@ -9,11 +9,7 @@ class TurbineToolLocale(msgspec.Struct, kw_only=True):
     """The `TurbineToolLocale` object."""
 
     name: dict[str, str] | None | UnsetType = UNSET
-
     description: dict[str, str] | None | UnsetType = UNSET
-
     usage_sentence: dict[str, str] | None | UnsetType = UNSET
-
     working_description: dict[str, str] | None | UnsetType = UNSET
-
     done_description: dict[str, str] | None | UnsetType = UNSET

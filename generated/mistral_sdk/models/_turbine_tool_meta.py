@@ -12,9 +12,6 @@ class TurbineToolMeta(msgspec.Struct, kw_only=True):
     """The `TurbineToolMeta` object."""
 
     locale: TurbineToolLocale | None | UnsetType = UNSET
-
     tool_type: ToolType | None | UnsetType = UNSET
-
     timeout: float | None | UnsetType = UNSET
-
     private_execution: bool | None | UnsetType = UNSET

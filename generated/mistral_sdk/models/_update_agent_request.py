@@ -23,17 +23,10 @@ class UpdateAgentRequest(msgspec.Struct, kw_only=True):
     """Completion arguments that will be used to generate assistant responses. Can be overridden at each message request."""
 
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
-
     model: str | None | UnsetType = UNSET
-
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     handoffs: list[str] | None | UnsetType = UNSET
-
     deployment_chat: bool | None | UnsetType = UNSET
-
     metadata: MetadataDict | None | UnsetType = UNSET
-
     version_message: str | None | UnsetType = UNSET

@@ -9,5 +9,4 @@ class UpdateDatasetRequest(msgspec.Struct, kw_only=True):
     """The `UpdateDatasetRequest` object."""
 
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET

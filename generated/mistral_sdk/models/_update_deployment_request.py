@@ -12,5 +12,4 @@ class UpdateDeploymentRequest(msgspec.Struct, kw_only=True):
     """The `UpdateDeploymentRequest` object."""
 
     spec: WorkflowsWorkerSpecUpdate | None | UnsetType = UNSET
-
     resources: DeploymentResourceConfigUpdate | None | UnsetType = UNSET

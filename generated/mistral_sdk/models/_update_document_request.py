@@ -13,7 +13,6 @@ class UpdateDocumentRequest(msgspec.Struct, kw_only=True):
     """The `UpdateDocumentRequest` object."""
 
     name: str | UnsetType = UNSET
-
     attributes: dict[str, UpdateDocumentRequestAttributes0Value] | None | UnsetType = UNSET
 
     expires_at: datetime.datetime | None | UnsetType = UNSET

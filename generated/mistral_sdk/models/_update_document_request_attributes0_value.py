@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 
@@ -12,7 +11,7 @@ if TYPE_CHECKING:
     UpdateDocumentRequestAttributes0Value: TypeAlias = bool | str | int | float | datetime.datetime | list[str] | list[int] | list[float] | list[bool]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     UpdateDocumentRequestAttributes0Value = union_type(
-        'UpdateDocumentRequestAttributes0Value',
+        "UpdateDocumentRequestAttributes0Value",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (bool, str, int, float, datetime.datetime, list[str], list[int], list[float], list[bool], ),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._update_metrics_request_deployment_metrics_offline import UpdateMetricsRequestDeploymentMetricsOffline
@@ -14,8 +13,8 @@ if TYPE_CHECKING:
     UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody: TypeAlias = UpdateMetricsRequestDeploymentMetricsOnline | UpdateMetricsRequestDeploymentMetricsOffline
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody = union_type(
-        'UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody',
-        tag='status',
-        tagged=lambda: {'online': UpdateMetricsRequestDeploymentMetricsOnline, 'offline': UpdateMetricsRequestDeploymentMetricsOffline},
+        "UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody",
+        tag="status",
+        tagged=lambda: {"online": UpdateMetricsRequestDeploymentMetricsOnline, "offline": UpdateMetricsRequestDeploymentMetricsOffline},
         variants=lambda: (UpdateMetricsRequestDeploymentMetricsOnline, UpdateMetricsRequestDeploymentMetricsOffline, ),
     )

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any, TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._network_encoded_input import NetworkEncodedInput
@@ -13,7 +12,7 @@ if TYPE_CHECKING:
     UpdateInvocationBodyInput: TypeAlias = NetworkEncodedInput | dict[str, Any]
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     UpdateInvocationBodyInput = union_type(
-        'UpdateInvocationBodyInput',
+        "UpdateInvocationBodyInput",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (NetworkEncodedInput, dict[str, Any], ),

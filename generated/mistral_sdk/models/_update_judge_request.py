@@ -10,13 +10,8 @@ class UpdateJudgeRequest(msgspec.Struct, kw_only=True):
     """The `UpdateJudgeRequest` object."""
 
     name: str
-
     description: str
-
     model_name: str
-
     output: UpdateJudgeRequestOutput
-
     instructions: str
-
     tools: list[str]

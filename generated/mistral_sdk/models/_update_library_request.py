@@ -9,5 +9,4 @@ class UpdateLibraryRequest(msgspec.Struct, kw_only=True):
     """The `UpdateLibraryRequest` object."""
 
     name: str | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET

@@ -8,5 +8,4 @@ class UpdateMetricsRequestIndexMetrics(msgspec.Struct, kw_only=True):
     """The `UpdateMetricsRequestIndexMetrics` object."""
 
     name: str
-
     document_count: int

@@ -9,5 +9,4 @@ class UpdateModelRequest(msgspec.Struct, kw_only=True):
     """The `UpdateModelRequest` object."""
 
     name: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET

@@ -10,5 +10,4 @@ class UpdateRunInfo(msgspec.Struct, kw_only=True):
     """The `UpdateRunInfo` object."""
 
     execution_time: datetime.datetime
-
     chunks_count: int

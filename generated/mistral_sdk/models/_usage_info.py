@@ -9,11 +9,8 @@ class UsageInfo(msgspec.Struct, kw_only=True):
     """The `UsageInfo` object."""
 
     prompt_tokens: int
-
     completion_tokens: int
-
     total_tokens: int
-
     prompt_audio_seconds: int | None | UnsetType = UNSET
 
     service_tier: str | None | UnsetType = UNSET

@@ -8,5 +8,4 @@ class UserIdentityApiKey(msgspec.Struct, kw_only=True):
     """The `UserIdentityApiKey` object."""
 
     id: str
-
     name: str | None

@@ -8,5 +8,4 @@ class UserIdentityOrganization(msgspec.Struct, kw_only=True):
     """The `UserIdentityOrganization` object."""
 
     id: str
-
     name: str

@@ -8,5 +8,4 @@ class UserIdentityWorkspace(msgspec.Struct, kw_only=True):
     """The `UserIdentityWorkspace` object."""
 
     id: str
-
     name: str

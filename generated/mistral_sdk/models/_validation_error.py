@@ -11,11 +11,7 @@ class ValidationError(msgspec.Struct, kw_only=True):
     """The `ValidationError` object."""
 
     loc: list[str | int]
-
     msg: str
-
     type: str
-
     input: Any | UnsetType = UNSET
-
     ctx: dict[str, Any] | UnsetType = UNSET

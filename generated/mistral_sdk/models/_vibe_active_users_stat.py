@@ -10,11 +10,7 @@ class VibeActiveUsersStat(msgspec.Struct, kw_only=True):
     """The `VibeActiveUsersStat` object."""
 
     day: datetime.date
-
     nb_active_users_total: int
-
     nb_active_users_cli: int
-
     nb_active_users_acp: int
-
     nb_active_users_programmatic: int

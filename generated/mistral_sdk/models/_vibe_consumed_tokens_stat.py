@@ -10,11 +10,7 @@ class VibeConsumedTokensStat(msgspec.Struct, kw_only=True):
     """The `VibeConsumedTokensStat` object."""
 
     day: datetime.date
-
     model: str
-
     cached_tokens: int
-
     input_tokens: int
-
     output_tokens: int

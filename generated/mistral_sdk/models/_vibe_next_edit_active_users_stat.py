@@ -10,5 +10,4 @@ class VibeNextEditActiveUsersStat(msgspec.Struct, kw_only=True):
     """The `VibeNextEditActiveUsersStat` object."""
 
     day: datetime.date
-
     nb_active_users: int

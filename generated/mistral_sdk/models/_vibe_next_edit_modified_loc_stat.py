@@ -10,11 +10,7 @@ class VibeNextEditModifiedLOCStat(msgspec.Struct, kw_only=True):
     """The `VibeNextEditModifiedLOCStat` object."""
 
     day: datetime.date
-
     lines_inserted: int
-
     lines_deleted: int
-
     lines_unchanged: int
-
     lines_total: int

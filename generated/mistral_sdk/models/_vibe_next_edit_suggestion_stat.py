@@ -10,23 +10,13 @@ class VibeNextEditSuggestionStat(msgspec.Struct, kw_only=True):
     """The `VibeNextEditSuggestionStat` object."""
 
     day: datetime.date
-
     total_suggestions: int
-
     outcome_accepted: int
-
     outcome_rejected: int
-
     outcome_timeout: int
-
     outcome_aborted: int
-
     outcome_dismissed: int
-
     force_generated_true: int
-
     force_generated_false: int
-
     surface_widget: int
-
     surface_ghost_text: int

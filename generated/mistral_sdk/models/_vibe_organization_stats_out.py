@@ -18,7 +18,5 @@ class VibeOrganizationStatsOUT(msgspec.Struct, kw_only=True):
     """End of the queried window, as a Unix timestamp in seconds."""
 
     next_edit_suggestions: list[VibeNextEditSuggestionStat]
-
     next_edit_active_users: list[VibeNextEditActiveUsersStat]
-
     next_edit_modified_loc: list[VibeNextEditModifiedLOCStat]

@@ -10,5 +10,4 @@ class VibeSessionDurationStat(msgspec.Struct, kw_only=True):
     """The `VibeSessionDurationStat` object."""
 
     day: datetime.date
-
     total_duration_hours: float

@@ -10,11 +10,7 @@ class VibeSessionStat(msgspec.Struct, kw_only=True):
     """The `VibeSessionStat` object."""
 
     day: datetime.date
-
     nb_sessions: int
-
     nb_sessions_cli: int
-
     nb_sessions_acp: int
-
     nb_sessions_programmatic: int

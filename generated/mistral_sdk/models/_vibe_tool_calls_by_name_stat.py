@@ -10,7 +10,5 @@ class VibeToolCallsByNameStat(msgspec.Struct, kw_only=True):
     """The `VibeToolCallsByNameStat` object."""
 
     day: datetime.date
-
     tool_name: str
-
     count: int

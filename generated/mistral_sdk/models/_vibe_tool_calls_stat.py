@@ -10,17 +10,10 @@ class VibeToolCallsStat(msgspec.Struct, kw_only=True):
     """The `VibeToolCallsStat` object."""
 
     day: datetime.date
-
     total: int
-
     status_success: int
-
     status_failure: int
-
     status_skipped: int
-
     approval_ask: int
-
     approval_always: int
-
     approval_never: int

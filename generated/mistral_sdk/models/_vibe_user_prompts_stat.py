@@ -10,11 +10,7 @@ class VibeUserPromptsStat(msgspec.Struct, kw_only=True):
     """The `VibeUserPromptsStat` object."""
 
     day: datetime.date
-
     nb_prompts_total: int
-
     nb_prompts_cli: int
-
     nb_prompts_acp: int
-
     nb_prompts_programmatic: int

@@ -10,17 +10,10 @@ class VibeWorkByAgentStat(msgspec.Struct, kw_only=True):
     """The `VibeWorkByAgentStat` object."""
 
     messages_count: int
-
     files_count: int
-
     images_count: int
-
     spreadsheets_count: int
-
     unique_conversations_count: int
-
     agent_id: str
-
     last_message_at: datetime.datetime
-
     unique_users_count: int

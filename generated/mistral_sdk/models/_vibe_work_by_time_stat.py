@@ -10,19 +10,11 @@ class VibeWorkByTimeStat(msgspec.Struct, kw_only=True):
     """The `VibeWorkByTimeStat` object."""
 
     messages_count: int
-
     files_count: int
-
     images_count: int
-
     spreadsheets_count: int
-
     unique_conversations_count: int
-
     time_bucket: datetime.datetime | None
-
     unique_users_count: int
-
     messages_to_agents_count: int
-
     unique_agents_count: int

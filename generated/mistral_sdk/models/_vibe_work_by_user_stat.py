@@ -10,19 +10,11 @@ class VibeWorkByUserStat(msgspec.Struct, kw_only=True):
     """The `VibeWorkByUserStat` object."""
 
     messages_count: int
-
     files_count: int
-
     images_count: int
-
     spreadsheets_count: int
-
     unique_conversations_count: int
-
     user_id: str
-
     last_message_at: datetime.datetime
-
     unique_agents_count: int
-
     messages_to_agents_count: int

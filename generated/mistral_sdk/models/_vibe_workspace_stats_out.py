@@ -22,15 +22,9 @@ class VibeWorkspaceStatsOUT(msgspec.Struct, kw_only=True):
     """End of the queried window, as a Unix timestamp in seconds."""
 
     sessions: list[VibeSessionStat]
-
     user_prompts: list[VibeUserPromptsStat]
-
     active_users: list[VibeActiveUsersStat]
-
     consumed_tokens: list[VibeConsumedTokensStat]
-
     tool_calls: list[VibeToolCallsStat]
-
     tool_calls_by_name: list[VibeToolCallsByNameStat]
-
     session_durations: list[VibeSessionDurationStat]

@@ -9,21 +9,13 @@ class VoiceCreateRequest(msgspec.Struct, kw_only=True):
     """Request model for creating a new voice with base64 audio."""
 
     name: str
-
     slug: str | None | UnsetType = UNSET
-
     languages: list[str] | UnsetType = UNSET
-
     gender: str | None | UnsetType = UNSET
-
     age: int | None | UnsetType = UNSET
-
     tags: list[str] | None | UnsetType = UNSET
-
     color: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     retention_notice: int | UnsetType = UNSET
 
     sample_audio: str

@@ -10,11 +10,7 @@ class VoiceListResponse(msgspec.Struct, kw_only=True):
     """Schema for voice list response"""
 
     items: list[VoiceResponse]
-
     total: int
-
     page: int
-
     page_size: int
-
     total_pages: int

@@ -12,27 +12,15 @@ class VoiceResponse(msgspec.Struct, kw_only=True):
     """Schema for voice response"""
 
     name: str
-
     slug: str | None | UnsetType = UNSET
-
     languages: list[str] | UnsetType = UNSET
-
     gender: str | None | UnsetType = UNSET
-
     age: int | None | UnsetType = UNSET
-
     tags: list[str] | None | UnsetType = UNSET
-
     color: str | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET
-
     retention_notice: int | UnsetType = UNSET
-
     id: UUID
-
     created_at: datetime.datetime
-
     user_id: str | None
-
     trimmed_seconds: float | None | UnsetType = UNSET

@@ -9,13 +9,8 @@ class VoiceUpdateRequest(msgspec.Struct, kw_only=True):
     """Request model for partially updating voice metadata."""
 
     name: str | None | UnsetType = UNSET
-
     languages: list[str] | None | UnsetType = UNSET
-
     gender: str | None | UnsetType = UNSET
-
     age: int | None | UnsetType = UNSET
-
     tags: list[str] | None | UnsetType = UNSET
-
     description: str | None | UnsetType = UNSET

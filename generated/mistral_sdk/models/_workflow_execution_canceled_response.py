@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_execution_canceled_attributes import WorkflowExecutionCanceledAttributes
 
 
-class WorkflowExecutionCanceledResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_EXECUTION_CANCELED'):
+class WorkflowExecutionCanceledResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CANCELED"):
     """Emitted when a workflow execution is canceled.
 
     This is a terminal event indicating the workflow was explicitly canceled.
@@ -48,6 +48,6 @@ class WorkflowExecutionCanceledResponse(msgspec.Struct, kw_only=True, tag_field=
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_EXECUTION_CANCELED']:
+    def event_type(self) -> Literal["WORKFLOW_EXECUTION_CANCELED"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_EXECUTION_CANCELED'
+        return "WORKFLOW_EXECUTION_CANCELED"

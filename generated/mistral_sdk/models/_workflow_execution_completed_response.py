@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_execution_completed_attributes_response import WorkflowExecutionCompletedAttributesResponse
 
 
-class WorkflowExecutionCompletedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_EXECUTION_COMPLETED'):
+class WorkflowExecutionCompletedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"):
     """Emitted when a workflow execution completes successfully.
 
     This is a terminal event indicating the workflow finished without errors.
@@ -48,6 +48,6 @@ class WorkflowExecutionCompletedResponse(msgspec.Struct, kw_only=True, tag_field
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_EXECUTION_COMPLETED']:
+    def event_type(self) -> Literal["WORKFLOW_EXECUTION_COMPLETED"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_EXECUTION_COMPLETED'
+        return "WORKFLOW_EXECUTION_COMPLETED"

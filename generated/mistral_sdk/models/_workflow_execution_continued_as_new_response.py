@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_execution_continued_as_new_attributes_response import WorkflowExecutionContinuedAsNewAttributesResponse
 
 
-class WorkflowExecutionContinuedAsNewResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_EXECUTION_CONTINUED_AS_NEW'):
+class WorkflowExecutionContinuedAsNewResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"):
     """Emitted when a workflow continues as a new execution.
 
     This occurs when a workflow uses continue-as-new to reset its history
@@ -49,6 +49,6 @@ class WorkflowExecutionContinuedAsNewResponse(msgspec.Struct, kw_only=True, tag_
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_EXECUTION_CONTINUED_AS_NEW']:
+    def event_type(self) -> Literal["WORKFLOW_EXECUTION_CONTINUED_AS_NEW"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW'
+        return "WORKFLOW_EXECUTION_CONTINUED_AS_NEW"

@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_execution_failed_attributes import WorkflowExecutionFailedAttributes
 
 
-class WorkflowExecutionFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_EXECUTION_FAILED'):
+class WorkflowExecutionFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"):
     """Emitted when a workflow execution fails due to an unhandled exception.
 
     This is a terminal event indicating the workflow ended with an error.
@@ -48,6 +48,6 @@ class WorkflowExecutionFailedResponse(msgspec.Struct, kw_only=True, tag_field='e
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_EXECUTION_FAILED']:
+    def event_type(self) -> Literal["WORKFLOW_EXECUTION_FAILED"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_EXECUTION_FAILED'
+        return "WORKFLOW_EXECUTION_FAILED"

@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_execution_started_attributes_response import WorkflowExecutionStartedAttributesResponse
 
 
-class WorkflowExecutionStartedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_EXECUTION_STARTED'):
+class WorkflowExecutionStartedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"):
     """Emitted when a workflow execution begins.
 
     This is the first event in any workflow execution lifecycle.
@@ -48,6 +48,6 @@ class WorkflowExecutionStartedResponse(msgspec.Struct, kw_only=True, tag_field='
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_EXECUTION_STARTED']:
+    def event_type(self) -> Literal["WORKFLOW_EXECUTION_STARTED"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_EXECUTION_STARTED'
+        return "WORKFLOW_EXECUTION_STARTED"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-
 from .._codec import union_type
 
 from ._workflow_execution_progress_trace_event import WorkflowExecutionProgressTraceEvent
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     WorkflowExecutionTraceEventsResponseEventsItem: TypeAlias = WorkflowExecutionTraceEvent | WorkflowExecutionProgressTraceEvent
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     WorkflowExecutionTraceEventsResponseEventsItem = union_type(
-        'WorkflowExecutionTraceEventsResponseEventsItem',
+        "WorkflowExecutionTraceEventsResponseEventsItem",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (WorkflowExecutionTraceEvent, WorkflowExecutionProgressTraceEvent, ),

@@ -4,5 +4,4 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 
-
 WorkflowExecutionTraceSummaryAttributesValues: TypeAlias = str | int | float | bool | list[Any] | None

@@ -14,13 +14,8 @@ class WorkflowMetrics(msgspec.Struct, kw_only=True):
     """
 
     execution_count: ScalarMetric
-
     success_count: ScalarMetric
-
     error_count: ScalarMetric
-
     average_latency_ms: ScalarMetric
-
     latency_over_time: TimeSeriesMetric
-
     retry_rate: ScalarMetric

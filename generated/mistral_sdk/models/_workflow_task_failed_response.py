@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_task_failed_attributes import WorkflowTaskFailedAttributes
 
 
-class WorkflowTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_TASK_FAILED'):
+class WorkflowTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"):
     """Emitted when a workflow task fails.
 
     This indicates an error occurred during workflow task execution,
@@ -49,6 +49,6 @@ class WorkflowTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field='event_
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_TASK_FAILED']:
+    def event_type(self) -> Literal["WORKFLOW_TASK_FAILED"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_TASK_FAILED'
+        return "WORKFLOW_TASK_FAILED"

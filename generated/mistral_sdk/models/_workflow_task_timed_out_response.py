@@ -8,7 +8,7 @@ import msgspec
 from ._workflow_task_timed_out_attributes import WorkflowTaskTimedOutAttributes
 
 
-class WorkflowTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field='event_type', tag='WORKFLOW_TASK_TIMED_OUT'):
+class WorkflowTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"):
     """Emitted when a workflow task times out.
 
     This indicates the workflow task (a unit of workflow execution) exceeded
@@ -49,6 +49,6 @@ class WorkflowTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field='even
     """Event-specific attributes."""
 
     @property
-    def event_type(self) -> Literal['WORKFLOW_TASK_TIMED_OUT']:
+    def event_type(self) -> Literal["WORKFLOW_TASK_TIMED_OUT"]:
         """The `event_type` tag of this variant."""
-        return 'WORKFLOW_TASK_TIMED_OUT'
+        return "WORKFLOW_TASK_TIMED_OUT"

@@ -9,9 +9,6 @@ class WorkflowsWorkerSpecUpdate(msgspec.Struct, kw_only=True):
     """The `WorkflowsWorkerSpecUpdate` object."""
 
     github_url: str | None | UnsetType = UNSET
-
     revision: str | None | UnsetType = UNSET
-
     entrypoint: str | None | UnsetType = UNSET
-
     working_dir: str | None | UnsetType = UNSET

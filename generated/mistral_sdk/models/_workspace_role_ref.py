@@ -10,5 +10,4 @@ class WorkspaceRoleRef(msgspec.Struct, kw_only=True):
     """The `WorkspaceRoleRef` object."""
 
     name: str
-
     uuid: UUID

@@ -51,9 +51,9 @@ class Classifiers(SyncResource):
             input: Text to classify.
         """
         return self._client.request(
-            'POST',
-            '/v1/moderations',
-            json=convert_body(models.ClassificationRequest, {'model': model, 'metadata': metadata, 'input': input}),
+            "POST",
+            "/v1/moderations",
+            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
             response=JsonResponse(models.ModerationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -77,9 +77,9 @@ class Classifiers(SyncResource):
             input: Chat to classify
         """
         return self._client.request(
-            'POST',
-            '/v1/chat/moderations',
-            json=convert_body(models.ChatModerationRequest, {'input': input, 'model': model}),
+            "POST",
+            "/v1/chat/moderations",
+            json=convert_body(models.ChatModerationRequest, {"input": input, "model": model}),
             response=JsonResponse(models.ModerationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -105,9 +105,9 @@ class Classifiers(SyncResource):
             input: Text to classify.
         """
         return self._client.request(
-            'POST',
-            '/v1/classifications',
-            json=convert_body(models.ClassificationRequest, {'model': model, 'metadata': metadata, 'input': input}),
+            "POST",
+            "/v1/classifications",
+            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
             response=JsonResponse(models.ClassificationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -119,7 +119,7 @@ class Classifiers(SyncResource):
         self,
         *,
         model: str,
-        input: models.ChatClassificationRequestInputs | Mapping[str, Any],
+        input: models.ChatClassificationRequestInputs,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -127,9 +127,9 @@ class Classifiers(SyncResource):
     ) -> models.ClassificationResponse:
         """Chat Classifications"""
         return self._client.request(
-            'POST',
-            '/v1/chat/classifications',
-            json=convert_body(models.ChatClassificationRequest, {'model': model, 'input': input}),
+            "POST",
+            "/v1/chat/classifications",
+            json=convert_body(models.ChatClassificationRequest, {"model": model, "input": input}),
             response=JsonResponse(models.ClassificationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -174,9 +174,9 @@ class AsyncClassifiers(AsyncResource):
             input: Text to classify.
         """
         return await self._client.request(
-            'POST',
-            '/v1/moderations',
-            json=convert_body(models.ClassificationRequest, {'model': model, 'metadata': metadata, 'input': input}),
+            "POST",
+            "/v1/moderations",
+            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
             response=JsonResponse(models.ModerationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -200,9 +200,9 @@ class AsyncClassifiers(AsyncResource):
             input: Chat to classify
         """
         return await self._client.request(
-            'POST',
-            '/v1/chat/moderations',
-            json=convert_body(models.ChatModerationRequest, {'input': input, 'model': model}),
+            "POST",
+            "/v1/chat/moderations",
+            json=convert_body(models.ChatModerationRequest, {"input": input, "model": model}),
             response=JsonResponse(models.ModerationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -228,9 +228,9 @@ class AsyncClassifiers(AsyncResource):
             input: Text to classify.
         """
         return await self._client.request(
-            'POST',
-            '/v1/classifications',
-            json=convert_body(models.ClassificationRequest, {'model': model, 'metadata': metadata, 'input': input}),
+            "POST",
+            "/v1/classifications",
+            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
             response=JsonResponse(models.ClassificationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -242,7 +242,7 @@ class AsyncClassifiers(AsyncResource):
         self,
         *,
         model: str,
-        input: models.ChatClassificationRequestInputs | Mapping[str, Any],
+        input: models.ChatClassificationRequestInputs,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -250,9 +250,9 @@ class AsyncClassifiers(AsyncResource):
     ) -> models.ClassificationResponse:
         """Chat Classifications"""
         return await self._client.request(
-            'POST',
-            '/v1/chat/classifications',
-            json=convert_body(models.ChatClassificationRequest, {'model': model, 'input': input}),
+            "POST",
+            "/v1/chat/classifications",
+            json=convert_body(models.ChatClassificationRequest, {"model": model, "input": input}),
             response=JsonResponse(models.ClassificationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -40,8 +40,8 @@ class Embeddings(SyncResource):
         input: str | Sequence[str],
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         output_dimension: int | None | UnsetType = UNSET,
-        output_dtype: models.EmbeddingDtype | Mapping[str, Any] | UnsetType = UNSET,
-        encoding_format: models.EncodingFormat | Mapping[str, Any] | UnsetType = UNSET,
+        output_dtype: models.EmbeddingDtype | UnsetType = UNSET,
+        encoding_format: models.EncodingFormat | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -57,9 +57,9 @@ class Embeddings(SyncResource):
             encoding_format: The format of embeddings in the response.
         """
         return self._client.request(
-            'POST',
-            '/v1/embeddings',
-            json=convert_body(models.EmbeddingRequest, {'model': model, 'metadata': metadata, 'input': input, 'output_dimension': output_dimension, 'output_dtype': output_dtype, 'encoding_format': encoding_format}),
+            "POST",
+            "/v1/embeddings",
+            json=convert_body(models.EmbeddingRequest, {"model": model, "metadata": metadata, "input": input, "output_dimension": output_dimension, "output_dtype": output_dtype, "encoding_format": encoding_format}),
             response=JsonResponse(models.EmbeddingResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -90,8 +90,8 @@ class AsyncEmbeddings(AsyncResource):
         input: str | Sequence[str],
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         output_dimension: int | None | UnsetType = UNSET,
-        output_dtype: models.EmbeddingDtype | Mapping[str, Any] | UnsetType = UNSET,
-        encoding_format: models.EncodingFormat | Mapping[str, Any] | UnsetType = UNSET,
+        output_dtype: models.EmbeddingDtype | UnsetType = UNSET,
+        encoding_format: models.EncodingFormat | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -107,9 +107,9 @@ class AsyncEmbeddings(AsyncResource):
             encoding_format: The format of embeddings in the response.
         """
         return await self._client.request(
-            'POST',
-            '/v1/embeddings',
-            json=convert_body(models.EmbeddingRequest, {'model': model, 'metadata': metadata, 'input': input, 'output_dimension': output_dimension, 'output_dtype': output_dtype, 'encoding_format': encoding_format}),
+            "POST",
+            "/v1/embeddings",
+            json=convert_body(models.EmbeddingRequest, {"model": model, "metadata": metadata, "input": input, "output_dimension": output_dimension, "output_dtype": output_dtype, "encoding_format": encoding_format}),
             response=JsonResponse(models.EmbeddingResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

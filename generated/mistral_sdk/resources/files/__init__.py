@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -57,9 +56,9 @@ class Files(SyncResource):
         Returns a list of files that belong to the user's organization.
         """
         return self._client.request(
-            'GET',
-            '/v1/files',
-            query={'page': page, 'page_size': page_size, 'include_total': include_total, 'sample_type': sample_type, 'source': source, 'search': search, 'purpose': purpose, 'mimetypes': mimetypes},
+            "GET",
+            "/v1/files",
+            query={"page": page, "page_size": page_size, "include_total": include_total, "sample_type": sample_type, "source": source, "search": search, "purpose": purpose, "mimetypes": mimetypes},
             response=JsonResponse(models.ListFilesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -72,8 +71,8 @@ class Files(SyncResource):
         *,
         file: FileInput,
         expiry: int | None | UnsetType = UNSET,
-        visibility: models.FilesApiRoutesUploadFileFormVisibility | Mapping[str, Any] | UnsetType = UNSET,
-        purpose: models.FilePurpose | Mapping[str, Any] | UnsetType = UNSET,
+        visibility: models.FilesApiRoutesUploadFileFormVisibility | UnsetType = UNSET,
+        purpose: models.FilePurpose | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -88,9 +87,9 @@ class Files(SyncResource):
         Please contact us if you need to increase these storage limits.
         """
         return self._client.request(
-            'POST',
-            '/v1/files',
-            multipart={'expiry': expiry, 'visibility': visibility, 'purpose': purpose, 'file': file},
+            "POST",
+            "/v1/files",
+            multipart={"expiry": expiry, "visibility": visibility, "purpose": purpose, "file": file},
             response=JsonResponse(models.CreateFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -112,9 +111,9 @@ class Files(SyncResource):
         Returns information about a specific file.
         """
         return self._client.request(
-            'GET',
-            '/v1/files/{file_id}',
-            path_params={'file_id': file_id},
+            "GET",
+            "/v1/files/{file_id}",
+            path_params={"file_id": file_id},
             response=JsonResponse(models.GetFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -136,9 +135,9 @@ class Files(SyncResource):
         Delete a file.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/files/{file_id}',
-            path_params={'file_id': file_id},
+            "DELETE",
+            "/v1/files/{file_id}",
+            path_params={"file_id": file_id},
             response=JsonResponse(models.DeleteFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -160,9 +159,9 @@ class Files(SyncResource):
         Download a file
         """
         return self._client.request(
-            'GET',
-            '/v1/files/{file_id}/content',
-            path_params={'file_id': file_id},
+            "GET",
+            "/v1/files/{file_id}/content",
+            path_params={"file_id": file_id},
             response=BinaryResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -186,10 +185,10 @@ class Files(SyncResource):
             expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between 1h and 168h.
         """
         return self._client.request(
-            'GET',
-            '/v1/files/{file_id}/url',
-            path_params={'file_id': file_id},
-            query={'expiry': expiry},
+            "GET",
+            "/v1/files/{file_id}/url",
+            path_params={"file_id": file_id},
+            query={"expiry": expiry},
             response=JsonResponse(models.GetSignedUrlResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -239,9 +238,9 @@ class AsyncFiles(AsyncResource):
         Returns a list of files that belong to the user's organization.
         """
         return await self._client.request(
-            'GET',
-            '/v1/files',
-            query={'page': page, 'page_size': page_size, 'include_total': include_total, 'sample_type': sample_type, 'source': source, 'search': search, 'purpose': purpose, 'mimetypes': mimetypes},
+            "GET",
+            "/v1/files",
+            query={"page": page, "page_size": page_size, "include_total": include_total, "sample_type": sample_type, "source": source, "search": search, "purpose": purpose, "mimetypes": mimetypes},
             response=JsonResponse(models.ListFilesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -254,8 +253,8 @@ class AsyncFiles(AsyncResource):
         *,
         file: FileInput,
         expiry: int | None | UnsetType = UNSET,
-        visibility: models.FilesApiRoutesUploadFileFormVisibility | Mapping[str, Any] | UnsetType = UNSET,
-        purpose: models.FilePurpose | Mapping[str, Any] | UnsetType = UNSET,
+        visibility: models.FilesApiRoutesUploadFileFormVisibility | UnsetType = UNSET,
+        purpose: models.FilePurpose | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -270,9 +269,9 @@ class AsyncFiles(AsyncResource):
         Please contact us if you need to increase these storage limits.
         """
         return await self._client.request(
-            'POST',
-            '/v1/files',
-            multipart={'expiry': expiry, 'visibility': visibility, 'purpose': purpose, 'file': file},
+            "POST",
+            "/v1/files",
+            multipart={"expiry": expiry, "visibility": visibility, "purpose": purpose, "file": file},
             response=JsonResponse(models.CreateFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -294,9 +293,9 @@ class AsyncFiles(AsyncResource):
         Returns information about a specific file.
         """
         return await self._client.request(
-            'GET',
-            '/v1/files/{file_id}',
-            path_params={'file_id': file_id},
+            "GET",
+            "/v1/files/{file_id}",
+            path_params={"file_id": file_id},
             response=JsonResponse(models.GetFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -318,9 +317,9 @@ class AsyncFiles(AsyncResource):
         Delete a file.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/files/{file_id}',
-            path_params={'file_id': file_id},
+            "DELETE",
+            "/v1/files/{file_id}",
+            path_params={"file_id": file_id},
             response=JsonResponse(models.DeleteFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -342,9 +341,9 @@ class AsyncFiles(AsyncResource):
         Download a file
         """
         return await self._client.request(
-            'GET',
-            '/v1/files/{file_id}/content',
-            path_params={'file_id': file_id},
+            "GET",
+            "/v1/files/{file_id}/content",
+            path_params={"file_id": file_id},
             response=BinaryResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -368,10 +367,10 @@ class AsyncFiles(AsyncResource):
             expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between 1h and 168h.
         """
         return await self._client.request(
-            'GET',
-            '/v1/files/{file_id}/url',
-            path_params={'file_id': file_id},
-            query={'expiry': expiry},
+            "GET",
+            "/v1/files/{file_id}/url",
+            path_params={"file_id": file_id},
+            query={"expiry": expiry},
             response=JsonResponse(models.GetSignedUrlResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

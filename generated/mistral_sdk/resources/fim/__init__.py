@@ -70,9 +70,9 @@ class Fim(SyncResource):
             min_tokens: The minimum number of tokens to generate in the completion.
         """
         return self._client.request(
-            'POST',
-            '/v1/fim/completions',
-            json=convert_body(models.FIMCompletionRequest, {'model': model, 'temperature': temperature, 'top_p': top_p, 'max_tokens': max_tokens, 'stop': stop, 'random_seed': random_seed, 'metadata': metadata, 'prompt': prompt, 'suffix': suffix, 'min_tokens': min_tokens, 'prompt_cache_key': prompt_cache_key, 'stream': False}),
+            "POST",
+            "/v1/fim/completions",
+            json=convert_body(models.FIMCompletionRequest, {"model": model, "temperature": temperature, "top_p": top_p, "max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "prompt": prompt, "suffix": suffix, "min_tokens": min_tokens, "prompt_cache_key": prompt_cache_key, "stream": False}),
             response=JsonResponse(models.FIMCompletionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -115,9 +115,9 @@ class Fim(SyncResource):
             min_tokens: The minimum number of tokens to generate in the completion.
         """
         return self._client.request(
-            'POST',
-            '/v1/fim/completions',
-            json=convert_body(models.FIMCompletionRequest, {'model': model, 'temperature': temperature, 'top_p': top_p, 'max_tokens': max_tokens, 'stop': stop, 'random_seed': random_seed, 'metadata': metadata, 'prompt': prompt, 'suffix': suffix, 'min_tokens': min_tokens, 'prompt_cache_key': prompt_cache_key, 'stream': True}),
+            "POST",
+            "/v1/fim/completions",
+            json=convert_body(models.FIMCompletionRequest, {"model": model, "temperature": temperature, "top_p": top_p, "max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "prompt": prompt, "suffix": suffix, "min_tokens": min_tokens, "prompt_cache_key": prompt_cache_key, "stream": True}),
             response=SSEResponse(models.CompletionEvent, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -177,9 +177,9 @@ class AsyncFim(AsyncResource):
             min_tokens: The minimum number of tokens to generate in the completion.
         """
         return await self._client.request(
-            'POST',
-            '/v1/fim/completions',
-            json=convert_body(models.FIMCompletionRequest, {'model': model, 'temperature': temperature, 'top_p': top_p, 'max_tokens': max_tokens, 'stop': stop, 'random_seed': random_seed, 'metadata': metadata, 'prompt': prompt, 'suffix': suffix, 'min_tokens': min_tokens, 'prompt_cache_key': prompt_cache_key, 'stream': False}),
+            "POST",
+            "/v1/fim/completions",
+            json=convert_body(models.FIMCompletionRequest, {"model": model, "temperature": temperature, "top_p": top_p, "max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "prompt": prompt, "suffix": suffix, "min_tokens": min_tokens, "prompt_cache_key": prompt_cache_key, "stream": False}),
             response=JsonResponse(models.FIMCompletionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -222,9 +222,9 @@ class AsyncFim(AsyncResource):
             min_tokens: The minimum number of tokens to generate in the completion.
         """
         return await self._client.request(
-            'POST',
-            '/v1/fim/completions',
-            json=convert_body(models.FIMCompletionRequest, {'model': model, 'temperature': temperature, 'top_p': top_p, 'max_tokens': max_tokens, 'stop': stop, 'random_seed': random_seed, 'metadata': metadata, 'prompt': prompt, 'suffix': suffix, 'min_tokens': min_tokens, 'prompt_cache_key': prompt_cache_key, 'stream': True}),
+            "POST",
+            "/v1/fim/completions",
+            json=convert_body(models.FIMCompletionRequest, {"model": model, "temperature": temperature, "top_p": top_p, "max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "prompt": prompt, "suffix": suffix, "min_tokens": min_tokens, "prompt_cache_key": prompt_cache_key, "stream": True}),
             response=SSEResponse(models.CompletionEvent, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -47,9 +47,9 @@ class Models(SyncResource):
         List all models available to the user.
         """
         return self._client.request(
-            'GET',
-            '/v1/models',
-            query={'provider': provider, 'model': model},
+            "GET",
+            "/v1/models",
+            query={"provider": provider, "model": model},
             response=JsonResponse(models.ModelList),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -74,9 +74,9 @@ class Models(SyncResource):
             model_id: The ID of the model to retrieve.
         """
         return self._client.request(
-            'GET',
-            '/v1/models/{model_id}',
-            path_params={'model_id': model_id},
+            "GET",
+            "/v1/models/{model_id}",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.RetrieveModelV1ModelsModelIdGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -101,9 +101,9 @@ class Models(SyncResource):
             model_id: The ID of the model to delete.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/models/{model_id}',
-            path_params={'model_id': model_id},
+            "DELETE",
+            "/v1/models/{model_id}",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.DeleteModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -130,10 +130,10 @@ class Models(SyncResource):
             model_id: The ID of the model to update.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/fine_tuning/models/{model_id}',
-            path_params={'model_id': model_id},
-            json=convert_body(models.UpdateModelRequest, {'name': name, 'description': description}),
+            "PATCH",
+            "/v1/fine_tuning/models/{model_id}",
+            path_params={"model_id": model_id},
+            json=convert_body(models.UpdateModelRequest, {"name": name, "description": description}),
             response=JsonResponse(models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -158,9 +158,9 @@ class Models(SyncResource):
             model_id: The ID of the model to archive.
         """
         return self._client.request(
-            'POST',
-            '/v1/fine_tuning/models/{model_id}/archive',
-            path_params={'model_id': model_id},
+            "POST",
+            "/v1/fine_tuning/models/{model_id}/archive",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.ArchiveModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -185,9 +185,9 @@ class Models(SyncResource):
             model_id: The ID of the model to unarchive.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/fine_tuning/models/{model_id}/archive',
-            path_params={'model_id': model_id},
+            "DELETE",
+            "/v1/fine_tuning/models/{model_id}/archive",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.UnarchiveModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -231,9 +231,9 @@ class AsyncModels(AsyncResource):
         List all models available to the user.
         """
         return await self._client.request(
-            'GET',
-            '/v1/models',
-            query={'provider': provider, 'model': model},
+            "GET",
+            "/v1/models",
+            query={"provider": provider, "model": model},
             response=JsonResponse(models.ModelList),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -258,9 +258,9 @@ class AsyncModels(AsyncResource):
             model_id: The ID of the model to retrieve.
         """
         return await self._client.request(
-            'GET',
-            '/v1/models/{model_id}',
-            path_params={'model_id': model_id},
+            "GET",
+            "/v1/models/{model_id}",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.RetrieveModelV1ModelsModelIdGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -285,9 +285,9 @@ class AsyncModels(AsyncResource):
             model_id: The ID of the model to delete.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/models/{model_id}',
-            path_params={'model_id': model_id},
+            "DELETE",
+            "/v1/models/{model_id}",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.DeleteModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -314,10 +314,10 @@ class AsyncModels(AsyncResource):
             model_id: The ID of the model to update.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/fine_tuning/models/{model_id}',
-            path_params={'model_id': model_id},
-            json=convert_body(models.UpdateModelRequest, {'name': name, 'description': description}),
+            "PATCH",
+            "/v1/fine_tuning/models/{model_id}",
+            path_params={"model_id": model_id},
+            json=convert_body(models.UpdateModelRequest, {"name": name, "description": description}),
             response=JsonResponse(models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -342,9 +342,9 @@ class AsyncModels(AsyncResource):
             model_id: The ID of the model to archive.
         """
         return await self._client.request(
-            'POST',
-            '/v1/fine_tuning/models/{model_id}/archive',
-            path_params={'model_id': model_id},
+            "POST",
+            "/v1/fine_tuning/models/{model_id}/archive",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.ArchiveModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -369,9 +369,9 @@ class AsyncModels(AsyncResource):
             model_id: The ID of the model to unarchive.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/fine_tuning/models/{model_id}/archive',
-            path_params={'model_id': model_id},
+            "DELETE",
+            "/v1/fine_tuning/models/{model_id}/archive",
+            path_params={"model_id": model_id},
             response=JsonResponse(models.UnarchiveModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -45,11 +45,11 @@ class Ocr(SyncResource):
         bbox_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
         document_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
-        table_format: models.OCRRequestTableFormat0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        table_format: models.OCRRequestTableFormat0 | None | UnsetType = UNSET,
         extract_header: bool | UnsetType = UNSET,
         extract_footer: bool | UnsetType = UNSET,
         include_blocks: bool | UnsetType = UNSET,
-        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0 | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -72,9 +72,9 @@ class Ocr(SyncResource):
             confidence_scores_granularity: Granularity for confidence scores: 'page' (aggregate only), 'word' (per-word scores), or 'block' (per-block scores). Defaults to None (no confidence scores) to keep response payload small.
         """
         return self._client.request(
-            'POST',
-            '/v1/ocr',
-            json=convert_body(models.OCRRequest, {'model': model, 'document': document, 'pages': pages, 'include_image_base64': include_image_base64, 'image_limit': image_limit, 'image_min_size': image_min_size, 'bbox_annotation_format': bbox_annotation_format, 'document_annotation_format': document_annotation_format, 'document_annotation_prompt': document_annotation_prompt, 'table_format': table_format, 'extract_header': extract_header, 'extract_footer': extract_footer, 'include_blocks': include_blocks, 'confidence_scores_granularity': confidence_scores_granularity}),
+            "POST",
+            "/v1/ocr",
+            json=convert_body(models.OCRRequest, {"model": model, "document": document, "pages": pages, "include_image_base64": include_image_base64, "image_limit": image_limit, "image_min_size": image_min_size, "bbox_annotation_format": bbox_annotation_format, "document_annotation_format": document_annotation_format, "document_annotation_prompt": document_annotation_prompt, "table_format": table_format, "extract_header": extract_header, "extract_footer": extract_footer, "include_blocks": include_blocks, "confidence_scores_granularity": confidence_scores_granularity}),
             response=JsonResponse(models.OCRResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -110,11 +110,11 @@ class AsyncOcr(AsyncResource):
         bbox_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
         document_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
-        table_format: models.OCRRequestTableFormat0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        table_format: models.OCRRequestTableFormat0 | None | UnsetType = UNSET,
         extract_header: bool | UnsetType = UNSET,
         extract_footer: bool | UnsetType = UNSET,
         include_blocks: bool | UnsetType = UNSET,
-        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0 | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -137,9 +137,9 @@ class AsyncOcr(AsyncResource):
             confidence_scores_granularity: Granularity for confidence scores: 'page' (aggregate only), 'word' (per-word scores), or 'block' (per-block scores). Defaults to None (no confidence scores) to keep response payload small.
         """
         return await self._client.request(
-            'POST',
-            '/v1/ocr',
-            json=convert_body(models.OCRRequest, {'model': model, 'document': document, 'pages': pages, 'include_image_base64': include_image_base64, 'image_limit': image_limit, 'image_min_size': image_min_size, 'bbox_annotation_format': bbox_annotation_format, 'document_annotation_format': document_annotation_format, 'document_annotation_prompt': document_annotation_prompt, 'table_format': table_format, 'extract_header': extract_header, 'extract_footer': extract_footer, 'include_blocks': include_blocks, 'confidence_scores_granularity': confidence_scores_granularity}),
+            "POST",
+            "/v1/ocr",
+            json=convert_body(models.OCRRequest, {"model": model, "document": document, "pages": pages, "include_image_base64": include_image_base64, "image_limit": image_limit, "image_min_size": image_min_size, "bbox_annotation_format": bbox_annotation_format, "document_annotation_format": document_annotation_format, "document_annotation_prompt": document_annotation_prompt, "table_format": table_format, "extract_header": extract_header, "extract_footer": extract_footer, "include_blocks": include_blocks, "confidence_scores_granularity": confidence_scores_granularity}),
             response=JsonResponse(models.OCRResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -115,9 +115,9 @@ class Workflows(SyncResource):
             search: Fuzzy search query for workflow name, display name, description, or ID
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows',
-            query={'status': status, 'include_shared': include_shared, 'available_in_chat_assistant': available_in_chat_assistant, 'deployment_name': deployment_name, 'deployment_status': deployment_status, 'archived': archived, 'tags': tags, 'sort_by': sort_by, 'order': order, 'cursor': cursor, 'limit': limit, 'active_only': active_only, 'search': search},
+            "GET",
+            "/v1/workflows",
+            query={"status": status, "include_shared": include_shared, "available_in_chat_assistant": available_in_chat_assistant, "deployment_name": deployment_name, "deployment_status": deployment_status, "archived": archived, "tags": tags, "sort_by": sort_by, "order": order, "cursor": cursor, "limit": limit, "active_only": active_only, "search": search},
             response=JsonResponse(models.WorkflowListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -158,9 +158,9 @@ class Workflows(SyncResource):
             cursor: The cursor for pagination
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/registrations',
-            query={'workflow_id': workflow_id, 'task_queue': task_queue, 'active_only': active_only, 'include_shared': include_shared, 'workflow_search': workflow_search, 'archived': archived, 'with_workflow': with_workflow, 'available_in_chat_assistant': available_in_chat_assistant, 'limit': limit, 'cursor': cursor},
+            "GET",
+            "/v1/workflows/registrations",
+            query={"workflow_id": workflow_id, "task_queue": task_queue, "active_only": active_only, "include_shared": include_shared, "workflow_search": workflow_search, "archived": archived, "with_workflow": with_workflow, "available_in_chat_assistant": available_in_chat_assistant, "limit": limit, "cursor": cursor},
             response=JsonResponse(models.WorkflowRegistrationListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -199,10 +199,10 @@ class Workflows(SyncResource):
             deployment_name: Name of the deployment to route this execution to
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/{workflow_identifier}/execute',
-            path_params={'workflow_identifier': workflow_identifier},
-            json=convert_body(models.WorkflowExecutionRequest, {'execution_id': execution_id, 'input': input, 'wait_for_result': wait_for_result, 'timeout_seconds': timeout_seconds, 'custom_tracing_attributes': custom_tracing_attributes, 'force_new_trace': force_new_trace, 'extensions': extensions, 'task_queue': task_queue, 'deployment_name': deployment_name}),
+            "POST",
+            "/v1/workflows/{workflow_identifier}/execute",
+            path_params={"workflow_identifier": workflow_identifier},
+            json=convert_body(models.WorkflowExecutionRequest, {"execution_id": execution_id, "input": input, "wait_for_result": wait_for_result, "timeout_seconds": timeout_seconds, "custom_tracing_attributes": custom_tracing_attributes, "force_new_trace": force_new_trace, "extensions": extensions, "task_queue": task_queue, "deployment_name": deployment_name}),
             response=JsonResponse(models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -243,10 +243,10 @@ class Workflows(SyncResource):
             deployment_name: Name of the deployment to route this execution to
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/registrations/{workflow_registration_id}/execute',
-            path_params={'workflow_registration_id': workflow_registration_id},
-            json=convert_body(models.WorkflowExecutionRequest, {'execution_id': execution_id, 'input': input, 'wait_for_result': wait_for_result, 'timeout_seconds': timeout_seconds, 'custom_tracing_attributes': custom_tracing_attributes, 'force_new_trace': force_new_trace, 'extensions': extensions, 'task_queue': task_queue, 'deployment_name': deployment_name}),
+            "POST",
+            "/v1/workflows/registrations/{workflow_registration_id}/execute",
+            path_params={"workflow_registration_id": workflow_registration_id},
+            json=convert_body(models.WorkflowExecutionRequest, {"execution_id": execution_id, "input": input, "wait_for_result": wait_for_result, "timeout_seconds": timeout_seconds, "custom_tracing_attributes": custom_tracing_attributes, "force_new_trace": force_new_trace, "extensions": extensions, "task_queue": task_queue, "deployment_name": deployment_name}),
             response=JsonResponse(models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -265,9 +265,9 @@ class Workflows(SyncResource):
     ) -> models.WorkflowGetResponse:
         """Get Workflow"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/{workflow_identifier}',
-            path_params={'workflow_identifier': workflow_identifier},
+            "GET",
+            "/v1/workflows/{workflow_identifier}",
+            path_params={"workflow_identifier": workflow_identifier},
             response=JsonResponse(models.WorkflowGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -297,10 +297,10 @@ class Workflows(SyncResource):
             tags: New tags. Replaces the existing tag list.
         """
         return self._client.request(
-            'PUT',
-            '/v1/workflows/{workflow_identifier}',
-            path_params={'workflow_identifier': workflow_identifier},
-            json=convert_body(models.WorkflowUpdateRequest, {'display_name': display_name, 'description': description, 'available_in_chat_assistant': available_in_chat_assistant, 'tags': tags}),
+            "PUT",
+            "/v1/workflows/{workflow_identifier}",
+            path_params={"workflow_identifier": workflow_identifier},
+            json=convert_body(models.WorkflowUpdateRequest, {"display_name": display_name, "description": description, "available_in_chat_assistant": available_in_chat_assistant, "tags": tags}),
             response=JsonResponse(models.WorkflowUpdateResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -326,10 +326,10 @@ class Workflows(SyncResource):
             include_shared: Whether to include shared workflow versions
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/registrations/{workflow_registration_id}',
-            path_params={'workflow_registration_id': workflow_registration_id},
-            query={'with_workflow': with_workflow, 'include_shared': include_shared},
+            "GET",
+            "/v1/workflows/registrations/{workflow_registration_id}",
+            path_params={"workflow_registration_id": workflow_registration_id},
+            query={"with_workflow": with_workflow, "include_shared": include_shared},
             response=JsonResponse(models.WorkflowRegistrationGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -352,9 +352,9 @@ class Workflows(SyncResource):
             workflow_ids: List of workflow IDs to archive
         """
         return self._client.request(
-            'PUT',
-            '/v1/workflows/archive',
-            json=convert_body(models.WorkflowBulkArchiveRequest, {'workflow_ids': workflow_ids}),
+            "PUT",
+            "/v1/workflows/archive",
+            json=convert_body(models.WorkflowBulkArchiveRequest, {"workflow_ids": workflow_ids}),
             response=JsonResponse(models.WorkflowBulkArchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -377,9 +377,9 @@ class Workflows(SyncResource):
             workflow_ids: List of workflow IDs to unarchive
         """
         return self._client.request(
-            'PUT',
-            '/v1/workflows/unarchive',
-            json=convert_body(models.WorkflowBulkUnarchiveRequest, {'workflow_ids': workflow_ids}),
+            "PUT",
+            "/v1/workflows/unarchive",
+            json=convert_body(models.WorkflowBulkUnarchiveRequest, {"workflow_ids": workflow_ids}),
             response=JsonResponse(models.WorkflowBulkUnarchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -398,9 +398,9 @@ class Workflows(SyncResource):
     ) -> models.WorkflowArchiveResponse:
         """Archive Workflow"""
         return self._client.request(
-            'PUT',
-            '/v1/workflows/{workflow_identifier}/archive',
-            path_params={'workflow_identifier': workflow_identifier},
+            "PUT",
+            "/v1/workflows/{workflow_identifier}/archive",
+            path_params={"workflow_identifier": workflow_identifier},
             response=JsonResponse(models.WorkflowArchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -419,9 +419,9 @@ class Workflows(SyncResource):
     ) -> models.WorkflowUnarchiveResponse:
         """Unarchive Workflow"""
         return self._client.request(
-            'PUT',
-            '/v1/workflows/{workflow_identifier}/unarchive',
-            path_params={'workflow_identifier': workflow_identifier},
+            "PUT",
+            "/v1/workflows/{workflow_identifier}/unarchive",
+            path_params={"workflow_identifier": workflow_identifier},
             response=JsonResponse(models.WorkflowUnarchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -530,9 +530,9 @@ class AsyncWorkflows(AsyncResource):
             search: Fuzzy search query for workflow name, display name, description, or ID
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows',
-            query={'status': status, 'include_shared': include_shared, 'available_in_chat_assistant': available_in_chat_assistant, 'deployment_name': deployment_name, 'deployment_status': deployment_status, 'archived': archived, 'tags': tags, 'sort_by': sort_by, 'order': order, 'cursor': cursor, 'limit': limit, 'active_only': active_only, 'search': search},
+            "GET",
+            "/v1/workflows",
+            query={"status": status, "include_shared": include_shared, "available_in_chat_assistant": available_in_chat_assistant, "deployment_name": deployment_name, "deployment_status": deployment_status, "archived": archived, "tags": tags, "sort_by": sort_by, "order": order, "cursor": cursor, "limit": limit, "active_only": active_only, "search": search},
             response=JsonResponse(models.WorkflowListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -573,9 +573,9 @@ class AsyncWorkflows(AsyncResource):
             cursor: The cursor for pagination
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/registrations',
-            query={'workflow_id': workflow_id, 'task_queue': task_queue, 'active_only': active_only, 'include_shared': include_shared, 'workflow_search': workflow_search, 'archived': archived, 'with_workflow': with_workflow, 'available_in_chat_assistant': available_in_chat_assistant, 'limit': limit, 'cursor': cursor},
+            "GET",
+            "/v1/workflows/registrations",
+            query={"workflow_id": workflow_id, "task_queue": task_queue, "active_only": active_only, "include_shared": include_shared, "workflow_search": workflow_search, "archived": archived, "with_workflow": with_workflow, "available_in_chat_assistant": available_in_chat_assistant, "limit": limit, "cursor": cursor},
             response=JsonResponse(models.WorkflowRegistrationListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -614,10 +614,10 @@ class AsyncWorkflows(AsyncResource):
             deployment_name: Name of the deployment to route this execution to
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/{workflow_identifier}/execute',
-            path_params={'workflow_identifier': workflow_identifier},
-            json=convert_body(models.WorkflowExecutionRequest, {'execution_id': execution_id, 'input': input, 'wait_for_result': wait_for_result, 'timeout_seconds': timeout_seconds, 'custom_tracing_attributes': custom_tracing_attributes, 'force_new_trace': force_new_trace, 'extensions': extensions, 'task_queue': task_queue, 'deployment_name': deployment_name}),
+            "POST",
+            "/v1/workflows/{workflow_identifier}/execute",
+            path_params={"workflow_identifier": workflow_identifier},
+            json=convert_body(models.WorkflowExecutionRequest, {"execution_id": execution_id, "input": input, "wait_for_result": wait_for_result, "timeout_seconds": timeout_seconds, "custom_tracing_attributes": custom_tracing_attributes, "force_new_trace": force_new_trace, "extensions": extensions, "task_queue": task_queue, "deployment_name": deployment_name}),
             response=JsonResponse(models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -658,10 +658,10 @@ class AsyncWorkflows(AsyncResource):
             deployment_name: Name of the deployment to route this execution to
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/registrations/{workflow_registration_id}/execute',
-            path_params={'workflow_registration_id': workflow_registration_id},
-            json=convert_body(models.WorkflowExecutionRequest, {'execution_id': execution_id, 'input': input, 'wait_for_result': wait_for_result, 'timeout_seconds': timeout_seconds, 'custom_tracing_attributes': custom_tracing_attributes, 'force_new_trace': force_new_trace, 'extensions': extensions, 'task_queue': task_queue, 'deployment_name': deployment_name}),
+            "POST",
+            "/v1/workflows/registrations/{workflow_registration_id}/execute",
+            path_params={"workflow_registration_id": workflow_registration_id},
+            json=convert_body(models.WorkflowExecutionRequest, {"execution_id": execution_id, "input": input, "wait_for_result": wait_for_result, "timeout_seconds": timeout_seconds, "custom_tracing_attributes": custom_tracing_attributes, "force_new_trace": force_new_trace, "extensions": extensions, "task_queue": task_queue, "deployment_name": deployment_name}),
             response=JsonResponse(models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -680,9 +680,9 @@ class AsyncWorkflows(AsyncResource):
     ) -> models.WorkflowGetResponse:
         """Get Workflow"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/{workflow_identifier}',
-            path_params={'workflow_identifier': workflow_identifier},
+            "GET",
+            "/v1/workflows/{workflow_identifier}",
+            path_params={"workflow_identifier": workflow_identifier},
             response=JsonResponse(models.WorkflowGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -712,10 +712,10 @@ class AsyncWorkflows(AsyncResource):
             tags: New tags. Replaces the existing tag list.
         """
         return await self._client.request(
-            'PUT',
-            '/v1/workflows/{workflow_identifier}',
-            path_params={'workflow_identifier': workflow_identifier},
-            json=convert_body(models.WorkflowUpdateRequest, {'display_name': display_name, 'description': description, 'available_in_chat_assistant': available_in_chat_assistant, 'tags': tags}),
+            "PUT",
+            "/v1/workflows/{workflow_identifier}",
+            path_params={"workflow_identifier": workflow_identifier},
+            json=convert_body(models.WorkflowUpdateRequest, {"display_name": display_name, "description": description, "available_in_chat_assistant": available_in_chat_assistant, "tags": tags}),
             response=JsonResponse(models.WorkflowUpdateResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -741,10 +741,10 @@ class AsyncWorkflows(AsyncResource):
             include_shared: Whether to include shared workflow versions
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/registrations/{workflow_registration_id}',
-            path_params={'workflow_registration_id': workflow_registration_id},
-            query={'with_workflow': with_workflow, 'include_shared': include_shared},
+            "GET",
+            "/v1/workflows/registrations/{workflow_registration_id}",
+            path_params={"workflow_registration_id": workflow_registration_id},
+            query={"with_workflow": with_workflow, "include_shared": include_shared},
             response=JsonResponse(models.WorkflowRegistrationGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -767,9 +767,9 @@ class AsyncWorkflows(AsyncResource):
             workflow_ids: List of workflow IDs to archive
         """
         return await self._client.request(
-            'PUT',
-            '/v1/workflows/archive',
-            json=convert_body(models.WorkflowBulkArchiveRequest, {'workflow_ids': workflow_ids}),
+            "PUT",
+            "/v1/workflows/archive",
+            json=convert_body(models.WorkflowBulkArchiveRequest, {"workflow_ids": workflow_ids}),
             response=JsonResponse(models.WorkflowBulkArchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -792,9 +792,9 @@ class AsyncWorkflows(AsyncResource):
             workflow_ids: List of workflow IDs to unarchive
         """
         return await self._client.request(
-            'PUT',
-            '/v1/workflows/unarchive',
-            json=convert_body(models.WorkflowBulkUnarchiveRequest, {'workflow_ids': workflow_ids}),
+            "PUT",
+            "/v1/workflows/unarchive",
+            json=convert_body(models.WorkflowBulkUnarchiveRequest, {"workflow_ids": workflow_ids}),
             response=JsonResponse(models.WorkflowBulkUnarchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -813,9 +813,9 @@ class AsyncWorkflows(AsyncResource):
     ) -> models.WorkflowArchiveResponse:
         """Archive Workflow"""
         return await self._client.request(
-            'PUT',
-            '/v1/workflows/{workflow_identifier}/archive',
-            path_params={'workflow_identifier': workflow_identifier},
+            "PUT",
+            "/v1/workflows/{workflow_identifier}/archive",
+            path_params={"workflow_identifier": workflow_identifier},
             response=JsonResponse(models.WorkflowArchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -834,9 +834,9 @@ class AsyncWorkflows(AsyncResource):
     ) -> models.WorkflowUnarchiveResponse:
         """Unarchive Workflow"""
         return await self._client.request(
-            'PUT',
-            '/v1/workflows/{workflow_identifier}/unarchive',
-            path_params={'workflow_identifier': workflow_identifier},
+            "PUT",
+            "/v1/workflows/{workflow_identifier}/unarchive",
+            path_params={"workflow_identifier": workflow_identifier},
             response=JsonResponse(models.WorkflowUnarchiveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -44,7 +44,7 @@ class AudioSpeech(SyncResource):
         prompt_cache_key: str | None | UnsetType = UNSET,
         voice_id: str | None | UnsetType = UNSET,
         ref_audio: str | None | UnsetType = UNSET,
-        response_format: models.SpeechOutputFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.SpeechOutputFormat | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -59,9 +59,9 @@ class AudioSpeech(SyncResource):
             response_format: Output audio format. Defaults to mp3.
         """
         return self._client.request(
-            'POST',
-            '/v1/audio/speech',
-            json=convert_body(models.SpeechRequest, {'model': model, 'metadata': metadata, 'prompt_cache_key': prompt_cache_key, 'voice_id': voice_id, 'ref_audio': ref_audio, 'input': input, 'response_format': response_format, 'stream': False}),
+            "POST",
+            "/v1/audio/speech",
+            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": False}),
             response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -78,7 +78,7 @@ class AudioSpeech(SyncResource):
         prompt_cache_key: str | None | UnsetType = UNSET,
         voice_id: str | None | UnsetType = UNSET,
         ref_audio: str | None | UnsetType = UNSET,
-        response_format: models.SpeechOutputFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.SpeechOutputFormat | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -93,9 +93,9 @@ class AudioSpeech(SyncResource):
             response_format: Output audio format. Defaults to mp3.
         """
         return self._client.request(
-            'POST',
-            '/v1/audio/speech',
-            json=convert_body(models.SpeechRequest, {'model': model, 'metadata': metadata, 'prompt_cache_key': prompt_cache_key, 'voice_id': voice_id, 'ref_audio': ref_audio, 'input': input, 'response_format': response_format, 'stream': True}),
+            "POST",
+            "/v1/audio/speech",
+            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": True}),
             response=SSEResponse(models.SpeechV1AudioSpeechPostEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -129,7 +129,7 @@ class AsyncAudioSpeech(AsyncResource):
         prompt_cache_key: str | None | UnsetType = UNSET,
         voice_id: str | None | UnsetType = UNSET,
         ref_audio: str | None | UnsetType = UNSET,
-        response_format: models.SpeechOutputFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.SpeechOutputFormat | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -144,9 +144,9 @@ class AsyncAudioSpeech(AsyncResource):
             response_format: Output audio format. Defaults to mp3.
         """
         return await self._client.request(
-            'POST',
-            '/v1/audio/speech',
-            json=convert_body(models.SpeechRequest, {'model': model, 'metadata': metadata, 'prompt_cache_key': prompt_cache_key, 'voice_id': voice_id, 'ref_audio': ref_audio, 'input': input, 'response_format': response_format, 'stream': False}),
+            "POST",
+            "/v1/audio/speech",
+            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": False}),
             response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -163,7 +163,7 @@ class AsyncAudioSpeech(AsyncResource):
         prompt_cache_key: str | None | UnsetType = UNSET,
         voice_id: str | None | UnsetType = UNSET,
         ref_audio: str | None | UnsetType = UNSET,
-        response_format: models.SpeechOutputFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.SpeechOutputFormat | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -178,9 +178,9 @@ class AsyncAudioSpeech(AsyncResource):
             response_format: Output audio format. Defaults to mp3.
         """
         return await self._client.request(
-            'POST',
-            '/v1/audio/speech',
-            json=convert_body(models.SpeechRequest, {'model': model, 'metadata': metadata, 'prompt_cache_key': prompt_cache_key, 'voice_id': voice_id, 'ref_audio': ref_audio, 'input': input, 'response_format': response_format, 'stream': True}),
+            "POST",
+            "/v1/audio/speech",
+            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": True}),
             response=SSEResponse(models.SpeechV1AudioSpeechPostEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,

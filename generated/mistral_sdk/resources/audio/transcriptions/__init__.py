@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -45,7 +45,7 @@ class AudioTranscriptions(SyncResource):
         temperature: float | None | UnsetType = UNSET,
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
-        timestamp_granularities: Sequence[models.TimestampGranularity | Mapping[str, Any]] | UnsetType = UNSET,
+        timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -61,9 +61,9 @@ class AudioTranscriptions(SyncResource):
             timestamp_granularities: Granularities of timestamps to include in the response.
         """
         return self._client.request(
-            'POST',
-            '/v1/audio/transcriptions',
-            multipart={'model': model, 'file': file, 'file_url': file_url, 'file_id': file_id, 'language': language, 'temperature': temperature, 'stream': False, 'diarize': diarize, 'context_bias': context_bias, 'timestamp_granularities': timestamp_granularities},
+            "POST",
+            "/v1/audio/transcriptions",
+            multipart={"model": model, "file": file, "file_url": file_url, "file_id": file_id, "language": language, "temperature": temperature, "stream": False, "diarize": diarize, "context_bias": context_bias, "timestamp_granularities": timestamp_granularities},
             response=JsonResponse(models.TranscriptionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -82,7 +82,7 @@ class AudioTranscriptions(SyncResource):
         temperature: float | None | UnsetType = UNSET,
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
-        timestamp_granularities: Sequence[models.TimestampGranularity | Mapping[str, Any]] | UnsetType = UNSET,
+        timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -97,9 +97,9 @@ class AudioTranscriptions(SyncResource):
             timestamp_granularities: Granularities of timestamps to include in the response.
         """
         return self._client.request(
-            'POST',
-            '/v1/audio/transcriptions',
-            multipart={'model': model, 'file': file, 'file_url': file_url, 'file_id': file_id, 'language': language, 'temperature': temperature, 'stream': True, 'diarize': diarize, 'context_bias': context_bias, 'timestamp_granularities': timestamp_granularities},
+            "POST",
+            "/v1/audio/transcriptions",
+            multipart={"model": model, "file": file, "file_url": file_url, "file_id": file_id, "language": language, "temperature": temperature, "stream": True, "diarize": diarize, "context_bias": context_bias, "timestamp_granularities": timestamp_granularities},
             response=SSEResponse(models.TranscriptionStreamEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -135,7 +135,7 @@ class AsyncAudioTranscriptions(AsyncResource):
         temperature: float | None | UnsetType = UNSET,
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
-        timestamp_granularities: Sequence[models.TimestampGranularity | Mapping[str, Any]] | UnsetType = UNSET,
+        timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -151,9 +151,9 @@ class AsyncAudioTranscriptions(AsyncResource):
             timestamp_granularities: Granularities of timestamps to include in the response.
         """
         return await self._client.request(
-            'POST',
-            '/v1/audio/transcriptions',
-            multipart={'model': model, 'file': file, 'file_url': file_url, 'file_id': file_id, 'language': language, 'temperature': temperature, 'stream': False, 'diarize': diarize, 'context_bias': context_bias, 'timestamp_granularities': timestamp_granularities},
+            "POST",
+            "/v1/audio/transcriptions",
+            multipart={"model": model, "file": file, "file_url": file_url, "file_id": file_id, "language": language, "temperature": temperature, "stream": False, "diarize": diarize, "context_bias": context_bias, "timestamp_granularities": timestamp_granularities},
             response=JsonResponse(models.TranscriptionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -172,7 +172,7 @@ class AsyncAudioTranscriptions(AsyncResource):
         temperature: float | None | UnsetType = UNSET,
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
-        timestamp_granularities: Sequence[models.TimestampGranularity | Mapping[str, Any]] | UnsetType = UNSET,
+        timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -187,9 +187,9 @@ class AsyncAudioTranscriptions(AsyncResource):
             timestamp_granularities: Granularities of timestamps to include in the response.
         """
         return await self._client.request(
-            'POST',
-            '/v1/audio/transcriptions',
-            multipart={'model': model, 'file': file, 'file_url': file_url, 'file_id': file_id, 'language': language, 'temperature': temperature, 'stream': True, 'diarize': diarize, 'context_bias': context_bias, 'timestamp_granularities': timestamp_granularities},
+            "POST",
+            "/v1/audio/transcriptions",
+            multipart={"model": model, "file": file, "file_url": file_url, "file_id": file_id, "language": language, "temperature": temperature, "stream": True, "diarize": diarize, "context_bias": context_bias, "timestamp_granularities": timestamp_granularities},
             response=SSEResponse(models.TranscriptionStreamEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -58,9 +58,9 @@ class AudioVoices(SyncResource):
             type: Filter the voices between customs and presets
         """
         return self._client.request(
-            'GET',
-            '/v1/audio/voices',
-            query={'limit': limit, 'offset': offset, 'type': type},
+            "GET",
+            "/v1/audio/voices",
+            query={"limit": limit, "offset": offset, "type": type},
             response=JsonResponse(models.VoiceListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -96,9 +96,9 @@ class AudioVoices(SyncResource):
             sample_filename: Original filename for extension detection
         """
         return self._client.request(
-            'POST',
-            '/v1/audio/voices',
-            json=convert_body(models.VoiceCreateRequest, {'name': name, 'slug': slug, 'languages': languages, 'gender': gender, 'age': age, 'tags': tags, 'color': color, 'description': description, 'retention_notice': retention_notice, 'sample_audio': sample_audio, 'sample_filename': sample_filename}),
+            "POST",
+            "/v1/audio/voices",
+            json=convert_body(models.VoiceCreateRequest, {"name": name, "slug": slug, "languages": languages, "gender": gender, "age": age, "tags": tags, "color": color, "description": description, "retention_notice": retention_notice, "sample_audio": sample_audio, "sample_filename": sample_filename}),
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -120,9 +120,9 @@ class AudioVoices(SyncResource):
         Get voice details (excluding sample)
         """
         return self._client.request(
-            'GET',
-            '/v1/audio/voices/{voice_id}',
-            path_params={'voice_id': voice_id},
+            "GET",
+            "/v1/audio/voices/{voice_id}",
+            path_params={"voice_id": voice_id},
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -141,9 +141,9 @@ class AudioVoices(SyncResource):
     ) -> models.VoiceResponse:
         """Delete a custom voice"""
         return self._client.request(
-            'DELETE',
-            '/v1/audio/voices/{voice_id}',
-            path_params={'voice_id': voice_id},
+            "DELETE",
+            "/v1/audio/voices/{voice_id}",
+            path_params={"voice_id": voice_id},
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -171,10 +171,10 @@ class AudioVoices(SyncResource):
         Update voice metadata (name, gender, languages, age, tags).
         """
         return self._client.request(
-            'PATCH',
-            '/v1/audio/voices/{voice_id}',
-            path_params={'voice_id': voice_id},
-            json=convert_body(models.VoiceUpdateRequest, {'name': name, 'languages': languages, 'gender': gender, 'age': age, 'tags': tags, 'description': description}),
+            "PATCH",
+            "/v1/audio/voices/{voice_id}",
+            path_params={"voice_id": voice_id},
+            json=convert_body(models.VoiceUpdateRequest, {"name": name, "languages": languages, "gender": gender, "age": age, "tags": tags, "description": description}),
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -196,9 +196,9 @@ class AudioVoices(SyncResource):
         Get the audio sample for a voice
         """
         return self._client.request(
-            'GET',
-            '/v1/audio/voices/{voice_id}/sample',
-            path_params={'voice_id': voice_id},
+            "GET",
+            "/v1/audio/voices/{voice_id}/sample",
+            path_params={"voice_id": voice_id},
             response=BinaryResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -248,9 +248,9 @@ class AsyncAudioVoices(AsyncResource):
             type: Filter the voices between customs and presets
         """
         return await self._client.request(
-            'GET',
-            '/v1/audio/voices',
-            query={'limit': limit, 'offset': offset, 'type': type},
+            "GET",
+            "/v1/audio/voices",
+            query={"limit": limit, "offset": offset, "type": type},
             response=JsonResponse(models.VoiceListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -286,9 +286,9 @@ class AsyncAudioVoices(AsyncResource):
             sample_filename: Original filename for extension detection
         """
         return await self._client.request(
-            'POST',
-            '/v1/audio/voices',
-            json=convert_body(models.VoiceCreateRequest, {'name': name, 'slug': slug, 'languages': languages, 'gender': gender, 'age': age, 'tags': tags, 'color': color, 'description': description, 'retention_notice': retention_notice, 'sample_audio': sample_audio, 'sample_filename': sample_filename}),
+            "POST",
+            "/v1/audio/voices",
+            json=convert_body(models.VoiceCreateRequest, {"name": name, "slug": slug, "languages": languages, "gender": gender, "age": age, "tags": tags, "color": color, "description": description, "retention_notice": retention_notice, "sample_audio": sample_audio, "sample_filename": sample_filename}),
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -310,9 +310,9 @@ class AsyncAudioVoices(AsyncResource):
         Get voice details (excluding sample)
         """
         return await self._client.request(
-            'GET',
-            '/v1/audio/voices/{voice_id}',
-            path_params={'voice_id': voice_id},
+            "GET",
+            "/v1/audio/voices/{voice_id}",
+            path_params={"voice_id": voice_id},
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -331,9 +331,9 @@ class AsyncAudioVoices(AsyncResource):
     ) -> models.VoiceResponse:
         """Delete a custom voice"""
         return await self._client.request(
-            'DELETE',
-            '/v1/audio/voices/{voice_id}',
-            path_params={'voice_id': voice_id},
+            "DELETE",
+            "/v1/audio/voices/{voice_id}",
+            path_params={"voice_id": voice_id},
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -361,10 +361,10 @@ class AsyncAudioVoices(AsyncResource):
         Update voice metadata (name, gender, languages, age, tags).
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/audio/voices/{voice_id}',
-            path_params={'voice_id': voice_id},
-            json=convert_body(models.VoiceUpdateRequest, {'name': name, 'languages': languages, 'gender': gender, 'age': age, 'tags': tags, 'description': description}),
+            "PATCH",
+            "/v1/audio/voices/{voice_id}",
+            path_params={"voice_id": voice_id},
+            json=convert_body(models.VoiceUpdateRequest, {"name": name, "languages": languages, "gender": gender, "age": age, "tags": tags, "description": description}),
             response=JsonResponse(models.VoiceResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -386,9 +386,9 @@ class AsyncAudioVoices(AsyncResource):
         Get the audio sample for a voice
         """
         return await self._client.request(
-            'GET',
-            '/v1/audio/voices/{voice_id}/sample',
-            path_params={'voice_id': voice_id},
+            "GET",
+            "/v1/audio/voices/{voice_id}/sample",
+            path_params={"voice_id": voice_id},
             response=BinaryResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,

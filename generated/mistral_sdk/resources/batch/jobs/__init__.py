@@ -57,9 +57,9 @@ class BatchJobs(SyncResource):
         Get a list of batch jobs for your organization and user.
         """
         return self._client.request(
-            'GET',
-            '/v1/batch/jobs',
-            query={'page': page, 'page_size': page_size, 'model': model, 'agent_id': agent_id, 'metadata': metadata, 'created_after': created_after, 'created_by_me': created_by_me, 'status': status, 'order_by': order_by},
+            "GET",
+            "/v1/batch/jobs",
+            query={"page": page, "page_size": page_size, "model": model, "agent_id": agent_id, "metadata": metadata, "created_after": created_after, "created_by_me": created_by_me, "status": status, "order_by": order_by},
             response=JsonResponse(models.ListBatchJobsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -70,7 +70,7 @@ class BatchJobs(SyncResource):
     def create(
         self,
         *,
-        endpoint: models.ApiEndpoint | Mapping[str, Any],
+        endpoint: models.ApiEndpoint,
         input_files: Sequence[UUID] | None | UnsetType = UNSET,
         requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
@@ -100,9 +100,9 @@ class BatchJobs(SyncResource):
             timeout_hours: The timeout in hours for the batch inference job.
         """
         return self._client.request(
-            'POST',
-            '/v1/batch/jobs',
-            json=convert_body(models.CreateBatchJobRequest, {'input_files': input_files, 'requests': requests, 'endpoint': endpoint, 'model': model, 'agent_id': agent_id, 'metadata': metadata, 'timeout_hours': timeout_hours}),
+            "POST",
+            "/v1/batch/jobs",
+            json=convert_body(models.CreateBatchJobRequest, {"input_files": input_files, "requests": requests, "endpoint": endpoint, "model": model, "agent_id": agent_id, "metadata": metadata, "timeout_hours": timeout_hours}),
             response=JsonResponse(models.BatchJob),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -128,10 +128,10 @@ class BatchJobs(SyncResource):
             inline: If True, return results inline in the response.
         """
         return self._client.request(
-            'GET',
-            '/v1/batch/jobs/{job_id}',
-            path_params={'job_id': job_id},
-            query={'inline': inline},
+            "GET",
+            "/v1/batch/jobs/{job_id}",
+            path_params={"job_id": job_id},
+            query={"inline": inline},
             response=JsonResponse(models.BatchJob),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -153,9 +153,9 @@ class BatchJobs(SyncResource):
         Request the deletion of a batch job.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/batch/jobs/{job_id}',
-            path_params={'job_id': job_id},
+            "DELETE",
+            "/v1/batch/jobs/{job_id}",
+            path_params={"job_id": job_id},
             response=JsonResponse(models.DeleteBatchJobResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -177,9 +177,9 @@ class BatchJobs(SyncResource):
         Request the cancellation of a batch job.
         """
         return self._client.request(
-            'POST',
-            '/v1/batch/jobs/{job_id}/cancel',
-            path_params={'job_id': job_id},
+            "POST",
+            "/v1/batch/jobs/{job_id}/cancel",
+            path_params={"job_id": job_id},
             response=JsonResponse(models.BatchJob),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -229,9 +229,9 @@ class AsyncBatchJobs(AsyncResource):
         Get a list of batch jobs for your organization and user.
         """
         return await self._client.request(
-            'GET',
-            '/v1/batch/jobs',
-            query={'page': page, 'page_size': page_size, 'model': model, 'agent_id': agent_id, 'metadata': metadata, 'created_after': created_after, 'created_by_me': created_by_me, 'status': status, 'order_by': order_by},
+            "GET",
+            "/v1/batch/jobs",
+            query={"page": page, "page_size": page_size, "model": model, "agent_id": agent_id, "metadata": metadata, "created_after": created_after, "created_by_me": created_by_me, "status": status, "order_by": order_by},
             response=JsonResponse(models.ListBatchJobsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -242,7 +242,7 @@ class AsyncBatchJobs(AsyncResource):
     async def create(
         self,
         *,
-        endpoint: models.ApiEndpoint | Mapping[str, Any],
+        endpoint: models.ApiEndpoint,
         input_files: Sequence[UUID] | None | UnsetType = UNSET,
         requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
@@ -272,9 +272,9 @@ class AsyncBatchJobs(AsyncResource):
             timeout_hours: The timeout in hours for the batch inference job.
         """
         return await self._client.request(
-            'POST',
-            '/v1/batch/jobs',
-            json=convert_body(models.CreateBatchJobRequest, {'input_files': input_files, 'requests': requests, 'endpoint': endpoint, 'model': model, 'agent_id': agent_id, 'metadata': metadata, 'timeout_hours': timeout_hours}),
+            "POST",
+            "/v1/batch/jobs",
+            json=convert_body(models.CreateBatchJobRequest, {"input_files": input_files, "requests": requests, "endpoint": endpoint, "model": model, "agent_id": agent_id, "metadata": metadata, "timeout_hours": timeout_hours}),
             response=JsonResponse(models.BatchJob),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -300,10 +300,10 @@ class AsyncBatchJobs(AsyncResource):
             inline: If True, return results inline in the response.
         """
         return await self._client.request(
-            'GET',
-            '/v1/batch/jobs/{job_id}',
-            path_params={'job_id': job_id},
-            query={'inline': inline},
+            "GET",
+            "/v1/batch/jobs/{job_id}",
+            path_params={"job_id": job_id},
+            query={"inline": inline},
             response=JsonResponse(models.BatchJob),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -325,9 +325,9 @@ class AsyncBatchJobs(AsyncResource):
         Request the deletion of a batch job.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/batch/jobs/{job_id}',
-            path_params={'job_id': job_id},
+            "DELETE",
+            "/v1/batch/jobs/{job_id}",
+            path_params={"job_id": job_id},
             response=JsonResponse(models.DeleteBatchJobResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -349,9 +349,9 @@ class AsyncBatchJobs(AsyncResource):
         Request the cancellation of a batch job.
         """
         return await self._client.request(
-            'POST',
-            '/v1/batch/jobs/{job_id}/cancel',
-            path_params={'job_id': job_id},
+            "POST",
+            "/v1/batch/jobs/{job_id}/cancel",
+            path_params={"job_id": job_id},
             response=JsonResponse(models.BatchJob),
             extra_headers=extra_headers,
             extra_query=extra_query,

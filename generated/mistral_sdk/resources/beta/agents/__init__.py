@@ -63,10 +63,10 @@ class BetaAgents(SyncResource):
             search: Search agents by name or ID
         """
         return self._client.request(
-            'GET',
-            '/v1/agents',
-            query={'page': page, 'page_size': page_size, 'deployment_chat': deployment_chat, 'sources': sources, 'name': name, 'search': search, 'id': id, 'metadata': metadata},
-            query_json=('metadata',),
+            "GET",
+            "/v1/agents",
+            query={"page": page, "page_size": page_size, "deployment_chat": deployment_chat, "sources": sources, "name": name, "search": search, "id": id, "metadata": metadata},
+            query_json=("metadata",),
             response=JsonResponse(list[models.Agent]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -102,9 +102,9 @@ class BetaAgents(SyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return self._client.request(
-            'POST',
-            '/v1/agents',
-            json=convert_body(models.CreateAgentRequest, {'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'model': model, 'name': name, 'description': description, 'handoffs': handoffs, 'metadata': metadata, 'version_message': version_message}),
+            "POST",
+            "/v1/agents",
+            json=convert_body(models.CreateAgentRequest, {"instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "model": model, "name": name, "description": description, "handoffs": handoffs, "metadata": metadata, "version_message": version_message}),
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -139,10 +139,10 @@ class BetaAgents(SyncResource):
             page_token: Opaque cursor from a previous response's next_page_token. When set, results page forward from the cursor.
         """
         return self._client.request(
-            'GET',
-            '/v1/agents/pages',
-            query={'page_size': page_size, 'deployment_chat': deployment_chat, 'sources': sources, 'name': name, 'search': search, 'id': id, 'metadata': metadata, 'page_token': page_token},
-            query_json=('metadata',),
+            "GET",
+            "/v1/agents/pages",
+            query={"page_size": page_size, "deployment_chat": deployment_chat, "sources": sources, "name": name, "search": search, "id": id, "metadata": metadata, "page_token": page_token},
+            query_json=("metadata",),
             response=JsonResponse(models.AgentListPage),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -165,10 +165,10 @@ class BetaAgents(SyncResource):
         Given an agent, retrieve an agent entity with its attributes. The agent_version parameter can be an integer version number or a string alias.
         """
         return self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}',
-            path_params={'agent_id': agent_id},
-            query={'agent_version': agent_version},
+            "GET",
+            "/v1/agents/{agent_id}",
+            path_params={"agent_id": agent_id},
+            query={"agent_version": agent_version},
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -187,9 +187,9 @@ class BetaAgents(SyncResource):
     ) -> None:
         """Delete an agent entity."""
         return self._client.request(
-            'DELETE',
-            '/v1/agents/{agent_id}',
-            path_params={'agent_id': agent_id},
+            "DELETE",
+            "/v1/agents/{agent_id}",
+            path_params={"agent_id": agent_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -227,10 +227,10 @@ class BetaAgents(SyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/agents/{agent_id}',
-            path_params={'agent_id': agent_id},
-            json=convert_body(models.UpdateAgentRequest, {'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'model': model, 'name': name, 'description': description, 'handoffs': handoffs, 'deployment_chat': deployment_chat, 'metadata': metadata, 'version_message': version_message}),
+            "PATCH",
+            "/v1/agents/{agent_id}",
+            path_params={"agent_id": agent_id},
+            json=convert_body(models.UpdateAgentRequest, {"instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "model": model, "name": name, "description": description, "handoffs": handoffs, "deployment_chat": deployment_chat, "metadata": metadata, "version_message": version_message}),
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -253,10 +253,10 @@ class BetaAgents(SyncResource):
         Switch the version of an agent.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/agents/{agent_id}/version',
-            path_params={'agent_id': agent_id},
-            query={'version': version},
+            "PATCH",
+            "/v1/agents/{agent_id}/version",
+            path_params={"agent_id": agent_id},
+            query={"version": version},
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -284,10 +284,10 @@ class BetaAgents(SyncResource):
             page_size: Number of versions per page
         """
         return self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}/versions',
-            path_params={'agent_id': agent_id},
-            query={'page': page, 'page_size': page_size},
+            "GET",
+            "/v1/agents/{agent_id}/versions",
+            path_params={"agent_id": agent_id},
+            query={"page": page, "page_size": page_size},
             response=JsonResponse(list[models.Agent]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -310,9 +310,9 @@ class BetaAgents(SyncResource):
         Get a specific agent version by version number.
         """
         return self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}/versions/{version}',
-            path_params={'agent_id': agent_id, 'version': version},
+            "GET",
+            "/v1/agents/{agent_id}/versions/{version}",
+            path_params={"agent_id": agent_id, "version": version},
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -334,9 +334,9 @@ class BetaAgents(SyncResource):
         Retrieve all version aliases for a specific agent.
         """
         return self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}/aliases',
-            path_params={'agent_id': agent_id},
+            "GET",
+            "/v1/agents/{agent_id}/aliases",
+            path_params={"agent_id": agent_id},
             response=JsonResponse(list[models.AgentAliasResponse]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -360,10 +360,10 @@ class BetaAgents(SyncResource):
         Create a new alias or update an existing alias to point to a specific version. Aliases are unique per agent and can be reassigned to different versions.
         """
         return self._client.request(
-            'PUT',
-            '/v1/agents/{agent_id}/aliases',
-            path_params={'agent_id': agent_id},
-            query={'alias': alias, 'version': version},
+            "PUT",
+            "/v1/agents/{agent_id}/aliases",
+            path_params={"agent_id": agent_id},
+            query={"alias": alias, "version": version},
             response=JsonResponse(models.AgentAliasResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -386,10 +386,10 @@ class BetaAgents(SyncResource):
         Delete an existing alias for an agent.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/agents/{agent_id}/aliases',
-            path_params={'agent_id': agent_id},
-            query={'alias': alias},
+            "DELETE",
+            "/v1/agents/{agent_id}/aliases",
+            path_params={"agent_id": agent_id},
+            query={"alias": alias},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -453,10 +453,10 @@ class AsyncBetaAgents(AsyncResource):
             search: Search agents by name or ID
         """
         return await self._client.request(
-            'GET',
-            '/v1/agents',
-            query={'page': page, 'page_size': page_size, 'deployment_chat': deployment_chat, 'sources': sources, 'name': name, 'search': search, 'id': id, 'metadata': metadata},
-            query_json=('metadata',),
+            "GET",
+            "/v1/agents",
+            query={"page": page, "page_size": page_size, "deployment_chat": deployment_chat, "sources": sources, "name": name, "search": search, "id": id, "metadata": metadata},
+            query_json=("metadata",),
             response=JsonResponse(list[models.Agent]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -492,9 +492,9 @@ class AsyncBetaAgents(AsyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return await self._client.request(
-            'POST',
-            '/v1/agents',
-            json=convert_body(models.CreateAgentRequest, {'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'model': model, 'name': name, 'description': description, 'handoffs': handoffs, 'metadata': metadata, 'version_message': version_message}),
+            "POST",
+            "/v1/agents",
+            json=convert_body(models.CreateAgentRequest, {"instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "model": model, "name": name, "description": description, "handoffs": handoffs, "metadata": metadata, "version_message": version_message}),
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -529,10 +529,10 @@ class AsyncBetaAgents(AsyncResource):
             page_token: Opaque cursor from a previous response's next_page_token. When set, results page forward from the cursor.
         """
         return await self._client.request(
-            'GET',
-            '/v1/agents/pages',
-            query={'page_size': page_size, 'deployment_chat': deployment_chat, 'sources': sources, 'name': name, 'search': search, 'id': id, 'metadata': metadata, 'page_token': page_token},
-            query_json=('metadata',),
+            "GET",
+            "/v1/agents/pages",
+            query={"page_size": page_size, "deployment_chat": deployment_chat, "sources": sources, "name": name, "search": search, "id": id, "metadata": metadata, "page_token": page_token},
+            query_json=("metadata",),
             response=JsonResponse(models.AgentListPage),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -555,10 +555,10 @@ class AsyncBetaAgents(AsyncResource):
         Given an agent, retrieve an agent entity with its attributes. The agent_version parameter can be an integer version number or a string alias.
         """
         return await self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}',
-            path_params={'agent_id': agent_id},
-            query={'agent_version': agent_version},
+            "GET",
+            "/v1/agents/{agent_id}",
+            path_params={"agent_id": agent_id},
+            query={"agent_version": agent_version},
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -577,9 +577,9 @@ class AsyncBetaAgents(AsyncResource):
     ) -> None:
         """Delete an agent entity."""
         return await self._client.request(
-            'DELETE',
-            '/v1/agents/{agent_id}',
-            path_params={'agent_id': agent_id},
+            "DELETE",
+            "/v1/agents/{agent_id}",
+            path_params={"agent_id": agent_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -617,10 +617,10 @@ class AsyncBetaAgents(AsyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/agents/{agent_id}',
-            path_params={'agent_id': agent_id},
-            json=convert_body(models.UpdateAgentRequest, {'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'model': model, 'name': name, 'description': description, 'handoffs': handoffs, 'deployment_chat': deployment_chat, 'metadata': metadata, 'version_message': version_message}),
+            "PATCH",
+            "/v1/agents/{agent_id}",
+            path_params={"agent_id": agent_id},
+            json=convert_body(models.UpdateAgentRequest, {"instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "model": model, "name": name, "description": description, "handoffs": handoffs, "deployment_chat": deployment_chat, "metadata": metadata, "version_message": version_message}),
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -643,10 +643,10 @@ class AsyncBetaAgents(AsyncResource):
         Switch the version of an agent.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/agents/{agent_id}/version',
-            path_params={'agent_id': agent_id},
-            query={'version': version},
+            "PATCH",
+            "/v1/agents/{agent_id}/version",
+            path_params={"agent_id": agent_id},
+            query={"version": version},
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -674,10 +674,10 @@ class AsyncBetaAgents(AsyncResource):
             page_size: Number of versions per page
         """
         return await self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}/versions',
-            path_params={'agent_id': agent_id},
-            query={'page': page, 'page_size': page_size},
+            "GET",
+            "/v1/agents/{agent_id}/versions",
+            path_params={"agent_id": agent_id},
+            query={"page": page, "page_size": page_size},
             response=JsonResponse(list[models.Agent]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -700,9 +700,9 @@ class AsyncBetaAgents(AsyncResource):
         Get a specific agent version by version number.
         """
         return await self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}/versions/{version}',
-            path_params={'agent_id': agent_id, 'version': version},
+            "GET",
+            "/v1/agents/{agent_id}/versions/{version}",
+            path_params={"agent_id": agent_id, "version": version},
             response=JsonResponse(models.Agent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -724,9 +724,9 @@ class AsyncBetaAgents(AsyncResource):
         Retrieve all version aliases for a specific agent.
         """
         return await self._client.request(
-            'GET',
-            '/v1/agents/{agent_id}/aliases',
-            path_params={'agent_id': agent_id},
+            "GET",
+            "/v1/agents/{agent_id}/aliases",
+            path_params={"agent_id": agent_id},
             response=JsonResponse(list[models.AgentAliasResponse]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -750,10 +750,10 @@ class AsyncBetaAgents(AsyncResource):
         Create a new alias or update an existing alias to point to a specific version. Aliases are unique per agent and can be reassigned to different versions.
         """
         return await self._client.request(
-            'PUT',
-            '/v1/agents/{agent_id}/aliases',
-            path_params={'agent_id': agent_id},
-            query={'alias': alias, 'version': version},
+            "PUT",
+            "/v1/agents/{agent_id}/aliases",
+            path_params={"agent_id": agent_id},
+            query={"alias": alias, "version": version},
             response=JsonResponse(models.AgentAliasResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -776,10 +776,10 @@ class AsyncBetaAgents(AsyncResource):
         Delete an existing alias for an agent.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/agents/{agent_id}/aliases',
-            path_params={'agent_id': agent_id},
-            query={'alias': alias},
+            "DELETE",
+            "/v1/agents/{agent_id}/aliases",
+            path_params={"agent_id": agent_id},
+            query={"alias": alias},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -50,9 +50,9 @@ class BetaConnectors(SyncResource):
         List all your custom connectors with keyset pagination and filters.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors',
-            query={'query_filters': query_filters, 'cursor': cursor, 'page_size': page_size},
+            "GET",
+            "/v1/connectors",
+            query={"query_filters": query_filters, "cursor": cursor, "page_size": page_size},
             response=JsonResponse(models.PaginatedConnectors),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -68,7 +68,7 @@ class BetaConnectors(SyncResource):
         server: str,
         title: str | None | UnsetType = UNSET,
         icon_url: str | None | UnsetType = UNSET,
-        visibility: models.PublicResourceVisibility | Mapping[str, Any] | UnsetType = UNSET,
+        visibility: models.PublicResourceVisibility | UnsetType = UNSET,
         headers: Mapping[str, Any] | None | UnsetType = UNSET,
         global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]] | UnsetType = UNSET,
         auth_data: models.AuthData | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -99,9 +99,9 @@ class BetaConnectors(SyncResource):
             system_prompt: Optional system prompt for the connector.
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors',
-            json=convert_body(models.CreateConnectorRequest, {'protocol': 'mcp', 'name': name, 'title': title, 'description': description, 'icon_url': icon_url, 'visibility': visibility, 'server': server, 'headers': headers, 'global_headers': global_headers, 'auth_data': auth_data, 'oauth2_server_metadata': oauth2_server_metadata, 'oauth2_server_metadata_url': oauth2_server_metadata_url, 'system_prompt': system_prompt}),
+            "POST",
+            "/v1/connectors",
+            json=convert_body(models.CreateConnectorRequest, {"protocol": "mcp", "name": name, "title": title, "description": description, "icon_url": icon_url, "visibility": visibility, "server": server, "headers": headers, "global_headers": global_headers, "auth_data": auth_data, "oauth2_server_metadata": oauth2_server_metadata, "oauth2_server_metadata_url": oauth2_server_metadata_url, "system_prompt": system_prompt}),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -132,10 +132,10 @@ class BetaConnectors(SyncResource):
             github_installation_link: Only valid with method_type=oauth2. When true, returns a GitHub App installation URL (https://github.com/apps/<slug>/installations/new) if the connector has the proper configuration The Github application needs to have 'Request user authorization (OAuth) during installation' enabled to perform the proper auth loop.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/auth_url',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'app_return_url': app_return_url, 'method_type': method_type, 'credentials_name': credentials_name, 'credentials_title': credentials_title, 'github_installation_link': github_installation_link},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/auth_url",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"app_return_url": app_return_url, "method_type": method_type, "credentials_name": credentials_name, "credentials_title": credentials_title, "github_installation_link": github_installation_link},
             response=JsonResponse(models.AuthUrlResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -157,9 +157,9 @@ class BetaConnectors(SyncResource):
         Transfers ownership of a private user-owned connector to the current workspace, making it available to all workspace members. The creator can later revert this via the unshare endpoint. Any authentication flows that rely on the original owner's identity (e.g. OAuth on-behalf-of) will be affected and must be reconfigured after sharing. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
         """
         return self._client.request(
-            'PUT',
-            '/v1/connectors/{connector_id}/share',
-            path_params={'connector_id': connector_id},
+            "PUT",
+            "/v1/connectors/{connector_id}/share",
+            path_params={"connector_id": connector_id},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -181,9 +181,9 @@ class BetaConnectors(SyncResource):
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id}/share',
-            path_params={'connector_id': connector_id},
+            "DELETE",
+            "/v1/connectors/{connector_id}/share",
+            path_params={"connector_id": connector_id},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -206,9 +206,9 @@ class BetaConnectors(SyncResource):
         Enable a connector for the consumer.
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id}/{consumer_scope}/activate',
-            path_params={'connector_id': connector_id, 'consumer_scope': consumer_scope},
+            "POST",
+            "/v1/connectors/{connector_id}/{consumer_scope}/activate",
+            path_params={"connector_id": connector_id, "consumer_scope": consumer_scope},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -231,9 +231,9 @@ class BetaConnectors(SyncResource):
         Disable a connector for the calling consumer only.
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id}/{consumer_scope}/deactivate',
-            path_params={'connector_id': connector_id, 'consumer_scope': consumer_scope},
+            "POST",
+            "/v1/connectors/{connector_id}/{consumer_scope}/deactivate",
+            path_params={"connector_id": connector_id, "consumer_scope": consumer_scope},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -258,11 +258,11 @@ class BetaConnectors(SyncResource):
         Call a tool on an MCP connector.
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call',
-            path_params={'tool_name': tool_name, 'connector_id_or_name': connector_id_or_name},
-            query={'credentials_name': credentials_name},
-            json=convert_body(models.ConnectorCallToolRequest, {'arguments': arguments}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call",
+            path_params={"tool_name": tool_name, "connector_id_or_name": connector_id_or_name},
+            query={"credentials_name": credentials_name},
+            json=convert_body(models.ConnectorCallToolRequest, {"arguments": arguments}),
             response=JsonResponse(models.ConnectorToolCallResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -292,10 +292,10 @@ class BetaConnectors(SyncResource):
             pretty: Return a simplified payload with only name, description, annotations, and a compact inputSchema.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/tools',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'page': page, 'page_size': page_size, 'refresh': refresh, 'pretty': pretty, 'credentials_name': credentials_name},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/tools",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"page": page, "page_size": page_size, "refresh": refresh, "pretty": pretty, "credentials_name": credentials_name},
             response=JsonResponse(models.ConnectorListToolsV1Response),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -317,9 +317,9 @@ class BetaConnectors(SyncResource):
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/authentication_methods',
-            path_params={'connector_id_or_name': connector_id_or_name},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/authentication_methods",
+            path_params={"connector_id_or_name": connector_id_or_name},
             response=JsonResponse(list[models.PublicAuthenticationMethod]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -343,10 +343,10 @@ class BetaConnectors(SyncResource):
         List all credentials configured at the organization level for a given connector.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/organization/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'auth_type': auth_type, 'fetch_default': fetch_default},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/organization/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"auth_type": auth_type, "fetch_default": fetch_default},
             response=JsonResponse(models.CredentialsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -378,10 +378,10 @@ class BetaConnectors(SyncResource):
             credentials: The credential data (headers, bearer_token).
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/organization/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {'name': name, 'title': title, 'is_default': is_default, 'credentials': credentials}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/organization/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -405,10 +405,10 @@ class BetaConnectors(SyncResource):
         List all credentials configured at the workspace level for a given connector.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/workspace/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'auth_type': auth_type, 'fetch_default': fetch_default},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/workspace/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"auth_type": auth_type, "fetch_default": fetch_default},
             response=JsonResponse(models.CredentialsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -440,10 +440,10 @@ class BetaConnectors(SyncResource):
             credentials: The credential data (headers, bearer_token).
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/workspace/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {'name': name, 'title': title, 'is_default': is_default, 'credentials': credentials}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/workspace/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -467,10 +467,10 @@ class BetaConnectors(SyncResource):
         List all credentials configured at the user level for a given connector.
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/user/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'auth_type': auth_type, 'fetch_default': fetch_default},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/user/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"auth_type": auth_type, "fetch_default": fetch_default},
             response=JsonResponse(models.CredentialsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -502,10 +502,10 @@ class BetaConnectors(SyncResource):
             credentials: The credential data (headers, bearer_token).
         """
         return self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/user/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {'name': name, 'title': title, 'is_default': is_default, 'credentials': credentials}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/user/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -527,9 +527,9 @@ class BetaConnectors(SyncResource):
         Delete all credentials configured at the user level for a given connector.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/user/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/user/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -552,9 +552,9 @@ class BetaConnectors(SyncResource):
         Delete credentials at the organization level for a given connector.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}',
-            path_params={'credentials_name': credentials_name, 'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}",
+            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -577,9 +577,9 @@ class BetaConnectors(SyncResource):
         Delete credentials at the workspace level for a given connector.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}',
-            path_params={'credentials_name': credentials_name, 'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}",
+            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -602,9 +602,9 @@ class BetaConnectors(SyncResource):
         Delete credentials at the user level for a given connector.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}',
-            path_params={'credentials_name': credentials_name, 'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}",
+            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -632,10 +632,10 @@ class BetaConnectors(SyncResource):
             fetch_customer_data: Fetch the customer data associated with the connector (e.g. customer secrets / config).
         """
         return self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'fetch_user_data': fetch_user_data, 'fetch_customer_data': fetch_customer_data},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"fetch_user_data": fetch_user_data, "fetch_customer_data": fetch_customer_data},
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -657,9 +657,9 @@ class BetaConnectors(SyncResource):
         Delete a connector by its ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id}',
-            path_params={'connector_id': connector_id},
+            "DELETE",
+            "/v1/connectors/{connector_id}",
+            path_params={"connector_id": connector_id},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -697,10 +697,10 @@ class BetaConnectors(SyncResource):
             auth_methods: list of authentication methods to add to the connector or to update
         """
         return self._client.request(
-            'PATCH',
-            '/v1/connectors/{connector_id}',
-            path_params={'connector_id': connector_id},
-            json=convert_body(models.UpdateConnectorRequest, {'title': title, 'name': name, 'description': description, 'icon_url': icon_url, 'system_prompt': system_prompt, 'protocol': 'mcp', 'server': server, 'auth_methods': auth_methods}),
+            "PATCH",
+            "/v1/connectors/{connector_id}",
+            path_params={"connector_id": connector_id},
+            json=convert_body(models.UpdateConnectorRequest, {"title": title, "name": name, "description": description, "icon_url": icon_url, "system_prompt": system_prompt, "protocol": "mcp", "server": server, "auth_methods": auth_methods}),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -762,9 +762,9 @@ class AsyncBetaConnectors(AsyncResource):
         List all your custom connectors with keyset pagination and filters.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors',
-            query={'query_filters': query_filters, 'cursor': cursor, 'page_size': page_size},
+            "GET",
+            "/v1/connectors",
+            query={"query_filters": query_filters, "cursor": cursor, "page_size": page_size},
             response=JsonResponse(models.PaginatedConnectors),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -780,7 +780,7 @@ class AsyncBetaConnectors(AsyncResource):
         server: str,
         title: str | None | UnsetType = UNSET,
         icon_url: str | None | UnsetType = UNSET,
-        visibility: models.PublicResourceVisibility | Mapping[str, Any] | UnsetType = UNSET,
+        visibility: models.PublicResourceVisibility | UnsetType = UNSET,
         headers: Mapping[str, Any] | None | UnsetType = UNSET,
         global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]] | UnsetType = UNSET,
         auth_data: models.AuthData | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -811,9 +811,9 @@ class AsyncBetaConnectors(AsyncResource):
             system_prompt: Optional system prompt for the connector.
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors',
-            json=convert_body(models.CreateConnectorRequest, {'protocol': 'mcp', 'name': name, 'title': title, 'description': description, 'icon_url': icon_url, 'visibility': visibility, 'server': server, 'headers': headers, 'global_headers': global_headers, 'auth_data': auth_data, 'oauth2_server_metadata': oauth2_server_metadata, 'oauth2_server_metadata_url': oauth2_server_metadata_url, 'system_prompt': system_prompt}),
+            "POST",
+            "/v1/connectors",
+            json=convert_body(models.CreateConnectorRequest, {"protocol": "mcp", "name": name, "title": title, "description": description, "icon_url": icon_url, "visibility": visibility, "server": server, "headers": headers, "global_headers": global_headers, "auth_data": auth_data, "oauth2_server_metadata": oauth2_server_metadata, "oauth2_server_metadata_url": oauth2_server_metadata_url, "system_prompt": system_prompt}),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -844,10 +844,10 @@ class AsyncBetaConnectors(AsyncResource):
             github_installation_link: Only valid with method_type=oauth2. When true, returns a GitHub App installation URL (https://github.com/apps/<slug>/installations/new) if the connector has the proper configuration The Github application needs to have 'Request user authorization (OAuth) during installation' enabled to perform the proper auth loop.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/auth_url',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'app_return_url': app_return_url, 'method_type': method_type, 'credentials_name': credentials_name, 'credentials_title': credentials_title, 'github_installation_link': github_installation_link},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/auth_url",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"app_return_url": app_return_url, "method_type": method_type, "credentials_name": credentials_name, "credentials_title": credentials_title, "github_installation_link": github_installation_link},
             response=JsonResponse(models.AuthUrlResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -869,9 +869,9 @@ class AsyncBetaConnectors(AsyncResource):
         Transfers ownership of a private user-owned connector to the current workspace, making it available to all workspace members. The creator can later revert this via the unshare endpoint. Any authentication flows that rely on the original owner's identity (e.g. OAuth on-behalf-of) will be affected and must be reconfigured after sharing. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
         """
         return await self._client.request(
-            'PUT',
-            '/v1/connectors/{connector_id}/share',
-            path_params={'connector_id': connector_id},
+            "PUT",
+            "/v1/connectors/{connector_id}/share",
+            path_params={"connector_id": connector_id},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -893,9 +893,9 @@ class AsyncBetaConnectors(AsyncResource):
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id}/share',
-            path_params={'connector_id': connector_id},
+            "DELETE",
+            "/v1/connectors/{connector_id}/share",
+            path_params={"connector_id": connector_id},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -918,9 +918,9 @@ class AsyncBetaConnectors(AsyncResource):
         Enable a connector for the consumer.
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id}/{consumer_scope}/activate',
-            path_params={'connector_id': connector_id, 'consumer_scope': consumer_scope},
+            "POST",
+            "/v1/connectors/{connector_id}/{consumer_scope}/activate",
+            path_params={"connector_id": connector_id, "consumer_scope": consumer_scope},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -943,9 +943,9 @@ class AsyncBetaConnectors(AsyncResource):
         Disable a connector for the calling consumer only.
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id}/{consumer_scope}/deactivate',
-            path_params={'connector_id': connector_id, 'consumer_scope': consumer_scope},
+            "POST",
+            "/v1/connectors/{connector_id}/{consumer_scope}/deactivate",
+            path_params={"connector_id": connector_id, "consumer_scope": consumer_scope},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -970,11 +970,11 @@ class AsyncBetaConnectors(AsyncResource):
         Call a tool on an MCP connector.
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call',
-            path_params={'tool_name': tool_name, 'connector_id_or_name': connector_id_or_name},
-            query={'credentials_name': credentials_name},
-            json=convert_body(models.ConnectorCallToolRequest, {'arguments': arguments}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call",
+            path_params={"tool_name": tool_name, "connector_id_or_name": connector_id_or_name},
+            query={"credentials_name": credentials_name},
+            json=convert_body(models.ConnectorCallToolRequest, {"arguments": arguments}),
             response=JsonResponse(models.ConnectorToolCallResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1004,10 +1004,10 @@ class AsyncBetaConnectors(AsyncResource):
             pretty: Return a simplified payload with only name, description, annotations, and a compact inputSchema.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/tools',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'page': page, 'page_size': page_size, 'refresh': refresh, 'pretty': pretty, 'credentials_name': credentials_name},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/tools",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"page": page, "page_size": page_size, "refresh": refresh, "pretty": pretty, "credentials_name": credentials_name},
             response=JsonResponse(models.ConnectorListToolsV1Response),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1029,9 +1029,9 @@ class AsyncBetaConnectors(AsyncResource):
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/authentication_methods',
-            path_params={'connector_id_or_name': connector_id_or_name},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/authentication_methods",
+            path_params={"connector_id_or_name": connector_id_or_name},
             response=JsonResponse(list[models.PublicAuthenticationMethod]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1055,10 +1055,10 @@ class AsyncBetaConnectors(AsyncResource):
         List all credentials configured at the organization level for a given connector.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/organization/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'auth_type': auth_type, 'fetch_default': fetch_default},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/organization/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"auth_type": auth_type, "fetch_default": fetch_default},
             response=JsonResponse(models.CredentialsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1090,10 +1090,10 @@ class AsyncBetaConnectors(AsyncResource):
             credentials: The credential data (headers, bearer_token).
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/organization/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {'name': name, 'title': title, 'is_default': is_default, 'credentials': credentials}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/organization/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1117,10 +1117,10 @@ class AsyncBetaConnectors(AsyncResource):
         List all credentials configured at the workspace level for a given connector.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/workspace/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'auth_type': auth_type, 'fetch_default': fetch_default},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/workspace/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"auth_type": auth_type, "fetch_default": fetch_default},
             response=JsonResponse(models.CredentialsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1152,10 +1152,10 @@ class AsyncBetaConnectors(AsyncResource):
             credentials: The credential data (headers, bearer_token).
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/workspace/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {'name': name, 'title': title, 'is_default': is_default, 'credentials': credentials}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/workspace/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1179,10 +1179,10 @@ class AsyncBetaConnectors(AsyncResource):
         List all credentials configured at the user level for a given connector.
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}/user/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'auth_type': auth_type, 'fetch_default': fetch_default},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}/user/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"auth_type": auth_type, "fetch_default": fetch_default},
             response=JsonResponse(models.CredentialsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1214,10 +1214,10 @@ class AsyncBetaConnectors(AsyncResource):
             credentials: The credential data (headers, bearer_token).
         """
         return await self._client.request(
-            'POST',
-            '/v1/connectors/{connector_id_or_name}/user/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {'name': name, 'title': title, 'is_default': is_default, 'credentials': credentials}),
+            "POST",
+            "/v1/connectors/{connector_id_or_name}/user/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1239,9 +1239,9 @@ class AsyncBetaConnectors(AsyncResource):
         Delete all credentials configured at the user level for a given connector.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/user/credentials',
-            path_params={'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/user/credentials",
+            path_params={"connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1264,9 +1264,9 @@ class AsyncBetaConnectors(AsyncResource):
         Delete credentials at the organization level for a given connector.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}',
-            path_params={'credentials_name': credentials_name, 'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}",
+            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1289,9 +1289,9 @@ class AsyncBetaConnectors(AsyncResource):
         Delete credentials at the workspace level for a given connector.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}',
-            path_params={'credentials_name': credentials_name, 'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}",
+            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1314,9 +1314,9 @@ class AsyncBetaConnectors(AsyncResource):
         Delete credentials at the user level for a given connector.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}',
-            path_params={'credentials_name': credentials_name, 'connector_id_or_name': connector_id_or_name},
+            "DELETE",
+            "/v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}",
+            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1344,10 +1344,10 @@ class AsyncBetaConnectors(AsyncResource):
             fetch_customer_data: Fetch the customer data associated with the connector (e.g. customer secrets / config).
         """
         return await self._client.request(
-            'GET',
-            '/v1/connectors/{connector_id_or_name}',
-            path_params={'connector_id_or_name': connector_id_or_name},
-            query={'fetch_user_data': fetch_user_data, 'fetch_customer_data': fetch_customer_data},
+            "GET",
+            "/v1/connectors/{connector_id_or_name}",
+            path_params={"connector_id_or_name": connector_id_or_name},
+            query={"fetch_user_data": fetch_user_data, "fetch_customer_data": fetch_customer_data},
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1369,9 +1369,9 @@ class AsyncBetaConnectors(AsyncResource):
         Delete a connector by its ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/connectors/{connector_id}',
-            path_params={'connector_id': connector_id},
+            "DELETE",
+            "/v1/connectors/{connector_id}",
+            path_params={"connector_id": connector_id},
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1409,10 +1409,10 @@ class AsyncBetaConnectors(AsyncResource):
             auth_methods: list of authentication methods to add to the connector or to update
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/connectors/{connector_id}',
-            path_params={'connector_id': connector_id},
-            json=convert_body(models.UpdateConnectorRequest, {'title': title, 'name': name, 'description': description, 'icon_url': icon_url, 'system_prompt': system_prompt, 'protocol': 'mcp', 'server': server, 'auth_methods': auth_methods}),
+            "PATCH",
+            "/v1/connectors/{connector_id}",
+            path_params={"connector_id": connector_id},
+            json=convert_body(models.UpdateConnectorRequest, {"title": title, "name": name, "description": description, "icon_url": icon_url, "system_prompt": system_prompt, "protocol": "mcp", "server": server, "auth_methods": auth_methods}),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -52,10 +52,10 @@ class BetaConversations(SyncResource):
         Retrieve a list of conversation entities sorted by creation time.
         """
         return self._client.request(
-            'GET',
-            '/v1/conversations',
-            query={'page': page, 'page_size': page_size, 'metadata': metadata},
-            query_json=('metadata',),
+            "GET",
+            "/v1/conversations",
+            query={"page": page, "page_size": page_size, "metadata": metadata},
+            query_json=("metadata",),
             response=JsonResponse(list[models.AgentsApiV1ConversationsListResponseItem]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -66,9 +66,9 @@ class BetaConversations(SyncResource):
     def start(
         self,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any],
+        inputs: models.ConversationInputs,
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationRequestHandoffExecution0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
         tools: Sequence[models.ConversationRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -89,9 +89,9 @@ class BetaConversations(SyncResource):
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
         """
         return self._client.request(
-            'POST',
-            '/v1/conversations',
-            json=convert_body(models.ConversationRequest, {'inputs': inputs, 'stream': False, 'store': store, 'handoff_execution': handoff_execution, 'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'name': name, 'description': description, 'metadata': metadata, 'agent_id': agent_id, 'agent_version': agent_version, 'model': model}),
+            "POST",
+            "/v1/conversations",
+            json=convert_body(models.ConversationRequest, {"inputs": inputs, "stream": False, "store": store, "handoff_execution": handoff_execution, "instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "name": name, "description": description, "metadata": metadata, "agent_id": agent_id, "agent_version": agent_version, "model": model}),
             response=JsonResponse(models.ConversationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -116,9 +116,9 @@ class BetaConversations(SyncResource):
             conversation_id: ID of the conversation from which we are fetching metadata.
         """
         return self._client.request(
-            'GET',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
+            "GET",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
             response=JsonResponse(models.AgentsApiV1ConversationsGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -130,9 +130,9 @@ class BetaConversations(SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -150,10 +150,10 @@ class BetaConversations(SyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationAppendRequest, {'inputs': inputs, 'stream': False, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'tool_confirmations': tool_confirmations}),
+            "POST",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationAppendRequest, {"inputs": inputs, "stream": False, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "tool_confirmations": tool_confirmations}),
             response=JsonResponse(models.ConversationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -178,9 +178,9 @@ class BetaConversations(SyncResource):
             conversation_id: ID of the conversation from which we are fetching metadata.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
+            "DELETE",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -205,9 +205,9 @@ class BetaConversations(SyncResource):
             conversation_id: ID of the conversation from which we are fetching entries.
         """
         return self._client.request(
-            'GET',
-            '/v1/conversations/{conversation_id}/history',
-            path_params={'conversation_id': conversation_id},
+            "GET",
+            "/v1/conversations/{conversation_id}/history",
+            path_params={"conversation_id": conversation_id},
             response=JsonResponse(models.ConversationHistory),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -232,9 +232,9 @@ class BetaConversations(SyncResource):
             conversation_id: ID of the conversation from which we are fetching messages.
         """
         return self._client.request(
-            'GET',
-            '/v1/conversations/{conversation_id}/messages',
-            path_params={'conversation_id': conversation_id},
+            "GET",
+            "/v1/conversations/{conversation_id}/messages",
+            path_params={"conversation_id": conversation_id},
             response=JsonResponse(models.ConversationMessages),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -247,9 +247,9 @@ class BetaConversations(SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -271,10 +271,10 @@ class BetaConversations(SyncResource):
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
         """
         return self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}/restart',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationRestartRequest, {'inputs': inputs, 'stream': False, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'guardrails': guardrails, 'metadata': metadata, 'from_entry_id': from_entry_id, 'agent_version': agent_version}),
+            "POST",
+            "/v1/conversations/{conversation_id}/restart",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationRestartRequest, {"inputs": inputs, "stream": False, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "guardrails": guardrails, "metadata": metadata, "from_entry_id": from_entry_id, "agent_version": agent_version}),
             response=JsonResponse(models.ConversationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -285,9 +285,9 @@ class BetaConversations(SyncResource):
     def start_stream(
         self,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any],
+        inputs: models.ConversationInputs,
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationStreamRequestHandoffExecution0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationStreamRequestHandoffExecution0 | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
         tools: Sequence[models.ConversationStreamRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -308,9 +308,9 @@ class BetaConversations(SyncResource):
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
         """
         return self._client.request(
-            'POST',
-            '/v1/conversations',
-            json=convert_body(models.ConversationStreamRequest, {'inputs': inputs, 'stream': True, 'store': store, 'handoff_execution': handoff_execution, 'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'name': name, 'description': description, 'metadata': metadata, 'agent_id': agent_id, 'agent_version': agent_version, 'model': model}),
+            "POST",
+            "/v1/conversations",
+            json=convert_body(models.ConversationStreamRequest, {"inputs": inputs, "stream": True, "store": store, "handoff_execution": handoff_execution, "instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "name": name, "description": description, "metadata": metadata, "agent_id": agent_id, "agent_version": agent_version, "model": model}),
             response=SSEResponse(models.ConversationEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -322,9 +322,9 @@ class BetaConversations(SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -342,10 +342,10 @@ class BetaConversations(SyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationAppendStreamRequest, {'inputs': inputs, 'stream': True, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'tool_confirmations': tool_confirmations}),
+            "POST",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationAppendStreamRequest, {"inputs": inputs, "stream": True, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "tool_confirmations": tool_confirmations}),
             response=SSEResponse(models.ConversationEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -358,9 +358,9 @@ class BetaConversations(SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -382,10 +382,10 @@ class BetaConversations(SyncResource):
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
         """
         return self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}/restart',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationRestartStreamRequest, {'inputs': inputs, 'stream': True, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'guardrails': guardrails, 'metadata': metadata, 'from_entry_id': from_entry_id, 'agent_version': agent_version}),
+            "POST",
+            "/v1/conversations/{conversation_id}/restart",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationRestartStreamRequest, {"inputs": inputs, "stream": True, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "guardrails": guardrails, "metadata": metadata, "from_entry_id": from_entry_id, "agent_version": agent_version}),
             response=SSEResponse(models.ConversationEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -435,10 +435,10 @@ class AsyncBetaConversations(AsyncResource):
         Retrieve a list of conversation entities sorted by creation time.
         """
         return await self._client.request(
-            'GET',
-            '/v1/conversations',
-            query={'page': page, 'page_size': page_size, 'metadata': metadata},
-            query_json=('metadata',),
+            "GET",
+            "/v1/conversations",
+            query={"page": page, "page_size": page_size, "metadata": metadata},
+            query_json=("metadata",),
             response=JsonResponse(list[models.AgentsApiV1ConversationsListResponseItem]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -449,9 +449,9 @@ class AsyncBetaConversations(AsyncResource):
     async def start(
         self,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any],
+        inputs: models.ConversationInputs,
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationRequestHandoffExecution0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
         tools: Sequence[models.ConversationRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -472,9 +472,9 @@ class AsyncBetaConversations(AsyncResource):
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
         """
         return await self._client.request(
-            'POST',
-            '/v1/conversations',
-            json=convert_body(models.ConversationRequest, {'inputs': inputs, 'stream': False, 'store': store, 'handoff_execution': handoff_execution, 'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'name': name, 'description': description, 'metadata': metadata, 'agent_id': agent_id, 'agent_version': agent_version, 'model': model}),
+            "POST",
+            "/v1/conversations",
+            json=convert_body(models.ConversationRequest, {"inputs": inputs, "stream": False, "store": store, "handoff_execution": handoff_execution, "instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "name": name, "description": description, "metadata": metadata, "agent_id": agent_id, "agent_version": agent_version, "model": model}),
             response=JsonResponse(models.ConversationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -499,9 +499,9 @@ class AsyncBetaConversations(AsyncResource):
             conversation_id: ID of the conversation from which we are fetching metadata.
         """
         return await self._client.request(
-            'GET',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
+            "GET",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
             response=JsonResponse(models.AgentsApiV1ConversationsGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -513,9 +513,9 @@ class AsyncBetaConversations(AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -533,10 +533,10 @@ class AsyncBetaConversations(AsyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return await self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationAppendRequest, {'inputs': inputs, 'stream': False, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'tool_confirmations': tool_confirmations}),
+            "POST",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationAppendRequest, {"inputs": inputs, "stream": False, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "tool_confirmations": tool_confirmations}),
             response=JsonResponse(models.ConversationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -561,9 +561,9 @@ class AsyncBetaConversations(AsyncResource):
             conversation_id: ID of the conversation from which we are fetching metadata.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
+            "DELETE",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -588,9 +588,9 @@ class AsyncBetaConversations(AsyncResource):
             conversation_id: ID of the conversation from which we are fetching entries.
         """
         return await self._client.request(
-            'GET',
-            '/v1/conversations/{conversation_id}/history',
-            path_params={'conversation_id': conversation_id},
+            "GET",
+            "/v1/conversations/{conversation_id}/history",
+            path_params={"conversation_id": conversation_id},
             response=JsonResponse(models.ConversationHistory),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -615,9 +615,9 @@ class AsyncBetaConversations(AsyncResource):
             conversation_id: ID of the conversation from which we are fetching messages.
         """
         return await self._client.request(
-            'GET',
-            '/v1/conversations/{conversation_id}/messages',
-            path_params={'conversation_id': conversation_id},
+            "GET",
+            "/v1/conversations/{conversation_id}/messages",
+            path_params={"conversation_id": conversation_id},
             response=JsonResponse(models.ConversationMessages),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -630,9 +630,9 @@ class AsyncBetaConversations(AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -654,10 +654,10 @@ class AsyncBetaConversations(AsyncResource):
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
         """
         return await self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}/restart',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationRestartRequest, {'inputs': inputs, 'stream': False, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'guardrails': guardrails, 'metadata': metadata, 'from_entry_id': from_entry_id, 'agent_version': agent_version}),
+            "POST",
+            "/v1/conversations/{conversation_id}/restart",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationRestartRequest, {"inputs": inputs, "stream": False, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "guardrails": guardrails, "metadata": metadata, "from_entry_id": from_entry_id, "agent_version": agent_version}),
             response=JsonResponse(models.ConversationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -668,9 +668,9 @@ class AsyncBetaConversations(AsyncResource):
     async def start_stream(
         self,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any],
+        inputs: models.ConversationInputs,
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationStreamRequestHandoffExecution0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationStreamRequestHandoffExecution0 | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
         tools: Sequence[models.ConversationStreamRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -691,9 +691,9 @@ class AsyncBetaConversations(AsyncResource):
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
         """
         return await self._client.request(
-            'POST',
-            '/v1/conversations',
-            json=convert_body(models.ConversationStreamRequest, {'inputs': inputs, 'stream': True, 'store': store, 'handoff_execution': handoff_execution, 'instructions': instructions, 'tools': tools, 'completion_args': completion_args, 'guardrails': guardrails, 'name': name, 'description': description, 'metadata': metadata, 'agent_id': agent_id, 'agent_version': agent_version, 'model': model}),
+            "POST",
+            "/v1/conversations",
+            json=convert_body(models.ConversationStreamRequest, {"inputs": inputs, "stream": True, "store": store, "handoff_execution": handoff_execution, "instructions": instructions, "tools": tools, "completion_args": completion_args, "guardrails": guardrails, "name": name, "description": description, "metadata": metadata, "agent_id": agent_id, "agent_version": agent_version, "model": model}),
             response=SSEResponse(models.ConversationEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -705,9 +705,9 @@ class AsyncBetaConversations(AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -725,10 +725,10 @@ class AsyncBetaConversations(AsyncResource):
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
         """
         return await self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationAppendStreamRequest, {'inputs': inputs, 'stream': True, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'tool_confirmations': tool_confirmations}),
+            "POST",
+            "/v1/conversations/{conversation_id}",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationAppendStreamRequest, {"inputs": inputs, "stream": True, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "tool_confirmations": tool_confirmations}),
             response=SSEResponse(models.ConversationEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -741,9 +741,9 @@ class AsyncBetaConversations(AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | Mapping[str, Any] | UnsetType = UNSET,
+        inputs: models.ConversationInputs | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution | Mapping[str, Any] | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -765,10 +765,10 @@ class AsyncBetaConversations(AsyncResource):
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
         """
         return await self._client.request(
-            'POST',
-            '/v1/conversations/{conversation_id}/restart',
-            path_params={'conversation_id': conversation_id},
-            json=convert_body(models.ConversationRestartStreamRequest, {'inputs': inputs, 'stream': True, 'store': store, 'handoff_execution': handoff_execution, 'completion_args': completion_args, 'guardrails': guardrails, 'metadata': metadata, 'from_entry_id': from_entry_id, 'agent_version': agent_version}),
+            "POST",
+            "/v1/conversations/{conversation_id}/restart",
+            path_params={"conversation_id": conversation_id},
+            json=convert_body(models.ConversationRestartStreamRequest, {"inputs": inputs, "stream": True, "store": store, "handoff_execution": handoff_execution, "completion_args": completion_args, "guardrails": guardrails, "metadata": metadata, "from_entry_id": from_entry_id, "agent_version": agent_version}),
             response=SSEResponse(models.ConversationEvents, done_marker='[DONE]'),
             extra_headers=extra_headers,
             extra_query=extra_query,

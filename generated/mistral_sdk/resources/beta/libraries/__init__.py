@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -72,9 +71,9 @@ class BetaLibraries(SyncResource):
             filter_owned_by_me: Deprecated: this parameter will be removed in a future version.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries',
-            query={'page_size': page_size, 'page_token': page_token, 'page': page, 'search': search, 'filter_owned_by_me': filter_owned_by_me},
+            "GET",
+            "/v1/libraries",
+            query={"page_size": page_size, "page_token": page_token, "page": page, "search": search, "filter_owned_by_me": filter_owned_by_me},
             response=JsonResponse(models.ListLibrariesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -88,7 +87,7 @@ class BetaLibraries(SyncResource):
         name: str,
         description: str | None | UnsetType = UNSET,
         chunk_size: int | None | UnsetType = UNSET,
-        owner_type: models.CreateLibraryRequestOwnerType0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        owner_type: models.CreateLibraryRequestOwnerType0 | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -103,9 +102,9 @@ class BetaLibraries(SyncResource):
             owner_type: Determines who owns the created library. 'User' creates a private library accessible only to its owner. 'Workspace' creates a library shared with the workspace. Defaults to 'Workspace' for API key sessions. Only API keys with the 'Private and shared connectors' connector access scope can create private, user-owned libraries.
         """
         return self._client.request(
-            'POST',
-            '/v1/libraries',
-            json=convert_body(models.CreateLibraryRequest, {'name': name, 'description': description, 'chunk_size': chunk_size, 'owner_type': owner_type}),
+            "POST",
+            "/v1/libraries",
+            json=convert_body(models.CreateLibraryRequest, {"name": name, "description": description, "chunk_size": chunk_size, "owner_type": owner_type}),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -127,9 +126,9 @@ class BetaLibraries(SyncResource):
         Given a library id, details information about that Library.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
+            "GET",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -155,10 +154,10 @@ class BetaLibraries(SyncResource):
         Deprecated.
         """
         return self._client.request(
-            'PUT',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
-            json=convert_body(models.UpdateLibraryRequest, {'name': name, 'description': description}),
+            "PUT",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
+            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -180,9 +179,9 @@ class BetaLibraries(SyncResource):
         Given a library id, deletes it together with all documents that have been uploaded to that library. Warning: the response will change from 200 (returning the deleted library) to 204 No Content in a future version.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
+            "DELETE",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
             response=JsonResponse(models.Library | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -206,10 +205,10 @@ class BetaLibraries(SyncResource):
         Given a library id, you can update the name and description.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
-            json=convert_body(models.UpdateLibraryRequest, {'name': name, 'description': description}),
+            "PATCH",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
+            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -274,9 +273,9 @@ class AsyncBetaLibraries(AsyncResource):
             filter_owned_by_me: Deprecated: this parameter will be removed in a future version.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries',
-            query={'page_size': page_size, 'page_token': page_token, 'page': page, 'search': search, 'filter_owned_by_me': filter_owned_by_me},
+            "GET",
+            "/v1/libraries",
+            query={"page_size": page_size, "page_token": page_token, "page": page, "search": search, "filter_owned_by_me": filter_owned_by_me},
             response=JsonResponse(models.ListLibrariesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -290,7 +289,7 @@ class AsyncBetaLibraries(AsyncResource):
         name: str,
         description: str | None | UnsetType = UNSET,
         chunk_size: int | None | UnsetType = UNSET,
-        owner_type: models.CreateLibraryRequestOwnerType0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        owner_type: models.CreateLibraryRequestOwnerType0 | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -305,9 +304,9 @@ class AsyncBetaLibraries(AsyncResource):
             owner_type: Determines who owns the created library. 'User' creates a private library accessible only to its owner. 'Workspace' creates a library shared with the workspace. Defaults to 'Workspace' for API key sessions. Only API keys with the 'Private and shared connectors' connector access scope can create private, user-owned libraries.
         """
         return await self._client.request(
-            'POST',
-            '/v1/libraries',
-            json=convert_body(models.CreateLibraryRequest, {'name': name, 'description': description, 'chunk_size': chunk_size, 'owner_type': owner_type}),
+            "POST",
+            "/v1/libraries",
+            json=convert_body(models.CreateLibraryRequest, {"name": name, "description": description, "chunk_size": chunk_size, "owner_type": owner_type}),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -329,9 +328,9 @@ class AsyncBetaLibraries(AsyncResource):
         Given a library id, details information about that Library.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
+            "GET",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -357,10 +356,10 @@ class AsyncBetaLibraries(AsyncResource):
         Deprecated.
         """
         return await self._client.request(
-            'PUT',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
-            json=convert_body(models.UpdateLibraryRequest, {'name': name, 'description': description}),
+            "PUT",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
+            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -382,9 +381,9 @@ class AsyncBetaLibraries(AsyncResource):
         Given a library id, deletes it together with all documents that have been uploaded to that library. Warning: the response will change from 200 (returning the deleted library) to 204 No Content in a future version.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
+            "DELETE",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
             response=JsonResponse(models.Library | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -408,10 +407,10 @@ class AsyncBetaLibraries(AsyncResource):
         Given a library id, you can update the name and description.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/libraries/{library_id}',
-            path_params={'library_id': library_id},
-            json=convert_body(models.UpdateLibraryRequest, {'name': name, 'description': description}),
+            "PATCH",
+            "/v1/libraries/{library_id}",
+            path_params={"library_id": library_id},
+            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,

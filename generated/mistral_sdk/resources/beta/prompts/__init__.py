@@ -58,9 +58,9 @@ class BetaPrompts(SyncResource):
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
         """
         return self._client.request(
-            'GET',
-            '/v2/prompts',
-            query={'pageSize': page_size, 'pageToken': page_token, 'alias': alias, 'fields': fields, 'sort.field': sort_field, 'sort.direction': sort_direction, 'sort_by': sort_by, 'sort_direction': sort_direction_query},
+            "GET",
+            "/v2/prompts",
+            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
             response=JsonResponse(models.ListPromptsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -76,7 +76,7 @@ class BetaPrompts(SyncResource):
         title: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         notes: str | None | UnsetType = UNSET,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -94,9 +94,9 @@ class BetaPrompts(SyncResource):
             aliases: Aliases pointing to this version.
         """
         return self._client.request(
-            'POST',
-            '/v2/prompts',
-            json=convert_body(models.CreatePromptRequest, {'name': name, 'definition': definition, 'title': title, 'description': description, 'notes': notes, 'sharingScope': sharing_scope, 'aliases': aliases}),
+            "POST",
+            "/v2/prompts",
+            json=convert_body(models.CreatePromptRequest, {"name": name, "definition": definition, "title": title, "description": description, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -118,10 +118,10 @@ class BetaPrompts(SyncResource):
     ) -> models.Prompt:
         """GetPrompt"""
         return self._client.request(
-            'GET',
-            '/v2/prompts/{prompt_id}',
-            path_params={'prompt_id': prompt_id},
-            query={'version': version, 'alias': alias, 'fields': fields},
+            "GET",
+            "/v2/prompts/{prompt_id}",
+            path_params={"prompt_id": prompt_id},
+            query={"version": version, "alias": alias, "fields": fields},
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -140,9 +140,9 @@ class BetaPrompts(SyncResource):
     ) -> models.DeletePromptResponse:
         """DeletePrompt"""
         return self._client.request(
-            'DELETE',
-            '/v2/prompts/{prompt_id}',
-            path_params={'prompt_id': prompt_id},
+            "DELETE",
+            "/v2/prompts/{prompt_id}",
+            path_params={"prompt_id": prompt_id},
             response=JsonResponse(models.DeletePromptResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -156,7 +156,7 @@ class BetaPrompts(SyncResource):
         *,
         title: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -170,10 +170,10 @@ class BetaPrompts(SyncResource):
             sharing_scope: Registry sharing scope.
         """
         return self._client.request(
-            'PATCH',
-            '/v2/prompts/{prompt_id}',
-            path_params={'prompt_id': prompt_id},
-            json=convert_body(models.PromptsUpdateBody, {'title': title, 'description': description, 'sharingScope': sharing_scope}),
+            "PATCH",
+            "/v2/prompts/{prompt_id}",
+            path_params={"prompt_id": prompt_id},
+            json=convert_body(models.PromptsUpdateBody, {"title": title, "description": description, "sharingScope": sharing_scope}),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -192,9 +192,9 @@ class BetaPrompts(SyncResource):
     ) -> models.ListPromptVersionsResponse:
         """ListPromptVersions"""
         return self._client.request(
-            'GET',
-            '/v2/prompts/{prompt_id}/versions',
-            path_params={'prompt_id': prompt_id},
+            "GET",
+            "/v2/prompts/{prompt_id}/versions",
+            path_params={"prompt_id": prompt_id},
             response=JsonResponse(models.ListPromptVersionsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -221,10 +221,10 @@ class BetaPrompts(SyncResource):
             aliases: Aliases pointing to this version.
         """
         return self._client.request(
-            'POST',
-            '/v2/prompts/{prompt_id}/versions',
-            path_params={'prompt_id': prompt_id},
-            json=convert_body(models.PromptsCreateVersionBody, {'definition': definition, 'notes': notes, 'aliases': aliases}),
+            "POST",
+            "/v2/prompts/{prompt_id}/versions",
+            path_params={"prompt_id": prompt_id},
+            json=convert_body(models.PromptsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
             response=JsonResponse(models.CreatePromptVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -245,10 +245,10 @@ class BetaPrompts(SyncResource):
     ) -> models.Prompt:
         """GetPromptVersion"""
         return self._client.request(
-            'GET',
-            '/v2/prompts/{prompt_id}/versions/{version}',
-            path_params={'prompt_id': prompt_id, 'version': version},
-            query={'fields': fields},
+            "GET",
+            "/v2/prompts/{prompt_id}/versions/{version}",
+            path_params={"prompt_id": prompt_id, "version": version},
+            query={"fields": fields},
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -275,10 +275,10 @@ class BetaPrompts(SyncResource):
             aliases: Aliases pointing to this version.
         """
         return self._client.request(
-            'PATCH',
-            '/v2/prompts/{prompt_id}/versions/{version}',
-            path_params={'prompt_id': prompt_id, 'version': version},
-            json=convert_body(models.PromptsUpdateVersionMetadataBody, {'notes': notes, 'aliases': aliases}),
+            "PATCH",
+            "/v2/prompts/{prompt_id}/versions/{version}",
+            path_params={"prompt_id": prompt_id, "version": version},
+            json=convert_body(models.PromptsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -335,9 +335,9 @@ class AsyncBetaPrompts(AsyncResource):
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
         """
         return await self._client.request(
-            'GET',
-            '/v2/prompts',
-            query={'pageSize': page_size, 'pageToken': page_token, 'alias': alias, 'fields': fields, 'sort.field': sort_field, 'sort.direction': sort_direction, 'sort_by': sort_by, 'sort_direction': sort_direction_query},
+            "GET",
+            "/v2/prompts",
+            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
             response=JsonResponse(models.ListPromptsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -353,7 +353,7 @@ class AsyncBetaPrompts(AsyncResource):
         title: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         notes: str | None | UnsetType = UNSET,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -371,9 +371,9 @@ class AsyncBetaPrompts(AsyncResource):
             aliases: Aliases pointing to this version.
         """
         return await self._client.request(
-            'POST',
-            '/v2/prompts',
-            json=convert_body(models.CreatePromptRequest, {'name': name, 'definition': definition, 'title': title, 'description': description, 'notes': notes, 'sharingScope': sharing_scope, 'aliases': aliases}),
+            "POST",
+            "/v2/prompts",
+            json=convert_body(models.CreatePromptRequest, {"name": name, "definition": definition, "title": title, "description": description, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -395,10 +395,10 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.Prompt:
         """GetPrompt"""
         return await self._client.request(
-            'GET',
-            '/v2/prompts/{prompt_id}',
-            path_params={'prompt_id': prompt_id},
-            query={'version': version, 'alias': alias, 'fields': fields},
+            "GET",
+            "/v2/prompts/{prompt_id}",
+            path_params={"prompt_id": prompt_id},
+            query={"version": version, "alias": alias, "fields": fields},
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -417,9 +417,9 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.DeletePromptResponse:
         """DeletePrompt"""
         return await self._client.request(
-            'DELETE',
-            '/v2/prompts/{prompt_id}',
-            path_params={'prompt_id': prompt_id},
+            "DELETE",
+            "/v2/prompts/{prompt_id}",
+            path_params={"prompt_id": prompt_id},
             response=JsonResponse(models.DeletePromptResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -433,7 +433,7 @@ class AsyncBetaPrompts(AsyncResource):
         *,
         title: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -447,10 +447,10 @@ class AsyncBetaPrompts(AsyncResource):
             sharing_scope: Registry sharing scope.
         """
         return await self._client.request(
-            'PATCH',
-            '/v2/prompts/{prompt_id}',
-            path_params={'prompt_id': prompt_id},
-            json=convert_body(models.PromptsUpdateBody, {'title': title, 'description': description, 'sharingScope': sharing_scope}),
+            "PATCH",
+            "/v2/prompts/{prompt_id}",
+            path_params={"prompt_id": prompt_id},
+            json=convert_body(models.PromptsUpdateBody, {"title": title, "description": description, "sharingScope": sharing_scope}),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -469,9 +469,9 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.ListPromptVersionsResponse:
         """ListPromptVersions"""
         return await self._client.request(
-            'GET',
-            '/v2/prompts/{prompt_id}/versions',
-            path_params={'prompt_id': prompt_id},
+            "GET",
+            "/v2/prompts/{prompt_id}/versions",
+            path_params={"prompt_id": prompt_id},
             response=JsonResponse(models.ListPromptVersionsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -498,10 +498,10 @@ class AsyncBetaPrompts(AsyncResource):
             aliases: Aliases pointing to this version.
         """
         return await self._client.request(
-            'POST',
-            '/v2/prompts/{prompt_id}/versions',
-            path_params={'prompt_id': prompt_id},
-            json=convert_body(models.PromptsCreateVersionBody, {'definition': definition, 'notes': notes, 'aliases': aliases}),
+            "POST",
+            "/v2/prompts/{prompt_id}/versions",
+            path_params={"prompt_id": prompt_id},
+            json=convert_body(models.PromptsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
             response=JsonResponse(models.CreatePromptVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -522,10 +522,10 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.Prompt:
         """GetPromptVersion"""
         return await self._client.request(
-            'GET',
-            '/v2/prompts/{prompt_id}/versions/{version}',
-            path_params={'prompt_id': prompt_id, 'version': version},
-            query={'fields': fields},
+            "GET",
+            "/v2/prompts/{prompt_id}/versions/{version}",
+            path_params={"prompt_id": prompt_id, "version": version},
+            query={"fields": fields},
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -552,10 +552,10 @@ class AsyncBetaPrompts(AsyncResource):
             aliases: Aliases pointing to this version.
         """
         return await self._client.request(
-            'PATCH',
-            '/v2/prompts/{prompt_id}/versions/{version}',
-            path_params={'prompt_id': prompt_id, 'version': version},
-            json=convert_body(models.PromptsUpdateVersionMetadataBody, {'notes': notes, 'aliases': aliases}),
+            "PATCH",
+            "/v2/prompts/{prompt_id}/versions/{version}",
+            path_params={"prompt_id": prompt_id, "version": version},
+            json=convert_body(models.PromptsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,

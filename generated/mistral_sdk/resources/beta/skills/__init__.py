@@ -58,9 +58,9 @@ class BetaSkills(SyncResource):
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
         """
         return self._client.request(
-            'GET',
-            '/v2/skills',
-            query={'pageSize': page_size, 'pageToken': page_token, 'alias': alias, 'fields': fields, 'sort.field': sort_field, 'sort.direction': sort_direction, 'sort_by': sort_by, 'sort_direction': sort_direction_query},
+            "GET",
+            "/v2/skills",
+            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
             response=JsonResponse(models.ListSkillsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -74,7 +74,7 @@ class BetaSkills(SyncResource):
         name: str,
         definition: models.SkillDefinition | Mapping[str, Any],
         notes: str | None | UnsetType = UNSET,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -90,9 +90,9 @@ class BetaSkills(SyncResource):
             aliases: Aliases pointing to this version.
         """
         return self._client.request(
-            'POST',
-            '/v2/skills',
-            json=convert_body(models.CreateSkillRequest, {'name': name, 'definition': definition, 'notes': notes, 'sharingScope': sharing_scope, 'aliases': aliases}),
+            "POST",
+            "/v2/skills",
+            json=convert_body(models.CreateSkillRequest, {"name": name, "definition": definition, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -114,10 +114,10 @@ class BetaSkills(SyncResource):
     ) -> models.Skill:
         """GetSkill"""
         return self._client.request(
-            'GET',
-            '/v2/skills/{skill_id}',
-            path_params={'skill_id': skill_id},
-            query={'version': version, 'alias': alias, 'fields': fields},
+            "GET",
+            "/v2/skills/{skill_id}",
+            path_params={"skill_id": skill_id},
+            query={"version": version, "alias": alias, "fields": fields},
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -136,9 +136,9 @@ class BetaSkills(SyncResource):
     ) -> models.DeleteSkillResponse:
         """DeleteSkill"""
         return self._client.request(
-            'DELETE',
-            '/v2/skills/{skill_id}',
-            path_params={'skill_id': skill_id},
+            "DELETE",
+            "/v2/skills/{skill_id}",
+            path_params={"skill_id": skill_id},
             response=JsonResponse(models.DeleteSkillResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -150,7 +150,7 @@ class BetaSkills(SyncResource):
         self,
         skill_id: str,
         *,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -162,10 +162,10 @@ class BetaSkills(SyncResource):
             sharing_scope: Registry sharing scope.
         """
         return self._client.request(
-            'PATCH',
-            '/v2/skills/{skill_id}',
-            path_params={'skill_id': skill_id},
-            json=convert_body(models.SkillsUpdateBody, {'sharingScope': sharing_scope}),
+            "PATCH",
+            "/v2/skills/{skill_id}",
+            path_params={"skill_id": skill_id},
+            json=convert_body(models.SkillsUpdateBody, {"sharingScope": sharing_scope}),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -184,9 +184,9 @@ class BetaSkills(SyncResource):
     ) -> models.ListSkillVersionsResponse:
         """ListSkillVersions"""
         return self._client.request(
-            'GET',
-            '/v2/skills/{skill_id}/versions',
-            path_params={'skill_id': skill_id},
+            "GET",
+            "/v2/skills/{skill_id}/versions",
+            path_params={"skill_id": skill_id},
             response=JsonResponse(models.ListSkillVersionsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -213,10 +213,10 @@ class BetaSkills(SyncResource):
             aliases: Aliases pointing to this version.
         """
         return self._client.request(
-            'POST',
-            '/v2/skills/{skill_id}/versions',
-            path_params={'skill_id': skill_id},
-            json=convert_body(models.SkillsCreateVersionBody, {'definition': definition, 'notes': notes, 'aliases': aliases}),
+            "POST",
+            "/v2/skills/{skill_id}/versions",
+            path_params={"skill_id": skill_id},
+            json=convert_body(models.SkillsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
             response=JsonResponse(models.CreateSkillVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -237,10 +237,10 @@ class BetaSkills(SyncResource):
     ) -> models.Skill:
         """GetSkillVersion"""
         return self._client.request(
-            'GET',
-            '/v2/skills/{skill_id}/versions/{version}',
-            path_params={'skill_id': skill_id, 'version': version},
-            query={'fields': fields},
+            "GET",
+            "/v2/skills/{skill_id}/versions/{version}",
+            path_params={"skill_id": skill_id, "version": version},
+            query={"fields": fields},
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -267,10 +267,10 @@ class BetaSkills(SyncResource):
             aliases: Aliases pointing to this version.
         """
         return self._client.request(
-            'PATCH',
-            '/v2/skills/{skill_id}/versions/{version}',
-            path_params={'skill_id': skill_id, 'version': version},
-            json=convert_body(models.SkillsUpdateVersionMetadataBody, {'notes': notes, 'aliases': aliases}),
+            "PATCH",
+            "/v2/skills/{skill_id}/versions/{version}",
+            path_params={"skill_id": skill_id, "version": version},
+            json=convert_body(models.SkillsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -327,9 +327,9 @@ class AsyncBetaSkills(AsyncResource):
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
         """
         return await self._client.request(
-            'GET',
-            '/v2/skills',
-            query={'pageSize': page_size, 'pageToken': page_token, 'alias': alias, 'fields': fields, 'sort.field': sort_field, 'sort.direction': sort_direction, 'sort_by': sort_by, 'sort_direction': sort_direction_query},
+            "GET",
+            "/v2/skills",
+            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
             response=JsonResponse(models.ListSkillsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -343,7 +343,7 @@ class AsyncBetaSkills(AsyncResource):
         name: str,
         definition: models.SkillDefinition | Mapping[str, Any],
         notes: str | None | UnsetType = UNSET,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -359,9 +359,9 @@ class AsyncBetaSkills(AsyncResource):
             aliases: Aliases pointing to this version.
         """
         return await self._client.request(
-            'POST',
-            '/v2/skills',
-            json=convert_body(models.CreateSkillRequest, {'name': name, 'definition': definition, 'notes': notes, 'sharingScope': sharing_scope, 'aliases': aliases}),
+            "POST",
+            "/v2/skills",
+            json=convert_body(models.CreateSkillRequest, {"name": name, "definition": definition, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -383,10 +383,10 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.Skill:
         """GetSkill"""
         return await self._client.request(
-            'GET',
-            '/v2/skills/{skill_id}',
-            path_params={'skill_id': skill_id},
-            query={'version': version, 'alias': alias, 'fields': fields},
+            "GET",
+            "/v2/skills/{skill_id}",
+            path_params={"skill_id": skill_id},
+            query={"version": version, "alias": alias, "fields": fields},
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -405,9 +405,9 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.DeleteSkillResponse:
         """DeleteSkill"""
         return await self._client.request(
-            'DELETE',
-            '/v2/skills/{skill_id}',
-            path_params={'skill_id': skill_id},
+            "DELETE",
+            "/v2/skills/{skill_id}",
+            path_params={"skill_id": skill_id},
             response=JsonResponse(models.DeleteSkillResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -419,7 +419,7 @@ class AsyncBetaSkills(AsyncResource):
         self,
         skill_id: str,
         *,
-        sharing_scope: models.RegistrySharingScope | Mapping[str, Any] | None | UnsetType = UNSET,
+        sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -431,10 +431,10 @@ class AsyncBetaSkills(AsyncResource):
             sharing_scope: Registry sharing scope.
         """
         return await self._client.request(
-            'PATCH',
-            '/v2/skills/{skill_id}',
-            path_params={'skill_id': skill_id},
-            json=convert_body(models.SkillsUpdateBody, {'sharingScope': sharing_scope}),
+            "PATCH",
+            "/v2/skills/{skill_id}",
+            path_params={"skill_id": skill_id},
+            json=convert_body(models.SkillsUpdateBody, {"sharingScope": sharing_scope}),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -453,9 +453,9 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.ListSkillVersionsResponse:
         """ListSkillVersions"""
         return await self._client.request(
-            'GET',
-            '/v2/skills/{skill_id}/versions',
-            path_params={'skill_id': skill_id},
+            "GET",
+            "/v2/skills/{skill_id}/versions",
+            path_params={"skill_id": skill_id},
             response=JsonResponse(models.ListSkillVersionsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -482,10 +482,10 @@ class AsyncBetaSkills(AsyncResource):
             aliases: Aliases pointing to this version.
         """
         return await self._client.request(
-            'POST',
-            '/v2/skills/{skill_id}/versions',
-            path_params={'skill_id': skill_id},
-            json=convert_body(models.SkillsCreateVersionBody, {'definition': definition, 'notes': notes, 'aliases': aliases}),
+            "POST",
+            "/v2/skills/{skill_id}/versions",
+            path_params={"skill_id": skill_id},
+            json=convert_body(models.SkillsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
             response=JsonResponse(models.CreateSkillVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -506,10 +506,10 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.Skill:
         """GetSkillVersion"""
         return await self._client.request(
-            'GET',
-            '/v2/skills/{skill_id}/versions/{version}',
-            path_params={'skill_id': skill_id, 'version': version},
-            query={'fields': fields},
+            "GET",
+            "/v2/skills/{skill_id}/versions/{version}",
+            path_params={"skill_id": skill_id, "version": version},
+            query={"fields": fields},
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -536,10 +536,10 @@ class AsyncBetaSkills(AsyncResource):
             aliases: Aliases pointing to this version.
         """
         return await self._client.request(
-            'PATCH',
-            '/v2/skills/{skill_id}/versions/{version}',
-            path_params={'skill_id': skill_id, 'version': version},
-            json=convert_body(models.SkillsUpdateVersionMetadataBody, {'notes': notes, 'aliases': aliases}),
+            "PATCH",
+            "/v2/skills/{skill_id}/versions/{version}",
+            path_params={"skill_id": skill_id, "version": version},
+            json=convert_body(models.SkillsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -42,8 +42,8 @@ class BetaUsers(SyncResource):
     ) -> models.UserIdentity:
         """Get Identity"""
         return self._client.request(
-            'GET',
-            '/v1/users/me',
+            "GET",
+            "/v1/users/me",
             response=JsonResponse(models.UserIdentity),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -73,9 +73,9 @@ class BetaUsers(SyncResource):
             limit: Maximum number of organizations to return.
         """
         return self._client.request(
-            'GET',
-            '/v1/users/me/organizations',
-            query={'offset': offset, 'limit': limit},
+            "GET",
+            "/v1/users/me/organizations",
+            query={"offset": offset, "limit": limit},
             response=JsonResponse(models.ListOrganizationsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -105,9 +105,9 @@ class BetaUsers(SyncResource):
             limit: Maximum number of workspaces to return.
         """
         return self._client.request(
-            'GET',
-            '/v1/users/me/workspaces',
-            query={'organization_id': organization_id, 'offset': offset, 'limit': limit},
+            "GET",
+            "/v1/users/me/workspaces",
+            query={"organization_id": organization_id, "offset": offset, "limit": limit},
             response=JsonResponse(models.ListWorkspacesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -143,8 +143,8 @@ class AsyncBetaUsers(AsyncResource):
     ) -> models.UserIdentity:
         """Get Identity"""
         return await self._client.request(
-            'GET',
-            '/v1/users/me',
+            "GET",
+            "/v1/users/me",
             response=JsonResponse(models.UserIdentity),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -174,9 +174,9 @@ class AsyncBetaUsers(AsyncResource):
             limit: Maximum number of organizations to return.
         """
         return await self._client.request(
-            'GET',
-            '/v1/users/me/organizations',
-            query={'offset': offset, 'limit': limit},
+            "GET",
+            "/v1/users/me/organizations",
+            query={"offset": offset, "limit": limit},
             response=JsonResponse(models.ListOrganizationsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -206,9 +206,9 @@ class AsyncBetaUsers(AsyncResource):
             limit: Maximum number of workspaces to return.
         """
         return await self._client.request(
-            'GET',
-            '/v1/users/me/workspaces',
-            query={'organization_id': organization_id, 'offset': offset, 'limit': limit},
+            "GET",
+            "/v1/users/me/workspaces",
+            query={"organization_id": organization_id, "offset": offset, "limit": limit},
             response=JsonResponse(models.ListWorkspacesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -66,9 +66,9 @@ class WorkflowsDeployments(SyncResource):
             workspace_id: Workspace ID to scope the request to. Defaults to the caller's context.
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/deployments',
-            query={'active_only': active_only, 'is_hardened': is_hardened, 'workflow_name': workflow_name, 'search': search, 'order_by': order_by, 'order': order, 'limit': limit, 'cursor': cursor, 'workspace_id': workspace_id},
+            "GET",
+            "/v1/workflows/deployments",
+            query={"active_only": active_only, "is_hardened": is_hardened, "workflow_name": workflow_name, "search": search, "order_by": order_by, "order": order, "limit": limit, "cursor": cursor, "workspace_id": workspace_id},
             response=JsonResponse(models.DeploymentListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -90,9 +90,9 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Create Deployment"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/deployments',
-            json=convert_body(models.CreateDeploymentRequest, {'name': name, 'spec': spec, 'resources': resources, 'hardened': hardened}),
+            "POST",
+            "/v1/workflows/deployments",
+            json=convert_body(models.CreateDeploymentRequest, {"name": name, "spec": spec, "resources": resources, "hardened": hardened}),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -116,10 +116,10 @@ class WorkflowsDeployments(SyncResource):
             workflow_name: Scope serving status to this workflow
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}',
-            path_params={'name': name},
-            query={'workflow_name': workflow_name},
+            "GET",
+            "/v1/workflows/deployments/{name}",
+            path_params={"name": name},
+            query={"workflow_name": workflow_name},
             response=JsonResponse(models.DeploymentDetailResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -138,9 +138,9 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Delete Deployment"""
         return self._client.request(
-            'DELETE',
-            '/v1/workflows/deployments/{name}',
-            path_params={'name': name},
+            "DELETE",
+            "/v1/workflows/deployments/{name}",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -161,10 +161,10 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Update Deployment"""
         return self._client.request(
-            'PATCH',
-            '/v1/workflows/deployments/{name}',
-            path_params={'name': name},
-            json=convert_body(models.UpdateDeploymentRequest, {'spec': spec, 'resources': resources}),
+            "PATCH",
+            "/v1/workflows/deployments/{name}",
+            path_params={"name": name},
+            json=convert_body(models.UpdateDeploymentRequest, {"spec": spec, "resources": resources}),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -183,9 +183,9 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Stop Deployment"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/deployments/{name}/stop',
-            path_params={'name': name},
+            "POST",
+            "/v1/workflows/deployments/{name}/stop",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -204,9 +204,9 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Start Deployment"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/deployments/{name}/start',
-            path_params={'name': name},
+            "POST",
+            "/v1/workflows/deployments/{name}/start",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -225,9 +225,9 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Restart Deployment"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/deployments/{name}/restart',
-            path_params={'name': name},
+            "POST",
+            "/v1/workflows/deployments/{name}/restart",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -255,10 +255,10 @@ class WorkflowsDeployments(SyncResource):
             cursor: Cursor from a previous response's `next_cursor`. Resend `worker_status` unchanged alongside it.
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}/workers',
-            path_params={'name': name},
-            query={'worker_status': worker_status, 'limit': limit, 'cursor': cursor},
+            "GET",
+            "/v1/workflows/deployments/{name}/workers",
+            path_params={"name": name},
+            query={"worker_status": worker_status, "limit": limit, "cursor": cursor},
             response=JsonResponse(models.DeploymentWorkerListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -299,10 +299,10 @@ class WorkflowsDeployments(SyncResource):
             limit: Maximum number of logs to return
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}/logs',
-            path_params={'name': name},
-            query={'worker_name': worker_name, 'workflow_name': workflow_name, 'after': after, 'before': before, 'order': order, 'cursor': cursor, 'limit': limit},
+            "GET",
+            "/v1/workflows/deployments/{name}/logs",
+            path_params={"name": name},
+            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "before": before, "order": order, "cursor": cursor, "limit": limit},
             response=JsonResponse(models.DeploymentLogSearchResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -339,11 +339,11 @@ class WorkflowsDeployments(SyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}/logs/stream',
-            path_params={'name': name},
-            query={'worker_name': worker_name, 'workflow_name': workflow_name, 'after': after, 'last_event_id': last_event_id},
-            headers={'Last-Event-ID': last_event_id_header},
+            "GET",
+            "/v1/workflows/deployments/{name}/logs/stream",
+            path_params={"name": name},
+            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "last_event_id": last_event_id},
+            headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(models.StreamDeploymentLogsEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -406,9 +406,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
             workspace_id: Workspace ID to scope the request to. Defaults to the caller's context.
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/deployments',
-            query={'active_only': active_only, 'is_hardened': is_hardened, 'workflow_name': workflow_name, 'search': search, 'order_by': order_by, 'order': order, 'limit': limit, 'cursor': cursor, 'workspace_id': workspace_id},
+            "GET",
+            "/v1/workflows/deployments",
+            query={"active_only": active_only, "is_hardened": is_hardened, "workflow_name": workflow_name, "search": search, "order_by": order_by, "order": order, "limit": limit, "cursor": cursor, "workspace_id": workspace_id},
             response=JsonResponse(models.DeploymentListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -430,9 +430,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Create Deployment"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/deployments',
-            json=convert_body(models.CreateDeploymentRequest, {'name': name, 'spec': spec, 'resources': resources, 'hardened': hardened}),
+            "POST",
+            "/v1/workflows/deployments",
+            json=convert_body(models.CreateDeploymentRequest, {"name": name, "spec": spec, "resources": resources, "hardened": hardened}),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -456,10 +456,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
             workflow_name: Scope serving status to this workflow
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}',
-            path_params={'name': name},
-            query={'workflow_name': workflow_name},
+            "GET",
+            "/v1/workflows/deployments/{name}",
+            path_params={"name": name},
+            query={"workflow_name": workflow_name},
             response=JsonResponse(models.DeploymentDetailResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -478,9 +478,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Delete Deployment"""
         return await self._client.request(
-            'DELETE',
-            '/v1/workflows/deployments/{name}',
-            path_params={'name': name},
+            "DELETE",
+            "/v1/workflows/deployments/{name}",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -501,10 +501,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Update Deployment"""
         return await self._client.request(
-            'PATCH',
-            '/v1/workflows/deployments/{name}',
-            path_params={'name': name},
-            json=convert_body(models.UpdateDeploymentRequest, {'spec': spec, 'resources': resources}),
+            "PATCH",
+            "/v1/workflows/deployments/{name}",
+            path_params={"name": name},
+            json=convert_body(models.UpdateDeploymentRequest, {"spec": spec, "resources": resources}),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -523,9 +523,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Stop Deployment"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/deployments/{name}/stop',
-            path_params={'name': name},
+            "POST",
+            "/v1/workflows/deployments/{name}/stop",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -544,9 +544,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Start Deployment"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/deployments/{name}/start',
-            path_params={'name': name},
+            "POST",
+            "/v1/workflows/deployments/{name}/start",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -565,9 +565,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.ManagedDeploymentResponse:
         """Restart Deployment"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/deployments/{name}/restart',
-            path_params={'name': name},
+            "POST",
+            "/v1/workflows/deployments/{name}/restart",
+            path_params={"name": name},
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -595,10 +595,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
             cursor: Cursor from a previous response's `next_cursor`. Resend `worker_status` unchanged alongside it.
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}/workers',
-            path_params={'name': name},
-            query={'worker_status': worker_status, 'limit': limit, 'cursor': cursor},
+            "GET",
+            "/v1/workflows/deployments/{name}/workers",
+            path_params={"name": name},
+            query={"worker_status": worker_status, "limit": limit, "cursor": cursor},
             response=JsonResponse(models.DeploymentWorkerListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -639,10 +639,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
             limit: Maximum number of logs to return
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}/logs',
-            path_params={'name': name},
-            query={'worker_name': worker_name, 'workflow_name': workflow_name, 'after': after, 'before': before, 'order': order, 'cursor': cursor, 'limit': limit},
+            "GET",
+            "/v1/workflows/deployments/{name}/logs",
+            path_params={"name": name},
+            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "before": before, "order": order, "cursor": cursor, "limit": limit},
             response=JsonResponse(models.DeploymentLogSearchResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -679,11 +679,11 @@ class AsyncWorkflowsDeployments(AsyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/deployments/{name}/logs/stream',
-            path_params={'name': name},
-            query={'worker_name': worker_name, 'workflow_name': workflow_name, 'after': after, 'last_event_id': last_event_id},
-            headers={'Last-Event-ID': last_event_id_header},
+            "GET",
+            "/v1/workflows/deployments/{name}/logs/stream",
+            path_params={"name": name},
+            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "last_event_id": last_event_id},
+            headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(models.StreamDeploymentLogsEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -55,10 +55,10 @@ class WorkflowsEvents(SyncResource):
     ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/events/stream',
-            query={'scope': scope, 'activity_name': activity_name, 'activity_id': activity_id, 'workflow_name': workflow_name, 'workflow_exec_id': workflow_exec_id, 'root_workflow_exec_id': root_workflow_exec_id, 'parent_workflow_exec_id': parent_workflow_exec_id, 'stream': stream, 'start_seq': start_seq, 'metadata_filters': metadata_filters, 'workflow_event_types': workflow_event_types},
-            headers={'last-event-id': last_event_id},
+            "GET",
+            "/v1/workflows/events/stream",
+            query={"scope": scope, "activity_name": activity_name, "activity_id": activity_id, "workflow_name": workflow_name, "workflow_exec_id": workflow_exec_id, "root_workflow_exec_id": root_workflow_exec_id, "parent_workflow_exec_id": parent_workflow_exec_id, "stream": stream, "start_seq": start_seq, "metadata_filters": metadata_filters, "workflow_event_types": workflow_event_types},
+            headers={"last-event-id": last_event_id},
             response=SSEResponse(models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -89,9 +89,9 @@ class WorkflowsEvents(SyncResource):
             cursor: Cursor for pagination.
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/events/list',
-            query={'root_workflow_exec_id': root_workflow_exec_id, 'workflow_exec_id': workflow_exec_id, 'workflow_run_id': workflow_run_id, 'limit': limit, 'cursor': cursor},
+            "GET",
+            "/v1/workflows/events/list",
+            query={"root_workflow_exec_id": root_workflow_exec_id, "workflow_exec_id": workflow_exec_id, "workflow_run_id": workflow_run_id, "limit": limit, "cursor": cursor},
             response=JsonResponse(models.ListWorkflowEventResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -138,10 +138,10 @@ class AsyncWorkflowsEvents(AsyncResource):
     ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/events/stream',
-            query={'scope': scope, 'activity_name': activity_name, 'activity_id': activity_id, 'workflow_name': workflow_name, 'workflow_exec_id': workflow_exec_id, 'root_workflow_exec_id': root_workflow_exec_id, 'parent_workflow_exec_id': parent_workflow_exec_id, 'stream': stream, 'start_seq': start_seq, 'metadata_filters': metadata_filters, 'workflow_event_types': workflow_event_types},
-            headers={'last-event-id': last_event_id},
+            "GET",
+            "/v1/workflows/events/stream",
+            query={"scope": scope, "activity_name": activity_name, "activity_id": activity_id, "workflow_name": workflow_name, "workflow_exec_id": workflow_exec_id, "root_workflow_exec_id": root_workflow_exec_id, "parent_workflow_exec_id": parent_workflow_exec_id, "stream": stream, "start_seq": start_seq, "metadata_filters": metadata_filters, "workflow_event_types": workflow_event_types},
+            headers={"last-event-id": last_event_id},
             response=SSEResponse(models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -172,9 +172,9 @@ class AsyncWorkflowsEvents(AsyncResource):
             cursor: Cursor for pagination.
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/events/list',
-            query={'root_workflow_exec_id': root_workflow_exec_id, 'workflow_exec_id': workflow_exec_id, 'workflow_run_id': workflow_run_id, 'limit': limit, 'cursor': cursor},
+            "GET",
+            "/v1/workflows/events/list",
+            query={"root_workflow_exec_id": root_workflow_exec_id, "workflow_exec_id": workflow_exec_id, "workflow_run_id": workflow_run_id, "limit": limit, "cursor": cursor},
             response=JsonResponse(models.ListWorkflowEventResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -49,9 +49,9 @@ class WorkflowsExecutions(SyncResource):
     ) -> models.WorkflowExecutionResponse:
         """Get Workflow Execution"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.WorkflowExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -71,10 +71,10 @@ class WorkflowsExecutions(SyncResource):
     ) -> Any:
         """Get Workflow Execution History"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/history',
-            path_params={'execution_id': execution_id},
-            query={'decode_payloads': decode_payloads},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/history",
+            path_params={"execution_id": execution_id},
+            query={"decode_payloads": decode_payloads},
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -100,10 +100,10 @@ class WorkflowsExecutions(SyncResource):
             input: Input data for the signal, matching its schema
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/signals',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.SignalInvocationBody, {'name': name, 'input': input}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/signals",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.SignalInvocationBody, {"name": name, "input": input}),
             response=JsonResponse(models.SignalWorkflowResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -129,10 +129,10 @@ class WorkflowsExecutions(SyncResource):
             input: Input data for the query, matching its schema
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/queries',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.QueryInvocationBody, {'name': name, 'input': input}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/queries",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.QueryInvocationBody, {"name": name, "input": input}),
             response=JsonResponse(models.QueryWorkflowResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -151,9 +151,9 @@ class WorkflowsExecutions(SyncResource):
     ) -> None:
         """Terminate Workflow Execution"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/terminate',
-            path_params={'execution_id': execution_id},
+            "POST",
+            "/v1/workflows/executions/{execution_id}/terminate",
+            path_params={"execution_id": execution_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -176,9 +176,9 @@ class WorkflowsExecutions(SyncResource):
             execution_ids: List of execution IDs to process
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/terminate',
-            json=convert_body(models.BatchExecutionBody, {'execution_ids': execution_ids}),
+            "POST",
+            "/v1/workflows/executions/terminate",
+            json=convert_body(models.BatchExecutionBody, {"execution_ids": execution_ids}),
             response=JsonResponse(models.BatchExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -197,9 +197,9 @@ class WorkflowsExecutions(SyncResource):
     ) -> None:
         """Cancel Workflow Execution"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/cancel',
-            path_params={'execution_id': execution_id},
+            "POST",
+            "/v1/workflows/executions/{execution_id}/cancel",
+            path_params={"execution_id": execution_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -222,9 +222,9 @@ class WorkflowsExecutions(SyncResource):
             execution_ids: List of execution IDs to process
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/cancel',
-            json=convert_body(models.BatchExecutionBody, {'execution_ids': execution_ids}),
+            "POST",
+            "/v1/workflows/executions/cancel",
+            json=convert_body(models.BatchExecutionBody, {"execution_ids": execution_ids}),
             response=JsonResponse(models.BatchExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -254,10 +254,10 @@ class WorkflowsExecutions(SyncResource):
             exclude_updates: Whether to exclude updates that happened after the reset point
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/reset',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.ResetInvocationBody, {'event_id': event_id, 'reason': reason, 'exclude_signals': exclude_signals, 'exclude_updates': exclude_updates}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/reset",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.ResetInvocationBody, {"event_id": event_id, "reason": reason, "exclude_signals": exclude_signals, "exclude_updates": exclude_updates}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -283,10 +283,10 @@ class WorkflowsExecutions(SyncResource):
             input: Input data for the update, matching its schema
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/updates',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.UpdateInvocationBody, {'name': name, 'input': input}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/updates",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.UpdateInvocationBody, {"name": name, "input": input}),
             response=JsonResponse(models.UpdateWorkflowResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -305,9 +305,9 @@ class WorkflowsExecutions(SyncResource):
     ) -> models.ExecutionTraceInfoResponse:
         """Get Workflow Execution Trace Info"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/info',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/info",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.ExecutionTraceInfoResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -326,9 +326,9 @@ class WorkflowsExecutions(SyncResource):
     ) -> models.WorkflowExecutionTraceOTelResponse:
         """Get Workflow Execution Trace Otel"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/otel',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/otel",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.WorkflowExecutionTraceOTelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -347,9 +347,9 @@ class WorkflowsExecutions(SyncResource):
     ) -> models.WorkflowExecutionTraceSummaryResponse:
         """Get Workflow Execution Trace Summary"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/summary',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/summary",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.WorkflowExecutionTraceSummaryResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -370,10 +370,10 @@ class WorkflowsExecutions(SyncResource):
     ) -> models.WorkflowExecutionTraceEventsResponse:
         """Get Workflow Execution Trace Events"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/events',
-            path_params={'execution_id': execution_id},
-            query={'merge_same_id_events': merge_same_id_events, 'include_internal_events': include_internal_events},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/events",
+            path_params={"execution_id": execution_id},
+            query={"merge_same_id_events": merge_same_id_events, "include_internal_events": include_internal_events},
             response=JsonResponse(models.WorkflowExecutionTraceEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -394,10 +394,10 @@ class WorkflowsExecutions(SyncResource):
     ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/stream',
-            path_params={'execution_id': execution_id},
-            query={'event_source': event_source, 'last_event_id': last_event_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/stream",
+            path_params={"execution_id": execution_id},
+            query={"event_source": event_source, "last_event_id": last_event_id},
             response=SSEResponse(models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -438,10 +438,10 @@ class WorkflowsExecutions(SyncResource):
             limit: Maximum number of logs to return
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/logs',
-            path_params={'execution_id': execution_id},
-            query={'run_id': run_id, 'activity_id': activity_id, 'after': after, 'before': before, 'order': order, 'cursor': cursor, 'limit': limit},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/logs",
+            path_params={"execution_id": execution_id},
+            query={"run_id": run_id, "activity_id": activity_id, "after": after, "before": before, "order": order, "cursor": cursor, "limit": limit},
             response=JsonResponse(models.ExecutionLogSearchResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -478,11 +478,11 @@ class WorkflowsExecutions(SyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/logs/stream',
-            path_params={'execution_id': execution_id},
-            query={'run_id': run_id, 'activity_id': activity_id, 'after': after, 'last_event_id': last_event_id},
-            headers={'Last-Event-ID': last_event_id_header},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/logs/stream",
+            path_params={"execution_id": execution_id},
+            query={"run_id": run_id, "activity_id": activity_id, "after": after, "last_event_id": last_event_id},
+            headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(models.StreamWorkflowExecutionLogsEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -533,9 +533,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> models.WorkflowExecutionResponse:
         """Get Workflow Execution"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.WorkflowExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -555,10 +555,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> Any:
         """Get Workflow Execution History"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/history',
-            path_params={'execution_id': execution_id},
-            query={'decode_payloads': decode_payloads},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/history",
+            path_params={"execution_id": execution_id},
+            query={"decode_payloads": decode_payloads},
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -584,10 +584,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             input: Input data for the signal, matching its schema
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/signals',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.SignalInvocationBody, {'name': name, 'input': input}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/signals",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.SignalInvocationBody, {"name": name, "input": input}),
             response=JsonResponse(models.SignalWorkflowResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -613,10 +613,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             input: Input data for the query, matching its schema
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/queries',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.QueryInvocationBody, {'name': name, 'input': input}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/queries",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.QueryInvocationBody, {"name": name, "input": input}),
             response=JsonResponse(models.QueryWorkflowResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -635,9 +635,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> None:
         """Terminate Workflow Execution"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/terminate',
-            path_params={'execution_id': execution_id},
+            "POST",
+            "/v1/workflows/executions/{execution_id}/terminate",
+            path_params={"execution_id": execution_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -660,9 +660,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
             execution_ids: List of execution IDs to process
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/terminate',
-            json=convert_body(models.BatchExecutionBody, {'execution_ids': execution_ids}),
+            "POST",
+            "/v1/workflows/executions/terminate",
+            json=convert_body(models.BatchExecutionBody, {"execution_ids": execution_ids}),
             response=JsonResponse(models.BatchExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -681,9 +681,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> None:
         """Cancel Workflow Execution"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/cancel',
-            path_params={'execution_id': execution_id},
+            "POST",
+            "/v1/workflows/executions/{execution_id}/cancel",
+            path_params={"execution_id": execution_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -706,9 +706,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
             execution_ids: List of execution IDs to process
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/cancel',
-            json=convert_body(models.BatchExecutionBody, {'execution_ids': execution_ids}),
+            "POST",
+            "/v1/workflows/executions/cancel",
+            json=convert_body(models.BatchExecutionBody, {"execution_ids": execution_ids}),
             response=JsonResponse(models.BatchExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -738,10 +738,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             exclude_updates: Whether to exclude updates that happened after the reset point
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/reset',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.ResetInvocationBody, {'event_id': event_id, 'reason': reason, 'exclude_signals': exclude_signals, 'exclude_updates': exclude_updates}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/reset",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.ResetInvocationBody, {"event_id": event_id, "reason": reason, "exclude_signals": exclude_signals, "exclude_updates": exclude_updates}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -767,10 +767,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             input: Input data for the update, matching its schema
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/executions/{execution_id}/updates',
-            path_params={'execution_id': execution_id},
-            json=convert_body(models.UpdateInvocationBody, {'name': name, 'input': input}),
+            "POST",
+            "/v1/workflows/executions/{execution_id}/updates",
+            path_params={"execution_id": execution_id},
+            json=convert_body(models.UpdateInvocationBody, {"name": name, "input": input}),
             response=JsonResponse(models.UpdateWorkflowResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -789,9 +789,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> models.ExecutionTraceInfoResponse:
         """Get Workflow Execution Trace Info"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/info',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/info",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.ExecutionTraceInfoResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -810,9 +810,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> models.WorkflowExecutionTraceOTelResponse:
         """Get Workflow Execution Trace Otel"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/otel',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/otel",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.WorkflowExecutionTraceOTelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -831,9 +831,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> models.WorkflowExecutionTraceSummaryResponse:
         """Get Workflow Execution Trace Summary"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/summary',
-            path_params={'execution_id': execution_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/summary",
+            path_params={"execution_id": execution_id},
             response=JsonResponse(models.WorkflowExecutionTraceSummaryResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -854,10 +854,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> models.WorkflowExecutionTraceEventsResponse:
         """Get Workflow Execution Trace Events"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/trace/events',
-            path_params={'execution_id': execution_id},
-            query={'merge_same_id_events': merge_same_id_events, 'include_internal_events': include_internal_events},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/trace/events",
+            path_params={"execution_id": execution_id},
+            query={"merge_same_id_events": merge_same_id_events, "include_internal_events": include_internal_events},
             response=JsonResponse(models.WorkflowExecutionTraceEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -878,10 +878,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
     ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/stream',
-            path_params={'execution_id': execution_id},
-            query={'event_source': event_source, 'last_event_id': last_event_id},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/stream",
+            path_params={"execution_id": execution_id},
+            query={"event_source": event_source, "last_event_id": last_event_id},
             response=SSEResponse(models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -922,10 +922,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             limit: Maximum number of logs to return
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/logs',
-            path_params={'execution_id': execution_id},
-            query={'run_id': run_id, 'activity_id': activity_id, 'after': after, 'before': before, 'order': order, 'cursor': cursor, 'limit': limit},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/logs",
+            path_params={"execution_id": execution_id},
+            query={"run_id": run_id, "activity_id": activity_id, "after": after, "before": before, "order": order, "cursor": cursor, "limit": limit},
             response=JsonResponse(models.ExecutionLogSearchResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -962,11 +962,11 @@ class AsyncWorkflowsExecutions(AsyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/executions/{execution_id}/logs/stream',
-            path_params={'execution_id': execution_id},
-            query={'run_id': run_id, 'activity_id': activity_id, 'after': after, 'last_event_id': last_event_id},
-            headers={'Last-Event-ID': last_event_id_header},
+            "GET",
+            "/v1/workflows/executions/{execution_id}/logs/stream",
+            path_params={"execution_id": execution_id},
+            query={"run_id": run_id, "activity_id": activity_id, "after": after, "last_event_id": last_event_id},
+            headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(models.StreamWorkflowExecutionLogsEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,

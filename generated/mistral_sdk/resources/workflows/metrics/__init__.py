@@ -71,10 +71,10 @@ class WorkflowsMetrics(SyncResource):
             end_time: Filter workflows started before this time (ISO 8601)
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/{workflow_name}/metrics',
-            path_params={'workflow_name': workflow_name},
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/workflows/{workflow_name}/metrics",
+            path_params={"workflow_name": workflow_name},
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.WorkflowMetrics),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -137,10 +137,10 @@ class AsyncWorkflowsMetrics(AsyncResource):
             end_time: Filter workflows started before this time (ISO 8601)
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/{workflow_name}/metrics',
-            path_params={'workflow_name': workflow_name},
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/workflows/{workflow_name}/metrics",
+            path_params={"workflow_name": workflow_name},
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.WorkflowMetrics),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -80,9 +80,9 @@ class WorkflowsRuns(SyncResource):
             search_key: Filter executions by search key as repeated 'key:value' entries. Each entry matches an exact key and a similar value; multiple entries are AND'd together (max 3).
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/runs',
-            query={'workflow_identifier': workflow_identifier, 'root_execution_id': root_execution_id, 'search': search, 'status': status, 'deployment_name': deployment_name, 'sort_by': sort_by, 'order': order, 'start_time_after': start_time_after, 'start_time_before': start_time_before, 'end_time_after': end_time_after, 'end_time_before': end_time_before, 'user_id': user_id, 'workflow_tags': workflow_tags, 'include_internal': include_internal, 'page_size': page_size, 'next_page_token': next_page_token, 'search_key': search_key},
+            "GET",
+            "/v1/workflows/runs",
+            query={"workflow_identifier": workflow_identifier, "root_execution_id": root_execution_id, "search": search, "status": status, "deployment_name": deployment_name, "sort_by": sort_by, "order": order, "start_time_after": start_time_after, "start_time_before": start_time_before, "end_time_after": end_time_after, "end_time_before": end_time_before, "user_id": user_id, "workflow_tags": workflow_tags, "include_internal": include_internal, "page_size": page_size, "next_page_token": next_page_token, "search_key": search_key},
             response=JsonResponse(models.WorkflowExecutionListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -101,9 +101,9 @@ class WorkflowsRuns(SyncResource):
     ) -> models.WorkflowExecutionResponse:
         """Get Run"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/runs/{run_id}',
-            path_params={'run_id': run_id},
+            "GET",
+            "/v1/workflows/runs/{run_id}",
+            path_params={"run_id": run_id},
             response=JsonResponse(models.WorkflowExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -123,10 +123,10 @@ class WorkflowsRuns(SyncResource):
     ) -> Any:
         """Get Run History"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/runs/{run_id}/history',
-            path_params={'run_id': run_id},
-            query={'decode_payloads': decode_payloads},
+            "GET",
+            "/v1/workflows/runs/{run_id}/history",
+            path_params={"run_id": run_id},
+            query={"decode_payloads": decode_payloads},
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -199,9 +199,9 @@ class AsyncWorkflowsRuns(AsyncResource):
             search_key: Filter executions by search key as repeated 'key:value' entries. Each entry matches an exact key and a similar value; multiple entries are AND'd together (max 3).
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/runs',
-            query={'workflow_identifier': workflow_identifier, 'root_execution_id': root_execution_id, 'search': search, 'status': status, 'deployment_name': deployment_name, 'sort_by': sort_by, 'order': order, 'start_time_after': start_time_after, 'start_time_before': start_time_before, 'end_time_after': end_time_after, 'end_time_before': end_time_before, 'user_id': user_id, 'workflow_tags': workflow_tags, 'include_internal': include_internal, 'page_size': page_size, 'next_page_token': next_page_token, 'search_key': search_key},
+            "GET",
+            "/v1/workflows/runs",
+            query={"workflow_identifier": workflow_identifier, "root_execution_id": root_execution_id, "search": search, "status": status, "deployment_name": deployment_name, "sort_by": sort_by, "order": order, "start_time_after": start_time_after, "start_time_before": start_time_before, "end_time_after": end_time_after, "end_time_before": end_time_before, "user_id": user_id, "workflow_tags": workflow_tags, "include_internal": include_internal, "page_size": page_size, "next_page_token": next_page_token, "search_key": search_key},
             response=JsonResponse(models.WorkflowExecutionListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -220,9 +220,9 @@ class AsyncWorkflowsRuns(AsyncResource):
     ) -> models.WorkflowExecutionResponse:
         """Get Run"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/runs/{run_id}',
-            path_params={'run_id': run_id},
+            "GET",
+            "/v1/workflows/runs/{run_id}",
+            path_params={"run_id": run_id},
             response=JsonResponse(models.WorkflowExecutionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -242,10 +242,10 @@ class AsyncWorkflowsRuns(AsyncResource):
     ) -> Any:
         """Get Run History"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/runs/{run_id}/history',
-            path_params={'run_id': run_id},
-            query={'decode_payloads': decode_payloads},
+            "GET",
+            "/v1/workflows/runs/{run_id}/history",
+            path_params={"run_id": run_id},
+            query={"decode_payloads": decode_payloads},
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,

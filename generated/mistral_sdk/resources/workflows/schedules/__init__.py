@@ -60,9 +60,9 @@ class WorkflowsSchedules(SyncResource):
             next_page_token: Token for the next page of results
         """
         return self._client.request(
-            'GET',
-            '/v1/workflows/schedules',
-            query={'workflow_name': workflow_name, 'user_id': user_id, 'status': status, 'search': search, 'page_size': page_size, 'next_page_token': next_page_token},
+            "GET",
+            "/v1/workflows/schedules",
+            query={"workflow_name": workflow_name, "user_id": user_id, "status": status, "search": search, "page_size": page_size, "next_page_token": next_page_token},
             response=JsonResponse(models.WorkflowScheduleListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -97,9 +97,9 @@ class WorkflowsSchedules(SyncResource):
             deployment_name: Name of the deployment to route this schedule to
         """
         return self._client.request(
-            'POST',
-            '/v1/workflows/schedules',
-            json=convert_body(models.WorkflowScheduleRequest, {'schedule': schedule, 'workflow_registration_id': workflow_registration_id, 'workflow_version_id': workflow_version_id, 'workflow_identifier': workflow_identifier, 'workflow_task_queue': workflow_task_queue, 'schedule_id': schedule_id, 'deployment_name': deployment_name}),
+            "POST",
+            "/v1/workflows/schedules",
+            json=convert_body(models.WorkflowScheduleRequest, {"schedule": schedule, "workflow_registration_id": workflow_registration_id, "workflow_version_id": workflow_version_id, "workflow_identifier": workflow_identifier, "workflow_task_queue": workflow_task_queue, "schedule_id": schedule_id, "deployment_name": deployment_name}),
             response=JsonResponse(models.WorkflowScheduleResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -118,9 +118,9 @@ class WorkflowsSchedules(SyncResource):
     ) -> models.ScheduleDefinitionOutput:
         """Get Schedule"""
         return self._client.request(
-            'GET',
-            '/v1/workflows/schedules/{schedule_id}',
-            path_params={'schedule_id': schedule_id},
+            "GET",
+            "/v1/workflows/schedules/{schedule_id}",
+            path_params={"schedule_id": schedule_id},
             response=JsonResponse(models.ScheduleDefinitionOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -139,9 +139,9 @@ class WorkflowsSchedules(SyncResource):
     ) -> None:
         """Unschedule Workflow"""
         return self._client.request(
-            'DELETE',
-            '/v1/workflows/schedules/{schedule_id}',
-            path_params={'schedule_id': schedule_id},
+            "DELETE",
+            "/v1/workflows/schedules/{schedule_id}",
+            path_params={"schedule_id": schedule_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -165,10 +165,10 @@ class WorkflowsSchedules(SyncResource):
             schedule: Partial schedule definition to update. Unset fields preserve existing values.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/workflows/schedules/{schedule_id}',
-            path_params={'schedule_id': schedule_id},
-            json=convert_body(models.WorkflowScheduleUpdateRequest, {'schedule': schedule}),
+            "PATCH",
+            "/v1/workflows/schedules/{schedule_id}",
+            path_params={"schedule_id": schedule_id},
+            json=convert_body(models.WorkflowScheduleUpdateRequest, {"schedule": schedule}),
             response=JsonResponse(models.WorkflowScheduleResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -188,9 +188,9 @@ class WorkflowsSchedules(SyncResource):
     ) -> None:
         """Pause Schedule"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/schedules/{schedule_id}/pause',
-            path_params={'schedule_id': schedule_id},
+            "POST",
+            "/v1/workflows/schedules/{schedule_id}/pause",
+            path_params={"schedule_id": schedule_id},
             json=convert_body(models.WorkflowSchedulePauseRequest | None, body),
             response=EmptyResponse(),
             extra_headers=extra_headers,
@@ -211,9 +211,9 @@ class WorkflowsSchedules(SyncResource):
     ) -> None:
         """Resume Schedule"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/schedules/{schedule_id}/resume',
-            path_params={'schedule_id': schedule_id},
+            "POST",
+            "/v1/workflows/schedules/{schedule_id}/resume",
+            path_params={"schedule_id": schedule_id},
             json=convert_body(models.WorkflowSchedulePauseRequest | None, body),
             response=EmptyResponse(),
             extra_headers=extra_headers,
@@ -234,9 +234,9 @@ class WorkflowsSchedules(SyncResource):
     ) -> None:
         """Trigger Schedule"""
         return self._client.request(
-            'POST',
-            '/v1/workflows/schedules/{schedule_id}/trigger',
-            path_params={'schedule_id': schedule_id},
+            "POST",
+            "/v1/workflows/schedules/{schedule_id}/trigger",
+            path_params={"schedule_id": schedule_id},
             json=convert_body(models.WorkflowScheduleTriggerRequest | None, body),
             response=EmptyResponse(),
             extra_headers=extra_headers,
@@ -293,9 +293,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
             next_page_token: Token for the next page of results
         """
         return await self._client.request(
-            'GET',
-            '/v1/workflows/schedules',
-            query={'workflow_name': workflow_name, 'user_id': user_id, 'status': status, 'search': search, 'page_size': page_size, 'next_page_token': next_page_token},
+            "GET",
+            "/v1/workflows/schedules",
+            query={"workflow_name": workflow_name, "user_id": user_id, "status": status, "search": search, "page_size": page_size, "next_page_token": next_page_token},
             response=JsonResponse(models.WorkflowScheduleListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -330,9 +330,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
             deployment_name: Name of the deployment to route this schedule to
         """
         return await self._client.request(
-            'POST',
-            '/v1/workflows/schedules',
-            json=convert_body(models.WorkflowScheduleRequest, {'schedule': schedule, 'workflow_registration_id': workflow_registration_id, 'workflow_version_id': workflow_version_id, 'workflow_identifier': workflow_identifier, 'workflow_task_queue': workflow_task_queue, 'schedule_id': schedule_id, 'deployment_name': deployment_name}),
+            "POST",
+            "/v1/workflows/schedules",
+            json=convert_body(models.WorkflowScheduleRequest, {"schedule": schedule, "workflow_registration_id": workflow_registration_id, "workflow_version_id": workflow_version_id, "workflow_identifier": workflow_identifier, "workflow_task_queue": workflow_task_queue, "schedule_id": schedule_id, "deployment_name": deployment_name}),
             response=JsonResponse(models.WorkflowScheduleResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -351,9 +351,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> models.ScheduleDefinitionOutput:
         """Get Schedule"""
         return await self._client.request(
-            'GET',
-            '/v1/workflows/schedules/{schedule_id}',
-            path_params={'schedule_id': schedule_id},
+            "GET",
+            "/v1/workflows/schedules/{schedule_id}",
+            path_params={"schedule_id": schedule_id},
             response=JsonResponse(models.ScheduleDefinitionOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -372,9 +372,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> None:
         """Unschedule Workflow"""
         return await self._client.request(
-            'DELETE',
-            '/v1/workflows/schedules/{schedule_id}',
-            path_params={'schedule_id': schedule_id},
+            "DELETE",
+            "/v1/workflows/schedules/{schedule_id}",
+            path_params={"schedule_id": schedule_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -398,10 +398,10 @@ class AsyncWorkflowsSchedules(AsyncResource):
             schedule: Partial schedule definition to update. Unset fields preserve existing values.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/workflows/schedules/{schedule_id}',
-            path_params={'schedule_id': schedule_id},
-            json=convert_body(models.WorkflowScheduleUpdateRequest, {'schedule': schedule}),
+            "PATCH",
+            "/v1/workflows/schedules/{schedule_id}",
+            path_params={"schedule_id": schedule_id},
+            json=convert_body(models.WorkflowScheduleUpdateRequest, {"schedule": schedule}),
             response=JsonResponse(models.WorkflowScheduleResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -421,9 +421,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> None:
         """Pause Schedule"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/schedules/{schedule_id}/pause',
-            path_params={'schedule_id': schedule_id},
+            "POST",
+            "/v1/workflows/schedules/{schedule_id}/pause",
+            path_params={"schedule_id": schedule_id},
             json=convert_body(models.WorkflowSchedulePauseRequest | None, body),
             response=EmptyResponse(),
             extra_headers=extra_headers,
@@ -444,9 +444,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> None:
         """Resume Schedule"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/schedules/{schedule_id}/resume',
-            path_params={'schedule_id': schedule_id},
+            "POST",
+            "/v1/workflows/schedules/{schedule_id}/resume",
+            path_params={"schedule_id": schedule_id},
             json=convert_body(models.WorkflowSchedulePauseRequest | None, body),
             response=EmptyResponse(),
             extra_headers=extra_headers,
@@ -467,9 +467,9 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> None:
         """Trigger Schedule"""
         return await self._client.request(
-            'POST',
-            '/v1/workflows/schedules/{schedule_id}/trigger',
-            path_params={'schedule_id': schedule_id},
+            "POST",
+            "/v1/workflows/schedules/{schedule_id}/trigger",
+            path_params={"schedule_id": schedule_id},
             json=convert_body(models.WorkflowScheduleTriggerRequest | None, body),
             response=EmptyResponse(),
             extra_headers=extra_headers,

@@ -55,9 +55,9 @@ class BetaAdminApiKeys(SyncResource):
             name: Filter API keys by name substring or the last 4 characters of the key. Matching is case-insensitive and accent-insensitive.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/api-keys',
-            query={'limit': limit, 'offset': offset, 'name': name},
+            "GET",
+            "/v1/admin/api-keys",
+            query={"limit": limit, "offset": offset, "name": name},
             response=JsonResponse(models.APIKeysExtendedOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -88,9 +88,9 @@ class BetaAdminApiKeys(SyncResource):
             expiration: Date when the API key should expire.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/api-keys',
-            json=convert_body(models.AdminCreateAPIKeyIN, {'name': name, 'expiration': expiration, 'workspace_uuid': workspace_uuid, 'user_id': user_id}),
+            "POST",
+            "/v1/admin/api-keys",
+            json=convert_body(models.AdminCreateAPIKeyIN, {"name": name, "expiration": expiration, "workspace_uuid": workspace_uuid, "user_id": user_id}),
             response=JsonResponse(models.APIKeyOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -115,9 +115,9 @@ class BetaAdminApiKeys(SyncResource):
             key_id: API key ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/api-keys/{key_id}',
-            path_params={'key_id': key_id},
+            "DELETE",
+            "/v1/admin/api-keys/{key_id}",
+            path_params={"key_id": key_id},
             response=JsonResponse(models.DeleteAPIKeyOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -164,9 +164,9 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             name: Filter API keys by name substring or the last 4 characters of the key. Matching is case-insensitive and accent-insensitive.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/api-keys',
-            query={'limit': limit, 'offset': offset, 'name': name},
+            "GET",
+            "/v1/admin/api-keys",
+            query={"limit": limit, "offset": offset, "name": name},
             response=JsonResponse(models.APIKeysExtendedOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -197,9 +197,9 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             expiration: Date when the API key should expire.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/api-keys',
-            json=convert_body(models.AdminCreateAPIKeyIN, {'name': name, 'expiration': expiration, 'workspace_uuid': workspace_uuid, 'user_id': user_id}),
+            "POST",
+            "/v1/admin/api-keys",
+            json=convert_body(models.AdminCreateAPIKeyIN, {"name": name, "expiration": expiration, "workspace_uuid": workspace_uuid, "user_id": user_id}),
             response=JsonResponse(models.APIKeyOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -224,9 +224,9 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             key_id: API key ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/api-keys/{key_id}',
-            path_params={'key_id': key_id},
+            "DELETE",
+            "/v1/admin/api-keys/{key_id}",
+            path_params={"key_id": key_id},
             response=JsonResponse(models.DeleteAPIKeyOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -63,9 +63,9 @@ class BetaAdminAuditLogs(SyncResource):
             limit: Maximum number of results to return.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/audit-logs',
-            query={'actor_type': actor_type, 'event_type': event_type, 'target_type': target_type, 'actor_user_uuid': actor_user_uuid, 'sort': sort, 'after': after, 'before': before, 'limit': limit},
+            "GET",
+            "/v1/admin/audit-logs",
+            query={"actor_type": actor_type, "event_type": event_type, "target_type": target_type, "actor_user_uuid": actor_user_uuid, "sort": sort, "after": after, "before": before, "limit": limit},
             response=JsonResponse(list[models.AuditLogOut]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -120,9 +120,9 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
             limit: Maximum number of results to return.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/audit-logs',
-            query={'actor_type': actor_type, 'event_type': event_type, 'target_type': target_type, 'actor_user_uuid': actor_user_uuid, 'sort': sort, 'after': after, 'before': before, 'limit': limit},
+            "GET",
+            "/v1/admin/audit-logs",
+            query={"actor_type": actor_type, "event_type": event_type, "target_type": target_type, "actor_user_uuid": actor_user_uuid, "sort": sort, "after": after, "before": before, "limit": limit},
             response=JsonResponse(list[models.AuditLogOut]),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -43,8 +43,8 @@ class BetaAdminBilling(SyncResource):
     ) -> models.RateLimitsOUT:
         """Get Rate Limits"""
         return self._client.request(
-            'GET',
-            '/v1/admin/rate-limit',
+            "GET",
+            "/v1/admin/rate-limit",
             response=JsonResponse(models.RateLimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -65,8 +65,8 @@ class BetaAdminBilling(SyncResource):
         Get usage, rate, and job limits for the Organization.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/spend-limit',
+            "GET",
+            "/v1/admin/spend-limit",
             response=JsonResponse(models.LimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -93,9 +93,9 @@ class BetaAdminBilling(SyncResource):
             no_monthly_limit: Whether to remove the monthly usage limit.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/spend-limit',
-            json=convert_body(models.NewUsageLimitIN, {'amount': amount, 'no_monthly_limit': no_monthly_limit}),
+            "POST",
+            "/v1/admin/spend-limit",
+            json=convert_body(models.NewUsageLimitIN, {"amount": amount, "no_monthly_limit": no_monthly_limit}),
             response=JsonResponse(models.LimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -126,9 +126,9 @@ class BetaAdminBilling(SyncResource):
             api_zone: Regional inference zone to filter results.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/usage',
-            query={'month': month, 'year': year, 'workspace_id': workspace_id, 'api_zone': api_zone},
+            "GET",
+            "/v1/admin/usage",
+            query={"month": month, "year": year, "workspace_id": workspace_id, "api_zone": api_zone},
             response=JsonResponse(models.UsageOUTJSON),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -165,8 +165,8 @@ class AsyncBetaAdminBilling(AsyncResource):
     ) -> models.RateLimitsOUT:
         """Get Rate Limits"""
         return await self._client.request(
-            'GET',
-            '/v1/admin/rate-limit',
+            "GET",
+            "/v1/admin/rate-limit",
             response=JsonResponse(models.RateLimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -187,8 +187,8 @@ class AsyncBetaAdminBilling(AsyncResource):
         Get usage, rate, and job limits for the Organization.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/spend-limit',
+            "GET",
+            "/v1/admin/spend-limit",
             response=JsonResponse(models.LimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -215,9 +215,9 @@ class AsyncBetaAdminBilling(AsyncResource):
             no_monthly_limit: Whether to remove the monthly usage limit.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/spend-limit',
-            json=convert_body(models.NewUsageLimitIN, {'amount': amount, 'no_monthly_limit': no_monthly_limit}),
+            "POST",
+            "/v1/admin/spend-limit",
+            json=convert_body(models.NewUsageLimitIN, {"amount": amount, "no_monthly_limit": no_monthly_limit}),
             response=JsonResponse(models.LimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -248,9 +248,9 @@ class AsyncBetaAdminBilling(AsyncResource):
             api_zone: Regional inference zone to filter results.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/usage',
-            query={'month': month, 'year': year, 'workspace_id': workspace_id, 'api_zone': api_zone},
+            "GET",
+            "/v1/admin/usage",
+            query={"month": month, "year": year, "workspace_id": workspace_id, "api_zone": api_zone},
             response=JsonResponse(models.UsageOUTJSON),
             extra_headers=extra_headers,
             extra_query=extra_query,

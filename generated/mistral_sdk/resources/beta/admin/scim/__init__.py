@@ -58,9 +58,9 @@ class BetaAdminScim(SyncResource):
             sync_config: Categories to synchronize. Required when dry_run is false; ignored for dry runs.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/scim/sync',
-            json=convert_body(models.AdminScimSyncTriggerIN, {'dry_run': dry_run, 'sync_config': sync_config}),
+            "POST",
+            "/v1/admin/scim/sync",
+            json=convert_body(models.AdminScimSyncTriggerIN, {"dry_run": dry_run, "sync_config": sync_config}),
             response=JsonResponse(models.AdminScimSyncTriggerOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -88,9 +88,9 @@ class BetaAdminScim(SyncResource):
             run_id: Identifier of the SCIM synchronization run.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/scim/sync/{run_id}',
-            path_params={'run_id': run_id},
+            "GET",
+            "/v1/admin/scim/sync/{run_id}",
+            path_params={"run_id": run_id},
             response=JsonResponse(models.AdminScimSyncRunOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -139,9 +139,9 @@ class AsyncBetaAdminScim(AsyncResource):
             sync_config: Categories to synchronize. Required when dry_run is false; ignored for dry runs.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/scim/sync',
-            json=convert_body(models.AdminScimSyncTriggerIN, {'dry_run': dry_run, 'sync_config': sync_config}),
+            "POST",
+            "/v1/admin/scim/sync",
+            json=convert_body(models.AdminScimSyncTriggerIN, {"dry_run": dry_run, "sync_config": sync_config}),
             response=JsonResponse(models.AdminScimSyncTriggerOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -169,9 +169,9 @@ class AsyncBetaAdminScim(AsyncResource):
             run_id: Identifier of the SCIM synchronization run.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/scim/sync/{run_id}',
-            path_params={'run_id': run_id},
+            "GET",
+            "/v1/admin/scim/sync/{run_id}",
+            path_params={"run_id": run_id},
             response=JsonResponse(models.AdminScimSyncRunOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

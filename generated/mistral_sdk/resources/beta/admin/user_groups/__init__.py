@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -56,9 +56,9 @@ class BetaAdminUserGroups(SyncResource):
             search: Search term used to filter user groups by name.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/user-groups',
-            query={'page': page, 'page_size': page_size, 'search': search},
+            "GET",
+            "/v1/admin/user-groups",
+            query={"page": page, "page_size": page_size, "search": search},
             response=JsonResponse(models.AdminUserGroupsOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -71,7 +71,7 @@ class BetaAdminUserGroups(SyncResource):
         *,
         name: str,
         description: str | None | UnsetType = UNSET,
-        target_type: models.UserGroupTargetType | Mapping[str, Any] | None | UnsetType = UNSET,
+        target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
         parent_group_ids: Sequence[UUID] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -89,9 +89,9 @@ class BetaAdminUserGroups(SyncResource):
             parent_group_ids: UUIDs of existing groups to nest this new group inside. Omit or pass an empty list to create a top-level group.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/user-groups',
-            json=convert_body(models.AdminUserGroupIn, {'name': name, 'description': description, 'target_type': target_type, 'parent_group_ids': parent_group_ids}),
+            "POST",
+            "/v1/admin/user-groups",
+            json=convert_body(models.AdminUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -104,8 +104,8 @@ class BetaAdminUserGroups(SyncResource):
         *,
         user_group_uuid: UUID,
         workspace_uuid: UUID,
-        workspace_role: models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        workspace_role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -122,9 +122,9 @@ class BetaAdminUserGroups(SyncResource):
             workspace_role_name: Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/user-groups/provision-workspace',
-            json=convert_body(models.AdminProvisionGroupToWorkspaceIn, {'user_group_uuid': user_group_uuid, 'workspace_uuid': workspace_uuid, 'workspace_role': workspace_role, 'workspace_role_name': workspace_role_name}),
+            "POST",
+            "/v1/admin/user-groups/provision-workspace",
+            json=convert_body(models.AdminProvisionGroupToWorkspaceIn, {"user_group_uuid": user_group_uuid, "workspace_uuid": workspace_uuid, "workspace_role": workspace_role, "workspace_role_name": workspace_role_name}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -149,9 +149,9 @@ class BetaAdminUserGroups(SyncResource):
             group_uuid: User group ID.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}',
-            path_params={'group_uuid': group_uuid},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}",
+            path_params={"group_uuid": group_uuid},
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -176,9 +176,9 @@ class BetaAdminUserGroups(SyncResource):
             group_uuid: User group ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/user-groups/{group_uuid}',
-            path_params={'group_uuid': group_uuid},
+            "DELETE",
+            "/v1/admin/user-groups/{group_uuid}",
+            path_params={"group_uuid": group_uuid},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -192,7 +192,7 @@ class BetaAdminUserGroups(SyncResource):
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
-        target_type: models.UserGroupTargetType | Mapping[str, Any] | None | UnsetType = UNSET,
+        target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
         parent_group_ids: Sequence[UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -210,10 +210,10 @@ class BetaAdminUserGroups(SyncResource):
             parent_group_ids: Full replacement list of parent group UUIDs. Pass an empty list to remove all parents; omit the field to leave the parent groups unchanged.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AdminUpdateUserGroupIn, {'name': name, 'description': description, 'target_type': target_type, 'parent_group_ids': parent_group_ids}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AdminUpdateUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -242,10 +242,10 @@ class BetaAdminUserGroups(SyncResource):
             page_size: Maximum number of results per page.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}/members',
-            path_params={'group_uuid': group_uuid},
-            query={'page': page, 'page_size': page_size},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}/members",
+            path_params={"group_uuid": group_uuid},
+            query={"page": page, "page_size": page_size},
             response=JsonResponse(models.AdminUserGroupMembersOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -271,10 +271,10 @@ class BetaAdminUserGroups(SyncResource):
             user_uuids: User IDs to add to the group.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/user-groups/{group_uuid}/members',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AdminAssignUsersToGroupIn, {'user_uuids': user_uuids}),
+            "POST",
+            "/v1/admin/user-groups/{group_uuid}/members",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AdminAssignUsersToGroupIn, {"user_uuids": user_uuids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -300,10 +300,10 @@ class BetaAdminUserGroups(SyncResource):
             user_uuids: User IDs to add to the group.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/user-groups/{group_uuid}/members',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AdminAssignUsersToGroupIn, {'user_uuids': user_uuids}),
+            "DELETE",
+            "/v1/admin/user-groups/{group_uuid}/members",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AdminAssignUsersToGroupIn, {"user_uuids": user_uuids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -332,10 +332,10 @@ class BetaAdminUserGroups(SyncResource):
             page_size: Maximum number of results per page.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}/workspaces',
-            path_params={'group_uuid': group_uuid},
-            query={'page': page, 'page_size': page_size},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}/workspaces",
+            path_params={"group_uuid": group_uuid},
+            query={"page": page, "page_size": page_size},
             response=JsonResponse(models.GroupWorkspaceAssignmentsOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -348,9 +348,9 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: UUID,
         *,
         workspace_uuid: UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any]] | None | UnsetType = UNSET,
-        role: models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -367,10 +367,10 @@ class BetaAdminUserGroups(SyncResource):
             role: Deprecated single role value. Use 'role_names' instead.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/user-groups/{group_uuid}/workspaces',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AssignGroupToWorkspaceIn, {'role_names': role_names, 'roles': roles, 'role': role, 'workspace_uuid': workspace_uuid}),
+            "POST",
+            "/v1/admin/user-groups/{group_uuid}/workspaces",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AssignGroupToWorkspaceIn, {"role_names": role_names, "roles": roles, "role": role, "workspace_uuid": workspace_uuid}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -397,9 +397,9 @@ class BetaAdminUserGroups(SyncResource):
             workspace_uuid: Workspace ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}',
-            path_params={'group_uuid': group_uuid, 'workspace_uuid': workspace_uuid},
+            "DELETE",
+            "/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}",
+            path_params={"group_uuid": group_uuid, "workspace_uuid": workspace_uuid},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -412,9 +412,9 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: UUID,
         workspace_uuid: UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any]] | None | UnsetType = UNSET,
-        role: models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item] | None | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -432,10 +432,10 @@ class BetaAdminUserGroups(SyncResource):
             role: Deprecated single role value. Use 'role_names' instead.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}',
-            path_params={'group_uuid': group_uuid, 'workspace_uuid': workspace_uuid},
-            json=convert_body(models.UpdateGroupWorkspaceAssignmentIn, {'role_names': role_names, 'roles': roles, 'role': role}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}",
+            path_params={"group_uuid": group_uuid, "workspace_uuid": workspace_uuid},
+            json=convert_body(models.UpdateGroupWorkspaceAssignmentIn, {"role_names": role_names, "roles": roles, "role": role}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -447,7 +447,7 @@ class BetaAdminUserGroups(SyncResource):
         self,
         group_uuid: UUID,
         *,
-        organization_role: models.UserRole | Mapping[str, Any] | models.StaticOrganizationRoles | Mapping[str, Any],
+        organization_role: models.UserRole | models.StaticOrganizationRoles,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -462,10 +462,10 @@ class BetaAdminUserGroups(SyncResource):
             organization_role: Organization role to assign to the group.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}/organization-role',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.UpdateUserGroupOrganizationRoleIn, {'organization_role': organization_role}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}/organization-role",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.UpdateUserGroupOrganizationRoleIn, {"organization_role": organization_role}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -490,9 +490,9 @@ class BetaAdminUserGroups(SyncResource):
             group_uuid: User group ID.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}/nested',
-            path_params={'group_uuid': group_uuid},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}/nested",
+            path_params={"group_uuid": group_uuid},
             response=JsonResponse(models.NestedGroupsOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -519,10 +519,10 @@ class BetaAdminUserGroups(SyncResource):
             child_group_uuids: Full replacement list of UUIDs of groups to nest directly inside this group.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}/nested',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.SetNestedGroupsIn, {'child_group_uuids': child_group_uuids}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}/nested",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.SetNestedGroupsIn, {"child_group_uuids": child_group_uuids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -582,9 +582,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             search: Search term used to filter user groups by name.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/user-groups',
-            query={'page': page, 'page_size': page_size, 'search': search},
+            "GET",
+            "/v1/admin/user-groups",
+            query={"page": page, "page_size": page_size, "search": search},
             response=JsonResponse(models.AdminUserGroupsOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -597,7 +597,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         *,
         name: str,
         description: str | None | UnsetType = UNSET,
-        target_type: models.UserGroupTargetType | Mapping[str, Any] | None | UnsetType = UNSET,
+        target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
         parent_group_ids: Sequence[UUID] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -615,9 +615,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             parent_group_ids: UUIDs of existing groups to nest this new group inside. Omit or pass an empty list to create a top-level group.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/user-groups',
-            json=convert_body(models.AdminUserGroupIn, {'name': name, 'description': description, 'target_type': target_type, 'parent_group_ids': parent_group_ids}),
+            "POST",
+            "/v1/admin/user-groups",
+            json=convert_body(models.AdminUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -630,8 +630,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         *,
         user_group_uuid: UUID,
         workspace_uuid: UUID,
-        workspace_role: models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        workspace_role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -648,9 +648,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             workspace_role_name: Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/user-groups/provision-workspace',
-            json=convert_body(models.AdminProvisionGroupToWorkspaceIn, {'user_group_uuid': user_group_uuid, 'workspace_uuid': workspace_uuid, 'workspace_role': workspace_role, 'workspace_role_name': workspace_role_name}),
+            "POST",
+            "/v1/admin/user-groups/provision-workspace",
+            json=convert_body(models.AdminProvisionGroupToWorkspaceIn, {"user_group_uuid": user_group_uuid, "workspace_uuid": workspace_uuid, "workspace_role": workspace_role, "workspace_role_name": workspace_role_name}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -675,9 +675,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             group_uuid: User group ID.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}',
-            path_params={'group_uuid': group_uuid},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}",
+            path_params={"group_uuid": group_uuid},
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -702,9 +702,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             group_uuid: User group ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/user-groups/{group_uuid}',
-            path_params={'group_uuid': group_uuid},
+            "DELETE",
+            "/v1/admin/user-groups/{group_uuid}",
+            path_params={"group_uuid": group_uuid},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -718,7 +718,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
-        target_type: models.UserGroupTargetType | Mapping[str, Any] | None | UnsetType = UNSET,
+        target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
         parent_group_ids: Sequence[UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -736,10 +736,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             parent_group_ids: Full replacement list of parent group UUIDs. Pass an empty list to remove all parents; omit the field to leave the parent groups unchanged.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AdminUpdateUserGroupIn, {'name': name, 'description': description, 'target_type': target_type, 'parent_group_ids': parent_group_ids}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AdminUpdateUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -768,10 +768,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             page_size: Maximum number of results per page.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}/members',
-            path_params={'group_uuid': group_uuid},
-            query={'page': page, 'page_size': page_size},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}/members",
+            path_params={"group_uuid": group_uuid},
+            query={"page": page, "page_size": page_size},
             response=JsonResponse(models.AdminUserGroupMembersOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -797,10 +797,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             user_uuids: User IDs to add to the group.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/user-groups/{group_uuid}/members',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AdminAssignUsersToGroupIn, {'user_uuids': user_uuids}),
+            "POST",
+            "/v1/admin/user-groups/{group_uuid}/members",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AdminAssignUsersToGroupIn, {"user_uuids": user_uuids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -826,10 +826,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             user_uuids: User IDs to add to the group.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/user-groups/{group_uuid}/members',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AdminAssignUsersToGroupIn, {'user_uuids': user_uuids}),
+            "DELETE",
+            "/v1/admin/user-groups/{group_uuid}/members",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AdminAssignUsersToGroupIn, {"user_uuids": user_uuids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -858,10 +858,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             page_size: Maximum number of results per page.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}/workspaces',
-            path_params={'group_uuid': group_uuid},
-            query={'page': page, 'page_size': page_size},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}/workspaces",
+            path_params={"group_uuid": group_uuid},
+            query={"page": page, "page_size": page_size},
             response=JsonResponse(models.GroupWorkspaceAssignmentsOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -874,9 +874,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: UUID,
         *,
         workspace_uuid: UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any]] | None | UnsetType = UNSET,
-        role: models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -893,10 +893,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             role: Deprecated single role value. Use 'role_names' instead.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/user-groups/{group_uuid}/workspaces',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.AssignGroupToWorkspaceIn, {'role_names': role_names, 'roles': roles, 'role': role, 'workspace_uuid': workspace_uuid}),
+            "POST",
+            "/v1/admin/user-groups/{group_uuid}/workspaces",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.AssignGroupToWorkspaceIn, {"role_names": role_names, "roles": roles, "role": role, "workspace_uuid": workspace_uuid}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -923,9 +923,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             workspace_uuid: Workspace ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}',
-            path_params={'group_uuid': group_uuid, 'workspace_uuid': workspace_uuid},
+            "DELETE",
+            "/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}",
+            path_params={"group_uuid": group_uuid, "workspace_uuid": workspace_uuid},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -938,9 +938,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: UUID,
         workspace_uuid: UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any]] | None | UnsetType = UNSET,
-        role: models.WorkspaceRole | Mapping[str, Any] | models.StaticWorkspaceRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item] | None | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -958,10 +958,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             role: Deprecated single role value. Use 'role_names' instead.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}',
-            path_params={'group_uuid': group_uuid, 'workspace_uuid': workspace_uuid},
-            json=convert_body(models.UpdateGroupWorkspaceAssignmentIn, {'role_names': role_names, 'roles': roles, 'role': role}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}",
+            path_params={"group_uuid": group_uuid, "workspace_uuid": workspace_uuid},
+            json=convert_body(models.UpdateGroupWorkspaceAssignmentIn, {"role_names": role_names, "roles": roles, "role": role}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -973,7 +973,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         self,
         group_uuid: UUID,
         *,
-        organization_role: models.UserRole | Mapping[str, Any] | models.StaticOrganizationRoles | Mapping[str, Any],
+        organization_role: models.UserRole | models.StaticOrganizationRoles,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -988,10 +988,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             organization_role: Organization role to assign to the group.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}/organization-role',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.UpdateUserGroupOrganizationRoleIn, {'organization_role': organization_role}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}/organization-role",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.UpdateUserGroupOrganizationRoleIn, {"organization_role": organization_role}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1016,9 +1016,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             group_uuid: User group ID.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/user-groups/{group_uuid}/nested',
-            path_params={'group_uuid': group_uuid},
+            "GET",
+            "/v1/admin/user-groups/{group_uuid}/nested",
+            path_params={"group_uuid": group_uuid},
             response=JsonResponse(models.NestedGroupsOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1045,10 +1045,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             child_group_uuids: Full replacement list of UUIDs of groups to nest directly inside this group.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/user-groups/{group_uuid}/nested',
-            path_params={'group_uuid': group_uuid},
-            json=convert_body(models.SetNestedGroupsIn, {'child_group_uuids': child_group_uuids}),
+            "PATCH",
+            "/v1/admin/user-groups/{group_uuid}/nested",
+            path_params={"group_uuid": group_uuid},
+            json=convert_body(models.SetNestedGroupsIn, {"child_group_uuids": child_group_uuids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -55,9 +55,9 @@ class BetaAdminUsers(SyncResource):
             email: Email address to filter users and invitations.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/users',
-            query={'page': page, 'page_size': page_size, 'email': email},
+            "GET",
+            "/v1/admin/users",
+            query={"page": page, "page_size": page_size, "email": email},
             response=JsonResponse(models.OrganizationAdminUsersOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -79,8 +79,8 @@ class BetaAdminUsers(SyncResource):
         Create Organization members.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/users',
+            "POST",
+            "/v1/admin/users",
             json=convert_body(list[models.OrganizationMemberCreate], body),
             response=JsonResponse(models.OrganizationUsersCreateOUT),
             extra_headers=extra_headers,
@@ -102,8 +102,8 @@ class BetaAdminUsers(SyncResource):
         List pending Organization invitations.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/users-invite',
+            "GET",
+            "/v1/admin/users-invite",
             response=JsonResponse(list[models.OrganizationUserInviteOUT]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -115,14 +115,14 @@ class BetaAdminUsers(SyncResource):
         self,
         *,
         email: str,
-        role_names: Sequence[models.OrganizationInviteINRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_names: Sequence[models.OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET,
         roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        role_name: models.OrganizationInviteINRoleName0 | Mapping[str, Any] | None | UnsetType = UNSET,
-        role: models.UserRole | Mapping[str, Any] | models.StaticOrganizationRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        subscription_type: models.PlanType | Mapping[str, Any] | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.PlanType | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_name: models.OrganizationInviteINRoleName0 | None | UnsetType = UNSET,
+        role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
+        subscription_type: models.PlanType | None | UnsetType = UNSET,
+        subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
-        email_language: models.OrganizationInviteINEmailLanguage0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        email_language: models.OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET,
         workspace_uuids: Sequence[UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -146,9 +146,9 @@ class BetaAdminUsers(SyncResource):
             workspace_uuids: Workspace IDs the invited users should join.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/users-invite',
-            json=convert_body(models.OrganizationInviteIN, {'role_names': role_names, 'roles': roles, 'role_name': role_name, 'role': role, 'email': email, 'subscription_type': subscription_type, 'subscription_types': subscription_types, 'subscription_seat_automatic_granting': subscription_seat_automatic_granting, 'email_language': email_language, 'workspace_uuids': workspace_uuids}),
+            "POST",
+            "/v1/admin/users-invite",
+            json=convert_body(models.OrganizationInviteIN, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "email": email, "subscription_type": subscription_type, "subscription_types": subscription_types, "subscription_seat_automatic_granting": subscription_seat_automatic_granting, "email_language": email_language, "workspace_uuids": workspace_uuids}),
             response=JsonResponse(models.OrganizationInvitesCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -171,9 +171,9 @@ class BetaAdminUsers(SyncResource):
             invite_uuid: Organization invitation ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/users-invite/{invite_uuid}',
-            path_params={'invite_uuid': invite_uuid},
+            "DELETE",
+            "/v1/admin/users-invite/{invite_uuid}",
+            path_params={"invite_uuid": invite_uuid},
             response=JsonResponse(models.DeleteOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -198,9 +198,9 @@ class BetaAdminUsers(SyncResource):
             user_id: User ID.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/users/{user_id}',
-            path_params={'user_id': user_id},
+            "GET",
+            "/v1/admin/users/{user_id}",
+            path_params={"user_id": user_id},
             response=JsonResponse(models.AdminUserOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -225,9 +225,9 @@ class BetaAdminUsers(SyncResource):
             user_id: User ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/users/{user_id}',
-            path_params={'user_id': user_id},
+            "DELETE",
+            "/v1/admin/users/{user_id}",
+            path_params={"user_id": user_id},
             response=JsonResponse(models.DeleteOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -239,11 +239,11 @@ class BetaAdminUsers(SyncResource):
         self,
         user_id: UUID,
         *,
-        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item] | None | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        role_name: models.AdminOrganizationMemberUpdateRoleName0 | Mapping[str, Any] | None | UnsetType = UNSET,
-        role: models.UserRole | Mapping[str, Any] | models.StaticOrganizationRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_name: models.AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET,
+        role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
+        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -262,10 +262,10 @@ class BetaAdminUsers(SyncResource):
             subscription_types: Product seats to assign to the member.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/users/{user_id}',
-            path_params={'user_id': user_id},
-            json=convert_body(models.AdminOrganizationMemberUpdate, {'role_names': role_names, 'roles': roles, 'role_name': role_name, 'role': role, 'subscription_types': subscription_types}),
+            "PATCH",
+            "/v1/admin/users/{user_id}",
+            path_params={"user_id": user_id},
+            json=convert_body(models.AdminOrganizationMemberUpdate, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "subscription_types": subscription_types}),
             response=JsonResponse(models.AdminOrganizationMemberOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -286,8 +286,8 @@ class BetaAdminUsers(SyncResource):
         List Organization and Workspace roles.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/roles',
+            "GET",
+            "/v1/admin/roles",
             response=JsonResponse(models.RolesOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -340,9 +340,9 @@ class AsyncBetaAdminUsers(AsyncResource):
             email: Email address to filter users and invitations.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/users',
-            query={'page': page, 'page_size': page_size, 'email': email},
+            "GET",
+            "/v1/admin/users",
+            query={"page": page, "page_size": page_size, "email": email},
             response=JsonResponse(models.OrganizationAdminUsersOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -364,8 +364,8 @@ class AsyncBetaAdminUsers(AsyncResource):
         Create Organization members.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/users',
+            "POST",
+            "/v1/admin/users",
             json=convert_body(list[models.OrganizationMemberCreate], body),
             response=JsonResponse(models.OrganizationUsersCreateOUT),
             extra_headers=extra_headers,
@@ -387,8 +387,8 @@ class AsyncBetaAdminUsers(AsyncResource):
         List pending Organization invitations.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/users-invite',
+            "GET",
+            "/v1/admin/users-invite",
             response=JsonResponse(list[models.OrganizationUserInviteOUT]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -400,14 +400,14 @@ class AsyncBetaAdminUsers(AsyncResource):
         self,
         *,
         email: str,
-        role_names: Sequence[models.OrganizationInviteINRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_names: Sequence[models.OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET,
         roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        role_name: models.OrganizationInviteINRoleName0 | Mapping[str, Any] | None | UnsetType = UNSET,
-        role: models.UserRole | Mapping[str, Any] | models.StaticOrganizationRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        subscription_type: models.PlanType | Mapping[str, Any] | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.PlanType | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_name: models.OrganizationInviteINRoleName0 | None | UnsetType = UNSET,
+        role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
+        subscription_type: models.PlanType | None | UnsetType = UNSET,
+        subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
-        email_language: models.OrganizationInviteINEmailLanguage0 | Mapping[str, Any] | None | UnsetType = UNSET,
+        email_language: models.OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET,
         workspace_uuids: Sequence[UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -431,9 +431,9 @@ class AsyncBetaAdminUsers(AsyncResource):
             workspace_uuids: Workspace IDs the invited users should join.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/users-invite',
-            json=convert_body(models.OrganizationInviteIN, {'role_names': role_names, 'roles': roles, 'role_name': role_name, 'role': role, 'email': email, 'subscription_type': subscription_type, 'subscription_types': subscription_types, 'subscription_seat_automatic_granting': subscription_seat_automatic_granting, 'email_language': email_language, 'workspace_uuids': workspace_uuids}),
+            "POST",
+            "/v1/admin/users-invite",
+            json=convert_body(models.OrganizationInviteIN, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "email": email, "subscription_type": subscription_type, "subscription_types": subscription_types, "subscription_seat_automatic_granting": subscription_seat_automatic_granting, "email_language": email_language, "workspace_uuids": workspace_uuids}),
             response=JsonResponse(models.OrganizationInvitesCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -456,9 +456,9 @@ class AsyncBetaAdminUsers(AsyncResource):
             invite_uuid: Organization invitation ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/users-invite/{invite_uuid}',
-            path_params={'invite_uuid': invite_uuid},
+            "DELETE",
+            "/v1/admin/users-invite/{invite_uuid}",
+            path_params={"invite_uuid": invite_uuid},
             response=JsonResponse(models.DeleteOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -483,9 +483,9 @@ class AsyncBetaAdminUsers(AsyncResource):
             user_id: User ID.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/users/{user_id}',
-            path_params={'user_id': user_id},
+            "GET",
+            "/v1/admin/users/{user_id}",
+            path_params={"user_id": user_id},
             response=JsonResponse(models.AdminUserOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -510,9 +510,9 @@ class AsyncBetaAdminUsers(AsyncResource):
             user_id: User ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/users/{user_id}',
-            path_params={'user_id': user_id},
+            "DELETE",
+            "/v1/admin/users/{user_id}",
+            path_params={"user_id": user_id},
             response=JsonResponse(models.DeleteOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -524,11 +524,11 @@ class AsyncBetaAdminUsers(AsyncResource):
         self,
         user_id: UUID,
         *,
-        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item] | None | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        role_name: models.AdminOrganizationMemberUpdateRoleName0 | Mapping[str, Any] | None | UnsetType = UNSET,
-        role: models.UserRole | Mapping[str, Any] | models.StaticOrganizationRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
+        role_name: models.AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET,
+        role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
+        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -547,10 +547,10 @@ class AsyncBetaAdminUsers(AsyncResource):
             subscription_types: Product seats to assign to the member.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/users/{user_id}',
-            path_params={'user_id': user_id},
-            json=convert_body(models.AdminOrganizationMemberUpdate, {'role_names': role_names, 'roles': roles, 'role_name': role_name, 'role': role, 'subscription_types': subscription_types}),
+            "PATCH",
+            "/v1/admin/users/{user_id}",
+            path_params={"user_id": user_id},
+            json=convert_body(models.AdminOrganizationMemberUpdate, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "subscription_types": subscription_types}),
             response=JsonResponse(models.AdminOrganizationMemberOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -571,8 +571,8 @@ class AsyncBetaAdminUsers(AsyncResource):
         List Organization and Workspace roles.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/roles',
+            "GET",
+            "/v1/admin/roles",
             response=JsonResponse(models.RolesOut),
             extra_headers=extra_headers,
             extra_query=extra_query,

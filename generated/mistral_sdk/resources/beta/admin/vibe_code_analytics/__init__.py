@@ -52,9 +52,9 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
             workspace_id: Workspace ID to filter results.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/code/usage/by_workspace',
-            query={'start_time': start_time, 'end_time': end_time, 'workspace_id': workspace_id},
+            "GET",
+            "/v1/admin/analytics/vibe/code/usage/by_workspace",
+            query={"start_time": start_time, "end_time": end_time, "workspace_id": workspace_id},
             response=JsonResponse(models.VibeWorkspaceStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -81,9 +81,9 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
             end_time: End of the queried window, as a Unix timestamp in seconds.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/code/usage/by_organization',
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/admin/analytics/vibe/code/usage/by_organization",
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.VibeOrganizationStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -129,9 +129,9 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
             workspace_id: Workspace ID to filter results.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/code/usage/by_workspace',
-            query={'start_time': start_time, 'end_time': end_time, 'workspace_id': workspace_id},
+            "GET",
+            "/v1/admin/analytics/vibe/code/usage/by_workspace",
+            query={"start_time": start_time, "end_time": end_time, "workspace_id": workspace_id},
             response=JsonResponse(models.VibeWorkspaceStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -158,9 +158,9 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
             end_time: End of the queried window, as a Unix timestamp in seconds.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/code/usage/by_organization',
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/admin/analytics/vibe/code/usage/by_organization",
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.VibeOrganizationStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -50,9 +50,9 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
             end_time: End of the queried window, as a Unix timestamp in seconds.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/work/usage/by_user_stats',
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/admin/analytics/vibe/work/usage/by_user_stats",
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.VibeWorkByUserStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -79,9 +79,9 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
             end_time: End of the queried window, as a Unix timestamp in seconds.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/work/usage/by_agent_stats',
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/admin/analytics/vibe/work/usage/by_agent_stats",
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.VibeWorkByAgentStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -110,9 +110,9 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
             granularity: Time interval used to group usage results.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/work/usage/by_time_stats',
-            query={'start_time': start_time, 'end_time': end_time, 'granularity': granularity},
+            "GET",
+            "/v1/admin/analytics/vibe/work/usage/by_time_stats",
+            query={"start_time": start_time, "end_time": end_time, "granularity": granularity},
             response=JsonResponse(models.VibeWorkByTimeStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -157,9 +157,9 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
             end_time: End of the queried window, as a Unix timestamp in seconds.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/work/usage/by_user_stats',
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/admin/analytics/vibe/work/usage/by_user_stats",
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.VibeWorkByUserStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -186,9 +186,9 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
             end_time: End of the queried window, as a Unix timestamp in seconds.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/work/usage/by_agent_stats',
-            query={'start_time': start_time, 'end_time': end_time},
+            "GET",
+            "/v1/admin/analytics/vibe/work/usage/by_agent_stats",
+            query={"start_time": start_time, "end_time": end_time},
             response=JsonResponse(models.VibeWorkByAgentStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -217,9 +217,9 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
             granularity: Time interval used to group usage results.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/analytics/vibe/work/usage/by_time_stats',
-            query={'start_time': start_time, 'end_time': end_time, 'granularity': granularity},
+            "GET",
+            "/v1/admin/analytics/vibe/work/usage/by_time_stats",
+            query={"start_time": start_time, "end_time": end_time, "granularity": granularity},
             response=JsonResponse(models.VibeWorkByTimeStatsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

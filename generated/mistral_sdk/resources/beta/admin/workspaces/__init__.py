@@ -58,9 +58,9 @@ class BetaAdminWorkspaces(SyncResource):
             search: Search term to filter Workspaces by name.
         """
         return self._client.request(
-            'GET',
-            '/v1/admin/workspaces',
-            query={'is_archived': is_archived, 'page': page, 'page_size': page_size, 'search': search},
+            "GET",
+            "/v1/admin/workspaces",
+            query={"is_archived": is_archived, "page": page, "page_size": page_size, "search": search},
             response=JsonResponse(models.WorkspacesOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -93,9 +93,9 @@ class BetaAdminWorkspaces(SyncResource):
             add_all_org_members: Whether to add all Organization members to the Workspace.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/workspaces',
-            json=convert_body(models.AdminWorkspaceIn, {'name': name, 'description': description, 'icon': icon, 'add_all_org_members': add_all_org_members, 'admin_user_id': admin_user_id}),
+            "POST",
+            "/v1/admin/workspaces",
+            json=convert_body(models.AdminWorkspaceIn, {"name": name, "description": description, "icon": icon, "add_all_org_members": add_all_org_members, "admin_user_id": admin_user_id}),
             response=JsonResponse(models.WorkspaceEnrichedOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -120,9 +120,9 @@ class BetaAdminWorkspaces(SyncResource):
             workspace_uuid: Workspace ID.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/workspaces/{workspace_uuid}',
-            path_params={'workspace_uuid': workspace_uuid},
+            "DELETE",
+            "/v1/admin/workspaces/{workspace_uuid}",
+            path_params={"workspace_uuid": workspace_uuid},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -153,10 +153,10 @@ class BetaAdminWorkspaces(SyncResource):
             icon: Updated Workspace icon.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/workspaces/{workspace_uuid}',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.UpdateWorkspaceIN, {'name': name, 'description': description, 'icon': icon}),
+            "PATCH",
+            "/v1/admin/workspaces/{workspace_uuid}",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.UpdateWorkspaceIN, {"name": name, "description": description, "icon": icon}),
             response=JsonResponse(models.WorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -183,10 +183,10 @@ class BetaAdminWorkspaces(SyncResource):
             members: Workspace members to add or update.
         """
         return self._client.request(
-            'POST',
-            '/v1/admin/workspaces/{workspace_uuid}/add-users',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.WorkspaceMemberIN, {'members': members}),
+            "POST",
+            "/v1/admin/workspaces/{workspace_uuid}/add-users",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.WorkspaceMemberIN, {"members": members}),
             response=JsonResponse(models.AddUsersToWorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -213,10 +213,10 @@ class BetaAdminWorkspaces(SyncResource):
             members: Workspace members to add or update.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/admin/workspaces/{workspace_uuid}/users',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.WorkspaceMemberIN, {'members': members}),
+            "PATCH",
+            "/v1/admin/workspaces/{workspace_uuid}/users",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.WorkspaceMemberIN, {"members": members}),
             response=JsonResponse(models.AddOrUpdateUsersToWorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -243,10 +243,10 @@ class BetaAdminWorkspaces(SyncResource):
             members: Workspace members to remove.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/admin/workspaces/{workspace_uuid}/remove-users',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.RemoveWorkspaceMembersIN, {'members': members}),
+            "DELETE",
+            "/v1/admin/workspaces/{workspace_uuid}/remove-users",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.RemoveWorkspaceMembersIN, {"members": members}),
             response=JsonResponse(models.RemoveWorkspaceMembersOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -299,9 +299,9 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             search: Search term to filter Workspaces by name.
         """
         return await self._client.request(
-            'GET',
-            '/v1/admin/workspaces',
-            query={'is_archived': is_archived, 'page': page, 'page_size': page_size, 'search': search},
+            "GET",
+            "/v1/admin/workspaces",
+            query={"is_archived": is_archived, "page": page, "page_size": page_size, "search": search},
             response=JsonResponse(models.WorkspacesOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -334,9 +334,9 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             add_all_org_members: Whether to add all Organization members to the Workspace.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/workspaces',
-            json=convert_body(models.AdminWorkspaceIn, {'name': name, 'description': description, 'icon': icon, 'add_all_org_members': add_all_org_members, 'admin_user_id': admin_user_id}),
+            "POST",
+            "/v1/admin/workspaces",
+            json=convert_body(models.AdminWorkspaceIn, {"name": name, "description": description, "icon": icon, "add_all_org_members": add_all_org_members, "admin_user_id": admin_user_id}),
             response=JsonResponse(models.WorkspaceEnrichedOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -361,9 +361,9 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             workspace_uuid: Workspace ID.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/workspaces/{workspace_uuid}',
-            path_params={'workspace_uuid': workspace_uuid},
+            "DELETE",
+            "/v1/admin/workspaces/{workspace_uuid}",
+            path_params={"workspace_uuid": workspace_uuid},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -394,10 +394,10 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             icon: Updated Workspace icon.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/workspaces/{workspace_uuid}',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.UpdateWorkspaceIN, {'name': name, 'description': description, 'icon': icon}),
+            "PATCH",
+            "/v1/admin/workspaces/{workspace_uuid}",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.UpdateWorkspaceIN, {"name": name, "description": description, "icon": icon}),
             response=JsonResponse(models.WorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -424,10 +424,10 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             members: Workspace members to add or update.
         """
         return await self._client.request(
-            'POST',
-            '/v1/admin/workspaces/{workspace_uuid}/add-users',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.WorkspaceMemberIN, {'members': members}),
+            "POST",
+            "/v1/admin/workspaces/{workspace_uuid}/add-users",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.WorkspaceMemberIN, {"members": members}),
             response=JsonResponse(models.AddUsersToWorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -454,10 +454,10 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             members: Workspace members to add or update.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/admin/workspaces/{workspace_uuid}/users',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.WorkspaceMemberIN, {'members': members}),
+            "PATCH",
+            "/v1/admin/workspaces/{workspace_uuid}/users",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.WorkspaceMemberIN, {"members": members}),
             response=JsonResponse(models.AddOrUpdateUsersToWorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -484,10 +484,10 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             members: Workspace members to remove.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/admin/workspaces/{workspace_uuid}/remove-users',
-            path_params={'workspace_uuid': workspace_uuid},
-            json=convert_body(models.RemoveWorkspaceMembersIN, {'members': members}),
+            "DELETE",
+            "/v1/admin/workspaces/{workspace_uuid}/remove-users",
+            path_params={"workspace_uuid": workspace_uuid},
+            json=convert_body(models.RemoveWorkspaceMembersIN, {"members": members}),
             response=JsonResponse(models.RemoveWorkspaceMembersOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -48,9 +47,9 @@ class BetaLibrariesAccesses(SyncResource):
         Given a library, list all of the Entity that have access and to what level.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/share',
-            path_params={'library_id': library_id},
+            "GET",
+            "/v1/libraries/{library_id}/share",
+            path_params={"library_id": library_id},
             response=JsonResponse(models.ListSharingResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -62,9 +61,9 @@ class BetaLibrariesAccesses(SyncResource):
         self,
         library_id: UUID,
         *,
-        level: models.ShareEnum | Mapping[str, Any],
+        level: models.ShareEnum,
         share_with_uuid: UUID,
-        share_with_type: models.EntityType | Mapping[str, Any],
+        share_with_type: models.EntityType,
         org_id: UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -79,10 +78,10 @@ class BetaLibrariesAccesses(SyncResource):
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
         """
         return self._client.request(
-            'PUT',
-            '/v1/libraries/{library_id}/share',
-            path_params={'library_id': library_id},
-            json=convert_body(models.SharingRequest, {'org_id': org_id, 'level': level, 'share_with_uuid': share_with_uuid, 'share_with_type': share_with_type}),
+            "PUT",
+            "/v1/libraries/{library_id}/share",
+            path_params={"library_id": library_id},
+            json=convert_body(models.SharingRequest, {"org_id": org_id, "level": level, "share_with_uuid": share_with_uuid, "share_with_type": share_with_type}),
             response=JsonResponse(models.Sharing),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -95,7 +94,7 @@ class BetaLibrariesAccesses(SyncResource):
         library_id: UUID,
         *,
         share_with_uuid: UUID,
-        share_with_type: models.EntityType | Mapping[str, Any],
+        share_with_type: models.EntityType,
         org_id: UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -110,10 +109,10 @@ class BetaLibrariesAccesses(SyncResource):
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
         """
         return self._client.request(
-            'DELETE',
-            '/v1/libraries/{library_id}/share',
-            path_params={'library_id': library_id},
-            json=convert_body(models.SharingDelete, {'org_id': org_id, 'share_with_uuid': share_with_uuid, 'share_with_type': share_with_type}),
+            "DELETE",
+            "/v1/libraries/{library_id}/share",
+            path_params={"library_id": library_id},
+            json=convert_body(models.SharingDelete, {"org_id": org_id, "share_with_uuid": share_with_uuid, "share_with_type": share_with_type}),
             response=JsonResponse(models.Sharing | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -153,9 +152,9 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         Given a library, list all of the Entity that have access and to what level.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/share',
-            path_params={'library_id': library_id},
+            "GET",
+            "/v1/libraries/{library_id}/share",
+            path_params={"library_id": library_id},
             response=JsonResponse(models.ListSharingResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -167,9 +166,9 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         self,
         library_id: UUID,
         *,
-        level: models.ShareEnum | Mapping[str, Any],
+        level: models.ShareEnum,
         share_with_uuid: UUID,
-        share_with_type: models.EntityType | Mapping[str, Any],
+        share_with_type: models.EntityType,
         org_id: UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -184,10 +183,10 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
         """
         return await self._client.request(
-            'PUT',
-            '/v1/libraries/{library_id}/share',
-            path_params={'library_id': library_id},
-            json=convert_body(models.SharingRequest, {'org_id': org_id, 'level': level, 'share_with_uuid': share_with_uuid, 'share_with_type': share_with_type}),
+            "PUT",
+            "/v1/libraries/{library_id}/share",
+            path_params={"library_id": library_id},
+            json=convert_body(models.SharingRequest, {"org_id": org_id, "level": level, "share_with_uuid": share_with_uuid, "share_with_type": share_with_type}),
             response=JsonResponse(models.Sharing),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -200,7 +199,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         library_id: UUID,
         *,
         share_with_uuid: UUID,
-        share_with_type: models.EntityType | Mapping[str, Any],
+        share_with_type: models.EntityType,
         org_id: UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -215,10 +214,10 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/libraries/{library_id}/share',
-            path_params={'library_id': library_id},
-            json=convert_body(models.SharingDelete, {'org_id': org_id, 'share_with_uuid': share_with_uuid, 'share_with_type': share_with_type}),
+            "DELETE",
+            "/v1/libraries/{library_id}/share",
+            path_params={"library_id": library_id},
+            json=convert_body(models.SharingDelete, {"org_id": org_id, "share_with_uuid": share_with_uuid, "share_with_type": share_with_type}),
             response=JsonResponse(models.Sharing | None),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -59,10 +59,10 @@ class BetaLibrariesDocuments(SyncResource):
             filters_attributes: Deprecated: this parameter will be removed in a future version.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents',
-            path_params={'library_id': library_id},
-            query={'search': search, 'page_size': page_size, 'page': page, 'filters_attributes': filters_attributes, 'sort_by': sort_by, 'sort_order': sort_order},
+            "GET",
+            "/v1/libraries/{library_id}/documents",
+            path_params={"library_id": library_id},
+            query={"search": search, "page_size": page_size, "page": page, "filters_attributes": filters_attributes, "sort_by": sort_by, "sort_order": sort_order},
             response=JsonResponse(models.ListDocumentsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -85,10 +85,10 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library, upload a new document to that library. It is queued for processing, it status will change it has been processed. The processing has to be completed in order be discoverable for the library search
         """
         return self._client.request(
-            'POST',
-            '/v1/libraries/{library_id}/documents',
-            path_params={'library_id': library_id},
-            multipart={'file': file},
+            "POST",
+            "/v1/libraries/{library_id}/documents",
+            path_params={"library_id": library_id},
+            multipart={"file": file},
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -111,9 +111,9 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in this library, you can retrieve the metadata of that document.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -144,10 +144,10 @@ class BetaLibrariesDocuments(SyncResource):
             expires_at: If set, the document will be automatically deleted after this date.
         """
         return self._client.request(
-            'PUT',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
-            json=convert_body(models.UpdateDocumentRequest, {'name': name, 'attributes': attributes, 'expires_at': expires_at}),
+            "PUT",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
+            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -170,9 +170,9 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in that library, delete that document. The document will be deleted from the library and the search index.
         """
         return self._client.request(
-            'DELETE',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "DELETE",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -201,10 +201,10 @@ class BetaLibrariesDocuments(SyncResource):
             expires_at: If set, the document will be automatically deleted after this date.
         """
         return self._client.request(
-            'PATCH',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
-            json=convert_body(models.UpdateDocumentRequest, {'name': name, 'attributes': attributes, 'expires_at': expires_at}),
+            "PATCH",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
+            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -229,10 +229,10 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in that library, you can retrieve the text content of that document if it exists. For documents like pdf, docx and pptx the text content results from our processing using Mistral OCR.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/text_content',
-            path_params={'library_id': library_id, 'document_id': document_id},
-            query={'page_start': page_start, 'page_end': page_end},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/text_content",
+            path_params={"library_id": library_id, "document_id": document_id},
+            query={"page_start": page_start, "page_end": page_end},
             response=JsonResponse(models.DocumentTextContent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -255,9 +255,9 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in that library, retrieve the processing status of that document.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/status',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/status",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(models.ProcessingStatus),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -280,9 +280,9 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in that library, retrieve the signed URL of a specific document.The url will expire after 30 minutes and can be accessed by anyone with the link.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/signed-url',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/signed-url",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(str),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -305,9 +305,9 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in that library, retrieve the signed URL of text extracted. For documents that are sent to the OCR this returns the result of the OCR queries.
         """
         return self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/extracted-text-signed-url',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/extracted-text-signed-url",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(str),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -330,9 +330,9 @@ class BetaLibrariesDocuments(SyncResource):
         Given a library and a document in that library, reprocess that document, it will be billed again.
         """
         return self._client.request(
-            'POST',
-            '/v1/libraries/{library_id}/documents/{document_id}/reprocess',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "POST",
+            "/v1/libraries/{library_id}/documents/{document_id}/reprocess",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -389,10 +389,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             filters_attributes: Deprecated: this parameter will be removed in a future version.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents',
-            path_params={'library_id': library_id},
-            query={'search': search, 'page_size': page_size, 'page': page, 'filters_attributes': filters_attributes, 'sort_by': sort_by, 'sort_order': sort_order},
+            "GET",
+            "/v1/libraries/{library_id}/documents",
+            path_params={"library_id": library_id},
+            query={"search": search, "page_size": page_size, "page": page, "filters_attributes": filters_attributes, "sort_by": sort_by, "sort_order": sort_order},
             response=JsonResponse(models.ListDocumentsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -415,10 +415,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library, upload a new document to that library. It is queued for processing, it status will change it has been processed. The processing has to be completed in order be discoverable for the library search
         """
         return await self._client.request(
-            'POST',
-            '/v1/libraries/{library_id}/documents',
-            path_params={'library_id': library_id},
-            multipart={'file': file},
+            "POST",
+            "/v1/libraries/{library_id}/documents",
+            path_params={"library_id": library_id},
+            multipart={"file": file},
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -441,9 +441,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in this library, you can retrieve the metadata of that document.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -474,10 +474,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             expires_at: If set, the document will be automatically deleted after this date.
         """
         return await self._client.request(
-            'PUT',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
-            json=convert_body(models.UpdateDocumentRequest, {'name': name, 'attributes': attributes, 'expires_at': expires_at}),
+            "PUT",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
+            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -500,9 +500,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in that library, delete that document. The document will be deleted from the library and the search index.
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "DELETE",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -531,10 +531,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             expires_at: If set, the document will be automatically deleted after this date.
         """
         return await self._client.request(
-            'PATCH',
-            '/v1/libraries/{library_id}/documents/{document_id}',
-            path_params={'library_id': library_id, 'document_id': document_id},
-            json=convert_body(models.UpdateDocumentRequest, {'name': name, 'attributes': attributes, 'expires_at': expires_at}),
+            "PATCH",
+            "/v1/libraries/{library_id}/documents/{document_id}",
+            path_params={"library_id": library_id, "document_id": document_id},
+            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -559,10 +559,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in that library, you can retrieve the text content of that document if it exists. For documents like pdf, docx and pptx the text content results from our processing using Mistral OCR.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/text_content',
-            path_params={'library_id': library_id, 'document_id': document_id},
-            query={'page_start': page_start, 'page_end': page_end},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/text_content",
+            path_params={"library_id": library_id, "document_id": document_id},
+            query={"page_start": page_start, "page_end": page_end},
             response=JsonResponse(models.DocumentTextContent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -585,9 +585,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in that library, retrieve the processing status of that document.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/status',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/status",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(models.ProcessingStatus),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -610,9 +610,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in that library, retrieve the signed URL of a specific document.The url will expire after 30 minutes and can be accessed by anyone with the link.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/signed-url',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/signed-url",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(str),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -635,9 +635,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in that library, retrieve the signed URL of text extracted. For documents that are sent to the OCR this returns the result of the OCR queries.
         """
         return await self._client.request(
-            'GET',
-            '/v1/libraries/{library_id}/documents/{document_id}/extracted-text-signed-url',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "GET",
+            "/v1/libraries/{library_id}/documents/{document_id}/extracted-text-signed-url",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=JsonResponse(str),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -660,9 +660,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         Given a library and a document in that library, reprocess that document, it will be billed again.
         """
         return await self._client.request(
-            'POST',
-            '/v1/libraries/{library_id}/documents/{document_id}/reprocess',
-            path_params={'library_id': library_id, 'document_id': document_id},
+            "POST",
+            "/v1/libraries/{library_id}/documents/{document_id}/reprocess",
+            path_params={"library_id": library_id, "document_id": document_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -48,9 +48,9 @@ class BetaObservabilityCampaigns(SyncResource):
     ) -> models.ListCampaignsResponse:
         """Get all campaigns"""
         return self._client.request(
-            'GET',
-            '/v1/observability/campaigns',
-            query={'page_size': page_size, 'page': page, 'q': q},
+            "GET",
+            "/v1/observability/campaigns",
+            query={"page_size": page_size, "page": page, "q": q},
             response=JsonResponse(models.ListCampaignsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -73,9 +73,9 @@ class BetaObservabilityCampaigns(SyncResource):
     ) -> models.Campaign:
         """Create and start a new campaign"""
         return self._client.request(
-            'POST',
-            '/v1/observability/campaigns',
-            json=convert_body(models.CreateCampaignRequest, {'search_params': search_params, 'judge_id': judge_id, 'name': name, 'description': description, 'max_nb_events': max_nb_events}),
+            "POST",
+            "/v1/observability/campaigns",
+            json=convert_body(models.CreateCampaignRequest, {"search_params": search_params, "judge_id": judge_id, "name": name, "description": description, "max_nb_events": max_nb_events}),
             response=JsonResponse(models.Campaign),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -94,9 +94,9 @@ class BetaObservabilityCampaigns(SyncResource):
     ) -> models.Campaign:
         """Get campaign by id"""
         return self._client.request(
-            'GET',
-            '/v1/observability/campaigns/{campaign_id}',
-            path_params={'campaign_id': campaign_id},
+            "GET",
+            "/v1/observability/campaigns/{campaign_id}",
+            path_params={"campaign_id": campaign_id},
             response=JsonResponse(models.Campaign),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -115,9 +115,9 @@ class BetaObservabilityCampaigns(SyncResource):
     ) -> None:
         """Delete a campaign"""
         return self._client.request(
-            'DELETE',
-            '/v1/observability/campaigns/{campaign_id}',
-            path_params={'campaign_id': campaign_id},
+            "DELETE",
+            "/v1/observability/campaigns/{campaign_id}",
+            path_params={"campaign_id": campaign_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -136,9 +136,9 @@ class BetaObservabilityCampaigns(SyncResource):
     ) -> models.FetchCampaignStatusResponse:
         """Get campaign status by campaign id"""
         return self._client.request(
-            'GET',
-            '/v1/observability/campaigns/{campaign_id}/status',
-            path_params={'campaign_id': campaign_id},
+            "GET",
+            "/v1/observability/campaigns/{campaign_id}/status",
+            path_params={"campaign_id": campaign_id},
             response=JsonResponse(models.FetchCampaignStatusResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -159,10 +159,10 @@ class BetaObservabilityCampaigns(SyncResource):
     ) -> models.ListCampaignSelectedEventsResponse:
         """Get event ids that were selected by the given campaign"""
         return self._client.request(
-            'GET',
-            '/v1/observability/campaigns/{campaign_id}/selected-events',
-            path_params={'campaign_id': campaign_id},
-            query={'page_size': page_size, 'page': page},
+            "GET",
+            "/v1/observability/campaigns/{campaign_id}/selected-events",
+            path_params={"campaign_id": campaign_id},
+            query={"page_size": page_size, "page": page},
             response=JsonResponse(models.ListCampaignSelectedEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -204,9 +204,9 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     ) -> models.ListCampaignsResponse:
         """Get all campaigns"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/campaigns',
-            query={'page_size': page_size, 'page': page, 'q': q},
+            "GET",
+            "/v1/observability/campaigns",
+            query={"page_size": page_size, "page": page, "q": q},
             response=JsonResponse(models.ListCampaignsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -229,9 +229,9 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     ) -> models.Campaign:
         """Create and start a new campaign"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/campaigns',
-            json=convert_body(models.CreateCampaignRequest, {'search_params': search_params, 'judge_id': judge_id, 'name': name, 'description': description, 'max_nb_events': max_nb_events}),
+            "POST",
+            "/v1/observability/campaigns",
+            json=convert_body(models.CreateCampaignRequest, {"search_params": search_params, "judge_id": judge_id, "name": name, "description": description, "max_nb_events": max_nb_events}),
             response=JsonResponse(models.Campaign),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -250,9 +250,9 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     ) -> models.Campaign:
         """Get campaign by id"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/campaigns/{campaign_id}',
-            path_params={'campaign_id': campaign_id},
+            "GET",
+            "/v1/observability/campaigns/{campaign_id}",
+            path_params={"campaign_id": campaign_id},
             response=JsonResponse(models.Campaign),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -271,9 +271,9 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     ) -> None:
         """Delete a campaign"""
         return await self._client.request(
-            'DELETE',
-            '/v1/observability/campaigns/{campaign_id}',
-            path_params={'campaign_id': campaign_id},
+            "DELETE",
+            "/v1/observability/campaigns/{campaign_id}",
+            path_params={"campaign_id": campaign_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -292,9 +292,9 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     ) -> models.FetchCampaignStatusResponse:
         """Get campaign status by campaign id"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/campaigns/{campaign_id}/status',
-            path_params={'campaign_id': campaign_id},
+            "GET",
+            "/v1/observability/campaigns/{campaign_id}/status",
+            path_params={"campaign_id": campaign_id},
             response=JsonResponse(models.FetchCampaignStatusResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -315,10 +315,10 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     ) -> models.ListCampaignSelectedEventsResponse:
         """Get event ids that were selected by the given campaign"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/campaigns/{campaign_id}/selected-events',
-            path_params={'campaign_id': campaign_id},
-            query={'page_size': page_size, 'page': page},
+            "GET",
+            "/v1/observability/campaigns/{campaign_id}/selected-events",
+            path_params={"campaign_id": campaign_id},
+            query={"page_size": page_size, "page": page},
             response=JsonResponse(models.ListCampaignSelectedEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -55,10 +55,10 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Chat Completion Events"""
         return self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-events/search',
-            query={'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SearchChatCompletionEventsRequest, {'search_params': search_params, 'extra_fields': extra_fields}),
+            "POST",
+            "/v1/observability/chat-completion-events/search",
+            query={"page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SearchChatCompletionEventsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
             response=JsonResponse(models.SearchChatCompletionEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -78,9 +78,9 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     ) -> models.SearchChatCompletionEventIdsResponse:
         """Alternative to /search that returns only the IDs and that can return many IDs at once"""
         return self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-events/search-ids',
-            json=convert_body(models.SearchChatCompletionEventIdsRequest, {'search_params': search_params, 'extra_fields': extra_fields}),
+            "POST",
+            "/v1/observability/chat-completion-events/search-ids",
+            json=convert_body(models.SearchChatCompletionEventIdsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
             response=JsonResponse(models.SearchChatCompletionEventIdsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -99,9 +99,9 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     ) -> models.ChatCompletionEvent:
         """Get Chat Completion Event"""
         return self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-events/{event_id}',
-            path_params={'event_id': event_id},
+            "GET",
+            "/v1/observability/chat-completion-events/{event_id}",
+            path_params={"event_id": event_id},
             response=JsonResponse(models.ChatCompletionEvent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -120,9 +120,9 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Similar Chat Completion Events"""
         return self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-events/{event_id}/similar-events',
-            path_params={'event_id': event_id},
+            "GET",
+            "/v1/observability/chat-completion-events/{event_id}/similar-events",
+            path_params={"event_id": event_id},
             response=JsonResponse(models.SearchChatCompletionEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -142,10 +142,10 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     ) -> models.JudgeOutput:
         """Run Judge on an event based on the given options"""
         return self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-events/{event_id}/live-judging',
-            path_params={'event_id': event_id},
-            json=convert_body(models.JudgeChatCompletionEventRequest, {'judge_definition': judge_definition}),
+            "POST",
+            "/v1/observability/chat-completion-events/{event_id}/live-judging",
+            path_params={"event_id": event_id},
+            json=convert_body(models.JudgeChatCompletionEventRequest, {"judge_definition": judge_definition}),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -193,10 +193,10 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Chat Completion Events"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-events/search',
-            query={'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SearchChatCompletionEventsRequest, {'search_params': search_params, 'extra_fields': extra_fields}),
+            "POST",
+            "/v1/observability/chat-completion-events/search",
+            query={"page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SearchChatCompletionEventsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
             response=JsonResponse(models.SearchChatCompletionEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -216,9 +216,9 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     ) -> models.SearchChatCompletionEventIdsResponse:
         """Alternative to /search that returns only the IDs and that can return many IDs at once"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-events/search-ids',
-            json=convert_body(models.SearchChatCompletionEventIdsRequest, {'search_params': search_params, 'extra_fields': extra_fields}),
+            "POST",
+            "/v1/observability/chat-completion-events/search-ids",
+            json=convert_body(models.SearchChatCompletionEventIdsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
             response=JsonResponse(models.SearchChatCompletionEventIdsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -237,9 +237,9 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     ) -> models.ChatCompletionEvent:
         """Get Chat Completion Event"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-events/{event_id}',
-            path_params={'event_id': event_id},
+            "GET",
+            "/v1/observability/chat-completion-events/{event_id}",
+            path_params={"event_id": event_id},
             response=JsonResponse(models.ChatCompletionEvent),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -258,9 +258,9 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Similar Chat Completion Events"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-events/{event_id}/similar-events',
-            path_params={'event_id': event_id},
+            "GET",
+            "/v1/observability/chat-completion-events/{event_id}/similar-events",
+            path_params={"event_id": event_id},
             response=JsonResponse(models.SearchChatCompletionEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -280,10 +280,10 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     ) -> models.JudgeOutput:
         """Run Judge on an event based on the given options"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-events/{event_id}/live-judging',
-            path_params={'event_id': event_id},
-            json=convert_body(models.JudgeChatCompletionEventRequest, {'judge_definition': judge_definition}),
+            "POST",
+            "/v1/observability/chat-completion-events/{event_id}/live-judging",
+            path_params={"event_id": event_id},
+            json=convert_body(models.JudgeChatCompletionEventRequest, {"judge_definition": judge_definition}),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -55,9 +55,9 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.ListDatasetsResponse:
         """List existing datasets"""
         return self._client.request(
-            'GET',
-            '/v1/observability/datasets',
-            query={'page_size': page_size, 'page': page, 'q': q},
+            "GET",
+            "/v1/observability/datasets",
+            query={"page_size": page_size, "page": page, "q": q},
             response=JsonResponse(models.ListDatasetsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -77,9 +77,9 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.Dataset:
         """Create a new empty dataset"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets',
-            json=convert_body(models.CreateDatasetRequest, {'name': name, 'description': description}),
+            "POST",
+            "/v1/observability/datasets",
+            json=convert_body(models.CreateDatasetRequest, {"name": name, "description": description}),
             response=JsonResponse(models.Dataset),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -98,9 +98,9 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetPreview:
         """Get dataset by id"""
         return self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}',
-            path_params={'dataset_id': dataset_id},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}",
+            path_params={"dataset_id": dataset_id},
             response=JsonResponse(models.DatasetPreview),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -119,9 +119,9 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> None:
         """Delete a dataset"""
         return self._client.request(
-            'DELETE',
-            '/v1/observability/datasets/{dataset_id}',
-            path_params={'dataset_id': dataset_id},
+            "DELETE",
+            "/v1/observability/datasets/{dataset_id}",
+            path_params={"dataset_id": dataset_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -142,10 +142,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetPreview:
         """Patch dataset"""
         return self._client.request(
-            'PATCH',
-            '/v1/observability/datasets/{dataset_id}',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.UpdateDatasetRequest, {'name': name, 'description': description}),
+            "PATCH",
+            "/v1/observability/datasets/{dataset_id}",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.UpdateDatasetRequest, {"name": name, "description": description}),
             response=JsonResponse(models.DatasetPreview),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -166,10 +166,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.ListDatasetRecordsResponse:
         """List existing records in the dataset"""
         return self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/records',
-            path_params={'dataset_id': dataset_id},
-            query={'page_size': page_size, 'page': page},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/records",
+            path_params={"dataset_id": dataset_id},
+            query={"page_size": page_size, "page": page},
             response=JsonResponse(models.ListDatasetRecordsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -181,7 +181,7 @@ class BetaObservabilityDatasets(SyncResource):
         self,
         dataset_id: UUID,
         *,
-        payload: models.DatasetRecordPayload | Mapping[str, Any],
+        payload: models.DatasetRecordPayload,
         properties: Mapping[str, Any] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -190,10 +190,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetRecord:
         """Add a record to the dataset"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/records',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.CreateDatasetRecordRequest, {'payload': payload, 'properties': properties}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/records",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.CreateDatasetRecordRequest, {"payload": payload, "properties": properties}),
             response=JsonResponse(models.DatasetRecord),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -213,10 +213,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from a campaign"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-campaign',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromCampaignRequest, {'campaign_id': campaign_id}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-campaign",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromCampaignRequest, {"campaign_id": campaign_id}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -236,10 +236,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from the explorer"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-explorer',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromExplorerRequest, {'completion_event_ids': completion_event_ids}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-explorer",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromExplorerRequest, {"completion_event_ids": completion_event_ids}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -259,10 +259,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from an uploaded file"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-file',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromFileRequest, {'file_id': file_id}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-file",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromFileRequest, {"file_id": file_id}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -282,10 +282,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from playground conversations"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-playground',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromPlaygroundRequest, {'conversation_ids': conversation_ids}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-playground",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromPlaygroundRequest, {"conversation_ids": conversation_ids}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -305,10 +305,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from another dataset"""
         return self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-dataset',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromDatasetRequest, {'dataset_record_ids': dataset_record_ids}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-dataset",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromDatasetRequest, {"dataset_record_ids": dataset_record_ids}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -327,9 +327,9 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.ExportDatasetResponse:
         """Export to the Files API and retrieve presigned URL to download the resulting JSONL file"""
         return self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/exports/to-jsonl',
-            path_params={'dataset_id': dataset_id},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/exports/to-jsonl",
+            path_params={"dataset_id": dataset_id},
             response=JsonResponse(models.ExportDatasetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -349,9 +349,9 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.DatasetImportTask:
         """Get status of a dataset import task"""
         return self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/tasks/{task_id}',
-            path_params={'dataset_id': dataset_id, 'task_id': task_id},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/tasks/{task_id}",
+            path_params={"dataset_id": dataset_id, "task_id": task_id},
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -372,10 +372,10 @@ class BetaObservabilityDatasets(SyncResource):
     ) -> models.ListDatasetImportTasksResponse:
         """List import tasks for the given dataset"""
         return self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/tasks',
-            path_params={'dataset_id': dataset_id},
-            query={'page_size': page_size, 'page': page},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/tasks",
+            path_params={"dataset_id": dataset_id},
+            query={"page_size": page_size, "page": page},
             response=JsonResponse(models.ListDatasetImportTasksResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -432,9 +432,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.ListDatasetsResponse:
         """List existing datasets"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/datasets',
-            query={'page_size': page_size, 'page': page, 'q': q},
+            "GET",
+            "/v1/observability/datasets",
+            query={"page_size": page_size, "page": page, "q": q},
             response=JsonResponse(models.ListDatasetsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -454,9 +454,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.Dataset:
         """Create a new empty dataset"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets',
-            json=convert_body(models.CreateDatasetRequest, {'name': name, 'description': description}),
+            "POST",
+            "/v1/observability/datasets",
+            json=convert_body(models.CreateDatasetRequest, {"name": name, "description": description}),
             response=JsonResponse(models.Dataset),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -475,9 +475,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetPreview:
         """Get dataset by id"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}',
-            path_params={'dataset_id': dataset_id},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}",
+            path_params={"dataset_id": dataset_id},
             response=JsonResponse(models.DatasetPreview),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -496,9 +496,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> None:
         """Delete a dataset"""
         return await self._client.request(
-            'DELETE',
-            '/v1/observability/datasets/{dataset_id}',
-            path_params={'dataset_id': dataset_id},
+            "DELETE",
+            "/v1/observability/datasets/{dataset_id}",
+            path_params={"dataset_id": dataset_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -519,10 +519,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetPreview:
         """Patch dataset"""
         return await self._client.request(
-            'PATCH',
-            '/v1/observability/datasets/{dataset_id}',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.UpdateDatasetRequest, {'name': name, 'description': description}),
+            "PATCH",
+            "/v1/observability/datasets/{dataset_id}",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.UpdateDatasetRequest, {"name": name, "description": description}),
             response=JsonResponse(models.DatasetPreview),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -543,10 +543,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.ListDatasetRecordsResponse:
         """List existing records in the dataset"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/records',
-            path_params={'dataset_id': dataset_id},
-            query={'page_size': page_size, 'page': page},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/records",
+            path_params={"dataset_id": dataset_id},
+            query={"page_size": page_size, "page": page},
             response=JsonResponse(models.ListDatasetRecordsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -558,7 +558,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         self,
         dataset_id: UUID,
         *,
-        payload: models.DatasetRecordPayload | Mapping[str, Any],
+        payload: models.DatasetRecordPayload,
         properties: Mapping[str, Any] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -567,10 +567,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetRecord:
         """Add a record to the dataset"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/records',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.CreateDatasetRecordRequest, {'payload': payload, 'properties': properties}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/records",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.CreateDatasetRecordRequest, {"payload": payload, "properties": properties}),
             response=JsonResponse(models.DatasetRecord),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -590,10 +590,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from a campaign"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-campaign',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromCampaignRequest, {'campaign_id': campaign_id}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-campaign",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromCampaignRequest, {"campaign_id": campaign_id}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -613,10 +613,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from the explorer"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-explorer',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromExplorerRequest, {'completion_event_ids': completion_event_ids}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-explorer",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromExplorerRequest, {"completion_event_ids": completion_event_ids}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -636,10 +636,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from an uploaded file"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-file',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromFileRequest, {'file_id': file_id}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-file",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromFileRequest, {"file_id": file_id}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -659,10 +659,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from playground conversations"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-playground',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromPlaygroundRequest, {'conversation_ids': conversation_ids}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-playground",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromPlaygroundRequest, {"conversation_ids": conversation_ids}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -682,10 +682,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from another dataset"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/datasets/{dataset_id}/imports/from-dataset',
-            path_params={'dataset_id': dataset_id},
-            json=convert_body(models.ImportDatasetFromDatasetRequest, {'dataset_record_ids': dataset_record_ids}),
+            "POST",
+            "/v1/observability/datasets/{dataset_id}/imports/from-dataset",
+            path_params={"dataset_id": dataset_id},
+            json=convert_body(models.ImportDatasetFromDatasetRequest, {"dataset_record_ids": dataset_record_ids}),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -704,9 +704,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.ExportDatasetResponse:
         """Export to the Files API and retrieve presigned URL to download the resulting JSONL file"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/exports/to-jsonl',
-            path_params={'dataset_id': dataset_id},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/exports/to-jsonl",
+            path_params={"dataset_id": dataset_id},
             response=JsonResponse(models.ExportDatasetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -726,9 +726,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.DatasetImportTask:
         """Get status of a dataset import task"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/tasks/{task_id}',
-            path_params={'dataset_id': dataset_id, 'task_id': task_id},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/tasks/{task_id}",
+            path_params={"dataset_id": dataset_id, "task_id": task_id},
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -749,10 +749,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
     ) -> models.ListDatasetImportTasksResponse:
         """List import tasks for the given dataset"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/datasets/{dataset_id}/tasks',
-            path_params={'dataset_id': dataset_id},
-            query={'page_size': page_size, 'page': page},
+            "GET",
+            "/v1/observability/datasets/{dataset_id}/tasks",
+            path_params={"dataset_id": dataset_id},
+            query={"page_size": page_size, "page": page},
             response=JsonResponse(models.ListDatasetImportTasksResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

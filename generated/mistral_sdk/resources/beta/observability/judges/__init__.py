@@ -55,9 +55,9 @@ class BetaObservabilityJudges(SyncResource):
             model_filter: Filter by model names
         """
         return self._client.request(
-            'GET',
-            '/v1/observability/judges',
-            query={'type_filter': type_filter, 'model_filter': model_filter, 'page_size': page_size, 'page': page, 'q': q},
+            "GET",
+            "/v1/observability/judges",
+            query={"type_filter": type_filter, "model_filter": model_filter, "page_size": page_size, "page": page, "q": q},
             response=JsonResponse(models.ListJudgesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -81,9 +81,9 @@ class BetaObservabilityJudges(SyncResource):
     ) -> models.Judge:
         """Create a new judge"""
         return self._client.request(
-            'POST',
-            '/v1/observability/judges',
-            json=convert_body(models.CreateJudgeRequest, {'name': name, 'description': description, 'model_name': model_name, 'output': output, 'instructions': instructions, 'tools': tools}),
+            "POST",
+            "/v1/observability/judges",
+            json=convert_body(models.CreateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
             response=JsonResponse(models.Judge),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -102,9 +102,9 @@ class BetaObservabilityJudges(SyncResource):
     ) -> models.Judge:
         """Get judge by id"""
         return self._client.request(
-            'GET',
-            '/v1/observability/judges/{judge_id}',
-            path_params={'judge_id': judge_id},
+            "GET",
+            "/v1/observability/judges/{judge_id}",
+            path_params={"judge_id": judge_id},
             response=JsonResponse(models.Judge),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -129,10 +129,10 @@ class BetaObservabilityJudges(SyncResource):
     ) -> None:
         """Update a judge"""
         return self._client.request(
-            'PUT',
-            '/v1/observability/judges/{judge_id}',
-            path_params={'judge_id': judge_id},
-            json=convert_body(models.UpdateJudgeRequest, {'name': name, 'description': description, 'model_name': model_name, 'output': output, 'instructions': instructions, 'tools': tools}),
+            "PUT",
+            "/v1/observability/judges/{judge_id}",
+            path_params={"judge_id": judge_id},
+            json=convert_body(models.UpdateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -151,9 +151,9 @@ class BetaObservabilityJudges(SyncResource):
     ) -> None:
         """Delete a judge"""
         return self._client.request(
-            'DELETE',
-            '/v1/observability/judges/{judge_id}',
-            path_params={'judge_id': judge_id},
+            "DELETE",
+            "/v1/observability/judges/{judge_id}",
+            path_params={"judge_id": judge_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -174,10 +174,10 @@ class BetaObservabilityJudges(SyncResource):
     ) -> models.JudgeOutput:
         """Run a saved judge on a conversation"""
         return self._client.request(
-            'POST',
-            '/v1/observability/judges/{judge_id}/live-judging',
-            path_params={'judge_id': judge_id},
-            json=convert_body(models.JudgeConversationRequest, {'messages': messages, 'properties': properties}),
+            "POST",
+            "/v1/observability/judges/{judge_id}/live-judging",
+            path_params={"judge_id": judge_id},
+            json=convert_body(models.JudgeConversationRequest, {"messages": messages, "properties": properties}),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -226,9 +226,9 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             model_filter: Filter by model names
         """
         return await self._client.request(
-            'GET',
-            '/v1/observability/judges',
-            query={'type_filter': type_filter, 'model_filter': model_filter, 'page_size': page_size, 'page': page, 'q': q},
+            "GET",
+            "/v1/observability/judges",
+            query={"type_filter": type_filter, "model_filter": model_filter, "page_size": page_size, "page": page, "q": q},
             response=JsonResponse(models.ListJudgesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -252,9 +252,9 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     ) -> models.Judge:
         """Create a new judge"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/judges',
-            json=convert_body(models.CreateJudgeRequest, {'name': name, 'description': description, 'model_name': model_name, 'output': output, 'instructions': instructions, 'tools': tools}),
+            "POST",
+            "/v1/observability/judges",
+            json=convert_body(models.CreateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
             response=JsonResponse(models.Judge),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -273,9 +273,9 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     ) -> models.Judge:
         """Get judge by id"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/judges/{judge_id}',
-            path_params={'judge_id': judge_id},
+            "GET",
+            "/v1/observability/judges/{judge_id}",
+            path_params={"judge_id": judge_id},
             response=JsonResponse(models.Judge),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -300,10 +300,10 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     ) -> None:
         """Update a judge"""
         return await self._client.request(
-            'PUT',
-            '/v1/observability/judges/{judge_id}',
-            path_params={'judge_id': judge_id},
-            json=convert_body(models.UpdateJudgeRequest, {'name': name, 'description': description, 'model_name': model_name, 'output': output, 'instructions': instructions, 'tools': tools}),
+            "PUT",
+            "/v1/observability/judges/{judge_id}",
+            path_params={"judge_id": judge_id},
+            json=convert_body(models.UpdateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -322,9 +322,9 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     ) -> None:
         """Delete a judge"""
         return await self._client.request(
-            'DELETE',
-            '/v1/observability/judges/{judge_id}',
-            path_params={'judge_id': judge_id},
+            "DELETE",
+            "/v1/observability/judges/{judge_id}",
+            path_params={"judge_id": judge_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -345,10 +345,10 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     ) -> models.JudgeOutput:
         """Run a saved judge on a conversation"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/judges/{judge_id}/live-judging',
-            path_params={'judge_id': judge_id},
-            json=convert_body(models.JudgeConversationRequest, {'messages': messages, 'properties': properties}),
+            "POST",
+            "/v1/observability/judges/{judge_id}/live-judging",
+            path_params={"judge_id": judge_id},
+            json=convert_body(models.JudgeConversationRequest, {"messages": messages, "properties": properties}),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,

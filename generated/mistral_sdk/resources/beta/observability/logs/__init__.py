@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import datetime
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -42,7 +41,7 @@ class BetaObservabilityLogs(SyncResource):
         page_size: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         search_expression: str | None | UnsetType = UNSET,
-        order: models.LogsRequestOrder | Mapping[str, Any] | UnsetType = UNSET,
+        order: models.LogsRequestOrder | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -50,10 +49,10 @@ class BetaObservabilityLogs(SyncResource):
     ) -> models.GetLogs:
         """Search logs"""
         return self._client.request(
-            'POST',
-            '/v1/observability/logs/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.LogsRequest, {'search_expression': search_expression, 'order': order}),
+            "POST",
+            "/v1/observability/logs/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.LogsRequest, {"search_expression": search_expression, "order": order}),
             response=JsonResponse(models.GetLogs),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -71,8 +70,8 @@ class BetaObservabilityLogs(SyncResource):
     ) -> models.GetLogFields:
         """Get log field definitions"""
         return self._client.request(
-            'GET',
-            '/v1/observability/logs/fields',
+            "GET",
+            "/v1/observability/logs/fields",
             response=JsonResponse(models.GetLogFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -93,10 +92,10 @@ class BetaObservabilityLogs(SyncResource):
     ) -> models.GetLogFieldOptions:
         """Get options for a log field"""
         return self._client.request(
-            'GET',
-            '/v1/observability/logs/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/logs/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetLogFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -130,7 +129,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         page_size: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         search_expression: str | None | UnsetType = UNSET,
-        order: models.LogsRequestOrder | Mapping[str, Any] | UnsetType = UNSET,
+        order: models.LogsRequestOrder | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -138,10 +137,10 @@ class AsyncBetaObservabilityLogs(AsyncResource):
     ) -> models.GetLogs:
         """Search logs"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/logs/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.LogsRequest, {'search_expression': search_expression, 'order': order}),
+            "POST",
+            "/v1/observability/logs/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.LogsRequest, {"search_expression": search_expression, "order": order}),
             response=JsonResponse(models.GetLogs),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -159,8 +158,8 @@ class AsyncBetaObservabilityLogs(AsyncResource):
     ) -> models.GetLogFields:
         """Get log field definitions"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/logs/fields',
+            "GET",
+            "/v1/observability/logs/fields",
             response=JsonResponse(models.GetLogFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -181,10 +180,10 @@ class AsyncBetaObservabilityLogs(AsyncResource):
     ) -> models.GetLogFieldOptions:
         """Get options for a log field"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/logs/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/logs/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetLogFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -49,10 +49,10 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpans:
         """Search spans"""
         return self._client.request(
-            'POST',
-            '/v1/observability/spans/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SpansRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/spans/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SpansRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetSpans),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -78,10 +78,10 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.Aggregation:
         """Aggregate spans"""
         return self._client.request(
-            'POST',
-            '/v1/observability/spans/aggregate',
-            query={'from': from_, 'to': to},
-            json=convert_body(models.AggregationRequest, {'metric': metric, 'dimensions': dimensions, 'time_dimension': time_dimension, 'search_expression': search_expression, 'order_by': order_by, 'limit': limit}),
+            "POST",
+            "/v1/observability/spans/aggregate",
+            query={"from": from_, "to": to},
+            json=convert_body(models.AggregationRequest, {"metric": metric, "dimensions": dimensions, "time_dimension": time_dimension, "search_expression": search_expression, "order_by": order_by, "limit": limit}),
             response=JsonResponse(models.Aggregation),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -104,10 +104,10 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpanEvaluations:
         """Search span evaluations"""
         return self._client.request(
-            'POST',
-            '/v1/observability/spans/evaluations/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/spans/evaluations/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -130,10 +130,10 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpanEvaluations:
         """Search latest span evaluations"""
         return self._client.request(
-            'POST',
-            '/v1/observability/spans/evaluations/search/latest',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/spans/evaluations/search/latest",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -151,8 +151,8 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpanFields:
         """Get span field definitions"""
         return self._client.request(
-            'GET',
-            '/v1/observability/spans/fields',
+            "GET",
+            "/v1/observability/spans/fields",
             response=JsonResponse(models.GetSpanFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -170,8 +170,8 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpanEvaluationFields:
         """Get span evaluation field definitions"""
         return self._client.request(
-            'GET',
-            '/v1/observability/spans/evaluations/fields',
+            "GET",
+            "/v1/observability/spans/evaluations/fields",
             response=JsonResponse(models.GetSpanEvaluationFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -192,10 +192,10 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpanFieldOptions:
         """Get options for a span field"""
         return self._client.request(
-            'GET',
-            '/v1/observability/spans/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/spans/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetSpanFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -216,10 +216,10 @@ class BetaObservabilitySpans(SyncResource):
     ) -> models.GetSpanEvaluationFieldOptions:
         """Get options for a span evaluation field"""
         return self._client.request(
-            'GET',
-            '/v1/observability/spans/evaluations/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/spans/evaluations/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetSpanEvaluationFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -265,10 +265,10 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpans:
         """Search spans"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/spans/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SpansRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/spans/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SpansRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetSpans),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -294,10 +294,10 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.Aggregation:
         """Aggregate spans"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/spans/aggregate',
-            query={'from': from_, 'to': to},
-            json=convert_body(models.AggregationRequest, {'metric': metric, 'dimensions': dimensions, 'time_dimension': time_dimension, 'search_expression': search_expression, 'order_by': order_by, 'limit': limit}),
+            "POST",
+            "/v1/observability/spans/aggregate",
+            query={"from": from_, "to": to},
+            json=convert_body(models.AggregationRequest, {"metric": metric, "dimensions": dimensions, "time_dimension": time_dimension, "search_expression": search_expression, "order_by": order_by, "limit": limit}),
             response=JsonResponse(models.Aggregation),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -320,10 +320,10 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpanEvaluations:
         """Search span evaluations"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/spans/evaluations/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/spans/evaluations/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -346,10 +346,10 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpanEvaluations:
         """Search latest span evaluations"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/spans/evaluations/search/latest',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/spans/evaluations/search/latest",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -367,8 +367,8 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpanFields:
         """Get span field definitions"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/spans/fields',
+            "GET",
+            "/v1/observability/spans/fields",
             response=JsonResponse(models.GetSpanFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -386,8 +386,8 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpanEvaluationFields:
         """Get span evaluation field definitions"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/spans/evaluations/fields',
+            "GET",
+            "/v1/observability/spans/evaluations/fields",
             response=JsonResponse(models.GetSpanEvaluationFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -408,10 +408,10 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpanFieldOptions:
         """Get options for a span field"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/spans/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/spans/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetSpanFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -432,10 +432,10 @@ class AsyncBetaObservabilitySpans(AsyncResource):
     ) -> models.GetSpanEvaluationFieldOptions:
         """Get options for a span evaluation field"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/spans/evaluations/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/spans/evaluations/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetSpanEvaluationFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,

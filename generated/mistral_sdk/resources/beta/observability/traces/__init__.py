@@ -49,10 +49,10 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.GetTraces:
         """Search traces"""
         return self._client.request(
-            'POST',
-            '/v1/observability/traces/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.TracesRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/traces/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.TracesRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetTraces),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -78,10 +78,10 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.Aggregation:
         """Aggregate traces"""
         return self._client.request(
-            'POST',
-            '/v1/observability/traces/aggregate',
-            query={'from': from_, 'to': to},
-            json=convert_body(models.AggregationRequest, {'metric': metric, 'dimensions': dimensions, 'time_dimension': time_dimension, 'search_expression': search_expression, 'order_by': order_by, 'limit': limit}),
+            "POST",
+            "/v1/observability/traces/aggregate",
+            query={"from": from_, "to": to},
+            json=convert_body(models.AggregationRequest, {"metric": metric, "dimensions": dimensions, "time_dimension": time_dimension, "search_expression": search_expression, "order_by": order_by, "limit": limit}),
             response=JsonResponse(models.Aggregation),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -99,8 +99,8 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.GetTraceFields:
         """Get trace field definitions"""
         return self._client.request(
-            'GET',
-            '/v1/observability/traces/fields',
+            "GET",
+            "/v1/observability/traces/fields",
             response=JsonResponse(models.GetTraceFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -119,9 +119,9 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.GetTrace:
         """Get trace by id"""
         return self._client.request(
-            'GET',
-            '/v1/observability/traces/{trace_id}',
-            path_params={'trace_id': trace_id},
+            "GET",
+            "/v1/observability/traces/{trace_id}",
+            path_params={"trace_id": trace_id},
             response=JsonResponse(models.GetTrace),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -144,10 +144,10 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.GetSpans:
         """Get trace spans"""
         return self._client.request(
-            'GET',
-            '/v1/observability/traces/{trace_id}/spans',
-            path_params={'trace_id': trace_id},
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
+            "GET",
+            "/v1/observability/traces/{trace_id}/spans",
+            path_params={"trace_id": trace_id},
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
             response=JsonResponse(models.GetSpans),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -168,10 +168,10 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.GetTraceFieldOptions:
         """Get options for a trace field"""
         return self._client.request(
-            'GET',
-            '/v1/observability/traces/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/traces/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetTraceFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -193,10 +193,10 @@ class BetaObservabilityTraces(SyncResource):
     ) -> models.GetSpan:
         """Get span by id"""
         return self._client.request(
-            'GET',
-            '/v1/observability/traces/{trace_id}/spans/{span_id}',
-            path_params={'trace_id': trace_id, 'span_id': span_id},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/traces/{trace_id}/spans/{span_id}",
+            path_params={"trace_id": trace_id, "span_id": span_id},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetSpan),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -241,10 +241,10 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.GetTraces:
         """Search traces"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/traces/search',
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
-            json=convert_body(models.TracesRequest, {'search_expression': search_expression}),
+            "POST",
+            "/v1/observability/traces/search",
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
+            json=convert_body(models.TracesRequest, {"search_expression": search_expression}),
             response=JsonResponse(models.GetTraces),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -270,10 +270,10 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.Aggregation:
         """Aggregate traces"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/traces/aggregate',
-            query={'from': from_, 'to': to},
-            json=convert_body(models.AggregationRequest, {'metric': metric, 'dimensions': dimensions, 'time_dimension': time_dimension, 'search_expression': search_expression, 'order_by': order_by, 'limit': limit}),
+            "POST",
+            "/v1/observability/traces/aggregate",
+            query={"from": from_, "to": to},
+            json=convert_body(models.AggregationRequest, {"metric": metric, "dimensions": dimensions, "time_dimension": time_dimension, "search_expression": search_expression, "order_by": order_by, "limit": limit}),
             response=JsonResponse(models.Aggregation),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -291,8 +291,8 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.GetTraceFields:
         """Get trace field definitions"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/traces/fields',
+            "GET",
+            "/v1/observability/traces/fields",
             response=JsonResponse(models.GetTraceFields),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -311,9 +311,9 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.GetTrace:
         """Get trace by id"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/traces/{trace_id}',
-            path_params={'trace_id': trace_id},
+            "GET",
+            "/v1/observability/traces/{trace_id}",
+            path_params={"trace_id": trace_id},
             response=JsonResponse(models.GetTrace),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -336,10 +336,10 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.GetSpans:
         """Get trace spans"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/traces/{trace_id}/spans',
-            path_params={'trace_id': trace_id},
-            query={'from': from_, 'to': to, 'page_size': page_size, 'cursor': cursor},
+            "GET",
+            "/v1/observability/traces/{trace_id}/spans",
+            path_params={"trace_id": trace_id},
+            query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
             response=JsonResponse(models.GetSpans),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -360,10 +360,10 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.GetTraceFieldOptions:
         """Get options for a trace field"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/traces/fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/traces/fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetTraceFieldOptions),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -385,10 +385,10 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     ) -> models.GetSpan:
         """Get span by id"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/traces/{trace_id}/spans/{span_id}',
-            path_params={'trace_id': trace_id, 'span_id': span_id},
-            query={'from': from_, 'to': to},
+            "GET",
+            "/v1/observability/traces/{trace_id}/spans/{span_id}",
+            path_params={"trace_id": trace_id, "span_id": span_id},
+            query={"from": from_, "to": to},
             response=JsonResponse(models.GetSpan),
             extra_headers=extra_headers,
             extra_query=extra_query,

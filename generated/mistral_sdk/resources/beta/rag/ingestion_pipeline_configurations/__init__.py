@@ -48,8 +48,8 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         For the current workspace, lists all of the registered ingestion pipeline configurations.
         """
         return self._client.request(
-            'GET',
-            '/v1/rag/ingestion_pipeline_configurations',
+            "GET",
+            "/v1/rag/ingestion_pipeline_configurations",
             response=JsonResponse(list[models.IngestionPipelineConfiguration]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -72,9 +72,9 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         Register an ingestion configuration.
         """
         return self._client.request(
-            'PUT',
-            '/v1/rag/ingestion_pipeline_configurations',
-            json=convert_body(models.CreateIngestionPipelineConfigurationRequest, {'name': name, 'pipeline_composition': pipeline_composition}),
+            "PUT",
+            "/v1/rag/ingestion_pipeline_configurations",
+            json=convert_body(models.CreateIngestionPipelineConfigurationRequest, {"name": name, "pipeline_composition": pipeline_composition}),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -95,10 +95,10 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
     ) -> models.IngestionPipelineConfiguration:
         """Update Run Info"""
         return self._client.request(
-            'PUT',
-            '/v1/rag/ingestion_pipeline_configurations/{id}/run_info',
-            path_params={'id': id},
-            json=convert_body(models.UpdateRunInfo, {'execution_time': execution_time, 'chunks_count': chunks_count}),
+            "PUT",
+            "/v1/rag/ingestion_pipeline_configurations/{id}/run_info",
+            path_params={"id": id},
+            json=convert_body(models.UpdateRunInfo, {"execution_time": execution_time, "chunks_count": chunks_count}),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -137,8 +137,8 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         For the current workspace, lists all of the registered ingestion pipeline configurations.
         """
         return await self._client.request(
-            'GET',
-            '/v1/rag/ingestion_pipeline_configurations',
+            "GET",
+            "/v1/rag/ingestion_pipeline_configurations",
             response=JsonResponse(list[models.IngestionPipelineConfiguration]),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -161,9 +161,9 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         Register an ingestion configuration.
         """
         return await self._client.request(
-            'PUT',
-            '/v1/rag/ingestion_pipeline_configurations',
-            json=convert_body(models.CreateIngestionPipelineConfigurationRequest, {'name': name, 'pipeline_composition': pipeline_composition}),
+            "PUT",
+            "/v1/rag/ingestion_pipeline_configurations",
+            json=convert_body(models.CreateIngestionPipelineConfigurationRequest, {"name": name, "pipeline_composition": pipeline_composition}),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -184,10 +184,10 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
     ) -> models.IngestionPipelineConfiguration:
         """Update Run Info"""
         return await self._client.request(
-            'PUT',
-            '/v1/rag/ingestion_pipeline_configurations/{id}/run_info',
-            path_params={'id': id},
-            json=convert_body(models.UpdateRunInfo, {'execution_time': execution_time, 'chunks_count': chunks_count}),
+            "PUT",
+            "/v1/rag/ingestion_pipeline_configurations/{id}/run_info",
+            path_params={"id": id},
+            json=convert_body(models.UpdateRunInfo, {"execution_time": execution_time, "chunks_count": chunks_count}),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -47,8 +47,8 @@ class BetaRagSearchIndexes(SyncResource):
         Fetch all indexes available to a user
         """
         return self._client.request(
-            'GET',
-            '/v1/rag/deployments',
+            "GET",
+            "/v1/rag/deployments",
             response=JsonResponse(models.GetDeploymentSummariesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -61,7 +61,7 @@ class BetaRagSearchIndexes(SyncResource):
         *,
         name: str,
         deployment: models.RegisterDeploymentRequestVespaDeployment | Mapping[str, Any],
-        status: models.RegisterDeploymentRequestDeploymentStatus | Mapping[str, Any] | UnsetType = UNSET,
+        status: models.RegisterDeploymentRequestDeploymentStatus | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -69,9 +69,9 @@ class BetaRagSearchIndexes(SyncResource):
     ) -> models.RegisterSearchIndexResponseIndex:
         """Register (or re-register) a search index"""
         return self._client.request(
-            'PUT',
-            '/v1/rag/deployments',
-            json=convert_body(models.RegisterDeploymentRequestDeployment, {'name': name, 'status': status, 'deployment': deployment}),
+            "PUT",
+            "/v1/rag/deployments",
+            json=convert_body(models.RegisterDeploymentRequestDeployment, {"name": name, "status": status, "deployment": deployment}),
             response=JsonResponse(models.RegisterSearchIndexResponseIndex),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -93,9 +93,9 @@ class BetaRagSearchIndexes(SyncResource):
         Delete all information about a deployment
         """
         return self._client.request(
-            'DELETE',
-            '/v1/rag/deployments/{deployment_id}',
-            path_params={'deployment_id': deployment_id},
+            "DELETE",
+            "/v1/rag/deployments/{deployment_id}",
+            path_params={"deployment_id": deployment_id},
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -118,9 +118,9 @@ class BetaRagSearchIndexes(SyncResource):
         Update the metrics for a given index
         """
         return self._client.request(
-            'PUT',
-            '/v1/rag/deployments/{deployment_id}/metrics',
-            path_params={'deployment_id': deployment_id},
+            "PUT",
+            "/v1/rag/deployments/{deployment_id}/metrics",
+            path_params={"deployment_id": deployment_id},
             json=convert_body(models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
@@ -161,8 +161,8 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         Fetch all indexes available to a user
         """
         return await self._client.request(
-            'GET',
-            '/v1/rag/deployments',
+            "GET",
+            "/v1/rag/deployments",
             response=JsonResponse(models.GetDeploymentSummariesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -175,7 +175,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         *,
         name: str,
         deployment: models.RegisterDeploymentRequestVespaDeployment | Mapping[str, Any],
-        status: models.RegisterDeploymentRequestDeploymentStatus | Mapping[str, Any] | UnsetType = UNSET,
+        status: models.RegisterDeploymentRequestDeploymentStatus | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -183,9 +183,9 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
     ) -> models.RegisterSearchIndexResponseIndex:
         """Register (or re-register) a search index"""
         return await self._client.request(
-            'PUT',
-            '/v1/rag/deployments',
-            json=convert_body(models.RegisterDeploymentRequestDeployment, {'name': name, 'status': status, 'deployment': deployment}),
+            "PUT",
+            "/v1/rag/deployments",
+            json=convert_body(models.RegisterDeploymentRequestDeployment, {"name": name, "status": status, "deployment": deployment}),
             response=JsonResponse(models.RegisterSearchIndexResponseIndex),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -207,9 +207,9 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         Delete all information about a deployment
         """
         return await self._client.request(
-            'DELETE',
-            '/v1/rag/deployments/{deployment_id}',
-            path_params={'deployment_id': deployment_id},
+            "DELETE",
+            "/v1/rag/deployments/{deployment_id}",
+            path_params={"deployment_id": deployment_id},
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -232,9 +232,9 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         Update the metrics for a given index
         """
         return await self._client.request(
-            'PUT',
-            '/v1/rag/deployments/{deployment_id}/metrics',
-            path_params={'deployment_id': deployment_id},
+            "PUT",
+            "/v1/rag/deployments/{deployment_id}/metrics",
+            path_params={"deployment_id": deployment_id},
             json=convert_body(models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body),
             response=JsonResponse(Any),
             extra_headers=extra_headers,

@@ -43,8 +43,8 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
     ) -> models.ListChatCompletionFieldsResponse:
         """Get Chat Completion Fields"""
         return self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-fields',
+            "GET",
+            "/v1/observability/chat-completion-fields",
             response=JsonResponse(models.ListChatCompletionFieldsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -68,10 +68,10 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
             operator: The operator to use for filtering options
         """
         return self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'operator': operator},
+            "GET",
+            "/v1/observability/chat-completion-fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"operator": operator},
             response=JsonResponse(models.FetchChatCompletionFieldOptionsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -91,10 +91,10 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
     ) -> models.FetchFieldOptionCountsResponse:
         """Get Chat Completion Field Options Counts"""
         return self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-fields/{field_name}/options-counts',
-            path_params={'field_name': field_name},
-            json=convert_body(models.FetchFieldOptionCountsRequest, {'filter_params': filter_params}),
+            "POST",
+            "/v1/observability/chat-completion-fields/{field_name}/options-counts",
+            path_params={"field_name": field_name},
+            json=convert_body(models.FetchFieldOptionCountsRequest, {"filter_params": filter_params}),
             response=JsonResponse(models.FetchFieldOptionCountsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -130,8 +130,8 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
     ) -> models.ListChatCompletionFieldsResponse:
         """Get Chat Completion Fields"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-fields',
+            "GET",
+            "/v1/observability/chat-completion-fields",
             response=JsonResponse(models.ListChatCompletionFieldsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -155,10 +155,10 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
             operator: The operator to use for filtering options
         """
         return await self._client.request(
-            'GET',
-            '/v1/observability/chat-completion-fields/{field_name}/options',
-            path_params={'field_name': field_name},
-            query={'operator': operator},
+            "GET",
+            "/v1/observability/chat-completion-fields/{field_name}/options",
+            path_params={"field_name": field_name},
+            query={"operator": operator},
             response=JsonResponse(models.FetchChatCompletionFieldOptionsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -178,10 +178,10 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
     ) -> models.FetchFieldOptionCountsResponse:
         """Get Chat Completion Field Options Counts"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/chat-completion-fields/{field_name}/options-counts',
-            path_params={'field_name': field_name},
-            json=convert_body(models.FetchFieldOptionCountsRequest, {'filter_params': filter_params}),
+            "POST",
+            "/v1/observability/chat-completion-fields/{field_name}/options-counts",
+            path_params={"field_name": field_name},
+            json=convert_body(models.FetchFieldOptionCountsRequest, {"filter_params": filter_params}),
             response=JsonResponse(models.FetchFieldOptionCountsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

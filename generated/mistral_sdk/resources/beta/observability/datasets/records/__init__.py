@@ -46,9 +46,9 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     ) -> models.DatasetRecord:
         """Get the content of a given dataset record"""
         return self._client.request(
-            'GET',
-            '/v1/observability/dataset-records/{dataset_record_id}',
-            path_params={'dataset_record_id': dataset_record_id},
+            "GET",
+            "/v1/observability/dataset-records/{dataset_record_id}",
+            path_params={"dataset_record_id": dataset_record_id},
             response=JsonResponse(models.DatasetRecord),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -67,9 +67,9 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     ) -> None:
         """Delete a record from a dataset"""
         return self._client.request(
-            'DELETE',
-            '/v1/observability/dataset-records/{dataset_record_id}',
-            path_params={'dataset_record_id': dataset_record_id},
+            "DELETE",
+            "/v1/observability/dataset-records/{dataset_record_id}",
+            path_params={"dataset_record_id": dataset_record_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -88,9 +88,9 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     ) -> None:
         """Delete multiple records from datasets"""
         return self._client.request(
-            'POST',
-            '/v1/observability/dataset-records/bulk-delete',
-            json=convert_body(models.DeleteDatasetRecordsRequest, {'dataset_record_ids': dataset_record_ids}),
+            "POST",
+            "/v1/observability/dataset-records/bulk-delete",
+            json=convert_body(models.DeleteDatasetRecordsRequest, {"dataset_record_ids": dataset_record_ids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -110,10 +110,10 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     ) -> models.JudgeOutput:
         """Run Judge on a dataset record based on the given options"""
         return self._client.request(
-            'POST',
-            '/v1/observability/dataset-records/{dataset_record_id}/live-judging',
-            path_params={'dataset_record_id': dataset_record_id},
-            json=convert_body(models.JudgeDatasetRecordRequest, {'judge_definition': judge_definition}),
+            "POST",
+            "/v1/observability/dataset-records/{dataset_record_id}/live-judging",
+            path_params={"dataset_record_id": dataset_record_id},
+            json=convert_body(models.JudgeDatasetRecordRequest, {"judge_definition": judge_definition}),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -125,7 +125,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         self,
         dataset_record_id: UUID,
         *,
-        payload: models.DatasetRecordPayload | Mapping[str, Any],
+        payload: models.DatasetRecordPayload,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -133,10 +133,10 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     ) -> None:
         """Update a dataset record payload"""
         return self._client.request(
-            'PUT',
-            '/v1/observability/dataset-records/{dataset_record_id}/payload',
-            path_params={'dataset_record_id': dataset_record_id},
-            json=convert_body(models.UpdateDatasetRecordPayloadRequest, {'payload': payload}),
+            "PUT",
+            "/v1/observability/dataset-records/{dataset_record_id}/payload",
+            path_params={"dataset_record_id": dataset_record_id},
+            json=convert_body(models.UpdateDatasetRecordPayloadRequest, {"payload": payload}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -156,10 +156,10 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     ) -> None:
         """Update dataset record properties"""
         return self._client.request(
-            'PUT',
-            '/v1/observability/dataset-records/{dataset_record_id}/properties',
-            path_params={'dataset_record_id': dataset_record_id},
-            json=convert_body(models.UpdateDatasetRecordPropertiesRequest, {'properties': properties}),
+            "PUT",
+            "/v1/observability/dataset-records/{dataset_record_id}/properties",
+            path_params={"dataset_record_id": dataset_record_id},
+            json=convert_body(models.UpdateDatasetRecordPropertiesRequest, {"properties": properties}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -199,9 +199,9 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     ) -> models.DatasetRecord:
         """Get the content of a given dataset record"""
         return await self._client.request(
-            'GET',
-            '/v1/observability/dataset-records/{dataset_record_id}',
-            path_params={'dataset_record_id': dataset_record_id},
+            "GET",
+            "/v1/observability/dataset-records/{dataset_record_id}",
+            path_params={"dataset_record_id": dataset_record_id},
             response=JsonResponse(models.DatasetRecord),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -220,9 +220,9 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     ) -> None:
         """Delete a record from a dataset"""
         return await self._client.request(
-            'DELETE',
-            '/v1/observability/dataset-records/{dataset_record_id}',
-            path_params={'dataset_record_id': dataset_record_id},
+            "DELETE",
+            "/v1/observability/dataset-records/{dataset_record_id}",
+            path_params={"dataset_record_id": dataset_record_id},
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -241,9 +241,9 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     ) -> None:
         """Delete multiple records from datasets"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/dataset-records/bulk-delete',
-            json=convert_body(models.DeleteDatasetRecordsRequest, {'dataset_record_ids': dataset_record_ids}),
+            "POST",
+            "/v1/observability/dataset-records/bulk-delete",
+            json=convert_body(models.DeleteDatasetRecordsRequest, {"dataset_record_ids": dataset_record_ids}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -263,10 +263,10 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     ) -> models.JudgeOutput:
         """Run Judge on a dataset record based on the given options"""
         return await self._client.request(
-            'POST',
-            '/v1/observability/dataset-records/{dataset_record_id}/live-judging',
-            path_params={'dataset_record_id': dataset_record_id},
-            json=convert_body(models.JudgeDatasetRecordRequest, {'judge_definition': judge_definition}),
+            "POST",
+            "/v1/observability/dataset-records/{dataset_record_id}/live-judging",
+            path_params={"dataset_record_id": dataset_record_id},
+            json=convert_body(models.JudgeDatasetRecordRequest, {"judge_definition": judge_definition}),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -278,7 +278,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         self,
         dataset_record_id: UUID,
         *,
-        payload: models.DatasetRecordPayload | Mapping[str, Any],
+        payload: models.DatasetRecordPayload,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -286,10 +286,10 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     ) -> None:
         """Update a dataset record payload"""
         return await self._client.request(
-            'PUT',
-            '/v1/observability/dataset-records/{dataset_record_id}/payload',
-            path_params={'dataset_record_id': dataset_record_id},
-            json=convert_body(models.UpdateDatasetRecordPayloadRequest, {'payload': payload}),
+            "PUT",
+            "/v1/observability/dataset-records/{dataset_record_id}/payload",
+            path_params={"dataset_record_id": dataset_record_id},
+            json=convert_body(models.UpdateDatasetRecordPayloadRequest, {"payload": payload}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -309,10 +309,10 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     ) -> None:
         """Update dataset record properties"""
         return await self._client.request(
-            'PUT',
-            '/v1/observability/dataset-records/{dataset_record_id}/properties',
-            path_params={'dataset_record_id': dataset_record_id},
-            json=convert_body(models.UpdateDatasetRecordPropertiesRequest, {'properties': properties}),
+            "PUT",
+            "/v1/observability/dataset-records/{dataset_record_id}/properties",
+            path_params={"dataset_record_id": dataset_record_id},
+            json=convert_body(models.UpdateDatasetRecordPropertiesRequest, {"properties": properties}),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
