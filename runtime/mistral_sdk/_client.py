@@ -111,7 +111,7 @@ class BaseClient(Generic[_HttpT]):
             # The caller configured their client; respect its timeout.
             timeout = http_client.timeout
         self.timeout = _as_timeout(timeout)
-        self._custom_headers: dict[str, str] = dict(default_headers or {})
+        self._custom_headers = httpx.Headers(default_headers)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._make_http_client()
         self._headers = self._compute_headers()
@@ -119,17 +119,14 @@ class BaseClient(Generic[_HttpT]):
     def _make_http_client(self) -> _HttpT:
         raise NotImplementedError
 
-    def _compute_headers(self) -> dict[str, str]:
+    def _compute_headers(self) -> httpx.Headers:
         # Lowest to highest precedence: the httpx client's own headers (it may
         # be the caller's, configured with a proxy header, say), ours, the
         # caller's default_headers. Accept is set per request.
-        headers = dict(self._http.headers)
+        headers = httpx.Headers(self._http.headers)
         headers["Authorization"] = f"Bearer {self._api_key}"
         headers["User-Agent"] = user_agent()
-        for name, value in self._custom_headers.items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
+        headers.update(self._custom_headers)
         return headers
 
     @property
@@ -149,13 +146,15 @@ class BaseClient(Generic[_HttpT]):
 
         The copy never closes the pool; the original (or its owner) does.
         """
+        headers = self._custom_headers.copy()
+        headers.update(default_headers or {})  # case-insensitive replace
         new = type(self)(
             api_key=api_key or self._api_key,
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             http_client=self._http,
-            default_headers={**self._custom_headers, **(default_headers or {})},
+            default_headers=headers,
         )
         new._sleep = self._sleep  # type: ignore[attr-defined]  # keep an injected sleep
         return new
@@ -189,8 +188,9 @@ class BaseClient(Generic[_HttpT]):
             raw = True
             extra_headers = {k: v for k, v in extra_headers.items() if k != RAW_RESPONSE_HEADER}
         base_headers = self._headers
-        if "Accept" not in self._custom_headers:
-            base_headers = {**base_headers, "Accept": response.accept}
+        if "accept" not in self._custom_headers:
+            base_headers = base_headers.copy()
+            base_headers["Accept"] = response.accept
         built = build_request(
             method,
             self.base_url,

@@ -75,7 +75,7 @@ def build_request(
     base_url: str,
     path: str,
     *,
-    headers: Mapping[str, str],
+    headers: httpx.Headers | Mapping[str, str],
     path_params: Mapping[str, object] | None = None,
     query: Mapping[str, object] | None = None,
     query_json: Collection[str] = (),
@@ -92,7 +92,8 @@ def build_request(
     client's defaults (auth, user agent, accept, ...), lowest precedence."""
     url = base_url + render_path(path, path_params)
 
-    all_headers = dict(headers)
+    # httpx.Headers: names are case-insensitive when set or removed.
+    all_headers = httpx.Headers(headers)
     if header_params:
         for name, value in header_params.items():
             if value is None or value is msgspec.UNSET:
@@ -113,10 +114,9 @@ def build_request(
 
     if extra_headers:
         for name, value in extra_headers.items():
-            # Header names are case-insensitive: drop any spelling of the name.
-            for existing in [k for k in all_headers if k.lower() == name.lower()]:
-                del all_headers[existing]
-            if value is not None:
+            if value is None:
+                all_headers.pop(name, None)  # None removes a default header
+            else:
                 all_headers[name] = value
 
     params = encode_query(query, query_json, extra_query)
