@@ -25,6 +25,9 @@ _ANNOTATIONS = {
 _UNSUPPORTED = {"not", "if", "then", "else", "patternProperties", "dependentSchemas",
                 "unevaluatedProperties", "unevaluatedItems", "contains", "$dynamicRef"}
 
+_TYPE_TYPOS = {"str": "string", "int": "integer", "bool": "boolean", "float": "number",
+               "dict": "object", "list": "array"}
+
 _STR_FORMATS = {"date-time": "datetime", "date": "date", "time": "time", "uuid": "uuid",
                 "binary": "bytes"}
 
@@ -248,6 +251,10 @@ class Parser:
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint, top)
             return self.hoist(hint, schema, pointer, top)
         stype = schema.get("type")
+        if stype in _TYPE_TYPOS:
+            # early specs say `type: str` / `int` / `bool`; one reading only
+            self.problems.warn(f"{pointer}/type", f"`{stype}` is not a JSON Schema type; read as `{_TYPE_TYPOS[stype]}`")
+            stype = _TYPE_TYPOS[stype]
         if isinstance(stype, list):
             kinds = [t for t in stype if t != "null"]
             variants = [self.type_of({**schema, "type": t}, pointer, hint) for t in kinds]
@@ -271,6 +278,14 @@ class Parser:
                               for i, s in enumerate(schema["prefixItems"]))
                 return ir.TupleOf(items)
             items_schema = schema.get("items", {})
+            if isinstance(items_schema, list):
+                # draft-04 tuple form; a single schema there means "every item"
+                if len(items_schema) == 1:
+                    self.problems.warn(f"{pointer}/items", "`items` is a one-element list; read as that schema")
+                    items_schema = items_schema[0]
+                else:
+                    return ir.TupleOf(tuple(self.type_of(s, f"{pointer}/items/{i}", f"{hint}{i}")
+                                            for i, s in enumerate(items_schema)))
             return ir.ListOf(self.type_of(items_schema, f"{pointer}/items", f"{hint}Item"))
         if stype == "string":
             fmt = schema.get("format")
