@@ -45,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
     write(files, args.out)
     elapsed = time.perf_counter() - started
-    print(f"generated {len(files)} files into {args.out} in {elapsed:.2f}s "
-          f"({len(problems.warnings)} warnings)", file=sys.stderr)
+    print(
+        f"generated {len(files)} files into {args.out} in {elapsed:.2f}s "
+        f"({len(problems.warnings)} warnings)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -7,7 +7,7 @@ model (in `parse.py`); the templates only walk it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 # --- types -----------------------------------------------------------------
 
@@ -16,7 +16,9 @@ from typing import Literal, Union
 class Prim:
     """A JSON primitive or a format-refined string."""
 
-    kind: Literal["str", "int", "float", "bool", "bytes", "datetime", "date", "time", "uuid", "any", "none"]
+    kind: Literal[
+        "str", "int", "float", "bool", "bytes", "datetime", "date", "time", "uuid", "any", "none"
+    ]
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Nullable:
     inner: TypeExpr
 
 
-TypeExpr = Union[Prim, Ref, ListOf, TupleOf, MapOf, Const, LiteralOf, UnionOf, Nullable]
+TypeExpr = Prim | Ref | ListOf | TupleOf | MapOf | Const | LiteralOf | UnionOf | Nullable
 
 
 # --- definitions -------------------------------------------------------------
@@ -145,7 +147,7 @@ class Union_:
     kind: Literal["union"] = "union"
 
 
-Definition = Union[Model, Enum, Alias, Union_]
+Definition = Model | Enum | Alias | Union_
 
 
 # --- operations --------------------------------------------------------------

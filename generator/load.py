@@ -54,7 +54,9 @@ class SpecError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"the spec has {len(problems)} problem(s) the generator cannot resolve:\n{lines}")
+        super().__init__(
+            f"the spec has {len(problems)} problem(s) the generator cannot resolve:\n{lines}"
+        )
 
 
 def escape(token: str) -> str:
@@ -115,7 +117,9 @@ def hoist_local_defs(doc: dict[str, Any], problems: Problems) -> None:
     for name in list(schemas):
         visit(schemas[name], f"#/components/schemas/{escape(name)}", name)
     for path, item in doc.get("paths", {}).items():
-        context = "".join(p.capitalize() for p in _words(path.split("#")[0].rstrip("/").rsplit("/", 1)[-1]))
+        context = "".join(
+            p.capitalize() for p in _words(path.split("#")[0].rstrip("/").rsplit("/", 1)[-1])
+        )
         visit(item, f"#/paths/{escape(path)}", context)
 
 
@@ -124,7 +128,11 @@ def _words(text: str) -> list[str]:
 
 
 def _same_schema(a: Any, b: Any) -> bool:
-    strip = lambda s: {k: v for k, v in s.items() if k not in ("description", "title")}  # noqa: E731
+    """Equal up to documentation: such a hoisted schema merges with the existing one."""
+
+    def strip(s: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in s.items() if k not in ("description", "title")}
+
     if isinstance(a, dict) and isinstance(b, dict):
         return json.dumps(strip(a), sort_keys=True) == json.dumps(strip(b), sort_keys=True)
     return bool(a == b)
@@ -155,8 +163,5 @@ def resolve_pointer(doc: dict[str, Any], ref: str) -> Any:
     node: Any = doc
     for raw in ref[1:].split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
-            node = node[int(token)]
-        else:
-            node = node[token]
+        node = node[int(token)] if isinstance(node, list) else node[token]
     return node

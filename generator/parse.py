@@ -3,33 +3,101 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from . import ir
 from .load import Problems, escape, resolve_pointer
-from .naming import STREAM_METHOD_NAMES, TAG_PATHS, attribute, derive_method_name, identifier, pascal
+from .naming import (
+    STREAM_METHOD_NAMES,
+    TAG_PATHS,
+    attribute,
+    derive_method_name,
+    identifier,
+    pascal,
+)
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # Keywords that only constrain values; the SDK leaves those checks to the server.
 _ANNOTATIONS = {
-    "title", "description", "default", "example", "examples", "deprecated", "readOnly",
-    "writeOnly", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "multipleOf",
-    "propertyNames", "minProperties", "maxProperties", "contentMediaType", "contentEncoding",
-    "externalDocs", "xml", "$comment", "x-speakeasy-unknown-values", "x-speakeasy-name-override",
-    "x-speakeasy-error-message", "discriminator", "nullable", "required", "properties",
-    "additionalProperties", "items", "prefixItems", "type", "enum", "const", "$ref",
-    "anyOf", "oneOf", "allOf", "$schema", "$id", "title",
+    "title",
+    "description",
+    "default",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "contentMediaType",
+    "contentEncoding",
+    "externalDocs",
+    "xml",
+    "$comment",
+    "x-speakeasy-unknown-values",
+    "x-speakeasy-name-override",
+    "x-speakeasy-error-message",
+    "discriminator",
+    "nullable",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "prefixItems",
+    "type",
+    "enum",
+    "const",
+    "$ref",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "$schema",
+    "$id",
 }
-_UNSUPPORTED = {"not", "if", "then", "else", "patternProperties", "dependentSchemas",
-                "unevaluatedProperties", "unevaluatedItems", "contains", "$dynamicRef"}
+_UNSUPPORTED = {
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "dependentSchemas",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "$dynamicRef",
+}
 
-_TYPE_TYPOS = {"str": "string", "int": "integer", "bool": "boolean", "float": "number",
-               "dict": "object", "list": "array"}
+_TYPE_TYPOS = {
+    "str": "string",
+    "int": "integer",
+    "bool": "boolean",
+    "float": "number",
+    "dict": "object",
+    "list": "array",
+}
 
-_STR_FORMATS = {"date-time": "datetime", "date": "date", "time": "time", "uuid": "uuid",
-                "binary": "bytes"}
+_STR_FORMATS = {
+    "date-time": "datetime",
+    "date": "date",
+    "time": "time",
+    "uuid": "uuid",
+    "binary": "bytes",
+}
 
 # Operations the spec describes without their event stream although the API streams
 # them (the request has `stream`, and the description promises `data: [DONE]`).
@@ -107,8 +175,10 @@ class Parser:
     @staticmethod
     def _is_enum(schema: dict[str, Any]) -> bool:
         values = schema.get("enum")
-        return isinstance(values, list) and len([v for v in values if v is not None]) > 1 and not any(
-            k in schema for k in ("anyOf", "oneOf", "allOf", "properties")
+        return (
+            isinstance(values, list)
+            and len([v for v in values if v is not None]) > 1
+            and not any(k in schema for k in ("anyOf", "oneOf", "allOf", "properties"))
         )
 
     def _is_object(self, schema: dict[str, Any]) -> bool:
@@ -117,12 +187,20 @@ class Parser:
         if any(k in schema for k in ("anyOf", "oneOf", "$ref", "enum", "const")):
             return False
         return "properties" in schema or (
-            schema.get("type") == "object" and schema.get("additionalProperties") in (None, False)
-            and "additionalProperties" in schema and schema["additionalProperties"] is False
+            schema.get("type") == "object"
+            and schema.get("additionalProperties") in (None, False)
+            and "additionalProperties" in schema
+            and schema["additionalProperties"] is False
         )
 
-    def _collect_object(self, schema: dict[str, Any], pointer: str, props: dict[str, tuple[Any, str]],
-                        required: list[str], seen: set[str]) -> None:
+    def _collect_object(
+        self,
+        schema: dict[str, Any],
+        pointer: str,
+        props: dict[str, tuple[Any, str]],
+        required: list[str],
+        seen: set[str],
+    ) -> None:
         """Merge `allOf` members and `$ref`s into one property list (later members win)."""
         if "$ref" in schema:
             ref = schema["$ref"]
@@ -140,8 +218,13 @@ class Parser:
                 required.append(key)
 
     def model(self, name: str, schema: dict[str, Any], pointer: str) -> ir.Model:
-        model = ir.Model(name, [], str(schema.get("description") or "").strip(),
-                         bool(schema.get("deprecated")), pointer)
+        model = ir.Model(
+            name,
+            [],
+            str(schema.get("description") or "").strip(),
+            bool(schema.get("deprecated")),
+            pointer,
+        )
         self.defs[name] = model  # before the fields: self-references resolve
         props: dict[str, tuple[Any, str]] = {}
         required: list[str] = []
@@ -151,16 +234,19 @@ class Parser:
                 if isinstance(member, dict) and member.get("description"):
                     model.doc = str(member["description"]).strip()
         for phantom in [r for r in required if r not in props]:
-            self.problems.warn(f"{pointer}/required",
-                               f"`{phantom}` is required but not defined; treated as not required")
+            self.problems.warn(
+                f"{pointer}/required",
+                f"`{phantom}` is required but not defined; treated as not required",
+            )
         used: set[str] = set()
         for wire, (prop, prop_pointer) in props.items():
             field = self.field(name, wire, prop, prop_pointer, wire in required, used)
             model.fields.append(field)
         return model
 
-    def field(self, owner: str, wire: str, prop: Any, pointer: str, required: bool,
-              used: set[str]) -> ir.Field:
+    def field(
+        self, owner: str, wire: str, prop: Any, pointer: str, required: bool, used: set[str]
+    ) -> ir.Field:
         pyname = identifier(wire)
         while pyname in used:
             pyname = f"{pyname}_"
@@ -170,9 +256,14 @@ class Parser:
         doc = str(prop.get("description") or "").strip()
         deprecated = bool(prop.get("deprecated"))
         const = self.single_value(texpr)
-        default_repr = (json.dumps(const) if isinstance(const, str) else repr(const)) if const is not None else None
-        return ir.Field(pyname, wire, texpr, required and default_repr is None, doc, deprecated,
-                        default_repr)
+        default_repr = (
+            (json.dumps(const) if isinstance(const, str) else repr(const))
+            if const is not None
+            else None
+        )
+        return ir.Field(
+            pyname, wire, texpr, required and default_repr is None, doc, deprecated, default_repr
+        )
 
     def single_value(self, texpr: ir.TypeExpr) -> Any:
         """The value of a type that admits exactly one (const or one-value enum)."""
@@ -197,7 +288,7 @@ class Parser:
         if not ref.startswith(prefix):
             self.problems.error(pointer, f"$ref {ref!r} does not point into #/components/schemas")
             return None
-        name = ref[len(prefix):].replace("~1", "/").replace("~0", "~")
+        name = ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
         if name not in self.schemas:
             self.problems.error(pointer, f"dangling $ref {ref!r}")
             return None
@@ -213,7 +304,9 @@ class Parser:
             return ir.Prim("any")
         for key in schema:
             if key in _UNSUPPORTED:
-                self.problems.error(f"{pointer}/{escape(key)}", f"`{key}` is not supported by the generator")
+                self.problems.error(
+                    f"{pointer}/{escape(key)}", f"`{key}` is not supported by the generator"
+                )
         texpr = self._type_of(schema, pointer, hint, top)
         if schema.get("nullable") is True and not isinstance(texpr, ir.Nullable):
             texpr = ir.Nullable(texpr)
@@ -238,8 +331,13 @@ class Parser:
                 # inline enums are named like inline objects: `<Owner><Field>`
                 name = hint if top else self.unique(hint)
                 base = {bool: "bool", int: "int", float: "float"}.get(type(non_null[0]), "str")
-                self.defs[name] = ir.Enum(name, non_null, base,  # type: ignore[arg-type]
-                                          str(schema.get("description") or "").strip(), pointer)
+                self.defs[name] = ir.Enum(
+                    name,
+                    non_null,
+                    base,  # type: ignore[arg-type]
+                    str(schema.get("description") or "").strip(),
+                    pointer,
+                )
                 inner = ir.Ref(name)
             return ir.Nullable(inner) if None in values else inner
         for key in ("anyOf", "oneOf"):
@@ -253,13 +351,19 @@ class Parser:
         stype = schema.get("type")
         if stype in _TYPE_TYPOS:
             # early specs say `type: str` / `int` / `bool`; one reading only
-            self.problems.warn(f"{pointer}/type", f"`{stype}` is not a JSON Schema type; read as `{_TYPE_TYPOS[stype]}`")
+            self.problems.warn(
+                f"{pointer}/type",
+                f"`{stype}` is not a JSON Schema type; read as `{_TYPE_TYPOS[stype]}`",
+            )
             stype = _TYPE_TYPOS[stype]
         if isinstance(stype, list):
             kinds = [t for t in stype if t != "null"]
             variants = [self.type_of({**schema, "type": t}, pointer, hint) for t in kinds]
-            inner = variants[0] if len(variants) == 1 else self.native_or_hoisted(
-                variants, pointer, hint, top, schema)
+            inner = (
+                variants[0]
+                if len(variants) == 1
+                else self.native_or_hoisted(variants, pointer, hint, top, schema)
+            )
             return ir.Nullable(inner) if "null" in stype else inner
         if stype == "null":
             return ir.Prim("none")
@@ -274,18 +378,26 @@ class Parser:
             return ir.MapOf(self.type_of(extra, f"{pointer}/additionalProperties", f"{hint}Value"))
         if stype == "array" or "items" in schema or "prefixItems" in schema:
             if "prefixItems" in schema:
-                items = tuple(self.type_of(s, f"{pointer}/prefixItems/{i}", f"{hint}{i}")
-                              for i, s in enumerate(schema["prefixItems"]))
+                items = tuple(
+                    self.type_of(s, f"{pointer}/prefixItems/{i}", f"{hint}{i}")
+                    for i, s in enumerate(schema["prefixItems"])
+                )
                 return ir.TupleOf(items)
             items_schema = schema.get("items", {})
             if isinstance(items_schema, list):
                 # draft-04 tuple form; a single schema there means "every item"
                 if len(items_schema) == 1:
-                    self.problems.warn(f"{pointer}/items", "`items` is a one-element list; read as that schema")
+                    self.problems.warn(
+                        f"{pointer}/items", "`items` is a one-element list; read as that schema"
+                    )
                     items_schema = items_schema[0]
                 else:
-                    return ir.TupleOf(tuple(self.type_of(s, f"{pointer}/items/{i}", f"{hint}{i}")
-                                            for i, s in enumerate(items_schema)))
+                    return ir.TupleOf(
+                        tuple(
+                            self.type_of(s, f"{pointer}/items/{i}", f"{hint}{i}")
+                            for i, s in enumerate(items_schema)
+                        )
+                    )
             return ir.ListOf(self.type_of(items_schema, f"{pointer}/items", f"{hint}Item"))
         if stype == "string":
             fmt = schema.get("format")
@@ -299,7 +411,9 @@ class Parser:
         if stype is None:
             structural = [k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")]
             if structural:
-                self.problems.error(pointer, f"unrecognised schema keywords: {', '.join(sorted(structural))}")
+                self.problems.error(
+                    pointer, f"unrecognised schema keywords: {', '.join(sorted(structural))}"
+                )
             # a schema without type constraints admits any JSON value (JSON Schema §4.3.2)
             return ir.Prim("any")
         self.problems.error(f"{pointer}/type", f"unknown type {stype!r}")
@@ -324,7 +438,9 @@ class Parser:
 
     # --- unions ------------------------------------------------------------------
 
-    def union(self, schema: dict[str, Any], key: str, pointer: str, hint: str, top: bool) -> ir.TypeExpr:
+    def union(
+        self, schema: dict[str, Any], key: str, pointer: str, hint: str, top: bool
+    ) -> ir.TypeExpr:
         raw = schema[key]
         members: list[ir.TypeExpr] = []
         nullable = False
@@ -346,8 +462,9 @@ class Parser:
             inner = self.native_or_hoisted(members, pointer, hint, top, schema)
         return ir.Nullable(inner) if nullable else inner
 
-    def native_or_hoisted(self, members: list[ir.TypeExpr], pointer: str, hint: str, top: bool,
-                          schema: dict[str, Any]) -> ir.TypeExpr:
+    def native_or_hoisted(
+        self, members: list[ir.TypeExpr], pointer: str, hint: str, top: bool, schema: dict[str, Any]
+    ) -> ir.TypeExpr:
         if self.is_native(members):
             return ir.UnionOf(tuple(members))
         name = hint if top else self.unique(hint)
@@ -378,9 +495,15 @@ class Parser:
         if isinstance(texpr, ir.UnionOf):
             return "custom"
         if isinstance(texpr, ir.Prim):
-            return {"datetime": "str:datetime", "date": "str:date", "time": "str:time",
-                    "uuid": "str:uuid", "bytes": "str:bytes", "any": "custom",
-                    "none": "none"}.get(texpr.kind, texpr.kind)
+            return {
+                "datetime": "str:datetime",
+                "date": "str:date",
+                "time": "str:time",
+                "uuid": "str:uuid",
+                "bytes": "str:bytes",
+                "any": "custom",
+                "none": "none",
+            }.get(texpr.kind, texpr.kind)
         return "custom"
 
     def is_native(self, members: list[ir.TypeExpr]) -> bool:
@@ -391,13 +514,11 @@ class Parser:
         strings = {s for s in shapes if s.startswith("str")}
         if len(strings) > 1:
             return False
-        for kind in ("object", "array", "int", "float", "bool"):
-            if shapes.count(kind) > 1:
-                return False
-        return True
+        return all(shapes.count(kind) <= 1 for kind in ("object", "array", "int", "float", "bool"))
 
-    def classify(self, name: str, members: list[ir.TypeExpr], schema: dict[str, Any],
-                 pointer: str) -> ir.Union_:
+    def classify(
+        self, name: str, members: list[ir.TypeExpr], schema: dict[str, Any], pointer: str
+    ) -> ir.Union_:
         """Choose how the runtime tells this union's variants apart.
 
         1. an explicit `discriminator` (its `mapping`, else each variant's const);
@@ -407,7 +528,11 @@ class Parser:
            required fields and consts match (docs/unions.md).
         """
         doc = str(schema.get("description") or "").strip()
-        objects = [m for m in members if isinstance(m, ir.Ref) and isinstance(self.defs.get(m.name), ir.Model)]
+        objects = [
+            m
+            for m in members
+            if isinstance(m, ir.Ref) and isinstance(self.defs.get(m.name), ir.Model)
+        ]
         variants = [ir.Variant(m) for m in members]
         disc = schema.get("discriminator")
         tag: str | None = None
@@ -420,8 +545,10 @@ class Parser:
                     variant.tag_value = mapping.get(ref) or self.const_of(variant.type.name, tag)
             missing = [v for v in variants if v.type in objects and v.tag_value is None]
             if missing:
-                self.problems.warn(f"{pointer}/discriminator",
-                                   "discriminator does not name every variant; those are matched by shape")
+                self.problems.warn(
+                    f"{pointer}/discriminator",
+                    "discriminator does not name every variant; those are matched by shape",
+                )
         else:
             tag = self.infer_tag(objects)
             if tag:
@@ -429,8 +556,12 @@ class Parser:
                     if variant.type in objects:
                         assert isinstance(variant.type, ir.Ref)
                         variant.tag_value = self.const_of(variant.type.name, tag)
-        strategy = "tag" if tag and any(v.tag_value for v in variants) else "shape"
-        return ir.Union_(name, variants, strategy, tag if strategy == "tag" else None, False, doc, pointer)  # type: ignore[arg-type]
+        strategy: Literal["tag", "shape"] = (
+            "tag" if tag and any(v.tag_value for v in variants) else "shape"
+        )
+        return ir.Union_(
+            name, variants, strategy, tag if strategy == "tag" else None, False, doc, pointer
+        )
 
     def assign_tags(self) -> None:
         """Let msgspec decode tagged unions natively where every variant agrees.
@@ -444,8 +575,12 @@ class Parser:
             if not isinstance(d, ir.Union_) or d.strategy != "tag" or d.tag is None:
                 continue
             objects = [v for v in d.variants if self.shape(v.type) == "object"]
-            if not all(isinstance(v.type, ir.Ref) and isinstance(self.defs[v.type.name], ir.Model)
-                       and v.tag_value for v in objects):
+            if not all(
+                isinstance(v.type, ir.Ref)
+                and isinstance(self.defs[v.type.name], ir.Model)
+                and v.tag_value
+                for v in objects
+            ):
                 continue
             others = [v.type for v in d.variants if v not in objects]
             if not self.is_native(others):
@@ -482,7 +617,7 @@ class Parser:
                         return str(enum.values[0])
         return None
 
-    def infer_tag(self, objects: list[ir.TypeExpr]) -> str | None:
+    def infer_tag(self, objects: Sequence[ir.TypeExpr]) -> str | None:
         if len(objects) < 2:
             return None
         names = [o.name for o in objects if isinstance(o, ir.Ref)]
@@ -510,8 +645,9 @@ class Parser:
                         ops.append(op)
         return ops
 
-    def operation(self, path: str, verb: str, spec: dict[str, Any], shared: list[Any],
-                  pointer: str) -> ir.Operation | None:
+    def operation(
+        self, path: str, verb: str, spec: dict[str, Any], shared: list[Any], pointer: str
+    ) -> ir.Operation | None:
         op_id = spec.get("operationId")
         if not op_id:
             self.problems.error(pointer, "operation has no operationId")
@@ -521,7 +657,9 @@ class Parser:
         tag = TAG_PATHS.get(tag, tag)
         http_path = path.split("#", 1)[0]
         if "#" in path:
-            self.problems.warn(pointer, f"path fragment `#{path.split('#', 1)[1]}` is not sent over HTTP")
+            self.problems.warn(
+                pointer, f"path fragment `#{path.split('#', 1)[1]}` is not sent over HTTP"
+            )
         hint = pascal(op_id)
         params = self.parameters(shared + (spec.get("parameters") or []), pointer, hint)
         body_kind, body_type, flattened, body_params = self.request_body(spec, pointer, hint)
@@ -535,7 +673,9 @@ class Parser:
         resource = tuple(attribute(part) for part in tag.split("."))
         name = derive_method_name(op_id, resource)
         methods: list[ir.Method] = []
-        stream_field = next((p for p in body_params if p.wire == "stream" and p.location == "body"), None)
+        stream_field = next(
+            (p for p in body_params if p.wire == "stream" and p.location == "body"), None
+        )
         json_resp = next((r for r in responses if r.kind != "sse"), None)
         sse_resp = next((r for r in responses if r.kind == "sse"), None)
         if json_resp and sse_resp:
@@ -550,11 +690,20 @@ class Parser:
         else:
             methods.append(ir.Method(name, responses[0]))
         return ir.Operation(
-            operation_id=op_id, method=verb.upper(), path=path, http_path=http_path, tag=tag,
+            operation_id=op_id,
+            method=verb.upper(),
+            path=path,
+            http_path=http_path,
+            tag=tag,
             summary=str(spec.get("summary") or "").strip(),
             doc=str(spec.get("description") or "").strip(),
-            deprecated=bool(spec.get("deprecated")), params=params, body_kind=body_kind,
-            body_type=body_type, flattened=flattened, methods=methods, pointer=pointer,
+            deprecated=bool(spec.get("deprecated")),
+            params=params,
+            body_kind=body_kind,
+            body_type=body_type,
+            flattened=flattened,
+            methods=methods,
+            pointer=pointer,
         )
 
     def parameters(self, raw: list[Any], pointer: str, hint: str) -> list[ir.Param]:
@@ -581,7 +730,10 @@ class Parser:
             if isinstance(texpr, ir.Prim) and texpr.kind == "any" and location == "path":
                 texpr = ir.Prim("str")
             param = ir.Param(
-                name=identifier(wire), wire=wire, location=location, type=texpr,
+                name=identifier(wire),
+                wire=wire,
+                location=location,
+                type=texpr,
                 required=bool(p.get("required")) or location == "path",
                 doc=str(p.get("description") or (schema or {}).get("description") or "").strip(),
                 json_encoded=json_encoded,
@@ -599,8 +751,9 @@ class Parser:
         others = [p for p in params.values() if p.location != "path"]
         return path_params + others
 
-    def request_body(self, spec: dict[str, Any], pointer: str, hint: str
-                     ) -> tuple[str, ir.TypeExpr | None, bool, list[ir.Param]]:
+    def request_body(
+        self, spec: dict[str, Any], pointer: str, hint: str
+    ) -> tuple[Literal["none", "json", "multipart"], ir.TypeExpr | None, bool, list[ir.Param]]:
         body = spec.get("requestBody")
         if not body:
             return "none", None, False, []
@@ -625,15 +778,27 @@ class Parser:
                     self.problems.error(cpointer, "multipart body must be an object schema")
                     return "none", None, False, []
                 return "multipart", texpr, True, self.body_params(model, "form")
-        self.problems.error(f"{bpointer}/content", f"unsupported request media types: {', '.join(content)}")
+        self.problems.error(
+            f"{bpointer}/content", f"unsupported request media types: {', '.join(content)}"
+        )
         return "none", None, False, []
 
-    def body_params(self, model: ir.Model, location: str) -> list[ir.Param]:
+    def body_params(self, model: ir.Model, location: Literal["body", "form"]) -> list[ir.Param]:
         params = []
         for f in model.fields:
             is_file = location == "form" and self.is_binary(f.type)
-            params.append(ir.Param(f.name, f.wire, location, f.type, f.required, f.doc,  # type: ignore[arg-type]
-                                   is_file=is_file, default_repr=f.default_repr))
+            params.append(
+                ir.Param(
+                    f.name,
+                    f.wire,
+                    location,
+                    f.type,
+                    f.required,
+                    f.doc,
+                    is_file=is_file,
+                    default_repr=f.default_repr,
+                )
+            )
         return params
 
     def is_binary(self, texpr: ir.TypeExpr) -> bool:
@@ -649,7 +814,9 @@ class Parser:
             return isinstance(d, ir.Alias) and self.is_binary(d.type)
         return texpr == ir.Prim("bytes")
 
-    def responses(self, spec: dict[str, Any], pointer: str, hint: str, op_id: str) -> list[ir.Response]:
+    def responses(
+        self, spec: dict[str, Any], pointer: str, hint: str, op_id: str
+    ) -> list[ir.Response]:
         out: list[ir.Response] = []
         json_types: list[ir.TypeExpr] = []
         empty = False
@@ -674,7 +841,9 @@ class Parser:
                 else:
                     out.append(ir.Response("binary"))
         if op_id in EXTRA_STREAMS and not any(r.kind == "sse" for r in out):
-            self.problems.warn(pointer, "the API streams this operation but the spec has no event-stream response")
+            self.problems.warn(
+                pointer, "the API streams this operation but the spec has no event-stream response"
+            )
             self.definition(EXTRA_STREAMS[op_id])
             out.append(ir.Response("sse", ir.Ref(EXTRA_STREAMS[op_id]), False, "[DONE]"))
         if json_types:
@@ -720,7 +889,9 @@ class Parser:
                         f"{seen[m.name]}; add one of them to naming.METHOD_NAMES",
                     )
                 if m.name in node.children:
-                    self.problems.error(op.pointer, f"method `{m.name}` collides with a sub-resource")
+                    self.problems.error(
+                        op.pointer, f"method `{m.name}` collides with a sub-resource"
+                    )
                 seen[m.name] = op.operation_id
         for child in node.children.values():
             self._check_names(child)
@@ -728,5 +899,3 @@ class Parser:
 
 def parse(doc: dict[str, Any], problems: Problems) -> ir.API:
     return Parser(doc, problems).parse()
-
-

@@ -135,7 +135,9 @@ class Renderer:
         self.env.filters["docstring"] = docstring
         self.env.filters["pyrepr"] = pyrepr
         OBJECT_LIKE.clear()
-        OBJECT_LIKE.update(n for n, d in api.definitions.items() if isinstance(d, (ir.Model, ir.Union_)))
+        OBJECT_LIKE.update(
+            n for n, d in api.definitions.items() if isinstance(d, (ir.Model, ir.Union_))
+        )
         graph = {name: definition_references(d) for name, d in api.definitions.items()}
         self.groups = _sccs(graph)
         self.module_of: dict[str, str] = {}
@@ -181,14 +183,22 @@ class Renderer:
         if any(v.kind == "alias" for v in views):
             imports.typing.add("TypeAlias")
         needs_msgspec = any(v.kind == "model" for v in views)
-        needs_unset = any(f.default == "UNSET" or (f.default or "").startswith("msgspec.field(default=UNSET")
-                          for v in views for f in v.fields)
+        needs_unset = any(
+            f.default == "UNSET" or (f.default or "").startswith("msgspec.field(default=UNSET")
+            for v in views
+            for f in v.fields
+        )
         if needs_unset:
             imports.typing.discard("UnsetType")
         tmpl = self.env.get_template("models_module.py.j2")
         return tmpl.render(
-            header=HEADER, views=views, imports=imports, deps=deps,
-            typing=sorted(imports.typing), needs_msgspec=needs_msgspec, needs_unset=needs_unset,
+            header=HEADER,
+            views=views,
+            imports=imports,
+            deps=deps,
+            typing=sorted(imports.typing),
+            needs_msgspec=needs_msgspec,
+            needs_unset=needs_unset,
             needs_union=any(v.kind == "union" for v in views),
         )
 
@@ -207,8 +217,11 @@ class Renderer:
                     annotation = f"{annotation} | UnsetType"
                     default = "UNSET"
                 if f.name != f.wire:
-                    default = (f"msgspec.field(name={pyrepr(f.wire)})" if default is None
-                               else f"msgspec.field(default={default}, name={pyrepr(f.wire)})")
+                    default = (
+                        f"msgspec.field(name={pyrepr(f.wire)})"
+                        if default is None
+                        else f"msgspec.field(default={default}, name={pyrepr(f.wire)})"
+                    )
                 doc = f.doc
                 if f.deprecated:
                     doc = f"Deprecated. {doc}".strip()
@@ -232,8 +245,13 @@ class Renderer:
             return DefView("alias", d.name, d.doc, static=static)
         tagged = {v.tag_value: runtime(v.type, "") for v in d.variants if v.tag_value and d.tag}
         variants = [runtime(v.type, "") for v in d.variants]
-        return DefView("union", d.name, d.doc, static=static,
-                       union={"tag": d.tag, "tagged": tagged, "variants": variants})
+        return DefView(
+            "union",
+            d.name,
+            d.doc,
+            static=static,
+            union={"tag": d.tag, "tagged": tagged, "variants": variants},
+        )
 
     def models_init(self) -> str:
         names = sorted(self.api.definitions)
@@ -250,7 +268,9 @@ class Renderer:
                 rel = "/".join(node.path)
                 out[f"mistral_sdk/resources/{rel}/__init__.py"] = self.resource_module(node)
             else:
-                out["mistral_sdk/resources/__init__.py"] = f'{HEADER}\n"""The client\'s resources, one module per API tag."""\n'
+                out["mistral_sdk/resources/__init__.py"] = (
+                    f'{HEADER}\n"""The client\'s resources, one module per API tag."""\n'
+                )
             for child in node.children.values():
                 visit(child)
 
@@ -267,19 +287,32 @@ class Renderer:
             for m in op.methods:
                 methods.append(self.method_view(op, m, imports))
         children = [
-            {"attr": key, "module": ".".join(child.path[len(node.path):]), "cls": self.class_name(child.path)}
+            {
+                "attr": key,
+                "module": ".".join(child.path[len(node.path) :]),
+                "cls": self.class_name(child.path),
+            }
             for key, child in node.children.items()
         ]
         return self.env.get_template("resource.py.j2").render(
-            header=HEADER, cls=self.class_name(node.path), path=".".join(node.path), methods=methods,
-            children=children, typing=sorted(imports.typing | {"TYPE_CHECKING"}),
-            collections=sorted(imports.collections), imports=imports,
+            header=HEADER,
+            cls=self.class_name(node.path),
+            path=".".join(node.path),
+            methods=methods,
+            children=children,
+            typing=sorted(imports.typing | {"TYPE_CHECKING"}),
+            collections=sorted(imports.collections),
+            imports=imports,
             response_kinds=sorted({m["response_cls"] for m in methods}),
             uses_convert=any(m["json"].startswith("convert_body") for m in methods),
         )
 
     def method_view(self, op: ir.Operation, m: ir.Method, imports: Imports) -> dict[str, Any]:
-        params = [p for p in op.params if p.wire not in m.const_overrides or p.location not in ("body", "form")]
+        params = [
+            p
+            for p in op.params
+            if p.wire not in m.const_overrides or p.location not in ("body", "form")
+        ]
         positional, keyword_only = [], []
         for p in params:
             if p.location == "path":
@@ -324,15 +357,20 @@ class Renderer:
             items = [f"{pyrepr(p.wire)}: {p.name}" for p in params if p.location == loc]
             return "{" + ", ".join(items) + "}" if items else ""
 
-        body_items = [f"{pyrepr(p.wire)}: {p.default_repr if p.default_repr is not None else p.name}"
-                      for p in op.params if p.location in ("body", "form") and p.wire not in m.const_overrides]
+        body_items = [
+            f"{pyrepr(p.wire)}: {p.default_repr if p.default_repr is not None else p.name}"
+            for p in op.params
+            if p.location in ("body", "form") and p.wire not in m.const_overrides
+        ]
         body_items += [f"{pyrepr(k)}: {v}" for k, v in m.const_overrides.items()]
         json_arg = ""
         multipart = ""
         if op.body_kind == "json":
             assert op.body_type is not None
             if op.flattened:
-                json_arg = f"convert_body({runtime(op.body_type, 'models.')}, {{{', '.join(body_items)}}})"
+                json_arg = (
+                    f"convert_body({runtime(op.body_type, 'models.')}, {{{', '.join(body_items)}}})"
+                )
             else:
                 json_arg = f"convert_body({runtime(op.body_type, 'models.')}, body)"
         elif op.body_kind == "multipart":
@@ -353,8 +391,12 @@ class Renderer:
         return {
             "name": m.name,
             "signature": sig,
-            "returns_sync": returns.replace("{binary}", "BinaryContent").replace("{stream}", "Stream"),
-            "returns_async": returns.replace("{binary}", "AsyncBinaryContent").replace("{stream}", "AsyncStream"),
+            "returns_sync": returns.replace("{binary}", "BinaryContent").replace(
+                "{stream}", "Stream"
+            ),
+            "returns_async": returns.replace("{binary}", "AsyncBinaryContent").replace(
+                "{stream}", "AsyncStream"
+            ),
             "doc": "\n".join(doc_lines),
             "method": op.method,
             "path": op.http_path,
@@ -390,17 +432,19 @@ class Renderer:
             resource = ".".join(_resource_path(self.api.root, op))
             first = op.methods[0]
             stream_call = f"{resource}.{op.methods[1].name}" if len(op.methods) > 1 else None
-            rows.append({
-                "operation_id": op.operation_id,
-                "method": op.method,
-                "path": op.path,
-                "call": f"{resource}.{first.name}",
-                "streaming": first.response.kind == "sse",
-                "tag": op.tag,
-                "summary": op.summary,
-                "deprecated": op.deprecated,
-                "stream_call": stream_call,
-            })
+            rows.append(
+                {
+                    "operation_id": op.operation_id,
+                    "method": op.method,
+                    "path": op.path,
+                    "call": f"{resource}.{first.name}",
+                    "streaming": first.response.kind == "sse",
+                    "tag": op.tag,
+                    "summary": op.summary,
+                    "deprecated": op.deprecated,
+                    "stream_call": stream_call,
+                }
+            )
         return self.env.get_template("operations.py.j2").render(header=HEADER, rows=rows)
 
     def package_init(self) -> str:
@@ -408,13 +452,18 @@ class Renderer:
 
     def spec_module(self) -> str:
         return self.env.get_template("spec.py.j2").render(
-            header=HEADER, title=self.api.title, version=self.api.version,
-            operations=len(self.api.operations), schemas=len(self.api.exposed),
+            header=HEADER,
+            title=self.api.title,
+            version=self.api.version,
+            operations=len(self.api.operations),
+            schemas=len(self.api.exposed),
         )
 
 
 def _is_list(texpr: ir.TypeExpr) -> bool:
-    return isinstance(texpr, ir.ListOf) or (isinstance(texpr, ir.Nullable) and _is_list(texpr.inner))
+    return isinstance(texpr, ir.ListOf) or (
+        isinstance(texpr, ir.Nullable) and _is_list(texpr.inner)
+    )
 
 
 def _resource_path(root: ir.Resource, op: ir.Operation) -> tuple[str, ...]:
@@ -459,4 +508,3 @@ def digest(files: dict[str, str]) -> str:
         h.update(rel.encode())
         h.update(text.encode())
     return h.hexdigest()
-
