@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Fill spec/openapi.yaml with the tracked upstream spec and verify it against spec/lock.json.
+
+    python scripts/fetch_spec.py                 # from $SPEC_SOURCE, ../shared/spec, or the lock's URL
+    SPEC_SOURCE=path/or/url python scripts/fetch_spec.py
+    python scripts/fetch_spec.py --update-lock   # accept a new spec: rewrite the lock from it
+
+The spec itself is never committed (spec/openapi.yaml is git-ignored); only the lock is.
+Standard library only, so it runs before any virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / "spec" / "lock.json"
+TARGET = ROOT / "spec" / "openapi.yaml"
+SHARED = ROOT.parent / "shared" / "spec" / "openapi.yaml"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _is_url(source: str) -> bool:
+    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) is not None and not source.startswith(
+        "file://"
+    )
+
+
+def read_source(source: str) -> bytes:
+    if _is_url(source):
+        request = urllib.request.Request(source, headers={"User-Agent": "mistral-sdk fetch_spec"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            data: bytes = response.read()
+            return data
+    path = Path(source.removeprefix("file://")).expanduser()
+    if not path.is_absolute():
+        path = (Path.cwd() / path).resolve()
+    return path.read_bytes()
+
+
+def default_source(lock: dict[str, object]) -> str:
+    env = os.environ.get("SPEC_SOURCE")
+    if env:
+        return env
+    if SHARED.is_file():
+        return str(SHARED)
+    return str(lock["url"])
+
+
+def summarize(data: bytes) -> dict[str, object]:
+    """info.version, operation and schema counts; needs PyYAML (only for --update-lock)."""
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - the generator extra provides it
+        sys.exit("fetch_spec: --update-lock needs PyYAML (pip install -e '.[generator]')")
+    doc = yaml.safe_load(data)
+    operations = sum(
+        1 for item in doc.get("paths", {}).values() for key in item if key in HTTP_METHODS
+    )
+    return {
+        "version": str(doc.get("info", {}).get("version", "")),
+        "operations": operations,
+        "schemas": len(doc.get("components", {}).get("schemas", {})),
+    }
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--source", help="path or URL of the spec (default: $SPEC_SOURCE, ../shared, lock URL)"
+    )
+    parser.add_argument(
+        "--update-lock",
+        action="store_true",
+        help="accept the source as the new tracked spec: rewrite spec/lock.json from it",
+    )
+    args = parser.parse_args(argv)
+
+    lock = json.loads(LOCK.read_text(encoding="utf-8"))
+    source = args.source or default_source(lock)
+    expected = str(lock["sha256"])
+
+    # Fast path: the spec is already there and matches the lock.
+    if not args.update_lock and not args.source and not os.environ.get("SPEC_SOURCE"):
+        if TARGET.is_file() and hashlib.sha256(TARGET.read_bytes()).hexdigest() == expected:
+            print(f"fetch_spec: {TARGET.relative_to(ROOT)} is up to date (sha256 {expected})")
+            return 0
+
+    try:
+        data = read_source(source)
+    except (OSError, ValueError) as exc:
+        print(f"fetch_spec: cannot read {source}: {exc}", file=sys.stderr)
+        return 1
+    actual = hashlib.sha256(data).hexdigest()
+
+    if args.update_lock:
+        lock.update(summarize(data))
+        lock["sha256"] = actual
+        lock["date"] = dt.date.today().isoformat()
+        if _is_url(source):
+            lock["url"] = source
+        LOCK.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+        print(f"fetch_spec: lock updated: sha256 {actual}, version {lock['version']}, "
+              f"{lock['operations']} operations, {lock['schemas']} schemas")
+    elif actual != expected:
+        # Never leave a spec that does not match the lock behind.
+        if TARGET.is_file() and hashlib.sha256(TARGET.read_bytes()).hexdigest() != expected:
+            TARGET.unlink()
+        print(
+            "fetch_spec: sha256 mismatch for " + source + "\n"
+            f"  expected (spec/lock.json): {expected}\n"
+            f"  actual:                    {actual}\n"
+            "The upstream spec changed. Review it, then accept it with "
+            "`python scripts/fetch_spec.py --update-lock` (or `make spec-update`).",
+            file=sys.stderr,
+        )
+        return 1
+
+    write_atomically(TARGET, data)
+    print(f"fetch_spec: wrote {TARGET.relative_to(ROOT)} from {source} (sha256 {actual})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
