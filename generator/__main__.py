@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .load import Problems, SpecError, load
 from .parse import parse
-from .render import Renderer, write
+from .render import Renderer, format_files, write
 
 
 def build(spec: Path) -> tuple[dict[str, str], Problems]:
@@ -19,7 +19,7 @@ def build(spec: Path) -> tuple[dict[str, str], Problems]:
     api = parse(doc, problems)
     if problems.errors:
         raise SpecError(problems.errors)
-    return Renderer(api).files(), problems
+    return format_files(Renderer(api).files()), problems
 
 
 def main(argv: list[str] | None = None) -> int:

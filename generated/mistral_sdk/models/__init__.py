@@ -21,32 +21,78 @@ if TYPE_CHECKING:
     from ._api_keys_extended_out import APIKeysExtendedOUT as APIKeysExtendedOUT
     from ._api_plan import APIPlan as APIPlan
     from ._action_available import ActionAvailable as ActionAvailable
-    from ._action_unavailable_delete_unavailable_reason import ActionUnavailable_DeleteUnavailableReason_ as ActionUnavailable_DeleteUnavailableReason_
-    from ._action_unavailable_rotate_unavailable_reason import ActionUnavailable_RotateUnavailableReason_ as ActionUnavailable_RotateUnavailableReason_
-    from ._activity_task_completed_attributes_response import ActivityTaskCompletedAttributesResponse as ActivityTaskCompletedAttributesResponse
-    from ._activity_task_completed_response import ActivityTaskCompletedResponse as ActivityTaskCompletedResponse
-    from ._activity_task_failed_attributes import ActivityTaskFailedAttributes as ActivityTaskFailedAttributes
-    from ._activity_task_failed_response import ActivityTaskFailedResponse as ActivityTaskFailedResponse
-    from ._activity_task_retrying_attributes import ActivityTaskRetryingAttributes as ActivityTaskRetryingAttributes
-    from ._activity_task_retrying_response import ActivityTaskRetryingResponse as ActivityTaskRetryingResponse
-    from ._activity_task_started_attributes_response import ActivityTaskStartedAttributesResponse as ActivityTaskStartedAttributesResponse
-    from ._activity_task_started_response import ActivityTaskStartedResponse as ActivityTaskStartedResponse
+    from ._action_unavailable_delete_unavailable_reason import (
+        ActionUnavailable_DeleteUnavailableReason_ as ActionUnavailable_DeleteUnavailableReason_,
+    )
+    from ._action_unavailable_rotate_unavailable_reason import (
+        ActionUnavailable_RotateUnavailableReason_ as ActionUnavailable_RotateUnavailableReason_,
+    )
+    from ._activity_task_completed_attributes_response import (
+        ActivityTaskCompletedAttributesResponse as ActivityTaskCompletedAttributesResponse,
+    )
+    from ._activity_task_completed_response import (
+        ActivityTaskCompletedResponse as ActivityTaskCompletedResponse,
+    )
+    from ._activity_task_failed_attributes import (
+        ActivityTaskFailedAttributes as ActivityTaskFailedAttributes,
+    )
+    from ._activity_task_failed_response import (
+        ActivityTaskFailedResponse as ActivityTaskFailedResponse,
+    )
+    from ._activity_task_retrying_attributes import (
+        ActivityTaskRetryingAttributes as ActivityTaskRetryingAttributes,
+    )
+    from ._activity_task_retrying_response import (
+        ActivityTaskRetryingResponse as ActivityTaskRetryingResponse,
+    )
+    from ._activity_task_started_attributes_response import (
+        ActivityTaskStartedAttributesResponse as ActivityTaskStartedAttributesResponse,
+    )
+    from ._activity_task_started_response import (
+        ActivityTaskStartedResponse as ActivityTaskStartedResponse,
+    )
     from ._actor_type import ActorType as ActorType
-    from ._add_or_update_users_to_workspace_out import AddOrUpdateUsersToWorkspaceOUT as AddOrUpdateUsersToWorkspaceOUT
+    from ._add_or_update_users_to_workspace_out import (
+        AddOrUpdateUsersToWorkspaceOUT as AddOrUpdateUsersToWorkspaceOUT,
+    )
     from ._add_users_to_workspace_out import AddUsersToWorkspaceOUT as AddUsersToWorkspaceOUT
-    from ._admin_assign_users_to_group_in import AdminAssignUsersToGroupIn as AdminAssignUsersToGroupIn
+    from ._admin_assign_users_to_group_in import (
+        AdminAssignUsersToGroupIn as AdminAssignUsersToGroupIn,
+    )
     from ._admin_create_api_key_in import AdminCreateAPIKeyIN as AdminCreateAPIKeyIN
-    from ._admin_organization_member_out import AdminOrganizationMemberOUT as AdminOrganizationMemberOUT
-    from ._admin_organization_member_out_raw_roles import AdminOrganizationMemberOUTRawRoles as AdminOrganizationMemberOUTRawRoles
-    from ._admin_organization_member_out_subscription_types0_item import AdminOrganizationMemberOUTSubscriptionTypes0Item as AdminOrganizationMemberOUTSubscriptionTypes0Item
-    from ._admin_organization_member_update import AdminOrganizationMemberUpdate as AdminOrganizationMemberUpdate
-    from ._admin_organization_member_update_role_name0 import AdminOrganizationMemberUpdateRoleName0 as AdminOrganizationMemberUpdateRoleName0
-    from ._admin_organization_member_update_role_names0_item import AdminOrganizationMemberUpdateRoleNames0Item as AdminOrganizationMemberUpdateRoleNames0Item
-    from ._admin_organization_member_update_roles import AdminOrganizationMemberUpdateRoles as AdminOrganizationMemberUpdateRoles
-    from ._admin_organization_member_update_subscription_types0_item import AdminOrganizationMemberUpdateSubscriptionTypes0Item as AdminOrganizationMemberUpdateSubscriptionTypes0Item
-    from ._admin_provision_group_to_workspace_in import AdminProvisionGroupToWorkspaceIn as AdminProvisionGroupToWorkspaceIn
-    from ._admin_provision_group_to_workspace_in_workspace_role_name0 import AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 as AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
-    from ._admin_scim_sync_active_run_out import AdminScimSyncActiveRunOUT as AdminScimSyncActiveRunOUT
+    from ._admin_organization_member_out import (
+        AdminOrganizationMemberOUT as AdminOrganizationMemberOUT,
+    )
+    from ._admin_organization_member_out_raw_roles import (
+        AdminOrganizationMemberOUTRawRoles as AdminOrganizationMemberOUTRawRoles,
+    )
+    from ._admin_organization_member_out_subscription_types0_item import (
+        AdminOrganizationMemberOUTSubscriptionTypes0Item as AdminOrganizationMemberOUTSubscriptionTypes0Item,
+    )
+    from ._admin_organization_member_update import (
+        AdminOrganizationMemberUpdate as AdminOrganizationMemberUpdate,
+    )
+    from ._admin_organization_member_update_role_name0 import (
+        AdminOrganizationMemberUpdateRoleName0 as AdminOrganizationMemberUpdateRoleName0,
+    )
+    from ._admin_organization_member_update_role_names0_item import (
+        AdminOrganizationMemberUpdateRoleNames0Item as AdminOrganizationMemberUpdateRoleNames0Item,
+    )
+    from ._admin_organization_member_update_roles import (
+        AdminOrganizationMemberUpdateRoles as AdminOrganizationMemberUpdateRoles,
+    )
+    from ._admin_organization_member_update_subscription_types0_item import (
+        AdminOrganizationMemberUpdateSubscriptionTypes0Item as AdminOrganizationMemberUpdateSubscriptionTypes0Item,
+    )
+    from ._admin_provision_group_to_workspace_in import (
+        AdminProvisionGroupToWorkspaceIn as AdminProvisionGroupToWorkspaceIn,
+    )
+    from ._admin_provision_group_to_workspace_in_workspace_role_name0 import (
+        AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 as AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
+    )
+    from ._admin_scim_sync_active_run_out import (
+        AdminScimSyncActiveRunOUT as AdminScimSyncActiveRunOUT,
+    )
     from ._admin_scim_sync_config import AdminScimSyncConfig as AdminScimSyncConfig
     from ._admin_scim_sync_run_out import AdminScimSyncRunOUT as AdminScimSyncRunOUT
     from ._admin_scim_sync_trigger_in import AdminScimSyncTriggerIN as AdminScimSyncTriggerIN
@@ -59,7 +105,9 @@ if TYPE_CHECKING:
     from ._admin_user_groups_out import AdminUserGroupsOut as AdminUserGroupsOut
     from ._admin_user_out import AdminUserOUT as AdminUserOUT
     from ._admin_user_out_raw_roles import AdminUserOUTRawRoles as AdminUserOUTRawRoles
-    from ._admin_user_out_subscription_types0_item import AdminUserOUTSubscriptionTypes0Item as AdminUserOUTSubscriptionTypes0Item
+    from ._admin_user_out_subscription_types0_item import (
+        AdminUserOUTSubscriptionTypes0Item as AdminUserOUTSubscriptionTypes0Item,
+    )
     from ._admin_workspace_in import AdminWorkspaceIn as AdminWorkspaceIn
     from ._agent import Agent as Agent
     from ._agent_alias_response import AgentAliasResponse as AgentAliasResponse
@@ -69,11 +117,19 @@ if TYPE_CHECKING:
     from ._agent_handoff_started_event import AgentHandoffStartedEvent as AgentHandoffStartedEvent
     from ._agent_list_page import AgentListPage as AgentListPage
     from ._agent_tools_item import AgentToolsItem as AgentToolsItem
-    from ._agents_api_v1_conversations_get_response import AgentsApiV1ConversationsGetResponse as AgentsApiV1ConversationsGetResponse
-    from ._agents_api_v1_conversations_list_response_item import AgentsApiV1ConversationsListResponseItem as AgentsApiV1ConversationsListResponseItem
+    from ._agents_api_v1_conversations_get_response import (
+        AgentsApiV1ConversationsGetResponse as AgentsApiV1ConversationsGetResponse,
+    )
+    from ._agents_api_v1_conversations_list_response_item import (
+        AgentsApiV1ConversationsListResponseItem as AgentsApiV1ConversationsListResponseItem,
+    )
     from ._agents_completion_request import AgentsCompletionRequest as AgentsCompletionRequest
-    from ._agents_completion_request_messages_item import AgentsCompletionRequestMessagesItem as AgentsCompletionRequestMessagesItem
-    from ._agents_completion_request_tools0_item import AgentsCompletionRequestTools0Item as AgentsCompletionRequestTools0Item
+    from ._agents_completion_request_messages_item import (
+        AgentsCompletionRequestMessagesItem as AgentsCompletionRequestMessagesItem,
+    )
+    from ._agents_completion_request_tools0_item import (
+        AgentsCompletionRequestTools0Item as AgentsCompletionRequestTools0Item,
+    )
     from ._aggregation import Aggregation as Aggregation
     from ._aggregation_meta import AggregationMeta as AggregationMeta
     from ._aggregation_request import AggregationRequest as AggregationRequest
@@ -85,26 +141,38 @@ if TYPE_CHECKING:
     from ._api_object_type import ApiObjectType as ApiObjectType
     from ._api_zone import ApiZone as ApiZone
     from ._append_conversation_request import AppendConversationRequest as AppendConversationRequest
-    from ._append_conversation_request_handoff_execution import AppendConversationRequestHandoffExecution as AppendConversationRequestHandoffExecution
+    from ._append_conversation_request_handoff_execution import (
+        AppendConversationRequestHandoffExecution as AppendConversationRequestHandoffExecution,
+    )
     from ._archive_model_response import ArchiveModelResponse as ArchiveModelResponse
     from ._assign_group_to_workspace_in import AssignGroupToWorkspaceIn as AssignGroupToWorkspaceIn
-    from ._assign_group_to_workspace_in_role_names0_item import AssignGroupToWorkspaceInRoleNames0Item as AssignGroupToWorkspaceInRoleNames0Item
+    from ._assign_group_to_workspace_in_role_names0_item import (
+        AssignGroupToWorkspaceInRoleNames0Item as AssignGroupToWorkspaceInRoleNames0Item,
+    )
     from ._assistant_message import AssistantMessage as AssistantMessage
     from ._audio_chunk import AudioChunk as AudioChunk
     from ._audio_chunk_input_audio import AudioChunkInputAudio as AudioChunkInputAudio
     from ._audio_content import AudioContent as AudioContent
     from ._audio_transcription_request import AudioTranscriptionRequest as AudioTranscriptionRequest
-    from ._audio_transcription_request_stream import AudioTranscriptionRequestStream as AudioTranscriptionRequestStream
+    from ._audio_transcription_request_stream import (
+        AudioTranscriptionRequestStream as AudioTranscriptionRequestStream,
+    )
     from ._audit_log_event_type import AuditLogEventType as AuditLogEventType
     from ._audit_log_out import AuditLogOut as AuditLogOut
     from ._auth_data import AuthData as AuthData
     from ._auth_direction import AuthDirection as AuthDirection
     from ._auth_status import AuthStatus as AuthStatus
     from ._auth_url_response import AuthUrlResponse as AuthUrlResponse
-    from ._authentication_configuration import AuthenticationConfiguration as AuthenticationConfiguration
-    from ._authentication_method_create_or_update_request import AuthenticationMethodCreateOrUpdateRequest as AuthenticationMethodCreateOrUpdateRequest
+    from ._authentication_configuration import (
+        AuthenticationConfiguration as AuthenticationConfiguration,
+    )
+    from ._authentication_method_create_or_update_request import (
+        AuthenticationMethodCreateOrUpdateRequest as AuthenticationMethodCreateOrUpdateRequest,
+    )
     from ._base_field_definition import BaseFieldDefinition as BaseFieldDefinition
-    from ._base_field_definition_supported_operators_item import BaseFieldDefinitionSupportedOperatorsItem as BaseFieldDefinitionSupportedOperatorsItem
+    from ._base_field_definition_supported_operators_item import (
+        BaseFieldDefinitionSupportedOperatorsItem as BaseFieldDefinitionSupportedOperatorsItem,
+    )
     from ._base_field_definition_type import BaseFieldDefinitionType as BaseFieldDefinitionType
     from ._base_model_card import BaseModelCard as BaseModelCard
     from ._base_task_status import BaseTaskStatus as BaseTaskStatus
@@ -121,32 +189,58 @@ if TYPE_CHECKING:
     from ._built_in_connectors import BuiltInConnectors as BuiltInConnectors
     from ._campaign import Campaign as Campaign
     from ._chat_classification_request import ChatClassificationRequest as ChatClassificationRequest
-    from ._chat_classification_request_inputs import ChatClassificationRequestInputs as ChatClassificationRequestInputs
+    from ._chat_classification_request_inputs import (
+        ChatClassificationRequestInputs as ChatClassificationRequestInputs,
+    )
     from ._chat_completion_choice import ChatCompletionChoice as ChatCompletionChoice
-    from ._chat_completion_choice_finish_reason import ChatCompletionChoiceFinishReason as ChatCompletionChoiceFinishReason
+    from ._chat_completion_choice_finish_reason import (
+        ChatCompletionChoiceFinishReason as ChatCompletionChoiceFinishReason,
+    )
     from ._chat_completion_event import ChatCompletionEvent as ChatCompletionEvent
-    from ._chat_completion_event_extra_fields_value import ChatCompletionEventExtraFieldsValue as ChatCompletionEventExtraFieldsValue
-    from ._chat_completion_event_preview import ChatCompletionEventPreview as ChatCompletionEventPreview
-    from ._chat_completion_event_preview_extra_fields_value import ChatCompletionEventPreviewExtraFieldsValue as ChatCompletionEventPreviewExtraFieldsValue
+    from ._chat_completion_event_extra_fields_value import (
+        ChatCompletionEventExtraFieldsValue as ChatCompletionEventExtraFieldsValue,
+    )
+    from ._chat_completion_event_preview import (
+        ChatCompletionEventPreview as ChatCompletionEventPreview,
+    )
+    from ._chat_completion_event_preview_extra_fields_value import (
+        ChatCompletionEventPreviewExtraFieldsValue as ChatCompletionEventPreviewExtraFieldsValue,
+    )
     from ._chat_completion_request import ChatCompletionRequest as ChatCompletionRequest
-    from ._chat_completion_request_messages_item import ChatCompletionRequestMessagesItem as ChatCompletionRequestMessagesItem
-    from ._chat_completion_request_tools0_item import ChatCompletionRequestTools0Item as ChatCompletionRequestTools0Item
+    from ._chat_completion_request_messages_item import (
+        ChatCompletionRequestMessagesItem as ChatCompletionRequestMessagesItem,
+    )
+    from ._chat_completion_request_tools0_item import (
+        ChatCompletionRequestTools0Item as ChatCompletionRequestTools0Item,
+    )
     from ._chat_completion_response import ChatCompletionResponse as ChatCompletionResponse
-    from ._chat_completion_response_base import ChatCompletionResponseBase as ChatCompletionResponseBase
+    from ._chat_completion_response_base import (
+        ChatCompletionResponseBase as ChatCompletionResponseBase,
+    )
     from ._chat_moderation_request import ChatModerationRequest as ChatModerationRequest
-    from ._chat_moderation_request_input import ChatModerationRequestInput as ChatModerationRequestInput
-    from ._chat_moderation_request_input0_item import ChatModerationRequestInput0Item as ChatModerationRequestInput0Item
-    from ._chat_moderation_request_input1_item_item import ChatModerationRequestInput1ItemItem as ChatModerationRequestInput1ItemItem
+    from ._chat_moderation_request_input import (
+        ChatModerationRequestInput as ChatModerationRequestInput,
+    )
+    from ._chat_moderation_request_input0_item import (
+        ChatModerationRequestInput0Item as ChatModerationRequestInput0Item,
+    )
+    from ._chat_moderation_request_input1_item_item import (
+        ChatModerationRequestInput1ItemItem as ChatModerationRequestInput1ItemItem,
+    )
     from ._chat_plan import ChatPlan as ChatPlan
     from ._chat_transcription_event import ChatTranscriptionEvent as ChatTranscriptionEvent
     from ._classification_request import ClassificationRequest as ClassificationRequest
     from ._classification_response import ClassificationResponse as ClassificationResponse
-    from ._classification_target_result import ClassificationTargetResult as ClassificationTargetResult
+    from ._classification_target_result import (
+        ClassificationTargetResult as ClassificationTargetResult,
+    )
     from ._classifier_fine_tuned_model import ClassifierFineTunedModel as ClassifierFineTunedModel
     from ._classifier_target_result import ClassifierTargetResult as ClassifierTargetResult
     from ._client_capabilities import ClientCapabilities as ClientCapabilities
     from ._client_tasks_capability import ClientTasksCapability as ClientTasksCapability
-    from ._client_tasks_requests_capability import ClientTasksRequestsCapability as ClientTasksRequestsCapability
+    from ._client_tasks_requests_capability import (
+        ClientTasksRequestsCapability as ClientTasksRequestsCapability,
+    )
     from ._code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
     from ._code_plan import CodePlan as CodePlan
     from ._completion_args import CompletionArgs as CompletionArgs
@@ -154,109 +248,233 @@ if TYPE_CHECKING:
     from ._completion_chunk import CompletionChunk as CompletionChunk
     from ._completion_event import CompletionEvent as CompletionEvent
     from ._completion_fine_tuned_model import CompletionFineTunedModel as CompletionFineTunedModel
-    from ._completion_response_stream_choice import CompletionResponseStreamChoice as CompletionResponseStreamChoice
-    from ._completion_response_stream_choice_finish_reason import CompletionResponseStreamChoiceFinishReason as CompletionResponseStreamChoiceFinishReason
+    from ._completion_response_stream_choice import (
+        CompletionResponseStreamChoice as CompletionResponseStreamChoice,
+    )
+    from ._completion_response_stream_choice_finish_reason import (
+        CompletionResponseStreamChoiceFinishReason as CompletionResponseStreamChoiceFinishReason,
+    )
     from ._completion_tokens_details import CompletionTokensDetails as CompletionTokensDetails
     from ._completions_capability import CompletionsCapability as CompletionsCapability
     from ._connection_config_type import ConnectionConfigType as ConnectionConfigType
     from ._connection_credentials import ConnectionCredentials as ConnectionCredentials
     from ._connection_preference import ConnectionPreference as ConnectionPreference
     from ._connector import Connector as Connector
-    from ._connector_activate_for_consumer_v1_consumer_scope import ConnectorActivateForConsumerV1ConsumerScope as ConnectorActivateForConsumerV1ConsumerScope
-    from ._connector_authentication_header import ConnectorAuthenticationHeader as ConnectorAuthenticationHeader
+    from ._connector_activate_for_consumer_v1_consumer_scope import (
+        ConnectorActivateForConsumerV1ConsumerScope as ConnectorActivateForConsumerV1ConsumerScope,
+    )
+    from ._connector_authentication_header import (
+        ConnectorAuthenticationHeader as ConnectorAuthenticationHeader,
+    )
     from ._connector_call_tool_request import ConnectorCallToolRequest as ConnectorCallToolRequest
-    from ._connector_call_tool_v1_connector_id_or_name import ConnectorCallToolV1ConnectorIdOrName as ConnectorCallToolV1ConnectorIdOrName
-    from ._connector_create_or_update_organization_credentials_v1_connector_id_or_name import ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName
-    from ._connector_create_or_update_user_credentials_v1_connector_id_or_name import ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName
-    from ._connector_create_or_update_workspace_credentials_v1_connector_id_or_name import ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName
-    from ._connector_deactivate_for_consumer_v1_consumer_scope import ConnectorDeactivateForConsumerV1ConsumerScope as ConnectorDeactivateForConsumerV1ConsumerScope
-    from ._connector_delete_all_user_credentials_v1_connector_id_or_name import ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName as ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName
-    from ._connector_delete_organization_credentials_v1_connector_id_or_name import ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName as ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName
-    from ._connector_delete_user_credentials_v1_connector_id_or_name import ConnectorDeleteUserCredentialsV1ConnectorIdOrName as ConnectorDeleteUserCredentialsV1ConnectorIdOrName
-    from ._connector_delete_workspace_credentials_v1_connector_id_or_name import ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName as ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName
-    from ._connector_get_auth_url_v1_connector_id_or_name import ConnectorGetAuthUrlV1ConnectorIdOrName as ConnectorGetAuthUrlV1ConnectorIdOrName
-    from ._connector_get_authentication_methods_v1_connector_id_or_name import ConnectorGetAuthenticationMethodsV1ConnectorIdOrName as ConnectorGetAuthenticationMethodsV1ConnectorIdOrName
-    from ._connector_get_v1_connector_id_or_name import ConnectorGetV1ConnectorIdOrName as ConnectorGetV1ConnectorIdOrName
-    from ._connector_list_organization_credentials_v1_connector_id_or_name import ConnectorListOrganizationCredentialsV1ConnectorIdOrName as ConnectorListOrganizationCredentialsV1ConnectorIdOrName
-    from ._connector_list_tools_v1_connector_id_or_name import ConnectorListToolsV1ConnectorIdOrName as ConnectorListToolsV1ConnectorIdOrName
-    from ._connector_list_tools_v1_response import ConnectorListToolsV1Response as ConnectorListToolsV1Response
-    from ._connector_list_user_credentials_v1_connector_id_or_name import ConnectorListUserCredentialsV1ConnectorIdOrName as ConnectorListUserCredentialsV1ConnectorIdOrName
-    from ._connector_list_workspace_credentials_v1_connector_id_or_name import ConnectorListWorkspaceCredentialsV1ConnectorIdOrName as ConnectorListWorkspaceCredentialsV1ConnectorIdOrName
+    from ._connector_call_tool_v1_connector_id_or_name import (
+        ConnectorCallToolV1ConnectorIdOrName as ConnectorCallToolV1ConnectorIdOrName,
+    )
+    from ._connector_create_or_update_organization_credentials_v1_connector_id_or_name import (
+        ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_create_or_update_user_credentials_v1_connector_id_or_name import (
+        ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_create_or_update_workspace_credentials_v1_connector_id_or_name import (
+        ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_deactivate_for_consumer_v1_consumer_scope import (
+        ConnectorDeactivateForConsumerV1ConsumerScope as ConnectorDeactivateForConsumerV1ConsumerScope,
+    )
+    from ._connector_delete_all_user_credentials_v1_connector_id_or_name import (
+        ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName as ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_delete_organization_credentials_v1_connector_id_or_name import (
+        ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName as ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_delete_user_credentials_v1_connector_id_or_name import (
+        ConnectorDeleteUserCredentialsV1ConnectorIdOrName as ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_delete_workspace_credentials_v1_connector_id_or_name import (
+        ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName as ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_get_auth_url_v1_connector_id_or_name import (
+        ConnectorGetAuthUrlV1ConnectorIdOrName as ConnectorGetAuthUrlV1ConnectorIdOrName,
+    )
+    from ._connector_get_authentication_methods_v1_connector_id_or_name import (
+        ConnectorGetAuthenticationMethodsV1ConnectorIdOrName as ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
+    )
+    from ._connector_get_v1_connector_id_or_name import (
+        ConnectorGetV1ConnectorIdOrName as ConnectorGetV1ConnectorIdOrName,
+    )
+    from ._connector_list_organization_credentials_v1_connector_id_or_name import (
+        ConnectorListOrganizationCredentialsV1ConnectorIdOrName as ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_list_tools_v1_connector_id_or_name import (
+        ConnectorListToolsV1ConnectorIdOrName as ConnectorListToolsV1ConnectorIdOrName,
+    )
+    from ._connector_list_tools_v1_response import (
+        ConnectorListToolsV1Response as ConnectorListToolsV1Response,
+    )
+    from ._connector_list_user_credentials_v1_connector_id_or_name import (
+        ConnectorListUserCredentialsV1ConnectorIdOrName as ConnectorListUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._connector_list_workspace_credentials_v1_connector_id_or_name import (
+        ConnectorListWorkspaceCredentialsV1ConnectorIdOrName as ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
+    )
     from ._connector_locale import ConnectorLocale as ConnectorLocale
     from ._connector_protocol import ConnectorProtocol as ConnectorProtocol
-    from ._connector_supported_language import ConnectorSupportedLanguage as ConnectorSupportedLanguage
+    from ._connector_supported_language import (
+        ConnectorSupportedLanguage as ConnectorSupportedLanguage,
+    )
     from ._connector_tool import ConnectorTool as ConnectorTool
-    from ._connector_tool_call_metadata import ConnectorToolCallMetadata as ConnectorToolCallMetadata
-    from ._connector_tool_call_response import ConnectorToolCallResponse as ConnectorToolCallResponse
-    from ._connector_tool_call_response_content_item import ConnectorToolCallResponseContentItem as ConnectorToolCallResponseContentItem
+    from ._connector_tool_call_metadata import (
+        ConnectorToolCallMetadata as ConnectorToolCallMetadata,
+    )
+    from ._connector_tool_call_response import (
+        ConnectorToolCallResponse as ConnectorToolCallResponse,
+    )
+    from ._connector_tool_call_response_content_item import (
+        ConnectorToolCallResponseContentItem as ConnectorToolCallResponseContentItem,
+    )
     from ._connector_tool_locale import ConnectorToolLocale as ConnectorToolLocale
-    from ._connector_tool_result_metadata import ConnectorToolResultMetadata as ConnectorToolResultMetadata
+    from ._connector_tool_result_metadata import (
+        ConnectorToolResultMetadata as ConnectorToolResultMetadata,
+    )
     from ._connectors_query_filters import ConnectorsQueryFilters as ConnectorsQueryFilters
     from ._consumer_type import ConsumerType as ConsumerType
     from ._content_chunk import ContentChunk as ContentChunk
     from ._conversation_append_request import ConversationAppendRequest as ConversationAppendRequest
-    from ._conversation_append_request_handoff_execution import ConversationAppendRequestHandoffExecution as ConversationAppendRequestHandoffExecution
-    from ._conversation_append_stream_request import ConversationAppendStreamRequest as ConversationAppendStreamRequest
-    from ._conversation_append_stream_request_handoff_execution import ConversationAppendStreamRequestHandoffExecution as ConversationAppendStreamRequestHandoffExecution
+    from ._conversation_append_request_handoff_execution import (
+        ConversationAppendRequestHandoffExecution as ConversationAppendRequestHandoffExecution,
+    )
+    from ._conversation_append_stream_request import (
+        ConversationAppendStreamRequest as ConversationAppendStreamRequest,
+    )
+    from ._conversation_append_stream_request_handoff_execution import (
+        ConversationAppendStreamRequestHandoffExecution as ConversationAppendStreamRequestHandoffExecution,
+    )
     from ._conversation_events import ConversationEvents as ConversationEvents
     from ._conversation_events_data import ConversationEventsData as ConversationEventsData
     from ._conversation_history import ConversationHistory as ConversationHistory
-    from ._conversation_history_entries_item import ConversationHistoryEntriesItem as ConversationHistoryEntriesItem
+    from ._conversation_history_entries_item import (
+        ConversationHistoryEntriesItem as ConversationHistoryEntriesItem,
+    )
     from ._conversation_inputs import ConversationInputs as ConversationInputs
     from ._conversation_messages import ConversationMessages as ConversationMessages
     from ._conversation_request import ConversationRequest as ConversationRequest
     from ._conversation_request_base import ConversationRequestBase as ConversationRequestBase
-    from ._conversation_request_base_handoff_execution0 import ConversationRequestBaseHandoffExecution0 as ConversationRequestBaseHandoffExecution0
-    from ._conversation_request_base_tools0_item import ConversationRequestBaseTools0Item as ConversationRequestBaseTools0Item
-    from ._conversation_request_handoff_execution0 import ConversationRequestHandoffExecution0 as ConversationRequestHandoffExecution0
-    from ._conversation_request_tools0_item import ConversationRequestTools0Item as ConversationRequestTools0Item
+    from ._conversation_request_base_handoff_execution0 import (
+        ConversationRequestBaseHandoffExecution0 as ConversationRequestBaseHandoffExecution0,
+    )
+    from ._conversation_request_base_tools0_item import (
+        ConversationRequestBaseTools0Item as ConversationRequestBaseTools0Item,
+    )
+    from ._conversation_request_handoff_execution0 import (
+        ConversationRequestHandoffExecution0 as ConversationRequestHandoffExecution0,
+    )
+    from ._conversation_request_tools0_item import (
+        ConversationRequestTools0Item as ConversationRequestTools0Item,
+    )
     from ._conversation_response import ConversationResponse as ConversationResponse
-    from ._conversation_response_outputs_item import ConversationResponseOutputsItem as ConversationResponseOutputsItem
-    from ._conversation_restart_request import ConversationRestartRequest as ConversationRestartRequest
-    from ._conversation_restart_request_handoff_execution import ConversationRestartRequestHandoffExecution as ConversationRestartRequestHandoffExecution
-    from ._conversation_restart_stream_request import ConversationRestartStreamRequest as ConversationRestartStreamRequest
-    from ._conversation_restart_stream_request_handoff_execution import ConversationRestartStreamRequestHandoffExecution as ConversationRestartStreamRequestHandoffExecution
+    from ._conversation_response_outputs_item import (
+        ConversationResponseOutputsItem as ConversationResponseOutputsItem,
+    )
+    from ._conversation_restart_request import (
+        ConversationRestartRequest as ConversationRestartRequest,
+    )
+    from ._conversation_restart_request_handoff_execution import (
+        ConversationRestartRequestHandoffExecution as ConversationRestartRequestHandoffExecution,
+    )
+    from ._conversation_restart_stream_request import (
+        ConversationRestartStreamRequest as ConversationRestartStreamRequest,
+    )
+    from ._conversation_restart_stream_request_handoff_execution import (
+        ConversationRestartStreamRequestHandoffExecution as ConversationRestartStreamRequestHandoffExecution,
+    )
     from ._conversation_stream_request import ConversationStreamRequest as ConversationStreamRequest
-    from ._conversation_stream_request_handoff_execution0 import ConversationStreamRequestHandoffExecution0 as ConversationStreamRequestHandoffExecution0
-    from ._conversation_stream_request_tools0_item import ConversationStreamRequestTools0Item as ConversationStreamRequestTools0Item
+    from ._conversation_stream_request_handoff_execution0 import (
+        ConversationStreamRequestHandoffExecution0 as ConversationStreamRequestHandoffExecution0,
+    )
+    from ._conversation_stream_request_tools0_item import (
+        ConversationStreamRequestTools0Item as ConversationStreamRequestTools0Item,
+    )
     from ._conversation_usage_info import ConversationUsageInfo as ConversationUsageInfo
     from ._create_agent_request import CreateAgentRequest as CreateAgentRequest
-    from ._create_agent_request_tools_item import CreateAgentRequestToolsItem as CreateAgentRequestToolsItem
+    from ._create_agent_request_tools_item import (
+        CreateAgentRequestToolsItem as CreateAgentRequestToolsItem,
+    )
     from ._create_batch_job_request import CreateBatchJobRequest as CreateBatchJobRequest
     from ._create_campaign_request import CreateCampaignRequest as CreateCampaignRequest
     from ._create_connector_request import CreateConnectorRequest as CreateConnectorRequest
-    from ._create_dataset_record_request import CreateDatasetRecordRequest as CreateDatasetRecordRequest
+    from ._create_dataset_record_request import (
+        CreateDatasetRecordRequest as CreateDatasetRecordRequest,
+    )
     from ._create_dataset_request import CreateDatasetRequest as CreateDatasetRequest
     from ._create_deployment_request import CreateDeploymentRequest as CreateDeploymentRequest
     from ._create_file_response import CreateFileResponse as CreateFileResponse
-    from ._create_ingestion_pipeline_configuration_request import CreateIngestionPipelineConfigurationRequest as CreateIngestionPipelineConfigurationRequest
+    from ._create_ingestion_pipeline_configuration_request import (
+        CreateIngestionPipelineConfigurationRequest as CreateIngestionPipelineConfigurationRequest,
+    )
     from ._create_judge_request import CreateJudgeRequest as CreateJudgeRequest
     from ._create_judge_request_output import CreateJudgeRequestOutput as CreateJudgeRequestOutput
     from ._create_library_request import CreateLibraryRequest as CreateLibraryRequest
-    from ._create_library_request_owner_type0 import CreateLibraryRequestOwnerType0 as CreateLibraryRequestOwnerType0
+    from ._create_library_request_owner_type0 import (
+        CreateLibraryRequestOwnerType0 as CreateLibraryRequestOwnerType0,
+    )
     from ._create_prompt_request import CreatePromptRequest as CreatePromptRequest
-    from ._create_prompt_version_response import CreatePromptVersionResponse as CreatePromptVersionResponse
+    from ._create_prompt_version_response import (
+        CreatePromptVersionResponse as CreatePromptVersionResponse,
+    )
     from ._create_skill_request import CreateSkillRequest as CreateSkillRequest
-    from ._create_skill_version_response import CreateSkillVersionResponse as CreateSkillVersionResponse
-    from ._credentials_create_or_update import CredentialsCreateOrUpdate as CredentialsCreateOrUpdate
+    from ._create_skill_version_response import (
+        CreateSkillVersionResponse as CreateSkillVersionResponse,
+    )
+    from ._credentials_create_or_update import (
+        CredentialsCreateOrUpdate as CredentialsCreateOrUpdate,
+    )
     from ._credentials_response import CredentialsResponse as CredentialsResponse
     from ._credentials_status import CredentialsStatus as CredentialsStatus
-    from ._credentials_status_error_reason import CredentialsStatusErrorReason as CredentialsStatusErrorReason
+    from ._credentials_status_error_reason import (
+        CredentialsStatusErrorReason as CredentialsStatusErrorReason,
+    )
     from ._custom_connector import CustomConnector as CustomConnector
-    from ._custom_connector_authorization0 import CustomConnectorAuthorization0 as CustomConnectorAuthorization0
-    from ._custom_task_canceled_attributes import CustomTaskCanceledAttributes as CustomTaskCanceledAttributes
-    from ._custom_task_canceled_response import CustomTaskCanceledResponse as CustomTaskCanceledResponse
-    from ._custom_task_completed_attributes_response import CustomTaskCompletedAttributesResponse as CustomTaskCompletedAttributesResponse
-    from ._custom_task_completed_response import CustomTaskCompletedResponse as CustomTaskCompletedResponse
-    from ._custom_task_failed_attributes import CustomTaskFailedAttributes as CustomTaskFailedAttributes
+    from ._custom_connector_authorization0 import (
+        CustomConnectorAuthorization0 as CustomConnectorAuthorization0,
+    )
+    from ._custom_task_canceled_attributes import (
+        CustomTaskCanceledAttributes as CustomTaskCanceledAttributes,
+    )
+    from ._custom_task_canceled_response import (
+        CustomTaskCanceledResponse as CustomTaskCanceledResponse,
+    )
+    from ._custom_task_completed_attributes_response import (
+        CustomTaskCompletedAttributesResponse as CustomTaskCompletedAttributesResponse,
+    )
+    from ._custom_task_completed_response import (
+        CustomTaskCompletedResponse as CustomTaskCompletedResponse,
+    )
+    from ._custom_task_failed_attributes import (
+        CustomTaskFailedAttributes as CustomTaskFailedAttributes,
+    )
     from ._custom_task_failed_response import CustomTaskFailedResponse as CustomTaskFailedResponse
-    from ._custom_task_in_progress_attributes_response import CustomTaskInProgressAttributesResponse as CustomTaskInProgressAttributesResponse
-    from ._custom_task_in_progress_attributes_response_payload import CustomTaskInProgressAttributesResponsePayload as CustomTaskInProgressAttributesResponsePayload
-    from ._custom_task_in_progress_response import CustomTaskInProgressResponse as CustomTaskInProgressResponse
-    from ._custom_task_started_attributes_response import CustomTaskStartedAttributesResponse as CustomTaskStartedAttributesResponse
-    from ._custom_task_started_response import CustomTaskStartedResponse as CustomTaskStartedResponse
-    from ._custom_task_timed_out_attributes import CustomTaskTimedOutAttributes as CustomTaskTimedOutAttributes
-    from ._custom_task_timed_out_response import CustomTaskTimedOutResponse as CustomTaskTimedOutResponse
+    from ._custom_task_in_progress_attributes_response import (
+        CustomTaskInProgressAttributesResponse as CustomTaskInProgressAttributesResponse,
+    )
+    from ._custom_task_in_progress_attributes_response_payload import (
+        CustomTaskInProgressAttributesResponsePayload as CustomTaskInProgressAttributesResponsePayload,
+    )
+    from ._custom_task_in_progress_response import (
+        CustomTaskInProgressResponse as CustomTaskInProgressResponse,
+    )
+    from ._custom_task_started_attributes_response import (
+        CustomTaskStartedAttributesResponse as CustomTaskStartedAttributesResponse,
+    )
+    from ._custom_task_started_response import (
+        CustomTaskStartedResponse as CustomTaskStartedResponse,
+    )
+    from ._custom_task_timed_out_attributes import (
+        CustomTaskTimedOutAttributes as CustomTaskTimedOutAttributes,
+    )
+    from ._custom_task_timed_out_response import (
+        CustomTaskTimedOutResponse as CustomTaskTimedOutResponse,
+    )
     from ._dataset import Dataset as Dataset
     from ._dataset_import_task import DatasetImportTask as DatasetImportTask
     from ._dataset_preview import DatasetPreview as DatasetPreview
@@ -265,7 +483,9 @@ if TYPE_CHECKING:
     from ._dataset_record_source import DatasetRecordSource as DatasetRecordSource
     from ._delete_api_key_out import DeleteAPIKeyOUT as DeleteAPIKeyOUT
     from ._delete_batch_job_response import DeleteBatchJobResponse as DeleteBatchJobResponse
-    from ._delete_dataset_records_request import DeleteDatasetRecordsRequest as DeleteDatasetRecordsRequest
+    from ._delete_dataset_records_request import (
+        DeleteDatasetRecordsRequest as DeleteDatasetRecordsRequest,
+    )
     from ._delete_file_response import DeleteFileResponse as DeleteFileResponse
     from ._delete_model_response import DeleteModelResponse as DeleteModelResponse
     from ._delete_out import DeleteOUT as DeleteOUT
@@ -278,15 +498,25 @@ if TYPE_CHECKING:
     from ._deployment_list_response import DeploymentListResponse as DeploymentListResponse
     from ._deployment_location import DeploymentLocation as DeploymentLocation
     from ._deployment_log_record import DeploymentLogRecord as DeploymentLogRecord
-    from ._deployment_log_search_response import DeploymentLogSearchResponse as DeploymentLogSearchResponse
+    from ._deployment_log_search_response import (
+        DeploymentLogSearchResponse as DeploymentLogSearchResponse,
+    )
     from ._deployment_observed_state import DeploymentObservedState as DeploymentObservedState
     from ._deployment_resource_config import DeploymentResourceConfig as DeploymentResourceConfig
-    from ._deployment_resource_config_update import DeploymentResourceConfigUpdate as DeploymentResourceConfigUpdate
+    from ._deployment_resource_config_update import (
+        DeploymentResourceConfigUpdate as DeploymentResourceConfigUpdate,
+    )
     from ._deployment_response import DeploymentResponse as DeploymentResponse
-    from ._deployment_worker_list_response import DeploymentWorkerListResponse as DeploymentWorkerListResponse
+    from ._deployment_worker_list_response import (
+        DeploymentWorkerListResponse as DeploymentWorkerListResponse,
+    )
     from ._deployment_worker_response import DeploymentWorkerResponse as DeploymentWorkerResponse
-    from ._deployment_worker_spec_input import DeploymentWorkerSpecInput as DeploymentWorkerSpecInput
-    from ._deployment_worker_spec_response import DeploymentWorkerSpecResponse as DeploymentWorkerSpecResponse
+    from ._deployment_worker_spec_input import (
+        DeploymentWorkerSpecInput as DeploymentWorkerSpecInput,
+    )
+    from ._deployment_worker_spec_response import (
+        DeploymentWorkerSpecResponse as DeploymentWorkerSpecResponse,
+    )
     from ._document import Document as Document
     from ._document_library_tool import DocumentLibraryTool as DocumentLibraryTool
     from ._document_text_content import DocumentTextContent as DocumentTextContent
@@ -305,29 +535,51 @@ if TYPE_CHECKING:
     from ._event_progress_status import EventProgressStatus as EventProgressStatus
     from ._event_source import EventSource as EventSource
     from ._event_type import EventType as EventType
-    from ._execute_workflow_registration_v1_workflows_registrations_workflow_registration_id_execute_post_response import ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse as ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse
-    from ._execute_workflow_v1_workflows_workflow_identifier_execute_post_response import ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse as ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse
+    from ._execute_workflow_registration_v1_workflows_registrations_workflow_registration_id_execute_post_response import (
+        ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse as ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse,
+    )
+    from ._execute_workflow_v1_workflows_workflow_identifier_execute_post_response import (
+        ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse as ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse,
+    )
     from ._execution_config import ExecutionConfig as ExecutionConfig
     from ._execution_log_record import ExecutionLogRecord as ExecutionLogRecord
-    from ._execution_log_search_response import ExecutionLogSearchResponse as ExecutionLogSearchResponse
+    from ._execution_log_search_response import (
+        ExecutionLogSearchResponse as ExecutionLogSearchResponse,
+    )
     from ._execution_tool import ExecutionTool as ExecutionTool
-    from ._execution_trace_info_response import ExecutionTraceInfoResponse as ExecutionTraceInfoResponse
+    from ._execution_trace_info_response import (
+        ExecutionTraceInfoResponse as ExecutionTraceInfoResponse,
+    )
     from ._export_dataset_response import ExportDatasetResponse as ExportDatasetResponse
-    from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata as ExtendedOAuthServerMetadata
+    from ._extended_o_auth_server_metadata import (
+        ExtendedOAuthServerMetadata as ExtendedOAuthServerMetadata,
+    )
     from ._fim_completion_request import FIMCompletionRequest as FIMCompletionRequest
     from ._fim_completion_response import FIMCompletionResponse as FIMCompletionResponse
     from ._ft_classifier_loss_function import FTClassifierLossFunction as FTClassifierLossFunction
     from ._ft_model_card import FTModelCard as FTModelCard
     from ._failure import Failure as Failure
-    from ._feed_result_chat_completion_event_preview import FeedResultChatCompletionEventPreview as FeedResultChatCompletionEventPreview
+    from ._feed_result_chat_completion_event_preview import (
+        FeedResultChatCompletionEventPreview as FeedResultChatCompletionEventPreview,
+    )
     from ._feed_result_get_log import FeedResultGetLog as FeedResultGetLog
     from ._feed_result_get_span import FeedResultGetSpan as FeedResultGetSpan
-    from ._feed_result_get_span_evaluation import FeedResultGetSpanEvaluation as FeedResultGetSpanEvaluation
+    from ._feed_result_get_span_evaluation import (
+        FeedResultGetSpanEvaluation as FeedResultGetSpanEvaluation,
+    )
     from ._feed_result_get_trace import FeedResultGetTrace as FeedResultGetTrace
-    from ._fetch_campaign_status_response import FetchCampaignStatusResponse as FetchCampaignStatusResponse
-    from ._fetch_chat_completion_field_options_response import FetchChatCompletionFieldOptionsResponse as FetchChatCompletionFieldOptionsResponse
-    from ._fetch_field_option_counts_request import FetchFieldOptionCountsRequest as FetchFieldOptionCountsRequest
-    from ._fetch_field_option_counts_response import FetchFieldOptionCountsResponse as FetchFieldOptionCountsResponse
+    from ._fetch_campaign_status_response import (
+        FetchCampaignStatusResponse as FetchCampaignStatusResponse,
+    )
+    from ._fetch_chat_completion_field_options_response import (
+        FetchChatCompletionFieldOptionsResponse as FetchChatCompletionFieldOptionsResponse,
+    )
+    from ._fetch_field_option_counts_request import (
+        FetchFieldOptionCountsRequest as FetchFieldOptionCountsRequest,
+    )
+    from ._fetch_field_option_counts_response import (
+        FetchFieldOptionCountsResponse as FetchFieldOptionCountsResponse,
+    )
     from ._field_group import FieldGroup as FieldGroup
     from ._field_option_count_item import FieldOptionCountItem as FieldOptionCountItem
     from ._file import File as File
@@ -335,8 +587,12 @@ if TYPE_CHECKING:
     from ._file_purpose import FilePurpose as FilePurpose
     from ._file_schema import FileSchema as FileSchema
     from ._file_visibility import FileVisibility as FileVisibility
-    from ._files_api_routes_upload_file_form import FilesApiRoutesUploadFileForm as FilesApiRoutesUploadFileForm
-    from ._files_api_routes_upload_file_form_visibility import FilesApiRoutesUploadFileFormVisibility as FilesApiRoutesUploadFileFormVisibility
+    from ._files_api_routes_upload_file_form import (
+        FilesApiRoutesUploadFileForm as FilesApiRoutesUploadFileForm,
+    )
+    from ._files_api_routes_upload_file_form_visibility import (
+        FilesApiRoutesUploadFileFormVisibility as FilesApiRoutesUploadFileFormVisibility,
+    )
     from ._filter_condition import FilterCondition as FilterCondition
     from ._filter_condition_op import FilterConditionOp as FilterConditionOp
     from ._filter_group import FilterGroup as FilterGroup
@@ -344,60 +600,102 @@ if TYPE_CHECKING:
     from ._filter_group import FilterGroupOR0Item as FilterGroupOR0Item
     from ._filter_payload import FilterPayload as FilterPayload
     from ._filter_payload_filters import FilterPayloadFilters as FilterPayloadFilters
-    from ._fine_tuned_model_capabilities import FineTunedModelCapabilities as FineTunedModelCapabilities
+    from ._fine_tuned_model_capabilities import (
+        FineTunedModelCapabilities as FineTunedModelCapabilities,
+    )
     from ._fine_tuning_data_json import FineTuningDataJSON as FineTuningDataJSON
     from ._form_elicitation_capability import FormElicitationCapability as FormElicitationCapability
     from ._function import Function as Function
     from ._function_call import FunctionCall as FunctionCall
     from ._function_call_entry import FunctionCallEntry as FunctionCallEntry
-    from ._function_call_entry_arguments import FunctionCallEntryArguments as FunctionCallEntryArguments
-    from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirmationStatus0 as FunctionCallEntryConfirmationStatus0
+    from ._function_call_entry_arguments import (
+        FunctionCallEntryArguments as FunctionCallEntryArguments,
+    )
+    from ._function_call_entry_confirmation_status0 import (
+        FunctionCallEntryConfirmationStatus0 as FunctionCallEntryConfirmationStatus0,
+    )
     from ._function_call_event import FunctionCallEvent as FunctionCallEvent
-    from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0 as FunctionCallEventConfirmationStatus0
+    from ._function_call_event_confirmation_status0 import (
+        FunctionCallEventConfirmationStatus0 as FunctionCallEventConfirmationStatus0,
+    )
     from ._function_name import FunctionName as FunctionName
     from ._function_result_entry import FunctionResultEntry as FunctionResultEntry
     from ._function_tool import FunctionTool as FunctionTool
-    from ._get_by_time_stats_v1_admin_analytics_vibe_work_usage_by_time_stats_granularity0 import GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 as GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0
-    from ._get_chat_completion_field_options_v1_observability_chat_completion_fields_field_name_options_get_operator import GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator as GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator
+    from ._get_by_time_stats_v1_admin_analytics_vibe_work_usage_by_time_stats_granularity0 import (
+        GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 as GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0,
+    )
+    from ._get_chat_completion_field_options_v1_observability_chat_completion_fields_field_name_options_get_operator import (
+        GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator as GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator,
+    )
     from ._get_deployment_logs_order import GetDeploymentLogsOrder as GetDeploymentLogsOrder
-    from ._get_deployment_summaries_response import GetDeploymentSummariesResponse as GetDeploymentSummariesResponse
-    from ._get_deployment_summaries_response_deployment import GetDeploymentSummariesResponseDeployment as GetDeploymentSummariesResponseDeployment
-    from ._get_deployment_summaries_response_deployment_status import GetDeploymentSummariesResponseDeploymentStatus as GetDeploymentSummariesResponseDeploymentStatus
-    from ._get_deployment_summaries_response_vespa_deployment import GetDeploymentSummariesResponseVespaDeployment as GetDeploymentSummariesResponseVespaDeployment
-    from ._get_deployment_summaries_response_vespa_index import GetDeploymentSummariesResponseVespaIndex as GetDeploymentSummariesResponseVespaIndex
+    from ._get_deployment_summaries_response import (
+        GetDeploymentSummariesResponse as GetDeploymentSummariesResponse,
+    )
+    from ._get_deployment_summaries_response_deployment import (
+        GetDeploymentSummariesResponseDeployment as GetDeploymentSummariesResponseDeployment,
+    )
+    from ._get_deployment_summaries_response_deployment_status import (
+        GetDeploymentSummariesResponseDeploymentStatus as GetDeploymentSummariesResponseDeploymentStatus,
+    )
+    from ._get_deployment_summaries_response_vespa_deployment import (
+        GetDeploymentSummariesResponseVespaDeployment as GetDeploymentSummariesResponseVespaDeployment,
+    )
+    from ._get_deployment_summaries_response_vespa_index import (
+        GetDeploymentSummariesResponseVespaIndex as GetDeploymentSummariesResponseVespaIndex,
+    )
     from ._get_file_response import GetFileResponse as GetFileResponse
     from ._get_log import GetLog as GetLog
     from ._get_log_field_options import GetLogFieldOptions as GetLogFieldOptions
     from ._get_log_fields import GetLogFields as GetLogFields
     from ._get_logs import GetLogs as GetLogs
-    from ._get_schedules_v1_workflows_schedules_get_status0 import GetSchedulesV1WorkflowsSchedulesGetStatus0 as GetSchedulesV1WorkflowsSchedulesGetStatus0
+    from ._get_schedules_v1_workflows_schedules_get_status0 import (
+        GetSchedulesV1WorkflowsSchedulesGetStatus0 as GetSchedulesV1WorkflowsSchedulesGetStatus0,
+    )
     from ._get_signed_url_response import GetSignedUrlResponse as GetSignedUrlResponse
     from ._get_span import GetSpan as GetSpan
     from ._get_span_evaluation import GetSpanEvaluation as GetSpanEvaluation
-    from ._get_span_evaluation_field_options import GetSpanEvaluationFieldOptions as GetSpanEvaluationFieldOptions
+    from ._get_span_evaluation_field_options import (
+        GetSpanEvaluationFieldOptions as GetSpanEvaluationFieldOptions,
+    )
     from ._get_span_evaluation_fields import GetSpanEvaluationFields as GetSpanEvaluationFields
     from ._get_span_evaluations import GetSpanEvaluations as GetSpanEvaluations
     from ._get_span_field_options import GetSpanFieldOptions as GetSpanFieldOptions
     from ._get_span_fields import GetSpanFields as GetSpanFields
     from ._get_span_status_code import GetSpanStatusCode as GetSpanStatusCode
     from ._get_spans import GetSpans as GetSpans
-    from ._get_stream_events_v1_workflows_events_stream_get_event import GetStreamEventsV1WorkflowsEventsStreamGetEvent as GetStreamEventsV1WorkflowsEventsStreamGetEvent
-    from ._get_stream_events_v1_workflows_events_stream_get_event_data import GetStreamEventsV1WorkflowsEventsStreamGetEventData as GetStreamEventsV1WorkflowsEventsStreamGetEventData
-    from ._get_stream_events_v1_workflows_events_stream_get_scope import GetStreamEventsV1WorkflowsEventsStreamGetScope as GetStreamEventsV1WorkflowsEventsStreamGetScope
+    from ._get_stream_events_v1_workflows_events_stream_get_event import (
+        GetStreamEventsV1WorkflowsEventsStreamGetEvent as GetStreamEventsV1WorkflowsEventsStreamGetEvent,
+    )
+    from ._get_stream_events_v1_workflows_events_stream_get_event_data import (
+        GetStreamEventsV1WorkflowsEventsStreamGetEventData as GetStreamEventsV1WorkflowsEventsStreamGetEventData,
+    )
+    from ._get_stream_events_v1_workflows_events_stream_get_scope import (
+        GetStreamEventsV1WorkflowsEventsStreamGetScope as GetStreamEventsV1WorkflowsEventsStreamGetScope,
+    )
     from ._get_trace import GetTrace as GetTrace
     from ._get_trace_field_options import GetTraceFieldOptions as GetTraceFieldOptions
     from ._get_trace_fields import GetTraceFields as GetTraceFields
     from ._get_trace_status_code import GetTraceStatusCode as GetTraceStatusCode
     from ._get_traces import GetTraces as GetTraces
-    from ._get_workflow_execution_logs_order import GetWorkflowExecutionLogsOrder as GetWorkflowExecutionLogsOrder
-    from ._get_workflows_v1_workflows_get_deployment_status0 import GetWorkflowsV1WorkflowsGetDeploymentStatus0 as GetWorkflowsV1WorkflowsGetDeploymentStatus0
-    from ._get_workflows_v1_workflows_get_order import GetWorkflowsV1WorkflowsGetOrder as GetWorkflowsV1WorkflowsGetOrder
+    from ._get_workflow_execution_logs_order import (
+        GetWorkflowExecutionLogsOrder as GetWorkflowExecutionLogsOrder,
+    )
+    from ._get_workflows_v1_workflows_get_deployment_status0 import (
+        GetWorkflowsV1WorkflowsGetDeploymentStatus0 as GetWorkflowsV1WorkflowsGetDeploymentStatus0,
+    )
+    from ._get_workflows_v1_workflows_get_order import (
+        GetWorkflowsV1WorkflowsGetOrder as GetWorkflowsV1WorkflowsGetOrder,
+    )
     from ._git_commit_author import GitCommitAuthor as GitCommitAuthor
     from ._git_commit_metadata import GitCommitMetadata as GitCommitMetadata
     from ._global_header_value import GlobalHeaderValue as GlobalHeaderValue
     from ._granularity import Granularity as Granularity
-    from ._group_workspace_assignment_out import GroupWorkspaceAssignmentOut as GroupWorkspaceAssignmentOut
-    from ._group_workspace_assignments_out import GroupWorkspaceAssignmentsOut as GroupWorkspaceAssignmentsOut
+    from ._group_workspace_assignment_out import (
+        GroupWorkspaceAssignmentOut as GroupWorkspaceAssignmentOut,
+    )
+    from ._group_workspace_assignments_out import (
+        GroupWorkspaceAssignmentsOut as GroupWorkspaceAssignmentsOut,
+    )
     from ._guardrail_config import GuardrailConfig as GuardrailConfig
     from ._http_status import HTTPStatus as HTTPStatus
     from ._http_validation_error import HTTPValidationError as HTTPValidationError
@@ -406,82 +704,144 @@ if TYPE_CHECKING:
     from ._image_generation_tool import ImageGenerationTool as ImageGenerationTool
     from ._image_url import ImageURL as ImageURL
     from ._image_url_chunk import ImageURLChunk as ImageURLChunk
-    from ._import_dataset_from_campaign_request import ImportDatasetFromCampaignRequest as ImportDatasetFromCampaignRequest
-    from ._import_dataset_from_dataset_request import ImportDatasetFromDatasetRequest as ImportDatasetFromDatasetRequest
-    from ._import_dataset_from_explorer_request import ImportDatasetFromExplorerRequest as ImportDatasetFromExplorerRequest
-    from ._import_dataset_from_file_request import ImportDatasetFromFileRequest as ImportDatasetFromFileRequest
-    from ._import_dataset_from_playground_request import ImportDatasetFromPlaygroundRequest as ImportDatasetFromPlaygroundRequest
+    from ._import_dataset_from_campaign_request import (
+        ImportDatasetFromCampaignRequest as ImportDatasetFromCampaignRequest,
+    )
+    from ._import_dataset_from_dataset_request import (
+        ImportDatasetFromDatasetRequest as ImportDatasetFromDatasetRequest,
+    )
+    from ._import_dataset_from_explorer_request import (
+        ImportDatasetFromExplorerRequest as ImportDatasetFromExplorerRequest,
+    )
+    from ._import_dataset_from_file_request import (
+        ImportDatasetFromFileRequest as ImportDatasetFromFileRequest,
+    )
+    from ._import_dataset_from_playground_request import (
+        ImportDatasetFromPlaygroundRequest as ImportDatasetFromPlaygroundRequest,
+    )
     from ._inbound_authentication_type import InboundAuthenticationType as InboundAuthenticationType
-    from ._ingestion_pipeline_configuration import IngestionPipelineConfiguration as IngestionPipelineConfiguration
+    from ._ingestion_pipeline_configuration import (
+        IngestionPipelineConfiguration as IngestionPipelineConfiguration,
+    )
     from ._input_entries import InputEntries as InputEntries
     from ._input_entries_item import InputEntriesItem as InputEntriesItem
     from ._instruct_request import InstructRequest as InstructRequest
-    from ._instruct_request_messages_item import InstructRequestMessagesItem as InstructRequestMessagesItem
+    from ._instruct_request_messages_item import (
+        InstructRequestMessagesItem as InstructRequestMessagesItem,
+    )
     from ._json_patch import JSONPatch as JSONPatch
     from ._json_patch_add import JSONPatchAdd as JSONPatchAdd
     from ._json_patch_append import JSONPatchAppend as JSONPatchAppend
     from ._json_patch_payload_response import JSONPatchPayloadResponse as JSONPatchPayloadResponse
-    from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse as JSONPatchPayloadValueResponse
+    from ._json_patch_payload_value_response import (
+        JSONPatchPayloadValueResponse as JSONPatchPayloadValueResponse,
+    )
     from ._json_patch_remove import JSONPatchRemove as JSONPatchRemove
     from ._json_patch_replace import JSONPatchReplace as JSONPatchReplace
     from ._json_payload_response import JSONPayloadResponse as JSONPayloadResponse
-    from ._jobs_api_routes_batch_get_batch_jobs_order_by import JobsApiRoutesBatchGetBatchJobsOrderBy as JobsApiRoutesBatchGetBatchJobsOrderBy
-    from ._jobs_api_routes_fine_tuning_update_fine_tuned_model_response import JobsApiRoutesFineTuningUpdateFineTunedModelResponse as JobsApiRoutesFineTuningUpdateFineTunedModelResponse
+    from ._jobs_api_routes_batch_get_batch_jobs_order_by import (
+        JobsApiRoutesBatchGetBatchJobsOrderBy as JobsApiRoutesBatchGetBatchJobsOrderBy,
+    )
+    from ._jobs_api_routes_fine_tuning_update_fine_tuned_model_response import (
+        JobsApiRoutesFineTuningUpdateFineTunedModelResponse as JobsApiRoutesFineTuningUpdateFineTunedModelResponse,
+    )
     from ._json_schema import JsonSchema as JsonSchema
     from ._judge import Judge as Judge
-    from ._judge_chat_completion_event_request import JudgeChatCompletionEventRequest as JudgeChatCompletionEventRequest
+    from ._judge_chat_completion_event_request import (
+        JudgeChatCompletionEventRequest as JudgeChatCompletionEventRequest,
+    )
     from ._judge_classification_output import JudgeClassificationOutput as JudgeClassificationOutput
-    from ._judge_classification_output_option import JudgeClassificationOutputOption as JudgeClassificationOutputOption
+    from ._judge_classification_output_option import (
+        JudgeClassificationOutputOption as JudgeClassificationOutputOption,
+    )
     from ._judge_conversation_request import JudgeConversationRequest as JudgeConversationRequest
-    from ._judge_dataset_record_request import JudgeDatasetRecordRequest as JudgeDatasetRecordRequest
+    from ._judge_dataset_record_request import (
+        JudgeDatasetRecordRequest as JudgeDatasetRecordRequest,
+    )
     from ._judge_output import JudgeOutput as JudgeOutput
     from ._judge_output2 import JudgeOutput2 as JudgeOutput2
     from ._judge_output_type import JudgeOutputType as JudgeOutputType
     from ._judge_regression_output import JudgeRegressionOutput as JudgeRegressionOutput
     from ._lago_event_type import LagoEventType as LagoEventType
-    from ._libraries_api_usage_data_json import LibrariesAPIUsageDataJSON as LibrariesAPIUsageDataJSON
-    from ._libraries_documents_upload_v1_form import LibrariesDocumentsUploadV1Form as LibrariesDocumentsUploadV1Form
+    from ._libraries_api_usage_data_json import (
+        LibrariesAPIUsageDataJSON as LibrariesAPIUsageDataJSON,
+    )
+    from ._libraries_documents_upload_v1_form import (
+        LibrariesDocumentsUploadV1Form as LibrariesDocumentsUploadV1Form,
+    )
     from ._library import Library as Library
     from ._limits_context import LimitsContext as LimitsContext
     from ._limits_out import LimitsOUT as LimitsOUT
     from ._list_batch_jobs_response import ListBatchJobsResponse as ListBatchJobsResponse
-    from ._list_campaign_selected_events_response import ListCampaignSelectedEventsResponse as ListCampaignSelectedEventsResponse
+    from ._list_campaign_selected_events_response import (
+        ListCampaignSelectedEventsResponse as ListCampaignSelectedEventsResponse,
+    )
     from ._list_campaigns_response import ListCampaignsResponse as ListCampaignsResponse
-    from ._list_chat_completion_fields_response import ListChatCompletionFieldsResponse as ListChatCompletionFieldsResponse
-    from ._list_dataset_import_tasks_response import ListDatasetImportTasksResponse as ListDatasetImportTasksResponse
-    from ._list_dataset_records_response import ListDatasetRecordsResponse as ListDatasetRecordsResponse
+    from ._list_chat_completion_fields_response import (
+        ListChatCompletionFieldsResponse as ListChatCompletionFieldsResponse,
+    )
+    from ._list_dataset_import_tasks_response import (
+        ListDatasetImportTasksResponse as ListDatasetImportTasksResponse,
+    )
+    from ._list_dataset_records_response import (
+        ListDatasetRecordsResponse as ListDatasetRecordsResponse,
+    )
     from ._list_datasets_response import ListDatasetsResponse as ListDatasetsResponse
-    from ._list_deployment_workers_v1_workflows_deployments_name_workers_get_worker_status0 import ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 as ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
-    from ._list_deployments_v1_workflows_deployments_get_order import ListDeploymentsV1WorkflowsDeploymentsGetOrder as ListDeploymentsV1WorkflowsDeploymentsGetOrder
-    from ._list_deployments_v1_workflows_deployments_get_order_by0 import ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 as ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
+    from ._list_deployment_workers_v1_workflows_deployments_name_workers_get_worker_status0 import (
+        ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 as ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0,
+    )
+    from ._list_deployments_v1_workflows_deployments_get_order import (
+        ListDeploymentsV1WorkflowsDeploymentsGetOrder as ListDeploymentsV1WorkflowsDeploymentsGetOrder,
+    )
+    from ._list_deployments_v1_workflows_deployments_get_order_by0 import (
+        ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 as ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0,
+    )
     from ._list_documents_response import ListDocumentsResponse as ListDocumentsResponse
     from ._list_files_response import ListFilesResponse as ListFilesResponse
     from ._list_judges_response import ListJudgesResponse as ListJudgesResponse
     from ._list_libraries_response import ListLibrariesResponse as ListLibrariesResponse
     from ._list_organizations_response import ListOrganizationsResponse as ListOrganizationsResponse
-    from ._list_prompt_versions_response import ListPromptVersionsResponse as ListPromptVersionsResponse
+    from ._list_prompt_versions_response import (
+        ListPromptVersionsResponse as ListPromptVersionsResponse,
+    )
     from ._list_prompts_response import ListPromptsResponse as ListPromptsResponse
-    from ._list_runs_v1_workflows_runs_get_order import ListRunsV1WorkflowsRunsGetOrder as ListRunsV1WorkflowsRunsGetOrder
-    from ._list_runs_v1_workflows_runs_get_sort_by0 import ListRunsV1WorkflowsRunsGetSortBy0 as ListRunsV1WorkflowsRunsGetSortBy0
+    from ._list_runs_v1_workflows_runs_get_order import (
+        ListRunsV1WorkflowsRunsGetOrder as ListRunsV1WorkflowsRunsGetOrder,
+    )
+    from ._list_runs_v1_workflows_runs_get_sort_by0 import (
+        ListRunsV1WorkflowsRunsGetSortBy0 as ListRunsV1WorkflowsRunsGetSortBy0,
+    )
     from ._list_sharing_response import ListSharingResponse as ListSharingResponse
-    from ._list_skill_versions_response import ListSkillVersionsResponse as ListSkillVersionsResponse
+    from ._list_skill_versions_response import (
+        ListSkillVersionsResponse as ListSkillVersionsResponse,
+    )
     from ._list_skills_response import ListSkillsResponse as ListSkillsResponse
     from ._list_sort_direction import ListSortDirection as ListSortDirection
     from ._list_sort_field import ListSortField as ListSortField
-    from ._list_voices_v1_audio_voices_get_type import ListVoicesV1AudioVoicesGetType as ListVoicesV1AudioVoicesGetType
-    from ._list_workflow_event_response import ListWorkflowEventResponse as ListWorkflowEventResponse
-    from ._list_workflow_event_response_events_item import ListWorkflowEventResponseEventsItem as ListWorkflowEventResponseEventsItem
+    from ._list_voices_v1_audio_voices_get_type import (
+        ListVoicesV1AudioVoicesGetType as ListVoicesV1AudioVoicesGetType,
+    )
+    from ._list_workflow_event_response import (
+        ListWorkflowEventResponse as ListWorkflowEventResponse,
+    )
+    from ._list_workflow_event_response_events_item import (
+        ListWorkflowEventResponseEventsItem as ListWorkflowEventResponseEventsItem,
+    )
     from ._list_workspaces_response import ListWorkspacesResponse as ListWorkspacesResponse
     from ._location_type import LocationType as LocationType
     from ._logging_capability import LoggingCapability as LoggingCapability
     from ._logical_expression import LogicalExpression as LogicalExpression
-    from ._logical_expression import LogicalExpressionExpressionsItem as LogicalExpressionExpressionsItem
+    from ._logical_expression import (
+        LogicalExpressionExpressionsItem as LogicalExpressionExpressionsItem,
+    )
     from ._logical_expression_type import LogicalExpressionType as LogicalExpressionType
     from ._logs_request import LogsRequest as LogsRequest
     from ._logs_request_order import LogsRequestOrder as LogsRequestOrder
     from ._mcp_prompt import MCPPrompt as MCPPrompt
     from ._mcp_resource import MCPResource as MCPResource
-    from ._mcp_server_authentication_requirement import MCPServerAuthenticationRequirement as MCPServerAuthenticationRequirement
+    from ._mcp_server_authentication_requirement import (
+        MCPServerAuthenticationRequirement as MCPServerAuthenticationRequirement,
+    )
     from ._mcp_server_card import MCPServerCard as MCPServerCard
     from ._mcp_server_card_meta import MCPServerCardMeta as MCPServerCardMeta
     from ._mcp_server_card_tool import MCPServerCardTool as MCPServerCardTool
@@ -494,22 +854,36 @@ if TYPE_CHECKING:
     from ._mcp_tool import MCPTool as MCPTool
     from ._mcp_tool_meta import MCPToolMeta as MCPToolMeta
     from ._mcpui_tool_meta import MCPUIToolMeta as MCPUIToolMeta
-    from ._mcpui_tool_meta_visibility0_item import MCPUIToolMetaVisibility0Item as MCPUIToolMetaVisibility0Item
+    from ._mcpui_tool_meta_visibility0_item import (
+        MCPUIToolMetaVisibility0Item as MCPUIToolMetaVisibility0Item,
+    )
     from ._managed_deployment_response import ManagedDeploymentResponse as ManagedDeploymentResponse
     from ._member_subscription_out import MemberSubscriptionOUT as MemberSubscriptionOUT
     from ._member_workspace_info import MemberWorkspaceInfo as MemberWorkspaceInfo
-    from ._member_workspace_info_raw_roles import MemberWorkspaceInfoRawRoles as MemberWorkspaceInfoRawRoles
+    from ._member_workspace_info_raw_roles import (
+        MemberWorkspaceInfoRawRoles as MemberWorkspaceInfoRawRoles,
+    )
     from ._message_entries import MessageEntries as MessageEntries
     from ._message_entries_item import MessageEntriesItem as MessageEntriesItem
-    from ._message_input_content_chunks import MessageInputContentChunks as MessageInputContentChunks
-    from ._message_input_content_chunks_item import MessageInputContentChunksItem as MessageInputContentChunksItem
+    from ._message_input_content_chunks import (
+        MessageInputContentChunks as MessageInputContentChunks,
+    )
+    from ._message_input_content_chunks_item import (
+        MessageInputContentChunksItem as MessageInputContentChunksItem,
+    )
     from ._message_input_entry import MessageInputEntry as MessageInputEntry
     from ._message_input_entry_role import MessageInputEntryRole as MessageInputEntryRole
-    from ._message_output_content_chunks import MessageOutputContentChunks as MessageOutputContentChunks
-    from ._message_output_content_chunks_item import MessageOutputContentChunksItem as MessageOutputContentChunksItem
+    from ._message_output_content_chunks import (
+        MessageOutputContentChunks as MessageOutputContentChunks,
+    )
+    from ._message_output_content_chunks_item import (
+        MessageOutputContentChunksItem as MessageOutputContentChunksItem,
+    )
     from ._message_output_entry import MessageOutputEntry as MessageOutputEntry
     from ._message_output_event import MessageOutputEvent as MessageOutputEvent
-    from ._message_output_event_content import MessageOutputEventContent as MessageOutputEventContent
+    from ._message_output_event_content import (
+        MessageOutputEventContent as MessageOutputEventContent,
+    )
     from ._message_response import MessageResponse as MessageResponse
     from ._message_tokens import MessageTokens as MessageTokens
     from ._metadata_dict import MetadataDict as MetadataDict
@@ -518,13 +892,19 @@ if TYPE_CHECKING:
     from ._mistral_prompt_mode import MistralPromptMode as MistralPromptMode
     from ._model_capabilities import ModelCapabilities as ModelCapabilities
     from ._model_conversation import ModelConversation as ModelConversation
-    from ._model_conversation_tools_item import ModelConversationToolsItem as ModelConversationToolsItem
+    from ._model_conversation_tools_item import (
+        ModelConversationToolsItem as ModelConversationToolsItem,
+    )
     from ._model_list import ModelList as ModelList
     from ._model_list_data_item import ModelListDataItem as ModelListDataItem
     from ._moderation_llm_action import ModerationLLMAction as ModerationLLMAction
-    from ._moderation_llmv1_category_thresholds import ModerationLLMV1CategoryThresholds as ModerationLLMV1CategoryThresholds
+    from ._moderation_llmv1_category_thresholds import (
+        ModerationLLMV1CategoryThresholds as ModerationLLMV1CategoryThresholds,
+    )
     from ._moderation_llmv1_config import ModerationLLMV1Config as ModerationLLMV1Config
-    from ._moderation_llmv2_category_thresholds import ModerationLLMV2CategoryThresholds as ModerationLLMV2CategoryThresholds
+    from ._moderation_llmv2_category_thresholds import (
+        ModerationLLMV2CategoryThresholds as ModerationLLMV2CategoryThresholds,
+    )
     from ._moderation_llmv2_config import ModerationLLMV2Config as ModerationLLMV2Config
     from ._moderation_object import ModerationObject as ModerationObject
     from ._moderation_response import ModerationResponse as ModerationResponse
@@ -552,7 +932,9 @@ if TYPE_CHECKING:
     from ._ocr_page_object_blocks0_item import OCRPageObjectBlocks0Item as OCRPageObjectBlocks0Item
     from ._ocr_references_block import OCRReferencesBlock as OCRReferencesBlock
     from ._ocr_request import OCRRequest as OCRRequest
-    from ._ocr_request_confidence_scores_granularity0 import OCRRequestConfidenceScoresGranularity0 as OCRRequestConfidenceScoresGranularity0
+    from ._ocr_request_confidence_scores_granularity0 import (
+        OCRRequestConfidenceScoresGranularity0 as OCRRequestConfidenceScoresGranularity0,
+    )
     from ._ocr_request_document import OCRRequestDocument as OCRRequestDocument
     from ._ocr_request_table_format0 import OCRRequestTableFormat0 as OCRRequestTableFormat0
     from ._ocr_response import OCRResponse as OCRResponse
@@ -569,34 +951,76 @@ if TYPE_CHECKING:
     from ._observability_error_detail import ObservabilityErrorDetail as ObservabilityErrorDetail
     from ._order_by_clause import OrderByClause as OrderByClause
     from ._order_by_clause_direction import OrderByClauseDirection as OrderByClauseDirection
-    from ._organization_admin_users_out import OrganizationAdminUsersOUT as OrganizationAdminUsersOUT
+    from ._organization_admin_users_out import (
+        OrganizationAdminUsersOUT as OrganizationAdminUsersOUT,
+    )
     from ._organization_invite_in import OrganizationInviteIN as OrganizationInviteIN
-    from ._organization_invite_in_email_language0 import OrganizationInviteINEmailLanguage0 as OrganizationInviteINEmailLanguage0
-    from ._organization_invite_in_role_name0 import OrganizationInviteINRoleName0 as OrganizationInviteINRoleName0
-    from ._organization_invite_in_role_names0_item import OrganizationInviteINRoleNames0Item as OrganizationInviteINRoleNames0Item
-    from ._organization_invite_in_roles import OrganizationInviteINRoles as OrganizationInviteINRoles
+    from ._organization_invite_in_email_language0 import (
+        OrganizationInviteINEmailLanguage0 as OrganizationInviteINEmailLanguage0,
+    )
+    from ._organization_invite_in_role_name0 import (
+        OrganizationInviteINRoleName0 as OrganizationInviteINRoleName0,
+    )
+    from ._organization_invite_in_role_names0_item import (
+        OrganizationInviteINRoleNames0Item as OrganizationInviteINRoleNames0Item,
+    )
+    from ._organization_invite_in_roles import (
+        OrganizationInviteINRoles as OrganizationInviteINRoles,
+    )
     from ._organization_invite_out import OrganizationInviteOUT as OrganizationInviteOUT
-    from ._organization_invite_out_raw_roles import OrganizationInviteOUTRawRoles as OrganizationInviteOUTRawRoles
-    from ._organization_invites_create_out import OrganizationInvitesCreateOUT as OrganizationInvitesCreateOUT
+    from ._organization_invite_out_raw_roles import (
+        OrganizationInviteOUTRawRoles as OrganizationInviteOUTRawRoles,
+    )
+    from ._organization_invites_create_out import (
+        OrganizationInvitesCreateOUT as OrganizationInvitesCreateOUT,
+    )
     from ._organization_member_create import OrganizationMemberCreate as OrganizationMemberCreate
-    from ._organization_member_create_role_name0 import OrganizationMemberCreateRoleName0 as OrganizationMemberCreateRoleName0
-    from ._organization_member_create_role_names0_item import OrganizationMemberCreateRoleNames0Item as OrganizationMemberCreateRoleNames0Item
-    from ._organization_member_create_roles import OrganizationMemberCreateRoles as OrganizationMemberCreateRoles
-    from ._organization_user_invite_out import OrganizationUserInviteOUT as OrganizationUserInviteOUT
-    from ._organization_user_invite_out_roles import OrganizationUserInviteOUTRoles as OrganizationUserInviteOUTRoles
-    from ._organization_users_create_out import OrganizationUsersCreateOUT as OrganizationUsersCreateOUT
+    from ._organization_member_create_role_name0 import (
+        OrganizationMemberCreateRoleName0 as OrganizationMemberCreateRoleName0,
+    )
+    from ._organization_member_create_role_names0_item import (
+        OrganizationMemberCreateRoleNames0Item as OrganizationMemberCreateRoleNames0Item,
+    )
+    from ._organization_member_create_roles import (
+        OrganizationMemberCreateRoles as OrganizationMemberCreateRoles,
+    )
+    from ._organization_user_invite_out import (
+        OrganizationUserInviteOUT as OrganizationUserInviteOUT,
+    )
+    from ._organization_user_invite_out_roles import (
+        OrganizationUserInviteOUTRoles as OrganizationUserInviteOUTRoles,
+    )
+    from ._organization_users_create_out import (
+        OrganizationUsersCreateOUT as OrganizationUsersCreateOUT,
+    )
     from ._otel_field_definition import OtelFieldDefinition as OtelFieldDefinition
-    from ._otel_field_definition_supported_operators_item import OtelFieldDefinitionSupportedOperatorsItem as OtelFieldDefinitionSupportedOperatorsItem
+    from ._otel_field_definition_supported_operators_item import (
+        OtelFieldDefinitionSupportedOperatorsItem as OtelFieldDefinitionSupportedOperatorsItem,
+    )
     from ._otel_field_definition_type import OtelFieldDefinitionType as OtelFieldDefinitionType
-    from ._outbound_authentication_type import OutboundAuthenticationType as OutboundAuthenticationType
+    from ._outbound_authentication_type import (
+        OutboundAuthenticationType as OutboundAuthenticationType,
+    )
     from ._output_content_chunks import OutputContentChunks as OutputContentChunks
     from ._paginated_connectors import PaginatedConnectors as PaginatedConnectors
-    from ._paginated_result_campaign_preview import PaginatedResultCampaignPreview as PaginatedResultCampaignPreview
-    from ._paginated_result_chat_completion_event_preview import PaginatedResultChatCompletionEventPreview as PaginatedResultChatCompletionEventPreview
-    from ._paginated_result_dataset_import_task import PaginatedResultDatasetImportTask as PaginatedResultDatasetImportTask
-    from ._paginated_result_dataset_preview import PaginatedResultDatasetPreview as PaginatedResultDatasetPreview
-    from ._paginated_result_dataset_record import PaginatedResultDatasetRecord as PaginatedResultDatasetRecord
-    from ._paginated_result_judge_preview import PaginatedResultJudgePreview as PaginatedResultJudgePreview
+    from ._paginated_result_campaign_preview import (
+        PaginatedResultCampaignPreview as PaginatedResultCampaignPreview,
+    )
+    from ._paginated_result_chat_completion_event_preview import (
+        PaginatedResultChatCompletionEventPreview as PaginatedResultChatCompletionEventPreview,
+    )
+    from ._paginated_result_dataset_import_task import (
+        PaginatedResultDatasetImportTask as PaginatedResultDatasetImportTask,
+    )
+    from ._paginated_result_dataset_preview import (
+        PaginatedResultDatasetPreview as PaginatedResultDatasetPreview,
+    )
+    from ._paginated_result_dataset_record import (
+        PaginatedResultDatasetRecord as PaginatedResultDatasetRecord,
+    )
+    from ._paginated_result_judge_preview import (
+        PaginatedResultJudgePreview as PaginatedResultJudgePreview,
+    )
     from ._pagination_info import PaginationInfo as PaginationInfo
     from ._pagination_response import PaginationResponse as PaginationResponse
     from ._partial_schedule_definition import PartialScheduleDefinition as PartialScheduleDefinition
@@ -614,11 +1038,19 @@ if TYPE_CHECKING:
     from ._prompts_capability import PromptsCapability as PromptsCapability
     from ._prompts_create_version_body import PromptsCreateVersionBody as PromptsCreateVersionBody
     from ._prompts_update_body import PromptsUpdateBody as PromptsUpdateBody
-    from ._prompts_update_version_metadata_body import PromptsUpdateVersionMetadataBody as PromptsUpdateVersionMetadataBody
-    from ._public_authentication_method import PublicAuthenticationMethod as PublicAuthenticationMethod
+    from ._prompts_update_version_metadata_body import (
+        PromptsUpdateVersionMetadataBody as PromptsUpdateVersionMetadataBody,
+    )
+    from ._public_authentication_method import (
+        PublicAuthenticationMethod as PublicAuthenticationMethod,
+    )
     from ._public_connection_config import PublicConnectionConfig as PublicConnectionConfig
-    from ._public_connector_execution_data import PublicConnectorExecutionData as PublicConnectorExecutionData
-    from ._public_execution_connection_config import PublicExecutionConnectionConfig as PublicExecutionConnectionConfig
+    from ._public_connector_execution_data import (
+        PublicConnectorExecutionData as PublicConnectorExecutionData,
+    )
+    from ._public_execution_connection_config import (
+        PublicExecutionConnectionConfig as PublicExecutionConnectionConfig,
+    )
     from ._public_execution_connector import PublicExecutionConnector as PublicExecutionConnector
     from ._public_execution_env import PublicExecutionEnv as PublicExecutionEnv
     from ._public_resource_visibility import PublicResourceVisibility as PublicResourceVisibility
@@ -629,15 +1061,29 @@ if TYPE_CHECKING:
     from ._rate_limits_out import RateLimitsOUT as RateLimitsOUT
     from ._reasoning_effort import ReasoningEffort as ReasoningEffort
     from ._reference_chunk import ReferenceChunk as ReferenceChunk
-    from ._register_deployment_request_deployment import RegisterDeploymentRequestDeployment as RegisterDeploymentRequestDeployment
-    from ._register_deployment_request_deployment_status import RegisterDeploymentRequestDeploymentStatus as RegisterDeploymentRequestDeploymentStatus
-    from ._register_deployment_request_vespa_deployment import RegisterDeploymentRequestVespaDeployment as RegisterDeploymentRequestVespaDeployment
-    from ._register_deployment_request_vespa_field import RegisterDeploymentRequestVespaField as RegisterDeploymentRequestVespaField
-    from ._register_deployment_request_vespa_index import RegisterDeploymentRequestVespaIndex as RegisterDeploymentRequestVespaIndex
-    from ._register_search_index_response_index import RegisterSearchIndexResponseIndex as RegisterSearchIndexResponseIndex
+    from ._register_deployment_request_deployment import (
+        RegisterDeploymentRequestDeployment as RegisterDeploymentRequestDeployment,
+    )
+    from ._register_deployment_request_deployment_status import (
+        RegisterDeploymentRequestDeploymentStatus as RegisterDeploymentRequestDeploymentStatus,
+    )
+    from ._register_deployment_request_vespa_deployment import (
+        RegisterDeploymentRequestVespaDeployment as RegisterDeploymentRequestVespaDeployment,
+    )
+    from ._register_deployment_request_vespa_field import (
+        RegisterDeploymentRequestVespaField as RegisterDeploymentRequestVespaField,
+    )
+    from ._register_deployment_request_vespa_index import (
+        RegisterDeploymentRequestVespaIndex as RegisterDeploymentRequestVespaIndex,
+    )
+    from ._register_search_index_response_index import (
+        RegisterSearchIndexResponseIndex as RegisterSearchIndexResponseIndex,
+    )
     from ._registry_sharing_scope import RegistrySharingScope as RegistrySharingScope
     from ._remove_workspace_members_in import RemoveWorkspaceMembersIN as RemoveWorkspaceMembersIN
-    from ._remove_workspace_members_out import RemoveWorkspaceMembersOUT as RemoveWorkspaceMembersOUT
+    from ._remove_workspace_members_out import (
+        RemoveWorkspaceMembersOUT as RemoveWorkspaceMembersOUT,
+    )
     from ._request_source import RequestSource as RequestSource
     from ._requested_service_tier import RequestedServiceTier as RequestedServiceTier
     from ._reset_invocation_body import ResetInvocationBody as ResetInvocationBody
@@ -650,9 +1096,15 @@ if TYPE_CHECKING:
     from ._response_format import ResponseFormat as ResponseFormat
     from ._response_formats import ResponseFormats as ResponseFormats
     from ._response_started_event import ResponseStartedEvent as ResponseStartedEvent
-    from ._restart_conversation_request import RestartConversationRequest as RestartConversationRequest
-    from ._restart_conversation_request_handoff_execution import RestartConversationRequestHandoffExecution as RestartConversationRequestHandoffExecution
-    from ._retrieve_model_v1_models_model_id_get_response import RetrieveModelV1ModelsModelIdGetResponse as RetrieveModelV1ModelsModelIdGetResponse
+    from ._restart_conversation_request import (
+        RestartConversationRequest as RestartConversationRequest,
+    )
+    from ._restart_conversation_request_handoff_execution import (
+        RestartConversationRequestHandoffExecution as RestartConversationRequestHandoffExecution,
+    )
+    from ._retrieve_model_v1_models_model_id_get_response import (
+        RetrieveModelV1ModelsModelIdGetResponse as RetrieveModelV1ModelsModelIdGetResponse,
+    )
     from ._role_out import RoleOut as RoleOut
     from ._roles import Roles as Roles
     from ._roles_out import RolesOut as RolesOut
@@ -679,22 +1131,36 @@ if TYPE_CHECKING:
     from ._schema_field_storage import SchemaFieldStorage as SchemaFieldStorage
     from ._scim_sync_group_action_out import ScimSyncGroupActionOut as ScimSyncGroupActionOut
     from ._scim_sync_group_ref_out import ScimSyncGroupRefOut as ScimSyncGroupRefOut
-    from ._scim_sync_group_update_action_out import ScimSyncGroupUpdateActionOut as ScimSyncGroupUpdateActionOut
+    from ._scim_sync_group_update_action_out import (
+        ScimSyncGroupUpdateActionOut as ScimSyncGroupUpdateActionOut,
+    )
     from ._scim_sync_groups_summary_out import ScimSyncGroupsSummaryOut as ScimSyncGroupsSummaryOut
-    from ._scim_sync_membership_action_out import ScimSyncMembershipActionOut as ScimSyncMembershipActionOut
+    from ._scim_sync_membership_action_out import (
+        ScimSyncMembershipActionOut as ScimSyncMembershipActionOut,
+    )
     from ._scim_sync_run_status import ScimSyncRunStatus as ScimSyncRunStatus
     from ._scim_sync_summary_out import ScimSyncSummaryOut as ScimSyncSummaryOut
     from ._scim_sync_user_action_out import ScimSyncUserActionOut as ScimSyncUserActionOut
     from ._scim_sync_user_ref_out import ScimSyncUserRefOut as ScimSyncUserRefOut
     from ._scim_sync_users_summary_out import ScimSyncUsersSummaryOut as ScimSyncUsersSummaryOut
-    from ._search_chat_completion_event_ids_request import SearchChatCompletionEventIdsRequest as SearchChatCompletionEventIdsRequest
-    from ._search_chat_completion_event_ids_response import SearchChatCompletionEventIdsResponse as SearchChatCompletionEventIdsResponse
-    from ._search_chat_completion_events_request import SearchChatCompletionEventsRequest as SearchChatCompletionEventsRequest
-    from ._search_chat_completion_events_response import SearchChatCompletionEventsResponse as SearchChatCompletionEventsResponse
+    from ._search_chat_completion_event_ids_request import (
+        SearchChatCompletionEventIdsRequest as SearchChatCompletionEventIdsRequest,
+    )
+    from ._search_chat_completion_event_ids_response import (
+        SearchChatCompletionEventIdsResponse as SearchChatCompletionEventIdsResponse,
+    )
+    from ._search_chat_completion_events_request import (
+        SearchChatCompletionEventsRequest as SearchChatCompletionEventsRequest,
+    )
+    from ._search_chat_completion_events_response import (
+        SearchChatCompletionEventsResponse as SearchChatCompletionEventsResponse,
+    )
     from ._server_capabilities import ServerCapabilities as ServerCapabilities
     from ._server_locale import ServerLocale as ServerLocale
     from ._server_tasks_capability import ServerTasksCapability as ServerTasksCapability
-    from ._server_tasks_requests_capability import ServerTasksRequestsCapability as ServerTasksRequestsCapability
+    from ._server_tasks_requests_capability import (
+        ServerTasksRequestsCapability as ServerTasksRequestsCapability,
+    )
     from ._service_tier import ServiceTier as ServiceTier
     from ._set_nested_groups_in import SetNestedGroupsIn as SetNestedGroupsIn
     from ._share_enum import ShareEnum as ShareEnum
@@ -703,7 +1169,9 @@ if TYPE_CHECKING:
     from ._sharing_request import SharingRequest as SharingRequest
     from ._signal_definition import SignalDefinition as SignalDefinition
     from ._signal_invocation_body import SignalInvocationBody as SignalInvocationBody
-    from ._signal_invocation_body_input import SignalInvocationBodyInput as SignalInvocationBodyInput
+    from ._signal_invocation_body_input import (
+        SignalInvocationBodyInput as SignalInvocationBodyInput,
+    )
     from ._signal_workflow_response import SignalWorkflowResponse as SignalWorkflowResponse
     from ._skill import Skill as Skill
     from ._skill_asset_content import SkillAssetContent as SkillAssetContent
@@ -713,7 +1181,9 @@ if TYPE_CHECKING:
     from ._skill_version import SkillVersion as SkillVersion
     from ._skills_create_version_body import SkillsCreateVersionBody as SkillsCreateVersionBody
     from ._skills_update_body import SkillsUpdateBody as SkillsUpdateBody
-    from ._skills_update_version_metadata_body import SkillsUpdateVersionMetadataBody as SkillsUpdateVersionMetadataBody
+    from ._skills_update_version_metadata_body import (
+        SkillsUpdateVersionMetadataBody as SkillsUpdateVersionMetadataBody,
+    )
     from ._source import Source as Source
     from ._span_evaluations_request import SpanEvaluationsRequest as SpanEvaluationsRequest
     from ._spans_request import SpansRequest as SpansRequest
@@ -723,44 +1193,90 @@ if TYPE_CHECKING:
     from ._speech_stream_done import SpeechStreamDone as SpeechStreamDone
     from ._speech_stream_event_types import SpeechStreamEventTypes as SpeechStreamEventTypes
     from ._speech_usage_info import SpeechUsageInfo as SpeechUsageInfo
-    from ._speech_v1_audio_speech_post_event import SpeechV1AudioSpeechPostEvent as SpeechV1AudioSpeechPostEvent
-    from ._speech_v1_audio_speech_post_event_data import SpeechV1AudioSpeechPostEventData as SpeechV1AudioSpeechPostEventData
-    from ._speech_v1_audio_speech_post_response import SpeechV1AudioSpeechPostResponse as SpeechV1AudioSpeechPostResponse
+    from ._speech_v1_audio_speech_post_event import (
+        SpeechV1AudioSpeechPostEvent as SpeechV1AudioSpeechPostEvent,
+    )
+    from ._speech_v1_audio_speech_post_event_data import (
+        SpeechV1AudioSpeechPostEventData as SpeechV1AudioSpeechPostEventData,
+    )
+    from ._speech_v1_audio_speech_post_response import (
+        SpeechV1AudioSpeechPostResponse as SpeechV1AudioSpeechPostResponse,
+    )
     from ._static_organization_roles import StaticOrganizationRoles as StaticOrganizationRoles
     from ._static_workspace_roles import StaticWorkspaceRoles as StaticWorkspaceRoles
-    from ._stream_deployment_logs_event import StreamDeploymentLogsEvent as StreamDeploymentLogsEvent
-    from ._stream_deployment_logs_event_data import StreamDeploymentLogsEventData as StreamDeploymentLogsEventData
-    from ._stream_deployment_logs_event_event import StreamDeploymentLogsEventEvent as StreamDeploymentLogsEventEvent
+    from ._stream_deployment_logs_event import (
+        StreamDeploymentLogsEvent as StreamDeploymentLogsEvent,
+    )
+    from ._stream_deployment_logs_event_data import (
+        StreamDeploymentLogsEventData as StreamDeploymentLogsEventData,
+    )
+    from ._stream_deployment_logs_event_event import (
+        StreamDeploymentLogsEventEvent as StreamDeploymentLogsEventEvent,
+    )
     from ._stream_error import StreamError as StreamError
     from ._stream_event_sse_error_data import StreamEventSseErrorData as StreamEventSseErrorData
     from ._stream_event_sse_payload import StreamEventSsePayload as StreamEventSsePayload
-    from ._stream_event_sse_payload_data import StreamEventSsePayloadData as StreamEventSsePayloadData
-    from ._stream_event_workflow_context import StreamEventWorkflowContext as StreamEventWorkflowContext
-    from ._stream_v1_workflows_executions_execution_id_stream_get_event import StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent as StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent
-    from ._stream_v1_workflows_executions_execution_id_stream_get_event_data import StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData as StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData
-    from ._stream_workflow_execution_logs_event import StreamWorkflowExecutionLogsEvent as StreamWorkflowExecutionLogsEvent
-    from ._stream_workflow_execution_logs_event_data import StreamWorkflowExecutionLogsEventData as StreamWorkflowExecutionLogsEventData
-    from ._stream_workflow_execution_logs_event_event import StreamWorkflowExecutionLogsEventEvent as StreamWorkflowExecutionLogsEventEvent
+    from ._stream_event_sse_payload_data import (
+        StreamEventSsePayloadData as StreamEventSsePayloadData,
+    )
+    from ._stream_event_workflow_context import (
+        StreamEventWorkflowContext as StreamEventWorkflowContext,
+    )
+    from ._stream_v1_workflows_executions_execution_id_stream_get_event import (
+        StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent as StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+    )
+    from ._stream_v1_workflows_executions_execution_id_stream_get_event_data import (
+        StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData as StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData,
+    )
+    from ._stream_workflow_execution_logs_event import (
+        StreamWorkflowExecutionLogsEvent as StreamWorkflowExecutionLogsEvent,
+    )
+    from ._stream_workflow_execution_logs_event_data import (
+        StreamWorkflowExecutionLogsEventData as StreamWorkflowExecutionLogsEventData,
+    )
+    from ._stream_workflow_execution_logs_event_event import (
+        StreamWorkflowExecutionLogsEventEvent as StreamWorkflowExecutionLogsEventEvent,
+    )
     from ._subscription_status import SubscriptionStatus as SubscriptionStatus
     from ._system_message import SystemMessage as SystemMessage
-    from ._system_message_content_chunks import SystemMessageContentChunks as SystemMessageContentChunks
+    from ._system_message_content_chunks import (
+        SystemMessageContentChunks as SystemMessageContentChunks,
+    )
     from ._target_type import TargetType as TargetType
     from ._tasks_call_capability import TasksCallCapability as TasksCallCapability
     from ._tasks_cancel_capability import TasksCancelCapability as TasksCancelCapability
-    from ._tasks_create_elicitation_capability import TasksCreateElicitationCapability as TasksCreateElicitationCapability
-    from ._tasks_create_message_capability import TasksCreateMessageCapability as TasksCreateMessageCapability
-    from ._tasks_elicitation_capability import TasksElicitationCapability as TasksElicitationCapability
+    from ._tasks_create_elicitation_capability import (
+        TasksCreateElicitationCapability as TasksCreateElicitationCapability,
+    )
+    from ._tasks_create_message_capability import (
+        TasksCreateMessageCapability as TasksCreateMessageCapability,
+    )
+    from ._tasks_elicitation_capability import (
+        TasksElicitationCapability as TasksElicitationCapability,
+    )
     from ._tasks_list_capability import TasksListCapability as TasksListCapability
     from ._tasks_sampling_capability import TasksSamplingCapability as TasksSamplingCapability
     from ._tasks_tools_capability import TasksToolsCapability as TasksToolsCapability
     from ._tempo_get_trace_response import TempoGetTraceResponse as TempoGetTraceResponse
     from ._tempo_trace_attribute import TempoTraceAttribute as TempoTraceAttribute
-    from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayContainer as TempoTraceAttributeArrayContainer
-    from ._tempo_trace_attribute_array_element import TempoTraceAttributeArrayElement as TempoTraceAttributeArrayElement
-    from ._tempo_trace_attribute_array_value import TempoTraceAttributeArrayValue as TempoTraceAttributeArrayValue
-    from ._tempo_trace_attribute_bool_value import TempoTraceAttributeBoolValue as TempoTraceAttributeBoolValue
-    from ._tempo_trace_attribute_int_value import TempoTraceAttributeIntValue as TempoTraceAttributeIntValue
-    from ._tempo_trace_attribute_string_value import TempoTraceAttributeStringValue as TempoTraceAttributeStringValue
+    from ._tempo_trace_attribute_array_container import (
+        TempoTraceAttributeArrayContainer as TempoTraceAttributeArrayContainer,
+    )
+    from ._tempo_trace_attribute_array_element import (
+        TempoTraceAttributeArrayElement as TempoTraceAttributeArrayElement,
+    )
+    from ._tempo_trace_attribute_array_value import (
+        TempoTraceAttributeArrayValue as TempoTraceAttributeArrayValue,
+    )
+    from ._tempo_trace_attribute_bool_value import (
+        TempoTraceAttributeBoolValue as TempoTraceAttributeBoolValue,
+    )
+    from ._tempo_trace_attribute_int_value import (
+        TempoTraceAttributeIntValue as TempoTraceAttributeIntValue,
+    )
+    from ._tempo_trace_attribute_string_value import (
+        TempoTraceAttributeStringValue as TempoTraceAttributeStringValue,
+    )
     from ._tempo_trace_attribute_value import TempoTraceAttributeValue as TempoTraceAttributeValue
     from ._tempo_trace_batch import TempoTraceBatch as TempoTraceBatch
     from ._tempo_trace_event import TempoTraceEvent as TempoTraceEvent
@@ -783,20 +1299,32 @@ if TYPE_CHECKING:
     from ._tool_annotations import ToolAnnotations as ToolAnnotations
     from ._tool_call import ToolCall as ToolCall
     from ._tool_call_confirmation import ToolCallConfirmation as ToolCallConfirmation
-    from ._tool_call_confirmation_confirmation import ToolCallConfirmationConfirmation as ToolCallConfirmationConfirmation
+    from ._tool_call_confirmation_confirmation import (
+        ToolCallConfirmationConfirmation as ToolCallConfirmationConfirmation,
+    )
     from ._tool_choice import ToolChoice as ToolChoice
     from ._tool_choice_enum import ToolChoiceEnum as ToolChoiceEnum
     from ._tool_configuration import ToolConfiguration as ToolConfiguration
     from ._tool_execution import ToolExecution as ToolExecution
-    from ._tool_execution_configuration import ToolExecutionConfiguration as ToolExecutionConfiguration
-    from ._tool_execution_configuration_requires_confirmation import ToolExecutionConfigurationRequiresConfirmation as ToolExecutionConfigurationRequiresConfirmation
-    from ._tool_execution_configuration_skip_confirmation import ToolExecutionConfigurationSkipConfirmation as ToolExecutionConfigurationSkipConfirmation
+    from ._tool_execution_configuration import (
+        ToolExecutionConfiguration as ToolExecutionConfiguration,
+    )
+    from ._tool_execution_configuration_requires_confirmation import (
+        ToolExecutionConfigurationRequiresConfirmation as ToolExecutionConfigurationRequiresConfirmation,
+    )
+    from ._tool_execution_configuration_skip_confirmation import (
+        ToolExecutionConfigurationSkipConfirmation as ToolExecutionConfigurationSkipConfirmation,
+    )
     from ._tool_execution_delta_event import ToolExecutionDeltaEvent as ToolExecutionDeltaEvent
     from ._tool_execution_done_event import ToolExecutionDoneEvent as ToolExecutionDoneEvent
     from ._tool_execution_entry import ToolExecutionEntry as ToolExecutionEntry
     from ._tool_execution_info import ToolExecutionInfo as ToolExecutionInfo
-    from ._tool_execution_started_event import ToolExecutionStartedEvent as ToolExecutionStartedEvent
-    from ._tool_execution_task_support0 import ToolExecutionTaskSupport0 as ToolExecutionTaskSupport0
+    from ._tool_execution_started_event import (
+        ToolExecutionStartedEvent as ToolExecutionStartedEvent,
+    )
+    from ._tool_execution_task_support0 import (
+        ToolExecutionTaskSupport0 as ToolExecutionTaskSupport0,
+    )
     from ._tool_file_chunk import ToolFileChunk as ToolFileChunk
     from ._tool_message import ToolMessage as ToolMessage
     from ._tool_properties import ToolProperties as ToolProperties
@@ -808,40 +1336,74 @@ if TYPE_CHECKING:
     from ._transcription_response import TranscriptionResponse as TranscriptionResponse
     from ._transcription_segment_chunk import TranscriptionSegmentChunk as TranscriptionSegmentChunk
     from ._transcription_stream_done import TranscriptionStreamDone as TranscriptionStreamDone
-    from ._transcription_stream_event_types import TranscriptionStreamEventTypes as TranscriptionStreamEventTypes
+    from ._transcription_stream_event_types import (
+        TranscriptionStreamEventTypes as TranscriptionStreamEventTypes,
+    )
     from ._transcription_stream_events import TranscriptionStreamEvents as TranscriptionStreamEvents
-    from ._transcription_stream_events_data import TranscriptionStreamEventsData as TranscriptionStreamEventsData
-    from ._transcription_stream_language import TranscriptionStreamLanguage as TranscriptionStreamLanguage
-    from ._transcription_stream_segment_delta import TranscriptionStreamSegmentDelta as TranscriptionStreamSegmentDelta
-    from ._transcription_stream_text_delta import TranscriptionStreamTextDelta as TranscriptionStreamTextDelta
+    from ._transcription_stream_events_data import (
+        TranscriptionStreamEventsData as TranscriptionStreamEventsData,
+    )
+    from ._transcription_stream_language import (
+        TranscriptionStreamLanguage as TranscriptionStreamLanguage,
+    )
+    from ._transcription_stream_segment_delta import (
+        TranscriptionStreamSegmentDelta as TranscriptionStreamSegmentDelta,
+    )
+    from ._transcription_stream_text_delta import (
+        TranscriptionStreamTextDelta as TranscriptionStreamTextDelta,
+    )
     from ._turbine_meta import TurbineMeta as TurbineMeta
     from ._turbine_tool_locale import TurbineToolLocale as TurbineToolLocale
     from ._turbine_tool_meta import TurbineToolMeta as TurbineToolMeta
     from ._unarchive_model_response import UnarchiveModelResponse as UnarchiveModelResponse
     from ._update_agent_request import UpdateAgentRequest as UpdateAgentRequest
-    from ._update_agent_request_tools_item import UpdateAgentRequestToolsItem as UpdateAgentRequestToolsItem
+    from ._update_agent_request_tools_item import (
+        UpdateAgentRequestToolsItem as UpdateAgentRequestToolsItem,
+    )
     from ._update_connector_request import UpdateConnectorRequest as UpdateConnectorRequest
-    from ._update_dataset_record_payload_request import UpdateDatasetRecordPayloadRequest as UpdateDatasetRecordPayloadRequest
-    from ._update_dataset_record_properties_request import UpdateDatasetRecordPropertiesRequest as UpdateDatasetRecordPropertiesRequest
+    from ._update_dataset_record_payload_request import (
+        UpdateDatasetRecordPayloadRequest as UpdateDatasetRecordPayloadRequest,
+    )
+    from ._update_dataset_record_properties_request import (
+        UpdateDatasetRecordPropertiesRequest as UpdateDatasetRecordPropertiesRequest,
+    )
     from ._update_dataset_request import UpdateDatasetRequest as UpdateDatasetRequest
     from ._update_definition import UpdateDefinition as UpdateDefinition
     from ._update_deployment_request import UpdateDeploymentRequest as UpdateDeploymentRequest
     from ._update_document_request import UpdateDocumentRequest as UpdateDocumentRequest
-    from ._update_document_request_attributes0_value import UpdateDocumentRequestAttributes0Value as UpdateDocumentRequestAttributes0Value
-    from ._update_group_workspace_assignment_in import UpdateGroupWorkspaceAssignmentIn as UpdateGroupWorkspaceAssignmentIn
-    from ._update_group_workspace_assignment_in_role_names0_item import UpdateGroupWorkspaceAssignmentInRoleNames0Item as UpdateGroupWorkspaceAssignmentInRoleNames0Item
-    from ._update_index_metrics_v1_rag_deployments_deployment_id_metrics_put_body import UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody as UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
+    from ._update_document_request_attributes0_value import (
+        UpdateDocumentRequestAttributes0Value as UpdateDocumentRequestAttributes0Value,
+    )
+    from ._update_group_workspace_assignment_in import (
+        UpdateGroupWorkspaceAssignmentIn as UpdateGroupWorkspaceAssignmentIn,
+    )
+    from ._update_group_workspace_assignment_in_role_names0_item import (
+        UpdateGroupWorkspaceAssignmentInRoleNames0Item as UpdateGroupWorkspaceAssignmentInRoleNames0Item,
+    )
+    from ._update_index_metrics_v1_rag_deployments_deployment_id_metrics_put_body import (
+        UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody as UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody,
+    )
     from ._update_invocation_body import UpdateInvocationBody as UpdateInvocationBody
-    from ._update_invocation_body_input import UpdateInvocationBodyInput as UpdateInvocationBodyInput
+    from ._update_invocation_body_input import (
+        UpdateInvocationBodyInput as UpdateInvocationBodyInput,
+    )
     from ._update_judge_request import UpdateJudgeRequest as UpdateJudgeRequest
     from ._update_judge_request_output import UpdateJudgeRequestOutput as UpdateJudgeRequestOutput
     from ._update_library_request import UpdateLibraryRequest as UpdateLibraryRequest
-    from ._update_metrics_request_deployment_metrics_offline import UpdateMetricsRequestDeploymentMetricsOffline as UpdateMetricsRequestDeploymentMetricsOffline
-    from ._update_metrics_request_deployment_metrics_online import UpdateMetricsRequestDeploymentMetricsOnline as UpdateMetricsRequestDeploymentMetricsOnline
-    from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetrics as UpdateMetricsRequestIndexMetrics
+    from ._update_metrics_request_deployment_metrics_offline import (
+        UpdateMetricsRequestDeploymentMetricsOffline as UpdateMetricsRequestDeploymentMetricsOffline,
+    )
+    from ._update_metrics_request_deployment_metrics_online import (
+        UpdateMetricsRequestDeploymentMetricsOnline as UpdateMetricsRequestDeploymentMetricsOnline,
+    )
+    from ._update_metrics_request_index_metrics import (
+        UpdateMetricsRequestIndexMetrics as UpdateMetricsRequestIndexMetrics,
+    )
     from ._update_model_request import UpdateModelRequest as UpdateModelRequest
     from ._update_run_info import UpdateRunInfo as UpdateRunInfo
-    from ._update_user_group_organization_role_in import UpdateUserGroupOrganizationRoleIn as UpdateUserGroupOrganizationRoleIn
+    from ._update_user_group_organization_role_in import (
+        UpdateUserGroupOrganizationRoleIn as UpdateUserGroupOrganizationRoleIn,
+    )
     from ._update_workflow_response import UpdateWorkflowResponse as UpdateWorkflowResponse
     from ._update_workspace_in import UpdateWorkspaceIN as UpdateWorkspaceIN
     from ._url_elicitation_capability import UrlElicitationCapability as UrlElicitationCapability
@@ -857,14 +1419,22 @@ if TYPE_CHECKING:
     from ._user_organization import UserOrganization as UserOrganization
     from ._user_role import UserRole as UserRole
     from ._user_workspace import UserWorkspace as UserWorkspace
-    from ._users_api_admin_audit_logs_get_audit_logs_sort import UsersApiAdminAuditLogsGetAuditLogsSort as UsersApiAdminAuditLogsGetAuditLogsSort
+    from ._users_api_admin_audit_logs_get_audit_logs_sort import (
+        UsersApiAdminAuditLogsGetAuditLogsSort as UsersApiAdminAuditLogsGetAuditLogsSort,
+    )
     from ._validation_error import ValidationError as ValidationError
     from ._vibe_active_users_stat import VibeActiveUsersStat as VibeActiveUsersStat
     from ._vibe_code_usage_data_json import VibeCodeUsageDataJSON as VibeCodeUsageDataJSON
     from ._vibe_consumed_tokens_stat import VibeConsumedTokensStat as VibeConsumedTokensStat
-    from ._vibe_next_edit_active_users_stat import VibeNextEditActiveUsersStat as VibeNextEditActiveUsersStat
-    from ._vibe_next_edit_modified_loc_stat import VibeNextEditModifiedLOCStat as VibeNextEditModifiedLOCStat
-    from ._vibe_next_edit_suggestion_stat import VibeNextEditSuggestionStat as VibeNextEditSuggestionStat
+    from ._vibe_next_edit_active_users_stat import (
+        VibeNextEditActiveUsersStat as VibeNextEditActiveUsersStat,
+    )
+    from ._vibe_next_edit_modified_loc_stat import (
+        VibeNextEditModifiedLOCStat as VibeNextEditModifiedLOCStat,
+    )
+    from ._vibe_next_edit_suggestion_stat import (
+        VibeNextEditSuggestionStat as VibeNextEditSuggestionStat,
+    )
     from ._vibe_organization_stats_out import VibeOrganizationStatsOUT as VibeOrganizationStatsOUT
     from ._vibe_session_duration_stat import VibeSessionDurationStat as VibeSessionDurationStat
     from ._vibe_session_stat import VibeSessionStat as VibeSessionStat
@@ -887,67 +1457,147 @@ if TYPE_CHECKING:
     from ._workflow import Workflow as Workflow
     from ._workflow_archive_response import WorkflowArchiveResponse as WorkflowArchiveResponse
     from ._workflow_basic_definition import WorkflowBasicDefinition as WorkflowBasicDefinition
-    from ._workflow_bulk_archive_request import WorkflowBulkArchiveRequest as WorkflowBulkArchiveRequest
-    from ._workflow_bulk_archive_response import WorkflowBulkArchiveResponse as WorkflowBulkArchiveResponse
+    from ._workflow_bulk_archive_request import (
+        WorkflowBulkArchiveRequest as WorkflowBulkArchiveRequest,
+    )
+    from ._workflow_bulk_archive_response import (
+        WorkflowBulkArchiveResponse as WorkflowBulkArchiveResponse,
+    )
     from ._workflow_bulk_error import WorkflowBulkError as WorkflowBulkError
-    from ._workflow_bulk_unarchive_request import WorkflowBulkUnarchiveRequest as WorkflowBulkUnarchiveRequest
-    from ._workflow_bulk_unarchive_response import WorkflowBulkUnarchiveResponse as WorkflowBulkUnarchiveResponse
+    from ._workflow_bulk_unarchive_request import (
+        WorkflowBulkUnarchiveRequest as WorkflowBulkUnarchiveRequest,
+    )
+    from ._workflow_bulk_unarchive_response import (
+        WorkflowBulkUnarchiveResponse as WorkflowBulkUnarchiveResponse,
+    )
     from ._workflow_code_definition import WorkflowCodeDefinition as WorkflowCodeDefinition
     from ._workflow_event_type import WorkflowEventType as WorkflowEventType
-    from ._workflow_execution_canceled_attributes import WorkflowExecutionCanceledAttributes as WorkflowExecutionCanceledAttributes
-    from ._workflow_execution_canceled_response import WorkflowExecutionCanceledResponse as WorkflowExecutionCanceledResponse
-    from ._workflow_execution_completed_attributes_response import WorkflowExecutionCompletedAttributesResponse as WorkflowExecutionCompletedAttributesResponse
-    from ._workflow_execution_completed_response import WorkflowExecutionCompletedResponse as WorkflowExecutionCompletedResponse
-    from ._workflow_execution_continued_as_new_attributes_response import WorkflowExecutionContinuedAsNewAttributesResponse as WorkflowExecutionContinuedAsNewAttributesResponse
-    from ._workflow_execution_continued_as_new_response import WorkflowExecutionContinuedAsNewResponse as WorkflowExecutionContinuedAsNewResponse
-    from ._workflow_execution_failed_attributes import WorkflowExecutionFailedAttributes as WorkflowExecutionFailedAttributes
-    from ._workflow_execution_failed_response import WorkflowExecutionFailedResponse as WorkflowExecutionFailedResponse
-    from ._workflow_execution_list_response import WorkflowExecutionListResponse as WorkflowExecutionListResponse
-    from ._workflow_execution_progress_trace_event import WorkflowExecutionProgressTraceEvent as WorkflowExecutionProgressTraceEvent
+    from ._workflow_execution_canceled_attributes import (
+        WorkflowExecutionCanceledAttributes as WorkflowExecutionCanceledAttributes,
+    )
+    from ._workflow_execution_canceled_response import (
+        WorkflowExecutionCanceledResponse as WorkflowExecutionCanceledResponse,
+    )
+    from ._workflow_execution_completed_attributes_response import (
+        WorkflowExecutionCompletedAttributesResponse as WorkflowExecutionCompletedAttributesResponse,
+    )
+    from ._workflow_execution_completed_response import (
+        WorkflowExecutionCompletedResponse as WorkflowExecutionCompletedResponse,
+    )
+    from ._workflow_execution_continued_as_new_attributes_response import (
+        WorkflowExecutionContinuedAsNewAttributesResponse as WorkflowExecutionContinuedAsNewAttributesResponse,
+    )
+    from ._workflow_execution_continued_as_new_response import (
+        WorkflowExecutionContinuedAsNewResponse as WorkflowExecutionContinuedAsNewResponse,
+    )
+    from ._workflow_execution_failed_attributes import (
+        WorkflowExecutionFailedAttributes as WorkflowExecutionFailedAttributes,
+    )
+    from ._workflow_execution_failed_response import (
+        WorkflowExecutionFailedResponse as WorkflowExecutionFailedResponse,
+    )
+    from ._workflow_execution_list_response import (
+        WorkflowExecutionListResponse as WorkflowExecutionListResponse,
+    )
+    from ._workflow_execution_progress_trace_event import (
+        WorkflowExecutionProgressTraceEvent as WorkflowExecutionProgressTraceEvent,
+    )
     from ._workflow_execution_request import WorkflowExecutionRequest as WorkflowExecutionRequest
     from ._workflow_execution_response import WorkflowExecutionResponse as WorkflowExecutionResponse
-    from ._workflow_execution_started_attributes_response import WorkflowExecutionStartedAttributesResponse as WorkflowExecutionStartedAttributesResponse
-    from ._workflow_execution_started_response import WorkflowExecutionStartedResponse as WorkflowExecutionStartedResponse
+    from ._workflow_execution_started_attributes_response import (
+        WorkflowExecutionStartedAttributesResponse as WorkflowExecutionStartedAttributesResponse,
+    )
+    from ._workflow_execution_started_response import (
+        WorkflowExecutionStartedResponse as WorkflowExecutionStartedResponse,
+    )
     from ._workflow_execution_status import WorkflowExecutionStatus as WorkflowExecutionStatus
-    from ._workflow_execution_sync_response import WorkflowExecutionSyncResponse as WorkflowExecutionSyncResponse
-    from ._workflow_execution_trace_event import WorkflowExecutionTraceEvent as WorkflowExecutionTraceEvent
-    from ._workflow_execution_trace_events_response import WorkflowExecutionTraceEventsResponse as WorkflowExecutionTraceEventsResponse
-    from ._workflow_execution_trace_events_response_events_item import WorkflowExecutionTraceEventsResponseEventsItem as WorkflowExecutionTraceEventsResponseEventsItem
-    from ._workflow_execution_trace_o_tel_response import WorkflowExecutionTraceOTelResponse as WorkflowExecutionTraceOTelResponse
-    from ._workflow_execution_trace_summary_attributes_values import WorkflowExecutionTraceSummaryAttributesValues as WorkflowExecutionTraceSummaryAttributesValues
-    from ._workflow_execution_trace_summary_response import WorkflowExecutionTraceSummaryResponse as WorkflowExecutionTraceSummaryResponse
-    from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan as WorkflowExecutionTraceSummarySpan
-    from ._workflow_execution_without_result_response import WorkflowExecutionWithoutResultResponse as WorkflowExecutionWithoutResultResponse
+    from ._workflow_execution_sync_response import (
+        WorkflowExecutionSyncResponse as WorkflowExecutionSyncResponse,
+    )
+    from ._workflow_execution_trace_event import (
+        WorkflowExecutionTraceEvent as WorkflowExecutionTraceEvent,
+    )
+    from ._workflow_execution_trace_events_response import (
+        WorkflowExecutionTraceEventsResponse as WorkflowExecutionTraceEventsResponse,
+    )
+    from ._workflow_execution_trace_events_response_events_item import (
+        WorkflowExecutionTraceEventsResponseEventsItem as WorkflowExecutionTraceEventsResponseEventsItem,
+    )
+    from ._workflow_execution_trace_o_tel_response import (
+        WorkflowExecutionTraceOTelResponse as WorkflowExecutionTraceOTelResponse,
+    )
+    from ._workflow_execution_trace_summary_attributes_values import (
+        WorkflowExecutionTraceSummaryAttributesValues as WorkflowExecutionTraceSummaryAttributesValues,
+    )
+    from ._workflow_execution_trace_summary_response import (
+        WorkflowExecutionTraceSummaryResponse as WorkflowExecutionTraceSummaryResponse,
+    )
+    from ._workflow_execution_trace_summary_span import (
+        WorkflowExecutionTraceSummarySpan as WorkflowExecutionTraceSummarySpan,
+    )
+    from ._workflow_execution_without_result_response import (
+        WorkflowExecutionWithoutResultResponse as WorkflowExecutionWithoutResultResponse,
+    )
     from ._workflow_get_response import WorkflowGetResponse as WorkflowGetResponse
     from ._workflow_list_response import WorkflowListResponse as WorkflowListResponse
     from ._workflow_metadata import WorkflowMetadata as WorkflowMetadata
     from ._workflow_metrics import WorkflowMetrics as WorkflowMetrics
     from ._workflow_registration import WorkflowRegistration as WorkflowRegistration
-    from ._workflow_registration_get_response import WorkflowRegistrationGetResponse as WorkflowRegistrationGetResponse
-    from ._workflow_registration_list_response import WorkflowRegistrationListResponse as WorkflowRegistrationListResponse
-    from ._workflow_registration_with_worker_status import WorkflowRegistrationWithWorkerStatus as WorkflowRegistrationWithWorkerStatus
-    from ._workflow_schedule_list_response import WorkflowScheduleListResponse as WorkflowScheduleListResponse
-    from ._workflow_schedule_pause_request import WorkflowSchedulePauseRequest as WorkflowSchedulePauseRequest
+    from ._workflow_registration_get_response import (
+        WorkflowRegistrationGetResponse as WorkflowRegistrationGetResponse,
+    )
+    from ._workflow_registration_list_response import (
+        WorkflowRegistrationListResponse as WorkflowRegistrationListResponse,
+    )
+    from ._workflow_registration_with_worker_status import (
+        WorkflowRegistrationWithWorkerStatus as WorkflowRegistrationWithWorkerStatus,
+    )
+    from ._workflow_schedule_list_response import (
+        WorkflowScheduleListResponse as WorkflowScheduleListResponse,
+    )
+    from ._workflow_schedule_pause_request import (
+        WorkflowSchedulePauseRequest as WorkflowSchedulePauseRequest,
+    )
     from ._workflow_schedule_request import WorkflowScheduleRequest as WorkflowScheduleRequest
     from ._workflow_schedule_response import WorkflowScheduleResponse as WorkflowScheduleResponse
-    from ._workflow_schedule_trigger_request import WorkflowScheduleTriggerRequest as WorkflowScheduleTriggerRequest
-    from ._workflow_schedule_update_request import WorkflowScheduleUpdateRequest as WorkflowScheduleUpdateRequest
-    from ._workflow_task_failed_attributes import WorkflowTaskFailedAttributes as WorkflowTaskFailedAttributes
-    from ._workflow_task_failed_response import WorkflowTaskFailedResponse as WorkflowTaskFailedResponse
-    from ._workflow_task_timed_out_attributes import WorkflowTaskTimedOutAttributes as WorkflowTaskTimedOutAttributes
-    from ._workflow_task_timed_out_response import WorkflowTaskTimedOutResponse as WorkflowTaskTimedOutResponse
+    from ._workflow_schedule_trigger_request import (
+        WorkflowScheduleTriggerRequest as WorkflowScheduleTriggerRequest,
+    )
+    from ._workflow_schedule_update_request import (
+        WorkflowScheduleUpdateRequest as WorkflowScheduleUpdateRequest,
+    )
+    from ._workflow_task_failed_attributes import (
+        WorkflowTaskFailedAttributes as WorkflowTaskFailedAttributes,
+    )
+    from ._workflow_task_failed_response import (
+        WorkflowTaskFailedResponse as WorkflowTaskFailedResponse,
+    )
+    from ._workflow_task_timed_out_attributes import (
+        WorkflowTaskTimedOutAttributes as WorkflowTaskTimedOutAttributes,
+    )
+    from ._workflow_task_timed_out_response import (
+        WorkflowTaskTimedOutResponse as WorkflowTaskTimedOutResponse,
+    )
     from ._workflow_type import WorkflowType as WorkflowType
     from ._workflow_unarchive_response import WorkflowUnarchiveResponse as WorkflowUnarchiveResponse
     from ._workflow_update_request import WorkflowUpdateRequest as WorkflowUpdateRequest
     from ._workflow_update_response import WorkflowUpdateResponse as WorkflowUpdateResponse
     from ._workflow_with_worker_status import WorkflowWithWorkerStatus as WorkflowWithWorkerStatus
-    from ._workflows_worker_spec_update import WorkflowsWorkerSpecUpdate as WorkflowsWorkerSpecUpdate
+    from ._workflows_worker_spec_update import (
+        WorkflowsWorkerSpecUpdate as WorkflowsWorkerSpecUpdate,
+    )
     from ._workspace_enriched_out import WorkspaceEnrichedOUT as WorkspaceEnrichedOUT
     from ._workspace_member_in import WorkspaceMemberIN as WorkspaceMemberIN
     from ._workspace_member_single_in import WorkspaceMemberSingleIN as WorkspaceMemberSingleIN
-    from ._workspace_member_single_in_role_name0 import WorkspaceMemberSingleINRoleName0 as WorkspaceMemberSingleINRoleName0
-    from ._workspace_member_single_in_role_names0_item import WorkspaceMemberSingleINRoleNames0Item as WorkspaceMemberSingleINRoleNames0Item
-    from ._workspace_member_single_in_roles import WorkspaceMemberSingleINRoles as WorkspaceMemberSingleINRoles
+    from ._workspace_member_single_in_role_name0 import (
+        WorkspaceMemberSingleINRoleName0 as WorkspaceMemberSingleINRoleName0,
+    )
+    from ._workspace_member_single_in_role_names0_item import (
+        WorkspaceMemberSingleINRoleNames0Item as WorkspaceMemberSingleINRoleNames0Item,
+    )
+    from ._workspace_member_single_in_roles import (
+        WorkspaceMemberSingleINRoles as WorkspaceMemberSingleINRoles,
+    )
     from ._workspace_out import WorkspaceOUT as WorkspaceOUT
     from ._workspace_role import WorkspaceRole as WorkspaceRole
     from ._workspace_role_ref import WorkspaceRoleRef as WorkspaceRoleRef

@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._delete_unavailable_reason import DeleteUnavailableReason
 
 
-class ActionUnavailable_DeleteUnavailableReason_(msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"):
+class ActionUnavailable_DeleteUnavailableReason_(
+    msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"
+):
     """The `ActionUnavailable_DeleteUnavailableReason_` object."""
 
     reason: DeleteUnavailableReason | None | UnsetType = UNSET

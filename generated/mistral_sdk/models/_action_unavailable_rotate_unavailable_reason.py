@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._rotate_unavailable_reason import RotateUnavailableReason
 
 
-class ActionUnavailable_RotateUnavailableReason_(msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"):
+class ActionUnavailable_RotateUnavailableReason_(
+    msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"
+):
     """The `ActionUnavailable_RotateUnavailableReason_` object."""
 
     reason: RotateUnavailableReason | None | UnsetType = UNSET

@@ -8,7 +8,9 @@ import msgspec
 from ._activity_task_completed_attributes_response import ActivityTaskCompletedAttributesResponse
 
 
-class ActivityTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"):
+class ActivityTaskCompletedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"
+):
     """Emitted when an activity task completes successfully.
 
     Contains timing information about the successful execution.

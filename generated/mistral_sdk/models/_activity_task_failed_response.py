@@ -8,7 +8,9 @@ import msgspec
 from ._activity_task_failed_attributes import ActivityTaskFailedAttributes
 
 
-class ActivityTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_FAILED"):
+class ActivityTaskFailedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_FAILED"
+):
     """Emitted when an activity task fails after exhausting all retry attempts.
 
     This is a terminal event indicating the activity could not complete successfully.

@@ -8,7 +8,9 @@ import msgspec
 from ._activity_task_retrying_attributes import ActivityTaskRetryingAttributes
 
 
-class ActivityTaskRetryingResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"):
+class ActivityTaskRetryingResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"
+):
     """Emitted when an activity task fails and will be retried.
 
     Contains information about the failed attempt and the error that occurred.

@@ -8,7 +8,9 @@ import msgspec
 from ._activity_task_started_attributes_response import ActivityTaskStartedAttributesResponse
 
 
-class ActivityTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"):
+class ActivityTaskStartedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
+):
     """Emitted when an activity task begins execution.
 
     This is the first event for an activity, emitted on the first attempt only.

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ActorType: TypeAlias = Literal['HUMAN', 'API_KEY', 'OTHER']
+    ActorType: TypeAlias = Literal["HUMAN", "API_KEY", "OTHER"]
 else:  # open at run time: values the spec does not list stay plain strings
     ActorType = str

@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._admin_organization_member_out_raw_roles import AdminOrganizationMemberOUTRawRoles
-from ._admin_organization_member_out_subscription_types0_item import AdminOrganizationMemberOUTSubscriptionTypes0Item
+from ._admin_organization_member_out_subscription_types0_item import (
+    AdminOrganizationMemberOUTSubscriptionTypes0Item,
+)
 from ._member_subscription_out import MemberSubscriptionOUT
 from ._member_workspace_info import MemberWorkspaceInfo
 from ._static_organization_roles import StaticOrganizationRoles
@@ -45,7 +47,9 @@ class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True):
     raw_role: UserRole | StaticOrganizationRoles
     """Deprecated. Deprecated single organization role. Use 'raw_roles' instead."""
 
-    subscription_types: list[AdminOrganizationMemberOUTSubscriptionTypes0Item] | None | UnsetType = UNSET
+    subscription_types: (
+        list[AdminOrganizationMemberOUTSubscriptionTypes0Item] | None | UnsetType
+    ) = UNSET
     """Product seats assigned to the member."""
 
     created_at: datetime.datetime

@@ -5,9 +5,13 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._admin_organization_member_update_role_name0 import AdminOrganizationMemberUpdateRoleName0
-from ._admin_organization_member_update_role_names0_item import AdminOrganizationMemberUpdateRoleNames0Item
+from ._admin_organization_member_update_role_names0_item import (
+    AdminOrganizationMemberUpdateRoleNames0Item,
+)
 from ._admin_organization_member_update_roles import AdminOrganizationMemberUpdateRoles
-from ._admin_organization_member_update_subscription_types0_item import AdminOrganizationMemberUpdateSubscriptionTypes0Item
+from ._admin_organization_member_update_subscription_types0_item import (
+    AdminOrganizationMemberUpdateSubscriptionTypes0Item,
+)
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
@@ -27,5 +31,7 @@ class AdminOrganizationMemberUpdate(msgspec.Struct, kw_only=True):
     role: UserRole | StaticOrganizationRoles | None | UnsetType = UNSET
     """Deprecated. Deprecated legacy single role value, kept for backward compatibility. Mutually exclusive with 'role_name'."""
 
-    subscription_types: list[AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType = UNSET
+    subscription_types: (
+        list[AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType
+    ) = UNSET
     """Product seats to assign to the member."""

@@ -6,7 +6,9 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._admin_provision_group_to_workspace_in_workspace_role_name0 import AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+from ._admin_provision_group_to_workspace_in_workspace_role_name0 import (
+    AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
+)
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
@@ -23,5 +25,7 @@ class AdminProvisionGroupToWorkspaceIn(msgspec.Struct, kw_only=True):
     workspace_role: WorkspaceRole | StaticWorkspaceRoles | None | UnsetType = UNSET
     """Workspace role value to assign to the group. Mutually exclusive with 'workspace_role_name'."""
 
-    workspace_role_name: AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = UNSET
+    workspace_role_name: AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = (
+        UNSET
+    )
     """Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'."""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    AdminUserOUTSubscriptionTypes0Item: TypeAlias = Literal['CHAT', 'MISTRAL_CODE']
+    AdminUserOUTSubscriptionTypes0Item: TypeAlias = Literal["CHAT", "MISTRAL_CODE"]
 else:  # open at run time: values the spec does not list stay plain strings
     AdminUserOUTSubscriptionTypes0Item = str

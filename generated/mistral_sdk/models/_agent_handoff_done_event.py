@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffDoneEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.done"):
+class AgentHandoffDoneEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.done"
+):
     """The `AgentHandoffDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

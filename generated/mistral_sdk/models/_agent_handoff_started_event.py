@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffStartedEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.started"):
+class AgentHandoffStartedEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.started"
+):
     """The `AgentHandoffStartedEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "AgentsApiV1ConversationsListResponseItem",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (ModelConversation, AgentConversation, ),
+        variants=lambda: (
+            ModelConversation,
+            AgentConversation,
+        ),
     )

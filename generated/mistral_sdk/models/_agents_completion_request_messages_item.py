@@ -9,4 +9,6 @@ from ._tool_message import ToolMessage
 from ._user_message import UserMessage
 
 
-AgentsCompletionRequestMessagesItem: TypeAlias = SystemMessage | UserMessage | AssistantMessage | ToolMessage
+AgentsCompletionRequestMessagesItem: TypeAlias = (
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage
+)

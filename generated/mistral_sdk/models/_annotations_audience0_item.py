@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    AnnotationsAudience0Item: TypeAlias = Literal['user', 'assistant']
+    AnnotationsAudience0Item: TypeAlias = Literal["user", "assistant"]
 else:  # open at run time: values the spec does not list stay plain strings
     AnnotationsAudience0Item = str

@@ -5,6 +5,17 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ApiEndpoint: TypeAlias = Literal['/v1/chat/completions', '/v1/embeddings', '/v1/fim/completions', '/v1/moderations', '/v1/chat/moderations', '/v1/ocr', '/v1/classifications', '/v1/chat/classifications', '/v1/conversations', '/v1/audio/transcriptions']
+    ApiEndpoint: TypeAlias = Literal[
+        "/v1/chat/completions",
+        "/v1/embeddings",
+        "/v1/fim/completions",
+        "/v1/moderations",
+        "/v1/chat/moderations",
+        "/v1/ocr",
+        "/v1/classifications",
+        "/v1/chat/classifications",
+        "/v1/conversations",
+        "/v1/audio/transcriptions",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ApiEndpoint = str

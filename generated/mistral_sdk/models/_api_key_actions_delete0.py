@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from ._action_available import ActionAvailable
-from ._action_unavailable_delete_unavailable_reason import ActionUnavailable_DeleteUnavailableReason_
+from ._action_unavailable_delete_unavailable_reason import (
+    ActionUnavailable_DeleteUnavailableReason_,
+)
 
 
 APIKeyActionsDelete0: TypeAlias = ActionAvailable | ActionUnavailable_DeleteUnavailableReason_

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from ._action_available import ActionAvailable
-from ._action_unavailable_rotate_unavailable_reason import ActionUnavailable_RotateUnavailableReason_
+from ._action_unavailable_rotate_unavailable_reason import (
+    ActionUnavailable_RotateUnavailableReason_,
+)
 
 
 APIKeyActionsRotate0: TypeAlias = ActionAvailable | ActionUnavailable_RotateUnavailableReason_

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    APIKeyProduct: TypeAlias = Literal['API', 'Mistral Code', 'Vibe']
+    APIKeyProduct: TypeAlias = Literal["API", "Mistral Code", "Vibe"]
 else:  # open at run time: values the spec does not list stay plain strings
     APIKeyProduct = str

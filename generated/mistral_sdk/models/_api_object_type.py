@@ -4,5 +4,5 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-ApiObjectType: TypeAlias = Literal['list']
+ApiObjectType: TypeAlias = Literal["list"]
 """Type of API object for pagination responses."""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    APIPlan: TypeAlias = Literal['FREE', 'PAY_AS_YOU_GO']
+    APIPlan: TypeAlias = Literal["FREE", "PAY_AS_YOU_GO"]
 else:  # open at run time: values the spec does not list stay plain strings
     APIPlan = str

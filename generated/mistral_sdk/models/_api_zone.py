@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ApiZone: TypeAlias = Literal['global', 'us', 'eu']
+    ApiZone: TypeAlias = Literal["global", "us", "eu"]
 else:  # open at run time: values the spec does not list stay plain strings
     ApiZone = str

@@ -4,7 +4,9 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._append_conversation_request_handoff_execution import AppendConversationRequestHandoffExecution
+from ._append_conversation_request_handoff_execution import (
+    AppendConversationRequestHandoffExecution,
+)
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation

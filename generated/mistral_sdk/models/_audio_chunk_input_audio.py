@@ -13,5 +13,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "AudioChunkInputAudio",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (str, bytes, ),
+        variants=lambda: (
+            str,
+            bytes,
+        ),
     )

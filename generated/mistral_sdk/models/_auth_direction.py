@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    AuthDirection: TypeAlias = Literal['inbound', 'outbound']
+    AuthDirection: TypeAlias = Literal["inbound", "outbound"]
 else:  # open at run time: values the spec does not list stay plain strings
     AuthDirection = str

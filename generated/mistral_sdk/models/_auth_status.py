@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    AuthStatus: TypeAlias = Literal['valid', 'invalid', 'error']
+    AuthStatus: TypeAlias = Literal["valid", "invalid", "error"]
 else:  # open at run time: values the spec does not list stay plain strings
     AuthStatus = str

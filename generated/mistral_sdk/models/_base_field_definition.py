@@ -4,7 +4,9 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._base_field_definition_supported_operators_item import BaseFieldDefinitionSupportedOperatorsItem
+from ._base_field_definition_supported_operators_item import (
+    BaseFieldDefinitionSupportedOperatorsItem,
+)
 from ._base_field_definition_type import BaseFieldDefinitionType
 
 

@@ -5,6 +5,26 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    BaseFieldDefinitionSupportedOperatorsItem: TypeAlias = Literal['lt', 'lte', 'gt', 'gte', 'startswith', 'istartswith', 'endswith', 'iendswith', 'contains', 'icontains', 'matches', 'notcontains', 'inotcontains', 'eq', 'neq', 'isnull', 'includes', 'excludes', 'len_eq']
+    BaseFieldDefinitionSupportedOperatorsItem: TypeAlias = Literal[
+        "lt",
+        "lte",
+        "gt",
+        "gte",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "contains",
+        "icontains",
+        "matches",
+        "notcontains",
+        "inotcontains",
+        "eq",
+        "neq",
+        "isnull",
+        "includes",
+        "excludes",
+        "len_eq",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     BaseFieldDefinitionSupportedOperatorsItem = str

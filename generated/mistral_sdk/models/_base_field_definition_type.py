@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    BaseFieldDefinitionType: TypeAlias = Literal['ENUM', 'TEXT', 'INT', 'FLOAT', 'BOOL', 'TIMESTAMP', 'ARRAY', 'MAP']
+    BaseFieldDefinitionType: TypeAlias = Literal[
+        "ENUM", "TEXT", "INT", "FLOAT", "BOOL", "TIMESTAMP", "ARRAY", "MAP"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     BaseFieldDefinitionType = str

@@ -5,6 +5,15 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    BaseTaskStatus: TypeAlias = Literal['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT', 'UNKNOWN']
+    BaseTaskStatus: TypeAlias = Literal[
+        "RUNNING",
+        "COMPLETED",
+        "FAILED",
+        "CANCELED",
+        "TERMINATED",
+        "CONTINUED_AS_NEW",
+        "TIMED_OUT",
+        "UNKNOWN",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     BaseTaskStatus = str

@@ -5,6 +5,14 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    BatchJobStatus: TypeAlias = Literal['QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLATION_REQUESTED', 'CANCELLED']
+    BatchJobStatus: TypeAlias = Literal[
+        "QUEUED",
+        "RUNNING",
+        "SUCCESS",
+        "FAILED",
+        "TIMEOUT_EXCEEDED",
+        "CANCELLATION_REQUESTED",
+        "CANCELLED",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     BatchJobStatus = str

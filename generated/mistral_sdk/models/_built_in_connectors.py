@@ -5,6 +5,12 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    BuiltInConnectors: TypeAlias = Literal['web_search', 'web_search_premium', 'code_interpreter', 'image_generation', 'document_library']
+    BuiltInConnectors: TypeAlias = Literal[
+        "web_search",
+        "web_search_premium",
+        "code_interpreter",
+        "image_generation",
+        "document_library",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     BuiltInConnectors = str

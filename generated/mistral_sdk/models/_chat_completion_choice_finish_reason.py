@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ChatCompletionChoiceFinishReason: TypeAlias = Literal['stop', 'length', 'model_length', 'error', 'tool_calls']
+    ChatCompletionChoiceFinishReason: TypeAlias = Literal[
+        "stop", "length", "model_length", "error", "tool_calls"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ChatCompletionChoiceFinishReason = str

@@ -8,11 +8,21 @@ from .._codec import union_type
 
 
 if TYPE_CHECKING:
-    ChatCompletionEventExtraFieldsValue: TypeAlias = bool | int | float | str | datetime.datetime | list[str] | dict[str, str]
+    ChatCompletionEventExtraFieldsValue: TypeAlias = (
+        bool | int | float | str | datetime.datetime | list[str] | dict[str, str]
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ChatCompletionEventExtraFieldsValue = union_type(
         "ChatCompletionEventExtraFieldsValue",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (bool, int, float, str, datetime.datetime, list[str], dict[str, str], ),
+        variants=lambda: (
+            bool,
+            int,
+            float,
+            str,
+            datetime.datetime,
+            list[str],
+            dict[str, str],
+        ),
     )

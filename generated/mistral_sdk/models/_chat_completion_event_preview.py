@@ -5,7 +5,9 @@ import datetime
 
 import msgspec
 
-from ._chat_completion_event_preview_extra_fields_value import ChatCompletionEventPreviewExtraFieldsValue
+from ._chat_completion_event_preview_extra_fields_value import (
+    ChatCompletionEventPreviewExtraFieldsValue,
+)
 
 
 class ChatCompletionEventPreview(msgspec.Struct, kw_only=True):

@@ -8,11 +8,21 @@ from .._codec import union_type
 
 
 if TYPE_CHECKING:
-    ChatCompletionEventPreviewExtraFieldsValue: TypeAlias = bool | int | float | str | datetime.datetime | list[str] | dict[str, str]
+    ChatCompletionEventPreviewExtraFieldsValue: TypeAlias = (
+        bool | int | float | str | datetime.datetime | list[str] | dict[str, str]
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ChatCompletionEventPreviewExtraFieldsValue = union_type(
         "ChatCompletionEventPreviewExtraFieldsValue",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (bool, int, float, str, datetime.datetime, list[str], dict[str, str], ),
+        variants=lambda: (
+            bool,
+            int,
+            float,
+            str,
+            datetime.datetime,
+            list[str],
+            dict[str, str],
+        ),
     )

@@ -9,4 +9,6 @@ from ._tool_message import ToolMessage
 from ._user_message import UserMessage
 
 
-ChatCompletionRequestMessagesItem: TypeAlias = SystemMessage | UserMessage | AssistantMessage | ToolMessage
+ChatCompletionRequestMessagesItem: TypeAlias = (
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage
+)

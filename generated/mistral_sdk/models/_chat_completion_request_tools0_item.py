@@ -12,4 +12,12 @@ from ._web_search_premium_tool import WebSearchPremiumTool
 from ._web_search_tool import WebSearchTool
 
 
-ChatCompletionRequestTools0Item: TypeAlias = Tool | WebSearchTool | WebSearchPremiumTool | CodeInterpreterTool | ImageGenerationTool | DocumentLibraryTool | CustomConnector
+ChatCompletionRequestTools0Item: TypeAlias = (
+    Tool
+    | WebSearchTool
+    | WebSearchPremiumTool
+    | CodeInterpreterTool
+    | ImageGenerationTool
+    | DocumentLibraryTool
+    | CustomConnector
+)

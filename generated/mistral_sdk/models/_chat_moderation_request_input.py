@@ -10,12 +10,17 @@ from ._chat_moderation_request_input1_item_item import ChatModerationRequestInpu
 
 
 if TYPE_CHECKING:
-    ChatModerationRequestInput: TypeAlias = list[ChatModerationRequestInput0Item] | list[list[ChatModerationRequestInput1ItemItem]]
+    ChatModerationRequestInput: TypeAlias = (
+        list[ChatModerationRequestInput0Item] | list[list[ChatModerationRequestInput1ItemItem]]
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ChatModerationRequestInput = union_type(
         "ChatModerationRequestInput",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[ChatModerationRequestInput0Item], list[list[ChatModerationRequestInput1ItemItem]], ),
+        variants=lambda: (
+            list[ChatModerationRequestInput0Item],
+            list[list[ChatModerationRequestInput1ItemItem]],
+        ),
     )
 """Chat to classify"""

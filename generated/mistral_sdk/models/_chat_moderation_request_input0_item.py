@@ -9,4 +9,6 @@ from ._tool_message import ToolMessage
 from ._user_message import UserMessage
 
 
-ChatModerationRequestInput0Item: TypeAlias = SystemMessage | UserMessage | AssistantMessage | ToolMessage
+ChatModerationRequestInput0Item: TypeAlias = (
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage
+)

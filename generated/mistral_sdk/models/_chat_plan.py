@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ChatPlan: TypeAlias = Literal['INDIVIDUAL', 'EDU', 'TEAM']
+    ChatPlan: TypeAlias = Literal["INDIVIDUAL", "EDU", "TEAM"]
 else:  # open at run time: values the spec does not list stay plain strings
     ChatPlan = str

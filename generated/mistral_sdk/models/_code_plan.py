@@ -4,4 +4,4 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-CodePlan: TypeAlias = Literal['ENTERPRISE']
+CodePlan: TypeAlias = Literal["ENTERPRISE"]

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import msgspec
 
-from ._completion_response_stream_choice_finish_reason import CompletionResponseStreamChoiceFinishReason
+from ._completion_response_stream_choice_finish_reason import (
+    CompletionResponseStreamChoiceFinishReason,
+)
 from ._delta_message import DeltaMessage
 
 

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    CompletionResponseStreamChoiceFinishReason: TypeAlias = Literal['stop', 'length', 'error', 'tool_calls']
+    CompletionResponseStreamChoiceFinishReason: TypeAlias = Literal[
+        "stop", "length", "error", "tool_calls"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     CompletionResponseStreamChoiceFinishReason = str

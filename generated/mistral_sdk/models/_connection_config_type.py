@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConnectionConfigType: TypeAlias = Literal['mcp', 'turbine', 'eolienne']
+    ConnectionConfigType: TypeAlias = Literal["mcp", "turbine", "eolienne"]
 else:  # open at run time: values the spec does not list stay plain strings
     ConnectionConfigType = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConnectorActivateForConsumerV1ConsumerScope: TypeAlias = Literal['user', 'workspace', 'organization']
+    ConnectorActivateForConsumerV1ConsumerScope: TypeAlias = Literal[
+        "user", "workspace", "organization"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ConnectorActivateForConsumerV1ConsumerScope = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConnectorDeactivateForConsumerV1ConsumerScope: TypeAlias = Literal['user', 'workspace', 'organization']
+    ConnectorDeactivateForConsumerV1ConsumerScope: TypeAlias = Literal[
+        "user", "workspace", "organization"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ConnectorDeactivateForConsumerV1ConsumerScope = str

@@ -14,5 +14,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (UUID, str, ),
+        variants=lambda: (
+            UUID,
+            str,
+        ),
     )

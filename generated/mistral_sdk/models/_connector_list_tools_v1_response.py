@@ -15,5 +15,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "ConnectorListToolsV1Response",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[MCPTool], list[dict[str, Any]], ),
+        variants=lambda: (
+            list[MCPTool],
+            list[dict[str, Any]],
+        ),
     )

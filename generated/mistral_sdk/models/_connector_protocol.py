@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConnectorProtocol: TypeAlias = Literal['mcp', 'http', 'turbine']
+    ConnectorProtocol: TypeAlias = Literal["mcp", "http", "turbine"]
 else:  # open at run time: values the spec does not list stay plain strings
     ConnectorProtocol = str

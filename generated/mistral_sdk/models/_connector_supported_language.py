@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConnectorSupportedLanguage: TypeAlias = Literal['en', 'fr', 'ar', 'es', 'de', 'pl', 'pt-BR', 'it', 'nl']
+    ConnectorSupportedLanguage: TypeAlias = Literal[
+        "en", "fr", "ar", "es", "de", "pl", "pt-BR", "it", "nl"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ConnectorSupportedLanguage = str

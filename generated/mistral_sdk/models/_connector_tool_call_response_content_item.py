@@ -10,4 +10,6 @@ from ._resource_link import ResourceLink
 from ._text_content import TextContent
 
 
-ConnectorToolCallResponseContentItem: TypeAlias = TextContent | ImageContent | AudioContent | ResourceLink | EmbeddedResource
+ConnectorToolCallResponseContentItem: TypeAlias = (
+    TextContent | ImageContent | AudioContent | ResourceLink | EmbeddedResource
+)

@@ -11,5 +11,7 @@ class ConnectorToolResultMetadata(msgspec.Struct, kw_only=True):
     """MCP-specific result metadata (isError, structuredContent, _meta)."""
 
     is_error: bool | UnsetType = msgspec.field(default=UNSET, name="isError")
-    structured_content: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="structuredContent")
+    structured_content: dict[str, Any] | None | UnsetType = msgspec.field(
+        default=UNSET, name="structuredContent"
+    )
     meta: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="_meta")

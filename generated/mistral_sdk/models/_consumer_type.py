@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConsumerType: TypeAlias = Literal['user', 'org', 'workspace', 'system']
+    ConsumerType: TypeAlias = Literal["user", "org", "workspace", "system"]
 else:  # open at run time: values the spec does not list stay plain strings
     ConsumerType = str

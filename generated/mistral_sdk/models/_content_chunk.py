@@ -12,4 +12,12 @@ from ._text_chunk import TextChunk
 from ._think_chunk import ThinkChunk
 
 
-ContentChunk: TypeAlias = TextChunk | ImageURLChunk | DocumentURLChunk | ReferenceChunk | FileChunk | ThinkChunk | AudioChunk
+ContentChunk: TypeAlias = (
+    TextChunk
+    | ImageURLChunk
+    | DocumentURLChunk
+    | ReferenceChunk
+    | FileChunk
+    | ThinkChunk
+    | AudioChunk
+)

@@ -7,7 +7,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._completion_args import CompletionArgs
-from ._conversation_append_stream_request_handoff_execution import ConversationAppendStreamRequestHandoffExecution
+from ._conversation_append_stream_request_handoff_execution import (
+    ConversationAppendStreamRequestHandoffExecution,
+)
 from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 

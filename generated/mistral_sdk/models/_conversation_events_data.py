@@ -15,4 +15,15 @@ from ._tool_execution_done_event import ToolExecutionDoneEvent
 from ._tool_execution_started_event import ToolExecutionStartedEvent
 
 
-ConversationEventsData: TypeAlias = ResponseStartedEvent | ResponseDoneEvent | ResponseErrorEvent | ToolExecutionStartedEvent | ToolExecutionDeltaEvent | ToolExecutionDoneEvent | MessageOutputEvent | FunctionCallEvent | AgentHandoffStartedEvent | AgentHandoffDoneEvent
+ConversationEventsData: TypeAlias = (
+    ResponseStartedEvent
+    | ResponseDoneEvent
+    | ResponseErrorEvent
+    | ToolExecutionStartedEvent
+    | ToolExecutionDeltaEvent
+    | ToolExecutionDoneEvent
+    | MessageOutputEvent
+    | FunctionCallEvent
+    | AgentHandoffStartedEvent
+    | AgentHandoffDoneEvent
+)

@@ -11,4 +11,11 @@ from ._message_output_entry import MessageOutputEntry
 from ._tool_execution_entry import ToolExecutionEntry
 
 
-ConversationHistoryEntriesItem: TypeAlias = MessageInputEntry | MessageOutputEntry | FunctionResultEntry | FunctionCallEntry | ToolExecutionEntry | AgentHandoffEntry
+ConversationHistoryEntriesItem: TypeAlias = (
+    MessageInputEntry
+    | MessageOutputEntry
+    | FunctionResultEntry
+    | FunctionCallEntry
+    | ToolExecutionEntry
+    | AgentHandoffEntry
+)

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConversationRequestBaseHandoffExecution0: TypeAlias = Literal['client', 'server']
+    ConversationRequestBaseHandoffExecution0: TypeAlias = Literal["client", "server"]
 else:  # open at run time: values the spec does not list stay plain strings
     ConversationRequestBaseHandoffExecution0 = str

@@ -9,4 +9,6 @@ from ._message_output_entry import MessageOutputEntry
 from ._tool_execution_entry import ToolExecutionEntry
 
 
-ConversationResponseOutputsItem: TypeAlias = MessageOutputEntry | ToolExecutionEntry | FunctionCallEntry | AgentHandoffEntry
+ConversationResponseOutputsItem: TypeAlias = (
+    MessageOutputEntry | ToolExecutionEntry | FunctionCallEntry | AgentHandoffEntry
+)

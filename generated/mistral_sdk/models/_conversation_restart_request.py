@@ -8,7 +8,9 @@ from msgspec import UNSET, UnsetType
 
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_restart_request_handoff_execution import ConversationRestartRequestHandoffExecution
+from ._conversation_restart_request_handoff_execution import (
+    ConversationRestartRequestHandoffExecution,
+)
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 

@@ -8,7 +8,9 @@ from msgspec import UNSET, UnsetType
 
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_restart_stream_request_handoff_execution import ConversationRestartStreamRequestHandoffExecution
+from ._conversation_restart_stream_request_handoff_execution import (
+    ConversationRestartStreamRequestHandoffExecution,
+)
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 

@@ -8,7 +8,9 @@ from msgspec import UNSET, UnsetType
 
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_stream_request_handoff_execution0 import ConversationStreamRequestHandoffExecution0
+from ._conversation_stream_request_handoff_execution0 import (
+    ConversationStreamRequestHandoffExecution0,
+)
 from ._conversation_stream_request_tools0_item import ConversationStreamRequestTools0Item
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict

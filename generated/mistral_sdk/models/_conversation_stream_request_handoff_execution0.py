@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ConversationStreamRequestHandoffExecution0: TypeAlias = Literal['client', 'server']
+    ConversationStreamRequestHandoffExecution0: TypeAlias = Literal["client", "server"]
 else:  # open at run time: values the spec does not list stay plain strings
     ConversationStreamRequestHandoffExecution0 = str

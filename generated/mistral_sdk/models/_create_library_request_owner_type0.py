@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    CreateLibraryRequestOwnerType0: TypeAlias = Literal['User', 'Workspace']
+    CreateLibraryRequestOwnerType0: TypeAlias = Literal["User", "Workspace"]
 else:  # open at run time: values the spec does not list stay plain strings
     CreateLibraryRequestOwnerType0 = str

@@ -25,7 +25,9 @@ class CreatePromptRequest(msgspec.Struct, kw_only=True):
     notes: str | None | UnsetType = UNSET
     """Notes for this version."""
 
-    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(default=UNSET, name="sharingScope")
+    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(
+        default=UNSET, name="sharingScope"
+    )
     """Registry sharing scope."""
 
     aliases: list[str] | UnsetType = UNSET

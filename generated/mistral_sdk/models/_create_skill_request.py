@@ -19,7 +19,9 @@ class CreateSkillRequest(msgspec.Struct, kw_only=True):
     notes: str | None | UnsetType = UNSET
     """Notes for this version."""
 
-    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(default=UNSET, name="sharingScope")
+    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(
+        default=UNSET, name="sharingScope"
+    )
     """Registry sharing scope."""
 
     aliases: list[str] | UnsetType = UNSET

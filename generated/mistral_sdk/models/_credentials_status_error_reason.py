@@ -5,6 +5,17 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    CredentialsStatusErrorReason: TypeAlias = Literal['oauth expired', 'oauth near expiry', 'empty credentials', 'unparsable credentials', 'you need to reconnect', 'oauth refresh error', 'MCP server unreachable', 'MCP server timed out', 'MCP server error', 'unknown error']
+    CredentialsStatusErrorReason: TypeAlias = Literal[
+        "oauth expired",
+        "oauth near expiry",
+        "empty credentials",
+        "unparsable credentials",
+        "you need to reconnect",
+        "oauth refresh error",
+        "MCP server unreachable",
+        "MCP server timed out",
+        "MCP server error",
+        "unknown error",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     CredentialsStatusErrorReason = str

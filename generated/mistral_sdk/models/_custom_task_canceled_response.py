@@ -8,7 +8,9 @@ import msgspec
 from ._custom_task_canceled_attributes import CustomTaskCanceledAttributes
 
 
-class CustomTaskCanceledResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"):
+class CustomTaskCanceledResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"
+):
     """Emitted when a custom task is canceled.
 
     Indicates the task was explicitly stopped before completion.

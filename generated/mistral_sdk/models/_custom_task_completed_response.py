@@ -8,7 +8,9 @@ import msgspec
 from ._custom_task_completed_attributes_response import CustomTaskCompletedAttributesResponse
 
 
-class CustomTaskCompletedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"):
+class CustomTaskCompletedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"
+):
     """Emitted when a custom task completes successfully.
 
     Contains the final result of the task execution.

@@ -8,7 +8,9 @@ import msgspec
 from ._custom_task_failed_attributes import CustomTaskFailedAttributes
 
 
-class CustomTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_FAILED"):
+class CustomTaskFailedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_FAILED"
+):
     """Emitted when a custom task fails.
 
     Contains details about the failure for debugging and error handling.

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import msgspec
 
-from ._custom_task_in_progress_attributes_response_payload import CustomTaskInProgressAttributesResponsePayload
+from ._custom_task_in_progress_attributes_response_payload import (
+    CustomTaskInProgressAttributesResponsePayload,
+)
 
 
 class CustomTaskInProgressAttributesResponse(msgspec.Struct, kw_only=True):

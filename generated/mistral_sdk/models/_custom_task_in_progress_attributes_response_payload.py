@@ -7,5 +7,7 @@ from ._json_patch_payload_response import JSONPatchPayloadResponse
 from ._json_payload_response import JSONPayloadResponse
 
 
-CustomTaskInProgressAttributesResponsePayload: TypeAlias = JSONPayloadResponse | JSONPatchPayloadResponse
+CustomTaskInProgressAttributesResponsePayload: TypeAlias = (
+    JSONPayloadResponse | JSONPatchPayloadResponse
+)
 """The current state or incremental update for the task."""

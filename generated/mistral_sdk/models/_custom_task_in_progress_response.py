@@ -8,7 +8,9 @@ import msgspec
 from ._custom_task_in_progress_attributes_response import CustomTaskInProgressAttributesResponse
 
 
-class CustomTaskInProgressResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_IN_PROGRESS"):
+class CustomTaskInProgressResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_IN_PROGRESS"
+):
     """Emitted during custom task execution to report progress.
 
     This event supports streaming updates via JSON or JSON Patch payloads,

@@ -8,7 +8,9 @@ import msgspec
 from ._custom_task_started_attributes_response import CustomTaskStartedAttributesResponse
 
 
-class CustomTaskStartedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"):
+class CustomTaskStartedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
+):
     """Emitted when a custom task begins execution.
 
     Custom tasks represent user-defined units of work within a workflow,

@@ -8,7 +8,9 @@ import msgspec
 from ._custom_task_timed_out_attributes import CustomTaskTimedOutAttributes
 
 
-class CustomTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"):
+class CustomTaskTimedOutResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"
+):
     """Emitted when a custom task exceeds its timeout.
 
     Indicates the task did not complete within its configured time limit.

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    DatasetRecordSource: TypeAlias = Literal['EXPLORER', 'UPLOADED_FILE', 'DIRECT_INPUT', 'PLAYGROUND']
+    DatasetRecordSource: TypeAlias = Literal[
+        "EXPLORER", "UPLOADED_FILE", "DIRECT_INPUT", "PLAYGROUND"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     DatasetRecordSource = str

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-DeleteUnavailableReason: TypeAlias = Literal['not_allowed']
+DeleteUnavailableReason: TypeAlias = Literal["not_allowed"]
 """Machine-readable reason why an API key cannot be deleted.
 
 Deletion eligibility currently turns on a single request-scoped permission: whether the acting

@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "EmbeddedResourceResource",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (TextResourceContents, BlobResourceContents, ),
+        variants=lambda: (
+            TextResourceContents,
+            BlobResourceContents,
+        ),
     )

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EmbeddingDtype: TypeAlias = Literal['float', 'int8', 'uint8', 'binary', 'ubinary']
+    EmbeddingDtype: TypeAlias = Literal["float", "int8", "uint8", "binary", "ubinary"]
 else:  # open at run time: values the spec does not list stay plain strings
     EmbeddingDtype = str

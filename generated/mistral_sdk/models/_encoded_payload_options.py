@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EncodedPayloadOptions: TypeAlias = Literal['offloaded', 'encrypted', 'encrypted-partial', 'compressed']
+    EncodedPayloadOptions: TypeAlias = Literal[
+        "offloaded", "encrypted", "encrypted-partial", "compressed"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     EncodedPayloadOptions = str

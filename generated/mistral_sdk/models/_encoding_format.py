@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EncodingFormat: TypeAlias = Literal['float', 'base64']
+    EncodingFormat: TypeAlias = Literal["float", "base64"]
 else:  # open at run time: values the spec does not list stay plain strings
     EncodingFormat = str

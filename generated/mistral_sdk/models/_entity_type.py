@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EntityType: TypeAlias = Literal['User', 'Workspace', 'Org']
+    EntityType: TypeAlias = Literal["User", "Workspace", "Org"]
 else:  # open at run time: values the spec does not list stay plain strings
     EntityType = str
 """The type of entity, used to share a library."""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EventProgressStatus: TypeAlias = Literal['RUNNING', 'COMPLETED', 'FAILED']
+    EventProgressStatus: TypeAlias = Literal["RUNNING", "COMPLETED", "FAILED"]
 else:  # open at run time: values the spec does not list stay plain strings
     EventProgressStatus = str

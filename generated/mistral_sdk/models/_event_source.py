@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EventSource: TypeAlias = Literal['DATABASE', 'LIVE', 'HYBRID']
+    EventSource: TypeAlias = Literal["DATABASE", "LIVE", "HYBRID"]
 else:  # open at run time: values the spec does not list stay plain strings
     EventSource = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    EventType: TypeAlias = Literal['EVENT', 'EVENT_PROGRESS']
+    EventType: TypeAlias = Literal["EVENT", "EVENT_PROGRESS"]
 else:  # open at run time: values the spec does not list stay plain strings
     EventType = str

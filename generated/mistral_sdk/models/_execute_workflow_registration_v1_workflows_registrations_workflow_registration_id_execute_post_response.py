@@ -10,11 +10,16 @@ from ._workflow_execution_sync_response import WorkflowExecutionSyncResponse
 
 
 if TYPE_CHECKING:
-    ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse: TypeAlias = WorkflowExecutionResponse | WorkflowExecutionSyncResponse
+    ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse: TypeAlias = (
+        WorkflowExecutionResponse | WorkflowExecutionSyncResponse
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse = union_type(
         "ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (WorkflowExecutionResponse, WorkflowExecutionSyncResponse, ),
+        variants=lambda: (
+            WorkflowExecutionResponse,
+            WorkflowExecutionSyncResponse,
+        ),
     )

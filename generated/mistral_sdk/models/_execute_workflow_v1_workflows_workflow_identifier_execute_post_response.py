@@ -10,11 +10,16 @@ from ._workflow_execution_sync_response import WorkflowExecutionSyncResponse
 
 
 if TYPE_CHECKING:
-    ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse: TypeAlias = WorkflowExecutionResponse | WorkflowExecutionSyncResponse
+    ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse: TypeAlias = (
+        WorkflowExecutionResponse | WorkflowExecutionSyncResponse
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse = union_type(
         "ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (WorkflowExecutionResponse, WorkflowExecutionSyncResponse, ),
+        variants=lambda: (
+            WorkflowExecutionResponse,
+            WorkflowExecutionSyncResponse,
+        ),
     )

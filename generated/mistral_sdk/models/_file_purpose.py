@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    FilePurpose: TypeAlias = Literal['fine-tune', 'batch', 'ocr']
+    FilePurpose: TypeAlias = Literal["fine-tune", "batch", "ocr"]
 else:  # open at run time: values the spec does not list stay plain strings
     FilePurpose = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    FileVisibility: TypeAlias = Literal['workspace', 'user']
+    FileVisibility: TypeAlias = Literal["workspace", "user"]
 else:  # open at run time: values the spec does not list stay plain strings
     FileVisibility = str

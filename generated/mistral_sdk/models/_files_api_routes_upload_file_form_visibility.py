@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    FilesApiRoutesUploadFileFormVisibility: TypeAlias = Literal['workspace', 'user']
+    FilesApiRoutesUploadFileFormVisibility: TypeAlias = Literal["workspace", "user"]
 else:  # open at run time: values the spec does not list stay plain strings
     FilesApiRoutesUploadFileFormVisibility = str

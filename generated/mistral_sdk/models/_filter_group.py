@@ -25,7 +25,10 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "FilterGroupAND0Item",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (FilterGroup, FilterCondition, ),
+        variants=lambda: (
+            FilterGroup,
+            FilterCondition,
+        ),
     )
 
 
@@ -36,5 +39,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "FilterGroupOR0Item",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (FilterGroup, FilterCondition, ),
+        variants=lambda: (
+            FilterGroup,
+            FilterCondition,
+        ),
     )

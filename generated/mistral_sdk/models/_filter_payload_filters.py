@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "FilterPayloadFilters",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (FilterGroup, FilterCondition, ),
+        variants=lambda: (
+            FilterGroup,
+            FilterCondition,
+        ),
     )

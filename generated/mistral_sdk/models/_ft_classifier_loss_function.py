@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    FTClassifierLossFunction: TypeAlias = Literal['single_class', 'multi_class']
+    FTClassifierLossFunction: TypeAlias = Literal["single_class", "multi_class"]
 else:  # open at run time: values the spec does not list stay plain strings
     FTClassifierLossFunction = str

@@ -14,7 +14,7 @@ from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirma
 class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call"):
     """The `FunctionCallEntry` object."""
 
-    object: Literal['entry'] = "entry"
+    object: Literal["entry"] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET

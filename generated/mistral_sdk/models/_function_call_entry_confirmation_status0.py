@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    FunctionCallEntryConfirmationStatus0: TypeAlias = Literal['pending', 'allowed', 'denied']
+    FunctionCallEntryConfirmationStatus0: TypeAlias = Literal["pending", "allowed", "denied"]
 else:  # open at run time: values the spec does not list stay plain strings
     FunctionCallEntryConfirmationStatus0 = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    FunctionCallEventConfirmationStatus0: TypeAlias = Literal['pending', 'allowed', 'denied']
+    FunctionCallEventConfirmationStatus0: TypeAlias = Literal["pending", "allowed", "denied"]
 else:  # open at run time: values the spec does not list stay plain strings
     FunctionCallEventConfirmationStatus0 = str

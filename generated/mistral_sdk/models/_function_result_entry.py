@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 class FunctionResultEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.result"):
     """The `FunctionResultEntry` object."""
 
-    object: Literal['entry'] = "entry"
+    object: Literal["entry"] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0: TypeAlias = Literal['hour', 'day', 'week', 'month']
+    GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0: TypeAlias = Literal[
+        "hour", "day", "week", "month"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 = str

@@ -5,7 +5,29 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator: TypeAlias = Literal['lt', 'lte', 'gt', 'gte', 'startswith', 'istartswith', 'endswith', 'iendswith', 'contains', 'icontains', 'matches', 'notcontains', 'inotcontains', 'eq', 'neq', 'isnull', 'includes', 'excludes', 'len_eq']
+    GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator: TypeAlias = Literal[
+        "lt",
+        "lte",
+        "gt",
+        "gte",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "contains",
+        "icontains",
+        "matches",
+        "notcontains",
+        "inotcontains",
+        "eq",
+        "neq",
+        "isnull",
+        "includes",
+        "excludes",
+        "len_eq",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
-    GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator = str
+    GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator = (
+        str
+    )
 """The operator to use for filtering options"""

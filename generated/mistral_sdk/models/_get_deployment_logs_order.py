@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetDeploymentLogsOrder: TypeAlias = Literal['asc', 'desc']
+    GetDeploymentLogsOrder: TypeAlias = Literal["asc", "desc"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetDeploymentLogsOrder = str
 """First-page sort order: 'asc' (oldest first) or 'desc'. Ignored when `cursor` is set."""

@@ -6,8 +6,12 @@ from uuid import UUID
 
 import msgspec
 
-from ._get_deployment_summaries_response_deployment_status import GetDeploymentSummariesResponseDeploymentStatus
-from ._get_deployment_summaries_response_vespa_deployment import GetDeploymentSummariesResponseVespaDeployment
+from ._get_deployment_summaries_response_deployment_status import (
+    GetDeploymentSummariesResponseDeploymentStatus,
+)
+from ._get_deployment_summaries_response_vespa_deployment import (
+    GetDeploymentSummariesResponseVespaDeployment,
+)
 
 
 class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True):

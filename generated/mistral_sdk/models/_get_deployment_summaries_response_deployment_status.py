@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetDeploymentSummariesResponseDeploymentStatus: TypeAlias = Literal['online', 'offline']
+    GetDeploymentSummariesResponseDeploymentStatus: TypeAlias = Literal["online", "offline"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetDeploymentSummariesResponseDeploymentStatus = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetSchedulesV1WorkflowsSchedulesGetStatus0: TypeAlias = Literal['active', 'paused']
+    GetSchedulesV1WorkflowsSchedulesGetStatus0: TypeAlias = Literal["active", "paused"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetSchedulesV1WorkflowsSchedulesGetStatus0 = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetSpanStatusCode: TypeAlias = Literal['Error', 'Ok', 'Unset']
+    GetSpanStatusCode: TypeAlias = Literal["Error", "Ok", "Unset"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetSpanStatusCode = str

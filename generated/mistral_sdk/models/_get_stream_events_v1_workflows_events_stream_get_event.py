@@ -4,7 +4,9 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._get_stream_events_v1_workflows_events_stream_get_event_data import GetStreamEventsV1WorkflowsEventsStreamGetEventData
+from ._get_stream_events_v1_workflows_events_stream_get_event_data import (
+    GetStreamEventsV1WorkflowsEventsStreamGetEventData,
+)
 
 
 class GetStreamEventsV1WorkflowsEventsStreamGetEvent(msgspec.Struct, kw_only=True):

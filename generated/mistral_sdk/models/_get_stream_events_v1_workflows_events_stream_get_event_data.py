@@ -10,11 +10,16 @@ from ._stream_event_sse_payload import StreamEventSsePayload
 
 
 if TYPE_CHECKING:
-    GetStreamEventsV1WorkflowsEventsStreamGetEventData: TypeAlias = StreamEventSsePayload | StreamEventSseErrorData
+    GetStreamEventsV1WorkflowsEventsStreamGetEventData: TypeAlias = (
+        StreamEventSsePayload | StreamEventSseErrorData
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     GetStreamEventsV1WorkflowsEventsStreamGetEventData = union_type(
         "GetStreamEventsV1WorkflowsEventsStreamGetEventData",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (StreamEventSsePayload, StreamEventSseErrorData, ),
+        variants=lambda: (
+            StreamEventSsePayload,
+            StreamEventSseErrorData,
+        ),
     )

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetStreamEventsV1WorkflowsEventsStreamGetScope: TypeAlias = Literal['activity', 'workflow', '*']
+    GetStreamEventsV1WorkflowsEventsStreamGetScope: TypeAlias = Literal["activity", "workflow", "*"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetStreamEventsV1WorkflowsEventsStreamGetScope = str

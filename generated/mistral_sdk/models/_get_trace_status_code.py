@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetTraceStatusCode: TypeAlias = Literal['Error', 'Unset']
+    GetTraceStatusCode: TypeAlias = Literal["Error", "Unset"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetTraceStatusCode = str

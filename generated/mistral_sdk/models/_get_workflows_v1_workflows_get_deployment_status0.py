@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetWorkflowsV1WorkflowsGetDeploymentStatus0: TypeAlias = Literal['active', 'inactive']
+    GetWorkflowsV1WorkflowsGetDeploymentStatus0: TypeAlias = Literal["active", "inactive"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetWorkflowsV1WorkflowsGetDeploymentStatus0 = str

@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    GetWorkflowsV1WorkflowsGetOrder: TypeAlias = Literal['asc', 'desc']
+    GetWorkflowsV1WorkflowsGetOrder: TypeAlias = Literal["asc", "desc"]
 else:  # open at run time: values the spec does not list stay plain strings
     GetWorkflowsV1WorkflowsGetOrder = str
 """Sort direction"""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    Granularity: TypeAlias = Literal['auto', 'second', 'minute', 'hour', 'day', 'week', 'month']
+    Granularity: TypeAlias = Literal["auto", "second", "minute", "hour", "day", "week", "month"]
 else:  # open at run time: values the spec does not list stay plain strings
     Granularity = str

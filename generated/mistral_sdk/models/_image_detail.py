@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ImageDetail: TypeAlias = Literal['low', 'auto', 'high']
+    ImageDetail: TypeAlias = Literal["low", "auto", "high"]
 else:  # open at run time: values the spec does not list stay plain strings
     ImageDetail = str

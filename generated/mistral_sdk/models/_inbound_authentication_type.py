@@ -4,4 +4,4 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-InboundAuthenticationType: TypeAlias = Literal['webhook']
+InboundAuthenticationType: TypeAlias = Literal["webhook"]

@@ -11,4 +11,11 @@ from ._message_output_entry import MessageOutputEntry
 from ._tool_execution_entry import ToolExecutionEntry
 
 
-InputEntriesItem: TypeAlias = MessageInputEntry | MessageOutputEntry | FunctionResultEntry | FunctionCallEntry | ToolExecutionEntry | AgentHandoffEntry
+InputEntriesItem: TypeAlias = (
+    MessageInputEntry
+    | MessageOutputEntry
+    | FunctionResultEntry
+    | FunctionCallEntry
+    | ToolExecutionEntry
+    | AgentHandoffEntry
+)

@@ -9,4 +9,6 @@ from ._tool_message import ToolMessage
 from ._user_message import UserMessage
 
 
-InstructRequestMessagesItem: TypeAlias = SystemMessage | UserMessage | AssistantMessage | ToolMessage
+InstructRequestMessagesItem: TypeAlias = (
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage
+)

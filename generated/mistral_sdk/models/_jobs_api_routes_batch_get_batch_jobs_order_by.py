@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    JobsApiRoutesBatchGetBatchJobsOrderBy: TypeAlias = Literal['created', '-created']
+    JobsApiRoutesBatchGetBatchJobsOrderBy: TypeAlias = Literal["created", "-created"]
 else:  # open at run time: values the spec does not list stay plain strings
     JobsApiRoutesBatchGetBatchJobsOrderBy = str

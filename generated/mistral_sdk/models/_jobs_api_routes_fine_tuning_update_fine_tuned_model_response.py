@@ -10,11 +10,19 @@ from ._completion_fine_tuned_model import CompletionFineTunedModel
 
 
 if TYPE_CHECKING:
-    JobsApiRoutesFineTuningUpdateFineTunedModelResponse: TypeAlias = CompletionFineTunedModel | ClassifierFineTunedModel
+    JobsApiRoutesFineTuningUpdateFineTunedModelResponse: TypeAlias = (
+        CompletionFineTunedModel | ClassifierFineTunedModel
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     JobsApiRoutesFineTuningUpdateFineTunedModelResponse = union_type(
         "JobsApiRoutesFineTuningUpdateFineTunedModelResponse",
         tag="model_type",
-        tagged=lambda: {"completion": CompletionFineTunedModel, "classifier": ClassifierFineTunedModel},
-        variants=lambda: (CompletionFineTunedModel, ClassifierFineTunedModel, ),
+        tagged=lambda: {
+            "completion": CompletionFineTunedModel,
+            "classifier": ClassifierFineTunedModel,
+        },
+        variants=lambda: (
+            CompletionFineTunedModel,
+            ClassifierFineTunedModel,
+        ),
     )

@@ -8,7 +8,9 @@ import msgspec
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
-class JudgeClassificationOutput(msgspec.Struct, kw_only=True, tag_field="type", tag="CLASSIFICATION"):
+class JudgeClassificationOutput(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="CLASSIFICATION"
+):
     """The `JudgeClassificationOutput` object."""
 
     options: list[JudgeClassificationOutputOption]

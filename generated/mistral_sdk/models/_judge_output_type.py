@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    JudgeOutputType: TypeAlias = Literal['REGRESSION', 'CLASSIFICATION']
+    JudgeOutputType: TypeAlias = Literal["REGRESSION", "CLASSIFICATION"]
 else:  # open at run time: values the spec does not list stay plain strings
     JudgeOutputType = str

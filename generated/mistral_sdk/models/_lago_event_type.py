@@ -5,6 +5,23 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    LagoEventType: TypeAlias = Literal['api_tokens', 'api_pages', 'api_audio_seconds', 'api_audio_characters', 'api_connectors', 'api_libraries_tokens', 'api_libraries_pages', 'api_libraries_audio', 'deployment_tokens', 'gpu_hour', 'reserved_instance', 'vibe_tokens', 'vibe_connectors', 'vibe_pages', 'vibe_audio_seconds', 'vibe_audio_characters']
+    LagoEventType: TypeAlias = Literal[
+        "api_tokens",
+        "api_pages",
+        "api_audio_seconds",
+        "api_audio_characters",
+        "api_connectors",
+        "api_libraries_tokens",
+        "api_libraries_pages",
+        "api_libraries_audio",
+        "deployment_tokens",
+        "gpu_hour",
+        "reserved_instance",
+        "vibe_tokens",
+        "vibe_connectors",
+        "vibe_pages",
+        "vibe_audio_seconds",
+        "vibe_audio_characters",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     LagoEventType = str

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import msgspec
 
-from ._paginated_result_chat_completion_event_preview import PaginatedResultChatCompletionEventPreview
+from ._paginated_result_chat_completion_event_preview import (
+    PaginatedResultChatCompletionEventPreview,
+)
 
 
 class ListCampaignSelectedEventsResponse(msgspec.Struct, kw_only=True):

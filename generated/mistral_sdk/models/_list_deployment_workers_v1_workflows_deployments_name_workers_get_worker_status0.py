@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0: TypeAlias = Literal['active', 'inactive']
+    ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0: TypeAlias = Literal[
+        "active", "inactive"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 = str

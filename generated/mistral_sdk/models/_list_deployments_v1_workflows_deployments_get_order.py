@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListDeploymentsV1WorkflowsDeploymentsGetOrder: TypeAlias = Literal['asc', 'desc']
+    ListDeploymentsV1WorkflowsDeploymentsGetOrder: TypeAlias = Literal["asc", "desc"]
 else:  # open at run time: values the spec does not list stay plain strings
     ListDeploymentsV1WorkflowsDeploymentsGetOrder = str
 """Sort direction. Applied to order_by when set, or within each activity group when omitted."""

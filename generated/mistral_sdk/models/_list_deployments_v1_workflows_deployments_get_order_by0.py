@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0: TypeAlias = Literal['updated_at', 'created_at']
+    ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0: TypeAlias = Literal[
+        "updated_at", "created_at"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 = str

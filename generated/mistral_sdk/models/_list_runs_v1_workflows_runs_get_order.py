@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListRunsV1WorkflowsRunsGetOrder: TypeAlias = Literal['asc', 'desc']
+    ListRunsV1WorkflowsRunsGetOrder: TypeAlias = Literal["asc", "desc"]
 else:  # open at run time: values the spec does not list stay plain strings
     ListRunsV1WorkflowsRunsGetOrder = str
 """Sort direction"""

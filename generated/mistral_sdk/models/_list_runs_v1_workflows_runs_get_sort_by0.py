@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListRunsV1WorkflowsRunsGetSortBy0: TypeAlias = Literal['start_time', 'end_time']
+    ListRunsV1WorkflowsRunsGetSortBy0: TypeAlias = Literal["start_time", "end_time"]
 else:  # open at run time: values the spec does not list stay plain strings
     ListRunsV1WorkflowsRunsGetSortBy0 = str

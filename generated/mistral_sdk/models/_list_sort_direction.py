@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListSortDirection: TypeAlias = Literal['list_sort_direction_unspecified', 'list_sort_direction_asc', 'list_sort_direction_desc']
+    ListSortDirection: TypeAlias = Literal[
+        "list_sort_direction_unspecified", "list_sort_direction_asc", "list_sort_direction_desc"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ListSortDirection = str

@@ -5,6 +5,12 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListSortField: TypeAlias = Literal['list_sort_field_unspecified', 'list_sort_field_created_at', 'list_sort_field_last_modified_at', 'list_sort_field_name', 'list_sort_field_title']
+    ListSortField: TypeAlias = Literal[
+        "list_sort_field_unspecified",
+        "list_sort_field_created_at",
+        "list_sort_field_last_modified_at",
+        "list_sort_field_name",
+        "list_sort_field_title",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ListSortField = str

@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ListVoicesV1AudioVoicesGetType: TypeAlias = Literal['all', 'custom', 'preset']
+    ListVoicesV1AudioVoicesGetType: TypeAlias = Literal["all", "custom", "preset"]
 else:  # open at run time: values the spec does not list stay plain strings
     ListVoicesV1AudioVoicesGetType = str
 """Filter the voices between customs and presets"""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    LocationType: TypeAlias = Literal['local', 'k8s', 'managed']
+    LocationType: TypeAlias = Literal["local", "k8s", "managed"]
 else:  # open at run time: values the spec does not list stay plain strings
     LocationType = str

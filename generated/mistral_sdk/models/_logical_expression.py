@@ -25,5 +25,9 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "LogicalExpressionExpressionsItem",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[str], LogicalExpression, ToolProperties, ),
+        variants=lambda: (
+            list[str],
+            LogicalExpression,
+            ToolProperties,
+        ),
     )

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    LogicalExpressionType: TypeAlias = Literal['and', 'or']
+    LogicalExpressionType: TypeAlias = Literal["and", "or"]
 else:  # open at run time: values the spec does not list stay plain strings
     LogicalExpressionType = str

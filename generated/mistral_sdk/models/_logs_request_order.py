@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    LogsRequestOrder: TypeAlias = Literal['asc', 'desc']
+    LogsRequestOrder: TypeAlias = Literal["asc", "desc"]
 else:  # open at run time: values the spec does not list stay plain strings
     LogsRequestOrder = str

@@ -37,7 +37,7 @@ class MCPServerCard(msgspec.Struct, kw_only=True):
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
     remotes: list[MCPServerRemote] | None | UnsetType = UNSET
     requires: ClientCapabilities | None | UnsetType = UNSET
-    resources: Literal['dynamic'] | list[MCPResource] | None | UnsetType = UNSET
-    tools: Literal['dynamic'] | list[MCPServerCardTool] | None | UnsetType = UNSET
-    prompts: Literal['dynamic'] | list[MCPPrompt] | None | UnsetType = UNSET
+    resources: Literal["dynamic"] | list[MCPResource] | None | UnsetType = UNSET
+    tools: Literal["dynamic"] | list[MCPServerCardTool] | None | UnsetType = UNSET
+    prompts: Literal["dynamic"] | list[MCPPrompt] | None | UnsetType = UNSET
     meta: MCPServerCardMeta | None | UnsetType = msgspec.field(default=UNSET, name="_meta")

@@ -13,4 +13,6 @@ class MCPServerCardMeta(msgspec.Struct, kw_only=True):
     Only the 'turbine' field is typed. Other fields are allowed via extra="allow".
     """
 
-    ai_mistral_turbine: TurbineMeta | None | UnsetType = msgspec.field(default=UNSET, name="ai.mistral/turbine")
+    ai_mistral_turbine: TurbineMeta | None | UnsetType = msgspec.field(
+        default=UNSET, name="ai.mistral/turbine"
+    )

@@ -19,7 +19,9 @@ class MCPServerCardTool(msgspec.Struct, kw_only=True):
     title: str | None | UnsetType = UNSET
     description: str | None | UnsetType = UNSET
     input_schema: dict[str, Any] = msgspec.field(name="inputSchema")
-    output_schema: dict[str, Any] | None | UnsetType = msgspec.field(default=UNSET, name="outputSchema")
+    output_schema: dict[str, Any] | None | UnsetType = msgspec.field(
+        default=UNSET, name="outputSchema"
+    )
     icons: list[MCPServerIcon] | None | UnsetType = UNSET
     annotations: ToolAnnotations | None | UnsetType = UNSET
     meta: MCPToolMeta | None | UnsetType = msgspec.field(default=UNSET, name="_meta")

@@ -18,6 +18,8 @@ class MCPServerRemote(msgspec.Struct, kw_only=True):
     url: str
     """Transport endpoint URL"""
 
-    supported_protocol_versions: list[str] | None | UnsetType = msgspec.field(default=UNSET, name="supportedProtocolVersions")
+    supported_protocol_versions: list[str] | None | UnsetType = msgspec.field(
+        default=UNSET, name="supportedProtocolVersions"
+    )
     headers: list[MCPServerRemoteHeader] | None | UnsetType = UNSET
     authentication: MCPServerAuthenticationRequirement | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    MCPServerRemoteType: TypeAlias = Literal['streamable-http', 'sse']
+    MCPServerRemoteType: TypeAlias = Literal["streamable-http", "sse"]
 else:  # open at run time: values the spec does not list stay plain strings
     MCPServerRemoteType = str
 """Transport type"""

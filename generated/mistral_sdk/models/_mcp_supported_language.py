@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    MCPSupportedLanguage: TypeAlias = Literal['en', 'fr', 'de', 'es', 'pl', 'it', 'ar', 'pt-BR', 'nl']
+    MCPSupportedLanguage: TypeAlias = Literal[
+        "en", "fr", "de", "es", "pl", "it", "ar", "pt-BR", "nl"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     MCPSupportedLanguage = str

@@ -15,4 +15,6 @@ class MCPToolMeta(msgspec.Struct, kw_only=True):
     """
 
     ui: MCPUIToolMeta | None | UnsetType = UNSET
-    ai_mistral_turbine: TurbineToolMeta | None | UnsetType = msgspec.field(default=UNSET, name="ai.mistral/turbine")
+    ai_mistral_turbine: TurbineToolMeta | None | UnsetType = msgspec.field(
+        default=UNSET, name="ai.mistral/turbine"
+    )

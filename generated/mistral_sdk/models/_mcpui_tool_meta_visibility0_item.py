@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    MCPUIToolMetaVisibility0Item: TypeAlias = Literal['model', 'app']
+    MCPUIToolMetaVisibility0Item: TypeAlias = Literal["model", "app"]
 else:  # open at run time: values the spec does not list stay plain strings
     MCPUIToolMetaVisibility0Item = str

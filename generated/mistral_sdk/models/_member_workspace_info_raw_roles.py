@@ -16,6 +16,9 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "MemberWorkspaceInfoRawRoles",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[WorkspaceRole], list[StaticWorkspaceRoles], ),
+        variants=lambda: (
+            list[WorkspaceRole],
+            list[StaticWorkspaceRoles],
+        ),
     )
 """Workspace roles assigned to the member."""

@@ -10,4 +10,6 @@ from ._think_chunk import ThinkChunk
 from ._tool_file_chunk import ToolFileChunk
 
 
-MessageInputContentChunksItem: TypeAlias = TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk
+MessageInputContentChunksItem: TypeAlias = (
+    TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk
+)

@@ -14,7 +14,7 @@ from ._message_input_entry_role import MessageInputEntryRole
 class MessageInputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.input"):
     """Representation of an input message inside the conversation."""
 
-    object: Literal['entry'] = "entry"
+    object: Literal["entry"] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET

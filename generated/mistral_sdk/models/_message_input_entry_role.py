@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    MessageInputEntryRole: TypeAlias = Literal['assistant', 'user']
+    MessageInputEntryRole: TypeAlias = Literal["assistant", "user"]
 else:  # open at run time: values the spec does not list stay plain strings
     MessageInputEntryRole = str

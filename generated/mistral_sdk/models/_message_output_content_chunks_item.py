@@ -11,4 +11,6 @@ from ._tool_file_chunk import ToolFileChunk
 from ._tool_reference_chunk import ToolReferenceChunk
 
 
-MessageOutputContentChunksItem: TypeAlias = TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk | ToolReferenceChunk
+MessageOutputContentChunksItem: TypeAlias = (
+    TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk | ToolReferenceChunk
+)

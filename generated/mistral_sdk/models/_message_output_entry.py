@@ -13,13 +13,13 @@ from ._message_output_content_chunks import MessageOutputContentChunks
 class MessageOutputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.output"):
     """The `MessageOutputEntry` object."""
 
-    object: Literal['entry'] = "entry"
+    object: Literal["entry"] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
     model: str | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
-    role: Literal['assistant'] = "assistant"
+    role: Literal["assistant"] = "assistant"
     content: str | MessageOutputContentChunks
 
     @property

@@ -10,7 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._message_output_event_content import MessageOutputEventContent
 
 
-class MessageOutputEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="message.output.delta"):
+class MessageOutputEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="message.output.delta"
+):
     """The `MessageOutputEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET
@@ -19,7 +21,7 @@ class MessageOutputEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="me
     content_index: int | UnsetType = UNSET
     model: str | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
-    role: Literal['assistant'] = "assistant"
+    role: Literal["assistant"] = "assistant"
     content: MessageOutputEventContent
 
     @property

@@ -15,5 +15,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "MessageOutputEventContent",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (str, OutputContentChunks, ),
+        variants=lambda: (
+            str,
+            OutputContentChunks,
+        ),
     )

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    MetricAggregation: TypeAlias = Literal['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99']
+    MetricAggregation: TypeAlias = Literal[
+        "count", "count_distinct", "sum", "avg", "min", "max", "p50", "p90", "p95", "p99"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     MetricAggregation = str

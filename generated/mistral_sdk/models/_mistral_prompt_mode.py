@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-MistralPromptMode: TypeAlias = Literal['reasoning']
+MistralPromptMode: TypeAlias = Literal["reasoning"]
 """Available options to the prompt_mode argument on the chat completion endpoint.
 Values represent high-level intent. Assignment to actual SPs is handled internally.
 System prompt may include knowledge cutoff date, model capabilities, tone to use, safety guidelines, etc.

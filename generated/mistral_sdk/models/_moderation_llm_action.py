@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ModerationLLMAction: TypeAlias = Literal['none', 'block']
+    ModerationLLMAction: TypeAlias = Literal["none", "block"]
 else:  # open at run time: values the spec does not list stay plain strings
     ModerationLLMAction = str

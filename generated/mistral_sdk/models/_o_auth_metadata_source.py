@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OAuthMetadataSource: TypeAlias = Literal['autodiscovery', 'provided']
+    OAuthMetadataSource: TypeAlias = Literal["autodiscovery", "provided"]
 else:  # open at run time: values the spec does not list stay plain strings
     OAuthMetadataSource = str
 """How a connector's OAuth server metadata was obtained."""

@@ -18,4 +18,18 @@ from ._ocr_text_block import OCRTextBlock
 from ._ocr_title_block import OCRTitleBlock
 
 
-OCRPageObjectBlocks0Item: TypeAlias = OCRTextBlock | OCRListBlock | OCRImageBlock | OCRTableBlock | OCRTitleBlock | OCREquationBlock | OCRCaptionBlock | OCRCodeBlock | OCRReferencesBlock | OCRAsideTextBlock | OCRHeaderBlock | OCRFooterBlock | OCRSignatureBlock
+OCRPageObjectBlocks0Item: TypeAlias = (
+    OCRTextBlock
+    | OCRListBlock
+    | OCRImageBlock
+    | OCRTableBlock
+    | OCRTitleBlock
+    | OCREquationBlock
+    | OCRCaptionBlock
+    | OCRCodeBlock
+    | OCRReferencesBlock
+    | OCRAsideTextBlock
+    | OCRHeaderBlock
+    | OCRFooterBlock
+    | OCRSignatureBlock
+)

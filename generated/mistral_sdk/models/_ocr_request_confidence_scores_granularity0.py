@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OCRRequestConfidenceScoresGranularity0: TypeAlias = Literal['word', 'page', 'block']
+    OCRRequestConfidenceScoresGranularity0: TypeAlias = Literal["word", "page", "block"]
 else:  # open at run time: values the spec does not list stay plain strings
     OCRRequestConfidenceScoresGranularity0 = str

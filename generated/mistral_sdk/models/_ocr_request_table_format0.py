@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OCRRequestTableFormat0: TypeAlias = Literal['markdown', 'html']
+    OCRRequestTableFormat0: TypeAlias = Literal["markdown", "html"]
 else:  # open at run time: values the spec does not list stay plain strings
     OCRRequestTableFormat0 = str

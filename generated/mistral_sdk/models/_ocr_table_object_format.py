@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OCRTableObjectFormat: TypeAlias = Literal['markdown', 'html']
+    OCRTableObjectFormat: TypeAlias = Literal["markdown", "html"]
 else:  # open at run time: values the spec does not list stay plain strings
     OCRTableObjectFormat = str
 """Format of the table"""

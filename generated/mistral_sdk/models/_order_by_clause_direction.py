@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OrderByClauseDirection: TypeAlias = Literal['asc', 'desc']
+    OrderByClauseDirection: TypeAlias = Literal["asc", "desc"]
 else:  # open at run time: values the spec does not list stay plain strings
     OrderByClauseDirection = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OrganizationInviteINEmailLanguage0: TypeAlias = Literal['en', 'fr', 'es', 'de', 'it', 'pt_br', 'pl', 'ar', 'nl']
+    OrganizationInviteINEmailLanguage0: TypeAlias = Literal[
+        "en", "fr", "es", "de", "it", "pt_br", "pl", "ar", "nl"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     OrganizationInviteINEmailLanguage0 = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OrganizationInviteINRoleNames0Item: TypeAlias = Literal['member', 'billing_manager', 'organization_admin']
+    OrganizationInviteINRoleNames0Item: TypeAlias = Literal[
+        "member", "billing_manager", "organization_admin"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     OrganizationInviteINRoleNames0Item = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OrganizationMemberCreateRoleName0: TypeAlias = Literal['member', 'billing_manager', 'organization_admin']
+    OrganizationMemberCreateRoleName0: TypeAlias = Literal[
+        "member", "billing_manager", "organization_admin"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     OrganizationMemberCreateRoleName0 = str

@@ -16,6 +16,9 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "OrganizationMemberCreateRoles",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[UserRole], list[StaticOrganizationRoles], ),
+        variants=lambda: (
+            list[UserRole],
+            list[StaticOrganizationRoles],
+        ),
     )
 """Role values to assign. Mutually exclusive with 'role_names'."""

@@ -16,6 +16,9 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "OrganizationUserInviteOUTRoles",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[UserRole], list[StaticOrganizationRoles], ),
+        variants=lambda: (
+            list[UserRole],
+            list[StaticOrganizationRoles],
+        ),
     )
 """Organization roles assigned by the invite."""

@@ -5,7 +5,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._metric_aggregation import MetricAggregation
-from ._otel_field_definition_supported_operators_item import OtelFieldDefinitionSupportedOperatorsItem
+from ._otel_field_definition_supported_operators_item import (
+    OtelFieldDefinitionSupportedOperatorsItem,
+)
 from ._otel_field_definition_type import OtelFieldDefinitionType
 
 

@@ -5,6 +5,31 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OtelFieldDefinitionSupportedOperatorsItem: TypeAlias = Literal['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'like', 'ilike', 'not_like', 'not_ilike', 'between', 'not_between', 'in', 'not_in', 'exists', 'not_exists', 'regexp', 'not_regexp', 'contains', 'not_contains', 'has', 'hasAny', 'hasAll', 'hasToken']
+    OtelFieldDefinitionSupportedOperatorsItem: TypeAlias = Literal[
+        "eq",
+        "neq",
+        "lt",
+        "lte",
+        "gt",
+        "gte",
+        "like",
+        "ilike",
+        "not_like",
+        "not_ilike",
+        "between",
+        "not_between",
+        "in",
+        "not_in",
+        "exists",
+        "not_exists",
+        "regexp",
+        "not_regexp",
+        "contains",
+        "not_contains",
+        "has",
+        "hasAny",
+        "hasAll",
+        "hasToken",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     OtelFieldDefinitionSupportedOperatorsItem = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OtelFieldDefinitionType: TypeAlias = Literal['ENUM', 'TEXT', 'INT', 'FLOAT', 'BOOL', 'TIMESTAMP', 'ARRAY', 'MAP']
+    OtelFieldDefinitionType: TypeAlias = Literal[
+        "ENUM", "TEXT", "INT", "FLOAT", "BOOL", "TIMESTAMP", "ARRAY", "MAP"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     OtelFieldDefinitionType = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    OutboundAuthenticationType: TypeAlias = Literal['oauth2', 'bearer', 'none', 'github_app', 'slack_app']
+    OutboundAuthenticationType: TypeAlias = Literal[
+        "oauth2", "bearer", "none", "github_app", "slack_app"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     OutboundAuthenticationType = str

@@ -11,4 +11,6 @@ from ._tool_file_chunk import ToolFileChunk
 from ._tool_reference_chunk import ToolReferenceChunk
 
 
-OutputContentChunks: TypeAlias = TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk | ToolReferenceChunk
+OutputContentChunks: TypeAlias = (
+    TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk | ToolReferenceChunk
+)

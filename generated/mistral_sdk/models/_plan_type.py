@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    PlanType: TypeAlias = Literal['API', 'CHAT', 'ON_PREMISE', 'LICENSE', 'MISTRAL_CODE']
+    PlanType: TypeAlias = Literal["API", "CHAT", "ON_PREMISE", "LICENSE", "MISTRAL_CODE"]
 else:  # open at run time: values the spec does not list stay plain strings
     PlanType = str

@@ -5,6 +5,15 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ProcessStatus: TypeAlias = Literal['self_managed', 'missing_content', 'noop', 'done', 'todo', 'in_progress', 'error', 'waiting_for_capacity']
+    ProcessStatus: TypeAlias = Literal[
+        "self_managed",
+        "missing_content",
+        "noop",
+        "done",
+        "todo",
+        "in_progress",
+        "error",
+        "waiting_for_capacity",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ProcessStatus = str

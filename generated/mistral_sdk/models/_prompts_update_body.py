@@ -16,5 +16,7 @@ class PromptsUpdateBody(msgspec.Struct, kw_only=True):
     description: str | None | UnsetType = UNSET
     """Display description."""
 
-    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(default=UNSET, name="sharingScope")
+    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(
+        default=UNSET, name="sharingScope"
+    )
     """Registry sharing scope."""

@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    PublicResourceVisibility: TypeAlias = Literal['shared_org', 'shared_workspace', 'private']
+    PublicResourceVisibility: TypeAlias = Literal["shared_org", "shared_workspace", "private"]
 else:  # open at run time: values the spec does not list stay plain strings
     PublicResourceVisibility = str
 """Visibility options available to public API callers.

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ReasoningEffort: TypeAlias = Literal['none', 'minimal', 'low', 'medium', 'high', 'xhigh']
+    ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 else:  # open at run time: values the spec does not list stay plain strings
     ReasoningEffort = str

@@ -4,7 +4,9 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._register_deployment_request_deployment_status import RegisterDeploymentRequestDeploymentStatus
+from ._register_deployment_request_deployment_status import (
+    RegisterDeploymentRequestDeploymentStatus,
+)
 from ._register_deployment_request_vespa_deployment import RegisterDeploymentRequestVespaDeployment
 
 

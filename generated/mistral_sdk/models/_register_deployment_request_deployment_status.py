@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    RegisterDeploymentRequestDeploymentStatus: TypeAlias = Literal['online', 'offline']
+    RegisterDeploymentRequestDeploymentStatus: TypeAlias = Literal["online", "offline"]
 else:  # open at run time: values the spec does not list stay plain strings
     RegisterDeploymentRequestDeploymentStatus = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    RegistrySharingScope: TypeAlias = Literal['sharing_scope_unspecified', 'private', 'workspace']
+    RegistrySharingScope: TypeAlias = Literal["sharing_scope_unspecified", "private", "workspace"]
 else:  # open at run time: values the spec does not list stay plain strings
     RegistrySharingScope = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    RequestSource: TypeAlias = Literal['api', 'playground', 'agent_builder_v1']
+    RequestSource: TypeAlias = Literal["api", "playground", "agent_builder_v1"]
 else:  # open at run time: values the spec does not list stay plain strings
     RequestSource = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    RequestedServiceTier: TypeAlias = Literal['auto', 'standard_only']
+    RequestedServiceTier: TypeAlias = Literal["auto", "standard_only"]
 else:  # open at run time: values the spec does not list stay plain strings
     RequestedServiceTier = str

@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ResourceVisibility: TypeAlias = Literal['shared_global', 'shared_org', 'shared_workspace', 'private']
+    ResourceVisibility: TypeAlias = Literal[
+        "shared_global", "shared_org", "shared_workspace", "private"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     ResourceVisibility = str

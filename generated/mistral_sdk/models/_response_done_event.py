@@ -10,7 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._conversation_usage_info import ConversationUsageInfo
 
 
-class ResponseDoneEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.done"):
+class ResponseDoneEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.done"
+):
     """The `ResponseDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

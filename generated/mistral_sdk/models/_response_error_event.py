@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResponseErrorEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.error"):
+class ResponseErrorEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.error"
+):
     """The `ResponseErrorEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ResponseFormats: TypeAlias = Literal['text', 'json_object', 'json_schema']
+    ResponseFormats: TypeAlias = Literal["text", "json_object", "json_schema"]
 else:  # open at run time: values the spec does not list stay plain strings
     ResponseFormats = str

@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResponseStartedEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.started"):
+class ResponseStartedEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.started"
+):
     """The `ResponseStartedEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

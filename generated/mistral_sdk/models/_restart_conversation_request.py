@@ -8,7 +8,9 @@ from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
-from ._restart_conversation_request_handoff_execution import RestartConversationRequestHandoffExecution
+from ._restart_conversation_request_handoff_execution import (
+    RestartConversationRequestHandoffExecution,
+)
 
 
 class RestartConversationRequest(msgspec.Struct, kw_only=True):

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    RestartConversationRequestHandoffExecution: TypeAlias = Literal['client', 'server']
+    RestartConversationRequestHandoffExecution: TypeAlias = Literal["client", "server"]
 else:  # open at run time: values the spec does not list stay plain strings
     RestartConversationRequestHandoffExecution = str

@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "RetrieveModelV1ModelsModelIdGetResponse",
         tag="type",
         tagged=lambda: {"base": BaseModelCard, "fine-tuned": FTModelCard},
-        variants=lambda: (BaseModelCard, FTModelCard, ),
+        variants=lambda: (
+            BaseModelCard,
+            FTModelCard,
+        ),
     )

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    Roles: TypeAlias = Literal['system', 'user', 'assistant', 'tool']
+    Roles: TypeAlias = Literal["system", "user", "assistant", "tool"]
 else:  # open at run time: values the spec does not list stay plain strings
     Roles = str

@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    RotateUnavailableReason: TypeAlias = Literal['unsupported_scope', 'key_expired', 'not_allowed']
+    RotateUnavailableReason: TypeAlias = Literal["unsupported_scope", "key_expired", "not_allowed"]
 else:  # open at run time: values the spec does not list stay plain strings
     RotateUnavailableReason = str
 """Machine-readable reason why an API key cannot be rotated.

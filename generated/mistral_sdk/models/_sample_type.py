@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SampleType: TypeAlias = Literal['pretrain', 'instruct', 'batch_request', 'batch_result', 'batch_error']
+    SampleType: TypeAlias = Literal[
+        "pretrain", "instruct", "batch_request", "batch_result", "batch_error"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     SampleType = str

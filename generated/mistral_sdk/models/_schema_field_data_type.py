@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SchemaFieldDataType: TypeAlias = Literal['int', 'bool', 'string', 'embedding', 'long', 'float']
+    SchemaFieldDataType: TypeAlias = Literal["int", "bool", "string", "embedding", "long", "float"]
 else:  # open at run time: values the spec does not list stay plain strings
     SchemaFieldDataType = str

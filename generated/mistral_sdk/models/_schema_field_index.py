@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SchemaFieldIndex: TypeAlias = Literal['ann', 'bm25', 'attribute']
+    SchemaFieldIndex: TypeAlias = Literal["ann", "bm25", "attribute"]
 else:  # open at run time: values the spec does not list stay plain strings
     SchemaFieldIndex = str

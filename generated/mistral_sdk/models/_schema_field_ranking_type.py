@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SchemaFieldRankingType: TypeAlias = Literal['count', 'embedding', 'timestamp', 'text', 'string', 'bool', 'int', 'language']
+    SchemaFieldRankingType: TypeAlias = Literal[
+        "count", "embedding", "timestamp", "text", "string", "bool", "int", "language"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     SchemaFieldRankingType = str

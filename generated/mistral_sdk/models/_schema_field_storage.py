@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SchemaFieldStorage: TypeAlias = Literal['in_memory', 'on_disk']
+    SchemaFieldStorage: TypeAlias = Literal["in_memory", "on_disk"]
 else:  # open at run time: values the spec does not list stay plain strings
     SchemaFieldStorage = str

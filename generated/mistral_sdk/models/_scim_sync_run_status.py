@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ScimSyncRunStatus: TypeAlias = Literal['PENDING', 'RUNNING', 'SUCCESS', 'SKIPPED', 'FAILED']
+    ScimSyncRunStatus: TypeAlias = Literal["PENDING", "RUNNING", "SUCCESS", "SKIPPED", "FAILED"]
 else:  # open at run time: values the spec does not list stay plain strings
     ScimSyncRunStatus = str

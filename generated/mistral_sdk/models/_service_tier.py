@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ServiceTier: TypeAlias = Literal['standard', 'priority']
+    ServiceTier: TypeAlias = Literal["standard", "priority"]
 else:  # open at run time: values the spec does not list stay plain strings
     ServiceTier = str
 """The service tier a request is resolved to and routed on."""

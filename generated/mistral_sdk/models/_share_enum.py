@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ShareEnum: TypeAlias = Literal['Viewer', 'Editor']
+    ShareEnum: TypeAlias = Literal["Viewer", "Editor"]
 else:  # open at run time: values the spec does not list stay plain strings
     ShareEnum = str

@@ -26,7 +26,9 @@ class Skill(msgspec.Struct, kw_only=True):
     aliases: list[str] | UnsetType = UNSET
     """Aliases pointing to this version."""
 
-    sharing_scope: RegistrySharingScope | UnsetType = msgspec.field(default=UNSET, name="sharingScope")
+    sharing_scope: RegistrySharingScope | UnsetType = msgspec.field(
+        default=UNSET, name="sharingScope"
+    )
     """Registry sharing scope."""
 
     created_at: Timestamp | UnsetType = msgspec.field(default=UNSET, name="createdAt")

@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "SkillAssetContent",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (SkillAssetContent0, SkillAssetContent1, ),
+        variants=lambda: (
+            SkillAssetContent0,
+            SkillAssetContent1,
+        ),
     )

@@ -10,5 +10,7 @@ from ._registry_sharing_scope import RegistrySharingScope
 class SkillsUpdateBody(msgspec.Struct, kw_only=True):
     """The `SkillsUpdateBody` object."""
 
-    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(default=UNSET, name="sharingScope")
+    sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(
+        default=UNSET, name="sharingScope"
+    )
     """Registry sharing scope."""

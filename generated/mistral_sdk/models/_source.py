@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    Source: TypeAlias = Literal['upload', 'repository', 'mistral']
+    Source: TypeAlias = Literal["upload", "repository", "mistral"]
 else:  # open at run time: values the spec does not list stay plain strings
     Source = str

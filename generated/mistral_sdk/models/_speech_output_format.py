@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SpeechOutputFormat: TypeAlias = Literal['pcm', 'wav', 'mp3', 'flac', 'opus']
+    SpeechOutputFormat: TypeAlias = Literal["pcm", "wav", "mp3", "flac", "opus"]
 else:  # open at run time: values the spec does not list stay plain strings
     SpeechOutputFormat = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SpeechStreamEventTypes: TypeAlias = Literal['speech.audio.delta', 'speech.audio.done']
+    SpeechStreamEventTypes: TypeAlias = Literal["speech.audio.delta", "speech.audio.done"]
 else:  # open at run time: values the spec does not list stay plain strings
     SpeechStreamEventTypes = str

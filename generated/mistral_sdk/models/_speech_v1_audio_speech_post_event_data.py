@@ -15,6 +15,12 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
     SpeechV1AudioSpeechPostEventData = union_type(
         "SpeechV1AudioSpeechPostEventData",
         tag="type",
-        tagged=lambda: {"speech.audio.delta": SpeechStreamAudioDelta, "speech.audio.done": SpeechStreamDone},
-        variants=lambda: (SpeechStreamAudioDelta, SpeechStreamDone, ),
+        tagged=lambda: {
+            "speech.audio.delta": SpeechStreamAudioDelta,
+            "speech.audio.done": SpeechStreamDone,
+        },
+        variants=lambda: (
+            SpeechStreamAudioDelta,
+            SpeechStreamDone,
+        ),
     )

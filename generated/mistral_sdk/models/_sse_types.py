@@ -5,7 +5,18 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SSETypes: TypeAlias = Literal['conversation.response.started', 'conversation.response.done', 'conversation.response.error', 'message.output.delta', 'tool.execution.started', 'tool.execution.delta', 'tool.execution.done', 'agent.handoff.started', 'agent.handoff.done', 'function.call.delta']
+    SSETypes: TypeAlias = Literal[
+        "conversation.response.started",
+        "conversation.response.done",
+        "conversation.response.error",
+        "message.output.delta",
+        "tool.execution.started",
+        "tool.execution.delta",
+        "tool.execution.done",
+        "agent.handoff.started",
+        "agent.handoff.done",
+        "function.call.delta",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     SSETypes = str
 """Server side events sent when streaming a conversation response."""

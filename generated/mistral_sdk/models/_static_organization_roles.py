@@ -5,6 +5,10 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    StaticOrganizationRoles: TypeAlias = Literal['0d48f530-095c-43fe-8aea-6673bcacabe6', 'c955f4e1-9477-43f0-8349-6fbc629fccc9', '7bde5959-d676-47d2-b779-35b64323d278']
+    StaticOrganizationRoles: TypeAlias = Literal[
+        "0d48f530-095c-43fe-8aea-6673bcacabe6",
+        "c955f4e1-9477-43f0-8349-6fbc629fccc9",
+        "7bde5959-d676-47d2-b779-35b64323d278",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     StaticOrganizationRoles = str

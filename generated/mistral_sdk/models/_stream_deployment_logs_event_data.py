@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "StreamDeploymentLogsEventData",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (DeploymentLogRecord, StreamError, ),
+        variants=lambda: (
+            DeploymentLogRecord,
+            StreamError,
+        ),
     )

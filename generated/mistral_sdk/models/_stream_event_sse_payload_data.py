@@ -22,4 +22,22 @@ from ._workflow_task_failed_response import WorkflowTaskFailedResponse
 from ._workflow_task_timed_out_response import WorkflowTaskTimedOutResponse
 
 
-StreamEventSsePayloadData: TypeAlias = WorkflowExecutionStartedResponse | WorkflowExecutionCompletedResponse | WorkflowExecutionFailedResponse | WorkflowExecutionCanceledResponse | WorkflowExecutionContinuedAsNewResponse | WorkflowTaskTimedOutResponse | WorkflowTaskFailedResponse | CustomTaskStartedResponse | CustomTaskInProgressResponse | CustomTaskCompletedResponse | CustomTaskFailedResponse | CustomTaskTimedOutResponse | CustomTaskCanceledResponse | ActivityTaskStartedResponse | ActivityTaskCompletedResponse | ActivityTaskRetryingResponse | ActivityTaskFailedResponse
+StreamEventSsePayloadData: TypeAlias = (
+    WorkflowExecutionStartedResponse
+    | WorkflowExecutionCompletedResponse
+    | WorkflowExecutionFailedResponse
+    | WorkflowExecutionCanceledResponse
+    | WorkflowExecutionContinuedAsNewResponse
+    | WorkflowTaskTimedOutResponse
+    | WorkflowTaskFailedResponse
+    | CustomTaskStartedResponse
+    | CustomTaskInProgressResponse
+    | CustomTaskCompletedResponse
+    | CustomTaskFailedResponse
+    | CustomTaskTimedOutResponse
+    | CustomTaskCanceledResponse
+    | ActivityTaskStartedResponse
+    | ActivityTaskCompletedResponse
+    | ActivityTaskRetryingResponse
+    | ActivityTaskFailedResponse
+)

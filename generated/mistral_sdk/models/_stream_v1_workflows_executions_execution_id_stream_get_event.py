@@ -4,7 +4,9 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._stream_v1_workflows_executions_execution_id_stream_get_event_data import StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData
+from ._stream_v1_workflows_executions_execution_id_stream_get_event_data import (
+    StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData,
+)
 
 
 class StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent(msgspec.Struct, kw_only=True):

@@ -10,11 +10,16 @@ from ._stream_event_sse_payload import StreamEventSsePayload
 
 
 if TYPE_CHECKING:
-    StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData: TypeAlias = StreamEventSsePayload | StreamEventSseErrorData
+    StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData: TypeAlias = (
+        StreamEventSsePayload | StreamEventSseErrorData
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData = union_type(
         "StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (StreamEventSsePayload, StreamEventSseErrorData, ),
+        variants=lambda: (
+            StreamEventSsePayload,
+            StreamEventSseErrorData,
+        ),
     )

@@ -16,5 +16,8 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "StreamWorkflowExecutionLogsEventData",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (ExecutionLogRecord, StreamError, ),
+        variants=lambda: (
+            ExecutionLogRecord,
+            StreamError,
+        ),
     )

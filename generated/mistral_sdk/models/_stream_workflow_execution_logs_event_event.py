@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    StreamWorkflowExecutionLogsEventEvent: TypeAlias = Literal['log', 'error']
+    StreamWorkflowExecutionLogsEventEvent: TypeAlias = Literal["log", "error"]
 else:  # open at run time: values the spec does not list stay plain strings
     StreamWorkflowExecutionLogsEventEvent = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    SubscriptionStatus: TypeAlias = Literal['NS', 'S', 'A', 'CF', 'CG', 'C', 'GP']
+    SubscriptionStatus: TypeAlias = Literal["NS", "S", "A", "CF", "CG", "C", "GP"]
 else:  # open at run time: values the spec does not list stay plain strings
     SubscriptionStatus = str

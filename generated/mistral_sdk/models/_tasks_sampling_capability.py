@@ -10,4 +10,6 @@ from ._tasks_create_message_capability import TasksCreateMessageCapability
 class TasksSamplingCapability(msgspec.Struct, kw_only=True):
     """Capability for tasks sampling operations."""
 
-    create_message: TasksCreateMessageCapability | None | UnsetType = msgspec.field(default=UNSET, name="createMessage")
+    create_message: TasksCreateMessageCapability | None | UnsetType = msgspec.field(
+        default=UNSET, name="createMessage"
+    )

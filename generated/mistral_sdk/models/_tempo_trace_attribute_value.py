@@ -12,12 +12,22 @@ from ._tempo_trace_attribute_string_value import TempoTraceAttributeStringValue
 
 
 if TYPE_CHECKING:
-    TempoTraceAttributeValue: TypeAlias = TempoTraceAttributeStringValue | TempoTraceAttributeIntValue | TempoTraceAttributeBoolValue | TempoTraceAttributeArrayValue
+    TempoTraceAttributeValue: TypeAlias = (
+        TempoTraceAttributeStringValue
+        | TempoTraceAttributeIntValue
+        | TempoTraceAttributeBoolValue
+        | TempoTraceAttributeArrayValue
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     TempoTraceAttributeValue = union_type(
         "TempoTraceAttributeValue",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (TempoTraceAttributeStringValue, TempoTraceAttributeIntValue, TempoTraceAttributeBoolValue, TempoTraceAttributeArrayValue, ),
+        variants=lambda: (
+            TempoTraceAttributeStringValue,
+            TempoTraceAttributeIntValue,
+            TempoTraceAttributeBoolValue,
+            TempoTraceAttributeArrayValue,
+        ),
     )
 """The value of the attribute"""

@@ -14,5 +14,7 @@ class TempoTraceBatch(msgspec.Struct, kw_only=True):
     resource: TempoTraceResource
     """The resource of the batch"""
 
-    scope_spans: list[TempoTraceScopeSpan] | UnsetType = msgspec.field(default=UNSET, name="scopeSpans")
+    scope_spans: list[TempoTraceScopeSpan] | UnsetType = msgspec.field(
+        default=UNSET, name="scopeSpans"
+    )
     """The spans of the scope"""

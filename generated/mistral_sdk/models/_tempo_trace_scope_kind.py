@@ -5,6 +5,8 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    TempoTraceScopeKind: TypeAlias = Literal['SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT']
+    TempoTraceScopeKind: TypeAlias = Literal[
+        "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT"
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     TempoTraceScopeKind = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    TimestampGranularity: TypeAlias = Literal['segment', 'word']
+    TimestampGranularity: TypeAlias = Literal["segment", "word"]
 else:  # open at run time: values the spec does not list stay plain strings
     TimestampGranularity = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ToolCallConfirmationConfirmation: TypeAlias = Literal['allow', 'deny']
+    ToolCallConfirmationConfirmation: TypeAlias = Literal["allow", "deny"]
 else:  # open at run time: values the spec does not list stay plain strings
     ToolCallConfirmationConfirmation = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ToolChoiceEnum: TypeAlias = Literal['auto', 'none', 'any', 'required']
+    ToolChoiceEnum: TypeAlias = Literal["auto", "none", "any", "required"]
 else:  # open at run time: values the spec does not list stay plain strings
     ToolChoiceEnum = str

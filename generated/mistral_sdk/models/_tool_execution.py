@@ -10,4 +10,6 @@ from ._tool_execution_task_support0 import ToolExecutionTaskSupport0
 class ToolExecution(msgspec.Struct, kw_only=True):
     """Execution-related properties for a tool."""
 
-    task_support: ToolExecutionTaskSupport0 | None | UnsetType = msgspec.field(default=UNSET, name="taskSupport")
+    task_support: ToolExecutionTaskSupport0 | None | UnsetType = msgspec.field(
+        default=UNSET, name="taskSupport"
+    )

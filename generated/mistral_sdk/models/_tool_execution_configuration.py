@@ -4,8 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._tool_execution_configuration_requires_confirmation import ToolExecutionConfigurationRequiresConfirmation
-from ._tool_execution_configuration_skip_confirmation import ToolExecutionConfigurationSkipConfirmation
+from ._tool_execution_configuration_requires_confirmation import (
+    ToolExecutionConfigurationRequiresConfirmation,
+)
+from ._tool_execution_configuration_skip_confirmation import (
+    ToolExecutionConfigurationSkipConfirmation,
+)
 
 
 class ToolExecutionConfiguration(msgspec.Struct, kw_only=True):

@@ -10,11 +10,17 @@ from ._tool_properties import ToolProperties
 
 
 if TYPE_CHECKING:
-    ToolExecutionConfigurationRequiresConfirmation: TypeAlias = list[str] | LogicalExpression | ToolProperties
+    ToolExecutionConfigurationRequiresConfirmation: TypeAlias = (
+        list[str] | LogicalExpression | ToolProperties
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ToolExecutionConfigurationRequiresConfirmation = union_type(
         "ToolExecutionConfigurationRequiresConfirmation",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[str], LogicalExpression, ToolProperties, ),
+        variants=lambda: (
+            list[str],
+            LogicalExpression,
+            ToolProperties,
+        ),
     )

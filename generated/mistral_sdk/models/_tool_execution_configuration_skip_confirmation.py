@@ -10,11 +10,17 @@ from ._tool_properties import ToolProperties
 
 
 if TYPE_CHECKING:
-    ToolExecutionConfigurationSkipConfirmation: TypeAlias = list[str] | LogicalExpression | ToolProperties
+    ToolExecutionConfigurationSkipConfirmation: TypeAlias = (
+        list[str] | LogicalExpression | ToolProperties
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     ToolExecutionConfigurationSkipConfirmation = union_type(
         "ToolExecutionConfigurationSkipConfirmation",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[str], LogicalExpression, ToolProperties, ),
+        variants=lambda: (
+            list[str],
+            LogicalExpression,
+            ToolProperties,
+        ),
     )

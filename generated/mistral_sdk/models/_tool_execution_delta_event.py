@@ -10,7 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionDeltaEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.delta"):
+class ToolExecutionDeltaEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.delta"
+):
     """The `ToolExecutionDeltaEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

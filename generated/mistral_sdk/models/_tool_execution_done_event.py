@@ -11,7 +11,9 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionDoneEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.done"):
+class ToolExecutionDoneEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.done"
+):
     """The `ToolExecutionDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

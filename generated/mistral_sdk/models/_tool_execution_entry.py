@@ -14,7 +14,7 @@ from ._tool_execution_info import ToolExecutionInfo
 class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution"):
     """The `ToolExecutionEntry` object."""
 
-    object: Literal['entry'] = "entry"
+    object: Literal["entry"] = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET

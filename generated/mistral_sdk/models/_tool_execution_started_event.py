@@ -10,7 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionStartedEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.started"):
+class ToolExecutionStartedEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.started"
+):
     """The `ToolExecutionStartedEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

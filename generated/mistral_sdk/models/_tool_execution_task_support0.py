@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ToolExecutionTaskSupport0: TypeAlias = Literal['forbidden', 'optional', 'required']
+    ToolExecutionTaskSupport0: TypeAlias = Literal["forbidden", "optional", "required"]
 else:  # open at run time: values the spec does not list stay plain strings
     ToolExecutionTaskSupport0 = str

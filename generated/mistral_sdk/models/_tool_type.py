@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    ToolType: TypeAlias = Literal['rag', 'image', 'code', 'event']
+    ToolType: TypeAlias = Literal["rag", "image", "code", "event"]
 else:  # open at run time: values the spec does not list stay plain strings
     ToolType = str

@@ -4,4 +4,4 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-ToolTypes: TypeAlias = Literal['function']
+ToolTypes: TypeAlias = Literal["function"]

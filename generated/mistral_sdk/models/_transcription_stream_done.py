@@ -10,7 +10,9 @@ from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionStreamDone(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"):
+class TranscriptionStreamDone(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"
+):
     """The `TranscriptionStreamDone` object."""
 
     model: str

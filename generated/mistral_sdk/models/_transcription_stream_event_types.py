@@ -5,6 +5,11 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    TranscriptionStreamEventTypes: TypeAlias = Literal['transcription.language', 'transcription.segment', 'transcription.text.delta', 'transcription.done']
+    TranscriptionStreamEventTypes: TypeAlias = Literal[
+        "transcription.language",
+        "transcription.segment",
+        "transcription.text.delta",
+        "transcription.done",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     TranscriptionStreamEventTypes = str

@@ -9,4 +9,9 @@ from ._transcription_stream_segment_delta import TranscriptionStreamSegmentDelta
 from ._transcription_stream_text_delta import TranscriptionStreamTextDelta
 
 
-TranscriptionStreamEventsData: TypeAlias = TranscriptionStreamTextDelta | TranscriptionStreamLanguage | TranscriptionStreamSegmentDelta | TranscriptionStreamDone
+TranscriptionStreamEventsData: TypeAlias = (
+    TranscriptionStreamTextDelta
+    | TranscriptionStreamLanguage
+    | TranscriptionStreamSegmentDelta
+    | TranscriptionStreamDone
+)

@@ -6,7 +6,9 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamLanguage(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.language"):
+class TranscriptionStreamLanguage(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.language"
+):
     """The `TranscriptionStreamLanguage` object."""
 
     audio_language: str

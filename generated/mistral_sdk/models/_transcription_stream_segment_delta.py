@@ -7,7 +7,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TranscriptionStreamSegmentDelta(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.segment"):
+class TranscriptionStreamSegmentDelta(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.segment"
+):
     """The `TranscriptionStreamSegmentDelta` object."""
 
     text: str

@@ -6,7 +6,9 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamTextDelta(msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.text.delta"):
+class TranscriptionStreamTextDelta(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.text.delta"
+):
     """The `TranscriptionStreamTextDelta` object."""
 
     text: str

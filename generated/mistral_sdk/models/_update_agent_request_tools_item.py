@@ -12,4 +12,12 @@ from ._web_search_premium_tool import WebSearchPremiumTool
 from ._web_search_tool import WebSearchTool
 
 
-UpdateAgentRequestToolsItem: TypeAlias = FunctionTool | WebSearchTool | WebSearchPremiumTool | CodeInterpreterTool | ImageGenerationTool | DocumentLibraryTool | CustomConnector
+UpdateAgentRequestToolsItem: TypeAlias = (
+    FunctionTool
+    | WebSearchTool
+    | WebSearchPremiumTool
+    | CodeInterpreterTool
+    | ImageGenerationTool
+    | DocumentLibraryTool
+    | CustomConnector
+)

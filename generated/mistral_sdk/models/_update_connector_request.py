@@ -6,7 +6,9 @@ from typing import Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._authentication_method_create_or_update_request import AuthenticationMethodCreateOrUpdateRequest
+from ._authentication_method_create_or_update_request import (
+    AuthenticationMethodCreateOrUpdateRequest,
+)
 
 
 class UpdateConnectorRequest(msgspec.Struct, kw_only=True):
@@ -27,7 +29,7 @@ class UpdateConnectorRequest(msgspec.Struct, kw_only=True):
     system_prompt: str | None | UnsetType = UNSET
     """Optional system prompt for the connector."""
 
-    protocol: Literal['mcp'] = "mcp"
+    protocol: Literal["mcp"] = "mcp"
 
     server: str | None | UnsetType = UNSET
     """New server url for your mcp connector."""

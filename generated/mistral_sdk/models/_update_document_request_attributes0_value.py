@@ -8,11 +8,31 @@ from .._codec import union_type
 
 
 if TYPE_CHECKING:
-    UpdateDocumentRequestAttributes0Value: TypeAlias = bool | str | int | float | datetime.datetime | list[str] | list[int] | list[float] | list[bool]
+    UpdateDocumentRequestAttributes0Value: TypeAlias = (
+        bool
+        | str
+        | int
+        | float
+        | datetime.datetime
+        | list[str]
+        | list[int]
+        | list[float]
+        | list[bool]
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     UpdateDocumentRequestAttributes0Value = union_type(
         "UpdateDocumentRequestAttributes0Value",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (bool, str, int, float, datetime.datetime, list[str], list[int], list[float], list[bool], ),
+        variants=lambda: (
+            bool,
+            str,
+            int,
+            float,
+            datetime.datetime,
+            list[str],
+            list[int],
+            list[float],
+            list[bool],
+        ),
     )

@@ -5,7 +5,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._static_workspace_roles import StaticWorkspaceRoles
-from ._update_group_workspace_assignment_in_role_names0_item import UpdateGroupWorkspaceAssignmentInRoleNames0Item
+from ._update_group_workspace_assignment_in_role_names0_item import (
+    UpdateGroupWorkspaceAssignmentInRoleNames0Item,
+)
 from ._workspace_role import WorkspaceRole
 
 

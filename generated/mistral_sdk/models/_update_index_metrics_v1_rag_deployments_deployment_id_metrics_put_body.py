@@ -5,16 +5,28 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
 
-from ._update_metrics_request_deployment_metrics_offline import UpdateMetricsRequestDeploymentMetricsOffline
-from ._update_metrics_request_deployment_metrics_online import UpdateMetricsRequestDeploymentMetricsOnline
+from ._update_metrics_request_deployment_metrics_offline import (
+    UpdateMetricsRequestDeploymentMetricsOffline,
+)
+from ._update_metrics_request_deployment_metrics_online import (
+    UpdateMetricsRequestDeploymentMetricsOnline,
+)
 
 
 if TYPE_CHECKING:
-    UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody: TypeAlias = UpdateMetricsRequestDeploymentMetricsOnline | UpdateMetricsRequestDeploymentMetricsOffline
+    UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody: TypeAlias = (
+        UpdateMetricsRequestDeploymentMetricsOnline | UpdateMetricsRequestDeploymentMetricsOffline
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody = union_type(
         "UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody",
         tag="status",
-        tagged=lambda: {"online": UpdateMetricsRequestDeploymentMetricsOnline, "offline": UpdateMetricsRequestDeploymentMetricsOffline},
-        variants=lambda: (UpdateMetricsRequestDeploymentMetricsOnline, UpdateMetricsRequestDeploymentMetricsOffline, ),
+        tagged=lambda: {
+            "online": UpdateMetricsRequestDeploymentMetricsOnline,
+            "offline": UpdateMetricsRequestDeploymentMetricsOffline,
+        },
+        variants=lambda: (
+            UpdateMetricsRequestDeploymentMetricsOnline,
+            UpdateMetricsRequestDeploymentMetricsOffline,
+        ),
     )

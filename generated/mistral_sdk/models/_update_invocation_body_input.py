@@ -15,6 +15,9 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "UpdateInvocationBodyInput",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (NetworkEncodedInput, dict[str, Any], ),
+        variants=lambda: (
+            NetworkEncodedInput,
+            dict[str, Any],
+        ),
     )
 """Input data for the update, matching its schema"""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    UserGroupTargetType: TypeAlias = Literal['W', 'O']
+    UserGroupTargetType: TypeAlias = Literal["W", "O"]
 else:  # open at run time: values the spec does not list stay plain strings
     UserGroupTargetType = str

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    UserRole: TypeAlias = Literal['A', 'M', 'B']
+    UserRole: TypeAlias = Literal["A", "M", "B"]
 else:  # open at run time: values the spec does not list stay plain strings
     UserRole = str

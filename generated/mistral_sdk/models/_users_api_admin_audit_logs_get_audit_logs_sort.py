@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    UsersApiAdminAuditLogsGetAuditLogsSort: TypeAlias = Literal['ascending', 'descending']
+    UsersApiAdminAuditLogsGetAuditLogsSort: TypeAlias = Literal["ascending", "descending"]
 else:  # open at run time: values the spec does not list stay plain strings
     UsersApiAdminAuditLogsGetAuditLogsSort = str

@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchPremiumTool(msgspec.Struct, kw_only=True, tag_field="type", tag="web_search_premium"):
+class WebSearchPremiumTool(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="web_search_premium"
+):
     """The `WebSearchPremiumTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

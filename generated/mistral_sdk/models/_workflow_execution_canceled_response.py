@@ -8,7 +8,9 @@ import msgspec
 from ._workflow_execution_canceled_attributes import WorkflowExecutionCanceledAttributes
 
 
-class WorkflowExecutionCanceledResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CANCELED"):
+class WorkflowExecutionCanceledResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CANCELED"
+):
     """Emitted when a workflow execution is canceled.
 
     This is a terminal event indicating the workflow was explicitly canceled.

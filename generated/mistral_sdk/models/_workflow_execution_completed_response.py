@@ -5,10 +5,14 @@ from typing import Literal
 
 import msgspec
 
-from ._workflow_execution_completed_attributes_response import WorkflowExecutionCompletedAttributesResponse
+from ._workflow_execution_completed_attributes_response import (
+    WorkflowExecutionCompletedAttributesResponse,
+)
 
 
-class WorkflowExecutionCompletedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"):
+class WorkflowExecutionCompletedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"
+):
     """Emitted when a workflow execution completes successfully.
 
     This is a terminal event indicating the workflow finished without errors.

@@ -5,10 +5,14 @@ from typing import Literal
 
 import msgspec
 
-from ._workflow_execution_continued_as_new_attributes_response import WorkflowExecutionContinuedAsNewAttributesResponse
+from ._workflow_execution_continued_as_new_attributes_response import (
+    WorkflowExecutionContinuedAsNewAttributesResponse,
+)
 
 
-class WorkflowExecutionContinuedAsNewResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"):
+class WorkflowExecutionContinuedAsNewResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
+):
     """Emitted when a workflow continues as a new execution.
 
     This occurs when a workflow uses continue-as-new to reset its history

@@ -8,7 +8,9 @@ import msgspec
 from ._workflow_execution_failed_attributes import WorkflowExecutionFailedAttributes
 
 
-class WorkflowExecutionFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"):
+class WorkflowExecutionFailedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"
+):
     """Emitted when a workflow execution fails due to an unhandled exception.
 
     This is a terminal event indicating the workflow ended with an error.

@@ -6,7 +6,9 @@ from msgspec import UNSET, UnsetType
 
 from ._event_progress_status import EventProgressStatus
 from ._event_type import EventType
-from ._workflow_execution_trace_summary_attributes_values import WorkflowExecutionTraceSummaryAttributesValues
+from ._workflow_execution_trace_summary_attributes_values import (
+    WorkflowExecutionTraceSummaryAttributesValues,
+)
 
 
 class WorkflowExecutionProgressTraceEvent(msgspec.Struct, kw_only=True):

@@ -5,10 +5,14 @@ from typing import Literal
 
 import msgspec
 
-from ._workflow_execution_started_attributes_response import WorkflowExecutionStartedAttributesResponse
+from ._workflow_execution_started_attributes_response import (
+    WorkflowExecutionStartedAttributesResponse,
+)
 
 
-class WorkflowExecutionStartedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"):
+class WorkflowExecutionStartedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"
+):
     """Emitted when a workflow execution begins.
 
     This is the first event in any workflow execution lifecycle.

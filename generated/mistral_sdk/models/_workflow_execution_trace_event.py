@@ -5,7 +5,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._event_type import EventType
-from ._workflow_execution_trace_summary_attributes_values import WorkflowExecutionTraceSummaryAttributesValues
+from ._workflow_execution_trace_summary_attributes_values import (
+    WorkflowExecutionTraceSummaryAttributesValues,
+)
 
 
 class WorkflowExecutionTraceEvent(msgspec.Struct, kw_only=True):

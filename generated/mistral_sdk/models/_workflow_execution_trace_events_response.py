@@ -9,7 +9,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._workflow_execution_status import WorkflowExecutionStatus
-from ._workflow_execution_trace_events_response_events_item import WorkflowExecutionTraceEventsResponseEventsItem
+from ._workflow_execution_trace_events_response_events_item import (
+    WorkflowExecutionTraceEventsResponseEventsItem,
+)
 
 
 class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True):

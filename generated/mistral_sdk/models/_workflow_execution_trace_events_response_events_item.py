@@ -10,11 +10,16 @@ from ._workflow_execution_trace_event import WorkflowExecutionTraceEvent
 
 
 if TYPE_CHECKING:
-    WorkflowExecutionTraceEventsResponseEventsItem: TypeAlias = WorkflowExecutionTraceEvent | WorkflowExecutionProgressTraceEvent
+    WorkflowExecutionTraceEventsResponseEventsItem: TypeAlias = (
+        WorkflowExecutionTraceEvent | WorkflowExecutionProgressTraceEvent
+    )
 else:  # decoded by the runtime's union hook (see docs/unions.md)
     WorkflowExecutionTraceEventsResponseEventsItem = union_type(
         "WorkflowExecutionTraceEventsResponseEventsItem",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (WorkflowExecutionTraceEvent, WorkflowExecutionProgressTraceEvent, ),
+        variants=lambda: (
+            WorkflowExecutionTraceEvent,
+            WorkflowExecutionProgressTraceEvent,
+        ),
     )

@@ -4,4 +4,6 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 
-WorkflowExecutionTraceSummaryAttributesValues: TypeAlias = str | int | float | bool | list[Any] | None
+WorkflowExecutionTraceSummaryAttributesValues: TypeAlias = (
+    str | int | float | bool | list[Any] | None
+)

@@ -5,7 +5,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._workflow_execution_trace_event import WorkflowExecutionTraceEvent
-from ._workflow_execution_trace_summary_attributes_values import WorkflowExecutionTraceSummaryAttributesValues
+from ._workflow_execution_trace_summary_attributes_values import (
+    WorkflowExecutionTraceSummaryAttributesValues,
+)
 
 
 class WorkflowExecutionTraceSummarySpan(msgspec.Struct, kw_only=True):

@@ -8,7 +8,9 @@ import msgspec
 from ._workflow_task_failed_attributes import WorkflowTaskFailedAttributes
 
 
-class WorkflowTaskFailedResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"):
+class WorkflowTaskFailedResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"
+):
     """Emitted when a workflow task fails.
 
     This indicates an error occurred during workflow task execution,

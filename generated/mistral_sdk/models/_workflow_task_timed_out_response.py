@@ -8,7 +8,9 @@ import msgspec
 from ._workflow_task_timed_out_attributes import WorkflowTaskTimedOutAttributes
 
 
-class WorkflowTaskTimedOutResponse(msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"):
+class WorkflowTaskTimedOutResponse(
+    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"
+):
     """Emitted when a workflow task times out.
 
     This indicates the workflow task (a unit of workflow execution) exceeded

@@ -4,4 +4,4 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 
-WorkflowType: TypeAlias = Literal['code']
+WorkflowType: TypeAlias = Literal["code"]

@@ -5,6 +5,18 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    WorkspaceMemberSingleINRoleName0: TypeAlias = Literal['billing', 'user', 'contributor', 'dev', 'dev_contributor', 'mistral_code_user', 'cloud_user', 'workspace_contributor', 'workspace_admin', 'observability_viewer', 'workflow_executor']
+    WorkspaceMemberSingleINRoleName0: TypeAlias = Literal[
+        "billing",
+        "user",
+        "contributor",
+        "dev",
+        "dev_contributor",
+        "mistral_code_user",
+        "cloud_user",
+        "workspace_contributor",
+        "workspace_admin",
+        "observability_viewer",
+        "workflow_executor",
+    ]
 else:  # open at run time: values the spec does not list stay plain strings
     WorkspaceMemberSingleINRoleName0 = str

@@ -16,6 +16,9 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
         "WorkspaceMemberSingleINRoles",
         tag=None,
         tagged=lambda: {},
-        variants=lambda: (list[WorkspaceRole], list[StaticWorkspaceRoles], ),
+        variants=lambda: (
+            list[WorkspaceRole],
+            list[StaticWorkspaceRoles],
+        ),
     )
 """Role values to assign. Mutually exclusive with 'role_names'."""

@@ -5,6 +5,6 @@ from typing import Literal, TYPE_CHECKING, TypeAlias
 
 
 if TYPE_CHECKING:
-    WorkspaceRole: TypeAlias = Literal['A', 'M']
+    WorkspaceRole: TypeAlias = Literal["A", "M"]
 else:  # open at run time: values the spec does not list stay plain strings
     WorkspaceRole = str

@@ -45,8 +45,13 @@ class Agents(SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        tool_choice: models.ToolChoice | Mapping[str, Any] | models.ToolChoiceEnum | UnsetType = UNSET,
+        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
+        tool_choice: models.ToolChoice
+        | Mapping[str, Any]
+        | models.ToolChoiceEnum
+        | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
@@ -80,7 +85,31 @@ class Agents(SyncResource):
         return self._client.request(
             "POST",
             "/v1/agents/completions",
-            json=convert_body(models.AgentsCompletionRequest, {"max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "messages": messages, "response_format": response_format, "tools": tools, "tool_choice": tool_choice, "presence_penalty": presence_penalty, "frequency_penalty": frequency_penalty, "n": n, "prediction": prediction, "parallel_tool_calls": parallel_tool_calls, "reasoning_effort": reasoning_effort, "prompt_mode": prompt_mode, "guardrails": guardrails, "prompt_cache_key": prompt_cache_key, "service_tier": service_tier, "agent_id": agent_id, "stream": False}),
+            json=convert_body(
+                models.AgentsCompletionRequest,
+                {
+                    "max_tokens": max_tokens,
+                    "stop": stop,
+                    "random_seed": random_seed,
+                    "metadata": metadata,
+                    "messages": messages,
+                    "response_format": response_format,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "presence_penalty": presence_penalty,
+                    "frequency_penalty": frequency_penalty,
+                    "n": n,
+                    "prediction": prediction,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "reasoning_effort": reasoning_effort,
+                    "prompt_mode": prompt_mode,
+                    "guardrails": guardrails,
+                    "prompt_cache_key": prompt_cache_key,
+                    "service_tier": service_tier,
+                    "agent_id": agent_id,
+                    "stream": False,
+                },
+            ),
             response=JsonResponse(models.ChatCompletionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -98,8 +127,13 @@ class Agents(SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        tool_choice: models.ToolChoice | Mapping[str, Any] | models.ToolChoiceEnum | UnsetType = UNSET,
+        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
+        tool_choice: models.ToolChoice
+        | Mapping[str, Any]
+        | models.ToolChoiceEnum
+        | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
@@ -133,8 +167,32 @@ class Agents(SyncResource):
         return self._client.request(
             "POST",
             "/v1/agents/completions",
-            json=convert_body(models.AgentsCompletionRequest, {"max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "messages": messages, "response_format": response_format, "tools": tools, "tool_choice": tool_choice, "presence_penalty": presence_penalty, "frequency_penalty": frequency_penalty, "n": n, "prediction": prediction, "parallel_tool_calls": parallel_tool_calls, "reasoning_effort": reasoning_effort, "prompt_mode": prompt_mode, "guardrails": guardrails, "prompt_cache_key": prompt_cache_key, "service_tier": service_tier, "agent_id": agent_id, "stream": True}),
-            response=SSEResponse(models.CompletionEvent, done_marker='[DONE]'),
+            json=convert_body(
+                models.AgentsCompletionRequest,
+                {
+                    "max_tokens": max_tokens,
+                    "stop": stop,
+                    "random_seed": random_seed,
+                    "metadata": metadata,
+                    "messages": messages,
+                    "response_format": response_format,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "presence_penalty": presence_penalty,
+                    "frequency_penalty": frequency_penalty,
+                    "n": n,
+                    "prediction": prediction,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "reasoning_effort": reasoning_effort,
+                    "prompt_mode": prompt_mode,
+                    "guardrails": guardrails,
+                    "prompt_cache_key": prompt_cache_key,
+                    "service_tier": service_tier,
+                    "agent_id": agent_id,
+                    "stream": True,
+                },
+            ),
+            response=SSEResponse(models.CompletionEvent, done_marker="[DONE]"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -168,8 +226,13 @@ class AsyncAgents(AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        tool_choice: models.ToolChoice | Mapping[str, Any] | models.ToolChoiceEnum | UnsetType = UNSET,
+        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
+        tool_choice: models.ToolChoice
+        | Mapping[str, Any]
+        | models.ToolChoiceEnum
+        | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
@@ -203,7 +266,31 @@ class AsyncAgents(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/agents/completions",
-            json=convert_body(models.AgentsCompletionRequest, {"max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "messages": messages, "response_format": response_format, "tools": tools, "tool_choice": tool_choice, "presence_penalty": presence_penalty, "frequency_penalty": frequency_penalty, "n": n, "prediction": prediction, "parallel_tool_calls": parallel_tool_calls, "reasoning_effort": reasoning_effort, "prompt_mode": prompt_mode, "guardrails": guardrails, "prompt_cache_key": prompt_cache_key, "service_tier": service_tier, "agent_id": agent_id, "stream": False}),
+            json=convert_body(
+                models.AgentsCompletionRequest,
+                {
+                    "max_tokens": max_tokens,
+                    "stop": stop,
+                    "random_seed": random_seed,
+                    "metadata": metadata,
+                    "messages": messages,
+                    "response_format": response_format,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "presence_penalty": presence_penalty,
+                    "frequency_penalty": frequency_penalty,
+                    "n": n,
+                    "prediction": prediction,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "reasoning_effort": reasoning_effort,
+                    "prompt_mode": prompt_mode,
+                    "guardrails": guardrails,
+                    "prompt_cache_key": prompt_cache_key,
+                    "service_tier": service_tier,
+                    "agent_id": agent_id,
+                    "stream": False,
+                },
+            ),
             response=JsonResponse(models.ChatCompletionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -221,8 +308,13 @@ class AsyncAgents(AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]] | None | UnsetType = UNSET,
-        tool_choice: models.ToolChoice | Mapping[str, Any] | models.ToolChoiceEnum | UnsetType = UNSET,
+        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
+        tool_choice: models.ToolChoice
+        | Mapping[str, Any]
+        | models.ToolChoiceEnum
+        | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
@@ -256,8 +348,32 @@ class AsyncAgents(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/agents/completions",
-            json=convert_body(models.AgentsCompletionRequest, {"max_tokens": max_tokens, "stop": stop, "random_seed": random_seed, "metadata": metadata, "messages": messages, "response_format": response_format, "tools": tools, "tool_choice": tool_choice, "presence_penalty": presence_penalty, "frequency_penalty": frequency_penalty, "n": n, "prediction": prediction, "parallel_tool_calls": parallel_tool_calls, "reasoning_effort": reasoning_effort, "prompt_mode": prompt_mode, "guardrails": guardrails, "prompt_cache_key": prompt_cache_key, "service_tier": service_tier, "agent_id": agent_id, "stream": True}),
-            response=SSEResponse(models.CompletionEvent, done_marker='[DONE]'),
+            json=convert_body(
+                models.AgentsCompletionRequest,
+                {
+                    "max_tokens": max_tokens,
+                    "stop": stop,
+                    "random_seed": random_seed,
+                    "metadata": metadata,
+                    "messages": messages,
+                    "response_format": response_format,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "presence_penalty": presence_penalty,
+                    "frequency_penalty": frequency_penalty,
+                    "n": n,
+                    "prediction": prediction,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "reasoning_effort": reasoning_effort,
+                    "prompt_mode": prompt_mode,
+                    "guardrails": guardrails,
+                    "prompt_cache_key": prompt_cache_key,
+                    "service_tier": service_tier,
+                    "agent_id": agent_id,
+                    "stream": True,
+                },
+            ),
+            response=SSEResponse(models.CompletionEvent, done_marker="[DONE]"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -53,7 +53,9 @@ class Classifiers(SyncResource):
         return self._client.request(
             "POST",
             "/v1/moderations",
-            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
+            json=convert_body(
+                models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}
+            ),
             response=JsonResponse(models.ModerationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -107,7 +109,9 @@ class Classifiers(SyncResource):
         return self._client.request(
             "POST",
             "/v1/classifications",
-            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
+            json=convert_body(
+                models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}
+            ),
             response=JsonResponse(models.ClassificationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -176,7 +180,9 @@ class AsyncClassifiers(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/moderations",
-            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
+            json=convert_body(
+                models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}
+            ),
             response=JsonResponse(models.ModerationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -230,7 +236,9 @@ class AsyncClassifiers(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/classifications",
-            json=convert_body(models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}),
+            json=convert_body(
+                models.ClassificationRequest, {"model": model, "metadata": metadata, "input": input}
+            ),
             response=JsonResponse(models.ClassificationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -59,7 +59,17 @@ class Embeddings(SyncResource):
         return self._client.request(
             "POST",
             "/v1/embeddings",
-            json=convert_body(models.EmbeddingRequest, {"model": model, "metadata": metadata, "input": input, "output_dimension": output_dimension, "output_dtype": output_dtype, "encoding_format": encoding_format}),
+            json=convert_body(
+                models.EmbeddingRequest,
+                {
+                    "model": model,
+                    "metadata": metadata,
+                    "input": input,
+                    "output_dimension": output_dimension,
+                    "output_dtype": output_dtype,
+                    "encoding_format": encoding_format,
+                },
+            ),
             response=JsonResponse(models.EmbeddingResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -109,7 +119,17 @@ class AsyncEmbeddings(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/embeddings",
-            json=convert_body(models.EmbeddingRequest, {"model": model, "metadata": metadata, "input": input, "output_dimension": output_dimension, "output_dtype": output_dtype, "encoding_format": encoding_format}),
+            json=convert_body(
+                models.EmbeddingRequest,
+                {
+                    "model": model,
+                    "metadata": metadata,
+                    "input": input,
+                    "output_dimension": output_dimension,
+                    "output_dtype": output_dtype,
+                    "encoding_format": encoding_format,
+                },
+            ),
             response=JsonResponse(models.EmbeddingResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -58,7 +58,16 @@ class Files(SyncResource):
         return self._client.request(
             "GET",
             "/v1/files",
-            query={"page": page, "page_size": page_size, "include_total": include_total, "sample_type": sample_type, "source": source, "search": search, "purpose": purpose, "mimetypes": mimetypes},
+            query={
+                "page": page,
+                "page_size": page_size,
+                "include_total": include_total,
+                "sample_type": sample_type,
+                "source": source,
+                "search": search,
+                "purpose": purpose,
+                "mimetypes": mimetypes,
+            },
             response=JsonResponse(models.ListFilesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -89,7 +98,12 @@ class Files(SyncResource):
         return self._client.request(
             "POST",
             "/v1/files",
-            multipart={"expiry": expiry, "visibility": visibility, "purpose": purpose, "file": file},
+            multipart={
+                "expiry": expiry,
+                "visibility": visibility,
+                "purpose": purpose,
+                "file": file,
+            },
             response=JsonResponse(models.CreateFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -240,7 +254,16 @@ class AsyncFiles(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/files",
-            query={"page": page, "page_size": page_size, "include_total": include_total, "sample_type": sample_type, "source": source, "search": search, "purpose": purpose, "mimetypes": mimetypes},
+            query={
+                "page": page,
+                "page_size": page_size,
+                "include_total": include_total,
+                "sample_type": sample_type,
+                "source": source,
+                "search": search,
+                "purpose": purpose,
+                "mimetypes": mimetypes,
+            },
             response=JsonResponse(models.ListFilesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -271,7 +294,12 @@ class AsyncFiles(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/files",
-            multipart={"expiry": expiry, "visibility": visibility, "purpose": purpose, "file": file},
+            multipart={
+                "expiry": expiry,
+                "visibility": visibility,
+                "purpose": purpose,
+                "file": file,
+            },
             response=JsonResponse(models.CreateFileResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

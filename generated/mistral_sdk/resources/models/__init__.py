@@ -133,7 +133,9 @@ class Models(SyncResource):
             "PATCH",
             "/v1/fine_tuning/models/{model_id}",
             path_params={"model_id": model_id},
-            json=convert_body(models.UpdateModelRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateModelRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -317,7 +319,9 @@ class AsyncModels(AsyncResource):
             "PATCH",
             "/v1/fine_tuning/models/{model_id}",
             path_params={"model_id": model_id},
-            json=convert_body(models.UpdateModelRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateModelRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

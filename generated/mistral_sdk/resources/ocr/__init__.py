@@ -42,14 +42,22 @@ class Ocr(SyncResource):
         include_image_base64: bool | None | UnsetType = UNSET,
         image_limit: int | None | UnsetType = UNSET,
         image_min_size: int | None | UnsetType = UNSET,
-        bbox_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
-        document_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
+        bbox_annotation_format: models.ResponseFormat
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
+        document_annotation_format: models.ResponseFormat
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
         table_format: models.OCRRequestTableFormat0 | None | UnsetType = UNSET,
         extract_header: bool | UnsetType = UNSET,
         extract_footer: bool | UnsetType = UNSET,
         include_blocks: bool | UnsetType = UNSET,
-        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0 | None | UnsetType = UNSET,
+        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -74,7 +82,25 @@ class Ocr(SyncResource):
         return self._client.request(
             "POST",
             "/v1/ocr",
-            json=convert_body(models.OCRRequest, {"model": model, "document": document, "pages": pages, "include_image_base64": include_image_base64, "image_limit": image_limit, "image_min_size": image_min_size, "bbox_annotation_format": bbox_annotation_format, "document_annotation_format": document_annotation_format, "document_annotation_prompt": document_annotation_prompt, "table_format": table_format, "extract_header": extract_header, "extract_footer": extract_footer, "include_blocks": include_blocks, "confidence_scores_granularity": confidence_scores_granularity}),
+            json=convert_body(
+                models.OCRRequest,
+                {
+                    "model": model,
+                    "document": document,
+                    "pages": pages,
+                    "include_image_base64": include_image_base64,
+                    "image_limit": image_limit,
+                    "image_min_size": image_min_size,
+                    "bbox_annotation_format": bbox_annotation_format,
+                    "document_annotation_format": document_annotation_format,
+                    "document_annotation_prompt": document_annotation_prompt,
+                    "table_format": table_format,
+                    "extract_header": extract_header,
+                    "extract_footer": extract_footer,
+                    "include_blocks": include_blocks,
+                    "confidence_scores_granularity": confidence_scores_granularity,
+                },
+            ),
             response=JsonResponse(models.OCRResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -107,14 +133,22 @@ class AsyncOcr(AsyncResource):
         include_image_base64: bool | None | UnsetType = UNSET,
         image_limit: int | None | UnsetType = UNSET,
         image_min_size: int | None | UnsetType = UNSET,
-        bbox_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
-        document_annotation_format: models.ResponseFormat | Mapping[str, Any] | None | UnsetType = UNSET,
+        bbox_annotation_format: models.ResponseFormat
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
+        document_annotation_format: models.ResponseFormat
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
         table_format: models.OCRRequestTableFormat0 | None | UnsetType = UNSET,
         extract_header: bool | UnsetType = UNSET,
         extract_footer: bool | UnsetType = UNSET,
         include_blocks: bool | UnsetType = UNSET,
-        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0 | None | UnsetType = UNSET,
+        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -139,7 +173,25 @@ class AsyncOcr(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/ocr",
-            json=convert_body(models.OCRRequest, {"model": model, "document": document, "pages": pages, "include_image_base64": include_image_base64, "image_limit": image_limit, "image_min_size": image_min_size, "bbox_annotation_format": bbox_annotation_format, "document_annotation_format": document_annotation_format, "document_annotation_prompt": document_annotation_prompt, "table_format": table_format, "extract_header": extract_header, "extract_footer": extract_footer, "include_blocks": include_blocks, "confidence_scores_granularity": confidence_scores_granularity}),
+            json=convert_body(
+                models.OCRRequest,
+                {
+                    "model": model,
+                    "document": document,
+                    "pages": pages,
+                    "include_image_base64": include_image_base64,
+                    "image_limit": image_limit,
+                    "image_min_size": image_min_size,
+                    "bbox_annotation_format": bbox_annotation_format,
+                    "document_annotation_format": document_annotation_format,
+                    "document_annotation_prompt": document_annotation_prompt,
+                    "table_format": table_format,
+                    "extract_header": extract_header,
+                    "extract_footer": extract_footer,
+                    "include_blocks": include_blocks,
+                    "confidence_scores_granularity": confidence_scores_granularity,
+                },
+            ),
             response=JsonResponse(models.OCRResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -61,7 +61,19 @@ class AudioSpeech(SyncResource):
         return self._client.request(
             "POST",
             "/v1/audio/speech",
-            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": False}),
+            json=convert_body(
+                models.SpeechRequest,
+                {
+                    "model": model,
+                    "metadata": metadata,
+                    "prompt_cache_key": prompt_cache_key,
+                    "voice_id": voice_id,
+                    "ref_audio": ref_audio,
+                    "input": input,
+                    "response_format": response_format,
+                    "stream": False,
+                },
+            ),
             response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -95,7 +107,19 @@ class AudioSpeech(SyncResource):
         return self._client.request(
             "POST",
             "/v1/audio/speech",
-            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": True}),
+            json=convert_body(
+                models.SpeechRequest,
+                {
+                    "model": model,
+                    "metadata": metadata,
+                    "prompt_cache_key": prompt_cache_key,
+                    "voice_id": voice_id,
+                    "ref_audio": ref_audio,
+                    "input": input,
+                    "response_format": response_format,
+                    "stream": True,
+                },
+            ),
             response=SSEResponse(models.SpeechV1AudioSpeechPostEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -146,7 +170,19 @@ class AsyncAudioSpeech(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/audio/speech",
-            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": False}),
+            json=convert_body(
+                models.SpeechRequest,
+                {
+                    "model": model,
+                    "metadata": metadata,
+                    "prompt_cache_key": prompt_cache_key,
+                    "voice_id": voice_id,
+                    "ref_audio": ref_audio,
+                    "input": input,
+                    "response_format": response_format,
+                    "stream": False,
+                },
+            ),
             response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -180,7 +216,19 @@ class AsyncAudioSpeech(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/audio/speech",
-            json=convert_body(models.SpeechRequest, {"model": model, "metadata": metadata, "prompt_cache_key": prompt_cache_key, "voice_id": voice_id, "ref_audio": ref_audio, "input": input, "response_format": response_format, "stream": True}),
+            json=convert_body(
+                models.SpeechRequest,
+                {
+                    "model": model,
+                    "metadata": metadata,
+                    "prompt_cache_key": prompt_cache_key,
+                    "voice_id": voice_id,
+                    "ref_audio": ref_audio,
+                    "input": input,
+                    "response_format": response_format,
+                    "stream": True,
+                },
+            ),
             response=SSEResponse(models.SpeechV1AudioSpeechPostEvent, envelope=True),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -70,9 +70,13 @@ class BetaConnectors(SyncResource):
         icon_url: str | None | UnsetType = UNSET,
         visibility: models.PublicResourceVisibility | UnsetType = UNSET,
         headers: Mapping[str, Any] | None | UnsetType = UNSET,
-        global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]] | UnsetType = UNSET,
+        global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]]
+        | UnsetType = UNSET,
         auth_data: models.AuthData | Mapping[str, Any] | None | UnsetType = UNSET,
-        oauth2_server_metadata: models.ExtendedOAuthServerMetadata | Mapping[str, Any] | None | UnsetType = UNSET,
+        oauth2_server_metadata: models.ExtendedOAuthServerMetadata
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         oauth2_server_metadata_url: str | None | UnsetType = UNSET,
         system_prompt: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -101,7 +105,24 @@ class BetaConnectors(SyncResource):
         return self._client.request(
             "POST",
             "/v1/connectors",
-            json=convert_body(models.CreateConnectorRequest, {"protocol": "mcp", "name": name, "title": title, "description": description, "icon_url": icon_url, "visibility": visibility, "server": server, "headers": headers, "global_headers": global_headers, "auth_data": auth_data, "oauth2_server_metadata": oauth2_server_metadata, "oauth2_server_metadata_url": oauth2_server_metadata_url, "system_prompt": system_prompt}),
+            json=convert_body(
+                models.CreateConnectorRequest,
+                {
+                    "protocol": "mcp",
+                    "name": name,
+                    "title": title,
+                    "description": description,
+                    "icon_url": icon_url,
+                    "visibility": visibility,
+                    "server": server,
+                    "headers": headers,
+                    "global_headers": global_headers,
+                    "auth_data": auth_data,
+                    "oauth2_server_metadata": oauth2_server_metadata,
+                    "oauth2_server_metadata_url": oauth2_server_metadata_url,
+                    "system_prompt": system_prompt,
+                },
+            ),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -135,7 +156,13 @@ class BetaConnectors(SyncResource):
             "GET",
             "/v1/connectors/{connector_id_or_name}/auth_url",
             path_params={"connector_id_or_name": connector_id_or_name},
-            query={"app_return_url": app_return_url, "method_type": method_type, "credentials_name": credentials_name, "credentials_title": credentials_title, "github_installation_link": github_installation_link},
+            query={
+                "app_return_url": app_return_url,
+                "method_type": method_type,
+                "credentials_name": credentials_name,
+                "credentials_title": credentials_title,
+                "github_installation_link": github_installation_link,
+            },
             response=JsonResponse(models.AuthUrlResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -295,7 +322,13 @@ class BetaConnectors(SyncResource):
             "GET",
             "/v1/connectors/{connector_id_or_name}/tools",
             path_params={"connector_id_or_name": connector_id_or_name},
-            query={"page": page, "page_size": page_size, "refresh": refresh, "pretty": pretty, "credentials_name": credentials_name},
+            query={
+                "page": page,
+                "page_size": page_size,
+                "refresh": refresh,
+                "pretty": pretty,
+                "credentials_name": credentials_name,
+            },
             response=JsonResponse(models.ConnectorListToolsV1Response),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -381,7 +414,15 @@ class BetaConnectors(SyncResource):
             "POST",
             "/v1/connectors/{connector_id_or_name}/organization/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
+            json=convert_body(
+                models.CredentialsCreateOrUpdate,
+                {
+                    "name": name,
+                    "title": title,
+                    "is_default": is_default,
+                    "credentials": credentials,
+                },
+            ),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -443,7 +484,15 @@ class BetaConnectors(SyncResource):
             "POST",
             "/v1/connectors/{connector_id_or_name}/workspace/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
+            json=convert_body(
+                models.CredentialsCreateOrUpdate,
+                {
+                    "name": name,
+                    "title": title,
+                    "is_default": is_default,
+                    "credentials": credentials,
+                },
+            ),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -505,7 +554,15 @@ class BetaConnectors(SyncResource):
             "POST",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
+            json=convert_body(
+                models.CredentialsCreateOrUpdate,
+                {
+                    "name": name,
+                    "title": title,
+                    "is_default": is_default,
+                    "credentials": credentials,
+                },
+            ),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -554,7 +611,10 @@ class BetaConnectors(SyncResource):
         return self._client.request(
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}",
-            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
+            path_params={
+                "credentials_name": credentials_name,
+                "connector_id_or_name": connector_id_or_name,
+            },
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -579,7 +639,10 @@ class BetaConnectors(SyncResource):
         return self._client.request(
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}",
-            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
+            path_params={
+                "credentials_name": credentials_name,
+                "connector_id_or_name": connector_id_or_name,
+            },
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -604,7 +667,10 @@ class BetaConnectors(SyncResource):
         return self._client.request(
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}",
-            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
+            path_params={
+                "credentials_name": credentials_name,
+                "connector_id_or_name": connector_id_or_name,
+            },
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -677,7 +743,9 @@ class BetaConnectors(SyncResource):
         icon_url: str | None | UnsetType = UNSET,
         system_prompt: str | None | UnsetType = UNSET,
         server: str | None | UnsetType = UNSET,
-        auth_methods: Sequence[models.AuthenticationMethodCreateOrUpdateRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
+        auth_methods: Sequence[models.AuthenticationMethodCreateOrUpdateRequest | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -700,7 +768,19 @@ class BetaConnectors(SyncResource):
             "PATCH",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            json=convert_body(models.UpdateConnectorRequest, {"title": title, "name": name, "description": description, "icon_url": icon_url, "system_prompt": system_prompt, "protocol": "mcp", "server": server, "auth_methods": auth_methods}),
+            json=convert_body(
+                models.UpdateConnectorRequest,
+                {
+                    "title": title,
+                    "name": name,
+                    "description": description,
+                    "icon_url": icon_url,
+                    "system_prompt": system_prompt,
+                    "protocol": "mcp",
+                    "server": server,
+                    "auth_methods": auth_methods,
+                },
+            ),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -722,16 +802,34 @@ class BetaConnectorsWithRawResponse:
         self.deactivate_for_consumer = to_raw_response_wrapper(resource.deactivate_for_consumer)
         self.call_tool = to_raw_response_wrapper(resource.call_tool)
         self.list_tools = to_raw_response_wrapper(resource.list_tools)
-        self.get_authentication_methods = to_raw_response_wrapper(resource.get_authentication_methods)
-        self.list_organization_credentials = to_raw_response_wrapper(resource.list_organization_credentials)
-        self.create_or_update_organization_credentials = to_raw_response_wrapper(resource.create_or_update_organization_credentials)
-        self.list_workspace_credentials = to_raw_response_wrapper(resource.list_workspace_credentials)
-        self.create_or_update_workspace_credentials = to_raw_response_wrapper(resource.create_or_update_workspace_credentials)
+        self.get_authentication_methods = to_raw_response_wrapper(
+            resource.get_authentication_methods
+        )
+        self.list_organization_credentials = to_raw_response_wrapper(
+            resource.list_organization_credentials
+        )
+        self.create_or_update_organization_credentials = to_raw_response_wrapper(
+            resource.create_or_update_organization_credentials
+        )
+        self.list_workspace_credentials = to_raw_response_wrapper(
+            resource.list_workspace_credentials
+        )
+        self.create_or_update_workspace_credentials = to_raw_response_wrapper(
+            resource.create_or_update_workspace_credentials
+        )
         self.list_user_credentials = to_raw_response_wrapper(resource.list_user_credentials)
-        self.create_or_update_user_credentials = to_raw_response_wrapper(resource.create_or_update_user_credentials)
-        self.delete_all_user_credentials = to_raw_response_wrapper(resource.delete_all_user_credentials)
-        self.delete_organization_credentials = to_raw_response_wrapper(resource.delete_organization_credentials)
-        self.delete_workspace_credentials = to_raw_response_wrapper(resource.delete_workspace_credentials)
+        self.create_or_update_user_credentials = to_raw_response_wrapper(
+            resource.create_or_update_user_credentials
+        )
+        self.delete_all_user_credentials = to_raw_response_wrapper(
+            resource.delete_all_user_credentials
+        )
+        self.delete_organization_credentials = to_raw_response_wrapper(
+            resource.delete_organization_credentials
+        )
+        self.delete_workspace_credentials = to_raw_response_wrapper(
+            resource.delete_workspace_credentials
+        )
         self.delete_user_credentials = to_raw_response_wrapper(resource.delete_user_credentials)
         self.get = to_raw_response_wrapper(resource.get)
         self.delete = to_raw_response_wrapper(resource.delete)
@@ -782,9 +880,13 @@ class AsyncBetaConnectors(AsyncResource):
         icon_url: str | None | UnsetType = UNSET,
         visibility: models.PublicResourceVisibility | UnsetType = UNSET,
         headers: Mapping[str, Any] | None | UnsetType = UNSET,
-        global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]] | UnsetType = UNSET,
+        global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]]
+        | UnsetType = UNSET,
         auth_data: models.AuthData | Mapping[str, Any] | None | UnsetType = UNSET,
-        oauth2_server_metadata: models.ExtendedOAuthServerMetadata | Mapping[str, Any] | None | UnsetType = UNSET,
+        oauth2_server_metadata: models.ExtendedOAuthServerMetadata
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         oauth2_server_metadata_url: str | None | UnsetType = UNSET,
         system_prompt: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -813,7 +915,24 @@ class AsyncBetaConnectors(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/connectors",
-            json=convert_body(models.CreateConnectorRequest, {"protocol": "mcp", "name": name, "title": title, "description": description, "icon_url": icon_url, "visibility": visibility, "server": server, "headers": headers, "global_headers": global_headers, "auth_data": auth_data, "oauth2_server_metadata": oauth2_server_metadata, "oauth2_server_metadata_url": oauth2_server_metadata_url, "system_prompt": system_prompt}),
+            json=convert_body(
+                models.CreateConnectorRequest,
+                {
+                    "protocol": "mcp",
+                    "name": name,
+                    "title": title,
+                    "description": description,
+                    "icon_url": icon_url,
+                    "visibility": visibility,
+                    "server": server,
+                    "headers": headers,
+                    "global_headers": global_headers,
+                    "auth_data": auth_data,
+                    "oauth2_server_metadata": oauth2_server_metadata,
+                    "oauth2_server_metadata_url": oauth2_server_metadata_url,
+                    "system_prompt": system_prompt,
+                },
+            ),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -847,7 +966,13 @@ class AsyncBetaConnectors(AsyncResource):
             "GET",
             "/v1/connectors/{connector_id_or_name}/auth_url",
             path_params={"connector_id_or_name": connector_id_or_name},
-            query={"app_return_url": app_return_url, "method_type": method_type, "credentials_name": credentials_name, "credentials_title": credentials_title, "github_installation_link": github_installation_link},
+            query={
+                "app_return_url": app_return_url,
+                "method_type": method_type,
+                "credentials_name": credentials_name,
+                "credentials_title": credentials_title,
+                "github_installation_link": github_installation_link,
+            },
             response=JsonResponse(models.AuthUrlResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1007,7 +1132,13 @@ class AsyncBetaConnectors(AsyncResource):
             "GET",
             "/v1/connectors/{connector_id_or_name}/tools",
             path_params={"connector_id_or_name": connector_id_or_name},
-            query={"page": page, "page_size": page_size, "refresh": refresh, "pretty": pretty, "credentials_name": credentials_name},
+            query={
+                "page": page,
+                "page_size": page_size,
+                "refresh": refresh,
+                "pretty": pretty,
+                "credentials_name": credentials_name,
+            },
             response=JsonResponse(models.ConnectorListToolsV1Response),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1093,7 +1224,15 @@ class AsyncBetaConnectors(AsyncResource):
             "POST",
             "/v1/connectors/{connector_id_or_name}/organization/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
+            json=convert_body(
+                models.CredentialsCreateOrUpdate,
+                {
+                    "name": name,
+                    "title": title,
+                    "is_default": is_default,
+                    "credentials": credentials,
+                },
+            ),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1155,7 +1294,15 @@ class AsyncBetaConnectors(AsyncResource):
             "POST",
             "/v1/connectors/{connector_id_or_name}/workspace/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
+            json=convert_body(
+                models.CredentialsCreateOrUpdate,
+                {
+                    "name": name,
+                    "title": title,
+                    "is_default": is_default,
+                    "credentials": credentials,
+                },
+            ),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1217,7 +1364,15 @@ class AsyncBetaConnectors(AsyncResource):
             "POST",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            json=convert_body(models.CredentialsCreateOrUpdate, {"name": name, "title": title, "is_default": is_default, "credentials": credentials}),
+            json=convert_body(
+                models.CredentialsCreateOrUpdate,
+                {
+                    "name": name,
+                    "title": title,
+                    "is_default": is_default,
+                    "credentials": credentials,
+                },
+            ),
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1266,7 +1421,10 @@ class AsyncBetaConnectors(AsyncResource):
         return await self._client.request(
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}",
-            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
+            path_params={
+                "credentials_name": credentials_name,
+                "connector_id_or_name": connector_id_or_name,
+            },
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1291,7 +1449,10 @@ class AsyncBetaConnectors(AsyncResource):
         return await self._client.request(
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}",
-            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
+            path_params={
+                "credentials_name": credentials_name,
+                "connector_id_or_name": connector_id_or_name,
+            },
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1316,7 +1477,10 @@ class AsyncBetaConnectors(AsyncResource):
         return await self._client.request(
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}",
-            path_params={"credentials_name": credentials_name, "connector_id_or_name": connector_id_or_name},
+            path_params={
+                "credentials_name": credentials_name,
+                "connector_id_or_name": connector_id_or_name,
+            },
             response=JsonResponse(models.MessageResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1389,7 +1553,9 @@ class AsyncBetaConnectors(AsyncResource):
         icon_url: str | None | UnsetType = UNSET,
         system_prompt: str | None | UnsetType = UNSET,
         server: str | None | UnsetType = UNSET,
-        auth_methods: Sequence[models.AuthenticationMethodCreateOrUpdateRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
+        auth_methods: Sequence[models.AuthenticationMethodCreateOrUpdateRequest | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1412,7 +1578,19 @@ class AsyncBetaConnectors(AsyncResource):
             "PATCH",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            json=convert_body(models.UpdateConnectorRequest, {"title": title, "name": name, "description": description, "icon_url": icon_url, "system_prompt": system_prompt, "protocol": "mcp", "server": server, "auth_methods": auth_methods}),
+            json=convert_body(
+                models.UpdateConnectorRequest,
+                {
+                    "title": title,
+                    "name": name,
+                    "description": description,
+                    "icon_url": icon_url,
+                    "system_prompt": system_prompt,
+                    "protocol": "mcp",
+                    "server": server,
+                    "auth_methods": auth_methods,
+                },
+            ),
             response=JsonResponse(models.Connector),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1431,20 +1609,42 @@ class AsyncBetaConnectorsWithRawResponse:
         self.share = async_to_raw_response_wrapper(resource.share)
         self.unshare = async_to_raw_response_wrapper(resource.unshare)
         self.activate_for_consumer = async_to_raw_response_wrapper(resource.activate_for_consumer)
-        self.deactivate_for_consumer = async_to_raw_response_wrapper(resource.deactivate_for_consumer)
+        self.deactivate_for_consumer = async_to_raw_response_wrapper(
+            resource.deactivate_for_consumer
+        )
         self.call_tool = async_to_raw_response_wrapper(resource.call_tool)
         self.list_tools = async_to_raw_response_wrapper(resource.list_tools)
-        self.get_authentication_methods = async_to_raw_response_wrapper(resource.get_authentication_methods)
-        self.list_organization_credentials = async_to_raw_response_wrapper(resource.list_organization_credentials)
-        self.create_or_update_organization_credentials = async_to_raw_response_wrapper(resource.create_or_update_organization_credentials)
-        self.list_workspace_credentials = async_to_raw_response_wrapper(resource.list_workspace_credentials)
-        self.create_or_update_workspace_credentials = async_to_raw_response_wrapper(resource.create_or_update_workspace_credentials)
+        self.get_authentication_methods = async_to_raw_response_wrapper(
+            resource.get_authentication_methods
+        )
+        self.list_organization_credentials = async_to_raw_response_wrapper(
+            resource.list_organization_credentials
+        )
+        self.create_or_update_organization_credentials = async_to_raw_response_wrapper(
+            resource.create_or_update_organization_credentials
+        )
+        self.list_workspace_credentials = async_to_raw_response_wrapper(
+            resource.list_workspace_credentials
+        )
+        self.create_or_update_workspace_credentials = async_to_raw_response_wrapper(
+            resource.create_or_update_workspace_credentials
+        )
         self.list_user_credentials = async_to_raw_response_wrapper(resource.list_user_credentials)
-        self.create_or_update_user_credentials = async_to_raw_response_wrapper(resource.create_or_update_user_credentials)
-        self.delete_all_user_credentials = async_to_raw_response_wrapper(resource.delete_all_user_credentials)
-        self.delete_organization_credentials = async_to_raw_response_wrapper(resource.delete_organization_credentials)
-        self.delete_workspace_credentials = async_to_raw_response_wrapper(resource.delete_workspace_credentials)
-        self.delete_user_credentials = async_to_raw_response_wrapper(resource.delete_user_credentials)
+        self.create_or_update_user_credentials = async_to_raw_response_wrapper(
+            resource.create_or_update_user_credentials
+        )
+        self.delete_all_user_credentials = async_to_raw_response_wrapper(
+            resource.delete_all_user_credentials
+        )
+        self.delete_organization_credentials = async_to_raw_response_wrapper(
+            resource.delete_organization_credentials
+        )
+        self.delete_workspace_credentials = async_to_raw_response_wrapper(
+            resource.delete_workspace_credentials
+        )
+        self.delete_user_credentials = async_to_raw_response_wrapper(
+            resource.delete_user_credentials
+        )
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.update = async_to_raw_response_wrapper(resource.update)

@@ -73,7 +73,13 @@ class BetaLibraries(SyncResource):
         return self._client.request(
             "GET",
             "/v1/libraries",
-            query={"page_size": page_size, "page_token": page_token, "page": page, "search": search, "filter_owned_by_me": filter_owned_by_me},
+            query={
+                "page_size": page_size,
+                "page_token": page_token,
+                "page": page,
+                "search": search,
+                "filter_owned_by_me": filter_owned_by_me,
+            },
             response=JsonResponse(models.ListLibrariesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -104,7 +110,15 @@ class BetaLibraries(SyncResource):
         return self._client.request(
             "POST",
             "/v1/libraries",
-            json=convert_body(models.CreateLibraryRequest, {"name": name, "description": description, "chunk_size": chunk_size, "owner_type": owner_type}),
+            json=convert_body(
+                models.CreateLibraryRequest,
+                {
+                    "name": name,
+                    "description": description,
+                    "chunk_size": chunk_size,
+                    "owner_type": owner_type,
+                },
+            ),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -157,7 +171,9 @@ class BetaLibraries(SyncResource):
             "PUT",
             "/v1/libraries/{library_id}",
             path_params={"library_id": library_id},
-            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateLibraryRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -208,7 +224,9 @@ class BetaLibraries(SyncResource):
             "PATCH",
             "/v1/libraries/{library_id}",
             path_params={"library_id": library_id},
-            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateLibraryRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -275,7 +293,13 @@ class AsyncBetaLibraries(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/libraries",
-            query={"page_size": page_size, "page_token": page_token, "page": page, "search": search, "filter_owned_by_me": filter_owned_by_me},
+            query={
+                "page_size": page_size,
+                "page_token": page_token,
+                "page": page,
+                "search": search,
+                "filter_owned_by_me": filter_owned_by_me,
+            },
             response=JsonResponse(models.ListLibrariesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -306,7 +330,15 @@ class AsyncBetaLibraries(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/libraries",
-            json=convert_body(models.CreateLibraryRequest, {"name": name, "description": description, "chunk_size": chunk_size, "owner_type": owner_type}),
+            json=convert_body(
+                models.CreateLibraryRequest,
+                {
+                    "name": name,
+                    "description": description,
+                    "chunk_size": chunk_size,
+                    "owner_type": owner_type,
+                },
+            ),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -359,7 +391,9 @@ class AsyncBetaLibraries(AsyncResource):
             "PUT",
             "/v1/libraries/{library_id}",
             path_params={"library_id": library_id},
-            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateLibraryRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -410,7 +444,9 @@ class AsyncBetaLibraries(AsyncResource):
             "PATCH",
             "/v1/libraries/{library_id}",
             path_params={"library_id": library_id},
-            json=convert_body(models.UpdateLibraryRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateLibraryRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.Library),
             extra_headers=extra_headers,
             extra_query=extra_query,

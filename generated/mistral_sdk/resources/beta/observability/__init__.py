@@ -18,7 +18,10 @@ from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeou
 
 if TYPE_CHECKING:
     from mistral_sdk._response import APIResponse, AsyncAPIResponse
-    from .chat_completion_events import BetaObservabilityChatCompletionEvents, AsyncBetaObservabilityChatCompletionEvents
+    from .chat_completion_events import (
+        BetaObservabilityChatCompletionEvents,
+        AsyncBetaObservabilityChatCompletionEvents,
+    )
     from .judges import BetaObservabilityJudges, AsyncBetaObservabilityJudges
     from .campaigns import BetaObservabilityCampaigns, AsyncBetaObservabilityCampaigns
     from .datasets import BetaObservabilityDatasets, AsyncBetaObservabilityDatasets

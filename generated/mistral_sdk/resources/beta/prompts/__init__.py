@@ -60,7 +60,16 @@ class BetaPrompts(SyncResource):
         return self._client.request(
             "GET",
             "/v2/prompts",
-            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
+            query={
+                "pageSize": page_size,
+                "pageToken": page_token,
+                "alias": alias,
+                "fields": fields,
+                "sort.field": sort_field,
+                "sort.direction": sort_direction,
+                "sort_by": sort_by,
+                "sort_direction": sort_direction_query,
+            },
             response=JsonResponse(models.ListPromptsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -96,7 +105,18 @@ class BetaPrompts(SyncResource):
         return self._client.request(
             "POST",
             "/v2/prompts",
-            json=convert_body(models.CreatePromptRequest, {"name": name, "definition": definition, "title": title, "description": description, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
+            json=convert_body(
+                models.CreatePromptRequest,
+                {
+                    "name": name,
+                    "definition": definition,
+                    "title": title,
+                    "description": description,
+                    "notes": notes,
+                    "sharingScope": sharing_scope,
+                    "aliases": aliases,
+                },
+            ),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -173,7 +193,10 @@ class BetaPrompts(SyncResource):
             "PATCH",
             "/v2/prompts/{prompt_id}",
             path_params={"prompt_id": prompt_id},
-            json=convert_body(models.PromptsUpdateBody, {"title": title, "description": description, "sharingScope": sharing_scope}),
+            json=convert_body(
+                models.PromptsUpdateBody,
+                {"title": title, "description": description, "sharingScope": sharing_scope},
+            ),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -224,7 +247,10 @@ class BetaPrompts(SyncResource):
             "POST",
             "/v2/prompts/{prompt_id}/versions",
             path_params={"prompt_id": prompt_id},
-            json=convert_body(models.PromptsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.PromptsCreateVersionBody,
+                {"definition": definition, "notes": notes, "aliases": aliases},
+            ),
             response=JsonResponse(models.CreatePromptVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -278,7 +304,9 @@ class BetaPrompts(SyncResource):
             "PATCH",
             "/v2/prompts/{prompt_id}/versions/{version}",
             path_params={"prompt_id": prompt_id, "version": version},
-            json=convert_body(models.PromptsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.PromptsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}
+            ),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -337,7 +365,16 @@ class AsyncBetaPrompts(AsyncResource):
         return await self._client.request(
             "GET",
             "/v2/prompts",
-            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
+            query={
+                "pageSize": page_size,
+                "pageToken": page_token,
+                "alias": alias,
+                "fields": fields,
+                "sort.field": sort_field,
+                "sort.direction": sort_direction,
+                "sort_by": sort_by,
+                "sort_direction": sort_direction_query,
+            },
             response=JsonResponse(models.ListPromptsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -373,7 +410,18 @@ class AsyncBetaPrompts(AsyncResource):
         return await self._client.request(
             "POST",
             "/v2/prompts",
-            json=convert_body(models.CreatePromptRequest, {"name": name, "definition": definition, "title": title, "description": description, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
+            json=convert_body(
+                models.CreatePromptRequest,
+                {
+                    "name": name,
+                    "definition": definition,
+                    "title": title,
+                    "description": description,
+                    "notes": notes,
+                    "sharingScope": sharing_scope,
+                    "aliases": aliases,
+                },
+            ),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -450,7 +498,10 @@ class AsyncBetaPrompts(AsyncResource):
             "PATCH",
             "/v2/prompts/{prompt_id}",
             path_params={"prompt_id": prompt_id},
-            json=convert_body(models.PromptsUpdateBody, {"title": title, "description": description, "sharingScope": sharing_scope}),
+            json=convert_body(
+                models.PromptsUpdateBody,
+                {"title": title, "description": description, "sharingScope": sharing_scope},
+            ),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -501,7 +552,10 @@ class AsyncBetaPrompts(AsyncResource):
             "POST",
             "/v2/prompts/{prompt_id}/versions",
             path_params={"prompt_id": prompt_id},
-            json=convert_body(models.PromptsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.PromptsCreateVersionBody,
+                {"definition": definition, "notes": notes, "aliases": aliases},
+            ),
             response=JsonResponse(models.CreatePromptVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -555,7 +609,9 @@ class AsyncBetaPrompts(AsyncResource):
             "PATCH",
             "/v2/prompts/{prompt_id}/versions/{version}",
             path_params={"prompt_id": prompt_id, "version": version},
-            json=convert_body(models.PromptsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.PromptsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}
+            ),
             response=JsonResponse(models.Prompt),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -576,4 +632,6 @@ class AsyncBetaPromptsWithRawResponse:
         self.list_versions = async_to_raw_response_wrapper(resource.list_versions)
         self.create_version = async_to_raw_response_wrapper(resource.create_version)
         self.get_version = async_to_raw_response_wrapper(resource.get_version)
-        self.update_version_metadata = async_to_raw_response_wrapper(resource.update_version_metadata)
+        self.update_version_metadata = async_to_raw_response_wrapper(
+            resource.update_version_metadata
+        )

@@ -18,7 +18,10 @@ from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeou
 
 if TYPE_CHECKING:
     from mistral_sdk._response import APIResponse, AsyncAPIResponse
-    from .ingestion_pipeline_configurations import BetaRagIngestionPipelineConfigurations, AsyncBetaRagIngestionPipelineConfigurations
+    from .ingestion_pipeline_configurations import (
+        BetaRagIngestionPipelineConfigurations,
+        AsyncBetaRagIngestionPipelineConfigurations,
+    )
     from .search_indexes import BetaRagSearchIndexes, AsyncBetaRagSearchIndexes
 
 __all__ = ["BetaRag", "AsyncBetaRag"]

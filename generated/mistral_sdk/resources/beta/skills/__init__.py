@@ -60,7 +60,16 @@ class BetaSkills(SyncResource):
         return self._client.request(
             "GET",
             "/v2/skills",
-            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
+            query={
+                "pageSize": page_size,
+                "pageToken": page_token,
+                "alias": alias,
+                "fields": fields,
+                "sort.field": sort_field,
+                "sort.direction": sort_direction,
+                "sort_by": sort_by,
+                "sort_direction": sort_direction_query,
+            },
             response=JsonResponse(models.ListSkillsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -92,7 +101,16 @@ class BetaSkills(SyncResource):
         return self._client.request(
             "POST",
             "/v2/skills",
-            json=convert_body(models.CreateSkillRequest, {"name": name, "definition": definition, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
+            json=convert_body(
+                models.CreateSkillRequest,
+                {
+                    "name": name,
+                    "definition": definition,
+                    "notes": notes,
+                    "sharingScope": sharing_scope,
+                    "aliases": aliases,
+                },
+            ),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -216,7 +234,10 @@ class BetaSkills(SyncResource):
             "POST",
             "/v2/skills/{skill_id}/versions",
             path_params={"skill_id": skill_id},
-            json=convert_body(models.SkillsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.SkillsCreateVersionBody,
+                {"definition": definition, "notes": notes, "aliases": aliases},
+            ),
             response=JsonResponse(models.CreateSkillVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -270,7 +291,9 @@ class BetaSkills(SyncResource):
             "PATCH",
             "/v2/skills/{skill_id}/versions/{version}",
             path_params={"skill_id": skill_id, "version": version},
-            json=convert_body(models.SkillsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.SkillsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}
+            ),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -329,7 +352,16 @@ class AsyncBetaSkills(AsyncResource):
         return await self._client.request(
             "GET",
             "/v2/skills",
-            query={"pageSize": page_size, "pageToken": page_token, "alias": alias, "fields": fields, "sort.field": sort_field, "sort.direction": sort_direction, "sort_by": sort_by, "sort_direction": sort_direction_query},
+            query={
+                "pageSize": page_size,
+                "pageToken": page_token,
+                "alias": alias,
+                "fields": fields,
+                "sort.field": sort_field,
+                "sort.direction": sort_direction,
+                "sort_by": sort_by,
+                "sort_direction": sort_direction_query,
+            },
             response=JsonResponse(models.ListSkillsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -361,7 +393,16 @@ class AsyncBetaSkills(AsyncResource):
         return await self._client.request(
             "POST",
             "/v2/skills",
-            json=convert_body(models.CreateSkillRequest, {"name": name, "definition": definition, "notes": notes, "sharingScope": sharing_scope, "aliases": aliases}),
+            json=convert_body(
+                models.CreateSkillRequest,
+                {
+                    "name": name,
+                    "definition": definition,
+                    "notes": notes,
+                    "sharingScope": sharing_scope,
+                    "aliases": aliases,
+                },
+            ),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -485,7 +526,10 @@ class AsyncBetaSkills(AsyncResource):
             "POST",
             "/v2/skills/{skill_id}/versions",
             path_params={"skill_id": skill_id},
-            json=convert_body(models.SkillsCreateVersionBody, {"definition": definition, "notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.SkillsCreateVersionBody,
+                {"definition": definition, "notes": notes, "aliases": aliases},
+            ),
             response=JsonResponse(models.CreateSkillVersionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -539,7 +583,9 @@ class AsyncBetaSkills(AsyncResource):
             "PATCH",
             "/v2/skills/{skill_id}/versions/{version}",
             path_params={"skill_id": skill_id, "version": version},
-            json=convert_body(models.SkillsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}),
+            json=convert_body(
+                models.SkillsUpdateVersionMetadataBody, {"notes": notes, "aliases": aliases}
+            ),
             response=JsonResponse(models.Skill),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -560,4 +606,6 @@ class AsyncBetaSkillsWithRawResponse:
         self.list_versions = async_to_raw_response_wrapper(resource.list_versions)
         self.create_version = async_to_raw_response_wrapper(resource.create_version)
         self.get_version = async_to_raw_response_wrapper(resource.get_version)
-        self.update_version_metadata = async_to_raw_response_wrapper(resource.update_version_metadata)
+        self.update_version_metadata = async_to_raw_response_wrapper(
+            resource.update_version_metadata
+        )

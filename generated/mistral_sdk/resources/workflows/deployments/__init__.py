@@ -44,7 +44,9 @@ class WorkflowsDeployments(SyncResource):
         is_hardened: bool | None | UnsetType = UNSET,
         workflow_name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
-        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 | None | UnsetType = UNSET,
+        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
+        | None
+        | UnsetType = UNSET,
         order: models.ListDeploymentsV1WorkflowsDeploymentsGetOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
@@ -68,7 +70,17 @@ class WorkflowsDeployments(SyncResource):
         return self._client.request(
             "GET",
             "/v1/workflows/deployments",
-            query={"active_only": active_only, "is_hardened": is_hardened, "workflow_name": workflow_name, "search": search, "order_by": order_by, "order": order, "limit": limit, "cursor": cursor, "workspace_id": workspace_id},
+            query={
+                "active_only": active_only,
+                "is_hardened": is_hardened,
+                "workflow_name": workflow_name,
+                "search": search,
+                "order_by": order_by,
+                "order": order,
+                "limit": limit,
+                "cursor": cursor,
+                "workspace_id": workspace_id,
+            },
             response=JsonResponse(models.DeploymentListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -92,7 +104,10 @@ class WorkflowsDeployments(SyncResource):
         return self._client.request(
             "POST",
             "/v1/workflows/deployments",
-            json=convert_body(models.CreateDeploymentRequest, {"name": name, "spec": spec, "resources": resources, "hardened": hardened}),
+            json=convert_body(
+                models.CreateDeploymentRequest,
+                {"name": name, "spec": spec, "resources": resources, "hardened": hardened},
+            ),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -153,7 +168,10 @@ class WorkflowsDeployments(SyncResource):
         name: str,
         *,
         spec: models.WorkflowsWorkerSpecUpdate | Mapping[str, Any] | None | UnsetType = UNSET,
-        resources: models.DeploymentResourceConfigUpdate | Mapping[str, Any] | None | UnsetType = UNSET,
+        resources: models.DeploymentResourceConfigUpdate
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -164,7 +182,9 @@ class WorkflowsDeployments(SyncResource):
             "PATCH",
             "/v1/workflows/deployments/{name}",
             path_params={"name": name},
-            json=convert_body(models.UpdateDeploymentRequest, {"spec": spec, "resources": resources}),
+            json=convert_body(
+                models.UpdateDeploymentRequest, {"spec": spec, "resources": resources}
+            ),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -239,7 +259,9 @@ class WorkflowsDeployments(SyncResource):
         self,
         name: str,
         *,
-        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 | None | UnsetType = UNSET,
+        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
+        | None
+        | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -302,7 +324,15 @@ class WorkflowsDeployments(SyncResource):
             "GET",
             "/v1/workflows/deployments/{name}/logs",
             path_params={"name": name},
-            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "before": before, "order": order, "cursor": cursor, "limit": limit},
+            query={
+                "worker_name": worker_name,
+                "workflow_name": workflow_name,
+                "after": after,
+                "before": before,
+                "order": order,
+                "cursor": cursor,
+                "limit": limit,
+            },
             response=JsonResponse(models.DeploymentLogSearchResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -342,7 +372,12 @@ class WorkflowsDeployments(SyncResource):
             "GET",
             "/v1/workflows/deployments/{name}/logs/stream",
             path_params={"name": name},
-            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "last_event_id": last_event_id},
+            query={
+                "worker_name": worker_name,
+                "workflow_name": workflow_name,
+                "after": after,
+                "last_event_id": last_event_id,
+            },
             headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(models.StreamDeploymentLogsEvent, envelope=True),
             extra_headers=extra_headers,
@@ -384,7 +419,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
         is_hardened: bool | None | UnsetType = UNSET,
         workflow_name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
-        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 | None | UnsetType = UNSET,
+        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
+        | None
+        | UnsetType = UNSET,
         order: models.ListDeploymentsV1WorkflowsDeploymentsGetOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
@@ -408,7 +445,17 @@ class AsyncWorkflowsDeployments(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/workflows/deployments",
-            query={"active_only": active_only, "is_hardened": is_hardened, "workflow_name": workflow_name, "search": search, "order_by": order_by, "order": order, "limit": limit, "cursor": cursor, "workspace_id": workspace_id},
+            query={
+                "active_only": active_only,
+                "is_hardened": is_hardened,
+                "workflow_name": workflow_name,
+                "search": search,
+                "order_by": order_by,
+                "order": order,
+                "limit": limit,
+                "cursor": cursor,
+                "workspace_id": workspace_id,
+            },
             response=JsonResponse(models.DeploymentListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -432,7 +479,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/workflows/deployments",
-            json=convert_body(models.CreateDeploymentRequest, {"name": name, "spec": spec, "resources": resources, "hardened": hardened}),
+            json=convert_body(
+                models.CreateDeploymentRequest,
+                {"name": name, "spec": spec, "resources": resources, "hardened": hardened},
+            ),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -493,7 +543,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
         name: str,
         *,
         spec: models.WorkflowsWorkerSpecUpdate | Mapping[str, Any] | None | UnsetType = UNSET,
-        resources: models.DeploymentResourceConfigUpdate | Mapping[str, Any] | None | UnsetType = UNSET,
+        resources: models.DeploymentResourceConfigUpdate
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -504,7 +557,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
             "PATCH",
             "/v1/workflows/deployments/{name}",
             path_params={"name": name},
-            json=convert_body(models.UpdateDeploymentRequest, {"spec": spec, "resources": resources}),
+            json=convert_body(
+                models.UpdateDeploymentRequest, {"spec": spec, "resources": resources}
+            ),
             response=JsonResponse(models.ManagedDeploymentResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -579,7 +634,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
         self,
         name: str,
         *,
-        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 | None | UnsetType = UNSET,
+        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
+        | None
+        | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -642,7 +699,15 @@ class AsyncWorkflowsDeployments(AsyncResource):
             "GET",
             "/v1/workflows/deployments/{name}/logs",
             path_params={"name": name},
-            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "before": before, "order": order, "cursor": cursor, "limit": limit},
+            query={
+                "worker_name": worker_name,
+                "workflow_name": workflow_name,
+                "after": after,
+                "before": before,
+                "order": order,
+                "cursor": cursor,
+                "limit": limit,
+            },
             response=JsonResponse(models.DeploymentLogSearchResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -682,7 +747,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
             "GET",
             "/v1/workflows/deployments/{name}/logs/stream",
             path_params={"name": name},
-            query={"worker_name": worker_name, "workflow_name": workflow_name, "after": after, "last_event_id": last_event_id},
+            query={
+                "worker_name": worker_name,
+                "workflow_name": workflow_name,
+                "after": after,
+                "last_event_id": last_event_id,
+            },
             headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(models.StreamDeploymentLogsEvent, envelope=True),
             extra_headers=extra_headers,

@@ -57,9 +57,23 @@ class WorkflowsEvents(SyncResource):
         return self._client.request(
             "GET",
             "/v1/workflows/events/stream",
-            query={"scope": scope, "activity_name": activity_name, "activity_id": activity_id, "workflow_name": workflow_name, "workflow_exec_id": workflow_exec_id, "root_workflow_exec_id": root_workflow_exec_id, "parent_workflow_exec_id": parent_workflow_exec_id, "stream": stream, "start_seq": start_seq, "metadata_filters": metadata_filters, "workflow_event_types": workflow_event_types},
+            query={
+                "scope": scope,
+                "activity_name": activity_name,
+                "activity_id": activity_id,
+                "workflow_name": workflow_name,
+                "workflow_exec_id": workflow_exec_id,
+                "root_workflow_exec_id": root_workflow_exec_id,
+                "parent_workflow_exec_id": parent_workflow_exec_id,
+                "stream": stream,
+                "start_seq": start_seq,
+                "metadata_filters": metadata_filters,
+                "workflow_event_types": workflow_event_types,
+            },
             headers={"last-event-id": last_event_id},
-            response=SSEResponse(models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True),
+            response=SSEResponse(
+                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -91,7 +105,13 @@ class WorkflowsEvents(SyncResource):
         return self._client.request(
             "GET",
             "/v1/workflows/events/list",
-            query={"root_workflow_exec_id": root_workflow_exec_id, "workflow_exec_id": workflow_exec_id, "workflow_run_id": workflow_run_id, "limit": limit, "cursor": cursor},
+            query={
+                "root_workflow_exec_id": root_workflow_exec_id,
+                "workflow_exec_id": workflow_exec_id,
+                "workflow_run_id": workflow_run_id,
+                "limit": limit,
+                "cursor": cursor,
+            },
             response=JsonResponse(models.ListWorkflowEventResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -140,9 +160,23 @@ class AsyncWorkflowsEvents(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/workflows/events/stream",
-            query={"scope": scope, "activity_name": activity_name, "activity_id": activity_id, "workflow_name": workflow_name, "workflow_exec_id": workflow_exec_id, "root_workflow_exec_id": root_workflow_exec_id, "parent_workflow_exec_id": parent_workflow_exec_id, "stream": stream, "start_seq": start_seq, "metadata_filters": metadata_filters, "workflow_event_types": workflow_event_types},
+            query={
+                "scope": scope,
+                "activity_name": activity_name,
+                "activity_id": activity_id,
+                "workflow_name": workflow_name,
+                "workflow_exec_id": workflow_exec_id,
+                "root_workflow_exec_id": root_workflow_exec_id,
+                "parent_workflow_exec_id": parent_workflow_exec_id,
+                "stream": stream,
+                "start_seq": start_seq,
+                "metadata_filters": metadata_filters,
+                "workflow_event_types": workflow_event_types,
+            },
             headers={"last-event-id": last_event_id},
-            response=SSEResponse(models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True),
+            response=SSEResponse(
+                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -174,7 +208,13 @@ class AsyncWorkflowsEvents(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/workflows/events/list",
-            query={"root_workflow_exec_id": root_workflow_exec_id, "workflow_exec_id": workflow_exec_id, "workflow_run_id": workflow_run_id, "limit": limit, "cursor": cursor},
+            query={
+                "root_workflow_exec_id": root_workflow_exec_id,
+                "workflow_exec_id": workflow_exec_id,
+                "workflow_run_id": workflow_run_id,
+                "limit": limit,
+                "cursor": cursor,
+            },
             response=JsonResponse(models.ListWorkflowEventResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -62,7 +62,14 @@ class WorkflowsSchedules(SyncResource):
         return self._client.request(
             "GET",
             "/v1/workflows/schedules",
-            query={"workflow_name": workflow_name, "user_id": user_id, "status": status, "search": search, "page_size": page_size, "next_page_token": next_page_token},
+            query={
+                "workflow_name": workflow_name,
+                "user_id": user_id,
+                "status": status,
+                "search": search,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+            },
             response=JsonResponse(models.WorkflowScheduleListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -99,7 +106,18 @@ class WorkflowsSchedules(SyncResource):
         return self._client.request(
             "POST",
             "/v1/workflows/schedules",
-            json=convert_body(models.WorkflowScheduleRequest, {"schedule": schedule, "workflow_registration_id": workflow_registration_id, "workflow_version_id": workflow_version_id, "workflow_identifier": workflow_identifier, "workflow_task_queue": workflow_task_queue, "schedule_id": schedule_id, "deployment_name": deployment_name}),
+            json=convert_body(
+                models.WorkflowScheduleRequest,
+                {
+                    "schedule": schedule,
+                    "workflow_registration_id": workflow_registration_id,
+                    "workflow_version_id": workflow_version_id,
+                    "workflow_identifier": workflow_identifier,
+                    "workflow_task_queue": workflow_task_queue,
+                    "schedule_id": schedule_id,
+                    "deployment_name": deployment_name,
+                },
+            ),
             response=JsonResponse(models.WorkflowScheduleResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -295,7 +313,14 @@ class AsyncWorkflowsSchedules(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/workflows/schedules",
-            query={"workflow_name": workflow_name, "user_id": user_id, "status": status, "search": search, "page_size": page_size, "next_page_token": next_page_token},
+            query={
+                "workflow_name": workflow_name,
+                "user_id": user_id,
+                "status": status,
+                "search": search,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+            },
             response=JsonResponse(models.WorkflowScheduleListResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -332,7 +357,18 @@ class AsyncWorkflowsSchedules(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/workflows/schedules",
-            json=convert_body(models.WorkflowScheduleRequest, {"schedule": schedule, "workflow_registration_id": workflow_registration_id, "workflow_version_id": workflow_version_id, "workflow_identifier": workflow_identifier, "workflow_task_queue": workflow_task_queue, "schedule_id": schedule_id, "deployment_name": deployment_name}),
+            json=convert_body(
+                models.WorkflowScheduleRequest,
+                {
+                    "schedule": schedule,
+                    "workflow_registration_id": workflow_registration_id,
+                    "workflow_version_id": workflow_version_id,
+                    "workflow_identifier": workflow_identifier,
+                    "workflow_task_queue": workflow_task_queue,
+                    "schedule_id": schedule_id,
+                    "deployment_name": deployment_name,
+                },
+            ),
             response=JsonResponse(models.WorkflowScheduleResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

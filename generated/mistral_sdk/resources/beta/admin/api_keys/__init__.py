@@ -90,7 +90,15 @@ class BetaAdminApiKeys(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/api-keys",
-            json=convert_body(models.AdminCreateAPIKeyIN, {"name": name, "expiration": expiration, "workspace_uuid": workspace_uuid, "user_id": user_id}),
+            json=convert_body(
+                models.AdminCreateAPIKeyIN,
+                {
+                    "name": name,
+                    "expiration": expiration,
+                    "workspace_uuid": workspace_uuid,
+                    "user_id": user_id,
+                },
+            ),
             response=JsonResponse(models.APIKeyOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -199,7 +207,15 @@ class AsyncBetaAdminApiKeys(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/api-keys",
-            json=convert_body(models.AdminCreateAPIKeyIN, {"name": name, "expiration": expiration, "workspace_uuid": workspace_uuid, "user_id": user_id}),
+            json=convert_body(
+                models.AdminCreateAPIKeyIN,
+                {
+                    "name": name,
+                    "expiration": expiration,
+                    "workspace_uuid": workspace_uuid,
+                    "user_id": user_id,
+                },
+            ),
             response=JsonResponse(models.APIKeyOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -95,7 +95,9 @@ class BetaAdminBilling(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/spend-limit",
-            json=convert_body(models.NewUsageLimitIN, {"amount": amount, "no_monthly_limit": no_monthly_limit}),
+            json=convert_body(
+                models.NewUsageLimitIN, {"amount": amount, "no_monthly_limit": no_monthly_limit}
+            ),
             response=JsonResponse(models.LimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -128,7 +130,12 @@ class BetaAdminBilling(SyncResource):
         return self._client.request(
             "GET",
             "/v1/admin/usage",
-            query={"month": month, "year": year, "workspace_id": workspace_id, "api_zone": api_zone},
+            query={
+                "month": month,
+                "year": year,
+                "workspace_id": workspace_id,
+                "api_zone": api_zone,
+            },
             response=JsonResponse(models.UsageOUTJSON),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -217,7 +224,9 @@ class AsyncBetaAdminBilling(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/spend-limit",
-            json=convert_body(models.NewUsageLimitIN, {"amount": amount, "no_monthly_limit": no_monthly_limit}),
+            json=convert_body(
+                models.NewUsageLimitIN, {"amount": amount, "no_monthly_limit": no_monthly_limit}
+            ),
             response=JsonResponse(models.LimitsOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -250,7 +259,12 @@ class AsyncBetaAdminBilling(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/admin/usage",
-            query={"month": month, "year": year, "workspace_id": workspace_id, "api_zone": api_zone},
+            query={
+                "month": month,
+                "year": year,
+                "workspace_id": workspace_id,
+                "api_zone": api_zone,
+            },
             response=JsonResponse(models.UsageOUTJSON),
             extra_headers=extra_headers,
             extra_query=extra_query,

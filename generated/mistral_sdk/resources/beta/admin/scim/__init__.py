@@ -60,7 +60,9 @@ class BetaAdminScim(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/scim/sync",
-            json=convert_body(models.AdminScimSyncTriggerIN, {"dry_run": dry_run, "sync_config": sync_config}),
+            json=convert_body(
+                models.AdminScimSyncTriggerIN, {"dry_run": dry_run, "sync_config": sync_config}
+            ),
             response=JsonResponse(models.AdminScimSyncTriggerOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -141,7 +143,9 @@ class AsyncBetaAdminScim(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/scim/sync",
-            json=convert_body(models.AdminScimSyncTriggerIN, {"dry_run": dry_run, "sync_config": sync_config}),
+            json=convert_body(
+                models.AdminScimSyncTriggerIN, {"dry_run": dry_run, "sync_config": sync_config}
+            ),
             response=JsonResponse(models.AdminScimSyncTriggerOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

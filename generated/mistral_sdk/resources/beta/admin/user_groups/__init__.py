@@ -91,7 +91,15 @@ class BetaAdminUserGroups(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/user-groups",
-            json=convert_body(models.AdminUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
+            json=convert_body(
+                models.AdminUserGroupIn,
+                {
+                    "name": name,
+                    "description": description,
+                    "target_type": target_type,
+                    "parent_group_ids": parent_group_ids,
+                },
+            ),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -104,8 +112,13 @@ class BetaAdminUserGroups(SyncResource):
         *,
         user_group_uuid: UUID,
         workspace_uuid: UUID,
-        workspace_role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = UNSET,
+        workspace_role: models.WorkspaceRole
+        | models.StaticWorkspaceRoles
+        | None
+        | UnsetType = UNSET,
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -124,7 +137,15 @@ class BetaAdminUserGroups(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/user-groups/provision-workspace",
-            json=convert_body(models.AdminProvisionGroupToWorkspaceIn, {"user_group_uuid": user_group_uuid, "workspace_uuid": workspace_uuid, "workspace_role": workspace_role, "workspace_role_name": workspace_role_name}),
+            json=convert_body(
+                models.AdminProvisionGroupToWorkspaceIn,
+                {
+                    "user_group_uuid": user_group_uuid,
+                    "workspace_uuid": workspace_uuid,
+                    "workspace_role": workspace_role,
+                    "workspace_role_name": workspace_role_name,
+                },
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -213,7 +234,15 @@ class BetaAdminUserGroups(SyncResource):
             "PATCH",
             "/v1/admin/user-groups/{group_uuid}",
             path_params={"group_uuid": group_uuid},
-            json=convert_body(models.AdminUpdateUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
+            json=convert_body(
+                models.AdminUpdateUserGroupIn,
+                {
+                    "name": name,
+                    "description": description,
+                    "target_type": target_type,
+                    "parent_group_ids": parent_group_ids,
+                },
+            ),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -348,8 +377,12 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: UUID,
         *,
         workspace_uuid: UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
+        | None
+        | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
+        | None
+        | UnsetType = UNSET,
         role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -370,7 +403,15 @@ class BetaAdminUserGroups(SyncResource):
             "POST",
             "/v1/admin/user-groups/{group_uuid}/workspaces",
             path_params={"group_uuid": group_uuid},
-            json=convert_body(models.AssignGroupToWorkspaceIn, {"role_names": role_names, "roles": roles, "role": role, "workspace_uuid": workspace_uuid}),
+            json=convert_body(
+                models.AssignGroupToWorkspaceIn,
+                {
+                    "role_names": role_names,
+                    "roles": roles,
+                    "role": role,
+                    "workspace_uuid": workspace_uuid,
+                },
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -412,8 +453,12 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: UUID,
         workspace_uuid: UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
+        | None
+        | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
+        | None
+        | UnsetType = UNSET,
         role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -435,7 +480,10 @@ class BetaAdminUserGroups(SyncResource):
             "PATCH",
             "/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}",
             path_params={"group_uuid": group_uuid, "workspace_uuid": workspace_uuid},
-            json=convert_body(models.UpdateGroupWorkspaceAssignmentIn, {"role_names": role_names, "roles": roles, "role": role}),
+            json=convert_body(
+                models.UpdateGroupWorkspaceAssignmentIn,
+                {"role_names": role_names, "roles": roles, "role": role},
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -465,7 +513,9 @@ class BetaAdminUserGroups(SyncResource):
             "PATCH",
             "/v1/admin/user-groups/{group_uuid}/organization-role",
             path_params={"group_uuid": group_uuid},
-            json=convert_body(models.UpdateUserGroupOrganizationRoleIn, {"organization_role": organization_role}),
+            json=convert_body(
+                models.UpdateUserGroupOrganizationRoleIn, {"organization_role": organization_role}
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -547,7 +597,9 @@ class BetaAdminUserGroupsWithRawResponse:
         self.get_workspace_assignments = to_raw_response_wrapper(resource.get_workspace_assignments)
         self.assign_to_workspace = to_raw_response_wrapper(resource.assign_to_workspace)
         self.remove_from_workspace = to_raw_response_wrapper(resource.remove_from_workspace)
-        self.update_workspace_assignment = to_raw_response_wrapper(resource.update_workspace_assignment)
+        self.update_workspace_assignment = to_raw_response_wrapper(
+            resource.update_workspace_assignment
+        )
         self.update_organization_role = to_raw_response_wrapper(resource.update_organization_role)
         self.get_nested = to_raw_response_wrapper(resource.get_nested)
         self.set_nested = to_raw_response_wrapper(resource.set_nested)
@@ -617,7 +669,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/user-groups",
-            json=convert_body(models.AdminUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
+            json=convert_body(
+                models.AdminUserGroupIn,
+                {
+                    "name": name,
+                    "description": description,
+                    "target_type": target_type,
+                    "parent_group_ids": parent_group_ids,
+                },
+            ),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -630,8 +690,13 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         *,
         user_group_uuid: UUID,
         workspace_uuid: UUID,
-        workspace_role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = UNSET,
+        workspace_role: models.WorkspaceRole
+        | models.StaticWorkspaceRoles
+        | None
+        | UnsetType = UNSET,
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -650,7 +715,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/user-groups/provision-workspace",
-            json=convert_body(models.AdminProvisionGroupToWorkspaceIn, {"user_group_uuid": user_group_uuid, "workspace_uuid": workspace_uuid, "workspace_role": workspace_role, "workspace_role_name": workspace_role_name}),
+            json=convert_body(
+                models.AdminProvisionGroupToWorkspaceIn,
+                {
+                    "user_group_uuid": user_group_uuid,
+                    "workspace_uuid": workspace_uuid,
+                    "workspace_role": workspace_role,
+                    "workspace_role_name": workspace_role_name,
+                },
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -739,7 +812,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "PATCH",
             "/v1/admin/user-groups/{group_uuid}",
             path_params={"group_uuid": group_uuid},
-            json=convert_body(models.AdminUpdateUserGroupIn, {"name": name, "description": description, "target_type": target_type, "parent_group_ids": parent_group_ids}),
+            json=convert_body(
+                models.AdminUpdateUserGroupIn,
+                {
+                    "name": name,
+                    "description": description,
+                    "target_type": target_type,
+                    "parent_group_ids": parent_group_ids,
+                },
+            ),
             response=JsonResponse(models.AdminUserGroupOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -874,8 +955,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: UUID,
         *,
         workspace_uuid: UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
+        | None
+        | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
+        | None
+        | UnsetType = UNSET,
         role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -896,7 +981,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "POST",
             "/v1/admin/user-groups/{group_uuid}/workspaces",
             path_params={"group_uuid": group_uuid},
-            json=convert_body(models.AssignGroupToWorkspaceIn, {"role_names": role_names, "roles": roles, "role": role, "workspace_uuid": workspace_uuid}),
+            json=convert_body(
+                models.AssignGroupToWorkspaceIn,
+                {
+                    "role_names": role_names,
+                    "roles": roles,
+                    "role": role,
+                    "workspace_uuid": workspace_uuid,
+                },
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -938,8 +1031,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: UUID,
         workspace_uuid: UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item] | None | UnsetType = UNSET,
-        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles] | None | UnsetType = UNSET,
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
+        | None
+        | UnsetType = UNSET,
+        roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
+        | None
+        | UnsetType = UNSET,
         role: models.WorkspaceRole | models.StaticWorkspaceRoles | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -961,7 +1058,10 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "PATCH",
             "/v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}",
             path_params={"group_uuid": group_uuid, "workspace_uuid": workspace_uuid},
-            json=convert_body(models.UpdateGroupWorkspaceAssignmentIn, {"role_names": role_names, "roles": roles, "role": role}),
+            json=convert_body(
+                models.UpdateGroupWorkspaceAssignmentIn,
+                {"role_names": role_names, "roles": roles, "role": role},
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -991,7 +1091,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "PATCH",
             "/v1/admin/user-groups/{group_uuid}/organization-role",
             path_params={"group_uuid": group_uuid},
-            json=convert_body(models.UpdateUserGroupOrganizationRoleIn, {"organization_role": organization_role}),
+            json=convert_body(
+                models.UpdateUserGroupOrganizationRoleIn, {"organization_role": organization_role}
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1070,10 +1172,16 @@ class AsyncBetaAdminUserGroupsWithRawResponse:
         self.get_members = async_to_raw_response_wrapper(resource.get_members)
         self.assign_users_to = async_to_raw_response_wrapper(resource.assign_users_to)
         self.remove_users_from = async_to_raw_response_wrapper(resource.remove_users_from)
-        self.get_workspace_assignments = async_to_raw_response_wrapper(resource.get_workspace_assignments)
+        self.get_workspace_assignments = async_to_raw_response_wrapper(
+            resource.get_workspace_assignments
+        )
         self.assign_to_workspace = async_to_raw_response_wrapper(resource.assign_to_workspace)
         self.remove_from_workspace = async_to_raw_response_wrapper(resource.remove_from_workspace)
-        self.update_workspace_assignment = async_to_raw_response_wrapper(resource.update_workspace_assignment)
-        self.update_organization_role = async_to_raw_response_wrapper(resource.update_organization_role)
+        self.update_workspace_assignment = async_to_raw_response_wrapper(
+            resource.update_workspace_assignment
+        )
+        self.update_organization_role = async_to_raw_response_wrapper(
+            resource.update_organization_role
+        )
         self.get_nested = async_to_raw_response_wrapper(resource.get_nested)
         self.set_nested = async_to_raw_response_wrapper(resource.set_nested)

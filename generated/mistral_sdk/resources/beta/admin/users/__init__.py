@@ -148,7 +148,21 @@ class BetaAdminUsers(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/users-invite",
-            json=convert_body(models.OrganizationInviteIN, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "email": email, "subscription_type": subscription_type, "subscription_types": subscription_types, "subscription_seat_automatic_granting": subscription_seat_automatic_granting, "email_language": email_language, "workspace_uuids": workspace_uuids}),
+            json=convert_body(
+                models.OrganizationInviteIN,
+                {
+                    "role_names": role_names,
+                    "roles": roles,
+                    "role_name": role_name,
+                    "role": role,
+                    "email": email,
+                    "subscription_type": subscription_type,
+                    "subscription_types": subscription_types,
+                    "subscription_seat_automatic_granting": subscription_seat_automatic_granting,
+                    "email_language": email_language,
+                    "workspace_uuids": workspace_uuids,
+                },
+            ),
             response=JsonResponse(models.OrganizationInvitesCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -239,11 +253,18 @@ class BetaAdminUsers(SyncResource):
         self,
         user_id: UUID,
         *,
-        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item] | None | UnsetType = UNSET,
-        roles: models.AdminOrganizationMemberUpdateRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item]
+        | None
+        | UnsetType = UNSET,
+        roles: models.AdminOrganizationMemberUpdateRoles
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         role_name: models.AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType = UNSET,
+        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -265,7 +286,16 @@ class BetaAdminUsers(SyncResource):
             "PATCH",
             "/v1/admin/users/{user_id}",
             path_params={"user_id": user_id},
-            json=convert_body(models.AdminOrganizationMemberUpdate, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "subscription_types": subscription_types}),
+            json=convert_body(
+                models.AdminOrganizationMemberUpdate,
+                {
+                    "role_names": role_names,
+                    "roles": roles,
+                    "role_name": role_name,
+                    "role": role,
+                    "subscription_types": subscription_types,
+                },
+            ),
             response=JsonResponse(models.AdminOrganizationMemberOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -433,7 +463,21 @@ class AsyncBetaAdminUsers(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/users-invite",
-            json=convert_body(models.OrganizationInviteIN, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "email": email, "subscription_type": subscription_type, "subscription_types": subscription_types, "subscription_seat_automatic_granting": subscription_seat_automatic_granting, "email_language": email_language, "workspace_uuids": workspace_uuids}),
+            json=convert_body(
+                models.OrganizationInviteIN,
+                {
+                    "role_names": role_names,
+                    "roles": roles,
+                    "role_name": role_name,
+                    "role": role,
+                    "email": email,
+                    "subscription_type": subscription_type,
+                    "subscription_types": subscription_types,
+                    "subscription_seat_automatic_granting": subscription_seat_automatic_granting,
+                    "email_language": email_language,
+                    "workspace_uuids": workspace_uuids,
+                },
+            ),
             response=JsonResponse(models.OrganizationInvitesCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -524,11 +568,18 @@ class AsyncBetaAdminUsers(AsyncResource):
         self,
         user_id: UUID,
         *,
-        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item] | None | UnsetType = UNSET,
-        roles: models.AdminOrganizationMemberUpdateRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item]
+        | None
+        | UnsetType = UNSET,
+        roles: models.AdminOrganizationMemberUpdateRoles
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
         role_name: models.AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType = UNSET,
+        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -550,7 +601,16 @@ class AsyncBetaAdminUsers(AsyncResource):
             "PATCH",
             "/v1/admin/users/{user_id}",
             path_params={"user_id": user_id},
-            json=convert_body(models.AdminOrganizationMemberUpdate, {"role_names": role_names, "roles": roles, "role_name": role_name, "role": role, "subscription_types": subscription_types}),
+            json=convert_body(
+                models.AdminOrganizationMemberUpdate,
+                {
+                    "role_names": role_names,
+                    "roles": roles,
+                    "role_name": role_name,
+                    "role": role,
+                    "subscription_types": subscription_types,
+                },
+            ),
             response=JsonResponse(models.AdminOrganizationMemberOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -94,7 +94,9 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
         *,
         start_time: int,
         end_time: int,
-        granularity: models.GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 | None | UnsetType = UNSET,
+        granularity: models.GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -201,7 +203,9 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
         *,
         start_time: int,
         end_time: int,
-        granularity: models.GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 | None | UnsetType = UNSET,
+        granularity: models.GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

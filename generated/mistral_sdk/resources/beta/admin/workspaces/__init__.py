@@ -60,7 +60,12 @@ class BetaAdminWorkspaces(SyncResource):
         return self._client.request(
             "GET",
             "/v1/admin/workspaces",
-            query={"is_archived": is_archived, "page": page, "page_size": page_size, "search": search},
+            query={
+                "is_archived": is_archived,
+                "page": page,
+                "page_size": page_size,
+                "search": search,
+            },
             response=JsonResponse(models.WorkspacesOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -95,7 +100,16 @@ class BetaAdminWorkspaces(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/workspaces",
-            json=convert_body(models.AdminWorkspaceIn, {"name": name, "description": description, "icon": icon, "add_all_org_members": add_all_org_members, "admin_user_id": admin_user_id}),
+            json=convert_body(
+                models.AdminWorkspaceIn,
+                {
+                    "name": name,
+                    "description": description,
+                    "icon": icon,
+                    "add_all_org_members": add_all_org_members,
+                    "admin_user_id": admin_user_id,
+                },
+            ),
             response=JsonResponse(models.WorkspaceEnrichedOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -156,7 +170,9 @@ class BetaAdminWorkspaces(SyncResource):
             "PATCH",
             "/v1/admin/workspaces/{workspace_uuid}",
             path_params={"workspace_uuid": workspace_uuid},
-            json=convert_body(models.UpdateWorkspaceIN, {"name": name, "description": description, "icon": icon}),
+            json=convert_body(
+                models.UpdateWorkspaceIN, {"name": name, "description": description, "icon": icon}
+            ),
             response=JsonResponse(models.WorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -168,7 +184,9 @@ class BetaAdminWorkspaces(SyncResource):
         self,
         workspace_uuid: UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]] | None | UnsetType = UNSET,
+        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -198,7 +216,9 @@ class BetaAdminWorkspaces(SyncResource):
         self,
         workspace_uuid: UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]] | None | UnsetType = UNSET,
+        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -301,7 +321,12 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/admin/workspaces",
-            query={"is_archived": is_archived, "page": page, "page_size": page_size, "search": search},
+            query={
+                "is_archived": is_archived,
+                "page": page,
+                "page_size": page_size,
+                "search": search,
+            },
             response=JsonResponse(models.WorkspacesOut),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -336,7 +361,16 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/workspaces",
-            json=convert_body(models.AdminWorkspaceIn, {"name": name, "description": description, "icon": icon, "add_all_org_members": add_all_org_members, "admin_user_id": admin_user_id}),
+            json=convert_body(
+                models.AdminWorkspaceIn,
+                {
+                    "name": name,
+                    "description": description,
+                    "icon": icon,
+                    "add_all_org_members": add_all_org_members,
+                    "admin_user_id": admin_user_id,
+                },
+            ),
             response=JsonResponse(models.WorkspaceEnrichedOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -397,7 +431,9 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             "PATCH",
             "/v1/admin/workspaces/{workspace_uuid}",
             path_params={"workspace_uuid": workspace_uuid},
-            json=convert_body(models.UpdateWorkspaceIN, {"name": name, "description": description, "icon": icon}),
+            json=convert_body(
+                models.UpdateWorkspaceIN, {"name": name, "description": description, "icon": icon}
+            ),
             response=JsonResponse(models.WorkspaceOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -409,7 +445,9 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         self,
         workspace_uuid: UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]] | None | UnsetType = UNSET,
+        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -439,7 +477,9 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         self,
         workspace_uuid: UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]] | None | UnsetType = UNSET,
+        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

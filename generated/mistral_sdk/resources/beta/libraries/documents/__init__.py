@@ -62,7 +62,14 @@ class BetaLibrariesDocuments(SyncResource):
             "GET",
             "/v1/libraries/{library_id}/documents",
             path_params={"library_id": library_id},
-            query={"search": search, "page_size": page_size, "page": page, "filters_attributes": filters_attributes, "sort_by": sort_by, "sort_order": sort_order},
+            query={
+                "search": search,
+                "page_size": page_size,
+                "page": page,
+                "filters_attributes": filters_attributes,
+                "sort_by": sort_by,
+                "sort_order": sort_order,
+            },
             response=JsonResponse(models.ListDocumentsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -127,7 +134,9 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]] | None | UnsetType = UNSET,
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -147,7 +156,10 @@ class BetaLibrariesDocuments(SyncResource):
             "PUT",
             "/v1/libraries/{library_id}/documents/{document_id}",
             path_params={"library_id": library_id, "document_id": document_id},
-            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
+            json=convert_body(
+                models.UpdateDocumentRequest,
+                {"name": name, "attributes": attributes, "expires_at": expires_at},
+            ),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -186,7 +198,9 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]] | None | UnsetType = UNSET,
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -204,7 +218,10 @@ class BetaLibrariesDocuments(SyncResource):
             "PATCH",
             "/v1/libraries/{library_id}/documents/{document_id}",
             path_params={"library_id": library_id, "document_id": document_id},
-            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
+            json=convert_body(
+                models.UpdateDocumentRequest,
+                {"name": name, "attributes": attributes, "expires_at": expires_at},
+            ),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -354,7 +371,9 @@ class BetaLibrariesDocumentsWithRawResponse:
         self.get_text_content = to_raw_response_wrapper(resource.get_text_content)
         self.get_status = to_raw_response_wrapper(resource.get_status)
         self.get_signed_url = to_raw_response_wrapper(resource.get_signed_url)
-        self.get_extracted_text_signed_url = to_raw_response_wrapper(resource.get_extracted_text_signed_url)
+        self.get_extracted_text_signed_url = to_raw_response_wrapper(
+            resource.get_extracted_text_signed_url
+        )
         self.reprocess = to_raw_response_wrapper(resource.reprocess)
 
 
@@ -392,7 +411,14 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             "GET",
             "/v1/libraries/{library_id}/documents",
             path_params={"library_id": library_id},
-            query={"search": search, "page_size": page_size, "page": page, "filters_attributes": filters_attributes, "sort_by": sort_by, "sort_order": sort_order},
+            query={
+                "search": search,
+                "page_size": page_size,
+                "page": page,
+                "filters_attributes": filters_attributes,
+                "sort_by": sort_by,
+                "sort_order": sort_order,
+            },
             response=JsonResponse(models.ListDocumentsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -457,7 +483,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]] | None | UnsetType = UNSET,
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -477,7 +505,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             "PUT",
             "/v1/libraries/{library_id}/documents/{document_id}",
             path_params={"library_id": library_id, "document_id": document_id},
-            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
+            json=convert_body(
+                models.UpdateDocumentRequest,
+                {"name": name, "attributes": attributes, "expires_at": expires_at},
+            ),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -516,7 +547,9 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]] | None | UnsetType = UNSET,
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        | None
+        | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -534,7 +567,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             "PATCH",
             "/v1/libraries/{library_id}/documents/{document_id}",
             path_params={"library_id": library_id, "document_id": document_id},
-            json=convert_body(models.UpdateDocumentRequest, {"name": name, "attributes": attributes, "expires_at": expires_at}),
+            json=convert_body(
+                models.UpdateDocumentRequest,
+                {"name": name, "attributes": attributes, "expires_at": expires_at},
+            ),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -684,5 +720,7 @@ class AsyncBetaLibrariesDocumentsWithRawResponse:
         self.get_text_content = async_to_raw_response_wrapper(resource.get_text_content)
         self.get_status = async_to_raw_response_wrapper(resource.get_status)
         self.get_signed_url = async_to_raw_response_wrapper(resource.get_signed_url)
-        self.get_extracted_text_signed_url = async_to_raw_response_wrapper(resource.get_extracted_text_signed_url)
+        self.get_extracted_text_signed_url = async_to_raw_response_wrapper(
+            resource.get_extracted_text_signed_url
+        )
         self.reprocess = async_to_raw_response_wrapper(resource.reprocess)

@@ -75,7 +75,16 @@ class BetaObservabilityCampaigns(SyncResource):
         return self._client.request(
             "POST",
             "/v1/observability/campaigns",
-            json=convert_body(models.CreateCampaignRequest, {"search_params": search_params, "judge_id": judge_id, "name": name, "description": description, "max_nb_events": max_nb_events}),
+            json=convert_body(
+                models.CreateCampaignRequest,
+                {
+                    "search_params": search_params,
+                    "judge_id": judge_id,
+                    "name": name,
+                    "description": description,
+                    "max_nb_events": max_nb_events,
+                },
+            ),
             response=JsonResponse(models.Campaign),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -231,7 +240,16 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/observability/campaigns",
-            json=convert_body(models.CreateCampaignRequest, {"search_params": search_params, "judge_id": judge_id, "name": name, "description": description, "max_nb_events": max_nb_events}),
+            json=convert_body(
+                models.CreateCampaignRequest,
+                {
+                    "search_params": search_params,
+                    "judge_id": judge_id,
+                    "name": name,
+                    "description": description,
+                    "max_nb_events": max_nb_events,
+                },
+            ),
             response=JsonResponse(models.Campaign),
             extra_headers=extra_headers,
             extra_query=extra_query,

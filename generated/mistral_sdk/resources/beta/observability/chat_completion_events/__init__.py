@@ -22,7 +22,10 @@ from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeou
 
 if TYPE_CHECKING:
     from mistral_sdk._response import APIResponse, AsyncAPIResponse
-    from .fields import BetaObservabilityChatCompletionEventsFields, AsyncBetaObservabilityChatCompletionEventsFields
+    from .fields import (
+        BetaObservabilityChatCompletionEventsFields,
+        AsyncBetaObservabilityChatCompletionEventsFields,
+    )
 
 __all__ = ["BetaObservabilityChatCompletionEvents", "AsyncBetaObservabilityChatCompletionEvents"]
 
@@ -58,7 +61,10 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             "POST",
             "/v1/observability/chat-completion-events/search",
             query={"page_size": page_size, "cursor": cursor},
-            json=convert_body(models.SearchChatCompletionEventsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
+            json=convert_body(
+                models.SearchChatCompletionEventsRequest,
+                {"search_params": search_params, "extra_fields": extra_fields},
+            ),
             response=JsonResponse(models.SearchChatCompletionEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -80,7 +86,10 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         return self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/search-ids",
-            json=convert_body(models.SearchChatCompletionEventIdsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
+            json=convert_body(
+                models.SearchChatCompletionEventIdsRequest,
+                {"search_params": search_params, "extra_fields": extra_fields},
+            ),
             response=JsonResponse(models.SearchChatCompletionEventIdsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -145,7 +154,9 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             "POST",
             "/v1/observability/chat-completion-events/{event_id}/live-judging",
             path_params={"event_id": event_id},
-            json=convert_body(models.JudgeChatCompletionEventRequest, {"judge_definition": judge_definition}),
+            json=convert_body(
+                models.JudgeChatCompletionEventRequest, {"judge_definition": judge_definition}
+            ),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -196,7 +207,10 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             "POST",
             "/v1/observability/chat-completion-events/search",
             query={"page_size": page_size, "cursor": cursor},
-            json=convert_body(models.SearchChatCompletionEventsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
+            json=convert_body(
+                models.SearchChatCompletionEventsRequest,
+                {"search_params": search_params, "extra_fields": extra_fields},
+            ),
             response=JsonResponse(models.SearchChatCompletionEventsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -218,7 +232,10 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/search-ids",
-            json=convert_body(models.SearchChatCompletionEventIdsRequest, {"search_params": search_params, "extra_fields": extra_fields}),
+            json=convert_body(
+                models.SearchChatCompletionEventIdsRequest,
+                {"search_params": search_params, "extra_fields": extra_fields},
+            ),
             response=JsonResponse(models.SearchChatCompletionEventIdsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -283,7 +300,9 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             "POST",
             "/v1/observability/chat-completion-events/{event_id}/live-judging",
             path_params={"event_id": event_id},
-            json=convert_body(models.JudgeChatCompletionEventRequest, {"judge_definition": judge_definition}),
+            json=convert_body(
+                models.JudgeChatCompletionEventRequest, {"judge_definition": judge_definition}
+            ),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -79,7 +79,9 @@ class BetaObservabilityDatasets(SyncResource):
         return self._client.request(
             "POST",
             "/v1/observability/datasets",
-            json=convert_body(models.CreateDatasetRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.CreateDatasetRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.Dataset),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -145,7 +147,9 @@ class BetaObservabilityDatasets(SyncResource):
             "PATCH",
             "/v1/observability/datasets/{dataset_id}",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.UpdateDatasetRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateDatasetRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.DatasetPreview),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -193,7 +197,9 @@ class BetaObservabilityDatasets(SyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/records",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.CreateDatasetRecordRequest, {"payload": payload, "properties": properties}),
+            json=convert_body(
+                models.CreateDatasetRecordRequest, {"payload": payload, "properties": properties}
+            ),
             response=JsonResponse(models.DatasetRecord),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -216,7 +222,9 @@ class BetaObservabilityDatasets(SyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-campaign",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromCampaignRequest, {"campaign_id": campaign_id}),
+            json=convert_body(
+                models.ImportDatasetFromCampaignRequest, {"campaign_id": campaign_id}
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -239,7 +247,10 @@ class BetaObservabilityDatasets(SyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-explorer",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromExplorerRequest, {"completion_event_ids": completion_event_ids}),
+            json=convert_body(
+                models.ImportDatasetFromExplorerRequest,
+                {"completion_event_ids": completion_event_ids},
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -285,7 +296,9 @@ class BetaObservabilityDatasets(SyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-playground",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromPlaygroundRequest, {"conversation_ids": conversation_ids}),
+            json=convert_body(
+                models.ImportDatasetFromPlaygroundRequest, {"conversation_ids": conversation_ids}
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -308,7 +321,9 @@ class BetaObservabilityDatasets(SyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-dataset",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromDatasetRequest, {"dataset_record_ids": dataset_record_ids}),
+            json=convert_body(
+                models.ImportDatasetFromDatasetRequest, {"dataset_record_ids": dataset_record_ids}
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -456,7 +471,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/observability/datasets",
-            json=convert_body(models.CreateDatasetRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.CreateDatasetRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.Dataset),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -522,7 +539,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             "PATCH",
             "/v1/observability/datasets/{dataset_id}",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.UpdateDatasetRequest, {"name": name, "description": description}),
+            json=convert_body(
+                models.UpdateDatasetRequest, {"name": name, "description": description}
+            ),
             response=JsonResponse(models.DatasetPreview),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -570,7 +589,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/records",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.CreateDatasetRecordRequest, {"payload": payload, "properties": properties}),
+            json=convert_body(
+                models.CreateDatasetRecordRequest, {"payload": payload, "properties": properties}
+            ),
             response=JsonResponse(models.DatasetRecord),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -593,7 +614,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-campaign",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromCampaignRequest, {"campaign_id": campaign_id}),
+            json=convert_body(
+                models.ImportDatasetFromCampaignRequest, {"campaign_id": campaign_id}
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -616,7 +639,10 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-explorer",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromExplorerRequest, {"completion_event_ids": completion_event_ids}),
+            json=convert_body(
+                models.ImportDatasetFromExplorerRequest,
+                {"completion_event_ids": completion_event_ids},
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -662,7 +688,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-playground",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromPlaygroundRequest, {"conversation_ids": conversation_ids}),
+            json=convert_body(
+                models.ImportDatasetFromPlaygroundRequest, {"conversation_ids": conversation_ids}
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -685,7 +713,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-dataset",
             path_params={"dataset_id": dataset_id},
-            json=convert_body(models.ImportDatasetFromDatasetRequest, {"dataset_record_ids": dataset_record_ids}),
+            json=convert_body(
+                models.ImportDatasetFromDatasetRequest, {"dataset_record_ids": dataset_record_ids}
+            ),
             response=JsonResponse(models.DatasetImportTask),
             extra_headers=extra_headers,
             extra_query=extra_query,

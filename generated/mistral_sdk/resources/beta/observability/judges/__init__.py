@@ -57,7 +57,13 @@ class BetaObservabilityJudges(SyncResource):
         return self._client.request(
             "GET",
             "/v1/observability/judges",
-            query={"type_filter": type_filter, "model_filter": model_filter, "page_size": page_size, "page": page, "q": q},
+            query={
+                "type_filter": type_filter,
+                "model_filter": model_filter,
+                "page_size": page_size,
+                "page": page,
+                "q": q,
+            },
             response=JsonResponse(models.ListJudgesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -83,7 +89,17 @@ class BetaObservabilityJudges(SyncResource):
         return self._client.request(
             "POST",
             "/v1/observability/judges",
-            json=convert_body(models.CreateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
+            json=convert_body(
+                models.CreateJudgeRequest,
+                {
+                    "name": name,
+                    "description": description,
+                    "model_name": model_name,
+                    "output": output,
+                    "instructions": instructions,
+                    "tools": tools,
+                },
+            ),
             response=JsonResponse(models.Judge),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -132,7 +148,17 @@ class BetaObservabilityJudges(SyncResource):
             "PUT",
             "/v1/observability/judges/{judge_id}",
             path_params={"judge_id": judge_id},
-            json=convert_body(models.UpdateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
+            json=convert_body(
+                models.UpdateJudgeRequest,
+                {
+                    "name": name,
+                    "description": description,
+                    "model_name": model_name,
+                    "output": output,
+                    "instructions": instructions,
+                    "tools": tools,
+                },
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -177,7 +203,9 @@ class BetaObservabilityJudges(SyncResource):
             "POST",
             "/v1/observability/judges/{judge_id}/live-judging",
             path_params={"judge_id": judge_id},
-            json=convert_body(models.JudgeConversationRequest, {"messages": messages, "properties": properties}),
+            json=convert_body(
+                models.JudgeConversationRequest, {"messages": messages, "properties": properties}
+            ),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -228,7 +256,13 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/observability/judges",
-            query={"type_filter": type_filter, "model_filter": model_filter, "page_size": page_size, "page": page, "q": q},
+            query={
+                "type_filter": type_filter,
+                "model_filter": model_filter,
+                "page_size": page_size,
+                "page": page,
+                "q": q,
+            },
             response=JsonResponse(models.ListJudgesResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -254,7 +288,17 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/observability/judges",
-            json=convert_body(models.CreateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
+            json=convert_body(
+                models.CreateJudgeRequest,
+                {
+                    "name": name,
+                    "description": description,
+                    "model_name": model_name,
+                    "output": output,
+                    "instructions": instructions,
+                    "tools": tools,
+                },
+            ),
             response=JsonResponse(models.Judge),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -303,7 +347,17 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             "PUT",
             "/v1/observability/judges/{judge_id}",
             path_params={"judge_id": judge_id},
-            json=convert_body(models.UpdateJudgeRequest, {"name": name, "description": description, "model_name": model_name, "output": output, "instructions": instructions, "tools": tools}),
+            json=convert_body(
+                models.UpdateJudgeRequest,
+                {
+                    "name": name,
+                    "description": description,
+                    "model_name": model_name,
+                    "output": output,
+                    "instructions": instructions,
+                    "tools": tools,
+                },
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -348,7 +402,9 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             "POST",
             "/v1/observability/judges/{judge_id}/live-judging",
             path_params={"judge_id": judge_id},
-            json=convert_body(models.JudgeConversationRequest, {"messages": messages, "properties": properties}),
+            json=convert_body(
+                models.JudgeConversationRequest, {"messages": messages, "properties": properties}
+            ),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -52,7 +52,9 @@ class BetaObservabilityLogs(SyncResource):
             "POST",
             "/v1/observability/logs/search",
             query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
-            json=convert_body(models.LogsRequest, {"search_expression": search_expression, "order": order}),
+            json=convert_body(
+                models.LogsRequest, {"search_expression": search_expression, "order": order}
+            ),
             response=JsonResponse(models.GetLogs),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -140,7 +142,9 @@ class AsyncBetaObservabilityLogs(AsyncResource):
             "POST",
             "/v1/observability/logs/search",
             query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
-            json=convert_body(models.LogsRequest, {"search_expression": search_expression, "order": order}),
+            json=convert_body(
+                models.LogsRequest, {"search_expression": search_expression, "order": order}
+            ),
             response=JsonResponse(models.GetLogs),
             extra_headers=extra_headers,
             extra_query=extra_query,

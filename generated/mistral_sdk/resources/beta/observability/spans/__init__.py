@@ -81,7 +81,17 @@ class BetaObservabilitySpans(SyncResource):
             "POST",
             "/v1/observability/spans/aggregate",
             query={"from": from_, "to": to},
-            json=convert_body(models.AggregationRequest, {"metric": metric, "dimensions": dimensions, "time_dimension": time_dimension, "search_expression": search_expression, "order_by": order_by, "limit": limit}),
+            json=convert_body(
+                models.AggregationRequest,
+                {
+                    "metric": metric,
+                    "dimensions": dimensions,
+                    "time_dimension": time_dimension,
+                    "search_expression": search_expression,
+                    "order_by": order_by,
+                    "limit": limit,
+                },
+            ),
             response=JsonResponse(models.Aggregation),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -107,7 +117,9 @@ class BetaObservabilitySpans(SyncResource):
             "POST",
             "/v1/observability/spans/evaluations/search",
             query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
+            json=convert_body(
+                models.SpanEvaluationsRequest, {"search_expression": search_expression}
+            ),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -133,7 +145,9 @@ class BetaObservabilitySpans(SyncResource):
             "POST",
             "/v1/observability/spans/evaluations/search/latest",
             query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
+            json=convert_body(
+                models.SpanEvaluationsRequest, {"search_expression": search_expression}
+            ),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -239,7 +253,9 @@ class BetaObservabilitySpansWithRawResponse:
         self.get_fields = to_raw_response_wrapper(resource.get_fields)
         self.get_evaluation_fields = to_raw_response_wrapper(resource.get_evaluation_fields)
         self.get_field_options = to_raw_response_wrapper(resource.get_field_options)
-        self.get_evaluation_field_options = to_raw_response_wrapper(resource.get_evaluation_field_options)
+        self.get_evaluation_field_options = to_raw_response_wrapper(
+            resource.get_evaluation_field_options
+        )
 
 
 class AsyncBetaObservabilitySpans(AsyncResource):
@@ -297,7 +313,17 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             "POST",
             "/v1/observability/spans/aggregate",
             query={"from": from_, "to": to},
-            json=convert_body(models.AggregationRequest, {"metric": metric, "dimensions": dimensions, "time_dimension": time_dimension, "search_expression": search_expression, "order_by": order_by, "limit": limit}),
+            json=convert_body(
+                models.AggregationRequest,
+                {
+                    "metric": metric,
+                    "dimensions": dimensions,
+                    "time_dimension": time_dimension,
+                    "search_expression": search_expression,
+                    "order_by": order_by,
+                    "limit": limit,
+                },
+            ),
             response=JsonResponse(models.Aggregation),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -323,7 +349,9 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             "POST",
             "/v1/observability/spans/evaluations/search",
             query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
+            json=convert_body(
+                models.SpanEvaluationsRequest, {"search_expression": search_expression}
+            ),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -349,7 +377,9 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             "POST",
             "/v1/observability/spans/evaluations/search/latest",
             query={"from": from_, "to": to, "page_size": page_size, "cursor": cursor},
-            json=convert_body(models.SpanEvaluationsRequest, {"search_expression": search_expression}),
+            json=convert_body(
+                models.SpanEvaluationsRequest, {"search_expression": search_expression}
+            ),
             response=JsonResponse(models.GetSpanEvaluations),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -451,8 +481,12 @@ class AsyncBetaObservabilitySpansWithRawResponse:
         self.search = async_to_raw_response_wrapper(resource.search)
         self.aggregate = async_to_raw_response_wrapper(resource.aggregate)
         self.search_evaluations = async_to_raw_response_wrapper(resource.search_evaluations)
-        self.search_latest_evaluations = async_to_raw_response_wrapper(resource.search_latest_evaluations)
+        self.search_latest_evaluations = async_to_raw_response_wrapper(
+            resource.search_latest_evaluations
+        )
         self.get_fields = async_to_raw_response_wrapper(resource.get_fields)
         self.get_evaluation_fields = async_to_raw_response_wrapper(resource.get_evaluation_fields)
         self.get_field_options = async_to_raw_response_wrapper(resource.get_field_options)
-        self.get_evaluation_field_options = async_to_raw_response_wrapper(resource.get_evaluation_field_options)
+        self.get_evaluation_field_options = async_to_raw_response_wrapper(
+            resource.get_evaluation_field_options
+        )

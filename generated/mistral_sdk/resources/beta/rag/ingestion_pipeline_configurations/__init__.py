@@ -74,7 +74,10 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         return self._client.request(
             "PUT",
             "/v1/rag/ingestion_pipeline_configurations",
-            json=convert_body(models.CreateIngestionPipelineConfigurationRequest, {"name": name, "pipeline_composition": pipeline_composition}),
+            json=convert_body(
+                models.CreateIngestionPipelineConfigurationRequest,
+                {"name": name, "pipeline_composition": pipeline_composition},
+            ),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -98,7 +101,10 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
             "PUT",
             "/v1/rag/ingestion_pipeline_configurations/{id}/run_info",
             path_params={"id": id},
-            json=convert_body(models.UpdateRunInfo, {"execution_time": execution_time, "chunks_count": chunks_count}),
+            json=convert_body(
+                models.UpdateRunInfo,
+                {"execution_time": execution_time, "chunks_count": chunks_count},
+            ),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -163,7 +169,10 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         return await self._client.request(
             "PUT",
             "/v1/rag/ingestion_pipeline_configurations",
-            json=convert_body(models.CreateIngestionPipelineConfigurationRequest, {"name": name, "pipeline_composition": pipeline_composition}),
+            json=convert_body(
+                models.CreateIngestionPipelineConfigurationRequest,
+                {"name": name, "pipeline_composition": pipeline_composition},
+            ),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -187,7 +196,10 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
             "PUT",
             "/v1/rag/ingestion_pipeline_configurations/{id}/run_info",
             path_params={"id": id},
-            json=convert_body(models.UpdateRunInfo, {"execution_time": execution_time, "chunks_count": chunks_count}),
+            json=convert_body(
+                models.UpdateRunInfo,
+                {"execution_time": execution_time, "chunks_count": chunks_count},
+            ),
             response=JsonResponse(models.IngestionPipelineConfiguration),
             extra_headers=extra_headers,
             extra_query=extra_query,

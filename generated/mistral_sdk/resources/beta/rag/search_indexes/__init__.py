@@ -71,7 +71,10 @@ class BetaRagSearchIndexes(SyncResource):
         return self._client.request(
             "PUT",
             "/v1/rag/deployments",
-            json=convert_body(models.RegisterDeploymentRequestDeployment, {"name": name, "status": status, "deployment": deployment}),
+            json=convert_body(
+                models.RegisterDeploymentRequestDeployment,
+                {"name": name, "status": status, "deployment": deployment},
+            ),
             response=JsonResponse(models.RegisterSearchIndexResponseIndex),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -107,7 +110,8 @@ class BetaRagSearchIndexes(SyncResource):
         self,
         deployment_id: UUID,
         *,
-        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody | Mapping[str, Any],
+        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
+        | Mapping[str, Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -121,7 +125,9 @@ class BetaRagSearchIndexes(SyncResource):
             "PUT",
             "/v1/rag/deployments/{deployment_id}/metrics",
             path_params={"deployment_id": deployment_id},
-            json=convert_body(models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body),
+            json=convert_body(
+                models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body
+            ),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -185,7 +191,10 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         return await self._client.request(
             "PUT",
             "/v1/rag/deployments",
-            json=convert_body(models.RegisterDeploymentRequestDeployment, {"name": name, "status": status, "deployment": deployment}),
+            json=convert_body(
+                models.RegisterDeploymentRequestDeployment,
+                {"name": name, "status": status, "deployment": deployment},
+            ),
             response=JsonResponse(models.RegisterSearchIndexResponseIndex),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -221,7 +230,8 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         self,
         deployment_id: UUID,
         *,
-        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody | Mapping[str, Any],
+        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
+        | Mapping[str, Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -235,7 +245,9 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             "PUT",
             "/v1/rag/deployments/{deployment_id}/metrics",
             path_params={"deployment_id": deployment_id},
-            json=convert_body(models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body),
+            json=convert_body(
+                models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body
+            ),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -22,7 +22,10 @@ from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeou
 if TYPE_CHECKING:
     from mistral_sdk._response import APIResponse, AsyncAPIResponse
 
-__all__ = ["BetaObservabilityChatCompletionEventsFields", "AsyncBetaObservabilityChatCompletionEventsFields"]
+__all__ = [
+    "BetaObservabilityChatCompletionEventsFields",
+    "AsyncBetaObservabilityChatCompletionEventsFields",
+]
 
 
 class BetaObservabilityChatCompletionEventsFields(SyncResource):
@@ -94,7 +97,9 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
             "POST",
             "/v1/observability/chat-completion-fields/{field_name}/options-counts",
             path_params={"field_name": field_name},
-            json=convert_body(models.FetchFieldOptionCountsRequest, {"filter_params": filter_params}),
+            json=convert_body(
+                models.FetchFieldOptionCountsRequest, {"filter_params": filter_params}
+            ),
             response=JsonResponse(models.FetchFieldOptionCountsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -181,7 +186,9 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
             "POST",
             "/v1/observability/chat-completion-fields/{field_name}/options-counts",
             path_params={"field_name": field_name},
-            json=convert_body(models.FetchFieldOptionCountsRequest, {"filter_params": filter_params}),
+            json=convert_body(
+                models.FetchFieldOptionCountsRequest, {"filter_params": filter_params}
+            ),
             response=JsonResponse(models.FetchFieldOptionCountsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,

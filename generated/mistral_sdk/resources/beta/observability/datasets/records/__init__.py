@@ -90,7 +90,9 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         return self._client.request(
             "POST",
             "/v1/observability/dataset-records/bulk-delete",
-            json=convert_body(models.DeleteDatasetRecordsRequest, {"dataset_record_ids": dataset_record_ids}),
+            json=convert_body(
+                models.DeleteDatasetRecordsRequest, {"dataset_record_ids": dataset_record_ids}
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -113,7 +115,9 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             "POST",
             "/v1/observability/dataset-records/{dataset_record_id}/live-judging",
             path_params={"dataset_record_id": dataset_record_id},
-            json=convert_body(models.JudgeDatasetRecordRequest, {"judge_definition": judge_definition}),
+            json=convert_body(
+                models.JudgeDatasetRecordRequest, {"judge_definition": judge_definition}
+            ),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -159,7 +163,9 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             "PUT",
             "/v1/observability/dataset-records/{dataset_record_id}/properties",
             path_params={"dataset_record_id": dataset_record_id},
-            json=convert_body(models.UpdateDatasetRecordPropertiesRequest, {"properties": properties}),
+            json=convert_body(
+                models.UpdateDatasetRecordPropertiesRequest, {"properties": properties}
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -243,7 +249,9 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/observability/dataset-records/bulk-delete",
-            json=convert_body(models.DeleteDatasetRecordsRequest, {"dataset_record_ids": dataset_record_ids}),
+            json=convert_body(
+                models.DeleteDatasetRecordsRequest, {"dataset_record_ids": dataset_record_ids}
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -266,7 +274,9 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             "POST",
             "/v1/observability/dataset-records/{dataset_record_id}/live-judging",
             path_params={"dataset_record_id": dataset_record_id},
-            json=convert_body(models.JudgeDatasetRecordRequest, {"judge_definition": judge_definition}),
+            json=convert_body(
+                models.JudgeDatasetRecordRequest, {"judge_definition": judge_definition}
+            ),
             response=JsonResponse(models.JudgeOutput),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -312,7 +322,9 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             "PUT",
             "/v1/observability/dataset-records/{dataset_record_id}/properties",
             path_params={"dataset_record_id": dataset_record_id},
-            json=convert_body(models.UpdateDatasetRecordPropertiesRequest, {"properties": properties}),
+            json=convert_body(
+                models.UpdateDatasetRecordPropertiesRequest, {"properties": properties}
+            ),
             response=EmptyResponse(),
             extra_headers=extra_headers,
             extra_query=extra_query,
