@@ -81,12 +81,12 @@ class SSEDecoder:
         if end < 0:
             self._pending.append(chunk)
             return []
+        # The common case (a chunk that ends at a line end) copies nothing.
+        complete = chunk if end + 1 == len(chunk) else chunk[: end + 1]
         if self._pending:
-            self._pending.append(chunk[: end + 1])
+            self._pending.append(complete)
             complete = b"".join(self._pending)
             self._pending = []
-        else:
-            complete = chunk[: end + 1]
         if end + 1 < len(chunk):
             self._pending.append(chunk[end + 1 :])
         # Lines end at an ASCII byte, so `complete` never splits a UTF-8 sequence.
@@ -95,7 +95,9 @@ class SSEDecoder:
             self._started = True
             if text.startswith("\ufeff"):
                 text = text[1:]
-        return self._lines(text.split("\n")[:-1])
+        lines = text.split("\n")
+        lines.pop()  # the empty string after the final LF
+        return self._lines(lines)
 
     def close(self) -> list[ServerSentEvent]:
         """End of stream. Per the spec an event without its final blank line is
