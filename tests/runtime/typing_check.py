@@ -75,4 +75,4 @@ def use(c: SyncAPIClient, a: AsyncAPIClient) -> None:
     raw: APIResponse[M] = to_raw_response_wrapper(Models(c).get)("x", timeout=3)
     m: M = raw.parse()
     araw = async_to_raw_response_wrapper(AModels(a).get)
-    assert araw and m
+    print(araw, m)
