@@ -845,7 +845,7 @@ class Parser:
                 pointer, "the API streams this operation but the spec has no event-stream response"
             )
             self.definition(EXTRA_STREAMS[op_id])
-            out.append(ir.Response("sse", ir.Ref(EXTRA_STREAMS[op_id]), False, "[DONE]"))
+            out.append(ir.Response("sse", ir.Ref(EXTRA_STREAMS[op_id]), True, "[DONE]"))
         if json_types:
             texpr = json_types[0] if len(json_types) == 1 else ir.UnionOf(tuple(json_types))
             if empty:
@@ -859,11 +859,15 @@ class Parser:
         return out
 
     def sse_response(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.Response:
-        props = schema.get("properties") if isinstance(schema, dict) else None
-        if isinstance(props, dict) and "data" in props and ("event" in props or "id" in props):
-            texpr = self.type_of(schema, pointer, f"{hint}Event")
-            return ir.Response("sse", texpr, envelope=True)
-        return ir.Response("sse", self.type_of(schema, pointer, f"{hint}Event"), False, "[DONE]")
+        """The spec describes each event as an object with `data` (and `event`, `id`, `retry`)."""
+        texpr = self.type_of(schema, pointer, f"{hint}Event")
+        target: Any = schema
+        if isinstance(schema, dict) and "$ref" in schema:
+            target = self._deref(schema["$ref"], pointer) or {}
+        props = target.get("properties") if isinstance(target, dict) else None
+        envelope = isinstance(props, dict) and "data" in props and set(props) <= {"event", "data", "id", "retry"}
+        # `data: [DONE]` ends chat and FIM streams; no JSON event is ever that text
+        return ir.Response("sse", texpr, envelope=envelope, done_marker="[DONE]")
 
     # --- resources ---------------------------------------------------------------
 

@@ -120,7 +120,9 @@ class AudioSpeech(SyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.SpeechV1AudioSpeechPostEvent, envelope=True),
+            response=SSEResponse(
+                models.SpeechV1AudioSpeechPostEvent, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -229,7 +231,9 @@ class AsyncAudioSpeech(AsyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.SpeechV1AudioSpeechPostEvent, envelope=True),
+            response=SSEResponse(
+                models.SpeechV1AudioSpeechPostEvent, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -122,7 +122,9 @@ class AudioTranscriptions(SyncResource):
                 "context_bias": context_bias,
                 "timestamp_granularities": timestamp_granularities,
             },
-            response=SSEResponse(models.TranscriptionStreamEvents, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.TranscriptionStreamEvents, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -234,7 +236,9 @@ class AsyncAudioTranscriptions(AsyncResource):
                 "context_bias": context_bias,
                 "timestamp_granularities": timestamp_granularities,
             },
-            response=SSEResponse(models.TranscriptionStreamEvents, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.TranscriptionStreamEvents, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -379,7 +379,9 @@ class WorkflowsDeployments(SyncResource):
                 "last_event_id": last_event_id,
             },
             headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(models.StreamDeploymentLogsEvent, envelope=True),
+            response=SSEResponse(
+                models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -754,7 +756,9 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 "last_event_id": last_event_id,
             },
             headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(models.StreamDeploymentLogsEvent, envelope=True),
+            response=SSEResponse(
+                models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

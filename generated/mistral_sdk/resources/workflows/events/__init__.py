@@ -72,7 +72,9 @@ class WorkflowsEvents(SyncResource):
             },
             headers={"last-event-id": last_event_id},
             response=SSEResponse(
-                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True
+                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
+                envelope=True,
+                done_marker="[DONE]",
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -175,7 +177,9 @@ class AsyncWorkflowsEvents(AsyncResource):
             },
             headers={"last-event-id": last_event_id},
             response=SSEResponse(
-                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent, envelope=True
+                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
+                envelope=True,
+                done_marker="[DONE]",
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,

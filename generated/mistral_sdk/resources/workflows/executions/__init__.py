@@ -410,7 +410,9 @@ class WorkflowsExecutions(SyncResource):
             path_params={"execution_id": execution_id},
             query={"event_source": event_source, "last_event_id": last_event_id},
             response=SSEResponse(
-                models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent, envelope=True
+                models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+                envelope=True,
+                done_marker="[DONE]",
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -509,7 +511,9 @@ class WorkflowsExecutions(SyncResource):
                 "last_event_id": last_event_id,
             },
             headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(models.StreamWorkflowExecutionLogsEvent, envelope=True),
+            response=SSEResponse(
+                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -920,7 +924,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
             path_params={"execution_id": execution_id},
             query={"event_source": event_source, "last_event_id": last_event_id},
             response=SSEResponse(
-                models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent, envelope=True
+                models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+                envelope=True,
+                done_marker="[DONE]",
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1019,7 +1025,9 @@ class AsyncWorkflowsExecutions(AsyncResource):
                 "last_event_id": last_event_id,
             },
             headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(models.StreamWorkflowExecutionLogsEvent, envelope=True),
+            response=SSEResponse(
+                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
