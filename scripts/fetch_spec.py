@@ -47,11 +47,16 @@ def read_source(source: str) -> bytes:
     return path.read_bytes()
 
 
-def default_source(lock: dict[str, object]) -> str:
+def default_source(lock: dict[str, object], *, upstream: bool = False) -> str:
+    """$SPEC_SOURCE, else ../shared/spec/openapi.yaml when present, else the lock's URL.
+
+    With `upstream` (accepting a new spec), the local copy is skipped: the lock's URL is the
+    place new versions come from.
+    """
     env = os.environ.get("SPEC_SOURCE")
     if env:
         return env
-    if SHARED.is_file():
+    if SHARED.is_file() and not upstream:
         return str(SHARED)
     return str(lock["url"])
 
@@ -98,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     lock = json.loads(LOCK.read_text(encoding="utf-8"))
-    source = args.source or default_source(lock)
+    source = args.source or default_source(lock, upstream=args.update_lock)
     expected = str(lock["sha256"])
 
     # Fast path: the spec is already there and matches the lock.
@@ -121,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         if _is_url(source):
             lock["url"] = source
         LOCK.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
-        print(f"fetch_spec: lock updated: sha256 {actual}, version {lock['version']}, "
-              f"{lock['operations']} operations, {lock['schemas']} schemas")
+        print(
+            f"fetch_spec: lock updated: sha256 {actual}, version {lock['version']}, "
+            f"{lock['operations']} operations, {lock['schemas']} schemas"
+        )
     elif actual != expected:
         # Never leave a spec that does not match the lock behind.
         if TARGET.is_file() and hashlib.sha256(TARGET.read_bytes()).hexdigest() != expected:
