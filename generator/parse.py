@@ -865,7 +865,11 @@ class Parser:
         if isinstance(schema, dict) and "$ref" in schema:
             target = self._deref(schema["$ref"], pointer) or {}
         props = target.get("properties") if isinstance(target, dict) else None
-        envelope = isinstance(props, dict) and "data" in props and set(props) <= {"event", "data", "id", "retry"}
+        envelope = (
+            isinstance(props, dict)
+            and "data" in props
+            and set(props) <= {"event", "data", "id", "retry"}
+        )
         # `data: [DONE]` ends chat and FIM streams; no JSON event is ever that text
         return ir.Response("sse", texpr, envelope=envelope, done_marker="[DONE]")
 

@@ -379,6 +379,7 @@ class Renderer:
         elif op.body_kind == "multipart":
             multipart = "{" + ", ".join(body_items) + "}"
         query_json = tuple(p.wire for p in params if p.location == "query" and p.json_encoded)
+        multipart_files = tuple(p.wire for p in params if p.is_file)
         doc_lines = [op.summary or op.operation_id]
         if op.doc and op.doc != op.summary:
             doc_lines += ["", op.doc]
@@ -407,6 +408,7 @@ class Renderer:
             "query": group("query"),
             "headers": group("header"),
             "query_json": query_json,
+            "multipart_files": multipart_files,
             "json": json_arg,
             "multipart": multipart,
             "response": response,

@@ -8,7 +8,6 @@ send-and-retry loop is written twice, once blocking and once with `await`.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import os
@@ -378,6 +377,13 @@ _SC = TypeVar("_SC", bound=SyncAPIClient)
 _AC = TypeVar("_AC", bound="AsyncAPIClient")
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    # imported here: asyncio costs ~30 ms at import, and sync users never need it
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """Async client core; the loop mirrors `SyncAPIClient._send` with `await`."""
 
@@ -391,7 +397,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
         super().__init__(
             api_key=api_key,
             base_url=base_url,

@@ -8,7 +8,7 @@ objects mixed with strings and lists — are small marker classes made by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
@@ -38,7 +38,7 @@ class Unknown:
         return f"{type(self).__name__}(raw={self.raw!r})"
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and cast(Unknown, other).raw == self.raw
+        return isinstance(other, Unknown) and type(other) is type(self) and other.raw == self.raw
 
     def __hash__(self) -> int:
         return hash((type(self), repr(self.raw)))
@@ -60,8 +60,10 @@ class _UnionMeta(type):
         if cls._resolved is None:
             tagged = cls._tagged_thunk()
             variants = cls._variants_thunk()
-            classes = tuple({_runtime_class(v) for v in variants} - {None})  # type: ignore[misc]
-            cls._resolved = (tagged, variants, (*classes, cls._unknown))  # type: ignore[attr-defined]
+            found = {_runtime_class(v) for v in variants}
+            classes = tuple(c for c in found if c is not None)
+            unknown: type = cls._unknown  # type: ignore[attr-defined]
+            cls._resolved = (tagged, variants, (*classes, unknown))
         return cls._resolved
 
 
@@ -168,17 +170,17 @@ _encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
 
 
 @lru_cache(maxsize=1024)
-def _decoder(type_: Any) -> msgspec.json.Decoder[Any]:
+def _decoder(type_: Hashable) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(type_, dec_hook=_dec_hook)
 
 
-def decode(data: bytes | str, type: type[T] | Any) -> T:  # noqa: A002 - public name from the guide
+def decode(data: bytes | str, type: type[T] | Any) -> T:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
     Raises `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError`.
     """
     try:
-        decoder = _decoder(type)
+        decoder = _decoder(cast(Hashable, type))
     except TypeError:  # an unhashable type expression: build the decoder each time
         decoder = msgspec.json.Decoder(type, dec_hook=_dec_hook)
     return cast(T, decoder.decode(data))

@@ -75,6 +75,7 @@ class AudioTranscriptions(SyncResource):
                 "context_bias": context_bias,
                 "timestamp_granularities": timestamp_granularities,
             },
+            multipart_files=("file",),
             response=JsonResponse(models.TranscriptionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -122,6 +123,7 @@ class AudioTranscriptions(SyncResource):
                 "context_bias": context_bias,
                 "timestamp_granularities": timestamp_granularities,
             },
+            multipart_files=("file",),
             response=SSEResponse(
                 models.TranscriptionStreamEvents, envelope=True, done_marker="[DONE]"
             ),
@@ -189,6 +191,7 @@ class AsyncAudioTranscriptions(AsyncResource):
                 "context_bias": context_bias,
                 "timestamp_granularities": timestamp_granularities,
             },
+            multipart_files=("file",),
             response=JsonResponse(models.TranscriptionResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -236,6 +239,7 @@ class AsyncAudioTranscriptions(AsyncResource):
                 "context_bias": context_bias,
                 "timestamp_granularities": timestamp_granularities,
             },
+            multipart_files=("file",),
             response=SSEResponse(
                 models.TranscriptionStreamEvents, envelope=True, done_marker="[DONE]"
             ),
