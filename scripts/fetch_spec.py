@@ -78,6 +78,10 @@ def summarize(data: bytes) -> dict[str, object]:
     }
 
 
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -107,10 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     expected = str(lock["sha256"])
 
     # Fast path: the spec is already there and matches the lock.
-    if not args.update_lock and not args.source and not os.environ.get("SPEC_SOURCE"):
-        if TARGET.is_file() and hashlib.sha256(TARGET.read_bytes()).hexdigest() == expected:
-            print(f"fetch_spec: {TARGET.relative_to(ROOT)} is up to date (sha256 {expected})")
-            return 0
+    default = not (args.update_lock or args.source or os.environ.get("SPEC_SOURCE"))
+    if default and TARGET.is_file() and _sha256_file(TARGET) == expected:
+        print(f"fetch_spec: {TARGET.relative_to(ROOT)} is up to date (sha256 {expected})")
+        return 0
 
     try:
         data = read_source(source)
@@ -132,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif actual != expected:
         # Never leave a spec that does not match the lock behind.
-        if TARGET.is_file() and hashlib.sha256(TARGET.read_bytes()).hexdigest() != expected:
+        if TARGET.is_file() and _sha256_file(TARGET) != expected:
             TARGET.unlink()
         print(
             "fetch_spec: sha256 mismatch for " + source + "\n"
