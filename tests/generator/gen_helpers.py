@@ -1,0 +1,87 @@
+"""Helpers for generator tests: fixture specs written to tmp_path, parsed or generated."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from generator import ir  # noqa: E402
+from generator.load import Problems, load  # noqa: E402
+from generator.parse import parse  # noqa: E402
+
+HEADER = """\
+openapi: 3.1.0
+info:
+  title: Fixture API
+  version: "1.0"
+"""
+
+
+def write_spec(tmp_path: Path, body: str, name: str = "openapi.yaml") -> Path:
+    """Write a fixture spec: `body` is the YAML after `info` (paths, components)."""
+    text = textwrap.dedent(body)
+    if "openapi:" not in text:
+        text = HEADER + text
+    if "paths:" not in text:
+        text += "\npaths: {}\n"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def parse_spec(tmp_path: Path, body: str) -> tuple[ir.API, Problems]:
+    problems = Problems()
+    doc = load(write_spec(tmp_path, body), problems)
+    return parse(doc, problems), problems
+
+
+def parse_ok(tmp_path: Path, body: str) -> ir.API:
+    api, problems = parse_spec(tmp_path, body)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    return api
+
+
+def generate(tmp_path: Path, body: str, out_name: str = "sdk") -> Path:
+    """Run the generator CLI on a fixture spec; return the output directory."""
+    from generator.__main__ import main
+
+    spec = write_spec(tmp_path, body)
+    out = tmp_path / out_name
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def run_sdk(out: Path, code: str) -> str:
+    """Run `code` in a fresh interpreter with `out` first on sys.path (so `import
+    mistral_sdk` loads the fixture SDK, which extends `__path__` to the runtime)."""
+    prelude = f"import sys\nsys.path.insert(0, {str(out)!r})\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
+    proc = subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)],
+                          capture_output=True, text=True, cwd=out, env=env, timeout=120)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return proc.stdout
+
+
+def model(api: ir.API, name: str) -> ir.Model:
+    d = api.definitions[name]
+    assert isinstance(d, ir.Model), d
+    return d
+
+
+def field(api: ir.API, model_name: str, wire: str) -> ir.Field:
+    for f in model(api, model_name).fields:
+        if f.wire == wire:
+            return f
+    raise KeyError(wire)
+
+
+def operation(api: ir.API, op_id: str) -> ir.Operation:
+    return next(o for o in api.operations if o.operation_id == op_id)
