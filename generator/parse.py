@@ -585,6 +585,12 @@ class Parser:
             others = [v.type for v in d.variants if v not in objects]
             if not self.is_native(others):
                 continue
+            # msgspec needs the tag in every object; a caller's dict may leave out
+            # a tag the spec marks optional, so those unions stay with the hook
+            if not all(
+                self.tag_required(v.type.name, d.tag) for v in objects if isinstance(v.type, ir.Ref)
+            ):
+                continue
             candidates.append(d)
             for v in objects:
                 assert isinstance(v.type, ir.Ref) and v.tag_value
@@ -601,6 +607,15 @@ class Parser:
                     model = self.defs[v.type.name]
                     assert isinstance(model, ir.Model) and d.tag and v.tag_value
                     model.tag = (d.tag, v.tag_value)
+
+    def tag_required(self, model_name: str, prop: str) -> bool:
+        model = self.defs.get(model_name)
+        schema = self.schemas.get(model_name)
+        if not isinstance(model, ir.Model) or not isinstance(schema, dict):
+            return False
+        required: list[str] = []
+        self._collect_object(schema, model.pointer, {}, required, set())
+        return prop in required
 
     def const_of(self, model_name: str, prop: str) -> str | None:
         model = self.defs.get(model_name)

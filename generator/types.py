@@ -66,6 +66,8 @@ def definition_references(d: ir.Definition) -> set[str]:
 
 # Definitions a caller may also pass as plain JSON-like mappings (set by the renderer).
 OBJECT_LIKE: set[str] = set()
+# Aliases, expanded in input positions so that their members accept mappings too.
+ALIASES: dict[str, ir.TypeExpr] = {}
 
 
 def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool = False) -> str:
@@ -88,6 +90,8 @@ def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool 
             imports.typing.add("Any")
         return _PRIM[texpr.kind]
     if isinstance(texpr, ir.Ref):
+        if inputs and texpr.name in ALIASES:
+            return r(ALIASES[texpr.name])
         imports.models.add(texpr.name)
         name = f"{prefix}{texpr.name}"
         if inputs and texpr.name in OBJECT_LIKE:

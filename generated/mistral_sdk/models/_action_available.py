@@ -6,10 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class ActionAvailable(msgspec.Struct, kw_only=True, tag_field="status", tag="available"):
+class ActionAvailable(msgspec.Struct, kw_only=True):
     """The viewer may perform the action on the resource."""
 
-    @property
-    def status(self) -> Literal["available"]:
-        """The `status` tag of this variant."""
-        return "available"
+    status: Literal["available"] = "available"

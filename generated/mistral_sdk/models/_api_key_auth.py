@@ -6,12 +6,8 @@ from typing import Literal
 import msgspec
 
 
-class APIKeyAuth(msgspec.Struct, kw_only=True, tag_field="type", tag="api-key"):
+class APIKeyAuth(msgspec.Struct, kw_only=True):
     """The `APIKeyAuth` object."""
 
+    type: Literal["api-key"] = "api-key"
     value: str
-
-    @property
-    def type(self) -> Literal["api-key"]:
-        """The `type` tag of this variant."""
-        return "api-key"

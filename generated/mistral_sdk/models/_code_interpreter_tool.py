@@ -9,12 +9,8 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class CodeInterpreterTool(msgspec.Struct, kw_only=True, tag_field="type", tag="code_interpreter"):
+class CodeInterpreterTool(msgspec.Struct, kw_only=True):
     """The `CodeInterpreterTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["code_interpreter"]:
-        """The `type` tag of this variant."""
-        return "code_interpreter"
+    type: Literal["code_interpreter"] = "code_interpreter"

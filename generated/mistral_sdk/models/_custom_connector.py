@@ -10,14 +10,10 @@ from ._custom_connector_authorization0 import CustomConnectorAuthorization0
 from ._tool_configuration import ToolConfiguration
 
 
-class CustomConnector(msgspec.Struct, kw_only=True, tag_field="type", tag="connector"):
+class CustomConnector(msgspec.Struct, kw_only=True):
     """The `CustomConnector` object."""
 
+    type: Literal["connector"] = "connector"
     connector_id: str
     authorization: CustomConnectorAuthorization0 | None | UnsetType = UNSET
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["connector"]:
-        """The `type` tag of this variant."""
-        return "connector"

@@ -7,12 +7,8 @@ from uuid import UUID
 import msgspec
 
 
-class FileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="file"):
+class FileChunk(msgspec.Struct, kw_only=True):
     """The `FileChunk` object."""
 
+    type: Literal["file"] = "file"
     file_id: UUID
-
-    @property
-    def type(self) -> Literal["file"]:
-        """The `type` tag of this variant."""
-        return "file"

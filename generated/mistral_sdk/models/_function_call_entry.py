@@ -11,10 +11,11 @@ from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirmationStatus0
 
 
-class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call"):
+class FunctionCallEntry(msgspec.Struct, kw_only=True):
     """The `FunctionCallEntry` object."""
 
     object: Literal["entry"] = "entry"
+    type: Literal["function.call"] = "function.call"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
@@ -24,8 +25,3 @@ class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="fun
     name: str
     arguments: FunctionCallEntryArguments
     confirmation_status: FunctionCallEntryConfirmationStatus0 | None | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["function.call"]:
-        """The `type` tag of this variant."""
-        return "function.call"

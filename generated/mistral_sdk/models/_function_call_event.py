@@ -10,9 +10,10 @@ from msgspec import UNSET, UnsetType
 from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
 
 
-class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call.delta"):
+class FunctionCallEvent(msgspec.Struct, kw_only=True):
     """The `FunctionCallEvent` object."""
 
+    type: Literal["function.call.delta"] = "function.call.delta"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
@@ -22,8 +23,3 @@ class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="fun
     tool_call_id: str
     arguments: str
     confirmation_status: FunctionCallEventConfirmationStatus0 | None | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["function.call.delta"]:
-        """The `type` tag of this variant."""
-        return "function.call.delta"

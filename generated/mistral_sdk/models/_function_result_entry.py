@@ -8,17 +8,13 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class FunctionResultEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.result"):
+class FunctionResultEntry(msgspec.Struct, kw_only=True):
     """The `FunctionResultEntry` object."""
 
     object: Literal["entry"] = "entry"
+    type: Literal["function.result"] = "function.result"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
     tool_call_id: str
     result: str
-
-    @property
-    def type(self) -> Literal["function.result"]:
-        """The `type` tag of this variant."""
-        return "function.result"

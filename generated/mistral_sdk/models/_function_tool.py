@@ -8,12 +8,8 @@ import msgspec
 from ._function import Function
 
 
-class FunctionTool(msgspec.Struct, kw_only=True, tag_field="type", tag="function"):
+class FunctionTool(msgspec.Struct, kw_only=True):
     """The `FunctionTool` object."""
 
+    type: Literal["function"] = "function"
     function: Function
-
-    @property
-    def type(self) -> Literal["function"]:
-        """The `type` tag of this variant."""
-        return "function"

@@ -9,12 +9,8 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class ImageGenerationTool(msgspec.Struct, kw_only=True, tag_field="type", tag="image_generation"):
+class ImageGenerationTool(msgspec.Struct, kw_only=True):
     """The `ImageGenerationTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["image_generation"]:
-        """The `type` tag of this variant."""
-        return "image_generation"
+    type: Literal["image_generation"] = "image_generation"

@@ -11,18 +11,14 @@ from ._message_input_content_chunks import MessageInputContentChunks
 from ._message_input_entry_role import MessageInputEntryRole
 
 
-class MessageInputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.input"):
+class MessageInputEntry(msgspec.Struct, kw_only=True):
     """Representation of an input message inside the conversation."""
 
     object: Literal["entry"] = "entry"
+    type: Literal["message.input"] = "message.input"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
     role: MessageInputEntryRole
     content: str | MessageInputContentChunks
     prefix: bool | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["message.input"]:
-        """The `type` tag of this variant."""
-        return "message.input"

@@ -10,10 +10,11 @@ from msgspec import UNSET, UnsetType
 from ._message_output_content_chunks import MessageOutputContentChunks
 
 
-class MessageOutputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.output"):
+class MessageOutputEntry(msgspec.Struct, kw_only=True):
     """The `MessageOutputEntry` object."""
 
     object: Literal["entry"] = "entry"
+    type: Literal["message.output"] = "message.output"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
@@ -21,8 +22,3 @@ class MessageOutputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="me
     id: str | UnsetType = UNSET
     role: Literal["assistant"] = "assistant"
     content: str | MessageOutputContentChunks
-
-    @property
-    def type(self) -> Literal["message.output"]:
-        """The `type` tag of this variant."""
-        return "message.output"

@@ -10,11 +10,10 @@ from msgspec import UNSET, UnsetType
 from ._message_output_event_content import MessageOutputEventContent
 
 
-class MessageOutputEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="message.output.delta"
-):
+class MessageOutputEvent(msgspec.Struct, kw_only=True):
     """The `MessageOutputEvent` object."""
 
+    type: Literal["message.output.delta"] = "message.output.delta"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
@@ -23,8 +22,3 @@ class MessageOutputEvent(
     agent_id: str | None | UnsetType = UNSET
     role: Literal["assistant"] = "assistant"
     content: MessageOutputEventContent
-
-    @property
-    def type(self) -> Literal["message.output.delta"]:
-        """The `type` tag of this variant."""
-        return "message.output.delta"

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRAsideTextBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="aside_text"):
+class OCRAsideTextBlock(msgspec.Struct, kw_only=True):
     """The `OCRAsideTextBlock` object."""
 
     top_left_x: int
@@ -23,7 +23,4 @@ class OCRAsideTextBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="asi
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    @property
-    def type(self) -> Literal["aside_text"]:
-        """The `type` tag of this variant."""
-        return "aside_text"
+    type: Literal["aside_text"] = "aside_text"

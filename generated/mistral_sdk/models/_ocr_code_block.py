@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRCodeBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="code"):
+class OCRCodeBlock(msgspec.Struct, kw_only=True):
     """The `OCRCodeBlock` object."""
 
     top_left_x: int
@@ -23,7 +23,4 @@ class OCRCodeBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="code"):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    @property
-    def type(self) -> Literal["code"]:
-        """The `type` tag of this variant."""
-        return "code"
+    type: Literal["code"] = "code"

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="signature"):
+class OCRSignatureBlock(msgspec.Struct, kw_only=True):
     """Signature region. ``content`` is the transcribed name when legible, else ``""``."""
 
     top_left_x: int
@@ -23,7 +23,4 @@ class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="sig
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    @property
-    def type(self) -> Literal["signature"]:
-        """The `type` tag of this variant."""
-        return "signature"
+    type: Literal["signature"] = "signature"

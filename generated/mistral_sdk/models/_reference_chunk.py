@@ -6,12 +6,8 @@ from typing import Literal
 import msgspec
 
 
-class ReferenceChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="reference"):
+class ReferenceChunk(msgspec.Struct, kw_only=True):
     """The `ReferenceChunk` object."""
 
+    type: Literal["reference"] = "reference"
     reference_ids: list[int | str]
-
-    @property
-    def type(self) -> Literal["reference"]:
-        """The `type` tag of this variant."""
-        return "reference"

@@ -9,9 +9,10 @@ from msgspec import UNSET, UnsetType
 from ._think_chunk_thinking_item import ThinkChunkThinkingItem
 
 
-class ThinkChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="thinking"):
+class ThinkChunk(msgspec.Struct, kw_only=True):
     """The `ThinkChunk` object."""
 
+    type: Literal["thinking"] = "thinking"
     thinking: list[ThinkChunkThinkingItem]
 
     signature: str | None | UnsetType = UNSET
@@ -19,8 +20,3 @@ class ThinkChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="thinking")
 
     closed: bool | UnsetType = UNSET
     """Whether the thinking chunk is closed or not. Currently only used for prefixing."""
-
-    @property
-    def type(self) -> Literal["thinking"]:
-        """The `type` tag of this variant."""
-        return "thinking"

@@ -11,10 +11,11 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution"):
+class ToolExecutionEntry(msgspec.Struct, kw_only=True):
     """The `ToolExecutionEntry` object."""
 
     object: Literal["entry"] = "entry"
+    type: Literal["tool.execution"] = "tool.execution"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
@@ -23,8 +24,3 @@ class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="to
     name: BuiltInConnectors | str
     arguments: str
     info: ToolExecutionInfo | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["tool.execution"]:
-        """The `type` tag of this variant."""
-        return "tool.execution"

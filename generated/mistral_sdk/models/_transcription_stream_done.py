@@ -10,9 +10,7 @@ from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionStreamDone(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"
-):
+class TranscriptionStreamDone(msgspec.Struct, kw_only=True):
     """The `TranscriptionStreamDone` object."""
 
     model: str
@@ -20,8 +18,4 @@ class TranscriptionStreamDone(
     language: str | None
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
     usage: UsageInfo
-
-    @property
-    def type(self) -> Literal["transcription.done"]:
-        """The `type` tag of this variant."""
-        return "transcription.done"
+    type: Literal["transcription.done"] = "transcription.done"

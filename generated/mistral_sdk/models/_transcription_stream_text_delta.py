@@ -6,14 +6,8 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamTextDelta(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.text.delta"
-):
+class TranscriptionStreamTextDelta(msgspec.Struct, kw_only=True):
     """The `TranscriptionStreamTextDelta` object."""
 
+    type: Literal["transcription.text.delta"] = "transcription.text.delta"
     text: str
-
-    @property
-    def type(self) -> Literal["transcription.text.delta"]:
-        """The `type` tag of this variant."""
-        return "transcription.text.delta"

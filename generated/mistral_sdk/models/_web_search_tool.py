@@ -9,12 +9,8 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchTool(msgspec.Struct, kw_only=True, tag_field="type", tag="web_search"):
+class WebSearchTool(msgspec.Struct, kw_only=True):
     """The `WebSearchTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-
-    @property
-    def type(self) -> Literal["web_search"]:
-        """The `type` tag of this variant."""
-        return "web_search"
+    type: Literal["web_search"] = "web_search"

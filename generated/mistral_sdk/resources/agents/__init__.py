@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import Any, Literal, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -58,7 +58,7 @@ class Agents(SyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
@@ -140,7 +140,7 @@ class Agents(SyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
@@ -239,7 +239,7 @@ class AsyncAgents(AsyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
@@ -321,7 +321,7 @@ class AsyncAgents(AsyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import Any, Literal, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -60,7 +60,7 @@ class Chat(SyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
@@ -154,7 +154,7 @@ class Chat(SyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
@@ -265,7 +265,7 @@ class AsyncChat(AsyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
@@ -359,7 +359,7 @@ class AsyncChat(AsyncResource):
         prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
-        prompt_mode: models.MistralPromptMode | None | UnsetType = UNSET,
+        prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,

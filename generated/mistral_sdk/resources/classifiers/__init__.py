@@ -123,7 +123,9 @@ class Classifiers(SyncResource):
         self,
         *,
         model: str,
-        input: models.ChatClassificationRequestInputs,
+        input: models.InstructRequest
+        | Mapping[str, Any]
+        | Sequence[models.InstructRequest | Mapping[str, Any]],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -250,7 +252,9 @@ class AsyncClassifiers(AsyncResource):
         self,
         *,
         model: str,
-        input: models.ChatClassificationRequestInputs,
+        input: models.InstructRequest
+        | Mapping[str, Any]
+        | Sequence[models.InstructRequest | Mapping[str, Any]],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -66,7 +66,7 @@ class BetaConversations(SyncResource):
     def start(
         self,
         *,
-        inputs: models.ConversationInputs,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
@@ -150,7 +150,7 @@ class BetaConversations(SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -279,7 +279,7 @@ class BetaConversations(SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -330,7 +330,7 @@ class BetaConversations(SyncResource):
     def start_stream(
         self,
         *,
-        inputs: models.ConversationInputs,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationStreamRequestHandoffExecution0
         | None
@@ -389,7 +389,7 @@ class BetaConversations(SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationAppendStreamRequestHandoffExecution
         | UnsetType = UNSET,
@@ -438,7 +438,7 @@ class BetaConversations(SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartStreamRequestHandoffExecution
         | UnsetType = UNSET,
@@ -543,7 +543,7 @@ class AsyncBetaConversations(AsyncResource):
     async def start(
         self,
         *,
-        inputs: models.ConversationInputs,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
@@ -627,7 +627,7 @@ class AsyncBetaConversations(AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -756,7 +756,7 @@ class AsyncBetaConversations(AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -807,7 +807,7 @@ class AsyncBetaConversations(AsyncResource):
     async def start_stream(
         self,
         *,
-        inputs: models.ConversationInputs,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationStreamRequestHandoffExecution0
         | None
@@ -866,7 +866,7 @@ class AsyncBetaConversations(AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationAppendStreamRequestHandoffExecution
         | UnsetType = UNSET,
@@ -915,7 +915,7 @@ class AsyncBetaConversations(AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: models.ConversationInputs | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartStreamRequestHandoffExecution
         | UnsetType = UNSET,
