@@ -1,0 +1,92 @@
+"""Generator output: determinism, and `generated/` matching the tracked spec."""
+
+from __future__ import annotations
+
+import filecmp
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gen_helpers import REPO, generate
+
+sys.path.insert(0, str(REPO / "tests"))
+from spec_values import SPEC_MISSING_REASON, find_spec  # noqa: E402
+
+FIXTURE = """
+paths:
+  /v1/things/{thing_id}:
+    get:
+      operationId: get_thing_v1_things__thing_id__get
+      tags: [things]
+      parameters:
+        - {name: thing_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        kind: {anyOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}
+        color: {type: string, enum: [red, green, blue]}
+    A: {type: object, properties: {a: {type: string}}}
+    B: {type: object, properties: {b: {type: integer}}}
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+
+
+def test_generating_twice_gives_identical_trees(tmp_path: Path) -> None:
+    first = tree(generate(tmp_path, FIXTURE, "one"))
+    second = tree(generate(tmp_path, FIXTURE, "two"))
+    assert first and first == second
+
+
+def test_regenerating_into_the_same_directory_is_stable(tmp_path: Path) -> None:
+    out = generate(tmp_path, FIXTURE, "same")
+    before = tree(out)
+    stale = out / "mistral_sdk" / "models" / "_stale.py"
+    stale.write_text((out / "mistral_sdk" / "models" / "_a.py").read_text().splitlines()[0] + "\n")
+    generate(tmp_path, FIXTURE, "same")
+    assert tree(out) == before  # and a generated file no longer produced is removed
+
+
+def _diff(a: Path, b: Path) -> list[str]:
+    out: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], rel: str) -> None:
+        out.extend(f"only in generated/: {rel}{n}" for n in cmp.left_only if n != "__pycache__")
+        out.extend(f"only in regenerated: {rel}{n}" for n in cmp.right_only if n != "__pycache__")
+        out.extend(f"differs: {rel}{n}" for n in cmp.diff_files)
+        for name, sub in cmp.subdirs.items():
+            if name != "__pycache__":
+                walk(sub, f"{rel}{name}/")
+
+    walk(filecmp.dircmp(a, b, ignore=["__pycache__"]), "")
+    return out
+
+
+def test_generated_is_what_the_generator_produces(tmp_path: Path) -> None:
+    """Mirrors `make check-generated`."""
+    spec = find_spec()
+    if spec is None:
+        pytest.skip(SPEC_MISSING_REASON)
+    from generator.__main__ import main
+
+    started = time.perf_counter()
+    assert main(["generate", "--spec", str(spec), "--out", str(tmp_path), "--quiet"]) == 0
+    print(f"regenerated from {spec} in {time.perf_counter() - started:.2f}s")
+    differences = _diff(REPO / "generated", tmp_path)
+    assert not differences, (
+        "generated/ is out of date with the spec and generator/ (run `make generate`):\n"
+        + "\n".join(differences[:30])
+    )
