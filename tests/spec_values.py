@@ -184,9 +184,7 @@ class Values:
                         dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
                 except ValueError:
                     return False
-            if k == "any":
-                return True
-            return False  # dates, times, bytes: always synthesised
+            return k == "any"  # dates, times, bytes: always synthesised
         if isinstance(t, ir.Const):
             return value == t.value and type(value) is type(t.value)
         if isinstance(t, ir.LiteralOf):
@@ -533,7 +531,7 @@ class Values:
             if not isinstance(value, (list, tuple)):
                 return f"expected a list, got {type(value).__name__}"
             items = [t.item] * len(value) if isinstance(t, ir.ListOf) else list(t.items)
-            for v, it in zip(value, items):
+            for v, it in zip(value, items, strict=False):
                 problem = self.check(v, it, models, depth + 1)
                 if problem:
                     return f"[...]: {problem}"

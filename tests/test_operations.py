@@ -16,9 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
-import mistral_sdk
-from mistral_sdk import models
 from spec_values import (
     BINARY_BODY,
     SPEC_MISSING_REASON,
@@ -28,6 +25,9 @@ from spec_values import (
     load_api,
     parse_multipart,
 )
+
+import mistral_sdk
+from mistral_sdk import models
 
 BASE_URL = "https://api.test"
 API_KEY = "test-key"

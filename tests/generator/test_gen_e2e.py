@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from gen_helpers import generate, run_sdk
 
 SPEC = """

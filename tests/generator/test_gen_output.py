@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from gen_helpers import REPO, generate
 
 sys.path.insert(0, str(REPO / "tests"))
-from spec_values import SPEC_MISSING_REASON, find_spec  # noqa: E402
+from spec_values import SPEC_MISSING_REASON, find_spec
 
 FIXTURE = """
 paths:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gen_helpers import field, model, operation, parse_ok, parse_spec, write_spec
 
 from generator import ir
 from generator.load import SpecError
-
-from gen_helpers import field, model, operation, parse_ok, parse_spec, write_spec
 
 # --- $ref ----------------------------------------------------------------------
 
