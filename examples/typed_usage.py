@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import httpx
+
 from mistral_sdk import (
     APIConnectionError,
     APIStatusError,

@@ -349,7 +349,7 @@ class Parser:
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint, top)
             return self.hoist(hint, schema, pointer, top)
         stype = schema.get("type")
-        if stype in _TYPE_TYPOS:
+        if isinstance(stype, str) and stype in _TYPE_TYPOS:
             # early specs say `type: str` / `int` / `bool`; one reading only
             self.problems.warn(
                 f"{pointer}/type",

@@ -46,7 +46,10 @@ _MISSING = object()
 
 def find_spec() -> Path | None:
     """`spec/openapi.yaml` in the repo, else `../shared/spec/openapi.yaml`; None if neither."""
-    for candidate in (REPO / "spec" / "openapi.yaml", REPO.parent / "shared" / "spec" / "openapi.yaml"):
+    for candidate in (
+        REPO / "spec" / "openapi.yaml",
+        REPO.parent / "shared" / "spec" / "openapi.yaml",
+    ):
         if candidate.is_file():
             return candidate
     return None
@@ -82,8 +85,12 @@ def _deref(doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset())
     return schema
 
 
-def collect_properties(doc: dict[str, Any], schema: Any, out: dict[str, Any] | None = None,
-                       seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+def collect_properties(
+    doc: dict[str, Any],
+    schema: Any,
+    out: dict[str, Any] | None = None,
+    seen: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """wire name → raw property schema of an object schema (through `$ref` and `allOf`)."""
     out = {} if out is None else out
     if not isinstance(schema, dict):
@@ -180,8 +187,11 @@ class Values:
                     return False
             if k == "datetime":
                 try:
-                    return isinstance(value, str) and "T" in value and bool(
-                        dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+                    return (
+                        isinstance(value, str)
+                        and "T" in value
+                        and bool(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+                    )
                 except ValueError:
                     return False
             return k == "any"  # dates, times, bytes: always synthesised
@@ -190,8 +200,11 @@ class Values:
         if isinstance(t, ir.LiteralOf):
             return value in t.values
         if isinstance(t, ir.ListOf):
-            return isinstance(value, list) and bool(value) and all(
-                self.conforms(v, t.item, depth + 1) for v in value)
+            return (
+                isinstance(value, list)
+                and bool(value)
+                and all(self.conforms(v, t.item, depth + 1) for v in value)
+            )
         if isinstance(t, ir.Ref):
             d = self.defs[t.name]
             if isinstance(d, ir.Enum):
@@ -334,7 +347,11 @@ class Values:
         raw = (path_item.get("parameters") or []) + (self.raw_operation(op).get("parameters") or [])
         for entry in raw:
             entry = _deref(self.doc, entry)
-            if isinstance(entry, dict) and entry.get("name") == p.wire and entry.get("in") == p.location:
+            if (
+                isinstance(entry, dict)
+                and entry.get("name") == p.wire
+                and entry.get("in") == p.location
+            ):
                 schema = entry.get("schema")
                 if schema is None and isinstance(entry.get("content"), dict):
                     schema = next(iter(entry["content"].values()), {}).get("schema")
@@ -346,7 +363,9 @@ class Values:
         return None
 
     def body_properties(self, op: ir.Operation) -> dict[str, Any]:
-        if isinstance(op.body_type, ir.Ref) and isinstance(self.defs.get(op.body_type.name), ir.Model):
+        if isinstance(op.body_type, ir.Ref) and isinstance(
+            self.defs.get(op.body_type.name), ir.Model
+        ):
             model = self.defs[op.body_type.name]
             assert isinstance(model, ir.Model)
             return self.model_properties(model)
@@ -360,10 +379,17 @@ class Values:
     def plan(self, op: ir.Operation, method: ir.Method, optional: int = 2) -> CallPlan:
         """Arguments for `method` (required params + up to `optional` optional ones) and
         the request they must produce."""
-        params = [p for p in op.params
-                  if not (p.location in ("body", "form") and p.wire in method.const_overrides)]
-        chosen: list[ir.Param] = [p for p in params if p.default_repr is None and (p.required or p.location == "path")]
-        extras = [p for p in params if p.default_repr is None and not p.required and p.location != "path"]
+        params = [
+            p
+            for p in op.params
+            if not (p.location in ("body", "form") and p.wire in method.const_overrides)
+        ]
+        chosen: list[ir.Param] = [
+            p for p in params if p.default_repr is None and (p.required or p.location == "path")
+        ]
+        extras = [
+            p for p in params if p.default_repr is None and not p.required and p.location != "path"
+        ]
         # optional parameters the spec illustrates first, then the rest, in spec order
         extras.sort(key=lambda p: (not self.has_example(self.param_schema(op, p), p.type),))
         chosen += extras[:optional]
@@ -376,11 +402,14 @@ class Values:
         body: dict[str, Any] = {}
         form: dict[str, list[str]] = {}
         files: dict[str, tuple[str, bytes]] = {}
-        for p in [q for q in params if q.location == "path"] + [q for q in chosen if q.location != "path"]:
+        for p in [q for q in params if q.location == "path"] + [
+            q for q in chosen if q.location != "path"
+        ]:
             if p.is_file:
                 value: Any = FILE_VALUE
-                if isinstance(p.type, ir.ListOf) or (isinstance(p.type, ir.Nullable)
-                                                      and isinstance(p.type.inner, ir.ListOf)):
+                if isinstance(p.type, ir.ListOf) or (
+                    isinstance(p.type, ir.Nullable) and isinstance(p.type.inner, ir.ListOf)
+                ):
                     value = [FILE_VALUE]
                 kwargs[p.name] = value
                 files[p.wire] = (FILE_VALUE[0], FILE_VALUE[1])
@@ -388,8 +417,12 @@ class Values:
             schema = self.param_schema(op, p)
             wire = self.wire(p.type, 0, schema, p.name)
             if p.location in ("path", "query", "header"):
-                if p.location == "path" and isinstance(wire, str) and not self.has_example(schema, p.type) \
-                        and _strip(p.type) == ir.Prim("str"):
+                if (
+                    p.location == "path"
+                    and isinstance(wire, str)
+                    and not self.has_example(schema, p.type)
+                    and _strip(p.type) == ir.Prim("str")
+                ):
                     wire = f"{p.name} x/y"  # must be percent-encoded, slash included
                 arg = self._python_scalar(p.type, wire)
                 if p.location == "path":
@@ -416,7 +449,9 @@ class Values:
                 else:
                     form[p.wire] = _form_texts(const)
         for wire_name, literal in method.const_overrides.items():
-            const = json.loads(literal.replace("True", "true").replace("False", "false").replace("None", "null"))
+            const = json.loads(
+                literal.replace("True", "true").replace("False", "false").replace("None", "null")
+            )
             if op.body_kind == "multipart":
                 form[wire_name] = _form_texts(const)
             else:
@@ -517,9 +552,18 @@ class Values:
         if isinstance(t, ir.Nullable):
             return None if value is None else self.check(value, t.inner, models, depth)
         if isinstance(t, ir.Prim):
-            expected = {"str": str, "int": int, "float": (int, float), "bool": bool, "bytes": bytes,
-                        "datetime": dt.datetime, "date": dt.date, "time": dt.time, "uuid": uuid.UUID,
-                        "none": type(None)}.get(t.kind)
+            expected = {
+                "str": str,
+                "int": int,
+                "float": (int, float),
+                "bool": bool,
+                "bytes": bytes,
+                "datetime": dt.datetime,
+                "date": dt.date,
+                "time": dt.time,
+                "uuid": uuid.UUID,
+                "none": type(None),
+            }.get(t.kind)
             if expected is None or isinstance(value, expected):
                 return None
             return f"expected {t.kind}, got {type(value).__name__}"
@@ -616,11 +660,16 @@ def _form_texts(value: Any) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, list) else [value]
-    return [json.dumps(v, separators=(",", ":")) if isinstance(v, (dict, list)) else _text(v)
-            for v in items if v is not None]
+    return [
+        json.dumps(v, separators=(",", ":")) if isinstance(v, (dict, list)) else _text(v)
+        for v in items
+        if v is not None
+    ]
 
 
-def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, list[str]], dict[str, tuple[str, bytes]]]:
+def parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, list[str]], dict[str, tuple[str, bytes]]]:
     """Text fields and files of a multipart/form-data body."""
     boundary = content_type.split("boundary=", 1)[1].strip().strip('"').encode()
     fields: dict[str, list[str]] = {}
@@ -630,8 +679,11 @@ def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, list[str]
             continue
         head, _, content = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
         content = content[:-2] if content.endswith(b"\r\n") else content
-        disposition = next(line for line in head.decode().split("\r\n")
-                           if line.lower().startswith("content-disposition"))
+        disposition = next(
+            line
+            for line in head.decode().split("\r\n")
+            if line.lower().startswith("content-disposition")
+        )
         attrs = dict(
             (k.strip(), v.strip().strip('"'))
             for k, _, v in (item.partition("=") for item in disposition.split(";")[1:])

@@ -78,7 +78,9 @@ def async_client() -> Any:
     asyncio.run(client.close())
 
 
-def _plan(spec_values: tuple[Values, dict[str, Any]], op_id: str, which: str) -> tuple[Values, CallPlan, str]:
+def _plan(
+    spec_values: tuple[Values, dict[str, Any]], op_id: str, which: str
+) -> tuple[Values, CallPlan, str]:
     values, ops = spec_values
     op = ops.get(op_id)
     assert op is not None, f"{op_id} is in OPERATIONS but not in the spec"
@@ -98,8 +100,9 @@ def _answer(values: Values, plan: CallPlan) -> tuple[httpx.Response, int]:
     if resp.kind == "empty":
         return httpx.Response(204), 0
     if resp.kind == "binary":
-        return httpx.Response(200, content=BINARY_BODY,
-                              headers={"content-type": "application/octet-stream"}), 0
+        return httpx.Response(
+            200, content=BINARY_BODY, headers={"content-type": "application/octet-stream"}
+        ), 0
     body, events = values.sse_body(plan.operation, plan.method)
     return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"}), events
 
@@ -153,8 +156,12 @@ def _check_value(values: Values, plan: CallPlan, value: Any) -> None:
 
 
 @pytest.mark.parametrize(("op_id", "which"), CASES)
-def test_sync(spec_values: tuple[Values, dict[str, Any]], sync_client: mistral_sdk.Mistral,
-              op_id: str, which: str) -> None:
+def test_sync(
+    spec_values: tuple[Values, dict[str, Any]],
+    sync_client: mistral_sdk.Mistral,
+    op_id: str,
+    which: str,
+) -> None:
     values, plan, call = _plan(spec_values, op_id, which)
     kind = plan.method.response.kind
     with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:
@@ -177,8 +184,12 @@ def test_sync(spec_values: tuple[Values, dict[str, Any]], sync_client: mistral_s
 
 
 @pytest.mark.parametrize(("op_id", "which"), CASES)
-async def test_async(spec_values: tuple[Values, dict[str, Any]], async_client: mistral_sdk.AsyncMistral,
-                     op_id: str, which: str) -> None:
+async def test_async(
+    spec_values: tuple[Values, dict[str, Any]],
+    async_client: mistral_sdk.AsyncMistral,
+    op_id: str,
+    which: str,
+) -> None:
     values, plan, call = _plan(spec_values, op_id, which)
     kind = plan.method.response.kind
     with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:

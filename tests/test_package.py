@@ -18,8 +18,14 @@ from mistral_sdk import models
 
 def _run(code: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, env=env, cwd=REPO, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -66,11 +72,15 @@ def test_every_component_schema_is_a_model() -> None:
         pytest.skip(SPEC_MISSING_REASON)
     import yaml
 
-    doc = yaml.load(spec.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    doc = yaml.load(
+        spec.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
     names = list(doc["components"]["schemas"])
     assert len(names) == 756
     missing = [name for name in names if not hasattr(models, name)]
-    assert not missing, f"{len(missing)} component schemas are not in mistral_sdk.models: {missing[:20]}"
+    assert not missing, (
+        f"{len(missing)} component schemas are not in mistral_sdk.models: {missing[:20]}"
+    )
     not_exported = [name for name in names if name not in models.__all__]
     assert not not_exported, not_exported[:20]
 
@@ -97,17 +107,39 @@ def test_operations_table() -> None:
                 assert callable(target), f"{call} on {type(client).__name__}"
                 assert inspect.iscoroutinefunction(target) is is_async, call
     # familiar names from the guide
-    for call in ("chat.complete", "chat.stream", "fim.complete", "fim.stream", "embeddings.create",
-                 "files.upload", "files.list", "files.retrieve", "files.delete", "files.download",
-                 "models.list", "models.retrieve", "ocr.process", "classifiers.moderate",
-                 "classifiers.classify", "agents.complete", "agents.stream",
-                 "beta.conversations.start", "beta.conversations.start_stream",
-                 "beta.conversations.append", "beta.conversations.append_stream",
-                 "beta.conversations.restart", "beta.conversations.restart_stream",
-                 "beta.conversations.get", "beta.conversations.list", "beta.conversations.delete",
-                 "beta.conversations.get_history", "beta.conversations.get_messages",
-                 "audio.transcriptions.complete", "audio.transcriptions.stream",
-                 "workflows.executions.get"):
+    for call in (
+        "chat.complete",
+        "chat.stream",
+        "fim.complete",
+        "fim.stream",
+        "embeddings.create",
+        "files.upload",
+        "files.list",
+        "files.retrieve",
+        "files.delete",
+        "files.download",
+        "models.list",
+        "models.retrieve",
+        "ocr.process",
+        "classifiers.moderate",
+        "classifiers.classify",
+        "agents.complete",
+        "agents.stream",
+        "beta.conversations.start",
+        "beta.conversations.start_stream",
+        "beta.conversations.append",
+        "beta.conversations.append_stream",
+        "beta.conversations.restart",
+        "beta.conversations.restart_stream",
+        "beta.conversations.get",
+        "beta.conversations.list",
+        "beta.conversations.delete",
+        "beta.conversations.get_history",
+        "beta.conversations.get_messages",
+        "audio.transcriptions.complete",
+        "audio.transcriptions.stream",
+        "workflows.executions.get",
+    ):
         assert call in calls, call
     streaming = {op.call for op in ops.values() if op.streaming}
     assert "beta.conversations.start_stream" in streaming

@@ -63,8 +63,14 @@ def run_sdk(out: Path, code: str) -> str:
     mistral_sdk` loads the fixture SDK, which extends `__path__` to the runtime)."""
     prelude = f"import sys\nsys.path.insert(0, {str(out)!r})\n"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
-    proc = subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)],
-                          capture_output=True, text=True, cwd=out, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     return proc.stdout
 

@@ -239,7 +239,7 @@ components:
 # 3.0 spelling until it is fixed (tests/generator/test_gen_parse.py covers both)
 SPEC = SPEC.replace('note: {type: [string, "null"]}', "note: {type: string, nullable: true}")
 
-MOCK = '''
+MOCK = """
 import json
 import httpx
 import mistral_sdk
@@ -277,7 +277,7 @@ def handler(request):
 
 client = mistral_sdk.Mistral(api_key="k", base_url="https://x",
                              http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -290,18 +290,23 @@ def check(sdk: Path, code: str) -> str:
 
 
 def test_generated_package_is_the_fixture_sdk(sdk: Path) -> None:
-    out = check(sdk, """
+    out = check(
+        sdk,
+        """
         import mistral_sdk._operations as ops
         assert mistral_sdk.__path__[0].startswith(sys.path[0]), mistral_sdk.__path__
         assert ops.__file__.startswith(sys.path[0]), ops.__file__
         print(sorted((o.call, o.stream_call) for o in mistral_sdk.OPERATIONS.values()))
-    """)
+    """,
+    )
     assert "('items.get', None)" in out and "('chat.complete', 'chat.stream')" in out, out
     assert "('items.update_stream', None)" in out and "('items.download', None)" in out, out
 
 
 def test_path_query_header_params_and_json_response(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         import datetime
         item = client.items.get("a b/c", since=datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc),
                                 tags=["x", "y"], x_trace="t-1")
@@ -319,11 +324,14 @@ def test_path_query_header_params_and_json_response(sdk: Path) -> None:
         # enums are open at run time: an unknown value decodes as a plain str
         assert item.color == "purple" and type(item.color) is str
         assert models.Color is str
-    """)
+    """,
+    )
 
 
 def test_defaults_not_sent_consts_always_sent(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         import inspect
         client.items.update("i1", name="n")
         body = json.loads(SEEN[-1].content)
@@ -333,11 +341,14 @@ def test_defaults_not_sent_consts_always_sent(sdk: Path) -> None:
         assert "object" not in inspect.signature(client.items.update).parameters
         assert models.ItemUpdate(name="x").object == "item.update"
         assert json.loads(mistral_sdk.encode(models.ItemUpdate(name="x"))) == {"name": "x", "object": "item.update"}
-    """)
+    """,
+    )
 
 
 def test_stream_fragment_and_sse(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         stream = client.items.update_stream("i1", name="n")
         assert isinstance(stream, mistral_sdk.Stream)
         events = list(stream)
@@ -347,22 +358,28 @@ def test_stream_fragment_and_sse(sdk: Path) -> None:
         assert json.loads(req.content) == {"name": "n", "stream": True}
         assert [e.event for e in events] == ["item.updated", "item.done"], events
         assert all(isinstance(e.data, models.Item) for e in events)
-    """)
+    """,
+    )
 
 
 def test_json_and_sse_methods_of_one_operation(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         reply = client.chat.complete(prompt="p")
         assert isinstance(reply, models.Reply) and reply.text == "hi"
         assert json.loads(SEEN[-1].content) == {"prompt": "p", "stream": False}
         chunks = [e.data.text for e in client.chat.stream(prompt="p")]
         assert json.loads(SEEN[-1].content) == {"prompt": "p", "stream": True}
         assert chunks == ["a", "b"], chunks
-    """)
+    """,
+    )
 
 
 def test_multipart_upload_and_binary_download(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         assert client.uploads.upload_file(file=("a.txt", b"hello", "text/plain"), purpose="ocr") is None
         req = SEEN[-1]
         ctype = req.headers["content-type"]
@@ -373,11 +390,14 @@ def test_multipart_upload_and_binary_download(sdk: Path) -> None:
         content = client.items.download("i1")
         assert isinstance(content, mistral_sdk.BinaryContent)
         assert content.read() == b"BYTES"
-    """)
+    """,
+    )
 
 
 def test_unions_tagged_inferred_and_untagged(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         import msgspec
         zoo = client.pets.create(body={"type": "dog", "barks": 2})
         assert json.loads(SEEN[-1].content) == {"type": "dog", "barks": 2}
@@ -394,16 +414,23 @@ def test_unions_tagged_inferred_and_untagged(sdk: Path) -> None:
         assert isinstance(text, models.Text) and isinstance(blob, models.Blob) and plain == "plain"
         again = mistral_sdk.decode(mistral_sdk.encode(zoo), models.Zoo)
         assert again == zoo
-    """)
+    """,
+    )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "native tagged unions (parse.py assign_tags -> msgspec tag_field/tag, rendered as a plain "
-    "`Cat | Dog` alias) raise msgspec.ValidationError on an unknown tag instead of decoding to "
-    "`Unknown` (GUIDE §1, §2); the real SDK has 5 such unions, e.g. "
-    "models.ListWorkflowEventResponseEventsItem"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "native tagged unions (parse.py assign_tags -> msgspec tag_field/tag, rendered as a plain "
+        "`Cat | Dog` alias) raise msgspec.ValidationError on an unknown tag instead of decoding to "
+        "`Unknown` (GUIDE §1, §2); the real SDK has 5 such unions, e.g. "
+        "models.ListWorkflowEventResponseEventsItem"
+    ),
+)
 def test_unknown_tag_of_native_tagged_union_decodes_as_unknown(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         pets = mistral_sdk.decode(b'[{"type": "cat", "meows": true}, {"type": "fish", "fins": 2}]',
                                   list[models.Pet])
         assert isinstance(pets[0], models.Cat)
@@ -411,21 +438,27 @@ def test_unknown_tag_of_native_tagged_union_decodes_as_unknown(sdk: Path) -> Non
         assert json.loads(mistral_sdk.encode(pets))[1] == {"type": "fish", "fins": 2}
         shapes = mistral_sdk.decode(b'[{"kind": "hexagon"}]', list[models.ZooShapesItem])
         assert isinstance(shapes[0], mistral_sdk.Unknown)
-    """)
+    """,
+    )
 
 
 def test_untagged_union_is_a_runtime_union_type(sdk: Path) -> None:
     source = (sdk / "mistral_sdk" / "models" / "_zoo_contents_item.py").read_text()
     assert "union_type(" in source and "tag=None" in source, source
-    check(sdk, """
+    check(
+        sdk,
+        """
         items = mistral_sdk.decode(b'[{"blob": "b"}, {"text": "t"}, "s"]', list[models.ZooContentsItem])
         assert [type(i).__name__ for i in items] == ["Blob", "Text", "str"], items
         assert all(isinstance(i, models.ZooContentsItem) for i in items)
-    """)
+    """,
+    )
 
 
 def test_python_safe_names_round_trip(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         wire = {"schema": {"type": "object"}, "$schema": "https://json-schema.org", "ai.mistral/turbine": "t"}
         tool = mistral_sdk.decode(json.dumps(wire), models.Tool)
         import msgspec
@@ -440,11 +473,14 @@ def test_python_safe_names_round_trip(sdk: Path) -> None:
         echoed = client.tools.create(**kwargs)
         assert json.loads(SEEN[-1].content) == wire
         assert echoed == tool
-    """)
+    """,
+    )
 
 
 def test_plain_dicts_validated_before_sending(sdk: Path) -> None:
-    check(sdk, """
+    check(
+        sdk,
+        """
         try:
             client.pets.create(body={"type": "cat", "meows": "not a bool"})
         except mistral_sdk.RequestValidationError as exc:
@@ -452,4 +488,5 @@ def test_plain_dicts_validated_before_sending(sdk: Path) -> None:
         else:
             raise AssertionError("invalid body was sent")
         assert SEEN == [], SEEN
-    """)
+    """,
+    )

@@ -14,7 +14,9 @@ from generator.load import SpecError
 
 
 def test_ref_resolves_to_named_definition(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             Owner:
@@ -27,7 +29,8 @@ def test_ref_resolves_to_named_definition(tmp_path: Path) -> None:
               required: [name]
               properties:
                 name: {type: string}
-    """)
+    """,
+    )
     assert field(api, "Owner", "pet").type == ir.Ref("Pet")
     assert field(api, "Owner", "pets").type == ir.ListOf(ir.Ref("Pet"))
     assert field(api, "Pet", "name").required
@@ -52,14 +55,17 @@ def test_dangling_ref_is_an_error_with_its_pointer(tmp_path: Path) -> None:
 def test_cli_stops_on_errors_and_names_the_pointer(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     from generator.__main__ import build, main
 
-    spec = write_spec(tmp_path, """
+    spec = write_spec(
+        tmp_path,
+        """
         components:
           schemas:
             Owner:
               type: object
               properties:
                 pet: {$ref: '#/components/schemas/Missing'}
-    """)
+    """,
+    )
     try:
         build(spec)
     except SpecError as exc:
@@ -75,7 +81,9 @@ def test_cli_stops_on_errors_and_names_the_pointer(tmp_path: Path, capsys) -> No
 
 
 def test_allof_merges_properties_and_required(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             Base:
@@ -93,7 +101,8 @@ def test_allof_merges_properties_and_required(tmp_path: Path) -> None:
                   properties:
                     extra: {type: integer}
                     note: {type: integer}
-    """)
+    """,
+    )
     derived = model(api, "Derived")
     assert [f.wire for f in derived.fields] == ["id", "note", "extra"]
     assert field(api, "Derived", "id").required and field(api, "Derived", "extra").required
@@ -187,7 +196,9 @@ def test_untagged_union_uses_the_shape_strategy(tmp_path: Path) -> None:
 
 
 def test_union_msgspec_can_decode_stays_inline(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             Stop:
@@ -197,58 +208,66 @@ def test_union_msgspec_can_decode_stays_inline(tmp_path: Path) -> None:
                   anyOf:
                     - {type: string}
                     - {type: array, items: {type: string}}
-    """)
-    assert field(api, "Stop", "stop").type == ir.UnionOf((ir.Prim("str"), ir.ListOf(ir.Prim("str"))))
+    """,
+    )
+    assert field(api, "Stop", "stop").type == ir.UnionOf(
+        (ir.Prim("str"), ir.ListOf(ir.Prim("str")))
+    )
 
 
 # --- nullability, enums, consts ----------------------------------------------------
 
 
-_TYPE_LIST_BUG = (
-    "generator/parse.py _type_of: `stype in _TYPE_TYPOS` hashes `type` before the list case, so "
-    "an OpenAPI 3.1 type list (`type: [string, 'null']`) raises TypeError: unhashable type: 'list'"
-)
-
-
 @pytest.mark.parametrize(
     ("schema", "expected"),
     [
-        pytest.param('{type: [string, "null"]}', ir.Nullable(ir.Prim("str")), id="3.1-type-list",
-                     marks=pytest.mark.xfail(strict=True, raises=TypeError, reason=_TYPE_LIST_BUG)),
-        pytest.param('{anyOf: [{type: integer}, {type: "null"}]}', ir.Nullable(ir.Prim("int")),
-                     id="anyOf-null"),
-        pytest.param("{type: boolean, nullable: true}", ir.Nullable(ir.Prim("bool")), id="3.0-nullable"),
+        pytest.param('{type: [string, "null"]}', ir.Nullable(ir.Prim("str")), id="3.1-type-list"),
+        pytest.param(
+            '{anyOf: [{type: integer}, {type: "null"}]}',
+            ir.Nullable(ir.Prim("int")),
+            id="anyOf-null",
+        ),
+        pytest.param(
+            "{type: boolean, nullable: true}", ir.Nullable(ir.Prim("bool")), id="3.0-nullable"
+        ),
         pytest.param("{type: string}", ir.Prim("str"), id="not-nullable"),
     ],
 )
 def test_nullability_in_its_three_forms(tmp_path: Path, schema: str, expected: ir.TypeExpr) -> None:
-    api = parse_ok(tmp_path, f"""
+    api = parse_ok(
+        tmp_path,
+        f"""
         components:
           schemas:
             N:
               type: object
               properties:
                 value: {schema}
-    """)
+    """,
+    )
     assert field(api, "N", "value").type == expected
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=_TYPE_LIST_BUG)
 def test_type_list_of_two_types(tmp_path: Path) -> None:
     """`type: [string, integer]` without null: a native union."""
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             N:
               type: object
               properties:
                 value: {type: [string, integer]}
-    """)
+    """,
+    )
     assert field(api, "N", "value").type == ir.UnionOf((ir.Prim("str"), ir.Prim("int")))
 
 
 def test_enum_and_const(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             Color: {type: string, enum: [red, green]}
@@ -259,7 +278,8 @@ def test_enum_and_const(tmp_path: Path) -> None:
                 color: {$ref: '#/components/schemas/Color'}
                 object: {type: string, const: paint}
                 finish: {type: string, enum: [matte, gloss, null]}
-    """)
+    """,
+    )
     color = api.definitions["Color"]
     assert isinstance(color, ir.Enum) and color.values == ["red", "green"] and color.base == "str"
     obj = field(api, "Paint", "object")
@@ -271,7 +291,9 @@ def test_enum_and_const(tmp_path: Path) -> None:
 
 
 def test_maps_arrays_and_formats(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             M:
@@ -286,7 +308,8 @@ def test_maps_arrays_and_formats(tmp_path: Path) -> None:
                 id: {type: string, format: uuid}
                 raw: {type: string, format: binary}
                 free: {}
-    """)
+    """,
+    )
     assert field(api, "M", "counts").type == ir.MapOf(ir.Prim("int"))
     assert field(api, "M", "anything").type == ir.MapOf(ir.Prim("any"))
     assert field(api, "M", "tags").type == ir.ListOf(ir.Prim("str"))
@@ -299,7 +322,9 @@ def test_maps_arrays_and_formats(tmp_path: Path) -> None:
 
 
 def test_deprecated_is_kept(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         paths:
           /old:
             get:
@@ -313,7 +338,8 @@ def test_deprecated_is_kept(tmp_path: Path) -> None:
               deprecated: true
               properties:
                 legacy: {type: string, deprecated: true}
-    """)
+    """,
+    )
     assert operation(api, "old_get").deprecated
     assert model(api, "D").deprecated
     assert field(api, "D", "legacy").deprecated
@@ -467,7 +493,9 @@ def test_multipart_binary_field_is_a_file_upload(tmp_path: Path) -> None:
 
 
 def test_json_and_sse_answers_give_two_methods(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         paths:
           /v1/chat/completions:
             post:
@@ -487,12 +515,15 @@ def test_json_and_sse_answers_give_two_methods(tmp_path: Path) -> None:
                   content:
                     application/json: {schema: {type: object, properties: {text: {type: string}}}}
                     text/event-stream: {schema: {type: object, properties: {data: {type: string}}}}
-    """)
+    """,
+    )
     op = operation(api, "chat_completion_v1_chat_completions_post")
     complete, stream = op.methods
     assert (complete.name, stream.name) == ("complete", "stream")
     assert complete.response.kind == "json" and stream.response.kind == "sse"
-    assert complete.const_overrides == {"stream": "False"} and stream.const_overrides == {"stream": "True"}
+    assert complete.const_overrides == {"stream": "False"} and stream.const_overrides == {
+        "stream": "True"
+    }
     assert "stream" not in [p.wire for p in op.params]
 
 
@@ -500,7 +531,9 @@ def test_json_and_sse_answers_give_two_methods(tmp_path: Path) -> None:
 
 
 def test_phantom_required_name_is_a_warning(tmp_path: Path) -> None:
-    api, problems = parse_spec(tmp_path, """
+    api, problems = parse_spec(
+        tmp_path,
+        """
         components:
           schemas:
             Reply:
@@ -508,7 +541,8 @@ def test_phantom_required_name_is_a_warning(tmp_path: Path) -> None:
               required: [id, data]
               properties:
                 id: {type: string}
-    """)
+    """,
+    )
     assert not problems.errors
     warning = next(p for p in problems.warnings if "data" in p.message)
     assert warning.pointer == "#/components/schemas/Reply/required"
@@ -516,7 +550,9 @@ def test_phantom_required_name_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_local_defs_are_hoisted_and_renamed_on_conflict(tmp_path: Path) -> None:
-    api, problems = parse_spec(tmp_path, """
+    api, problems = parse_spec(
+        tmp_path,
+        """
         paths:
           /v1/speech:
             post:
@@ -549,7 +585,8 @@ def test_local_defs_are_hoisted_and_renamed_on_conflict(tmp_path: Path) -> None:
                 Granularity: {type: string, enum: [word, segment]}
               properties:
                 granularity: {$ref: '#/$defs/Granularity'}
-    """)
+    """,
+    )
     assert not problems.errors, [str(p) for p in problems.errors]
     # no conflict: hoisted under its own name
     assert isinstance(api.definitions["Granularity"], ir.Enum)
@@ -562,11 +599,16 @@ def test_local_defs_are_hoisted_and_renamed_on_conflict(tmp_path: Path) -> None:
     assert [f.wire for f in model(api, "SpeechUsage").fields] == ["seconds"]
     pointers = {p.pointer for p in problems.warnings if "hoisted" in p.message}
     assert "#/components/schemas/Transcript/$defs/Granularity" in pointers
-    assert "#/paths/~1v1~1speech/post/responses/200/content/application~1json/schema/$defs/Usage" in pointers
+    assert (
+        "#/paths/~1v1~1speech/post/responses/200/content/application~1json/schema/$defs/Usage"
+        in pointers
+    )
 
 
 def test_unsupported_keyword_is_an_error_with_its_pointer(tmp_path: Path) -> None:
-    _, problems = parse_spec(tmp_path, """
+    _, problems = parse_spec(
+        tmp_path,
+        """
         components:
           schemas:
             Odd:
@@ -575,14 +617,17 @@ def test_unsupported_keyword_is_an_error_with_its_pointer(tmp_path: Path) -> Non
                 value:
                   type: string
                   not: {const: forbidden}
-    """)
+    """,
+    )
     errors = [p for p in problems.errors if "not" in p.message]
     assert errors, [str(p) for p in problems.items]
     assert errors[0].pointer == "#/components/schemas/Odd/properties/value/not"
 
 
 def test_two_operations_deriving_one_method_name_is_an_error(tmp_path: Path) -> None:
-    _, problems = parse_spec(tmp_path, """
+    _, problems = parse_spec(
+        tmp_path,
+        """
         paths:
           /v1/things:
             get:
@@ -594,14 +639,17 @@ def test_two_operations_deriving_one_method_name_is_an_error(tmp_path: Path) -> 
               operationId: list_things_v1_things_all_get
               tags: [things]
               responses: {"204": {description: ok}}
-    """)
+    """,
+    )
     errors = [p for p in problems.errors if "METHOD_NAMES" in p.message]
     assert len(errors) == 1, [str(p) for p in problems.items]
     assert errors[0].pointer.startswith("#/paths/~1v1~1things")
 
 
 def test_inline_schema_names_do_not_collide_with_components(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             OwnerPet:
@@ -613,7 +661,8 @@ def test_inline_schema_names_do_not_collide_with_components(tmp_path: Path) -> N
                 pet:
                   type: object
                   properties: {inline: {type: string}}
-    """)
+    """,
+    )
     inline = field(api, "Owner", "pet").type
     assert isinstance(inline, ir.Ref) and inline.name != "OwnerPet"
     assert [f.wire for f in model(api, inline.name).fields] == ["inline"]
@@ -621,7 +670,9 @@ def test_inline_schema_names_do_not_collide_with_components(tmp_path: Path) -> N
 
 
 def test_python_safe_field_names(tmp_path: Path) -> None:
-    api = parse_ok(tmp_path, """
+    api = parse_ok(
+        tmp_path,
+        """
         components:
           schemas:
             Tool:
@@ -632,7 +683,8 @@ def test_python_safe_field_names(tmp_path: Path) -> None:
                 ai.mistral/turbine: {type: string}
                 class: {type: string}
                 camelCase: {type: integer}
-    """)
+    """,
+    )
     names = {f.wire: f.name for f in model(api, "Tool").fields}
     assert all(n.isidentifier() for n in names.values()), names
     assert len(set(names.values())) == len(names), names

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+
 from mistral_sdk._client import AsyncAPIClient, SyncAPIClient
 from mistral_sdk._response import JsonResponse
 

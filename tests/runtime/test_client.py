@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from runtime_helpers import BASE, KEY, AsyncClient, Client, Harness
+
 from mistral_sdk._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -37,7 +39,6 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
-from runtime_helpers import BASE, KEY, AsyncClient, Client, Harness
 
 
 class Model(msgspec.Struct):

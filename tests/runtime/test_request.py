@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+
 from mistral_sdk._errors import RequestValidationError
 from mistral_sdk._request import build_request, encode_query, render_path, user_agent
 from mistral_sdk._types import UNSET

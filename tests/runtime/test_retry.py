@@ -3,6 +3,7 @@ from __future__ import annotations
 import email.utils
 
 import pytest
+
 from mistral_sdk._retry import retry_delay, should_retry
 
 

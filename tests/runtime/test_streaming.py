@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from runtime_helpers import Harness
+
 from mistral_sdk._errors import APIConnectionError, APIError, APIResponseValidationError
 from mistral_sdk._response import SSEResponse
 from mistral_sdk._streaming import AsyncStream, Stream
-from runtime_helpers import Harness
 
 
 class Chunk(msgspec.Struct):

@@ -5,6 +5,8 @@ import pickle
 
 import httpx
 import pytest
+from runtime_helpers import KEY
+
 from mistral_sdk._errors import (
     APIConnectionError,
     APIError,
@@ -24,7 +26,6 @@ from mistral_sdk._errors import (
     make_status_error,
 )
 from mistral_sdk._types import NOT_GIVEN, UNSET, NotGiven, UnsetType
-from runtime_helpers import KEY
 
 
 def test_not_given_is_falsy_singleton() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import msgspec
+
 from mistral_sdk._client import AsyncAPIClient, SyncAPIClient
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk._response import (
