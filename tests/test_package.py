@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from spec_values import REPO, SPEC_MISSING_REASON, find_spec
@@ -172,3 +173,27 @@ def test_public_names_resolve() -> None:
         except Exception as exc:
             broken.append(f"{name}: {exc!r}")
     assert not broken, broken
+
+
+def test_wheel_holds_runtime_and_generated_code_only(tmp_path: Path) -> None:
+    """`pip install .` gets both halves of `mistral_sdk` and nothing of generator/ or tests/."""
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(root)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    (wheel,) = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    packages = {n.split("/", 1)[0] for n in names}
+    assert packages == {
+        "mistral_sdk",
+        wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
+    }
+    assert "mistral_sdk/_client.py" in names  # runtime
+    assert "mistral_sdk/_mistral.py" in names  # generated
+    assert "mistral_sdk/py.typed" in names
+    assert not any(n.startswith(("generator/", "tests/")) for n in names)
