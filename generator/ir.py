@@ -51,13 +51,6 @@ class Const:
 
 
 @dataclass(frozen=True)
-class LiteralOf:
-    """An inline enum: the listed values statically; open at run time."""
-
-    values: tuple[str | int | float | bool, ...]
-
-
-@dataclass(frozen=True)
 class UnionOf:
     """A union msgspec can decode natively (at most one object-like and one array-like member)."""
 
@@ -69,7 +62,7 @@ class Nullable:
     inner: TypeExpr
 
 
-TypeExpr = Prim | Ref | ListOf | TupleOf | MapOf | Const | LiteralOf | UnionOf | Nullable
+TypeExpr = Prim | Ref | ListOf | TupleOf | MapOf | Const | UnionOf | Nullable
 
 
 # --- definitions -------------------------------------------------------------
@@ -83,7 +76,7 @@ class Field:
     required: bool
     doc: str = ""
     deprecated: bool = False
-    default_repr: str | None = None  # a Python literal for const fields; else UNSET / required
+    const: Const | None = None  # a single-value field: always sent, never asked for
 
 
 @dataclass
@@ -140,7 +133,6 @@ class Union_:
     variants: list[Variant]
     strategy: Literal["tag", "shape"]
     tag: str | None = None
-    nullable: bool = False
     doc: str = ""
     pointer: str = ""
     native: bool = False  # msgspec decodes it itself (tagged Structs); else the runtime hook
@@ -163,7 +155,7 @@ class Param:
     doc: str = ""
     json_encoded: bool = False  # query parameter with `content: application/json`
     is_file: bool = False  # a multipart file field
-    default_repr: str | None = None  # for const body fields
+    const: Const | None = None  # a single-value body field: always sent
 
 
 @dataclass
@@ -180,7 +172,7 @@ class Method:
 
     name: str
     response: Response
-    const_overrides: dict[str, str] = field(default_factory=dict)  # wire -> Python literal
+    const_overrides: dict[str, Const] = field(default_factory=dict)  # body fields this method fixes
 
 
 @dataclass

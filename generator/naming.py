@@ -178,9 +178,6 @@ METHOD_NAMES: dict[str, str] = {
 # Tags whose resource path differs from the spec's tag (the official SDK's names).
 TAG_PATHS: dict[str, str] = {"batch": "batch.jobs"}
 
-# The second method of an operation that answers both JSON and SSE.
-STREAM_METHOD_NAMES: dict[str, str] = {}
-
 # Leading tokens of operationIds that name the service, not the action.
 _PREFIXES = [
     "agents_api_v1_",

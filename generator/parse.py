@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from . import ir
 from .load import Problems, escape, resolve_pointer
 from .naming import (
-    STREAM_METHOD_NAMES,
     TAG_PATHS,
     attribute,
     derive_method_name,
@@ -207,7 +205,7 @@ class Parser:
             target = self._deref(ref, pointer)
             if target is None or ref in seen:
                 return
-            self._collect_object(target, self._ref_pointer(ref), props, required, seen | {ref})
+            self._collect_object(target, ref, props, required, seen | {ref})
             return
         for i, member in enumerate(schema.get("allOf", [])):
             self._collect_object(member, f"{pointer}/allOf/{i}", props, required, seen)
@@ -255,26 +253,12 @@ class Parser:
         texpr = self.type_of(prop, pointer, f"{owner}{pascal(wire)}")
         doc = str(prop.get("description") or "").strip()
         deprecated = bool(prop.get("deprecated"))
-        const = self.single_value(texpr)
-        default_repr = (
-            (json.dumps(const) if isinstance(const, str) else repr(const))
-            if const is not None
-            else None
-        )
-        return ir.Field(
-            pyname, wire, texpr, required and default_repr is None, doc, deprecated, default_repr
-        )
-
-    def single_value(self, texpr: ir.TypeExpr) -> Any:
-        """The value of a type that admits exactly one (const or one-value enum)."""
-        if isinstance(texpr, ir.Const):
-            return texpr.value
-        return None
+        # a one-value type (`const`, one-value `enum`) is always sent: the server's
+        # default may differ (QUIRKS 5: `stream`)
+        const = texpr if isinstance(texpr, ir.Const) else None
+        return ir.Field(pyname, wire, texpr, required and const is None, doc, deprecated, const)
 
     # --- types -------------------------------------------------------------------
-
-    def _ref_pointer(self, ref: str) -> str:
-        return ref
 
     def _deref(self, ref: str, pointer: str) -> Any:
         try:
@@ -489,9 +473,8 @@ class Parser:
             return "object"
         if isinstance(texpr, (ir.ListOf, ir.TupleOf)):
             return "array"
-        if isinstance(texpr, (ir.Const, ir.LiteralOf)):
-            value = texpr.value if isinstance(texpr, ir.Const) else texpr.values[0]
-            return {bool: "bool", int: "int", float: "float"}.get(type(value), "str")
+        if isinstance(texpr, ir.Const):
+            return {bool: "bool", int: "int", float: "float"}.get(type(texpr.value), "str")
         if isinstance(texpr, ir.UnionOf):
             return "custom"
         if isinstance(texpr, ir.Prim):
@@ -559,9 +542,7 @@ class Parser:
         strategy: Literal["tag", "shape"] = (
             "tag" if tag and any(v.tag_value for v in variants) else "shape"
         )
-        return ir.Union_(
-            name, variants, strategy, tag if strategy == "tag" else None, False, doc, pointer
-        )
+        return ir.Union_(name, variants, strategy, tag if strategy == "tag" else None, doc, pointer)
 
     def assign_tags(self) -> None:
         """Let msgspec decode tagged unions natively where every variant agrees.
@@ -695,11 +676,15 @@ class Parser:
         sse_resp = next((r for r in responses if r.kind == "sse"), None)
         if json_resp and sse_resp:
             # one operation, two methods: `complete` answers JSON, `stream` answers SSE
-            stream_name = STREAM_METHOD_NAMES.get(op_id, "stream")
-            overrides_plain, overrides_stream = {}, {}
+            stream_name = "stream"
+            overrides_plain: dict[str, ir.Const] = {}
+            overrides_stream: dict[str, ir.Const] = {}
             if stream_field is not None:
                 params.remove(stream_field)
-                overrides_plain, overrides_stream = {"stream": "False"}, {"stream": "True"}
+                overrides_plain, overrides_stream = (
+                    {"stream": ir.Const(False)},
+                    {"stream": ir.Const(True)},
+                )
             methods.append(ir.Method(name, json_resp, overrides_plain))
             methods.append(ir.Method(stream_name, sse_resp, overrides_stream))
         else:
@@ -811,7 +796,7 @@ class Parser:
                     f.required,
                     f.doc,
                     is_file=is_file,
-                    default_repr=f.default_repr,
+                    const=f.const,
                 )
             )
         return params

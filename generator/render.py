@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -214,8 +213,8 @@ class Renderer:
                 if d.tag and f.wire == d.tag[0]:
                     continue
                 annotation = render(f.type, imports)
-                if f.default_repr is not None:
-                    default = f.default_repr
+                if f.const is not None:
+                    default = pyrepr(f.const.value)
                 elif f.required:
                     default = None
                 else:
@@ -322,7 +321,7 @@ class Renderer:
         for p in params:
             if p.location == "path":
                 positional.append(p)
-            elif p.default_repr is None:
+            elif p.const is None:
                 keyword_only.append(p)
         required = [p for p in keyword_only if p.required]
         optional = [p for p in keyword_only if not p.required]
@@ -363,11 +362,11 @@ class Renderer:
             return "{" + ", ".join(items) + "}" if items else ""
 
         body_items = [
-            f"{pyrepr(p.wire)}: {p.default_repr if p.default_repr is not None else p.name}"
+            f"{pyrepr(p.wire)}: {pyrepr(p.const.value) if p.const is not None else p.name}"
             for p in op.params
             if p.location in ("body", "form") and p.wire not in m.const_overrides
         ]
-        body_items += [f"{pyrepr(k)}: {v}" for k, v in m.const_overrides.items()]
+        body_items += [f"{pyrepr(k)}: {pyrepr(c.value)}" for k, c in m.const_overrides.items()]
         json_arg = ""
         multipart = ""
         if op.body_kind == "json":
@@ -526,11 +525,3 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
             path.write_text(text, encoding="utf-8")
         subprocess.run([sys.executable, "-m", "ruff", *RUFF_ARGS, str(root)], check=True)
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
-
-
-def digest(files: dict[str, str]) -> str:
-    h = hashlib.sha256()
-    for rel, text in sorted(files.items()):
-        h.update(rel.encode())
-        h.update(text.encode())
-    return h.hexdigest()

@@ -114,9 +114,6 @@ def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool 
     if isinstance(texpr, ir.Const):
         imports.typing.add("Literal")
         return f"Literal[{texpr.value!r}]"
-    if isinstance(texpr, ir.LiteralOf):
-        imports.typing.add("Literal")
-        return f"Literal[{', '.join(repr(v) for v in texpr.values)}]"
     if isinstance(texpr, ir.UnionOf):
         return " | ".join(r(t) for t in texpr.members)
     if isinstance(texpr, ir.Nullable):
@@ -127,7 +124,3 @@ def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool 
 def runtime(texpr: ir.TypeExpr, prefix: str) -> str:
     """A Python expression evaluating to the type at run time (for decoders)."""
     return render(texpr, Imports(), prefix)
-
-
-def admits_none(texpr: ir.TypeExpr) -> bool:
-    return isinstance(texpr, ir.Nullable) or texpr == ir.Prim("none") or texpr == ir.Prim("any")

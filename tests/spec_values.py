@@ -197,8 +197,6 @@ class Values:
             return k == "any"  # dates, times, bytes: always synthesised
         if isinstance(t, ir.Const):
             return value == t.value and type(value) is type(t.value)
-        if isinstance(t, ir.LiteralOf):
-            return value in t.values
         if isinstance(t, ir.ListOf):
             return (
                 isinstance(value, list)
@@ -264,8 +262,6 @@ class Values:
             }[t.kind]
         if isinstance(t, ir.Const):
             return t.value
-        if isinstance(t, ir.LiteralOf):
-            return t.values[0]
         if isinstance(t, ir.ListOf):
             if depth > MAX_DEPTH:
                 return []
@@ -301,13 +297,13 @@ class Values:
         for f in model.fields:
             if model.tag and f.wire == model.tag[0]:
                 out[f.wire] = model.tag[1]
-            elif f.required or f.default_repr is not None:
+            elif f.required or f.const is not None:
                 out[f.wire] = self.wire(f.type, depth, props.get(f.wire), f.name)
         return out
 
     def _cost(self, t: ir.TypeExpr, depth: int) -> int:
         """Rough size of the value `wire` would build (0 for primitives)."""
-        if isinstance(t, (ir.Prim, ir.Const, ir.LiteralOf)):
+        if isinstance(t, (ir.Prim, ir.Const)):
             return 0
         if isinstance(t, ir.Nullable):
             return self._cost(t.inner, depth)
@@ -385,11 +381,9 @@ class Values:
             if not (p.location in ("body", "form") and p.wire in method.const_overrides)
         ]
         chosen: list[ir.Param] = [
-            p for p in params if p.default_repr is None and (p.required or p.location == "path")
+            p for p in params if p.const is None and (p.required or p.location == "path")
         ]
-        extras = [
-            p for p in params if p.default_repr is None and not p.required and p.location != "path"
-        ]
+        extras = [p for p in params if p.const is None and not p.required and p.location != "path"]
         # optional parameters the spec illustrates first, then the rest, in spec order
         extras.sort(key=lambda p: (not self.has_example(self.param_schema(op, p), p.type),))
         chosen += extras[:optional]
@@ -442,16 +436,14 @@ class Values:
                 form[p.wire] = _form_texts(wire)
         # constants the method always sends
         for p in params:
-            if p.location in ("body", "form") and p.default_repr is not None:
-                const = _const_value(p.type)
+            if p.location in ("body", "form") and p.const is not None:
+                const = p.const.value
                 if p.location == "body":
                     body[p.wire] = const
                 else:
                     form[p.wire] = _form_texts(const)
-        for wire_name, literal in method.const_overrides.items():
-            const = json.loads(
-                literal.replace("True", "true").replace("False", "false").replace("None", "null")
-            )
+        for wire_name, fixed in method.const_overrides.items():
+            const = fixed.value
             if op.body_kind == "multipart":
                 form[wire_name] = _form_texts(const)
             else:
@@ -569,8 +561,6 @@ class Values:
             return f"expected {t.kind}, got {type(value).__name__}"
         if isinstance(t, ir.Const):
             return None if value == t.value else f"expected {t.value!r}, got {value!r}"
-        if isinstance(t, ir.LiteralOf):
-            return None if isinstance(value, type(t.values[0])) else f"expected one of {t.values}"
         if isinstance(t, (ir.ListOf, ir.TupleOf)):
             if not isinstance(value, (list, tuple)):
                 return f"expected a list, got {type(value).__name__}"
@@ -625,12 +615,6 @@ class Values:
 
 def _strip(t: ir.TypeExpr) -> ir.TypeExpr:
     return t.inner if isinstance(t, ir.Nullable) else t
-
-
-def _const_value(t: ir.TypeExpr) -> Any:
-    t = _strip(t)
-    assert isinstance(t, ir.Const), t
-    return t.value
 
 
 def _text(value: Any) -> str:

@@ -101,12 +101,6 @@ def union_type(
     )
 
 
-_JSON_SHAPES: dict[type, tuple[type, ...]] = {
-    dict: (dict, msgspec.Struct),
-    list: (list, tuple),
-}
-
-
 def _matches(variant: Any, value: Any) -> bool:
     """Cheap pre-check of whether `value` could decode as `variant` (by JSON shape)."""
     cls = _runtime_class(variant)

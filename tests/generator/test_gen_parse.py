@@ -284,7 +284,7 @@ def test_enum_and_const(tmp_path: Path) -> None:
     assert isinstance(color, ir.Enum) and color.values == ["red", "green"] and color.base == "str"
     obj = field(api, "Paint", "object")
     assert obj.type == ir.Const("paint")
-    assert obj.default_repr == '"paint"' and not obj.required  # always sent, never asked for
+    assert obj.const == ir.Const("paint") and not obj.required  # always sent, never asked for
     finish = field(api, "Paint", "finish")
     assert isinstance(finish.type, ir.Nullable) and isinstance(finish.type.inner, ir.Ref)
     assert isinstance(api.definitions[finish.type.inner.name], ir.Enum)
@@ -521,9 +521,8 @@ def test_json_and_sse_answers_give_two_methods(tmp_path: Path) -> None:
     complete, stream = op.methods
     assert (complete.name, stream.name) == ("complete", "stream")
     assert complete.response.kind == "json" and stream.response.kind == "sse"
-    assert complete.const_overrides == {"stream": "False"} and stream.const_overrides == {
-        "stream": "True"
-    }
+    assert complete.const_overrides == {"stream": ir.Const(False)}
+    assert stream.const_overrides == {"stream": ir.Const(True)}
     assert "stream" not in [p.wire for p in op.params]
 
 
