@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from . import ir
@@ -64,18 +64,18 @@ def definition_references(d: ir.Definition) -> set[str]:
     return out
 
 
-# Definitions a caller may also pass as plain JSON-like mappings (set by the renderer).
-OBJECT_LIKE: set[str] = set()
-# Aliases, expanded in input positions so that their members accept mappings too.
-ALIASES: dict[str, ir.TypeExpr] = {}
-
-
-def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool = False) -> str:
+def render(
+    texpr: ir.TypeExpr,
+    imports: Imports,
+    prefix: str = "",
+    inputs: Mapping[str, ir.Definition] | None = None,
+) -> str:
     """Python source for `texpr`.
 
-    `prefix` qualifies model names (`models.` in resource modules). With `inputs`,
-    the type accepts what a caller may pass: plain mappings for models, any
-    sequence for lists.
+    `prefix` qualifies model names (`models.` in resource modules). With `inputs`
+    (the API's definitions), the type accepts what a caller may pass: plain
+    mappings for models and unions, any sequence for lists; aliases are expanded
+    so that their members accept mappings too.
     """
 
     def r(t: ir.TypeExpr) -> str:
@@ -90,24 +90,25 @@ def render(texpr: ir.TypeExpr, imports: Imports, prefix: str = "", inputs: bool 
             imports.typing.add("Any")
         return _PRIM[texpr.kind]
     if isinstance(texpr, ir.Ref):
-        if inputs and texpr.name in ALIASES:
-            return r(ALIASES[texpr.name])
+        target = inputs.get(texpr.name) if inputs is not None else None
+        if isinstance(target, ir.Alias):
+            return r(target.type)
         imports.models.add(texpr.name)
         name = f"{prefix}{texpr.name}"
-        if inputs and texpr.name in OBJECT_LIKE:
+        if isinstance(target, (ir.Model, ir.Union_)):
             imports.typing.add("Any")
             imports.collections.add("Mapping")
             return f"{name} | Mapping[str, Any]"
         return name
     if isinstance(texpr, ir.ListOf):
-        if inputs:
+        if inputs is not None:
             imports.collections.add("Sequence")
             return f"Sequence[{r(texpr.item)}]"
         return f"list[{r(texpr.item)}]"
     if isinstance(texpr, ir.TupleOf):
         return f"tuple[{', '.join(r(t) for t in texpr.items)}]"
     if isinstance(texpr, ir.MapOf):
-        if inputs:
+        if inputs is not None:
             imports.collections.add("Mapping")
             return f"Mapping[str, {r(texpr.value)}]"
         return f"dict[str, {r(texpr.value)}]"
