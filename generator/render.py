@@ -298,7 +298,7 @@ class Renderer:
             path=".".join(node.path),
             methods=methods,
             children=children,
-            typing=sorted(imports.typing | {"TYPE_CHECKING"}),
+            typing=sorted(imports.typing | ({"TYPE_CHECKING"} if children else set())),
             collections=sorted(imports.collections),
             imports=imports,
             response_kinds=sorted({m["response_cls"] for m in methods}),
