@@ -333,21 +333,24 @@ class Renderer:
             "timeout: TimeoutTypes | NotGiven = NOT_GIVEN",
         ]
         resp = m.response
+        # (sync, async) return annotations
         if resp.kind == "json":
             assert resp.type is not None
-            returns = render(resp.type, imports, "models.")
+            returns = (render(resp.type, imports, "models."),) * 2
             response = f"JsonResponse({runtime(resp.type, 'models.')})"
             response_cls = "JsonResponse"
         elif resp.kind == "empty":
-            returns, response, response_cls = "None", "EmptyResponse()", "EmptyResponse"
+            returns, response, response_cls = ("None", "None"), "EmptyResponse()", "EmptyResponse"
         elif resp.kind == "binary":
-            returns, response, response_cls = "{binary}", "BinaryResponse()", "BinaryResponse"
+            returns = ("BinaryContent", "AsyncBinaryContent")
+            response, response_cls = "BinaryResponse()", "BinaryResponse"
         else:
             assert resp.type is not None
-            returns = f"{{stream}}[{render(resp.type, imports, 'models.')}]"
+            event = render(resp.type, imports, "models.")
+            returns = (f"Stream[{event}]", f"AsyncStream[{event}]")
             extra = ", envelope=True" if resp.envelope else ""
             if resp.done_marker:
-                extra += f", done_marker={resp.done_marker!r}"
+                extra += f", done_marker={pyrepr(resp.done_marker)}"
             response = f"SSEResponse({runtime(resp.type, 'models.')}{extra})"
             response_cls = "SSEResponse"
 
@@ -390,12 +393,8 @@ class Renderer:
         return {
             "name": m.name,
             "signature": sig,
-            "returns_sync": returns.replace("{binary}", "BinaryContent").replace(
-                "{stream}", "Stream"
-            ),
-            "returns_async": returns.replace("{binary}", "AsyncBinaryContent").replace(
-                "{stream}", "AsyncStream"
-            ),
+            "returns_sync": returns[0],
+            "returns_async": returns[1],
             "doc": "\n".join(doc_lines),
             "method": op.method,
             "path": op.http_path,
