@@ -115,9 +115,8 @@ def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> APICo
     return APIConnectionError(f"Connection error while streaming: {exc}", request=request)
 
 
-class Stream(Generic[T]):
-    """Iterate for typed events. Use as a context manager, or call `close()`,
-    to release the connection when you stop early."""
+class _StreamState(Generic[T]):
+    """What `Stream` and `AsyncStream` share: the response and how events become values."""
 
     response: httpx.Response
 
@@ -134,6 +133,17 @@ class Stream(Generic[T]):
         self._converter: _EventConverter[T] = _EventConverter(type, envelope, done_marker, response)
         self._terminal = frozenset(terminal)
         self._iterator = self._events()
+
+    def _events(self) -> Any:
+        raise NotImplementedError
+
+
+class Stream(_StreamState[T]):
+    """Iterate for typed events. Use as a context manager, or call `close()`,
+    to release the connection when you stop early."""
+
+    _iterator: Generator[T, None, None]
+
 
     def _events(self) -> Generator[T, None, None]:
         convert = self._converter.convert
@@ -180,24 +190,11 @@ class Stream(Generic[T]):
         return f"<Stream {self.response.request.method} {self.response.request.url}>"
 
 
-class AsyncStream(Generic[T]):
+class AsyncStream(_StreamState[T]):
     """The async twin of `Stream`: `async for`, `async with`, `await close()`."""
 
-    response: httpx.Response
+    _iterator: AsyncGenerator[T, None]
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        type: Any,
-        *,
-        envelope: bool = False,
-        done_marker: str | None = None,
-        terminal: Collection[str] = (),
-    ) -> None:
-        self.response = response
-        self._converter: _EventConverter[T] = _EventConverter(type, envelope, done_marker, response)
-        self._terminal = frozenset(terminal)
-        self._iterator = self._events()
 
     async def _events(self) -> AsyncGenerator[T, None]:
         convert = self._converter.convert
