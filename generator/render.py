@@ -331,6 +331,7 @@ class Renderer:
             "extra_query: Query | None = None",
             "extra_body: Body | None = None",
             "timeout: TimeoutTypes | NotGiven = NOT_GIVEN",
+            "max_retries: int | NotGiven = NOT_GIVEN",
         ]
         resp = m.response
         # (sync, async) return annotations

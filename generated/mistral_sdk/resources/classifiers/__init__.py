@@ -40,6 +40,7 @@ class Classifiers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ModerationResponse:
         """Moderations
 
@@ -58,6 +59,7 @@ class Classifiers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def moderate_chat(
@@ -69,6 +71,7 @@ class Classifiers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ModerationResponse:
         """Chat Moderations
 
@@ -84,6 +87,7 @@ class Classifiers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def classify(
@@ -96,6 +100,7 @@ class Classifiers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ClassificationResponse:
         """Classifications
 
@@ -114,6 +119,7 @@ class Classifiers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def classify_chat(
@@ -127,6 +133,7 @@ class Classifiers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ClassificationResponse:
         """Chat Classifications"""
         return self._client.request(
@@ -138,6 +145,7 @@ class Classifiers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -169,6 +177,7 @@ class AsyncClassifiers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ModerationResponse:
         """Moderations
 
@@ -187,6 +196,7 @@ class AsyncClassifiers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def moderate_chat(
@@ -198,6 +208,7 @@ class AsyncClassifiers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ModerationResponse:
         """Chat Moderations
 
@@ -213,6 +224,7 @@ class AsyncClassifiers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def classify(
@@ -225,6 +237,7 @@ class AsyncClassifiers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ClassificationResponse:
         """Classifications
 
@@ -243,6 +256,7 @@ class AsyncClassifiers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def classify_chat(
@@ -256,6 +270,7 @@ class AsyncClassifiers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ClassificationResponse:
         """Chat Classifications"""
         return await self._client.request(
@@ -267,6 +282,7 @@ class AsyncClassifiers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -37,6 +37,7 @@ class Models(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ModelList:
         """List Models
 
@@ -51,6 +52,7 @@ class Models(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def retrieve(
@@ -61,6 +63,7 @@ class Models(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RetrieveModelV1ModelsModelIdGetResponse:
         """Retrieve Model
 
@@ -78,6 +81,7 @@ class Models(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -88,6 +92,7 @@ class Models(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteModelResponse:
         """Delete Model
 
@@ -105,6 +110,7 @@ class Models(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -117,6 +123,7 @@ class Models(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse:
         """Update Fine Tuned Model
 
@@ -137,6 +144,7 @@ class Models(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def archive(
@@ -147,6 +155,7 @@ class Models(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ArchiveModelResponse:
         """Archive Fine Tuned Model
 
@@ -164,6 +173,7 @@ class Models(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unarchive(
@@ -174,6 +184,7 @@ class Models(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UnarchiveModelResponse:
         """Unarchive Fine Tuned Model
 
@@ -191,6 +202,7 @@ class Models(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -223,6 +235,7 @@ class AsyncModels(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ModelList:
         """List Models
 
@@ -237,6 +250,7 @@ class AsyncModels(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def retrieve(
@@ -247,6 +261,7 @@ class AsyncModels(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RetrieveModelV1ModelsModelIdGetResponse:
         """Retrieve Model
 
@@ -264,6 +279,7 @@ class AsyncModels(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -274,6 +290,7 @@ class AsyncModels(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteModelResponse:
         """Delete Model
 
@@ -291,6 +308,7 @@ class AsyncModels(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -303,6 +321,7 @@ class AsyncModels(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse:
         """Update Fine Tuned Model
 
@@ -323,6 +342,7 @@ class AsyncModels(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def archive(
@@ -333,6 +353,7 @@ class AsyncModels(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ArchiveModelResponse:
         """Archive Fine Tuned Model
 
@@ -350,6 +371,7 @@ class AsyncModels(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unarchive(
@@ -360,6 +382,7 @@ class AsyncModels(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UnarchiveModelResponse:
         """Unarchive Fine Tuned Model
 
@@ -377,6 +400,7 @@ class AsyncModels(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -59,6 +59,7 @@ class Ocr(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OCRResponse:
         """OCR
 
@@ -103,6 +104,7 @@ class Ocr(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -150,6 +152,7 @@ class AsyncOcr(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OCRResponse:
         """OCR
 
@@ -194,6 +197,7 @@ class AsyncOcr(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -100,6 +100,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowListResponse:
         """Get Workflows
 
@@ -141,6 +142,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_registrations(
@@ -160,6 +162,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowRegistrationListResponse:
         """Get Workflow Registrations
 
@@ -195,6 +198,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def execute(
@@ -214,6 +218,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse:
         """Execute Workflow
 
@@ -252,6 +257,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def execute_registration(
@@ -271,6 +277,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse:
         """Execute Workflow Registration
 
@@ -311,6 +318,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -321,6 +329,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowGetResponse:
         """Get Workflow"""
         return self._client.request(
@@ -332,6 +341,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -346,6 +356,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowUpdateResponse:
         """Update Workflow
 
@@ -373,6 +384,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_registration(
@@ -385,6 +397,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowRegistrationGetResponse:
         """Get Workflow Registration
 
@@ -402,6 +415,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def bulk_archive(
@@ -412,6 +426,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowBulkArchiveResponse:
         """Bulk Archive Workflows
 
@@ -427,6 +442,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def bulk_unarchive(
@@ -437,6 +453,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowBulkUnarchiveResponse:
         """Bulk Unarchive Workflows
 
@@ -452,6 +469,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def archive(
@@ -462,6 +480,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowArchiveResponse:
         """Archive Workflow"""
         return self._client.request(
@@ -473,6 +492,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unarchive(
@@ -483,6 +503,7 @@ class Workflows(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowUnarchiveResponse:
         """Unarchive Workflow"""
         return self._client.request(
@@ -494,6 +515,7 @@ class Workflows(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -583,6 +605,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowListResponse:
         """Get Workflows
 
@@ -624,6 +647,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_registrations(
@@ -643,6 +667,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowRegistrationListResponse:
         """Get Workflow Registrations
 
@@ -678,6 +703,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def execute(
@@ -697,6 +723,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse:
         """Execute Workflow
 
@@ -735,6 +762,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def execute_registration(
@@ -754,6 +782,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse:
         """Execute Workflow Registration
 
@@ -794,6 +823,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -804,6 +834,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowGetResponse:
         """Get Workflow"""
         return await self._client.request(
@@ -815,6 +846,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -829,6 +861,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowUpdateResponse:
         """Update Workflow
 
@@ -856,6 +889,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_registration(
@@ -868,6 +902,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowRegistrationGetResponse:
         """Get Workflow Registration
 
@@ -885,6 +920,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def bulk_archive(
@@ -895,6 +931,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowBulkArchiveResponse:
         """Bulk Archive Workflows
 
@@ -910,6 +947,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def bulk_unarchive(
@@ -920,6 +958,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowBulkUnarchiveResponse:
         """Bulk Unarchive Workflows
 
@@ -935,6 +974,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def archive(
@@ -945,6 +985,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowArchiveResponse:
         """Archive Workflow"""
         return await self._client.request(
@@ -956,6 +997,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unarchive(
@@ -966,6 +1008,7 @@ class AsyncWorkflows(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowUnarchiveResponse:
         """Unarchive Workflow"""
         return await self._client.request(
@@ -977,6 +1020,7 @@ class AsyncWorkflows(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

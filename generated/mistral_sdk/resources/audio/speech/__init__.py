@@ -46,6 +46,7 @@ class AudioSpeech(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SpeechV1AudioSpeechPostResponse:
         """Speech
 
@@ -76,6 +77,7 @@ class AudioSpeech(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stream(
@@ -92,6 +94,7 @@ class AudioSpeech(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.SpeechV1AudioSpeechPostEvent]:
         """Speech
 
@@ -124,6 +127,7 @@ class AudioSpeech(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -157,6 +161,7 @@ class AsyncAudioSpeech(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SpeechV1AudioSpeechPostResponse:
         """Speech
 
@@ -187,6 +192,7 @@ class AsyncAudioSpeech(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stream(
@@ -203,6 +209,7 @@ class AsyncAudioSpeech(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.SpeechV1AudioSpeechPostEvent]:
         """Speech
 
@@ -235,6 +242,7 @@ class AsyncAudioSpeech(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

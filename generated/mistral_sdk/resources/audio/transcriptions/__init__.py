@@ -46,6 +46,7 @@ class AudioTranscriptions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.TranscriptionResponse:
         """Create Transcription
 
@@ -77,6 +78,7 @@ class AudioTranscriptions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stream(
@@ -95,6 +97,7 @@ class AudioTranscriptions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.TranscriptionStreamEvents]:
         """Create Streaming Transcription (SSE)
 
@@ -127,6 +130,7 @@ class AudioTranscriptions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -162,6 +166,7 @@ class AsyncAudioTranscriptions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.TranscriptionResponse:
         """Create Transcription
 
@@ -193,6 +198,7 @@ class AsyncAudioTranscriptions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stream(
@@ -211,6 +217,7 @@ class AsyncAudioTranscriptions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.TranscriptionStreamEvents]:
         """Create Streaming Transcription (SSE)
 
@@ -243,6 +250,7 @@ class AsyncAudioTranscriptions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -41,6 +41,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.PaginatedConnectors:
         """List all connectors.
 
@@ -55,6 +56,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -80,6 +82,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Connector:
         """Create a new connector.
 
@@ -125,6 +128,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_auth_url(
@@ -140,6 +144,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AuthUrlResponse:
         """Get the auth URL for a connector.
 
@@ -165,6 +170,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def share(
@@ -175,6 +181,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Share a private connector to the current workspace.
 
@@ -189,6 +196,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unshare(
@@ -199,6 +207,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Unshare a connector from the current workspace.
 
@@ -213,6 +222,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def activate_for_consumer(
@@ -224,6 +234,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Activate a connector for the given consumer (organization, workspace, user).
 
@@ -238,6 +249,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate_for_consumer(
@@ -249,6 +261,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Deactivate a connector for the current consumer (at organization, workspace or user level).
 
@@ -263,6 +276,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def call_tool(
@@ -276,6 +290,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConnectorToolCallResponse:
         """Call Connector Tool
 
@@ -292,6 +307,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_tools(
@@ -307,6 +323,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConnectorListToolsV1Response:
         """List tools for a connector.
 
@@ -331,6 +348,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_authentication_methods(
@@ -341,6 +359,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.PublicAuthenticationMethod]:
         """Get authentication methods for a connector.
 
@@ -355,6 +374,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_organization_credentials(
@@ -367,6 +387,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CredentialsResponse:
         """List organization credentials for a connector.
 
@@ -382,6 +403,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_or_update_organization_credentials(
@@ -396,6 +418,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Create or update organization credentials for a connector.
 
@@ -425,6 +448,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_workspace_credentials(
@@ -437,6 +461,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CredentialsResponse:
         """List workspace credentials for a connector.
 
@@ -452,6 +477,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_or_update_workspace_credentials(
@@ -466,6 +492,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Create or update workspace credentials for a connector.
 
@@ -495,6 +522,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_user_credentials(
@@ -507,6 +535,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CredentialsResponse:
         """List user credentials for a connector.
 
@@ -522,6 +551,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_or_update_user_credentials(
@@ -536,6 +566,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Create or update user credentials for a connector.
 
@@ -565,6 +596,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_all_user_credentials(
@@ -575,6 +607,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete all user credentials for a connector.
 
@@ -589,6 +622,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_organization_credentials(
@@ -600,6 +634,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete organization credentials for a connector.
 
@@ -617,6 +652,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_workspace_credentials(
@@ -628,6 +664,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete workspace credentials for a connector.
 
@@ -645,6 +682,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_user_credentials(
@@ -656,6 +694,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete user credentials for a connector.
 
@@ -673,6 +712,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -685,6 +725,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Connector:
         """Get a connector.
 
@@ -704,6 +745,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -714,6 +756,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete a connector.
 
@@ -728,6 +771,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -747,6 +791,7 @@ class BetaConnectors(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Connector:
         """Update a connector.
 
@@ -783,6 +828,7 @@ class BetaConnectors(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -851,6 +897,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.PaginatedConnectors:
         """List all connectors.
 
@@ -865,6 +912,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -890,6 +938,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Connector:
         """Create a new connector.
 
@@ -935,6 +984,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_auth_url(
@@ -950,6 +1000,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AuthUrlResponse:
         """Get the auth URL for a connector.
 
@@ -975,6 +1026,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def share(
@@ -985,6 +1037,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Share a private connector to the current workspace.
 
@@ -999,6 +1052,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unshare(
@@ -1009,6 +1063,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Unshare a connector from the current workspace.
 
@@ -1023,6 +1078,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def activate_for_consumer(
@@ -1034,6 +1090,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Activate a connector for the given consumer (organization, workspace, user).
 
@@ -1048,6 +1105,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate_for_consumer(
@@ -1059,6 +1117,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Deactivate a connector for the current consumer (at organization, workspace or user level).
 
@@ -1073,6 +1132,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def call_tool(
@@ -1086,6 +1146,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConnectorToolCallResponse:
         """Call Connector Tool
 
@@ -1102,6 +1163,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_tools(
@@ -1117,6 +1179,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConnectorListToolsV1Response:
         """List tools for a connector.
 
@@ -1141,6 +1204,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_authentication_methods(
@@ -1151,6 +1215,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.PublicAuthenticationMethod]:
         """Get authentication methods for a connector.
 
@@ -1165,6 +1230,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_organization_credentials(
@@ -1177,6 +1243,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CredentialsResponse:
         """List organization credentials for a connector.
 
@@ -1192,6 +1259,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_or_update_organization_credentials(
@@ -1206,6 +1274,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Create or update organization credentials for a connector.
 
@@ -1235,6 +1304,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_workspace_credentials(
@@ -1247,6 +1317,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CredentialsResponse:
         """List workspace credentials for a connector.
 
@@ -1262,6 +1333,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_or_update_workspace_credentials(
@@ -1276,6 +1348,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Create or update workspace credentials for a connector.
 
@@ -1305,6 +1378,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_user_credentials(
@@ -1317,6 +1391,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CredentialsResponse:
         """List user credentials for a connector.
 
@@ -1332,6 +1407,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_or_update_user_credentials(
@@ -1346,6 +1422,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Create or update user credentials for a connector.
 
@@ -1375,6 +1452,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_all_user_credentials(
@@ -1385,6 +1463,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete all user credentials for a connector.
 
@@ -1399,6 +1478,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_organization_credentials(
@@ -1410,6 +1490,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete organization credentials for a connector.
 
@@ -1427,6 +1508,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_workspace_credentials(
@@ -1438,6 +1520,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete workspace credentials for a connector.
 
@@ -1455,6 +1538,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_user_credentials(
@@ -1466,6 +1550,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete user credentials for a connector.
 
@@ -1483,6 +1568,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1495,6 +1581,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Connector:
         """Get a connector.
 
@@ -1514,6 +1601,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1524,6 +1612,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.MessageResponse:
         """Delete a connector.
 
@@ -1538,6 +1627,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -1557,6 +1647,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Connector:
         """Update a connector.
 
@@ -1593,6 +1684,7 @@ class AsyncBetaConnectors(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

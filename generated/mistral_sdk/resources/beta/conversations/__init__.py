@@ -43,6 +43,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.AgentsApiV1ConversationsListResponseItem]:
         """List all created conversations.
 
@@ -58,6 +59,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start(
@@ -82,6 +84,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationResponse:
         """Create a conversation and append entries to it.
 
@@ -114,6 +117,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -124,6 +128,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AgentsApiV1ConversationsGetResponse:
         """Retrieve a conversation information.
 
@@ -141,6 +146,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def append(
@@ -158,6 +164,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationResponse:
         """Append new entries to an existing conversation.
 
@@ -188,6 +195,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -198,6 +206,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a conversation.
 
@@ -215,6 +224,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_history(
@@ -225,6 +235,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationHistory:
         """Retrieve all entries in a conversation.
 
@@ -242,6 +253,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_messages(
@@ -252,6 +264,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationMessages:
         """Retrieve all messages in a conversation.
 
@@ -269,6 +282,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def restart(
@@ -287,6 +301,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationResponse:
         """Restart a conversation starting from a given entry.
 
@@ -322,6 +337,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_stream(
@@ -348,6 +364,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.ConversationEvents]:
         """Create a conversation and append entries to it.
 
@@ -380,6 +397,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def append_stream(
@@ -398,6 +416,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.ConversationEvents]:
         """Append new entries to an existing conversation.
 
@@ -428,6 +447,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def restart_stream(
@@ -447,6 +467,7 @@ class BetaConversations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.ConversationEvents]:
         """Restart a conversation starting from a given entry.
 
@@ -482,6 +503,7 @@ class BetaConversations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -520,6 +542,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.AgentsApiV1ConversationsListResponseItem]:
         """List all created conversations.
 
@@ -535,6 +558,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start(
@@ -559,6 +583,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationResponse:
         """Create a conversation and append entries to it.
 
@@ -591,6 +616,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -601,6 +627,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AgentsApiV1ConversationsGetResponse:
         """Retrieve a conversation information.
 
@@ -618,6 +645,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def append(
@@ -635,6 +663,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationResponse:
         """Append new entries to an existing conversation.
 
@@ -665,6 +694,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -675,6 +705,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a conversation.
 
@@ -692,6 +723,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_history(
@@ -702,6 +734,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationHistory:
         """Retrieve all entries in a conversation.
 
@@ -719,6 +752,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_messages(
@@ -729,6 +763,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationMessages:
         """Retrieve all messages in a conversation.
 
@@ -746,6 +781,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def restart(
@@ -764,6 +800,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConversationResponse:
         """Restart a conversation starting from a given entry.
 
@@ -799,6 +836,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_stream(
@@ -825,6 +863,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.ConversationEvents]:
         """Create a conversation and append entries to it.
 
@@ -857,6 +896,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def append_stream(
@@ -875,6 +915,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.ConversationEvents]:
         """Append new entries to an existing conversation.
 
@@ -905,6 +946,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def restart_stream(
@@ -924,6 +966,7 @@ class AsyncBetaConversations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.ConversationEvents]:
         """Restart a conversation starting from a given entry.
 
@@ -959,6 +1002,7 @@ class AsyncBetaConversations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -45,6 +45,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListPromptsResponse:
         """ListPrompts
 
@@ -72,6 +73,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -88,6 +90,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """CreatePrompt
 
@@ -119,6 +122,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -132,6 +136,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """GetPrompt"""
         return self._client.request(
@@ -144,6 +149,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -154,6 +160,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeletePromptResponse:
         """DeletePrompt"""
         return self._client.request(
@@ -165,6 +172,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -178,6 +186,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """UpdatePrompt
 
@@ -199,6 +208,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_versions(
@@ -209,6 +219,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListPromptVersionsResponse:
         """ListPromptVersions"""
         return self._client.request(
@@ -220,6 +231,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_version(
@@ -233,6 +245,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CreatePromptVersionResponse:
         """CreatePromptVersion
 
@@ -253,6 +266,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_version(
@@ -265,6 +279,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """GetPromptVersion"""
         return self._client.request(
@@ -277,6 +292,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_version_metadata(
@@ -290,6 +306,7 @@ class BetaPrompts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """UpdatePromptVersionMetadata
 
@@ -309,6 +326,7 @@ class BetaPrompts(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -350,6 +368,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListPromptsResponse:
         """ListPrompts
 
@@ -377,6 +396,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -393,6 +413,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """CreatePrompt
 
@@ -424,6 +445,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -437,6 +459,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """GetPrompt"""
         return await self._client.request(
@@ -449,6 +472,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -459,6 +483,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeletePromptResponse:
         """DeletePrompt"""
         return await self._client.request(
@@ -470,6 +495,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -483,6 +509,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """UpdatePrompt
 
@@ -504,6 +531,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_versions(
@@ -514,6 +542,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListPromptVersionsResponse:
         """ListPromptVersions"""
         return await self._client.request(
@@ -525,6 +554,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_version(
@@ -538,6 +568,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CreatePromptVersionResponse:
         """CreatePromptVersion
 
@@ -558,6 +589,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_version(
@@ -570,6 +602,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """GetPromptVersion"""
         return await self._client.request(
@@ -582,6 +615,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_version_metadata(
@@ -595,6 +629,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
         """UpdatePromptVersionMetadata
 
@@ -614,6 +649,7 @@ class AsyncBetaPrompts(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -45,6 +45,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSkillsResponse:
         """ListSkills
 
@@ -72,6 +73,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -86,6 +88,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """CreateSkill
 
@@ -113,6 +116,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -126,6 +130,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """GetSkill"""
         return self._client.request(
@@ -138,6 +143,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -148,6 +154,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteSkillResponse:
         """DeleteSkill"""
         return self._client.request(
@@ -159,6 +166,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -170,6 +178,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """UpdateSkill
 
@@ -186,6 +195,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_versions(
@@ -196,6 +206,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSkillVersionsResponse:
         """ListSkillVersions"""
         return self._client.request(
@@ -207,6 +218,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_version(
@@ -220,6 +232,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CreateSkillVersionResponse:
         """CreateSkillVersion
 
@@ -240,6 +253,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_version(
@@ -252,6 +266,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """GetSkillVersion"""
         return self._client.request(
@@ -264,6 +279,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_version_metadata(
@@ -277,6 +293,7 @@ class BetaSkills(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """UpdateSkillVersionMetadata
 
@@ -296,6 +313,7 @@ class BetaSkills(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -337,6 +355,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSkillsResponse:
         """ListSkills
 
@@ -364,6 +383,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -378,6 +398,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """CreateSkill
 
@@ -405,6 +426,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -418,6 +440,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """GetSkill"""
         return await self._client.request(
@@ -430,6 +453,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -440,6 +464,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteSkillResponse:
         """DeleteSkill"""
         return await self._client.request(
@@ -451,6 +476,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -462,6 +488,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """UpdateSkill
 
@@ -478,6 +505,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_versions(
@@ -488,6 +516,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSkillVersionsResponse:
         """ListSkillVersions"""
         return await self._client.request(
@@ -499,6 +528,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_version(
@@ -512,6 +542,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.CreateSkillVersionResponse:
         """CreateSkillVersion
 
@@ -532,6 +563,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_version(
@@ -544,6 +576,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """GetSkillVersion"""
         return await self._client.request(
@@ -556,6 +589,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_version_metadata(
@@ -569,6 +603,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
         """UpdateSkillVersionMetadata
 
@@ -588,6 +623,7 @@ class AsyncBetaSkills(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

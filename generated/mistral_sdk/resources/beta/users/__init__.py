@@ -35,6 +35,7 @@ class BetaUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UserIdentity:
         """Get Identity"""
         return self._client.request(
@@ -45,6 +46,7 @@ class BetaUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_organizations(
@@ -56,6 +58,7 @@ class BetaUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListOrganizationsResponse:
         """List Organizations
 
@@ -77,6 +80,7 @@ class BetaUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_workspaces(
@@ -89,6 +93,7 @@ class BetaUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListWorkspacesResponse:
         """List Workspaces
 
@@ -109,6 +114,7 @@ class BetaUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -136,6 +142,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UserIdentity:
         """Get Identity"""
         return await self._client.request(
@@ -146,6 +153,7 @@ class AsyncBetaUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_organizations(
@@ -157,6 +165,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListOrganizationsResponse:
         """List Organizations
 
@@ -178,6 +187,7 @@ class AsyncBetaUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_workspaces(
@@ -190,6 +200,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListWorkspacesResponse:
         """List Workspaces
 
@@ -210,6 +221,7 @@ class AsyncBetaUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

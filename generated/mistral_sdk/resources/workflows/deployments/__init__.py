@@ -52,6 +52,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentListResponse:
         """List Deployments
 
@@ -83,6 +84,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -96,6 +98,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Create Deployment"""
         return self._client.request(
@@ -110,6 +113,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -121,6 +125,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentDetailResponse:
         """Get Deployment
 
@@ -137,6 +142,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -147,6 +153,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Delete Deployment"""
         return self._client.request(
@@ -158,6 +165,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -173,6 +181,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Update Deployment"""
         return self._client.request(
@@ -187,6 +196,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stop(
@@ -197,6 +207,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Stop Deployment"""
         return self._client.request(
@@ -208,6 +219,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start(
@@ -218,6 +230,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Start Deployment"""
         return self._client.request(
@@ -229,6 +242,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def restart(
@@ -239,6 +253,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Restart Deployment"""
         return self._client.request(
@@ -250,6 +265,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_workers(
@@ -265,6 +281,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentWorkerListResponse:
         """List Deployment Workers
 
@@ -283,6 +300,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_logs(
@@ -300,6 +318,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentLogSearchResponse:
         """Get Deployment Logs
 
@@ -335,6 +354,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stream_logs(
@@ -350,6 +370,7 @@ class WorkflowsDeployments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.StreamDeploymentLogsEvent]:
         """Stream Deployment Logs
 
@@ -383,6 +404,7 @@ class WorkflowsDeployments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -429,6 +451,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentListResponse:
         """List Deployments
 
@@ -460,6 +483,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -473,6 +497,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Create Deployment"""
         return await self._client.request(
@@ -487,6 +512,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -498,6 +524,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentDetailResponse:
         """Get Deployment
 
@@ -514,6 +541,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -524,6 +552,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Delete Deployment"""
         return await self._client.request(
@@ -535,6 +564,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -550,6 +580,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Update Deployment"""
         return await self._client.request(
@@ -564,6 +595,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stop(
@@ -574,6 +606,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Stop Deployment"""
         return await self._client.request(
@@ -585,6 +618,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start(
@@ -595,6 +629,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Start Deployment"""
         return await self._client.request(
@@ -606,6 +641,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def restart(
@@ -616,6 +652,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
         """Restart Deployment"""
         return await self._client.request(
@@ -627,6 +664,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_workers(
@@ -642,6 +680,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentWorkerListResponse:
         """List Deployment Workers
 
@@ -660,6 +699,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_logs(
@@ -677,6 +717,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeploymentLogSearchResponse:
         """Get Deployment Logs
 
@@ -712,6 +753,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stream_logs(
@@ -727,6 +769,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.StreamDeploymentLogsEvent]:
         """Stream Deployment Logs
 
@@ -760,6 +803,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

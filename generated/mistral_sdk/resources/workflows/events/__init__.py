@@ -49,6 +49,7 @@ class WorkflowsEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
         return self._client.request(
@@ -77,6 +78,7 @@ class WorkflowsEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
@@ -91,6 +93,7 @@ class WorkflowsEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListWorkflowEventResponse:
         """Get Workflow Events
 
@@ -116,6 +119,7 @@ class WorkflowsEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -154,6 +158,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
         return await self._client.request(
@@ -182,6 +187,7 @@ class AsyncWorkflowsEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
@@ -196,6 +202,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListWorkflowEventResponse:
         """Get Workflow Events
 
@@ -221,6 +228,7 @@ class AsyncWorkflowsEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -43,6 +43,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
         """Get Workflow Execution"""
         return self._client.request(
@@ -54,6 +55,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_history(
@@ -65,6 +67,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Get Workflow Execution History"""
         return self._client.request(
@@ -77,6 +80,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def signal(
@@ -89,6 +93,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SignalWorkflowResponse:
         """Signal Workflow Execution
 
@@ -106,6 +111,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def query(
@@ -118,6 +124,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.QueryWorkflowResponse:
         """Query Workflow Execution
 
@@ -135,6 +142,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def terminate(
@@ -145,6 +153,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Terminate Workflow Execution"""
         return self._client.request(
@@ -156,6 +165,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def batch_terminate(
@@ -166,6 +176,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.BatchExecutionResponse:
         """Batch Terminate Workflow Executions
 
@@ -181,6 +192,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def cancel(
@@ -191,6 +203,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Cancel Workflow Execution"""
         return self._client.request(
@@ -202,6 +215,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def batch_cancel(
@@ -212,6 +226,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.BatchExecutionResponse:
         """Batch Cancel Workflow Executions
 
@@ -227,6 +242,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reset(
@@ -241,6 +257,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Reset Workflow
 
@@ -268,6 +285,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -280,6 +298,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UpdateWorkflowResponse:
         """Update Workflow Execution
 
@@ -297,6 +316,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_trace_info(
@@ -307,6 +327,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecutionTraceInfoResponse:
         """Get Workflow Execution Trace Info"""
         return self._client.request(
@@ -318,6 +339,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_trace_otel(
@@ -328,6 +350,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceOTelResponse:
         """Get Workflow Execution Trace Otel"""
         return self._client.request(
@@ -339,6 +362,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_trace_summary(
@@ -349,6 +373,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceSummaryResponse:
         """Get Workflow Execution Trace Summary"""
         return self._client.request(
@@ -360,6 +385,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_trace_events(
@@ -372,6 +398,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceEventsResponse:
         """Get Workflow Execution Trace Events"""
         return self._client.request(
@@ -387,6 +414,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stream(
@@ -399,6 +427,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
         return self._client.request(
@@ -415,6 +444,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_logs(
@@ -432,6 +462,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecutionLogSearchResponse:
         """Get Workflow Execution Logs
 
@@ -467,6 +498,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stream_logs(
@@ -482,6 +514,7 @@ class WorkflowsExecutions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
         """Stream Workflow Execution Logs
 
@@ -515,6 +548,7 @@ class WorkflowsExecutions(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -557,6 +591,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
         """Get Workflow Execution"""
         return await self._client.request(
@@ -568,6 +603,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_history(
@@ -579,6 +615,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Get Workflow Execution History"""
         return await self._client.request(
@@ -591,6 +628,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def signal(
@@ -603,6 +641,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SignalWorkflowResponse:
         """Signal Workflow Execution
 
@@ -620,6 +659,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def query(
@@ -632,6 +672,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.QueryWorkflowResponse:
         """Query Workflow Execution
 
@@ -649,6 +690,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def terminate(
@@ -659,6 +701,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Terminate Workflow Execution"""
         return await self._client.request(
@@ -670,6 +713,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def batch_terminate(
@@ -680,6 +724,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.BatchExecutionResponse:
         """Batch Terminate Workflow Executions
 
@@ -695,6 +740,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def cancel(
@@ -705,6 +751,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Cancel Workflow Execution"""
         return await self._client.request(
@@ -716,6 +763,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def batch_cancel(
@@ -726,6 +774,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.BatchExecutionResponse:
         """Batch Cancel Workflow Executions
 
@@ -741,6 +790,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reset(
@@ -755,6 +805,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Reset Workflow
 
@@ -782,6 +833,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -794,6 +846,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UpdateWorkflowResponse:
         """Update Workflow Execution
 
@@ -811,6 +864,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_trace_info(
@@ -821,6 +875,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecutionTraceInfoResponse:
         """Get Workflow Execution Trace Info"""
         return await self._client.request(
@@ -832,6 +887,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_trace_otel(
@@ -842,6 +898,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceOTelResponse:
         """Get Workflow Execution Trace Otel"""
         return await self._client.request(
@@ -853,6 +910,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_trace_summary(
@@ -863,6 +921,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceSummaryResponse:
         """Get Workflow Execution Trace Summary"""
         return await self._client.request(
@@ -874,6 +933,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_trace_events(
@@ -886,6 +946,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceEventsResponse:
         """Get Workflow Execution Trace Events"""
         return await self._client.request(
@@ -901,6 +962,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stream(
@@ -913,6 +975,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
         return await self._client.request(
@@ -929,6 +992,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_logs(
@@ -946,6 +1010,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecutionLogSearchResponse:
         """Get Workflow Execution Logs
 
@@ -981,6 +1046,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stream_logs(
@@ -996,6 +1062,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
         """Stream Workflow Execution Logs
 
@@ -1029,6 +1096,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -38,6 +38,7 @@ class WorkflowsMetrics(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowMetrics:
         """Get Workflow Metrics
 
@@ -76,6 +77,7 @@ class WorkflowsMetrics(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -104,6 +106,7 @@ class AsyncWorkflowsMetrics(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowMetrics:
         """Get Workflow Metrics
 
@@ -142,6 +145,7 @@ class AsyncWorkflowsMetrics(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -57,6 +57,7 @@ class WorkflowsRuns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionListResponse:
         """List Runs
 
@@ -106,6 +107,7 @@ class WorkflowsRuns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -116,6 +118,7 @@ class WorkflowsRuns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
         """Get Run"""
         return self._client.request(
@@ -127,6 +130,7 @@ class WorkflowsRuns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_history(
@@ -138,6 +142,7 @@ class WorkflowsRuns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Get Run History"""
         return self._client.request(
@@ -150,6 +155,7 @@ class WorkflowsRuns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -197,6 +203,7 @@ class AsyncWorkflowsRuns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionListResponse:
         """List Runs
 
@@ -246,6 +253,7 @@ class AsyncWorkflowsRuns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -256,6 +264,7 @@ class AsyncWorkflowsRuns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
         """Get Run"""
         return await self._client.request(
@@ -267,6 +276,7 @@ class AsyncWorkflowsRuns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_history(
@@ -278,6 +288,7 @@ class AsyncWorkflowsRuns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Get Run History"""
         return await self._client.request(
@@ -290,6 +301,7 @@ class AsyncWorkflowsRuns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

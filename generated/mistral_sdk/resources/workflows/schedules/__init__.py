@@ -45,6 +45,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowScheduleListResponse:
         """Get Schedules
 
@@ -72,6 +73,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -88,6 +90,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowScheduleResponse:
         """Schedule Workflow
 
@@ -120,6 +123,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -130,6 +134,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScheduleDefinitionOutput:
         """Get Schedule"""
         return self._client.request(
@@ -141,6 +146,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -151,6 +157,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Unschedule Workflow"""
         return self._client.request(
@@ -162,6 +169,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -173,6 +181,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowScheduleResponse:
         """Update Schedule
 
@@ -189,6 +198,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def pause(
@@ -200,6 +210,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Pause Schedule"""
         return self._client.request(
@@ -212,6 +223,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def resume(
@@ -223,6 +235,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Resume Schedule"""
         return self._client.request(
@@ -235,6 +248,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def trigger(
@@ -246,6 +260,7 @@ class WorkflowsSchedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Trigger Schedule"""
         return self._client.request(
@@ -258,6 +273,7 @@ class WorkflowsSchedules(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -296,6 +312,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowScheduleListResponse:
         """Get Schedules
 
@@ -323,6 +340,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -339,6 +357,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowScheduleResponse:
         """Schedule Workflow
 
@@ -371,6 +390,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -381,6 +401,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScheduleDefinitionOutput:
         """Get Schedule"""
         return await self._client.request(
@@ -392,6 +413,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -402,6 +424,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Unschedule Workflow"""
         return await self._client.request(
@@ -413,6 +436,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -424,6 +448,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowScheduleResponse:
         """Update Schedule
 
@@ -440,6 +465,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def pause(
@@ -451,6 +477,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Pause Schedule"""
         return await self._client.request(
@@ -463,6 +490,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def resume(
@@ -474,6 +502,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Resume Schedule"""
         return await self._client.request(
@@ -486,6 +515,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def trigger(
@@ -497,6 +527,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Trigger Schedule"""
         return await self._client.request(
@@ -509,6 +540,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

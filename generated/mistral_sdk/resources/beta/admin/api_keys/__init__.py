@@ -40,6 +40,7 @@ class BetaAdminApiKeys(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.APIKeysExtendedOUT:
         """Get Api Keys
 
@@ -59,6 +60,7 @@ class BetaAdminApiKeys(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -72,6 +74,7 @@ class BetaAdminApiKeys(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.APIKeyOUT:
         """Create Api Key
 
@@ -100,6 +103,7 @@ class BetaAdminApiKeys(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -110,6 +114,7 @@ class BetaAdminApiKeys(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteAPIKeyOUT:
         """Delete Api Key
 
@@ -127,6 +132,7 @@ class BetaAdminApiKeys(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -157,6 +163,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.APIKeysExtendedOUT:
         """Get Api Keys
 
@@ -176,6 +183,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -189,6 +197,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.APIKeyOUT:
         """Create Api Key
 
@@ -217,6 +226,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -227,6 +237,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteAPIKeyOUT:
         """Delete Api Key
 
@@ -244,6 +255,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -43,6 +43,7 @@ class BetaAdminAuditLogs(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.AuditLogOut]:
         """Get Audit Logs
 
@@ -76,6 +77,7 @@ class BetaAdminAuditLogs(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -109,6 +111,7 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.AuditLogOut]:
         """Get Audit Logs
 
@@ -142,6 +145,7 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -36,6 +36,7 @@ class BetaAdminBilling(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RateLimitsOUT:
         """Get Rate Limits"""
         return self._client.request(
@@ -46,6 +47,7 @@ class BetaAdminBilling(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_spend_limits(
@@ -55,6 +57,7 @@ class BetaAdminBilling(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.LimitsOUT:
         """Get Spend Limits
 
@@ -68,6 +71,7 @@ class BetaAdminBilling(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_spend_limits(
@@ -79,6 +83,7 @@ class BetaAdminBilling(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.LimitsOUT:
         """Update Spend Limits
 
@@ -99,6 +104,7 @@ class BetaAdminBilling(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_usage(
@@ -112,6 +118,7 @@ class BetaAdminBilling(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UsageOUTJSON:
         """Get Usage
 
@@ -137,6 +144,7 @@ class BetaAdminBilling(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -165,6 +173,7 @@ class AsyncBetaAdminBilling(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RateLimitsOUT:
         """Get Rate Limits"""
         return await self._client.request(
@@ -175,6 +184,7 @@ class AsyncBetaAdminBilling(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_spend_limits(
@@ -184,6 +194,7 @@ class AsyncBetaAdminBilling(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.LimitsOUT:
         """Get Spend Limits
 
@@ -197,6 +208,7 @@ class AsyncBetaAdminBilling(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_spend_limits(
@@ -208,6 +220,7 @@ class AsyncBetaAdminBilling(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.LimitsOUT:
         """Update Spend Limits
 
@@ -228,6 +241,7 @@ class AsyncBetaAdminBilling(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_usage(
@@ -241,6 +255,7 @@ class AsyncBetaAdminBilling(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UsageOUTJSON:
         """Get Usage
 
@@ -266,6 +281,7 @@ class AsyncBetaAdminBilling(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -40,6 +40,7 @@ class BetaAdminScim(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminScimSyncTriggerOUT:
         """Trigger Scim Sync
 
@@ -65,6 +66,7 @@ class BetaAdminScim(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_sync_run(
@@ -75,6 +77,7 @@ class BetaAdminScim(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminScimSyncRunOUT:
         """Get Scim Sync Run
 
@@ -95,6 +98,7 @@ class BetaAdminScim(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -123,6 +127,7 @@ class AsyncBetaAdminScim(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminScimSyncTriggerOUT:
         """Trigger Scim Sync
 
@@ -148,6 +153,7 @@ class AsyncBetaAdminScim(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_sync_run(
@@ -158,6 +164,7 @@ class AsyncBetaAdminScim(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminScimSyncRunOUT:
         """Get Scim Sync Run
 
@@ -178,6 +185,7 @@ class AsyncBetaAdminScim(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -41,6 +41,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupsOut:
         """Get User Groups
 
@@ -60,6 +61,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -73,6 +75,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupOut:
         """Create User Group
 
@@ -101,6 +104,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def provision_to_workspace(
@@ -119,6 +123,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Provision Group To Workspace
 
@@ -147,6 +152,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -157,6 +163,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupOut:
         """Get User Group
 
@@ -174,6 +181,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -184,6 +192,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete User Group
 
@@ -201,6 +210,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -215,6 +225,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupOut:
         """Update User Group
 
@@ -244,6 +255,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_members(
@@ -256,6 +268,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupMembersOut:
         """Get User Group Members
 
@@ -276,6 +289,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def assign_users_to(
@@ -287,6 +301,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Assign Users To Group
 
@@ -305,6 +320,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def remove_users_from(
@@ -316,6 +332,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Remove Users From Group
 
@@ -334,6 +351,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_workspace_assignments(
@@ -346,6 +364,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GroupWorkspaceAssignmentsOut:
         """Get Group Workspace Assignments
 
@@ -366,6 +385,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def assign_to_workspace(
@@ -384,6 +404,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Assign Group To Workspace
 
@@ -413,6 +434,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def remove_from_workspace(
@@ -424,6 +446,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Remove Group From Workspace
 
@@ -442,6 +465,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_workspace_assignment(
@@ -460,6 +484,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update Group Workspace Assignment
 
@@ -485,6 +510,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_organization_role(
@@ -496,6 +522,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update User Group Organization Role
 
@@ -517,6 +544,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_nested(
@@ -527,6 +555,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.NestedGroupsOut:
         """Get Nested Groups Admin
 
@@ -544,6 +573,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def set_nested(
@@ -555,6 +585,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Set Nested Groups Admin
 
@@ -574,6 +605,7 @@ class BetaAdminUserGroups(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -619,6 +651,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupsOut:
         """Get User Groups
 
@@ -638,6 +671,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -651,6 +685,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupOut:
         """Create User Group
 
@@ -679,6 +714,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def provision_to_workspace(
@@ -697,6 +733,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Provision Group To Workspace
 
@@ -725,6 +762,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -735,6 +773,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupOut:
         """Get User Group
 
@@ -752,6 +791,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -762,6 +802,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete User Group
 
@@ -779,6 +820,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -793,6 +835,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupOut:
         """Update User Group
 
@@ -822,6 +865,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_members(
@@ -834,6 +878,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserGroupMembersOut:
         """Get User Group Members
 
@@ -854,6 +899,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def assign_users_to(
@@ -865,6 +911,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Assign Users To Group
 
@@ -883,6 +930,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def remove_users_from(
@@ -894,6 +942,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Remove Users From Group
 
@@ -912,6 +961,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_workspace_assignments(
@@ -924,6 +974,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GroupWorkspaceAssignmentsOut:
         """Get Group Workspace Assignments
 
@@ -944,6 +995,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def assign_to_workspace(
@@ -962,6 +1014,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Assign Group To Workspace
 
@@ -991,6 +1044,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def remove_from_workspace(
@@ -1002,6 +1056,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Remove Group From Workspace
 
@@ -1020,6 +1075,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_workspace_assignment(
@@ -1038,6 +1094,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update Group Workspace Assignment
 
@@ -1063,6 +1120,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_organization_role(
@@ -1074,6 +1132,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update User Group Organization Role
 
@@ -1095,6 +1154,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_nested(
@@ -1105,6 +1165,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.NestedGroupsOut:
         """Get Nested Groups Admin
 
@@ -1122,6 +1183,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def set_nested(
@@ -1133,6 +1195,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Set Nested Groups Admin
 
@@ -1152,6 +1215,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -41,6 +41,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OrganizationAdminUsersOUT:
         """Get Users
 
@@ -60,6 +61,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -70,6 +72,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OrganizationUsersCreateOUT:
         """Create Users
 
@@ -84,6 +87,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_invites(
@@ -93,6 +97,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.OrganizationUserInviteOUT]:
         """Get Invite
 
@@ -106,6 +111,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def invite(
@@ -125,6 +131,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OrganizationInvitesCreateOUT:
         """Invite Users
 
@@ -165,6 +172,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_invite(
@@ -175,6 +183,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteOUT:
         """Delete Invite
 
@@ -190,6 +199,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -200,6 +210,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserOUT:
         """Get User
 
@@ -217,6 +228,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -227,6 +239,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteOUT:
         """Delete User
 
@@ -244,6 +257,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -266,6 +280,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminOrganizationMemberOUT:
         """Update User
 
@@ -298,6 +313,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_roles(
@@ -307,6 +323,7 @@ class BetaAdminUsers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RolesOut:
         """Get Roles
 
@@ -320,6 +337,7 @@ class BetaAdminUsers(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -356,6 +374,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OrganizationAdminUsersOUT:
         """Get Users
 
@@ -375,6 +394,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -385,6 +405,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OrganizationUsersCreateOUT:
         """Create Users
 
@@ -399,6 +420,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_invites(
@@ -408,6 +430,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.OrganizationUserInviteOUT]:
         """Get Invite
 
@@ -421,6 +444,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def invite(
@@ -440,6 +464,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.OrganizationInvitesCreateOUT:
         """Invite Users
 
@@ -480,6 +505,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_invite(
@@ -490,6 +516,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteOUT:
         """Delete Invite
 
@@ -505,6 +532,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -515,6 +543,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminUserOUT:
         """Get User
 
@@ -532,6 +561,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -542,6 +572,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteOUT:
         """Delete User
 
@@ -559,6 +590,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -581,6 +613,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AdminOrganizationMemberOUT:
         """Update User
 
@@ -613,6 +646,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_roles(
@@ -622,6 +656,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RolesOut:
         """Get Roles
 
@@ -635,6 +670,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -37,6 +37,7 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkspaceStatsOUT:
         """Usage by workspace
 
@@ -56,6 +57,7 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def by_organization(
@@ -67,6 +69,7 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeOrganizationStatsOUT:
         """Usage by organization
 
@@ -85,6 +88,7 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -114,6 +118,7 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkspaceStatsOUT:
         """Usage by workspace
 
@@ -133,6 +138,7 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def by_organization(
@@ -144,6 +150,7 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeOrganizationStatsOUT:
         """Usage by organization
 
@@ -162,6 +169,7 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -36,6 +36,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkByUserStatsOUT:
         """Usage by user
 
@@ -54,6 +55,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def by_agent(
@@ -65,6 +67,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkByAgentStatsOUT:
         """Usage by agent
 
@@ -83,6 +86,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def by_time(
@@ -97,6 +101,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkByTimeStatsOUT:
         """Usage over time
 
@@ -116,6 +121,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -145,6 +151,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkByUserStatsOUT:
         """Usage by user
 
@@ -163,6 +170,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def by_agent(
@@ -174,6 +182,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkByAgentStatsOUT:
         """Usage by agent
 
@@ -192,6 +201,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def by_time(
@@ -206,6 +216,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VibeWorkByTimeStatsOUT:
         """Usage over time
 
@@ -225,6 +236,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

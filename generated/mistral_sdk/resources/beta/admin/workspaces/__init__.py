@@ -43,6 +43,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkspacesOut:
         """Get Workspaces
 
@@ -68,6 +69,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -82,6 +84,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkspaceEnrichedOUT:
         """Create Workspace
 
@@ -112,6 +115,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -122,6 +126,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete Workspaces
 
@@ -139,6 +144,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -152,6 +158,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkspaceOUT:
         """Update Workspaces
 
@@ -175,6 +182,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def add_users(
@@ -188,6 +196,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AddUsersToWorkspaceOUT:
         """Add Users Workspaces
 
@@ -207,6 +216,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def add_or_update_users(
@@ -220,6 +230,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AddOrUpdateUsersToWorkspaceOUT:
         """Add Or Update Users Workspaces
 
@@ -239,6 +250,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def remove_users(
@@ -250,6 +262,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RemoveWorkspaceMembersOUT:
         """Remove Users Workspaces
 
@@ -269,6 +282,7 @@ class BetaAdminWorkspaces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -304,6 +318,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkspacesOut:
         """Get Workspaces
 
@@ -329,6 +344,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -343,6 +359,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkspaceEnrichedOUT:
         """Create Workspace
 
@@ -373,6 +390,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -383,6 +401,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete Workspaces
 
@@ -400,6 +419,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -413,6 +433,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkspaceOUT:
         """Update Workspaces
 
@@ -436,6 +457,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def add_users(
@@ -449,6 +471,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AddUsersToWorkspaceOUT:
         """Add Users Workspaces
 
@@ -468,6 +491,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def add_or_update_users(
@@ -481,6 +505,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.AddOrUpdateUsersToWorkspaceOUT:
         """Add Or Update Users Workspaces
 
@@ -500,6 +525,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def remove_users(
@@ -511,6 +537,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RemoveWorkspaceMembersOUT:
         """Remove Users Workspaces
 
@@ -530,6 +557,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

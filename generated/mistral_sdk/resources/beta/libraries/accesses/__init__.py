@@ -37,6 +37,7 @@ class BetaLibrariesAccesses(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSharingResponse:
         """List all of the access to this library.
 
@@ -51,6 +52,7 @@ class BetaLibrariesAccesses(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -65,6 +67,7 @@ class BetaLibrariesAccesses(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Sharing:
         """Create or update an access level.
 
@@ -91,6 +94,7 @@ class BetaLibrariesAccesses(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -104,6 +108,7 @@ class BetaLibrariesAccesses(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Sharing | None:
         """Delete an access level.
 
@@ -129,6 +134,7 @@ class BetaLibrariesAccesses(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -157,6 +163,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSharingResponse:
         """List all of the access to this library.
 
@@ -171,6 +178,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -185,6 +193,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Sharing:
         """Create or update an access level.
 
@@ -211,6 +220,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -224,6 +234,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Sharing | None:
         """Delete an access level.
 
@@ -249,6 +260,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -47,6 +47,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDocumentsResponse:
         """List documents in a given library.
 
@@ -72,6 +73,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -83,6 +85,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Upload a new document.
 
@@ -99,6 +102,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -110,6 +114,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Retrieve the metadata of a specific document.
 
@@ -124,6 +129,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -140,6 +146,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Update the metadata of a specific document.
 
@@ -163,6 +170,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -174,6 +182,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a document.
 
@@ -188,6 +197,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch(
@@ -204,6 +214,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Update the metadata of a specific document.
 
@@ -225,6 +236,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_text_content(
@@ -238,6 +250,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DocumentTextContent:
         """Retrieve the text content of a specific document.
 
@@ -253,6 +266,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status(
@@ -264,6 +278,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ProcessingStatus:
         """Retrieve the processing status of a specific document.
 
@@ -278,6 +293,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_signed_url(
@@ -289,6 +305,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """Retrieve the signed URL of a specific document.
 
@@ -303,6 +320,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_extracted_text_signed_url(
@@ -314,6 +332,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """Retrieve the signed URL of text extracted from a given document.
 
@@ -328,6 +347,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reprocess(
@@ -339,6 +359,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Reprocess a document.
 
@@ -353,6 +374,7 @@ class BetaLibrariesDocuments(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -397,6 +419,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDocumentsResponse:
         """List documents in a given library.
 
@@ -422,6 +445,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(
@@ -433,6 +457,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Upload a new document.
 
@@ -449,6 +474,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -460,6 +486,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Retrieve the metadata of a specific document.
 
@@ -474,6 +501,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -490,6 +518,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Update the metadata of a specific document.
 
@@ -513,6 +542,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -524,6 +554,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a document.
 
@@ -538,6 +569,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch(
@@ -554,6 +586,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Document:
         """Update the metadata of a specific document.
 
@@ -575,6 +608,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_text_content(
@@ -588,6 +622,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DocumentTextContent:
         """Retrieve the text content of a specific document.
 
@@ -603,6 +638,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status(
@@ -614,6 +650,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ProcessingStatus:
         """Retrieve the processing status of a specific document.
 
@@ -628,6 +665,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_signed_url(
@@ -639,6 +677,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """Retrieve the signed URL of a specific document.
 
@@ -653,6 +692,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_extracted_text_signed_url(
@@ -664,6 +704,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """Retrieve the signed URL of text extracted from a given document.
 
@@ -678,6 +719,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reprocess(
@@ -689,6 +731,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Reprocess a document.
 
@@ -703,6 +746,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -42,6 +42,7 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListCampaignsResponse:
         """Get all campaigns"""
         return self._client.request(
@@ -53,6 +54,7 @@ class BetaObservabilityCampaigns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -67,6 +69,7 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
         """Create and start a new campaign"""
         return self._client.request(
@@ -87,6 +90,7 @@ class BetaObservabilityCampaigns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -97,6 +101,7 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
         """Get campaign by id"""
         return self._client.request(
@@ -108,6 +113,7 @@ class BetaObservabilityCampaigns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -118,6 +124,7 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a campaign"""
         return self._client.request(
@@ -129,6 +136,7 @@ class BetaObservabilityCampaigns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status(
@@ -139,6 +147,7 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchCampaignStatusResponse:
         """Get campaign status by campaign id"""
         return self._client.request(
@@ -150,6 +159,7 @@ class BetaObservabilityCampaigns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_selected_events(
@@ -162,6 +172,7 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListCampaignSelectedEventsResponse:
         """Get event ids that were selected by the given campaign"""
         return self._client.request(
@@ -174,6 +185,7 @@ class BetaObservabilityCampaigns(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -207,6 +219,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListCampaignsResponse:
         """Get all campaigns"""
         return await self._client.request(
@@ -218,6 +231,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -232,6 +246,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
         """Create and start a new campaign"""
         return await self._client.request(
@@ -252,6 +267,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -262,6 +278,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
         """Get campaign by id"""
         return await self._client.request(
@@ -273,6 +290,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -283,6 +301,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a campaign"""
         return await self._client.request(
@@ -294,6 +313,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status(
@@ -304,6 +324,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchCampaignStatusResponse:
         """Get campaign status by campaign id"""
         return await self._client.request(
@@ -315,6 +336,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_selected_events(
@@ -327,6 +349,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListCampaignSelectedEventsResponse:
         """Get event ids that were selected by the given campaign"""
         return await self._client.request(
@@ -339,6 +362,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

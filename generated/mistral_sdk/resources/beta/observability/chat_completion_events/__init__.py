@@ -54,6 +54,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Chat Completion Events"""
         return self._client.request(
@@ -69,6 +70,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def search_ids(
@@ -80,6 +82,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventIdsResponse:
         """Alternative to /search that returns only the IDs and that can return many IDs at once"""
         return self._client.request(
@@ -94,6 +97,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -104,6 +108,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ChatCompletionEvent:
         """Get Chat Completion Event"""
         return self._client.request(
@@ -115,6 +120,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_similar(
@@ -125,6 +131,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Similar Chat Completion Events"""
         return self._client.request(
@@ -136,6 +143,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def judge(
@@ -147,6 +155,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
         """Run Judge on an event based on the given options"""
         return self._client.request(
@@ -161,6 +170,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -200,6 +210,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Chat Completion Events"""
         return await self._client.request(
@@ -215,6 +226,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def search_ids(
@@ -226,6 +238,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventIdsResponse:
         """Alternative to /search that returns only the IDs and that can return many IDs at once"""
         return await self._client.request(
@@ -240,6 +253,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -250,6 +264,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ChatCompletionEvent:
         """Get Chat Completion Event"""
         return await self._client.request(
@@ -261,6 +276,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_similar(
@@ -271,6 +287,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
         """Get Similar Chat Completion Events"""
         return await self._client.request(
@@ -282,6 +299,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def judge(
@@ -293,6 +311,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
         """Run Judge on an event based on the given options"""
         return await self._client.request(
@@ -307,6 +326,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

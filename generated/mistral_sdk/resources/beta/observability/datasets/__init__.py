@@ -51,6 +51,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDatasetsResponse:
         """List existing datasets"""
         return self._client.request(
@@ -62,6 +63,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -73,6 +75,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Dataset:
         """Create a new empty dataset"""
         return self._client.request(
@@ -86,6 +89,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -96,6 +100,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
         """Get dataset by id"""
         return self._client.request(
@@ -107,6 +112,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -117,6 +123,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a dataset"""
         return self._client.request(
@@ -128,6 +135,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -140,6 +148,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
         """Patch dataset"""
         return self._client.request(
@@ -154,6 +163,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_records(
@@ -166,6 +176,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDatasetRecordsResponse:
         """List existing records in the dataset"""
         return self._client.request(
@@ -178,6 +189,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_record(
@@ -190,6 +202,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
         """Add a record to the dataset"""
         return self._client.request(
@@ -204,6 +217,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def import_from_campaign(
@@ -215,6 +229,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from a campaign"""
         return self._client.request(
@@ -229,6 +244,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def import_from_explorer(
@@ -240,6 +256,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from the explorer"""
         return self._client.request(
@@ -255,6 +272,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def import_from_file(
@@ -266,6 +284,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from an uploaded file"""
         return self._client.request(
@@ -278,6 +297,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def import_from_playground(
@@ -289,6 +309,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from playground conversations"""
         return self._client.request(
@@ -303,6 +324,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def import_from_dataset(
@@ -314,6 +336,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from another dataset"""
         return self._client.request(
@@ -328,6 +351,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def export_to_jsonl(
@@ -338,6 +362,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExportDatasetResponse:
         """Export to the Files API and retrieve presigned URL to download the resulting JSONL file"""
         return self._client.request(
@@ -349,6 +374,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_import_task(
@@ -360,6 +386,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Get status of a dataset import task"""
         return self._client.request(
@@ -371,6 +398,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_import_tasks(
@@ -383,6 +411,7 @@ class BetaObservabilityDatasets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDatasetImportTasksResponse:
         """List import tasks for the given dataset"""
         return self._client.request(
@@ -395,6 +424,7 @@ class BetaObservabilityDatasets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -443,6 +473,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDatasetsResponse:
         """List existing datasets"""
         return await self._client.request(
@@ -454,6 +485,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -465,6 +497,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Dataset:
         """Create a new empty dataset"""
         return await self._client.request(
@@ -478,6 +511,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -488,6 +522,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
         """Get dataset by id"""
         return await self._client.request(
@@ -499,6 +534,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -509,6 +545,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a dataset"""
         return await self._client.request(
@@ -520,6 +557,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -532,6 +570,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
         """Patch dataset"""
         return await self._client.request(
@@ -546,6 +585,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_records(
@@ -558,6 +598,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDatasetRecordsResponse:
         """List existing records in the dataset"""
         return await self._client.request(
@@ -570,6 +611,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_record(
@@ -582,6 +624,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
         """Add a record to the dataset"""
         return await self._client.request(
@@ -596,6 +639,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def import_from_campaign(
@@ -607,6 +651,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from a campaign"""
         return await self._client.request(
@@ -621,6 +666,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def import_from_explorer(
@@ -632,6 +678,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from the explorer"""
         return await self._client.request(
@@ -647,6 +694,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def import_from_file(
@@ -658,6 +706,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from an uploaded file"""
         return await self._client.request(
@@ -670,6 +719,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def import_from_playground(
@@ -681,6 +731,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from playground conversations"""
         return await self._client.request(
@@ -695,6 +746,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def import_from_dataset(
@@ -706,6 +758,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Populate the dataset with records from another dataset"""
         return await self._client.request(
@@ -720,6 +773,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def export_to_jsonl(
@@ -730,6 +784,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExportDatasetResponse:
         """Export to the Files API and retrieve presigned URL to download the resulting JSONL file"""
         return await self._client.request(
@@ -741,6 +796,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_import_task(
@@ -752,6 +808,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
         """Get status of a dataset import task"""
         return await self._client.request(
@@ -763,6 +820,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_import_tasks(
@@ -775,6 +833,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListDatasetImportTasksResponse:
         """List import tasks for the given dataset"""
         return await self._client.request(
@@ -787,6 +846,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -44,6 +44,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListJudgesResponse:
         """Get judges with optional filtering and search
 
@@ -66,6 +67,7 @@ class BetaObservabilityJudges(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -81,6 +83,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
         """Create a new judge"""
         return self._client.request(
@@ -102,6 +105,7 @@ class BetaObservabilityJudges(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -112,6 +116,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
         """Get judge by id"""
         return self._client.request(
@@ -123,6 +128,7 @@ class BetaObservabilityJudges(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -139,6 +145,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update a judge"""
         return self._client.request(
@@ -161,6 +168,7 @@ class BetaObservabilityJudges(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -171,6 +179,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a judge"""
         return self._client.request(
@@ -182,6 +191,7 @@ class BetaObservabilityJudges(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def judge_conversation(
@@ -194,6 +204,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
         """Run a saved judge on a conversation"""
         return self._client.request(
@@ -208,6 +219,7 @@ class BetaObservabilityJudges(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -243,6 +255,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListJudgesResponse:
         """Get judges with optional filtering and search
 
@@ -265,6 +278,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -280,6 +294,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
         """Create a new judge"""
         return await self._client.request(
@@ -301,6 +316,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -311,6 +327,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
         """Get judge by id"""
         return await self._client.request(
@@ -322,6 +339,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -338,6 +356,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update a judge"""
         return await self._client.request(
@@ -360,6 +379,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -370,6 +390,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a judge"""
         return await self._client.request(
@@ -381,6 +402,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def judge_conversation(
@@ -393,6 +415,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
         """Run a saved judge on a conversation"""
         return await self._client.request(
@@ -407,6 +430,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

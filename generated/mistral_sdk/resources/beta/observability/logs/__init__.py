@@ -42,6 +42,7 @@ class BetaObservabilityLogs(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogs:
         """Search logs"""
         return self._client.request(
@@ -56,6 +57,7 @@ class BetaObservabilityLogs(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_fields(
@@ -65,6 +67,7 @@ class BetaObservabilityLogs(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFields:
         """Get log field definitions"""
         return self._client.request(
@@ -75,6 +78,7 @@ class BetaObservabilityLogs(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_field_options(
@@ -87,6 +91,7 @@ class BetaObservabilityLogs(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFieldOptions:
         """Get options for a log field"""
         return self._client.request(
@@ -99,6 +104,7 @@ class BetaObservabilityLogs(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -132,6 +138,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogs:
         """Search logs"""
         return await self._client.request(
@@ -146,6 +153,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_fields(
@@ -155,6 +163,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFields:
         """Get log field definitions"""
         return await self._client.request(
@@ -165,6 +174,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_field_options(
@@ -177,6 +187,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFieldOptions:
         """Get options for a log field"""
         return await self._client.request(
@@ -189,6 +200,7 @@ class AsyncBetaObservabilityLogs(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

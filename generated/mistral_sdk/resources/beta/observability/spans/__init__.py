@@ -43,6 +43,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
         """Search spans"""
         return self._client.request(
@@ -55,6 +56,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def aggregate(
@@ -72,6 +74,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
         """Aggregate spans"""
         return self._client.request(
@@ -94,6 +97,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def search_evaluations(
@@ -108,6 +112,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
         """Search span evaluations"""
         return self._client.request(
@@ -122,6 +127,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def search_latest_evaluations(
@@ -136,6 +142,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
         """Search latest span evaluations"""
         return self._client.request(
@@ -150,6 +157,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_fields(
@@ -159,6 +167,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFields:
         """Get span field definitions"""
         return self._client.request(
@@ -169,6 +178,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_evaluation_fields(
@@ -178,6 +188,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFields:
         """Get span evaluation field definitions"""
         return self._client.request(
@@ -188,6 +199,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_field_options(
@@ -200,6 +212,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFieldOptions:
         """Get options for a span field"""
         return self._client.request(
@@ -212,6 +225,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_evaluation_field_options(
@@ -224,6 +238,7 @@ class BetaObservabilitySpans(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFieldOptions:
         """Get options for a span evaluation field"""
         return self._client.request(
@@ -236,6 +251,7 @@ class BetaObservabilitySpans(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -275,6 +291,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
         """Search spans"""
         return await self._client.request(
@@ -287,6 +304,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def aggregate(
@@ -304,6 +322,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
         """Aggregate spans"""
         return await self._client.request(
@@ -326,6 +345,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def search_evaluations(
@@ -340,6 +360,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
         """Search span evaluations"""
         return await self._client.request(
@@ -354,6 +375,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def search_latest_evaluations(
@@ -368,6 +390,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
         """Search latest span evaluations"""
         return await self._client.request(
@@ -382,6 +405,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_fields(
@@ -391,6 +415,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFields:
         """Get span field definitions"""
         return await self._client.request(
@@ -401,6 +426,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_evaluation_fields(
@@ -410,6 +436,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFields:
         """Get span evaluation field definitions"""
         return await self._client.request(
@@ -420,6 +447,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_field_options(
@@ -432,6 +460,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFieldOptions:
         """Get options for a span field"""
         return await self._client.request(
@@ -444,6 +473,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_evaluation_field_options(
@@ -456,6 +486,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFieldOptions:
         """Get options for a span evaluation field"""
         return await self._client.request(
@@ -468,6 +499,7 @@ class AsyncBetaObservabilitySpans(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

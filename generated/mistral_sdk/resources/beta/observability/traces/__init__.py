@@ -43,6 +43,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraces:
         """Search traces"""
         return self._client.request(
@@ -55,6 +56,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def aggregate(
@@ -72,6 +74,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
         """Aggregate traces"""
         return self._client.request(
@@ -94,6 +97,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_fields(
@@ -103,6 +107,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFields:
         """Get trace field definitions"""
         return self._client.request(
@@ -113,6 +118,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -123,6 +129,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTrace:
         """Get trace by id"""
         return self._client.request(
@@ -134,6 +141,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_spans(
@@ -148,6 +156,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
         """Get trace spans"""
         return self._client.request(
@@ -160,6 +169,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_field_options(
@@ -172,6 +182,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFieldOptions:
         """Get options for a trace field"""
         return self._client.request(
@@ -184,6 +195,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_span(
@@ -197,6 +209,7 @@ class BetaObservabilityTraces(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpan:
         """Get span by id"""
         return self._client.request(
@@ -209,6 +222,7 @@ class BetaObservabilityTraces(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -245,6 +259,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraces:
         """Search traces"""
         return await self._client.request(
@@ -257,6 +272,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def aggregate(
@@ -274,6 +290,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
         """Aggregate traces"""
         return await self._client.request(
@@ -296,6 +313,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_fields(
@@ -305,6 +323,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFields:
         """Get trace field definitions"""
         return await self._client.request(
@@ -315,6 +334,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -325,6 +345,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTrace:
         """Get trace by id"""
         return await self._client.request(
@@ -336,6 +357,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_spans(
@@ -350,6 +372,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
         """Get trace spans"""
         return await self._client.request(
@@ -362,6 +385,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_field_options(
@@ -374,6 +398,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFieldOptions:
         """Get options for a trace field"""
         return await self._client.request(
@@ -386,6 +411,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_span(
@@ -399,6 +425,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpan:
         """Get span by id"""
         return await self._client.request(
@@ -411,6 +438,7 @@ class AsyncBetaObservabilityTraces(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

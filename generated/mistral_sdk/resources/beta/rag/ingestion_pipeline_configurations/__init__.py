@@ -38,6 +38,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.IngestionPipelineConfiguration]:
         """List ingestion pipeline configurations
 
@@ -51,6 +52,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def register(
@@ -62,6 +64,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.IngestionPipelineConfiguration:
         """Register Config
 
@@ -79,6 +82,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_run_info(
@@ -91,6 +95,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.IngestionPipelineConfiguration:
         """Update Run Info"""
         return self._client.request(
@@ -106,6 +111,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -133,6 +139,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[models.IngestionPipelineConfiguration]:
         """List ingestion pipeline configurations
 
@@ -146,6 +153,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def register(
@@ -157,6 +165,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.IngestionPipelineConfiguration:
         """Register Config
 
@@ -174,6 +183,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_run_info(
@@ -186,6 +196,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.IngestionPipelineConfiguration:
         """Update Run Info"""
         return await self._client.request(
@@ -201,6 +212,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

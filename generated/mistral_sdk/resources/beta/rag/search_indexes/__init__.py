@@ -38,6 +38,7 @@ class BetaRagSearchIndexes(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetDeploymentSummariesResponse:
         """Get Deployment Summaries
 
@@ -51,6 +52,7 @@ class BetaRagSearchIndexes(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def register(
@@ -63,6 +65,7 @@ class BetaRagSearchIndexes(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RegisterSearchIndexResponseIndex:
         """Register (or re-register) a search index"""
         return self._client.request(
@@ -77,6 +80,7 @@ class BetaRagSearchIndexes(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unregister(
@@ -87,6 +91,7 @@ class BetaRagSearchIndexes(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Unregister Deployment
 
@@ -101,6 +106,7 @@ class BetaRagSearchIndexes(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_metrics(
@@ -113,6 +119,7 @@ class BetaRagSearchIndexes(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Update Index Metrics
 
@@ -130,6 +137,7 @@ class BetaRagSearchIndexes(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -158,6 +166,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetDeploymentSummariesResponse:
         """Get Deployment Summaries
 
@@ -171,6 +180,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def register(
@@ -183,6 +193,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RegisterSearchIndexResponseIndex:
         """Register (or re-register) a search index"""
         return await self._client.request(
@@ -197,6 +208,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unregister(
@@ -207,6 +219,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Unregister Deployment
 
@@ -221,6 +234,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_metrics(
@@ -233,6 +247,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Update Index Metrics
 
@@ -250,6 +265,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

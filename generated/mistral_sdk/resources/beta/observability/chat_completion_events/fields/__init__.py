@@ -40,6 +40,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListChatCompletionFieldsResponse:
         """Get Chat Completion Fields"""
         return self._client.request(
@@ -50,6 +51,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_options(
@@ -61,6 +63,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchChatCompletionFieldOptionsResponse:
         """Get Chat Completion Field Options
 
@@ -77,6 +80,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_options_counts(
@@ -88,6 +92,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchFieldOptionCountsResponse:
         """Get Chat Completion Field Options Counts"""
         return self._client.request(
@@ -102,6 +107,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -129,6 +135,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListChatCompletionFieldsResponse:
         """Get Chat Completion Fields"""
         return await self._client.request(
@@ -139,6 +146,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_options(
@@ -150,6 +158,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchChatCompletionFieldOptionsResponse:
         """Get Chat Completion Field Options
 
@@ -166,6 +175,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_options_counts(
@@ -177,6 +187,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchFieldOptionCountsResponse:
         """Get Chat Completion Field Options Counts"""
         return await self._client.request(
@@ -191,6 +202,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -40,6 +40,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
         """Get the content of a given dataset record"""
         return self._client.request(
@@ -51,6 +52,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -61,6 +63,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a record from a dataset"""
         return self._client.request(
@@ -72,6 +75,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def bulk_delete(
@@ -82,6 +86,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete multiple records from datasets"""
         return self._client.request(
@@ -95,6 +100,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def judge(
@@ -106,6 +112,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
         """Run Judge on a dataset record based on the given options"""
         return self._client.request(
@@ -120,6 +127,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_payload(
@@ -131,6 +139,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update a dataset record payload"""
         return self._client.request(
@@ -143,6 +152,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_properties(
@@ -154,6 +164,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update dataset record properties"""
         return self._client.request(
@@ -168,6 +179,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -199,6 +211,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
         """Get the content of a given dataset record"""
         return await self._client.request(
@@ -210,6 +223,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -220,6 +234,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a record from a dataset"""
         return await self._client.request(
@@ -231,6 +246,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def bulk_delete(
@@ -241,6 +257,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete multiple records from datasets"""
         return await self._client.request(
@@ -254,6 +271,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def judge(
@@ -265,6 +283,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
         """Run Judge on a dataset record based on the given options"""
         return await self._client.request(
@@ -279,6 +298,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_payload(
@@ -290,6 +310,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update a dataset record payload"""
         return await self._client.request(
@@ -302,6 +323,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_properties(
@@ -313,6 +335,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update dataset record properties"""
         return await self._client.request(
@@ -327,6 +350,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
