@@ -9,11 +9,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SPEC   := spec/openapi.yaml
-LINT_PATHS := generator runtime tests scripts examples
+LINT_PATHS := generator runtime tests scripts examples benchmarks
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo clean distclean
+        types check demo bench clean distclean
 
 help:
 	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
@@ -89,6 +89,11 @@ check: lint types test check-generated
 
 demo: venv generate
 	$(PY) examples/demo.py
+
+# --- benchmarks (numbers, never timed assertions in tests) ---------------------
+
+bench: venv
+	$(PY) benchmarks/import_time.py
 
 # --- housekeeping ------------------------------------------------------------
 
