@@ -184,11 +184,9 @@ class Parser:
             return True
         if any(k in schema for k in ("anyOf", "oneOf", "$ref", "enum", "const")):
             return False
+        # a closed object without properties is an (empty) model, not a map
         return "properties" in schema or (
-            schema.get("type") == "object"
-            and schema.get("additionalProperties") in (None, False)
-            and "additionalProperties" in schema
-            and schema["additionalProperties"] is False
+            schema.get("type") == "object" and schema.get("additionalProperties") is False
         )
 
     def _collect_object(
@@ -808,9 +806,6 @@ class Parser:
             return self.is_binary(texpr.item)
         if isinstance(texpr, ir.Ref):
             d = self.defs.get(texpr.name)
-            if isinstance(d, ir.Model):
-                # an upload described as an object (file name + binary content)
-                return any(self.is_binary(f.type) for f in d.fields) and len(d.fields) <= 2
             return isinstance(d, ir.Alias) and self.is_binary(d.type)
         return texpr == ir.Prim("bytes")
 
