@@ -82,50 +82,20 @@ METHOD_NAMES: dict[str, str] = {
     "audio_api_v1_transcriptions_post_stream": "stream",
     "agents_api_v1_conversations_history": "get_history",
     "agents_api_v1_conversations_messages": "get_messages",
-    "retrieve_model_v1_models__model_id__get": "retrieve",
     "jobs_api_routes_fine_tuning_update_fine_tuned_model": "update",
     "jobs_api_routes_fine_tuning_archive_fine_tuned_model": "archive",
     "jobs_api_routes_fine_tuning_unarchive_fine_tuned_model": "unarchive",
-    "files_api_routes_get_signed_url": "get_signed_url",
-    "jobs_api_routes_batch_get_batch_jobs": "list",
-    "jobs_api_routes_batch_create_batch_job": "create",
-    "jobs_api_routes_batch_get_batch_job": "get",
-    "jobs_api_routes_batch_delete_batch_job": "delete",
-    "jobs_api_routes_batch_cancel_batch_job": "cancel",
     # conversations and agents (beta): the official SDK's verbs
-    "agents_api_v1_conversations_list": "list",
-    "agents_api_v1_conversations_start": "start",
     "agents_api_v1_conversations_get": "get",
-    "agents_api_v1_conversations_append": "append",
     "agents_api_v1_conversations_delete": "delete",
-    "agents_api_v1_conversations_restart": "restart",
-    "agents_api_v1_conversations_start_stream": "start_stream",
-    "agents_api_v1_conversations_append_stream": "append_stream",
-    "agents_api_v1_conversations_restart_stream": "restart_stream",
-    "agents_api_v1_agents_list": "list",
-    "agents_api_v1_agents_create": "create",
-    "agents_api_v1_agents_list_pages": "list_pages",
     "agents_api_v1_agents_get": "get",
     "agents_api_v1_agents_delete": "delete",
-    "agents_api_v1_agents_update": "update",
-    "agents_api_v1_agents_update_version": "update_version",
-    "agents_api_v1_agents_list_versions": "list_versions",
-    "agents_api_v1_agents_get_version": "get_version",
-    "agents_api_v1_agents_list_version_aliases": "list_version_aliases",
-    "agents_api_v1_agents_create_or_update_alias": "create_or_update_alias",
-    "agents_api_v1_agents_delete_alias": "delete_alias",
     # observability: searches are POSTs, single gets by id
     "get_chat_completion_events_v1_observability_chat_completion_events_search_post": "search",
     "get_chat_completion_event_ids_v1_observability_chat_completion_events_search_ids_post": "search_ids",
-    "get_chat_completion_fields_v1_observability_chat_completion_fields_get": "list",
-    "get_chat_completion_field_options_v1_observability_chat_completion_fields__field_name__options_get": "get_options",
-    "get_chat_completion_field_options_counts_v1_observability_chat_completion_fields__field_name__options_counts_post": "get_options_counts",
-    "get_judges_v1_observability_judges_get": "list",
     "get_judge_by_id_v1_observability_judges__judge_id__get": "get",
-    "get_campaigns_v1_observability_campaigns_get": "list",
     "get_campaign_by_id_v1_observability_campaigns__campaign_id__get": "get",
     "get_campaign_status_by_id_v1_observability_campaigns__campaign_id__status_get": "get_status",
-    "get_datasets_v1_observability_datasets_get": "list",
     "get_dataset_by_id_v1_observability_datasets__dataset_id__get": "get",
     "get_dataset_records_v1_observability_datasets__dataset_id__records_get": "list_records",
     "post_dataset_records_from_campaign_v1_observability_datasets__dataset_id__imports_from_campaign_post": "import_from_campaign",
@@ -134,12 +104,7 @@ METHOD_NAMES: dict[str, str] = {
     "post_dataset_records_from_playground_v1_observability_datasets__dataset_id__imports_from_playground_post": "import_from_playground",
     "post_dataset_records_from_dataset_v1_observability_datasets__dataset_id__imports_from_dataset_post": "import_from_dataset",
     "get_dataset_import_tasks_v1_observability_datasets__dataset_id__tasks_get": "list_import_tasks",
-    "get_dataset_record_v1_observability_dataset_records__dataset_record_id__get": "get",
-    "delete_dataset_record_v1_observability_dataset_records__dataset_record_id__delete": "delete",
     "delete_dataset_records_v1_observability_dataset_records_bulk_delete_post": "bulk_delete",
-    "judge_dataset_record_v1_observability_dataset_records__dataset_record_id__live_judging_post": "judge",
-    "update_dataset_record_payload_v1_observability_dataset_records__dataset_record_id__payload_put": "update_payload",
-    "update_dataset_record_properties_v1_observability_dataset_records__dataset_record_id__properties_put": "update_properties",
     "get_trace_by_id_v1_observability_traces__trace_id__get": "get",
     "get_span_by_id_v1_observability_traces__trace_id__spans__span_id__get": "get_span",
     "get_configs_v1_rag_ingestion_pipeline_configurations_get": "list",
@@ -149,12 +114,7 @@ METHOD_NAMES: dict[str, str] = {
     "unregister_deployment_v1_rag_deployments__deployment_id__delete": "unregister",
     "update_index_metrics_v1_rag_deployments__deployment_id__metrics_put": "update_metrics",
     # admin
-    "users_api_admin_users_get_users": "list",
     "users_api_admin_users_get_invite": "list_invites",
-    "users_api_admin_workspaces_get_workspaces": "list",
-    "users_api_admin_audit_logs_get_audit_logs": "list",
-    "users_api_admin_user_groups_get_user_groups": "list",
-    "users_api_admin_api_keys_get_api_keys": "list",
     "users_api_admin_roles_get_roles": "list_roles",
     "get_by_user_stats_v1_admin_analytics_vibe_work_usage_by_user_stats": "by_user",
     "get_by_agent_stats_v1_admin_analytics_vibe_work_usage_by_agent_stats": "by_agent",
@@ -162,17 +122,10 @@ METHOD_NAMES: dict[str, str] = {
     "get_workspace_stats_v1_admin_analytics_vibe_code_usage_by_workspace": "by_workspace",
     "get_organization_stats_v1_admin_analytics_vibe_code_usage_by_organization": "by_organization",
     # workflows
-    "get_workflow_execution_trace_info": "get_trace_info",
-    "get_workflow_execution_trace_otel": "get_trace_otel",
-    "get_workflow_execution_trace_summary": "get_trace_summary",
-    "get_workflow_execution_trace_events": "get_trace_events",
-    "get_workflow_execution_logs": "get_logs",
-    "stream_workflow_execution_logs": "stream_logs",
     "get_workflow_metrics_v1_workflows__workflow_name__metrics_get": "get",
     "schedule_workflow_v1_workflows_schedules_post": "create",
     "unschedule_workflow_v1_workflows_schedules__schedule_id__delete": "delete",
     "get_stream_events_v1_workflows_events_stream_get": "stream",
-    "get_workflow_events_v1_workflows_events_list_get": "list",
 }
 
 # Tags whose resource path differs from the spec's tag (the official SDK's names).
@@ -247,7 +200,13 @@ def derive_method_name(operation_id: str, resource: tuple[str, ...]) -> str:
             resource_words.update({w, _singular(w)})
             if _singular(w) != w:
                 plural_words.add(w)
-    kept = [w for i, w in enumerate(words) if i == 0 or w not in resource_words]
+    # a leading word is a verb (`judge_conversation` on `judges`) unless it is the
+    # resource's own plural name (`conversations_list` on `conversations`)
+    kept = [
+        w
+        for i, w in enumerate(words)
+        if w not in resource_words or (i == 0 and w not in plural_words)
+    ]
     if kept:
         # `get_workflows` on `workflows` lists; `get_workflow` gets one
         if kept == ["get"] and words[-1] in plural_words:
