@@ -144,7 +144,6 @@ class Stream(_StreamState[T]):
 
     _iterator: Generator[T, None, None]
 
-
     def _events(self) -> Generator[T, None, None]:
         convert = self._converter.convert
         terminal = self._terminal
@@ -194,7 +193,6 @@ class AsyncStream(_StreamState[T]):
     """The async twin of `Stream`: `async for`, `async with`, `await close()`."""
 
     _iterator: AsyncGenerator[T, None]
-
 
     async def _events(self) -> AsyncGenerator[T, None]:
         convert = self._converter.convert
