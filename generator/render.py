@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from . import ir
+from . import helpers, ir
 from .naming import module_name, pascal
 from .types import Imports, definition_references, render, runtime
 
@@ -303,6 +303,9 @@ class Renderer:
             imports=imports,
             response_kinds=sorted({m["response_cls"] for m in methods}),
             uses_convert=any(m["json"].startswith("convert_body") for m in methods),
+            uses_connectors=any(m["connectors"] for m in methods),
+            uses_resume=any(m["resume"] for m in methods),
+            mixin=helpers.MIXINS.get(node.path),
         )
 
     def method_view(self, op: ir.Operation, m: ir.Method, imports: Imports) -> dict[str, Any]:
@@ -326,6 +329,12 @@ class Renderer:
         for p in required + optional:
             ann = self.param_annotation(p, imports)
             sig.append(f"{p.name}: {ann}" if p.required else f"{p.name}: {ann} | UnsetType = UNSET")
+        connectors = helpers.connectors_field(op)
+        if connectors:
+            imports.collections.update({"Mapping", "Sequence"})
+            imports.typing.add("Any")
+            sig.append("connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None")
+        resume = helpers.resume_param(op, m)
         sig += [
             "extra_headers: Headers | None = None",
             "extra_query: Query | None = None",
@@ -359,8 +368,15 @@ class Renderer:
             items = [f"{pyrepr(p.wire)}: {p.name}" for p in params if p.location == loc]
             return "{" + ", ".join(items) + "}" if items else ""
 
+        def body_value(p: ir.Param) -> str:
+            if p.const is not None:
+                return pyrepr(p.const.value)
+            if connectors and p.wire == connectors and p.location == "body":
+                return f"with_connectors({p.name}, connectors)"
+            return p.name
+
         body_items = [
-            f"{pyrepr(p.wire)}: {pyrepr(p.const.value) if p.const is not None else p.name}"
+            f"{pyrepr(p.wire)}: {body_value(p)}"
             for p in op.params
             if p.location in ("body", "form") and p.wire not in m.const_overrides
         ]
@@ -391,6 +407,13 @@ class Renderer:
                 first, *rest = p.doc.splitlines()
                 doc_lines.append(f"    {p.name}: {first}")
                 doc_lines += [f"        {line}" if line else "" for line in rest]
+        if connectors:
+            if not documented:
+                doc_lines += ["", "Args:"]
+            doc_lines.append(
+                f"    connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot`"
+                f" or dicts), merged into `{connectors}` as connector bindings."
+            )
         return {
             "name": m.name,
             "signature": sig,
@@ -410,6 +433,8 @@ class Renderer:
             "response_cls": response_cls,
             "kind": resp.kind,
             "deprecated": op.deprecated,
+            "connectors": bool(connectors),
+            "resume": resume.name if resume else None,
         }
 
     def param_annotation(self, p: ir.Param, imports: Imports) -> str:

@@ -56,6 +56,23 @@ if TYPE_CHECKING:
     from ._response import BinaryContent as BinaryContent
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
+    from ._connectors import ConnectorAuth as ConnectorAuth
+    from ._connectors import ConnectorSlot as ConnectorSlot
+    from ._connectors import connector_auth as connector_auth
+    from ._conversations import AsyncRunStream as AsyncRunStream
+    from ._conversations import MaxTurnsExceeded as MaxTurnsExceeded
+    from ._conversations import RunResult as RunResult
+    from ._conversations import RunStream as RunStream
+    from ._conversations import ToolCall as ToolCall
+    from ._conversations import ToolResult as ToolResult
+    from ._conversations import tool_confirmations as tool_confirmations
+    from ._resume import AsyncResumingStream as AsyncResumingStream
+    from ._resume import ResumingStream as ResumingStream
+    from ._structured import OutputValidationError as OutputValidationError
+    from ._structured import ParsedChatCompletion as ParsedChatCompletion
+    from ._tools import FunctionTool as FunctionTool
+    from ._workflows import WorkflowExecutionError as WorkflowExecutionError
+    from ._workflows import WorkflowWaitTimeout as WorkflowWaitTimeout
     from ._version import __version__ as __version__
 
 _EXPORTS: dict[str, str] = {
@@ -88,6 +105,23 @@ _EXPORTS: dict[str, str] = {
     "BinaryContent": "_response",
     "AsyncStream": "_streaming",
     "Stream": "_streaming",
+    "ConnectorAuth": "_connectors",
+    "ConnectorSlot": "_connectors",
+    "connector_auth": "_connectors",
+    "AsyncRunStream": "_conversations",
+    "MaxTurnsExceeded": "_conversations",
+    "RunResult": "_conversations",
+    "RunStream": "_conversations",
+    "ToolCall": "_conversations",
+    "ToolResult": "_conversations",
+    "tool_confirmations": "_conversations",
+    "AsyncResumingStream": "_resume",
+    "ResumingStream": "_resume",
+    "OutputValidationError": "_structured",
+    "ParsedChatCompletion": "_structured",
+    "FunctionTool": "_tools",
+    "WorkflowExecutionError": "_workflows",
+    "WorkflowWaitTimeout": "_workflows",
     "__version__": "_version",
 }
 

@@ -20,11 +20,12 @@ from mistral_sdk._response import (
 )
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+from mistral_sdk._structured import AsyncChatHelpers, ChatHelpers
 
 __all__ = ["Chat", "AsyncChat"]
 
 
-class Chat(SyncResource):
+class Chat(ChatHelpers, SyncResource):
     """Operations under `client.chat`."""
 
     @cached_property
@@ -233,7 +234,7 @@ class ChatWithRawResponse:
         self.stream = to_raw_response_wrapper(resource.stream)
 
 
-class AsyncChat(AsyncResource):
+class AsyncChat(AsyncChatHelpers, AsyncResource):
     """Operations under `client.chat`."""
 
     @cached_property

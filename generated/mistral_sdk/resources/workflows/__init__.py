@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
+from mistral_sdk._connectors import ConnectorSlot, with_connectors
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk._response import (
     JsonResponse,
@@ -19,6 +20,7 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+from mistral_sdk._workflows import AsyncWorkflowsHelpers, WorkflowsHelpers
 
 if TYPE_CHECKING:
     from .executions import WorkflowsExecutions, AsyncWorkflowsExecutions
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Workflows", "AsyncWorkflows"]
 
 
-class Workflows(SyncResource):
+class Workflows(WorkflowsHelpers, SyncResource):
     """Operations under `client.workflows`."""
 
     @cached_property
@@ -214,6 +216,7 @@ class Workflows(SyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -231,6 +234,7 @@ class Workflows(SyncResource):
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
+            connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
         """
         return self._client.request(
             "POST",
@@ -245,7 +249,7 @@ class Workflows(SyncResource):
                     "timeout_seconds": timeout_seconds,
                     "custom_tracing_attributes": custom_tracing_attributes,
                     "force_new_trace": force_new_trace,
-                    "extensions": extensions,
+                    "extensions": with_connectors(extensions, connectors),
                     "task_queue": task_queue,
                     "deployment_name": deployment_name,
                 },
@@ -273,6 +277,7 @@ class Workflows(SyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -292,6 +297,7 @@ class Workflows(SyncResource):
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
+            connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
         """
         return self._client.request(
             "POST",
@@ -306,7 +312,7 @@ class Workflows(SyncResource):
                     "timeout_seconds": timeout_seconds,
                     "custom_tracing_attributes": custom_tracing_attributes,
                     "force_new_trace": force_new_trace,
-                    "extensions": extensions,
+                    "extensions": with_connectors(extensions, connectors),
                     "task_queue": task_queue,
                     "deployment_name": deployment_name,
                 },
@@ -536,7 +542,7 @@ class WorkflowsWithRawResponse:
         self.unarchive = to_raw_response_wrapper(resource.unarchive)
 
 
-class AsyncWorkflows(AsyncResource):
+class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     """Operations under `client.workflows`."""
 
     @cached_property
@@ -719,6 +725,7 @@ class AsyncWorkflows(AsyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -736,6 +743,7 @@ class AsyncWorkflows(AsyncResource):
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
+            connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
         """
         return await self._client.request(
             "POST",
@@ -750,7 +758,7 @@ class AsyncWorkflows(AsyncResource):
                     "timeout_seconds": timeout_seconds,
                     "custom_tracing_attributes": custom_tracing_attributes,
                     "force_new_trace": force_new_trace,
-                    "extensions": extensions,
+                    "extensions": with_connectors(extensions, connectors),
                     "task_queue": task_queue,
                     "deployment_name": deployment_name,
                 },
@@ -778,6 +786,7 @@ class AsyncWorkflows(AsyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -797,6 +806,7 @@ class AsyncWorkflows(AsyncResource):
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
+            connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
         """
         return await self._client.request(
             "POST",
@@ -811,7 +821,7 @@ class AsyncWorkflows(AsyncResource):
                     "timeout_seconds": timeout_seconds,
                     "custom_tracing_attributes": custom_tracing_attributes,
                     "force_new_trace": force_new_trace,
-                    "extensions": extensions,
+                    "extensions": with_connectors(extensions, connectors),
                     "task_queue": task_queue,
                     "deployment_name": deployment_name,
                 },

@@ -21,11 +21,12 @@ from mistral_sdk._response import (
 )
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+from mistral_sdk._conversations import AsyncConversationsHelpers, ConversationsHelpers
 
 __all__ = ["BetaConversations", "AsyncBetaConversations"]
 
 
-class BetaConversations(SyncResource):
+class BetaConversations(ConversationsHelpers, SyncResource):
     """Operations under `client.beta.conversations`."""
 
     @cached_property
@@ -524,7 +525,7 @@ class BetaConversationsWithRawResponse:
         self.restart_stream = to_raw_response_wrapper(resource.restart_stream)
 
 
-class AsyncBetaConversations(AsyncResource):
+class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     """Operations under `client.beta.conversations`."""
 
     @cached_property

@@ -20,6 +20,7 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._resume import async_resume_stream, resume_stream
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
@@ -386,26 +387,32 @@ class WorkflowsDeployments(SyncResource):
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
-        return self._client.request(
-            "GET",
-            "/v1/workflows/deployments/{name}/logs/stream",
-            path_params={"name": name},
-            query={
-                "worker_name": worker_name,
-                "workflow_name": workflow_name,
-                "after": after,
-                "last_event_id": last_event_id,
-            },
-            headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(
-                models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        def connect(
+            last_event_id_header: str | None | UnsetType,
+        ) -> Stream[models.StreamDeploymentLogsEvent]:
+            return self._client.request(
+                "GET",
+                "/v1/workflows/deployments/{name}/logs/stream",
+                path_params={"name": name},
+                query={
+                    "worker_name": worker_name,
+                    "workflow_name": workflow_name,
+                    "after": after,
+                    "last_event_id": last_event_id,
+                },
+                headers={"Last-Event-ID": last_event_id_header},
+                response=SSEResponse(
+                    models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return resume_stream(connect, last_event_id_header, self._client, max_retries)
 
 
 class WorkflowsDeploymentsWithRawResponse:
@@ -785,26 +792,32 @@ class AsyncWorkflowsDeployments(AsyncResource):
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
-        return await self._client.request(
-            "GET",
-            "/v1/workflows/deployments/{name}/logs/stream",
-            path_params={"name": name},
-            query={
-                "worker_name": worker_name,
-                "workflow_name": workflow_name,
-                "after": after,
-                "last_event_id": last_event_id,
-            },
-            headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(
-                models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        async def connect(
+            last_event_id_header: str | None | UnsetType,
+        ) -> AsyncStream[models.StreamDeploymentLogsEvent]:
+            return await self._client.request(
+                "GET",
+                "/v1/workflows/deployments/{name}/logs/stream",
+                path_params={"name": name},
+                query={
+                    "worker_name": worker_name,
+                    "workflow_name": workflow_name,
+                    "after": after,
+                    "last_event_id": last_event_id,
+                },
+                headers={"Last-Event-ID": last_event_id_header},
+                response=SSEResponse(
+                    models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return await async_resume_stream(connect, last_event_id_header, self._client, max_retries)
 
 
 class AsyncWorkflowsDeploymentsWithRawResponse:

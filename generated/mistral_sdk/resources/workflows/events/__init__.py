@@ -16,6 +16,7 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._resume import async_resume_stream, resume_stream
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
@@ -52,34 +53,40 @@ class WorkflowsEvents(SyncResource):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
-        return self._client.request(
-            "GET",
-            "/v1/workflows/events/stream",
-            query={
-                "scope": scope,
-                "activity_name": activity_name,
-                "activity_id": activity_id,
-                "workflow_name": workflow_name,
-                "workflow_exec_id": workflow_exec_id,
-                "root_workflow_exec_id": root_workflow_exec_id,
-                "parent_workflow_exec_id": parent_workflow_exec_id,
-                "stream": stream,
-                "start_seq": start_seq,
-                "metadata_filters": metadata_filters,
-                "workflow_event_types": workflow_event_types,
-            },
-            headers={"last-event-id": last_event_id},
-            response=SSEResponse(
-                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-                envelope=True,
-                done_marker="[DONE]",
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        def connect(
+            last_event_id: str | None | UnsetType,
+        ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+            return self._client.request(
+                "GET",
+                "/v1/workflows/events/stream",
+                query={
+                    "scope": scope,
+                    "activity_name": activity_name,
+                    "activity_id": activity_id,
+                    "workflow_name": workflow_name,
+                    "workflow_exec_id": workflow_exec_id,
+                    "root_workflow_exec_id": root_workflow_exec_id,
+                    "parent_workflow_exec_id": parent_workflow_exec_id,
+                    "stream": stream,
+                    "start_seq": start_seq,
+                    "metadata_filters": metadata_filters,
+                    "workflow_event_types": workflow_event_types,
+                },
+                headers={"last-event-id": last_event_id},
+                response=SSEResponse(
+                    models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
+                    envelope=True,
+                    done_marker="[DONE]",
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return resume_stream(connect, last_event_id, self._client, max_retries)
 
     def list(
         self,
@@ -161,34 +168,40 @@ class AsyncWorkflowsEvents(AsyncResource):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
-        return await self._client.request(
-            "GET",
-            "/v1/workflows/events/stream",
-            query={
-                "scope": scope,
-                "activity_name": activity_name,
-                "activity_id": activity_id,
-                "workflow_name": workflow_name,
-                "workflow_exec_id": workflow_exec_id,
-                "root_workflow_exec_id": root_workflow_exec_id,
-                "parent_workflow_exec_id": parent_workflow_exec_id,
-                "stream": stream,
-                "start_seq": start_seq,
-                "metadata_filters": metadata_filters,
-                "workflow_event_types": workflow_event_types,
-            },
-            headers={"last-event-id": last_event_id},
-            response=SSEResponse(
-                models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-                envelope=True,
-                done_marker="[DONE]",
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        async def connect(
+            last_event_id: str | None | UnsetType,
+        ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+            return await self._client.request(
+                "GET",
+                "/v1/workflows/events/stream",
+                query={
+                    "scope": scope,
+                    "activity_name": activity_name,
+                    "activity_id": activity_id,
+                    "workflow_name": workflow_name,
+                    "workflow_exec_id": workflow_exec_id,
+                    "root_workflow_exec_id": root_workflow_exec_id,
+                    "parent_workflow_exec_id": parent_workflow_exec_id,
+                    "stream": stream,
+                    "start_seq": start_seq,
+                    "metadata_filters": metadata_filters,
+                    "workflow_event_types": workflow_event_types,
+                },
+                headers={"last-event-id": last_event_id},
+                response=SSEResponse(
+                    models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
+                    envelope=True,
+                    done_marker="[DONE]",
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return await async_resume_stream(connect, last_event_id, self._client, max_retries)
 
     async def list(
         self,

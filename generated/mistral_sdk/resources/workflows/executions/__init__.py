@@ -21,13 +21,15 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._resume import async_resume_stream, resume_stream
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+from mistral_sdk._workflows import AsyncExecutionsHelpers, ExecutionsHelpers
 
 __all__ = ["WorkflowsExecutions", "AsyncWorkflowsExecutions"]
 
 
-class WorkflowsExecutions(SyncResource):
+class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     """Operations under `client.workflows.executions`."""
 
     @cached_property
@@ -430,22 +432,28 @@ class WorkflowsExecutions(SyncResource):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
-        return self._client.request(
-            "GET",
-            "/v1/workflows/executions/{execution_id}/stream",
-            path_params={"execution_id": execution_id},
-            query={"event_source": event_source, "last_event_id": last_event_id},
-            response=SSEResponse(
-                models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-                envelope=True,
-                done_marker="[DONE]",
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        def connect(
+            last_event_id: str | None | UnsetType,
+        ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+            return self._client.request(
+                "GET",
+                "/v1/workflows/executions/{execution_id}/stream",
+                path_params={"execution_id": execution_id},
+                query={"event_source": event_source, "last_event_id": last_event_id},
+                response=SSEResponse(
+                    models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+                    envelope=True,
+                    done_marker="[DONE]",
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return resume_stream(connect, last_event_id, self._client, max_retries)
 
     def get_logs(
         self,
@@ -530,26 +538,32 @@ class WorkflowsExecutions(SyncResource):
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
-        return self._client.request(
-            "GET",
-            "/v1/workflows/executions/{execution_id}/logs/stream",
-            path_params={"execution_id": execution_id},
-            query={
-                "run_id": run_id,
-                "activity_id": activity_id,
-                "after": after,
-                "last_event_id": last_event_id,
-            },
-            headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(
-                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        def connect(
+            last_event_id_header: str | None | UnsetType,
+        ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
+            return self._client.request(
+                "GET",
+                "/v1/workflows/executions/{execution_id}/logs/stream",
+                path_params={"execution_id": execution_id},
+                query={
+                    "run_id": run_id,
+                    "activity_id": activity_id,
+                    "after": after,
+                    "last_event_id": last_event_id,
+                },
+                headers={"Last-Event-ID": last_event_id_header},
+                response=SSEResponse(
+                    models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return resume_stream(connect, last_event_id_header, self._client, max_retries)
 
 
 class WorkflowsExecutionsWithRawResponse:
@@ -575,7 +589,7 @@ class WorkflowsExecutionsWithRawResponse:
         self.stream_logs = to_raw_response_wrapper(resource.stream_logs)
 
 
-class AsyncWorkflowsExecutions(AsyncResource):
+class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     """Operations under `client.workflows.executions`."""
 
     @cached_property
@@ -978,22 +992,28 @@ class AsyncWorkflowsExecutions(AsyncResource):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
-        return await self._client.request(
-            "GET",
-            "/v1/workflows/executions/{execution_id}/stream",
-            path_params={"execution_id": execution_id},
-            query={"event_source": event_source, "last_event_id": last_event_id},
-            response=SSEResponse(
-                models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-                envelope=True,
-                done_marker="[DONE]",
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        async def connect(
+            last_event_id: str | None | UnsetType,
+        ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+            return await self._client.request(
+                "GET",
+                "/v1/workflows/executions/{execution_id}/stream",
+                path_params={"execution_id": execution_id},
+                query={"event_source": event_source, "last_event_id": last_event_id},
+                response=SSEResponse(
+                    models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+                    envelope=True,
+                    done_marker="[DONE]",
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return await async_resume_stream(connect, last_event_id, self._client, max_retries)
 
     async def get_logs(
         self,
@@ -1078,26 +1098,32 @@ class AsyncWorkflowsExecutions(AsyncResource):
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
-        return await self._client.request(
-            "GET",
-            "/v1/workflows/executions/{execution_id}/logs/stream",
-            path_params={"execution_id": execution_id},
-            query={
-                "run_id": run_id,
-                "activity_id": activity_id,
-                "after": after,
-                "last_event_id": last_event_id,
-            },
-            headers={"Last-Event-ID": last_event_id_header},
-            response=SSEResponse(
-                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
-            ),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+
+        async def connect(
+            last_event_id_header: str | None | UnsetType,
+        ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
+            return await self._client.request(
+                "GET",
+                "/v1/workflows/executions/{execution_id}/logs/stream",
+                path_params={"execution_id": execution_id},
+                query={
+                    "run_id": run_id,
+                    "activity_id": activity_id,
+                    "after": after,
+                    "last_event_id": last_event_id,
+                },
+                headers={"Last-Event-ID": last_event_id_header},
+                response=SSEResponse(
+                    models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return await async_resume_stream(connect, last_event_id_header, self._client, max_retries)
 
 
 class AsyncWorkflowsExecutionsWithRawResponse:

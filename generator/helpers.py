@@ -1,0 +1,52 @@
+"""Where hand-written runtime helpers meet generated code: the one table to edit.
+
+Generated resources never contain hand-written logic. Instead:
+
+- `MIXINS`: a resource path → a runtime module and the mixin class its generated
+  resource inherits (`Async` + name for the async resource). The mixin adds helper
+  methods (`execute_and_wait`, `run`, `parse`) built on the generated ones.
+- `CONNECTOR_BODIES`: request body schema → the field that a `connectors=[...]`
+  keyword argument is merged into (by `mistral_sdk._connectors.with_connectors`)
+  before the body is built.
+- `RESUME_PARAMS`: wire names of the parameter through which a server-sent event
+  stream resumes after a dropped connection. A streaming operation with one of
+  them is wrapped by `mistral_sdk._resume` (the first listed that it has wins).
+"""
+
+from __future__ import annotations
+
+from . import ir
+
+MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("workflows",): ("_workflows", "WorkflowsHelpers"),
+    ("workflows", "executions"): ("_workflows", "ExecutionsHelpers"),
+    ("beta", "conversations"): ("_conversations", "ConversationsHelpers"),
+    ("chat",): ("_structured", "ChatHelpers"),
+}
+
+CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
+
+# The header takes precedence over the query parameter on the server side.
+RESUME_PARAMS: tuple[str, ...] = ("Last-Event-ID", "last-event-id", "last_event_id")
+
+
+def connectors_field(op: ir.Operation) -> str | None:
+    """The body field that `connectors=` merges into, when the operation has one."""
+    if op.body_kind != "json" or not op.flattened:
+        return None
+    body = op.body_type
+    if not isinstance(body, ir.Ref) or body.name not in CONNECTOR_BODIES:
+        return None
+    wire = CONNECTOR_BODIES[body.name]
+    return wire if any(p.wire == wire and p.location == "body" for p in op.params) else None
+
+
+def resume_param(op: ir.Operation, method: ir.Method) -> ir.Param | None:
+    """The parameter that carries the last event id of a resumable stream."""
+    if method.response.kind != "sse":
+        return None
+    by_wire = {p.wire.lower(): p for p in op.params if p.location in ("query", "header")}
+    for wire in RESUME_PARAMS:
+        if wire.lower() in by_wire:
+            return by_wire[wire.lower()]
+    return None

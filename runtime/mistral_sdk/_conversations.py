@@ -1,0 +1,691 @@
+"""Conversation helpers: `client.beta.conversations.run(...)` (a tool-calling loop over
+`start`/`append`), its streaming twin `run_stream`, and `tool_confirmations`.
+
+The loop, per model turn: every function call the model made is answered. A call to
+one of the `tools` given as Python callables is run locally (its return value, or
+its exception, goes back to the model as the call's result); a call that waits for
+confirmation goes to `on_confirmation(call) -> bool` first (without a callback it is
+denied: nothing runs without consent). The answers are appended and the model goes
+on, until it answers without calling anything, or `max_turns` model turns have been
+used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between agents
+are followed: the outputs of every agent end up in the result.
+
+`_RunLoop` makes every decision and builds every payload (pure, shared by the four
+loops); only the loops that call the API and run the tools are written per mode.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
+
+import msgspec
+
+from ._errors import APIError, MistralError
+from ._tools import FunctionTool, ToolArgumentsError, result_text
+
+if TYPE_CHECKING:
+    from .resources.beta.conversations import AsyncBetaConversations, BetaConversations
+
+__all__ = [
+    "AsyncConversationsHelpers",
+    "AsyncRunStream",
+    "ConversationsHelpers",
+    "MaxTurnsExceeded",
+    "RunResult",
+    "RunStream",
+    "ToolCall",
+    "ToolResult",
+    "tool_confirmations",
+]
+
+DEFAULT_MAX_TURNS = 10
+DENIED = "the user denied this tool call"
+
+
+class ToolCall(msgspec.Struct, frozen=True):
+    """A function call the model made (what `on_confirmation` is asked about)."""
+
+    tool_call_id: str
+    name: str
+    arguments: str | dict[str, Any]
+    confirmation_status: str | None = None
+    agent_id: str | None = None
+
+
+class ToolResult(msgspec.Struct, frozen=True):
+    """The answer given to one call: `result` is the text sent back to the model.
+
+    `error` is True when the tool raised or its arguments did not fit (the text then
+    describes the error); `denied` when confirmation was refused.
+    """
+
+    tool_call_id: str
+    name: str
+    result: str
+    error: bool = False
+    denied: bool = False
+
+
+class RunResult:
+    """What `conversations.run` returns.
+
+    `outputs` holds every output entry of every turn in order (messages, tool
+    executions, function calls, handoffs); `output_text` is the text of the final
+    turn's messages; `usage` adds up the turns; `tool_results` the answers given.
+    """
+
+    __slots__ = ("_last", "conversation_id", "outputs", "tool_results", "turns", "usage")
+
+    def __init__(self) -> None:
+        self.conversation_id: str = ""
+        self.outputs: list[Any] = []
+        self.tool_results: list[ToolResult] = []
+        self.turns = 0
+        self.usage: dict[str, int] = {}
+        self._last: list[Any] = []
+
+    @property
+    def output_text(self) -> str:
+        return "".join(_entry_text(e) for e in self._last if _kind(e) == "message.output")
+
+    def __repr__(self) -> str:
+        return (
+            f"RunResult(conversation_id={self.conversation_id!r}, turns={self.turns},"
+            f" output_text={self.output_text!r})"
+        )
+
+
+class MaxTurnsExceeded(MistralError):
+    """The model was still calling tools after `max_turns` turns. `.result` is the
+    run so far (its `conversation_id` can be continued)."""
+
+    def __init__(self, result: RunResult, max_turns: int) -> None:
+        super().__init__(
+            f"conversation {result.conversation_id!r} still calls tools after"
+            f" {max_turns} model turns (max_turns={max_turns})"
+        )
+        self.result = result
+        self.max_turns = max_turns
+
+
+# --- pure helpers ---------------------------------------------------------------------
+
+
+def _get(obj: Any, name: str) -> Any:
+    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    return None if value is msgspec.UNSET else value
+
+
+def _kind(entry: Any) -> str | None:
+    kind = _get(entry, "type")
+    return kind if isinstance(kind, str) else None
+
+
+def _entry_text(entry: Any) -> str:
+    content = _get(entry, "content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(t for t in (_get(c, "text") for c in content) if isinstance(t, str))
+    return ""
+
+
+def _as_call(entry: Any) -> ToolCall:
+    arguments = _get(entry, "arguments")
+    return ToolCall(
+        tool_call_id=_get(entry, "tool_call_id") or "",
+        name=_get(entry, "name") or "",
+        arguments=arguments if isinstance(arguments, (str, dict)) else "",
+        confirmation_status=_get(entry, "confirmation_status"),
+        agent_id=_get(entry, "agent_id"),
+    )
+
+
+def tool_confirmations(
+    calls: Iterable[Any], allow: bool | Callable[[ToolCall], bool] = True
+) -> list[dict[str, str]]:
+    """The `tool_confirmations` of an append answering the calls that wait for one.
+
+    `calls` are function call entries or events (or `ToolCall`s); those whose
+    `confirmation_status` is "pending" get `allow` (a bool, or a function deciding
+    per call). Use: `conversations.append(cid, tool_confirmations=tool_confirmations(
+    response.outputs, allow=lambda call: call.name in SAFE))`.
+    """
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for entry in calls:
+        call = entry if isinstance(entry, ToolCall) else _as_call(entry)
+        if call.confirmation_status != "pending" or call.tool_call_id in seen:
+            continue
+        if _kind(entry) not in (None, "function.call", "function.call.delta"):
+            continue
+        seen.add(call.tool_call_id)
+        decision = allow(call) if callable(allow) else allow
+        out.append(
+            {"tool_call_id": call.tool_call_id, "confirmation": "allow" if decision else "deny"}
+        )
+    return out
+
+
+Decision: TypeAlias = Literal["run", "confirm", "skip", "unknown"]
+
+
+class _RunLoop:
+    """Decisions and payloads of one run (no I/O)."""
+
+    def __init__(
+        self,
+        tools: Sequence[Any],
+        max_turns: int,
+        *,
+        allow_async: bool,
+    ) -> None:
+        if max_turns < 1:
+            raise ValueError("max_turns must be >= 1")
+        self.max_turns = max_turns
+        self.local: dict[str, FunctionTool] = {}
+        self.definitions: list[Any] = []
+        for tool in tools:
+            if callable(tool) or isinstance(tool, FunctionTool):
+                function_tool = FunctionTool.from_callable(tool)
+                if function_tool.is_async and not allow_async:
+                    raise TypeError(
+                        f"tool {function_tool.name!r} is a coroutine function; use AsyncMistral"
+                    )
+                if function_tool.name in self.local:
+                    raise ValueError(f"two tools are named {function_tool.name!r}")
+                self.local[function_tool.name] = function_tool
+                self.definitions.append(function_tool.definition())
+            else:
+                self.definitions.append(tool)  # a tool definition (dict or model): sent as is
+        self.result = RunResult()
+
+    def absorb(self, conversation_id: str, outputs: Sequence[Any], usage: Any) -> None:
+        self.result.conversation_id = conversation_id or self.result.conversation_id
+        self.result.outputs.extend(outputs)
+        self.result._last = list(outputs)
+        self.result.turns += 1
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens", "connector_tokens"):
+            value = _get(usage, name)
+            if isinstance(value, int):
+                self.result.usage[name] = self.result.usage.get(name, 0) + value
+
+    def decide(self, call: ToolCall) -> Decision:
+        if call.confirmation_status == "pending":
+            return "confirm"
+        if call.name in self.local:
+            return "run"
+        # Calls the server already ran or answered (after a confirmation) need nothing.
+        return "skip" if call.confirmation_status in ("allowed", "denied") else "unknown"
+
+    def calls(self, outputs: Sequence[Any]) -> list[ToolCall]:
+        return [_as_call(e) for e in outputs if _kind(e) == "function.call"]
+
+    def needs_handoff_turn(self, outputs: Sequence[Any]) -> bool:
+        """A client-side handoff left the turn to the next agent: continue the run."""
+        return bool(outputs) and _kind(outputs[-1]) == "agent.handoff"
+
+    def check_turns(self) -> None:
+        if self.result.turns >= self.max_turns:
+            raise MaxTurnsExceeded(self.result, self.max_turns)
+
+    def prepare(self, call: ToolCall) -> tuple[FunctionTool, dict[str, Any]] | ToolResult:
+        """The tool and its arguments, or the result that answers the call without it."""
+        tool = self.local.get(call.name)
+        if tool is None:
+            known = ", ".join(sorted(self.local)) or "none"
+            return self.record(call, f"error: no tool named {call.name!r} (tools: {known})", True)
+        try:
+            return tool, tool.arguments(call.arguments)
+        except ToolArgumentsError as exc:
+            return self.record(call, f"error: {exc}", True)
+
+    def record(
+        self, call: ToolCall, text: str, error: bool = False, denied: bool = False
+    ) -> ToolResult:
+        result = ToolResult(call.tool_call_id, call.name, text, error=error, denied=denied)
+        self.result.tool_results.append(result)
+        return result
+
+    def finished(self, call: ToolCall, value: Any) -> ToolResult:
+        return self.record(call, result_text(value))
+
+    def failed(self, call: ToolCall, exc: BaseException) -> ToolResult:
+        return self.record(call, f"error: {type(exc).__name__}: {exc}", error=True)
+
+    @staticmethod
+    def inputs(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
+        return [
+            {"type": "function.result", "tool_call_id": r.tool_call_id, "result": r.result}
+            for r in results
+        ]
+
+
+class _StreamTurn:
+    """Rebuilds one streamed turn's outputs (messages and function calls) from events."""
+
+    def __init__(self) -> None:
+        self.conversation_id = ""
+        self.usage: Any = None
+        self._order: list[tuple[str, str]] = []
+        self._texts: dict[str, list[str]] = {}
+        self._calls: dict[str, dict[str, Any]] = {}
+        self._handoffs: dict[str, Any] = {}
+
+    def feed(self, event: Any) -> None:
+        data = _get(event, "data")
+        kind = _kind(data)
+        if kind == "conversation.response.started":
+            self.conversation_id = _get(data, "conversation_id") or ""
+        elif kind == "conversation.response.done":
+            self.usage = _get(data, "usage")
+        elif kind == "conversation.response.error":
+            raise APIError(
+                f"the conversation failed: {_get(data, 'message')} (code {_get(data, 'code')})",
+                body=data,
+            )
+        elif kind == "message.output.delta":
+            key = _get(data, "id") or str(_get(data, "output_index"))
+            if key not in self._texts:
+                self._texts[key] = []
+                self._order.append(("message", key))
+            self._texts[key].append(_entry_text(data))
+        elif kind == "function.call.delta":
+            key = _get(data, "tool_call_id") or _get(data, "id") or ""
+            call = self._calls.get(key)
+            if call is None:
+                call = self._calls[key] = {"tool_call_id": key, "arguments": ""}
+                self._order.append(("call", key))
+            for name in ("name", "confirmation_status", "agent_id"):
+                if _get(data, name) is not None:
+                    call[name] = _get(data, name)
+            call["arguments"] += _get(data, "arguments") or ""
+        elif kind == "agent.handoff.done":
+            key = _get(data, "id") or ""
+            self._handoffs[key] = data
+            self._order.append(("handoff", key))
+
+    def outputs(self) -> list[Any]:
+        from . import models
+
+        out: list[Any] = []
+        for kind, key in self._order:
+            if kind == "message":
+                out.append(models.MessageOutputEntry(id=key, content="".join(self._texts[key])))
+            elif kind == "call":
+                c = self._calls[key]
+                out.append(
+                    models.FunctionCallEntry(
+                        tool_call_id=key,
+                        name=c.get("name", ""),
+                        arguments=c["arguments"],
+                        confirmation_status=c.get("confirmation_status"),
+                    )
+                )
+            else:
+                # The next agent's messages follow in the same stream.
+                continue
+        return out
+
+
+def _start_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    if "stream" in kwargs:
+        raise TypeError("use run_stream() for a streamed run")
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _append_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # `append` takes only some of `start`'s options; the rest are the conversation's.
+    keep = ("store", "handoff_execution", "completion_args", "extra_headers", "timeout")
+    return {k: v for k, v in kwargs.items() if k in keep and v is not None}
+
+
+# --- sync -----------------------------------------------------------------------------
+
+
+class ConversationsHelpers:
+    """Hand-written additions to `client.beta.conversations`."""
+
+    __slots__ = ()
+
+    def run(
+        self,
+        inputs: Any,
+        *,
+        tools: Sequence[Any] = (),
+        on_confirmation: Callable[[ToolCall], bool] | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        conversation_id: str | None = None,
+        **kwargs: Any,
+    ) -> RunResult:
+        """Start (or continue) a conversation and run its tool calls until the model answers.
+
+        Args:
+            inputs: the user's message (str) or input entries.
+            tools: Python callables (run locally when the model calls them) and/or tool
+                definitions sent as they are (`{"type": "web_search"}`, …).
+            on_confirmation: decides on calls that wait for confirmation (True = allow).
+            max_turns: model turns allowed before `MaxTurnsExceeded`.
+            conversation_id: continue this conversation instead of starting one.
+            **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
+        """
+        conversations = cast("BetaConversations", self)
+        loop = _RunLoop(tools, max_turns, allow_async=False)
+        start = _start_kwargs(kwargs)
+        if conversation_id is None:
+            response = conversations.start(
+                inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
+            )
+        else:
+            response = conversations.append(conversation_id, inputs=inputs, **_append_kwargs(start))
+        while True:
+            loop.absorb(response.conversation_id, response.outputs, response.usage)
+            inputs_next, confirmations = _answer_sync(loop, response.outputs, on_confirmation)
+            if (
+                not inputs_next
+                and not confirmations
+                and not loop.needs_handoff_turn(response.outputs)
+            ):
+                return loop.result
+            loop.check_turns()
+            response = conversations.append(
+                loop.result.conversation_id,
+                inputs=inputs_next,
+                tool_confirmations=confirmations or msgspec.UNSET,
+                **_append_kwargs(start),
+            )
+
+    def run_stream(
+        self,
+        inputs: Any,
+        *,
+        tools: Sequence[Any] = (),
+        on_confirmation: Callable[[ToolCall], bool] | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        conversation_id: str | None = None,
+        **kwargs: Any,
+    ) -> RunStream:
+        """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
+        each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
+        conversations = cast("BetaConversations", self)
+        loop = _RunLoop(tools, max_turns, allow_async=False)
+        start = _start_kwargs(kwargs)
+
+        def turns() -> Generator[Any, None, RunResult]:
+            if conversation_id is None:
+                stream = conversations.start_stream(
+                    inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
+                )
+            else:
+                stream = conversations.append_stream(
+                    conversation_id, inputs=inputs, **_append_kwargs(start)
+                )
+            while True:
+                turn = _StreamTurn()
+                with stream:
+                    for event in stream:
+                        turn.feed(event)
+                        yield event
+                outputs = turn.outputs()
+                loop.absorb(turn.conversation_id, outputs, turn.usage)
+                before = len(loop.result.tool_results)
+                inputs_next, confirmations = _answer_sync(loop, outputs, on_confirmation)
+                yield from loop.result.tool_results[before:]
+                if not inputs_next and not confirmations:
+                    return loop.result
+                loop.check_turns()
+                stream = conversations.append_stream(
+                    loop.result.conversation_id,
+                    inputs=inputs_next,
+                    tool_confirmations=confirmations or msgspec.UNSET,
+                    **_append_kwargs(start),
+                )
+
+        return RunStream(turns())
+
+
+def _answer_sync(
+    loop: _RunLoop, outputs: Sequence[Any], on_confirmation: Callable[[ToolCall], bool] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    results: list[ToolResult] = []
+    confirmations: list[dict[str, str]] = []
+    for call in loop.calls(outputs):
+        decision = loop.decide(call)
+        if decision == "skip":
+            continue
+        if decision == "confirm":
+            allowed = bool(on_confirmation(call)) if on_confirmation is not None else False
+            if call.name not in loop.local:
+                verdict = "allow" if allowed else "deny"
+                confirmations.append({"tool_call_id": call.tool_call_id, "confirmation": verdict})
+                continue
+            if not allowed:
+                results.append(loop.record(call, DENIED, denied=True))
+                continue
+        prepared = loop.prepare(call)
+        if isinstance(prepared, ToolResult):
+            results.append(prepared)
+            continue
+        tool, arguments = prepared
+        try:
+            value = tool.func(**arguments)
+        except Exception as exc:  # reported to the model, which can recover
+            results.append(loop.failed(call, exc))
+        else:
+            results.append(loop.finished(call, value))
+    return loop.inputs(results), confirmations
+
+
+class RunStream:
+    """Iterate for conversation events and `ToolResult`s; `.result` once exhausted."""
+
+    def __init__(self, turns: Generator[Any, None, RunResult]) -> None:
+        self._turns = turns
+        self.result: RunResult | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return next(self._turns)
+        except StopIteration as stop:
+            self.result = stop.value
+            raise StopIteration from None
+
+    def until_done(self) -> RunResult:
+        """Consume what is left and return the result."""
+        for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+    def close(self) -> None:
+        self._turns.close()
+
+    def __enter__(self) -> RunStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- async ----------------------------------------------------------------------------
+
+
+class AsyncConversationsHelpers:
+    """Hand-written additions to `AsyncMistral().beta.conversations`."""
+
+    __slots__ = ()
+
+    async def run(
+        self,
+        inputs: Any,
+        *,
+        tools: Sequence[Any] = (),
+        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        conversation_id: str | None = None,
+        **kwargs: Any,
+    ) -> RunResult:
+        """The async twin of `Mistral().beta.conversations.run` (tools may be async)."""
+        conversations = cast("AsyncBetaConversations", self)
+        loop = _RunLoop(tools, max_turns, allow_async=True)
+        start = _start_kwargs(kwargs)
+        if conversation_id is None:
+            response = await conversations.start(
+                inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
+            )
+        else:
+            response = await conversations.append(
+                conversation_id, inputs=inputs, **_append_kwargs(start)
+            )
+        while True:
+            loop.absorb(response.conversation_id, response.outputs, response.usage)
+            inputs_next, confirmations = await _answer_async(
+                loop, response.outputs, on_confirmation
+            )
+            if (
+                not inputs_next
+                and not confirmations
+                and not loop.needs_handoff_turn(response.outputs)
+            ):
+                return loop.result
+            loop.check_turns()
+            response = await conversations.append(
+                loop.result.conversation_id,
+                inputs=inputs_next,
+                tool_confirmations=confirmations or msgspec.UNSET,
+                **_append_kwargs(start),
+            )
+
+    def run_stream(
+        self,
+        inputs: Any,
+        *,
+        tools: Sequence[Any] = (),
+        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        conversation_id: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncRunStream:
+        """The async twin of `Mistral().beta.conversations.run_stream` (`async for`)."""
+        conversations = cast("AsyncBetaConversations", self)
+        loop = _RunLoop(tools, max_turns, allow_async=True)
+        start = _start_kwargs(kwargs)
+        stream_holder = AsyncRunStream()
+
+        async def turns() -> AsyncIterator[Any]:
+            if conversation_id is None:
+                stream = await conversations.start_stream(
+                    inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
+                )
+            else:
+                stream = await conversations.append_stream(
+                    conversation_id, inputs=inputs, **_append_kwargs(start)
+                )
+            while True:
+                turn = _StreamTurn()
+                async with stream:
+                    async for event in stream:
+                        turn.feed(event)
+                        yield event
+                outputs = turn.outputs()
+                loop.absorb(turn.conversation_id, outputs, turn.usage)
+                before = len(loop.result.tool_results)
+                inputs_next, confirmations = await _answer_async(loop, outputs, on_confirmation)
+                for tool_result in loop.result.tool_results[before:]:
+                    yield tool_result
+                if not inputs_next and not confirmations:
+                    stream_holder.result = loop.result
+                    return
+                loop.check_turns()
+                stream = await conversations.append_stream(
+                    loop.result.conversation_id,
+                    inputs=inputs_next,
+                    tool_confirmations=confirmations or msgspec.UNSET,
+                    **_append_kwargs(start),
+                )
+
+        stream_holder._turns = turns()
+        return stream_holder
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def _answer_async(
+    loop: _RunLoop,
+    outputs: Sequence[Any],
+    on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    results: list[ToolResult] = []
+    confirmations: list[dict[str, str]] = []
+    for call in loop.calls(outputs):
+        decision = loop.decide(call)
+        if decision == "skip":
+            continue
+        if decision == "confirm":
+            allowed = (
+                bool(await _maybe_await(on_confirmation(call)))
+                if on_confirmation is not None
+                else False
+            )
+            if call.name not in loop.local:
+                verdict = "allow" if allowed else "deny"
+                confirmations.append({"tool_call_id": call.tool_call_id, "confirmation": verdict})
+                continue
+            if not allowed:
+                results.append(loop.record(call, DENIED, denied=True))
+                continue
+        prepared = loop.prepare(call)
+        if isinstance(prepared, ToolResult):
+            results.append(prepared)
+            continue
+        tool, arguments = prepared
+        try:
+            value = await _maybe_await(tool.func(**arguments))
+        except Exception as exc:  # reported to the model, which can recover
+            results.append(loop.failed(call, exc))
+        else:
+            results.append(loop.finished(call, value))
+    return loop.inputs(results), confirmations
+
+
+class AsyncRunStream:
+    """`async for` conversation events and `ToolResult`s; `.result` once exhausted."""
+
+    def __init__(self) -> None:
+        self._turns: Any = None
+        self.result: RunResult | None = None
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return cast("AsyncIterator[Any]", self._turns)
+
+    async def until_done(self) -> RunResult:
+        """Consume what is left and return the result."""
+        async for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+    async def close(self) -> None:
+        await self._turns.aclose()
+
+    async def __aenter__(self) -> AsyncRunStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

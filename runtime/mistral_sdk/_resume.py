@@ -1,0 +1,245 @@
+"""Event streams that reconnect after a dropped connection, from the last event id seen.
+
+The workflow event and log streams accept the id of the last event a client saw
+(`last_event_id` / `Last-Event-ID`) and continue after it. Generated methods for
+those operations wrap their request in `resume_stream` / `async_resume_stream`:
+when the connection drops mid-stream (`APIConnectionError`, not a timeout), the
+request is sent again with the last id, events the server repeats are skipped,
+and the caller sees one uninterrupted stream. At most `max_retries` reconnects
+in a row without a new event; then the connection error is raised.
+
+`_ResumeState` holds the decisions (pure); only the two iteration loops touch I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+
+from ._errors import APIConnectionError, APITimeoutError
+from ._retry import retry_delay
+from ._streaming import AsyncStream, Stream
+from ._types import NotGiven
+
+if TYPE_CHECKING:
+    from ._client import AsyncAPIClient, SyncAPIClient
+
+__all__ = ["AsyncResumingStream", "ResumingStream", "async_resume_stream", "resume_stream"]
+
+T = TypeVar("T")
+_RECENT = 256  # ids remembered to drop events a server repeats after a reconnect
+
+
+def _event_id(event: object) -> str | None:
+    value = getattr(event, "id", None)
+    return None if value is None or value is msgspec.UNSET else str(value)
+
+
+class _ResumeState:
+    """Last id, recently seen ids and the reconnect budget of one logical stream."""
+
+    __slots__ = ("_order", "_recent", "budget", "failures", "last_event_id", "reconnects")
+
+    def __init__(self, last_event_id: Any, budget: int) -> None:
+        self.last_event_id: str | None = (
+            None if last_event_id is None or last_event_id is msgspec.UNSET else last_event_id
+        )
+        self.budget = budget
+        self.failures = 0  # reconnects in a row without a new event
+        self.reconnects = 0
+        self._recent: set[str] = set()
+        self._order: deque[str] = deque()
+
+    def accept(self, event: object) -> bool:
+        """Whether to hand `event` to the caller (False: a repeat after a reconnect)."""
+        event_id = _event_id(event)
+        if event_id is None:
+            return True
+        if event_id in self._recent:
+            return False
+        self._recent.add(event_id)
+        self._order.append(event_id)
+        if len(self._order) > _RECENT:
+            self._recent.discard(self._order.popleft())
+        self.last_event_id = event_id
+        self.failures = 0
+        return True
+
+    def reconnect_delay(self, error: APIConnectionError) -> float:
+        """Seconds to wait before reconnecting; re-raises `error` when out of budget."""
+        if isinstance(error, APITimeoutError) or self.failures >= self.budget:
+            raise error
+        delay = retry_delay(self.failures, self.budget)
+        self.failures += 1
+        self.reconnects += 1
+        return delay
+
+
+def _budget(client: SyncAPIClient | AsyncAPIClient, max_retries: int | NotGiven) -> int:
+    return client.max_retries if isinstance(max_retries, NotGiven) else max_retries
+
+
+def resume_stream(
+    connect: Callable[[Any], Stream[T]],
+    last_event_id: Any,
+    client: SyncAPIClient,
+    max_retries: int | NotGiven,
+) -> Stream[T]:
+    """Open the stream with `connect(last_event_id)`, resuming it after drops."""
+    first = connect(last_event_id)
+    if not isinstance(first, Stream):  # a raw response was asked for: not resumed
+        return first
+    return ResumingStream(first, connect, _ResumeState(last_event_id, _budget(client, max_retries)))
+
+
+async def async_resume_stream(
+    connect: Callable[[Any], Awaitable[AsyncStream[T]]],
+    last_event_id: Any,
+    client: AsyncAPIClient,
+    max_retries: int | NotGiven,
+) -> AsyncStream[T]:
+    """The async twin of `resume_stream`."""
+    first = await connect(last_event_id)
+    if not isinstance(first, AsyncStream):
+        return first
+    state = _ResumeState(last_event_id, _budget(client, max_retries))
+    return AsyncResumingStream(first, connect, state)
+
+
+class ResumingStream(Stream[T]):
+    """A `Stream` that reconnects after a dropped connection (see the module doc).
+
+    `last_event_id` is the id of the last event delivered; `reconnects` counts the
+    reconnections made so far.
+    """
+
+    # Deliberately not calling Stream.__init__: this class delegates to the
+    # current underlying stream and overrides every public method.
+    def __init__(
+        self, first: Stream[T], connect: Callable[[Any], Stream[T]], state: _ResumeState
+    ) -> None:
+        self._current = first
+        self._connect = connect
+        self._state = state
+        self.response = first.response
+        self._resuming: Generator[T, None, None] = self._follow()
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self._state.last_event_id
+
+    @property
+    def reconnects(self) -> int:
+        return self._state.reconnects
+
+    def _follow(self) -> Generator[T, None, None]:
+        state = self._state
+        try:
+            while True:
+                try:
+                    for event in self._current:
+                        if state.accept(event):
+                            yield event
+                    return
+                except APIConnectionError as exc:
+                    self._current.close()
+                    time.sleep(state.reconnect_delay(exc))
+                    self._current = self._connect(state.last_event_id or msgspec.UNSET)
+                    self.response = self._current.response
+        finally:
+            self._current.close()
+
+    def __iter__(self) -> Iterator[T]:
+        return self._resuming
+
+    def __next__(self) -> T:
+        return next(self._resuming)
+
+    def close(self) -> None:
+        self._resuming.close()
+        self._current.close()
+
+    def __enter__(self) -> ResumingStream[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ResumingStream {self.response.request.method} {self.response.request.url}>"
+
+
+class AsyncResumingStream(AsyncStream[T]):
+    """The async twin of `ResumingStream`."""
+
+    def __init__(
+        self,
+        first: AsyncStream[T],
+        connect: Callable[[Any], Awaitable[AsyncStream[T]]],
+        state: _ResumeState,
+    ) -> None:
+        self._current = first
+        self._connect = connect
+        self._state = state
+        self.response = first.response
+        self._resuming: AsyncGenerator[T, None] = self._follow()
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self._state.last_event_id
+
+    @property
+    def reconnects(self) -> int:
+        return self._state.reconnects
+
+    async def _follow(self) -> AsyncGenerator[T, None]:
+        state = self._state
+        try:
+            while True:
+                try:
+                    async for event in self._current:
+                        if state.accept(event):
+                            yield event
+                    return
+                except APIConnectionError as exc:
+                    await self._current.close()
+                    await asyncio.sleep(state.reconnect_delay(exc))
+                    self._current = await self._connect(state.last_event_id or msgspec.UNSET)
+                    self.response = self._current.response
+        finally:
+            await self._current.close()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._resuming
+
+    async def __anext__(self) -> T:
+        return await self._resuming.__anext__()
+
+    async def close(self) -> None:
+        await self._resuming.aclose()
+        await self._current.close()
+
+    async def __aenter__(self) -> AsyncResumingStream[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"<AsyncResumingStream {self.response.request.method} {self.response.request.url}>"

@@ -1,0 +1,153 @@
+"""Structured outputs: `client.chat.parse(..., response_format=MyType)`.
+
+The type (a msgspec Struct, a dataclass, or any type msgspec can describe) becomes a
+strict `json_schema` response format; the reply is decoded into it. A reply that is
+not valid JSON of that type raises `OutputValidationError` carrying the raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import msgspec
+
+from ._errors import MistralError
+from ._schema import json_schema
+
+if TYPE_CHECKING:
+    from . import models
+    from .resources.chat import AsyncChat, Chat
+
+__all__ = [
+    "AsyncChatHelpers",
+    "ChatHelpers",
+    "OutputValidationError",
+    "ParsedChatCompletion",
+    "decode_output",
+    "response_format_for",
+]
+
+T = TypeVar("T")
+
+
+class OutputValidationError(MistralError, ValueError):
+    """A model's output does not match the type it was asked for.
+
+    `.raw` is the text as received, `.type` the expected type.
+    """
+
+    def __init__(self, message: str, *, raw: str | None, type: Any) -> None:
+        super().__init__(message)
+        self.raw = raw
+        self.type = type
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def response_format_for(tp: Any, *, name: str | None = None) -> dict[str, Any]:
+    """The strict `json_schema` response format asking the model for a `tp`."""
+    schema = json_schema(tp, strict=True)
+    schema_name = name or re.sub(r"[^A-Za-z0-9_-]", "_", _type_name(tp))[:64]
+    json_schema_entry: dict[str, Any] = {"name": schema_name, "schema": schema, "strict": True}
+    description = schema.get("description")
+    if description:
+        json_schema_entry["description"] = description
+    return {"type": "json_schema", "json_schema": json_schema_entry}
+
+
+def decode_output(raw: str | None, tp: type[T], *, finish_reason: str | None = None) -> T:
+    """`raw` decoded as a `tp`, or `OutputValidationError` saying why not."""
+    if raw is None or not raw.strip():
+        raise OutputValidationError(
+            f"the model returned no content to parse as {_type_name(tp)}"
+            f" (finish_reason={finish_reason!r})",
+            raw=raw,
+            type=tp,
+        )
+    try:
+        return msgspec.json.decode(raw, type=tp)
+    except msgspec.MsgspecError as exc:
+        hint = (
+            " (the reply was cut off: finish_reason='length')" if finish_reason == "length" else ""
+        )
+        shown = raw if len(raw) <= 500 else raw[:500] + "…"
+        raise OutputValidationError(
+            f"the model's reply does not match {_type_name(tp)}: {exc}{hint}; raw text: {shown}",
+            raw=raw,
+            type=tp,
+        ) from None
+
+
+def _message_text(content: Any) -> str | None:
+    if content is None or content is msgspec.UNSET or isinstance(content, str):
+        return None if content is msgspec.UNSET else content
+    parts = [getattr(chunk, "text", None) for chunk in content]
+    return "".join(p for p in parts if isinstance(p, str))
+
+
+class ParsedChatCompletion(Generic[T]):
+    """The parsed object (`.parsed`) alongside the full `.response`."""
+
+    __slots__ = ("parsed", "response", "text")
+
+    def __init__(self, parsed: T, response: models.ChatCompletionResponse, text: str) -> None:
+        self.parsed = parsed
+        self.response = response
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"ParsedChatCompletion(parsed={self.parsed!r})"
+
+
+def _parse_response(
+    response: models.ChatCompletionResponse, tp: type[T]
+) -> ParsedChatCompletion[T]:
+    if not response.choices:
+        raise OutputValidationError("the response has no choices to parse", raw=None, type=tp)
+    choice = response.choices[0]
+    message = choice.message
+    text = None if message is msgspec.UNSET else _message_text(message.content)
+    finish = choice.finish_reason if isinstance(choice.finish_reason, str) else None
+    parsed = decode_output(text, tp, finish_reason=finish)
+    return ParsedChatCompletion(parsed, response, text or "")
+
+
+def _check_kwargs(kwargs: dict[str, Any]) -> None:
+    if kwargs.get("stream"):
+        raise TypeError("chat.parse does not stream; use chat.stream with response_format")
+
+
+class ChatHelpers:
+    """Hand-written additions to `client.chat`."""
+
+    __slots__ = ()
+
+    def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
+        """`chat.complete` asking for a `response_format` type, and its reply parsed into it.
+
+        `response_format` is a msgspec Struct, a dataclass, or another type msgspec can
+        describe; every other argument is `chat.complete`'s. Raises
+        `OutputValidationError` (with `.raw`) when the reply does not match.
+        """
+        _check_kwargs(kwargs)
+        chat = cast("Chat", self)
+        response = chat.complete(response_format=response_format_for(response_format), **kwargs)
+        return _parse_response(response, response_format)
+
+
+class AsyncChatHelpers:
+    """Hand-written additions to `AsyncMistral().chat`."""
+
+    __slots__ = ()
+
+    async def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
+        """The async twin of `Mistral().chat.parse`."""
+        _check_kwargs(kwargs)
+        chat = cast("AsyncChat", self)
+        response = await chat.complete(
+            response_format=response_format_for(response_format), **kwargs
+        )
+        return _parse_response(response, response_format)

@@ -1,0 +1,604 @@
+"""Workflow helpers: `client.workflows.execute_and_wait(...)`, and plain-value signals,
+queries and updates on `client.workflows.executions`.
+
+How `execute_and_wait` waits, in order:
+
+1. The run is started with an execution id the SDK picks (unless given), so a start
+   that is retried after a lost answer can never create a second run: a conflict or
+   an error after which the run exists is followed like any started run.
+2. When nobody asked for the events, the API's synchronous execution waits on the
+   server (`wait_for_result`, bounded to `SYNC_WAIT` seconds per call).
+3. Otherwise, or when that wait ends first, the execution's event stream is followed
+   (it resumes by itself after dropped connections) until the run's terminal event.
+4. When the stream is unavailable or keeps ending early, the execution is polled with
+   backoff (`POLL_INITIAL`, then 1.5 times longer each poll, at most `POLL_MAX` seconds apart).
+
+The final state always comes from `executions.get`. A run that ends FAILED, CANCELED,
+TERMINATED or TIMED_OUT raises `WorkflowExecutionError`; `timeout=` bounds the whole
+wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
+`cancel_on_timeout=True`.
+
+The decisions (`_Waiter`, `final_status`, `ends_run`, `to_input`) are pure and shared;
+only the two I/O loops are written twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import msgspec
+
+from ._connectors import ConnectorSlot, with_connectors
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    MistralError,
+    NotFoundError,
+    RequestValidationError,
+)
+from ._types import NOT_GIVEN, Headers, NotGiven
+
+if TYPE_CHECKING:
+    from . import models
+    from .resources.workflows import AsyncWorkflows, Workflows
+    from .resources.workflows.executions import AsyncWorkflowsExecutions, WorkflowsExecutions
+
+__all__ = [
+    "AsyncExecutionsHelpers",
+    "AsyncWorkflowsHelpers",
+    "ExecutionsHelpers",
+    "WorkflowExecutionError",
+    "WorkflowWaitTimeout",
+    "WorkflowsHelpers",
+]
+
+T = TypeVar("T")
+
+FAILED_STATUSES = frozenset({"FAILED", "CANCELED", "TERMINATED", "TIMED_OUT"})
+SUCCEEDED_STATUSES = frozenset({"COMPLETED"})
+# Events after which the run (this execution id) is over; get() then has the outcome.
+TERMINAL_EVENTS = frozenset(
+    {
+        "WORKFLOW_EXECUTION_COMPLETED",
+        "WORKFLOW_EXECUTION_FAILED",
+        "WORKFLOW_EXECUTION_CANCELED",
+        "WORKFLOW_EXECUTION_TERMINATED",
+        "WORKFLOW_EXECUTION_TIMED_OUT",
+    }
+)
+SYNC_WAIT = 60.0  # seconds the server waits per synchronous execution call
+POLL_INITIAL = 0.5
+POLL_MAX = 5.0
+EMPTY_STREAMS = 2  # streams ending in a row without news before switching to polling
+
+
+class WorkflowExecutionError(MistralError):
+    """A workflow run ended FAILED, CANCELED, TERMINATED or TIMED_OUT.
+
+    `.execution` is the final `models.WorkflowExecutionResponse`; `.status` and
+    `.execution_id` are copied from it.
+    """
+
+    def __init__(self, execution: models.WorkflowExecutionResponse) -> None:
+        self.execution = execution
+        self.status = str(execution.status)
+        self.execution_id = execution.execution_id
+        detail = ""
+        result = execution.result
+        if result not in (None, msgspec.UNSET):
+            text = repr(result)
+            detail = f": {text if len(text) <= 300 else text[:300] + '…'}"
+        super().__init__(
+            f"workflow {execution.workflow_name!r} execution {self.execution_id!r}"
+            f" ended {self.status}{detail}"
+        )
+
+
+class WorkflowWaitTimeout(MistralError, TimeoutError):
+    """`execute_and_wait(timeout=...)` ran out of time before the run ended.
+
+    The run goes on unless `cancel_on_timeout=True` (then `.canceled` is True).
+    `.execution` is the last state seen (None when none was fetched yet).
+    """
+
+    def __init__(
+        self,
+        execution_id: str,
+        timeout: float,
+        execution: models.WorkflowExecutionResponse | None = None,
+        canceled: bool = False,
+    ) -> None:
+        self.execution_id = execution_id
+        self.timeout = timeout
+        self.execution = execution
+        self.canceled = canceled
+        status = f" (last status {execution.status})" if execution is not None else ""
+        action = "cancellation was requested" if canceled else "the run was left running"
+        super().__init__(
+            f"workflow execution {execution_id!r} did not finish within {timeout:g} s{status};"
+            f" {action}"
+        )
+
+
+# --- pure decisions ---------------------------------------------------------------
+
+
+def final_status(execution: models.WorkflowExecutionResponse) -> bool:
+    """True when the run is over successfully; raises when it is over unsuccessfully."""
+    status = execution.status
+    if status in SUCCEEDED_STATUSES:
+        return True
+    if status in FAILED_STATUSES:
+        raise WorkflowExecutionError(execution)
+    return False
+
+
+def _field(obj: Any, name: str) -> Any:
+    value = getattr(obj, name, None)
+    return None if value is msgspec.UNSET else value
+
+
+def ends_run(event: Any, execution_id: str) -> bool:
+    """Whether a workflow stream event is the terminal event of `execution_id`'s run."""
+    # envelope (.data) → payload (.data) → workflow event (.event_type)
+    for _ in range(3):
+        if _field(event, "event_type") is not None:
+            break
+        event = _field(event, "data")
+        if event is None:
+            return False
+    return (
+        _field(event, "event_type") in TERMINAL_EVENTS
+        and _field(event, "workflow_exec_id") == execution_id
+    )
+
+
+def to_input(value: Any, field: str = "input") -> Any:
+    """A plain Python value as a workflow/signal/query/update input object.
+
+    Dicts, msgspec Structs and dataclasses become JSON objects; None stays unset.
+    """
+    if value is None or value is msgspec.UNSET:
+        return msgspec.UNSET
+    if isinstance(value, (Mapping, msgspec.Struct)) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
+        try:
+            return msgspec.to_builtins(value)
+        except TypeError as exc:
+            raise RequestValidationError(f"{field}: {exc}", field=field) from None
+    raise RequestValidationError(
+        f"{field}: expected a dict, a msgspec Struct or a dataclass instance"
+        f" (the API takes a JSON object), got {type(value).__name__}",
+        field=field,
+    )
+
+
+def decode_result(result: Any, tp: Any, what: str) -> Any:
+    """A query/update result converted to `tp` (unchanged for `Any`)."""
+    if tp is Any:
+        return result
+    try:
+        return msgspec.convert(result, tp)
+    except msgspec.ValidationError as exc:
+        from ._structured import OutputValidationError
+
+        raise OutputValidationError(
+            f"{what} result does not match {getattr(tp, '__name__', tp)}: {exc}; result: {result!r}",
+            raw=msgspec.json.encode(result).decode(),
+            type=tp,
+        ) from None
+
+
+def _may_exist_after(exc: APIError) -> bool:
+    """Whether a failed start may still have created the run (so look it up)."""
+    if isinstance(exc, APIConnectionError):
+        return True
+    if isinstance(exc, APIStatusError):
+        return exc.status_code in (408, 409) or exc.status_code >= 500
+    return False
+
+
+class _Waiter:
+    """Deadline, wait strategy and poll backoff of one `execute_and_wait` call."""
+
+    def __init__(self, execution_id: str, timeout: float | None, use_sync: bool) -> None:
+        if timeout is not None and timeout <= 0:
+            raise RequestValidationError("timeout: must be > 0 seconds", field="timeout")
+        self.execution_id = execution_id
+        self.timeout = timeout
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.use_sync = use_sync
+        self.use_stream = True
+        self.empty_streams = 0
+        self.poll_delay = POLL_INITIAL
+        self.last: models.WorkflowExecutionResponse | None = None
+        self.last_event_id: str | None = None
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
+
+    def expired(self) -> bool:
+        remaining = self.remaining()
+        return remaining is not None and remaining <= 0
+
+    def timeout_error(self) -> WorkflowWaitTimeout:
+        assert self.timeout is not None
+        return WorkflowWaitTimeout(self.execution_id, self.timeout, self.last)
+
+    def check(self) -> None:
+        if self.expired():
+            raise self.timeout_error()
+
+    def sync_wait(self) -> float:
+        remaining = self.remaining()
+        return SYNC_WAIT if remaining is None else min(SYNC_WAIT, remaining)
+
+    def request_timeout(self, base: float | None = None) -> float | NotGiven:
+        """Per-request timeout: never past the deadline."""
+        remaining = self.remaining()
+        if remaining is None:
+            return NOT_GIVEN if base is None else base
+        bound = max(remaining, 0.001)
+        return bound if base is None else min(base, bound)
+
+    def stream_ended(self, got_events: bool, terminal: bool) -> None:
+        """After a stream closed without the run being over: maybe switch to polling."""
+        self.empty_streams = 0 if (got_events or terminal) else self.empty_streams + 1
+        if self.empty_streams >= EMPTY_STREAMS:
+            self.use_stream = False
+
+    def next_poll_delay(self) -> float:
+        delay = self.poll_delay
+        self.poll_delay = min(self.poll_delay * 1.5, POLL_MAX)
+        remaining = self.remaining()
+        return delay if remaining is None else min(delay, remaining)
+
+
+def _new_execution_id(execution_id: str | None) -> str:
+    return execution_id or f"sdk-{uuid.uuid4().hex}"
+
+
+def _stream_unusable(exc: APIError) -> bool:
+    """A stream error after which polling is the way to wait (not the caller's problem)."""
+    if isinstance(exc, APIStatusError):
+        return exc.status_code in (404, 405, 406, 501) or exc.status_code >= 500
+    return True  # dropped beyond the reconnect budget, undecodable or error events
+
+
+# --- sync ---------------------------------------------------------------------------
+
+
+class WorkflowsHelpers:
+    """Hand-written additions to `client.workflows`."""
+
+    __slots__ = ()
+
+    def execute_and_wait(
+        self,
+        workflow_identifier: str,
+        *,
+        input: Any = None,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        extensions: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        execution_id: str | None = None,
+        deployment_name: str | None = None,
+        on_event: Callable[[Any], None] | None = None,
+        extra_headers: Headers | None = None,
+    ) -> models.WorkflowExecutionResponse:
+        """Start a workflow and wait until its run is over; return the final execution.
+
+        Args:
+            workflow_identifier: the workflow's name or id.
+            input: the workflow input: a dict, a msgspec Struct or a dataclass.
+            connectors: connector bindings (`ConnectorSlot`s), merged into `extensions`.
+            extensions: other extensions for the execution.
+            timeout: seconds to wait in all; then `WorkflowWaitTimeout`.
+            cancel_on_timeout: cancel the run when `timeout` expires (default: leave it).
+            execution_id: your own id for the run (default: one the SDK picks).
+            deployment_name: the deployment to route the run to.
+            on_event: called with each event of the run's event stream as it arrives
+                (e.g. to show `mistral_sdk.connector_auth(event).auth_url`).
+
+        Raises `WorkflowExecutionError` when the run ends FAILED, CANCELED, TERMINATED
+        or TIMED_OUT, and `WorkflowWaitTimeout` when `timeout` expires first.
+        """
+        workflows = cast("Workflows", self)
+        waiter = _Waiter(_new_execution_id(execution_id), timeout, use_sync=on_event is None)
+        body_extensions = with_connectors(
+            msgspec.UNSET if extensions is None else extensions, connectors
+        )
+        try:
+            return _wait_sync(
+                workflows,
+                waiter,
+                start=lambda sync_wait: workflows.execute(
+                    workflow_identifier,
+                    execution_id=waiter.execution_id,
+                    input=to_input(input),
+                    extensions=body_extensions,
+                    deployment_name=msgspec.UNSET if deployment_name is None else deployment_name,
+                    wait_for_result=True if sync_wait else msgspec.UNSET,
+                    timeout_seconds=sync_wait if sync_wait else msgspec.UNSET,
+                    timeout=waiter.request_timeout(sync_wait + 30 if sync_wait else None),
+                    extra_headers=extra_headers,
+                ),
+                on_event=on_event,
+            )
+        except WorkflowWaitTimeout as exc:
+            if not cancel_on_timeout:
+                raise
+            workflows.executions.cancel(exc.execution_id, extra_headers=extra_headers)
+            raise WorkflowWaitTimeout(
+                exc.execution_id, exc.timeout, exc.execution, canceled=True
+            ) from None
+
+
+def _wait_sync(
+    workflows: Workflows,
+    waiter: _Waiter,
+    start: Callable[[float | None], Any],
+    on_event: Callable[[Any], None] | None,
+) -> models.WorkflowExecutionResponse:
+    from . import models
+
+    executions = workflows.executions
+    exec_id = waiter.execution_id
+
+    def get() -> models.WorkflowExecutionResponse:
+        waiter.last = executions.get(exec_id, timeout=waiter.request_timeout(30.0))
+        return waiter.last
+
+    try:
+        try:
+            started = start(waiter.sync_wait() if waiter.use_sync else None)
+        except APIError as exc:
+            if not _may_exist_after(exc):
+                raise
+            try:
+                started = get()
+            except NotFoundError:
+                raise exc from None
+        execution = started if isinstance(started, models.WorkflowExecutionResponse) else get()
+        while not final_status(execution):
+            waiter.check()
+            if waiter.use_stream:
+                _follow_sync(executions, waiter, on_event)
+            else:
+                time.sleep(waiter.next_poll_delay())
+            execution = get()
+        return execution
+    except APITimeoutError as exc:
+        if waiter.expired():
+            raise waiter.timeout_error() from exc
+        raise
+
+
+def _follow_sync(
+    executions: WorkflowsExecutions, waiter: _Waiter, on_event: Callable[[Any], None] | None
+) -> None:
+    got_events = terminal = False
+    try:
+        with executions.stream(
+            waiter.execution_id,
+            last_event_id=waiter.last_event_id or msgspec.UNSET,
+            timeout=waiter.request_timeout(),
+        ) as stream:
+            for event in stream:
+                got_events = True
+                waiter.last_event_id = _field(event, "id") or waiter.last_event_id
+                if on_event is not None:
+                    on_event(event)
+                if ends_run(event, waiter.execution_id):
+                    terminal = True
+                    return
+                waiter.check()
+    except APITimeoutError:
+        if waiter.expired():
+            raise
+        return  # a quiet run outlasted the read timeout: look at it, then listen again
+    except APIError as exc:
+        if not _stream_unusable(exc):
+            raise
+        waiter.use_stream = False
+        return
+    finally:
+        waiter.stream_ended(got_events, terminal)
+
+
+class ExecutionsHelpers:
+    """Hand-written additions to `client.workflows.executions`: plain values in and out."""
+
+    __slots__ = ()
+
+    def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
+        """Send signal `name` with `input` (a dict, Struct or dataclass) to a running execution."""
+        cast("WorkflowsExecutions", self).signal(execution_id, name=name, input=to_input(input))
+
+    def run_query(
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
+    ) -> T:
+        """Run query `name`; return its result, converted to `type` when given."""
+        response = cast("WorkflowsExecutions", self).query(
+            execution_id, name=name, input=to_input(input)
+        )
+        return cast(T, decode_result(response.result, type, f"query {name!r}"))
+
+    def run_update(
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
+    ) -> T:
+        """Run update `name`; return its result, converted to `type` when given."""
+        response = cast("WorkflowsExecutions", self).update(
+            execution_id, name=name, input=to_input(input)
+        )
+        return cast(T, decode_result(response.result, type, f"update {name!r}"))
+
+
+# --- async --------------------------------------------------------------------------
+
+
+class AsyncWorkflowsHelpers:
+    """Hand-written additions to `AsyncMistral().workflows`."""
+
+    __slots__ = ()
+
+    async def execute_and_wait(
+        self,
+        workflow_identifier: str,
+        *,
+        input: Any = None,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        extensions: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        execution_id: str | None = None,
+        deployment_name: str | None = None,
+        on_event: Callable[[Any], Awaitable[None] | None] | None = None,
+        extra_headers: Headers | None = None,
+    ) -> models.WorkflowExecutionResponse:
+        """The async twin of `Mistral().workflows.execute_and_wait`; `on_event` may be async."""
+        workflows = cast("AsyncWorkflows", self)
+        waiter = _Waiter(_new_execution_id(execution_id), timeout, use_sync=on_event is None)
+        body_extensions = with_connectors(
+            msgspec.UNSET if extensions is None else extensions, connectors
+        )
+
+        def start(sync_wait: float | None) -> Awaitable[Any]:
+            return workflows.execute(
+                workflow_identifier,
+                execution_id=waiter.execution_id,
+                input=to_input(input),
+                extensions=body_extensions,
+                deployment_name=msgspec.UNSET if deployment_name is None else deployment_name,
+                wait_for_result=True if sync_wait else msgspec.UNSET,
+                timeout_seconds=sync_wait if sync_wait else msgspec.UNSET,
+                timeout=waiter.request_timeout(sync_wait + 30 if sync_wait else None),
+                extra_headers=extra_headers,
+            )
+
+        try:
+            return await _wait_async(workflows, waiter, start, on_event)
+        except WorkflowWaitTimeout as exc:
+            if not cancel_on_timeout:
+                raise
+            await workflows.executions.cancel(exc.execution_id, extra_headers=extra_headers)
+            raise WorkflowWaitTimeout(
+                exc.execution_id, exc.timeout, exc.execution, canceled=True
+            ) from None
+
+
+async def _wait_async(
+    workflows: AsyncWorkflows,
+    waiter: _Waiter,
+    start: Callable[[float | None], Awaitable[Any]],
+    on_event: Callable[[Any], Awaitable[None] | None] | None,
+) -> models.WorkflowExecutionResponse:
+    from . import models
+
+    executions = workflows.executions
+    exec_id = waiter.execution_id
+
+    async def get() -> models.WorkflowExecutionResponse:
+        waiter.last = await executions.get(exec_id, timeout=waiter.request_timeout(30.0))
+        return waiter.last
+
+    try:
+        try:
+            started = await start(waiter.sync_wait() if waiter.use_sync else None)
+        except APIError as exc:
+            if not _may_exist_after(exc):
+                raise
+            try:
+                started = await get()
+            except NotFoundError:
+                raise exc from None
+        execution = (
+            started if isinstance(started, models.WorkflowExecutionResponse) else await get()
+        )
+        while not final_status(execution):
+            waiter.check()
+            if waiter.use_stream:
+                await _follow_async(executions, waiter, on_event)
+            else:
+                await asyncio.sleep(waiter.next_poll_delay())
+            execution = await get()
+        return execution
+    except APITimeoutError as exc:
+        if waiter.expired():
+            raise waiter.timeout_error() from exc
+        raise
+
+
+async def _follow_async(
+    executions: AsyncWorkflowsExecutions,
+    waiter: _Waiter,
+    on_event: Callable[[Any], Awaitable[None] | None] | None,
+) -> None:
+    got_events = terminal = False
+    try:
+        async with await executions.stream(
+            waiter.execution_id,
+            last_event_id=waiter.last_event_id or msgspec.UNSET,
+            timeout=waiter.request_timeout(),
+        ) as stream:
+            async for event in stream:
+                got_events = True
+                waiter.last_event_id = _field(event, "id") or waiter.last_event_id
+                if on_event is not None:
+                    pending = on_event(event)
+                    if pending is not None:
+                        await pending
+                if ends_run(event, waiter.execution_id):
+                    terminal = True
+                    return
+                waiter.check()
+    except APITimeoutError:
+        if waiter.expired():
+            raise
+        return  # a quiet run outlasted the read timeout: look at it, then listen again
+    except APIError as exc:
+        if not _stream_unusable(exc):
+            raise
+        waiter.use_stream = False
+        return
+    finally:
+        waiter.stream_ended(got_events, terminal)
+
+
+class AsyncExecutionsHelpers:
+    """Hand-written additions to `AsyncMistral().workflows.executions`."""
+
+    __slots__ = ()
+
+    async def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
+        """Send signal `name` with `input` (a dict, Struct or dataclass) to a running execution."""
+        await cast("AsyncWorkflowsExecutions", self).signal(
+            execution_id, name=name, input=to_input(input)
+        )
+
+    async def run_query(
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
+    ) -> T:
+        """Run query `name`; return its result, converted to `type` when given."""
+        response = await cast("AsyncWorkflowsExecutions", self).query(
+            execution_id, name=name, input=to_input(input)
+        )
+        return cast(T, decode_result(response.result, type, f"query {name!r}"))
+
+    async def run_update(
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
+    ) -> T:
+        """Run update `name`; return its result, converted to `type` when given."""
+        response = await cast("AsyncWorkflowsExecutions", self).update(
+            execution_id, name=name, input=to_input(input)
+        )
+        return cast(T, decode_result(response.result, type, f"update {name!r}"))
