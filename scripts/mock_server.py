@@ -10,7 +10,15 @@ Standard library only. Answers, with bodies shaped like the spec's schemas:
   `"stream": true` the `ConversationEvents` stream (`conversation.response.started`,
   `message.output.delta` …, `conversation.response.done`)
 - `POST /v1/workflows/{workflow_identifier}/execute`  → `WorkflowExecutionResponse`
-  (`WorkflowExecutionSyncResponse` with `"wait_for_result": true`)
+  (`WorkflowExecutionSyncResponse` with `"wait_for_result": true`), and the run's
+  `GET /v1/workflows/executions/{id}`, `…/stream` (resumable with `last_event_id`),
+  `POST …/cancel`, `…/signals`, `…/queries`, `…/updates`
+- `POST /v1/files`, `GET /v1/files/{id}/content`, `POST /v1/ocr`,
+  `POST /v1/batch/jobs`, `GET /v1/batch/jobs/{id}`
+
+Conversations call function tools and ask for confirmations, workflows fail, hang
+or drop their stream, as `mock_flows.py` describes (the scripted fake the examples
+and tests run against).
 
 Anything else is a 404; a request without `Authorization: Bearer …` is a 401.
 
@@ -26,14 +34,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import email
+import email.policy
 import json
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+# scripts/ is on sys.path whenever this module is (run as a script or imported).
+import mock_flows as flows_module  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["MockServer", "start_mock"]
 
@@ -42,6 +56,11 @@ STREAM_DELAY = 0.02  # seconds between SSE events, so streaming is visible
 
 _WORKFLOW_EXECUTE = re.compile(r"^/v1/workflows/(?P<workflow>[^/]+)/execute$")
 _CONVERSATION = re.compile(r"^/v1/conversations(?:/(?P<conversation_id>[^/]+))?$")
+_EXECUTION = re.compile(
+    r"^/v1/workflows/executions/(?P<id>[^/]+)(?:/(?P<action>stream|cancel|signals|queries|updates))?$"
+)
+_BATCH_JOB = re.compile(r"^/v1/batch/jobs/(?P<id>[^/]+)$")
+_FILE_CONTENT = re.compile(r"^/v1/files/(?P<id>[^/]+)/content$")
 
 
 def _now() -> str:
@@ -107,7 +126,11 @@ def model_list() -> dict[str, Any]:
 
 
 def chat_completion(body: dict[str, Any]) -> dict[str, Any]:
-    words = _reply_words(_last_user_text(body.get("messages")))
+    prompt = _last_user_text(body.get("messages"))
+    words = _reply_words(prompt)
+    structured = flows_module.structured_content(body, prompt)
+    if structured is not None:
+        words = [structured]
     return {
         "id": f"cmpl-{uuid.uuid4().hex[:12]}",
         "object": "chat.completion",
@@ -165,85 +188,6 @@ def _conversation_usage(words: list[str]) -> dict[str, Any]:
     return {"prompt_tokens": 12, "completion_tokens": len(words), "total_tokens": 12 + len(words)}
 
 
-def conversation_response(body: dict[str, Any], conversation_id: str | None) -> dict[str, Any]:
-    words = _reply_words(_last_user_text(body.get("inputs")))
-    now = _now()
-    return {
-        "object": "conversation.response",
-        "conversation_id": conversation_id or f"conv_{uuid.uuid4().hex[:16]}",
-        "outputs": [
-            {
-                "object": "entry",
-                "type": "message.output",
-                "created_at": now,
-                "completed_at": now,
-                "agent_id": None,
-                "model": body.get("model") or MODEL,
-                "id": f"msg_{uuid.uuid4().hex[:16]}",
-                "role": "assistant",
-                "content": "".join(words),
-            }
-        ],
-        "usage": _conversation_usage(words),
-    }
-
-
-def conversation_events(
-    body: dict[str, Any], conversation_id: str | None
-) -> Iterator[tuple[str | None, str]]:
-    words = _reply_words(_last_user_text(body.get("inputs")))
-    conversation_id = conversation_id or f"conv_{uuid.uuid4().hex[:16]}"
-    message_id = f"msg_{uuid.uuid4().hex[:16]}"
-    started = {
-        "type": "conversation.response.started",
-        "created_at": _now(),
-        "conversation_id": conversation_id,
-    }
-    yield "conversation.response.started", json.dumps(started)
-    for word in words:
-        delta = {
-            "type": "message.output.delta",
-            "created_at": _now(),
-            "output_index": 0,
-            "id": message_id,
-            "content_index": 0,
-            "model": body.get("model") or MODEL,
-            "agent_id": None,
-            "role": "assistant",
-            "content": word,
-        }
-        yield "message.output.delta", json.dumps(delta)
-    done = {
-        "type": "conversation.response.done",
-        "created_at": _now(),
-        "usage": _conversation_usage(words),
-    }
-    yield "conversation.response.done", json.dumps(done)
-
-
-def workflow_execution(workflow: str, body: dict[str, Any]) -> dict[str, Any]:
-    execution_id = body.get("execution_id") or f"exec_{uuid.uuid4().hex[:16]}"
-    # What the workflow "did": echo what it was given, so the caller sees the bindings arrive.
-    result = {"input": body.get("input"), "extensions": body.get("extensions")}
-    if body.get("wait_for_result"):
-        return {"workflow_name": workflow, "execution_id": execution_id, "result": result}
-    return {
-        "workflow_name": workflow,
-        "workflow_id": str(uuid.uuid4()),
-        "deployment_name": body.get("deployment_name"),
-        "execution_id": execution_id,
-        "parent_execution_id": None,
-        "root_execution_id": execution_id,
-        "run_id": str(uuid.uuid4()),
-        "user_id": None,
-        "status": "RUNNING",
-        "start_time": _now(),
-        "end_time": None,
-        "total_duration_ms": None,
-        "result": None,
-    }
-
-
 # --- HTTP ---------------------------------------------------------------------
 
 
@@ -267,21 +211,43 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _send_sse(self, events: Iterator[tuple[str | None, str]]) -> None:
+        self._send_sse_ids((event, data, None) for event, data in events)
+
+    def _send_sse_ids(self, events: Iterator[tuple[str | None, str, str | None]]) -> None:
+        # Chunked, so that a connection cut mid-stream is seen as one by the client.
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("Connection", "close")  # the body ends when the connection does
+        self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-request-id", uuid.uuid4().hex)
         self.end_headers()
         self.close_connection = True
         try:
-            for event, data in events:
-                frame = (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
-                self.wfile.write(frame.encode())
+            for event, data, event_id in events:
+                frame = (f"event: {event}\n" if event else "") + (
+                    f"id: {event_id}\n" if event_id else ""
+                )
+                payload = (frame + f"data: {data}\n\n").encode()
+                self.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
                 self.wfile.flush()
                 time.sleep(STREAM_DELAY)
+            self.wfile.write(b"0\r\n\r\n")
+        except ConnectionAbortedError:
+            pass  # the script cut the stream: no final chunk, the client sees a broken body
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped reading
+
+    def _send_bytes(self, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_empty(self) -> None:
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _read_json(self) -> dict[str, Any] | None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -315,12 +281,40 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- routes
 
+    @property
+    def flows(self) -> Any:
+        return self.server.flows  # type: ignore[attr-defined]
+
     def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if not self._authorized():
             return
+        params = dict(urllib.parse.parse_qsl(query))
         if path == "/v1/models":
             self._send_json(200, model_list())
+        elif match := _EXECUTION.match(path):
+            run = self.flows.run(match.group("id"))
+            if run is None or match.group("action") not in (None, "stream"):
+                self._not_found()
+            elif match.group("action") is None:
+                self._send_json(200, run.execution())
+            elif run.workflow == "no-stream":
+                self._not_found()
+            else:
+                last = self.headers.get("Last-Event-ID") or params.get("last_event_id")
+                self._send_sse_ids(self.flows.stream(run, last))
+        elif match := _BATCH_JOB.match(path):
+            job = self.flows.jobs.get(match.group("id"))
+            if job is None:
+                self._not_found()
+            else:
+                self._send_json(200, flows_module.batch_job(job, self.flows))
+        elif match := _FILE_CONTENT.match(path):
+            stored = self.flows.files.get(match.group("id"))
+            if stored is None:
+                self._not_found()
+            else:
+                self._send_bytes(stored[1])
         else:
             self._not_found()
 
@@ -329,6 +323,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorized():
             # drain the body so the connection stays usable
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            return
+        if path == "/v1/files":
+            self._upload()
             return
         body = self._read_json()
         if body is None:
@@ -340,24 +337,80 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send_json(200, chat_completion(body))
             return
-        match = _CONVERSATION.match(path)
-        if match:
-            conversation_id = match.group("conversation_id")
+        if match := _CONVERSATION.match(path):
+            response = self.flows.conversation(body, match.group("conversation_id"))
+            words = sum(len(_entry_words(e)) for e in response["outputs"])
+            response["usage"] = _conversation_usage(["w"] * words)
+            response["object"] = "conversation.response"
             if stream:
-                self._send_sse(conversation_events(body, conversation_id))
+                self._send_sse(flows_module.conversation_events(response))
             else:
-                self._send_json(200, conversation_response(body, conversation_id))
+                self._send_json(200, response)
             return
-        match = _WORKFLOW_EXECUTE.match(path)
-        if match:
-            self._send_json(200, workflow_execution(match.group("workflow"), body))
+        if match := _WORKFLOW_EXECUTE.match(path):
+            self._send_json(*self.flows.execute(match.group("workflow"), body))
+            return
+        if match := _EXECUTION.match(path):
+            self._execution_action(match.group("id"), match.group("action"), body)
+            return
+        if path == "/v1/ocr":
+            self._send_json(*flows_module.ocr_response(body.get("document") or {}, self.flows))
+            return
+        if path == "/v1/batch/jobs":
+            self._send_json(*flows_module.create_batch_job(body, self.flows))
             return
         self._not_found()
+
+    def _execution_action(
+        self, execution_id: str, action: str | None, body: dict[str, Any]
+    ) -> None:
+        run = self.flows.run(execution_id)
+        if run is None or action in (None, "stream"):
+            self._not_found()
+        elif action == "cancel":
+            self.flows.cancel(execution_id)
+            self._send_empty()
+        elif action == "signals":
+            self._send_json(200, {"message": "Signal accepted"})
+        elif action == "queries":
+            result = {"status": run.status(), "input": body.get("input")}
+            self._send_json(200, {"query_name": body.get("name"), "result": result})
+        else:
+            self._send_json(200, {"update_name": body.get("name"), "result": body.get("input")})
+
+    def _upload(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
+        message = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
+        fields: dict[str, Any] = {}
+        filename, data = "upload.bin", b""
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if part.get_filename():
+                filename, data = part.get_filename(), part.get_payload(decode=True) or b""
+            elif name:
+                fields[str(name)] = part.get_content().strip()
+        file_id = str(uuid.uuid4())
+        purpose = fields.get("purpose", "ocr")
+        lines = data.count(b"\n") if purpose == "batch" else None
+        obj = flows_module.file_object(file_id, filename, len(data), purpose, lines)
+        self.flows.files[file_id] = (obj, data)
+        self._send_json(200, obj)
+
+
+def _entry_words(entry: dict[str, Any]) -> list[str]:
+    content = entry.get("content")
+    return content.split(" ") if isinstance(content, str) else []
 
 
 class MockServer(ThreadingHTTPServer):
     daemon_threads = True
     verbose = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.flows = flows_module.Flows()
 
 
 def start_mock(verbose: bool = False, port: int = 0) -> tuple[str, Callable[[], None]]:
