@@ -1,0 +1,295 @@
+"""`workflows.execute_and_wait`, connectors, resumable streams, signals/queries/updates."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import msgspec
+import pytest
+
+import mistral_sdk
+from mistral_sdk import (
+    AsyncMistral,
+    ConnectorSlot,
+    Mistral,
+    RequestValidationError,
+    WorkflowExecutionError,
+    WorkflowWaitTimeout,
+    connector_auth,
+)
+from mistral_sdk._connectors import with_connectors
+
+# --- connector bindings -------------------------------------------------------------
+
+
+def test_connector_slots_become_bindings_merged_with_other_extensions() -> None:
+    merged = with_connectors(
+        {"tracing": {"on": True}, "mistralai": {"agent": "x"}},
+        [ConnectorSlot("gmail"), {"connector_name": "drive", "credentials_name": "work"}],
+    )
+    assert merged == {
+        "tracing": {"on": True},
+        "mistralai": {
+            "agent": "x",
+            "connectors": {
+                "bindings": [
+                    {"connector_name": "gmail"},
+                    {"connector_name": "drive", "credentials_name": "work"},
+                ]
+            },
+        },
+    }
+
+
+def test_without_connectors_extensions_are_untouched() -> None:
+    ext = {"a": 1}
+    assert with_connectors(ext, None) is ext
+    assert with_connectors(msgspec.UNSET, None) is msgspec.UNSET
+
+
+@pytest.mark.parametrize(
+    ("extensions", "connectors", "message"),
+    [
+        ({"mistralai": {"connectors": {"bindings": []}}}, [ConnectorSlot("gmail")], "not both"),
+        ({"mistralai": "x"}, [ConnectorSlot("gmail")], "is not a dict"),
+        (None, [{"connector": "gmail"}], "connectors[0]: unknown key"),
+        (None, [{"connector_name": 3}], "connectors[0]"),
+        (None, ["gmail"], "connectors[0]: expected a ConnectorSlot"),
+        (None, [ConnectorSlot("gmail"), ConnectorSlot("gmail")], "bound more than once"),
+        (None, ConnectorSlot("gmail"), "expected a list"),
+    ],
+)
+def test_bad_connectors_are_errors_not_overwrites(
+    extensions: Any, connectors: Any, message: str
+) -> None:
+    with pytest.raises(RequestValidationError, match=message.replace("[", r"\[")):
+        with_connectors(extensions, connectors)
+
+
+def test_every_execute_method_takes_connectors(client: Mistral) -> None:
+    started = client.workflows.execute(
+        "email-triage",
+        input={"q": 1},
+        connectors=[ConnectorSlot("gmail", credentials_name="me")],
+        extensions={"other": True},
+    )
+    assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
+    done = client.workflows.execute_and_wait(
+        "email-triage", connectors=[ConnectorSlot("gmail")], timeout=10
+    )
+    assert done.result["connectors"] == ["gmail"]
+    for name in ("execute", "execute_registration"):
+        for resource in (client.workflows, AsyncMistral(api_key="k").workflows):
+            assert "connectors" in getattr(resource, name).__code__.co_varnames
+
+
+def test_a_conflict_is_raised_before_anything_is_sent(client: Mistral) -> None:
+    with pytest.raises(RequestValidationError, match="not both"):
+        client.workflows.execute(
+            "email-triage",
+            connectors=[ConnectorSlot("gmail")],
+            extensions={"mistralai": {"connectors": {"bindings": []}}},
+        )
+
+
+# --- execute_and_wait ----------------------------------------------------------------
+
+
+def test_wait_uses_synchronous_execution_when_no_events_are_wanted(client: Mistral) -> None:
+    execution = client.workflows.execute_and_wait("email-triage", input={"query": "x"}, timeout=10)
+    assert execution.status == "COMPLETED"
+    assert execution.result["input"] == {"query": "x"}
+    assert execution.execution_id.startswith("sdk-")
+
+
+def test_wait_follows_the_event_stream_and_types_connector_auth(client: Mistral) -> None:
+    seen: list[Any] = []
+    execution = client.workflows.execute_and_wait(
+        "email-triage", connectors=[ConnectorSlot("gmail")], on_event=seen.append, timeout=10
+    )
+    assert execution.status == "COMPLETED"
+    auth = [a for a in map(connector_auth, seen) if a is not None]
+    assert [a.status for a in auth] == ["waiting_for_auth", "connected"]
+    assert auth[0].waiting and auth[0].auth_url.endswith(execution.execution_id)
+    assert auth[0].connector_name == "gmail" and auth[1].auth_url is None
+    assert [e.id for e in seen] == [str(i) for i in range(1, len(seen) + 1)]
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_a_failed_run_raises_with_the_execution_attached(client: Mistral, follow: bool) -> None:
+    with pytest.raises(WorkflowExecutionError) as info:
+        client.workflows.execute_and_wait(
+            "nightly-fail", timeout=10, on_event=(lambda e: None) if follow else None
+        )
+    error = info.value
+    assert error.status == "FAILED"
+    assert error.execution.status == "FAILED"
+    assert error.execution_id in str(error) and "FAILED" in str(error)
+    assert "mock failure" in str(error)
+
+
+def test_timeout_leaves_the_run_alone(client: Mistral) -> None:
+    with pytest.raises(WorkflowWaitTimeout) as info:
+        client.workflows.execute_and_wait("slow", timeout=0.5)
+    error = info.value
+    assert isinstance(error, TimeoutError) and not error.canceled
+    assert "left running" in str(error)
+    assert client.workflows.executions.get(error.execution_id).status == "RUNNING"
+
+
+def test_timeout_cancels_when_asked(client: Mistral) -> None:
+    with pytest.raises(WorkflowWaitTimeout) as info:
+        client.workflows.execute_and_wait(
+            "slow", timeout=0.5, cancel_on_timeout=True, on_event=lambda e: None
+        )
+    assert info.value.canceled and "cancellation was requested" in str(info.value)
+    assert client.workflows.executions.get(info.value.execution_id).status == "CANCELED"
+
+
+def test_a_stream_dropped_mid_run_resumes_without_duplicates_or_gaps(client: Mistral) -> None:
+    seen: list[Any] = []
+    execution = client.workflows.execute_and_wait("flaky", on_event=seen.append, timeout=10)
+    assert execution.status == "COMPLETED"
+    ids = [e.id for e in seen]
+    assert ids == [str(i) for i in range(1, len(ids) + 1)] and len(ids) >= 3
+    types = [e.data.data.event_type for e in seen]
+    assert types[0] == "WORKFLOW_EXECUTION_STARTED"
+    assert types[-1] == "WORKFLOW_EXECUTION_COMPLETED"
+
+
+def test_without_a_stream_it_polls(client: Mistral) -> None:
+    seen: list[Any] = []
+    execution = client.workflows.execute_and_wait("no-stream", on_event=seen.append, timeout=10)
+    assert execution.status == "COMPLETED" and seen == []
+
+
+def test_a_start_that_already_happened_is_followed_not_repeated(client: Mistral) -> None:
+    first = client.workflows.execute("email-triage", execution_id="mine-1")
+    assert isinstance(first, mistral_sdk.models.WorkflowExecutionResponse)
+    # Same id again (as after a lost answer): 409, and the wait follows the existing run.
+    execution = client.workflows.execute_and_wait(
+        "email-triage", execution_id="mine-1", timeout=10, on_event=lambda e: None
+    )
+    assert execution.execution_id == "mine-1" and execution.status == "COMPLETED"
+
+
+def test_bad_input_is_rejected_before_sending(client: Mistral) -> None:
+    with pytest.raises(RequestValidationError, match="input: expected a dict"):
+        client.workflows.execute_and_wait("email-triage", input=["not", "an", "object"])
+    with pytest.raises(RequestValidationError, match="timeout"):
+        client.workflows.execute_and_wait("email-triage", timeout=0)
+
+
+async def test_async_wait_follows_resumes_and_fails(aclient: AsyncMistral) -> None:
+    seen: list[Any] = []
+
+    async def on_event(event: Any) -> None:
+        seen.append(event)
+
+    execution = await aclient.workflows.execute_and_wait("flaky", on_event=on_event, timeout=10)
+    assert execution.status == "COMPLETED"
+    assert [e.id for e in seen] == [str(i) for i in range(1, len(seen) + 1)]
+    done = await aclient.workflows.execute_and_wait("email-triage", timeout=10)
+    assert done.status == "COMPLETED"
+    with pytest.raises(WorkflowExecutionError):
+        await aclient.workflows.execute_and_wait("fail", timeout=10)
+    with pytest.raises(WorkflowWaitTimeout):
+        await aclient.workflows.execute_and_wait("slow", timeout=0.4, cancel_on_timeout=True)
+    polled = await aclient.workflows.execute_and_wait("no-stream", on_event=on_event, timeout=10)
+    assert polled.status == "COMPLETED"
+
+
+# --- resumable streams ---------------------------------------------------------------
+
+
+def _start(client: Mistral, workflow: str) -> str:
+    started = client.workflows.execute(workflow)
+    assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
+    return started.execution_id
+
+
+def test_the_execution_stream_resumes_transparently(client: Mistral) -> None:
+    execution_id = _start(client, "flaky")
+    with client.workflows.executions.stream(execution_id) as stream:
+        assert isinstance(stream, mistral_sdk.Stream)
+        ids = [event.id for event in stream]
+        assert stream.reconnects == 1 and stream.last_event_id == ids[-1]
+    assert ids == [str(i) for i in range(1, len(ids) + 1)]
+
+
+def test_a_caller_can_resume_from_its_own_last_event_id(client: Mistral) -> None:
+    execution_id = _start(client, "email-triage")
+    with client.workflows.executions.stream(execution_id, last_event_id="1") as stream:
+        ids = [event.id for event in stream]
+    assert ids[0] == "2"
+
+
+def test_reconnects_stop_at_the_retry_budget(client: Mistral) -> None:
+    execution_id = _start(client, "flaky")
+    with pytest.raises(mistral_sdk.APIConnectionError):
+        with client.workflows.executions.stream(execution_id, max_retries=0) as stream:
+            for _ in stream:
+                pass
+
+
+async def test_the_async_execution_stream_resumes(aclient: AsyncMistral) -> None:
+    started = await aclient.workflows.execute("flaky")
+    assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
+    stream = await aclient.workflows.executions.stream(started.execution_id)
+    async with stream:
+        ids = [event.id async for event in stream]
+    assert ids == [str(i) for i in range(1, len(ids) + 1)]
+
+
+def test_raw_responses_of_resumable_streams_are_not_wrapped(client: Mistral) -> None:
+    execution_id = _start(client, "email-triage")
+    raw = client.workflows.executions.with_raw_response.stream(execution_id)
+    assert raw.status_code == 200
+    with raw.parse() as stream:
+        assert next(iter(stream)).id == "1"
+
+
+# --- signals, queries, updates -----------------------------------------------------
+
+
+class Filter(msgspec.Struct):
+    label: str
+    limit: int = 10
+
+
+@dataclasses.dataclass
+class Approval:
+    approved: bool
+
+
+class QueryResult(msgspec.Struct):
+    status: str
+    input: Filter
+
+
+def test_signals_queries_updates_take_and_return_plain_values(client: Mistral) -> None:
+    execution_id = _start(client, "slow")
+    executions = client.workflows.executions
+    assert executions.send_signal(execution_id, "approve", Approval(approved=True)) is None
+    result = executions.run_query(execution_id, "state", Filter("urgent"), type=QueryResult)
+    assert result == QueryResult(status="RUNNING", input=Filter("urgent", 10))
+    assert executions.run_update(execution_id, "set", {"x": [1, 2]}) == {"x": [1, 2]}
+    with pytest.raises(mistral_sdk.OutputValidationError, match="does not match"):
+        executions.run_update(execution_id, "set", {"x": "y"}, type=Filter)
+    with pytest.raises(RequestValidationError, match="input"):
+        executions.send_signal(execution_id, "approve", 42)
+    executions.cancel(execution_id)
+
+
+async def test_async_signals_queries_updates(aclient: AsyncMistral) -> None:
+    started = await aclient.workflows.execute("slow")
+    assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
+    executions = aclient.workflows.executions
+    await executions.send_signal(started.execution_id, "approve", {"ok": True})
+    result = await executions.run_query(started.execution_id, "state", type=dict)
+    assert result["status"] == "RUNNING"
+    assert await executions.run_update(started.execution_id, "u", Approval(False)) == {
+        "approved": False
+    }
+    await executions.cancel(started.execution_id)
