@@ -227,10 +227,10 @@ def test_a_caller_can_resume_from_its_own_last_event_id(client: Mistral) -> None
 
 def test_reconnects_stop_at_the_retry_budget(client: Mistral) -> None:
     execution_id = _start(client, "flaky")
-    with pytest.raises(mistral_sdk.APIConnectionError):
-        with client.workflows.executions.stream(execution_id, max_retries=0) as stream:
-            for _ in stream:
-                pass
+    stream = client.workflows.executions.stream(execution_id, max_retries=0)
+    with pytest.raises(mistral_sdk.APIConnectionError), stream:
+        for _ in stream:
+            pass
 
 
 async def test_the_async_execution_stream_resumes(aclient: AsyncMistral) -> None:
