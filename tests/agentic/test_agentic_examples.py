@@ -1,0 +1,42 @@
+"""Every example runs to completion against the local mock (no key)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PROGRAMS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
+RUNNABLE = [p for p in PROGRAMS if p.name != "typed_usage.py"]  # typed_usage is for mypy
+
+
+@pytest.mark.parametrize("program", RUNNABLE, ids=lambda p: p.name)
+def test_example_runs_against_the_mock(program: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
+    done = subprocess.run(
+        [sys.executable, str(program)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "using the local mock" in done.stdout.lower()
+    assert "Traceback" not in done.stderr
+
+
+def test_the_headline_flows_each_have_an_example() -> None:
+    names = {p.stem for p in PROGRAMS}
+    assert {
+        "workflow_connectors",
+        "conversation_confirm",
+        "run_tools",
+        "structured_output",
+        "ocr_upload",
+        "batch_jsonl",
+    } <= names
