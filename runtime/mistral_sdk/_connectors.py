@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from ._errors import RequestValidationError
+from ._errors import MistralError, RequestValidationError
 
 __all__ = [
     "CONNECTOR_AUTH_TASK",
@@ -143,7 +143,8 @@ def connector_auth(event: Any) -> ConnectorAuth | None:
     Accepts what the workflow streams yield (`client.workflows.executions.stream`,
     `client.workflows.events.stream`): the SSE envelope, its payload, or the custom
     task event itself. Incremental (JSON patch) updates carry no full state and
-    give None, like every other event.
+    give None, like every other event; a connector-auth payload that does not
+    have the expected shape raises `MistralError` showing it.
     """
     # Walk down `.data` (envelope → payload → event) to the custom task event.
     for _ in range(3):
@@ -159,12 +160,13 @@ def connector_auth(event: Any) -> ConnectorAuth | None:
     if payload is None or getattr(payload, "type", "json") != "json":
         return None
     value = getattr(payload, "value", None)
-    if not isinstance(value, Mapping):
-        return None
     try:
-        return msgspec.convert(
-            {k: v for k, v in value.items() if k in ConnectorAuth.__struct_fields__},
-            ConnectorAuth,
-        )
-    except msgspec.ValidationError:
-        return None
+        if not isinstance(value, Mapping):
+            raise msgspec.ValidationError(f"expected an object, got {type(value).__name__}")
+        fields = {k: v for k, v in value.items() if k in ConnectorAuth.__struct_fields__}
+        return msgspec.convert(fields, ConnectorAuth)
+    except msgspec.ValidationError as exc:
+        # An auth event the SDK cannot read must not pass unnoticed: the user waits on it.
+        raise MistralError(
+            f"a {CONNECTOR_AUTH_TASK} event carries an unexpected payload ({exc}): {value!r}"
+        ) from None

@@ -10,8 +10,9 @@ on, until it answers without calling anything, or `max_turns` model turns have b
 used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between agents
 are followed: the outputs of every agent end up in the result.
 
-`_RunLoop` makes every decision and builds every payload (pure, shared by the four
-loops); only the loops that call the API and run the tools are written per mode.
+`_RunLoop` makes every decision and builds every payload (pure; its `answer` flow is
+driven like httpx's auth flows); only the loops that call the API, ask for
+confirmations and run the tools are written per mode.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 
 import msgspec
 
@@ -181,6 +182,19 @@ def tool_confirmations(
 Decision: TypeAlias = Literal["run", "confirm", "skip", "unknown"]
 
 
+class _Ask(NamedTuple):
+    call: ToolCall
+
+
+class _Invoke(NamedTuple):
+    tool: FunctionTool
+    arguments: dict[str, Any]
+
+
+_Step: TypeAlias = "_Ask | _Invoke"
+_Answers: TypeAlias = "tuple[list[dict[str, Any]], list[dict[str, str]]]"
+
+
 class _RunLoop:
     """Decisions and payloads of one run (no I/O)."""
 
@@ -263,6 +277,40 @@ class _RunLoop:
 
     def failed(self, call: ToolCall, exc: BaseException) -> ToolResult:
         return self.record(call, f"error: {type(exc).__name__}: {exc}", error=True)
+
+    def answer(self, outputs: Sequence[Any]) -> Generator[_Step, Any, _Answers]:
+        """The answers to a turn's calls, as a flow driven by `_answer_sync/_async`.
+
+        Yields `_Ask(call)` (send back the confirmation: a bool) and
+        `_Invoke(tool, arguments)` (send back `(value, None)` or `(None, exception)`);
+        returns the function results to append and the tool confirmations.
+        """
+        results: list[ToolResult] = []
+        confirmations: list[dict[str, str]] = []
+        for call in self.calls(outputs):
+            decision = self.decide(call)
+            if decision == "skip":
+                continue
+            if decision == "confirm":
+                allowed = bool((yield _Ask(call)))
+                if call.name not in self.local:
+                    verdict = "allow" if allowed else "deny"
+                    confirmations.append(
+                        {"tool_call_id": call.tool_call_id, "confirmation": verdict}
+                    )
+                    continue
+                if not allowed:
+                    results.append(self.record(call, DENIED, denied=True))
+                    continue
+            prepared = self.prepare(call)
+            if isinstance(prepared, ToolResult):
+                results.append(prepared)
+                continue
+            value, error = yield _Invoke(*prepared)
+            results.append(
+                self.failed(call, error) if error is not None else self.finished(call, value)
+            )
+        return self.inputs(results), confirmations
 
     @staticmethod
     def inputs(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
@@ -457,34 +505,21 @@ class ConversationsHelpers:
 
 def _answer_sync(
     loop: _RunLoop, outputs: Sequence[Any], on_confirmation: Callable[[ToolCall], bool] | None
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    results: list[ToolResult] = []
-    confirmations: list[dict[str, str]] = []
-    for call in loop.calls(outputs):
-        decision = loop.decide(call)
-        if decision == "skip":
-            continue
-        if decision == "confirm":
-            allowed = bool(on_confirmation(call)) if on_confirmation is not None else False
-            if call.name not in loop.local:
-                verdict = "allow" if allowed else "deny"
-                confirmations.append({"tool_call_id": call.tool_call_id, "confirmation": verdict})
-                continue
-            if not allowed:
-                results.append(loop.record(call, DENIED, denied=True))
-                continue
-        prepared = loop.prepare(call)
-        if isinstance(prepared, ToolResult):
-            results.append(prepared)
-            continue
-        tool, arguments = prepared
+) -> _Answers:
+    flow = loop.answer(outputs)
+    reply: Any = None
+    while True:
         try:
-            value = tool.func(**arguments)
+            step = flow.send(reply)
+        except StopIteration as done:
+            return cast("_Answers", done.value)
+        if isinstance(step, _Ask):
+            reply = on_confirmation(step.call) if on_confirmation is not None else False
+            continue
+        try:
+            reply = (step.tool.func(**step.arguments), None)
         except Exception as exc:  # reported to the model, which can recover
-            results.append(loop.failed(call, exc))
-        else:
-            results.append(loop.finished(call, value))
-    return loop.inputs(results), confirmations
+            reply = (None, exc)
 
 
 class RunStream:
@@ -630,38 +665,22 @@ async def _answer_async(
     loop: _RunLoop,
     outputs: Sequence[Any],
     on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    results: list[ToolResult] = []
-    confirmations: list[dict[str, str]] = []
-    for call in loop.calls(outputs):
-        decision = loop.decide(call)
-        if decision == "skip":
-            continue
-        if decision == "confirm":
-            allowed = (
-                bool(await _maybe_await(on_confirmation(call)))
-                if on_confirmation is not None
-                else False
-            )
-            if call.name not in loop.local:
-                verdict = "allow" if allowed else "deny"
-                confirmations.append({"tool_call_id": call.tool_call_id, "confirmation": verdict})
-                continue
-            if not allowed:
-                results.append(loop.record(call, DENIED, denied=True))
-                continue
-        prepared = loop.prepare(call)
-        if isinstance(prepared, ToolResult):
-            results.append(prepared)
-            continue
-        tool, arguments = prepared
+) -> _Answers:
+    flow = loop.answer(outputs)
+    reply: Any = None
+    while True:
         try:
-            value = await _maybe_await(tool.func(**arguments))
+            step = flow.send(reply)
+        except StopIteration as done:
+            return cast("_Answers", done.value)
+        if isinstance(step, _Ask):
+            allowed = on_confirmation(step.call) if on_confirmation is not None else False
+            reply = await _maybe_await(allowed)
+            continue
+        try:
+            reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
         except Exception as exc:  # reported to the model, which can recover
-            results.append(loop.failed(call, exc))
-        else:
-            results.append(loop.finished(call, value))
-    return loop.inputs(results), confirmations
+            reply = (None, exc)
 
 
 class AsyncRunStream:

@@ -293,3 +293,25 @@ async def test_async_signals_queries_updates(aclient: AsyncMistral) -> None:
         "approved": False
     }
     await executions.cancel(started.execution_id)
+
+
+class _CustomTask(msgspec.Struct):
+    attributes: Any
+
+
+def _custom_task(task_type: str, value: Any) -> _CustomTask:
+    models = mistral_sdk.models
+    payload = models.JSONPayloadResponse(value=value)
+    attributes = models.CustomTaskCompletedAttributesResponse(
+        custom_task_id="t", custom_task_type=task_type, payload=payload
+    )
+    return _CustomTask(attributes)
+
+
+def test_connector_auth_reads_only_auth_events_and_refuses_odd_ones() -> None:
+    ok = _custom_task("connector-auth", {"connector_name": "drive", "status": "error", "x": 1})
+    assert connector_auth(ok) == mistral_sdk.ConnectorAuth(connector_name="drive", status="error")
+    assert connector_auth(_custom_task("llm_call", {"a": 1})) is None
+    assert connector_auth(object()) is None
+    with pytest.raises(mistral_sdk.MistralError, match="unexpected payload"):
+        connector_auth(_custom_task("connector-auth", {"status": "connected"}))
