@@ -80,8 +80,9 @@ format: venv
 	$(PY) -m ruff check --fix $(LINT_PATHS)
 	$(PY) -m ruff format $(LINT_PATHS)
 
+# The examples import their shared helper (examples/_connect.py) as a top-level module.
 types: venv
-	$(PY) -m mypy generator runtime/mistral_sdk examples/typed_usage.py
+	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py
 
 check: lint types test check-generated
 

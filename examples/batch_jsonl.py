@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from uuid import UUID
 
 from _connect import connect
 
@@ -39,7 +40,7 @@ def main() -> int:
         while job.status not in DONE:
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
-            job = client.batch.jobs.get(job.id)
+            job = client.batch.jobs.get(UUID(job.id))
             print(f"   job {job.id}: {job.status} ({job.completed_requests}/{job.total_requests})")
         if job.status != "SUCCESS" or not job.output_file:
             print(f"   the job ended {job.status}")
