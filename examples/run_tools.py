@@ -43,7 +43,7 @@ def main() -> int:
         for tool_result in result.tool_results:
             print(f"   {tool_result.name} -> {tool_result.result}")
         print(f"   {result.output_text}")
-        print(f"   {result.turns} turns, {result.usage.get('total_tokens')} tokens")
+        print(f"   {result.turns} turns, {result.usage.total_tokens} tokens")
     return 0
 
 

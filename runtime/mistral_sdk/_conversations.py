@@ -36,6 +36,7 @@ from ._errors import APIError, MistralError
 from ._tools import FunctionTool, ToolArgumentsError, result_text
 
 if TYPE_CHECKING:
+    from . import models
     from .resources.beta.conversations import AsyncBetaConversations, BetaConversations
 
 __all__ = [
@@ -86,15 +87,22 @@ class RunResult:
     turn's messages; `usage` adds up the turns; `tool_results` the answers given.
     """
 
-    __slots__ = ("_last", "conversation_id", "outputs", "tool_results", "turns", "usage")
+    __slots__ = ("_last", "_usage", "conversation_id", "outputs", "tool_results", "turns")
 
     def __init__(self) -> None:
         self.conversation_id: str = ""
         self.outputs: list[Any] = []
         self.tool_results: list[ToolResult] = []
         self.turns = 0
-        self.usage: dict[str, int] = {}
+        self._usage: dict[str, int] = {}
         self._last: list[Any] = []
+
+    @property
+    def usage(self) -> models.ConversationUsageInfo:
+        """Token counts added up over the turns (fields the server never sent stay unset)."""
+        from .models import ConversationUsageInfo
+
+        return msgspec.convert(self._usage, ConversationUsageInfo)
 
     @property
     def output_text(self) -> str:
@@ -233,7 +241,7 @@ class _RunLoop:
         for name in ("prompt_tokens", "completion_tokens", "total_tokens", "connector_tokens"):
             value = _get(usage, name)
             if isinstance(value, int):
-                self.result.usage[name] = self.result.usage.get(name, 0) + value
+                self.result._usage[name] = self.result._usage.get(name, 0) + value
 
     def decide(self, call: ToolCall) -> Decision:
         if call.confirmation_status == "pending":

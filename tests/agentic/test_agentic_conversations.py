@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
 import mistral_sdk
@@ -50,7 +51,9 @@ def test_run_calls_local_tools_and_loops_until_the_model_answers(client: Mistral
     assert result.output_text == '(mock) The tool said: {"city":"Paris","days":3,"sky":"clear"}'
     kinds = [o.type for o in result.outputs]
     assert kinds == ["function.call", "message.output"]
-    assert result.usage["total_tokens"] > 0
+    usage = result.usage
+    assert isinstance(usage, models.ConversationUsageInfo) and usage.total_tokens > 0
+    assert usage.connector_tokens is msgspec.UNSET
 
 
 def test_a_tool_that_raises_is_reported_to_the_model(client: Mistral) -> None:
