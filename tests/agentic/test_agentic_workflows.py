@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
 
@@ -315,3 +317,46 @@ def test_connector_auth_reads_only_auth_events_and_refuses_odd_ones() -> None:
     assert connector_auth(object()) is None
     with pytest.raises(mistral_sdk.MistralError, match="unexpected payload"):
         connector_auth(_custom_task("connector-auth", {"status": "connected"}))
+
+
+class _CutStream(httpx.SyncByteStream):
+    """A body that sends `frames`, then breaks like a dropped connection."""
+
+    def __init__(self, frames: list[bytes], cut: bool) -> None:
+        self.frames, self.cut = frames, cut
+
+    def __iter__(self) -> Any:
+        yield from self.frames
+        if self.cut:
+            raise httpx.ReadError("connection reset by peer")
+
+
+def _log_frame(n: int) -> bytes:
+    record = {
+        "timestamp": "2026-01-01T00:00:00Z",
+        "trace_id": "t",
+        "span_id": "s",
+        "severity_text": "INFO",
+        "body": f"line {n}",
+        "log_attributes": {},
+    }
+    return f"event: log\nid: c{n}\ndata: {json.dumps(record)}\n\n".encode()
+
+
+def test_the_log_stream_resumes_with_the_last_event_id_header() -> None:
+    seen_headers: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        resume = request.headers.get("Last-Event-ID")
+        seen_headers.append(resume)
+        if resume is None:  # first connection: two lines, then the connection drops
+            body = _CutStream([_log_frame(1), _log_frame(2)], cut=True)
+        else:  # the server repeats the last line it sent, then goes on
+            body = _CutStream([_log_frame(2), _log_frame(3), b"data: [DONE]\n\n"], cut=False)
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+
+    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    with client.workflows.executions.stream_logs("exec-1") as stream:
+        bodies = [event.data.body_ for event in stream]
+    assert bodies == ["line 1", "line 2", "line 3"]
+    assert seen_headers == [None, "c2"]
