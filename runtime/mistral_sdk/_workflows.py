@@ -3,9 +3,10 @@ queries and updates on `client.workflows.executions`.
 
 How `execute_and_wait` waits, in order:
 
-1. The run is started with an execution id the SDK picks (unless given), so a start
-   that is retried after a lost answer can never create a second run: a conflict or
-   an error after which the run exists is followed like any started run.
+1. The run is started with an execution id the SDK picks (unless given). A failed
+   start is retried (up to the client's `max_retries`) only after looking the run up:
+   a lost answer, a conflict on the id or a server error after which the run exists
+   never leads to a second run; the existing one is followed.
 2. When nobody asked for the events, the API's synchronous execution waits on the
    server (`wait_for_result`, bounded to `SYNC_WAIT` seconds per call).
 3. Otherwise, or when that wait ends first, the execution's event stream is followed
@@ -25,11 +26,12 @@ only the two I/O loops are written twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import msgspec
 
@@ -43,6 +45,7 @@ from ._errors import (
     NotFoundError,
     RequestValidationError,
 )
+from ._retry import retry_delay
 from ._types import NOT_GIVEN, Headers, NotGiven
 
 if TYPE_CHECKING:
@@ -197,13 +200,28 @@ def decode_result(result: Any, tp: Any, what: str) -> Any:
         ) from None
 
 
-def _may_exist_after(exc: APIError) -> bool:
-    """Whether a failed start may still have created the run (so look it up)."""
+def after_failed_start(exc: APIError) -> Literal["raise", "look", "retry"]:
+    """What to do when starting a run failed.
+
+    "look": the run may exist all the same (the answer was lost, a conflict on our
+    execution id, a server error): fetch it before starting again. "retry": it was
+    refused as it is (rate limit): start again later. "raise": the caller's problem.
+    """
     if isinstance(exc, APIConnectionError):
-        return True
+        return "look"
     if isinstance(exc, APIStatusError):
-        return exc.status_code in (408, 409) or exc.status_code >= 500
-    return False
+        if exc.status_code in (408, 409) or exc.status_code >= 500:
+            return "look"
+        if exc.status_code == 429:
+            return "retry"
+    return "raise"
+
+
+def _start_delay(exc: APIError, attempt: int, budget: int, waiter: _Waiter) -> float:
+    headers = exc.response.headers if isinstance(exc, APIStatusError) else None
+    delay = retry_delay(attempt, budget, headers)
+    remaining = waiter.remaining()
+    return delay if remaining is None else min(delay, remaining)
 
 
 class _Waiter:
@@ -331,6 +349,7 @@ class WorkflowsHelpers:
                     timeout_seconds=sync_wait if sync_wait else msgspec.UNSET,
                     timeout=waiter.request_timeout(sync_wait + 30 if sync_wait else None),
                     extra_headers=extra_headers,
+                    max_retries=0,
                 ),
                 on_event=on_event,
             )
@@ -358,16 +377,26 @@ def _wait_sync(
         waiter.last = executions.get(exec_id, timeout=waiter.request_timeout(30.0))
         return waiter.last
 
-    try:
-        try:
-            started = start(waiter.sync_wait() if waiter.use_sync else None)
-        except APIError as exc:
-            if not _may_exist_after(exc):
-                raise
+    def start_or_find() -> Any:
+        # The start is sent without the client's own retries: a retry must first look
+        # whether the lost attempt created the run.
+        budget = workflows._client.max_retries
+        for attempt in range(budget + 1):
             try:
-                started = get()
-            except NotFoundError:
-                raise exc from None
+                return start(waiter.sync_wait() if waiter.use_sync else None)
+            except APIError as exc:
+                action = after_failed_start(exc)
+                if action == "raise" or attempt == budget:
+                    raise
+                if action == "look":
+                    with contextlib.suppress(NotFoundError):
+                        return get()
+                time.sleep(_start_delay(exc, attempt, budget, waiter))
+                waiter.check()
+        raise AssertionError("unreachable")
+
+    try:
+        started = start_or_find()
         execution = started if isinstance(started, models.WorkflowExecutionResponse) else get()
         while not final_status(execution):
             waiter.check()
@@ -483,6 +512,7 @@ class AsyncWorkflowsHelpers:
                 timeout_seconds=sync_wait if sync_wait else msgspec.UNSET,
                 timeout=waiter.request_timeout(sync_wait + 30 if sync_wait else None),
                 extra_headers=extra_headers,
+                max_retries=0,
             )
 
         try:
@@ -511,16 +541,24 @@ async def _wait_async(
         waiter.last = await executions.get(exec_id, timeout=waiter.request_timeout(30.0))
         return waiter.last
 
-    try:
-        try:
-            started = await start(waiter.sync_wait() if waiter.use_sync else None)
-        except APIError as exc:
-            if not _may_exist_after(exc):
-                raise
+    async def start_or_find() -> Any:
+        budget = workflows._client.max_retries
+        for attempt in range(budget + 1):
             try:
-                started = await get()
-            except NotFoundError:
-                raise exc from None
+                return await start(waiter.sync_wait() if waiter.use_sync else None)
+            except APIError as exc:
+                action = after_failed_start(exc)
+                if action == "raise" or attempt == budget:
+                    raise
+                if action == "look":
+                    with contextlib.suppress(NotFoundError):
+                        return await get()
+                await asyncio.sleep(_start_delay(exc, attempt, budget, waiter))
+                waiter.check()
+        raise AssertionError("unreachable")
+
+    try:
+        started = await start_or_find()
         execution = (
             started if isinstance(started, models.WorkflowExecutionResponse) else await get()
         )

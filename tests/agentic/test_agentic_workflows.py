@@ -360,3 +360,57 @@ def test_the_log_stream_resumes_with_the_last_event_id_header() -> None:
         bodies = [event.data.body_ for event in stream]
     assert bodies == ["line 1", "line 2", "line 3"]
     assert seen_headers == [None, "c2"]
+
+
+def _execution(execution_id: str, status: str) -> dict[str, Any]:
+    return {
+        "workflow_name": "wf",
+        "execution_id": execution_id,
+        "root_execution_id": execution_id,
+        "status": status,
+        "start_time": "2026-01-01T00:00:00Z",
+        "end_time": None,
+        "result": {"ok": True},
+    }
+
+
+@pytest.mark.parametrize(
+    ("first_answer", "run_created", "posts"),
+    [
+        (503, False, 2),  # refused before the run existed: started again
+        (502, True, 1),  # the run started but the answer was lost: followed, not repeated
+        (429, False, 2),  # rate limited: started again after the delay
+        (400, False, 1),  # the caller's mistake: raised at once
+    ],
+)
+def test_a_failed_start_is_retried_only_after_looking_for_the_run(
+    monkeypatch: pytest.MonkeyPatch, first_answer: int, run_created: bool, posts: int
+) -> None:
+    from mistral_sdk import _workflows
+
+    monkeypatch.setattr(_workflows, "retry_delay", lambda *args: 0.0)
+    runs: dict[str, str] = {}
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if request.method == "POST":
+            execution_id = json.loads(request.content)["execution_id"]
+            if calls.count("POST") == 1:
+                if run_created:
+                    runs[execution_id] = "COMPLETED"
+                return httpx.Response(first_answer, json={"message": "no"})
+            runs[execution_id] = "COMPLETED"
+            return httpx.Response(200, json=_execution(execution_id, "COMPLETED"))
+        execution_id = request.url.path.rsplit("/", 1)[-1]
+        if execution_id not in runs:
+            return httpx.Response(404, json={"detail": "Not Found"})
+        return httpx.Response(200, json=_execution(execution_id, runs[execution_id]))
+
+    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    if first_answer == 400:
+        with pytest.raises(mistral_sdk.BadRequestError):
+            client.workflows.execute_and_wait("wf", timeout=10)
+    else:
+        assert client.workflows.execute_and_wait("wf", timeout=10).status == "COMPLETED"
+    assert calls.count("POST") == posts
