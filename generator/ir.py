@@ -77,6 +77,9 @@ class Field:
     doc: str = ""
     deprecated: bool = False
     const: Const | None = None  # a single-value field: always sent, never asked for
+    # a string const that tags no union: any string decodes (a new value from the
+    # server is data, not an error); the Literal stays in the type hint
+    open_const: bool = False
 
 
 @dataclass

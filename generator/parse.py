@@ -546,14 +546,21 @@ class Parser:
         """Let msgspec decode tagged unions natively where every variant agrees.
 
         A model can carry one tag (field, value) only; a model that two unions tag
-        differently keeps its field, and those unions use the runtime hook.
+        differently keeps its field, and those unions use the runtime hook. A tag
+        the spec marks optional is still native: msgspec needs it in every object,
+        so a value without it (a caller's dict, say) fails the fast path and takes
+        the runtime's lenient one, which matches it by shape (docs/unions.md).
         """
         demands: dict[str, set[tuple[str, str]]] = {}
         candidates: list[ir.Union_] = []
+        tag_fields: set[tuple[str, str]] = set()
         for d in self.defs.values():
             if not isinstance(d, ir.Union_) or d.strategy != "tag" or d.tag is None:
                 continue
             objects = [v for v in d.variants if self.shape(v.type) == "object"]
+            for v in objects:
+                if isinstance(v.type, ir.Ref):
+                    tag_fields.add((v.type.name, d.tag))
             if not all(
                 isinstance(v.type, ir.Ref)
                 and isinstance(self.defs[v.type.name], ir.Model)
@@ -563,12 +570,6 @@ class Parser:
                 continue
             others = [v.type for v in d.variants if v not in objects]
             if not self.is_native(others):
-                continue
-            # msgspec needs the tag in every object; a caller's dict may leave out
-            # a tag the spec marks optional, so those unions stay with the hook
-            if not all(
-                self.tag_required(v.type.name, d.tag) for v in objects if isinstance(v.type, ir.Ref)
-            ):
                 continue
             candidates.append(d)
             for v in objects:
@@ -586,15 +587,15 @@ class Parser:
                     model = self.defs[v.type.name]
                     assert isinstance(model, ir.Model) and d.tag and v.tag_value
                     model.tag = (d.tag, v.tag_value)
-
-    def tag_required(self, model_name: str, prop: str) -> bool:
-        model = self.defs.get(model_name)
-        schema = self.schemas.get(model_name)
-        if not isinstance(model, ir.Model) or not isinstance(schema, dict):
-            return False
-        required: list[str] = []
-        self._collect_object(schema, model.pointer, {}, required, set())
-        return prop in required
+        for d in self.defs.values():
+            if isinstance(d, ir.Model):
+                for f in d.fields:
+                    if (
+                        f.const is not None
+                        and isinstance(f.const.value, str)
+                        and (d.name, f.wire) not in tag_fields
+                    ):
+                        f.open_const = True
 
     def const_of(self, model_name: str, prop: str) -> str | None:
         model = self.defs.get(model_name)
