@@ -360,6 +360,13 @@ class Renderer:
             extra = ", envelope=True" if resp.envelope else ""
             if resp.done_marker:
                 extra += f", done_marker={pyrepr(resp.done_marker)}"
+            if resp.terminal:
+                extra += f", terminal={pyrepr(resp.terminal)}"
+            if resp.errors:
+                extra += f", errors={pyrepr(resp.errors)}"
+            if resp.run_param:
+                run = next(p.name for p in op.params if p.wire == resp.run_param)
+                extra += f", run_id={run}"
             response = f"SSEResponse({runtime(resp.type, 'models.')}{extra})"
             response_cls = "SSEResponse"
 

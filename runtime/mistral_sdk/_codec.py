@@ -456,8 +456,8 @@ def _mirror(struct: type) -> type:
                 default_factory=f.default_factory,
                 name=f.encode_name if f.encode_name != f.name else None,
             )
-    config: Any = getattr(struct, "__struct_config__")  # noqa: B009 - not in msgspec's stubs
-    mirror: type = type(struct)(struct.__name__, (struct,), namespace, kw_only=config.kw_only)
+    # every field is declared again here, so the twin's own config is all that counts
+    mirror: type = type(struct)(struct.__name__, (struct,), namespace, kw_only=True)
     _mirrors[struct] = mirror
     for f in fields:
         mirror.__annotations__[f.name] = _twin(f.type)
