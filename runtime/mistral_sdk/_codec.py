@@ -123,18 +123,41 @@ class _UnionMeta(type):
         if cls._resolved is None:
             tagged = cls._tagged_thunk()
             variants = cls._variants_thunk()
-            found = {_runtime_class(v) for v in variants}
+            found: set[type] = set()
+            for v in variants:
+                _classes_of(v, found)
             # a lenient twin's Structs subclass the generated ones: accept both
-            accepted = {getattr(c, "__lenient_of__", c) for c in found if c is not None}
+            accepted = {getattr(c, "__lenient_of__", c) for c in found}
             classes = tuple(sorted(accepted, key=lambda c: c.__qualname__))
             cls._resolved = (tagged, variants, (*classes, Unknown))
         return cls._resolved
 
 
+def _classes_of(t: Any, out: set[type]) -> None:
+    """The classes a value of type `t` may be an instance of (unions expanded)."""
+    if isinstance(t, _UnionMeta):
+        out.update(t._resolve()[2])
+        return
+    origin = get_origin(t)
+    if origin is Annotated:
+        _classes_of(get_args(t)[0], out)
+    elif origin is Union or origin is types.UnionType:
+        for member in get_args(t):
+            _classes_of(member, out)
+    else:
+        cls = _runtime_class(t)
+        if cls is not None:
+            out.add(cls)
+
+
 def _runtime_class(t: Any) -> type | None:
+    if isinstance(t, _UnionMeta):
+        return None  # a union inside a union: any shape may match
     origin = get_origin(t)
     if origin is Annotated:
         return _runtime_class(get_args(t)[0])
+    if origin is Union or origin is types.UnionType:
+        return None  # a union inside a union: any shape may match
     if origin is not None:
         return origin if isinstance(origin, type) else None
     return t if isinstance(t, type) else None
@@ -171,7 +194,8 @@ _MISSING: Any = object()
 
 def _decode_union(cls: _UnionMeta, value: Any, open: bool) -> Any:
     tagged, variants, classes = cls._resolve()
-    if isinstance(value, classes):  # already a model (request bodies built from Structs)
+    # JSON objects arrive as dicts, the common case: skip the class check for them
+    if type(value) is not dict and isinstance(value, classes):  # a model (a request's)
         return value
     tag = cls._tag
     if tag is not None and isinstance(value, dict):
@@ -206,9 +230,11 @@ def _by_structure(name: str, variants: tuple[Any, ...], value: Any, open: bool) 
             try:
                 return _convert_variant(value, variant, open)
             except ValueError as exc:
-                if len(tied) == 1 and not candidates:
+                if len(tied) == 1:
                     raise
                 errors.append(f"{_name(variant)}: {exc}")
+        if tied:
+            raise ValueError(f"value matches no variant of `{name}` ({'; '.join(errors)})")
     for variant in candidates:
         try:
             return _convert_variant(value, variant, open)
