@@ -217,7 +217,9 @@ class Chat(ChatHelpers, SyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -426,7 +428,9 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -445,6 +445,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
                     models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
                     envelope=True,
                     done_marker="[DONE]",
+                    run_id=execution_id,
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -554,7 +555,10 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                    models.StreamWorkflowExecutionLogsEvent,
+                    envelope=True,
+                    done_marker="[DONE]",
+                    errors=("error",),
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1005,6 +1009,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
                     models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
                     envelope=True,
                     done_marker="[DONE]",
+                    run_id=execution_id,
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1114,7 +1119,10 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                    models.StreamWorkflowExecutionLogsEvent,
+                    envelope=True,
+                    done_marker="[DONE]",
+                    errors=("error",),
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
