@@ -28,10 +28,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import inspect
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast
 
 import msgspec
 
@@ -63,6 +64,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+# What `on_event` receives: the events of `client.workflows.executions.stream`.
+WorkflowEvent: TypeAlias = "models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent"
+EventHandler: TypeAlias = "Callable[[WorkflowEvent], object]"
+AsyncEventHandler: TypeAlias = "Callable[[WorkflowEvent], Awaitable[object] | object]"
 
 FAILED_STATUSES = frozenset({"FAILED", "CANCELED", "TERMINATED", "TIMED_OUT"})
 SUCCEEDED_STATUSES = frozenset({"COMPLETED"})
@@ -310,7 +316,7 @@ class WorkflowsHelpers:
         cancel_on_timeout: bool = False,
         execution_id: str | None = None,
         deployment_name: str | None = None,
-        on_event: Callable[[Any], None] | None = None,
+        on_event: EventHandler | None = None,
         extra_headers: Headers | None = None,
     ) -> models.WorkflowExecutionResponse:
         """Start a workflow and wait until its run is over; return the final execution.
@@ -366,7 +372,7 @@ def _wait_sync(
     workflows: Workflows,
     waiter: _Waiter,
     start: Callable[[float | None], Any],
-    on_event: Callable[[Any], None] | None,
+    on_event: EventHandler | None,
 ) -> models.WorkflowExecutionResponse:
     from . import models
 
@@ -413,7 +419,7 @@ def _wait_sync(
 
 
 def _follow_sync(
-    executions: WorkflowsExecutions, waiter: _Waiter, on_event: Callable[[Any], None] | None
+    executions: WorkflowsExecutions, waiter: _Waiter, on_event: EventHandler | None
 ) -> None:
     got_events = terminal = False
     try:
@@ -491,7 +497,7 @@ class AsyncWorkflowsHelpers:
         cancel_on_timeout: bool = False,
         execution_id: str | None = None,
         deployment_name: str | None = None,
-        on_event: Callable[[Any], Awaitable[None] | None] | None = None,
+        on_event: AsyncEventHandler | None = None,
         extra_headers: Headers | None = None,
     ) -> models.WorkflowExecutionResponse:
         """The async twin of `Mistral().workflows.execute_and_wait`; `on_event` may be async."""
@@ -530,7 +536,7 @@ async def _wait_async(
     workflows: AsyncWorkflows,
     waiter: _Waiter,
     start: Callable[[float | None], Awaitable[Any]],
-    on_event: Callable[[Any], Awaitable[None] | None] | None,
+    on_event: AsyncEventHandler | None,
 ) -> models.WorkflowExecutionResponse:
     from . import models
 
@@ -579,7 +585,7 @@ async def _wait_async(
 async def _follow_async(
     executions: AsyncWorkflowsExecutions,
     waiter: _Waiter,
-    on_event: Callable[[Any], Awaitable[None] | None] | None,
+    on_event: AsyncEventHandler | None,
 ) -> None:
     got_events = terminal = False
     try:
@@ -593,7 +599,7 @@ async def _follow_async(
                 waiter.last_event_id = _field(event, "id") or waiter.last_event_id
                 if on_event is not None:
                     pending = on_event(event)
-                    if pending is not None:
+                    if inspect.isawaitable(pending):
                         await pending
                 if ends_run(event, waiter.execution_id):
                     terminal = True
