@@ -40,3 +40,13 @@ def test_the_headline_flows_each_have_an_example() -> None:
         "ocr_upload",
         "batch_jsonl",
     } <= names
+
+
+@pytest.mark.live
+@pytest.mark.skipif(not os.environ.get("MISTRAL_API_KEY"), reason="needs MISTRAL_API_KEY")
+@pytest.mark.parametrize("program", RUNNABLE, ids=lambda p: p.name)
+def test_example_runs_against_the_real_api(program: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(program)], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
