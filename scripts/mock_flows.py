@@ -481,6 +481,15 @@ def conversation_events(response: dict[str, Any]) -> Iterator[tuple[str | None, 
                 }
                 yield "function.call.delta", json.dumps(delta)
         elif entry["type"] == "agent.handoff":
+            started = {
+                "type": "agent.handoff.started",
+                "created_at": _now(),
+                "output_index": index,
+                "id": entry["id"],
+                "previous_agent_id": entry["previous_agent_id"],
+                "previous_agent_name": entry["previous_agent_name"],
+            }
+            yield "agent.handoff.started", json.dumps(started)
             done = {
                 "type": "agent.handoff.done",
                 "created_at": _now(),

@@ -337,7 +337,7 @@ class _StreamTurn:
         self._order: list[tuple[str, str]] = []
         self._texts: dict[str, list[str]] = {}
         self._calls: dict[str, dict[str, Any]] = {}
-        self._handoffs: dict[str, Any] = {}
+        self._handoffs: dict[str, dict[str, str]] = {}
 
     def feed(self, event: Any) -> None:
         data = _get(event, "data")
@@ -367,10 +367,16 @@ class _StreamTurn:
                 if _get(data, name) is not None:
                     call[name] = _get(data, name)
             call["arguments"] += _get(data, "arguments") or ""
-        elif kind == "agent.handoff.done":
+        elif kind in ("agent.handoff.started", "agent.handoff.done"):
             key = _get(data, "id") or ""
-            self._handoffs[key] = data
-            self._order.append(("handoff", key))
+            if key not in self._handoffs:
+                self._handoffs[key] = {}
+                self._order.append(("handoff", key))
+            for name in ("previous_agent_id", "previous_agent_name"):
+                self._handoffs[key].setdefault(name, _get(data, name) or "")
+            for name in ("next_agent_id", "next_agent_name"):
+                if _get(data, name) is not None:
+                    self._handoffs[key][name] = _get(data, name)
 
     def outputs(self) -> list[Any]:
         from . import models
@@ -390,8 +396,16 @@ class _StreamTurn:
                     )
                 )
             else:
-                # The next agent's messages follow in the same stream.
-                continue
+                h = self._handoffs[key]
+                out.append(
+                    models.AgentHandoffEntry(
+                        id=key,
+                        previous_agent_id=h.get("previous_agent_id", ""),
+                        previous_agent_name=h.get("previous_agent_name", ""),
+                        next_agent_id=h.get("next_agent_id", ""),
+                        next_agent_name=h.get("next_agent_name", ""),
+                    )
+                )
         return out
 
 
@@ -498,7 +512,7 @@ class ConversationsHelpers:
                 before = len(loop.result.tool_results)
                 inputs_next, confirmations = _answer_sync(loop, outputs, on_confirmation)
                 yield from loop.result.tool_results[before:]
-                if not inputs_next and not confirmations:
+                if not inputs_next and not confirmations and not loop.needs_handoff_turn(outputs):
                     return loop.result
                 loop.check_turns()
                 stream = conversations.append_stream(
@@ -650,7 +664,7 @@ class AsyncConversationsHelpers:
                 inputs_next, confirmations = await _answer_async(loop, outputs, on_confirmation)
                 for tool_result in loop.result.tool_results[before:]:
                     yield tool_result
-                if not inputs_next and not confirmations:
+                if not inputs_next and not confirmations and not loop.needs_handoff_turn(outputs):
                     stream_holder.result = loop.result
                     return
                 loop.check_turns()

@@ -141,6 +141,15 @@ def test_handoffs_are_followed(client: Mistral) -> None:
     assert result.outputs[1].agent_id == "ag_billing"
 
 
+def test_streamed_handoffs_are_followed_and_recorded(client: Mistral) -> None:
+    stream = client.beta.conversations.run_stream("my bill", agent_id="ag_triage_2")
+    result = stream.until_done()
+    handoff, message = result.outputs
+    assert isinstance(handoff, models.AgentHandoffEntry)
+    assert (handoff.previous_agent_id, handoff.next_agent_id) == ("ag_triage_2", "ag_billing")
+    assert handoff.next_agent_name == "billing" and message.type == "message.output"
+
+
 def test_run_continues_an_existing_conversation(client: Mistral) -> None:
     first = client.beta.conversations.run("hello", model="m")
     again = client.beta.conversations.run(
