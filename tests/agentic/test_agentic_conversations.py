@@ -251,3 +251,11 @@ async def test_async_run_with_async_tools_and_confirmations(aclient: AsyncMistra
     items = [item async for item in stream]
     assert any(isinstance(i, ToolResult) and i.error for i in items)
     assert stream.result is not None and "RuntimeError" in stream.result.output_text
+
+
+async def test_async_run_stream_closes_early(aclient: AsyncMistral) -> None:
+    async with aclient.beta.conversations.run_stream("hi", model="m") as stream:
+        async for item in stream:
+            assert isinstance(item, models.ConversationEvents)
+            break
+    assert stream.result is None

@@ -414,3 +414,22 @@ def test_a_failed_start_is_retried_only_after_looking_for_the_run(
     else:
         assert client.workflows.execute_and_wait("wf", timeout=10).status == "COMPLETED"
     assert calls.count("POST") == posts
+
+
+def test_closing_a_resuming_stream_early_releases_the_connection(client: Mistral) -> None:
+    execution_id = _start(client, "email-triage")
+    stream = client.workflows.executions.stream(execution_id)
+    first = next(iter(stream))
+    stream.close()
+    assert first.id == "1" and stream.response.is_closed
+    assert list(stream) == []
+
+
+async def test_closing_an_async_resuming_stream_early(aclient: AsyncMistral) -> None:
+    started = await aclient.workflows.execute("email-triage")
+    assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
+    async with await aclient.workflows.executions.stream(started.execution_id) as stream:
+        async for event in stream:
+            assert event.id == "1"
+            break
+    assert stream.response.is_closed
