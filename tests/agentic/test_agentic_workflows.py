@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 import httpx
+import hypothesis
 import msgspec
 import pytest
+from hypothesis import strategies as st
 
 import mistral_sdk
 from mistral_sdk import (
@@ -433,3 +435,40 @@ async def test_closing_an_async_resuming_stream_early(aclient: AsyncMistral) -> 
             assert event.id == "1"
             break
     assert stream.response.is_closed
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    total=st.integers(1, 12),
+    cuts=st.lists(st.integers(1, 12), max_size=4),
+    replay=st.integers(0, 3),
+)
+def test_any_pattern_of_drops_gives_every_event_once(
+    total: int, cuts: list[int], replay: int
+) -> None:
+    """The server cuts each connection after a few events and repeats up to `replay`
+    events on resume: the caller still sees 1..total, in order, once each."""
+    plan = list(cuts)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        last = request.headers.get("Last-Event-ID")
+        after = int(last[1:]) if last else 0
+        start = max(after - replay, 0) + 1
+        ids = list(range(start, total + 1))
+        cut = plan.pop(0) if plan else None
+        if cut is not None and after + cut < total:
+            frames = [_log_frame(n) for n in ids if n <= after + cut]
+            body = _CutStream(frames, cut=True)
+        else:
+            body = _CutStream([*map(_log_frame, ids), b"data: [DONE]\n\n"], cut=False)
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+
+    client = Mistral(
+        api_key="k",
+        max_retries=len(cuts),
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    # (reconnect delays are made short by the `_fast_waits` fixture)
+    with client.workflows.executions.stream_logs("exec-1") as stream:
+        bodies = [event.data.body_ for event in stream]
+    assert bodies == [f"line {n}" for n in range(1, total + 1)]
