@@ -187,6 +187,9 @@ def tool_confirmations(
     return out
 
 
+# What a streamed run yields: the conversation's events, and each tool's answer.
+RunItem: TypeAlias = "models.ConversationEvents | ToolResult"
+
 Decision: TypeAlias = Literal["run", "confirm", "skip", "unknown"]
 
 
@@ -492,7 +495,7 @@ class ConversationsHelpers:
         loop = _RunLoop(tools, max_turns, allow_async=False)
         start = _start_kwargs(kwargs)
 
-        def turns() -> Generator[Any, None, RunResult]:
+        def turns() -> Generator[RunItem, None, RunResult]:
             if conversation_id is None:
                 stream = conversations.start_stream(
                     inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
@@ -547,14 +550,14 @@ def _answer_sync(
 class RunStream:
     """Iterate for conversation events and `ToolResult`s; `.result` once exhausted."""
 
-    def __init__(self, turns: Generator[Any, None, RunResult]) -> None:
+    def __init__(self, turns: Generator[RunItem, None, RunResult]) -> None:
         self._turns = turns
         self.result: RunResult | None = None
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[RunItem]:
         return self
 
-    def __next__(self) -> Any:
+    def __next__(self) -> RunItem:
         try:
             return next(self._turns)
         except StopIteration as stop:
@@ -643,7 +646,7 @@ class AsyncConversationsHelpers:
         start = _start_kwargs(kwargs)
         stream_holder = AsyncRunStream()
 
-        async def turns() -> AsyncIterator[Any]:
+        async def turns() -> AsyncIterator[RunItem]:
             if conversation_id is None:
                 stream = await conversations.start_stream(
                     inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
@@ -712,8 +715,8 @@ class AsyncRunStream:
         self._turns: Any = None
         self.result: RunResult | None = None
 
-    def __aiter__(self) -> AsyncIterator[Any]:
-        return cast("AsyncIterator[Any]", self._turns)
+    def __aiter__(self) -> AsyncIterator[RunItem]:
+        return cast("AsyncIterator[RunItem]", self._turns)
 
     async def until_done(self) -> RunResult:
         """Consume what is left and return the result."""
