@@ -388,6 +388,7 @@ class WorkflowsDeployments(SyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
 
+        # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id_header: str | None | UnsetType,
         ) -> Stream[models.StreamDeploymentLogsEvent]:
@@ -793,6 +794,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
 
+        # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id_header: str | None | UnsetType,
         ) -> AsyncStream[models.StreamDeploymentLogsEvent]:

@@ -54,6 +54,7 @@ class WorkflowsEvents(SyncResource):
     ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
 
+        # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id: str | None | UnsetType,
         ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
@@ -169,6 +170,7 @@ class AsyncWorkflowsEvents(AsyncResource):
     ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
         """Get Stream Events"""
 
+        # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id: str | None | UnsetType,
         ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:

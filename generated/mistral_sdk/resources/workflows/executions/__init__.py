@@ -433,6 +433,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
 
+        # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id: str | None | UnsetType,
         ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
@@ -540,6 +541,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
 
+        # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id_header: str | None | UnsetType,
         ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
@@ -997,6 +999,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
         """Stream"""
 
+        # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id: str | None | UnsetType,
         ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
@@ -1104,6 +1107,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
         """
 
+        # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id_header: str | None | UnsetType,
         ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
