@@ -82,7 +82,7 @@ format: venv
 
 # The examples import their shared helper (examples/_connect.py) as a top-level module.
 types: venv
-	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py
+	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
 
 check: lint types test check-generated
 

@@ -32,7 +32,7 @@ import inspect
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast, overload
 
 import msgspec
 
@@ -459,23 +459,31 @@ class ExecutionsHelpers:
         """Send signal `name` with `input` (a dict, Struct or dataclass) to a running execution."""
         cast("WorkflowsExecutions", self).signal(execution_id, name=name, input=to_input(input))
 
-    def run_query(
-        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
-    ) -> T:
+    @overload
+    def run_query(self, execution_id: str, name: str, input: Any = None) -> Any: ...
+    @overload
+    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: type[T]) -> T: ...
+    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: Any = Any) -> Any:
         """Run query `name`; return its result, converted to `type` when given."""
         response = cast("WorkflowsExecutions", self).query(
             execution_id, name=name, input=to_input(input)
         )
-        return cast(T, decode_result(response.result, type, f"query {name!r}"))
+        return decode_result(response.result, type, f"query {name!r}")
 
+    @overload
+    def run_update(self, execution_id: str, name: str, input: Any = None) -> Any: ...
+    @overload
     def run_update(
-        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
-    ) -> T:
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T]
+    ) -> T: ...
+    def run_update(
+        self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
+    ) -> Any:
         """Run update `name`; return its result, converted to `type` when given."""
         response = cast("WorkflowsExecutions", self).update(
             execution_id, name=name, input=to_input(input)
         )
-        return cast(T, decode_result(response.result, type, f"update {name!r}"))
+        return decode_result(response.result, type, f"update {name!r}")
 
 
 # --- async --------------------------------------------------------------------------
@@ -629,20 +637,32 @@ class AsyncExecutionsHelpers:
             execution_id, name=name, input=to_input(input)
         )
 
+    @overload
+    async def run_query(self, execution_id: str, name: str, input: Any = None) -> Any: ...
+    @overload
     async def run_query(
-        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
-    ) -> T:
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T]
+    ) -> T: ...
+    async def run_query(
+        self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
+    ) -> Any:
         """Run query `name`; return its result, converted to `type` when given."""
         response = await cast("AsyncWorkflowsExecutions", self).query(
             execution_id, name=name, input=to_input(input)
         )
-        return cast(T, decode_result(response.result, type, f"query {name!r}"))
+        return decode_result(response.result, type, f"query {name!r}")
 
+    @overload
+    async def run_update(self, execution_id: str, name: str, input: Any = None) -> Any: ...
+    @overload
     async def run_update(
-        self, execution_id: str, name: str, input: Any = None, *, type: type[T] | Any = Any
-    ) -> T:
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T]
+    ) -> T: ...
+    async def run_update(
+        self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
+    ) -> Any:
         """Run update `name`; return its result, converted to `type` when given."""
         response = await cast("AsyncWorkflowsExecutions", self).update(
             execution_id, name=name, input=to_input(input)
         )
-        return cast(T, decode_result(response.result, type, f"update {name!r}"))
+        return decode_result(response.result, type, f"update {name!r}")
