@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 import respx
 from spec_values import (
@@ -28,6 +29,7 @@ from spec_values import (
 
 import mistral_sdk
 from mistral_sdk import models
+from mistral_sdk._pagination import AsyncPage, SyncPage
 
 BASE_URL = "https://api.test"
 API_KEY = "test-key"
@@ -151,6 +153,16 @@ def _resolve(client: Any, call: str) -> Any:
 def _check_value(values: Values, plan: CallPlan, value: Any) -> None:
     t = plan.method.response.type
     assert t is not None
+    # a list operation that pages answers with its first page (tests/test_pagination.py)
+    paged = isinstance(value, (SyncPage, AsyncPage))
+    assert paged == (plan.method.pagination is not None), type(value)
+    if paged:
+        listed = value.response
+        for name in plan.method.pagination.items:  # type: ignore[union-attr]
+            listed = getattr(listed, name)
+        # an optional list the answer left out is an empty page
+        assert value.items == ([] if listed is msgspec.UNSET else list(listed))
+        value = value.response
     problem = values.check(value, t, models)
     assert problem is None, problem
 
