@@ -11,6 +11,7 @@ exits like diff(1): 0 when the surfaces are equal, 1 when they differ, 2 on erro
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from collections.abc import Callable
@@ -32,7 +33,8 @@ def build(spec: Path) -> tuple[dict[str, str], Problems]:
     api = parse(doc, problems)
     if problems.errors:
         raise SpecError(problems.errors)
-    return format_files(Renderer(api).files()), problems
+    sha256 = hashlib.sha256(spec.read_bytes()).hexdigest()
+    return format_files(Renderer(api, sha256).files()), problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     dif.add_argument("old", type=Path, help="OpenAPI document or surface file")
     dif.add_argument("new", type=Path, help="OpenAPI document or surface file")
     dif.add_argument("--out", type=Path, help="write the report to this file instead of stdout")
+    dif.add_argument("--old-label", help="name OLD so in the report (default: its path)")
+    dif.add_argument("--new-label", help="name NEW so in the report (default: its path)")
     args = parser.parse_args(argv)
 
     try:
@@ -60,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             return emit(surface.to_text(read(args.spec, surface.read_spec)), args.out)
         if args.command == "diff":
             result = diff.diff(read(args.old, surface.read), read(args.new, surface.read))
-            emit(diff.markdown(result, str(args.old), str(args.new)), args.out)
+            labels = (args.old_label or str(args.old), args.new_label or str(args.new))
+            emit(diff.markdown(result, *labels), args.out)
             return 0 if result.equal else 1
         return generate(args.spec, args.out, args.quiet)
     except (SpecError, InputError) as exc:

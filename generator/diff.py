@@ -393,3 +393,26 @@ def _changed_items(entries: list[Changed]) -> list[str]:
         out.append(f"- {mark(any(c.breaking for c in e.changes))} — {e.title}")
         out += [f"  - {mark(c.breaking)}: {c.text}" for c in e.changes]
     return out
+
+
+def changelog_entry(d: Diff, title: str) -> str:
+    """A CHANGELOG.md section: the summary, then every operation that changed, by call."""
+    lines = [f"## {title}", "", summary(d)]
+
+    def calls(op: Operation) -> str:
+        return ", ".join(call_name(c.call) for c in op.calls) + f" (`{op.key}`)"
+
+    items = [f"- added: {calls(op)}" for op in d.ops_added]
+    items += [
+        f"- {'removed' if g.moved_to is None else 'moved'}"
+        f"{' (breaking)' if g.breaking else ''}: {calls(g.op)}"
+        + (f" → `{g.moved_to.key}`" if g.moved_to else "")
+        for g in d.ops_removed
+    ]
+    items += [
+        f"- changed{' (breaking)' if any(c.breaking for c in e.changes) else ''}: {e.title}"
+        for e in d.ops_changed
+    ]
+    if items:
+        lines += ["", *items]
+    return "\n".join(lines) + "\n"
