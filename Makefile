@@ -12,6 +12,7 @@ SPEC   := spec/openapi.yaml
 SURFACE := spec/surface.txt
 SPEC_REPORT ?= build/spec-diff.md
 BASE_REF ?= origin/main
+SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
 LINT_PATHS := generator runtime tests scripts examples benchmarks
 
 .DEFAULT_GOAL := help
@@ -49,7 +50,7 @@ spec:
 
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
-	$(PY) scripts/spec_update.py --report $(SPEC_REPORT)
+	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
 
 generate: venv spec
 	$(PY) -m generator generate --spec $(SPEC) --out generated
