@@ -2,7 +2,7 @@
 #
 #   make demo    environment + regenerate + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
-#   make check   lint, types, test, check-generated
+#   make check   lint, workflow schema, types, test, check-generated
 
 PYTHON ?= python3
 VENV   := .venv
@@ -22,7 +22,7 @@ LINT_PATHS := generator runtime tests scripts examples benchmarks
 help:
 	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
 	@echo "make test             run the test suite"
-	@echo "make check            lint + types + test + check-generated"
+	@echo "make check            lint + lint-workflows + types + test + check-generated"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
