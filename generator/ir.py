@@ -77,6 +77,9 @@ class Field:
     doc: str = ""
     deprecated: bool = False
     const: Const | None = None  # a single-value field: always sent, never asked for
+    # a string const that tags no union: any string decodes (a new value from the
+    # server is data, not an error); the Literal stays in the type hint
+    open_const: bool = False
 
 
 @dataclass
@@ -164,6 +167,11 @@ class Response:
     type: TypeExpr | None = None
     envelope: bool = False  # SSE: the schema describes the whole event
     done_marker: str | None = None
+    # SSE: what ends the stream. A stream with any of these that is cut before one
+    # arrives raises instead of ending quietly (see parse.STREAM_ENDS)
+    terminal: tuple[str, ...] = ()  # event names; "[DONE]" is the done marker
+    errors: tuple[str, ...] = ()  # event names that report a failure
+    run_param: str | None = None  # the path parameter whose workflow run ends the stream
 
 
 @dataclass

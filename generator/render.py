@@ -121,6 +121,7 @@ class DefView:
     runtime: str = ""
     values: str = ""
     union: dict[str, Any] = field(default_factory=dict)
+    open_union: bool = False  # a native tagged union, marked for the lenient path
 
 
 class Renderer:
@@ -199,6 +200,7 @@ class Renderer:
             needs_msgspec=needs_msgspec,
             needs_unset=needs_unset,
             needs_union=any(v.kind == "union" for v in views),
+            needs_open_union=any(v.open_union for v in views),
         )
 
     def def_view(self, d: ir.Definition, imports: Imports) -> DefView:
@@ -208,6 +210,8 @@ class Renderer:
                 if d.tag and f.wire == d.tag[0]:
                     continue
                 annotation = render(f.type, imports)
+                if f.open_const:
+                    annotation = f"{annotation} | str"
                 if f.const is not None:
                     default = pyrepr(f.const.value)
                 elif f.required:
@@ -241,7 +245,11 @@ class Renderer:
         assert isinstance(d, ir.Union_)
         static = " | ".join(render(v.type, imports) for v in d.variants)
         if d.native:
-            return DefView("alias", d.name, d.doc, static=static)
+            # msgspec dispatches on the tag in C; the marker names the union for
+            # the runtime's lenient path (unknown tags → `Unknown<Name>`)
+            imports.typing.add("Annotated")
+            annotated = f"Annotated[{static}, OpenUnion({d.name!r})]"
+            return DefView("alias", d.name, d.doc, static=annotated, open_union=True)
         tagged = {v.tag_value: runtime(v.type, "") for v in d.variants if v.tag_value and d.tag}
         variants = [runtime(v.type, "") for v in d.variants]
         return DefView(
@@ -353,6 +361,13 @@ class Renderer:
             extra = ", envelope=True" if resp.envelope else ""
             if resp.done_marker:
                 extra += f", done_marker={pyrepr(resp.done_marker)}"
+            if resp.terminal:
+                extra += f", terminal={pyrepr(resp.terminal)}"
+            if resp.errors:
+                extra += f", errors={pyrepr(resp.errors)}"
+            if resp.run_param:
+                run = next(p.name for p in op.params if p.wire == resp.run_param)
+                extra += f", run_id={run}"
             response = f"SSEResponse({runtime(resp.type, 'models.')}{extra})"
             response_cls = "SSEResponse"
 

@@ -35,10 +35,12 @@ if TYPE_CHECKING:
     from ._errors import APIError as APIError
     from ._errors import APIResponseValidationError as APIResponseValidationError
     from ._errors import APIStatusError as APIStatusError
+    from ._errors import APIStreamError as APIStreamError
     from ._errors import APITimeoutError as APITimeoutError
     from ._errors import AuthenticationError as AuthenticationError
     from ._errors import BadRequestError as BadRequestError
     from ._errors import ConflictError as ConflictError
+    from ._errors import IncompleteStreamError as IncompleteStreamError
     from ._errors import InternalServerError as InternalServerError
     from ._errors import MistralError as MistralError
     from ._errors import NotFoundError as NotFoundError
@@ -69,10 +71,12 @@ _EXPORTS: dict[str, str] = {
     "APIError": "_errors",
     "APIResponseValidationError": "_errors",
     "APIStatusError": "_errors",
+    "APIStreamError": "_errors",
     "APITimeoutError": "_errors",
     "AuthenticationError": "_errors",
     "BadRequestError": "_errors",
     "ConflictError": "_errors",
+    "IncompleteStreamError": "_errors",
     "InternalServerError": "_errors",
     "MistralError": "_errors",
     "NotFoundError": "_errors",

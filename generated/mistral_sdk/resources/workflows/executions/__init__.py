@@ -439,6 +439,7 @@ class WorkflowsExecutions(SyncResource):
                 models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
                 envelope=True,
                 done_marker="[DONE]",
+                run_id=execution_id,
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -542,7 +543,10 @@ class WorkflowsExecutions(SyncResource):
             },
             headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(
-                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                models.StreamWorkflowExecutionLogsEvent,
+                envelope=True,
+                done_marker="[DONE]",
+                errors=("error",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -987,6 +991,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
                 models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
                 envelope=True,
                 done_marker="[DONE]",
+                run_id=execution_id,
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1090,7 +1095,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             },
             headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(
-                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                models.StreamWorkflowExecutionLogsEvent,
+                envelope=True,
+                done_marker="[DONE]",
+                errors=("error",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
