@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "generator"))
 sys.path.insert(0, str(REPO))
 
-from test_surface import FIXTURE  # noqa: E402
+from gen_helpers import FIXTURE  # noqa: E402
 
 from generator import surface  # noqa: E402
 

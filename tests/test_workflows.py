@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 sys.path.insert(0, str(REPO / "tests" / "generator"))
 
-from test_surface import FIXTURE  # noqa: E402
+from gen_helpers import FIXTURE  # noqa: E402
 
 
 def workflow(name: str) -> dict[Any, Any]:
