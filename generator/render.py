@@ -125,8 +125,9 @@ class DefView:
 
 
 class Renderer:
-    def __init__(self, api: ir.API) -> None:
+    def __init__(self, api: ir.API, spec_sha256: str = "") -> None:
         self.api = api
+        self.spec_sha256 = spec_sha256  # of the spec file's bytes, as in spec/lock.json
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             keep_trailing_newline=True,
@@ -489,6 +490,7 @@ class Renderer:
             header=HEADER,
             title=self.api.title,
             version=self.api.version,
+            sha256=self.spec_sha256,
             operations=len(self.api.operations),
             schemas=len(self.api.exposed),
         )
