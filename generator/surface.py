@@ -115,7 +115,10 @@ def type_text(texpr: ir.TypeExpr) -> str:
     raise TypeError(f"unknown type expression {texpr!r}")
 
 
-def _returns(response: ir.Response) -> str:
+def _returns(response: ir.Response, paged: ir.Pagination | None = None) -> str:
+    if response.kind == "json" and paged is not None:
+        assert response.type is not None
+        return f"Page[{type_text(paged.item_type)}, {type_text(response.type)}]"
     if response.kind == "json":
         assert response.type is not None
         return type_text(response.type)
@@ -139,7 +142,7 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
             text = type_text(p.type)
         args.append(Arg(p.name, text, p.required, positional=p.location == "path"))
     args.sort(key=lambda a: (not a.positional, not a.positional and not a.required))
-    return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response))
+    return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response, m.pagination))
 
 
 def _resources(node: ir.Resource, out: dict[int, str]) -> dict[int, str]:
