@@ -175,12 +175,34 @@ class Response:
 
 
 @dataclass
+class Pagination:
+    """How a list operation pages (see generator/pagination.py).
+
+    `kind` is "cursor" (send `param` = the cursor found at `next` in the answer),
+    "offset" (send `param` = items seen so far) or "page" (send `param` = page + 1,
+    counting from `start`). `items` is the path of the list in the answer (empty
+    when the answer is the list), `size` the page-size parameter, `total` the path
+    of the total item count when the answer has one.
+    """
+
+    kind: Literal["cursor", "offset", "page"]
+    param: str
+    items: tuple[str, ...]
+    item_type: TypeExpr
+    size: str | None = None
+    next: tuple[str, ...] = ()
+    total: tuple[str, ...] = ()
+    start: int = 0
+
+
+@dataclass
 class Method:
     """One Python method; an operation answering JSON and SSE has two."""
 
     name: str
     response: Response
     const_overrides: dict[str, Const] = field(default_factory=dict)  # body fields this method fixes
+    pagination: Pagination | None = None
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from . import ir
+from . import ir, pagination
 from .load import Problems, escape, resolve_pointer
 from .naming import (
     TAG_PATHS,
@@ -711,6 +711,12 @@ class Parser:
             methods.append(ir.Method(stream_name, sse_resp, overrides_stream))
         else:
             methods.append(ir.Method(name, responses[0]))
+        listing = methods[0]
+        if verb == "get" and listing.response.kind == "json" and listing.response.type is not None:
+            defaults = self.query_defaults(shared + (spec.get("parameters") or []), pointer)
+            listing.pagination = pagination.infer(
+                spec, params, listing.response.type, self.defs, defaults
+            )
         return ir.Operation(
             operation_id=op_id,
             method=verb.upper(),
@@ -727,6 +733,18 @@ class Parser:
             methods=methods,
             pointer=pointer,
         )
+
+    def query_defaults(self, raw: list[Any], pointer: str) -> dict[str, Any]:
+        """The spec's default of each query parameter that has one, by wire name."""
+        out: dict[str, Any] = {}
+        for i, p in enumerate(raw):
+            if isinstance(p, dict) and "$ref" in p:
+                p = self._deref(p["$ref"], f"{pointer}/parameters/{i}")
+            if isinstance(p, dict) and p.get("in") == "query":
+                schema = p.get("schema")
+                if isinstance(schema, dict) and "default" in schema:
+                    out[str(p.get("name"))] = schema["default"]
+        return out
 
     def parameters(self, raw: list[Any], pointer: str, hint: str) -> list[ir.Param]:
         params: dict[tuple[str, str], ir.Param] = {}

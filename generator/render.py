@@ -125,8 +125,9 @@ class DefView:
 
 
 class Renderer:
-    def __init__(self, api: ir.API) -> None:
+    def __init__(self, api: ir.API, spec_sha256: str = "") -> None:
         self.api = api
+        self.spec_sha256 = spec_sha256  # of the spec file's bytes, as in spec/lock.json
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             keep_trailing_newline=True,
@@ -352,7 +353,25 @@ class Renderer:
         ]
         resp = m.response
         # (sync, async) return annotations
-        if resp.kind == "json":
+        if resp.kind == "json" and m.pagination is not None:
+            assert resp.type is not None
+            pg = m.pagination
+            answer = render(resp.type, imports, "models.")
+            item = render(pg.item_type, imports, "models.")
+            returns = (f"SyncPage[{item}, {answer}]", f"AsyncPage[{item}, {answer}]")
+            options = [pyrepr(pg.kind), pyrepr(pg.param), f"items={pyrepr(pg.items)}"]
+            if pg.size:
+                options.append(f"size={pyrepr(pg.size)}")
+            if pg.next:
+                options.append(f"next={pyrepr(pg.next)}")
+            if pg.total:
+                options.append(f"total={pyrepr(pg.total)}")
+            if pg.start:
+                options.append(f"start={pg.start}")
+            paginator = f"Paginator({', '.join(options)})"
+            response = f"PageResponse({runtime(resp.type, 'models.')}, {paginator})"
+            response_cls = "PageResponse"
+        elif resp.kind == "json":
             assert resp.type is not None
             returns = (render(resp.type, imports, "models."),) * 2
             response = f"JsonResponse({runtime(resp.type, 'models.')})"
@@ -496,6 +515,7 @@ class Renderer:
             header=HEADER,
             title=self.api.title,
             version=self.api.version,
+            sha256=self.spec_sha256,
             operations=len(self.api.operations),
             schemas=len(self.api.exposed),
         )

@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._response import AsyncBinaryContent as AsyncBinaryContent
     from ._response import BinaryContent as BinaryContent
+    from ._spec import SPEC_SHA256 as SPEC_SHA256
+    from ._spec import SPEC_VERSION as SPEC_VERSION
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
     from ._connectors import ConnectorAuth as ConnectorAuth
@@ -107,6 +109,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncAPIResponse": "_response",
     "AsyncBinaryContent": "_response",
     "BinaryContent": "_response",
+    "SPEC_SHA256": "_spec",
+    "SPEC_VERSION": "_spec",
     "AsyncStream": "_streaming",
     "Stream": "_streaming",
     "ConnectorAuth": "_connectors",

@@ -14,6 +14,7 @@ from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._connectors import ConnectorSlot, with_connectors
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -103,7 +104,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowListResponse:
+    ) -> SyncPage[models.WorkflowBasicDefinition, models.WorkflowListResponse]:
         """Get Workflows
 
         Args:
@@ -139,7 +140,12 @@ class Workflows(WorkflowsHelpers, SyncResource):
                 "active_only": active_only,
                 "search": search,
             },
-            response=JsonResponse(models.WorkflowListResponse),
+            response=PageResponse(
+                models.WorkflowListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workflows",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -612,7 +618,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowListResponse:
+    ) -> AsyncPage[models.WorkflowBasicDefinition, models.WorkflowListResponse]:
         """Get Workflows
 
         Args:
@@ -648,7 +654,12 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
                 "active_only": active_only,
                 "search": search,
             },
-            response=JsonResponse(models.WorkflowListResponse),
+            response=PageResponse(
+                models.WorkflowListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workflows",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

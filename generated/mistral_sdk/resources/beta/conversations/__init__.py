@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -45,7 +46,10 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentsApiV1ConversationsListResponseItem]:
+    ) -> SyncPage[
+        models.AgentsApiV1ConversationsListResponseItem,
+        list[models.AgentsApiV1ConversationsListResponseItem],
+    ]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -55,7 +59,10 @@ class BetaConversations(ConversationsHelpers, SyncResource):
             "/v1/conversations",
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
-            response=JsonResponse(list[models.AgentsApiV1ConversationsListResponseItem]),
+            response=PageResponse(
+                list[models.AgentsApiV1ConversationsListResponseItem],
+                Paginator("page", "page", items=(), size="page_size"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -562,7 +569,10 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentsApiV1ConversationsListResponseItem]:
+    ) -> AsyncPage[
+        models.AgentsApiV1ConversationsListResponseItem,
+        list[models.AgentsApiV1ConversationsListResponseItem],
+    ]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -572,7 +582,10 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
             "/v1/conversations",
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
-            response=JsonResponse(list[models.AgentsApiV1ConversationsListResponseItem]),
+            response=PageResponse(
+                list[models.AgentsApiV1ConversationsListResponseItem],
+                Paginator("page", "page", items=(), size="page_size"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     SSEResponse,
@@ -54,7 +55,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentListResponse:
+    ) -> SyncPage[models.DeploymentResponse, models.DeploymentListResponse]:
         """List Deployments
 
         Args:
@@ -80,7 +81,12 @@ class WorkflowsDeployments(SyncResource):
                 "cursor": cursor,
                 "workspace_id": workspace_id,
             },
-            response=JsonResponse(models.DeploymentListResponse),
+            response=PageResponse(
+                models.DeploymentListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("deployments",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -283,7 +289,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentWorkerListResponse:
+    ) -> SyncPage[models.DeploymentWorkerResponse, models.DeploymentWorkerListResponse]:
         """List Deployment Workers
 
         Args:
@@ -296,7 +302,12 @@ class WorkflowsDeployments(SyncResource):
             "/v1/workflows/deployments/{name}/workers",
             path_params={"name": name},
             query={"worker_status": worker_status, "limit": limit, "cursor": cursor},
-            response=JsonResponse(models.DeploymentWorkerListResponse),
+            response=PageResponse(
+                models.DeploymentWorkerListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workers",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -320,7 +331,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentLogSearchResponse:
+    ) -> SyncPage[models.DeploymentLogRecord, models.DeploymentLogSearchResponse]:
         """Get Deployment Logs
 
         Retrieve logs for a deployment (across all of its workers).
@@ -350,7 +361,12 @@ class WorkflowsDeployments(SyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.DeploymentLogSearchResponse),
+            response=PageResponse(
+                models.DeploymentLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -460,7 +476,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentListResponse:
+    ) -> AsyncPage[models.DeploymentResponse, models.DeploymentListResponse]:
         """List Deployments
 
         Args:
@@ -486,7 +502,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 "cursor": cursor,
                 "workspace_id": workspace_id,
             },
-            response=JsonResponse(models.DeploymentListResponse),
+            response=PageResponse(
+                models.DeploymentListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("deployments",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -689,7 +710,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentWorkerListResponse:
+    ) -> AsyncPage[models.DeploymentWorkerResponse, models.DeploymentWorkerListResponse]:
         """List Deployment Workers
 
         Args:
@@ -702,7 +723,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
             "/v1/workflows/deployments/{name}/workers",
             path_params={"name": name},
             query={"worker_status": worker_status, "limit": limit, "cursor": cursor},
-            response=JsonResponse(models.DeploymentWorkerListResponse),
+            response=PageResponse(
+                models.DeploymentWorkerListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workers",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -726,7 +752,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentLogSearchResponse:
+    ) -> AsyncPage[models.DeploymentLogRecord, models.DeploymentLogSearchResponse]:
         """Get Deployment Logs
 
         Retrieve logs for a deployment (across all of its workers).
@@ -756,7 +782,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.DeploymentLogSearchResponse),
+            response=PageResponse(
+                models.DeploymentLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

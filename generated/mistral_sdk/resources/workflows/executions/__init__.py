@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -473,7 +474,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecutionLogSearchResponse:
+    ) -> SyncPage[models.ExecutionLogRecord, models.ExecutionLogSearchResponse]:
         """Get Workflow Execution Logs
 
         Retrieve logs for a workflow execution.
@@ -503,7 +504,12 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.ExecutionLogSearchResponse),
+            response=PageResponse(
+                models.ExecutionLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1039,7 +1045,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecutionLogSearchResponse:
+    ) -> AsyncPage[models.ExecutionLogRecord, models.ExecutionLogSearchResponse]:
         """Get Workflow Execution Logs
 
         Retrieve logs for a workflow execution.
@@ -1069,7 +1075,12 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.ExecutionLogSearchResponse),
+            response=PageResponse(
+                models.ExecutionLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
