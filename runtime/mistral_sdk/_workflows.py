@@ -19,20 +19,20 @@ TERMINATED or TIMED_OUT raises `WorkflowExecutionError`; `timeout=` bounds the w
 wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
 `cancel_on_timeout=True`.
 
-The decisions (`_Waiter`, `final_status`, `ends_run`, `to_input`) are pure and shared;
-only the two I/O loops are written twice.
+Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
+next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run`,
+`after_failed_start`. Only the drivers and the stream loops are written twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import inspect
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast, overload
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar, cast, overload
 
 import msgspec
 
@@ -261,6 +261,14 @@ class _Waiter:
         if self.expired():
             raise self.timeout_error()
 
+    def deadline_error(self, exc: Exception) -> Exception:
+        """A request that timed out because the wait's deadline passed is the wait's timeout."""
+        if isinstance(exc, APITimeoutError) and self.expired():
+            error = self.timeout_error()
+            error.__cause__ = exc
+            return error
+        return exc
+
     def sync_wait(self) -> float:
         remaining = self.remaining()
         return SYNC_WAIT if remaining is None else min(SYNC_WAIT, remaining)
@@ -295,6 +303,87 @@ def _stream_unusable(exc: APIError) -> bool:
     if isinstance(exc, APIStatusError):
         return exc.status_code in (404, 405, 406, 501) or exc.status_code >= 500
     return True  # dropped beyond the reconnect budget, undecodable or error events
+
+
+class _Start(NamedTuple):
+    sync_wait: float | None  # seconds for the server to wait (None: return at once)
+
+
+class _Get(NamedTuple):
+    pass
+
+
+class _Follow(NamedTuple):
+    pass
+
+
+class _Sleep(NamedTuple):
+    seconds: float
+
+
+_Op: TypeAlias = "_Start | _Get | _Follow | _Sleep"
+
+
+def _wait_flow(
+    waiter: _Waiter, budget: int
+) -> Generator[_Op, Any, models.WorkflowExecutionResponse]:
+    """Every decision of `execute_and_wait`, without I/O (like httpx's auth flows).
+
+    Yields what to do; the driver does it and sends back the result (the answer of a
+    `_Start` or `_Get`) or throws back the error it raised. Returns the final execution.
+    """
+    from . import models
+
+    started: Any = None
+    # The start goes out without the client's retries: before each new attempt, look
+    # whether the previous one created the run.
+    for attempt in range(budget + 1):
+        try:
+            started = yield _Start(waiter.sync_wait() if waiter.use_sync else None)
+            break
+        except APIError as exc:
+            action = after_failed_start(exc)
+            if action == "raise" or attempt == budget:
+                raise
+            if action == "look":
+                try:
+                    started = yield _Get()
+                    break
+                except NotFoundError:
+                    pass
+            yield _Sleep(_start_delay(exc, attempt, budget, waiter))
+            waiter.check()
+    # A synchronous answer has the result but not the status: fetch the execution.
+    execution: models.WorkflowExecutionResponse = (
+        started if isinstance(started, models.WorkflowExecutionResponse) else (yield _Get())
+    )
+    while not final_status(execution):
+        waiter.check()
+        yield _Follow() if waiter.use_stream else _Sleep(waiter.next_poll_delay())
+        execution = yield _Get()
+    return execution
+
+
+def _start_arguments(
+    waiter: _Waiter,
+    sync_wait: float | None,
+    input: Any,
+    extensions: Any,
+    deployment_name: str | None,
+    extra_headers: Headers | None,
+) -> dict[str, Any]:
+    """The keyword arguments of the `execute` call that starts the run."""
+    return {
+        "execution_id": waiter.execution_id,
+        "input": to_input(input),
+        "extensions": extensions,
+        "deployment_name": msgspec.UNSET if deployment_name is None else deployment_name,
+        "wait_for_result": True if sync_wait else msgspec.UNSET,
+        "timeout_seconds": sync_wait if sync_wait else msgspec.UNSET,
+        "timeout": waiter.request_timeout(sync_wait + 30 if sync_wait else None),
+        "extra_headers": extra_headers,
+        "max_retries": 0,
+    }
 
 
 # --- sync ---------------------------------------------------------------------------
@@ -337,85 +426,47 @@ class WorkflowsHelpers:
         or TIMED_OUT, and `WorkflowWaitTimeout` when `timeout` expires first.
         """
         workflows = cast("Workflows", self)
+        executions = workflows.executions
         waiter = _Waiter(_new_execution_id(execution_id), timeout, use_sync=on_event is None)
         body_extensions = with_connectors(
             msgspec.UNSET if extensions is None else extensions, connectors
         )
+
+        def do(op: _Op) -> Any:
+            if isinstance(op, _Start):
+                arguments = _start_arguments(
+                    waiter, op.sync_wait, input, body_extensions, deployment_name, extra_headers
+                )
+                return workflows.execute(workflow_identifier, **arguments)
+            if isinstance(op, _Get):
+                timeout = waiter.request_timeout(30.0)
+                waiter.last = executions.get(waiter.execution_id, timeout=timeout)
+                return waiter.last
+            if isinstance(op, _Follow):
+                return _follow_sync(executions, waiter, on_event)
+            time.sleep(op.seconds)
+            return None
+
+        flow = _wait_flow(waiter, workflows._client.max_retries)
+        reply: Any = None
+        error: Exception | None = None
         try:
-            return _wait_sync(
-                workflows,
-                waiter,
-                start=lambda sync_wait: workflows.execute(
-                    workflow_identifier,
-                    execution_id=waiter.execution_id,
-                    input=to_input(input),
-                    extensions=body_extensions,
-                    deployment_name=msgspec.UNSET if deployment_name is None else deployment_name,
-                    wait_for_result=True if sync_wait else msgspec.UNSET,
-                    timeout_seconds=sync_wait if sync_wait else msgspec.UNSET,
-                    timeout=waiter.request_timeout(sync_wait + 30 if sync_wait else None),
-                    extra_headers=extra_headers,
-                    max_retries=0,
-                ),
-                on_event=on_event,
-            )
+            while True:
+                try:
+                    op = flow.send(reply) if error is None else flow.throw(error)
+                except StopIteration as done:
+                    return cast("models.WorkflowExecutionResponse", done.value)
+                try:
+                    reply, error = do(op), None
+                except Exception as exc:  # handed to the flow, which decides
+                    reply, error = None, waiter.deadline_error(exc)
         except WorkflowWaitTimeout as exc:
             if not cancel_on_timeout:
                 raise
-            workflows.executions.cancel(exc.execution_id, extra_headers=extra_headers)
+            executions.cancel(exc.execution_id, extra_headers=extra_headers)
             raise WorkflowWaitTimeout(
                 exc.execution_id, exc.timeout, exc.execution, canceled=True
             ) from None
-
-
-def _wait_sync(
-    workflows: Workflows,
-    waiter: _Waiter,
-    start: Callable[[float | None], Any],
-    on_event: EventHandler | None,
-) -> models.WorkflowExecutionResponse:
-    from . import models
-
-    executions = workflows.executions
-    exec_id = waiter.execution_id
-
-    def get() -> models.WorkflowExecutionResponse:
-        waiter.last = executions.get(exec_id, timeout=waiter.request_timeout(30.0))
-        return waiter.last
-
-    def start_or_find() -> Any:
-        # The start is sent without the client's own retries: a retry must first look
-        # whether the lost attempt created the run.
-        budget = workflows._client.max_retries
-        for attempt in range(budget + 1):
-            try:
-                return start(waiter.sync_wait() if waiter.use_sync else None)
-            except APIError as exc:
-                action = after_failed_start(exc)
-                if action == "raise" or attempt == budget:
-                    raise
-                if action == "look":
-                    with contextlib.suppress(NotFoundError):
-                        return get()
-                time.sleep(_start_delay(exc, attempt, budget, waiter))
-                waiter.check()
-        raise AssertionError("unreachable")
-
-    try:
-        started = start_or_find()
-        execution = started if isinstance(started, models.WorkflowExecutionResponse) else get()
-        while not final_status(execution):
-            waiter.check()
-            if waiter.use_stream:
-                _follow_sync(executions, waiter, on_event)
-            else:
-                time.sleep(waiter.next_poll_delay())
-            execution = get()
-        return execution
-    except APITimeoutError as exc:
-        if waiter.expired():
-            raise waiter.timeout_error() from exc
-        raise
 
 
 def _follow_sync(
@@ -510,84 +561,47 @@ class AsyncWorkflowsHelpers:
     ) -> models.WorkflowExecutionResponse:
         """The async twin of `Mistral().workflows.execute_and_wait`; `on_event` may be async."""
         workflows = cast("AsyncWorkflows", self)
+        executions = workflows.executions
         waiter = _Waiter(_new_execution_id(execution_id), timeout, use_sync=on_event is None)
         body_extensions = with_connectors(
             msgspec.UNSET if extensions is None else extensions, connectors
         )
 
-        def start(sync_wait: float | None) -> Awaitable[Any]:
-            return workflows.execute(
-                workflow_identifier,
-                execution_id=waiter.execution_id,
-                input=to_input(input),
-                extensions=body_extensions,
-                deployment_name=msgspec.UNSET if deployment_name is None else deployment_name,
-                wait_for_result=True if sync_wait else msgspec.UNSET,
-                timeout_seconds=sync_wait if sync_wait else msgspec.UNSET,
-                timeout=waiter.request_timeout(sync_wait + 30 if sync_wait else None),
-                extra_headers=extra_headers,
-                max_retries=0,
-            )
+        async def do(op: _Op) -> Any:
+            if isinstance(op, _Start):
+                arguments = _start_arguments(
+                    waiter, op.sync_wait, input, body_extensions, deployment_name, extra_headers
+                )
+                return await workflows.execute(workflow_identifier, **arguments)
+            if isinstance(op, _Get):
+                timeout = waiter.request_timeout(30.0)
+                waiter.last = await executions.get(waiter.execution_id, timeout=timeout)
+                return waiter.last
+            if isinstance(op, _Follow):
+                return await _follow_async(executions, waiter, on_event)
+            await asyncio.sleep(op.seconds)
+            return None
 
+        flow = _wait_flow(waiter, workflows._client.max_retries)
+        reply: Any = None
+        error: Exception | None = None
         try:
-            return await _wait_async(workflows, waiter, start, on_event)
+            while True:
+                try:
+                    op = flow.send(reply) if error is None else flow.throw(error)
+                except StopIteration as done:
+                    return cast("models.WorkflowExecutionResponse", done.value)
+                try:
+                    reply, error = await do(op), None
+                except Exception as exc:  # handed to the flow, which decides
+                    reply, error = None, waiter.deadline_error(exc)
         except WorkflowWaitTimeout as exc:
             if not cancel_on_timeout:
                 raise
-            await workflows.executions.cancel(exc.execution_id, extra_headers=extra_headers)
+            await executions.cancel(exc.execution_id, extra_headers=extra_headers)
             raise WorkflowWaitTimeout(
                 exc.execution_id, exc.timeout, exc.execution, canceled=True
             ) from None
-
-
-async def _wait_async(
-    workflows: AsyncWorkflows,
-    waiter: _Waiter,
-    start: Callable[[float | None], Awaitable[Any]],
-    on_event: AsyncEventHandler | None,
-) -> models.WorkflowExecutionResponse:
-    from . import models
-
-    executions = workflows.executions
-    exec_id = waiter.execution_id
-
-    async def get() -> models.WorkflowExecutionResponse:
-        waiter.last = await executions.get(exec_id, timeout=waiter.request_timeout(30.0))
-        return waiter.last
-
-    async def start_or_find() -> Any:
-        budget = workflows._client.max_retries
-        for attempt in range(budget + 1):
-            try:
-                return await start(waiter.sync_wait() if waiter.use_sync else None)
-            except APIError as exc:
-                action = after_failed_start(exc)
-                if action == "raise" or attempt == budget:
-                    raise
-                if action == "look":
-                    with contextlib.suppress(NotFoundError):
-                        return await get()
-                await asyncio.sleep(_start_delay(exc, attempt, budget, waiter))
-                waiter.check()
-        raise AssertionError("unreachable")
-
-    try:
-        started = await start_or_find()
-        execution = (
-            started if isinstance(started, models.WorkflowExecutionResponse) else await get()
-        )
-        while not final_status(execution):
-            waiter.check()
-            if waiter.use_stream:
-                await _follow_async(executions, waiter, on_event)
-            else:
-                await asyncio.sleep(waiter.next_poll_delay())
-            execution = await get()
-        return execution
-    except APITimeoutError as exc:
-        if waiter.expired():
-            raise waiter.timeout_error() from exc
-        raise
 
 
 async def _follow_async(

@@ -472,3 +472,31 @@ def test_any_pattern_of_drops_gives_every_event_once(
     with client.workflows.executions.stream_logs("exec-1") as stream:
         bodies = [event.data.body_ for event in stream]
     assert bodies == [f"line {n}" for n in range(1, total + 1)]
+
+
+def test_the_wait_flow_decides_without_io() -> None:
+    """Drive `_wait_flow` by hand: a lost start, a look-up that finds nothing, a new
+    start, a stream, then the final state."""
+    from mistral_sdk import _workflows
+    from mistral_sdk._workflows import _Follow, _Get, _Sleep, _Start, _wait_flow, _Waiter
+
+    models = mistral_sdk.models
+    request = httpx.Request("POST", "https://api.test/v1/workflows/wf/execute")
+
+    def execution(status: str) -> Any:
+        return msgspec.convert(_execution("e1", status), models.WorkflowExecutionResponse)
+
+    not_found = mistral_sdk.NotFoundError(
+        "nope", response=httpx.Response(404, request=request), body=None
+    )
+    waiter = _Waiter("e1", timeout=None, use_sync=True)
+    flow = _wait_flow(waiter, budget=2)
+    assert next(flow) == _Start(_workflows.SYNC_WAIT)
+    assert flow.throw(mistral_sdk.APIConnectionError(request=request)) == _Get()
+    assert isinstance(flow.throw(not_found), _Sleep)
+    assert flow.send(None) == _Start(_workflows.SYNC_WAIT)
+    assert flow.send(execution("RUNNING")) == _Follow()
+    assert flow.send(None) == _Get()
+    with pytest.raises(StopIteration) as done:
+        flow.send(execution("COMPLETED"))
+    assert done.value.value.status == "COMPLETED"
