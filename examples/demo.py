@@ -16,27 +16,41 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from mistral_sdk import APIError, Mistral, models
+from mistral_sdk import (
+    APIError,
+    ConnectorSlot,
+    Mistral,
+    WorkflowExecutionError,
+    WorkflowWaitTimeout,
+    connector_auth,
+    models,
+)
 
 MODEL = os.environ.get("MISTRAL_DEMO_MODEL", "mistral-small-latest")
 
-# Bind the workflow's `gmail` connector slot to the caller's Gmail connection.
-GMAIL_BINDINGS = {"mistralai": {"connectors": {"bindings": [{"connector_name": "gmail"}]}}}
-
 
 def run_workflow(client: Mistral, workflow: str) -> None:
-    print(f"== workflow: execute {workflow!r} with connector bindings")
-    execution = client.workflows.execute(
-        workflow,
-        input={"query": "unread messages from today", "max_results": 5},
-        extensions=GMAIL_BINDINGS,
-    )
-    if isinstance(execution, models.WorkflowExecutionSyncResponse):
-        print(f"   execution {execution.execution_id} finished: {execution.result!r}")
-    else:
-        print(f"   execution {execution.execution_id} started, status {execution.status}")
-    print(f"   bindings sent: {GMAIL_BINDINGS['mistralai']['connectors']['bindings']}")
+    print(f"== workflow: execute {workflow!r} with its gmail connector, and wait")
+
+    def show(event: Any) -> None:
+        auth = connector_auth(event)
+        if auth is not None:
+            print(f"   {auth.connector_name}: {auth.status} {auth.auth_url or ''}".rstrip())
+
+    try:
+        execution = client.workflows.execute_and_wait(
+            workflow,
+            input={"query": "unread messages from today", "max_results": 5},
+            connectors=[ConnectorSlot("gmail")],
+            timeout=120,
+            on_event=show,
+        )
+    except (WorkflowExecutionError, WorkflowWaitTimeout) as exc:
+        print(f"   {exc}")
+        return
+    print(f"   execution {execution.execution_id} {execution.status}: {execution.result!r}")
 
 
 def stream_conversation(client: Mistral) -> None:
