@@ -10,9 +10,9 @@ on, until it answers without calling anything, or `max_turns` model turns have b
 used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between agents
 are followed: the outputs of every agent end up in the result.
 
-`_RunLoop` makes every decision and builds every payload (pure; its `answer` flow is
-driven like httpx's auth flows); only the loops that call the API, ask for
-confirmations and run the tools are written per mode.
+`_RunLoop` makes every decision and builds every request (`first_request`,
+`next_request`, and the `answer` flow, driven like httpx's auth flows); only the
+loops that call the API, ask for confirmations and run the tools are written per mode.
 """
 
 from __future__ import annotations
@@ -213,12 +213,16 @@ class _RunLoop:
         self,
         tools: Sequence[Any],
         max_turns: int,
+        options: dict[str, Any],
         *,
         allow_async: bool,
     ) -> None:
         if max_turns < 1:
             raise ValueError("max_turns must be >= 1")
+        if "stream" in options:
+            raise TypeError("use run_stream() for a streamed run")
         self.max_turns = max_turns
+        self.options = {k: v for k, v in options.items() if v is not None}
         self.local: dict[str, FunctionTool] = {}
         self.definitions: list[Any] = []
         for tool in tools:
@@ -235,6 +239,31 @@ class _RunLoop:
             else:
                 self.definitions.append(tool)  # a tool definition (dict or model): sent as is
         self.result = RunResult()
+
+    def first_request(self, inputs: Any, conversation_id: str | None) -> tuple[str, dict[str, Any]]:
+        """The method (`start` or `append`) and arguments of the run's first call."""
+        if conversation_id is None:
+            tools = self.definitions or msgspec.UNSET
+            return "start", {"inputs": inputs, "tools": tools, **self.options}
+        return "append", {"conversation_id": conversation_id, "inputs": inputs, **self._append()}
+
+    def next_request(self, outputs: Sequence[Any], answers: _Answers) -> dict[str, Any] | None:
+        """The arguments of the `append` answering a turn; None when the run is over."""
+        inputs, confirmations = answers
+        if not inputs and not confirmations and not self.needs_handoff_turn(outputs):
+            return None
+        self.check_turns()
+        return {
+            "conversation_id": self.result.conversation_id,
+            "inputs": inputs,
+            "tool_confirmations": confirmations or msgspec.UNSET,
+            **self._append(),
+        }
+
+    def _append(self) -> dict[str, Any]:
+        # `append` takes only some of `start`'s options; the rest are the conversation's.
+        keep = ("store", "handoff_execution", "completion_args", "extra_headers", "timeout")
+        return {k: v for k, v in self.options.items() if k in keep}
 
     def absorb(self, conversation_id: str, outputs: Sequence[Any], usage: Any) -> None:
         self.result.conversation_id = conversation_id or self.result.conversation_id
@@ -412,18 +441,6 @@ class _StreamTurn:
         return out
 
 
-def _start_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    if "stream" in kwargs:
-        raise TypeError("use run_stream() for a streamed run")
-    return {k: v for k, v in kwargs.items() if v is not None}
-
-
-def _append_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    # `append` takes only some of `start`'s options; the rest are the conversation's.
-    keep = ("store", "handoff_execution", "completion_args", "extra_headers", "timeout")
-    return {k: v for k, v in kwargs.items() if k in keep and v is not None}
-
-
 # --- sync -----------------------------------------------------------------------------
 
 
@@ -454,30 +471,16 @@ class ConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("BetaConversations", self)
-        loop = _RunLoop(tools, max_turns, allow_async=False)
-        start = _start_kwargs(kwargs)
-        if conversation_id is None:
-            response = conversations.start(
-                inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
-            )
-        else:
-            response = conversations.append(conversation_id, inputs=inputs, **_append_kwargs(start))
+        loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
+        method, arguments = loop.first_request(inputs, conversation_id)
+        response = getattr(conversations, method)(**arguments)
         while True:
             loop.absorb(response.conversation_id, response.outputs, response.usage)
-            inputs_next, confirmations = _answer_sync(loop, response.outputs, on_confirmation)
-            if (
-                not inputs_next
-                and not confirmations
-                and not loop.needs_handoff_turn(response.outputs)
-            ):
+            answers = _answer_sync(loop, response.outputs, on_confirmation)
+            request = loop.next_request(response.outputs, answers)
+            if request is None:
                 return loop.result
-            loop.check_turns()
-            response = conversations.append(
-                loop.result.conversation_id,
-                inputs=inputs_next,
-                tool_confirmations=confirmations or msgspec.UNSET,
-                **_append_kwargs(start),
-            )
+            response = conversations.append(**request)
 
     def run_stream(
         self,
@@ -492,18 +495,11 @@ class ConversationsHelpers:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
         conversations = cast("BetaConversations", self)
-        loop = _RunLoop(tools, max_turns, allow_async=False)
-        start = _start_kwargs(kwargs)
+        loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, RunResult]:
-            if conversation_id is None:
-                stream = conversations.start_stream(
-                    inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
-                )
-            else:
-                stream = conversations.append_stream(
-                    conversation_id, inputs=inputs, **_append_kwargs(start)
-                )
+            method, arguments = loop.first_request(inputs, conversation_id)
+            stream = getattr(conversations, f"{method}_stream")(**arguments)
             while True:
                 turn = _StreamTurn()
                 with stream:
@@ -513,17 +509,12 @@ class ConversationsHelpers:
                 outputs = turn.outputs()
                 loop.absorb(turn.conversation_id, outputs, turn.usage)
                 before = len(loop.result.tool_results)
-                inputs_next, confirmations = _answer_sync(loop, outputs, on_confirmation)
+                answers = _answer_sync(loop, outputs, on_confirmation)
                 yield from loop.result.tool_results[before:]
-                if not inputs_next and not confirmations and not loop.needs_handoff_turn(outputs):
+                request = loop.next_request(outputs, answers)
+                if request is None:
                     return loop.result
-                loop.check_turns()
-                stream = conversations.append_stream(
-                    loop.result.conversation_id,
-                    inputs=inputs_next,
-                    tool_confirmations=confirmations or msgspec.UNSET,
-                    **_append_kwargs(start),
-                )
+                stream = conversations.append_stream(**request)
 
         return RunStream(turns())
 
@@ -601,34 +592,16 @@ class AsyncConversationsHelpers:
     ) -> RunResult:
         """The async twin of `Mistral().beta.conversations.run` (tools may be async)."""
         conversations = cast("AsyncBetaConversations", self)
-        loop = _RunLoop(tools, max_turns, allow_async=True)
-        start = _start_kwargs(kwargs)
-        if conversation_id is None:
-            response = await conversations.start(
-                inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
-            )
-        else:
-            response = await conversations.append(
-                conversation_id, inputs=inputs, **_append_kwargs(start)
-            )
+        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
+        method, arguments = loop.first_request(inputs, conversation_id)
+        response = await getattr(conversations, method)(**arguments)
         while True:
             loop.absorb(response.conversation_id, response.outputs, response.usage)
-            inputs_next, confirmations = await _answer_async(
-                loop, response.outputs, on_confirmation
-            )
-            if (
-                not inputs_next
-                and not confirmations
-                and not loop.needs_handoff_turn(response.outputs)
-            ):
+            answers = await _answer_async(loop, response.outputs, on_confirmation)
+            request = loop.next_request(response.outputs, answers)
+            if request is None:
                 return loop.result
-            loop.check_turns()
-            response = await conversations.append(
-                loop.result.conversation_id,
-                inputs=inputs_next,
-                tool_confirmations=confirmations or msgspec.UNSET,
-                **_append_kwargs(start),
-            )
+            response = await conversations.append(**request)
 
     def run_stream(
         self,
@@ -642,19 +615,12 @@ class AsyncConversationsHelpers:
     ) -> AsyncRunStream:
         """The async twin of `Mistral().beta.conversations.run_stream` (`async for`)."""
         conversations = cast("AsyncBetaConversations", self)
-        loop = _RunLoop(tools, max_turns, allow_async=True)
-        start = _start_kwargs(kwargs)
+        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
         stream_holder = AsyncRunStream()
 
         async def turns() -> AsyncIterator[RunItem]:
-            if conversation_id is None:
-                stream = await conversations.start_stream(
-                    inputs=inputs, tools=loop.definitions or msgspec.UNSET, **start
-                )
-            else:
-                stream = await conversations.append_stream(
-                    conversation_id, inputs=inputs, **_append_kwargs(start)
-                )
+            method, arguments = loop.first_request(inputs, conversation_id)
+            stream = await getattr(conversations, f"{method}_stream")(**arguments)
             while True:
                 turn = _StreamTurn()
                 async with stream:
@@ -664,19 +630,14 @@ class AsyncConversationsHelpers:
                 outputs = turn.outputs()
                 loop.absorb(turn.conversation_id, outputs, turn.usage)
                 before = len(loop.result.tool_results)
-                inputs_next, confirmations = await _answer_async(loop, outputs, on_confirmation)
+                answers = await _answer_async(loop, outputs, on_confirmation)
                 for tool_result in loop.result.tool_results[before:]:
                     yield tool_result
-                if not inputs_next and not confirmations and not loop.needs_handoff_turn(outputs):
+                request = loop.next_request(outputs, answers)
+                if request is None:
                     stream_holder.result = loop.result
                     return
-                loop.check_turns()
-                stream = await conversations.append_stream(
-                    loop.result.conversation_id,
-                    inputs=inputs_next,
-                    tool_confirmations=confirmations or msgspec.UNSET,
-                    **_append_kwargs(start),
-                )
+                stream = await conversations.append_stream(**request)
 
         stream_holder._turns = turns()
         return stream_holder

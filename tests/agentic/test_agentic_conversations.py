@@ -97,7 +97,7 @@ def test_without_a_callback_pending_calls_are_denied(client: Mistral) -> None:
 def test_a_pending_local_tool_runs_only_when_allowed(client: Mistral) -> None:
     from mistral_sdk._conversations import _answer_sync, _RunLoop
 
-    loop = _RunLoop([get_weather], 5, allow_async=False)
+    loop = _RunLoop([get_weather], 5, {}, allow_async=False)
     call = models.FunctionCallEntry(
         tool_call_id="c1",
         name="get_weather",
@@ -120,7 +120,7 @@ def test_a_pending_local_tool_runs_only_when_allowed(client: Mistral) -> None:
 def test_unknown_tools_and_bad_arguments_are_answered_with_errors() -> None:
     from mistral_sdk._conversations import _answer_sync, _RunLoop
 
-    loop = _RunLoop([get_weather], 5, allow_async=False)
+    loop = _RunLoop([get_weather], 5, {}, allow_async=False)
     calls = [
         models.FunctionCallEntry(tool_call_id="a", name="nope", arguments="{}"),
         models.FunctionCallEntry(tool_call_id="b", name="get_weather", arguments='{"days": "x"}'),
@@ -222,6 +222,15 @@ def test_tool_confirmations_from_pending_calls() -> None:
         {"tool_call_id": "a", "confirmation": "allow"},
         {"tool_call_id": "c", "confirmation": "deny"},
     ]
+
+
+def test_run_refuses_options_it_cannot_honour(client: Mistral) -> None:
+    with pytest.raises(TypeError, match="run_stream"):
+        client.beta.conversations.run("x", model="m", stream=True)
+    with pytest.raises(ValueError, match="max_turns"):
+        client.beta.conversations.run("x", model="m", max_turns=0)
+    with pytest.raises(ValueError, match="two tools"):
+        client.beta.conversations.run("x", model="m", tools=[get_weather, get_weather])
 
 
 def test_async_tools_need_the_async_client(client: Mistral) -> None:
