@@ -9,11 +9,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SPEC   := spec/openapi.yaml
-LINT_PATHS := generator runtime tests scripts examples benchmarks
+LINT_PATHS := generator runtime tests scripts examples benchmarks contract
+PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo bench clean distclean
+        types check demo bench contract clean distclean
 
 help:
 	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
@@ -24,6 +25,8 @@ help:
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      accept the current upstream spec: rewrite the lock, regenerate"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
+	@echo "make contract         every operation, sync and async, against Prism serving the spec"
+	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -84,6 +87,16 @@ types: venv
 	$(PY) -m mypy generator runtime/mistral_sdk examples/typed_usage.py
 
 check: lint types test check-generated
+
+# --- contract suite: every operation against Prism (an independent mock server) ---
+
+# Prism is pinned in contract/package-lock.json and installed locally (never globally).
+$(PRISM_STAMP): contract/package-lock.json
+	cd contract && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+contract: venv spec $(PRISM_STAMP)
+	$(PY) contract/run.py
 
 # --- demo --------------------------------------------------------------------
 
