@@ -105,8 +105,18 @@ demo: venv generate
 
 # --- benchmarks (numbers, never timed assertions in tests) ---------------------
 
-bench: venv
-	$(PY) benchmarks/import_time.py
+# The official SDK lives in its own environment, never in .venv or the package's deps.
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -e . -r benchmarks/requirements.txt
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/run.py
 
 # --- housekeeping ------------------------------------------------------------
 
@@ -115,4 +125,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(BENCH_VENV)
