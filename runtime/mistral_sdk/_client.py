@@ -8,7 +8,6 @@ send-and-retry loop is written twice, once blocking and once with `await`.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import time
@@ -51,6 +50,8 @@ _warned_hosts: set[str] = set()
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    import ipaddress  # only plain-http base URLs get here; most clients never do
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
