@@ -2,8 +2,8 @@
 """Contract suite: every operation, through the SDK, against Prism serving the spec.
 
 Prism (an independent implementation of OpenAPI) validates each request against
-the spec; with `--errors` a request that does not match gets an error answer
-listing the violations (`sl-violations`), and that is always a failure of ours.
+the spec; a request that does not match is answered 422 with the violations listed
+in its `sl-violations` header, and that is always a failure of ours.
 Each operation is called sync and async, once answered with the spec's example
 and once with Prism's schema-generated data (`Prefer: dynamic=true`); every
 answer must decode to the declared type. Arguments come from the spec's
@@ -61,9 +61,10 @@ class Case:
 
 @dataclass(frozen=True)
 class Outcome:
-    """`kind`: pass, request (we sent what the spec forbids), response (Prism's
-    answer violates the spec's own schema), no-stream (Prism cannot serialise an
-    event stream), decode (a valid answer we could not decode), error (anything else)."""
+    """`kind`: pass; request (we sent what the spec forbids); response (an answer
+    that did not decode, and that Prism itself says breaks the spec's schema);
+    no-stream (Prism cannot produce the event stream); prism (Prism failed to build
+    an answer); decode (a valid answer we could not decode); error (anything else)."""
 
     kind: str
     detail: str = ""
