@@ -168,8 +168,8 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
     (docs / "benchmarks.md").write_text(
         "# Benchmarks\n\n"
         "Written by `make bench` (`benchmarks/run.py`); every ratio comes from the same run.\n"
-        "Times are medians of interleaved repeats; memory is read from /proc/self/status in a\n"
-        "fresh interpreter per program.\n\n"
+        "Times are the fastest of interleaved repeats (import: the median of fresh\n"
+        "interpreters); memory is read from /proc/self/status in a fresh interpreter per program.\n\n"
         f"{text}\n\n{summary}\n\nMeasured {env}.\n\n"
         "![benchmark chart](benchmarks.png)\n\n"
         "- **mistral-sdk**: this package. **official**: `mistralai` from PyPI, installed only\n"
