@@ -53,7 +53,56 @@ def split_documents(doc: dict[str, Any]) -> list[dict[str, Any]]:
             target = twins
         plain = path.split("#", 1)[0]
         target["paths"].setdefault(plain, {}).update(copy.deepcopy(item))
-    return [d for d in (main, twins) if d["paths"]]
+    documents = [d for d in (main, twins) if d["paths"]]
+    for document in documents:
+        document["paths"].update(_event_paths(doc))
+    return documents
+
+
+EVENTS_PATH = "/__contract/events/"
+
+
+def _event_paths(doc: dict[str, Any]) -> dict[str, Any]:
+    """`GET /__contract/events/<operationId>` answering the schema of one event of that
+    operation's event stream as JSON: Prism cannot serialise a stream itself, but it
+    can make (and check) the events' data. No operationId: these are not the API's."""
+    paths = {}
+    for item in doc["paths"].values():
+        for method, op in item.items():
+            if method not in HTTP_METHODS or not isinstance(op, dict):
+                continue
+            for code, response in (op.get("responses") or {}).items():
+                media = ((response or {}).get("content") or {}).get("text/event-stream")
+                if str(code).startswith("2") and media and "schema" in media:
+                    content = {"application/json": {"schema": media["schema"]}}
+                    paths[EVENTS_PATH + op["operationId"]] = {
+                        "get": {
+                            "security": [],
+                            "responses": {"200": {"description": "one event", "content": content}},
+                        }
+                    }
+    return paths
+
+
+def parse_violations(header: str) -> list[dict[str, Any]]:
+    """Prism's `sl-violations` header: a JSON list, or a cut one when it is long."""
+    if not header:
+        return []
+    try:
+        parsed = json.loads(header)
+        return parsed if isinstance(parsed, list) else []
+    except ValueError:
+        pass
+    # Prism cuts a long list: "Too many violations! [{...},{... (truncated)
+    found = []
+    for match in re.finditer(
+        r'\{"location":\[([^\]]*)\],"severity":"(\w+)"[^{}]*?"message":"([^"]*)"', header
+    ):
+        location = [x.strip('"') for x in match.group(1).split(",")]
+        found.append({"location": location, "severity": match.group(2), "message": match.group(3)})
+    if not found:  # unreadable: better reported than ignored
+        found.append({"location": ["request"], "severity": "Error", "message": header[:300]})
+    return found
 
 
 def operation_ids(doc: dict[str, Any]) -> set[str]:
