@@ -1,8 +1,10 @@
-"""The bodies every benchmark decodes: realistic, valid for both SDKs, built here.
+"""Realistic response bodies for the decode, streaming and per-call benchmarks.
 
-Stdlib only, deterministic. Sizes follow the benchmark plan: a 500-entry
-conversation history, a 200-choice chat completion, a model list, a file list,
-and event streams for chat and conversations.
+Built in code (not copied from the spec) so that their size is a parameter, and
+valid for both SDKs compared (`benchmarks/run.py` checks that each decodes them
+into typed models). The shapes follow the spec's schemas: a conversation history
+mixes every common entry type, output messages carry lists of content chunks, and
+the streams are the SSE bodies the API sends.
 """
 
 from __future__ import annotations
@@ -47,54 +49,94 @@ def _id(prefix: str, i: int) -> str:
 
 
 def _entry(i: int) -> dict[str, Any]:
-    """One conversation entry: user input, tool call, tool result, model output."""
-    base = {"object": "entry", "created_at": TIMESTAMP, "completed_at": TIMESTAMP}
-    kind = i % 4
+    base: dict[str, Any] = {"object": "entry", "id": f"msg_{i:06d}", "created_at": TIMESTAMP}
+    kind = i % 5
     if kind == 0:
         return {
             **base,
             "type": "message.input",
-            "id": _id("msg", i),
             "role": "user",
-            "content": _text(i, 30),
-            "prefix": False,
+            "content": f"Question number {i}: what is the weather like in Paris today?",
         }
     if kind == 1:
         return {
             **base,
             "type": "function.call",
-            "id": _id("fc", i),
-            "tool_call_id": _id("call", i),
-            "name": "search_mail",
-            "arguments": json.dumps({"query": _text(i, 6), "limit": 10}),
+            "tool_call_id": f"call_{i}",
+            "name": "get_weather",
+            "arguments": '{"city": "Paris", "unit": "celsius"}',
+            "agent_id": "ag_0123",
+            "model": "mistral-medium-latest",
         }
     if kind == 2:
         return {
             **base,
             "type": "function.result",
-            "id": _id("fr", i),
-            "tool_call_id": _id("call", i - 1),
-            "result": json.dumps([{"subject": _text(i + k, 8), "from": "a@b.c"} for k in range(3)]),
+            "tool_call_id": f"call_{i - 1}",
+            "result": '{"temperature": 18, "sky": "cloudy"}',
+        }
+    if kind == 3:
+        return {
+            **base,
+            "type": "tool.execution",
+            "name": "web_search",
+            "arguments": '{"query": "paris weather"}',
+            "completed_at": TIMESTAMP,
+            "model": "mistral-medium-latest",
         }
     return {
         **base,
         "type": "message.output",
-        "id": _id("msg", i),
-        "agent_id": None,
-        "model": MODEL,
         "role": "assistant",
-        "content": [{"type": "text", "text": _text(i, 60)}],
+        "completed_at": TIMESTAMP,
+        "agent_id": "ag_0123",
+        "model": "mistral-medium-latest",
+        "content": [
+            {"type": "text", "text": f"It is 18 degrees and cloudy in Paris ({i})."},
+            {
+                "type": "tool_reference",
+                "tool": "web_search",
+                "title": "Météo Paris",
+                "url": "https://example.com/paris",
+            },
+            {"type": "text", "text": "Take an umbrella."},
+        ],
     }
 
 
 def conversation_history(entries: int = 500) -> bytes:
-    return _dumps(
-        {
-            "object": "conversation.history",
-            "conversation_id": _id("conv", 1),
-            "entries": [_entry(i) for i in range(entries)],
+    """`GET /v1/conversations/{id}/history` with `entries` entries."""
+    body = {
+        "object": "conversation.history",
+        "conversation_id": "conv_0123456789",
+        "entries": [_entry(i) for i in range(entries)],
+    }
+    return json.dumps(body).encode()
+
+
+def chat_stream(events: int = 1000) -> bytes:
+    """The SSE body of a streamed chat completion: `events` token chunks, then [DONE]."""
+    lines = []
+    for i in range(events):
+        chunk: dict[str, Any] = {
+            "id": "cmpl-0123456789abcdef",
+            "object": "chat.completion.chunk",
+            "created": 1764000000,
+            "model": "mistral-small-latest",
+            "choices": [{"index": 0, "delta": {"content": f" token{i}"}, "finish_reason": None}],
         }
-    )
+        if i == 0:
+            chunk["choices"][0]["delta"]["role"] = "assistant"
+        if i == events - 1:
+            chunk["choices"][0]["finish_reason"] = "stop"
+            chunk["usage"] = {
+                "prompt_tokens": 12,
+                "completion_tokens": events,
+                "total_tokens": 12 + events,
+            }
+        lines.append(f"data: {json.dumps(chunk)}\n\n")
+    lines.append("data: [DONE]\n\n")
+    return "".join(lines).encode()
 
 
 def chat_completion(choices: int = 200) -> bytes:
@@ -183,30 +225,6 @@ def file_list(files: int = 100) -> bytes:
             ],
         }
     )
-
-
-def chat_stream(events: int) -> bytes:
-    """`events` completion chunks, the last with usage, then `[DONE]`."""
-    out = []
-    for i in range(events):
-        chunk: dict[str, Any] = {
-            "id": "cmpl-stream",
-            "object": "chat.completion.chunk",
-            "created": CREATED,
-            "model": MODEL,
-            "choices": [
-                {
-                    "index": 0,
-                    "delta": {"role": "assistant", "content": " " + WORDS[i % len(WORDS)]},
-                    "finish_reason": "stop" if i == events - 1 else None,
-                }
-            ],
-        }
-        if i == events - 1:
-            chunk["usage"] = {"prompt_tokens": 5, "completion_tokens": events, "total_tokens": 0}
-        out.append(b"data: " + _dumps(chunk) + b"\n\n")
-    out.append(b"data: [DONE]\n\n")
-    return b"".join(out)
 
 
 def conversation_stream(events: int) -> bytes:

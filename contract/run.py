@@ -44,6 +44,7 @@ from stand_in import AsyncStreamStandIn, StreamStandIn  # noqa: E402
 
 import mistral_sdk  # noqa: E402
 from mistral_sdk import models  # noqa: E402
+from mistral_sdk._pagination import AsyncPage, SyncPage  # noqa: E402
 
 API_KEY = "contract-test-key"
 ANSWERS = ("example", "dynamic")
@@ -128,10 +129,10 @@ class Runner:
     def __init__(self, values: Values, ops: dict[str, Any]) -> None:
         self.values = values
         self.ops = ops
-        self.framed_error_event = False  # the last stream `frame` built holds `event: error`
+        self.framed_names: list[str] = []  # the event names of the stream `frame` built
 
     def plan(self, case: Case) -> tuple[CallPlan, str]:
-        self.framed_error_event = False  # a new call: no stream framed yet
+        self.framed_names = []  # a new call: no stream framed yet
         op = self.ops[case.op_id]
         operation = mistral_sdk.OPERATIONS[case.op_id]
         method = op.methods[0] if case.which == "call" else op.methods[1]
@@ -145,7 +146,7 @@ class Runner:
         `data:`; streams that end with a done marker (chat, FIM) get it."""
         op = self.ops[op_id]
         method = next(m for m in op.methods if m.response.kind == "sse")
-        self.framed_error_event = False
+        self.framed_names = []
         envelope = self.values.is_envelope_stream(op)
         chunks = []
         for event in events:
@@ -154,8 +155,10 @@ class Runner:
                 for field in ("event", "id"):
                     if isinstance(event.get(field), str):
                         lines.append(f"{field}: {event[field]}")
-                self.framed_error_event |= event.get("event") == "error"
+                self.framed_names.append(str(event.get("event", "")))
                 event = event.get("data")
+            else:
+                self.framed_names.append("")
             lines.append("data: " + json.dumps(event))
             chunks.append("\n".join(lines) + "\n\n")
         if method.response.done_marker:
@@ -180,7 +183,7 @@ class Runner:
                 *plan.args, **plan.kwargs, extra_headers=PREFER[case.answer]
             )
             if kind == "json":
-                decoded = [result]
+                decoded = [_first_answer(result)]
             elif kind == "empty":
                 decoded = [] if result is None else [result]
             elif kind == "binary":
@@ -192,7 +195,7 @@ class Runner:
         except mistral_sdk.APIStatusError as exc:
             return _status_outcome(exc, last)
         except mistral_sdk.MistralError as exc:
-            return self._failed(exc, last)
+            return self._failed(exc, last, plan)
         return self._after_call(plan, last, decoded)
 
     async def run_async(
@@ -205,7 +208,7 @@ class Runner:
                 *plan.args, **plan.kwargs, extra_headers=PREFER[case.answer]
             )
             if kind == "json":
-                decoded = [result]
+                decoded = [_first_answer(result)]
             elif kind == "empty":
                 decoded = [] if result is None else [result]
             elif kind == "binary":
@@ -217,14 +220,22 @@ class Runner:
         except mistral_sdk.APIStatusError as exc:
             return _status_outcome(exc, last)
         except mistral_sdk.MistralError as exc:
-            return self._failed(exc, last)
+            return self._failed(exc, last, plan)
         return self._after_call(plan, last, decoded)
 
-    def _failed(self, exc: mistral_sdk.MistralError, last: LastResponse) -> Outcome:
-        # Prism's data may pair an `error` event name with any data (the schema lets it):
-        # the stream raising APIError on it is the SDK doing its job.
-        if type(exc) is mistral_sdk.APIError and self.framed_error_event:
-            return PASS
+    def _failed(self, exc: mistral_sdk.MistralError, last: LastResponse, plan: CallPlan) -> Outcome:
+        """A stream framed from Prism's data may hold an error event (the schema lets
+        any event name go with any data) or lack the event that ends the stream: the
+        SDK raising APIStreamError / IncompleteStreamError is then what it promises,
+        and the typed events those errors carry must still have the declared type."""
+        if self.framed_names:
+            if isinstance(exc, mistral_sdk.IncompleteStreamError):
+                return self._after_call(plan, last, list(exc.events))
+            errors = [n for n in self.framed_names if n == "error" or n.endswith(".error")]
+            if isinstance(exc, mistral_sdk.APIStreamError) and errors:
+                if exc.event is None:  # the schema has no typed error event
+                    return PASS
+                return self._after_call(plan, last, [exc.event])
         return _failed(exc, last)
 
     def _after_call(self, plan: CallPlan, last: LastResponse, decoded: list[Any]) -> Outcome:
@@ -257,6 +268,14 @@ def _blame_answer(outcome: Outcome, last: LastResponse) -> Outcome:
         return outcome
     unique = list(dict.fromkeys(broken))
     return Outcome("response", outcome.detail + "".join(f"\n  Prism: {v}" for v in unique))
+
+
+def _first_answer(result: Any) -> Any:
+    """The decoded answer: a list operation that pages returns its first page, which
+    holds it (later pages are not fetched: one request per case)."""
+    if isinstance(result, (SyncPage, AsyncPage)):
+        return result.response
+    return result
 
 
 def _resolve(client: Any, call: str) -> Any:

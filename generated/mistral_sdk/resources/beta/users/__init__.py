@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -60,7 +61,7 @@ class BetaUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListOrganizationsResponse:
+    ) -> SyncPage[models.UserOrganization, models.ListOrganizationsResponse]:
         """List Organizations
 
         List every organization the authenticated user is a member of.
@@ -77,7 +78,10 @@ class BetaUsers(SyncResource):
             "/v1/users/me/organizations",
             query={"offset": offset, "limit": limit},
             api_key_header="x-api-key",
-            response=JsonResponse(models.ListOrganizationsResponse),
+            response=PageResponse(
+                models.ListOrganizationsResponse,
+                Paginator("offset", "offset", items=("organizations",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -96,7 +100,7 @@ class BetaUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListWorkspacesResponse:
+    ) -> SyncPage[models.UserWorkspace, models.ListWorkspacesResponse]:
         """List Workspaces
 
         List every workspace the authenticated user is a member of, across all
@@ -112,7 +116,10 @@ class BetaUsers(SyncResource):
             "/v1/users/me/workspaces",
             query={"organization_id": organization_id, "offset": offset, "limit": limit},
             api_key_header="x-api-key",
-            response=JsonResponse(models.ListWorkspacesResponse),
+            response=PageResponse(
+                models.ListWorkspacesResponse,
+                Paginator("offset", "offset", items=("workspaces",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -170,7 +177,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListOrganizationsResponse:
+    ) -> AsyncPage[models.UserOrganization, models.ListOrganizationsResponse]:
         """List Organizations
 
         List every organization the authenticated user is a member of.
@@ -187,7 +194,10 @@ class AsyncBetaUsers(AsyncResource):
             "/v1/users/me/organizations",
             query={"offset": offset, "limit": limit},
             api_key_header="x-api-key",
-            response=JsonResponse(models.ListOrganizationsResponse),
+            response=PageResponse(
+                models.ListOrganizationsResponse,
+                Paginator("offset", "offset", items=("organizations",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -206,7 +216,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListWorkspacesResponse:
+    ) -> AsyncPage[models.UserWorkspace, models.ListWorkspacesResponse]:
         """List Workspaces
 
         List every workspace the authenticated user is a member of, across all
@@ -222,7 +232,10 @@ class AsyncBetaUsers(AsyncResource):
             "/v1/users/me/workspaces",
             query={"organization_id": organization_id, "offset": offset, "limit": limit},
             api_key_header="x-api-key",
-            response=JsonResponse(models.ListWorkspacesResponse),
+            response=PageResponse(
+                models.ListWorkspacesResponse,
+                Paginator("offset", "offset", items=("workspaces",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
