@@ -30,6 +30,7 @@ __all__ = [
     "FaultServer",
     "Received",
     "drip",
+    "echo",
     "hang",
     "huge_header",
     "redirect",
@@ -139,7 +140,8 @@ class FaultServer:
     default: Action | None = None
     uds: str | None = None  # serve on a Unix socket path instead of 127.0.0.1
     received: list[Received] = field(default_factory=list)
-    connections: int = 0
+    connections: int = 0  # accepted so far
+    peak_open: int = 0  # most connections open at once
 
     def __post_init__(self) -> None:
         self.stopped = threading.Event()
@@ -211,6 +213,7 @@ class FaultServer:
             with self._lock:
                 self.connections += 1
                 self._open.add(sock)
+                self.peak_open = max(self.peak_open, len(self._open))
             threading.Thread(target=self._handle, args=(sock,), daemon=True).start()
 
     def _next_action(self) -> Action:
@@ -281,6 +284,19 @@ def reply(
     return act
 
 
+def echo(delay: float = 0.0) -> Action:
+    """Answer with the request's target and body (after `delay` seconds), so that
+    concurrent callers can check they got their own answer."""
+
+    def act(conn: Connection, req: Received) -> bool:
+        if delay and conn.wait(delay):
+            return False
+        body = {"target": req.target, "body": req.body.decode("latin-1")}
+        return reply(200, body)(conn, req)
+
+    return act
+
+
 def reset() -> Action:
     """Read the request, then reset the connection without answering."""
 
@@ -330,8 +346,11 @@ def truncated(body: bytes, declared: int, status: int = 200) -> Action:
     return act
 
 
-def sse(events: Iterable[bytes], *, cut: bool = False, every: float = 0.0) -> Action:
-    """A chunked `text/event-stream`; `cut` closes the socket before the last chunk."""
+def sse(
+    events: Iterable[bytes], *, cut: bool = False, hold: bool = False, every: float = 0.0
+) -> Action:
+    """A chunked `text/event-stream`. `cut` closes the socket before the last
+    chunk; `hold` keeps the stream open after the events until the client leaves."""
 
     def act(conn: Connection, req: Received) -> bool:
         conn.send(_head(200, {"content-type": "text/event-stream", "transfer-encoding": "chunked"}))
@@ -340,6 +359,10 @@ def sse(events: Iterable[bytes], *, cut: bool = False, every: float = 0.0) -> Ac
                 return False
             conn.send(b"%x\r\n%s\r\n" % (len(event), event))
         if cut:
+            return False
+        if hold:
+            while conn.sock.recv(4096):  # until the client closes its end
+                pass
             return False
         conn.send(b"0\r\n\r\n")
         return True
