@@ -2,27 +2,33 @@
 #
 #   make demo    environment + regenerate + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
-#   make check   lint, types, test, check-generated
+#   make check   lint, workflow schema, types, test, check-generated
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SPEC   := spec/openapi.yaml
+SURFACE := spec/surface.txt
+SPEC_REPORT ?= build/spec-diff.md
+BASE_REF ?= origin/main
+SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
 LINT_PATHS := generator runtime tests scripts examples benchmarks
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo bench clean distclean
+        types check demo bench clean distclean surface-diff lint-workflows
 
 help:
 	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
 	@echo "make test             run the test suite"
-	@echo "make check            lint + types + test + check-generated"
-	@echo "make generate         regenerate generated/ from $(SPEC)"
-	@echo "make check-generated  verify generated/ and the README API table are current"
+	@echo "make check            lint + lint-workflows + types + test + check-generated"
+	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
+	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
-	@echo "make spec-update      accept the current upstream spec: rewrite the lock, regenerate"
+	@echo "make spec-update      fetch the upstream spec (or \$$SPEC_SOURCE); when it changed: lock,"
+	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make lint | format | types | clean | distclean"
 
@@ -42,15 +48,23 @@ $(STAMP): pyproject.toml
 spec:
 	@$(PYTHON) scripts/fetch_spec.py
 
+# Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
-	@cp -f $(SPEC) $(SPEC).old 2>/dev/null || true
-	$(PY) scripts/fetch_spec.py --update-lock
-	$(MAKE) generate readme-table
-	@rm -f $(SPEC).old
-	@echo "Review 'git diff spec/lock.json generated/ README.md', then commit the lock and generated/."
+	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
 
 generate: venv spec
 	$(PY) -m generator generate --spec $(SPEC) --out generated
+	$(PY) -m generator surface --spec $(SPEC) --out $(SURFACE)
+
+# The API surface at BASE_REF (a git ref) against this tree's; CI writes it to the job
+# summary. A difference is not a failure: exit 0 unless the diff itself fails.
+surface-diff: venv
+	@base=$$(mktemp); trap 'rm -f "$$base"' EXIT; \
+	if ! git show "$(BASE_REF):$(SURFACE)" > "$$base" 2>/dev/null; then \
+	  echo "$(BASE_REF) has no $(SURFACE): nothing to compare with."; exit 0; \
+	fi; \
+	$(PY) -m generator diff "$$base" $(SURFACE) --old-label "$(BASE_REF):$(SURFACE)"; \
+	[ $$? -le 1 ]
 
 check-generated: venv spec
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
@@ -61,7 +75,13 @@ check-generated: venv spec
 	  echo "check-generated: generated/ is out of date with $(SPEC) and generator/; run 'make generate' and commit generated/" >&2; \
 	  exit 1; \
 	fi; \
-	echo "check-generated: generated/ is up to date"
+	echo "check-generated: generated/ is up to date"; \
+	$(PY) -m generator surface --spec $(SPEC) --out "$$tmp/surface.txt" || exit 1; \
+	if ! diff -u $(SURFACE) "$$tmp/surface.txt"; then \
+	  echo "check-generated: $(SURFACE) is out of date; run 'make generate' and commit it" >&2; \
+	  exit 1; \
+	fi; \
+	echo "check-generated: $(SURFACE) is up to date"
 	@$(PY) scripts/api_table.py --check README.md
 
 readme-table: venv
@@ -83,7 +103,11 @@ format: venv
 types: venv
 	$(PY) -m mypy generator runtime/mistral_sdk examples/typed_usage.py
 
-check: lint types test check-generated
+# Schema check of the GitHub Actions workflows (check-jsonschema's vendored schema: offline).
+lint-workflows: venv
+	$(PY) -m check_jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+check: lint lint-workflows types test check-generated
 
 # --- demo --------------------------------------------------------------------
 

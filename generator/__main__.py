@@ -1,12 +1,26 @@
-"""Command line: `python -m generator generate --spec PATH --out DIR`."""
+"""Command line of the generator.
+
+    python -m generator generate --spec PATH --out DIR   write the SDK
+    python -m generator surface --spec PATH [--out FILE] print the API surface
+    python -m generator diff OLD NEW [--out FILE]        markdown report of what changed
+
+`diff` takes OpenAPI documents or surface files (`spec/surface.txt`) on either side and
+exits like diff(1): 0 when the surfaces are equal, 1 when they differ, 2 on error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import yaml
+
+from . import diff, surface
 from .load import Problems, SpecError, load
 from .parse import parse
 from .render import Renderer, format_files, write
@@ -19,34 +33,80 @@ def build(spec: Path) -> tuple[dict[str, str], Problems]:
     api = parse(doc, problems)
     if problems.errors:
         raise SpecError(problems.errors)
-    return format_files(Renderer(api).files()), problems
+    sha256 = hashlib.sha256(spec.read_bytes()).hexdigest()
+    return format_files(Renderer(api, sha256).files()), problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="generate the SDK from an OpenAPI spec")
     gen.add_argument("--spec", required=True, type=Path)
     gen.add_argument("--out", required=True, type=Path)
     gen.add_argument("--quiet", action="store_true", help="do not print warnings")
+    surf = sub.add_parser("surface", help="print the API surface of an OpenAPI spec")
+    surf.add_argument("--spec", required=True, type=Path)
+    surf.add_argument("--out", type=Path, help="write it to this file instead of stdout")
+    dif = sub.add_parser("diff", help="markdown report of the API changes between two specs")
+    dif.add_argument("old", type=Path, help="OpenAPI document or surface file")
+    dif.add_argument("new", type=Path, help="OpenAPI document or surface file")
+    dif.add_argument("--out", type=Path, help="write the report to this file instead of stdout")
+    dif.add_argument("--old-label", help="name OLD so in the report (default: its path)")
+    dif.add_argument("--new-label", help="name NEW so in the report (default: its path)")
     args = parser.parse_args(argv)
 
-    started = time.perf_counter()
     try:
-        files, problems = build(args.spec)
-    except SpecError as exc:
+        if args.command == "surface":
+            return emit(surface.to_text(read(args.spec, surface.read_spec)), args.out)
+        if args.command == "diff":
+            result = diff.diff(read(args.old, surface.read), read(args.new, surface.read))
+            labels = (args.old_label or str(args.old), args.new_label or str(args.new))
+            emit(diff.markdown(result, *labels), args.out)
+            return 0 if result.equal else 1
+        return generate(args.spec, args.out, args.quiet)
+    except (SpecError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
-        print(f"error: cannot read {args.spec}: {exc}", file=sys.stderr)
-        return 2
-    if not args.quiet:
+
+
+class InputError(Exception):
+    pass
+
+
+T = TypeVar("T")
+
+
+def read(path: Path, reader: Callable[[Path], T]) -> T:
+    """`reader(path)`, with any failure to read the file reported against its name."""
+    try:
+        return reader(path)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+def emit(text: str, out: Path | None) -> int:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    return 0
+
+
+def generate(spec: Path, out: Path, quiet: bool) -> int:
+    started = time.perf_counter()
+    files, problems = read(spec, build)
+    if not quiet:
         for problem in problems.warnings:
             print(problem, file=sys.stderr)
-    write(files, args.out)
+    write(files, out)
     elapsed = time.perf_counter() - started
     print(
-        f"generated {len(files)} files into {args.out} in {elapsed:.2f}s "
+        f"generated {len(files)} files into {out} in {elapsed:.2f}s "
         f"({len(problems.warnings)} warnings)",
         file=sys.stderr,
     )

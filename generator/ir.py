@@ -77,6 +77,9 @@ class Field:
     doc: str = ""
     deprecated: bool = False
     const: Const | None = None  # a single-value field: always sent, never asked for
+    # a string const that tags no union: any string decodes (a new value from the
+    # server is data, not an error); the Literal stays in the type hint
+    open_const: bool = False
 
 
 @dataclass
@@ -164,6 +167,32 @@ class Response:
     type: TypeExpr | None = None
     envelope: bool = False  # SSE: the schema describes the whole event
     done_marker: str | None = None
+    # SSE: what ends the stream. A stream with any of these that is cut before one
+    # arrives raises instead of ending quietly (see parse.STREAM_ENDS)
+    terminal: tuple[str, ...] = ()  # event names; "[DONE]" is the done marker
+    errors: tuple[str, ...] = ()  # event names that report a failure
+    run_param: str | None = None  # the path parameter whose workflow run ends the stream
+
+
+@dataclass
+class Pagination:
+    """How a list operation pages (see generator/pagination.py).
+
+    `kind` is "cursor" (send `param` = the cursor found at `next` in the answer),
+    "offset" (send `param` = items seen so far) or "page" (send `param` = page + 1,
+    counting from `start`). `items` is the path of the list in the answer (empty
+    when the answer is the list), `size` the page-size parameter, `total` the path
+    of the total item count when the answer has one.
+    """
+
+    kind: Literal["cursor", "offset", "page"]
+    param: str
+    items: tuple[str, ...]
+    item_type: TypeExpr
+    size: str | None = None
+    next: tuple[str, ...] = ()
+    total: tuple[str, ...] = ()
+    start: int = 0
 
 
 @dataclass
@@ -173,6 +202,7 @@ class Method:
     name: str
     response: Response
     const_overrides: dict[str, Const] = field(default_factory=dict)  # body fields this method fixes
+    pagination: Pagination | None = None
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from . import ir
+from . import ir, pagination
 from .load import Problems, escape, resolve_pointer
 from .naming import (
     TAG_PATHS,
@@ -14,6 +14,7 @@ from .naming import (
     identifier,
     pascal,
 )
+from .types import references
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -102,6 +103,25 @@ _STR_FORMATS = {
 EXTRA_STREAMS: dict[str, str] = {
     "agents_completion_v1_agents_completions_post": "CompletionEvent",
 }
+
+# How event streams end, which the spec does not say in a machine-readable way:
+# (terminal events, error events), keyed by the enum schema that types the
+# envelope's `event`. A stream cut before a terminal event raises instead of
+# ending quietly. Names missing from their enum are reported as spec drift.
+STREAM_ENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "SSETypes": (
+        ("conversation.response.done", "conversation.response.error"),
+        ("conversation.response.error",),
+    ),
+    "TranscriptionStreamEventTypes": (("transcription.done",), ()),
+    "SpeechStreamEventTypes": (("speech.audio.done",), ()),
+    "StreamWorkflowExecutionLogsEventEvent": ((), ("error",)),
+}
+
+# A stream of one workflow execution's events (its path names the execution and its
+# events are workflow events) ends with the end of that run.
+RUN_STREAM_PARAM = "execution_id"
+RUN_EVENT_SCHEMA = "StreamEventSsePayload"
 
 
 def first_line(text: str) -> str:
@@ -546,14 +566,21 @@ class Parser:
         """Let msgspec decode tagged unions natively where every variant agrees.
 
         A model can carry one tag (field, value) only; a model that two unions tag
-        differently keeps its field, and those unions use the runtime hook.
+        differently keeps its field, and those unions use the runtime hook. A tag
+        the spec marks optional is still native: msgspec needs it in every object,
+        so a value without it (a caller's dict, say) fails the fast path and takes
+        the runtime's lenient one, which matches it by shape (docs/unions.md).
         """
         demands: dict[str, set[tuple[str, str]]] = {}
         candidates: list[ir.Union_] = []
+        tag_fields: set[tuple[str, str]] = set()
         for d in self.defs.values():
             if not isinstance(d, ir.Union_) or d.strategy != "tag" or d.tag is None:
                 continue
             objects = [v for v in d.variants if self.shape(v.type) == "object"]
+            for v in objects:
+                if isinstance(v.type, ir.Ref):
+                    tag_fields.add((v.type.name, d.tag))
             if not all(
                 isinstance(v.type, ir.Ref)
                 and isinstance(self.defs[v.type.name], ir.Model)
@@ -563,12 +590,6 @@ class Parser:
                 continue
             others = [v.type for v in d.variants if v not in objects]
             if not self.is_native(others):
-                continue
-            # msgspec needs the tag in every object; a caller's dict may leave out
-            # a tag the spec marks optional, so those unions stay with the hook
-            if not all(
-                self.tag_required(v.type.name, d.tag) for v in objects if isinstance(v.type, ir.Ref)
-            ):
                 continue
             candidates.append(d)
             for v in objects:
@@ -586,15 +607,15 @@ class Parser:
                     model = self.defs[v.type.name]
                     assert isinstance(model, ir.Model) and d.tag and v.tag_value
                     model.tag = (d.tag, v.tag_value)
-
-    def tag_required(self, model_name: str, prop: str) -> bool:
-        model = self.defs.get(model_name)
-        schema = self.schemas.get(model_name)
-        if not isinstance(model, ir.Model) or not isinstance(schema, dict):
-            return False
-        required: list[str] = []
-        self._collect_object(schema, model.pointer, {}, required, set())
-        return prop in required
+        for d in self.defs.values():
+            if isinstance(d, ir.Model):
+                for f in d.fields:
+                    if (
+                        f.const is not None
+                        and isinstance(f.const.value, str)
+                        and (d.name, f.wire) not in tag_fields
+                    ):
+                        f.open_const = True
 
     def const_of(self, model_name: str, prop: str) -> str | None:
         model = self.defs.get(model_name)
@@ -664,6 +685,9 @@ class Parser:
             taken.add(bp.name)
         params += body_params
         responses = self.responses(spec, pointer, hint, op_id)
+        for resp in responses:
+            if resp.kind == "sse":
+                self.stream_ends(resp, params, pointer)
         resource = tuple(attribute(part) for part in tag.split("."))
         name = derive_method_name(op_id, resource)
         methods: list[ir.Method] = []
@@ -687,6 +711,12 @@ class Parser:
             methods.append(ir.Method(stream_name, sse_resp, overrides_stream))
         else:
             methods.append(ir.Method(name, responses[0]))
+        listing = methods[0]
+        if verb == "get" and listing.response.kind == "json" and listing.response.type is not None:
+            defaults = self.query_defaults(shared + (spec.get("parameters") or []), pointer)
+            listing.pagination = pagination.infer(
+                spec, params, listing.response.type, self.defs, defaults
+            )
         return ir.Operation(
             operation_id=op_id,
             method=verb.upper(),
@@ -703,6 +733,18 @@ class Parser:
             methods=methods,
             pointer=pointer,
         )
+
+    def query_defaults(self, raw: list[Any], pointer: str) -> dict[str, Any]:
+        """The spec's default of each query parameter that has one, by wire name."""
+        out: dict[str, Any] = {}
+        for i, p in enumerate(raw):
+            if isinstance(p, dict) and "$ref" in p:
+                p = self._deref(p["$ref"], f"{pointer}/parameters/{i}")
+            if isinstance(p, dict) and p.get("in") == "query":
+                schema = p.get("schema")
+                if isinstance(schema, dict) and "default" in schema:
+                    out[str(p.get("name"))] = schema["default"]
+        return out
 
     def parameters(self, raw: list[Any], pointer: str, hint: str) -> list[ir.Param]:
         params: dict[tuple[str, str], ir.Param] = {}
@@ -867,6 +909,49 @@ class Parser:
         )
         # `data: [DONE]` ends chat and FIM streams; no JSON event is ever that text
         return ir.Response("sse", texpr, envelope=envelope, done_marker="[DONE]")
+
+    def stream_ends(self, resp: ir.Response, params: list[ir.Param], pointer: str) -> None:
+        """Fill in what ends the stream `resp` and which of its events are errors.
+
+        - a request whose `stream` flag promises `data: [DONE]` ends with it;
+        - an envelope whose `event` is an enum listed in STREAM_ENDS ends with those;
+        - a stream of one workflow execution ends with the end of that run.
+        """
+        stream_flag = next((p for p in params if p.wire == "stream"), None)
+        if stream_flag is not None and "[DONE]" in stream_flag.doc:
+            resp.terminal = ("[DONE]",)
+        event_model = self.defs.get(resp.type.name) if isinstance(resp.type, ir.Ref) else None
+        if not isinstance(event_model, ir.Model):
+            return
+        for f in event_model.fields:
+            t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
+            if f.wire == "event" and isinstance(t, ir.Ref) and t.name in STREAM_ENDS:
+                enum = self.defs.get(t.name)
+                terminal, errors = STREAM_ENDS[t.name]
+                values = enum.values if isinstance(enum, ir.Enum) else []
+                for name in (*terminal, *errors):
+                    if name not in values:
+                        self.problems.warn(
+                            pointer, f"stream end `{name}` is not a value of `{t.name}` any more"
+                        )
+                resp.terminal += terminal
+                resp.errors = errors
+            names_run = any(p.wire == RUN_STREAM_PARAM and p.location == "path" for p in params)
+            if f.wire == "data" and names_run and RUN_EVENT_SCHEMA in self.reachable_refs(t):
+                resp.run_param = RUN_STREAM_PARAM
+
+    def reachable_refs(self, texpr: ir.TypeExpr) -> list[str]:
+        """Names directly in `texpr` and in the unions and aliases it names."""
+        out: list[str] = []
+        for name in references(texpr):
+            out.append(name)
+            d = self.defs.get(name)
+            if isinstance(d, ir.Union_):
+                for v in d.variants:
+                    out.extend(references(v.type))
+            elif isinstance(d, ir.Alias):
+                out.extend(self.reachable_refs(d.type))
+        return out
 
     # --- resources ---------------------------------------------------------------
 

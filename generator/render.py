@@ -121,11 +121,13 @@ class DefView:
     runtime: str = ""
     values: str = ""
     union: dict[str, Any] = field(default_factory=dict)
+    open_union: bool = False  # a native tagged union, marked for the lenient path
 
 
 class Renderer:
-    def __init__(self, api: ir.API) -> None:
+    def __init__(self, api: ir.API, spec_sha256: str = "") -> None:
         self.api = api
+        self.spec_sha256 = spec_sha256  # of the spec file's bytes, as in spec/lock.json
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             keep_trailing_newline=True,
@@ -198,6 +200,7 @@ class Renderer:
             needs_msgspec=needs_msgspec,
             needs_unset=needs_unset,
             needs_union=any(v.kind == "union" for v in views),
+            needs_open_union=any(v.open_union for v in views),
         )
 
     def def_view(self, d: ir.Definition, imports: Imports) -> DefView:
@@ -207,6 +210,8 @@ class Renderer:
                 if d.tag and f.wire == d.tag[0]:
                     continue
                 annotation = render(f.type, imports)
+                if f.open_const:
+                    annotation = f"{annotation} | str"
                 if f.const is not None:
                     default = pyrepr(f.const.value)
                 elif f.required:
@@ -240,7 +245,11 @@ class Renderer:
         assert isinstance(d, ir.Union_)
         static = " | ".join(render(v.type, imports) for v in d.variants)
         if d.native:
-            return DefView("alias", d.name, d.doc, static=static)
+            # msgspec dispatches on the tag in C; the marker names the union for
+            # the runtime's lenient path (unknown tags → `Unknown<Name>`)
+            imports.typing.add("Annotated")
+            annotated = f"Annotated[{static}, OpenUnion({d.name!r})]"
+            return DefView("alias", d.name, d.doc, static=annotated, open_union=True)
         tagged = {v.tag_value: runtime(v.type, "") for v in d.variants if v.tag_value and d.tag}
         variants = [runtime(v.type, "") for v in d.variants]
         return DefView(
@@ -335,7 +344,25 @@ class Renderer:
         ]
         resp = m.response
         # (sync, async) return annotations
-        if resp.kind == "json":
+        if resp.kind == "json" and m.pagination is not None:
+            assert resp.type is not None
+            pg = m.pagination
+            answer = render(resp.type, imports, "models.")
+            item = render(pg.item_type, imports, "models.")
+            returns = (f"SyncPage[{item}, {answer}]", f"AsyncPage[{item}, {answer}]")
+            options = [pyrepr(pg.kind), pyrepr(pg.param), f"items={pyrepr(pg.items)}"]
+            if pg.size:
+                options.append(f"size={pyrepr(pg.size)}")
+            if pg.next:
+                options.append(f"next={pyrepr(pg.next)}")
+            if pg.total:
+                options.append(f"total={pyrepr(pg.total)}")
+            if pg.start:
+                options.append(f"start={pg.start}")
+            paginator = f"Paginator({', '.join(options)})"
+            response = f"PageResponse({runtime(resp.type, 'models.')}, {paginator})"
+            response_cls = "PageResponse"
+        elif resp.kind == "json":
             assert resp.type is not None
             returns = (render(resp.type, imports, "models."),) * 2
             response = f"JsonResponse({runtime(resp.type, 'models.')})"
@@ -352,6 +379,13 @@ class Renderer:
             extra = ", envelope=True" if resp.envelope else ""
             if resp.done_marker:
                 extra += f", done_marker={pyrepr(resp.done_marker)}"
+            if resp.terminal:
+                extra += f", terminal={pyrepr(resp.terminal)}"
+            if resp.errors:
+                extra += f", errors={pyrepr(resp.errors)}"
+            if resp.run_param:
+                run = next(p.name for p in op.params if p.wire == resp.run_param)
+                extra += f", run_id={run}"
             response = f"SSEResponse({runtime(resp.type, 'models.')}{extra})"
             response_cls = "SSEResponse"
 
@@ -456,6 +490,7 @@ class Renderer:
             header=HEADER,
             title=self.api.title,
             version=self.api.version,
+            sha256=self.spec_sha256,
             operations=len(self.api.operations),
             schemas=len(self.api.exposed),
         )

@@ -67,7 +67,7 @@ def summarize(data: bytes) -> dict[str, object]:
         import yaml
     except ImportError:  # pragma: no cover - the generator extra provides it
         sys.exit("fetch_spec: --update-lock needs PyYAML (pip install -e '.[generator]')")
-    doc = yaml.safe_load(data)
+    doc = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: 10x faster
     operations = sum(
         1 for item in doc.get("paths", {}).values() for key in item if key in HTTP_METHODS
     )

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 import respx
 from spec_values import (
@@ -28,6 +29,7 @@ from spec_values import (
 
 import mistral_sdk
 from mistral_sdk import models
+from mistral_sdk._pagination import AsyncPage, SyncPage
 
 BASE_URL = "https://api.test"
 API_KEY = "test-key"
@@ -151,6 +153,16 @@ def _resolve(client: Any, call: str) -> Any:
 def _check_value(values: Values, plan: CallPlan, value: Any) -> None:
     t = plan.method.response.type
     assert t is not None
+    # a list operation that pages answers with its first page (tests/test_pagination.py)
+    paged = isinstance(value, (SyncPage, AsyncPage))
+    assert paged == (plan.method.pagination is not None), type(value)
+    if paged:
+        listed = value.response
+        for name in plan.method.pagination.items:  # type: ignore[union-attr]
+            listed = getattr(listed, name)
+        # an optional list the answer left out is an empty page
+        assert value.items == ([] if listed is msgspec.UNSET else list(listed))
+        value = value.response
     problem = values.check(value, t, models)
     assert problem is None, problem
 
@@ -214,3 +226,58 @@ async def test_async(
 def test_every_operation_is_covered() -> None:
     assert len(mistral_sdk.OPERATIONS) == 288
     assert len(CASES) == 288 + sum(1 for o in mistral_sdk.OPERATIONS.values() if o.stream_call)
+
+
+def _streams(op_id: str, which: str) -> bool:
+    operation = mistral_sdk.OPERATIONS[op_id]
+    return which == "stream_call" or (operation.streaming and operation.stream_call is None)
+
+
+STREAM_CASES = [c for c in CASES if _streams(*c.values)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("op_id", "which"), STREAM_CASES)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_every_stream_cut_before_its_end(
+    spec_values: tuple[Values, dict[str, Any]],
+    sync_client: mistral_sdk.Mistral,
+    async_client: mistral_sdk.AsyncMistral,
+    op_id: str,
+    which: str,
+    mode: str,
+) -> None:
+    """The same events without the end: streams that have an end raise
+    IncompleteStreamError keeping what came; open-ended ones just stop."""
+    values, plan, call = _plan(spec_values, op_id, which)
+    response = plan.method.response
+    body, events = values.sse_body(plan.operation, plan.method)
+    body = body.removesuffix(b"data: [DONE]\n\n")
+    has_end = bool(response.terminal) or response.run_param is not None
+    with respx.mock(base_url=BASE_URL) as router:
+        router.route(method=plan.operation.method).mock(
+            return_value=httpx.Response(
+                200, content=body, headers={"content-type": "text/event-stream"}
+            )
+        )
+
+        async def consume() -> list[Any]:
+            stream = await _resolve(async_client, call)(*plan.args, **plan.kwargs)
+            return [event async for event in stream]
+
+        def run() -> list[Any]:
+            if mode == "sync":
+                return list(_resolve(sync_client, call)(*plan.args, **plan.kwargs))
+            return asyncio.run(consume())
+
+        if has_end:
+            with pytest.raises(mistral_sdk.IncompleteStreamError) as info:
+                run()
+            assert len(info.value.events) == events
+        else:
+            assert len(run()) == events
+
+
+def test_every_streaming_operation_is_in_the_cut_test() -> None:
+    # 11 streams the spec describes, plus the agents completion (parse.EXTRA_STREAMS)
+    streaming = {k for k, o in mistral_sdk.OPERATIONS.items() if o.streaming or o.stream_call}
+    assert {c.values[0] for c in STREAM_CASES} == streaming and len(streaming) == 12

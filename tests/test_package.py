@@ -165,6 +165,21 @@ def test_version() -> None:
     assert isinstance(mistral_sdk.__version__, str) and mistral_sdk.__version__
 
 
+def test_tracked_spec_version_and_sha256_at_run_time() -> None:
+    """For bug reports: which spec the installed SDK was generated from."""
+    lock = json.loads((REPO / "spec" / "lock.json").read_text(encoding="utf-8"))
+    assert lock["sha256"] == mistral_sdk.SPEC_SHA256
+    assert lock["version"] == mistral_sdk.SPEC_VERSION
+    proc = subprocess.run(
+        [sys.executable, "-m", "mistral_sdk"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"mistral-sdk {mistral_sdk.__version__}"
+    assert lines[1].endswith(f"sha256 {lock['sha256']}") and lock["version"] in lines[1]
+    assert lines[3].startswith("httpx ")
+
+
 def test_public_names_resolve() -> None:
     broken = []
     for name in mistral_sdk.__all__:

@@ -35,10 +35,12 @@ if TYPE_CHECKING:
     from ._errors import APIError as APIError
     from ._errors import APIResponseValidationError as APIResponseValidationError
     from ._errors import APIStatusError as APIStatusError
+    from ._errors import APIStreamError as APIStreamError
     from ._errors import APITimeoutError as APITimeoutError
     from ._errors import AuthenticationError as AuthenticationError
     from ._errors import BadRequestError as BadRequestError
     from ._errors import ConflictError as ConflictError
+    from ._errors import IncompleteStreamError as IncompleteStreamError
     from ._errors import InternalServerError as InternalServerError
     from ._errors import MistralError as MistralError
     from ._errors import NotFoundError as NotFoundError
@@ -54,6 +56,8 @@ if TYPE_CHECKING:
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._response import AsyncBinaryContent as AsyncBinaryContent
     from ._response import BinaryContent as BinaryContent
+    from ._spec import SPEC_SHA256 as SPEC_SHA256
+    from ._spec import SPEC_VERSION as SPEC_VERSION
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
     from ._version import __version__ as __version__
@@ -67,10 +71,12 @@ _EXPORTS: dict[str, str] = {
     "APIError": "_errors",
     "APIResponseValidationError": "_errors",
     "APIStatusError": "_errors",
+    "APIStreamError": "_errors",
     "APITimeoutError": "_errors",
     "AuthenticationError": "_errors",
     "BadRequestError": "_errors",
     "ConflictError": "_errors",
+    "IncompleteStreamError": "_errors",
     "InternalServerError": "_errors",
     "MistralError": "_errors",
     "NotFoundError": "_errors",
@@ -86,6 +92,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncAPIResponse": "_response",
     "AsyncBinaryContent": "_response",
     "BinaryContent": "_response",
+    "SPEC_SHA256": "_spec",
+    "SPEC_VERSION": "_spec",
     "AsyncStream": "_streaming",
     "Stream": "_streaming",
     "__version__": "_version",

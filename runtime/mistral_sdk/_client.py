@@ -21,6 +21,7 @@ import httpx
 import msgspec
 
 from ._errors import APIConnectionError, APIError, APITimeoutError, MistralError, make_status_error
+from ._pagination import PageResponse
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
@@ -325,6 +326,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
         )
+        if isinstance(response, PageResponse):  # later pages go through the same loop
+            response = cast(Any, response.bind(send=lambda r: self._send(r, False, retries)))
         try:
             http_response = self._send(built.request, response.stream, retries)
         finally:
@@ -458,6 +461,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
         )
+        if isinstance(response, PageResponse):  # later pages go through the same loop
+            response = cast(Any, response.bind(async_send=lambda r: self._send(r, False, retries)))
         try:
             http_response = await self._send(built.request, response.stream, retries)
         finally:

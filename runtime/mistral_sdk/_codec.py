@@ -1,16 +1,29 @@
 """The JSON codec the client uses: `decode`, `encode`, request bodies, unions.
 
-msgspec decodes most of the API natively, tagged unions included (their variants
-carry `tag_field`/`tag`). Unions it cannot express — several untagged objects, or
-objects mixed with strings and lists — are small marker classes made by
-`union_type`; `_dec_hook` resolves them (see docs/unions.md for the rule).
+Decoding has two paths (docs/unions.md):
+
+- the **fast path**: msgspec decodes straight into the generated Structs. Tagged
+  unions whose variants carry `tag_field`/`tag` are dispatched by msgspec in C;
+  unions it cannot express (several untagged objects, objects mixed with
+  strings) are marker classes made by `union_type`, resolved by `_dec_hook`.
+- the **lenient path**, taken only when the fast path fails: the same bytes are
+  decoded against a *lenient twin* of the type, in which every union is a marker
+  class whose hook turns an unknown tag into an `Unknown<Union>` holding the raw
+  value, and matches a value without its tag by structure. A known tag with an
+  invalid payload still fails, naming the JSON path. The twin's Structs are
+  subclasses of the generated ones (same name, same fields), built once per type.
+
+So a document whose tags are all known costs one native decode, and one with an
+unknown variant somewhere costs two.
 """
 
 from __future__ import annotations
 
+import threading
+import types
 from collections.abc import Callable, Hashable, Mapping
-from functools import lru_cache
-from typing import Any, TypeVar, cast
+from functools import cache, lru_cache
+from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
 import msgspec
 
@@ -18,14 +31,25 @@ from ._errors import RequestValidationError
 
 T = TypeVar("T")
 
-__all__ = ["Unknown", "convert_body", "decode", "encode", "union_type"]
+__all__ = [
+    "OpenUnion",
+    "Unknown",
+    "convert_body",
+    "decode",
+    "encode",
+    "lenient_type",
+    "union_type",
+    "unknown_class",
+]
 
 
 class Unknown:
     """A union variant this version of the SDK does not know.
 
     `.raw` holds the JSON value as received; `encode` writes it back unchanged.
-    Each union has its own subclass (`UnknownConversationEvent`, …).
+    Each union has its own subclass (`UnknownConversationEventsData`, …), whose
+    `union` names the union. An `Unknown` may also be passed in a request body to
+    send a variant the SDK does not know yet.
     """
 
     __slots__ = ("raw",)
@@ -44,31 +68,96 @@ class Unknown:
         return hash((type(self), repr(self.raw)))
 
 
+_unknown_classes: dict[str, type[Unknown]] = {}
+
+
+def unknown_class(union: str) -> type[Unknown]:
+    """The `Unknown` subclass of the union named `union` (one class per name)."""
+    cls = _unknown_classes.get(union)
+    if cls is None:
+        cls = type(f"Unknown{union}", (Unknown,), {"__slots__": (), "union": union})
+        cls.__module__ = "mistral_sdk"
+        cls = _unknown_classes.setdefault(union, cls)
+    return cls
+
+
+class OpenUnion:
+    """Marks a natively tagged union, `Annotated[A | B, OpenUnion("Name")]`.
+
+    msgspec ignores it; the lenient path reads it to name the union's `Unknown`.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"OpenUnion({self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OpenUnion) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash((OpenUnion, self.name))
+
+
+# --- unions msgspec cannot express: marker classes resolved by the hook ------------
+
+_Resolved = tuple[dict[Any, Any], tuple[Any, ...], tuple[type, ...]]
+
+
 class _UnionMeta(type):
     """`isinstance(x, SomeUnion)` is true for the union's variants (msgspec checks it)."""
 
     _tag: str | None
     _tagged_thunk: Callable[[], dict[str, Any]]
     _variants_thunk: Callable[[], tuple[Any, ...]]
-    _resolved: tuple[dict[str, Any], tuple[Any, ...], tuple[type, ...]] | None
+    _resolved: _Resolved | None
+    _unknown: type[Unknown]
 
     def __instancecheck__(cls, obj: object) -> bool:
-        _, _, classes = cls._resolve()
-        return isinstance(obj, classes)
+        return isinstance(obj, cls._resolve()[2])
 
-    def _resolve(cls) -> tuple[dict[str, Any], tuple[Any, ...], tuple[type, ...]]:
+    def _resolve(cls) -> _Resolved:
         if cls._resolved is None:
             tagged = cls._tagged_thunk()
             variants = cls._variants_thunk()
-            found = {_runtime_class(v) for v in variants}
-            classes = tuple(c for c in found if c is not None)
-            unknown: type = cls._unknown  # type: ignore[attr-defined]
-            cls._resolved = (tagged, variants, (*classes, unknown))
+            found: set[type] = set()
+            for v in variants:
+                _classes_of(v, found)
+            # a lenient twin's Structs subclass the generated ones: accept both
+            accepted = {getattr(c, "__lenient_of__", c) for c in found}
+            classes = tuple(sorted(accepted, key=lambda c: c.__qualname__))
+            cls._resolved = (tagged, variants, (*classes, Unknown))
         return cls._resolved
 
 
+def _classes_of(t: Any, out: set[type]) -> None:
+    """The classes a value of type `t` may be an instance of (unions expanded)."""
+    if isinstance(t, _UnionMeta):
+        out.update(t._resolve()[2])
+        return
+    origin = get_origin(t)
+    if origin is Annotated:
+        _classes_of(get_args(t)[0], out)
+    elif origin is Union or origin is types.UnionType:
+        for member in get_args(t):
+            _classes_of(member, out)
+    else:
+        cls = _runtime_class(t)
+        if cls is not None:
+            out.add(cls)
+
+
 def _runtime_class(t: Any) -> type | None:
-    origin = getattr(t, "__origin__", None)
+    if isinstance(t, _UnionMeta):
+        return None  # a union inside a union: any shape may match
+    origin = get_origin(t)
+    if origin is Annotated:
+        return _runtime_class(get_args(t)[0])
+    if origin is Union or origin is types.UnionType:
+        return None  # a union inside a union: any shape may match
     if origin is not None:
         return origin if isinstance(origin, type) else None
     return t if isinstance(t, type) else None
@@ -86,7 +175,6 @@ def union_type(
     `tagged` and `variants` are thunks so that variants defined later (or in
     modules imported later) resolve on first use.
     """
-    unknown = type(f"Unknown{name}", (Unknown,), {"__slots__": (), "union": name})
     return _UnionMeta(
         name,
         (),
@@ -95,10 +183,102 @@ def union_type(
             "_tagged_thunk": staticmethod(tagged),
             "_variants_thunk": staticmethod(variants),
             "_resolved": None,
-            "_unknown": unknown,
+            "_unknown": unknown_class(name),
             "__module__": __name__,
         },
     )
+
+
+_MISSING: Any = object()
+
+
+def _decode_union(cls: _UnionMeta, value: Any, open: bool) -> Any:
+    tagged, variants, classes = cls._resolve()
+    # JSON objects arrive as dicts, the common case: skip the class check for them
+    if type(value) is not dict and isinstance(value, classes):  # a model (a request's)
+        return value
+    tag = cls._tag
+    if tag is not None and isinstance(value, dict):
+        tag_value = value.get(tag, _MISSING)
+        if tag_value is not _MISSING:
+            target = tagged.get(tag_value) if isinstance(tag_value, Hashable) else None
+            if target is not None:
+                return _convert_variant(value, target, open)
+            if open and isinstance(tag_value, str):
+                return cls._unknown(value)
+            known = ", ".join(repr(k) for k in tagged)
+            raise ValueError(f"unknown `{tag}` {tag_value!r} for `{cls.__name__}` (known: {known})")
+    return _by_structure(cls.__name__, variants, value, open)
+
+
+def _by_structure(name: str, variants: tuple[Any, ...], value: Any, open: bool) -> Any:
+    """The variant a value without a (known) tag is: see docs/unions.md."""
+    candidates = [v for v in variants if _matches(v, value)]
+    errors: list[str] = []
+    if isinstance(value, dict):
+        structs = [v for v in candidates if _is_struct(v)]
+        candidates = [v for v in candidates if not _is_struct(v)]
+        ranked = _rank(structs, value)
+        if not ranked:
+            for v in structs:
+                missing = ", ".join(f"`{k}`" for k in _required(v) if k not in value)
+                errors.append(f"{_name(v)} lacks {missing}")
+        # the most specific variants whose required fields are all present: their
+        # errors are the value's errors (it never silently becomes another variant)
+        tied = [v for v, score in ranked if score == ranked[0][1]]
+        for variant in tied:
+            try:
+                return _convert_variant(value, variant, open)
+            except ValueError as exc:
+                if len(tied) == 1:
+                    raise
+                errors.append(f"{_name(variant)}: {exc}")
+        if tied:
+            raise ValueError(f"value matches no variant of `{name}` ({'; '.join(errors)})")
+    for variant in candidates:
+        try:
+            return _convert_variant(value, variant, open)
+        except ValueError as exc:
+            errors.append(f"{_name(variant)}: {exc}")
+    detail = "; ".join(errors) if errors else f"got {type(value).__name__}"
+    raise ValueError(f"value matches no variant of `{name}` ({detail})")
+
+
+def _name(variant: Any) -> str:
+    return str(getattr(variant, "__name__", variant))
+
+
+def _is_struct(variant: Any) -> bool:
+    cls = _runtime_class(variant)
+    return cls is not None and issubclass(cls, msgspec.Struct)
+
+
+@cache
+def _required(struct: Any) -> tuple[str, ...]:
+    return tuple(
+        f.encode_name
+        for f in msgspec.structs.fields(struct)
+        if f.default is msgspec.NODEFAULT and f.default_factory is msgspec.NODEFAULT
+    )
+
+
+@cache
+def _declared(struct: type) -> frozenset[str]:
+    return frozenset(f.encode_name for f in msgspec.structs.fields(struct))
+
+
+def _rank(structs: list[Any], value: dict[str, Any]) -> list[tuple[Any, tuple[int, int]]]:
+    """Struct variants whose required fields are all in `value`, most specific first:
+    most required fields, then most of the value's keys declared, then spec order."""
+    scored = []
+    for variant in structs:
+        cls = cast(type, _runtime_class(variant))
+        required = _required(cls)
+        if all(k in value for k in required):
+            covered = sum(1 for k in value if k in _declared(cls))
+            scored.append((variant, (len(required), covered)))
+    scored.sort(key=lambda item: (-item[1][0], -item[1][1]))  # stable: spec order on ties
+    return scored
 
 
 def _matches(variant: Any, value: Any) -> bool:
@@ -119,39 +299,198 @@ def _matches(variant: Any, value: Any) -> bool:
     return value is None and cls is type(None)
 
 
-def _decode_union(cls: _UnionMeta, value: Any) -> Any:
-    tagged, variants, classes = cls._resolve()
-    if isinstance(value, classes):  # already a model (request bodies built from Structs)
-        return value
-    if cls._tag is not None and isinstance(value, dict) and cls._tag in value:
-        target = tagged.get(value[cls._tag])
-        if target is None:
-            return cls._unknown(value)  # type: ignore[attr-defined]
-        return _convert_variant(value, target)
-    errors: list[str] = []
-    for variant in variants:
-        if not _matches(variant, value):
-            continue
-        try:
-            return _convert_variant(value, variant)
-        except (msgspec.ValidationError, ValueError) as exc:
-            errors.append(f"{getattr(variant, '__name__', variant)}: {exc}")
-    detail = "; ".join(errors) if errors else f"got {type(value).__name__}"
-    raise ValueError(f"value matches no variant of `{cls.__name__}` ({detail})")
-
-
-def _convert_variant(value: Any, target: Any) -> Any:
+def _convert_variant(value: Any, target: Any, open: bool) -> Any:
     try:
-        return msgspec.convert(value, target, dec_hook=_dec_hook, str_keys=True)
+        return msgspec.convert(
+            value, target, dec_hook=_HOOKS[open], str_keys=True, from_attributes=True
+        )
     except msgspec.ValidationError as exc:
         # re-raised as ValueError so msgspec appends the outer path to the message
         raise ValueError(str(exc)) from None
 
 
 def _dec_hook(type_: Any, value: Any) -> Any:
+    """Responses: an unknown tag is data (`Unknown<Union>`)."""
     if isinstance(type_, _UnionMeta):
-        return _decode_union(type_, value)
+        return _decode_union(type_, value, True)
     raise NotImplementedError(f"cannot decode {type_!r}")
+
+
+def _dec_hook_closed(type_: Any, value: Any) -> Any:
+    """Request bodies: an unknown tag in a caller's dict is a mistake (a typo, most
+    likely); an explicit `Unknown` instance is sent as it is."""
+    if isinstance(type_, _UnionMeta):
+        return _decode_union(type_, value, False)
+    raise NotImplementedError(f"cannot convert to {type_!r}")
+
+
+_HOOKS = {True: _dec_hook, False: _dec_hook_closed}
+
+
+# --- the lenient twin of a type ------------------------------------------------------
+
+_lock = threading.RLock()
+_lenient: dict[Any, Any] = {}  # type -> its lenient twin (itself when nothing changes)
+_mirrors: dict[type, type] = {}  # generated Struct -> its lenient subclass
+_needs_mirror: dict[type, bool] = {}
+
+
+def lenient_type(type_: Any) -> Any:
+    """The lenient twin of `type_`: every union in it, at any depth, decoded by the
+    hook (unknown tags kept as `Unknown`); `type_` itself when it has no union."""
+    try:
+        twin = _lenient.get(type_, _MISSING)
+    except TypeError:  # an unhashable type expression
+        with _lock:
+            return _twin(type_)
+    if twin is _MISSING:
+        with _lock:
+            twin = _lenient[type_] = _twin(type_)
+    return twin
+
+
+def _twin(t: Any) -> Any:
+    if isinstance(t, _UnionMeta):
+        return _open_marker(t.__name__, t._tag, t._tagged_thunk, t._variants_thunk)
+    if isinstance(t, type):
+        if issubclass(t, msgspec.Struct) and _reaches_union(t):
+            return _mirror(t)
+        return t
+    origin = get_origin(t)
+    if origin is None or origin is Literal:
+        return t
+    args = get_args(t)
+    if origin is Annotated:
+        inner, *meta = args
+        for m in meta:
+            if isinstance(m, OpenUnion):
+                return _native_marker(m.name, inner)
+        new_inner = _twin(inner)
+        params = (new_inner, *meta)
+        return t if new_inner is inner else cast(Any, Annotated)[params]
+    new_args = tuple(_twin(a) if a is not Ellipsis else a for a in args)
+    if all(a is b for a, b in zip(new_args, args, strict=True)):
+        return t
+    if origin is Union or origin is types.UnionType:
+        return Union[new_args]  # noqa: UP007 - built from a tuple
+    return origin[new_args]
+
+
+def _native_marker(name: str, union: Any) -> Any:
+    """The hook marker standing in for `Annotated[A | B, OpenUnion(name)]`."""
+    members = get_args(union) if get_origin(union) in (Union, types.UnionType) else (union,)
+    tag: str | None = None
+    tagged: dict[str, Any] = {}
+    for member in members:
+        config = getattr(member, "__struct_config__", None)
+        if config is not None and config.tag_field is not None:
+            tag = config.tag_field
+            tagged[config.tag] = member
+    key = (OpenUnion(name), union)
+    twin = _lenient.get(key)
+    if twin is None:
+        twin = _lenient[key] = _open_marker(name, tag, lambda: tagged, lambda: members)
+    return twin
+
+
+def _open_marker(
+    name: str,
+    tag: str | None,
+    tagged: Callable[[], dict[str, Any]],
+    variants: Callable[[], tuple[Any, ...]],
+) -> type:
+    return union_type(
+        name,
+        tag=tag,
+        tagged=lambda: {k: lenient_type(v) for k, v in tagged().items()},
+        variants=lambda: tuple(lenient_type(v) for v in variants()),
+    )
+
+
+def _edges(t: Any, out: set[type]) -> bool:
+    """Collect the Structs `t` refers to into `out`; whether `t` holds a union itself."""
+    if isinstance(t, _UnionMeta):
+        for v in t._variants_thunk():
+            _edges(v, out)
+        return True
+    if isinstance(t, type):
+        if issubclass(t, msgspec.Struct):
+            out.add(t)
+        return False
+    origin = get_origin(t)
+    if origin is None or origin is Literal:
+        return False
+    args = get_args(t)
+    found = origin is Annotated and any(isinstance(m, OpenUnion) for m in args[1:])
+    for a in args if origin is not Annotated else args[:1]:
+        found = _edges(a, out) or found
+    return found
+
+
+def _reaches_union(struct: type) -> bool:
+    """Whether any union can be reached from `struct`'s fields (so it needs a twin)."""
+    known = _needs_mirror.get(struct)
+    if known is not None:
+        return known
+    # the Structs reachable from `struct`, each with its direct answer and edges;
+    # then a fixpoint, exact for every Struct of this closed subgraph
+    direct: dict[type, bool] = {}
+    edges: dict[type, set[type]] = {}
+    todo = [struct]
+    while todo:
+        s = todo.pop()
+        if s in direct:
+            continue
+        out: set[type] = set()
+        direct[s] = any(_edges(f.type, out) for f in msgspec.structs.fields(s))
+        edges[s] = out
+        todo.extend(c for c in out if c not in direct)
+    needs = {s: d or _needs_mirror.get(s, False) for s, d in direct.items()}
+    changed = True
+    while changed:
+        changed = False
+        for s, children in edges.items():
+            if not needs[s] and any(needs[c] for c in children):
+                needs[s] = changed = True
+    _needs_mirror.update(needs)
+    return needs[struct]
+
+
+def _mirror(struct: type) -> type:
+    """A subclass of `struct` with the same fields, whose types are lenient twins."""
+    known = _mirrors.get(struct)
+    if known is not None:
+        return known
+    fields = msgspec.structs.fields(struct)
+    namespace: dict[str, Any] = {
+        "__module__": struct.__module__,
+        "__qualname__": struct.__qualname__,
+        "__doc__": struct.__doc__,
+        "__lenient_of__": struct,
+        # placeholders: the real types are set below, once this class exists, so
+        # that recursive models can refer to their own twin
+        "__annotations__": {f.name: Any for f in fields},
+    }
+    for f in fields:
+        if (
+            f.default is not msgspec.NODEFAULT
+            or f.default_factory is not msgspec.NODEFAULT
+            or f.encode_name != f.name
+        ):
+            namespace[f.name] = cast(Any, msgspec.field)(
+                default=f.default,
+                default_factory=f.default_factory,
+                name=f.encode_name if f.encode_name != f.name else None,
+            )
+    # every field is declared again here, so the twin's own config is all that counts
+    mirror: type = type(struct)(struct.__name__, (struct,), namespace, kw_only=True)
+    _mirrors[struct] = mirror
+    for f in fields:
+        mirror.__annotations__[f.name] = _twin(f.type)
+    return mirror
+
+
+# --- the public codec -----------------------------------------------------------------
 
 
 def _enc_hook(obj: Any) -> Any:
@@ -168,16 +507,29 @@ def _decoder(type_: Hashable) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(type_, dec_hook=_dec_hook)
 
 
+def _get_decoder(type_: Any) -> msgspec.json.Decoder[Any]:
+    try:
+        return _decoder(cast(Hashable, type_))
+    except TypeError:  # an unhashable type expression: build the decoder each time
+        return msgspec.json.Decoder(type_, dec_hook=_dec_hook)
+
+
 def decode(data: bytes | str, type: type[T] | Any) -> T:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
-    Raises `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError`.
+    Union variants the SDK does not know decode to `Unknown` instances. Raises
+    `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError`.
     """
     try:
-        decoder = _decoder(cast(Hashable, type))
-    except TypeError:  # an unhashable type expression: build the decoder each time
-        decoder = msgspec.json.Decoder(type, dec_hook=_dec_hook)
-    return cast(T, decoder.decode(data))
+        return cast(T, _get_decoder(type).decode(data))
+    except msgspec.ValidationError:
+        twin = lenient_type(type)
+        if twin is type:
+            raise
+    try:
+        return cast(T, _get_decoder(twin).decode(data))
+    except msgspec.ValidationError as exc:
+        raise msgspec.ValidationError(_flatten_path(str(exc))) from None
 
 
 def encode(obj: object) -> bytes:
@@ -195,13 +547,33 @@ def convert_body(type_: Any, values: Any) -> Any:
     if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
     try:
-        return msgspec.convert(values, type_, dec_hook=_dec_hook, str_keys=True)
+        return msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
     except msgspec.ValidationError as exc:
-        raise RequestValidationError(f"invalid request: {_readable(str(exc))}") from None
+        error = exc
+    # a dict without its (optional) tag, or an explicit Unknown: the lenient twin
+    twin = lenient_type(type_)
+    if twin is not type_:
+        try:
+            return msgspec.convert(
+                values, twin, dec_hook=_dec_hook_closed, str_keys=True, from_attributes=True
+            )
+        except msgspec.ValidationError as exc:
+            error = exc
+    raise RequestValidationError(f"invalid request: {_readable(str(error))}") from None
+
+
+def _flatten_path(message: str) -> str:
+    """`P - at `$.x` - at `$.items[0]`` (a hook inside a hook) → `P - at `$.items[0].x``."""
+    problem, *paths = message.split(" - at `$")
+    if len(paths) < 2:
+        return message
+    joined = "".join(p.rstrip("`") for p in reversed(paths))
+    return f"{problem} - at `${joined}`"
 
 
 def _readable(message: str) -> str:
     """`Expected `int`, got `str` - at `$.messages[0].x`` → mentions the field first."""
+    message = _flatten_path(message)
     if " - at `$" in message:
         problem, _, where = message.partition(" - at `$")
         field = where.rstrip("`").lstrip(".") or "body"

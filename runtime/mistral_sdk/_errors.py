@@ -31,10 +31,12 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "IncompleteStreamError",
     "InternalServerError",
     "MistralError",
     "NotFoundError",
@@ -79,6 +81,49 @@ class APIConnectionError(APIError):
         self, message: str = "Connection error.", *, request: httpx.Request | None = None
     ) -> None:
         super().__init__(message, request=request)
+
+
+class IncompleteStreamError(APIConnectionError):
+    """A stream ended before the event that ends it (`[DONE]`, the response's
+    done event, the end of the workflow run): the connection was cut.
+
+    `.events` holds the typed events received before the cut, in order, and
+    `.partial` the text of an event that was cut half-way ("" when none was).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        events: list[Any] | None = None,
+        partial: str = "",
+    ) -> None:
+        super().__init__(message, request=request)
+        self.events: list[Any] = events if events is not None else []
+        self.partial = partial
+
+
+class APIStreamError(APIError):
+    """The server reported an error inside a stream (an error event).
+
+    `.event` is the typed event when the stream's schema has one (for example a
+    `models.ConversationEvents` whose `data` is a `ResponseErrorEvent`), else None;
+    `.body` the error as received; `.code` the server's error code, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        body: object = None,
+        event: Any = None,
+        code: object = None,
+    ) -> None:
+        super().__init__(message, request=request, body=body)
+        self.event = event
+        self.code = code
 
 
 class APITimeoutError(APIConnectionError):

@@ -144,7 +144,7 @@ class BinaryResponse(ResponseSpec["BinaryContent", "AsyncBinaryContent"]):
 class SSEResponse(ResponseSpec["Stream[T]", "AsyncStream[T]"]):
     """A `text/event-stream` body, read event by event into `T`."""
 
-    __slots__ = ("done_marker", "envelope", "terminal", "type")
+    __slots__ = ("done_marker", "envelope", "errors", "run_id", "terminal", "type")
     stream = True
     accept = "text/event-stream"
 
@@ -155,29 +155,30 @@ class SSEResponse(ResponseSpec["Stream[T]", "AsyncStream[T]"]):
         envelope: bool = False,
         done_marker: str | None = None,
         terminal: Collection[str] = (),
+        errors: Collection[str] = (),
+        run_id: str | None = None,
     ) -> None:
         self.type = type
         self.envelope = envelope
         self.done_marker = done_marker
         self.terminal = tuple(terminal)
+        self.errors = tuple(errors)
+        self.run_id = run_id
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "envelope": self.envelope,
+            "done_marker": self.done_marker,
+            "terminal": self.terminal,
+            "errors": self.errors,
+            "run_id": self.run_id,
+        }
 
     def parse_sync(self, response: httpx.Response) -> Stream[T]:
-        return Stream(
-            response,
-            self.type,
-            envelope=self.envelope,
-            done_marker=self.done_marker,
-            terminal=self.terminal,
-        )
+        return Stream(response, self.type, **self._options())
 
     def parse_async(self, response: httpx.Response) -> AsyncStream[T]:
-        return AsyncStream(
-            response,
-            self.type,
-            envelope=self.envelope,
-            done_marker=self.done_marker,
-            terminal=self.terminal,
-        )
+        return AsyncStream(response, self.type, **self._options())
 
 
 def _type_name(tp: object) -> str:

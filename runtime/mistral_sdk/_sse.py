@@ -99,14 +99,17 @@ class SSEDecoder:
         lines.pop()  # the empty string after the final LF
         return self._lines(lines)
 
-    def close(self) -> list[ServerSentEvent]:
+    def close(self) -> str:
         """End of stream. Per the spec an event without its final blank line is
-        incomplete and discarded, so this returns no events; it resets state."""
+        incomplete and discarded; its text (and an unfinished line) is returned so
+        that a caller can report what was cut. Resets the decoder."""
+        tail = b"".join(self._pending).decode("utf-8", "replace")
+        partial = "\n".join([*self._data, tail] if tail else self._data)
         self._pending = []
         self._pending_cr = False
         self._data = []
         self._event = None
-        return []
+        return partial
 
     def _lines(self, lines: list[str]) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []

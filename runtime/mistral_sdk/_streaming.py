@@ -16,12 +16,13 @@ from typing import Any, Generic, TypeVar
 import httpx
 import msgspec
 
-from ._codec import decode, encode
+from ._codec import Unknown, decode, encode
 from ._errors import (
     APIConnectionError,
-    APIError,
     APIResponseValidationError,
+    APIStreamError,
     APITimeoutError,
+    IncompleteStreamError,
     server_message,
 )
 from ._sse import ServerSentEvent, SSEDecoder
@@ -33,42 +34,124 @@ T = TypeVar("T")
 
 class _Signal(enum.Enum):
     DONE = 0  # the done marker ended the stream
+    END = 1  # the event just returned ends the stream
+
+
+# The events that end a workflow run (the spec types the first three; the others
+# arrive as `Unknown` variants until it does).
+RUN_ENDS = frozenset(
+    {
+        "WORKFLOW_EXECUTION_COMPLETED",
+        "WORKFLOW_EXECUTION_FAILED",
+        "WORKFLOW_EXECUTION_CANCELED",
+        "WORKFLOW_EXECUTION_TERMINATED",
+        "WORKFLOW_EXECUTION_TIMED_OUT",
+    }
+)
+
+
+def ends_run(event: Any, run_id: str) -> bool:
+    """Whether a workflow stream event (its envelope) is the end of run `run_id`."""
+    payload = getattr(getattr(event, "data", None), "data", None)
+    if isinstance(payload, Unknown):
+        raw = payload.raw if isinstance(payload.raw, dict) else {}
+        event_type, exec_id = raw.get("event_type"), raw.get("workflow_exec_id")
+    else:
+        event_type = getattr(payload, "event_type", None)
+        exec_id = getattr(payload, "workflow_exec_id", None)
+    return event_type in RUN_ENDS and exec_id == run_id
 
 
 class _EventConverter(Generic[T]):
-    """Turns one `ServerSentEvent` into a `T` (or the end of the stream)."""
+    """Turns one `ServerSentEvent` into a `T`, and knows how the stream ends.
 
-    __slots__ = ("_done_marker", "_envelope", "_event_json", "_response", "_type")
+    Pure (no I/O): `Stream` and `AsyncStream` feed it and ask `finish()` at the end
+    of the body, which raises when the stream was cut before its terminal event.
+    """
+
+    __slots__ = (
+        "_done_marker",
+        "_ended",
+        "_envelope",
+        "_errors",
+        "_event_json",
+        "_needs_end",
+        "_response",
+        "_run_id",
+        "_terminal",
+        "_type",
+        "received",
+    )
 
     def __init__(
-        self, type: Any, envelope: bool, done_marker: str | None, response: httpx.Response
+        self,
+        type: Any,
+        response: httpx.Response,
+        *,
+        envelope: bool = False,
+        done_marker: str | None = None,
+        terminal: Collection[str] = (),
+        errors: Collection[str] = (),
+        run_id: str | None = None,
     ) -> None:
         self._type = type
         self._envelope = envelope
         self._done_marker = done_marker
         self._response = response
+        self._terminal = frozenset(t for t in terminal if t != done_marker)
+        self._errors = frozenset(errors) | {"error"}
+        self._run_id = run_id
+        # a stream that has a defined end must reach it; others may just close
+        self._needs_end = bool(terminal) or run_id is not None
+        self._ended = False
+        # what was received, kept for the error when the stream is cut
+        self.received: list[T] = []
         # Event names repeat; their JSON spelling is computed once each.
         self._event_json: dict[str, str] = {}
 
     def convert(self, sse: ServerSentEvent) -> T | _Signal:
         data = sse.data
         if data == self._done_marker:
+            self._ended = True
             return _Signal.DONE
-        if sse.event == "error":
-            raise self._error(data)
+        error_event = sse.event in self._errors
         # Cheap pre-check so that ordinary events never build a dict.
-        if '"error"' in data:
+        if not error_event and '"error"' in data:
             self._check_error(data)
         try:
-            if self._envelope:
-                return self._decode_envelope(sse)
-            return decode(data, self._type)  # type: ignore[no-any-return]
+            value: T = self._decode_envelope(sse) if self._envelope else decode(data, self._type)
         except msgspec.MsgspecError as exc:
+            if error_event:  # an error the schema does not describe is still an error
+                raise self._error(data) from None
             raise APIResponseValidationError(
                 f"stream event does not match the expected type: {exc}",
                 response=self._response,
                 body=data,
             ) from None
+        if error_event:
+            raise self._error(data, event=value)
+        if self._needs_end:
+            self.received.append(value)
+            if sse.event in self._terminal or (
+                self._run_id is not None and ends_run(value, self._run_id)
+            ):
+                self._ended = True
+        return value
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    def finish(self, partial: str) -> None:
+        """The body ended: raise if the stream's terminal event never came."""
+        if self._needs_end and not self._ended:
+            what = "the end of the workflow run" if self._run_id else "its terminal event"
+            raise IncompleteStreamError(
+                f"the stream was cut before {what} ({len(self.received)} event(s) received)",
+                request=self._response.request,
+                events=self.received,
+                partial=partial,
+            )
 
     def _decode_envelope(self, sse: ServerSentEvent) -> T:
         # The whole event as one JSON text, decoded once into T.
@@ -97,16 +180,19 @@ class _EventConverter(Generic[T]):
         except msgspec.DecodeError:
             return
         if isinstance(obj, dict) and (obj.get("error") or obj.get("object") == "error"):
-            raise self._error(data, obj)
+            raise self._error(data, obj=obj)
 
-    def _error(self, data: str, obj: object = None) -> APIError:
+    def _error(self, data: str, *, obj: object = None, event: Any = None) -> APIStreamError:
         if obj is None:
             try:
                 obj = msgspec.json.decode(data)
             except msgspec.DecodeError:
                 obj = data
         message = server_message(obj) or "the server reported an error in the stream"
-        return APIError(message, request=self._response.request, body=obj)
+        code = obj.get("code") if isinstance(obj, dict) else None
+        return APIStreamError(
+            message, request=self._response.request, body=obj, event=event, code=code
+        )
 
 
 def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
@@ -128,10 +214,19 @@ class _StreamState(Generic[T]):
         envelope: bool = False,
         done_marker: str | None = None,
         terminal: Collection[str] = (),
+        errors: Collection[str] = (),
+        run_id: str | None = None,
     ) -> None:
         self.response = response
-        self._converter: _EventConverter[T] = _EventConverter(type, envelope, done_marker, response)
-        self._terminal = frozenset(terminal)
+        self._converter: _EventConverter[T] = _EventConverter(
+            type,
+            response,
+            envelope=envelope,
+            done_marker=done_marker,
+            terminal=terminal,
+            errors=errors,
+            run_id=run_id,
+        )
         self._iterator = self._events()
 
     def _events(self) -> Any:
@@ -145,8 +240,8 @@ class Stream(_StreamState[T]):
     _iterator: Generator[T, None, None]
 
     def _events(self) -> Generator[T, None, None]:
-        convert = self._converter.convert
-        terminal = self._terminal
+        converter = self._converter
+        convert = converter.convert
         decoder = SSEDecoder()
         try:
             for chunk in self.response.iter_bytes():
@@ -154,10 +249,10 @@ class Stream(_StreamState[T]):
                     value = convert(sse)
                     if value is _Signal.DONE:
                         return
-                    yield value
-                    if terminal and sse.event in terminal:
+                    yield value  # type: ignore[misc]
+                    if converter.ended:
                         return
-            decoder.close()
+            converter.finish(decoder.close())
         except httpx.TransportError as exc:
             raise _transport_error(exc, self.response.request) from exc
         finally:
@@ -195,8 +290,8 @@ class AsyncStream(_StreamState[T]):
     _iterator: AsyncGenerator[T, None]
 
     async def _events(self) -> AsyncGenerator[T, None]:
-        convert = self._converter.convert
-        terminal = self._terminal
+        converter = self._converter
+        convert = converter.convert
         decoder = SSEDecoder()
         try:
             async for chunk in self.response.aiter_bytes():
@@ -204,10 +299,10 @@ class AsyncStream(_StreamState[T]):
                     value = convert(sse)
                     if value is _Signal.DONE:
                         return
-                    yield value
-                    if terminal and sse.event in terminal:
+                    yield value  # type: ignore[misc]
+                    if converter.ended:
                         return
-            decoder.close()
+            converter.finish(decoder.close())
         except httpx.TransportError as exc:
             raise _transport_error(exc, self.response.request) from exc
         finally:

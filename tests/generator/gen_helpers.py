@@ -23,6 +23,91 @@ info:
   version: "1.0"
 """
 
+# A small spec with one of each thing the surface shows (3.0 `nullable`, a `#stream`
+# path, an operation answering JSON and SSE, a discriminated union, constants,
+# deprecation): the surface, diff and spec-update tests use it.
+FIXTURE = """\
+openapi: 3.0.3
+info: {title: Fixture API, version: "1.0"}
+paths:
+  /v1/things/{thing_id}:
+    get:
+      operationId: get_thing_v1_things__thing_id__get
+      tags: [things]
+      parameters:
+        - {name: thing_id, in: path, required: true, schema: {type: string}}
+        - {name: verbose, in: query, schema: {type: boolean, nullable: true}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+    delete:
+      operationId: delete_thing_v1_things__thing_id__delete
+      tags: [things]
+      deprecated: true
+      parameters: [{name: thing_id, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: gone}}
+  /v1/things:
+    post:
+      operationId: create_thing_v1_things_post
+      tags: [things]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/ThingIn'}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+  /v1/chat:
+    post:
+      operationId: chat_v1_chat_post
+      tags: [chat]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/ChatIn'}}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {$ref: '#/components/schemas/ChatOut'}}
+            text/event-stream: {schema: {$ref: '#/components/schemas/ChatOut'}}
+  /v1/runs#stream:
+    post:
+      operationId: run_stream_v1_runs_post
+      tags: [runs]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/ThingIn'}}}
+      responses:
+        "200": {description: ok, content: {text/event-stream: {schema: {$ref: '#/components/schemas/Shape'}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id, color]
+      properties:
+        id: {type: string}
+        color: {$ref: '#/components/schemas/Color'}
+        shape: {$ref: '#/components/schemas/Shape'}
+        note: {type: string, nullable: true}
+    ThingIn:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        size: {type: integer}
+    ChatIn:
+      type: object
+      required: [prompt]
+      properties:
+        prompt: {type: string}
+        stream: {type: boolean, default: false}
+    ChatOut: {type: object, properties: {text: {type: string}}}
+    Color: {type: string, enum: [red, green]}
+    Shape:
+      oneOf: [{$ref: '#/components/schemas/Circle'}, {$ref: '#/components/schemas/Square'}]
+      discriminator: {propertyName: kind}
+    Circle: {type: object, required: [kind], properties: {kind: {type: string, enum: [circle]}, r: {type: number}}}
+    Square: {type: object, required: [kind], properties: {kind: {type: string, enum: [square]}, side: {type: number}}}
+    Tags: {type: array, items: {type: string}}
+"""
+
 
 def write_spec(tmp_path: Path, body: str, name: str = "openapi.yaml") -> Path:
     """Write a fixture spec: `body` is the YAML after `info` (paths, components)."""

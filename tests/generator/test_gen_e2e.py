@@ -418,15 +418,6 @@ def test_unions_tagged_inferred_and_untagged(sdk: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "native tagged unions (parse.py assign_tags -> msgspec tag_field/tag, rendered as a plain "
-        "`Cat | Dog` alias) raise msgspec.ValidationError on an unknown tag instead of decoding to "
-        "`Unknown` (GUIDE §1, §2); the real SDK has 5 such unions, e.g. "
-        "models.ListWorkflowEventResponseEventsItem"
-    ),
-)
 def test_unknown_tag_of_native_tagged_union_decodes_as_unknown(sdk: Path) -> None:
     check(
         sdk,

@@ -13,7 +13,7 @@ def decode(*chunks: bytes) -> list[ServerSentEvent]:
     events = []
     for chunk in chunks:
         events.extend(decoder.feed(chunk))
-    events.extend(decoder.close())
+    decoder.close()
     return events
 
 
@@ -85,6 +85,13 @@ def test_bom_stripped_only_at_start() -> None:
 
 def test_incomplete_event_at_end_is_discarded() -> None:
     assert decode(b"data: a\n\ndata: b\n") == [ServerSentEvent(None, "a")]
+
+
+def test_close_returns_the_text_of_a_cut_event() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b'data: a\n\ndata: {"x":\ndata: 1') == [ServerSentEvent(None, "a")]
+    assert decoder.close() == 'data: {"x":\ndata: 1'.replace("data: ", "", 1)
+    assert decoder.close() == ""  # reset
     assert decode(b"data: a\n\ndata: b") == [ServerSentEvent(None, "a")]
 
 

@@ -6,7 +6,10 @@ from typing import Literal
 import msgspec
 
 
-class ActionAvailable(msgspec.Struct, kw_only=True):
+class ActionAvailable(msgspec.Struct, kw_only=True, tag_field="status", tag="available"):
     """The viewer may perform the action on the resource."""
 
-    status: Literal["available"] = "available"
+    @property
+    def status(self) -> Literal["available"]:
+        """The `status` tag of this variant."""
+        return "available"

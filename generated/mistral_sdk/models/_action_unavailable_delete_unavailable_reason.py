@@ -9,8 +9,14 @@ from msgspec import UNSET, UnsetType
 from ._delete_unavailable_reason import DeleteUnavailableReason
 
 
-class ActionUnavailable_DeleteUnavailableReason_(msgspec.Struct, kw_only=True):
+class ActionUnavailable_DeleteUnavailableReason_(
+    msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"
+):
     """The `ActionUnavailable_DeleteUnavailableReason_` object."""
 
-    status: Literal["unavailable"] = "unavailable"
     reason: DeleteUnavailableReason | None | UnsetType = UNSET
+
+    @property
+    def status(self) -> Literal["unavailable"]:
+        """The `status` tag of this variant."""
+        return "unavailable"

@@ -9,8 +9,14 @@ from msgspec import UNSET, UnsetType
 from ._rotate_unavailable_reason import RotateUnavailableReason
 
 
-class ActionUnavailable_RotateUnavailableReason_(msgspec.Struct, kw_only=True):
+class ActionUnavailable_RotateUnavailableReason_(
+    msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"
+):
     """The `ActionUnavailable_RotateUnavailableReason_` object."""
 
-    status: Literal["unavailable"] = "unavailable"
     reason: RotateUnavailableReason | None | UnsetType = UNSET
+
+    @property
+    def status(self) -> Literal["unavailable"]:
+        """The `status` tag of this variant."""
+        return "unavailable"

@@ -31,7 +31,7 @@ class Agent(msgspec.Struct, kw_only=True):
     description: str | None | UnsetType = UNSET
     handoffs: list[str] | None | UnsetType = UNSET
     metadata: MetadataDict | None | UnsetType = UNSET
-    object: Literal["agent"] = "agent"
+    object: Literal["agent"] | str = "agent"
     id: str
     version: int
     versions: list[int]

@@ -8,12 +8,18 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffDoneEvent(msgspec.Struct, kw_only=True):
+class AgentHandoffDoneEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.done"
+):
     """The `AgentHandoffDoneEvent` object."""
 
-    type: Literal["agent.handoff.done"] = "agent.handoff.done"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
     next_agent_id: str
     next_agent_name: str
+
+    @property
+    def type(self) -> Literal["agent.handoff.done"]:
+        """The `type` tag of this variant."""
+        return "agent.handoff.done"

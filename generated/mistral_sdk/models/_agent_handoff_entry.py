@@ -8,11 +8,10 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffEntry(msgspec.Struct, kw_only=True):
+class AgentHandoffEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff"):
     """The `AgentHandoffEntry` object."""
 
-    object: Literal["entry"] = "entry"
-    type: Literal["agent.handoff"] = "agent.handoff"
+    object: Literal["entry"] | str = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
@@ -20,3 +19,8 @@ class AgentHandoffEntry(msgspec.Struct, kw_only=True):
     previous_agent_name: str
     next_agent_id: str
     next_agent_name: str
+
+    @property
+    def type(self) -> Literal["agent.handoff"]:
+        """The `type` tag of this variant."""
+        return "agent.handoff"

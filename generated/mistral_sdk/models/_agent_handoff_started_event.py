@@ -8,12 +8,18 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffStartedEvent(msgspec.Struct, kw_only=True):
+class AgentHandoffStartedEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.started"
+):
     """The `AgentHandoffStartedEvent` object."""
 
-    type: Literal["agent.handoff.started"] = "agent.handoff.started"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
     previous_agent_id: str
     previous_agent_name: str
+
+    @property
+    def type(self) -> Literal["agent.handoff.started"]:
+        """The `type` tag of this variant."""
+        return "agent.handoff.started"

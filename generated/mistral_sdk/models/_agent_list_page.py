@@ -12,6 +12,6 @@ from ._agent import Agent
 class AgentListPage(msgspec.Struct, kw_only=True):
     """The `AgentListPage` object."""
 
-    object: Literal["list"] = "list"
+    object: Literal["list"] | str = "list"
     data: list[Agent]
     next_page_token: str | None | UnsetType = UNSET

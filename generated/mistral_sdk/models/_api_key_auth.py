@@ -6,8 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class APIKeyAuth(msgspec.Struct, kw_only=True):
+class APIKeyAuth(msgspec.Struct, kw_only=True, tag_field="type", tag="api-key"):
     """The `APIKeyAuth` object."""
 
-    type: Literal["api-key"] = "api-key"
     value: str
+
+    @property
+    def type(self) -> Literal["api-key"]:
+        """The `type` tag of this variant."""
+        return "api-key"

@@ -11,5 +11,5 @@ class ArchiveModelResponse(msgspec.Struct, kw_only=True):
     """The `ArchiveModelResponse` object."""
 
     id: str
-    object: Literal["model"] = "model"
+    object: Literal["model"] | str = "model"
     archived: bool | UnsetType = UNSET

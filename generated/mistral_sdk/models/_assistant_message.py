@@ -10,12 +10,16 @@ from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class AssistantMessage(msgspec.Struct, kw_only=True):
+class AssistantMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="assistant"):
     """The `AssistantMessage` object."""
 
-    role: Literal["assistant"] = "assistant"
     content: str | list[ContentChunk] | None | UnsetType = UNSET
     tool_calls: list[ToolCall] | None | UnsetType = UNSET
 
     prefix: bool | UnsetType = UNSET
     """Set this to `true` when adding an assistant message as prefix to condition the model response. The role of the prefix message is to force the model to start its answer by the content of the message."""
+
+    @property
+    def role(self) -> Literal["assistant"]:
+        """The `role` tag of this variant."""
+        return "assistant"

@@ -8,8 +8,12 @@ import msgspec
 from ._audio_chunk_input_audio import AudioChunkInputAudio
 
 
-class AudioChunk(msgspec.Struct, kw_only=True):
+class AudioChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="input_audio"):
     """The `AudioChunk` object."""
 
-    type: Literal["input_audio"] = "input_audio"
     input_audio: AudioChunkInputAudio
+
+    @property
+    def type(self) -> Literal["input_audio"]:
+        """The `type` tag of this variant."""
+        return "input_audio"

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._model_capabilities import ModelCapabilities
 
 
-class BaseModelCard(msgspec.Struct, kw_only=True):
+class BaseModelCard(msgspec.Struct, kw_only=True, tag_field="type", tag="base"):
     """The `BaseModelCard` object."""
 
     id: str
@@ -26,4 +26,8 @@ class BaseModelCard(msgspec.Struct, kw_only=True):
     deprecation_replacement_model: str | None | UnsetType = UNSET
     default_model_temperature: float | None | UnsetType = UNSET
     internal: bool | UnsetType = UNSET
-    type: Literal["base"] = "base"
+
+    @property
+    def type(self) -> Literal["base"]:
+        """The `type` tag of this variant."""
+        return "base"

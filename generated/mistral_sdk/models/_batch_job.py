@@ -15,7 +15,7 @@ class BatchJob(msgspec.Struct, kw_only=True):
     """The `BatchJob` object."""
 
     id: str
-    object: Literal["batch"] = "batch"
+    object: Literal["batch"] | str = "batch"
     input_files: list[UUID]
     metadata: dict[str, Any] | None | UnsetType = UNSET
     endpoint: str

@@ -15,7 +15,7 @@ class ClassifierFineTunedModel(msgspec.Struct, kw_only=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str
-    object: Literal["model"] = "model"
+    object: Literal["model"] | str = "model"
     created: int
     owned_by: str
     workspace_id: str
@@ -29,4 +29,4 @@ class ClassifierFineTunedModel(msgspec.Struct, kw_only=True):
     aliases: list[str] | UnsetType = UNSET
     job: UUID | None | UnsetType = UNSET
     classifier_targets: list[ClassifierTargetResult]
-    model_type: Literal["classifier"] = "classifier"
+    model_type: Literal["classifier"] | str = "classifier"

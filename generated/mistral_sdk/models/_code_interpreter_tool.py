@@ -9,8 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class CodeInterpreterTool(msgspec.Struct, kw_only=True):
+class CodeInterpreterTool(msgspec.Struct, kw_only=True, tag_field="type", tag="code_interpreter"):
     """The `CodeInterpreterTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-    type: Literal["code_interpreter"] = "code_interpreter"
+
+    @property
+    def type(self) -> Literal["code_interpreter"]:
+        """The `type` tag of this variant."""
+        return "code_interpreter"

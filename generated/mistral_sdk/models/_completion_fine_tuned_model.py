@@ -14,7 +14,7 @@ class CompletionFineTunedModel(msgspec.Struct, kw_only=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str
-    object: Literal["model"] = "model"
+    object: Literal["model"] | str = "model"
     created: int
     owned_by: str
     workspace_id: str
@@ -27,4 +27,4 @@ class CompletionFineTunedModel(msgspec.Struct, kw_only=True):
     max_context_length: int | UnsetType = UNSET
     aliases: list[str] | UnsetType = UNSET
     job: UUID | None | UnsetType = UNSET
-    model_type: Literal["completion"] = "completion"
+    model_type: Literal["completion"] | str = "completion"

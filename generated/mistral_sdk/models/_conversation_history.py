@@ -11,6 +11,6 @@ from ._conversation_history_entries_item import ConversationHistoryEntriesItem
 class ConversationHistory(msgspec.Struct, kw_only=True):
     """Retrieve all entries in a conversation."""
 
-    object: Literal["conversation.history"] = "conversation.history"
+    object: Literal["conversation.history"] | str = "conversation.history"
     conversation_id: str
     entries: list[ConversationHistoryEntriesItem]

@@ -11,6 +11,6 @@ from ._message_entries import MessageEntries
 class ConversationMessages(msgspec.Struct, kw_only=True):
     """Similar to the conversation history but only keep the messages"""
 
-    object: Literal["conversation.messages"] = "conversation.messages"
+    object: Literal["conversation.messages"] | str = "conversation.messages"
     conversation_id: str
     messages: MessageEntries

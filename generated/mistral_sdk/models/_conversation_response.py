@@ -13,7 +13,7 @@ from ._conversation_usage_info import ConversationUsageInfo
 class ConversationResponse(msgspec.Struct, kw_only=True):
     """The response after appending new entries to the conversation."""
 
-    object: Literal["conversation.response"] = "conversation.response"
+    object: Literal["conversation.response"] | str = "conversation.response"
     conversation_id: str
     outputs: list[ConversationResponseOutputsItem]
     usage: ConversationUsageInfo

@@ -21,7 +21,7 @@ class CreateConnectorRequest(msgspec.Struct, kw_only=True):
     (no ``shared_global``).
     """
 
-    protocol: Literal["mcp"] = "mcp"
+    protocol: Literal["mcp"] | str = "mcp"
     """Protocol of the connector. Only 'mcp' is supported on the public endpoint; creating HTTP connectors here is explicitly refused."""
 
     name: str

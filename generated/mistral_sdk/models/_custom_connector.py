@@ -10,10 +10,14 @@ from ._custom_connector_authorization0 import CustomConnectorAuthorization0
 from ._tool_configuration import ToolConfiguration
 
 
-class CustomConnector(msgspec.Struct, kw_only=True):
+class CustomConnector(msgspec.Struct, kw_only=True, tag_field="type", tag="connector"):
     """The `CustomConnector` object."""
 
-    type: Literal["connector"] = "connector"
     connector_id: str
     authorization: CustomConnectorAuthorization0 | None | UnsetType = UNSET
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["connector"]:
+        """The `type` tag of this variant."""
+        return "connector"

@@ -11,5 +11,5 @@ class DeleteBatchJobResponse(msgspec.Struct, kw_only=True):
     """The `DeleteBatchJobResponse` object."""
 
     id: str
-    object: Literal["batch"] = "batch"
+    object: Literal["batch"] | str = "batch"
     deleted: bool | UnsetType = UNSET

@@ -9,11 +9,15 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class DocumentLibraryTool(msgspec.Struct, kw_only=True):
+class DocumentLibraryTool(msgspec.Struct, kw_only=True, tag_field="type", tag="document_library"):
     """The `DocumentLibraryTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-    type: Literal["document_library"] = "document_library"
 
     library_ids: list[str]
     """Ids of the library in which to search."""
+
+    @property
+    def type(self) -> Literal["document_library"]:
+        """The `type` tag of this variant."""
+        return "document_library"

@@ -7,11 +7,15 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DocumentURLChunk(msgspec.Struct, kw_only=True):
+class DocumentURLChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="document_url"):
     """The `DocumentURLChunk` object."""
 
-    type: Literal["document_url"] = "document_url"
     document_url: str
 
     document_name: str | None | UnsetType = UNSET
     """The filename of the document"""
+
+    @property
+    def type(self) -> Literal["document_url"]:
+        """The `type` tag of this variant."""
+        return "document_url"

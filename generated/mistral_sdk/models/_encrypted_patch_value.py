@@ -15,5 +15,5 @@ class EncryptedPatchValue(msgspec.Struct, kw_only=True):
     The type field acts as a discriminator to distinguish this from user data.
     """
 
-    type: Literal["__encrypted__"] = "__encrypted__"
+    type: Literal["__encrypted__"] | str = "__encrypted__"
     value: str

@@ -7,8 +7,12 @@ from uuid import UUID
 import msgspec
 
 
-class FileChunk(msgspec.Struct, kw_only=True):
+class FileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="file"):
     """The `FileChunk` object."""
 
-    type: Literal["file"] = "file"
     file_id: UUID
+
+    @property
+    def type(self) -> Literal["file"]:
+        """The `type` tag of this variant."""
+        return "file"

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._model_capabilities import ModelCapabilities
 
 
-class FTModelCard(msgspec.Struct, kw_only=True):
+class FTModelCard(msgspec.Struct, kw_only=True, tag_field="type", tag="fine-tuned"):
     """Extra fields for fine-tuned models."""
 
     id: str
@@ -26,7 +26,11 @@ class FTModelCard(msgspec.Struct, kw_only=True):
     deprecation_replacement_model: str | None | UnsetType = UNSET
     default_model_temperature: float | None | UnsetType = UNSET
     internal: bool | UnsetType = UNSET
-    type: Literal["fine-tuned"] = "fine-tuned"
     job: str
     root: str
     archived: bool | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["fine-tuned"]:
+        """The `type` tag of this variant."""
+        return "fine-tuned"

@@ -11,11 +11,10 @@ from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirmationStatus0
 
 
-class FunctionCallEntry(msgspec.Struct, kw_only=True):
+class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call"):
     """The `FunctionCallEntry` object."""
 
-    object: Literal["entry"] = "entry"
-    type: Literal["function.call"] = "function.call"
+    object: Literal["entry"] | str = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
@@ -25,3 +24,8 @@ class FunctionCallEntry(msgspec.Struct, kw_only=True):
     name: str
     arguments: FunctionCallEntryArguments
     confirmation_status: FunctionCallEntryConfirmationStatus0 | None | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["function.call"]:
+        """The `type` tag of this variant."""
+        return "function.call"

@@ -10,10 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
 
 
-class FunctionCallEvent(msgspec.Struct, kw_only=True):
+class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call.delta"):
     """The `FunctionCallEvent` object."""
 
-    type: Literal["function.call.delta"] = "function.call.delta"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
@@ -23,3 +22,8 @@ class FunctionCallEvent(msgspec.Struct, kw_only=True):
     tool_call_id: str
     arguments: str
     confirmation_status: FunctionCallEventConfirmationStatus0 | None | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["function.call.delta"]:
+        """The `type` tag of this variant."""
+        return "function.call.delta"

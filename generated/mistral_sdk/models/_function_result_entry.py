@@ -8,13 +8,17 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class FunctionResultEntry(msgspec.Struct, kw_only=True):
+class FunctionResultEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.result"):
     """The `FunctionResultEntry` object."""
 
-    object: Literal["entry"] = "entry"
-    type: Literal["function.result"] = "function.result"
+    object: Literal["entry"] | str = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
     tool_call_id: str
     result: str
+
+    @property
+    def type(self) -> Literal["function.result"]:
+        """The `type` tag of this variant."""
+        return "function.result"

@@ -8,8 +8,12 @@ import msgspec
 from ._function import Function
 
 
-class FunctionTool(msgspec.Struct, kw_only=True):
+class FunctionTool(msgspec.Struct, kw_only=True, tag_field="type", tag="function"):
     """The `FunctionTool` object."""
 
-    type: Literal["function"] = "function"
     function: Function
+
+    @property
+    def type(self) -> Literal["function"]:
+        """The `type` tag of this variant."""
+        return "function"

@@ -11,5 +11,5 @@ from ._get_deployment_summaries_response_vespa_index import GetDeploymentSummari
 class GetDeploymentSummariesResponseVespaDeployment(msgspec.Struct, kw_only=True):
     """The `GetDeploymentSummariesResponseVespaDeployment` object."""
 
-    type: Literal["vespa"] = "vespa"
+    type: Literal["vespa"] | str = "vespa"
     indexes: list[GetDeploymentSummariesResponseVespaIndex]

@@ -9,8 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class ImageGenerationTool(msgspec.Struct, kw_only=True):
+class ImageGenerationTool(msgspec.Struct, kw_only=True, tag_field="type", tag="image_generation"):
     """The `ImageGenerationTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-    type: Literal["image_generation"] = "image_generation"
+
+    @property
+    def type(self) -> Literal["image_generation"]:
+        """The `type` tag of this variant."""
+        return "image_generation"

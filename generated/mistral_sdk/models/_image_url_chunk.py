@@ -8,8 +8,12 @@ import msgspec
 from ._image_url import ImageURL
 
 
-class ImageURLChunk(msgspec.Struct, kw_only=True):
+class ImageURLChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="image_url"):
     """{"type":"image_url","image_url":"data:image/png;base64,iVBORw0"}"""
 
-    type: Literal["image_url"] = "image_url"
     image_url: ImageURL | str
+
+    @property
+    def type(self) -> Literal["image_url"]:
+        """The `type` tag of this variant."""
+        return "image_url"

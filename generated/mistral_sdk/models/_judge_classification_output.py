@@ -8,8 +8,14 @@ import msgspec
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
-class JudgeClassificationOutput(msgspec.Struct, kw_only=True):
+class JudgeClassificationOutput(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="CLASSIFICATION"
+):
     """The `JudgeClassificationOutput` object."""
 
-    type: Literal["CLASSIFICATION"] = "CLASSIFICATION"
     options: list[JudgeClassificationOutputOption]
+
+    @property
+    def type(self) -> Literal["CLASSIFICATION"]:
+        """The `type` tag of this variant."""
+        return "CLASSIFICATION"

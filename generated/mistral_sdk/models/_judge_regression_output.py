@@ -7,11 +7,15 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class JudgeRegressionOutput(msgspec.Struct, kw_only=True):
+class JudgeRegressionOutput(msgspec.Struct, kw_only=True, tag_field="type", tag="REGRESSION"):
     """The `JudgeRegressionOutput` object."""
 
-    type: Literal["REGRESSION"] = "REGRESSION"
     min: float | UnsetType = UNSET
     min_description: str
     max: float | UnsetType = UNSET
     max_description: str
+
+    @property
+    def type(self) -> Literal["REGRESSION"]:
+        """The `type` tag of this variant."""
+        return "REGRESSION"

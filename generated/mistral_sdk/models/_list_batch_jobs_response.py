@@ -13,5 +13,5 @@ class ListBatchJobsResponse(msgspec.Struct, kw_only=True):
     """The `ListBatchJobsResponse` object."""
 
     data: list[BatchJob] | UnsetType = UNSET
-    object: Literal["list"] = "list"
+    object: Literal["list"] | str = "list"
     total: int

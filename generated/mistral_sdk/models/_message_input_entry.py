@@ -11,14 +11,18 @@ from ._message_input_content_chunks import MessageInputContentChunks
 from ._message_input_entry_role import MessageInputEntryRole
 
 
-class MessageInputEntry(msgspec.Struct, kw_only=True):
+class MessageInputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.input"):
     """Representation of an input message inside the conversation."""
 
-    object: Literal["entry"] = "entry"
-    type: Literal["message.input"] = "message.input"
+    object: Literal["entry"] | str = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
     role: MessageInputEntryRole
     content: str | MessageInputContentChunks
     prefix: bool | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["message.input"]:
+        """The `type` tag of this variant."""
+        return "message.input"

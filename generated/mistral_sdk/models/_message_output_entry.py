@@ -10,15 +10,19 @@ from msgspec import UNSET, UnsetType
 from ._message_output_content_chunks import MessageOutputContentChunks
 
 
-class MessageOutputEntry(msgspec.Struct, kw_only=True):
+class MessageOutputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.output"):
     """The `MessageOutputEntry` object."""
 
-    object: Literal["entry"] = "entry"
-    type: Literal["message.output"] = "message.output"
+    object: Literal["entry"] | str = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
     model: str | None | UnsetType = UNSET
     id: str | UnsetType = UNSET
-    role: Literal["assistant"] = "assistant"
+    role: Literal["assistant"] | str = "assistant"
     content: str | MessageOutputContentChunks
+
+    @property
+    def type(self) -> Literal["message.output"]:
+        """The `type` tag of this variant."""
+        return "message.output"

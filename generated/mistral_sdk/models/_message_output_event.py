@@ -10,15 +10,21 @@ from msgspec import UNSET, UnsetType
 from ._message_output_event_content import MessageOutputEventContent
 
 
-class MessageOutputEvent(msgspec.Struct, kw_only=True):
+class MessageOutputEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="message.output.delta"
+):
     """The `MessageOutputEvent` object."""
 
-    type: Literal["message.output.delta"] = "message.output.delta"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
     content_index: int | UnsetType = UNSET
     model: str | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
-    role: Literal["assistant"] = "assistant"
+    role: Literal["assistant"] | str = "assistant"
     content: MessageOutputEventContent
+
+    @property
+    def type(self) -> Literal["message.output.delta"]:
+        """The `type` tag of this variant."""
+        return "message.output.delta"

@@ -36,7 +36,7 @@ class ModelConversation(msgspec.Struct, kw_only=True):
     metadata: MetadataDict | None | UnsetType = UNSET
     """Custom metadata for the conversation."""
 
-    object: Literal["conversation"] = "conversation"
+    object: Literal["conversation"] | str = "conversation"
     id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime

@@ -12,7 +12,7 @@ class OAuth2Token(msgspec.Struct, kw_only=True):
     """The `OAuth2Token` object."""
 
     access_token: str
-    token_type: Literal["Bearer"] = "Bearer"
+    token_type: Literal["Bearer"] | str = "Bearer"
     expires_in: int | None | UnsetType = UNSET
     scope: str | None | UnsetType = UNSET
     refresh_token: str | None | UnsetType = UNSET

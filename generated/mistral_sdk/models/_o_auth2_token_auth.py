@@ -6,8 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class OAuth2TokenAuth(msgspec.Struct, kw_only=True):
+class OAuth2TokenAuth(msgspec.Struct, kw_only=True, tag_field="type", tag="oauth2-token"):
     """The `OAuth2TokenAuth` object."""
 
-    type: Literal["oauth2-token"] = "oauth2-token"
     value: str
+
+    @property
+    def type(self) -> Literal["oauth2-token"]:
+        """The `type` tag of this variant."""
+        return "oauth2-token"

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRAsideTextBlock(msgspec.Struct, kw_only=True):
+class OCRAsideTextBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="aside_text"):
     """The `OCRAsideTextBlock` object."""
 
     top_left_x: int
@@ -23,4 +23,7 @@ class OCRAsideTextBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["aside_text"] = "aside_text"
+    @property
+    def type(self) -> Literal["aside_text"]:
+        """The `type` tag of this variant."""
+        return "aside_text"

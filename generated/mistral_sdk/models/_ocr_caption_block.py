@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRCaptionBlock(msgspec.Struct, kw_only=True):
+class OCRCaptionBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="caption"):
     """The `OCRCaptionBlock` object."""
 
     top_left_x: int
@@ -23,4 +23,7 @@ class OCRCaptionBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["caption"] = "caption"
+    @property
+    def type(self) -> Literal["caption"]:
+        """The `type` tag of this variant."""
+        return "caption"

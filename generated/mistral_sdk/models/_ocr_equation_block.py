@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCREquationBlock(msgspec.Struct, kw_only=True):
+class OCREquationBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="equation"):
     """The `OCREquationBlock` object."""
 
     top_left_x: int
@@ -23,4 +23,7 @@ class OCREquationBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["equation"] = "equation"
+    @property
+    def type(self) -> Literal["equation"]:
+        """The `type` tag of this variant."""
+        return "equation"

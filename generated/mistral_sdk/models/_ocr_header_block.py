@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRHeaderBlock(msgspec.Struct, kw_only=True):
+class OCRHeaderBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="header"):
     """The `OCRHeaderBlock` object."""
 
     top_left_x: int
@@ -23,4 +23,7 @@ class OCRHeaderBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["header"] = "header"
+    @property
+    def type(self) -> Literal["header"]:
+        """The `type` tag of this variant."""
+        return "header"

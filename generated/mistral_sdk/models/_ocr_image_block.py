@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRImageBlock(msgspec.Struct, kw_only=True):
+class OCRImageBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="image"):
     """The `OCRImageBlock` object."""
 
     top_left_x: int
@@ -23,7 +23,10 @@ class OCRImageBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["image"] = "image"
-
     image_id: str
     """References the corresponding entry in OCRPageObject.images"""
+
+    @property
+    def type(self) -> Literal["image"]:
+        """The `type` tag of this variant."""
+        return "image"

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRListBlock(msgspec.Struct, kw_only=True):
+class OCRListBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="list"):
     """The `OCRListBlock` object."""
 
     top_left_x: int
@@ -23,4 +23,7 @@ class OCRListBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["list"] = "list"
+    @property
+    def type(self) -> Literal["list"]:
+        """The `type` tag of this variant."""
+        return "list"

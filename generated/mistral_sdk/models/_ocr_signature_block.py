@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRSignatureBlock(msgspec.Struct, kw_only=True):
+class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="signature"):
     """Signature region. ``content`` is the transcribed name when legible, else ``""``."""
 
     top_left_x: int
@@ -23,4 +23,7 @@ class OCRSignatureBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["signature"] = "signature"
+    @property
+    def type(self) -> Literal["signature"]:
+        """The `type` tag of this variant."""
+        return "signature"

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRTableBlock(msgspec.Struct, kw_only=True):
+class OCRTableBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="table"):
     """The `OCRTableBlock` object."""
 
     top_left_x: int
@@ -23,7 +23,10 @@ class OCRTableBlock(msgspec.Struct, kw_only=True):
     confidence_scores: OCRBlockConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for this block. Populated when confidence_scores_granularity is set to 'block'."""
 
-    type: Literal["table"] = "table"
-
     table_id: str | None | UnsetType = UNSET
     """References the corresponding entry in OCRPageObject.tables, when tables are extracted"""
+
+    @property
+    def type(self) -> Literal["table"]:
+        """The `type` tag of this variant."""
+        return "table"

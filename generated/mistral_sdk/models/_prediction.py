@@ -10,5 +10,5 @@ from msgspec import UNSET, UnsetType
 class Prediction(msgspec.Struct, kw_only=True):
     """Enable users to specify an expected completion, optimizing response times by leveraging known or predictable content."""
 
-    type: Literal["content"] = "content"
+    type: Literal["content"] | str = "content"
     content: str | UnsetType = UNSET

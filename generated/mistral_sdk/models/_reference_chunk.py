@@ -6,8 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class ReferenceChunk(msgspec.Struct, kw_only=True):
+class ReferenceChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="reference"):
     """The `ReferenceChunk` object."""
 
-    type: Literal["reference"] = "reference"
     reference_ids: list[int | str]
+
+    @property
+    def type(self) -> Literal["reference"]:
+        """The `type` tag of this variant."""
+        return "reference"

@@ -11,7 +11,7 @@ from ._register_deployment_request_vespa_index import RegisterDeploymentRequestV
 class RegisterDeploymentRequestVespaDeployment(msgspec.Struct, kw_only=True):
     """The `RegisterDeploymentRequestVespaDeployment` object."""
 
-    type: Literal["vespa"] = "vespa"
+    type: Literal["vespa"] | str = "vespa"
     vespa_version: str
     indexes: list[RegisterDeploymentRequestVespaIndex]
     query_url: str

@@ -10,9 +10,15 @@ from msgspec import UNSET, UnsetType
 from ._conversation_usage_info import ConversationUsageInfo
 
 
-class ResponseDoneEvent(msgspec.Struct, kw_only=True):
+class ResponseDoneEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.done"
+):
     """The `ResponseDoneEvent` object."""
 
-    type: Literal["conversation.response.done"] = "conversation.response.done"
     created_at: datetime.datetime | UnsetType = UNSET
     usage: ConversationUsageInfo
+
+    @property
+    def type(self) -> Literal["conversation.response.done"]:
+        """The `type` tag of this variant."""
+        return "conversation.response.done"

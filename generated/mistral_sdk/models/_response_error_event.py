@@ -8,10 +8,16 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResponseErrorEvent(msgspec.Struct, kw_only=True):
+class ResponseErrorEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.error"
+):
     """The `ResponseErrorEvent` object."""
 
-    type: Literal["conversation.response.error"] = "conversation.response.error"
     created_at: datetime.datetime | UnsetType = UNSET
     message: str
     code: int
+
+    @property
+    def type(self) -> Literal["conversation.response.error"]:
+        """The `type` tag of this variant."""
+        return "conversation.response.error"

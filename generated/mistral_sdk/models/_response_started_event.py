@@ -8,9 +8,15 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResponseStartedEvent(msgspec.Struct, kw_only=True):
+class ResponseStartedEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.started"
+):
     """The `ResponseStartedEvent` object."""
 
-    type: Literal["conversation.response.started"] = "conversation.response.started"
     created_at: datetime.datetime | UnsetType = UNSET
     conversation_id: str
+
+    @property
+    def type(self) -> Literal["conversation.response.started"]:
+        """The `type` tag of this variant."""
+        return "conversation.response.started"

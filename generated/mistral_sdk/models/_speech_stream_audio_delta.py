@@ -9,5 +9,5 @@ import msgspec
 class SpeechStreamAudioDelta(msgspec.Struct, kw_only=True):
     """The `SpeechStreamAudioDelta` object."""
 
-    type: Literal["speech.audio.delta"] = "speech.audio.delta"
+    type: Literal["speech.audio.delta"] | str = "speech.audio.delta"
     audio_data: str

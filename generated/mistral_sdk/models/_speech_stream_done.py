@@ -11,5 +11,5 @@ from ._speech_usage_info import SpeechUsageInfo
 class SpeechStreamDone(msgspec.Struct, kw_only=True):
     """The `SpeechStreamDone` object."""
 
-    type: Literal["speech.audio.done"] = "speech.audio.done"
+    type: Literal["speech.audio.done"] | str = "speech.audio.done"
     usage: SpeechUsageInfo

@@ -8,8 +8,12 @@ import msgspec
 from ._system_message_content_chunks import SystemMessageContentChunks
 
 
-class SystemMessage(msgspec.Struct, kw_only=True):
+class SystemMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="system"):
     """The `SystemMessage` object."""
 
-    role: Literal["system"] = "system"
     content: str | list[SystemMessageContentChunks]
+
+    @property
+    def role(self) -> Literal["system"]:
+        """The `role` tag of this variant."""
+        return "system"

@@ -6,8 +6,12 @@ from typing import Literal
 import msgspec
 
 
-class TextChunk(msgspec.Struct, kw_only=True):
+class TextChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="text"):
     """The `TextChunk` object."""
 
-    type: Literal["text"] = "text"
     text: str
+
+    @property
+    def type(self) -> Literal["text"]:
+        """The `type` tag of this variant."""
+        return "text"

@@ -9,10 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._think_chunk_thinking_item import ThinkChunkThinkingItem
 
 
-class ThinkChunk(msgspec.Struct, kw_only=True):
+class ThinkChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="thinking"):
     """The `ThinkChunk` object."""
 
-    type: Literal["thinking"] = "thinking"
     thinking: list[ThinkChunkThinkingItem]
 
     signature: str | None | UnsetType = UNSET
@@ -20,3 +19,8 @@ class ThinkChunk(msgspec.Struct, kw_only=True):
 
     closed: bool | UnsetType = UNSET
     """Whether the thinking chunk is closed or not. Currently only used for prefixing."""
+
+    @property
+    def type(self) -> Literal["thinking"]:
+        """The `type` tag of this variant."""
+        return "thinking"

@@ -10,12 +10,18 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionDeltaEvent(msgspec.Struct, kw_only=True):
+class ToolExecutionDeltaEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.delta"
+):
     """The `ToolExecutionDeltaEvent` object."""
 
-    type: Literal["tool.execution.delta"] = "tool.execution.delta"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
     name: BuiltInConnectors | str
     arguments: str
+
+    @property
+    def type(self) -> Literal["tool.execution.delta"]:
+        """The `type` tag of this variant."""
+        return "tool.execution.delta"

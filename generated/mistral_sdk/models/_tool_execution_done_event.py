@@ -11,12 +11,18 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionDoneEvent(msgspec.Struct, kw_only=True):
+class ToolExecutionDoneEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.done"
+):
     """The `ToolExecutionDoneEvent` object."""
 
-    type: Literal["tool.execution.done"] = "tool.execution.done"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
     name: BuiltInConnectors | str
     info: ToolExecutionInfo | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["tool.execution.done"]:
+        """The `type` tag of this variant."""
+        return "tool.execution.done"

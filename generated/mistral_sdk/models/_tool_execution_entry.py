@@ -11,11 +11,10 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionEntry(msgspec.Struct, kw_only=True):
+class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution"):
     """The `ToolExecutionEntry` object."""
 
-    object: Literal["entry"] = "entry"
-    type: Literal["tool.execution"] = "tool.execution"
+    object: Literal["entry"] | str = "entry"
     created_at: datetime.datetime | UnsetType = UNSET
     completed_at: datetime.datetime | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
@@ -24,3 +23,8 @@ class ToolExecutionEntry(msgspec.Struct, kw_only=True):
     name: BuiltInConnectors | str
     arguments: str
     info: ToolExecutionInfo | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["tool.execution"]:
+        """The `type` tag of this variant."""
+        return "tool.execution"

@@ -10,10 +10,11 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionStartedEvent(msgspec.Struct, kw_only=True):
+class ToolExecutionStartedEvent(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.started"
+):
     """The `ToolExecutionStartedEvent` object."""
 
-    type: Literal["tool.execution.started"] = "tool.execution.started"
     created_at: datetime.datetime | UnsetType = UNSET
     output_index: int | UnsetType = UNSET
     id: str
@@ -21,3 +22,8 @@ class ToolExecutionStartedEvent(msgspec.Struct, kw_only=True):
     agent_id: str | None | UnsetType = UNSET
     name: BuiltInConnectors | str
     arguments: str
+
+    @property
+    def type(self) -> Literal["tool.execution.started"]:
+        """The `type` tag of this variant."""
+        return "tool.execution.started"

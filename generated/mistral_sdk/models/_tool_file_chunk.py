@@ -9,11 +9,15 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolFileChunk(msgspec.Struct, kw_only=True):
+class ToolFileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="tool_file"):
     """The `ToolFileChunk` object."""
 
-    type: Literal["tool_file"] = "tool_file"
     tool: BuiltInConnectors | str
     file_id: str
     file_name: str | None | UnsetType = UNSET
     file_type: str | None | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["tool_file"]:
+        """The `type` tag of this variant."""
+        return "tool_file"

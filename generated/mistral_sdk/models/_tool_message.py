@@ -9,10 +9,14 @@ from msgspec import UNSET, UnsetType
 from ._content_chunk import ContentChunk
 
 
-class ToolMessage(msgspec.Struct, kw_only=True):
+class ToolMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="tool"):
     """The `ToolMessage` object."""
 
-    role: Literal["tool"] = "tool"
     content: str | list[ContentChunk] | None
     tool_call_id: str | None | UnsetType = UNSET
     name: str | None | UnsetType = UNSET
+
+    @property
+    def role(self) -> Literal["tool"]:
+        """The `role` tag of this variant."""
+        return "tool"

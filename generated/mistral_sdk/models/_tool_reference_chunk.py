@@ -9,12 +9,16 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolReferenceChunk(msgspec.Struct, kw_only=True):
+class ToolReferenceChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="tool_reference"):
     """The `ToolReferenceChunk` object."""
 
-    type: Literal["tool_reference"] = "tool_reference"
     tool: BuiltInConnectors | str
     title: str
     url: str | None | UnsetType = UNSET
     favicon: str | None | UnsetType = UNSET
     description: str | None | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["tool_reference"]:
+        """The `type` tag of this variant."""
+        return "tool_reference"

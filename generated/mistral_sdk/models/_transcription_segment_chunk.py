@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 class TranscriptionSegmentChunk(msgspec.Struct, kw_only=True):
     """The `TranscriptionSegmentChunk` object."""
 
-    type: Literal["transcription_segment"] = "transcription_segment"
+    type: Literal["transcription_segment"] | str = "transcription_segment"
     text: str
     start: float
     end: float

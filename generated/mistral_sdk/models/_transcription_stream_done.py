@@ -10,7 +10,9 @@ from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionStreamDone(msgspec.Struct, kw_only=True):
+class TranscriptionStreamDone(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"
+):
     """The `TranscriptionStreamDone` object."""
 
     model: str
@@ -18,4 +20,8 @@ class TranscriptionStreamDone(msgspec.Struct, kw_only=True):
     language: str | None
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
     usage: UsageInfo
-    type: Literal["transcription.done"] = "transcription.done"
+
+    @property
+    def type(self) -> Literal["transcription.done"]:
+        """The `type` tag of this variant."""
+        return "transcription.done"

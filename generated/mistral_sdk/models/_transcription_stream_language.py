@@ -6,8 +6,14 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamLanguage(msgspec.Struct, kw_only=True):
+class TranscriptionStreamLanguage(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.language"
+):
     """The `TranscriptionStreamLanguage` object."""
 
-    type: Literal["transcription.language"] = "transcription.language"
     audio_language: str
+
+    @property
+    def type(self) -> Literal["transcription.language"]:
+        """The `type` tag of this variant."""
+        return "transcription.language"

@@ -7,11 +7,17 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TranscriptionStreamSegmentDelta(msgspec.Struct, kw_only=True):
+class TranscriptionStreamSegmentDelta(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.segment"
+):
     """The `TranscriptionStreamSegmentDelta` object."""
 
-    type: Literal["transcription.segment"] = "transcription.segment"
     text: str
     start: float
     end: float
     speaker_id: str | None | UnsetType = UNSET
+
+    @property
+    def type(self) -> Literal["transcription.segment"]:
+        """The `type` tag of this variant."""
+        return "transcription.segment"

@@ -6,8 +6,14 @@ from typing import Literal
 import msgspec
 
 
-class TranscriptionStreamTextDelta(msgspec.Struct, kw_only=True):
+class TranscriptionStreamTextDelta(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.text.delta"
+):
     """The `TranscriptionStreamTextDelta` object."""
 
-    type: Literal["transcription.text.delta"] = "transcription.text.delta"
     text: str
+
+    @property
+    def type(self) -> Literal["transcription.text.delta"]:
+        """The `type` tag of this variant."""
+        return "transcription.text.delta"

@@ -11,5 +11,5 @@ class UnarchiveModelResponse(msgspec.Struct, kw_only=True):
     """The `UnarchiveModelResponse` object."""
 
     id: str
-    object: Literal["model"] = "model"
+    object: Literal["model"] | str = "model"
     archived: bool | UnsetType = UNSET

@@ -29,7 +29,7 @@ class UpdateConnectorRequest(msgspec.Struct, kw_only=True):
     system_prompt: str | None | UnsetType = UNSET
     """Optional system prompt for the connector."""
 
-    protocol: Literal["mcp"] = "mcp"
+    protocol: Literal["mcp"] | str = "mcp"
 
     server: str | None | UnsetType = UNSET
     """New server url for your mcp connector."""

@@ -10,5 +10,5 @@ from msgspec import UNSET, UnsetType
 class UpdateMetricsRequestDeploymentMetricsOffline(msgspec.Struct, kw_only=True):
     """The `UpdateMetricsRequestDeploymentMetricsOffline` object."""
 
-    status: Literal["offline"] = "offline"
+    status: Literal["offline"] | str = "offline"
     clear_metrics: bool | UnsetType = UNSET

@@ -11,6 +11,6 @@ from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetr
 class UpdateMetricsRequestDeploymentMetricsOnline(msgspec.Struct, kw_only=True):
     """The `UpdateMetricsRequestDeploymentMetricsOnline` object."""
 
-    status: Literal["online"] = "online"
+    status: Literal["online"] | str = "online"
     document_count: int
     index_metrics: list[UpdateMetricsRequestIndexMetrics]

@@ -8,8 +8,12 @@ import msgspec
 from ._content_chunk import ContentChunk
 
 
-class UserMessage(msgspec.Struct, kw_only=True):
+class UserMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="user"):
     """The `UserMessage` object."""
 
-    role: Literal["user"] = "user"
     content: str | list[ContentChunk] | None
+
+    @property
+    def role(self) -> Literal["user"]:
+        """The `role` tag of this variant."""
+        return "user"

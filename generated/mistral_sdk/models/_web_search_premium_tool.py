@@ -9,8 +9,14 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchPremiumTool(msgspec.Struct, kw_only=True):
+class WebSearchPremiumTool(
+    msgspec.Struct, kw_only=True, tag_field="type", tag="web_search_premium"
+):
     """The `WebSearchPremiumTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-    type: Literal["web_search_premium"] = "web_search_premium"
+
+    @property
+    def type(self) -> Literal["web_search_premium"]:
+        """The `type` tag of this variant."""
+        return "web_search_premium"

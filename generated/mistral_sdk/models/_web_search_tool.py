@@ -9,8 +9,12 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchTool(msgspec.Struct, kw_only=True):
+class WebSearchTool(msgspec.Struct, kw_only=True, tag_field="type", tag="web_search"):
     """The `WebSearchTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
-    type: Literal["web_search"] = "web_search"
+
+    @property
+    def type(self) -> Literal["web_search"]:
+        """The `type` tag of this variant."""
+        return "web_search"

@@ -192,7 +192,9 @@ class Agents(SyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -377,7 +379,9 @@ class AsyncAgents(AsyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -216,7 +216,9 @@ class Chat(SyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -425,7 +427,9 @@ class AsyncChat(AsyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

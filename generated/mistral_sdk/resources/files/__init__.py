@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     BinaryResponse,
     JsonResponse,
@@ -47,7 +48,7 @@ class Files(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListFilesResponse:
+    ) -> SyncPage[models.FileSchema, models.ListFilesResponse]:
         """List Files
 
         Returns a list of files that belong to the user's organization.
@@ -65,7 +66,10 @@ class Files(SyncResource):
                 "purpose": purpose,
                 "mimetypes": mimetypes,
             },
-            response=JsonResponse(models.ListFilesResponse),
+            response=PageResponse(
+                models.ListFilesResponse,
+                Paginator("page", "page", items=("data",), size="page_size", total=("total",)),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -256,7 +260,7 @@ class AsyncFiles(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListFilesResponse:
+    ) -> AsyncPage[models.FileSchema, models.ListFilesResponse]:
         """List Files
 
         Returns a list of files that belong to the user's organization.
@@ -274,7 +278,10 @@ class AsyncFiles(AsyncResource):
                 "purpose": purpose,
                 "mimetypes": mimetypes,
             },
-            response=JsonResponse(models.ListFilesResponse),
+            response=PageResponse(
+                models.ListFilesResponse,
+                Paginator("page", "page", items=("data",), size="page_size", total=("total",)),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -150,7 +150,9 @@ class Fim(SyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -293,7 +295,9 @@ class AsyncFim(AsyncResource):
                     "stream": True,
                 },
             ),
-            response=SSEResponse(models.CompletionEvent, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.CompletionEvent, envelope=True, done_marker="[DONE]", terminal=("[DONE]",)
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -101,7 +102,7 @@ class Workflows(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowListResponse:
+    ) -> SyncPage[models.WorkflowBasicDefinition, models.WorkflowListResponse]:
         """Get Workflows
 
         Args:
@@ -137,7 +138,12 @@ class Workflows(SyncResource):
                 "active_only": active_only,
                 "search": search,
             },
-            response=JsonResponse(models.WorkflowListResponse),
+            response=PageResponse(
+                models.WorkflowListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workflows",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -606,7 +612,7 @@ class AsyncWorkflows(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowListResponse:
+    ) -> AsyncPage[models.WorkflowBasicDefinition, models.WorkflowListResponse]:
         """Get Workflows
 
         Args:
@@ -642,7 +648,12 @@ class AsyncWorkflows(AsyncResource):
                 "active_only": active_only,
                 "search": search,
             },
-            response=JsonResponse(models.WorkflowListResponse),
+            response=PageResponse(
+                models.WorkflowListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workflows",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

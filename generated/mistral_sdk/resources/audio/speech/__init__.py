@@ -121,7 +121,10 @@ class AudioSpeech(SyncResource):
                 },
             ),
             response=SSEResponse(
-                models.SpeechV1AudioSpeechPostEvent, envelope=True, done_marker="[DONE]"
+                models.SpeechV1AudioSpeechPostEvent,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("speech.audio.done",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -236,7 +239,10 @@ class AsyncAudioSpeech(AsyncResource):
                 },
             ),
             response=SSEResponse(
-                models.SpeechV1AudioSpeechPostEvent, envelope=True, done_marker="[DONE]"
+                models.SpeechV1AudioSpeechPostEvent,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("speech.audio.done",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,

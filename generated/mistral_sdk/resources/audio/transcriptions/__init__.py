@@ -124,7 +124,10 @@ class AudioTranscriptions(SyncResource):
             },
             multipart_files=("file",),
             response=SSEResponse(
-                models.TranscriptionStreamEvents, envelope=True, done_marker="[DONE]"
+                models.TranscriptionStreamEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("transcription.done",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -244,7 +247,10 @@ class AsyncAudioTranscriptions(AsyncResource):
             },
             multipart_files=("file",),
             response=SSEResponse(
-                models.TranscriptionStreamEvents, envelope=True, done_marker="[DONE]"
+                models.TranscriptionStreamEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("transcription.done",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     BinaryResponse,
     JsonResponse,
@@ -44,7 +45,7 @@ class AudioVoices(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VoiceListResponse:
+    ) -> SyncPage[models.VoiceResponse, models.VoiceListResponse]:
         """List all voices
 
         List all voices (excluding sample data)
@@ -58,7 +59,10 @@ class AudioVoices(SyncResource):
             "GET",
             "/v1/audio/voices",
             query={"limit": limit, "offset": offset, "type": type},
-            response=JsonResponse(models.VoiceListResponse),
+            response=PageResponse(
+                models.VoiceListResponse,
+                Paginator("offset", "offset", items=("items",), size="limit", total=("total",)),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -271,7 +275,7 @@ class AsyncAudioVoices(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VoiceListResponse:
+    ) -> AsyncPage[models.VoiceResponse, models.VoiceListResponse]:
         """List all voices
 
         List all voices (excluding sample data)
@@ -285,7 +289,10 @@ class AsyncAudioVoices(AsyncResource):
             "GET",
             "/v1/audio/voices",
             query={"limit": limit, "offset": offset, "type": type},
-            response=JsonResponse(models.VoiceListResponse),
+            response=PageResponse(
+                models.VoiceListResponse,
+                Paginator("offset", "offset", items=("items",), size="limit", total=("total",)),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

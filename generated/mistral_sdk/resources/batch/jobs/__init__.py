@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -49,7 +50,7 @@ class BatchJobs(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListBatchJobsResponse:
+    ) -> SyncPage[models.BatchJob, models.ListBatchJobsResponse]:
         """Get Batch Jobs
 
         Get a list of batch jobs for your organization and user.
@@ -68,7 +69,10 @@ class BatchJobs(SyncResource):
                 "status": status,
                 "order_by": order_by,
             },
-            response=JsonResponse(models.ListBatchJobsResponse),
+            response=PageResponse(
+                models.ListBatchJobsResponse,
+                Paginator("page", "page", items=("data",), size="page_size", total=("total",)),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -252,7 +256,7 @@ class AsyncBatchJobs(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListBatchJobsResponse:
+    ) -> AsyncPage[models.BatchJob, models.ListBatchJobsResponse]:
         """Get Batch Jobs
 
         Get a list of batch jobs for your organization and user.
@@ -271,7 +275,10 @@ class AsyncBatchJobs(AsyncResource):
                 "status": status,
                 "order_by": order_by,
             },
-            response=JsonResponse(models.ListBatchJobsResponse),
+            response=PageResponse(
+                models.ListBatchJobsResponse,
+                Paginator("page", "page", items=("data",), size="page_size", total=("total",)),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

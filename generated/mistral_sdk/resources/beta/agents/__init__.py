@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -47,7 +48,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Agent]:
+    ) -> SyncPage[models.Agent, list[models.Agent]]:
         """List agent entities.
 
         Retrieve a list of agent entities sorted by creation time. Deprecated: some features such as agent sharing are not supported by this endpoint. Use the cursor-paginated `GET /v1/agents/pages` instead.
@@ -74,7 +75,9 @@ class BetaAgents(SyncResource):
                 "metadata": metadata,
             },
             query_json=("metadata",),
-            response=JsonResponse(list[models.Agent]),
+            response=PageResponse(
+                list[models.Agent], Paginator("page", "page", items=(), size="page_size")
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -152,7 +155,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AgentListPage:
+    ) -> SyncPage[models.Agent, models.AgentListPage]:
         """List agent entities, cursor-paginated.
 
         Retrieve a page of agent entities. Unlike the deprecated `GET /v1/agents`, this endpoint paginates by opaque cursor and honors per-agent sharing, returning only agents the caller is authorized to see.
@@ -177,7 +180,16 @@ class BetaAgents(SyncResource):
                 "page_token": page_token,
             },
             query_json=("metadata",),
-            response=JsonResponse(models.AgentListPage),
+            response=PageResponse(
+                models.AgentListPage,
+                Paginator(
+                    "cursor",
+                    "page_token",
+                    items=("data",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -333,7 +345,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Agent]:
+    ) -> SyncPage[models.Agent, list[models.Agent]]:
         """List all versions of an agent.
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
@@ -347,7 +359,9 @@ class BetaAgents(SyncResource):
             "/v1/agents/{agent_id}/versions",
             path_params={"agent_id": agent_id},
             query={"page": page, "page_size": page_size},
-            response=JsonResponse(list[models.Agent]),
+            response=PageResponse(
+                list[models.Agent], Paginator("page", "page", items=(), size="page_size")
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -508,7 +522,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Agent]:
+    ) -> AsyncPage[models.Agent, list[models.Agent]]:
         """List agent entities.
 
         Retrieve a list of agent entities sorted by creation time. Deprecated: some features such as agent sharing are not supported by this endpoint. Use the cursor-paginated `GET /v1/agents/pages` instead.
@@ -535,7 +549,9 @@ class AsyncBetaAgents(AsyncResource):
                 "metadata": metadata,
             },
             query_json=("metadata",),
-            response=JsonResponse(list[models.Agent]),
+            response=PageResponse(
+                list[models.Agent], Paginator("page", "page", items=(), size="page_size")
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -613,7 +629,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AgentListPage:
+    ) -> AsyncPage[models.Agent, models.AgentListPage]:
         """List agent entities, cursor-paginated.
 
         Retrieve a page of agent entities. Unlike the deprecated `GET /v1/agents`, this endpoint paginates by opaque cursor and honors per-agent sharing, returning only agents the caller is authorized to see.
@@ -638,7 +654,16 @@ class AsyncBetaAgents(AsyncResource):
                 "page_token": page_token,
             },
             query_json=("metadata",),
-            response=JsonResponse(models.AgentListPage),
+            response=PageResponse(
+                models.AgentListPage,
+                Paginator(
+                    "cursor",
+                    "page_token",
+                    items=("data",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -794,7 +819,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Agent]:
+    ) -> AsyncPage[models.Agent, list[models.Agent]]:
         """List all versions of an agent.
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
@@ -808,7 +833,9 @@ class AsyncBetaAgents(AsyncResource):
             "/v1/agents/{agent_id}/versions",
             path_params={"agent_id": agent_id},
             query={"page": page, "page_size": page_size},
-            response=JsonResponse(list[models.Agent]),
+            response=PageResponse(
+                list[models.Agent], Paginator("page", "page", items=(), size="page_size")
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

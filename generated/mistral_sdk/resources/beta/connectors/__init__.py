@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -42,7 +43,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.PaginatedConnectors:
+    ) -> SyncPage[models.Connector, models.PaginatedConnectors]:
         """List all connectors.
 
         List all your custom connectors with keyset pagination and filters.
@@ -51,7 +52,16 @@ class BetaConnectors(SyncResource):
             "GET",
             "/v1/connectors",
             query={"query_filters": query_filters, "cursor": cursor, "page_size": page_size},
-            response=JsonResponse(models.PaginatedConnectors),
+            response=PageResponse(
+                models.PaginatedConnectors,
+                Paginator(
+                    "cursor",
+                    "cursor",
+                    items=("items",),
+                    size="page_size",
+                    next=("pagination", "next_cursor"),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -898,7 +908,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.PaginatedConnectors:
+    ) -> AsyncPage[models.Connector, models.PaginatedConnectors]:
         """List all connectors.
 
         List all your custom connectors with keyset pagination and filters.
@@ -907,7 +917,16 @@ class AsyncBetaConnectors(AsyncResource):
             "GET",
             "/v1/connectors",
             query={"query_filters": query_filters, "cursor": cursor, "page_size": page_size},
-            response=JsonResponse(models.PaginatedConnectors),
+            response=PageResponse(
+                models.PaginatedConnectors,
+                Paginator(
+                    "cursor",
+                    "cursor",
+                    items=("items",),
+                    size="page_size",
+                    next=("pagination", "next_cursor"),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -44,7 +45,10 @@ class BetaConversations(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentsApiV1ConversationsListResponseItem]:
+    ) -> SyncPage[
+        models.AgentsApiV1ConversationsListResponseItem,
+        list[models.AgentsApiV1ConversationsListResponseItem],
+    ]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -54,7 +58,10 @@ class BetaConversations(SyncResource):
             "/v1/conversations",
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
-            response=JsonResponse(list[models.AgentsApiV1ConversationsListResponseItem]),
+            response=PageResponse(
+                list[models.AgentsApiV1ConversationsListResponseItem],
+                Paginator("page", "page", items=(), size="page_size"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -392,7 +399,13 @@ class BetaConversations(SyncResource):
                     "model": model,
                 },
             ),
-            response=SSEResponse(models.ConversationEvents, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.ConversationEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("conversation.response.done", "conversation.response.error"),
+                errors=("conversation.response.error",),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -442,7 +455,13 @@ class BetaConversations(SyncResource):
                     "tool_confirmations": tool_confirmations,
                 },
             ),
-            response=SSEResponse(models.ConversationEvents, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.ConversationEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("conversation.response.done", "conversation.response.error"),
+                errors=("conversation.response.error",),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -498,7 +517,13 @@ class BetaConversations(SyncResource):
                     "agent_version": agent_version,
                 },
             ),
-            response=SSEResponse(models.ConversationEvents, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.ConversationEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("conversation.response.done", "conversation.response.error"),
+                errors=("conversation.response.error",),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -543,7 +568,10 @@ class AsyncBetaConversations(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentsApiV1ConversationsListResponseItem]:
+    ) -> AsyncPage[
+        models.AgentsApiV1ConversationsListResponseItem,
+        list[models.AgentsApiV1ConversationsListResponseItem],
+    ]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -553,7 +581,10 @@ class AsyncBetaConversations(AsyncResource):
             "/v1/conversations",
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
-            response=JsonResponse(list[models.AgentsApiV1ConversationsListResponseItem]),
+            response=PageResponse(
+                list[models.AgentsApiV1ConversationsListResponseItem],
+                Paginator("page", "page", items=(), size="page_size"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -891,7 +922,13 @@ class AsyncBetaConversations(AsyncResource):
                     "model": model,
                 },
             ),
-            response=SSEResponse(models.ConversationEvents, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.ConversationEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("conversation.response.done", "conversation.response.error"),
+                errors=("conversation.response.error",),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -941,7 +978,13 @@ class AsyncBetaConversations(AsyncResource):
                     "tool_confirmations": tool_confirmations,
                 },
             ),
-            response=SSEResponse(models.ConversationEvents, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.ConversationEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("conversation.response.done", "conversation.response.error"),
+                errors=("conversation.response.error",),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -997,7 +1040,13 @@ class AsyncBetaConversations(AsyncResource):
                     "agent_version": agent_version,
                 },
             ),
-            response=SSEResponse(models.ConversationEvents, envelope=True, done_marker="[DONE]"),
+            response=SSEResponse(
+                models.ConversationEvents,
+                envelope=True,
+                done_marker="[DONE]",
+                terminal=("conversation.response.done", "conversation.response.error"),
+                errors=("conversation.response.error",),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -59,7 +60,7 @@ class BetaLibraries(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListLibrariesResponse:
+    ) -> SyncPage[models.Library, models.ListLibrariesResponse]:
         """List all libraries you have access to.
 
         List all libraries that you have created or have been shared with you.
@@ -80,7 +81,16 @@ class BetaLibraries(SyncResource):
                 "search": search,
                 "filter_owned_by_me": filter_owned_by_me,
             },
-            response=JsonResponse(models.ListLibrariesResponse),
+            response=PageResponse(
+                models.ListLibrariesResponse,
+                Paginator(
+                    "cursor",
+                    "page_token",
+                    items=("data",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -291,7 +301,7 @@ class AsyncBetaLibraries(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListLibrariesResponse:
+    ) -> AsyncPage[models.Library, models.ListLibrariesResponse]:
         """List all libraries you have access to.
 
         List all libraries that you have created or have been shared with you.
@@ -312,7 +322,16 @@ class AsyncBetaLibraries(AsyncResource):
                 "search": search,
                 "filter_owned_by_me": filter_owned_by_me,
             },
-            response=JsonResponse(models.ListLibrariesResponse),
+            response=PageResponse(
+                models.ListLibrariesResponse,
+                Paginator(
+                    "cursor",
+                    "page_token",
+                    items=("data",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

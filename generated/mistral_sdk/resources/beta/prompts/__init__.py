@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -46,7 +47,7 @@ class BetaPrompts(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListPromptsResponse:
+    ) -> SyncPage[models.Prompt, models.ListPromptsResponse]:
         """ListPrompts
 
         Args:
@@ -68,7 +69,12 @@ class BetaPrompts(SyncResource):
                 "sort_by": sort_by,
                 "sort_direction": sort_direction_query,
             },
-            response=JsonResponse(models.ListPromptsResponse),
+            response=PageResponse(
+                models.ListPromptsResponse,
+                Paginator(
+                    "cursor", "pageToken", items=("data",), size="pageSize", next=("nextPageToken",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -369,7 +375,7 @@ class AsyncBetaPrompts(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListPromptsResponse:
+    ) -> AsyncPage[models.Prompt, models.ListPromptsResponse]:
         """ListPrompts
 
         Args:
@@ -391,7 +397,12 @@ class AsyncBetaPrompts(AsyncResource):
                 "sort_by": sort_by,
                 "sort_direction": sort_direction_query,
             },
-            response=JsonResponse(models.ListPromptsResponse),
+            response=PageResponse(
+                models.ListPromptsResponse,
+                Paginator(
+                    "cursor", "pageToken", items=("data",), size="pageSize", next=("nextPageToken",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -46,7 +47,7 @@ class BetaSkills(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListSkillsResponse:
+    ) -> SyncPage[models.Skill, models.ListSkillsResponse]:
         """ListSkills
 
         Args:
@@ -68,7 +69,12 @@ class BetaSkills(SyncResource):
                 "sort_by": sort_by,
                 "sort_direction": sort_direction_query,
             },
-            response=JsonResponse(models.ListSkillsResponse),
+            response=PageResponse(
+                models.ListSkillsResponse,
+                Paginator(
+                    "cursor", "pageToken", items=("data",), size="pageSize", next=("nextPageToken",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -356,7 +362,7 @@ class AsyncBetaSkills(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListSkillsResponse:
+    ) -> AsyncPage[models.Skill, models.ListSkillsResponse]:
         """ListSkills
 
         Args:
@@ -378,7 +384,12 @@ class AsyncBetaSkills(AsyncResource):
                 "sort_by": sort_by,
                 "sort_direction": sort_direction_query,
             },
-            response=JsonResponse(models.ListSkillsResponse),
+            response=PageResponse(
+                models.ListSkillsResponse,
+                Paginator(
+                    "cursor", "pageToken", items=("data",), size="pageSize", next=("nextPageToken",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -59,7 +60,7 @@ class BetaUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListOrganizationsResponse:
+    ) -> SyncPage[models.UserOrganization, models.ListOrganizationsResponse]:
         """List Organizations
 
         List every organization the authenticated user is a member of.
@@ -75,7 +76,10 @@ class BetaUsers(SyncResource):
             "GET",
             "/v1/users/me/organizations",
             query={"offset": offset, "limit": limit},
-            response=JsonResponse(models.ListOrganizationsResponse),
+            response=PageResponse(
+                models.ListOrganizationsResponse,
+                Paginator("offset", "offset", items=("organizations",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -94,7 +98,7 @@ class BetaUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListWorkspacesResponse:
+    ) -> SyncPage[models.UserWorkspace, models.ListWorkspacesResponse]:
         """List Workspaces
 
         List every workspace the authenticated user is a member of, across all
@@ -109,7 +113,10 @@ class BetaUsers(SyncResource):
             "GET",
             "/v1/users/me/workspaces",
             query={"organization_id": organization_id, "offset": offset, "limit": limit},
-            response=JsonResponse(models.ListWorkspacesResponse),
+            response=PageResponse(
+                models.ListWorkspacesResponse,
+                Paginator("offset", "offset", items=("workspaces",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -166,7 +173,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListOrganizationsResponse:
+    ) -> AsyncPage[models.UserOrganization, models.ListOrganizationsResponse]:
         """List Organizations
 
         List every organization the authenticated user is a member of.
@@ -182,7 +189,10 @@ class AsyncBetaUsers(AsyncResource):
             "GET",
             "/v1/users/me/organizations",
             query={"offset": offset, "limit": limit},
-            response=JsonResponse(models.ListOrganizationsResponse),
+            response=PageResponse(
+                models.ListOrganizationsResponse,
+                Paginator("offset", "offset", items=("organizations",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -201,7 +211,7 @@ class AsyncBetaUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListWorkspacesResponse:
+    ) -> AsyncPage[models.UserWorkspace, models.ListWorkspacesResponse]:
         """List Workspaces
 
         List every workspace the authenticated user is a member of, across all
@@ -216,7 +226,10 @@ class AsyncBetaUsers(AsyncResource):
             "GET",
             "/v1/users/me/workspaces",
             query={"organization_id": organization_id, "offset": offset, "limit": limit},
-            response=JsonResponse(models.ListWorkspacesResponse),
+            response=PageResponse(
+                models.ListWorkspacesResponse,
+                Paginator("offset", "offset", items=("workspaces",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     SSEResponse,
@@ -53,7 +54,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentListResponse:
+    ) -> SyncPage[models.DeploymentResponse, models.DeploymentListResponse]:
         """List Deployments
 
         Args:
@@ -79,7 +80,12 @@ class WorkflowsDeployments(SyncResource):
                 "cursor": cursor,
                 "workspace_id": workspace_id,
             },
-            response=JsonResponse(models.DeploymentListResponse),
+            response=PageResponse(
+                models.DeploymentListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("deployments",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -282,7 +288,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentWorkerListResponse:
+    ) -> SyncPage[models.DeploymentWorkerResponse, models.DeploymentWorkerListResponse]:
         """List Deployment Workers
 
         Args:
@@ -295,7 +301,12 @@ class WorkflowsDeployments(SyncResource):
             "/v1/workflows/deployments/{name}/workers",
             path_params={"name": name},
             query={"worker_status": worker_status, "limit": limit, "cursor": cursor},
-            response=JsonResponse(models.DeploymentWorkerListResponse),
+            response=PageResponse(
+                models.DeploymentWorkerListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workers",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -319,7 +330,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentLogSearchResponse:
+    ) -> SyncPage[models.DeploymentLogRecord, models.DeploymentLogSearchResponse]:
         """Get Deployment Logs
 
         Retrieve logs for a deployment (across all of its workers).
@@ -349,7 +360,12 @@ class WorkflowsDeployments(SyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.DeploymentLogSearchResponse),
+            response=PageResponse(
+                models.DeploymentLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -452,7 +468,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentListResponse:
+    ) -> AsyncPage[models.DeploymentResponse, models.DeploymentListResponse]:
         """List Deployments
 
         Args:
@@ -478,7 +494,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 "cursor": cursor,
                 "workspace_id": workspace_id,
             },
-            response=JsonResponse(models.DeploymentListResponse),
+            response=PageResponse(
+                models.DeploymentListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("deployments",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -681,7 +702,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentWorkerListResponse:
+    ) -> AsyncPage[models.DeploymentWorkerResponse, models.DeploymentWorkerListResponse]:
         """List Deployment Workers
 
         Args:
@@ -694,7 +715,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
             "/v1/workflows/deployments/{name}/workers",
             path_params={"name": name},
             query={"worker_status": worker_status, "limit": limit, "cursor": cursor},
-            response=JsonResponse(models.DeploymentWorkerListResponse),
+            response=PageResponse(
+                models.DeploymentWorkerListResponse,
+                Paginator(
+                    "cursor", "cursor", items=("workers",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -718,7 +744,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeploymentLogSearchResponse:
+    ) -> AsyncPage[models.DeploymentLogRecord, models.DeploymentLogSearchResponse]:
         """Get Deployment Logs
 
         Retrieve logs for a deployment (across all of its workers).
@@ -748,7 +774,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.DeploymentLogSearchResponse),
+            response=PageResponse(
+                models.DeploymentLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -10,8 +10,8 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
-    JsonResponse,
     SSEResponse,
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
@@ -94,7 +94,7 @@ class WorkflowsEvents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListWorkflowEventResponse:
+    ) -> SyncPage[models.ListWorkflowEventResponseEventsItem, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
         Args:
@@ -114,7 +114,12 @@ class WorkflowsEvents(SyncResource):
                 "limit": limit,
                 "cursor": cursor,
             },
-            response=JsonResponse(models.ListWorkflowEventResponse),
+            response=PageResponse(
+                models.ListWorkflowEventResponse,
+                Paginator(
+                    "cursor", "cursor", items=("events",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -203,7 +208,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListWorkflowEventResponse:
+    ) -> AsyncPage[models.ListWorkflowEventResponseEventsItem, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
         Args:
@@ -223,7 +228,12 @@ class AsyncWorkflowsEvents(AsyncResource):
                 "limit": limit,
                 "cursor": cursor,
             },
-            response=JsonResponse(models.ListWorkflowEventResponse),
+            response=PageResponse(
+                models.ListWorkflowEventResponse,
+                Paginator(
+                    "cursor", "cursor", items=("events",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -439,6 +440,7 @@ class WorkflowsExecutions(SyncResource):
                 models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
                 envelope=True,
                 done_marker="[DONE]",
+                run_id=execution_id,
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -463,7 +465,7 @@ class WorkflowsExecutions(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecutionLogSearchResponse:
+    ) -> SyncPage[models.ExecutionLogRecord, models.ExecutionLogSearchResponse]:
         """Get Workflow Execution Logs
 
         Retrieve logs for a workflow execution.
@@ -493,7 +495,12 @@ class WorkflowsExecutions(SyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.ExecutionLogSearchResponse),
+            response=PageResponse(
+                models.ExecutionLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -542,7 +549,10 @@ class WorkflowsExecutions(SyncResource):
             },
             headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(
-                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                models.StreamWorkflowExecutionLogsEvent,
+                envelope=True,
+                done_marker="[DONE]",
+                errors=("error",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -987,6 +997,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
                 models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
                 envelope=True,
                 done_marker="[DONE]",
+                run_id=execution_id,
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1011,7 +1022,7 @@ class AsyncWorkflowsExecutions(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecutionLogSearchResponse:
+    ) -> AsyncPage[models.ExecutionLogRecord, models.ExecutionLogSearchResponse]:
         """Get Workflow Execution Logs
 
         Retrieve logs for a workflow execution.
@@ -1041,7 +1052,12 @@ class AsyncWorkflowsExecutions(AsyncResource):
                 "cursor": cursor,
                 "limit": limit,
             },
-            response=JsonResponse(models.ExecutionLogSearchResponse),
+            response=PageResponse(
+                models.ExecutionLogSearchResponse,
+                Paginator(
+                    "cursor", "cursor", items=("results",), size="limit", next=("next_cursor",)
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1090,7 +1106,10 @@ class AsyncWorkflowsExecutions(AsyncResource):
             },
             headers={"Last-Event-ID": last_event_id_header},
             response=SSEResponse(
-                models.StreamWorkflowExecutionLogsEvent, envelope=True, done_marker="[DONE]"
+                models.StreamWorkflowExecutionLogsEvent,
+                envelope=True,
+                done_marker="[DONE]",
+                errors=("error",),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,

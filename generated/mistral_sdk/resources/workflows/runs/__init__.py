@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -58,7 +59,9 @@ class WorkflowsRuns(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowExecutionListResponse:
+    ) -> SyncPage[
+        models.WorkflowExecutionWithoutResultResponse, models.WorkflowExecutionListResponse
+    ]:
         """List Runs
 
         Args:
@@ -102,7 +105,16 @@ class WorkflowsRuns(SyncResource):
                 "next_page_token": next_page_token,
                 "search_key": search_key,
             },
-            response=JsonResponse(models.WorkflowExecutionListResponse),
+            response=PageResponse(
+                models.WorkflowExecutionListResponse,
+                Paginator(
+                    "cursor",
+                    "next_page_token",
+                    items=("executions",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -204,7 +216,9 @@ class AsyncWorkflowsRuns(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowExecutionListResponse:
+    ) -> AsyncPage[
+        models.WorkflowExecutionWithoutResultResponse, models.WorkflowExecutionListResponse
+    ]:
         """List Runs
 
         Args:
@@ -248,7 +262,16 @@ class AsyncWorkflowsRuns(AsyncResource):
                 "next_page_token": next_page_token,
                 "search_key": search_key,
             },
-            response=JsonResponse(models.WorkflowExecutionListResponse),
+            response=PageResponse(
+                models.WorkflowExecutionListResponse,
+                Paginator(
+                    "cursor",
+                    "next_page_token",
+                    items=("executions",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -46,7 +47,7 @@ class WorkflowsSchedules(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowScheduleListResponse:
+    ) -> SyncPage[models.ScheduleDefinitionOutput, models.WorkflowScheduleListResponse]:
         """Get Schedules
 
         Args:
@@ -68,7 +69,16 @@ class WorkflowsSchedules(SyncResource):
                 "page_size": page_size,
                 "next_page_token": next_page_token,
             },
-            response=JsonResponse(models.WorkflowScheduleListResponse),
+            response=PageResponse(
+                models.WorkflowScheduleListResponse,
+                Paginator(
+                    "cursor",
+                    "next_page_token",
+                    items=("schedules",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -313,7 +323,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowScheduleListResponse:
+    ) -> AsyncPage[models.ScheduleDefinitionOutput, models.WorkflowScheduleListResponse]:
         """Get Schedules
 
         Args:
@@ -335,7 +345,16 @@ class AsyncWorkflowsSchedules(AsyncResource):
                 "page_size": page_size,
                 "next_page_token": next_page_token,
             },
-            response=JsonResponse(models.WorkflowScheduleListResponse),
+            response=PageResponse(
+                models.WorkflowScheduleListResponse,
+                Paginator(
+                    "cursor",
+                    "next_page_token",
+                    items=("schedules",),
+                    size="page_size",
+                    next=("next_page_token",),
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     JsonResponse,
     async_to_raw_response_wrapper,
@@ -41,7 +42,7 @@ class BetaAdminApiKeys(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.APIKeysExtendedOUT:
+    ) -> SyncPage[models.APIKeyExtendedOUT, models.APIKeysExtendedOUT]:
         """Get Api Keys
 
         List API keys for the Organization.
@@ -55,7 +56,10 @@ class BetaAdminApiKeys(SyncResource):
             "GET",
             "/v1/admin/api-keys",
             query={"limit": limit, "offset": offset, "name": name},
-            response=JsonResponse(models.APIKeysExtendedOUT),
+            response=PageResponse(
+                models.APIKeysExtendedOUT,
+                Paginator("offset", "offset", items=("keys",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -164,7 +168,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.APIKeysExtendedOUT:
+    ) -> AsyncPage[models.APIKeyExtendedOUT, models.APIKeysExtendedOUT]:
         """Get Api Keys
 
         List API keys for the Organization.
@@ -178,7 +182,10 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             "GET",
             "/v1/admin/api-keys",
             query={"limit": limit, "offset": offset, "name": name},
-            response=JsonResponse(models.APIKeysExtendedOUT),
+            response=PageResponse(
+                models.APIKeysExtendedOUT,
+                Paginator("offset", "offset", items=("keys",), size="limit"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

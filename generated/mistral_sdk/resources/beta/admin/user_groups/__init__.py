@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -42,7 +43,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AdminUserGroupsOut:
+    ) -> SyncPage[models.AdminUserGroupOut, models.AdminUserGroupsOut]:
         """Get User Groups
 
         Get all user groups across the organization.
@@ -56,7 +57,12 @@ class BetaAdminUserGroups(SyncResource):
             "GET",
             "/v1/admin/user-groups",
             query={"page": page, "page_size": page_size, "search": search},
-            response=JsonResponse(models.AdminUserGroupsOut),
+            response=PageResponse(
+                models.AdminUserGroupsOut,
+                Paginator(
+                    "page", "page", items=("items",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -269,7 +275,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AdminUserGroupMembersOut:
+    ) -> SyncPage[models.AdminUserGroupMemberOut, models.AdminUserGroupMembersOut]:
         """Get User Group Members
 
         Get members of a user group.
@@ -284,7 +290,12 @@ class BetaAdminUserGroups(SyncResource):
             "/v1/admin/user-groups/{group_uuid}/members",
             path_params={"group_uuid": group_uuid},
             query={"page": page, "page_size": page_size},
-            response=JsonResponse(models.AdminUserGroupMembersOut),
+            response=PageResponse(
+                models.AdminUserGroupMembersOut,
+                Paginator(
+                    "page", "page", items=("members",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -365,7 +376,7 @@ class BetaAdminUserGroups(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.GroupWorkspaceAssignmentsOut:
+    ) -> SyncPage[models.GroupWorkspaceAssignmentOut, models.GroupWorkspaceAssignmentsOut]:
         """Get Group Workspace Assignments
 
         List workspace assignments for a user group.
@@ -380,7 +391,12 @@ class BetaAdminUserGroups(SyncResource):
             "/v1/admin/user-groups/{group_uuid}/workspaces",
             path_params={"group_uuid": group_uuid},
             query={"page": page, "page_size": page_size},
-            response=JsonResponse(models.GroupWorkspaceAssignmentsOut),
+            response=PageResponse(
+                models.GroupWorkspaceAssignmentsOut,
+                Paginator(
+                    "page", "page", items=("items",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -652,7 +668,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AdminUserGroupsOut:
+    ) -> AsyncPage[models.AdminUserGroupOut, models.AdminUserGroupsOut]:
         """Get User Groups
 
         Get all user groups across the organization.
@@ -666,7 +682,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "GET",
             "/v1/admin/user-groups",
             query={"page": page, "page_size": page_size, "search": search},
-            response=JsonResponse(models.AdminUserGroupsOut),
+            response=PageResponse(
+                models.AdminUserGroupsOut,
+                Paginator(
+                    "page", "page", items=("items",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -879,7 +900,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AdminUserGroupMembersOut:
+    ) -> AsyncPage[models.AdminUserGroupMemberOut, models.AdminUserGroupMembersOut]:
         """Get User Group Members
 
         Get members of a user group.
@@ -894,7 +915,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "/v1/admin/user-groups/{group_uuid}/members",
             path_params={"group_uuid": group_uuid},
             query={"page": page, "page_size": page_size},
-            response=JsonResponse(models.AdminUserGroupMembersOut),
+            response=PageResponse(
+                models.AdminUserGroupMembersOut,
+                Paginator(
+                    "page", "page", items=("members",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -975,7 +1001,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.GroupWorkspaceAssignmentsOut:
+    ) -> AsyncPage[models.GroupWorkspaceAssignmentOut, models.GroupWorkspaceAssignmentsOut]:
         """Get Group Workspace Assignments
 
         List workspace assignments for a user group.
@@ -990,7 +1016,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
             "/v1/admin/user-groups/{group_uuid}/workspaces",
             path_params={"group_uuid": group_uuid},
             query={"page": page, "page_size": page_size},
-            response=JsonResponse(models.GroupWorkspaceAssignmentsOut),
+            response=PageResponse(
+                models.GroupWorkspaceAssignmentsOut,
+                Paginator(
+                    "page", "page", items=("items",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

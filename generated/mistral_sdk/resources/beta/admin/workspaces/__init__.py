@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -44,7 +45,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkspacesOut:
+    ) -> SyncPage[models.WorkspaceOUT, models.WorkspacesOut]:
         """Get Workspaces
 
         List Workspaces in the Organization.
@@ -64,7 +65,12 @@ class BetaAdminWorkspaces(SyncResource):
                 "page_size": page_size,
                 "search": search,
             },
-            response=JsonResponse(models.WorkspacesOut),
+            response=PageResponse(
+                models.WorkspacesOut,
+                Paginator(
+                    "page", "page", items=("items",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -319,7 +325,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.WorkspacesOut:
+    ) -> AsyncPage[models.WorkspaceOUT, models.WorkspacesOut]:
         """Get Workspaces
 
         List Workspaces in the Organization.
@@ -339,7 +345,12 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
                 "page_size": page_size,
                 "search": search,
             },
-            response=JsonResponse(models.WorkspacesOut),
+            response=PageResponse(
+                models.WorkspacesOut,
+                Paginator(
+                    "page", "page", items=("items",), size="page_size", total=("total",), start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -48,7 +49,7 @@ class BetaLibrariesDocuments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDocumentsResponse:
+    ) -> SyncPage[models.Document, models.ListDocumentsResponse]:
         """List documents in a given library.
 
         Given a library, lists the document that have been uploaded to that library.
@@ -68,7 +69,10 @@ class BetaLibrariesDocuments(SyncResource):
                 "sort_by": sort_by,
                 "sort_order": sort_order,
             },
-            response=JsonResponse(models.ListDocumentsResponse),
+            response=PageResponse(
+                models.ListDocumentsResponse,
+                Paginator("page", "page", items=("data",), size="page_size"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -420,7 +424,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDocumentsResponse:
+    ) -> AsyncPage[models.Document, models.ListDocumentsResponse]:
         """List documents in a given library.
 
         Given a library, lists the document that have been uploaded to that library.
@@ -440,7 +444,10 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
                 "sort_by": sort_by,
                 "sort_order": sort_order,
             },
-            response=JsonResponse(models.ListDocumentsResponse),
+            response=PageResponse(
+                models.ListDocumentsResponse,
+                Paginator("page", "page", items=("data",), size="page_size"),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -43,13 +44,18 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListCampaignsResponse:
+    ) -> SyncPage[models.Campaign, models.ListCampaignsResponse]:
         """Get all campaigns"""
         return self._client.request(
             "GET",
             "/v1/observability/campaigns",
             query={"page_size": page_size, "page": page, "q": q},
-            response=JsonResponse(models.ListCampaignsResponse),
+            response=PageResponse(
+                models.ListCampaignsResponse,
+                Paginator(
+                    "page", "page", items=("campaigns", "results"), size="page_size", start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -173,14 +179,23 @@ class BetaObservabilityCampaigns(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListCampaignSelectedEventsResponse:
+    ) -> SyncPage[models.ChatCompletionEventPreview, models.ListCampaignSelectedEventsResponse]:
         """Get event ids that were selected by the given campaign"""
         return self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}/selected-events",
             path_params={"campaign_id": campaign_id},
             query={"page_size": page_size, "page": page},
-            response=JsonResponse(models.ListCampaignSelectedEventsResponse),
+            response=PageResponse(
+                models.ListCampaignSelectedEventsResponse,
+                Paginator(
+                    "page",
+                    "page",
+                    items=("completion_events", "results"),
+                    size="page_size",
+                    start=1,
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -220,13 +235,18 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListCampaignsResponse:
+    ) -> AsyncPage[models.Campaign, models.ListCampaignsResponse]:
         """Get all campaigns"""
         return await self._client.request(
             "GET",
             "/v1/observability/campaigns",
             query={"page_size": page_size, "page": page, "q": q},
-            response=JsonResponse(models.ListCampaignsResponse),
+            response=PageResponse(
+                models.ListCampaignsResponse,
+                Paginator(
+                    "page", "page", items=("campaigns", "results"), size="page_size", start=1
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -350,14 +370,23 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListCampaignSelectedEventsResponse:
+    ) -> AsyncPage[models.ChatCompletionEventPreview, models.ListCampaignSelectedEventsResponse]:
         """Get event ids that were selected by the given campaign"""
         return await self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}/selected-events",
             path_params={"campaign_id": campaign_id},
             query={"page_size": page_size, "page": page},
-            response=JsonResponse(models.ListCampaignSelectedEventsResponse),
+            response=PageResponse(
+                models.ListCampaignSelectedEventsResponse,
+                Paginator(
+                    "page",
+                    "page",
+                    items=("completion_events", "results"),
+                    size="page_size",
+                    start=1,
+                ),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

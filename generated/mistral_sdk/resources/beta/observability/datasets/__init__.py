@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -52,13 +53,16 @@ class BetaObservabilityDatasets(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDatasetsResponse:
+    ) -> SyncPage[models.DatasetPreview, models.ListDatasetsResponse]:
         """List existing datasets"""
         return self._client.request(
             "GET",
             "/v1/observability/datasets",
             query={"page_size": page_size, "page": page, "q": q},
-            response=JsonResponse(models.ListDatasetsResponse),
+            response=PageResponse(
+                models.ListDatasetsResponse,
+                Paginator("page", "page", items=("datasets", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -177,14 +181,17 @@ class BetaObservabilityDatasets(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDatasetRecordsResponse:
+    ) -> SyncPage[models.DatasetRecord, models.ListDatasetRecordsResponse]:
         """List existing records in the dataset"""
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/records",
             path_params={"dataset_id": dataset_id},
             query={"page_size": page_size, "page": page},
-            response=JsonResponse(models.ListDatasetRecordsResponse),
+            response=PageResponse(
+                models.ListDatasetRecordsResponse,
+                Paginator("page", "page", items=("records", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -412,14 +419,17 @@ class BetaObservabilityDatasets(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDatasetImportTasksResponse:
+    ) -> SyncPage[models.DatasetImportTask, models.ListDatasetImportTasksResponse]:
         """List import tasks for the given dataset"""
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/tasks",
             path_params={"dataset_id": dataset_id},
             query={"page_size": page_size, "page": page},
-            response=JsonResponse(models.ListDatasetImportTasksResponse),
+            response=PageResponse(
+                models.ListDatasetImportTasksResponse,
+                Paginator("page", "page", items=("tasks", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -474,13 +484,16 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDatasetsResponse:
+    ) -> AsyncPage[models.DatasetPreview, models.ListDatasetsResponse]:
         """List existing datasets"""
         return await self._client.request(
             "GET",
             "/v1/observability/datasets",
             query={"page_size": page_size, "page": page, "q": q},
-            response=JsonResponse(models.ListDatasetsResponse),
+            response=PageResponse(
+                models.ListDatasetsResponse,
+                Paginator("page", "page", items=("datasets", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -599,14 +612,17 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDatasetRecordsResponse:
+    ) -> AsyncPage[models.DatasetRecord, models.ListDatasetRecordsResponse]:
         """List existing records in the dataset"""
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/records",
             path_params={"dataset_id": dataset_id},
             query={"page_size": page_size, "page": page},
-            response=JsonResponse(models.ListDatasetRecordsResponse),
+            response=PageResponse(
+                models.ListDatasetRecordsResponse,
+                Paginator("page", "page", items=("records", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -834,14 +850,17 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListDatasetImportTasksResponse:
+    ) -> AsyncPage[models.DatasetImportTask, models.ListDatasetImportTasksResponse]:
         """List import tasks for the given dataset"""
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/tasks",
             path_params={"dataset_id": dataset_id},
             query={"page_size": page_size, "page": page},
-            response=JsonResponse(models.ListDatasetImportTasksResponse),
+            response=PageResponse(
+                models.ListDatasetImportTasksResponse,
+                Paginator("page", "page", items=("tasks", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

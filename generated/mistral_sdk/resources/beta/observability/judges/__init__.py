@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._pagination import AsyncPage, PageResponse, Paginator, SyncPage
 from mistral_sdk._response import (
     EmptyResponse,
     JsonResponse,
@@ -45,7 +46,7 @@ class BetaObservabilityJudges(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListJudgesResponse:
+    ) -> SyncPage[models.Judge, models.ListJudgesResponse]:
         """Get judges with optional filtering and search
 
         Args:
@@ -62,7 +63,10 @@ class BetaObservabilityJudges(SyncResource):
                 "page": page,
                 "q": q,
             },
-            response=JsonResponse(models.ListJudgesResponse),
+            response=PageResponse(
+                models.ListJudgesResponse,
+                Paginator("page", "page", items=("judges", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -256,7 +260,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ListJudgesResponse:
+    ) -> AsyncPage[models.Judge, models.ListJudgesResponse]:
         """Get judges with optional filtering and search
 
         Args:
@@ -273,7 +277,10 @@ class AsyncBetaObservabilityJudges(AsyncResource):
                 "page": page,
                 "q": q,
             },
-            response=JsonResponse(models.ListJudgesResponse),
+            response=PageResponse(
+                models.ListJudgesResponse,
+                Paginator("page", "page", items=("judges", "results"), size="page_size", start=1),
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -1,0 +1,116 @@
+"""Decoding and streaming cost against untyped msgspec, in one run.
+
+- a 500-entry conversation history: `mistral_sdk.decode` into the typed model
+  (fast path: every tag known) and with one unknown entry type (lenient path),
+  against `msgspec.json.decode` of the same bytes without a type;
+- a streamed chat completion, end to end through `client.chat.stream` on an httpx
+  MockTransport (one network chunk per event, like a real token stream): µs per
+  event, against splitting the same body on blank lines and decoding each event
+  untyped.
+
+Run: `python benchmarks/decode_stream.py [--rounds N]`. Best-of-N timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import msgspec
+
+sys.path.insert(0, str(Path(__file__).parent))
+import payloads
+
+import mistral_sdk
+from mistral_sdk import models
+
+
+def best(fn: Callable[[], object], rounds: int) -> float:
+    fn()  # warm-up: decoders and lenient twins are built once
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def history(rounds: int) -> list[tuple[str, float, float]]:
+    data = payloads.conversation_history(500)
+    body = json.loads(data)
+    body["entries"][250] = {"object": "entry", "type": "memory.write", "id": "m", "x": [1]}
+    with_unknown = json.dumps(body).encode()
+    untyped = best(lambda: msgspec.json.decode(data), rounds)
+    typed = best(lambda: mistral_sdk.decode(data, models.ConversationHistory), rounds)
+    lenient = best(lambda: mistral_sdk.decode(with_unknown, models.ConversationHistory), rounds)
+    return [
+        ("history (500 entries), untyped msgspec", untyped, 1.0),
+        ("history (500 entries), typed, all tags known", typed, typed / untyped),
+        ("history (500 entries), typed, one unknown entry", lenient, lenient / untyped),
+    ]
+
+
+class _Chunks(httpx.SyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield from self.chunks
+
+
+def stream(events: int, rounds: int) -> list[tuple[str, float, float]]:
+    body = payloads.chat_stream(events)
+    chunks = [part + b"\n\n" for part in body.split(b"\n\n") if part]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=_Chunks(chunks)
+        )
+
+    client = mistral_sdk.Mistral(
+        api_key="bench",
+        base_url="https://api.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+
+    def typed() -> None:
+        n = 0
+        with client.chat.stream(model="m", messages=[{"role": "user", "content": "hi"}]) as s:
+            for _ in s:
+                n += 1
+        assert n == events
+
+    def untyped() -> None:
+        for chunk in chunks:
+            text = chunk[6:-2]
+            if text != b"[DONE]":
+                msgspec.json.decode(text)
+
+    t_typed = best(typed, rounds) / events
+    t_untyped = best(untyped, rounds) / events
+    return [
+        ("chat stream per event, untyped msgspec (no HTTP)", t_untyped, 1.0),
+        ("chat stream per event, client.chat.stream end to end", t_typed, t_typed / t_untyped),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--events", type=int, default=2000)
+    args = parser.parse_args()
+    rows = history(args.rounds) + stream(args.events, max(5, args.rounds // 3))
+    print("| measure | time | ratio to untyped |")
+    print("|---|---:|---:|")
+    for name, seconds, ratio in rows:
+        unit = f"{seconds * 1e6:.2f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.3f} ms"
+        print(f"| {name} | {unit} | {ratio:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

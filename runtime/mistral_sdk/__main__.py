@@ -1,0 +1,26 @@
+"""`python -m mistral_sdk`: the versions to quote in a bug report."""
+
+from __future__ import annotations
+
+import platform
+
+import httpx
+import msgspec
+
+from ._spec import OPERATION_COUNT, SPEC_SHA256, SPEC_VERSION, TITLE
+from ._version import __version__
+
+
+def report() -> str:
+    return "\n".join(
+        [
+            f"mistral-sdk {__version__}",
+            f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}",
+            f"python {platform.python_version()} on {platform.platform()}",
+            f"httpx {httpx.__version__}, msgspec {msgspec.__version__}",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    print(report())
