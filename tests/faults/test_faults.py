@@ -33,6 +33,7 @@ from mistral_sdk import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    IncompleteStreamError,
     InternalServerError,
     RateLimitError,
 )
@@ -246,6 +247,18 @@ def test_sse_cut_mid_event(mode: str, server: FaultServer) -> None:
     assert type(out.error) is APIConnectionError
     assert isinstance(out.error.__cause__, httpx.RemoteProtocolError)
     assert len(server.received) == 1  # a started stream is never replayed
+
+
+def test_sse_ended_before_its_terminal_event(mode: str, server: FaultServer) -> None:
+    # A clean end of the body (the last chunk arrives) without the event that
+    # ends the stream: a proxy or server that gave up. The events are kept.
+    events = [b'event: delta\ndata: {"n": 1}\n\n', b'event: delta\ndata: {"n": 2}\n\n']
+    server.default = sse(events)
+    out = call(mode, server.url, response=SSEResponse(Any, terminal=("done",)))
+    err = out.error
+    assert isinstance(err, IncompleteStreamError) and isinstance(err, APIConnectionError)
+    assert err.events == [{"n": 1}, {"n": 2}] == out.events
+    assert len(server.received) == 1
 
 
 def test_sse_stalled_mid_stream_times_out(mode: str, server: FaultServer) -> None:
