@@ -91,7 +91,8 @@ class JsonResponse(ResponseSpec[T, T]):
             return None  # type: ignore[return-value]  # T admits None
         try:
             value: T = decode(content, self.type)
-        except msgspec.MsgspecError as exc:
+        except (msgspec.MsgspecError, RecursionError) as exc:
+            # RecursionError: msgspec's answer to JSON nested thousands deep
             raise APIResponseValidationError(
                 f"response body does not match {_type_name(self.type)}: {exc}",
                 response=response,
