@@ -118,6 +118,7 @@ demo: venv generate
 
 bench: venv
 	$(PY) benchmarks/import_time.py
+	$(PY) benchmarks/upload_rss.py
 
 # --- housekeeping ------------------------------------------------------------
 
