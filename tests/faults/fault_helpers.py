@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mistral_sdk
-from mistral_sdk._response import JsonResponse
+from mistral_sdk._response import BinaryResponse, JsonResponse
 
 KEY = "sk-fault-SECRET-0123456789abcdef"
 
@@ -66,6 +66,30 @@ def call(
                     async with out.value as stream:
                         async for event in stream:
                             out.events.append(event)
+            except Exception as exc:
+                out.error = exc
+
+    asyncio.run(main())
+    return out
+
+
+def read_binary(mode: str, base_url: str) -> Outcome:
+    """A binary download read to the end with `.read()` (where its body errors show)."""
+    out = Outcome()
+    options = {"api_key": KEY, "base_url": base_url, "max_retries": 0}
+    if mode == "sync":
+        with mistral_sdk.Mistral(**options) as client:
+            try:
+                out.value = client.request("GET", "/v1/x", response=BinaryResponse()).read()
+            except Exception as exc:
+                out.error = exc
+        return out
+
+    async def main() -> None:
+        async with mistral_sdk.AsyncMistral(**options) as client:
+            try:
+                content = await client.request("GET", "/v1/x", response=BinaryResponse())
+                out.value = await content.read()
             except Exception as exc:
                 out.error = exc
 
