@@ -1,8 +1,12 @@
-"""The caller used by the fault tests: one request through the sync or async client."""
+"""What the fault tests share: one request through the sync or async client, and a
+guard that turns a hang into a failure."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,3 +99,26 @@ def read_binary(mode: str, base_url: str) -> Outcome:
 
     asyncio.run(main())
     return out
+
+
+class Hung(Exception):
+    """A guarded block did not finish in time."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise `Hung` in the block after `seconds` instead of letting it hang.
+
+    SIGALRM interrupts even a thread blocked on a lock (POSIX), which is how a
+    connection-pool deadlock would show: as a failure, not a CI timeout."""
+
+    def fire(signum: int, frame: object) -> None:
+        raise Hung(f"not done after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

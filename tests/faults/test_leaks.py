@@ -24,11 +24,17 @@ from typing import Any
 
 import httpx
 import pytest
-from fault_helpers import KEY
+from fault_helpers import KEY, deadline
 from fault_server import FaultServer, echo, sse
 
 import mistral_sdk
-from mistral_sdk._response import JsonResponse, SSEResponse
+from mistral_sdk._response import (
+    RAW_RESPONSE_HEADER,
+    APIResponse,
+    BinaryResponse,
+    JsonResponse,
+    SSEResponse,
+)
 
 # 10,000 abandoned streams in all: half through the sync client, half async.
 STREAMS = int(os.environ.get("LEAK_STREAMS", "5000"))
@@ -138,10 +144,13 @@ def test_abandoned_streams_sync(stream_server: tuple[str, Callable[[], dict[str,
     baseline = open_fds()
     peak_busy = 0
     started = time.perf_counter()
-    for i in range(STREAMS):
-        abandon_sync(client.request("GET", "/v1/s", response=SSEResponse(Any)), i % 4)
-        if i % 250 == 0:
-            peak_busy = max(peak_busy, len(busy(pool)))
+    # A half-read stream collected while this thread holds httpcore's pool lock used
+    # to deadlock here within a few hundred streams (encode/httpcore#990).
+    with deadline(120):
+        for i in range(STREAMS):
+            abandon_sync(client.request("GET", "/v1/s", response=SSEResponse(Any)), i % 4)
+            if i % 250 == 0:
+                peak_busy = max(peak_busy, len(busy(pool)))
     elapsed = time.perf_counter() - started
     assert settle(lambda: not busy(pool)), f"{len(busy(pool))} connections still busy"
     assert settle(lambda: open_fds() <= baseline), f"fds {open_fds()} > {baseline}"
@@ -199,6 +208,85 @@ def test_abandoned_streams_async(stream_server: tuple[str, Callable[[], dict[str
         )
         assert counts == {"connections": STREAMS, "open": 0}
         await client.close()
+        await http.aclose()
+
+    asyncio.run(main())
+
+
+DROPPED = 200
+
+
+def drop_every_kind_sync(client: Any) -> None:
+    """Streamed results of every kind, dropped without reading or closing."""
+    for i in range(DROPPED):
+        if i % 3 == 0:
+            client.request("GET", "/v1/f", response=BinaryResponse())
+        elif i % 3 == 1:
+            raw = client.request(
+                "GET", "/v1/s", response=SSEResponse(Any), extra_headers={RAW_RESPONSE_HEADER: "1"}
+            )
+            assert isinstance(raw, APIResponse)
+        else:  # parsed from a raw response, then both dropped half-read
+            raw = client.request(
+                "GET", "/v1/s", response=SSEResponse(Any), extra_headers={RAW_RESPONSE_HEADER: "1"}
+            )
+            next(iter(raw.parse()))
+
+
+async def drop_every_kind_async(client: Any) -> None:
+    raw_header = {RAW_RESPONSE_HEADER: "1"}
+    for i in range(DROPPED):
+        if i % 3 == 0:
+            await client.request("GET", "/v1/f", response=BinaryResponse())
+        elif i % 3 == 1:
+            await client.request(
+                "GET", "/v1/s", response=SSEResponse(Any), extra_headers=raw_header
+            )
+        else:
+            raw = await client.request(
+                "GET", "/v1/s", response=SSEResponse(Any), extra_headers=raw_header
+            )
+            await (await raw.parse()).__anext__()
+
+
+@needs_proc
+def test_dropped_downloads_and_raw_responses_sync(
+    stream_server: tuple[str, Callable[[], dict[str, int]]],
+) -> None:
+    path, finish = stream_server
+    http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
+    client = mistral_sdk.Mistral(api_key=KEY, base_url="http://localhost", http_client=http)
+    pool = http._transport._pool  # type: ignore[attr-defined]
+    baseline = open_fds()
+    with deadline(60):
+        drop_every_kind_sync(client)
+    assert settle(lambda: not busy(pool)), f"{len(busy(pool))} connections still busy"
+    assert settle(lambda: open_fds() <= baseline)
+    assert finish() == {"connections": DROPPED, "open": 0}
+    http.close()
+
+
+@needs_proc
+def test_dropped_downloads_and_raw_responses_async(
+    stream_server: tuple[str, Callable[[], dict[str, int]]],
+) -> None:
+    path, finish = stream_server
+
+    async def main() -> None:
+        http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
+        client = mistral_sdk.AsyncMistral(
+            api_key=KEY, base_url="http://localhost", http_client=http
+        )
+        pool = http._transport._pool  # type: ignore[attr-defined]
+        baseline = open_fds()
+        await drop_every_kind_async(client)
+        deadline_at = time.monotonic() + 10
+        while (busy(pool) or open_fds() > baseline) and time.monotonic() < deadline_at:
+            gc.collect()
+            await asyncio.sleep(0.01)
+        assert not busy(pool), f"{len(busy(pool))} connections still busy"
+        assert open_fds() <= baseline
+        assert finish() == {"connections": DROPPED, "open": 0}
         await http.aclose()
 
     asyncio.run(main())
