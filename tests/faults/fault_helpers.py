@@ -110,13 +110,14 @@ def deadline(seconds: float) -> Iterator[None]:
     """Raise `Hung` in the block after `seconds` instead of letting it hang.
 
     SIGALRM interrupts even a thread blocked on a lock (POSIX), which is how a
-    connection-pool deadlock would show: as a failure, not a CI timeout."""
+    connection-pool deadlock would show: as a failure, not a CI timeout. The alarm
+    repeats, because one raised inside a finalizer is swallowed there."""
 
     def fire(signum: int, frame: object) -> None:
         raise Hung(f"not done after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
     try:
         yield
     finally:

@@ -36,7 +36,9 @@ from mistral_sdk._response import (
     SSEResponse,
 )
 
-# 10,000 abandoned streams in all: half through the sync client, half async.
+# 10,000 abandoned streams in all: half through the sync client, half async. The
+# clients use a 10 s timeout, so that a leak that fills the pool fails the test (a
+# pool timeout) instead of waiting for a free connection for the default 10 minutes.
 STREAMS = int(os.environ.get("LEAK_STREAMS", "5000"))
 STREAM_SERVER = Path(__file__).with_name("stream_server.py")
 
@@ -139,7 +141,9 @@ async def abandon_async(stream: Any, kind: int) -> None:
 def test_abandoned_streams_sync(stream_server: tuple[str, Callable[[], dict[str, int]]]) -> None:
     path, finish = stream_server
     http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
-    client = mistral_sdk.Mistral(api_key=KEY, base_url="http://localhost", http_client=http)
+    client = mistral_sdk.Mistral(
+        api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
+    )
     pool = http._transport._pool  # type: ignore[attr-defined]
     baseline = open_fds()
     peak_busy = 0
@@ -178,7 +182,7 @@ def test_abandoned_streams_async(stream_server: tuple[str, Callable[[], dict[str
     async def main() -> None:
         http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
         client = mistral_sdk.AsyncMistral(
-            api_key=KEY, base_url="http://localhost", http_client=http
+            api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
         )
         pool = http._transport._pool  # type: ignore[attr-defined]
         baseline = open_fds()
@@ -255,7 +259,9 @@ def test_dropped_downloads_and_raw_responses_sync(
 ) -> None:
     path, finish = stream_server
     http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
-    client = mistral_sdk.Mistral(api_key=KEY, base_url="http://localhost", http_client=http)
+    client = mistral_sdk.Mistral(
+        api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
+    )
     pool = http._transport._pool  # type: ignore[attr-defined]
     baseline = open_fds()
     with deadline(60):
@@ -275,7 +281,7 @@ def test_dropped_downloads_and_raw_responses_async(
     async def main() -> None:
         http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
         client = mistral_sdk.AsyncMistral(
-            api_key=KEY, base_url="http://localhost", http_client=http
+            api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
         )
         pool = http._transport._pool  # type: ignore[attr-defined]
         baseline = open_fds()
