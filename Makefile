@@ -13,11 +13,12 @@ SURFACE := spec/surface.txt
 SPEC_REPORT ?= build/spec-diff.md
 BASE_REF ?= origin/main
 SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
-LINT_PATHS := generator runtime tests scripts examples benchmarks
+LINT_PATHS := generator runtime tests scripts examples benchmarks contract
+PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo bench clean distclean surface-diff lint-workflows
+        types check demo bench bench-upload contract clean distclean surface-diff lint-workflows
 
 help:
 	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
@@ -30,6 +31,9 @@ help:
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
+	@echo "make contract         every operation, sync and async, against Prism serving the spec"
+	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
+	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -109,6 +113,16 @@ lint-workflows: venv
 
 check: lint lint-workflows types test check-generated
 
+# --- contract suite: every operation against Prism (an independent mock server) ---
+
+# Prism is pinned in contract/package-lock.json and installed locally (never globally).
+$(PRISM_STAMP): contract/package-lock.json
+	cd contract && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+contract: venv spec $(PRISM_STAMP)
+	$(PY) contract/run.py
+
 # --- demo --------------------------------------------------------------------
 
 demo: venv generate
@@ -116,8 +130,21 @@ demo: venv generate
 
 # --- benchmarks (numbers, never timed assertions in tests) ---------------------
 
-bench: venv
-	$(PY) benchmarks/import_time.py
+# The official SDK lives in its own environment, never in .venv or the package's deps.
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -e . -r benchmarks/requirements.txt
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/run.py
+
+# Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
+bench-upload: venv
 	$(PY) benchmarks/upload_rss.py
 
 # --- housekeeping ------------------------------------------------------------
@@ -127,4 +154,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(BENCH_VENV)

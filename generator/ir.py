@@ -221,6 +221,9 @@ class Operation:
     flattened: bool  # body fields become keyword arguments
     methods: list[Method]
     pointer: str = ""
+    # The header that carries the API key when the operation's only security is an
+    # apiKey-in-header scheme (`x-api-key`); None: the client's Bearer Authorization.
+    api_key_header: str | None = None
 
 
 @dataclass

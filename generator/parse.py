@@ -732,7 +732,22 @@ class Parser:
             flattened=flattened,
             methods=methods,
             pointer=pointer,
+            api_key_header=self.api_key_header(spec),
         )
+
+    def api_key_header(self, spec: dict[str, Any]) -> str | None:
+        """The header of an apiKey scheme, when no alternative security takes a bearer token."""
+        schemes = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        alternatives = spec.get("security", self.doc.get("security")) or []
+        headers = []
+        for requirement in alternatives:
+            for name in requirement or {}:
+                scheme = schemes.get(name) or {}
+                if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer":
+                    return None
+                if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+                    headers.append(str(scheme["name"]))
+        return headers[0] if headers else None
 
     def query_defaults(self, raw: list[Any], pointer: str) -> dict[str, Any]:
         """The spec's default of each query parameter that has one, by wire name."""

@@ -436,6 +436,7 @@ class Renderer:
             "path_params": group("path"),
             "query": group("query"),
             "headers": group("header"),
+            "api_key_header": op.api_key_header,
             "query_json": query_json,
             "multipart_files": multipart_files,
             "json": json_arg,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import sys
 import uuid
 from collections.abc import Iterator
@@ -128,6 +129,45 @@ def _scalar_examples(schema: Any, doc: dict[str, Any]) -> Iterator[Any]:
         for member in schema.get(key, []) or []:
             if isinstance(member, dict) and "$ref" not in member:
                 yield from _scalar_examples(member, doc)
+
+
+def _string_rules(schema: Any, doc: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(format, pattern) a string schema sets, looking through `$ref` and nullable unions."""
+    schema = _deref(doc, schema)
+    if not isinstance(schema, dict):
+        return None, None
+    if "format" in schema or "pattern" in schema:
+        return schema.get("format"), schema.get("pattern")
+    for key in ("anyOf", "oneOf"):
+        for member in schema.get(key, []) or []:
+            found = _string_rules(member, doc)
+            if found != (None, None):
+                return found
+    return None, None
+
+
+# Strings for the formats and patterns the spec uses (a server validates them).
+_FORMAT_TEXT = {"uri": "https://example.com/mcp", "duration": "PT1H", "byte": "aGVsbG8="}
+_PATTERN_CANDIDATES = (
+    "ab",
+    "7",
+    "0123456789abcdef0123456789abcdef",
+    "0123456789abcdef",
+    "key:value",
+)
+
+
+def _text_for(hint: str, fmt: str | None, pattern: str | None) -> str:
+    """A string of the schema's format that matches its pattern."""
+    if fmt in _FORMAT_TEXT:
+        return _FORMAT_TEXT[fmt]
+    candidates = (f"{hint}-text", hint.replace("_", "-"), *_PATTERN_CANDIDATES)
+    if pattern is None:
+        return candidates[0]
+    for candidate in candidates:
+        if re.search(pattern, candidate):
+            return candidate
+    raise ValueError(f"no test string matches the pattern {pattern!r} (add one to spec_values)")
 
 
 # --- the synthesiser -------------------------------------------------------------
@@ -245,10 +285,11 @@ class Values:
         if isinstance(t, ir.Nullable):
             if depth > MAX_DEPTH:
                 return None
-            return self.wire(t.inner, depth, None, hint)
+            return self.wire(t.inner, depth, schema, hint)
         if isinstance(t, ir.Prim):
+            if t.kind == "str":
+                return _text_for(hint, *_string_rules(schema, self.doc))
             return {
-                "str": f"{hint}-text",
                 "int": 7,
                 "float": 1.5,
                 "bool": True,
@@ -416,6 +457,7 @@ class Values:
                     and isinstance(wire, str)
                     and not self.has_example(schema, p.type)
                     and _strip(p.type) == ir.Prim("str")
+                    and _string_rules(schema, self.doc) == (None, None)
                 ):
                     wire = f"{p.name} x/y"  # must be percent-encoded, slash included
                 arg = self._python_scalar(p.type, wire)

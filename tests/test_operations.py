@@ -115,7 +115,11 @@ def _check_request(plan: CallPlan, request: httpx.Request) -> None:
     assert raw_path == plan.path, "path (substituted, percent-encoded, fragment dropped)"
     assert "#" not in str(request.url)
     assert sorted(request.url.params.multi_items()) == sorted(plan.query), "query parameters"
-    assert request.headers.get("authorization") == f"Bearer {API_KEY}"
+    if plan.operation.api_key_header:  # the spec's security is an API-key header here
+        assert request.headers.get(plan.operation.api_key_header) == API_KEY
+        assert "authorization" not in request.headers
+    else:
+        assert request.headers.get("authorization") == f"Bearer {API_KEY}"
     for name, value in plan.headers.items():
         assert request.headers.get(name) == value, f"header {name}"
     content = request.read()

@@ -19,18 +19,24 @@ KEY = "sk-test-0000"
 
 
 class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A streamed body in the given chunks; records whether it was closed."""
+    """A streamed body in the given chunks, then `fail` raised if given; records
+    whether it was closed."""
 
-    def __init__(self, chunks: list[bytes]) -> None:
+    def __init__(self, chunks: list[bytes], fail: Exception | None = None) -> None:
         self.chunks = chunks
+        self.fail = fail
         self.closed = False
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self.chunks
+        if self.fail is not None:
+            raise self.fail
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for chunk in self.chunks:
             yield chunk
+        if self.fail is not None:
+            raise self.fail
 
     def close(self) -> None:
         self.closed = True
@@ -109,6 +115,40 @@ def test_chat_stream_cut_before_done_raises_with_what_was_received(mode: str) ->
     assert [e.data.choices[0].delta.content for e in info.value.events] == ["t0"]
     assert info.value.partial and '"c1"' in info.value.partial
     assert body.closed
+
+
+def test_connection_broken_mid_stream_keeps_what_was_received(mode: str) -> None:
+    whole = sse((None, chunk(0)), (None, chunk(1)))
+    body = Body([whole[:-30]], fail=httpx.RemoteProtocolError("incomplete chunked read"))
+    with pytest.raises(mistral_sdk.IncompleteStreamError, match="incomplete chunked") as info:
+        run(mode, body, chat)
+    assert [e.data.choices[0].delta.content for e in info.value.events] == ["t0"]
+    assert '"c1"' in info.value.partial
+    assert isinstance(info.value.__cause__, httpx.RemoteProtocolError)
+    assert body.closed
+
+
+@pytest.mark.parametrize(
+    ("fail", "error"),
+    [
+        (httpx.ReadTimeout("slow"), mistral_sdk.APITimeoutError),
+        (httpx.DecodingError("bad gzip"), mistral_sdk.APIError),
+    ],
+)
+def test_other_breaks_mid_stream_are_sdk_errors(mode: str, fail: Exception, error: type) -> None:
+    body = Body([sse((None, chunk(0)))], fail=fail)
+    with pytest.raises(error) as info:
+        run(mode, body, chat)
+    assert not isinstance(info.value, mistral_sdk.IncompleteStreamError)
+    assert body.closed
+
+
+def test_open_ended_stream_broken_mid_way_is_a_connection_error(mode: str) -> None:
+    done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "run_1")
+    body = Body([sse((None, done))], fail=httpx.ReadError("reset"))
+    with pytest.raises(mistral_sdk.APIConnectionError, match="reset") as info:
+        run(mode, body, lambda c: c.workflows.events.stream())
+    assert not isinstance(info.value, mistral_sdk.IncompleteStreamError)
 
 
 def conversation(client: Any) -> Any:

@@ -8,7 +8,6 @@ send-and-retry loop is written twice, once blocking and once with `await`.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import time
@@ -53,6 +52,8 @@ _warned_hosts: set[str] = set()
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    import ipaddress  # only plain-http base URLs get here; most clients never do
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -173,6 +174,7 @@ class BaseClient(Generic[_HttpT]):
         query: Mapping[str, object] | None,
         query_json: Collection[str],
         headers: Mapping[str, object] | None,
+        api_key_header: str | None,
         json: object,
         multipart: Mapping[str, object] | None,
         multipart_files: Collection[str],
@@ -189,9 +191,14 @@ class BaseClient(Generic[_HttpT]):
             raw = True
             extra_headers = {k: v for k, v in extra_headers.items() if k != RAW_RESPONSE_HEADER}
         base_headers = self._headers
-        if "accept" not in self._custom_headers:
+        if "accept" not in self._custom_headers or api_key_header:
             base_headers = base_headers.copy()
-            base_headers["Accept"] = response.accept
+            if "accept" not in self._custom_headers:
+                base_headers["Accept"] = response.accept
+            if api_key_header:  # this operation takes the key in its own header, not Bearer
+                if "authorization" not in self._custom_headers:
+                    del base_headers["Authorization"]
+                base_headers[api_key_header] = self._api_key
         built = build_request(
             method,
             self.base_url,
@@ -298,6 +305,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         query: Mapping[str, object] | None = None,
         query_json: Collection[str] = (),
         headers: Mapping[str, object] | None = None,
+        api_key_header: str | None = None,
         json: object = msgspec.UNSET,
         multipart: Mapping[str, object] | None = None,
         multipart_files: Collection[str] = (),
@@ -316,6 +324,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             query=query,
             query_json=query_json,
             headers=headers,
+            api_key_header=api_key_header,
             json=json,
             multipart=multipart,
             multipart_files=multipart_files,
@@ -433,6 +442,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         query: Mapping[str, object] | None = None,
         query_json: Collection[str] = (),
         headers: Mapping[str, object] | None = None,
+        api_key_header: str | None = None,
         json: object = msgspec.UNSET,
         multipart: Mapping[str, object] | None = None,
         multipart_files: Collection[str] = (),
@@ -451,6 +461,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             query=query,
             query_json=query_json,
             headers=headers,
+            api_key_header=api_key_header,
             json=json,
             multipart=multipart,
             multipart_files=multipart_files,

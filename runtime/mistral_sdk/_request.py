@@ -18,8 +18,8 @@ import functools
 import io
 import mimetypes
 import os
-import platform
 import re
+import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -30,6 +30,7 @@ import msgspec
 
 from ._codec import encode
 from ._errors import RequestValidationError
+from ._version import __version__
 
 __all__ = [
     "BuiltRequest",
@@ -44,14 +45,10 @@ _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 @functools.cache
 def user_agent() -> str:
     """`mistral-sdk/<version> python/<x.y> httpx/<version>`, computed once."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        sdk = version("mistral-sdk")
-    except PackageNotFoundError:  # running from a source tree
-        sdk = "0.0.0"
-    py = ".".join(platform.python_version_tuple()[:2])
-    return f"mistral-sdk/{sdk} python/{py} httpx/{httpx.__version__}"
+    # _version is what the build backend reads; importlib.metadata would cost
+    # ~5 ms of client construction (it imports zipfile and csv, scans dist-info).
+    py = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"mistral-sdk/{__version__} python/{py} httpx/{httpx.__version__}"
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ import msgspec
 from ._codec import Unknown, decode, encode
 from ._errors import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStreamError,
     APITimeoutError,
@@ -153,6 +154,23 @@ class _EventConverter(Generic[T]):
                 partial=partial,
             )
 
+    def broken(self, exc: httpx.HTTPError, partial: str) -> APIError:
+        """The error for a body that broke off mid-stream (`exc`, from httpx)."""
+        request = self._response.request
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request=request)
+        if isinstance(exc, httpx.DecodingError):  # a broken content-encoding
+            return APIError(f"the stream's body could not be decoded: {exc}", request=request)
+        if self._needs_end and not self._ended:
+            return IncompleteStreamError(
+                f"the stream was cut before its end ({len(self.received)} event(s) "
+                f"received): {exc}",
+                request=request,
+                events=self.received,
+                partial=partial,
+            )
+        return APIConnectionError(f"Connection error while streaming: {exc}", request=request)
+
     def _decode_envelope(self, sse: ServerSentEvent) -> T:
         # The whole event as one JSON text, decoded once into T.
         head = "{"
@@ -193,12 +211,6 @@ class _EventConverter(Generic[T]):
         return APIStreamError(
             message, request=self._response.request, body=obj, event=event, code=code
         )
-
-
-def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request=request)
-    return APIConnectionError(f"Connection error while streaming: {exc}", request=request)
 
 
 class _StreamState(Generic[T]):
@@ -253,8 +265,8 @@ class Stream(_StreamState[T]):
                     if converter.ended:
                         return
             converter.finish(decoder.close())
-        except httpx.TransportError as exc:
-            raise _transport_error(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise converter.broken(exc, decoder.close()) from exc
         finally:
             self.response.close()
 
@@ -303,8 +315,8 @@ class AsyncStream(_StreamState[T]):
                     if converter.ended:
                         return
             converter.finish(decoder.close())
-        except httpx.TransportError as exc:
-            raise _transport_error(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise converter.broken(exc, decoder.close()) from exc
         finally:
             await self.response.aclose()
 

@@ -689,3 +689,34 @@ def test_python_safe_field_names(tmp_path: Path) -> None:
     assert len(set(names.values())) == len(names), names
     assert names["class"] == "class_" and names["camelCase"] == "camel_case"
     assert names["ai.mistral/turbine"] == "ai_mistral_turbine"
+
+
+# --- security --------------------------------------------------------------------
+
+
+def test_api_key_header_only_where_no_bearer_alternative(tmp_path: Path) -> None:
+    api = parse_ok(
+        tmp_path,
+        """
+        security: [{Bearer: []}]
+        paths:
+          /default: {get: {operationId: uses_default, responses: {"204": {description: ok}}}}
+          /header:
+            get:
+              operationId: uses_header
+              security: [{Dashboard: []}]
+              responses: {"204": {description: ok}}
+          /either:
+            get:
+              operationId: uses_either
+              security: [{Dashboard: []}, {Bearer: []}]
+              responses: {"204": {description: ok}}
+        components:
+          securitySchemes:
+            Bearer: {type: http, scheme: bearer}
+            Dashboard: {type: apiKey, in: header, name: x-api-key}
+        """,
+    )
+    assert operation(api, "uses_default").api_key_header is None
+    assert operation(api, "uses_header").api_key_header == "x-api-key"
+    assert operation(api, "uses_either").api_key_header is None

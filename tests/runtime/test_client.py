@@ -109,6 +109,23 @@ def test_auth_user_agent_accept(mode: str) -> None:
     assert str(req.url) == f"{BASE}/v1/x"
 
 
+@pytest.mark.parametrize("custom", [{}, {"Authorization": "Token mine"}])
+def test_api_key_header_replaces_bearer(mode: str, custom: dict[str, str]) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(request)
+
+    h = Harness(mode, handler, default_headers=custom)
+    h.request(api_key_header="x-api-key")
+    h.request()
+    assert seen[0].headers["x-api-key"] == KEY
+    assert seen[0].headers.get("authorization") == custom.get("Authorization")
+    assert "x-api-key" not in seen[1].headers  # per operation, not for the client
+    assert seen[1].headers["authorization"] == custom.get("Authorization", f"Bearer {KEY}")
+
+
 def test_extra_headers_query_body(mode: str) -> None:
     seen: list[httpx.Request] = []
 

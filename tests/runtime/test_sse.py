@@ -114,7 +114,10 @@ def test_byte_at_a_time() -> None:
 
 
 _line = st.one_of(
-    st.builds(lambda v: f"data: {v}", st.text(alphabet=st.characters(blacklist_characters="\r\n"))),
+    st.builds(
+        lambda v: f"data: {v}",
+        st.text(alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))),
+    ),
     st.builds(lambda v: f"event: {v}", st.sampled_from(["a", "b", "conversation.response.done"])),
     st.builds(lambda v: f"id: {v}", st.integers(0, 99)),
     st.builds(lambda v: f"retry: {v}", st.integers(0, 5000)),

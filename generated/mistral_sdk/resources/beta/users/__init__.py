@@ -42,6 +42,7 @@ class BetaUsers(SyncResource):
         return self._client.request(
             "GET",
             "/v1/users/me",
+            api_key_header="x-api-key",
             response=JsonResponse(models.UserIdentity),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -76,6 +77,7 @@ class BetaUsers(SyncResource):
             "GET",
             "/v1/users/me/organizations",
             query={"offset": offset, "limit": limit},
+            api_key_header="x-api-key",
             response=PageResponse(
                 models.ListOrganizationsResponse,
                 Paginator("offset", "offset", items=("organizations",), size="limit"),
@@ -113,6 +115,7 @@ class BetaUsers(SyncResource):
             "GET",
             "/v1/users/me/workspaces",
             query={"organization_id": organization_id, "offset": offset, "limit": limit},
+            api_key_header="x-api-key",
             response=PageResponse(
                 models.ListWorkspacesResponse,
                 Paginator("offset", "offset", items=("workspaces",), size="limit"),
@@ -155,6 +158,7 @@ class AsyncBetaUsers(AsyncResource):
         return await self._client.request(
             "GET",
             "/v1/users/me",
+            api_key_header="x-api-key",
             response=JsonResponse(models.UserIdentity),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -189,6 +193,7 @@ class AsyncBetaUsers(AsyncResource):
             "GET",
             "/v1/users/me/organizations",
             query={"offset": offset, "limit": limit},
+            api_key_header="x-api-key",
             response=PageResponse(
                 models.ListOrganizationsResponse,
                 Paginator("offset", "offset", items=("organizations",), size="limit"),
@@ -226,6 +231,7 @@ class AsyncBetaUsers(AsyncResource):
             "GET",
             "/v1/users/me/workspaces",
             query={"organization_id": organization_id, "offset": offset, "limit": limit},
+            api_key_header="x-api-key",
             response=PageResponse(
                 models.ListWorkspacesResponse,
                 Paginator("offset", "offset", items=("workspaces",), size="limit"),

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""All benchmarks in one run: mistral-sdk, the official `mistralai` SDK and the floor
+(raw httpx + untyped msgspec), with the ratios the project targets.
+
+Writes `docs/benchmarks.md` (the table, the targets, the environment),
+`docs/benchmarks.png` (the chart) and the table in README.md's Performance section,
+and prints the table. Run with `make bench`, which builds `.venv-bench` with the
+official SDK in it (never a dependency of mistral-sdk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import sys
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_decode  # noqa: E402
+import bench_memory  # noqa: E402
+import bench_overhead  # noqa: E402
+import bench_stream  # noqa: E402
+import import_time  # noqa: E402
+
+DOWNLOAD_MB = 200
+PROGRAMS = ("mistral-sdk", "official", "floor")
+README_START = "<!-- benchmarks:start (written by benchmarks/run.py) -->"
+README_END = "<!-- benchmarks:end -->"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    unit: str  # "ms", "us", "MB"
+    against: str | None = None  # "official" or "floor": the ratio the target bounds
+    max_ratio: float | None = None
+    max_value: float | None = None  # an absolute bound, in `unit`
+
+    def scale(self, value: float) -> float:
+        return value * {"ms": 1e3, "us": 1e6, "MB": 1 / 2**20}[self.unit]
+
+    def target(self) -> str:
+        if self.max_ratio is not None:
+            return f"≤ {self.max_ratio:g}x {self.against}"
+        if self.max_value is not None:
+            return f"< {self.max_value:g} {self.unit}"
+        return ""
+
+    def met(self, row: dict[str, float]) -> bool | None:
+        if self.max_ratio is not None and self.against:
+            return row["mistral-sdk"] / row[self.against] <= self.max_ratio
+        if self.max_value is not None:
+            return self.scale(row["mistral-sdk"]) < self.max_value
+        return None
+
+
+ROWS = [
+    Row("import_client", "import + client construction", "ms", "floor", 1.15),
+    Row("decode_history", "decode: conversation history, 500 entries", "us", "official", 0.05),
+    Row("decode_completion", "decode: chat completion, 200 choices", "us", "official", 0.10),
+    Row("decode_models", "decode: model list, 60 models", "us"),
+    Row("decode_files", "decode: file list, 100 files", "us"),
+    Row("stream_chat", "chat stream, per event", "us", "official", 0.05),
+    Row("stream_conversation", "conversation stream, per event", "us", "official", 0.05),
+    Row("call_sync", "call over loopback (keep-alive), sync", "us", "floor", 1.1),
+    Row("call_async_64", "call over loopback, async, 64 in flight", "us", "floor", 1.1),
+    Row("rss_import", "memory: RSS after import + client", "MB"),
+    Row("peak_download", f"memory: peak RSS, {DOWNLOAD_MB} MB download", "MB", max_value=50),
+]
+
+
+def measure(import_runs: int) -> dict[str, dict[str, float]]:
+    results: dict[str, dict[str, float]] = {}
+    steps = [
+        ("import + client", lambda: import_time.measure(import_runs)),
+        ("decode", bench_decode.measure),
+        ("streams", bench_stream.measure),
+    ]
+    for name, step in steps:
+        print(f"... {name}", file=sys.stderr, flush=True)
+        results.update(step())
+    with bench_overhead.loopback_server(DOWNLOAD_MB) as url:
+        print("... calls over loopback", file=sys.stderr, flush=True)
+        results.update(bench_overhead.measure(url))
+        print("... memory", file=sys.stderr, flush=True)
+        results.update(bench_memory.measure(url, DOWNLOAD_MB))
+    return results
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def table(results: dict[str, dict[str, float]]) -> str:
+    lines = [
+        "| measure | mistral-sdk | official `mistralai` | floor (httpx + msgspec) "
+        "| vs official | vs floor | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|:-:|",
+    ]
+    for row in ROWS:
+        values = results[row.key]
+        cells = [f"{_number(row.scale(values[p]))} {row.unit}" for p in PROGRAMS]
+        ours = values["mistral-sdk"]
+        ratios = [f"{ours / values[p]:.3f}x" for p in ("official", "floor")]
+        met = row.met(values)
+        mark = "" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {row.label} | " + " | ".join([*cells, *ratios, row.target(), mark]) + " |")
+    return "\n".join(lines)
+
+
+def environment() -> str:
+    cpus = os.cpu_count()
+    versions = ", ".join(
+        f"{name} {version(name)}" for name in ("mistralai", "pydantic", "httpx", "msgspec")
+    )
+    return (
+        f"{dt.date.today().isoformat()}, Python {platform.python_version()} on "
+        f"{platform.system()} {platform.machine()} ({cpus} CPUs); {versions}"
+    )
+
+
+def chart(results: dict[str, dict[str, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [row.label for row in ROWS]
+    fig, ax = plt.subplots(figsize=(9, 6))
+    positions = range(len(ROWS))
+    height = 0.38
+    for offset, (program, color) in enumerate((("mistral-sdk", "#e4572e"), ("floor", "#888888"))):
+        ratios = [results[row.key][program] / results[row.key]["official"] for row in ROWS]
+        ax.barh(
+            [p + (offset - 0.5) * height for p in positions],
+            ratios,
+            height=height,
+            color=color,
+            label=program if program != "floor" else "floor (httpx + msgspec)",
+        )
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlim(right=30)  # room for the legend right of the official SDK's line
+    ax.set_yticks(list(positions), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("time or memory relative to the official mistralai SDK (= 1, log scale)")
+    ax.set_title("mistral-sdk vs the official SDK and the floor: lower is better")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> None:
+    docs = REPO / "docs"
+    chart(results, docs / "benchmarks.png")
+    missed = [row.label for row in ROWS if row.met(results[row.key]) is False]
+    summary = "All targets met." if not missed else "Targets missed: " + "; ".join(missed) + "."
+    (docs / "benchmarks.md").write_text(
+        "# Benchmarks\n\n"
+        "Written by `make bench` (`benchmarks/run.py`); every ratio comes from the same run.\n"
+        "Times are the fastest of interleaved repeats (import: the median of fresh\n"
+        "interpreters); memory is read from /proc/self/status in a fresh interpreter per program.\n\n"
+        f"{text}\n\n{summary}\n\nMeasured {env}.\n\n"
+        "![benchmark chart](benchmarks.png)\n\n"
+        "- **mistral-sdk**: this package. **official**: `mistralai` from PyPI, installed only\n"
+        "  in `.venv-bench`. **floor**: raw httpx with untyped `msgspec.json.decode`, the least\n"
+        "  any client built on httpx can do.\n"
+        "- decode: the SDK's own decoding function on the body (`mistral_sdk.decode`; the\n"
+        "  official SDK's `unmarshal_json`, which its methods call on every response).\n"
+        "- streams: 1,000 events through each client's streaming method, over an in-memory\n"
+        "  transport that hands the body over in 8 KB chunks.\n"
+        "- calls: `chat.complete` against `benchmarks/loopback_server.py` (its own process,\n"
+        "  keep-alive); the floor posts the same JSON with httpx and decodes with msgspec.\n"
+        f"- download: a {DOWNLOAD_MB} MB file through `files.download`, written to /dev/null.\n",
+        encoding="utf-8",
+    )
+
+
+def write_readme(text: str, env: str) -> None:
+    readme = REPO / "README.md"
+    content = readme.read_text(encoding="utf-8")
+    block = f"{README_START}\n{text}\n\nMeasured {env}.\n{README_END}"
+    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
+    if not pattern.search(content):
+        raise SystemExit(f"README.md has no {README_START!r} … {README_END!r} block")
+    readme.write_text(pattern.sub(lambda _: block, content), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--import-runs", type=int, default=15)
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    args = parser.parse_args()
+    results = measure(args.import_runs)
+    text = table(results)
+    env = environment()
+    print(text)
+    print(f"\nMeasured {env}.")
+    if not args.no_write:
+        write_docs(results, text, env)
+        write_readme(text, env)
+        print("wrote docs/benchmarks.md, docs/benchmarks.png and README.md's Performance table")
+
+
+if __name__ == "__main__":
+    main()
