@@ -173,16 +173,20 @@ def test_read_timeout(mode: str, server: FaultServer) -> None:
 
 
 def test_slow_drip_with_gaps_longer_than_the_timeout(mode: str, server: FaultServer) -> None:
-    server.queue(drip(b'{"id": "ok"}', every=0.5))
-    out = call(mode, server.url, client_options={"timeout": 0.15, "max_retries": 0})
+    server.default = drip(b'{"id": "ok"}', every=0.5)
+    out = call(mode, server.url, client_options={"timeout": 0.15, "max_retries": 1})
     assert isinstance(out.error, APITimeoutError)
+    assert len(server.received) == 2  # the body is read before the call returns: retried
 
 
 def test_slow_drip_within_the_timeout_completes(mode: str, server: FaultServer) -> None:
-    # The timeout bounds each wait for bytes, not the whole call (documented).
-    server.queue(drip(b'{"id": "ok"}', every=0.02, chunk=2))
-    out = call(mode, server.url, client_options={"timeout": 0.5, "max_retries": 0})
+    # The timeout bounds each wait for bytes, not the whole call (documented): six
+    # pieces 0.1 s apart take longer than the 0.4 s timeout, and still arrive.
+    server.queue(drip(b'{"id": "ok"}', every=0.1, chunk=2))
+    started = time.monotonic()
+    out = call(mode, server.url, client_options={"timeout": 0.4, "max_retries": 0})
     assert out.value == {"id": "ok"}
+    assert time.monotonic() - started > 0.4
 
 
 # -- broken bodies ---------------------------------------------------------------
