@@ -331,6 +331,7 @@ def test_redirect_loop(mode: str, server: FaultServer) -> None:
     server.default = redirect("/v1/x")
     out = call(mode, server.url)
     assert type(out.error) is APIError and "TooManyRedirects" in str(out.error)
+    assert len(server.received) == 21  # httpx follows 20 redirects; no retry after that
 
 
 # -- POST retry policy ----------------------------------------------------------------
