@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 from fuzz_helpers import FUZZ, no_hang
 from hypothesis import given
 from hypothesis import strategies as st
@@ -135,14 +136,26 @@ def pieces(block: bytes, total: int, size: int = 64 * 1024) -> Iterator[bytes]:
         yield chunk
 
 
-def test_memory_does_not_grow_with_the_stream() -> None:
-    # 4 MB of small events through the decoder: memory stays that of a chunk or two.
+@pytest.mark.parametrize(
+    ("block", "total", "end", "limit"),
+    [
+        # 4 MB of small events: memory stays that of a chunk or two, whatever the length
+        pytest.param(b'data: {"n": 1}\n\n', 4 * MB, b"", 1 * MB, id="small events"),
+        # 4 MB without a line break (a hostile or broken server): the decoder must hold
+        # the line (its pieces, joined, decoded: about 3 copies), no more
+        pytest.param(b"x", 4 * MB, b"\n\n", 4 * 4 * MB, id="one huge line"),
+        # one event of 256 Ki one-character lines: their list (~70 bytes a line), the text
+        pytest.param(b"data: x\n", 2 * MB, b"\n", 16 * 2 * MB, id="one event, many lines"),
+    ],
+)
+def test_decoder_memory(block: bytes, total: int, end: bytes, limit: int) -> None:
     def run() -> None:
         decoder = SSEDecoder()
-        for chunk in pieces(b'data: {"n": 1}\n\n', 4 * MB):
+        for chunk in pieces(block, total):
             decoder.feed(chunk)
+        decoder.feed(end)
 
-    assert peak_while(run) < 1 * MB
+    assert peak_while(run) < limit
 
 
 def test_memory_does_not_grow_with_the_stream_through_stream() -> None:
@@ -154,26 +167,3 @@ def test_memory_does_not_grow_with_the_stream_through_stream() -> None:
             pass
 
     assert peak_while(run) < 2 * MB
-
-
-def test_memory_of_a_huge_line_is_linear_in_the_line() -> None:
-    # 4 MB without a line break (a hostile or broken server): the decoder must hold
-    # the line (its pieces, joined, decoded: about 3 copies), no more.
-    def run() -> None:
-        decoder = SSEDecoder()
-        for chunk in pieces(b"x", 4 * MB):
-            decoder.feed(chunk)
-        decoder.feed(b"\n\n")
-
-    assert peak_while(run) < 4 * 4 * MB
-
-
-def test_many_data_lines_in_one_event_are_linear() -> None:
-    def run() -> None:
-        decoder = SSEDecoder()
-        for chunk in pieces(b"data: x\n", 2 * MB):
-            decoder.feed(chunk)
-        decoder.feed(b"\n")
-
-    # one event of 256 Ki one-character lines: their list (~70 bytes a line) and the text
-    assert peak_while(run) < 16 * 2 * MB
