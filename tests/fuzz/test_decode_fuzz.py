@@ -83,10 +83,7 @@ DEEP = (b"[" * 10_000, b'{"a":' * 10_000)
 
 # Found by this suite, in code owned elsewhere: (body, kind) -> reason. Each is
 # xfail(strict=True), so the fix turns it into a failure until it is removed here.
-KNOWN_BUGS = {
-    (DEEP[0], "sse"): "_streaming: a RecursionError from decode escapes a stream",
-    (DEEP[1], "sse"): "_streaming: a RecursionError from decode escapes a stream",
-}
+KNOWN_BUGS: dict[tuple[bytes, str], str] = {}
 
 
 def _nasty_cases() -> list[Any]:
