@@ -19,8 +19,9 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 import msgspec
 
-from ._errors import APIConnectionError, APITimeoutError, MistralError, make_status_error
+from ._errors import APIConnectionError, APIError, APITimeoutError, MistralError, make_status_error
 from ._pagination import PageResponse
+from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
 from ._retry import retry_delay, should_retry
@@ -250,6 +251,12 @@ class BaseClient(Generic[_HttpT]):
         message = f"Connection error: {exc}".replace(self._api_key, "***")
         return APIConnectionError(message, request=request)
 
+    def _failed(self, exc: httpx.RequestError, request: httpx.Request) -> APIError:
+        """A request that reached the server but whose answer is unusable, for a
+        reason a retry would not change (not retried)."""
+        message = f"{type(exc).__name__}: {exc}".replace(self._api_key, "***")
+        return APIError(message, request=request)
+
 
 def _log_response(request: httpx.Request, response: httpx.Response) -> None:
     if log.isEnabledFor(logging.DEBUG):
@@ -348,9 +355,13 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
                     raise self._give_up(exc, request) from exc
+            except httpx.RequestError as exc:  # a broken content-encoding, a redirect loop
+                raise self._failed(exc, request) from exc
             else:
                 _log_response(request, response)
                 if response.is_success:
+                    if stream:
+                        release_on_collect(response)
                     return response
                 delay = self._retry_delay(
                     attempt, retries, response.status_code, response.headers, request,
@@ -481,9 +492,13 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
                     raise self._give_up(exc, request) from exc
+            except httpx.RequestError as exc:  # a broken content-encoding, a redirect loop
+                raise self._failed(exc, request) from exc
             else:
                 _log_response(request, response)
                 if response.is_success:
+                    if stream:
+                        release_on_collect(response)
                     return response
                 delay = self._retry_delay(
                     attempt, retries, response.status_code, response.headers, request,

@@ -518,18 +518,22 @@ def decode(data: bytes | str, type: type[T] | Any) -> T:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
     Union variants the SDK does not know decode to `Unknown` instances. Raises
-    `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError`.
+    `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError` (not
+    JSON, or nested too deeply).
     """
     try:
-        return cast(T, _get_decoder(type).decode(data))
-    except msgspec.ValidationError:
-        twin = lenient_type(type)
-        if twin is type:
-            raise
-    try:
-        return cast(T, _get_decoder(twin).decode(data))
-    except msgspec.ValidationError as exc:
-        raise msgspec.ValidationError(_flatten_path(str(exc))) from None
+        try:
+            return cast(T, _get_decoder(type).decode(data))
+        except msgspec.ValidationError:
+            twin = lenient_type(type)
+            if twin is type:
+                raise
+        try:
+            return cast(T, _get_decoder(twin).decode(data))
+        except msgspec.ValidationError as exc:
+            raise msgspec.ValidationError(_flatten_path(str(exc))) from None
+    except RecursionError:  # msgspec's answer to JSON nested thousands deep
+        raise msgspec.DecodeError("JSON nested too deeply to decode") from None
 
 
 def encode(obj: object) -> bytes:

@@ -19,6 +19,7 @@ MistralError
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -266,12 +267,32 @@ def make_status_error(response: httpx.Response, *, redact: str | None = None) ->
 
 def _format_message(response: httpx.Response, body: object) -> str:
     head = f"{response.status_code} {response.reason_phrase}".rstrip()
-    server = server_message(body)
+    if isinstance(body, str) and _is_html(response, body):
+        server = _html_summary(body)
+    else:
+        server = server_message(body)
     text = f"{head}: {server}" if server else head
     request_id = request_id_of(response.headers)
     if request_id:
         text += f" (request id: {request_id})"
     return text
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _is_html(response: httpx.Response, body: str) -> bool:
+    ctype = response.headers.get("content-type", "")
+    return "html" in ctype.lower() or body.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+
+
+def _html_summary(body: str) -> str:
+    """An HTML error page (from a proxy or load balancer, not the API): its
+    title rather than its markup. The page itself stays on `.body`."""
+    match = _TITLE.search(body[:65536])
+    title = " ".join(_TAG.sub("", match.group(1)).split()) if match else ""
+    return _truncate(f"HTML error page: {title}" if title else "HTML error page")
 
 
 def server_message(body: object) -> str:

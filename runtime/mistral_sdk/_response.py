@@ -24,7 +24,13 @@ import httpx
 import msgspec
 
 from ._codec import decode
-from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, request_id_of
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    request_id_of,
+)
 from ._streaming import AsyncStream, Stream
 
 __all__ = [
@@ -179,10 +185,14 @@ def _type_name(tp: object) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
-def _wrap_transport_error(exc: httpx.TransportError, request: httpx.Request) -> Exception:
+def _wrap_transport_error(exc: httpx.RequestError, request: httpx.Request) -> Exception:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(request=request)
-    return APIConnectionError(f"Connection error while reading the body: {exc}", request=request)
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(
+            f"Connection error while reading the body: {exc}", request=request
+        )
+    return APIError(f"{type(exc).__name__}: {exc}", request=request)  # a broken content-encoding
 
 
 # -- binary bodies -----------------------------------------------------------
@@ -215,7 +225,7 @@ class BinaryContent(_BinaryBase):
     def read(self) -> bytes:
         try:
             return self.response.read()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise _wrap_transport_error(exc, self.response.request) from exc
         finally:
             self.response.close()
@@ -223,7 +233,7 @@ class BinaryContent(_BinaryBase):
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         try:
             yield from self.response.iter_bytes(chunk_size)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise _wrap_transport_error(exc, self.response.request) from exc
         finally:
             self.response.close()
@@ -257,7 +267,7 @@ class AsyncBinaryContent(_BinaryBase):
     async def read(self) -> bytes:
         try:
             return await self.response.aread()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise _wrap_transport_error(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
@@ -266,7 +276,7 @@ class AsyncBinaryContent(_BinaryBase):
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise _wrap_transport_error(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
