@@ -300,10 +300,17 @@ def _matches(variant: Any, value: Any) -> bool:
 
 
 def _convert_variant(value: Any, target: Any, open: bool) -> Any:
+    hook = _HOOKS[open]
+    original = getattr(target, "__lenient_of__", None)
+    if original is not None:
+        # On the lenient path most variants hold nothing unknown: the generated class
+        # converts them natively (nested unions in C); only a failure takes the twin.
+        try:
+            return msgspec.convert(value, original, dec_hook=hook, str_keys=True)
+        except msgspec.ValidationError:
+            pass
     try:
-        return msgspec.convert(
-            value, target, dec_hook=_HOOKS[open], str_keys=True, from_attributes=True
-        )
+        return msgspec.convert(value, target, dec_hook=hook, str_keys=True, from_attributes=True)
     except msgspec.ValidationError as exc:
         # re-raised as ValueError so msgspec appends the outer path to the message
         raise ValueError(str(exc)) from None
