@@ -171,7 +171,7 @@ class Response:
     # arrives raises instead of ending quietly (see parse.STREAM_ENDS)
     terminal: tuple[str, ...] = ()  # event names; "[DONE]" is the done marker
     errors: tuple[str, ...] = ()  # event names that report a failure
-    run_param: str | None = None  # the path parameter whose workflow run ends the stream
+    run_param: str | None = None  # the (Python) path parameter whose workflow run ends it
 
 
 @dataclass

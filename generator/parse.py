@@ -14,7 +14,7 @@ from .naming import (
     identifier,
     pascal,
 )
-from .types import references
+from .types import definition_references, references
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -951,22 +951,20 @@ class Parser:
                         )
                 resp.terminal += terminal
                 resp.errors = errors
-            names_run = any(p.wire == RUN_STREAM_PARAM and p.location == "path" for p in params)
-            if f.wire == "data" and names_run and RUN_EVENT_SCHEMA in self.reachable_refs(t):
-                resp.run_param = RUN_STREAM_PARAM
+            run = next(
+                (p for p in params if p.wire == RUN_STREAM_PARAM and p.location == "path"), None
+            )
+            if f.wire == "data" and run and RUN_EVENT_SCHEMA in self.reachable_refs(t):
+                resp.run_param = run.name
 
-    def reachable_refs(self, texpr: ir.TypeExpr) -> list[str]:
-        """Names directly in `texpr` and in the unions and aliases it names."""
-        out: list[str] = []
-        for name in references(texpr):
-            out.append(name)
+    def reachable_refs(self, texpr: ir.TypeExpr) -> set[str]:
+        """Names in `texpr` and in the unions and aliases it names."""
+        names = set(references(texpr))
+        for name in list(names):
             d = self.defs.get(name)
-            if isinstance(d, ir.Union_):
-                for v in d.variants:
-                    out.extend(references(v.type))
-            elif isinstance(d, ir.Alias):
-                out.extend(self.reachable_refs(d.type))
-        return out
+            if isinstance(d, (ir.Union_, ir.Alias)):
+                names |= definition_references(d)
+        return names
 
     # --- resources ---------------------------------------------------------------
 

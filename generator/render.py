@@ -393,8 +393,7 @@ class Renderer:
             if resp.errors:
                 extra += f", errors={pyrepr(resp.errors)}"
             if resp.run_param:
-                run = next(p.name for p in op.params if p.wire == resp.run_param)
-                extra += f", run_id={run}"
+                extra += f", run_id={resp.run_param}"
             response = f"SSEResponse({runtime(resp.type, 'models.')}{extra})"
             response_cls = "SSEResponse"
 

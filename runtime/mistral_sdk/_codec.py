@@ -151,12 +151,10 @@ def _classes_of(t: Any, out: set[type]) -> None:
 
 
 def _runtime_class(t: Any) -> type | None:
-    if isinstance(t, _UnionMeta):
-        return None  # a union inside a union: any shape may match
     origin = get_origin(t)
     if origin is Annotated:
         return _runtime_class(get_args(t)[0])
-    if origin is Union or origin is types.UnionType:
+    if isinstance(t, _UnionMeta) or origin is Union or origin is types.UnionType:
         return None  # a union inside a union: any shape may match
     if origin is not None:
         return origin if isinstance(origin, type) else None
@@ -316,21 +314,20 @@ def _convert_variant(value: Any, target: Any, open: bool) -> Any:
         raise ValueError(str(exc)) from None
 
 
-def _dec_hook(type_: Any, value: Any) -> Any:
-    """Responses: an unknown tag is data (`Unknown<Union>`)."""
-    if isinstance(type_, _UnionMeta):
-        return _decode_union(type_, value, True)
-    raise NotImplementedError(f"cannot decode {type_!r}")
+def _union_hook(open: bool) -> Callable[[Any, Any], Any]:
+    """msgspec's `dec_hook` for unions. `open`: an unknown tag is data (responses); else
+    a mistake in a caller's dict, most likely a typo (request bodies), while an explicit
+    `Unknown` instance is sent as it is."""
+
+    def hook(type_: Any, value: Any) -> Any:
+        if isinstance(type_, _UnionMeta):
+            return _decode_union(type_, value, open)
+        raise NotImplementedError(f"cannot decode {type_!r}")
+
+    return hook
 
 
-def _dec_hook_closed(type_: Any, value: Any) -> Any:
-    """Request bodies: an unknown tag in a caller's dict is a mistake (a typo, most
-    likely); an explicit `Unknown` instance is sent as it is."""
-    if isinstance(type_, _UnionMeta):
-        return _decode_union(type_, value, False)
-    raise NotImplementedError(f"cannot convert to {type_!r}")
-
-
+_dec_hook, _dec_hook_closed = _union_hook(True), _union_hook(False)
 _HOOKS = {True: _dec_hook, False: _dec_hook_closed}
 
 

@@ -35,7 +35,6 @@ T = TypeVar("T")
 
 class _Signal(enum.Enum):
     DONE = 0  # the done marker ended the stream
-    END = 1  # the event just returned ends the stream
 
 
 # The events that end a workflow run (the spec types the first three; the others
@@ -261,7 +260,7 @@ class Stream(_StreamState[T]):
                     value = convert(sse)
                     if value is _Signal.DONE:
                         return
-                    yield value  # type: ignore[misc]
+                    yield value
                     if converter.ended:
                         return
             converter.finish(decoder.close())
@@ -311,7 +310,7 @@ class AsyncStream(_StreamState[T]):
                     value = convert(sse)
                     if value is _Signal.DONE:
                         return
-                    yield value  # type: ignore[misc]
+                    yield value
                     if converter.ended:
                         return
             converter.finish(decoder.close())
