@@ -135,6 +135,88 @@ _line = st.one_of(
 )
 def test_any_chunking_gives_the_same_events(lines: list[str], eol: str, cuts: list[int]) -> None:
     raw = (eol.join(lines) + eol + eol).encode()
+    assert decode(*split(raw, cuts)) == decode(raw)
+
+
+def split(raw: bytes, cuts: list[int]) -> list[bytes]:
+    """`raw` cut at the given offsets (taken modulo its length)."""
     points = sorted({c % (len(raw) + 1) for c in cuts})
-    chunks = [raw[a:b] for a, b in zip([0, *points], [*points, len(raw)], strict=True)]
-    assert decode(*chunks) == decode(raw)
+    return [raw[a:b] for a, b in zip([0, *points], [*points, len(raw)], strict=True)]
+
+
+# --- valid event sequences against what they must decode to ----------------------
+
+# Field values: any text without line breaks (ids without NUL, which the spec
+# ignores). Non-ASCII is included so that cuts fall inside UTF-8 sequences.
+_value = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+    max_size=30,
+)
+_event = st.fixed_dictionaries(
+    {
+        "event": st.none() | _value.filter(bool),
+        "data": st.lists(_value, min_size=1, max_size=4),
+        "id": st.none() | _value.filter(lambda s: "\0" not in s),
+        "retry": st.none() | st.integers(min_value=0, max_value=10**9),
+        "comment": st.none() | _value,
+    }
+)
+
+
+def _field(name: str, value: str, spaced: bool) -> str:
+    # "name: value" and "name:value" mean the same, unless the value starts with a
+    # space: then only the spaced form keeps it
+    return f"{name}: {value}" if spaced or value.startswith(" ") else f"{name}:{value}"
+
+
+def serialise(events: list[dict[str, object]], eol: str, spaced: bool) -> bytes:
+    lines: list[str] = []
+    for e in events:
+        if e["comment"] is not None:
+            lines.append(f":{e['comment']}")
+        for name in ("event", "id"):
+            if e[name] is not None:
+                lines.append(_field(name, str(e[name]), spaced))
+        if e["retry"] is not None:
+            lines.append(f"retry: {e['retry']}")
+        lines.extend(_field("data", d, spaced) for d in e["data"])  # type: ignore[attr-defined]
+        lines.append("")
+    return (eol.join(lines) + eol).encode()
+
+
+def expected(events: list[dict[str, object]]) -> list[ServerSentEvent]:
+    out, last_id = [], None
+    for e in events:
+        if e["id"] is not None:
+            last_id = e["id"]  # the last event id persists across events
+        data = "\n".join(e["data"])  # type: ignore[arg-type]
+        out.append(ServerSentEvent(e["event"], data, last_id, e["retry"]))  # type: ignore[arg-type]
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    events=st.lists(_event, max_size=8),
+    eol=st.sampled_from(["\n", "\r\n", "\r"]),
+    spaced=st.booleans(),
+    cuts=st.lists(st.integers(min_value=0), max_size=12),
+)
+def test_valid_events_in_any_chunking_decode_to_themselves(
+    events: list[dict[str, object]], eol: str, spaced: bool, cuts: list[int]
+) -> None:
+    decoder = SSEDecoder()
+    got = [e for chunk in split(serialise(events, eol, spaced), cuts) for e in decoder.feed(chunk)]
+    assert decoder.close() == ""  # every event was complete
+    assert got == expected(events)
+
+
+@settings(max_examples=100, deadline=None)
+@given(events=st.lists(_event, min_size=1, max_size=4), cut=st.integers(min_value=1))
+def test_a_cut_stream_yields_only_complete_events(
+    events: list[dict[str, object]], cut: int
+) -> None:
+    raw = serialise(events, "\n", True)
+    decoder = SSEDecoder()
+    got = decoder.feed(raw[: cut % len(raw)])  # somewhere before the end
+    decoder.close()
+    assert got == expected(events)[: len(got)]
