@@ -17,11 +17,6 @@ from mistral_sdk import models
 from mistral_sdk._pagination import AsyncPage, Paginator, SyncPage
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 class Server:
     """Answers list requests from a handler; records each request's query."""
 

@@ -81,11 +81,6 @@ def run(mode: str, body: Body, call: Callable[[Any], Any]) -> list[Any]:
     return asyncio.run(main())
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 def chat(client: Any) -> Any:
     return client.chat.stream(model="m", messages=[{"role": "user", "content": "hi"}])
 

@@ -13,11 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fault_server import FaultServer
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def server() -> Iterator[FaultServer]:
     with FaultServer(lifetime=30) as s:
