@@ -281,9 +281,19 @@ class _Waiter:
         bound = max(remaining, 0.001)
         return bound if base is None else min(base, bound)
 
-    def stream_ended(self, got_events: bool, terminal: bool) -> None:
+    def stream_failed(self, exc: APIError) -> bool:
+        """Whether the wait goes on after the event stream failed with `exc` (False: raise it)."""
+        if isinstance(exc, APITimeoutError):
+            # a quiet run outlasted the read timeout: look at it, then listen again
+            return not self.expired()
+        if _stream_unusable(exc):
+            self.use_stream = False
+            return True
+        return False
+
+    def stream_ended(self, got_events: bool) -> None:
         """After a stream closed without the run being over: maybe switch to polling."""
-        self.empty_streams = 0 if (got_events or terminal) else self.empty_streams + 1
+        self.empty_streams = 0 if got_events else self.empty_streams + 1
         if self.empty_streams >= EMPTY_STREAMS:
             self.use_stream = False
 
@@ -472,7 +482,7 @@ class WorkflowsHelpers:
 def _follow_sync(
     executions: WorkflowsExecutions, waiter: _Waiter, on_event: EventHandler | None
 ) -> None:
-    got_events = terminal = False
+    got_events = False
     try:
         with executions.stream(
             waiter.execution_id,
@@ -485,20 +495,13 @@ def _follow_sync(
                 if on_event is not None:
                     on_event(event)
                 if ends_run(event, waiter.execution_id):
-                    terminal = True
                     return
                 waiter.check()
-    except APITimeoutError:
-        if waiter.expired():
-            raise
-        return  # a quiet run outlasted the read timeout: look at it, then listen again
     except APIError as exc:
-        if not _stream_unusable(exc):
+        if not waiter.stream_failed(exc):
             raise
-        waiter.use_stream = False
-        return
     finally:
-        waiter.stream_ended(got_events, terminal)
+        waiter.stream_ended(got_events)
 
 
 class ExecutionsHelpers:
@@ -609,7 +612,7 @@ async def _follow_async(
     waiter: _Waiter,
     on_event: AsyncEventHandler | None,
 ) -> None:
-    got_events = terminal = False
+    got_events = False
     try:
         async with await executions.stream(
             waiter.execution_id,
@@ -624,20 +627,13 @@ async def _follow_async(
                     if inspect.isawaitable(pending):
                         await pending
                 if ends_run(event, waiter.execution_id):
-                    terminal = True
                     return
                 waiter.check()
-    except APITimeoutError:
-        if waiter.expired():
-            raise
-        return  # a quiet run outlasted the read timeout: look at it, then listen again
     except APIError as exc:
-        if not _stream_unusable(exc):
+        if not waiter.stream_failed(exc):
             raise
-        waiter.use_stream = False
-        return
     finally:
-        waiter.stream_ended(got_events, terminal)
+        waiter.stream_ended(got_events)
 
 
 class AsyncExecutionsHelpers:
