@@ -427,6 +427,15 @@ def test_closing_a_resuming_stream_early_releases_the_connection(client: Mistral
     assert list(stream) == []
 
 
+def test_a_resuming_stream_closed_before_iterating_releases_the_connection(
+    client: Mistral,
+) -> None:
+    execution_id = _start(client, "email-triage")
+    with client.workflows.executions.stream(execution_id) as stream:
+        assert repr(stream).startswith("<ResumingStream GET ")
+    assert stream.response.is_closed and list(stream) == []
+
+
 async def test_closing_an_async_resuming_stream_early(aclient: AsyncMistral) -> None:
     started = await aclient.workflows.execute("email-triage")
     assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
