@@ -20,7 +20,7 @@ wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
 `cancel_on_timeout=True`.
 
 Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
-next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run`,
+next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
 `after_failed_start`. Only the drivers and the stream loops are written twice.
 """
 
@@ -47,6 +47,7 @@ from ._errors import (
     RequestValidationError,
 )
 from ._retry import retry_delay
+from ._streaming import ends_run  # the run-end test the generated streams use too
 from ._types import NOT_GIVEN, Headers, NotGiven
 
 if TYPE_CHECKING:
@@ -72,16 +73,6 @@ AsyncEventHandler: TypeAlias = "Callable[[WorkflowEvent], Awaitable[object] | ob
 
 FAILED_STATUSES = frozenset({"FAILED", "CANCELED", "TERMINATED", "TIMED_OUT"})
 SUCCEEDED_STATUSES = frozenset({"COMPLETED"})
-# Events after which the run (this execution id) is over; get() then has the outcome.
-TERMINAL_EVENTS = frozenset(
-    {
-        "WORKFLOW_EXECUTION_COMPLETED",
-        "WORKFLOW_EXECUTION_FAILED",
-        "WORKFLOW_EXECUTION_CANCELED",
-        "WORKFLOW_EXECUTION_TERMINATED",
-        "WORKFLOW_EXECUTION_TIMED_OUT",
-    }
-)
 SYNC_WAIT = 60.0  # seconds the server waits per synchronous execution call
 POLL_INITIAL = 0.5
 POLL_MAX = 5.0
@@ -152,21 +143,6 @@ def final_status(execution: models.WorkflowExecutionResponse) -> bool:
 def _field(obj: Any, name: str) -> Any:
     value = getattr(obj, name, None)
     return None if value is msgspec.UNSET else value
-
-
-def ends_run(event: Any, execution_id: str) -> bool:
-    """Whether a workflow stream event is the terminal event of `execution_id`'s run."""
-    # envelope (.data) → payload (.data) → workflow event (.event_type)
-    for _ in range(3):
-        if _field(event, "event_type") is not None:
-            break
-        event = _field(event, "data")
-        if event is None:
-            return False
-    return (
-        _field(event, "event_type") in TERMINAL_EVENTS
-        and _field(event, "workflow_exec_id") == execution_id
-    )
 
 
 def to_input(value: Any, field: str = "input") -> Any:
