@@ -25,7 +25,7 @@ import msgspec
 from ._errors import APIConnectionError, APITimeoutError
 from ._retry import retry_delay
 from ._streaming import AsyncStream, Stream
-from ._types import NotGiven
+from ._types import NotGiven, field_value
 
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient
@@ -37,8 +37,8 @@ _RECENT = 256  # ids remembered to drop events a server repeats after a reconnec
 
 
 def _event_id(event: object) -> str | None:
-    value = getattr(event, "id", None)
-    return None if value is None or value is msgspec.UNSET else str(value)
+    value = field_value(event, "id")
+    return None if value is None else str(value)
 
 
 class _ResumeState:

@@ -48,7 +48,7 @@ from ._errors import (
 )
 from ._retry import retry_delay
 from ._streaming import ends_run  # the run-end test the generated streams use too
-from ._types import NOT_GIVEN, Headers, NotGiven
+from ._types import NOT_GIVEN, Headers, NotGiven, field_value
 
 if TYPE_CHECKING:
     from . import models
@@ -138,11 +138,6 @@ def final_status(execution: models.WorkflowExecutionResponse) -> bool:
     if status in FAILED_STATUSES:
         raise WorkflowExecutionError(execution)
     return False
-
-
-def _field(obj: Any, name: str) -> Any:
-    value = getattr(obj, name, None)
-    return None if value is msgspec.UNSET else value
 
 
 def to_input(value: Any, field: str = "input") -> Any:
@@ -467,7 +462,7 @@ def _follow_sync(
         ) as stream:
             for event in stream:
                 got_events = True
-                waiter.last_event_id = _field(event, "id") or waiter.last_event_id
+                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
                 if on_event is not None:
                     on_event(event)
                 if ends_run(event, waiter.execution_id):
@@ -597,7 +592,7 @@ async def _follow_async(
         ) as stream:
             async for event in stream:
                 got_events = True
-                waiter.last_event_id = _field(event, "id") or waiter.last_event_id
+                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
                 if on_event is not None:
                     pending = on_event(event)
                     if inspect.isawaitable(pending):
