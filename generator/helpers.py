@@ -26,8 +26,9 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
 
-# The header takes precedence over the query parameter on the server side.
-RESUME_PARAMS: tuple[str, ...] = ("Last-Event-ID", "last-event-id", "last_event_id")
+# Compared case-insensitively. The header comes first: the server prefers it to the
+# query parameter.
+RESUME_PARAMS: tuple[str, ...] = ("last-event-id", "last_event_id")
 
 
 def connectors_field(op: ir.Operation) -> str | None:
@@ -46,7 +47,4 @@ def resume_param(op: ir.Operation, method: ir.Method) -> ir.Param | None:
     if method.response.kind != "sse":
         return None
     by_wire = {p.wire.lower(): p for p in op.params if p.location in ("query", "header")}
-    for wire in RESUME_PARAMS:
-        if wire.lower() in by_wire:
-            return by_wire[wire.lower()]
-    return None
+    return next((by_wire[wire] for wire in RESUME_PARAMS if wire in by_wire), None)

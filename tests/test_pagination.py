@@ -110,6 +110,20 @@ def test_early_stop_fetches_no_more_pages(mode: str) -> None:
     assert len(server.queries) == 2  # the third page was never asked for
 
 
+def test_later_pages_keep_the_per_call_timeout(mode: str) -> None:
+    server = cursor_server()
+    timeouts: list[Any] = []
+    handler = server.handler
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions.get("timeout"))
+        return handler(request)
+
+    server.handler = recording
+    collect(mode, server, lambda c: c.workflows.list(limit=2, timeout=7.0))
+    assert timeouts == [httpx.Timeout(7.0).as_dict()] * 3
+
+
 def file(i: int) -> dict[str, Any]:
     return {
         "id": str(uuid.UUID(int=i)), "object": "file", "bytes": 10, "created_at": 1,

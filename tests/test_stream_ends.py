@@ -287,3 +287,38 @@ def test_workflow_log_error_event_raises(mode: str) -> None:
     with pytest.raises(mistral_sdk.APIStreamError, match="boom") as info:
         run(mode, body, lambda c: c.workflows.executions.stream_logs("run_1"))
     assert isinstance(info.value.event.data, models.StreamError)
+
+
+class CountedBody(Body):
+    """A `Body` that counts how often it is sent (each reconnect sends it again)."""
+
+    sent = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.sent += 1
+        yield from super().__iter__()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self.sent += 1
+        async for chunk in super().__aiter__():
+            yield chunk
+
+
+@pytest.mark.parametrize(
+    ("fail", "error", "sent"),
+    [
+        (httpx.ReadTimeout("slow"), mistral_sdk.APITimeoutError, 1),  # timeouts: no reconnect
+        (httpx.ReadError("reset"), mistral_sdk.APIConnectionError, 3),  # drops: 2 reconnects
+    ],
+)
+def test_a_resuming_stream_reconnects_after_drops_but_not_timeouts(
+    mode: str, fail: Exception, error: type[Exception], sent: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mistral_sdk import _resume
+
+    monkeypatch.setattr(_resume, "retry_delay", lambda attempt, budget: 0.0)
+    done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "run_1")
+    body = CountedBody([sse((None, done))], fail=fail)
+    with pytest.raises(error):
+        run(mode, body, lambda c: c.workflows.events.stream(max_retries=2))
+    assert body.sent == sent

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import msgspec
 
 from ._errors import MistralError, RequestValidationError
+from ._types import field_value
 
 __all__ = [
     "CONNECTOR_AUTH_TASK",
@@ -133,10 +134,6 @@ class ConnectorAuth(msgspec.Struct, frozen=True):
         return self.status == "waiting_for_auth"
 
 
-def _unset_to_none(value: Any) -> Any:
-    return None if value is msgspec.UNSET else value
-
-
 def connector_auth(event: Any) -> ConnectorAuth | None:
     """The connector authorization state carried by a workflow event, if it has one.
 
@@ -148,15 +145,15 @@ def connector_auth(event: Any) -> ConnectorAuth | None:
     """
     # Walk down `.data` (envelope → payload → event) to the custom task event.
     for _ in range(3):
-        if _unset_to_none(getattr(event, "attributes", None)) is not None:
+        if field_value(event, "attributes") is not None:
             break
-        event = _unset_to_none(getattr(event, "data", None))
+        event = field_value(event, "data")
         if event is None:
             return None
-    attributes = _unset_to_none(getattr(event, "attributes", None))
+    attributes = field_value(event, "attributes")
     if getattr(attributes, "custom_task_type", None) != CONNECTOR_AUTH_TASK:
         return None
-    payload = _unset_to_none(getattr(attributes, "payload", None))
+    payload = field_value(attributes, "payload")
     if payload is None or getattr(payload, "type", "json") != "json":
         return None
     value = getattr(payload, "value", None)

@@ -25,7 +25,6 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
-    Mapping,
     Sequence,
 )
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
@@ -34,6 +33,7 @@ import msgspec
 
 from ._errors import APIError, MistralError
 from ._tools import FunctionTool, ToolArgumentsError, result_text
+from ._types import field_value
 
 if TYPE_CHECKING:
     from . import models
@@ -131,33 +131,28 @@ class MaxTurnsExceeded(MistralError):
 # --- pure helpers ---------------------------------------------------------------------
 
 
-def _get(obj: Any, name: str) -> Any:
-    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-    return None if value is msgspec.UNSET else value
-
-
 def _kind(entry: Any) -> str | None:
-    kind = _get(entry, "type")
+    kind = field_value(entry, "type")
     return kind if isinstance(kind, str) else None
 
 
 def _entry_text(entry: Any) -> str:
-    content = _get(entry, "content")
+    content = field_value(entry, "content")
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(t for t in (_get(c, "text") for c in content) if isinstance(t, str))
+        return "".join(t for t in (field_value(c, "text") for c in content) if isinstance(t, str))
     return ""
 
 
 def _as_call(entry: Any) -> ToolCall:
-    arguments = _get(entry, "arguments")
+    arguments = field_value(entry, "arguments")
     return ToolCall(
-        tool_call_id=_get(entry, "tool_call_id") or "",
-        name=_get(entry, "name") or "",
+        tool_call_id=field_value(entry, "tool_call_id") or "",
+        name=field_value(entry, "name") or "",
         arguments=arguments if isinstance(arguments, (str, dict)) else "",
-        confirmation_status=_get(entry, "confirmation_status"),
-        agent_id=_get(entry, "agent_id"),
+        confirmation_status=field_value(entry, "confirmation_status"),
+        agent_id=field_value(entry, "agent_id"),
     )
 
 
@@ -271,7 +266,7 @@ class _RunLoop:
         self.result._last = list(outputs)
         self.result.turns += 1
         for name in ("prompt_tokens", "completion_tokens", "total_tokens", "connector_tokens"):
-            value = _get(usage, name)
+            value = field_value(usage, name)
             if isinstance(value, int):
                 self.result._usage[name] = self.result._usage.get(name, 0) + value
 
@@ -372,43 +367,43 @@ class _StreamTurn:
         self._handoffs: dict[str, dict[str, str]] = {}
 
     def feed(self, event: Any) -> None:
-        data = _get(event, "data")
+        data = field_value(event, "data")
         kind = _kind(data)
         if kind == "conversation.response.started":
-            self.conversation_id = _get(data, "conversation_id") or ""
+            self.conversation_id = field_value(data, "conversation_id") or ""
         elif kind == "conversation.response.done":
-            self.usage = _get(data, "usage")
+            self.usage = field_value(data, "usage")
         elif kind == "conversation.response.error":
             raise APIError(
-                f"the conversation failed: {_get(data, 'message')} (code {_get(data, 'code')})",
+                f"the conversation failed: {field_value(data, 'message')} (code {field_value(data, 'code')})",
                 body=data,
             )
         elif kind == "message.output.delta":
-            key = _get(data, "id") or str(_get(data, "output_index"))
+            key = field_value(data, "id") or str(field_value(data, "output_index"))
             if key not in self._texts:
                 self._texts[key] = []
                 self._order.append(("message", key))
             self._texts[key].append(_entry_text(data))
         elif kind == "function.call.delta":
-            key = _get(data, "tool_call_id") or _get(data, "id") or ""
+            key = field_value(data, "tool_call_id") or field_value(data, "id") or ""
             call = self._calls.get(key)
             if call is None:
                 call = self._calls[key] = {"tool_call_id": key, "arguments": ""}
                 self._order.append(("call", key))
             for name in ("name", "confirmation_status", "agent_id"):
-                if _get(data, name) is not None:
-                    call[name] = _get(data, name)
-            call["arguments"] += _get(data, "arguments") or ""
+                if field_value(data, name) is not None:
+                    call[name] = field_value(data, name)
+            call["arguments"] += field_value(data, "arguments") or ""
         elif kind in ("agent.handoff.started", "agent.handoff.done"):
-            key = _get(data, "id") or ""
+            key = field_value(data, "id") or ""
             if key not in self._handoffs:
                 self._handoffs[key] = {}
                 self._order.append(("handoff", key))
             for name in ("previous_agent_id", "previous_agent_name"):
-                self._handoffs[key].setdefault(name, _get(data, name) or "")
+                self._handoffs[key].setdefault(name, field_value(data, name) or "")
             for name in ("next_agent_id", "next_agent_name"):
-                if _get(data, name) is not None:
-                    self._handoffs[key][name] = _get(data, name)
+                if field_value(data, name) is not None:
+                    self._handoffs[key][name] = field_value(data, name)
 
     def outputs(self) -> list[Any]:
         from . import models

@@ -114,7 +114,10 @@ class _Page(Generic[ItemT, ResponseT]):
         self._next: httpx.Request | None = None
         if update is not None:
             url = request.url.copy_merge_params(update)
-            self._next = httpx.Request(request.method, url, headers=request.headers)
+            # extensions carry the per-call timeout
+            self._next = httpx.Request(
+                request.method, url, headers=request.headers, extensions=request.extensions
+            )
 
     def has_next_page(self) -> bool:
         return self._next is not None

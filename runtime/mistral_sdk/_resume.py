@@ -16,16 +16,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
-from types import TracebackType
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx
 import msgspec
 
 from ._errors import APIConnectionError, APITimeoutError
 from ._retry import retry_delay
 from ._streaming import AsyncStream, Stream
-from ._types import NotGiven
+from ._types import NotGiven, field_value
 
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient
@@ -37,8 +37,8 @@ _RECENT = 256  # ids remembered to drop events a server repeats after a reconnec
 
 
 def _event_id(event: object) -> str | None:
-    value = getattr(event, "id", None)
-    return None if value is None or value is msgspec.UNSET else str(value)
+    value = field_value(event, "id")
+    return None if value is None else str(value)
 
 
 class _ResumeState:
@@ -112,15 +112,32 @@ async def async_resume_stream(
     return AsyncResumingStream(first, connect, state)
 
 
-class ResumingStream(Stream[T]):
-    """A `Stream` that reconnects after a dropped connection (see the module doc).
+class _Resuming:
+    """What both resuming streams show of their `_ResumeState`."""
 
-    `last_event_id` is the id of the last event delivered; `reconnects` counts the
-    reconnections made so far.
-    """
+    _state: _ResumeState
+    response: httpx.Response
 
-    # Deliberately not calling Stream.__init__: this class delegates to the
-    # current underlying stream and overrides every public method.
+    @property
+    def last_event_id(self) -> str | None:
+        """The id of the last event delivered."""
+        return self._state.last_event_id
+
+    @property
+    def reconnects(self) -> int:
+        """The reconnections made so far."""
+        return self._state.reconnects
+
+    def __repr__(self) -> str:
+        request = self.response.request
+        return f"<{type(self).__name__} {request.method} {request.url}>"
+
+
+class ResumingStream(_Resuming, Stream[T]):
+    """A `Stream` that reconnects after a dropped connection (see the module doc)."""
+
+    # Deliberately not calling Stream.__init__: this class delegates to the current
+    # underlying stream; Stream's iteration and context manager run `_iterator`.
     def __init__(
         self, first: Stream[T], connect: Callable[[Any], Stream[T]], state: _ResumeState
     ) -> None:
@@ -128,15 +145,7 @@ class ResumingStream(Stream[T]):
         self._connect = connect
         self._state = state
         self.response = first.response
-        self._resuming: Generator[T, None, None] = self._follow()
-
-    @property
-    def last_event_id(self) -> str | None:
-        return self._state.last_event_id
-
-    @property
-    def reconnects(self) -> int:
-        return self._state.reconnects
+        self._iterator = self._follow()
 
     def _follow(self) -> Generator[T, None, None]:
         state = self._state
@@ -155,32 +164,12 @@ class ResumingStream(Stream[T]):
         finally:
             self._current.close()
 
-    def __iter__(self) -> Iterator[T]:
-        return self._resuming
-
-    def __next__(self) -> T:
-        return next(self._resuming)
-
     def close(self) -> None:
-        self._resuming.close()
-        self._current.close()
-
-    def __enter__(self) -> ResumingStream[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<ResumingStream {self.response.request.method} {self.response.request.url}>"
+        self._iterator.close()
+        self._current.close()  # also when iteration never started
 
 
-class AsyncResumingStream(AsyncStream[T]):
+class AsyncResumingStream(_Resuming, AsyncStream[T]):
     """The async twin of `ResumingStream`."""
 
     def __init__(
@@ -193,15 +182,7 @@ class AsyncResumingStream(AsyncStream[T]):
         self._connect = connect
         self._state = state
         self.response = first.response
-        self._resuming: AsyncGenerator[T, None] = self._follow()
-
-    @property
-    def last_event_id(self) -> str | None:
-        return self._state.last_event_id
-
-    @property
-    def reconnects(self) -> int:
-        return self._state.reconnects
+        self._iterator = self._follow()
 
     async def _follow(self) -> AsyncGenerator[T, None]:
         state = self._state
@@ -220,26 +201,6 @@ class AsyncResumingStream(AsyncStream[T]):
         finally:
             await self._current.close()
 
-    def __aiter__(self) -> AsyncIterator[T]:
-        return self._resuming
-
-    async def __anext__(self) -> T:
-        return await self._resuming.__anext__()
-
     async def close(self) -> None:
-        await self._resuming.aclose()
-        await self._current.close()
-
-    async def __aenter__(self) -> AsyncResumingStream[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    def __repr__(self) -> str:
-        return f"<AsyncResumingStream {self.response.request.method} {self.response.request.url}>"
+        await self._iterator.aclose()
+        await self._current.close()  # also when iteration never started

@@ -52,6 +52,13 @@ class NotGiven:
 
 NOT_GIVEN: Final = NotGiven()
 
+
+def field_value(obj: Any, name: str) -> Any:
+    """`obj.name` (`obj[name]` for a mapping) of a decoded value; None when absent or `UNSET`."""
+    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    return None if value is UNSET else value
+
+
 # Extra header / query / body values passed through to the request as is.
 # A header value of `None` removes that header.
 Headers = Mapping[str, str | None]

@@ -20,7 +20,7 @@ wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
 `cancel_on_timeout=True`.
 
 Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
-next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run`,
+next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
 `after_failed_start`. Only the drivers and the stream loops are written twice.
 """
 
@@ -47,7 +47,8 @@ from ._errors import (
     RequestValidationError,
 )
 from ._retry import retry_delay
-from ._types import NOT_GIVEN, Headers, NotGiven
+from ._streaming import ends_run  # the run-end test the generated streams use too
+from ._types import NOT_GIVEN, Headers, NotGiven, field_value
 
 if TYPE_CHECKING:
     from . import models
@@ -72,16 +73,6 @@ AsyncEventHandler: TypeAlias = "Callable[[WorkflowEvent], Awaitable[object] | ob
 
 FAILED_STATUSES = frozenset({"FAILED", "CANCELED", "TERMINATED", "TIMED_OUT"})
 SUCCEEDED_STATUSES = frozenset({"COMPLETED"})
-# Events after which the run (this execution id) is over; get() then has the outcome.
-TERMINAL_EVENTS = frozenset(
-    {
-        "WORKFLOW_EXECUTION_COMPLETED",
-        "WORKFLOW_EXECUTION_FAILED",
-        "WORKFLOW_EXECUTION_CANCELED",
-        "WORKFLOW_EXECUTION_TERMINATED",
-        "WORKFLOW_EXECUTION_TIMED_OUT",
-    }
-)
 SYNC_WAIT = 60.0  # seconds the server waits per synchronous execution call
 POLL_INITIAL = 0.5
 POLL_MAX = 5.0
@@ -147,26 +138,6 @@ def final_status(execution: models.WorkflowExecutionResponse) -> bool:
     if status in FAILED_STATUSES:
         raise WorkflowExecutionError(execution)
     return False
-
-
-def _field(obj: Any, name: str) -> Any:
-    value = getattr(obj, name, None)
-    return None if value is msgspec.UNSET else value
-
-
-def ends_run(event: Any, execution_id: str) -> bool:
-    """Whether a workflow stream event is the terminal event of `execution_id`'s run."""
-    # envelope (.data) → payload (.data) → workflow event (.event_type)
-    for _ in range(3):
-        if _field(event, "event_type") is not None:
-            break
-        event = _field(event, "data")
-        if event is None:
-            return False
-    return (
-        _field(event, "event_type") in TERMINAL_EVENTS
-        and _field(event, "workflow_exec_id") == execution_id
-    )
 
 
 def to_input(value: Any, field: str = "input") -> Any:
@@ -281,9 +252,19 @@ class _Waiter:
         bound = max(remaining, 0.001)
         return bound if base is None else min(base, bound)
 
-    def stream_ended(self, got_events: bool, terminal: bool) -> None:
+    def stream_failed(self, exc: APIError) -> bool:
+        """Whether the wait goes on after the event stream failed with `exc` (False: raise it)."""
+        if isinstance(exc, APITimeoutError):
+            # a quiet run outlasted the read timeout: look at it, then listen again
+            return not self.expired()
+        if _stream_unusable(exc):
+            self.use_stream = False
+            return True
+        return False
+
+    def stream_ended(self, got_events: bool) -> None:
         """After a stream closed without the run being over: maybe switch to polling."""
-        self.empty_streams = 0 if (got_events or terminal) else self.empty_streams + 1
+        self.empty_streams = 0 if got_events else self.empty_streams + 1
         if self.empty_streams >= EMPTY_STREAMS:
             self.use_stream = False
 
@@ -472,7 +453,7 @@ class WorkflowsHelpers:
 def _follow_sync(
     executions: WorkflowsExecutions, waiter: _Waiter, on_event: EventHandler | None
 ) -> None:
-    got_events = terminal = False
+    got_events = False
     try:
         with executions.stream(
             waiter.execution_id,
@@ -481,24 +462,17 @@ def _follow_sync(
         ) as stream:
             for event in stream:
                 got_events = True
-                waiter.last_event_id = _field(event, "id") or waiter.last_event_id
+                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
                 if on_event is not None:
                     on_event(event)
                 if ends_run(event, waiter.execution_id):
-                    terminal = True
                     return
                 waiter.check()
-    except APITimeoutError:
-        if waiter.expired():
-            raise
-        return  # a quiet run outlasted the read timeout: look at it, then listen again
     except APIError as exc:
-        if not _stream_unusable(exc):
+        if not waiter.stream_failed(exc):
             raise
-        waiter.use_stream = False
-        return
     finally:
-        waiter.stream_ended(got_events, terminal)
+        waiter.stream_ended(got_events)
 
 
 class ExecutionsHelpers:
@@ -609,7 +583,7 @@ async def _follow_async(
     waiter: _Waiter,
     on_event: AsyncEventHandler | None,
 ) -> None:
-    got_events = terminal = False
+    got_events = False
     try:
         async with await executions.stream(
             waiter.execution_id,
@@ -618,26 +592,19 @@ async def _follow_async(
         ) as stream:
             async for event in stream:
                 got_events = True
-                waiter.last_event_id = _field(event, "id") or waiter.last_event_id
+                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
                 if on_event is not None:
                     pending = on_event(event)
                     if inspect.isawaitable(pending):
                         await pending
                 if ends_run(event, waiter.execution_id):
-                    terminal = True
                     return
                 waiter.check()
-    except APITimeoutError:
-        if waiter.expired():
-            raise
-        return  # a quiet run outlasted the read timeout: look at it, then listen again
     except APIError as exc:
-        if not _stream_unusable(exc):
+        if not waiter.stream_failed(exc):
             raise
-        waiter.use_stream = False
-        return
     finally:
-        waiter.stream_ended(got_events, terminal)
+        waiter.stream_ended(got_events)
 
 
 class AsyncExecutionsHelpers:

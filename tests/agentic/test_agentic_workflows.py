@@ -427,6 +427,15 @@ def test_closing_a_resuming_stream_early_releases_the_connection(client: Mistral
     assert list(stream) == []
 
 
+def test_a_resuming_stream_closed_before_iterating_releases_the_connection(
+    client: Mistral,
+) -> None:
+    execution_id = _start(client, "email-triage")
+    with client.workflows.executions.stream(execution_id) as stream:
+        assert repr(stream).startswith("<ResumingStream GET ")
+    assert stream.response.is_closed and list(stream) == []
+
+
 async def test_closing_an_async_resuming_stream_early(aclient: AsyncMistral) -> None:
     started = await aclient.workflows.execute("email-triage")
     assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
@@ -500,3 +509,18 @@ def test_the_wait_flow_decides_without_io() -> None:
     with pytest.raises(StopIteration) as done:
         flow.send(execution("COMPLETED"))
     assert done.value.value.status == "COMPLETED"
+
+
+def test_the_wait_sees_a_run_end_the_spec_does_not_type_yet() -> None:
+    # TERMINATED / TIMED_OUT arrive as Unknown variants; they still end the wait's stream
+    from types import SimpleNamespace
+
+    from mistral_sdk import _workflows
+
+    def envelope(event_type: str, exec_id: str) -> Any:
+        raw = {"event_type": event_type, "workflow_exec_id": exec_id}
+        return SimpleNamespace(data=SimpleNamespace(data=mistral_sdk.Unknown(raw)))
+
+    assert _workflows.ends_run(envelope("WORKFLOW_EXECUTION_TIMED_OUT", "run_1"), "run_1")
+    assert not _workflows.ends_run(envelope("WORKFLOW_EXECUTION_TIMED_OUT", "child"), "run_1")
+    assert not _workflows.ends_run(envelope("WORKFLOW_TASK_STARTED", "run_1"), "run_1")
