@@ -31,20 +31,19 @@ CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
 RESUME_PARAMS: tuple[str, ...] = ("last-event-id", "last_event_id")
 
 
-def connectors_field(op: ir.Operation) -> str | None:
+def connectors_field(
+    body_kind: str, body_type: ir.TypeExpr | None, flattened: bool, params: list[ir.Param]
+) -> str | None:
     """The body field that `connectors=` merges into, when the operation has one."""
-    if op.body_kind != "json" or not op.flattened:
+    if body_kind != "json" or not flattened:
         return None
-    body = op.body_type
-    if not isinstance(body, ir.Ref) or body.name not in CONNECTOR_BODIES:
+    if not isinstance(body_type, ir.Ref) or body_type.name not in CONNECTOR_BODIES:
         return None
-    wire = CONNECTOR_BODIES[body.name]
-    return wire if any(p.wire == wire and p.location == "body" for p in op.params) else None
+    wire = CONNECTOR_BODIES[body_type.name]
+    return wire if any(p.wire == wire and p.location == "body" for p in params) else None
 
 
-def resume_param(op: ir.Operation, method: ir.Method) -> ir.Param | None:
+def resume_param(params: list[ir.Param]) -> ir.Param | None:
     """The parameter that carries the last event id of a resumable stream."""
-    if method.response.kind != "sse":
-        return None
-    by_wire = {p.wire.lower(): p for p in op.params if p.location in ("query", "header")}
+    by_wire = {p.wire.lower(): p for p in params if p.location in ("query", "header")}
     return next((by_wire[wire] for wire in RESUME_PARAMS if wire in by_wire), None)

@@ -172,6 +172,9 @@ class Response:
     terminal: tuple[str, ...] = ()  # event names; "[DONE]" is the done marker
     errors: tuple[str, ...] = ()  # event names that report a failure
     run_param: str | None = None  # the (Python) path parameter whose workflow run ends it
+    # the parameter through which the stream resumes from its last event id, when it
+    # has one (generator/helpers.py RESUME_PARAMS)
+    resume_param: Param | None = None
 
 
 @dataclass
@@ -224,6 +227,8 @@ class Operation:
     # The header that carries the API key when the operation's only security is an
     # apiKey-in-header scheme (`x-api-key`); None: the client's Bearer Authorization.
     api_key_header: str | None = None
+    # the flattened body field that `connectors=` merges into (helpers.CONNECTOR_BODIES)
+    connectors_field: str | None = None
 
 
 @dataclass

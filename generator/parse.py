@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from . import ir, pagination
+from . import helpers, ir, pagination
 from .load import Problems, escape, resolve_pointer
 from .naming import (
     TAG_PATHS,
@@ -688,6 +688,7 @@ class Parser:
         for resp in responses:
             if resp.kind == "sse":
                 self.stream_ends(resp, params, pointer)
+                resp.resume_param = helpers.resume_param(params)
         resource = tuple(attribute(part) for part in tag.split("."))
         name = derive_method_name(op_id, resource)
         methods: list[ir.Method] = []
@@ -733,6 +734,7 @@ class Parser:
             methods=methods,
             pointer=pointer,
             api_key_header=self.api_key_header(spec),
+            connectors_field=helpers.connectors_field(body_kind, body_type, flattened, params),
         )
 
     def api_key_header(self, spec: dict[str, Any]) -> str | None:

@@ -338,12 +338,12 @@ class Renderer:
         for p in required + optional:
             ann = self.param_annotation(p, imports)
             sig.append(f"{p.name}: {ann}" if p.required else f"{p.name}: {ann} | UnsetType = UNSET")
-        connectors = helpers.connectors_field(op)
+        connectors = op.connectors_field
         if connectors:
             imports.collections.update({"Mapping", "Sequence"})
             imports.typing.add("Any")
             sig.append("connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None")
-        resume = helpers.resume_param(op, m)
+        resume = m.response.resume_param
         sig += [
             "extra_headers: Headers | None = None",
             "extra_query: Query | None = None",
@@ -469,6 +469,7 @@ class Renderer:
             "deprecated": op.deprecated,
             "connectors": bool(connectors),
             "resume": resume.name if resume else None,
+            "resume_type": render(resume.type, imports, "models.") if resume else None,
         }
 
     def param_annotation(self, p: ir.Param, imports: Imports) -> str:
