@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ir
-from .load import Problems, SpecError, load
-from .parse import parse
+from . import ir, read_api
 
 MAGIC = "# mistral-sdk API surface:"
 LEGEND = (
@@ -188,11 +186,7 @@ def from_api(api: ir.API) -> Surface:
 
 def read_spec(path: str | Path) -> Surface:
     """Parse an OpenAPI document; raise SpecError when the generator cannot read it."""
-    problems = Problems()
-    api = parse(load(path, problems), problems)
-    if problems.errors:
-        raise SpecError(problems.errors)
-    return from_api(api)
+    return from_api(read_api(path)[0])
 
 
 # --- surface → text ------------------------------------------------------------

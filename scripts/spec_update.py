@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import yaml  # noqa: E402
 from fetch_spec import default_source, lock_spec, read_source, write_atomically  # noqa: E402
 
-from generator import diff, surface  # noqa: E402
-from generator.__main__ import build  # noqa: E402
+from generator import diff, read_api, surface  # noqa: E402
+from generator.__main__ import render_files  # noqa: E402
 from generator.load import SpecError  # noqa: E402
 from generator.render import write  # noqa: E402
 
@@ -90,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         new_spec = Path(tmp) / "openapi.yaml"
         new_spec.write_bytes(data)
         try:
-            files, _ = build(new_spec)
-            new_surface = surface.read_spec(new_spec)
+            api, _ = read_api(new_spec)
+            new_surface = surface.from_api(api)
+            files = render_files(api, sha256)
         except (SpecError, ValueError, yaml.YAMLError) as exc:
             print(f"spec-update: cannot generate from {source}: {exc}", file=sys.stderr)
             return 1
