@@ -127,19 +127,14 @@ def _returns(response: ir.Response, paged: ir.Pagination | None = None) -> str:
 
 
 def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
-    # the arguments of the generated method (render.Renderer.method_view): fixed body
-    # fields are not arguments, path parameters come first and positional
     args: list[Arg] = []
-    for p in op.params:
-        if p.location in ("body", "form") and (p.wire in m.const_overrides or p.const is not None):
-            continue
+    for p in op.arguments(m):  # as the generated method takes them
         if p.is_file:
             inner = p.type.inner if isinstance(p.type, ir.Nullable) else p.type
             text = "list[FileInput]" if isinstance(inner, ir.ListOf) else "FileInput"
         else:
             text = type_text(p.type)
         args.append(Arg(p.name, text, p.required, positional=p.location == "path"))
-    args.sort(key=lambda a: (not a.positional, not a.positional and not a.required))
     return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response, m.pagination))
 
 
