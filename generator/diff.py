@@ -413,10 +413,7 @@ def changelog_entry(d: Diff, title: str) -> str:
         + (f" → `{g.moved_to.key}`" if g.moved_to else "")
         for g in d.ops_removed
     ]
-    items += [
-        f"- changed{' (breaking)' if e.breaking else ''}: {e.title}"
-        for e in d.ops_changed
-    ]
+    items += [f"- changed{' (breaking)' if e.breaking else ''}: {e.title}" for e in d.ops_changed]
     if items:
         lines += ["", *items]
     return "\n".join(lines) + "\n"
