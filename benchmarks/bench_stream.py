@@ -47,14 +47,8 @@ def _floor(body: bytes) -> Callable[[], int]:
     return run
 
 
-def _ours(body: bytes, kind: str) -> Callable[[], int]:
-    import mistral_sdk
-
-    client = mistral_sdk.Mistral(
-        api_key="bench",
-        base_url="https://bench",
-        http_client=httpx.Client(transport=httpx.MockTransport(_handler(httpx, body))),
-    )
+def _consume(client: Any, kind: str) -> Callable[[], int]:
+    """One streamed call, every event read; both SDKs spell it the same way."""
 
     def run() -> int:
         if kind == "chat":
@@ -65,6 +59,18 @@ def _ours(body: bytes, kind: str) -> Callable[[], int]:
             return sum(1 for _ in stream)
 
     return run
+
+
+def _ours(body: bytes, kind: str) -> Callable[[], int]:
+    import mistral_sdk
+
+    client = mistral_sdk.Mistral(
+        api_key="bench",
+        base_url="https://bench",
+        http_client=httpx.Client(transport=httpx.MockTransport(_handler(httpx, body))),
+    )
+
+    return _consume(client, kind)
 
 
 def _official(body: bytes, kind: str) -> Callable[[], int]:
@@ -77,15 +83,7 @@ def _official(body: bytes, kind: str) -> Callable[[], int]:
         client=httpx2.Client(transport=httpx2.MockTransport(_handler(httpx2, body))),
     )
 
-    def run() -> int:
-        if kind == "chat":
-            stream = client.chat.stream(model=payloads.MODEL, messages=MESSAGES)
-        else:
-            stream = client.beta.conversations.start_stream(inputs="hi", model=payloads.MODEL)
-        with stream:
-            return sum(1 for _ in stream)
-
-    return run
+    return _consume(client, kind)
 
 
 def measure() -> dict[str, dict[str, float]]:

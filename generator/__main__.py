@@ -20,21 +20,20 @@ from typing import TypeVar
 
 import yaml
 
-from . import diff, surface
-from .load import Problems, SpecError, load
-from .parse import parse
+from . import diff, ir, read_api, surface
+from .load import Problems, SpecError
 from .render import Renderer, format_files, write
 
 
 def build(spec: Path) -> tuple[dict[str, str], Problems]:
     """Parse `spec` and render every file; raise SpecError when the spec has errors."""
-    problems = Problems()
-    doc = load(spec, problems)
-    api = parse(doc, problems)
-    if problems.errors:
-        raise SpecError(problems.errors)
-    sha256 = hashlib.sha256(spec.read_bytes()).hexdigest()
-    return format_files(Renderer(api, sha256).files()), problems
+    api, problems = read_api(spec)
+    return render_files(api, hashlib.sha256(spec.read_bytes()).hexdigest()), problems
+
+
+def render_files(api: ir.API, sha256: str) -> dict[str, str]:
+    """Every file of the SDK for `api` (parsed from the spec whose sha256 is given)."""
+    return format_files(Renderer(api, sha256).files())
 
 
 def main(argv: list[str] | None = None) -> int:

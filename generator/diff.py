@@ -34,6 +34,10 @@ class Changed:
     title: str  # markdown naming it
     changes: list[Change]
 
+    @property
+    def breaking(self) -> bool:
+        return any(c.breaking for c in self.changes)
+
 
 @dataclass
 class Gone:
@@ -390,7 +394,7 @@ def markdown(d: Diff, old_name: str, new_name: str) -> str:
 def _changed_items(entries: list[Changed]) -> list[str]:
     out: list[str] = []
     for e in entries:
-        out.append(f"- {mark(any(c.breaking for c in e.changes))} — {e.title}")
+        out.append(f"- {mark(e.breaking)} — {e.title}")
         out += [f"  - {mark(c.breaking)}: {c.text}" for c in e.changes]
     return out
 
@@ -409,10 +413,7 @@ def changelog_entry(d: Diff, title: str) -> str:
         + (f" → `{g.moved_to.key}`" if g.moved_to else "")
         for g in d.ops_removed
     ]
-    items += [
-        f"- changed{' (breaking)' if any(c.breaking for c in e.changes) else ''}: {e.title}"
-        for e in d.ops_changed
-    ]
+    items += [f"- changed{' (breaking)' if e.breaking else ''}: {e.title}" for e in d.ops_changed]
     if items:
         lines += ["", *items]
     return "\n".join(lines) + "\n"

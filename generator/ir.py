@@ -230,6 +230,26 @@ class Operation:
     # the flattened body field that `connectors=` merges into (helpers.CONNECTOR_BODIES)
     connectors_field: str | None = None
 
+    def sent(self, method: Method) -> list[Param]:
+        """The parameters `method` sends: all but the body fields it fixes itself."""
+        return [
+            p
+            for p in self.params
+            if p.wire not in method.const_overrides or p.location not in ("body", "form")
+        ]
+
+    def arguments(self, method: Method) -> list[Param]:
+        """What a caller passes to `method`, in signature order: the path parameters
+        (positional), then the required and the optional keywords. A constant is
+        sent without being passed."""
+        sent = self.sent(method)
+        keywords = [p for p in sent if p.location != "path" and p.const is None]
+        return (
+            [p for p in sent if p.location == "path"]
+            + [p for p in keywords if p.required]
+            + [p for p in keywords if not p.required]
+        )
+
 
 @dataclass
 class Resource:

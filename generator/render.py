@@ -318,24 +318,14 @@ class Renderer:
         )
 
     def method_view(self, op: ir.Operation, m: ir.Method, imports: Imports) -> dict[str, Any]:
-        params = [
-            p
-            for p in op.params
-            if p.wire not in m.const_overrides or p.location not in ("body", "form")
-        ]
-        positional, keyword_only = [], []
-        for p in params:
-            if p.location == "path":
-                positional.append(p)
-            elif p.const is None:
-                keyword_only.append(p)
-        required = [p for p in keyword_only if p.required]
-        optional = [p for p in keyword_only if not p.required]
+        params = op.sent(m)
+        arguments = op.arguments(m)
+        positional = [p for p in arguments if p.location == "path"]
         sig: list[str] = ["self"]
         for p in positional:
             sig.append(f"{p.name}: {render(p.type, imports, 'models.')}")
         sig.append("*")
-        for p in required + optional:
+        for p in arguments[len(positional) :]:
             ann = self.param_annotation(p, imports)
             sig.append(f"{p.name}: {ann}" if p.required else f"{p.name}: {ann} | UnsetType = UNSET")
         connectors = op.connectors_field
@@ -433,7 +423,7 @@ class Renderer:
             doc_lines += ["", op.doc]
         if op.deprecated:
             doc_lines += ["", "Deprecated."]
-        documented = [p for p in positional + required + optional if p.doc]
+        documented = [p for p in arguments if p.doc]
         if documented:
             doc_lines += ["", "Args:"]
             for p in documented:

@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ir
-from .load import Problems, SpecError, load
-from .parse import parse
+from . import helpers, ir, read_api
 
 MAGIC = "# mistral-sdk API surface:"
 LEGEND = (
@@ -129,19 +127,16 @@ def _returns(response: ir.Response, paged: ir.Pagination | None = None) -> str:
 
 
 def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
-    # the arguments of the generated method (render.Renderer.method_view): fixed body
-    # fields are not arguments, path parameters come first and positional
     args: list[Arg] = []
-    for p in op.params:
-        if p.location in ("body", "form") and (p.wire in m.const_overrides or p.const is not None):
-            continue
+    for p in op.arguments(m):  # as the generated method takes them
         if p.is_file:
             inner = p.type.inner if isinstance(p.type, ir.Nullable) else p.type
             text = "list[FileInput]" if isinstance(inner, ir.ListOf) else "FileInput"
         else:
             text = type_text(p.type)
         args.append(Arg(p.name, text, p.required, positional=p.location == "path"))
-    args.sort(key=lambda a: (not a.positional, not a.positional and not a.required))
+    if helpers.connectors_field(op):  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
+        args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
     return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response, m.pagination))
 
 
@@ -188,11 +183,7 @@ def from_api(api: ir.API) -> Surface:
 
 def read_spec(path: str | Path) -> Surface:
     """Parse an OpenAPI document; raise SpecError when the generator cannot read it."""
-    problems = Problems()
-    api = parse(load(path, problems), problems)
-    if problems.errors:
-        raise SpecError(problems.errors)
-    return from_api(api)
+    return from_api(read_api(path)[0])
 
 
 # --- surface → text ------------------------------------------------------------

@@ -78,6 +78,16 @@ def summarize(data: bytes) -> dict[str, object]:
     }
 
 
+def lock_spec(lock: dict[str, object], data: bytes, source: str) -> None:
+    """Make `data` (read from `source`) the tracked spec: update `lock` and spec/lock.json."""
+    lock.update(summarize(data))
+    lock["sha256"] = hashlib.sha256(data).hexdigest()
+    lock["date"] = dt.date.today().isoformat()
+    if _is_url(source):
+        lock["url"] = source
+    LOCK.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+
+
 def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -124,12 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     actual = hashlib.sha256(data).hexdigest()
 
     if args.update_lock:
-        lock.update(summarize(data))
-        lock["sha256"] = actual
-        lock["date"] = dt.date.today().isoformat()
-        if _is_url(source):
-            lock["url"] = source
-        LOCK.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+        lock_spec(lock, data, source)
         print(
             f"fetch_spec: lock updated: sha256 {actual}, version {lock['version']}, "
             f"{lock['operations']} operations, {lock['schemas']} schemas"

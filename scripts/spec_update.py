@@ -18,7 +18,6 @@ review).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 import os
@@ -34,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
-from fetch_spec import default_source, read_source, summarize, write_atomically  # noqa: E402
+from fetch_spec import default_source, lock_spec, read_source, write_atomically  # noqa: E402
 
-from generator import diff, surface  # noqa: E402
-from generator.__main__ import build  # noqa: E402
+from generator import diff, read_api, surface  # noqa: E402
+from generator.__main__ import render_files  # noqa: E402
 from generator.load import SpecError  # noqa: E402
 from generator.render import write  # noqa: E402
 
@@ -91,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         new_spec = Path(tmp) / "openapi.yaml"
         new_spec.write_bytes(data)
         try:
-            files, _ = build(new_spec)
-            new_surface = surface.read_spec(new_spec)
+            api, _ = read_api(new_spec)
+            new_surface = surface.from_api(api)
+            files = render_files(api, sha256)
         except (SpecError, ValueError, yaml.YAMLError) as exc:
             print(f"spec-update: cannot generate from {source}: {exc}", file=sys.stderr)
             return 1
@@ -101,16 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         old_surface = surface.Surface("(no spec/surface.txt)", {}, {})
     changes = diff.diff(old_surface, new_surface)
-    summary = summarize(data)
 
     write_atomically(SPEC, data)
     write(files, ROOT / "generated")
     SURFACE.write_text(surface.to_text(new_surface), encoding="utf-8")
     old_sha = str(lock["sha256"])
-    lock.update(summary, sha256=sha256, date=dt.date.today().isoformat())
-    if "://" in source and not source.startswith("file://"):
-        lock["url"] = source
-    LOCK.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+    lock_spec(lock, data, source)
     # the README's table is built from the new OPERATIONS: import this tree's package
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "generated"), str(ROOT / "runtime")])
@@ -122,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     report = diff.markdown(changes, f"spec/surface.txt (sha256 {old_sha[:12]})", source)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
-    title = f"{summary['version']}, sha256 {sha256[:12]}"
+    title = f"{lock['version']}, sha256 {sha256[:12]}"
     changelog(diff.changelog_entry(changes, f"Upstream spec {lock['date']} ({title})"))
     print(
         f"spec-update: {old_sha[:12]} → {sha256[:12]}: regenerated in {elapsed:.1f}s; "

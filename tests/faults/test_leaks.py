@@ -105,6 +105,23 @@ def stream_server(tmp_path: Path) -> Iterator[tuple[str, Callable[[], dict[str, 
             proc.wait()
 
 
+def uds_client(path: str) -> tuple[httpx.Client, mistral_sdk.Mistral, Any]:
+    """A client talking to the stream server's socket, and its connection pool."""
+    http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
+    client = mistral_sdk.Mistral(
+        api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
+    )
+    return http, client, http._transport._pool  # type: ignore[attr-defined]
+
+
+def uds_async_client(path: str) -> tuple[httpx.AsyncClient, mistral_sdk.AsyncMistral, Any]:
+    http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
+    client = mistral_sdk.AsyncMistral(
+        api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
+    )
+    return http, client, http._transport._pool  # type: ignore[attr-defined]
+
+
 def abandon_sync(stream: Any, kind: int) -> None:
     if kind == 0:  # break inside `with`
         with stream:
@@ -140,11 +157,7 @@ async def abandon_async(stream: Any, kind: int) -> None:
 @needs_proc
 def test_abandoned_streams_sync(stream_server: tuple[str, Callable[[], dict[str, int]]]) -> None:
     path, finish = stream_server
-    http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
-    client = mistral_sdk.Mistral(
-        api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
-    )
-    pool = http._transport._pool  # type: ignore[attr-defined]
+    http, client, pool = uds_client(path)
     baseline = open_fds()
     peak_busy = 0
     started = time.perf_counter()
@@ -180,11 +193,7 @@ def test_abandoned_streams_async(stream_server: tuple[str, Callable[[], dict[str
     path, finish = stream_server
 
     async def main() -> None:
-        http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
-        client = mistral_sdk.AsyncMistral(
-            api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
-        )
-        pool = http._transport._pool  # type: ignore[attr-defined]
+        http, client, pool = uds_async_client(path)
         baseline = open_fds()
         started = time.perf_counter()
         for i in range(STREAMS):
@@ -258,11 +267,7 @@ def test_dropped_downloads_and_raw_responses_sync(
     stream_server: tuple[str, Callable[[], dict[str, int]]],
 ) -> None:
     path, finish = stream_server
-    http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
-    client = mistral_sdk.Mistral(
-        api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
-    )
-    pool = http._transport._pool  # type: ignore[attr-defined]
+    http, client, pool = uds_client(path)
     baseline = open_fds()
     with deadline(60):
         drop_every_kind_sync(client)
@@ -279,11 +284,7 @@ def test_dropped_downloads_and_raw_responses_async(
     path, finish = stream_server
 
     async def main() -> None:
-        http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
-        client = mistral_sdk.AsyncMistral(
-            api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
-        )
-        pool = http._transport._pool  # type: ignore[attr-defined]
+        http, client, pool = uds_async_client(path)
         baseline = open_fds()
         await drop_every_kind_async(client)
         deadline_at = time.monotonic() + 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,25 @@ def test_surface_text_reads_back(tmp_path: Path) -> None:
     path = tmp_path / "surface.txt"
     path.write_text(text)
     assert surface.read(path) == s  # a surface file is read as one, a spec as a spec
+
+
+def test_committed_surface_matches_the_generated_signatures() -> None:
+    """spec/surface.txt lists each call's arguments as the generated method takes them."""
+    import mistral_sdk
+
+    client = mistral_sdk.Mistral(api_key="k")
+    extras = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
+    tracked = surface.parse_text((REPO / "spec" / "surface.txt").read_text(encoding="utf-8"))
+    calls = [c for op in tracked.operations.values() for c in op.calls]
+    assert len(calls) > 250
+    for c in calls:
+        method = client
+        for attr in c.call.split("."):
+            method = getattr(method, attr)
+        params = [p for p in inspect.signature(method).parameters.values() if p.name not in extras]
+        seen = [(p.name, p.kind == p.POSITIONAL_OR_KEYWORD, p.default is p.empty) for p in params]
+        listed = [(a.name, a.positional, a.required) for a in c.args]
+        assert seen == listed, c.call
 
 
 def test_unreadable_surface_lines_are_errors() -> None:
