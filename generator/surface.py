@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import helpers, ir, read_api
+from . import ir, read_api
 
 MAGIC = "# mistral-sdk API surface:"
 LEGEND = (
@@ -135,7 +135,7 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
         else:
             text = type_text(p.type)
         args.append(Arg(p.name, text, p.required, positional=p.location == "path"))
-    if helpers.connectors_field(op):  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
+    if op.connectors_field:  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
         args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
     return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response, m.pagination))
 
