@@ -126,6 +126,18 @@ class APIStreamError(APIError):
         self.code = code
 
 
+def body_error(exc: httpx.RequestError, request: httpx.Request) -> APIError:
+    """The error for a response body that broke off while being read (`exc`, httpx's):
+    a timeout, a cut connection, or a content-encoding that does not decode."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(
+            f"Connection error while reading the body: {exc}", request=request
+        )
+    return APIError(f"{type(exc).__name__}: {exc}", request=request)
+
+
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool)."""
 

@@ -25,10 +25,8 @@ import msgspec
 
 from ._codec import decode
 from ._errors import (
-    APIConnectionError,
-    APIError,
     APIResponseValidationError,
-    APITimeoutError,
+    body_error,
     request_id_of,
 )
 from ._streaming import AsyncStream, Stream
@@ -185,16 +183,6 @@ def _type_name(tp: object) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
-def _wrap_transport_error(exc: httpx.RequestError, request: httpx.Request) -> Exception:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request=request)
-    if isinstance(exc, httpx.TransportError):
-        return APIConnectionError(
-            f"Connection error while reading the body: {exc}", request=request
-        )
-    return APIError(f"{type(exc).__name__}: {exc}", request=request)  # a broken content-encoding
-
-
 # -- binary bodies -----------------------------------------------------------
 
 
@@ -226,7 +214,7 @@ class BinaryContent(_BinaryBase):
         try:
             return self.response.read()
         except httpx.RequestError as exc:
-            raise _wrap_transport_error(exc, self.response.request) from exc
+            raise body_error(exc, self.response.request) from exc
         finally:
             self.response.close()
 
@@ -234,7 +222,7 @@ class BinaryContent(_BinaryBase):
         try:
             yield from self.response.iter_bytes(chunk_size)
         except httpx.RequestError as exc:
-            raise _wrap_transport_error(exc, self.response.request) from exc
+            raise body_error(exc, self.response.request) from exc
         finally:
             self.response.close()
 
@@ -268,7 +256,7 @@ class AsyncBinaryContent(_BinaryBase):
         try:
             return await self.response.aread()
         except httpx.RequestError as exc:
-            raise _wrap_transport_error(exc, self.response.request) from exc
+            raise body_error(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
 
@@ -277,7 +265,7 @@ class AsyncBinaryContent(_BinaryBase):
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
         except httpx.RequestError as exc:
-            raise _wrap_transport_error(exc, self.response.request) from exc
+            raise body_error(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
 

@@ -18,12 +18,11 @@ import msgspec
 
 from ._codec import Unknown, decode, encode
 from ._errors import (
-    APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStreamError,
-    APITimeoutError,
     IncompleteStreamError,
+    body_error,
     server_message,
 )
 from ._sse import ServerSentEvent, SSEDecoder
@@ -153,22 +152,19 @@ class _EventConverter(Generic[T]):
                 partial=partial,
             )
 
-    def broken(self, exc: httpx.HTTPError, partial: str) -> APIError:
-        """The error for a body that broke off mid-stream (`exc`, from httpx)."""
-        request = self._response.request
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(request=request)
-        if isinstance(exc, httpx.DecodingError):  # a broken content-encoding
-            return APIError(f"the stream's body could not be decoded: {exc}", request=request)
-        if self._needs_end and not self._ended:
+    def broken(self, exc: httpx.RequestError, partial: str) -> APIError:
+        """The error for a body that broke off mid-stream (`exc`, from httpx): a cut
+        before the stream's end keeps what came; the rest is any body's error."""
+        cut = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException)
+        if cut and self._needs_end and not self._ended:
             return IncompleteStreamError(
                 f"the stream was cut before its end ({len(self.received)} event(s) "
                 f"received): {exc}",
-                request=request,
+                request=self._response.request,
                 events=self.received,
                 partial=partial,
             )
-        return APIConnectionError(f"Connection error while streaming: {exc}", request=request)
+        return body_error(exc, self._response.request)
 
     def _decode_envelope(self, sse: ServerSentEvent) -> T:
         # The whole event as one JSON text, decoded once into T.
@@ -264,7 +260,7 @@ class Stream(_StreamState[T]):
                     if converter.ended:
                         return
             converter.finish(decoder.close())
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except httpx.RequestError as exc:
             raise converter.broken(exc, decoder.close()) from exc
         finally:
             self.response.close()
@@ -314,7 +310,7 @@ class AsyncStream(_StreamState[T]):
                     if converter.ended:
                         return
             converter.finish(decoder.close())
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except httpx.RequestError as exc:
             raise converter.broken(exc, decoder.close()) from exc
         finally:
             await self.response.aclose()
