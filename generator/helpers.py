@@ -22,6 +22,7 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
     ("workflows", "executions"): ("_workflows", "ExecutionsHelpers"),
     ("beta", "conversations"): ("_conversations", "ConversationsHelpers"),
     ("chat",): ("_structured", "ChatHelpers"),
+    ("audio",): ("_audio", "AudioHelpers"),
 }
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}

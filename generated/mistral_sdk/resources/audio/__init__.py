@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk._audio import AsyncAudioHelpers, AudioHelpers
 
 if TYPE_CHECKING:
     from .speech import AudioSpeech, AsyncAudioSpeech
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["Audio", "AsyncAudio"]
 
 
-class Audio(SyncResource):
+class Audio(AudioHelpers, SyncResource):
     """Operations under `client.audio`."""
 
     @cached_property
@@ -38,7 +39,7 @@ class Audio(SyncResource):
         return AudioVoices(self._client)
 
 
-class AsyncAudio(AsyncResource):
+class AsyncAudio(AsyncAudioHelpers, AsyncResource):
     """Operations under `client.audio`."""
 
     @cached_property

@@ -1,0 +1,431 @@
+"""Async realtime connections (`AsyncMistral().audio.realtime`), on websockets' asyncio client.
+
+The decisions live in `_protocol.Session`; this module only moves messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import weakref
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from . import _connect
+from ._protocol import (
+    FLUSH_AUDIO,
+    FLUSH_TEXT,
+    SPEECH,
+    TRANSCRIPTION,
+    AudioFormat,
+    Kind,
+    RealtimeSpeechEvent,
+    RealtimeSpeechSession,
+    RealtimeTranscriptionEvent,
+    RealtimeTranscriptionSession,
+    Session,
+    TurnDetectionConfig,
+    audio_messages,
+    session_update,
+    text_message,
+)
+from ._sync import _close_info, locals_without_self
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
+
+    from .._client import AsyncAPIClient
+
+__all__ = ["AsyncRealtime", "AsyncRealtimeSpeechConnection", "AsyncRealtimeTranscriptionConnection"]
+
+E = TypeVar("E")
+
+
+def _abandon(ws: ClientConnection, loop: asyncio.AbstractEventLoop) -> None:
+    """Finalizer of a connection nobody closed: drop the transport on its loop."""
+    with contextlib.suppress(RuntimeError):  # the loop is closed: so is the transport
+        loop.call_soon_threadsafe(ws.transport.abort)
+
+
+class _AsyncConnection(Generic[E]):
+    """One open realtime session. `async for` it for typed events; an async context manager."""
+
+    def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
+        self._ws = ws
+        self._state = state
+        self._prelude = prelude
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _abandon, ws, asyncio.get_running_loop())
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id for this session (from `session.created`)."""
+        return getattr(self._state.session, "request_id", None)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def _send(self, message: str) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        if self._closed:
+            raise RuntimeError("the realtime connection is closed")
+        try:
+            await self._ws.send(message)
+        except ConnectionClosed as exc:
+            self._state.closed(*_close_info(exc), handshake=False)
+            raise RuntimeError("the server ended the realtime session") from exc
+        self._state.sent_input = True
+
+    async def _update(self, fields: Mapping[str, Any]) -> None:
+        message = session_update(self._state.kind, fields)
+        if message is None:
+            raise ValueError("update_session: give at least one field")
+        await self._send(message)
+
+    async def end(self) -> None:
+        """Tell the server the input is over; the remaining events follow."""
+        if not self._state.input_ended:
+            await self._send(self._state.kind.end_message)
+            self._state.input_ended = True
+
+    async def recv(self, timeout: float | None = None) -> E | None:
+        """The next event, or None when the session has ended.
+
+        Raises `TimeoutError` when `timeout` seconds pass without one.
+        """
+        from websockets.exceptions import ConnectionClosed
+
+        if self._prelude:
+            return self._prelude.pop(0)  # type: ignore[no-any-return]
+        if self._state.done or self._closed:
+            return None
+        try:
+            if timeout is None:
+                message = await self._ws.recv()
+            else:
+                message = await asyncio.wait_for(self._ws.recv(), timeout)
+        except ConnectionClosed as exc:
+            self._closed = True
+            self._finalizer.detach()
+            self._state.closed(*_close_info(exc), handshake=False)
+            return None
+        return self._state.receive(message)  # type: ignore[no-any-return]
+
+    def __aiter__(self) -> AsyncIterator[E]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[E]:
+        while (event := await self.recv()) is not None:
+            yield event
+
+    async def close(self) -> None:
+        """End the input if it was not (the server then finishes), and close."""
+        if self._closed:
+            return
+        self._closed = True
+        self._finalizer.detach()
+        try:
+            if self._state.should_end_input():
+                with contextlib.suppress(Exception):
+                    await self._ws.send(self._state.kind.end_message)
+                    self._state.input_ended = True
+            await self._ws.close()
+        except BaseException:  # cancelled while closing: drop the socket
+            self._ws.transport.abort()
+            raise
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<{type(self).__name__} {state} request_id={self.request_id!r}>"
+
+
+_C = TypeVar("_C", bound=_AsyncConnection[Any])
+
+
+class AsyncRealtimeTranscriptionConnection(_AsyncConnection[RealtimeTranscriptionEvent]):
+    """A live transcription session: send audio, iterate the transcription events."""
+
+    @property
+    def session(self) -> RealtimeTranscriptionSession:
+        return self._state.session  # type: ignore[no-any-return]
+
+    async def send_audio(self, audio: object) -> None:
+        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer); chunks
+        over the protocol's limit are split. Waits while the network is busy."""
+        for message in audio_messages(audio):
+            await self._send(message)
+
+    async def flush(self) -> None:
+        """Ask the server to transcribe what it has so far."""
+        await self._send(FLUSH_AUDIO)
+
+    async def update_session(
+        self,
+        *,
+        audio_format: AudioFormat | Mapping[str, Any] | None = None,
+        target_streaming_delay_ms: int | None = None,
+        diarize: bool | None = None,
+        context_bias: list[str] | None = None,
+        language: str | None = None,
+        speaker_references: Mapping[str, str] | None = None,
+        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
+    ) -> None:
+        """Change the session (most fields only before audio is sent)."""
+        await self._update(locals_without_self(locals()))
+
+
+class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
+    """A live speech session: send text, iterate the audio events."""
+
+    @property
+    def session(self) -> RealtimeSpeechSession:
+        return self._state.session  # type: ignore[no-any-return]
+
+    async def send_text(self, text: str) -> None:
+        """Append text to speak."""
+        await self._send(text_message(text))
+
+    async def flush(self, text: str | None = None) -> None:
+        """Speak what was sent so far (with `text` as a last piece)."""
+        await self._send(FLUSH_TEXT if text is None else text_message(text, flush=True))
+
+    async def update_session(
+        self,
+        *,
+        voice: str | None = None,
+        ref_audio: bytes | str | None = None,
+        response_format: str | None = None,
+        streaming_mode: str | None = None,
+        expressiveness: float | None = None,
+    ) -> None:
+        """Change the voice or the audio format."""
+        await self._update(locals_without_self(locals()))
+
+
+async def _open(
+    client: AsyncAPIClient,
+    kind: Kind,
+    model: str,
+    session: Mapping[str, Any],
+    *,
+    errors_as_events: bool,
+    open_timeout: float | None,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, object] | None,
+) -> tuple[ClientConnection, Session, list[Any]]:
+    """Connect (retrying what the client's policy retries), wait for
+    `session.created`, and send the session's settings."""
+    _connect.require_websockets()
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    update = session_update(kind, session)  # checked before connecting
+    where = _connect.target(client, kind.path, model, extra_headers, extra_query)
+    timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
+    attempt = 0
+    while True:
+        deadline = time.monotonic() + timeout
+        try:
+            ws = await connect(
+                where.url,
+                additional_headers=where.headers,
+                user_agent_header=_connect.user_agent_header(),
+                open_timeout=timeout,
+                max_size=_connect.MAX_MESSAGE,
+                max_queue=_connect.MAX_QUEUE,
+                logger=_connect.LOGGER,
+            )
+            break
+        except Exception as exc:
+            error, retry, headers = _connect.failure(exc, where)
+            if not retry or attempt >= client.max_retries:
+                raise error from exc
+            await client._sleep(_connect.delay(attempt, client.max_retries, headers))
+            attempt += 1
+    state = Session(kind, errors_as_events=errors_as_events)
+    prelude: list[Any] = []
+    try:
+        while state.session is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            try:
+                message = await asyncio.wait_for(ws.recv(), remaining)
+            except ConnectionClosed as exc:
+                state.closed(*_close_info(exc), handshake=True)
+            prelude.append(state.handshake(message))
+        if update is not None:
+            await ws.send(update)
+    except TimeoutError:
+        ws.transport.abort()
+        from .._errors import APITimeoutError
+
+        raise APITimeoutError(
+            f"realtime {kind.name}: no session.created within {timeout:g} s"
+        ) from None
+    except BaseException:
+        ws.transport.abort()
+        raise
+    return ws, state, prelude
+
+
+async def _iterate(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item
+
+
+async def _run(
+    connection: _AsyncConnection[E], send: Any, finish: Any, items: Any
+) -> AsyncIterator[E]:
+    async def feed() -> None:
+        async for item in _iterate(items):
+            await send(item)
+        await finish()
+
+    async with connection:
+        sender = asyncio.ensure_future(feed())
+        try:
+            while True:
+                receiving = asyncio.ensure_future(connection.recv())
+                await asyncio.wait({receiving, sender}, return_when=asyncio.FIRST_COMPLETED)
+                if sender.done() and not sender.cancelled() and sender.exception() is not None:
+                    receiving.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await receiving
+                    exc = sender.exception()
+                    if not isinstance(exc, RuntimeError):  # not "the server ended it"
+                        raise exc  # type: ignore[misc]
+                event = await receiving
+                if event is None:
+                    break
+                yield event
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+
+
+class AsyncRealtime:
+    """`AsyncMistral().audio.realtime`: live transcription and speech over WebSockets.
+
+    Needs `pip install 'mistral-sdk[realtime]'`.
+    """
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def connect_transcription(
+        self,
+        *,
+        model: str,
+        audio_format: AudioFormat | Mapping[str, Any] | None = None,
+        target_streaming_delay_ms: int | None = None,
+        diarize: bool | None = None,
+        context_bias: list[str] | None = None,
+        language: str | None = None,
+        speaker_references: Mapping[str, str] | None = None,
+        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
+        errors_as_events: bool = False,
+        open_timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+    ) -> AsyncRealtimeTranscriptionConnection:
+        """The async twin of `Mistral().audio.realtime.connect_transcription`."""
+        ws, state, prelude = await _open(
+            self._client,
+            TRANSCRIPTION,
+            model,
+            {
+                "audio_format": audio_format,
+                "target_streaming_delay_ms": target_streaming_delay_ms,
+                "diarize": diarize,
+                "context_bias": context_bias,
+                "language": language,
+                "speaker_references": speaker_references,
+                "turn_detection": turn_detection,
+            },
+            errors_as_events=errors_as_events,
+            open_timeout=open_timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+        return AsyncRealtimeTranscriptionConnection(ws, state, prelude)
+
+    async def transcribe(
+        self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
+    ) -> AsyncIterator[RealtimeTranscriptionEvent]:
+        """Stream `audio` (an iterable or async iterable of chunks) and yield the
+        events until `transcription.done`. Takes the options of `connect_transcription`."""
+        connection = await self.connect_transcription(model=model, **options)
+
+        async def finish() -> None:
+            await connection.flush()
+            await connection.end()
+
+        async for event in _run(connection, connection.send_audio, finish, audio):
+            yield event
+
+    async def connect_speech(
+        self,
+        *,
+        model: str,
+        voice: str | None = None,
+        ref_audio: bytes | str | None = None,
+        response_format: str | None = None,
+        streaming_mode: str | None = None,
+        expressiveness: float | None = None,
+        errors_as_events: bool = False,
+        open_timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+    ) -> AsyncRealtimeSpeechConnection:
+        """The async twin of `Mistral().audio.realtime.connect_speech`."""
+        ws, state, prelude = await _open(
+            self._client,
+            SPEECH,
+            model,
+            {
+                "voice": voice,
+                "ref_audio": ref_audio,
+                "response_format": response_format,
+                "streaming_mode": streaming_mode,
+                "expressiveness": expressiveness,
+            },
+            errors_as_events=errors_as_events,
+            open_timeout=open_timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+        return AsyncRealtimeSpeechConnection(ws, state, prelude)
+
+    async def speak(
+        self,
+        text: str | Iterable[str] | AsyncIterable[str],
+        *,
+        model: str,
+        **options: Any,
+    ) -> AsyncIterator[RealtimeSpeechEvent]:
+        """Speak `text` (a string, or pieces as they come) and yield the events until
+        `speech.audio.done`. Takes the options of `connect_speech`."""
+        connection = await self.connect_speech(model=model, **options)
+        pieces = [text] if isinstance(text, str) else text
+
+        async def finish() -> None:
+            await connection.flush()
+            await connection.end()
+
+        async for event in _run(connection, connection.send_text, finish, pieces):
+            yield event

@@ -1,0 +1,132 @@
+"""Opening a realtime WebSocket: the URL, the headers, the timeouts and what a
+refused upgrade means. Shared by the blocking and the async connections."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .._errors import APIConnectionError, APIError, APIStatusError, MistralError, make_status_error
+from .._request import user_agent
+from .._retry import retry_delay, should_retry
+
+if TYPE_CHECKING:
+    from .._client import BaseClient
+
+__all__ = ["DEFAULT_OPEN_TIMEOUT", "Target", "failure", "require_websockets", "target"]
+
+# Connect, upgrade and wait for `session.created`: bounded, unlike the official
+# SDK's default. A caller can pass `open_timeout=` per session.
+DEFAULT_OPEN_TIMEOUT = 10.0
+# Largest server message accepted (an audio delta of long-form speech is large).
+MAX_MESSAGE = 16 * 1024 * 1024
+# Messages buffered before the SDK stops reading the socket, so a slow consumer
+# holds the server back (TCP backpressure) instead of growing memory.
+MAX_QUEUE = 16
+
+_SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
+
+
+def require_websockets() -> None:
+    try:
+        import websockets  # noqa: F401
+    except ImportError:
+        raise MistralError(
+            "Realtime audio needs the `websockets` package: pip install 'mistral-sdk[realtime]'"
+        ) from None
+
+
+class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets logs the handshake's headers at DEBUG: never the key."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        if args and isinstance(args[0], str) and args[0].lower() in _SECRET_HEADERS:
+            args = (args[0], "***", *args[2:])
+        super().log(level, msg, *args, **kwargs)
+
+
+LOGGER = _RedactingLogger(logging.getLogger("mistral_sdk.realtime"), {})
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and how to connect."""
+
+    url: str  # ws:// or wss://
+    headers: dict[str, str]
+    secret: str | None  # to scrub from messages
+    safe_url: str  # for errors: no query string
+
+
+def _auth_headers(client: BaseClient[Any]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    auth = client._headers.get("authorization")
+    if auth:
+        headers["Authorization"] = auth
+    for name, value in client._custom_headers.items():
+        if name.lower() not in ("accept", "content-type", "connection", "upgrade"):
+            headers[name] = value
+    return headers
+
+
+def target(
+    client: BaseClient[Any],
+    path: str,
+    model: str,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, object] | None,
+) -> Target:
+    """The WebSocket URL (https → wss, http → ws) and headers for a session."""
+    url = httpx.URL(client.base_url + path)
+    scheme = {"https": "wss", "http": "ws"}.get(url.scheme, url.scheme)
+    params = {"model": model, **{k: str(v) for k, v in (extra_query or {}).items()}}
+    url = url.copy_with(scheme=scheme).copy_merge_params(params)
+    headers = _auth_headers(client)
+    headers.update(extra_headers or {})
+    return Target(
+        url=str(url),
+        headers=headers,
+        secret=client.api_key,
+        safe_url=str(url.copy_with(query=None)),
+    )
+
+
+def user_agent_header() -> str:
+    return user_agent()
+
+
+def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[str, str] | None]:
+    """The SDK error for a failed connect, whether to retry it, and the headers that
+    may ask for a delay."""
+    from websockets.exceptions import InvalidStatus, InvalidURI
+
+    if isinstance(exc, InvalidStatus):
+        response = exc.response
+        headers = httpx.Headers(list(response.headers.raw_items()))
+        http_response = httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=response.body or b"",
+            request=httpx.Request("GET", where.safe_url),
+        )
+        error: APIError = make_status_error(http_response, redact=where.secret)
+        assert isinstance(error, APIStatusError)
+        return error, should_retry(response.status_code, headers), headers
+    if isinstance(exc, InvalidURI):
+        return APIError(f"realtime: invalid URL {where.safe_url}"), False, None
+    if isinstance(exc, TimeoutError):
+        from .._errors import APITimeoutError
+
+        return APITimeoutError(f"realtime: timed out connecting to {where.safe_url}"), True, None
+    message = f"realtime: cannot connect to {where.safe_url}: {type(exc).__name__}: {exc}"
+    if where.secret:
+        message = message.replace(where.secret, "***")
+    return APIConnectionError(message), True, None
+
+
+def delay(attempt: int, max_retries: int, headers: Mapping[str, str] | None) -> float:
+    return retry_delay(attempt, max_retries, headers)
