@@ -37,6 +37,7 @@ import asyncio
 import base64
 import http
 import json
+import os
 import threading
 import urllib.parse
 import uuid
@@ -97,7 +98,7 @@ class RealtimeMock:
             await ws.close(1008, "model not allowed for this key")
             return False
         if model == "mock-silent":
-            await asyncio.sleep(30)
+            await ws.wait_closed()  # never a session.created; the client gives up
             return False
         await _send(ws, {"type": "session.created", "session": session})
         return True
@@ -111,7 +112,9 @@ class RealtimeMock:
         if not await self._handshake(ws, model, session):
             return
         if model == "mock-flood":
-            await self._flood(ws, {"type": "transcription.text.delta", "text": "x" * 65536})
+            # random text: compression must not shrink what the socket buffers hold
+            text = base64.b64encode(os.urandom(49152)).decode()
+            await self._flood(ws, {"type": "transcription.text.delta", "text": text})
             return
         pending = 0
         words: list[str] = []
@@ -272,7 +275,8 @@ def start_realtime_mock(
     def stop() -> None:
         loop.call_soon_threadsafe(server.close)
         thread.join(10)
-        loop.close()
+        if not thread.is_alive():
+            loop.close()
 
     return f"http://{bound[0]}:{bound[1]}", stop, mock
 

@@ -242,6 +242,7 @@ async def _open(
                 open_timeout=timeout,
                 max_size=_connect.MAX_MESSAGE,
                 max_queue=_connect.MAX_QUEUE,
+                close_timeout=_connect.CLOSE_TIMEOUT,
                 logger=_connect.LOGGER,
             )
             break

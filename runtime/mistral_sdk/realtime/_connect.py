@@ -27,6 +27,9 @@ MAX_MESSAGE = 16 * 1024 * 1024
 # Messages buffered before the SDK stops reading the socket, so a slow consumer
 # holds the server back (TCP backpressure) instead of growing memory.
 MAX_QUEUE = 16
+# How long closing waits for the server's close frame before dropping the socket
+# (a server still pushing audio to a consumer that stopped reading never sends it).
+CLOSE_TIMEOUT = 2.0
 
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
 

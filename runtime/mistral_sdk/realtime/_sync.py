@@ -242,6 +242,8 @@ def _open(
     while True:
         deadline = time.monotonic() + timeout
         try:
+            # websockets 17 wants `with connect(...)`; __enter__ gives the connection
+            # in every version (older ones return it directly); we close it ourselves
             ws = connect(
                 where.url,
                 additional_headers=where.headers,
@@ -249,8 +251,9 @@ def _open(
                 open_timeout=timeout,
                 max_size=_connect.MAX_MESSAGE,
                 max_queue=_connect.MAX_QUEUE,
+                close_timeout=_connect.CLOSE_TIMEOUT,
                 logger=_connect.LOGGER,
-            )
+            ).__enter__()
             break
         except Exception as exc:
             error, retry, headers = _connect.failure(exc, where)
