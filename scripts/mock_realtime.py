@@ -51,7 +51,7 @@ from websockets.http11 import Request, Response
 __all__ = ["RealtimeMock", "start_realtime_mock"]
 
 BYTES_PER_WORD = 3200
-WORDS = "the quick brown fox jumps over the lazy dog".split()
+WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog"]
 
 
 class RealtimeMock:
@@ -91,7 +91,9 @@ class RealtimeMock:
 
     async def _handshake(self, ws: ServerConnection, model: str, session: dict[str, Any]) -> bool:
         if model == "mock-error-handshake":
-            await _send(ws, {"type": "error", "error": {"message": "model not found", "code": 3001}})
+            await _send(
+                ws, {"type": "error", "error": {"message": "model not found", "code": 3001}}
+            )
             await ws.close()
             return False
         if model == "mock-close-handshake":
@@ -132,7 +134,8 @@ class RealtimeMock:
                     audio_seen = True
                     if model == "mock-error-after-audio":
                         await _send(
-                            ws, {"type": "error", "error": {"message": "audio too loud", "code": 42}}
+                            ws,
+                            {"type": "error", "error": {"message": "audio too loud", "code": 42}},
                         )
                     elif model == "mock-drop":
                         assert ws.transport is not None
@@ -171,8 +174,11 @@ class RealtimeMock:
                         "model": model,
                         "text": text,
                         "language": "en",
-                        "usage": {"prompt_tokens": 4, "completion_tokens": len(words),
-                                  "total_tokens": 4 + len(words)},
+                        "usage": {
+                            "prompt_tokens": 4,
+                            "completion_tokens": len(words),
+                            "total_tokens": 4 + len(words),
+                        },
                     },
                 )
                 await ws.close()
@@ -211,15 +217,19 @@ class RealtimeMock:
                     audio = _fake_pcm(word)
                     await _send(
                         ws,
-                        {"type": "speech.audio.delta",
-                         "audio_data": base64.b64encode(audio).decode()},
+                        {
+                            "type": "speech.audio.delta",
+                            "audio_data": base64.b64encode(audio).decode(),
+                        },
                     )
                 text = ""
             elif kind == "input_text.end":
                 await _send(
                     ws,
-                    {"type": "speech.audio.done",
-                     "usage": {"prompt_tokens": characters, "total_tokens": characters}},
+                    {
+                        "type": "speech.audio.done",
+                        "usage": {"prompt_tokens": characters, "total_tokens": characters},
+                    },
                 )
                 await ws.close()
                 return

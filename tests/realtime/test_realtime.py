@@ -101,8 +101,14 @@ def test_transcription_events_are_typed_and_the_session_is_configured(
     mode: str, base: str, mock: RealtimeMock
 ) -> None:
     events = collect(
-        mode, base, "transcribe", [b"\0" * 6400, b"\0" * 3200], model="voxtral", audio_format=PCM,
-        language="en", turn_detection={"min_silence_ms": 300},
+        mode,
+        base,
+        "transcribe",
+        [b"\0" * 6400, b"\0" * 3200],
+        model="voxtral",
+        audio_format=PCM,
+        language="en",
+        turn_detection={"min_silence_ms": 300},
     )
     kinds = [type(e) for e in events]
     assert kinds == [
@@ -123,7 +129,11 @@ def test_transcription_events_are_typed_and_the_session_is_configured(
     update = mock.received[0]
     assert update == {
         "type": "session.update",
-        "session": {"audio_format": PCM, "language": "en", "turn_detection": {"min_silence_ms": 300}},
+        "session": {
+            "audio_format": PCM,
+            "language": "en",
+            "turn_detection": {"min_silence_ms": 300},
+        },
     }
     assert [m["type"] for m in mock.received[-2:]] == ["input_audio.flush", "input_audio.end"]
 
@@ -143,7 +153,10 @@ def test_speech_events_and_audio(mode: str, base: str, mock: RealtimeMock) -> No
     assert len(audio) == 4 * len("Hellobigworld")
     assert events[-1].usage.prompt_tokens == len("Hellobigworld")
     assert [m["type"] for m in mock.received] == [
-        "session.update", "input_text.append", "input_text.append", "input_text.flush",
+        "session.update",
+        "input_text.append",
+        "input_text.append",
+        "input_text.flush",
         "input_text.end",
     ]
 
@@ -154,7 +167,9 @@ def test_audio_is_split_at_the_protocol_limit_and_any_buffer_is_accepted(
     big = bytes(range(256)) * (2 * MAX_AUDIO_CHUNK // 256) + b"tail"
     samples = array.array("h", [1, -1] * 1600)  # a typed buffer, like a numpy array
     collect(mode, base, "transcribe", [big, memoryview(samples), bytearray(b"ab")], model="m")
-    appends = [base64.b64decode(m["audio"]) for m in mock.received if m["type"] == "input_audio.append"]
+    appends = [
+        base64.b64decode(m["audio"]) for m in mock.received if m["type"] == "input_audio.append"
+    ]
     assert [len(a) for a in appends] == [MAX_AUDIO_CHUNK, MAX_AUDIO_CHUNK, 4, 6400, 2]
     assert b"".join(appends[:3]) == big
     assert appends[3] == samples.tobytes()
@@ -166,7 +181,9 @@ def test_audio_that_is_not_bytes_is_refused_naming_the_field(mode: str, base: st
     assert info.value.field == "audio" and "str" in str(info.value)
 
 
-def test_a_bad_session_setting_is_refused_before_connecting(mode: str, base: str, mock: RealtimeMock) -> None:
+def test_a_bad_session_setting_is_refused_before_connecting(
+    mode: str, base: str, mock: RealtimeMock
+) -> None:
     before = len(mock.headers)
     with pytest.raises(mistral_sdk.RequestValidationError) as info:
         collect(mode, base, "transcribe", [], model="m", audio_format={"encoding": "pcm_s16le"})
@@ -204,7 +221,11 @@ def test_an_error_after_the_handshake_raises_or_arrives_as_an_event(mode: str, b
         collect(mode, base, "transcribe", [b"\0" * 3200], model="mock-error-after-audio")
     assert info.value.code == 42 and "audio too loud" in str(info.value)
     events = collect(
-        mode, base, "transcribe", [b"\0" * 3200], model="mock-error-after-audio",
+        mode,
+        base,
+        "transcribe",
+        [b"\0" * 3200],
+        model="mock-error-after-audio",
         errors_as_events=True,
     )
     assert any(isinstance(e, RealtimeErrorEvent) for e in events)
@@ -225,7 +246,7 @@ def test_a_dropped_connection_is_a_connection_error(mode: str, base: str) -> Non
 
 
 def test_the_handshake_is_bounded_by_a_timeout(mode: str, base: str) -> None:
-    with pytest.raises(mistral_sdk.APITimeoutError, match="session.created"):
+    with pytest.raises(mistral_sdk.APITimeoutError, match=r"session\.created"):
         collect(mode, base, "transcribe", [], model="mock-silent", open_timeout=0.3)
 
 
@@ -241,7 +262,9 @@ def test_a_refused_upgrade_is_the_status_error_without_the_key(mode: str, base: 
     assert KEY not in str(info.value) and "model=" not in str(info.value.request.url)
 
 
-def test_a_503_at_connect_is_retried_by_the_client_policy(mode: str, base: str, mock: RealtimeMock) -> None:
+def test_a_503_at_connect_is_retried_by_the_client_policy(
+    mode: str, base: str, mock: RealtimeMock
+) -> None:
     mock.refused.clear()
     events = collect(mode, base, "transcribe", [b"\0" * 3200], model="mock-503-once")
     assert isinstance(events[-1], models.TranscriptionStreamDone)
@@ -280,7 +303,9 @@ def test_closing_sends_the_end_of_input_and_releases_the_socket(
     _wait_until(lambda: mock.received[-1:] == [{"type": "input_audio.end"}], "no input_audio.end")
 
 
-def test_a_connection_nobody_closed_is_released_when_collected(base: str, mock: RealtimeMock) -> None:
+def test_a_connection_nobody_closed_is_released_when_collected(
+    base: str, mock: RealtimeMock
+) -> None:
     client = _client("sync", base)
     session = client.audio.realtime.connect_transcription(model="m")
     _wait_until(lambda: mock.open_connections == 1, "not connected")
@@ -355,7 +380,11 @@ def _run_python(code: str, extra_env: dict[str, str] | None = None) -> str:
     env.update(extra_env or {})
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout

@@ -113,7 +113,7 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
         http_response = httpx.Response(
             response.status_code,
             headers=headers,
-            content=response.body or b"",
+            content=bytes(response.body or b""),
             request=httpx.Request("GET", where.safe_url),
         )
         error: APIError = make_status_error(http_response, redact=where.secret)

@@ -330,9 +330,7 @@ FLUSH_AUDIO = '{"type":"input_audio.flush"}'
 def text_message(text: str, *, flush: bool = False) -> str:
     """`input_text.append` (or `input_text.flush` carrying a last piece)."""
     if not isinstance(text, str):
-        raise RequestValidationError(
-            f"text: expected str, got {type(text).__name__}", field="text"
-        )
+        raise RequestValidationError(f"text: expected str, got {type(text).__name__}", field="text")
     kind = "input_text.flush" if flush else "input_text.append"
     return encode({"type": kind, "text": text}).decode()
 
