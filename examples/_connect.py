@@ -33,3 +33,23 @@ def connect() -> Iterator[Mistral]:
             yield client
     finally:
         stop()
+
+
+@contextlib.contextmanager
+def connect_realtime() -> Iterator[Mistral]:
+    """A client for the real API's realtime audio, or for the local WebSocket
+    stand-in (scripts/mock_realtime.py), running until the block ends."""
+    if not using_mock():
+        with Mistral() as client:
+            yield client
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from mock_realtime import start_realtime_mock  # type: ignore[import-not-found, unused-ignore]
+
+    base_url, stop, _ = start_realtime_mock()
+    print(f"(MISTRAL_API_KEY is not set: using the local mock at {base_url})")
+    try:
+        with Mistral(api_key="mock-key", base_url=base_url) as client:
+            yield client
+    finally:
+        stop()

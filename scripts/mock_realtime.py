@@ -46,6 +46,7 @@ from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 __all__ = ["RealtimeMock", "start_realtime_mock"]
@@ -236,9 +237,12 @@ class RealtimeMock:
 
     async def _flood(self, ws: ServerConnection, event: dict[str, Any]) -> None:
         data = json.dumps(event)
-        for _ in range(2000):
-            await ws.send(data)
-            self.sent += 1
+        try:
+            for _ in range(2000):
+                await ws.send(data)
+                self.sent += 1
+        except ConnectionClosed:  # the client hung up: the test is over
+            return
         await ws.close()
 
 
