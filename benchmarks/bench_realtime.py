@@ -15,15 +15,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
-
 
 from mistral_sdk import AsyncMistral, Mistral
 
@@ -183,8 +180,12 @@ def run() -> dict[str, Any]:
 
 def main() -> None:
     results = run()
-    print(f"realtime over loopback: {CHUNKS} chunks of {len(CHUNK)} bytes, {EVENTS} events; best of {ROUNDS}")
-    print("| mode | per chunk sent: SDK | raw websockets | per event received: SDK | raw websockets |")
+    print(
+        f"realtime over loopback: {CHUNKS} chunks of {len(CHUNK)} bytes, {EVENTS} events; best of {ROUNDS}"
+    )
+    print(
+        "| mode | per chunk sent: SDK | raw websockets | per event received: SDK | raw websockets |"
+    )
     print("|---|---|---|---|---|")
     for mode, ((sdk_send, sdk_recv), (raw_send, raw_recv)) in results.items():
         print(

@@ -15,6 +15,7 @@ import struct
 import sys
 import wave
 from collections.abc import Iterator
+from pathlib import Path
 
 from _connect import connect_realtime
 
@@ -48,8 +49,8 @@ def chunks(wav: wave.Wave_read) -> Iterator[bytes]:
 
 
 def main() -> None:
-    source = open(sys.argv[1], "rb") if len(sys.argv) > 1 else io.BytesIO(tone_wav())
-    with source, wave.open(source, "rb") as wav, connect_realtime() as client:
+    data = Path(sys.argv[1]).read_bytes() if len(sys.argv) > 1 else tone_wav()
+    with wave.open(io.BytesIO(data), "rb") as wav, connect_realtime() as client:
         if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
             raise SystemExit("this example sends 16-bit mono WAV files")
         audio_format = {"encoding": "pcm_s16le", "sample_rate": wav.getframerate()}
