@@ -414,3 +414,17 @@ def test_without_the_extra_the_error_names_it() -> None:
             print(exc)
     """)
     assert "pip install 'mistral-sdk[realtime]'" in out
+
+
+async def test_an_async_connection_nobody_closed_is_released_when_collected(
+    base: str, mock: RealtimeMock
+) -> None:
+    client = _client("async", base)
+    session = await client.audio.realtime.connect_transcription(model="m")
+    assert mock.open_connections == 1
+    del session
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while mock.open_connections and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert mock.open_connections == 0
