@@ -28,7 +28,9 @@ import inspect
 import os
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
+
+import httpx
 
 from ._errors import MistralError
 
@@ -36,6 +38,7 @@ __all__ = [
     "SA_TOKEN_PATH_ENV",
     "CredentialsError",
     "Credentials",
+    "CredentialsAuth",
     "KeyProvider",
     "auth_target",
     "resolve_credentials",
@@ -306,3 +309,34 @@ def auth_target(
     if lowered in client_headers:  # httpx.Headers: case-insensitive membership
         return None
     return name
+
+
+class CredentialsAuth(httpx.Auth):
+    """The client's credential as an `httpx.Auth`, for a capability that sends with
+    its own httpx client (the connectors gateway, an MCP HTTP transport):
+    ``httpx.AsyncClient(auth=CredentialsAuth(client._credentials))``. Each request
+    gets the current key, unless it already carries that header."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self._credentials = credentials
+
+    def __repr__(self) -> str:
+        return f"<CredentialsAuth {self._credentials!r}>"
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        name = self._credentials.header
+        if name not in request.headers:
+            key = self._credentials.get_sync()
+            request.headers[name] = self._credentials.header_value(name, key)
+        yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        name = self._credentials.header
+        if name not in request.headers:
+            key = await self._credentials.get_async()
+            request.headers[name] = self._credentials.header_value(name, key)
+        yield request

@@ -309,3 +309,39 @@ def test_rotated_keys_are_redacted_from_errors(mode: str) -> None:
     assert "SECRET" not in str(caught.value)
     assert str(caught.value).count("***") == 2
     assert "SECRET" not in repr(h.client._credentials)
+
+
+def test_credentials_auth_for_capabilities_with_their_own_httpx_client(mode: str) -> None:
+    # the connectors gateway or an MCP HTTP transport sends with its own httpx client
+    keys = iter(["k1", "k2", "k3"])
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("authorization"))
+        return httpx.Response(204)
+
+    if mode == "sync":
+        api = Client(api_key=lambda: next(keys))
+        auth = _auth.CredentialsAuth(api._credentials)
+        with httpx.Client(transport=httpx.MockTransport(handler), auth=auth) as http:
+            http.get("https://gw.test/a")
+            http.get("https://gw.test/b")
+            http.get("https://gw.test/c", headers={"Authorization": "Bearer own"})
+    else:
+
+        async def fetch() -> str:
+            return next(keys)
+
+        api = AsyncClient(api_key=fetch)
+        auth = _auth.CredentialsAuth(api._credentials)
+
+        async def main() -> None:
+            transport = httpx.MockTransport(handler)
+            async with httpx.AsyncClient(transport=transport, auth=auth) as http:
+                await http.get("https://gw.test/a")
+                await http.get("https://gw.test/b")
+                await http.get("https://gw.test/c", headers={"Authorization": "Bearer own"})
+
+        asyncio.run(main())
+    assert seen == ["Bearer k1", "Bearer k2", "Bearer own"]
+    assert "k1" not in repr(auth)
