@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ._auth import Credentials
 from ._errors import MistralError
 from ._mistral import AsyncMistral, Mistral
 
@@ -92,6 +93,19 @@ def _body_field(options: Mapping[str, Any], name: str, label: str) -> str:
     return value
 
 
+def _same_header(
+    current: Credentials, options: dict[str, Any], *, allow_async: bool = False
+) -> dict[str, Any]:
+    """A new key given to with_options goes where the deployment's key went
+    (Azure's ``api-key`` header, say), not to the core's default."""
+    key = options.get("api_key")
+    if key is not None and not isinstance(key, Credentials):
+        options["api_key"] = Credentials.from_key(
+            key, header=current.header, allow_async=allow_async
+        )
+    return options
+
+
 class DeploymentClient(Mistral):
     """A `Mistral` whose requests go where `_deployment` says."""
 
@@ -105,7 +119,7 @@ class DeploymentClient(Mistral):
         # with_options: the core options change, the deployment stays; the
         # subclass's own constructor (endpoint, project, ...) is not re-run.
         new = type(self).__new__(type(self))
-        Mistral.__init__(new, **options)
+        Mistral.__init__(new, **_same_header(self._credentials, options))
         new._deployment = self._deployment
         return new
 
@@ -124,7 +138,7 @@ class AsyncDeploymentClient(AsyncMistral):
 
     def _copy_with(self: _AD, **options: Any) -> _AD:
         new = type(self).__new__(type(self))
-        AsyncMistral.__init__(new, **options)
+        AsyncMistral.__init__(new, **_same_header(self._credentials, options, allow_async=True))
         new._deployment = self._deployment
         return new
 

@@ -153,3 +153,12 @@ def test_with_options_keeps_the_deployment(mode: str) -> None:
 def test_bad_configuration_is_a_clear_error(kw: dict[str, Any], message: str) -> None:
     with pytest.raises(MistralError, match=message):
         MistralAzure(**kw)
+
+
+def test_with_options_new_key_keeps_the_header(mode: str) -> None:
+    cloud = Cloud()
+    client = azure(mode, cloud, api_key="old", api_key_header="api-key")
+    call(
+        client.with_options(api_key="new"), lambda c: c.chat.complete(model="m", messages=MESSAGES)
+    )
+    assert cloud.requests[0].headers["api-key"] == "new"
