@@ -11,7 +11,7 @@ extra needs google-auth only, not `requests`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -138,7 +138,7 @@ class GoogleToken:
         return await _in_thread(self.sync)
 
 
-async def _in_thread(fn: Any) -> str:
+async def _in_thread(fn: Callable[[], str]) -> str:
     import sniffio
 
     if sniffio.current_async_library() == "trio":
