@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from conftest import Cloud, call, make
+from deploy_helpers import Cloud, call, make
 
 from mistral_sdk import AuthenticationError, MistralError, models
 from mistral_sdk._deployment import UnsupportedOperationError

@@ -8,8 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import call, make
-from test_gcp import FakeCredentials
+from deploy_helpers import FakeCredentials, call, make
 
 from mistral_sdk import AuthenticationError
 from mistral_sdk.azure import AsyncMistralAzure, MistralAzure

@@ -15,7 +15,7 @@ from typing import Any
 import google.auth
 import google.auth.transport
 import pytest
-from conftest import Cloud, call, make
+from deploy_helpers import Cloud, FakeCredentials, call, make
 
 from mistral_sdk import MistralError, models
 from mistral_sdk._deployment import UnsupportedOperationError
@@ -24,21 +24,6 @@ from mistral_sdk.gcp import AsyncMistralGCP, MistralGCP
 MESSAGES = [{"role": "user", "content": "hi"}]
 HOST = "https://europe-west4-aiplatform.googleapis.com"
 MODEL_URL = f"{HOST}/v1/projects/proj-1/locations/europe-west4/publishers/mistralai/models"
-
-
-class FakeCredentials:
-    """google-auth's credentials protocol: `valid`, `token`, `refresh(request)`."""
-
-    def __init__(self, project_id: str | None = None) -> None:
-        self.token: str | None = None
-        self.valid = False
-        self.project_id = project_id
-        self.refreshes: list[tuple[int, Any]] = []  # (thread, request) of each refresh
-
-    def refresh(self, request: Any) -> None:
-        self.refreshes.append((threading.get_ident(), request))
-        self.token = f"ya29.token-{len(self.refreshes)}"
-        self.valid = True
 
 
 def vertex(mode: str, cloud: Cloud, **kw: Any) -> Any:
