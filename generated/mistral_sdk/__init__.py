@@ -28,6 +28,7 @@ del _entry, _candidate
 
 if TYPE_CHECKING:
     from . import models as models
+    from ._auth import CredentialsError as CredentialsError
     from ._codec import Unknown as Unknown
     from ._codec import decode as decode
     from ._codec import encode as encode
@@ -81,6 +82,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "models": "",
+    "CredentialsError": "_auth",
     "Unknown": "_codec",
     "decode": "_codec",
     "encode": "_codec",

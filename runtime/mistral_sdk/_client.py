@@ -19,7 +19,8 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 import msgspec
 
-from ._errors import APIConnectionError, APIError, APITimeoutError, MistralError, make_status_error
+from ._auth import Credentials, KeyProvider, auth_target, resolve_credentials
+from ._errors import APIConnectionError, APIError, APITimeoutError, make_status_error
 from ._pagination import PageResponse
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
@@ -84,23 +85,25 @@ class BaseClient(Generic[_HttpT]):
 
     _http: _HttpT
     _owns_http: bool
+    _async_keys = False  # whether an async key provider can be awaited
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyProvider | Credentials | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: _HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        service_account_token_path: str | os.PathLike[str] | None = None,
+        api_key_ttl: float | None = None,
     ) -> None:
-        api_key = api_key or os.environ.get("MISTRAL_API_KEY")
-        if not api_key:
-            raise MistralError(
-                "No API key: pass api_key=... or set the MISTRAL_API_KEY environment variable."
-            )
-        self._api_key = api_key
+        # The credential's source, by precedence (see _auth): api_key (a str or a
+        # callable), the service-account token file, $MISTRAL_API_KEY.
+        self._credentials = resolve_credentials(
+            api_key, service_account_token_path, api_key_ttl, allow_async=self._async_keys
+        )
         url = str(base_url or os.environ.get("MISTRAL_BASE_URL") or DEFAULT_BASE_URL)
         # Paths from the spec start with "/", so a prefix in base_url is kept
         # by plain concatenation ("https://proxy/mistral" + "/v1/models").
@@ -125,20 +128,26 @@ class BaseClient(Generic[_HttpT]):
         # Lowest to highest precedence: the httpx client's own headers (it may
         # be the caller's, configured with a proxy header, say), ours, the
         # caller's default_headers. Accept is set per request.
+        # The credential is not among them: it is fetched per request (_auth_headers).
         headers = httpx.Headers(self._http.headers)
-        headers["Authorization"] = f"Bearer {self._api_key}"
         headers["User-Agent"] = user_agent()
         headers.update(self._custom_headers)
         return headers
 
     @property
     def api_key(self) -> str:
-        return self._api_key
+        """The key requests are sent with right now (a provider is called, a token file read)."""
+        return self._credentials.get_sync()
+
+    def _auth_target(
+        self, api_key_header: str | None, extra_headers: Mapping[str, str | None] | None
+    ) -> str | None:
+        return auth_target(self._credentials, api_key_header, self._custom_headers, extra_headers)
 
     def with_options(
         self: _C,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyProvider | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -150,8 +159,8 @@ class BaseClient(Generic[_HttpT]):
         """
         headers = self._custom_headers.copy()
         headers.update(default_headers or {})  # case-insensitive replace
-        new = type(self)(
-            api_key=api_key or self._api_key,
+        new = self._copy_with(
+            api_key=api_key or self._credentials,
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
@@ -160,6 +169,11 @@ class BaseClient(Generic[_HttpT]):
         )
         new._sleep = self._sleep  # type: ignore[attr-defined]  # keep an injected sleep
         return new
+
+    def _copy_with(self: _C, **options: Any) -> _C:
+        """A new client of this class from the core options (with_options); a
+        subclass with options of its own (a cloud deployment) carries them over."""
+        return type(self)(**options)
 
     def __repr__(self) -> str:
         # Never the key: reprs end up in logs and bug reports.
@@ -174,7 +188,7 @@ class BaseClient(Generic[_HttpT]):
         query: Mapping[str, object] | None,
         query_json: Collection[str],
         headers: Mapping[str, object] | None,
-        api_key_header: str | None,
+        auth: Mapping[str, str],
         json: object,
         multipart: Mapping[str, object] | None,
         multipart_files: Collection[str],
@@ -191,14 +205,11 @@ class BaseClient(Generic[_HttpT]):
             raw = True
             extra_headers = {k: v for k, v in extra_headers.items() if k != RAW_RESPONSE_HEADER}
         base_headers = self._headers
-        if "accept" not in self._custom_headers or api_key_header:
+        if "accept" not in self._custom_headers or auth:
             base_headers = base_headers.copy()
             if "accept" not in self._custom_headers:
                 base_headers["Accept"] = response.accept
-            if api_key_header:  # this operation takes the key in its own header, not Bearer
-                if "authorization" not in self._custom_headers:
-                    del base_headers["Authorization"]
-                base_headers[api_key_header] = self._api_key
+            base_headers.update(auth)
         built = build_request(
             method,
             self.base_url,
@@ -248,13 +259,13 @@ class BaseClient(Generic[_HttpT]):
     def _give_up(self, exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request=request)
-        message = f"Connection error: {exc}".replace(self._api_key, "***")
+        message = self._credentials.redact(f"Connection error: {exc}")
         return APIConnectionError(message, request=request)
 
     def _failed(self, exc: httpx.RequestError, request: httpx.Request) -> APIError:
         """A request that reached the server but whose answer is unusable, for a
         reason a retry would not change (not retried)."""
-        message = f"{type(exc).__name__}: {exc}".replace(self._api_key, "***")
+        message = self._credentials.redact(f"{type(exc).__name__}: {exc}")
         return APIError(message, request=request)
 
 
@@ -275,12 +286,14 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyProvider | Credentials | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        service_account_token_path: str | os.PathLike[str] | None = None,
+        api_key_ttl: float | None = None,
     ) -> None:
         # Injectable for tests: retries then take no real time.
         self._sleep: Callable[[float], None] = time.sleep
@@ -291,10 +304,24 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            service_account_token_path=service_account_token_path,
+            api_key_ttl=api_key_ttl,
         )
 
     def _make_http_client(self) -> httpx.Client:
         return httpx.Client(timeout=self.timeout, follow_redirects=True)
+
+    def _auth_headers(
+        self,
+        api_key_header: str | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+    ) -> dict[str, str]:
+        """The header that authenticates a request now, from the current credential;
+        empty when the caller sets it. Realtime and the connectors gateway call it too."""
+        name = self._auth_target(api_key_header, extra_headers)
+        if name is None:
+            return {}
+        return {name: self._credentials.header_value(name, self._credentials.get_sync())}
 
     def request(
         self,
@@ -324,7 +351,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             query=query,
             query_json=query_json,
             headers=headers,
-            api_key_header=api_key_header,
+            auth=self._auth_headers(api_key_header, extra_headers),
             json=json,
             multipart=multipart,
             multipart_files=multipart_files,
@@ -374,7 +401,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                         pass
                     finally:
                         response.close()
-                    raise make_status_error(response, redact=self._api_key)
+                    raise make_status_error(response, redact=self._credentials.secrets)
                 response.close()
             self._sleep(delay)
             attempt += 1
@@ -410,15 +437,19 @@ async def _asyncio_sleep(seconds: float) -> None:
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """Async client core; the loop mirrors `SyncAPIClient._send` with `await`."""
 
+    _async_keys = True
+
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyProvider | Credentials | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        service_account_token_path: str | os.PathLike[str] | None = None,
+        api_key_ttl: float | None = None,
     ) -> None:
         self._sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
         super().__init__(
@@ -428,10 +459,23 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            service_account_token_path=service_account_token_path,
+            api_key_ttl=api_key_ttl,
         )
 
     def _make_http_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+
+    async def _auth_headers(
+        self,
+        api_key_header: str | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+    ) -> dict[str, str]:
+        """`SyncAPIClient._auth_headers`, awaiting an async key provider."""
+        name = self._auth_target(api_key_header, extra_headers)
+        if name is None:
+            return {}
+        return {name: self._credentials.header_value(name, await self._credentials.get_async())}
 
     async def request(
         self,
@@ -461,7 +505,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             query=query,
             query_json=query_json,
             headers=headers,
-            api_key_header=api_key_header,
+            auth=await self._auth_headers(api_key_header, extra_headers),
             json=json,
             multipart=multipart,
             multipart_files=multipart_files,
@@ -511,7 +555,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                         pass
                     finally:
                         await response.aclose()
-                    raise make_status_error(response, redact=self._api_key)
+                    raise make_status_error(response, redact=self._credentials.secrets)
                 await response.aclose()
             await self._sleep(delay)
             attempt += 1

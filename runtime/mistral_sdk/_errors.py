@@ -20,7 +20,7 @@ MistralError
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -260,11 +260,13 @@ def decode_error_body(response: httpx.Response) -> object:
         return response.text
 
 
-def make_status_error(response: httpx.Response, *, redact: str | None = None) -> APIStatusError:
+def make_status_error(
+    response: httpx.Response, *, redact: str | Iterable[str] | None = None
+) -> APIStatusError:
     """Build the exception for a non-2xx response whose body has been read.
 
-    `redact` is a secret (the API key) to scrub from the message, in case a
-    server or proxy echoes it back.
+    `redact` is a secret (the API key), or the recent ones of a rotating
+    credential, to scrub from the message, in case a server or proxy echoes it back.
     """
     body = decode_error_body(response)
     status = response.status_code
@@ -272,8 +274,9 @@ def make_status_error(response: httpx.Response, *, redact: str | None = None) ->
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
     message = _format_message(response, body)
-    if redact:
-        message = message.replace(redact, "***")
+    for secret in (redact,) if isinstance(redact, str) else redact or ():
+        if secret:
+            message = message.replace(secret, "***")
     return cls(message, response=response, body=body)
 
 

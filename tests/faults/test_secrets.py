@@ -14,6 +14,7 @@ import logging
 import traceback
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -188,3 +189,56 @@ def test_plain_http_to_a_remote_host_warns(recwarn: pytest.WarningsRecorder) -> 
     assert KEY not in str(caught[0].message)
     with pytest.warns(UserWarning, match="plain http"):
         asyncio.run(mistral_sdk.AsyncMistral(api_key=KEY, base_url="http://10.1.2.3:8080").close())
+
+
+# A key provider and a service-account token file are credentials too: the same
+# faults, the same search (the token file holds KEY, so one search covers both).
+CREDENTIAL_FAULTS = ["401 echoing the key", "422", "reset", "bad gzip", "sse cut", "ok stream"]
+
+
+def _key_provider(_: Path) -> dict[str, Any]:
+    return {"api_key": lambda: KEY, "api_key_ttl": 30}
+
+
+def _token_file(tmp_path: Path) -> dict[str, Any]:
+    token = tmp_path / "token"
+    token.write_text(KEY + "\n")
+    return {"api_key": None, "service_account_token_path": str(token)}
+
+
+@pytest.mark.parametrize("credential", [_key_provider, _token_file], ids=["provider", "token"])
+@pytest.mark.parametrize("fault", CREDENTIAL_FAULTS)
+def test_provided_and_file_credentials_never_shown(
+    mode: str,
+    server: FaultServer,
+    fault: str,
+    credential: Any,
+    tmp_path: Path,
+    debug_logs: list[logging.LogRecord],
+) -> None:
+    action, options = FAULTS[fault]
+    server.default = action
+    client_options = {**options.get("client_options", {}), **credential(tmp_path)}
+    out = call(mode, server.url, **{**options, "client_options": client_options})
+    assert server.received[0].headers["authorization"] == f"Bearer {KEY}"
+    shown = [*texts_of(out.error), *texts_of(out.value), *map(repr, out.events)]
+    shown += [record.getMessage() for record in debug_logs]
+    assert debug_logs, "DEBUG logging produced nothing: the check would prove nothing"
+    leaks = [text for text in shown if KEY in text]
+    assert not leaks, leaks[0][:500]
+
+
+def test_credential_errors_and_reprs_hide_the_secret(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text(KEY)
+    client = mistral_sdk.Mistral(service_account_token_path=token, base_url="https://api.example")
+    with_provider = mistral_sdk.AsyncMistral(api_key=lambda: KEY, base_url="https://api.example")
+    token.write_text("")
+    with pytest.raises(mistral_sdk.MistralError) as caught:
+        client.models.list()
+    texts = [*texts_of(caught.value), repr(client), repr(client._credentials)]
+    texts += [repr(with_provider), repr(with_provider._credentials)]
+    assert not [t for t in texts if KEY in t]
+    assert str(token) in str(caught.value)  # the error names the file, not its content
+    client.close()
+    asyncio.run(with_provider.close())

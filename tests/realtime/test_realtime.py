@@ -252,7 +252,7 @@ def test_the_handshake_is_bounded_by_a_timeout(mode: str, base: str) -> None:
 
 def test_a_refused_upgrade_is_the_status_error_without_the_key(mode: str, base: str) -> None:
     client = _client(mode, base)
-    client._headers["Authorization"] = "Basic nope"  # the mock wants a Bearer token
+    client._custom_headers["Authorization"] = "Basic nope"  # the mock wants a Bearer token
     with pytest.raises(mistral_sdk.AuthenticationError) as info:
         if mode == "sync":
             client.audio.realtime.connect_transcription(model="m")
@@ -428,3 +428,28 @@ async def test_an_async_connection_nobody_closed_is_released_when_collected(
     while mock.open_connections and time.monotonic() < deadline:
         await asyncio.sleep(0.01)
     assert mock.open_connections == 0
+
+
+def test_each_session_takes_the_current_credential(
+    mode: str, base: str, mock: RealtimeMock
+) -> None:
+    """A rotating key (a callable) is asked for each session, as for every request."""
+    keys = iter(["key-one", "key-two"])
+    if mode == "sync":
+        client = Mistral(api_key=lambda: next(keys), base_url=base)
+        for _ in range(2):
+            with client.audio.realtime.connect_speech(model="tts"):
+                pass
+    else:
+
+        async def provider() -> str:
+            return next(keys)
+
+        async def run() -> None:
+            client = AsyncMistral(api_key=provider, base_url=base)
+            for _ in range(2):
+                async with await client.audio.realtime.connect_speech(model="tts"):
+                    pass
+
+        asyncio.run(run())
+    assert [h["authorization"] for h in mock.headers[-2:]] == ["Bearer key-one", "Bearer key-two"]

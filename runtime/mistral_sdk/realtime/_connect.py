@@ -61,39 +61,36 @@ class Target:
 
     url: str  # ws:// or wss://
     headers: dict[str, str]
-    secret: str | None  # to scrub from messages
+    secrets: tuple[str, ...]  # to scrub from messages
     safe_url: str  # for errors: no query string
-
-
-def _auth_headers(client: BaseClient[Any]) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    auth = client._headers.get("authorization")
-    if auth:
-        headers["Authorization"] = auth
-    for name, value in client._custom_headers.items():
-        if name.lower() not in ("accept", "content-type", "connection", "upgrade"):
-            headers[name] = value
-    return headers
 
 
 def target(
     client: BaseClient[Any],
     path: str,
     model: str,
+    auth: Mapping[str, str],
     extra_headers: Mapping[str, str] | None,
     extra_query: Mapping[str, object] | None,
 ) -> Target:
-    """The WebSocket URL (https → wss, http → ws) and headers for a session."""
+    """The WebSocket URL (https → wss, http → ws) and headers for a session.
+
+    `auth` is the client's current credential header (`client._auth_headers()`,
+    the same precedence as every request: empty when the caller sets one).
+    """
     url = httpx.URL(client.base_url + path)
     scheme = {"https": "wss", "http": "ws"}.get(url.scheme, url.scheme)
     params = {"model": model, **{k: str(v) for k, v in (extra_query or {}).items()}}
     url = url.copy_with(scheme=scheme).copy_merge_params(params)
-    headers = _auth_headers(client)
+    headers = dict(auth)
+    for name, value in client._custom_headers.items():
+        if name.lower() not in ("accept", "content-type", "connection", "upgrade"):
+            headers[name] = value
     headers.update(extra_headers or {})
     return Target(
         url=str(url),
         headers=headers,
-        secret=client.api_key,
+        secrets=client._credentials.secrets,
         safe_url=str(url.copy_with(query=None)),
     )
 
@@ -116,7 +113,7 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
             content=bytes(response.body or b""),
             request=httpx.Request("GET", where.safe_url),
         )
-        error: APIError = make_status_error(http_response, redact=where.secret)
+        error: APIError = make_status_error(http_response, redact=where.secrets)
         assert isinstance(error, APIStatusError)
         return error, should_retry(response.status_code, headers), headers
     if isinstance(exc, InvalidURI):
@@ -126,8 +123,8 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
 
         return APITimeoutError(f"realtime: timed out connecting to {where.safe_url}"), True, None
     message = f"realtime: cannot connect to {where.safe_url}: {type(exc).__name__}: {exc}"
-    if where.secret:
-        message = message.replace(where.secret, "***")
+    for secret in where.secrets:
+        message = message.replace(secret, "***")
     return APIConnectionError(message), True, None
 
 

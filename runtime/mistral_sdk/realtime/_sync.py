@@ -236,7 +236,8 @@ def _open(
     from websockets.sync.client import connect
 
     update = session_update(kind, session)  # checked before connecting
-    where = _connect.target(client, kind.path, model, extra_headers, extra_query)
+    auth = client._auth_headers(None, extra_headers)
+    where = _connect.target(client, kind.path, model, auth, extra_headers, extra_query)
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
     attempt = 0
     while True:
