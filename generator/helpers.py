@@ -22,6 +22,7 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
     ("workflows", "executions"): ("_workflows", "ExecutionsHelpers"),
     ("beta", "conversations"): ("_conversations", "ConversationsHelpers"),
     ("chat",): ("_structured", "ChatHelpers"),
+    ("beta", "connectors"): ("mcp._gateway", "ConnectorsGatewayHelpers"),
 }
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
