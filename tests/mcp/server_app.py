@@ -84,6 +84,11 @@ def build(name: str = "weather", **kwargs: Any) -> MCPServer:
         return f"deleted {city}"
 
     @server.tool()
+    def pid() -> int:
+        """The server's process id (which session answered)."""
+        return os.getpid()
+
+    @server.tool()
     def crash() -> str:
         """Kills the server process (a server that dies mid-run)."""
         sys.stdout.flush()
