@@ -104,7 +104,7 @@ def server(request: pytest.FixtureRequest) -> Callable[..., MCPServer]:
 
 
 @pytest.fixture
-def scripted() -> Callable[[Script], Mistral]:
+def scripted() -> Iterator[Callable[[Script], Mistral]]:
     clients: list[Mistral] = []
 
     def make(script: Script) -> Mistral:
@@ -113,7 +113,7 @@ def scripted() -> Callable[[Script], Mistral]:
         clients.append(client)
         return client
 
-    yield make  # type: ignore[misc]
+    yield make
     for client in clients:
         client._http.close()
 
@@ -122,6 +122,8 @@ def scripted() -> Callable[[Script], Mistral]:
 def ascripted() -> Callable[[Script], AsyncMistral]:
     def make(script: Script) -> AsyncMistral:
         http_client = httpx.AsyncClient(transport=httpx.MockTransport(script.handler))
-        return AsyncMistral(api_key="test-key", base_url="https://api.test", http_client=http_client)
+        return AsyncMistral(
+            api_key="test-key", base_url="https://api.test", http_client=http_client
+        )
 
     return make

@@ -100,31 +100,43 @@ class Script:
 
 
 def _events(response: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    yield "conversation.response.started", {
-        "type": "conversation.response.started",
-        "conversation_id": response["conversation_id"],
-    }
+    yield (
+        "conversation.response.started",
+        {
+            "type": "conversation.response.started",
+            "conversation_id": response["conversation_id"],
+        },
+    )
     for index, entry in enumerate(response["outputs"]):
         if entry["type"] == "message.output":
-            yield "message.output.delta", {
-                "type": "message.output.delta",
-                "output_index": index,
-                "id": entry["id"],
-                "content_index": 0,
-                "role": "assistant",
-                "content": entry["content"],
-            }
+            yield (
+                "message.output.delta",
+                {
+                    "type": "message.output.delta",
+                    "output_index": index,
+                    "id": entry["id"],
+                    "content_index": 0,
+                    "role": "assistant",
+                    "content": entry["content"],
+                },
+            )
         else:
-            yield "function.call.delta", {
-                "type": "function.call.delta",
-                "output_index": index,
-                "id": entry["id"],
-                "name": entry["name"],
-                "tool_call_id": entry["tool_call_id"],
-                "arguments": entry["arguments"],
-                "confirmation_status": entry.get("confirmation_status"),
-            }
-    yield "conversation.response.done", {
-        "type": "conversation.response.done",
-        "usage": response["usage"],
-    }
+            yield (
+                "function.call.delta",
+                {
+                    "type": "function.call.delta",
+                    "output_index": index,
+                    "id": entry["id"],
+                    "name": entry["name"],
+                    "tool_call_id": entry["tool_call_id"],
+                    "arguments": entry["arguments"],
+                    "confirmation_status": entry.get("confirmation_status"),
+                },
+            )
+    yield (
+        "conversation.response.done",
+        {
+            "type": "conversation.response.done",
+            "usage": response["usage"],
+        },
+    )

@@ -23,9 +23,7 @@ from mistral_sdk.mcp import (
 from mistral_sdk.mcp._gateway import parse_proxy_status
 
 # What the gateway sends when it, not the connector, refuses a request.
-GATEWAY_ERROR = (
-    'connectors-gateway; error=http_request_error; status-code=400; details="connector_protocol_mismatch"'
-)
+GATEWAY_ERROR = 'connectors-gateway; error=http_request_error; status-code=400; details="connector_protocol_mismatch"'
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +66,9 @@ def test_mcp_through_the_gateway(
     base, seen = gateway
     seen.clear()
     with Mistral(api_key="sk-test", base_url=base) as client:
-        server = client.beta.connectors.mcp("weather", credentials_name="work", include=["get_weather"])
+        server = client.beta.connectors.mcp(
+            "weather", credentials_name="work", include=["get_weather"]
+        )
         assert isinstance(server, MCPServer) and server.label == "MCP server 'weather'"
         with server as session:
             result = session.call_tool("get_weather", {"city": "Oslo"})
@@ -118,7 +118,9 @@ def test_gateway_error_on_mcp_is_typed_sync(
             http_client=httpx.Client(transport=httpx.MockTransport(Script().handler)),
         )
         with pytest.raises(ConnectorsGatewayError):
-            api.beta.conversations.run("hi", model="m", tools=[client.beta.connectors.mcp("http-only")])
+            api.beta.conversations.run(
+                "hi", model="m", tools=[client.beta.connectors.mcp("http-only")]
+            )
 
 
 async def test_gateway_error_on_mcp_is_typed_async(
@@ -170,7 +172,10 @@ def test_http_client_sync() -> None:
     assert isinstance(http, ConnectorHTTP)
     root = "/prefix/v1/connectors-gateway/my%2Fconn/http/"
     response = http.get("users/me", params={"q": "1"})
-    assert response.json() == {"path": "/prefix/v1/connectors-gateway/my/conn/http/users/me", "query": "q=1"}
+    assert response.json() == {
+        "path": "/prefix/v1/connectors-gateway/my/conn/http/users/me",
+        "query": "q=1",
+    }
     assert requests[-1].url.raw_path.decode() == root + "users/me?q=1"
     assert requests[-1].headers["authorization"] == "Bearer sk-test"
     assert requests[-1].headers["x-credentials-name"] == "work"
@@ -233,7 +238,7 @@ async def _no_sleep(seconds: float) -> None:
 def test_proxy_status_parsing() -> None:
     members = parse_proxy_status(
         [
-            'cdn; error=connection_timeout, connectors-gateway; error=http_request_error;'
+            "cdn; error=connection_timeout, connectors-gateway; error=http_request_error;"
             ' status-code=502; details="upstream \\"x\\" failed"; retry=?1',
             "broken, (((",
         ]

@@ -36,10 +36,14 @@ def check_every_content(script: Script, results: list[ToolResult]) -> None:
     forecast = by_name["forecast"].result
     assert '"city": "Lyon"' in forecast and '"high": 21' in forecast
     chart = by_name["chart"]
-    assert chart.result == "chart for Nice\n[image: image/png, 70 bytes]\n[audio: audio/wav, 16 bytes]"
+    assert (
+        chart.result == "chart for Nice\n[image: image/png, 70 bytes]\n[audio: audio/wav, 16 bytes]"
+    )
     image = chart.content[1]
     assert isinstance(image, models.ImageURLChunk)
-    assert isinstance(image.image_url, str) and image.image_url.startswith("data:image/png;base64,iVBOR")
+    assert isinstance(image.image_url, str) and image.image_url.startswith(
+        "data:image/png;base64,iVBOR"
+    )
     assert isinstance(chart.content[2], models.AudioChunk)
     report = by_name["report"]
     assert report.result.splitlines() == [
@@ -49,7 +53,9 @@ def check_every_content(script: Script, results: list[ToolResult]) -> None:
         "[resource link: archive <https://weather.example/Brest/archive> (text/html): ten years of data]",
     ]
     pdf, link = report.content[1], report.content[2]
-    assert isinstance(pdf, models.DocumentURLChunk) and pdf.document_url.startswith("data:application/pdf;base64,")
+    assert isinstance(pdf, models.DocumentURLChunk) and pdf.document_url.startswith(
+        "data:application/pdf;base64,"
+    )
     assert isinstance(link, models.DocumentURLChunk)
     assert link.document_url == "https://weather.example/Brest/archive"
     failed = by_name["fail"]
@@ -78,7 +84,9 @@ async def test_run_async(
     check_every_content(script, result.tool_results)
 
 
-def test_run_stream_sync(scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]) -> None:
+def test_run_stream_sync(
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]
+) -> None:
     script = Script(EVERY_CONTENT)
     with scripted(script).beta.conversations.run_stream(
         "weather?", model="m", tools=[http(exclude=["crash", "pid"])]
@@ -220,16 +228,25 @@ def test_sessions_per_run_and_held(
 ) -> None:
     server = stdio(include=["pid"])
     runs = [scripted(Script([call("pid", {})])) for _ in range(3)]
-    first = int(runs[0].beta.conversations.run("hi", model="m", tools=[server]).tool_results[0].result)
+    first = int(
+        runs[0].beta.conversations.run("hi", model="m", tools=[server]).tool_results[0].result
+    )
     assert not _alive(first)  # the run opened its own session (a process) and closed it
     with server as session:
         held = [
-            int(client.beta.conversations.run("hi", model="m", tools=[server]).tool_results[0].result)
+            int(
+                client.beta.conversations.run("hi", model="m", tools=[server])
+                .tool_results[0]
+                .result
+            )
             for client in runs[1:]
         ]
         assert held[0] == held[1] != first and _alive(held[0])  # one session for both runs
         assert [t.name for t in session.list_tools()][:2] == ["get_weather", "forecast"]
-        assert session.call_tool("get_weather", {"city": "Oslo"}).content[0].text == "Oslo: 21.5 celsius, clear"
+        assert (
+            session.call_tool("get_weather", {"city": "Oslo"}).content[0].text
+            == "Oslo: 21.5 celsius, clear"
+        )
     assert not _alive(held[0])
 
 
@@ -239,14 +256,16 @@ async def test_held_async_session(
     server = http(include=["get_weather"])
     async with server as session:
         for _ in range(2):
-            result = await ascripted(Script([call("get_weather", {"city": "Oslo"})])).beta.conversations.run(
-                "hi", model="m", tools=[server]
-            )
+            result = await ascripted(
+                Script([call("get_weather", {"city": "Oslo"})])
+            ).beta.conversations.run("hi", model="m", tools=[server])
             assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
         assert (await session.call_tool("fail", {"reason": "x"})).is_error
-        with pytest.raises(Exception, match="open in an `async with` block"):
-            with server.open_sync():
-                pass
+        with (
+            pytest.raises(Exception, match="open in an `async with` block"),
+            server.open_sync(),
+        ):
+            pass
 
 
 def test_server_exits_mid_run_sync(
@@ -271,9 +290,7 @@ async def test_server_exits_mid_run_async(
     assert len(script.requests) == 1  # nothing was sent after the failure
 
 
-def test_server_that_cannot_start(
-    scripted: Callable[[Script], Mistral], devnull: Any
-) -> None:
+def test_server_that_cannot_start(scripted: Callable[[Script], Mistral], devnull: Any) -> None:
     server = MCPServer.stdio("/nonexistent/mcp-server", errlog=devnull, name="ghost")
     with pytest.raises(MCPServerError, match="MCP server 'ghost' could not be opened"):
         scripted(Script()).beta.conversations.run("hi", model="m", tools=[server])

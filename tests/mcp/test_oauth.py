@@ -16,8 +16,8 @@ import pytest
 from conftest import reserve, serve
 from scripted import Script, call
 
-from mistral_sdk import AsyncMistral, Mistral
-from mistral_sdk.mcp import FileTokenStore, MCPServer, MemoryTokenStore, OAuth, MCPServerError
+from mistral_sdk import Mistral
+from mistral_sdk.mcp import FileTokenStore, MCPServer, MCPServerError, OAuth
 
 REDIRECT = "http://127.0.0.1:9/callback"  # never fetched: the test reads the redirect itself
 
@@ -70,7 +70,10 @@ class Provider:
         )
         self.refresh[refresh] = RefreshToken(token=refresh, client_id=client_id, scopes=scopes)
         return OAuthToken(
-            access_token=access, expires_in=expires_in, refresh_token=refresh, scope=" ".join(scopes)
+            access_token=access,
+            expires_in=expires_in,
+            refresh_token=refresh,
+            scope=" ".join(scopes),
         )
 
     async def exchange_authorization_code(self, client: Any, code: Any) -> Any:
@@ -106,7 +109,9 @@ def protected() -> Iterator[tuple[str, Provider]]:
         auth=AuthSettings(
             issuer_url=base,
             resource_server_url=f"{base}/mcp",
-            client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=["weather"]),
+            client_registration_options=ClientRegistrationOptions(
+                enabled=True, valid_scopes=["weather"]
+            ),
             required_scopes=["weather"],
             validate_token_resource=False,
         ),
@@ -140,9 +145,18 @@ def test_oauth_pkce_registration_refresh_and_store(
     provider.log.clear()
     browser = Browser()
     store = FileTokenStore(tmp_path / "tokens.json")
-    auth = OAuth(redirect_uri=REDIRECT, open_url=browser.open, receive_callback=browser.callback, token_store=store, scope="weather")
+    auth = OAuth(
+        redirect_uri=REDIRECT,
+        open_url=browser.open,
+        receive_callback=browser.callback,
+        token_store=store,
+        scope="weather",
+    )
     with MCPServer.http(url, auth=auth) as session:
-        assert session.call_tool("get_weather", {"city": "Oslo"}).content[0].text == "Oslo: 21.5 celsius, clear"
+        assert (
+            session.call_tool("get_weather", {"city": "Oslo"}).content[0].text
+            == "Oslo: 21.5 celsius, clear"
+        )
         session.call_tool("get_weather", {"city": "Rome"})  # the first token expired: refreshed
     assert len(browser.opened) == 1
     opened = httpx.URL(browser.opened[0])
@@ -154,11 +168,24 @@ def test_oauth_pkce_registration_refresh_and_store(
     # a second session finds the tokens and the registration in the store: no person needed
     provider.log.clear()
     script = Script([call("get_weather", {"city": "Oslo"})])
-    client = Mistral(api_key="k", base_url="https://api.test", http_client=httpx.Client(transport=httpx.MockTransport(script.handler)))
-    again = OAuth(redirect_uri=REDIRECT, open_url=browser.open, receive_callback=browser.callback, token_store=FileTokenStore(tmp_path / "tokens.json"))
-    result = client.beta.conversations.run("hi", model="m", tools=[MCPServer.http(url, auth=again, include=["get_weather"])])
+    client = Mistral(
+        api_key="k",
+        base_url="https://api.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(script.handler)),
+    )
+    again = OAuth(
+        redirect_uri=REDIRECT,
+        open_url=browser.open,
+        receive_callback=browser.callback,
+        token_store=FileTokenStore(tmp_path / "tokens.json"),
+    )
+    result = client.beta.conversations.run(
+        "hi", model="m", tools=[MCPServer.http(url, auth=again, include=["get_weather"])]
+    )
     assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
-    assert len(browser.opened) == 1 and "register" not in provider.log and "code" not in provider.log
+    assert (
+        len(browser.opened) == 1 and "register" not in provider.log and "code" not in provider.log
+    )
 
 
 async def test_oauth_async_hooks_and_refusal(protected: tuple[str, Provider]) -> None:

@@ -61,7 +61,7 @@ def gateway_facts() -> Mapping[str, Any]:
 
 _TOKEN = r"[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*"
 _STRING = r'"(?:[^"\\]|\\[\\"])*"'
-_ITEM = re.compile(rf'({_STRING}|{_TOKEN}|-?\d+(?:\.\d+)?|\?[01]|:[A-Za-z0-9+/=]*:)')
+_ITEM = re.compile(rf"({_STRING}|{_TOKEN}|-?\d+(?:\.\d+)?|\?[01]|:[A-Za-z0-9+/=]*:)")
 _KEY = re.compile(r"[a-z*][a-z0-9_\-.*]*")
 
 
@@ -258,7 +258,8 @@ class _ConnectorHTTPBase:
     ) -> httpx.Request:
         merged = self._headers.copy()
         merged.update(headers or {})
-        return self._api._http.build_request(
+        http: httpx.Client | httpx.AsyncClient = self._api._http
+        return http.build_request(
             method,
             scoped_url(self.base_url, path),
             params=params,
@@ -403,9 +404,7 @@ class ConnectorsGatewayHelpers:
 
     __slots__ = ()
 
-    def mcp(
-        self, connector: str, credentials_name: str | None = None, **options: Any
-    ) -> MCPServer:
+    def mcp(self, connector: str, credentials_name: str | None = None, **options: Any) -> MCPServer:
         """The connector's MCP server, through the gateway: pass it in `tools=[...]` of
         `conversations.run`, or open it (`with ... as session`) to call its tools.
 
@@ -424,9 +423,7 @@ class AsyncConnectorsGatewayHelpers:
 
     __slots__ = ()
 
-    def mcp(
-        self, connector: str, credentials_name: str | None = None, **options: Any
-    ) -> MCPServer:
+    def mcp(self, connector: str, credentials_name: str | None = None, **options: Any) -> MCPServer:
         """The async twin of `Mistral().beta.connectors.mcp` (use `async with`)."""
         return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
 

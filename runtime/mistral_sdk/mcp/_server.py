@@ -118,7 +118,9 @@ class MCPServer(ToolSource):
             confirm if isinstance(confirm, bool) else _names(confirm, "confirm") or frozenset()
         )
         if self.include is not None and self.include & self.exclude:
-            raise ValueError(f"tools both included and excluded: {sorted(self.include & self.exclude)}")
+            raise ValueError(
+                f"tools both included and excluded: {sorted(self.include & self.exclude)}"
+            )
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
         self.timeout = timeout
@@ -153,7 +155,10 @@ class MCPServer(ToolSource):
             from mcp.client.stdio import StdioServerParameters, stdio_client
 
             params = StdioServerParameters(
-                command=command, args=arguments, env=dict(env) if env else None, cwd=cwd
+                command=command,
+                args=arguments,
+                env=dict(env) if env else None,
+                cwd=os.fspath(cwd) if cwd is not None else None,
             )
             return stdio_client(params, errlog=errlog or sys.stderr)
 
@@ -396,13 +401,16 @@ async def _http_transport(
         return
     from mcp.client.streamable_http import streamable_http_client
 
-    async with httpx2.AsyncClient(
-        headers=dict(headers or {}),
-        auth=auth,
-        timeout=http_timeout,
-        follow_redirects=False,
-        event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
-    ) as http_client, streamable_http_client(url, http_client=http_client) as streams:
+    async with (
+        httpx2.AsyncClient(
+            headers=dict(headers or {}),
+            auth=auth,
+            timeout=http_timeout,
+            follow_redirects=False,
+            event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
+        ) as http_client,
+        streamable_http_client(url, http_client=http_client) as streams,
+    ):
         yield streams
 
 
@@ -584,4 +592,7 @@ class MCPSession:
 
             return call
 
-        return [self.server.source_tool(t, caller(t.name)) for t in self.server.select(self.list_tools())]
+        return [
+            self.server.source_tool(t, caller(t.name))
+            for t in self.server.select(self.list_tools())
+        ]
