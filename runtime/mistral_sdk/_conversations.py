@@ -246,12 +246,17 @@ class _RunLoop:
         self.max_turns = max_turns
         self.options = {k: v for k, v in options.items() if v is not None}
         self.local: dict[str, _Tool] = {}
-        self.definitions: list[Any] = []
+        # The definitions in the order of `tools=`: a source's tools take its place
+        # once it is opened (its own segment).
+        self._segments: list[list[Any]] = [[]]
+        self._source_segment: dict[int, list[Any]] = {}
         self.sources: list[ToolSource] = []
         self.allow_async = allow_async
         for tool in tools:
             if isinstance(tool, ToolSource):
-                self.sources.append(tool)  # its tools are added when it is opened
+                self.sources.append(tool)
+                self._source_segment[id(tool)] = segment = []
+                self._segments += [segment, []]
             elif callable(tool) or isinstance(tool, FunctionTool):
                 function_tool = FunctionTool.from_callable(tool)
                 if function_tool.is_async and not allow_async:
@@ -260,10 +265,14 @@ class _RunLoop:
                     )
                 self._add(function_tool)
             else:
-                self.definitions.append(tool)  # a tool definition (dict or model): sent as is
+                self._segments[-1].append(tool)  # a tool definition (dict or model): as is
         self.result = RunResult()
 
-    def _add(self, tool: _Tool) -> None:
+    @property
+    def definitions(self) -> list[Any]:
+        return [d for segment in self._segments for d in segment]
+
+    def _add(self, tool: _Tool, segment: list[Any] | None = None) -> None:
         clash = self.local.get(tool.name)
         if clash is not None:
             first = _origin(clash)
@@ -274,14 +283,14 @@ class _RunLoop:
                 else f"two tools are named {tool.name!r}, both from {first}"
             )
         self.local[tool.name] = tool
-        self.definitions.append(tool.definition())
+        (self._segments[-1] if segment is None else segment).append(tool.definition())
 
-    def add_source(self, tools: Sequence[SourceTool]) -> None:
+    def add_source(self, source: ToolSource, tools: Sequence[SourceTool]) -> None:
         """The tools an opened source offers join the run (before its first request)."""
         for tool in tools:
             if tool.is_async and not self.allow_async:
                 raise TypeError(f"tool {tool.name!r} ({tool.origin}) was opened for async use")
-            self._add(tool)
+            self._add(tool, self._source_segment[id(source)])
 
     def first_request(self, inputs: Any, conversation_id: str | None) -> tuple[str, dict[str, Any]]:
         """The method (`start` or `append`) and arguments of the run's first call."""
@@ -516,8 +525,10 @@ class ConversationsHelpers:
 
         Args:
             inputs: the user's message (str) or input entries.
-            tools: Python callables (run locally when the model calls them) and/or tool
-                definitions sent as they are (`{"type": "web_search"}`, …).
+            tools: Python callables (run locally when the model calls them), tool
+                sources (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools
+                listed and called through them) and/or tool definitions sent as they
+                are (`{"type": "web_search"}`, …).
             on_confirmation: decides on calls that wait for confirmation (True = allow).
             max_turns: model turns allowed before `MaxTurnsExceeded`.
             conversation_id: continue this conversation instead of starting one.
@@ -579,7 +590,7 @@ def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
     """The run's tool sources, open (tools listed) for the block, closed after it."""
     with contextlib.ExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(stack.enter_context(source.open_sync()))
+            loop.add_source(source, stack.enter_context(source.open_sync()))
         yield
 
 
@@ -587,7 +598,7 @@ def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
 async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
     async with contextlib.AsyncExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(await stack.enter_async_context(source.open_async()))
+            loop.add_source(source, await stack.enter_async_context(source.open_async()))
         yield
 
 

@@ -117,10 +117,13 @@ def test_local_and_mcp_tools_together(
 
     script = Script([call("local_time", {"city": "Oslo"}), call("get_weather", {"city": "Oslo"})])
     result = scripted(script).beta.conversations.run(
-        "hi", model="m", tools=[local_time, http(include=["get_weather"])]
+        "hi", model="m", tools=[http(include=["get_weather"]), local_time]
     )
-    assert script.offered == ["local_time", "get_weather"]
-    assert [r.result for r in result.tool_results] == ["12:00 in Oslo", "Oslo: 21.5 celsius, clear"]
+    assert script.offered == ["get_weather", "local_time"]  # in the order of tools=
+    assert [r.result for r in result.tool_results] == [
+        "12:00 in Oslo",
+        "Oslo: 21.5 celsius, clear",
+    ]
 
 
 def test_filters(scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]) -> None:
