@@ -151,7 +151,7 @@ bench-decode: venv
 
 # An MCP tool call in conversations.run over a local Python tool: docs/mcp.md.
 bench-mcp: venv
-	cd benchmarks && ../$(PY) bench_mcp.py
+	$(PY) benchmarks/bench_mcp.py
 
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv

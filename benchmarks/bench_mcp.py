@@ -9,7 +9,7 @@ run's time and the local tool's is the overhead of one MCP tool call (listing th
 tools once per run included). Opening a server per run (spawn, handshake, close)
 is measured on its own.
 
-    .venv/bin/python benchmarks/bench_mcp.py          (make bench-mcp)
+    .venv/bin/python benchmarks/bench_mcp.py     (make bench-mcp)
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ See docs/mcp.md.
 
 from __future__ import annotations
 
+from .._tools import ToolOutput, ToolSourceError
 from ._auth import FileTokenStore, MemoryTokenStore, OAuth
 from ._content import tool_output
 from ._errors import MCPExtraMissing, MCPServerError, MCPToolError
@@ -34,5 +35,7 @@ __all__ = [
     "MCPToolError",
     "MemoryTokenStore",
     "OAuth",
+    "ToolOutput",
+    "ToolSourceError",
     "tool_output",
 ]
