@@ -255,7 +255,8 @@ class _RunLoop:
         for tool in tools:
             if isinstance(tool, ToolSource):
                 self.sources.append(tool)
-                self._source_segment[id(tool)] = segment = []
+                segment: list[Any] = []
+                self._source_segment[id(tool)] = segment
                 self._segments += [segment, []]
             elif callable(tool) or isinstance(tool, FunctionTool):
                 function_tool = FunctionTool.from_callable(tool)
