@@ -39,6 +39,14 @@ _SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Raises|Yields|Exa
 _ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
 
 
+def function_definition(name: str, description: str, parameters: Any) -> dict[str, Any]:
+    """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
+    function: dict[str, Any] = {"name": name, "parameters": parameters}
+    if description:
+        function["description"] = description
+    return {"type": "function", "function": function}
+
+
 class ToolArgumentsError(ValueError):
     """The model's arguments do not fit the tool's signature (reported back to it)."""
 
@@ -145,10 +153,7 @@ class FunctionTool:
 
     def definition(self) -> dict[str, Any]:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
-        function: dict[str, Any] = {"name": self.name, "parameters": self.parameters}
-        if self.description:
-            function["description"] = self.description
-        return {"type": "function", "function": function}
+        return function_definition(self.name, self.description, self.parameters)
 
     def arguments(self, raw: str | bytes | Mapping[str, Any] | None) -> dict[str, Any]:
         """The keyword arguments of a call, validated against the signature."""
@@ -202,10 +207,7 @@ class SourceTool:
 
     def definition(self) -> dict[str, Any]:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
-        function: dict[str, Any] = {"name": self.name, "parameters": self.parameters}
-        if self.description:
-            function["description"] = self.description
-        return {"type": "function", "function": function}
+        return function_definition(self.name, self.description, self.parameters)
 
     def arguments(self, raw: str | bytes | Mapping[str, Any] | None) -> dict[str, Any]:
         """The call's arguments as a JSON object (the source checks them against its schema)."""

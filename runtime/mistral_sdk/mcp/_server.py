@@ -193,21 +193,12 @@ class MCPServer(ToolSource):
         `headers` go with every request (API keys); `auth` is an `OAuth` (see
         `mistral_sdk.mcp.OAuth`) or any `httpx2.Auth`. Redirects leaving the
         endpoint's origin are never followed (the headers must not leak)."""
-        _check_url(url)
-
-        def transport() -> Any:
-            return _http_transport(
-                url, headers, auth, timeout, sse_read_timeout, event_hooks, streamable=True
-            )
-
-        return cls(
-            transport,
-            target=url,
-            name=name,
-            include=include,
-            exclude=exclude,
-            confirm=confirm,
-            timeout=timeout,
+        return cls._remote(
+            url,
+            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
+            event_hooks,
+            streamable=True,
+            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
         )
 
     @classmethod
@@ -226,22 +217,38 @@ class MCPServer(ToolSource):
     ) -> MCPServer:
         """A server on the older HTTP+SSE transport (`https://host/sse`), which the
         `mcp` package still speaks; prefer `http` for servers that offer both."""
+        return cls._remote(
+            url,
+            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
+            None,
+            streamable=False,
+            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
+        )
+
+    @classmethod
+    def _remote(
+        cls,
+        url: str,
+        http: dict[str, Any],
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
+        *,
+        streamable: bool,
+        filters: dict[str, Any],
+    ) -> MCPServer:
         _check_url(url)
 
         def transport() -> Any:
             return _http_transport(
-                url, headers, auth, timeout, sse_read_timeout, None, streamable=False
+                url,
+                http["headers"],
+                http["auth"],
+                http["timeout"],
+                http["sse_read_timeout"],
+                event_hooks,
+                streamable=streamable,
             )
 
-        return cls(
-            transport,
-            target=url,
-            name=name,
-            include=include,
-            exclude=exclude,
-            confirm=confirm,
-            timeout=timeout,
-        )
+        return cls(transport, target=url, timeout=http["timeout"], **filters)
 
     # --- what the run loop uses (ToolSource) -----------------------------------------
 
