@@ -299,8 +299,18 @@ def test_server_that_cannot_start(scripted: Callable[[Script], Mistral], devnull
         scripted(Script()).beta.conversations.run("hi", model="m", tools=[server])
 
 
-def test_sse_transport_is_offered() -> None:
-    server = MCPServer.sse("https://x.test/sse", headers={"x-key": "1"}, name="legacy")
-    assert server.label == "MCP server 'legacy'"
+async def test_sse_transport(ascripted: Callable[[Script], AsyncMistral]) -> None:
+    """The older HTTP+SSE transport, against the test server's SSE app on loopback."""
+    from conftest import serve
+    from server_app import build
+
+    base, stop = serve(build().sse_app())
+    try:
+        server = MCPServer.sse(f"{base}/sse", headers={"x-key": "1"}, name="legacy")
+        script = Script([call("get_weather", {"city": "Oslo"})])
+        result = await ascripted(script).beta.conversations.run("hi", model="m", tools=[server])
+        assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
+    finally:
+        stop()
     with pytest.raises(ValueError, match="url: expected an http"):
         MCPServer.sse("x.test/sse")
