@@ -91,7 +91,8 @@ class MCPServer(ToolSource):
     - `exclude`: these tools are not offered;
     - `confirm`: these tools (or all, with True) go through `on_confirmation`
       before they run, like calls the server asks to confirm;
-    - `timeout`: seconds to wait for each answer of the server.
+    - `timeout`: stdio: seconds to wait for each answer of the server; HTTP: the
+      connect/write timeout, with `sse_read_timeout` for a silent response stream.
 
     A name in a filter that the server does not offer is an error (a typo in
     `confirm` must not let a tool run unconfirmed).
@@ -248,7 +249,9 @@ class MCPServer(ToolSource):
                 streamable=streamable,
             )
 
-        return cls(transport, target=url, timeout=http["timeout"], **filters)
+        # The HTTP timeouts bound each exchange; a tool may run longer than `timeout`
+        # as long as the server's stream is not silent for `sse_read_timeout`.
+        return cls(transport, target=url, **filters)
 
     # --- what the run loop uses (ToolSource) -----------------------------------------
 
