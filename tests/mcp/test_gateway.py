@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import serve
-from scripted import Script, call
+from mcp_loopback import serve
+from mcp_scripted import Script, call
 
 from mistral_sdk import AsyncMistral, Mistral, RequestValidationError
 from mistral_sdk.mcp import (
@@ -30,7 +30,7 @@ GATEWAY_ERROR = 'connectors-gateway; error=http_request_error; status-code=400; 
 def gateway() -> Iterator[tuple[str, list[tuple[str, dict[str, str]]]]]:
     """A stand-in of the API's gateway: the test MCP server as connector `weather`;
     connector `http-only` refused by the gateway itself. Records each request."""
-    from server_app import build
+    from mcp_server_app import build
 
     app = build().streamable_http_app(streamable_http_path="/v1/connectors-gateway/weather/mcp")
     seen: list[tuple[str, dict[str, str]]] = []

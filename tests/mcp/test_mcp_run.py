@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from scripted import Script, call
+from mcp_scripted import Script, call
 
 from mistral_sdk import AsyncMistral, Mistral, ToolCall, ToolResult, models
 from mistral_sdk.mcp import MCPServer, MCPServerError
@@ -278,7 +278,7 @@ def test_server_exits_mid_run_sync(
     with pytest.raises(MCPServerError) as info:
         scripted(script).beta.conversations.run("hi", model="m", tools=[stdio()])
     message = str(info.value)
-    assert "MCP server 'python server_app.py'" in message and "'crash'" in message
+    assert "MCP server 'python mcp_server_app.py'" in message and "'crash'" in message
     assert "connection lost" in message
     pid = int(script.results()[0]["result"])
     assert not _alive(pid)
@@ -301,8 +301,8 @@ def test_server_that_cannot_start(scripted: Callable[[Script], Mistral], devnull
 
 async def test_sse_transport(ascripted: Callable[[Script], AsyncMistral]) -> None:
     """The older HTTP+SSE transport, against the test server's SSE app on loopback."""
-    from conftest import serve
-    from server_app import build
+    from mcp_loopback import serve
+    from mcp_server_app import build
 
     base, stop = serve(build().sse_app())
     try:

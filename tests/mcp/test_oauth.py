@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import reserve, serve
-from scripted import Script, call
+from mcp_loopback import reserve, serve
+from mcp_scripted import Script, call
 
 from mistral_sdk import Mistral
 from mistral_sdk.mcp import FileTokenStore, MCPServer, MCPServerError, OAuth
@@ -100,7 +100,7 @@ class Provider:
 @pytest.fixture(scope="module")
 def protected() -> Iterator[tuple[str, Provider]]:
     from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions
-    from server_app import build
+    from mcp_server_app import build
 
     sock, base = reserve()
     provider = Provider()

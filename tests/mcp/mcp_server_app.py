@@ -1,6 +1,6 @@
 """The MCP server the tests (and the example's twin) talk to: built with the `mcp`
-package's MCPServer, served over stdio (`python server_app.py`) or streamable HTTP
-(`python server_app.py http PORT`, or in-process through `app()`).
+package's MCPServer, served over stdio (`python mcp_server_app.py`) or streamable HTTP
+(`python mcp_server_app.py http PORT`, or in-process through `build()`).
 
 Its tools return every MCP content type, fail on purpose, and one of them kills the
 server (a server that dies mid-run).
