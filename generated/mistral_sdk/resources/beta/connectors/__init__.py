@@ -20,11 +20,12 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+from mistral_sdk.mcp._gateway import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
 
 __all__ = ["BetaConnectors", "AsyncBetaConnectors"]
 
 
-class BetaConnectors(SyncResource):
+class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     """Operations under `client.beta.connectors`."""
 
     @cached_property
@@ -889,7 +890,7 @@ class BetaConnectorsWithRawResponse:
         self.update = to_raw_response_wrapper(resource.update)
 
 
-class AsyncBetaConnectors(AsyncResource):
+class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     """Operations under `client.beta.connectors`."""
 
     @cached_property
