@@ -274,8 +274,8 @@ def test_gateway_sends_the_current_credential(
     assert first.startswith("Bearer key-") and second.startswith("Bearer key-") and first != second
     base, seen = gateway
     seen.clear()
-    with Mistral(api_key=lambda: next(keys), base_url=base) as api:
-        with api.beta.connectors.mcp("weather") as session:
-            session.call_tool("get_weather", {"city": "Oslo"})
+    api = Mistral(api_key=lambda: next(keys), base_url=base)
+    with api, api.beta.connectors.mcp("weather") as session:
+        session.call_tool("get_weather", {"city": "Oslo"})
     sent = [headers["authorization"] for _, headers in seen]
     assert len(sent) >= 2 and len(set(sent)) == len(sent)  # a fresh read per request
