@@ -456,6 +456,9 @@ class Parser:
                 texpr = texpr.inner
             if texpr not in members:
                 members.append(texpr)
+        if ir.Prim("str") in members and ir.Prim("uuid") in members:
+            # `format: uuid` or any string: both are `str`, one member suffices
+            members.remove(ir.Prim("uuid"))
         if not members:
             return ir.Prim("none")
         if len(members) == 1:
@@ -500,7 +503,7 @@ class Parser:
                 "datetime": "str:datetime",
                 "date": "str:date",
                 "time": "str:time",
-                "uuid": "str:uuid",
+                "uuid": "str",  # an id is a string like any other (docs/unions.md)
                 "bytes": "str:bytes",
                 "any": "custom",
                 "none": "none",

@@ -14,4 +14,4 @@ class CompletionResponseStreamChoice(msgspec.Struct, kw_only=True):
 
     index: int
     delta: DeltaMessage
-    finish_reason: CompletionResponseStreamChoiceFinishReason | None
+    finish_reason: CompletionResponseStreamChoiceFinishReason | None = None

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -23,7 +22,7 @@ from ._resource_visibility import ResourceVisibility
 class Connector(msgspec.Struct, kw_only=True):
     """The `Connector` object."""
 
-    id: UUID
+    id: str
     name: str
     title: str | None | UnsetType = UNSET
     description: str

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
@@ -10,11 +9,11 @@ import msgspec
 class Dataset(msgspec.Struct, kw_only=True):
     """The `Dataset` object."""
 
-    id: UUID
+    id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted_at: datetime.datetime | None
+    deleted_at: datetime.datetime | None = None
     name: str
     description: str
-    owner_id: UUID
-    workspace_id: UUID
+    owner_id: str
+    workspace_id: str

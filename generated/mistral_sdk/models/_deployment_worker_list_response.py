@@ -12,5 +12,5 @@ class DeploymentWorkerListResponse(msgspec.Struct, kw_only=True):
     workers: list[DeploymentWorkerResponse]
     """Workers registered for the deployment"""
 
-    next_cursor: str | None
+    next_cursor: str | None = None
     """Cursor for the next page of results"""

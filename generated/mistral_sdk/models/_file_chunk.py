@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Literal
-from uuid import UUID
 
 import msgspec
 
@@ -10,7 +9,7 @@ import msgspec
 class FileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="file"):
     """The `FileChunk` object."""
 
-    file_id: UUID
+    file_id: str
 
     @property
     def type(self) -> Literal["file"]:

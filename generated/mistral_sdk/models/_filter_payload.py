@@ -9,4 +9,4 @@ from ._filter_payload_filters import FilterPayloadFilters
 class FilterPayload(msgspec.Struct, kw_only=True):
     """The `FilterPayload` object."""
 
-    filters: FilterPayloadFilters | None
+    filters: FilterPayloadFilters | None = None

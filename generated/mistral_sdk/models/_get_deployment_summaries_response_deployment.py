@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
@@ -17,7 +16,7 @@ from ._get_deployment_summaries_response_vespa_deployment import (
 class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
-    id: UUID
+    id: str
     name: str
     creator_id: str
     document_count: int

@@ -7,4 +7,4 @@ import msgspec
 class GetLogFieldOptions(msgspec.Struct, kw_only=True):
     """The `GetLogFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -7,4 +7,4 @@ import msgspec
 class GetSpanEvaluationFieldOptions(msgspec.Struct, kw_only=True):
     """The `GetSpanEvaluationFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -7,4 +7,4 @@ import msgspec
 class GetSpanFieldOptions(msgspec.Struct, kw_only=True):
     """The `GetSpanFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -7,4 +7,4 @@ import msgspec
 class GetTraceFieldOptions(msgspec.Struct, kw_only=True):
     """The `GetTraceFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -10,4 +10,4 @@ class ObservabilityErrorDetail(msgspec.Struct, kw_only=True):
     """The `ObservabilityErrorDetail` object."""
 
     message: str
-    error_code: ObservabilityErrorCode | None
+    error_code: ObservabilityErrorCode | None = None

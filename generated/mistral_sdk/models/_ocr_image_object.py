@@ -11,16 +11,16 @@ class OCRImageObject(msgspec.Struct, kw_only=True):
     id: str
     """Image ID for extracted image in a page"""
 
-    top_left_x: int | None
+    top_left_x: int | None = None
     """X coordinate of top-left corner of the extracted image"""
 
-    top_left_y: int | None
+    top_left_y: int | None = None
     """Y coordinate of top-left corner of the extracted image"""
 
-    bottom_right_x: int | None
+    bottom_right_x: int | None = None
     """X coordinate of bottom-right corner of the extracted image"""
 
-    bottom_right_y: int | None
+    bottom_right_y: int | None = None
     """Y coordinate of bottom-right corner of the extracted image"""
 
     image_base64: str | None | UnsetType = UNSET

@@ -35,7 +35,7 @@ class OCRPageObject(msgspec.Struct, kw_only=True):
     footer: str | None | UnsetType = UNSET
     """Footer of the page"""
 
-    dimensions: OCRPageDimensions | None
+    dimensions: OCRPageDimensions | None = None
     """The dimensions of the PDF Page's screenshot image"""
 
     confidence_scores: OCRPageConfidenceScores | None | UnsetType = UNSET

@@ -13,7 +13,7 @@ from ._response_format import ResponseFormat
 class OCRRequest(msgspec.Struct, kw_only=True):
     """The `OCRRequest` object."""
 
-    model: str | None
+    model: str | None = None
 
     document: OCRRequestDocument
     """Document to run OCR on"""

@@ -16,11 +16,11 @@ class OrganizationAdminUsersOUT(msgspec.Struct, kw_only=True):
     invites: list[OrganizationInviteOUT]
     """Pending Organization invitations on this page."""
 
-    total: int | None
+    total: int | None = None
     """Total number of users and invitations that match the request."""
 
-    page: int | None
+    page: int | None = None
     """Page number returned."""
 
-    page_size: int | None
+    page_size: int | None = None
     """Maximum number of results per page."""

@@ -11,7 +11,7 @@ from ._service_tier import ServiceTier
 class PriceData(msgspec.Struct, kw_only=True):
     """The `PriceData` object."""
 
-    event_type: LagoEventType | None
+    event_type: LagoEventType | None = None
     """Billing event type for the price."""
 
     billing_metric: str

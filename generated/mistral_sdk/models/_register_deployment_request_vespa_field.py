@@ -16,5 +16,5 @@ class RegisterDeploymentRequestVespaField(msgspec.Struct, kw_only=True):
     type: SchemaFieldDataType
     storage: SchemaFieldStorage
     ranking: SchemaFieldRankingType
-    index_type: SchemaFieldIndex | None
+    index_type: SchemaFieldIndex | None = None
     multidimensional: bool

@@ -7,4 +7,4 @@ import msgspec
 class ToolProperties(msgspec.Struct, kw_only=True):
     """The `ToolProperties` object."""
 
-    read_only: bool | None
+    read_only: bool | None = None

@@ -13,6 +13,6 @@ class TranscriptionResponse(msgspec.Struct, kw_only=True):
 
     model: str
     text: str
-    language: str | None
+    language: str | None = None
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
     usage: UsageInfo

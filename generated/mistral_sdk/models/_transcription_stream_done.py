@@ -17,7 +17,7 @@ class TranscriptionStreamDone(
 
     model: str
     text: str
-    language: str | None
+    language: str | None = None
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
     usage: UsageInfo
 

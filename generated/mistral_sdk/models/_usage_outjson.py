@@ -48,10 +48,10 @@ class UsageOUTJSON(msgspec.Struct, kw_only=True):
     date: datetime.datetime
     """Reference date for the usage period."""
 
-    previous_month: str | None
+    previous_month: str | None = None
     """Previous month in the usage report."""
 
-    next_month: str | None
+    next_month: str | None = None
     """Next month in the usage report."""
 
     start_date: datetime.datetime
@@ -60,11 +60,11 @@ class UsageOUTJSON(msgspec.Struct, kw_only=True):
     end_date: datetime.datetime
     """End of the usage period."""
 
-    currency: str | None
+    currency: str | None = None
     """Currency used for usage prices."""
 
-    currency_symbol: str | None
+    currency_symbol: str | None = None
     """Currency symbol used for usage prices."""
 
-    prices: list[PriceData] | None
+    prices: list[PriceData] | None = None
     """Prices used to calculate usage amounts."""

@@ -13,9 +13,9 @@ class UserIdentity(msgspec.Struct, kw_only=True):
     """The `UserIdentity` object."""
 
     id: str
-    email: str | None
-    first_name: str | None
-    last_name: str | None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
     workspace: UserIdentityWorkspace | None | UnsetType = UNSET
     organization: UserIdentityOrganization | None | UnsetType = UNSET
     api_key: UserIdentityApiKey | None | UnsetType = UNSET

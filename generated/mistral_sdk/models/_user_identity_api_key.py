@@ -8,4 +8,4 @@ class UserIdentityApiKey(msgspec.Struct, kw_only=True):
     """The `UserIdentityApiKey` object."""
 
     id: str
-    name: str | None
+    name: str | None = None

@@ -12,4 +12,4 @@ class WorkflowListResponse(msgspec.Struct, kw_only=True):
     workflows: list[WorkflowBasicDefinition]
     """A list of workflows"""
 
-    next_cursor: str | None
+    next_cursor: str | None = None

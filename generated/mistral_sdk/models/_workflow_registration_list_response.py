@@ -12,7 +12,7 @@ class WorkflowRegistrationListResponse(msgspec.Struct, kw_only=True):
     workflow_registrations: list[WorkflowRegistration]
     """A list of workflow registrations"""
 
-    next_cursor: str | None
+    next_cursor: str | None = None
 
     workflow_versions: list[WorkflowRegistration]
     """Deprecated: use workflow_registrations"""

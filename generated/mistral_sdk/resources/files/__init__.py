@@ -118,7 +118,7 @@ class Files(SyncResource):
 
     def retrieve(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -144,7 +144,7 @@ class Files(SyncResource):
 
     def delete(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -170,7 +170,7 @@ class Files(SyncResource):
 
     def download(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -196,7 +196,7 @@ class Files(SyncResource):
 
     def get_signed_url(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         expiry: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -330,7 +330,7 @@ class AsyncFiles(AsyncResource):
 
     async def retrieve(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -356,7 +356,7 @@ class AsyncFiles(AsyncResource):
 
     async def delete(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -382,7 +382,7 @@ class AsyncFiles(AsyncResource):
 
     async def download(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -408,7 +408,7 @@ class AsyncFiles(AsyncResource):
 
     async def get_signed_url(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         expiry: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -153,7 +153,7 @@ class AudioVoices(SyncResource):
 
     def delete(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -176,7 +176,7 @@ class AudioVoices(SyncResource):
 
     def update(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         languages: Sequence[str] | None | UnsetType = UNSET,
@@ -383,7 +383,7 @@ class AsyncAudioVoices(AsyncResource):
 
     async def delete(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -406,7 +406,7 @@ class AsyncAudioVoices(AsyncResource):
 
     async def update(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         languages: Sequence[str] | None | UnsetType = UNSET,

@@ -84,7 +84,7 @@ class BatchJobs(SyncResource):
         self,
         *,
         endpoint: models.ApiEndpoint,
-        input_files: Sequence[UUID] | None | UnsetType = UNSET,
+        input_files: Sequence[str | UUID] | None | UnsetType = UNSET,
         requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
@@ -138,7 +138,7 @@ class BatchJobs(SyncResource):
 
     def get(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         inline: bool | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -169,7 +169,7 @@ class BatchJobs(SyncResource):
 
     def delete(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -195,7 +195,7 @@ class BatchJobs(SyncResource):
 
     def cancel(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -290,7 +290,7 @@ class AsyncBatchJobs(AsyncResource):
         self,
         *,
         endpoint: models.ApiEndpoint,
-        input_files: Sequence[UUID] | None | UnsetType = UNSET,
+        input_files: Sequence[str | UUID] | None | UnsetType = UNSET,
         requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
@@ -344,7 +344,7 @@ class AsyncBatchJobs(AsyncResource):
 
     async def get(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         inline: bool | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -375,7 +375,7 @@ class AsyncBatchJobs(AsyncResource):
 
     async def delete(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -401,7 +401,7 @@ class AsyncBatchJobs(AsyncResource):
 
     async def cancel(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -70,8 +70,8 @@ class BetaAdminApiKeys(SyncResource):
     def create(
         self,
         *,
-        workspace_uuid: UUID,
-        user_id: UUID,
+        workspace_uuid: str | UUID,
+        user_id: str | UUID,
         name: str | None | UnsetType = UNSET,
         expiration: datetime.date | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -112,7 +112,7 @@ class BetaAdminApiKeys(SyncResource):
 
     def delete(
         self,
-        key_id: UUID,
+        key_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -196,8 +196,8 @@ class AsyncBetaAdminApiKeys(AsyncResource):
     async def create(
         self,
         *,
-        workspace_uuid: UUID,
-        user_id: UUID,
+        workspace_uuid: str | UUID,
+        user_id: str | UUID,
         name: str | None | UnsetType = UNSET,
         expiration: datetime.date | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -238,7 +238,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
 
     async def delete(
         self,
-        key_id: UUID,
+        key_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

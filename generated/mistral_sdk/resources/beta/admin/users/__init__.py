@@ -126,7 +126,7 @@ class BetaAdminUsers(SyncResource):
         subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
         email_language: models.OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET,
-        workspace_uuids: Sequence[UUID] | None | UnsetType = UNSET,
+        workspace_uuids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -177,7 +177,7 @@ class BetaAdminUsers(SyncResource):
 
     def delete_invite(
         self,
-        invite_uuid: UUID,
+        invite_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -204,7 +204,7 @@ class BetaAdminUsers(SyncResource):
 
     def get(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -233,7 +233,7 @@ class BetaAdminUsers(SyncResource):
 
     def delete(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -262,7 +262,7 @@ class BetaAdminUsers(SyncResource):
 
     def update(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item]
         | None
@@ -459,7 +459,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
         email_language: models.OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET,
-        workspace_uuids: Sequence[UUID] | None | UnsetType = UNSET,
+        workspace_uuids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -510,7 +510,7 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def delete_invite(
         self,
-        invite_uuid: UUID,
+        invite_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -537,7 +537,7 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def get(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -566,7 +566,7 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def delete(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -595,7 +595,7 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def update(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item]
         | None

@@ -85,7 +85,7 @@ class BetaRagSearchIndexes(SyncResource):
 
     def unregister(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -111,7 +111,7 @@ class BetaRagSearchIndexes(SyncResource):
 
     def update_metrics(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
         | Mapping[str, Any],
@@ -213,7 +213,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
 
     async def unregister(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -239,7 +239,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
 
     async def update_metrics(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
         | Mapping[str, Any],
