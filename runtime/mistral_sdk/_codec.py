@@ -638,7 +638,9 @@ def _uuids_as_text(value: Any) -> Any:
         return items if changed else value
     if isinstance(value, (list, tuple)):
         converted = [_uuids_as_text(v) for v in value]
-        return converted if any(a is not b for a, b in zip(converted, value)) else value
+        return (
+            converted if any(a is not b for a, b in zip(converted, value, strict=True)) else value
+        )
     return value
 
 
