@@ -23,7 +23,7 @@ from ._errors import (
     APIStreamError,
     IncompleteStreamError,
     body_error,
-    server_message,
+    parse_error_body,
 )
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -201,8 +201,9 @@ class _EventConverter(Generic[T]):
                 obj = msgspec.json.decode(data)
             except msgspec.DecodeError:
                 obj = data
-        message = server_message(obj) or "the server reported an error in the stream"
-        code = obj.get("code") if isinstance(obj, dict) else None
+        info = parse_error_body(obj)
+        message = info.message or "the server reported an error in the stream"
+        code = info.code
         return APIStreamError(
             message, request=self._response.request, body=obj, event=event, code=code
         )
