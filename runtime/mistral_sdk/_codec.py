@@ -41,6 +41,7 @@ __all__ = [
     "decode",
     "encode",
     "lenient_type",
+    "union_tag",
     "union_type",
     "unknown_class",
 ]
@@ -340,6 +341,19 @@ def _union_hook(open: bool) -> Callable[[Any, Any], Any]:
 
 _dec_hook, _dec_hook_closed = _union_hook(True), _union_hook(False)
 _HOOKS = {True: _dec_hook, False: _dec_hook_closed}
+
+
+def union_tag(t: Any) -> str | None:
+    """The name of the field that tags union `t`'s variants (None: not a tagged union)."""
+    t = get_args(t)[0] if get_origin(t) is Annotated else t
+    if isinstance(t, _UnionMeta):
+        return t._tag
+    members = get_args(t) if get_origin(t) in (Union, types.UnionType) else (t,)
+    for member in members:
+        config = getattr(member, "__struct_config__", None)
+        if config is not None and config.tag_field is not None:
+            return str(config.tag_field)
+    return None
 
 
 # --- the lenient twin of a type ------------------------------------------------------
