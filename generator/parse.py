@@ -687,7 +687,7 @@ class Parser:
                 bp.name = f"{bp.name}_body"
             taken.add(bp.name)
         params += body_params
-        responses = self.responses(spec, pointer, hint, op_id)
+        responses = self.responses(spec, pointer, hint, op_id, verb)
         for resp in responses:
             if resp.kind == "sse":
                 self.stream_ends(resp, params, pointer)
@@ -872,11 +872,13 @@ class Parser:
         return texpr == ir.Prim("bytes")
 
     def responses(
-        self, spec: dict[str, Any], pointer: str, hint: str, op_id: str
+        self, spec: dict[str, Any], pointer: str, hint: str, op_id: str, verb: str = "get"
     ) -> list[ir.Response]:
         out: list[ir.Response] = []
         json_types: list[ir.TypeExpr] = []
-        empty = False
+        # A DELETE may answer 204 with no body even where the spec promises one: the
+        # method then returns None, and its annotation says so (docs/reliability.md)
+        empty = verb.lower() == "delete"
         for code, resp in sorted((spec.get("responses") or {}).items()):
             if not str(code).startswith("2"):
                 continue

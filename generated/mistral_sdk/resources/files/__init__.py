@@ -151,7 +151,7 @@ class Files(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteFileResponse:
+    ) -> models.DeleteFileResponse | None:
         """Delete File
 
         Delete a file.
@@ -160,7 +160,7 @@ class Files(SyncResource):
             "DELETE",
             "/v1/files/{file_id}",
             path_params={"file_id": file_id},
-            response=JsonResponse(models.DeleteFileResponse),
+            response=JsonResponse(models.DeleteFileResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -363,7 +363,7 @@ class AsyncFiles(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteFileResponse:
+    ) -> models.DeleteFileResponse | None:
         """Delete File
 
         Delete a file.
@@ -372,7 +372,7 @@ class AsyncFiles(AsyncResource):
             "DELETE",
             "/v1/files/{file_id}",
             path_params={"file_id": file_id},
-            response=JsonResponse(models.DeleteFileResponse),
+            response=JsonResponse(models.DeleteFileResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -160,13 +160,13 @@ class AudioVoices(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VoiceResponse:
+    ) -> models.VoiceResponse | None:
         """Delete a custom voice"""
         return self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
             path_params={"voice_id": voice_id},
-            response=JsonResponse(models.VoiceResponse),
+            response=JsonResponse(models.VoiceResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -390,13 +390,13 @@ class AsyncAudioVoices(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VoiceResponse:
+    ) -> models.VoiceResponse | None:
         """Delete a custom voice"""
         return await self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
             path_params={"voice_id": voice_id},
-            response=JsonResponse(models.VoiceResponse),
+            response=JsonResponse(models.VoiceResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -176,7 +176,7 @@ class BatchJobs(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteBatchJobResponse:
+    ) -> models.DeleteBatchJobResponse | None:
         """Delete Batch Job
 
         Request the deletion of a batch job.
@@ -185,7 +185,7 @@ class BatchJobs(SyncResource):
             "DELETE",
             "/v1/batch/jobs/{job_id}",
             path_params={"job_id": job_id},
-            response=JsonResponse(models.DeleteBatchJobResponse),
+            response=JsonResponse(models.DeleteBatchJobResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -382,7 +382,7 @@ class AsyncBatchJobs(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteBatchJobResponse:
+    ) -> models.DeleteBatchJobResponse | None:
         """Delete Batch Job
 
         Request the deletion of a batch job.
@@ -391,7 +391,7 @@ class AsyncBatchJobs(AsyncResource):
             "DELETE",
             "/v1/batch/jobs/{job_id}",
             path_params={"job_id": job_id},
-            response=JsonResponse(models.DeleteBatchJobResponse),
+            response=JsonResponse(models.DeleteBatchJobResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

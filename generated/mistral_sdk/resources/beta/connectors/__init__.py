@@ -218,7 +218,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
@@ -227,7 +227,7 @@ class BetaConnectors(SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}/share",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -618,7 +618,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
@@ -627,7 +627,7 @@ class BetaConnectors(SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -645,7 +645,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
@@ -657,7 +657,7 @@ class BetaConnectors(SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -675,7 +675,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
@@ -687,7 +687,7 @@ class BetaConnectors(SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -705,7 +705,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
@@ -717,7 +717,7 @@ class BetaConnectors(SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -767,7 +767,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete a connector.
 
         Delete a connector by its ID.
@@ -776,7 +776,7 @@ class BetaConnectors(SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1083,7 +1083,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
@@ -1092,7 +1092,7 @@ class AsyncBetaConnectors(AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}/share",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1483,7 +1483,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
@@ -1492,7 +1492,7 @@ class AsyncBetaConnectors(AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1510,7 +1510,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
@@ -1522,7 +1522,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1540,7 +1540,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
@@ -1552,7 +1552,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1570,7 +1570,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
@@ -1582,7 +1582,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1632,7 +1632,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete a connector.
 
         Delete a connector by its ID.
@@ -1641,7 +1641,7 @@ class AsyncBetaConnectors(AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

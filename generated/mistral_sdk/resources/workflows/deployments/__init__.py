@@ -161,13 +161,13 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ManagedDeploymentResponse:
+    ) -> models.ManagedDeploymentResponse | None:
         """Delete Deployment"""
         return self._client.request(
             "DELETE",
             "/v1/workflows/deployments/{name}",
             path_params={"name": name},
-            response=JsonResponse(models.ManagedDeploymentResponse),
+            response=JsonResponse(models.ManagedDeploymentResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -582,13 +582,13 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ManagedDeploymentResponse:
+    ) -> models.ManagedDeploymentResponse | None:
         """Delete Deployment"""
         return await self._client.request(
             "DELETE",
             "/v1/workflows/deployments/{name}",
             path_params={"name": name},
-            response=JsonResponse(models.ManagedDeploymentResponse),
+            response=JsonResponse(models.ManagedDeploymentResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

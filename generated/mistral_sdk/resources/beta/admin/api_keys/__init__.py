@@ -119,7 +119,7 @@ class BetaAdminApiKeys(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteAPIKeyOUT:
+    ) -> models.DeleteAPIKeyOUT | None:
         """Delete Api Key
 
         Delete an API key.
@@ -131,7 +131,7 @@ class BetaAdminApiKeys(SyncResource):
             "DELETE",
             "/v1/admin/api-keys/{key_id}",
             path_params={"key_id": key_id},
-            response=JsonResponse(models.DeleteAPIKeyOUT),
+            response=JsonResponse(models.DeleteAPIKeyOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -245,7 +245,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteAPIKeyOUT:
+    ) -> models.DeleteAPIKeyOUT | None:
         """Delete Api Key
 
         Delete an API key.
@@ -257,7 +257,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             "DELETE",
             "/v1/admin/api-keys/{key_id}",
             path_params={"key_id": key_id},
-            response=JsonResponse(models.DeleteAPIKeyOUT),
+            response=JsonResponse(models.DeleteAPIKeyOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -184,7 +184,7 @@ class BetaAdminUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete Invite
 
         Args:
@@ -194,7 +194,7 @@ class BetaAdminUsers(SyncResource):
             "DELETE",
             "/v1/admin/users-invite/{invite_uuid}",
             path_params={"invite_uuid": invite_uuid},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -240,7 +240,7 @@ class BetaAdminUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete User
 
         Remove a member from the Organization.
@@ -252,7 +252,7 @@ class BetaAdminUsers(SyncResource):
             "DELETE",
             "/v1/admin/users/{user_id}",
             path_params={"user_id": user_id},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -517,7 +517,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete Invite
 
         Args:
@@ -527,7 +527,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             "DELETE",
             "/v1/admin/users-invite/{invite_uuid}",
             path_params={"invite_uuid": invite_uuid},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -573,7 +573,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete User
 
         Remove a member from the Organization.
@@ -585,7 +585,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             "DELETE",
             "/v1/admin/users/{user_id}",
             path_params={"user_id": user_id},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -269,7 +269,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.RemoveWorkspaceMembersOUT:
+    ) -> models.RemoveWorkspaceMembersOUT | None:
         """Remove Users Workspaces
 
         Remove members from a Workspace.
@@ -283,7 +283,7 @@ class BetaAdminWorkspaces(SyncResource):
             "/v1/admin/workspaces/{workspace_uuid}/remove-users",
             path_params={"workspace_uuid": workspace_uuid},
             json=convert_body(models.RemoveWorkspaceMembersIN, {"members": members}),
-            response=JsonResponse(models.RemoveWorkspaceMembersOUT),
+            response=JsonResponse(models.RemoveWorkspaceMembersOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -549,7 +549,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.RemoveWorkspaceMembersOUT:
+    ) -> models.RemoveWorkspaceMembersOUT | None:
         """Remove Users Workspaces
 
         Remove members from a Workspace.
@@ -563,7 +563,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             "/v1/admin/workspaces/{workspace_uuid}/remove-users",
             path_params={"workspace_uuid": workspace_uuid},
             json=convert_body(models.RemoveWorkspaceMembersIN, {"members": members}),
-            response=JsonResponse(models.RemoveWorkspaceMembersOUT),
+            response=JsonResponse(models.RemoveWorkspaceMembersOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

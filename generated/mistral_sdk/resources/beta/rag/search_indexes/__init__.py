@@ -92,7 +92,7 @@ class BetaRagSearchIndexes(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
+    ) -> Any | None:
         """Unregister Deployment
 
         Delete all information about a deployment
@@ -101,7 +101,7 @@ class BetaRagSearchIndexes(SyncResource):
             "DELETE",
             "/v1/rag/deployments/{deployment_id}",
             path_params={"deployment_id": deployment_id},
-            response=JsonResponse(Any),
+            response=JsonResponse(Any | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -220,7 +220,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
+    ) -> Any | None:
         """Unregister Deployment
 
         Delete all information about a deployment
@@ -229,7 +229,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             "DELETE",
             "/v1/rag/deployments/{deployment_id}",
             path_params={"deployment_id": deployment_id},
-            response=JsonResponse(Any),
+            response=JsonResponse(Any | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
