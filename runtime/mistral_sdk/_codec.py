@@ -21,9 +21,11 @@ unknown variant somewhere costs two.
 
 from __future__ import annotations
 
+import functools
 import threading
 import types
 import uuid
+import weakref
 from collections.abc import Callable, Hashable, Mapping
 from functools import cache, lru_cache
 from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
@@ -581,26 +583,41 @@ def _get_decoder(type_: Any) -> msgspec.json.Decoder[Any]:
         return msgspec.json.Decoder(type_, dec_hook=_dec_hook)
 
 
+# The JSON each decoded model came from, for `mistral_sdk.extra_fields` (fields the spec
+# does not declare): id(model) -> (weak reference, JSON). The entry goes with the model.
+# Only a reference to the bytes is kept; nothing is parsed unless someone asks.
+sources: dict[int, tuple[weakref.ref[Any], bytes | str]] = {}
+
+
+def _remember(value: Any, data: bytes | str) -> None:
+    key = id(value)
+    sources[key] = (weakref.ref(value, functools.partial(sources.pop, key)), data)
+
+
 def decode(data: bytes | str, type: type[T] | Any) -> T:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
     Union variants the SDK does not know decode to `Unknown` instances. Raises
     `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError` (not
-    JSON, or nested too deeply).
+    JSON, or nested too deeply). Fields the spec does not declare are skipped, and
+    reachable on demand with `mistral_sdk.extra_fields(model)`.
     """
     try:
         try:
-            return cast(T, _get_decoder(type).decode(data))
+            value = _get_decoder(type).decode(data)
         except msgspec.ValidationError:
             twin = lenient_type(type)
             if twin is type:
                 raise
-        try:
-            return cast(T, _get_decoder(twin).decode(data))
-        except msgspec.ValidationError as exc:
-            raise msgspec.ValidationError(_flatten_path(str(exc))) from None
+            try:
+                value = _get_decoder(twin).decode(data)
+            except msgspec.ValidationError as exc:
+                raise msgspec.ValidationError(_flatten_path(str(exc))) from None
     except RecursionError:  # msgspec's answer to JSON nested thousands deep
         raise msgspec.DecodeError("JSON nested too deeply to decode") from None
+    if isinstance(value, msgspec.Struct):
+        _remember(value, data)
+    return cast(T, value)
 
 
 def encode(obj: object) -> bytes:

@@ -9,7 +9,11 @@ from ._activity_task_completed_attributes_response import ActivityTaskCompletedA
 
 
 class ActivityTaskCompletedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="ACTIVITY_TASK_COMPLETED",
 ):
     """Emitted when an activity task completes successfully.
 

@@ -9,7 +9,7 @@ from ._activity_task_failed_attributes import ActivityTaskFailedAttributes
 
 
 class ActivityTaskFailedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_FAILED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_FAILED"
 ):
     """Emitted when an activity task fails after exhausting all retry attempts.
 

@@ -9,7 +9,7 @@ from ._activity_task_retrying_attributes import ActivityTaskRetryingAttributes
 
 
 class ActivityTaskRetryingResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"
 ):
     """Emitted when an activity task fails and will be retried.
 

@@ -9,7 +9,7 @@ from ._activity_task_started_attributes_response import ActivityTaskStartedAttri
 
 
 class ActivityTaskStartedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
 ):
     """Emitted when an activity task begins execution.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AdminAssignUsersToGroupIn(msgspec.Struct, kw_only=True):
+class AdminAssignUsersToGroupIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminAssignUsersToGroupIn` object."""
 
     user_uuids: list[str]

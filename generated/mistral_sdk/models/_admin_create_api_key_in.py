@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True):
+class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminCreateAPIKeyIN` object."""
 
     name: str | None | UnsetType = UNSET

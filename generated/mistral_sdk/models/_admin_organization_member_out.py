@@ -16,7 +16,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True):
+class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberOUT` object."""
 
     uuid: str

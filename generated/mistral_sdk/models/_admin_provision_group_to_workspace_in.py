@@ -11,7 +11,7 @@ from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class AdminProvisionGroupToWorkspaceIn(msgspec.Struct, kw_only=True):
+class AdminProvisionGroupToWorkspaceIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminProvisionGroupToWorkspaceIn` object."""
 
     user_group_uuid: str

@@ -6,7 +6,7 @@ import msgspec
 from ._scim_sync_run_status import ScimSyncRunStatus
 
 
-class AdminScimSyncActiveRunOUT(msgspec.Struct, kw_only=True):
+class AdminScimSyncActiveRunOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminScimSyncActiveRunOUT` object."""
 
     run_id: str

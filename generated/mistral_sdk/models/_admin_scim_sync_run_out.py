@@ -10,7 +10,7 @@ from ._scim_sync_run_status import ScimSyncRunStatus
 from ._scim_sync_summary_out import ScimSyncSummaryOut
 
 
-class AdminScimSyncRunOUT(msgspec.Struct, kw_only=True):
+class AdminScimSyncRunOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminScimSyncRunOUT` object."""
 
     run_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AdminScimSyncTriggerOUT(msgspec.Struct, kw_only=True):
+class AdminScimSyncTriggerOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminScimSyncTriggerOUT` object."""
 
     run_id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._user_group_target_type import UserGroupTargetType
 
 
-class AdminUpdateUserGroupIn(msgspec.Struct, kw_only=True):
+class AdminUpdateUserGroupIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUpdateUserGroupIn` object."""
 
     name: str | None | UnsetType = UNSET

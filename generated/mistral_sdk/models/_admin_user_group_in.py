@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._user_group_target_type import UserGroupTargetType
 
 
-class AdminUserGroupIn(msgspec.Struct, kw_only=True):
+class AdminUserGroupIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUserGroupIn` object."""
 
     name: str

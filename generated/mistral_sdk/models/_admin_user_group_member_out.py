@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AdminUserGroupMemberOut(msgspec.Struct, kw_only=True):
+class AdminUserGroupMemberOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUserGroupMemberOut` object."""
 
     user_uuid: str

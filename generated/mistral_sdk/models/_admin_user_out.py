@@ -14,7 +14,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminUserOUT(msgspec.Struct, kw_only=True):
+class AdminUserOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUserOUT` object."""
 
     uuid: str

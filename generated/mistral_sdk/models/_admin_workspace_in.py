@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AdminWorkspaceIn(msgspec.Struct, kw_only=True):
+class AdminWorkspaceIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminWorkspaceIn` object."""
 
     name: str

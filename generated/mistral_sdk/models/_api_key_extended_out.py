@@ -9,7 +9,7 @@ from ._api_key_actions import APIKeyActions
 from ._api_key_product import APIKeyProduct
 
 
-class APIKeyExtendedOUT(msgspec.Struct, kw_only=True):
+class APIKeyExtendedOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `APIKeyExtendedOUT` object."""
 
     key_id: str

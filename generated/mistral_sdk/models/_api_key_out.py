@@ -8,7 +8,7 @@ import msgspec
 from ._api_key_actions import APIKeyActions
 
 
-class APIKeyOUT(msgspec.Struct, kw_only=True):
+class APIKeyOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `APIKeyOUT` object."""
 
     key_id: str

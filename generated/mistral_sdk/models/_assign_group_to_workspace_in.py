@@ -9,7 +9,7 @@ from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class AssignGroupToWorkspaceIn(msgspec.Struct, kw_only=True):
+class AssignGroupToWorkspaceIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `AssignGroupToWorkspaceIn` object."""
 
     role_names: list[AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET

@@ -11,7 +11,7 @@ from ._audit_log_event_type import AuditLogEventType
 from ._target_type import TargetType
 
 
-class AuditLogOut(msgspec.Struct, kw_only=True):
+class AuditLogOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `AuditLogOut` object."""
 
     created_at: datetime.datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class BaseWorkspaceMemberIN(msgspec.Struct, kw_only=True):
+class BaseWorkspaceMemberIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `BaseWorkspaceMemberIN` object."""
 
     user_uuid: str

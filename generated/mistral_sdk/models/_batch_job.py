@@ -10,7 +10,7 @@ from ._batch_error import BatchError
 from ._batch_job_status import BatchJobStatus
 
 
-class BatchJob(msgspec.Struct, kw_only=True):
+class BatchJob(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchJob` object."""
 
     id: str

@@ -9,7 +9,7 @@ from ._filter_payload import FilterPayload
 from ._judge import Judge
 
 
-class Campaign(msgspec.Struct, kw_only=True):
+class Campaign(msgspec.Struct, kw_only=True, weakref=True):
     """The `Campaign` object."""
 
     id: str

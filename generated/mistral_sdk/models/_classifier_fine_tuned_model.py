@@ -10,7 +10,7 @@ from ._classifier_target_result import ClassifierTargetResult
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class ClassifierFineTunedModel(msgspec.Struct, kw_only=True):
+class ClassifierFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class CompletionFineTunedModel(msgspec.Struct, kw_only=True):
+class CompletionFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str

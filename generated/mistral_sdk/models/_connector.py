@@ -19,7 +19,7 @@ from ._public_execution_env import PublicExecutionEnv
 from ._resource_visibility import ResourceVisibility
 
 
-class Connector(msgspec.Struct, kw_only=True):
+class Connector(msgspec.Struct, kw_only=True, weakref=True):
     """The `Connector` object."""
 
     id: str

@@ -12,7 +12,7 @@ from ._execution_config import ExecutionConfig
 from ._resource_visibility import ResourceVisibility
 
 
-class ConnectorTool(msgspec.Struct, kw_only=True):
+class ConnectorTool(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectorTool` object."""
 
     id: str

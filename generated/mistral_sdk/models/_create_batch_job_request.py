@@ -8,7 +8,7 @@ from ._api_endpoint import ApiEndpoint
 from ._batch_request import BatchRequest
 
 
-class CreateBatchJobRequest(msgspec.Struct, kw_only=True):
+class CreateBatchJobRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateBatchJobRequest` object."""
 
     input_files: list[str] | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._filter_payload import FilterPayload
 
 
-class CreateCampaignRequest(msgspec.Struct, kw_only=True):
+class CreateCampaignRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateCampaignRequest` object."""
 
     search_params: FilterPayload

@@ -10,7 +10,7 @@ from ._sample_type import SampleType
 from ._source import Source
 
 
-class CreateFileResponse(msgspec.Struct, kw_only=True):
+class CreateFileResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateFileResponse` object."""
 
     id: str

@@ -9,7 +9,7 @@ from ._custom_task_canceled_attributes import CustomTaskCanceledAttributes
 
 
 class CustomTaskCanceledResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"
 ):
     """Emitted when a custom task is canceled.
 

@@ -9,7 +9,7 @@ from ._custom_task_completed_attributes_response import CustomTaskCompletedAttri
 
 
 class CustomTaskCompletedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"
 ):
     """Emitted when a custom task completes successfully.
 

@@ -9,7 +9,7 @@ from ._custom_task_failed_attributes import CustomTaskFailedAttributes
 
 
 class CustomTaskFailedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_FAILED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_FAILED"
 ):
     """Emitted when a custom task fails.
 

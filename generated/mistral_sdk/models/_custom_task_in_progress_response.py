@@ -9,7 +9,11 @@ from ._custom_task_in_progress_attributes_response import CustomTaskInProgressAt
 
 
 class CustomTaskInProgressResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_IN_PROGRESS"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="CUSTOM_TASK_IN_PROGRESS",
 ):
     """Emitted during custom task execution to report progress.
 

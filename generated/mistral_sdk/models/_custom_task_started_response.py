@@ -9,7 +9,7 @@ from ._custom_task_started_attributes_response import CustomTaskStartedAttribute
 
 
 class CustomTaskStartedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
 ):
     """Emitted when a custom task begins execution.
 

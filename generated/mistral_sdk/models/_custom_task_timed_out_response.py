@@ -9,7 +9,7 @@ from ._custom_task_timed_out_attributes import CustomTaskTimedOutAttributes
 
 
 class CustomTaskTimedOutResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"
 ):
     """Emitted when a custom task exceeds its timeout.
 

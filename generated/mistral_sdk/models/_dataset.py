@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class Dataset(msgspec.Struct, kw_only=True):
+class Dataset(msgspec.Struct, kw_only=True, weakref=True):
     """The `Dataset` object."""
 
     id: str

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._base_task_status import BaseTaskStatus
 
 
-class DatasetImportTask(msgspec.Struct, kw_only=True):
+class DatasetImportTask(msgspec.Struct, kw_only=True, weakref=True):
     """The `DatasetImportTask` object."""
 
     id: str

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class DatasetPreview(msgspec.Struct, kw_only=True):
+class DatasetPreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `DatasetPreview` object."""
 
     id: str

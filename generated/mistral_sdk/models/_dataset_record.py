@@ -10,7 +10,7 @@ from ._dataset_record_payload import DatasetRecordPayload
 from ._dataset_record_source import DatasetRecordSource
 
 
-class DatasetRecord(msgspec.Struct, kw_only=True):
+class DatasetRecord(msgspec.Struct, kw_only=True, weakref=True):
     """The `DatasetRecord` object."""
 
     id: str

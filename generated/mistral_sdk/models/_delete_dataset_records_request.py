@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class DeleteDatasetRecordsRequest(msgspec.Struct, kw_only=True):
+class DeleteDatasetRecordsRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteDatasetRecordsRequest` object."""
 
     dataset_record_ids: list[str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class DeleteFileResponse(msgspec.Struct, kw_only=True):
+class DeleteFileResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteFileResponse` object."""
 
     id: str

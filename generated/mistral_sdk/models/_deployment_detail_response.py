@@ -12,7 +12,7 @@ from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentDetailResponse(msgspec.Struct, kw_only=True):
+class DeploymentDetailResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentDetailResponse` object."""
 
     id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._deployment_response import DeploymentResponse
 
 
-class DeploymentListResponse(msgspec.Struct, kw_only=True):
+class DeploymentListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentListResponse` object."""
 
     deployments: list[DeploymentResponse]

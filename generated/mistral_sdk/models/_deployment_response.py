@@ -11,7 +11,7 @@ from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentResponse(msgspec.Struct, kw_only=True):
+class DeploymentResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentResponse` object."""
 
     id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._deployment_worker_response import DeploymentWorkerResponse
 
 
-class DeploymentWorkerListResponse(msgspec.Struct, kw_only=True):
+class DeploymentWorkerListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentWorkerListResponse` object."""
 
     workers: list[DeploymentWorkerResponse]

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._process_status import ProcessStatus
 
 
-class Document(msgspec.Struct, kw_only=True):
+class Document(msgspec.Struct, kw_only=True, weakref=True):
     """The `Document` object."""
 
     id: str

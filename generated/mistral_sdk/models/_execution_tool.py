@@ -6,7 +6,7 @@ import msgspec
 from ._execution_config import ExecutionConfig
 
 
-class ExecutionTool(msgspec.Struct, kw_only=True):
+class ExecutionTool(msgspec.Struct, kw_only=True, weakref=True):
     """The `ExecutionTool` object."""
 
     name: str

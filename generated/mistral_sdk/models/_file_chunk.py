@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class FileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="file"):
+class FileChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="file"):
     """The `FileChunk` object."""
 
     file_id: str

@@ -10,7 +10,7 @@ from ._sample_type import SampleType
 from ._source import Source
 
 
-class FileSchema(msgspec.Struct, kw_only=True):
+class FileSchema(msgspec.Struct, kw_only=True, weakref=True):
     """The `FileSchema` object."""
 
     id: str

@@ -13,7 +13,7 @@ from ._get_deployment_summaries_response_vespa_deployment import (
 )
 
 
-class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class GetDeploymentSummariesResponseVespaIndex(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponseVespaIndex(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponseVespaIndex` object."""
 
     id: str

@@ -10,7 +10,7 @@ from ._sample_type import SampleType
 from ._source import Source
 
 
-class GetFileResponse(msgspec.Struct, kw_only=True):
+class GetFileResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetFileResponse` object."""
 
     id: str

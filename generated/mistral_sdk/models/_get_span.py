@@ -8,7 +8,7 @@ import msgspec
 from ._get_span_status_code import GetSpanStatusCode
 
 
-class GetSpan(msgspec.Struct, kw_only=True):
+class GetSpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpan` object."""
 
     customer_id: str

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._workspace_role_ref import WorkspaceRoleRef
 
 
-class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True):
+class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ImportDatasetFromCampaignRequest(msgspec.Struct, kw_only=True):
+class ImportDatasetFromCampaignRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ImportDatasetFromCampaignRequest` object."""
 
     campaign_id: str

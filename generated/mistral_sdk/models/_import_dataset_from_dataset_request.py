@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ImportDatasetFromDatasetRequest(msgspec.Struct, kw_only=True):
+class ImportDatasetFromDatasetRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ImportDatasetFromDatasetRequest` object."""
 
     dataset_record_ids: list[str]

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True):
+class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True, weakref=True):
     """The `IngestionPipelineConfiguration` object."""
 
     id: str

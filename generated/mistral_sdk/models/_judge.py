@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._judge_output2 import JudgeOutput2
 
 
-class Judge(msgspec.Struct, kw_only=True):
+class Judge(msgspec.Struct, kw_only=True, weakref=True):
     """The `Judge` object."""
 
     id: str

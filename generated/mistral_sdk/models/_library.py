@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class Library(msgspec.Struct, kw_only=True):
+class Library(msgspec.Struct, kw_only=True, weakref=True):
     """The `Library` object."""
 
     id: str

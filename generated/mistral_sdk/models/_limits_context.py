@@ -6,7 +6,7 @@ import msgspec
 from ._usage_limits import UsageLimits
 
 
-class LimitsContext(msgspec.Struct, kw_only=True):
+class LimitsContext(msgspec.Struct, kw_only=True, weakref=True):
     """The `LimitsContext` object."""
 
     completion: UsageLimits

@@ -8,7 +8,7 @@ from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class MemberWorkspaceInfo(msgspec.Struct, kw_only=True):
+class MemberWorkspaceInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `MemberWorkspaceInfo` object."""
 
     uuid: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class NestedGroupRef(msgspec.Struct, kw_only=True):
+class NestedGroupRef(msgspec.Struct, kw_only=True, weakref=True):
     """The `NestedGroupRef` object."""
 
     uuid: str

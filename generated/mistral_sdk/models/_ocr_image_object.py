@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class OCRImageObject(msgspec.Struct, kw_only=True):
+class OCRImageObject(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRImageObject` object."""
 
     id: str

@@ -10,7 +10,7 @@ from ._ocr_request_table_format0 import OCRRequestTableFormat0
 from ._response_format import ResponseFormat
 
 
-class OCRRequest(msgspec.Struct, kw_only=True):
+class OCRRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRRequest` object."""
 
     model: str | None = None

@@ -7,7 +7,7 @@ from ._admin_organization_member_out import AdminOrganizationMemberOUT
 from ._organization_invite_out import OrganizationInviteOUT
 
 
-class OrganizationAdminUsersOUT(msgspec.Struct, kw_only=True):
+class OrganizationAdminUsersOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationAdminUsersOUT` object."""
 
     members: list[AdminOrganizationMemberOUT]

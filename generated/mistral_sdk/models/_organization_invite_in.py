@@ -13,7 +13,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteIN(msgspec.Struct, kw_only=True):
+class OrganizationInviteIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationInviteIN` object."""
 
     role_names: list[OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET

@@ -11,7 +11,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteOUT(msgspec.Struct, kw_only=True):
+class OrganizationInviteOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationInviteOUT` object."""
 
     uuid: str

@@ -8,7 +8,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationUserInviteOUT(msgspec.Struct, kw_only=True):
+class OrganizationUserInviteOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationUserInviteOUT` object."""
 
     invite_uuid: str

@@ -8,7 +8,7 @@ from ._lago_event_type import LagoEventType
 from ._service_tier import ServiceTier
 
 
-class PriceData(msgspec.Struct, kw_only=True):
+class PriceData(msgspec.Struct, kw_only=True, weakref=True):
     """The `PriceData` object."""
 
     event_type: LagoEventType | None = None

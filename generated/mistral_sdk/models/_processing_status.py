@@ -6,7 +6,7 @@ import msgspec
 from ._process_status import ProcessStatus
 
 
-class ProcessingStatus(msgspec.Struct, kw_only=True):
+class ProcessingStatus(msgspec.Struct, kw_only=True, weakref=True):
     """The `ProcessingStatus` object."""
 
     document_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._public_execution_connection_config import PublicExecutionConnectionConfig
 
 
-class PublicExecutionConnector(msgspec.Struct, kw_only=True):
+class PublicExecutionConnector(msgspec.Struct, kw_only=True, weakref=True):
     """The `PublicExecutionConnector` object."""
 
     id: str

@@ -9,7 +9,7 @@ from ._schema_field_ranking_type import SchemaFieldRankingType
 from ._schema_field_storage import SchemaFieldStorage
 
 
-class RegisterDeploymentRequestVespaField(msgspec.Struct, kw_only=True):
+class RegisterDeploymentRequestVespaField(msgspec.Struct, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestVespaField` object."""
 
     name: str

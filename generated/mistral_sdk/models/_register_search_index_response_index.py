@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class RegisterSearchIndexResponseIndex(msgspec.Struct, kw_only=True):
+class RegisterSearchIndexResponseIndex(msgspec.Struct, kw_only=True, weakref=True):
     """The `RegisterSearchIndexResponseIndex` object."""
 
     id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class RemoveWorkspaceMembersOUT(msgspec.Struct, kw_only=True):
+class RemoveWorkspaceMembersOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `RemoveWorkspaceMembersOUT` object."""
 
     deleted_members_count: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class RoleOut(msgspec.Struct, kw_only=True):
+class RoleOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `RoleOut` object."""
 
     name: str

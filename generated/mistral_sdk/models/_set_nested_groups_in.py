@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SetNestedGroupsIn(msgspec.Struct, kw_only=True):
+class SetNestedGroupsIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `SetNestedGroupsIn` object."""
 
     child_group_uuids: list[str]

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class Sharing(msgspec.Struct, kw_only=True):
+class Sharing(msgspec.Struct, kw_only=True, weakref=True):
     """The `Sharing` object."""
 
     library_id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._entity_type import EntityType
 
 
-class SharingDelete(msgspec.Struct, kw_only=True):
+class SharingDelete(msgspec.Struct, kw_only=True, weakref=True):
     """The `SharingDelete` object."""
 
     org_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._entity_type import EntityType
 from ._share_enum import ShareEnum
 
 
-class SharingRequest(msgspec.Struct, kw_only=True):
+class SharingRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `SharingRequest` object."""
 
     org_id: str | None | UnsetType = UNSET

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._content_chunk import ContentChunk
 
 
-class ToolMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="tool"):
+class ToolMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="tool"):
     """The `ToolMessage` object."""
 
     content: str | list[ContentChunk] | None = None

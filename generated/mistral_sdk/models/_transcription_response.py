@@ -8,7 +8,7 @@ from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionResponse(msgspec.Struct, kw_only=True):
+class TranscriptionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `TranscriptionResponse` object."""
 
     model: str

@@ -11,7 +11,7 @@ from ._usage_info import UsageInfo
 
 
 class TranscriptionStreamDone(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.done"
 ):
     """The `TranscriptionStreamDone` object."""
 

@@ -12,7 +12,7 @@ from ._price_data import PriceData
 from ._vibe_code_usage_data_json import VibeCodeUsageDataJSON
 
 
-class UsageOUTJSON(msgspec.Struct, kw_only=True):
+class UsageOUTJSON(msgspec.Struct, kw_only=True, weakref=True):
     """The `UsageOUTJSON` object."""
 
     completion: BasicModelUsageDataJSON

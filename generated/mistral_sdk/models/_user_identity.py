@@ -9,7 +9,7 @@ from ._user_identity_organization import UserIdentityOrganization
 from ._user_identity_workspace import UserIdentityWorkspace
 
 
-class UserIdentity(msgspec.Struct, kw_only=True):
+class UserIdentity(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserIdentity` object."""
 
     id: str

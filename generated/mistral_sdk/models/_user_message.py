@@ -8,7 +8,7 @@ import msgspec
 from ._content_chunk import ContentChunk
 
 
-class UserMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="user"):
+class UserMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="user"):
     """The `UserMessage` object."""
 
     content: str | list[ContentChunk] | None = None

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeWorkByTimeStat(msgspec.Struct, kw_only=True):
+class VibeWorkByTimeStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByTimeStat` object."""
 
     messages_count: int

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class VoiceResponse(msgspec.Struct, kw_only=True):
+class VoiceResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Schema for voice response"""
 
     name: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_type import WorkflowType
 
 
-class Workflow(msgspec.Struct, kw_only=True):
+class Workflow(msgspec.Struct, kw_only=True, weakref=True):
     """The `Workflow` object."""
 
     id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_metadata import WorkflowMetadata
 
 
-class WorkflowBasicDefinition(msgspec.Struct, kw_only=True):
+class WorkflowBasicDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowBasicDefinition` object."""
 
     id: str

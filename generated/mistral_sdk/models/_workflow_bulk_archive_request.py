@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class WorkflowBulkArchiveRequest(msgspec.Struct, kw_only=True):
+class WorkflowBulkArchiveRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowBulkArchiveRequest` object."""
 
     workflow_ids: list[str]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow import Workflow
 
 
-class WorkflowBulkError(msgspec.Struct, kw_only=True):
+class WorkflowBulkError(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowBulkError` object."""
 
     workflow_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class WorkflowBulkUnarchiveRequest(msgspec.Struct, kw_only=True):
+class WorkflowBulkUnarchiveRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowBulkUnarchiveRequest` object."""
 
     workflow_ids: list[str]

@@ -9,7 +9,11 @@ from ._workflow_execution_canceled_attributes import WorkflowExecutionCanceledAt
 
 
 class WorkflowExecutionCanceledResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CANCELED"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_EXECUTION_CANCELED",
 ):
     """Emitted when a workflow execution is canceled.
 

@@ -11,7 +11,11 @@ from ._workflow_execution_completed_attributes_response import (
 
 
 class WorkflowExecutionCompletedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_EXECUTION_COMPLETED",
 ):
     """Emitted when a workflow execution completes successfully.
 

@@ -11,7 +11,11 @@ from ._workflow_execution_continued_as_new_attributes_response import (
 
 
 class WorkflowExecutionContinuedAsNewResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW",
 ):
     """Emitted when a workflow continues as a new execution.
 

@@ -9,7 +9,11 @@ from ._workflow_execution_failed_attributes import WorkflowExecutionFailedAttrib
 
 
 class WorkflowExecutionFailedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_EXECUTION_FAILED",
 ):
     """Emitted when a workflow execution fails due to an unhandled exception.
 

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionResponse` object."""
 
     workflow_name: str

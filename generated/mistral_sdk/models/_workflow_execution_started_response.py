@@ -11,7 +11,11 @@ from ._workflow_execution_started_attributes_response import (
 
 
 class WorkflowExecutionStartedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_EXECUTION_STARTED",
 ):
     """Emitted when a workflow execution begins.
 

@@ -13,7 +13,7 @@ from ._workflow_execution_trace_events_response_events_item import (
 )
 
 
-class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceEventsResponse` object."""
 
     workflow_name: str

@@ -11,7 +11,7 @@ from ._tempo_get_trace_response import TempoGetTraceResponse
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionTraceOTelResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceOTelResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceOTelResponse` object."""
 
     workflow_name: str

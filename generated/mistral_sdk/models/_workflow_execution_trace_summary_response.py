@@ -11,7 +11,7 @@ from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan
 
 
-class WorkflowExecutionTraceSummaryResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceSummaryResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceSummaryResponse` object."""
 
     workflow_name: str

@@ -10,7 +10,7 @@ from ._workflow_execution_trace_summary_attributes_values import (
 )
 
 
-class WorkflowExecutionTraceSummarySpan(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceSummarySpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceSummarySpan` object."""
 
     span_id: str

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionWithoutResultResponse` object."""
 
     workflow_name: str

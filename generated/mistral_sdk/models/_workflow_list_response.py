@@ -6,7 +6,7 @@ import msgspec
 from ._workflow_basic_definition import WorkflowBasicDefinition
 
 
-class WorkflowListResponse(msgspec.Struct, kw_only=True):
+class WorkflowListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowListResponse` object."""
 
     workflows: list[WorkflowBasicDefinition]

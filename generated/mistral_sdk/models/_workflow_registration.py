@@ -8,7 +8,7 @@ from ._workflow import Workflow
 from ._workflow_code_definition import WorkflowCodeDefinition
 
 
-class WorkflowRegistration(msgspec.Struct, kw_only=True):
+class WorkflowRegistration(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowRegistration` object."""
 
     id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._workflow_registration import WorkflowRegistration
 
 
-class WorkflowRegistrationListResponse(msgspec.Struct, kw_only=True):
+class WorkflowRegistrationListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowRegistrationListResponse` object."""
 
     workflow_registrations: list[WorkflowRegistration]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._schedule_definition import ScheduleDefinition
 
 
-class WorkflowScheduleRequest(msgspec.Struct, kw_only=True):
+class WorkflowScheduleRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowScheduleRequest` object."""
 
     schedule: ScheduleDefinition

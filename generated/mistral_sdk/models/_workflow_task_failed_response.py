@@ -9,7 +9,7 @@ from ._workflow_task_failed_attributes import WorkflowTaskFailedAttributes
 
 
 class WorkflowTaskFailedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"
 ):
     """Emitted when a workflow task fails.
 

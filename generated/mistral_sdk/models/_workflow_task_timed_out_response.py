@@ -9,7 +9,11 @@ from ._workflow_task_timed_out_attributes import WorkflowTaskTimedOutAttributes
 
 
 class WorkflowTaskTimedOutResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_TASK_TIMED_OUT",
 ):
     """Emitted when a workflow task times out.
 

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_type import WorkflowType
 
 
-class WorkflowWithWorkerStatus(msgspec.Struct, kw_only=True):
+class WorkflowWithWorkerStatus(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowWithWorkerStatus` object."""
 
     id: str

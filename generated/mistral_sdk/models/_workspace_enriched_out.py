@@ -10,7 +10,7 @@ from ._workspace_role import WorkspaceRole
 from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT
 
 
-class WorkspaceEnrichedOUT(msgspec.Struct, kw_only=True):
+class WorkspaceEnrichedOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceEnrichedOUT` object."""
 
     uuid: str

@@ -11,7 +11,7 @@ from ._workspace_member_single_in_roles import WorkspaceMemberSingleINRoles
 from ._workspace_role import WorkspaceRole
 
 
-class WorkspaceMemberSingleIN(msgspec.Struct, kw_only=True):
+class WorkspaceMemberSingleIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceMemberSingleIN` object."""
 
     role_names: list[WorkspaceMemberSingleINRoleNames0Item] | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT
 
 
-class WorkspaceOUT(msgspec.Struct, kw_only=True):
+class WorkspaceOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceOUT` object."""
 
     uuid: str

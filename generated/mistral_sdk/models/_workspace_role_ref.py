@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class WorkspaceRoleRef(msgspec.Struct, kw_only=True):
+class WorkspaceRoleRef(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceRoleRef` object."""
 
     name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class WorkspaceSpendLimitOUT(msgspec.Struct, kw_only=True):
+class WorkspaceSpendLimitOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceSpendLimitOUT` object."""
 
     value: float | None = None
