@@ -591,7 +591,11 @@ sources: dict[int, tuple[weakref.ref[Any], bytes | str]] = {}
 
 def _remember(value: Any, data: bytes | str) -> None:
     key = id(value)
-    sources[key] = (weakref.ref(value, functools.partial(sources.pop, key)), data)
+    try:
+        ref = weakref.ref(value, functools.partial(sources.pop, key))
+    except TypeError:  # a Struct of the caller's, without `weakref=True`
+        return
+    sources[key] = (ref, data)
 
 
 def decode(data: bytes | str, type: type[T] | Any) -> T:
@@ -655,7 +659,21 @@ def convert_body(type_: Any, values: Any) -> Any:
             )
         except msgspec.ValidationError as exc:
             error = exc
-    raise RequestValidationError(f"invalid request: {_readable(str(error))}") from None
+    message = _readable(str(error))
+    if "matches no variant" in message or "unknown `" in message:
+        # the spec may be behind the API: say how to send the value anyway
+        message += (
+            "; if the API accepts this value and the spec does not describe it yet, send it"
+            " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
+        )
+    raise RequestValidationError(f"invalid request: {message}", field=_field_of(message)) from None
+
+
+def _field_of(message: str) -> str | None:
+    """The field a `_readable` message names first (`messages[0].content`), if any."""
+    if message.startswith("`"):
+        return message[1:].partition("`")[0] or None
+    return None
 
 
 def _uuids_as_text(value: Any) -> Any:
