@@ -21,7 +21,6 @@ unknown variant somewhere costs two.
 
 from __future__ import annotations
 
-import functools
 import threading
 import types
 import uuid
@@ -584,18 +583,33 @@ def _get_decoder(type_: Any) -> msgspec.json.Decoder[Any]:
 
 
 # The JSON each decoded model came from, for `mistral_sdk.extra_fields` (fields the spec
-# does not declare): id(model) -> (weak reference, JSON). The entry goes with the model.
-# Only a reference to the bytes is kept; nothing is parsed unless someone asks.
+# does not declare): id(model) -> (weak reference, JSON). Only a reference to the JSON
+# is kept; nothing is parsed unless someone asks. A plain weak reference (no callback:
+# the cheapest, as this runs for every decoded document and stream event); entries of
+# dead models are swept once their number, or the size of their JSON, has grown enough.
 sources: dict[int, tuple[weakref.ref[Any], bytes | str]] = {}
+_SWEEP_BYTES = 32 * 1024 * 1024
+_sweep = [1024, 0]  # [sweep when there are more entries than this, JSON bytes since]
 
 
 def _remember(value: Any, data: bytes | str) -> None:
-    key = id(value)
     try:
-        ref = weakref.ref(value, functools.partial(sources.pop, key))
+        ref = weakref.ref(value)
     except TypeError:  # a Struct of the caller's, without `weakref=True`
         return
-    sources[key] = (ref, data)
+    sources[id(value)] = (ref, data)
+    _sweep[1] += len(data)
+    if len(sources) > _sweep[0] or _sweep[1] > _SWEEP_BYTES:
+        sweep_sources()
+
+
+def sweep_sources() -> None:
+    """Drop the entries of models that are gone."""
+    with _lock:
+        for key in [k for k, (ref, _) in sources.items() if ref() is None]:
+            sources.pop(key, None)
+        _sweep[0] = max(1024, 2 * len(sources))
+        _sweep[1] = 0
 
 
 def decode(data: bytes | str, type: type[T] | Any) -> T:

@@ -11,7 +11,7 @@ from tolerance_helpers import Api, sse_reply
 
 import mistral_sdk
 from mistral_sdk import models
-from mistral_sdk._codec import sources
+from mistral_sdk._codec import sources, sweep_sources
 
 REPLY = {
     "id": "r1",
@@ -78,9 +78,21 @@ def test_models_built_in_code_have_none_to_read() -> None:
 
 
 def test_the_json_goes_with_its_model() -> None:
+    sweep_sources()
     before = len(sources)
     reply = mistral_sdk.decode(json.dumps(REPLY), models.ChatCompletionResponse)
     assert len(sources) == before + 1
     del reply
     gc.collect()
+    sweep_sources()
     assert len(sources) == before
+
+
+def test_dead_entries_are_swept_as_documents_are_decoded() -> None:
+    data = json.dumps(REPLY)
+    for _ in range(5000):  # none kept: the table stays small
+        mistral_sdk.decode(data, models.ChatCompletionResponse)
+    assert len(sources) <= 2048
+    kept = [mistral_sdk.decode(data, models.ChatCompletionResponse) for _ in range(3000)]
+    assert len(sources) >= 3000  # live ones are never swept
+    assert mistral_sdk.extra_fields(kept[0]) == {"brand_new": [1, 2]}
