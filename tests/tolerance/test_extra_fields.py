@@ -7,7 +7,7 @@ import json
 
 import httpx
 import pytest
-from tolerance_helpers import Api, sse_reply
+from tolerance_helpers import CHUNK, Api, sse_reply
 
 import mistral_sdk
 from mistral_sdk import models
@@ -49,14 +49,7 @@ def test_undeclared_fields_of_a_response_and_of_models_inside_it(mode: str) -> N
 
 
 def test_stream_events_keep_theirs(mode: str) -> None:
-    chunk = {
-        "id": "c1",
-        "object": "chat.completion.chunk",
-        "created": 1,
-        "model": "m",
-        "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None}],
-        "p": "padding",
-    }
+    chunk = {**CHUNK, "p": "padding"}
     body = f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n"
     (event,) = Api(mode, sse_reply(body)).events("chat.stream", model="m", messages=MESSAGES)
     assert mistral_sdk.extra_fields(event.data) == {"p": "padding"}

@@ -7,7 +7,7 @@ import uuid
 
 import msgspec
 import pytest
-from tolerance_helpers import Api, json_reply, sse_reply
+from tolerance_helpers import CHUNK, Api, json_reply, sse_reply
 
 import mistral_sdk
 from mistral_sdk import APIResponseValidationError, models
@@ -81,15 +81,6 @@ def test_body_ids_may_be_uuids_sent_as_text(mode: str) -> None:
 
 
 # --- 2. null and missing -------------------------------------------------------------------
-
-
-CHUNK = {
-    "id": "c1",
-    "object": "chat.completion.chunk",
-    "created": 1,
-    "model": "m",
-    "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None}],
-}
 
 
 def test_null_in_an_optional_non_nullable_field_is_absent(mode: str) -> None:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from tolerance_helpers import Api, sse_reply
+from tolerance_helpers import CHUNK, Api, sse_reply
 
 from mistral_sdk import IncompleteStreamError, models
 from mistral_sdk._sse import SSEDecoder
 
-CHUNK = {
-    "id": "c1",
-    "object": "chat.completion.chunk",
-    "created": 1,
-    "model": "m",
-    "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None}],
-}
 MESSAGES = [{"role": "user", "content": "x"}]
 
 

@@ -16,6 +16,15 @@ BASE = "https://api.test"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
+# one streamed chat completion chunk
+CHUNK = {
+    "id": "c1",
+    "object": "chat.completion.chunk",
+    "created": 1,
+    "model": "m",
+    "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None}],
+}
+
 
 def json_reply(body: bytes | str, status: int = 200) -> Handler:
     data = body.encode() if isinstance(body, str) else body
