@@ -457,8 +457,9 @@ class Parser:
             if texpr not in members:
                 members.append(texpr)
         if ir.Prim("str") in members and ir.Prim("uuid") in members:
-            # `format: uuid` or any string: both are `str`, one member suffices
-            members.remove(ir.Prim("uuid"))
+            # `format: uuid` or any string: both are `str` (an id; an argument also
+            # takes a `uuid.UUID`), one member suffices
+            members.remove(ir.Prim("str"))
         if not members:
             return ir.Prim("none")
         if len(members) == 1:

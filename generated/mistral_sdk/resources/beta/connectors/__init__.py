@@ -143,7 +143,7 @@ class BetaConnectors(SyncResource):
 
     def get_auth_url(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -292,7 +292,7 @@ class BetaConnectors(SyncResource):
     def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -322,7 +322,7 @@ class BetaConnectors(SyncResource):
 
     def list_tools(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -363,7 +363,7 @@ class BetaConnectors(SyncResource):
 
     def get_authentication_methods(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -389,7 +389,7 @@ class BetaConnectors(SyncResource):
 
     def list_organization_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -418,7 +418,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -463,7 +463,7 @@ class BetaConnectors(SyncResource):
 
     def list_workspace_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -492,7 +492,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -537,7 +537,7 @@ class BetaConnectors(SyncResource):
 
     def list_user_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -566,7 +566,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_user_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -611,7 +611,7 @@ class BetaConnectors(SyncResource):
 
     def delete_all_user_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -638,7 +638,7 @@ class BetaConnectors(SyncResource):
     def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -668,7 +668,7 @@ class BetaConnectors(SyncResource):
     def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -698,7 +698,7 @@ class BetaConnectors(SyncResource):
     def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -727,7 +727,7 @@ class BetaConnectors(SyncResource):
 
     def get(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
@@ -1008,7 +1008,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get_auth_url(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -1157,7 +1157,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -1187,7 +1187,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_tools(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -1228,7 +1228,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get_authentication_methods(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1254,7 +1254,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_organization_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1283,7 +1283,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1328,7 +1328,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_workspace_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1357,7 +1357,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1402,7 +1402,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_user_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1431,7 +1431,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_user_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1476,7 +1476,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def delete_all_user_credentials(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1503,7 +1503,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1533,7 +1533,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1563,7 +1563,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1592,7 +1592,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get(
         self,
-        connector_id_or_name: str,
+        connector_id_or_name: str | UUID,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
