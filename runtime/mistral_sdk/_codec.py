@@ -606,8 +606,10 @@ def _remember(value: Any, data: bytes | str) -> None:
 def sweep_sources() -> None:
     """Drop the entries of models that are gone."""
     with _lock:
-        for key in [k for k, (ref, _) in sources.items() if ref() is None]:
-            sources.pop(key, None)
+        # a copy first (atomic): other threads may be adding entries meanwhile
+        for key, (ref, _) in list(sources.items()):
+            if ref() is None:
+                sources.pop(key, None)
         _sweep[0] = max(1024, 2 * len(sources))
         _sweep[1] = 0
 
