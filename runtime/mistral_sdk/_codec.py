@@ -608,7 +608,7 @@ def sweep_sources() -> None:
     with _lock:
         # a copy first (atomic): other threads may be adding entries meanwhile
         for key, (ref, _) in list(sources.items()):
-            if ref() is None:
+            if ref() is None and sources.get(key, (None,))[0] is ref:  # not replaced since
                 sources.pop(key, None)
         _sweep[0] = max(1024, 2 * len(sources))
         _sweep[1] = 0
