@@ -19,7 +19,14 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 import msgspec
 
-from ._errors import APIConnectionError, APIError, APITimeoutError, MistralError, make_status_error
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    MistralError,
+    make_status_error,
+    redact_secret,
+)
 from ._pagination import PageResponse
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
@@ -251,13 +258,13 @@ class BaseClient(Generic[_HttpT]):
     def _give_up(self, exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request=request)
-        message = f"Connection error: {exc}".replace(self._api_key, "***")
+        message = redact_secret(f"Connection error: {exc}", self._api_key)
         return APIConnectionError(message, request=request)
 
     def _failed(self, exc: httpx.RequestError, request: httpx.Request) -> APIError:
         """A request that reached the server but whose answer is unusable, for a
         reason a retry would not change (not retried)."""
-        message = f"{type(exc).__name__}: {exc}".replace(self._api_key, "***")
+        message = redact_secret(f"{type(exc).__name__}: {exc}", self._api_key)
         return APIError(message, request=request)
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from tolerance_helpers import KEY, Api
 
+import mistral_sdk
 from mistral_sdk import (
     APIStatusError,
     BadRequestError,
@@ -180,3 +181,13 @@ def test_a_short_key_never_mangles_the_message(mode: str) -> None:
         str(caught.value) == "404 Not Found from GET /v1/workflows/wf: no workflow here for key ***"
     )
     assert caught.value.message == "no workflow here for key ***"
+
+
+def test_connection_errors_redact_by_whole_token_too(mode: str) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("cannot reach /v1/workflows with key k", request=request)
+
+    api = Api(mode, refuse, api_key="k")
+    with pytest.raises(mistral_sdk.APIConnectionError) as caught:
+        api.call("workflows.get", "wf")
+    assert str(caught.value) == "Connection error: cannot reach /v1/workflows with key ***"
