@@ -267,56 +267,11 @@ if TYPE_CHECKING:
         ConnectorAuthenticationHeader as ConnectorAuthenticationHeader,
     )
     from ._connector_call_tool_request import ConnectorCallToolRequest as ConnectorCallToolRequest
-    from ._connector_call_tool_v1_connector_id_or_name import (
-        ConnectorCallToolV1ConnectorIdOrName as ConnectorCallToolV1ConnectorIdOrName,
-    )
-    from ._connector_create_or_update_organization_credentials_v1_connector_id_or_name import (
-        ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_create_or_update_user_credentials_v1_connector_id_or_name import (
-        ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_create_or_update_workspace_credentials_v1_connector_id_or_name import (
-        ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
-    )
     from ._connector_deactivate_for_consumer_v1_consumer_scope import (
         ConnectorDeactivateForConsumerV1ConsumerScope as ConnectorDeactivateForConsumerV1ConsumerScope,
     )
-    from ._connector_delete_all_user_credentials_v1_connector_id_or_name import (
-        ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName as ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_delete_organization_credentials_v1_connector_id_or_name import (
-        ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName as ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_delete_user_credentials_v1_connector_id_or_name import (
-        ConnectorDeleteUserCredentialsV1ConnectorIdOrName as ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_delete_workspace_credentials_v1_connector_id_or_name import (
-        ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName as ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_get_auth_url_v1_connector_id_or_name import (
-        ConnectorGetAuthUrlV1ConnectorIdOrName as ConnectorGetAuthUrlV1ConnectorIdOrName,
-    )
-    from ._connector_get_authentication_methods_v1_connector_id_or_name import (
-        ConnectorGetAuthenticationMethodsV1ConnectorIdOrName as ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
-    )
-    from ._connector_get_v1_connector_id_or_name import (
-        ConnectorGetV1ConnectorIdOrName as ConnectorGetV1ConnectorIdOrName,
-    )
-    from ._connector_list_organization_credentials_v1_connector_id_or_name import (
-        ConnectorListOrganizationCredentialsV1ConnectorIdOrName as ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_list_tools_v1_connector_id_or_name import (
-        ConnectorListToolsV1ConnectorIdOrName as ConnectorListToolsV1ConnectorIdOrName,
-    )
     from ._connector_list_tools_v1_response import (
         ConnectorListToolsV1Response as ConnectorListToolsV1Response,
-    )
-    from ._connector_list_user_credentials_v1_connector_id_or_name import (
-        ConnectorListUserCredentialsV1ConnectorIdOrName as ConnectorListUserCredentialsV1ConnectorIdOrName,
-    )
-    from ._connector_list_workspace_credentials_v1_connector_id_or_name import (
-        ConnectorListWorkspaceCredentialsV1ConnectorIdOrName as ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
     )
     from ._connector_locale import ConnectorLocale as ConnectorLocale
     from ._connector_protocol import ConnectorProtocol as ConnectorProtocol
@@ -1759,23 +1714,8 @@ _MODULES: dict[str, str] = {
     "ConnectorActivateForConsumerV1ConsumerScope": "_connector_activate_for_consumer_v1_consumer_scope",
     "ConnectorAuthenticationHeader": "_connector_authentication_header",
     "ConnectorCallToolRequest": "_connector_call_tool_request",
-    "ConnectorCallToolV1ConnectorIdOrName": "_connector_call_tool_v1_connector_id_or_name",
-    "ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName": "_connector_create_or_update_organization_credentials_v1_connector_id_or_name",
-    "ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName": "_connector_create_or_update_user_credentials_v1_connector_id_or_name",
-    "ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName": "_connector_create_or_update_workspace_credentials_v1_connector_id_or_name",
     "ConnectorDeactivateForConsumerV1ConsumerScope": "_connector_deactivate_for_consumer_v1_consumer_scope",
-    "ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName": "_connector_delete_all_user_credentials_v1_connector_id_or_name",
-    "ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName": "_connector_delete_organization_credentials_v1_connector_id_or_name",
-    "ConnectorDeleteUserCredentialsV1ConnectorIdOrName": "_connector_delete_user_credentials_v1_connector_id_or_name",
-    "ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName": "_connector_delete_workspace_credentials_v1_connector_id_or_name",
-    "ConnectorGetAuthUrlV1ConnectorIdOrName": "_connector_get_auth_url_v1_connector_id_or_name",
-    "ConnectorGetAuthenticationMethodsV1ConnectorIdOrName": "_connector_get_authentication_methods_v1_connector_id_or_name",
-    "ConnectorGetV1ConnectorIdOrName": "_connector_get_v1_connector_id_or_name",
-    "ConnectorListOrganizationCredentialsV1ConnectorIdOrName": "_connector_list_organization_credentials_v1_connector_id_or_name",
-    "ConnectorListToolsV1ConnectorIdOrName": "_connector_list_tools_v1_connector_id_or_name",
     "ConnectorListToolsV1Response": "_connector_list_tools_v1_response",
-    "ConnectorListUserCredentialsV1ConnectorIdOrName": "_connector_list_user_credentials_v1_connector_id_or_name",
-    "ConnectorListWorkspaceCredentialsV1ConnectorIdOrName": "_connector_list_workspace_credentials_v1_connector_id_or_name",
     "ConnectorLocale": "_connector_locale",
     "ConnectorProtocol": "_connector_protocol",
     "ConnectorSupportedLanguage": "_connector_supported_language",

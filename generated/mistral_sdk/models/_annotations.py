@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._annotations_audience0_item import AnnotationsAudience0Item
 
 
-class Annotations(msgspec.Struct, kw_only=True):
+class Annotations(msgspec.Struct, kw_only=True, weakref=True):
     """The `Annotations` object."""
 
     audience: list[AnnotationsAudience0Item] | None | UnsetType = UNSET

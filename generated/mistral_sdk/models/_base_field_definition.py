@@ -10,7 +10,7 @@ from ._base_field_definition_supported_operators_item import (
 from ._base_field_definition_type import BaseFieldDefinitionType
 
 
-class BaseFieldDefinition(msgspec.Struct, kw_only=True):
+class BaseFieldDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `BaseFieldDefinition` object."""
 
     name: str

@@ -9,7 +9,7 @@ from ._file_purpose import FilePurpose
 from ._files_api_routes_upload_file_form_visibility import FilesApiRoutesUploadFileFormVisibility
 
 
-class FilesApiRoutesUploadFileForm(msgspec.Struct, kw_only=True):
+class FilesApiRoutesUploadFileForm(msgspec.Struct, kw_only=True, weakref=True):
     """The `FilesApiRoutesUploadFileForm` object."""
 
     expiry: int | None | UnsetType = UNSET

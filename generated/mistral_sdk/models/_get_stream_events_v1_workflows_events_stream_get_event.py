@@ -9,7 +9,7 @@ from ._get_stream_events_v1_workflows_events_stream_get_event_data import (
 )
 
 
-class GetStreamEventsV1WorkflowsEventsStreamGetEvent(msgspec.Struct, kw_only=True):
+class GetStreamEventsV1WorkflowsEventsStreamGetEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetStreamEventsV1WorkflowsEventsStreamGetEvent` object."""
 
     event: str | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._instruct_request_messages_item import InstructRequestMessagesItem
 
 
-class InstructRequest(msgspec.Struct, kw_only=True):
+class InstructRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `InstructRequest` object."""
 
     messages: list[InstructRequestMessagesItem]

@@ -6,7 +6,7 @@ import msgspec
 from ._file import File
 
 
-class LibrariesDocumentsUploadV1Form(msgspec.Struct, kw_only=True):
+class LibrariesDocumentsUploadV1Form(msgspec.Struct, kw_only=True, weakref=True):
     """The `LibrariesDocumentsUploadV1Form` object."""
 
     file: File

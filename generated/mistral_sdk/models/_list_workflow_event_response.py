@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._list_workflow_event_response_events_item import ListWorkflowEventResponseEventsItem
 
 
-class ListWorkflowEventResponse(msgspec.Struct, kw_only=True):
+class ListWorkflowEventResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListWorkflowEventResponse` object."""
 
     events: list[ListWorkflowEventResponseEventsItem]

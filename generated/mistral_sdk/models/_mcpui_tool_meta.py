@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._mcpui_tool_meta_visibility0_item import MCPUIToolMetaVisibility0Item
 
 
-class MCPUIToolMeta(msgspec.Struct, kw_only=True):
+class MCPUIToolMeta(msgspec.Struct, kw_only=True, weakref=True):
     """UI metadata for tools that reference UI resources."""
 
     resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")

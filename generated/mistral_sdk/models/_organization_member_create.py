@@ -12,7 +12,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationMemberCreate(msgspec.Struct, kw_only=True):
+class OrganizationMemberCreate(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationMemberCreate` object."""
 
     role_names: list[OrganizationMemberCreateRoleNames0Item] | None | UnsetType = UNSET

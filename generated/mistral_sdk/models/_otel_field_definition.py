@@ -11,7 +11,7 @@ from ._otel_field_definition_supported_operators_item import (
 from ._otel_field_definition_type import OtelFieldDefinitionType
 
 
-class OtelFieldDefinition(msgspec.Struct, kw_only=True):
+class OtelFieldDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `OtelFieldDefinition` object."""
 
     name: str

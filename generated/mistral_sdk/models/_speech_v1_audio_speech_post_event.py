@@ -7,7 +7,7 @@ from ._speech_stream_event_types import SpeechStreamEventTypes
 from ._speech_v1_audio_speech_post_event_data import SpeechV1AudioSpeechPostEventData
 
 
-class SpeechV1AudioSpeechPostEvent(msgspec.Struct, kw_only=True):
+class SpeechV1AudioSpeechPostEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpeechV1AudioSpeechPostEvent` object."""
 
     event: SpeechStreamEventTypes

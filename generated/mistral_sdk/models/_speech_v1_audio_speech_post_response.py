@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SpeechV1AudioSpeechPostResponse(msgspec.Struct, kw_only=True):
+class SpeechV1AudioSpeechPostResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpeechV1AudioSpeechPostResponse` object."""
 
     audio_data: str

@@ -8,7 +8,7 @@ from ._stream_deployment_logs_event_data import StreamDeploymentLogsEventData
 from ._stream_deployment_logs_event_event import StreamDeploymentLogsEventEvent
 
 
-class StreamDeploymentLogsEvent(msgspec.Struct, kw_only=True):
+class StreamDeploymentLogsEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `StreamDeploymentLogsEvent` object."""
 
     event: StreamDeploymentLogsEventEvent | UnsetType = UNSET

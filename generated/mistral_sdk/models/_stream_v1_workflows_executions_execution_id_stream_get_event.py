@@ -9,7 +9,9 @@ from ._stream_v1_workflows_executions_execution_id_stream_get_event_data import 
 )
 
 
-class StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent(msgspec.Struct, kw_only=True):
+class StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent(
+    msgspec.Struct, kw_only=True, weakref=True
+):
     """The `StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent` object."""
 
     event: str | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._stream_workflow_execution_logs_event_data import StreamWorkflowExecutionL
 from ._stream_workflow_execution_logs_event_event import StreamWorkflowExecutionLogsEventEvent
 
 
-class StreamWorkflowExecutionLogsEvent(msgspec.Struct, kw_only=True):
+class StreamWorkflowExecutionLogsEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `StreamWorkflowExecutionLogsEvent` object."""
 
     event: StreamWorkflowExecutionLogsEventEvent | UnsetType = UNSET

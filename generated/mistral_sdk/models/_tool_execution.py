@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tool_execution_task_support0 import ToolExecutionTaskSupport0
 
 
-class ToolExecution(msgspec.Struct, kw_only=True):
+class ToolExecution(msgspec.Struct, kw_only=True, weakref=True):
     """Execution-related properties for a tool."""
 
     task_support: ToolExecutionTaskSupport0 | None | UnsetType = msgspec.field(

@@ -156,7 +156,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
     def get_registrations(
         self,
         *,
-        workflow_id: UUID | None | UnsetType = UNSET,
+        workflow_id: str | UUID | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -272,7 +272,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
 
     def execute_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         execution_id: str | None | UnsetType = UNSET,
         input: Mapping[str, Any] | None | UnsetType = UNSET,
@@ -401,7 +401,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
 
     def get_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         with_workflow: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -433,7 +433,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
     def bulk_archive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -460,7 +460,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
     def bulk_unarchive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -670,7 +670,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     async def get_registrations(
         self,
         *,
-        workflow_id: UUID | None | UnsetType = UNSET,
+        workflow_id: str | UUID | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -786,7 +786,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
 
     async def execute_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         execution_id: str | None | UnsetType = UNSET,
         input: Mapping[str, Any] | None | UnsetType = UNSET,
@@ -915,7 +915,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
 
     async def get_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         with_workflow: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -947,7 +947,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     async def bulk_archive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -974,7 +974,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     async def bulk_unarchive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -144,7 +144,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def get_auth_url(
         self,
-        connector_id_or_name: models.ConnectorGetAuthUrlV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -186,7 +186,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def share(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -212,14 +212,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def unshare(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
@@ -228,7 +228,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}/share",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -238,7 +238,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def activate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConnectorActivateForConsumerV1ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -265,7 +265,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def deactivate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConnectorDeactivateForConsumerV1ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -293,7 +293,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: models.ConnectorCallToolV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -323,7 +323,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def list_tools(
         self,
-        connector_id_or_name: models.ConnectorListToolsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -364,7 +364,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def get_authentication_methods(
         self,
-        connector_id_or_name: models.ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -390,7 +390,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def list_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -419,7 +419,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -464,7 +464,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def list_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -493,7 +493,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -538,7 +538,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def list_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorListUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -567,7 +567,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def create_or_update_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -612,14 +612,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def delete_all_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
@@ -628,7 +628,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -639,14 +639,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
@@ -658,7 +658,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -669,14 +669,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
@@ -688,7 +688,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -699,14 +699,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
@@ -718,7 +718,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -728,7 +728,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def get(
         self,
-        connector_id_or_name: models.ConnectorGetV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
@@ -761,14 +761,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def delete(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete a connector.
 
         Delete a connector by its ID.
@@ -777,7 +777,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -787,7 +787,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
     def update(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         title: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
@@ -1009,7 +1009,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def get_auth_url(
         self,
-        connector_id_or_name: models.ConnectorGetAuthUrlV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -1051,7 +1051,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def share(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1077,14 +1077,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def unshare(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
@@ -1093,7 +1093,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}/share",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1103,7 +1103,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def activate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConnectorActivateForConsumerV1ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -1130,7 +1130,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def deactivate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConnectorDeactivateForConsumerV1ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -1158,7 +1158,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: models.ConnectorCallToolV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -1188,7 +1188,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def list_tools(
         self,
-        connector_id_or_name: models.ConnectorListToolsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -1229,7 +1229,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def get_authentication_methods(
         self,
-        connector_id_or_name: models.ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1255,7 +1255,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def list_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1284,7 +1284,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1329,7 +1329,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def list_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1358,7 +1358,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1403,7 +1403,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def list_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorListUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1432,7 +1432,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def create_or_update_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1477,14 +1477,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def delete_all_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
@@ -1493,7 +1493,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1504,14 +1504,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
@@ -1523,7 +1523,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1534,14 +1534,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
@@ -1553,7 +1553,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1564,14 +1564,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
@@ -1583,7 +1583,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1593,7 +1593,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def get(
         self,
-        connector_id_or_name: models.ConnectorGetV1ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
@@ -1626,14 +1626,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def delete(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete a connector.
 
         Delete a connector by its ID.
@@ -1642,7 +1642,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1652,7 +1652,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
     async def update(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         title: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,

@@ -76,7 +76,7 @@ class BetaAdminUserGroups(SyncResource):
         name: str,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -116,8 +116,8 @@ class BetaAdminUserGroups(SyncResource):
     def provision_to_workspace(
         self,
         *,
-        user_group_uuid: UUID,
-        workspace_uuid: UUID,
+        user_group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         workspace_role: models.WorkspaceRole
         | models.StaticWorkspaceRoles
         | None
@@ -163,7 +163,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -192,7 +192,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def delete(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -221,12 +221,12 @@ class BetaAdminUserGroups(SyncResource):
 
     def update(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | None | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -266,7 +266,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get_members(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -305,9 +305,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def assign_users_to(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -336,9 +336,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def remove_users_from(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -367,7 +367,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get_workspace_assignments(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -406,9 +406,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def assign_to_workspace(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
         | None
         | UnsetType = UNSET,
@@ -455,8 +455,8 @@ class BetaAdminUserGroups(SyncResource):
 
     def remove_from_workspace(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -486,8 +486,8 @@ class BetaAdminUserGroups(SyncResource):
 
     def update_workspace_assignment(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
         | None
@@ -531,7 +531,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def update_organization_role(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         organization_role: models.UserRole | models.StaticOrganizationRoles,
         extra_headers: Headers | None = None,
@@ -565,7 +565,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -594,9 +594,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def set_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        child_group_uuids: Sequence[UUID],
+        child_group_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -701,7 +701,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         name: str,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -741,8 +741,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
     async def provision_to_workspace(
         self,
         *,
-        user_group_uuid: UUID,
-        workspace_uuid: UUID,
+        user_group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         workspace_role: models.WorkspaceRole
         | models.StaticWorkspaceRoles
         | None
@@ -788,7 +788,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -817,7 +817,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def delete(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -846,12 +846,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def update(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | None | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -891,7 +891,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get_members(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -930,9 +930,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def assign_users_to(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -961,9 +961,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def remove_users_from(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -992,7 +992,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get_workspace_assignments(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -1031,9 +1031,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def assign_to_workspace(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
         | None
         | UnsetType = UNSET,
@@ -1080,8 +1080,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def remove_from_workspace(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1111,8 +1111,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def update_workspace_assignment(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
         | None
@@ -1156,7 +1156,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def update_organization_role(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         organization_role: models.UserRole | models.StaticOrganizationRoles,
         extra_headers: Headers | None = None,
@@ -1190,7 +1190,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1219,9 +1219,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def set_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        child_group_uuids: Sequence[UUID],
+        child_group_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
