@@ -171,7 +171,7 @@ def test_tracked_spec_version_and_sha256_at_run_time() -> None:
     assert lock["sha256"] == mistral_sdk.SPEC_SHA256
     assert lock["version"] == mistral_sdk.SPEC_VERSION
     proc = subprocess.run(
-        [sys.executable, "-m", "mistral_sdk"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "mistral_sdk", "version"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()

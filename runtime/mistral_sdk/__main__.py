@@ -1,17 +1,19 @@
-"""`python -m mistral_sdk`: the versions to quote in a bug report."""
+"""`python -m mistral_sdk`: the `mistral` command line (`python -m mistral_sdk version`
+prints the versions to quote in a bug report)."""
 
 from __future__ import annotations
 
 import platform
 
-import httpx
-import msgspec
-
-from ._spec import OPERATION_COUNT, SPEC_SHA256, SPEC_VERSION, TITLE
-from ._version import __version__
-
 
 def report() -> str:
+    """The SDK, spec, Python and dependency versions, one per line."""
+    import httpx
+    import msgspec
+
+    from ._spec import OPERATION_COUNT, SPEC_SHA256, SPEC_VERSION, TITLE
+    from ._version import __version__
+
     return "\n".join(
         [
             f"mistral-sdk {__version__}",
@@ -23,4 +25,8 @@ def report() -> str:
 
 
 if __name__ == "__main__":
-    print(report())
+    import sys
+
+    from .cli import main
+
+    sys.exit(main())

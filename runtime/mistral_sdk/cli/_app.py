@@ -1,0 +1,157 @@
+"""The parser, the client it configures, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import (
+    EXIT_API,
+    EXIT_CONNECTION,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    EXIT_USAGE,
+)
+from ._output import Output, RichMissing, choose_mode
+
+if TYPE_CHECKING:
+    from .. import Mistral
+
+__all__ = ["CommandError", "build_parser", "make_client", "run"]
+
+_EPILOG = """\
+configuration: MISTRAL_API_KEY (or a service-account token file), MISTRAL_BASE_URL,
+or --api-key / --base-url.
+
+exit codes: 0 done; 1 the workflow run or batch job failed; 2 bad usage or missing
+configuration; 3 the API answered an error status; 4 no answer (connection error,
+timeout); 5 --timeout expired; 130 interrupted.
+"""
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for: printed, exit code `EXIT_USAGE`."""
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("output and client")
+    modes = group.add_mutually_exclusive_group()
+    s = argparse.SUPPRESS
+    modes.add_argument("--json", dest="output", action="store_const", const="json", default=s,
+                       help="print one JSON document (for scripts)")
+    modes.add_argument("--jsonl", dest="output", action="store_const", const="jsonl", default=s,
+                       help="print JSON lines as things happen (for scripts)")
+    modes.add_argument("--plain", dest="output", action="store_const", const="plain", default=s,
+                       help="plain text lines, no live view (the default off a terminal)")
+    modes.add_argument("--rich", dest="output", action="store_const", const="rich", default=s,
+                       help="tables, trees and live views (the default on a terminal; needs rich)")
+    group.add_argument("--api-key", default=s, help="API key (default: $MISTRAL_API_KEY)")
+    group.add_argument("--base-url", default=s, help="API URL (default: $MISTRAL_BASE_URL)")
+    group.add_argument("--max-retries", type=int, default=s, help="retries per request (default 2)")
+    group.add_argument("--request-timeout", type=float, default=s, metavar="SECONDS",
+                       help="timeout of each HTTP request")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole `mistral` parser (imports no command's dependencies)."""
+    from . import _api, _chat, _workflows
+
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="mistral",
+        description="The Mistral AI API from a shell: workflows, batches, chat, any operation.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    version = commands.add_parser("version", help="SDK, spec and Python versions",
+                                  parents=[common])
+    version.set_defaults(func=_version)
+    for module in (_workflows, _chat, _api):
+        module.register(commands, common)
+    return parser
+
+
+def _version(args: argparse.Namespace, out: Output) -> int:
+    from ..__main__ import report
+
+    out.text(report())
+    return EXIT_OK
+
+
+def make_client(args: argparse.Namespace) -> Mistral:
+    """`Mistral()` configured from the environment and the client options."""
+    from .. import Mistral
+
+    options: dict[str, Any] = {}
+    for name in ("api_key", "base_url", "max_retries"):
+        if getattr(args, name, None) is not None:
+            options[name] = getattr(args, name)
+    if getattr(args, "request_timeout", None) is not None:
+        options["timeout"] = args.request_timeout
+    return Mistral(**options)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse `argv`, run the command, turn errors into messages and exit codes."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse printed
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        out = Output(choose_mode(getattr(args, "output", None), sys.stdout))
+    except RichMissing as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    try:
+        code: int = func(args, out)
+        return code
+    except KeyboardInterrupt:
+        out.error("Interrupted", "interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        return report_error(exc, out)
+
+
+def report_error(exc: BaseException, out: Output) -> int:
+    """Print `exc` the way its kind deserves; return its exit code."""
+    from .. import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        MistralError,
+        WorkflowExecutionError,
+        WorkflowWaitTimeout,
+    )
+
+    kind = type(exc).__name__
+    if isinstance(exc, APIStatusError):
+        out.error(kind, exc.message or str(exc), status=exc.status_code, type=exc.type,
+                  code=exc.code, request_id=exc.request_id)
+        return EXIT_API
+    if isinstance(exc, WorkflowWaitTimeout):
+        out.error(kind, str(exc), execution_id=exc.execution_id)
+        return EXIT_TIMEOUT
+    if isinstance(exc, (APITimeoutError, APIConnectionError)):
+        out.error(kind, str(exc))
+        return EXIT_CONNECTION
+    if isinstance(exc, WorkflowExecutionError):
+        out.error(kind, str(exc))
+        return EXIT_FAILED
+    if isinstance(exc, (CommandError, MistralError)):
+        out.error(kind, str(exc))
+        return EXIT_USAGE
+    raise exc
