@@ -187,7 +187,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         method = _method(client, call)
         kwargs, options = parse_call_arguments(method, list(args.rest))
         if options["output"] is not None:
-            out = Output(options["output"], out.stdout, out.stderr)  # type: ignore[arg-type]
+            out.mode = options["output"]
         if options["help"]:
             return _help(call, op, method, out)
         result = method(**kwargs)

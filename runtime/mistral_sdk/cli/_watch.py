@@ -94,13 +94,16 @@ class RunView:
     def elapsed(self) -> float:
         return (self.ended if self.ended is not None else time.monotonic()) - self.started
 
-    def finish(self, status: str, result: Any = None) -> None:
-        """The run's final state (from `executions.get`)."""
+    def finish(self, status: str, result: Any = None, duration_ms: Any = None) -> None:
+        """The run's final state (from `executions.get`; its duration when the run
+        ended before the view saw it)."""
         self.status = status
         if result is not None:
             self.result = result
         if self.ended is None:
             self.ended = time.monotonic()
+        if self.events == 0 and isinstance(duration_ms, (int, float)):
+            self.started = self.ended - duration_ms / 1000
 
     def feed(self, event: Any) -> list[str]:
         """Take one stream event; return the log lines it makes (possibly none)."""
@@ -135,7 +138,10 @@ class RunView:
                 lines.append(f"{text}: {self.failure}" if self.failure else text)
         elif event_type.startswith(("ACTIVITY_TASK_", "CUSTOM_TASK_")):
             row = self._task(event_type, attributes)
-            if auth is None:
+            if auth is not None:  # the auth task's state is the connector's
+                row.name = f"{auth.connector_name} authorization"
+                row.status = auth.status
+            else:
                 detail = f" ({row.detail})" if row.detail else ""
                 lines.append(f"{row.kind} {row.name}: {row.status}{detail}")
         return [f"[{self.elapsed():6.2f}s] {line}" for line in lines]
@@ -198,11 +204,11 @@ class RunView:
             tree.add(label)
         parts: list[Any] = [tree]
         for name, (status, url) in self.auth.items():
-            line = Text.assemble(("connector ", "dim"), (name, "bold"), "  ", (status, _STYLES.get(status, "")))
-            if url and status == "waiting_for_auth":
-                line.append("\n  open to authorize: ", "")
+            if url and status == "waiting_for_auth":  # the run waits on the user
+                line = Text.assemble(("connector ", "dim"), (name, "bold magenta"),
+                                     " waits for you: open ")
                 line.append(url, f"link {url} underline")
-            parts.append(line)
+                parts.append(line)
         if self.failure:
             parts.append(Text(f"failure: {self.failure}", "red"))
         return Group(*parts)

@@ -110,13 +110,18 @@ class _Show:
                     self.live.console.print(line, highlight=False, soft_wrap=True)
             self.live.refresh()
 
-    def done(self, execution: models.WorkflowExecutionResponse) -> int:
-        """Show the final execution; the exit code its status deserves."""
-        from .._workflows import FAILED_STATUSES
-
-        self.view.finish(str(execution.status), execution.result)
+    def done(self, execution: models.WorkflowExecutionResponse) -> None:
+        """The final execution, into the view."""
+        self.view.finish(
+            str(execution.status), execution.result, getattr(execution, "total_duration_ms", None)
+        )
         if self.live is not None:
             self.live.refresh()
+
+    def report(self, execution: models.WorkflowExecutionResponse) -> int:
+        """Print the result (after the live view); the exit code the run's status deserves."""
+        from .._workflows import FAILED_STATUSES
+
         if self.out.mode in ("plain", "rich"):
             self.out.note(self.view.summary())
             self.out.json(execution.result)
@@ -162,7 +167,8 @@ def _run(args: argparse.Namespace, out: Output) -> int:
             except WorkflowExecutionError as exc:
                 execution = exc.execution
             view.execution_id = execution.execution_id
-            return show.done(execution)
+            show.done(execution)
+        return show.report(execution)
 
 
 def _with_id(view: RunView, on_event: Any) -> Any:
@@ -191,7 +197,8 @@ def _watch(args: argparse.Namespace, out: Output) -> int:
             execution = _follow(client, execution, show, deadline)
             if execution is None:
                 raise WorkflowWaitTimeout(args.execution_id, args.timeout)
-            return show.done(execution)
+            show.done(execution)
+        return show.report(execution)
 
 
 def _follow(
