@@ -218,13 +218,12 @@ def _follow(
     from .. import APIConnectionError, APIStatusError
     from .._streaming import ends_run
     from .._types import field_value
-    from .._workflows import final_status
 
     executions = client.workflows.executions
     execution_id = execution.execution_id
     last_event_id: str | None = None
     use_stream = True
-    while not final_status(execution):
+    while not _over(execution):
         if deadline is not None and time.monotonic() >= deadline:
             return None
         if use_stream:
@@ -251,6 +250,13 @@ def _follow(
             time.sleep(POLL_SECONDS)
         execution = executions.get(execution_id)
     return execution
+
+
+def _over(execution: models.WorkflowExecutionResponse) -> bool:
+    """Whether the run has ended, well or not."""
+    from .._workflows import FAILED_STATUSES, SUCCEEDED_STATUSES
+
+    return str(execution.status) in FAILED_STATUSES | SUCCEEDED_STATUSES
 
 
 def _logs(args: argparse.Namespace, out: Output) -> int:

@@ -1,0 +1,65 @@
+"""The `mistral` command line against the project's scripted mock (a real loopback
+server), run in-process: `main(argv)` with stdout and stderr captured."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+from mock_server import start_mock  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def cli_mock_url() -> Iterator[str]:
+    base_url, stop = start_mock()
+    yield base_url
+    stop()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def lines(self) -> list[Any]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def mistral(
+    cli_mock_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """`mistral(*argv)`: run the command line against the mock; exit code and output."""
+    from mistral_sdk import _resume, _workflows
+    from mistral_sdk.cli import _workflows as cli_workflows
+
+    monkeypatch.setenv("MISTRAL_API_KEY", "test-key")
+    monkeypatch.setenv("MISTRAL_BASE_URL", cli_mock_url)
+    # poll and reconnect sooner than in production, so the suite stays quick
+    monkeypatch.setattr(_workflows, "POLL_INITIAL", 0.05)
+    monkeypatch.setattr(_resume, "retry_delay", lambda attempt, budget: 0.01)
+    monkeypatch.setattr(cli_workflows, "POLL_SECONDS", 0.05)
+
+    def run(*argv: str) -> Result:
+        from mistral_sdk.cli import main
+
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

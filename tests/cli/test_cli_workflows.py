@@ -1,0 +1,92 @@
+"""`mistral workflows run | watch`: the live view, results and exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from conftest import Result
+
+from mistral_sdk.cli import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT
+
+Mistral = Callable[..., Result]
+
+
+def test_run_watch_to_completion_shows_auth_prompt_and_prints_result(mistral: Mistral) -> None:
+    r = mistral("workflows", "run", "triage", "--input", '{"q": "today"}',
+                "--connector", "gmail", "--watch", "--plain")
+    assert r.code == EXIT_OK, r.err
+    assert r.json() == {"input": {"q": "today"}, "connectors": ["gmail"],
+                        "summary": "3 unread messages"}
+    err = r.err.splitlines()
+    auth = [line for line in err if "authorize at" in line]
+    assert len(auth) == 1 and "https://auth.mock.local/oauth/gmail?state=" in auth[0]
+    assert any(line.endswith("connector gmail: connected") for line in err)
+    assert any(line.endswith("llm_call triage: completed") for line in err)
+    assert "COMPLETED after" in err[-1] and "(5 events)" in err[-1]
+
+
+def test_run_watch_to_failure_exits_1_with_the_failure(mistral: Mistral) -> None:
+    r = mistral("workflows", "run", "will-fail", "--watch")
+    assert r.code == EXIT_FAILED
+    assert r.json() == {"error": "mock failure: the workflow raised ValueError"}
+    assert "run failed: mock failure: the workflow raised ValueError" in r.err
+    assert "FAILED after" in r.err
+
+
+def test_run_without_watch_waits_and_json_output_parses(mistral: Mistral) -> None:
+    r = mistral("workflows", "run", "quiet", "--connector", "gmail:work", "--json")
+    assert r.code == EXIT_OK
+    execution = r.json()
+    assert execution["status"] == "COMPLETED" and execution["workflow_name"] == "quiet"
+    assert execution["result"]["connectors"] == ["gmail"]
+    assert r.err == ""  # no view without --watch
+
+
+def test_dropped_stream_during_watch_resumes_without_repeats(mistral: Mistral) -> None:
+    # `flaky`: the first event stream of the run breaks after two events
+    started = mistral("workflows", "run", "flaky", "--connector", "gmail", "--detach", "--json")
+    assert started.code == EXIT_OK and started.json()["status"] == "RUNNING"
+    execution_id = started.json()["execution_id"]
+    r = mistral("workflows", "watch", execution_id, "--jsonl")
+    assert r.code == EXIT_OK, r.err
+    *events, final = r.lines()
+    kinds = [e["data"]["data"]["event_type"] for e in events]
+    assert kinds == ["WORKFLOW_EXECUTION_STARTED", "CUSTOM_TASK_IN_PROGRESS",
+                     "CUSTOM_TASK_IN_PROGRESS", "CUSTOM_TASK_COMPLETED",
+                     "WORKFLOW_EXECUTION_COMPLETED"]
+    ids = [e["id"] for e in events]
+    assert len(set(ids)) == len(ids)
+    assert final["execution_id"] == execution_id and final["status"] == "COMPLETED"
+
+
+def test_watch_plain_counts_the_reconnect(mistral: Mistral) -> None:
+    execution_id = mistral("workflows", "run", "flaky", "--detach", "--json").json()["execution_id"]
+    r = mistral("workflows", "watch", execution_id)
+    assert r.code == EXIT_OK
+    assert "1 reconnects" in r.err.splitlines()[-1]
+    assert json.loads(r.out)["summary"] == "3 unread messages"
+
+
+def test_watch_a_finished_failed_run_exits_1(mistral: Mistral) -> None:
+    started = mistral("workflows", "run", "fail-fast", "--detach", "--json").json()
+    r = mistral("workflows", "watch", started["execution_id"], "--json")
+    assert r.code == EXIT_FAILED
+    assert r.json()["status"] == "FAILED"
+
+
+def test_timeout_exits_5_and_can_cancel(mistral: Mistral) -> None:
+    r = mistral("workflows", "run", "slow", "--watch", "--timeout", "0.3", "--cancel-on-timeout",
+                "--json")
+    assert r.code == EXIT_TIMEOUT
+    error = json.loads(r.err.splitlines()[-1])["error"]
+    assert error["type"] == "WorkflowWaitTimeout" and "cancellation was requested" in error["message"]
+    watched = mistral("workflows", "watch", error["execution_id"], "--json")
+    assert watched.code == EXIT_FAILED and watched.json()["status"] == "CANCELED"
+
+
+def test_bad_input_and_connector_are_usage_errors(mistral: Mistral) -> None:
+    r = mistral("workflows", "run", "x", "--input", "{not json")
+    assert r.code == 2 and "--input: not valid JSON" in r.err
+    r = mistral("workflows", "run", "x", "--connector", ":creds")
+    assert r.code == 2 and "--connector ':creds'" in r.err
