@@ -65,7 +65,19 @@ def mcp_server(spec: str) -> Any:
     words = shlex.split(spec)
     if not words:
         raise CommandError("--tool: empty command")
-    return MCPServer.stdio(words[0], words[1:])
+    return MCPServer.stdio(words[0], words[1:], errlog=_errlog())
+
+
+def _errlog() -> Any:
+    """Where a stdio server's stderr goes: ours, or nowhere when ours is no real file
+    (captured output: the subprocess needs a file descriptor)."""
+    try:
+        sys.stderr.fileno()
+        return sys.stderr
+    except (AttributeError, OSError, ValueError):
+        import os
+
+        return open(os.devnull, "w")  # noqa: SIM115 (lives as long as the command)
 
 
 def _prompt(text: str) -> str:

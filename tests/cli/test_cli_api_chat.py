@@ -1,0 +1,165 @@
+"""`mistral api`, `mistral chat`, `mistral conversations`, and the command line itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Result
+
+from mistral_sdk.cli import EXIT_API, EXIT_CONNECTION, EXIT_OK, EXIT_USAGE, main
+
+Mistral = Callable[..., Result]
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_api_list_names_every_operation(mistral: Mistral) -> None:
+    from mistral_sdk import OPERATIONS
+
+    r = mistral("api", "--list", "--jsonl")
+    assert r.code == EXIT_OK
+    listed = {row["operation_id"]: row for row in r.lines()}
+    assert set(listed) == set(OPERATIONS)
+    assert listed[next(k for k, o in OPERATIONS.items() if o.call == "chat.complete")][
+        "stream_call"
+    ] == "chat.stream"
+    plain = mistral("api", "--list")
+    assert plain.out.splitlines()[0].split("\t")[:3] == ["call", "method", "path"]
+    assert len(plain.out.splitlines()) == len(OPERATIONS) + 1
+
+
+def test_api_call_with_flags_prints_json(mistral: Mistral) -> None:
+    r = mistral("api", "models.list")
+    assert r.code == EXIT_OK
+    assert r.json()["data"][0]["id"] == "mistral-medium-latest" or r.json()["data"]
+
+
+def test_api_stream_prints_json_lines(mistral: Mistral) -> None:
+    messages = json.dumps([{"role": "user", "content": "hi there"}])
+    r = mistral("api", "chat.stream", "--model", "m", "--messages", messages)
+    assert r.code == EXIT_OK, r.err
+    chunks = r.lines()
+    text = "".join(c["data"]["choices"][0]["delta"].get("content") or "" for c in chunks)
+    assert text == "(mock) You said: hi there"
+
+
+def test_api_body_and_flags(mistral: Mistral, tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps({"model": "m", "messages": [{"role": "user", "content": "a"}]}))
+    r = mistral("api", "chat.complete", "--body", f"@{body}", "--max-tokens", "5", "--json")
+    assert r.code == EXIT_OK, r.err
+    assert r.json()["choices"][0]["message"]["content"] == "(mock) You said: a"
+
+
+def test_api_error_prints_status_type_message_and_exits_3(mistral: Mistral) -> None:
+    r = mistral("api", "files.retrieve", "file-missing")
+    assert r.code == EXIT_API
+    assert r.err.startswith("error: NotFoundError: ") and "status 404" in r.err
+    r = mistral("api", "files.retrieve", "file-missing", "--json")
+    assert r.code == EXIT_API
+    error = json.loads(r.err)["error"]
+    assert error["type"] == "NotFoundError" and error["status"] == 404 and error["message"]
+
+
+def test_api_usage_errors_exit_2(mistral: Mistral) -> None:
+    r = mistral("api", "files.lits")
+    assert r.code == EXIT_USAGE and "unknown operation 'files.lits'" in r.err
+    assert "files.list" in r.err  # the neighbours are suggested
+    r = mistral("api", "files.list", "--colour", "red")
+    assert r.code == EXIT_USAGE and "unknown argument --colour" in r.err
+    r = mistral("api", "files.retrieve")
+    assert r.code == EXIT_USAGE and "missing path argument(s): file_id" in r.err
+    r = mistral("api", "chat.complete", "--model", "m", "--messages", '[{"role": 3}]')
+    assert r.code == EXIT_USAGE and "messages" in r.err  # the SDK's validation, naming the field
+
+
+def test_api_help_of_one_operation(mistral: Mistral) -> None:
+    r = mistral("api", "files.retrieve", "--help")
+    assert r.code == EXIT_OK
+    assert r.out.startswith("files.retrieve: GET /v1/files/{file_id}")
+
+
+def test_chat(mistral: Mistral) -> None:
+    r = mistral("chat", "hello")
+    assert (r.code, r.out) == (EXIT_OK, "(mock) You said: hello\n")
+    r = mistral("chat", "hello", "--stream")
+    assert (r.code, r.out) == (EXIT_OK, "(mock) You said: hello\n")
+    r = mistral("chat", "hello", "--json", "--model", "mistral-large-latest")
+    assert r.json()["choices"][0]["message"]["content"] == "(mock) You said: hello"
+
+
+def test_conversations_start_and_append(mistral: Mistral) -> None:
+    r = mistral("conversations", "start", "hi", "--stream")
+    assert r.code == EXIT_OK
+    assert r.out.strip() == "(mock) You said: hi"
+    conversation_id = r.err.split("conversation ")[1].split()[0]
+    r = mistral("conversations", "append", conversation_id, "again", "--json")
+    assert r.code == EXIT_OK
+    assert r.json()["conversation_id"] == conversation_id
+    r = mistral("conversations", "append", conversation_id, "more", "--stream", "--jsonl")
+    kinds = [e["data"]["type"] for e in r.lines()]
+    assert kinds[0] == "conversation.response.started" and kinds[-1] == "conversation.response.done"
+
+
+def test_conversation_with_an_mcp_servers_tools(mistral: Mistral) -> None:
+    pytest.importorskip("mcp")
+    server = f"{sys.executable} {EXAMPLES / '_mcp_weather_server.py'}"
+    r = mistral("conversations", "start", "weather in Paris?", "--tool", server)
+    assert r.code == EXIT_OK, r.err
+    assert "[tool get_weather]" in r.err  # the model called the server's first tool
+    assert r.out.strip()
+
+
+def test_no_answer_exits_4_and_no_key_exits_2(
+    mistral: Mistral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = mistral("chat", "x", "--base-url", "http://127.0.0.1:9", "--max-retries", "0")
+    assert r.code == EXIT_CONNECTION and "APIConnectionError" in r.err
+    monkeypatch.delenv("MISTRAL_API_KEY")
+    r = mistral("chat", "x")
+    assert r.code == EXIT_USAGE and "MISTRAL_API_KEY" in r.err
+
+
+def test_help_usage_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    for word in ("workflows", "chat", "conversations", "api", "exit codes"):
+        assert word in text
+    assert main([]) == EXIT_USAGE
+    assert main(["workflows", "run"]) == EXIT_USAGE  # argparse: NAME is missing
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.startswith("mistral-sdk ")
+
+
+def test_import_has_no_side_effects_and_help_needs_no_client() -> None:
+    code = (
+        "import sys; import mistral_sdk.cli as c; "
+        "from mistral_sdk.cli._app import build_parser; build_parser(); "
+        "print(sorted(m for m in ('rich', 'mistral_sdk._client', 'httpx') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_output_mode_follows_the_terminal_and_rich(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from mistral_sdk.cli import _output
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert _output.choose_mode(None, io.StringIO()) == "plain"
+    assert _output.choose_mode("json", Tty()) == "json"
+    monkeypatch.setattr(_output, "_have_rich", lambda: True)
+    assert _output.choose_mode(None, Tty()) == "rich"
+    monkeypatch.setattr(_output, "_have_rich", lambda: False)
+    assert _output.choose_mode(None, Tty()) == "plain"
+    with pytest.raises(_output.RichMissing, match=r"mistral-sdk\[cli\]"):
+        _output.choose_mode("rich", Tty())
