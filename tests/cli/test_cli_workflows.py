@@ -90,3 +90,59 @@ def test_bad_input_and_connector_are_usage_errors(mistral: Mistral) -> None:
     assert r.code == 2 and "--input: not valid JSON" in r.err
     r = mistral("workflows", "run", "x", "--connector", ":creds")
     assert r.code == 2 and "--connector ':creds'" in r.err
+
+
+def test_rich_view_draws_the_tree_and_the_auth_url(mistral: Mistral) -> None:
+    r = mistral("workflows", "run", "triage", "--connector", "gmail", "--watch", "--rich")
+    assert r.code == EXIT_OK, r.err
+    assert json.loads(r.out)["connectors"] == ["gmail"]  # rich JSON off a terminal: plain JSON
+    assert "authorize at https://auth.mock.local/oauth/gmail?state=" in r.err  # kept above
+    # the last frame of the live tree
+    assert "COMPLETED" in r.err
+    assert "gmail authorization  connected" in r.err
+    assert "llm_call triage  completed" in r.err
+
+
+def test_run_view_while_waiting_for_auth() -> None:
+    from rich.console import Console
+
+    from mistral_sdk import decode, models
+    from mistral_sdk.cli._watch import RunView
+
+    def event(seq: int, event_type: str, attributes: dict[str, object]) -> object:
+        data = {"event_type": event_type, "event_id": f"e{seq}", "event_timestamp": seq,
+                "root_workflow_exec_id": "ex1", "workflow_exec_id": "ex1",
+                "workflow_run_id": "r1", "workflow_name": "triage", "attributes": attributes}
+        context = {"namespace": "default", "workflow_name": "triage", "workflow_exec_id": "ex1"}
+        envelope = {"stream": "s", "timestamp": "2026-01-01T00:00:00Z", "data": data,
+                    "workflow_context": context, "broker_sequence": seq}
+        return decode(json.dumps({"event": "workflow_event", "id": str(seq), "data": envelope}),
+                      models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent)
+
+    view = RunView("ex1")
+    url = "https://auth.example/oauth?state=1"
+    payload = {"type": "json", "value": {"connector_name": "gmail", "status": "waiting_for_auth",
+                                         "auth_url": url}}
+    lines = view.feed(event(1, "WORKFLOW_EXECUTION_STARTED",
+                            {"task_id": "t", "workflow_name": "triage",
+                             "input": {"type": "json", "value": None}}))
+    lines += view.feed(event(2, "ACTIVITY_TASK_STARTED",
+                             {"task_id": "a1", "activity_name": "fetch_mail",
+                              "input": {"type": "json", "value": None}}))
+    lines += view.feed(event(3, "ACTIVITY_TASK_RETRYING",
+                             {"task_id": "a1", "activity_name": "fetch_mail", "attempt": 2,
+                              "failure": {"message": "rate limited"}}))
+    lines += view.feed(event(4, "CUSTOM_TASK_IN_PROGRESS",
+                             {"custom_task_id": "auth", "custom_task_type": "connector-auth",
+                              "payload": payload}))
+    text = [line.split("] ", 1)[1] for line in lines]
+    assert text == ["run running", "activity fetch_mail: running",
+                    "activity fetch_mail: retrying (rate limited)",
+                    f"connector gmail: authorize at {url}"]
+    console = Console(record=True, width=120, file=__import__("io").StringIO())
+    console.print(view)
+    frame = console.export_text()
+    assert "workflow triage  execution ex1  RUNNING" in frame
+    assert "activity fetch_mail  retrying  rate limited" in frame
+    assert "connector-auth gmail authorization  waiting_for_auth" in frame
+    assert f"connector gmail waits for you: open {url}" in frame
