@@ -25,11 +25,15 @@ from rich.rule import Rule
 from mistral_sdk import ConnectorSlot, Mistral
 from mistral_sdk.cli._watch import RunView
 
-COMMAND = "mistral workflows run triage --input '{\"q\": \"today\"}' --connector gmail --watch"
+COMMAND = 'mistral workflows run triage --input \'{"q": "today"}\' --connector gmail --watch'
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[1] / "docs" / "cli-watch.svg"
+    out = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).parents[1] / "docs" / "cli-watch.svg"
+    )
     console = Console(
         record=True, width=100, force_terminal=True, color_system="truecolor", file=io.StringIO()
     )
@@ -38,19 +42,22 @@ def main() -> int:
         with Mistral(api_key="mock-key", base_url=base_url) as client:
             view = RunView(execution_id="", workflow="triage")
             console.print(f"$ {COMMAND}", style="bold", highlight=False)
+            shown: list[bool] = []
 
             def on_event(event: Any) -> None:
                 payload = event.data.data
                 view.execution_id = view.execution_id or payload.workflow_exec_id
                 view.feed(event)
-                if any(status == "waiting_for_auth" for status, _ in view.auth.values()):
-                    if not getattr(on_event, "shown", False):
-                        on_event.shown = True  # type: ignore[attr-defined]
-                        console.print(Rule("while the run waits for the user", style="dim"))
-                        console.print(view)
+                waiting = any(status == "waiting_for_auth" for status, _ in view.auth.values())
+                if waiting and not shown:
+                    shown.append(True)  # one frame of the wait is enough
+                    console.print(Rule("while the run waits for the user", style="dim"))
+                    console.print(view)
 
             execution = client.workflows.execute_and_wait(
-                "triage", input={"q": "today"}, connectors=[ConnectorSlot("gmail")],
+                "triage",
+                input={"q": "today"},
+                connectors=[ConnectorSlot("gmail")],
                 on_event=on_event,
             )
             view.finish(str(execution.status), execution.result)

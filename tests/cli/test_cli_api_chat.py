@@ -24,9 +24,10 @@ def test_api_list_names_every_operation(mistral: Mistral) -> None:
     assert r.code == EXIT_OK
     listed = {row["operation_id"]: row for row in r.lines()}
     assert set(listed) == set(OPERATIONS)
-    assert listed[next(k for k, o in OPERATIONS.items() if o.call == "chat.complete")][
-        "stream_call"
-    ] == "chat.stream"
+    assert (
+        listed[next(k for k, o in OPERATIONS.items() if o.call == "chat.complete")]["stream_call"]
+        == "chat.stream"
+    )
     plain = mistral("api", "--list")
     assert plain.out.splitlines()[0].split("\t")[:3] == ["call", "method", "path"]
     assert len(plain.out.splitlines()) == len(OPERATIONS) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 
@@ -13,11 +14,23 @@ Mistral = Callable[..., Result]
 
 
 def test_run_watch_to_completion_shows_auth_prompt_and_prints_result(mistral: Mistral) -> None:
-    r = mistral("workflows", "run", "triage", "--input", '{"q": "today"}',
-                "--connector", "gmail", "--watch", "--plain")
+    r = mistral(
+        "workflows",
+        "run",
+        "triage",
+        "--input",
+        '{"q": "today"}',
+        "--connector",
+        "gmail",
+        "--watch",
+        "--plain",
+    )
     assert r.code == EXIT_OK, r.err
-    assert r.json() == {"input": {"q": "today"}, "connectors": ["gmail"],
-                        "summary": "3 unread messages"}
+    assert r.json() == {
+        "input": {"q": "today"},
+        "connectors": ["gmail"],
+        "summary": "3 unread messages",
+    }
     err = r.err.splitlines()
     auth = [line for line in err if "authorize at" in line]
     assert len(auth) == 1 and "https://auth.mock.local/oauth/gmail?state=" in auth[0]
@@ -52,9 +65,13 @@ def test_dropped_stream_during_watch_resumes_without_repeats(mistral: Mistral) -
     assert r.code == EXIT_OK, r.err
     *events, final = r.lines()
     kinds = [e["data"]["data"]["event_type"] for e in events]
-    assert kinds == ["WORKFLOW_EXECUTION_STARTED", "CUSTOM_TASK_IN_PROGRESS",
-                     "CUSTOM_TASK_IN_PROGRESS", "CUSTOM_TASK_COMPLETED",
-                     "WORKFLOW_EXECUTION_COMPLETED"]
+    assert kinds == [
+        "WORKFLOW_EXECUTION_STARTED",
+        "CUSTOM_TASK_IN_PROGRESS",
+        "CUSTOM_TASK_IN_PROGRESS",
+        "CUSTOM_TASK_COMPLETED",
+        "WORKFLOW_EXECUTION_COMPLETED",
+    ]
     ids = [e["id"] for e in events]
     assert len(set(ids)) == len(ids)
     assert final["execution_id"] == execution_id and final["status"] == "COMPLETED"
@@ -76,11 +93,14 @@ def test_watch_a_finished_failed_run_exits_1(mistral: Mistral) -> None:
 
 
 def test_timeout_exits_5_and_can_cancel(mistral: Mistral) -> None:
-    r = mistral("workflows", "run", "slow", "--watch", "--timeout", "0.3", "--cancel-on-timeout",
-                "--json")
+    r = mistral(
+        "workflows", "run", "slow", "--watch", "--timeout", "0.3", "--cancel-on-timeout", "--json"
+    )
     assert r.code == EXIT_TIMEOUT
     error = json.loads(r.err.splitlines()[-1])["error"]
-    assert error["type"] == "WorkflowWaitTimeout" and "cancellation was requested" in error["message"]
+    assert (
+        error["type"] == "WorkflowWaitTimeout" and "cancellation was requested" in error["message"]
+    )
     watched = mistral("workflows", "watch", error["execution_id"], "--json")
     assert watched.code == EXIT_FAILED and watched.json()["status"] == "CANCELED"
 
@@ -110,36 +130,80 @@ def test_run_view_while_waiting_for_auth() -> None:
     from mistral_sdk.cli._watch import RunView
 
     def event(seq: int, event_type: str, attributes: dict[str, object]) -> object:
-        data = {"event_type": event_type, "event_id": f"e{seq}", "event_timestamp": seq,
-                "root_workflow_exec_id": "ex1", "workflow_exec_id": "ex1",
-                "workflow_run_id": "r1", "workflow_name": "triage", "attributes": attributes}
+        data = {
+            "event_type": event_type,
+            "event_id": f"e{seq}",
+            "event_timestamp": seq,
+            "root_workflow_exec_id": "ex1",
+            "workflow_exec_id": "ex1",
+            "workflow_run_id": "r1",
+            "workflow_name": "triage",
+            "attributes": attributes,
+        }
         context = {"namespace": "default", "workflow_name": "triage", "workflow_exec_id": "ex1"}
-        envelope = {"stream": "s", "timestamp": "2026-01-01T00:00:00Z", "data": data,
-                    "workflow_context": context, "broker_sequence": seq}
-        return decode(json.dumps({"event": "workflow_event", "id": str(seq), "data": envelope}),
-                      models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent)
+        envelope = {
+            "stream": "s",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "data": data,
+            "workflow_context": context,
+            "broker_sequence": seq,
+        }
+        return decode(
+            json.dumps({"event": "workflow_event", "id": str(seq), "data": envelope}),
+            models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+        )
 
     view = RunView("ex1")
     url = "https://auth.example/oauth?state=1"
-    payload = {"type": "json", "value": {"connector_name": "gmail", "status": "waiting_for_auth",
-                                         "auth_url": url}}
-    lines = view.feed(event(1, "WORKFLOW_EXECUTION_STARTED",
-                            {"task_id": "t", "workflow_name": "triage",
-                             "input": {"type": "json", "value": None}}))
-    lines += view.feed(event(2, "ACTIVITY_TASK_STARTED",
-                             {"task_id": "a1", "activity_name": "fetch_mail",
-                              "input": {"type": "json", "value": None}}))
-    lines += view.feed(event(3, "ACTIVITY_TASK_RETRYING",
-                             {"task_id": "a1", "activity_name": "fetch_mail", "attempt": 2,
-                              "failure": {"message": "rate limited"}}))
-    lines += view.feed(event(4, "CUSTOM_TASK_IN_PROGRESS",
-                             {"custom_task_id": "auth", "custom_task_type": "connector-auth",
-                              "payload": payload}))
+    payload = {
+        "type": "json",
+        "value": {"connector_name": "gmail", "status": "waiting_for_auth", "auth_url": url},
+    }
+    lines = view.feed(
+        event(
+            1,
+            "WORKFLOW_EXECUTION_STARTED",
+            {"task_id": "t", "workflow_name": "triage", "input": {"type": "json", "value": None}},
+        )
+    )
+    lines += view.feed(
+        event(
+            2,
+            "ACTIVITY_TASK_STARTED",
+            {
+                "task_id": "a1",
+                "activity_name": "fetch_mail",
+                "input": {"type": "json", "value": None},
+            },
+        )
+    )
+    lines += view.feed(
+        event(
+            3,
+            "ACTIVITY_TASK_RETRYING",
+            {
+                "task_id": "a1",
+                "activity_name": "fetch_mail",
+                "attempt": 2,
+                "failure": {"message": "rate limited"},
+            },
+        )
+    )
+    lines += view.feed(
+        event(
+            4,
+            "CUSTOM_TASK_IN_PROGRESS",
+            {"custom_task_id": "auth", "custom_task_type": "connector-auth", "payload": payload},
+        )
+    )
     text = [line.split("] ", 1)[1] for line in lines]
-    assert text == ["run running", "activity fetch_mail: running",
-                    "activity fetch_mail: retrying (rate limited)",
-                    f"connector gmail: authorize at {url}"]
-    console = Console(record=True, width=120, file=__import__("io").StringIO())
+    assert text == [
+        "run running",
+        "activity fetch_mail: running",
+        "activity fetch_mail: retrying (rate limited)",
+        f"connector gmail: authorize at {url}",
+    ]
+    console = Console(record=True, width=120, file=io.StringIO())
     console.print(view)
     frame = console.export_text()
     assert "workflow triage  execution ex1  RUNNING" in frame

@@ -37,8 +37,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     api.add_argument("--list", action="store_true", help="list the operations and exit")
     api.add_argument("call", nargs="?", metavar="CALL", help="e.g. files.list, chat.stream")
-    api.add_argument("rest", nargs=argparse.REMAINDER, metavar="ARGS",
-                     help="path arguments, then --param VALUE flags, --body, --all")
+    api.add_argument(
+        "rest",
+        nargs=argparse.REMAINDER,
+        metavar="ARGS",
+        help="path arguments, then --param VALUE flags, --body, --all",
+    )
     api.set_defaults(func=_run)
 
 
@@ -68,8 +72,12 @@ def find_operation(call: str) -> tuple[str, Any]:
     for op in OPERATIONS.values():
         if call in (op.call, op.stream_call):
             return call, op
-    close = sorted(c for op in OPERATIONS.values() for c in (op.call, op.stream_call)
-                   if c and c.split(".")[0] == call.split(".")[0])
+    close = sorted(
+        c
+        for op in OPERATIONS.values()
+        for c in (op.call, op.stream_call)
+        if c and c.split(".")[0] == call.split(".")[0]
+    )
     hint = f"; under {call.split('.')[0]}: {', '.join(close)}" if close else ""
     raise CommandError(f"unknown operation {call!r} (see `mistral api --list`){hint}")
 
@@ -96,11 +104,14 @@ def parse_call_arguments(method: Any, tokens: list[str]) -> tuple[dict[str, Any]
                 options["help"] = True
                 continue
             if len(kwargs) >= len(positional):
-                raise CommandError(f"unexpected argument {token!r}: the operation takes "
-                                   f"{len(positional)} path argument(s) ({', '.join(positional) or 'none'})")
+                raise CommandError(
+                    f"unexpected argument {token!r}: the operation takes "
+                    f"{len(positional)} path argument(s) ({', '.join(positional) or 'none'})"
+                )
             kwargs[positional[len(kwargs)]] = token
             continue
-        name, eq, value = token[2:].partition("=")
+        name, eq, text = token[2:].partition("=")
+        value: str | None = text
         key = name.replace("-", "_")
         if not eq:
             if i < len(tokens) and not tokens[i].startswith("--"):
@@ -118,7 +129,7 @@ def parse_call_arguments(method: Any, tokens: list[str]) -> tuple[dict[str, Any]
             options["body"] = read_json_value(value, "--body")
             if not isinstance(options["body"], dict):
                 raise CommandError("--body: expected a JSON object of arguments")
-        elif key not in params or params[key].kind is not params[key].KEYWORD_ONLY and key not in positional:
+        elif key not in params:
             names = ", ".join(f"--{n.replace('_', '-')}" for n in params if n not in positional)
             raise CommandError(f"unknown argument --{name} for this operation (it takes: {names})")
         else:
@@ -159,9 +170,17 @@ def _list(out: Output) -> int:
         rows.append([calls, op.method, op.path, "stream" if op.streaming else "", op.summary])
     if out.scripted:
         for op in sorted(OPERATIONS.values(), key=lambda o: o.call):
-            out.jsonl({"call": op.call, "stream_call": op.stream_call, "method": op.method,
-                       "path": op.path, "streaming": op.streaming, "operation_id": op.operation_id,
-                       "summary": op.summary})
+            out.jsonl(
+                {
+                    "call": op.call,
+                    "stream_call": op.stream_call,
+                    "method": op.method,
+                    "path": op.path,
+                    "streaming": op.streaming,
+                    "operation_id": op.operation_id,
+                    "summary": op.summary,
+                }
+            )
         return EXIT_OK
     out.table(["call", "method", "path", "", "summary"], rows, title=f"{len(rows)} operations")
     return EXIT_OK

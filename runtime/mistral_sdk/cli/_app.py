@@ -45,19 +45,48 @@ def _common() -> argparse.ArgumentParser:
     group = common.add_argument_group("output and client")
     modes = group.add_mutually_exclusive_group()
     s = argparse.SUPPRESS
-    modes.add_argument("--json", dest="output", action="store_const", const="json", default=s,
-                       help="print one JSON document (for scripts)")
-    modes.add_argument("--jsonl", dest="output", action="store_const", const="jsonl", default=s,
-                       help="print JSON lines as things happen (for scripts)")
-    modes.add_argument("--plain", dest="output", action="store_const", const="plain", default=s,
-                       help="plain text lines, no live view (the default off a terminal)")
-    modes.add_argument("--rich", dest="output", action="store_const", const="rich", default=s,
-                       help="tables, trees and live views (the default on a terminal; needs rich)")
+    modes.add_argument(
+        "--json",
+        dest="output",
+        action="store_const",
+        const="json",
+        default=s,
+        help="print one JSON document (for scripts)",
+    )
+    modes.add_argument(
+        "--jsonl",
+        dest="output",
+        action="store_const",
+        const="jsonl",
+        default=s,
+        help="print JSON lines as things happen (for scripts)",
+    )
+    modes.add_argument(
+        "--plain",
+        dest="output",
+        action="store_const",
+        const="plain",
+        default=s,
+        help="plain text lines, no live view (the default off a terminal)",
+    )
+    modes.add_argument(
+        "--rich",
+        dest="output",
+        action="store_const",
+        const="rich",
+        default=s,
+        help="tables, trees and live views (the default on a terminal; needs rich)",
+    )
     group.add_argument("--api-key", default=s, help="API key (default: $MISTRAL_API_KEY)")
     group.add_argument("--base-url", default=s, help="API URL (default: $MISTRAL_BASE_URL)")
     group.add_argument("--max-retries", type=int, default=s, help="retries per request (default 2)")
-    group.add_argument("--request-timeout", type=float, default=s, metavar="SECONDS",
-                       help="timeout of each HTTP request")
+    group.add_argument(
+        "--request-timeout",
+        type=float,
+        default=s,
+        metavar="SECONDS",
+        help="timeout of each HTTP request",
+    )
     return common
 
 
@@ -74,8 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    version = commands.add_parser("version", help="SDK, spec and Python versions",
-                                  parents=[common])
+    version = commands.add_parser("version", help="SDK, spec and Python versions", parents=[common])
     version.set_defaults(func=_version)
     for module in (_workflows, _chat, _api):
         module.register(commands, common)
@@ -148,8 +176,14 @@ def report_error(exc: BaseException, out: Output) -> int:
 
     kind = type(exc).__name__
     if isinstance(exc, APIStatusError):
-        out.error(kind, exc.message or str(exc), status=exc.status_code, type=exc.type,
-                  code=exc.code, request_id=exc.request_id)
+        out.error(
+            kind,
+            exc.message or str(exc),
+            status=exc.status_code,
+            type=exc.type,
+            code=exc.code,
+            request_id=exc.request_id,
+        )
         return EXIT_API
     if isinstance(exc, WorkflowWaitTimeout):
         out.error(kind, str(exc), execution_id=exc.execution_id)

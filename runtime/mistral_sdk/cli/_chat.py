@@ -23,8 +23,12 @@ DEFAULT_MODEL = "mistral-small-latest"
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    chat = commands.add_parser("chat", parents=[common], help="one chat completion",
-                               description="Send one prompt to chat.complete (or chat.stream).")
+    chat = commands.add_parser(
+        "chat",
+        parents=[common],
+        help="one chat completion",
+        description="Send one prompt to chat.complete (or chat.stream).",
+    )
     chat.add_argument("prompt", help="the user message ('-' reads stdin)")
     chat.add_argument("--model", "-m", default=DEFAULT_MODEL, help=f"default {DEFAULT_MODEL}")
     chat.add_argument("--system", help="a system message first")
@@ -33,10 +37,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     chat.add_argument("--max-tokens", type=int)
     chat.set_defaults(func=_chat)
 
-    conversations = commands.add_parser("conversations", parents=[common],
-                                        help="start or continue a conversation",
-                                        description=__doc__,
-                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    conversations = commands.add_parser(
+        "conversations",
+        parents=[common],
+        help="start or continue a conversation",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     verbs = conversations.add_subparsers(dest="verb", metavar="VERB", required=True)
     start = verbs.add_parser("start", parents=[common], help="start a conversation")
     start.add_argument("prompt", help="the user message ('-' reads stdin)")
@@ -49,10 +56,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     append.add_argument("prompt", help="the user message ('-' reads stdin)")
     for verb in (start, append):
         verb.add_argument("--stream", action="store_true", help="print the answer as it comes")
-        verb.add_argument("--tool", action="append", default=[], metavar="URL|COMMAND",
-                          help="allow an MCP server's tools: an http(s) URL or a command line")
-        verb.add_argument("--approve", action="store_true",
-                          help="approve every tool call that asks for confirmation")
+        verb.add_argument(
+            "--tool",
+            action="append",
+            default=[],
+            metavar="URL|COMMAND",
+            help="allow an MCP server's tools: an http(s) URL or a command line",
+        )
+        verb.add_argument(
+            "--approve",
+            action="store_true",
+            help="approve every tool call that asks for confirmation",
+        )
         verb.set_defaults(func=_conversation)
 
 
@@ -77,7 +92,7 @@ def _errlog() -> Any:
     except (AttributeError, OSError, ValueError):
         import os
 
-        return open(os.devnull, "w")  # noqa: SIM115 (lives as long as the command)
+        return open(os.devnull, "w")  # lives as long as the command
 
 
 def _prompt(text: str) -> str:
@@ -100,7 +115,8 @@ def _chat(args: argparse.Namespace, out: Output) -> int:
             if out.scripted:
                 out.json(response)
             else:
-                out.text(_chat_text(response.choices[0].message.content if response.choices else ""))
+                message = response.choices[0].message if response.choices else None
+                out.text(_chat_text(getattr(message, "content", None)))
             return EXIT_OK
         with client.chat.stream(**options) as stream:
             for event in stream:
@@ -146,8 +162,9 @@ def _conversation(args: argparse.Namespace, out: Output) -> int:
         conversations = client.beta.conversations
         if tools:
             # the SDK's run loop calls the MCP tools and answers the model
-            return _run_with_tools(conversations, prompt, tools, conversation_id, options,
-                                   args, out)
+            return _run_with_tools(
+                conversations, prompt, tools, conversation_id, options, args, out
+            )
         if args.stream:
             stream = (
                 conversations.start_stream(inputs=prompt, **options)
@@ -194,9 +211,15 @@ def _show_event(event: Any, out: Output) -> None:
         out.note(f"\nerror: {data.message}")
 
 
-def _run_with_tools(conversations: Any, prompt: str, tools: list[Any],
-                    conversation_id: str | None, options: dict[str, Any],
-                    args: argparse.Namespace, out: Output) -> int:
+def _run_with_tools(
+    conversations: Any,
+    prompt: str,
+    tools: list[Any],
+    conversation_id: str | None,
+    options: dict[str, Any],
+    args: argparse.Namespace,
+    out: Output,
+) -> int:
     def confirm(call: Any) -> bool:
         if args.approve:
             return True
@@ -206,8 +229,12 @@ def _run_with_tools(conversations: Any, prompt: str, tools: list[Any],
         answer = input(f"allow tool {call.name}({call.arguments})? [y/N] ")
         return answer.strip().lower() in ("y", "yes")
 
-    common = {"tools": tools, "on_confirmation": confirm, "conversation_id": conversation_id,
-              **options}
+    common = {
+        "tools": tools,
+        "on_confirmation": confirm,
+        "conversation_id": conversation_id,
+        **options,
+    }
     if args.stream:
         stream = conversations.run_stream(prompt, **common)
         for item in stream:
@@ -222,8 +249,14 @@ def _run_with_tools(conversations: Any, prompt: str, tools: list[Any],
                 out.note(f"[tool {tool.name}] {tool.result[:200]}")
             out.text(result.output_text)
     if out.scripted and not args.stream:
-        out.json({"conversation_id": result.conversation_id, "output_text": result.output_text,
-                  "outputs": result.outputs, "tool_results": result.tool_results})
+        out.json(
+            {
+                "conversation_id": result.conversation_id,
+                "output_text": result.output_text,
+                "outputs": result.outputs,
+                "tool_results": result.tool_results,
+            }
+        )
     elif not out.scripted:
         out.note(f"conversation {result.conversation_id}")
     return EXIT_OK

@@ -124,7 +124,11 @@ class Output:
     def error(self, kind: str, message: str, **info: Any) -> None:
         """An error on stderr: a JSON object in json/jsonl mode, a line otherwise."""
         if self.scripted:
-            body = {"type": kind, "message": message, **{k: v for k, v in info.items() if v is not None}}
+            body = {
+                "type": kind,
+                "message": message,
+                **{k: v for k, v in info.items() if v is not None},
+            }
             self.stderr.write(json.dumps({"error": body}, ensure_ascii=False) + "\n")
         else:
             extra = ", ".join(f"{k} {v}" for k, v in info.items() if v is not None)

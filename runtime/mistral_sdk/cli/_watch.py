@@ -197,7 +197,10 @@ class RunView:
         tree = Tree(head)
         for row in self.tasks.values():
             label = Text.assemble(
-                (f"{row.kind} ", "dim"), (row.name, "bold"), "  ", (row.status, _STYLES.get(row.status, ""))
+                (f"{row.kind} ", "dim"),
+                (row.name, "bold"),
+                "  ",
+                (row.status, _STYLES.get(row.status, "")),
             )
             if row.detail:
                 label.append(f"  {row.detail}", "dim")
@@ -205,8 +208,9 @@ class RunView:
         parts: list[Any] = [tree]
         for name, (status, url) in self.auth.items():
             if url and status == "waiting_for_auth":  # the run waits on the user
-                line = Text.assemble(("connector ", "dim"), (name, "bold magenta"),
-                                     " waits for you: open ")
+                line = Text.assemble(
+                    ("connector ", "dim"), (name, "bold magenta"), " waits for you: open "
+                )
                 line.append(url, f"link {url} underline")
                 parts.append(line)
         if self.failure:

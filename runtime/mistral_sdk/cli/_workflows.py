@@ -29,31 +29,52 @@ POLL_SECONDS = 1.0  # between looks at a run whose event stream is unavailable
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    workflows = commands.add_parser("workflows", help="run, watch and read workflow executions",
-                                    description=__doc__, parents=[common],
-                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    workflows = commands.add_parser(
+        "workflows",
+        help="run, watch and read workflow executions",
+        description=__doc__,
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     verbs = workflows.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     run = verbs.add_parser("run", parents=[common], help="start a workflow run (and watch it)")
     run.add_argument("workflow", metavar="NAME", help="the workflow's name or id")
     run.add_argument("--input", metavar="JSON|@FILE|-", help="the run's input (a JSON value)")
-    run.add_argument("--connector", action="append", default=[], metavar="NAME[:CREDENTIALS]",
-                     help="bind a connector slot (repeatable): gmail or gmail:work")
+    run.add_argument(
+        "--connector",
+        action="append",
+        default=[],
+        metavar="NAME[:CREDENTIALS]",
+        help="bind a connector slot (repeatable): gmail or gmail:work",
+    )
     run.add_argument("--watch", action="store_true", help="show the run's events live")
-    run.add_argument("--detach", action="store_true",
-                     help="start the run, print its execution and return at once")
-    run.add_argument("--timeout", type=float, metavar="SECONDS",
-                     help="give up waiting after this long (exit code 5; the run goes on)")
-    run.add_argument("--cancel-on-timeout", action="store_true",
-                     help="cancel the run when --timeout expires")
+    run.add_argument(
+        "--detach",
+        action="store_true",
+        help="start the run, print its execution and return at once",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="give up waiting after this long (exit code 5; the run goes on)",
+    )
+    run.add_argument(
+        "--cancel-on-timeout", action="store_true", help="cancel the run when --timeout expires"
+    )
     run.add_argument("--execution-id", help="your own id for the run")
     run.add_argument("--deployment", help="the deployment to run it on")
     run.set_defaults(func=_run)
 
     watch = verbs.add_parser("watch", parents=[common], help="attach to a run and watch it live")
     watch.add_argument("execution_id", metavar="EXECUTION_ID")
-    watch.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="stop watching after this long (exit code 5)")
+    watch.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop watching after this long (exit code 5)",
+    )
     watch.set_defaults(func=_watch)
 
     logs = verbs.add_parser("logs", parents=[common], help="a run's logs (--follow: live)")
@@ -194,11 +215,11 @@ def _watch(args: argparse.Namespace, out: Output) -> int:
         show = _Show(out, view)
         deadline = None if args.timeout is None else time.monotonic() + args.timeout
         with show.running():
-            execution = _follow(client, execution, show, deadline)
-            if execution is None:
-                raise WorkflowWaitTimeout(args.execution_id, args.timeout)
-            show.done(execution)
-        return show.report(execution)
+            final = _follow(client, execution, show, deadline)
+            if final is None:
+                raise WorkflowWaitTimeout(args.execution_id, args.timeout, execution)
+            show.done(final)
+        return show.report(final)
 
 
 def _follow(
