@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable
 
+import pytest
 from conftest import Result
 
 from mistral_sdk.cli import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT
@@ -56,6 +57,15 @@ def test_run_without_watch_waits_and_json_output_parses(mistral: Mistral) -> Non
     assert r.err == ""  # no view without --watch
 
 
+@pytest.fixture
+def longer_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mock runs last 1 s, so that `watch` attaches while the run still goes on."""
+    import mock_flows
+
+    monkeypatch.setattr(mock_flows, "RUN_SECONDS", 1.0)
+
+
+@pytest.mark.usefixtures("longer_runs")
 def test_dropped_stream_during_watch_resumes_without_repeats(mistral: Mistral) -> None:
     # `flaky`: the first event stream of the run breaks after two events
     started = mistral("workflows", "run", "flaky", "--connector", "gmail", "--detach", "--json")
@@ -77,6 +87,7 @@ def test_dropped_stream_during_watch_resumes_without_repeats(mistral: Mistral) -
     assert final["execution_id"] == execution_id and final["status"] == "COMPLETED"
 
 
+@pytest.mark.usefixtures("longer_runs")
 def test_watch_plain_counts_the_reconnect(mistral: Mistral) -> None:
     execution_id = mistral("workflows", "run", "flaky", "--detach", "--json").json()["execution_id"]
     r = mistral("workflows", "watch", execution_id)
