@@ -185,12 +185,15 @@ def report_error(exc: BaseException, out: Output) -> int:
             request_id=exc.request_id,
         )
         return EXIT_API
-    if isinstance(exc, WorkflowWaitTimeout):
-        out.error(kind, str(exc), execution_id=exc.execution_id)
-        return EXIT_TIMEOUT
     if isinstance(exc, (APITimeoutError, APIConnectionError)):
         out.error(kind, str(exc))
         return EXIT_CONNECTION
+    if isinstance(exc, WorkflowWaitTimeout):
+        out.error(kind, str(exc), execution_id=exc.execution_id)
+        return EXIT_TIMEOUT
+    if isinstance(exc, MistralError) and isinstance(exc, TimeoutError):  # e.g. a batch wait
+        out.error(kind, str(exc), job_ids=getattr(exc, "job_ids", None))
+        return EXIT_TIMEOUT
     if isinstance(exc, WorkflowExecutionError):
         out.error(kind, str(exc))
         return EXIT_FAILED

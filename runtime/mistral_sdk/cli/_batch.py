@@ -1,0 +1,175 @@
+"""`mistral batch run | results`: a JSONL file through the Batch API, with progress.
+
+`run` validates and uploads the file, creates the job(s), waits and downloads the
+results, with one progress bar per stage (upload, requests completed / failed,
+download); the job ids are printed first, so an interrupted wait resumes with
+`mistral batch results JOB_ID`. Each input line is `{"custom_id": ..., "body": {...}}`
+(the Batch API's format). Successful results go to `-o FILE` (default stdout) as
+`{"custom_id", "status_code", "response"}` lines, failed ones to `--errors FILE`
+(default: next to the output, `NAME.errors.jsonl`) as `{"custom_id", "status_code",
+"error"}` lines. The exit code is 1 when a job did not succeed or a request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from . import EXIT_FAILED, EXIT_OK
+from ._app import CommandError, make_client
+from ._output import Output
+from ._watch import plain_value
+
+__all__ = ["register"]
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    batch = commands.add_parser(
+        "batch",
+        parents=[common],
+        help="push a JSONL file through the Batch API",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verbs = batch.add_subparsers(dest="verb", metavar="VERB", required=True)
+    run = verbs.add_parser("run", parents=[common], help="upload, run, download, with progress")
+    run.add_argument("file", metavar="FILE.jsonl", help="the requests, one JSON object a line")
+    run.add_argument("--endpoint", required=True, help="e.g. /v1/chat/completions")
+    who = run.add_mutually_exclusive_group()
+    who.add_argument("--model", help="the model of every request")
+    who.add_argument("--agent-id", help="the agent of every request")
+    run.add_argument(
+        "--metadata", action="append", default=[], metavar="KEY=VALUE", help="job metadata"
+    )
+    run.add_argument("--detach", action="store_true", help="submit, print the job ids, return")
+    results = verbs.add_parser("results", parents=[common], help="wait for a job, get its results")
+    results.add_argument("job_ids", nargs="+", metavar="JOB_ID")
+    for verb in (run, results):
+        verb.add_argument(
+            "-o",
+            "--output",
+            dest="results_file",
+            metavar="FILE",
+            help="where the results go (default stdout)",
+        )
+        verb.add_argument("--errors", metavar="FILE", help="where the failed requests go")
+        verb.add_argument(
+            "--timeout",
+            type=float,
+            metavar="SECONDS",
+            help="stop waiting after this long (exit code 5; the job goes on)",
+        )
+    run.set_defaults(func=_run)
+    results.set_defaults(func=_results)
+
+
+@contextlib.contextmanager
+def _bar(out: Output) -> Iterator[Any]:
+    from ..batch import progress_bar
+
+    with progress_bar("rich" if out.mode == "rich" else "text", stream=out.stderr) as bar:
+        yield bar
+
+
+def _run(args: argparse.Namespace, out: Output) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{args.file}: no such file")
+    metadata = dict(_pair(item) for item in args.metadata) or None
+    with make_client(args) as client, _bar(out) as bar:
+        run = client.batch.submit(
+            path,
+            endpoint=args.endpoint,
+            model=args.model,
+            agent_id=args.agent_id,
+            metadata=metadata,
+            progress=bar,
+        )
+        ids = " ".join(run.job_ids)
+        if args.detach:
+            out.json({"job_ids": run.job_ids, "status": run.status})
+            return EXIT_OK
+        out.note(f"batch job(s) {ids}: resume with `mistral batch results {ids}`")
+        return _collect(run, args, out, bar)
+
+
+def _results(args: argparse.Namespace, out: Output) -> int:
+    with make_client(args) as client, _bar(out) as bar:
+        return _collect(client.batch.job(*args.job_ids), args, out, bar)
+
+
+def _pair(item: str) -> tuple[str, str]:
+    key, eq, value = item.partition("=")
+    if not eq or not key:
+        raise CommandError(f"--metadata {item!r}: expected KEY=VALUE")
+    return key, value
+
+
+def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> int:
+    """Wait for the run, download its results and write them out; the exit code."""
+    results = run.results(timeout=args.timeout, progress=bar)
+    succeeded = failed = 0
+    with contextlib.ExitStack() as files, results:
+        good = _open(files, args.results_file, out)
+        errors_path = args.errors or _errors_path(args.results_file)
+        bad = _open(files, errors_path, out)
+        for result in results:
+            if result.ok:
+                succeeded += 1
+                line: dict[str, Any] = {
+                    "custom_id": result.custom_id,
+                    "status_code": result.status_code,
+                    "response": plain_value(result.response),
+                }
+                good.write(json.dumps(line, ensure_ascii=False) + "\n")
+            else:
+                failed += 1
+                error = result.error
+                line = {
+                    "custom_id": result.custom_id,
+                    "status_code": result.status_code,
+                    "error": {
+                        "kind": error.kind,
+                        "message": str(error),
+                        "body": plain_value(error.body),
+                    },
+                }
+                bad.write(json.dumps(line, ensure_ascii=False) + "\n")
+    summary = {
+        "job_ids": run.job_ids,
+        "status": run.status,
+        "succeeded": succeeded,
+        "failed": failed,
+        "output": args.results_file,
+        "errors": errors_path,
+    }
+    if out.scripted and args.results_file is not None:
+        out.json(summary)
+    else:
+        where = f" -> {args.results_file}" if args.results_file else ""
+        errors = f", errors in {errors_path}" if failed and errors_path else ""
+        out.note(
+            f"batch {' '.join(run.job_ids)} {run.status}: {succeeded} succeeded, "
+            f"{failed} failed{where}{errors}"
+        )
+    return EXIT_OK if run.status == "SUCCESS" and failed == 0 else EXIT_FAILED
+
+
+def _errors_path(results_file: str | None) -> str | None:
+    if results_file is None:
+        return None
+    path = Path(results_file)
+    return str(path.with_name(path.name.removesuffix(".jsonl") + ".errors.jsonl"))
+
+
+def _open(files: contextlib.ExitStack, path: str | None, out: Output) -> IO[str]:
+    if path is None:
+        return out.stdout
+    try:
+        return files.enter_context(open(path, "w", encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot write ({exc.strerror})") from None
