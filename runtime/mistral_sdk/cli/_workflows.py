@@ -105,18 +105,24 @@ class _Show:
 
     @contextlib.contextmanager
     def running(self) -> Iterator[_Show]:
-        if self.out.mode != "rich":
-            yield self
-            return
-        from rich.live import Live
-
-        # the view is for a person: stderr; stdout keeps the result
-        with Live(self.view, console=self.out.console(stderr=True), refresh_per_second=8) as live:
-            self.live = live
-            try:
+        try:
+            if self.out.mode != "rich":
                 yield self
-            finally:
-                live.refresh()
+                return
+            from rich.live import Live
+
+            # the view is for a person: stderr; stdout keeps the result
+            console = self.out.console(stderr=True)
+            with Live(self.view, console=console, refresh_per_second=8) as live:
+                self.live = live
+                try:
+                    yield self
+                finally:
+                    live.refresh()
+        except KeyboardInterrupt:
+            if self.view.execution_id:  # Ctrl-C stops watching, not the run
+                self.out.note(f"the run goes on: mistral workflows watch {self.view.execution_id}")
+            raise
 
     def on_event(self, event: Any) -> None:
         lines = self.view.feed(event)
