@@ -23,7 +23,14 @@ from ._output import Output, RichMissing, choose_mode
 if TYPE_CHECKING:
     from .. import Mistral
 
-__all__ = ["CommandError", "build_parser", "make_client", "run"]
+__all__ = [
+    "CommandError",
+    "add_timeout",
+    "build_parser",
+    "command_group",
+    "make_client",
+    "run",
+]
 
 _EPILOG = """\
 configuration: MISTRAL_API_KEY (or a service-account token file), MISTRAL_BASE_URL,
@@ -39,44 +46,48 @@ class CommandError(Exception):
     """A problem with what the user asked for: printed, exit code `EXIT_USAGE`."""
 
 
+_MODES = {
+    "json": "print one JSON document (for scripts)",
+    "jsonl": "print JSON lines as things happen (for scripts)",
+    "plain": "plain text lines, no live view (the default off a terminal)",
+    "rich": "tables, trees and live views (the default on a terminal; needs rich)",
+}
+
+
+def command_group(
+    commands: Any, name: str, help: str, doc: str | None, common: argparse.ArgumentParser
+) -> Any:
+    """A command with verbs (`mistral workflows run`): the subparsers to add them to."""
+    parser = commands.add_parser(
+        name,
+        parents=[common],
+        help=help,
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+
+def add_timeout(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--timeout SECONDS`: how long to wait for `what`."""
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"stop waiting for {what} after this long (exit code 5; it goes on)",
+    )
+
+
 def _common() -> argparse.ArgumentParser:
     """Options every command accepts, before or after its name."""
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("output and client")
     modes = group.add_mutually_exclusive_group()
     s = argparse.SUPPRESS
-    modes.add_argument(
-        "--json",
-        dest="output",
-        action="store_const",
-        const="json",
-        default=s,
-        help="print one JSON document (for scripts)",
-    )
-    modes.add_argument(
-        "--jsonl",
-        dest="output",
-        action="store_const",
-        const="jsonl",
-        default=s,
-        help="print JSON lines as things happen (for scripts)",
-    )
-    modes.add_argument(
-        "--plain",
-        dest="output",
-        action="store_const",
-        const="plain",
-        default=s,
-        help="plain text lines, no live view (the default off a terminal)",
-    )
-    modes.add_argument(
-        "--rich",
-        dest="output",
-        action="store_const",
-        const="rich",
-        default=s,
-        help="tables, trees and live views (the default on a terminal; needs rich)",
-    )
+    for mode, text in _MODES.items():
+        modes.add_argument(
+            f"--{mode}", dest="output", action="store_const", const=mode, default=s, help=text
+        )
     group.add_argument("--api-key", default=s, help="API key (default: $MISTRAL_API_KEY)")
     group.add_argument("--base-url", default=s, help="API URL (default: $MISTRAL_BASE_URL)")
     group.add_argument("--max-retries", type=int, default=s, help="retries per request (default 2)")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import EXIT_FAILED, EXIT_OK
-from ._app import CommandError, make_client
+from ._app import CommandError, add_timeout, command_group, make_client
 from ._output import Output
 from ._watch import plain_value
 
@@ -28,14 +28,9 @@ __all__ = ["register"]
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    batch = commands.add_parser(
-        "batch",
-        parents=[common],
-        help="push a JSONL file through the Batch API",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    verbs = command_group(
+        commands, "batch", "push a JSONL file through the Batch API", __doc__, common
     )
-    verbs = batch.add_subparsers(dest="verb", metavar="VERB", required=True)
     run = verbs.add_parser("run", parents=[common], help="upload, run, download, with progress")
     run.add_argument("file", metavar="FILE.jsonl", help="the requests, one JSON object a line")
     run.add_argument("--endpoint", required=True, help="e.g. /v1/chat/completions")
@@ -57,12 +52,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             help="where the results go (default stdout)",
         )
         verb.add_argument("--errors", metavar="FILE", help="where the failed requests go")
-        verb.add_argument(
-            "--timeout",
-            type=float,
-            metavar="SECONDS",
-            help="stop waiting after this long (exit code 5; the job goes on)",
-        )
+        add_timeout(verb, "the job")
     run.set_defaults(func=_run)
     results.set_defaults(func=_results)
 

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from . import EXIT_OK
-from ._app import CommandError, make_client
+from ._app import CommandError, command_group, make_client
 from ._output import Output
 
 __all__ = ["mcp_server", "register"]
@@ -37,14 +37,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     chat.add_argument("--max-tokens", type=int)
     chat.set_defaults(func=_chat)
 
-    conversations = commands.add_parser(
-        "conversations",
-        parents=[common],
-        help="start or continue a conversation",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    verbs = command_group(
+        commands, "conversations", "start or continue a conversation", __doc__, common
     )
-    verbs = conversations.add_subparsers(dest="verb", metavar="VERB", required=True)
     start = verbs.add_parser("start", parents=[common], help="start a conversation")
     start.add_argument("prompt", help="the user message ('-' reads stdin)")
     who = start.add_mutually_exclusive_group()

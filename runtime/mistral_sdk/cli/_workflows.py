@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import EXIT_FAILED, EXIT_OK
 from ._api import read_json_value
-from ._app import CommandError, make_client
+from ._app import CommandError, add_timeout, command_group, make_client
 from ._output import Output
 from ._watch import RunView
 
@@ -29,14 +29,9 @@ POLL_SECONDS = 1.0  # between looks at a run whose event stream is unavailable
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    workflows = commands.add_parser(
-        "workflows",
-        help="run, watch and read workflow executions",
-        description=__doc__,
-        parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    verbs = command_group(
+        commands, "workflows", "run, watch and read workflow executions", __doc__, common
     )
-    verbs = workflows.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     run = verbs.add_parser("run", parents=[common], help="start a workflow run (and watch it)")
     run.add_argument("workflow", metavar="NAME", help="the workflow's name or id")
@@ -54,12 +49,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="start the run, print its execution and return at once",
     )
-    run.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help="give up waiting after this long (exit code 5; the run goes on)",
-    )
+    add_timeout(run, "the run")
     run.add_argument(
         "--cancel-on-timeout", action="store_true", help="cancel the run when --timeout expires"
     )
@@ -69,12 +59,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
     watch = verbs.add_parser("watch", parents=[common], help="attach to a run and watch it live")
     watch.add_argument("execution_id", metavar="EXECUTION_ID")
-    watch.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help="stop watching after this long (exit code 5)",
-    )
+    add_timeout(watch, "the run")
     watch.set_defaults(func=_watch)
 
     logs = verbs.add_parser("logs", parents=[common], help="a run's logs (--follow: live)")
