@@ -56,6 +56,21 @@ def test_api_body_and_flags(mistral: Mistral, tmp_path: Path) -> None:
     assert r.json()["choices"][0]["message"]["content"] == "(mock) You said: a"
 
 
+def test_api_upload_takes_a_path_and_download_writes_bytes(
+    mistral: Mistral, tmp_path: Path
+) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"custom_id": "a"}\n')
+    r = mistral("api", "files.upload", "--file", str(data), "--purpose", "batch", "--json")
+    assert r.code == EXIT_OK, r.err
+    uploaded = r.json()
+    assert uploaded["filename"] == "data.jsonl" and uploaded["bytes"] == data.stat().st_size
+    r = mistral("api", "files.download", uploaded["id"])
+    assert (r.code, r.out) == (EXIT_OK, data.read_text())
+    r = mistral("api", "files.upload", "--file", str(tmp_path / "nope"))
+    assert r.code == EXIT_USAGE and "--file: no such file" in r.err
+
+
 def test_api_error_prints_status_type_message_and_exits_3(mistral: Mistral) -> None:
     r = mistral("api", "files.retrieve", "file-missing")
     assert r.code == EXIT_API

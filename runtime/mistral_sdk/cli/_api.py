@@ -5,7 +5,8 @@ Path parameters are positional, in path order; every other argument is a flag na
 like the keyword argument (`--page-size 10` or `--page_size=10`). A value is read as
 JSON when the parameter is not a string (`--messages '[{"role": "user", ...}]'`),
 `--body JSON|@file|-` gives many arguments at once (flags win), a flag without a value
-is `true`. Pages are followed with `--all`; streams print one JSON line per event.
+is `true`, a file argument takes a path (`--file data.jsonl`). Pages are followed with
+`--all`; streams print one JSON line per event; file contents go to stdout as bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import inspect
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from . import EXIT_OK
@@ -146,6 +148,11 @@ def _flag_value(key: str, value: str | None, annotation: Any) -> Any:
         return True
     if _is_text(annotation):
         return value
+    if "FileInput" in str(annotation):  # a file to send: its path (`--file data.jsonl`)
+        path = Path(value.removeprefix("@"))
+        if not path.is_file():
+            raise CommandError(f"--{key.replace('_', '-')}: no such file {str(path)!r}")
+        return path
     if value.startswith("@") or value == "-":
         return read_json_value(value, f"--{key.replace('_', '-')}")
     try:
