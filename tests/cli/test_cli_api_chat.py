@@ -179,3 +179,20 @@ def test_output_mode_follows_the_terminal_and_rich(monkeypatch: pytest.MonkeyPat
     assert _output.choose_mode(None, Tty()) == "plain"
     with pytest.raises(_output.RichMissing, match=r"mistral-sdk\[cli\]"):
         _output.choose_mode("rich", Tty())
+
+
+def test_without_rich_the_command_prints_plain_text() -> None:
+    # rich made unimportable: the terminal default falls back to plain lines
+    code = (
+        "import sys; sys.modules['rich'] = None\n"
+        "from mistral_sdk.cli import _output\n"
+        "class Tty:\n"
+        "    def isatty(self): return True\n"
+        "print(_output.choose_mode(None, Tty()))\n"
+        "from mistral_sdk.cli import main\n"
+        "sys.exit(main(['api', '--list']))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "plain" and lines[1].startswith("call\tmethod\tpath")

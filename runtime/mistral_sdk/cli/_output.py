@@ -33,7 +33,10 @@ class RichMissing(Exception):
 def _have_rich() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("rich") is not None
+    try:
+        return importlib.util.find_spec("rich") is not None
+    except (ImportError, ValueError):  # blocked (sys.modules["rich"] = None) or broken
+        return False
 
 
 def choose_mode(asked: str | None, stdout: TextIO) -> Mode:
