@@ -27,11 +27,13 @@ from collections.abc import (
     Iterator,
     Sequence,
 )
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 
 import msgspec
 
 from ._errors import APIError, MistralError
+from ._hooks import EMPTY, Activity, HookSet, activity
 from ._tools import FunctionTool, ToolArgumentsError, result_text
 from ._types import field_value
 
@@ -195,6 +197,7 @@ class _Ask(NamedTuple):
 class _Invoke(NamedTuple):
     tool: FunctionTool
     arguments: dict[str, Any]
+    call: ToolCall
 
 
 _Step: TypeAlias = "_Ask | _Invoke"
@@ -341,11 +344,46 @@ class _RunLoop:
             if isinstance(prepared, ToolResult):
                 results.append(prepared)
                 continue
-            value, error = yield _Invoke(*prepared)
+            value, error = yield _Invoke(*prepared, call)
             results.append(
                 self.failed(call, error) if error is not None else self.finished(call, value)
             )
         return self.inputs(results), confirmations
+
+    # -- what hooks see (`Hooks.activity`); no-ops without hooks ------------------------
+
+    def run_activity(
+        self, hooks: HookSet, conversation_id: str | None
+    ) -> AbstractContextManager[Activity]:
+        model, agent_id = self.options.get("model"), self.options.get("agent_id")
+        return activity(
+            hooks,
+            "agent",
+            str(agent_id or model or ""),
+            model=model,
+            agent_id=agent_id,
+            conversation_id=conversation_id,
+        )
+
+    def turn_activity(self, hooks: HookSet) -> AbstractContextManager[Activity]:
+        turn = self.result.turns + 1
+        return activity(hooks, "turn", str(turn), turn=turn)
+
+    def tool_activity(self, hooks: HookSet, step: _Invoke) -> AbstractContextManager[Activity]:
+        return activity(
+            hooks,
+            "tool",
+            step.tool.name,
+            tool_call_id=step.call.tool_call_id,
+            arguments=step.arguments,
+        )
+
+    def report(self, run: Activity, turn: Activity) -> None:
+        """After a turn: what the run and the turn learned (conversation, usage)."""
+        turn.set("conversation_id", self.result.conversation_id)
+        run.set("conversation_id", self.result.conversation_id)
+        run.set("turns", self.result.turns)
+        run.set("usage", dict(self.result._usage))
 
     @staticmethod
     def inputs(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
@@ -466,16 +504,20 @@ class ConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("BetaConversations", self)
+        hooks = conversations._client._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        method, arguments = loop.first_request(inputs, conversation_id)
-        response = getattr(conversations, method)(**arguments)
-        while True:
-            loop.absorb(response.conversation_id, response.outputs, response.usage)
-            answers = _answer_sync(loop, response.outputs, on_confirmation)
-            request = loop.next_request(response.outputs, answers)
-            if request is None:
-                return loop.result
-            response = conversations.append(**request)
+        with loop.run_activity(hooks, conversation_id) as run:
+            method, arguments = loop.first_request(inputs, conversation_id)
+            while True:
+                with loop.turn_activity(hooks) as turn:
+                    response = getattr(conversations, method)(**arguments)
+                    loop.absorb(response.conversation_id, response.outputs, response.usage)
+                    loop.report(run, turn)
+                    answers = _answer_sync(loop, response.outputs, on_confirmation, hooks)
+                request = loop.next_request(response.outputs, answers)
+                if request is None:
+                    return loop.result
+                method, arguments = "append", request
 
     def run_stream(
         self,
@@ -504,7 +546,7 @@ class ConversationsHelpers:
                 outputs = turn.outputs()
                 loop.absorb(turn.conversation_id, outputs, turn.usage)
                 before = len(loop.result.tool_results)
-                answers = _answer_sync(loop, outputs, on_confirmation)
+                answers = _answer_sync(loop, outputs, on_confirmation, EMPTY)
                 yield from loop.result.tool_results[before:]
                 request = loop.next_request(outputs, answers)
                 if request is None:
@@ -515,7 +557,10 @@ class ConversationsHelpers:
 
 
 def _answer_sync(
-    loop: _RunLoop, outputs: Sequence[Any], on_confirmation: Callable[[ToolCall], bool] | None
+    loop: _RunLoop,
+    outputs: Sequence[Any],
+    on_confirmation: Callable[[ToolCall], bool] | None,
+    hooks: HookSet,
 ) -> _Answers:
     flow = loop.answer(outputs)
     reply: Any = None
@@ -527,10 +572,12 @@ def _answer_sync(
         if isinstance(step, _Ask):
             reply = on_confirmation(step.call) if on_confirmation is not None else False
             continue
-        try:
-            reply = (step.tool.func(**step.arguments), None)
-        except Exception as exc:  # reported to the model, which can recover
-            reply = (None, exc)
+        with loop.tool_activity(hooks, step) as act:
+            try:
+                reply = (step.tool.func(**step.arguments), None)
+            except Exception as exc:  # reported to the model, which can recover
+                reply = (None, exc)
+            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
 
 
 class RunStream:
@@ -587,16 +634,20 @@ class AsyncConversationsHelpers:
     ) -> RunResult:
         """The async twin of `Mistral().beta.conversations.run` (tools may be async)."""
         conversations = cast("AsyncBetaConversations", self)
+        hooks = conversations._client._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
-        method, arguments = loop.first_request(inputs, conversation_id)
-        response = await getattr(conversations, method)(**arguments)
-        while True:
-            loop.absorb(response.conversation_id, response.outputs, response.usage)
-            answers = await _answer_async(loop, response.outputs, on_confirmation)
-            request = loop.next_request(response.outputs, answers)
-            if request is None:
-                return loop.result
-            response = await conversations.append(**request)
+        with loop.run_activity(hooks, conversation_id) as run:
+            method, arguments = loop.first_request(inputs, conversation_id)
+            while True:
+                with loop.turn_activity(hooks) as turn:
+                    response = await getattr(conversations, method)(**arguments)
+                    loop.absorb(response.conversation_id, response.outputs, response.usage)
+                    loop.report(run, turn)
+                    answers = await _answer_async(loop, response.outputs, on_confirmation, hooks)
+                request = loop.next_request(response.outputs, answers)
+                if request is None:
+                    return loop.result
+                method, arguments = "append", request
 
     def run_stream(
         self,
@@ -625,7 +676,7 @@ class AsyncConversationsHelpers:
                 outputs = turn.outputs()
                 loop.absorb(turn.conversation_id, outputs, turn.usage)
                 before = len(loop.result.tool_results)
-                answers = await _answer_async(loop, outputs, on_confirmation)
+                answers = await _answer_async(loop, outputs, on_confirmation, EMPTY)
                 for tool_result in loop.result.tool_results[before:]:
                     yield tool_result
                 request = loop.next_request(outputs, answers)
@@ -646,6 +697,7 @@ async def _answer_async(
     loop: _RunLoop,
     outputs: Sequence[Any],
     on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
+    hooks: HookSet,
 ) -> _Answers:
     flow = loop.answer(outputs)
     reply: Any = None
@@ -658,10 +710,12 @@ async def _answer_async(
             allowed = on_confirmation(step.call) if on_confirmation is not None else False
             reply = await _maybe_await(allowed)
             continue
-        try:
-            reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
-        except Exception as exc:  # reported to the model, which can recover
-            reply = (None, exc)
+        with loop.tool_activity(hooks, step) as act:
+            try:
+                reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
+            except Exception as exc:  # reported to the model, which can recover
+                reply = (None, exc)
+            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
 
 
 class AsyncRunStream:

@@ -141,7 +141,8 @@ class Activity:
     `name` is the agent id or model, the turn number, the tool's name or the
     workflow's identifier. `attributes` grows while the work goes on:
 
-    - agent: `model`, `agent_id`, `conversation_id` (once known), `turns`
+    - agent: `model`, `agent_id`, `conversation_id` (once known), `turns`, `usage`
+      (the token counts added up so far, a dict)
     - turn: `turn` (1-based), `conversation_id` (once known)
     - tool: `tool_call_id`, `arguments` (a dict), then `result` (the tool's return
       value) or `error` (the exception it raised; reported to the model, not raised)
