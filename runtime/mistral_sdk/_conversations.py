@@ -546,7 +546,7 @@ class ConversationsHelpers:
                 outputs = turn.outputs()
                 loop.absorb(turn.conversation_id, outputs, turn.usage)
                 before = len(loop.result.tool_results)
-                answers = _answer_sync(loop, outputs, on_confirmation, EMPTY)
+                answers = _answer_sync(loop, outputs, on_confirmation)
                 yield from loop.result.tool_results[before:]
                 request = loop.next_request(outputs, answers)
                 if request is None:
@@ -560,7 +560,7 @@ def _answer_sync(
     loop: _RunLoop,
     outputs: Sequence[Any],
     on_confirmation: Callable[[ToolCall], bool] | None,
-    hooks: HookSet,
+    hooks: HookSet = EMPTY,
 ) -> _Answers:
     flow = loop.answer(outputs)
     reply: Any = None
@@ -676,7 +676,7 @@ class AsyncConversationsHelpers:
                 outputs = turn.outputs()
                 loop.absorb(turn.conversation_id, outputs, turn.usage)
                 before = len(loop.result.tool_results)
-                answers = await _answer_async(loop, outputs, on_confirmation, EMPTY)
+                answers = await _answer_async(loop, outputs, on_confirmation)
                 for tool_result in loop.result.tool_results[before:]:
                     yield tool_result
                 request = loop.next_request(outputs, answers)
@@ -697,7 +697,7 @@ async def _answer_async(
     loop: _RunLoop,
     outputs: Sequence[Any],
     on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
-    hooks: HookSet,
+    hooks: HookSet = EMPTY,
 ) -> _Answers:
     flow = loop.answer(outputs)
     reply: Any = None
