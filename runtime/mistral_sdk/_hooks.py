@@ -33,7 +33,6 @@ import contextlib
 import importlib
 import inspect
 import os
-import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
@@ -110,7 +109,7 @@ class Call:
     def operation(self) -> Operation | None:
         """The spec operation of this call (`mistral_sdk.OPERATIONS`), None for a path
         the spec does not have."""
-        return _operation_of(self.method, self.path)
+        return _operation_of(self.method, self.path, self.stream)
 
     def __repr__(self) -> str:
         return f"<Call {self.method} {self.path} attempt={self.attempt}>"
@@ -491,21 +490,27 @@ class HooksMixin:
 
 # --- operation lookup ------------------------------------------------------------------
 
-_operations_index: Mapping[tuple[str, str], Operation] | None = None
+_operations_index: Mapping[tuple[str, str], list[Operation]] | None = None
 
 
-def _operation_of(method: str, path: str) -> Operation | None:
+def _operation_of(method: str, path: str, stream: bool) -> Operation | None:
     global _operations_index
     if _operations_index is None:
-        index: dict[tuple[str, str], Operation] = {}
+        index: dict[tuple[str, str], list[Operation]] = {}
         # The generated half may be absent (runtime-only tests): then no operation is known.
-        module = sys.modules.get("mistral_sdk._operations")
-        if module is None:
-            try:
-                module = importlib.import_module("mistral_sdk._operations")
-            except ImportError:
-                module = None
+        try:
+            module = importlib.import_module("mistral_sdk._operations")
+        except ImportError:
+            module = None
         for op in getattr(module, "OPERATIONS", {}).values():
-            index.setdefault((op.method, op.path), op)
+            # "/v1/conversations#stream": the spec's spelling of a second operation
+            # (the streamed one) on the same path
+            index.setdefault((op.method, op.path.partition("#")[0]), []).append(op)
         _operations_index = index
-    return _operations_index.get((method.upper(), path))
+    candidates = _operations_index.get((method.upper(), path))
+    if not candidates:
+        return None
+    for op in candidates:
+        if op.streaming == stream:
+            return op
+    return candidates[0]
