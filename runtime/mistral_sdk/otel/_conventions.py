@@ -33,12 +33,13 @@ __all__ = [
 # The GenAI conventions' switch for recording message content (off unless "true").
 CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 
-# Attribute names the installed semantic-conventions package may predate.
-PROVIDER_NAME = getattr(gen_ai, "GEN_AI_PROVIDER_NAME", "gen_ai.provider.name")
+# Attribute names newer than the oldest semantic-conventions package supported (0.60b0).
+PROVIDER_NAME = gen_ai.GEN_AI_PROVIDER_NAME
 TIME_TO_FIRST_CHUNK = getattr(
     gen_ai, "GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK", "gen_ai.response.time_to_first_chunk"
 )
 WORKFLOW_NAME = getattr(gen_ai, "GEN_AI_WORKFLOW_NAME", "gen_ai.workflow.name")
+REQUEST_STREAM = getattr(gen_ai, "GEN_AI_REQUEST_STREAM", "gen_ai.request.stream")
 PROVIDER = "mistral_ai"
 
 # Mistral-specific attributes, in the provider's namespace as the conventions ask.

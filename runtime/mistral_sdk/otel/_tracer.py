@@ -124,7 +124,7 @@ class TracingHooks(Hooks):
             attributes[conv.PROVIDER_NAME] = conv.PROVIDER
             attributes.update(conv.request_attributes(call.body))
             if call.stream:
-                attributes[gen_ai.GEN_AI_REQUEST_STREAM] = True
+                attributes[conv.REQUEST_STREAM] = True
             target = attributes.get(gen_ai.GEN_AI_AGENT_ID) if op == conv.INVOKE_AGENT else None
             target = target or attributes.get(gen_ai.GEN_AI_REQUEST_MODEL)
             name = f"{op} {target}" if target else op
