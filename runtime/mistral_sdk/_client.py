@@ -329,7 +329,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
         )
-        call = self._hooks.call(method, path, json, built.request, response.stream)
+        body = json if multipart is None else multipart
+        call = self._hooks.call(method, path, body, built.request, response.stream)
         if isinstance(response, PageResponse):  # later pages go through the same loop
             response = cast(Any, response.bind(send=lambda r: self._send_page(r, retries, call)))
         try:
@@ -490,7 +491,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
         )
-        call = self._hooks.call(method, path, json, built.request, response.stream)
+        body = json if multipart is None else multipart
+        call = self._hooks.call(method, path, body, built.request, response.stream)
         if isinstance(response, PageResponse):  # later pages go through the same loop
             response = cast(
                 Any, response.bind(async_send=lambda r: self._send_page(r, retries, call))
