@@ -54,7 +54,7 @@ def span_tree(spans: Sequence[ReadableSpan]) -> list[str]:
     def walk(parent: int | None, depth: int) -> None:
         for span in children.get(parent, []):
             attributes = span.attributes or {}
-            shown = ", ".join(f"{k}={attributes[k]}" for k in SHOWN if k in attributes)
+            shown = ", ".join(k + "=" + str(attributes[k]) for k in SHOWN if k in attributes)
             kind = span.kind.name
             lines.append(f"{'  ' * depth}{span.name} [{kind}] {shown}".rstrip())
             if span.context is not None:
