@@ -453,7 +453,6 @@ def initial_hooks() -> HookSet:
     the tracing capability by name, so the core never imports it otherwise."""
     global _env_read
     if not _env_read:
-        _env_read = True
         from ._logging import setup_from_env
 
         setup_from_env()
@@ -465,6 +464,7 @@ def initial_hooks() -> HookSet:
                     f"{TRACING_ENV}={value!r}: expected 'otel' (or unset to trace nothing)"
                 )
             importlib.import_module(module).instrument()
+        _env_read = True  # only once it worked: a wrong value fails every construction
     return _global
 
 

@@ -181,11 +181,13 @@ class TracingHooks(Hooks):
         state: _CallState | None = call.state.get(self)
         if state is None:
             return
-        if hasattr(result, "_observe"):  # a stream: the span ends with it
+        span = state.span
+        if hasattr(result, "_observe") and span.is_recording():
+            # a stream: the span ends with it (a span nobody records ends now, so
+            # that its events cost nothing)
             state.summary = conv.StreamSummary(self.capture_content)
             return
         call.state.pop(self, None)
-        span = state.span
         if state.op is not None and span.is_recording():
             span.set_attributes(conv.response_attributes(result))
             if self.capture_content:
