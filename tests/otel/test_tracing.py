@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -408,3 +409,31 @@ def test_the_key_never_reaches_a_span_even_with_capture_on(mode: str, traces: Tr
     assert "hunter2-pw" not in dump
     assert "[REDACTED]" in dump
     assert "Bearer" not in dump
+
+
+def test_each_page_of_a_list_is_a_span_of_its_own(mode: str, traces: Traces) -> None:
+    pages = {None: ([1, 2], "c2"), "c2": ([3], None)}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        ids, following = pages[request.url.params.get("cursor")]
+        workflows = [
+            {"id": f"00000000-0000-0000-0000-00000000000{i}", "name": f"w{i}",
+             "display_name": f"W{i}", "archived": False}
+            for i in ids
+        ]  # fmt: skip
+        return json_response({"workflows": workflows, "next_cursor": following})
+
+    api = Api(mode, handler, traces)
+    if mode == "sync":
+        names = [w.name for w in api.call("workflows.list", limit=2)]
+    else:
+
+        async def collect() -> list[str]:
+            page = await api.method("workflows.list")(limit=2)
+            return [w.name async for w in page]
+
+        names = asyncio.run(collect())
+    assert names == ["w1", "w2", "w3"]
+    spans = traces.named("GET /v1/workflows")
+    assert len(spans) == 2 and all(s.end_time is not None for s in spans)
+    assert [dict(s.attributes or {})["http.response.status_code"] for s in spans] == [200, 200]
