@@ -38,6 +38,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import httpx
+import msgspec
 
 if TYPE_CHECKING:
     from ._operation import Operation
@@ -61,7 +62,8 @@ class Call:
     Attributes:
         method: the HTTP verb.
         path: the spec's path template (`"/v1/conversations/{conversation_id}"`).
-        body: the request body as given to the client (a model, a mapping, or None).
+        body: the request body as given to the client: a model, the multipart fields
+            (a mapping), or None.
         stream: whether the response body is streamed (SSE events or a download).
         request: the `httpx.Request` of the current attempt.
         response: the last `httpx.Response` received, or None.
@@ -96,7 +98,7 @@ class Call:
         self._hooks = hooks
         self.method = method
         self.path = path
-        self.body = body
+        self.body = None if body is msgspec.UNSET else body
         self.request = request
         self.stream = stream
         self.response: httpx.Response | None = None
