@@ -5,7 +5,9 @@ API alone (no SDK: spans are no-ops) and with the SDK and an exporter that drops
 everything, against the tree before hooks existed (the baseline, a git ref).
 
 Each variant runs in its own interpreter (two SDK trees cannot share one), the
-variants take turns, and each figure is the fastest of its repeats (timing.py).
+variants take turns, and each figure is the fastest of its repeats (timing.py), in
+CPU time of the client's process: on a shared machine, wall time mostly measures
+the wait for a core (the loopback server's own time is not counted either).
 Writes the table between the markers in docs/observability.md and prints it.
 
     python benchmarks/bench_tracing.py [--baseline REF] [--rounds N]
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -38,12 +41,12 @@ LABELS = {
 
 IMPORT = """
 import time
-start = time.perf_counter()
+start = time.process_time()
 {setup}
 import mistral_sdk
 client = mistral_sdk.Mistral(api_key="x")
 {enable}
-print(time.perf_counter() - start)
+print(time.process_time() - start)
 """
 
 ENABLE = {
@@ -94,7 +97,7 @@ WORKER = """
 {setup}
 import sys
 sys.path.insert(0, {here!r})
-import json, httpx, payloads
+import json, time, httpx, payloads
 from timing import compare
 from bench_overhead import MESSAGES
 import mistral_sdk
@@ -125,7 +128,7 @@ def stream():
     with streamer.chat.stream(model=payloads.MODEL, messages=MESSAGES) as events:
         assert sum(1 for _ in events) == {events}
 programs = {{"call": call, "local": call_local, "stream": stream}}
-times = compare(programs, repeats=5, min_seconds=0.2)
+times = compare(programs, repeats=7, min_seconds=0.2, clock=time.process_time)
 print(json.dumps({{"call": times["call"], "local": times["local"], "event": times["stream"] / {events}}}))
 """
 
@@ -212,9 +215,9 @@ def write_doc(text: str, ref: str, rounds: int) -> None:
     if START not in doc or END not in doc:
         return
     block = (
-        f"{START}\n{text}\n\nIn parentheses: the difference with the baseline (`{ref}`), "
-        f"fastest of {rounds} rounds, on {os.cpu_count()} CPU(s), Python "
-        f"{sys.version.split()[0]}.\n{END}"
+        f"{START}\n{text}\n\nCPU time of the client's process, fastest of {rounds} rounds; in "
+        f"parentheses, the difference with the baseline (`{ref}`). {os.cpu_count()} CPU(s), "
+        f"Python {sys.version.split()[0]}, {platform.platform(terse=True)}.\n{END}"
     )
     DOC.write_text(
         re.sub(re.escape(START) + ".*?" + re.escape(END), lambda m: block, doc, flags=re.S)
