@@ -9,6 +9,7 @@ left early.
 from __future__ import annotations
 
 import enum
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -243,6 +244,8 @@ class _StreamState(Generic[T]):
     def _observe(self, call: Call) -> None:
         """Report this stream's events and end to the hooks of `call` (`_hooks.result`)."""
         self._observer = call
+        # dropped unfinished: its end is reported when it is collected (once, as a close)
+        weakref.finalize(self, call.stream_end, None)
 
     def _ended(self) -> None:
         # A stream closed before its first event never ran its generator's `finally`.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -244,6 +245,15 @@ def test_a_stream_closed_before_its_first_event_still_ends(mode: str) -> None:
     else:
         asyncio.run(close_unread())
     assert recorder.seen[-1] == ("end", None, 0)
+
+
+def test_a_dropped_stream_reports_its_end_when_collected() -> None:
+    h, recorder = _stream_harness("sync", _sse("1", "2", "[DONE]"))
+    stream = h.client.request("POST", "/v1/s", response=SSEResponse(int, done_marker="[DONE]"))
+    assert next(iter(stream)) == 1
+    del stream
+    gc.collect()
+    assert recorder.seen[-1] == ("end", None, 1)
 
 
 def test_a_cut_stream_ends_with_its_error(mode: str) -> None:
