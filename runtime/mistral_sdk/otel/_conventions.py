@@ -121,6 +121,23 @@ def _attribute_value(value: Any) -> AttributeValue | None:
     return None
 
 
+_FIELDS_BY_TYPE: dict[type, tuple[str, ...]] = {}
+
+
+def _request_fields(source: object) -> Iterable[str]:
+    """The fields of `REQUEST_ATTRIBUTES` that `source` can have (a model's are
+    computed once per type: most bodies have few of them)."""
+    if isinstance(source, Mapping):
+        return [f for f in REQUEST_ATTRIBUTES if f in source]
+    kind = type(source)
+    fields = _FIELDS_BY_TYPE.get(kind)
+    if fields is None:
+        declared = getattr(kind, "__struct_fields__", None)
+        fields = tuple(f for f in REQUEST_ATTRIBUTES if declared is None or f in declared)
+        _FIELDS_BY_TYPE[kind] = fields
+    return fields
+
+
 def request_attributes(body: object) -> dict[str, AttributeValue]:
     """Attributes from the request body (a model or a mapping; None gives none)."""
     out: dict[str, AttributeValue] = {}
@@ -129,17 +146,18 @@ def request_attributes(body: object) -> dict[str, AttributeValue]:
     for source in (field_value(body, "completion_args"), body):
         if source is None:
             continue
-        for field, attribute in REQUEST_ATTRIBUTES.items():
+        for field in _request_fields(source):
             value = _attribute_value(field_value(source, field))
             if value is None:
                 continue
-            if attribute in (
-                gen_ai.GEN_AI_REQUEST_STOP_SEQUENCES,
-                gen_ai.GEN_AI_REQUEST_ENCODING_FORMATS,
-            ) and isinstance(value, str):
+            attribute = REQUEST_ATTRIBUTES[field]
+            if attribute in _LISTS and isinstance(value, str):
                 value = [value]
             out[attribute] = value
     return out
+
+
+_LISTS = frozenset({gen_ai.GEN_AI_REQUEST_STOP_SEQUENCES, gen_ai.GEN_AI_REQUEST_ENCODING_FORMATS})
 
 
 def _usage_attributes(usage: Any, out: dict[str, AttributeValue]) -> None:

@@ -23,7 +23,7 @@ from opentelemetry.semconv.attributes import (
 )
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
-from .._errors import APIStatusError, request_id_of
+from .._errors import _REQUEST_ID_HEADERS, APIStatusError
 from .._hooks import Activity, Call, Hooks
 from .._tools import result_text
 from .._types import field_value
@@ -64,12 +64,29 @@ def _fail(span: Span, error: BaseException) -> None:
     span.add_event("exception", {"exception.type": type(error).__qualname__})
 
 
+_ID_HEADERS = {name.encode(): rank for rank, name in enumerate(_REQUEST_ID_HEADERS)}
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    """`_errors.request_id_of` in one pass over the raw headers (this runs per call)."""
+    best: tuple[int, bytes] | None = None
+    for key, value in response.headers.raw:
+        rank = _ID_HEADERS.get(key.lower())
+        if rank is not None and value and (best is None or rank < best[0]):
+            best = (rank, value)
+    return best[1].decode("latin-1") if best is not None else None
+
+
+_CREDENTIAL_HEADERS = ("authorization", "x-api-key", "api-key", "proxy-authorization")
+
+
 def _secrets(request: httpx.Request) -> list[str]:
     """The credentials the request carries, to keep out of captured content."""
     found = []
-    for name, value in request.headers.items():
-        if name.lower() in ("authorization", "x-api-key", "api-key", "proxy-authorization"):
-            found.append(value.split(" ", 1)[-1])
+    for name in _CREDENTIAL_HEADERS:
+        value = request.headers.get(name)
+        if value:
+            found.append(value.rpartition(" ")[2])
     return found
 
 
@@ -109,32 +126,42 @@ class TracingHooks(Hooks):
     def _start(self, call: Call, request: httpx.Request) -> _CallState:
         operation = call.operation
         op = conv.operation_name(operation.call if operation else None, call.body)
-        attributes: dict[str, Any] = {
-            http_attributes.HTTP_REQUEST_METHOD: request.method,
-            server_attributes.SERVER_ADDRESS: request.url.host,
-            server_attributes.SERVER_PORT: request.url.port
-            or (443 if request.url.scheme == "https" else 80),
-            # no query string: it is the place a secret could hide
-            url_attributes.URL_FULL: str(request.url.copy_with(query=None)),
-        }
-        if operation is not None:
-            attributes[conv.OPERATION_ID] = operation.operation_id
+        url = request.url
+        # What samplers may look at is given at the start; the rest only to a span
+        # that records (a no-op tracer then costs next to nothing).
+        attributes: dict[str, Any] = {server_attributes.SERVER_ADDRESS: url.host}
         if op is not None:
             attributes[gen_ai.GEN_AI_OPERATION_NAME] = op
             attributes[conv.PROVIDER_NAME] = conv.PROVIDER
-            attributes.update(conv.request_attributes(call.body))
-            if call.stream:
-                attributes[conv.REQUEST_STREAM] = True
-            target = attributes.get(gen_ai.GEN_AI_AGENT_ID) if op == conv.INVOKE_AGENT else None
-            target = target or attributes.get(gen_ai.GEN_AI_REQUEST_MODEL)
-            name = f"{op} {target}" if target else op
+            model = field_value(call.body, "model")
+            if isinstance(model, str):
+                attributes[gen_ai.GEN_AI_REQUEST_MODEL] = model
+            agent = field_value(call.body, "agent_id") if op == conv.INVOKE_AGENT else None
+            target = agent if isinstance(agent, str) and agent else model
+            name = f"{op} {target}" if isinstance(target, str) and target else op
         else:
             name = f"{request.method} {call.path}"
         span = self.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
-        secrets = _secrets(request)
+        # Credentials matter only to content capture: they are kept out of it.
+        secrets = _secrets(request) if self.capture_content else []
         self._secrets.update(secrets)
         state = _CallState(span, op, conv.Redactor(secrets))
-        if self.capture_content and op is not None and span.is_recording():
+        if not span.is_recording():
+            return state
+        more: dict[str, Any] = {
+            http_attributes.HTTP_REQUEST_METHOD: request.method,
+            server_attributes.SERVER_PORT: url.port or (443 if url.scheme == "https" else 80),
+            # no query string: it is the place a secret could hide
+            url_attributes.URL_FULL: str(url).partition("?")[0],
+        }
+        if operation is not None:
+            more[conv.OPERATION_ID] = operation.operation_id
+        if op is not None:
+            more.update(conv.request_attributes(call.body))
+            if call.stream:
+                more[conv.REQUEST_STREAM] = True
+        span.set_attributes(more)
+        if self.capture_content and op is not None:
             messages = conv.input_messages(call.body)
             if messages:
                 span.set_attribute(gen_ai.GEN_AI_INPUT_MESSAGES, state.redactor.json(messages))
@@ -152,7 +179,7 @@ class TracingHooks(Hooks):
             return
         span = state.span
         span.set_attribute(http_attributes.HTTP_RESPONSE_STATUS_CODE, response.status_code)
-        request_id = request_id_of(response.headers)
+        request_id = _request_id(response)
         if request_id:
             span.set_attribute(conv.REQUEST_ID, request_id)
 
