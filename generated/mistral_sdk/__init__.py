@@ -72,6 +72,9 @@ if TYPE_CHECKING:
     from ._conversations import ToolCall as ToolCall
     from ._conversations import ToolResult as ToolResult
     from ._conversations import tool_confirmations as tool_confirmations
+    from ._hooks import Activity as Activity
+    from ._hooks import Call as Call
+    from ._hooks import Hooks as Hooks
     from ._resume import AsyncResumingStream as AsyncResumingStream
     from ._resume import ResumingStream as ResumingStream
     from ._structured import OutputValidationError as OutputValidationError
@@ -127,6 +130,9 @@ _EXPORTS: dict[str, str] = {
     "ToolCall": "_conversations",
     "ToolResult": "_conversations",
     "tool_confirmations": "_conversations",
+    "Activity": "_hooks",
+    "Call": "_hooks",
+    "Hooks": "_hooks",
     "AsyncResumingStream": "_resume",
     "ResumingStream": "_resume",
     "OutputValidationError": "_structured",
