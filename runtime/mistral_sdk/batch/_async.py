@@ -35,7 +35,7 @@ __all__ = ["AsyncBatchHelpers", "AsyncBatchRun"]
 
 R = TypeVar("R")
 
-AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]
+AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias
 
 
 async def _feed(writer: Any, requests: AsyncRequests, select: Any) -> None:

@@ -45,7 +45,7 @@ class ProgressBar:
 
     def _draw_rich(self, progress: Progress, label: str) -> None:
         if self._rich is None:
-            from rich.progress import Progress as RichProgress
+            from rich.progress import Progress as RichProgress  # type: ignore[import-not-found, unused-ignore]
 
             self._rich = RichProgress(transient=False)
             self._rich.start()
@@ -57,7 +57,7 @@ class ProgressBar:
         )
 
     def _draw_tqdm(self, progress: Progress, label: str) -> None:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
         bar = self._bars.get(progress.stage)
         if bar is None:

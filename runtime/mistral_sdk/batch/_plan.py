@@ -15,14 +15,15 @@ import os
 import re
 import time
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
-from .._codec import _dec_hook, _enc_hook, _get_decoder, convert_body, decode
+from .._codec import _enc_hook, _get_decoder, convert_body, decode
 from .._errors import RequestValidationError
 from .._progress import Progress
 from ._types import BatchInputError, BatchItemError, BatchLimits, BatchResult, Endpoint
@@ -216,16 +217,17 @@ class InputWriter:
                 line=self.lines + 1,
             )
         group = self.groups[-1] if self.groups else None
-        new_job = (
-            group is None
-            or limits.max_requests_per_job is not None
+        new_job = group is None or (
+            limits.max_requests_per_job is not None
             and group.requests >= limits.max_requests_per_job
         )
         new_file = (
             new_job
             or self._file_bytes + size > limits.max_file_bytes
-            or limits.max_requests_per_file is not None
-            and self._file_lines >= limits.max_requests_per_file
+            or (
+                limits.max_requests_per_file is not None
+                and self._file_lines >= limits.max_requests_per_file
+            )
         )
         if new_file:
             line = bytes(self._buffer[start:])
@@ -281,7 +283,7 @@ class InputWriter:
         suspects: set[int] = set()
         for bucket in self._hashes:
             ordered = sorted(bucket)
-            suspects.update(a for a, b in zip(ordered, ordered[1:]) if a == b)
+            suspects.update(a for a, b in pairwise(ordered) if a == b)
         self._hashes = []
         if not suspects:
             return
@@ -322,7 +324,8 @@ class ResultParser(Generic[R]):
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.response_type: Any = endpoint.response if endpoint.response is not None else Any
-        self._decoder = _get_decoder(_OutputLine[self.response_type])
+        line_type: Any = _OutputLine
+        self._decoder = _get_decoder(line_type[self.response_type])
 
     def parse(self, raw: bytes, file_id: str | None, line: int) -> BatchResult[R] | None:
         """The result on `raw` (line number `line` of file `file_id`); None when blank."""
@@ -490,7 +493,7 @@ class Poller:
     initial: float = 1.0
     factor: float = 1.5
     maximum: float = 30.0
-    clock: Any = time.monotonic
+    clock: Callable[[], float] = time.monotonic
     _delay: float = 0.0
     _deadline: float | None = None
     _seen: int = -1

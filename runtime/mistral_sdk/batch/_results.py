@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .._errors import MistralError
 from ._plan import ResultParser, custom_id_of, jsonl_lines, missing

@@ -17,7 +17,7 @@ from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
 from ._results import BatchResults, ResultFile
-from ._types import BatchLimits, BatchResult, Endpoint, endpoint
+from ._types import BatchLimits, BatchResult, endpoint
 
 if TYPE_CHECKING:
     from .. import models
