@@ -61,7 +61,12 @@ async def test_run_returns_typed_results_by_id_and_in_input_order(batch: Batch) 
     upload = [e for e in events if e.stage == "upload"][-1]
     assert upload.completed == upload.total and upload.total
     final_job = [e for e in events if e.stage == "job"][-1]
-    assert (final_job.completed, final_job.total, final_job.succeeded, final_job.failed) == (6, 6, 6, 0)
+    assert (final_job.completed, final_job.total, final_job.succeeded, final_job.failed) == (
+        6,
+        6,
+        6,
+        0,
+    )
     assert final_job.status == "SUCCESS"
 
 
@@ -220,7 +225,10 @@ async def test_a_jsonl_file_or_uploaded_file_ids_as_input(batch: Batch, tmp_path
     t = tag()
     source = tmp_path / "in.jsonl"
     source.write_text(
-        "".join(f'{{"custom_id": "{t}-{i}", "body": {{"messages": [{{"role": "user", "content": "f{i}"}}]}}}}\n' for i in range(3))
+        "".join(
+            f'{{"custom_id": "{t}-{i}", "body": {{"messages": [{{"role": "user", "content": "f{i}"}}]}}}}\n'
+            for i in range(3)
+        )
     )
     results = await batch(batch.client.batch, "run", source, endpoint=CHAT, model="m", **FAST)
     assert results[f"{t}-2"].unwrap().choices[0].message.content == "(mock) f2"
@@ -236,14 +244,24 @@ async def test_files_upload_and_download_report_progress(batch: Batch, tmp_path:
     source = tmp_path / "big.jsonl"
     source.write_bytes(data)
     sent: list[Progress] = []
-    uploaded = await batch(batch.client.files, "upload", file=source, purpose="batch", progress=sent.append)
+    uploaded = await batch(
+        batch.client.files, "upload", file=source, purpose="batch", progress=sent.append
+    )
     assert sent and sent[-1].completed == sent[-1].total == len(data)
     assert [p.completed for p in sent] == sorted(p.completed for p in sent)
     received: list[Progress] = []
     content = await batch(batch.client.files, "download", uploaded.id, progress=received.append)
     assert await batch(content, "read") == data
-    assert received[-1].stage == "download" and received[-1].completed == received[-1].total == len(data)
+    assert received[-1].stage == "download" and received[-1].completed == received[-1].total == len(
+        data
+    )
     # bytes and open files are wrapped the same way
     sent.clear()
-    await batch(batch.client.files, "upload", file=("b.jsonl", b"abc"), purpose="batch", progress=sent.append)
+    await batch(
+        batch.client.files,
+        "upload",
+        file=("b.jsonl", b"abc"),
+        purpose="batch",
+        progress=sent.append,
+    )
     assert (sent[-1].completed, sent[-1].total, sent[-1].name) == (3, 3, "b.jsonl")
