@@ -74,10 +74,10 @@ def test_an_invalid_request_names_the_custom_id_the_line_and_the_field(tmp_path:
     assert (error.custom_id, error.line) == ("bad", 2)
     assert error.field is not None and error.field.startswith("messages[0]")
     assert "'bad'" in str(error) and "line 2" in str(error)
-    with pytest.raises(BatchInputError, match="'no-messages'.*messages"):
+    with pytest.raises(BatchInputError, match=r"'no-messages'.*messages"):
         w.add("no-messages", {"max_tokens": 3})
     with pytest.raises(
-        BatchInputError, match="expected ChatCompletionRequest or a dict.*EmbeddingRequest"
+        BatchInputError, match=r"expected ChatCompletionRequest or a dict.*EmbeddingRequest"
     ):
         w.add("wrong", models.EmbeddingRequest(model="e", input="x"))
     with pytest.raises(BatchInputError, match="custom_id must be a non-empty string"):

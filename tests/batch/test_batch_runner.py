@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from batch_helpers import Batch
 
 from mistral_sdk import AsyncMistral, Mistral, Progress, models
 from mistral_sdk.batch import BatchLimits, BatchResults, BatchWaitTimeout
-
-from batch_helpers import Batch
 
 CHAT = "/v1/chat/completions"
 FAST = {"poll_interval": 0.02, "max_poll_interval": 0.1}
