@@ -72,10 +72,11 @@ def batch_endpoints(api: ir.API) -> list[tuple[str, str, str | None, str | None]
         # a path with a JSON and a streaming operation (conversations): the JSON one,
         # since a batch line's response is one JSON body
         answering = [o for o in posts if any(m.response.kind == "json" for m in o.methods)]
-        op = (answering or posts or [None])[0]
-        if op is None:
+        chosen = answering or posts
+        if not chosen:
             rows.append((str(value), "", None, None))
             continue
+        op = chosen[0]
         body = op.body_type.name if isinstance(op.body_type, ir.Ref) else None
         answer = next((m.response.type for m in op.methods if m.response.kind == "json"), None)
         rows.append(
