@@ -83,3 +83,9 @@ def batch_endpoints(api: ir.API) -> list[tuple[str, str, str | None, str | None]
             (str(value), op.operation_id, body, answer.name if isinstance(answer, ir.Ref) else None)
         )
     return rows
+
+
+def takes_progress(op: ir.Operation, method: ir.Method) -> bool:
+    """Whether `method` takes `progress=` (a `mistral_sdk.Progress` callback): it sends
+    a file (a multipart file field) or receives one (a binary response)."""
+    return method.response.kind == "binary" or any(p.is_file for p in op.sent(method))

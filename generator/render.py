@@ -342,7 +342,7 @@ class Renderer:
             sig.append("connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None")
         resume = m.response.resume_param
         # bytes sent (a file field) or received (a file download) are reported to `progress`
-        progress = m.response.kind == "binary" or any(p.is_file for p in params)
+        progress = helpers.takes_progress(op, m)
         if progress:
             sig.append("progress: ProgressCallback | None = None")
         sig += [
