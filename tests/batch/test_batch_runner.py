@@ -281,3 +281,43 @@ def test_the_typed_example_runs_resumes_and_resubmits_only_the_failure() -> None
     assert "q0: (mock) What is 2 + 2?" in out and "q1: failed" in out
     assert "resubmitting only the failed requests: ['q1']" in out
     assert "job SUCCESS: 1/1 (1 ok, 0 failed)" in out
+
+
+async def test_an_async_iterable_of_requests(mock_url: str) -> None:
+    t = tag()
+
+    async def produce() -> Any:
+        for i in range(3):
+            yield f"{t}-{i}", chat(f"a{i}")
+
+    async with AsyncMistral(api_key="k", base_url=mock_url) as client:
+        results = await client.batch.run(produce(), endpoint=CHAT, model="m", **FAST)
+    assert [r.custom_id for r in results.in_input_order()] == [f"{t}-{i}" for i in range(3)]
+
+
+async def test_a_failure_after_some_jobs_exist_names_them(
+    batch: Batch, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mistral_sdk import APIConnectionError
+    from mistral_sdk.batch import BatchSubmitError
+
+    jobs = batch.client.batch.jobs
+    real_create = jobs.create
+    calls: list[int] = []
+
+    def create(**kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise APIConnectionError("the network went away")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(jobs, "create", create)
+    t = tag()
+    with pytest.raises(BatchSubmitError) as caught:
+        await batch(
+            batch.client.batch, "submit", [(f"{t}-{i}", chat("x")) for i in range(3)],
+            endpoint=CHAT, model="m", limits=BatchLimits(max_requests_per_job=2),
+        )  # fmt: skip
+    assert len(caught.value.job_ids) == 1 and isinstance(caught.value.__cause__, APIConnectionError)
+    resumed = await batch(batch.client.batch, "job", *caught.value.job_ids)
+    assert (await batch(resumed, "refresh"))[0].total_requests == 2

@@ -17,7 +17,7 @@ from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
 from ._results import BatchResults, ResultFile
-from ._types import BatchLimits, BatchResult, endpoint
+from ._types import BatchLimits, BatchResult, BatchSubmitError, endpoint
 
 if TYPE_CHECKING:
     from .. import models
@@ -121,6 +121,16 @@ def discard(writer: InputWriter, where: Path, owned: bool) -> None:
     writer.close()
     if owned:
         shutil.rmtree(where, ignore_errors=True)
+
+
+def submit_failed(
+    jobs: list[models.BatchJob], where: Path, owned: bool, exc: BaseException
+) -> BatchSubmitError | None:
+    """After an upload or a job creation failed: the local files go; the error to raise
+    instead of `exc` when some jobs exist already (None: re-raise `exc`)."""
+    if owned:
+        shutil.rmtree(where, ignore_errors=True)
+    return BatchSubmitError([j.id for j in jobs], exc) if jobs else None
 
 
 def file_id(value: Any) -> str | None:

@@ -20,6 +20,7 @@ from ._run import (
     report,
     retry_selection,
     start_writer,
+    submit_failed,
 )
 from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
@@ -67,12 +68,18 @@ def _submit(
         raise
     groups = finish_writer(writer, where, owned)
     jobs: list[models.BatchJob] = []
-    for group in groups:
-        ids = []
-        for path in group.paths:
-            uploaded = client.files.upload(file=path, purpose="batch", progress=progress)
-            ids.append(str(uploaded.id))
-        jobs.append(batch.jobs.create(**spec.create_args(ids)))
+    try:
+        for group in groups:
+            ids = []
+            for path in group.paths:
+                uploaded = client.files.upload(file=path, purpose="batch", progress=progress)
+                ids.append(str(uploaded.id))
+            jobs.append(batch.jobs.create(**spec.create_args(ids)))
+    except Exception as exc:
+        failure = submit_failed(jobs, where, owned, exc)
+        if failure is None:
+            raise
+        raise failure from exc
     paths = [p for g in groups for p in g.paths]
     return BatchRun(batch, jobs, inputs=paths, directory=where, owns_directory=owned)
 

@@ -17,6 +17,7 @@ __all__ = [
     "BatchItemError",
     "BatchLimits",
     "BatchResult",
+    "BatchSubmitError",
     "BatchWaitTimeout",
     "Endpoint",
     "endpoint",
@@ -174,4 +175,19 @@ class BatchWaitTimeout(MistralError, TimeoutError):
         super().__init__(
             f"batch {', '.join(job_ids)} not finished within {timeout:g} s"
             f" ({done}/{total} requests done); {action}"
+        )
+
+
+class BatchSubmitError(MistralError):
+    """Submitting a batch split over several jobs failed after some jobs were created.
+
+    Those jobs run: `job_ids` resume them (`client.batch.job(*exc.job_ids)`) or cancel
+    them; `__cause__` is the error that stopped the submission.
+    """
+
+    def __init__(self, job_ids: list[str], cause: BaseException) -> None:
+        self.job_ids = job_ids
+        super().__init__(
+            f"submitting the batch failed after creating job(s) {', '.join(job_ids)}"
+            f" (they keep running): {cause}"
         )
