@@ -266,23 +266,6 @@ async def test_files_upload_and_download_report_progress(batch: Batch, tmp_path:
     assert (sent[-1].completed, sent[-1].total, sent[-1].name) == (3, 3, "b.jsonl")
 
 
-def test_the_typed_example_runs_resumes_and_resubmits_only_the_failure() -> None:
-    import os
-    import subprocess
-    import sys
-
-    example = Path(__file__).resolve().parents[2] / "examples" / "batch_jsonl.py"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
-    done = subprocess.run(
-        [sys.executable, str(example)], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
-    assert "q0: (mock) What is 2 + 2?" in out and "q1: failed" in out
-    assert "resubmitting only the failed requests: ['q1']" in out
-    assert "job SUCCESS: 1/1 (1 ok, 0 failed)" in out
-
-
 async def test_an_async_iterable_of_requests(mock_url: str) -> None:
     t = tag()
 
