@@ -86,6 +86,20 @@ def test_an_invalid_request_names_the_custom_id_the_line_and_the_field(tmp_path:
         w.add_line(b'{"custom_id": "x"')
 
 
+def test_sources_are_pairs_mappings_or_jsonl_paths(tmp_path: Path) -> None:
+    from mistral_sdk.batch._run import feed
+
+    w = writer(tmp_path)
+    feed(w, {"a": ok(), "b": ok()})
+    feed(w, iter([("c", ok())]))
+    with pytest.raises(BatchInputError, match=r"line 4: expected a \(custom_id, request\) pair"):
+        feed(w, [["d", ok()]])
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"custom_id": "e", "body": {"messages": []}}\n\n')
+    feed(w, source)
+    assert w.finish()[0].requests == 4
+
+
 def test_model_is_required_when_the_job_does_not_give_one(tmp_path: Path) -> None:
     with pytest.raises(BatchInputError, match="model"):
         writer(tmp_path, model=None).add("a", ok())

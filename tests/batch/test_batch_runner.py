@@ -304,3 +304,17 @@ async def test_a_failure_after_some_jobs_exist_names_them(
     assert len(caught.value.job_ids) == 1 and isinstance(caught.value.__cause__, APIConnectionError)
     resumed = await batch(batch.client.batch, "job", *caught.value.job_ids)
     assert (await batch(resumed, "refresh"))[0].total_requests == 2
+
+
+async def test_results_twice_after_the_first_were_closed(batch: Batch) -> None:
+    t = tag()
+    run = await batch(
+        batch.client.batch, "submit", [(f"{t}-0", chat("x"))], endpoint=CHAT, model="m"
+    )
+    first = await batch(run, "results", **FAST)
+    directory = first.directory
+    first.close()
+    assert not directory.exists()  # the SDK made it: gone with the results
+    second = await batch(run, "results", input_order=True, **FAST)
+    with second:
+        assert [r.custom_id for r in second.in_input_order()] == [f"{t}-0"]

@@ -20,12 +20,13 @@ from ._run import (
     discard,
     feed,
     finish_writer,
+    pair_of,
     report,
     retry_selection,
     start_writer,
     submit_failed,
 )
-from ._types import BatchInputError, BatchLimits, BatchResult, BatchWaitTimeout
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
 if TYPE_CHECKING:
     from .. import models
@@ -49,13 +50,7 @@ async def _feed(writer: Any, requests: AsyncRequests, select: Any) -> None:
         feed(writer, requests)
         return
     async for pair in requests:
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            line = writer.lines + 1
-            raise BatchInputError(
-                f"line {line}: expected a (custom_id, request) pair, got {type(pair).__name__}",
-                line=line,
-            )
-        writer.add(*pair)
+        writer.add(*pair_of(pair, writer.lines + 1))
 
 
 async def _submit(
@@ -173,7 +168,7 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         for f in files:
             content = await self._client.files.download(cast(Any, f.file_id), progress=progress)
             await content.write_to_file(f.path)
-        inputs = self.inputs
+        inputs = self._local_inputs()
         if not inputs and input_order:
             inputs = []
             for number, fid in enumerate(self._input_files(), 1):
@@ -221,7 +216,7 @@ class AsyncBatchRun(RunState[R], Generic[R]):
             yield raw
 
     async def _input_lines(self) -> AsyncIterator[bytes]:
-        if self.inputs:
+        if self._local_inputs():
             for path in self.inputs:
                 for raw in jsonl_lines(path):
                     yield raw

@@ -17,7 +17,7 @@ from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
 from ._results import BatchResults, ResultFile
-from ._types import BatchLimits, BatchResult, BatchSubmitError, endpoint
+from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
 
 if TYPE_CHECKING:
     from .. import models
@@ -55,15 +55,14 @@ def feed(writer: InputWriter, requests: Requests) -> None:
         return
     pairs = requests.items() if isinstance(requests, Mapping) else requests
     for pair in pairs:  # type: ignore[union-attr]  # a path was handled above
-        custom_id, request = _pair(pair, writer.lines + 1)
+        custom_id, request = pair_of(pair, writer.lines + 1)
         writer.add(custom_id, request)
 
 
-def _pair(pair: Any, line: int) -> tuple[Any, Any]:
+def pair_of(pair: Any, line: int) -> tuple[Any, Any]:
+    """`pair` as (custom_id, request); else the error naming the input line."""
     if isinstance(pair, tuple) and len(pair) == 2:
         return pair
-    from ._types import BatchInputError
-
     raise BatchInputError(
         f"line {line}: expected a (custom_id, request) pair, got {type(pair).__name__}", line=line
     )
@@ -185,6 +184,7 @@ class RunState(Generic[R]):
         if directory is not None:
             return make_directory(directory)
         if self.directory is not None:
+            self.directory.mkdir(parents=True, exist_ok=True)  # earlier results may have gone
             owned = self._owns
             if self._cleanup is not None:
                 self._cleanup.detach()  # the results own it from now on
@@ -203,6 +203,10 @@ class RunState(Generic[R]):
                 if fid is not None:
                     files.append(ResultFile(fid, where / f"{kind}-{fid}.jsonl", kind))
         return files
+
+    def _local_inputs(self) -> list[Path]:
+        """The input files on disk, when they all still are (else [])."""
+        return self.inputs if all(p.exists() for p in self.inputs) else []
 
     def _input_files(self) -> list[str]:
         return [str(f) for j in self.jobs for f in j.input_files]

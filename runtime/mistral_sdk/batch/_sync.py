@@ -171,7 +171,7 @@ class BatchRun(RunState[R], Generic[R]):
             self._client.files.download(cast(Any, f.file_id), progress=progress).write_to_file(
                 f.path
             )
-        inputs = self.inputs
+        inputs = self._local_inputs()
         if not inputs and input_order:
             inputs = []
             for number, fid in enumerate(self._input_files(), 1):
@@ -209,7 +209,7 @@ class BatchRun(RunState[R], Generic[R]):
         yield from splitter.close()
 
     def _input_lines(self) -> Iterator[bytes]:
-        if self.inputs:
+        if self._local_inputs():
             for path in self.inputs:
                 yield from jsonl_lines(path)
             return
