@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
-from .._codec import _enc_hook, _get_decoder, convert_body, decode
+from .._codec import _dec_hook_closed, _enc_hook, _get_decoder, convert_body, decode
 from .._errors import RequestValidationError
 from .._progress import Progress
 from ._types import BatchInputError, BatchItemError, BatchLimits, BatchResult, Endpoint
@@ -191,20 +191,27 @@ class InputWriter:
             )
         if rtype is not None:
             probe = {**self._fill, **request} if self._fill else request
-            try:
-                convert_body(rtype, probe)
-            except RequestValidationError as exc:
-                detail = str(exc).removeprefix("invalid request: ")
-                where = (
-                    detail.partition("`")[2].partition("`")[0] if detail.startswith("`") else None
-                )
-                raise BatchInputError(
-                    f"request {custom_id!r} (line {line}): {detail}",
-                    custom_id=custom_id,
-                    line=line,
-                    field=where or None,
-                ) from None
+            try:  # the fast path; convert_body adds the lenient twin and a readable error
+                msgspec.convert(probe, rtype, dec_hook=_dec_hook_closed, str_keys=True)
+            except msgspec.ValidationError:
+                self._check(rtype, probe, custom_id, line)
         return request
+
+    @staticmethod
+    def _check(rtype: Any, probe: Any, custom_id: str, line: int) -> None:
+        """The slow path of a body that failed the fast one: accepted (an unknown union
+        variant), or the error naming the custom id, the line and the field."""
+        try:
+            convert_body(rtype, probe)
+        except RequestValidationError as exc:
+            detail = str(exc).removeprefix("invalid request: ")
+            where = detail.partition("`")[2].partition("`")[0] if detail.startswith("`") else ""
+            raise BatchInputError(
+                f"request {custom_id!r} (line {line}): {detail}",
+                custom_id=custom_id,
+                line=line,
+                field=where or None,
+            ) from None
 
     def _commit(self, custom_id: str, size: int, start: int) -> None:
         limits = self.limits
