@@ -7,7 +7,7 @@ import io
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 import pytest
@@ -256,3 +256,48 @@ def test_importing_the_sdk_loads_no_batch_code() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+class _FakeBar:
+    """Stands in for rich's Progress and tqdm's bar (neither is a dependency)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls: list[tuple[str, Any]] = [("new", kwargs)]
+        self.n = 0
+        self.total = kwargs.get("total")
+        _FakeBar.made.append(self)
+
+    made: ClassVar[list[_FakeBar]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self.calls.append((name, kwargs or args)) or len(self.calls)
+
+
+@pytest.mark.parametrize("backend", ["rich", "tqdm"])
+def test_rich_and_tqdm_bars_when_installed(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import types
+
+    _FakeBar.made.clear()
+    rich_progress = types.ModuleType("rich.progress")
+    rich_progress.Progress = _FakeBar  # type: ignore[attr-defined]
+    tqdm_module = types.ModuleType("tqdm")
+    tqdm_module.tqdm = _FakeBar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "rich", types.ModuleType("rich"))
+    monkeypatch.setitem(sys.modules, "rich.progress", rich_progress)
+    monkeypatch.setitem(sys.modules, "tqdm", tqdm_module)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
+    with progress_bar(backend) as bar:
+        bar(Progress("upload", 50, 100))
+        bar(Progress("upload", 100, 100))
+        bar(Progress("job", 4, 10, succeeded=3, failed=1, status="RUNNING"))
+    assert progress_bar().backend == "rich"
+    if backend == "rich":
+        (rich,) = _FakeBar.made  # one display, a task per stage
+        names = [name for name, _ in rich.calls]
+        assert names.count("add_task") == 2 and names.count("update") == 3 and "stop" in names
+        assert rich.calls[-2][1]["completed"] == 4
+    else:
+        upload, job_bar = _FakeBar.made  # a bar per stage
+        assert (upload.n, upload.total, job_bar.n) == (100, 100, 4)
+        assert ("close", ()) in job_bar.calls
