@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._progress import ProgressCallback
-from ._plan import LineSplitter, Poller, ResultParser, all_done, job_progress, jsonl_lines
+from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
     JobSpec,
@@ -106,7 +106,6 @@ class BatchRun(RunState[R], Generic[R]):
 
     def cancel(self) -> list[models.BatchJob]:
         """Ask the API to cancel every job that is not over; the jobs as they are then."""
-        from ._plan import is_done
 
         self.jobs = [
             j if is_done(j) else self._batch.jobs.cancel(cast(Any, j.id)) for j in self.jobs
