@@ -106,7 +106,6 @@ class BatchRun(RunState[R], Generic[R]):
 
     def cancel(self) -> list[models.BatchJob]:
         """Ask the API to cancel every job that is not over; the jobs as they are then."""
-
         self.jobs = [
             j if is_done(j) else self._batch.jobs.cancel(cast(Any, j.id)) for j in self.jobs
         ]
