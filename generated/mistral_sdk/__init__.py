@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ._mistral import Mistral as Mistral
     from ._operation import Operation as Operation
     from ._operations import OPERATIONS as OPERATIONS
+    from ._progress import Progress as Progress
     from ._response import APIResponse as APIResponse
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._response import AsyncBinaryContent as AsyncBinaryContent
@@ -112,6 +113,7 @@ _EXPORTS: dict[str, str] = {
     "Mistral": "_mistral",
     "Operation": "_operation",
     "OPERATIONS": "_operations",
+    "Progress": "_progress",
     "APIResponse": "_response",
     "AsyncAPIResponse": "_response",
     "AsyncBinaryContent": "_response",
