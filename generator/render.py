@@ -160,6 +160,11 @@ class Renderer:
         out["mistral_sdk/_operations.py"] = self.operations_module()
         out["mistral_sdk/__init__.py"] = self.package_init()
         out["mistral_sdk/_spec.py"] = self.spec_module()
+        out["mistral_sdk/_batch_endpoints.py"] = self.env.get_template(
+            "batch_endpoints.py.j2"
+        ).render(
+            header=HEADER, enum=helpers.BATCH_ENDPOINTS_ENUM, rows=helpers.batch_endpoints(self.api)
+        )
         return out
 
     # --- models ------------------------------------------------------------------
@@ -316,6 +321,8 @@ class Renderer:
             uses_convert=any(m["json"].startswith("convert_body") for m in methods),
             uses_connectors=any(m["connectors"] for m in methods),
             uses_resume=any(m["resume"] for m in methods),
+            uses_progress=any(m["progress"] for m in methods),
+            uses_uploads=any(m["uploads"] for m in methods),
             mixin=helpers.MIXINS.get(node.path),
         )
 
@@ -341,6 +348,10 @@ class Renderer:
             imports.typing.add("Any")
             sig.append("connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None")
         resume = m.response.resume_param
+        # bytes sent (a file field) or received (a file download) are reported to `progress`
+        progress = helpers.takes_progress(op, m)
+        if progress:
+            sig.append("progress: ProgressCallback | None = None")
         sig += [
             "extra_headers: Headers | None = None",
             "extra_query: Query | None = None",
@@ -377,7 +388,7 @@ class Renderer:
             returns, response, response_cls = ("None", "None"), "EmptyResponse()", "EmptyResponse"
         elif resp.kind == "binary":
             returns = ("BinaryContent", "AsyncBinaryContent")
-            response, response_cls = "BinaryResponse()", "BinaryResponse"
+            response, response_cls = "BinaryResponse(progress)", "BinaryResponse"
         else:
             assert resp.type is not None
             event = render(resp.type, imports, "models.")
@@ -403,6 +414,8 @@ class Renderer:
                 return pyrepr(p.const.value)
             if connectors and p.wire == connectors and p.location == "body":
                 return f"with_connectors({p.name}, connectors)"
+            if p.is_file:
+                return f"with_progress({p.name}, progress)"
             return p.name
 
         body_items = [
@@ -437,8 +450,15 @@ class Renderer:
                 first, *rest = p.doc.splitlines()
                 doc_lines.append(f"    {p.name}: {first}")
                 doc_lines += [f"        {line}" if line else "" for line in rest]
+        if progress:
+            if not documented and not connectors:
+                doc_lines += ["", "Args:"]
+            doc_lines.append(
+                "    progress: called with a `mistral_sdk.Progress` as the file's bytes are"
+                f" {'received' if m.response.kind == 'binary' else 'sent'}."
+            )
         if connectors:
-            if not documented:
+            if not documented and not progress:
                 doc_lines += ["", "Args:"]
             doc_lines.append(
                 f"    connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot`"
@@ -465,6 +485,8 @@ class Renderer:
             "kind": resp.kind,
             "deprecated": op.deprecated,
             "connectors": bool(connectors),
+            "progress": progress,
+            "uploads": any(p.is_file for p in params),
             "resume": resume.name if resume else None,
             "resume_type": render(resume.type, imports, "models.") if resume else None,
         }
