@@ -53,6 +53,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         )
         verb.add_argument("--errors", metavar="FILE", help="where the failed requests go")
         add_timeout(verb, "the job")
+        verb.add_argument(
+            "--poll-interval",
+            type=float,
+            default=1.0,
+            metavar="SECONDS",
+            help="first wait between looks at the job (then longer, up to 30 s)",
+        )
     run.set_defaults(func=_run)
     results.set_defaults(func=_results)
 
@@ -101,7 +108,7 @@ def _pair(item: str) -> tuple[str, str]:
 
 def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> int:
     """Wait for the run, download its results and write them out; the exit code."""
-    results = run.results(timeout=args.timeout, progress=bar)
+    results = run.results(timeout=args.timeout, progress=bar, poll_interval=args.poll_interval)
     succeeded = failed = 0
     with contextlib.ExitStack() as files, results:
         good = _open(files, args.results_file, out)
