@@ -64,11 +64,42 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     results.set_defaults(func=_results)
 
 
+_LABELS = {"upload": "upload", "job": "requests", "download": "download"}
+
+
+class _RichBars:
+    """One rich progress bar per stage (upload, requests, download), on stderr like the
+    rest of the command's view (the batch runner's own rich bar draws on stdout)."""
+
+    def __init__(self, console: Any) -> None:
+        from rich.progress import Progress
+
+        self.progress = Progress(console=console)
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, report: Any) -> None:
+        label = _LABELS.get(report.stage, report.stage)
+        if report.stage == "job" and report.status:
+            label = f"requests {report.status}: {report.succeeded} ok, {report.failed} failed"
+        task = self.tasks.get(report.stage)
+        if task is None:
+            task = self.tasks[report.stage] = self.progress.add_task(label, total=report.total)
+        self.progress.update(
+            task, completed=report.completed, total=report.total, description=label
+        )
+
+
 @contextlib.contextmanager
 def _bar(out: Output) -> Iterator[Any]:
+    """The progress callback: rich bars on a terminal, else a line per tenth and stage."""
+    if out.mode == "rich":
+        bars = _RichBars(out.console(stderr=True))
+        with bars.progress:
+            yield bars
+        return
     from ..batch import progress_bar
 
-    with progress_bar("rich" if out.mode == "rich" else "text", stream=out.stderr) as bar:
+    with progress_bar("text", stream=out.stderr) as bar:
         yield bar
 
 
@@ -77,26 +108,30 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     if not path.is_file():
         raise CommandError(f"{args.file}: no such file")
     metadata = dict(_pair(item) for item in args.metadata) or None
-    with make_client(args) as client, _bar(out) as bar:
-        run = client.batch.submit(
-            path,
-            endpoint=args.endpoint,
-            model=args.model,
-            agent_id=args.agent_id,
-            metadata=metadata,
-            progress=bar,
-        )
-        ids = " ".join(run.job_ids)
+    with make_client(args) as client:
+        with _bar(out) as bar:
+            run = client.batch.submit(
+                path,
+                endpoint=args.endpoint,
+                model=args.model,
+                agent_id=args.agent_id,
+                metadata=metadata,
+                progress=bar,
+            )
+            ids = " ".join(run.job_ids)
+            if not args.detach:
+                out.note(f"batch job(s) {ids}: resume with `mistral batch results {ids}`")
+                summary = _collect(run, args, out, bar)
         if args.detach:
             out.json({"job_ids": run.job_ids, "status": run.status})
             return EXIT_OK
-        out.note(f"batch job(s) {ids}: resume with `mistral batch results {ids}`")
-        return _collect(run, args, out, bar)
+    return _report(summary, out)
 
 
 def _results(args: argparse.Namespace, out: Output) -> int:
     with make_client(args) as client, _bar(out) as bar:
-        return _collect(client.batch.job(*args.job_ids), args, out, bar)
+        summary = _collect(client.batch.job(*args.job_ids), args, out, bar)
+    return _report(summary, out)
 
 
 def _pair(item: str) -> tuple[str, str]:
@@ -106,8 +141,8 @@ def _pair(item: str) -> tuple[str, str]:
     return key, value
 
 
-def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> int:
-    """Wait for the run, download its results and write them out; the exit code."""
+def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> dict[str, Any]:
+    """Wait for the run, download its results and write them out; a summary."""
     results = run.results(timeout=args.timeout, progress=bar, poll_interval=args.poll_interval)
     succeeded = failed = 0
     with contextlib.ExitStack() as files, results:
@@ -136,7 +171,7 @@ def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> int:
                     },
                 }
                 bad.write(json.dumps(line, ensure_ascii=False) + "\n")
-    summary = {
+    return {
         "job_ids": run.job_ids,
         "status": run.status,
         "succeeded": succeeded,
@@ -144,16 +179,23 @@ def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> int:
         "output": args.results_file,
         "errors": errors_path,
     }
-    if out.scripted and args.results_file is not None:
+
+
+def _report(summary: dict[str, Any], out: Output) -> int:
+    """Print the summary of a finished batch (after the progress bars); its exit code."""
+    if out.scripted and summary["output"] is not None:
         out.json(summary)
     else:
-        where = f" -> {args.results_file}" if args.results_file else ""
-        errors = f", errors in {errors_path}" if failed and errors_path else ""
-        out.note(
-            f"batch {' '.join(run.job_ids)} {run.status}: {succeeded} succeeded, "
-            f"{failed} failed{where}{errors}"
+        where = f" -> {summary['output']}" if summary["output"] else ""
+        errors = (
+            f", errors in {summary['errors']}" if summary["failed"] and summary["errors"] else ""
         )
-    return EXIT_OK if run.status == "SUCCESS" and failed == 0 else EXIT_FAILED
+        out.note(
+            f"batch {' '.join(summary['job_ids'])} {summary['status']}: "
+            f"{summary['succeeded']} succeeded, {summary['failed']} failed{where}{errors}"
+        )
+    ok = summary["status"] == "SUCCESS" and summary["failed"] == 0
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 def _errors_path(results_file: str | None) -> str | None:

@@ -58,7 +58,7 @@ class Output:
         self.mode = mode
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
-        self._console: Any = None
+        self._consoles: dict[str, Any] = {}
 
     @property
     def scripted(self) -> bool:
@@ -69,11 +69,11 @@ class Output:
         """A rich Console on stdout (or stderr); only in rich mode."""
         from rich.console import Console
 
-        if stderr:
-            return Console(file=self.stderr)
-        if self._console is None:
-            self._console = Console(file=self.stdout)
-        return self._console
+        # one console per stream: a live view and the notes printed meanwhile must share it
+        key = "stderr" if stderr else "stdout"
+        if key not in self._consoles:
+            self._consoles[key] = Console(file=self.stderr if stderr else self.stdout)
+        return self._consoles[key]
 
     # results
 
