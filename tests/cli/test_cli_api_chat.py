@@ -108,6 +108,14 @@ def test_chat(mistral: Mistral) -> None:
     assert r.json()["choices"][0]["message"]["content"] == "(mock) You said: hello"
 
 
+def test_verbose_logs_each_call_to_stderr(mistral: Mistral) -> None:
+    r = mistral("chat", "hello", "-v")
+    assert r.code == EXIT_OK and r.out == "(mock) You said: hello\n"
+    assert "INFO mistral_sdk: HTTP POST " in r.err and "/v1/chat/completions -> 200" in r.err
+    quiet = mistral("chat", "hello")
+    assert quiet.err == ""  # the handler of the first call is gone
+
+
 def test_conversations_start_and_append(mistral: Mistral) -> None:
     r = mistral("conversations", "start", "hi", "--stream")
     assert r.code == EXIT_OK

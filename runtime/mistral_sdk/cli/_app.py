@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -88,6 +89,13 @@ def _common() -> argparse.ArgumentParser:
         modes.add_argument(
             f"--{mode}", dest="output", action="store_const", const=mode, default=s, help=text
         )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=s,
+        help="log each HTTP call to stderr (-vv: each attempt too), like MISTRAL_LOG",
+    )
     group.add_argument("--api-key", default=s, help="API key (default: $MISTRAL_API_KEY)")
     group.add_argument("--base-url", default=s, help="API URL (default: $MISTRAL_BASE_URL)")
     group.add_argument("--max-retries", type=int, default=s, help="retries per request (default 2)")
@@ -132,6 +140,9 @@ def make_client(args: argparse.Namespace) -> Mistral:
     """`Mistral()` configured from the environment and the client options."""
     from .. import Mistral
 
+    verbose = getattr(args, "verbose", 0)
+    if verbose:
+        _log_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
     options: dict[str, Any] = {}
     for name in ("api_key", "base_url", "max_retries"):
         if getattr(args, name, None) is not None:
@@ -139,6 +150,27 @@ def make_client(args: argparse.Namespace) -> Mistral:
     if getattr(args, "request_timeout", None) is not None:
         options["timeout"] = args.request_timeout
     return Mistral(**options)
+
+
+def _log_to_stderr(level: int) -> None:
+    """The SDK's logger (`mistral_sdk`, see MISTRAL_LOG) on the current stderr, until
+    the command ends (`_stop_logging`)."""
+    logger = logging.getLogger("mistral_sdk")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.mistral_cli = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    handler.previous_level = logger.level  # type: ignore[attr-defined]
+    logger.setLevel(level)
+
+
+def _stop_logging() -> None:
+    """Undo `_log_to_stderr` (main() may run again in the same process: tests, scripts)."""
+    logger = logging.getLogger("mistral_sdk")
+    for handler in list(logger.handlers):
+        if getattr(handler, "mistral_cli", False):
+            logger.removeHandler(handler)
+            logger.setLevel(handler.previous_level)  # type: ignore[attr-defined]
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -172,6 +204,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         return report_error(exc, out)
+    finally:
+        _stop_logging()
 
 
 def report_error(exc: BaseException, out: Output) -> int:
