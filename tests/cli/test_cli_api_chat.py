@@ -148,6 +148,17 @@ def test_no_answer_exits_4_and_no_key_exits_2(
     assert r.code == EXIT_USAGE and "MISTRAL_API_KEY" in r.err
 
 
+def test_service_account_token_file_configures_the_command(
+    mistral: Mistral, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    token = tmp_path / "token"
+    token.write_text("sa-token\n")
+    monkeypatch.delenv("MISTRAL_API_KEY")
+    monkeypatch.setenv("MISTRAL_SA_TOKEN_PATH", str(token))
+    r = mistral("chat", "hello")
+    assert (r.code, r.out) == (EXIT_OK, "(mock) You said: hello\n")
+
+
 def test_help_usage_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     text = capsys.readouterr().out
