@@ -116,6 +116,7 @@ class DefView:
     fields: list[FieldView] = field(default_factory=list)
     tag: tuple[str, str] | None = None
     tag_doc: str = ""
+    base: str = helpers.MODEL_BASE  # the class of mistral_sdk._model it derives from
     # enums / aliases / unions
     static: str = ""
     runtime: str = ""
@@ -182,7 +183,10 @@ class Renderer:
             imports.typing.update({"TYPE_CHECKING", "TypeAlias"})
         if any(v.kind == "alias" for v in views):
             imports.typing.add("TypeAlias")
-        needs_msgspec = any(v.kind == "model" for v in views)
+        needs_msgspec = any(
+            (f.default or "").startswith("msgspec.") for v in views for f in v.fields
+        )
+        bases = sorted({v.base for v in views if v.kind == "model"})
         needs_unset = any(
             f.default == "UNSET" or (f.default or "").startswith("msgspec.field(default=UNSET")
             for v in views
@@ -198,6 +202,7 @@ class Renderer:
             deps=deps,
             typing=sorted(imports.typing),
             needs_msgspec=needs_msgspec,
+            bases=bases,
             needs_unset=needs_unset,
             needs_union=any(v.kind == "union" for v in views),
             needs_open_union=any(v.open_union for v in views),
@@ -235,7 +240,10 @@ class Renderer:
             if d.deprecated:
                 doc = f"Deprecated. {doc}"
             tag_doc = f"The `{d.tag[0]}` tag of this variant." if d.tag else ""
-            return DefView("model", d.name, doc, fields=fields, tag=d.tag, tag_doc=tag_doc)
+            base = helpers.MODEL_BASES.get(d.name, helpers.MODEL_BASE)
+            return DefView(
+                "model", d.name, doc, fields=fields, tag=d.tag, tag_doc=tag_doc, base=base
+            )
         if isinstance(d, ir.Enum):
             imports.typing.add("Literal")
             values = ", ".join(repr(v) for v in d.values)

@@ -72,8 +72,10 @@ if TYPE_CHECKING:
     from ._conversations import tool_confirmations as tool_confirmations
     from ._resume import AsyncResumingStream as AsyncResumingStream
     from ._resume import ResumingStream as ResumingStream
+    from ._structured import AsyncParsedChatStream as AsyncParsedChatStream
     from ._structured import OutputValidationError as OutputValidationError
     from ._structured import ParsedChatCompletion as ParsedChatCompletion
+    from ._structured import ParsedChatStream as ParsedChatStream
     from ._tools import FunctionTool as FunctionTool
     from ._workflows import WorkflowExecutionError as WorkflowExecutionError
     from ._workflows import WorkflowWaitTimeout as WorkflowWaitTimeout
@@ -125,8 +127,10 @@ _EXPORTS: dict[str, str] = {
     "tool_confirmations": "_conversations",
     "AsyncResumingStream": "_resume",
     "ResumingStream": "_resume",
+    "AsyncParsedChatStream": "_structured",
     "OutputValidationError": "_structured",
     "ParsedChatCompletion": "_structured",
+    "ParsedChatStream": "_structured",
     "FunctionTool": "_tools",
     "WorkflowExecutionError": "_workflows",
     "WorkflowWaitTimeout": "_workflows",

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class AdminAssignUsersToGroupIn(msgspec.Struct, kw_only=True):
+class AdminAssignUsersToGroupIn(Model, kw_only=True):
     """The `AdminAssignUsersToGroupIn` object."""
 
     user_uuids: list[UUID]

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True):
+
+class AdminCreateAPIKeyIN(Model, kw_only=True):
     """The `AdminCreateAPIKeyIN` object."""
 
     name: str | None | UnsetType = UNSET

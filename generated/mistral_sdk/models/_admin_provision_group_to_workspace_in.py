@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._admin_provision_group_to_workspace_in_workspace_role_name0 import (
     AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
@@ -13,7 +14,7 @@ from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class AdminProvisionGroupToWorkspaceIn(msgspec.Struct, kw_only=True):
+class AdminProvisionGroupToWorkspaceIn(Model, kw_only=True):
     """The `AdminProvisionGroupToWorkspaceIn` object."""
 
     user_group_uuid: UUID

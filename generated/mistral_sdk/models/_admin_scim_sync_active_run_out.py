@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._scim_sync_run_status import ScimSyncRunStatus
 
 
-class AdminScimSyncActiveRunOUT(msgspec.Struct, kw_only=True):
+class AdminScimSyncActiveRunOUT(Model, kw_only=True):
     """The `AdminScimSyncActiveRunOUT` object."""
 
     run_id: UUID

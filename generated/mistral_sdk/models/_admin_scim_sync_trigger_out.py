@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class AdminScimSyncTriggerOUT(msgspec.Struct, kw_only=True):
+class AdminScimSyncTriggerOUT(Model, kw_only=True):
     """The `AdminScimSyncTriggerOUT` object."""
 
     run_id: UUID

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._user_group_target_type import UserGroupTargetType
 
 
-class AdminUserGroupIn(msgspec.Struct, kw_only=True):
+class AdminUserGroupIn(Model, kw_only=True):
     """The `AdminUserGroupIn` object."""
 
     name: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class AdminUserGroupMemberOut(msgspec.Struct, kw_only=True):
+class AdminUserGroupMemberOut(Model, kw_only=True):
     """The `AdminUserGroupMemberOut` object."""
 
     user_uuid: UUID

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._admin_user_out_raw_roles import AdminUserOUTRawRoles
 from ._admin_user_out_subscription_types0_item import AdminUserOUTSubscriptionTypes0Item
@@ -15,7 +16,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminUserOUT(msgspec.Struct, kw_only=True):
+class AdminUserOUT(Model, kw_only=True):
     """The `AdminUserOUT` object."""
 
     uuid: UUID

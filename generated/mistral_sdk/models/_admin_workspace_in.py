@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class AdminWorkspaceIn(msgspec.Struct, kw_only=True):
+
+class AdminWorkspaceIn(Model, kw_only=True):
     """The `AdminWorkspaceIn` object."""
 
     name: str

@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class AgentHandoffDoneEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.done"
-):
+
+class AgentHandoffDoneEvent(Model, kw_only=True, tag_field="type", tag="agent.handoff.done"):
     """The `AgentHandoffDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

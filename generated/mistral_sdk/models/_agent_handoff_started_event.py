@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class AgentHandoffStartedEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.started"
-):
+
+class AgentHandoffStartedEvent(Model, kw_only=True, tag_field="type", tag="agent.handoff.started"):
     """The `AgentHandoffStartedEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._api_key_actions import APIKeyActions
 from ._api_key_product import APIKeyProduct
 
 
-class APIKeyExtendedOUT(msgspec.Struct, kw_only=True):
+class APIKeyExtendedOUT(Model, kw_only=True):
     """The `APIKeyExtendedOUT` object."""
 
     key_id: UUID

@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._api_key_actions import APIKeyActions
 
 
-class APIKeyOUT(msgspec.Struct, kw_only=True):
+class APIKeyOUT(Model, kw_only=True):
     """The `APIKeyOUT` object."""
 
     key_id: UUID

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._assign_group_to_workspace_in_role_names0_item import AssignGroupToWorkspaceInRoleNames0Item
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class AssignGroupToWorkspaceIn(msgspec.Struct, kw_only=True):
+class AssignGroupToWorkspaceIn(Model, kw_only=True):
     """The `AssignGroupToWorkspaceIn` object."""
 
     role_names: list[AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET

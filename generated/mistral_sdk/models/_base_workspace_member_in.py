@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class BaseWorkspaceMemberIN(msgspec.Struct, kw_only=True):
+class BaseWorkspaceMemberIN(Model, kw_only=True):
     """The `BaseWorkspaceMemberIN` object."""
 
     user_uuid: UUID

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._filter_payload import FilterPayload
 from ._judge import Judge
 
 
-class Campaign(msgspec.Struct, kw_only=True):
+class Campaign(Model, kw_only=True):
     """The `Campaign` object."""
 
     id: UUID

@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class CompletionFineTunedModel(msgspec.Struct, kw_only=True):
+class CompletionFineTunedModel(Model, kw_only=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._api_endpoint import ApiEndpoint
 from ._batch_request import BatchRequest
 
 
-class CreateBatchJobRequest(msgspec.Struct, kw_only=True):
+class CreateBatchJobRequest(Model, kw_only=True):
     """The `CreateBatchJobRequest` object."""
 
     input_files: list[UUID] | None | UnsetType = UNSET

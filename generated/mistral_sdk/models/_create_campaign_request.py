@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._filter_payload import FilterPayload
 
 
-class CreateCampaignRequest(msgspec.Struct, kw_only=True):
+class CreateCampaignRequest(Model, kw_only=True):
     """The `CreateCampaignRequest` object."""
 
     search_params: FilterPayload

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._base_task_status import BaseTaskStatus
 
 
-class DatasetImportTask(msgspec.Struct, kw_only=True):
+class DatasetImportTask(Model, kw_only=True):
     """The `DatasetImportTask` object."""
 
     id: UUID

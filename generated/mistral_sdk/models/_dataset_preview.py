@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class DatasetPreview(msgspec.Struct, kw_only=True):
+class DatasetPreview(Model, kw_only=True):
     """The `DatasetPreview` object."""
 
     id: UUID

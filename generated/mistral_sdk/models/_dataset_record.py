@@ -5,13 +5,13 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._dataset_record_payload import DatasetRecordPayload
 from ._dataset_record_source import DatasetRecordSource
 
 
-class DatasetRecord(msgspec.Struct, kw_only=True):
+class DatasetRecord(Model, kw_only=True):
     """The `DatasetRecord` object."""
 
     id: UUID

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class DeleteDatasetRecordsRequest(msgspec.Struct, kw_only=True):
+class DeleteDatasetRecordsRequest(Model, kw_only=True):
     """The `DeleteDatasetRecordsRequest` object."""
 
     dataset_record_ids: list[UUID]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class DeleteFileResponse(msgspec.Struct, kw_only=True):
+class DeleteFileResponse(Model, kw_only=True):
     """The `DeleteFileResponse` object."""
 
     id: UUID

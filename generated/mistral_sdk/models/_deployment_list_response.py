@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._deployment_response import DeploymentResponse
 
 
-class DeploymentListResponse(msgspec.Struct, kw_only=True):
+class DeploymentListResponse(Model, kw_only=True):
     """The `DeploymentListResponse` object."""
 
     deployments: list[DeploymentResponse]

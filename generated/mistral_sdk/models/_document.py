@@ -5,13 +5,14 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._process_status import ProcessStatus
 
 
-class Document(msgspec.Struct, kw_only=True):
+class Document(Model, kw_only=True):
     """The `Document` object."""
 
     id: UUID

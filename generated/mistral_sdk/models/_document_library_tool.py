@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._tool_configuration import ToolConfiguration
 
 
-class DocumentLibraryTool(msgspec.Struct, kw_only=True, tag_field="type", tag="document_library"):
+class DocumentLibraryTool(Model, kw_only=True, tag_field="type", tag="document_library"):
     """The `DocumentLibraryTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._execution_config import ExecutionConfig
 
 
-class ExecutionTool(msgspec.Struct, kw_only=True):
+class ExecutionTool(Model, kw_only=True):
     """The `ExecutionTool` object."""
 
     name: str

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._file_purpose import FilePurpose
 from ._file_visibility import FileVisibility
@@ -12,7 +13,7 @@ from ._sample_type import SampleType
 from ._source import Source
 
 
-class FileSchema(msgspec.Struct, kw_only=True):
+class FileSchema(Model, kw_only=True):
     """The `FileSchema` object."""
 
     id: UUID

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
 
 
-class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call.delta"):
+class FunctionCallEvent(Model, kw_only=True, tag_field="type", tag="function.call.delta"):
     """The `FunctionCallEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class FunctionResultEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.result"):
+
+class FunctionResultEntry(Model, kw_only=True, tag_field="type", tag="function.result"):
     """The `FunctionResultEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._get_deployment_summaries_response_deployment_status import (
     GetDeploymentSummariesResponseDeploymentStatus,
@@ -14,7 +14,7 @@ from ._get_deployment_summaries_response_vespa_deployment import (
 )
 
 
-class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponseDeployment(Model, kw_only=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
     id: UUID

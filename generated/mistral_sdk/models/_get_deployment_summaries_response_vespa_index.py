@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class GetDeploymentSummariesResponseVespaIndex(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponseVespaIndex(Model, kw_only=True):
     """The `GetDeploymentSummariesResponseVespaIndex` object."""
 
     id: UUID

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workspace_role_ref import WorkspaceRoleRef
 
 
-class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True):
+class GroupWorkspaceAssignmentOut(Model, kw_only=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class ImportDatasetFromCampaignRequest(msgspec.Struct, kw_only=True):
+class ImportDatasetFromCampaignRequest(Model, kw_only=True):
     """The `ImportDatasetFromCampaignRequest` object."""
 
     campaign_id: UUID

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class Library(msgspec.Struct, kw_only=True):
+
+class Library(Model, kw_only=True):
     """The `Library` object."""
 
     id: UUID

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._member_workspace_info_raw_roles import MemberWorkspaceInfoRawRoles
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class MemberWorkspaceInfo(msgspec.Struct, kw_only=True):
+class MemberWorkspaceInfo(Model, kw_only=True):
     """The `MemberWorkspaceInfo` object."""
 
     uuid: UUID

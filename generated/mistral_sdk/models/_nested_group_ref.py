@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class NestedGroupRef(msgspec.Struct, kw_only=True):
+class NestedGroupRef(Model, kw_only=True):
     """The `NestedGroupRef` object."""
 
     uuid: UUID

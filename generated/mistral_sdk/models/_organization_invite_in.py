@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._organization_invite_in_email_language0 import OrganizationInviteINEmailLanguage0
 from ._organization_invite_in_role_name0 import OrganizationInviteINRoleName0
@@ -15,7 +16,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteIN(msgspec.Struct, kw_only=True):
+class OrganizationInviteIN(Model, kw_only=True):
     """The `OrganizationInviteIN` object."""
 
     role_names: list[OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET

@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._organization_invite_out_raw_roles import OrganizationInviteOUTRawRoles
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteOUT(msgspec.Struct, kw_only=True):
+class OrganizationInviteOUT(Model, kw_only=True):
     """The `OrganizationInviteOUT` object."""
 
     uuid: UUID

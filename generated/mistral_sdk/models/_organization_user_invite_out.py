@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._organization_user_invite_out_roles import OrganizationUserInviteOUTRoles
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationUserInviteOUT(msgspec.Struct, kw_only=True):
+class OrganizationUserInviteOUT(Model, kw_only=True):
     """The `OrganizationUserInviteOUT` object."""
 
     invite_uuid: UUID

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._process_status import ProcessStatus
 
 
-class ProcessingStatus(msgspec.Struct, kw_only=True):
+class ProcessingStatus(Model, kw_only=True):
     """The `ProcessingStatus` object."""
 
     document_id: UUID

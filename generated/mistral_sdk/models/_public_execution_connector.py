@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 from ._public_execution_connection_config import PublicExecutionConnectionConfig
 
 
-class PublicExecutionConnector(msgspec.Struct, kw_only=True):
+class PublicExecutionConnector(Model, kw_only=True):
     """The `PublicExecutionConnector` object."""
 
     id: UUID

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class RegisterSearchIndexResponseIndex(msgspec.Struct, kw_only=True):
+class RegisterSearchIndexResponseIndex(Model, kw_only=True):
     """The `RegisterSearchIndexResponseIndex` object."""
 
     id: UUID

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class RemoveWorkspaceMembersOUT(msgspec.Struct, kw_only=True):
+
+class RemoveWorkspaceMembersOUT(Model, kw_only=True):
     """The `RemoveWorkspaceMembersOUT` object."""
 
     deleted_members_count: int

@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class ResponseErrorEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.error"
-):
+
+class ResponseErrorEvent(Model, kw_only=True, tag_field="type", tag="conversation.response.error"):
     """The `ResponseErrorEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class RoleOut(msgspec.Struct, kw_only=True):
+class RoleOut(Model, kw_only=True):
     """The `RoleOut` object."""
 
     name: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class SetNestedGroupsIn(msgspec.Struct, kw_only=True):
+class SetNestedGroupsIn(Model, kw_only=True):
     """The `SetNestedGroupsIn` object."""
 
     child_group_uuids: list[UUID]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class Sharing(msgspec.Struct, kw_only=True):
+
+class Sharing(Model, kw_only=True):
     """The `Sharing` object."""
 
     library_id: UUID

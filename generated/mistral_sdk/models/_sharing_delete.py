@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._entity_type import EntityType
 
 
-class SharingDelete(msgspec.Struct, kw_only=True):
+class SharingDelete(Model, kw_only=True):
     """The `SharingDelete` object."""
 
     org_id: UUID | None | UnsetType = UNSET

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._entity_type import EntityType
 from ._share_enum import ShareEnum
 
 
-class SharingRequest(msgspec.Struct, kw_only=True):
+class SharingRequest(Model, kw_only=True):
     """The `SharingRequest` object."""
 
     org_id: UUID | None | UnsetType = UNSET

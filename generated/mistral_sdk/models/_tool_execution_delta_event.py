@@ -4,15 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolExecutionDeltaEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.delta"
-):
+class ToolExecutionDeltaEvent(Model, kw_only=True, tag_field="type", tag="tool.execution.delta"):
     """The `ToolExecutionDeltaEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

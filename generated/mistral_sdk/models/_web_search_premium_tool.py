@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchPremiumTool(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="web_search_premium"
-):
+class WebSearchPremiumTool(Model, kw_only=True, tag_field="type", tag="web_search_premium"):
     """The `WebSearchPremiumTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

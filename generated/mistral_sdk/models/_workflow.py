@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_type import WorkflowType
 
 
-class Workflow(msgspec.Struct, kw_only=True):
+class Workflow(Model, kw_only=True):
     """The `Workflow` object."""
 
     id: UUID

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_metadata import WorkflowMetadata
 
 
-class WorkflowBasicDefinition(msgspec.Struct, kw_only=True):
+class WorkflowBasicDefinition(Model, kw_only=True):
     """The `WorkflowBasicDefinition` object."""
 
     id: UUID

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class WorkflowBulkArchiveRequest(msgspec.Struct, kw_only=True):
+class WorkflowBulkArchiveRequest(Model, kw_only=True):
     """The `WorkflowBulkArchiveRequest` object."""
 
     workflow_ids: list[UUID]

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow import Workflow
 
 
-class WorkflowBulkError(msgspec.Struct, kw_only=True):
+class WorkflowBulkError(Model, kw_only=True):
     """The `WorkflowBulkError` object."""
 
     workflow_id: UUID

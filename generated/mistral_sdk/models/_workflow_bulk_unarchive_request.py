@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class WorkflowBulkUnarchiveRequest(msgspec.Struct, kw_only=True):
+class WorkflowBulkUnarchiveRequest(Model, kw_only=True):
     """The `WorkflowBulkUnarchiveRequest` object."""
 
     workflow_ids: list[UUID]

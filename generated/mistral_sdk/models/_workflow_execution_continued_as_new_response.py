@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._workflow_execution_continued_as_new_attributes_response import (
     WorkflowExecutionContinuedAsNewAttributesResponse,
@@ -11,7 +11,7 @@ from ._workflow_execution_continued_as_new_attributes_response import (
 
 
 class WorkflowExecutionContinuedAsNewResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
+    Model, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
 ):
     """Emitted when a workflow continues as a new execution.
 

@@ -5,13 +5,14 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionResponse(Model, kw_only=True):
     """The `WorkflowExecutionResponse` object."""
 
     workflow_name: str

@@ -5,8 +5,9 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_events_response_events_item import (
@@ -14,7 +15,7 @@ from ._workflow_execution_trace_events_response_events_item import (
 )
 
 
-class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceEventsResponse(Model, kw_only=True):
     """The `WorkflowExecutionTraceEventsResponse` object."""
 
     workflow_name: str

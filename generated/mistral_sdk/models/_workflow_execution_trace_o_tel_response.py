@@ -5,14 +5,15 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._tempo_get_trace_response import TempoGetTraceResponse
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionTraceOTelResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceOTelResponse(Model, kw_only=True):
     """The `WorkflowExecutionTraceOTelResponse` object."""
 
     workflow_name: str

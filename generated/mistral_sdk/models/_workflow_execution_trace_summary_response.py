@@ -5,14 +5,15 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan
 
 
-class WorkflowExecutionTraceSummaryResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceSummaryResponse(Model, kw_only=True):
     """The `WorkflowExecutionTraceSummaryResponse` object."""
 
     workflow_name: str

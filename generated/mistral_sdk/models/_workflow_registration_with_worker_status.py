@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow import Workflow
 from ._workflow_code_definition import WorkflowCodeDefinition
 
 
-class WorkflowRegistrationWithWorkerStatus(msgspec.Struct, kw_only=True):
+class WorkflowRegistrationWithWorkerStatus(Model, kw_only=True):
     """The `WorkflowRegistrationWithWorkerStatus` object."""
 
     id: UUID

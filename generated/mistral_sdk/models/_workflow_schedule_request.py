@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._schedule_definition import ScheduleDefinition
 
 
-class WorkflowScheduleRequest(msgspec.Struct, kw_only=True):
+class WorkflowScheduleRequest(Model, kw_only=True):
     """The `WorkflowScheduleRequest` object."""
 
     schedule: ScheduleDefinition

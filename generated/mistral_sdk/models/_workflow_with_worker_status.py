@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_type import WorkflowType
 
 
-class WorkflowWithWorkerStatus(msgspec.Struct, kw_only=True):
+class WorkflowWithWorkerStatus(Model, kw_only=True):
     """The `WorkflowWithWorkerStatus` object."""
 
     id: UUID

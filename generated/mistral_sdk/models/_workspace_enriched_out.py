@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._static_organization_roles import StaticOrganizationRoles
 from ._static_workspace_roles import StaticWorkspaceRoles
@@ -12,7 +13,7 @@ from ._workspace_role import WorkspaceRole
 from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT
 
 
-class WorkspaceEnrichedOUT(msgspec.Struct, kw_only=True):
+class WorkspaceEnrichedOUT(Model, kw_only=True):
     """The `WorkspaceEnrichedOUT` object."""
 
     uuid: UUID

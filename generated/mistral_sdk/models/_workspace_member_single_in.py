@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_member_single_in_role_name0 import WorkspaceMemberSingleINRoleName0
@@ -13,7 +14,7 @@ from ._workspace_member_single_in_roles import WorkspaceMemberSingleINRoles
 from ._workspace_role import WorkspaceRole
 
 
-class WorkspaceMemberSingleIN(msgspec.Struct, kw_only=True):
+class WorkspaceMemberSingleIN(Model, kw_only=True):
     """The `WorkspaceMemberSingleIN` object."""
 
     role_names: list[WorkspaceMemberSingleINRoleNames0Item] | None | UnsetType = UNSET

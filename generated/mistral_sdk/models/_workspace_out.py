@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT
 
 
-class WorkspaceOUT(msgspec.Struct, kw_only=True):
+class WorkspaceOUT(Model, kw_only=True):
     """The `WorkspaceOUT` object."""
 
     uuid: UUID

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from .._model import Model
 
 
-class WorkspaceRoleRef(msgspec.Struct, kw_only=True):
+class WorkspaceRoleRef(Model, kw_only=True):
     """The `WorkspaceRoleRef` object."""
 
     name: str
