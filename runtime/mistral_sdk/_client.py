@@ -26,6 +26,7 @@ from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
 from ._retry import retry_delay, should_retry
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._verbs import AsyncVerbs, SyncVerbs
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -269,7 +270,7 @@ def _log_response(request: httpx.Request, response: httpx.Response) -> None:
         )
 
 
-class SyncAPIClient(BaseClient[httpx.Client]):
+class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
     """Blocking client core."""
 
     def __init__(
@@ -407,7 +408,7 @@ async def _asyncio_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
     """Async client core; the loop mirrors `SyncAPIClient._send` with `await`."""
 
     def __init__(
