@@ -125,6 +125,16 @@ class DefView:
     open_union: bool = False  # a native tagged union, marked for the lenient path
 
 
+# How an argument the spec does not describe is documented: where its value goes.
+_ARG_PLACES = {
+    "path": "the `{wire}` path parameter.",
+    "query": "the `{wire}` query parameter.",
+    "header": "the `{wire}` header.",
+    "body": "the request body's `{wire}` field.",
+    "form": "the `{wire}` form field.",
+}
+
+
 class Renderer:
     def __init__(self, api: ir.API, spec_sha256: str = "") -> None:
         self.api = api
@@ -431,20 +441,25 @@ class Renderer:
             doc_lines += ["", op.doc]
         if op.deprecated:
             doc_lines += ["", "Deprecated."]
-        documented = [p for p in arguments if p.doc]
-        if documented:
-            doc_lines += ["", "Args:"]
-            for p in documented:
-                first, *rest = p.doc.splitlines()
-                doc_lines.append(f"    {p.name}: {first}")
-                doc_lines += [f"        {line}" if line else "" for line in rest]
+        doc_lines += ["", f"`{op.method} {op.http_path}`"]
+        doc_lines += ["", "Args:"]
+        for p in arguments:
+            # the spec's words, else where the value goes (help() lists every argument)
+            place = _ARG_PLACES[p.location].format(wire=p.wire)
+            if p.location == "body" and not op.flattened:
+                place = "the request body."
+            first, *rest = (p.doc or place).splitlines()
+            doc_lines.append(f"    {p.name}: {first}")
+            doc_lines += [f"        {line}" if line else "" for line in rest]
         if connectors:
-            if not documented:
-                doc_lines += ["", "Args:"]
             doc_lines.append(
                 f"    connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot`"
                 f" or dicts), merged into `{connectors}` as connector bindings."
             )
+        doc_lines.append(
+            "    extra_headers, extra_query, extra_body, timeout, max_retries: this call's"
+            " options (README, Configuration)."
+        )
         return {
             "name": m.name,
             "signature": sig,

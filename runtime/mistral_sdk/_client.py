@@ -148,6 +148,13 @@ class BaseClient(Generic[_HttpT]):
         """A copy with some options changed, sharing this client's connection pool.
 
         The copy never closes the pool; the original (or its owner) does.
+
+        Args:
+            api_key: the key to use instead (unchanged when omitted, as the others).
+            base_url: the API's address.
+            timeout: seconds or `httpx.Timeout`.
+            max_retries: the retry budget of each call.
+            default_headers: headers added to (or replacing) this client's own.
         """
         headers = self._custom_headers.copy()
         headers.update(default_headers or {})  # case-insensitive replace

@@ -34,7 +34,7 @@ import msgspec
 from ._accumulate import ConversationAccumulator, message_text
 from ._errors import MistralError
 from ._tools import FunctionTool, ToolArgumentsError, result_text
-from ._types import field_value
+from ._types import field_value, twin_doc
 
 if TYPE_CHECKING:
     from . import models
@@ -107,6 +107,7 @@ class RunResult:
 
     @property
     def output_text(self) -> str:
+        """The text of the final turn's messages."""
         return "".join(_entry_text(e) for e in self._last if _kind(e) == "message.output")
 
     def __repr__(self) -> str:
@@ -416,6 +417,7 @@ class ConversationsHelpers:
                 return loop.result
             response = conversations.append(**request)
 
+    @twin_doc(run)
     def run_stream(
         self,
         inputs: Any,
@@ -497,6 +499,7 @@ class RunStream:
         return self.result
 
     def close(self) -> None:
+        """Stop the run and release its connection (idempotent)."""
         self._turns.close()
 
     def __enter__(self) -> RunStream:
@@ -514,6 +517,7 @@ class AsyncConversationsHelpers:
 
     __slots__ = ()
 
+    @twin_doc(ConversationsHelpers.run)
     async def run(
         self,
         inputs: Any,
@@ -537,6 +541,7 @@ class AsyncConversationsHelpers:
                 return loop.result
             response = await conversations.append(**request)
 
+    @twin_doc(ConversationsHelpers.run)
     def run_stream(
         self,
         inputs: Any,
@@ -621,6 +626,7 @@ class AsyncRunStream:
         return self.result
 
     async def close(self) -> None:
+        """Stop the run and release its connection (idempotent)."""
         await self._turns.aclose()
 
     async def __aenter__(self) -> AsyncRunStream:

@@ -16,6 +16,7 @@ import msgspec
 
 from ._errors import MistralError
 from ._schema import json_schema
+from ._types import twin_doc
 
 if TYPE_CHECKING:
     from . import models
@@ -221,9 +222,12 @@ class ChatHelpers:
     def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
         """`chat.complete` asking for a `response_format` type, and its reply parsed into it.
 
-        `response_format` is a msgspec Struct, a dataclass, or another type msgspec can
-        describe; every other argument is `chat.complete`'s. Raises
-        `OutputValidationError` (with `.raw`) when the reply does not match.
+        Raises `OutputValidationError` (with `.raw`) when the reply does not match.
+
+        Args:
+            response_format: a msgspec Struct, a dataclass, or another type msgspec can
+                describe; sent as a strict JSON schema.
+            **kwargs: `chat.complete`'s arguments (`model`, `messages`, ...).
         """
         _check_kwargs(kwargs)
         chat = cast("Chat", self)
@@ -233,6 +237,10 @@ class ChatHelpers:
     def parse_stream(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatStream[T]:
         """`chat.stream` asking for a `response_format` type: iterate for the text as it
         arrives, then `final()` for the reply parsed into the type.
+
+        Args:
+            response_format: as for `parse`.
+            **kwargs: `chat.stream`'s arguments (`model`, `messages`, ...).
 
         ```python
         with client.chat.parse_stream(model=..., messages=..., response_format=Book) as s:
@@ -252,6 +260,7 @@ class AsyncChatHelpers:
 
     __slots__ = ()
 
+    @twin_doc(ChatHelpers.parse)
     async def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
         """The async twin of `Mistral().chat.parse`."""
         _check_kwargs(kwargs)
@@ -261,6 +270,7 @@ class AsyncChatHelpers:
         )
         return _parse_response(response, response_format)
 
+    @twin_doc(ChatHelpers.parse_stream)
     async def parse_stream(
         self, *, response_format: type[T], **kwargs: Any
     ) -> AsyncParsedChatStream[T]:

@@ -52,6 +52,19 @@ class Files(SyncResource):
         """List Files
 
         Returns a list of files that belong to the user's organization.
+
+        `GET /v1/files`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            include_total: the `include_total` query parameter.
+            sample_type: the `sample_type` query parameter.
+            source: the `source` query parameter.
+            search: the `search` query parameter.
+            purpose: the `purpose` query parameter.
+            mimetypes: the `mimetypes` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -97,6 +110,15 @@ class Files(SyncResource):
         The size of individual files can be a maximum of 512 MB. The Fine-tuning API only supports .jsonl files.
 
         Please contact us if you need to increase these storage limits.
+
+        `POST /v1/files`
+
+        Args:
+            file: the `file` form field.
+            expiry: the `expiry` form field.
+            visibility: the `visibility` form field.
+            purpose: the `purpose` form field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -129,6 +151,12 @@ class Files(SyncResource):
         """Retrieve File
 
         Returns information about a specific file.
+
+        `GET /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -155,6 +183,12 @@ class Files(SyncResource):
         """Delete File
 
         Delete a file.
+
+        `DELETE /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -181,6 +215,12 @@ class Files(SyncResource):
         """Download File
 
         Download a file
+
+        `GET /v1/files/{file_id}/content`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -207,8 +247,12 @@ class Files(SyncResource):
     ) -> models.GetSignedUrlResponse:
         """Get Signed Url
 
+        `GET /v1/files/{file_id}/url`
+
         Args:
+            file_id: the `file_id` path parameter.
             expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between 1h and 168h.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -264,6 +308,19 @@ class AsyncFiles(AsyncResource):
         """List Files
 
         Returns a list of files that belong to the user's organization.
+
+        `GET /v1/files`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            include_total: the `include_total` query parameter.
+            sample_type: the `sample_type` query parameter.
+            source: the `source` query parameter.
+            search: the `search` query parameter.
+            purpose: the `purpose` query parameter.
+            mimetypes: the `mimetypes` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -309,6 +366,15 @@ class AsyncFiles(AsyncResource):
         The size of individual files can be a maximum of 512 MB. The Fine-tuning API only supports .jsonl files.
 
         Please contact us if you need to increase these storage limits.
+
+        `POST /v1/files`
+
+        Args:
+            file: the `file` form field.
+            expiry: the `expiry` form field.
+            visibility: the `visibility` form field.
+            purpose: the `purpose` form field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -341,6 +407,12 @@ class AsyncFiles(AsyncResource):
         """Retrieve File
 
         Returns information about a specific file.
+
+        `GET /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -367,6 +439,12 @@ class AsyncFiles(AsyncResource):
         """Delete File
 
         Delete a file.
+
+        `DELETE /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -393,6 +471,12 @@ class AsyncFiles(AsyncResource):
         """Download File
 
         Download a file
+
+        `GET /v1/files/{file_id}/content`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -419,8 +503,12 @@ class AsyncFiles(AsyncResource):
     ) -> models.GetSignedUrlResponse:
         """Get Signed Url
 
+        `GET /v1/files/{file_id}/url`
+
         Args:
+            file_id: the `file_id` path parameter.
             expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between 1h and 168h.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -50,10 +50,13 @@ class AudioVoices(SyncResource):
 
         List all voices (excluding sample data)
 
+        `GET /v1/audio/voices`
+
         Args:
             limit: Maximum number of voices to return
             offset: Offset for pagination
             type: Filter the voices between customs and presets
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -94,9 +97,21 @@ class AudioVoices(SyncResource):
 
         Create a new voice with a base64-encoded audio sample
 
+        `POST /v1/audio/voices`
+
         Args:
+            name: the request body's `name` field.
             sample_audio: Base64-encoded audio file
+            slug: the request body's `slug` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            color: the request body's `color` field.
+            description: the request body's `description` field.
+            retention_notice: the request body's `retention_notice` field.
             sample_filename: Original filename for extension detection
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -138,6 +153,12 @@ class AudioVoices(SyncResource):
         """Get voice details
 
         Get voice details (excluding sample)
+
+        `GET /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -161,7 +182,14 @@ class AudioVoices(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VoiceResponse:
-        """Delete a custom voice"""
+        """Delete a custom voice
+
+        `DELETE /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
@@ -193,6 +221,18 @@ class AudioVoices(SyncResource):
         """Update voice metadata
 
         Update voice metadata (name, gender, languages, age, tags).
+
+        `PATCH /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            name: the request body's `name` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -230,6 +270,12 @@ class AudioVoices(SyncResource):
         """Get voice sample audio
 
         Get the audio sample for a voice
+
+        `GET /v1/audio/voices/{voice_id}/sample`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -280,10 +326,13 @@ class AsyncAudioVoices(AsyncResource):
 
         List all voices (excluding sample data)
 
+        `GET /v1/audio/voices`
+
         Args:
             limit: Maximum number of voices to return
             offset: Offset for pagination
             type: Filter the voices between customs and presets
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -324,9 +373,21 @@ class AsyncAudioVoices(AsyncResource):
 
         Create a new voice with a base64-encoded audio sample
 
+        `POST /v1/audio/voices`
+
         Args:
+            name: the request body's `name` field.
             sample_audio: Base64-encoded audio file
+            slug: the request body's `slug` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            color: the request body's `color` field.
+            description: the request body's `description` field.
+            retention_notice: the request body's `retention_notice` field.
             sample_filename: Original filename for extension detection
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -368,6 +429,12 @@ class AsyncAudioVoices(AsyncResource):
         """Get voice details
 
         Get voice details (excluding sample)
+
+        `GET /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -391,7 +458,14 @@ class AsyncAudioVoices(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VoiceResponse:
-        """Delete a custom voice"""
+        """Delete a custom voice
+
+        `DELETE /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
@@ -423,6 +497,18 @@ class AsyncAudioVoices(AsyncResource):
         """Update voice metadata
 
         Update voice metadata (name, gender, languages, age, tags).
+
+        `PATCH /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            name: the request body's `name` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -460,6 +546,12 @@ class AsyncAudioVoices(AsyncResource):
         """Get voice sample audio
 
         Get the audio sample for a voice
+
+        `GET /v1/audio/voices/{voice_id}/sample`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

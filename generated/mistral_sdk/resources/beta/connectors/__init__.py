@@ -47,6 +47,14 @@ class BetaConnectors(SyncResource):
         """List all connectors.
 
         List all your custom connectors with keyset pagination and filters.
+
+        `GET /v1/connectors`
+
+        Args:
+            query_filters: the `query_filters` query parameter.
+            cursor: the `cursor` query parameter.
+            page_size: the `page_size` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -98,6 +106,8 @@ class BetaConnectors(SyncResource):
 
         Create a new MCP connector. You can customize its visibility, url and auth type.
 
+        `POST /v1/connectors`
+
         Args:
             name: The name of the connector. Should be 64 char length maximum, alphanumeric, only underscores/dashes.
             description: The description of the connector.
@@ -111,6 +121,7 @@ class BetaConnectors(SyncResource):
             oauth2_server_metadata: Optional OAuth2 authorization server metadata (authorization_endpoint, token_endpoint, etc.). When provided, skips .well-known discovery and uses these endpoints directly.
             oauth2_server_metadata_url: Optional URL to fetch OAuth2 authorization server metadata from (RFC 8414). When provided, the metadata is fetched from this URL and used instead of .well-known discovery. Mutually exclusive with oauth2_server_metadata.
             system_prompt: Optional system prompt for the connector.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -160,9 +171,16 @@ class BetaConnectors(SyncResource):
 
         Get the OAuth2 authorization URL for a connector to initiate user authentication.
 
+        `GET /v1/connectors/{connector_id_or_name}/auth_url`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            app_return_url: the `app_return_url` query parameter.
             method_type: Auth method type to use for the authorization URL. Required when the connector supports multiple interactive auth methods; otherwise the sole method is selected automatically. Use this to pick a specific method (e.g. 'oauth2' vs 'github_app').
+            credentials_name: the `credentials_name` query parameter.
+            credentials_title: the `credentials_title` query parameter.
             github_installation_link: Only valid with method_type=oauth2. When true, returns a GitHub App installation URL (https://github.com/apps/<slug>/installations/new) if the connector has the proper configuration The Github application needs to have 'Request user authorization (OAuth) during installation' enabled to perform the proper auth loop.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -196,6 +214,12 @@ class BetaConnectors(SyncResource):
         """Share a private connector to the current workspace.
 
         Transfers ownership of a private user-owned connector to the current workspace, making it available to all workspace members. The creator can later revert this via the unshare endpoint. Any authentication flows that rely on the original owner's identity (e.g. OAuth on-behalf-of) will be affected and must be reconfigured after sharing. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `PUT /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -222,6 +246,12 @@ class BetaConnectors(SyncResource):
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `DELETE /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -249,6 +279,13 @@ class BetaConnectors(SyncResource):
         """Activate a connector for the given consumer (organization, workspace, user).
 
         Enable a connector for the consumer.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/activate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -276,6 +313,13 @@ class BetaConnectors(SyncResource):
         """Deactivate a connector for the current consumer (at organization, workspace or user level).
 
         Disable a connector for the calling consumer only.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/deactivate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -305,6 +349,15 @@ class BetaConnectors(SyncResource):
         """Call Connector Tool
 
         Call a tool on an MCP connector.
+
+        `POST /v1/connectors/{connector_id_or_name}/tools/{tool_name}/call`
+
+        Args:
+            tool_name: the `tool_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            credentials_name: the `credentials_name` query parameter.
+            arguments: the request body's `arguments` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -339,8 +392,16 @@ class BetaConnectors(SyncResource):
 
         List all tools available for an MCP connector.
 
+        `GET /v1/connectors/{connector_id_or_name}/tools`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            refresh: the `refresh` query parameter.
             pretty: Return a simplified payload with only name, description, annotations, and a compact inputSchema.
+            credentials_name: the `credentials_name` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -374,6 +435,12 @@ class BetaConnectors(SyncResource):
         """Get authentication methods for a connector.
 
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
+
+        `GET /v1/connectors/{connector_id_or_name}/authentication_methods`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -402,6 +469,14 @@ class BetaConnectors(SyncResource):
         """List organization credentials for a connector.
 
         List all credentials configured at the organization level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/organization/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -434,11 +509,15 @@ class BetaConnectors(SyncResource):
 
         Create or update credentials at the organization level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/organization/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -476,6 +555,14 @@ class BetaConnectors(SyncResource):
         """List workspace credentials for a connector.
 
         List all credentials configured at the workspace level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -508,11 +595,15 @@ class BetaConnectors(SyncResource):
 
         Create or update credentials at the workspace level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -550,6 +641,14 @@ class BetaConnectors(SyncResource):
         """List user credentials for a connector.
 
         List all credentials configured at the user level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -582,11 +681,15 @@ class BetaConnectors(SyncResource):
 
         Create or update credentials at the user level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/user/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -622,6 +725,12 @@ class BetaConnectors(SyncResource):
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -649,6 +758,13 @@ class BetaConnectors(SyncResource):
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -679,6 +795,13 @@ class BetaConnectors(SyncResource):
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -709,6 +832,13 @@ class BetaConnectors(SyncResource):
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -741,9 +871,13 @@ class BetaConnectors(SyncResource):
 
         Get a connector by its ID or name.
 
+        `GET /v1/connectors/{connector_id_or_name}`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             fetch_user_data: Fetch the user-level data associated with the connector (e.g. connection credentials).
             fetch_customer_data: Fetch the customer data associated with the connector (e.g. customer secrets / config).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -771,6 +905,12 @@ class BetaConnectors(SyncResource):
         """Delete a connector.
 
         Delete a connector by its ID.
+
+        `DELETE /v1/connectors/{connector_id}`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -807,7 +947,10 @@ class BetaConnectors(SyncResource):
 
         Update a connector by its ID.
 
+        `PATCH /v1/connectors/{connector_id}`
+
         Args:
+            connector_id: the `connector_id` path parameter.
             title: Optional human-readable title for the connector.
             name: The name of the connector.
             description: The description of the connector.
@@ -815,6 +958,7 @@ class BetaConnectors(SyncResource):
             system_prompt: Optional system prompt for the connector.
             server: New server url for your mcp connector.
             auth_methods: list of authentication methods to add to the connector or to update
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -912,6 +1056,14 @@ class AsyncBetaConnectors(AsyncResource):
         """List all connectors.
 
         List all your custom connectors with keyset pagination and filters.
+
+        `GET /v1/connectors`
+
+        Args:
+            query_filters: the `query_filters` query parameter.
+            cursor: the `cursor` query parameter.
+            page_size: the `page_size` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -963,6 +1115,8 @@ class AsyncBetaConnectors(AsyncResource):
 
         Create a new MCP connector. You can customize its visibility, url and auth type.
 
+        `POST /v1/connectors`
+
         Args:
             name: The name of the connector. Should be 64 char length maximum, alphanumeric, only underscores/dashes.
             description: The description of the connector.
@@ -976,6 +1130,7 @@ class AsyncBetaConnectors(AsyncResource):
             oauth2_server_metadata: Optional OAuth2 authorization server metadata (authorization_endpoint, token_endpoint, etc.). When provided, skips .well-known discovery and uses these endpoints directly.
             oauth2_server_metadata_url: Optional URL to fetch OAuth2 authorization server metadata from (RFC 8414). When provided, the metadata is fetched from this URL and used instead of .well-known discovery. Mutually exclusive with oauth2_server_metadata.
             system_prompt: Optional system prompt for the connector.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1025,9 +1180,16 @@ class AsyncBetaConnectors(AsyncResource):
 
         Get the OAuth2 authorization URL for a connector to initiate user authentication.
 
+        `GET /v1/connectors/{connector_id_or_name}/auth_url`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            app_return_url: the `app_return_url` query parameter.
             method_type: Auth method type to use for the authorization URL. Required when the connector supports multiple interactive auth methods; otherwise the sole method is selected automatically. Use this to pick a specific method (e.g. 'oauth2' vs 'github_app').
+            credentials_name: the `credentials_name` query parameter.
+            credentials_title: the `credentials_title` query parameter.
             github_installation_link: Only valid with method_type=oauth2. When true, returns a GitHub App installation URL (https://github.com/apps/<slug>/installations/new) if the connector has the proper configuration The Github application needs to have 'Request user authorization (OAuth) during installation' enabled to perform the proper auth loop.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1061,6 +1223,12 @@ class AsyncBetaConnectors(AsyncResource):
         """Share a private connector to the current workspace.
 
         Transfers ownership of a private user-owned connector to the current workspace, making it available to all workspace members. The creator can later revert this via the unshare endpoint. Any authentication flows that rely on the original owner's identity (e.g. OAuth on-behalf-of) will be affected and must be reconfigured after sharing. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `PUT /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -1087,6 +1255,12 @@ class AsyncBetaConnectors(AsyncResource):
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `DELETE /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1114,6 +1288,13 @@ class AsyncBetaConnectors(AsyncResource):
         """Activate a connector for the given consumer (organization, workspace, user).
 
         Enable a connector for the consumer.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/activate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1141,6 +1322,13 @@ class AsyncBetaConnectors(AsyncResource):
         """Deactivate a connector for the current consumer (at organization, workspace or user level).
 
         Disable a connector for the calling consumer only.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/deactivate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1170,6 +1358,15 @@ class AsyncBetaConnectors(AsyncResource):
         """Call Connector Tool
 
         Call a tool on an MCP connector.
+
+        `POST /v1/connectors/{connector_id_or_name}/tools/{tool_name}/call`
+
+        Args:
+            tool_name: the `tool_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            credentials_name: the `credentials_name` query parameter.
+            arguments: the request body's `arguments` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1204,8 +1401,16 @@ class AsyncBetaConnectors(AsyncResource):
 
         List all tools available for an MCP connector.
 
+        `GET /v1/connectors/{connector_id_or_name}/tools`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            refresh: the `refresh` query parameter.
             pretty: Return a simplified payload with only name, description, annotations, and a compact inputSchema.
+            credentials_name: the `credentials_name` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1239,6 +1444,12 @@ class AsyncBetaConnectors(AsyncResource):
         """Get authentication methods for a connector.
 
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
+
+        `GET /v1/connectors/{connector_id_or_name}/authentication_methods`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1267,6 +1478,14 @@ class AsyncBetaConnectors(AsyncResource):
         """List organization credentials for a connector.
 
         List all credentials configured at the organization level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/organization/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1299,11 +1518,15 @@ class AsyncBetaConnectors(AsyncResource):
 
         Create or update credentials at the organization level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/organization/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1341,6 +1564,14 @@ class AsyncBetaConnectors(AsyncResource):
         """List workspace credentials for a connector.
 
         List all credentials configured at the workspace level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1373,11 +1604,15 @@ class AsyncBetaConnectors(AsyncResource):
 
         Create or update credentials at the workspace level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1415,6 +1650,14 @@ class AsyncBetaConnectors(AsyncResource):
         """List user credentials for a connector.
 
         List all credentials configured at the user level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1447,11 +1690,15 @@ class AsyncBetaConnectors(AsyncResource):
 
         Create or update credentials at the user level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/user/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1487,6 +1734,12 @@ class AsyncBetaConnectors(AsyncResource):
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1514,6 +1767,13 @@ class AsyncBetaConnectors(AsyncResource):
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1544,6 +1804,13 @@ class AsyncBetaConnectors(AsyncResource):
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1574,6 +1841,13 @@ class AsyncBetaConnectors(AsyncResource):
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1606,9 +1880,13 @@ class AsyncBetaConnectors(AsyncResource):
 
         Get a connector by its ID or name.
 
+        `GET /v1/connectors/{connector_id_or_name}`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             fetch_user_data: Fetch the user-level data associated with the connector (e.g. connection credentials).
             fetch_customer_data: Fetch the customer data associated with the connector (e.g. customer secrets / config).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1636,6 +1914,12 @@ class AsyncBetaConnectors(AsyncResource):
         """Delete a connector.
 
         Delete a connector by its ID.
+
+        `DELETE /v1/connectors/{connector_id}`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1672,7 +1956,10 @@ class AsyncBetaConnectors(AsyncResource):
 
         Update a connector by its ID.
 
+        `PATCH /v1/connectors/{connector_id}`
+
         Args:
+            connector_id: the `connector_id` path parameter.
             title: Optional human-readable title for the connector.
             name: The name of the connector.
             description: The description of the connector.
@@ -1680,6 +1967,7 @@ class AsyncBetaConnectors(AsyncResource):
             system_prompt: Optional system prompt for the connector.
             server: New server url for your mcp connector.
             auth_methods: list of authentication methods to add to the connector or to update
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
