@@ -1,6 +1,6 @@
 # mistral-sdk developer tasks. Targets work without activating the virtualenv.
 #
-#   make demo    environment + regenerate + example against a local mock (or the real API)
+#   make demo    environment + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
 #   make check   lint, workflow schema, types, test, check-generated
 
@@ -21,13 +21,13 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
         types check demo bench bench-upload bench-decode contract clean distclean surface-diff lint-workflows
 
 help:
-	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
+	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
 	@echo "make test             run the test suite"
 	@echo "make check            lint + lint-workflows + types + test + check-generated"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
-	@echo "make spec-update      fetch the upstream spec (or \$$SPEC_SOURCE); when it changed: lock,"
+	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
@@ -126,7 +126,8 @@ contract: venv spec $(PRISM_STAMP)
 
 # --- demo --------------------------------------------------------------------
 
-demo: venv generate
+# generated/ is committed: the demo needs neither the spec nor the network.
+demo: venv
 	$(PY) examples/demo.py
 
 # --- benchmarks (numbers, never timed assertions in tests) ---------------------
