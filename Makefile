@@ -18,7 +18,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo bench bench-upload bench-decode contract clean distclean surface-diff lint-workflows
+        types types-wheel check demo bench bench-upload bench-decode contract clean distclean surface-diff lint-workflows
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
@@ -105,8 +105,17 @@ format: venv
 	$(PY) -m ruff format $(LINT_PATHS)
 
 # The examples import their shared helper (examples/_connect.py) as a top-level module.
+# pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
+# links modules added since the install into the tree type checkers read.
 types: venv
 	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
+	@$(PY) scripts/editable_tree.py >/dev/null
+	$(VENV)/bin/pyright --pythonpath $(PY)
+
+# The same two checkers over examples/ with the package installed from a built wheel,
+# in a scratch environment (what a user who pip-installs the wheel sees).
+types-wheel: venv
+	$(PY) scripts/check_wheel_types.py
 
 # Schema check of the GitHub Actions workflows (check-jsonschema's vendored schema: offline).
 lint-workflows: venv

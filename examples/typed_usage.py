@@ -16,11 +16,14 @@ from mistral_sdk import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ChatChunk,
+    ConversationEvent,
     Mistral,
     MistralError,
     RateLimitError,
     RequestValidationError,
     Stream,
+    WorkflowEvent,
     models,
 )
 
@@ -55,15 +58,30 @@ def ask(client: Mistral, question: str) -> str:
 
 
 def stream_text(client: Mistral, question: str) -> Iterator[str]:
-    stream: Stream[models.ConversationEvents] = client.beta.conversations.start_stream(
+    stream: Stream[ConversationEvent] = client.beta.conversations.start_stream(
         inputs=question, model="mistral-medium-latest"
     )
     with stream:
         for event in stream:
-            if isinstance(event.data, models.MessageOutputEvent) and isinstance(
-                event.data.content, str
-            ):
-                yield event.data.content
+            if isinstance(event.data, models.MessageOutputEvent):
+                yield event.data.text
+        final: models.ConversationResponse = stream.final()
+        yield f" ({final.usage.total_tokens} tokens)"
+
+
+def chat_chunks(client: Mistral, question: str) -> tuple[list[str], str | None]:
+    """The short names annotate streams; `final()` gives the whole response."""
+    stream: Stream[ChatChunk] = client.chat.stream(
+        model="mistral-small-latest", messages=[{"role": "user", "content": question}]
+    )
+    with stream:
+        texts = [chunk.data.output_text for chunk in stream]
+        whole: models.ChatCompletionResponse = stream.final()
+    return texts, whole.id
+
+
+def on_workflow_event(event: WorkflowEvent) -> None:
+    print(event.event, event.to_json())
 
 
 def confirm_tool_call(client: Mistral, conversation_id: str, tool_call_id: str) -> list[str]:
@@ -83,9 +101,7 @@ def run_workflow(client: Mistral, workflow: str) -> str:
     )
     if isinstance(execution, models.WorkflowExecutionResponse):
         return f"{execution.execution_id}: {execution.status}"
-    if isinstance(execution, models.WorkflowExecutionSyncResponse):
-        return f"{execution.execution_id}: done"
-    return "unknown response"
+    return f"{execution.execution_id}: done"  # a WorkflowExecutionSyncResponse
 
 
 def model_ids(client: Mistral) -> list[str]:

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     from ._errors import UnprocessableEntityError as UnprocessableEntityError
     from ._mistral import AsyncMistral as AsyncMistral
     from ._mistral import Mistral as Mistral
+    from ._names import ChatChunk as ChatChunk
+    from ._names import ConversationEvent as ConversationEvent
+    from ._names import WorkflowEvent as WorkflowEvent
     from ._operation import Operation as Operation
     from ._operations import OPERATIONS as OPERATIONS
     from ._response import APIResponse as APIResponse
@@ -105,6 +108,9 @@ _EXPORTS: dict[str, str] = {
     "UnprocessableEntityError": "_errors",
     "AsyncMistral": "_mistral",
     "Mistral": "_mistral",
+    "ChatChunk": "_names",
+    "ConversationEvent": "_names",
+    "WorkflowEvent": "_names",
     "Operation": "_operation",
     "OPERATIONS": "_operations",
     "APIResponse": "_response",
