@@ -18,10 +18,11 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo bench bench-upload bench-decode contract clean distclean surface-diff lint-workflows
+        types types-wheel check demo mock bench bench-upload bench-decode contract clean distclean surface-diff lint-workflows
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
+	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
 	@echo "make test             run the test suite"
 	@echo "make check            lint + lint-workflows + types + test + check-generated"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
@@ -134,6 +135,11 @@ contract: venv spec $(PRISM_STAMP)
 	$(PY) contract/run.py
 
 # --- demo --------------------------------------------------------------------
+
+# The local mock of the whole API in the foreground (README, "The local mock").
+MOCK_PORT ?= 8080
+mock: venv
+	$(PY) scripts/mock_server.py --port $(MOCK_PORT)
 
 # generated/ is committed: the demo needs neither the spec nor the network.
 demo: venv
