@@ -16,8 +16,8 @@ as server-sent events: a `Stream` (`AsyncStream`) of `cast_to` values, one per e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from ._response import JsonResponse, ResponseSpec, SSEResponse
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -242,63 +242,47 @@ class AsyncVerb:
         return f"<{self._method} on {self._client!r}>"
 
 
+V = TypeVar("V", SyncVerb, AsyncVerb)
+
+
+class _Verb(Generic[V]):
+    """A client attribute (`client.get`, ...) giving the verb bound to that client."""
+
+    __slots__ = ("_factory", "_method")
+
+    def __init__(self, factory: Callable[[Any, str], V], method: str) -> None:
+        self._factory: Callable[[Any, str], V] = factory
+        self._method = method
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> _Verb[V]: ...
+    @overload
+    def __get__(self, client: object, owner: type[Any]) -> V: ...
+    def __get__(self, client: object | None, owner: type[Any]) -> _Verb[V] | V:
+        return self if client is None else self._factory(client, self._method)
+
+
 class SyncVerbs:
-    """`get`, `post`, `put`, `patch`, `delete` on `Mistral` (a mixin of the client core)."""
+    """`get`, `post`, `put`, `patch`, `delete` on `Mistral` (a mixin of the client core):
+    `client.post(path, *, body=..., cast_to=..., stream=...)`, see `SyncVerb.__call__`."""
 
     __slots__ = ()
 
-    @property
-    def get(self) -> SyncVerb:
-        """`client.get(path, *, cast_to=..., query=...)`: see `SyncVerb.__call__`."""
-        return SyncVerb(cast("SyncAPIClient", self), "GET")
-
-    @property
-    def post(self) -> SyncVerb:
-        """`client.post(path, *, body=..., cast_to=..., stream=...)`: see `SyncVerb.__call__`."""
-        return SyncVerb(cast("SyncAPIClient", self), "POST")
-
-    @property
-    def put(self) -> SyncVerb:
-        """`client.put(path, *, body=..., cast_to=...)`: see `SyncVerb.__call__`."""
-        return SyncVerb(cast("SyncAPIClient", self), "PUT")
-
-    @property
-    def patch(self) -> SyncVerb:
-        """`client.patch(path, *, body=..., cast_to=...)`: see `SyncVerb.__call__`."""
-        return SyncVerb(cast("SyncAPIClient", self), "PATCH")
-
-    @property
-    def delete(self) -> SyncVerb:
-        """`client.delete(path, *, cast_to=...)`: see `SyncVerb.__call__`."""
-        return SyncVerb(cast("SyncAPIClient", self), "DELETE")
+    get = _Verb(SyncVerb, "GET")
+    post = _Verb(SyncVerb, "POST")
+    put = _Verb(SyncVerb, "PUT")
+    patch = _Verb(SyncVerb, "PATCH")
+    delete = _Verb(SyncVerb, "DELETE")
 
 
 class AsyncVerbs:
-    """`get`, `post`, `put`, `patch`, `delete` on `AsyncMistral` (awaitable)."""
+    """`get`, `post`, `put`, `patch`, `delete` on `AsyncMistral`, awaited:
+    `await client.post(path, ...)`, see `SyncVerb.__call__`."""
 
     __slots__ = ()
 
-    @property
-    def get(self) -> AsyncVerb:
-        """`await client.get(path, *, cast_to=..., query=...)`: see `SyncVerb.__call__`."""
-        return AsyncVerb(cast("AsyncAPIClient", self), "GET")
-
-    @property
-    def post(self) -> AsyncVerb:
-        """`await client.post(path, *, body=..., cast_to=..., stream=...)`."""
-        return AsyncVerb(cast("AsyncAPIClient", self), "POST")
-
-    @property
-    def put(self) -> AsyncVerb:
-        """`await client.put(path, *, body=..., cast_to=...)`."""
-        return AsyncVerb(cast("AsyncAPIClient", self), "PUT")
-
-    @property
-    def patch(self) -> AsyncVerb:
-        """`await client.patch(path, *, body=..., cast_to=...)`."""
-        return AsyncVerb(cast("AsyncAPIClient", self), "PATCH")
-
-    @property
-    def delete(self) -> AsyncVerb:
-        """`await client.delete(path, *, cast_to=...)`."""
-        return AsyncVerb(cast("AsyncAPIClient", self), "DELETE")
+    get = _Verb(AsyncVerb, "GET")
+    post = _Verb(AsyncVerb, "POST")
+    put = _Verb(AsyncVerb, "PUT")
+    patch = _Verb(AsyncVerb, "PATCH")
+    delete = _Verb(AsyncVerb, "DELETE")
