@@ -508,6 +508,9 @@ class _Handler(BaseHTTPRequestHandler):
         lines = data.count(b"\n") if purpose == "batch" else None
         obj = flows_module.file_object(file_id, filename, len(data), purpose, lines)
         self.flows.files[file_id] = (obj, data)
+        for flow in self.server.flow_handlers:  # type: ignore[attr-defined]
+            if hasattr(flow, "remember"):  # files.list / retrieve / delete see it too
+                flow.remember("/v1/files", obj)
         self._send_json(200, obj)
 
 

@@ -16,6 +16,10 @@ spec). So every answer decodes into the type the SDK declares for it.
 - Binary answers: `BINARY_BODY`; no-content answers: 204.
 - Uploads (multipart or chunked) are read in full and kept in `uploads` (path →
   list of bodies), so a test can check what arrived.
+- Objects keep their state (`Store`): what a create (`POST /v1/libraries`, a
+  document upload, ...) answers is kept under its id; reading, listing, updating
+  (`PATCH`/`PUT`, the body's fields merged) and deleting it then act on that object.
+  An id the mock never handed out gets a generic answer, so that any call works.
 
 Needs the spec (spec/openapi.yaml, `make spec`) and the generator's dependencies
 (PyYAML); without them every such request is answered 501 saying so, while the
@@ -28,6 +32,7 @@ import json
 import re
 import sys
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +53,7 @@ class SpecAnswers:
         self._routes: list[tuple[str, re.Pattern[str], Any]] = []
         self._values: Any = None
         self.uploads: dict[str, list[bytes]] = {}
+        self.store = Store()
 
     # -- loading
 
@@ -123,10 +129,86 @@ class SpecAnswers:
             handler.send_sse_frames(raw.decode().split("\n\n")[:-1])
         else:
             value = values.wire(response.type)
+            many, kept = self.store.act(method, path, op.http_path, value, _json_object(body))
             if chosen.pagination is not None:
-                value = _page(values, chosen.pagination, value, query)
+                item = values.wire(chosen.pagination.item_type)
+                items = [{**item, **obj} for obj in kept] if many else None
+                value = _page(values, chosen.pagination, value, query, items)
+            elif many:
+                value = _listing(value, kept)
+            elif kept and isinstance(value, dict):
+                value = {**value, **kept[0]}
             handler.send_json(200, value)
         return True
+
+    def remember(self, collection: str, obj: dict[str, Any]) -> None:
+        """Keep an object a scripted flow created (an uploaded file) under its id."""
+        self.store.put(collection, obj)
+
+
+class Store:
+    """The objects the mock created, by collection path and id (see the module doc)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._objects: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def put(self, collection: str, obj: dict[str, Any]) -> None:
+        with self._lock:
+            self._objects.setdefault(collection, {})[str(obj["id"])] = obj
+
+    def listed(self, collection: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._objects.get(collection, {}).values())
+
+    def act(
+        self, method: str, path: str, template: str, answer: Any, body: dict[str, Any]
+    ) -> tuple[bool, list[dict[str, Any]]]:
+        """Apply the request to the kept objects: whether it lists a collection, and the
+        objects to answer with ([] when none is concerned: the generic answer stands)."""
+        template = template.split("#", 1)[0]
+        one = template.endswith("}")  # `/v1/libraries/{library_id}`: one object
+        collection, _, object_id = path.rpartition("/") if one else (path, "", "")
+        with self._lock:
+            objects = self._objects.get(collection if one else path, {})
+            if method == "GET" and not one:  # a collection the mock keeps (maybe emptied)
+                return path in self._objects, list(objects.values())
+            if method == "POST" and not one and isinstance(answer, dict) and "id" in answer:
+                obj = {**answer, **_known(body, answer), "id": str(uuid.uuid4())}
+                self._objects.setdefault(path, {})[obj["id"]] = obj
+                return False, [obj]
+            obj = objects.get(object_id) if one else None
+            if obj is None:
+                return False, []
+            if method == "DELETE":
+                del objects[object_id]
+            elif method in ("PATCH", "PUT"):
+                obj.update(_known(body, obj))
+            return False, [obj]
+
+
+def _listing(value: Any, kept: list[dict[str, Any]]) -> Any:
+    """A list answer (not paged) holding the kept objects: the answer itself when it is
+    a list, else its first list of objects (`data`, ...)."""
+    if isinstance(value, list):
+        return [{**(value[0] if value else {}), **obj} for obj in kept]
+    for key, items in value.items() if isinstance(value, dict) else ():
+        if isinstance(items, list) and (not items or isinstance(items[0], dict)):
+            return {**value, key: [{**items[0], **obj} for obj in kept]}
+    return value
+
+
+def _known(body: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
+    """The body's fields that the object has (a create's name, an update's changes)."""
+    return {k: v for k, v in body.items() if k in like and k != "id" and v is not None}
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _wants_stream(body: bytes) -> bool:
@@ -141,9 +223,12 @@ def _wants_stream(body: bytes) -> bool:
         return False
 
 
-def _page(values: Any, pagination: Any, value: Any, query: dict[str, str]) -> Any:
-    """`value` holding the page of `ITEMS` items the query asks for, and the fields
-    that say where the next page starts (so that the SDK's iteration ends)."""
+def _page(
+    values: Any, pagination: Any, value: Any, query: dict[str, str], kept: list[Any] | None
+) -> Any:
+    """`value` holding the page the query asks for of the `kept` objects (else of
+    `ITEMS` made-up items), and the fields that say where the next page starts (so
+    that the SDK's iteration ends)."""
     size = _int(query.get(pagination.size)) if pagination.size else None
     size = size if size and size > 0 else PAGE
     sent = _int(query.get(pagination.param))
@@ -151,8 +236,9 @@ def _page(values: Any, pagination: Any, value: Any, query: dict[str, str]) -> An
         start = ((pagination.start if sent is None else sent) - pagination.start) * size
     else:  # a cursor is the offset of the next item, as text
         start = sent or 0
-    items = [values.wire(pagination.item_type) for _ in range(ITEMS)][start : start + size]
-    more = start + size < ITEMS
+    every = kept if kept is not None else [values.wire(pagination.item_type)] * ITEMS
+    items = every[start : start + size]
+    more = start + size < len(every)
     if not pagination.items:
         return items
     if not isinstance(value, dict):
@@ -161,7 +247,7 @@ def _page(values: Any, pagination: Any, value: Any, query: dict[str, str]) -> An
     if pagination.next:
         _put(value, pagination.next, str(start + size) if more else None)
     if pagination.total:
-        _put(value, pagination.total, ITEMS)
+        _put(value, pagination.total, len(every))
     for flag in ("has_more", "hasMore"):
         if flag in value:
             value[flag] = more

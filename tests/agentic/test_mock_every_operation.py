@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from mock_server import start_mock
 from spec_values import SPEC_MISSING_REASON, Values, find_spec, load_api
 
 import mistral_sdk
@@ -125,6 +126,44 @@ def _page_calls(mode: str, mock_url: str) -> tuple[list[Any], int]:
     return asyncio.run(main())
 
 
-def test_generic_lists_page_to_their_end(mode: str, mock_url: str) -> None:
-    items, pages = _page_calls(mode, mock_url)
+def test_generic_lists_page_to_their_end(mode: str) -> None:
+    base_url, stop = start_mock()  # its own server: no agents created by other tests
+    try:
+        items, pages = _page_calls(mode, base_url)
+    finally:
+        stop()
     assert len(items) == 3 and pages == 2  # mock_spec.ITEMS, 2 + 1
+
+
+def test_objects_keep_their_state_sync(mock_url: str) -> None:
+    """A library created is listed, read, renamed, holds its uploaded document, and is
+    gone once deleted; an uploaded file is listed, retrieved and deleted."""
+    with Mistral(api_key="k", base_url=mock_url) as client:
+        libraries = client.beta.libraries
+        library = libraries.create(name="handbook")
+        assert library.name == "handbook"
+        assert library.id in [lib.id for lib in libraries.list()]
+        assert libraries.patch(library.id, name="renamed").name == "renamed"
+        assert libraries.get(library.id).name == "renamed"
+        document = libraries.documents.upload(library.id, file=("a.pdf", b"%PDF-1.4"))
+        assert [str(d.id) for d in libraries.documents.list(library.id)] == [str(document.id)]
+        libraries.delete(library.id)
+        assert library.id not in [lib.id for lib in libraries.list()]
+
+        uploaded = client.files.upload(file=("notes.txt", b"hello"))
+        assert client.files.retrieve(uploaded.id).filename == "notes.txt"
+        assert "notes.txt" in [f.filename for f in client.files.list()]
+        client.files.delete(uploaded.id)
+        assert str(uploaded.id) not in [str(f.id) for f in client.files.list()]
+
+
+async def test_objects_keep_their_state_async(mock_url: str) -> None:
+    async with AsyncMistral(api_key="k", base_url=mock_url) as client:
+        libraries = client.beta.libraries
+        library = await libraries.create(name="async handbook")
+        assert (await libraries.get(library.id)).name == "async handbook"
+        assert (await libraries.update(library.id, name="v2")).name == "v2"
+        listed = [lib.id async for lib in await libraries.list()]
+        assert library.id in listed
+        await libraries.delete(library.id)
+        assert library.id not in [lib.id async for lib in await libraries.list()]
