@@ -123,23 +123,29 @@ class ChatAccumulator:
         self._usage: Any = None
 
     def feed(self, event: Any) -> None:
-        chunk = field_value(event, "data")
-        if chunk is None or not hasattr(chunk, "choices"):
-            return
-        for name in ("id", "object", "model", "created"):
-            value = field_value(chunk, name)
-            if value is not None:
-                self._head.setdefault(name, value)
-        usage = field_value(chunk, "usage")
-        if usage is not None:
+        # Runs for every event of every chat stream: plain attribute reads, text fast.
+        chunk = event.data
+        if not self._head:
+            for name in ("id", "object", "model", "created"):
+                value = field_value(chunk, name)
+                if value is not None:
+                    self._head[name] = value
+        usage = chunk.usage
+        if usage is not msgspec.UNSET:
             self._usage = usage
         for choice in chunk.choices:
             state = self._choices.get(choice.index)
             if state is None:
                 state = self._choices[choice.index] = _Choice(choice.index)
             delta = choice.delta
-            state.add_content(delta.content)
-            state.add_tool_calls(field_value(delta, "tool_calls"))
+            content = delta.content
+            if type(content) is str:
+                state.texts.append(content)
+            else:
+                state.add_content(content)
+            calls = delta.tool_calls
+            if calls:
+                state.add_tool_calls(calls)
             if choice.finish_reason is not None:
                 state.finish_reason = choice.finish_reason
 
@@ -183,8 +189,8 @@ class ConversationAccumulator:
         self._handoffs: dict[str, dict[str, Any]] = {}
 
     def feed(self, event: Any) -> None:
-        data = field_value(event, "data")
-        kind = field_value(data, "type")
+        data = event.data if hasattr(event, "data") else field_value(event, "data")
+        kind = getattr(data, "type", None)  # an `Unknown` variant has none: skipped
         handler = _CONVERSATION_HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is not None:
             handler(self, data)
@@ -217,9 +223,13 @@ class ConversationAccumulator:
 
     def _message(self, data: Any) -> None:
         key = field_value(data, "id") or str(field_value(data, "output_index"))
-        entry = self._entry(self._messages, "message", key)
-        entry.setdefault("text", []).append(message_text(field_value(data, "content")))
-        self._keep(entry, data, ("agent_id", "model", "created_at"))
+        entry = self._messages.get(key)
+        if entry is None:  # the first piece of this message: where it came from
+            entry = self._entry(self._messages, "message", key)
+            entry["text"] = []
+            self._keep(entry, data, ("agent_id", "model", "created_at"))
+        content = data.content
+        entry["text"].append(content if type(content) is str else message_text(content))
 
     def _call(self, data: Any) -> None:
         key = field_value(data, "tool_call_id") or field_value(data, "id") or ""
