@@ -24,7 +24,13 @@ from ._types import field_value
 if TYPE_CHECKING:
     from . import models
 
-__all__ = ["ChatAccumulator", "ConversationAccumulator", "accumulator_for", "message_text"]
+__all__ = [
+    "ChatAccumulator",
+    "ConversationAccumulator",
+    "TranscriptionAccumulator",
+    "accumulator_for",
+    "message_text",
+]
 
 
 def message_text(content: Any) -> str:
@@ -304,6 +310,65 @@ class ConversationAccumulator:
         )
 
 
+class TranscriptionAccumulator:
+    """Joins the events of a transcription stream into the `TranscriptionResponse` the
+    same request without `stream` gives: text deltas, the language, segments, then the
+    `transcription.done` event's model, text and usage (which win when it comes)."""
+
+    __slots__ = ("_done", "_language", "_segments", "_texts")
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._language: str | None = None
+        self._segments: list[Any] = []
+        self._done: Any = None
+
+    def feed(self, event: Any) -> None:
+        data = event.data
+        kind = getattr(data, "type", None)
+        if kind == "transcription.text.delta":
+            self._texts.append(data.text)
+        elif kind == "transcription.language":
+            self._language = data.audio_language
+        elif kind == "transcription.segment":
+            from .models import TranscriptionSegmentChunk
+
+            speaker = field_value(data, "speaker_id")
+            self._segments.append(
+                TranscriptionSegmentChunk(
+                    text=data.text,
+                    start=data.start,
+                    end=data.end,
+                    speaker_id=msgspec.UNSET if speaker is None else speaker,
+                )
+            )
+        elif kind == "transcription.done":
+            self._done = data
+
+    def result(self) -> models.TranscriptionResponse:
+        """The transcription so far (zero token counts until the done event)."""
+        from .models import TranscriptionResponse, UsageInfo
+
+        done = self._done
+        if done is not None:
+            return TranscriptionResponse(
+                model=done.model,
+                text=done.text,
+                language=done.language,
+                segments=done.segments
+                if done.segments is not msgspec.UNSET
+                else self._segments or msgspec.UNSET,
+                usage=done.usage,
+            )
+        return TranscriptionResponse(
+            model="",
+            text="".join(self._texts),
+            language=self._language,
+            segments=self._segments or msgspec.UNSET,
+            usage=UsageInfo(prompt_tokens=0, completion_tokens=0, total_tokens=0),
+        )
+
+
 _CONVERSATION_HANDLERS: dict[str, Callable[[ConversationAccumulator, Any], None]] = {
     "conversation.response.started": ConversationAccumulator._started,
     "conversation.response.done": ConversationAccumulator._done,
@@ -315,13 +380,15 @@ _CONVERSATION_HANDLERS: dict[str, Callable[[ConversationAccumulator, Any], None]
 }
 
 # Event type name → accumulator: by name, so that a stream never imports the models.
-_ACCUMULATORS: dict[str, Callable[[], ChatAccumulator | ConversationAccumulator]] = {
+Accumulator = ChatAccumulator | ConversationAccumulator | TranscriptionAccumulator
+_ACCUMULATORS: dict[str, Callable[[], Accumulator]] = {
     "CompletionEvent": ChatAccumulator,
     "ConversationEvents": ConversationAccumulator,
+    "TranscriptionStreamEvents": TranscriptionAccumulator,
 }
 
 
-def accumulator_for(type_: Any) -> ChatAccumulator | ConversationAccumulator | None:
+def accumulator_for(type_: Any) -> Accumulator | None:
     """A new accumulator for a stream of `type_` events, or None when it has none."""
     factory = _ACCUMULATORS.get(getattr(type_, "__name__", ""))
     return factory() if factory is not None else None

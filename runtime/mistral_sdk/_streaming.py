@@ -253,7 +253,8 @@ class _StreamState(Generic[T]):
         accumulator = converter._accumulator if converter is not None else None
         if accumulator is None:
             raise TypeError(
-                "only chat, FIM, agents and conversation streams assemble a final result"
+                "only chat, FIM, agents, conversation and transcription streams assemble"
+                " a final result"
             )
         return accumulator
 
@@ -267,6 +268,10 @@ class _StreamState(Generic[T]):
     def snapshot(
         self: _StreamState[models.ConversationEvents],
     ) -> models.ConversationResponse: ...
+    @overload
+    def snapshot(
+        self: _StreamState[models.TranscriptionStreamEvents],
+    ) -> models.TranscriptionResponse: ...
     def snapshot(self) -> Any:
         """The result assembled from the events received so far, without reading more.
 
@@ -274,7 +279,8 @@ class _StreamState(Generic[T]):
         tool calls with their `arguments` joined, usage, finish reasons; a choice that
         has not finished yet has `finish_reason` ""); conversation streams a
         `ConversationResponse` (messages, whole function calls, handoffs, usage, the
-        conversation id). Other streams raise `TypeError`.
+        conversation id); transcription streams a `TranscriptionResponse`. Other
+        streams (workflow events, logs: no single answer) raise `TypeError`.
         """
         return self._accumulator().result()
 
@@ -314,6 +320,8 @@ class Stream(_StreamState[T]):
     def final(self: Stream[models.CompletionEvent]) -> models.ChatCompletionResponse: ...
     @overload
     def final(self: Stream[models.ConversationEvents]) -> models.ConversationResponse: ...
+    @overload
+    def final(self: Stream[models.TranscriptionStreamEvents]) -> models.TranscriptionResponse: ...
     def final(self) -> Any:
         """Read the rest of the stream (none if it was iterated to its end) and return
         the whole result: see `snapshot()`. Like openai-python's `get_final_completion()`.
@@ -381,6 +389,10 @@ class AsyncStream(_StreamState[T]):
     async def final(
         self: AsyncStream[models.ConversationEvents],
     ) -> models.ConversationResponse: ...
+    @overload
+    async def final(
+        self: AsyncStream[models.TranscriptionStreamEvents],
+    ) -> models.TranscriptionResponse: ...
     async def final(self) -> Any:
         """The async twin of `Stream.final()`."""
         accumulator = self._accumulator()

@@ -137,7 +137,7 @@ def test_stream_without_accumulator_says_so() -> None:
 
     client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     stream: Any = client.workflows.events.stream()
-    with pytest.raises(TypeError, match="chat, FIM, agents and conversation streams"):
+    with pytest.raises(TypeError, match="chat, FIM, agents, conversation and transcription"):
         stream.final()
     stream.close()
 
@@ -220,6 +220,50 @@ def test_tool_confirmations_does_not_join_repeated_whole_entries() -> None:
     seen: list[Any] = []
     tool_confirmations([entry, entry], allow=lambda call: seen.append(call.arguments) is None)
     assert seen == ['{"a": 1}']
+
+
+# --- transcriptions ------------------------------------------------------------------
+
+TRANSCRIPTION_EVENTS = [
+    _conv("transcription.language", audio_language="fr"),
+    _conv("transcription.text.delta", text="Bonjour "),
+    _conv("transcription.segment", text="Bonjour", start=0.0, end=0.5),
+    _conv("transcription.text.delta", text="Ada."),
+]
+DONE = _conv(
+    "transcription.done",
+    model="voxtral",
+    text="Bonjour Ada.",
+    language="fr",
+    usage={"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+)
+
+
+def _transcription(mode: str, events: list[tuple[str, dict[str, Any]]]) -> Any:
+    body = "".join(f"event: {k}\ndata: {json.dumps(d)}\n\n" for k, d in events)
+    client = _clients(mode, (body + "data: [DONE]\n\n").encode())
+    if mode == "sync":
+        with client.audio.transcriptions.stream(model="voxtral", file_url="https://a") as s:
+            return s.final()
+
+    async def main() -> Any:
+        stream = await client.audio.transcriptions.stream(model="voxtral", file_url="https://a")
+        async with stream:
+            return await stream.final()
+
+    return asyncio.run(main())
+
+
+def test_transcription_stream_final(mode: str) -> None:
+    final = _transcription(mode, [*TRANSCRIPTION_EVENTS, DONE])
+    assert isinstance(final, models.TranscriptionResponse)
+    assert (final.model, final.text, final.language) == ("voxtral", "Bonjour Ada.", "fr")
+    assert final.usage.total_tokens == 3
+    # before the done event: what the deltas said
+    partial = _transcription(mode, TRANSCRIPTION_EVENTS)
+    assert (partial.text, partial.language) == ("Bonjour Ada.", "fr")
+    (segment,) = partial.segments
+    assert (segment.text, segment.start, segment.end) == ("Bonjour", 0.0, 0.5)
 
 
 # --- chat.parse_stream --------------------------------------------------------------
