@@ -98,3 +98,20 @@ def test_every_readme_snippet_runs_in_order(mock_url: str, monkeypatch: pytest.M
     assert "Draft sent." in printed  # the confirmed tool call went through
     assert isinstance(namespace["book"], namespace["Book"])  # parse_stream parsed
     assert namespace["thing"].status == "ready"  # the escape hatch reached /v1/things
+
+
+def test_snippets_not_run_here_say_what_runs_them() -> None:
+    """A README block that needs something the local mock cannot stand in for (a
+    microphone, a cloud deployment, a mounted token, a user's MCP server) is fenced
+    ```python no-run``` and names, in its first line, the example or test that runs
+    the same flow against a local stand-in; that file must exist."""
+    text = README.read_text(encoding="utf-8")
+    not_run = re.findall(r"```python no-run\n(.*?)```", text, re.S)
+    assert not_run, "no README block is marked no-run: drop this test"
+    for block in not_run:
+        first = block.splitlines()[0]
+        assert first.startswith("# (needs "), block
+        named = re.findall(r"((?:examples|tests)/[\w/]+\.py)", first + block.splitlines()[1])
+        assert named, block
+        for path in named:
+            assert (README.parent / path).is_file(), path
