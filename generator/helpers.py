@@ -8,6 +8,10 @@ Generated resources never contain hand-written logic. Instead:
 - `CONNECTOR_BODIES`: request body schema → the field that a `connectors=[...]`
   keyword argument is merged into (by `mistral_sdk._connectors.with_connectors`)
   before the body is built.
+- `MODEL_BASES`: a model name → the class of `mistral_sdk._model` it derives from
+  instead of `Model` (the base of every model: `to_dict`, `to_json`, a repr of the set
+  fields), for the few that add a typed convenience (`message.text`,
+  `response.output_text`).
 - `RESUME_PARAMS`: wire names of the parameter through which a server-sent event
   stream resumes after a dropped connection. A streaming operation with one of
   them is wrapped by `mistral_sdk._resume` (the first listed that it has wins).
@@ -32,6 +36,17 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
 }
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
+
+MODEL_BASE = "Model"
+MODEL_BASES: dict[str, str] = {
+    "AssistantMessage": "HasText",
+    "DeltaMessage": "HasText",
+    "MessageOutputEntry": "HasText",
+    "MessageOutputEvent": "HasText",
+    "ChatCompletionResponse": "OutputText",
+    "CompletionChunk": "OutputText",
+    "ConversationResponse": "OutputText",
+}
 
 # Compared case-insensitively. The header comes first: the server prefers it to the
 # query parameter.

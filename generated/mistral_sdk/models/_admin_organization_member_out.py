@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._admin_organization_member_out_raw_roles import AdminOrganizationMemberOUTRawRoles
 from ._admin_organization_member_out_subscription_types0_item import (
@@ -16,7 +17,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True, weakref=True):
+class AdminOrganizationMemberOUT(Model, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberOUT` object."""
 
     uuid: str

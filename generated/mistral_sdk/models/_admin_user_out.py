@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._admin_user_out_raw_roles import AdminUserOUTRawRoles
 from ._admin_user_out_subscription_types0_item import AdminUserOUTSubscriptionTypes0Item
@@ -14,7 +15,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminUserOUT(msgspec.Struct, kw_only=True, weakref=True):
+class AdminUserOUT(Model, kw_only=True, weakref=True):
     """The `AdminUserOUT` object."""
 
     uuid: str

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._agent_tools_item import AgentToolsItem
 from ._completion_args import CompletionArgs
@@ -13,7 +14,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class Agent(msgspec.Struct, kw_only=True, weakref=True):
+class Agent(Model, kw_only=True, weakref=True):
     """The `Agent` object."""
 
     instructions: str | None | UnsetType = UNSET

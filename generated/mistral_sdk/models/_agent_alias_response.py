@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class AgentAliasResponse(msgspec.Struct, kw_only=True, weakref=True):
+class AgentAliasResponse(Model, kw_only=True, weakref=True):
     """The `AgentAliasResponse` object."""
 
     alias: str

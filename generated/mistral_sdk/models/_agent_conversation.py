@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._metadata_dict import MetadataDict
 
 
-class AgentConversation(msgspec.Struct, kw_only=True, weakref=True):
+class AgentConversation(Model, kw_only=True, weakref=True):
     """The `AgentConversation` object."""
 
     name: str | None | UnsetType = UNSET

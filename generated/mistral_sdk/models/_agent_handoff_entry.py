@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class AgentHandoffEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff"
-):
+
+class AgentHandoffEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff"):
     """The `AgentHandoffEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._agent import Agent
 
 
-class AgentListPage(msgspec.Struct, kw_only=True, weakref=True):
+class AgentListPage(Model, kw_only=True, weakref=True):
     """The `AgentListPage` object."""
 
     object: Literal["list"] | str = "list"

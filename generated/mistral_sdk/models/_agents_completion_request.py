@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._agents_completion_request_messages_item import AgentsCompletionRequestMessagesItem
 from ._agents_completion_request_tools0_item import AgentsCompletionRequestTools0Item
@@ -18,7 +19,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class AgentsCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
+class AgentsCompletionRequest(Model, kw_only=True, weakref=True):
     """The `AgentsCompletionRequest` object."""
 
     max_tokens: int | None | UnsetType = UNSET

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 from ._api_key_actions import APIKeyActions
 from ._api_key_product import APIKeyProduct
 
 
-class APIKeyExtendedOUT(msgspec.Struct, kw_only=True, weakref=True):
+class APIKeyExtendedOUT(Model, kw_only=True, weakref=True):
     """The `APIKeyExtendedOUT` object."""
 
     key_id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 from ._api_key_actions import APIKeyActions
 
 
-class APIKeyOUT(msgspec.Struct, kw_only=True, weakref=True):
+class APIKeyOUT(Model, kw_only=True, weakref=True):
     """The `APIKeyOUT` object."""
 
     key_id: str

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class ArchiveModelResponse(msgspec.Struct, kw_only=True, weakref=True):
+
+class ArchiveModelResponse(Model, kw_only=True, weakref=True):
     """The `ArchiveModelResponse` object."""
 
     id: str

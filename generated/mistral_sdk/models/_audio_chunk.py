@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._audio_chunk_input_audio import AudioChunkInputAudio
 
 
-class AudioChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="input_audio"):
+class AudioChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="input_audio"):
     """The `AudioChunk` object."""
 
     input_audio: AudioChunkInputAudio

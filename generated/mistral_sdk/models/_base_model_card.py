@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._model_capabilities import ModelCapabilities
 
 
-class BaseModelCard(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="base"):
+class BaseModelCard(Model, kw_only=True, weakref=True, tag_field="type", tag="base"):
     """The `BaseModelCard` object."""
 
     id: str

@@ -5,8 +5,10 @@ from typing import Any
 
 import msgspec
 
+from .._model import Model
 
-class BasicModelUsageDataJSON(msgspec.Struct, kw_only=True, weakref=True):
+
+class BasicModelUsageDataJSON(Model, kw_only=True, weakref=True):
     """The `BasicModelUsageDataJSON` object."""
 
     models_: dict[str, dict[str, list[dict[str, Any]]]] = msgspec.field(name="models")

@@ -6,8 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class BatchRequest(msgspec.Struct, kw_only=True, weakref=True):
+
+class BatchRequest(Model, kw_only=True, weakref=True):
     """The `BatchRequest` object."""
 
     custom_id: str | None | UnsetType = UNSET

@@ -6,8 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class BlobResourceContents(msgspec.Struct, kw_only=True, weakref=True):
+
+class BlobResourceContents(Model, kw_only=True, weakref=True):
     """Binary contents of a resource."""
 
     uri: str

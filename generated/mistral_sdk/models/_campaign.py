@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 from ._filter_payload import FilterPayload
 from ._judge import Judge
 
 
-class Campaign(msgspec.Struct, kw_only=True, weakref=True):
+class Campaign(Model, kw_only=True, weakref=True):
     """The `Campaign` object."""
 
     id: str

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._chat_completion_request_messages_item import ChatCompletionRequestMessagesItem
 from ._chat_completion_request_tools0_item import ChatCompletionRequestTools0Item
@@ -18,7 +19,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class ChatCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
+class ChatCompletionRequest(Model, kw_only=True, weakref=True):
     """The `ChatCompletionRequest` object."""
 
     model: str

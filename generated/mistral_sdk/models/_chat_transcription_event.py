@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class ChatTranscriptionEvent(msgspec.Struct, kw_only=True, weakref=True):
+class ChatTranscriptionEvent(Model, kw_only=True, weakref=True):
     """The `ChatTranscriptionEvent` object."""
 
     audio_url: str

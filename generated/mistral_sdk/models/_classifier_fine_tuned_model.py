@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._classifier_target_result import ClassifierTargetResult
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class ClassifierFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
+class ClassifierFineTunedModel(Model, kw_only=True, weakref=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str

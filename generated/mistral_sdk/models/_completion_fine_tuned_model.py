@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class CompletionFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
+class CompletionFineTunedModel(Model, kw_only=True, weakref=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str

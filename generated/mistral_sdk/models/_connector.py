@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._authentication_configuration import AuthenticationConfiguration
 from ._connection_preference import ConnectionPreference
@@ -19,7 +20,7 @@ from ._public_execution_env import PublicExecutionEnv
 from ._resource_visibility import ResourceVisibility
 
 
-class Connector(msgspec.Struct, kw_only=True, weakref=True):
+class Connector(Model, kw_only=True, weakref=True):
     """The `Connector` object."""
 
     id: str

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class ConnectorCallToolRequest(msgspec.Struct, kw_only=True, weakref=True):
+
+class ConnectorCallToolRequest(Model, kw_only=True, weakref=True):
     """Request body for calling an MCP tool."""
 
     arguments: dict[str, Any] | UnsetType = UNSET

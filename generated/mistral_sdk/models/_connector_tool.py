@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._connector_tool_locale import ConnectorToolLocale
 from ._execution_config import ExecutionConfig
 from ._resource_visibility import ResourceVisibility
 
 
-class ConnectorTool(msgspec.Struct, kw_only=True, weakref=True):
+class ConnectorTool(Model, kw_only=True, weakref=True):
     """The `ConnectorTool` object."""
 
     id: str

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._completion_args import CompletionArgs
 from ._conversation_append_stream_request_handoff_execution import (
@@ -14,7 +15,7 @@ from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
 
-class ConversationAppendStreamRequest(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationAppendStreamRequest(Model, kw_only=True, weakref=True):
     """The `ConversationAppendStreamRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._conversation_history_entries_item import ConversationHistoryEntriesItem
 
 
-class ConversationHistory(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationHistory(Model, kw_only=True, weakref=True):
     """Retrieve all entries in a conversation."""
 
     object: Literal["conversation.history"] | str = "conversation.history"

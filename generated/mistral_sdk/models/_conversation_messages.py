@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._message_entries import MessageEntries
 
 
-class ConversationMessages(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationMessages(Model, kw_only=True, weakref=True):
     """Similar to the conversation history but only keep the messages"""
 
     object: Literal["conversation.messages"] | str = "conversation.messages"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
@@ -14,7 +15,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationRequest(Model, kw_only=True, weakref=True):
     """The `ConversationRequest` object."""
 
     inputs: ConversationInputs

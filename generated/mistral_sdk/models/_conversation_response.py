@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import OutputText
 
 from ._conversation_response_outputs_item import ConversationResponseOutputsItem
 from ._conversation_usage_info import ConversationUsageInfo
 
 
-class ConversationResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationResponse(OutputText, kw_only=True, weakref=True):
     """The response after appending new entries to the conversation."""
 
     object: Literal["conversation.response"] | str = "conversation.response"

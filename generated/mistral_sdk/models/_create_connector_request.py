@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._auth_data import AuthData
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata
@@ -12,7 +13,7 @@ from ._global_header_value import GlobalHeaderValue
 from ._public_resource_visibility import PublicResourceVisibility
 
 
-class CreateConnectorRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreateConnectorRequest(Model, kw_only=True, weakref=True):
     """Public create schema for MCP connectors.
 
     Standalone model that excludes internal-only fields (``hosted_internally``,

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._dataset_record_payload import DatasetRecordPayload
 
 
-class CreateDatasetRecordRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreateDatasetRecordRequest(Model, kw_only=True, weakref=True):
     """The `CreateDatasetRecordRequest` object."""
 
     payload: DatasetRecordPayload

@@ -4,11 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._prompt_definition import PromptDefinition
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class CreatePromptRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreatePromptRequest(Model, kw_only=True, weakref=True):
     """The `CreatePromptRequest` object."""
 
     name: str

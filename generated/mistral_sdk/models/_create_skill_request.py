@@ -4,11 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._registry_sharing_scope import RegistrySharingScope
 from ._skill_definition import SkillDefinition
 
 
-class CreateSkillRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreateSkillRequest(Model, kw_only=True, weakref=True):
     """The `CreateSkillRequest` object."""
 
     name: str

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._custom_connector_authorization0 import CustomConnectorAuthorization0
 from ._tool_configuration import ToolConfiguration
 
 
-class CustomConnector(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="connector"
-):
+class CustomConnector(Model, kw_only=True, weakref=True, tag_field="type", tag="connector"):
     """The `CustomConnector` object."""
 
     connector_id: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._custom_task_canceled_attributes import CustomTaskCanceledAttributes
 
 
 class CustomTaskCanceledResponse(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_CANCELED"
 ):
     """Emitted when a custom task is canceled.
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class Dataset(msgspec.Struct, kw_only=True, weakref=True):
+class Dataset(Model, kw_only=True, weakref=True):
     """The `Dataset` object."""
 
     id: str

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._base_task_status import BaseTaskStatus
 
 
-class DatasetImportTask(msgspec.Struct, kw_only=True, weakref=True):
+class DatasetImportTask(Model, kw_only=True, weakref=True):
     """The `DatasetImportTask` object."""
 
     id: str

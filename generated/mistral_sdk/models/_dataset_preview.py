@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class DatasetPreview(msgspec.Struct, kw_only=True, weakref=True):
+class DatasetPreview(Model, kw_only=True, weakref=True):
     """The `DatasetPreview` object."""
 
     id: str

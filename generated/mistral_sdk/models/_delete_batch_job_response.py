@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class DeleteBatchJobResponse(msgspec.Struct, kw_only=True, weakref=True):
+
+class DeleteBatchJobResponse(Model, kw_only=True, weakref=True):
     """The `DeleteBatchJobResponse` object."""
 
     id: str

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import HasText
 
 from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class DeltaMessage(msgspec.Struct, kw_only=True, weakref=True):
+class DeltaMessage(HasText, kw_only=True, weakref=True):
     """The `DeltaMessage` object."""
 
     role: str | None | UnsetType = UNSET

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._deployment_location import DeploymentLocation
 from ._deployment_worker_response import DeploymentWorkerResponse
@@ -12,7 +13,7 @@ from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentDetailResponse(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentDetailResponse(Model, kw_only=True, weakref=True):
     """The `DeploymentDetailResponse` object."""
 
     id: str

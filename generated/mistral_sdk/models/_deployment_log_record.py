@@ -5,8 +5,10 @@ import datetime
 
 import msgspec
 
+from .._model import Model
 
-class DeploymentLogRecord(msgspec.Struct, kw_only=True, weakref=True):
+
+class DeploymentLogRecord(Model, kw_only=True, weakref=True):
     """The `DeploymentLogRecord` object."""
 
     timestamp: datetime.datetime

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._deployment_build_state import DeploymentBuildState
 
 
-class DeploymentObservedState(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentObservedState(Model, kw_only=True, weakref=True):
     """The `DeploymentObservedState` object."""
 
     phase: str | None | UnsetType = UNSET

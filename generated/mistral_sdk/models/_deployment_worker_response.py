@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._deployment_location import DeploymentLocation
 
 
-class DeploymentWorkerResponse(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentWorkerResponse(Model, kw_only=True, weakref=True):
     """The `DeploymentWorkerResponse` object."""
 
     name: str

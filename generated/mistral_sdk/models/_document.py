@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._process_status import ProcessStatus
 
 
-class Document(msgspec.Struct, kw_only=True, weakref=True):
+class Document(Model, kw_only=True, weakref=True):
     """The `Document` object."""
 
     id: str

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class DocumentURLChunk(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="document_url"
-):
+
+class DocumentURLChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="document_url"):
     """The `DocumentURLChunk` object."""
 
     document_url: str

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._embedding_dtype import EmbeddingDtype
 from ._encoding_format import EncodingFormat
 
 
-class EmbeddingRequest(msgspec.Struct, kw_only=True, weakref=True):
+class EmbeddingRequest(Model, kw_only=True, weakref=True):
     """The `EmbeddingRequest` object."""
 
     model: str

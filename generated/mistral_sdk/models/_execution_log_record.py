@@ -5,8 +5,10 @@ import datetime
 
 import msgspec
 
+from .._model import Model
 
-class ExecutionLogRecord(msgspec.Struct, kw_only=True, weakref=True):
+
+class ExecutionLogRecord(Model, kw_only=True, weakref=True):
     """The `ExecutionLogRecord` object."""
 
     timestamp: datetime.datetime

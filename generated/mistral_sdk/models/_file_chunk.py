@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 
-class FileChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="file"):
+class FileChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="file"):
     """The `FileChunk` object."""
 
     file_id: str

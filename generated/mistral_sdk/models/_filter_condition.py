@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 from ._filter_condition_op import FilterConditionOp
 
 
-class FilterCondition(msgspec.Struct, kw_only=True, weakref=True):
+class FilterCondition(Model, kw_only=True, weakref=True):
     """The `FilterCondition` object."""
 
     field: str

@@ -7,11 +7,12 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._codec import union_type
+from .._model import Model
 
 from ._filter_condition import FilterCondition
 
 
-class FilterGroup(msgspec.Struct, kw_only=True, weakref=True):
+class FilterGroup(Model, kw_only=True, weakref=True):
     """The `FilterGroup` object."""
 
     and_: list[FilterGroupAND0Item] | None | UnsetType = msgspec.field(default=UNSET, name="AND")

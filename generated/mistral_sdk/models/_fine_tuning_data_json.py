@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class FineTuningDataJSON(msgspec.Struct, kw_only=True, weakref=True):
+class FineTuningDataJSON(Model, kw_only=True, weakref=True):
     """The `FineTuningDataJSON` object."""
 
     training: dict[str, dict[str, list[dict[str, Any]]]]

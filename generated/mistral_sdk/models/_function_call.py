@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class FunctionCall(msgspec.Struct, kw_only=True, weakref=True):
+class FunctionCall(Model, kw_only=True, weakref=True):
     """The `FunctionCall` object."""
 
     name: str

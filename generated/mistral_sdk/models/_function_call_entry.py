@@ -4,16 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirmationStatus0
 
 
-class FunctionCallEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.call"
-):
+class FunctionCallEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="function.call"):
     """The `FunctionCallEntry` object."""
 
     object: Literal["entry"] | str = "entry"

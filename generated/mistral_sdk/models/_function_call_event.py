@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
 
 
 class FunctionCallEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.call.delta"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="function.call.delta"
 ):
     """The `FunctionCallEvent` object."""
 

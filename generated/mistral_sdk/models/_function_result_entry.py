@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 
 class FunctionResultEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.result"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="function.result"
 ):
     """The `FunctionResultEntry` object."""
 

@@ -5,8 +5,10 @@ import datetime
 
 import msgspec
 
+from .._model import Model
 
-class GetLog(msgspec.Struct, kw_only=True, weakref=True):
+
+class GetLog(Model, kw_only=True, weakref=True):
     """The `GetLog` object."""
 
     customer_id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 from ._get_span_status_code import GetSpanStatusCode
 
 
-class GetSpan(msgspec.Struct, kw_only=True, weakref=True):
+class GetSpan(Model, kw_only=True, weakref=True):
     """The `GetSpan` object."""
 
     customer_id: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class GetSpanEvaluation(msgspec.Struct, kw_only=True, weakref=True):
+class GetSpanEvaluation(Model, kw_only=True, weakref=True):
     """The `GetSpanEvaluation` object."""
 
     customer_id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 from ._get_trace_status_code import GetTraceStatusCode
 
 
-class GetTrace(msgspec.Struct, kw_only=True, weakref=True):
+class GetTrace(Model, kw_only=True, weakref=True):
     """The `GetTrace` object."""
 
     customer_id: str

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workspace_role_ref import WorkspaceRoleRef
 
 
-class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True, weakref=True):
+class GroupWorkspaceAssignmentOut(Model, kw_only=True, weakref=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]

@@ -6,10 +6,12 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._annotations import Annotations
 
 
-class ImageContent(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image"):
+class ImageContent(Model, kw_only=True, weakref=True, tag_field="type", tag="image"):
     """Image content for a message."""
 
     data: str

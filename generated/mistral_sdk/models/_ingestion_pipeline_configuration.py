@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True, weakref=True):
+class IngestionPipelineConfiguration(Model, kw_only=True, weakref=True):
     """The `IngestionPipelineConfiguration` object."""
 
     id: str

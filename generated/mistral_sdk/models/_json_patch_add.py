@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
+from .._model import Model
 
 
-class JSONPatchAdd(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="add"):
+class JSONPatchAdd(Model, kw_only=True, weakref=True, tag_field="op", tag="add"):
     """The `JSONPatchAdd` object."""
 
     path: str

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._encoded_payload_options import EncodedPayloadOptions
 from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse
 
 
 class JSONPatchPayloadResponse(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="json_patch"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="json_patch"
 ):
     """A payload containing a list of JSON Patch operations.
 

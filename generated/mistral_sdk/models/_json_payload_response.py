@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._encoded_payload_options import EncodedPayloadOptions
 
 
-class JSONPayloadResponse(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="json"):
+class JSONPayloadResponse(Model, kw_only=True, weakref=True, tag_field="type", tag="json"):
     """A payload containing arbitrary JSON data.
 
     Used for complete state snapshots or final results.

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._judge_output2 import JudgeOutput2
 
 
-class Judge(msgspec.Struct, kw_only=True, weakref=True):
+class Judge(Model, kw_only=True, weakref=True):
     """The `Judge` object."""
 
     id: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
 class JudgeClassificationOutput(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="CLASSIFICATION"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="CLASSIFICATION"
 ):
     """The `JudgeClassificationOutput` object."""
 

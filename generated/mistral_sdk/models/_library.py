@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class Library(msgspec.Struct, kw_only=True, weakref=True):
+
+class Library(Model, kw_only=True, weakref=True):
     """The `Library` object."""
 
     id: str

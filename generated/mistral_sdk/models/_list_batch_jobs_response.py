@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._batch_job import BatchJob
 
 
-class ListBatchJobsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ListBatchJobsResponse(Model, kw_only=True, weakref=True):
     """The `ListBatchJobsResponse` object."""
 
     data: list[BatchJob] | UnsetType = UNSET

@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._prompt import Prompt
 
 
-class ListPromptsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ListPromptsResponse(Model, kw_only=True, weakref=True):
     """The `ListPromptsResponse` object."""
 
     data: list[Prompt] | UnsetType = UNSET

@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._skill import Skill
 
 
-class ListSkillsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ListSkillsResponse(Model, kw_only=True, weakref=True):
     """The `ListSkillsResponse` object."""
 
     data: list[Skill] | UnsetType = UNSET

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-import msgspec
-
 from .._codec import union_type
+from .._model import Model
 
 from ._logical_expression_type import LogicalExpressionType
 from ._tool_properties import ToolProperties
 
 
-class LogicalExpression(msgspec.Struct, kw_only=True, weakref=True):
+class LogicalExpression(Model, kw_only=True, weakref=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType

@@ -6,11 +6,13 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._mcp_server_icon import MCPServerIcon
 from ._prompt_argument import PromptArgument
 
 
-class MCPPrompt(msgspec.Struct, kw_only=True, weakref=True):
+class MCPPrompt(Model, kw_only=True, weakref=True):
     """The `MCPPrompt` object."""
 
     name: str

@@ -6,11 +6,13 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class MCPResource(msgspec.Struct, kw_only=True, weakref=True):
+class MCPResource(Model, kw_only=True, weakref=True):
     """The `MCPResource` object."""
 
     name: str

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class MCPServerRemoteHeader(msgspec.Struct, kw_only=True, weakref=True):
+
+class MCPServerRemoteHeader(Model, kw_only=True, weakref=True):
     """Header definition for a remote transport (SEP-2127)."""
 
     name: str

@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._mcpui_tool_meta_visibility0_item import MCPUIToolMetaVisibility0Item
 
 
-class MCPUIToolMeta(msgspec.Struct, kw_only=True, weakref=True):
+class MCPUIToolMeta(Model, kw_only=True, weakref=True):
     """UI metadata for tools that reference UI resources."""
 
     resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")

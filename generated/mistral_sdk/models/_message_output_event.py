@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import HasText
 
 from ._message_output_event_content import MessageOutputEventContent
 
 
 class MessageOutputEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.output.delta"
+    HasText, kw_only=True, weakref=True, tag_field="type", tag="message.output.delta"
 ):
     """The `MessageOutputEvent` object."""
 

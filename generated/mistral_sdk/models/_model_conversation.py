@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
@@ -13,7 +14,7 @@ from ._metadata_dict import MetadataDict
 from ._model_conversation_tools_item import ModelConversationToolsItem
 
 
-class ModelConversation(msgspec.Struct, kw_only=True, weakref=True):
+class ModelConversation(Model, kw_only=True, weakref=True):
     """The `ModelConversation` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRAsideTextBlock(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="aside_text"
-):
+class OCRAsideTextBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="aside_text"):
     """The `OCRAsideTextBlock` object."""
 
     top_left_x: int

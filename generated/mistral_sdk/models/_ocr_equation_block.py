@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCREquationBlock(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="equation"
-):
+class OCREquationBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="equation"):
     """The `OCREquationBlock` object."""
 
     top_left_x: int

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRImageBlock(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image"):
+class OCRImageBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="image"):
     """The `OCRImageBlock` object."""
 
     top_left_x: int

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRSignatureBlock(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="signature"
-):
+class OCRSignatureBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="signature"):
     """Signature region. ``content`` is the transcribed name when legible, else ``""``."""
 
     top_left_x: int

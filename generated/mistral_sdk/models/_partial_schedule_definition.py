@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class PartialScheduleDefinition(msgspec.Struct, kw_only=True, weakref=True):
+class PartialScheduleDefinition(Model, kw_only=True, weakref=True):
     """Schedule definition for partial updates.
 
     All fields are optional (inherited from _ScheduleRequestBase). Only explicitly-set

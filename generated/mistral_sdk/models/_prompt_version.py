@@ -4,11 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._prompt_definition import PromptDefinition
 from ._timestamp import Timestamp
 
 
-class PromptVersion(msgspec.Struct, kw_only=True, weakref=True):
+class PromptVersion(Model, kw_only=True, weakref=True):
     """The `PromptVersion` object."""
 
     version: int | UnsetType = UNSET

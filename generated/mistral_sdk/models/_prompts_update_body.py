@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class PromptsUpdateBody(msgspec.Struct, kw_only=True, weakref=True):
+class PromptsUpdateBody(Model, kw_only=True, weakref=True):
     """The `PromptsUpdateBody` object."""
 
     title: str | None | UnsetType = UNSET

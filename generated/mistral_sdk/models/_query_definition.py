@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class QueryDefinition(msgspec.Struct, kw_only=True, weakref=True):
+
+class QueryDefinition(Model, kw_only=True, weakref=True):
     """The `QueryDefinition` object."""
 
     name: str

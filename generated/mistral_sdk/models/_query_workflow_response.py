@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class QueryWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
+class QueryWorkflowResponse(Model, kw_only=True, weakref=True):
     """The `QueryWorkflowResponse` object."""
 
     query_name: str

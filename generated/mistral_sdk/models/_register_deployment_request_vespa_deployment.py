@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._register_deployment_request_vespa_index import RegisterDeploymentRequestVespaIndex
 
 
-class RegisterDeploymentRequestVespaDeployment(msgspec.Struct, kw_only=True, weakref=True):
+class RegisterDeploymentRequestVespaDeployment(Model, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

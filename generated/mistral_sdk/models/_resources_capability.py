@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class ResourcesCapability(msgspec.Struct, kw_only=True, weakref=True):
+
+class ResourcesCapability(Model, kw_only=True, weakref=True):
     """Capability for resources operations."""
 
     subscribe: bool | None | UnsetType = UNSET

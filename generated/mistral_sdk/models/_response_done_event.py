@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._conversation_usage_info import ConversationUsageInfo
 
 
 class ResponseDoneEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.done"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.done"
 ):
     """The `ResponseDoneEvent` object."""
 

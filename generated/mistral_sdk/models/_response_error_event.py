@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 
 class ResponseErrorEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.error"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.error"
 ):
     """The `ResponseErrorEvent` object."""
 

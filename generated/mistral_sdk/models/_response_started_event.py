@@ -4,16 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 
 class ResponseStartedEvent(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="type",
-    tag="conversation.response.started",
+    Model, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.started"
 ):
     """The `ResponseStartedEvent` object."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_future_execution import ScheduleFutureExecution
@@ -14,7 +15,7 @@ from ._schedule_policy import SchedulePolicy
 from ._schedule_recent_execution import ScheduleRecentExecution
 
 
-class ScheduleDefinitionOutput(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleDefinitionOutput(Model, kw_only=True, weakref=True):
     """Output representation of a schedule with required schedule_id.
 
     Used when returning schedules from the API where schedule_id is always present.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class ScheduleFutureExecution(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleFutureExecution(Model, kw_only=True, weakref=True):
     """The `ScheduleFutureExecution` object."""
 
     scheduled_at: datetime.datetime

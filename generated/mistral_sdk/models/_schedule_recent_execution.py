@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class ScheduleRecentExecution(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleRecentExecution(Model, kw_only=True, weakref=True):
     """The `ScheduleRecentExecution` object."""
 
     scheduled_at: datetime.datetime

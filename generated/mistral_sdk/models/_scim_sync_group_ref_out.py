@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model import Model
 
-class ScimSyncGroupRefOut(msgspec.Struct, kw_only=True, weakref=True):
+
+class ScimSyncGroupRefOut(Model, kw_only=True, weakref=True):
     """The `ScimSyncGroupRefOut` object."""
 
     uuid: str

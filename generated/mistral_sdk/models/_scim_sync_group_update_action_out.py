@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model import Model
+
 from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 
 
-class ScimSyncGroupUpdateActionOut(msgspec.Struct, kw_only=True, weakref=True):
+class ScimSyncGroupUpdateActionOut(Model, kw_only=True, weakref=True):
     """The `ScimSyncGroupUpdateActionOut` object."""
 
     group: ScimSyncGroupRefOut

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model import Model
 
-class ScimSyncUserRefOut(msgspec.Struct, kw_only=True, weakref=True):
+
+class ScimSyncUserRefOut(Model, kw_only=True, weakref=True):
     """The `ScimSyncUserRefOut` object."""
 
     uuid: str

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._completions_capability import CompletionsCapability
 from ._logging_capability import LoggingCapability
@@ -14,7 +15,7 @@ from ._server_tasks_capability import ServerTasksCapability
 from ._tools_capability import ToolsCapability
 
 
-class ServerCapabilities(msgspec.Struct, kw_only=True, weakref=True):
+class ServerCapabilities(Model, kw_only=True, weakref=True):
     """Capabilities that a server may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._skill_asset_content import SkillAssetContent
 
 
-class SkillDefinition(msgspec.Struct, kw_only=True, weakref=True):
+class SkillDefinition(Model, kw_only=True, weakref=True):
     """Versioned skill content."""
 
     description: str | UnsetType = UNSET

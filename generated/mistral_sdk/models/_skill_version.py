@@ -4,11 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class SkillVersion(msgspec.Struct, kw_only=True, weakref=True):
+class SkillVersion(Model, kw_only=True, weakref=True):
     """The `SkillVersion` object."""
 
     version: int | UnsetType = UNSET

@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class SkillsUpdateBody(msgspec.Struct, kw_only=True, weakref=True):
+class SkillsUpdateBody(Model, kw_only=True, weakref=True):
     """The `SkillsUpdateBody` object."""
 
     sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(

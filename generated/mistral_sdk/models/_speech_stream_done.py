@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._speech_usage_info import SpeechUsageInfo
 
 
-class SpeechStreamDone(msgspec.Struct, kw_only=True, weakref=True):
+class SpeechStreamDone(Model, kw_only=True, weakref=True):
     """The `SpeechStreamDone` object."""
 
     type: Literal["speech.audio.done"] | str = "speech.audio.done"

@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._stream_event_sse_payload_data import StreamEventSsePayloadData
 from ._stream_event_workflow_context import StreamEventWorkflowContext
 
 
-class StreamEventSsePayload(msgspec.Struct, kw_only=True, weakref=True):
+class StreamEventSsePayload(Model, kw_only=True, weakref=True):
     """The `StreamEventSsePayload` object."""
 
     stream: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._system_message_content_chunks import SystemMessageContentChunks
 
 
-class SystemMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="system"):
+class SystemMessage(Model, kw_only=True, weakref=True, tag_field="role", tag="system"):
     """The `SystemMessage` object."""
 
     content: str | list[SystemMessageContentChunks]

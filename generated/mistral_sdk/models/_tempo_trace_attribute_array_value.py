@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model import Model
+
 from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayContainer
 
 
-class TempoTraceAttributeArrayValue(msgspec.Struct, kw_only=True, weakref=True):
+class TempoTraceAttributeArrayValue(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayValue` object."""
 
     array_value: TempoTraceAttributeArrayContainer = msgspec.field(name="arrayValue")

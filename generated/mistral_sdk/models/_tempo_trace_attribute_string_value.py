@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model import Model
 
-class TempoTraceAttributeStringValue(msgspec.Struct, kw_only=True, weakref=True):
+
+class TempoTraceAttributeStringValue(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeStringValue` object."""
 
     string_value: str = msgspec.field(name="stringValue")

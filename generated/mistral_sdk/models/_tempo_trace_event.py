@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 
-class TempoTraceEvent(msgspec.Struct, kw_only=True, weakref=True):
+class TempoTraceEvent(Model, kw_only=True, weakref=True):
     """The `TempoTraceEvent` object."""
 
     name: str

@@ -4,12 +4,14 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._tempo_trace_attribute import TempoTraceAttribute
 from ._tempo_trace_event import TempoTraceEvent
 from ._tempo_trace_scope_kind import TempoTraceScopeKind
 
 
-class TempoTraceSpan(msgspec.Struct, kw_only=True, weakref=True):
+class TempoTraceSpan(Model, kw_only=True, weakref=True):
     """The `TempoTraceSpan` object."""
 
     trace_id: str = msgspec.field(name="traceId")

@@ -6,8 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class TextResourceContents(msgspec.Struct, kw_only=True, weakref=True):
+
+class TextResourceContents(Model, kw_only=True, weakref=True):
     """Text contents of a resource."""
 
     uri: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._function import Function
 
 
-class Tool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function"):
+class Tool(Model, kw_only=True, weakref=True, tag_field="type", tag="function"):
     """The `Tool` object."""
 
     function: Function

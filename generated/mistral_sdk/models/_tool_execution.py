@@ -4,10 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
+
 from ._tool_execution_task_support0 import ToolExecutionTaskSupport0
 
 
-class ToolExecution(msgspec.Struct, kw_only=True, weakref=True):
+class ToolExecution(Model, kw_only=True, weakref=True):
     """Execution-related properties for a tool."""
 
     task_support: ToolExecutionTaskSupport0 | None | UnsetType = msgspec.field(

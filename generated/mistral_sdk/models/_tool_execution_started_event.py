@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._built_in_connectors import BuiltInConnectors
 
 
 class ToolExecutionStartedEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.started"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.started"
 ):
     """The `ToolExecutionStartedEvent` object."""
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class ToolsCapability(msgspec.Struct, kw_only=True, weakref=True):
+
+class ToolsCapability(Model, kw_only=True, weakref=True):
     """Capability for tools operations."""
 
     list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

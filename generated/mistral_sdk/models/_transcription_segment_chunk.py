@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class TranscriptionSegmentChunk(msgspec.Struct, kw_only=True, weakref=True):
+
+class TranscriptionSegmentChunk(Model, kw_only=True, weakref=True):
     """The `TranscriptionSegmentChunk` object."""
 
     type: Literal["transcription_segment"] | str = "transcription_segment"

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
 class TranscriptionStreamDone(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.done"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="transcription.done"
 ):
     """The `TranscriptionStreamDone` object."""
 

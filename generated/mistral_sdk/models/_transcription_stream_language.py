@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 
 class TranscriptionStreamLanguage(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.language"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="transcription.language"
 ):
     """The `TranscriptionStreamLanguage` object."""
 

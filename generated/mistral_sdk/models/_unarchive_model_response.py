@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class UnarchiveModelResponse(msgspec.Struct, kw_only=True, weakref=True):
+
+class UnarchiveModelResponse(Model, kw_only=True, weakref=True):
     """The `UnarchiveModelResponse` object."""
 
     id: str

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._authentication_method_create_or_update_request import (
     AuthenticationMethodCreateOrUpdateRequest,
 )
 
 
-class UpdateConnectorRequest(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateConnectorRequest(Model, kw_only=True, weakref=True):
     """The `UpdateConnectorRequest` object."""
 
     title: str | None | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class UpdateDatasetRecordPropertiesRequest(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateDatasetRecordPropertiesRequest(Model, kw_only=True, weakref=True):
     """The `UpdateDatasetRecordPropertiesRequest` object."""
 
     properties: dict[str, Any]

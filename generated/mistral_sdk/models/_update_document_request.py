@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._update_document_request_attributes0_value import UpdateDocumentRequestAttributes0Value
 
 
-class UpdateDocumentRequest(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateDocumentRequest(Model, kw_only=True, weakref=True):
     """The `UpdateDocumentRequest` object."""
 
     name: str | UnsetType = UNSET

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class UpdateMetricsRequestDeploymentMetricsOffline(msgspec.Struct, kw_only=True, weakref=True):
+
+class UpdateMetricsRequestDeploymentMetricsOffline(Model, kw_only=True, weakref=True):
     """The `UpdateMetricsRequestDeploymentMetricsOffline` object."""
 
     status: Literal["offline"] | str = "offline"

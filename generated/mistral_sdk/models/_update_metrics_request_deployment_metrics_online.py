@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetrics
 
 
-class UpdateMetricsRequestDeploymentMetricsOnline(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateMetricsRequestDeploymentMetricsOnline(Model, kw_only=True, weakref=True):
     """The `UpdateMetricsRequestDeploymentMetricsOnline` object."""
 
     status: Literal["online"] | str = "online"

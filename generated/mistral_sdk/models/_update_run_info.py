@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class UpdateRunInfo(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateRunInfo(Model, kw_only=True, weakref=True):
     """The `UpdateRunInfo` object."""
 
     execution_time: datetime.datetime

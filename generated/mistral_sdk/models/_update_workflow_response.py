@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class UpdateWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateWorkflowResponse(Model, kw_only=True, weakref=True):
     """The `UpdateWorkflowResponse` object."""
 
     update_name: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._content_chunk import ContentChunk
 
 
-class UserMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="user"):
+class UserMessage(Model, kw_only=True, weakref=True, tag_field="role", tag="user"):
     """The `UserMessage` object."""
 
     content: str | list[ContentChunk] | None = None

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeActiveUsersStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeActiveUsersStat(Model, kw_only=True, weakref=True):
     """The `VibeActiveUsersStat` object."""
 
     day: datetime.date

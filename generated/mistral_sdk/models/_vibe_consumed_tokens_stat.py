@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeConsumedTokensStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeConsumedTokensStat(Model, kw_only=True, weakref=True):
     """The `VibeConsumedTokensStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeNextEditActiveUsersStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeNextEditActiveUsersStat(Model, kw_only=True, weakref=True):
     """The `VibeNextEditActiveUsersStat` object."""
 
     day: datetime.date

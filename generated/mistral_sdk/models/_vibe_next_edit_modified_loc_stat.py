@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeNextEditModifiedLOCStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeNextEditModifiedLOCStat(Model, kw_only=True, weakref=True):
     """The `VibeNextEditModifiedLOCStat` object."""
 
     day: datetime.date

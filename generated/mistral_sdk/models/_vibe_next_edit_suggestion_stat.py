@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeNextEditSuggestionStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeNextEditSuggestionStat(Model, kw_only=True, weakref=True):
     """The `VibeNextEditSuggestionStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeSessionDurationStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeSessionDurationStat(Model, kw_only=True, weakref=True):
     """The `VibeSessionDurationStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeSessionStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeSessionStat(Model, kw_only=True, weakref=True):
     """The `VibeSessionStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeToolCallsByNameStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeToolCallsByNameStat(Model, kw_only=True, weakref=True):
     """The `VibeToolCallsByNameStat` object."""
 
     day: datetime.date

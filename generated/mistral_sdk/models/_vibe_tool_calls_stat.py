@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeToolCallsStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeToolCallsStat(Model, kw_only=True, weakref=True):
     """The `VibeToolCallsStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeUserPromptsStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeUserPromptsStat(Model, kw_only=True, weakref=True):
     """The `VibeUserPromptsStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeWorkByAgentStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeWorkByAgentStat(Model, kw_only=True, weakref=True):
     """The `VibeWorkByAgentStat` object."""
 
     messages_count: int

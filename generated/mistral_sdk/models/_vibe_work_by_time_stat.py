@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeWorkByTimeStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeWorkByTimeStat(Model, kw_only=True, weakref=True):
     """The `VibeWorkByTimeStat` object."""
 
     messages_count: int

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model import Model
 
 
-class VibeWorkByUserStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeWorkByUserStat(Model, kw_only=True, weakref=True):
     """The `VibeWorkByUserStat` object."""
 
     messages_count: int

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model import Model
 
-class VoiceResponse(msgspec.Struct, kw_only=True, weakref=True):
+
+class VoiceResponse(Model, kw_only=True, weakref=True):
     """Schema for voice response"""
 
     name: str

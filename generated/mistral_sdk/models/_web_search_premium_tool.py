@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._tool_configuration import ToolConfiguration
 
 
 class WebSearchPremiumTool(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="web_search_premium"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="web_search_premium"
 ):
     """The `WebSearchPremiumTool` object."""
 

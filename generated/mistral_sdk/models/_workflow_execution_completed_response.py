@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._workflow_execution_completed_attributes_response import (
     WorkflowExecutionCompletedAttributesResponse,
@@ -11,11 +11,7 @@ from ._workflow_execution_completed_attributes_response import (
 
 
 class WorkflowExecutionCompletedResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="WORKFLOW_EXECUTION_COMPLETED",
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"
 ):
     """Emitted when a workflow execution completes successfully.
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._workflow_execution_continued_as_new_attributes_response import (
     WorkflowExecutionContinuedAsNewAttributesResponse,
@@ -11,7 +11,7 @@ from ._workflow_execution_continued_as_new_attributes_response import (
 
 
 class WorkflowExecutionContinuedAsNewResponse(
-    msgspec.Struct,
+    Model,
     kw_only=True,
     weakref=True,
     tag_field="event_type",

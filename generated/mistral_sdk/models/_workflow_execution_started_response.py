@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model import Model
 
 from ._workflow_execution_started_attributes_response import (
     WorkflowExecutionStartedAttributesResponse,
@@ -11,11 +11,7 @@ from ._workflow_execution_started_attributes_response import (
 
 
 class WorkflowExecutionStartedResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="WORKFLOW_EXECUTION_STARTED",
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"
 ):
     """Emitted when a workflow execution begins.
 

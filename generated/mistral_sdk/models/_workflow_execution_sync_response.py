@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model import Model
 
 
-class WorkflowExecutionSyncResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionSyncResponse(Model, kw_only=True, weakref=True):
     """Response model for synchronous workflow execution"""
 
     workflow_name: str

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_events_response_events_item import (
@@ -13,7 +14,7 @@ from ._workflow_execution_trace_events_response_events_item import (
 )
 
 
-class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionTraceEventsResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceEventsResponse` object."""
 
     workflow_name: str

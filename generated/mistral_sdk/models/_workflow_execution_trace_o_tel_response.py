@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._tempo_get_trace_response import TempoGetTraceResponse
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionTraceOTelResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionTraceOTelResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceOTelResponse` object."""
 
     workflow_name: str

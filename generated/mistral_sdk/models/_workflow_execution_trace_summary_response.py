@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan
 
 
-class WorkflowExecutionTraceSummaryResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionTraceSummaryResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceSummaryResponse` object."""
 
     workflow_name: str

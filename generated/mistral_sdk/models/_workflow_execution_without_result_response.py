@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model import Model
 
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionWithoutResultResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionWithoutResultResponse` object."""
 
     workflow_name: str
