@@ -3,19 +3,18 @@ server), run in-process: `main(argv)` with stdout and stderr captured."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
+for where in (SCRIPTS, Path(__file__).resolve().parent):
+    if str(where) not in sys.path:
+        sys.path.insert(0, str(where))
 
+from cli_helpers import Result  # noqa: E402
 from mock_server import start_mock  # noqa: E402
 
 
@@ -24,19 +23,6 @@ def cli_mock_url() -> Iterator[str]:
     base_url, stop = start_mock()
     yield base_url
     stop()
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-    def lines(self) -> list[Any]:
-        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
 
 
 @pytest.fixture

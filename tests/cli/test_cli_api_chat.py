@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Result
+from cli_helpers import Mistral
 
 from mistral_sdk.cli import EXIT_API, EXIT_CONNECTION, EXIT_OK, EXIT_USAGE, main
 
-Mistral = Callable[..., Result]
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -72,13 +70,26 @@ def test_api_upload_takes_a_path_and_download_writes_bytes(
 
 
 def test_api_error_prints_status_type_message_and_exits_3(mistral: Mistral) -> None:
-    r = mistral("api", "files.retrieve", "file-missing")
+    # the mock fails any call on request: here a 422 with the API's `detail` list
+    fault = ("--extra-headers", '{"x-mock-fault": "422"}')
+    r = mistral("api", "files.retrieve", "file-1", *fault)
     assert r.code == EXIT_API
-    assert r.err.startswith("error: NotFoundError: ") and "status 404" in r.err
-    r = mistral("api", "files.retrieve", "file-missing", "--json")
+    assert r.err.startswith("error: UnprocessableEntityError: ") and "status 422" in r.err
+    r = mistral(
+        "api",
+        "files.retrieve",
+        "file-1",
+        "--extra-headers",
+        '{"x-mock-fault": "503"}',
+        "--max-retries",
+        "0",
+        "--json",
+    )
     assert r.code == EXIT_API
     error = json.loads(r.err)["error"]
-    assert error["type"] == "NotFoundError" and error["status"] == 404 and error["message"]
+    assert error["class"] == "InternalServerError" and error["status"] == 503
+    assert error["type"] == "mock_fault" and error["message"] == "mock fault 503"
+    assert error["request_id"]
 
 
 def test_api_usage_errors_exit_2(mistral: Mistral) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Result
+from cli_helpers import Mistral
 
 from mistral_sdk.cli import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE
 
-Mistral = Callable[..., Result]
 FAST = ("--poll-interval", "0.05")  # look at the job often: the mock runs it in ms
 
 
@@ -113,7 +111,7 @@ def test_batch_timeout_exits_5_naming_the_job(mistral: Mistral, tmp_path: Path) 
     )
     assert r.code == EXIT_TIMEOUT
     error = json.loads(r.err.splitlines()[-1])["error"]
-    assert error["type"] == "BatchWaitTimeout" and error["job_ids"]
+    assert error["class"] == "BatchWaitTimeout" and error["job_ids"]
 
 
 def test_batch_usage_errors(mistral: Mistral, tmp_path: Path) -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 
 import pytest
-from conftest import Result
+from cli_helpers import Mistral
 
 from mistral_sdk.cli import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT
-
-Mistral = Callable[..., Result]
 
 
 def test_run_watch_to_completion_shows_auth_prompt_and_prints_result(mistral: Mistral) -> None:
@@ -110,7 +107,7 @@ def test_timeout_exits_5_and_can_cancel(mistral: Mistral) -> None:
     assert r.code == EXIT_TIMEOUT
     error = json.loads(r.err.splitlines()[-1])["error"]
     assert (
-        error["type"] == "WorkflowWaitTimeout" and "cancellation was requested" in error["message"]
+        error["class"] == "WorkflowWaitTimeout" and "cancellation was requested" in error["message"]
     )
     watched = mistral("workflows", "watch", error["execution_id"], "--json")
     assert watched.code == EXIT_FAILED and watched.json()["status"] == "CANCELED"

@@ -125,10 +125,13 @@ class Output:
         self.stdout.flush()
 
     def error(self, kind: str, message: str, **info: Any) -> None:
-        """An error on stderr: a JSON object in json/jsonl mode, a line otherwise."""
+        """An error on stderr: a JSON object in json/jsonl mode, a line otherwise.
+
+        `kind` is the SDK's exception class (`NotFoundError`); `info` what the API said
+        (`status`, its error `type` and `code`, the `request_id`) or other context."""
         if self.scripted:
             body = {
-                "type": kind,
+                "class": kind,
                 "message": message,
                 **{k: v for k, v in info.items() if v is not None},
             }
