@@ -226,3 +226,20 @@ def test_without_rich_the_command_prints_plain_text() -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "plain" and lines[1].startswith("call\tmethod\tpath")
+
+
+def test_api_all_follows_every_page(mistral: Mistral, tmp_path: Path) -> None:
+    for name in ("a.jsonl", "b.jsonl"):  # at least two files, whatever ran before
+        (tmp_path / name).write_text("{}\n")
+        assert mistral("api", "files.upload", "--file", str(tmp_path / name)).code == EXIT_OK
+    one_page = mistral("api", "files.list", "--page-size", "100", "--json")
+    assert one_page.code == EXIT_OK
+    ids = [f["id"] for f in one_page.json()["data"]]
+    assert len(ids) >= 2
+    paged = mistral("api", "files.list", "--page-size", "1", "--all", "--jsonl")
+    assert paged.code == EXIT_OK
+    assert [f["id"] for f in paged.lines()] == ids  # one item a page, to the last page
+    first = mistral("api", "files.list", "--page-size", "1")
+    assert len(first.json()["data"]) == 1  # without --all: the first page as the API sent it
+    as_list = mistral("api", "files.list", "--page-size", "1", "--all", "--json")
+    assert [f["id"] for f in as_list.json()] == ids

@@ -218,3 +218,19 @@ def test_run_view_while_waiting_for_auth() -> None:
     assert "activity fetch_mail  retrying  rate limited" in frame
     assert "connector-auth gmail authorization  waiting_for_auth" in frame
     assert f"connector gmail waits for you: open {url}" in frame
+
+
+def test_logs_pages_and_follow(mistral: Mistral) -> None:
+    execution_id = mistral("workflows", "run", "quiet", "--detach", "--json").json()["execution_id"]
+    r = mistral("workflows", "logs", execution_id, "--jsonl")
+    assert r.code == EXIT_OK
+    records = r.lines()
+    assert len(records) >= 2 and all("severity_text" in x and "body" in x for x in records)
+    plain = mistral("workflows", "logs", execution_id, "--limit", "2")
+    lines = plain.out.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == " ".join(str(records[0][k]) for k in ("timestamp", "severity_text", "body"))
+    follow = mistral("workflows", "logs", execution_id, "--follow", "--jsonl")
+    assert follow.code == EXIT_OK
+    events = follow.lines()
+    assert events and all(e["event"] == "log" and "id" in e for e in events)
