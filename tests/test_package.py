@@ -212,3 +212,8 @@ def test_wheel_holds_runtime_and_generated_code_only(tmp_path: Path) -> None:
     assert "mistral_sdk/_mistral.py" in names  # generated
     assert "mistral_sdk/py.typed" in names
     assert not any(n.startswith(("generator/", "tests/")) for n in names)
+    # `pip install mistral-sdk[cli]` puts the `mistral` command on the PATH
+    dist_info = next(n.split("/", 1)[0] for n in names if ".dist-info/" in n)
+    entry_points = zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
+    assert "mistral = mistral_sdk.cli:main" in entry_points
+    assert "mistral_sdk/cli/__init__.py" in names
