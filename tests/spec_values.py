@@ -762,3 +762,23 @@ def parse_multipart(
         else:
             fields.setdefault(attrs["name"], []).append(content.decode())
     return fields, files
+
+
+def needs_helpers(*helpers_: str) -> Any:
+    """A skip mark for tests of the hand-written helpers `helpers_` (calls such as
+    `workflows.execute_and_wait`) when the tracked spec lacks an operation one of them
+    calls: the reason names it. That absence is itself a failure, reported once by
+    tests/test_helpers_present.py, not by every test of the helper."""
+    import pytest
+
+    from generator import helpers
+
+    path = find_spec()
+    if path is None:
+        return pytest.mark.skipif(True, reason=SPEC_MISSING_REASON)
+    prefixes = tuple(f"helper client.{name} " for name in helpers_)
+    missing = [
+        m for m in helpers.missing_operations(load_api(str(path))[1].root) if m.startswith(prefixes)
+    ]
+    reason = "; ".join(missing) + " (tests/test_helpers_present.py fails on it)"
+    return pytest.mark.skipif(bool(missing), reason=reason)

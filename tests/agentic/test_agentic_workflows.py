@@ -11,6 +11,7 @@ import hypothesis
 import msgspec
 import pytest
 from hypothesis import strategies as st
+from spec_values import needs_helpers
 
 import mistral_sdk
 from mistral_sdk import (
@@ -23,6 +24,13 @@ from mistral_sdk import (
     connector_auth,
 )
 from mistral_sdk._connectors import with_connectors
+
+pytestmark = needs_helpers(
+    "workflows.execute_and_wait",
+    "workflows.executions.send_signal",
+    "workflows.executions.run_query",
+    "workflows.executions.run_update",
+)
 
 # --- connector bindings -------------------------------------------------------------
 
