@@ -51,8 +51,8 @@ SCRATCH = {
     ".ruff_cache",
     ".hypothesis",
 }
-# The tests spec-update runs: the default command, with the reasons of skips listed.
-TEST_COMMAND = "$(PY) -m pytest -q -rs -p no:cacheprovider"
+# The tests spec-update runs: the default command, listing failures and skips (reasons).
+TEST_COMMAND = "$(PY) -m pytest -q -rfEs -p no:cacheprovider"
 
 # "operations: 21 added, 16 removed, 16 changed; models: ...; enum values: 0 added, ..."
 _COUNT = re.compile(r"(\d+) (?:added|removed|changed)\b")
@@ -161,7 +161,10 @@ def check_version(spec: Path, commit: str, tracked: bool, logs: Path) -> Outcome
         outcome.skipped = skipped_tests(output)
         outcome.failed = failed_tests(output)
         if first.returncode != 0:
-            outcome.problems.append(f"make spec-update exited {first.returncode}")
+            # make exits 2 whatever failed; the script's own status says what (3: tests)
+            status = re.findall(r"\] Error (\d+)", first.stderr)
+            why = f" (scripts/spec_update.py exited {status[-1]})" if status else ""
+            outcome.problems.append(f"make spec-update exited {first.returncode}{why}")
         after = snapshot(clone)
         if tracked:
             # the lock names this spec: spec-update has nothing to do, so the tests
