@@ -774,8 +774,8 @@ def needs_helpers(*helpers_: str) -> Any:
     from generator import helpers
 
     path = find_spec()
-    if path is None:
-        return pytest.mark.skipif(True, reason=SPEC_MISSING_REASON)
+    if path is None:  # the helpers' tests run against the mock server without it
+        return pytest.mark.skipif(False, reason=SPEC_MISSING_REASON)
     prefixes = tuple(f"helper client.{name} " for name in helpers_)
     missing = [
         m for m in helpers.missing_operations(load_api(str(path))[1].root) if m.startswith(prefixes)
