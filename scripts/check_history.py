@@ -10,7 +10,7 @@ current commit (uncommitted changes are not part of it) with ../shared beside it
 1. `make spec-update SPEC_SOURCE=<file>` exits 0: it built its own virtualenv,
    regenerated, and the whole test suite passed against that spec;
 2. its report (build/spec-diff.md) lists the changes, and the tree changed; for the
-   tracked spec, the lock already names it: nothing changes, and `make test` passes;
+   tracked spec, the lock already names it: nothing changes, and the test suite passes;
 3. the spec it wrote is readable by others (mode 0644);
 4. a second `make spec-update` with the same file changes nothing.
 
