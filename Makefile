@@ -18,7 +18,8 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows
+        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
+        check-history
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
@@ -30,6 +31,7 @@ help:
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
@@ -59,6 +61,11 @@ spec:
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
 	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+
+# Slow (a fresh clone, virtualenv and test run per spec version, one after the other):
+# not part of `make test` or `make check`. Checks the last commit; report in build/.
+check-history:
+	$(PYTHON) scripts/check_history.py --report build/check-history.md
 
 generate: venv spec
 	$(PY) -m generator generate --spec $(SPEC) --out generated

@@ -11,10 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
+from spec_values import needs_calls
 
 import mistral_sdk
 from mistral_sdk import models
 from mistral_sdk._pagination import AsyncPage, Paginator, SyncPage
+
+# the cursor-paged list these tests go through
+NEEDS_CURSOR_LIST = needs_calls("workflows.list")
 
 
 class Server:
@@ -90,6 +94,7 @@ def cursor_server() -> Server:
     return Server(handler)
 
 
+@NEEDS_CURSOR_LIST
 def test_cursor_pages_are_followed_to_the_end(mode: str) -> None:
     server = cursor_server()
     items = collect(mode, server, lambda c: c.workflows.list(limit=2))
@@ -103,6 +108,7 @@ def test_cursor_pages_are_followed_to_the_end(mode: str) -> None:
     ]
 
 
+@NEEDS_CURSOR_LIST
 def test_early_stop_fetches_no_more_pages(mode: str) -> None:
     server = cursor_server()
     items = collect(mode, server, lambda c: c.workflows.list(limit=2), limit=3)
@@ -110,6 +116,7 @@ def test_early_stop_fetches_no_more_pages(mode: str) -> None:
     assert len(server.queries) == 2  # the third page was never asked for
 
 
+@NEEDS_CURSOR_LIST
 def test_later_pages_keep_the_per_call_timeout(mode: str) -> None:
     server = cursor_server()
     timeouts: list[Any] = []
@@ -132,6 +139,7 @@ def file(i: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@needs_calls("files.list")
 def test_page_numbers_stop_at_the_total(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "0"))
@@ -146,6 +154,7 @@ def test_page_numbers_stop_at_the_total(mode: str) -> None:
     assert [q.get("page") for q in server.queries] == [None, "1", "2"]
 
 
+@needs_calls("files.list")
 def test_a_short_page_is_the_last_one(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
@@ -167,6 +176,7 @@ def voice(i: int) -> dict[str, Any]:
     }
 
 
+@needs_calls("audio.voices.list")
 def test_offset_pages_advance_by_the_items_seen(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         offset = int(request.url.params.get("offset", "0"))
@@ -181,6 +191,7 @@ def test_offset_pages_advance_by_the_items_seen(mode: str) -> None:
     assert [q.get("offset") for q in server.queries] == [None, "2", "4"]
 
 
+@NEEDS_CURSOR_LIST
 def test_later_pages_are_retried_like_any_request(mode: str) -> None:
     inner = cursor_server()
     calls = {"n": 0}
@@ -196,6 +207,7 @@ def test_later_pages_are_retried_like_any_request(mode: str) -> None:
     assert len(items) == 5 and len(server.queries) == 4
 
 
+@NEEDS_CURSOR_LIST
 def test_page_api() -> None:
     # the async twin's next_page / iter_pages are what `async for` runs in collect()
     client = mistral_sdk.Mistral(
