@@ -21,6 +21,7 @@ import msgspec
 
 from ._errors import APIConnectionError, APIError, APITimeoutError, MistralError, make_status_error
 from ._pagination import PageResponse
+from ._pool import DEFAULT_LIMITS, send, send_async
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
@@ -294,7 +295,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         )
 
     def _make_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=self.timeout, follow_redirects=True)
+        return httpx.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
 
     def request(
         self,
@@ -350,7 +351,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         while True:
             log.debug("HTTP %s %s", request.method, request.url)
             try:
-                response = self._http.send(request, stream=stream)
+                response = send(self._http, request, stream=stream)  # queued first: _pool.py
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
@@ -431,7 +432,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         )
 
     def _make_http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
 
     async def request(
         self,
@@ -487,7 +488,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         while True:
             log.debug("HTTP %s %s", request.method, request.url)
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await send_async(self._http, request, stream=stream)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:

@@ -9,6 +9,7 @@ left early.
 from __future__ import annotations
 
 import enum
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator, Iterator
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -30,6 +31,13 @@ from ._sse import ServerSentEvent, SSEDecoder
 __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
+_S = TypeVar("_S", bound="_StreamState[Any]")
+
+
+# What a stream that has an end keeps of its delivered events for `IncompleteStreamError`:
+# the most recent ones, up to this much of their text (always the last one), so that a
+# stream of any length is read in memory bounded by its largest event.
+TAIL_BYTES = 64 * 1024
 
 
 class _Signal(enum.Enum):
@@ -74,6 +82,9 @@ class _EventConverter(Generic[T]):
         "_envelope",
         "_errors",
         "_event_json",
+        "_keep_bytes",
+        "_kept",
+        "_kept_bytes",
         "_needs_end",
         "_response",
         "_run_id",
@@ -103,8 +114,12 @@ class _EventConverter(Generic[T]):
         # a stream that has a defined end must reach it; others may just close
         self._needs_end = bool(terminal) or run_id is not None
         self._ended = False
-        # what was received, kept for the error when the stream is cut
-        self.received: list[T] = []
+        # For the error when the stream is cut: how many events came, and the last of
+        # them with their sizes (a bounded tail unless `keep` asked for more).
+        self.received = 0
+        self._kept: deque[tuple[T, int]] = deque()
+        self._kept_bytes = 0
+        self._keep_bytes: int | None = TAIL_BYTES
         # Event names repeat; their JSON spelling is computed once each.
         self._event_json: dict[str, str] = {}
 
@@ -130,12 +145,33 @@ class _EventConverter(Generic[T]):
         if error_event:
             raise self._error(data, event=value)
         if self._needs_end:
-            self.received.append(value)
+            self._remember(value, len(data))
             if sse.event in self._terminal or (
                 self._run_id is not None and ends_run(value, self._run_id)
             ):
                 self._ended = True
         return value
+
+    def keep(self, max_bytes: int | None) -> None:
+        """Keep the events whose text adds up to `max_bytes` (None: all of them)."""
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be >= 0 or None")
+        self._keep_bytes = max_bytes
+
+    def _remember(self, value: T, size: int) -> None:
+        self.received += 1
+        kept = self._kept
+        kept.append((value, size))
+        self._kept_bytes += size
+        limit = self._keep_bytes
+        if limit is not None:
+            while self._kept_bytes > limit and len(kept) > 1:
+                self._kept_bytes -= kept.popleft()[1]
+
+    @property
+    def events(self) -> list[T]:
+        """The events kept for the error, oldest first."""
+        return [value for value, _ in self._kept]
 
     @property
     def ended(self) -> bool:
@@ -146,9 +182,10 @@ class _EventConverter(Generic[T]):
         if self._needs_end and not self._ended:
             what = "the end of the workflow run" if self._run_id else "its terminal event"
             raise IncompleteStreamError(
-                f"the stream was cut before {what} ({len(self.received)} event(s) received)",
+                f"the stream was cut before {what} ({self.received} event(s) received)",
                 request=self._response.request,
-                events=self.received,
+                events=self.events,
+                received=self.received,
                 partial=partial,
             )
 
@@ -158,10 +195,10 @@ class _EventConverter(Generic[T]):
         cut = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException)
         if cut and self._needs_end and not self._ended:
             return IncompleteStreamError(
-                f"the stream was cut before its end ({len(self.received)} event(s) "
-                f"received): {exc}",
+                f"the stream was cut before its end ({self.received} event(s) received): {exc}",
                 request=self._response.request,
-                events=self.received,
+                events=self.events,
+                received=self.received,
                 partial=partial,
             )
         return body_error(exc, self._response.request)
@@ -238,6 +275,17 @@ class _StreamState(Generic[T]):
 
     def _events(self) -> Any:
         raise NotImplementedError
+
+    def keep_events(self: _S, max_bytes: int | None = None) -> _S:
+        """Keep more of the delivered events for `IncompleteStreamError.events`: all of
+        them (the default here), or the most recent ones up to `max_bytes` of text.
+
+        Without this call a stream keeps only its last events (`TAIL_BYTES`, 64 KiB of
+        their text), so that reading it takes memory bounded by its largest event; with
+        it, memory grows with the stream. Call it before iterating. Returns the stream.
+        """
+        self._converter.keep(max_bytes)
+        return self
 
 
 class Stream(_StreamState[T]):

@@ -1,0 +1,239 @@
+"""Admission control: never more calls inside httpx's connection pool than it can serve.
+
+httpcore 1.0 (under httpx 0.28) handles a crowd badly, for two reasons:
+
+- every request queued inside the pool is rescanned, against every connection, each
+  time a request arrives or a response closes: 1,000 queued calls cost O(n²);
+- once the pool holds more connections than `max_keepalive_connections` (httpx's
+  default: 20 of 100), each connection that goes idle is closed on the spot (the
+  idle count is compared against *all* connections), so a busy pool reconnects for
+  nearly every request.
+
+So the SDK queues calls itself, in front of the pool, and lets in only as many as the
+pool keeps connections for: `max_keepalive_connections` for HTTP/1.1 (the clients the
+SDK builds raise it to `max_connections`, 100), `max_connections` when the pool speaks
+HTTP/2 (one connection multiplexes the calls). A call holds its place from the moment
+it is sent until its response is closed (for a stream: read to the end, closed, or
+collected), so a granted call always finds a connection: it never waits inside
+httpx, its `timeout` never runs while it queues, and queueing never costs a retry.
+Each attempt queues afresh, so a call backing off before a retry holds no place.
+
+One limiter per pool (keyed by the httpx transport, weakly), so `with_options` copies,
+and several clients given the same `http_client`, share it. A transport the SDK does
+not recognise (a `MockTransport`, a wrapper of your own) gets no limiter: its own
+rules apply.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from _queue import SimpleQueue  # `queue` costs 1 ms at import; its C core does not
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpcore
+import httpx
+
+__all__ = ["DEFAULT_LIMITS", "AsyncLimiter", "SyncLimiter", "pool_limit", "send", "send_async"]
+
+# httpx's 100 connections, all of them kept alive (see the module doc for why).
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+
+
+def pool_limit(transport: object) -> int | None:
+    """How many calls `transport`'s pool serves at once without queueing or
+    reconnecting; None when unknown or unbounded (no admission control)."""
+    pool = getattr(transport, "_pool", None)
+    if not isinstance(pool, (httpcore.ConnectionPool, httpcore.AsyncConnectionPool)):
+        return None
+    try:  # httpcore's private fields, read defensively: unknown means no limiter
+        if getattr(pool, "_http2", False):
+            limit = int(pool._max_connections)
+        else:  # httpcore already caps it at max_connections
+            limit = int(pool._max_keepalive_connections)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return limit if 0 < limit < 2**31 else None  # None in httpx is sys.maxsize here
+
+
+class SyncLimiter:
+    """At most `size` holders at once, across threads.
+
+    The free places are tokens in a `SimpleQueue`: `get` blocks until one is free,
+    and `put` is safe anywhere, even in a finalizer or inside the garbage
+    collector, where a lock already held by this thread would deadlock.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._tokens: SimpleQueue[None] = SimpleQueue()
+        for _ in range(size):
+            self._tokens.put(None)
+
+    def acquire(self) -> None:
+        self._tokens.get()
+
+    def release(self) -> None:
+        self._tokens.put(None)
+
+    @property
+    def free(self) -> int:
+        return self._tokens.qsize()
+
+
+class AsyncLimiter:
+    """At most `size` holders at once, first come first served, on any async
+    library httpx supports (anyio events; anyio comes with httpx).
+
+    A free place is handed straight to the oldest waiter, so a newcomer never
+    overtakes the queue. The uncontended path does not yield to the event loop.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = size
+        self._waiters: deque[Any] = deque()
+
+    async def acquire(self) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        import anyio
+
+        granted = anyio.Event()
+        self._waiters.append(granted)
+        try:
+            await granted.wait()
+        except BaseException:  # cancelled while queued
+            if granted.is_set():  # the place came with the cancellation: pass it on
+                self.release()
+            else:
+                self._waiters.remove(granted)
+            raise
+
+    def release(self) -> None:
+        if self._waiters:
+            self._waiters.popleft().set()
+        else:
+            self._free += 1
+
+    @property
+    def free(self) -> int:
+        return self._free
+
+
+_limiters: weakref.WeakKeyDictionary[object, SyncLimiter | AsyncLimiter | None] = (
+    weakref.WeakKeyDictionary()
+)
+_limiters_lock = threading.Lock()
+
+
+def _transport(http: httpx.Client | httpx.AsyncClient, url: httpx.URL) -> object:
+    # Proxies and other mounts have pools of their own.
+    mounts = getattr(http, "_mounts", None)
+    if mounts:
+        return http._transport_for_url(url)
+    return getattr(http, "_transport", None)
+
+
+def limiter_for(
+    http: httpx.Client | httpx.AsyncClient, url: httpx.URL
+) -> SyncLimiter | AsyncLimiter | None:
+    """The limiter of the pool that serves `url` through `http` (made on first use)."""
+    transport = _transport(http, url)
+    if transport is None:
+        return None
+    try:
+        return _limiters[transport]
+    except KeyError:
+        pass
+    except TypeError:  # a transport that cannot be weakly referenced: no limiter
+        return None
+    with _limiters_lock:
+        if transport not in _limiters:
+            size = pool_limit(transport)
+            kind = AsyncLimiter if isinstance(http, httpx.AsyncClient) else SyncLimiter
+            _limiters[transport] = None if size is None else kind(size)
+        return _limiters[transport]
+
+
+class _SyncHeld(httpx.SyncByteStream):
+    """A streamed body that gives its limiter place back when it is closed."""
+
+    def __init__(self, inner: httpx.SyncByteStream, limiter: SyncLimiter) -> None:
+        self._inner = inner
+        self._limiter: SyncLimiter | None = limiter
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._inner)
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            limiter, self._limiter = self._limiter, None
+            if limiter is not None:
+                limiter.release()
+
+
+class _AsyncHeld(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, limiter: AsyncLimiter) -> None:
+        self._inner = inner
+        self._limiter: AsyncLimiter | None = limiter
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._inner.__aiter__()
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            limiter, self._limiter = self._limiter, None
+            if limiter is not None:
+                limiter.release()
+
+
+def send(http: httpx.Client, request: httpx.Request, *, stream: bool) -> httpx.Response:
+    """`http.send(request, stream=stream)`, admitted by the pool's limiter."""
+    limiter = limiter_for(http, request.url)
+    if limiter is None:
+        return http.send(request, stream=stream)
+    assert isinstance(limiter, SyncLimiter)
+    limiter.acquire()
+    try:
+        response = http.send(request, stream=stream)
+    except BaseException:
+        limiter.release()
+        raise
+    if not stream:  # read and closed by httpx: the connection is free again
+        limiter.release()
+    elif isinstance(response.stream, httpx.SyncByteStream):
+        response.stream = _SyncHeld(response.stream, limiter)
+    else:  # pragma: no cover - httpx always gives a sync client a sync stream
+        limiter.release()
+    return response
+
+
+async def send_async(
+    http: httpx.AsyncClient, request: httpx.Request, *, stream: bool
+) -> httpx.Response:
+    """`await http.send(request, stream=stream)`, admitted by the pool's limiter."""
+    limiter = limiter_for(http, request.url)
+    if limiter is None:
+        return await http.send(request, stream=stream)
+    assert isinstance(limiter, AsyncLimiter)
+    await limiter.acquire()
+    try:
+        response = await http.send(request, stream=stream)
+    except BaseException:
+        limiter.release()
+        raise
+    if not stream:
+        limiter.release()
+    elif isinstance(response.stream, httpx.AsyncByteStream):
+        response.stream = _AsyncHeld(response.stream, limiter)
+    else:  # pragma: no cover
+        limiter.release()
+    return response
