@@ -26,9 +26,12 @@ rules apply.
 
 from __future__ import annotations
 
+import gc
+import math
 import threading
+import time
 import weakref
-from _queue import SimpleQueue  # `queue` costs 1 ms at import; its C core does not
+from _queue import Empty, SimpleQueue  # `queue` costs 1 ms at import; its C core does not
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -36,7 +39,11 @@ from typing import Any
 import httpcore
 import httpx
 
+from ._errors import APITimeoutError
+
 __all__ = ["DEFAULT_LIMITS", "AsyncLimiter", "SyncLimiter", "pool_limit", "send", "send_async"]
+
+NUDGE = 0.1  # seconds without any place given back before a sync waiter collects garbage
 
 # httpx's 100 connections, all of them kept alive (see the module doc for why).
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -58,7 +65,43 @@ def pool_limit(transport: object) -> int | None:
     return limit if 0 < limit < 2**31 else None  # None in httpx is sys.maxsize here
 
 
-class SyncLimiter:
+class _Progress:
+    """When a place was last given back: a queue that moves is waited on for as long
+    as it takes; one that has not moved for the pool timeout is stalled."""
+
+    _last_release: float
+    _collected_at: float = 0.0  # the _last_release at which garbage was last collected
+
+    def _moved(self) -> None:
+        self._last_release = time.monotonic()
+
+    def _stalled_for(self) -> float:
+        return time.monotonic() - self._last_release
+
+    def _nudge(self) -> None:
+        """Nothing came back for NUDGE seconds: places may be held by responses dropped
+        in a reference cycle (an exception's traceback makes one), which only a garbage
+        collection closes. Once per stall, whoever notices first."""
+        if self._stalled_for() >= NUDGE and self._collected_at != self._last_release:
+            self._collected_at = self._last_release
+            gc.collect()
+
+
+def _stalled(request: httpx.Request, seconds: float) -> APITimeoutError:
+    return APITimeoutError(
+        f"no connection of the pool became free for {seconds:g} s (the pool timeout): every "
+        "one is held by a response or stream that is neither read nor closed",
+        request=request,
+    )
+
+
+def _pool_timeout(request: httpx.Request) -> float | None:
+    timeout = request.extensions.get("timeout") or {}
+    value = timeout.get("pool")
+    return None if value is None else float(value)
+
+
+class SyncLimiter(_Progress):
     """At most `size` holders at once, across threads.
 
     The free places are tokens in a `SimpleQueue`: `get` blocks until one is free,
@@ -71,11 +114,29 @@ class SyncLimiter:
         self._tokens: SimpleQueue[None] = SimpleQueue()
         for _ in range(size):
             self._tokens.put(None)
+        self._moved()
 
-    def acquire(self) -> None:
-        self._tokens.get()
+    def acquire(self, request: httpx.Request) -> None:
+        """Take a place; raise `APITimeoutError` if the queue stalls for the pool timeout."""
+        try:
+            return self._tokens.get(block=False)
+        except Empty:
+            pass
+        stall = _pool_timeout(request)
+        wait: float | None = NUDGE
+        while True:
+            try:
+                return self._tokens.get(timeout=wait)
+            except Empty:
+                pass
+            self._nudge()  # the collected responses are closed by another thread
+            stalled_for = self._stalled_for()
+            if stall is not None and stalled_for >= stall:
+                raise _stalled(request, stall)
+            wait = None if stall is None else max(NUDGE, stall - stalled_for)
 
     def release(self) -> None:
+        self._moved()
         self._tokens.put(None)
 
     @property
@@ -83,7 +144,7 @@ class SyncLimiter:
         return self._tokens.qsize()
 
 
-class AsyncLimiter:
+class AsyncLimiter(_Progress):
     """At most `size` holders at once, first come first served, on any async
     library httpx supports (anyio events; anyio comes with httpx).
 
@@ -95,8 +156,10 @@ class AsyncLimiter:
         self.size = size
         self._free = size
         self._waiters: deque[Any] = deque()
+        self._moved()
 
-    async def acquire(self) -> None:
+    async def acquire(self, request: httpx.Request) -> None:
+        """Take a place; raise `APITimeoutError` if the queue stalls for the pool timeout."""
         if self._free > 0 and not self._waiters:
             self._free -= 1
             return
@@ -104,16 +167,28 @@ class AsyncLimiter:
 
         granted = anyio.Event()
         self._waiters.append(granted)
+        stall = _pool_timeout(request)
+        wait = NUDGE  # then only once per pool timeout: a long queue must not spin
         try:
-            await granted.wait()
-        except BaseException:  # cancelled while queued
-            if granted.is_set():  # the place came with the cancellation: pass it on
+            while True:
+                with anyio.move_on_after(wait):
+                    await granted.wait()
+                if granted.is_set():
+                    return
+                self._nudge()  # collected responses close in tasks of this loop
+                stalled_for = self._stalled_for()
+                if stall is not None and stalled_for >= stall:
+                    raise _stalled(request, stall)
+                wait = math.inf if stall is None else max(NUDGE, stall - stalled_for)
+        except BaseException:  # cancelled or stalled while queued
+            if granted.is_set():  # the place came meanwhile: pass it on
                 self.release()
             else:
                 self._waiters.remove(granted)
             raise
 
     def release(self) -> None:
+        self._moved()
         if self._waiters:
             self._waiters.popleft().set()
         else:
@@ -201,7 +276,7 @@ def send(http: httpx.Client, request: httpx.Request, *, stream: bool) -> httpx.R
     if limiter is None:
         return http.send(request, stream=stream)
     assert isinstance(limiter, SyncLimiter)
-    limiter.acquire()
+    limiter.acquire(request)
     try:
         response = http.send(request, stream=stream)
     except BaseException:
@@ -224,7 +299,7 @@ async def send_async(
     if limiter is None:
         return await http.send(request, stream=stream)
     assert isinstance(limiter, AsyncLimiter)
-    await limiter.acquire()
+    await limiter.acquire(request)
     try:
         response = await http.send(request, stream=stream)
     except BaseException:

@@ -38,6 +38,10 @@ _S = TypeVar("_S", bound="_StreamState[Any]")
 # the most recent ones, up to this much of their text (always the last one), so that a
 # stream of any length is read in memory bounded by its largest event.
 TAIL_BYTES = 64 * 1024
+# After the event that ends a stream, the rest of the body (normally just the end of
+# the chunked encoding) is read, up to this much, so that the connection goes back
+# to the pool for the next call instead of being closed (as openai-python does).
+DRAIN_BYTES = 64 * 1024
 
 
 class _Signal(enum.Enum):
@@ -177,6 +181,13 @@ class _EventConverter(Generic[T]):
     def ended(self) -> bool:
         return self._ended
 
+    @property
+    def drains(self) -> bool:
+        """Whether to read the rest of the body now that the stream has ended: yes after
+        `[DONE]` or a terminal event, after which the server ends the body; not after
+        the end of a workflow run, which an event stream may outlive."""
+        return self._ended and self._run_id is None
+
     def finish(self, partial: str) -> None:
         """The body ended: raise if the stream's terminal event never came."""
         if self._needs_end and not self._ended:
@@ -245,6 +256,30 @@ class _EventConverter(Generic[T]):
         )
 
 
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what is left of an ended stream's body (see DRAIN_BYTES); a failure here
+    only means the connection is not reused."""
+    left = DRAIN_BYTES
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    left = DRAIN_BYTES
+    try:
+        async for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass
+
+
 class _StreamState(Generic[T]):
     """What `Stream` and `AsyncStream` share: the response and how events become values."""
 
@@ -299,14 +334,19 @@ class Stream(_StreamState[T]):
         convert = converter.convert
         decoder = SSEDecoder()
         try:
-            for chunk in self.response.iter_bytes():
+            chunks = self.response.iter_bytes()
+            for chunk in chunks:
                 for sse in decoder.feed(chunk):
                     value = convert(sse)
                     if value is _Signal.DONE:
-                        return
+                        break
                     yield value
                     if converter.ended:
-                        return
+                        break
+                if converter.ended:
+                    if converter.drains:
+                        _drain(chunks)
+                    return
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
             raise converter.broken(exc, decoder.close()) from exc
@@ -349,14 +389,19 @@ class AsyncStream(_StreamState[T]):
         convert = converter.convert
         decoder = SSEDecoder()
         try:
-            async for chunk in self.response.aiter_bytes():
+            chunks = self.response.aiter_bytes()
+            async for chunk in chunks:
                 for sse in decoder.feed(chunk):
                     value = convert(sse)
                     if value is _Signal.DONE:
-                        return
+                        break
                     yield value
                     if converter.ended:
-                        return
+                        break
+                if converter.ended:
+                    if converter.drains:
+                        await _adrain(chunks)
+                    return
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
             raise converter.broken(exc, decoder.close()) from exc
