@@ -88,7 +88,7 @@ class IncompleteStreamError(APIConnectionError):
     done event, the end of the workflow run): the connection was cut.
 
     `.received` is how many events arrived before the cut; `.events` holds the
-    last of them, typed, in order (up to 64 KiB of their text, so that a long
+    last of them, typed, in order (up to 16 KiB of their text, so that a long
     stream does not keep everything it delivered; all of them when the stream's
     `keep_events()` was called); `.partial` is the text of an event that was cut
     half-way ("" when none was).

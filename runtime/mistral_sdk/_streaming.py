@@ -37,7 +37,7 @@ _S = TypeVar("_S", bound="_StreamState[Any]")
 # What a stream that has an end keeps of its delivered events for `IncompleteStreamError`:
 # the most recent ones, up to this much of their text (always the last one), so that a
 # stream of any length is read in memory bounded by its largest event.
-TAIL_BYTES = 64 * 1024
+TAIL_BYTES = 16 * 1024
 # After the event that ends a stream, the rest of the body (normally just the end of
 # the chunked encoding) is read, up to this much, so that the connection goes back
 # to the pool for the next call instead of being closed (as openai-python does).
@@ -315,7 +315,7 @@ class _StreamState(Generic[T]):
         """Keep more of the delivered events for `IncompleteStreamError.events`: all of
         them (the default here), or the most recent ones up to `max_bytes` of text.
 
-        Without this call a stream keeps only its last events (`TAIL_BYTES`, 64 KiB of
+        Without this call a stream keeps only its last events (`TAIL_BYTES`, 16 KiB of
         their text), so that reading it takes memory bounded by its largest event; with
         it, memory grows with the stream. Call it before iterating. Returns the stream.
         """
