@@ -12,9 +12,10 @@ its port, then serves until killed.
 - `GET /stats`: `{"accepted": connections accepted, "open": open now, "peak": most open
   at once}` since the last `POST /stats/reset`.
 
-A stream carries `--stream-events` small events (default 8), or, with
-`--stream-bytes N`, events of about 2 KB until N bytes were sent; the body is written in
-64 KB pieces (chunked), never held whole.
+A stream carries `--stream-events` small events (default 8); a request that says `big`
+(in its target or body: a model or execution id) gets events of about 2 KB until
+`--stream-bytes` (default 100 MB) were sent, written in 64 KB pieces (chunked), never
+held whole.
 """
 
 from __future__ import annotations
@@ -91,7 +92,15 @@ def workflow_event(event_type: str, exec_id: str, text: str, seq: int = 1) -> by
             "workflow_exec_id": exec_id,
             "workflow_run_id": "r",
             "workflow_name": "w",
-            "attributes": {"task_id": "t", "result": {"type": "json", "value": {"log": text}}},
+            "attributes": (
+                {"task_id": "t", "result": {"type": "json", "value": {"ok": True}}}
+                if event_type == "WORKFLOW_EXECUTION_COMPLETED"
+                else {
+                    "custom_task_id": "t",
+                    "custom_task_type": "log",
+                    "payload": {"type": "json", "value": {"log": text}},
+                }
+            ),
         },
     }
     return b"data: " + json.dumps(body).encode() + b"\n\n"
@@ -107,7 +116,7 @@ def stream_body(kind: str, path: str, *, events: int, total: int | None) -> Iter
     else:
         run_id = path.split("/")[-2]
         first = b""
-        middle = workflow_event("WORKFLOW_TASK_COMPLETED", run_id, text)
+        middle = workflow_event("CUSTOM_TASK_IN_PROGRESS", run_id, text)
         end = workflow_event("WORKFLOW_EXECUTION_COMPLETED", run_id, "done")
     repeat = max(1, PIECE // len(middle))
     piece = middle * repeat
@@ -135,7 +144,7 @@ class Stats:
         ).encode()
 
 
-async def serve(events: int, total: int | None) -> None:
+async def serve(events: int, total: int) -> None:
     completion = payloads.small_chat_completion()
     json_answer = _head("200 OK", "application/json", len(completion)) + completion
     stats = Stats()
@@ -161,7 +170,8 @@ async def serve(events: int, total: int | None) -> None:
             else "workflow"
         )
         writer.write(_head("200 OK", "text/event-stream"))
-        for piece in stream_body(kind, path, events=events, total=total):
+        big = b"big" in head.split(b"\r\n", 1)[0] or b"big" in body
+        for piece in stream_body(kind, path, events=events, total=total if big else None):
             if piece:
                 writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                 await writer.drain()
@@ -197,7 +207,7 @@ async def serve(events: int, total: int | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stream-events", type=int, default=8)
-    parser.add_argument("--stream-bytes", type=int, default=None)
+    parser.add_argument("--stream-bytes", type=int, default=100 * 2**20)
     args = parser.parse_args()
     asyncio.run(serve(args.stream_events, args.stream_bytes))
 
