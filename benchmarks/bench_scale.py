@@ -54,10 +54,14 @@ def _async_call(program: str, url: str) -> Any:
     import httpx
     import msgspec
 
+    own: httpx.AsyncClient | None = None
+    if program.endswith("own client"):
+        own = httpx.AsyncClient()
+    elif program.endswith("HTTP/2"):  # cleartext HTTP/2 (prior knowledge): bench_http2.py
+        own = httpx.AsyncClient(http1=False, http2=True)
     if program.startswith("mistral-sdk"):
         import mistral_sdk
 
-        own = httpx.AsyncClient() if program.endswith("own client") else None
         ours = mistral_sdk.AsyncMistral(api_key="bench", base_url=url, http_client=own)
 
         async def call(i: int) -> int:
@@ -83,7 +87,7 @@ def _async_call(program: str, url: str) -> Any:
         return call
     import asyncio
 
-    http = httpx.AsyncClient()
+    http = own or httpx.AsyncClient()
     gate = asyncio.Semaphore(POOL)
     endpoint = url + "/v1/chat/completions"
     headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
@@ -216,7 +220,7 @@ def run_once(program: str, scenario: str, url: str) -> dict[str, float]:
         "seconds": seconds,
         "calls": calls,
         "failures": failures,
-        "connections": stats["accepted"],
+        "connections": stats["accepted"] - 1,  # not the connection asking for the stats
         "peak": stats["peak"],
     }
 
@@ -257,6 +261,59 @@ def measure(
                     row[key] = max(row[key], run[key])
         results[scenario] = rows
     return results
+
+
+LABELS = {
+    "async_1": "async, 1 in flight",
+    "async_64": "async, 64 in flight",
+    "async_1000": "async, 1,000 in flight",
+    "sync_16": "sync, 16 threads",
+    "sync_64": "sync, 64 threads",
+    "http2_1000": "async, 1,000 in flight, HTTP/2",
+}
+TARGETED = ("async_1000", "sync_64")  # the issue's bar: ≤ 1.5x the floor's time, pool kept
+MAX_RATIO = 1.5
+
+
+def _cell(row: dict[str, float] | None) -> str:
+    if row is None:
+        return ""
+    text = f"{row['calls_per_s']:,.0f}/s · {row['connections']:.0f} conn."
+    return text + (f" · **{row['failures']:.0f} failed**" if row["failures"] else "")
+
+
+def met(scenario: str, rows: dict[str, dict[str, float]]) -> bool | None:
+    """Both SDK programs within MAX_RATIO of the floor's time, no failure, and no more
+    connections than httpx's pool (100)."""
+    if scenario not in TARGETED:
+        return None
+    floor = rows["floor"]["calls_per_s"]
+    ours = [rows[p] for p in ("mistral-sdk", "mistral-sdk, own client")]
+    return all(
+        r["calls_per_s"] * MAX_RATIO >= floor and not r["failures"] and r["connections"] <= POOL
+        for r in ours
+    )
+
+
+def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    """Markdown: one row per scenario, calls per second and connections opened."""
+    lines = [
+        "| calls (half streams) | mistral-sdk | mistral-sdk, own `httpx` client "
+        "| official `mistralai` | floor (httpx + semaphore) | vs floor | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|:-:|",
+    ]
+    for scenario, rows in results.items():
+        if scenario not in LABELS or "floor" not in rows:
+            continue
+        ratio = rows["floor"]["calls_per_s"] / rows["mistral-sdk"]["calls_per_s"]
+        ok = met(scenario, rows)
+        target = f"≤ {MAX_RATIO:g}x floor time, ≤ {POOL} conn." if ok is not None else ""
+        mark = "" if ok is None else ("yes" if ok else "**no**")
+        cells = [_cell(rows.get(p)) for p in PROGRAMS]
+        lines.append(
+            f"| {LABELS[scenario]} | " + " | ".join([*cells, f"{ratio:.2f}x", target, mark]) + " |"
+        )
+    return "\n".join(lines)
 
 
 def server(*args: str) -> Any:

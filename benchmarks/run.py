@@ -27,7 +27,9 @@ sys.path.insert(0, str(HERE))
 import bench_decode  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_overhead  # noqa: E402
+import bench_scale  # noqa: E402
 import bench_stream  # noqa: E402
+import bench_stream_rss  # noqa: E402
 import import_time  # noqa: E402
 
 DOWNLOAD_MB = 200
@@ -75,6 +77,10 @@ ROWS = [
     Row("call_async_64", "call over loopback, async, 64 in flight", "us", "floor", 1.1),
     Row("rss_import", "memory: RSS after import + client", "MB"),
     Row("peak_download", f"memory: peak RSS, {DOWNLOAD_MB} MB download", "MB", max_value=50),
+    *(
+        Row(f"rss_stream_{kind}", f"memory: RSS growth, 100 MB {kind} stream", "MB", max_value=5)
+        for kind in bench_stream_rss.KINDS
+    ),
 ]
 
 
@@ -93,7 +99,37 @@ def measure(import_runs: int) -> dict[str, dict[str, float]]:
         results.update(bench_overhead.measure(url))
         print("... memory", file=sys.stderr, flush=True)
         results.update(bench_memory.measure(url, DOWNLOAD_MB))
+    with bench_scale.server() as url:  # many calls at once; 100 MB streams (docs/reliability.md)
+        results.update(bench_stream_rss.measure(url))
+        SCALE.update(bench_scale.measure(url, repeats=2))
+    try:
+        import bench_http2
+        import h2  # noqa: F401
+        import hypercorn  # noqa: F401
+    except ImportError as exc:
+        print(f"... HTTP/2 skipped: {exc}", file=sys.stderr)
+    else:
+        SCALE.update(bench_http2.measure(repeats=2))
     return results
+
+
+SCALE: dict[str, dict[str, dict[str, float]]] = {}  # bench_scale's results, by scenario
+
+
+def scale_text() -> str:
+    """The tables of many calls at once (bench_scale.py, bench_http2.py), for the docs."""
+    text = (
+        "**Many calls at once** (calls per second · connections opened, from cold; "
+        "`benchmarks/bench_scale.py`):\n\n" + bench_scale.table(SCALE)
+    )
+    if "http2_1000" in SCALE:
+        import bench_http2
+
+        text += (
+            "\n\n**HTTP/2** against a local hypercorn server (`benchmarks/bench_http2.py`):"
+            "\n\n" + bench_http2.table(SCALE)
+        )
+    return text
 
 
 def _number(value: float) -> str:
@@ -110,7 +146,7 @@ def table(results: dict[str, dict[str, float]]) -> str:
         values = results[row.key]
         cells = [f"{_number(row.scale(values[p]))} {row.unit}" for p in PROGRAMS]
         ours = values["mistral-sdk"]
-        ratios = [f"{ours / values[p]:.3f}x" for p in ("official", "floor")]
+        ratios = [f"{ours / values[p]:.3f}x" if values[p] else "" for p in ("official", "floor")]
         met = row.met(values)
         mark = "" if met is None else ("yes" if met else "**no**")
         lines.append(f"| {row.label} | " + " | ".join([*cells, *ratios, row.target(), mark]) + " |")
@@ -164,6 +200,11 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
     docs = REPO / "docs"
     chart(results, docs / "benchmarks.png")
     missed = [row.label for row in ROWS if row.met(results[row.key]) is False]
+    missed += [
+        bench_scale.LABELS[name]
+        for name, rows in SCALE.items()
+        if bench_scale.met(name, rows) is False
+    ]
     summary = "All targets met." if not missed else "Targets missed: " + "; ".join(missed) + "."
     (docs / "benchmarks.md").write_text(
         "# Benchmarks\n\n"
@@ -181,7 +222,15 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
         "  transport that hands the body over in 8 KB chunks.\n"
         "- calls: `chat.complete` against `benchmarks/loopback_server.py` (its own process,\n"
         "  keep-alive); the floor posts the same JSON with httpx and decodes with msgspec.\n"
-        f"- download: a {DOWNLOAD_MB} MB file through `files.download`, written to /dev/null.\n",
+        f"- download: a {DOWNLOAD_MB} MB file through `files.download`, written to /dev/null.\n"
+        "- streams of 100 MB: about 50,000 events of 2 KB from `benchmarks/scale_server.py`;\n"
+        "  how far the peak RSS rises above the RSS just before the stream\n"
+        "  (`benchmarks/bench_stream_rss.py`).\n"
+        "- many calls at once: half `chat.complete`, half `chat.stream` read to the end, against\n"
+        "  `benchmarks/scale_server.py` (HTTP/1.1, counts connections); each run in a fresh\n"
+        "  interpreter from cold, best of 2; the floor is plain httpx with a semaphore of 100\n"
+        '  (its pool) in front; "own client" is mistral-sdk given `httpx.AsyncClient()` /\n'
+        "  `httpx.Client()` (`benchmarks/bench_scale.py`, docs/reliability.md).\n",
         encoding="utf-8",
     )
 
@@ -202,7 +251,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args()
     results = measure(args.import_runs)
-    text = table(results)
+    text = table(results) + "\n\n" + scale_text()
     env = environment()
     print(text)
     print(f"\nMeasured {env}.")
