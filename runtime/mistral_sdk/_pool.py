@@ -11,8 +11,8 @@ httpcore 1.0 (under httpx 0.28) handles a crowd badly, for two reasons:
 
 So the SDK queues calls itself, in front of the pool, and lets in only as many as the
 pool keeps connections for: `max_keepalive_connections` for HTTP/1.1 (the clients the
-SDK builds raise it to `max_connections`, 100), `max_connections` when the pool speaks
-HTTP/2 (one connection multiplexes the calls). A call holds its place from the moment
+SDK builds keep every connection alive: 100 async, 32 sync), `max_connections` when the
+pool speaks HTTP/2 (one connection multiplexes the calls). A call holds its place from the moment
 it is sent until its response is closed (for a stream: read to the end, closed, or
 collected), so a granted call always finds a connection: it never waits inside
 httpx, its `timeout` never runs while it queues, and queueing never costs a retry.
@@ -41,12 +41,26 @@ import httpx
 
 from ._errors import APITimeoutError
 
-__all__ = ["DEFAULT_LIMITS", "AsyncLimiter", "SyncLimiter", "pool_limit", "send", "send_async"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_SYNC_LIMITS",
+    "AsyncLimiter",
+    "SyncLimiter",
+    "pool_limit",
+    "send",
+    "send_async",
+]
 
 NUDGE = 0.1  # seconds without any place given back before a sync waiter collects garbage
 
-# httpx's 100 connections, all of them kept alive (see the module doc for why).
+# The pools of the clients the SDK builds, every connection kept alive (see the module
+# doc). Async: httpx's 100 connections. Sync: 32, because threads take turns on
+# httpcore's pool lock, and each turn scans every connection (O(idle x all)): from
+# 64 threads on loopback, 32 connections serve about as many calls per second as
+# httpx alone and 64 only half as many (docs/reliability.md). 32 is also what
+# `ThreadPoolExecutor()` starts at most; more threads queue for a connection.
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+DEFAULT_SYNC_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
 
 
 def pool_limit(transport: object) -> int | None:
