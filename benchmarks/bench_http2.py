@@ -12,29 +12,9 @@ Needs the `h2` package (`pip install mistral-sdk[h2]`) and hypercorn (bench only
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import bench_scale
 
-HERE = Path(__file__).resolve().parent
 PROGRAMS = ("mistral-sdk", "mistral-sdk, HTTP/2", "floor, HTTP/2")
-
-
-@contextmanager
-def h2_server() -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "h2_server.py")], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        yield f"http://127.0.0.1:{int(process.stdout.readline())}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def measure(repeats: int = 3) -> dict[str, dict[str, dict[str, float]]]:
@@ -42,7 +22,7 @@ def measure(repeats: int = 3) -> dict[str, dict[str, dict[str, float]]]:
     saved = bench_scale.PROGRAMS
     bench_scale.PROGRAMS = PROGRAMS
     try:
-        with h2_server() as url:
+        with bench_scale.server(script="h2_server.py") as url:
             rows = bench_scale.measure(url, repeats=repeats, scenarios=("async_1000",))
     finally:
         bench_scale.PROGRAMS = saved

@@ -316,14 +316,15 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     return "\n".join(lines)
 
 
-def server(*args: str) -> Any:
-    """A context manager: scale_server.py running with `args`; yields its base URL."""
+def server(*args: str, script: str = "scale_server.py") -> Any:
+    """A context manager: `script` (a server printing its port) running with `args`;
+    yields its base URL, stops it (by its PID) at the end."""
     from contextlib import contextmanager
 
     @contextmanager
     def run() -> Any:
         process = subprocess.Popen(
-            [sys.executable, str(HERE / "scale_server.py"), *args],
+            [sys.executable, str(HERE / script), *args],
             stdout=subprocess.PIPE,
             text=True,
         )
