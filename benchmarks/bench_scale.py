@@ -278,19 +278,21 @@ MAX_RATIO = 1.5
 def _cell(row: dict[str, float] | None) -> str:
     if row is None:
         return ""
-    text = f"{row['calls_per_s']:,.0f}/s · {row['connections']:.0f} conn."
+    text = f"{row['calls_per_s']:,.0f}/s · {row['connections']:.0f} conn. (≤ {row['peak']:.0f})"
     return text + (f" · **{row['failures']:.0f} failed**" if row["failures"] else "")
 
 
 def met(scenario: str, rows: dict[str, dict[str, float]]) -> bool | None:
-    """Both SDK programs within MAX_RATIO of the floor's time, no failure, and no more
-    connections than httpx's pool (100)."""
+    """Both SDK programs within MAX_RATIO of the floor's time, no failure, and never
+    more connections open at once than httpx's pool (100). (How many a run opens in
+    all also counts those httpx retires after 5 s idle and reopens: on a loaded
+    machine, a run lasts long enough for that.)"""
     if scenario not in TARGETED:
         return None
     floor = rows["floor"]["calls_per_s"]
     ours = [rows[p] for p in ("mistral-sdk", "mistral-sdk, own client")]
     return all(
-        r["calls_per_s"] * MAX_RATIO >= floor and not r["failures"] and r["connections"] <= POOL
+        r["calls_per_s"] * MAX_RATIO >= floor and not r["failures"] and r["peak"] <= POOL
         for r in ours
     )
 
@@ -298,7 +300,7 @@ def met(scenario: str, rows: dict[str, dict[str, float]]) -> bool | None:
 def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     """Markdown: one row per scenario, calls per second and connections opened."""
     lines = [
-        "| calls (half streams) | mistral-sdk | mistral-sdk, own `httpx` client "
+        "| calls (half streams): per s · connections opened (≤ most at once) | mistral-sdk | mistral-sdk, own `httpx` client "
         "| official `mistralai` | floor (httpx + semaphore) | vs floor | target | met |",
         "|---|---:|---:|---:|---:|---:|---|:-:|",
     ]

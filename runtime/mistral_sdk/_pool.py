@@ -1,22 +1,27 @@
 """Admission control: never more calls inside httpx's connection pool than it can serve.
 
-httpcore 1.0 (under httpx 0.28) handles a crowd badly, for two reasons:
+httpcore 1.0 (under httpx 0.28) handles a crowd badly:
 
 - every request queued inside the pool is rescanned, against every connection, each
   time a request arrives or a response closes: 1,000 queued calls cost O(n²);
 - once the pool holds more connections than `max_keepalive_connections` (httpx's
   default: 20 of 100), each connection that goes idle is closed on the spot (the
   idle count is compared against *all* connections), so a busy pool reconnects for
-  nearly every request.
+  nearly every request;
+- each of those scans costs O(idle connections x all connections), under a lock that
+  threads take turns on.
 
 So the SDK queues calls itself, in front of the pool, and lets in only as many as the
 pool keeps connections for: `max_keepalive_connections` for HTTP/1.1 (the clients the
 SDK builds keep every connection alive: 100 async, 32 sync), `max_connections` when the
-pool speaks HTTP/2 (one connection multiplexes the calls). A call holds its place from the moment
-it is sent until its response is closed (for a stream: read to the end, closed, or
-collected), so a granted call always finds a connection: it never waits inside
-httpx, its `timeout` never runs while it queues, and queueing never costs a retry.
-Each attempt queues afresh, so a call backing off before a retry holds no place.
+pool speaks HTTP/2 (one connection multiplexes the calls). A call holds its place from
+the moment it is sent until its response is closed (for a stream: read to the end,
+closed, or collected), so a granted call always finds a connection: it never waits
+inside httpx, its `timeout` never runs while it queues, and queueing never costs a
+retry. Each attempt queues afresh, so a call backing off before a retry holds no place.
+The one bound on the wait: a queue in which no place came back for a whole pool
+timeout (every connection held by a response nobody reads or closes) raises
+`APITimeoutError`, not retried.
 
 One limiter per pool (keyed by the httpx transport, weakly), so `with_options` copies,
 and several clients given the same `http_client`, share it. A transport the SDK does
@@ -51,7 +56,7 @@ __all__ = [
     "send_async",
 ]
 
-NUDGE = 0.1  # seconds without any place given back before a sync waiter collects garbage
+NUDGE = 0.1  # seconds without any place given back before a waiter collects garbage
 
 # The pools of the clients the SDK builds, every connection kept alive (see the module
 # doc). Async: httpx's 100 connections. Sync: 32, because threads take turns on
