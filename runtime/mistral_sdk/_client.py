@@ -21,7 +21,7 @@ import msgspec
 
 from ._errors import APIConnectionError, APIError, APITimeoutError, MistralError, make_status_error
 from ._pagination import PageResponse
-from ._pool import DEFAULT_LIMITS, DEFAULT_SYNC_LIMITS, send, send_async
+from ._pool import DEFAULT_LIMITS, send, send_async
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
@@ -295,7 +295,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         )
 
     def _make_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_SYNC_LIMITS)
+        return httpx.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
 
     def request(
         self,

@@ -13,7 +13,7 @@ httpcore 1.0 (under httpx 0.28) handles a crowd badly:
 
 So the SDK queues calls itself, in front of the pool, and lets in only as many as the
 pool keeps connections for: `max_keepalive_connections` for HTTP/1.1 (the clients the
-SDK builds keep every connection alive: 100 async, 32 sync), `max_connections` when the
+SDK builds keep all their 32 connections alive), `max_connections` when the
 pool speaks HTTP/2 (one connection multiplexes the calls). A call holds its place from
 the moment it is sent until its response is closed (for a stream: read to the end,
 closed, or collected), so a granted call always finds a connection: it never waits
@@ -48,7 +48,6 @@ from ._errors import APITimeoutError
 
 __all__ = [
     "DEFAULT_LIMITS",
-    "DEFAULT_SYNC_LIMITS",
     "AsyncLimiter",
     "SyncLimiter",
     "pool_limit",
@@ -58,14 +57,13 @@ __all__ = [
 
 NUDGE = 0.1  # seconds without any place given back before a waiter collects garbage
 
-# The pools of the clients the SDK builds, every connection kept alive (see the module
-# doc). Async: httpx's 100 connections. Sync: 32, because threads take turns on
-# httpcore's pool lock, and each turn scans every connection (O(idle x all)): from
-# 64 threads on loopback, 32 connections serve about as many calls per second as
-# httpx alone and 64 only half as many (docs/reliability.md). 32 is also what
-# `ThreadPoolExecutor()` starts at most; more threads queue for a connection.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-DEFAULT_SYNC_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+# The pool of the clients the SDK builds: 32 connections, every one kept alive (see the
+# module doc). Each request and each response that closes runs a scan of the pool that
+# costs O(idle x all connections): on loopback, 1,000 calls in flight (async) or 64
+# threads went 2 to 3 times faster with 32 connections than with 64 or 100, and as fast
+# as httpx alone (docs/reliability.md). 32 is also what `ThreadPoolExecutor()` starts
+# at most. More calls in flight queue; a larger pool: your own `http_client`.
+DEFAULT_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
 
 
 def pool_limit(transport: object) -> int | None:

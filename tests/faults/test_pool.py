@@ -95,7 +95,7 @@ def sdk_client(mode: str, url: str, **options: Any) -> Any:
 
 def test_how_many_calls_each_pool_serves_at_once() -> None:
     assert pool_limit(mistral_sdk.Mistral(api_key=KEY)._http._transport) == 32
-    assert pool_limit(mistral_sdk.AsyncMistral(api_key=KEY)._http._transport) == 100
+    assert pool_limit(mistral_sdk.AsyncMistral(api_key=KEY)._http._transport) == 32
     # httpx's defaults keep 20 of 100 connections alive: beyond 20, connections churn
     assert pool_limit(httpx.AsyncClient()._transport) == 20
     assert pool_limit(httpx.Client(limits=httpx.Limits(max_connections=8))._transport) == 8
