@@ -60,8 +60,8 @@ NUDGE = 0.1  # seconds without any place given back before a waiter collects gar
 # The pool of the clients the SDK builds: 32 connections, every one kept alive (see the
 # module doc). Each request and each response that closes runs a scan of the pool that
 # costs O(idle x all connections): on loopback, 1,000 calls in flight (async) or 64
-# threads went 2 to 3 times faster with 32 connections than with 64 or 100, and as fast
-# as httpx alone (docs/reliability.md). 32 is also what `ThreadPoolExecutor()` starts
+# threads went 2 to 3 times faster with 32 connections than with 64 or 100, within 1.5x
+# of httpx alone (docs/reliability.md). 32 is also what `ThreadPoolExecutor()` starts
 # at most. More calls in flight queue; a larger pool: your own `http_client`.
 DEFAULT_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
 
