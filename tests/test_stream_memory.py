@@ -178,25 +178,58 @@ def read_all(mode: str, body: Generated, call: Callable[[Any], Any], keep: bool 
         tracemalloc.stop()
 
 
+def answer_text(kind: str) -> int:
+    """The size of the text a stream assembles for `final()` (chat and conversation)."""
+    word = {"chat": "token", "conversation": "word"}.get(kind)
+    return sum(len(f"{word} {i} " * 8) for i in range(EVENTS)) if word else 0
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_long_stream_with_an_end_keeps_a_bounded_tail(kind: str) -> None:
+    """What stays is the tail of events plus, for streams that assemble a final result
+    (`final()`), the answer's own text: never the events themselves."""
     event, end, call = KINDS[kind]
     seen, kept, error = read_all("sync", Generated(event, end), call)
     assert error is None and seen == EVENTS + (kind != "chat")  # their end is an event
-    assert kept < ROOM, f"{kept} bytes still held after reading {seen} {kind} events"
+    assert kept < ROOM + answer_text(kind), (
+        f"{kept} bytes still held after reading {seen} {kind} events"
+    )
+
+
+@pytest.mark.parametrize("kind", ["chat", "conversation"])
+def test_past_its_assembly_budget_a_stream_drops_its_answer_and_final_says_so(kind: str) -> None:
+    """A stream bigger than what it assembles (`ASSEMBLE_BYTES`, 4 MiB by default; 50 KB
+    here) still reads in bounded memory; `final()` then explains, and `accumulate()`
+    (None: any size) is the way to keep it all."""
+    event, end, call = KINDS[kind]
+    seen, kept, error = read_all(
+        "sync", Generated(event, end), lambda c: call(c).accumulate(max_bytes=50_000)
+    )
+    assert error is None and kept < ROOM  # neither the events nor the answer were kept
+    stream = call(client("sync", Generated(event, end))).accumulate(max_bytes=50_000)
+    for _ in stream:
+        pass
+    with pytest.raises(ValueError, match="accumulate"):
+        stream.final()
+    whole = call(client("sync", Generated(event, end))).accumulate()
+    for _ in whole:
+        pass
+    assert whole.final() is not None
+    with pytest.raises(ValueError, match="max_bytes"):
+        whole.accumulate(max_bytes=-1)
 
 
 def test_a_long_async_stream_keeps_a_bounded_tail() -> None:
     event, end, call = KINDS["chat"]
     seen, kept, error = read_all("async", Generated(event, end), call)
     assert error is None and seen == EVENTS
-    assert kept < ROOM
+    assert kept < ROOM + answer_text("chat")
 
 
 def test_the_error_of_a_long_cut_stream_counts_every_event_and_keeps_the_last(mode: str) -> None:
     event, end, call = KINDS["chat"]
     seen, kept, error = read_all(mode, Generated(event, end, cut=True), call)
-    assert seen == EVENTS and kept < ROOM
+    assert seen == EVENTS and kept < ROOM + answer_text("chat")
     assert isinstance(error, mistral_sdk.IncompleteStreamError)
     assert error.received == EVENTS and f"{EVENTS} event(s) received" in str(error)
     smallest = len(chat_event(0)) - len(b"data: \n\n")

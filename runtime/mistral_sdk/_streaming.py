@@ -44,6 +44,10 @@ _S = TypeVar("_S", bound="_StreamState[Any]")
 # the most recent ones, up to this much of their text (always the last one), so that a
 # stream of any length is read in memory bounded by its largest event.
 TAIL_BYTES = 16 * 1024
+# How much event text a stream assembles into its final result (`final()`,
+# `snapshot()`) by default: every real answer (a model's output limit is far below),
+# while a stream of any length still reads in bounded memory. `accumulate()` changes it.
+ASSEMBLE_BYTES = 4 * 1024 * 1024
 # After the event that ends a stream, the rest of the body (normally just the end of
 # the chunked encoding) is read, up to this much, so that the connection goes back
 # to the pool for the next call instead of being closed (as openai-python does).
@@ -92,6 +96,9 @@ class _EventConverter(Generic[T]):
 
     __slots__ = (
         "_accumulator",
+        "_assemble_bytes",
+        "_assembled",
+        "_assembly_dropped",
         "_done_marker",
         "_ended",
         "_envelope",
@@ -137,8 +144,12 @@ class _EventConverter(Generic[T]):
         self._keep_bytes: int | None = TAIL_BYTES
         # Event names repeat; their JSON spelling is computed once each.
         self._event_json: dict[str, str] = {}
-        # chat/FIM/agents and conversation streams assemble their final result
+        # chat/FIM/agents and conversation streams assemble their final result, up to
+        # `_assemble_bytes` of event text (then it is dropped: memory stays bounded)
         self._accumulator = accumulator_for(type)
+        self._assemble_bytes: int | None = ASSEMBLE_BYTES
+        self._assembled = 0
+        self._assembly_dropped = False
 
     def convert(self, sse: ServerSentEvent) -> T | _Signal:
         data = sse.data
@@ -167,7 +178,13 @@ class _EventConverter(Generic[T]):
         if error_event:
             raise self._error(data, event=value)
         if self._accumulator is not None:
-            self._accumulator.feed(value)
+            self._assembled += len(data)
+            limit = self._assemble_bytes
+            if limit is not None and self._assembled > limit:
+                self._accumulator = None  # past the limit: let it go, say so in final()
+                self._assembly_dropped = True
+            else:
+                self._accumulator.feed(value)
         if self._needs_end:
             self._remember(value, len(data))
             name = sse.event
@@ -369,9 +386,35 @@ class _StreamState(Generic[T]):
     def _events(self) -> Any:
         raise NotImplementedError
 
+    def accumulate(self: _S, max_bytes: int | None = None) -> _S:
+        """Assemble the final result (`final()`, `snapshot()`) from up to `max_bytes` of
+        event text; None (the default here) for a stream of any size.
+
+        Without this call a stream assembles its answer from its first
+        `ASSEMBLE_BYTES` (4 MiB) of events, far more than a model answers, so that a
+        stream of any length still reads in bounded memory; past it, `final()` raises.
+        Call it before iterating. Returns the stream.
+        """
+        converter = getattr(self, "_converter", None)
+        if converter is None or converter._accumulator is None:
+            raise TypeError(
+                "only chat, FIM, agents, conversation and transcription streams assemble"
+                " a final result"
+            )
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be >= 0 or None")
+        converter._assemble_bytes = max_bytes
+        return self
+
     def _accumulator(self) -> Any:
         converter = getattr(self, "_converter", None)  # a resuming stream has none
         accumulator = converter._accumulator if converter is not None else None
+        if converter is not None and converter._assembly_dropped:
+            raise ValueError(
+                f"this stream's events passed {converter._assemble_bytes} bytes, so its final"
+                " result was not kept (memory stays bounded); call stream.accumulate() before"
+                " iterating to assemble a stream of any size"
+            )
         if accumulator is None:
             raise TypeError(
                 "only chat, FIM, agents, conversation and transcription streams assemble"
