@@ -202,7 +202,7 @@ def test_past_its_assembly_budget_a_stream_drops_its_answer_and_final_says_so(ki
     here) still reads in bounded memory; `final()` then explains, and `accumulate()`
     (None: any size) is the way to keep it all."""
     event, end, call = KINDS[kind]
-    seen, kept, error = read_all(
+    _, kept, error = read_all(
         "sync", Generated(event, end), lambda c: call(c).accumulate(max_bytes=50_000)
     )
     assert error is None and kept < ROOM  # neither the events nor the answer were kept
