@@ -67,7 +67,7 @@ __all__ = [
 T = TypeVar("T")
 
 # What `on_event` receives: the events of `client.workflows.executions.stream`.
-WorkflowEvent: TypeAlias = "models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent"
+WorkflowEvent: TypeAlias = "models.WorkflowEvent"
 EventHandler: TypeAlias = "Callable[[WorkflowEvent], object]"
 AsyncEventHandler: TypeAlias = "Callable[[WorkflowEvent], Awaitable[object] | object]"
 

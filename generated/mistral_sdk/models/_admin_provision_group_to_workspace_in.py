@@ -6,8 +6,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._admin_provision_group_to_workspace_in_workspace_role_name0 import (
-    AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
+from ._admin_provision_group_to_workspace_in_workspace_role_name import (
+    AdminProvisionGroupToWorkspaceInWorkspaceRoleName,
 )
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
@@ -25,7 +25,7 @@ class AdminProvisionGroupToWorkspaceIn(msgspec.Struct, kw_only=True):
     workspace_role: WorkspaceRole | StaticWorkspaceRoles | None | UnsetType = UNSET
     """Workspace role value to assign to the group. Mutually exclusive with 'workspace_role_name'."""
 
-    workspace_role_name: AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = (
+    workspace_role_name: AdminProvisionGroupToWorkspaceInWorkspaceRoleName | None | UnsetType = (
         UNSET
     )
     """Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'."""

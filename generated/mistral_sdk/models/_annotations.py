@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._annotations_audience0_item import AnnotationsAudience0Item
+from ._annotations_audience_item import AnnotationsAudienceItem
 
 
 class Annotations(msgspec.Struct, kw_only=True):
     """The `Annotations` object."""
 
-    audience: list[AnnotationsAudience0Item] | None | UnsetType = UNSET
+    audience: list[AnnotationsAudienceItem] | None | UnsetType = UNSET
     priority: float | None | UnsetType = UNSET

@@ -4,9 +4,7 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._base_field_definition_supported_operators_item import (
-    BaseFieldDefinitionSupportedOperatorsItem,
-)
+from ._base_field_definition_supported_operator import BaseFieldDefinitionSupportedOperator
 from ._base_field_definition_type import BaseFieldDefinitionType
 
 
@@ -17,4 +15,4 @@ class BaseFieldDefinition(msgspec.Struct, kw_only=True):
     label: str
     type: BaseFieldDefinitionType
     group: str | None | UnsetType = UNSET
-    supported_operators: list[BaseFieldDefinitionSupportedOperatorsItem]
+    supported_operators: list[BaseFieldDefinitionSupportedOperator]

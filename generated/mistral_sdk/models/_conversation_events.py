@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import msgspec
 
-from ._conversation_events_data import ConversationEventsData
+from ._conversation_event import ConversationEvent
 from ._sse_types import SSETypes
 
 
@@ -11,4 +11,4 @@ class ConversationEvents(msgspec.Struct, kw_only=True):
     """The `ConversationEvents` object."""
 
     event: SSETypes
-    data: ConversationEventsData
+    data: ConversationEvent

@@ -5,7 +5,7 @@ from typing import Literal
 
 import msgspec
 
-from ._conversation_history_entries_item import ConversationHistoryEntriesItem
+from ._conversation_history_entry import ConversationHistoryEntry
 
 
 class ConversationHistory(msgspec.Struct, kw_only=True):
@@ -13,4 +13,4 @@ class ConversationHistory(msgspec.Struct, kw_only=True):
 
     object: Literal["conversation.history"] | str = "conversation.history"
     conversation_id: str
-    entries: list[ConversationHistoryEntriesItem]
+    entries: list[ConversationHistoryEntry]

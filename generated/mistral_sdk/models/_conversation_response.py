@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._conversation_response_outputs_item import ConversationResponseOutputsItem
+from ._conversation_response_output import ConversationResponseOutput
 from ._conversation_usage_info import ConversationUsageInfo
 
 
@@ -15,6 +15,6 @@ class ConversationResponse(msgspec.Struct, kw_only=True):
 
     object: Literal["conversation.response"] | str = "conversation.response"
     conversation_id: str
-    outputs: list[ConversationResponseOutputsItem]
+    outputs: list[ConversationResponseOutput]
     usage: ConversationUsageInfo
     guardrails: list[dict[str, Any]] | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._completion_args import CompletionArgs
-from ._create_agent_request_tools_item import CreateAgentRequestToolsItem
+from ._create_agent_request_tool import CreateAgentRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
@@ -16,7 +16,7 @@ class CreateAgentRequest(msgspec.Struct, kw_only=True):
     instructions: str | None | UnsetType = UNSET
     """Instruction prompt the model will follow during the conversation."""
 
-    tools: list[CreateAgentRequestToolsItem] | UnsetType = UNSET
+    tools: list[CreateAgentRequestTool] | UnsetType = UNSET
     """List of tools which are available to the model during the conversation."""
 
     completion_args: CompletionArgs | UnsetType = UNSET

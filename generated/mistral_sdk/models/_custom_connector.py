@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._custom_connector_authorization0 import CustomConnectorAuthorization0
+from ._custom_connector_authorization import CustomConnectorAuthorization
 from ._tool_configuration import ToolConfiguration
 
 
@@ -14,7 +14,7 @@ class CustomConnector(msgspec.Struct, kw_only=True, tag_field="type", tag="conne
     """The `CustomConnector` object."""
 
     connector_id: str
-    authorization: CustomConnectorAuthorization0 | None | UnsetType = UNSET
+    authorization: CustomConnectorAuthorization | None | UnsetType = UNSET
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
 
     @property

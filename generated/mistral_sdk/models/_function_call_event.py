@@ -7,7 +7,7 @@ from typing import Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
+from ._function_call_event_confirmation_status import FunctionCallEventConfirmationStatus
 
 
 class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call.delta"):
@@ -21,7 +21,7 @@ class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="fun
     name: str
     tool_call_id: str
     arguments: str
-    confirmation_status: FunctionCallEventConfirmationStatus0 | None | UnsetType = UNSET
+    confirmation_status: FunctionCallEventConfirmationStatus | None | UnsetType = UNSET
 
     @property
     def type(self) -> Literal["function.call.delta"]:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from ._instruct_request_messages_item import InstructRequestMessagesItem
+from ._instruct_request_message import InstructRequestMessage
 
 
 class InstructRequest(msgspec.Struct, kw_only=True):
     """The `InstructRequest` object."""
 
-    messages: list[InstructRequestMessagesItem]
+    messages: list[InstructRequestMessage]

@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._judge_output2 import JudgeOutput2
+from ._judge_output_union import JudgeOutputUnion
 
 
 class Judge(msgspec.Struct, kw_only=True):
@@ -22,7 +22,7 @@ class Judge(msgspec.Struct, kw_only=True):
     name: str
     description: str
     model_name: str
-    output: JudgeOutput2
+    output: JudgeOutputUnion
     instructions: str
     tools: list[str]
     up_revision: UUID | None | UnsetType = UNSET

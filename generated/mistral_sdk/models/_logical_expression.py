@@ -15,14 +15,14 @@ class LogicalExpression(msgspec.Struct, kw_only=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType
-    expressions: list[LogicalExpressionExpressionsItem]
+    expressions: list[LogicalExpressionExpression]
 
 
 if TYPE_CHECKING:
-    LogicalExpressionExpressionsItem: TypeAlias = list[str] | LogicalExpression | ToolProperties
+    LogicalExpressionExpression: TypeAlias = list[str] | LogicalExpression | ToolProperties
 else:  # decoded by the runtime's union hook (see docs/unions.md)
-    LogicalExpressionExpressionsItem = union_type(
-        "LogicalExpressionExpressionsItem",
+    LogicalExpressionExpression = union_type(
+        "LogicalExpressionExpression",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
-from ._model_conversation_tools_item import ModelConversationToolsItem
+from ._model_conversation_tool import ModelConversationTool
 
 
 class ModelConversation(msgspec.Struct, kw_only=True):
@@ -19,7 +19,7 @@ class ModelConversation(msgspec.Struct, kw_only=True):
     instructions: str | None | UnsetType = UNSET
     """Instruction prompt the model will follow during the conversation."""
 
-    tools: list[ModelConversationToolsItem] | UnsetType = UNSET
+    tools: list[ModelConversationTool] | UnsetType = UNSET
     """List of tools which are available to the model during the conversation."""
 
     completion_args: CompletionArgs | UnsetType = UNSET

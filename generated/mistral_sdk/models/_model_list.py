@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._model_list_data_item import ModelListDataItem
+from ._model_card import ModelCard
 
 
 class ModelList(msgspec.Struct, kw_only=True):
     """The `ModelList` object."""
 
     object: str | UnsetType = UNSET
-    data: list[ModelListDataItem] | UnsetType = UNSET
+    data: list[ModelCard] | UnsetType = UNSET

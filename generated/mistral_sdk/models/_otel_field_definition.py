@@ -5,9 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._metric_aggregation import MetricAggregation
-from ._otel_field_definition_supported_operators_item import (
-    OtelFieldDefinitionSupportedOperatorsItem,
-)
+from ._otel_field_definition_supported_operator import OtelFieldDefinitionSupportedOperator
 from ._otel_field_definition_type import OtelFieldDefinitionType
 
 
@@ -18,5 +16,5 @@ class OtelFieldDefinition(msgspec.Struct, kw_only=True):
     label: str
     type: OtelFieldDefinitionType
     group: str | None | UnsetType = UNSET
-    supported_operators: list[OtelFieldDefinitionSupportedOperatorsItem]
+    supported_operators: list[OtelFieldDefinitionSupportedOperator]
     supported_aggregations: list[MetricAggregation]

@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ._tool_execution_task_support0 import ToolExecutionTaskSupport0
+from ._tool_execution_task_support import ToolExecutionTaskSupport
 
 
 class ToolExecution(msgspec.Struct, kw_only=True):
     """Execution-related properties for a tool."""
 
-    task_support: ToolExecutionTaskSupport0 | None | UnsetType = msgspec.field(
+    task_support: ToolExecutionTaskSupport | None | UnsetType = msgspec.field(
         default=UNSET, name="taskSupport"
     )

@@ -9,8 +9,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._workflow_execution_status import WorkflowExecutionStatus
-from ._workflow_execution_trace_events_response_events_item import (
-    WorkflowExecutionTraceEventsResponseEventsItem,
+from ._workflow_execution_trace_events_response_event import (
+    WorkflowExecutionTraceEventsResponseEvent,
 )
 
 
@@ -56,5 +56,5 @@ class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True):
     result: Any | None
     """The result of the workflow execution, if available"""
 
-    events: list[WorkflowExecutionTraceEventsResponseEventsItem] | UnsetType = UNSET
+    events: list[WorkflowExecutionTraceEventsResponseEvent] | UnsetType = UNSET
     """The events of the workflow execution"""

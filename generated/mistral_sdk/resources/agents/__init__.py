@@ -35,14 +35,14 @@ class Agents(SyncResource):
     def complete(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -119,14 +119,14 @@ class Agents(SyncResource):
     def stream(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -222,14 +222,14 @@ class AsyncAgents(AsyncResource):
     async def complete(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -306,14 +306,14 @@ class AsyncAgents(AsyncResource):
     async def stream(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice

@@ -37,7 +37,7 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -45,7 +45,7 @@ class Chat(ChatHelpers, SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ChatCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -133,7 +133,7 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -141,7 +141,7 @@ class Chat(ChatHelpers, SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ChatCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -248,7 +248,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -256,7 +256,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ChatCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -344,7 +344,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -352,7 +352,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ChatCompletionRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice

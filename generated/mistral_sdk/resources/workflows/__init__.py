@@ -88,13 +88,11 @@ class Workflows(WorkflowsHelpers, SyncResource):
         include_shared: bool | UnsetType = UNSET,
         available_in_chat_assistant: bool | None | UnsetType = UNSET,
         deployment_name: list[str] | None | UnsetType = UNSET,
-        deployment_status: models.GetWorkflowsV1WorkflowsGetDeploymentStatus0
-        | None
-        | UnsetType = UNSET,
+        deployment_status: models.DeploymentStatus | None | UnsetType = UNSET,
         archived: bool | None | UnsetType = UNSET,
         tags: list[str] | None | UnsetType = UNSET,
         sort_by: Literal["display_name"] | None | UnsetType = UNSET,
-        order: models.GetWorkflowsV1WorkflowsGetOrder | UnsetType = UNSET,
+        order: models.WorkflowsListOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
@@ -228,7 +226,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse:
+    ) -> models.WorkflowsExecuteResponse:
         """Execute Workflow
 
         Args:
@@ -260,9 +258,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -289,7 +285,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse:
+    ) -> models.WorkflowsExecuteRegistrationResponse:
         """Execute Workflow Registration
 
         Deprecated.
@@ -323,9 +319,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteRegistrationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -602,13 +596,11 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         include_shared: bool | UnsetType = UNSET,
         available_in_chat_assistant: bool | None | UnsetType = UNSET,
         deployment_name: list[str] | None | UnsetType = UNSET,
-        deployment_status: models.GetWorkflowsV1WorkflowsGetDeploymentStatus0
-        | None
-        | UnsetType = UNSET,
+        deployment_status: models.DeploymentStatus | None | UnsetType = UNSET,
         archived: bool | None | UnsetType = UNSET,
         tags: list[str] | None | UnsetType = UNSET,
         sort_by: Literal["display_name"] | None | UnsetType = UNSET,
-        order: models.GetWorkflowsV1WorkflowsGetOrder | UnsetType = UNSET,
+        order: models.WorkflowsListOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
@@ -742,7 +734,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse:
+    ) -> models.WorkflowsExecuteResponse:
         """Execute Workflow
 
         Args:
@@ -774,9 +766,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -803,7 +793,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse:
+    ) -> models.WorkflowsExecuteRegistrationResponse:
         """Execute Workflow Registration
 
         Deprecated.
@@ -837,9 +827,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteRegistrationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

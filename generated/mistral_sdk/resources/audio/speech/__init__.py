@@ -47,7 +47,7 @@ class AudioSpeech(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.SpeechV1AudioSpeechPostResponse:
+    ) -> models.AudioSpeechCompleteResponse:
         """Speech
 
         Args:
@@ -72,7 +72,7 @@ class AudioSpeech(SyncResource):
                     "stream": False,
                 },
             ),
-            response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
+            response=JsonResponse(models.AudioSpeechCompleteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -95,7 +95,7 @@ class AudioSpeech(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.SpeechV1AudioSpeechPostEvent]:
+    ) -> Stream[models.AudioSpeechCompleteEvent]:
         """Speech
 
         Args:
@@ -121,7 +121,7 @@ class AudioSpeech(SyncResource):
                 },
             ),
             response=SSEResponse(
-                models.SpeechV1AudioSpeechPostEvent,
+                models.AudioSpeechCompleteEvent,
                 envelope=True,
                 done_marker="[DONE]",
                 terminal=("speech.audio.done",),
@@ -165,7 +165,7 @@ class AsyncAudioSpeech(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.SpeechV1AudioSpeechPostResponse:
+    ) -> models.AudioSpeechCompleteResponse:
         """Speech
 
         Args:
@@ -190,7 +190,7 @@ class AsyncAudioSpeech(AsyncResource):
                     "stream": False,
                 },
             ),
-            response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
+            response=JsonResponse(models.AudioSpeechCompleteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -213,7 +213,7 @@ class AsyncAudioSpeech(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.SpeechV1AudioSpeechPostEvent]:
+    ) -> AsyncStream[models.AudioSpeechCompleteEvent]:
         """Speech
 
         Args:
@@ -239,7 +239,7 @@ class AsyncAudioSpeech(AsyncResource):
                 },
             ),
             response=SSEResponse(
-                models.SpeechV1AudioSpeechPostEvent,
+                models.AudioSpeechCompleteEvent,
                 envelope=True,
                 done_marker="[DONE]",
                 terminal=("speech.audio.done",),

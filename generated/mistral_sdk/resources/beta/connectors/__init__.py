@@ -143,7 +143,7 @@ class BetaConnectors(SyncResource):
 
     def get_auth_url(
         self,
-        connector_id_or_name: models.ConnectorGetAuthUrlV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -238,7 +238,7 @@ class BetaConnectors(SyncResource):
     def activate_for_consumer(
         self,
         connector_id: UUID,
-        consumer_scope: models.ConnectorActivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -265,7 +265,7 @@ class BetaConnectors(SyncResource):
     def deactivate_for_consumer(
         self,
         connector_id: UUID,
-        consumer_scope: models.ConnectorDeactivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -292,7 +292,7 @@ class BetaConnectors(SyncResource):
     def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: models.ConnectorCallToolV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -322,7 +322,7 @@ class BetaConnectors(SyncResource):
 
     def list_tools(
         self,
-        connector_id_or_name: models.ConnectorListToolsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -334,7 +334,7 @@ class BetaConnectors(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ConnectorListToolsV1Response:
+    ) -> models.ConnectorsListToolsResponse:
         """List tools for a connector.
 
         List all tools available for an MCP connector.
@@ -353,7 +353,7 @@ class BetaConnectors(SyncResource):
                 "pretty": pretty,
                 "credentials_name": credentials_name,
             },
-            response=JsonResponse(models.ConnectorListToolsV1Response),
+            response=JsonResponse(models.ConnectorsListToolsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -363,7 +363,7 @@ class BetaConnectors(SyncResource):
 
     def get_authentication_methods(
         self,
-        connector_id_or_name: models.ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -389,7 +389,7 @@ class BetaConnectors(SyncResource):
 
     def list_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -418,7 +418,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -463,7 +463,7 @@ class BetaConnectors(SyncResource):
 
     def list_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -492,7 +492,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -537,7 +537,7 @@ class BetaConnectors(SyncResource):
 
     def list_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorListUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -566,7 +566,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -611,7 +611,7 @@ class BetaConnectors(SyncResource):
 
     def delete_all_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -638,7 +638,7 @@ class BetaConnectors(SyncResource):
     def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -668,7 +668,7 @@ class BetaConnectors(SyncResource):
     def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -698,7 +698,7 @@ class BetaConnectors(SyncResource):
     def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -727,7 +727,7 @@ class BetaConnectors(SyncResource):
 
     def get(
         self,
-        connector_id_or_name: models.ConnectorGetV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
@@ -1008,7 +1008,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get_auth_url(
         self,
-        connector_id_or_name: models.ConnectorGetAuthUrlV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -1103,7 +1103,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def activate_for_consumer(
         self,
         connector_id: UUID,
-        consumer_scope: models.ConnectorActivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1130,7 +1130,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def deactivate_for_consumer(
         self,
         connector_id: UUID,
-        consumer_scope: models.ConnectorDeactivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1157,7 +1157,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: models.ConnectorCallToolV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -1187,7 +1187,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_tools(
         self,
-        connector_id_or_name: models.ConnectorListToolsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -1199,7 +1199,7 @@ class AsyncBetaConnectors(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ConnectorListToolsV1Response:
+    ) -> models.ConnectorsListToolsResponse:
         """List tools for a connector.
 
         List all tools available for an MCP connector.
@@ -1218,7 +1218,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "pretty": pretty,
                 "credentials_name": credentials_name,
             },
-            response=JsonResponse(models.ConnectorListToolsV1Response),
+            response=JsonResponse(models.ConnectorsListToolsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1228,7 +1228,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get_authentication_methods(
         self,
-        connector_id_or_name: models.ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1254,7 +1254,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1283,7 +1283,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1328,7 +1328,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1357,7 +1357,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1402,7 +1402,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorListUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1431,7 +1431,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1476,7 +1476,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def delete_all_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1503,7 +1503,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1533,7 +1533,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1563,7 +1563,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1592,7 +1592,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get(
         self,
-        connector_id_or_name: models.ConnectorGetV1ConnectorIdOrName,
+        connector_id_or_name: models.ConnectorIdOrName,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,

@@ -46,10 +46,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[
-        models.AgentsApiV1ConversationsListResponseItem,
-        list[models.AgentsApiV1ConversationsListResponseItem],
-    ]:
+    ) -> SyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -60,7 +57,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
             response=PageResponse(
-                list[models.AgentsApiV1ConversationsListResponseItem],
+                list[models.ConversationsListItem],
                 Paginator("page", "page", items=(), size="page_size"),
             ),
             extra_headers=extra_headers,
@@ -73,11 +70,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -137,7 +134,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AgentsApiV1ConversationsGetResponse:
+    ) -> models.ConversationsGetResponse:
         """Retrieve a conversation information.
 
         Given a conversation_id retrieve a conversation entity with its attributes.
@@ -149,7 +146,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
             "GET",
             "/v1/conversations/{conversation_id}",
             path_params={"conversation_id": conversation_id},
-            response=JsonResponse(models.AgentsApiV1ConversationsGetResponse),
+            response=JsonResponse(models.ConversationsGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -161,9 +158,9 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -298,7 +295,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -351,13 +348,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationStreamRequestHandoffExecution0
-        | None
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationStreamRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -418,10 +413,9 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -475,10 +469,9 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -569,10 +562,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[
-        models.AgentsApiV1ConversationsListResponseItem,
-        list[models.AgentsApiV1ConversationsListResponseItem],
-    ]:
+    ) -> AsyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -583,7 +573,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
             response=PageResponse(
-                list[models.AgentsApiV1ConversationsListResponseItem],
+                list[models.ConversationsListItem],
                 Paginator("page", "page", items=(), size="page_size"),
             ),
             extra_headers=extra_headers,
@@ -596,11 +586,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -660,7 +650,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AgentsApiV1ConversationsGetResponse:
+    ) -> models.ConversationsGetResponse:
         """Retrieve a conversation information.
 
         Given a conversation_id retrieve a conversation entity with its attributes.
@@ -672,7 +662,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
             "GET",
             "/v1/conversations/{conversation_id}",
             path_params={"conversation_id": conversation_id},
-            response=JsonResponse(models.AgentsApiV1ConversationsGetResponse),
+            response=JsonResponse(models.ConversationsGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -684,9 +674,9 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -821,7 +811,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -874,13 +864,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationStreamRequestHandoffExecution0
-        | None
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationStreamRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -941,10 +929,9 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -998,10 +985,9 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,

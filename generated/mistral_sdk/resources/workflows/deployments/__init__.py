@@ -43,10 +43,8 @@ class WorkflowsDeployments(SyncResource):
         is_hardened: bool | None | UnsetType = UNSET,
         workflow_name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
-        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
-        | None
-        | UnsetType = UNSET,
-        order: models.ListDeploymentsV1WorkflowsDeploymentsGetOrder | UnsetType = UNSET,
+        order_by: models.WorkflowsDeploymentsListOrderBy | None | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsListOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         workspace_id: UUID | None | UnsetType = UNSET,
@@ -279,9 +277,7 @@ class WorkflowsDeployments(SyncResource):
         self,
         name: str,
         *,
-        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
-        | None
-        | UnsetType = UNSET,
+        worker_status: models.WorkerStatus | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -323,7 +319,7 @@ class WorkflowsDeployments(SyncResource):
         workflow_name: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetDeploymentLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -388,7 +384,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.StreamDeploymentLogsEvent]:
+    ) -> Stream[models.WorkflowsDeploymentsStreamLogsEvent]:
         """Stream Deployment Logs
 
         Stream logs for a deployment (all of its workers) via SSE.
@@ -407,7 +403,7 @@ class WorkflowsDeployments(SyncResource):
         # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> Stream[models.StreamDeploymentLogsEvent]:
+        ) -> Stream[models.WorkflowsDeploymentsStreamLogsEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/deployments/{name}/logs/stream",
@@ -420,7 +416,7 @@ class WorkflowsDeployments(SyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+                    models.WorkflowsDeploymentsStreamLogsEvent, envelope=True, done_marker="[DONE]"
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -464,10 +460,8 @@ class AsyncWorkflowsDeployments(AsyncResource):
         is_hardened: bool | None | UnsetType = UNSET,
         workflow_name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
-        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
-        | None
-        | UnsetType = UNSET,
-        order: models.ListDeploymentsV1WorkflowsDeploymentsGetOrder | UnsetType = UNSET,
+        order_by: models.WorkflowsDeploymentsListOrderBy | None | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsListOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         workspace_id: UUID | None | UnsetType = UNSET,
@@ -700,9 +694,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         self,
         name: str,
         *,
-        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
-        | None
-        | UnsetType = UNSET,
+        worker_status: models.WorkerStatus | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -744,7 +736,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         workflow_name: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetDeploymentLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -809,7 +801,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.StreamDeploymentLogsEvent]:
+    ) -> AsyncStream[models.WorkflowsDeploymentsStreamLogsEvent]:
         """Stream Deployment Logs
 
         Stream logs for a deployment (all of its workers) via SSE.
@@ -828,7 +820,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> AsyncStream[models.StreamDeploymentLogsEvent]:
+        ) -> AsyncStream[models.WorkflowsDeploymentsStreamLogsEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/deployments/{name}/logs/stream",
@@ -841,7 +833,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+                    models.WorkflowsDeploymentsStreamLogsEvent, envelope=True, done_marker="[DONE]"
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -34,7 +34,7 @@ class WorkflowsEvents(SyncResource):
     def stream(
         self,
         *,
-        scope: models.GetStreamEventsV1WorkflowsEventsStreamGetScope | UnsetType = UNSET,
+        scope: models.WorkflowsEventsStreamScope | UnsetType = UNSET,
         activity_name: str | UnsetType = UNSET,
         activity_id: str | UnsetType = UNSET,
         workflow_name: str | UnsetType = UNSET,
@@ -51,13 +51,11 @@ class WorkflowsEvents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+    ) -> Stream[models.WorkflowEvent]:
         """Get Stream Events"""
 
         # Sent again from the last event id seen when the connection drops.
-        def connect(
-            last_event_id: str | None | UnsetType,
-        ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+        def connect(last_event_id: str | None | UnsetType) -> Stream[models.WorkflowEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/events/stream",
@@ -75,11 +73,7 @@ class WorkflowsEvents(SyncResource):
                     "workflow_event_types": workflow_event_types,
                 },
                 headers={"last-event-id": last_event_id},
-                response=SSEResponse(
-                    models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                ),
+                response=SSEResponse(models.WorkflowEvent, envelope=True, done_marker="[DONE]"),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -102,7 +96,7 @@ class WorkflowsEvents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.ListWorkflowEventResponseEventsItem, models.ListWorkflowEventResponse]:
+    ) -> SyncPage[models.WorkflowEventPayload, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
         Args:
@@ -155,7 +149,7 @@ class AsyncWorkflowsEvents(AsyncResource):
     async def stream(
         self,
         *,
-        scope: models.GetStreamEventsV1WorkflowsEventsStreamGetScope | UnsetType = UNSET,
+        scope: models.WorkflowsEventsStreamScope | UnsetType = UNSET,
         activity_name: str | UnsetType = UNSET,
         activity_id: str | UnsetType = UNSET,
         workflow_name: str | UnsetType = UNSET,
@@ -172,13 +166,13 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+    ) -> AsyncStream[models.WorkflowEvent]:
         """Get Stream Events"""
 
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id: str | None | UnsetType,
-        ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+        ) -> AsyncStream[models.WorkflowEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/events/stream",
@@ -196,11 +190,7 @@ class AsyncWorkflowsEvents(AsyncResource):
                     "workflow_event_types": workflow_event_types,
                 },
                 headers={"last-event-id": last_event_id},
-                response=SSEResponse(
-                    models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                ),
+                response=SSEResponse(models.WorkflowEvent, envelope=True, done_marker="[DONE]"),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -223,7 +213,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.ListWorkflowEventResponseEventsItem, models.ListWorkflowEventResponse]:
+    ) -> AsyncPage[models.WorkflowEventPayload, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
         Args:

@@ -431,23 +431,18 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+    ) -> Stream[models.WorkflowEvent]:
         """Stream"""
 
         # Sent again from the last event id seen when the connection drops.
-        def connect(
-            last_event_id: str | None | UnsetType,
-        ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+        def connect(last_event_id: str | None | UnsetType) -> Stream[models.WorkflowEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/stream",
                 path_params={"execution_id": execution_id},
                 query={"event_source": event_source, "last_event_id": last_event_id},
                 response=SSEResponse(
-                    models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                    run_id=execution_id,
+                    models.WorkflowEvent, envelope=True, done_marker="[DONE]", run_id=execution_id
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -466,7 +461,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         activity_id: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetWorkflowExecutionLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsExecutionsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -531,7 +526,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
+    ) -> Stream[models.WorkflowsExecutionsStreamLogsEvent]:
         """Stream Workflow Execution Logs
 
         Stream logs for a workflow execution via SSE.
@@ -550,7 +545,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
+        ) -> Stream[models.WorkflowsExecutionsStreamLogsEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/logs/stream",
@@ -563,7 +558,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamWorkflowExecutionLogsEvent,
+                    models.WorkflowsExecutionsStreamLogsEvent,
                     envelope=True,
                     done_marker="[DONE]",
                     errors=("error",),
@@ -1002,23 +997,20 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+    ) -> AsyncStream[models.WorkflowEvent]:
         """Stream"""
 
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id: str | None | UnsetType,
-        ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+        ) -> AsyncStream[models.WorkflowEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/stream",
                 path_params={"execution_id": execution_id},
                 query={"event_source": event_source, "last_event_id": last_event_id},
                 response=SSEResponse(
-                    models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                    run_id=execution_id,
+                    models.WorkflowEvent, envelope=True, done_marker="[DONE]", run_id=execution_id
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1037,7 +1029,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         activity_id: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetWorkflowExecutionLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsExecutionsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1102,7 +1094,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
+    ) -> AsyncStream[models.WorkflowsExecutionsStreamLogsEvent]:
         """Stream Workflow Execution Logs
 
         Stream logs for a workflow execution via SSE.
@@ -1121,7 +1113,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
+        ) -> AsyncStream[models.WorkflowsExecutionsStreamLogsEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/logs/stream",
@@ -1134,7 +1126,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamWorkflowExecutionLogsEvent,
+                    models.WorkflowsExecutionsStreamLogsEvent,
                     envelope=True,
                     done_marker="[DONE]",
                     errors=("error",),

@@ -122,7 +122,7 @@ class BetaAdminUserGroups(SyncResource):
         | models.StaticWorkspaceRoles
         | None
         | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -409,9 +409,7 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: UUID,
         *,
         workspace_uuid: UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
-        | None
-        | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
         | None
         | UnsetType = UNSET,
@@ -489,7 +487,7 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: UUID,
         workspace_uuid: UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleName]
         | None
         | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
@@ -747,7 +745,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         | models.StaticWorkspaceRoles
         | None
         | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1034,9 +1032,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: UUID,
         *,
         workspace_uuid: UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
-        | None
-        | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
         | None
         | UnsetType = UNSET,
@@ -1114,7 +1110,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: UUID,
         workspace_uuid: UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleName]
         | None
         | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]

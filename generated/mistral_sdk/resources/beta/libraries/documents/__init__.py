@@ -142,7 +142,7 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -210,7 +210,7 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -517,7 +517,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -585,7 +585,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,

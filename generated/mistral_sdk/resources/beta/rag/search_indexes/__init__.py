@@ -113,8 +113,7 @@ class BetaRagSearchIndexes(SyncResource):
         self,
         deployment_id: UUID,
         *,
-        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
-        | Mapping[str, Any],
+        body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -129,9 +128,7 @@ class BetaRagSearchIndexes(SyncResource):
             "PUT",
             "/v1/rag/deployments/{deployment_id}/metrics",
             path_params={"deployment_id": deployment_id},
-            json=convert_body(
-                models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body
-            ),
+            json=convert_body(models.RagSearchIndexesUpdateMetricsBody, body),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -241,8 +238,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         self,
         deployment_id: UUID,
         *,
-        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
-        | Mapping[str, Any],
+        body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -257,9 +253,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             "PUT",
             "/v1/rag/deployments/{deployment_id}/metrics",
             path_params={"deployment_id": deployment_id},
-            json=convert_body(
-                models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body
-            ),
+            json=convert_body(models.RagSearchIndexesUpdateMetricsBody, body),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
