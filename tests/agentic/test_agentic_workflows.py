@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import warnings
 from typing import Any
 
 import httpx
@@ -403,8 +404,6 @@ def _timeouts_seen(**kwargs: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_timeout_is_each_requests_http_timeout_and_wait_timeout_the_whole_wait() -> None:
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no DeprecationWarning for the new spelling
         seen = _timeouts_seen(timeout=7.0, wait_timeout=1000)
@@ -423,12 +422,13 @@ def test_timeout_is_each_requests_http_timeout_and_wait_timeout_the_whole_wait()
 
 
 def test_a_number_as_timeout_alone_still_bounds_the_wait_with_a_warning(client: Mistral) -> None:
-    with pytest.warns(DeprecationWarning, match="wait_timeout="):
-        with pytest.raises(WorkflowWaitTimeout) as info:
-            client.workflows.execute_and_wait("slow", timeout=0.5)
+    with (
+        pytest.warns(DeprecationWarning, match="wait_timeout="),
+        pytest.raises(WorkflowWaitTimeout) as info,
+    ):
+        client.workflows.execute_and_wait("slow", timeout=0.5)
     assert info.value.timeout == 0.5
     # an httpx.Timeout is only ever a request timeout: no warning, no bound
-    import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
