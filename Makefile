@@ -18,7 +18,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo bench bench-upload bench-decode bench-realtime contract clean distclean surface-diff lint-workflows
+        types check demo bench bench-upload bench-decode bench-realtime bench-mcp contract clean distclean surface-diff lint-workflows
 
 help:
 	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
@@ -34,6 +34,7 @@ help:
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
 	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
+	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
 	@echo "make lint | format | types | clean | distclean"
 
@@ -152,6 +153,9 @@ bench-decode: venv
 # Realtime audio: per chunk sent and per event received, against raw websockets: docs/realtime.md.
 bench-realtime: venv
 	$(PY) benchmarks/bench_realtime.py
+# An MCP tool call in conversations.run over a local Python tool: docs/mcp.md.
+bench-mcp: venv
+	$(PY) benchmarks/bench_mcp.py
 
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv

@@ -1,8 +1,10 @@
 """Decoding and streaming cost against untyped msgspec, in one run.
 
 - a 500-entry conversation history: `mistral_sdk.decode` into the typed model
-  (fast path: every tag known) and with one unknown entry type (lenient path),
-  against `msgspec.json.decode` of the same bytes without a type;
+  (fast path: every tag known), with one unknown entry type and with one `null` in
+  an optional non-nullable field (both on the lenient path), against
+  `msgspec.json.decode` of the same bytes without a type; and what
+  `mistral_sdk.extra_fields` costs when someone asks (nothing before);
 - a streamed chat completion, end to end through `client.chat.stream` on an httpx
   MockTransport (one network chunk per event, like a real token stream): µs per
   event, against splitting the same body on blank lines and decoding each event
@@ -45,13 +47,24 @@ def history(rounds: int) -> list[tuple[str, float, float]]:
     body = json.loads(data)
     body["entries"][250] = {"object": "entry", "type": "memory.write", "id": "m", "x": [1]}
     with_unknown = json.dumps(body).encode()
+    # one null where the spec says "optional, not nullable" (read as absent: lenient path)
+    body = json.loads(data)
+    body["entries"][250]["prefix"] = None
+    with_null = json.dumps(body).encode()
     untyped = best(lambda: msgspec.json.decode(data), rounds)
     typed = best(lambda: mistral_sdk.decode(data, models.ConversationHistory), rounds)
     lenient = best(lambda: mistral_sdk.decode(with_unknown, models.ConversationHistory), rounds)
+    nulls = best(lambda: mistral_sdk.decode(with_null, models.ConversationHistory), rounds)
+    # undeclared fields cost nothing until asked for; then one untyped parse and a walk
+    decoded = mistral_sdk.decode(data, models.ConversationHistory)
+    entry = decoded.entries[400]
+    extra = best(lambda: mistral_sdk.extra_fields(entry), rounds)
     return [
         ("history (500 entries), untyped msgspec", untyped, 1.0),
         ("history (500 entries), typed, all tags known", typed, typed / untyped),
         ("history (500 entries), typed, one unknown entry", lenient, lenient / untyped),
+        ("history (500 entries), typed, one null read as absent", nulls, nulls / untyped),
+        ("history (500 entries), extra_fields(entries[400]) on demand", extra, extra / untyped),
     ]
 
 

@@ -23,6 +23,7 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
     ("beta", "conversations"): ("_conversations", "ConversationsHelpers"),
     ("chat",): ("_structured", "ChatHelpers"),
     ("audio",): ("_audio", "AudioHelpers"),
+    ("beta", "connectors"): ("mcp._gateway", "ConnectorsGatewayHelpers"),
 }
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}

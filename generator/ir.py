@@ -81,6 +81,12 @@ class Field:
     # server is data, not an error); the Literal stays in the type hint
     open_const: bool = False
 
+    @property
+    def null_default(self) -> bool:
+        """Required and nullable: servers often omit the null, so a missing value reads
+        as None, and a request sends null when the caller gives nothing."""
+        return self.required and self.const is None and isinstance(self.type, Nullable)
+
 
 @dataclass
 class Model:
@@ -159,6 +165,13 @@ class Param:
     json_encoded: bool = False  # query parameter with `content: application/json`
     is_file: bool = False  # a multipart file field
     const: Const | None = None  # a single-value body field: always sent
+
+    @property
+    def null_default(self) -> bool:
+        """A required, nullable body field: the argument defaults to None (sent as null)."""
+        return (
+            self.required and self.location in ("body", "form") and isinstance(self.type, Nullable)
+        )
 
 
 @dataclass

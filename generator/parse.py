@@ -545,6 +545,10 @@ class Parser:
                 texpr = texpr.inner
             if texpr not in members:
                 members.append(texpr)
+        if ir.Prim("str") in members and ir.Prim("uuid") in members:
+            # `format: uuid` or any string: both are `str` (an id; an argument also
+            # takes a `uuid.UUID`), one member suffices
+            members.remove(ir.Prim("str"))
         if not members:
             return ir.Prim("none")
         if len(members) == 1:
@@ -589,7 +593,7 @@ class Parser:
                 "datetime": "str:datetime",
                 "date": "str:date",
                 "time": "str:time",
-                "uuid": "str:uuid",
+                "uuid": "str",  # an id is a string like any other (docs/unions.md)
                 "bytes": "str:bytes",
                 "any": "custom",
                 "none": "none",
@@ -777,7 +781,7 @@ class Parser:
                 bp.name = f"{bp.name}_body"
             taken.add(bp.name)
         params += body_params
-        responses = self.responses(spec, pointer, hint, op_id)
+        responses = self.responses(spec, pointer, hint, op_id, verb)
         for resp in responses:
             if resp.kind == "sse":
                 self.stream_ends(resp, params, pointer)
@@ -961,11 +965,13 @@ class Parser:
         return texpr == ir.Prim("bytes")
 
     def responses(
-        self, spec: dict[str, Any], pointer: str, hint: str, op_id: str
+        self, spec: dict[str, Any], pointer: str, hint: str, op_id: str, verb: str = "get"
     ) -> list[ir.Response]:
         out: list[ir.Response] = []
         json_types: list[ir.TypeExpr] = []
-        empty = False
+        # A DELETE may answer 204 with no body even where the spec promises one: the
+        # method then returns None, and its annotation says so (docs/reliability.md)
+        empty = verb.lower() == "delete"
         for code, resp in sorted((spec.get("responses") or {}).items()):
             if not str(code).startswith("2"):
                 continue

@@ -214,6 +214,8 @@ class Renderer:
                     annotation = f"{annotation} | str"
                 if f.const is not None:
                     default = pyrepr(f.const.value)
+                elif f.null_default:  # a missing value reads as None (docs/unions.md)
+                    default = "None"
                 elif f.required:
                     default = None
                 else:
@@ -323,11 +325,16 @@ class Renderer:
         positional = [p for p in arguments if p.location == "path"]
         sig: list[str] = ["self"]
         for p in positional:
-            sig.append(f"{p.name}: {render(p.type, imports, 'models.')}")
+            sig.append(f"{p.name}: {render(p.type, imports, 'models.', argument=True)}")
         sig.append("*")
         for p in arguments[len(positional) :]:
             ann = self.param_annotation(p, imports)
-            sig.append(f"{p.name}: {ann}" if p.required else f"{p.name}: {ann} | UnsetType = UNSET")
+            if p.null_default:
+                sig.append(f"{p.name}: {ann} = None")  # sent as null when not given
+            elif p.required:
+                sig.append(f"{p.name}: {ann}")
+            else:
+                sig.append(f"{p.name}: {ann} | UnsetType = UNSET")
         connectors = op.connectors_field
         if connectors:
             imports.collections.update({"Mapping", "Sequence"})
@@ -466,7 +473,7 @@ class Renderer:
         if p.is_file:
             return "FileInput" if not _is_list(p.type) else "Sequence[FileInput]"
         defs = self.api.definitions if p.location in ("body", "form") else None
-        return render(p.type, imports, "models.", inputs=defs)
+        return render(p.type, imports, "models.", inputs=defs, argument=True)
 
     # --- client, operations, package --------------------------------------------
 

@@ -85,7 +85,7 @@ class Surface:
 
 # --- IR → surface ----------------------------------------------------------------
 
-_PRIM = {"datetime": "datetime", "uuid": "UUID", "any": "Any", "none": "None"}
+_PRIM = {"datetime": "datetime", "uuid": "str", "any": "Any", "none": "None"}
 
 
 def literal(value: str | int | float | bool) -> str:
@@ -134,7 +134,8 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
             text = "list[FileInput]" if isinstance(inner, ir.ListOf) else "FileInput"
         else:
             text = type_text(p.type)
-        args.append(Arg(p.name, text, p.required, positional=p.location == "path"))
+        required = p.required and not p.null_default
+        args.append(Arg(p.name, text, required, positional=p.location == "path"))
     if op.connectors_field:  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
         args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
     return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response, m.pagination))
@@ -151,7 +152,7 @@ def _resources(node: ir.Resource, out: dict[int, str]) -> dict[int, str]:
 def _definition(d: ir.Definition) -> Definition:
     if isinstance(d, ir.Model):
         fields = tuple(
-            Arg(f.name, type_text(f.type), f.required)
+            Arg(f.name, type_text(f.type), f.required and not f.null_default)
             if f.const is None
             else Arg(f.name, "", True, const=literal(f.const.value))  # nothing to pass
             for f in d.fields

@@ -16,7 +16,7 @@ _PRIM = {
     "datetime": "datetime.datetime",
     "date": "datetime.date",
     "time": "datetime.time",
-    "uuid": "UUID",
+    "uuid": "str",  # ids are strings (not all of them are UUIDs); arguments also take UUID
     "any": "Any",
     "none": "None",
 }
@@ -69,23 +69,28 @@ def render(
     imports: Imports,
     prefix: str = "",
     inputs: Mapping[str, ir.Definition] | None = None,
+    argument: bool = False,
 ) -> str:
     """Python source for `texpr`.
 
     `prefix` qualifies model names (`models.` in resource modules). With `inputs`
     (the API's definitions), the type accepts what a caller may pass: plain
     mappings for models and unions, any sequence for lists; aliases are expanded
-    so that their members accept mappings too.
+    so that their members accept mappings too. `argument` (implied by `inputs`):
+    the type of a method argument, where an id (`format: uuid`, a `str` in models)
+    may also be given as a `uuid.UUID`.
     """
+    argument = argument or inputs is not None
 
     def r(t: ir.TypeExpr) -> str:
-        return render(t, imports, prefix, inputs)
+        return render(t, imports, prefix, inputs, argument)
 
     if isinstance(texpr, ir.Prim):
         if texpr.kind == "datetime" or texpr.kind in ("date", "time"):
             imports.datetime = True
-        if texpr.kind == "uuid":
+        if texpr.kind == "uuid" and argument:
             imports.uuid = True
+            return "str | UUID"
         if texpr.kind == "any":
             imports.typing.add("Any")
         return _PRIM[texpr.kind]
@@ -116,7 +121,13 @@ def render(
         imports.typing.add("Literal")
         return f"Literal[{texpr.value!r}]"
     if isinstance(texpr, ir.UnionOf):
-        return " | ".join(r(t) for t in texpr.members)
+        # members may render alike (`format: uuid` and a plain string are both `str`)
+        parts: list[str] = []
+        for t in texpr.members:
+            for part in r(t).split(" | "):
+                if part not in parts:
+                    parts.append(part)
+        return " | ".join(parts)
     if isinstance(texpr, ir.Nullable):
         return f"{r(texpr.inner)} | None"
     raise TypeError(f"unknown type expression {texpr!r}")

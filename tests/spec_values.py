@@ -595,7 +595,7 @@ class Values:
                 "datetime": dt.datetime,
                 "date": dt.date,
                 "time": dt.time,
-                "uuid": uuid.UUID,
+                "uuid": str,  # ids are strings in models (arguments also take UUID)
                 "none": type(None),
             }.get(t.kind)
             if expected is None or isinstance(value, expected):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._codec import Unknown as Unknown
     from ._codec import decode as decode
     from ._codec import encode as encode
+    from ._extras import extra_fields as extra_fields
     from ._errors import APIConnectionError as APIConnectionError
     from ._errors import APIError as APIError
     from ._errors import APIResponseValidationError as APIResponseValidationError
@@ -86,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     "Unknown": "_codec",
     "decode": "_codec",
     "encode": "_codec",
+    "extra_fields": "_extras",
     "APIConnectionError": "_errors",
     "APIError": "_errors",
     "APIResponseValidationError": "_errors",

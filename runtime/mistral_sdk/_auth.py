@@ -32,7 +32,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapp
 
 import httpx
 
-from ._errors import MistralError
+from ._errors import MistralError, redact_secret
 
 __all__ = [
     "SA_TOKEN_PATH_ENV",
@@ -241,7 +241,7 @@ class Credentials:
     def redact(self, text: str) -> str:
         """`text` with every secret this object handed out recently replaced by ``***``."""
         for secret in self._recent:
-            text = text.replace(secret, "***")
+            text = redact_secret(text, secret)  # whole tokens: a short key mangles nothing
         return text
 
     @property

@@ -108,6 +108,9 @@ class BaseClient(Generic[_HttpT]):
         # Paths from the spec start with "/", so a prefix in base_url is kept
         # by plain concatenation ("https://proxy/mistral" + "/v1/models").
         self.base_url = url.rstrip("/")
+        if self.base_url.endswith("/v1"):
+            # the OpenAI-compatible habit (".../v1"): every spec path carries its version
+            self.base_url = self.base_url[:-3]
         _warn_if_insecure(self.base_url)
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")

@@ -9,9 +9,11 @@ Decoding has two paths (docs/unions.md):
 - the **lenient path**, taken only when the fast path fails: the same bytes are
   decoded against a *lenient twin* of the type, in which every union is a marker
   class whose hook turns an unknown tag into an `Unknown<Union>` holding the raw
-  value, and matches a value without its tag by structure. A known tag with an
-  invalid payload still fails, naming the JSON path. The twin's Structs are
-  subclasses of the generated ones (same name, same fields), built once per type.
+  value, and matches a value without its tag by structure, and in which an
+  optional field the spec does not mark nullable reads `null` as absent (`UNSET`).
+  A known tag with an invalid payload still fails, naming the JSON path. The
+  twin's Structs are subclasses of the generated ones (same name, same fields),
+  built once per type.
 
 So a document whose tags are all known costs one native decode, and one with an
 unknown variant somewhere costs two.
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import threading
 import types
+import uuid
+import weakref
 from collections.abc import Callable, Hashable, Mapping
 from functools import cache, lru_cache
 from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
@@ -38,6 +42,7 @@ __all__ = [
     "decode",
     "encode",
     "lenient_type",
+    "union_tag",
     "union_type",
     "unknown_class",
 ]
@@ -255,26 +260,34 @@ def _is_struct(variant: Any) -> bool:
 def _required(struct: Any) -> tuple[str, ...]:
     return tuple(
         f.encode_name
-        for f in msgspec.structs.fields(struct)
+        for f in fields_of(struct)
         if f.default is msgspec.NODEFAULT and f.default_factory is msgspec.NODEFAULT
     )
 
 
 @cache
+def _null_default(struct: Any) -> tuple[str, ...]:
+    """Fields the spec requires but that may be missing (nullable: they read as None)."""
+    return tuple(f.encode_name for f in fields_of(struct) if f.default is None)
+
+
+@cache
 def _declared(struct: type) -> frozenset[str]:
-    return frozenset(f.encode_name for f in msgspec.structs.fields(struct))
+    return frozenset(f.encode_name for f in fields_of(struct))
 
 
 def _rank(structs: list[Any], value: dict[str, Any]) -> list[tuple[Any, tuple[int, int]]]:
     """Struct variants whose required fields are all in `value`, most specific first:
-    most required fields, then most of the value's keys declared, then spec order."""
+    most required fields (those the spec requires as nullable count when present),
+    then most of the value's keys declared, then spec order."""
     scored = []
     for variant in structs:
         cls = cast(type, _runtime_class(variant))
         required = _required(cls)
         if all(k in value for k in required):
             covered = sum(1 for k in value if k in _declared(cls))
-            scored.append((variant, (len(required), covered)))
+            present = sum(1 for k in _null_default(cls) if k in value)
+            scored.append((variant, (len(required) + present, covered)))
     scored.sort(key=lambda item: (-item[1][0], -item[1][1]))  # stable: spec order on ties
     return scored
 
@@ -329,6 +342,19 @@ def _union_hook(open: bool) -> Callable[[Any, Any], Any]:
 
 _dec_hook, _dec_hook_closed = _union_hook(True), _union_hook(False)
 _HOOKS = {True: _dec_hook, False: _dec_hook_closed}
+
+
+def union_tag(t: Any) -> str | None:
+    """The name of the field that tags union `t`'s variants (None: not a tagged union)."""
+    t = get_args(t)[0] if get_origin(t) is Annotated else t
+    if isinstance(t, _UnionMeta):
+        return t._tag
+    members = get_args(t) if get_origin(t) in (Union, types.UnionType) else (t,)
+    for member in members:
+        config = getattr(member, "__struct_config__", None)
+        if config is not None and config.tag_field is not None:
+            return str(config.tag_field)
+    return None
 
 
 # --- the lenient twin of a type ------------------------------------------------------
@@ -431,8 +457,21 @@ def _edges(t: Any, out: set[type]) -> bool:
     return found
 
 
+def _absent_if_null(t: Any) -> Any:
+    """`X` when `t` is `X | UnsetType` without None (optional, not nullable): such a
+    field reads `null` as absent on the lenient path; else None."""
+    if get_origin(t) not in (Union, types.UnionType):
+        return None
+    args = get_args(t)
+    if msgspec.UnsetType not in args or type(None) in args:
+        return None
+    rest = tuple(a for a in args if a is not msgspec.UnsetType)
+    return rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - built from a tuple
+
+
 def _reaches_union(struct: type) -> bool:
-    """Whether any union can be reached from `struct`'s fields (so it needs a twin)."""
+    """Whether any union, or an optional field that may arrive as `null`, can be reached
+    from `struct`'s fields (so it needs a twin)."""
     known = _needs_mirror.get(struct)
     if known is not None:
         return known
@@ -446,7 +485,9 @@ def _reaches_union(struct: type) -> bool:
         if s in direct:
             continue
         out: set[type] = set()
-        direct[s] = any(_edges(f.type, out) for f in msgspec.structs.fields(s))
+        direct[s] = any(
+            [_edges(f.type, out) or _absent_if_null(f.type) is not None for f in fields_of(s)]
+        )
         edges[s] = out
         todo.extend(c for c in out if c not in direct)
     needs = {s: d or _needs_mirror.get(s, False) for s, d in direct.items()}
@@ -465,7 +506,7 @@ def _mirror(struct: type) -> type:
     known = _mirrors.get(struct)
     if known is not None:
         return known
-    fields = msgspec.structs.fields(struct)
+    fields = fields_of(struct)
     namespace: dict[str, Any] = {
         "__module__": struct.__module__,
         "__qualname__": struct.__qualname__,
@@ -486,12 +527,35 @@ def _mirror(struct: type) -> type:
                 default_factory=f.default_factory,
                 name=f.encode_name if f.encode_name != f.name else None,
             )
+    # optional fields the spec does not mark nullable: `null` reads as absent
+    absent = tuple(f.name for f in fields if _absent_if_null(f.type) is not None)
+    if absent:
+        namespace["__post_init__"] = _null_to_unset(absent)
     # every field is declared again here, so the twin's own config is all that counts
     mirror: type = type(struct)(struct.__name__, (struct,), namespace, kw_only=True)
     _mirrors[struct] = mirror
     for f in fields:
-        mirror.__annotations__[f.name] = _twin(f.type)
+        inner = _absent_if_null(f.type)
+        if inner is None:
+            mirror.__annotations__[f.name] = _twin(f.type)
+        else:  # accepts null, which __post_init__ turns into UNSET
+            mirror.__annotations__[f.name] = Union[_twin(inner), None, msgspec.UnsetType]  # noqa: UP007
     return mirror
+
+
+def _null_to_unset(names: tuple[str, ...]) -> Callable[[Any], None]:
+    def __post_init__(self: Any) -> None:
+        for name in names:
+            if getattr(self, name) is None:
+                setattr(self, name, msgspec.UNSET)
+
+    return __post_init__
+
+
+@cache
+def fields_of(struct: type) -> tuple[msgspec.structs.FieldInfo, ...]:
+    """`msgspec.structs.fields`, once per class."""
+    return msgspec.structs.fields(struct)
 
 
 # --- the public codec -----------------------------------------------------------------
@@ -518,26 +582,62 @@ def _get_decoder(type_: Any) -> msgspec.json.Decoder[Any]:
         return msgspec.json.Decoder(type_, dec_hook=_dec_hook)
 
 
+# The JSON each decoded model came from, for `mistral_sdk.extra_fields` (fields the spec
+# does not declare): id(model) -> (weak reference, JSON). Only a reference to the JSON
+# is kept; nothing is parsed unless someone asks. A plain weak reference (no callback:
+# the cheapest, as this runs for every decoded document and stream event); entries of
+# dead models are swept once their number, or the size of their JSON, has grown enough.
+sources: dict[int, tuple[weakref.ref[Any], bytes | str]] = {}
+_SWEEP_BYTES = 32 * 1024 * 1024
+_sweep = [1024, 0]  # [sweep when there are more entries than this, JSON bytes since]
+
+
+def _remember(value: Any, data: bytes | str) -> None:
+    try:
+        ref = weakref.ref(value)
+    except TypeError:  # a Struct of the caller's, without `weakref=True`
+        return
+    sources[id(value)] = (ref, data)
+    _sweep[1] += len(data)
+    if len(sources) > _sweep[0] or _sweep[1] > _SWEEP_BYTES:
+        sweep_sources()
+
+
+def sweep_sources() -> None:
+    """Drop the entries of models that are gone."""
+    with _lock:
+        # a copy first (atomic): other threads may be adding entries meanwhile
+        for key, (ref, _) in list(sources.items()):
+            if ref() is None and sources.get(key, (None,))[0] is ref:  # not replaced since
+                sources.pop(key, None)
+        _sweep[0] = max(1024, 2 * len(sources))
+        _sweep[1] = 0
+
+
 def decode(data: bytes | str, type: type[T] | Any) -> T:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
     Union variants the SDK does not know decode to `Unknown` instances. Raises
     `msgspec.ValidationError` (with the JSON path) or `msgspec.DecodeError` (not
-    JSON, or nested too deeply).
+    JSON, or nested too deeply). Fields the spec does not declare are skipped, and
+    reachable on demand with `mistral_sdk.extra_fields(model)`.
     """
     try:
         try:
-            return cast(T, _get_decoder(type).decode(data))
+            value = _get_decoder(type).decode(data)
         except msgspec.ValidationError:
             twin = lenient_type(type)
             if twin is type:
                 raise
-        try:
-            return cast(T, _get_decoder(twin).decode(data))
-        except msgspec.ValidationError as exc:
-            raise msgspec.ValidationError(_flatten_path(str(exc))) from None
+            try:
+                value = _get_decoder(twin).decode(data)
+            except msgspec.ValidationError as exc:
+                raise msgspec.ValidationError(_flatten_path(str(exc))) from None
     except RecursionError:  # msgspec's answer to JSON nested thousands deep
         raise msgspec.DecodeError("JSON nested too deeply to decode") from None
+    if isinstance(value, msgspec.Struct):
+        _remember(value, data)
+    return cast(T, value)
 
 
 def encode(obj: object) -> bytes:
@@ -558,6 +658,14 @@ def convert_body(type_: Any, values: Any) -> Any:
         return msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
     except msgspec.ValidationError as exc:
         error = exc
+    # ids are `str` in the models; a caller may pass `uuid.UUID`s (sent as their text)
+    as_text = _uuids_as_text(values)
+    if as_text is not values:
+        values = as_text
+        try:
+            return msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
+        except msgspec.ValidationError as exc:
+            error = exc
     # a dict without its (optional) tag, or an explicit Unknown: the lenient twin
     twin = lenient_type(type_)
     if twin is not type_:
@@ -567,7 +675,38 @@ def convert_body(type_: Any, values: Any) -> Any:
             )
         except msgspec.ValidationError as exc:
             error = exc
-    raise RequestValidationError(f"invalid request: {_readable(str(error))}") from None
+    message = _readable(str(error))
+    if "matches no variant" in message or "unknown `" in message:
+        # the spec may be behind the API: say how to send the value anyway
+        message += (
+            "; if the API accepts this value and the spec does not describe it yet, send it"
+            " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
+        )
+    raise RequestValidationError(f"invalid request: {message}", field=_field_of(message)) from None
+
+
+def _field_of(message: str) -> str | None:
+    """The field a `_readable` message names first (`messages[0].content`), if any."""
+    if message.startswith("`"):
+        return message[1:].partition("`")[0] or None
+    return None
+
+
+def _uuids_as_text(value: Any) -> Any:
+    """`value` with every `uuid.UUID` in plain containers as its string; `value`
+    itself (the same object) when there is none."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping) and not isinstance(value, msgspec.Struct):
+        items = {k: _uuids_as_text(v) for k, v in value.items()}
+        changed = any(items[k] is not v for k, v in value.items())
+        return items if changed else value
+    if isinstance(value, (list, tuple)):
+        converted = [_uuids_as_text(v) for v in value]
+        return (
+            converted if any(a is not b for a, b in zip(converted, value, strict=True)) else value
+        )
+    return value
 
 
 def _flatten_path(message: str) -> str:

@@ -3,9 +3,12 @@
 
 The loop, per model turn: every function call the model made is answered. A call to
 one of the `tools` given as Python callables is run locally (its return value, or
-its exception, goes back to the model as the call's result); a call that waits for
-confirmation goes to `on_confirmation(call) -> bool` first (without a callback it is
-denied: nothing runs without consent). The answers are appended and the model goes
+its exception, goes back to the model as the call's result); a call to a tool of a
+tool source (an MCP server, `mistral_sdk.mcp`) goes to that source, opened for the
+run (its tools listed once) and closed after it. A call that waits for
+confirmation, on the server's side or because its tool asks for one, goes to
+`on_confirmation(call) -> bool` first (without a callback it is denied: nothing
+runs without consent). The answers are appended and the model goes
 on, until it answers without calling anything, or `max_turns` model turns have been
 used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between agents
 are followed: the outputs of every agent end up in the result.
@@ -17,6 +20,7 @@ loops that call the API, ask for confirmations and run the tools are written per
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections.abc import (
     AsyncIterator,
@@ -32,7 +36,15 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 import msgspec
 
 from ._errors import APIError, MistralError
-from ._tools import FunctionTool, ToolArgumentsError, result_text
+from ._tools import (
+    FunctionTool,
+    SourceTool,
+    ToolArgumentsError,
+    ToolOutput,
+    ToolSource,
+    ToolSourceError,
+    result_text,
+)
 from ._types import field_value
 
 if TYPE_CHECKING:
@@ -68,8 +80,11 @@ class ToolCall(msgspec.Struct, frozen=True):
 class ToolResult(msgspec.Struct, frozen=True):
     """The answer given to one call: `result` is the text sent back to the model.
 
-    `error` is True when the tool raised or its arguments did not fit (the text then
-    describes the error); `denied` when confirmation was refused.
+    `error` is True when the tool raised, reported an error (an MCP `isError`
+    result) or its arguments did not fit (the text then describes the error);
+    `denied` when confirmation was refused. `content` holds the richer chunks a
+    tool gave besides text (images, audio, documents: `models.*Chunk`), which the
+    model only sees described in `result`.
     """
 
     tool_call_id: str
@@ -77,6 +92,7 @@ class ToolResult(msgspec.Struct, frozen=True):
     result: str
     error: bool = False
     denied: bool = False
+    content: tuple[Any, ...] = ()
 
 
 class RunResult:
@@ -156,6 +172,14 @@ def _as_call(entry: Any) -> ToolCall:
     )
 
 
+def _origin(tool: Any) -> str:
+    if isinstance(tool, FunctionTool):
+        module = getattr(tool.func, "__module__", None)
+        qualname = getattr(tool.func, "__qualname__", tool.name)
+        return f"Python function {module}.{qualname}" if module else f"Python function {qualname}"
+    return str(tool.origin)
+
+
 def tool_confirmations(
     calls: Iterable[Any], allow: bool | Callable[[ToolCall], bool] = True
 ) -> list[dict[str, str]]:
@@ -192,8 +216,11 @@ class _Ask(NamedTuple):
     call: ToolCall
 
 
+_Tool: TypeAlias = "FunctionTool | SourceTool"
+
+
 class _Invoke(NamedTuple):
-    tool: FunctionTool
+    tool: _Tool
     arguments: dict[str, Any]
 
 
@@ -218,22 +245,53 @@ class _RunLoop:
             raise TypeError("use run_stream() for a streamed run")
         self.max_turns = max_turns
         self.options = {k: v for k, v in options.items() if v is not None}
-        self.local: dict[str, FunctionTool] = {}
-        self.definitions: list[Any] = []
+        self.local: dict[str, _Tool] = {}
+        # The definitions in the order of `tools=`: a source's tools take its place
+        # once it is opened (its own segment).
+        self._segments: list[list[Any]] = [[]]
+        self._source_segment: dict[int, list[Any]] = {}
+        self.sources: list[ToolSource] = []
+        self.allow_async = allow_async
         for tool in tools:
-            if callable(tool) or isinstance(tool, FunctionTool):
+            if isinstance(tool, ToolSource):
+                self.sources.append(tool)
+                segment: list[Any] = []
+                self._source_segment[id(tool)] = segment
+                self._segments += [segment, []]
+            elif callable(tool) or isinstance(tool, FunctionTool):
                 function_tool = FunctionTool.from_callable(tool)
                 if function_tool.is_async and not allow_async:
                     raise TypeError(
                         f"tool {function_tool.name!r} is a coroutine function; use AsyncMistral"
                     )
-                if function_tool.name in self.local:
-                    raise ValueError(f"two tools are named {function_tool.name!r}")
-                self.local[function_tool.name] = function_tool
-                self.definitions.append(function_tool.definition())
+                self._add(function_tool)
             else:
-                self.definitions.append(tool)  # a tool definition (dict or model): sent as is
+                self._segments[-1].append(tool)  # a tool definition (dict or model): as is
         self.result = RunResult()
+
+    @property
+    def definitions(self) -> list[Any]:
+        return [d for segment in self._segments for d in segment]
+
+    def _add(self, tool: _Tool, segment: list[Any] | None = None) -> None:
+        clash = self.local.get(tool.name)
+        if clash is not None:
+            first = _origin(clash)
+            second = _origin(tool)
+            raise ValueError(
+                f"two tools are named {tool.name!r}: one from {first}, one from {second}"
+                if first != second
+                else f"two tools are named {tool.name!r}, both from {first}"
+            )
+        self.local[tool.name] = tool
+        (self._segments[-1] if segment is None else segment).append(tool.definition())
+
+    def add_source(self, source: ToolSource, tools: Sequence[SourceTool]) -> None:
+        """The tools an opened source offers join the run (before its first request)."""
+        for tool in tools:
+            if tool.is_async and not self.allow_async:
+                raise TypeError(f"tool {tool.name!r} ({tool.origin}) was opened for async use")
+            self._add(tool, self._source_segment[id(source)])
 
     def first_request(self, inputs: Any, conversation_id: str | None) -> tuple[str, dict[str, Any]]:
         """The method (`start` or `append`) and arguments of the run's first call."""
@@ -273,8 +331,9 @@ class _RunLoop:
     def decide(self, call: ToolCall) -> Decision:
         if call.confirmation_status == "pending":
             return "confirm"
-        if call.name in self.local:
-            return "run"
+        tool = self.local.get(call.name)
+        if tool is not None:
+            return "confirm" if tool.requires_confirmation else "run"
         # Calls the server already ran or answered (after a confirmation) need nothing.
         return "skip" if call.confirmation_status in ("allowed", "denied") else "unknown"
 
@@ -289,7 +348,7 @@ class _RunLoop:
         if self.result.turns >= self.max_turns:
             raise MaxTurnsExceeded(self.result, self.max_turns)
 
-    def prepare(self, call: ToolCall) -> tuple[FunctionTool, dict[str, Any]] | ToolResult:
+    def prepare(self, call: ToolCall) -> tuple[_Tool, dict[str, Any]] | ToolResult:
         """The tool and its arguments, or the result that answers the call without it."""
         tool = self.local.get(call.name)
         if tool is None:
@@ -301,13 +360,22 @@ class _RunLoop:
             return self.record(call, f"error: {exc}", True)
 
     def record(
-        self, call: ToolCall, text: str, error: bool = False, denied: bool = False
+        self,
+        call: ToolCall,
+        text: str,
+        error: bool = False,
+        denied: bool = False,
+        content: tuple[Any, ...] = (),
     ) -> ToolResult:
-        result = ToolResult(call.tool_call_id, call.name, text, error=error, denied=denied)
+        result = ToolResult(
+            call.tool_call_id, call.name, text, error=error, denied=denied, content=content
+        )
         self.result.tool_results.append(result)
         return result
 
     def finished(self, call: ToolCall, value: Any) -> ToolResult:
+        if isinstance(value, ToolOutput):
+            return self.record(call, value.text, error=value.error, content=value.content)
         return self.record(call, result_text(value))
 
     def failed(self, call: ToolCall, exc: BaseException) -> ToolResult:
@@ -328,7 +396,7 @@ class _RunLoop:
                 continue
             if decision == "confirm":
                 allowed = bool((yield _Ask(call)))
-                if call.name not in self.local:
+                if call.confirmation_status == "pending" and call.name not in self.local:
                     verdict = "allow" if allowed else "deny"
                     confirmations.append(
                         {"tool_call_id": call.tool_call_id, "confirmation": verdict}
@@ -458,8 +526,10 @@ class ConversationsHelpers:
 
         Args:
             inputs: the user's message (str) or input entries.
-            tools: Python callables (run locally when the model calls them) and/or tool
-                definitions sent as they are (`{"type": "web_search"}`, …).
+            tools: Python callables (run locally when the model calls them), tool
+                sources (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools
+                listed and called through them) and/or tool definitions sent as they
+                are (`{"type": "web_search"}`, …).
             on_confirmation: decides on calls that wait for confirmation (True = allow).
             max_turns: model turns allowed before `MaxTurnsExceeded`.
             conversation_id: continue this conversation instead of starting one.
@@ -467,15 +537,16 @@ class ConversationsHelpers:
         """
         conversations = cast("BetaConversations", self)
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        method, arguments = loop.first_request(inputs, conversation_id)
-        response = getattr(conversations, method)(**arguments)
-        while True:
-            loop.absorb(response.conversation_id, response.outputs, response.usage)
-            answers = _answer_sync(loop, response.outputs, on_confirmation)
-            request = loop.next_request(response.outputs, answers)
-            if request is None:
-                return loop.result
-            response = conversations.append(**request)
+        with _open_sources_sync(loop):
+            method, arguments = loop.first_request(inputs, conversation_id)
+            response = getattr(conversations, method)(**arguments)
+            while True:
+                loop.absorb(response.conversation_id, response.outputs, response.usage)
+                answers = _answer_sync(loop, response.outputs, on_confirmation)
+                request = loop.next_request(response.outputs, answers)
+                if request is None:
+                    return loop.result
+                response = conversations.append(**request)
 
     def run_stream(
         self,
@@ -493,25 +564,43 @@ class ConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, RunResult]:
-            method, arguments = loop.first_request(inputs, conversation_id)
-            stream = getattr(conversations, f"{method}_stream")(**arguments)
-            while True:
-                turn = _StreamTurn()
-                with stream:
-                    for event in stream:
-                        turn.feed(event)
-                        yield event
-                outputs = turn.outputs()
-                loop.absorb(turn.conversation_id, outputs, turn.usage)
-                before = len(loop.result.tool_results)
-                answers = _answer_sync(loop, outputs, on_confirmation)
-                yield from loop.result.tool_results[before:]
-                request = loop.next_request(outputs, answers)
-                if request is None:
-                    return loop.result
-                stream = conversations.append_stream(**request)
+            with _open_sources_sync(loop):
+                method, arguments = loop.first_request(inputs, conversation_id)
+                stream = getattr(conversations, f"{method}_stream")(**arguments)
+                while True:
+                    turn = _StreamTurn()
+                    with stream:
+                        for event in stream:
+                            turn.feed(event)
+                            yield event
+                    outputs = turn.outputs()
+                    loop.absorb(turn.conversation_id, outputs, turn.usage)
+                    before = len(loop.result.tool_results)
+                    answers = _answer_sync(loop, outputs, on_confirmation)
+                    yield from loop.result.tool_results[before:]
+                    request = loop.next_request(outputs, answers)
+                    if request is None:
+                        return loop.result
+                    stream = conversations.append_stream(**request)
 
         return RunStream(turns())
+
+
+@contextlib.contextmanager
+def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it."""
+    with contextlib.ExitStack() as stack:
+        for source in loop.sources:
+            loop.add_source(source, stack.enter_context(source.open_sync()))
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
+    async with contextlib.AsyncExitStack() as stack:
+        for source in loop.sources:
+            loop.add_source(source, await stack.enter_async_context(source.open_async()))
+        yield
 
 
 def _answer_sync(
@@ -529,6 +618,8 @@ def _answer_sync(
             continue
         try:
             reply = (step.tool.func(**step.arguments), None)
+        except ToolSourceError:
+            raise  # the source itself failed: nothing the model can do about it
         except Exception as exc:  # reported to the model, which can recover
             reply = (None, exc)
 
@@ -588,15 +679,16 @@ class AsyncConversationsHelpers:
         """The async twin of `Mistral().beta.conversations.run` (tools may be async)."""
         conversations = cast("AsyncBetaConversations", self)
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
-        method, arguments = loop.first_request(inputs, conversation_id)
-        response = await getattr(conversations, method)(**arguments)
-        while True:
-            loop.absorb(response.conversation_id, response.outputs, response.usage)
-            answers = await _answer_async(loop, response.outputs, on_confirmation)
-            request = loop.next_request(response.outputs, answers)
-            if request is None:
-                return loop.result
-            response = await conversations.append(**request)
+        async with _open_sources_async(loop):
+            method, arguments = loop.first_request(inputs, conversation_id)
+            response = await getattr(conversations, method)(**arguments)
+            while True:
+                loop.absorb(response.conversation_id, response.outputs, response.usage)
+                answers = await _answer_async(loop, response.outputs, on_confirmation)
+                request = loop.next_request(response.outputs, answers)
+                if request is None:
+                    return loop.result
+                response = await conversations.append(**request)
 
     def run_stream(
         self,
@@ -614,25 +706,26 @@ class AsyncConversationsHelpers:
         stream_holder = AsyncRunStream()
 
         async def turns() -> AsyncIterator[RunItem]:
-            method, arguments = loop.first_request(inputs, conversation_id)
-            stream = await getattr(conversations, f"{method}_stream")(**arguments)
-            while True:
-                turn = _StreamTurn()
-                async with stream:
-                    async for event in stream:
-                        turn.feed(event)
-                        yield event
-                outputs = turn.outputs()
-                loop.absorb(turn.conversation_id, outputs, turn.usage)
-                before = len(loop.result.tool_results)
-                answers = await _answer_async(loop, outputs, on_confirmation)
-                for tool_result in loop.result.tool_results[before:]:
-                    yield tool_result
-                request = loop.next_request(outputs, answers)
-                if request is None:
-                    stream_holder.result = loop.result
-                    return
-                stream = await conversations.append_stream(**request)
+            async with _open_sources_async(loop):
+                method, arguments = loop.first_request(inputs, conversation_id)
+                stream = await getattr(conversations, f"{method}_stream")(**arguments)
+                while True:
+                    turn = _StreamTurn()
+                    async with stream:
+                        async for event in stream:
+                            turn.feed(event)
+                            yield event
+                    outputs = turn.outputs()
+                    loop.absorb(turn.conversation_id, outputs, turn.usage)
+                    before = len(loop.result.tool_results)
+                    answers = await _answer_async(loop, outputs, on_confirmation)
+                    for tool_result in loop.result.tool_results[before:]:
+                        yield tool_result
+                    request = loop.next_request(outputs, answers)
+                    if request is None:
+                        stream_holder.result = loop.result
+                        return
+                    stream = await conversations.append_stream(**request)
 
         stream_holder._turns = turns()
         return stream_holder
@@ -660,6 +753,8 @@ async def _answer_async(
             continue
         try:
             reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
+        except ToolSourceError:
+            raise  # the source itself failed: nothing the model can do about it
         except Exception as exc:  # reported to the model, which can recover
             reply = (None, exc)
 

@@ -36,6 +36,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "ErrorInfo",
     "IncompleteStreamError",
     "InternalServerError",
     "MistralError",
@@ -45,6 +46,8 @@ __all__ = [
     "RequestValidationError",
     "UnprocessableEntityError",
     "make_status_error",
+    "parse_error_body",
+    "redact_secret",
 ]
 
 # Long bodies (an HTML error page from a proxy, say) are cut in messages;
@@ -148,17 +151,39 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-2xx status."""
+    """The server answered with a non-2xx status.
+
+    `str(exc)` names the status, the method and the URL path (never the query, which
+    may hold secrets) and what the server said. `.message`, `.type`, `.code` and
+    `.param` are the server's own words, read from whichever error shape it used
+    (`ErrorInfo`); None (`.message`: "") when it did not say.
+    """
 
     status_code: int
     response: httpx.Response
     request_id: str | None
+    type: str | None
+    code: object
+    param: str | None
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object,
+        info: ErrorInfo | None = None,
+    ) -> None:
         super().__init__(message, request=response.request, body=body)
+        info = info if info is not None else parse_error_body(body)
         self.response = response
         self.status_code = response.status_code
         self.request_id = request_id_of(response.headers)
+        self.message = info.message
+        self.type = info.type
+        self.code = info.code
+        self.param = info.param
+        self.info = info
 
 
 class BadRequestError(APIStatusError):
@@ -186,10 +211,16 @@ class UnprocessableEntityError(APIStatusError):
 
     detail: list[Any]
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
-        super().__init__(message, response=response, body=body)
-        detail = body.get("detail") if isinstance(body, dict) else None
-        self.detail = detail if isinstance(detail, list) else []
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object,
+        info: ErrorInfo | None = None,
+    ) -> None:
+        super().__init__(message, response=response, body=body, info=info)
+        self.detail = self.info.detail_items()
 
 
 class RateLimitError(APIStatusError):
@@ -263,7 +294,8 @@ def decode_error_body(response: httpx.Response) -> object:
 def make_status_error(
     response: httpx.Response, *, redact: str | Iterable[str] | None = None
 ) -> APIStatusError:
-    """Build the exception for a non-2xx response whose body has been read.
+    """Build the exception for a non-2xx response whose body has been read: the one
+    factory every non-2xx answer goes through.
 
     `redact` is a secret (the API key), or the recent ones of a rotating
     credential, to scrub from the message, in case a server or proxy echoes it back.
@@ -273,24 +305,152 @@ def make_status_error(
     cls = _STATUS_CLASSES.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
-    message = _format_message(response, body)
+    html = isinstance(body, str) and _is_html(response, body)
+    info = parse_error_body(_html_summary(body) if html and isinstance(body, str) else body)
+    message = _format_message(response, info.message)
     for secret in (redact,) if isinstance(redact, str) else redact or ():
-        if secret:
-            message = message.replace(secret, "***")
-    return cls(message, response=response, body=body)
+        message = redact_secret(message, secret)
+        info.message = redact_secret(info.message, secret)
+    return cls(message, response=response, body=body, info=info)
 
 
-def _format_message(response: httpx.Response, body: object) -> str:
+def redact_secret(text: str, secret: str) -> str:
+    """`text` with each occurrence of `secret` as a whole token replaced by `***`.
+
+    A token is a run of letters, digits, `-` and `_` (what API keys are made of), so a
+    short key such as "k" never turns `/v1/workflows` into `/v1/wor***flows`."""
+    if not secret or secret not in text:
+        return text
+    pattern = rf"(?<![A-Za-z0-9_\-]){re.escape(secret)}(?![A-Za-z0-9_\-])"
+    return re.sub(pattern, "***", text)
+
+
+def _format_message(response: httpx.Response, server: str) -> str:
     head = f"{response.status_code} {response.reason_phrase}".rstrip()
-    if isinstance(body, str) and _is_html(response, body):
-        server = _html_summary(body)
+    try:
+        request = response.request
+    except RuntimeError:  # a response built by hand, without its request
+        pass
     else:
-        server = server_message(body)
+        head += f" from {request.method} {request.url.path}"  # never the query
     text = f"{head}: {server}" if server else head
     request_id = request_id_of(response.headers)
     if request_id:
         text += f" (request id: {request_id})"
     return text
+
+
+class ErrorInfo:
+    """What a server said about an error, whatever the shape of its body.
+
+    Shapes read (one function, `parse_error_body`, for all of them):
+
+    - `{"object": "error", "message": ..., "type": ..., "param": ..., "code": ...}`
+    - `{"detail": [{"loc": [...], "msg": ..., "type": ...}, ...]}` (validation)
+    - a `message` that itself holds `{"detail": [...]}` (as an object, or as JSON text)
+    - `{"detail": "..."}`, `{"message": "..."}`, `{"error": "..."}`,
+      `{"error": {"message": ..., "type": ..., "code": ...}}`
+    - plain text, or the summary of an HTML page from a proxy
+    """
+
+    __slots__ = ("code", "detail", "message", "param", "type")
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        type: str | None = None,
+        code: object = None,
+        param: str | None = None,
+        detail: list[Any] | None = None,
+    ) -> None:
+        self.message = message
+        self.type = type
+        self.code = code
+        self.param = param
+        self.detail = detail  # validation items, when the server listed them
+
+    def detail_items(self) -> list[Any]:
+        """The validation items; one built from the message when the server gave none."""
+        if self.detail is not None:
+            return self.detail
+        if not self.message:
+            return []
+        item: dict[str, Any] = {"loc": [self.param] if self.param else [], "msg": self.message}
+        if self.type:
+            item["type"] = self.type
+        return [item]
+
+    def __repr__(self) -> str:
+        return (
+            f"ErrorInfo(message={self.message!r}, type={self.type!r}, code={self.code!r}, "
+            f"param={self.param!r}, detail={self.detail!r})"
+        )
+
+
+def parse_error_body(body: object) -> ErrorInfo:
+    """Read an error body (decoded JSON, or text) into an `ErrorInfo`."""
+    if body is None or body == "":
+        return ErrorInfo()
+    if isinstance(body, str):
+        inner = _json_object(body)
+        return parse_error_body(inner) if inner is not None else ErrorInfo(_truncate(body.strip()))
+    if not isinstance(body, dict):
+        return ErrorInfo(_truncate(_compact_json(body)))
+    nested = body.get("error")
+    if isinstance(nested, dict):  # {"error": {"message": ..., "type": ..., "code": ...}}
+        merged = {k: v for k, v in body.items() if k != "error"}
+        merged.update(nested)
+        return parse_error_body(merged)
+    info = ErrorInfo(
+        type=_text_or_none(body.get("type")),
+        code=body.get("code"),
+        param=_text_or_none(body.get("param")),
+    )
+    for key in ("message", "detail", "error", "msg"):
+        value = body.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            inner = _json_object(value)  # a message that is itself a JSON error body
+            if inner is not None:
+                value = inner
+        if isinstance(value, list):
+            info.detail = value
+            info.message = _truncate(_format_detail(value))
+        elif isinstance(value, dict):
+            sub = parse_error_body(value)
+            info.message = sub.message
+            info.detail = sub.detail
+            info.type = info.type or sub.type
+            info.code = info.code if info.code is not None else sub.code
+            info.param = info.param or sub.param
+        else:
+            info.message = _truncate(str(value))
+        break
+    else:
+        info.message = _truncate(_compact_json(body))
+    if info.detail is None and isinstance(body.get("detail"), list):
+        info.detail = body["detail"]  # a message and a list of validation items
+    return info
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    """`text` decoded when it is a JSON object, else None."""
+    stripped = text.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}")):
+        return None
+    try:
+        value = msgspec.json.decode(stripped)
+    except msgspec.DecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else _compact_json(value)
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -312,23 +472,7 @@ def _html_summary(body: str) -> str:
 
 def server_message(body: object) -> str:
     """Pick the human part of an error body; servers disagree on where it lives."""
-    if body is None:
-        return ""
-    if isinstance(body, str):
-        return _truncate(body.strip())
-    if isinstance(body, dict):
-        for key in ("message", "detail", "error"):
-            value = body.get(key)
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                return _truncate(value)
-            if key == "detail" and isinstance(value, list):
-                return _truncate(_format_detail(value))
-            if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return _truncate(value["message"])
-            return _truncate(_compact_json(value))
-    return _truncate(_compact_json(body))
+    return parse_error_body(body).message
 
 
 def _format_detail(detail: list[Any]) -> str:

@@ -332,6 +332,30 @@ def _file_part(
     return (filename, content, content_type), rewindable
 
 
+_FILE_KEYS = frozenset({"file_name", "content", "content_type"})
+
+
+def _file_from_mapping(field: str, value: Mapping[Any, Any]) -> tuple[str | None, Any, str | None]:
+    """The official SDK's file form, `{"file_name": ..., "content": ...}` (bytes or a
+    binary file object; `content_type` optional), as a (filename, content, type) part.
+    Any other mapping is refused: sent as a text field, the server would store 0 bytes."""
+    unknown = sorted(str(k) for k in value if k not in _FILE_KEYS)
+    content = value.get("content")
+    if unknown or content is None or not _is_content(content):
+        problem = f"unknown keys {unknown}" if unknown else "`content` must be bytes or a file"
+        raise RequestValidationError(
+            f"{field}: a file given as a dict takes {{'file_name': str, 'content': bytes | "
+            f"binary file, 'content_type': str (optional)}}; {problem}",
+            field=field,
+        )
+    name, ctype = value.get("file_name"), value.get("content_type")
+    if name is not None and not isinstance(name, str):
+        raise RequestValidationError(f"{field}: `file_name` must be a str", field=field)
+    if ctype is not None and not isinstance(ctype, str):
+        raise RequestValidationError(f"{field}: `content_type` must be a str", field=field)
+    return (name, content, ctype)
+
+
 def _form_value(value: object) -> str:
     if isinstance(value, (Mapping, msgspec.Struct, list, tuple)):
         return encode(value).decode()
@@ -353,6 +377,8 @@ def _encode_multipart(
         for item in items:
             if item is None or item is msgspec.UNSET:
                 continue
+            if is_file_field and isinstance(item, Mapping):
+                item = _file_from_mapping(name, item)
             if _is_file(item) or (is_file_field and isinstance(item, str)):
                 part, can_rewind = _file_part(name, item, opened)
                 files.append((name, part))

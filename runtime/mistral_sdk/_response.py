@@ -85,8 +85,15 @@ class JsonResponse(ResponseSpec[T, T]):
 
     def _parse(self, response: httpx.Response) -> T:
         content = response.content
-        if not content.strip() and self._none_allowed():
-            return None  # type: ignore[return-value]  # T admits None
+        if not content.strip():
+            if self._none_allowed():
+                return None  # type: ignore[return-value]  # T admits None
+            raise APIResponseValidationError(
+                f"the server answered {response.status_code} with no body; "
+                f"the spec promises a {_type_name(self.type)}",
+                response=response,
+                body=content,
+            )
         try:
             value: T = decode(content, self.type)
         except msgspec.MsgspecError as exc:

@@ -99,6 +99,15 @@ class SSEDecoder:
         lines.pop()  # the empty string after the final LF
         return self._lines(lines)
 
+    def end(self) -> list[ServerSentEvent]:
+        """The body ended: the last event when its lines are all complete (each ended
+        by a newline) but the closing blank line never came, as some servers end a
+        stream (`data: [DONE]\n`). Browsers drop it; the official SDK reads it. A line
+        cut mid-way stays incomplete (see `close`)."""
+        if self._pending or not self._data:
+            return []
+        return self._lines([""])
+
     def close(self) -> str:
         """End of stream. Per the spec an event without its final blank line is
         incomplete and discarded; its text (and an unfinished line) is returned so

@@ -16,20 +16,24 @@ from typing import Any, Generic, TypeVar
 import httpx
 import msgspec
 
-from ._codec import Unknown, decode, encode
+from ._codec import Unknown, decode, encode, fields_of, union_tag
 from ._errors import (
     APIError,
     APIResponseValidationError,
     APIStreamError,
     IncompleteStreamError,
     body_error,
-    server_message,
+    parse_error_body,
 )
 from ._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
+
+
+def _is_struct(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, msgspec.Struct)
 
 
 class _Signal(enum.Enum):
@@ -110,7 +114,12 @@ class _EventConverter(Generic[T]):
 
     def convert(self, sse: ServerSentEvent) -> T | _Signal:
         data = sse.data
-        if data == self._done_marker:
+        if data == self._done_marker or (
+            # "[DONE]" with whitespace around it ends the stream too
+            self._done_marker is not None
+            and len(data) <= len(self._done_marker) + 8
+            and data.strip() == self._done_marker
+        ):
             self._ended = True
             return _Signal.DONE
         error_event = sse.event in self._errors
@@ -131,7 +140,10 @@ class _EventConverter(Generic[T]):
             raise self._error(data, event=value)
         if self._needs_end:
             self.received.append(value)
-            if sse.event in self._terminal or (
+            name = sse.event
+            if name is None and self._envelope:  # named by the tag inside its data
+                name = getattr(value, "event", None)
+            if name in self._terminal or (
                 self._run_id is not None and ends_run(value, self._run_id)
             ):
                 self._ended = True
@@ -181,11 +193,33 @@ class _EventConverter(Generic[T]):
         try:
             return decode(f'{head}"data":{sse.data}}}', self._type)  # type: ignore[no-any-return]
         except msgspec.ValidationError:
-            raise
+            if sse.event is not None:
+                raise
+            named = self._named_by_data(sse)
+            if named is None:
+                raise
+            return self._decode_envelope(named)
         except msgspec.DecodeError:
             # `data` is not JSON: it stays a string.
             data = encode(sse.data).decode()
             return decode(f'{head}"data":{data}}}', self._type)  # type: ignore[no-any-return]
+
+    def _named_by_data(self, sse: ServerSentEvent) -> ServerSentEvent | None:
+        """An event without an `event:` line, where the envelope wants one: the same
+        event named by the tag inside its data (conversation and speech streams send
+        `{"type": "message.output.delta", ...}`). None when the data has no such tag."""
+        fields = {f.name: f.type for f in fields_of(self._type)} if _is_struct(self._type) else {}
+        tag = union_tag(fields["data"]) if "event" in fields and "data" in fields else None
+        if tag is None:
+            return None
+        try:
+            value = msgspec.json.decode(sse.data)
+        except msgspec.DecodeError:
+            return None
+        name = value.get(tag) if isinstance(value, dict) else None
+        if not isinstance(name, str):
+            return None
+        return ServerSentEvent(name, sse.data, sse.id, sse.retry)
 
     def _check_error(self, data: str) -> None:
         try:
@@ -201,8 +235,9 @@ class _EventConverter(Generic[T]):
                 obj = msgspec.json.decode(data)
             except msgspec.DecodeError:
                 obj = data
-        message = server_message(obj) or "the server reported an error in the stream"
-        code = obj.get("code") if isinstance(obj, dict) else None
+        info = parse_error_body(obj)
+        message = info.message or "the server reported an error in the stream"
+        code = info.code
         return APIStreamError(
             message, request=self._response.request, body=obj, event=event, code=code
         )
@@ -259,6 +294,11 @@ class Stream(_StreamState[T]):
                     yield value
                     if converter.ended:
                         return
+            for sse in decoder.end():  # a last event without its closing blank line
+                value = convert(sse)
+                if value is _Signal.DONE:
+                    return
+                yield value
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
             raise converter.broken(exc, decoder.close()) from exc
@@ -309,6 +349,11 @@ class AsyncStream(_StreamState[T]):
                     yield value
                     if converter.ended:
                         return
+            for sse in decoder.end():  # a last event without its closing blank line
+                value = convert(sse)
+                if value is _Signal.DONE:
+                    return
+                yield value
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
             raise converter.broken(exc, decoder.close()) from exc

@@ -1,5 +1,9 @@
 """Python callables as function tools: a JSON schema from the signature, and calls.
 
+Besides callables, `tools=` takes *tool sources*: objects (MCP servers, see
+`mistral_sdk.mcp`) that open a session for the run and offer several tools, each a
+`SourceTool`. The core only knows the `ToolSource` interface, never a source's package.
+
 `FunctionTool.from_callable(fn)` reads the parameters, their type hints (str, int,
 float, bool, lists, dicts, Optional, Literal, enums, msgspec Structs, dataclasses:
 whatever msgspec can describe) and the docstring (first paragraph → description;
@@ -12,17 +16,35 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import msgspec
 
+from ._errors import MistralError
 from ._schema import json_schema
 
-__all__ = ["FunctionTool", "ToolArgumentsError", "result_text"]
+__all__ = [
+    "FunctionTool",
+    "SourceTool",
+    "ToolArgumentsError",
+    "ToolOutput",
+    "ToolSource",
+    "ToolSourceError",
+    "result_text",
+]
 
 _SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Raises|Yields|Examples?)\s*:\s*$")
 _ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def function_definition(name: str, description: str, parameters: Any) -> dict[str, Any]:
+    """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
+    function: dict[str, Any] = {"name": name, "parameters": parameters}
+    if description:
+        function["description"] = description
+    return {"type": "function", "function": function}
 
 
 class ToolArgumentsError(ValueError):
@@ -57,10 +79,28 @@ def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     return text.split("\n\n")[0].replace("\n", " ").strip(), params
 
 
+class ToolOutput(msgspec.Struct, frozen=True):
+    """A tool's answer with more than text: what a tool may return to say it failed
+    (`error`) or to hand richer content (`content`: image, audio, document chunks)
+    to the caller. `text` is what the model receives."""
+
+    text: str
+    error: bool = False
+    content: tuple[Any, ...] = ()
+
+
+class ToolSourceError(MistralError):
+    """A tool source (an MCP server) failed as a whole (it died, the connection
+    broke): not something the model can recover from, so the run stops with it."""
+
+
 class FunctionTool:
     """A Python callable exposed to the model as a function tool."""
 
     __slots__ = ("_args", "description", "func", "is_async", "name", "parameters")
+
+    origin = "Python function"
+    requires_confirmation = False
 
     def __init__(
         self,
@@ -113,10 +153,7 @@ class FunctionTool:
 
     def definition(self) -> dict[str, Any]:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
-        function: dict[str, Any] = {"name": self.name, "parameters": self.parameters}
-        if self.description:
-            function["description"] = self.description
-        return {"type": "function", "function": function}
+        return function_definition(self.name, self.description, self.parameters)
 
     def arguments(self, raw: str | bytes | Mapping[str, Any] | None) -> dict[str, Any]:
         """The keyword arguments of a call, validated against the signature."""
@@ -135,10 +172,87 @@ class FunctionTool:
         return f"<FunctionTool {self.name}>"
 
 
+class SourceTool:
+    """One tool offered by a `ToolSource`: its JSON schema comes from the source, which
+    also validates the arguments; `func(**arguments)` calls it (a coroutine function
+    when the source was opened for an async run)."""
+
+    __slots__ = (
+        "description",
+        "func",
+        "is_async",
+        "name",
+        "origin",
+        "parameters",
+        "requires_confirmation",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        parameters: Mapping[str, Any],
+        func: Callable[..., Any] | Callable[..., Awaitable[Any]],
+        *,
+        origin: str,
+        description: str = "",
+        requires_confirmation: bool = False,
+    ) -> None:
+        self.name = name
+        self.parameters = dict(parameters)
+        self.func = func
+        self.is_async = inspect.iscoroutinefunction(func)
+        self.origin = origin
+        self.description = description
+        self.requires_confirmation = requires_confirmation
+
+    def definition(self) -> dict[str, Any]:
+        """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
+        return function_definition(self.name, self.description, self.parameters)
+
+    def arguments(self, raw: str | bytes | Mapping[str, Any] | None) -> dict[str, Any]:
+        """The call's arguments as a JSON object (the source checks them against its schema)."""
+        if raw is None or raw == "" or raw == b"":
+            return {}
+        if isinstance(raw, Mapping):
+            return dict(raw)
+        try:
+            value = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise ToolArgumentsError(f"invalid arguments for {self.name}: {exc}") from None
+        if not isinstance(value, dict):
+            raise ToolArgumentsError(
+                f"invalid arguments for {self.name}: expected a JSON object, got {raw!r}"
+            )
+        return value
+
+    def __repr__(self) -> str:
+        return f"<SourceTool {self.name} from {self.origin}>"
+
+
+class ToolSource:
+    """Base class of what `tools=` accepts besides callables: a source of several tools
+    (an MCP server) that is opened for a run and closed after it.
+
+    `open_sync()` / `open_async()` return a context manager giving the tools (listed
+    once per run); a source the caller already holds open is only borrowed. Failures
+    of the source as a whole raise `ToolSourceError`.
+    """
+
+    label: str = "tool source"
+
+    def open_sync(self) -> AbstractContextManager[Sequence[SourceTool]]:
+        raise NotImplementedError
+
+    def open_async(self) -> AbstractAsyncContextManager[Sequence[SourceTool]]:
+        raise NotImplementedError
+
+
 def result_text(value: Any) -> str:
     """A tool's return value as the text sent back to the model (JSON unless a str)."""
     if isinstance(value, str):
         return value
+    if isinstance(value, ToolOutput):
+        return value.text
     try:
         return msgspec.json.encode(value).decode()
     except TypeError:

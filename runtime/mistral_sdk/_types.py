@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import IO, Any, Final, Literal
+from typing import IO, Any, Final, Literal, TypedDict
 
 import httpx
 from msgspec import UNSET, UnsetType
@@ -14,6 +14,7 @@ __all__ = [
     "UNSET",
     "Body",
     "FileContent",
+    "FileDict",
     "FileInput",
     "Headers",
     "NotGiven",
@@ -68,6 +69,20 @@ Body = Mapping[str, Any]
 TimeoutTypes = float | httpx.Timeout | None
 
 FileContent = bytes | IO[bytes]
+
+
+class _FileDictBase(TypedDict):
+    content: FileContent
+
+
+class FileDict(_FileDictBase, total=False):
+    """A file as the official SDK takes it: `{"file_name": ..., "content": ...}`
+    (`content_type` optional)."""
+
+    file_name: str
+    content_type: str
+
+
 FileInput = (
     str
     | os.PathLike[str]
@@ -75,4 +90,5 @@ FileInput = (
     | IO[bytes]
     | tuple[str | None, FileContent]
     | tuple[str | None, FileContent, str | None]
+    | FileDict
 )

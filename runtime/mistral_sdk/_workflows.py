@@ -392,6 +392,10 @@ def _wait_flow(
                     pass
             yield _Sleep(_start_delay(exc, attempt, budget, waiter))
             waiter.check()
+    # The server may run it under another id than the one sent: follow the one it names.
+    returned = getattr(started, "execution_id", None)
+    if isinstance(returned, str) and returned:
+        waiter.execution_id = returned
     # A synchronous answer has the result but not the status: fetch the execution.
     execution: models.WorkflowExecutionResponse = (
         started if isinstance(started, models.WorkflowExecutionResponse) else (yield _Get())

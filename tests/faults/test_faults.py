@@ -222,7 +222,8 @@ def test_html_502_from_a_proxy(mode: str, server: FaultServer) -> None:
     assert isinstance(err, InternalServerError) and err.status_code == 502
     assert len(server.received) == 3
     assert err.body == page.decode()
-    assert str(err) == "502 Bad Gateway: HTML error page: 502 Bad Gateway"
+    assert str(err) == "502 Bad Gateway from GET /v1/x: HTML error page: 502 Bad Gateway"
+    assert err.message == "HTML error page: 502 Bad Gateway"
 
 
 @pytest.mark.parametrize("kind", ["json", "binary", "sse"])

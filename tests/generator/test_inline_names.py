@@ -232,7 +232,6 @@ def test_the_tracked_spec_gets_short_names_for_what_users_annotate() -> None:
         "WorkflowEventPayload",
         "ConversationsListItem",  # a list item
         "ModelCard",
-        "ConnectorIdOrName",
     ):
         assert short in names, short
     # every hand-picked name still names a schema of the spec (no stale entry)

@@ -267,7 +267,6 @@ if TYPE_CHECKING:
         ConnectorAuthenticationHeader as ConnectorAuthenticationHeader,
     )
     from ._connector_call_tool_request import ConnectorCallToolRequest as ConnectorCallToolRequest
-    from ._connector_id_or_name import ConnectorIdOrName as ConnectorIdOrName
     from ._connector_locale import ConnectorLocale as ConnectorLocale
     from ._connector_protocol import ConnectorProtocol as ConnectorProtocol
     from ._connector_supported_language import (
@@ -1615,7 +1614,6 @@ _MODULES: dict[str, str] = {
     "Connector": "_connector",
     "ConnectorAuthenticationHeader": "_connector_authentication_header",
     "ConnectorCallToolRequest": "_connector_call_tool_request",
-    "ConnectorIdOrName": "_connector_id_or_name",
     "ConnectorLocale": "_connector_locale",
     "ConnectorProtocol": "_connector_protocol",
     "ConnectorSupportedLanguage": "_connector_supported_language",

@@ -6,7 +6,9 @@ from typing import Literal
 import msgspec
 
 
-class ActionAvailable(msgspec.Struct, kw_only=True, tag_field="status", tag="available"):
+class ActionAvailable(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="status", tag="available"
+):
     """The viewer may perform the action on the resource."""
 
     @property

@@ -10,7 +10,7 @@ from ._delete_unavailable_reason import DeleteUnavailableReason
 
 
 class ActionUnavailable_DeleteUnavailableReason_(
-    msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="status", tag="unavailable"
 ):
     """The `ActionUnavailable_DeleteUnavailableReason_` object."""
 

@@ -10,7 +10,7 @@ from ._rotate_unavailable_reason import RotateUnavailableReason
 
 
 class ActionUnavailable_RotateUnavailableReason_(
-    msgspec.Struct, kw_only=True, tag_field="status", tag="unavailable"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="status", tag="unavailable"
 ):
     """The `ActionUnavailable_RotateUnavailableReason_` object."""
 

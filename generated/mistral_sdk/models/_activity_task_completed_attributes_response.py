@@ -6,7 +6,7 @@ import msgspec
 from ._json_payload_response import JSONPayloadResponse
 
 
-class ActivityTaskCompletedAttributesResponse(msgspec.Struct, kw_only=True):
+class ActivityTaskCompletedAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for activity task completed events."""
 
     task_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._failure import Failure
 
 
-class ActivityTaskFailedAttributes(msgspec.Struct, kw_only=True):
+class ActivityTaskFailedAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for activity task failed events (final failure after all retries)."""
 
     task_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._failure import Failure
 
 
-class ActivityTaskRetryingAttributes(msgspec.Struct, kw_only=True):
+class ActivityTaskRetryingAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for activity task retrying events."""
 
     task_id: str

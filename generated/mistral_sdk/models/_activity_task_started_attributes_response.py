@@ -6,7 +6,7 @@ import msgspec
 from ._json_payload_response import JSONPayloadResponse
 
 
-class ActivityTaskStartedAttributesResponse(msgspec.Struct, kw_only=True):
+class ActivityTaskStartedAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for activity task started events."""
 
     task_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AddOrUpdateUsersToWorkspaceOUT(msgspec.Struct, kw_only=True):
+class AddOrUpdateUsersToWorkspaceOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AddOrUpdateUsersToWorkspaceOUT` object."""
 
     added_members_count: int

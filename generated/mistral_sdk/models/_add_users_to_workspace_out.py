@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AddUsersToWorkspaceOUT(msgspec.Struct, kw_only=True):
+class AddUsersToWorkspaceOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AddUsersToWorkspaceOUT` object."""
 
     added_members_count: int

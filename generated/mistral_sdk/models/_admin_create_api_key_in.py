@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True):
+class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminCreateAPIKeyIN` object."""
 
     name: str | None | UnsetType = UNSET
@@ -17,8 +16,8 @@ class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True):
     expiration: datetime.date | None | UnsetType = UNSET
     """Date when the API key should expire."""
 
-    workspace_uuid: UUID
+    workspace_uuid: str
     """Workspace ID for the API key."""
 
-    user_id: UUID
+    user_id: str
     """ID of the user the API key is created for."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -17,19 +16,19 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True):
+class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberOUT` object."""
 
-    uuid: UUID
+    uuid: str
     """Organization member ID."""
 
-    oid_id: UUID | None
+    oid_id: str | None = None
     """Identity provider ID for the member."""
 
-    name: str | None
+    name: str | None = None
     """Name of the Organization member."""
 
-    email: str | None
+    email: str | None = None
     """Email address of the Organization member."""
 
     is_sso_outsider: bool | None | UnsetType = UNSET

@@ -13,7 +13,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberUpdate(msgspec.Struct, kw_only=True):
+class AdminOrganizationMemberUpdate(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberUpdate` object."""
 
     role_names: list[AdminOrganizationMemberUpdateRoleName] | None | UnsetType = UNSET

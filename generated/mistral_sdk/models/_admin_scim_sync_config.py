@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AdminScimSyncConfig(msgspec.Struct, kw_only=True):
+class AdminScimSyncConfig(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminScimSyncConfig` object."""
 
     delete_missing_groups: bool | UnsetType = UNSET

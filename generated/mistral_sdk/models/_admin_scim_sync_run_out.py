@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
@@ -11,10 +10,10 @@ from ._scim_sync_run_status import ScimSyncRunStatus
 from ._scim_sync_summary_out import ScimSyncSummaryOut
 
 
-class AdminScimSyncRunOUT(msgspec.Struct, kw_only=True):
+class AdminScimSyncRunOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminScimSyncRunOUT` object."""
 
-    run_id: UUID
+    run_id: str
     """Unique identifier of the SCIM synchronization run."""
 
     status: ScimSyncRunStatus
@@ -23,20 +22,20 @@ class AdminScimSyncRunOUT(msgspec.Struct, kw_only=True):
     dry_run: bool
     """Whether the run only previewed changes."""
 
-    sync_config: AdminScimSyncConfig | None
+    sync_config: AdminScimSyncConfig | None = None
     """Categories selected for this synchronization run."""
 
     created_at: datetime.datetime
     """Time at which the synchronization run was created."""
 
-    started_at: datetime.datetime | None
+    started_at: datetime.datetime | None = None
     """Time at which processing started, if it has started."""
 
-    finished_at: datetime.datetime | None
+    finished_at: datetime.datetime | None = None
     """Time at which processing finished, if it has finished."""
 
-    summary: ScimSyncSummaryOut | None
+    summary: ScimSyncSummaryOut | None = None
     """Preview or result summary, available after the synchronization plan is built."""
 
-    error_message: str | None
+    error_message: str | None = None
     """Failure detail when the synchronization run could not complete."""

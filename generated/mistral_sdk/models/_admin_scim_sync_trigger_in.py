@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._admin_scim_sync_config import AdminScimSyncConfig
 
 
-class AdminScimSyncTriggerIN(msgspec.Struct, kw_only=True):
+class AdminScimSyncTriggerIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminScimSyncTriggerIN` object."""
 
     dry_run: bool | UnsetType = UNSET

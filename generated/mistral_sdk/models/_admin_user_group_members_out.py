@@ -6,7 +6,7 @@ import msgspec
 from ._admin_user_group_member_out import AdminUserGroupMemberOut
 
 
-class AdminUserGroupMembersOut(msgspec.Struct, kw_only=True):
+class AdminUserGroupMembersOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUserGroupMembersOut` object."""
 
     total: int

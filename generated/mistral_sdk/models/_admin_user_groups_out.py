@@ -6,7 +6,7 @@ import msgspec
 from ._admin_user_group_out import AdminUserGroupOut
 
 
-class AdminUserGroupsOut(msgspec.Struct, kw_only=True):
+class AdminUserGroupsOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUserGroupsOut` object."""
 
     total: int

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -15,19 +14,19 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminUserOUT(msgspec.Struct, kw_only=True):
+class AdminUserOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `AdminUserOUT` object."""
 
-    uuid: UUID
+    uuid: str
     """Organization member ID."""
 
-    oid_id: UUID | None
+    oid_id: str | None = None
     """Identity provider ID for the member."""
 
-    name: str | None
+    name: str | None = None
     """Name of the Organization member."""
 
-    email: str | None
+    email: str | None = None
     """Email address of the Organization member."""
 
     is_sso_outsider: bool | None | UnsetType = UNSET
@@ -51,8 +50,8 @@ class AdminUserOUT(msgspec.Struct, kw_only=True):
     created_at: datetime.datetime
     """Date the member was added to the Organization."""
 
-    first_name: str | None
+    first_name: str | None = None
     """User first name."""
 
-    last_name: str | None
+    last_name: str | None = None
     """User last name."""

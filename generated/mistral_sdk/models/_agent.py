@@ -13,7 +13,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class Agent(msgspec.Struct, kw_only=True):
+class Agent(msgspec.Struct, kw_only=True, weakref=True):
     """The `Agent` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class AgentAliasResponse(msgspec.Struct, kw_only=True):
+class AgentAliasResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `AgentAliasResponse` object."""
 
     alias: str

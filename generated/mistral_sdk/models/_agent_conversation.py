@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._metadata_dict import MetadataDict
 
 
-class AgentConversation(msgspec.Struct, kw_only=True):
+class AgentConversation(msgspec.Struct, kw_only=True, weakref=True):
     """The `AgentConversation` object."""
 
     name: str | None | UnsetType = UNSET

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 
 
 class AgentHandoffDoneEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.done"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff.done"
 ):
     """The `AgentHandoffDoneEvent` object."""
 

@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AgentHandoffEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff"):
+class AgentHandoffEntry(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff"
+):
     """The `AgentHandoffEntry` object."""
 
     object: Literal["entry"] | str = "entry"

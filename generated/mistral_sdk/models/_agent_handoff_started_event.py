@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 
 
 class AgentHandoffStartedEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="agent.handoff.started"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff.started"
 ):
     """The `AgentHandoffStartedEvent` object."""
 

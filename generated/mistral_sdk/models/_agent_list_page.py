@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._agent import Agent
 
 
-class AgentListPage(msgspec.Struct, kw_only=True):
+class AgentListPage(msgspec.Struct, kw_only=True, weakref=True):
     """The `AgentListPage` object."""
 
     object: Literal["list"] | str = "list"

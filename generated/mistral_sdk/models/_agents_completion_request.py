@@ -18,7 +18,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class AgentsCompletionRequest(msgspec.Struct, kw_only=True):
+class AgentsCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `AgentsCompletionRequest` object."""
 
     max_tokens: int | None | UnsetType = UNSET

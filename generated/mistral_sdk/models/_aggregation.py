@@ -7,7 +7,7 @@ from ._aggregation_meta import AggregationMeta
 from ._aggregation_row import AggregationRow
 
 
-class Aggregation(msgspec.Struct, kw_only=True):
+class Aggregation(msgspec.Struct, kw_only=True, weakref=True):
     """The `Aggregation` object."""
 
     data: list[AggregationRow]

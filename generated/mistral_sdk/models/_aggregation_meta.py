@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AggregationMeta(msgspec.Struct, kw_only=True):
+class AggregationMeta(msgspec.Struct, kw_only=True, weakref=True):
     """The `AggregationMeta` object."""
 
     from_timestamp: datetime.datetime

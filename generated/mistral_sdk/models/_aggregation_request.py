@@ -9,7 +9,7 @@ from ._order_by_clause import OrderByClause
 from ._time_dimension import TimeDimension
 
 
-class AggregationRequest(msgspec.Struct, kw_only=True):
+class AggregationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `AggregationRequest` object."""
 
     metric: MetricDefinition

@@ -8,7 +8,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AggregationRow(msgspec.Struct, kw_only=True):
+class AggregationRow(msgspec.Struct, kw_only=True, weakref=True):
     """The `AggregationRow` object."""
 
     time_bucket: datetime.datetime | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AliasList(msgspec.Struct, kw_only=True):
+class AliasList(msgspec.Struct, kw_only=True, weakref=True):
     """Presence wrapper for a set of alias labels on update RPCs. As a message field it carries presence, so callers can distinguish "leave aliases unchanged" (field omitted) from "clear all aliases" (field set, empty ``values``)."""
 
     values: list[str] | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._annotations_audience_item import AnnotationsAudienceItem
 
 
-class Annotations(msgspec.Struct, kw_only=True):
+class Annotations(msgspec.Struct, kw_only=True, weakref=True):
     """The `Annotations` object."""
 
     audience: list[AnnotationsAudienceItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._api_key_actions_delete import APIKeyActionsDelete
 from ._api_key_actions_rotate import APIKeyActionsRotate
 
 
-class APIKeyActions(msgspec.Struct, kw_only=True):
+class APIKeyActions(msgspec.Struct, kw_only=True, weakref=True):
     """Per-action availability for an API key, keyed by action name.
 
     This is the generic, reusable shape for surfacing what a viewer may do with a resource on

@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class APIKeyAuth(msgspec.Struct, kw_only=True, tag_field="type", tag="api-key"):
+class APIKeyAuth(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="api-key"):
     """The `APIKeyAuth` object."""
 
     value: str

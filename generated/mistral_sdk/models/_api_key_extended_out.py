@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
@@ -10,44 +9,44 @@ from ._api_key_actions import APIKeyActions
 from ._api_key_product import APIKeyProduct
 
 
-class APIKeyExtendedOUT(msgspec.Struct, kw_only=True):
+class APIKeyExtendedOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `APIKeyExtendedOUT` object."""
 
-    key_id: UUID
+    key_id: str
     """API key ID."""
 
-    key: str | None
+    key: str | None = None
     """Plaintext API key value. Only returned at creation time."""
 
-    name: str | None
+    name: str | None = None
     """Name of the API key."""
 
     hidden_key: str
     """Masked API key value for display."""
 
-    created_at: datetime.datetime | None
+    created_at: datetime.datetime | None = None
     """Time when the API key was created."""
 
-    expiration_date: datetime.date | None
+    expiration_date: datetime.date | None = None
     """Date when the API key expires."""
 
     actions: APIKeyActions
     """Per-action availability for this API key (e.g. whether it can be rotated or deleted)."""
 
-    workspace_id: UUID | None
+    workspace_id: str | None = None
     """Workspace ID for the API key."""
 
-    workspace_name: str | None
+    workspace_name: str | None = None
     """Name of the Workspace for the API key."""
 
-    created_by: str | None
+    created_by: str | None = None
     """User or API key that created this API key."""
 
-    product: APIKeyProduct | None
+    product: APIKeyProduct | None = None
     """Product the API key belongs to."""
 
-    last_used: datetime.date | None
+    last_used: datetime.date | None = None
     """Date when the API key was last used."""
 
-    can_delete: bool | None
+    can_delete: bool | None = None
     """Whether you can delete this API key."""

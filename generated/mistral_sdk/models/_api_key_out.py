@@ -2,32 +2,31 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
 from ._api_key_actions import APIKeyActions
 
 
-class APIKeyOUT(msgspec.Struct, kw_only=True):
+class APIKeyOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `APIKeyOUT` object."""
 
-    key_id: UUID
+    key_id: str
     """API key ID."""
 
-    key: str | None
+    key: str | None = None
     """Plaintext API key value. Only returned at creation time."""
 
-    name: str | None
+    name: str | None = None
     """Name of the API key."""
 
     hidden_key: str
     """Masked API key value for display."""
 
-    created_at: datetime.datetime | None
+    created_at: datetime.datetime | None = None
     """Time when the API key was created."""
 
-    expiration_date: datetime.date | None
+    expiration_date: datetime.date | None = None
     """Date when the API key expires."""
 
     actions: APIKeyActions

@@ -6,7 +6,7 @@ import msgspec
 from ._api_key_extended_out import APIKeyExtendedOUT
 
 
-class APIKeysExtendedOUT(msgspec.Struct, kw_only=True):
+class APIKeysExtendedOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `APIKeysExtendedOUT` object."""
 
     keys: list[APIKeyExtendedOUT]

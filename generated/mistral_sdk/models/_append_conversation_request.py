@@ -12,7 +12,7 @@ from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
 
-class AppendConversationRequest(msgspec.Struct, kw_only=True):
+class AppendConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `AppendConversationRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ArchiveModelResponse(msgspec.Struct, kw_only=True):
+class ArchiveModelResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ArchiveModelResponse` object."""
 
     id: str

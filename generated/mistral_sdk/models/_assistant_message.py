@@ -10,7 +10,9 @@ from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class AssistantMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="assistant"):
+class AssistantMessage(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="assistant"
+):
     """The `AssistantMessage` object."""
 
     content: str | list[ContentChunk] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ import msgspec
 from ._audio_chunk_input_audio import AudioChunkInputAudio
 
 
-class AudioChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="input_audio"):
+class AudioChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="input_audio"):
     """The `AudioChunk` object."""
 
     input_audio: AudioChunkInputAudio

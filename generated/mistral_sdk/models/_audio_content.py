@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._annotations import Annotations
 
 
-class AudioContent(msgspec.Struct, kw_only=True, tag_field="type", tag="audio"):
+class AudioContent(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="audio"):
     """Audio content for a message."""
 
     data: str

@@ -7,7 +7,7 @@ from ._audio_speech_complete_event_data import AudioSpeechCompleteEventData
 from ._speech_stream_event_types import SpeechStreamEventTypes
 
 
-class AudioSpeechCompleteEvent(msgspec.Struct, kw_only=True):
+class AudioSpeechCompleteEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `AudioSpeechCompleteEvent` object."""
 
     event: SpeechStreamEventTypes

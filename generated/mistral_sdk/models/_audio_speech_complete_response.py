@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AudioSpeechCompleteResponse(msgspec.Struct, kw_only=True):
+class AudioSpeechCompleteResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `AudioSpeechCompleteResponse` object."""
 
     audio_data: str

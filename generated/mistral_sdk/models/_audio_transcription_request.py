@@ -10,7 +10,7 @@ from ._file import File
 from ._timestamp_granularity import TimestampGranularity
 
 
-class AudioTranscriptionRequest(msgspec.Struct, kw_only=True):
+class AudioTranscriptionRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `AudioTranscriptionRequest` object."""
 
     model: str

@@ -10,7 +10,7 @@ from ._file import File
 from ._timestamp_granularity import TimestampGranularity
 
 
-class AudioTranscriptionRequestStream(msgspec.Struct, kw_only=True):
+class AudioTranscriptionRequestStream(msgspec.Struct, kw_only=True, weakref=True):
     """The `AudioTranscriptionRequestStream` object."""
 
     model: str

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -12,7 +11,7 @@ from ._audit_log_event_type import AuditLogEventType
 from ._target_type import TargetType
 
 
-class AuditLogOut(msgspec.Struct, kw_only=True):
+class AuditLogOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `AuditLogOut` object."""
 
     created_at: datetime.datetime
@@ -39,8 +38,8 @@ class AuditLogOut(msgspec.Struct, kw_only=True):
     log_id: int
     """Audit log entry ID."""
 
-    organization_uuid: UUID | None | UnsetType = UNSET
+    organization_uuid: str | None | UnsetType = UNSET
     """Organization ID for the audit log entry."""
 
-    workspace_uuid: UUID | None | UnsetType = UNSET
+    workspace_uuid: str | None | UnsetType = UNSET
     """Workspace ID for the audit log entry."""

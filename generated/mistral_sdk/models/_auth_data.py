@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class AuthData(msgspec.Struct, kw_only=True):
+class AuthData(msgspec.Struct, kw_only=True, weakref=True):
     """The `AuthData` object."""
 
     client_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class AuthUrlResponse(msgspec.Struct, kw_only=True):
+class AuthUrlResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `AuthUrlResponse` object."""
 
     auth_url: str

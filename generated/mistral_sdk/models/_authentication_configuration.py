@@ -9,7 +9,7 @@ from ._credentials_status import CredentialsStatus
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class AuthenticationConfiguration(msgspec.Struct, kw_only=True):
+class AuthenticationConfiguration(msgspec.Struct, kw_only=True, weakref=True):
     """The `AuthenticationConfiguration` object."""
 
     name: str

@@ -13,7 +13,7 @@ from ._oauth2_metadata_secrets import Oauth2MetadataSecrets
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class AuthenticationMethodCreateOrUpdateRequest(msgspec.Struct, kw_only=True):
+class AuthenticationMethodCreateOrUpdateRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `AuthenticationMethodCreateOrUpdateRequest` object."""
 
     method_type: OutboundAuthenticationType | InboundAuthenticationType

@@ -8,7 +8,7 @@ from ._base_field_definition_supported_operator import BaseFieldDefinitionSuppor
 from ._base_field_definition_type import BaseFieldDefinitionType
 
 
-class BaseFieldDefinition(msgspec.Struct, kw_only=True):
+class BaseFieldDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `BaseFieldDefinition` object."""
 
     name: str

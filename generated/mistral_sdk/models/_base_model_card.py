@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._model_capabilities import ModelCapabilities
 
 
-class BaseModelCard(msgspec.Struct, kw_only=True, tag_field="type", tag="base"):
+class BaseModelCard(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="base"):
     """The `BaseModelCard` object."""
 
     id: str

@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class BasicModelUsageDataJSON(msgspec.Struct, kw_only=True):
+class BasicModelUsageDataJSON(msgspec.Struct, kw_only=True, weakref=True):
     """The `BasicModelUsageDataJSON` object."""
 
     models_: dict[str, dict[str, list[dict[str, Any]]]] = msgspec.field(name="models")

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class BatchError(msgspec.Struct, kw_only=True):
+class BatchError(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchError` object."""
 
     message: str

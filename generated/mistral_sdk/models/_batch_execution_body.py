@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class BatchExecutionBody(msgspec.Struct, kw_only=True):
+class BatchExecutionBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchExecutionBody` object."""
 
     execution_ids: list[str]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._batch_execution_result import BatchExecutionResult
 
 
-class BatchExecutionResponse(msgspec.Struct, kw_only=True):
+class BatchExecutionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchExecutionResponse` object."""
 
     results: dict[str, BatchExecutionResult] | UnsetType = UNSET

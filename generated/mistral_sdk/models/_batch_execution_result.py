@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class BatchExecutionResult(msgspec.Struct, kw_only=True):
+class BatchExecutionResult(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchExecutionResult` object."""
 
     status: str

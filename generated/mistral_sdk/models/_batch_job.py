@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Any, Literal
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -11,18 +10,18 @@ from ._batch_error import BatchError
 from ._batch_job_status import BatchJobStatus
 
 
-class BatchJob(msgspec.Struct, kw_only=True):
+class BatchJob(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchJob` object."""
 
     id: str
     object: Literal["batch"] | str = "batch"
-    input_files: list[UUID]
+    input_files: list[str]
     metadata: dict[str, Any] | None | UnsetType = UNSET
     endpoint: str
     model: str | None | UnsetType = UNSET
     agent_id: str | None | UnsetType = UNSET
-    output_file: UUID | None | UnsetType = UNSET
-    error_file: UUID | None | UnsetType = UNSET
+    output_file: str | None | UnsetType = UNSET
+    error_file: str | None | UnsetType = UNSET
     errors: list[BatchError]
     outputs: list[dict[str, Any]] | None | UnsetType = UNSET
     status: BatchJobStatus

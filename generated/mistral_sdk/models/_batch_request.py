@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class BatchRequest(msgspec.Struct, kw_only=True):
+class BatchRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `BatchRequest` object."""
 
     custom_id: str | None | UnsetType = UNSET

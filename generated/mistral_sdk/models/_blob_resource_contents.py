@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class BlobResourceContents(msgspec.Struct, kw_only=True):
+class BlobResourceContents(msgspec.Struct, kw_only=True, weakref=True):
     """Binary contents of a resource."""
 
     uri: str

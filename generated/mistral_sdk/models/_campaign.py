@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
@@ -10,16 +9,16 @@ from ._filter_payload import FilterPayload
 from ._judge import Judge
 
 
-class Campaign(msgspec.Struct, kw_only=True):
+class Campaign(msgspec.Struct, kw_only=True, weakref=True):
     """The `Campaign` object."""
 
-    id: UUID
+    id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted_at: datetime.datetime | None
+    deleted_at: datetime.datetime | None = None
     name: str
-    owner_id: UUID
-    workspace_id: UUID
+    owner_id: str
+    workspace_id: str
     description: str
     max_nb_events: int
     search_params: FilterPayload

@@ -6,7 +6,7 @@ import msgspec
 from ._chat_classification_request_inputs import ChatClassificationRequestInputs
 
 
-class ChatClassificationRequest(msgspec.Struct, kw_only=True):
+class ChatClassificationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatClassificationRequest` object."""
 
     model: str

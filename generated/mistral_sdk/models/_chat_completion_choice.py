@@ -9,7 +9,7 @@ from ._chat_completion_choice_finish_reason import ChatCompletionChoiceFinishRea
 from ._delta_message import DeltaMessage
 
 
-class ChatCompletionChoice(msgspec.Struct, kw_only=True):
+class ChatCompletionChoice(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatCompletionChoice` object."""
 
     index: int

@@ -10,7 +10,7 @@ from ._chat_completion_event_extra_fields_value import ChatCompletionEventExtraF
 from ._chat_transcription_event import ChatTranscriptionEvent
 
 
-class ChatCompletionEvent(msgspec.Struct, kw_only=True):
+class ChatCompletionEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatCompletionEvent` object."""
 
     event_id: str

@@ -10,7 +10,7 @@ from ._chat_completion_event_preview_extra_fields_value import (
 )
 
 
-class ChatCompletionEventPreview(msgspec.Struct, kw_only=True):
+class ChatCompletionEventPreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatCompletionEventPreview` object."""
 
     event_id: str

@@ -18,7 +18,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class ChatCompletionRequest(msgspec.Struct, kw_only=True):
+class ChatCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatCompletionRequest` object."""
 
     model: str

@@ -7,7 +7,7 @@ from ._chat_completion_choice import ChatCompletionChoice
 from ._usage_info import UsageInfo
 
 
-class ChatCompletionResponse(msgspec.Struct, kw_only=True):
+class ChatCompletionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatCompletionResponse` object."""
 
     id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._usage_info import UsageInfo
 
 
-class ChatCompletionResponseBase(msgspec.Struct, kw_only=True):
+class ChatCompletionResponseBase(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatCompletionResponseBase` object."""
 
     id: str | UnsetType = UNSET

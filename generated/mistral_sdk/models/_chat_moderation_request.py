@@ -6,7 +6,7 @@ import msgspec
 from ._chat_moderation_request_input import ChatModerationRequestInput
 
 
-class ChatModerationRequest(msgspec.Struct, kw_only=True):
+class ChatModerationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatModerationRequest` object."""
 
     input: ChatModerationRequestInput

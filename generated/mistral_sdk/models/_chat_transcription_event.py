@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class ChatTranscriptionEvent(msgspec.Struct, kw_only=True):
+class ChatTranscriptionEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `ChatTranscriptionEvent` object."""
 
     audio_url: str

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ClassificationRequest(msgspec.Struct, kw_only=True):
+class ClassificationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ClassificationRequest` object."""
 
     model: str

@@ -6,7 +6,7 @@ import msgspec
 from ._classification_target_result import ClassificationTargetResult
 
 
-class ClassificationResponse(msgspec.Struct, kw_only=True):
+class ClassificationResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ClassificationResponse` object."""
 
     id: str

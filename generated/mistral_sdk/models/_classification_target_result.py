@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ClassificationTargetResult(msgspec.Struct, kw_only=True):
+class ClassificationTargetResult(msgspec.Struct, kw_only=True, weakref=True):
     """The `ClassificationTargetResult` object."""
 
     scores: dict[str, float]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Literal
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -11,7 +10,7 @@ from ._classifier_target_result import ClassifierTargetResult
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class ClassifierFineTunedModel(msgspec.Struct, kw_only=True):
+class ClassifierFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str
@@ -27,6 +26,6 @@ class ClassifierFineTunedModel(msgspec.Struct, kw_only=True):
     capabilities: FineTunedModelCapabilities
     max_context_length: int | UnsetType = UNSET
     aliases: list[str] | UnsetType = UNSET
-    job: UUID | None | UnsetType = UNSET
+    job: str | None | UnsetType = UNSET
     classifier_targets: list[ClassifierTargetResult]
     model_type: Literal["classifier"] | str = "classifier"

@@ -6,7 +6,7 @@ import msgspec
 from ._ft_classifier_loss_function import FTClassifierLossFunction
 
 
-class ClassifierTargetResult(msgspec.Struct, kw_only=True):
+class ClassifierTargetResult(msgspec.Struct, kw_only=True, weakref=True):
     """The `ClassifierTargetResult` object."""
 
     name: str

@@ -12,7 +12,7 @@ from ._roots_capability import RootsCapability
 from ._sampling_capability import SamplingCapability
 
 
-class ClientCapabilities(msgspec.Struct, kw_only=True):
+class ClientCapabilities(msgspec.Struct, kw_only=True, weakref=True):
     """Capabilities a client may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

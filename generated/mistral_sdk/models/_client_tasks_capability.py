@@ -9,7 +9,7 @@ from ._tasks_cancel_capability import TasksCancelCapability
 from ._tasks_list_capability import TasksListCapability
 
 
-class ClientTasksCapability(msgspec.Struct, kw_only=True):
+class ClientTasksCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for client tasks operations."""
 
     list: TasksListCapability | None | UnsetType = UNSET

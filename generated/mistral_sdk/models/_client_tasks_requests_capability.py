@@ -8,7 +8,7 @@ from ._tasks_elicitation_capability import TasksElicitationCapability
 from ._tasks_sampling_capability import TasksSamplingCapability
 
 
-class ClientTasksRequestsCapability(msgspec.Struct, kw_only=True):
+class ClientTasksRequestsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks requests operations."""
 
     sampling: TasksSamplingCapability | None | UnsetType = UNSET

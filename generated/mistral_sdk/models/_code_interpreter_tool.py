@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class CodeInterpreterTool(msgspec.Struct, kw_only=True, tag_field="type", tag="code_interpreter"):
+class CodeInterpreterTool(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="code_interpreter"
+):
     """The `CodeInterpreterTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

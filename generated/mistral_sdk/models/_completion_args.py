@@ -11,7 +11,7 @@ from ._response_format import ResponseFormat
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class CompletionArgs(msgspec.Struct, kw_only=True):
+class CompletionArgs(msgspec.Struct, kw_only=True, weakref=True):
     """White-listed arguments from the completion API"""
 
     stop: CompletionArgsStop | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._completion_response_stream_choice import CompletionResponseStreamChoice
 from ._usage_info import UsageInfo
 
 
-class CompletionChunk(msgspec.Struct, kw_only=True):
+class CompletionChunk(msgspec.Struct, kw_only=True, weakref=True):
     """The `CompletionChunk` object."""
 
     id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._completion_chunk import CompletionChunk
 
 
-class CompletionEvent(msgspec.Struct, kw_only=True):
+class CompletionEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `CompletionEvent` object."""
 
     data: CompletionChunk

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Literal
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -10,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class CompletionFineTunedModel(msgspec.Struct, kw_only=True):
+class CompletionFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str
@@ -26,5 +25,5 @@ class CompletionFineTunedModel(msgspec.Struct, kw_only=True):
     capabilities: FineTunedModelCapabilities
     max_context_length: int | UnsetType = UNSET
     aliases: list[str] | UnsetType = UNSET
-    job: UUID | None | UnsetType = UNSET
+    job: str | None | UnsetType = UNSET
     model_type: Literal["completion"] | str = "completion"

@@ -9,9 +9,9 @@ from ._completion_response_stream_choice_finish_reason import (
 from ._delta_message import DeltaMessage
 
 
-class CompletionResponseStreamChoice(msgspec.Struct, kw_only=True):
+class CompletionResponseStreamChoice(msgspec.Struct, kw_only=True, weakref=True):
     """The `CompletionResponseStreamChoice` object."""
 
     index: int
     delta: DeltaMessage
-    finish_reason: CompletionResponseStreamChoiceFinishReason | None
+    finish_reason: CompletionResponseStreamChoiceFinishReason | None = None

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class CompletionTokensDetails(msgspec.Struct, kw_only=True):
+class CompletionTokensDetails(msgspec.Struct, kw_only=True, weakref=True):
     """Token usage details for the completion."""
 
     reasoning_tokens: int | UnsetType = UNSET

@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class CompletionsCapability(msgspec.Struct, kw_only=True):
+class CompletionsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for completions operations."""

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._o_auth2_token import OAuth2Token
 
 
-class ConnectionCredentials(msgspec.Struct, kw_only=True):
+class ConnectionCredentials(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectionCredentials` object."""
 
     oauth: OAuth2Token | None | UnsetType = UNSET

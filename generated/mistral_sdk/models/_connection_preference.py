@@ -8,7 +8,7 @@ from ._consumer_type import ConsumerType
 from ._tool_execution_configuration import ToolExecutionConfiguration
 
 
-class ConnectionPreference(msgspec.Struct, kw_only=True):
+class ConnectionPreference(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectionPreference` object."""
 
     name: str

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -20,10 +19,10 @@ from ._public_execution_env import PublicExecutionEnv
 from ._resource_visibility import ResourceVisibility
 
 
-class Connector(msgspec.Struct, kw_only=True):
+class Connector(msgspec.Struct, kw_only=True, weakref=True):
     """The `Connector` object."""
 
-    id: UUID
+    id: str
     name: str
     title: str | None | UnsetType = UNSET
     description: str

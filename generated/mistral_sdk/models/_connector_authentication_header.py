@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ConnectorAuthenticationHeader(msgspec.Struct, kw_only=True):
+class ConnectorAuthenticationHeader(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectorAuthenticationHeader` object."""
 
     name: str

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ConnectorCallToolRequest(msgspec.Struct, kw_only=True):
+class ConnectorCallToolRequest(msgspec.Struct, kw_only=True, weakref=True):
     """Request body for calling an MCP tool."""
 
     arguments: dict[str, Any] | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ConnectorLocale(msgspec.Struct, kw_only=True):
+class ConnectorLocale(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectorLocale` object."""
 
     name: dict[str, str]

@@ -12,7 +12,7 @@ from ._execution_config import ExecutionConfig
 from ._resource_visibility import ResourceVisibility
 
 
-class ConnectorTool(msgspec.Struct, kw_only=True):
+class ConnectorTool(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectorTool` object."""
 
     id: str
@@ -21,7 +21,7 @@ class ConnectorTool(msgspec.Struct, kw_only=True):
     system_prompt: str | None | UnsetType = UNSET
     locale: ConnectorToolLocale | None | UnsetType = UNSET
     jsonschema: dict[str, Any] | None | UnsetType = UNSET
-    execution_config: ExecutionConfig | None
+    execution_config: ExecutionConfig | None = None
     visibility: ResourceVisibility
     created_at: datetime.datetime
     modified_at: datetime.datetime

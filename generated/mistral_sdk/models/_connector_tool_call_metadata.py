@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._connector_tool_result_metadata import ConnectorToolResultMetadata
 
 
-class ConnectorToolCallMetadata(msgspec.Struct, kw_only=True):
+class ConnectorToolCallMetadata(msgspec.Struct, kw_only=True, weakref=True):
     """Metadata wrapper for MCP tool call responses.
 
     Nests MCP-specific fields under `mcp_meta` to avoid collisions with other

@@ -8,7 +8,7 @@ from ._connector_tool_call_metadata import ConnectorToolCallMetadata
 from ._connector_tool_call_response_content_item import ConnectorToolCallResponseContentItem
 
 
-class ConnectorToolCallResponse(msgspec.Struct, kw_only=True):
+class ConnectorToolCallResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Response from calling an MCP tool.
 
     We override mcp_types.CallToolResult because:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ConnectorToolLocale(msgspec.Struct, kw_only=True):
+class ConnectorToolLocale(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectorToolLocale` object."""
 
     name: dict[str, str]

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ConnectorToolResultMetadata(msgspec.Struct, kw_only=True):
+class ConnectorToolResultMetadata(msgspec.Struct, kw_only=True, weakref=True):
     """MCP-specific result metadata (isError, structuredContent, _meta)."""
 
     is_error: bool | UnsetType = msgspec.field(default=UNSET, name="isError")

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ConnectorsQueryFilters(msgspec.Struct, kw_only=True):
+class ConnectorsQueryFilters(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConnectorsQueryFilters` object."""
 
     active: bool | None | UnsetType = UNSET

@@ -14,7 +14,7 @@ from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
 
-class ConversationAppendStreamRequest(msgspec.Struct, kw_only=True):
+class ConversationAppendStreamRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationAppendStreamRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

@@ -7,7 +7,7 @@ from ._conversation_event import ConversationEvent
 from ._sse_types import SSETypes
 
 
-class ConversationEvents(msgspec.Struct, kw_only=True):
+class ConversationEvents(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationEvents` object."""
 
     event: SSETypes

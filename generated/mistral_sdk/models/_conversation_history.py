@@ -8,7 +8,7 @@ import msgspec
 from ._conversation_history_entry import ConversationHistoryEntry
 
 
-class ConversationHistory(msgspec.Struct, kw_only=True):
+class ConversationHistory(msgspec.Struct, kw_only=True, weakref=True):
     """Retrieve all entries in a conversation."""
 
     object: Literal["conversation.history"] | str = "conversation.history"

@@ -8,7 +8,7 @@ import msgspec
 from ._message_entries import MessageEntries
 
 
-class ConversationMessages(msgspec.Struct, kw_only=True):
+class ConversationMessages(msgspec.Struct, kw_only=True, weakref=True):
     """Similar to the conversation history but only keep the messages"""
 
     object: Literal["conversation.messages"] | str = "conversation.messages"

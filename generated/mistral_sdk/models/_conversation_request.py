@@ -14,7 +14,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRequest(msgspec.Struct, kw_only=True):
+class ConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationRequest` object."""
 
     inputs: ConversationInputs

@@ -12,7 +12,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRequestBase(msgspec.Struct, kw_only=True):
+class ConversationRequestBase(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationRequestBase` object."""
 
     inputs: ConversationInputs

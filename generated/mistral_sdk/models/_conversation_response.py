@@ -10,7 +10,7 @@ from ._conversation_response_output import ConversationResponseOutput
 from ._conversation_usage_info import ConversationUsageInfo
 
 
-class ConversationResponse(msgspec.Struct, kw_only=True):
+class ConversationResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The response after appending new entries to the conversation."""
 
     object: Literal["conversation.response"] | str = "conversation.response"

@@ -15,7 +15,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRestartRequest(msgspec.Struct, kw_only=True):
+class ConversationRestartRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationRestartRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

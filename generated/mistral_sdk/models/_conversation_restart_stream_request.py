@@ -15,7 +15,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRestartStreamRequest(msgspec.Struct, kw_only=True):
+class ConversationRestartStreamRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationRestartStreamRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

@@ -14,7 +14,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationStreamRequest(msgspec.Struct, kw_only=True):
+class ConversationStreamRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationStreamRequest` object."""
 
     inputs: ConversationInputs

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ConversationUsageInfo(msgspec.Struct, kw_only=True):
+class ConversationUsageInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `ConversationUsageInfo` object."""
 
     prompt_tokens: int | UnsetType = UNSET

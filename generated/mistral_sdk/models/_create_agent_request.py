@@ -10,7 +10,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class CreateAgentRequest(msgspec.Struct, kw_only=True):
+class CreateAgentRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateAgentRequest` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -12,7 +12,7 @@ from ._global_header_value import GlobalHeaderValue
 from ._public_resource_visibility import PublicResourceVisibility
 
 
-class CreateConnectorRequest(msgspec.Struct, kw_only=True):
+class CreateConnectorRequest(msgspec.Struct, kw_only=True, weakref=True):
     """Public create schema for MCP connectors.
 
     Standalone model that excludes internal-only fields (``hosted_internally``,

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._dataset_record_payload import DatasetRecordPayload
 
 
-class CreateDatasetRecordRequest(msgspec.Struct, kw_only=True):
+class CreateDatasetRecordRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateDatasetRecordRequest` object."""
 
     payload: DatasetRecordPayload

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class CreateDatasetRequest(msgspec.Struct, kw_only=True):
+class CreateDatasetRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateDatasetRequest` object."""
 
     name: str

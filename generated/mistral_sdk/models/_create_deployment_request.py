@@ -8,7 +8,7 @@ from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_input import DeploymentWorkerSpecInput
 
 
-class CreateDeploymentRequest(msgspec.Struct, kw_only=True):
+class CreateDeploymentRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateDeploymentRequest` object."""
 
     name: str

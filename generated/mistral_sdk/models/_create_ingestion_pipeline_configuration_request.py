@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class CreateIngestionPipelineConfigurationRequest(msgspec.Struct, kw_only=True):
+class CreateIngestionPipelineConfigurationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateIngestionPipelineConfigurationRequest` object."""
 
     name: str

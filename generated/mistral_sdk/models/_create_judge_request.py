@@ -6,7 +6,7 @@ import msgspec
 from ._create_judge_request_output import CreateJudgeRequestOutput
 
 
-class CreateJudgeRequest(msgspec.Struct, kw_only=True):
+class CreateJudgeRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateJudgeRequest` object."""
 
     name: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._create_library_request_owner_type import CreateLibraryRequestOwnerType
 
 
-class CreateLibraryRequest(msgspec.Struct, kw_only=True):
+class CreateLibraryRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateLibraryRequest` object."""
 
     name: str

@@ -8,7 +8,7 @@ from ._prompt_definition import PromptDefinition
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class CreatePromptRequest(msgspec.Struct, kw_only=True):
+class CreatePromptRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreatePromptRequest` object."""
 
     name: str

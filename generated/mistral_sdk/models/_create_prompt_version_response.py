@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class CreatePromptVersionResponse(msgspec.Struct, kw_only=True):
+class CreatePromptVersionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreatePromptVersionResponse` object."""
 
     version: int | UnsetType = UNSET

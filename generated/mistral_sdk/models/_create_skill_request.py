@@ -8,7 +8,7 @@ from ._registry_sharing_scope import RegistrySharingScope
 from ._skill_definition import SkillDefinition
 
 
-class CreateSkillRequest(msgspec.Struct, kw_only=True):
+class CreateSkillRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateSkillRequest` object."""
 
     name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class CreateSkillVersionResponse(msgspec.Struct, kw_only=True):
+class CreateSkillVersionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `CreateSkillVersionResponse` object."""
 
     version: int | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._connection_credentials import ConnectionCredentials
 
 
-class CredentialsCreateOrUpdate(msgspec.Struct, kw_only=True):
+class CredentialsCreateOrUpdate(msgspec.Struct, kw_only=True, weakref=True):
     """Request to create or update non-OAuth2 credentials for a connector."""
 
     name: str

@@ -8,7 +8,7 @@ from ._authentication_configuration import AuthenticationConfiguration
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class CredentialsResponse(msgspec.Struct, kw_only=True):
+class CredentialsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `CredentialsResponse` object."""
 
     credentials: list[AuthenticationConfiguration]

@@ -11,7 +11,7 @@ from ._credentials_status_error_reason import CredentialsStatusErrorReason
 from ._http_status import HTTPStatus
 
 
-class CredentialsStatus(msgspec.Struct, kw_only=True):
+class CredentialsStatus(msgspec.Struct, kw_only=True, weakref=True):
     """The `CredentialsStatus` object."""
 
     status_type: AuthStatus

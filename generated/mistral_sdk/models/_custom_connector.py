@@ -10,7 +10,9 @@ from ._custom_connector_authorization import CustomConnectorAuthorization
 from ._tool_configuration import ToolConfiguration
 
 
-class CustomConnector(msgspec.Struct, kw_only=True, tag_field="type", tag="connector"):
+class CustomConnector(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="connector"
+):
     """The `CustomConnector` object."""
 
     connector_id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class CustomTaskCanceledAttributes(msgspec.Struct, kw_only=True):
+class CustomTaskCanceledAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for custom task canceled events."""
 
     custom_task_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._json_payload_response import JSONPayloadResponse
 
 
-class CustomTaskCompletedAttributesResponse(msgspec.Struct, kw_only=True):
+class CustomTaskCompletedAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for custom task completed events."""
 
     custom_task_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._failure import Failure
 
 
-class CustomTaskFailedAttributes(msgspec.Struct, kw_only=True):
+class CustomTaskFailedAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for custom task failed events."""
 
     custom_task_id: str

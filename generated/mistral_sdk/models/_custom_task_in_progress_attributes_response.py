@@ -8,7 +8,7 @@ from ._custom_task_in_progress_attributes_response_payload import (
 )
 
 
-class CustomTaskInProgressAttributesResponse(msgspec.Struct, kw_only=True):
+class CustomTaskInProgressAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for custom task in-progress events with streaming updates."""
 
     custom_task_id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._json_payload_response import JSONPayloadResponse
 
 
-class CustomTaskStartedAttributesResponse(msgspec.Struct, kw_only=True):
+class CustomTaskStartedAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for custom task started events."""
 
     custom_task_id: str

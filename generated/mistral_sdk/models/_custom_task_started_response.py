@@ -9,7 +9,7 @@ from ._custom_task_started_attributes_response import CustomTaskStartedAttribute
 
 
 class CustomTaskStartedResponse(
-    msgspec.Struct, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
 ):
     """Emitted when a custom task begins execution.
 
@@ -26,16 +26,16 @@ class CustomTaskStartedResponse(
     root_workflow_exec_id: str
     """Execution ID of the root workflow that initiated this execution chain."""
 
-    parent_workflow_exec_id: str | None
+    parent_workflow_exec_id: str | None = None
     """Execution ID of the parent workflow that initiated this execution. If this is a root workflow, this field is not set."""
 
-    continued_run_id: str | None
+    continued_run_id: str | None = None
     """Run ID of the execution this run continued from. Non-null for continue-as-new runs."""
 
-    first_execution_run_id: str | None
+    first_execution_run_id: str | None = None
     """Run ID of the first execution in this workflow chain. Equals workflow_run_id on fresh starts and resets (chain anchor resets on reset); differs on CAN and Retry runs where it stays anchored to the original first run."""
 
-    schedule_id: str | None
+    schedule_id: str | None = None
     """Temporal schedule ID that triggered this execution, if any."""
 
     workflow_exec_id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class CustomTaskTimedOutAttributes(msgspec.Struct, kw_only=True):
+class CustomTaskTimedOutAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for custom task timed out events."""
 
     custom_task_id: str

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -10,16 +9,16 @@ from msgspec import UNSET, UnsetType
 from ._base_task_status import BaseTaskStatus
 
 
-class DatasetImportTask(msgspec.Struct, kw_only=True):
+class DatasetImportTask(msgspec.Struct, kw_only=True, weakref=True):
     """The `DatasetImportTask` object."""
 
-    id: UUID
+    id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted_at: datetime.datetime | None
-    creator_id: UUID
-    dataset_id: UUID
-    workspace_id: UUID
+    deleted_at: datetime.datetime | None = None
+    creator_id: str
+    dataset_id: str
+    workspace_id: str
     status: BaseTaskStatus
     progress: int | None | UnsetType = UNSET
     message: str | None | UnsetType = UNSET

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
 
-class DatasetPreview(msgspec.Struct, kw_only=True):
+class DatasetPreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `DatasetPreview` object."""
 
-    id: UUID
+    id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted_at: datetime.datetime | None
+    deleted_at: datetime.datetime | None = None
     name: str
     description: str
-    owner_id: UUID
-    workspace_id: UUID
+    owner_id: str
+    workspace_id: str

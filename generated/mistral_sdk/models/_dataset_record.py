@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from uuid import UUID
 
 import msgspec
 
@@ -11,14 +10,14 @@ from ._dataset_record_payload import DatasetRecordPayload
 from ._dataset_record_source import DatasetRecordSource
 
 
-class DatasetRecord(msgspec.Struct, kw_only=True):
+class DatasetRecord(msgspec.Struct, kw_only=True, weakref=True):
     """The `DatasetRecord` object."""
 
-    id: UUID
+    id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted_at: datetime.datetime | None
-    dataset_id: UUID
+    deleted_at: datetime.datetime | None = None
+    dataset_id: str
     payload: DatasetRecordPayload
     properties: dict[str, Any]
     source: DatasetRecordSource

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class DeleteAPIKeyOUT(msgspec.Struct, kw_only=True):
+class DeleteAPIKeyOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteAPIKeyOUT` object."""
 
     detail: str

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DeleteBatchJobResponse(msgspec.Struct, kw_only=True):
+class DeleteBatchJobResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteBatchJobResponse` object."""
 
     id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DeleteModelResponse(msgspec.Struct, kw_only=True):
+class DeleteModelResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteModelResponse` object."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class DeleteOUT(msgspec.Struct, kw_only=True):
+class DeleteOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteOUT` object."""
 
     message: str

@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class DeletePromptResponse(msgspec.Struct, kw_only=True):
+class DeletePromptResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeletePromptResponse` object."""

@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class DeleteSkillResponse(msgspec.Struct, kw_only=True):
+class DeleteSkillResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeleteSkillResponse` object."""

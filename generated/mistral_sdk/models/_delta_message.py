@@ -10,7 +10,7 @@ from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class DeltaMessage(msgspec.Struct, kw_only=True):
+class DeltaMessage(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeltaMessage` object."""
 
     role: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DeploymentBuildState(msgspec.Struct, kw_only=True):
+class DeploymentBuildState(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentBuildState` object."""
 
     phase: str | None | UnsetType = UNSET

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -13,10 +12,10 @@ from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentDetailResponse(msgspec.Struct, kw_only=True):
+class DeploymentDetailResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentDetailResponse` object."""
 
-    id: UUID
+    id: str
     """Unique identifier of the deployment"""
 
     name: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._location_type import LocationType
 
 
-class DeploymentLocation(msgspec.Struct, kw_only=True):
+class DeploymentLocation(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentLocation` object."""
 
     location_type: LocationType

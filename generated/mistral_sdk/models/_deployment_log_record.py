@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class DeploymentLogRecord(msgspec.Struct, kw_only=True):
+class DeploymentLogRecord(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentLogRecord` object."""
 
     timestamp: datetime.datetime

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._deployment_log_record import DeploymentLogRecord
 
 
-class DeploymentLogSearchResponse(msgspec.Struct, kw_only=True):
+class DeploymentLogSearchResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentLogSearchResponse` object."""
 
     results: list[DeploymentLogRecord]

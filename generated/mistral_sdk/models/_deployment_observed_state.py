@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._deployment_build_state import DeploymentBuildState
 
 
-class DeploymentObservedState(msgspec.Struct, kw_only=True):
+class DeploymentObservedState(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentObservedState` object."""
 
     phase: str | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DeploymentResourceConfig(msgspec.Struct, kw_only=True):
+class DeploymentResourceConfig(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentResourceConfig` object."""
 
     replicas: int | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DeploymentResourceConfigUpdate(msgspec.Struct, kw_only=True):
+class DeploymentResourceConfigUpdate(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentResourceConfigUpdate` object."""
 
     replicas: int | None | UnsetType = UNSET

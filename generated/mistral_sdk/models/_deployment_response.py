@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -12,10 +11,10 @@ from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentResponse(msgspec.Struct, kw_only=True):
+class DeploymentResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentResponse` object."""
 
-    id: UUID
+    id: str
     """Unique identifier of the deployment"""
 
     name: str

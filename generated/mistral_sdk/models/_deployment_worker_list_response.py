@@ -6,11 +6,11 @@ import msgspec
 from ._deployment_worker_response import DeploymentWorkerResponse
 
 
-class DeploymentWorkerListResponse(msgspec.Struct, kw_only=True):
+class DeploymentWorkerListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentWorkerListResponse` object."""
 
     workers: list[DeploymentWorkerResponse]
     """Workers registered for the deployment"""
 
-    next_cursor: str | None
+    next_cursor: str | None = None
     """Cursor for the next page of results"""

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._deployment_location import DeploymentLocation
 
 
-class DeploymentWorkerResponse(msgspec.Struct, kw_only=True):
+class DeploymentWorkerResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentWorkerResponse` object."""
 
     name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DeploymentWorkerSpecInput(msgspec.Struct, kw_only=True):
+class DeploymentWorkerSpecInput(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentWorkerSpecInput` object."""
 
     github_url: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._git_commit_metadata import GitCommitMetadata
 
 
-class DeploymentWorkerSpecResponse(msgspec.Struct, kw_only=True):
+class DeploymentWorkerSpecResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `DeploymentWorkerSpecResponse` object."""
 
     github_url: str

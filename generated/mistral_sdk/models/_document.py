@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -11,18 +10,18 @@ from msgspec import UNSET, UnsetType
 from ._process_status import ProcessStatus
 
 
-class Document(msgspec.Struct, kw_only=True):
+class Document(msgspec.Struct, kw_only=True, weakref=True):
     """The `Document` object."""
 
-    id: UUID
-    library_id: UUID
+    id: str
+    library_id: str
 
-    hash: str | None
+    hash: str | None = None
     """Deprecated."""
 
-    mime_type: str | None
-    extension: str | None
-    size: int | None
+    mime_type: str | None = None
+    extension: str | None = None
+    size: int | None = None
     name: str
     summary: str | None | UnsetType = UNSET
     created_at: datetime.datetime
@@ -32,7 +31,7 @@ class Document(msgspec.Struct, kw_only=True):
     process_status: ProcessStatus
     """Processing status of the document."""
 
-    uploaded_by_id: UUID | None
+    uploaded_by_id: str | None = None
     uploaded_by_type: str
 
     tokens_processing_main_content: int | None | UnsetType = UNSET

@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class DocumentLibraryTool(msgspec.Struct, kw_only=True, tag_field="type", tag="document_library"):
+class DocumentLibraryTool(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="document_library"
+):
     """The `DocumentLibraryTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

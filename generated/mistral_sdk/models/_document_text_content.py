@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class DocumentTextContent(msgspec.Struct, kw_only=True):
+class DocumentTextContent(msgspec.Struct, kw_only=True, weakref=True):
     """The `DocumentTextContent` object."""
 
     text: str

@@ -7,7 +7,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class DocumentURLChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="document_url"):
+class DocumentURLChunk(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="document_url"
+):
     """The `DocumentURLChunk` object."""
 
     document_url: str

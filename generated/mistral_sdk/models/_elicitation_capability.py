@@ -8,7 +8,7 @@ from ._form_elicitation_capability import FormElicitationCapability
 from ._url_elicitation_capability import UrlElicitationCapability
 
 
-class ElicitationCapability(msgspec.Struct, kw_only=True):
+class ElicitationCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for elicitation operations.
 
     Clients must support at least one mode (form or url).

@@ -10,7 +10,7 @@ from ._embedding_dtype import EmbeddingDtype
 from ._encoding_format import EncodingFormat
 
 
-class EmbeddingRequest(msgspec.Struct, kw_only=True):
+class EmbeddingRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `EmbeddingRequest` object."""
 
     model: str

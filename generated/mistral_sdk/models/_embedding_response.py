@@ -7,7 +7,7 @@ from ._embedding_response_data import EmbeddingResponseData
 from ._usage_info import UsageInfo
 
 
-class EmbeddingResponse(msgspec.Struct, kw_only=True):
+class EmbeddingResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `EmbeddingResponse` object."""
 
     id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class EmbeddingResponseData(msgspec.Struct, kw_only=True):
+class EmbeddingResponseData(msgspec.Struct, kw_only=True, weakref=True):
     """The `EmbeddingResponseData` object."""
 
     object: str | UnsetType = UNSET

@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class EncryptedPatchValue(msgspec.Struct, kw_only=True):
+class EncryptedPatchValue(msgspec.Struct, kw_only=True, weakref=True):
     """Wrapper for encrypted patch values in selective json_patch encryption.
 
     When partial encryption mode is enabled and a patch targets an EncryptedStrField,

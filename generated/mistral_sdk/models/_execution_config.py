@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ExecutionConfig(msgspec.Struct, kw_only=True):
+class ExecutionConfig(msgspec.Struct, kw_only=True, weakref=True):
     """Not typed since mcp config can changed / not stable
     we allow all extra fields and this is a dict
     TODO: once mcp is stable, we need to type this

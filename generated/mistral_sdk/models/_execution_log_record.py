@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class ExecutionLogRecord(msgspec.Struct, kw_only=True):
+class ExecutionLogRecord(msgspec.Struct, kw_only=True, weakref=True):
     """The `ExecutionLogRecord` object."""
 
     timestamp: datetime.datetime

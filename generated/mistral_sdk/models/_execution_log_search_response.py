@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._execution_log_record import ExecutionLogRecord
 
 
-class ExecutionLogSearchResponse(msgspec.Struct, kw_only=True):
+class ExecutionLogSearchResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ExecutionLogSearchResponse` object."""
 
     results: list[ExecutionLogRecord]

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ExecutionTraceInfoResponse(msgspec.Struct, kw_only=True):
+class ExecutionTraceInfoResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ExecutionTraceInfoResponse` object."""
 
     otel_trace_id: str | None | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ExportDatasetResponse(msgspec.Struct, kw_only=True):
+class ExportDatasetResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ExportDatasetResponse` object."""
 
     file_url: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._o_auth_metadata_source import OAuthMetadataSource
 
 
-class ExtendedOAuthServerMetadata(msgspec.Struct, kw_only=True):
+class ExtendedOAuthServerMetadata(msgspec.Struct, kw_only=True, weakref=True):
     """Custom superset of RFC 8414 OAuth 2.0 Authorization Server Metadata.
 
     Stored at connector creation time (provided for HTTP connectors, discovered via .well-known for MCP).

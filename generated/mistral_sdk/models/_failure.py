@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class Failure(msgspec.Struct, kw_only=True):
+class Failure(msgspec.Struct, kw_only=True, weakref=True):
     """Represents an error or exception that occurred during execution."""
 
     message: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._get_log import GetLog
 
 
-class FeedResultGetLog(msgspec.Struct, kw_only=True):
+class FeedResultGetLog(msgspec.Struct, kw_only=True, weakref=True):
     """The `FeedResultGetLog` object."""
 
     results: list[GetLog] | UnsetType = UNSET

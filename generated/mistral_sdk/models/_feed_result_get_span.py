@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._get_span import GetSpan
 
 
-class FeedResultGetSpan(msgspec.Struct, kw_only=True):
+class FeedResultGetSpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `FeedResultGetSpan` object."""
 
     results: list[GetSpan] | UnsetType = UNSET

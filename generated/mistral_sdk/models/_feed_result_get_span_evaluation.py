@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._get_span_evaluation import GetSpanEvaluation
 
 
-class FeedResultGetSpanEvaluation(msgspec.Struct, kw_only=True):
+class FeedResultGetSpanEvaluation(msgspec.Struct, kw_only=True, weakref=True):
     """The `FeedResultGetSpanEvaluation` object."""
 
     results: list[GetSpanEvaluation] | UnsetType = UNSET

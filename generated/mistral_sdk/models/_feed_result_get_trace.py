@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._get_trace import GetTrace
 
 
-class FeedResultGetTrace(msgspec.Struct, kw_only=True):
+class FeedResultGetTrace(msgspec.Struct, kw_only=True, weakref=True):
     """The `FeedResultGetTrace` object."""
 
     results: list[GetTrace] | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._base_task_status import BaseTaskStatus
 
 
-class FetchCampaignStatusResponse(msgspec.Struct, kw_only=True):
+class FetchCampaignStatusResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `FetchCampaignStatusResponse` object."""
 
     status: BaseTaskStatus

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class FetchChatCompletionFieldOptionsResponse(msgspec.Struct, kw_only=True):
+class FetchChatCompletionFieldOptionsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `FetchChatCompletionFieldOptionsResponse` object."""
 
     options: list[str | bool | None] | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._filter_payload import FilterPayload
 
 
-class FetchFieldOptionCountsRequest(msgspec.Struct, kw_only=True):
+class FetchFieldOptionCountsRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `FetchFieldOptionCountsRequest` object."""
 
     filter_params: FilterPayload | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._field_option_count_item import FieldOptionCountItem
 
 
-class FetchFieldOptionCountsResponse(msgspec.Struct, kw_only=True):
+class FetchFieldOptionCountsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `FetchFieldOptionCountsResponse` object."""
 
     counts: list[FieldOptionCountItem]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class FieldGroup(msgspec.Struct, kw_only=True):
+class FieldGroup(msgspec.Struct, kw_only=True, weakref=True):
     """The `FieldGroup` object."""
 
     name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class FieldOptionCountItem(msgspec.Struct, kw_only=True):
+class FieldOptionCountItem(msgspec.Struct, kw_only=True, weakref=True):
     """The `FieldOptionCountItem` object."""
 
     value: str

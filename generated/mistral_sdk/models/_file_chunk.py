@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from typing import Literal
-from uuid import UUID
 
 import msgspec
 
 
-class FileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="file"):
+class FileChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="file"):
     """The `FileChunk` object."""
 
-    file_id: UUID
+    file_id: str
 
     @property
     def type(self) -> Literal["file"]:

@@ -9,7 +9,7 @@ from ._file_purpose import FilePurpose
 from ._files_upload_form_visibility import FilesUploadFormVisibility
 
 
-class FilesUploadForm(msgspec.Struct, kw_only=True):
+class FilesUploadForm(msgspec.Struct, kw_only=True, weakref=True):
     """The `FilesUploadForm` object."""
 
     expiry: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ import msgspec
 from ._filter_condition_op import FilterConditionOp
 
 
-class FilterCondition(msgspec.Struct, kw_only=True):
+class FilterCondition(msgspec.Struct, kw_only=True, weakref=True):
     """The `FilterCondition` object."""
 
     field: str

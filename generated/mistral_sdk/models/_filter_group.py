@@ -11,7 +11,7 @@ from .._codec import union_type
 from ._filter_condition import FilterCondition
 
 
-class FilterGroup(msgspec.Struct, kw_only=True):
+class FilterGroup(msgspec.Struct, kw_only=True, weakref=True):
     """The `FilterGroup` object."""
 
     and_: list[FilterGroupANDItem] | None | UnsetType = msgspec.field(default=UNSET, name="AND")

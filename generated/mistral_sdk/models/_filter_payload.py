@@ -6,7 +6,7 @@ import msgspec
 from ._filter_payload_filters import FilterPayloadFilters
 
 
-class FilterPayload(msgspec.Struct, kw_only=True):
+class FilterPayload(msgspec.Struct, kw_only=True, weakref=True):
     """The `FilterPayload` object."""
 
-    filters: FilterPayloadFilters | None
+    filters: FilterPayloadFilters | None = None

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class FIMCompletionRequest(msgspec.Struct, kw_only=True):
+class FIMCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `FIMCompletionRequest` object."""
 
     model: str

@@ -7,7 +7,7 @@ from ._chat_completion_choice import ChatCompletionChoice
 from ._usage_info import UsageInfo
 
 
-class FIMCompletionResponse(msgspec.Struct, kw_only=True):
+class FIMCompletionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `FIMCompletionResponse` object."""
 
     id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class FineTunedModelCapabilities(msgspec.Struct, kw_only=True):
+class FineTunedModelCapabilities(msgspec.Struct, kw_only=True, weakref=True):
     """The `FineTunedModelCapabilities` object."""
 
     completion_chat: bool | UnsetType = UNSET

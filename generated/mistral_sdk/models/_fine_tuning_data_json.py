@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class FineTuningDataJSON(msgspec.Struct, kw_only=True):
+class FineTuningDataJSON(msgspec.Struct, kw_only=True, weakref=True):
     """The `FineTuningDataJSON` object."""
 
     training: dict[str, dict[str, list[dict[str, Any]]]]

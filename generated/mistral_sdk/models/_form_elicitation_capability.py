@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class FormElicitationCapability(msgspec.Struct, kw_only=True):
+class FormElicitationCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for form mode elicitation."""

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from ._model_capabilities import ModelCapabilities
 
 
-class FTModelCard(msgspec.Struct, kw_only=True, tag_field="type", tag="fine-tuned"):
+class FTModelCard(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="fine-tuned"):
     """Extra fields for fine-tuned models."""
 
     id: str

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class Function(msgspec.Struct, kw_only=True):
+class Function(msgspec.Struct, kw_only=True, weakref=True):
     """The `Function` object."""
 
     name: str

@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class FunctionCall(msgspec.Struct, kw_only=True):
+class FunctionCall(msgspec.Struct, kw_only=True, weakref=True):
     """The `FunctionCall` object."""
 
     name: str

@@ -11,7 +11,9 @@ from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status import FunctionCallEntryConfirmationStatus
 
 
-class FunctionCallEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call"):
+class FunctionCallEntry(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.call"
+):
     """The `FunctionCallEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -10,7 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._function_call_event_confirmation_status import FunctionCallEventConfirmationStatus
 
 
-class FunctionCallEvent(msgspec.Struct, kw_only=True, tag_field="type", tag="function.call.delta"):
+class FunctionCallEvent(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.call.delta"
+):
     """The `FunctionCallEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class FunctionName(msgspec.Struct, kw_only=True):
+class FunctionName(msgspec.Struct, kw_only=True, weakref=True):
     """this restriction of `Function` is used to select a specific function to call"""
 
     name: str

@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class FunctionResultEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="function.result"):
+class FunctionResultEntry(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.result"
+):
     """The `FunctionResultEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -8,7 +8,7 @@ import msgspec
 from ._function import Function
 
 
-class FunctionTool(msgspec.Struct, kw_only=True, tag_field="type", tag="function"):
+class FunctionTool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function"):
     """The `FunctionTool` object."""
 
     function: Function

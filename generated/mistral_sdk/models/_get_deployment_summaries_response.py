@@ -6,7 +6,7 @@ import msgspec
 from ._get_deployment_summaries_response_deployment import GetDeploymentSummariesResponseDeployment
 
 
-class GetDeploymentSummariesResponse(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponse` object."""
 
     deployments: list[GetDeploymentSummariesResponseDeployment]

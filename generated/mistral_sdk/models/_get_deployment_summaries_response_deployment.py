@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
@@ -14,10 +13,10 @@ from ._get_deployment_summaries_response_vespa_deployment import (
 )
 
 
-class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
-    id: UUID
+    id: str
     name: str
     creator_id: str
     document_count: int

@@ -8,7 +8,7 @@ import msgspec
 from ._get_deployment_summaries_response_vespa_index import GetDeploymentSummariesResponseVespaIndex
 
 
-class GetDeploymentSummariesResponseVespaDeployment(msgspec.Struct, kw_only=True):
+class GetDeploymentSummariesResponseVespaDeployment(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponseVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

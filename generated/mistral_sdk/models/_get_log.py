@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class GetLog(msgspec.Struct, kw_only=True):
+class GetLog(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetLog` object."""
 
     customer_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class GetLogFieldOptions(msgspec.Struct, kw_only=True):
+class GetLogFieldOptions(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetLogFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -6,7 +6,7 @@ import msgspec
 from ._otel_field_definition import OtelFieldDefinition
 
 
-class GetLogFields(msgspec.Struct, kw_only=True):
+class GetLogFields(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetLogFields` object."""
 
     field_definitions: list[OtelFieldDefinition]

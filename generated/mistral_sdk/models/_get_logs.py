@@ -6,7 +6,7 @@ import msgspec
 from ._feed_result_get_log import FeedResultGetLog
 
 
-class GetLogs(msgspec.Struct, kw_only=True):
+class GetLogs(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetLogs` object."""
 
     logs: FeedResultGetLog

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class GetSignedUrlResponse(msgspec.Struct, kw_only=True):
+class GetSignedUrlResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSignedUrlResponse` object."""
 
     url: str

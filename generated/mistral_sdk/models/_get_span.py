@@ -8,7 +8,7 @@ import msgspec
 from ._get_span_status_code import GetSpanStatusCode
 
 
-class GetSpan(msgspec.Struct, kw_only=True):
+class GetSpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpan` object."""
 
     customer_id: str
@@ -53,11 +53,11 @@ class GetSpan(msgspec.Struct, kw_only=True):
     tool_call_result: str
     request_choice_count: int
     request_max_tokens: int
-    request_temperature: float | None
-    request_top_p: float | None
-    request_top_k: float | None
-    request_presence_penalty: float | None
-    request_frequency_penalty: float | None
+    request_temperature: float | None = None
+    request_top_p: float | None = None
+    request_top_k: float | None = None
+    request_presence_penalty: float | None = None
+    request_frequency_penalty: float | None = None
     request_seed: int
     request_stop_sequences: list[str]
     request_encoding_formats: list[str]

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class GetSpanEvaluation(msgspec.Struct, kw_only=True):
+class GetSpanEvaluation(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpanEvaluation` object."""
 
     customer_id: str

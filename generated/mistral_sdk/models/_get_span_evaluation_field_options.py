@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class GetSpanEvaluationFieldOptions(msgspec.Struct, kw_only=True):
+class GetSpanEvaluationFieldOptions(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpanEvaluationFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -6,7 +6,7 @@ import msgspec
 from ._otel_field_definition import OtelFieldDefinition
 
 
-class GetSpanEvaluationFields(msgspec.Struct, kw_only=True):
+class GetSpanEvaluationFields(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpanEvaluationFields` object."""
 
     field_definitions: list[OtelFieldDefinition]

@@ -6,7 +6,7 @@ import msgspec
 from ._feed_result_get_span_evaluation import FeedResultGetSpanEvaluation
 
 
-class GetSpanEvaluations(msgspec.Struct, kw_only=True):
+class GetSpanEvaluations(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpanEvaluations` object."""
 
     span_evaluations: FeedResultGetSpanEvaluation

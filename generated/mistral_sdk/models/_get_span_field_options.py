@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class GetSpanFieldOptions(msgspec.Struct, kw_only=True):
+class GetSpanFieldOptions(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpanFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

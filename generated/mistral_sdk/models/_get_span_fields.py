@@ -6,7 +6,7 @@ import msgspec
 from ._otel_field_definition import OtelFieldDefinition
 
 
-class GetSpanFields(msgspec.Struct, kw_only=True):
+class GetSpanFields(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpanFields` object."""
 
     field_definitions: list[OtelFieldDefinition]

@@ -6,7 +6,7 @@ import msgspec
 from ._feed_result_get_span import FeedResultGetSpan
 
 
-class GetSpans(msgspec.Struct, kw_only=True):
+class GetSpans(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetSpans` object."""
 
     spans: FeedResultGetSpan

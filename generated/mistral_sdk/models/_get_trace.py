@@ -8,7 +8,7 @@ import msgspec
 from ._get_trace_status_code import GetTraceStatusCode
 
 
-class GetTrace(msgspec.Struct, kw_only=True):
+class GetTrace(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetTrace` object."""
 
     customer_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class GetTraceFieldOptions(msgspec.Struct, kw_only=True):
+class GetTraceFieldOptions(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetTraceFieldOptions` object."""
 
-    options: list[str] | None
+    options: list[str] | None = None

@@ -6,7 +6,7 @@ import msgspec
 from ._otel_field_definition import OtelFieldDefinition
 
 
-class GetTraceFields(msgspec.Struct, kw_only=True):
+class GetTraceFields(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetTraceFields` object."""
 
     field_definitions: list[OtelFieldDefinition]

@@ -6,7 +6,7 @@ import msgspec
 from ._feed_result_get_trace import FeedResultGetTrace
 
 
-class GetTraces(msgspec.Struct, kw_only=True):
+class GetTraces(msgspec.Struct, kw_only=True, weakref=True):
     """The `GetTraces` object."""
 
     traces: FeedResultGetTrace

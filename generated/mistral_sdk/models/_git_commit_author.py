@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class GitCommitAuthor(msgspec.Struct, kw_only=True):
+class GitCommitAuthor(msgspec.Struct, kw_only=True, weakref=True):
     """The `GitCommitAuthor` object."""
 
     name: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._git_commit_author import GitCommitAuthor
 
 
-class GitCommitMetadata(msgspec.Struct, kw_only=True):
+class GitCommitMetadata(msgspec.Struct, kw_only=True, weakref=True):
     """The `GitCommitMetadata` object."""
 
     sha: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class GlobalHeaderValue(msgspec.Struct, kw_only=True):
+class GlobalHeaderValue(msgspec.Struct, kw_only=True, weakref=True):
     """Value of a connector-wide header. ``value`` is plaintext in memory so create
     round-trips and encryption-at-rest keep the real value; secrets are redacted only
     on JSON serialization (API responses).

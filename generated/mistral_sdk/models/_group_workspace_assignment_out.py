@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -10,13 +9,13 @@ from msgspec import UNSET, UnsetType
 from ._workspace_role_ref import WorkspaceRoleRef
 
 
-class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True):
+class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]
-    role_uuid: UUID | None | UnsetType = UNSET
+    role_uuid: str | None | UnsetType = UNSET
     role_name: str | None | UnsetType = UNSET
-    workspace_uuid: UUID
+    workspace_uuid: str
 
     workspace_name: str
     """Name of the Workspace."""

@@ -6,7 +6,7 @@ import msgspec
 from ._group_workspace_assignment_out import GroupWorkspaceAssignmentOut
 
 
-class GroupWorkspaceAssignmentsOut(msgspec.Struct, kw_only=True):
+class GroupWorkspaceAssignmentsOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `GroupWorkspaceAssignmentsOut` object."""
 
     total: int

@@ -8,7 +8,7 @@ from ._moderation_llmv1_config import ModerationLLMV1Config
 from ._moderation_llmv2_config import ModerationLLMV2Config
 
 
-class GuardrailConfig(msgspec.Struct, kw_only=True):
+class GuardrailConfig(msgspec.Struct, kw_only=True, weakref=True):
     """The `GuardrailConfig` object."""
 
     block_on_error: bool | UnsetType = UNSET

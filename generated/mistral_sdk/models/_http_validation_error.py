@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._validation_error import ValidationError
 
 
-class HTTPValidationError(msgspec.Struct, kw_only=True):
+class HTTPValidationError(msgspec.Struct, kw_only=True, weakref=True):
     """The `HTTPValidationError` object."""
 
     detail: list[ValidationError] | UnsetType = UNSET

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._annotations import Annotations
 
 
-class ImageContent(msgspec.Struct, kw_only=True, tag_field="type", tag="image"):
+class ImageContent(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image"):
     """Image content for a message."""
 
     data: str

@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class ImageGenerationTool(msgspec.Struct, kw_only=True, tag_field="type", tag="image_generation"):
+class ImageGenerationTool(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image_generation"
+):
     """The `ImageGenerationTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._image_detail import ImageDetail
 
 
-class ImageURL(msgspec.Struct, kw_only=True):
+class ImageURL(msgspec.Struct, kw_only=True, weakref=True):
     """The `ImageURL` object."""
 
     url: str

@@ -8,7 +8,7 @@ import msgspec
 from ._image_url import ImageURL
 
 
-class ImageURLChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="image_url"):
+class ImageURLChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image_url"):
     """{"type":"image_url","image_url":"data:image/png;base64,iVBORw0"}"""
 
     image_url: ImageURL | str

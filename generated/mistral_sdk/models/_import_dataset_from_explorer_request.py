@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ImportDatasetFromExplorerRequest(msgspec.Struct, kw_only=True):
+class ImportDatasetFromExplorerRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ImportDatasetFromExplorerRequest` object."""
 
     completion_event_ids: list[str]

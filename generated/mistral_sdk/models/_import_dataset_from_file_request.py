@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ImportDatasetFromFileRequest(msgspec.Struct, kw_only=True):
+class ImportDatasetFromFileRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ImportDatasetFromFileRequest` object."""
 
     file_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ImportDatasetFromPlaygroundRequest(msgspec.Struct, kw_only=True):
+class ImportDatasetFromPlaygroundRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `ImportDatasetFromPlaygroundRequest` object."""
 
     conversation_ids: list[str]

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 
 
-class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True):
+class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True, weakref=True):
     """The `IngestionPipelineConfiguration` object."""
 
-    id: UUID
+    id: str
     author_id: str
     name: str
     created_at: datetime.datetime
     modified_at: datetime.datetime
-    last_run_time: datetime.datetime | None
+    last_run_time: datetime.datetime | None = None
     last_run_chunks_count: int
     total_chunks_count: int
-    pipeline_composition: dict[str, str] | None
+    pipeline_composition: dict[str, str] | None = None

@@ -6,7 +6,7 @@ import msgspec
 from ._instruct_request_message import InstructRequestMessage
 
 
-class InstructRequest(msgspec.Struct, kw_only=True):
+class InstructRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `InstructRequest` object."""
 
     messages: list[InstructRequestMessage]

@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 
 
-class JSONPatchAdd(msgspec.Struct, kw_only=True, tag_field="op", tag="add"):
+class JSONPatchAdd(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="add"):
     """The `JSONPatchAdd` object."""
 
     path: str

@@ -8,7 +8,7 @@ import msgspec
 from ._encrypted_patch_value import EncryptedPatchValue
 
 
-class JSONPatchAppend(msgspec.Struct, kw_only=True, tag_field="op", tag="append"):
+class JSONPatchAppend(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="append"):
     """The `JSONPatchAppend` object."""
 
     path: str

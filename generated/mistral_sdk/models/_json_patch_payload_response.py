@@ -10,7 +10,9 @@ from ._encoded_payload_options import EncodedPayloadOptions
 from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse
 
 
-class JSONPatchPayloadResponse(msgspec.Struct, kw_only=True, tag_field="type", tag="json_patch"):
+class JSONPatchPayloadResponse(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="json_patch"
+):
     """A payload containing a list of JSON Patch operations.
 
     Used for streaming incremental updates to workflow state.

@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 
 
-class JSONPatchRemove(msgspec.Struct, kw_only=True, tag_field="op", tag="remove"):
+class JSONPatchRemove(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="remove"):
     """The `JSONPatchRemove` object."""
 
     path: str

@@ -6,7 +6,7 @@ from typing import Any, Literal
 import msgspec
 
 
-class JSONPatchReplace(msgspec.Struct, kw_only=True, tag_field="op", tag="replace"):
+class JSONPatchReplace(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="replace"):
     """The `JSONPatchReplace` object."""
 
     path: str

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._encoded_payload_options import EncodedPayloadOptions
 
 
-class JSONPayloadResponse(msgspec.Struct, kw_only=True, tag_field="type", tag="json"):
+class JSONPayloadResponse(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="json"):
     """A payload containing arbitrary JSON data.
 
     Used for complete state snapshots or final results.

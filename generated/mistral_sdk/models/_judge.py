@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -10,21 +9,21 @@ from msgspec import UNSET, UnsetType
 from ._judge_output_union import JudgeOutputUnion
 
 
-class Judge(msgspec.Struct, kw_only=True):
+class Judge(msgspec.Struct, kw_only=True, weakref=True):
     """The `Judge` object."""
 
-    id: UUID
+    id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted_at: datetime.datetime | None
-    owner_id: UUID
-    workspace_id: UUID
+    deleted_at: datetime.datetime | None = None
+    owner_id: str
+    workspace_id: str
     name: str
     description: str
     model_name: str
     output: JudgeOutputUnion
     instructions: str
     tools: list[str]
-    up_revision: UUID | None | UnsetType = UNSET
-    down_revision: UUID | None | UnsetType = UNSET
-    base_revision: UUID | None | UnsetType = UNSET
+    up_revision: str | None | UnsetType = UNSET
+    down_revision: str | None | UnsetType = UNSET
+    base_revision: str | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._create_judge_request import CreateJudgeRequest
 
 
-class JudgeChatCompletionEventRequest(msgspec.Struct, kw_only=True):
+class JudgeChatCompletionEventRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `JudgeChatCompletionEventRequest` object."""
 
     judge_definition: CreateJudgeRequest

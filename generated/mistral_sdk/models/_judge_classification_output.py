@@ -9,7 +9,7 @@ from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
 class JudgeClassificationOutput(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="CLASSIFICATION"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="CLASSIFICATION"
 ):
     """The `JudgeClassificationOutput` object."""
 

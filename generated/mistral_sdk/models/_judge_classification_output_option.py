@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class JudgeClassificationOutputOption(msgspec.Struct, kw_only=True):
+class JudgeClassificationOutputOption(msgspec.Struct, kw_only=True, weakref=True):
     """The `JudgeClassificationOutputOption` object."""
 
     value: str

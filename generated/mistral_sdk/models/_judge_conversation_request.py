@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class JudgeConversationRequest(msgspec.Struct, kw_only=True):
+class JudgeConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `JudgeConversationRequest` object."""
 
     messages: list[dict[str, Any]]

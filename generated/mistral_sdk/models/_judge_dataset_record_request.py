@@ -6,7 +6,7 @@ import msgspec
 from ._create_judge_request import CreateJudgeRequest
 
 
-class JudgeDatasetRecordRequest(msgspec.Struct, kw_only=True):
+class JudgeDatasetRecordRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `JudgeDatasetRecordRequest` object."""
 
     judge_definition: CreateJudgeRequest

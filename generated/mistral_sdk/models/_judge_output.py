@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class JudgeOutput(msgspec.Struct, kw_only=True):
+class JudgeOutput(msgspec.Struct, kw_only=True, weakref=True):
     """The `JudgeOutput` object."""
 
     analysis: str

@@ -7,7 +7,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class JudgeRegressionOutput(msgspec.Struct, kw_only=True, tag_field="type", tag="REGRESSION"):
+class JudgeRegressionOutput(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="REGRESSION"
+):
     """The `JudgeRegressionOutput` object."""
 
     min: float | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._basic_model_usage_data_json import BasicModelUsageDataJSON
 
 
-class LibrariesAPIUsageDataJSON(msgspec.Struct, kw_only=True):
+class LibrariesAPIUsageDataJSON(msgspec.Struct, kw_only=True, weakref=True):
     """The `LibrariesAPIUsageDataJSON` object."""
 
     pages: BasicModelUsageDataJSON

@@ -6,7 +6,7 @@ import msgspec
 from ._file import File
 
 
-class LibrariesDocumentsUploadForm(msgspec.Struct, kw_only=True):
+class LibrariesDocumentsUploadForm(msgspec.Struct, kw_only=True, weakref=True):
     """The `LibrariesDocumentsUploadForm` object."""
 
     file: File

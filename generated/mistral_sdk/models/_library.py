@@ -2,25 +2,24 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class Library(msgspec.Struct, kw_only=True):
+class Library(msgspec.Struct, kw_only=True, weakref=True):
     """The `Library` object."""
 
-    id: UUID
+    id: str
     name: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    owner_id: UUID | None
+    owner_id: str | None = None
     owner_type: str
     total_size: int
     nb_documents: int
 
-    chunk_size: int | None
+    chunk_size: int | None = None
     """Deprecated."""
 
     emoji: str | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._usage_limits import UsageLimits
 
 
-class LimitsContext(msgspec.Struct, kw_only=True):
+class LimitsContext(msgspec.Struct, kw_only=True, weakref=True):
     """The `LimitsContext` object."""
 
     completion: UsageLimits
@@ -15,7 +15,7 @@ class LimitsContext(msgspec.Struct, kw_only=True):
     last_payment_failure: bool
     """Whether the latest payment attempt failed."""
 
-    last_payment_failure_protection: bool | None
+    last_payment_failure_protection: bool | None = None
     """Whether payment failure protection is enabled."""
 
     currency: str

@@ -6,7 +6,7 @@ import msgspec
 from ._limits_context import LimitsContext
 
 
-class LimitsOUT(msgspec.Struct, kw_only=True):
+class LimitsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `LimitsOUT` object."""
 
     limits: LimitsContext

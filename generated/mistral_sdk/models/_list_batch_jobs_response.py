@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._batch_job import BatchJob
 
 
-class ListBatchJobsResponse(msgspec.Struct, kw_only=True):
+class ListBatchJobsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListBatchJobsResponse` object."""
 
     data: list[BatchJob] | UnsetType = UNSET

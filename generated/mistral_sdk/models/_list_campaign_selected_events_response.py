@@ -8,7 +8,7 @@ from ._paginated_result_chat_completion_event_preview import (
 )
 
 
-class ListCampaignSelectedEventsResponse(msgspec.Struct, kw_only=True):
+class ListCampaignSelectedEventsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListCampaignSelectedEventsResponse` object."""
 
     completion_events: PaginatedResultChatCompletionEventPreview

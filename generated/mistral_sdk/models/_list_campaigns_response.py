@@ -6,7 +6,7 @@ import msgspec
 from ._paginated_result_campaign_preview import PaginatedResultCampaignPreview
 
 
-class ListCampaignsResponse(msgspec.Struct, kw_only=True):
+class ListCampaignsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListCampaignsResponse` object."""
 
     campaigns: PaginatedResultCampaignPreview

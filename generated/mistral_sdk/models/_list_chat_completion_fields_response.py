@@ -7,7 +7,7 @@ from ._base_field_definition import BaseFieldDefinition
 from ._field_group import FieldGroup
 
 
-class ListChatCompletionFieldsResponse(msgspec.Struct, kw_only=True):
+class ListChatCompletionFieldsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListChatCompletionFieldsResponse` object."""
 
     field_definitions: list[BaseFieldDefinition]

@@ -6,7 +6,7 @@ import msgspec
 from ._paginated_result_dataset_import_task import PaginatedResultDatasetImportTask
 
 
-class ListDatasetImportTasksResponse(msgspec.Struct, kw_only=True):
+class ListDatasetImportTasksResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListDatasetImportTasksResponse` object."""
 
     tasks: PaginatedResultDatasetImportTask

@@ -6,7 +6,7 @@ import msgspec
 from ._paginated_result_dataset_record import PaginatedResultDatasetRecord
 
 
-class ListDatasetRecordsResponse(msgspec.Struct, kw_only=True):
+class ListDatasetRecordsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListDatasetRecordsResponse` object."""
 
     records: PaginatedResultDatasetRecord

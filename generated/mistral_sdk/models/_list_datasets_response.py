@@ -6,7 +6,7 @@ import msgspec
 from ._paginated_result_dataset_preview import PaginatedResultDatasetPreview
 
 
-class ListDatasetsResponse(msgspec.Struct, kw_only=True):
+class ListDatasetsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListDatasetsResponse` object."""
 
     datasets: PaginatedResultDatasetPreview

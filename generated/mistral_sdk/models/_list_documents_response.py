@@ -7,7 +7,7 @@ from ._document import Document
 from ._pagination_info import PaginationInfo
 
 
-class ListDocumentsResponse(msgspec.Struct, kw_only=True):
+class ListDocumentsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListDocumentsResponse` object."""
 
     pagination: PaginationInfo

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._file_schema import FileSchema
 
 
-class ListFilesResponse(msgspec.Struct, kw_only=True):
+class ListFilesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListFilesResponse` object."""
 
     data: list[FileSchema]

@@ -6,7 +6,7 @@ import msgspec
 from ._paginated_result_judge_preview import PaginatedResultJudgePreview
 
 
-class ListJudgesResponse(msgspec.Struct, kw_only=True):
+class ListJudgesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListJudgesResponse` object."""
 
     judges: PaginatedResultJudgePreview

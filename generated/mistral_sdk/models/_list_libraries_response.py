@@ -8,7 +8,7 @@ from ._library import Library
 from ._pagination_info import PaginationInfo
 
 
-class ListLibrariesResponse(msgspec.Struct, kw_only=True):
+class ListLibrariesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListLibrariesResponse` object."""
 
     pagination: PaginationInfo | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._user_organization import UserOrganization
 
 
-class ListOrganizationsResponse(msgspec.Struct, kw_only=True):
+class ListOrganizationsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListOrganizationsResponse` object."""
 
     organizations: list[UserOrganization]

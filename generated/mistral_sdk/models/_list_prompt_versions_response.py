@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._prompt_version import PromptVersion
 
 
-class ListPromptVersionsResponse(msgspec.Struct, kw_only=True):
+class ListPromptVersionsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListPromptVersionsResponse` object."""
 
     data: list[PromptVersion] | UnsetType = UNSET

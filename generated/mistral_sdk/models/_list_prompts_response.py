@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._prompt import Prompt
 
 
-class ListPromptsResponse(msgspec.Struct, kw_only=True):
+class ListPromptsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListPromptsResponse` object."""
 
     data: list[Prompt] | UnsetType = UNSET

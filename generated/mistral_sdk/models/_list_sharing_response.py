@@ -6,7 +6,7 @@ import msgspec
 from ._sharing import Sharing
 
 
-class ListSharingResponse(msgspec.Struct, kw_only=True):
+class ListSharingResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListSharingResponse` object."""
 
     data: list[Sharing]

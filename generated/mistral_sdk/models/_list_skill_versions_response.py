@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._skill_version import SkillVersion
 
 
-class ListSkillVersionsResponse(msgspec.Struct, kw_only=True):
+class ListSkillVersionsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListSkillVersionsResponse` object."""
 
     data: list[SkillVersion] | UnsetType = UNSET

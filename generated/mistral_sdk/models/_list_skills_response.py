@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._skill import Skill
 
 
-class ListSkillsResponse(msgspec.Struct, kw_only=True):
+class ListSkillsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListSkillsResponse` object."""
 
     data: list[Skill] | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_event_payload import WorkflowEventPayload
 
 
-class ListWorkflowEventResponse(msgspec.Struct, kw_only=True):
+class ListWorkflowEventResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListWorkflowEventResponse` object."""
 
     events: list[WorkflowEventPayload]

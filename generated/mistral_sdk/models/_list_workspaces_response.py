@@ -6,7 +6,7 @@ import msgspec
 from ._user_workspace import UserWorkspace
 
 
-class ListWorkspacesResponse(msgspec.Struct, kw_only=True):
+class ListWorkspacesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ListWorkspacesResponse` object."""
 
     workspaces: list[UserWorkspace]

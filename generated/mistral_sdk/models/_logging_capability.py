@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class LoggingCapability(msgspec.Struct, kw_only=True):
+class LoggingCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for logging operations."""

@@ -11,7 +11,7 @@ from ._logical_expression_type import LogicalExpressionType
 from ._tool_properties import ToolProperties
 
 
-class LogicalExpression(msgspec.Struct, kw_only=True):
+class LogicalExpression(msgspec.Struct, kw_only=True, weakref=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType

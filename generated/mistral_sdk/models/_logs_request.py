@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._logs_request_order import LogsRequestOrder
 
 
-class LogsRequest(msgspec.Struct, kw_only=True):
+class LogsRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `LogsRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET

@@ -11,7 +11,7 @@ from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_response import DeploymentWorkerSpecResponse
 
 
-class ManagedDeploymentResponse(msgspec.Struct, kw_only=True):
+class ManagedDeploymentResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ManagedDeploymentResponse` object."""
 
     service_id: str

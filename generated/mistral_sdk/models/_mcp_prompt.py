@@ -10,7 +10,7 @@ from ._mcp_server_icon import MCPServerIcon
 from ._prompt_argument import PromptArgument
 
 
-class MCPPrompt(msgspec.Struct, kw_only=True):
+class MCPPrompt(msgspec.Struct, kw_only=True, weakref=True):
     """The `MCPPrompt` object."""
 
     name: str

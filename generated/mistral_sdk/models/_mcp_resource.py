@@ -10,7 +10,7 @@ from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class MCPResource(msgspec.Struct, kw_only=True):
+class MCPResource(msgspec.Struct, kw_only=True, weakref=True):
     """The `MCPResource` object."""
 
     name: str

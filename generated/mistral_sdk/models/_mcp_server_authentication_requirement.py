@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class MCPServerAuthenticationRequirement(msgspec.Struct, kw_only=True):
+class MCPServerAuthenticationRequirement(msgspec.Struct, kw_only=True, weakref=True):
     """Authentication requirements for a remote transport (SEP-2127)."""
 
     required: bool

@@ -17,7 +17,7 @@ from ._mcp_server_repository import MCPServerRepository
 from ._server_capabilities import ServerCapabilities
 
 
-class MCPServerCard(msgspec.Struct, kw_only=True):
+class MCPServerCard(msgspec.Struct, kw_only=True, weakref=True):
     """The `MCPServerCard` object."""
 
     schema: str | None | UnsetType = msgspec.field(default=UNSET, name="$schema")

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._turbine_meta import TurbineMeta
 
 
-class MCPServerCardMeta(msgspec.Struct, kw_only=True):
+class MCPServerCardMeta(msgspec.Struct, kw_only=True, weakref=True):
     """Typed _meta for MCP server cards.
 
     Only the 'turbine' field is typed. Other fields are allowed via extra="allow".

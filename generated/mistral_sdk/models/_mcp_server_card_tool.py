@@ -12,7 +12,7 @@ from ._tool_annotations import ToolAnnotations
 from ._tool_execution import ToolExecution
 
 
-class MCPServerCardTool(msgspec.Struct, kw_only=True):
+class MCPServerCardTool(msgspec.Struct, kw_only=True, weakref=True):
     """The `MCPServerCardTool` object."""
 
     name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class MCPServerIcon(msgspec.Struct, kw_only=True):
+class MCPServerIcon(msgspec.Struct, kw_only=True, weakref=True):
     """An icon for display in user interfaces."""
 
     src: str

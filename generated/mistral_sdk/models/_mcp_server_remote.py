@@ -9,7 +9,7 @@ from ._mcp_server_remote_header import MCPServerRemoteHeader
 from ._mcp_server_remote_type import MCPServerRemoteType
 
 
-class MCPServerRemote(msgspec.Struct, kw_only=True):
+class MCPServerRemote(msgspec.Struct, kw_only=True, weakref=True):
     """Remote transport endpoint (SEP-2127)."""
 
     type: MCPServerRemoteType

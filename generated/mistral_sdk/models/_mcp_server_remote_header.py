@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class MCPServerRemoteHeader(msgspec.Struct, kw_only=True):
+class MCPServerRemoteHeader(msgspec.Struct, kw_only=True, weakref=True):
     """Header definition for a remote transport (SEP-2127)."""
 
     name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class MCPServerRepository(msgspec.Struct, kw_only=True):
+class MCPServerRepository(msgspec.Struct, kw_only=True, weakref=True):
     """Source repository information (SEP-2127)."""
 
     url: str

@@ -12,7 +12,7 @@ from ._tool_annotations import ToolAnnotations
 from ._tool_execution import ToolExecution
 
 
-class MCPTool(msgspec.Struct, kw_only=True):
+class MCPTool(msgspec.Struct, kw_only=True, weakref=True):
     """The `MCPTool` object."""
 
     name: str

@@ -8,7 +8,7 @@ from ._mcpui_tool_meta import MCPUIToolMeta
 from ._turbine_tool_meta import TurbineToolMeta
 
 
-class MCPToolMeta(msgspec.Struct, kw_only=True):
+class MCPToolMeta(msgspec.Struct, kw_only=True, weakref=True):
     """Typed _meta for MCP tools.
 
     Only the 'ui' field is typed. Other fields are allowed via extra="allow".

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._mcpui_tool_meta_visibility_item import MCPUIToolMetaVisibilityItem
 
 
-class MCPUIToolMeta(msgspec.Struct, kw_only=True):
+class MCPUIToolMeta(msgspec.Struct, kw_only=True, weakref=True):
     """UI metadata for tools that reference UI resources."""
 
     resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")

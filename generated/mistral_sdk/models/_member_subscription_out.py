@@ -11,7 +11,7 @@ from ._plan_type import PlanType
 from ._subscription_status import SubscriptionStatus
 
 
-class MemberSubscriptionOUT(msgspec.Struct, kw_only=True):
+class MemberSubscriptionOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `MemberSubscriptionOUT` object."""
 
     type: PlanType

@@ -11,7 +11,9 @@ from ._message_input_content_chunks import MessageInputContentChunks
 from ._message_input_entry_role import MessageInputEntryRole
 
 
-class MessageInputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.input"):
+class MessageInputEntry(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.input"
+):
     """Representation of an input message inside the conversation."""
 
     object: Literal["entry"] | str = "entry"

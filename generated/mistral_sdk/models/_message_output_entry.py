@@ -10,7 +10,9 @@ from msgspec import UNSET, UnsetType
 from ._message_output_content_chunks import MessageOutputContentChunks
 
 
-class MessageOutputEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="message.output"):
+class MessageOutputEntry(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.output"
+):
     """The `MessageOutputEntry` object."""
 
     object: Literal["entry"] | str = "entry"

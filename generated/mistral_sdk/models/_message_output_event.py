@@ -11,7 +11,7 @@ from ._message_output_event_content import MessageOutputEventContent
 
 
 class MessageOutputEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="message.output.delta"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.output.delta"
 ):
     """The `MessageOutputEvent` object."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class MessageResponse(msgspec.Struct, kw_only=True):
+class MessageResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `MessageResponse` object."""
 
     message: str

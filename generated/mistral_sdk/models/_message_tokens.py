@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._roles import Roles
 
 
-class MessageTokens(msgspec.Struct, kw_only=True):
+class MessageTokens(msgspec.Struct, kw_only=True, weakref=True):
     """Information on a single message included in a tokenized prompt as part of an InstructRequest."""
 
     role: Roles

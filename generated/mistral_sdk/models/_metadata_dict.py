@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class MetadataDict(msgspec.Struct, kw_only=True):
+class MetadataDict(msgspec.Struct, kw_only=True, weakref=True):
     """Custom type for metadata with embedded validation."""

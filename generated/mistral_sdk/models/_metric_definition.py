@@ -6,7 +6,7 @@ import msgspec
 from ._metric_aggregation import MetricAggregation
 
 
-class MetricDefinition(msgspec.Struct, kw_only=True):
+class MetricDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `MetricDefinition` object."""
 
     measure: str

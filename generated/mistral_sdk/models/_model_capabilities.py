@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ModelCapabilities(msgspec.Struct, kw_only=True):
+class ModelCapabilities(msgspec.Struct, kw_only=True, weakref=True):
     """This is populated by Harmattan, but some fields have a name
     that we don't want to expose in the API.
     """

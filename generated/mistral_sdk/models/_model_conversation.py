@@ -13,7 +13,7 @@ from ._metadata_dict import MetadataDict
 from ._model_conversation_tool import ModelConversationTool
 
 
-class ModelConversation(msgspec.Struct, kw_only=True):
+class ModelConversation(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModelConversation` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._model_card import ModelCard
 
 
-class ModelList(msgspec.Struct, kw_only=True):
+class ModelList(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModelList` object."""
 
     object: str | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ModerationLLMV1CategoryThresholds(msgspec.Struct, kw_only=True):
+class ModerationLLMV1CategoryThresholds(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModerationLLMV1CategoryThresholds` object."""
 
     sexual: float | None | UnsetType = UNSET

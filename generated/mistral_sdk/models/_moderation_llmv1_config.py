@@ -8,7 +8,7 @@ from ._moderation_llm_action import ModerationLLMAction
 from ._moderation_llmv1_category_thresholds import ModerationLLMV1CategoryThresholds
 
 
-class ModerationLLMV1Config(msgspec.Struct, kw_only=True):
+class ModerationLLMV1Config(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModerationLLMV1Config` object."""
 
     model_name: str | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ModerationLLMV2CategoryThresholds(msgspec.Struct, kw_only=True):
+class ModerationLLMV2CategoryThresholds(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModerationLLMV2CategoryThresholds` object."""
 
     sexual: float | None | UnsetType = UNSET

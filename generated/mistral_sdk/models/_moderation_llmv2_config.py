@@ -8,7 +8,7 @@ from ._moderation_llm_action import ModerationLLMAction
 from ._moderation_llmv2_category_thresholds import ModerationLLMV2CategoryThresholds
 
 
-class ModerationLLMV2Config(msgspec.Struct, kw_only=True):
+class ModerationLLMV2Config(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModerationLLMV2Config` object."""
 
     model_name: str | UnsetType = UNSET

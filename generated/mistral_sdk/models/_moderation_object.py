@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ModerationObject(msgspec.Struct, kw_only=True):
+class ModerationObject(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModerationObject` object."""
 
     categories: dict[str, bool] | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._moderation_object import ModerationObject
 
 
-class ModerationResponse(msgspec.Struct, kw_only=True):
+class ModerationResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `ModerationResponse` object."""
 
     id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._nested_group_ref import NestedGroupRef
 
 
-class NestedGroupsOut(msgspec.Struct, kw_only=True):
+class NestedGroupsOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `NestedGroupsOut` object."""
 
     children: list[NestedGroupRef]

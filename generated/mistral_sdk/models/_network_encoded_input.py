@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._encoded_payload_options import EncodedPayloadOptions
 
 
-class NetworkEncodedInput(msgspec.Struct, kw_only=True):
+class NetworkEncodedInput(msgspec.Struct, kw_only=True, weakref=True):
     """The `NetworkEncodedInput` object."""
 
     b64payload: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class NewUsageLimitIN(msgspec.Struct, kw_only=True):
+class NewUsageLimitIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `NewUsageLimitIN` object."""
 
     amount: int

@@ -8,7 +8,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class OAuth2Token(msgspec.Struct, kw_only=True):
+class OAuth2Token(msgspec.Struct, kw_only=True, weakref=True):
     """The `OAuth2Token` object."""
 
     access_token: str

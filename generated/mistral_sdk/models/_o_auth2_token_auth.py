@@ -6,7 +6,9 @@ from typing import Literal
 import msgspec
 
 
-class OAuth2TokenAuth(msgspec.Struct, kw_only=True, tag_field="type", tag="oauth2-token"):
+class OAuth2TokenAuth(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="oauth2-token"
+):
     """The `OAuth2TokenAuth` object."""
 
     value: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class Oauth2MetadataSecrets(msgspec.Struct, kw_only=True):
+class Oauth2MetadataSecrets(msgspec.Struct, kw_only=True, weakref=True):
     """OAuth2 client credentials stored alongside a connector's authentication method.
 
     Used by OAuth2 and Slack App auth types for token exchange and refresh flows.

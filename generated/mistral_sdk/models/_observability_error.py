@@ -6,7 +6,7 @@ import msgspec
 from ._observability_error_detail import ObservabilityErrorDetail
 
 
-class ObservabilityError(msgspec.Struct, kw_only=True):
+class ObservabilityError(msgspec.Struct, kw_only=True, weakref=True):
     """The `ObservabilityError` object."""
 
     detail: ObservabilityErrorDetail

@@ -6,8 +6,8 @@ import msgspec
 from ._observability_error_code import ObservabilityErrorCode
 
 
-class ObservabilityErrorDetail(msgspec.Struct, kw_only=True):
+class ObservabilityErrorDetail(msgspec.Struct, kw_only=True, weakref=True):
     """The `ObservabilityErrorDetail` object."""
 
     message: str
-    error_code: ObservabilityErrorCode | None
+    error_code: ObservabilityErrorCode | None = None

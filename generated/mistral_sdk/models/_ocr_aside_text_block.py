@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRAsideTextBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="aside_text"):
+class OCRAsideTextBlock(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="aside_text"
+):
     """The `OCRAsideTextBlock` object."""
 
     top_left_x: int

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class OCRBlockConfidenceScores(msgspec.Struct, kw_only=True):
+class OCRBlockConfidenceScores(msgspec.Struct, kw_only=True, weakref=True):
     """Per-block confidence scores, computed per-word from model logprobs.
 
     All fields ``None`` when the block couldn't be scored.

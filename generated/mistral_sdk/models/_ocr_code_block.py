@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRCodeBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="code"):
+class OCRCodeBlock(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="code"):
     """The `OCRCodeBlock` object."""
 
     top_left_x: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class OCRConfidenceScore(msgspec.Struct, kw_only=True):
+class OCRConfidenceScore(msgspec.Struct, kw_only=True, weakref=True):
     """Confidence score for a token or word in OCR output."""
 
     text: str

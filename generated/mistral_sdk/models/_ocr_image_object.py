@@ -5,22 +5,22 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class OCRImageObject(msgspec.Struct, kw_only=True):
+class OCRImageObject(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRImageObject` object."""
 
     id: str
     """Image ID for extracted image in a page"""
 
-    top_left_x: int | None
+    top_left_x: int | None = None
     """X coordinate of top-left corner of the extracted image"""
 
-    top_left_y: int | None
+    top_left_y: int | None = None
     """Y coordinate of top-left corner of the extracted image"""
 
-    bottom_right_x: int | None
+    bottom_right_x: int | None = None
     """X coordinate of bottom-right corner of the extracted image"""
 
-    bottom_right_y: int | None
+    bottom_right_y: int | None = None
     """Y coordinate of bottom-right corner of the extracted image"""
 
     image_base64: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._ocr_confidence_score import OCRConfidenceScore
 
 
-class OCRPageConfidenceScores(msgspec.Struct, kw_only=True):
+class OCRPageConfidenceScores(msgspec.Struct, kw_only=True, weakref=True):
     """Confidence scores for an OCR page at various granularities.
 
     Note on page-level stats:

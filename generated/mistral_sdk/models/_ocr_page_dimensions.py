@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class OCRPageDimensions(msgspec.Struct, kw_only=True):
+class OCRPageDimensions(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRPageDimensions` object."""
 
     dpi: int

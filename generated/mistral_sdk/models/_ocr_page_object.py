@@ -11,7 +11,7 @@ from ._ocr_page_object_block import OCRPageObjectBlock
 from ._ocr_table_object import OCRTableObject
 
 
-class OCRPageObject(msgspec.Struct, kw_only=True):
+class OCRPageObject(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRPageObject` object."""
 
     index: int
@@ -35,7 +35,7 @@ class OCRPageObject(msgspec.Struct, kw_only=True):
     footer: str | None | UnsetType = UNSET
     """Footer of the page"""
 
-    dimensions: OCRPageDimensions | None
+    dimensions: OCRPageDimensions | None = None
     """The dimensions of the PDF Page's screenshot image"""
 
     confidence_scores: OCRPageConfidenceScores | None | UnsetType = UNSET

@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRReferencesBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="references"):
+class OCRReferencesBlock(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="references"
+):
     """The `OCRReferencesBlock` object."""
 
     top_left_x: int

@@ -10,10 +10,10 @@ from ._ocr_request_table_format import OCRRequestTableFormat
 from ._response_format import ResponseFormat
 
 
-class OCRRequest(msgspec.Struct, kw_only=True):
+class OCRRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRRequest` object."""
 
-    model: str | None
+    model: str | None = None
 
     document: OCRRequestDocument
     """Document to run OCR on"""

@@ -8,7 +8,7 @@ from ._ocr_page_object import OCRPageObject
 from ._ocr_usage_info import OCRUsageInfo
 
 
-class OCRResponse(msgspec.Struct, kw_only=True):
+class OCRResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRResponse` object."""
 
     pages: list[OCRPageObject]

@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRSignatureBlock(msgspec.Struct, kw_only=True, tag_field="type", tag="signature"):
+class OCRSignatureBlock(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="signature"
+):
     """Signature region. ``content`` is the transcribed name when legible, else ``""``."""
 
     top_left_x: int

@@ -8,7 +8,7 @@ from ._ocr_confidence_score import OCRConfidenceScore
 from ._ocr_table_object_format import OCRTableObjectFormat
 
 
-class OCRTableObject(msgspec.Struct, kw_only=True):
+class OCRTableObject(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRTableObject` object."""
 
     id: str

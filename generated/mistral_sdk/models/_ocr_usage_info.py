@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class OCRUsageInfo(msgspec.Struct, kw_only=True):
+class OCRUsageInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `OCRUsageInfo` object."""
 
     pages_processed: int

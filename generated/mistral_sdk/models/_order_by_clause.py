@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._order_by_clause_direction import OrderByClauseDirection
 
 
-class OrderByClause(msgspec.Struct, kw_only=True):
+class OrderByClause(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrderByClause` object."""
 
     field: str

@@ -7,7 +7,7 @@ from ._admin_organization_member_out import AdminOrganizationMemberOUT
 from ._organization_invite_out import OrganizationInviteOUT
 
 
-class OrganizationAdminUsersOUT(msgspec.Struct, kw_only=True):
+class OrganizationAdminUsersOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationAdminUsersOUT` object."""
 
     members: list[AdminOrganizationMemberOUT]
@@ -16,11 +16,11 @@ class OrganizationAdminUsersOUT(msgspec.Struct, kw_only=True):
     invites: list[OrganizationInviteOUT]
     """Pending Organization invitations on this page."""
 
-    total: int | None
+    total: int | None = None
     """Total number of users and invitations that match the request."""
 
-    page: int | None
+    page: int | None = None
     """Page number returned."""
 
-    page_size: int | None
+    page_size: int | None = None
     """Maximum number of results per page."""

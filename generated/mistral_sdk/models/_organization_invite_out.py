@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -12,10 +11,10 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteOUT(msgspec.Struct, kw_only=True):
+class OrganizationInviteOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationInviteOUT` object."""
 
-    uuid: UUID
+    uuid: str
     """Organization invitation ID."""
 
     raw_roles: OrganizationInviteOUTRawRoles
@@ -33,5 +32,5 @@ class OrganizationInviteOUT(msgspec.Struct, kw_only=True):
     created_at: datetime.datetime
     """Time when the invitation was created."""
 
-    workspace_uuids: list[UUID] | UnsetType = UNSET
+    workspace_uuids: list[str] | UnsetType = UNSET
     """Workspace IDs the invited user will join."""

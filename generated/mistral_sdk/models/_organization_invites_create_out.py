@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class OrganizationInvitesCreateOUT(msgspec.Struct, kw_only=True):
+class OrganizationInvitesCreateOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationInvitesCreateOUT` object."""
 
     invalid_emails: list[str]

@@ -11,7 +11,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationMemberCreate(msgspec.Struct, kw_only=True):
+class OrganizationMemberCreate(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationMemberCreate` object."""
 
     role_names: list[OrganizationMemberCreateRoleName] | None | UnsetType = UNSET

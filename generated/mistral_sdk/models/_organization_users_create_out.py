@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class OrganizationUsersCreateOUT(msgspec.Struct, kw_only=True):
+class OrganizationUsersCreateOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `OrganizationUsersCreateOUT` object."""
 
     invalid_emails: list[str]

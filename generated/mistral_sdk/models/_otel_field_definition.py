@@ -9,7 +9,7 @@ from ._otel_field_definition_supported_operator import OtelFieldDefinitionSuppor
 from ._otel_field_definition_type import OtelFieldDefinitionType
 
 
-class OtelFieldDefinition(msgspec.Struct, kw_only=True):
+class OtelFieldDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `OtelFieldDefinition` object."""
 
     name: str

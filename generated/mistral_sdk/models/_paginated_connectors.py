@@ -7,7 +7,7 @@ from ._connector import Connector
 from ._pagination_response import PaginationResponse
 
 
-class PaginatedConnectors(msgspec.Struct, kw_only=True):
+class PaginatedConnectors(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedConnectors` object."""
 
     items: list[Connector]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._campaign import Campaign
 
 
-class PaginatedResultCampaignPreview(msgspec.Struct, kw_only=True):
+class PaginatedResultCampaignPreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedResultCampaignPreview` object."""
 
     results: list[Campaign] | UnsetType = UNSET

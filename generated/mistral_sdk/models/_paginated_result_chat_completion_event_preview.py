@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._chat_completion_event_preview import ChatCompletionEventPreview
 
 
-class PaginatedResultChatCompletionEventPreview(msgspec.Struct, kw_only=True):
+class PaginatedResultChatCompletionEventPreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedResultChatCompletionEventPreview` object."""
 
     results: list[ChatCompletionEventPreview] | UnsetType = UNSET

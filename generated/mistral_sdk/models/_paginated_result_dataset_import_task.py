@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._dataset_import_task import DatasetImportTask
 
 
-class PaginatedResultDatasetImportTask(msgspec.Struct, kw_only=True):
+class PaginatedResultDatasetImportTask(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedResultDatasetImportTask` object."""
 
     results: list[DatasetImportTask] | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._dataset_preview import DatasetPreview
 
 
-class PaginatedResultDatasetPreview(msgspec.Struct, kw_only=True):
+class PaginatedResultDatasetPreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedResultDatasetPreview` object."""
 
     results: list[DatasetPreview] | UnsetType = UNSET

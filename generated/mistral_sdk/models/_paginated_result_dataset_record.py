@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._dataset_record import DatasetRecord
 
 
-class PaginatedResultDatasetRecord(msgspec.Struct, kw_only=True):
+class PaginatedResultDatasetRecord(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedResultDatasetRecord` object."""
 
     results: list[DatasetRecord] | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._judge import Judge
 
 
-class PaginatedResultJudgePreview(msgspec.Struct, kw_only=True):
+class PaginatedResultJudgePreview(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginatedResultJudgePreview` object."""
 
     results: list[Judge] | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class PaginationInfo(msgspec.Struct, kw_only=True):
+class PaginationInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginationInfo` object."""
 
     total_items: int

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class PaginationResponse(msgspec.Struct, kw_only=True):
+class PaginationResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `PaginationResponse` object."""
 
     next_cursor: str | None | UnsetType = UNSET

@@ -12,7 +12,7 @@ from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class PartialScheduleDefinition(msgspec.Struct, kw_only=True):
+class PartialScheduleDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """Schedule definition for partial updates.
 
     All fields are optional (inherited from _ScheduleRequestBase). Only explicitly-set

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class Prediction(msgspec.Struct, kw_only=True):
+class Prediction(msgspec.Struct, kw_only=True, weakref=True):
     """Enable users to specify an expected completion, optimizing response times by leveraging known or predictable content."""
 
     type: Literal["content"] | str = "content"

@@ -8,10 +8,10 @@ from ._lago_event_type import LagoEventType
 from ._service_tier import ServiceTier
 
 
-class PriceData(msgspec.Struct, kw_only=True):
+class PriceData(msgspec.Struct, kw_only=True, weakref=True):
     """The `PriceData` object."""
 
-    event_type: LagoEventType | None
+    event_type: LagoEventType | None = None
     """Billing event type for the price."""
 
     billing_metric: str

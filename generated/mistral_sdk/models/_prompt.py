@@ -9,7 +9,7 @@ from ._registry_sharing_scope import RegistrySharingScope
 from ._timestamp import Timestamp
 
 
-class Prompt(msgspec.Struct, kw_only=True):
+class Prompt(msgspec.Struct, kw_only=True, weakref=True):
     """The `Prompt` object."""
 
     id: str | UnsetType = UNSET

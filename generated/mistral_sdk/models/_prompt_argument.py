@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class PromptArgument(msgspec.Struct, kw_only=True):
+class PromptArgument(msgspec.Struct, kw_only=True, weakref=True):
     """An argument for a prompt template."""
 
     name: str

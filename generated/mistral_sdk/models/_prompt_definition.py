@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._prompt_variable import PromptVariable
 
 
-class PromptDefinition(msgspec.Struct, kw_only=True):
+class PromptDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """Versioned prompt content."""
 
     content: str

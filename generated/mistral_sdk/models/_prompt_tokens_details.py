@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._message_tokens import MessageTokens
 
 
-class PromptTokensDetails(msgspec.Struct, kw_only=True):
+class PromptTokensDetails(msgspec.Struct, kw_only=True, weakref=True):
     """Token usage details for the prompt."""
 
     messages: list[MessageTokens] | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class PromptVariable(msgspec.Struct, kw_only=True):
+class PromptVariable(msgspec.Struct, kw_only=True, weakref=True):
     """The `PromptVariable` object."""
 
     name: str | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._prompt_definition import PromptDefinition
 from ._timestamp import Timestamp
 
 
-class PromptVersion(msgspec.Struct, kw_only=True):
+class PromptVersion(msgspec.Struct, kw_only=True, weakref=True):
     """The `PromptVersion` object."""
 
     version: int | UnsetType = UNSET

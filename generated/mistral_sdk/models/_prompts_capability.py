@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class PromptsCapability(msgspec.Struct, kw_only=True):
+class PromptsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for prompts operations."""
 
     list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._prompt_definition import PromptDefinition
 
 
-class PromptsCreateVersionBody(msgspec.Struct, kw_only=True):
+class PromptsCreateVersionBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `PromptsCreateVersionBody` object."""
 
     definition: PromptDefinition

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class PromptsUpdateBody(msgspec.Struct, kw_only=True):
+class PromptsUpdateBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `PromptsUpdateBody` object."""
 
     title: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._alias_list import AliasList
 
 
-class PromptsUpdateVersionMetadataBody(msgspec.Struct, kw_only=True):
+class PromptsUpdateVersionMetadataBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `PromptsUpdateVersionMetadataBody` object."""
 
     notes: str | None | UnsetType = UNSET

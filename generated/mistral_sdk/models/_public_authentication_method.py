@@ -10,7 +10,7 @@ from ._global_header_value import GlobalHeaderValue
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class PublicAuthenticationMethod(msgspec.Struct, kw_only=True):
+class PublicAuthenticationMethod(msgspec.Struct, kw_only=True, weakref=True):
     """Public view of an authentication method, without secrets."""
 
     method_type: OutboundAuthenticationType

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._connection_config_type import ConnectionConfigType
 
 
-class PublicConnectionConfig(msgspec.Struct, kw_only=True):
+class PublicConnectionConfig(msgspec.Struct, kw_only=True, weakref=True):
     """The `PublicConnectionConfig` object."""
 
     type: ConnectionConfigType | UnsetType = UNSET

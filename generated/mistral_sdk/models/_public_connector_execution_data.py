@@ -8,7 +8,7 @@ from ._execution_tool import ExecutionTool
 from ._public_execution_connector import PublicExecutionConnector
 
 
-class PublicConnectorExecutionData(msgspec.Struct, kw_only=True):
+class PublicConnectorExecutionData(msgspec.Struct, kw_only=True, weakref=True):
     """The `PublicConnectorExecutionData` object."""
 
     integrations: list[PublicExecutionConnector]

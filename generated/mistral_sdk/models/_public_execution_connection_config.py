@@ -8,7 +8,7 @@ from ._connection_config_type import ConnectionConfigType
 from ._tool_execution_configuration import ToolExecutionConfiguration
 
 
-class PublicExecutionConnectionConfig(msgspec.Struct, kw_only=True):
+class PublicExecutionConnectionConfig(msgspec.Struct, kw_only=True, weakref=True):
     """Connection config exposed in the public, unauthenticated /connectors/mistral response.
 
     Unlike ConnectionConfig, this has no `headers` field and forbids extra fields, so

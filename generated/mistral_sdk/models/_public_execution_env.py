@@ -7,7 +7,7 @@ from ._public_connector_execution_data import PublicConnectorExecutionData
 from ._tool import Tool
 
 
-class PublicExecutionEnv(msgspec.Struct, kw_only=True):
+class PublicExecutionEnv(msgspec.Struct, kw_only=True, weakref=True):
     """Credentials-free projection of ExecutionEnv for the public /connectors/mistral response."""
 
     tools: list[Tool]

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class QueryDefinition(msgspec.Struct, kw_only=True):
+class QueryDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `QueryDefinition` object."""
 
     name: str

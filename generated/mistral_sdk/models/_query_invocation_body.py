@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._query_invocation_body_input import QueryInvocationBodyInput
 
 
-class QueryInvocationBody(msgspec.Struct, kw_only=True):
+class QueryInvocationBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `QueryInvocationBody` object."""
 
     name: str

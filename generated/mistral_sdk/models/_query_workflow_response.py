@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class QueryWorkflowResponse(msgspec.Struct, kw_only=True):
+class QueryWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `QueryWorkflowResponse` object."""
 
     query_name: str

@@ -6,7 +6,7 @@ import msgspec
 from ._token_limits_by_model import TokenLimitsByModel
 
 
-class RateLimitsOUT(msgspec.Struct, kw_only=True):
+class RateLimitsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `RateLimitsOUT` object."""
 
     requests_per_second: int

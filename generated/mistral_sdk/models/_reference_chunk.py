@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class ReferenceChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="reference"):
+class ReferenceChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="reference"):
     """The `ReferenceChunk` object."""
 
     reference_ids: list[int | str]

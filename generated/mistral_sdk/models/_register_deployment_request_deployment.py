@@ -10,7 +10,7 @@ from ._register_deployment_request_deployment_status import (
 from ._register_deployment_request_vespa_deployment import RegisterDeploymentRequestVespaDeployment
 
 
-class RegisterDeploymentRequestDeployment(msgspec.Struct, kw_only=True):
+class RegisterDeploymentRequestDeployment(msgspec.Struct, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestDeployment` object."""
 
     name: str

@@ -8,7 +8,7 @@ import msgspec
 from ._register_deployment_request_vespa_index import RegisterDeploymentRequestVespaIndex
 
 
-class RegisterDeploymentRequestVespaDeployment(msgspec.Struct, kw_only=True):
+class RegisterDeploymentRequestVespaDeployment(msgspec.Struct, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

@@ -9,12 +9,12 @@ from ._schema_field_ranking_type import SchemaFieldRankingType
 from ._schema_field_storage import SchemaFieldStorage
 
 
-class RegisterDeploymentRequestVespaField(msgspec.Struct, kw_only=True):
+class RegisterDeploymentRequestVespaField(msgspec.Struct, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestVespaField` object."""
 
     name: str
     type: SchemaFieldDataType
     storage: SchemaFieldStorage
     ranking: SchemaFieldRankingType
-    index_type: SchemaFieldIndex | None
+    index_type: SchemaFieldIndex | None = None
     multidimensional: bool

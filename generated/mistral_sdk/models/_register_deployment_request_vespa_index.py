@@ -6,7 +6,7 @@ import msgspec
 from ._register_deployment_request_vespa_field import RegisterDeploymentRequestVespaField
 
 
-class RegisterDeploymentRequestVespaIndex(msgspec.Struct, kw_only=True):
+class RegisterDeploymentRequestVespaIndex(msgspec.Struct, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestVespaIndex` object."""
 
     name: str

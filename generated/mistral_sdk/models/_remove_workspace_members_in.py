@@ -6,7 +6,7 @@ import msgspec
 from ._base_workspace_member_in import BaseWorkspaceMemberIN
 
 
-class RemoveWorkspaceMembersIN(msgspec.Struct, kw_only=True):
+class RemoveWorkspaceMembersIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `RemoveWorkspaceMembersIN` object."""
 
     members: list[BaseWorkspaceMemberIN]

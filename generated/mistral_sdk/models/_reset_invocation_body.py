@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResetInvocationBody(msgspec.Struct, kw_only=True):
+class ResetInvocationBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `ResetInvocationBody` object."""
 
     event_id: int

@@ -10,7 +10,9 @@ from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class ResourceLink(msgspec.Struct, kw_only=True, tag_field="type", tag="resource_link"):
+class ResourceLink(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="resource_link"
+):
     """A resource that the server is capable of reading, included in a prompt or tool call result.
 
     Note: resource links returned by tools are not guaranteed to appear in the results of `resources/list` requests.

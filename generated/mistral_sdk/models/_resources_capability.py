@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ResourcesCapability(msgspec.Struct, kw_only=True):
+class ResourcesCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for resources operations."""
 
     subscribe: bool | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._usage_info import UsageInfo
 
 
-class ResponseBase(msgspec.Struct, kw_only=True):
+class ResponseBase(msgspec.Struct, kw_only=True, weakref=True):
     """The `ResponseBase` object."""
 
     id: str | UnsetType = UNSET

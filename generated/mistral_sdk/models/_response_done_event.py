@@ -11,7 +11,7 @@ from ._conversation_usage_info import ConversationUsageInfo
 
 
 class ResponseDoneEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.done"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.done"
 ):
     """The `ResponseDoneEvent` object."""
 

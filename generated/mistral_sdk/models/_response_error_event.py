@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 
 
 class ResponseErrorEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.error"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.error"
 ):
     """The `ResponseErrorEvent` object."""
 

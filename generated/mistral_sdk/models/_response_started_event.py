@@ -9,7 +9,11 @@ from msgspec import UNSET, UnsetType
 
 
 class ResponseStartedEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="conversation.response.started"
+    msgspec.Struct,
+    kw_only=True,
+    weakref=True,
+    tag_field="type",
+    tag="conversation.response.started",
 ):
     """The `ResponseStartedEvent` object."""
 

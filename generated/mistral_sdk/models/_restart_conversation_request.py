@@ -13,7 +13,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class RestartConversationRequest(msgspec.Struct, kw_only=True):
+class RestartConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
     """Request to restart a new conversation from a given entry in the conversation."""
 
     inputs: ConversationInputs | UnsetType = UNSET

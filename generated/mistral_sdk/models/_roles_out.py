@@ -6,7 +6,7 @@ import msgspec
 from ._role_out import RoleOut
 
 
-class RolesOut(msgspec.Struct, kw_only=True):
+class RolesOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `RolesOut` object."""
 
     workspace_roles: list[RoleOut]

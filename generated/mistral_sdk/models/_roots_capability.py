@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class RootsCapability(msgspec.Struct, kw_only=True):
+class RootsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for root operations."""
 
     list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

@@ -8,7 +8,7 @@ from ._sampling_context_capability import SamplingContextCapability
 from ._sampling_tools_capability import SamplingToolsCapability
 
 
-class SamplingCapability(msgspec.Struct, kw_only=True):
+class SamplingCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Sampling capability structure, allowing fine-grained capability advertisement."""
 
     context: SamplingContextCapability | None | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SamplingContextCapability(msgspec.Struct, kw_only=True):
+class SamplingContextCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for context inclusion during sampling.
 
     Indicates support for non-'none' values in the includeContext parameter.

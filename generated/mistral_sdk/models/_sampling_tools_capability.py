@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SamplingToolsCapability(msgspec.Struct, kw_only=True):
+class SamplingToolsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability indicating support for tool calling during sampling.
 
     When present in ClientCapabilities.sampling, indicates that the client

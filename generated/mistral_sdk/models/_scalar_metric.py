@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ScalarMetric(msgspec.Struct, kw_only=True):
+class ScalarMetric(msgspec.Struct, kw_only=True, weakref=True):
     """Scalar metric with a single value."""
 
     value: int | float

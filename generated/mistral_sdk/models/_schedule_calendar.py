@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._schedule_range import ScheduleRange
 
 
-class ScheduleCalendar(msgspec.Struct, kw_only=True):
+class ScheduleCalendar(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScheduleCalendar` object."""
 
     second: list[ScheduleRange] | UnsetType = UNSET

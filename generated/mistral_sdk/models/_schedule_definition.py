@@ -12,7 +12,7 @@ from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class ScheduleDefinition(msgspec.Struct, kw_only=True):
+class ScheduleDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """Specification of the times scheduled actions may occur.
 
     The times are the union of :py:attr:`calendars`, :py:attr:`intervals`, and

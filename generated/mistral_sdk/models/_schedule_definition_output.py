@@ -14,7 +14,7 @@ from ._schedule_policy import SchedulePolicy
 from ._schedule_recent_execution import ScheduleRecentExecution
 
 
-class ScheduleDefinitionOutput(msgspec.Struct, kw_only=True):
+class ScheduleDefinitionOutput(msgspec.Struct, kw_only=True, weakref=True):
     """Output representation of a schedule with required schedule_id.
 
     Used when returning schedules from the API where schedule_id is always present.

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class ScheduleFutureExecution(msgspec.Struct, kw_only=True):
+class ScheduleFutureExecution(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScheduleFutureExecution` object."""
 
     scheduled_at: datetime.datetime

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ScheduleInterval(msgspec.Struct, kw_only=True):
+class ScheduleInterval(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScheduleInterval` object."""
 
     every: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._schedule_overlap_policy import ScheduleOverlapPolicy
 
 
-class SchedulePolicy(msgspec.Struct, kw_only=True):
+class SchedulePolicy(msgspec.Struct, kw_only=True, weakref=True):
     """The `SchedulePolicy` object."""
 
     catchup_window_seconds: int | UnsetType = UNSET

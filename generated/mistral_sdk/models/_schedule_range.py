@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ScheduleRange(msgspec.Struct, kw_only=True):
+class ScheduleRange(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScheduleRange` object."""
 
     start: int

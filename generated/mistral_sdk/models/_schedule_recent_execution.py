@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class ScheduleRecentExecution(msgspec.Struct, kw_only=True):
+class ScheduleRecentExecution(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScheduleRecentExecution` object."""
 
     scheduled_at: datetime.datetime

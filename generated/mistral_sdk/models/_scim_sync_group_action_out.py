@@ -6,7 +6,7 @@ import msgspec
 from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 
 
-class ScimSyncGroupActionOut(msgspec.Struct, kw_only=True):
+class ScimSyncGroupActionOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncGroupActionOut` object."""
 
     group: ScimSyncGroupRefOut

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ScimSyncGroupRefOut(msgspec.Struct, kw_only=True):
+class ScimSyncGroupRefOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncGroupRefOut` object."""
 
     uuid: str

@@ -6,7 +6,7 @@ import msgspec
 from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 
 
-class ScimSyncGroupUpdateActionOut(msgspec.Struct, kw_only=True):
+class ScimSyncGroupUpdateActionOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncGroupUpdateActionOut` object."""
 
     group: ScimSyncGroupRefOut

@@ -7,7 +7,7 @@ from ._scim_sync_group_action_out import ScimSyncGroupActionOut
 from ._scim_sync_group_update_action_out import ScimSyncGroupUpdateActionOut
 
 
-class ScimSyncGroupsSummaryOut(msgspec.Struct, kw_only=True):
+class ScimSyncGroupsSummaryOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncGroupsSummaryOut` object."""
 
     create: list[ScimSyncGroupActionOut]

@@ -7,7 +7,7 @@ from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 from ._scim_sync_user_ref_out import ScimSyncUserRefOut
 
 
-class ScimSyncMembershipActionOut(msgspec.Struct, kw_only=True):
+class ScimSyncMembershipActionOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncMembershipActionOut` object."""
 
     group: ScimSyncGroupRefOut

@@ -8,7 +8,7 @@ from ._scim_sync_membership_action_out import ScimSyncMembershipActionOut
 from ._scim_sync_users_summary_out import ScimSyncUsersSummaryOut
 
 
-class ScimSyncSummaryOut(msgspec.Struct, kw_only=True):
+class ScimSyncSummaryOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncSummaryOut` object."""
 
     users: ScimSyncUsersSummaryOut

@@ -6,7 +6,7 @@ import msgspec
 from ._scim_sync_user_ref_out import ScimSyncUserRefOut
 
 
-class ScimSyncUserActionOut(msgspec.Struct, kw_only=True):
+class ScimSyncUserActionOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncUserActionOut` object."""
 
     user: ScimSyncUserRefOut

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ScimSyncUserRefOut(msgspec.Struct, kw_only=True):
+class ScimSyncUserRefOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncUserRefOut` object."""
 
     uuid: str

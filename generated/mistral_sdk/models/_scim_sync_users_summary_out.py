@@ -6,7 +6,7 @@ import msgspec
 from ._scim_sync_user_action_out import ScimSyncUserActionOut
 
 
-class ScimSyncUsersSummaryOut(msgspec.Struct, kw_only=True):
+class ScimSyncUsersSummaryOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `ScimSyncUsersSummaryOut` object."""
 
     provision: list[ScimSyncUserActionOut]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._filter_payload import FilterPayload
 
 
-class SearchChatCompletionEventIdsRequest(msgspec.Struct, kw_only=True):
+class SearchChatCompletionEventIdsRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `SearchChatCompletionEventIdsRequest` object."""
 
     search_params: FilterPayload

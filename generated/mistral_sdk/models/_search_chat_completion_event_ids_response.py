@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SearchChatCompletionEventIdsResponse(msgspec.Struct, kw_only=True):
+class SearchChatCompletionEventIdsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `SearchChatCompletionEventIdsResponse` object."""
 
     completion_event_ids: list[str]

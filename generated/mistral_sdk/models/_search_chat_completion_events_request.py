@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._filter_payload import FilterPayload
 
 
-class SearchChatCompletionEventsRequest(msgspec.Struct, kw_only=True):
+class SearchChatCompletionEventsRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `SearchChatCompletionEventsRequest` object."""
 
     search_params: FilterPayload

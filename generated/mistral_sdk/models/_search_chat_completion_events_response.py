@@ -6,7 +6,7 @@ import msgspec
 from ._feed_result_chat_completion_event_preview import FeedResultChatCompletionEventPreview
 
 
-class SearchChatCompletionEventsResponse(msgspec.Struct, kw_only=True):
+class SearchChatCompletionEventsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `SearchChatCompletionEventsResponse` object."""
 
     completion_events: FeedResultChatCompletionEventPreview

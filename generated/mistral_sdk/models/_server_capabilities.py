@@ -14,7 +14,7 @@ from ._server_tasks_capability import ServerTasksCapability
 from ._tools_capability import ToolsCapability
 
 
-class ServerCapabilities(msgspec.Struct, kw_only=True):
+class ServerCapabilities(msgspec.Struct, kw_only=True, weakref=True):
     """Capabilities that a server may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ServerLocale(msgspec.Struct, kw_only=True):
+class ServerLocale(msgspec.Struct, kw_only=True, weakref=True):
     """The `ServerLocale` object."""
 
     name: dict[str, str] | None | UnsetType = UNSET

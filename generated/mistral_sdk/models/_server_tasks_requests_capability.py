@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tasks_tools_capability import TasksToolsCapability
 
 
-class ServerTasksRequestsCapability(msgspec.Struct, kw_only=True):
+class ServerTasksRequestsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks requests operations."""
 
     tools: TasksToolsCapability | None | UnsetType = UNSET

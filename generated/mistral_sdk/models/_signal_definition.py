@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class SignalDefinition(msgspec.Struct, kw_only=True):
+class SignalDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `SignalDefinition` object."""
 
     name: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._signal_invocation_body_input import SignalInvocationBodyInput
 
 
-class SignalInvocationBody(msgspec.Struct, kw_only=True):
+class SignalInvocationBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `SignalInvocationBody` object."""
 
     name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class SignalWorkflowResponse(msgspec.Struct, kw_only=True):
+class SignalWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `SignalWorkflowResponse` object."""
 
     message: str | UnsetType = UNSET

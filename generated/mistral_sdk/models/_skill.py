@@ -9,7 +9,7 @@ from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class Skill(msgspec.Struct, kw_only=True):
+class Skill(msgspec.Struct, kw_only=True, weakref=True):
     """The `Skill` object."""
 
     id: str | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SkillAssetContent0(msgspec.Struct, kw_only=True):
+class SkillAssetContent0(msgspec.Struct, kw_only=True, weakref=True):
     """The `SkillAssetContent0` object."""
 
     raw_content: str = msgspec.field(name="rawContent")

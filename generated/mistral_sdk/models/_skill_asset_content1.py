@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class SkillAssetContent1(msgspec.Struct, kw_only=True):
+class SkillAssetContent1(msgspec.Struct, kw_only=True, weakref=True):
     """The `SkillAssetContent1` object."""
 
     text_content: str = msgspec.field(name="textContent")

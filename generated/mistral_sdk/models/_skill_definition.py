@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._skill_asset_content import SkillAssetContent
 
 
-class SkillDefinition(msgspec.Struct, kw_only=True):
+class SkillDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """Versioned skill content."""
 
     description: str | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class SkillVersion(msgspec.Struct, kw_only=True):
+class SkillVersion(msgspec.Struct, kw_only=True, weakref=True):
     """The `SkillVersion` object."""
 
     version: int | UnsetType = UNSET

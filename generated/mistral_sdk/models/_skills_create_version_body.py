@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._skill_definition import SkillDefinition
 
 
-class SkillsCreateVersionBody(msgspec.Struct, kw_only=True):
+class SkillsCreateVersionBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `SkillsCreateVersionBody` object."""
 
     definition: SkillDefinition

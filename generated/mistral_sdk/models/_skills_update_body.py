@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class SkillsUpdateBody(msgspec.Struct, kw_only=True):
+class SkillsUpdateBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `SkillsUpdateBody` object."""
 
     sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(

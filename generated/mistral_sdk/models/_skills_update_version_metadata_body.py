@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._alias_list import AliasList
 
 
-class SkillsUpdateVersionMetadataBody(msgspec.Struct, kw_only=True):
+class SkillsUpdateVersionMetadataBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `SkillsUpdateVersionMetadataBody` object."""
 
     notes: str | None | UnsetType = UNSET

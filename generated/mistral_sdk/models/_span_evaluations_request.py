@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class SpanEvaluationsRequest(msgspec.Struct, kw_only=True):
+class SpanEvaluationsRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpanEvaluationsRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET

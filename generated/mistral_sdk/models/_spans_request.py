@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class SpansRequest(msgspec.Struct, kw_only=True):
+class SpansRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpansRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET

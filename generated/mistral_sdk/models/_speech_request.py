@@ -8,7 +8,7 @@ from ._metadata_dict import MetadataDict
 from ._speech_output_format import SpeechOutputFormat
 
 
-class SpeechRequest(msgspec.Struct, kw_only=True):
+class SpeechRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpeechRequest` object."""
 
     model: str | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class SpeechStreamAudioDelta(msgspec.Struct, kw_only=True):
+class SpeechStreamAudioDelta(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpeechStreamAudioDelta` object."""
 
     type: Literal["speech.audio.delta"] | str = "speech.audio.delta"

@@ -8,7 +8,7 @@ import msgspec
 from ._speech_usage_info import SpeechUsageInfo
 
 
-class SpeechStreamDone(msgspec.Struct, kw_only=True):
+class SpeechStreamDone(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpeechStreamDone` object."""
 
     type: Literal["speech.audio.done"] | str = "speech.audio.done"

@@ -8,7 +8,7 @@ from ._completion_tokens_details import CompletionTokensDetails
 from ._prompt_tokens_details import PromptTokensDetails
 
 
-class SpeechUsageInfo(msgspec.Struct, kw_only=True):
+class SpeechUsageInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `SpeechUsageInfo` object."""
 
     prompt_audio_seconds: int | None | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class StreamError(msgspec.Struct, kw_only=True):
+class StreamError(msgspec.Struct, kw_only=True, weakref=True):
     """The `StreamError` object."""
 
     error: str

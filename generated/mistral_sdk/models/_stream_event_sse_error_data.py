@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class StreamEventSseErrorData(msgspec.Struct, kw_only=True):
+class StreamEventSseErrorData(msgspec.Struct, kw_only=True, weakref=True):
     """The `StreamEventSseErrorData` object."""
 
     error: str

@@ -11,7 +11,7 @@ from ._stream_event_workflow_context import StreamEventWorkflowContext
 from ._workflow_event_payload import WorkflowEventPayload
 
 
-class StreamEventSsePayload(msgspec.Struct, kw_only=True):
+class StreamEventSsePayload(msgspec.Struct, kw_only=True, weakref=True):
     """The `StreamEventSsePayload` object."""
 
     stream: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class StreamEventWorkflowContext(msgspec.Struct, kw_only=True):
+class StreamEventWorkflowContext(msgspec.Struct, kw_only=True, weakref=True):
     """The `StreamEventWorkflowContext` object."""
 
     namespace: str

@@ -8,7 +8,7 @@ import msgspec
 from ._system_message_content_chunks import SystemMessageContentChunks
 
 
-class SystemMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="system"):
+class SystemMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="system"):
     """The `SystemMessage` object."""
 
     content: str | list[SystemMessageContentChunks]

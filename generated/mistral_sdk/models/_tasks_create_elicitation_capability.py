@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class TasksCreateElicitationCapability(msgspec.Struct, kw_only=True):
+class TasksCreateElicitationCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks create elicitation operations."""

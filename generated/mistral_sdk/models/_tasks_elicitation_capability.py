@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tasks_create_elicitation_capability import TasksCreateElicitationCapability
 
 
-class TasksElicitationCapability(msgspec.Struct, kw_only=True):
+class TasksElicitationCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks elicitation operations."""
 
     create: TasksCreateElicitationCapability | None | UnsetType = UNSET

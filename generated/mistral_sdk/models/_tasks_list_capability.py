@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class TasksListCapability(msgspec.Struct, kw_only=True):
+class TasksListCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks listing operations."""

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tasks_create_message_capability import TasksCreateMessageCapability
 
 
-class TasksSamplingCapability(msgspec.Struct, kw_only=True):
+class TasksSamplingCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks sampling operations."""
 
     create_message: TasksCreateMessageCapability | None | UnsetType = msgspec.field(

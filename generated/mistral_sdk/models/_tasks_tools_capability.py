@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tasks_call_capability import TasksCallCapability
 
 
-class TasksToolsCapability(msgspec.Struct, kw_only=True):
+class TasksToolsCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for tasks tools operations."""
 
     call: TasksCallCapability | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tempo_trace_batch import TempoTraceBatch
 
 
-class TempoGetTraceResponse(msgspec.Struct, kw_only=True):
+class TempoGetTraceResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Trace response in OpenTelemetry format.
 
     This is the unified trace format used across all trace providers (Tempo, ClickHouse, etc.).

@@ -6,7 +6,7 @@ import msgspec
 from ._tempo_trace_attribute_value import TempoTraceAttributeValue
 
 
-class TempoTraceAttribute(msgspec.Struct, kw_only=True):
+class TempoTraceAttribute(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttribute` object."""
 
     key: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tempo_trace_attribute_array_element import TempoTraceAttributeArrayElement
 
 
-class TempoTraceAttributeArrayContainer(msgspec.Struct, kw_only=True):
+class TempoTraceAttributeArrayContainer(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayContainer` object."""
 
     values: list[TempoTraceAttributeArrayElement] | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TempoTraceAttributeArrayElement(msgspec.Struct, kw_only=True):
+class TempoTraceAttributeArrayElement(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayElement` object."""
 
     string_value: str | None | UnsetType = msgspec.field(default=UNSET, name="stringValue")

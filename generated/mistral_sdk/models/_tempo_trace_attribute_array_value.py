@@ -6,7 +6,7 @@ import msgspec
 from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayContainer
 
 
-class TempoTraceAttributeArrayValue(msgspec.Struct, kw_only=True):
+class TempoTraceAttributeArrayValue(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayValue` object."""
 
     array_value: TempoTraceAttributeArrayContainer = msgspec.field(name="arrayValue")

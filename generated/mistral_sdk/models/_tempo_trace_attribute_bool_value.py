@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class TempoTraceAttributeBoolValue(msgspec.Struct, kw_only=True):
+class TempoTraceAttributeBoolValue(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttributeBoolValue` object."""
 
     bool_value: bool = msgspec.field(name="boolValue")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class TempoTraceAttributeIntValue(msgspec.Struct, kw_only=True):
+class TempoTraceAttributeIntValue(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttributeIntValue` object."""
 
     int_value: str = msgspec.field(name="intValue")

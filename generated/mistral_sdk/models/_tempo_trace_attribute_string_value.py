@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class TempoTraceAttributeStringValue(msgspec.Struct, kw_only=True):
+class TempoTraceAttributeStringValue(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceAttributeStringValue` object."""
 
     string_value: str = msgspec.field(name="stringValue")

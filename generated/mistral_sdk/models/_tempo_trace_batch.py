@@ -8,7 +8,7 @@ from ._tempo_trace_resource import TempoTraceResource
 from ._tempo_trace_scope_span import TempoTraceScopeSpan
 
 
-class TempoTraceBatch(msgspec.Struct, kw_only=True):
+class TempoTraceBatch(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceBatch` object."""
 
     resource: TempoTraceResource

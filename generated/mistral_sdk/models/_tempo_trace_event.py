@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 
-class TempoTraceEvent(msgspec.Struct, kw_only=True):
+class TempoTraceEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceEvent` object."""
 
     name: str

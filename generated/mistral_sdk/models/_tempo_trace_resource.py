@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 
-class TempoTraceResource(msgspec.Struct, kw_only=True):
+class TempoTraceResource(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceResource` object."""
 
     attributes: list[TempoTraceAttribute] | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class TempoTraceScope(msgspec.Struct, kw_only=True):
+class TempoTraceScope(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceScope` object."""
 
     name: str

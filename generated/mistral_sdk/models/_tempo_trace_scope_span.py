@@ -8,7 +8,7 @@ from ._tempo_trace_scope import TempoTraceScope
 from ._tempo_trace_span import TempoTraceSpan
 
 
-class TempoTraceScopeSpan(msgspec.Struct, kw_only=True):
+class TempoTraceScopeSpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceScopeSpan` object."""
 
     scope: TempoTraceScope

@@ -9,7 +9,7 @@ from ._tempo_trace_event import TempoTraceEvent
 from ._tempo_trace_scope_kind import TempoTraceScopeKind
 
 
-class TempoTraceSpan(msgspec.Struct, kw_only=True):
+class TempoTraceSpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `TempoTraceSpan` object."""
 
     trace_id: str = msgspec.field(name="traceId")

@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 
-class TextChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="text"):
+class TextChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="text"):
     """The `TextChunk` object."""
 
     text: str

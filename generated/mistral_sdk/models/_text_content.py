@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._annotations import Annotations
 
 
-class TextContent(msgspec.Struct, kw_only=True, tag_field="type", tag="text"):
+class TextContent(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="text"):
     """Text content for a message."""
 
     text: str

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TextResourceContents(msgspec.Struct, kw_only=True):
+class TextResourceContents(msgspec.Struct, kw_only=True, weakref=True):
     """Text contents of a resource."""
 
     uri: str

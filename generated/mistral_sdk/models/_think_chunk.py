@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._think_chunk_thinking_item import ThinkChunkThinkingItem
 
 
-class ThinkChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="thinking"):
+class ThinkChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="thinking"):
     """The `ThinkChunk` object."""
 
     thinking: list[ThinkChunkThinkingItem]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._granularity import Granularity
 
 
-class TimeDimension(msgspec.Struct, kw_only=True):
+class TimeDimension(msgspec.Struct, kw_only=True, weakref=True):
     """The `TimeDimension` object."""
 
     granularity: Granularity | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class TimeSeriesMetric(msgspec.Struct, kw_only=True):
+class TimeSeriesMetric(msgspec.Struct, kw_only=True, weakref=True):
     """Time-series metric with timestamp-value pairs."""
 
     value: list[tuple[int, int | float]]

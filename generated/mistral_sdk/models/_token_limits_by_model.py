@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class TokenLimitsByModel(msgspec.Struct, kw_only=True):
+class TokenLimitsByModel(msgspec.Struct, kw_only=True, weakref=True):
     """The `TokenLimitsByModel` object."""
 
     tokens_per_minute: int

@@ -8,7 +8,7 @@ import msgspec
 from ._function import Function
 
 
-class Tool(msgspec.Struct, kw_only=True, tag_field="type", tag="function"):
+class Tool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function"):
     """The `Tool` object."""
 
     function: Function

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ToolAnnotations(msgspec.Struct, kw_only=True):
+class ToolAnnotations(msgspec.Struct, kw_only=True, weakref=True):
     """Additional properties describing a Tool to clients.
 
     NOTE: all properties in ToolAnnotations are **hints**.

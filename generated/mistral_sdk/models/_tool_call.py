@@ -8,7 +8,7 @@ from ._function_call import FunctionCall
 from ._tool_types import ToolTypes
 
 
-class ToolCall(msgspec.Struct, kw_only=True):
+class ToolCall(msgspec.Struct, kw_only=True, weakref=True):
     """The `ToolCall` object."""
 
     id: str | UnsetType = UNSET

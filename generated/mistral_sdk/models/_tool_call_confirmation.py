@@ -6,7 +6,7 @@ import msgspec
 from ._tool_call_confirmation_confirmation import ToolCallConfirmationConfirmation
 
 
-class ToolCallConfirmation(msgspec.Struct, kw_only=True):
+class ToolCallConfirmation(msgspec.Struct, kw_only=True, weakref=True):
     """The `ToolCallConfirmation` object."""
 
     tool_call_id: str

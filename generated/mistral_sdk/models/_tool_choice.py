@@ -8,7 +8,7 @@ from ._function_name import FunctionName
 from ._tool_types import ToolTypes
 
 
-class ToolChoice(msgspec.Struct, kw_only=True):
+class ToolChoice(msgspec.Struct, kw_only=True, weakref=True):
     """ToolChoice is either a ToolChoiceEnum or a ToolChoice"""
 
     type: ToolTypes | UnsetType = UNSET

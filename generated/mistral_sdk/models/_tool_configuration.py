@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ToolConfiguration(msgspec.Struct, kw_only=True):
+class ToolConfiguration(msgspec.Struct, kw_only=True, weakref=True):
     """The `ToolConfiguration` object."""
 
     exclude: list[str] | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._tool_execution_task_support import ToolExecutionTaskSupport
 
 
-class ToolExecution(msgspec.Struct, kw_only=True):
+class ToolExecution(msgspec.Struct, kw_only=True, weakref=True):
     """Execution-related properties for a tool."""
 
     task_support: ToolExecutionTaskSupport | None | UnsetType = msgspec.field(

@@ -12,7 +12,7 @@ from ._tool_execution_configuration_skip_confirmation import (
 )
 
 
-class ToolExecutionConfiguration(msgspec.Struct, kw_only=True):
+class ToolExecutionConfiguration(msgspec.Struct, kw_only=True, weakref=True):
     """The `ToolExecutionConfiguration` object."""
 
     requires_confirmation: ToolExecutionConfigurationRequiresConfirmation | None | UnsetType = UNSET

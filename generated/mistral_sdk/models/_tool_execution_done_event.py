@@ -12,7 +12,7 @@ from ._tool_execution_info import ToolExecutionInfo
 
 
 class ToolExecutionDoneEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.done"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.done"
 ):
     """The `ToolExecutionDoneEvent` object."""
 

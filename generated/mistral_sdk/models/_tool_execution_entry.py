@@ -11,7 +11,9 @@ from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionEntry(msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution"):
+class ToolExecutionEntry(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool.execution"
+):
     """The `ToolExecutionEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -11,7 +11,7 @@ from ._built_in_connectors import BuiltInConnectors
 
 
 class ToolExecutionStartedEvent(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="tool.execution.started"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.started"
 ):
     """The `ToolExecutionStartedEvent` object."""
 

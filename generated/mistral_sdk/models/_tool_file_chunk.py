@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolFileChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="tool_file"):
+class ToolFileChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool_file"):
     """The `ToolFileChunk` object."""
 
     tool: BuiltInConnectors | str

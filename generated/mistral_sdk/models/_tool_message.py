@@ -9,10 +9,10 @@ from msgspec import UNSET, UnsetType
 from ._content_chunk import ContentChunk
 
 
-class ToolMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="tool"):
+class ToolMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="tool"):
     """The `ToolMessage` object."""
 
-    content: str | list[ContentChunk] | None
+    content: str | list[ContentChunk] | None = None
     tool_call_id: str | None | UnsetType = UNSET
     name: str | None | UnsetType = UNSET
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class ToolProperties(msgspec.Struct, kw_only=True):
+class ToolProperties(msgspec.Struct, kw_only=True, weakref=True):
     """The `ToolProperties` object."""
 
-    read_only: bool | None
+    read_only: bool | None = None

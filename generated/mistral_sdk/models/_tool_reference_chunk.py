@@ -9,7 +9,9 @@ from msgspec import UNSET, UnsetType
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolReferenceChunk(msgspec.Struct, kw_only=True, tag_field="type", tag="tool_reference"):
+class ToolReferenceChunk(
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool_reference"
+):
     """The `ToolReferenceChunk` object."""
 
     tool: BuiltInConnectors | str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TracesRequest(msgspec.Struct, kw_only=True):
+class TracesRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `TracesRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET

@@ -8,11 +8,11 @@ from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionResponse(msgspec.Struct, kw_only=True):
+class TranscriptionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `TranscriptionResponse` object."""
 
     model: str
     text: str
-    language: str | None
+    language: str | None = None
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
     usage: UsageInfo

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TranscriptionSegmentChunk(msgspec.Struct, kw_only=True):
+class TranscriptionSegmentChunk(msgspec.Struct, kw_only=True, weakref=True):
     """The `TranscriptionSegmentChunk` object."""
 
     type: Literal["transcription_segment"] | str = "transcription_segment"

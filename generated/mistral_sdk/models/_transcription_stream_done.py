@@ -11,13 +11,13 @@ from ._usage_info import UsageInfo
 
 
 class TranscriptionStreamDone(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.done"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.done"
 ):
     """The `TranscriptionStreamDone` object."""
 
     model: str
     text: str
-    language: str | None
+    language: str | None = None
     segments: list[TranscriptionSegmentChunk] | UnsetType = UNSET
     usage: UsageInfo
 

@@ -7,7 +7,7 @@ from ._transcription_stream_event_types import TranscriptionStreamEventTypes
 from ._transcription_stream_events_data import TranscriptionStreamEventsData
 
 
-class TranscriptionStreamEvents(msgspec.Struct, kw_only=True):
+class TranscriptionStreamEvents(msgspec.Struct, kw_only=True, weakref=True):
     """The `TranscriptionStreamEvents` object."""
 
     event: TranscriptionStreamEventTypes

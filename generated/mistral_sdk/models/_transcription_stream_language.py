@@ -7,7 +7,7 @@ import msgspec
 
 
 class TranscriptionStreamLanguage(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.language"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.language"
 ):
     """The `TranscriptionStreamLanguage` object."""
 

@@ -8,7 +8,7 @@ from msgspec import UNSET, UnsetType
 
 
 class TranscriptionStreamSegmentDelta(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.segment"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.segment"
 ):
     """The `TranscriptionStreamSegmentDelta` object."""
 

@@ -7,7 +7,7 @@ import msgspec
 
 
 class TranscriptionStreamTextDelta(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="transcription.text.delta"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.text.delta"
 ):
     """The `TranscriptionStreamTextDelta` object."""
 

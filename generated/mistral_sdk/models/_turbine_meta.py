@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._server_locale import ServerLocale
 
 
-class TurbineMeta(msgspec.Struct, kw_only=True):
+class TurbineMeta(msgspec.Struct, kw_only=True, weakref=True):
     """The `TurbineMeta` object."""
 
     system_prompt_name: str | None | UnsetType = UNSET

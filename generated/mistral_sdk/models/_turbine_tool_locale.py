@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class TurbineToolLocale(msgspec.Struct, kw_only=True):
+class TurbineToolLocale(msgspec.Struct, kw_only=True, weakref=True):
     """The `TurbineToolLocale` object."""
 
     name: dict[str, str] | None | UnsetType = UNSET

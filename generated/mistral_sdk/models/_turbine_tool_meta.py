@@ -8,7 +8,7 @@ from ._tool_type import ToolType
 from ._turbine_tool_locale import TurbineToolLocale
 
 
-class TurbineToolMeta(msgspec.Struct, kw_only=True):
+class TurbineToolMeta(msgspec.Struct, kw_only=True, weakref=True):
     """The `TurbineToolMeta` object."""
 
     locale: TurbineToolLocale | None | UnsetType = UNSET

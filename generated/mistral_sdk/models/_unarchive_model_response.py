@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UnarchiveModelResponse(msgspec.Struct, kw_only=True):
+class UnarchiveModelResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `UnarchiveModelResponse` object."""
 
     id: str

@@ -10,7 +10,7 @@ from ._metadata_dict import MetadataDict
 from ._update_agent_request_tool import UpdateAgentRequestTool
 
 
-class UpdateAgentRequest(msgspec.Struct, kw_only=True):
+class UpdateAgentRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateAgentRequest` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -11,7 +11,7 @@ from ._authentication_method_create_or_update_request import (
 )
 
 
-class UpdateConnectorRequest(msgspec.Struct, kw_only=True):
+class UpdateConnectorRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateConnectorRequest` object."""
 
     title: str | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._dataset_record_payload import DatasetRecordPayload
 
 
-class UpdateDatasetRecordPayloadRequest(msgspec.Struct, kw_only=True):
+class UpdateDatasetRecordPayloadRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateDatasetRecordPayloadRequest` object."""
 
     payload: DatasetRecordPayload

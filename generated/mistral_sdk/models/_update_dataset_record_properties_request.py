@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class UpdateDatasetRecordPropertiesRequest(msgspec.Struct, kw_only=True):
+class UpdateDatasetRecordPropertiesRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateDatasetRecordPropertiesRequest` object."""
 
     properties: dict[str, Any]

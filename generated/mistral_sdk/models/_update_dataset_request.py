@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UpdateDatasetRequest(msgspec.Struct, kw_only=True):
+class UpdateDatasetRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateDatasetRequest` object."""
 
     name: str | None | UnsetType = UNSET

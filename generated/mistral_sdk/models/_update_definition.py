@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UpdateDefinition(msgspec.Struct, kw_only=True):
+class UpdateDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateDefinition` object."""
 
     name: str

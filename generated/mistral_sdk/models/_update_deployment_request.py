@@ -8,7 +8,7 @@ from ._deployment_resource_config_update import DeploymentResourceConfigUpdate
 from ._workflows_worker_spec_update import WorkflowsWorkerSpecUpdate
 
 
-class UpdateDeploymentRequest(msgspec.Struct, kw_only=True):
+class UpdateDeploymentRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateDeploymentRequest` object."""
 
     spec: WorkflowsWorkerSpecUpdate | None | UnsetType = UNSET

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._update_document_request_attributes_value import UpdateDocumentRequestAttributesValue
 
 
-class UpdateDocumentRequest(msgspec.Struct, kw_only=True):
+class UpdateDocumentRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateDocumentRequest` object."""
 
     name: str | UnsetType = UNSET

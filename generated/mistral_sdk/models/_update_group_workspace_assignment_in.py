@@ -11,7 +11,7 @@ from ._update_group_workspace_assignment_in_role_name import (
 from ._workspace_role import WorkspaceRole
 
 
-class UpdateGroupWorkspaceAssignmentIn(msgspec.Struct, kw_only=True):
+class UpdateGroupWorkspaceAssignmentIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateGroupWorkspaceAssignmentIn` object."""
 
     role_names: list[UpdateGroupWorkspaceAssignmentInRoleName] | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._update_invocation_body_input import UpdateInvocationBodyInput
 
 
-class UpdateInvocationBody(msgspec.Struct, kw_only=True):
+class UpdateInvocationBody(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateInvocationBody` object."""
 
     name: str

@@ -6,7 +6,7 @@ import msgspec
 from ._update_judge_request_output import UpdateJudgeRequestOutput
 
 
-class UpdateJudgeRequest(msgspec.Struct, kw_only=True):
+class UpdateJudgeRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateJudgeRequest` object."""
 
     name: str

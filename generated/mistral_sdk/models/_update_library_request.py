@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UpdateLibraryRequest(msgspec.Struct, kw_only=True):
+class UpdateLibraryRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateLibraryRequest` object."""
 
     name: str | UnsetType = UNSET

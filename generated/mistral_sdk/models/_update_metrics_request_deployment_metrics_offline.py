@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UpdateMetricsRequestDeploymentMetricsOffline(msgspec.Struct, kw_only=True):
+class UpdateMetricsRequestDeploymentMetricsOffline(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateMetricsRequestDeploymentMetricsOffline` object."""
 
     status: Literal["offline"] | str = "offline"

@@ -8,7 +8,7 @@ import msgspec
 from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetrics
 
 
-class UpdateMetricsRequestDeploymentMetricsOnline(msgspec.Struct, kw_only=True):
+class UpdateMetricsRequestDeploymentMetricsOnline(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateMetricsRequestDeploymentMetricsOnline` object."""
 
     status: Literal["online"] | str = "online"

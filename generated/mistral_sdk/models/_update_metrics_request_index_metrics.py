@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class UpdateMetricsRequestIndexMetrics(msgspec.Struct, kw_only=True):
+class UpdateMetricsRequestIndexMetrics(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateMetricsRequestIndexMetrics` object."""
 
     name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UpdateModelRequest(msgspec.Struct, kw_only=True):
+class UpdateModelRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateModelRequest` object."""
 
     name: str | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class UpdateRunInfo(msgspec.Struct, kw_only=True):
+class UpdateRunInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateRunInfo` object."""
 
     execution_time: datetime.datetime

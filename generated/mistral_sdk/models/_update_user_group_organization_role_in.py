@@ -7,7 +7,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class UpdateUserGroupOrganizationRoleIn(msgspec.Struct, kw_only=True):
+class UpdateUserGroupOrganizationRoleIn(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateUserGroupOrganizationRoleIn` object."""
 
     organization_role: UserRole | StaticOrganizationRoles

@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class UpdateWorkflowResponse(msgspec.Struct, kw_only=True):
+class UpdateWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateWorkflowResponse` object."""
 
     update_name: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UpdateWorkspaceIN(msgspec.Struct, kw_only=True):
+class UpdateWorkspaceIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `UpdateWorkspaceIN` object."""
 
     name: str | None | UnsetType = UNSET

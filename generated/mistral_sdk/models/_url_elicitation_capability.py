@@ -4,5 +4,5 @@ from __future__ import annotations
 import msgspec
 
 
-class UrlElicitationCapability(msgspec.Struct, kw_only=True):
+class UrlElicitationCapability(msgspec.Struct, kw_only=True, weakref=True):
     """Capability for URL mode elicitation."""

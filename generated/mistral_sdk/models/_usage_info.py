@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UsageInfo(msgspec.Struct, kw_only=True):
+class UsageInfo(msgspec.Struct, kw_only=True, weakref=True):
     """The `UsageInfo` object."""
 
     prompt_tokens: int

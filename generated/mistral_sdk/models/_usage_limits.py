@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class UsageLimits(msgspec.Struct, kw_only=True):
+class UsageLimits(msgspec.Struct, kw_only=True, weakref=True):
     """The `UsageLimits` object."""
 
     no_monthly_limit: bool | UnsetType = UNSET

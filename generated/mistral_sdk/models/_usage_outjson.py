@@ -12,7 +12,7 @@ from ._price_data import PriceData
 from ._vibe_code_usage_data_json import VibeCodeUsageDataJSON
 
 
-class UsageOUTJSON(msgspec.Struct, kw_only=True):
+class UsageOUTJSON(msgspec.Struct, kw_only=True, weakref=True):
     """The `UsageOUTJSON` object."""
 
     completion: BasicModelUsageDataJSON
@@ -48,10 +48,10 @@ class UsageOUTJSON(msgspec.Struct, kw_only=True):
     date: datetime.datetime
     """Reference date for the usage period."""
 
-    previous_month: str | None
+    previous_month: str | None = None
     """Previous month in the usage report."""
 
-    next_month: str | None
+    next_month: str | None = None
     """Next month in the usage report."""
 
     start_date: datetime.datetime
@@ -60,11 +60,11 @@ class UsageOUTJSON(msgspec.Struct, kw_only=True):
     end_date: datetime.datetime
     """End of the usage period."""
 
-    currency: str | None
+    currency: str | None = None
     """Currency used for usage prices."""
 
-    currency_symbol: str | None
+    currency_symbol: str | None = None
     """Currency symbol used for usage prices."""
 
-    prices: list[PriceData] | None
+    prices: list[PriceData] | None = None
     """Prices used to calculate usage amounts."""

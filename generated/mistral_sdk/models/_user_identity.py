@@ -9,13 +9,13 @@ from ._user_identity_organization import UserIdentityOrganization
 from ._user_identity_workspace import UserIdentityWorkspace
 
 
-class UserIdentity(msgspec.Struct, kw_only=True):
+class UserIdentity(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserIdentity` object."""
 
     id: str
-    email: str | None
-    first_name: str | None
-    last_name: str | None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
     workspace: UserIdentityWorkspace | None | UnsetType = UNSET
     organization: UserIdentityOrganization | None | UnsetType = UNSET
     api_key: UserIdentityApiKey | None | UnsetType = UNSET

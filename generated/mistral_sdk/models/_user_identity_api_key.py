@@ -4,8 +4,8 @@ from __future__ import annotations
 import msgspec
 
 
-class UserIdentityApiKey(msgspec.Struct, kw_only=True):
+class UserIdentityApiKey(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserIdentityApiKey` object."""
 
     id: str
-    name: str | None
+    name: str | None = None

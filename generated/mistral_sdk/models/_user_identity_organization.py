@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class UserIdentityOrganization(msgspec.Struct, kw_only=True):
+class UserIdentityOrganization(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserIdentityOrganization` object."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class UserIdentityWorkspace(msgspec.Struct, kw_only=True):
+class UserIdentityWorkspace(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserIdentityWorkspace` object."""
 
     id: str

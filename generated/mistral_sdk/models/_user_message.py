@@ -8,10 +8,10 @@ import msgspec
 from ._content_chunk import ContentChunk
 
 
-class UserMessage(msgspec.Struct, kw_only=True, tag_field="role", tag="user"):
+class UserMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="user"):
     """The `UserMessage` object."""
 
-    content: str | list[ContentChunk] | None
+    content: str | list[ContentChunk] | None = None
 
     @property
     def role(self) -> Literal["user"]:

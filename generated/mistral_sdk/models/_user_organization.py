@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class UserOrganization(msgspec.Struct, kw_only=True):
+class UserOrganization(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserOrganization` object."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class UserWorkspace(msgspec.Struct, kw_only=True):
+class UserWorkspace(msgspec.Struct, kw_only=True, weakref=True):
     """The `UserWorkspace` object."""
 
     id: str

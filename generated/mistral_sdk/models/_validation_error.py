@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class ValidationError(msgspec.Struct, kw_only=True):
+class ValidationError(msgspec.Struct, kw_only=True, weakref=True):
     """The `ValidationError` object."""
 
     loc: list[str | int]

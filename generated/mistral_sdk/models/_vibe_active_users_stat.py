@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeActiveUsersStat(msgspec.Struct, kw_only=True):
+class VibeActiveUsersStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeActiveUsersStat` object."""
 
     day: datetime.date

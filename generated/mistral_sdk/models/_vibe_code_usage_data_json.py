@@ -6,7 +6,7 @@ import msgspec
 from ._basic_model_usage_data_json import BasicModelUsageDataJSON
 
 
-class VibeCodeUsageDataJSON(msgspec.Struct, kw_only=True):
+class VibeCodeUsageDataJSON(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeCodeUsageDataJSON` object."""
 
     completion: BasicModelUsageDataJSON

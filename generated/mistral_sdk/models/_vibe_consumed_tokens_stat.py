@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeConsumedTokensStat(msgspec.Struct, kw_only=True):
+class VibeConsumedTokensStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeConsumedTokensStat` object."""
 
     day: datetime.date

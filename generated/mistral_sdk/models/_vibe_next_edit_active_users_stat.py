@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeNextEditActiveUsersStat(msgspec.Struct, kw_only=True):
+class VibeNextEditActiveUsersStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeNextEditActiveUsersStat` object."""
 
     day: datetime.date

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeNextEditModifiedLOCStat(msgspec.Struct, kw_only=True):
+class VibeNextEditModifiedLOCStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeNextEditModifiedLOCStat` object."""
 
     day: datetime.date

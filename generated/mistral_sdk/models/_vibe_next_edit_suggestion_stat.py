@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeNextEditSuggestionStat(msgspec.Struct, kw_only=True):
+class VibeNextEditSuggestionStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeNextEditSuggestionStat` object."""
 
     day: datetime.date

@@ -8,7 +8,7 @@ from ._vibe_next_edit_modified_loc_stat import VibeNextEditModifiedLOCStat
 from ._vibe_next_edit_suggestion_stat import VibeNextEditSuggestionStat
 
 
-class VibeOrganizationStatsOUT(msgspec.Struct, kw_only=True):
+class VibeOrganizationStatsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeOrganizationStatsOUT` object."""
 
     start_time: int

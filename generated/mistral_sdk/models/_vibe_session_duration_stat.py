@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeSessionDurationStat(msgspec.Struct, kw_only=True):
+class VibeSessionDurationStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeSessionDurationStat` object."""
 
     day: datetime.date

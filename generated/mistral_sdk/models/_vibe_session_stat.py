@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeSessionStat(msgspec.Struct, kw_only=True):
+class VibeSessionStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeSessionStat` object."""
 
     day: datetime.date

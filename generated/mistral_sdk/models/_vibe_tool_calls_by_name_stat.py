@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeToolCallsByNameStat(msgspec.Struct, kw_only=True):
+class VibeToolCallsByNameStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeToolCallsByNameStat` object."""
 
     day: datetime.date

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeToolCallsStat(msgspec.Struct, kw_only=True):
+class VibeToolCallsStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeToolCallsStat` object."""
 
     day: datetime.date

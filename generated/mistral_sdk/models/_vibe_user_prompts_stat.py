@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeUserPromptsStat(msgspec.Struct, kw_only=True):
+class VibeUserPromptsStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeUserPromptsStat` object."""
 
     day: datetime.date

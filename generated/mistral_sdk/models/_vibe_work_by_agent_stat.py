@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeWorkByAgentStat(msgspec.Struct, kw_only=True):
+class VibeWorkByAgentStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByAgentStat` object."""
 
     messages_count: int

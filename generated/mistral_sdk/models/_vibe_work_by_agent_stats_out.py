@@ -6,7 +6,7 @@ import msgspec
 from ._vibe_work_by_agent_stat import VibeWorkByAgentStat
 
 
-class VibeWorkByAgentStatsOUT(msgspec.Struct, kw_only=True):
+class VibeWorkByAgentStatsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByAgentStatsOUT` object."""
 
     start_time: int

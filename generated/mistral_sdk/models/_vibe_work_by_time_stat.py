@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeWorkByTimeStat(msgspec.Struct, kw_only=True):
+class VibeWorkByTimeStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByTimeStat` object."""
 
     messages_count: int
@@ -14,7 +14,7 @@ class VibeWorkByTimeStat(msgspec.Struct, kw_only=True):
     images_count: int
     spreadsheets_count: int
     unique_conversations_count: int
-    time_bucket: datetime.datetime | None
+    time_bucket: datetime.datetime | None = None
     unique_users_count: int
     messages_to_agents_count: int
     unique_agents_count: int

@@ -6,7 +6,7 @@ import msgspec
 from ._vibe_work_by_time_stat import VibeWorkByTimeStat
 
 
-class VibeWorkByTimeStatsOUT(msgspec.Struct, kw_only=True):
+class VibeWorkByTimeStatsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByTimeStatsOUT` object."""
 
     start_time: int

@@ -6,7 +6,7 @@ import datetime
 import msgspec
 
 
-class VibeWorkByUserStat(msgspec.Struct, kw_only=True):
+class VibeWorkByUserStat(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByUserStat` object."""
 
     messages_count: int

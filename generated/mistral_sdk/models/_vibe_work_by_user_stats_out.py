@@ -6,7 +6,7 @@ import msgspec
 from ._vibe_work_by_user_stat import VibeWorkByUserStat
 
 
-class VibeWorkByUserStatsOUT(msgspec.Struct, kw_only=True):
+class VibeWorkByUserStatsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkByUserStatsOUT` object."""
 
     start_time: int

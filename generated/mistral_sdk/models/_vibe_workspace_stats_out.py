@@ -12,7 +12,7 @@ from ._vibe_tool_calls_stat import VibeToolCallsStat
 from ._vibe_user_prompts_stat import VibeUserPromptsStat
 
 
-class VibeWorkspaceStatsOUT(msgspec.Struct, kw_only=True):
+class VibeWorkspaceStatsOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `VibeWorkspaceStatsOUT` object."""
 
     start_time: int

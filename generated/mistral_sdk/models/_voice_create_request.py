@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class VoiceCreateRequest(msgspec.Struct, kw_only=True):
+class VoiceCreateRequest(msgspec.Struct, kw_only=True, weakref=True):
     """Request model for creating a new voice with base64 audio."""
 
     name: str

@@ -6,7 +6,7 @@ import msgspec
 from ._voice_response import VoiceResponse
 
 
-class VoiceListResponse(msgspec.Struct, kw_only=True):
+class VoiceListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Schema for voice list response"""
 
     items: list[VoiceResponse]

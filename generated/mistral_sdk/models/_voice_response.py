@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class VoiceResponse(msgspec.Struct, kw_only=True):
+class VoiceResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Schema for voice response"""
 
     name: str
@@ -20,7 +19,7 @@ class VoiceResponse(msgspec.Struct, kw_only=True):
     color: str | None | UnsetType = UNSET
     description: str | None | UnsetType = UNSET
     retention_notice: int | UnsetType = UNSET
-    id: UUID
+    id: str
     created_at: datetime.datetime
-    user_id: str | None
+    user_id: str | None = None
     trimmed_seconds: float | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class VoiceUpdateRequest(msgspec.Struct, kw_only=True):
+class VoiceUpdateRequest(msgspec.Struct, kw_only=True, weakref=True):
     """Request model for partially updating voice metadata."""
 
     name: str | None | UnsetType = UNSET

@@ -10,7 +10,7 @@ from ._tool_configuration import ToolConfiguration
 
 
 class WebSearchPremiumTool(
-    msgspec.Struct, kw_only=True, tag_field="type", tag="web_search_premium"
+    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="web_search_premium"
 ):
     """The `WebSearchPremiumTool` object."""
 

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchTool(msgspec.Struct, kw_only=True, tag_field="type", tag="web_search"):
+class WebSearchTool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="web_search"):
     """The `WebSearchTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

@@ -6,7 +6,7 @@ import msgspec
 from ._workflow import Workflow
 
 
-class WorkflowArchiveResponse(msgspec.Struct, kw_only=True):
+class WorkflowArchiveResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowArchiveResponse` object."""
 
     workflow: Workflow

@@ -8,7 +8,7 @@ from ._workflow import Workflow
 from ._workflow_bulk_error import WorkflowBulkError
 
 
-class WorkflowBulkArchiveResponse(msgspec.Struct, kw_only=True):
+class WorkflowBulkArchiveResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowBulkArchiveResponse` object."""
 
     archived: list[Workflow]

@@ -8,7 +8,7 @@ from ._workflow import Workflow
 from ._workflow_bulk_error import WorkflowBulkError
 
 
-class WorkflowBulkUnarchiveResponse(msgspec.Struct, kw_only=True):
+class WorkflowBulkUnarchiveResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowBulkUnarchiveResponse` object."""
 
     unarchived: list[Workflow]

@@ -11,7 +11,7 @@ from ._signal_definition import SignalDefinition
 from ._update_definition import UpdateDefinition
 
 
-class WorkflowCodeDefinition(msgspec.Struct, kw_only=True):
+class WorkflowCodeDefinition(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowCodeDefinition` object."""
 
     input_schema: dict[str, Any]

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_event_data import WorkflowEventData
 
 
-class WorkflowEvent(msgspec.Struct, kw_only=True):
+class WorkflowEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowEvent` object."""
 
     event: str | UnsetType = UNSET

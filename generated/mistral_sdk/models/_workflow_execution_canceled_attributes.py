@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowExecutionCanceledAttributes(msgspec.Struct, kw_only=True):
+class WorkflowExecutionCanceledAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for workflow execution canceled events."""
 
     task_id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._json_payload_response import JSONPayloadResponse
 
 
-class WorkflowExecutionCompletedAttributesResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionCompletedAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for workflow execution completed events."""
 
     task_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._json_payload_response import JSONPayloadResponse
 
 
-class WorkflowExecutionContinuedAsNewAttributesResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionContinuedAsNewAttributesResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for workflow execution continued-as-new events."""
 
     task_id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._failure import Failure
 
 
-class WorkflowExecutionFailedAttributes(msgspec.Struct, kw_only=True):
+class WorkflowExecutionFailedAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for workflow execution failed events."""
 
     task_id: str

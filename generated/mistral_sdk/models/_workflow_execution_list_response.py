@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workflow_execution_without_result_response import WorkflowExecutionWithoutResultResponse
 
 
-class WorkflowExecutionListResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Deprecated: use WorkflowRunListResponse instead. Will be removed in the next major version."""
 
     executions: list[WorkflowExecutionWithoutResultResponse]

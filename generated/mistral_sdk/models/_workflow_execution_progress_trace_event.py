@@ -11,7 +11,7 @@ from ._workflow_execution_trace_summary_attributes_values import (
 )
 
 
-class WorkflowExecutionProgressTraceEvent(msgspec.Struct, kw_only=True):
+class WorkflowExecutionProgressTraceEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionProgressTraceEvent` object."""
 
     type: EventType | UnsetType = UNSET

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowExecutionRequest(msgspec.Struct, kw_only=True):
+class WorkflowExecutionRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionRequest` object."""
 
     execution_id: str | None | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -11,13 +10,13 @@ from msgspec import UNSET, UnsetType
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionResponse` object."""
 
     workflow_name: str
     """The name of the workflow"""
 
-    workflow_id: UUID | None | UnsetType = UNSET
+    workflow_id: str | None | UnsetType = UNSET
     """The ID of the workflow"""
 
     deployment_name: str | None | UnsetType = UNSET
@@ -38,17 +37,17 @@ class WorkflowExecutionResponse(msgspec.Struct, kw_only=True):
     user_id: str | None | UnsetType = UNSET
     """The ID of the user who triggered the execution"""
 
-    status: WorkflowExecutionStatus | None
+    status: WorkflowExecutionStatus | None = None
     """The status of the workflow execution"""
 
     start_time: datetime.datetime
     """The start time of the workflow execution"""
 
-    end_time: datetime.datetime | None
+    end_time: datetime.datetime | None = None
     """The end time of the workflow execution, if available"""
 
     total_duration_ms: int | None | UnsetType = UNSET
     """The total duration of the trace in milliseconds"""
 
-    result: Any | None
+    result: Any | None = None
     """The result of the workflow execution, if available"""

@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 
-class WorkflowExecutionSyncResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionSyncResponse(msgspec.Struct, kw_only=True, weakref=True):
     """Response model for synchronous workflow execution"""
 
     workflow_name: str

@@ -10,7 +10,7 @@ from ._workflow_execution_trace_summary_attributes_values import (
 )
 
 
-class WorkflowExecutionTraceEvent(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceEvent` object."""
 
     type: EventType | UnsetType = UNSET

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -14,13 +13,13 @@ from ._workflow_execution_trace_events_response_event import (
 )
 
 
-class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceEventsResponse` object."""
 
     workflow_name: str
     """The name of the workflow"""
 
-    workflow_id: UUID | None | UnsetType = UNSET
+    workflow_id: str | None | UnsetType = UNSET
     """The ID of the workflow"""
 
     deployment_name: str | None | UnsetType = UNSET
@@ -41,19 +40,19 @@ class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True):
     user_id: str | None | UnsetType = UNSET
     """The ID of the user who triggered the execution"""
 
-    status: WorkflowExecutionStatus | None
+    status: WorkflowExecutionStatus | None = None
     """The status of the workflow execution"""
 
     start_time: datetime.datetime
     """The start time of the workflow execution"""
 
-    end_time: datetime.datetime | None
+    end_time: datetime.datetime | None = None
     """The end time of the workflow execution, if available"""
 
     total_duration_ms: int | None | UnsetType = UNSET
     """The total duration of the trace in milliseconds"""
 
-    result: Any | None
+    result: Any | None = None
     """The result of the workflow execution, if available"""
 
     events: list[WorkflowExecutionTraceEventsResponseEvent] | UnsetType = UNSET

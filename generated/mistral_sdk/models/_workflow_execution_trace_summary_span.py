@@ -10,7 +10,7 @@ from ._workflow_execution_trace_summary_attributes_values import (
 )
 
 
-class WorkflowExecutionTraceSummarySpan(msgspec.Struct, kw_only=True):
+class WorkflowExecutionTraceSummarySpan(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceSummarySpan` object."""
 
     span_id: str
@@ -22,7 +22,7 @@ class WorkflowExecutionTraceSummarySpan(msgspec.Struct, kw_only=True):
     start_time_unix_nano: int
     """The start time of the span in nanoseconds since the Unix epoch"""
 
-    end_time_unix_nano: int | None
+    end_time_unix_nano: int | None = None
     """The end time of the span in nanoseconds since the Unix epoch"""
 
     attributes: dict[str, WorkflowExecutionTraceSummaryAttributesValues]

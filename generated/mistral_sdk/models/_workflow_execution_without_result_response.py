@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -10,13 +9,13 @@ from msgspec import UNSET, UnsetType
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True):
+class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowExecutionWithoutResultResponse` object."""
 
     workflow_name: str
     """The name of the workflow"""
 
-    workflow_id: UUID | None | UnsetType = UNSET
+    workflow_id: str | None | UnsetType = UNSET
     """The ID of the workflow"""
 
     deployment_name: str | None | UnsetType = UNSET
@@ -37,13 +36,13 @@ class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True):
     user_id: str | None | UnsetType = UNSET
     """The ID of the user who triggered the execution"""
 
-    status: WorkflowExecutionStatus | None
+    status: WorkflowExecutionStatus | None = None
     """The status of the workflow execution"""
 
     start_time: datetime.datetime
     """The start time of the workflow execution"""
 
-    end_time: datetime.datetime | None
+    end_time: datetime.datetime | None = None
     """The end time of the workflow execution, if available"""
 
     total_duration_ms: int | None | UnsetType = UNSET

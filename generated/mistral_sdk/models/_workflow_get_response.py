@@ -6,7 +6,7 @@ import msgspec
 from ._workflow_with_worker_status import WorkflowWithWorkerStatus
 
 
-class WorkflowGetResponse(msgspec.Struct, kw_only=True):
+class WorkflowGetResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowGetResponse` object."""
 
     workflow: WorkflowWithWorkerStatus

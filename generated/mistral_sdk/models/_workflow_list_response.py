@@ -6,10 +6,10 @@ import msgspec
 from ._workflow_basic_definition import WorkflowBasicDefinition
 
 
-class WorkflowListResponse(msgspec.Struct, kw_only=True):
+class WorkflowListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowListResponse` object."""
 
     workflows: list[WorkflowBasicDefinition]
     """A list of workflows"""
 
-    next_cursor: str | None
+    next_cursor: str | None = None

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowMetadata(msgspec.Struct, kw_only=True):
+class WorkflowMetadata(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowMetadata` object."""
 
     shared_namespace: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from ._scalar_metric import ScalarMetric
 from ._time_series_metric import TimeSeriesMetric
 
 
-class WorkflowMetrics(msgspec.Struct, kw_only=True):
+class WorkflowMetrics(msgspec.Struct, kw_only=True, weakref=True):
     """Complete metrics for a specific workflow.
 
     This type combines all metric categories.

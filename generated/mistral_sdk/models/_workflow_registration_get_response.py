@@ -6,7 +6,7 @@ import msgspec
 from ._workflow_registration_with_worker_status import WorkflowRegistrationWithWorkerStatus
 
 
-class WorkflowRegistrationGetResponse(msgspec.Struct, kw_only=True):
+class WorkflowRegistrationGetResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowRegistrationGetResponse` object."""
 
     workflow_registration: WorkflowRegistrationWithWorkerStatus

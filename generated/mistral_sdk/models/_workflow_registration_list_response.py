@@ -6,13 +6,13 @@ import msgspec
 from ._workflow_registration import WorkflowRegistration
 
 
-class WorkflowRegistrationListResponse(msgspec.Struct, kw_only=True):
+class WorkflowRegistrationListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowRegistrationListResponse` object."""
 
     workflow_registrations: list[WorkflowRegistration]
     """A list of workflow registrations"""
 
-    next_cursor: str | None
+    next_cursor: str | None = None
 
     workflow_versions: list[WorkflowRegistration]
     """Deprecated: use workflow_registrations"""

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._schedule_definition_output import ScheduleDefinitionOutput
 
 
-class WorkflowScheduleListResponse(msgspec.Struct, kw_only=True):
+class WorkflowScheduleListResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowScheduleListResponse` object."""
 
     schedules: list[ScheduleDefinitionOutput]

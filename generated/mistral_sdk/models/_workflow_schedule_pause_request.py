@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowSchedulePauseRequest(msgspec.Struct, kw_only=True):
+class WorkflowSchedulePauseRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowSchedulePauseRequest` object."""
 
     note: str | None | UnsetType = UNSET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import msgspec
 
 
-class WorkflowScheduleResponse(msgspec.Struct, kw_only=True):
+class WorkflowScheduleResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowScheduleResponse` object."""
 
     schedule_id: str

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._schedule_overlap_policy import ScheduleOverlapPolicy
 
 
-class WorkflowScheduleTriggerRequest(msgspec.Struct, kw_only=True):
+class WorkflowScheduleTriggerRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowScheduleTriggerRequest` object."""
 
     overlap: ScheduleOverlapPolicy | None | UnsetType = UNSET

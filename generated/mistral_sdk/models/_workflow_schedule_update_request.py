@@ -6,7 +6,7 @@ import msgspec
 from ._partial_schedule_definition import PartialScheduleDefinition
 
 
-class WorkflowScheduleUpdateRequest(msgspec.Struct, kw_only=True):
+class WorkflowScheduleUpdateRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowScheduleUpdateRequest` object."""
 
     schedule: PartialScheduleDefinition

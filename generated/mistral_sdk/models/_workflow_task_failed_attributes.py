@@ -6,7 +6,7 @@ import msgspec
 from ._failure import Failure
 
 
-class WorkflowTaskFailedAttributes(msgspec.Struct, kw_only=True):
+class WorkflowTaskFailedAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for workflow task failed events."""
 
     task_id: str

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowTaskTimedOutAttributes(msgspec.Struct, kw_only=True):
+class WorkflowTaskTimedOutAttributes(msgspec.Struct, kw_only=True, weakref=True):
     """Attributes for workflow task timed out events."""
 
     task_id: str

@@ -6,7 +6,7 @@ import msgspec
 from ._workflow import Workflow
 
 
-class WorkflowUnarchiveResponse(msgspec.Struct, kw_only=True):
+class WorkflowUnarchiveResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowUnarchiveResponse` object."""
 
     workflow: Workflow

@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowUpdateRequest(msgspec.Struct, kw_only=True):
+class WorkflowUpdateRequest(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowUpdateRequest` object."""
 
     display_name: str | None | UnsetType = UNSET

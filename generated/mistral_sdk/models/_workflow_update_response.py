@@ -6,7 +6,7 @@ import msgspec
 from ._workflow import Workflow
 
 
-class WorkflowUpdateResponse(msgspec.Struct, kw_only=True):
+class WorkflowUpdateResponse(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowUpdateResponse` object."""
 
     workflow: Workflow

@@ -8,7 +8,7 @@ from ._workflows_deployments_stream_logs_event_data import WorkflowsDeploymentsS
 from ._workflows_deployments_stream_logs_event_event import WorkflowsDeploymentsStreamLogsEventEvent
 
 
-class WorkflowsDeploymentsStreamLogsEvent(msgspec.Struct, kw_only=True):
+class WorkflowsDeploymentsStreamLogsEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowsDeploymentsStreamLogsEvent` object."""
 
     event: WorkflowsDeploymentsStreamLogsEventEvent | UnsetType = UNSET

@@ -8,7 +8,7 @@ from ._workflows_executions_stream_logs_event_data import WorkflowsExecutionsStr
 from ._workflows_executions_stream_logs_event_event import WorkflowsExecutionsStreamLogsEventEvent
 
 
-class WorkflowsExecutionsStreamLogsEvent(msgspec.Struct, kw_only=True):
+class WorkflowsExecutionsStreamLogsEvent(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowsExecutionsStreamLogsEvent` object."""
 
     event: WorkflowsExecutionsStreamLogsEventEvent | UnsetType = UNSET

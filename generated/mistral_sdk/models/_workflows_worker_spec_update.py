@@ -5,7 +5,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 
-class WorkflowsWorkerSpecUpdate(msgspec.Struct, kw_only=True):
+class WorkflowsWorkerSpecUpdate(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkflowsWorkerSpecUpdate` object."""
 
     github_url: str | None | UnsetType = UNSET

@@ -7,7 +7,7 @@ from msgspec import UNSET, UnsetType
 from ._workspace_member_single_in import WorkspaceMemberSingleIN
 
 
-class WorkspaceMemberIN(msgspec.Struct, kw_only=True):
+class WorkspaceMemberIN(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceMemberIN` object."""
 
     members: list[WorkspaceMemberSingleIN] | None | UnsetType = UNSET

@@ -4,14 +4,14 @@ from __future__ import annotations
 import msgspec
 
 
-class WorkspaceSpendLimitOUT(msgspec.Struct, kw_only=True):
+class WorkspaceSpendLimitOUT(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspaceSpendLimitOUT` object."""
 
-    value: float | None
+    value: float | None = None
     """Monthly spending limit for the Workspace."""
 
-    currency: str | None
+    currency: str | None = None
     """Currency used for the Workspace spending limit."""
 
-    no_monthly_limit: bool | None
+    no_monthly_limit: bool | None = None
     """Whether the Workspace has no monthly spending limit."""

@@ -8,7 +8,7 @@ from ._api_object_type import ApiObjectType
 from ._workspace_out import WorkspaceOUT
 
 
-class WorkspacesOut(msgspec.Struct, kw_only=True):
+class WorkspacesOut(msgspec.Struct, kw_only=True, weakref=True):
     """The `WorkspacesOut` object."""
 
     total: int

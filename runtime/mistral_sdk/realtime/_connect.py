@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._errors import APIConnectionError, APIError, APIStatusError, MistralError, make_status_error
+from .._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    MistralError,
+    make_status_error,
+    redact_secret,
+)
 from .._request import user_agent
 from .._retry import retry_delay, should_retry
 
@@ -124,7 +131,7 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
         return APITimeoutError(f"realtime: timed out connecting to {where.safe_url}"), True, None
     message = f"realtime: cannot connect to {where.safe_url}: {type(exc).__name__}: {exc}"
     for secret in where.secrets:
-        message = message.replace(secret, "***")
+        message = redact_secret(message, secret)
     return APIConnectionError(message), True, None
 
 

@@ -118,7 +118,7 @@ class Files(SyncResource):
 
     def retrieve(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -144,14 +144,14 @@ class Files(SyncResource):
 
     def delete(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteFileResponse:
+    ) -> models.DeleteFileResponse | None:
         """Delete File
 
         Delete a file.
@@ -160,7 +160,7 @@ class Files(SyncResource):
             "DELETE",
             "/v1/files/{file_id}",
             path_params={"file_id": file_id},
-            response=JsonResponse(models.DeleteFileResponse),
+            response=JsonResponse(models.DeleteFileResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -170,7 +170,7 @@ class Files(SyncResource):
 
     def download(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -196,7 +196,7 @@ class Files(SyncResource):
 
     def get_signed_url(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         expiry: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -330,7 +330,7 @@ class AsyncFiles(AsyncResource):
 
     async def retrieve(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -356,14 +356,14 @@ class AsyncFiles(AsyncResource):
 
     async def delete(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteFileResponse:
+    ) -> models.DeleteFileResponse | None:
         """Delete File
 
         Delete a file.
@@ -372,7 +372,7 @@ class AsyncFiles(AsyncResource):
             "DELETE",
             "/v1/files/{file_id}",
             path_params={"file_id": file_id},
-            response=JsonResponse(models.DeleteFileResponse),
+            response=JsonResponse(models.DeleteFileResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -382,7 +382,7 @@ class AsyncFiles(AsyncResource):
 
     async def download(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -408,7 +408,7 @@ class AsyncFiles(AsyncResource):
 
     async def get_signed_url(
         self,
-        file_id: UUID,
+        file_id: str | UUID,
         *,
         expiry: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -93,7 +93,7 @@ class Models(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteModelResponse:
+    ) -> models.DeleteModelResponse | None:
         """Delete Model
 
         Delete a fine-tuned model.
@@ -105,7 +105,7 @@ class Models(SyncResource):
             "DELETE",
             "/v1/models/{model_id}",
             path_params={"model_id": model_id},
-            response=JsonResponse(models.DeleteModelResponse),
+            response=JsonResponse(models.DeleteModelResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -185,7 +185,7 @@ class Models(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.UnarchiveModelResponse:
+    ) -> models.UnarchiveModelResponse | None:
         """Unarchive Fine Tuned Model
 
         Un-archive a fine-tuned model.
@@ -197,7 +197,7 @@ class Models(SyncResource):
             "DELETE",
             "/v1/fine_tuning/models/{model_id}/archive",
             path_params={"model_id": model_id},
-            response=JsonResponse(models.UnarchiveModelResponse),
+            response=JsonResponse(models.UnarchiveModelResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -291,7 +291,7 @@ class AsyncModels(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteModelResponse:
+    ) -> models.DeleteModelResponse | None:
         """Delete Model
 
         Delete a fine-tuned model.
@@ -303,7 +303,7 @@ class AsyncModels(AsyncResource):
             "DELETE",
             "/v1/models/{model_id}",
             path_params={"model_id": model_id},
-            response=JsonResponse(models.DeleteModelResponse),
+            response=JsonResponse(models.DeleteModelResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -383,7 +383,7 @@ class AsyncModels(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.UnarchiveModelResponse:
+    ) -> models.UnarchiveModelResponse | None:
         """Unarchive Fine Tuned Model
 
         Un-archive a fine-tuned model.
@@ -395,7 +395,7 @@ class AsyncModels(AsyncResource):
             "DELETE",
             "/v1/fine_tuning/models/{model_id}/archive",
             path_params={"model_id": model_id},
-            response=JsonResponse(models.UnarchiveModelResponse),
+            response=JsonResponse(models.UnarchiveModelResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -33,7 +33,7 @@ class Ocr(SyncResource):
     def process(
         self,
         *,
-        model: str | None,
+        model: str | None = None,
         document: models.OCRRequestDocument | Mapping[str, Any],
         pages: str | Sequence[int] | None | UnsetType = UNSET,
         include_image_base64: bool | None | UnsetType = UNSET,
@@ -126,7 +126,7 @@ class AsyncOcr(AsyncResource):
     async def process(
         self,
         *,
-        model: str | None,
+        model: str | None = None,
         document: models.OCRRequestDocument | Mapping[str, Any],
         pages: str | Sequence[int] | None | UnsetType = UNSET,
         include_image_base64: bool | None | UnsetType = UNSET,

@@ -154,7 +154,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
     def get_registrations(
         self,
         *,
-        workflow_id: UUID | None | UnsetType = UNSET,
+        workflow_id: str | UUID | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -268,7 +268,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
 
     def execute_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         execution_id: str | None | UnsetType = UNSET,
         input: Mapping[str, Any] | None | UnsetType = UNSET,
@@ -395,7 +395,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
 
     def get_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         with_workflow: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -427,7 +427,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
     def bulk_archive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -454,7 +454,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
     def bulk_unarchive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -662,7 +662,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     async def get_registrations(
         self,
         *,
-        workflow_id: UUID | None | UnsetType = UNSET,
+        workflow_id: str | UUID | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -776,7 +776,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
 
     async def execute_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         execution_id: str | None | UnsetType = UNSET,
         input: Mapping[str, Any] | None | UnsetType = UNSET,
@@ -903,7 +903,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
 
     async def get_registration(
         self,
-        workflow_registration_id: UUID,
+        workflow_registration_id: str | UUID,
         *,
         with_workflow: bool | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
@@ -935,7 +935,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     async def bulk_archive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -962,7 +962,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     async def bulk_unarchive(
         self,
         *,
-        workflow_ids: Sequence[UUID],
+        workflow_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

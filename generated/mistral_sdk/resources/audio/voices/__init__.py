@@ -153,20 +153,20 @@ class AudioVoices(SyncResource):
 
     def delete(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VoiceResponse:
+    ) -> models.VoiceResponse | None:
         """Delete a custom voice"""
         return self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
             path_params={"voice_id": voice_id},
-            response=JsonResponse(models.VoiceResponse),
+            response=JsonResponse(models.VoiceResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -176,7 +176,7 @@ class AudioVoices(SyncResource):
 
     def update(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         languages: Sequence[str] | None | UnsetType = UNSET,
@@ -383,20 +383,20 @@ class AsyncAudioVoices(AsyncResource):
 
     async def delete(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VoiceResponse:
+    ) -> models.VoiceResponse | None:
         """Delete a custom voice"""
         return await self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
             path_params={"voice_id": voice_id},
-            response=JsonResponse(models.VoiceResponse),
+            response=JsonResponse(models.VoiceResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -406,7 +406,7 @@ class AsyncAudioVoices(AsyncResource):
 
     async def update(
         self,
-        voice_id: UUID,
+        voice_id: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         languages: Sequence[str] | None | UnsetType = UNSET,

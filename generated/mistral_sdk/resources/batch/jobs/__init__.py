@@ -84,7 +84,7 @@ class BatchJobs(SyncResource):
         self,
         *,
         endpoint: models.ApiEndpoint,
-        input_files: Sequence[UUID] | None | UnsetType = UNSET,
+        input_files: Sequence[str | UUID] | None | UnsetType = UNSET,
         requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
@@ -138,7 +138,7 @@ class BatchJobs(SyncResource):
 
     def get(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         inline: bool | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -169,14 +169,14 @@ class BatchJobs(SyncResource):
 
     def delete(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteBatchJobResponse:
+    ) -> models.DeleteBatchJobResponse | None:
         """Delete Batch Job
 
         Request the deletion of a batch job.
@@ -185,7 +185,7 @@ class BatchJobs(SyncResource):
             "DELETE",
             "/v1/batch/jobs/{job_id}",
             path_params={"job_id": job_id},
-            response=JsonResponse(models.DeleteBatchJobResponse),
+            response=JsonResponse(models.DeleteBatchJobResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -195,7 +195,7 @@ class BatchJobs(SyncResource):
 
     def cancel(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -290,7 +290,7 @@ class AsyncBatchJobs(AsyncResource):
         self,
         *,
         endpoint: models.ApiEndpoint,
-        input_files: Sequence[UUID] | None | UnsetType = UNSET,
+        input_files: Sequence[str | UUID] | None | UnsetType = UNSET,
         requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
@@ -344,7 +344,7 @@ class AsyncBatchJobs(AsyncResource):
 
     async def get(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         inline: bool | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -375,14 +375,14 @@ class AsyncBatchJobs(AsyncResource):
 
     async def delete(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteBatchJobResponse:
+    ) -> models.DeleteBatchJobResponse | None:
         """Delete Batch Job
 
         Request the deletion of a batch job.
@@ -391,7 +391,7 @@ class AsyncBatchJobs(AsyncResource):
             "DELETE",
             "/v1/batch/jobs/{job_id}",
             path_params={"job_id": job_id},
-            response=JsonResponse(models.DeleteBatchJobResponse),
+            response=JsonResponse(models.DeleteBatchJobResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -401,7 +401,7 @@ class AsyncBatchJobs(AsyncResource):
 
     async def cancel(
         self,
-        job_id: UUID,
+        job_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

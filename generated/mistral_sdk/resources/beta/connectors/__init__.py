@@ -20,11 +20,12 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+from mistral_sdk.mcp._gateway import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
 
 __all__ = ["BetaConnectors", "AsyncBetaConnectors"]
 
 
-class BetaConnectors(SyncResource):
+class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     """Operations under `client.beta.connectors`."""
 
     @cached_property
@@ -143,7 +144,7 @@ class BetaConnectors(SyncResource):
 
     def get_auth_url(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -185,7 +186,7 @@ class BetaConnectors(SyncResource):
 
     def share(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -211,14 +212,14 @@ class BetaConnectors(SyncResource):
 
     def unshare(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
@@ -227,7 +228,7 @@ class BetaConnectors(SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}/share",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -237,7 +238,7 @@ class BetaConnectors(SyncResource):
 
     def activate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -264,7 +265,7 @@ class BetaConnectors(SyncResource):
 
     def deactivate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -292,7 +293,7 @@ class BetaConnectors(SyncResource):
     def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -322,7 +323,7 @@ class BetaConnectors(SyncResource):
 
     def list_tools(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -363,7 +364,7 @@ class BetaConnectors(SyncResource):
 
     def get_authentication_methods(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -389,7 +390,7 @@ class BetaConnectors(SyncResource):
 
     def list_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -418,7 +419,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -463,7 +464,7 @@ class BetaConnectors(SyncResource):
 
     def list_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -492,7 +493,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -537,7 +538,7 @@ class BetaConnectors(SyncResource):
 
     def list_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -566,7 +567,7 @@ class BetaConnectors(SyncResource):
 
     def create_or_update_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -611,14 +612,14 @@ class BetaConnectors(SyncResource):
 
     def delete_all_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
@@ -627,7 +628,7 @@ class BetaConnectors(SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -638,14 +639,14 @@ class BetaConnectors(SyncResource):
     def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
@@ -657,7 +658,7 @@ class BetaConnectors(SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -668,14 +669,14 @@ class BetaConnectors(SyncResource):
     def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
@@ -687,7 +688,7 @@ class BetaConnectors(SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -698,14 +699,14 @@ class BetaConnectors(SyncResource):
     def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
@@ -717,7 +718,7 @@ class BetaConnectors(SyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -727,7 +728,7 @@ class BetaConnectors(SyncResource):
 
     def get(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
@@ -760,14 +761,14 @@ class BetaConnectors(SyncResource):
 
     def delete(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete a connector.
 
         Delete a connector by its ID.
@@ -776,7 +777,7 @@ class BetaConnectors(SyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -786,7 +787,7 @@ class BetaConnectors(SyncResource):
 
     def update(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         title: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
@@ -889,7 +890,7 @@ class BetaConnectorsWithRawResponse:
         self.update = to_raw_response_wrapper(resource.update)
 
 
-class AsyncBetaConnectors(AsyncResource):
+class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     """Operations under `client.beta.connectors`."""
 
     @cached_property
@@ -1008,7 +1009,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get_auth_url(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         app_return_url: str | None | UnsetType = UNSET,
         method_type: models.OutboundAuthenticationType | UnsetType = UNSET,
@@ -1050,7 +1051,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def share(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1076,14 +1077,14 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def unshare(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
@@ -1092,7 +1093,7 @@ class AsyncBetaConnectors(AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}/share",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1102,7 +1103,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def activate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -1129,7 +1130,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def deactivate_for_consumer(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
@@ -1157,7 +1158,7 @@ class AsyncBetaConnectors(AsyncResource):
     async def call_tool(
         self,
         tool_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         credentials_name: str | None | UnsetType = UNSET,
         arguments: Mapping[str, Any] | UnsetType = UNSET,
@@ -1187,7 +1188,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_tools(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -1228,7 +1229,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get_authentication_methods(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1254,7 +1255,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1283,7 +1284,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_organization_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1328,7 +1329,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1357,7 +1358,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_workspace_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1402,7 +1403,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def list_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         auth_type: models.OutboundAuthenticationType | None | UnsetType = UNSET,
         fetch_default: bool | UnsetType = UNSET,
@@ -1431,7 +1432,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def create_or_update_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         name: str,
         title: str | None | UnsetType = UNSET,
@@ -1476,14 +1477,14 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def delete_all_user_credentials(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
@@ -1492,7 +1493,7 @@ class AsyncBetaConnectors(AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id_or_name}/user/credentials",
             path_params={"connector_id_or_name": connector_id_or_name},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1503,14 +1504,14 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_organization_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
@@ -1522,7 +1523,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1533,14 +1534,14 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_workspace_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
@@ -1552,7 +1553,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1563,14 +1564,14 @@ class AsyncBetaConnectors(AsyncResource):
     async def delete_user_credentials(
         self,
         credentials_name: str,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
@@ -1582,7 +1583,7 @@ class AsyncBetaConnectors(AsyncResource):
                 "credentials_name": credentials_name,
                 "connector_id_or_name": connector_id_or_name,
             },
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1592,7 +1593,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def get(
         self,
-        connector_id_or_name: models.ConnectorIdOrName,
+        connector_id_or_name: str | UUID,
         *,
         fetch_user_data: bool | UnsetType = UNSET,
         fetch_customer_data: bool | UnsetType = UNSET,
@@ -1625,14 +1626,14 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def delete(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.MessageResponse:
+    ) -> models.MessageResponse | None:
         """Delete a connector.
 
         Delete a connector by its ID.
@@ -1641,7 +1642,7 @@ class AsyncBetaConnectors(AsyncResource):
             "DELETE",
             "/v1/connectors/{connector_id}",
             path_params={"connector_id": connector_id},
-            response=JsonResponse(models.MessageResponse),
+            response=JsonResponse(models.MessageResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1651,7 +1652,7 @@ class AsyncBetaConnectors(AsyncResource):
 
     async def update(
         self,
-        connector_id: UUID,
+        connector_id: str | UUID,
         *,
         title: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,

@@ -141,7 +141,7 @@ class BetaLibraries(SyncResource):
 
     def get(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -167,7 +167,7 @@ class BetaLibraries(SyncResource):
 
     def update(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -200,7 +200,7 @@ class BetaLibraries(SyncResource):
 
     def delete(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -226,7 +226,7 @@ class BetaLibraries(SyncResource):
 
     def patch(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -382,7 +382,7 @@ class AsyncBetaLibraries(AsyncResource):
 
     async def get(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -408,7 +408,7 @@ class AsyncBetaLibraries(AsyncResource):
 
     async def update(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -441,7 +441,7 @@ class AsyncBetaLibraries(AsyncResource):
 
     async def delete(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -467,7 +467,7 @@ class AsyncBetaLibraries(AsyncResource):
 
     async def patch(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,

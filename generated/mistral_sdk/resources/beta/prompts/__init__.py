@@ -167,13 +167,13 @@ class BetaPrompts(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeletePromptResponse:
+    ) -> models.DeletePromptResponse | None:
         """DeletePrompt"""
         return self._client.request(
             "DELETE",
             "/v2/prompts/{prompt_id}",
             path_params={"prompt_id": prompt_id},
-            response=JsonResponse(models.DeletePromptResponse),
+            response=JsonResponse(models.DeletePromptResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -495,13 +495,13 @@ class AsyncBetaPrompts(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeletePromptResponse:
+    ) -> models.DeletePromptResponse | None:
         """DeletePrompt"""
         return await self._client.request(
             "DELETE",
             "/v2/prompts/{prompt_id}",
             path_params={"prompt_id": prompt_id},
-            response=JsonResponse(models.DeletePromptResponse),
+            response=JsonResponse(models.DeletePromptResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

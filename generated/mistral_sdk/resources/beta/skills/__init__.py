@@ -161,13 +161,13 @@ class BetaSkills(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteSkillResponse:
+    ) -> models.DeleteSkillResponse | None:
         """DeleteSkill"""
         return self._client.request(
             "DELETE",
             "/v2/skills/{skill_id}",
             path_params={"skill_id": skill_id},
-            response=JsonResponse(models.DeleteSkillResponse),
+            response=JsonResponse(models.DeleteSkillResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -476,13 +476,13 @@ class AsyncBetaSkills(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteSkillResponse:
+    ) -> models.DeleteSkillResponse | None:
         """DeleteSkill"""
         return await self._client.request(
             "DELETE",
             "/v2/skills/{skill_id}",
             path_params={"skill_id": skill_id},
-            response=JsonResponse(models.DeleteSkillResponse),
+            response=JsonResponse(models.DeleteSkillResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

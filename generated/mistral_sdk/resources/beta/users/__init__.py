@@ -92,7 +92,7 @@ class BetaUsers(SyncResource):
     def list_workspaces(
         self,
         *,
-        organization_id: UUID | None | UnsetType = UNSET,
+        organization_id: str | UUID | None | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -208,7 +208,7 @@ class AsyncBetaUsers(AsyncResource):
     async def list_workspaces(
         self,
         *,
-        organization_id: UUID | None | UnsetType = UNSET,
+        organization_id: str | UUID | None | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,

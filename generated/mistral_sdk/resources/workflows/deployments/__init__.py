@@ -47,7 +47,7 @@ class WorkflowsDeployments(SyncResource):
         order: models.WorkflowsDeploymentsListOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
-        workspace_id: UUID | None | UnsetType = UNSET,
+        workspace_id: str | UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -159,13 +159,13 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ManagedDeploymentResponse:
+    ) -> models.ManagedDeploymentResponse | None:
         """Delete Deployment"""
         return self._client.request(
             "DELETE",
             "/v1/workflows/deployments/{name}",
             path_params={"name": name},
-            response=JsonResponse(models.ManagedDeploymentResponse),
+            response=JsonResponse(models.ManagedDeploymentResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -464,7 +464,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         order: models.WorkflowsDeploymentsListOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
-        workspace_id: UUID | None | UnsetType = UNSET,
+        workspace_id: str | UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -576,13 +576,13 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ManagedDeploymentResponse:
+    ) -> models.ManagedDeploymentResponse | None:
         """Delete Deployment"""
         return await self._client.request(
             "DELETE",
             "/v1/workflows/deployments/{name}",
             path_params={"name": name},
-            response=JsonResponse(models.ManagedDeploymentResponse),
+            response=JsonResponse(models.ManagedDeploymentResponse | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

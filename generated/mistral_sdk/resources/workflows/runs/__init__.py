@@ -124,7 +124,7 @@ class WorkflowsRuns(SyncResource):
 
     def get(
         self,
-        run_id: UUID,
+        run_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -147,7 +147,7 @@ class WorkflowsRuns(SyncResource):
 
     def get_history(
         self,
-        run_id: UUID,
+        run_id: str | UUID,
         *,
         decode_payloads: bool | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -281,7 +281,7 @@ class AsyncWorkflowsRuns(AsyncResource):
 
     async def get(
         self,
-        run_id: UUID,
+        run_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -304,7 +304,7 @@ class AsyncWorkflowsRuns(AsyncResource):
 
     async def get_history(
         self,
-        run_id: UUID,
+        run_id: str | UUID,
         *,
         decode_payloads: bool | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -70,8 +70,8 @@ class BetaAdminApiKeys(SyncResource):
     def create(
         self,
         *,
-        workspace_uuid: UUID,
-        user_id: UUID,
+        workspace_uuid: str | UUID,
+        user_id: str | UUID,
         name: str | None | UnsetType = UNSET,
         expiration: datetime.date | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -112,14 +112,14 @@ class BetaAdminApiKeys(SyncResource):
 
     def delete(
         self,
-        key_id: UUID,
+        key_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteAPIKeyOUT:
+    ) -> models.DeleteAPIKeyOUT | None:
         """Delete Api Key
 
         Delete an API key.
@@ -131,7 +131,7 @@ class BetaAdminApiKeys(SyncResource):
             "DELETE",
             "/v1/admin/api-keys/{key_id}",
             path_params={"key_id": key_id},
-            response=JsonResponse(models.DeleteAPIKeyOUT),
+            response=JsonResponse(models.DeleteAPIKeyOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -196,8 +196,8 @@ class AsyncBetaAdminApiKeys(AsyncResource):
     async def create(
         self,
         *,
-        workspace_uuid: UUID,
-        user_id: UUID,
+        workspace_uuid: str | UUID,
+        user_id: str | UUID,
         name: str | None | UnsetType = UNSET,
         expiration: datetime.date | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -238,14 +238,14 @@ class AsyncBetaAdminApiKeys(AsyncResource):
 
     async def delete(
         self,
-        key_id: UUID,
+        key_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteAPIKeyOUT:
+    ) -> models.DeleteAPIKeyOUT | None:
         """Delete Api Key
 
         Delete an API key.
@@ -257,7 +257,7 @@ class AsyncBetaAdminApiKeys(AsyncResource):
             "DELETE",
             "/v1/admin/api-keys/{key_id}",
             path_params={"key_id": key_id},
-            response=JsonResponse(models.DeleteAPIKeyOUT),
+            response=JsonResponse(models.DeleteAPIKeyOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -71,7 +71,7 @@ class BetaAdminScim(SyncResource):
 
     def get_sync_run(
         self,
-        run_id: UUID,
+        run_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -158,7 +158,7 @@ class AsyncBetaAdminScim(AsyncResource):
 
     async def get_sync_run(
         self,
-        run_id: UUID,
+        run_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -76,7 +76,7 @@ class BetaAdminUserGroups(SyncResource):
         name: str,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -116,8 +116,8 @@ class BetaAdminUserGroups(SyncResource):
     def provision_to_workspace(
         self,
         *,
-        user_group_uuid: UUID,
-        workspace_uuid: UUID,
+        user_group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         workspace_role: models.WorkspaceRole
         | models.StaticWorkspaceRoles
         | None
@@ -163,7 +163,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -192,7 +192,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def delete(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -221,12 +221,12 @@ class BetaAdminUserGroups(SyncResource):
 
     def update(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | None | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -266,7 +266,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get_members(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -305,9 +305,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def assign_users_to(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -336,9 +336,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def remove_users_from(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -367,7 +367,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get_workspace_assignments(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -406,9 +406,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def assign_to_workspace(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         role_names: Sequence[models.AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
         | None
@@ -453,8 +453,8 @@ class BetaAdminUserGroups(SyncResource):
 
     def remove_from_workspace(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -484,8 +484,8 @@ class BetaAdminUserGroups(SyncResource):
 
     def update_workspace_assignment(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleName]
         | None
@@ -529,7 +529,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def update_organization_role(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         organization_role: models.UserRole | models.StaticOrganizationRoles,
         extra_headers: Headers | None = None,
@@ -563,7 +563,7 @@ class BetaAdminUserGroups(SyncResource):
 
     def get_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -592,9 +592,9 @@ class BetaAdminUserGroups(SyncResource):
 
     def set_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        child_group_uuids: Sequence[UUID],
+        child_group_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -699,7 +699,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         name: str,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -739,8 +739,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
     async def provision_to_workspace(
         self,
         *,
-        user_group_uuid: UUID,
-        workspace_uuid: UUID,
+        user_group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         workspace_role: models.WorkspaceRole
         | models.StaticWorkspaceRoles
         | None
@@ -786,7 +786,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -815,7 +815,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def delete(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -844,12 +844,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def update(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         target_type: models.UserGroupTargetType | None | UnsetType = UNSET,
-        parent_group_ids: Sequence[UUID] | None | UnsetType = UNSET,
+        parent_group_ids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -889,7 +889,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get_members(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -928,9 +928,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def assign_users_to(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -959,9 +959,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def remove_users_from(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        user_uuids: Sequence[UUID],
+        user_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -990,7 +990,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get_workspace_assignments(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -1029,9 +1029,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def assign_to_workspace(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         role_names: Sequence[models.AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
         | None
@@ -1076,8 +1076,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def remove_from_workspace(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1107,8 +1107,8 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def update_workspace_assignment(
         self,
-        group_uuid: UUID,
-        workspace_uuid: UUID,
+        group_uuid: str | UUID,
+        workspace_uuid: str | UUID,
         *,
         role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleName]
         | None
@@ -1152,7 +1152,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def update_organization_role(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         organization_role: models.UserRole | models.StaticOrganizationRoles,
         extra_headers: Headers | None = None,
@@ -1186,7 +1186,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def get_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1215,9 +1215,9 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
     async def set_nested(
         self,
-        group_uuid: UUID,
+        group_uuid: str | UUID,
         *,
-        child_group_uuids: Sequence[UUID],
+        child_group_uuids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -126,7 +126,7 @@ class BetaAdminUsers(SyncResource):
         subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
         email_language: models.OrganizationInviteINEmailLanguage | None | UnsetType = UNSET,
-        workspace_uuids: Sequence[UUID] | None | UnsetType = UNSET,
+        workspace_uuids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -177,14 +177,14 @@ class BetaAdminUsers(SyncResource):
 
     def delete_invite(
         self,
-        invite_uuid: UUID,
+        invite_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete Invite
 
         Args:
@@ -194,7 +194,7 @@ class BetaAdminUsers(SyncResource):
             "DELETE",
             "/v1/admin/users-invite/{invite_uuid}",
             path_params={"invite_uuid": invite_uuid},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -204,7 +204,7 @@ class BetaAdminUsers(SyncResource):
 
     def get(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -233,14 +233,14 @@ class BetaAdminUsers(SyncResource):
 
     def delete(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete User
 
         Remove a member from the Organization.
@@ -252,7 +252,7 @@ class BetaAdminUsers(SyncResource):
             "DELETE",
             "/v1/admin/users/{user_id}",
             path_params={"user_id": user_id},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -262,7 +262,7 @@ class BetaAdminUsers(SyncResource):
 
     def update(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         role_names: Sequence[models.AdminOrganizationMemberUpdateRoleName]
         | None
@@ -459,7 +459,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
         email_language: models.OrganizationInviteINEmailLanguage | None | UnsetType = UNSET,
-        workspace_uuids: Sequence[UUID] | None | UnsetType = UNSET,
+        workspace_uuids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -510,14 +510,14 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def delete_invite(
         self,
-        invite_uuid: UUID,
+        invite_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete Invite
 
         Args:
@@ -527,7 +527,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             "DELETE",
             "/v1/admin/users-invite/{invite_uuid}",
             path_params={"invite_uuid": invite_uuid},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -537,7 +537,7 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def get(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -566,14 +566,14 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def delete(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.DeleteOUT:
+    ) -> models.DeleteOUT | None:
         """Delete User
 
         Remove a member from the Organization.
@@ -585,7 +585,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             "DELETE",
             "/v1/admin/users/{user_id}",
             path_params={"user_id": user_id},
-            response=JsonResponse(models.DeleteOUT),
+            response=JsonResponse(models.DeleteOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -595,7 +595,7 @@ class AsyncBetaAdminUsers(AsyncResource):
 
     async def update(
         self,
-        user_id: UUID,
+        user_id: str | UUID,
         *,
         role_names: Sequence[models.AdminOrganizationMemberUpdateRoleName]
         | None

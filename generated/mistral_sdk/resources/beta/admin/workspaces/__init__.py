@@ -82,7 +82,7 @@ class BetaAdminWorkspaces(SyncResource):
         self,
         *,
         name: str,
-        admin_user_id: UUID,
+        admin_user_id: str | UUID,
         description: str | UnsetType = UNSET,
         icon: str | UnsetType = UNSET,
         add_all_org_members: bool | UnsetType = UNSET,
@@ -126,7 +126,7 @@ class BetaAdminWorkspaces(SyncResource):
 
     def delete(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -155,7 +155,7 @@ class BetaAdminWorkspaces(SyncResource):
 
     def update(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -193,7 +193,7 @@ class BetaAdminWorkspaces(SyncResource):
 
     def add_users(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
         | None
@@ -227,7 +227,7 @@ class BetaAdminWorkspaces(SyncResource):
 
     def add_or_update_users(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
         | None
@@ -261,7 +261,7 @@ class BetaAdminWorkspaces(SyncResource):
 
     def remove_users(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         members: Sequence[models.BaseWorkspaceMemberIN | Mapping[str, Any]],
         extra_headers: Headers | None = None,
@@ -269,7 +269,7 @@ class BetaAdminWorkspaces(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.RemoveWorkspaceMembersOUT:
+    ) -> models.RemoveWorkspaceMembersOUT | None:
         """Remove Users Workspaces
 
         Remove members from a Workspace.
@@ -283,7 +283,7 @@ class BetaAdminWorkspaces(SyncResource):
             "/v1/admin/workspaces/{workspace_uuid}/remove-users",
             path_params={"workspace_uuid": workspace_uuid},
             json=convert_body(models.RemoveWorkspaceMembersIN, {"members": members}),
-            response=JsonResponse(models.RemoveWorkspaceMembersOUT),
+            response=JsonResponse(models.RemoveWorkspaceMembersOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -362,7 +362,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         self,
         *,
         name: str,
-        admin_user_id: UUID,
+        admin_user_id: str | UUID,
         description: str | UnsetType = UNSET,
         icon: str | UnsetType = UNSET,
         add_all_org_members: bool | UnsetType = UNSET,
@@ -406,7 +406,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
     async def delete(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -435,7 +435,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
     async def update(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -473,7 +473,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
     async def add_users(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
         | None
@@ -507,7 +507,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
     async def add_or_update_users(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
         | None
@@ -541,7 +541,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
     async def remove_users(
         self,
-        workspace_uuid: UUID,
+        workspace_uuid: str | UUID,
         *,
         members: Sequence[models.BaseWorkspaceMemberIN | Mapping[str, Any]],
         extra_headers: Headers | None = None,
@@ -549,7 +549,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.RemoveWorkspaceMembersOUT:
+    ) -> models.RemoveWorkspaceMembersOUT | None:
         """Remove Users Workspaces
 
         Remove members from a Workspace.
@@ -563,7 +563,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
             "/v1/admin/workspaces/{workspace_uuid}/remove-users",
             path_params={"workspace_uuid": workspace_uuid},
             json=convert_body(models.RemoveWorkspaceMembersIN, {"members": members}),
-            response=JsonResponse(models.RemoveWorkspaceMembersOUT),
+            response=JsonResponse(models.RemoveWorkspaceMembersOUT | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -31,7 +31,7 @@ class BetaLibrariesAccesses(SyncResource):
 
     def list(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -57,12 +57,12 @@ class BetaLibrariesAccesses(SyncResource):
 
     def create(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         level: models.ShareEnum,
-        share_with_uuid: UUID,
+        share_with_uuid: str | UUID,
         share_with_type: models.EntityType,
-        org_id: UUID | None | UnsetType = UNSET,
+        org_id: str | UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -99,11 +99,11 @@ class BetaLibrariesAccesses(SyncResource):
 
     def delete(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
-        share_with_uuid: UUID,
+        share_with_uuid: str | UUID,
         share_with_type: models.EntityType,
-        org_id: UUID | None | UnsetType = UNSET,
+        org_id: str | UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -157,7 +157,7 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
 
     async def list(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -183,12 +183,12 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
 
     async def create(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         level: models.ShareEnum,
-        share_with_uuid: UUID,
+        share_with_uuid: str | UUID,
         share_with_type: models.EntityType,
-        org_id: UUID | None | UnsetType = UNSET,
+        org_id: str | UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -225,11 +225,11 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
 
     async def delete(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
-        share_with_uuid: UUID,
+        share_with_uuid: str | UUID,
         share_with_type: models.EntityType,
-        org_id: UUID | None | UnsetType = UNSET,
+        org_id: str | UUID | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

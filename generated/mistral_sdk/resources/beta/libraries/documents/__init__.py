@@ -36,7 +36,7 @@ class BetaLibrariesDocuments(SyncResource):
 
     def list(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         search: str | None | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -82,7 +82,7 @@ class BetaLibrariesDocuments(SyncResource):
 
     def upload(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         file: FileInput,
         extra_headers: Headers | None = None,
@@ -111,8 +111,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def get(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -138,8 +138,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def update(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
@@ -179,8 +179,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def delete(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -206,8 +206,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def patch(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
@@ -245,8 +245,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def get_text_content(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         page_start: int | None | UnsetType = UNSET,
         page_end: int | None | UnsetType = UNSET,
@@ -275,8 +275,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def get_status(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -302,8 +302,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def get_signed_url(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -329,8 +329,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def get_extracted_text_signed_url(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -356,8 +356,8 @@ class BetaLibrariesDocuments(SyncResource):
 
     def reprocess(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -411,7 +411,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def list(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         search: str | None | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
@@ -457,7 +457,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def upload(
         self,
-        library_id: UUID,
+        library_id: str | UUID,
         *,
         file: FileInput,
         extra_headers: Headers | None = None,
@@ -486,8 +486,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def get(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -513,8 +513,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def update(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
@@ -554,8 +554,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def delete(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -581,8 +581,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def patch(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
         attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
@@ -620,8 +620,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def get_text_content(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         page_start: int | None | UnsetType = UNSET,
         page_end: int | None | UnsetType = UNSET,
@@ -650,8 +650,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def get_status(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -677,8 +677,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def get_signed_url(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -704,8 +704,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def get_extracted_text_signed_url(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -731,8 +731,8 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
     async def reprocess(
         self,
-        library_id: UUID,
-        document_id: UUID,
+        library_id: str | UUID,
+        document_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -67,7 +67,7 @@ class BetaObservabilityCampaigns(SyncResource):
         self,
         *,
         search_params: models.FilterPayload | Mapping[str, Any],
-        judge_id: UUID,
+        judge_id: str | UUID,
         name: str,
         description: str,
         max_nb_events: int,
@@ -101,7 +101,7 @@ class BetaObservabilityCampaigns(SyncResource):
 
     def get(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -124,7 +124,7 @@ class BetaObservabilityCampaigns(SyncResource):
 
     def delete(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -147,7 +147,7 @@ class BetaObservabilityCampaigns(SyncResource):
 
     def get_status(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -170,7 +170,7 @@ class BetaObservabilityCampaigns(SyncResource):
 
     def get_selected_events(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
@@ -258,7 +258,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         self,
         *,
         search_params: models.FilterPayload | Mapping[str, Any],
-        judge_id: UUID,
+        judge_id: str | UUID,
         name: str,
         description: str,
         max_nb_events: int,
@@ -292,7 +292,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
 
     async def get(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -315,7 +315,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
 
     async def delete(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -338,7 +338,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
 
     async def get_status(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -361,7 +361,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
 
     async def get_selected_events(
         self,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         *,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,

@@ -102,7 +102,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
 
     def get(
         self,
-        event_id: UUID,
+        event_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -125,7 +125,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
 
     def get_similar(
         self,
-        event_id: UUID,
+        event_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -148,7 +148,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
 
     def judge(
         self,
-        event_id: UUID,
+        event_id: str | UUID,
         *,
         judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -258,7 +258,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
 
     async def get(
         self,
-        event_id: UUID,
+        event_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -281,7 +281,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
 
     async def get_similar(
         self,
-        event_id: UUID,
+        event_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -304,7 +304,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
 
     async def judge(
         self,
-        event_id: UUID,
+        event_id: str | UUID,
         *,
         judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
         extra_headers: Headers | None = None,

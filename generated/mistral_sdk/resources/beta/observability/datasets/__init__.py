@@ -98,7 +98,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def get(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -121,7 +121,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def delete(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -144,7 +144,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def update(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -172,7 +172,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def list_records(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
@@ -201,7 +201,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def create_record(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         payload: Mapping[str, Any],
         properties: Mapping[str, Any] | UnsetType = UNSET,
@@ -229,9 +229,9 @@ class BetaObservabilityDatasets(SyncResource):
 
     def import_from_campaign(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -256,7 +256,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def import_from_explorer(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         completion_event_ids: Sequence[str],
         extra_headers: Headers | None = None,
@@ -284,7 +284,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def import_from_file(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         file_id: str,
         extra_headers: Headers | None = None,
@@ -309,7 +309,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def import_from_playground(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         conversation_ids: Sequence[str],
         extra_headers: Headers | None = None,
@@ -336,9 +336,9 @@ class BetaObservabilityDatasets(SyncResource):
 
     def import_from_dataset(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
-        dataset_record_ids: Sequence[UUID],
+        dataset_record_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -363,7 +363,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def export_to_jsonl(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -386,8 +386,8 @@ class BetaObservabilityDatasets(SyncResource):
 
     def get_import_task(
         self,
-        dataset_id: UUID,
-        task_id: UUID,
+        dataset_id: str | UUID,
+        task_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -410,7 +410,7 @@ class BetaObservabilityDatasets(SyncResource):
 
     def list_import_tasks(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
@@ -529,7 +529,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def get(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -552,7 +552,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def delete(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -575,7 +575,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def update(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -603,7 +603,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def list_records(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
@@ -632,7 +632,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def create_record(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         payload: Mapping[str, Any],
         properties: Mapping[str, Any] | UnsetType = UNSET,
@@ -660,9 +660,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def import_from_campaign(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
-        campaign_id: UUID,
+        campaign_id: str | UUID,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -687,7 +687,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def import_from_explorer(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         completion_event_ids: Sequence[str],
         extra_headers: Headers | None = None,
@@ -715,7 +715,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def import_from_file(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         file_id: str,
         extra_headers: Headers | None = None,
@@ -740,7 +740,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def import_from_playground(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         conversation_ids: Sequence[str],
         extra_headers: Headers | None = None,
@@ -767,9 +767,9 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def import_from_dataset(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
-        dataset_record_ids: Sequence[UUID],
+        dataset_record_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -794,7 +794,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def export_to_jsonl(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -817,8 +817,8 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def get_import_task(
         self,
-        dataset_id: UUID,
-        task_id: UUID,
+        dataset_id: str | UUID,
+        task_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -841,7 +841,7 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
 
     async def list_import_tasks(
         self,
-        dataset_id: UUID,
+        dataset_id: str | UUID,
         *,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,

@@ -114,7 +114,7 @@ class BetaObservabilityJudges(SyncResource):
 
     def get(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -137,7 +137,7 @@ class BetaObservabilityJudges(SyncResource):
 
     def update(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         name: str,
         description: str,
@@ -177,7 +177,7 @@ class BetaObservabilityJudges(SyncResource):
 
     def delete(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -200,7 +200,7 @@ class BetaObservabilityJudges(SyncResource):
 
     def judge_conversation(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         messages: Sequence[Mapping[str, Any]],
         properties: Mapping[str, Any] | None | UnsetType = UNSET,
@@ -328,7 +328,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
 
     async def get(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -351,7 +351,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
 
     async def update(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         name: str,
         description: str,
@@ -391,7 +391,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
 
     async def delete(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -414,7 +414,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
 
     async def judge_conversation(
         self,
-        judge_id: UUID,
+        judge_id: str | UUID,
         *,
         messages: Sequence[Mapping[str, Any]],
         properties: Mapping[str, Any] | None | UnsetType = UNSET,

@@ -87,7 +87,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
 
     def update_run_info(
         self,
-        id: UUID,
+        id: str | UUID,
         *,
         execution_time: datetime.datetime,
         chunks_count: int,
@@ -188,7 +188,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
 
     async def update_run_info(
         self,
-        id: UUID,
+        id: str | UUID,
         *,
         execution_time: datetime.datetime,
         chunks_count: int,

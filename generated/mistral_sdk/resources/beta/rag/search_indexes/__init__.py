@@ -85,14 +85,14 @@ class BetaRagSearchIndexes(SyncResource):
 
     def unregister(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
+    ) -> Any | None:
         """Unregister Deployment
 
         Delete all information about a deployment
@@ -101,7 +101,7 @@ class BetaRagSearchIndexes(SyncResource):
             "DELETE",
             "/v1/rag/deployments/{deployment_id}",
             path_params={"deployment_id": deployment_id},
-            response=JsonResponse(Any),
+            response=JsonResponse(Any | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -111,7 +111,7 @@ class BetaRagSearchIndexes(SyncResource):
 
     def update_metrics(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -210,14 +210,14 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
 
     async def unregister(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
+    ) -> Any | None:
         """Unregister Deployment
 
         Delete all information about a deployment
@@ -226,7 +226,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             "DELETE",
             "/v1/rag/deployments/{deployment_id}",
             path_params={"deployment_id": deployment_id},
-            response=JsonResponse(Any),
+            response=JsonResponse(Any | None),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -236,7 +236,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
 
     async def update_metrics(
         self,
-        deployment_id: UUID,
+        deployment_id: str | UUID,
         *,
         body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
         extra_headers: Headers | None = None,

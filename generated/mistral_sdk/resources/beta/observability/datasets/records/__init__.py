@@ -34,7 +34,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
 
     def get(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -57,7 +57,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
 
     def delete(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -81,7 +81,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
     def bulk_delete(
         self,
         *,
-        dataset_record_ids: Sequence[UUID],
+        dataset_record_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -105,7 +105,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
 
     def judge(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -132,7 +132,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
 
     def update_payload(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         payload: Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -157,7 +157,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
 
     def update_properties(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         properties: Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -205,7 +205,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
 
     async def get(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -228,7 +228,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
 
     async def delete(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -252,7 +252,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
     async def bulk_delete(
         self,
         *,
-        dataset_record_ids: Sequence[UUID],
+        dataset_record_ids: Sequence[str | UUID],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -276,7 +276,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
 
     async def judge(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -303,7 +303,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
 
     async def update_payload(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         payload: Mapping[str, Any],
         extra_headers: Headers | None = None,
@@ -328,7 +328,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
 
     async def update_properties(
         self,
-        dataset_record_id: UUID,
+        dataset_record_id: str | UUID,
         *,
         properties: Mapping[str, Any],
         extra_headers: Headers | None = None,

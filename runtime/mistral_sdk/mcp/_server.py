@@ -1,0 +1,608 @@
+"""MCP servers as tool sources of `conversations.run` / `run_stream`, sync and async.
+
+`MCPServer.stdio(...)`, `.http(...)` and `.sse(...)` describe a server; passed in
+`tools=[...]` it is opened for the run (its tools listed once, filtered, turned into
+function tools with their JSON schemas) and closed after it. Held in a `with` (or
+`async with`) block it stays open across the runs inside the block, and the block
+gives a session to call tools directly.
+
+The session logic is written once, async (`AsyncMCPSession`, on the `mcp`
+package's `Client`). The sync API runs that same session on a background event-loop
+thread (an anyio blocking portal) and waits for each call: `MCPSession`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+
+from .._errors import MistralError
+from .._tools import SourceTool, ToolOutput, ToolSource, ToolSourceError
+from .._version import __version__
+from ._content import tool_output
+from ._errors import MCPServerError, MCPToolError, require_mcp
+
+if TYPE_CHECKING:
+    from anyio.from_thread import BlockingPortal
+
+__all__ = ["AsyncMCPSession", "MCPServer", "MCPSession"]
+
+T = TypeVar("T")
+
+# A transport: called inside the event loop, returns an async context manager
+# giving the (read, write) streams of an MCP connection.
+TransportFactory = Callable[[], Any]
+
+# JSON-RPC code the `mcp` package uses when the connection ends under a request.
+_CONNECTION_CLOSED = -32000
+_TOOL_NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def _names(value: Collection[str] | None, field: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{field}: expected a collection of tool names, got {value!r}")
+    return frozenset(value)
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The one real error inside the exception groups of anyio task groups."""
+    while True:
+        inner = getattr(exc, "exceptions", None)
+        if not isinstance(inner, tuple) or len(inner) != 1:
+            return exc
+        exc = inner[0]
+
+
+def _is_connection_failure(exc: BaseException) -> bool:
+    import anyio
+
+    code = getattr(getattr(exc, "error", None), "code", None)
+    if code == _CONNECTION_CLOSED:
+        return True
+    if isinstance(exc, (anyio.ClosedResourceError, anyio.BrokenResourceError, anyio.EndOfStream)):
+        return True
+    if isinstance(exc, OSError):
+        return True
+    module = type(exc).__module__ or ""
+    return module.startswith("httpx2") and type(exc).__name__.endswith(("Error", "Timeout"))
+
+
+class MCPServer(ToolSource):
+    """An MCP server whose tools the model may call in `conversations.run`.
+
+    Build one with `MCPServer.stdio(command, args)`, `MCPServer.http(url)` or
+    `MCPServer.sse(url)`. The filters are the same for all:
+
+    - `include`: only these tools are offered to the model (default: all);
+    - `exclude`: these tools are not offered;
+    - `confirm`: these tools (or all, with True) go through `on_confirmation`
+      before they run, like calls the server asks to confirm;
+    - `timeout`: stdio: seconds to wait for each answer of the server; HTTP: the
+      connect/write timeout, with `sse_read_timeout` for a silent response stream.
+
+    A name in a filter that the server does not offer is an error (a typo in
+    `confirm` must not let a tool run unconfirmed).
+    """
+
+    def __init__(
+        self,
+        transport: TransportFactory,
+        *,
+        target: str,
+        name: str | None = None,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        confirm: bool | Collection[str] = False,
+        timeout: float | None = None,
+    ) -> None:
+        self._transport = transport
+        self.target = target
+        self.name = name or target
+        self.label = f"MCP server {self.name!r}"
+        self.include = _names(include, "include")
+        self.exclude = _names(exclude, "exclude") or frozenset()
+        self.confirm: bool | frozenset[str] = (
+            confirm if isinstance(confirm, bool) else _names(confirm, "confirm") or frozenset()
+        )
+        if self.include is not None and self.include & self.exclude:
+            raise ValueError(
+                f"tools both included and excluded: {sorted(self.include & self.exclude)}"
+            )
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
+        self.timeout = timeout
+        self._held_sync: MCPSession | None = None
+        self._held_async: AsyncMCPSession | None = None
+
+    # --- constructors --------------------------------------------------------------
+
+    @classmethod
+    def stdio(
+        cls,
+        command: str,
+        args: Sequence[str] = (),
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        errlog: TextIO | None = None,
+        name: str | None = None,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        confirm: bool | Collection[str] = False,
+        timeout: float | None = None,
+    ) -> MCPServer:
+        """A server started as a subprocess (`command args...`), spoken to over its
+        stdin/stdout. `env` is added to a minimal safe environment; the server's
+        stderr goes to `errlog` (default: ours)."""
+        if isinstance(args, str):
+            raise TypeError("args: expected a list of arguments, got a str")
+        arguments = [str(a) for a in args]
+
+        def transport() -> Any:
+            from mcp.client.stdio import StdioServerParameters, stdio_client
+
+            params = StdioServerParameters(
+                command=command,
+                args=arguments,
+                env=dict(env) if env else None,
+                cwd=os.fspath(cwd) if cwd is not None else None,
+            )
+            return stdio_client(params, errlog=errlog or sys.stderr)
+
+        shown = " ".join([os.path.basename(command), *(os.path.basename(a) for a in arguments[:1])])
+        return cls(
+            transport,
+            target=shown,
+            name=name,
+            include=include,
+            exclude=exclude,
+            confirm=confirm,
+            timeout=timeout,
+        )
+
+    @classmethod
+    def http(
+        cls,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        auth: Any = None,
+        name: str | None = None,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        confirm: bool | Collection[str] = False,
+        timeout: float | None = 30.0,
+        sse_read_timeout: float = 300.0,
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+    ) -> MCPServer:
+        """A server at a streamable HTTP endpoint (`https://host/mcp`).
+
+        `headers` go with every request (API keys); `auth` is an `OAuth` (see
+        `mistral_sdk.mcp.OAuth`) or any `httpx2.Auth`. Redirects leaving the
+        endpoint's origin are never followed (the headers must not leak)."""
+        return cls._remote(
+            url,
+            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
+            event_hooks,
+            streamable=True,
+            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
+        )
+
+    @classmethod
+    def sse(
+        cls,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        auth: Any = None,
+        name: str | None = None,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        confirm: bool | Collection[str] = False,
+        timeout: float | None = 30.0,
+        sse_read_timeout: float = 300.0,
+    ) -> MCPServer:
+        """A server on the older HTTP+SSE transport (`https://host/sse`), which the
+        `mcp` package still speaks; prefer `http` for servers that offer both."""
+        return cls._remote(
+            url,
+            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
+            None,
+            streamable=False,
+            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
+        )
+
+    @classmethod
+    def _remote(
+        cls,
+        url: str,
+        http: dict[str, Any],
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
+        *,
+        streamable: bool,
+        filters: dict[str, Any],
+    ) -> MCPServer:
+        _check_url(url)
+
+        def transport() -> Any:
+            return _http_transport(
+                url,
+                http["headers"],
+                http["auth"],
+                http["timeout"],
+                http["sse_read_timeout"],
+                event_hooks,
+                streamable=streamable,
+            )
+
+        # The HTTP timeouts bound each exchange; a tool may run longer than `timeout`
+        # as long as the server's stream is not silent for `sse_read_timeout`.
+        return cls(transport, target=url, **filters)
+
+    # --- what the run loop uses (ToolSource) -----------------------------------------
+
+    def open_sync(self) -> contextlib.AbstractContextManager[Sequence[SourceTool]]:
+        return self._open_sync()
+
+    def open_async(self) -> contextlib.AbstractAsyncContextManager[Sequence[SourceTool]]:
+        return self._open_async()
+
+    @contextlib.contextmanager
+    def _open_sync(self) -> Iterator[Sequence[SourceTool]]:
+        if self._held_async is not None:
+            raise MistralError(f"{self.label} is open in an `async with` block; use AsyncMistral")
+        if self._held_sync is not None:
+            yield self._held_sync.source_tools()
+            return
+        with MCPSession(self) as session:
+            yield session.source_tools()
+
+    @contextlib.asynccontextmanager
+    async def _open_async(self) -> AsyncIterator[Sequence[SourceTool]]:
+        if self._held_sync is not None:
+            raise MistralError(f"{self.label} is open in a sync `with` block; use Mistral")
+        if self._held_async is not None:
+            yield await self._held_async.source_tools()
+            return
+        async with AsyncMCPSession(self) as session:
+            yield await session.source_tools()
+
+    # --- held open by the caller -------------------------------------------------------
+
+    def __enter__(self) -> MCPSession:
+        if self._held_sync is not None or self._held_async is not None:
+            raise MistralError(f"{self.label} is already open")
+        session = MCPSession(self)
+        session.__enter__()
+        self._held_sync = session
+        return session
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._held_sync = self._held_sync, None
+        if session is not None:
+            session.__exit__(exc_type, exc, tb)
+
+    async def __aenter__(self) -> AsyncMCPSession:
+        if self._held_sync is not None or self._held_async is not None:
+            raise MistralError(f"{self.label} is already open")
+        session = AsyncMCPSession(self)
+        await session.__aenter__()
+        self._held_async = session
+        return session
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._held_async = self._held_async, None
+        if session is not None:
+            await session.__aexit__(exc_type, exc, tb)
+
+    # --- decisions (pure) ------------------------------------------------------------
+
+    def select(self, listed: Sequence[Any]) -> list[Any]:
+        """The listed tools the model is offered, after `include` / `exclude`."""
+        offered = [t.name for t in listed]
+        named = set(self.include or ()) | set(self.exclude)
+        if not isinstance(self.confirm, bool):
+            named |= self.confirm
+        unknown = sorted(named - set(offered))
+        if unknown:
+            raise MCPServerError(
+                f"{self.label} does not offer the tool(s) {unknown} named in include/exclude/"
+                f"confirm (it offers {sorted(offered)})",
+                server=self.name,
+            )
+        chosen = []
+        for tool in listed:
+            if tool.name in self.exclude or (
+                self.include is not None and tool.name not in self.include
+            ):
+                continue
+            if not tool.name or not set(tool.name) <= _TOOL_NAME_OK or len(tool.name) > 64:
+                raise MCPServerError(
+                    f"{self.label} offers a tool named {tool.name!r}, which the API does not"
+                    " accept (1-64 letters, digits, '_' or '-'); leave it out with"
+                    f" exclude=[{tool.name!r}]",
+                    server=self.name,
+                )
+            chosen.append(tool)
+        return chosen
+
+    def needs_confirmation(self, tool_name: str) -> bool:
+        return self.confirm if isinstance(self.confirm, bool) else tool_name in self.confirm
+
+    def source_tool(self, tool: Any, func: Callable[..., Any]) -> SourceTool:
+        parameters = {k: v for k, v in (tool.input_schema or {}).items() if k != "title"}
+        parameters.setdefault("type", "object")
+        return SourceTool(
+            tool.name,
+            parameters,
+            func,
+            origin=self.label,
+            description=tool.description or getattr(tool, "title", None) or "",
+            requires_confirmation=self.needs_confirmation(tool.name),
+        )
+
+    def failure(self, what: str, exc: BaseException) -> MCPServerError:
+        exc = _leaf(exc)
+        detail = str(exc) or type(exc).__name__
+        return MCPServerError(f"{self.label} {what}: {detail}", server=self.name)
+
+    def __repr__(self) -> str:
+        return f"<MCPServer {self.name!r}>"
+
+
+def _check_url(url: str) -> None:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ValueError(f"url: expected an http(s) URL, got {url!r}")
+
+
+@contextlib.asynccontextmanager
+async def _http_transport(
+    url: str,
+    headers: Mapping[str, str] | None,
+    auth: Any,
+    timeout: float | None,
+    sse_read_timeout: float,
+    event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
+    *,
+    streamable: bool,
+) -> AsyncIterator[Any]:
+    import httpx2
+
+    from ._auth import OAuth
+
+    if isinstance(auth, OAuth):
+        auth = auth.provider(url)
+    http_timeout = httpx2.Timeout(timeout, read=sse_read_timeout)
+    if not streamable:
+        from mcp.client.sse import sse_client
+
+        async with sse_client(
+            url,
+            headers=dict(headers or {}),
+            timeout=timeout or 30.0,
+            sse_read_timeout=sse_read_timeout,
+            auth=auth,
+        ) as streams:
+            yield streams
+        return
+    from mcp.client.streamable_http import streamable_http_client
+
+    async with (
+        httpx2.AsyncClient(
+            headers=dict(headers or {}),
+            auth=auth,
+            timeout=http_timeout,
+            follow_redirects=False,
+            event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
+        ) as http_client,
+        streamable_http_client(url, http_client=http_client) as streams,
+    ):
+        yield streams
+
+
+class AsyncMCPSession:
+    """An open connection to an MCP server (async); `async with server as session`.
+
+    `list_tools()` and `call_tool()` give the `mcp` package's own results;
+    `client` is the underlying `mcp.Client` for everything else (resources,
+    prompts, …).
+    """
+
+    def __init__(self, server: MCPServer) -> None:
+        self.server = server
+        self._stack = contextlib.AsyncExitStack()
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        """The connected `mcp.Client`."""
+        if self._client is None:
+            raise MistralError(f"{self.server.label}: the session is not open")
+        return self._client
+
+    async def __aenter__(self) -> AsyncMCPSession:
+        require_mcp()
+        from mcp import Client, Implementation
+
+        client = Client(
+            self.server._transport(),
+            read_timeout_seconds=self.server.timeout,
+            client_info=Implementation(name="mistral-sdk", version=__version__),
+            cache=None,
+        )
+        try:
+            self._client = await self._stack.enter_async_context(client)
+        except ToolSourceError:
+            raise
+        except Exception as exc:
+            await self._stack.aclose()
+            gateway = _gateway_error(exc)
+            if gateway is not None:
+                raise gateway from None
+            raise self.server.failure("could not be opened", exc) from exc
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._client = None
+        try:
+            await self._stack.aclose()
+        except Exception as close_exc:
+            if exc is None:  # closing a session that died already must not hide why
+                raise self.server.failure("did not close cleanly", close_exc) from close_exc
+
+    async def list_tools(self) -> list[Any]:
+        """Every tool the server offers (all pages), as `mcp_types.Tool`."""
+        tools: list[Any] = []
+        cursor: str | None = None
+        try:
+            while True:
+                page = await self.client.list_tools(cursor=cursor)
+                tools.extend(page.tools)
+                cursor = page.next_cursor
+                if not cursor:
+                    return tools
+        except Exception as exc:
+            raise self._mapped(exc, "failed to list its tools") from exc
+
+    async def call_tool(self, name: str, arguments: Mapping[str, Any] | None = None) -> Any:
+        """Call a tool; the server's `CallToolResult` (`isError` is not raised)."""
+        try:
+            return await self.client.call_tool(name, dict(arguments or {}))
+        except Exception as exc:
+            raise self._mapped(exc, f"failed during the call of tool {name!r}") from exc
+
+    async def run_tool(self, name: str, arguments: Mapping[str, Any]) -> ToolOutput:
+        """A call as the run loop answers it: the result converted for the model."""
+        return tool_output(await self.call_tool(name, arguments))
+
+    async def source_tools(self) -> list[SourceTool]:
+        """The tools offered to a run (filtered), calling back into this session."""
+
+        def caller(name: str) -> Callable[..., Awaitable[ToolOutput]]:
+            async def call(**arguments: Any) -> ToolOutput:
+                return await self.run_tool(name, arguments)
+
+            return call
+
+        return [
+            self.server.source_tool(t, caller(t.name))
+            for t in self.server.select(await self.list_tools())
+        ]
+
+    def _mapped(self, exc: BaseException, what: str) -> Exception:
+        leaf = _leaf(exc)
+        gateway = _gateway_error(leaf)
+        if gateway is not None:
+            return gateway
+        if isinstance(leaf, MistralError):
+            return leaf
+        if _is_connection_failure(leaf):
+            return self.server.failure(f"{what} (connection lost; did the server exit?)", leaf)
+        code = getattr(getattr(leaf, "error", None), "code", None)
+        return MCPToolError(f"{self.server.label}: {leaf}", code=code)
+
+
+def _gateway_error(exc: BaseException) -> Exception | None:
+    from ._gateway import ConnectorsGatewayError
+
+    leaf = _leaf(exc)
+    return leaf if isinstance(leaf, ConnectorsGatewayError) else None
+
+
+class MCPSession:
+    """An open connection to an MCP server (sync); `with server as session`.
+
+    The connection lives on a background event-loop thread; each call waits for
+    its answer. Same methods as `AsyncMCPSession`, without `await`.
+    """
+
+    def __init__(self, server: MCPServer) -> None:
+        self.server = server
+        self._stack = contextlib.ExitStack()
+        self._portal: BlockingPortal | None = None
+        self._session: AsyncMCPSession | None = None
+
+    def __enter__(self) -> MCPSession:
+        require_mcp()
+        from anyio.from_thread import start_blocking_portal
+
+        try:
+            portal = self._stack.enter_context(start_blocking_portal())
+            session = AsyncMCPSession(self.server)
+            self._session = self._stack.enter_context(portal.wrap_async_context_manager(session))
+            self._portal = portal
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._portal = self._session = None
+        self._stack.__exit__(exc_type, exc, tb)
+
+    def _call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        if self._portal is None:
+            raise MistralError(f"{self.server.label}: the session is not open")
+        return self._portal.call(fn, *args)
+
+    @property
+    def async_session(self) -> AsyncMCPSession:
+        """The async session behind this one (its `client` runs on the portal's loop)."""
+        if self._session is None:
+            raise MistralError(f"{self.server.label}: the session is not open")
+        return self._session
+
+    def list_tools(self) -> list[Any]:
+        return self._call(self.async_session.list_tools)
+
+    def call_tool(self, name: str, arguments: Mapping[str, Any] | None = None) -> Any:
+        return self._call(self.async_session.call_tool, name, arguments)
+
+    def run_tool(self, name: str, arguments: Mapping[str, Any]) -> ToolOutput:
+        return self._call(self.async_session.run_tool, name, arguments)
+
+    def source_tools(self) -> list[SourceTool]:
+        def caller(name: str) -> Callable[..., ToolOutput]:
+            def call(**arguments: Any) -> ToolOutput:
+                return self.run_tool(name, arguments)
+
+            return call
+
+        return [
+            self.server.source_tool(t, caller(t.name))
+            for t in self.server.select(self.list_tools())
+        ]
