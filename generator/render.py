@@ -420,7 +420,7 @@ class Renderer:
                     f"convert_body({runtime(op.body_type, 'models.')}, {{{', '.join(body_items)}}})"
                 )
             else:
-                json_arg = f"convert_body({runtime(op.body_type, 'models.')}, body)"
+                json_arg = f'convert_body({runtime(op.body_type, "models.")}, body, root="body")'
         elif op.body_kind == "multipart":
             multipart = "{" + ", ".join(body_items) + "}"
         query_json = tuple(p.wire for p in params if p.location == "query" and p.json_encoded)

@@ -81,7 +81,7 @@ class BetaAdminUsers(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/users",
-            json=convert_body(list[models.OrganizationMemberCreate], body),
+            json=convert_body(list[models.OrganizationMemberCreate], body, root="body"),
             response=JsonResponse(models.OrganizationUsersCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -414,7 +414,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/users",
-            json=convert_body(list[models.OrganizationMemberCreate], body),
+            json=convert_body(list[models.OrganizationMemberCreate], body, root="body"),
             response=JsonResponse(models.OrganizationUsersCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
