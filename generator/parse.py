@@ -830,6 +830,7 @@ class Parser:
             pointer=pointer,
             api_key_header=self.api_key_header(spec),
             connectors_field=helpers.connectors_field(body_kind, body_type, flattened, params),
+            tools_field=helpers.tools_field(body_kind, body_type, flattened, params),
         )
 
     def api_key_header(self, spec: dict[str, Any]) -> str | None:

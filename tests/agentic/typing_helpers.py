@@ -10,6 +10,7 @@ from typing_extensions import assert_type
 from mistral_sdk import (
     AsyncMistral,
     ConnectorSlot,
+    FunctionTool,
     Mistral,
     ParsedChatCompletion,
     RunResult,
@@ -30,6 +31,12 @@ def get_weather(city: str) -> str:
 
 
 def sync_usage(client: Mistral) -> None:
+    chat = client.chat.complete(
+        model="m",
+        messages=[{"role": "user", "content": "hi"}],
+        tools=[get_weather, FunctionTool(get_weather, name="weather"), {"type": "function"}],
+    )
+    assert_type(chat, models.ChatCompletionResponse)
     execution = client.workflows.execute_and_wait("wf", connectors=[ConnectorSlot("gmail")])
     assert_type(execution, models.WorkflowExecutionResponse)
     started = client.workflows.execute("wf", connectors=[{"connector_name": "drive"}])

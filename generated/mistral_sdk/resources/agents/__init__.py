@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
+from mistral_sdk._tools import FunctionTool, function_tools
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk._response import (
     JsonResponse,
@@ -42,7 +43,12 @@ class Agents(SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -92,7 +98,7 @@ class Agents(SyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -126,7 +132,12 @@ class Agents(SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -176,7 +187,7 @@ class Agents(SyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -229,7 +240,12 @@ class AsyncAgents(AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -279,7 +295,7 @@ class AsyncAgents(AsyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -313,7 +329,12 @@ class AsyncAgents(AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -363,7 +384,7 @@ class AsyncAgents(AsyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
