@@ -182,7 +182,8 @@ class Renderer:
             imports.typing.update({"TYPE_CHECKING", "TypeAlias"})
         if any(v.kind == "alias" for v in views):
             imports.typing.add("TypeAlias")
-        needs_msgspec = any(v.kind == "model" for v in views)
+        needs_base = any(v.kind == "model" for v in views)
+        needs_msgspec = any("msgspec." in (f.default or "") for v in views for f in v.fields)
         needs_unset = any(
             f.default == "UNSET" or (f.default or "").startswith("msgspec.field(default=UNSET")
             for v in views
@@ -198,6 +199,7 @@ class Renderer:
             deps=deps,
             typing=sorted(imports.typing),
             needs_msgspec=needs_msgspec,
+            needs_base=needs_base,
             needs_unset=needs_unset,
             needs_union=any(v.kind == "union" for v in views),
             needs_open_union=any(v.open_union for v in views),

@@ -24,6 +24,7 @@ from ._errors import (
     IncompleteStreamError,
     body_error,
     parse_error_body,
+    request_id_of,
 )
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -270,6 +271,11 @@ class _StreamState(Generic[T]):
             run_id=run_id,
         )
         self._iterator = self._events()
+
+    @property
+    def _request_id(self) -> str | None:
+        """The id the server gave the request (for support tickets and logs)."""
+        return request_id_of(self.response.headers)
 
     def _events(self) -> Any:
         raise NotImplementedError

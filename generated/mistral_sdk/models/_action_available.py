@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class ActionAvailable(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="status", tag="available"
-):
+class ActionAvailable(ModelBase, kw_only=True, tag_field="status", tag="available"):
     """The viewer may perform the action on the resource."""
 
     @property

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._delete_unavailable_reason import DeleteUnavailableReason
 
 
 class ActionUnavailable_DeleteUnavailableReason_(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="status", tag="unavailable"
+    ModelBase, kw_only=True, tag_field="status", tag="unavailable"
 ):
     """The `ActionUnavailable_DeleteUnavailableReason_` object."""
 

@@ -3,17 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._activity_task_completed_attributes_response import ActivityTaskCompletedAttributesResponse
 
 
 class ActivityTaskCompletedResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="ACTIVITY_TASK_COMPLETED",
+    ModelBase, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"
 ):
     """Emitted when an activity task completes successfully.
 

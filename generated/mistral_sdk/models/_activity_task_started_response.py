@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._activity_task_started_attributes_response import ActivityTaskStartedAttributesResponse
 
 
 class ActivityTaskStartedResponse(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
+    ModelBase, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
 ):
     """Emitted when an activity task begins execution.
 

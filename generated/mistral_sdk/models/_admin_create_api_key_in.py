@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class AdminCreateAPIKeyIN(msgspec.Struct, kw_only=True, weakref=True):
+
+class AdminCreateAPIKeyIN(ModelBase, kw_only=True):
     """The `AdminCreateAPIKeyIN` object."""
 
     name: str | None | UnsetType = UNSET

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._admin_organization_member_out_raw_roles import AdminOrganizationMemberOUTRawRoles
 from ._admin_organization_member_out_subscription_type import (
     AdminOrganizationMemberOUTSubscriptionType,
@@ -16,7 +16,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberOUT(msgspec.Struct, kw_only=True, weakref=True):
+class AdminOrganizationMemberOUT(ModelBase, kw_only=True):
     """The `AdminOrganizationMemberOUT` object."""
 
     uuid: str

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._admin_user_out_raw_roles import AdminUserOUTRawRoles
 from ._admin_user_out_subscription_type import AdminUserOUTSubscriptionType
 from ._member_subscription_out import MemberSubscriptionOUT
@@ -14,7 +14,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminUserOUT(msgspec.Struct, kw_only=True, weakref=True):
+class AdminUserOUT(ModelBase, kw_only=True):
     """The `AdminUserOUT` object."""
 
     uuid: str

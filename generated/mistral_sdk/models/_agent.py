@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._agent_tool import AgentTool
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class Agent(msgspec.Struct, kw_only=True, weakref=True):
+class Agent(ModelBase, kw_only=True):
     """The `Agent` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._metadata_dict import MetadataDict
 
 
-class AgentConversation(msgspec.Struct, kw_only=True, weakref=True):
+class AgentConversation(ModelBase, kw_only=True):
     """The `AgentConversation` object."""
 
     name: str | None | UnsetType = UNSET

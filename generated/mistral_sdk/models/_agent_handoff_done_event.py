@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class AgentHandoffDoneEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff.done"
-):
+
+class AgentHandoffDoneEvent(ModelBase, kw_only=True, tag_field="type", tag="agent.handoff.done"):
     """The `AgentHandoffDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

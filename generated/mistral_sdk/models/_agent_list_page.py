@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._agent import Agent
 
 
-class AgentListPage(msgspec.Struct, kw_only=True, weakref=True):
+class AgentListPage(ModelBase, kw_only=True):
     """The `AgentListPage` object."""
 
     object: Literal["list"] | str = "list"

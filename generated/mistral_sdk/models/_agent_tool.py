@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._code_interpreter_tool import CodeInterpreterTool
 from ._custom_connector import CustomConnector
 from ._document_library_tool import DocumentLibraryTool

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class AggregationRow(msgspec.Struct, kw_only=True, weakref=True):
+
+class AggregationRow(ModelBase, kw_only=True):
     """The `AggregationRow` object."""
 
     time_bucket: datetime.datetime | None | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._action_available import ActionAvailable
 from ._action_unavailable_delete_unavailable_reason import (
     ActionUnavailable_DeleteUnavailableReason_,

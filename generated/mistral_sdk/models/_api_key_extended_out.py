@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._api_key_actions import APIKeyActions
 from ._api_key_product import APIKeyProduct
 
 
-class APIKeyExtendedOUT(msgspec.Struct, kw_only=True, weakref=True):
+class APIKeyExtendedOUT(ModelBase, kw_only=True):
     """The `APIKeyExtendedOUT` object."""
 
     key_id: str

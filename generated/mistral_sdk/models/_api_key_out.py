@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._api_key_actions import APIKeyActions
 
 
-class APIKeyOUT(msgspec.Struct, kw_only=True, weakref=True):
+class APIKeyOUT(ModelBase, kw_only=True):
     """The `APIKeyOUT` object."""
 
     key_id: str

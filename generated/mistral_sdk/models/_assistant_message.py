@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class AssistantMessage(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="assistant"
-):
+class AssistantMessage(ModelBase, kw_only=True, tag_field="role", tag="assistant"):
     """The `AssistantMessage` object."""
 
     content: str | list[ContentChunk] | None | UnsetType = UNSET

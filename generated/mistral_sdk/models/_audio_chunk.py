@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._audio_chunk_input_audio import AudioChunkInputAudio
 
 
-class AudioChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="input_audio"):
+class AudioChunk(ModelBase, kw_only=True, tag_field="type", tag="input_audio"):
     """The `AudioChunk` object."""
 
     input_audio: AudioChunkInputAudio

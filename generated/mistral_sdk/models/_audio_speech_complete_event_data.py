@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._speech_stream_audio_delta import SpeechStreamAudioDelta
 from ._speech_stream_done import SpeechStreamDone
 

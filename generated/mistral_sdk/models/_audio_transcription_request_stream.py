@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._file import File
 from ._timestamp_granularity import TimestampGranularity
 
 
-class AudioTranscriptionRequestStream(msgspec.Struct, kw_only=True, weakref=True):
+class AudioTranscriptionRequestStream(ModelBase, kw_only=True):
     """The `AudioTranscriptionRequestStream` object."""
 
     model: str

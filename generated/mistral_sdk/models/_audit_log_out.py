@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._actor_type import ActorType
 from ._audit_log_event_type import AuditLogEventType
 from ._target_type import TargetType
 
 
-class AuditLogOut(msgspec.Struct, kw_only=True, weakref=True):
+class AuditLogOut(ModelBase, kw_only=True):
     """The `AuditLogOut` object."""
 
     created_at: datetime.datetime

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._model_capabilities import ModelCapabilities
 
 
-class BaseModelCard(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="base"):
+class BaseModelCard(ModelBase, kw_only=True, tag_field="type", tag="base"):
     """The `BaseModelCard` object."""
 
     id: str

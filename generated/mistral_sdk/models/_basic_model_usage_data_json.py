@@ -5,8 +5,10 @@ from typing import Any
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class BasicModelUsageDataJSON(msgspec.Struct, kw_only=True, weakref=True):
+
+class BasicModelUsageDataJSON(ModelBase, kw_only=True):
     """The `BasicModelUsageDataJSON` object."""
 
     models_: dict[str, dict[str, list[dict[str, Any]]]] = msgspec.field(name="models")

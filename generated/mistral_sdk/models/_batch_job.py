@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._batch_error import BatchError
 from ._batch_job_status import BatchJobStatus
 
 
-class BatchJob(msgspec.Struct, kw_only=True, weakref=True):
+class BatchJob(ModelBase, kw_only=True):
     """The `BatchJob` object."""
 
     id: str

@@ -6,8 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class BatchRequest(msgspec.Struct, kw_only=True, weakref=True):
+
+class BatchRequest(ModelBase, kw_only=True):
     """The `BatchRequest` object."""
 
     custom_id: str | None | UnsetType = UNSET

@@ -6,8 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class BlobResourceContents(msgspec.Struct, kw_only=True, weakref=True):
+
+class BlobResourceContents(ModelBase, kw_only=True):
     """Binary contents of a resource."""
 
     uri: str

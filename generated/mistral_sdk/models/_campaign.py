@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._filter_payload import FilterPayload
 from ._judge import Judge
 
 
-class Campaign(msgspec.Struct, kw_only=True, weakref=True):
+class Campaign(ModelBase, kw_only=True):
     """The `Campaign` object."""
 
     id: str

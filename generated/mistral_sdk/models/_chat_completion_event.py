@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._chat_completion_event_extra_fields_value import ChatCompletionEventExtraFieldsValue
 from ._chat_transcription_event import ChatTranscriptionEvent
 
 
-class ChatCompletionEvent(msgspec.Struct, kw_only=True, weakref=True):
+class ChatCompletionEvent(ModelBase, kw_only=True):
     """The `ChatCompletionEvent` object."""
 
     event_id: str

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._chat_completion_event_preview_extra_fields_value import (
     ChatCompletionEventPreviewExtraFieldsValue,
 )
 
 
-class ChatCompletionEventPreview(msgspec.Struct, kw_only=True, weakref=True):
+class ChatCompletionEventPreview(ModelBase, kw_only=True):
     """The `ChatCompletionEventPreview` object."""
 
     event_id: str

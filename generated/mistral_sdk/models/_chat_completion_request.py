@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._chat_completion_request_message import ChatCompletionRequestMessage
 from ._chat_completion_request_tool import ChatCompletionRequestTool
 from ._guardrail_config import GuardrailConfig
@@ -18,7 +18,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class ChatCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
+class ChatCompletionRequest(ModelBase, kw_only=True):
     """The `ChatCompletionRequest` object."""
 
     model: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class ChatTranscriptionEvent(msgspec.Struct, kw_only=True, weakref=True):
+class ChatTranscriptionEvent(ModelBase, kw_only=True):
     """The `ChatTranscriptionEvent` object."""
 
     audio_url: str

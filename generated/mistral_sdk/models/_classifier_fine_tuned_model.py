@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._classifier_target_result import ClassifierTargetResult
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class ClassifierFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
+class ClassifierFineTunedModel(ModelBase, kw_only=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str

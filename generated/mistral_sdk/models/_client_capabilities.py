@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._client_tasks_capability import ClientTasksCapability
 from ._elicitation_capability import ElicitationCapability
 from ._roots_capability import RootsCapability
 from ._sampling_capability import SamplingCapability
 
 
-class ClientCapabilities(msgspec.Struct, kw_only=True, weakref=True):
+class ClientCapabilities(ModelBase, kw_only=True):
     """Capabilities a client may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

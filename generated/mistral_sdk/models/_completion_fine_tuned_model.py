@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class CompletionFineTunedModel(msgspec.Struct, kw_only=True, weakref=True):
+class CompletionFineTunedModel(ModelBase, kw_only=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str

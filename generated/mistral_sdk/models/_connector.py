@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._authentication_configuration import AuthenticationConfiguration
 from ._connection_preference import ConnectionPreference
 from ._connector_locale import ConnectorLocale
@@ -19,7 +19,7 @@ from ._public_execution_env import PublicExecutionEnv
 from ._resource_visibility import ResourceVisibility
 
 
-class Connector(msgspec.Struct, kw_only=True, weakref=True):
+class Connector(ModelBase, kw_only=True):
     """The `Connector` object."""
 
     id: str

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class ConnectorCallToolRequest(msgspec.Struct, kw_only=True, weakref=True):
+
+class ConnectorCallToolRequest(ModelBase, kw_only=True):
     """Request body for calling an MCP tool."""
 
     arguments: dict[str, Any] | UnsetType = UNSET

@@ -4,15 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._connector_tool_locale import ConnectorToolLocale
 from ._execution_config import ExecutionConfig
 from ._resource_visibility import ResourceVisibility
 
 
-class ConnectorTool(msgspec.Struct, kw_only=True, weakref=True):
+class ConnectorTool(ModelBase, kw_only=True):
     """The `ConnectorTool` object."""
 
     id: str

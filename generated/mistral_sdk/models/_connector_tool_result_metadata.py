@@ -6,8 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class ConnectorToolResultMetadata(msgspec.Struct, kw_only=True, weakref=True):
+
+class ConnectorToolResultMetadata(ModelBase, kw_only=True):
     """MCP-specific result metadata (isError, structuredContent, _meta)."""
 
     is_error: bool | UnsetType = msgspec.field(default=UNSET, name="isError")

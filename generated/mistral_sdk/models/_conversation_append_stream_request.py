@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._append_conversation_request_handoff_execution import (
     AppendConversationRequestHandoffExecution,
 )
@@ -14,7 +14,7 @@ from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
 
-class ConversationAppendStreamRequest(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationAppendStreamRequest(ModelBase, kw_only=True):
     """The `ConversationAppendStreamRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._agent_handoff_done_event import AgentHandoffDoneEvent
 from ._agent_handoff_started_event import AgentHandoffStartedEvent
 from ._function_call_event import FunctionCallEvent

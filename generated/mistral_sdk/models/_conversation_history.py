@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._conversation_history_entry import ConversationHistoryEntry
 
 
-class ConversationHistory(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationHistory(ModelBase, kw_only=True):
     """Retrieve all entries in a conversation."""
 
     object: Literal["conversation.history"] | str = "conversation.history"

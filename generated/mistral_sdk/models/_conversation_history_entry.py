@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._agent_handoff_entry import AgentHandoffEntry
 from ._function_call_entry import FunctionCallEntry
 from ._function_result_entry import FunctionResultEntry

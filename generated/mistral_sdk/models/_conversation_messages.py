@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._message_entries import MessageEntries
 
 
-class ConversationMessages(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationMessages(ModelBase, kw_only=True):
     """Similar to the conversation history but only keep the messages"""
 
     object: Literal["conversation.messages"] | str = "conversation.messages"

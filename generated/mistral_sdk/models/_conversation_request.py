@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._conversation_request_handoff_execution import ConversationRequestHandoffExecution
@@ -14,7 +14,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationRequest(ModelBase, kw_only=True):
     """The `ConversationRequest` object."""
 
     inputs: ConversationInputs

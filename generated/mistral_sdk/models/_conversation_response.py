@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._conversation_response_output import ConversationResponseOutput
 from ._conversation_usage_info import ConversationUsageInfo
 
 
-class ConversationResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ConversationResponse(ModelBase, kw_only=True):
     """The response after appending new entries to the conversation."""
 
     object: Literal["conversation.response"] | str = "conversation.response"

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._auth_data import AuthData
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata
 from ._global_header_value import GlobalHeaderValue
 from ._public_resource_visibility import PublicResourceVisibility
 
 
-class CreateConnectorRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreateConnectorRequest(ModelBase, kw_only=True):
     """Public create schema for MCP connectors.
 
     Standalone model that excludes internal-only fields (``hosted_internally``,

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._dataset_record_payload import DatasetRecordPayload
 
 
-class CreateDatasetRecordRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreateDatasetRecordRequest(ModelBase, kw_only=True):
     """The `CreateDatasetRecordRequest` object."""
 
     payload: DatasetRecordPayload

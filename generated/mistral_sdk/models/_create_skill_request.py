@@ -4,11 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._registry_sharing_scope import RegistrySharingScope
 from ._skill_definition import SkillDefinition
 
 
-class CreateSkillRequest(msgspec.Struct, kw_only=True, weakref=True):
+class CreateSkillRequest(ModelBase, kw_only=True):
     """The `CreateSkillRequest` object."""
 
     name: str

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._auth_status import AuthStatus
 from ._credentials_status_error_reason import CredentialsStatusErrorReason
 from ._http_status import HTTPStatus
 
 
-class CredentialsStatus(msgspec.Struct, kw_only=True, weakref=True):
+class CredentialsStatus(ModelBase, kw_only=True):
     """The `CredentialsStatus` object."""
 
     status_type: AuthStatus

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._custom_connector_authorization import CustomConnectorAuthorization
 from ._tool_configuration import ToolConfiguration
 
 
-class CustomConnector(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="connector"
-):
+class CustomConnector(ModelBase, kw_only=True, tag_field="type", tag="connector"):
     """The `CustomConnector` object."""
 
     connector_id: str

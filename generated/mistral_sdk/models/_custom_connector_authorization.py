@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._api_key_auth import APIKeyAuth
 from ._o_auth2_token_auth import OAuth2TokenAuth
 

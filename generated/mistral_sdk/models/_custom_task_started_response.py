@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._custom_task_started_attributes_response import CustomTaskStartedAttributesResponse
 
 
 class CustomTaskStartedResponse(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
+    ModelBase, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_STARTED"
 ):
     """Emitted when a custom task begins execution.
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._custom_task_timed_out_attributes import CustomTaskTimedOutAttributes
 
 
 class CustomTaskTimedOutResponse(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"
+    ModelBase, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_TIMED_OUT"
 ):
     """Emitted when a custom task exceeds its timeout.
 

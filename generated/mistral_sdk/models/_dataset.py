@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class Dataset(msgspec.Struct, kw_only=True, weakref=True):
+class Dataset(ModelBase, kw_only=True):
     """The `Dataset` object."""
 
     id: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._base_task_status import BaseTaskStatus
 
 
-class DatasetImportTask(msgspec.Struct, kw_only=True, weakref=True):
+class DatasetImportTask(ModelBase, kw_only=True):
     """The `DatasetImportTask` object."""
 
     id: str

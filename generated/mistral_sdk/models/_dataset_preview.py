@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class DatasetPreview(msgspec.Struct, kw_only=True, weakref=True):
+class DatasetPreview(ModelBase, kw_only=True):
     """The `DatasetPreview` object."""
 
     id: str

@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._dataset_record_payload import DatasetRecordPayload
 from ._dataset_record_source import DatasetRecordSource
 
 
-class DatasetRecord(msgspec.Struct, kw_only=True, weakref=True):
+class DatasetRecord(ModelBase, kw_only=True):
     """The `DatasetRecord` object."""
 
     id: str

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class DeleteBatchJobResponse(msgspec.Struct, kw_only=True, weakref=True):
+
+class DeleteBatchJobResponse(ModelBase, kw_only=True):
     """The `DeleteBatchJobResponse` object."""
 
     id: str

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class DeltaMessage(msgspec.Struct, kw_only=True, weakref=True):
+class DeltaMessage(ModelBase, kw_only=True):
     """The `DeltaMessage` object."""
 
     role: str | None | UnsetType = UNSET

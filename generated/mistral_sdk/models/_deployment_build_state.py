@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class DeploymentBuildState(msgspec.Struct, kw_only=True, weakref=True):
+
+class DeploymentBuildState(ModelBase, kw_only=True):
     """The `DeploymentBuildState` object."""
 
     phase: str | None | UnsetType = UNSET

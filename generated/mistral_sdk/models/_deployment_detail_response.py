@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._deployment_location import DeploymentLocation
 from ._deployment_worker_response import DeploymentWorkerResponse
 from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentDetailResponse(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentDetailResponse(ModelBase, kw_only=True):
     """The `DeploymentDetailResponse` object."""
 
     id: str

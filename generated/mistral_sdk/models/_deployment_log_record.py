@@ -5,8 +5,10 @@ import datetime
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class DeploymentLogRecord(msgspec.Struct, kw_only=True, weakref=True):
+
+class DeploymentLogRecord(ModelBase, kw_only=True):
     """The `DeploymentLogRecord` object."""
 
     timestamp: datetime.datetime

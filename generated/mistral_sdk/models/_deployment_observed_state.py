@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._deployment_build_state import DeploymentBuildState
 
 
-class DeploymentObservedState(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentObservedState(ModelBase, kw_only=True):
     """The `DeploymentObservedState` object."""
 
     phase: str | None | UnsetType = UNSET

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._deployment_location import DeploymentLocation
 from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentResponse(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentResponse(ModelBase, kw_only=True):
     """The `DeploymentResponse` object."""
 
     id: str

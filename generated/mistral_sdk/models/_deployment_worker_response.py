@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._deployment_location import DeploymentLocation
 
 
-class DeploymentWorkerResponse(msgspec.Struct, kw_only=True, weakref=True):
+class DeploymentWorkerResponse(ModelBase, kw_only=True):
     """The `DeploymentWorkerResponse` object."""
 
     name: str

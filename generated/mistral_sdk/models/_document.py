@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._process_status import ProcessStatus
 
 
-class Document(msgspec.Struct, kw_only=True, weakref=True):
+class Document(ModelBase, kw_only=True):
     """The `Document` object."""
 
     id: str

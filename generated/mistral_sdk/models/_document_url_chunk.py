@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class DocumentURLChunk(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="document_url"
-):
+
+class DocumentURLChunk(ModelBase, kw_only=True, tag_field="type", tag="document_url"):
     """The `DocumentURLChunk` object."""
 
     document_url: str

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._embedding_dtype import EmbeddingDtype
 from ._encoding_format import EncodingFormat
 
 
-class EmbeddingRequest(msgspec.Struct, kw_only=True, weakref=True):
+class EmbeddingRequest(ModelBase, kw_only=True):
     """The `EmbeddingRequest` object."""
 
     model: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class EncryptedPatchValue(msgspec.Struct, kw_only=True, weakref=True):
+class EncryptedPatchValue(ModelBase, kw_only=True):
     """Wrapper for encrypted patch values in selective json_patch encryption.
 
     When partial encryption mode is enabled and a patch targets an EncryptedStrField,

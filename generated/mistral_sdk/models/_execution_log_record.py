@@ -5,8 +5,10 @@ import datetime
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class ExecutionLogRecord(msgspec.Struct, kw_only=True, weakref=True):
+
+class ExecutionLogRecord(ModelBase, kw_only=True):
     """The `ExecutionLogRecord` object."""
 
     timestamp: datetime.datetime

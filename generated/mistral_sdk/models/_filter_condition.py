@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._filter_condition_op import FilterConditionOp
 
 
-class FilterCondition(msgspec.Struct, kw_only=True, weakref=True):
+class FilterCondition(ModelBase, kw_only=True):
     """The `FilterCondition` object."""
 
     field: str

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class FIMCompletionRequest(msgspec.Struct, kw_only=True, weakref=True):
+
+class FIMCompletionRequest(ModelBase, kw_only=True):
     """The `FIMCompletionRequest` object."""
 
     model: str

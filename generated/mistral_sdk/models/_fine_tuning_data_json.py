@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class FineTuningDataJSON(msgspec.Struct, kw_only=True, weakref=True):
+class FineTuningDataJSON(ModelBase, kw_only=True):
     """The `FineTuningDataJSON` object."""
 
     training: dict[str, dict[str, list[dict[str, Any]]]]

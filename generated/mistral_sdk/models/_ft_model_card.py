@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._model_capabilities import ModelCapabilities
 
 
-class FTModelCard(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="fine-tuned"):
+class FTModelCard(ModelBase, kw_only=True, tag_field="type", tag="fine-tuned"):
     """Extra fields for fine-tuned models."""
 
     id: str

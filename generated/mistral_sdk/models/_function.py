@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class Function(msgspec.Struct, kw_only=True, weakref=True):
+
+class Function(ModelBase, kw_only=True):
     """The `Function` object."""
 
     name: str

@@ -4,16 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status import FunctionCallEntryConfirmationStatus
 
 
-class FunctionCallEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.call"
-):
+class FunctionCallEntry(ModelBase, kw_only=True, tag_field="type", tag="function.call"):
     """The `FunctionCallEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -4,15 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._function_call_event_confirmation_status import FunctionCallEventConfirmationStatus
 
 
-class FunctionCallEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.call.delta"
-):
+class FunctionCallEvent(ModelBase, kw_only=True, tag_field="type", tag="function.call.delta"):
     """The `FunctionCallEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

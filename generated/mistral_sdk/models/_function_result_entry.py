@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class FunctionResultEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function.result"
-):
+
+class FunctionResultEntry(ModelBase, kw_only=True, tag_field="type", tag="function.result"):
     """The `FunctionResultEntry` object."""
 
     object: Literal["entry"] | str = "entry"

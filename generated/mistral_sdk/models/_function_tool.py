@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._function import Function
 
 
-class FunctionTool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function"):
+class FunctionTool(ModelBase, kw_only=True, tag_field="type", tag="function"):
     """The `FunctionTool` object."""
 
     function: Function

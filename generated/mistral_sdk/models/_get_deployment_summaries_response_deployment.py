@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._get_deployment_summaries_response_deployment_status import (
     GetDeploymentSummariesResponseDeploymentStatus,
 )
@@ -13,7 +12,7 @@ from ._get_deployment_summaries_response_vespa_deployment import (
 )
 
 
-class GetDeploymentSummariesResponseDeployment(msgspec.Struct, kw_only=True, weakref=True):
+class GetDeploymentSummariesResponseDeployment(ModelBase, kw_only=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
     id: str

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._get_deployment_summaries_response_vespa_index import GetDeploymentSummariesResponseVespaIndex
 
 
-class GetDeploymentSummariesResponseVespaDeployment(msgspec.Struct, kw_only=True, weakref=True):
+class GetDeploymentSummariesResponseVespaDeployment(ModelBase, kw_only=True):
     """The `GetDeploymentSummariesResponseVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

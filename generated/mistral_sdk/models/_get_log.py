@@ -5,8 +5,10 @@ import datetime
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class GetLog(msgspec.Struct, kw_only=True, weakref=True):
+
+class GetLog(ModelBase, kw_only=True):
     """The `GetLog` object."""
 
     customer_id: str

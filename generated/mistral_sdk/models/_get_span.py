@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._get_span_status_code import GetSpanStatusCode
 
 
-class GetSpan(msgspec.Struct, kw_only=True, weakref=True):
+class GetSpan(ModelBase, kw_only=True):
     """The `GetSpan` object."""
 
     customer_id: str

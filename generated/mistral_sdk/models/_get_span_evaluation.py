@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class GetSpanEvaluation(msgspec.Struct, kw_only=True, weakref=True):
+class GetSpanEvaluation(ModelBase, kw_only=True):
     """The `GetSpanEvaluation` object."""
 
     customer_id: str

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._get_trace_status_code import GetTraceStatusCode
 
 
-class GetTrace(msgspec.Struct, kw_only=True, weakref=True):
+class GetTrace(ModelBase, kw_only=True):
     """The `GetTrace` object."""
 
     customer_id: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._workspace_role_ref import WorkspaceRoleRef
 
 
-class GroupWorkspaceAssignmentOut(msgspec.Struct, kw_only=True, weakref=True):
+class GroupWorkspaceAssignmentOut(ModelBase, kw_only=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._tool_configuration import ToolConfiguration
 
 
-class ImageGenerationTool(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image_generation"
-):
+class ImageGenerationTool(ModelBase, kw_only=True, tag_field="type", tag="image_generation"):
     """The `ImageGenerationTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._image_url import ImageURL
 
 
-class ImageURLChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="image_url"):
+class ImageURLChunk(ModelBase, kw_only=True, tag_field="type", tag="image_url"):
     """{"type":"image_url","image_url":"data:image/png;base64,iVBORw0"}"""
 
     image_url: ImageURL | str

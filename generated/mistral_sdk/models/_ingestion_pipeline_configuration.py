@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class IngestionPipelineConfiguration(msgspec.Struct, kw_only=True, weakref=True):
+class IngestionPipelineConfiguration(ModelBase, kw_only=True):
     """The `IngestionPipelineConfiguration` object."""
 
     id: str

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._encrypted_patch_value import EncryptedPatchValue
 
 
-class JSONPatchAppend(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="append"):
+class JSONPatchAppend(ModelBase, kw_only=True, tag_field="op", tag="append"):
     """The `JSONPatchAppend` object."""
 
     path: str

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._encoded_payload_options import EncodedPayloadOptions
 from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse
 
 
-class JSONPatchPayloadResponse(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="json_patch"
-):
+class JSONPatchPayloadResponse(ModelBase, kw_only=True, tag_field="type", tag="json_patch"):
     """A payload containing a list of JSON Patch operations.
 
     Used for streaming incremental updates to workflow state.

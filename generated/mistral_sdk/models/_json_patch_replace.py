@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class JSONPatchReplace(msgspec.Struct, kw_only=True, weakref=True, tag_field="op", tag="replace"):
+class JSONPatchReplace(ModelBase, kw_only=True, tag_field="op", tag="replace"):
     """The `JSONPatchReplace` object."""
 
     path: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._encoded_payload_options import EncodedPayloadOptions
 
 
-class JSONPayloadResponse(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="json"):
+class JSONPayloadResponse(ModelBase, kw_only=True, tag_field="type", tag="json"):
     """A payload containing arbitrary JSON data.
 
     Used for complete state snapshots or final results.

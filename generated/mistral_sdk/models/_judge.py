@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._judge_output_union import JudgeOutputUnion
 
 
-class Judge(msgspec.Struct, kw_only=True, weakref=True):
+class Judge(ModelBase, kw_only=True):
     """The `Judge` object."""
 
     id: str

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
-class JudgeClassificationOutput(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="CLASSIFICATION"
-):
+class JudgeClassificationOutput(ModelBase, kw_only=True, tag_field="type", tag="CLASSIFICATION"):
     """The `JudgeClassificationOutput` object."""
 
     options: list[JudgeClassificationOutputOption]

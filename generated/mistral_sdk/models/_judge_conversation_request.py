@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class JudgeConversationRequest(msgspec.Struct, kw_only=True, weakref=True):
+
+class JudgeConversationRequest(ModelBase, kw_only=True):
     """The `JudgeConversationRequest` object."""
 
     messages: list[dict[str, Any]]

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class JudgeRegressionOutput(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="REGRESSION"
-):
+
+class JudgeRegressionOutput(ModelBase, kw_only=True, tag_field="type", tag="REGRESSION"):
     """The `JudgeRegressionOutput` object."""
 
     min: float | UnsetType = UNSET

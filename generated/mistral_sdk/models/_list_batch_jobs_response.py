@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._batch_job import BatchJob
 
 
-class ListBatchJobsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ListBatchJobsResponse(ModelBase, kw_only=True):
     """The `ListBatchJobsResponse` object."""
 
     data: list[BatchJob] | UnsetType = UNSET

@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._prompt import Prompt
 
 
-class ListPromptsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ListPromptsResponse(ModelBase, kw_only=True):
     """The `ListPromptsResponse` object."""
 
     data: list[Prompt] | UnsetType = UNSET

@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._skill import Skill
 
 
-class ListSkillsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ListSkillsResponse(ModelBase, kw_only=True):
     """The `ListSkillsResponse` object."""
 
     data: list[Skill] | UnsetType = UNSET

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-import msgspec
-
 from .._codec import union_type
-
+from .._model_base import ModelBase
 from ._logical_expression_type import LogicalExpressionType
 from ._tool_properties import ToolProperties
 
 
-class LogicalExpression(msgspec.Struct, kw_only=True, weakref=True):
+class LogicalExpression(ModelBase, kw_only=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._deployment_observed_state import DeploymentObservedState
 from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_response import DeploymentWorkerSpecResponse
 
 
-class ManagedDeploymentResponse(msgspec.Struct, kw_only=True, weakref=True):
+class ManagedDeploymentResponse(ModelBase, kw_only=True):
     """The `ManagedDeploymentResponse` object."""
 
     service_id: str

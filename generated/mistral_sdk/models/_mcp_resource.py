@@ -6,11 +6,12 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class MCPResource(msgspec.Struct, kw_only=True, weakref=True):
+class MCPResource(ModelBase, kw_only=True):
     """The `MCPResource` object."""
 
     name: str

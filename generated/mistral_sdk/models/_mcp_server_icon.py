@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class MCPServerIcon(msgspec.Struct, kw_only=True, weakref=True):
+
+class MCPServerIcon(ModelBase, kw_only=True):
     """An icon for display in user interfaces."""
 
     src: str

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class MCPServerRemoteHeader(msgspec.Struct, kw_only=True, weakref=True):
+
+class MCPServerRemoteHeader(ModelBase, kw_only=True):
     """Header definition for a remote transport (SEP-2127)."""
 
     name: str

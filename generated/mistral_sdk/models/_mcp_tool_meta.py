@@ -4,11 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._mcpui_tool_meta import MCPUIToolMeta
 from ._turbine_tool_meta import TurbineToolMeta
 
 
-class MCPToolMeta(msgspec.Struct, kw_only=True, weakref=True):
+class MCPToolMeta(ModelBase, kw_only=True):
     """Typed _meta for MCP tools.
 
     Only the 'ui' field is typed. Other fields are allowed via extra="allow".

@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._mcpui_tool_meta_visibility_item import MCPUIToolMetaVisibilityItem
 
 
-class MCPUIToolMeta(msgspec.Struct, kw_only=True, weakref=True):
+class MCPUIToolMeta(ModelBase, kw_only=True):
     """UI metadata for tools that reference UI resources."""
 
     resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._message_input_entry import MessageInputEntry
 from ._message_output_entry import MessageOutputEntry
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._message_input_content_chunks import MessageInputContentChunks
 from ._message_input_entry_role import MessageInputEntryRole
 
 
-class MessageInputEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.input"
-):
+class MessageInputEntry(ModelBase, kw_only=True, tag_field="type", tag="message.input"):
     """Representation of an input message inside the conversation."""
 
     object: Literal["entry"] | str = "entry"

@@ -4,15 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._message_output_content_chunks import MessageOutputContentChunks
 
 
-class MessageOutputEntry(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.output"
-):
+class MessageOutputEntry(ModelBase, kw_only=True, tag_field="type", tag="message.output"):
     """The `MessageOutputEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -4,15 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._message_output_event_content import MessageOutputEventContent
 
 
-class MessageOutputEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="message.output.delta"
-):
+class MessageOutputEvent(ModelBase, kw_only=True, tag_field="type", tag="message.output.delta"):
     """The `MessageOutputEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

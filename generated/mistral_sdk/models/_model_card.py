@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._base_model_card import BaseModelCard
 from ._ft_model_card import FTModelCard
 

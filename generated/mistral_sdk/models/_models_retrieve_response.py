@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._base_model_card import BaseModelCard
 from ._ft_model_card import FTModelCard
 

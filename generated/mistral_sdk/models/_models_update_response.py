@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._classifier_fine_tuned_model import ClassifierFineTunedModel
 from ._completion_fine_tuned_model import CompletionFineTunedModel
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class OAuth2Token(msgspec.Struct, kw_only=True, weakref=True):
+
+class OAuth2Token(ModelBase, kw_only=True):
     """The `OAuth2Token` object."""
 
     access_token: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRCaptionBlock(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="caption"):
+class OCRCaptionBlock(ModelBase, kw_only=True, tag_field="type", tag="caption"):
     """The `OCRCaptionBlock` object."""
 
     top_left_x: int

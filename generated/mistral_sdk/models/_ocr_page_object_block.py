@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._ocr_aside_text_block import OCRAsideTextBlock
 from ._ocr_caption_block import OCRCaptionBlock
 from ._ocr_code_block import OCRCodeBlock

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._organization_invite_out_raw_roles import OrganizationInviteOUTRawRoles
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteOUT(msgspec.Struct, kw_only=True, weakref=True):
+class OrganizationInviteOUT(ModelBase, kw_only=True):
     """The `OrganizationInviteOUT` object."""
 
     uuid: str

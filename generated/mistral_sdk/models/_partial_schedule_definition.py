@@ -4,15 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class PartialScheduleDefinition(msgspec.Struct, kw_only=True, weakref=True):
+class PartialScheduleDefinition(ModelBase, kw_only=True):
     """Schedule definition for partial updates.
 
     All fields are optional (inherited from _ScheduleRequestBase). Only explicitly-set

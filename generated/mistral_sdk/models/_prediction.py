@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class Prediction(msgspec.Struct, kw_only=True, weakref=True):
+
+class Prediction(ModelBase, kw_only=True):
     """Enable users to specify an expected completion, optimizing response times by leveraging known or predictable content."""
 
     type: Literal["content"] | str = "content"

@@ -4,11 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._prompt_definition import PromptDefinition
 from ._timestamp import Timestamp
 
 
-class PromptVersion(msgspec.Struct, kw_only=True, weakref=True):
+class PromptVersion(ModelBase, kw_only=True):
     """The `PromptVersion` object."""
 
     version: int | UnsetType = UNSET

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class PromptsCapability(msgspec.Struct, kw_only=True, weakref=True):
+
+class PromptsCapability(ModelBase, kw_only=True):
     """Capability for prompts operations."""
 
     list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class PromptsUpdateBody(msgspec.Struct, kw_only=True, weakref=True):
+class PromptsUpdateBody(ModelBase, kw_only=True):
     """The `PromptsUpdateBody` object."""
 
     title: str | None | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class QueryWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
+class QueryWorkflowResponse(ModelBase, kw_only=True):
     """The `QueryWorkflowResponse` object."""
 
     query_name: str

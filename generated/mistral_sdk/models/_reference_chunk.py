@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class ReferenceChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="reference"):
+class ReferenceChunk(ModelBase, kw_only=True, tag_field="type", tag="reference"):
     """The `ReferenceChunk` object."""
 
     reference_ids: list[int | str]

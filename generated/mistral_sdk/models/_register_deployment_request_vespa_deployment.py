@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._register_deployment_request_vespa_index import RegisterDeploymentRequestVespaIndex
 
 
-class RegisterDeploymentRequestVespaDeployment(msgspec.Struct, kw_only=True, weakref=True):
+class RegisterDeploymentRequestVespaDeployment(ModelBase, kw_only=True):
     """The `RegisterDeploymentRequestVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class ResourcesCapability(msgspec.Struct, kw_only=True, weakref=True):
+
+class ResourcesCapability(ModelBase, kw_only=True):
     """Capability for resources operations."""
 
     subscribe: bool | None | UnsetType = UNSET

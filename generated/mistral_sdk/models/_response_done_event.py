@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._conversation_usage_info import ConversationUsageInfo
 
 
 class ResponseDoneEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.done"
+    ModelBase, kw_only=True, tag_field="type", tag="conversation.response.done"
 ):
     """The `ResponseDoneEvent` object."""
 

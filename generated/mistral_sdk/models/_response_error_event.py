@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model_base import ModelBase
 
 
 class ResponseErrorEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.error"
+    ModelBase, kw_only=True, tag_field="type", tag="conversation.response.error"
 ):
     """The `ResponseErrorEvent` object."""
 

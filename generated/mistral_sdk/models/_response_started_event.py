@@ -4,16 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model_base import ModelBase
 
 
 class ResponseStartedEvent(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="type",
-    tag="conversation.response.started",
+    ModelBase, kw_only=True, tag_field="type", tag="conversation.response.started"
 ):
     """The `ResponseStartedEvent` object."""
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class ScheduleDefinition(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleDefinition(ModelBase, kw_only=True):
     """Specification of the times scheduled actions may occur.
 
     The times are the union of :py:attr:`calendars`, :py:attr:`intervals`, and

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_future_execution import ScheduleFutureExecution
 from ._schedule_interval import ScheduleInterval
@@ -14,7 +14,7 @@ from ._schedule_policy import SchedulePolicy
 from ._schedule_recent_execution import ScheduleRecentExecution
 
 
-class ScheduleDefinitionOutput(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleDefinitionOutput(ModelBase, kw_only=True):
     """Output representation of a schedule with required schedule_id.
 
     Used when returning schedules from the API where schedule_id is always present.

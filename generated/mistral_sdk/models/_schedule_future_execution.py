@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class ScheduleFutureExecution(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleFutureExecution(ModelBase, kw_only=True):
     """The `ScheduleFutureExecution` object."""
 
     scheduled_at: datetime.datetime

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class ScheduleRecentExecution(msgspec.Struct, kw_only=True, weakref=True):
+class ScheduleRecentExecution(ModelBase, kw_only=True):
     """The `ScheduleRecentExecution` object."""
 
     scheduled_at: datetime.datetime

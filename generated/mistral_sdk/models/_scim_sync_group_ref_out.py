@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class ScimSyncGroupRefOut(msgspec.Struct, kw_only=True, weakref=True):
+
+class ScimSyncGroupRefOut(ModelBase, kw_only=True):
     """The `ScimSyncGroupRefOut` object."""
 
     uuid: str

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 
 
-class ScimSyncGroupUpdateActionOut(msgspec.Struct, kw_only=True, weakref=True):
+class ScimSyncGroupUpdateActionOut(ModelBase, kw_only=True):
     """The `ScimSyncGroupUpdateActionOut` object."""
 
     group: ScimSyncGroupRefOut

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class ScimSyncUserRefOut(msgspec.Struct, kw_only=True, weakref=True):
+
+class ScimSyncUserRefOut(ModelBase, kw_only=True):
     """The `ScimSyncUserRefOut` object."""
 
     uuid: str

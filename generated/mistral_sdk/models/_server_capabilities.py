@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._completions_capability import CompletionsCapability
 from ._logging_capability import LoggingCapability
 from ._prompts_capability import PromptsCapability
@@ -14,7 +14,7 @@ from ._server_tasks_capability import ServerTasksCapability
 from ._tools_capability import ToolsCapability
 
 
-class ServerCapabilities(msgspec.Struct, kw_only=True, weakref=True):
+class ServerCapabilities(ModelBase, kw_only=True):
     """Capabilities that a server may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

@@ -4,12 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._registry_sharing_scope import RegistrySharingScope
 from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class Skill(msgspec.Struct, kw_only=True, weakref=True):
+class Skill(ModelBase, kw_only=True):
     """The `Skill` object."""
 
     id: str | UnsetType = UNSET

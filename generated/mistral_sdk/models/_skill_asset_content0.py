@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class SkillAssetContent0(msgspec.Struct, kw_only=True, weakref=True):
+
+class SkillAssetContent0(ModelBase, kw_only=True):
     """The `SkillAssetContent0` object."""
 
     raw_content: str = msgspec.field(name="rawContent")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class SkillAssetContent1(msgspec.Struct, kw_only=True, weakref=True):
+
+class SkillAssetContent1(ModelBase, kw_only=True):
     """The `SkillAssetContent1` object."""
 
     text_content: str = msgspec.field(name="textContent")

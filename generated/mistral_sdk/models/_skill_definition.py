@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._skill_asset_content import SkillAssetContent
 
 
-class SkillDefinition(msgspec.Struct, kw_only=True, weakref=True):
+class SkillDefinition(ModelBase, kw_only=True):
     """Versioned skill content."""
 
     description: str | UnsetType = UNSET

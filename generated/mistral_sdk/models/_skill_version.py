@@ -4,11 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class SkillVersion(msgspec.Struct, kw_only=True, weakref=True):
+class SkillVersion(ModelBase, kw_only=True):
     """The `SkillVersion` object."""
 
     version: int | UnsetType = UNSET

@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class SkillsUpdateBody(msgspec.Struct, kw_only=True, weakref=True):
+class SkillsUpdateBody(ModelBase, kw_only=True):
     """The `SkillsUpdateBody` object."""
 
     sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class SpeechStreamAudioDelta(msgspec.Struct, kw_only=True, weakref=True):
+class SpeechStreamAudioDelta(ModelBase, kw_only=True):
     """The `SpeechStreamAudioDelta` object."""
 
     type: Literal["speech.audio.delta"] | str = "speech.audio.delta"

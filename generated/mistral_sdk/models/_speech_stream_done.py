@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._speech_usage_info import SpeechUsageInfo
 
 
-class SpeechStreamDone(msgspec.Struct, kw_only=True, weakref=True):
+class SpeechStreamDone(ModelBase, kw_only=True):
     """The `SpeechStreamDone` object."""
 
     type: Literal["speech.audio.done"] | str = "speech.audio.done"

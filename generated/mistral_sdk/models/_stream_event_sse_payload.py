@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._stream_event_workflow_context import StreamEventWorkflowContext
 from ._workflow_event_payload import WorkflowEventPayload
 
 
-class StreamEventSsePayload(msgspec.Struct, kw_only=True, weakref=True):
+class StreamEventSsePayload(ModelBase, kw_only=True):
     """The `StreamEventSsePayload` object."""
 
     stream: str

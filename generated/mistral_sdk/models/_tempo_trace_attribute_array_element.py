@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class TempoTraceAttributeArrayElement(msgspec.Struct, kw_only=True, weakref=True):
+
+class TempoTraceAttributeArrayElement(ModelBase, kw_only=True):
     """The `TempoTraceAttributeArrayElement` object."""
 
     string_value: str | None | UnsetType = msgspec.field(default=UNSET, name="stringValue")

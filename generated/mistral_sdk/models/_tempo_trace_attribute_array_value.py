@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayContainer
 
 
-class TempoTraceAttributeArrayValue(msgspec.Struct, kw_only=True, weakref=True):
+class TempoTraceAttributeArrayValue(ModelBase, kw_only=True):
     """The `TempoTraceAttributeArrayValue` object."""
 
     array_value: TempoTraceAttributeArrayContainer = msgspec.field(name="arrayValue")

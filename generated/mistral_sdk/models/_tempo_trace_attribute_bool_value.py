@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class TempoTraceAttributeBoolValue(msgspec.Struct, kw_only=True, weakref=True):
+
+class TempoTraceAttributeBoolValue(ModelBase, kw_only=True):
     """The `TempoTraceAttributeBoolValue` object."""
 
     bool_value: bool = msgspec.field(name="boolValue")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class TempoTraceAttributeIntValue(msgspec.Struct, kw_only=True, weakref=True):
+
+class TempoTraceAttributeIntValue(ModelBase, kw_only=True):
     """The `TempoTraceAttributeIntValue` object."""
 
     int_value: str = msgspec.field(name="intValue")

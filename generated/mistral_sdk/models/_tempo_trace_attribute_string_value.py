@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
+from .._model_base import ModelBase
 
-class TempoTraceAttributeStringValue(msgspec.Struct, kw_only=True, weakref=True):
+
+class TempoTraceAttributeStringValue(ModelBase, kw_only=True):
     """The `TempoTraceAttributeStringValue` object."""
 
     string_value: str = msgspec.field(name="stringValue")

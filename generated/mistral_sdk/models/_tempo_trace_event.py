@@ -4,10 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 
-class TempoTraceEvent(msgspec.Struct, kw_only=True, weakref=True):
+class TempoTraceEvent(ModelBase, kw_only=True):
     """The `TempoTraceEvent` object."""
 
     name: str

@@ -6,10 +6,11 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._annotations import Annotations
 
 
-class TextContent(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="text"):
+class TextContent(ModelBase, kw_only=True, tag_field="type", tag="text"):
     """Text content for a message."""
 
     text: str

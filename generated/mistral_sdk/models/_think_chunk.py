@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._think_chunk_thinking_item import ThinkChunkThinkingItem
 
 
-class ThinkChunk(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="thinking"):
+class ThinkChunk(ModelBase, kw_only=True, tag_field="type", tag="thinking"):
     """The `ThinkChunk` object."""
 
     thinking: list[ThinkChunkThinkingItem]

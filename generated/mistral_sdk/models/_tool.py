@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._function import Function
 
 
-class Tool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="function"):
+class Tool(ModelBase, kw_only=True, tag_field="type", tag="function"):
     """The `Tool` object."""
 
     function: Function

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class ToolAnnotations(msgspec.Struct, kw_only=True, weakref=True):
+
+class ToolAnnotations(ModelBase, kw_only=True):
     """Additional properties describing a Tool to clients.
 
     NOTE: all properties in ToolAnnotations are **hints**.

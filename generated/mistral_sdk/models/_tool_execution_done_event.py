@@ -4,16 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionDoneEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.done"
-):
+class ToolExecutionDoneEvent(ModelBase, kw_only=True, tag_field="type", tag="tool.execution.done"):
     """The `ToolExecutionDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._built_in_connectors import BuiltInConnectors
 
 
 class ToolExecutionStartedEvent(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.started"
+    ModelBase, kw_only=True, tag_field="type", tag="tool.execution.started"
 ):
     """The `ToolExecutionStartedEvent` object."""
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._content_chunk import ContentChunk
 
 
-class ToolMessage(msgspec.Struct, kw_only=True, weakref=True, tag_field="role", tag="tool"):
+class ToolMessage(ModelBase, kw_only=True, tag_field="role", tag="tool"):
     """The `ToolMessage` object."""
 
     content: str | list[ContentChunk] | None = None

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolReferenceChunk(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="tool_reference"
-):
+class ToolReferenceChunk(ModelBase, kw_only=True, tag_field="type", tag="tool_reference"):
     """The `ToolReferenceChunk` object."""
 
     tool: BuiltInConnectors | str

@@ -4,8 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class ToolsCapability(msgspec.Struct, kw_only=True, weakref=True):
+
+class ToolsCapability(ModelBase, kw_only=True):
     """Capability for tools operations."""
 
     list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionStreamDone(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.done"
-):
+class TranscriptionStreamDone(ModelBase, kw_only=True, tag_field="type", tag="transcription.done"):
     """The `TranscriptionStreamDone` object."""
 
     model: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
 class TranscriptionStreamLanguage(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.language"
+    ModelBase, kw_only=True, tag_field="type", tag="transcription.language"
 ):
     """The `TranscriptionStreamLanguage` object."""
 

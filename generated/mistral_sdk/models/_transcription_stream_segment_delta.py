@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from .._model_base import ModelBase
 
 
 class TranscriptionStreamSegmentDelta(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.segment"
+    ModelBase, kw_only=True, tag_field="type", tag="transcription.segment"
 ):
     """The `TranscriptionStreamSegmentDelta` object."""
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
+from .._model_base import ModelBase
 
 
 class TranscriptionStreamTextDelta(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="transcription.text.delta"
+    ModelBase, kw_only=True, tag_field="type", tag="transcription.text.delta"
 ):
     """The `TranscriptionStreamTextDelta` object."""
 

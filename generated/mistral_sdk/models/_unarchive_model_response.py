@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class UnarchiveModelResponse(msgspec.Struct, kw_only=True, weakref=True):
+
+class UnarchiveModelResponse(ModelBase, kw_only=True):
     """The `UnarchiveModelResponse` object."""
 
     id: str

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._authentication_method_create_or_update_request import (
     AuthenticationMethodCreateOrUpdateRequest,
 )
 
 
-class UpdateConnectorRequest(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateConnectorRequest(ModelBase, kw_only=True):
     """The `UpdateConnectorRequest` object."""
 
     title: str | None | UnsetType = UNSET

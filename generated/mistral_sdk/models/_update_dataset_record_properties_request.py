@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class UpdateDatasetRecordPropertiesRequest(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateDatasetRecordPropertiesRequest(ModelBase, kw_only=True):
     """The `UpdateDatasetRecordPropertiesRequest` object."""
 
     properties: dict[str, Any]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class UpdateDefinition(msgspec.Struct, kw_only=True, weakref=True):
+
+class UpdateDefinition(ModelBase, kw_only=True):
     """The `UpdateDefinition` object."""
 
     name: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._update_document_request_attributes_value import UpdateDocumentRequestAttributesValue
 
 
-class UpdateDocumentRequest(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateDocumentRequest(ModelBase, kw_only=True):
     """The `UpdateDocumentRequest` object."""
 
     name: str | UnsetType = UNSET

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 
-class UpdateMetricsRequestDeploymentMetricsOffline(msgspec.Struct, kw_only=True, weakref=True):
+
+class UpdateMetricsRequestDeploymentMetricsOffline(ModelBase, kw_only=True):
     """The `UpdateMetricsRequestDeploymentMetricsOffline` object."""
 
     status: Literal["offline"] | str = "offline"

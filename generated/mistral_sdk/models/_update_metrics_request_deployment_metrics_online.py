@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetrics
 
 
-class UpdateMetricsRequestDeploymentMetricsOnline(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateMetricsRequestDeploymentMetricsOnline(ModelBase, kw_only=True):
     """The `UpdateMetricsRequestDeploymentMetricsOnline` object."""
 
     status: Literal["online"] | str = "online"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class UpdateRunInfo(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateRunInfo(ModelBase, kw_only=True):
     """The `UpdateRunInfo` object."""
 
     execution_time: datetime.datetime

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class UpdateWorkflowResponse(msgspec.Struct, kw_only=True, weakref=True):
+class UpdateWorkflowResponse(ModelBase, kw_only=True):
     """The `UpdateWorkflowResponse` object."""
 
     update_name: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeActiveUsersStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeActiveUsersStat(ModelBase, kw_only=True):
     """The `VibeActiveUsersStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeConsumedTokensStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeConsumedTokensStat(ModelBase, kw_only=True):
     """The `VibeConsumedTokensStat` object."""
 
     day: datetime.date

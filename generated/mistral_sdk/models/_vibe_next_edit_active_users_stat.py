@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeNextEditActiveUsersStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeNextEditActiveUsersStat(ModelBase, kw_only=True):
     """The `VibeNextEditActiveUsersStat` object."""
 
     day: datetime.date

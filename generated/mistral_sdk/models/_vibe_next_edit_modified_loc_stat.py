@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeNextEditModifiedLOCStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeNextEditModifiedLOCStat(ModelBase, kw_only=True):
     """The `VibeNextEditModifiedLOCStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeNextEditSuggestionStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeNextEditSuggestionStat(ModelBase, kw_only=True):
     """The `VibeNextEditSuggestionStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeSessionDurationStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeSessionDurationStat(ModelBase, kw_only=True):
     """The `VibeSessionDurationStat` object."""
 
     day: datetime.date

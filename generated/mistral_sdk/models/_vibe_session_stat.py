@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeSessionStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeSessionStat(ModelBase, kw_only=True):
     """The `VibeSessionStat` object."""
 
     day: datetime.date

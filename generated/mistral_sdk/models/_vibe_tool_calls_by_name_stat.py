@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeToolCallsByNameStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeToolCallsByNameStat(ModelBase, kw_only=True):
     """The `VibeToolCallsByNameStat` object."""
 
     day: datetime.date

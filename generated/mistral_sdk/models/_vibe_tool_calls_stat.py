@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeToolCallsStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeToolCallsStat(ModelBase, kw_only=True):
     """The `VibeToolCallsStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeUserPromptsStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeUserPromptsStat(ModelBase, kw_only=True):
     """The `VibeUserPromptsStat` object."""
 
     day: datetime.date

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeWorkByAgentStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeWorkByAgentStat(ModelBase, kw_only=True):
     """The `VibeWorkByAgentStat` object."""
 
     messages_count: int

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeWorkByTimeStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeWorkByTimeStat(ModelBase, kw_only=True):
     """The `VibeWorkByTimeStat` object."""
 
     messages_count: int

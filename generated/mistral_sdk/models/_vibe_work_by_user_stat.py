@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class VibeWorkByUserStat(msgspec.Struct, kw_only=True, weakref=True):
+class VibeWorkByUserStat(ModelBase, kw_only=True):
     """The `VibeWorkByUserStat` object."""
 
     messages_count: int

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchPremiumTool(
-    msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="web_search_premium"
-):
+class WebSearchPremiumTool(ModelBase, kw_only=True, tag_field="type", tag="web_search_premium"):
     """The `WebSearchPremiumTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

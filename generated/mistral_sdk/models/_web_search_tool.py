@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchTool(msgspec.Struct, kw_only=True, weakref=True, tag_field="type", tag="web_search"):
+class WebSearchTool(ModelBase, kw_only=True, tag_field="type", tag="web_search"):
     """The `WebSearchTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

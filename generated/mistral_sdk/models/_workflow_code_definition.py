@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._query_definition import QueryDefinition
 from ._signal_definition import SignalDefinition
 from ._update_definition import UpdateDefinition
 
 
-class WorkflowCodeDefinition(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowCodeDefinition(ModelBase, kw_only=True):
     """The `WorkflowCodeDefinition` object."""
 
     input_schema: dict[str, Any]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._stream_event_sse_error_data import StreamEventSseErrorData
 from ._stream_event_sse_payload import StreamEventSsePayload
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._activity_task_completed_response import ActivityTaskCompletedResponse
 from ._activity_task_failed_response import ActivityTaskFailedResponse
 from ._activity_task_retrying_response import ActivityTaskRetryingResponse

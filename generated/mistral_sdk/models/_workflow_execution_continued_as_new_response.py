@@ -3,19 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._workflow_execution_continued_as_new_attributes_response import (
     WorkflowExecutionContinuedAsNewAttributesResponse,
 )
 
 
 class WorkflowExecutionContinuedAsNewResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW",
+    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
 ):
     """Emitted when a workflow continues as a new execution.
 

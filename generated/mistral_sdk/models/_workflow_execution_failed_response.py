@@ -3,17 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._workflow_execution_failed_attributes import WorkflowExecutionFailedAttributes
 
 
 class WorkflowExecutionFailedResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="WORKFLOW_EXECUTION_FAILED",
+    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"
 ):
     """Emitted when a workflow execution fails due to an unhandled exception.
 

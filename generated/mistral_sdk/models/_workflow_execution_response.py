@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionResponse(ModelBase, kw_only=True):
     """The `WorkflowExecutionResponse` object."""
 
     workflow_name: str

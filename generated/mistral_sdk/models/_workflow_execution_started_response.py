@@ -3,19 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._workflow_execution_started_attributes_response import (
     WorkflowExecutionStartedAttributesResponse,
 )
 
 
 class WorkflowExecutionStartedResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="WORKFLOW_EXECUTION_STARTED",
+    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"
 ):
     """Emitted when a workflow execution begins.
 

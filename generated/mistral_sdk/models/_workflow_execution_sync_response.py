@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._model_base import ModelBase
 
 
-class WorkflowExecutionSyncResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionSyncResponse(ModelBase, kw_only=True):
     """Response model for synchronous workflow execution"""
 
     workflow_name: str

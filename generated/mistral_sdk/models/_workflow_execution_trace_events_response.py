@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_events_response_event import (
     WorkflowExecutionTraceEventsResponseEvent,
 )
 
 
-class WorkflowExecutionTraceEventsResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionTraceEventsResponse(ModelBase, kw_only=True):
     """The `WorkflowExecutionTraceEventsResponse` object."""
 
     workflow_name: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._workflow_execution_progress_trace_event import WorkflowExecutionProgressTraceEvent
 from ._workflow_execution_trace_event import WorkflowExecutionTraceEvent
 

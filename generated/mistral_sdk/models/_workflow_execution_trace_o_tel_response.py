@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._tempo_get_trace_response import TempoGetTraceResponse
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionTraceOTelResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionTraceOTelResponse(ModelBase, kw_only=True):
     """The `WorkflowExecutionTraceOTelResponse` object."""
 
     workflow_name: str

@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan
 
 
-class WorkflowExecutionTraceSummaryResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionTraceSummaryResponse(ModelBase, kw_only=True):
     """The `WorkflowExecutionTraceSummaryResponse` object."""
 
     workflow_name: str

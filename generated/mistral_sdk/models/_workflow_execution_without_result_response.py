@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._model_base import ModelBase
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionWithoutResultResponse(msgspec.Struct, kw_only=True, weakref=True):
+class WorkflowExecutionWithoutResultResponse(ModelBase, kw_only=True):
     """The `WorkflowExecutionWithoutResultResponse` object."""
 
     workflow_name: str

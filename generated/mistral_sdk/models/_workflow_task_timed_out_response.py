@@ -3,17 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
-
+from .._model_base import ModelBase
 from ._workflow_task_timed_out_attributes import WorkflowTaskTimedOutAttributes
 
 
 class WorkflowTaskTimedOutResponse(
-    msgspec.Struct,
-    kw_only=True,
-    weakref=True,
-    tag_field="event_type",
-    tag="WORKFLOW_TASK_TIMED_OUT",
+    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"
 ):
     """Emitted when a workflow task times out.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._workflow_execution_response import WorkflowExecutionResponse
 from ._workflow_execution_sync_response import WorkflowExecutionSyncResponse
 
