@@ -10,19 +10,10 @@ from typing import Any, Literal
 
 import httpx
 import pytest
+from answers import CHAT_COMPLETION
 
 from mistral_sdk import AsyncMistral, FunctionTool, Mistral, RequestValidationError
 
-CHAT = {
-    "id": "c1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    "choices": [
-        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "ok"}}
-    ],
-}
 STREAM = (
     b'data: {"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"ok"},'
     b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
@@ -80,7 +71,7 @@ class Recorder:
             return httpx.Response(
                 200, content=STREAM, headers={"content-type": "text/event-stream"}
             )
-        return httpx.Response(200, json=CHAT)
+        return httpx.Response(200, json=CHAT_COMPLETION)
 
 
 @pytest.fixture

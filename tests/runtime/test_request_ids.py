@@ -7,37 +7,18 @@ from __future__ import annotations
 import gc
 import itertools
 import json
-import uuid
-from typing import Any
 
 import httpx
 import msgspec
 import pytest
+from answers import CHAT_COMPLETION, file_json
 
 import mistral_sdk
 from mistral_sdk import AsyncMistral, Mistral
 from mistral_sdk._request_ids import _ids, remember, request_id_for
 
-CHAT = {
-    "id": "c1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    "choices": [
-        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "ok"}}
-    ],
-}
 STREAM = b'data: {"id":"c1","model":"m","choices":[]}\n\ndata: [DONE]\n\n'
 MESSAGES = [{"role": "user", "content": "hi"}]
-
-
-def file(i: int) -> dict[str, Any]:
-    return {
-        "id": str(uuid.UUID(int=i)), "object": "file", "bytes": 10, "created_at": 1,
-        "filename": f"f{i}.jsonl", "purpose": "batch", "sample_type": "batch_request",
-        "source": "upload",
-    }  # fmt: skip
 
 
 class Server:
@@ -54,10 +35,10 @@ class Server:
             if json.loads(request.content).get("stream"):
                 headers["content-type"] = "text/event-stream"
                 return httpx.Response(200, content=STREAM, headers=headers)
-            return httpx.Response(200, json=CHAT, headers=headers)
+            return httpx.Response(200, json=CHAT_COMPLETION, headers=headers)
         if path == "/v1/files":
             page = int(request.url.params.get("page", "0"))
-            data = [file(i) for i in [[1, 2], [3]][page]]
+            data = [file_json(i) for i in [[1, 2], [3]][page]]
             body = {"data": data, "object": "list", "total": 3}
             return httpx.Response(200, json=body, headers=headers)
         if path.endswith("/content"):
@@ -83,8 +64,12 @@ def test_a_model_carries_its_request_id_and_shows_it_nowhere_else() -> None:
         if method is not None:
             assert "req-1" not in json.dumps(method())
     # a model nobody received from the API has none
-    assert mistral_sdk.decode(json.dumps(CHAT), mistral_sdk.models.ChatCompletionResponse)
-    fresh = mistral_sdk.decode(json.dumps(CHAT), mistral_sdk.models.ChatCompletionResponse)
+    assert mistral_sdk.decode(
+        json.dumps(CHAT_COMPLETION), mistral_sdk.models.ChatCompletionResponse
+    )
+    fresh = mistral_sdk.decode(
+        json.dumps(CHAT_COMPLETION), mistral_sdk.models.ChatCompletionResponse
+    )
     assert fresh._request_id is None
 
 
