@@ -143,8 +143,9 @@ $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 	  -e . -r benchmarks/requirements.txt
 	@touch $@
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) venv
 	$(BENCH_VENV)/bin/python benchmarks/run.py
+	$(PY) benchmarks/bench_tracing.py  # what hooks and tracing cost: docs/observability.md
 
 # Decoding (known and unknown union tags) and streaming against untyped msgspec: docs/unions.md.
 bench-decode: venv

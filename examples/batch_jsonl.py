@@ -1,54 +1,74 @@
 #!/usr/bin/env python3
-"""Run a batch job from a JSONL file: upload, create the job, wait, download the results.
+"""Run typed chat requests through the Batch API: one call from requests to typed results,
+with progress; then resume the job from its id and resubmit only the failed requests.
 
 .venv/bin/python examples/batch_jsonl.py
 """
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
-import time
-from pathlib import Path
-from uuid import UUID
+from collections.abc import Iterator
 
-from _connect import connect
+from _connect import connect, using_mock
 
+from mistral_sdk import Progress, models
+from mistral_sdk.batch import BatchResults
+
+MODEL = "mistral-small-latest"
 QUESTIONS = ["What is 2 + 2?", "Name a French cheese.", "Translate 'cat' to Italian."]
-DONE = {"SUCCESS", "FAILED", "TIMEOUT_EXCEEDED", "CANCELLED"}
+# against the mock, one request fails the first time (scripts/mock_batch.py: MOCK_FLAKY)
+FLAKY = " MOCK_FLAKY" if using_mock() else ""
 
 
-def write_requests(path: Path) -> None:
-    with path.open("w") as out:
-        for index, question in enumerate(QUESTIONS):
-            body = {"max_tokens": 64, "messages": [{"role": "user", "content": question}]}
-            out.write(json.dumps({"custom_id": f"q{index}", "body": body}) + "\n")
+def requests() -> Iterator[tuple[str, models.ChatCompletionRequest]]:
+    """(custom_id, request) pairs, produced lazily: never all in memory at once."""
+    for index, question in enumerate(QUESTIONS):
+        text = question + (FLAKY if index == 1 else "")
+        yield (
+            f"q{index}",
+            models.ChatCompletionRequest(
+                model=MODEL, messages=[models.UserMessage(content=text)], max_tokens=64
+            ),
+        )
+
+
+def show(progress: Progress) -> None:
+    if progress.stage == "job":
+        print(
+            f"   job {progress.status}: {progress.completed}/{progress.total}"
+            f" ({progress.succeeded} ok, {progress.failed} failed)"
+        )
+
+
+def answers(results: BatchResults[models.ChatCompletionResponse]) -> None:
+    for result in results.in_input_order():
+        if result.ok:
+            reply = result.unwrap().choices[0].message
+            print(f"   {result.custom_id}: {reply.content if reply else ''}")
+        else:
+            print(f"   {result.custom_id}: failed ({result.error})")
 
 
 def main() -> int:
-    path = Path(tempfile.mkdtemp()) / "requests.jsonl"
-    write_requests(path)
     with connect() as client:
-        print(f"== batch: {len(QUESTIONS)} requests from {path.name}")
-        uploaded = client.files.upload(file=path, purpose="batch")
-        job = client.batch.jobs.create(
-            endpoint="/v1/chat/completions", model="mistral-small-latest", input_files=[uploaded.id]
+        print(f"== batch: {len(QUESTIONS)} typed chat requests")
+        run = client.batch.submit(requests(), endpoint="/v1/chat/completions", model=MODEL)
+        print(f"   submitted: jobs {run.job_ids}")
+
+        # Any process can pick the job up again from its id.
+        resumed = client.batch.job(*run.job_ids)
+        results: BatchResults[models.ChatCompletionResponse] = resumed.results(
+            progress=show, poll_interval=0.2, input_order=True
         )
-        print(f"   job {job.id}: {job.status}")
-        delay = 0.2
-        while job.status not in DONE:
-            time.sleep(delay)
-            delay = min(delay * 2, 10.0)
-            job = client.batch.jobs.get(UUID(job.id))
-            print(f"   job {job.id}: {job.status} ({job.completed_requests}/{job.total_requests})")
-        if job.status != "SUCCESS" or not job.output_file:
-            print(f"   the job ended {job.status}")
-            return 1
-        for line in client.files.download(job.output_file).read().decode().splitlines():
-            row = json.loads(line)
-            answer = row["response"]["body"]["choices"][0]["message"]["content"]
-            print(f"   {row['custom_id']}: {answer}")
+        answers(results)
+
+        failed = results.failed_ids()
+        if failed:
+            print(f"== resubmitting only the failed requests: {sorted(failed)}")
+            retried = resumed.retry_failed(results).results(progress=show, poll_interval=0.2)
+            answers(retried)
+            return 0 if all(r.ok for r in retried) else 1
     return 0
 
 

@@ -14,6 +14,10 @@ Generated resources never contain hand-written logic. Instead:
 - `RESUME_PARAMS`: wire names of the parameter through which a server-sent event
   stream resumes after a dropped connection. A streaming operation with one of
   them is wrapped by `mistral_sdk._resume` (the first listed that it has wins).
+- `BATCH_ENDPOINTS_ENUM`: the enum schema listing the endpoints a batch job runs.
+  Each value is matched to the POST operation at that path, whose request body and
+  JSON response models become `mistral_sdk._batch_endpoints.BATCH_ENDPOINTS` (read
+  by the batch runner, `mistral_sdk.batch`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
     ("chat",): ("_structured", "ChatHelpers"),
     ("audio",): ("_audio", "AudioHelpers"),
     ("beta", "connectors"): ("mcp._gateway", "ConnectorsGatewayHelpers"),
+    ("batch",): ("batch", "BatchHelpers"),
 }
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
@@ -39,6 +44,8 @@ TOOL_BODIES: dict[str, str] = {
 # Compared case-insensitively. The header comes first: the server prefers it to the
 # query parameter.
 RESUME_PARAMS: tuple[str, ...] = ("last-event-id", "last_event_id")
+
+BATCH_ENDPOINTS_ENUM = "ApiEndpoint"
 
 
 def connectors_field(
@@ -70,3 +77,38 @@ def resume_param(params: list[ir.Param]) -> ir.Param | None:
     """The parameter that carries the last event id of a resumable stream."""
     by_wire = {p.wire.lower(): p for p in params if p.location in ("query", "header")}
     return next((by_wire[wire] for wire in RESUME_PARAMS if wire in by_wire), None)
+
+
+def batch_endpoints(api: ir.API) -> list[tuple[str, str, str | None, str | None]]:
+    """(endpoint, operationId, request model, response model) for each value of
+    `BATCH_ENDPOINTS_ENUM`, in the enum's order.
+
+    A value without a POST operation, or whose body or answer is not one model,
+    keeps None there: the runner treats it as untyped.
+    """
+    enum = api.definitions.get(BATCH_ENDPOINTS_ENUM)
+    if not isinstance(enum, ir.Enum):
+        return []
+    rows: list[tuple[str, str, str | None, str | None]] = []
+    for value in enum.values:
+        posts = [o for o in api.operations if o.method == "POST" and o.http_path == str(value)]
+        # a path with a JSON and a streaming operation (conversations): the JSON one,
+        # since a batch line's response is one JSON body
+        answering = [o for o in posts if any(m.response.kind == "json" for m in o.methods)]
+        chosen = answering or posts
+        if not chosen:
+            rows.append((str(value), "", None, None))
+            continue
+        op = chosen[0]
+        body = op.body_type.name if isinstance(op.body_type, ir.Ref) else None
+        answer = next((m.response.type for m in op.methods if m.response.kind == "json"), None)
+        rows.append(
+            (str(value), op.operation_id, body, answer.name if isinstance(answer, ir.Ref) else None)
+        )
+    return rows
+
+
+def takes_progress(op: ir.Operation, method: ir.Method) -> bool:
+    """Whether `method` takes `progress=` (a `mistral_sdk.Progress` callback): it sends
+    a file (a multipart file field) or receives one (a binary response)."""
+    return method.response.kind == "binary" or any(p.is_file for p in op.sent(method))

@@ -160,6 +160,11 @@ class Renderer:
         out["mistral_sdk/_operations.py"] = self.operations_module()
         out["mistral_sdk/__init__.py"] = self.package_init()
         out["mistral_sdk/_spec.py"] = self.spec_module()
+        out["mistral_sdk/_batch_endpoints.py"] = self.env.get_template(
+            "batch_endpoints.py.j2"
+        ).render(
+            header=HEADER, enum=helpers.BATCH_ENDPOINTS_ENUM, rows=helpers.batch_endpoints(self.api)
+        )
         return out
 
     # --- models ------------------------------------------------------------------
@@ -319,6 +324,8 @@ class Renderer:
             uses_connectors=any(m["connectors"] for m in methods),
             uses_tools=any(m["tools"] for m in methods),
             uses_resume=any(m["resume"] for m in methods),
+            uses_progress=any(m["progress"] for m in methods),
+            uses_uploads=any(m["uploads"] for m in methods),
             mixin=helpers.MIXINS.get(node.path),
         )
 
@@ -347,6 +354,10 @@ class Renderer:
             imports.typing.add("Any")
             sig.append("connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None")
         resume = m.response.resume_param
+        # bytes sent (a file field) or received (a file download) are reported to `progress`
+        progress = helpers.takes_progress(op, m)
+        if progress:
+            sig.append("progress: ProgressCallback | None = None")
         sig += [
             "extra_headers: Headers | None = None",
             "extra_query: Query | None = None",
@@ -383,7 +394,7 @@ class Renderer:
             returns, response, response_cls = ("None", "None"), "EmptyResponse()", "EmptyResponse"
         elif resp.kind == "binary":
             returns = ("BinaryContent", "AsyncBinaryContent")
-            response, response_cls = "BinaryResponse()", "BinaryResponse"
+            response, response_cls = "BinaryResponse(progress)", "BinaryResponse"
         else:
             assert resp.type is not None
             event = render(resp.type, imports, "models.")
@@ -411,6 +422,8 @@ class Renderer:
                 return f"with_connectors({p.name}, connectors)"
             if tools and p.wire == tools and p.location == "body":
                 return f"function_tools({p.name})"
+            if p.is_file:
+                return f"with_progress({p.name}, progress)"
             return p.name
 
         body_items = [
@@ -451,8 +464,15 @@ class Renderer:
                         " tools too: name, description and parameter schema from the signature"
                         " and docstring, as in `beta.conversations.run`."
                     )
+        if progress:
+            if not documented and not connectors:
+                doc_lines += ["", "Args:"]
+            doc_lines.append(
+                "    progress: called with a `mistral_sdk.Progress` as the file's bytes are"
+                f" {'received' if m.response.kind == 'binary' else 'sent'}."
+            )
         if connectors:
-            if not documented:
+            if not documented and not progress:
                 doc_lines += ["", "Args:"]
             doc_lines.append(
                 f"    connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot`"
@@ -480,6 +500,8 @@ class Renderer:
             "deprecated": op.deprecated,
             "connectors": bool(connectors),
             "tools": bool(tools),
+            "progress": progress,
+            "uploads": any(p.is_file for p in params),
             "resume": resume.name if resume else None,
             "resume_type": render(resume.type, imports, "models.") if resume else None,
         }

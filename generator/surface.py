@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ir, read_api
+from . import helpers, ir, read_api
 
 MAGIC = "# mistral-sdk API surface:"
 LEGEND = (
@@ -138,6 +138,8 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
         args.append(Arg(p.name, text, required, positional=p.location == "path"))
     if op.connectors_field:  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
         args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
+    if helpers.takes_progress(op, m):  # the keyword the renderer adds
+        args.append(Arg("progress", "ProgressCallback | None", False))
     return Call(f"{resource}.{m.name}", tuple(args), _returns(m.response, m.pagination))
 
 

@@ -1,5 +1,5 @@
 """The scripted parts of the local mock: workflow runs, tool-calling conversations,
-structured chat output, files, OCR and batch jobs. Standard library only.
+structured chat output, files and OCR (batch jobs: mock_batch.py). Standard library only.
 
 Behaviour is chosen by what the request says, so that examples and tests can ask
 for a failure path without any setup:
@@ -257,14 +257,13 @@ def _envelope(run: Run, seq: int, event: dict[str, Any]) -> str:
 
 
 class Flows:
-    """The mock's state: workflow runs, conversations, files and batch jobs."""
+    """The mock's state: workflow runs, conversations, files (batch jobs: mock_batch.py)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.runs: dict[str, Run] = {}
         self.conversations: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
-        self.jobs: dict[str, dict[str, Any]] = {}
 
     # workflows
 
@@ -560,77 +559,3 @@ def ocr_response(document: dict[str, Any], flows: Flows) -> tuple[int, Any]:
         "model": "mistral-ocr-latest",
         "usage_info": {"pages_processed": 1},
     }
-
-
-def batch_job(job: dict[str, Any], flows: Flows) -> dict[str, Any]:
-    """The job as it is now: QUEUED, RUNNING, then SUCCESS with an output file."""
-    elapsed = time.monotonic() - job["_started"]
-    total = job["total_requests"]
-    out = {k: v for k, v in job.items() if not k.startswith("_")}
-    if elapsed < 0.1:
-        return {**out, "status": "QUEUED"}
-    if elapsed < 0.3:
-        return {**out, "status": "RUNNING", "started_at": out["created_at"]}
-    if job.get("output_file") is None:
-        lines = []
-        for request in job["_requests"]:
-            prompt = _text((request.get("body") or {}).get("messages"))
-            reply = {"choices": [{"message": {"role": "assistant", "content": f"(mock) {prompt}"}}]}
-            lines.append(
-                json.dumps(
-                    {
-                        "custom_id": request.get("custom_id"),
-                        "response": {"status_code": 200, "body": reply},
-                    }
-                )
-            )
-        data = ("\n".join(lines) + "\n").encode()
-        file_id = str(uuid.uuid4())
-        flows.files[file_id] = (
-            file_object(file_id, "batch-output.jsonl", len(data), "batch", len(lines)),
-            data,
-        )
-        job["output_file"] = file_id
-        out["output_file"] = file_id
-    return {
-        **out,
-        "status": "SUCCESS",
-        "completed_requests": total,
-        "succeeded_requests": total,
-        "started_at": out["created_at"],
-        "completed_at": int(time.time()),
-    }
-
-
-def create_batch_job(body: dict[str, Any], flows: Flows) -> tuple[int, Any]:
-    requests: list[dict[str, Any]] = []
-    for file_id in body.get("input_files") or []:
-        stored = flows.files.get(file_id)
-        if stored is None:
-            return 404, {"detail": f"file {file_id} not found"}
-        for line in stored[1].decode().splitlines():
-            if line.strip():
-                requests.append(json.loads(line))
-    requests += body.get("requests") or []
-    job = {
-        "id": str(uuid.uuid4()),
-        "object": "batch",
-        "input_files": body.get("input_files") or [],
-        "metadata": body.get("metadata"),
-        "endpoint": body.get("endpoint"),
-        "model": body.get("model"),
-        "agent_id": body.get("agent_id"),
-        "output_file": None,
-        "error_file": None,
-        "errors": [],
-        "status": "QUEUED",
-        "created_at": int(time.time()),
-        "total_requests": len(requests),
-        "completed_requests": 0,
-        "succeeded_requests": 0,
-        "failed_requests": 0,
-        "_started": time.monotonic(),
-        "_requests": requests,
-    }
-    flows.jobs[job["id"]] = job
-    return 200, batch_job(job, flows)

@@ -14,7 +14,7 @@ Standard library only. Answers, with bodies shaped like the spec's schemas:
   `GET /v1/workflows/executions/{id}`, `…/stream` (resumable with `last_event_id`),
   `POST …/cancel`, `…/signals`, `…/queries`, `…/updates`
 - `POST /v1/files`, `GET /v1/files/{id}/content`, `POST /v1/ocr`,
-  `POST /v1/batch/jobs`, `GET /v1/batch/jobs/{id}`
+  and the batch job lifecycle (`mock_batch.py`: `/v1/batch/jobs…`, with output and error files)
 
 Conversations call function tools and ask for confirmations, workflows fail, hang
 or drop their stream, as `mock_flows.py` describes (the scripted fake the examples
@@ -47,6 +47,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 # scripts/ is on sys.path whenever this module is (run as a script or imported).
+import mock_batch  # type: ignore[import-not-found, unused-ignore]
 import mock_flows as flows_module  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["MockServer", "start_mock"]
@@ -59,7 +60,6 @@ _CONVERSATION = re.compile(r"^/v1/conversations(?:/(?P<conversation_id>[^/]+))?$
 _EXECUTION = re.compile(
     r"^/v1/workflows/executions/(?P<id>[^/]+)(?:/(?P<action>stream|cancel|signals|queries|updates))?$"
 )
-_BATCH_JOB = re.compile(r"^/v1/batch/jobs/(?P<id>[^/]+)$")
 _FILE_CONTENT = re.compile(r"^/v1/files/(?P<id>[^/]+)/content$")
 
 
@@ -303,12 +303,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 last = self.headers.get("Last-Event-ID") or params.get("last_event_id")
                 self._send_sse_ids(self.flows.stream(run, last))
-        elif match := _BATCH_JOB.match(path):
-            job = self.flows.jobs.get(match.group("id"))
-            if job is None:
-                self._not_found()
-            else:
-                self._send_json(200, flows_module.batch_job(job, self.flows))
+        elif answer := self.server.batch.handle("GET", path, None):  # type: ignore[attr-defined]
+            self._send_json(*answer)
         elif match := _FILE_CONTENT.match(path):
             stored = self.flows.files.get(match.group("id"))
             if stored is None:
@@ -356,8 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/v1/ocr":
             self._send_json(*flows_module.ocr_response(body.get("document") or {}, self.flows))
             return
-        if path == "/v1/batch/jobs":
-            self._send_json(*flows_module.create_batch_job(body, self.flows))
+        if answer := self.server.batch.handle("POST", path, body):  # type: ignore[attr-defined]
+            self._send_json(*answer)
             return
         self._not_found()
 
@@ -411,6 +407,7 @@ class MockServer(ThreadingHTTPServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.flows = flows_module.Flows()
+        self.batch = mock_batch.BatchMock(self.flows.files, flows_module.file_object)
 
 
 def start_mock(verbose: bool = False, port: int = 0) -> tuple[str, Callable[[], None]]:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ._mistral import Mistral as Mistral
     from ._operation import Operation as Operation
     from ._operations import OPERATIONS as OPERATIONS
+    from ._progress import Progress as Progress
     from ._response import APIResponse as APIResponse
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._response import AsyncBinaryContent as AsyncBinaryContent
@@ -72,6 +73,9 @@ if TYPE_CHECKING:
     from ._conversations import ToolCall as ToolCall
     from ._conversations import ToolResult as ToolResult
     from ._conversations import tool_confirmations as tool_confirmations
+    from ._hooks import Activity as Activity
+    from ._hooks import Call as Call
+    from ._hooks import Hooks as Hooks
     from ._resume import AsyncResumingStream as AsyncResumingStream
     from ._resume import ResumingStream as ResumingStream
     from ._structured import OutputValidationError as OutputValidationError
@@ -109,6 +113,7 @@ _EXPORTS: dict[str, str] = {
     "Mistral": "_mistral",
     "Operation": "_operation",
     "OPERATIONS": "_operations",
+    "Progress": "_progress",
     "APIResponse": "_response",
     "AsyncAPIResponse": "_response",
     "AsyncBinaryContent": "_response",
@@ -127,6 +132,9 @@ _EXPORTS: dict[str, str] = {
     "ToolCall": "_conversations",
     "ToolResult": "_conversations",
     "tool_confirmations": "_conversations",
+    "Activity": "_hooks",
+    "Call": "_hooks",
+    "Hooks": "_hooks",
     "AsyncResumingStream": "_resume",
     "ResumingStream": "_resume",
     "OutputValidationError": "_structured",

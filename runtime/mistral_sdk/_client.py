@@ -19,8 +19,11 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 import msgspec
 
+from . import _hooks
 from ._auth import Credentials, KeyProvider, auth_target, resolve_credentials
 from ._errors import APIConnectionError, APIError, APITimeoutError, make_status_error
+from ._hooks import Call, HooksMixin, initial_hooks
+from ._logging import log_request, log_response
 from ._pagination import PageResponse
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
@@ -80,7 +83,7 @@ def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout | None:
     return httpx.Timeout(timeout)
 
 
-class BaseClient(Generic[_HttpT]):
+class BaseClient(HooksMixin, Generic[_HttpT]):
     """Configuration, request building and retry decisions, shared by both modes."""
 
     _http: _HttpT
@@ -123,6 +126,7 @@ class BaseClient(Generic[_HttpT]):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._make_http_client()
         self._headers = self._compute_headers()
+        self._hooks = initial_hooks()
 
     def _make_http_client(self) -> _HttpT:
         raise NotImplementedError
@@ -171,6 +175,7 @@ class BaseClient(Generic[_HttpT]):
             default_headers=headers,
         )
         new._sleep = self._sleep  # type: ignore[attr-defined]  # keep an injected sleep
+        new._hooks = self._hooks
         return new
 
     def _copy_with(self: _C, **options: Any) -> _C:
@@ -248,7 +253,7 @@ class BaseClient(Generic[_HttpT]):
         if attempt >= retries or not should_retry(status_code, headers):
             return None
         delay = retry_delay(attempt, retries, headers)
-        log.debug(
+        log.info(
             "Retrying %s %s in %.2f s after %s (retry %d of %d)",
             request.method,
             request.url,
@@ -270,17 +275,6 @@ class BaseClient(Generic[_HttpT]):
         reason a retry would not change (not retried)."""
         message = self._credentials.redact(f"{type(exc).__name__}: {exc}")
         return APIError(message, request=request)
-
-
-def _log_response(request: httpx.Request, response: httpx.Response) -> None:
-    if log.isEnabledFor(logging.DEBUG):
-        log.debug(
-            "HTTP %s %s -> %d %s",
-            request.method,
-            request.url,
-            response.status_code,
-            response.reason_phrase,
-        )
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):
@@ -365,30 +359,52 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
         )
+        body = json if multipart is None else multipart
+        call = self._hooks.call(method, path, body, built.request, response.stream)
         if isinstance(response, PageResponse):  # later pages go through the same loop
-            response = cast(Any, response.bind(send=lambda r: self._send(r, False, retries)))
+            response = cast(Any, response.bind(send=lambda r: self._send_page(r, retries, call)))
         try:
-            http_response = self._send(built.request, response.stream, retries)
+            http_response = self._send(built.request, response.stream, retries, call)
+            if raw:
+                value = cast(R, APIResponse[R](http_response, response))
+            else:
+                value = response.parse_sync(http_response)
+        except Exception as exc:
+            if call is not None:
+                _hooks.error_sync(call, exc)
+            raise
         finally:
             built.close_files()
-        if raw:
-            return cast(R, APIResponse[R](http_response, response))
-        return response.parse_sync(http_response)
+        return value if call is None else _hooks.result(call, value)
 
-    def _send(self, request: httpx.Request, stream: bool, retries: int) -> httpx.Response:
+    def _send_page(self, request: httpx.Request, retries: int, call: Call | None) -> httpx.Response:
+        page = _hooks.next_page(call, request)
+        return _hooks.observed_sync(page, lambda: self._send(request, False, retries, page))
+
+    def _send(
+        self, request: httpx.Request, stream: bool, retries: int, call: Call | None = None
+    ) -> httpx.Response:
         attempt = 0
         while True:
-            log.debug("HTTP %s %s", request.method, request.url)
+            if call is not None:
+                request = _hooks.before_sync(call, request, attempt)
+            if log.isEnabledFor(logging.INFO):
+                log_request(request, attempt)
+            cause: httpx.Response | Exception
             try:
                 response = self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
                     raise self._give_up(exc, request) from exc
+                cause = exc
             except httpx.RequestError as exc:  # a broken content-encoding, a redirect loop
                 raise self._failed(exc, request) from exc
             else:
-                _log_response(request, response)
+                if call is not None:
+                    response = _hooks.after_sync(call, response)
+                if log.isEnabledFor(logging.INFO):
+                    log_response(request, response)
                 if response.is_success:
                     if stream:
                         release_on_collect(response)
@@ -406,6 +422,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                         response.close()
                     raise make_status_error(response, redact=self._credentials.secrets)
                 response.close()
+                cause = response
+            if call is not None:
+                _hooks.retry_sync(call, delay, cause)
             self._sleep(delay)
             attempt += 1
 
@@ -519,30 +538,56 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
         )
+        body = json if multipart is None else multipart
+        call = self._hooks.call(method, path, body, built.request, response.stream)
         if isinstance(response, PageResponse):  # later pages go through the same loop
-            response = cast(Any, response.bind(async_send=lambda r: self._send(r, False, retries)))
+            response = cast(
+                Any, response.bind(async_send=lambda r: self._send_page(r, retries, call))
+            )
         try:
-            http_response = await self._send(built.request, response.stream, retries)
+            http_response = await self._send(built.request, response.stream, retries, call)
+            if raw:
+                value = cast(R, AsyncAPIResponse[R](http_response, response))
+            else:
+                value = response.parse_async(http_response)
+        except Exception as exc:
+            if call is not None:
+                await _hooks.error_async(call, exc)
+            raise
         finally:
             built.close_files()
-        if raw:
-            return cast(R, AsyncAPIResponse[R](http_response, response))
-        return response.parse_async(http_response)
+        return value if call is None else _hooks.result(call, value)
 
-    async def _send(self, request: httpx.Request, stream: bool, retries: int) -> httpx.Response:
+    async def _send_page(
+        self, request: httpx.Request, retries: int, call: Call | None
+    ) -> httpx.Response:
+        page = _hooks.next_page(call, request)
+        return await _hooks.observed_async(page, lambda: self._send(request, False, retries, page))
+
+    async def _send(
+        self, request: httpx.Request, stream: bool, retries: int, call: Call | None = None
+    ) -> httpx.Response:
         attempt = 0
         while True:
-            log.debug("HTTP %s %s", request.method, request.url)
+            if call is not None:
+                request = await _hooks.before_async(call, request, attempt)
+            if log.isEnabledFor(logging.INFO):
+                log_request(request, attempt)
+            cause: httpx.Response | Exception
             try:
                 response = await self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
                     raise self._give_up(exc, request) from exc
+                cause = exc
             except httpx.RequestError as exc:  # a broken content-encoding, a redirect loop
                 raise self._failed(exc, request) from exc
             else:
-                _log_response(request, response)
+                if call is not None:
+                    response = await _hooks.after_async(call, response)
+                if log.isEnabledFor(logging.INFO):
+                    log_response(request, response)
                 if response.is_success:
                     if stream:
                         release_on_collect(response)
@@ -560,6 +605,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                         await response.aclose()
                     raise make_status_error(response, redact=self._credentials.secrets)
                 await response.aclose()
+                cause = response
+            if call is not None:
+                await _hooks.retry_async(call, delay, cause)
             await self._sleep(delay)
             attempt += 1
 

@@ -31,11 +31,13 @@ from collections.abc import (
     Iterator,
     Sequence,
 )
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 
 import msgspec
 
 from ._errors import APIError, MistralError
+from ._hooks import EMPTY, Activity, HookSet, activity
 from ._tools import (
     FunctionTool,
     SourceTool,
@@ -222,6 +224,7 @@ _Tool: TypeAlias = "FunctionTool | SourceTool"
 class _Invoke(NamedTuple):
     tool: _Tool
     arguments: dict[str, Any]
+    call: ToolCall
 
 
 _Step: TypeAlias = "_Ask | _Invoke"
@@ -409,11 +412,46 @@ class _RunLoop:
             if isinstance(prepared, ToolResult):
                 results.append(prepared)
                 continue
-            value, error = yield _Invoke(*prepared)
+            value, error = yield _Invoke(*prepared, call)
             results.append(
                 self.failed(call, error) if error is not None else self.finished(call, value)
             )
         return self.inputs(results), confirmations
+
+    # -- what hooks see (`Hooks.activity`); no-ops without hooks ------------------------
+
+    def run_activity(
+        self, hooks: HookSet, conversation_id: str | None
+    ) -> AbstractContextManager[Activity]:
+        model, agent_id = self.options.get("model"), self.options.get("agent_id")
+        return activity(
+            hooks,
+            "agent",
+            str(agent_id or model or ""),
+            model=model,
+            agent_id=agent_id,
+            conversation_id=conversation_id,
+        )
+
+    def turn_activity(self, hooks: HookSet) -> AbstractContextManager[Activity]:
+        turn = self.result.turns + 1
+        return activity(hooks, "turn", str(turn), turn=turn)
+
+    def tool_activity(self, hooks: HookSet, step: _Invoke) -> AbstractContextManager[Activity]:
+        return activity(
+            hooks,
+            "tool",
+            step.tool.name,
+            tool_call_id=step.call.tool_call_id,
+            arguments=step.arguments,
+        )
+
+    def report(self, run: Activity, turn: Activity) -> None:
+        """After a turn: what the run and the turn learned (conversation, usage)."""
+        turn.set("conversation_id", self.result.conversation_id)
+        run.set("conversation_id", self.result.conversation_id)
+        run.set("turns", self.result.turns)
+        run.set("usage", dict(self.result._usage))
 
     @staticmethod
     def inputs(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
@@ -536,17 +574,20 @@ class ConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("BetaConversations", self)
+        hooks = conversations._client._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with _open_sources_sync(loop):
+        with loop.run_activity(hooks, conversation_id) as run, _open_sources_sync(loop):
             method, arguments = loop.first_request(inputs, conversation_id)
-            response = getattr(conversations, method)(**arguments)
             while True:
-                loop.absorb(response.conversation_id, response.outputs, response.usage)
-                answers = _answer_sync(loop, response.outputs, on_confirmation)
+                with loop.turn_activity(hooks) as turn:
+                    response = getattr(conversations, method)(**arguments)
+                    loop.absorb(response.conversation_id, response.outputs, response.usage)
+                    loop.report(run, turn)
+                    answers = _answer_sync(loop, response.outputs, on_confirmation, hooks)
                 request = loop.next_request(response.outputs, answers)
                 if request is None:
                     return loop.result
-                response = conversations.append(**request)
+                method, arguments = "append", request
 
     def run_stream(
         self,
@@ -604,7 +645,10 @@ async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
 
 
 def _answer_sync(
-    loop: _RunLoop, outputs: Sequence[Any], on_confirmation: Callable[[ToolCall], bool] | None
+    loop: _RunLoop,
+    outputs: Sequence[Any],
+    on_confirmation: Callable[[ToolCall], bool] | None,
+    hooks: HookSet = EMPTY,
 ) -> _Answers:
     flow = loop.answer(outputs)
     reply: Any = None
@@ -616,12 +660,14 @@ def _answer_sync(
         if isinstance(step, _Ask):
             reply = on_confirmation(step.call) if on_confirmation is not None else False
             continue
-        try:
-            reply = (step.tool.func(**step.arguments), None)
-        except ToolSourceError:
-            raise  # the source itself failed: nothing the model can do about it
-        except Exception as exc:  # reported to the model, which can recover
-            reply = (None, exc)
+        with loop.tool_activity(hooks, step) as act:
+            try:
+                reply = (step.tool.func(**step.arguments), None)
+            except ToolSourceError:
+                raise  # the source itself failed: nothing the model can do about it
+            except Exception as exc:  # reported to the model, which can recover
+                reply = (None, exc)
+            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
 
 
 class RunStream:
@@ -678,17 +724,23 @@ class AsyncConversationsHelpers:
     ) -> RunResult:
         """The async twin of `Mistral().beta.conversations.run` (tools may be async)."""
         conversations = cast("AsyncBetaConversations", self)
+        hooks = conversations._client._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
-        async with _open_sources_async(loop):
-            method, arguments = loop.first_request(inputs, conversation_id)
-            response = await getattr(conversations, method)(**arguments)
-            while True:
-                loop.absorb(response.conversation_id, response.outputs, response.usage)
-                answers = await _answer_async(loop, response.outputs, on_confirmation)
-                request = loop.next_request(response.outputs, answers)
-                if request is None:
-                    return loop.result
-                response = await conversations.append(**request)
+        with loop.run_activity(hooks, conversation_id) as run:
+            async with _open_sources_async(loop):
+                method, arguments = loop.first_request(inputs, conversation_id)
+                while True:
+                    with loop.turn_activity(hooks) as turn:
+                        response = await getattr(conversations, method)(**arguments)
+                        loop.absorb(response.conversation_id, response.outputs, response.usage)
+                        loop.report(run, turn)
+                        answers = await _answer_async(
+                            loop, response.outputs, on_confirmation, hooks
+                        )
+                    request = loop.next_request(response.outputs, answers)
+                    if request is None:
+                        return loop.result
+                    method, arguments = "append", request
 
     def run_stream(
         self,
@@ -739,6 +791,7 @@ async def _answer_async(
     loop: _RunLoop,
     outputs: Sequence[Any],
     on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
+    hooks: HookSet = EMPTY,
 ) -> _Answers:
     flow = loop.answer(outputs)
     reply: Any = None
@@ -751,12 +804,14 @@ async def _answer_async(
             allowed = on_confirmation(step.call) if on_confirmation is not None else False
             reply = await _maybe_await(allowed)
             continue
-        try:
-            reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
-        except ToolSourceError:
-            raise  # the source itself failed: nothing the model can do about it
-        except Exception as exc:  # reported to the model, which can recover
-            reply = (None, exc)
+        with loop.tool_activity(hooks, step) as act:
+            try:
+                reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
+            except ToolSourceError:
+                raise  # the source itself failed: nothing the model can do about it
+            except Exception as exc:  # reported to the model, which can recover
+                reply = (None, exc)
+            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
 
 
 class AsyncRunStream:

@@ -29,6 +29,7 @@ from ._errors import (
     body_error,
     request_id_of,
 )
+from ._progress import Progress, ProgressCallback
 from ._request_ids import remember
 from ._streaming import AsyncStream, Stream
 
@@ -137,15 +138,18 @@ class EmptyResponse(ResponseSpec[None, None]):
 class BinaryResponse(ResponseSpec["BinaryContent", "AsyncBinaryContent"]):
     """A file download: the body is streamed, never loaded unless asked."""
 
-    __slots__ = ()
+    __slots__ = ("progress",)
     stream = True
     accept = "*/*"
 
+    def __init__(self, progress: ProgressCallback | None = None) -> None:
+        self.progress = progress
+
     def parse_sync(self, response: httpx.Response) -> BinaryContent:
-        return BinaryContent(response)
+        return BinaryContent(response, self.progress)
 
     def parse_async(self, response: httpx.Response) -> AsyncBinaryContent:
-        return AsyncBinaryContent(response)
+        return AsyncBinaryContent(response, self.progress)
 
 
 class SSEResponse(ResponseSpec["Stream[T]", "AsyncStream[T]"]):
@@ -196,10 +200,18 @@ def _type_name(tp: object) -> str:
 
 
 class _BinaryBase:
-    __slots__ = ("response",)
+    __slots__ = ("progress", "response")
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, progress: ProgressCallback | None = None) -> None:
         self.response = response
+        self.progress = progress  # called with the bytes received so far, chunk by chunk
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            length = self.response.headers.get("content-length")
+            total = int(length) if length and length.isdigit() else None
+            name = self.response.request.url.path
+            self.progress(Progress("download", self.response.num_bytes_downloaded, total, name))
 
     @property
     def content_type(self) -> str | None:
@@ -225,6 +237,8 @@ class BinaryContent(_BinaryBase):
     __slots__ = ()
 
     def read(self) -> bytes:
+        if self.progress is not None:
+            return b"".join(self.iter_bytes(_CHUNK))
         try:
             return self.response.read()
         except httpx.RequestError as exc:
@@ -234,7 +248,9 @@ class BinaryContent(_BinaryBase):
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         try:
-            yield from self.response.iter_bytes(chunk_size)
+            for chunk in self.response.iter_bytes(chunk_size):
+                self._report()
+                yield chunk
         except httpx.RequestError as exc:
             raise body_error(exc, self.response.request) from exc
         finally:
@@ -267,6 +283,8 @@ class AsyncBinaryContent(_BinaryBase):
     __slots__ = ()
 
     async def read(self) -> bytes:
+        if self.progress is not None:
+            return b"".join([chunk async for chunk in self.iter_bytes(_CHUNK)])
         try:
             return await self.response.aread()
         except httpx.RequestError as exc:
@@ -277,6 +295,7 @@ class AsyncBinaryContent(_BinaryBase):
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
+                self._report()
                 yield chunk
         except httpx.RequestError as exc:
             raise body_error(exc, self.response.request) from exc

@@ -9,9 +9,10 @@ left early.
 from __future__ import annotations
 
 import enum
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 import msgspec
@@ -27,6 +28,9 @@ from ._errors import (
     request_id_of,
 )
 from ._sse import ServerSentEvent, SSEDecoder
+
+if TYPE_CHECKING:
+    from ._hooks import Call
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -271,6 +275,18 @@ class _StreamState(Generic[T]):
             run_id=run_id,
         )
         self._iterator = self._events()
+        self._observer: Call | None = None
+
+    def _observe(self, call: Call) -> None:
+        """Report this stream's events and end to the hooks of `call` (`_hooks.result`)."""
+        self._observer = call
+        # dropped unfinished: its end is reported when it is collected (once, as a close)
+        weakref.finalize(self, call.stream_end, None)
+
+    def _ended(self) -> None:
+        # A stream closed before its first event never ran its generator's `finally`.
+        if self._observer is not None:
+            self._observer.stream_end(None)
 
     @property
     def _request_id(self) -> str | None:
@@ -291,12 +307,16 @@ class Stream(_StreamState[T]):
         converter = self._converter
         convert = converter.convert
         decoder = SSEDecoder()
+        observer = self._observer  # hooks watching this stream (`_hooks.Call`), if any
+        error: BaseException | None = None
         try:
             for chunk in self.response.iter_bytes():
                 for sse in decoder.feed(chunk):
                     value = convert(sse)
                     if value is _Signal.DONE:
                         return
+                    if observer is not None:
+                        observer.stream_event(value)
                     yield value
                     if converter.ended:
                         return
@@ -307,9 +327,15 @@ class Stream(_StreamState[T]):
                 yield value
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
-            raise converter.broken(exc, decoder.close()) from exc
+            error = converter.broken(exc, decoder.close())
+            raise error from exc
+        except BaseException as exc:
+            error = exc
+            raise
         finally:
             self.response.close()
+            if observer is not None:
+                observer.stream_end(error)
 
     def __iter__(self) -> Iterator[T]:
         return self._iterator
@@ -321,6 +347,7 @@ class Stream(_StreamState[T]):
         """Stop the stream and release the connection (idempotent)."""
         self._iterator.close()
         self.response.close()
+        self._ended()
 
     def __enter__(self) -> Stream[T]:
         return self
@@ -346,12 +373,16 @@ class AsyncStream(_StreamState[T]):
         converter = self._converter
         convert = converter.convert
         decoder = SSEDecoder()
+        observer = self._observer  # hooks watching this stream (`_hooks.Call`), if any
+        error: BaseException | None = None
         try:
             async for chunk in self.response.aiter_bytes():
                 for sse in decoder.feed(chunk):
                     value = convert(sse)
                     if value is _Signal.DONE:
                         return
+                    if observer is not None:
+                        observer.stream_event(value)
                     yield value
                     if converter.ended:
                         return
@@ -362,9 +393,15 @@ class AsyncStream(_StreamState[T]):
                 yield value
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
-            raise converter.broken(exc, decoder.close()) from exc
+            error = converter.broken(exc, decoder.close())
+            raise error from exc
+        except BaseException as exc:
+            error = exc
+            raise
         finally:
             await self.response.aclose()
+            if observer is not None:
+                observer.stream_end(error)
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._iterator
@@ -376,6 +413,7 @@ class AsyncStream(_StreamState[T]):
         """Stop the stream and release the connection (idempotent)."""
         await self._iterator.aclose()
         await self.response.aclose()
+        self._ended()
 
     async def __aenter__(self) -> AsyncStream[T]:
         return self

@@ -49,6 +49,7 @@ from ._errors import (
     NotFoundError,
     RequestValidationError,
 )
+from ._hooks import activity
 from ._retry import retry_delay
 from ._streaming import ends_run  # the run-end test the generated streams use too
 from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value
@@ -507,28 +508,36 @@ class WorkflowsHelpers:
             time.sleep(op.seconds)
             return None
 
-        flow = _wait_flow(waiter, workflows._client.max_retries)
-        reply: Any = None
-        error: Exception | None = None
-        try:
-            while True:
-                try:
-                    op = flow.send(reply) if error is None else flow.throw(error)
-                except StopIteration as done:
-                    return cast("models.WorkflowExecutionResponse", done.value)
-                try:
-                    reply, error = do(op), None
-                except Exception as exc:  # handed to the flow, which decides
-                    reply, error = None, waiter.deadline_error(exc)
-        except WorkflowWaitTimeout as exc:
-            if not cancel_on_timeout:
-                raise
-            executions.cancel(
-                exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
-            )
-            raise WorkflowWaitTimeout(
-                exc.execution_id, exc.timeout, exc.execution, canceled=True
-            ) from None
+        with activity(
+            workflows._client._hooks,
+            "workflow",
+            workflow_identifier,
+            workflow=workflow_identifier,
+            execution_id=waiter.execution_id,
+        ) as act:
+            flow = _wait_flow(waiter, workflows._client.max_retries)
+            reply: Any = None
+            error: Exception | None = None
+            try:
+                while True:
+                    try:
+                        op = flow.send(reply) if error is None else flow.throw(error)
+                    except StopIteration as done:
+                        act.set("status", field_value(done.value, "status"))
+                        return cast("models.WorkflowExecutionResponse", done.value)
+                    try:
+                        reply, error = do(op), None
+                    except Exception as exc:  # handed to the flow, which decides
+                        reply, error = None, waiter.deadline_error(exc)
+            except WorkflowWaitTimeout as exc:
+                if not cancel_on_timeout:
+                    raise
+                executions.cancel(
+                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
+                )
+                raise WorkflowWaitTimeout(
+                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                ) from None
 
 
 def _follow_sync(
@@ -644,28 +653,36 @@ class AsyncWorkflowsHelpers:
             await asyncio.sleep(op.seconds)
             return None
 
-        flow = _wait_flow(waiter, workflows._client.max_retries)
-        reply: Any = None
-        error: Exception | None = None
-        try:
-            while True:
-                try:
-                    op = flow.send(reply) if error is None else flow.throw(error)
-                except StopIteration as done:
-                    return cast("models.WorkflowExecutionResponse", done.value)
-                try:
-                    reply, error = await do(op), None
-                except Exception as exc:  # handed to the flow, which decides
-                    reply, error = None, waiter.deadline_error(exc)
-        except WorkflowWaitTimeout as exc:
-            if not cancel_on_timeout:
-                raise
-            await executions.cancel(
-                exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
-            )
-            raise WorkflowWaitTimeout(
-                exc.execution_id, exc.timeout, exc.execution, canceled=True
-            ) from None
+        with activity(
+            workflows._client._hooks,
+            "workflow",
+            workflow_identifier,
+            workflow=workflow_identifier,
+            execution_id=waiter.execution_id,
+        ) as act:
+            flow = _wait_flow(waiter, workflows._client.max_retries)
+            reply: Any = None
+            error: Exception | None = None
+            try:
+                while True:
+                    try:
+                        op = flow.send(reply) if error is None else flow.throw(error)
+                    except StopIteration as done:
+                        act.set("status", field_value(done.value, "status"))
+                        return cast("models.WorkflowExecutionResponse", done.value)
+                    try:
+                        reply, error = await do(op), None
+                    except Exception as exc:  # handed to the flow, which decides
+                        reply, error = None, waiter.deadline_error(exc)
+            except WorkflowWaitTimeout as exc:
+                if not cancel_on_timeout:
+                    raise
+                await executions.cancel(
+                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
+                )
+                raise WorkflowWaitTimeout(
+                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                ) from None
 
 
 async def _follow_async(

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk.batch import AsyncBatchHelpers, BatchHelpers
 
 if TYPE_CHECKING:
     from .jobs import BatchJobs, AsyncBatchJobs
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["Batch", "AsyncBatch"]
 
 
-class Batch(SyncResource):
+class Batch(BatchHelpers, SyncResource):
     """Operations under `client.batch`."""
 
     @cached_property
@@ -24,7 +25,7 @@ class Batch(SyncResource):
         return BatchJobs(self._client)
 
 
-class AsyncBatch(AsyncResource):
+class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     """Operations under `client.batch`."""
 
     @cached_property

@@ -19,6 +19,7 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._progress import ProgressCallback, with_progress
 from mistral_sdk._types import NOT_GIVEN, Body, FileInput, Headers, NotGiven, Query, TimeoutTypes
 
 __all__ = ["Files", "AsyncFiles"]
@@ -84,6 +85,7 @@ class Files(SyncResource):
         expiry: int | None | UnsetType = UNSET,
         visibility: models.FilesUploadFormVisibility | UnsetType = UNSET,
         purpose: models.FilePurpose | UnsetType = UNSET,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -97,6 +99,9 @@ class Files(SyncResource):
         The size of individual files can be a maximum of 512 MB. The Fine-tuning API only supports .jsonl files.
 
         Please contact us if you need to increase these storage limits.
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return self._client.request(
             "POST",
@@ -105,7 +110,7 @@ class Files(SyncResource):
                 "expiry": expiry,
                 "visibility": visibility,
                 "purpose": purpose,
-                "file": file,
+                "file": with_progress(file, progress),
             },
             multipart_files=("file",),
             response=JsonResponse(models.CreateFileResponse),
@@ -172,6 +177,7 @@ class Files(SyncResource):
         self,
         file_id: str | UUID,
         *,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -181,12 +187,15 @@ class Files(SyncResource):
         """Download File
 
         Download a file
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
         """
         return self._client.request(
             "GET",
             "/v1/files/{file_id}/content",
             path_params={"file_id": file_id},
-            response=BinaryResponse(),
+            response=BinaryResponse(progress),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -296,6 +305,7 @@ class AsyncFiles(AsyncResource):
         expiry: int | None | UnsetType = UNSET,
         visibility: models.FilesUploadFormVisibility | UnsetType = UNSET,
         purpose: models.FilePurpose | UnsetType = UNSET,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -309,6 +319,9 @@ class AsyncFiles(AsyncResource):
         The size of individual files can be a maximum of 512 MB. The Fine-tuning API only supports .jsonl files.
 
         Please contact us if you need to increase these storage limits.
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return await self._client.request(
             "POST",
@@ -317,7 +330,7 @@ class AsyncFiles(AsyncResource):
                 "expiry": expiry,
                 "visibility": visibility,
                 "purpose": purpose,
-                "file": file,
+                "file": with_progress(file, progress),
             },
             multipart_files=("file",),
             response=JsonResponse(models.CreateFileResponse),
@@ -384,6 +397,7 @@ class AsyncFiles(AsyncResource):
         self,
         file_id: str | UUID,
         *,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -393,12 +407,15 @@ class AsyncFiles(AsyncResource):
         """Download File
 
         Download a file
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
         """
         return await self._client.request(
             "GET",
             "/v1/files/{file_id}/content",
             path_params={"file_id": file_id},
-            response=BinaryResponse(),
+            response=BinaryResponse(progress),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -16,6 +16,7 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._progress import ProgressCallback, with_progress
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, FileInput, Headers, NotGiven, Query, TimeoutTypes
 
@@ -42,6 +43,7 @@ class AudioTranscriptions(SyncResource):
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
         timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -56,13 +58,14 @@ class AudioTranscriptions(SyncResource):
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
             timestamp_granularities: Granularities of timestamps to include in the response.
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return self._client.request(
             "POST",
             "/v1/audio/transcriptions",
             multipart={
                 "model": model,
-                "file": file,
+                "file": with_progress(file, progress),
                 "file_url": file_url,
                 "file_id": file_id,
                 "language": language,
@@ -93,6 +96,7 @@ class AudioTranscriptions(SyncResource):
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
         timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -106,13 +110,14 @@ class AudioTranscriptions(SyncResource):
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
             timestamp_granularities: Granularities of timestamps to include in the response.
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return self._client.request(
             "POST",
             "/v1/audio/transcriptions",
             multipart={
                 "model": model,
-                "file": file,
+                "file": with_progress(file, progress),
                 "file_url": file_url,
                 "file_id": file_id,
                 "language": language,
@@ -165,6 +170,7 @@ class AsyncAudioTranscriptions(AsyncResource):
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
         timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -179,13 +185,14 @@ class AsyncAudioTranscriptions(AsyncResource):
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
             timestamp_granularities: Granularities of timestamps to include in the response.
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return await self._client.request(
             "POST",
             "/v1/audio/transcriptions",
             multipart={
                 "model": model,
-                "file": file,
+                "file": with_progress(file, progress),
                 "file_url": file_url,
                 "file_id": file_id,
                 "language": language,
@@ -216,6 +223,7 @@ class AsyncAudioTranscriptions(AsyncResource):
         diarize: bool | UnsetType = UNSET,
         context_bias: Sequence[str] | UnsetType = UNSET,
         timestamp_granularities: Sequence[models.TimestampGranularity] | UnsetType = UNSET,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -229,13 +237,14 @@ class AsyncAudioTranscriptions(AsyncResource):
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
             timestamp_granularities: Granularities of timestamps to include in the response.
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return await self._client.request(
             "POST",
             "/v1/audio/transcriptions",
             multipart={
                 "model": model,
-                "file": file,
+                "file": with_progress(file, progress),
                 "file_url": file_url,
                 "file_id": file_id,
                 "language": language,

@@ -21,6 +21,7 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._progress import ProgressCallback
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
 __all__ = ["AudioVoices", "AsyncAudioVoices"]
@@ -221,6 +222,7 @@ class AudioVoices(SyncResource):
         self,
         voice_id: str,
         *,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -230,12 +232,15 @@ class AudioVoices(SyncResource):
         """Get voice sample audio
 
         Get the audio sample for a voice
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
         """
         return self._client.request(
             "GET",
             "/v1/audio/voices/{voice_id}/sample",
             path_params={"voice_id": voice_id},
-            response=BinaryResponse(),
+            response=BinaryResponse(progress),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -451,6 +456,7 @@ class AsyncAudioVoices(AsyncResource):
         self,
         voice_id: str,
         *,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -460,12 +466,15 @@ class AsyncAudioVoices(AsyncResource):
         """Get voice sample audio
 
         Get the audio sample for a voice
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
         """
         return await self._client.request(
             "GET",
             "/v1/audio/voices/{voice_id}/sample",
             path_params={"voice_id": voice_id},
-            response=BinaryResponse(),
+            response=BinaryResponse(progress),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

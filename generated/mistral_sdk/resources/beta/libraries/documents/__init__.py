@@ -21,6 +21,7 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from mistral_sdk._progress import ProgressCallback, with_progress
 from mistral_sdk._types import NOT_GIVEN, Body, FileInput, Headers, NotGiven, Query, TimeoutTypes
 
 __all__ = ["BetaLibrariesDocuments", "AsyncBetaLibrariesDocuments"]
@@ -85,6 +86,7 @@ class BetaLibrariesDocuments(SyncResource):
         library_id: str | UUID,
         *,
         file: FileInput,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -94,12 +96,15 @@ class BetaLibrariesDocuments(SyncResource):
         """Upload a new document.
 
         Given a library, upload a new document to that library. It is queued for processing, it status will change it has been processed. The processing has to be completed in order be discoverable for the library search
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return self._client.request(
             "POST",
             "/v1/libraries/{library_id}/documents",
             path_params={"library_id": library_id},
-            multipart={"file": file},
+            multipart={"file": with_progress(file, progress)},
             multipart_files=("file",),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,
@@ -460,6 +465,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         library_id: str | UUID,
         *,
         file: FileInput,
+        progress: ProgressCallback | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -469,12 +475,15 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Upload a new document.
 
         Given a library, upload a new document to that library. It is queued for processing, it status will change it has been processed. The processing has to be completed in order be discoverable for the library search
+
+        Args:
+            progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
         """
         return await self._client.request(
             "POST",
             "/v1/libraries/{library_id}/documents",
             path_params={"library_id": library_id},
-            multipart={"file": file},
+            multipart={"file": with_progress(file, progress)},
             multipart_files=("file",),
             response=JsonResponse(models.Document),
             extra_headers=extra_headers,

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Hooks: add a header from a context variable to every request, and count the tokens
+every call used (streams included).
+
+    .venv/bin/python examples/hooks.py
+"""
+
+from __future__ import annotations
+
+import contextvars
+import sys
+
+import httpx
+from _connect import connect
+
+import mistral_sdk
+
+tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="none")
+
+
+class TenantHeader(mistral_sdk.Hooks):
+    """Every request carries the tenant of the code that made it."""
+
+    def before_request(self, call: mistral_sdk.Call, request: httpx.Request) -> None:
+        request.headers["X-Tenant"] = tenant.get()
+
+
+class TokenCounter(mistral_sdk.Hooks):
+    """Adds up `usage.total_tokens` of results and of stream events."""
+
+    def __init__(self) -> None:
+        self.tokens = 0
+        self.calls = 0
+
+    def on_result(self, call: mistral_sdk.Call, result: object) -> None:
+        self.calls += 1
+        self._add(getattr(result, "usage", None))
+
+    def on_stream_event(self, call: mistral_sdk.Call, event: object) -> None:
+        self._add(getattr(getattr(event, "data", None), "usage", None))
+
+    def _add(self, usage: object) -> None:
+        total = getattr(usage, "total_tokens", None)
+        if isinstance(total, int):
+            self.tokens += total
+
+
+def main() -> int:
+    counter = TokenCounter()
+    with connect() as client:
+        client.add_hooks(TenantHeader(), counter)
+        token = tenant.set("acme")
+        try:
+            messages = [{"role": "user", "content": "Say hello."}]
+            reply = client.chat.complete(model="mistral-small-latest", messages=messages)
+            message = reply.choices[0].message
+            if isinstance(message, mistral_sdk.models.AssistantMessage):
+                print(f"complete: {message.content}")
+            with client.chat.stream(model="mistral-small-latest", messages=messages) as stream:
+                text = "".join(
+                    str(choice.delta.content or "")
+                    for event in stream
+                    for choice in event.data.choices
+                )
+            print(f"stream:   {text}")
+        finally:
+            tenant.reset(token)
+    print(f"{counter.calls} calls, {counter.tokens} tokens")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The batch runner: millions of typed requests through the Batch API.
+
+    results = client.batch.run(
+        ((f"q{i}", {"messages": [{"role": "user", "content": q}]}) for i, q in enumerate(questions)),
+        endpoint="/v1/chat/completions",
+        model="mistral-small-latest",
+    )
+    for result in results:                 # BatchResult: .custom_id, .response, .error
+        print(result.custom_id, result.response.choices[0].message.content if result.ok else result.error)
+
+`client.batch.submit(...)` returns a `BatchRun` at once (wait, results, cancel,
+`retry_failed`); `client.batch.job(job_id)` resumes one in another process.
+`AsyncMistral().batch` has the same methods as coroutines. See docs/batch.md.
+"""
+
+from __future__ import annotations
+
+from ._async import AsyncBatchHelpers, AsyncBatchRun
+from ._bars import progress_bar
+from ._results import BatchResults, ResultFile
+from ._sync import BatchHelpers, BatchRun
+from ._types import (
+    BatchInputError,
+    BatchItemError,
+    BatchLimits,
+    BatchResult,
+    BatchSubmitError,
+    BatchWaitTimeout,
+    Endpoint,
+    endpoint,
+)
+
+__all__ = [
+    "AsyncBatchHelpers",
+    "AsyncBatchRun",
+    "BatchHelpers",
+    "BatchInputError",
+    "BatchItemError",
+    "BatchLimits",
+    "BatchResult",
+    "BatchResults",
+    "BatchRun",
+    "BatchSubmitError",
+    "BatchWaitTimeout",
+    "Endpoint",
+    "ResultFile",
+    "endpoint",
+    "progress_bar",
+]

@@ -1,0 +1,351 @@
+"""The blocking batch driver: `client.batch.run/submit/job` and `BatchRun`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from .._progress import ProgressCallback
+from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
+from ._results import BatchResults
+from ._run import (
+    JobSpec,
+    Requests,
+    RunState,
+    discard,
+    feed,
+    finish_writer,
+    report,
+    retry_selection,
+    start_writer,
+    submit_failed,
+)
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout
+
+if TYPE_CHECKING:
+    from .. import models
+    from .._mistral import Mistral
+    from ..resources.batch import Batch
+
+__all__ = ["BatchHelpers", "BatchRun"]
+
+R = TypeVar("R")
+
+
+def _submit(
+    batch: Batch,
+    spec: JobSpec,
+    requests: Requests | None,
+    input_files: Iterable[str] | None,
+    *,
+    limits: BatchLimits | None,
+    directory: str | os.PathLike[str] | None,
+    progress: ProgressCallback | None,
+    select: Any = None,
+) -> BatchRun[Any]:
+    client: Mistral = batch._client  # type: ignore[assignment]  # the generated client
+    if input_files is not None:
+        if requests is not None:
+            raise ValueError("pass requests or input_files, not both")
+        job = batch.jobs.create(**spec.create_args([str(f) for f in input_files]))
+        return BatchRun(batch, [job])
+    if requests is None:
+        raise ValueError(
+            "no requests: pass requests=... (pairs, a mapping or a JSONL path) or input_files=[...]"
+        )
+    writer, where, owned = start_writer(spec, limits, directory)
+    try:
+        if select is None:
+            feed(writer, requests)
+        else:  # resubmission: the chosen lines of earlier input files
+            for raw in cast(Iterator[bytes], requests):
+                if select(raw):
+                    writer.add_line(raw)
+    except BaseException:
+        discard(writer, where, owned)
+        raise
+    groups = finish_writer(writer, where, owned)
+    jobs: list[models.BatchJob] = []
+    try:
+        for group in groups:
+            ids = []
+            for path in group.paths:
+                uploaded = client.files.upload(file=path, purpose="batch", progress=progress)
+                ids.append(str(uploaded.id))
+            jobs.append(batch.jobs.create(**spec.create_args(ids)))
+    except Exception as exc:
+        failure = submit_failed(jobs, where, owned, exc)
+        if failure is None:
+            raise
+        raise failure from exc
+    paths = [p for g in groups for p in g.paths]
+    return BatchRun(batch, jobs, inputs=paths, directory=where, owns_directory=owned)
+
+
+class BatchRun(RunState[R], Generic[R]):
+    """A submitted batch: one job, or several when the input was split across jobs.
+
+    Wait for it, read its results (typed by endpoint), cancel it, or resubmit only
+    the failed requests. Resume it elsewhere with `client.batch.job(*run.job_ids)`.
+    """
+
+    def __init__(self, batch: Batch, jobs: list[models.BatchJob], **kwargs: Any) -> None:
+        super().__init__(jobs, **kwargs)
+        self._batch = batch
+
+    @property
+    def _client(self) -> Mistral:
+        return self._batch._client  # type: ignore[return-value]
+
+    def refresh(self) -> list[models.BatchJob]:
+        """The jobs as they are now."""
+        self.jobs = [self._batch.jobs.get(cast(Any, job_id)) for job_id in self.job_ids]
+        return self.jobs
+
+    def cancel(self) -> list[models.BatchJob]:
+        """Ask the API to cancel every job that is not over; the jobs as they are then."""
+        self.jobs = [
+            j if is_done(j) else self._batch.jobs.cancel(cast(Any, j.id)) for j in self.jobs
+        ]
+        return self.jobs
+
+    def wait(
+        self,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        progress: ProgressCallback | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+    ) -> list[models.BatchJob]:
+        """Poll (with backoff) until every job is over; the final jobs.
+
+        `timeout` (seconds) raises `BatchWaitTimeout`; the jobs keep running unless
+        `cancel_on_timeout=True`. `progress` gets a "job" `Progress` after each poll.
+        """
+        poller = Poller(timeout, poll_interval, maximum=max_poll_interval)
+        sleep = self._client._sleep
+        while True:
+            jobs = self.refresh()
+            report(progress, job_progress(jobs))
+            if all_done(jobs):
+                return jobs
+            delay = poller.next_delay(jobs)
+            if delay is None:
+                if cancel_on_timeout:
+                    self.cancel()
+                raise BatchWaitTimeout(self.job_ids, timeout or 0.0, self.jobs, cancel_on_timeout)
+            sleep(delay)
+
+    def results(
+        self,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        progress: ProgressCallback | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        input_order: bool = False,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+    ) -> BatchResults[R]:
+        """Wait, then download the output and error files (streamed to `directory`,
+        a temporary one by default) and return them as `BatchResults`.
+
+        `input_order=True` also downloads the input files when they are not here (a
+        resumed batch), for `results.in_input_order()`.
+        """
+        self.wait(
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            progress=progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+        where, owned = self._result_directory(directory)
+        files = self._result_files(where)
+        for f in files:
+            self._client.files.download(cast(Any, f.file_id), progress=progress).write_to_file(
+                f.path
+            )
+        inputs = self._local_inputs()
+        if not inputs and input_order:
+            inputs = []
+            for number, fid in enumerate(self._input_files(), 1):
+                path = where / f"input-{number:05d}-{fid}.jsonl"
+                self._client.files.download(cast(Any, fid), progress=progress).write_to_file(path)
+                inputs.append(path)
+        return self._results(files, where, owned, inputs)
+
+    def stream_results(
+        self,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        progress: ProgressCallback | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+    ) -> Iterator[BatchResult[R]]:
+        """Wait, then yield each result as its line arrives (nothing kept on disk)."""
+        self.wait(
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            progress=progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+        parser: ResultParser[R] = ResultParser(self.endpoint)
+        for f in self._result_files(Path()):
+            yield from parser.parse_lines(self._download_lines(f.file_id, progress), f.file_id)
+
+    def _download_lines(self, fid: str, progress: ProgressCallback | None) -> Iterator[bytes]:
+        splitter = LineSplitter()
+        with self._client.files.download(cast(Any, fid), progress=progress) as content:
+            for chunk in content.iter_bytes():
+                yield from splitter.feed(chunk)
+        yield from splitter.close()
+
+    def _input_lines(self) -> Iterator[bytes]:
+        if self._local_inputs():
+            for path in self.inputs:
+                yield from jsonl_lines(path)
+            return
+        for fid in self._input_files():
+            yield from (raw for raw in self._download_lines(fid, None) if raw.strip())
+
+    def retry_failed(
+        self,
+        results: BatchResults[R] | Iterable[str] | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        limits: BatchLimits | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        timeout_hours: int | None = None,
+    ) -> BatchRun[R]:
+        """Submit again only the requests that have no response: those failed or
+        missing in `results` (downloaded first when not given), or the custom ids
+        listed. Same endpoint, model and metadata; a new batch run."""
+        if results is None:
+            results = self.results(progress=progress)
+        spec = JobSpec.of(self.jobs[0])
+        if metadata is not None or timeout_hours is not None:
+            spec = JobSpec(
+                spec.endpoint, spec.model, spec.agent_id, metadata or spec.metadata, timeout_hours
+            )
+        return cast(
+            "BatchRun[R]",
+            _submit(
+                self._batch,
+                spec,
+                cast(Any, self._input_lines()),
+                None,
+                limits=limits,
+                directory=directory,
+                progress=progress,
+                select=retry_selection(results),
+            ),
+        )
+
+    def __repr__(self) -> str:
+        return f"<BatchRun {self.endpoint.path} jobs={self.job_ids} status={self.status}>"
+
+
+class BatchHelpers:
+    """Hand-written additions to `client.batch`: the batch runner."""
+
+    __slots__ = ()
+
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: str,
+        model: str | None = None,
+        agent_id: str | None = None,
+        input_files: Iterable[str] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        timeout_hours: int | None = None,
+        limits: BatchLimits | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> BatchRun[Any]:
+        """Validate the requests, write them as JSONL on disk, upload them (split by
+        `limits`) and create the job(s); returns at once with a `BatchRun`.
+
+        Args:
+            requests: `(custom_id, request)` pairs (an iterable: never held in memory),
+                a mapping custom_id → request, or the path of a JSONL file. A request
+                is the endpoint's request model or a dict of its body.
+            endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
+            model: the model for every request (or `agent_id`).
+            input_files: ids of JSONL files already uploaded, instead of `requests`.
+            metadata, timeout_hours: of the job(s).
+            limits: where to split the input into files and jobs (`BatchLimits`).
+            directory: where the JSONL files (and later the results) go; default a
+                temporary directory, removed when no longer used.
+            progress: called with upload `Progress` reports.
+        """
+        spec = JobSpec(endpoint, model, agent_id, metadata, timeout_hours)
+        batch = cast("Batch", self)
+        return _submit(
+            batch,
+            spec,
+            requests,
+            input_files,
+            limits=limits,
+            directory=directory,
+            progress=progress,
+        )
+
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: str,
+        model: str | None = None,
+        agent_id: str | None = None,
+        input_files: Iterable[str] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        timeout_hours: int | None = None,
+        limits: BatchLimits | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        progress: ProgressCallback | None = None,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+    ) -> BatchResults[Any]:
+        """Submit the requests, wait for the job(s) and return the typed results.
+
+        The arguments are `submit`'s, then `timeout` (seconds; `BatchWaitTimeout`,
+        the jobs keep running unless `cancel_on_timeout=True`) and the polling
+        intervals (backoff from `poll_interval` to `max_poll_interval` seconds).
+        """
+        run = self.submit(
+            requests,
+            endpoint=endpoint,
+            model=model,
+            agent_id=agent_id,
+            input_files=input_files,
+            metadata=metadata,
+            timeout_hours=timeout_hours,
+            limits=limits,
+            directory=directory,
+            progress=progress,
+        )
+        return run.results(
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            progress=progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
+    def job(self, *job_ids: str) -> BatchRun[Any]:
+        """Resume a batch from its job id(s), in this or any other process."""
+        if not job_ids:
+            raise ValueError("job(): give at least one job id")
+        batch = cast("Batch", self)
+        return BatchRun(batch, [batch.jobs.get(cast(Any, job_id)) for job_id in job_ids])

@@ -1,0 +1,193 @@
+"""The values the batch runner hands out: endpoints, results, per-request errors, limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+import msgspec
+
+from .._errors import MistralError
+
+if TYPE_CHECKING:
+    from .. import models
+
+__all__ = [
+    "BatchInputError",
+    "BatchItemError",
+    "BatchLimits",
+    "BatchResult",
+    "BatchSubmitError",
+    "BatchWaitTimeout",
+    "Endpoint",
+    "endpoint",
+]
+
+R = TypeVar("R")
+
+ErrorKind = Literal["request", "decode", "malformed", "shape", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A batch endpoint and the models of its request body and response.
+
+    Built from the spec (`mistral_sdk._batch_endpoints`, generated from the
+    `ApiEndpoint` enum and the operations at those paths). `request`/`response` are
+    None for an endpoint the SDK does not know: its requests go as given (dicts) and
+    its results stay plain JSON values.
+    """
+
+    path: str
+    operation_id: str | None
+    request: type[msgspec.Struct] | None
+    response: type[Any] | None
+    # body fields the job supplies (`model=` of the job): not required in each request
+    job_fields: frozenset[str] = frozenset()
+
+
+def endpoint(path: str) -> Endpoint:
+    """The `Endpoint` for `path` (`"/v1/chat/completions"`, ...); untyped when unknown."""
+    from .. import models
+    from .._batch_endpoints import BATCH_ENDPOINTS
+
+    row = BATCH_ENDPOINTS.get(path)
+    if row is None:
+        return Endpoint(path, None, None, None)
+    operation_id, request_name, response_name = row
+    request = getattr(models, request_name) if request_name else None
+    response = getattr(models, response_name) if response_name else None
+    job_fields = frozenset(
+        f.encode_name
+        for f in (msgspec.structs.fields(request) if request is not None else ())
+        if f.encode_name in ("model", "agent_id")
+    )
+    return Endpoint(path, operation_id or None, request, response, job_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLimits:
+    """Where the input is split. The API takes files of at most 512 MB (`files.upload`);
+    a job takes several input files. Lower the limits to split sooner, or set
+    `max_requests_per_job` to spread a very large input over several jobs."""
+
+    max_file_bytes: int = 500 * 1000 * 1000
+    max_requests_per_file: int | None = None
+    max_requests_per_job: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_requests_per_file", "max_requests_per_job"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"BatchLimits.{name} must be a positive integer, got {value!r}")
+
+
+class BatchInputError(MistralError, ValueError):
+    """A request that cannot be sent: invalid for the endpoint, a duplicate custom id,
+    a malformed input line. Raised before anything is uploaded.
+
+    `custom_id`, `line` (1-based, over the whole input) and `field` (the body field at
+    fault, when known) say where.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        custom_id: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.custom_id = custom_id
+        self.line = line
+        self.field = field
+        super().__init__(message)
+
+
+class BatchItemError(MistralError):
+    """Why one request of a batch has no typed response. A value, never raised by the
+    runner itself (`BatchResult.unwrap()` raises it).
+
+    `kind`: "request" (the API reports the request failed: `status_code`, `body`),
+    "decode" (a response that does not match the endpoint's response type),
+    "malformed" (an output line that is not JSON), "shape" (JSON that is not a
+    result line), "missing" (no line for this custom id in any output or error file).
+    `file_id` and `line` (1-based) locate the line; `raw` is the line as read.
+    """
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        custom_id: str | None,
+        file_id: str | None = None,
+        line: int | None = None,
+        status_code: int | None = None,
+        body: Any = None,
+        raw: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.custom_id = custom_id
+        self.file_id = file_id
+        self.line = line
+        self.status_code = status_code
+        self.body = body
+        self.raw = raw
+        where = f" (file {file_id}, line {line})" if file_id is not None and line else ""
+        super().__init__(f"request {custom_id!r}: {message}{where}")
+
+
+@dataclass(slots=True)
+class BatchResult(Generic[R]):
+    """The outcome of one request: `response` (the endpoint's response type) or `error`."""
+
+    custom_id: str | None
+    response: R | None = None
+    error: BatchItemError | None = None
+    status_code: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def unwrap(self) -> R:
+        """The response; raises the `BatchItemError` when the request failed."""
+        if self.error is not None:
+            raise self.error
+        return self.response  # type: ignore[return-value]  # set whenever error is None
+
+
+class BatchWaitTimeout(MistralError, TimeoutError):
+    """Waiting for a batch ran out of time. The jobs go on unless the wait was asked to
+    cancel them (`canceled`); `job_ids` resume them later (`client.batch.job(...)`)."""
+
+    def __init__(
+        self, job_ids: list[str], timeout: float, jobs: list[models.BatchJob], canceled: bool
+    ) -> None:
+        self.job_ids = job_ids
+        self.timeout = timeout
+        self.jobs = jobs
+        self.canceled = canceled
+        done = sum(j.completed_requests for j in jobs)
+        total = sum(j.total_requests for j in jobs)
+        action = "cancellation was requested" if canceled else "the jobs keep running"
+        super().__init__(
+            f"batch {', '.join(job_ids)} not finished within {timeout:g} s"
+            f" ({done}/{total} requests done); {action}"
+        )
+
+
+class BatchSubmitError(MistralError):
+    """Submitting a batch split over several jobs failed after some jobs were created.
+
+    Those jobs run: `job_ids` resume them (`client.batch.job(*exc.job_ids)`) or cancel
+    them; `__cause__` is the error that stopped the submission.
+    """
+
+    def __init__(self, job_ids: list[str], cause: BaseException) -> None:
+        self.job_ids = job_ids
+        super().__init__(
+            f"submitting the batch failed after creating job(s) {', '.join(job_ids)}"
+            f" (they keep running): {cause}"
+        )
