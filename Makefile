@@ -1,6 +1,6 @@
 # mistral-sdk developer tasks. Targets work without activating the virtualenv.
 #
-#   make demo    environment + regenerate + example against a local mock (or the real API)
+#   make demo    environment + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
 #   make check   lint, workflow schema, types, test, check-generated
 
@@ -18,17 +18,20 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types check demo bench bench-upload bench-decode bench-realtime bench-mcp contract clean distclean surface-diff lint-workflows
+        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp contract clean distclean surface-diff lint-workflows \
+        check-history
 
 help:
-	@echo "make demo             create .venv, regenerate generated/, run examples/demo.py"
+	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
+	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
 	@echo "make test             run the test suite"
 	@echo "make check            lint + lint-workflows + types + test + check-generated"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
-	@echo "make spec-update      fetch the upstream spec (or \$$SPEC_SOURCE); when it changed: lock,"
+	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
@@ -57,6 +60,11 @@ spec:
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
 	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+
+# Slow (a fresh clone, virtualenv and test run per spec version, one after the other):
+# not part of `make test` or `make check`. Checks the last commit; report in build/.
+check-history:
+	$(PYTHON) scripts/check_history.py --report build/check-history.md
 
 generate: venv spec
 	$(PY) -m generator generate --spec $(SPEC) --out generated
@@ -107,8 +115,17 @@ format: venv
 	$(PY) -m ruff format $(LINT_PATHS)
 
 # The examples import their shared helper (examples/_connect.py) as a top-level module.
+# pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
+# links modules added since the install into the tree type checkers read.
 types: venv
 	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
+	@$(PY) scripts/editable_tree.py >/dev/null
+	$(VENV)/bin/pyright --pythonpath $(PY)
+
+# The same two checkers over examples/ with the package installed from a built wheel,
+# in a scratch environment (what a user who pip-installs the wheel sees).
+types-wheel: venv
+	$(PY) scripts/check_wheel_types.py
 
 # Schema check of the GitHub Actions workflows (check-jsonschema's vendored schema: offline).
 lint-workflows: venv
@@ -128,7 +145,13 @@ contract: venv spec $(PRISM_STAMP)
 
 # --- demo --------------------------------------------------------------------
 
-demo: venv generate
+# The local mock of the whole API in the foreground (README, "The local mock").
+MOCK_PORT ?= 8080
+mock: venv
+	$(PY) scripts/mock_server.py --port $(MOCK_PORT)
+
+# generated/ is committed: the demo needs neither the spec nor the network.
+demo: venv
 	$(PY) examples/demo.py
 
 # --- benchmarks (numbers, never timed assertions in tests) ---------------------

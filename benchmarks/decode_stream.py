@@ -8,7 +8,8 @@
 - a streamed chat completion, end to end through `client.chat.stream` on an httpx
   MockTransport (one network chunk per event, like a real token stream): µs per
   event, against splitting the same body on blank lines and decoding each event
-  untyped.
+  untyped; and the same stream assembled into its final response (`stream.final()`;
+  every chat stream feeds its accumulator as it goes).
 
 Run: `python benchmarks/decode_stream.py [--rounds N]`. Best-of-N timings.
 """
@@ -98,6 +99,12 @@ def stream(events: int, rounds: int) -> list[tuple[str, float, float]]:
                 n += 1
         assert n == events
 
+    def assembled() -> None:
+        with client.chat.stream(model="m", messages=[{"role": "user", "content": "hi"}]) as s:
+            for _ in s:
+                pass
+            assert s.final().choices  # the whole response, joined from the events
+
     def untyped() -> None:
         for chunk in chunks:
             text = chunk[6:-2]
@@ -106,9 +113,11 @@ def stream(events: int, rounds: int) -> list[tuple[str, float, float]]:
 
     t_typed = best(typed, rounds) / events
     t_untyped = best(untyped, rounds) / events
+    t_final = best(assembled, rounds) / events
     return [
         ("chat stream per event, untyped msgspec (no HTTP)", t_untyped, 1.0),
         ("chat stream per event, client.chat.stream end to end", t_typed, t_typed / t_untyped),
+        ("the same, then stream.final() (the assembled response)", t_final, t_final / t_untyped),
     ]
 
 

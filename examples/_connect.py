@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from mistral_sdk import Mistral
@@ -17,7 +17,7 @@ def using_mock() -> bool:
 
 
 @contextlib.contextmanager
-def connect() -> Iterator[Mistral]:
+def connect() -> Generator[Mistral, None, None]:
     """A client for the real API, or for a mock running until the block ends."""
     if not using_mock():
         with Mistral() as client:
@@ -36,7 +36,7 @@ def connect() -> Iterator[Mistral]:
 
 
 @contextlib.contextmanager
-def connect_realtime() -> Iterator[Mistral]:
+def connect_realtime() -> Generator[Mistral, None, None]:
     """A client for the real API's realtime audio, or for the local WebSocket
     stand-in (scripts/mock_realtime.py), running until the block ends."""
     if not using_mock():

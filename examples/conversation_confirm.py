@@ -2,7 +2,8 @@
 """Stream a conversation with an agent that asks before running a tool; confirm and go on.
 
 The agent wants to send a draft with its Gmail connector; the call waits for our
-confirmation (`confirmation_status == "pending"`). `tool_confirmations` builds the answer.
+confirmation (`confirmation_status == "pending"`). Its arguments arrive in pieces; `stream.final()`
+gives the whole call, and `tool_confirmations` builds the answer.
 
     .venv/bin/python examples/conversation_confirm.py
     MISTRAL_API_KEY=... MISTRAL_EXAMPLE_AGENT=ag_... .venv/bin/python examples/conversation_confirm.py
@@ -10,48 +11,43 @@ confirmation (`confirmation_status == "pending"`). `tool_confirmations` builds t
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from typing import Any
 
-import msgspec
 from _connect import connect, using_mock
 
-from mistral_sdk import models, tool_confirmations
+from mistral_sdk import Stream, ToolCall, models, tool_confirmations
 
 PROMPT = "Reply to the invoice email with a short draft, and send it."
 
 
-def follow(stream: Any) -> tuple[str, list[Any]]:
-    """Print a conversation stream; return its id and the function calls it made
-    (one `FunctionCallEvent` per call, its streamed arguments joined)."""
-    conversation_id = ""
-    calls: dict[str, Any] = {}
+def follow(stream: Stream[models.ConversationEvents]) -> models.ConversationResponse:
+    """Print a conversation stream as it arrives; return the whole turn it carried
+    (`stream.final()`: messages, and function calls with their arguments joined)."""
     indent = "   "
     with stream:
         for event in stream:
             data = event.data
             if isinstance(data, models.ResponseStartedEvent):
-                conversation_id = data.conversation_id
-                print(f"   conversation {conversation_id}")
-            elif isinstance(data, models.MessageOutputEvent) and isinstance(data.content, str):
-                print(indent + data.content, end="", flush=True)
+                print(f"   conversation {data.conversation_id}")
+            elif isinstance(data, models.MessageOutputEvent):
+                print(indent + data.text, end="", flush=True)
                 indent = ""
-            elif isinstance(data, models.FunctionCallEvent):
-                previous = calls.get(data.tool_call_id)
-                if previous is not None:
-                    data = msgspec.structs.replace(
-                        data, arguments=previous.arguments + data.arguments
-                    )
-                calls[data.tool_call_id] = data
             elif isinstance(data, models.ResponseDoneEvent):
                 print(f"\n   done ({data.usage.total_tokens} tokens)")
-    return conversation_id, list(calls.values())
+        return stream.final()
 
 
-def confirm(call: Any) -> bool:
-    print(f"   the agent wants to run {call.name}({call.arguments}): allowed")
-    return True
+def confirm(call: ToolCall) -> bool:
+    """Allow mail to our own domain only: `call.arguments` is the whole JSON text."""
+    arguments = call.arguments if isinstance(call.arguments, dict) else json.loads(call.arguments)
+    allowed = str(arguments.get("to", "")).endswith("@example.com")
+    print(
+        f"   the agent wants to run {call.name}({arguments}): {'allowed' if allowed else 'denied'}"
+    )
+    return allowed
 
 
 def main() -> int:
@@ -60,15 +56,15 @@ def main() -> int:
     with connect() as client:
         print("== conversation: start_stream")
         stream = client.beta.conversations.start_stream(inputs=PROMPT, **target)
-        conversation_id, calls = follow(stream)
-        confirmations = tool_confirmations(calls, allow=confirm)
+        response = follow(stream)
+        confirmations = tool_confirmations(response.outputs, allow=confirm)
         if not confirmations:
             print("   nothing to confirm")
             return 0
         print("== conversation: append_stream with the confirmations")
         follow(
             client.beta.conversations.append_stream(
-                conversation_id, tool_confirmations=confirmations
+                response.conversation_id, tool_confirmations=confirmations
             )
         )
     return 0

@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import httpx
+import msgspec
 
 from mistral_sdk import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ChatChunk,
+    ConversationEvent,
     Mistral,
     MistralError,
     RateLimitError,
     RequestValidationError,
     Stream,
+    WorkflowEvent,
     models,
 )
 
@@ -54,15 +58,30 @@ def ask(client: Mistral, question: str) -> str:
 
 
 def stream_text(client: Mistral, question: str) -> Iterator[str]:
-    stream: Stream[models.ConversationEvents] = client.beta.conversations.start_stream(
+    stream: Stream[ConversationEvent] = client.beta.conversations.start_stream(
         inputs=question, model="mistral-medium-latest"
     )
     with stream:
         for event in stream:
-            if isinstance(event.data, models.MessageOutputEvent) and isinstance(
-                event.data.content, str
-            ):
-                yield event.data.content
+            if isinstance(event.data, models.MessageOutputEvent):
+                yield event.data.text
+        final: models.ConversationResponse = stream.final()
+        yield f" ({final.usage.total_tokens} tokens)"
+
+
+def chat_chunks(client: Mistral, question: str) -> tuple[list[str], str | None]:
+    """The short names annotate streams; `final()` gives the whole response."""
+    stream: Stream[ChatChunk] = client.chat.stream(
+        model="mistral-small-latest", messages=[{"role": "user", "content": question}]
+    )
+    with stream:
+        texts = [chunk.data.output_text for chunk in stream]
+        whole: models.ChatCompletionResponse = stream.final()
+    return texts, whole.id
+
+
+def on_workflow_event(event: WorkflowEvent) -> None:
+    print(event.event, event.to_json())
 
 
 def confirm_tool_call(client: Mistral, conversation_id: str, tool_call_id: str) -> list[str]:
@@ -82,14 +101,28 @@ def run_workflow(client: Mistral, workflow: str) -> str:
     )
     if isinstance(execution, models.WorkflowExecutionResponse):
         return f"{execution.execution_id}: {execution.status}"
-    if isinstance(execution, models.WorkflowExecutionSyncResponse):
-        return f"{execution.execution_id}: done"
-    return "unknown response"
+    return f"{execution.execution_id}: done"  # a WorkflowExecutionSyncResponse
 
 
 def model_ids(client: Mistral) -> list[str]:
     page: models.ModelList = client.models.list()
     return [card.id for card in page.data or []]
+
+
+class NewThing(msgspec.Struct):
+    """A response of an endpoint the public spec does not describe yet."""
+
+    id: str
+    status: str
+
+
+def call_unlisted_endpoint(client: Mistral, thing_id: str) -> tuple[NewThing, list[NewThing]]:
+    """The escape hatch: typed results from paths the generated methods do not cover."""
+    one: NewThing = client.get(f"/v1/things/{thing_id}", cast_to=NewThing)
+    many: list[NewThing] = client.post("/v1/things/search", body={"q": "x"}, cast_to=list[NewThing])
+    events: Stream[NewThing] = client.post("/v1/things", body={}, cast_to=NewThing, stream=True)
+    events.close()
+    return one, many
 
 
 def describe_error(exc: MistralError) -> str:

@@ -223,7 +223,7 @@ def derive_method_name(operation_id: str, resource: tuple[str, ...]) -> str:
 # short Python name, singular array items). Two pointers may share a name when their
 # schemas are identical (both workflow event streams).
 MODEL_NAMES: dict[str, str] = {
-    "#/components/schemas/ConversationEvents/properties/data": "ConversationEvent",
+    "#/components/schemas/ConversationEvents/properties/data": "ConversationEventData",
     "#/paths/~1v1~1workflows~1events~1stream/get/responses/200/content/text~1event-stream/schema": (
         "WorkflowEvent"
     ),

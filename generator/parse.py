@@ -180,6 +180,8 @@ class Parser:
         self.assign_tags()
         operations = self.operations()
         root = self.resources(operations)
+        for message in helpers.missing_operations(root):  # tests/test_helpers_present.py
+            self.problems.warn("#/paths", message)
         info = self.doc.get("info", {})
         return ir.API(
             title=str(info.get("title", "")),

@@ -116,12 +116,23 @@ class DefView:
     fields: list[FieldView] = field(default_factory=list)
     tag: tuple[str, str] | None = None
     tag_doc: str = ""
+    base: str = helpers.MODEL_BASE  # the class of mistral_sdk._model it derives from
     # enums / aliases / unions
     static: str = ""
     runtime: str = ""
     values: str = ""
     union: dict[str, Any] = field(default_factory=dict)
     open_union: bool = False  # a native tagged union, marked for the lenient path
+
+
+# How an argument the spec does not describe is documented: where its value goes.
+_ARG_PLACES = {
+    "path": "the `{wire}` path parameter.",
+    "query": "the `{wire}` query parameter.",
+    "header": "the `{wire}` header.",
+    "body": "the request body's `{wire}` field.",
+    "form": "the `{wire}` form field.",
+}
 
 
 class Renderer:
@@ -187,8 +198,10 @@ class Renderer:
             imports.typing.update({"TYPE_CHECKING", "TypeAlias"})
         if any(v.kind == "alias" for v in views):
             imports.typing.add("TypeAlias")
-        needs_base = any(v.kind == "model" for v in views)
-        needs_msgspec = any("msgspec." in (f.default or "") for v in views for f in v.fields)
+        needs_msgspec = any(
+            (f.default or "").startswith("msgspec.") for v in views for f in v.fields
+        )
+        bases = sorted({v.base for v in views if v.kind == "model"})
         needs_unset = any(
             f.default == "UNSET" or (f.default or "").startswith("msgspec.field(default=UNSET")
             for v in views
@@ -204,7 +217,7 @@ class Renderer:
             deps=deps,
             typing=sorted(imports.typing),
             needs_msgspec=needs_msgspec,
-            needs_base=needs_base,
+            bases=bases,
             needs_unset=needs_unset,
             needs_union=any(v.kind == "union" for v in views),
             needs_open_union=any(v.open_union for v in views),
@@ -244,7 +257,10 @@ class Renderer:
             if d.deprecated:
                 doc = f"Deprecated. {doc}"
             tag_doc = f"The `{d.tag[0]}` tag of this variant." if d.tag else ""
-            return DefView("model", d.name, doc, fields=fields, tag=d.tag, tag_doc=tag_doc)
+            base = helpers.MODEL_BASES.get(d.name, helpers.MODEL_BASE)
+            return DefView(
+                "model", d.name, doc, fields=fields, tag=d.tag, tag_doc=tag_doc, base=base
+            )
         if isinstance(d, ir.Enum):
             imports.typing.add("Literal")
             values = ", ".join(repr(v) for v in d.values)
@@ -451,33 +467,36 @@ class Renderer:
             doc_lines += ["", op.doc]
         if op.deprecated:
             doc_lines += ["", "Deprecated."]
-        documented = [p for p in arguments if p.doc]
-        if documented:
-            doc_lines += ["", "Args:"]
-            for p in documented:
-                first, *rest = p.doc.splitlines()
-                doc_lines.append(f"    {p.name}: {first}")
-                doc_lines += [f"        {line}" if line else "" for line in rest]
-                if tools and p.wire == tools and p.location == "body":
-                    doc_lines.append(
-                        "        Python functions and `mistral_sdk.FunctionTool`s are function"
-                        " tools too: name, description and parameter schema from the signature"
-                        " and docstring, as in `beta.conversations.run`."
-                    )
+        doc_lines += ["", f"`{op.method} {op.http_path}`"]
+        doc_lines += ["", "Args:"]
+        for p in arguments:
+            # the spec's words, else where the value goes (help() lists every argument)
+            place = _ARG_PLACES[p.location].format(wire=p.wire)
+            if p.location == "body" and not op.flattened:
+                place = "the request body."
+            first, *rest = (p.doc or place).splitlines()
+            doc_lines.append(f"    {p.name}: {first}")
+            doc_lines += [f"        {line}" if line else "" for line in rest]
+            if tools and p.wire == tools and p.location == "body":
+                doc_lines.append(
+                    "        Python functions and `mistral_sdk.FunctionTool`s are function"
+                    " tools too: name, description and parameter schema from the signature"
+                    " and docstring, as in `beta.conversations.run`."
+                )
         if progress:
-            if not documented and not connectors:
-                doc_lines += ["", "Args:"]
             doc_lines.append(
                 "    progress: called with a `mistral_sdk.Progress` as the file's bytes are"
                 f" {'received' if m.response.kind == 'binary' else 'sent'}."
             )
         if connectors:
-            if not documented and not progress:
-                doc_lines += ["", "Args:"]
             doc_lines.append(
                 f"    connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot`"
                 f" or dicts), merged into `{connectors}` as connector bindings."
             )
+        doc_lines.append(
+            "    extra_headers, extra_query, extra_body, timeout, max_retries: this call's"
+            " options (README, Configuration)."
+        )
         return {
             "name": m.name,
             "signature": sig,

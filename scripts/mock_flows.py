@@ -464,8 +464,9 @@ def conversation_events(response: dict[str, Any]) -> Iterator[tuple[str | None, 
                 }
                 yield "message.output.delta", json.dumps(delta)
         elif entry["type"] == "function.call":
-            half = len(entry["arguments"]) // 2
-            for part in (entry["arguments"][:half], entry["arguments"][half:]):
+            # in pieces of a few characters, as the API sends them (never whole)
+            arguments = entry["arguments"]
+            for part in (arguments[i : i + 12] for i in range(0, len(arguments), 12)):
                 delta = {
                     "type": "function.call.delta",
                     "created_at": _now(),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A tiny local stand-in for the Mistral API, for the demo and for manual tries.
+"""A local stand-in for the whole Mistral API: the demo, the examples, the tests, your tries.
 
 Standard library only. Answers, with bodies shaped like the spec's schemas:
 
@@ -20,14 +20,23 @@ Conversations call function tools and ask for confirmations, workflows fail, han
 or drop their stream, as `mock_flows.py` describes (the scripted fake the examples
 and tests run against).
 
-Anything else is a 404; a request without `Authorization: Bearer …` is a 401.
+Every other operation of the spec gets a generic answer built from its schemas
+(`mock_spec.py`: paging lists, event streams, uploads kept in full). Flows are modules
+(`FLOW_MODULES`), tried in order after the routes above; the spec's generic answers
+come last, so a scripted flow always takes precedence. A path the spec does not have
+is a 404; a request without `Authorization: Bearer …` (or `x-api-key`) is a 401.
+
+Faults on request, for any path (`mock_faults.py`): the header `x-mock-fault` or the
+query parameter `mock_fault` = `429` (with `Retry-After: 0`), any 5xx code, `422`
+(the API's `detail` list), or `cut` (the answer breaks off after its first event or
+half its body); `429x2` fails the first two such requests only (then answers).
 
     from mock_server import start_mock
     base_url, stop = start_mock()      # http://127.0.0.1:<free port>
     ...
     stop()
 
-or `python scripts/mock_server.py [--port N]` to run it in the foreground.
+or `make mock` (`python scripts/mock_server.py [--port N]`) to run it in the foreground.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ import argparse
 import datetime as dt
 import email
 import email.policy
+import importlib
 import json
 import re
 import threading
@@ -48,9 +58,16 @@ from typing import Any
 
 # scripts/ is on sys.path whenever this module is (run as a script or imported).
 import mock_batch  # type: ignore[import-not-found, unused-ignore]
+import mock_faults  # type: ignore[import-not-found, unused-ignore]
 import mock_flows as flows_module  # type: ignore[import-not-found, unused-ignore]
 
-__all__ = ["MockServer", "start_mock"]
+__all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
+
+# Flow modules (scripts/<name>.py), tried in this order for a request the routes below
+# do not answer. Each has `make_flow(server)` returning an object whose
+# `handle(handler, method, path, query) -> bool` answers (True) or passes (False).
+# Scripted flows go before "mock_spec", the generic answers for every operation.
+FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_spec")
 
 MODEL = "mistral-medium-latest"
 STREAM_DELAY = 0.02  # seconds between SSE events, so streaming is visible
@@ -154,7 +171,11 @@ def chat_completion(body: dict[str, Any]) -> dict[str, Any]:
 def chat_chunks(body: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
     completion_id = f"cmpl-{uuid.uuid4().hex[:12]}"
     model = body.get("model") or MODEL
-    words = _reply_words(_last_user_text(body.get("messages")))
+    prompt = _last_user_text(body.get("messages"))
+    words = _reply_words(prompt)
+    structured = flows_module.structured_content(body, prompt)
+    if structured is not None:  # a JSON reply, streamed in pieces as the API does
+        words = [structured[i : i + 16] for i in range(0, len(structured), 16)]
     created = int(time.time())
     for i, word in enumerate(words):
         delta: dict[str, Any] = {"content": word}
@@ -194,6 +215,9 @@ def _conversation_usage(words: list[str]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "mistral-mock/0.1"
+    # headers and body go out in separate writes: without this, Nagle's algorithm and
+    # the client's delayed ACK hold every answer back ~40 ms
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet by default
         if getattr(self.server, "verbose", False):
@@ -208,12 +232,54 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-request-id", uuid.uuid4().hex)
         self.end_headers()
+        if self.fault == "cut":  # half the promised body, then the connection closes
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(data)
+
+    # The names flow modules use (see FLOW_MODULES).
+    def send_json(self, status: int, payload: Any) -> None:
+        self._send_json(status, payload)
+
+    def send_empty(self) -> None:
+        self._send_empty()
+
+    def send_bytes(self, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self._send_bytes(data, content_type)
+
+    def send_sse_frames(self, frames: list[str]) -> None:
+        """Send ready-made SSE frames (each `field: value` lines, without the blank line),
+        without the pause between events the scripted streams make for the demo."""
+        self._send_frames((f + "\n\n" for f in frames), delay=0.0)
+
+    def read_body(self) -> bytes:
+        """The whole request body, by Content-Length or chunked (read once, kept)."""
+        if self._body is None:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                parts = []
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    parts.append(self.rfile.read(size))
+                    self.rfile.readline()  # the CRLF after each chunk
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                self._body = b"".join(parts)
+            else:
+                self._body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        return self._body
 
     def _send_sse(self, events: Iterator[tuple[str | None, str]]) -> None:
         self._send_sse_ids((event, data, None) for event, data in events)
 
     def _send_sse_ids(self, events: Iterator[tuple[str | None, str, str | None]]) -> None:
+        self._send_frames(
+            (f"event: {event}\n" if event else "")
+            + (f"id: {event_id}\n" if event_id else "")
+            + f"data: {data}\n\n"
+            for event, data, event_id in events
+        )
+
+    def _send_frames(self, frames: Iterator[str], delay: float = STREAM_DELAY) -> None:
         # Chunked, so that a connection cut mid-stream is seen as one by the client.
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -223,14 +289,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         try:
-            for event, data, event_id in events:
-                frame = (f"event: {event}\n" if event else "") + (
-                    f"id: {event_id}\n" if event_id else ""
-                )
-                payload = (frame + f"data: {data}\n\n").encode()
+            for sent, frame in enumerate(frames):
+                if sent and self.fault == "cut":
+                    return  # a fault asked for: no final chunk, a broken body
+                payload = frame.encode()
                 self.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
                 self.wfile.flush()
-                time.sleep(STREAM_DELAY)
+                time.sleep(delay)
             self.wfile.write(b"0\r\n\r\n")
         except ConnectionAbortedError:
             pass  # the script cut the stream: no final chunk, the client sees a broken body
@@ -250,8 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _read_json(self) -> dict[str, Any] | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         if not raw:
             return {}
         try:
@@ -262,16 +326,16 @@ class _Handler(BaseHTTPRequestHandler):
                 {"object": "error", "message": "body is not JSON", "type": "invalid_request_error"},
             )
             return None
-        if not isinstance(body, dict):
-            self._send_json(
-                422,
-                {"detail": [{"loc": ["body"], "msg": "expected an object", "type": "type_error"}]},
-            )
+        if not isinstance(body, dict):  # no scripted route takes one: the generic answers
+            self._fallback("POST")
             return None
         return body
 
     def _authorized(self) -> bool:
-        if self.headers.get("Authorization", "").startswith("Bearer "):
+        # a few operations take the key in `x-api-key` instead (the spec says which)
+        if self.headers.get("Authorization", "").startswith("Bearer ") or self.headers.get(
+            "x-api-key"
+        ):
             return True
         self._send_json(401, {"message": "Unauthorized", "request_id": uuid.uuid4().hex})
         return False
@@ -285,9 +349,57 @@ class _Handler(BaseHTTPRequestHandler):
     def flows(self) -> Any:
         return self.server.flows  # type: ignore[attr-defined]
 
+    def _start(self) -> bool:
+        """Per request: authorization and any fault asked for; whether to go on."""
+        self._body: bytes | None = None
+        self.fault = ""
+        if not self._authorized():
+            self.read_body()  # drain the body so the connection stays usable
+            return False
+        query = dict(urllib.parse.parse_qsl(self.path.partition("?")[2]))
+        fault = self.server.faults.pick(self, query)  # type: ignore[attr-defined]
+        if fault is None:
+            return True
+        self.read_body()
+        if fault.answer is None:
+            self.fault = fault.kind  # a cut: answer, but break off
+            return True
+        status, headers, payload = fault.answer
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        data = json.dumps(payload).encode()
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return False
+
+    def _fallback(self, method: str) -> None:
+        """The flow modules, in order (generic spec answers last); else a 404."""
+        path, _, query = self.path.partition("?")
+        params = dict(urllib.parse.parse_qsl(query))
+        for flow in self.server.flow_handlers:  # type: ignore[attr-defined]
+            if flow.handle(self, method, path, params):
+                return
+        self.read_body()
+        self._not_found()
+
+    def do_PUT(self) -> None:
+        if self._start():
+            self._fallback("PUT")
+
+    def do_PATCH(self) -> None:
+        if self._start():
+            self._fallback("PATCH")
+
+    def do_DELETE(self) -> None:
+        if self._start():
+            self._fallback("DELETE")
+
     def do_GET(self) -> None:
         path, _, query = self.path.partition("?")
-        if not self._authorized():
+        if not self._start():
             return
         params = dict(urllib.parse.parse_qsl(query))
         if path == "/v1/models":
@@ -295,7 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif match := _EXECUTION.match(path):
             run = self.flows.run(match.group("id"))
             if run is None or match.group("action") not in (None, "stream"):
-                self._not_found()
+                self._fallback("GET")  # not a scripted run: the generic answer
             elif match.group("action") is None:
                 self._send_json(200, run.execution())
             elif run.workflow == "no-stream":
@@ -308,20 +420,21 @@ class _Handler(BaseHTTPRequestHandler):
         elif match := _FILE_CONTENT.match(path):
             stored = self.flows.files.get(match.group("id"))
             if stored is None:
-                self._not_found()
+                self._fallback("GET")
             else:
                 self._send_bytes(stored[1])
         else:
-            self._not_found()
+            self._fallback("GET")
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0]
-        if not self._authorized():
-            # drain the body so the connection stays usable
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not self._start():
             return
         if path == "/v1/files":
             self._upload()
+            return
+        if "json" not in self.headers.get("Content-Type", "application/json"):
+            self._fallback("POST")  # multipart and other bodies: the flow modules
             return
         body = self._read_json()
         if body is None:
@@ -355,14 +468,14 @@ class _Handler(BaseHTTPRequestHandler):
         if answer := self.server.batch.handle("POST", path, body):  # type: ignore[attr-defined]
             self._send_json(*answer)
             return
-        self._not_found()
+        self._fallback("POST")
 
     def _execution_action(
         self, execution_id: str, action: str | None, body: dict[str, Any]
     ) -> None:
         run = self.flows.run(execution_id)
         if run is None or action in (None, "stream"):
-            self._not_found()
+            self._fallback("POST")
         elif action == "cancel":
             self.flows.cancel(execution_id)
             self._send_empty()
@@ -375,8 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"update_name": body.get("name"), "result": body.get("input")})
 
     def _upload(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+        raw = self.read_body()  # by Content-Length or chunked: stored in full
         head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
         message = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
         fields: dict[str, Any] = {}
@@ -392,6 +504,9 @@ class _Handler(BaseHTTPRequestHandler):
         lines = data.count(b"\n") if purpose == "batch" else None
         obj = flows_module.file_object(file_id, filename, len(data), purpose, lines)
         self.flows.files[file_id] = (obj, data)
+        for flow in self.server.flow_handlers:  # type: ignore[attr-defined]
+            if hasattr(flow, "remember"):  # files.list / retrieve / delete see it too
+                flow.remember("/v1/files", obj)
         self._send_json(200, obj)
 
 
@@ -408,6 +523,10 @@ class MockServer(ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
         self.flows = flows_module.Flows()
         self.batch = mock_batch.BatchMock(self.flows.files, flows_module.file_object)
+        self.faults = mock_faults.Faults()
+        self.flow_handlers = [
+            importlib.import_module(name).make_flow(self) for name in FLOW_MODULES
+        ]
 
 
 def start_mock(verbose: bool = False, port: int = 0) -> tuple[str, Callable[[], None]]:

@@ -3,7 +3,9 @@
 
     python scripts/spec_update.py [--source PATH_OR_URL] [--report FILE] [--test-command CMD]
 
-The source is --source, else $SPEC_SOURCE, else the lock's URL. When its sha256 is the
+The source is --source, else $SPEC_SOURCE, else the newest commit of the upstream file
+(GitHub's API), which the lock then pins by URL (--commit names the commit of a
+--source or $SPEC_SOURCE copy, so that the pin moves with it). When its sha256 is the
 lock's, nothing changed: it says so and touches no file. Otherwise it regenerates
 everything from it first (so a spec the generator cannot read changes nothing), then
 writes spec/openapi.yaml, spec/lock.json, generated/, spec/surface.txt and the README's
@@ -33,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
-from fetch_spec import default_source, lock_spec, read_source, write_atomically  # noqa: E402
+from fetch_spec import lock_spec, read_source, upstream_source, write_atomically  # noqa: E402
 
 from generator import diff, read_api, surface  # noqa: E402
 from generator.__main__ import render_files  # noqa: E402
@@ -64,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--source", help="path or URL of the spec (default: $SPEC_SOURCE, lock URL)"
     )
+    parser.add_argument(
+        "--commit", help="the upstream commit the source is (the lock's URL pins it)"
+    )
     parser.add_argument("--report", type=Path, default=ROOT / "build" / "spec-diff.md")
     parser.add_argument(
         "--test-command",
@@ -73,8 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     lock = json.loads(LOCK.read_text(encoding="utf-8"))
-    source = args.source or default_source(lock, upstream=True)
+    commit: str | None = args.commit
     try:
+        if args.source:
+            source = args.source
+        else:  # the newest upstream commit: the lock will pin it
+            source, found = upstream_source(lock)
+            commit = commit or found
         data = read_source(source)
     except (OSError, ValueError) as exc:
         print(f"spec-update: cannot read {source}: {exc}", file=sys.stderr)
@@ -106,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     write(files, ROOT / "generated")
     SURFACE.write_text(surface.to_text(new_surface), encoding="utf-8")
     old_sha = str(lock["sha256"])
-    lock_spec(lock, data, source)
+    lock_spec(lock, data, source, commit)
     # the README's table is built from the new OPERATIONS: import this tree's package
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "generated"), str(ROOT / "runtime")])

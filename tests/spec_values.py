@@ -62,6 +62,49 @@ SPEC_MISSING_REASON = (
 )
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def tracked_lock() -> dict[str, Any]:
+    """spec/lock.json: the sha256, version and counts of the spec this tree was generated
+    from. Tests take their expectations from it (or from the spec), never from one
+    version's numbers, so that `make spec-update` to another spec stays green."""
+    return dict(json.loads((REPO / "spec" / "lock.json").read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=2)
+def raw_spec(path: str) -> dict[str, Any]:
+    """The spec as PyYAML reads it: no normalisation, independent of the generator."""
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    return dict(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+def raw_operations(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """operationId -> (HTTP method, path) of every operation the raw spec declares."""
+    return {
+        op["operationId"]: (verb.upper(), route)
+        for route, item in (doc.get("paths") or {}).items()
+        for verb, op in item.items()
+        if verb in HTTP_METHODS and isinstance(op, dict)
+    }
+
+
+def raw_event_stream_operations(doc: dict[str, Any]) -> set[str]:
+    """operationIds with a 2xx `text/event-stream` response in the raw spec."""
+    found = set()
+    for item in (doc.get("paths") or {}).values():
+        for verb, op in item.items():
+            if verb not in HTTP_METHODS or not isinstance(op, dict):
+                continue
+            for code, resp in (op.get("responses") or {}).items():
+                content = (_deref(doc, resp) or {}).get("content") or {}
+                if str(code).startswith("2") and "text/event-stream" in content:
+                    found.add(op["operationId"])
+    return found
+
+
 @functools.lru_cache(maxsize=2)
 def load_api(path: str) -> tuple[dict[str, Any], ir.API, Problems]:
     """The loaded (normalised) document, its IR, and the problems found; cached."""
@@ -719,3 +762,43 @@ def parse_multipart(
         else:
             fields.setdefault(attrs["name"], []).append(content.decode())
     return fields, files
+
+
+def needs_helpers(*helpers_: str) -> Any:
+    """A skip mark for tests of the hand-written helpers `helpers_` (calls such as
+    `workflows.execute_and_wait`) when the tracked spec lacks an operation one of them
+    calls: the reason names it. That absence is itself a failure, reported once by
+    tests/test_helpers_present.py, not by every test of the helper."""
+    import pytest
+
+    from generator import helpers
+
+    path = find_spec()
+    if path is None:  # the helpers' tests run against the mock server without it
+        return pytest.mark.skipif(False, reason=SPEC_MISSING_REASON)
+    prefixes = tuple(f"helper client.{name} " for name in helpers_)
+    missing = [
+        m for m in helpers.missing_operations(load_api(str(path))[1].root) if m.startswith(prefixes)
+    ]
+    reason = "; ".join(missing) + " (tests/test_helpers_present.py fails on it)"
+    return pytest.mark.skipif(bool(missing), reason=reason)
+
+
+def needs_calls(*calls: str) -> Any:
+    """A skip mark for a test of generated methods (`workflows.list`, ...) that the
+    tracked spec may not have: a test of a runtime behaviour through one operation
+    has nothing to test when the spec lacks it. The reason names what is missing."""
+    import pytest
+
+    import mistral_sdk
+
+    have = {
+        call
+        for op in mistral_sdk.OPERATIONS.values()
+        for call in (op.call, op.stream_call)
+        if call is not None
+    }
+    missing = [f"client.{call}" for call in calls if call not in have]
+    return pytest.mark.skipif(
+        bool(missing), reason=f"the spec has no operation at {', '.join(missing)}"
+    )

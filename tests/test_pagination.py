@@ -12,10 +12,14 @@ from typing import Any
 import httpx
 import pytest
 from answers import file_json
+from spec_values import needs_calls
 
 import mistral_sdk
 from mistral_sdk import models
 from mistral_sdk._pagination import AsyncPage, Paginator, SyncPage
+
+# the cursor-paged list these tests go through
+NEEDS_CURSOR_LIST = needs_calls("workflows.list")
 
 
 class Server:
@@ -91,6 +95,7 @@ def cursor_server() -> Server:
     return Server(handler)
 
 
+@NEEDS_CURSOR_LIST
 def test_cursor_pages_are_followed_to_the_end(mode: str) -> None:
     server = cursor_server()
     items = collect(mode, server, lambda c: c.workflows.list(limit=2))
@@ -104,6 +109,7 @@ def test_cursor_pages_are_followed_to_the_end(mode: str) -> None:
     ]
 
 
+@NEEDS_CURSOR_LIST
 def test_early_stop_fetches_no_more_pages(mode: str) -> None:
     server = cursor_server()
     items = collect(mode, server, lambda c: c.workflows.list(limit=2), limit=3)
@@ -111,6 +117,7 @@ def test_early_stop_fetches_no_more_pages(mode: str) -> None:
     assert len(server.queries) == 2  # the third page was never asked for
 
 
+@NEEDS_CURSOR_LIST
 def test_later_pages_keep_the_per_call_timeout(mode: str) -> None:
     server = cursor_server()
     timeouts: list[Any] = []
@@ -125,6 +132,7 @@ def test_later_pages_keep_the_per_call_timeout(mode: str) -> None:
     assert timeouts == [httpx.Timeout(7.0).as_dict()] * 3
 
 
+@needs_calls("files.list")
 def test_page_numbers_stop_at_the_total(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "0"))
@@ -139,6 +147,7 @@ def test_page_numbers_stop_at_the_total(mode: str) -> None:
     assert [q.get("page") for q in server.queries] == [None, "1", "2"]
 
 
+@needs_calls("files.list")
 def test_a_short_page_is_the_last_one(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
@@ -160,6 +169,7 @@ def voice(i: int) -> dict[str, Any]:
     }
 
 
+@needs_calls("audio.voices.list")
 def test_offset_pages_advance_by_the_items_seen(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         offset = int(request.url.params.get("offset", "0"))
@@ -174,6 +184,7 @@ def test_offset_pages_advance_by_the_items_seen(mode: str) -> None:
     assert [q.get("offset") for q in server.queries] == [None, "2", "4"]
 
 
+@NEEDS_CURSOR_LIST
 def test_later_pages_are_retried_like_any_request(mode: str) -> None:
     inner = cursor_server()
     calls = {"n": 0}
@@ -189,6 +200,7 @@ def test_later_pages_are_retried_like_any_request(mode: str) -> None:
     assert len(items) == 5 and len(server.queries) == 4
 
 
+@NEEDS_CURSOR_LIST
 def test_page_api() -> None:
     # the async twin's next_page / iter_pages are what `async for` runs in collect()
     client = mistral_sdk.Mistral(

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,7 @@ def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path
     assert (lock["sha256"], lock["version"], lock["operations"]) == (sha, "1.0", 5)
     assert lock["date"] == dt.date.today().isoformat()
     assert (repo / "spec" / "openapi.yaml").read_bytes() == source.read_bytes()
+    assert stat.S_IMODE((repo / "spec" / "openapi.yaml").stat().st_mode) == 0o644
     new_surface = surface.to_text(surface.read_spec(source))
     assert (repo / "spec" / "surface.txt").read_text() == new_surface
     spec_module = (repo / "generated" / "mistral_sdk" / "_spec.py").read_text()
@@ -108,6 +110,19 @@ def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path
     assert changelog.startswith("# Changelog\n")
     assert f"## Upstream spec {lock['date']} (1.0, sha256 {sha[:12]})" in changelog
     assert "- added: `client.things.create` (`POST /v1/things`)" in changelog
+
+    # `make spec` writes the locked spec readable by others too
+    (repo / "spec" / "openapi.yaml").unlink()
+    fill = subprocess.run(
+        ["make", "--no-print-directory", "spec", f"PYTHON={sys.executable}"],
+        cwd=repo,
+        env={**os.environ, "SPEC_SOURCE": str(source)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert fill.returncode == 0, fill.stdout + fill.stderr
+    assert stat.S_IMODE((repo / "spec" / "openapi.yaml").stat().st_mode) == 0o644
 
     # the same spec again: nothing to do, nothing touched, no tests run
     (repo / "tests-ran").unlink()

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from spec_values import needs_calls
 
 import mistral_sdk
 from mistral_sdk import models
@@ -93,6 +94,7 @@ def chunk(i: int) -> dict[str, Any]:
     }
 
 
+@needs_calls("chat.stream")
 def test_chat_stream_ends_at_done(mode: str) -> None:
     body = Body([sse((None, chunk(0)), (None, chunk(1)), (None, "[DONE]"))])
     events = run(mode, body, chat)
@@ -100,6 +102,7 @@ def test_chat_stream_ends_at_done(mode: str) -> None:
     assert body.closed
 
 
+@needs_calls("chat.stream")
 def test_chat_stream_cut_before_done_raises_with_what_was_received(mode: str) -> None:
     # the second event is cut half-way, and [DONE] never comes
     whole = sse((None, chunk(0)), (None, chunk(1)))
@@ -112,6 +115,7 @@ def test_chat_stream_cut_before_done_raises_with_what_was_received(mode: str) ->
     assert body.closed
 
 
+@needs_calls("chat.stream")
 def test_connection_broken_mid_stream_keeps_what_was_received(mode: str) -> None:
     whole = sse((None, chunk(0)), (None, chunk(1)))
     body = Body([whole[:-30]], fail=httpx.RemoteProtocolError("incomplete chunked read"))
@@ -123,6 +127,7 @@ def test_connection_broken_mid_stream_keeps_what_was_received(mode: str) -> None
     assert body.closed
 
 
+@needs_calls("chat.stream")
 @pytest.mark.parametrize(
     ("fail", "error"),
     [
@@ -138,6 +143,7 @@ def test_other_breaks_mid_stream_are_sdk_errors(mode: str, fail: Exception, erro
     assert body.closed
 
 
+@needs_calls("workflows.events.stream")
 def test_open_ended_stream_broken_mid_way_is_a_connection_error(mode: str) -> None:
     done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "run_1")
     body = Body([sse((None, done))], fail=httpx.ReadError("reset"))
@@ -161,6 +167,7 @@ DONE = ("conversation.response.done", {
 })  # fmt: skip
 
 
+@needs_calls("beta.conversations.start_stream")
 def test_conversation_ends_at_its_done_event_without_done_marker(mode: str) -> None:
     body = Body([sse(STARTED, DELTA, DONE, (None, "this is never read"))])
     events = run(mode, body, conversation)
@@ -174,6 +181,7 @@ def test_conversation_ends_at_its_done_event_without_done_marker(mode: str) -> N
     assert body.closed
 
 
+@needs_calls("beta.conversations.start_stream")
 def test_conversation_error_event_raises_a_typed_error(mode: str) -> None:
     error = ("conversation.response.error", {
         "type": "conversation.response.error", "message": "tool crashed", "code": 3001,
@@ -186,6 +194,7 @@ def test_conversation_error_event_raises_a_typed_error(mode: str) -> None:
     assert body.closed
 
 
+@needs_calls("beta.conversations.start_stream")
 def test_conversation_cut_before_done_raises(mode: str) -> None:
     body = Body([sse(STARTED, DELTA)])
     with pytest.raises(mistral_sdk.IncompleteStreamError, match="2 event"):
@@ -193,17 +202,19 @@ def test_conversation_cut_before_done_raises(mode: str) -> None:
     assert body.closed
 
 
+@needs_calls("beta.conversations.start_stream")
 def test_unknown_conversation_event_is_kept_not_fatal(mode: str) -> None:
     new = ("memory.recall.delta", {"type": "memory.recall.delta", "memories": [1, 2]})
     body = Body([sse(STARTED, new, DONE)])
     events = run(mode, body, conversation)
     unknown = events[1].data
     assert isinstance(unknown, mistral_sdk.Unknown)
-    assert type(unknown).__name__ == "UnknownConversationEvent"
+    assert type(unknown).__name__ == "UnknownConversationEventData"
     assert unknown.raw == new[1]
     assert json.loads(mistral_sdk.encode(events[1]))["data"] == new[1]
 
 
+@needs_calls("beta.conversations.start_stream")
 def test_malformed_known_conversation_event_raises(mode: str) -> None:
     bad = ("message.output.delta", {"type": "message.output.delta", "id": 5, "content": "x"})
     body = Body([sse(STARTED, bad, DONE)])
@@ -216,6 +227,7 @@ def transcription(client: Any) -> Any:
     return client.audio.transcriptions.stream(model="voxtral", file_url="https://x/a.mp3")
 
 
+@needs_calls("audio.transcriptions.stream")
 def test_transcription_cut_before_done_raises(mode: str) -> None:
     delta = ("transcription.text.delta", {"type": "transcription.text.delta", "text": "he"})
     done = ("transcription.done", {
@@ -253,6 +265,7 @@ def execution_stream(client: Any) -> Any:
     return client.workflows.executions.stream("run_1")
 
 
+@needs_calls("workflows.executions.stream")
 def test_workflow_stream_ends_with_the_run(mode: str) -> None:
     child_done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "child_1", parent="run_1")
     done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "run_1")
@@ -262,18 +275,21 @@ def test_workflow_stream_ends_with_the_run(mode: str) -> None:
     assert isinstance(events[1].data.data, models.WorkflowExecutionCompletedResponse)
 
 
+@needs_calls("workflows.executions.stream")
 def test_workflow_stream_ends_with_a_run_end_the_spec_does_not_type(mode: str) -> None:
     timed_out = workflow_event("WORKFLOW_EXECUTION_TIMED_OUT", "run_1")
     events = run(mode, Body([sse((None, timed_out))]), execution_stream)
     assert isinstance(events[0].data.data, mistral_sdk.Unknown)
 
 
+@needs_calls("workflows.executions.stream")
 def test_workflow_stream_cut_before_the_run_ends_raises(mode: str) -> None:
     child_done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "child_1", parent="run_1")
     with pytest.raises(mistral_sdk.IncompleteStreamError, match="end of the workflow run"):
         run(mode, Body([sse((None, child_done))]), execution_stream)
 
 
+@needs_calls("workflows.events.stream")
 def test_open_ended_event_stream_may_just_close(mode: str) -> None:
     # the global event stream has no end: a run ending in it is just an event
     done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "run_1")
@@ -282,6 +298,7 @@ def test_open_ended_event_stream_may_just_close(mode: str) -> None:
     assert len(events) == 2 and body.closed
 
 
+@needs_calls("workflows.executions.stream_logs")
 def test_workflow_log_error_event_raises(mode: str) -> None:
     body = Body([sse(("error", {"error": "boom", "reason": "worker lost"}))])
     with pytest.raises(mistral_sdk.APIStreamError, match="boom") as info:
@@ -304,6 +321,7 @@ class CountedBody(Body):
             yield chunk
 
 
+@needs_calls("workflows.events.stream")
 @pytest.mark.parametrize(
     ("fail", "error", "sent"),
     [

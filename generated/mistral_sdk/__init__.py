@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from ._errors import UnprocessableEntityError as UnprocessableEntityError
     from ._mistral import AsyncMistral as AsyncMistral
     from ._mistral import Mistral as Mistral
+    from ._names import ChatChunk as ChatChunk
+    from ._names import ConversationEvent as ConversationEvent
+    from ._names import WorkflowEvent as WorkflowEvent
     from ._operation import Operation as Operation
     from ._operations import OPERATIONS as OPERATIONS
     from ._progress import Progress as Progress
@@ -78,8 +81,10 @@ if TYPE_CHECKING:
     from ._hooks import Hooks as Hooks
     from ._resume import AsyncResumingStream as AsyncResumingStream
     from ._resume import ResumingStream as ResumingStream
+    from ._structured import AsyncParsedChatStream as AsyncParsedChatStream
     from ._structured import OutputValidationError as OutputValidationError
     from ._structured import ParsedChatCompletion as ParsedChatCompletion
+    from ._structured import ParsedChatStream as ParsedChatStream
     from ._tools import FunctionTool as FunctionTool
     from ._workflows import WorkflowExecutionError as WorkflowExecutionError
     from ._workflows import WorkflowWaitTimeout as WorkflowWaitTimeout
@@ -111,6 +116,9 @@ _EXPORTS: dict[str, str] = {
     "UnprocessableEntityError": "_errors",
     "AsyncMistral": "_mistral",
     "Mistral": "_mistral",
+    "ChatChunk": "_names",
+    "ConversationEvent": "_names",
+    "WorkflowEvent": "_names",
     "Operation": "_operation",
     "OPERATIONS": "_operations",
     "Progress": "_progress",
@@ -137,8 +145,10 @@ _EXPORTS: dict[str, str] = {
     "Hooks": "_hooks",
     "AsyncResumingStream": "_resume",
     "ResumingStream": "_resume",
+    "AsyncParsedChatStream": "_structured",
     "OutputValidationError": "_structured",
     "ParsedChatCompletion": "_structured",
+    "ParsedChatStream": "_structured",
     "FunctionTool": "_tools",
     "WorkflowExecutionError": "_workflows",
     "WorkflowWaitTimeout": "_workflows",

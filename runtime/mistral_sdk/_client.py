@@ -30,6 +30,7 @@ from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
 from ._retry import retry_delay, should_retry
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._verbs import AsyncVerbs, SyncVerbs
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -163,6 +164,13 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         """A copy with some options changed, sharing this client's connection pool.
 
         The copy never closes the pool; the original (or its owner) does.
+
+        Args:
+            api_key: the key to use instead (unchanged when omitted, as the others).
+            base_url: the API's address.
+            timeout: seconds or `httpx.Timeout`.
+            max_retries: the retry budget of each call.
+            default_headers: headers added to (or replacing) this client's own.
         """
         headers = self._custom_headers.copy()
         headers.update(default_headers or {})  # case-insensitive replace
@@ -277,7 +285,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         return APIError(message, request=request)
 
 
-class SyncAPIClient(BaseClient[httpx.Client]):
+class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
     """Blocking client core."""
 
     def __init__(
@@ -456,7 +464,7 @@ async def _asyncio_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
     """Async client core; the loop mirrors `SyncAPIClient._send` with `await`."""
 
     _async_keys = True

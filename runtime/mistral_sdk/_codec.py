@@ -53,7 +53,7 @@ class Unknown:
     """A union variant this version of the SDK does not know.
 
     `.raw` holds the JSON value as received; `encode` writes it back unchanged.
-    Each union has its own subclass (`UnknownConversationEvent`, …), whose
+    Each union has its own subclass (`UnknownConversationEventData`, …), whose
     `union` names the union. An `Unknown` may also be passed in a request body to
     send a variant the SDK does not know yet.
     """

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 
 import msgspec
 
-from ._errors import APIError, MistralError
+from ._accumulate import ConversationAccumulator, message_text
+from ._errors import MistralError
 from ._hooks import EMPTY, Activity, HookSet, activity
 from ._tools import (
     FunctionTool,
@@ -47,7 +48,7 @@ from ._tools import (
     ToolSourceError,
     result_text,
 )
-from ._types import field_value
+from ._types import field_value, twin_doc
 
 if TYPE_CHECKING:
     from . import models
@@ -124,6 +125,7 @@ class RunResult:
 
     @property
     def output_text(self) -> str:
+        """The text of the final turn's messages."""
         return "".join(_entry_text(e) for e in self._last if _kind(e) == "message.output")
 
     def __repr__(self) -> str:
@@ -155,12 +157,7 @@ def _kind(entry: Any) -> str | None:
 
 
 def _entry_text(entry: Any) -> str:
-    content = field_value(entry, "content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(t for t in (field_value(c, "text") for c in content) if isinstance(t, str))
-    return ""
+    return message_text(field_value(entry, "content"))
 
 
 def _as_call(entry: Any) -> ToolCall:
@@ -182,25 +179,49 @@ def _origin(tool: Any) -> str:
     return str(tool.origin)
 
 
+def _whole_calls(calls: Iterable[Any]) -> list[ToolCall]:
+    """`calls` as whole `ToolCall`s: the pieces of a streamed call (function call delta
+    events sharing a `tool_call_id`) joined into one, in the order calls first appear."""
+    whole: dict[str, ToolCall] = {}
+    for entry in calls:
+        piece = False
+        if not isinstance(entry, ToolCall):
+            kind = _kind(entry)
+            if kind not in (None, "function.call", "function.call.delta"):
+                continue
+            piece = kind == "function.call.delta"
+            entry = _as_call(entry)
+        seen = whole.get(entry.tool_call_id)
+        if seen is None:
+            whole[entry.tool_call_id] = entry
+        elif piece and isinstance(seen.arguments, str) and isinstance(entry.arguments, str):
+            # a later piece of a streamed call (a repeated whole entry is not joined)
+            whole[entry.tool_call_id] = msgspec.structs.replace(
+                seen,
+                arguments=seen.arguments + entry.arguments,
+                name=seen.name or entry.name,
+                confirmation_status=entry.confirmation_status or seen.confirmation_status,
+            )
+    return list(whole.values())
+
+
 def tool_confirmations(
     calls: Iterable[Any], allow: bool | Callable[[ToolCall], bool] = True
 ) -> list[dict[str, str]]:
     """The `tool_confirmations` of an append answering the calls that wait for one.
 
-    `calls` are function call entries or events (or `ToolCall`s); those whose
-    `confirmation_status` is "pending" get `allow` (a bool, or a function deciding
-    per call). Use: `conversations.append(cid, tool_confirmations=tool_confirmations(
+    `calls` are function call entries (`stream.final().outputs`, `response.outputs`),
+    `ToolCall`s, or the function call events of a stream: the pieces of a call that
+    arrived in several events are joined first, so `allow` always sees the whole call
+    (its complete `arguments`). Calls whose `confirmation_status` is "pending" get
+    `allow` (a bool, or a function deciding per call). Use:
+    `conversations.append(cid, tool_confirmations=tool_confirmations(
     response.outputs, allow=lambda call: call.name in SAFE))`.
     """
     out: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for entry in calls:
-        call = entry if isinstance(entry, ToolCall) else _as_call(entry)
-        if call.confirmation_status != "pending" or call.tool_call_id in seen:
+    for call in _whole_calls(calls):
+        if call.confirmation_status != "pending":
             continue
-        if _kind(entry) not in (None, "function.call", "function.call.delta"):
-            continue
-        seen.add(call.tool_call_id)
         decision = allow(call) if callable(allow) else allow
         out.append(
             {"tool_call_id": call.tool_call_id, "confirmation": "allow" if decision else "deny"}
@@ -461,87 +482,6 @@ class _RunLoop:
         ]
 
 
-class _StreamTurn:
-    """Rebuilds one streamed turn's outputs (messages and function calls) from events."""
-
-    def __init__(self) -> None:
-        self.conversation_id = ""
-        self.usage: Any = None
-        self._order: list[tuple[str, str]] = []
-        self._texts: dict[str, list[str]] = {}
-        self._calls: dict[str, dict[str, Any]] = {}
-        self._handoffs: dict[str, dict[str, str]] = {}
-
-    def feed(self, event: Any) -> None:
-        data = field_value(event, "data")
-        kind = _kind(data)
-        if kind == "conversation.response.started":
-            self.conversation_id = field_value(data, "conversation_id") or ""
-        elif kind == "conversation.response.done":
-            self.usage = field_value(data, "usage")
-        elif kind == "conversation.response.error":
-            raise APIError(
-                f"the conversation failed: {field_value(data, 'message')} (code {field_value(data, 'code')})",
-                body=data,
-            )
-        elif kind == "message.output.delta":
-            key = field_value(data, "id") or str(field_value(data, "output_index"))
-            if key not in self._texts:
-                self._texts[key] = []
-                self._order.append(("message", key))
-            self._texts[key].append(_entry_text(data))
-        elif kind == "function.call.delta":
-            key = field_value(data, "tool_call_id") or field_value(data, "id") or ""
-            call = self._calls.get(key)
-            if call is None:
-                call = self._calls[key] = {"tool_call_id": key, "arguments": ""}
-                self._order.append(("call", key))
-            for name in ("name", "confirmation_status", "agent_id"):
-                if field_value(data, name) is not None:
-                    call[name] = field_value(data, name)
-            call["arguments"] += field_value(data, "arguments") or ""
-        elif kind in ("agent.handoff.started", "agent.handoff.done"):
-            key = field_value(data, "id") or ""
-            if key not in self._handoffs:
-                self._handoffs[key] = {}
-                self._order.append(("handoff", key))
-            for name in ("previous_agent_id", "previous_agent_name"):
-                self._handoffs[key].setdefault(name, field_value(data, name) or "")
-            for name in ("next_agent_id", "next_agent_name"):
-                if field_value(data, name) is not None:
-                    self._handoffs[key][name] = field_value(data, name)
-
-    def outputs(self) -> list[Any]:
-        from . import models
-
-        out: list[Any] = []
-        for kind, key in self._order:
-            if kind == "message":
-                out.append(models.MessageOutputEntry(id=key, content="".join(self._texts[key])))
-            elif kind == "call":
-                c = self._calls[key]
-                out.append(
-                    models.FunctionCallEntry(
-                        tool_call_id=key,
-                        name=c.get("name", ""),
-                        arguments=c["arguments"],
-                        confirmation_status=c.get("confirmation_status"),
-                    )
-                )
-            else:
-                h = self._handoffs[key]
-                out.append(
-                    models.AgentHandoffEntry(
-                        id=key,
-                        previous_agent_id=h.get("previous_agent_id", ""),
-                        previous_agent_name=h.get("previous_agent_name", ""),
-                        next_agent_id=h.get("next_agent_id", ""),
-                        next_agent_name=h.get("next_agent_name", ""),
-                    )
-                )
-        return out
-
-
 # --- sync -----------------------------------------------------------------------------
 
 
@@ -589,6 +529,7 @@ class ConversationsHelpers:
                     return loop.result
                 method, arguments = "append", request
 
+    @twin_doc(run)
     def run_stream(
         self,
         inputs: Any,
@@ -609,7 +550,7 @@ class ConversationsHelpers:
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
-                    turn = _StreamTurn()
+                    turn = ConversationAccumulator()
                     with stream:
                         for event in stream:
                             turn.feed(event)
@@ -695,6 +636,7 @@ class RunStream:
         return self.result
 
     def close(self) -> None:
+        """Stop the run and release its connection (idempotent)."""
         self._turns.close()
 
     def __enter__(self) -> RunStream:
@@ -712,6 +654,7 @@ class AsyncConversationsHelpers:
 
     __slots__ = ()
 
+    @twin_doc(ConversationsHelpers.run)
     async def run(
         self,
         inputs: Any,
@@ -742,6 +685,7 @@ class AsyncConversationsHelpers:
                         return loop.result
                     method, arguments = "append", request
 
+    @twin_doc(ConversationsHelpers.run)
     def run_stream(
         self,
         inputs: Any,
@@ -762,7 +706,7 @@ class AsyncConversationsHelpers:
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = await getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
-                    turn = _StreamTurn()
+                    turn = ConversationAccumulator()
                     async with stream:
                         async for event in stream:
                             turn.feed(event)
@@ -832,6 +776,7 @@ class AsyncRunStream:
         return self.result
 
     async def close(self) -> None:
+        """Stop the run and release its connection (idempotent)."""
         await self._turns.aclose()
 
     async def __aenter__(self) -> AsyncRunStream:

@@ -119,6 +119,7 @@ class Call:
     # -- stream observation (called by Stream / AsyncStream) ---------------------------
 
     def stream_event(self, event: object) -> None:
+        """One more event of the stream: counted, and handed to the hooks that watch events."""
         self.events += 1
         for hook in self._hooks.event:
             hook.on_stream_event(self, event)

@@ -24,3 +24,17 @@ class Operation(msgspec.Struct, frozen=True):
     summary: str = ""
     deprecated: bool = False
     stream_call: str | None = None
+
+    def __repr__(self) -> str:
+        # One readable line per operation: what `print(OPERATIONS["..."])` shows.
+        calls = f"client.{self.call}"
+        if self.stream_call:
+            calls += f" / client.{self.stream_call}"
+        notes = [
+            n for n, on in (("streams", self.streaming), ("deprecated", self.deprecated)) if on
+        ]
+        tail = f" [{', '.join(notes)}]" if notes else ""
+        summary = f": {self.summary}" if self.summary else ""
+        return (
+            f"<Operation {self.operation_id} {self.method} {self.path} -> {calls}{tail}{summary}>"
+        )

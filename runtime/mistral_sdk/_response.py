@@ -237,6 +237,7 @@ class BinaryContent(_BinaryBase):
     __slots__ = ()
 
     def read(self) -> bytes:
+        """The whole body (read into memory)."""
         if self.progress is not None:
             return b"".join(self.iter_bytes(_CHUNK))
         try:
@@ -247,6 +248,7 @@ class BinaryContent(_BinaryBase):
             self.response.close()
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body chunk by chunk, never whole in memory."""
         try:
             for chunk in self.response.iter_bytes(chunk_size):
                 self._report()
@@ -263,6 +265,7 @@ class BinaryContent(_BinaryBase):
                 f.write(chunk)
 
     def close(self) -> None:
+        """Release the connection without reading the rest (idempotent)."""
         self.response.close()
 
     def __enter__(self) -> BinaryContent:
@@ -283,6 +286,7 @@ class AsyncBinaryContent(_BinaryBase):
     __slots__ = ()
 
     async def read(self) -> bytes:
+        """The whole body (read into memory)."""
         if self.progress is not None:
             return b"".join([chunk async for chunk in self.iter_bytes(_CHUNK)])
         try:
@@ -293,6 +297,7 @@ class AsyncBinaryContent(_BinaryBase):
             await self.response.aclose()
 
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body chunk by chunk, never whole in memory."""
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 self._report()
@@ -311,6 +316,7 @@ class AsyncBinaryContent(_BinaryBase):
                 f.write(chunk)
 
     async def close(self) -> None:
+        """Release the connection without reading the rest (idempotent)."""
         await self.response.aclose()
 
     async def __aenter__(self) -> AsyncBinaryContent:
@@ -358,6 +364,7 @@ class APIResponse(_RawBase[R]):
     """The HTTP response of a call, with `parse()` for the usual value."""
 
     def parse(self) -> R:
+        """The body decoded as the method would have returned it (read once, cached)."""
         # Cached: parsing a stream twice must not give two readers of one body.
         if self._parsed is _UNPARSED:
             self._parsed = self._spec.parse_sync(self.http_response)
@@ -368,6 +375,7 @@ class AsyncAPIResponse(_RawBase[R]):
     """The async twin of `APIResponse`: `await parse()`."""
 
     async def parse(self) -> R:
+        """The body decoded as the method would have returned it (read once, cached)."""
         if self._parsed is _UNPARSED:
             self._parsed = self._spec.parse_async(self.http_response)
         return cast(R, self._parsed)

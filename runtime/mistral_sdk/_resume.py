@@ -165,6 +165,7 @@ class ResumingStream(_Resuming, Stream[T]):
             self._current.close()
 
     def close(self) -> None:
+        """Stop the stream and release the connection (idempotent)."""
         self._iterator.close()
         self._current.close()  # also when iteration never started
 
@@ -202,5 +203,6 @@ class AsyncResumingStream(_Resuming, AsyncStream[T]):
             await self._current.close()
 
     async def close(self) -> None:
+        """Stop the stream and release the connection (idempotent)."""
         await self._iterator.aclose()
         await self._current.close()  # also when iteration never started

@@ -12,11 +12,12 @@ import enum
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 import msgspec
 
+from ._accumulate import accumulator_for
 from ._codec import Unknown, decode, encode, fields_of, union_tag
 from ._errors import (
     APIError,
@@ -30,6 +31,7 @@ from ._errors import (
 from ._sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
+    from . import models
     from ._hooks import Call
 
 __all__ = ["AsyncStream", "Stream"]
@@ -78,6 +80,7 @@ class _EventConverter(Generic[T]):
     """
 
     __slots__ = (
+        "_accumulator",
         "_done_marker",
         "_ended",
         "_envelope",
@@ -116,6 +119,8 @@ class _EventConverter(Generic[T]):
         self.received: list[T] = []
         # Event names repeat; their JSON spelling is computed once each.
         self._event_json: dict[str, str] = {}
+        # chat/FIM/agents and conversation streams assemble their final result
+        self._accumulator = accumulator_for(type)
 
     def convert(self, sse: ServerSentEvent) -> T | _Signal:
         data = sse.data
@@ -143,6 +148,8 @@ class _EventConverter(Generic[T]):
             ) from None
         if error_event:
             raise self._error(data, event=value)
+        if self._accumulator is not None:
+            self._accumulator.feed(value)
         if self._needs_end:
             self.received.append(value)
             name = sse.event
@@ -296,6 +303,42 @@ class _StreamState(Generic[T]):
     def _events(self) -> Any:
         raise NotImplementedError
 
+    def _accumulator(self) -> Any:
+        converter = getattr(self, "_converter", None)  # a resuming stream has none
+        accumulator = converter._accumulator if converter is not None else None
+        if accumulator is None:
+            raise TypeError(
+                "only chat, FIM, agents, conversation and transcription streams assemble"
+                " a final result"
+            )
+        return accumulator
+
+    # Typed per event type: a chat/FIM/agents stream (`CompletionEvent`) assembles a
+    # `ChatCompletionResponse`, a conversation stream a `ConversationResponse`.
+    @overload
+    def snapshot(
+        self: _StreamState[models.CompletionEvent],
+    ) -> models.ChatCompletionResponse: ...
+    @overload
+    def snapshot(
+        self: _StreamState[models.ConversationEvents],
+    ) -> models.ConversationResponse: ...
+    @overload
+    def snapshot(
+        self: _StreamState[models.TranscriptionStreamEvents],
+    ) -> models.TranscriptionResponse: ...
+    def snapshot(self) -> Any:
+        """The result assembled from the events received so far, without reading more.
+
+        Chat, FIM and agents streams give a `ChatCompletionResponse` (content joined,
+        tool calls with their `arguments` joined, usage, finish reasons; a choice that
+        has not finished yet has `finish_reason` ""); conversation streams a
+        `ConversationResponse` (messages, whole function calls, handoffs, usage, the
+        conversation id); transcription streams a `TranscriptionResponse`. Other
+        streams (workflow events, logs: no single answer) raise `TypeError`.
+        """
+        return self._accumulator().result()
+
 
 class Stream(_StreamState[T]):
     """Iterate for typed events. Use as a context manager, or call `close()`,
@@ -342,6 +385,21 @@ class Stream(_StreamState[T]):
 
     def __next__(self) -> T:
         return next(self._iterator)
+
+    @overload
+    def final(self: Stream[models.CompletionEvent]) -> models.ChatCompletionResponse: ...
+    @overload
+    def final(self: Stream[models.ConversationEvents]) -> models.ConversationResponse: ...
+    @overload
+    def final(self: Stream[models.TranscriptionStreamEvents]) -> models.TranscriptionResponse: ...
+    def final(self) -> Any:
+        """Read the rest of the stream (none if it was iterated to its end) and return
+        the whole result: see `snapshot()`. Like openai-python's `get_final_completion()`.
+        After `close()` or an early `break`, the result holds what was received."""
+        accumulator = self._accumulator()
+        for _ in self._iterator:
+            pass
+        return accumulator.result()
 
     def close(self) -> None:
         """Stop the stream and release the connection (idempotent)."""
@@ -408,6 +466,25 @@ class AsyncStream(_StreamState[T]):
 
     async def __anext__(self) -> T:
         return await self._iterator.__anext__()
+
+    @overload
+    async def final(
+        self: AsyncStream[models.CompletionEvent],
+    ) -> models.ChatCompletionResponse: ...
+    @overload
+    async def final(
+        self: AsyncStream[models.ConversationEvents],
+    ) -> models.ConversationResponse: ...
+    @overload
+    async def final(
+        self: AsyncStream[models.TranscriptionStreamEvents],
+    ) -> models.TranscriptionResponse: ...
+    async def final(self) -> Any:
+        """The async twin of `Stream.final()`."""
+        accumulator = self._accumulator()
+        async for _ in self._iterator:
+            pass
+        return accumulator.result()
 
     async def close(self) -> None:
         """Stop the stream and release the connection (idempotent)."""

@@ -8,20 +8,26 @@ not valid JSON of that type raises `OutputValidationError` carrying the raw text
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import msgspec
 
 from ._errors import MistralError
 from ._schema import json_schema
+from ._types import twin_doc
 
 if TYPE_CHECKING:
     from . import models
+    from ._streaming import AsyncStream, Stream
     from .resources.chat import AsyncChat, Chat
 
 __all__ = [
     "AsyncChatHelpers",
+    "AsyncParsedChatStream",
     "ChatHelpers",
+    "ParsedChatStream",
     "OutputValidationError",
     "ParsedChatCompletion",
     "decode_output",
@@ -117,7 +123,95 @@ def _parse_response(
 
 def _check_kwargs(kwargs: dict[str, Any]) -> None:
     if kwargs.get("stream"):
-        raise TypeError("chat.parse does not stream; use chat.stream with response_format")
+        raise TypeError("chat.parse does not stream; use chat.parse_stream")
+
+
+def _delta_text(event: models.CompletionEvent) -> str:
+    """The text an event adds to the first choice ("" for usage or tool call chunks)."""
+    for choice in event.data.choices:
+        if choice.index == 0:
+            return choice.delta.text
+    return ""
+
+
+class _ParsedStreamBase(Generic[T]):
+    __slots__ = ("_type", "stream")
+
+    def __init__(self, stream: Any, tp: type[T]) -> None:
+        self.stream = stream  # the underlying `Stream[CompletionEvent]`
+        self._type = tp
+
+    def _parsed(self) -> ParsedChatCompletion[T]:
+        return _parse_response(self.stream.snapshot(), self._type)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {_type_name(self._type)}>"
+
+
+class ParsedChatStream(_ParsedStreamBase[T]):
+    """What `chat.parse_stream` returns: iterate for the reply's text as it arrives;
+    `final()` reads the rest and gives the `ParsedChatCompletion[T]`. A context manager
+    (the connection is released on exit), like every stream."""
+
+    stream: Stream[models.CompletionEvent]
+
+    def __iter__(self) -> Iterator[str]:
+        for event in self.stream:
+            text = _delta_text(event)
+            if text:
+                yield text
+
+    def final(self) -> ParsedChatCompletion[T]:
+        """The whole reply parsed as `T` (`OutputValidationError` when it does not match)."""
+        self.stream.final()
+        return self._parsed()
+
+    def close(self) -> None:
+        """Stop the stream and release the connection (idempotent)."""
+        self.stream.close()
+
+    def __enter__(self) -> ParsedChatStream[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncParsedChatStream(_ParsedStreamBase[T]):
+    """The async twin of `ParsedChatStream`: `async for`, `await final()`."""
+
+    stream: AsyncStream[models.CompletionEvent]
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        async for event in self.stream:
+            text = _delta_text(event)
+            if text:
+                yield text
+
+    async def final(self) -> ParsedChatCompletion[T]:
+        """The whole reply parsed as `T` (`OutputValidationError` when it does not match)."""
+        await self.stream.final()
+        return self._parsed()
+
+    async def close(self) -> None:
+        """Stop the stream and release the connection (idempotent)."""
+        await self.stream.close()
+
+    async def __aenter__(self) -> AsyncParsedChatStream[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
 
 
 class ChatHelpers:
@@ -128,14 +222,37 @@ class ChatHelpers:
     def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
         """`chat.complete` asking for a `response_format` type, and its reply parsed into it.
 
-        `response_format` is a msgspec Struct, a dataclass, or another type msgspec can
-        describe; every other argument is `chat.complete`'s. Raises
-        `OutputValidationError` (with `.raw`) when the reply does not match.
+        Raises `OutputValidationError` (with `.raw`) when the reply does not match.
+
+        Args:
+            response_format: a msgspec Struct, a dataclass, or another type msgspec can
+                describe; sent as a strict JSON schema.
+            **kwargs: `chat.complete`'s arguments (`model`, `messages`, ...).
         """
         _check_kwargs(kwargs)
         chat = cast("Chat", self)
         response = chat.complete(response_format=response_format_for(response_format), **kwargs)
         return _parse_response(response, response_format)
+
+    def parse_stream(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatStream[T]:
+        """`chat.stream` asking for a `response_format` type: iterate for the text as it
+        arrives, then `final()` for the reply parsed into the type.
+
+        Args:
+            response_format: as for `parse`.
+            **kwargs: `chat.stream`'s arguments (`model`, `messages`, ...).
+
+        ```python
+        with client.chat.parse_stream(model=..., messages=..., response_format=Book) as s:
+            for text in s:
+                print(text, end="")
+            book = s.final().parsed
+        ```
+        """
+        _check_kwargs(kwargs)
+        chat = cast("Chat", self)
+        stream = chat.stream(response_format=response_format_for(response_format), **kwargs)
+        return ParsedChatStream(stream, response_format)
 
 
 class AsyncChatHelpers:
@@ -143,6 +260,7 @@ class AsyncChatHelpers:
 
     __slots__ = ()
 
+    @twin_doc(ChatHelpers.parse)
     async def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
         """The async twin of `Mistral().chat.parse`."""
         _check_kwargs(kwargs)
@@ -151,3 +269,14 @@ class AsyncChatHelpers:
             response_format=response_format_for(response_format), **kwargs
         )
         return _parse_response(response, response_format)
+
+    @twin_doc(ChatHelpers.parse_stream)
+    async def parse_stream(
+        self, *, response_format: type[T], **kwargs: Any
+    ) -> AsyncParsedChatStream[T]:
+        """The async twin of `Mistral().chat.parse_stream`
+        (`async with await client.chat.parse_stream(...) as s`)."""
+        _check_kwargs(kwargs)
+        chat = cast("AsyncChat", self)
+        stream = await chat.stream(response_format=response_format_for(response_format), **kwargs)
+        return AsyncParsedChatStream(stream, response_format)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Mapping
-from typing import IO, Any, Final, Literal, TypedDict
+from collections.abc import Callable, Mapping
+from typing import IO, Any, Final, Literal, TypedDict, TypeVar
 
 import httpx
 from msgspec import UNSET, UnsetType
@@ -52,6 +53,22 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def twin_doc(sync: Callable[..., Any]) -> Callable[[_F], _F]:
+    """Append the docstring of `sync` (its Args) to the decorated async twin's own, so
+    that `help()` on the async method lists the same arguments."""
+
+    def apply(method: _F) -> _F:
+        method.__doc__ = (
+            f"{inspect.cleandoc(method.__doc__ or '')}\n\n{inspect.cleandoc(sync.__doc__ or '')}"
+        )
+        return method
+
+    return apply
 
 
 def field_value(obj: Any, name: str) -> Any:

@@ -52,7 +52,7 @@ from ._errors import (
 from ._hooks import activity
 from ._retry import retry_delay
 from ._streaming import ends_run  # the run-end test the generated streams use too
-from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value
+from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value, twin_doc
 
 if TYPE_CHECKING:
     from . import models
@@ -571,7 +571,13 @@ class ExecutionsHelpers:
     __slots__ = ()
 
     def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
-        """Send signal `name` with `input` (a dict, Struct or dataclass) to a running execution."""
+        """Send signal `name` with `input` to a running execution.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the signal's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+        """
         cast("WorkflowsExecutions", self).signal(execution_id, name=name, input=to_input(input))
 
     @overload
@@ -579,7 +585,14 @@ class ExecutionsHelpers:
     @overload
     def run_query(self, execution_id: str, name: str, input: Any = None, *, type: type[T]) -> T: ...
     def run_query(self, execution_id: str, name: str, input: Any = None, *, type: Any = Any) -> Any:
-        """Run query `name`; return its result, converted to `type` when given."""
+        """Run query `name`; return its result, converted to `type` when given.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the query's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+            type: the type of the result (`OutputValidationError` when it does not fit).
+        """
         response = cast("WorkflowsExecutions", self).query(
             execution_id, name=name, input=to_input(input)
         )
@@ -594,7 +607,14 @@ class ExecutionsHelpers:
     def run_update(
         self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
     ) -> Any:
-        """Run update `name`; return its result, converted to `type` when given."""
+        """Run update `name`; return its result, converted to `type` when given.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the update's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+            type: the type of the result (`OutputValidationError` when it does not fit).
+        """
         response = cast("WorkflowsExecutions", self).update(
             execution_id, name=name, input=to_input(input)
         )
@@ -609,6 +629,7 @@ class AsyncWorkflowsHelpers:
 
     __slots__ = ()
 
+    @twin_doc(WorkflowsHelpers.execute_and_wait)
     async def execute_and_wait(
         self,
         workflow_identifier: str,
@@ -720,7 +741,13 @@ class AsyncExecutionsHelpers:
     __slots__ = ()
 
     async def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
-        """Send signal `name` with `input` (a dict, Struct or dataclass) to a running execution."""
+        """Send signal `name` with `input` to a running execution.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the signal's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+        """
         await cast("AsyncWorkflowsExecutions", self).signal(
             execution_id, name=name, input=to_input(input)
         )
@@ -734,7 +761,14 @@ class AsyncExecutionsHelpers:
     async def run_query(
         self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
     ) -> Any:
-        """Run query `name`; return its result, converted to `type` when given."""
+        """Run query `name`; return its result, converted to `type` when given.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the query's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+            type: the type of the result (`OutputValidationError` when it does not fit).
+        """
         response = await cast("AsyncWorkflowsExecutions", self).query(
             execution_id, name=name, input=to_input(input)
         )
@@ -749,7 +783,14 @@ class AsyncExecutionsHelpers:
     async def run_update(
         self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
     ) -> Any:
-        """Run update `name`; return its result, converted to `type` when given."""
+        """Run update `name`; return its result, converted to `type` when given.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the update's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+            type: the type of the result (`OutputValidationError` when it does not fit).
+        """
         response = await cast("AsyncWorkflowsExecutions", self).update(
             execution_id, name=name, input=to_input(input)
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from spec_values import needs_helpers
 
 import mistral_sdk
 from mistral_sdk import (
@@ -18,6 +19,8 @@ from mistral_sdk import (
     models,
     tool_confirmations,
 )
+
+pytestmark = needs_helpers("beta.conversations.run", "beta.conversations.run_stream")
 
 
 def get_weather(city: str, days: int = 1) -> dict[str, Any]:

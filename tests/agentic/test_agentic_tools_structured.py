@@ -8,10 +8,13 @@ from typing import Any, Literal
 
 import msgspec
 import pytest
+from spec_values import needs_helpers
 
 from mistral_sdk import AsyncMistral, FunctionTool, Mistral, OutputValidationError
 from mistral_sdk._structured import response_format_for
 from mistral_sdk._tools import ToolArgumentsError
+
+NEEDS_PARSE = needs_helpers("chat.parse")
 
 
 class Color(enum.Enum):
@@ -138,6 +141,7 @@ def test_response_format_is_a_strict_json_schema() -> None:
     }
 
 
+@NEEDS_PARSE
 @pytest.mark.parametrize("tp", [Book, City])
 def test_parse_returns_the_object_and_the_response(client: Mistral, tp: Any) -> None:
     parsed = client.chat.parse(
@@ -147,6 +151,7 @@ def test_parse_returns_the_object_and_the_response(client: Mistral, tp: Any) -> 
     assert parsed.response.choices[0].message.content == parsed.text
 
 
+@NEEDS_PARSE
 def test_a_reply_that_does_not_match_raises_with_the_raw_text(client: Mistral) -> None:
     with pytest.raises(OutputValidationError) as info:
         client.chat.parse(
@@ -169,6 +174,7 @@ def test_a_reply_of_the_wrong_shape_names_the_field() -> None:
         decode_output(None, Book)
 
 
+@NEEDS_PARSE
 async def test_async_parse(aclient: AsyncMistral) -> None:
     parsed = await aclient.chat.parse(
         model="m", messages=[{"role": "user", "content": "a city"}], response_format=City

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gen_helpers import generate, run_sdk
+from gen_helpers import generate, parse_spec, run_sdk
+
+from generator import helpers
 
 SPEC = """
 paths:
@@ -80,3 +82,43 @@ def test_helpers_reach_the_generated_resources(tmp_path: Path) -> None:
         ' "input": {"a": 1}}'
     )
     assert has_helper == "True"
+
+
+def _missing(tmp_path: Path, spec: str) -> list[str]:
+    api, problems = parse_spec(tmp_path, spec)
+    found = helpers.missing_operations(api.root)
+    # the generator warns with the same messages
+    assert [p.message for p in problems.warnings if p.message.startswith("helper ")] == found
+    return found
+
+
+def test_a_helper_whose_operation_is_gone_is_named_with_it(tmp_path: Path) -> None:
+    missing = _missing(tmp_path, SPEC)
+    execute = "POST /v1/workflows/{workflow_identifier}/execute"
+    get = "GET /v1/workflows/executions/{execution_id}"
+    assert (
+        f"helper client.workflows.execute_and_wait needs {get} as "
+        "client.workflows.executions.get: the spec lacks it"
+    ) in missing
+    assert not any(execute in m for m in missing), missing  # present, with connectors=
+    assert any(m.startswith("helper client.beta.conversations.run needs") for m in missing)
+
+
+def test_a_helper_whose_operation_moved_says_where(tmp_path: Path) -> None:
+    moved = SPEC.replace("tags: [workflows]", "tags: [beta.workflows]")
+    missing = _missing(tmp_path, moved)
+    assert (
+        "helper client.workflows.execute_and_wait needs POST "
+        "/v1/workflows/{workflow_identifier}/execute as client.workflows.execute: "
+        "the spec has it as client.beta.workflows.execute"
+    ) in missing
+
+
+def test_a_helper_whose_connectors_field_is_gone_is_named(tmp_path: Path) -> None:
+    without = SPEC.replace("        extensions: {type: object, additionalProperties: true}\n", "")
+    missing = _missing(tmp_path, without)
+    assert any(
+        m.startswith("helper client.workflows.execute_and_wait needs `connectors=` on POST")
+        and "WorkflowExecutionRequest.extensions" in m
+        for m in missing
+    ), missing

@@ -227,7 +227,7 @@ def test_the_tracked_spec_gets_short_names_for_what_users_annotate() -> None:
     names = inline(api)
     for short in (
         "ChatCompletionRequestTool",  # a chat tool
-        "ConversationEvent",  # a conversation event
+        "ConversationEventData",  # a conversation event (`.data` of mistral_sdk.ConversationEvent)
         "WorkflowEvent",  # a workflow event
         "WorkflowEventPayload",
         "ConversationsListItem",  # a list item

@@ -297,7 +297,7 @@ if TYPE_CHECKING:
     from ._conversation_append_stream_request import (
         ConversationAppendStreamRequest as ConversationAppendStreamRequest,
     )
-    from ._conversation_event import ConversationEvent as ConversationEvent
+    from ._conversation_event_data import ConversationEventData as ConversationEventData
     from ._conversation_events import ConversationEvents as ConversationEvents
     from ._conversation_history import ConversationHistory as ConversationHistory
     from ._conversation_history_entry import ConversationHistoryEntry as ConversationHistoryEntry
@@ -1630,7 +1630,7 @@ _MODULES: dict[str, str] = {
     "ContentChunk": "_content_chunk",
     "ConversationAppendRequest": "_conversation_append_request",
     "ConversationAppendStreamRequest": "_conversation_append_stream_request",
-    "ConversationEvent": "_conversation_event",
+    "ConversationEventData": "_conversation_event_data",
     "ConversationEvents": "_conversation_events",
     "ConversationHistory": "_conversation_history",
     "ConversationHistoryEntry": "_conversation_history_entry",

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ActionAvailable(ModelBase, kw_only=True, tag_field="status", tag="available"):
+class ActionAvailable(Model, kw_only=True, weakref=True, tag_field="status", tag="available"):
     """The viewer may perform the action on the resource."""
 
     @property

@@ -5,12 +5,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._delete_unavailable_reason import DeleteUnavailableReason
 
 
 class ActionUnavailable_DeleteUnavailableReason_(
-    ModelBase, kw_only=True, tag_field="status", tag="unavailable"
+    Model, kw_only=True, weakref=True, tag_field="status", tag="unavailable"
 ):
     """The `ActionUnavailable_DeleteUnavailableReason_` object."""
 

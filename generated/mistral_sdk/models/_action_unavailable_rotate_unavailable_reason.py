@@ -5,12 +5,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._rotate_unavailable_reason import RotateUnavailableReason
 
 
 class ActionUnavailable_RotateUnavailableReason_(
-    ModelBase, kw_only=True, tag_field="status", tag="unavailable"
+    Model, kw_only=True, weakref=True, tag_field="status", tag="unavailable"
 ):
     """The `ActionUnavailable_RotateUnavailableReason_` object."""
 

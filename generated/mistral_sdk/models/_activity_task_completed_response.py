@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._activity_task_completed_attributes_response import ActivityTaskCompletedAttributesResponse
 
 
 class ActivityTaskCompletedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_COMPLETED"
 ):
     """Emitted when an activity task completes successfully.
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._activity_task_retrying_attributes import ActivityTaskRetryingAttributes
 
 
 class ActivityTaskRetryingResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_RETRYING"
 ):
     """Emitted when an activity task fails and will be retried.
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._activity_task_started_attributes_response import ActivityTaskStartedAttributesResponse
 
 
 class ActivityTaskStartedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="ACTIVITY_TASK_STARTED"
 ):
     """Emitted when an activity task begins execution.
 

@@ -5,10 +5,10 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AdminCreateAPIKeyIN(ModelBase, kw_only=True):
+class AdminCreateAPIKeyIN(Model, kw_only=True, weakref=True):
     """The `AdminCreateAPIKeyIN` object."""
 
     name: str | None | UnsetType = UNSET

@@ -5,7 +5,7 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._admin_organization_member_out_raw_roles import AdminOrganizationMemberOUTRawRoles
 from ._admin_organization_member_out_subscription_type import (
     AdminOrganizationMemberOUTSubscriptionType,
@@ -16,7 +16,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberOUT(ModelBase, kw_only=True):
+class AdminOrganizationMemberOUT(Model, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberOUT` object."""
 
     uuid: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._admin_organization_member_update_role_name import AdminOrganizationMemberUpdateRoleName
 from ._admin_organization_member_update_roles import AdminOrganizationMemberUpdateRoles
 from ._admin_organization_member_update_subscription_type import (
@@ -13,7 +13,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminOrganizationMemberUpdate(ModelBase, kw_only=True):
+class AdminOrganizationMemberUpdate(Model, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberUpdate` object."""
 
     role_names: list[AdminOrganizationMemberUpdateRoleName] | None | UnsetType = UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._admin_provision_group_to_workspace_in_workspace_role_name import (
     AdminProvisionGroupToWorkspaceInWorkspaceRoleName,
 )
@@ -11,7 +11,7 @@ from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class AdminProvisionGroupToWorkspaceIn(ModelBase, kw_only=True):
+class AdminProvisionGroupToWorkspaceIn(Model, kw_only=True, weakref=True):
     """The `AdminProvisionGroupToWorkspaceIn` object."""
 
     user_group_uuid: str

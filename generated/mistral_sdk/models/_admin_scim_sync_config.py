@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AdminScimSyncConfig(ModelBase, kw_only=True):
+class AdminScimSyncConfig(Model, kw_only=True, weakref=True):
     """The `AdminScimSyncConfig` object."""
 
     delete_missing_groups: bool | UnsetType = UNSET

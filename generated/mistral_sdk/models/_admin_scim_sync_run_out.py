@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._admin_scim_sync_config import AdminScimSyncConfig
 from ._scim_sync_run_status import ScimSyncRunStatus
 from ._scim_sync_summary_out import ScimSyncSummaryOut
 
 
-class AdminScimSyncRunOUT(ModelBase, kw_only=True):
+class AdminScimSyncRunOUT(Model, kw_only=True, weakref=True):
     """The `AdminScimSyncRunOUT` object."""
 
     run_id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._admin_scim_sync_config import AdminScimSyncConfig
 
 
-class AdminScimSyncTriggerIN(ModelBase, kw_only=True):
+class AdminScimSyncTriggerIN(Model, kw_only=True, weakref=True):
     """The `AdminScimSyncTriggerIN` object."""
 
     dry_run: bool | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._user_group_target_type import UserGroupTargetType
 
 
-class AdminUserGroupOut(ModelBase, kw_only=True):
+class AdminUserGroupOut(Model, kw_only=True, weakref=True):
     """The `AdminUserGroupOut` object."""
 
     uuid: str

@@ -5,7 +5,7 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._admin_user_out_raw_roles import AdminUserOUTRawRoles
 from ._admin_user_out_subscription_type import AdminUserOUTSubscriptionType
 from ._member_subscription_out import MemberSubscriptionOUT
@@ -14,7 +14,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class AdminUserOUT(ModelBase, kw_only=True):
+class AdminUserOUT(Model, kw_only=True, weakref=True):
     """The `AdminUserOUT` object."""
 
     uuid: str

@@ -6,14 +6,14 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._agent_tool import AgentTool
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class Agent(ModelBase, kw_only=True):
+class Agent(Model, kw_only=True, weakref=True):
     """The `Agent` object."""
 
     instructions: str | None | UnsetType = UNSET

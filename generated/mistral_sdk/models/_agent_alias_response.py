@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AgentAliasResponse(ModelBase, kw_only=True):
+class AgentAliasResponse(Model, kw_only=True, weakref=True):
     """The `AgentAliasResponse` object."""
 
     alias: str

@@ -6,11 +6,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._metadata_dict import MetadataDict
 
 
-class AgentConversation(ModelBase, kw_only=True):
+class AgentConversation(Model, kw_only=True, weakref=True):
     """The `AgentConversation` object."""
 
     name: str | None | UnsetType = UNSET

@@ -6,10 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AgentHandoffDoneEvent(ModelBase, kw_only=True, tag_field="type", tag="agent.handoff.done"):
+class AgentHandoffDoneEvent(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff.done"
+):
     """The `AgentHandoffDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -6,10 +6,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AgentHandoffEntry(ModelBase, kw_only=True, tag_field="type", tag="agent.handoff"):
+class AgentHandoffEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="agent.handoff"):
     """The `AgentHandoffEntry` object."""
 
     object: Literal["entry"] | str = "entry"

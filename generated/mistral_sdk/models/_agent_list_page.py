@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._agent import Agent
 
 
-class AgentListPage(ModelBase, kw_only=True):
+class AgentListPage(Model, kw_only=True, weakref=True):
     """The `AgentListPage` object."""
 
     object: Literal["list"] | str = "list"

@@ -5,7 +5,7 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._agents_completion_request_message import AgentsCompletionRequestMessage
 from ._agents_completion_request_tool import AgentsCompletionRequestTool
 from ._guardrail_config import GuardrailConfig
@@ -18,7 +18,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class AgentsCompletionRequest(ModelBase, kw_only=True):
+class AgentsCompletionRequest(Model, kw_only=True, weakref=True):
     """The `AgentsCompletionRequest` object."""
 
     max_tokens: int | None | UnsetType = UNSET

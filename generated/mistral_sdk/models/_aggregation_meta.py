@@ -5,10 +5,10 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AggregationMeta(ModelBase, kw_only=True):
+class AggregationMeta(Model, kw_only=True, weakref=True):
     """The `AggregationMeta` object."""
 
     from_timestamp: datetime.datetime

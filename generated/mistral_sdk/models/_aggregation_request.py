@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._metric_definition import MetricDefinition
 from ._order_by_clause import OrderByClause
 from ._time_dimension import TimeDimension
 
 
-class AggregationRequest(ModelBase, kw_only=True):
+class AggregationRequest(Model, kw_only=True, weakref=True):
     """The `AggregationRequest` object."""
 
     metric: MetricDefinition

@@ -6,10 +6,10 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AggregationRow(ModelBase, kw_only=True):
+class AggregationRow(Model, kw_only=True, weakref=True):
     """The `AggregationRow` object."""
 
     time_bucket: datetime.datetime | None | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class AliasList(ModelBase, kw_only=True):
+class AliasList(Model, kw_only=True, weakref=True):
     """Presence wrapper for a set of alias labels on update RPCs. As a message field it carries presence, so callers can distinguish "leave aliases unchanged" (field omitted) from "clear all aliases" (field set, empty ``values``)."""
 
     values: list[str] | UnsetType = UNSET

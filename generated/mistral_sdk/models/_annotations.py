@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._annotations_audience_item import AnnotationsAudienceItem
 
 
-class Annotations(ModelBase, kw_only=True):
+class Annotations(Model, kw_only=True, weakref=True):
     """The `Annotations` object."""
 
     audience: list[AnnotationsAudienceItem] | None | UnsetType = UNSET

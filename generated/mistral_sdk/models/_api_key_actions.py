@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._api_key_actions_delete import APIKeyActionsDelete
 from ._api_key_actions_rotate import APIKeyActionsRotate
 
 
-class APIKeyActions(ModelBase, kw_only=True):
+class APIKeyActions(Model, kw_only=True, weakref=True):
     """Per-action availability for an API key, keyed by action name.
 
     This is the generic, reusable shape for surfacing what a viewer may do with a resource on

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class APIKeyAuth(ModelBase, kw_only=True, tag_field="type", tag="api-key"):
+class APIKeyAuth(Model, kw_only=True, weakref=True, tag_field="type", tag="api-key"):
     """The `APIKeyAuth` object."""
 
     value: str

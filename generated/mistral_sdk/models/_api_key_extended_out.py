@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._api_key_actions import APIKeyActions
 from ._api_key_product import APIKeyProduct
 
 
-class APIKeyExtendedOUT(ModelBase, kw_only=True):
+class APIKeyExtendedOUT(Model, kw_only=True, weakref=True):
     """The `APIKeyExtendedOUT` object."""
 
     key_id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._api_key_actions import APIKeyActions
 
 
-class APIKeyOUT(ModelBase, kw_only=True):
+class APIKeyOUT(Model, kw_only=True, weakref=True):
     """The `APIKeyOUT` object."""
 
     key_id: str

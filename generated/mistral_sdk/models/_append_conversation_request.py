@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._append_conversation_request_handoff_execution import (
     AppendConversationRequestHandoffExecution,
 )
@@ -12,7 +12,7 @@ from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
 
-class AppendConversationRequest(ModelBase, kw_only=True):
+class AppendConversationRequest(Model, kw_only=True, weakref=True):
     """The `AppendConversationRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

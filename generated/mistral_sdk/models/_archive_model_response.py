@@ -5,10 +5,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ArchiveModelResponse(ModelBase, kw_only=True):
+class ArchiveModelResponse(Model, kw_only=True, weakref=True):
     """The `ArchiveModelResponse` object."""
 
     id: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._assign_group_to_workspace_in_role_name import AssignGroupToWorkspaceInRoleName
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
 
-class AssignGroupToWorkspaceIn(ModelBase, kw_only=True):
+class AssignGroupToWorkspaceIn(Model, kw_only=True, weakref=True):
     """The `AssignGroupToWorkspaceIn` object."""
 
     role_names: list[AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET

@@ -5,12 +5,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import HasText
 from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class AssistantMessage(ModelBase, kw_only=True, tag_field="role", tag="assistant"):
+class AssistantMessage(HasText, kw_only=True, weakref=True, tag_field="role", tag="assistant"):
     """The `AssistantMessage` object."""
 
     content: str | list[ContentChunk] | None | UnsetType = UNSET

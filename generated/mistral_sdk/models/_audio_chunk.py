@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._audio_chunk_input_audio import AudioChunkInputAudio
 
 
-class AudioChunk(ModelBase, kw_only=True, tag_field="type", tag="input_audio"):
+class AudioChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="input_audio"):
     """The `AudioChunk` object."""
 
     input_audio: AudioChunkInputAudio

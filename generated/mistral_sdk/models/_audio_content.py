@@ -6,11 +6,11 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._annotations import Annotations
 
 
-class AudioContent(ModelBase, kw_only=True, tag_field="type", tag="audio"):
+class AudioContent(Model, kw_only=True, weakref=True, tag_field="type", tag="audio"):
     """Audio content for a message."""
 
     data: str

@@ -5,12 +5,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._file import File
 from ._timestamp_granularity import TimestampGranularity
 
 
-class AudioTranscriptionRequest(ModelBase, kw_only=True):
+class AudioTranscriptionRequest(Model, kw_only=True, weakref=True):
     """The `AudioTranscriptionRequest` object."""
 
     model: str

@@ -5,13 +5,13 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._actor_type import ActorType
 from ._audit_log_event_type import AuditLogEventType
 from ._target_type import TargetType
 
 
-class AuditLogOut(ModelBase, kw_only=True):
+class AuditLogOut(Model, kw_only=True, weakref=True):
     """The `AuditLogOut` object."""
 
     created_at: datetime.datetime

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._consumer_type import ConsumerType
 from ._credentials_status import CredentialsStatus
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class AuthenticationConfiguration(ModelBase, kw_only=True):
+class AuthenticationConfiguration(Model, kw_only=True, weakref=True):
     """The `AuthenticationConfiguration` object."""
 
     name: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._auth_direction import AuthDirection
 from ._connector_authentication_header import ConnectorAuthenticationHeader
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata
@@ -13,7 +13,7 @@ from ._oauth2_metadata_secrets import Oauth2MetadataSecrets
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class AuthenticationMethodCreateOrUpdateRequest(ModelBase, kw_only=True):
+class AuthenticationMethodCreateOrUpdateRequest(Model, kw_only=True, weakref=True):
     """The `AuthenticationMethodCreateOrUpdateRequest` object."""
 
     method_type: OutboundAuthenticationType | InboundAuthenticationType

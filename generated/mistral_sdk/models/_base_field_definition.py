@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._base_field_definition_supported_operator import BaseFieldDefinitionSupportedOperator
 from ._base_field_definition_type import BaseFieldDefinitionType
 
 
-class BaseFieldDefinition(ModelBase, kw_only=True):
+class BaseFieldDefinition(Model, kw_only=True, weakref=True):
     """The `BaseFieldDefinition` object."""
 
     name: str

@@ -6,11 +6,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._model_capabilities import ModelCapabilities
 
 
-class BaseModelCard(ModelBase, kw_only=True, tag_field="type", tag="base"):
+class BaseModelCard(Model, kw_only=True, weakref=True, tag_field="type", tag="base"):
     """The `BaseModelCard` object."""
 
     id: str

@@ -5,10 +5,10 @@ from typing import Any
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class BasicModelUsageDataJSON(ModelBase, kw_only=True):
+class BasicModelUsageDataJSON(Model, kw_only=True, weakref=True):
     """The `BasicModelUsageDataJSON` object."""
 
     models_: dict[str, dict[str, list[dict[str, Any]]]] = msgspec.field(name="models")

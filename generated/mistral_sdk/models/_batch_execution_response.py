@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._batch_execution_result import BatchExecutionResult
 
 
-class BatchExecutionResponse(ModelBase, kw_only=True):
+class BatchExecutionResponse(Model, kw_only=True, weakref=True):
     """The `BatchExecutionResponse` object."""
 
     results: dict[str, BatchExecutionResult] | UnsetType = UNSET

@@ -5,12 +5,12 @@ from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._batch_error import BatchError
 from ._batch_job_status import BatchJobStatus
 
 
-class BatchJob(ModelBase, kw_only=True):
+class BatchJob(Model, kw_only=True, weakref=True):
     """The `BatchJob` object."""
 
     id: str

@@ -6,10 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class BatchRequest(ModelBase, kw_only=True):
+class BatchRequest(Model, kw_only=True, weakref=True):
     """The `BatchRequest` object."""
 
     custom_id: str | None | UnsetType = UNSET

@@ -6,10 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class BlobResourceContents(ModelBase, kw_only=True):
+class BlobResourceContents(Model, kw_only=True, weakref=True):
     """Binary contents of a resource."""
 
     uri: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._filter_payload import FilterPayload
 from ._judge import Judge
 
 
-class Campaign(ModelBase, kw_only=True):
+class Campaign(Model, kw_only=True, weakref=True):
     """The `Campaign` object."""
 
     id: str

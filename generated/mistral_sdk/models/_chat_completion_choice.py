@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._assistant_message import AssistantMessage
 from ._chat_completion_choice_finish_reason import ChatCompletionChoiceFinishReason
 from ._delta_message import DeltaMessage
 
 
-class ChatCompletionChoice(ModelBase, kw_only=True):
+class ChatCompletionChoice(Model, kw_only=True, weakref=True):
     """The `ChatCompletionChoice` object."""
 
     index: int

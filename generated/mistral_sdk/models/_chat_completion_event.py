@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._chat_completion_event_extra_fields_value import ChatCompletionEventExtraFieldsValue
 from ._chat_transcription_event import ChatTranscriptionEvent
 
 
-class ChatCompletionEvent(ModelBase, kw_only=True):
+class ChatCompletionEvent(Model, kw_only=True, weakref=True):
     """The `ChatCompletionEvent` object."""
 
     event_id: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._chat_completion_event_preview_extra_fields_value import (
     ChatCompletionEventPreviewExtraFieldsValue,
 )
 
 
-class ChatCompletionEventPreview(ModelBase, kw_only=True):
+class ChatCompletionEventPreview(Model, kw_only=True, weakref=True):
     """The `ChatCompletionEventPreview` object."""
 
     event_id: str

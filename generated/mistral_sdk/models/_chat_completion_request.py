@@ -5,7 +5,7 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._chat_completion_request_message import ChatCompletionRequestMessage
 from ._chat_completion_request_tool import ChatCompletionRequestTool
 from ._guardrail_config import GuardrailConfig
@@ -18,7 +18,7 @@ from ._tool_choice import ToolChoice
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class ChatCompletionRequest(ModelBase, kw_only=True):
+class ChatCompletionRequest(Model, kw_only=True, weakref=True):
     """The `ChatCompletionRequest` object."""
 
     model: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._usage_info import UsageInfo
 
 
-class ChatCompletionResponseBase(ModelBase, kw_only=True):
+class ChatCompletionResponseBase(Model, kw_only=True, weakref=True):
     """The `ChatCompletionResponseBase` object."""
 
     id: str | UnsetType = UNSET

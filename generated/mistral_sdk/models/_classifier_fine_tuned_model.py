@@ -5,12 +5,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._classifier_target_result import ClassifierTargetResult
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class ClassifierFineTunedModel(ModelBase, kw_only=True):
+class ClassifierFineTunedModel(Model, kw_only=True, weakref=True):
     """The `ClassifierFineTunedModel` object."""
 
     id: str

@@ -5,14 +5,14 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._client_tasks_capability import ClientTasksCapability
 from ._elicitation_capability import ElicitationCapability
 from ._roots_capability import RootsCapability
 from ._sampling_capability import SamplingCapability
 
 
-class ClientCapabilities(ModelBase, kw_only=True):
+class ClientCapabilities(Model, kw_only=True, weakref=True):
     """Capabilities a client may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

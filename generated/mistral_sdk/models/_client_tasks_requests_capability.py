@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tasks_elicitation_capability import TasksElicitationCapability
 from ._tasks_sampling_capability import TasksSamplingCapability
 
 
-class ClientTasksRequestsCapability(ModelBase, kw_only=True):
+class ClientTasksRequestsCapability(Model, kw_only=True, weakref=True):
     """Capability for tasks requests operations."""
 
     sampling: TasksSamplingCapability | None | UnsetType = UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_args_stop import CompletionArgsStop
 from ._prediction import Prediction
 from ._reasoning_effort import ReasoningEffort
@@ -11,7 +11,7 @@ from ._response_format import ResponseFormat
 from ._tool_choice_enum import ToolChoiceEnum
 
 
-class CompletionArgs(ModelBase, kw_only=True):
+class CompletionArgs(Model, kw_only=True, weakref=True):
     """White-listed arguments from the completion API"""
 
     stop: CompletionArgsStop | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import OutputText
 from ._completion_response_stream_choice import CompletionResponseStreamChoice
 from ._usage_info import UsageInfo
 
 
-class CompletionChunk(ModelBase, kw_only=True):
+class CompletionChunk(OutputText, kw_only=True, weakref=True):
     """The `CompletionChunk` object."""
 
     id: str

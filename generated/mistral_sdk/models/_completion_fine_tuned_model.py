@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 
 
-class CompletionFineTunedModel(ModelBase, kw_only=True):
+class CompletionFineTunedModel(Model, kw_only=True, weakref=True):
     """The `CompletionFineTunedModel` object."""
 
     id: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class CompletionTokensDetails(ModelBase, kw_only=True):
+class CompletionTokensDetails(Model, kw_only=True, weakref=True):
     """Token usage details for the completion."""
 
     reasoning_tokens: int | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._o_auth2_token import OAuth2Token
 
 
-class ConnectionCredentials(ModelBase, kw_only=True):
+class ConnectionCredentials(Model, kw_only=True, weakref=True):
     """The `ConnectionCredentials` object."""
 
     oauth: OAuth2Token | None | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._consumer_type import ConsumerType
 from ._tool_execution_configuration import ToolExecutionConfiguration
 
 
-class ConnectionPreference(ModelBase, kw_only=True):
+class ConnectionPreference(Model, kw_only=True, weakref=True):
     """The `ConnectionPreference` object."""
 
     name: str

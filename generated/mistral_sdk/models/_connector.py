@@ -5,7 +5,7 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._authentication_configuration import AuthenticationConfiguration
 from ._connection_preference import ConnectionPreference
 from ._connector_locale import ConnectorLocale
@@ -19,7 +19,7 @@ from ._public_execution_env import PublicExecutionEnv
 from ._resource_visibility import ResourceVisibility
 
 
-class Connector(ModelBase, kw_only=True):
+class Connector(Model, kw_only=True, weakref=True):
     """The `Connector` object."""
 
     id: str

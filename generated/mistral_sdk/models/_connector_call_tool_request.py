@@ -5,10 +5,10 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ConnectorCallToolRequest(ModelBase, kw_only=True):
+class ConnectorCallToolRequest(Model, kw_only=True, weakref=True):
     """Request body for calling an MCP tool."""
 
     arguments: dict[str, Any] | UnsetType = UNSET

@@ -6,13 +6,13 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connector_tool_locale import ConnectorToolLocale
 from ._execution_config import ExecutionConfig
 from ._resource_visibility import ResourceVisibility
 
 
-class ConnectorTool(ModelBase, kw_only=True):
+class ConnectorTool(Model, kw_only=True, weakref=True):
     """The `ConnectorTool` object."""
 
     id: str

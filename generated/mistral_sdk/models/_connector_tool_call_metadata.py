@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connector_tool_result_metadata import ConnectorToolResultMetadata
 
 
-class ConnectorToolCallMetadata(ModelBase, kw_only=True):
+class ConnectorToolCallMetadata(Model, kw_only=True, weakref=True):
     """Metadata wrapper for MCP tool call responses.
 
     Nests MCP-specific fields under `mcp_meta` to avoid collisions with other

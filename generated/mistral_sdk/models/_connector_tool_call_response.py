@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connector_tool_call_metadata import ConnectorToolCallMetadata
 from ._connector_tool_call_response_content_item import ConnectorToolCallResponseContentItem
 
 
-class ConnectorToolCallResponse(ModelBase, kw_only=True):
+class ConnectorToolCallResponse(Model, kw_only=True, weakref=True):
     """Response from calling an MCP tool.
 
     We override mcp_types.CallToolResult because:

@@ -6,10 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ConnectorToolResultMetadata(ModelBase, kw_only=True):
+class ConnectorToolResultMetadata(Model, kw_only=True, weakref=True):
     """MCP-specific result metadata (isError, structuredContent, _meta)."""
 
     is_error: bool | UnsetType = msgspec.field(default=UNSET, name="isError")

@@ -5,7 +5,7 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._append_conversation_request_handoff_execution import (
     AppendConversationRequestHandoffExecution,
 )
@@ -14,7 +14,7 @@ from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
 
-class ConversationAppendRequest(ModelBase, kw_only=True):
+class ConversationAppendRequest(Model, kw_only=True, weakref=True):
     """The `ConversationAppendRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

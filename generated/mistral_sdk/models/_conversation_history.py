@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._conversation_history_entry import ConversationHistoryEntry
 
 
-class ConversationHistory(ModelBase, kw_only=True):
+class ConversationHistory(Model, kw_only=True, weakref=True):
     """Retrieve all entries in a conversation."""
 
     object: Literal["conversation.history"] | str = "conversation.history"

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._message_entries import MessageEntries
 
 
-class ConversationMessages(ModelBase, kw_only=True):
+class ConversationMessages(Model, kw_only=True, weakref=True):
     """Similar to the conversation history but only keep the messages"""
 
     object: Literal["conversation.messages"] | str = "conversation.messages"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._conversation_request_handoff_execution import ConversationRequestHandoffExecution
@@ -12,7 +12,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRequestBase(ModelBase, kw_only=True):
+class ConversationRequestBase(Model, kw_only=True, weakref=True):
     """The `ConversationRequestBase` object."""
 
     inputs: ConversationInputs

@@ -5,12 +5,12 @@ from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import OutputText
 from ._conversation_response_output import ConversationResponseOutput
 from ._conversation_usage_info import ConversationUsageInfo
 
 
-class ConversationResponse(ModelBase, kw_only=True):
+class ConversationResponse(OutputText, kw_only=True, weakref=True):
     """The response after appending new entries to the conversation."""
 
     object: Literal["conversation.response"] | str = "conversation.response"

@@ -5,7 +5,7 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._conversation_restart_request_handoff_execution import (
@@ -15,7 +15,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class ConversationRestartRequest(ModelBase, kw_only=True):
+class ConversationRestartRequest(Model, kw_only=True, weakref=True):
     """The `ConversationRestartRequest` object."""
 
     inputs: ConversationInputs | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ConversationUsageInfo(ModelBase, kw_only=True):
+class ConversationUsageInfo(Model, kw_only=True, weakref=True):
     """The `ConversationUsageInfo` object."""
 
     prompt_tokens: int | UnsetType = UNSET

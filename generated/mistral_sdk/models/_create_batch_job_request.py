@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._api_endpoint import ApiEndpoint
 from ._batch_request import BatchRequest
 
 
-class CreateBatchJobRequest(ModelBase, kw_only=True):
+class CreateBatchJobRequest(Model, kw_only=True, weakref=True):
     """The `CreateBatchJobRequest` object."""
 
     input_files: list[str] | None | UnsetType = UNSET

@@ -5,14 +5,14 @@ from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._auth_data import AuthData
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata
 from ._global_header_value import GlobalHeaderValue
 from ._public_resource_visibility import PublicResourceVisibility
 
 
-class CreateConnectorRequest(ModelBase, kw_only=True):
+class CreateConnectorRequest(Model, kw_only=True, weakref=True):
     """Public create schema for MCP connectors.
 
     Standalone model that excludes internal-only fields (``hosted_internally``,

@@ -5,11 +5,11 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._dataset_record_payload import DatasetRecordPayload
 
 
-class CreateDatasetRecordRequest(ModelBase, kw_only=True):
+class CreateDatasetRecordRequest(Model, kw_only=True, weakref=True):
     """The `CreateDatasetRecordRequest` object."""
 
     payload: DatasetRecordPayload

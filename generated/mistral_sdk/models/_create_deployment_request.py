@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_input import DeploymentWorkerSpecInput
 
 
-class CreateDeploymentRequest(ModelBase, kw_only=True):
+class CreateDeploymentRequest(Model, kw_only=True, weakref=True):
     """The `CreateDeploymentRequest` object."""
 
     name: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._create_library_request_owner_type import CreateLibraryRequestOwnerType
 
 
-class CreateLibraryRequest(ModelBase, kw_only=True):
+class CreateLibraryRequest(Model, kw_only=True, weakref=True):
     """The `CreateLibraryRequest` object."""
 
     name: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt_definition import PromptDefinition
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class CreatePromptRequest(ModelBase, kw_only=True):
+class CreatePromptRequest(Model, kw_only=True, weakref=True):
     """The `CreatePromptRequest` object."""
 
     name: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._registry_sharing_scope import RegistrySharingScope
 from ._skill_definition import SkillDefinition
 
 
-class CreateSkillRequest(ModelBase, kw_only=True):
+class CreateSkillRequest(Model, kw_only=True, weakref=True):
     """The `CreateSkillRequest` object."""
 
     name: str

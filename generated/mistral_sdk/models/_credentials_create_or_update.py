@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connection_credentials import ConnectionCredentials
 
 
-class CredentialsCreateOrUpdate(ModelBase, kw_only=True):
+class CredentialsCreateOrUpdate(Model, kw_only=True, weakref=True):
     """Request to create or update non-OAuth2 credentials for a connector."""
 
     name: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._authentication_configuration import AuthenticationConfiguration
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class CredentialsResponse(ModelBase, kw_only=True):
+class CredentialsResponse(Model, kw_only=True, weakref=True):
     """The `CredentialsResponse` object."""
 
     credentials: list[AuthenticationConfiguration]

@@ -5,13 +5,13 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._auth_status import AuthStatus
 from ._credentials_status_error_reason import CredentialsStatusErrorReason
 from ._http_status import HTTPStatus
 
 
-class CredentialsStatus(ModelBase, kw_only=True):
+class CredentialsStatus(Model, kw_only=True, weakref=True):
     """The `CredentialsStatus` object."""
 
     status_type: AuthStatus

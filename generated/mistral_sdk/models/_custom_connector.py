@@ -5,12 +5,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._custom_connector_authorization import CustomConnectorAuthorization
 from ._tool_configuration import ToolConfiguration
 
 
-class CustomConnector(ModelBase, kw_only=True, tag_field="type", tag="connector"):
+class CustomConnector(Model, kw_only=True, weakref=True, tag_field="type", tag="connector"):
     """The `CustomConnector` object."""
 
     connector_id: str

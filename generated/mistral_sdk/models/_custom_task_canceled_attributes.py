@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class CustomTaskCanceledAttributes(ModelBase, kw_only=True):
+class CustomTaskCanceledAttributes(Model, kw_only=True, weakref=True):
     """Attributes for custom task canceled events."""
 
     custom_task_id: str

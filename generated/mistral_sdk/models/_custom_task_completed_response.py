@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._custom_task_completed_attributes_response import CustomTaskCompletedAttributesResponse
 
 
 class CustomTaskCompletedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_COMPLETED"
 ):
     """Emitted when a custom task completes successfully.
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._custom_task_in_progress_attributes_response import CustomTaskInProgressAttributesResponse
 
 
 class CustomTaskInProgressResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="CUSTOM_TASK_IN_PROGRESS"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="CUSTOM_TASK_IN_PROGRESS"
 ):
     """Emitted during custom task execution to report progress.
 

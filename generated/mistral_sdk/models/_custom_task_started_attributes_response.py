@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._json_payload_response import JSONPayloadResponse
 
 
-class CustomTaskStartedAttributesResponse(ModelBase, kw_only=True):
+class CustomTaskStartedAttributesResponse(Model, kw_only=True, weakref=True):
     """Attributes for custom task started events."""
 
     custom_task_id: str

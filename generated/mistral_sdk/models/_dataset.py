@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class Dataset(ModelBase, kw_only=True):
+class Dataset(Model, kw_only=True, weakref=True):
     """The `Dataset` object."""
 
     id: str

@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._base_task_status import BaseTaskStatus
 
 
-class DatasetImportTask(ModelBase, kw_only=True):
+class DatasetImportTask(Model, kw_only=True, weakref=True):
     """The `DatasetImportTask` object."""
 
     id: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class DatasetPreview(ModelBase, kw_only=True):
+class DatasetPreview(Model, kw_only=True, weakref=True):
     """The `DatasetPreview` object."""
 
     id: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._dataset_record_payload import DatasetRecordPayload
 from ._dataset_record_source import DatasetRecordSource
 
 
-class DatasetRecord(ModelBase, kw_only=True):
+class DatasetRecord(Model, kw_only=True, weakref=True):
     """The `DatasetRecord` object."""
 
     id: str

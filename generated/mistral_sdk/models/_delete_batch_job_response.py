@@ -5,10 +5,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class DeleteBatchJobResponse(ModelBase, kw_only=True):
+class DeleteBatchJobResponse(Model, kw_only=True, weakref=True):
     """The `DeleteBatchJobResponse` object."""
 
     id: str

@@ -5,12 +5,12 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import HasText
 from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 
 
-class DeltaMessage(ModelBase, kw_only=True):
+class DeltaMessage(HasText, kw_only=True, weakref=True):
     """The `DeltaMessage` object."""
 
     role: str | None | UnsetType = UNSET

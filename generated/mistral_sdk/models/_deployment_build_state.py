@@ -5,10 +5,10 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class DeploymentBuildState(ModelBase, kw_only=True):
+class DeploymentBuildState(Model, kw_only=True, weakref=True):
     """The `DeploymentBuildState` object."""
 
     phase: str | None | UnsetType = UNSET

@@ -5,14 +5,14 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_location import DeploymentLocation
 from ._deployment_worker_response import DeploymentWorkerResponse
 from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentDetailResponse(ModelBase, kw_only=True):
+class DeploymentDetailResponse(Model, kw_only=True, weakref=True):
     """The `DeploymentDetailResponse` object."""
 
     id: str

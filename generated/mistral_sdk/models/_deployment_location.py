@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._location_type import LocationType
 
 
-class DeploymentLocation(ModelBase, kw_only=True):
+class DeploymentLocation(Model, kw_only=True, weakref=True):
     """The `DeploymentLocation` object."""
 
     location_type: LocationType

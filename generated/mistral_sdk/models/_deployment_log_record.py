@@ -5,10 +5,10 @@ import datetime
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class DeploymentLogRecord(ModelBase, kw_only=True):
+class DeploymentLogRecord(Model, kw_only=True, weakref=True):
     """The `DeploymentLogRecord` object."""
 
     timestamp: datetime.datetime

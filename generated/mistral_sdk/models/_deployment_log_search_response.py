@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_log_record import DeploymentLogRecord
 
 
-class DeploymentLogSearchResponse(ModelBase, kw_only=True):
+class DeploymentLogSearchResponse(Model, kw_only=True, weakref=True):
     """The `DeploymentLogSearchResponse` object."""
 
     results: list[DeploymentLogRecord]

@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_build_state import DeploymentBuildState
 
 
-class DeploymentObservedState(ModelBase, kw_only=True):
+class DeploymentObservedState(Model, kw_only=True, weakref=True):
     """The `DeploymentObservedState` object."""
 
     phase: str | None | UnsetType = UNSET

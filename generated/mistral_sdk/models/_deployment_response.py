@@ -5,13 +5,13 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_location import DeploymentLocation
 from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse
 
 
-class DeploymentResponse(ModelBase, kw_only=True):
+class DeploymentResponse(Model, kw_only=True, weakref=True):
     """The `DeploymentResponse` object."""
 
     id: str

@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_location import DeploymentLocation
 
 
-class DeploymentWorkerResponse(ModelBase, kw_only=True):
+class DeploymentWorkerResponse(Model, kw_only=True, weakref=True):
     """The `DeploymentWorkerResponse` object."""
 
     name: str

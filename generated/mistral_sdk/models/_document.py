@@ -6,11 +6,11 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._process_status import ProcessStatus
 
 
-class Document(ModelBase, kw_only=True):
+class Document(Model, kw_only=True, weakref=True):
     """The `Document` object."""
 
     id: str

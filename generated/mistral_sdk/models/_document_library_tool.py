@@ -5,11 +5,13 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tool_configuration import ToolConfiguration
 
 
-class DocumentLibraryTool(ModelBase, kw_only=True, tag_field="type", tag="document_library"):
+class DocumentLibraryTool(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="document_library"
+):
     """The `DocumentLibraryTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

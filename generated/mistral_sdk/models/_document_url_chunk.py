@@ -5,10 +5,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class DocumentURLChunk(ModelBase, kw_only=True, tag_field="type", tag="document_url"):
+class DocumentURLChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="document_url"):
     """The `DocumentURLChunk` object."""
 
     document_url: str

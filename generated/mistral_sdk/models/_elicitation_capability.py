@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._form_elicitation_capability import FormElicitationCapability
 from ._url_elicitation_capability import UrlElicitationCapability
 
 
-class ElicitationCapability(ModelBase, kw_only=True):
+class ElicitationCapability(Model, kw_only=True, weakref=True):
     """Capability for elicitation operations.
 
     Clients must support at least one mode (form or url).

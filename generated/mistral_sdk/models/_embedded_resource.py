@@ -6,12 +6,12 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._annotations import Annotations
 from ._embedded_resource_resource import EmbeddedResourceResource
 
 
-class EmbeddedResource(ModelBase, kw_only=True, tag_field="type", tag="resource"):
+class EmbeddedResource(Model, kw_only=True, weakref=True, tag_field="type", tag="resource"):
     """The contents of a resource, embedded into a prompt or tool call result.
 
     It is up to the client how best to render embedded resources for the benefit

@@ -5,12 +5,12 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._embedding_dtype import EmbeddingDtype
 from ._encoding_format import EncodingFormat
 
 
-class EmbeddingRequest(ModelBase, kw_only=True):
+class EmbeddingRequest(Model, kw_only=True, weakref=True):
     """The `EmbeddingRequest` object."""
 
     model: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class EncryptedPatchValue(ModelBase, kw_only=True):
+class EncryptedPatchValue(Model, kw_only=True, weakref=True):
     """Wrapper for encrypted patch values in selective json_patch encryption.
 
     When partial encryption mode is enabled and a patch targets an EncryptedStrField,

@@ -5,10 +5,10 @@ import datetime
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ExecutionLogRecord(ModelBase, kw_only=True):
+class ExecutionLogRecord(Model, kw_only=True, weakref=True):
     """The `ExecutionLogRecord` object."""
 
     timestamp: datetime.datetime

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._execution_log_record import ExecutionLogRecord
 
 
-class ExecutionLogSearchResponse(ModelBase, kw_only=True):
+class ExecutionLogSearchResponse(Model, kw_only=True, weakref=True):
     """The `ExecutionLogSearchResponse` object."""
 
     results: list[ExecutionLogRecord]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ExecutionTraceInfoResponse(ModelBase, kw_only=True):
+class ExecutionTraceInfoResponse(Model, kw_only=True, weakref=True):
     """The `ExecutionTraceInfoResponse` object."""
 
     otel_trace_id: str | None | UnsetType = UNSET

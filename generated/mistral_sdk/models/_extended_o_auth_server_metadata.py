@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._o_auth_metadata_source import OAuthMetadataSource
 
 
-class ExtendedOAuthServerMetadata(ModelBase, kw_only=True):
+class ExtendedOAuthServerMetadata(Model, kw_only=True, weakref=True):
     """Custom superset of RFC 8414 OAuth 2.0 Authorization Server Metadata.
 
     Stored at connector creation time (provided for HTTP connectors, discovered via .well-known for MCP).

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._chat_completion_event_preview import ChatCompletionEventPreview
 
 
-class FeedResultChatCompletionEventPreview(ModelBase, kw_only=True):
+class FeedResultChatCompletionEventPreview(Model, kw_only=True, weakref=True):
     """The `FeedResultChatCompletionEventPreview` object."""
 
     results: list[ChatCompletionEventPreview] | UnsetType = UNSET

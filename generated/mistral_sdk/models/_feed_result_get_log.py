@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_log import GetLog
 
 
-class FeedResultGetLog(ModelBase, kw_only=True):
+class FeedResultGetLog(Model, kw_only=True, weakref=True):
     """The `FeedResultGetLog` object."""
 
     results: list[GetLog] | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_span import GetSpan
 
 
-class FeedResultGetSpan(ModelBase, kw_only=True):
+class FeedResultGetSpan(Model, kw_only=True, weakref=True):
     """The `FeedResultGetSpan` object."""
 
     results: list[GetSpan] | UnsetType = UNSET

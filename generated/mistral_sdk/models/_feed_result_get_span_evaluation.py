@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_span_evaluation import GetSpanEvaluation
 
 
-class FeedResultGetSpanEvaluation(ModelBase, kw_only=True):
+class FeedResultGetSpanEvaluation(Model, kw_only=True, weakref=True):
     """The `FeedResultGetSpanEvaluation` object."""
 
     results: list[GetSpanEvaluation] | UnsetType = UNSET

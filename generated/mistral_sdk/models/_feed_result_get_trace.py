@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_trace import GetTrace
 
 
-class FeedResultGetTrace(ModelBase, kw_only=True):
+class FeedResultGetTrace(Model, kw_only=True, weakref=True):
     """The `FeedResultGetTrace` object."""
 
     results: list[GetTrace] | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class FetchChatCompletionFieldOptionsResponse(ModelBase, kw_only=True):
+class FetchChatCompletionFieldOptionsResponse(Model, kw_only=True, weakref=True):
     """The `FetchChatCompletionFieldOptionsResponse` object."""
 
     options: list[str | bool | None] | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._filter_payload import FilterPayload
 
 
-class FetchFieldOptionCountsRequest(ModelBase, kw_only=True):
+class FetchFieldOptionCountsRequest(Model, kw_only=True, weakref=True):
     """The `FetchFieldOptionCountsRequest` object."""
 
     filter_params: FilterPayload | None | UnsetType = UNSET

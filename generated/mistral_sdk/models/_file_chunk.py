@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class FileChunk(ModelBase, kw_only=True, tag_field="type", tag="file"):
+class FileChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="file"):
     """The `FileChunk` object."""
 
     file_id: str

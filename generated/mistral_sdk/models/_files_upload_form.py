@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._file import File
 from ._file_purpose import FilePurpose
 from ._files_upload_form_visibility import FilesUploadFormVisibility
 
 
-class FilesUploadForm(ModelBase, kw_only=True):
+class FilesUploadForm(Model, kw_only=True, weakref=True):
     """The `FilesUploadForm` object."""
 
     expiry: int | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._filter_condition_op import FilterConditionOp
 
 
-class FilterCondition(ModelBase, kw_only=True):
+class FilterCondition(Model, kw_only=True, weakref=True):
     """The `FilterCondition` object."""
 
     field: str

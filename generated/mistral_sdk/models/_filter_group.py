@@ -7,11 +7,11 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._codec import union_type
-from .._model_base import ModelBase
+from .._model import Model
 from ._filter_condition import FilterCondition
 
 
-class FilterGroup(ModelBase, kw_only=True):
+class FilterGroup(Model, kw_only=True, weakref=True):
     """The `FilterGroup` object."""
 
     and_: list[FilterGroupANDItem] | None | UnsetType = msgspec.field(default=UNSET, name="AND")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class FineTunedModelCapabilities(ModelBase, kw_only=True):
+class FineTunedModelCapabilities(Model, kw_only=True, weakref=True):
     """The `FineTunedModelCapabilities` object."""
 
     completion_chat: bool | UnsetType = UNSET

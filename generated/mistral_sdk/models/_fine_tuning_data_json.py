@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class FineTuningDataJSON(ModelBase, kw_only=True):
+class FineTuningDataJSON(Model, kw_only=True, weakref=True):
     """The `FineTuningDataJSON` object."""
 
     training: dict[str, dict[str, list[dict[str, Any]]]]

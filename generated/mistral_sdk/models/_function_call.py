@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class FunctionCall(ModelBase, kw_only=True):
+class FunctionCall(Model, kw_only=True, weakref=True):
     """The `FunctionCall` object."""
 
     name: str

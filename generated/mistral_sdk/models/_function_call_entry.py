@@ -6,12 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._function_call_entry_arguments import FunctionCallEntryArguments
 from ._function_call_entry_confirmation_status import FunctionCallEntryConfirmationStatus
 
 
-class FunctionCallEntry(ModelBase, kw_only=True, tag_field="type", tag="function.call"):
+class FunctionCallEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="function.call"):
     """The `FunctionCallEntry` object."""
 
     object: Literal["entry"] | str = "entry"

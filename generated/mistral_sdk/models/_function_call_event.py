@@ -6,11 +6,13 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._function_call_event_confirmation_status import FunctionCallEventConfirmationStatus
 
 
-class FunctionCallEvent(ModelBase, kw_only=True, tag_field="type", tag="function.call.delta"):
+class FunctionCallEvent(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="function.call.delta"
+):
     """The `FunctionCallEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -6,10 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class FunctionResultEntry(ModelBase, kw_only=True, tag_field="type", tag="function.result"):
+class FunctionResultEntry(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="function.result"
+):
     """The `FunctionResultEntry` object."""
 
     object: Literal["entry"] | str = "entry"

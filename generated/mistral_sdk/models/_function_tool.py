@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._function import Function
 
 
-class FunctionTool(ModelBase, kw_only=True, tag_field="type", tag="function"):
+class FunctionTool(Model, kw_only=True, weakref=True, tag_field="type", tag="function"):
     """The `FunctionTool` object."""
 
     function: Function

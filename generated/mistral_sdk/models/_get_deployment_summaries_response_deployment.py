@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_deployment_summaries_response_deployment_status import (
     GetDeploymentSummariesResponseDeploymentStatus,
 )
@@ -12,7 +12,7 @@ from ._get_deployment_summaries_response_vespa_deployment import (
 )
 
 
-class GetDeploymentSummariesResponseDeployment(ModelBase, kw_only=True):
+class GetDeploymentSummariesResponseDeployment(Model, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponseDeployment` object."""
 
     id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_deployment_summaries_response_vespa_index import GetDeploymentSummariesResponseVespaIndex
 
 
-class GetDeploymentSummariesResponseVespaDeployment(ModelBase, kw_only=True):
+class GetDeploymentSummariesResponseVespaDeployment(Model, kw_only=True, weakref=True):
     """The `GetDeploymentSummariesResponseVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

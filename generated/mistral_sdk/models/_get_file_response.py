@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._file_purpose import FilePurpose
 from ._file_visibility import FileVisibility
 from ._sample_type import SampleType
 from ._source import Source
 
 
-class GetFileResponse(ModelBase, kw_only=True):
+class GetFileResponse(Model, kw_only=True, weakref=True):
     """The `GetFileResponse` object."""
 
     id: str

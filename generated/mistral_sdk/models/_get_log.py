@@ -5,10 +5,10 @@ import datetime
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class GetLog(ModelBase, kw_only=True):
+class GetLog(Model, kw_only=True, weakref=True):
     """The `GetLog` object."""
 
     customer_id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_span_status_code import GetSpanStatusCode
 
 
-class GetSpan(ModelBase, kw_only=True):
+class GetSpan(Model, kw_only=True, weakref=True):
     """The `GetSpan` object."""
 
     customer_id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._get_trace_status_code import GetTraceStatusCode
 
 
-class GetTrace(ModelBase, kw_only=True):
+class GetTrace(Model, kw_only=True, weakref=True):
     """The `GetTrace` object."""
 
     customer_id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._git_commit_author import GitCommitAuthor
 
 
-class GitCommitMetadata(ModelBase, kw_only=True):
+class GitCommitMetadata(Model, kw_only=True, weakref=True):
     """The `GitCommitMetadata` object."""
 
     sha: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class GlobalHeaderValue(ModelBase, kw_only=True):
+class GlobalHeaderValue(Model, kw_only=True, weakref=True):
     """Value of a connector-wide header. ``value`` is plaintext in memory so create
     round-trips and encryption-at-rest keep the real value; secrets are redacted only
     on JSON serialization (API responses).

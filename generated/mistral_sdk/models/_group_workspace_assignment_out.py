@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workspace_role_ref import WorkspaceRoleRef
 
 
-class GroupWorkspaceAssignmentOut(ModelBase, kw_only=True):
+class GroupWorkspaceAssignmentOut(Model, kw_only=True, weakref=True):
     """The `GroupWorkspaceAssignmentOut` object."""
 
     roles: list[WorkspaceRoleRef]

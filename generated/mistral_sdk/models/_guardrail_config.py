@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._moderation_llmv1_config import ModerationLLMV1Config
 from ._moderation_llmv2_config import ModerationLLMV2Config
 
 
-class GuardrailConfig(ModelBase, kw_only=True):
+class GuardrailConfig(Model, kw_only=True, weakref=True):
     """The `GuardrailConfig` object."""
 
     block_on_error: bool | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._validation_error import ValidationError
 
 
-class HTTPValidationError(ModelBase, kw_only=True):
+class HTTPValidationError(Model, kw_only=True, weakref=True):
     """The `HTTPValidationError` object."""
 
     detail: list[ValidationError] | UnsetType = UNSET

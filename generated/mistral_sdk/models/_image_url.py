@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._image_detail import ImageDetail
 
 
-class ImageURL(ModelBase, kw_only=True):
+class ImageURL(Model, kw_only=True, weakref=True):
     """The `ImageURL` object."""
 
     url: str

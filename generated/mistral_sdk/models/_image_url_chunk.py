@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._image_url import ImageURL
 
 
-class ImageURLChunk(ModelBase, kw_only=True, tag_field="type", tag="image_url"):
+class ImageURLChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="image_url"):
     """{"type":"image_url","image_url":"data:image/png;base64,iVBORw0"}"""
 
     image_url: ImageURL | str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class JSONPatchAdd(ModelBase, kw_only=True, tag_field="op", tag="add"):
+class JSONPatchAdd(Model, kw_only=True, weakref=True, tag_field="op", tag="add"):
     """The `JSONPatchAdd` object."""
 
     path: str

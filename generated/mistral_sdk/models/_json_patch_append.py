@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._encrypted_patch_value import EncryptedPatchValue
 
 
-class JSONPatchAppend(ModelBase, kw_only=True, tag_field="op", tag="append"):
+class JSONPatchAppend(Model, kw_only=True, weakref=True, tag_field="op", tag="append"):
     """The `JSONPatchAppend` object."""
 
     path: str

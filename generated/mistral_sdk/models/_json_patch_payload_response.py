@@ -5,12 +5,14 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._encoded_payload_options import EncodedPayloadOptions
 from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse
 
 
-class JSONPatchPayloadResponse(ModelBase, kw_only=True, tag_field="type", tag="json_patch"):
+class JSONPatchPayloadResponse(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="json_patch"
+):
     """A payload containing a list of JSON Patch operations.
 
     Used for streaming incremental updates to workflow state.

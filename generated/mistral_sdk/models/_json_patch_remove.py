@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class JSONPatchRemove(ModelBase, kw_only=True, tag_field="op", tag="remove"):
+class JSONPatchRemove(Model, kw_only=True, weakref=True, tag_field="op", tag="remove"):
     """The `JSONPatchRemove` object."""
 
     path: str

@@ -5,11 +5,11 @@ from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._encoded_payload_options import EncodedPayloadOptions
 
 
-class JSONPayloadResponse(ModelBase, kw_only=True, tag_field="type", tag="json"):
+class JSONPayloadResponse(Model, kw_only=True, weakref=True, tag_field="type", tag="json"):
     """A payload containing arbitrary JSON data.
 
     Used for complete state snapshots or final results.

@@ -5,10 +5,10 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class JsonSchema(ModelBase, kw_only=True):
+class JsonSchema(Model, kw_only=True, weakref=True):
     """The `JsonSchema` object."""
 
     name: str

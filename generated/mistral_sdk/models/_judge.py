@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._judge_output_union import JudgeOutputUnion
 
 
-class Judge(ModelBase, kw_only=True):
+class Judge(Model, kw_only=True, weakref=True):
     """The `Judge` object."""
 
     id: str

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 
-class JudgeClassificationOutput(ModelBase, kw_only=True, tag_field="type", tag="CLASSIFICATION"):
+class JudgeClassificationOutput(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="CLASSIFICATION"
+):
     """The `JudgeClassificationOutput` object."""
 
     options: list[JudgeClassificationOutputOption]

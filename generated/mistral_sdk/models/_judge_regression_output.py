@@ -5,10 +5,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class JudgeRegressionOutput(ModelBase, kw_only=True, tag_field="type", tag="REGRESSION"):
+class JudgeRegressionOutput(Model, kw_only=True, weakref=True, tag_field="type", tag="REGRESSION"):
     """The `JudgeRegressionOutput` object."""
 
     min: float | UnsetType = UNSET

@@ -5,10 +5,10 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class Library(ModelBase, kw_only=True):
+class Library(Model, kw_only=True, weakref=True):
     """The `Library` object."""
 
     id: str

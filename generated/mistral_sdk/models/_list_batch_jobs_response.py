@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._batch_job import BatchJob
 
 
-class ListBatchJobsResponse(ModelBase, kw_only=True):
+class ListBatchJobsResponse(Model, kw_only=True, weakref=True):
     """The `ListBatchJobsResponse` object."""
 
     data: list[BatchJob] | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._file_schema import FileSchema
 
 
-class ListFilesResponse(ModelBase, kw_only=True):
+class ListFilesResponse(Model, kw_only=True, weakref=True):
     """The `ListFilesResponse` object."""
 
     data: list[FileSchema]

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._library import Library
 from ._pagination_info import PaginationInfo
 
 
-class ListLibrariesResponse(ModelBase, kw_only=True):
+class ListLibrariesResponse(Model, kw_only=True, weakref=True):
     """The `ListLibrariesResponse` object."""
 
     pagination: PaginationInfo | None | UnsetType = UNSET

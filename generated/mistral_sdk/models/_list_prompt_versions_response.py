@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt_version import PromptVersion
 
 
-class ListPromptVersionsResponse(ModelBase, kw_only=True):
+class ListPromptVersionsResponse(Model, kw_only=True, weakref=True):
     """The `ListPromptVersionsResponse` object."""
 
     data: list[PromptVersion] | UnsetType = UNSET

@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt import Prompt
 
 
-class ListPromptsResponse(ModelBase, kw_only=True):
+class ListPromptsResponse(Model, kw_only=True, weakref=True):
     """The `ListPromptsResponse` object."""
 
     data: list[Prompt] | UnsetType = UNSET

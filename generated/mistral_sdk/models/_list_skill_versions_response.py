@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._skill_version import SkillVersion
 
 
-class ListSkillVersionsResponse(ModelBase, kw_only=True):
+class ListSkillVersionsResponse(Model, kw_only=True, weakref=True):
     """The `ListSkillVersionsResponse` object."""
 
     data: list[SkillVersion] | UnsetType = UNSET

@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._skill import Skill
 
 
-class ListSkillsResponse(ModelBase, kw_only=True):
+class ListSkillsResponse(Model, kw_only=True, weakref=True):
     """The `ListSkillsResponse` object."""
 
     data: list[Skill] | UnsetType = UNSET

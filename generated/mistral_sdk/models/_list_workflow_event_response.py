@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_event_payload import WorkflowEventPayload
 
 
-class ListWorkflowEventResponse(ModelBase, kw_only=True):
+class ListWorkflowEventResponse(Model, kw_only=True, weakref=True):
     """The `ListWorkflowEventResponse` object."""
 
     events: list[WorkflowEventPayload]

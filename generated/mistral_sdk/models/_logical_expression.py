@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-from .._model_base import ModelBase
+from .._model import Model
 from ._logical_expression_type import LogicalExpressionType
 from ._tool_properties import ToolProperties
 
 
-class LogicalExpression(ModelBase, kw_only=True):
+class LogicalExpression(Model, kw_only=True, weakref=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType

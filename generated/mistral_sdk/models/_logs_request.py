@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._logs_request_order import LogsRequestOrder
 
 
-class LogsRequest(ModelBase, kw_only=True):
+class LogsRequest(Model, kw_only=True, weakref=True):
     """The `LogsRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET

@@ -5,13 +5,13 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_observed_state import DeploymentObservedState
 from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_response import DeploymentWorkerSpecResponse
 
 
-class ManagedDeploymentResponse(ModelBase, kw_only=True):
+class ManagedDeploymentResponse(Model, kw_only=True, weakref=True):
     """The `ManagedDeploymentResponse` object."""
 
     service_id: str

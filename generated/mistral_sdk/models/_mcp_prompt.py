@@ -6,12 +6,12 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._mcp_server_icon import MCPServerIcon
 from ._prompt_argument import PromptArgument
 
 
-class MCPPrompt(ModelBase, kw_only=True):
+class MCPPrompt(Model, kw_only=True, weakref=True):
     """The `MCPPrompt` object."""
 
     name: str

@@ -6,12 +6,12 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class MCPResource(ModelBase, kw_only=True):
+class MCPResource(Model, kw_only=True, weakref=True):
     """The `MCPResource` object."""
 
     name: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class MCPServerAuthenticationRequirement(ModelBase, kw_only=True):
+class MCPServerAuthenticationRequirement(Model, kw_only=True, weakref=True):
     """Authentication requirements for a remote transport (SEP-2127)."""
 
     required: bool

@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._client_capabilities import ClientCapabilities
 from ._mcp_prompt import MCPPrompt
 from ._mcp_resource import MCPResource
@@ -18,7 +18,7 @@ from ._mcp_server_repository import MCPServerRepository
 from ._server_capabilities import ServerCapabilities
 
 
-class MCPServerCard(ModelBase, kw_only=True):
+class MCPServerCard(Model, kw_only=True, weakref=True):
     """The `MCPServerCard` object."""
 
     schema: str | None | UnsetType = msgspec.field(default=UNSET, name="$schema")

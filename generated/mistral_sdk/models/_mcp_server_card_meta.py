@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._turbine_meta import TurbineMeta
 
 
-class MCPServerCardMeta(ModelBase, kw_only=True):
+class MCPServerCardMeta(Model, kw_only=True, weakref=True):
     """Typed _meta for MCP server cards.
 
     Only the 'turbine' field is typed. Other fields are allowed via extra="allow".

@@ -4,10 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class MCPServerIcon(ModelBase, kw_only=True):
+class MCPServerIcon(Model, kw_only=True, weakref=True):
     """An icon for display in user interfaces."""
 
     src: str

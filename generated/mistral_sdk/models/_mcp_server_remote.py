@@ -4,13 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._mcp_server_authentication_requirement import MCPServerAuthenticationRequirement
 from ._mcp_server_remote_header import MCPServerRemoteHeader
 from ._mcp_server_remote_type import MCPServerRemoteType
 
 
-class MCPServerRemote(ModelBase, kw_only=True):
+class MCPServerRemote(Model, kw_only=True, weakref=True):
     """Remote transport endpoint (SEP-2127)."""
 
     type: MCPServerRemoteType

@@ -4,10 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class MCPServerRemoteHeader(ModelBase, kw_only=True):
+class MCPServerRemoteHeader(Model, kw_only=True, weakref=True):
     """Header definition for a remote transport (SEP-2127)."""
 
     name: str

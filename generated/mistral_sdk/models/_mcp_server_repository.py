@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class MCPServerRepository(ModelBase, kw_only=True):
+class MCPServerRepository(Model, kw_only=True, weakref=True):
     """Source repository information (SEP-2127)."""
 
     url: str

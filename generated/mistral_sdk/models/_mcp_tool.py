@@ -6,14 +6,14 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._mcp_server_icon import MCPServerIcon
 from ._mcp_tool_meta import MCPToolMeta
 from ._tool_annotations import ToolAnnotations
 from ._tool_execution import ToolExecution
 
 
-class MCPTool(ModelBase, kw_only=True):
+class MCPTool(Model, kw_only=True, weakref=True):
     """The `MCPTool` object."""
 
     name: str

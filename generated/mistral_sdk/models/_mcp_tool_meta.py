@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._mcpui_tool_meta import MCPUIToolMeta
 from ._turbine_tool_meta import TurbineToolMeta
 
 
-class MCPToolMeta(ModelBase, kw_only=True):
+class MCPToolMeta(Model, kw_only=True, weakref=True):
     """Typed _meta for MCP tools.
 
     Only the 'ui' field is typed. Other fields are allowed via extra="allow".

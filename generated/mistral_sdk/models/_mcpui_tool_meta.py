@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._mcpui_tool_meta_visibility_item import MCPUIToolMetaVisibilityItem
 
 
-class MCPUIToolMeta(ModelBase, kw_only=True):
+class MCPUIToolMeta(Model, kw_only=True, weakref=True):
     """UI metadata for tools that reference UI resources."""
 
     resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._api_plan import APIPlan
 from ._chat_plan import ChatPlan
 from ._code_plan import CodePlan
@@ -11,7 +11,7 @@ from ._plan_type import PlanType
 from ._subscription_status import SubscriptionStatus
 
 
-class MemberSubscriptionOUT(ModelBase, kw_only=True):
+class MemberSubscriptionOUT(Model, kw_only=True, weakref=True):
     """The `MemberSubscriptionOUT` object."""
 
     type: PlanType

@@ -6,12 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._message_input_content_chunks import MessageInputContentChunks
 from ._message_input_entry_role import MessageInputEntryRole
 
 
-class MessageInputEntry(ModelBase, kw_only=True, tag_field="type", tag="message.input"):
+class MessageInputEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="message.input"):
     """Representation of an input message inside the conversation."""
 
     object: Literal["entry"] | str = "entry"

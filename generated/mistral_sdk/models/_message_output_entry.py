@@ -6,11 +6,13 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import HasText
 from ._message_output_content_chunks import MessageOutputContentChunks
 
 
-class MessageOutputEntry(ModelBase, kw_only=True, tag_field="type", tag="message.output"):
+class MessageOutputEntry(
+    HasText, kw_only=True, weakref=True, tag_field="type", tag="message.output"
+):
     """The `MessageOutputEntry` object."""
 
     object: Literal["entry"] | str = "entry"

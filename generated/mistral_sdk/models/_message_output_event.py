@@ -6,11 +6,13 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import HasText
 from ._message_output_event_content import MessageOutputEventContent
 
 
-class MessageOutputEvent(ModelBase, kw_only=True, tag_field="type", tag="message.output.delta"):
+class MessageOutputEvent(
+    HasText, kw_only=True, weakref=True, tag_field="type", tag="message.output.delta"
+):
     """The `MessageOutputEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._roles import Roles
 
 
-class MessageTokens(ModelBase, kw_only=True):
+class MessageTokens(Model, kw_only=True, weakref=True):
     """Information on a single message included in a tokenized prompt as part of an InstructRequest."""
 
     role: Roles

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ModelCapabilities(ModelBase, kw_only=True):
+class ModelCapabilities(Model, kw_only=True, weakref=True):
     """This is populated by Harmattan, but some fields have a name
     that we don't want to expose in the API.
     """

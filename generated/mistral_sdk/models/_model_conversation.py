@@ -6,14 +6,14 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 from ._model_conversation_tool import ModelConversationTool
 
 
-class ModelConversation(ModelBase, kw_only=True):
+class ModelConversation(Model, kw_only=True, weakref=True):
     """The `ModelConversation` object."""
 
     instructions: str | None | UnsetType = UNSET

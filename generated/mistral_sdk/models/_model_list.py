@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._model_card import ModelCard
 
 
-class ModelList(ModelBase, kw_only=True):
+class ModelList(Model, kw_only=True, weakref=True):
     """The `ModelList` object."""
 
     object: str | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._moderation_llm_action import ModerationLLMAction
 from ._moderation_llmv1_category_thresholds import ModerationLLMV1CategoryThresholds
 
 
-class ModerationLLMV1Config(ModelBase, kw_only=True):
+class ModerationLLMV1Config(Model, kw_only=True, weakref=True):
     """The `ModerationLLMV1Config` object."""
 
     model_name: str | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ModerationLLMV2CategoryThresholds(ModelBase, kw_only=True):
+class ModerationLLMV2CategoryThresholds(Model, kw_only=True, weakref=True):
     """The `ModerationLLMV2CategoryThresholds` object."""
 
     sexual: float | None | UnsetType = UNSET

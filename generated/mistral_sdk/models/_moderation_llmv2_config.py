@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._moderation_llm_action import ModerationLLMAction
 from ._moderation_llmv2_category_thresholds import ModerationLLMV2CategoryThresholds
 
 
-class ModerationLLMV2Config(ModelBase, kw_only=True):
+class ModerationLLMV2Config(Model, kw_only=True, weakref=True):
     """The `ModerationLLMV2Config` object."""
 
     model_name: str | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ModerationObject(ModelBase, kw_only=True):
+class ModerationObject(Model, kw_only=True, weakref=True):
     """The `ModerationObject` object."""
 
     categories: dict[str, bool] | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._encoded_payload_options import EncodedPayloadOptions
 
 
-class NetworkEncodedInput(ModelBase, kw_only=True):
+class NetworkEncodedInput(Model, kw_only=True, weakref=True):
     """The `NetworkEncodedInput` object."""
 
     b64payload: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class NewUsageLimitIN(ModelBase, kw_only=True):
+class NewUsageLimitIN(Model, kw_only=True, weakref=True):
     """The `NewUsageLimitIN` object."""
 
     amount: int

@@ -6,10 +6,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class OAuth2Token(ModelBase, kw_only=True):
+class OAuth2Token(Model, kw_only=True, weakref=True):
     """The `OAuth2Token` object."""
 
     access_token: str

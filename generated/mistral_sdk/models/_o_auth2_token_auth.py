@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class OAuth2TokenAuth(ModelBase, kw_only=True, tag_field="type", tag="oauth2-token"):
+class OAuth2TokenAuth(Model, kw_only=True, weakref=True, tag_field="type", tag="oauth2-token"):
     """The `OAuth2TokenAuth` object."""
 
     value: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class Oauth2MetadataSecrets(ModelBase, kw_only=True):
+class Oauth2MetadataSecrets(Model, kw_only=True, weakref=True):
     """OAuth2 client credentials stored alongside a connector's authentication method.
 
     Used by OAuth2 and Slack App auth types for token exchange and refresh flows.

@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRAsideTextBlock(ModelBase, kw_only=True, tag_field="type", tag="aside_text"):
+class OCRAsideTextBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="aside_text"):
     """The `OCRAsideTextBlock` object."""
 
     top_left_x: int

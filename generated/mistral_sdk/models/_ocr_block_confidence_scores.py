@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class OCRBlockConfidenceScores(ModelBase, kw_only=True):
+class OCRBlockConfidenceScores(Model, kw_only=True, weakref=True):
     """Per-block confidence scores, computed per-word from model logprobs.
 
     All fields ``None`` when the block couldn't be scored.

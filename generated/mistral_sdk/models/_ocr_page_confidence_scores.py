@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_confidence_score import OCRConfidenceScore
 
 
-class OCRPageConfidenceScores(ModelBase, kw_only=True):
+class OCRPageConfidenceScores(Model, kw_only=True, weakref=True):
     """Confidence scores for an OCR page at various granularities.
 
     Note on page-level stats:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_image_object import OCRImageObject
 from ._ocr_page_confidence_scores import OCRPageConfidenceScores
 from ._ocr_page_dimensions import OCRPageDimensions
@@ -11,7 +11,7 @@ from ._ocr_page_object_block import OCRPageObjectBlock
 from ._ocr_table_object import OCRTableObject
 
 
-class OCRPageObject(ModelBase, kw_only=True):
+class OCRPageObject(Model, kw_only=True, weakref=True):
     """The `OCRPageObject` object."""
 
     index: int

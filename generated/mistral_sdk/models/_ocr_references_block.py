@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRReferencesBlock(ModelBase, kw_only=True, tag_field="type", tag="references"):
+class OCRReferencesBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="references"):
     """The `OCRReferencesBlock` object."""
 
     top_left_x: int

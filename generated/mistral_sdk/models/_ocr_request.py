@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_request_confidence_scores_granularity import OCRRequestConfidenceScoresGranularity
 from ._ocr_request_document import OCRRequestDocument
 from ._ocr_request_table_format import OCRRequestTableFormat
 from ._response_format import ResponseFormat
 
 
-class OCRRequest(ModelBase, kw_only=True):
+class OCRRequest(Model, kw_only=True, weakref=True):
     """The `OCRRequest` object."""
 
     model: str | None = None

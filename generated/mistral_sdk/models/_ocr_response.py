@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_page_object import OCRPageObject
 from ._ocr_usage_info import OCRUsageInfo
 
 
-class OCRResponse(ModelBase, kw_only=True):
+class OCRResponse(Model, kw_only=True, weakref=True):
     """The `OCRResponse` object."""
 
     pages: list[OCRPageObject]

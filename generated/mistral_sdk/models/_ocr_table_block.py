@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 
-class OCRTableBlock(ModelBase, kw_only=True, tag_field="type", tag="table"):
+class OCRTableBlock(Model, kw_only=True, weakref=True, tag_field="type", tag="table"):
     """The `OCRTableBlock` object."""
 
     top_left_x: int

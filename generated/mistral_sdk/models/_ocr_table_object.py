@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._ocr_confidence_score import OCRConfidenceScore
 from ._ocr_table_object_format import OCRTableObjectFormat
 
 
-class OCRTableObject(ModelBase, kw_only=True):
+class OCRTableObject(Model, kw_only=True, weakref=True):
     """The `OCRTableObject` object."""
 
     id: str

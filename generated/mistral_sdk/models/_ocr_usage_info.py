@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class OCRUsageInfo(ModelBase, kw_only=True):
+class OCRUsageInfo(Model, kw_only=True, weakref=True):
     """The `OCRUsageInfo` object."""
 
     pages_processed: int

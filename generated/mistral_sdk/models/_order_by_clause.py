@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._order_by_clause_direction import OrderByClauseDirection
 
 
-class OrderByClause(ModelBase, kw_only=True):
+class OrderByClause(Model, kw_only=True, weakref=True):
     """The `OrderByClause` object."""
 
     field: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._organization_invite_in_email_language import OrganizationInviteINEmailLanguage
 from ._organization_invite_in_role_name import OrganizationInviteINRoleName
 from ._organization_invite_in_roles import OrganizationInviteINRoles
@@ -12,7 +12,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteIN(ModelBase, kw_only=True):
+class OrganizationInviteIN(Model, kw_only=True, weakref=True):
     """The `OrganizationInviteIN` object."""
 
     role_names: list[OrganizationInviteINRoleName] | None | UnsetType = UNSET

@@ -5,13 +5,13 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._organization_invite_out_raw_roles import OrganizationInviteOUTRawRoles
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationInviteOUT(ModelBase, kw_only=True):
+class OrganizationInviteOUT(Model, kw_only=True, weakref=True):
     """The `OrganizationInviteOUT` object."""
 
     uuid: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._organization_member_create_role_name import OrganizationMemberCreateRoleName
 from ._organization_member_create_roles import OrganizationMemberCreateRoles
 from ._plan_type import PlanType
@@ -11,7 +11,7 @@ from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 
 
-class OrganizationMemberCreate(ModelBase, kw_only=True):
+class OrganizationMemberCreate(Model, kw_only=True, weakref=True):
     """The `OrganizationMemberCreate` object."""
 
     role_names: list[OrganizationMemberCreateRoleName] | None | UnsetType = UNSET

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._metric_aggregation import MetricAggregation
 from ._otel_field_definition_supported_operator import OtelFieldDefinitionSupportedOperator
 from ._otel_field_definition_type import OtelFieldDefinitionType
 
 
-class OtelFieldDefinition(ModelBase, kw_only=True):
+class OtelFieldDefinition(Model, kw_only=True, weakref=True):
     """The `OtelFieldDefinition` object."""
 
     name: str

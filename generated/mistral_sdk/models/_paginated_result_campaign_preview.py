@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._campaign import Campaign
 
 
-class PaginatedResultCampaignPreview(ModelBase, kw_only=True):
+class PaginatedResultCampaignPreview(Model, kw_only=True, weakref=True):
     """The `PaginatedResultCampaignPreview` object."""
 
     results: list[Campaign] | UnsetType = UNSET

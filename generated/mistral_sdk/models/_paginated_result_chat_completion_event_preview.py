@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._chat_completion_event_preview import ChatCompletionEventPreview
 
 
-class PaginatedResultChatCompletionEventPreview(ModelBase, kw_only=True):
+class PaginatedResultChatCompletionEventPreview(Model, kw_only=True, weakref=True):
     """The `PaginatedResultChatCompletionEventPreview` object."""
 
     results: list[ChatCompletionEventPreview] | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._dataset_import_task import DatasetImportTask
 
 
-class PaginatedResultDatasetImportTask(ModelBase, kw_only=True):
+class PaginatedResultDatasetImportTask(Model, kw_only=True, weakref=True):
     """The `PaginatedResultDatasetImportTask` object."""
 
     results: list[DatasetImportTask] | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._dataset_preview import DatasetPreview
 
 
-class PaginatedResultDatasetPreview(ModelBase, kw_only=True):
+class PaginatedResultDatasetPreview(Model, kw_only=True, weakref=True):
     """The `PaginatedResultDatasetPreview` object."""
 
     results: list[DatasetPreview] | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._dataset_record import DatasetRecord
 
 
-class PaginatedResultDatasetRecord(ModelBase, kw_only=True):
+class PaginatedResultDatasetRecord(Model, kw_only=True, weakref=True):
     """The `PaginatedResultDatasetRecord` object."""
 
     results: list[DatasetRecord] | UnsetType = UNSET

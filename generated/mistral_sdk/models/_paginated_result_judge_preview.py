@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._judge import Judge
 
 
-class PaginatedResultJudgePreview(ModelBase, kw_only=True):
+class PaginatedResultJudgePreview(Model, kw_only=True, weakref=True):
     """The `PaginatedResultJudgePreview` object."""
 
     results: list[Judge] | UnsetType = UNSET

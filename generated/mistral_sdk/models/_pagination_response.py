@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class PaginationResponse(ModelBase, kw_only=True):
+class PaginationResponse(Model, kw_only=True, weakref=True):
     """The `PaginationResponse` object."""
 
     next_cursor: str | None | UnsetType = UNSET

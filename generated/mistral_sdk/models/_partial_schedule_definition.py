@@ -6,13 +6,13 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class PartialScheduleDefinition(ModelBase, kw_only=True):
+class PartialScheduleDefinition(Model, kw_only=True, weakref=True):
     """Schedule definition for partial updates.
 
     All fields are optional (inherited from _ScheduleRequestBase). Only explicitly-set

@@ -5,10 +5,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class Prediction(ModelBase, kw_only=True):
+class Prediction(Model, kw_only=True, weakref=True):
     """Enable users to specify an expected completion, optimizing response times by leveraging known or predictable content."""
 
     type: Literal["content"] | str = "content"

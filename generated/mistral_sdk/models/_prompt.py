@@ -4,13 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt_definition import PromptDefinition
 from ._registry_sharing_scope import RegistrySharingScope
 from ._timestamp import Timestamp
 
 
-class Prompt(ModelBase, kw_only=True):
+class Prompt(Model, kw_only=True, weakref=True):
     """The `Prompt` object."""
 
     id: str | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class PromptArgument(ModelBase, kw_only=True):
+class PromptArgument(Model, kw_only=True, weakref=True):
     """An argument for a prompt template."""
 
     name: str

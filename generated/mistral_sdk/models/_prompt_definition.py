@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt_variable import PromptVariable
 
 
-class PromptDefinition(ModelBase, kw_only=True):
+class PromptDefinition(Model, kw_only=True, weakref=True):
     """Versioned prompt content."""
 
     content: str

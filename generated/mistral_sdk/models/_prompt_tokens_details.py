@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._message_tokens import MessageTokens
 
 
-class PromptTokensDetails(ModelBase, kw_only=True):
+class PromptTokensDetails(Model, kw_only=True, weakref=True):
     """Token usage details for the prompt."""
 
     messages: list[MessageTokens] | UnsetType = UNSET

@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt_definition import PromptDefinition
 from ._timestamp import Timestamp
 
 
-class PromptVersion(ModelBase, kw_only=True):
+class PromptVersion(Model, kw_only=True, weakref=True):
     """The `PromptVersion` object."""
 
     version: int | UnsetType = UNSET

@@ -4,10 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class PromptsCapability(ModelBase, kw_only=True):
+class PromptsCapability(Model, kw_only=True, weakref=True):
     """Capability for prompts operations."""
 
     list_changed: bool | None | UnsetType = msgspec.field(default=UNSET, name="listChanged")

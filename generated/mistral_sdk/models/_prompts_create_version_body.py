@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._prompt_definition import PromptDefinition
 
 
-class PromptsCreateVersionBody(ModelBase, kw_only=True):
+class PromptsCreateVersionBody(Model, kw_only=True, weakref=True):
     """The `PromptsCreateVersionBody` object."""
 
     definition: PromptDefinition

@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class PromptsUpdateBody(ModelBase, kw_only=True):
+class PromptsUpdateBody(Model, kw_only=True, weakref=True):
     """The `PromptsUpdateBody` object."""
 
     title: str | None | UnsetType = UNSET

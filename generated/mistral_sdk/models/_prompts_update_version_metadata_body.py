@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._alias_list import AliasList
 
 
-class PromptsUpdateVersionMetadataBody(ModelBase, kw_only=True):
+class PromptsUpdateVersionMetadataBody(Model, kw_only=True, weakref=True):
     """The `PromptsUpdateVersionMetadataBody` object."""
 
     notes: str | None | UnsetType = UNSET

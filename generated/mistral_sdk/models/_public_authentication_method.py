@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connector_authentication_header import ConnectorAuthenticationHeader
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata
 from ._global_header_value import GlobalHeaderValue
 from ._outbound_authentication_type import OutboundAuthenticationType
 
 
-class PublicAuthenticationMethod(ModelBase, kw_only=True):
+class PublicAuthenticationMethod(Model, kw_only=True, weakref=True):
     """Public view of an authentication method, without secrets."""
 
     method_type: OutboundAuthenticationType

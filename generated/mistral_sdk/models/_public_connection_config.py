@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connection_config_type import ConnectionConfigType
 
 
-class PublicConnectionConfig(ModelBase, kw_only=True):
+class PublicConnectionConfig(Model, kw_only=True, weakref=True):
     """The `PublicConnectionConfig` object."""
 
     type: ConnectionConfigType | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._execution_tool import ExecutionTool
 from ._public_execution_connector import PublicExecutionConnector
 
 
-class PublicConnectorExecutionData(ModelBase, kw_only=True):
+class PublicConnectorExecutionData(Model, kw_only=True, weakref=True):
     """The `PublicConnectorExecutionData` object."""
 
     integrations: list[PublicExecutionConnector]

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._connection_config_type import ConnectionConfigType
 from ._tool_execution_configuration import ToolExecutionConfiguration
 
 
-class PublicExecutionConnectionConfig(ModelBase, kw_only=True):
+class PublicExecutionConnectionConfig(Model, kw_only=True, weakref=True):
     """Connection config exposed in the public, unauthenticated /connectors/mistral response.
 
     Unlike ConnectionConfig, this has no `headers` field and forbids extra fields, so

@@ -5,10 +5,10 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class QueryDefinition(ModelBase, kw_only=True):
+class QueryDefinition(Model, kw_only=True, weakref=True):
     """The `QueryDefinition` object."""
 
     name: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._query_invocation_body_input import QueryInvocationBodyInput
 
 
-class QueryInvocationBody(ModelBase, kw_only=True):
+class QueryInvocationBody(Model, kw_only=True, weakref=True):
     """The `QueryInvocationBody` object."""
 
     name: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ReferenceChunk(ModelBase, kw_only=True, tag_field="type", tag="reference"):
+class ReferenceChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="reference"):
     """The `ReferenceChunk` object."""
 
     reference_ids: list[int | str]

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._register_deployment_request_deployment_status import (
     RegisterDeploymentRequestDeploymentStatus,
 )
 from ._register_deployment_request_vespa_deployment import RegisterDeploymentRequestVespaDeployment
 
 
-class RegisterDeploymentRequestDeployment(ModelBase, kw_only=True):
+class RegisterDeploymentRequestDeployment(Model, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestDeployment` object."""
 
     name: str

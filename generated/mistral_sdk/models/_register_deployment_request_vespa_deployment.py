@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._register_deployment_request_vespa_index import RegisterDeploymentRequestVespaIndex
 
 
-class RegisterDeploymentRequestVespaDeployment(ModelBase, kw_only=True):
+class RegisterDeploymentRequestVespaDeployment(Model, kw_only=True, weakref=True):
     """The `RegisterDeploymentRequestVespaDeployment` object."""
 
     type: Literal["vespa"] | str = "vespa"

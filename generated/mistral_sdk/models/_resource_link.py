@@ -6,12 +6,12 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._annotations import Annotations
 from ._mcp_server_icon import MCPServerIcon
 
 
-class ResourceLink(ModelBase, kw_only=True, tag_field="type", tag="resource_link"):
+class ResourceLink(Model, kw_only=True, weakref=True, tag_field="type", tag="resource_link"):
     """A resource that the server is capable of reading, included in a prompt or tool call result.
 
     Note: resource links returned by tools are not guaranteed to appear in the results of `resources/list` requests.

@@ -4,10 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ResourcesCapability(ModelBase, kw_only=True):
+class ResourcesCapability(Model, kw_only=True, weakref=True):
     """Capability for resources operations."""
 
     subscribe: bool | None | UnsetType = UNSET

@@ -6,12 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._conversation_usage_info import ConversationUsageInfo
 
 
 class ResponseDoneEvent(
-    ModelBase, kw_only=True, tag_field="type", tag="conversation.response.done"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.done"
 ):
     """The `ResponseDoneEvent` object."""
 

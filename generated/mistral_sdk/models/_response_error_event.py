@@ -6,11 +6,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
 class ResponseErrorEvent(
-    ModelBase, kw_only=True, tag_field="type", tag="conversation.response.error"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="conversation.response.error"
 ):
     """The `ResponseErrorEvent` object."""
 

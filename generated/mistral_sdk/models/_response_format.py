@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._json_schema import JsonSchema
 from ._response_formats import ResponseFormats
 
 
-class ResponseFormat(ModelBase, kw_only=True):
+class ResponseFormat(Model, kw_only=True, weakref=True):
     """Specify the format that the model must output. By default it will use `{ "type": "text" }`. Setting to `{ "type": "json_object" }` enables JSON mode, which guarantees the message the model generates is in JSON. When using JSON mode you MUST also instruct the model to produce JSON yourself with a system or a user message. Setting to `{ "type": "json_schema" }` enables JSON schema mode, which guarantees the message the model generates is in JSON and follows the schema you provide."""
 
     type: ResponseFormats | UnsetType = UNSET

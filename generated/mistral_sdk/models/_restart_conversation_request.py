@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._conversation_restart_request_handoff_execution import (
@@ -13,7 +13,7 @@ from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
 
-class RestartConversationRequest(ModelBase, kw_only=True):
+class RestartConversationRequest(Model, kw_only=True, weakref=True):
     """Request to restart a new conversation from a given entry in the conversation."""
 
     inputs: ConversationInputs | UnsetType = UNSET

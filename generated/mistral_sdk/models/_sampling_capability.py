@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._sampling_context_capability import SamplingContextCapability
 from ._sampling_tools_capability import SamplingToolsCapability
 
 
-class SamplingCapability(ModelBase, kw_only=True):
+class SamplingCapability(Model, kw_only=True, weakref=True):
     """Sampling capability structure, allowing fine-grained capability advertisement."""
 
     context: SamplingContextCapability | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_range import ScheduleRange
 
 
-class ScheduleCalendar(ModelBase, kw_only=True):
+class ScheduleCalendar(Model, kw_only=True, weakref=True):
     """The `ScheduleCalendar` object."""
 
     second: list[ScheduleRange] | UnsetType = UNSET

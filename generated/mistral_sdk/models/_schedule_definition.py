@@ -6,13 +6,13 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy
 
 
-class ScheduleDefinition(ModelBase, kw_only=True):
+class ScheduleDefinition(Model, kw_only=True, weakref=True):
     """Specification of the times scheduled actions may occur.
 
     The times are the union of :py:attr:`calendars`, :py:attr:`intervals`, and

@@ -6,7 +6,7 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_future_execution import ScheduleFutureExecution
 from ._schedule_interval import ScheduleInterval
@@ -14,7 +14,7 @@ from ._schedule_policy import SchedulePolicy
 from ._schedule_recent_execution import ScheduleRecentExecution
 
 
-class ScheduleDefinitionOutput(ModelBase, kw_only=True):
+class ScheduleDefinitionOutput(Model, kw_only=True, weakref=True):
     """Output representation of a schedule with required schedule_id.
 
     Used when returning schedules from the API where schedule_id is always present.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ScheduleFutureExecution(ModelBase, kw_only=True):
+class ScheduleFutureExecution(Model, kw_only=True, weakref=True):
     """The `ScheduleFutureExecution` object."""
 
     scheduled_at: datetime.datetime

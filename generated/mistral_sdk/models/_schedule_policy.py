@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_overlap_policy import ScheduleOverlapPolicy
 
 
-class SchedulePolicy(ModelBase, kw_only=True):
+class SchedulePolicy(Model, kw_only=True, weakref=True):
     """The `SchedulePolicy` object."""
 
     catchup_window_seconds: int | UnsetType = UNSET

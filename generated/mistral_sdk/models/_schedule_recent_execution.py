@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ScheduleRecentExecution(ModelBase, kw_only=True):
+class ScheduleRecentExecution(Model, kw_only=True, weakref=True):
     """The `ScheduleRecentExecution` object."""
 
     scheduled_at: datetime.datetime

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ScimSyncGroupRefOut(ModelBase, kw_only=True):
+class ScimSyncGroupRefOut(Model, kw_only=True, weakref=True):
     """The `ScimSyncGroupRefOut` object."""
 
     uuid: str

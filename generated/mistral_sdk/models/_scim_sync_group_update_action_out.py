@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 
 
-class ScimSyncGroupUpdateActionOut(ModelBase, kw_only=True):
+class ScimSyncGroupUpdateActionOut(Model, kw_only=True, weakref=True):
     """The `ScimSyncGroupUpdateActionOut` object."""
 
     group: ScimSyncGroupRefOut

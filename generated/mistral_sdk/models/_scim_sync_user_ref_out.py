@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ScimSyncUserRefOut(ModelBase, kw_only=True):
+class ScimSyncUserRefOut(Model, kw_only=True, weakref=True):
     """The `ScimSyncUserRefOut` object."""
 
     uuid: str

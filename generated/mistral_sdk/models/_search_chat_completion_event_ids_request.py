@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._filter_payload import FilterPayload
 
 
-class SearchChatCompletionEventIdsRequest(ModelBase, kw_only=True):
+class SearchChatCompletionEventIdsRequest(Model, kw_only=True, weakref=True):
     """The `SearchChatCompletionEventIdsRequest` object."""
 
     search_params: FilterPayload

@@ -5,7 +5,7 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completions_capability import CompletionsCapability
 from ._logging_capability import LoggingCapability
 from ._prompts_capability import PromptsCapability
@@ -14,7 +14,7 @@ from ._server_tasks_capability import ServerTasksCapability
 from ._tools_capability import ToolsCapability
 
 
-class ServerCapabilities(ModelBase, kw_only=True):
+class ServerCapabilities(Model, kw_only=True, weakref=True):
     """Capabilities that a server may support."""
 
     experimental: dict[str, dict[str, Any]] | None | UnsetType = UNSET

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._server_tasks_requests_capability import ServerTasksRequestsCapability
 from ._tasks_cancel_capability import TasksCancelCapability
 from ._tasks_list_capability import TasksListCapability
 
 
-class ServerTasksCapability(ModelBase, kw_only=True):
+class ServerTasksCapability(Model, kw_only=True, weakref=True):
     """Capability for server tasks operations."""
 
     list: TasksListCapability | None | UnsetType = UNSET

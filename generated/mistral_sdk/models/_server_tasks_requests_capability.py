@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tasks_tools_capability import TasksToolsCapability
 
 
-class ServerTasksRequestsCapability(ModelBase, kw_only=True):
+class ServerTasksRequestsCapability(Model, kw_only=True, weakref=True):
     """Capability for tasks requests operations."""
 
     tools: TasksToolsCapability | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._entity_type import EntityType
 
 
-class SharingDelete(ModelBase, kw_only=True):
+class SharingDelete(Model, kw_only=True, weakref=True):
     """The `SharingDelete` object."""
 
     org_id: str | None | UnsetType = UNSET

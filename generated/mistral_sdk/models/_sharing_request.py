@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._entity_type import EntityType
 from ._share_enum import ShareEnum
 
 
-class SharingRequest(ModelBase, kw_only=True):
+class SharingRequest(Model, kw_only=True, weakref=True):
     """The `SharingRequest` object."""
 
     org_id: str | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._signal_invocation_body_input import SignalInvocationBodyInput
 
 
-class SignalInvocationBody(ModelBase, kw_only=True):
+class SignalInvocationBody(Model, kw_only=True, weakref=True):
     """The `SignalInvocationBody` object."""
 
     name: str

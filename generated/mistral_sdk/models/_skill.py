@@ -4,13 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._registry_sharing_scope import RegistrySharingScope
 from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class Skill(ModelBase, kw_only=True):
+class Skill(Model, kw_only=True, weakref=True):
     """The `Skill` object."""
 
     id: str | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class SkillAssetContent0(ModelBase, kw_only=True):
+class SkillAssetContent0(Model, kw_only=True, weakref=True):
     """The `SkillAssetContent0` object."""
 
     raw_content: str = msgspec.field(name="rawContent")

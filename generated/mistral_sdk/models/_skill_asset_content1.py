@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class SkillAssetContent1(ModelBase, kw_only=True):
+class SkillAssetContent1(Model, kw_only=True, weakref=True):
     """The `SkillAssetContent1` object."""
 
     text_content: str = msgspec.field(name="textContent")

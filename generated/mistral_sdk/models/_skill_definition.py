@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._skill_asset_content import SkillAssetContent
 
 
-class SkillDefinition(ModelBase, kw_only=True):
+class SkillDefinition(Model, kw_only=True, weakref=True):
     """Versioned skill content."""
 
     description: str | UnsetType = UNSET

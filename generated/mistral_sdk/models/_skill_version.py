@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 
 
-class SkillVersion(ModelBase, kw_only=True):
+class SkillVersion(Model, kw_only=True, weakref=True):
     """The `SkillVersion` object."""
 
     version: int | UnsetType = UNSET

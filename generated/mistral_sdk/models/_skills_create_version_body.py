@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._skill_definition import SkillDefinition
 
 
-class SkillsCreateVersionBody(ModelBase, kw_only=True):
+class SkillsCreateVersionBody(Model, kw_only=True, weakref=True):
     """The `SkillsCreateVersionBody` object."""
 
     definition: SkillDefinition

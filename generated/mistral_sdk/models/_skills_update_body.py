@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._registry_sharing_scope import RegistrySharingScope
 
 
-class SkillsUpdateBody(ModelBase, kw_only=True):
+class SkillsUpdateBody(Model, kw_only=True, weakref=True):
     """The `SkillsUpdateBody` object."""
 
     sharing_scope: RegistrySharingScope | None | UnsetType = msgspec.field(

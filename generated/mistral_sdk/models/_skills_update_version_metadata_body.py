@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._alias_list import AliasList
 
 
-class SkillsUpdateVersionMetadataBody(ModelBase, kw_only=True):
+class SkillsUpdateVersionMetadataBody(Model, kw_only=True, weakref=True):
     """The `SkillsUpdateVersionMetadataBody` object."""
 
     notes: str | None | UnsetType = UNSET

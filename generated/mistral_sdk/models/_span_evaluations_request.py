@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class SpanEvaluationsRequest(ModelBase, kw_only=True):
+class SpanEvaluationsRequest(Model, kw_only=True, weakref=True):
     """The `SpanEvaluationsRequest` object."""
 
     search_expression: str | None | UnsetType = UNSET

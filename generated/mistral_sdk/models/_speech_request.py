@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._metadata_dict import MetadataDict
 from ._speech_output_format import SpeechOutputFormat
 
 
-class SpeechRequest(ModelBase, kw_only=True):
+class SpeechRequest(Model, kw_only=True, weakref=True):
     """The `SpeechRequest` object."""
 
     model: str | None | UnsetType = UNSET

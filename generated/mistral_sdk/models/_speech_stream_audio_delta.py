@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class SpeechStreamAudioDelta(ModelBase, kw_only=True):
+class SpeechStreamAudioDelta(Model, kw_only=True, weakref=True):
     """The `SpeechStreamAudioDelta` object."""
 
     type: Literal["speech.audio.delta"] | str = "speech.audio.delta"

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._speech_usage_info import SpeechUsageInfo
 
 
-class SpeechStreamDone(ModelBase, kw_only=True):
+class SpeechStreamDone(Model, kw_only=True, weakref=True):
     """The `SpeechStreamDone` object."""
 
     type: Literal["speech.audio.done"] | str = "speech.audio.done"

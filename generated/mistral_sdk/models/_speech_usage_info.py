@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_tokens_details import CompletionTokensDetails
 from ._prompt_tokens_details import PromptTokensDetails
 
 
-class SpeechUsageInfo(ModelBase, kw_only=True):
+class SpeechUsageInfo(Model, kw_only=True, weakref=True):
     """The `SpeechUsageInfo` object."""
 
     prompt_audio_seconds: int | None | UnsetType = UNSET

@@ -6,12 +6,12 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._stream_event_workflow_context import StreamEventWorkflowContext
 from ._workflow_event_payload import WorkflowEventPayload
 
 
-class StreamEventSsePayload(ModelBase, kw_only=True):
+class StreamEventSsePayload(Model, kw_only=True, weakref=True):
     """The `StreamEventSsePayload` object."""
 
     stream: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._system_message_content_chunks import SystemMessageContentChunks
 
 
-class SystemMessage(ModelBase, kw_only=True, tag_field="role", tag="system"):
+class SystemMessage(Model, kw_only=True, weakref=True, tag_field="role", tag="system"):
     """The `SystemMessage` object."""
 
     content: str | list[SystemMessageContentChunks]

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tasks_create_elicitation_capability import TasksCreateElicitationCapability
 
 
-class TasksElicitationCapability(ModelBase, kw_only=True):
+class TasksElicitationCapability(Model, kw_only=True, weakref=True):
     """Capability for tasks elicitation operations."""
 
     create: TasksCreateElicitationCapability | None | UnsetType = UNSET

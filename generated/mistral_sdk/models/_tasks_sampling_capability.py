@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tasks_create_message_capability import TasksCreateMessageCapability
 
 
-class TasksSamplingCapability(ModelBase, kw_only=True):
+class TasksSamplingCapability(Model, kw_only=True, weakref=True):
     """Capability for tasks sampling operations."""
 
     create_message: TasksCreateMessageCapability | None | UnsetType = msgspec.field(

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tasks_call_capability import TasksCallCapability
 
 
-class TasksToolsCapability(ModelBase, kw_only=True):
+class TasksToolsCapability(Model, kw_only=True, weakref=True):
     """Capability for tasks tools operations."""
 
     call: TasksCallCapability | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_batch import TempoTraceBatch
 
 
-class TempoGetTraceResponse(ModelBase, kw_only=True):
+class TempoGetTraceResponse(Model, kw_only=True, weakref=True):
     """Trace response in OpenTelemetry format.
 
     This is the unified trace format used across all trace providers (Tempo, ClickHouse, etc.).

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_attribute_array_element import TempoTraceAttributeArrayElement
 
 
-class TempoTraceAttributeArrayContainer(ModelBase, kw_only=True):
+class TempoTraceAttributeArrayContainer(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayContainer` object."""
 
     values: list[TempoTraceAttributeArrayElement] | UnsetType = UNSET

@@ -4,10 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class TempoTraceAttributeArrayElement(ModelBase, kw_only=True):
+class TempoTraceAttributeArrayElement(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayElement` object."""
 
     string_value: str | None | UnsetType = msgspec.field(default=UNSET, name="stringValue")

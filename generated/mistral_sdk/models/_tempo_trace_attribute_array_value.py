@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayContainer
 
 
-class TempoTraceAttributeArrayValue(ModelBase, kw_only=True):
+class TempoTraceAttributeArrayValue(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeArrayValue` object."""
 
     array_value: TempoTraceAttributeArrayContainer = msgspec.field(name="arrayValue")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class TempoTraceAttributeBoolValue(ModelBase, kw_only=True):
+class TempoTraceAttributeBoolValue(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeBoolValue` object."""
 
     bool_value: bool = msgspec.field(name="boolValue")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class TempoTraceAttributeIntValue(ModelBase, kw_only=True):
+class TempoTraceAttributeIntValue(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeIntValue` object."""
 
     int_value: str = msgspec.field(name="intValue")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import msgspec
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class TempoTraceAttributeStringValue(ModelBase, kw_only=True):
+class TempoTraceAttributeStringValue(Model, kw_only=True, weakref=True):
     """The `TempoTraceAttributeStringValue` object."""
 
     string_value: str = msgspec.field(name="stringValue")

@@ -4,12 +4,12 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_resource import TempoTraceResource
 from ._tempo_trace_scope_span import TempoTraceScopeSpan
 
 
-class TempoTraceBatch(ModelBase, kw_only=True):
+class TempoTraceBatch(Model, kw_only=True, weakref=True):
     """The `TempoTraceBatch` object."""
 
     resource: TempoTraceResource

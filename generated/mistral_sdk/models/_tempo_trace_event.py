@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 
-class TempoTraceEvent(ModelBase, kw_only=True):
+class TempoTraceEvent(Model, kw_only=True, weakref=True):
     """The `TempoTraceEvent` object."""
 
     name: str

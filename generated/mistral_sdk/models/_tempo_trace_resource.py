@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 
-class TempoTraceResource(ModelBase, kw_only=True):
+class TempoTraceResource(Model, kw_only=True, weakref=True):
     """The `TempoTraceResource` object."""
 
     attributes: list[TempoTraceAttribute] | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_scope import TempoTraceScope
 from ._tempo_trace_span import TempoTraceSpan
 
 
-class TempoTraceScopeSpan(ModelBase, kw_only=True):
+class TempoTraceScopeSpan(Model, kw_only=True, weakref=True):
     """The `TempoTraceScopeSpan` object."""
 
     scope: TempoTraceScope

@@ -4,13 +4,13 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_trace_attribute import TempoTraceAttribute
 from ._tempo_trace_event import TempoTraceEvent
 from ._tempo_trace_scope_kind import TempoTraceScopeKind
 
 
-class TempoTraceSpan(ModelBase, kw_only=True):
+class TempoTraceSpan(Model, kw_only=True, weakref=True):
     """The `TempoTraceSpan` object."""
 
     trace_id: str = msgspec.field(name="traceId")

@@ -6,10 +6,10 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class TextResourceContents(ModelBase, kw_only=True):
+class TextResourceContents(Model, kw_only=True, weakref=True):
     """Text contents of a resource."""
 
     uri: str

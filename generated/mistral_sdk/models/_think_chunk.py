@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._think_chunk_thinking_item import ThinkChunkThinkingItem
 
 
-class ThinkChunk(ModelBase, kw_only=True, tag_field="type", tag="thinking"):
+class ThinkChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="thinking"):
     """The `ThinkChunk` object."""
 
     thinking: list[ThinkChunkThinkingItem]

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._granularity import Granularity
 
 
-class TimeDimension(ModelBase, kw_only=True):
+class TimeDimension(Model, kw_only=True, weakref=True):
     """The `TimeDimension` object."""
 
     granularity: Granularity | UnsetType = UNSET

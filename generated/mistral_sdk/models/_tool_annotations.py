@@ -4,10 +4,10 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ToolAnnotations(ModelBase, kw_only=True):
+class ToolAnnotations(Model, kw_only=True, weakref=True):
     """Additional properties describing a Tool to clients.
 
     NOTE: all properties in ToolAnnotations are **hints**.

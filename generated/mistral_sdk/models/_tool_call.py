@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._function_call import FunctionCall
 from ._tool_types import ToolTypes
 
 
-class ToolCall(ModelBase, kw_only=True):
+class ToolCall(Model, kw_only=True, weakref=True):
     """The `ToolCall` object."""
 
     id: str | UnsetType = UNSET

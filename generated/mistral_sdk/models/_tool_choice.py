@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._function_name import FunctionName
 from ._tool_types import ToolTypes
 
 
-class ToolChoice(ModelBase, kw_only=True):
+class ToolChoice(Model, kw_only=True, weakref=True):
     """ToolChoice is either a ToolChoiceEnum or a ToolChoice"""
 
     type: ToolTypes | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class ToolConfiguration(ModelBase, kw_only=True):
+class ToolConfiguration(Model, kw_only=True, weakref=True):
     """The `ToolConfiguration` object."""
 
     exclude: list[str] | None | UnsetType = UNSET

@@ -4,11 +4,11 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tool_execution_task_support import ToolExecutionTaskSupport
 
 
-class ToolExecution(ModelBase, kw_only=True):
+class ToolExecution(Model, kw_only=True, weakref=True):
     """Execution-related properties for a tool."""
 
     task_support: ToolExecutionTaskSupport | None | UnsetType = msgspec.field(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tool_execution_configuration_requires_confirmation import (
     ToolExecutionConfigurationRequiresConfirmation,
 )
@@ -12,7 +12,7 @@ from ._tool_execution_configuration_skip_confirmation import (
 )
 
 
-class ToolExecutionConfiguration(ModelBase, kw_only=True):
+class ToolExecutionConfiguration(Model, kw_only=True, weakref=True):
     """The `ToolExecutionConfiguration` object."""
 
     requires_confirmation: ToolExecutionConfigurationRequiresConfirmation | None | UnsetType = UNSET

@@ -6,12 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._built_in_connectors import BuiltInConnectors
 
 
 class ToolExecutionDeltaEvent(
-    ModelBase, kw_only=True, tag_field="type", tag="tool.execution.delta"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.delta"
 ):
     """The `ToolExecutionDeltaEvent` object."""
 

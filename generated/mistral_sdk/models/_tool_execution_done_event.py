@@ -6,12 +6,14 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionDoneEvent(ModelBase, kw_only=True, tag_field="type", tag="tool.execution.done"):
+class ToolExecutionDoneEvent(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="tool.execution.done"
+):
     """The `ToolExecutionDoneEvent` object."""
 
     created_at: datetime.datetime | UnsetType = UNSET

@@ -6,12 +6,12 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._built_in_connectors import BuiltInConnectors
 from ._tool_execution_info import ToolExecutionInfo
 
 
-class ToolExecutionEntry(ModelBase, kw_only=True, tag_field="type", tag="tool.execution"):
+class ToolExecutionEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="tool.execution"):
     """The `ToolExecutionEntry` object."""
 
     object: Literal["entry"] | str = "entry"

@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolFileChunk(ModelBase, kw_only=True, tag_field="type", tag="tool_file"):
+class ToolFileChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="tool_file"):
     """The `ToolFileChunk` object."""
 
     tool: BuiltInConnectors | str

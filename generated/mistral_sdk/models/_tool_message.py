@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._content_chunk import ContentChunk
 
 
-class ToolMessage(ModelBase, kw_only=True, tag_field="role", tag="tool"):
+class ToolMessage(Model, kw_only=True, weakref=True, tag_field="role", tag="tool"):
     """The `ToolMessage` object."""
 
     content: str | list[ContentChunk] | None = None

@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._built_in_connectors import BuiltInConnectors
 
 
-class ToolReferenceChunk(ModelBase, kw_only=True, tag_field="type", tag="tool_reference"):
+class ToolReferenceChunk(Model, kw_only=True, weakref=True, tag_field="type", tag="tool_reference"):
     """The `ToolReferenceChunk` object."""
 
     tool: BuiltInConnectors | str

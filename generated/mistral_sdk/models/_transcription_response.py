@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionResponse(ModelBase, kw_only=True):
+class TranscriptionResponse(Model, kw_only=True, weakref=True):
     """The `TranscriptionResponse` object."""
 
     model: str

@@ -5,10 +5,10 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class TranscriptionSegmentChunk(ModelBase, kw_only=True):
+class TranscriptionSegmentChunk(Model, kw_only=True, weakref=True):
     """The `TranscriptionSegmentChunk` object."""
 
     type: Literal["transcription_segment"] | str = "transcription_segment"

@@ -5,12 +5,14 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 
 
-class TranscriptionStreamDone(ModelBase, kw_only=True, tag_field="type", tag="transcription.done"):
+class TranscriptionStreamDone(
+    Model, kw_only=True, weakref=True, tag_field="type", tag="transcription.done"
+):
     """The `TranscriptionStreamDone` object."""
 
     model: str

@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
 class TranscriptionStreamSegmentDelta(
-    ModelBase, kw_only=True, tag_field="type", tag="transcription.segment"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="transcription.segment"
 ):
     """The `TranscriptionStreamSegmentDelta` object."""
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
 class TranscriptionStreamTextDelta(
-    ModelBase, kw_only=True, tag_field="type", tag="transcription.text.delta"
+    Model, kw_only=True, weakref=True, tag_field="type", tag="transcription.text.delta"
 ):
     """The `TranscriptionStreamTextDelta` object."""
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._server_locale import ServerLocale
 
 
-class TurbineMeta(ModelBase, kw_only=True):
+class TurbineMeta(Model, kw_only=True, weakref=True):
     """The `TurbineMeta` object."""
 
     system_prompt_name: str | None | UnsetType = UNSET

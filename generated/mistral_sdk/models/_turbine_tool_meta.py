@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tool_type import ToolType
 from ._turbine_tool_locale import TurbineToolLocale
 
 
-class TurbineToolMeta(ModelBase, kw_only=True):
+class TurbineToolMeta(Model, kw_only=True, weakref=True):
     """The `TurbineToolMeta` object."""
 
     locale: TurbineToolLocale | None | UnsetType = UNSET

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 from ._update_agent_request_tool import UpdateAgentRequestTool
 
 
-class UpdateAgentRequest(ModelBase, kw_only=True):
+class UpdateAgentRequest(Model, kw_only=True, weakref=True):
     """The `UpdateAgentRequest` object."""
 
     instructions: str | None | UnsetType = UNSET

@@ -5,13 +5,13 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._authentication_method_create_or_update_request import (
     AuthenticationMethodCreateOrUpdateRequest,
 )
 
 
-class UpdateConnectorRequest(ModelBase, kw_only=True):
+class UpdateConnectorRequest(Model, kw_only=True, weakref=True):
     """The `UpdateConnectorRequest` object."""
 
     title: str | None | UnsetType = UNSET

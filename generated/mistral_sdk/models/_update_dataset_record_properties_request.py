@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class UpdateDatasetRecordPropertiesRequest(ModelBase, kw_only=True):
+class UpdateDatasetRecordPropertiesRequest(Model, kw_only=True, weakref=True):
     """The `UpdateDatasetRecordPropertiesRequest` object."""
 
     properties: dict[str, Any]

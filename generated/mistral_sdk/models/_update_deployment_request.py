@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._deployment_resource_config_update import DeploymentResourceConfigUpdate
 from ._workflows_worker_spec_update import WorkflowsWorkerSpecUpdate
 
 
-class UpdateDeploymentRequest(ModelBase, kw_only=True):
+class UpdateDeploymentRequest(Model, kw_only=True, weakref=True):
     """The `UpdateDeploymentRequest` object."""
 
     spec: WorkflowsWorkerSpecUpdate | None | UnsetType = UNSET

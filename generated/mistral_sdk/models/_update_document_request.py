@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._update_document_request_attributes_value import UpdateDocumentRequestAttributesValue
 
 
-class UpdateDocumentRequest(ModelBase, kw_only=True):
+class UpdateDocumentRequest(Model, kw_only=True, weakref=True):
     """The `UpdateDocumentRequest` object."""
 
     name: str | UnsetType = UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._update_group_workspace_assignment_in_role_name import (
     UpdateGroupWorkspaceAssignmentInRoleName,
@@ -11,7 +11,7 @@ from ._update_group_workspace_assignment_in_role_name import (
 from ._workspace_role import WorkspaceRole
 
 
-class UpdateGroupWorkspaceAssignmentIn(ModelBase, kw_only=True):
+class UpdateGroupWorkspaceAssignmentIn(Model, kw_only=True, weakref=True):
     """The `UpdateGroupWorkspaceAssignmentIn` object."""
 
     role_names: list[UpdateGroupWorkspaceAssignmentInRoleName] | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._update_invocation_body_input import UpdateInvocationBodyInput
 
 
-class UpdateInvocationBody(ModelBase, kw_only=True):
+class UpdateInvocationBody(Model, kw_only=True, weakref=True):
     """The `UpdateInvocationBody` object."""
 
     name: str

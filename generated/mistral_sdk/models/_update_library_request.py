@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class UpdateLibraryRequest(ModelBase, kw_only=True):
+class UpdateLibraryRequest(Model, kw_only=True, weakref=True):
     """The `UpdateLibraryRequest` object."""
 
     name: str | UnsetType = UNSET

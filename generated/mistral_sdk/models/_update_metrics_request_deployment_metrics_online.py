@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetrics
 
 
-class UpdateMetricsRequestDeploymentMetricsOnline(ModelBase, kw_only=True):
+class UpdateMetricsRequestDeploymentMetricsOnline(Model, kw_only=True, weakref=True):
     """The `UpdateMetricsRequestDeploymentMetricsOnline` object."""
 
     status: Literal["online"] | str = "online"

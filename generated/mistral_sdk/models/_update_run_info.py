@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class UpdateRunInfo(ModelBase, kw_only=True):
+class UpdateRunInfo(Model, kw_only=True, weakref=True):
     """The `UpdateRunInfo` object."""
 
     execution_time: datetime.datetime

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class UpdateWorkflowResponse(ModelBase, kw_only=True):
+class UpdateWorkflowResponse(Model, kw_only=True, weakref=True):
     """The `UpdateWorkflowResponse` object."""
 
     update_name: str

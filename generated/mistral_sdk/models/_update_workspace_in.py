@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class UpdateWorkspaceIN(ModelBase, kw_only=True):
+class UpdateWorkspaceIN(Model, kw_only=True, weakref=True):
     """The `UpdateWorkspaceIN` object."""
 
     name: str | None | UnsetType = UNSET

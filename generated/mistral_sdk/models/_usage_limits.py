@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class UsageLimits(ModelBase, kw_only=True):
+class UsageLimits(Model, kw_only=True, weakref=True):
     """The `UsageLimits` object."""
 
     no_monthly_limit: bool | UnsetType = UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._basic_model_usage_data_json import BasicModelUsageDataJSON
 from ._fine_tuning_data_json import FineTuningDataJSON
 from ._libraries_api_usage_data_json import LibrariesAPIUsageDataJSON
@@ -11,7 +11,7 @@ from ._price_data import PriceData
 from ._vibe_code_usage_data_json import VibeCodeUsageDataJSON
 
 
-class UsageOUTJSON(ModelBase, kw_only=True):
+class UsageOUTJSON(Model, kw_only=True, weakref=True):
     """The `UsageOUTJSON` object."""
 
     completion: BasicModelUsageDataJSON

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._user_identity_api_key import UserIdentityApiKey
 from ._user_identity_organization import UserIdentityOrganization
 from ._user_identity_workspace import UserIdentityWorkspace
 
 
-class UserIdentity(ModelBase, kw_only=True):
+class UserIdentity(Model, kw_only=True, weakref=True):
     """The `UserIdentity` object."""
 
     id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._content_chunk import ContentChunk
 
 
-class UserMessage(ModelBase, kw_only=True, tag_field="role", tag="user"):
+class UserMessage(Model, kw_only=True, weakref=True, tag_field="role", tag="user"):
     """The `UserMessage` object."""
 
     content: str | list[ContentChunk] | None = None

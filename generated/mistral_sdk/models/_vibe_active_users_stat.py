@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeActiveUsersStat(ModelBase, kw_only=True):
+class VibeActiveUsersStat(Model, kw_only=True, weakref=True):
     """The `VibeActiveUsersStat` object."""
 
     day: datetime.date

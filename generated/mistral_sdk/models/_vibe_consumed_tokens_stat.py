@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeConsumedTokensStat(ModelBase, kw_only=True):
+class VibeConsumedTokensStat(Model, kw_only=True, weakref=True):
     """The `VibeConsumedTokensStat` object."""
 
     day: datetime.date

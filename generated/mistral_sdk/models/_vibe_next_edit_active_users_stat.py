@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeNextEditActiveUsersStat(ModelBase, kw_only=True):
+class VibeNextEditActiveUsersStat(Model, kw_only=True, weakref=True):
     """The `VibeNextEditActiveUsersStat` object."""
 
     day: datetime.date

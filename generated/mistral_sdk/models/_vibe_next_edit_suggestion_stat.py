@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeNextEditSuggestionStat(ModelBase, kw_only=True):
+class VibeNextEditSuggestionStat(Model, kw_only=True, weakref=True):
     """The `VibeNextEditSuggestionStat` object."""
 
     day: datetime.date

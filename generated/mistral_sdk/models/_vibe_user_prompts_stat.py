@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeUserPromptsStat(ModelBase, kw_only=True):
+class VibeUserPromptsStat(Model, kw_only=True, weakref=True):
     """The `VibeUserPromptsStat` object."""
 
     day: datetime.date

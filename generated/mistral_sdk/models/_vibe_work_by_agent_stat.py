@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeWorkByAgentStat(ModelBase, kw_only=True):
+class VibeWorkByAgentStat(Model, kw_only=True, weakref=True):
     """The `VibeWorkByAgentStat` object."""
 
     messages_count: int

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VibeWorkByUserStat(ModelBase, kw_only=True):
+class VibeWorkByUserStat(Model, kw_only=True, weakref=True):
     """The `VibeWorkByUserStat` object."""
 
     messages_count: int

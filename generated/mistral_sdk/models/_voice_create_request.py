@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VoiceCreateRequest(ModelBase, kw_only=True):
+class VoiceCreateRequest(Model, kw_only=True, weakref=True):
     """Request model for creating a new voice with base64 audio."""
 
     name: str

@@ -5,10 +5,10 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VoiceResponse(ModelBase, kw_only=True):
+class VoiceResponse(Model, kw_only=True, weakref=True):
     """Schema for voice response"""
 
     name: str

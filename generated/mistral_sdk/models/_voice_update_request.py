@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class VoiceUpdateRequest(ModelBase, kw_only=True):
+class VoiceUpdateRequest(Model, kw_only=True, weakref=True):
     """Request model for partially updating voice metadata."""
 
     name: str | None | UnsetType = UNSET

@@ -5,11 +5,11 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tool_configuration import ToolConfiguration
 
 
-class WebSearchTool(ModelBase, kw_only=True, tag_field="type", tag="web_search"):
+class WebSearchTool(Model, kw_only=True, weakref=True, tag_field="type", tag="web_search"):
     """The `WebSearchTool` object."""
 
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_type import WorkflowType
 
 
-class Workflow(ModelBase, kw_only=True):
+class Workflow(Model, kw_only=True, weakref=True):
     """The `Workflow` object."""
 
     id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_metadata import WorkflowMetadata
 
 
-class WorkflowBasicDefinition(ModelBase, kw_only=True):
+class WorkflowBasicDefinition(Model, kw_only=True, weakref=True):
     """The `WorkflowBasicDefinition` object."""
 
     id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow import Workflow
 
 
-class WorkflowBulkError(ModelBase, kw_only=True):
+class WorkflowBulkError(Model, kw_only=True, weakref=True):
     """The `WorkflowBulkError` object."""
 
     workflow_id: str

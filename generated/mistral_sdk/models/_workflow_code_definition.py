@@ -5,13 +5,13 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._query_definition import QueryDefinition
 from ._signal_definition import SignalDefinition
 from ._update_definition import UpdateDefinition
 
 
-class WorkflowCodeDefinition(ModelBase, kw_only=True):
+class WorkflowCodeDefinition(Model, kw_only=True, weakref=True):
     """The `WorkflowCodeDefinition` object."""
 
     input_schema: dict[str, Any]

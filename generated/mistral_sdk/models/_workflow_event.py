@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_event_data import WorkflowEventData
 
 
-class WorkflowEvent(ModelBase, kw_only=True):
+class WorkflowEvent(Model, kw_only=True, weakref=True):
     """The `WorkflowEvent` object."""
 
     event: str | UnsetType = UNSET

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class WorkflowExecutionCanceledAttributes(ModelBase, kw_only=True):
+class WorkflowExecutionCanceledAttributes(Model, kw_only=True, weakref=True):
     """Attributes for workflow execution canceled events."""
 
     task_id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_canceled_attributes import WorkflowExecutionCanceledAttributes
 
 
 class WorkflowExecutionCanceledResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CANCELED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CANCELED"
 ):
     """Emitted when a workflow execution is canceled.
 

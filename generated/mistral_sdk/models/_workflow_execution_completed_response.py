@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_completed_attributes_response import (
     WorkflowExecutionCompletedAttributesResponse,
 )
 
 
 class WorkflowExecutionCompletedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_COMPLETED"
 ):
     """Emitted when a workflow execution completes successfully.
 

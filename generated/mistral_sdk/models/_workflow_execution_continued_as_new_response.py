@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_continued_as_new_attributes_response import (
     WorkflowExecutionContinuedAsNewAttributesResponse,
 )
 
 
 class WorkflowExecutionContinuedAsNewResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
+    Model,
+    kw_only=True,
+    weakref=True,
+    tag_field="event_type",
+    tag="WORKFLOW_EXECUTION_CONTINUED_AS_NEW",
 ):
     """Emitted when a workflow continues as a new execution.
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._failure import Failure
 
 
-class WorkflowExecutionFailedAttributes(ModelBase, kw_only=True):
+class WorkflowExecutionFailedAttributes(Model, kw_only=True, weakref=True):
     """Attributes for workflow execution failed events."""
 
     task_id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_failed_attributes import WorkflowExecutionFailedAttributes
 
 
 class WorkflowExecutionFailedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_FAILED"
 ):
     """Emitted when a workflow execution fails due to an unhandled exception.
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_without_result_response import WorkflowExecutionWithoutResultResponse
 
 
-class WorkflowExecutionListResponse(ModelBase, kw_only=True):
+class WorkflowExecutionListResponse(Model, kw_only=True, weakref=True):
     """Deprecated: use WorkflowRunListResponse instead. Will be removed in the next major version."""
 
     executions: list[WorkflowExecutionWithoutResultResponse]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._event_progress_status import EventProgressStatus
 from ._event_type import EventType
 from ._workflow_execution_trace_summary_attributes_values import (
@@ -11,7 +11,7 @@ from ._workflow_execution_trace_summary_attributes_values import (
 )
 
 
-class WorkflowExecutionProgressTraceEvent(ModelBase, kw_only=True):
+class WorkflowExecutionProgressTraceEvent(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionProgressTraceEvent` object."""
 
     type: EventType | UnsetType = UNSET

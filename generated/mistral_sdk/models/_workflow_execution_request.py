@@ -5,10 +5,10 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class WorkflowExecutionRequest(ModelBase, kw_only=True):
+class WorkflowExecutionRequest(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionRequest` object."""
 
     execution_id: str | None | UnsetType = UNSET

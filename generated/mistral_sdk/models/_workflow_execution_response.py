@@ -6,11 +6,11 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionResponse(ModelBase, kw_only=True):
+class WorkflowExecutionResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionResponse` object."""
 
     workflow_name: str

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_started_attributes_response import (
     WorkflowExecutionStartedAttributesResponse,
 )
 
 
 class WorkflowExecutionStartedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_EXECUTION_STARTED"
 ):
     """Emitted when a workflow execution begins.
 

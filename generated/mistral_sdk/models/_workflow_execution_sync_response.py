@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class WorkflowExecutionSyncResponse(ModelBase, kw_only=True):
+class WorkflowExecutionSyncResponse(Model, kw_only=True, weakref=True):
     """Response model for synchronous workflow execution"""
 
     workflow_name: str

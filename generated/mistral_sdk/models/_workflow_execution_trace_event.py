@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._event_type import EventType
 from ._workflow_execution_trace_summary_attributes_values import (
     WorkflowExecutionTraceSummaryAttributesValues,
 )
 
 
-class WorkflowExecutionTraceEvent(ModelBase, kw_only=True):
+class WorkflowExecutionTraceEvent(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceEvent` object."""
 
     type: EventType | UnsetType = UNSET

@@ -6,14 +6,14 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_events_response_event import (
     WorkflowExecutionTraceEventsResponseEvent,
 )
 
 
-class WorkflowExecutionTraceEventsResponse(ModelBase, kw_only=True):
+class WorkflowExecutionTraceEventsResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceEventsResponse` object."""
 
     workflow_name: str

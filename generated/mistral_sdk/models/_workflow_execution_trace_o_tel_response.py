@@ -6,12 +6,12 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._tempo_get_trace_response import TempoGetTraceResponse
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionTraceOTelResponse(ModelBase, kw_only=True):
+class WorkflowExecutionTraceOTelResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceOTelResponse` object."""
 
     workflow_name: str

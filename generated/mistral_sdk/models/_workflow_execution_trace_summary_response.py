@@ -6,12 +6,12 @@ from typing import Any
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan
 
 
-class WorkflowExecutionTraceSummaryResponse(ModelBase, kw_only=True):
+class WorkflowExecutionTraceSummaryResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceSummaryResponse` object."""
 
     workflow_name: str

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_trace_event import WorkflowExecutionTraceEvent
 from ._workflow_execution_trace_summary_attributes_values import (
     WorkflowExecutionTraceSummaryAttributesValues,
 )
 
 
-class WorkflowExecutionTraceSummarySpan(ModelBase, kw_only=True):
+class WorkflowExecutionTraceSummarySpan(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionTraceSummarySpan` object."""
 
     span_id: str

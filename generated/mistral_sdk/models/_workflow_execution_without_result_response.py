@@ -5,11 +5,11 @@ import datetime
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 
-class WorkflowExecutionWithoutResultResponse(ModelBase, kw_only=True):
+class WorkflowExecutionWithoutResultResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowExecutionWithoutResultResponse` object."""
 
     workflow_name: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class WorkflowMetadata(ModelBase, kw_only=True):
+class WorkflowMetadata(Model, kw_only=True, weakref=True):
     """The `WorkflowMetadata` object."""
 
     shared_namespace: str | None | UnsetType = UNSET

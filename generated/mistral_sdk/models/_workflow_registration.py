@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow import Workflow
 from ._workflow_code_definition import WorkflowCodeDefinition
 
 
-class WorkflowRegistration(ModelBase, kw_only=True):
+class WorkflowRegistration(Model, kw_only=True, weakref=True):
     """The `WorkflowRegistration` object."""
 
     id: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_definition_output import ScheduleDefinitionOutput
 
 
-class WorkflowScheduleListResponse(ModelBase, kw_only=True):
+class WorkflowScheduleListResponse(Model, kw_only=True, weakref=True):
     """The `WorkflowScheduleListResponse` object."""
 
     schedules: list[ScheduleDefinitionOutput]

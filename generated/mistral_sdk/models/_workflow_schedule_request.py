@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_definition import ScheduleDefinition
 
 
-class WorkflowScheduleRequest(ModelBase, kw_only=True):
+class WorkflowScheduleRequest(Model, kw_only=True, weakref=True):
     """The `WorkflowScheduleRequest` object."""
 
     schedule: ScheduleDefinition

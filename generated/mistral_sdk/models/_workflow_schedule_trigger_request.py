@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._schedule_overlap_policy import ScheduleOverlapPolicy
 
 
-class WorkflowScheduleTriggerRequest(ModelBase, kw_only=True):
+class WorkflowScheduleTriggerRequest(Model, kw_only=True, weakref=True):
     """The `WorkflowScheduleTriggerRequest` object."""
 
     overlap: ScheduleOverlapPolicy | None | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_task_failed_attributes import WorkflowTaskFailedAttributes
 
 
 class WorkflowTaskFailedResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_TASK_FAILED"
 ):
     """Emitted when a workflow task fails.
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 
 
-class WorkflowTaskTimedOutAttributes(ModelBase, kw_only=True):
+class WorkflowTaskTimedOutAttributes(Model, kw_only=True, weakref=True):
     """Attributes for workflow task timed out events."""
 
     task_id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_task_timed_out_attributes import WorkflowTaskTimedOutAttributes
 
 
 class WorkflowTaskTimedOutResponse(
-    ModelBase, kw_only=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"
+    Model, kw_only=True, weakref=True, tag_field="event_type", tag="WORKFLOW_TASK_TIMED_OUT"
 ):
     """Emitted when a workflow task times out.
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflow_type import WorkflowType
 
 
-class WorkflowWithWorkerStatus(ModelBase, kw_only=True):
+class WorkflowWithWorkerStatus(Model, kw_only=True, weakref=True):
     """The `WorkflowWithWorkerStatus` object."""
 
     id: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflows_deployments_stream_logs_event_data import WorkflowsDeploymentsStreamLogsEventData
 from ._workflows_deployments_stream_logs_event_event import WorkflowsDeploymentsStreamLogsEventEvent
 
 
-class WorkflowsDeploymentsStreamLogsEvent(ModelBase, kw_only=True):
+class WorkflowsDeploymentsStreamLogsEvent(Model, kw_only=True, weakref=True):
     """The `WorkflowsDeploymentsStreamLogsEvent` object."""
 
     event: WorkflowsDeploymentsStreamLogsEventEvent | UnsetType = UNSET

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workflows_executions_stream_logs_event_data import WorkflowsExecutionsStreamLogsEventData
 from ._workflows_executions_stream_logs_event_event import WorkflowsExecutionsStreamLogsEventEvent
 
 
-class WorkflowsExecutionsStreamLogsEvent(ModelBase, kw_only=True):
+class WorkflowsExecutionsStreamLogsEvent(Model, kw_only=True, weakref=True):
     """The `WorkflowsExecutionsStreamLogsEvent` object."""
 
     event: WorkflowsExecutionsStreamLogsEventEvent | UnsetType = UNSET

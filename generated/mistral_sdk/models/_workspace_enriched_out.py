@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._static_organization_roles import StaticOrganizationRoles
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT
 
 
-class WorkspaceEnrichedOUT(ModelBase, kw_only=True):
+class WorkspaceEnrichedOUT(Model, kw_only=True, weakref=True):
     """The `WorkspaceEnrichedOUT` object."""
 
     uuid: str

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workspace_member_single_in import WorkspaceMemberSingleIN
 
 
-class WorkspaceMemberIN(ModelBase, kw_only=True):
+class WorkspaceMemberIN(Model, kw_only=True, weakref=True):
     """The `WorkspaceMemberIN` object."""
 
     members: list[WorkspaceMemberSingleIN] | None | UnsetType = UNSET

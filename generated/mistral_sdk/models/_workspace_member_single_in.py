@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_member_single_in_role_name import WorkspaceMemberSingleINRoleName
 from ._workspace_member_single_in_roles import WorkspaceMemberSingleINRoles
 from ._workspace_role import WorkspaceRole
 
 
-class WorkspaceMemberSingleIN(ModelBase, kw_only=True):
+class WorkspaceMemberSingleIN(Model, kw_only=True, weakref=True):
     """The `WorkspaceMemberSingleIN` object."""
 
     role_names: list[WorkspaceMemberSingleINRoleName] | None | UnsetType = UNSET

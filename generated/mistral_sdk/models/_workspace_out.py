@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT
 
 
-class WorkspaceOUT(ModelBase, kw_only=True):
+class WorkspaceOUT(Model, kw_only=True, weakref=True):
     """The `WorkspaceOUT` object."""
 
     uuid: str

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from msgspec import UNSET, UnsetType
 
-from .._model_base import ModelBase
+from .._model import Model
 from ._api_object_type import ApiObjectType
 from ._workspace_out import WorkspaceOUT
 
 
-class WorkspacesOut(ModelBase, kw_only=True):
+class WorkspacesOut(Model, kw_only=True, weakref=True):
     """The `WorkspacesOut` object."""
 
     total: int

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 
 from .._progress import ProgressCallback
+from .._types import twin_doc
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
@@ -26,6 +27,7 @@ from ._run import (
     start_writer,
     submit_failed,
 )
+from ._sync import BatchHelpers
 from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
 if TYPE_CHECKING:
@@ -265,6 +267,7 @@ class AsyncBatchHelpers:
 
     __slots__ = ()
 
+    @twin_doc(BatchHelpers.submit)
     async def submit(
         self,
         requests: AsyncRequests | None = None,
@@ -279,7 +282,7 @@ class AsyncBatchHelpers:
         directory: str | os.PathLike[str] | None = None,
         progress: ProgressCallback | None = None,
     ) -> AsyncBatchRun[Any]:
-        """See `Mistral().batch.submit`; `requests` may also be an async iterable."""
+        """The async twin of `Mistral().batch.submit`; `requests` may also be an async iterable."""
         spec = JobSpec(endpoint, model, agent_id, metadata, timeout_hours)
         batch = cast("AsyncBatch", self)
         return await _submit(
@@ -292,6 +295,7 @@ class AsyncBatchHelpers:
             progress=progress,
         )
 
+    @twin_doc(BatchHelpers.run)
     async def run(
         self,
         requests: AsyncRequests | None = None,
@@ -331,8 +335,9 @@ class AsyncBatchHelpers:
             max_poll_interval=max_poll_interval,
         )
 
+    @twin_doc(BatchHelpers.job)
     async def job(self, *job_ids: str) -> AsyncBatchRun[Any]:
-        """Resume a batch from its job id(s), in this or any other process."""
+        """The async twin of `Mistral().batch.job`."""
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("AsyncBatch", self)

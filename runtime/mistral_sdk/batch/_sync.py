@@ -280,8 +280,10 @@ class BatchHelpers:
                 is the endpoint's request model or a dict of its body.
             endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
             model: the model for every request (or `agent_id`).
+            agent_id: the agent for every request, instead of `model`.
             input_files: ids of JSONL files already uploaded, instead of `requests`.
-            metadata, timeout_hours: of the job(s).
+            metadata: the job(s)' metadata (str → str).
+            timeout_hours: how long the API may take before it stops the job(s).
             limits: where to split the input into files and jobs (`BatchLimits`).
             directory: where the JSONL files (and later the results) go; default a
                 temporary directory, removed when no longer used.
@@ -319,9 +321,21 @@ class BatchHelpers:
     ) -> BatchResults[Any]:
         """Submit the requests, wait for the job(s) and return the typed results.
 
-        The arguments are `submit`'s, then `timeout` (seconds; `BatchWaitTimeout`,
-        the jobs keep running unless `cancel_on_timeout=True`) and the polling
-        intervals (backoff from `poll_interval` to `max_poll_interval` seconds).
+        Args:
+            requests: as for `submit`: `(custom_id, request)` pairs, a mapping, or a JSONL path.
+            endpoint: the API endpoint each request goes to; decides the result types.
+            model: the model for every request (or `agent_id`).
+            agent_id: the agent for every request, instead of `model`.
+            input_files: ids of JSONL files already uploaded, instead of `requests`.
+            metadata: the job(s)' metadata (str → str).
+            timeout_hours: how long the API may take before it stops the job(s).
+            limits: where to split the input into files and jobs (`BatchLimits`).
+            directory: where the JSONL files and the results go (default: a temporary one).
+            progress: called with `Progress` reports (upload, job counters, download).
+            timeout: seconds to wait, then `BatchWaitTimeout` (the jobs keep running).
+            cancel_on_timeout: cancel the jobs when `timeout` expires.
+            poll_interval: the first wait between polls, in seconds (it backs off).
+            max_poll_interval: the longest wait between polls, in seconds.
         """
         run = self.submit(
             requests,
@@ -344,7 +358,11 @@ class BatchHelpers:
         )
 
     def job(self, *job_ids: str) -> BatchRun[Any]:
-        """Resume a batch from its job id(s), in this or any other process."""
+        """Resume a batch from its job id(s), in this or any other process.
+
+        Args:
+            job_ids: the ids of the job(s) of one batch (several when it was split).
+        """
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("Batch", self)

@@ -12,6 +12,7 @@ import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .._types import twin_doc
 from . import _connect
 from ._protocol import (
     FLUSH_AUDIO,
@@ -30,7 +31,7 @@ from ._protocol import (
     session_update,
     text_message,
 )
-from ._sync import _close_info, locals_without_self
+from ._sync import Realtime, _close_info, locals_without_self
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -329,6 +330,7 @@ class AsyncRealtime:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @twin_doc(Realtime.connect_transcription)
     async def connect_transcription(
         self,
         *,
@@ -366,11 +368,12 @@ class AsyncRealtime:
         )
         return AsyncRealtimeTranscriptionConnection(ws, state, prelude)
 
+    @twin_doc(Realtime.transcribe)
     async def transcribe(
         self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
     ) -> AsyncIterator[RealtimeTranscriptionEvent]:
-        """Stream `audio` (an iterable or async iterable of chunks) and yield the
-        events until `transcription.done`. Takes the options of `connect_transcription`."""
+        """The async twin of `Mistral().audio.realtime.transcribe`: `audio` may also be an
+        async iterable."""
         connection = await self.connect_transcription(model=model, **options)
 
         async def finish() -> None:
@@ -380,6 +383,7 @@ class AsyncRealtime:
         async for event in _run(connection, connection.send_audio, finish, audio):
             yield event
 
+    @twin_doc(Realtime.connect_speech)
     async def connect_speech(
         self,
         *,
@@ -413,6 +417,7 @@ class AsyncRealtime:
         )
         return AsyncRealtimeSpeechConnection(ws, state, prelude)
 
+    @twin_doc(Realtime.speak)
     async def speak(
         self,
         text: str | Iterable[str] | AsyncIterable[str],
@@ -420,8 +425,8 @@ class AsyncRealtime:
         model: str,
         **options: Any,
     ) -> AsyncIterator[RealtimeSpeechEvent]:
-        """Speak `text` (a string, or pieces as they come) and yield the events until
-        `speech.audio.done`. Takes the options of `connect_speech`."""
+        """The async twin of `Mistral().audio.realtime.speak`: `text` may also be an
+        async iterable."""
         connection = await self.connect_speech(model=model, **options)
         pieces = [text] if isinstance(text, str) else text
 

@@ -351,9 +351,22 @@ class Realtime:
     ) -> RealtimeTranscriptionConnection:
         """Open a transcription session and wait until the server has created it.
 
-        The session settings given are sent as a `session.update`. Server `error`
-        events raise `RealtimeError` unless `errors_as_events=True`.
-        `open_timeout` (default 10 s) bounds connecting and the handshake.
+        The session settings given are checked before connecting and sent as a
+        `session.update` once the server has created the session.
+
+        Args:
+            model: the realtime transcription model.
+            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
+            target_streaming_delay_ms: how far behind the audio the text may lag.
+            diarize: tag speakers inline.
+            context_bias: phrases or terms to bias the transcription towards.
+            language: the ISO-639-1 code of the audio's language.
+            speaker_references: reference audio for known speakers, by name (needs `diarize`).
+            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
         """
         ws, state, prelude = _open(
             self._client,
@@ -379,8 +392,14 @@ class Realtime:
         self, audio: Iterable[Any], *, model: str, **options: Any
     ) -> Iterator[RealtimeTranscriptionEvent]:
         """Stream `audio` (an iterable of chunks, read in a background thread) and
-        yield the events until `transcription.done`. Takes the options of
-        `connect_transcription`."""
+        yield the events until `transcription.done`.
+
+        Args:
+            audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
+                session's `audio_format`; split at the protocol's limit.
+            model: the realtime transcription model.
+            options: the session settings and options of `connect_transcription`.
+        """
         connection = self.connect_transcription(model=model, **options)
 
         def finish() -> None:
@@ -403,7 +422,20 @@ class Realtime:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
     ) -> RealtimeSpeechConnection:
-        """Open a speech session and wait until the server has created it."""
+        """Open a speech session and wait until the server has created it.
+
+        Args:
+            model: the realtime speech model.
+            voice: a preset voice (exclusive with `ref_audio`).
+            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
+            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
+            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
+            expressiveness: higher is more expressive (at least 1.0).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
         ws, state, prelude = _open(
             self._client,
             SPEECH,
@@ -425,8 +457,14 @@ class Realtime:
     def speak(
         self, text: str | Iterable[str], *, model: str, **options: Any
     ) -> Iterator[RealtimeSpeechEvent]:
-        """Speak `text` (a string, or pieces as they come) and yield the events until
-        `speech.audio.done`. Takes the options of `connect_speech`."""
+        """Speak `text` (a string, or pieces as they come, read in a background thread)
+        and yield the events until `speech.audio.done`.
+
+        Args:
+            text: one string, or an iterable of pieces (as a language model writes them).
+            model: the realtime speech model.
+            options: the session settings and options of `connect_speech`.
+        """
         connection = self.connect_speech(model=model, **options)
         pieces = [text] if isinstance(text, str) else text
 

@@ -73,18 +73,30 @@ class Agents(SyncResource):
     ) -> models.ChatCompletionResponse:
         """Agents Completion
 
+        `POST /v1/agents/completions`
+
         Args:
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             agent_id: The ID of the agent to use for this completion.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
+            tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
+            tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
+            parallel_tool_calls: the request body's `parallel_tool_calls` field.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -162,18 +174,30 @@ class Agents(SyncResource):
     ) -> Stream[models.CompletionEvent]:
         """Agents Completion
 
+        `POST /v1/agents/completions`
+
         Args:
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             agent_id: The ID of the agent to use for this completion.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
+            tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
+            tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
+            parallel_tool_calls: the request body's `parallel_tool_calls` field.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -270,18 +294,30 @@ class AsyncAgents(AsyncResource):
     ) -> models.ChatCompletionResponse:
         """Agents Completion
 
+        `POST /v1/agents/completions`
+
         Args:
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             agent_id: The ID of the agent to use for this completion.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
+            tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
+            tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
+            parallel_tool_calls: the request body's `parallel_tool_calls` field.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -359,18 +395,30 @@ class AsyncAgents(AsyncResource):
     ) -> AsyncStream[models.CompletionEvent]:
         """Agents Completion
 
+        `POST /v1/agents/completions`
+
         Args:
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             agent_id: The ID of the agent to use for this completion.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
+            tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
+            tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
+            parallel_tool_calls: the request body's `parallel_tool_calls` field.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

@@ -74,6 +74,8 @@ class Chat(ChatHelpers, SyncResource):
     ) -> models.ChatCompletionResponse:
         """Chat Completion
 
+        `POST /v1/chat/completions`
+
         Args:
             model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
@@ -82,6 +84,8 @@ class Chat(ChatHelpers, SyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
                 Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
@@ -90,9 +94,13 @@ class Chat(ChatHelpers, SyncResource):
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
             parallel_tool_calls: Whether to enable parallel function calling during tool use, when enabled the model can call multiple tools in parallel.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
             safe_prompt: Whether to inject a safety prompt before all conversations.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -173,6 +181,8 @@ class Chat(ChatHelpers, SyncResource):
     ) -> Stream[models.CompletionEvent]:
         """Chat Completion
 
+        `POST /v1/chat/completions`
+
         Args:
             model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
@@ -181,6 +191,8 @@ class Chat(ChatHelpers, SyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
                 Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
@@ -189,9 +201,13 @@ class Chat(ChatHelpers, SyncResource):
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
             parallel_tool_calls: Whether to enable parallel function calling during tool use, when enabled the model can call multiple tools in parallel.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
             safe_prompt: Whether to inject a safety prompt before all conversations.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -291,6 +307,8 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
     ) -> models.ChatCompletionResponse:
         """Chat Completion
 
+        `POST /v1/chat/completions`
+
         Args:
             model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
@@ -299,6 +317,8 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
                 Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
@@ -307,9 +327,13 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
             parallel_tool_calls: Whether to enable parallel function calling during tool use, when enabled the model can call multiple tools in parallel.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
             safe_prompt: Whether to inject a safety prompt before all conversations.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -390,6 +414,8 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
     ) -> AsyncStream[models.CompletionEvent]:
         """Chat Completion
 
+        `POST /v1/chat/completions`
+
         Args:
             model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
@@ -398,6 +424,8 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
+            response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
                 Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
@@ -406,9 +434,13 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
             n: Number of completions to return for each request, input tokens are only billed once.
             prediction: Enable users to specify expected results, optimizing response times by leveraging known or predictable content. This approach is especially effective for updating text documents or code files with minimal changes, reducing latency while maintaining high-quality results.
             parallel_tool_calls: Whether to enable parallel function calling during tool use, when enabled the model can call multiple tools in parallel.
+            reasoning_effort: the request body's `reasoning_effort` field.
             prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set to `reasoning` the system prompt for reasoning models will be used.
+            guardrails: the request body's `guardrails` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             service_tier: Determines whether to serve the request using priority or standard capacity.
             safe_prompt: Whether to inject a safety prompt before all conversations.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

@@ -44,9 +44,13 @@ class Classifiers(SyncResource):
     ) -> models.ModerationResponse:
         """Moderations
 
+        `POST /v1/moderations`
+
         Args:
             model: ID of the model to use.
             input: Text to classify.
+            metadata: the request body's `metadata` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -75,8 +79,12 @@ class Classifiers(SyncResource):
     ) -> models.ModerationResponse:
         """Chat Moderations
 
+        `POST /v1/chat/moderations`
+
         Args:
             input: Chat to classify
+            model: the request body's `model` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -104,9 +112,13 @@ class Classifiers(SyncResource):
     ) -> models.ClassificationResponse:
         """Classifications
 
+        `POST /v1/classifications`
+
         Args:
             model: ID of the model to use.
             input: Text to classify.
+            metadata: the request body's `metadata` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -135,7 +147,15 @@ class Classifiers(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ClassificationResponse:
-        """Chat Classifications"""
+        """Chat Classifications
+
+        `POST /v1/chat/classifications`
+
+        Args:
+            model: the request body's `model` field.
+            input: the request body's `input` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/chat/classifications",
@@ -181,9 +201,13 @@ class AsyncClassifiers(AsyncResource):
     ) -> models.ModerationResponse:
         """Moderations
 
+        `POST /v1/moderations`
+
         Args:
             model: ID of the model to use.
             input: Text to classify.
+            metadata: the request body's `metadata` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -212,8 +236,12 @@ class AsyncClassifiers(AsyncResource):
     ) -> models.ModerationResponse:
         """Chat Moderations
 
+        `POST /v1/chat/moderations`
+
         Args:
             input: Chat to classify
+            model: the request body's `model` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -241,9 +269,13 @@ class AsyncClassifiers(AsyncResource):
     ) -> models.ClassificationResponse:
         """Classifications
 
+        `POST /v1/classifications`
+
         Args:
             model: ID of the model to use.
             input: Text to classify.
+            metadata: the request body's `metadata` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -272,7 +304,15 @@ class AsyncClassifiers(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ClassificationResponse:
-        """Chat Classifications"""
+        """Chat Classifications
+
+        `POST /v1/chat/classifications`
+
+        Args:
+            model: the request body's `model` field.
+            input: the request body's `input` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/chat/classifications",

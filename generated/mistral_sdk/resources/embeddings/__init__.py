@@ -47,12 +47,16 @@ class Embeddings(SyncResource):
     ) -> models.EmbeddingResponse:
         """Embeddings
 
+        `POST /v1/embeddings`
+
         Args:
             model: ID of the model to use.
             input: Text to embed.
+            metadata: the request body's `metadata` field.
             output_dimension: The dimension of the output embeddings when feature available. If not provided, a default output dimension will be used.
             output_dtype: The data type of the output embeddings when feature available. If not provided, a default output data type will be used.
             encoding_format: The format of embeddings in the response.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -109,12 +113,16 @@ class AsyncEmbeddings(AsyncResource):
     ) -> models.EmbeddingResponse:
         """Embeddings
 
+        `POST /v1/embeddings`
+
         Args:
             model: ID of the model to use.
             input: Text to embed.
+            metadata: the request body's `metadata` field.
             output_dimension: The dimension of the output embeddings when feature available. If not provided, a default output dimension will be used.
             output_dtype: The data type of the output embeddings when feature available. If not provided, a default output data type will be used.
             encoding_format: The format of embeddings in the response.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

@@ -53,6 +53,19 @@ class Files(SyncResource):
         """List Files
 
         Returns a list of files that belong to the user's organization.
+
+        `GET /v1/files`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            include_total: the `include_total` query parameter.
+            sample_type: the `sample_type` query parameter.
+            source: the `source` query parameter.
+            search: the `search` query parameter.
+            purpose: the `purpose` query parameter.
+            mimetypes: the `mimetypes` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -100,8 +113,15 @@ class Files(SyncResource):
 
         Please contact us if you need to increase these storage limits.
 
+        `POST /v1/files`
+
         Args:
+            file: the `file` form field.
+            expiry: the `expiry` form field.
+            visibility: the `visibility` form field.
+            purpose: the `purpose` form field.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -134,6 +154,12 @@ class Files(SyncResource):
         """Retrieve File
 
         Returns information about a specific file.
+
+        `GET /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -160,6 +186,12 @@ class Files(SyncResource):
         """Delete File
 
         Delete a file.
+
+        `DELETE /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -188,8 +220,12 @@ class Files(SyncResource):
 
         Download a file
 
+        `GET /v1/files/{file_id}/content`
+
         Args:
+            file_id: the `file_id` path parameter.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -216,8 +252,12 @@ class Files(SyncResource):
     ) -> models.GetSignedUrlResponse:
         """Get Signed Url
 
+        `GET /v1/files/{file_id}/url`
+
         Args:
+            file_id: the `file_id` path parameter.
             expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between 1h and 168h.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -273,6 +313,19 @@ class AsyncFiles(AsyncResource):
         """List Files
 
         Returns a list of files that belong to the user's organization.
+
+        `GET /v1/files`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            include_total: the `include_total` query parameter.
+            sample_type: the `sample_type` query parameter.
+            source: the `source` query parameter.
+            search: the `search` query parameter.
+            purpose: the `purpose` query parameter.
+            mimetypes: the `mimetypes` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -320,8 +373,15 @@ class AsyncFiles(AsyncResource):
 
         Please contact us if you need to increase these storage limits.
 
+        `POST /v1/files`
+
         Args:
+            file: the `file` form field.
+            expiry: the `expiry` form field.
+            visibility: the `visibility` form field.
+            purpose: the `purpose` form field.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -354,6 +414,12 @@ class AsyncFiles(AsyncResource):
         """Retrieve File
 
         Returns information about a specific file.
+
+        `GET /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -380,6 +446,12 @@ class AsyncFiles(AsyncResource):
         """Delete File
 
         Delete a file.
+
+        `DELETE /v1/files/{file_id}`
+
+        Args:
+            file_id: the `file_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -408,8 +480,12 @@ class AsyncFiles(AsyncResource):
 
         Download a file
 
+        `GET /v1/files/{file_id}/content`
+
         Args:
+            file_id: the `file_id` path parameter.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -436,8 +512,12 @@ class AsyncFiles(AsyncResource):
     ) -> models.GetSignedUrlResponse:
         """Get Signed Url
 
+        `GET /v1/files/{file_id}/url`
+
         Args:
+            file_id: the `file_id` path parameter.
             expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between 1h and 168h.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -56,6 +56,8 @@ class Fim(SyncResource):
 
         FIM completion.
 
+        `POST /v1/fim/completions`
+
         Args:
             model: ID of the model with FIM to use.
             prompt: The text/code to complete.
@@ -64,8 +66,11 @@ class Fim(SyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
             suffix: Optional text/code that adds more context for the model. When given a `prompt` and a `suffix` the model will fill what is between them. When `suffix` is not provided, the model will simply execute completion starting with `prompt`.
             min_tokens: The minimum number of tokens to generate in the completion.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -119,6 +124,8 @@ class Fim(SyncResource):
 
         FIM completion.
 
+        `POST /v1/fim/completions`
+
         Args:
             model: ID of the model with FIM to use.
             prompt: The text/code to complete.
@@ -127,8 +134,11 @@ class Fim(SyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
             suffix: Optional text/code that adds more context for the model. When given a `prompt` and a `suffix` the model will fill what is between them. When `suffix` is not provided, the model will simply execute completion starting with `prompt`.
             min_tokens: The minimum number of tokens to generate in the completion.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -201,6 +211,8 @@ class AsyncFim(AsyncResource):
 
         FIM completion.
 
+        `POST /v1/fim/completions`
+
         Args:
             model: ID of the model with FIM to use.
             prompt: The text/code to complete.
@@ -209,8 +221,11 @@ class AsyncFim(AsyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
             suffix: Optional text/code that adds more context for the model. When given a `prompt` and a `suffix` the model will fill what is between them. When `suffix` is not provided, the model will simply execute completion starting with `prompt`.
             min_tokens: The minimum number of tokens to generate in the completion.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -264,6 +279,8 @@ class AsyncFim(AsyncResource):
 
         FIM completion.
 
+        `POST /v1/fim/completions`
+
         Args:
             model: ID of the model with FIM to use.
             prompt: The text/code to complete.
@@ -272,8 +289,11 @@ class AsyncFim(AsyncResource):
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
+            metadata: the request body's `metadata` field.
             suffix: Optional text/code that adds more context for the model. When given a `prompt` and a `suffix` the model will fill what is between them. When `suffix` is not provided, the model will simply execute completion starting with `prompt`.
             min_tokens: The minimum number of tokens to generate in the completion.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

@@ -42,6 +42,13 @@ class Models(SyncResource):
         """List Models
 
         List all models available to the user.
+
+        `GET /v1/models`
+
+        Args:
+            provider: the `provider` query parameter.
+            model: the `model` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -69,8 +76,11 @@ class Models(SyncResource):
 
         Retrieve information about a model.
 
+        `GET /v1/models/{model_id}`
+
         Args:
             model_id: The ID of the model to retrieve.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -98,8 +108,11 @@ class Models(SyncResource):
 
         Delete a fine-tuned model.
 
+        `DELETE /v1/models/{model_id}`
+
         Args:
             model_id: The ID of the model to delete.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -129,8 +142,13 @@ class Models(SyncResource):
 
         Update a model name or description.
 
+        `PATCH /v1/fine_tuning/models/{model_id}`
+
         Args:
             model_id: The ID of the model to update.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -161,8 +179,11 @@ class Models(SyncResource):
 
         Archive a fine-tuned model.
 
+        `POST /v1/fine_tuning/models/{model_id}/archive`
+
         Args:
             model_id: The ID of the model to archive.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -190,8 +211,11 @@ class Models(SyncResource):
 
         Un-archive a fine-tuned model.
 
+        `DELETE /v1/fine_tuning/models/{model_id}/archive`
+
         Args:
             model_id: The ID of the model to unarchive.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -240,6 +264,13 @@ class AsyncModels(AsyncResource):
         """List Models
 
         List all models available to the user.
+
+        `GET /v1/models`
+
+        Args:
+            provider: the `provider` query parameter.
+            model: the `model` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -267,8 +298,11 @@ class AsyncModels(AsyncResource):
 
         Retrieve information about a model.
 
+        `GET /v1/models/{model_id}`
+
         Args:
             model_id: The ID of the model to retrieve.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -296,8 +330,11 @@ class AsyncModels(AsyncResource):
 
         Delete a fine-tuned model.
 
+        `DELETE /v1/models/{model_id}`
+
         Args:
             model_id: The ID of the model to delete.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -327,8 +364,13 @@ class AsyncModels(AsyncResource):
 
         Update a model name or description.
 
+        `PATCH /v1/fine_tuning/models/{model_id}`
+
         Args:
             model_id: The ID of the model to update.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -359,8 +401,11 @@ class AsyncModels(AsyncResource):
 
         Archive a fine-tuned model.
 
+        `POST /v1/fine_tuning/models/{model_id}/archive`
+
         Args:
             model_id: The ID of the model to archive.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -388,8 +433,11 @@ class AsyncModels(AsyncResource):
 
         Un-archive a fine-tuned model.
 
+        `DELETE /v1/fine_tuning/models/{model_id}/archive`
+
         Args:
             model_id: The ID of the model to unarchive.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",

@@ -63,7 +63,10 @@ class Ocr(SyncResource):
     ) -> models.OCRResponse:
         """OCR
 
+        `POST /v1/ocr`
+
         Args:
+            model: the request body's `model` field.
             document: Document to run OCR on
             pages: Specific pages to process. Accepts a list of integers or a string of comma-separated numbers and ranges (e.g. '0,1,2' or '0-5' or '0,2-4'). Page numbers start from 0.
             include_image_base64: Include image URLs in response
@@ -72,10 +75,12 @@ class Ocr(SyncResource):
             bbox_annotation_format: Structured output class for extracting useful information from each extracted bounding box / image from document. Only json_schema is valid for this field
             document_annotation_format: Structured output class for extracting useful information from the entire document. Only json_schema is valid for this field
             document_annotation_prompt: Optional prompt to guide the model in extracting structured output from the entire document. A document_annotation_format must be provided.
+            table_format: the request body's `table_format` field.
             extract_header: Extract the page header into the response's `header` field and remove it from the markdown content
             extract_footer: Extract the page footer into the response's `footer` field and remove it from the markdown content
             include_blocks: Return paragraph-level bounding boxes for all content blocks in the response
             confidence_scores_granularity: Granularity for confidence scores: 'page' (aggregate only), 'word' (per-word scores), or 'block' (per-block scores). Defaults to None (no confidence scores) to keep response payload small.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -156,7 +161,10 @@ class AsyncOcr(AsyncResource):
     ) -> models.OCRResponse:
         """OCR
 
+        `POST /v1/ocr`
+
         Args:
+            model: the request body's `model` field.
             document: Document to run OCR on
             pages: Specific pages to process. Accepts a list of integers or a string of comma-separated numbers and ranges (e.g. '0,1,2' or '0-5' or '0,2-4'). Page numbers start from 0.
             include_image_base64: Include image URLs in response
@@ -165,10 +173,12 @@ class AsyncOcr(AsyncResource):
             bbox_annotation_format: Structured output class for extracting useful information from each extracted bounding box / image from document. Only json_schema is valid for this field
             document_annotation_format: Structured output class for extracting useful information from the entire document. Only json_schema is valid for this field
             document_annotation_prompt: Optional prompt to guide the model in extracting structured output from the entire document. A document_annotation_format must be provided.
+            table_format: the request body's `table_format` field.
             extract_header: Extract the page header into the response's `header` field and remove it from the markdown content
             extract_footer: Extract the page footer into the response's `footer` field and remove it from the markdown content
             include_blocks: Return paragraph-level bounding boxes for all content blocks in the response
             confidence_scores_granularity: Granularity for confidence scores: 'page' (aggregate only), 'word' (per-word scores), or 'block' (per-block scores). Defaults to None (no confidence scores) to keep response payload small.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

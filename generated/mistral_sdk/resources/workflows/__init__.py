@@ -105,6 +105,8 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> SyncPage[models.WorkflowBasicDefinition, models.WorkflowListResponse]:
         """Get Workflows
 
+        `GET /v1/workflows`
+
         Args:
             status: Filter by workflow status
             include_shared: Whether to include shared workflows
@@ -119,6 +121,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
             limit: The maximum number of workflows to return
             active_only: Deprecated: use deployment_status instead
             search: Fuzzy search query for workflow name, display name, description, or ID
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -172,6 +175,8 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> models.WorkflowRegistrationListResponse:
         """Get Workflow Registrations
 
+        `GET /v1/workflows/registrations`
+
         Args:
             workflow_id: The workflow ID to filter by
             task_queue: The task queue to filter by
@@ -183,6 +188,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
             available_in_chat_assistant: Whether to only return workflows available in chat assistant
             limit: The maximum number of workflows versions to return
             cursor: The cursor for pagination
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -229,16 +235,21 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> models.WorkflowsExecuteResponse:
         """Execute Workflow
 
+        `POST /v1/workflows/{workflow_identifier}/execute`
+
         Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
             execution_id: Allows you to specify a custom execution ID. If not provided, a random ID will be generated.
             input: The input to the workflow. This should be a dictionary or a BaseModel that matches the workflow's input schema.
             wait_for_result: If true, wait for the workflow to complete and return the result directly.
             timeout_seconds: Maximum time to wait for completion when wait_for_result is true.
+            custom_tracing_attributes: the request body's `custom_tracing_attributes` field.
             force_new_trace: If true, ignore the caller's trace context and start a new, independent trace for this execution instead of joining the caller's trace.
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
             connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -290,16 +301,21 @@ class Workflows(WorkflowsHelpers, SyncResource):
 
         Deprecated.
 
+        `POST /v1/workflows/registrations/{workflow_registration_id}/execute`
+
         Args:
+            workflow_registration_id: the `workflow_registration_id` path parameter.
             execution_id: Allows you to specify a custom execution ID. If not provided, a random ID will be generated.
             input: The input to the workflow. This should be a dictionary or a BaseModel that matches the workflow's input schema.
             wait_for_result: If true, wait for the workflow to complete and return the result directly.
             timeout_seconds: Maximum time to wait for completion when wait_for_result is true.
+            custom_tracing_attributes: the request body's `custom_tracing_attributes` field.
             force_new_trace: If true, ignore the caller's trace context and start a new, independent trace for this execution instead of joining the caller's trace.
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
             connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -337,7 +353,14 @@ class Workflows(WorkflowsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowGetResponse:
-        """Get Workflow"""
+        """Get Workflow
+
+        `GET /v1/workflows/{workflow_identifier}`
+
+        Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/{workflow_identifier}",
@@ -366,11 +389,15 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> models.WorkflowUpdateResponse:
         """Update Workflow
 
+        `PUT /v1/workflows/{workflow_identifier}`
+
         Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
             display_name: New display name value
             description: New description value
             available_in_chat_assistant: Whether to make the workflow available in the chat assistant
             tags: New tags. Replaces the existing tag list.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -407,9 +434,13 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> models.WorkflowRegistrationGetResponse:
         """Get Workflow Registration
 
+        `GET /v1/workflows/registrations/{workflow_registration_id}`
+
         Args:
+            workflow_registration_id: the `workflow_registration_id` path parameter.
             with_workflow: Whether to include the workflow definition
             include_shared: Whether to include shared workflow versions
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -436,8 +467,11 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> models.WorkflowBulkArchiveResponse:
         """Bulk Archive Workflows
 
+        `PUT /v1/workflows/archive`
+
         Args:
             workflow_ids: List of workflow IDs to archive
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -463,8 +497,11 @@ class Workflows(WorkflowsHelpers, SyncResource):
     ) -> models.WorkflowBulkUnarchiveResponse:
         """Bulk Unarchive Workflows
 
+        `PUT /v1/workflows/unarchive`
+
         Args:
             workflow_ids: List of workflow IDs to unarchive
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -488,7 +525,14 @@ class Workflows(WorkflowsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowArchiveResponse:
-        """Archive Workflow"""
+        """Archive Workflow
+
+        `PUT /v1/workflows/{workflow_identifier}/archive`
+
+        Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/workflows/{workflow_identifier}/archive",
@@ -511,7 +555,14 @@ class Workflows(WorkflowsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowUnarchiveResponse:
-        """Unarchive Workflow"""
+        """Unarchive Workflow
+
+        `PUT /v1/workflows/{workflow_identifier}/unarchive`
+
+        Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/workflows/{workflow_identifier}/unarchive",
@@ -613,6 +664,8 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> AsyncPage[models.WorkflowBasicDefinition, models.WorkflowListResponse]:
         """Get Workflows
 
+        `GET /v1/workflows`
+
         Args:
             status: Filter by workflow status
             include_shared: Whether to include shared workflows
@@ -627,6 +680,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
             limit: The maximum number of workflows to return
             active_only: Deprecated: use deployment_status instead
             search: Fuzzy search query for workflow name, display name, description, or ID
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -680,6 +734,8 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> models.WorkflowRegistrationListResponse:
         """Get Workflow Registrations
 
+        `GET /v1/workflows/registrations`
+
         Args:
             workflow_id: The workflow ID to filter by
             task_queue: The task queue to filter by
@@ -691,6 +747,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
             available_in_chat_assistant: Whether to only return workflows available in chat assistant
             limit: The maximum number of workflows versions to return
             cursor: The cursor for pagination
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -737,16 +794,21 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> models.WorkflowsExecuteResponse:
         """Execute Workflow
 
+        `POST /v1/workflows/{workflow_identifier}/execute`
+
         Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
             execution_id: Allows you to specify a custom execution ID. If not provided, a random ID will be generated.
             input: The input to the workflow. This should be a dictionary or a BaseModel that matches the workflow's input schema.
             wait_for_result: If true, wait for the workflow to complete and return the result directly.
             timeout_seconds: Maximum time to wait for completion when wait_for_result is true.
+            custom_tracing_attributes: the request body's `custom_tracing_attributes` field.
             force_new_trace: If true, ignore the caller's trace context and start a new, independent trace for this execution instead of joining the caller's trace.
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
             connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -798,16 +860,21 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
 
         Deprecated.
 
+        `POST /v1/workflows/registrations/{workflow_registration_id}/execute`
+
         Args:
+            workflow_registration_id: the `workflow_registration_id` path parameter.
             execution_id: Allows you to specify a custom execution ID. If not provided, a random ID will be generated.
             input: The input to the workflow. This should be a dictionary or a BaseModel that matches the workflow's input schema.
             wait_for_result: If true, wait for the workflow to complete and return the result directly.
             timeout_seconds: Maximum time to wait for completion when wait_for_result is true.
+            custom_tracing_attributes: the request body's `custom_tracing_attributes` field.
             force_new_trace: If true, ignore the caller's trace context and start a new, independent trace for this execution instead of joining the caller's trace.
             extensions: Plugin-specific data to propagate into WorkflowContext.extensions at execution time.
             task_queue: Deprecated. Use deployment_name instead.
             deployment_name: Name of the deployment to route this execution to
             connectors: the connectors the workflow uses (`mistral_sdk.ConnectorSlot` or dicts), merged into `extensions` as connector bindings.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -845,7 +912,14 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowGetResponse:
-        """Get Workflow"""
+        """Get Workflow
+
+        `GET /v1/workflows/{workflow_identifier}`
+
+        Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/{workflow_identifier}",
@@ -874,11 +948,15 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> models.WorkflowUpdateResponse:
         """Update Workflow
 
+        `PUT /v1/workflows/{workflow_identifier}`
+
         Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
             display_name: New display name value
             description: New description value
             available_in_chat_assistant: Whether to make the workflow available in the chat assistant
             tags: New tags. Replaces the existing tag list.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -915,9 +993,13 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> models.WorkflowRegistrationGetResponse:
         """Get Workflow Registration
 
+        `GET /v1/workflows/registrations/{workflow_registration_id}`
+
         Args:
+            workflow_registration_id: the `workflow_registration_id` path parameter.
             with_workflow: Whether to include the workflow definition
             include_shared: Whether to include shared workflow versions
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -944,8 +1026,11 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> models.WorkflowBulkArchiveResponse:
         """Bulk Archive Workflows
 
+        `PUT /v1/workflows/archive`
+
         Args:
             workflow_ids: List of workflow IDs to archive
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -971,8 +1056,11 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
     ) -> models.WorkflowBulkUnarchiveResponse:
         """Bulk Unarchive Workflows
 
+        `PUT /v1/workflows/unarchive`
+
         Args:
             workflow_ids: List of workflow IDs to unarchive
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -996,7 +1084,14 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowArchiveResponse:
-        """Archive Workflow"""
+        """Archive Workflow
+
+        `PUT /v1/workflows/{workflow_identifier}/archive`
+
+        Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/workflows/{workflow_identifier}/archive",
@@ -1019,7 +1114,14 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowUnarchiveResponse:
-        """Unarchive Workflow"""
+        """Unarchive Workflow
+
+        `PUT /v1/workflows/{workflow_identifier}/unarchive`
+
+        Args:
+            workflow_identifier: the `workflow_identifier` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/workflows/{workflow_identifier}/unarchive",

@@ -50,11 +50,17 @@ class AudioSpeech(SyncResource):
     ) -> models.AudioSpeechCompleteResponse:
         """Speech
 
+        `POST /v1/audio/speech`
+
         Args:
             input: Text to generate a speech from
+            model: the request body's `model` field.
+            metadata: the request body's `metadata` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             voice_id: The preset or custom voice to use for generating the speech.
             ref_audio: The audio reference for generating the speech.
             response_format: Output audio format. Defaults to mp3.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -98,11 +104,17 @@ class AudioSpeech(SyncResource):
     ) -> Stream[models.AudioSpeechCompleteEvent]:
         """Speech
 
+        `POST /v1/audio/speech`
+
         Args:
             input: Text to generate a speech from
+            model: the request body's `model` field.
+            metadata: the request body's `metadata` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             voice_id: The preset or custom voice to use for generating the speech.
             ref_audio: The audio reference for generating the speech.
             response_format: Output audio format. Defaults to mp3.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -168,11 +180,17 @@ class AsyncAudioSpeech(AsyncResource):
     ) -> models.AudioSpeechCompleteResponse:
         """Speech
 
+        `POST /v1/audio/speech`
+
         Args:
             input: Text to generate a speech from
+            model: the request body's `model` field.
+            metadata: the request body's `metadata` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             voice_id: The preset or custom voice to use for generating the speech.
             ref_audio: The audio reference for generating the speech.
             response_format: Output audio format. Defaults to mp3.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -216,11 +234,17 @@ class AsyncAudioSpeech(AsyncResource):
     ) -> AsyncStream[models.AudioSpeechCompleteEvent]:
         """Speech
 
+        `POST /v1/audio/speech`
+
         Args:
             input: Text to generate a speech from
+            model: the request body's `model` field.
+            metadata: the request body's `metadata` field.
+            prompt_cache_key: the request body's `prompt_cache_key` field.
             voice_id: The preset or custom voice to use for generating the speech.
             ref_audio: The audio reference for generating the speech.
             response_format: Output audio format. Defaults to mp3.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

@@ -52,13 +52,20 @@ class AudioTranscriptions(SyncResource):
     ) -> models.TranscriptionResponse:
         """Create Transcription
 
+        `POST /v1/audio/transcriptions`
+
         Args:
             model: ID of the model to be used.
+            file: the `file` form field.
             file_url: Url of a file to be transcribed
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
+            temperature: the `temperature` form field.
+            diarize: the `diarize` form field.
+            context_bias: the `context_bias` form field.
             timestamp_granularities: Granularities of timestamps to include in the response.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -105,12 +112,20 @@ class AudioTranscriptions(SyncResource):
     ) -> Stream[models.TranscriptionStreamEvents]:
         """Create Streaming Transcription (SSE)
 
+        `POST /v1/audio/transcriptions`
+
         Args:
+            model: the `model` form field.
+            file: the `file` form field.
             file_url: Url of a file to be transcribed
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
+            temperature: the `temperature` form field.
+            diarize: the `diarize` form field.
+            context_bias: the `context_bias` form field.
             timestamp_granularities: Granularities of timestamps to include in the response.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -179,13 +194,20 @@ class AsyncAudioTranscriptions(AsyncResource):
     ) -> models.TranscriptionResponse:
         """Create Transcription
 
+        `POST /v1/audio/transcriptions`
+
         Args:
             model: ID of the model to be used.
+            file: the `file` form field.
             file_url: Url of a file to be transcribed
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
+            temperature: the `temperature` form field.
+            diarize: the `diarize` form field.
+            context_bias: the `context_bias` form field.
             timestamp_granularities: Granularities of timestamps to include in the response.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -232,12 +254,20 @@ class AsyncAudioTranscriptions(AsyncResource):
     ) -> AsyncStream[models.TranscriptionStreamEvents]:
         """Create Streaming Transcription (SSE)
 
+        `POST /v1/audio/transcriptions`
+
         Args:
+            model: the `model` form field.
+            file: the `file` form field.
             file_url: Url of a file to be transcribed
             file_id: ID of a file uploaded to /v1/files
             language: Language of the audio, e.g. 'en'. Providing the language can boost accuracy.
+            temperature: the `temperature` form field.
+            diarize: the `diarize` form field.
+            context_bias: the `context_bias` form field.
             timestamp_granularities: Granularities of timestamps to include in the response.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

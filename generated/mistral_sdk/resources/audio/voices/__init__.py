@@ -51,10 +51,13 @@ class AudioVoices(SyncResource):
 
         List all voices (excluding sample data)
 
+        `GET /v1/audio/voices`
+
         Args:
             limit: Maximum number of voices to return
             offset: Offset for pagination
             type: Filter the voices between customs and presets
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -95,9 +98,21 @@ class AudioVoices(SyncResource):
 
         Create a new voice with a base64-encoded audio sample
 
+        `POST /v1/audio/voices`
+
         Args:
+            name: the request body's `name` field.
             sample_audio: Base64-encoded audio file
+            slug: the request body's `slug` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            color: the request body's `color` field.
+            description: the request body's `description` field.
+            retention_notice: the request body's `retention_notice` field.
             sample_filename: Original filename for extension detection
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -139,6 +154,12 @@ class AudioVoices(SyncResource):
         """Get voice details
 
         Get voice details (excluding sample)
+
+        `GET /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -162,7 +183,14 @@ class AudioVoices(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VoiceResponse | None:
-        """Delete a custom voice"""
+        """Delete a custom voice
+
+        `DELETE /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
@@ -194,6 +222,18 @@ class AudioVoices(SyncResource):
         """Update voice metadata
 
         Update voice metadata (name, gender, languages, age, tags).
+
+        `PATCH /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            name: the request body's `name` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -233,8 +273,12 @@ class AudioVoices(SyncResource):
 
         Get the audio sample for a voice
 
+        `GET /v1/audio/voices/{voice_id}/sample`
+
         Args:
+            voice_id: the `voice_id` path parameter.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -285,10 +329,13 @@ class AsyncAudioVoices(AsyncResource):
 
         List all voices (excluding sample data)
 
+        `GET /v1/audio/voices`
+
         Args:
             limit: Maximum number of voices to return
             offset: Offset for pagination
             type: Filter the voices between customs and presets
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -329,9 +376,21 @@ class AsyncAudioVoices(AsyncResource):
 
         Create a new voice with a base64-encoded audio sample
 
+        `POST /v1/audio/voices`
+
         Args:
+            name: the request body's `name` field.
             sample_audio: Base64-encoded audio file
+            slug: the request body's `slug` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            color: the request body's `color` field.
+            description: the request body's `description` field.
+            retention_notice: the request body's `retention_notice` field.
             sample_filename: Original filename for extension detection
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -373,6 +432,12 @@ class AsyncAudioVoices(AsyncResource):
         """Get voice details
 
         Get voice details (excluding sample)
+
+        `GET /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -396,7 +461,14 @@ class AsyncAudioVoices(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.VoiceResponse | None:
-        """Delete a custom voice"""
+        """Delete a custom voice
+
+        `DELETE /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/audio/voices/{voice_id}",
@@ -428,6 +500,18 @@ class AsyncAudioVoices(AsyncResource):
         """Update voice metadata
 
         Update voice metadata (name, gender, languages, age, tags).
+
+        `PATCH /v1/audio/voices/{voice_id}`
+
+        Args:
+            voice_id: the `voice_id` path parameter.
+            name: the request body's `name` field.
+            languages: the request body's `languages` field.
+            gender: the request body's `gender` field.
+            age: the request body's `age` field.
+            tags: the request body's `tags` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -467,8 +551,12 @@ class AsyncAudioVoices(AsyncResource):
 
         Get the audio sample for a voice
 
+        `GET /v1/audio/voices/{voice_id}/sample`
+
         Args:
+            voice_id: the `voice_id` path parameter.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are received.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

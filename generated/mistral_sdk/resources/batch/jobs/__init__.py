@@ -54,6 +54,20 @@ class BatchJobs(SyncResource):
         """Get Batch Jobs
 
         Get a list of batch jobs for your organization and user.
+
+        `GET /v1/batch/jobs`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            model: the `model` query parameter.
+            agent_id: the `agent_id` query parameter.
+            metadata: the `metadata` query parameter.
+            created_after: the `created_after` query parameter.
+            created_by_me: the `created_by_me` query parameter.
+            status: the `status` query parameter.
+            order_by: the `order_by` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -100,6 +114,8 @@ class BatchJobs(SyncResource):
 
         Create a new batch job, it will be queued for processing.
 
+        `POST /v1/batch/jobs`
+
         Args:
             endpoint: The endpoint to be used for batch inference.
             input_files: A list of `.jsonl` files for batch inference.
@@ -108,10 +124,12 @@ class BatchJobs(SyncResource):
                 {"custom_id": "0", "body": {"max_tokens": 100, "messages": [{"role": "user", "content": "What is the best French cheese?"}]}}
                 {"custom_id": "1", "body": {"max_tokens": 100, "messages": [{"role": "user", "content": "What is the best French wine?"}]}}
                 ```
+            requests: the request body's `requests` field.
             model: The model to be used for batch inference.
             agent_id: In case you want to use a specific agent from the **deprecated** agents api for batch inference, you can specify the agent ID here.
             metadata: The metadata of your choice to be associated with the batch inference job.
             timeout_hours: The timeout in hours for the batch inference job.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -153,6 +171,13 @@ class BatchJobs(SyncResource):
 
         Args:
             inline: If True, return results inline in the response.
+
+        `GET /v1/batch/jobs/{job_id}`
+
+        Args:
+            job_id: the `job_id` path parameter.
+            inline: the `inline` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -180,6 +205,12 @@ class BatchJobs(SyncResource):
         """Delete Batch Job
 
         Request the deletion of a batch job.
+
+        `DELETE /v1/batch/jobs/{job_id}`
+
+        Args:
+            job_id: the `job_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -206,6 +237,12 @@ class BatchJobs(SyncResource):
         """Cancel Batch Job
 
         Request the cancellation of a batch job.
+
+        `POST /v1/batch/jobs/{job_id}/cancel`
+
+        Args:
+            job_id: the `job_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -260,6 +297,20 @@ class AsyncBatchJobs(AsyncResource):
         """Get Batch Jobs
 
         Get a list of batch jobs for your organization and user.
+
+        `GET /v1/batch/jobs`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            model: the `model` query parameter.
+            agent_id: the `agent_id` query parameter.
+            metadata: the `metadata` query parameter.
+            created_after: the `created_after` query parameter.
+            created_by_me: the `created_by_me` query parameter.
+            status: the `status` query parameter.
+            order_by: the `order_by` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -306,6 +357,8 @@ class AsyncBatchJobs(AsyncResource):
 
         Create a new batch job, it will be queued for processing.
 
+        `POST /v1/batch/jobs`
+
         Args:
             endpoint: The endpoint to be used for batch inference.
             input_files: A list of `.jsonl` files for batch inference.
@@ -314,10 +367,12 @@ class AsyncBatchJobs(AsyncResource):
                 {"custom_id": "0", "body": {"max_tokens": 100, "messages": [{"role": "user", "content": "What is the best French cheese?"}]}}
                 {"custom_id": "1", "body": {"max_tokens": 100, "messages": [{"role": "user", "content": "What is the best French wine?"}]}}
                 ```
+            requests: the request body's `requests` field.
             model: The model to be used for batch inference.
             agent_id: In case you want to use a specific agent from the **deprecated** agents api for batch inference, you can specify the agent ID here.
             metadata: The metadata of your choice to be associated with the batch inference job.
             timeout_hours: The timeout in hours for the batch inference job.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -359,6 +414,13 @@ class AsyncBatchJobs(AsyncResource):
 
         Args:
             inline: If True, return results inline in the response.
+
+        `GET /v1/batch/jobs/{job_id}`
+
+        Args:
+            job_id: the `job_id` path parameter.
+            inline: the `inline` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -386,6 +448,12 @@ class AsyncBatchJobs(AsyncResource):
         """Delete Batch Job
 
         Request the deletion of a batch job.
+
+        `DELETE /v1/batch/jobs/{job_id}`
+
+        Args:
+            job_id: the `job_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -412,6 +480,12 @@ class AsyncBatchJobs(AsyncResource):
         """Cancel Batch Job
 
         Request the cancellation of a batch job.
+
+        `POST /v1/batch/jobs/{job_id}/cancel`
+
+        Args:
+            job_id: the `job_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

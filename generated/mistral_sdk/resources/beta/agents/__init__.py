@@ -55,11 +55,18 @@ class BetaAgents(SyncResource):
 
         Deprecated.
 
+        `GET /v1/agents`
+
         Args:
             page: Page number (0-indexed)
             page_size: Number of agents per page
+            deployment_chat: the `deployment_chat` query parameter.
+            sources: the `sources` query parameter.
             name: Filter by agent name
             search: Search agents by name or ID
+            id: the `id` query parameter.
+            metadata: the `metadata` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -108,10 +115,20 @@ class BetaAgents(SyncResource):
 
         Create a new agent giving it instructions, tools, description. The agent is then available to be used as a regular assistant in a conversation or as part of an agent pool from which it can be used.
 
+        `POST /v1/agents`
+
         Args:
+            model: the request body's `model` field.
+            name: the request body's `name` field.
             instructions: Instruction prompt the model will follow during the conversation.
             tools: List of tools which are available to the model during the conversation.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
+            description: the request body's `description` field.
+            handoffs: the request body's `handoffs` field.
+            metadata: the request body's `metadata` field.
+            version_message: the request body's `version_message` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -160,11 +177,18 @@ class BetaAgents(SyncResource):
 
         Retrieve a page of agent entities. Unlike the deprecated `GET /v1/agents`, this endpoint paginates by opaque cursor and honors per-agent sharing, returning only agents the caller is authorized to see.
 
+        `GET /v1/agents/pages`
+
         Args:
             page_size: Number of agents per page
+            deployment_chat: the `deployment_chat` query parameter.
+            sources: the `sources` query parameter.
             name: Filter by agent name
             search: Search agents by name or ID
+            id: the `id` query parameter.
+            metadata: the `metadata` query parameter.
             page_token: Opaque cursor from a previous response's next_page_token. When set, results page forward from the cursor.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -211,6 +235,13 @@ class BetaAgents(SyncResource):
         """Retrieve an agent entity.
 
         Given an agent, retrieve an agent entity with its attributes. The agent_version parameter can be an integer version number or a string alias.
+
+        `GET /v1/agents/{agent_id}`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            agent_version: the `agent_version` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -235,7 +266,14 @@ class BetaAgents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete an agent entity."""
+        """Delete an agent entity.
+
+        `DELETE /v1/agents/{agent_id}`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/agents/{agent_id}",
@@ -273,10 +311,22 @@ class BetaAgents(SyncResource):
 
         Update an agent attributes and create a new version.
 
+        `PATCH /v1/agents/{agent_id}`
+
         Args:
+            agent_id: the `agent_id` path parameter.
             instructions: Instruction prompt the model will follow during the conversation.
             tools: List of tools which are available to the model during the conversation.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
+            model: the request body's `model` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            handoffs: the request body's `handoffs` field.
+            deployment_chat: the request body's `deployment_chat` field.
+            metadata: the request body's `metadata` field.
+            version_message: the request body's `version_message` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -320,6 +370,13 @@ class BetaAgents(SyncResource):
         """Update an agent version.
 
         Switch the version of an agent.
+
+        `PATCH /v1/agents/{agent_id}/version`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            version: the `version` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -350,9 +407,13 @@ class BetaAgents(SyncResource):
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
 
+        `GET /v1/agents/{agent_id}/versions`
+
         Args:
+            agent_id: the `agent_id` path parameter.
             page: Page number (0-indexed)
             page_size: Number of versions per page
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -383,6 +444,13 @@ class BetaAgents(SyncResource):
         """Retrieve a specific version of an agent.
 
         Get a specific agent version by version number.
+
+        `GET /v1/agents/{agent_id}/versions/{version}`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            version: the `version` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -409,6 +477,12 @@ class BetaAgents(SyncResource):
         """List all aliases for an agent.
 
         Retrieve all version aliases for a specific agent.
+
+        `GET /v1/agents/{agent_id}/aliases`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -437,6 +511,14 @@ class BetaAgents(SyncResource):
         """Create or update an agent version alias.
 
         Create a new alias or update an existing alias to point to a specific version. Aliases are unique per agent and can be reassigned to different versions.
+
+        `PUT /v1/agents/{agent_id}/aliases`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            alias: the `alias` query parameter.
+            version: the `version` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -465,6 +547,13 @@ class BetaAgents(SyncResource):
         """Delete an agent version alias.
 
         Delete an existing alias for an agent.
+
+        `DELETE /v1/agents/{agent_id}/aliases`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            alias: the `alias` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -529,11 +618,18 @@ class AsyncBetaAgents(AsyncResource):
 
         Deprecated.
 
+        `GET /v1/agents`
+
         Args:
             page: Page number (0-indexed)
             page_size: Number of agents per page
+            deployment_chat: the `deployment_chat` query parameter.
+            sources: the `sources` query parameter.
             name: Filter by agent name
             search: Search agents by name or ID
+            id: the `id` query parameter.
+            metadata: the `metadata` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -582,10 +678,20 @@ class AsyncBetaAgents(AsyncResource):
 
         Create a new agent giving it instructions, tools, description. The agent is then available to be used as a regular assistant in a conversation or as part of an agent pool from which it can be used.
 
+        `POST /v1/agents`
+
         Args:
+            model: the request body's `model` field.
+            name: the request body's `name` field.
             instructions: Instruction prompt the model will follow during the conversation.
             tools: List of tools which are available to the model during the conversation.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
+            description: the request body's `description` field.
+            handoffs: the request body's `handoffs` field.
+            metadata: the request body's `metadata` field.
+            version_message: the request body's `version_message` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -634,11 +740,18 @@ class AsyncBetaAgents(AsyncResource):
 
         Retrieve a page of agent entities. Unlike the deprecated `GET /v1/agents`, this endpoint paginates by opaque cursor and honors per-agent sharing, returning only agents the caller is authorized to see.
 
+        `GET /v1/agents/pages`
+
         Args:
             page_size: Number of agents per page
+            deployment_chat: the `deployment_chat` query parameter.
+            sources: the `sources` query parameter.
             name: Filter by agent name
             search: Search agents by name or ID
+            id: the `id` query parameter.
+            metadata: the `metadata` query parameter.
             page_token: Opaque cursor from a previous response's next_page_token. When set, results page forward from the cursor.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -685,6 +798,13 @@ class AsyncBetaAgents(AsyncResource):
         """Retrieve an agent entity.
 
         Given an agent, retrieve an agent entity with its attributes. The agent_version parameter can be an integer version number or a string alias.
+
+        `GET /v1/agents/{agent_id}`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            agent_version: the `agent_version` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -709,7 +829,14 @@ class AsyncBetaAgents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete an agent entity."""
+        """Delete an agent entity.
+
+        `DELETE /v1/agents/{agent_id}`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/agents/{agent_id}",
@@ -747,10 +874,22 @@ class AsyncBetaAgents(AsyncResource):
 
         Update an agent attributes and create a new version.
 
+        `PATCH /v1/agents/{agent_id}`
+
         Args:
+            agent_id: the `agent_id` path parameter.
             instructions: Instruction prompt the model will follow during the conversation.
             tools: List of tools which are available to the model during the conversation.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
+            model: the request body's `model` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            handoffs: the request body's `handoffs` field.
+            deployment_chat: the request body's `deployment_chat` field.
+            metadata: the request body's `metadata` field.
+            version_message: the request body's `version_message` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -794,6 +933,13 @@ class AsyncBetaAgents(AsyncResource):
         """Update an agent version.
 
         Switch the version of an agent.
+
+        `PATCH /v1/agents/{agent_id}/version`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            version: the `version` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -824,9 +970,13 @@ class AsyncBetaAgents(AsyncResource):
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
 
+        `GET /v1/agents/{agent_id}/versions`
+
         Args:
+            agent_id: the `agent_id` path parameter.
             page: Page number (0-indexed)
             page_size: Number of versions per page
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -857,6 +1007,13 @@ class AsyncBetaAgents(AsyncResource):
         """Retrieve a specific version of an agent.
 
         Get a specific agent version by version number.
+
+        `GET /v1/agents/{agent_id}/versions/{version}`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            version: the `version` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -883,6 +1040,12 @@ class AsyncBetaAgents(AsyncResource):
         """List all aliases for an agent.
 
         Retrieve all version aliases for a specific agent.
+
+        `GET /v1/agents/{agent_id}/aliases`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -911,6 +1074,14 @@ class AsyncBetaAgents(AsyncResource):
         """Create or update an agent version alias.
 
         Create a new alias or update an existing alias to point to a specific version. Aliases are unique per agent and can be reassigned to different versions.
+
+        `PUT /v1/agents/{agent_id}/aliases`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            alias: the `alias` query parameter.
+            version: the `version` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -939,6 +1110,13 @@ class AsyncBetaAgents(AsyncResource):
         """Delete an agent version alias.
 
         Delete an existing alias for an agent.
+
+        `DELETE /v1/agents/{agent_id}/aliases`
+
+        Args:
+            agent_id: the `agent_id` path parameter.
+            alias: the `alias` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",

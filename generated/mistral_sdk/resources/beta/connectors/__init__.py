@@ -48,6 +48,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """List all connectors.
 
         List all your custom connectors with keyset pagination and filters.
+
+        `GET /v1/connectors`
+
+        Args:
+            query_filters: the `query_filters` query parameter.
+            cursor: the `cursor` query parameter.
+            page_size: the `page_size` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -99,6 +107,8 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Create a new MCP connector. You can customize its visibility, url and auth type.
 
+        `POST /v1/connectors`
+
         Args:
             name: The name of the connector. Should be 64 char length maximum, alphanumeric, only underscores/dashes.
             description: The description of the connector.
@@ -112,6 +122,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
             oauth2_server_metadata: Optional OAuth2 authorization server metadata (authorization_endpoint, token_endpoint, etc.). When provided, skips .well-known discovery and uses these endpoints directly.
             oauth2_server_metadata_url: Optional URL to fetch OAuth2 authorization server metadata from (RFC 8414). When provided, the metadata is fetched from this URL and used instead of .well-known discovery. Mutually exclusive with oauth2_server_metadata.
             system_prompt: Optional system prompt for the connector.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -161,9 +172,16 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Get the OAuth2 authorization URL for a connector to initiate user authentication.
 
+        `GET /v1/connectors/{connector_id_or_name}/auth_url`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            app_return_url: the `app_return_url` query parameter.
             method_type: Auth method type to use for the authorization URL. Required when the connector supports multiple interactive auth methods; otherwise the sole method is selected automatically. Use this to pick a specific method (e.g. 'oauth2' vs 'github_app').
+            credentials_name: the `credentials_name` query parameter.
+            credentials_title: the `credentials_title` query parameter.
             github_installation_link: Only valid with method_type=oauth2. When true, returns a GitHub App installation URL (https://github.com/apps/<slug>/installations/new) if the connector has the proper configuration The Github application needs to have 'Request user authorization (OAuth) during installation' enabled to perform the proper auth loop.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -197,6 +215,12 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Share a private connector to the current workspace.
 
         Transfers ownership of a private user-owned connector to the current workspace, making it available to all workspace members. The creator can later revert this via the unshare endpoint. Any authentication flows that rely on the original owner's identity (e.g. OAuth on-behalf-of) will be affected and must be reconfigured after sharing. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `PUT /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -223,6 +247,12 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `DELETE /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -250,6 +280,13 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Activate a connector for the given consumer (organization, workspace, user).
 
         Enable a connector for the consumer.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/activate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -277,6 +314,13 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Deactivate a connector for the current consumer (at organization, workspace or user level).
 
         Disable a connector for the calling consumer only.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/deactivate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -306,6 +350,15 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Call Connector Tool
 
         Call a tool on an MCP connector.
+
+        `POST /v1/connectors/{connector_id_or_name}/tools/{tool_name}/call`
+
+        Args:
+            tool_name: the `tool_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            credentials_name: the `credentials_name` query parameter.
+            arguments: the request body's `arguments` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -340,8 +393,16 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         List all tools available for an MCP connector.
 
+        `GET /v1/connectors/{connector_id_or_name}/tools`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            refresh: the `refresh` query parameter.
             pretty: Return a simplified payload with only name, description, annotations, and a compact inputSchema.
+            credentials_name: the `credentials_name` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -375,6 +436,12 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Get authentication methods for a connector.
 
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
+
+        `GET /v1/connectors/{connector_id_or_name}/authentication_methods`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -403,6 +470,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """List organization credentials for a connector.
 
         List all credentials configured at the organization level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/organization/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -435,11 +510,15 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Create or update credentials at the organization level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/organization/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -477,6 +556,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """List workspace credentials for a connector.
 
         List all credentials configured at the workspace level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -509,11 +596,15 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Create or update credentials at the workspace level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -551,6 +642,14 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """List user credentials for a connector.
 
         List all credentials configured at the user level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -583,11 +682,15 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Create or update credentials at the user level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/user/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -623,6 +726,12 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -650,6 +759,13 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -680,6 +796,13 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -710,6 +833,13 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -742,9 +872,13 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Get a connector by its ID or name.
 
+        `GET /v1/connectors/{connector_id_or_name}`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             fetch_user_data: Fetch the user-level data associated with the connector (e.g. connection credentials).
             fetch_customer_data: Fetch the customer data associated with the connector (e.g. customer secrets / config).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -772,6 +906,12 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         """Delete a connector.
 
         Delete a connector by its ID.
+
+        `DELETE /v1/connectors/{connector_id}`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -808,7 +948,10 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
 
         Update a connector by its ID.
 
+        `PATCH /v1/connectors/{connector_id}`
+
         Args:
+            connector_id: the `connector_id` path parameter.
             title: Optional human-readable title for the connector.
             name: The name of the connector.
             description: The description of the connector.
@@ -816,6 +959,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
             system_prompt: Optional system prompt for the connector.
             server: New server url for your mcp connector.
             auth_methods: list of authentication methods to add to the connector or to update
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -913,6 +1057,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """List all connectors.
 
         List all your custom connectors with keyset pagination and filters.
+
+        `GET /v1/connectors`
+
+        Args:
+            query_filters: the `query_filters` query parameter.
+            cursor: the `cursor` query parameter.
+            page_size: the `page_size` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -964,6 +1116,8 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Create a new MCP connector. You can customize its visibility, url and auth type.
 
+        `POST /v1/connectors`
+
         Args:
             name: The name of the connector. Should be 64 char length maximum, alphanumeric, only underscores/dashes.
             description: The description of the connector.
@@ -977,6 +1131,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
             oauth2_server_metadata: Optional OAuth2 authorization server metadata (authorization_endpoint, token_endpoint, etc.). When provided, skips .well-known discovery and uses these endpoints directly.
             oauth2_server_metadata_url: Optional URL to fetch OAuth2 authorization server metadata from (RFC 8414). When provided, the metadata is fetched from this URL and used instead of .well-known discovery. Mutually exclusive with oauth2_server_metadata.
             system_prompt: Optional system prompt for the connector.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1026,9 +1181,16 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Get the OAuth2 authorization URL for a connector to initiate user authentication.
 
+        `GET /v1/connectors/{connector_id_or_name}/auth_url`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            app_return_url: the `app_return_url` query parameter.
             method_type: Auth method type to use for the authorization URL. Required when the connector supports multiple interactive auth methods; otherwise the sole method is selected automatically. Use this to pick a specific method (e.g. 'oauth2' vs 'github_app').
+            credentials_name: the `credentials_name` query parameter.
+            credentials_title: the `credentials_title` query parameter.
             github_installation_link: Only valid with method_type=oauth2. When true, returns a GitHub App installation URL (https://github.com/apps/<slug>/installations/new) if the connector has the proper configuration The Github application needs to have 'Request user authorization (OAuth) during installation' enabled to perform the proper auth loop.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1062,6 +1224,12 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Share a private connector to the current workspace.
 
         Transfers ownership of a private user-owned connector to the current workspace, making it available to all workspace members. The creator can later revert this via the unshare endpoint. Any authentication flows that rely on the original owner's identity (e.g. OAuth on-behalf-of) will be affected and must be reconfigured after sharing. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `PUT /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -1088,6 +1256,12 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Unshare a connector from the current workspace.
 
         Reverts a workspace-shared connector back to a private, creator-owned connector. Workspace-scoped connections and other members' connections are removed; the creator's own connection is preserved. Only the connector's creator can call this endpoint. Requires the ShareConnectorToWorkspace workspace permission.
+
+        `DELETE /v1/connectors/{connector_id}/share`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1115,6 +1289,13 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Activate a connector for the given consumer (organization, workspace, user).
 
         Enable a connector for the consumer.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/activate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1142,6 +1323,13 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Deactivate a connector for the current consumer (at organization, workspace or user level).
 
         Disable a connector for the calling consumer only.
+
+        `POST /v1/connectors/{connector_id}/{consumer_scope}/deactivate`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            consumer_scope: the `consumer_scope` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1171,6 +1359,15 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Call Connector Tool
 
         Call a tool on an MCP connector.
+
+        `POST /v1/connectors/{connector_id_or_name}/tools/{tool_name}/call`
+
+        Args:
+            tool_name: the `tool_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            credentials_name: the `credentials_name` query parameter.
+            arguments: the request body's `arguments` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1205,8 +1402,16 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         List all tools available for an MCP connector.
 
+        `GET /v1/connectors/{connector_id_or_name}/tools`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            refresh: the `refresh` query parameter.
             pretty: Return a simplified payload with only name, description, annotations, and a compact inputSchema.
+            credentials_name: the `credentials_name` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1240,6 +1445,12 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Get authentication methods for a connector.
 
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
+
+        `GET /v1/connectors/{connector_id_or_name}/authentication_methods`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1268,6 +1479,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """List organization credentials for a connector.
 
         List all credentials configured at the organization level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/organization/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1300,11 +1519,15 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Create or update credentials at the organization level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/organization/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1342,6 +1565,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """List workspace credentials for a connector.
 
         List all credentials configured at the workspace level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1374,11 +1605,15 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Create or update credentials at the workspace level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/workspace/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1416,6 +1651,14 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """List user credentials for a connector.
 
         List all credentials configured at the user level for a given connector.
+
+        `GET /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            auth_type: the `auth_type` query parameter.
+            fetch_default: the `fetch_default` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1448,11 +1691,15 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Create or update credentials at the user level for a given connector.
 
+        `POST /v1/connectors/{connector_id_or_name}/user/credentials`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             name: Name of the credentials. Use this name to access or modify your credentials.
             title: Human-readable title for the credentials.
             is_default: Controls whether this credential is the default for its auth method. On creation: if no credential exists yet for this auth method, the credential is automatically set as default when is_default is true or omitted; setting is_default to false is rejected because a default must exist. If other credentials already exist, setting is_default to true promotes this credential (demoting the previous default); false or omitted creates it as non-default. On update: true promotes this credential, false is rejected if it is currently the default (promote another credential first), omitted leaves the default status unchanged.
             credentials: The credential data (headers, bearer_token).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1488,6 +1735,12 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Delete all user credentials for a connector.
 
         Delete all credentials configured at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials`
+
+        Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1515,6 +1768,13 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Delete organization credentials for a connector.
 
         Delete credentials at the organization level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/organization/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1545,6 +1805,13 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Delete workspace credentials for a connector.
 
         Delete credentials at the workspace level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/workspace/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1575,6 +1842,13 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Delete user credentials for a connector.
 
         Delete credentials at the user level for a given connector.
+
+        `DELETE /v1/connectors/{connector_id_or_name}/user/credentials/{credentials_name}`
+
+        Args:
+            credentials_name: the `credentials_name` path parameter.
+            connector_id_or_name: the `connector_id_or_name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1607,9 +1881,13 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Get a connector by its ID or name.
 
+        `GET /v1/connectors/{connector_id_or_name}`
+
         Args:
+            connector_id_or_name: the `connector_id_or_name` path parameter.
             fetch_user_data: Fetch the user-level data associated with the connector (e.g. connection credentials).
             fetch_customer_data: Fetch the customer data associated with the connector (e.g. customer secrets / config).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1637,6 +1915,12 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         """Delete a connector.
 
         Delete a connector by its ID.
+
+        `DELETE /v1/connectors/{connector_id}`
+
+        Args:
+            connector_id: the `connector_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1673,7 +1957,10 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
 
         Update a connector by its ID.
 
+        `PATCH /v1/connectors/{connector_id}`
+
         Args:
+            connector_id: the `connector_id` path parameter.
             title: Optional human-readable title for the connector.
             name: The name of the connector.
             description: The description of the connector.
@@ -1681,6 +1968,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
             system_prompt: Optional system prompt for the connector.
             server: New server url for your mcp connector.
             auth_methods: list of authentication methods to add to the connector or to update
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",

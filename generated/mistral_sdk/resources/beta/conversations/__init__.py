@@ -50,6 +50,14 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
+
+        `GET /v1/conversations`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            metadata: the `metadata` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -94,6 +102,24 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         """Create a conversation and append entries to it.
 
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
+
+        `POST /v1/conversations`
+
+        Args:
+            inputs: the request body's `inputs` field.
+            store: the request body's `store` field.
+            handoff_execution: the request body's `handoff_execution` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            completion_args: the request body's `completion_args` field.
+            guardrails: the request body's `guardrails` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            metadata: the request body's `metadata` field.
+            agent_id: the request body's `agent_id` field.
+            agent_version: the request body's `agent_version` field.
+            model: the request body's `model` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -139,8 +165,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Given a conversation_id retrieve a conversation entity with its attributes.
 
+        `GET /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching metadata.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -175,10 +204,16 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Run completion on the history of the conversation and the user entries. Return the new created entries.
 
+        `POST /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation to which we append entries.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            tool_confirmations: the request body's `tool_confirmations` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -217,8 +252,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Delete a conversation given a conversation_id.
 
+        `DELETE /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching metadata.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -246,8 +284,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Given a conversation_id retrieve all the entries belonging to that conversation. The entries are sorted in the order they were appended, those can be messages, connectors or function_call.
 
+        `GET /v1/conversations/{conversation_id}/history`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching entries.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -275,8 +316,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Given a conversation_id retrieve all the messages belonging to that conversation. This is similar to retrieving all entries except we filter the messages only.
 
+        `GET /v1/conversations/{conversation_id}/messages`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching messages.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -312,12 +356,19 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Given a conversation_id and an id, recreate a conversation from this point and run completion. A new conversation is returned with the new entries returned.
 
+        `POST /v1/conversations/{conversation_id}/restart`
+
         Args:
             conversation_id: ID of the original conversation which is being restarted.
+            from_entry_id: the request body's `from_entry_id` field.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
             metadata: Custom metadata for the conversation.
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -372,6 +423,24 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         """Create a conversation and append entries to it.
 
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
+
+        `POST /v1/conversations`
+
+        Args:
+            inputs: the request body's `inputs` field.
+            store: the request body's `store` field.
+            handoff_execution: the request body's `handoff_execution` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            completion_args: the request body's `completion_args` field.
+            guardrails: the request body's `guardrails` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            metadata: the request body's `metadata` field.
+            agent_id: the request body's `agent_id` field.
+            agent_version: the request body's `agent_version` field.
+            model: the request body's `model` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -430,10 +499,16 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Run completion on the history of the conversation and the user entries. Return the new created entries.
 
+        `POST /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation to which we append entries.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            tool_confirmations: the request body's `tool_confirmations` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -486,12 +561,19 @@ class BetaConversations(ConversationsHelpers, SyncResource):
 
         Given a conversation_id and an id, recreate a conversation from this point and run completion. A new conversation is returned with the new entries returned.
 
+        `POST /v1/conversations/{conversation_id}/restart`
+
         Args:
             conversation_id: ID of the original conversation which is being restarted.
+            from_entry_id: the request body's `from_entry_id` field.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
             metadata: Custom metadata for the conversation.
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -566,6 +648,14 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
+
+        `GET /v1/conversations`
+
+        Args:
+            page: the `page` query parameter.
+            page_size: the `page_size` query parameter.
+            metadata: the `metadata` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -610,6 +700,24 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         """Create a conversation and append entries to it.
 
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
+
+        `POST /v1/conversations`
+
+        Args:
+            inputs: the request body's `inputs` field.
+            store: the request body's `store` field.
+            handoff_execution: the request body's `handoff_execution` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            completion_args: the request body's `completion_args` field.
+            guardrails: the request body's `guardrails` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            metadata: the request body's `metadata` field.
+            agent_id: the request body's `agent_id` field.
+            agent_version: the request body's `agent_version` field.
+            model: the request body's `model` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -655,8 +763,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Given a conversation_id retrieve a conversation entity with its attributes.
 
+        `GET /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching metadata.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -691,10 +802,16 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Run completion on the history of the conversation and the user entries. Return the new created entries.
 
+        `POST /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation to which we append entries.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            tool_confirmations: the request body's `tool_confirmations` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -733,8 +850,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Delete a conversation given a conversation_id.
 
+        `DELETE /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching metadata.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -762,8 +882,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Given a conversation_id retrieve all the entries belonging to that conversation. The entries are sorted in the order they were appended, those can be messages, connectors or function_call.
 
+        `GET /v1/conversations/{conversation_id}/history`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching entries.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -791,8 +914,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Given a conversation_id retrieve all the messages belonging to that conversation. This is similar to retrieving all entries except we filter the messages only.
 
+        `GET /v1/conversations/{conversation_id}/messages`
+
         Args:
             conversation_id: ID of the conversation from which we are fetching messages.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -828,12 +954,19 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Given a conversation_id and an id, recreate a conversation from this point and run completion. A new conversation is returned with the new entries returned.
 
+        `POST /v1/conversations/{conversation_id}/restart`
+
         Args:
             conversation_id: ID of the original conversation which is being restarted.
+            from_entry_id: the request body's `from_entry_id` field.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
             metadata: Custom metadata for the conversation.
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -888,6 +1021,24 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         """Create a conversation and append entries to it.
 
         Create a new conversation, using a base model or an agent and append entries. Completion and tool executions are run and the response is appended to the conversation.Use the returned conversation_id to continue the conversation.
+
+        `POST /v1/conversations`
+
+        Args:
+            inputs: the request body's `inputs` field.
+            store: the request body's `store` field.
+            handoff_execution: the request body's `handoff_execution` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            completion_args: the request body's `completion_args` field.
+            guardrails: the request body's `guardrails` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            metadata: the request body's `metadata` field.
+            agent_id: the request body's `agent_id` field.
+            agent_version: the request body's `agent_version` field.
+            model: the request body's `model` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -946,10 +1097,16 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Run completion on the history of the conversation and the user entries. Return the new created entries.
 
+        `POST /v1/conversations/{conversation_id}`
+
         Args:
             conversation_id: ID of the conversation to which we append entries.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            tool_confirmations: the request body's `tool_confirmations` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1002,12 +1159,19 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
 
         Given a conversation_id and an id, recreate a conversation from this point and run completion. A new conversation is returned with the new entries returned.
 
+        `POST /v1/conversations/{conversation_id}/restart`
+
         Args:
             conversation_id: ID of the original conversation which is being restarted.
+            from_entry_id: the request body's `from_entry_id` field.
+            inputs: the request body's `inputs` field.
             store: Whether to store the results into our servers or not.
+            handoff_execution: the request body's `handoff_execution` field.
             completion_args: Completion arguments that will be used to generate assistant responses. Can be overridden at each message request.
+            guardrails: the request body's `guardrails` field.
             metadata: Custom metadata for the conversation.
             agent_version: Specific version of the agent to use when restarting. If not provided, uses the current version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

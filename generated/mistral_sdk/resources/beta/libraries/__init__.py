@@ -65,11 +65,15 @@ class BetaLibraries(SyncResource):
 
         List all libraries that you have created or have been shared with you.
 
+        `GET /v1/libraries`
+
         Args:
+            page_size: the `page_size` query parameter.
             page_token: Continuation token from a previous response's next_page_token. Preferred over `page`.
             page: Deprecated: use page_token. Offset paging re-scans earlier pages and is being phased out.
             search: Case-insensitive search on the library name.
             filter_owned_by_me: Deprecated: this parameter will be removed in a future version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -115,9 +119,14 @@ class BetaLibraries(SyncResource):
 
         Create a new Library, you will be marked as the owner and only you will have the possibility to share it with others. When first created this will only be accessible by you.
 
+        `POST /v1/libraries`
+
         Args:
+            name: the request body's `name` field.
+            description: the request body's `description` field.
             chunk_size: The size of the chunks (in characters) to split document text into. Must be between 256 and 32768.
             owner_type: Determines who owns the created library. 'User' creates a private library accessible only to its owner. 'Workspace' creates a library shared with the workspace. Defaults to 'Workspace' for API key sessions. Only API keys with the 'Private and shared connectors' connector access scope can create private, user-owned libraries.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -152,6 +161,12 @@ class BetaLibraries(SyncResource):
         """Detailed information about a specific Library.
 
         Given a library id, details information about that Library.
+
+        `GET /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -182,6 +197,14 @@ class BetaLibraries(SyncResource):
         Given a library id, you can update the name and description.
 
         Deprecated.
+
+        `PUT /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -211,6 +234,12 @@ class BetaLibraries(SyncResource):
         """Delete a library and all of it's document.
 
         Given a library id, deletes it together with all documents that have been uploaded to that library. Warning: the response will change from 200 (returning the deleted library) to 204 No Content in a future version.
+
+        `DELETE /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -239,6 +268,14 @@ class BetaLibraries(SyncResource):
         """Update a library.
 
         Given a library id, you can update the name and description.
+
+        `PATCH /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -306,11 +343,15 @@ class AsyncBetaLibraries(AsyncResource):
 
         List all libraries that you have created or have been shared with you.
 
+        `GET /v1/libraries`
+
         Args:
+            page_size: the `page_size` query parameter.
             page_token: Continuation token from a previous response's next_page_token. Preferred over `page`.
             page: Deprecated: use page_token. Offset paging re-scans earlier pages and is being phased out.
             search: Case-insensitive search on the library name.
             filter_owned_by_me: Deprecated: this parameter will be removed in a future version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -356,9 +397,14 @@ class AsyncBetaLibraries(AsyncResource):
 
         Create a new Library, you will be marked as the owner and only you will have the possibility to share it with others. When first created this will only be accessible by you.
 
+        `POST /v1/libraries`
+
         Args:
+            name: the request body's `name` field.
+            description: the request body's `description` field.
             chunk_size: The size of the chunks (in characters) to split document text into. Must be between 256 and 32768.
             owner_type: Determines who owns the created library. 'User' creates a private library accessible only to its owner. 'Workspace' creates a library shared with the workspace. Defaults to 'Workspace' for API key sessions. Only API keys with the 'Private and shared connectors' connector access scope can create private, user-owned libraries.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -393,6 +439,12 @@ class AsyncBetaLibraries(AsyncResource):
         """Detailed information about a specific Library.
 
         Given a library id, details information about that Library.
+
+        `GET /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -423,6 +475,14 @@ class AsyncBetaLibraries(AsyncResource):
         Given a library id, you can update the name and description.
 
         Deprecated.
+
+        `PUT /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -452,6 +512,12 @@ class AsyncBetaLibraries(AsyncResource):
         """Delete a library and all of it's document.
 
         Given a library id, deletes it together with all documents that have been uploaded to that library. Warning: the response will change from 200 (returning the deleted library) to 204 No Content in a future version.
+
+        `DELETE /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -480,6 +546,14 @@ class AsyncBetaLibraries(AsyncResource):
         """Update a library.
 
         Given a library id, you can update the name and description.
+
+        `PATCH /v1/libraries/{library_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",

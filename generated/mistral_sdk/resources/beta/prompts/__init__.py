@@ -50,11 +50,18 @@ class BetaPrompts(SyncResource):
     ) -> SyncPage[models.Prompt, models.ListPromptsResponse]:
         """ListPrompts
 
+        `GET /v2/prompts`
+
         Args:
+            page_size: the `pageSize` query parameter.
+            page_token: the `pageToken` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
             sort_field: Defaults to created_at when omitted.
             sort_direction: Defaults to descending for timestamp fields and ascending for text fields.
             sort_by: REST-friendly alias for sort.field. Supported values: created_at, last_modified_at, name, title.
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -100,13 +107,17 @@ class BetaPrompts(SyncResource):
     ) -> models.Prompt:
         """CreatePrompt
 
+        `POST /v2/prompts`
+
         Args:
             name: Stable object name.
+            definition: the request body's `definition` field.
             title: Display title.
             description: Display description.
             notes: Notes for this version.
             sharing_scope: Registry sharing scope.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -144,7 +155,17 @@ class BetaPrompts(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
-        """GetPrompt"""
+        """GetPrompt
+
+        `GET /v2/prompts/{prompt_id}`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            version: the `version` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v2/prompts/{prompt_id}",
@@ -168,7 +189,14 @@ class BetaPrompts(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeletePromptResponse | None:
-        """DeletePrompt"""
+        """DeletePrompt
+
+        `DELETE /v2/prompts/{prompt_id}`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v2/prompts/{prompt_id}",
@@ -196,10 +224,14 @@ class BetaPrompts(SyncResource):
     ) -> models.Prompt:
         """UpdatePrompt
 
+        `PATCH /v2/prompts/{prompt_id}`
+
         Args:
+            prompt_id: the `prompt_id` path parameter.
             title: Display title.
             description: Display description.
             sharing_scope: Registry sharing scope.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -227,7 +259,14 @@ class BetaPrompts(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListPromptVersionsResponse:
-        """ListPromptVersions"""
+        """ListPromptVersions
+
+        `GET /v2/prompts/{prompt_id}/versions`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v2/prompts/{prompt_id}/versions",
@@ -255,9 +294,14 @@ class BetaPrompts(SyncResource):
     ) -> models.CreatePromptVersionResponse:
         """CreatePromptVersion
 
+        `POST /v2/prompts/{prompt_id}/versions`
+
         Args:
+            prompt_id: the `prompt_id` path parameter.
+            definition: the request body's `definition` field.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -287,7 +331,16 @@ class BetaPrompts(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
-        """GetPromptVersion"""
+        """GetPromptVersion
+
+        `GET /v2/prompts/{prompt_id}/versions/{version}`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            version: the `version` path parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v2/prompts/{prompt_id}/versions/{version}",
@@ -316,9 +369,14 @@ class BetaPrompts(SyncResource):
     ) -> models.Prompt:
         """UpdatePromptVersionMetadata
 
+        `PATCH /v2/prompts/{prompt_id}/versions/{version}`
+
         Args:
+            prompt_id: the `prompt_id` path parameter.
+            version: the `version` path parameter.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -378,11 +436,18 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> AsyncPage[models.Prompt, models.ListPromptsResponse]:
         """ListPrompts
 
+        `GET /v2/prompts`
+
         Args:
+            page_size: the `pageSize` query parameter.
+            page_token: the `pageToken` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
             sort_field: Defaults to created_at when omitted.
             sort_direction: Defaults to descending for timestamp fields and ascending for text fields.
             sort_by: REST-friendly alias for sort.field. Supported values: created_at, last_modified_at, name, title.
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -428,13 +493,17 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.Prompt:
         """CreatePrompt
 
+        `POST /v2/prompts`
+
         Args:
             name: Stable object name.
+            definition: the request body's `definition` field.
             title: Display title.
             description: Display description.
             notes: Notes for this version.
             sharing_scope: Registry sharing scope.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -472,7 +541,17 @@ class AsyncBetaPrompts(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
-        """GetPrompt"""
+        """GetPrompt
+
+        `GET /v2/prompts/{prompt_id}`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            version: the `version` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v2/prompts/{prompt_id}",
@@ -496,7 +575,14 @@ class AsyncBetaPrompts(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeletePromptResponse | None:
-        """DeletePrompt"""
+        """DeletePrompt
+
+        `DELETE /v2/prompts/{prompt_id}`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v2/prompts/{prompt_id}",
@@ -524,10 +610,14 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.Prompt:
         """UpdatePrompt
 
+        `PATCH /v2/prompts/{prompt_id}`
+
         Args:
+            prompt_id: the `prompt_id` path parameter.
             title: Display title.
             description: Display description.
             sharing_scope: Registry sharing scope.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -555,7 +645,14 @@ class AsyncBetaPrompts(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListPromptVersionsResponse:
-        """ListPromptVersions"""
+        """ListPromptVersions
+
+        `GET /v2/prompts/{prompt_id}/versions`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v2/prompts/{prompt_id}/versions",
@@ -583,9 +680,14 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.CreatePromptVersionResponse:
         """CreatePromptVersion
 
+        `POST /v2/prompts/{prompt_id}/versions`
+
         Args:
+            prompt_id: the `prompt_id` path parameter.
+            definition: the request body's `definition` field.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -615,7 +717,16 @@ class AsyncBetaPrompts(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Prompt:
-        """GetPromptVersion"""
+        """GetPromptVersion
+
+        `GET /v2/prompts/{prompt_id}/versions/{version}`
+
+        Args:
+            prompt_id: the `prompt_id` path parameter.
+            version: the `version` path parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v2/prompts/{prompt_id}/versions/{version}",
@@ -644,9 +755,14 @@ class AsyncBetaPrompts(AsyncResource):
     ) -> models.Prompt:
         """UpdatePromptVersionMetadata
 
+        `PATCH /v2/prompts/{prompt_id}/versions/{version}`
+
         Args:
+            prompt_id: the `prompt_id` path parameter.
+            version: the `version` path parameter.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",

@@ -50,11 +50,18 @@ class BetaSkills(SyncResource):
     ) -> SyncPage[models.Skill, models.ListSkillsResponse]:
         """ListSkills
 
+        `GET /v2/skills`
+
         Args:
+            page_size: the `pageSize` query parameter.
+            page_token: the `pageToken` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
             sort_field: Defaults to created_at when omitted.
             sort_direction: Defaults to descending for timestamp fields and ascending for text fields.
             sort_by: REST-friendly alias for sort.field. Supported values: created_at, last_modified_at, name, title.
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -98,11 +105,15 @@ class BetaSkills(SyncResource):
     ) -> models.Skill:
         """CreateSkill
 
+        `POST /v2/skills`
+
         Args:
             name: Stable object name.
+            definition: the request body's `definition` field.
             notes: Notes for this version.
             sharing_scope: Registry sharing scope.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -138,7 +149,17 @@ class BetaSkills(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
-        """GetSkill"""
+        """GetSkill
+
+        `GET /v2/skills/{skill_id}`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            version: the `version` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v2/skills/{skill_id}",
@@ -162,7 +183,14 @@ class BetaSkills(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteSkillResponse | None:
-        """DeleteSkill"""
+        """DeleteSkill
+
+        `DELETE /v2/skills/{skill_id}`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v2/skills/{skill_id}",
@@ -188,8 +216,12 @@ class BetaSkills(SyncResource):
     ) -> models.Skill:
         """UpdateSkill
 
+        `PATCH /v2/skills/{skill_id}`
+
         Args:
+            skill_id: the `skill_id` path parameter.
             sharing_scope: Registry sharing scope.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -214,7 +246,14 @@ class BetaSkills(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSkillVersionsResponse:
-        """ListSkillVersions"""
+        """ListSkillVersions
+
+        `GET /v2/skills/{skill_id}/versions`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v2/skills/{skill_id}/versions",
@@ -242,9 +281,14 @@ class BetaSkills(SyncResource):
     ) -> models.CreateSkillVersionResponse:
         """CreateSkillVersion
 
+        `POST /v2/skills/{skill_id}/versions`
+
         Args:
+            skill_id: the `skill_id` path parameter.
+            definition: the request body's `definition` field.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -274,7 +318,16 @@ class BetaSkills(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
-        """GetSkillVersion"""
+        """GetSkillVersion
+
+        `GET /v2/skills/{skill_id}/versions/{version}`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            version: the `version` path parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v2/skills/{skill_id}/versions/{version}",
@@ -303,9 +356,14 @@ class BetaSkills(SyncResource):
     ) -> models.Skill:
         """UpdateSkillVersionMetadata
 
+        `PATCH /v2/skills/{skill_id}/versions/{version}`
+
         Args:
+            skill_id: the `skill_id` path parameter.
+            version: the `version` path parameter.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -365,11 +423,18 @@ class AsyncBetaSkills(AsyncResource):
     ) -> AsyncPage[models.Skill, models.ListSkillsResponse]:
         """ListSkills
 
+        `GET /v2/skills`
+
         Args:
+            page_size: the `pageSize` query parameter.
+            page_token: the `pageToken` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
             sort_field: Defaults to created_at when omitted.
             sort_direction: Defaults to descending for timestamp fields and ascending for text fields.
             sort_by: REST-friendly alias for sort.field. Supported values: created_at, last_modified_at, name, title.
             sort_direction_query: REST-friendly alias for sort.direction. Supported values: asc, desc.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -413,11 +478,15 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.Skill:
         """CreateSkill
 
+        `POST /v2/skills`
+
         Args:
             name: Stable object name.
+            definition: the request body's `definition` field.
             notes: Notes for this version.
             sharing_scope: Registry sharing scope.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -453,7 +522,17 @@ class AsyncBetaSkills(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
-        """GetSkill"""
+        """GetSkill
+
+        `GET /v2/skills/{skill_id}`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            version: the `version` query parameter.
+            alias: the `alias` query parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v2/skills/{skill_id}",
@@ -477,7 +556,14 @@ class AsyncBetaSkills(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DeleteSkillResponse | None:
-        """DeleteSkill"""
+        """DeleteSkill
+
+        `DELETE /v2/skills/{skill_id}`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v2/skills/{skill_id}",
@@ -503,8 +589,12 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.Skill:
         """UpdateSkill
 
+        `PATCH /v2/skills/{skill_id}`
+
         Args:
+            skill_id: the `skill_id` path parameter.
             sharing_scope: Registry sharing scope.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -529,7 +619,14 @@ class AsyncBetaSkills(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListSkillVersionsResponse:
-        """ListSkillVersions"""
+        """ListSkillVersions
+
+        `GET /v2/skills/{skill_id}/versions`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v2/skills/{skill_id}/versions",
@@ -557,9 +654,14 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.CreateSkillVersionResponse:
         """CreateSkillVersion
 
+        `POST /v2/skills/{skill_id}/versions`
+
         Args:
+            skill_id: the `skill_id` path parameter.
+            definition: the request body's `definition` field.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -589,7 +691,16 @@ class AsyncBetaSkills(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Skill:
-        """GetSkillVersion"""
+        """GetSkillVersion
+
+        `GET /v2/skills/{skill_id}/versions/{version}`
+
+        Args:
+            skill_id: the `skill_id` path parameter.
+            version: the `version` path parameter.
+            fields: the `fields` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v2/skills/{skill_id}/versions/{version}",
@@ -618,9 +729,14 @@ class AsyncBetaSkills(AsyncResource):
     ) -> models.Skill:
         """UpdateSkillVersionMetadata
 
+        `PATCH /v2/skills/{skill_id}/versions/{version}`
+
         Args:
+            skill_id: the `skill_id` path parameter.
+            version: the `version` path parameter.
             notes: Notes for this version.
             aliases: Aliases pointing to this version.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",

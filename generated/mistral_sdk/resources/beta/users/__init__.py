@@ -38,7 +38,13 @@ class BetaUsers(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UserIdentity:
-        """Get Identity"""
+        """Get Identity
+
+        `GET /v1/users/me`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/users/me",
@@ -69,9 +75,12 @@ class BetaUsers(SyncResource):
         Identity-only: the caller need not have selected an organization, so this
         reads only the user and never scopes by the active org.
 
+        `GET /v1/users/me/organizations`
+
         Args:
             offset: Number of organizations to skip before returning results.
             limit: Maximum number of organizations to return.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -106,10 +115,13 @@ class BetaUsers(SyncResource):
         List every workspace the authenticated user is a member of, across all
         their organizations, each tagged with the organization it belongs to.
 
+        `GET /v1/users/me/workspaces`
+
         Args:
             organization_id: Return only workspaces belonging to this organization.
             offset: Number of workspaces to skip before returning results.
             limit: Maximum number of workspaces to return.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -154,7 +166,13 @@ class AsyncBetaUsers(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.UserIdentity:
-        """Get Identity"""
+        """Get Identity
+
+        `GET /v1/users/me`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/users/me",
@@ -185,9 +203,12 @@ class AsyncBetaUsers(AsyncResource):
         Identity-only: the caller need not have selected an organization, so this
         reads only the user and never scopes by the active org.
 
+        `GET /v1/users/me/organizations`
+
         Args:
             offset: Number of organizations to skip before returning results.
             limit: Maximum number of organizations to return.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -222,10 +243,13 @@ class AsyncBetaUsers(AsyncResource):
         List every workspace the authenticated user is a member of, across all
         their organizations, each tagged with the organization it belongs to.
 
+        `GET /v1/users/me/workspaces`
+
         Args:
             organization_id: Return only workspaces belonging to this organization.
             offset: Number of workspaces to skip before returning results.
             limit: Maximum number of workspaces to return.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -56,14 +56,19 @@ class WorkflowsDeployments(SyncResource):
     ) -> SyncPage[models.DeploymentResponse, models.DeploymentListResponse]:
         """List Deployments
 
+        `GET /v1/workflows/deployments`
+
         Args:
+            active_only: the `active_only` query parameter.
             is_hardened: Filter deployments by hardened status
+            workflow_name: the `workflow_name` query parameter.
             search: Filter deployments by name or ID prefix
             order_by: Field to sort by. When omitted, active and managed deployments are grouped first, then sorted by created_at. When set, results are sorted purely by the specified field with no grouping.
             order: Sort direction. Applied to order_by when set, or within each activity group when omitted.
             limit: Maximum number of deployments to return
             cursor: Cursor from a previous response for pagination
             workspace_id: Workspace ID to scope the request to. Defaults to the caller's context.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -105,7 +110,17 @@ class WorkflowsDeployments(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Create Deployment"""
+        """Create Deployment
+
+        `POST /v1/workflows/deployments`
+
+        Args:
+            name: the request body's `name` field.
+            spec: the request body's `spec` field.
+            resources: the request body's `resources` field.
+            hardened: the request body's `hardened` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/deployments",
@@ -134,8 +149,12 @@ class WorkflowsDeployments(SyncResource):
     ) -> models.DeploymentDetailResponse:
         """Get Deployment
 
+        `GET /v1/workflows/deployments/{name}`
+
         Args:
+            name: the `name` path parameter.
             workflow_name: Scope serving status to this workflow
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -160,7 +179,14 @@ class WorkflowsDeployments(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse | None:
-        """Delete Deployment"""
+        """Delete Deployment
+
+        `DELETE /v1/workflows/deployments/{name}`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/workflows/deployments/{name}",
@@ -188,7 +214,16 @@ class WorkflowsDeployments(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Update Deployment"""
+        """Update Deployment
+
+        `PATCH /v1/workflows/deployments/{name}`
+
+        Args:
+            name: the `name` path parameter.
+            spec: the request body's `spec` field.
+            resources: the request body's `resources` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PATCH",
             "/v1/workflows/deployments/{name}",
@@ -214,7 +249,14 @@ class WorkflowsDeployments(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Stop Deployment"""
+        """Stop Deployment
+
+        `POST /v1/workflows/deployments/{name}/stop`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/deployments/{name}/stop",
@@ -237,7 +279,14 @@ class WorkflowsDeployments(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Start Deployment"""
+        """Start Deployment
+
+        `POST /v1/workflows/deployments/{name}/start`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/deployments/{name}/start",
@@ -260,7 +309,14 @@ class WorkflowsDeployments(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Restart Deployment"""
+        """Restart Deployment
+
+        `POST /v1/workflows/deployments/{name}/restart`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/deployments/{name}/restart",
@@ -288,10 +344,14 @@ class WorkflowsDeployments(SyncResource):
     ) -> SyncPage[models.DeploymentWorkerResponse, models.DeploymentWorkerListResponse]:
         """List Deployment Workers
 
+        `GET /v1/workflows/deployments/{name}/workers`
+
         Args:
+            name: the `name` path parameter.
             worker_status: Filter by worker activity. active=only active, inactive=only inactive, None=no filter
             limit: Maximum number of workers to return
             cursor: Cursor from a previous response's `next_cursor`. Resend `worker_status` unchanged alongside it.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -335,7 +395,10 @@ class WorkflowsDeployments(SyncResource):
         Use `after`/`before`/`order` on the first request to set the time range and sort order; for
         the next pages pass the `cursor` from the previous response (it remembers the range and order).
 
+        `GET /v1/workflows/deployments/{name}/logs`
+
         Args:
+            name: the `name` path parameter.
             worker_name: Filter logs by worker name
             workflow_name: Filter logs by workflow name
             after: Only return logs at or after this timestamp
@@ -343,6 +406,7 @@ class WorkflowsDeployments(SyncResource):
             order: First-page sort order: 'asc' (oldest first) or 'desc'. Ignored when `cursor` is set.
             cursor: Pagination cursor from a previous response's `next_cursor`; carries the window and order
             limit: Maximum number of logs to return
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -392,12 +456,16 @@ class WorkflowsDeployments(SyncResource):
         Resume cursor comes from the `Last-Event-ID` header or `last_event_id` query param (header wins)
         and takes precedence over `after`; omit all to tail from the deployment start.
 
+        `GET /v1/workflows/deployments/{name}/logs/stream`
+
         Args:
+            name: the `name` path parameter.
             worker_name: Filter logs by worker name
             workflow_name: Filter logs by workflow name
             after: Start a fresh stream at this timestamp (ignored when resuming via last_event_id)
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
 
         # Sent again from the last event id seen when the connection drops.
@@ -473,14 +541,19 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> AsyncPage[models.DeploymentResponse, models.DeploymentListResponse]:
         """List Deployments
 
+        `GET /v1/workflows/deployments`
+
         Args:
+            active_only: the `active_only` query parameter.
             is_hardened: Filter deployments by hardened status
+            workflow_name: the `workflow_name` query parameter.
             search: Filter deployments by name or ID prefix
             order_by: Field to sort by. When omitted, active and managed deployments are grouped first, then sorted by created_at. When set, results are sorted purely by the specified field with no grouping.
             order: Sort direction. Applied to order_by when set, or within each activity group when omitted.
             limit: Maximum number of deployments to return
             cursor: Cursor from a previous response for pagination
             workspace_id: Workspace ID to scope the request to. Defaults to the caller's context.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -522,7 +595,17 @@ class AsyncWorkflowsDeployments(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Create Deployment"""
+        """Create Deployment
+
+        `POST /v1/workflows/deployments`
+
+        Args:
+            name: the request body's `name` field.
+            spec: the request body's `spec` field.
+            resources: the request body's `resources` field.
+            hardened: the request body's `hardened` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/deployments",
@@ -551,8 +634,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> models.DeploymentDetailResponse:
         """Get Deployment
 
+        `GET /v1/workflows/deployments/{name}`
+
         Args:
+            name: the `name` path parameter.
             workflow_name: Scope serving status to this workflow
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -577,7 +664,14 @@ class AsyncWorkflowsDeployments(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse | None:
-        """Delete Deployment"""
+        """Delete Deployment
+
+        `DELETE /v1/workflows/deployments/{name}`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/workflows/deployments/{name}",
@@ -605,7 +699,16 @@ class AsyncWorkflowsDeployments(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Update Deployment"""
+        """Update Deployment
+
+        `PATCH /v1/workflows/deployments/{name}`
+
+        Args:
+            name: the `name` path parameter.
+            spec: the request body's `spec` field.
+            resources: the request body's `resources` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PATCH",
             "/v1/workflows/deployments/{name}",
@@ -631,7 +734,14 @@ class AsyncWorkflowsDeployments(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Stop Deployment"""
+        """Stop Deployment
+
+        `POST /v1/workflows/deployments/{name}/stop`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/deployments/{name}/stop",
@@ -654,7 +764,14 @@ class AsyncWorkflowsDeployments(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Start Deployment"""
+        """Start Deployment
+
+        `POST /v1/workflows/deployments/{name}/start`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/deployments/{name}/start",
@@ -677,7 +794,14 @@ class AsyncWorkflowsDeployments(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ManagedDeploymentResponse:
-        """Restart Deployment"""
+        """Restart Deployment
+
+        `POST /v1/workflows/deployments/{name}/restart`
+
+        Args:
+            name: the `name` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/deployments/{name}/restart",
@@ -705,10 +829,14 @@ class AsyncWorkflowsDeployments(AsyncResource):
     ) -> AsyncPage[models.DeploymentWorkerResponse, models.DeploymentWorkerListResponse]:
         """List Deployment Workers
 
+        `GET /v1/workflows/deployments/{name}/workers`
+
         Args:
+            name: the `name` path parameter.
             worker_status: Filter by worker activity. active=only active, inactive=only inactive, None=no filter
             limit: Maximum number of workers to return
             cursor: Cursor from a previous response's `next_cursor`. Resend `worker_status` unchanged alongside it.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -752,7 +880,10 @@ class AsyncWorkflowsDeployments(AsyncResource):
         Use `after`/`before`/`order` on the first request to set the time range and sort order; for
         the next pages pass the `cursor` from the previous response (it remembers the range and order).
 
+        `GET /v1/workflows/deployments/{name}/logs`
+
         Args:
+            name: the `name` path parameter.
             worker_name: Filter logs by worker name
             workflow_name: Filter logs by workflow name
             after: Only return logs at or after this timestamp
@@ -760,6 +891,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
             order: First-page sort order: 'asc' (oldest first) or 'desc'. Ignored when `cursor` is set.
             cursor: Pagination cursor from a previous response's `next_cursor`; carries the window and order
             limit: Maximum number of logs to return
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -809,12 +941,16 @@ class AsyncWorkflowsDeployments(AsyncResource):
         Resume cursor comes from the `Last-Event-ID` header or `last_event_id` query param (header wins)
         and takes precedence over `after`; omit all to tail from the deployment start.
 
+        `GET /v1/workflows/deployments/{name}/logs/stream`
+
         Args:
+            name: the `name` path parameter.
             worker_name: Filter logs by worker name
             workflow_name: Filter logs by workflow name
             after: Start a fresh stream at this timestamp (ignored when resuming via last_event_id)
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
 
         # Sent again from the last event id seen when the connection drops.

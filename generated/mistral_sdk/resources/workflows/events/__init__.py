@@ -52,7 +52,25 @@ class WorkflowsEvents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.WorkflowEvent]:
-        """Get Stream Events"""
+        """Get Stream Events
+
+        `GET /v1/workflows/events/stream`
+
+        Args:
+            scope: the `scope` query parameter.
+            activity_name: the `activity_name` query parameter.
+            activity_id: the `activity_id` query parameter.
+            workflow_name: the `workflow_name` query parameter.
+            workflow_exec_id: the `workflow_exec_id` query parameter.
+            root_workflow_exec_id: the `root_workflow_exec_id` query parameter.
+            parent_workflow_exec_id: the `parent_workflow_exec_id` query parameter.
+            stream: the `stream` query parameter.
+            start_seq: the `start_seq` query parameter.
+            metadata_filters: the `metadata_filters` query parameter.
+            workflow_event_types: the `workflow_event_types` query parameter.
+            last_event_id: the `last-event-id` header.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
 
         # Sent again from the last event id seen when the connection drops.
         def connect(last_event_id: str | None | UnsetType) -> Stream[models.WorkflowEvent]:
@@ -99,12 +117,15 @@ class WorkflowsEvents(SyncResource):
     ) -> SyncPage[models.WorkflowEventPayload, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
+        `GET /v1/workflows/events/list`
+
         Args:
             root_workflow_exec_id: Execution ID of the root workflow that initiated this execution chain.
             workflow_exec_id: Execution ID of the workflow that emitted this event.
             workflow_run_id: Run ID of the workflow that emitted this event.
             limit: Maximum number of events to return.
             cursor: Cursor for pagination.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -167,7 +188,25 @@ class AsyncWorkflowsEvents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.WorkflowEvent]:
-        """Get Stream Events"""
+        """Get Stream Events
+
+        `GET /v1/workflows/events/stream`
+
+        Args:
+            scope: the `scope` query parameter.
+            activity_name: the `activity_name` query parameter.
+            activity_id: the `activity_id` query parameter.
+            workflow_name: the `workflow_name` query parameter.
+            workflow_exec_id: the `workflow_exec_id` query parameter.
+            root_workflow_exec_id: the `root_workflow_exec_id` query parameter.
+            parent_workflow_exec_id: the `parent_workflow_exec_id` query parameter.
+            stream: the `stream` query parameter.
+            start_seq: the `start_seq` query parameter.
+            metadata_filters: the `metadata_filters` query parameter.
+            workflow_event_types: the `workflow_event_types` query parameter.
+            last_event_id: the `last-event-id` header.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
 
         # Sent again from the last event id seen when the connection drops.
         async def connect(
@@ -216,12 +255,15 @@ class AsyncWorkflowsEvents(AsyncResource):
     ) -> AsyncPage[models.WorkflowEventPayload, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
+        `GET /v1/workflows/events/list`
+
         Args:
             root_workflow_exec_id: Execution ID of the root workflow that initiated this execution chain.
             workflow_exec_id: Execution ID of the workflow that emitted this event.
             workflow_run_id: Run ID of the workflow that emitted this event.
             limit: Maximum number of events to return.
             cursor: Cursor for pagination.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -48,7 +48,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
-        """Get Workflow Execution"""
+        """Get Workflow Execution
+
+        `GET /v1/workflows/executions/{execution_id}`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}",
@@ -72,7 +79,15 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
-        """Get Workflow Execution History"""
+        """Get Workflow Execution History
+
+        `GET /v1/workflows/executions/{execution_id}/history`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            decode_payloads: the `decode_payloads` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/history",
@@ -100,9 +115,13 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> models.SignalWorkflowResponse:
         """Signal Workflow Execution
 
+        `POST /v1/workflows/executions/{execution_id}/signals`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             name: The name of the signal to send
             input: Input data for the signal, matching its schema
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -131,9 +150,13 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> models.QueryWorkflowResponse:
         """Query Workflow Execution
 
+        `POST /v1/workflows/executions/{execution_id}/queries`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             name: The name of the query to request
             input: Input data for the query, matching its schema
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -158,7 +181,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Terminate Workflow Execution"""
+        """Terminate Workflow Execution
+
+        `POST /v1/workflows/executions/{execution_id}/terminate`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/executions/{execution_id}/terminate",
@@ -183,8 +213,11 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> models.BatchExecutionResponse:
         """Batch Terminate Workflow Executions
 
+        `POST /v1/workflows/executions/terminate`
+
         Args:
             execution_ids: List of execution IDs to process
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -208,7 +241,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Cancel Workflow Execution"""
+        """Cancel Workflow Execution
+
+        `POST /v1/workflows/executions/{execution_id}/cancel`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/executions/{execution_id}/cancel",
@@ -233,8 +273,11 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> models.BatchExecutionResponse:
         """Batch Cancel Workflow Executions
 
+        `POST /v1/workflows/executions/cancel`
+
         Args:
             execution_ids: List of execution IDs to process
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -264,11 +307,15 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> None:
         """Reset Workflow
 
+        `POST /v1/workflows/executions/{execution_id}/reset`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             event_id: The event ID to reset the workflow execution to
             reason: Reason for resetting the workflow execution
             exclude_signals: Whether to exclude signals that happened after the reset point
             exclude_updates: Whether to exclude updates that happened after the reset point
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -305,9 +352,13 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
     ) -> models.UpdateWorkflowResponse:
         """Update Workflow Execution
 
+        `POST /v1/workflows/executions/{execution_id}/updates`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             name: The name of the update to request
             input: Input data for the update, matching its schema
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -332,7 +383,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecutionTraceInfoResponse:
-        """Get Workflow Execution Trace Info"""
+        """Get Workflow Execution Trace Info
+
+        `GET /v1/workflows/executions/{execution_id}/trace/info`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/info",
@@ -355,7 +413,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceOTelResponse:
-        """Get Workflow Execution Trace Otel"""
+        """Get Workflow Execution Trace Otel
+
+        `GET /v1/workflows/executions/{execution_id}/trace/otel`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/otel",
@@ -378,7 +443,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceSummaryResponse:
-        """Get Workflow Execution Trace Summary"""
+        """Get Workflow Execution Trace Summary
+
+        `GET /v1/workflows/executions/{execution_id}/trace/summary`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/summary",
@@ -403,7 +475,16 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceEventsResponse:
-        """Get Workflow Execution Trace Events"""
+        """Get Workflow Execution Trace Events
+
+        `GET /v1/workflows/executions/{execution_id}/trace/events`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            merge_same_id_events: the `merge_same_id_events` query parameter.
+            include_internal_events: the `include_internal_events` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/events",
@@ -432,7 +513,16 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[models.WorkflowEvent]:
-        """Stream"""
+        """Stream
+
+        `GET /v1/workflows/executions/{execution_id}/stream`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            event_source: the `event_source` query parameter.
+            last_event_id: the `last_event_id` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
 
         # Sent again from the last event id seen when the connection drops.
         def connect(last_event_id: str | None | UnsetType) -> Stream[models.WorkflowEvent]:
@@ -477,7 +567,10 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         Use `after`/`before`/`order` on the first request to set the time range and sort order; for
         the next pages pass the `cursor` from the previous response (it remembers the range and order).
 
+        `GET /v1/workflows/executions/{execution_id}/logs`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             run_id: Filter logs by workflow run ID
             activity_id: Filter logs by activity ID
             after: Only return logs at or after this timestamp
@@ -485,6 +578,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
             order: First-page sort order: 'asc' (oldest first) or 'desc'. Ignored when `cursor` is set.
             cursor: Pagination cursor from a previous response's `next_cursor`; carries the window and order
             limit: Maximum number of logs to return
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -534,12 +628,16 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         Resume cursor comes from the `Last-Event-ID` header or `last_event_id` query param (header wins)
         and takes precedence over `after`; omit all to tail from the execution start.
 
+        `GET /v1/workflows/executions/{execution_id}/logs/stream`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             run_id: Filter logs by workflow run ID
             activity_id: Filter logs by activity ID
             after: Start a fresh stream at this timestamp (ignored when resuming via last_event_id)
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
 
         # Sent again from the last event id seen when the connection drops.
@@ -614,7 +712,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
-        """Get Workflow Execution"""
+        """Get Workflow Execution
+
+        `GET /v1/workflows/executions/{execution_id}`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}",
@@ -638,7 +743,15 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
-        """Get Workflow Execution History"""
+        """Get Workflow Execution History
+
+        `GET /v1/workflows/executions/{execution_id}/history`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            decode_payloads: the `decode_payloads` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/history",
@@ -666,9 +779,13 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> models.SignalWorkflowResponse:
         """Signal Workflow Execution
 
+        `POST /v1/workflows/executions/{execution_id}/signals`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             name: The name of the signal to send
             input: Input data for the signal, matching its schema
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -697,9 +814,13 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> models.QueryWorkflowResponse:
         """Query Workflow Execution
 
+        `POST /v1/workflows/executions/{execution_id}/queries`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             name: The name of the query to request
             input: Input data for the query, matching its schema
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -724,7 +845,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Terminate Workflow Execution"""
+        """Terminate Workflow Execution
+
+        `POST /v1/workflows/executions/{execution_id}/terminate`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/executions/{execution_id}/terminate",
@@ -749,8 +877,11 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> models.BatchExecutionResponse:
         """Batch Terminate Workflow Executions
 
+        `POST /v1/workflows/executions/terminate`
+
         Args:
             execution_ids: List of execution IDs to process
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -774,7 +905,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Cancel Workflow Execution"""
+        """Cancel Workflow Execution
+
+        `POST /v1/workflows/executions/{execution_id}/cancel`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/executions/{execution_id}/cancel",
@@ -799,8 +937,11 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> models.BatchExecutionResponse:
         """Batch Cancel Workflow Executions
 
+        `POST /v1/workflows/executions/cancel`
+
         Args:
             execution_ids: List of execution IDs to process
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -830,11 +971,15 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> None:
         """Reset Workflow
 
+        `POST /v1/workflows/executions/{execution_id}/reset`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             event_id: The event ID to reset the workflow execution to
             reason: Reason for resetting the workflow execution
             exclude_signals: Whether to exclude signals that happened after the reset point
             exclude_updates: Whether to exclude updates that happened after the reset point
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -871,9 +1016,13 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
     ) -> models.UpdateWorkflowResponse:
         """Update Workflow Execution
 
+        `POST /v1/workflows/executions/{execution_id}/updates`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             name: The name of the update to request
             input: Input data for the update, matching its schema
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -898,7 +1047,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExecutionTraceInfoResponse:
-        """Get Workflow Execution Trace Info"""
+        """Get Workflow Execution Trace Info
+
+        `GET /v1/workflows/executions/{execution_id}/trace/info`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/info",
@@ -921,7 +1077,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceOTelResponse:
-        """Get Workflow Execution Trace Otel"""
+        """Get Workflow Execution Trace Otel
+
+        `GET /v1/workflows/executions/{execution_id}/trace/otel`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/otel",
@@ -944,7 +1107,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceSummaryResponse:
-        """Get Workflow Execution Trace Summary"""
+        """Get Workflow Execution Trace Summary
+
+        `GET /v1/workflows/executions/{execution_id}/trace/summary`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/summary",
@@ -969,7 +1139,16 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionTraceEventsResponse:
-        """Get Workflow Execution Trace Events"""
+        """Get Workflow Execution Trace Events
+
+        `GET /v1/workflows/executions/{execution_id}/trace/events`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            merge_same_id_events: the `merge_same_id_events` query parameter.
+            include_internal_events: the `include_internal_events` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/executions/{execution_id}/trace/events",
@@ -998,7 +1177,16 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[models.WorkflowEvent]:
-        """Stream"""
+        """Stream
+
+        `GET /v1/workflows/executions/{execution_id}/stream`
+
+        Args:
+            execution_id: the `execution_id` path parameter.
+            event_source: the `event_source` query parameter.
+            last_event_id: the `last_event_id` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
 
         # Sent again from the last event id seen when the connection drops.
         async def connect(
@@ -1045,7 +1233,10 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         Use `after`/`before`/`order` on the first request to set the time range and sort order; for
         the next pages pass the `cursor` from the previous response (it remembers the range and order).
 
+        `GET /v1/workflows/executions/{execution_id}/logs`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             run_id: Filter logs by workflow run ID
             activity_id: Filter logs by activity ID
             after: Only return logs at or after this timestamp
@@ -1053,6 +1244,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
             order: First-page sort order: 'asc' (oldest first) or 'desc'. Ignored when `cursor` is set.
             cursor: Pagination cursor from a previous response's `next_cursor`; carries the window and order
             limit: Maximum number of logs to return
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1102,12 +1294,16 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         Resume cursor comes from the `Last-Event-ID` header or `last_event_id` query param (header wins)
         and takes precedence over `after`; omit all to tail from the execution start.
 
+        `GET /v1/workflows/executions/{execution_id}/logs/stream`
+
         Args:
+            execution_id: the `execution_id` path parameter.
             run_id: Filter logs by workflow run ID
             activity_id: Filter logs by activity ID
             after: Start a fresh stream at this timestamp (ignored when resuming via last_event_id)
             last_event_id: Resume from this cursor (a prior response's SSE id)
             last_event_id_header: Resume from this cursor (a prior response's SSE id). Takes precedence over the query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
 
         # Sent again from the last event id seen when the connection drops.

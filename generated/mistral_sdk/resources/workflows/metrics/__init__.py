@@ -63,9 +63,13 @@ class WorkflowsMetrics(SyncResource):
             GET /v1/workflows/MyWorkflow/metrics?start_time=2025-01-01T00:00:00Z
             GET /v1/workflows/MyWorkflow/metrics?start_time=2025-01-01T00:00:00Z&end_time=2025-12-31T23:59:59Z
 
+        `GET /v1/workflows/{workflow_name}/metrics`
+
         Args:
+            workflow_name: the `workflow_name` path parameter.
             start_time: Filter workflows started after this time (ISO 8601)
             end_time: Filter workflows started before this time (ISO 8601)
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -131,9 +135,13 @@ class AsyncWorkflowsMetrics(AsyncResource):
             GET /v1/workflows/MyWorkflow/metrics?start_time=2025-01-01T00:00:00Z
             GET /v1/workflows/MyWorkflow/metrics?start_time=2025-01-01T00:00:00Z&end_time=2025-12-31T23:59:59Z
 
+        `GET /v1/workflows/{workflow_name}/metrics`
+
         Args:
+            workflow_name: the `workflow_name` path parameter.
             start_time: Filter workflows started after this time (ISO 8601)
             end_time: Filter workflows started before this time (ISO 8601)
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -64,6 +64,8 @@ class WorkflowsRuns(SyncResource):
     ]:
         """List Runs
 
+        `GET /v1/workflows/runs`
+
         Args:
             workflow_identifier: Filter by workflow name or id
             root_execution_id: Filter by root execution id; returns the whole execution tree (the root and all its descendant sub-workflows).
@@ -82,6 +84,7 @@ class WorkflowsRuns(SyncResource):
             page_size: Number of items per page
             next_page_token: Token for the next page of results
             search_key: Filter executions by search key as repeated 'key:value' entries. Each entry matches an exact key and a similar value; multiple entries are AND'd together (max 3).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -132,7 +135,14 @@ class WorkflowsRuns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
-        """Get Run"""
+        """Get Run
+
+        `GET /v1/workflows/runs/{run_id}`
+
+        Args:
+            run_id: the `run_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/runs/{run_id}",
@@ -156,7 +166,15 @@ class WorkflowsRuns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
-        """Get Run History"""
+        """Get Run History
+
+        `GET /v1/workflows/runs/{run_id}/history`
+
+        Args:
+            run_id: the `run_id` path parameter.
+            decode_payloads: the `decode_payloads` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/runs/{run_id}/history",
@@ -221,6 +239,8 @@ class AsyncWorkflowsRuns(AsyncResource):
     ]:
         """List Runs
 
+        `GET /v1/workflows/runs`
+
         Args:
             workflow_identifier: Filter by workflow name or id
             root_execution_id: Filter by root execution id; returns the whole execution tree (the root and all its descendant sub-workflows).
@@ -239,6 +259,7 @@ class AsyncWorkflowsRuns(AsyncResource):
             page_size: Number of items per page
             next_page_token: Token for the next page of results
             search_key: Filter executions by search key as repeated 'key:value' entries. Each entry matches an exact key and a similar value; multiple entries are AND'd together (max 3).
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -289,7 +310,14 @@ class AsyncWorkflowsRuns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
-        """Get Run"""
+        """Get Run
+
+        `GET /v1/workflows/runs/{run_id}`
+
+        Args:
+            run_id: the `run_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/runs/{run_id}",
@@ -313,7 +341,15 @@ class AsyncWorkflowsRuns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
-        """Get Run History"""
+        """Get Run History
+
+        `GET /v1/workflows/runs/{run_id}/history`
+
+        Args:
+            run_id: the `run_id` path parameter.
+            decode_payloads: the `decode_payloads` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/runs/{run_id}/history",

@@ -50,6 +50,8 @@ class WorkflowsSchedules(SyncResource):
     ) -> SyncPage[models.ScheduleDefinitionOutput, models.WorkflowScheduleListResponse]:
         """Get Schedules
 
+        `GET /v1/workflows/schedules`
+
         Args:
             workflow_name: Filter by exact workflow name
             user_id: Filter by user ID. Pass 'current' to resolve to the authenticated user's ID.
@@ -57,6 +59,7 @@ class WorkflowsSchedules(SyncResource):
             search: Prefix search query for workflow name
             page_size: Number of items per page. Omitting this parameter fetches all results at once (deprecated — pass page_size to use pagination).
             next_page_token: Token for the next page of results
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -104,6 +107,8 @@ class WorkflowsSchedules(SyncResource):
     ) -> models.WorkflowScheduleResponse:
         """Schedule Workflow
 
+        `POST /v1/workflows/schedules`
+
         Args:
             schedule: The schedule definition
             workflow_registration_id: The ID of the workflow registration to schedule
@@ -112,6 +117,7 @@ class WorkflowsSchedules(SyncResource):
             workflow_task_queue: Deprecated. Use deployment_name instead.
             schedule_id: Allows you to specify a custom schedule ID. If not provided, a random ID will be generated.
             deployment_name: Name of the deployment to route this schedule to
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -146,7 +152,14 @@ class WorkflowsSchedules(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScheduleDefinitionOutput:
-        """Get Schedule"""
+        """Get Schedule
+
+        `GET /v1/workflows/schedules/{schedule_id}`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/workflows/schedules/{schedule_id}",
@@ -169,7 +182,14 @@ class WorkflowsSchedules(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Unschedule Workflow"""
+        """Unschedule Workflow
+
+        `DELETE /v1/workflows/schedules/{schedule_id}`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/workflows/schedules/{schedule_id}",
@@ -195,8 +215,12 @@ class WorkflowsSchedules(SyncResource):
     ) -> models.WorkflowScheduleResponse:
         """Update Schedule
 
+        `PATCH /v1/workflows/schedules/{schedule_id}`
+
         Args:
+            schedule_id: the `schedule_id` path parameter.
             schedule: Partial schedule definition to update. Unset fields preserve existing values.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -222,7 +246,15 @@ class WorkflowsSchedules(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Pause Schedule"""
+        """Pause Schedule
+
+        `POST /v1/workflows/schedules/{schedule_id}/pause`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/schedules/{schedule_id}/pause",
@@ -247,7 +279,15 @@ class WorkflowsSchedules(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Resume Schedule"""
+        """Resume Schedule
+
+        `POST /v1/workflows/schedules/{schedule_id}/resume`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/schedules/{schedule_id}/resume",
@@ -272,7 +312,15 @@ class WorkflowsSchedules(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Trigger Schedule"""
+        """Trigger Schedule
+
+        `POST /v1/workflows/schedules/{schedule_id}/trigger`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/workflows/schedules/{schedule_id}/trigger",
@@ -326,6 +374,8 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> AsyncPage[models.ScheduleDefinitionOutput, models.WorkflowScheduleListResponse]:
         """Get Schedules
 
+        `GET /v1/workflows/schedules`
+
         Args:
             workflow_name: Filter by exact workflow name
             user_id: Filter by user ID. Pass 'current' to resolve to the authenticated user's ID.
@@ -333,6 +383,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             search: Prefix search query for workflow name
             page_size: Number of items per page. Omitting this parameter fetches all results at once (deprecated — pass page_size to use pagination).
             next_page_token: Token for the next page of results
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -380,6 +431,8 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> models.WorkflowScheduleResponse:
         """Schedule Workflow
 
+        `POST /v1/workflows/schedules`
+
         Args:
             schedule: The schedule definition
             workflow_registration_id: The ID of the workflow registration to schedule
@@ -388,6 +441,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
             workflow_task_queue: Deprecated. Use deployment_name instead.
             schedule_id: Allows you to specify a custom schedule ID. If not provided, a random ID will be generated.
             deployment_name: Name of the deployment to route this schedule to
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -422,7 +476,14 @@ class AsyncWorkflowsSchedules(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScheduleDefinitionOutput:
-        """Get Schedule"""
+        """Get Schedule
+
+        `GET /v1/workflows/schedules/{schedule_id}`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/workflows/schedules/{schedule_id}",
@@ -445,7 +506,14 @@ class AsyncWorkflowsSchedules(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Unschedule Workflow"""
+        """Unschedule Workflow
+
+        `DELETE /v1/workflows/schedules/{schedule_id}`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/workflows/schedules/{schedule_id}",
@@ -471,8 +539,12 @@ class AsyncWorkflowsSchedules(AsyncResource):
     ) -> models.WorkflowScheduleResponse:
         """Update Schedule
 
+        `PATCH /v1/workflows/schedules/{schedule_id}`
+
         Args:
+            schedule_id: the `schedule_id` path parameter.
             schedule: Partial schedule definition to update. Unset fields preserve existing values.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -498,7 +570,15 @@ class AsyncWorkflowsSchedules(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Pause Schedule"""
+        """Pause Schedule
+
+        `POST /v1/workflows/schedules/{schedule_id}/pause`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/schedules/{schedule_id}/pause",
@@ -523,7 +603,15 @@ class AsyncWorkflowsSchedules(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Resume Schedule"""
+        """Resume Schedule
+
+        `POST /v1/workflows/schedules/{schedule_id}/resume`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/schedules/{schedule_id}/resume",
@@ -548,7 +636,15 @@ class AsyncWorkflowsSchedules(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Trigger Schedule"""
+        """Trigger Schedule
+
+        `POST /v1/workflows/schedules/{schedule_id}/trigger`
+
+        Args:
+            schedule_id: the `schedule_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/workflows/schedules/{schedule_id}/trigger",

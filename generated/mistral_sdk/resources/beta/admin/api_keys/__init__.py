@@ -47,10 +47,13 @@ class BetaAdminApiKeys(SyncResource):
 
         List API keys for the Organization.
 
+        `GET /v1/admin/api-keys`
+
         Args:
             limit: Maximum number of results to return.
             offset: Number of results to skip before returning results.
             name: Filter API keys by name substring or the last 4 characters of the key. Matching is case-insensitive and accent-insensitive.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -84,11 +87,14 @@ class BetaAdminApiKeys(SyncResource):
 
         Create a Workspace API key.
 
+        `POST /v1/admin/api-keys`
+
         Args:
             workspace_uuid: Workspace ID for the API key.
             user_id: ID of the user the API key is created for.
             name: Optional name for the API key.
             expiration: Date when the API key should expire.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -124,8 +130,11 @@ class BetaAdminApiKeys(SyncResource):
 
         Delete an API key.
 
+        `DELETE /v1/admin/api-keys/{key_id}`
+
         Args:
             key_id: API key ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -173,10 +182,13 @@ class AsyncBetaAdminApiKeys(AsyncResource):
 
         List API keys for the Organization.
 
+        `GET /v1/admin/api-keys`
+
         Args:
             limit: Maximum number of results to return.
             offset: Number of results to skip before returning results.
             name: Filter API keys by name substring or the last 4 characters of the key. Matching is case-insensitive and accent-insensitive.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -210,11 +222,14 @@ class AsyncBetaAdminApiKeys(AsyncResource):
 
         Create a Workspace API key.
 
+        `POST /v1/admin/api-keys`
+
         Args:
             workspace_uuid: Workspace ID for the API key.
             user_id: ID of the user the API key is created for.
             name: Optional name for the API key.
             expiration: Date when the API key should expire.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -250,8 +265,11 @@ class AsyncBetaAdminApiKeys(AsyncResource):
 
         Delete an API key.
 
+        `DELETE /v1/admin/api-keys/{key_id}`
+
         Args:
             key_id: API key ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",

@@ -49,6 +49,8 @@ class BetaAdminAuditLogs(SyncResource):
 
         List audit log entries for the Organization.
 
+        `GET /v1/admin/audit-logs`
+
         Args:
             actor_type: Actor types to include in the audit log results.
             event_type: Event types to include in the audit log results.
@@ -58,6 +60,7 @@ class BetaAdminAuditLogs(SyncResource):
             after: Return audit log entries after this time.
             before: Return audit log entries before this time.
             limit: Maximum number of results to return.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -117,6 +120,8 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
 
         List audit log entries for the Organization.
 
+        `GET /v1/admin/audit-logs`
+
         Args:
             actor_type: Actor types to include in the audit log results.
             event_type: Event types to include in the audit log results.
@@ -126,6 +131,7 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
             after: Return audit log entries after this time.
             before: Return audit log entries before this time.
             limit: Maximum number of results to return.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

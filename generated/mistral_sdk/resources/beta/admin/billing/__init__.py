@@ -38,7 +38,13 @@ class BetaAdminBilling(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RateLimitsOUT:
-        """Get Rate Limits"""
+        """Get Rate Limits
+
+        `GET /v1/admin/rate-limit`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/admin/rate-limit",
@@ -62,6 +68,11 @@ class BetaAdminBilling(SyncResource):
         """Get Spend Limits
 
         Get usage, rate, and job limits for the Organization.
+
+        `GET /v1/admin/spend-limit`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -89,9 +100,12 @@ class BetaAdminBilling(SyncResource):
 
         Update the Organization usage limit.
 
+        `POST /v1/admin/spend-limit`
+
         Args:
             amount: New monthly usage limit amount.
             no_monthly_limit: Whether to remove the monthly usage limit.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -124,11 +138,14 @@ class BetaAdminBilling(SyncResource):
 
         Get usage and cost data for the Organization.
 
+        `GET /v1/admin/usage`
+
         Args:
             month: Month to return usage for.
             year: Year to return usage for.
             workspace_id: Workspace ID to filter results.
             api_zone: Regional inference zone to filter results.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -175,7 +192,13 @@ class AsyncBetaAdminBilling(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RateLimitsOUT:
-        """Get Rate Limits"""
+        """Get Rate Limits
+
+        `GET /v1/admin/rate-limit`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/admin/rate-limit",
@@ -199,6 +222,11 @@ class AsyncBetaAdminBilling(AsyncResource):
         """Get Spend Limits
 
         Get usage, rate, and job limits for the Organization.
+
+        `GET /v1/admin/spend-limit`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -226,9 +254,12 @@ class AsyncBetaAdminBilling(AsyncResource):
 
         Update the Organization usage limit.
 
+        `POST /v1/admin/spend-limit`
+
         Args:
             amount: New monthly usage limit amount.
             no_monthly_limit: Whether to remove the monthly usage limit.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -261,11 +292,14 @@ class AsyncBetaAdminBilling(AsyncResource):
 
         Get usage and cost data for the Organization.
 
+        `GET /v1/admin/usage`
+
         Args:
             month: Month to return usage for.
             year: Year to return usage for.
             workspace_id: Workspace ID to filter results.
             api_zone: Regional inference zone to filter results.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -51,9 +51,12 @@ class BetaAdminScim(SyncResource):
         a real run applies the categories selected in `sync_config`. Only one run may
         be active at a time — a conflicting request returns the already-active run.
 
+        `POST /v1/admin/scim/sync`
+
         Args:
             dry_run: Preview all synchronization changes without applying them.
             sync_config: Categories to synchronize. Required when dry_run is false; ignored for dry runs.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -86,8 +89,11 @@ class BetaAdminScim(SyncResource):
         Returns the run's lifecycle status along with the preview or result summary
         once the synchronization plan has been built.
 
+        `GET /v1/admin/scim/sync/{run_id}`
+
         Args:
             run_id: Identifier of the SCIM synchronization run.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -138,9 +144,12 @@ class AsyncBetaAdminScim(AsyncResource):
         a real run applies the categories selected in `sync_config`. Only one run may
         be active at a time — a conflicting request returns the already-active run.
 
+        `POST /v1/admin/scim/sync`
+
         Args:
             dry_run: Preview all synchronization changes without applying them.
             sync_config: Categories to synchronize. Required when dry_run is false; ignored for dry runs.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -173,8 +182,11 @@ class AsyncBetaAdminScim(AsyncResource):
         Returns the run's lifecycle status along with the preview or result summary
         once the synchronization plan has been built.
 
+        `GET /v1/admin/scim/sync/{run_id}`
+
         Args:
             run_id: Identifier of the SCIM synchronization run.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -48,10 +48,13 @@ class BetaAdminUserGroups(SyncResource):
 
         Get all user groups across the organization.
 
+        `GET /v1/admin/user-groups`
+
         Args:
             page: Page number to return.
             page_size: Maximum number of results per page.
             search: Search term used to filter user groups by name.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -87,11 +90,14 @@ class BetaAdminUserGroups(SyncResource):
 
         Create a new user group.
 
+        `POST /v1/admin/user-groups`
+
         Args:
             name: Name of the user group.
             description: Optional description of the user group.
             target_type: Type of resources this group can access.
             parent_group_ids: UUIDs of existing groups to nest this new group inside. Omit or pass an empty list to create a top-level group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -135,11 +141,14 @@ class BetaAdminUserGroups(SyncResource):
 
         Provision all users from a user group to a workspace with a specific role.
 
+        `POST /v1/admin/user-groups/provision-workspace`
+
         Args:
             user_group_uuid: User group ID to provision.
             workspace_uuid: Workspace ID where the group is provisioned.
             workspace_role: Workspace role value to assign to the group. Mutually exclusive with 'workspace_role_name'.
             workspace_role_name: Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -175,8 +184,11 @@ class BetaAdminUserGroups(SyncResource):
 
         Get a specific user group.
 
+        `GET /v1/admin/user-groups/{group_uuid}`
+
         Args:
             group_uuid: User group ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -204,8 +216,11 @@ class BetaAdminUserGroups(SyncResource):
 
         Delete a user group.
 
+        `DELETE /v1/admin/user-groups/{group_uuid}`
+
         Args:
             group_uuid: User group ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -237,11 +252,15 @@ class BetaAdminUserGroups(SyncResource):
 
         Update a user group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}`
+
         Args:
+            group_uuid: the `group_uuid` path parameter.
             name: Updated name of the user group.
             description: Updated description of the user group.
             target_type: Updated permission target type for this group.
             parent_group_ids: Full replacement list of parent group UUIDs. Pass an empty list to remove all parents; omit the field to leave the parent groups unchanged.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -280,10 +299,13 @@ class BetaAdminUserGroups(SyncResource):
 
         Get members of a user group.
 
+        `GET /v1/admin/user-groups/{group_uuid}/members`
+
         Args:
             group_uuid: User group ID.
             page: Page number to return.
             page_size: Maximum number of results per page.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -318,8 +340,12 @@ class BetaAdminUserGroups(SyncResource):
 
         Assign users to a user group.
 
+        `POST /v1/admin/user-groups/{group_uuid}/members`
+
         Args:
+            group_uuid: the `group_uuid` path parameter.
             user_uuids: User IDs to add to the group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -349,8 +375,12 @@ class BetaAdminUserGroups(SyncResource):
 
         Remove users from a user group.
 
+        `DELETE /v1/admin/user-groups/{group_uuid}/members`
+
         Args:
+            group_uuid: the `group_uuid` path parameter.
             user_uuids: User IDs to add to the group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -381,10 +411,13 @@ class BetaAdminUserGroups(SyncResource):
 
         List workspace assignments for a user group.
 
+        `GET /v1/admin/user-groups/{group_uuid}/workspaces`
+
         Args:
             group_uuid: User group ID.
             page: Page number to return.
             page_size: Maximum number of results per page.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -424,11 +457,15 @@ class BetaAdminUserGroups(SyncResource):
 
         Assign a user group to a workspace.
 
+        `POST /v1/admin/user-groups/{group_uuid}/workspaces`
+
         Args:
             group_uuid: User group ID.
+            workspace_uuid: the request body's `workspace_uuid` field.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
             roles: Role values to assign. Mutually exclusive with 'role_names'.
             role: Deprecated single role value. Use 'role_names' instead.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -466,9 +503,12 @@ class BetaAdminUserGroups(SyncResource):
 
         Remove a user group from a workspace.
 
+        `DELETE /v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}`
+
         Args:
             group_uuid: User group ID.
             workspace_uuid: Workspace ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -504,12 +544,15 @@ class BetaAdminUserGroups(SyncResource):
 
         Update the workspace role assignment for a user group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}`
+
         Args:
             group_uuid: User group ID.
             workspace_uuid: Workspace ID.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
             roles: Role values to assign. Mutually exclusive with 'role_names'.
             role: Deprecated single role value. Use 'role_names' instead.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -542,9 +585,12 @@ class BetaAdminUserGroups(SyncResource):
 
         Update the organization role for a user group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}/organization-role`
+
         Args:
             group_uuid: User group ID.
             organization_role: Organization role to assign to the group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -575,8 +621,11 @@ class BetaAdminUserGroups(SyncResource):
 
         List the groups directly nested inside this group.
 
+        `GET /v1/admin/user-groups/{group_uuid}/nested`
+
         Args:
             group_uuid: User group ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -605,9 +654,12 @@ class BetaAdminUserGroups(SyncResource):
 
         Replace the set of groups directly nested inside this group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}/nested`
+
         Args:
             group_uuid: User group ID.
             child_group_uuids: Full replacement list of UUIDs of groups to nest directly inside this group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -671,10 +723,13 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Get all user groups across the organization.
 
+        `GET /v1/admin/user-groups`
+
         Args:
             page: Page number to return.
             page_size: Maximum number of results per page.
             search: Search term used to filter user groups by name.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -710,11 +765,14 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Create a new user group.
 
+        `POST /v1/admin/user-groups`
+
         Args:
             name: Name of the user group.
             description: Optional description of the user group.
             target_type: Type of resources this group can access.
             parent_group_ids: UUIDs of existing groups to nest this new group inside. Omit or pass an empty list to create a top-level group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -758,11 +816,14 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Provision all users from a user group to a workspace with a specific role.
 
+        `POST /v1/admin/user-groups/provision-workspace`
+
         Args:
             user_group_uuid: User group ID to provision.
             workspace_uuid: Workspace ID where the group is provisioned.
             workspace_role: Workspace role value to assign to the group. Mutually exclusive with 'workspace_role_name'.
             workspace_role_name: Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -798,8 +859,11 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Get a specific user group.
 
+        `GET /v1/admin/user-groups/{group_uuid}`
+
         Args:
             group_uuid: User group ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -827,8 +891,11 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Delete a user group.
 
+        `DELETE /v1/admin/user-groups/{group_uuid}`
+
         Args:
             group_uuid: User group ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -860,11 +927,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Update a user group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}`
+
         Args:
+            group_uuid: the `group_uuid` path parameter.
             name: Updated name of the user group.
             description: Updated description of the user group.
             target_type: Updated permission target type for this group.
             parent_group_ids: Full replacement list of parent group UUIDs. Pass an empty list to remove all parents; omit the field to leave the parent groups unchanged.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -903,10 +974,13 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Get members of a user group.
 
+        `GET /v1/admin/user-groups/{group_uuid}/members`
+
         Args:
             group_uuid: User group ID.
             page: Page number to return.
             page_size: Maximum number of results per page.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -941,8 +1015,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Assign users to a user group.
 
+        `POST /v1/admin/user-groups/{group_uuid}/members`
+
         Args:
+            group_uuid: the `group_uuid` path parameter.
             user_uuids: User IDs to add to the group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -972,8 +1050,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Remove users from a user group.
 
+        `DELETE /v1/admin/user-groups/{group_uuid}/members`
+
         Args:
+            group_uuid: the `group_uuid` path parameter.
             user_uuids: User IDs to add to the group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1004,10 +1086,13 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         List workspace assignments for a user group.
 
+        `GET /v1/admin/user-groups/{group_uuid}/workspaces`
+
         Args:
             group_uuid: User group ID.
             page: Page number to return.
             page_size: Maximum number of results per page.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1047,11 +1132,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Assign a user group to a workspace.
 
+        `POST /v1/admin/user-groups/{group_uuid}/workspaces`
+
         Args:
             group_uuid: User group ID.
+            workspace_uuid: the request body's `workspace_uuid` field.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
             roles: Role values to assign. Mutually exclusive with 'role_names'.
             role: Deprecated single role value. Use 'role_names' instead.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -1089,9 +1178,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Remove a user group from a workspace.
 
+        `DELETE /v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}`
+
         Args:
             group_uuid: User group ID.
             workspace_uuid: Workspace ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -1127,12 +1219,15 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Update the workspace role assignment for a user group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}/workspaces/{workspace_uuid}`
+
         Args:
             group_uuid: User group ID.
             workspace_uuid: Workspace ID.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
             roles: Role values to assign. Mutually exclusive with 'role_names'.
             role: Deprecated single role value. Use 'role_names' instead.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -1165,9 +1260,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Update the organization role for a user group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}/organization-role`
+
         Args:
             group_uuid: User group ID.
             organization_role: Organization role to assign to the group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -1198,8 +1296,11 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         List the groups directly nested inside this group.
 
+        `GET /v1/admin/user-groups/{group_uuid}/nested`
+
         Args:
             group_uuid: User group ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -1228,9 +1329,12 @@ class AsyncBetaAdminUserGroups(AsyncResource):
 
         Replace the set of groups directly nested inside this group.
 
+        `PATCH /v1/admin/user-groups/{group_uuid}/nested`
+
         Args:
             group_uuid: User group ID.
             child_group_uuids: Full replacement list of UUIDs of groups to nest directly inside this group.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",

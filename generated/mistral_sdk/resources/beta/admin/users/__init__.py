@@ -47,10 +47,13 @@ class BetaAdminUsers(SyncResource):
 
         List Organization members and pending invitations.
 
+        `GET /v1/admin/users`
+
         Args:
             page: Page number to return.
             page_size: Maximum number of results per page.
             email: Email address to filter users and invitations.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -77,6 +80,12 @@ class BetaAdminUsers(SyncResource):
         """Create Users
 
         Create Organization members.
+
+        `POST /v1/admin/users`
+
+        Args:
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -102,6 +111,11 @@ class BetaAdminUsers(SyncResource):
         """Get Invite
 
         List pending Organization invitations.
+
+        `GET /v1/admin/users-invite`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -137,6 +151,8 @@ class BetaAdminUsers(SyncResource):
 
         Invite users to the Organization.
 
+        `POST /v1/admin/users-invite`
+
         Args:
             email: Email address, comma-separated emails, or newline-separated emails to invite.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
@@ -148,6 +164,7 @@ class BetaAdminUsers(SyncResource):
             subscription_seat_automatic_granting: Whether to grant subscription seats automatically.
             email_language: Language used for invitation emails.
             workspace_uuids: Workspace IDs the invited users should join.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -187,8 +204,11 @@ class BetaAdminUsers(SyncResource):
     ) -> models.DeleteOUT | None:
         """Delete Invite
 
+        `DELETE /v1/admin/users-invite/{invite_uuid}`
+
         Args:
             invite_uuid: Organization invitation ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -216,8 +236,11 @@ class BetaAdminUsers(SyncResource):
 
         Get details for an Organization member.
 
+        `GET /v1/admin/users/{user_id}`
+
         Args:
             user_id: User ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -245,8 +268,11 @@ class BetaAdminUsers(SyncResource):
 
         Remove a member from the Organization.
 
+        `DELETE /v1/admin/users/{user_id}`
+
         Args:
             user_id: User ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -286,6 +312,8 @@ class BetaAdminUsers(SyncResource):
 
         Update an Organization member's roles and product seats.
 
+        `PATCH /v1/admin/users/{user_id}`
+
         Args:
             user_id: User ID.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
@@ -293,6 +321,7 @@ class BetaAdminUsers(SyncResource):
             role_name: Deprecated single role name, kept for backward compatibility. Mutually exclusive with 'role'.
             role: Deprecated legacy single role value, kept for backward compatibility. Mutually exclusive with 'role_name'.
             subscription_types: Product seats to assign to the member.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -328,6 +357,11 @@ class BetaAdminUsers(SyncResource):
         """Get Roles
 
         List Organization and Workspace roles.
+
+        `GET /v1/admin/roles`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -380,10 +414,13 @@ class AsyncBetaAdminUsers(AsyncResource):
 
         List Organization members and pending invitations.
 
+        `GET /v1/admin/users`
+
         Args:
             page: Page number to return.
             page_size: Maximum number of results per page.
             email: Email address to filter users and invitations.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -410,6 +447,12 @@ class AsyncBetaAdminUsers(AsyncResource):
         """Create Users
 
         Create Organization members.
+
+        `POST /v1/admin/users`
+
+        Args:
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -435,6 +478,11 @@ class AsyncBetaAdminUsers(AsyncResource):
         """Get Invite
 
         List pending Organization invitations.
+
+        `GET /v1/admin/users-invite`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -470,6 +518,8 @@ class AsyncBetaAdminUsers(AsyncResource):
 
         Invite users to the Organization.
 
+        `POST /v1/admin/users-invite`
+
         Args:
             email: Email address, comma-separated emails, or newline-separated emails to invite.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
@@ -481,6 +531,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             subscription_seat_automatic_granting: Whether to grant subscription seats automatically.
             email_language: Language used for invitation emails.
             workspace_uuids: Workspace IDs the invited users should join.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -520,8 +571,11 @@ class AsyncBetaAdminUsers(AsyncResource):
     ) -> models.DeleteOUT | None:
         """Delete Invite
 
+        `DELETE /v1/admin/users-invite/{invite_uuid}`
+
         Args:
             invite_uuid: Organization invitation ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -549,8 +603,11 @@ class AsyncBetaAdminUsers(AsyncResource):
 
         Get details for an Organization member.
 
+        `GET /v1/admin/users/{user_id}`
+
         Args:
             user_id: User ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -578,8 +635,11 @@ class AsyncBetaAdminUsers(AsyncResource):
 
         Remove a member from the Organization.
 
+        `DELETE /v1/admin/users/{user_id}`
+
         Args:
             user_id: User ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -619,6 +679,8 @@ class AsyncBetaAdminUsers(AsyncResource):
 
         Update an Organization member's roles and product seats.
 
+        `PATCH /v1/admin/users/{user_id}`
+
         Args:
             user_id: User ID.
             role_names: Simplified role names to assign. Mutually exclusive with 'roles'.
@@ -626,6 +688,7 @@ class AsyncBetaAdminUsers(AsyncResource):
             role_name: Deprecated single role name, kept for backward compatibility. Mutually exclusive with 'role'.
             role: Deprecated legacy single role value, kept for backward compatibility. Mutually exclusive with 'role_name'.
             subscription_types: Product seats to assign to the member.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -661,6 +724,11 @@ class AsyncBetaAdminUsers(AsyncResource):
         """Get Roles
 
         List Organization and Workspace roles.
+
+        `GET /v1/admin/roles`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -43,10 +43,13 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
 
         Get Vibe Code usage for a Workspace.
 
+        `GET /v1/admin/analytics/vibe/code/usage/by_workspace`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
             workspace_id: Workspace ID to filter results.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -75,9 +78,12 @@ class BetaAdminVibeCodeAnalytics(SyncResource):
 
         Get Vibe Code usage for the Organization.
 
+        `GET /v1/admin/analytics/vibe/code/usage/by_organization`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -124,10 +130,13 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
 
         Get Vibe Code usage for a Workspace.
 
+        `GET /v1/admin/analytics/vibe/code/usage/by_workspace`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
             workspace_id: Workspace ID to filter results.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -156,9 +165,12 @@ class AsyncBetaAdminVibeCodeAnalytics(AsyncResource):
 
         Get Vibe Code usage for the Organization.
 
+        `GET /v1/admin/analytics/vibe/code/usage/by_organization`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -42,9 +42,12 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
 
         Get Vibe Work usage by user for a time range.
 
+        `GET /v1/admin/analytics/vibe/work/usage/by_user_stats`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -73,9 +76,12 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
 
         Get Vibe Work usage by agent for a time range.
 
+        `GET /v1/admin/analytics/vibe/work/usage/by_agent_stats`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -105,10 +111,13 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
 
         Get Vibe Work usage over time.
 
+        `GET /v1/admin/analytics/vibe/work/usage/by_time_stats`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
             granularity: Time interval used to group usage results.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -155,9 +164,12 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
 
         Get Vibe Work usage by user for a time range.
 
+        `GET /v1/admin/analytics/vibe/work/usage/by_user_stats`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -186,9 +198,12 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
 
         Get Vibe Work usage by agent for a time range.
 
+        `GET /v1/admin/analytics/vibe/work/usage/by_agent_stats`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -218,10 +233,13 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
 
         Get Vibe Work usage over time.
 
+        `GET /v1/admin/analytics/vibe/work/usage/by_time_stats`
+
         Args:
             start_time: Start of the queried window, as a Unix timestamp in seconds.
             end_time: End of the queried window, as a Unix timestamp in seconds.
             granularity: Time interval used to group usage results.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",

@@ -50,11 +50,14 @@ class BetaAdminWorkspaces(SyncResource):
 
         List Workspaces in the Organization.
 
+        `GET /v1/admin/workspaces`
+
         Args:
             is_archived: Whether to include archived Workspaces.
             page: Page number to return.
             page_size: Maximum number of results per page.
             search: Search term to filter Workspaces by name.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -96,12 +99,15 @@ class BetaAdminWorkspaces(SyncResource):
 
         Create a Workspace.
 
+        `POST /v1/admin/workspaces`
+
         Args:
             name: Workspace name.
             admin_user_id: User ID to grant the Workspace Admin role to.
             description: Workspace description.
             icon: Workspace icon.
             add_all_org_members: Whether to add all Organization members to the Workspace.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -138,8 +144,11 @@ class BetaAdminWorkspaces(SyncResource):
 
         Archive a Workspace.
 
+        `DELETE /v1/admin/workspaces/{workspace_uuid}`
+
         Args:
             workspace_uuid: Workspace ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -170,11 +179,14 @@ class BetaAdminWorkspaces(SyncResource):
 
         Update a Workspace.
 
+        `PATCH /v1/admin/workspaces/{workspace_uuid}`
+
         Args:
             workspace_uuid: Workspace ID.
             name: Updated Workspace name.
             description: Updated Workspace description.
             icon: Updated Workspace icon.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -208,9 +220,12 @@ class BetaAdminWorkspaces(SyncResource):
 
         Add members to a Workspace.
 
+        `POST /v1/admin/workspaces/{workspace_uuid}/add-users`
+
         Args:
             workspace_uuid: Workspace ID.
             members: Workspace members to add or update.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -242,9 +257,12 @@ class BetaAdminWorkspaces(SyncResource):
 
         Add or update Workspace members.
 
+        `PATCH /v1/admin/workspaces/{workspace_uuid}/users`
+
         Args:
             workspace_uuid: Workspace ID.
             members: Workspace members to add or update.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -274,9 +292,12 @@ class BetaAdminWorkspaces(SyncResource):
 
         Remove members from a Workspace.
 
+        `DELETE /v1/admin/workspaces/{workspace_uuid}/remove-users`
+
         Args:
             workspace_uuid: Workspace ID.
             members: Workspace members to remove.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -330,11 +351,14 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         List Workspaces in the Organization.
 
+        `GET /v1/admin/workspaces`
+
         Args:
             is_archived: Whether to include archived Workspaces.
             page: Page number to return.
             page_size: Maximum number of results per page.
             search: Search term to filter Workspaces by name.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -376,12 +400,15 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         Create a Workspace.
 
+        `POST /v1/admin/workspaces`
+
         Args:
             name: Workspace name.
             admin_user_id: User ID to grant the Workspace Admin role to.
             description: Workspace description.
             icon: Workspace icon.
             add_all_org_members: Whether to add all Organization members to the Workspace.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -418,8 +445,11 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         Archive a Workspace.
 
+        `DELETE /v1/admin/workspaces/{workspace_uuid}`
+
         Args:
             workspace_uuid: Workspace ID.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -450,11 +480,14 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         Update a Workspace.
 
+        `PATCH /v1/admin/workspaces/{workspace_uuid}`
+
         Args:
             workspace_uuid: Workspace ID.
             name: Updated Workspace name.
             description: Updated Workspace description.
             icon: Updated Workspace icon.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -488,9 +521,12 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         Add members to a Workspace.
 
+        `POST /v1/admin/workspaces/{workspace_uuid}/add-users`
+
         Args:
             workspace_uuid: Workspace ID.
             members: Workspace members to add or update.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -522,9 +558,12 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         Add or update Workspace members.
 
+        `PATCH /v1/admin/workspaces/{workspace_uuid}/users`
+
         Args:
             workspace_uuid: Workspace ID.
             members: Workspace members to add or update.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -554,9 +593,12 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
 
         Remove members from a Workspace.
 
+        `DELETE /v1/admin/workspaces/{workspace_uuid}/remove-users`
+
         Args:
             workspace_uuid: Workspace ID.
             members: Workspace members to remove.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",

@@ -42,6 +42,12 @@ class BetaLibrariesAccesses(SyncResource):
         """List all of the access to this library.
 
         Given a library, list all of the Entity that have access and to what level.
+
+        `GET /v1/libraries/{library_id}/share`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -73,8 +79,15 @@ class BetaLibrariesAccesses(SyncResource):
 
         Given a library id, you can create or update the access level of an entity. You have to be owner of the library to share a library. An owner cannot change their own role. A library cannot be shared outside of the organization.
 
+        `PUT /v1/libraries/{library_id}/share`
+
         Args:
+            library_id: the `library_id` path parameter.
+            level: the request body's `level` field.
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
+            share_with_type: the request body's `share_with_type` field.
+            org_id: the request body's `org_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -114,8 +127,14 @@ class BetaLibrariesAccesses(SyncResource):
 
         Given a library id, you can delete the access level of an entity. An owner cannot delete their own access. You have to be the owner of the library to delete an access other than yours. Warning: the response will change from 200 (returning the deleted sharing) to 204 No Content in a future version.
 
+        `DELETE /v1/libraries/{library_id}/share`
+
         Args:
+            library_id: the `library_id` path parameter.
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
+            share_with_type: the request body's `share_with_type` field.
+            org_id: the request body's `org_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -168,6 +187,12 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
         """List all of the access to this library.
 
         Given a library, list all of the Entity that have access and to what level.
+
+        `GET /v1/libraries/{library_id}/share`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -199,8 +224,15 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
 
         Given a library id, you can create or update the access level of an entity. You have to be owner of the library to share a library. An owner cannot change their own role. A library cannot be shared outside of the organization.
 
+        `PUT /v1/libraries/{library_id}/share`
+
         Args:
+            library_id: the `library_id` path parameter.
+            level: the request body's `level` field.
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
+            share_with_type: the request body's `share_with_type` field.
+            org_id: the request body's `org_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -240,8 +272,14 @@ class AsyncBetaLibrariesAccesses(AsyncResource):
 
         Given a library id, you can delete the access level of an entity. An owner cannot delete their own access. You have to be the owner of the library to delete an access other than yours. Warning: the response will change from 200 (returning the deleted sharing) to 204 No Content in a future version.
 
+        `DELETE /v1/libraries/{library_id}/share`
+
         Args:
+            library_id: the `library_id` path parameter.
             share_with_uuid: The id of the entity (user, workspace or organization) to share with
+            share_with_type: the request body's `share_with_type` field.
+            org_id: the request body's `org_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",

@@ -55,8 +55,17 @@ class BetaLibrariesDocuments(SyncResource):
 
         Given a library, lists the document that have been uploaded to that library.
 
+        `GET /v1/libraries/{library_id}/documents`
+
         Args:
+            library_id: the `library_id` path parameter.
+            search: the `search` query parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
             filters_attributes: Deprecated: this parameter will be removed in a future version.
+            sort_by: the `sort_by` query parameter.
+            sort_order: the `sort_order` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -97,8 +106,13 @@ class BetaLibrariesDocuments(SyncResource):
 
         Given a library, upload a new document to that library. It is queued for processing, it status will change it has been processed. The processing has to be completed in order be discoverable for the library search
 
+        `POST /v1/libraries/{library_id}/documents`
+
         Args:
+            library_id: the `library_id` path parameter.
+            file: the `file` form field.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -128,6 +142,13 @@ class BetaLibrariesDocuments(SyncResource):
         """Retrieve the metadata of a specific document.
 
         Given a library and a document in this library, you can retrieve the metadata of that document.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -163,8 +184,15 @@ class BetaLibrariesDocuments(SyncResource):
 
         Deprecated.
 
+        `PUT /v1/libraries/{library_id}/documents/{document_id}`
+
         Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            name: the request body's `name` field.
+            attributes: the request body's `attributes` field.
             expires_at: If set, the document will be automatically deleted after this date.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -196,6 +224,13 @@ class BetaLibrariesDocuments(SyncResource):
         """Delete a document.
 
         Given a library and a document in that library, delete that document. The document will be deleted from the library and the search index.
+
+        `DELETE /v1/libraries/{library_id}/documents/{document_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -229,8 +264,15 @@ class BetaLibrariesDocuments(SyncResource):
 
         Given a library and a document in that library, update the name and/or attributes of that document.
 
+        `PATCH /v1/libraries/{library_id}/documents/{document_id}`
+
         Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            name: the request body's `name` field.
+            attributes: the request body's `attributes` field.
             expires_at: If set, the document will be automatically deleted after this date.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PATCH",
@@ -264,6 +306,15 @@ class BetaLibrariesDocuments(SyncResource):
         """Retrieve the text content of a specific document.
 
         Given a library and a document in that library, you can retrieve the text content of that document if it exists. For documents like pdf, docx and pptx the text content results from our processing using Mistral OCR.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/text_content`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            page_start: the `page_start` query parameter.
+            page_end: the `page_end` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -292,6 +343,13 @@ class BetaLibrariesDocuments(SyncResource):
         """Retrieve the processing status of a specific document.
 
         Given a library and a document in that library, retrieve the processing status of that document.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/status`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -319,6 +377,13 @@ class BetaLibrariesDocuments(SyncResource):
         """Retrieve the signed URL of a specific document.
 
         Given a library and a document in that library, retrieve the signed URL of a specific document.The url will expire after 30 minutes and can be accessed by anyone with the link.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/signed-url`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -346,6 +411,13 @@ class BetaLibrariesDocuments(SyncResource):
         """Retrieve the signed URL of text extracted from a given document.
 
         Given a library and a document in that library, retrieve the signed URL of text extracted. For documents that are sent to the OCR this returns the result of the OCR queries.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/extracted-text-signed-url`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -373,6 +445,13 @@ class BetaLibrariesDocuments(SyncResource):
         """Reprocess a document.
 
         Given a library and a document in that library, reprocess that document, it will be billed again.
+
+        `POST /v1/libraries/{library_id}/documents/{document_id}/reprocess`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "POST",
@@ -434,8 +513,17 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
         Given a library, lists the document that have been uploaded to that library.
 
+        `GET /v1/libraries/{library_id}/documents`
+
         Args:
+            library_id: the `library_id` path parameter.
+            search: the `search` query parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
             filters_attributes: Deprecated: this parameter will be removed in a future version.
+            sort_by: the `sort_by` query parameter.
+            sort_order: the `sort_order` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -476,8 +564,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
         Given a library, upload a new document to that library. It is queued for processing, it status will change it has been processed. The processing has to be completed in order be discoverable for the library search
 
+        `POST /v1/libraries/{library_id}/documents`
+
         Args:
+            library_id: the `library_id` path parameter.
+            file: the `file` form field.
             progress: called with a `mistral_sdk.Progress` as the file's bytes are sent.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",
@@ -507,6 +600,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Retrieve the metadata of a specific document.
 
         Given a library and a document in this library, you can retrieve the metadata of that document.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -542,8 +642,15 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
         Deprecated.
 
+        `PUT /v1/libraries/{library_id}/documents/{document_id}`
+
         Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            name: the request body's `name` field.
+            attributes: the request body's `attributes` field.
             expires_at: If set, the document will be automatically deleted after this date.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -575,6 +682,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Delete a document.
 
         Given a library and a document in that library, delete that document. The document will be deleted from the library and the search index.
+
+        `DELETE /v1/libraries/{library_id}/documents/{document_id}`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -608,8 +722,15 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
 
         Given a library and a document in that library, update the name and/or attributes of that document.
 
+        `PATCH /v1/libraries/{library_id}/documents/{document_id}`
+
         Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            name: the request body's `name` field.
+            attributes: the request body's `attributes` field.
             expires_at: If set, the document will be automatically deleted after this date.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PATCH",
@@ -643,6 +764,15 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Retrieve the text content of a specific document.
 
         Given a library and a document in that library, you can retrieve the text content of that document if it exists. For documents like pdf, docx and pptx the text content results from our processing using Mistral OCR.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/text_content`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            page_start: the `page_start` query parameter.
+            page_end: the `page_end` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -671,6 +801,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Retrieve the processing status of a specific document.
 
         Given a library and a document in that library, retrieve the processing status of that document.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/status`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -698,6 +835,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Retrieve the signed URL of a specific document.
 
         Given a library and a document in that library, retrieve the signed URL of a specific document.The url will expire after 30 minutes and can be accessed by anyone with the link.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/signed-url`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -725,6 +869,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Retrieve the signed URL of text extracted from a given document.
 
         Given a library and a document in that library, retrieve the signed URL of text extracted. For documents that are sent to the OCR this returns the result of the OCR queries.
+
+        `GET /v1/libraries/{library_id}/documents/{document_id}/extracted-text-signed-url`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -752,6 +903,13 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         """Reprocess a document.
 
         Given a library and a document in that library, reprocess that document, it will be billed again.
+
+        `POST /v1/libraries/{library_id}/documents/{document_id}/reprocess`
+
+        Args:
+            library_id: the `library_id` path parameter.
+            document_id: the `document_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "POST",

@@ -45,7 +45,16 @@ class BetaObservabilityCampaigns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[models.Campaign, models.ListCampaignsResponse]:
-        """Get all campaigns"""
+        """Get all campaigns
+
+        `GET /v1/observability/campaigns`
+
+        Args:
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            q: the `q` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/campaigns",
@@ -77,7 +86,18 @@ class BetaObservabilityCampaigns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
-        """Create and start a new campaign"""
+        """Create and start a new campaign
+
+        `POST /v1/observability/campaigns`
+
+        Args:
+            search_params: the request body's `search_params` field.
+            judge_id: the request body's `judge_id` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            max_nb_events: the request body's `max_nb_events` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/campaigns",
@@ -109,7 +129,14 @@ class BetaObservabilityCampaigns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
-        """Get campaign by id"""
+        """Get campaign by id
+
+        `GET /v1/observability/campaigns/{campaign_id}`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}",
@@ -132,7 +159,14 @@ class BetaObservabilityCampaigns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a campaign"""
+        """Delete a campaign
+
+        `DELETE /v1/observability/campaigns/{campaign_id}`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/observability/campaigns/{campaign_id}",
@@ -155,7 +189,14 @@ class BetaObservabilityCampaigns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchCampaignStatusResponse:
-        """Get campaign status by campaign id"""
+        """Get campaign status by campaign id
+
+        `GET /v1/observability/campaigns/{campaign_id}/status`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}/status",
@@ -180,7 +221,16 @@ class BetaObservabilityCampaigns(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[models.ChatCompletionEventPreview, models.ListCampaignSelectedEventsResponse]:
-        """Get event ids that were selected by the given campaign"""
+        """Get event ids that were selected by the given campaign
+
+        `GET /v1/observability/campaigns/{campaign_id}/selected-events`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}/selected-events",
@@ -236,7 +286,16 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[models.Campaign, models.ListCampaignsResponse]:
-        """Get all campaigns"""
+        """Get all campaigns
+
+        `GET /v1/observability/campaigns`
+
+        Args:
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            q: the `q` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/campaigns",
@@ -268,7 +327,18 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
-        """Create and start a new campaign"""
+        """Create and start a new campaign
+
+        `POST /v1/observability/campaigns`
+
+        Args:
+            search_params: the request body's `search_params` field.
+            judge_id: the request body's `judge_id` field.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            max_nb_events: the request body's `max_nb_events` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/campaigns",
@@ -300,7 +370,14 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Campaign:
-        """Get campaign by id"""
+        """Get campaign by id
+
+        `GET /v1/observability/campaigns/{campaign_id}`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}",
@@ -323,7 +400,14 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a campaign"""
+        """Delete a campaign
+
+        `DELETE /v1/observability/campaigns/{campaign_id}`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/observability/campaigns/{campaign_id}",
@@ -346,7 +430,14 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchCampaignStatusResponse:
-        """Get campaign status by campaign id"""
+        """Get campaign status by campaign id
+
+        `GET /v1/observability/campaigns/{campaign_id}/status`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}/status",
@@ -371,7 +462,16 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[models.ChatCompletionEventPreview, models.ListCampaignSelectedEventsResponse]:
-        """Get event ids that were selected by the given campaign"""
+        """Get event ids that were selected by the given campaign
+
+        `GET /v1/observability/campaigns/{campaign_id}/selected-events`
+
+        Args:
+            campaign_id: the `campaign_id` path parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/campaigns/{campaign_id}/selected-events",

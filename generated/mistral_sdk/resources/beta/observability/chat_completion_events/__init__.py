@@ -56,7 +56,17 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
-        """Get Chat Completion Events"""
+        """Get Chat Completion Events
+
+        `POST /v1/observability/chat-completion-events/search`
+
+        Args:
+            search_params: the request body's `search_params` field.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            extra_fields: the request body's `extra_fields` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/search",
@@ -84,7 +94,15 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventIdsResponse:
-        """Alternative to /search that returns only the IDs and that can return many IDs at once"""
+        """Alternative to /search that returns only the IDs and that can return many IDs at once
+
+        `POST /v1/observability/chat-completion-events/search-ids`
+
+        Args:
+            search_params: the request body's `search_params` field.
+            extra_fields: the request body's `extra_fields` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/search-ids",
@@ -110,7 +128,14 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ChatCompletionEvent:
-        """Get Chat Completion Event"""
+        """Get Chat Completion Event
+
+        `GET /v1/observability/chat-completion-events/{event_id}`
+
+        Args:
+            event_id: the `event_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/chat-completion-events/{event_id}",
@@ -133,7 +158,14 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
-        """Get Similar Chat Completion Events"""
+        """Get Similar Chat Completion Events
+
+        `GET /v1/observability/chat-completion-events/{event_id}/similar-events`
+
+        Args:
+            event_id: the `event_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/chat-completion-events/{event_id}/similar-events",
@@ -157,7 +189,15 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
-        """Run Judge on an event based on the given options"""
+        """Run Judge on an event based on the given options
+
+        `POST /v1/observability/chat-completion-events/{event_id}/live-judging`
+
+        Args:
+            event_id: the `event_id` path parameter.
+            judge_definition: the request body's `judge_definition` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/{event_id}/live-judging",
@@ -212,7 +252,17 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
-        """Get Chat Completion Events"""
+        """Get Chat Completion Events
+
+        `POST /v1/observability/chat-completion-events/search`
+
+        Args:
+            search_params: the request body's `search_params` field.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            extra_fields: the request body's `extra_fields` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/search",
@@ -240,7 +290,15 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventIdsResponse:
-        """Alternative to /search that returns only the IDs and that can return many IDs at once"""
+        """Alternative to /search that returns only the IDs and that can return many IDs at once
+
+        `POST /v1/observability/chat-completion-events/search-ids`
+
+        Args:
+            search_params: the request body's `search_params` field.
+            extra_fields: the request body's `extra_fields` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/search-ids",
@@ -266,7 +324,14 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ChatCompletionEvent:
-        """Get Chat Completion Event"""
+        """Get Chat Completion Event
+
+        `GET /v1/observability/chat-completion-events/{event_id}`
+
+        Args:
+            event_id: the `event_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/chat-completion-events/{event_id}",
@@ -289,7 +354,14 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.SearchChatCompletionEventsResponse:
-        """Get Similar Chat Completion Events"""
+        """Get Similar Chat Completion Events
+
+        `GET /v1/observability/chat-completion-events/{event_id}/similar-events`
+
+        Args:
+            event_id: the `event_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/chat-completion-events/{event_id}/similar-events",
@@ -313,7 +385,15 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
-        """Run Judge on an event based on the given options"""
+        """Run Judge on an event based on the given options
+
+        `POST /v1/observability/chat-completion-events/{event_id}/live-judging`
+
+        Args:
+            event_id: the `event_id` path parameter.
+            judge_definition: the request body's `judge_definition` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/chat-completion-events/{event_id}/live-judging",

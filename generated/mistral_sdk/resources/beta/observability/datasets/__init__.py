@@ -54,7 +54,16 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[models.DatasetPreview, models.ListDatasetsResponse]:
-        """List existing datasets"""
+        """List existing datasets
+
+        `GET /v1/observability/datasets`
+
+        Args:
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            q: the `q` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/datasets",
@@ -81,7 +90,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Dataset:
-        """Create a new empty dataset"""
+        """Create a new empty dataset
+
+        `POST /v1/observability/datasets`
+
+        Args:
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets",
@@ -106,7 +123,14 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
-        """Get dataset by id"""
+        """Get dataset by id
+
+        `GET /v1/observability/datasets/{dataset_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}",
@@ -129,7 +153,14 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a dataset"""
+        """Delete a dataset
+
+        `DELETE /v1/observability/datasets/{dataset_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/observability/datasets/{dataset_id}",
@@ -154,7 +185,16 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
-        """Patch dataset"""
+        """Patch dataset
+
+        `PATCH /v1/observability/datasets/{dataset_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PATCH",
             "/v1/observability/datasets/{dataset_id}",
@@ -182,7 +222,16 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[models.DatasetRecord, models.ListDatasetRecordsResponse]:
-        """List existing records in the dataset"""
+        """List existing records in the dataset
+
+        `GET /v1/observability/datasets/{dataset_id}/records`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/records",
@@ -211,7 +260,16 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
-        """Add a record to the dataset"""
+        """Add a record to the dataset
+
+        `POST /v1/observability/datasets/{dataset_id}/records`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            payload: the request body's `payload` field.
+            properties: the request body's `properties` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/records",
@@ -238,7 +296,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from a campaign"""
+        """Populate the dataset with records from a campaign
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-campaign`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            campaign_id: the request body's `campaign_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-campaign",
@@ -265,7 +331,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from the explorer"""
+        """Populate the dataset with records from the explorer
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-explorer`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            completion_event_ids: the request body's `completion_event_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-explorer",
@@ -293,7 +367,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from an uploaded file"""
+        """Populate the dataset with records from an uploaded file
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-file`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            file_id: the request body's `file_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-file",
@@ -318,7 +400,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from playground conversations"""
+        """Populate the dataset with records from playground conversations
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-playground`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            conversation_ids: the request body's `conversation_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-playground",
@@ -345,7 +435,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from another dataset"""
+        """Populate the dataset with records from another dataset
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-dataset`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            dataset_record_ids: the request body's `dataset_record_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-dataset",
@@ -371,7 +469,14 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExportDatasetResponse:
-        """Export to the Files API and retrieve presigned URL to download the resulting JSONL file"""
+        """Export to the Files API and retrieve presigned URL to download the resulting JSONL file
+
+        `GET /v1/observability/datasets/{dataset_id}/exports/to-jsonl`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/exports/to-jsonl",
@@ -395,7 +500,15 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Get status of a dataset import task"""
+        """Get status of a dataset import task
+
+        `GET /v1/observability/datasets/{dataset_id}/tasks/{task_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            task_id: the `task_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/tasks/{task_id}",
@@ -420,7 +533,16 @@ class BetaObservabilityDatasets(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[models.DatasetImportTask, models.ListDatasetImportTasksResponse]:
-        """List import tasks for the given dataset"""
+        """List import tasks for the given dataset
+
+        `GET /v1/observability/datasets/{dataset_id}/tasks`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/tasks",
@@ -485,7 +607,16 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[models.DatasetPreview, models.ListDatasetsResponse]:
-        """List existing datasets"""
+        """List existing datasets
+
+        `GET /v1/observability/datasets`
+
+        Args:
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            q: the `q` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/datasets",
@@ -512,7 +643,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Dataset:
-        """Create a new empty dataset"""
+        """Create a new empty dataset
+
+        `POST /v1/observability/datasets`
+
+        Args:
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets",
@@ -537,7 +676,14 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
-        """Get dataset by id"""
+        """Get dataset by id
+
+        `GET /v1/observability/datasets/{dataset_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}",
@@ -560,7 +706,14 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a dataset"""
+        """Delete a dataset
+
+        `DELETE /v1/observability/datasets/{dataset_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/observability/datasets/{dataset_id}",
@@ -585,7 +738,16 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetPreview:
-        """Patch dataset"""
+        """Patch dataset
+
+        `PATCH /v1/observability/datasets/{dataset_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PATCH",
             "/v1/observability/datasets/{dataset_id}",
@@ -613,7 +775,16 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[models.DatasetRecord, models.ListDatasetRecordsResponse]:
-        """List existing records in the dataset"""
+        """List existing records in the dataset
+
+        `GET /v1/observability/datasets/{dataset_id}/records`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/records",
@@ -642,7 +813,16 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
-        """Add a record to the dataset"""
+        """Add a record to the dataset
+
+        `POST /v1/observability/datasets/{dataset_id}/records`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            payload: the request body's `payload` field.
+            properties: the request body's `properties` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/records",
@@ -669,7 +849,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from a campaign"""
+        """Populate the dataset with records from a campaign
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-campaign`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            campaign_id: the request body's `campaign_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-campaign",
@@ -696,7 +884,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from the explorer"""
+        """Populate the dataset with records from the explorer
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-explorer`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            completion_event_ids: the request body's `completion_event_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-explorer",
@@ -724,7 +920,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from an uploaded file"""
+        """Populate the dataset with records from an uploaded file
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-file`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            file_id: the request body's `file_id` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-file",
@@ -749,7 +953,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from playground conversations"""
+        """Populate the dataset with records from playground conversations
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-playground`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            conversation_ids: the request body's `conversation_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-playground",
@@ -776,7 +988,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Populate the dataset with records from another dataset"""
+        """Populate the dataset with records from another dataset
+
+        `POST /v1/observability/datasets/{dataset_id}/imports/from-dataset`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            dataset_record_ids: the request body's `dataset_record_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/datasets/{dataset_id}/imports/from-dataset",
@@ -802,7 +1022,14 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ExportDatasetResponse:
-        """Export to the Files API and retrieve presigned URL to download the resulting JSONL file"""
+        """Export to the Files API and retrieve presigned URL to download the resulting JSONL file
+
+        `GET /v1/observability/datasets/{dataset_id}/exports/to-jsonl`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/exports/to-jsonl",
@@ -826,7 +1053,15 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetImportTask:
-        """Get status of a dataset import task"""
+        """Get status of a dataset import task
+
+        `GET /v1/observability/datasets/{dataset_id}/tasks/{task_id}`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            task_id: the `task_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/tasks/{task_id}",
@@ -851,7 +1086,16 @@ class AsyncBetaObservabilityDatasets(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[models.DatasetImportTask, models.ListDatasetImportTasksResponse]:
-        """List import tasks for the given dataset"""
+        """List import tasks for the given dataset
+
+        `GET /v1/observability/datasets/{dataset_id}/tasks`
+
+        Args:
+            dataset_id: the `dataset_id` path parameter.
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/datasets/{dataset_id}/tasks",

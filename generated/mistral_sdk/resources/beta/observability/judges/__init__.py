@@ -49,9 +49,15 @@ class BetaObservabilityJudges(SyncResource):
     ) -> SyncPage[models.Judge, models.ListJudgesResponse]:
         """Get judges with optional filtering and search
 
+        `GET /v1/observability/judges`
+
         Args:
             type_filter: Filter by judge output types
             model_filter: Filter by model names
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            q: the `q` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -89,7 +95,19 @@ class BetaObservabilityJudges(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
-        """Create a new judge"""
+        """Create a new judge
+
+        `POST /v1/observability/judges`
+
+        Args:
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            model_name: the request body's `model_name` field.
+            output: the request body's `output` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/judges",
@@ -122,7 +140,14 @@ class BetaObservabilityJudges(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
-        """Get judge by id"""
+        """Get judge by id
+
+        `GET /v1/observability/judges/{judge_id}`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/judges/{judge_id}",
@@ -151,7 +176,20 @@ class BetaObservabilityJudges(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Update a judge"""
+        """Update a judge
+
+        `PUT /v1/observability/judges/{judge_id}`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            model_name: the request body's `model_name` field.
+            output: the request body's `output` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/observability/judges/{judge_id}",
@@ -185,7 +223,14 @@ class BetaObservabilityJudges(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a judge"""
+        """Delete a judge
+
+        `DELETE /v1/observability/judges/{judge_id}`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/observability/judges/{judge_id}",
@@ -210,7 +255,16 @@ class BetaObservabilityJudges(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
-        """Run a saved judge on a conversation"""
+        """Run a saved judge on a conversation
+
+        `POST /v1/observability/judges/{judge_id}/live-judging`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            messages: the request body's `messages` field.
+            properties: the request body's `properties` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/judges/{judge_id}/live-judging",
@@ -263,9 +317,15 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     ) -> AsyncPage[models.Judge, models.ListJudgesResponse]:
         """Get judges with optional filtering and search
 
+        `GET /v1/observability/judges`
+
         Args:
             type_filter: Filter by judge output types
             model_filter: Filter by model names
+            page_size: the `page_size` query parameter.
+            page: the `page` query parameter.
+            q: the `q` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -303,7 +363,19 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
-        """Create a new judge"""
+        """Create a new judge
+
+        `POST /v1/observability/judges`
+
+        Args:
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            model_name: the request body's `model_name` field.
+            output: the request body's `output` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/judges",
@@ -336,7 +408,14 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Judge:
-        """Get judge by id"""
+        """Get judge by id
+
+        `GET /v1/observability/judges/{judge_id}`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/judges/{judge_id}",
@@ -365,7 +444,20 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Update a judge"""
+        """Update a judge
+
+        `PUT /v1/observability/judges/{judge_id}`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            name: the request body's `name` field.
+            description: the request body's `description` field.
+            model_name: the request body's `model_name` field.
+            output: the request body's `output` field.
+            instructions: the request body's `instructions` field.
+            tools: the request body's `tools` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/observability/judges/{judge_id}",
@@ -399,7 +491,14 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a judge"""
+        """Delete a judge
+
+        `DELETE /v1/observability/judges/{judge_id}`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/observability/judges/{judge_id}",
@@ -424,7 +523,16 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
-        """Run a saved judge on a conversation"""
+        """Run a saved judge on a conversation
+
+        `POST /v1/observability/judges/{judge_id}/live-judging`
+
+        Args:
+            judge_id: the `judge_id` path parameter.
+            messages: the request body's `messages` field.
+            properties: the request body's `properties` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/judges/{judge_id}/live-judging",

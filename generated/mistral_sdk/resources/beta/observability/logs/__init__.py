@@ -44,7 +44,19 @@ class BetaObservabilityLogs(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogs:
-        """Search logs"""
+        """Search logs
+
+        `POST /v1/observability/logs/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            order: the request body's `order` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/logs/search",
@@ -69,7 +81,13 @@ class BetaObservabilityLogs(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFields:
-        """Get log field definitions"""
+        """Get log field definitions
+
+        `GET /v1/observability/logs/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/logs/fields",
@@ -93,7 +111,16 @@ class BetaObservabilityLogs(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFieldOptions:
-        """Get options for a log field"""
+        """Get options for a log field
+
+        `GET /v1/observability/logs/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/logs/fields/{field_name}/options",
@@ -140,7 +167,19 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogs:
-        """Search logs"""
+        """Search logs
+
+        `POST /v1/observability/logs/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            order: the request body's `order` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/logs/search",
@@ -165,7 +204,13 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFields:
-        """Get log field definitions"""
+        """Get log field definitions
+
+        `GET /v1/observability/logs/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/logs/fields",
@@ -189,7 +234,16 @@ class AsyncBetaObservabilityLogs(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetLogFieldOptions:
-        """Get options for a log field"""
+        """Get options for a log field
+
+        `GET /v1/observability/logs/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/logs/fields/{field_name}/options",

@@ -45,7 +45,18 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
-        """Search spans"""
+        """Search spans
+
+        `POST /v1/observability/spans/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/spans/search",
@@ -76,7 +87,21 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
-        """Aggregate spans"""
+        """Aggregate spans
+
+        `POST /v1/observability/spans/aggregate`
+
+        Args:
+            metric: the request body's `metric` field.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            dimensions: the request body's `dimensions` field.
+            time_dimension: the request body's `time_dimension` field.
+            search_expression: the request body's `search_expression` field.
+            order_by: the request body's `order_by` field.
+            limit: the request body's `limit` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/spans/aggregate",
@@ -114,7 +139,18 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
-        """Search span evaluations"""
+        """Search span evaluations
+
+        `POST /v1/observability/spans/evaluations/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/spans/evaluations/search",
@@ -144,7 +180,18 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
-        """Search latest span evaluations"""
+        """Search latest span evaluations
+
+        `POST /v1/observability/spans/evaluations/search/latest`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/spans/evaluations/search/latest",
@@ -169,7 +216,13 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFields:
-        """Get span field definitions"""
+        """Get span field definitions
+
+        `GET /v1/observability/spans/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/spans/fields",
@@ -190,7 +243,13 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFields:
-        """Get span evaluation field definitions"""
+        """Get span evaluation field definitions
+
+        `GET /v1/observability/spans/evaluations/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/spans/evaluations/fields",
@@ -214,7 +273,16 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFieldOptions:
-        """Get options for a span field"""
+        """Get options for a span field
+
+        `GET /v1/observability/spans/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/spans/fields/{field_name}/options",
@@ -240,7 +308,16 @@ class BetaObservabilitySpans(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFieldOptions:
-        """Get options for a span evaluation field"""
+        """Get options for a span evaluation field
+
+        `GET /v1/observability/spans/evaluations/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/spans/evaluations/fields/{field_name}/options",
@@ -293,7 +370,18 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
-        """Search spans"""
+        """Search spans
+
+        `POST /v1/observability/spans/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/spans/search",
@@ -324,7 +412,21 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
-        """Aggregate spans"""
+        """Aggregate spans
+
+        `POST /v1/observability/spans/aggregate`
+
+        Args:
+            metric: the request body's `metric` field.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            dimensions: the request body's `dimensions` field.
+            time_dimension: the request body's `time_dimension` field.
+            search_expression: the request body's `search_expression` field.
+            order_by: the request body's `order_by` field.
+            limit: the request body's `limit` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/spans/aggregate",
@@ -362,7 +464,18 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
-        """Search span evaluations"""
+        """Search span evaluations
+
+        `POST /v1/observability/spans/evaluations/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/spans/evaluations/search",
@@ -392,7 +505,18 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluations:
-        """Search latest span evaluations"""
+        """Search latest span evaluations
+
+        `POST /v1/observability/spans/evaluations/search/latest`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/spans/evaluations/search/latest",
@@ -417,7 +541,13 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFields:
-        """Get span field definitions"""
+        """Get span field definitions
+
+        `GET /v1/observability/spans/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/spans/fields",
@@ -438,7 +568,13 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFields:
-        """Get span evaluation field definitions"""
+        """Get span evaluation field definitions
+
+        `GET /v1/observability/spans/evaluations/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/spans/evaluations/fields",
@@ -462,7 +598,16 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanFieldOptions:
-        """Get options for a span field"""
+        """Get options for a span field
+
+        `GET /v1/observability/spans/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/spans/fields/{field_name}/options",
@@ -488,7 +633,16 @@ class AsyncBetaObservabilitySpans(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpanEvaluationFieldOptions:
-        """Get options for a span evaluation field"""
+        """Get options for a span evaluation field
+
+        `GET /v1/observability/spans/evaluations/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/spans/evaluations/fields/{field_name}/options",

@@ -45,7 +45,18 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraces:
-        """Search traces"""
+        """Search traces
+
+        `POST /v1/observability/traces/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/traces/search",
@@ -76,7 +87,21 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
-        """Aggregate traces"""
+        """Aggregate traces
+
+        `POST /v1/observability/traces/aggregate`
+
+        Args:
+            metric: the request body's `metric` field.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            dimensions: the request body's `dimensions` field.
+            time_dimension: the request body's `time_dimension` field.
+            search_expression: the request body's `search_expression` field.
+            order_by: the request body's `order_by` field.
+            limit: the request body's `limit` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/traces/aggregate",
@@ -109,7 +134,13 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFields:
-        """Get trace field definitions"""
+        """Get trace field definitions
+
+        `GET /v1/observability/traces/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/traces/fields",
@@ -131,7 +162,14 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTrace:
-        """Get trace by id"""
+        """Get trace by id
+
+        `GET /v1/observability/traces/{trace_id}`
+
+        Args:
+            trace_id: the `trace_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/traces/{trace_id}",
@@ -158,7 +196,18 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
-        """Get trace spans"""
+        """Get trace spans
+
+        `GET /v1/observability/traces/{trace_id}/spans`
+
+        Args:
+            trace_id: the `trace_id` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/traces/{trace_id}/spans",
@@ -184,7 +233,16 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFieldOptions:
-        """Get options for a trace field"""
+        """Get options for a trace field
+
+        `GET /v1/observability/traces/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/traces/fields/{field_name}/options",
@@ -211,7 +269,17 @@ class BetaObservabilityTraces(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpan:
-        """Get span by id"""
+        """Get span by id
+
+        `GET /v1/observability/traces/{trace_id}/spans/{span_id}`
+
+        Args:
+            trace_id: the `trace_id` path parameter.
+            span_id: the `span_id` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/traces/{trace_id}/spans/{span_id}",
@@ -261,7 +329,18 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraces:
-        """Search traces"""
+        """Search traces
+
+        `POST /v1/observability/traces/search`
+
+        Args:
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            search_expression: the request body's `search_expression` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/traces/search",
@@ -292,7 +371,21 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Aggregation:
-        """Aggregate traces"""
+        """Aggregate traces
+
+        `POST /v1/observability/traces/aggregate`
+
+        Args:
+            metric: the request body's `metric` field.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            dimensions: the request body's `dimensions` field.
+            time_dimension: the request body's `time_dimension` field.
+            search_expression: the request body's `search_expression` field.
+            order_by: the request body's `order_by` field.
+            limit: the request body's `limit` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/traces/aggregate",
@@ -325,7 +418,13 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFields:
-        """Get trace field definitions"""
+        """Get trace field definitions
+
+        `GET /v1/observability/traces/fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/traces/fields",
@@ -347,7 +446,14 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTrace:
-        """Get trace by id"""
+        """Get trace by id
+
+        `GET /v1/observability/traces/{trace_id}`
+
+        Args:
+            trace_id: the `trace_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/traces/{trace_id}",
@@ -374,7 +480,18 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpans:
-        """Get trace spans"""
+        """Get trace spans
+
+        `GET /v1/observability/traces/{trace_id}/spans`
+
+        Args:
+            trace_id: the `trace_id` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            page_size: the `page_size` query parameter.
+            cursor: the `cursor` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/traces/{trace_id}/spans",
@@ -400,7 +517,16 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetTraceFieldOptions:
-        """Get options for a trace field"""
+        """Get options for a trace field
+
+        `GET /v1/observability/traces/fields/{field_name}/options`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/traces/fields/{field_name}/options",
@@ -427,7 +553,17 @@ class AsyncBetaObservabilityTraces(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.GetSpan:
-        """Get span by id"""
+        """Get span by id
+
+        `GET /v1/observability/traces/{trace_id}/spans/{span_id}`
+
+        Args:
+            trace_id: the `trace_id` path parameter.
+            span_id: the `span_id` path parameter.
+            from_: the `from` query parameter.
+            to: the `to` query parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/traces/{trace_id}/spans/{span_id}",

@@ -43,6 +43,11 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         """List ingestion pipeline configurations
 
         For the current workspace, lists all of the registered ingestion pipeline configurations.
+
+        `GET /v1/rag/ingestion_pipeline_configurations`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -69,6 +74,13 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         """Register Config
 
         Register an ingestion configuration.
+
+        `PUT /v1/rag/ingestion_pipeline_configurations`
+
+        Args:
+            name: the request body's `name` field.
+            pipeline_composition: the request body's `pipeline_composition` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -97,7 +109,16 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.IngestionPipelineConfiguration:
-        """Update Run Info"""
+        """Update Run Info
+
+        `PUT /v1/rag/ingestion_pipeline_configurations/{id}/run_info`
+
+        Args:
+            id: the `id` path parameter.
+            execution_time: the request body's `execution_time` field.
+            chunks_count: the request body's `chunks_count` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/rag/ingestion_pipeline_configurations/{id}/run_info",
@@ -144,6 +165,11 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         """List ingestion pipeline configurations
 
         For the current workspace, lists all of the registered ingestion pipeline configurations.
+
+        `GET /v1/rag/ingestion_pipeline_configurations`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -170,6 +196,13 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         """Register Config
 
         Register an ingestion configuration.
+
+        `PUT /v1/rag/ingestion_pipeline_configurations`
+
+        Args:
+            name: the request body's `name` field.
+            pipeline_composition: the request body's `pipeline_composition` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",
@@ -198,7 +231,16 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.IngestionPipelineConfiguration:
-        """Update Run Info"""
+        """Update Run Info
+
+        `PUT /v1/rag/ingestion_pipeline_configurations/{id}/run_info`
+
+        Args:
+            id: the `id` path parameter.
+            execution_time: the request body's `execution_time` field.
+            chunks_count: the request body's `chunks_count` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/rag/ingestion_pipeline_configurations/{id}/run_info",

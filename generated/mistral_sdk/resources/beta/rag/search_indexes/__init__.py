@@ -43,6 +43,11 @@ class BetaRagSearchIndexes(SyncResource):
         """Get Deployment Summaries
 
         Fetch all indexes available to a user
+
+        `GET /v1/rag/deployments`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -67,7 +72,16 @@ class BetaRagSearchIndexes(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RegisterSearchIndexResponseIndex:
-        """Register (or re-register) a search index"""
+        """Register (or re-register) a search index
+
+        `PUT /v1/rag/deployments`
+
+        Args:
+            name: the request body's `name` field.
+            deployment: the request body's `deployment` field.
+            status: the request body's `status` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/rag/deployments",
@@ -96,6 +110,12 @@ class BetaRagSearchIndexes(SyncResource):
         """Unregister Deployment
 
         Delete all information about a deployment
+
+        `DELETE /v1/rag/deployments/{deployment_id}`
+
+        Args:
+            deployment_id: the `deployment_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "DELETE",
@@ -123,6 +143,13 @@ class BetaRagSearchIndexes(SyncResource):
         """Update Index Metrics
 
         Update the metrics for a given index
+
+        `PUT /v1/rag/deployments/{deployment_id}/metrics`
+
+        Args:
+            deployment_id: the `deployment_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "PUT",
@@ -168,6 +195,11 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         """Get Deployment Summaries
 
         Fetch all indexes available to a user
+
+        `GET /v1/rag/deployments`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -192,7 +224,16 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.RegisterSearchIndexResponseIndex:
-        """Register (or re-register) a search index"""
+        """Register (or re-register) a search index
+
+        `PUT /v1/rag/deployments`
+
+        Args:
+            name: the request body's `name` field.
+            deployment: the request body's `deployment` field.
+            status: the request body's `status` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/rag/deployments",
@@ -221,6 +262,12 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         """Unregister Deployment
 
         Delete all information about a deployment
+
+        `DELETE /v1/rag/deployments/{deployment_id}`
+
+        Args:
+            deployment_id: the `deployment_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "DELETE",
@@ -248,6 +295,13 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         """Update Index Metrics
 
         Update the metrics for a given index
+
+        `PUT /v1/rag/deployments/{deployment_id}/metrics`
+
+        Args:
+            deployment_id: the `deployment_id` path parameter.
+            body: the request body.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "PUT",

@@ -42,7 +42,13 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListChatCompletionFieldsResponse:
-        """Get Chat Completion Fields"""
+        """Get Chat Completion Fields
+
+        `GET /v1/observability/chat-completion-fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/chat-completion-fields",
@@ -67,8 +73,12 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
     ) -> models.FetchChatCompletionFieldOptionsResponse:
         """Get Chat Completion Field Options
 
+        `GET /v1/observability/chat-completion-fields/{field_name}/options`
+
         Args:
+            field_name: the `field_name` path parameter.
             operator: The operator to use for filtering options
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return self._client.request(
             "GET",
@@ -94,7 +104,15 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchFieldOptionCountsResponse:
-        """Get Chat Completion Field Options Counts"""
+        """Get Chat Completion Field Options Counts
+
+        `POST /v1/observability/chat-completion-fields/{field_name}/options-counts`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            filter_params: the request body's `filter_params` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/chat-completion-fields/{field_name}/options-counts",
@@ -137,7 +155,13 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ListChatCompletionFieldsResponse:
-        """Get Chat Completion Fields"""
+        """Get Chat Completion Fields
+
+        `GET /v1/observability/chat-completion-fields`
+
+        Args:
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/chat-completion-fields",
@@ -162,8 +186,12 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
     ) -> models.FetchChatCompletionFieldOptionsResponse:
         """Get Chat Completion Field Options
 
+        `GET /v1/observability/chat-completion-fields/{field_name}/options`
+
         Args:
+            field_name: the `field_name` path parameter.
             operator: The operator to use for filtering options
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
         """
         return await self._client.request(
             "GET",
@@ -189,7 +217,15 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.FetchFieldOptionCountsResponse:
-        """Get Chat Completion Field Options Counts"""
+        """Get Chat Completion Field Options Counts
+
+        `POST /v1/observability/chat-completion-fields/{field_name}/options-counts`
+
+        Args:
+            field_name: the `field_name` path parameter.
+            filter_params: the request body's `filter_params` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/chat-completion-fields/{field_name}/options-counts",

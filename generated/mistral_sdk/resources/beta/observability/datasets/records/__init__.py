@@ -42,7 +42,14 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
-        """Get the content of a given dataset record"""
+        """Get the content of a given dataset record
+
+        `GET /v1/observability/dataset-records/{dataset_record_id}`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "GET",
             "/v1/observability/dataset-records/{dataset_record_id}",
@@ -65,7 +72,14 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a record from a dataset"""
+        """Delete a record from a dataset
+
+        `DELETE /v1/observability/dataset-records/{dataset_record_id}`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "DELETE",
             "/v1/observability/dataset-records/{dataset_record_id}",
@@ -88,7 +102,14 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete multiple records from datasets"""
+        """Delete multiple records from datasets
+
+        `POST /v1/observability/dataset-records/bulk-delete`
+
+        Args:
+            dataset_record_ids: the request body's `dataset_record_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/dataset-records/bulk-delete",
@@ -114,7 +135,15 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
-        """Run Judge on a dataset record based on the given options"""
+        """Run Judge on a dataset record based on the given options
+
+        `POST /v1/observability/dataset-records/{dataset_record_id}/live-judging`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            judge_definition: the request body's `judge_definition` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "POST",
             "/v1/observability/dataset-records/{dataset_record_id}/live-judging",
@@ -141,7 +170,15 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Update a dataset record payload"""
+        """Update a dataset record payload
+
+        `PUT /v1/observability/dataset-records/{dataset_record_id}/payload`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            payload: the request body's `payload` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/observability/dataset-records/{dataset_record_id}/payload",
@@ -166,7 +203,15 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Update dataset record properties"""
+        """Update dataset record properties
+
+        `PUT /v1/observability/dataset-records/{dataset_record_id}/properties`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            properties: the request body's `properties` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return self._client.request(
             "PUT",
             "/v1/observability/dataset-records/{dataset_record_id}/properties",
@@ -213,7 +258,14 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.DatasetRecord:
-        """Get the content of a given dataset record"""
+        """Get the content of a given dataset record
+
+        `GET /v1/observability/dataset-records/{dataset_record_id}`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "GET",
             "/v1/observability/dataset-records/{dataset_record_id}",
@@ -236,7 +288,14 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a record from a dataset"""
+        """Delete a record from a dataset
+
+        `DELETE /v1/observability/dataset-records/{dataset_record_id}`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "DELETE",
             "/v1/observability/dataset-records/{dataset_record_id}",
@@ -259,7 +318,14 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete multiple records from datasets"""
+        """Delete multiple records from datasets
+
+        `POST /v1/observability/dataset-records/bulk-delete`
+
+        Args:
+            dataset_record_ids: the request body's `dataset_record_ids` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/dataset-records/bulk-delete",
@@ -285,7 +351,15 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.JudgeOutput:
-        """Run Judge on a dataset record based on the given options"""
+        """Run Judge on a dataset record based on the given options
+
+        `POST /v1/observability/dataset-records/{dataset_record_id}/live-judging`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            judge_definition: the request body's `judge_definition` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "POST",
             "/v1/observability/dataset-records/{dataset_record_id}/live-judging",
@@ -312,7 +386,15 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Update a dataset record payload"""
+        """Update a dataset record payload
+
+        `PUT /v1/observability/dataset-records/{dataset_record_id}/payload`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            payload: the request body's `payload` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/observability/dataset-records/{dataset_record_id}/payload",
@@ -337,7 +419,15 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Update dataset record properties"""
+        """Update dataset record properties
+
+        `PUT /v1/observability/dataset-records/{dataset_record_id}/properties`
+
+        Args:
+            dataset_record_id: the `dataset_record_id` path parameter.
+            properties: the request body's `properties` field.
+            extra_headers, extra_query, extra_body, timeout, max_retries: this call's options (README, Configuration).
+        """
         return await self._client.request(
             "PUT",
             "/v1/observability/dataset-records/{dataset_record_id}/properties",

@@ -16,7 +16,7 @@ from ._tool_execution_done_event import ToolExecutionDoneEvent
 from ._tool_execution_started_event import ToolExecutionStartedEvent
 
 
-ConversationEvent: TypeAlias = Annotated[
+ConversationEventData: TypeAlias = Annotated[
     ResponseStartedEvent
     | ResponseDoneEvent
     | ResponseErrorEvent
@@ -27,5 +27,5 @@ ConversationEvent: TypeAlias = Annotated[
     | FunctionCallEvent
     | AgentHandoffStartedEvent
     | AgentHandoffDoneEvent,
-    OpenUnion("ConversationEvent"),
+    OpenUnion("ConversationEventData"),
 ]
