@@ -179,6 +179,10 @@ class Parser:
             self.definition(name)
         self.assign_tags()
         operations = self.operations()
+        for pointer in sorted(set(MODEL_NAMES) - set(self._by_pointer)):
+            self.problems.warn(
+                pointer, f"naming.MODEL_NAMES names `{MODEL_NAMES[pointer]}` a schema not here"
+            )
         root = self.resources(operations)
         for message in helpers.missing_operations(root):  # tests/test_helpers_present.py
             self.problems.warn("#/paths", message)

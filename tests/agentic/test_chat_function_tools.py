@@ -11,6 +11,7 @@ from typing import Any, Literal
 import httpx
 import pytest
 from answers import CHAT_COMPLETION
+from spec_values import needs_calls
 
 from mistral_sdk import AsyncMistral, FunctionTool, Mistral, RequestValidationError
 
@@ -87,6 +88,7 @@ def client(recorder: Recorder) -> Mistral:
 MESSAGES = [{"role": "user", "content": "weather in Paris?"}]
 
 
+@needs_calls("chat.complete")
 def test_chat_complete_declares_a_python_function(client: Mistral, recorder: Recorder) -> None:
     client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather])
     (tool,) = recorder.bodies[0]["tools"]
@@ -100,6 +102,7 @@ def test_chat_complete_declares_a_python_function(client: Mistral, recorder: Rec
     assert function["parameters"]["required"] == ["city"]
 
 
+@needs_calls("chat.stream")
 def test_chat_stream_and_mixed_tools(client: Mistral, recorder: Recorder) -> None:
     definition = {"type": "function", "function": {"name": "lookup", "parameters": {}}}
     named = FunctionTool(numpy_style, name="forecast", description="Days ahead.")
@@ -123,6 +126,7 @@ def test_each_docstring_style_describes_the_parameters(func: Any) -> None:
     assert FunctionTool(func).description in ("Get the weather in a city.", "Forecast for a city.")
 
 
+@needs_calls("chat.complete")
 def test_bad_function_tools_name_the_entry(client: Mistral, recorder: Recorder) -> None:
     def variadic(*cities: str) -> str:
         return ""
@@ -135,6 +139,7 @@ def test_bad_function_tools_name_the_entry(client: Mistral, recorder: Recorder) 
     assert recorder.bodies == []
 
 
+@needs_calls("chat.complete", "chat.stream")
 async def test_async_chat_takes_python_functions(recorder: Recorder) -> None:
     client = AsyncMistral(
         api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder))

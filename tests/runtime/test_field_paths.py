@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from spec_values import needs_calls
 
 from mistral_sdk import AsyncMistral, Mistral, RequestValidationError
 
@@ -28,6 +29,7 @@ CONVERSATION: list[Any] = [
 ]
 
 
+@needs_calls("chat.complete")
 @pytest.mark.parametrize(
     ("arguments", "field"),
     [
@@ -69,6 +71,7 @@ def test_flattened_body_errors_name_the_full_path(
     assert info.value.field.split("[")[0].split(".")[0] in str(info.value)
 
 
+@needs_calls("beta.admin.users.create")
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -86,6 +89,7 @@ def test_a_body_argument_s_errors_start_at_body(client: Mistral, body: Any, fiel
     assert field.removesuffix(".email") in str(info.value)
 
 
+@needs_calls("chat.complete")
 async def test_async_errors_name_the_same_path() -> None:
     client = AsyncMistral(
         api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(_never_sent))
