@@ -27,6 +27,7 @@ from ._errors import (
     IncompleteStreamError,
     body_error,
     parse_error_body,
+    request_id_of,
 )
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -382,6 +383,11 @@ class _StreamState(Generic[T]):
         # A stream closed before its first event never ran its generator's `finally`.
         if self._observer is not None:
             self._observer.stream_end(None)
+
+    @property
+    def _request_id(self) -> str | None:
+        """The id the server gave the request (for support tickets and logs)."""
+        return request_id_of(self.response.headers)
 
     def _events(self) -> Any:
         raise NotImplementedError
