@@ -76,12 +76,16 @@ def test_operation_counts_in_the_readme_are_the_spec_s() -> None:
 
 
 def bench_rows(text: str) -> dict[str, list[str]]:
-    """The benchmark table's rows by measure name: the cells after it."""
+    """The main benchmark table's rows by measure name: the cells after it (the
+    tables that follow it, with other columns, are not this one)."""
     rows: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line.startswith("| ") and not line.startswith("| measure") and "---" not in line:
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            rows[cells[0]] = cells[1:]
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| measure"))
+    for line in lines[start + 2 :]:
+        if not line.startswith("| "):
+            break  # the end of the main table
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows[cells[0]] = cells[1:]
     return rows
 
 
