@@ -28,7 +28,9 @@ import bench_batch  # noqa: E402
 import bench_decode  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_overhead  # noqa: E402
+import bench_scale  # noqa: E402
 import bench_stream  # noqa: E402
+import bench_stream_rss  # noqa: E402
 import import_time  # noqa: E402
 
 DOWNLOAD_MB = 200
@@ -80,6 +82,10 @@ ROWS = [
     Row("batch_build_dicts", "batch: JSONL of 100,000 dict requests, validated", "ms"),
     Row("batch_parse", "batch: 100,000 result lines to typed responses", "ms", "official", 0.1),
     Row("batch_rss", "batch: peak RSS, 1,000,000 requests built + parsed", "MB", max_value=150),
+    *(
+        Row(f"rss_stream_{kind}", f"memory: RSS growth, 100 MB {kind} stream", "MB", max_value=5)
+        for kind in bench_stream_rss.KINDS
+    ),
 ]
 
 
@@ -99,7 +105,37 @@ def measure(import_runs: int) -> dict[str, dict[str, float]]:
         results.update(bench_overhead.measure(url))
         print("... memory", file=sys.stderr, flush=True)
         results.update(bench_memory.measure(url, DOWNLOAD_MB))
+    with bench_scale.server() as url:  # many calls at once; 100 MB streams (docs/reliability.md)
+        results.update(bench_stream_rss.measure(url))
+        SCALE.update(bench_scale.measure(url, repeats=2))
+    try:
+        import bench_http2
+        import h2  # noqa: F401
+        import hypercorn  # noqa: F401
+    except ImportError as exc:
+        print(f"... HTTP/2 skipped: {exc}", file=sys.stderr)
+    else:
+        SCALE.update(bench_http2.measure(repeats=2))
     return results
+
+
+SCALE: dict[str, dict[str, dict[str, float]]] = {}  # bench_scale's results, by scenario
+
+
+def scale_text() -> str:
+    """The tables of many calls at once (bench_scale.py, bench_http2.py), for the docs."""
+    text = (
+        "**Many calls at once** (calls per second · connections opened, from cold; "
+        "`benchmarks/bench_scale.py`):\n\n" + bench_scale.table(SCALE)
+    )
+    if "http2_1000" in SCALE:
+        import bench_http2
+
+        text += (
+            "\n\n**HTTP/2** against a local hypercorn server (`benchmarks/bench_http2.py`):"
+            "\n\n" + bench_http2.table(SCALE)
+        )
+    return text
 
 
 def _number(value: float) -> str:
@@ -120,7 +156,7 @@ def table(results: dict[str, dict[str, float]]) -> str:
         cells = [c.replace(f"n/a {row.unit}", "n/a") for c in cells]
         ours = values["mistral-sdk"]
         ratios = [
-            f"{ours / values[p]:.3f}x" if values[p] == values[p] else "n/a"
+            f"{ours / values[p]:.3f}x" if values[p] and values[p] == values[p] else "n/a"
             for p in ("official", "floor")
         ]
         met = row.met(values)
@@ -176,6 +212,11 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
     docs = REPO / "docs"
     chart(results, docs / "benchmarks.png")
     missed = [row.label for row in ROWS if row.met(results[row.key]) is False]
+    missed += [
+        bench_scale.LABELS[name]
+        for name, rows in SCALE.items()
+        if bench_scale.met(name, rows) is False
+    ]
     summary = "All targets met." if not missed else "Targets missed: " + "; ".join(missed) + "."
     (docs / "benchmarks.md").write_text(
         "# Benchmarks\n\n"
@@ -198,6 +239,14 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
         "  `BatchInput.from_payload` / `BatchOutput.from_jsonl_bytes` on the same requests and\n"
         "  lines; the 1,000,000-request memory run is ours and the floor's only (the official\n"
         "  helpers hold everything in memory). Details in `benchmarks/bench_batch.py`.\n",
+        "- streams of 100 MB: about 50,000 events of 2 KB from `benchmarks/scale_server.py`;\n"
+        "  how far the peak RSS rises above the RSS just before the stream\n"
+        "  (`benchmarks/bench_stream_rss.py`).\n"
+        "- many calls at once: half `chat.complete`, half `chat.stream` read to the end, against\n"
+        "  `benchmarks/scale_server.py` (HTTP/1.1, counts connections); each run in a fresh\n"
+        "  interpreter from cold, best of 2; the floor is plain httpx with a semaphore of 100\n"
+        '  (its pool) in front; "own client" is mistral-sdk given `httpx.AsyncClient()` /\n'
+        "  `httpx.Client()` (`benchmarks/bench_scale.py`, docs/reliability.md).\n",
         encoding="utf-8",
     )
 
@@ -218,7 +267,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args()
     results = measure(args.import_runs)
-    text = table(results)
+    text = table(results) + "\n\n" + scale_text()
     env = environment()
     print(text)
     print(f"\nMeasured {env}.")

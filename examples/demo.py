@@ -44,7 +44,7 @@ def run_workflow(client: Mistral, workflow: str) -> None:
             workflow,
             input={"query": "unread messages from today", "max_results": 5},
             connectors=[ConnectorSlot("gmail")],
-            timeout=120,
+            wait_timeout=120,
             on_event=show,
         )
     except (WorkflowExecutionError, WorkflowWaitTimeout) as exc:

@@ -39,7 +39,7 @@ def main() -> int:
                 workflow,
                 input={"query": "unread messages from today"},
                 connectors=[ConnectorSlot("gmail")],
-                timeout=120,
+                wait_timeout=120,
                 on_event=show,
             )
         except WorkflowExecutionError as exc:

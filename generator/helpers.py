@@ -8,6 +8,9 @@ Generated resources never contain hand-written logic. Instead:
 - `CONNECTOR_BODIES`: request body schema → the field that a `connectors=[...]`
   keyword argument is merged into (by `mistral_sdk._connectors.with_connectors`)
   before the body is built.
+- `TOOL_BODIES`: request body schema → its `tools` field, which also takes Python
+  callables and `mistral_sdk.FunctionTool`s (turned into function tool definitions
+  by `mistral_sdk._tools.function_tools`, the schema code of `conversations.run`).
 - `MODEL_BASES`: a model name → the class of `mistral_sdk._model` it derives from
   instead of `Model` (the base of every model: `to_dict`, `to_json`, a repr of the set
   fields), for the few that add a typed convenience (`message.text`,
@@ -37,6 +40,11 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
 
+TOOL_BODIES: dict[str, str] = {
+    "ChatCompletionRequest": "tools",
+    "AgentsCompletionRequest": "tools",
+}
+
 MODEL_BASE = "Model"
 MODEL_BASES: dict[str, str] = {
     "AssistantMessage": "HasText",
@@ -65,6 +73,19 @@ def connectors_field(
         return None
     wire = CONNECTOR_BODIES[body_type.name]
     return wire if any(p.wire == wire and p.location == "body" for p in params) else None
+
+
+def tools_field(
+    body_kind: str, body_type: ir.TypeExpr | None, flattened: bool, params: list[ir.Param]
+) -> str | None:
+    """The body field that takes Python callables as tools, when the operation has one."""
+    if body_kind != "json" or not flattened or not isinstance(body_type, ir.Ref):
+        return None
+    wire = TOOL_BODIES.get(body_type.name)
+    param = next((p for p in params if p.wire == wire and p.location == "body"), None)
+    inner = param.type.inner if param and isinstance(param.type, ir.Nullable) else None
+    listed = param is not None and isinstance(inner or param.type, ir.ListOf)
+    return wire if listed else None
 
 
 def resume_param(params: list[ir.Param]) -> ir.Param | None:

@@ -242,6 +242,7 @@ class Operation:
     api_key_header: str | None = None
     # the flattened body field that `connectors=` merges into (helpers.CONNECTOR_BODIES)
     connectors_field: str | None = None
+    tools_field: str | None = None  # takes Python callables too (helpers.TOOL_BODIES)
 
     def sent(self, method: Method) -> list[Param]:
         """The parameters `method` sends: all but the body fields it fixes itself."""

@@ -213,3 +213,59 @@ def derive_method_name(operation_id: str, resource: tuple[str, ...]) -> str:
             kept = ["list"]
         words = kept
     return identifier("_".join(words))
+
+
+# --- names of schemas the spec leaves unnamed ----------------------------------
+
+# The only table of hand-picked model names, keyed by the JSON pointer of an inline
+# schema: the few types users annotate often get a short name. Everything else
+# follows the rule in `parse.Parser.inline_name` (owner + field, the operation's
+# short Python name, singular array items). Two pointers may share a name when their
+# schemas are identical (both workflow event streams).
+MODEL_NAMES: dict[str, str] = {
+    "#/components/schemas/ConversationEvents/properties/data": "ConversationEventData",
+    "#/paths/~1v1~1workflows~1events~1stream/get/responses/200/content/text~1event-stream/schema": (
+        "WorkflowEvent"
+    ),
+    "#/paths/~1v1~1workflows~1executions~1{execution_id}~1stream/get/responses/200/content/"
+    "text~1event-stream/schema": "WorkflowEvent",
+    "#/components/schemas/StreamEventSsePayload/properties/data": "WorkflowEventPayload",
+    "#/components/schemas/ListWorkflowEventResponse/properties/events/items": (
+        "WorkflowEventPayload"
+    ),
+    "#/paths/~1v1~1conversations/get/responses/200/content/application~1json/schema/items": (
+        "ConversationsListItem"
+    ),
+    "#/components/schemas/ModelList/properties/data/items": "ModelCard",
+}
+
+# Words ending in `s` that are not plurals.
+_NOT_PLURAL = ("ss", "us", "is", "ics")
+_ES_PLURALS = ("sses", "xes", "ches", "shes", "uses", "zes")
+_IRREGULAR = {"aliases": "alias", "biases": "bias", "data": "data", "canvases": "canvas"}
+
+
+def singular_noun(word: str) -> str | None:
+    """The singular of a lower-case English plural, or None when `word` is not one."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word] if _IRREGULAR[word] != word else None
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(_ES_PLURALS):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(_NOT_PLURAL) and len(word) > 2:
+        return word[:-1]
+    return None
+
+
+def item_name(hint: str) -> str:
+    """The name of one item of the array named `hint`: `ChatTools` → `ChatTool`.
+
+    A hint whose last word is no plural (`ModelListData`, `FilterGroupAND`) gets `Item`.
+    """
+    match = re.search(r"([A-Z][a-z]+)$", hint)
+    if match:
+        single = singular_noun(match.group(1).lower())
+        if single:
+            return hint[: match.start()] + single[0].upper() + single[1:]
+    return f"{hint}Item"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from . import helpers, ir, pagination
 from .load import Problems, escape, resolve_pointer
 from .naming import (
+    MODEL_NAMES,
     TAG_PATHS,
     attribute,
     derive_method_name,
     identifier,
+    item_name,
     pascal,
+    snake,
 )
 from .types import definition_references, references
 
@@ -115,7 +119,7 @@ STREAM_ENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "TranscriptionStreamEventTypes": (("transcription.done",), ()),
     "SpeechStreamEventTypes": (("speech.audio.done",), ()),
-    "StreamWorkflowExecutionLogsEventEvent": ((), ("error",)),
+    "WorkflowsExecutionsStreamLogsEventEvent": ((), ("error",)),
 }
 
 # A stream of one workflow execution's events (its path names the execution and its
@@ -128,6 +132,28 @@ def first_line(text: str) -> str:
     return text.strip().split("\n\n")[0].strip() if text else ""
 
 
+# Keys that do not change what a schema accepts: two inline schemas equal but for
+# these share one name.
+_PROSE = {"title", "description", "example", "examples"}
+
+
+def _canonical(schema: Any) -> str:
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in _PROSE}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return json.dumps(strip(schema), sort_keys=True, default=str)
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null" or schema.get("enum") == [None] or schema == {"const": None}
+    )
+
+
 class Parser:
     def __init__(self, doc: dict[str, Any], problems: Problems) -> None:
         self.doc = doc
@@ -135,6 +161,16 @@ class Parser:
         self.schemas: dict[str, Any] = doc["components"]["schemas"]
         self.defs: dict[str, ir.Definition] = {}
         self._in_progress: set[str] = set()
+        # every name given to an inline schema, with that schema's canonical form
+        self._inline: dict[str, str] = {}
+        # hints of operation responses: an array response's item is `<Operation>Item`
+        self._response_hints: set[str] = set()
+        # inline names the rule could only tell apart by a number (the tests want none)
+        self.numbered: list[str] = []
+        # the qualified hint to use when a parameter's short hint is taken
+        self._fallbacks: dict[str, str] = {}
+        # the name given to the inline schema at each pointer
+        self._by_pointer: dict[str, str] = {}
 
     # --- entry point -----------------------------------------------------------
 
@@ -143,6 +179,10 @@ class Parser:
             self.definition(name)
         self.assign_tags()
         operations = self.operations()
+        for pointer in sorted(set(MODEL_NAMES) - set(self._by_pointer)):
+            self.problems.warn(
+                pointer, f"naming.MODEL_NAMES names `{MODEL_NAMES[pointer]}` a schema not here"
+            )
         root = self.resources(operations)
         for message in helpers.missing_operations(root):  # tests/test_helpers_present.py
             self.problems.warn("#/paths", message)
@@ -333,15 +373,18 @@ class Parser:
                 inner = ir.Const(non_null[0])
             else:
                 # inline enums are named like inline objects: `<Owner><Field>`
-                name = hint if top else self.unique(hint)
-                base = {bool: "bool", int: "int", float: "float"}.get(type(non_null[0]), "str")
-                self.defs[name] = ir.Enum(
-                    name,
-                    non_null,
-                    base,  # type: ignore[arg-type]
-                    str(schema.get("description") or "").strip(),
-                    pointer,
+                name, known = (
+                    (hint, False) if top else self.inline_name(hint, schema, pointer, "Enum")
                 )
+                if not known:
+                    base = {bool: "bool", int: "int", float: "float"}.get(type(non_null[0]), "str")
+                    self.defs[name] = ir.Enum(
+                        name,
+                        non_null,
+                        base,  # type: ignore[arg-type]
+                        str(schema.get("description") or "").strip(),
+                        pointer,
+                    )
                 inner = ir.Ref(name)
             return ir.Nullable(inner) if None in values else inner
         for key in ("anyOf", "oneOf"):
@@ -402,7 +445,7 @@ class Parser:
                             for i, s in enumerate(items_schema)
                         )
                     )
-            return ir.ListOf(self.type_of(items_schema, f"{pointer}/items", f"{hint}Item"))
+            return ir.ListOf(self.type_of(items_schema, f"{pointer}/items", self.item_hint(hint)))
         if stype == "string":
             fmt = schema.get("format")
             return ir.Prim(_STR_FORMATS.get(fmt, "str"))  # type: ignore[arg-type]
@@ -428,17 +471,64 @@ class Parser:
         if top:
             self.model(hint, schema, pointer)
             return ir.Ref(hint)
-        name = self.unique(hint)
-        self.model(name, schema, pointer)
+        name, known = self.inline_name(hint, schema, pointer, "Model")
+        if not known:
+            self.model(name, schema, pointer)
         return ir.Ref(name)
 
-    def unique(self, hint: str) -> str:
-        name = pascal(hint)
-        n = 2
-        while name in self.defs or name in self.schemas:
-            name = f"{pascal(hint)}{n}"
-            n += 1
-        return name
+    def param_hint(self, op_hint: str, wire: str) -> str:
+        """The hint for a parameter's inline schema.
+
+        A name of two words or more (`connector_id_or_name`, `deployment_status`) says
+        enough alone and is shared by the operations whose schema for it is equal; a
+        one-word name (`order`, `type`) or a taken one is qualified by the operation.
+        """
+        qualified = f"{op_hint}{pascal(wire)}"
+        if len(snake(wire).split("_")) < 2:
+            return qualified
+        self._fallbacks[pascal(wire)] = qualified
+        return pascal(wire)
+
+    def item_hint(self, hint: str) -> str:
+        """The hint for the items of the array hinted `hint` (singular: `ChatTools` → `ChatTool`)."""
+        if hint in self._response_hints:
+            return f"{hint.removesuffix('Response')}Item"
+        return item_name(hint)
+
+    def inline_name(self, hint: str, schema: Any, pointer: str, kind: str) -> tuple[str, bool]:
+        """The name of the inline schema at `pointer`, and whether it is defined already.
+
+        Candidates, in order: `naming.MODEL_NAMES[pointer]` when listed, `hint`, the
+        operation-qualified hint of a parameter (`param_hint`), `hint` + `kind`
+        (`Union`, `Model`, `Enum`). A candidate already given to an equal schema (the
+        same property inherited through `allOf`, the same parameter on several
+        operations) is shared; one taken by a different schema is skipped. A number
+        is the last resort, recorded in `numbered` (the tests over every spec want none).
+        """
+        if pointer in self._by_pointer:
+            return self._by_pointer[pointer], True
+        canonical = _canonical(schema)
+        fallback = self._fallbacks.pop(hint, None)
+        candidates = [
+            pascal(h) for h in (MODEL_NAMES.get(pointer), hint, fallback, f"{hint}{kind}") if h
+        ]
+        known = False
+        for name in candidates:
+            if name in self._inline:
+                if self._inline[name] == canonical:
+                    known = True
+                    break
+            elif name not in self.defs and name not in self.schemas:
+                break
+        else:
+            n = 2
+            while f"{candidates[0]}{n}" in self.defs or f"{candidates[0]}{n}" in self.schemas:
+                n += 1
+            name = f"{candidates[0]}{n}"
+            self.numbered.append(name)
+        self._inline[name] = canonical
+        self._by_pointer[pointer] = name
+        return name, known
 
     # --- unions ------------------------------------------------------------------
 
@@ -448,8 +538,11 @@ class Parser:
         raw = schema[key]
         members: list[ir.TypeExpr] = []
         nullable = False
+        # a branch index only tells branches apart: `X | None` names X like the whole
+        several = len([m for m in raw if not _is_null(m)]) > 1
         for i, member in enumerate(raw):
-            texpr = self.type_of(member, f"{pointer}/{key}/{i}", f"{hint}{i}")
+            member_hint = f"{hint}{i}" if several else hint
+            texpr = self.type_of(member, f"{pointer}/{key}/{i}", member_hint)
             if texpr == ir.Prim("none"):
                 nullable = True
                 continue
@@ -475,9 +568,9 @@ class Parser:
     ) -> ir.TypeExpr:
         if self.is_native(members):
             return ir.UnionOf(tuple(members))
-        name = hint if top else self.unique(hint)
-        union = self.classify(name, members, schema, pointer)
-        self.defs[name] = union
+        name, known = (hint, False) if top else self.inline_name(hint, schema, pointer, "Union")
+        if not known:
+            self.defs[name] = self.classify(name, members, schema, pointer)
         return ir.Ref(name)
 
     def shape(self, texpr: ir.TypeExpr) -> str:
@@ -681,7 +774,11 @@ class Parser:
             self.problems.warn(
                 pointer, f"path fragment `#{path.split('#', 1)[1]}` is not sent over HTTP"
             )
-        hint = pascal(op_id)
+        resource = tuple(attribute(part) for part in tag.split("."))
+        name = derive_method_name(op_id, resource)
+        # inline schemas of an operation are named after its Python call, not its id:
+        # `beta.conversations.list` → `ConversationsList…`
+        hint = pascal("_".join((*(p for p in resource if p != "beta"), name)))
         params = self.parameters(shared + (spec.get("parameters") or []), pointer, hint)
         body_kind, body_type, flattened, body_params = self.request_body(spec, pointer, hint)
         taken = {p.name for p in params}
@@ -695,8 +792,6 @@ class Parser:
             if resp.kind == "sse":
                 self.stream_ends(resp, params, pointer)
                 resp.resume_param = helpers.resume_param(params)
-        resource = tuple(attribute(part) for part in tag.split("."))
-        name = derive_method_name(op_id, resource)
         methods: list[ir.Method] = []
         stream_field = next(
             (p for p in body_params if p.wire == "stream" and p.location == "body"), None
@@ -741,6 +836,7 @@ class Parser:
             pointer=pointer,
             api_key_header=self.api_key_header(spec),
             connectors_field=helpers.connectors_field(body_kind, body_type, flattened, params),
+            tools_field=helpers.tools_field(body_kind, body_type, flattened, params),
         )
 
     def api_key_header(self, spec: dict[str, Any]) -> str | None:
@@ -789,7 +885,8 @@ class Parser:
                 schema = content.get("schema", {})
                 json_encoded = "json" in media
             wire = p["name"]
-            texpr = self.type_of(schema or {}, f"{ppointer}/schema", f"{hint}{pascal(wire)}")
+            texpr = self.type_of(schema or {}, f"{ppointer}/schema", self.param_hint(hint, wire))
+            self._fallbacks.clear()
             if isinstance(texpr, ir.Prim) and texpr.kind == "any" and location == "path":
                 texpr = ir.Prim("str")
             param = ir.Param(
@@ -897,6 +994,7 @@ class Parser:
                 if media == "text/event-stream":
                     out.append(self.sse_response(schema, cpointer, hint))
                 elif "json" in media:
+                    self._response_hints.add(f"{hint}Response")
                     texpr = self.type_of(schema, cpointer, f"{hint}Response")
                     if texpr not in json_types:
                         json_types.append(texpr)

@@ -338,6 +338,7 @@ class Renderer:
             response_kinds=sorted({m["response_cls"] for m in methods}),
             uses_convert=any(m["json"].startswith("convert_body") for m in methods),
             uses_connectors=any(m["connectors"] for m in methods),
+            uses_tools=any(m["tools"] for m in methods),
             uses_resume=any(m["resume"] for m in methods),
             uses_progress=any(m["progress"] for m in methods),
             uses_uploads=any(m["uploads"] for m in methods),
@@ -352,8 +353,11 @@ class Renderer:
         for p in positional:
             sig.append(f"{p.name}: {render(p.type, imports, 'models.', argument=True)}")
         sig.append("*")
+        tools = op.tools_field
         for p in arguments[len(positional) :]:
             ann = self.param_annotation(p, imports)
+            if tools and p.wire == tools and p.location == "body":
+                ann = self.tools_annotation(p, imports)
             if p.null_default:
                 sig.append(f"{p.name}: {ann} = None")  # sent as null when not given
             elif p.required:
@@ -432,6 +436,8 @@ class Renderer:
                 return pyrepr(p.const.value)
             if connectors and p.wire == connectors and p.location == "body":
                 return f"with_connectors({p.name}, connectors)"
+            if tools and p.wire == tools and p.location == "body":
+                return f"function_tools({p.name})"
             if p.is_file:
                 return f"with_progress({p.name}, progress)"
             return p.name
@@ -451,7 +457,7 @@ class Renderer:
                     f"convert_body({runtime(op.body_type, 'models.')}, {{{', '.join(body_items)}}})"
                 )
             else:
-                json_arg = f"convert_body({runtime(op.body_type, 'models.')}, body)"
+                json_arg = f'convert_body({runtime(op.body_type, "models.")}, body, root="body")'
         elif op.body_kind == "multipart":
             multipart = "{" + ", ".join(body_items) + "}"
         query_json = tuple(p.wire for p in params if p.location == "query" and p.json_encoded)
@@ -471,6 +477,12 @@ class Renderer:
             first, *rest = (p.doc or place).splitlines()
             doc_lines.append(f"    {p.name}: {first}")
             doc_lines += [f"        {line}" if line else "" for line in rest]
+            if tools and p.wire == tools and p.location == "body":
+                doc_lines.append(
+                    "        Python functions and `mistral_sdk.FunctionTool`s are function"
+                    " tools too: name, description and parameter schema from the signature"
+                    " and docstring, as in `beta.conversations.run`."
+                )
         if progress:
             doc_lines.append(
                 "    progress: called with a `mistral_sdk.Progress` as the file's bytes are"
@@ -506,11 +518,23 @@ class Renderer:
             "kind": resp.kind,
             "deprecated": op.deprecated,
             "connectors": bool(connectors),
+            "tools": bool(tools),
             "progress": progress,
             "uploads": any(p.is_file for p in params),
             "resume": resume.name if resume else None,
             "resume_type": render(resume.type, imports, "models.") if resume else None,
         }
+
+    def tools_annotation(self, p: ir.Param, imports: Imports) -> str:
+        """`tools=` of a `helpers.TOOL_BODIES` body: definitions, or Python callables."""
+        nullable = isinstance(p.type, ir.Nullable)
+        listed = p.type.inner if isinstance(p.type, ir.Nullable) else p.type
+        assert isinstance(listed, ir.ListOf)
+        item = render(listed.item, imports, "models.", inputs=self.api.definitions, argument=True)
+        imports.collections.update({"Callable", "Sequence"})
+        imports.typing.add("Any")
+        ann = f"Sequence[{item} | FunctionTool | Callable[..., Any]]"
+        return f"{ann} | None" if nullable else ann
 
     def param_annotation(self, p: ir.Param, imports: Imports) -> str:
         if p.is_file:

@@ -5,7 +5,9 @@
     python scripts/api_table.py --write README.md   # replace the table between the markers
     python scripts/api_table.py --check README.md   # exit 1 when the README's table is stale
 
-The table sits between `<!-- api-table:start -->` and `<!-- api-table:end -->`.
+The table sits between `<!-- api-table:start -->` and `<!-- api-table:end -->`; the
+README's list of API areas (the client's resources) between `<!-- api-areas:start -->`
+and `<!-- api-areas:end -->`: what the README says the SDK covers comes from the spec.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 START = "<!-- api-table:start -->"
 END = "<!-- api-table:end -->"
+AREAS_START = "<!-- api-areas:start -->"
+AREAS_END = "<!-- api-areas:end -->"
 
 
 def rows(operations: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -49,13 +53,38 @@ def render(operations: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def splice(text: str, table: str) -> str:
+def areas(operations: Mapping[str, Any]) -> list[str]:
+    """The client's top resources that have operations (`beta.` left out), sorted."""
+    found = set()
+    for op in operations.values():
+        parts = op.call.split(".")[:-1]
+        if parts[:1] == ["beta"]:
+            parts = parts[1:]
+        if parts:
+            found.add(parts[0])
+    return sorted(found)
+
+
+def render_areas(operations: Mapping[str, Any]) -> str:
+    names = ", ".join(f"`{name}`" for name in areas(operations))
+    return f"Every endpoint of the spec has a method, in these areas of the client: {names}.\n"
+
+
+def splice(text: str, table: str, start: str = START, end: str = END) -> str:
     try:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
     except ValueError:
-        raise SystemExit(f"api_table: markers {START} / {END} not found") from None
-    return f"{head}{START}\n{table}{END}{tail}"
+        raise SystemExit(f"api_table: markers {start} / {end} not found") from None
+    return f"{head}{start}\n{table}{end}{tail}"
+
+
+def splice_all(text: str, operations: Mapping[str, Any]) -> str:
+    """`text` with the table and, when it has their markers, the areas rewritten."""
+    text = splice(text, render(operations))
+    if AREAS_START in text:
+        text = splice(text, render_areas(operations), AREAS_START, AREAS_END)
+    return text
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -71,7 +100,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     if args.write:
         path = Path(args.write)
         text = path.read_text(encoding="utf-8")
-        new = splice(text, table)
+        new = splice_all(text, OPERATIONS)
         if new != text:
             path.write_text(new, encoding="utf-8")
             print(f"api_table: updated {path}")
@@ -80,7 +109,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     elif args.check:
         path = Path(args.check)
         text = path.read_text(encoding="utf-8")
-        if splice(text, table) != text:
+        if splice_all(text, OPERATIONS) != text:
             print(
                 f"api_table: the API table in {path} is stale; run 'make readme-table'",
                 file=sys.stderr,

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from answers import file_json
 from spec_values import needs_calls
 
 import mistral_sdk
@@ -131,21 +132,13 @@ def test_later_pages_keep_the_per_call_timeout(mode: str) -> None:
     assert timeouts == [httpx.Timeout(7.0).as_dict()] * 3
 
 
-def file(i: int) -> dict[str, Any]:
-    return {
-        "id": str(uuid.UUID(int=i)), "object": "file", "bytes": 10, "created_at": 1,
-        "filename": f"f{i}.jsonl", "purpose": "batch", "sample_type": "batch_request",
-        "source": "upload",
-    }  # fmt: skip
-
-
 @needs_calls("files.list")
 def test_page_numbers_stop_at_the_total(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "0"))
         ids = [[1, 2], [3, 4], [5]][page]
         return httpx.Response(
-            200, json={"data": [file(i) for i in ids], "object": "list", "total": 5}
+            200, json={"data": [file_json(i) for i in ids], "object": "list", "total": 5}
         )
 
     server = Server(handler)
@@ -159,7 +152,7 @@ def test_a_short_page_is_the_last_one(mode: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
         ids = {3: [1, 2], 4: [3]}[page]
-        return httpx.Response(200, json={"data": [file(i) for i in ids], "object": "list"})
+        return httpx.Response(200, json={"data": [file_json(i) for i in ids], "object": "list"})
 
     server = Server(handler)
     items = collect(mode, server, lambda c: c.files.list(page=3, page_size=2))

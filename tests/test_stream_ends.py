@@ -209,7 +209,7 @@ def test_unknown_conversation_event_is_kept_not_fatal(mode: str) -> None:
     events = run(mode, body, conversation)
     unknown = events[1].data
     assert isinstance(unknown, mistral_sdk.Unknown)
-    assert type(unknown).__name__ == "UnknownConversationEventsData"
+    assert type(unknown).__name__ == "UnknownConversationEventData"
     assert unknown.raw == new[1]
     assert json.loads(mistral_sdk.encode(events[1]))["data"] == new[1]
 

@@ -236,11 +236,11 @@ MALFORMED = [u for u in UNIONS if _malformed(u) is not None]
 
 
 HEADLINE_UNIONS = (
-    "ConversationEventsData",
-    "ConversationHistoryEntriesItem",
-    "StreamEventSsePayloadData",
+    "ConversationEventData",
+    "ConversationHistoryEntry",
+    "WorkflowEventPayload",
     "TranscriptionStreamEventsData",
-    "WorkflowExecutionTraceEventsResponseEventsItem",
+    "WorkflowExecutionTraceEventsResponseEvent",
 )
 
 
@@ -309,8 +309,8 @@ def test_unknown_fields_are_ignored() -> None:
 def test_request_bodies_reject_an_unknown_tag_but_send_an_explicit_unknown() -> None:
     from mistral_sdk._codec import convert_body
 
-    needs("ConversationHistoryEntriesItem", "MessageInputEntry")
-    t = models.ConversationHistoryEntriesItem
+    needs("ConversationHistoryEntry", "MessageInputEntry")
+    t = models.ConversationHistoryEntry
     with pytest.raises(mistral_sdk.RequestValidationError, match=r"zz\.typo"):
         convert_body(list[t], [{"type": "zz.typo", "content": "x"}])  # type: ignore[valid-type]
     raw = {"type": "memory.write", "id": "m"}

@@ -25,6 +25,7 @@ from ._errors import APIConnectionError, APIError, APITimeoutError, make_status_
 from ._hooks import Call, HooksMixin, initial_hooks
 from ._logging import log_request, log_response
 from ._pagination import PageResponse
+from ._pool import DEFAULT_LIMITS, send, send_async
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
@@ -314,7 +315,7 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
         )
 
     def _make_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=self.timeout, follow_redirects=True)
+        return httpx.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
 
     def _auth_headers(
         self,
@@ -400,7 +401,7 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
                 log_request(request, attempt)
             cause: httpx.Response | Exception
             try:
-                response = self._http.send(request, stream=stream)
+                response = send(self._http, request, stream=stream)  # queued first: _pool.py
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
@@ -494,7 +495,7 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
         )
 
     def _make_http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
 
     async def _auth_headers(
         self,
@@ -583,7 +584,7 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
                 log_request(request, attempt)
             cause: httpx.Response | Exception
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await send_async(self._http, request, stream=stream)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:

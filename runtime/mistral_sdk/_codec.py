@@ -21,6 +21,7 @@ unknown variant somewhere costs two.
 
 from __future__ import annotations
 
+import re
 import threading
 import types
 import uuid
@@ -52,7 +53,7 @@ class Unknown:
     """A union variant this version of the SDK does not know.
 
     `.raw` holds the JSON value as received; `encode` writes it back unchanged.
-    Each union has its own subclass (`UnknownConversationEventsData`, …), whose
+    Each union has its own subclass (`UnknownConversationEventData`, …), whose
     `union` names the union. An `Unknown` may also be passed in a request body to
     send a variant the SDK does not know yet.
     """
@@ -645,12 +646,14 @@ def encode(obj: object) -> bytes:
     return _encoder.encode(obj)
 
 
-def convert_body(type_: Any, values: Any) -> Any:
+def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     """Validate a request body before sending: plain dicts and lists become models.
 
     `values` is a mapping of wire names (a flattened method's keyword arguments)
     or any value for `body=`; `UNSET` entries are dropped so the request carries
-    exactly what the caller set.
+    exactly what the caller set. `root` is the argument that holds the whole body
+    (`body`, when it is not flattened): errors name the field from there
+    (`body[0].email`), as a flattened body's do from the argument (`messages[2]`).
     """
     if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
@@ -675,21 +678,38 @@ def convert_body(type_: Any, values: Any) -> Any:
             )
         except msgspec.ValidationError as exc:
             error = exc
-    message = _readable(str(error))
+    message = _readable(str(error), root)
     if "matches no variant" in message or "unknown `" in message:
         # the spec may be behind the API: say how to send the value anyway
         message += (
             "; if the API accepts this value and the spec does not describe it yet, send it"
             " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
         )
-    raise RequestValidationError(f"invalid request: {message}", field=_field_of(message)) from None
+    raise RequestValidationError(
+        f"invalid request: {message}", field=_field_of(message, root)
+    ) from None
 
 
-def _field_of(message: str) -> str | None:
-    """The field a `_readable` message names first (`messages[0].content`), if any."""
-    if message.startswith("`"):
-        return message[1:].partition("`")[0] or None
-    return None
+_MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
+_UNKNOWN_TAG = re.compile(r"unknown `([^`]+)` ")
+
+
+def _field_of(message: str, root: str = "") -> str | None:
+    """The full path of the field a `_readable` message is about, if any.
+
+    `messages[2].content[0]`: Object missing required field `image_url` is about
+    `messages[2].content[0].image_url`; an unknown tag is about the tag field
+    (`messages[0].role`); anything else about the path the message names.
+    """
+    if not message.startswith("`"):
+        return None
+    where, _, problem = message[1:].partition("`")
+    inner = _MISSING_FIELD.match(problem.lstrip(": ")) or _UNKNOWN_TAG.match(problem.lstrip(": "))
+    if inner:
+        # a flattened body's top level is the method's keyword arguments themselves
+        top = not root and where in ("", "body")
+        return inner.group(1) if top else f"{where}.{inner.group(1)}"
+    return where or None
 
 
 def _uuids_as_text(value: Any) -> Any:
@@ -718,11 +738,13 @@ def _flatten_path(message: str) -> str:
     return f"{problem} - at `${joined}`"
 
 
-def _readable(message: str) -> str:
+def _readable(message: str, root: str = "") -> str:
     """`Expected `int`, got `str` - at `$.messages[0].x`` → mentions the field first."""
     message = _flatten_path(message)
     if " - at `$" in message:
         problem, _, where = message.partition(" - at `$")
-        field = where.rstrip("`").lstrip(".") or "body"
+        field = f"{root}{where.rstrip('`')}".lstrip(".") or "body"
         return f"`{field}`: {problem}"
+    if root:
+        return f"`{root}`: {message}"
     return message

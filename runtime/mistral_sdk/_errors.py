@@ -90,8 +90,11 @@ class IncompleteStreamError(APIConnectionError):
     """A stream ended before the event that ends it (`[DONE]`, the response's
     done event, the end of the workflow run): the connection was cut.
 
-    `.events` holds the typed events received before the cut, in order, and
-    `.partial` the text of an event that was cut half-way ("" when none was).
+    `.received` is how many events arrived before the cut; `.events` holds the
+    last of them, typed, in order (up to 16 KiB of their text, so that a long
+    stream does not keep everything it delivered; all of them when the stream's
+    `keep_events()` was called); `.partial` is the text of an event that was cut
+    half-way ("" when none was).
     """
 
     def __init__(
@@ -100,10 +103,12 @@ class IncompleteStreamError(APIConnectionError):
         *,
         request: httpx.Request | None = None,
         events: list[Any] | None = None,
+        received: int | None = None,
         partial: str = "",
     ) -> None:
         super().__init__(message, request=request)
         self.events: list[Any] = events if events is not None else []
+        self.received: int = len(self.events) if received is None else received
         self.partial = partial
 
 

@@ -9,7 +9,9 @@ Every model is a msgspec Struct; `Model` adds what a user reaches for first:
   datetimes as ISO 8601 text), fields that were never set left out, `Unknown` variants
   as received; the wire names are used (`to_dict()` of a decoded model round-trips);
 - `to_json(indent=0)`: the same as JSON *text* (`str`); `mistral_sdk.encode(obj)` gives
-  the bytes the client sends.
+  the bytes the client sends;
+- `_request_id`: the id the server gave the request a decoded model answered (kept
+  beside the model by `_request_ids`, not a field: none of the above shows it).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import msgspec
 
 from ._codec import encode
+from ._request_ids import request_id_for
 
 __all__ = ["HasText", "Model", "OutputText"]
 
@@ -35,6 +38,12 @@ _MISSING = object()
 
 class Model(msgspec.Struct, kw_only=True, repr_omit_defaults=True):
     """Base class of every generated model (a msgspec Struct)."""
+
+    @property
+    def _request_id(self) -> str | None:
+        """The id the server gave the request this model answered (`x-request-id`), for
+        support tickets and logs; None for a model not received from the API."""
+        return request_id_for(self)
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready builtins, keyed by wire name; unset fields left out."""

@@ -1,14 +1,12 @@
-"""Short names for the types user code annotates with most (the spec's own names are
-long: `models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent`). Each is the very
+"""Short names for the types user code annotates with most, at the top of the package
+(`mistral_sdk.ConversationEvent` for `models.ConversationEvents`). Each is the very
 same class, so `isinstance` and `Stream[...]` work with either name."""
 
 from __future__ import annotations
 
-from .models import (
-    CompletionEvent,
-    ConversationEvents,
-    StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-)
+# `WorkflowEvent`, an event of a workflow run (`workflows.executions.stream`;
+# `execute_and_wait`'s `on_event`), is already short in `models`: the generator names it.
+from .models import CompletionEvent, ConversationEvents, WorkflowEvent
 
 __all__ = ["ChatChunk", "ConversationEvent", "WorkflowEvent"]
 
@@ -16,5 +14,3 @@ __all__ = ["ChatChunk", "ConversationEvent", "WorkflowEvent"]
 ChatChunk = CompletionEvent
 # An event of the conversation streams (`start_stream`, `append_stream`, ...).
 ConversationEvent = ConversationEvents
-# An event of a workflow run (`workflows.executions.stream`; `execute_and_wait`'s `on_event`).
-WorkflowEvent = StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent

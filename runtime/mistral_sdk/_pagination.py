@@ -17,6 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
+from ._errors import request_id_of
 from ._response import JsonResponse, ResponseSpec
 
 __all__ = ["AsyncPage", "PageResponse", "Paginator", "SyncPage"]
@@ -104,8 +105,11 @@ class _Page(Generic[ItemT, ResponseT]):
         paginator: Paginator,
         request: httpx.Request,
         seen: int = 0,
+        request_id: str | None = None,
     ) -> None:
         self.response = response
+        # the id the server gave the request of this page (for support tickets and logs)
+        self._request_id = request_id
         self.items: list[ItemT] = paginator.items_of(response)
         self._paginator = paginator
         self._request = request
@@ -135,19 +139,20 @@ class SyncPage(_Page[ItemT, ResponseT]):
         response: ResponseT,
         paginator: Paginator,
         request: httpx.Request,
-        fetch: Callable[[httpx.Request], ResponseT],
+        fetch: Callable[[httpx.Request], tuple[ResponseT, str | None]],
         seen: int = 0,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(response, paginator, request, seen)
+        super().__init__(response, paginator, request, seen, request_id)
         self._fetch = fetch
 
     def next_page(self) -> SyncPage[ItemT, ResponseT] | None:
         """Fetch the next page (None after the last one)."""
         if self._next is None:
             return None
-        response = self._fetch(self._next)
+        response, request_id = self._fetch(self._next)
         seen = self._seen + len(self.items)
-        return SyncPage(response, self._paginator, self._next, self._fetch, seen)
+        return SyncPage(response, self._paginator, self._next, self._fetch, seen, request_id)
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT, ResponseT]]:
         page: SyncPage[ItemT, ResponseT] | None = self
@@ -168,18 +173,19 @@ class AsyncPage(_Page[ItemT, ResponseT]):
         response: ResponseT,
         paginator: Paginator,
         request: httpx.Request,
-        fetch: Callable[[httpx.Request], Awaitable[ResponseT]],
+        fetch: Callable[[httpx.Request], Awaitable[tuple[ResponseT, str | None]]],
         seen: int = 0,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(response, paginator, request, seen)
+        super().__init__(response, paginator, request, seen, request_id)
         self._fetch = fetch
 
     async def next_page(self) -> AsyncPage[ItemT, ResponseT] | None:
         if self._next is None:
             return None
-        response = await self._fetch(self._next)
+        response, request_id = await self._fetch(self._next)
         seen = self._seen + len(self.items)
-        return AsyncPage(response, self._paginator, self._next, self._fetch, seen)
+        return AsyncPage(response, self._paginator, self._next, self._fetch, seen, request_id)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT, ResponseT]]:
         page: AsyncPage[ItemT, ResponseT] | None = self
@@ -221,19 +227,23 @@ class PageResponse(ResponseSpec["SyncPage[Any, Any]", "AsyncPage[Any, Any]"]):
         if send is None:
             raise RuntimeError("PageResponse used without a client")
 
-        def fetch(request: httpx.Request) -> Any:
-            return self._inner.parse_sync(send(request))
+        def fetch(request: httpx.Request) -> tuple[Any, str | None]:
+            answer = send(request)
+            return self._inner.parse_sync(answer), request_id_of(answer.headers)
 
         parsed = self._inner.parse_sync(response)
-        return SyncPage(parsed, self.paginator, response.request, fetch)
+        request_id = request_id_of(response.headers)
+        return SyncPage(parsed, self.paginator, response.request, fetch, 0, request_id)
 
     def parse_async(self, response: httpx.Response) -> AsyncPage[Any, Any]:
         send = self._async_send
         if send is None:
             raise RuntimeError("PageResponse used without an async client")
 
-        async def fetch(request: httpx.Request) -> Any:
-            return self._inner.parse_async(await send(request))
+        async def fetch(request: httpx.Request) -> tuple[Any, str | None]:
+            answer = await send(request)
+            return self._inner.parse_async(answer), request_id_of(answer.headers)
 
         parsed = self._inner.parse_async(response)
-        return AsyncPage(parsed, self.paginator, response.request, fetch)
+        request_id = request_id_of(response.headers)
+        return AsyncPage(parsed, self.paginator, response.request, fetch, 0, request_id)

@@ -30,6 +30,7 @@ from ._errors import (
     request_id_of,
 )
 from ._progress import Progress, ProgressCallback
+from ._request_ids import remember
 from ._streaming import AsyncStream, Stream
 
 __all__ = [
@@ -103,6 +104,7 @@ class JsonResponse(ResponseSpec[T, T]):
                 response=response,
                 body=content,
             ) from None
+        remember(value, request_id_of(response.headers))
         return value
 
     def _none_allowed(self) -> bool:
@@ -215,6 +217,11 @@ class _BinaryBase:
     def content_type(self) -> str | None:
         value: str | None = self.response.headers.get("content-type")
         return value
+
+    @property
+    def _request_id(self) -> str | None:
+        """The id the server gave the request (for support tickets and logs)."""
+        return request_id_of(self.response.headers)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.content_type or 'unknown type'}>"

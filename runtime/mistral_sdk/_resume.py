@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncResumingStream", "ResumingStream", "async_resume_stream", "resume_stream"]
 
 T = TypeVar("T")
+_R = TypeVar("_R", bound="_Resuming")
 _RECENT = 256  # ids remembered to drop events a server repeats after a reconnect
 
 
@@ -116,7 +117,21 @@ class _Resuming:
     """What both resuming streams show of their `_ResumeState`."""
 
     _state: _ResumeState
+    _current: Any  # Stream[T] or AsyncStream[T], by subclass
     response: httpx.Response
+    _keep: tuple[int | None] | None = None  # keep_events(...) asked, for every connection
+
+    def keep_events(self: _R, max_bytes: int | None = None) -> _R:
+        """As `Stream.keep_events`, for the connection in use and every reconnection."""
+        self._keep = (max_bytes,)
+        self._current.keep_events(max_bytes)
+        return self
+
+    def _reconnected(self, stream: Stream[Any] | AsyncStream[Any]) -> None:
+        self._current = stream
+        self.response = stream.response
+        if self._keep is not None:
+            stream.keep_events(*self._keep)
 
     @property
     def last_event_id(self) -> str | None:
@@ -159,8 +174,7 @@ class ResumingStream(_Resuming, Stream[T]):
                 except APIConnectionError as exc:
                     self._current.close()
                     time.sleep(state.reconnect_delay(exc))
-                    self._current = self._connect(state.last_event_id or msgspec.UNSET)
-                    self.response = self._current.response
+                    self._reconnected(self._connect(state.last_event_id or msgspec.UNSET))
         finally:
             self._current.close()
 
@@ -197,8 +211,7 @@ class AsyncResumingStream(_Resuming, AsyncStream[T]):
                 except APIConnectionError as exc:
                     await self._current.close()
                     await asyncio.sleep(state.reconnect_delay(exc))
-                    self._current = await self._connect(state.last_event_id or msgspec.UNSET)
-                    self.response = self._current.response
+                    self._reconnected(await self._connect(state.last_event_id or msgspec.UNSET))
         finally:
             await self._current.close()
 

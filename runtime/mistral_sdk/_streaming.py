@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import weakref
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -26,6 +27,7 @@ from ._errors import (
     IncompleteStreamError,
     body_error,
     parse_error_body,
+    request_id_of,
 )
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -36,6 +38,21 @@ if TYPE_CHECKING:
 __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
+_S = TypeVar("_S", bound="_StreamState[Any]")
+
+
+# What a stream that has an end keeps of its delivered events for `IncompleteStreamError`:
+# the most recent ones, up to this much of their text (always the last one), so that a
+# stream of any length is read in memory bounded by its largest event.
+TAIL_BYTES = 16 * 1024
+# How much event text a stream assembles into its final result (`final()`,
+# `snapshot()`) by default: every real answer (a model's output limit is far below),
+# while a stream of any length still reads in bounded memory. `accumulate()` changes it.
+ASSEMBLE_BYTES = 4 * 1024 * 1024
+# After the event that ends a stream, the rest of the body (normally just the end of
+# the chunked encoding) is read, up to this much, so that the connection goes back
+# to the pool for the next call instead of being closed (as openai-python does).
+DRAIN_BYTES = 64 * 1024
 
 
 def _is_struct(t: Any) -> bool:
@@ -80,11 +97,17 @@ class _EventConverter(Generic[T]):
 
     __slots__ = (
         "_accumulator",
+        "_assemble_bytes",
+        "_assembled",
+        "_assembly_dropped",
         "_done_marker",
         "_ended",
         "_envelope",
         "_errors",
         "_event_json",
+        "_keep_bytes",
+        "_kept",
+        "_kept_bytes",
         "_needs_end",
         "_response",
         "_run_id",
@@ -114,12 +137,20 @@ class _EventConverter(Generic[T]):
         # a stream that has a defined end must reach it; others may just close
         self._needs_end = bool(terminal) or run_id is not None
         self._ended = False
-        # what was received, kept for the error when the stream is cut
-        self.received: list[T] = []
+        # For the error when the stream is cut: how many events came, and the last of
+        # them with their sizes (a bounded tail unless `keep` asked for more).
+        self.received = 0
+        self._kept: deque[tuple[T, int]] = deque()
+        self._kept_bytes = 0
+        self._keep_bytes: int | None = TAIL_BYTES
         # Event names repeat; their JSON spelling is computed once each.
         self._event_json: dict[str, str] = {}
-        # chat/FIM/agents and conversation streams assemble their final result
+        # chat/FIM/agents and conversation streams assemble their final result, up to
+        # `_assemble_bytes` of event text (then it is dropped: memory stays bounded)
         self._accumulator = accumulator_for(type)
+        self._assemble_bytes: int | None = ASSEMBLE_BYTES
+        self._assembled = 0
+        self._assembly_dropped = False
 
     def convert(self, sse: ServerSentEvent) -> T | _Signal:
         data = sse.data
@@ -148,9 +179,15 @@ class _EventConverter(Generic[T]):
         if error_event:
             raise self._error(data, event=value)
         if self._accumulator is not None:
-            self._accumulator.feed(value)
+            self._assembled += len(data)
+            limit = self._assemble_bytes
+            if limit is not None and self._assembled > limit:
+                self._accumulator = None  # past the limit: let it go, say so in final()
+                self._assembly_dropped = True
+            else:
+                self._accumulator.feed(value)
         if self._needs_end:
-            self.received.append(value)
+            self._remember(value, len(data))
             name = sse.event
             if name is None and self._envelope:  # named by the tag inside its data
                 name = getattr(value, "event", None)
@@ -160,18 +197,47 @@ class _EventConverter(Generic[T]):
                 self._ended = True
         return value
 
+    def keep(self, max_bytes: int | None) -> None:
+        """Keep the events whose text adds up to `max_bytes` (None: all of them)."""
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be >= 0 or None")
+        self._keep_bytes = max_bytes
+
+    def _remember(self, value: T, size: int) -> None:
+        self.received += 1
+        kept = self._kept
+        kept.append((value, size))
+        self._kept_bytes += size
+        limit = self._keep_bytes
+        if limit is not None:
+            while self._kept_bytes > limit and len(kept) > 1:
+                self._kept_bytes -= kept.popleft()[1]
+
+    @property
+    def events(self) -> list[T]:
+        """The events kept for the error, oldest first."""
+        return [value for value, _ in self._kept]
+
     @property
     def ended(self) -> bool:
         return self._ended
+
+    @property
+    def drains(self) -> bool:
+        """Whether to read the rest of the body now that the stream has ended: yes after
+        `[DONE]` or a terminal event, after which the server ends the body; not after
+        the end of a workflow run, which an event stream may outlive."""
+        return self._ended and self._run_id is None
 
     def finish(self, partial: str) -> None:
         """The body ended: raise if the stream's terminal event never came."""
         if self._needs_end and not self._ended:
             what = "the end of the workflow run" if self._run_id else "its terminal event"
             raise IncompleteStreamError(
-                f"the stream was cut before {what} ({len(self.received)} event(s) received)",
+                f"the stream was cut before {what} ({self.received} event(s) received)",
                 request=self._response.request,
-                events=self.received,
+                events=self.events,
+                received=self.received,
                 partial=partial,
             )
 
@@ -181,10 +247,10 @@ class _EventConverter(Generic[T]):
         cut = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException)
         if cut and self._needs_end and not self._ended:
             return IncompleteStreamError(
-                f"the stream was cut before its end ({len(self.received)} event(s) "
-                f"received): {exc}",
+                f"the stream was cut before its end ({self.received} event(s) received): {exc}",
                 request=self._response.request,
-                events=self.received,
+                events=self.events,
+                received=self.received,
                 partial=partial,
             )
         return body_error(exc, self._response.request)
@@ -254,6 +320,30 @@ class _EventConverter(Generic[T]):
         )
 
 
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what is left of an ended stream's body (see DRAIN_BYTES); a failure here
+    only means the connection is not reused."""
+    left = DRAIN_BYTES
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    left = DRAIN_BYTES
+    try:
+        async for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass
+
+
 class _StreamState(Generic[T]):
     """What `Stream` and `AsyncStream` share: the response and how events become values."""
 
@@ -294,12 +384,43 @@ class _StreamState(Generic[T]):
         if self._observer is not None:
             self._observer.stream_end(None)
 
+    @property
+    def _request_id(self) -> str | None:
+        """The id the server gave the request (for support tickets and logs)."""
+        return request_id_of(self.response.headers)
+
     def _events(self) -> Any:
         raise NotImplementedError
+
+    def accumulate(self: _S, max_bytes: int | None = None) -> _S:
+        """Assemble the final result (`final()`, `snapshot()`) from up to `max_bytes` of
+        event text; None (the default here) for a stream of any size.
+
+        Without this call a stream assembles its answer from its first
+        `ASSEMBLE_BYTES` (4 MiB) of events, far more than a model answers, so that a
+        stream of any length still reads in bounded memory; past it, `final()` raises.
+        Call it before iterating. Returns the stream.
+        """
+        converter = getattr(self, "_converter", None)
+        if converter is None or converter._accumulator is None:
+            raise TypeError(
+                "only chat, FIM, agents, conversation and transcription streams assemble"
+                " a final result"
+            )
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be >= 0 or None")
+        converter._assemble_bytes = max_bytes
+        return self
 
     def _accumulator(self) -> Any:
         converter = getattr(self, "_converter", None)  # a resuming stream has none
         accumulator = converter._accumulator if converter is not None else None
+        if converter is not None and converter._assembly_dropped:
+            raise ValueError(
+                f"this stream's events passed {converter._assemble_bytes} bytes, so its final"
+                " result was not kept (memory stays bounded); call stream.accumulate() before"
+                " iterating to assemble a stream of any size"
+            )
         if accumulator is None:
             raise TypeError(
                 "only chat, FIM, agents, conversation and transcription streams assemble"
@@ -333,6 +454,17 @@ class _StreamState(Generic[T]):
         """
         return self._accumulator().result()
 
+    def keep_events(self: _S, max_bytes: int | None = None) -> _S:
+        """Keep more of the delivered events for `IncompleteStreamError.events`: all of
+        them (the default here), or the most recent ones up to `max_bytes` of text.
+
+        Without this call a stream keeps only its last events (`TAIL_BYTES`, 16 KiB of
+        their text), so that reading it takes memory bounded by its largest event; with
+        it, memory grows with the stream. Call it before iterating. Returns the stream.
+        """
+        self._converter.keep(max_bytes)
+        return self
+
 
 class Stream(_StreamState[T]):
     """Iterate for typed events. Use as a context manager, or call `close()`,
@@ -347,20 +479,27 @@ class Stream(_StreamState[T]):
         observer = self._observer  # hooks watching this stream (`_hooks.Call`), if any
         error: BaseException | None = None
         try:
-            for chunk in self.response.iter_bytes():
+            chunks = self.response.iter_bytes()
+            for chunk in chunks:
                 for sse in decoder.feed(chunk):
                     value = convert(sse)
                     if value is _Signal.DONE:
-                        return
+                        break
                     if observer is not None:
                         observer.stream_event(value)
                     yield value
                     if converter.ended:
-                        return
+                        break
+                if converter.ended:
+                    if converter.drains:
+                        _drain(chunks)
+                    return
             for sse in decoder.end():  # a last event without its closing blank line
                 value = convert(sse)
                 if value is _Signal.DONE:
                     return
+                if observer is not None:
+                    observer.stream_event(value)
                 yield value
             converter.finish(decoder.close())
         except httpx.RequestError as exc:
@@ -428,20 +567,27 @@ class AsyncStream(_StreamState[T]):
         observer = self._observer  # hooks watching this stream (`_hooks.Call`), if any
         error: BaseException | None = None
         try:
-            async for chunk in self.response.aiter_bytes():
+            chunks = self.response.aiter_bytes()
+            async for chunk in chunks:
                 for sse in decoder.feed(chunk):
                     value = convert(sse)
                     if value is _Signal.DONE:
-                        return
+                        break
                     if observer is not None:
                         observer.stream_event(value)
                     yield value
                     if converter.ended:
-                        return
+                        break
+                if converter.ended:
+                    if converter.drains:
+                        await _adrain(chunks)
+                    return
             for sse in decoder.end():  # a last event without its closing blank line
                 value = convert(sse)
                 if value is _Signal.DONE:
                     return
+                if observer is not None:
+                    observer.stream_event(value)
                 yield value
             converter.finish(decoder.close())
         except httpx.RequestError as exc:

@@ -7,8 +7,14 @@ Besides callables, `tools=` takes *tool sources*: objects (MCP servers, see
 `FunctionTool.from_callable(fn)` reads the parameters, their type hints (str, int,
 float, bool, lists, dicts, Optional, Literal, enums, msgspec Structs, dataclasses:
 whatever msgspec can describe) and the docstring (first paragraph → description;
-a Google-style `Args:` section → parameter descriptions). The arguments the model
-sends are decoded and validated into those types by msgspec before the call.
+parameter descriptions from a Google `Args:` section, a NumPy `Parameters` section or
+reST/Sphinx `:param name:` fields). The arguments the model sends are decoded and
+validated into those types by msgspec before the call.
+
+`chat.complete`, `chat.stream` and `agents.complete` / `agents.stream` take callables
+and `FunctionTool`s in `tools=` as well (`function_tools`): there they only declare the
+tool; the model's `tool_calls` come back to the caller, who runs them
+(`FunctionTool.arguments` validates a call's arguments).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 
 import msgspec
 
-from ._errors import MistralError
+from ._errors import MistralError, RequestValidationError
 from ._schema import json_schema
 
 __all__ = [
@@ -32,11 +38,35 @@ __all__ = [
     "ToolOutput",
     "ToolSource",
     "ToolSourceError",
+    "function_tools",
     "result_text",
 ]
 
-_SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Raises|Yields|Examples?)\s*:\s*$")
+# Google style: a `Args:` line, then indented `name (type): text` entries.
+_SECTION = re.compile(
+    r"^(Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments|Other Parameters"
+    r"|Returns|Return|Raises|Yields|Examples?|Notes?|See Also|Attributes)\s*:\s*$",
+    re.IGNORECASE,
+)
 _ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+# NumPy style: a section title underlined with dashes, then `name : type` entries
+# with their text indented below.
+_RULE = re.compile(r"^\s*-{3,}\s*$")
+_NUMPY_PARAM = re.compile(r"^(\*{0,2}\w+)(?:\s*,\s*\*{0,2}\w+)*\s*(?::.*)?$")
+# reST / Sphinx style: `:param [type] name: text` fields.
+_REST_PARAM = re.compile(
+    r"^:(?:param|parameter|arg|argument|key|keyword)\s+(?:[^:]*\s)?(\*{0,2}\w+)\s*:\s*(.*)$"
+)
+_REST_FIELD = re.compile(r"^:[^:]+:")  # any other field (`:returns:`, `:type x:`, ...)
+_PARAM_SECTIONS = {
+    "args",
+    "arguments",
+    "parameters",
+    "params",
+    "keyword args",
+    "keyword arguments",
+    "other parameters",
+}
 
 
 def function_definition(name: str, description: str, parameters: Any) -> dict[str, Any]:
@@ -52,31 +82,65 @@ class ToolArgumentsError(ValueError):
 
 
 def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """(description, {parameter: description}) from a Google-style docstring."""
+    """(description, {parameter: description}) from a docstring in Google
+    (`Args:`), NumPy (`Parameters` over a `----------` rule) or reST/Sphinx
+    (`:param name: text`) style. The description is the first paragraph."""
     if not doc:
         return "", {}
     lines = inspect.cleandoc(doc).splitlines()
     description: list[str] = []
     params: dict[str, str] = {}
-    section: str | None = None
+    section: str | None = None  # None: still in the description
+    style = ""  # "google", "numpy" or "rest": how the current section's entries look
     current: str | None = None
-    for line in lines:
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        text = line.strip()
+        indent = len(line) - len(line.lstrip())
+        i += 1
+        if indent == 0 and text and i < len(lines) and _RULE.match(lines[i]):
+            section, style, current = text.lower(), "numpy", None
+            i += 1  # the rule itself
+            continue
         heading = _SECTION.match(line)
-        if heading:
-            section, current = heading.group(1), None
+        if heading and indent == 0:
+            section, style, current = heading.group(1).lower(), "google", None
+            continue
+        rest = _REST_PARAM.match(text)
+        if rest and indent == 0:
+            section, style, current = "params", "rest", rest.group(1).lstrip("*")
+            params[current] = rest.group(2).strip()
+            continue
+        if _REST_FIELD.match(text) and indent == 0:
+            section, style, current = "fields", "rest", None
             continue
         if section is None:
             description.append(line)
-        elif section in ("Args", "Arguments", "Parameters"):
-            match = _ARG_LINE.match(line)
-            indent = len(line) - len(line.lstrip())
-            if match and indent <= 4:
-                current = match.group(1).lstrip("*")
-                params[current] = match.group(2).strip()
-            elif current and line.strip():
-                params[current] = f"{params[current]} {line.strip()}".strip()
-    text = "\n".join(description).strip()
-    return text.split("\n\n")[0].replace("\n", " ").strip(), params
+            continue
+        if not text:
+            continue
+        if style == "google" and section in _PARAM_SECTIONS:
+            entry = _ARG_LINE.match(line)
+            if entry and indent <= 4:
+                current = entry.group(1).lstrip("*")
+                params[current] = entry.group(2).strip()
+                continue
+        elif style == "numpy" and section in _PARAM_SECTIONS and indent == 0:
+            entry = _NUMPY_PARAM.match(text)
+            current = None
+            if entry:
+                # `x, y : float` documents both: the text below goes to each
+                names = [n.strip().lstrip("*") for n in text.split(":")[0].split(",")]
+                for name in names:
+                    params[name] = ""
+                current = ",".join(names)
+            continue
+        if current and indent > 0:
+            for name in current.split(","):
+                params[name] = f"{params[name]} {text}".strip()
+    summary = "\n".join(description).strip()
+    return summary.split("\n\n")[0].replace("\n", " ").strip(), params
 
 
 class ToolOutput(msgspec.Struct, frozen=True):
@@ -95,7 +159,17 @@ class ToolSourceError(MistralError):
 
 
 class FunctionTool:
-    """A Python callable exposed to the model as a function tool."""
+    """A Python callable exposed to the model as a function tool.
+
+    `FunctionTool(func, name=None, description=None)`: the name defaults to the
+    function's, the description to its docstring's first paragraph, and the JSON
+    schema of the parameters comes from the signature's type hints, with each
+    parameter's description from the docstring (Google, NumPy or reST style). Pass it
+    (or the bare function) in `tools=` of `beta.conversations.run` (which also runs
+    it when the model calls it) or of `chat.complete` / `chat.stream` (which only
+    declare it). `definition()` is the request's tool entry; `arguments(raw)` the
+    validated keyword arguments of a call (`ToolArgumentsError` when they do not fit).
+    """
 
     __slots__ = ("_args", "description", "func", "is_async", "name", "parameters")
 
@@ -257,3 +331,39 @@ def result_text(value: Any) -> str:
         return msgspec.json.encode(value).decode()
     except TypeError:
         return str(value)
+
+
+def _is_function_tool(value: Any) -> bool:
+    """A Python function (or `FunctionTool`) in `tools=`, as opposed to a tool definition."""
+    if isinstance(value, FunctionTool):
+        return True
+    return callable(value) and not isinstance(value, (type, Mapping, msgspec.Struct))
+
+
+def function_tools(tools: Any) -> Any:
+    """`tools=` of a request with each Python callable or `FunctionTool` replaced by its
+    definition (the same schema `beta.conversations.run` sends); definitions (dicts or
+    models) stay as they are, and so does `tools` when it holds no callable."""
+    if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Sequence):
+        return tools  # UNSET, None, or a mistake the body's validation reports
+    if not any(_is_function_tool(t) for t in tools):
+        return tools
+    out: list[Any] = []
+    names: dict[str, int] = {}
+    for i, tool in enumerate(tools):
+        if not _is_function_tool(tool):
+            out.append(tool)
+            continue
+        try:
+            function_tool = FunctionTool.from_callable(tool)
+        except (TypeError, ValueError) as exc:
+            raise RequestValidationError(f"tools[{i}]: {exc}", field=f"tools[{i}]") from None
+        if function_tool.name in names:
+            raise RequestValidationError(
+                f"tools[{i}]: two tools are named {function_tool.name!r}"
+                f" (tools[{names[function_tool.name]}] too)",
+                field=f"tools[{i}]",
+            )
+        names[function_tool.name] = i
+        out.append(function_tool.definition())
+    return out

@@ -15,9 +15,10 @@ How `execute_and_wait` waits, in order:
    backoff (`POLL_INITIAL`, then 1.5 times longer each poll, at most `POLL_MAX` seconds apart).
 
 The final state always comes from `executions.get`. A run that ends FAILED, CANCELED,
-TERMINATED or TIMED_OUT raises `WorkflowExecutionError`; `timeout=` bounds the whole
-wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
-`cancel_on_timeout=True`.
+TERMINATED or TIMED_OUT raises `WorkflowExecutionError`; `wait_timeout=` bounds the
+whole wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
+`cancel_on_timeout=True`. `timeout=` is what it is on every other method: the HTTP
+timeout of each request the wait makes (never past the wait's deadline).
 
 Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
 next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
@@ -31,9 +32,11 @@ import dataclasses
 import inspect
 import time
 import uuid
+import warnings
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar, cast, overload
 
+import httpx
 import msgspec
 
 from ._connectors import ConnectorSlot, with_connectors
@@ -49,7 +52,7 @@ from ._errors import (
 from ._hooks import activity
 from ._retry import retry_delay
 from ._streaming import ends_run  # the run-end test the generated streams use too
-from ._types import NOT_GIVEN, Headers, NotGiven, field_value, twin_doc
+from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value, twin_doc
 
 if TYPE_CHECKING:
     from . import models
@@ -68,7 +71,7 @@ __all__ = [
 T = TypeVar("T")
 
 # What `on_event` receives: the events of `client.workflows.executions.stream`.
-WorkflowEvent: TypeAlias = "models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent"
+WorkflowEvent: TypeAlias = "models.WorkflowEvent"
 EventHandler: TypeAlias = "Callable[[WorkflowEvent], object]"
 AsyncEventHandler: TypeAlias = "Callable[[WorkflowEvent], Awaitable[object] | object]"
 
@@ -103,7 +106,7 @@ class WorkflowExecutionError(MistralError):
 
 
 class WorkflowWaitTimeout(MistralError, TimeoutError):
-    """`execute_and_wait(timeout=...)` ran out of time before the run ended.
+    """`execute_and_wait(wait_timeout=...)` ran out of time before the run ended.
 
     The run goes on unless `cancel_on_timeout=True` (then `.canceled` is True).
     `.execution` is the last state seen (None when none was fetched yet).
@@ -202,14 +205,60 @@ def _start_delay(exc: APIError, attempt: int, budget: int, waiter: _Waiter) -> f
     return delay if remaining is None else min(delay, remaining)
 
 
+def wait_bound(wait_timeout: float | None, timeout: TimeoutTypes | NotGiven) -> float | None:
+    """The whole wait's bound of `execute_and_wait`.
+
+    Before `wait_timeout=` existed, a number given as `timeout=` was that bound; given
+    alone it still is (as well as each request's timeout), with a DeprecationWarning.
+    """
+    if wait_timeout is None and isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        warnings.warn(
+            "execute_and_wait(timeout=N) bounding the whole wait is deprecated: pass "
+            "wait_timeout=N for the wait; timeout= is each request's HTTP timeout, as on "
+            "every other method (an httpx.Timeout is never read as the wait's bound)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return float(timeout)
+    return wait_timeout
+
+
+def _timeout_plus(timeout: float | httpx.Timeout | None, seconds: float) -> TimeoutTypes:
+    """`timeout` with `seconds` more to read the answer (the time the server waits)."""
+    if isinstance(timeout, httpx.Timeout):
+        read = None if timeout.read is None else timeout.read + seconds
+        return httpx.Timeout(
+            connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool
+        )
+    # only the read waits longer: connecting or sending is no slower for it
+    return None if timeout is None else httpx.Timeout(timeout, read=timeout + seconds)
+
+
+def _timeout_within(timeout: float | httpx.Timeout | None, bound: float) -> TimeoutTypes:
+    """`timeout` (any part of it) never longer than `bound` seconds."""
+    if isinstance(timeout, httpx.Timeout):
+        parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        connect, read, write, pool = (bound if t is None else min(t, bound) for t in parts)
+        return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+    return bound if timeout is None else min(timeout, bound)
+
+
 class _Waiter:
     """Deadline, wait strategy and poll backoff of one `execute_and_wait` call."""
 
-    def __init__(self, execution_id: str, timeout: float | None, use_sync: bool) -> None:
+    def __init__(
+        self,
+        execution_id: str,
+        timeout: float | None,
+        use_sync: bool,
+        request_timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> None:
         if timeout is not None and timeout <= 0:
-            raise RequestValidationError("timeout: must be > 0 seconds", field="timeout")
+            raise RequestValidationError("wait_timeout: must be > 0 seconds", field="wait_timeout")
         self.execution_id = execution_id
         self.timeout = timeout
+        # the caller's per-request timeout (NOT_GIVEN: the SDK's choice per call)
+        self.http_timeout = request_timeout
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.use_sync = use_sync
         self.use_stream = True
@@ -245,13 +294,22 @@ class _Waiter:
         remaining = self.remaining()
         return SYNC_WAIT if remaining is None else min(SYNC_WAIT, remaining)
 
-    def request_timeout(self, base: float | None = None) -> float | NotGiven:
-        """Per-request timeout: never past the deadline."""
+    def request_timeout(
+        self, base: float | None = None, server_wait: float = 0.0
+    ) -> TimeoutTypes | NotGiven:
+        """One request's timeout: the caller's (else `base`, else the client's), plus
+        `server_wait` seconds the server was asked to hold the answer, never past the
+        deadline."""
+        timeout: TimeoutTypes | NotGiven = self.http_timeout
+        if isinstance(timeout, NotGiven):
+            timeout = NOT_GIVEN if base is None else base
+        if server_wait and not isinstance(timeout, NotGiven):
+            timeout = _timeout_plus(timeout, server_wait)
         remaining = self.remaining()
         if remaining is None:
-            return NOT_GIVEN if base is None else base
+            return timeout
         bound = max(remaining, 0.001)
-        return bound if base is None else min(base, bound)
+        return bound if isinstance(timeout, NotGiven) else _timeout_within(timeout, bound)
 
     def stream_failed(self, exc: APIError) -> bool:
         """Whether the wait goes on after the event stream failed with `exc` (False: raise it)."""
@@ -366,7 +424,9 @@ def _start_arguments(
         "deployment_name": msgspec.UNSET if deployment_name is None else deployment_name,
         "wait_for_result": True if sync_wait else msgspec.UNSET,
         "timeout_seconds": sync_wait if sync_wait else msgspec.UNSET,
-        "timeout": waiter.request_timeout(sync_wait + 30 if sync_wait else None),
+        "timeout": waiter.request_timeout(
+            30.0 if sync_wait else None, server_wait=sync_wait or 0.0
+        ),
         "extra_headers": extra_headers,
         "max_retries": 0,
     }
@@ -387,12 +447,13 @@ class WorkflowsHelpers:
         input: Any = None,
         connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
         extensions: Mapping[str, Any] | None = None,
-        timeout: float | None = None,
+        wait_timeout: float | None = None,
         cancel_on_timeout: bool = False,
         execution_id: str | None = None,
         deployment_name: str | None = None,
         on_event: EventHandler | None = None,
         extra_headers: Headers | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
         """Start a workflow and wait until its run is over; return the final execution.
 
@@ -401,19 +462,32 @@ class WorkflowsHelpers:
             input: the workflow input: a dict, a msgspec Struct or a dataclass.
             connectors: connector bindings (`ConnectorSlot`s), merged into `extensions`.
             extensions: other extensions for the execution.
-            timeout: seconds to wait in all; then `WorkflowWaitTimeout`.
-            cancel_on_timeout: cancel the run when `timeout` expires (default: leave it).
+            wait_timeout: seconds to wait in all, every request included; then
+                `WorkflowWaitTimeout` (default: no bound).
+            cancel_on_timeout: cancel the run when `wait_timeout` expires (default:
+                leave it running).
             execution_id: your own id for the run (default: one the SDK picks).
             deployment_name: the deployment to route the run to.
             on_event: called with each event of the run's event stream as it arrives
                 (e.g. to show `mistral_sdk.connector_auth(event).auth_url`).
+            extra_headers: headers added to every request the wait makes.
+            timeout: the HTTP timeout of each request (seconds or `httpx.Timeout`), as
+                on every other method; a request the server holds for its synchronous
+                wait gets that wait on top. Never past `wait_timeout`. A number given
+                alone (without `wait_timeout`) also bounds the whole wait, as before
+                `wait_timeout` existed, with a DeprecationWarning.
 
         Raises `WorkflowExecutionError` when the run ends FAILED, CANCELED, TERMINATED
-        or TIMED_OUT, and `WorkflowWaitTimeout` when `timeout` expires first.
+        or TIMED_OUT, and `WorkflowWaitTimeout` when `wait_timeout` expires first.
         """
         workflows = cast("Workflows", self)
         executions = workflows.executions
-        waiter = _Waiter(_new_execution_id(execution_id), timeout, use_sync=on_event is None)
+        waiter = _Waiter(
+            _new_execution_id(execution_id),
+            wait_bound(wait_timeout, timeout),
+            use_sync=on_event is None,
+            request_timeout=timeout,
+        )
         body_extensions = with_connectors(
             msgspec.UNSET if extensions is None else extensions, connectors
         )
@@ -425,8 +499,9 @@ class WorkflowsHelpers:
                 )
                 return workflows.execute(workflow_identifier, **arguments)
             if isinstance(op, _Get):
-                timeout = waiter.request_timeout(30.0)
-                waiter.last = executions.get(waiter.execution_id, timeout=timeout)
+                waiter.last = executions.get(
+                    waiter.execution_id, timeout=waiter.request_timeout(30.0)
+                )
                 return waiter.last
             if isinstance(op, _Follow):
                 return _follow_sync(executions, waiter, on_event)
@@ -457,7 +532,9 @@ class WorkflowsHelpers:
             except WorkflowWaitTimeout as exc:
                 if not cancel_on_timeout:
                     raise
-                executions.cancel(exc.execution_id, extra_headers=extra_headers)
+                executions.cancel(
+                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
+                )
                 raise WorkflowWaitTimeout(
                     exc.execution_id, exc.timeout, exc.execution, canceled=True
                 ) from None
@@ -560,17 +637,23 @@ class AsyncWorkflowsHelpers:
         input: Any = None,
         connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
         extensions: Mapping[str, Any] | None = None,
-        timeout: float | None = None,
+        wait_timeout: float | None = None,
         cancel_on_timeout: bool = False,
         execution_id: str | None = None,
         deployment_name: str | None = None,
         on_event: AsyncEventHandler | None = None,
         extra_headers: Headers | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
         """The async twin of `Mistral().workflows.execute_and_wait`; `on_event` may be async."""
         workflows = cast("AsyncWorkflows", self)
         executions = workflows.executions
-        waiter = _Waiter(_new_execution_id(execution_id), timeout, use_sync=on_event is None)
+        waiter = _Waiter(
+            _new_execution_id(execution_id),
+            wait_bound(wait_timeout, timeout),
+            use_sync=on_event is None,
+            request_timeout=timeout,
+        )
         body_extensions = with_connectors(
             msgspec.UNSET if extensions is None else extensions, connectors
         )
@@ -582,8 +665,9 @@ class AsyncWorkflowsHelpers:
                 )
                 return await workflows.execute(workflow_identifier, **arguments)
             if isinstance(op, _Get):
-                timeout = waiter.request_timeout(30.0)
-                waiter.last = await executions.get(waiter.execution_id, timeout=timeout)
+                waiter.last = await executions.get(
+                    waiter.execution_id, timeout=waiter.request_timeout(30.0)
+                )
                 return waiter.last
             if isinstance(op, _Follow):
                 return await _follow_async(executions, waiter, on_event)
@@ -614,7 +698,9 @@ class AsyncWorkflowsHelpers:
             except WorkflowWaitTimeout as exc:
                 if not cancel_on_timeout:
                     raise
-                await executions.cancel(exc.execution_id, extra_headers=extra_headers)
+                await executions.cancel(
+                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
+                )
                 raise WorkflowWaitTimeout(
                     exc.execution_id, exc.timeout, exc.execution, canceled=True
                 ) from None

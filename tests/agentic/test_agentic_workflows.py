@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import warnings
 from typing import Any
 
 import httpx
@@ -88,7 +89,7 @@ def test_every_execute_method_takes_connectors(client: Mistral) -> None:
     )
     assert isinstance(started, mistral_sdk.models.WorkflowExecutionResponse)
     done = client.workflows.execute_and_wait(
-        "email-triage", connectors=[ConnectorSlot("gmail")], timeout=10
+        "email-triage", connectors=[ConnectorSlot("gmail")], wait_timeout=10
     )
     assert done.result["connectors"] == ["gmail"]
     for name in ("execute", "execute_registration"):
@@ -109,7 +110,9 @@ def test_a_conflict_is_raised_before_anything_is_sent(client: Mistral) -> None:
 
 
 def test_wait_uses_synchronous_execution_when_no_events_are_wanted(client: Mistral) -> None:
-    execution = client.workflows.execute_and_wait("email-triage", input={"query": "x"}, timeout=10)
+    execution = client.workflows.execute_and_wait(
+        "email-triage", input={"query": "x"}, wait_timeout=10
+    )
     assert execution.status == "COMPLETED"
     assert execution.result["input"] == {"query": "x"}
     assert execution.execution_id.startswith("sdk-")
@@ -118,7 +121,7 @@ def test_wait_uses_synchronous_execution_when_no_events_are_wanted(client: Mistr
 def test_wait_follows_the_event_stream_and_types_connector_auth(client: Mistral) -> None:
     seen: list[Any] = []
     execution = client.workflows.execute_and_wait(
-        "email-triage", connectors=[ConnectorSlot("gmail")], on_event=seen.append, timeout=10
+        "email-triage", connectors=[ConnectorSlot("gmail")], on_event=seen.append, wait_timeout=10
     )
     assert execution.status == "COMPLETED"
     auth = [a for a in map(connector_auth, seen) if a is not None]
@@ -132,7 +135,7 @@ def test_wait_follows_the_event_stream_and_types_connector_auth(client: Mistral)
 def test_a_failed_run_raises_with_the_execution_attached(client: Mistral, follow: bool) -> None:
     with pytest.raises(WorkflowExecutionError) as info:
         client.workflows.execute_and_wait(
-            "nightly-fail", timeout=10, on_event=(lambda e: None) if follow else None
+            "nightly-fail", wait_timeout=10, on_event=(lambda e: None) if follow else None
         )
     error = info.value
     assert error.status == "FAILED"
@@ -143,7 +146,7 @@ def test_a_failed_run_raises_with_the_execution_attached(client: Mistral, follow
 
 def test_timeout_leaves_the_run_alone(client: Mistral) -> None:
     with pytest.raises(WorkflowWaitTimeout) as info:
-        client.workflows.execute_and_wait("slow", timeout=0.5)
+        client.workflows.execute_and_wait("slow", wait_timeout=0.5)
     error = info.value
     assert isinstance(error, TimeoutError) and not error.canceled
     assert "left running" in str(error)
@@ -153,7 +156,7 @@ def test_timeout_leaves_the_run_alone(client: Mistral) -> None:
 def test_timeout_cancels_when_asked(client: Mistral) -> None:
     with pytest.raises(WorkflowWaitTimeout) as info:
         client.workflows.execute_and_wait(
-            "slow", timeout=0.5, cancel_on_timeout=True, on_event=lambda e: None
+            "slow", wait_timeout=0.5, cancel_on_timeout=True, on_event=lambda e: None
         )
     assert info.value.canceled and "cancellation was requested" in str(info.value)
     assert client.workflows.executions.get(info.value.execution_id).status == "CANCELED"
@@ -161,7 +164,7 @@ def test_timeout_cancels_when_asked(client: Mistral) -> None:
 
 def test_a_stream_dropped_mid_run_resumes_without_duplicates_or_gaps(client: Mistral) -> None:
     seen: list[Any] = []
-    execution = client.workflows.execute_and_wait("flaky", on_event=seen.append, timeout=10)
+    execution = client.workflows.execute_and_wait("flaky", on_event=seen.append, wait_timeout=10)
     assert execution.status == "COMPLETED"
     ids = [e.id for e in seen]
     assert ids == [str(i) for i in range(1, len(ids) + 1)] and len(ids) >= 3
@@ -172,7 +175,9 @@ def test_a_stream_dropped_mid_run_resumes_without_duplicates_or_gaps(client: Mis
 
 def test_without_a_stream_it_polls(client: Mistral) -> None:
     seen: list[Any] = []
-    execution = client.workflows.execute_and_wait("no-stream", on_event=seen.append, timeout=10)
+    execution = client.workflows.execute_and_wait(
+        "no-stream", on_event=seen.append, wait_timeout=10
+    )
     assert execution.status == "COMPLETED" and seen == []
 
 
@@ -181,7 +186,7 @@ def test_a_start_that_already_happened_is_followed_not_repeated(client: Mistral)
     assert isinstance(first, mistral_sdk.models.WorkflowExecutionResponse)
     # Same id again (as after a lost answer): 409, and the wait follows the existing run.
     execution = client.workflows.execute_and_wait(
-        "email-triage", execution_id="mine-1", timeout=10, on_event=lambda e: None
+        "email-triage", execution_id="mine-1", wait_timeout=10, on_event=lambda e: None
     )
     assert execution.execution_id == "mine-1" and execution.status == "COMPLETED"
 
@@ -190,7 +195,7 @@ def test_bad_input_is_rejected_before_sending(client: Mistral) -> None:
     with pytest.raises(RequestValidationError, match="input: expected a dict"):
         client.workflows.execute_and_wait("email-triage", input=["not", "an", "object"])
     with pytest.raises(RequestValidationError, match="timeout"):
-        client.workflows.execute_and_wait("email-triage", timeout=0)
+        client.workflows.execute_and_wait("email-triage", wait_timeout=0)
 
 
 async def test_async_wait_follows_resumes_and_fails(aclient: AsyncMistral) -> None:
@@ -199,16 +204,20 @@ async def test_async_wait_follows_resumes_and_fails(aclient: AsyncMistral) -> No
     async def on_event(event: Any) -> None:
         seen.append(event)
 
-    execution = await aclient.workflows.execute_and_wait("flaky", on_event=on_event, timeout=10)
+    execution = await aclient.workflows.execute_and_wait(
+        "flaky", on_event=on_event, wait_timeout=10
+    )
     assert execution.status == "COMPLETED"
     assert [e.id for e in seen] == [str(i) for i in range(1, len(seen) + 1)]
-    done = await aclient.workflows.execute_and_wait("email-triage", timeout=10)
+    done = await aclient.workflows.execute_and_wait("email-triage", wait_timeout=10)
     assert done.status == "COMPLETED"
     with pytest.raises(WorkflowExecutionError):
-        await aclient.workflows.execute_and_wait("fail", timeout=10)
+        await aclient.workflows.execute_and_wait("fail", wait_timeout=10)
     with pytest.raises(WorkflowWaitTimeout):
-        await aclient.workflows.execute_and_wait("slow", timeout=0.4, cancel_on_timeout=True)
-    polled = await aclient.workflows.execute_and_wait("no-stream", on_event=on_event, timeout=10)
+        await aclient.workflows.execute_and_wait("slow", wait_timeout=0.4, cancel_on_timeout=True)
+    polled = await aclient.workflows.execute_and_wait(
+        "no-stream", on_event=on_event, wait_timeout=10
+    )
     assert polled.status == "COMPLETED"
 
 
@@ -400,6 +409,57 @@ def _execution(execution_id: str, status: str) -> dict[str, Any]:
     }
 
 
+def _timeouts_seen(**kwargs: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(method, httpx timeout extension) of each request one `execute_and_wait` makes."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, dict(request.extensions["timeout"])))
+        if request.method == "POST":  # the synchronous answer: the result, no status
+            execution_id = json.loads(request.content)["execution_id"]
+            sync = {"workflow_name": "wf", "execution_id": execution_id, "result": 1}
+            return httpx.Response(200, json=sync)
+        execution_id = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200, json=_execution(execution_id, "COMPLETED"))
+
+    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert client.workflows.execute_and_wait("wf", **kwargs).status == "COMPLETED"
+    return seen
+
+
+def test_timeout_is_each_requests_http_timeout_and_wait_timeout_the_whole_wait() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no DeprecationWarning for the new spelling
+        seen = _timeouts_seen(timeout=7.0, wait_timeout=1000)
+    # the start asks the server to wait SYNC_WAIT seconds: that comes on top
+    (post, start), (get, final) = seen
+    assert (post, get) == ("POST", "GET")
+    assert start["read"] == pytest.approx(7.0 + mistral_sdk._workflows.SYNC_WAIT)
+    assert start["connect"] == pytest.approx(7.0)
+    assert final["read"] == pytest.approx(7.0)
+    # a bound shorter than the request timeout caps every request
+    (_, start), (_, final) = _timeouts_seen(timeout=httpx.Timeout(50.0), wait_timeout=5)
+    assert start["read"] <= 5 and final["read"] <= 5 and final["connect"] <= 5
+    # neither given: the SDK's own choice (30 s for a read of the state)
+    (_, start), (_, final) = _timeouts_seen()
+    assert final["read"] == 30.0
+
+
+def test_a_number_as_timeout_alone_still_bounds_the_wait_with_a_warning(client: Mistral) -> None:
+    with (
+        pytest.warns(DeprecationWarning, match="wait_timeout="),
+        pytest.raises(WorkflowWaitTimeout) as info,
+    ):
+        client.workflows.execute_and_wait("slow", timeout=0.5)
+    assert info.value.timeout == 0.5
+    # an httpx.Timeout is only ever a request timeout: no warning, no bound
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (_, _), (_, final) = _timeouts_seen(timeout=httpx.Timeout(3.0))
+    assert final["read"] == 3.0
+
+
 @pytest.mark.parametrize(
     ("first_answer", "run_created", "posts"),
     [
@@ -436,9 +496,9 @@ def test_a_failed_start_is_retried_only_after_looking_for_the_run(
     client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     if first_answer == 400:
         with pytest.raises(mistral_sdk.BadRequestError):
-            client.workflows.execute_and_wait("wf", timeout=10)
+            client.workflows.execute_and_wait("wf", wait_timeout=10)
     else:
-        assert client.workflows.execute_and_wait("wf", timeout=10).status == "COMPLETED"
+        assert client.workflows.execute_and_wait("wf", wait_timeout=10).status == "COMPLETED"
     assert calls.count("POST") == posts
 
 

@@ -10,6 +10,7 @@ from typing_extensions import assert_type
 from mistral_sdk import (
     AsyncMistral,
     ConnectorSlot,
+    FunctionTool,
     Mistral,
     ParsedChatCompletion,
     RunResult,
@@ -30,14 +31,20 @@ def get_weather(city: str) -> str:
 
 
 def sync_usage(client: Mistral) -> None:
+    chat = client.chat.complete(
+        model="m",
+        messages=[{"role": "user", "content": "hi"}],
+        tools=[get_weather, FunctionTool(get_weather, name="weather"), {"type": "function"}],
+    )
+    assert_type(chat, models.ChatCompletionResponse)
     execution = client.workflows.execute_and_wait("wf", connectors=[ConnectorSlot("gmail")])
     assert_type(execution, models.WorkflowExecutionResponse)
     started = client.workflows.execute("wf", connectors=[{"connector_name": "drive"}])
-    assert_type(started, models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse)
+    assert_type(started, models.WorkflowsExecuteResponse)
     assert_type(client.workflows.executions.run_query("id", "q", type=Book), Book)
     assert_type(client.workflows.executions.run_update("id", "u", {"a": 1}), Any)
     events = client.workflows.executions.stream("id")
-    assert_type(events, Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent])
+    assert_type(events, Stream[models.WorkflowEvent])
     result = client.beta.conversations.run("hi", tools=[get_weather], model="m")
     assert_type(result, RunResult)
     assert_type(result.output_text, str)

@@ -427,21 +427,21 @@ def test_unknown_tag_of_native_tagged_union_decodes_as_unknown(sdk: Path) -> Non
         assert isinstance(pets[0], models.Cat)
         assert isinstance(pets[1], mistral_sdk.Unknown) and pets[1].raw == {"type": "fish", "fins": 2}
         assert json.loads(mistral_sdk.encode(pets))[1] == {"type": "fish", "fins": 2}
-        shapes = mistral_sdk.decode(b'[{"kind": "hexagon"}]', list[models.ZooShapesItem])
+        shapes = mistral_sdk.decode(b'[{"kind": "hexagon"}]', list[models.ZooShape])
         assert isinstance(shapes[0], mistral_sdk.Unknown)
     """,
     )
 
 
 def test_untagged_union_is_a_runtime_union_type(sdk: Path) -> None:
-    source = (sdk / "mistral_sdk" / "models" / "_zoo_contents_item.py").read_text()
+    source = (sdk / "mistral_sdk" / "models" / "_zoo_content.py").read_text()
     assert "union_type(" in source and "tag=None" in source, source
     check(
         sdk,
         """
-        items = mistral_sdk.decode(b'[{"blob": "b"}, {"text": "t"}, "s"]', list[models.ZooContentsItem])
+        items = mistral_sdk.decode(b'[{"blob": "b"}, {"text": "t"}, "s"]', list[models.ZooContent])
         assert [type(i).__name__ for i in items] == ["Blob", "Text", "str"], items
-        assert all(isinstance(i, models.ZooContentsItem) for i in items)
+        assert all(isinstance(i, models.ZooContent) for i in items)
     """,
     )
 

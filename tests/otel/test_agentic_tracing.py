@@ -170,7 +170,7 @@ def test_execute_and_wait_is_a_workflow_span_over_its_calls(
         "workflows.execute_and_wait",
         workflow_identifier="email-triage",
         input={"query": "x"},
-        timeout=10,
+        wait_timeout=10,
         on_event=(lambda event: None),  # follow the event stream
     )
     workflow = traces.one("invoke_workflow email-triage")
@@ -190,7 +190,7 @@ def test_execute_and_wait_is_a_workflow_span_over_its_calls(
 def test_a_failed_workflow_run_is_an_error_span(mode: str, mock_url: str, traces: Traces) -> None:
     with pytest.raises(WorkflowExecutionError):
         run(mode, mock_url, traces, "workflows.execute_and_wait", workflow_identifier="will-fail",
-            timeout=10)  # fmt: skip
+            wait_timeout=10)  # fmt: skip
     workflow = traces.one("invoke_workflow will-fail")
     assert workflow.status.status_code is StatusCode.ERROR
     attributes = dict(workflow.attributes or {})

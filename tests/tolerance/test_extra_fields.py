@@ -71,14 +71,19 @@ def test_models_built_in_code_have_none_to_read() -> None:
 
 
 def test_the_json_goes_with_its_model() -> None:
-    sweep_sources()
-    before = len(sources)
-    reply = mistral_sdk.decode(json.dumps(REPLY), models.ChatCompletionResponse)
-    assert len(sources) == before + 1
+    """The kept JSON lives as long as its model (counted by its own bytes: other tests'
+    background threads may decode meanwhile)."""
+    data = json.dumps({**REPLY, "id": f"cmpl-{id(object())}"}).encode()
+
+    def held() -> int:
+        return sum(1 for entry in list(sources.values()) if entry[1] == data)
+
+    reply = mistral_sdk.decode(data, models.ChatCompletionResponse)
+    assert held() == 1
     del reply
     gc.collect()
     sweep_sources()
-    assert len(sources) == before
+    assert held() == 0
 
 
 def test_dead_entries_are_swept_as_documents_are_decoded() -> None:

@@ -38,7 +38,7 @@ def test_execute_and_wait_follows_the_execution_id_the_server_returns(mode: str)
         return httpx.Response(404, json={"message": f"no {path}"})
 
     api = Api(mode, handler)
-    done = api.call("workflows.execute_and_wait", "w", input={"q": 1}, timeout=30)
+    done = api.call("workflows.execute_and_wait", "w", input={"q": 1}, wait_timeout=30)
     assert done.execution_id == "server-7" and done.status == "COMPLETED"
     assert [r.url.path for r in api.sent][-1] == "/v1/workflows/executions/server-7"
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._api_key_actions import APIKeyActions as APIKeyActions
-    from ._api_key_actions_delete0 import APIKeyActionsDelete0 as APIKeyActionsDelete0
-    from ._api_key_actions_rotate0 import APIKeyActionsRotate0 as APIKeyActionsRotate0
+    from ._api_key_actions_delete import APIKeyActionsDelete as APIKeyActionsDelete
+    from ._api_key_actions_rotate import APIKeyActionsRotate as APIKeyActionsRotate
     from ._api_key_auth import APIKeyAuth as APIKeyAuth
     from ._api_key_extended_out import APIKeyExtendedOUT as APIKeyExtendedOUT
     from ._api_key_out import APIKeyOUT as APIKeyOUT
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from ._admin_assign_users_to_group_in import (
         AdminAssignUsersToGroupIn as AdminAssignUsersToGroupIn,
     )
+    from ._admin_audit_logs_list_sort import AdminAuditLogsListSort as AdminAuditLogsListSort
     from ._admin_create_api_key_in import AdminCreateAPIKeyIN as AdminCreateAPIKeyIN
     from ._admin_organization_member_out import (
         AdminOrganizationMemberOUT as AdminOrganizationMemberOUT,
@@ -66,29 +67,26 @@ if TYPE_CHECKING:
     from ._admin_organization_member_out_raw_roles import (
         AdminOrganizationMemberOUTRawRoles as AdminOrganizationMemberOUTRawRoles,
     )
-    from ._admin_organization_member_out_subscription_types0_item import (
-        AdminOrganizationMemberOUTSubscriptionTypes0Item as AdminOrganizationMemberOUTSubscriptionTypes0Item,
+    from ._admin_organization_member_out_subscription_type import (
+        AdminOrganizationMemberOUTSubscriptionType as AdminOrganizationMemberOUTSubscriptionType,
     )
     from ._admin_organization_member_update import (
         AdminOrganizationMemberUpdate as AdminOrganizationMemberUpdate,
     )
-    from ._admin_organization_member_update_role_name0 import (
-        AdminOrganizationMemberUpdateRoleName0 as AdminOrganizationMemberUpdateRoleName0,
-    )
-    from ._admin_organization_member_update_role_names0_item import (
-        AdminOrganizationMemberUpdateRoleNames0Item as AdminOrganizationMemberUpdateRoleNames0Item,
+    from ._admin_organization_member_update_role_name import (
+        AdminOrganizationMemberUpdateRoleName as AdminOrganizationMemberUpdateRoleName,
     )
     from ._admin_organization_member_update_roles import (
         AdminOrganizationMemberUpdateRoles as AdminOrganizationMemberUpdateRoles,
     )
-    from ._admin_organization_member_update_subscription_types0_item import (
-        AdminOrganizationMemberUpdateSubscriptionTypes0Item as AdminOrganizationMemberUpdateSubscriptionTypes0Item,
+    from ._admin_organization_member_update_subscription_type import (
+        AdminOrganizationMemberUpdateSubscriptionType as AdminOrganizationMemberUpdateSubscriptionType,
     )
     from ._admin_provision_group_to_workspace_in import (
         AdminProvisionGroupToWorkspaceIn as AdminProvisionGroupToWorkspaceIn,
     )
-    from ._admin_provision_group_to_workspace_in_workspace_role_name0 import (
-        AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 as AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
+    from ._admin_provision_group_to_workspace_in_workspace_role_name import (
+        AdminProvisionGroupToWorkspaceInWorkspaceRoleName as AdminProvisionGroupToWorkspaceInWorkspaceRoleName,
     )
     from ._admin_scim_sync_active_run_out import (
         AdminScimSyncActiveRunOUT as AdminScimSyncActiveRunOUT,
@@ -105,8 +103,11 @@ if TYPE_CHECKING:
     from ._admin_user_groups_out import AdminUserGroupsOut as AdminUserGroupsOut
     from ._admin_user_out import AdminUserOUT as AdminUserOUT
     from ._admin_user_out_raw_roles import AdminUserOUTRawRoles as AdminUserOUTRawRoles
-    from ._admin_user_out_subscription_types0_item import (
-        AdminUserOUTSubscriptionTypes0Item as AdminUserOUTSubscriptionTypes0Item,
+    from ._admin_user_out_subscription_type import (
+        AdminUserOUTSubscriptionType as AdminUserOUTSubscriptionType,
+    )
+    from ._admin_vibe_work_analytics_by_time_granularity import (
+        AdminVibeWorkAnalyticsByTimeGranularity as AdminVibeWorkAnalyticsByTimeGranularity,
     )
     from ._admin_workspace_in import AdminWorkspaceIn as AdminWorkspaceIn
     from ._agent import Agent as Agent
@@ -116,19 +117,13 @@ if TYPE_CHECKING:
     from ._agent_handoff_entry import AgentHandoffEntry as AgentHandoffEntry
     from ._agent_handoff_started_event import AgentHandoffStartedEvent as AgentHandoffStartedEvent
     from ._agent_list_page import AgentListPage as AgentListPage
-    from ._agent_tools_item import AgentToolsItem as AgentToolsItem
-    from ._agents_api_v1_conversations_get_response import (
-        AgentsApiV1ConversationsGetResponse as AgentsApiV1ConversationsGetResponse,
-    )
-    from ._agents_api_v1_conversations_list_response_item import (
-        AgentsApiV1ConversationsListResponseItem as AgentsApiV1ConversationsListResponseItem,
-    )
+    from ._agent_tool import AgentTool as AgentTool
     from ._agents_completion_request import AgentsCompletionRequest as AgentsCompletionRequest
-    from ._agents_completion_request_messages_item import (
-        AgentsCompletionRequestMessagesItem as AgentsCompletionRequestMessagesItem,
+    from ._agents_completion_request_message import (
+        AgentsCompletionRequestMessage as AgentsCompletionRequestMessage,
     )
-    from ._agents_completion_request_tools0_item import (
-        AgentsCompletionRequestTools0Item as AgentsCompletionRequestTools0Item,
+    from ._agents_completion_request_tool import (
+        AgentsCompletionRequestTool as AgentsCompletionRequestTool,
     )
     from ._aggregation import Aggregation as Aggregation
     from ._aggregation_meta import AggregationMeta as AggregationMeta
@@ -136,7 +131,7 @@ if TYPE_CHECKING:
     from ._aggregation_row import AggregationRow as AggregationRow
     from ._alias_list import AliasList as AliasList
     from ._annotations import Annotations as Annotations
-    from ._annotations_audience0_item import AnnotationsAudience0Item as AnnotationsAudience0Item
+    from ._annotations_audience_item import AnnotationsAudienceItem as AnnotationsAudienceItem
     from ._api_endpoint import ApiEndpoint as ApiEndpoint
     from ._api_object_type import ApiObjectType as ApiObjectType
     from ._api_zone import ApiZone as ApiZone
@@ -146,17 +141,25 @@ if TYPE_CHECKING:
     )
     from ._archive_model_response import ArchiveModelResponse as ArchiveModelResponse
     from ._assign_group_to_workspace_in import AssignGroupToWorkspaceIn as AssignGroupToWorkspaceIn
-    from ._assign_group_to_workspace_in_role_names0_item import (
-        AssignGroupToWorkspaceInRoleNames0Item as AssignGroupToWorkspaceInRoleNames0Item,
+    from ._assign_group_to_workspace_in_role_name import (
+        AssignGroupToWorkspaceInRoleName as AssignGroupToWorkspaceInRoleName,
     )
     from ._assistant_message import AssistantMessage as AssistantMessage
     from ._audio_chunk import AudioChunk as AudioChunk
     from ._audio_chunk_input_audio import AudioChunkInputAudio as AudioChunkInputAudio
     from ._audio_content import AudioContent as AudioContent
+    from ._audio_speech_complete_event import AudioSpeechCompleteEvent as AudioSpeechCompleteEvent
+    from ._audio_speech_complete_event_data import (
+        AudioSpeechCompleteEventData as AudioSpeechCompleteEventData,
+    )
+    from ._audio_speech_complete_response import (
+        AudioSpeechCompleteResponse as AudioSpeechCompleteResponse,
+    )
     from ._audio_transcription_request import AudioTranscriptionRequest as AudioTranscriptionRequest
     from ._audio_transcription_request_stream import (
         AudioTranscriptionRequestStream as AudioTranscriptionRequestStream,
     )
+    from ._audio_voices_list_type import AudioVoicesListType as AudioVoicesListType
     from ._audit_log_event_type import AuditLogEventType as AuditLogEventType
     from ._audit_log_out import AuditLogOut as AuditLogOut
     from ._auth_data import AuthData as AuthData
@@ -170,8 +173,8 @@ if TYPE_CHECKING:
         AuthenticationMethodCreateOrUpdateRequest as AuthenticationMethodCreateOrUpdateRequest,
     )
     from ._base_field_definition import BaseFieldDefinition as BaseFieldDefinition
-    from ._base_field_definition_supported_operators_item import (
-        BaseFieldDefinitionSupportedOperatorsItem as BaseFieldDefinitionSupportedOperatorsItem,
+    from ._base_field_definition_supported_operator import (
+        BaseFieldDefinitionSupportedOperator as BaseFieldDefinitionSupportedOperator,
     )
     from ._base_field_definition_type import BaseFieldDefinitionType as BaseFieldDefinitionType
     from ._base_model_card import BaseModelCard as BaseModelCard
@@ -207,11 +210,11 @@ if TYPE_CHECKING:
         ChatCompletionEventPreviewExtraFieldsValue as ChatCompletionEventPreviewExtraFieldsValue,
     )
     from ._chat_completion_request import ChatCompletionRequest as ChatCompletionRequest
-    from ._chat_completion_request_messages_item import (
-        ChatCompletionRequestMessagesItem as ChatCompletionRequestMessagesItem,
+    from ._chat_completion_request_message import (
+        ChatCompletionRequestMessage as ChatCompletionRequestMessage,
     )
-    from ._chat_completion_request_tools0_item import (
-        ChatCompletionRequestTools0Item as ChatCompletionRequestTools0Item,
+    from ._chat_completion_request_tool import (
+        ChatCompletionRequestTool as ChatCompletionRequestTool,
     )
     from ._chat_completion_response import ChatCompletionResponse as ChatCompletionResponse
     from ._chat_completion_response_base import (
@@ -260,19 +263,10 @@ if TYPE_CHECKING:
     from ._connection_credentials import ConnectionCredentials as ConnectionCredentials
     from ._connection_preference import ConnectionPreference as ConnectionPreference
     from ._connector import Connector as Connector
-    from ._connector_activate_for_consumer_v1_consumer_scope import (
-        ConnectorActivateForConsumerV1ConsumerScope as ConnectorActivateForConsumerV1ConsumerScope,
-    )
     from ._connector_authentication_header import (
         ConnectorAuthenticationHeader as ConnectorAuthenticationHeader,
     )
     from ._connector_call_tool_request import ConnectorCallToolRequest as ConnectorCallToolRequest
-    from ._connector_deactivate_for_consumer_v1_consumer_scope import (
-        ConnectorDeactivateForConsumerV1ConsumerScope as ConnectorDeactivateForConsumerV1ConsumerScope,
-    )
-    from ._connector_list_tools_v1_response import (
-        ConnectorListToolsV1Response as ConnectorListToolsV1Response,
-    )
     from ._connector_locale import ConnectorLocale as ConnectorLocale
     from ._connector_protocol import ConnectorProtocol as ConnectorProtocol
     from ._connector_supported_language import (
@@ -292,44 +286,32 @@ if TYPE_CHECKING:
     from ._connector_tool_result_metadata import (
         ConnectorToolResultMetadata as ConnectorToolResultMetadata,
     )
+    from ._connectors_list_tools_response import (
+        ConnectorsListToolsResponse as ConnectorsListToolsResponse,
+    )
     from ._connectors_query_filters import ConnectorsQueryFilters as ConnectorsQueryFilters
+    from ._consumer_scope import ConsumerScope as ConsumerScope
     from ._consumer_type import ConsumerType as ConsumerType
     from ._content_chunk import ContentChunk as ContentChunk
     from ._conversation_append_request import ConversationAppendRequest as ConversationAppendRequest
-    from ._conversation_append_request_handoff_execution import (
-        ConversationAppendRequestHandoffExecution as ConversationAppendRequestHandoffExecution,
-    )
     from ._conversation_append_stream_request import (
         ConversationAppendStreamRequest as ConversationAppendStreamRequest,
     )
-    from ._conversation_append_stream_request_handoff_execution import (
-        ConversationAppendStreamRequestHandoffExecution as ConversationAppendStreamRequestHandoffExecution,
-    )
+    from ._conversation_event_data import ConversationEventData as ConversationEventData
     from ._conversation_events import ConversationEvents as ConversationEvents
-    from ._conversation_events_data import ConversationEventsData as ConversationEventsData
     from ._conversation_history import ConversationHistory as ConversationHistory
-    from ._conversation_history_entries_item import (
-        ConversationHistoryEntriesItem as ConversationHistoryEntriesItem,
-    )
+    from ._conversation_history_entry import ConversationHistoryEntry as ConversationHistoryEntry
     from ._conversation_inputs import ConversationInputs as ConversationInputs
     from ._conversation_messages import ConversationMessages as ConversationMessages
     from ._conversation_request import ConversationRequest as ConversationRequest
     from ._conversation_request_base import ConversationRequestBase as ConversationRequestBase
-    from ._conversation_request_base_handoff_execution0 import (
-        ConversationRequestBaseHandoffExecution0 as ConversationRequestBaseHandoffExecution0,
+    from ._conversation_request_handoff_execution import (
+        ConversationRequestHandoffExecution as ConversationRequestHandoffExecution,
     )
-    from ._conversation_request_base_tools0_item import (
-        ConversationRequestBaseTools0Item as ConversationRequestBaseTools0Item,
-    )
-    from ._conversation_request_handoff_execution0 import (
-        ConversationRequestHandoffExecution0 as ConversationRequestHandoffExecution0,
-    )
-    from ._conversation_request_tools0_item import (
-        ConversationRequestTools0Item as ConversationRequestTools0Item,
-    )
+    from ._conversation_request_tool import ConversationRequestTool as ConversationRequestTool
     from ._conversation_response import ConversationResponse as ConversationResponse
-    from ._conversation_response_outputs_item import (
-        ConversationResponseOutputsItem as ConversationResponseOutputsItem,
+    from ._conversation_response_output import (
+        ConversationResponseOutput as ConversationResponseOutput,
     )
     from ._conversation_restart_request import (
         ConversationRestartRequest as ConversationRestartRequest,
@@ -340,21 +322,12 @@ if TYPE_CHECKING:
     from ._conversation_restart_stream_request import (
         ConversationRestartStreamRequest as ConversationRestartStreamRequest,
     )
-    from ._conversation_restart_stream_request_handoff_execution import (
-        ConversationRestartStreamRequestHandoffExecution as ConversationRestartStreamRequestHandoffExecution,
-    )
     from ._conversation_stream_request import ConversationStreamRequest as ConversationStreamRequest
-    from ._conversation_stream_request_handoff_execution0 import (
-        ConversationStreamRequestHandoffExecution0 as ConversationStreamRequestHandoffExecution0,
-    )
-    from ._conversation_stream_request_tools0_item import (
-        ConversationStreamRequestTools0Item as ConversationStreamRequestTools0Item,
-    )
     from ._conversation_usage_info import ConversationUsageInfo as ConversationUsageInfo
+    from ._conversations_get_response import ConversationsGetResponse as ConversationsGetResponse
+    from ._conversations_list_item import ConversationsListItem as ConversationsListItem
     from ._create_agent_request import CreateAgentRequest as CreateAgentRequest
-    from ._create_agent_request_tools_item import (
-        CreateAgentRequestToolsItem as CreateAgentRequestToolsItem,
-    )
+    from ._create_agent_request_tool import CreateAgentRequestTool as CreateAgentRequestTool
     from ._create_batch_job_request import CreateBatchJobRequest as CreateBatchJobRequest
     from ._create_campaign_request import CreateCampaignRequest as CreateCampaignRequest
     from ._create_connector_request import CreateConnectorRequest as CreateConnectorRequest
@@ -370,8 +343,8 @@ if TYPE_CHECKING:
     from ._create_judge_request import CreateJudgeRequest as CreateJudgeRequest
     from ._create_judge_request_output import CreateJudgeRequestOutput as CreateJudgeRequestOutput
     from ._create_library_request import CreateLibraryRequest as CreateLibraryRequest
-    from ._create_library_request_owner_type0 import (
-        CreateLibraryRequestOwnerType0 as CreateLibraryRequestOwnerType0,
+    from ._create_library_request_owner_type import (
+        CreateLibraryRequestOwnerType as CreateLibraryRequestOwnerType,
     )
     from ._create_prompt_request import CreatePromptRequest as CreatePromptRequest
     from ._create_prompt_version_response import (
@@ -390,8 +363,8 @@ if TYPE_CHECKING:
         CredentialsStatusErrorReason as CredentialsStatusErrorReason,
     )
     from ._custom_connector import CustomConnector as CustomConnector
-    from ._custom_connector_authorization0 import (
-        CustomConnectorAuthorization0 as CustomConnectorAuthorization0,
+    from ._custom_connector_authorization import (
+        CustomConnectorAuthorization as CustomConnectorAuthorization,
     )
     from ._custom_task_canceled_attributes import (
         CustomTaskCanceledAttributes as CustomTaskCanceledAttributes,
@@ -462,6 +435,7 @@ if TYPE_CHECKING:
         DeploymentResourceConfigUpdate as DeploymentResourceConfigUpdate,
     )
     from ._deployment_response import DeploymentResponse as DeploymentResponse
+    from ._deployment_status import DeploymentStatus as DeploymentStatus
     from ._deployment_worker_list_response import (
         DeploymentWorkerListResponse as DeploymentWorkerListResponse,
     )
@@ -490,12 +464,6 @@ if TYPE_CHECKING:
     from ._event_progress_status import EventProgressStatus as EventProgressStatus
     from ._event_source import EventSource as EventSource
     from ._event_type import EventType as EventType
-    from ._execute_workflow_registration_v1_workflows_registrations_workflow_registration_id_execute_post_response import (
-        ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse as ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse,
-    )
-    from ._execute_workflow_v1_workflows_workflow_identifier_execute_post_response import (
-        ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse as ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse,
-    )
     from ._execution_config import ExecutionConfig as ExecutionConfig
     from ._execution_log_record import ExecutionLogRecord as ExecutionLogRecord
     from ._execution_log_search_response import (
@@ -542,17 +510,15 @@ if TYPE_CHECKING:
     from ._file_purpose import FilePurpose as FilePurpose
     from ._file_schema import FileSchema as FileSchema
     from ._file_visibility import FileVisibility as FileVisibility
-    from ._files_api_routes_upload_file_form import (
-        FilesApiRoutesUploadFileForm as FilesApiRoutesUploadFileForm,
-    )
-    from ._files_api_routes_upload_file_form_visibility import (
-        FilesApiRoutesUploadFileFormVisibility as FilesApiRoutesUploadFileFormVisibility,
+    from ._files_upload_form import FilesUploadForm as FilesUploadForm
+    from ._files_upload_form_visibility import (
+        FilesUploadFormVisibility as FilesUploadFormVisibility,
     )
     from ._filter_condition import FilterCondition as FilterCondition
     from ._filter_condition_op import FilterConditionOp as FilterConditionOp
     from ._filter_group import FilterGroup as FilterGroup
-    from ._filter_group import FilterGroupAND0Item as FilterGroupAND0Item
-    from ._filter_group import FilterGroupOR0Item as FilterGroupOR0Item
+    from ._filter_group import FilterGroupANDItem as FilterGroupANDItem
+    from ._filter_group import FilterGroupORItem as FilterGroupORItem
     from ._filter_payload import FilterPayload as FilterPayload
     from ._filter_payload_filters import FilterPayloadFilters as FilterPayloadFilters
     from ._fine_tuned_model_capabilities import (
@@ -566,23 +532,16 @@ if TYPE_CHECKING:
     from ._function_call_entry_arguments import (
         FunctionCallEntryArguments as FunctionCallEntryArguments,
     )
-    from ._function_call_entry_confirmation_status0 import (
-        FunctionCallEntryConfirmationStatus0 as FunctionCallEntryConfirmationStatus0,
+    from ._function_call_entry_confirmation_status import (
+        FunctionCallEntryConfirmationStatus as FunctionCallEntryConfirmationStatus,
     )
     from ._function_call_event import FunctionCallEvent as FunctionCallEvent
-    from ._function_call_event_confirmation_status0 import (
-        FunctionCallEventConfirmationStatus0 as FunctionCallEventConfirmationStatus0,
+    from ._function_call_event_confirmation_status import (
+        FunctionCallEventConfirmationStatus as FunctionCallEventConfirmationStatus,
     )
     from ._function_name import FunctionName as FunctionName
     from ._function_result_entry import FunctionResultEntry as FunctionResultEntry
     from ._function_tool import FunctionTool as FunctionTool
-    from ._get_by_time_stats_v1_admin_analytics_vibe_work_usage_by_time_stats_granularity0 import (
-        GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 as GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0,
-    )
-    from ._get_chat_completion_field_options_v1_observability_chat_completion_fields_field_name_options_get_operator import (
-        GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator as GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator,
-    )
-    from ._get_deployment_logs_order import GetDeploymentLogsOrder as GetDeploymentLogsOrder
     from ._get_deployment_summaries_response import (
         GetDeploymentSummariesResponse as GetDeploymentSummariesResponse,
     )
@@ -603,9 +562,6 @@ if TYPE_CHECKING:
     from ._get_log_field_options import GetLogFieldOptions as GetLogFieldOptions
     from ._get_log_fields import GetLogFields as GetLogFields
     from ._get_logs import GetLogs as GetLogs
-    from ._get_schedules_v1_workflows_schedules_get_status0 import (
-        GetSchedulesV1WorkflowsSchedulesGetStatus0 as GetSchedulesV1WorkflowsSchedulesGetStatus0,
-    )
     from ._get_signed_url_response import GetSignedUrlResponse as GetSignedUrlResponse
     from ._get_span import GetSpan as GetSpan
     from ._get_span_evaluation import GetSpanEvaluation as GetSpanEvaluation
@@ -618,29 +574,11 @@ if TYPE_CHECKING:
     from ._get_span_fields import GetSpanFields as GetSpanFields
     from ._get_span_status_code import GetSpanStatusCode as GetSpanStatusCode
     from ._get_spans import GetSpans as GetSpans
-    from ._get_stream_events_v1_workflows_events_stream_get_event import (
-        GetStreamEventsV1WorkflowsEventsStreamGetEvent as GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-    )
-    from ._get_stream_events_v1_workflows_events_stream_get_event_data import (
-        GetStreamEventsV1WorkflowsEventsStreamGetEventData as GetStreamEventsV1WorkflowsEventsStreamGetEventData,
-    )
-    from ._get_stream_events_v1_workflows_events_stream_get_scope import (
-        GetStreamEventsV1WorkflowsEventsStreamGetScope as GetStreamEventsV1WorkflowsEventsStreamGetScope,
-    )
     from ._get_trace import GetTrace as GetTrace
     from ._get_trace_field_options import GetTraceFieldOptions as GetTraceFieldOptions
     from ._get_trace_fields import GetTraceFields as GetTraceFields
     from ._get_trace_status_code import GetTraceStatusCode as GetTraceStatusCode
     from ._get_traces import GetTraces as GetTraces
-    from ._get_workflow_execution_logs_order import (
-        GetWorkflowExecutionLogsOrder as GetWorkflowExecutionLogsOrder,
-    )
-    from ._get_workflows_v1_workflows_get_deployment_status0 import (
-        GetWorkflowsV1WorkflowsGetDeploymentStatus0 as GetWorkflowsV1WorkflowsGetDeploymentStatus0,
-    )
-    from ._get_workflows_v1_workflows_get_order import (
-        GetWorkflowsV1WorkflowsGetOrder as GetWorkflowsV1WorkflowsGetOrder,
-    )
     from ._git_commit_author import GitCommitAuthor as GitCommitAuthor
     from ._git_commit_metadata import GitCommitMetadata as GitCommitMetadata
     from ._global_header_value import GlobalHeaderValue as GlobalHeaderValue
@@ -679,11 +617,9 @@ if TYPE_CHECKING:
         IngestionPipelineConfiguration as IngestionPipelineConfiguration,
     )
     from ._input_entries import InputEntries as InputEntries
-    from ._input_entries_item import InputEntriesItem as InputEntriesItem
+    from ._input_entry import InputEntry as InputEntry
     from ._instruct_request import InstructRequest as InstructRequest
-    from ._instruct_request_messages_item import (
-        InstructRequestMessagesItem as InstructRequestMessagesItem,
-    )
+    from ._instruct_request_message import InstructRequestMessage as InstructRequestMessage
     from ._json_patch import JSONPatch as JSONPatch
     from ._json_patch_add import JSONPatchAdd as JSONPatchAdd
     from ._json_patch_append import JSONPatchAppend as JSONPatchAppend
@@ -694,12 +630,6 @@ if TYPE_CHECKING:
     from ._json_patch_remove import JSONPatchRemove as JSONPatchRemove
     from ._json_patch_replace import JSONPatchReplace as JSONPatchReplace
     from ._json_payload_response import JSONPayloadResponse as JSONPayloadResponse
-    from ._jobs_api_routes_batch_get_batch_jobs_order_by import (
-        JobsApiRoutesBatchGetBatchJobsOrderBy as JobsApiRoutesBatchGetBatchJobsOrderBy,
-    )
-    from ._jobs_api_routes_fine_tuning_update_fine_tuned_model_response import (
-        JobsApiRoutesFineTuningUpdateFineTunedModelResponse as JobsApiRoutesFineTuningUpdateFineTunedModelResponse,
-    )
     from ._json_schema import JsonSchema as JsonSchema
     from ._judge import Judge as Judge
     from ._judge_chat_completion_event_request import (
@@ -714,15 +644,15 @@ if TYPE_CHECKING:
         JudgeDatasetRecordRequest as JudgeDatasetRecordRequest,
     )
     from ._judge_output import JudgeOutput as JudgeOutput
-    from ._judge_output2 import JudgeOutput2 as JudgeOutput2
     from ._judge_output_type import JudgeOutputType as JudgeOutputType
+    from ._judge_output_union import JudgeOutputUnion as JudgeOutputUnion
     from ._judge_regression_output import JudgeRegressionOutput as JudgeRegressionOutput
     from ._lago_event_type import LagoEventType as LagoEventType
     from ._libraries_api_usage_data_json import (
         LibrariesAPIUsageDataJSON as LibrariesAPIUsageDataJSON,
     )
-    from ._libraries_documents_upload_v1_form import (
-        LibrariesDocumentsUploadV1Form as LibrariesDocumentsUploadV1Form,
+    from ._libraries_documents_upload_form import (
+        LibrariesDocumentsUploadForm as LibrariesDocumentsUploadForm,
     )
     from ._library import Library as Library
     from ._limits_context import LimitsContext as LimitsContext
@@ -742,15 +672,6 @@ if TYPE_CHECKING:
         ListDatasetRecordsResponse as ListDatasetRecordsResponse,
     )
     from ._list_datasets_response import ListDatasetsResponse as ListDatasetsResponse
-    from ._list_deployment_workers_v1_workflows_deployments_name_workers_get_worker_status0 import (
-        ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 as ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0,
-    )
-    from ._list_deployments_v1_workflows_deployments_get_order import (
-        ListDeploymentsV1WorkflowsDeploymentsGetOrder as ListDeploymentsV1WorkflowsDeploymentsGetOrder,
-    )
-    from ._list_deployments_v1_workflows_deployments_get_order_by0 import (
-        ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 as ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0,
-    )
     from ._list_documents_response import ListDocumentsResponse as ListDocumentsResponse
     from ._list_files_response import ListFilesResponse as ListFilesResponse
     from ._list_judges_response import ListJudgesResponse as ListJudgesResponse
@@ -760,12 +681,6 @@ if TYPE_CHECKING:
         ListPromptVersionsResponse as ListPromptVersionsResponse,
     )
     from ._list_prompts_response import ListPromptsResponse as ListPromptsResponse
-    from ._list_runs_v1_workflows_runs_get_order import (
-        ListRunsV1WorkflowsRunsGetOrder as ListRunsV1WorkflowsRunsGetOrder,
-    )
-    from ._list_runs_v1_workflows_runs_get_sort_by0 import (
-        ListRunsV1WorkflowsRunsGetSortBy0 as ListRunsV1WorkflowsRunsGetSortBy0,
-    )
     from ._list_sharing_response import ListSharingResponse as ListSharingResponse
     from ._list_skill_versions_response import (
         ListSkillVersionsResponse as ListSkillVersionsResponse,
@@ -773,22 +688,14 @@ if TYPE_CHECKING:
     from ._list_skills_response import ListSkillsResponse as ListSkillsResponse
     from ._list_sort_direction import ListSortDirection as ListSortDirection
     from ._list_sort_field import ListSortField as ListSortField
-    from ._list_voices_v1_audio_voices_get_type import (
-        ListVoicesV1AudioVoicesGetType as ListVoicesV1AudioVoicesGetType,
-    )
     from ._list_workflow_event_response import (
         ListWorkflowEventResponse as ListWorkflowEventResponse,
-    )
-    from ._list_workflow_event_response_events_item import (
-        ListWorkflowEventResponseEventsItem as ListWorkflowEventResponseEventsItem,
     )
     from ._list_workspaces_response import ListWorkspacesResponse as ListWorkspacesResponse
     from ._location_type import LocationType as LocationType
     from ._logging_capability import LoggingCapability as LoggingCapability
     from ._logical_expression import LogicalExpression as LogicalExpression
-    from ._logical_expression import (
-        LogicalExpressionExpressionsItem as LogicalExpressionExpressionsItem,
-    )
+    from ._logical_expression import LogicalExpressionExpression as LogicalExpressionExpression
     from ._logical_expression_type import LogicalExpressionType as LogicalExpressionType
     from ._logs_request import LogsRequest as LogsRequest
     from ._logs_request_order import LogsRequestOrder as LogsRequestOrder
@@ -809,8 +716,8 @@ if TYPE_CHECKING:
     from ._mcp_tool import MCPTool as MCPTool
     from ._mcp_tool_meta import MCPToolMeta as MCPToolMeta
     from ._mcpui_tool_meta import MCPUIToolMeta as MCPUIToolMeta
-    from ._mcpui_tool_meta_visibility0_item import (
-        MCPUIToolMetaVisibility0Item as MCPUIToolMetaVisibility0Item,
+    from ._mcpui_tool_meta_visibility_item import (
+        MCPUIToolMetaVisibilityItem as MCPUIToolMetaVisibilityItem,
     )
     from ._managed_deployment_response import ManagedDeploymentResponse as ManagedDeploymentResponse
     from ._member_subscription_out import MemberSubscriptionOUT as MemberSubscriptionOUT
@@ -819,20 +726,18 @@ if TYPE_CHECKING:
         MemberWorkspaceInfoRawRoles as MemberWorkspaceInfoRawRoles,
     )
     from ._message_entries import MessageEntries as MessageEntries
-    from ._message_entries_item import MessageEntriesItem as MessageEntriesItem
+    from ._message_entry import MessageEntry as MessageEntry
+    from ._message_input_content_chunk import MessageInputContentChunk as MessageInputContentChunk
     from ._message_input_content_chunks import (
         MessageInputContentChunks as MessageInputContentChunks,
     )
-    from ._message_input_content_chunks_item import (
-        MessageInputContentChunksItem as MessageInputContentChunksItem,
-    )
     from ._message_input_entry import MessageInputEntry as MessageInputEntry
     from ._message_input_entry_role import MessageInputEntryRole as MessageInputEntryRole
+    from ._message_output_content_chunk import (
+        MessageOutputContentChunk as MessageOutputContentChunk,
+    )
     from ._message_output_content_chunks import (
         MessageOutputContentChunks as MessageOutputContentChunks,
-    )
-    from ._message_output_content_chunks_item import (
-        MessageOutputContentChunksItem as MessageOutputContentChunksItem,
     )
     from ._message_output_entry import MessageOutputEntry as MessageOutputEntry
     from ._message_output_event import MessageOutputEvent as MessageOutputEvent
@@ -846,12 +751,12 @@ if TYPE_CHECKING:
     from ._metric_definition import MetricDefinition as MetricDefinition
     from ._mistral_prompt_mode import MistralPromptMode as MistralPromptMode
     from ._model_capabilities import ModelCapabilities as ModelCapabilities
+    from ._model_card import ModelCard as ModelCard
     from ._model_conversation import ModelConversation as ModelConversation
-    from ._model_conversation_tools_item import (
-        ModelConversationToolsItem as ModelConversationToolsItem,
-    )
+    from ._model_conversation_tool import ModelConversationTool as ModelConversationTool
     from ._model_list import ModelList as ModelList
-    from ._model_list_data_item import ModelListDataItem as ModelListDataItem
+    from ._models_retrieve_response import ModelsRetrieveResponse as ModelsRetrieveResponse
+    from ._models_update_response import ModelsUpdateResponse as ModelsUpdateResponse
     from ._moderation_llm_action import ModerationLLMAction as ModerationLLMAction
     from ._moderation_llmv1_category_thresholds import (
         ModerationLLMV1CategoryThresholds as ModerationLLMV1CategoryThresholds,
@@ -884,14 +789,14 @@ if TYPE_CHECKING:
     from ._ocr_page_confidence_scores import OCRPageConfidenceScores as OCRPageConfidenceScores
     from ._ocr_page_dimensions import OCRPageDimensions as OCRPageDimensions
     from ._ocr_page_object import OCRPageObject as OCRPageObject
-    from ._ocr_page_object_blocks0_item import OCRPageObjectBlocks0Item as OCRPageObjectBlocks0Item
+    from ._ocr_page_object_block import OCRPageObjectBlock as OCRPageObjectBlock
     from ._ocr_references_block import OCRReferencesBlock as OCRReferencesBlock
     from ._ocr_request import OCRRequest as OCRRequest
-    from ._ocr_request_confidence_scores_granularity0 import (
-        OCRRequestConfidenceScoresGranularity0 as OCRRequestConfidenceScoresGranularity0,
+    from ._ocr_request_confidence_scores_granularity import (
+        OCRRequestConfidenceScoresGranularity as OCRRequestConfidenceScoresGranularity,
     )
     from ._ocr_request_document import OCRRequestDocument as OCRRequestDocument
-    from ._ocr_request_table_format0 import OCRRequestTableFormat0 as OCRRequestTableFormat0
+    from ._ocr_request_table_format import OCRRequestTableFormat as OCRRequestTableFormat
     from ._ocr_response import OCRResponse as OCRResponse
     from ._ocr_signature_block import OCRSignatureBlock as OCRSignatureBlock
     from ._ocr_table_block import OCRTableBlock as OCRTableBlock
@@ -901,23 +806,24 @@ if TYPE_CHECKING:
     from ._ocr_title_block import OCRTitleBlock as OCRTitleBlock
     from ._ocr_usage_info import OCRUsageInfo as OCRUsageInfo
     from ._oauth2_metadata_secrets import Oauth2MetadataSecrets as Oauth2MetadataSecrets
+    from ._observability_chat_completion_events_fields_get_options_operator import (
+        ObservabilityChatCompletionEventsFieldsGetOptionsOperator as ObservabilityChatCompletionEventsFieldsGetOptionsOperator,
+    )
     from ._observability_error import ObservabilityError as ObservabilityError
     from ._observability_error_code import ObservabilityErrorCode as ObservabilityErrorCode
     from ._observability_error_detail import ObservabilityErrorDetail as ObservabilityErrorDetail
+    from ._order_by import OrderBy as OrderBy
     from ._order_by_clause import OrderByClause as OrderByClause
     from ._order_by_clause_direction import OrderByClauseDirection as OrderByClauseDirection
     from ._organization_admin_users_out import (
         OrganizationAdminUsersOUT as OrganizationAdminUsersOUT,
     )
     from ._organization_invite_in import OrganizationInviteIN as OrganizationInviteIN
-    from ._organization_invite_in_email_language0 import (
-        OrganizationInviteINEmailLanguage0 as OrganizationInviteINEmailLanguage0,
+    from ._organization_invite_in_email_language import (
+        OrganizationInviteINEmailLanguage as OrganizationInviteINEmailLanguage,
     )
-    from ._organization_invite_in_role_name0 import (
-        OrganizationInviteINRoleName0 as OrganizationInviteINRoleName0,
-    )
-    from ._organization_invite_in_role_names0_item import (
-        OrganizationInviteINRoleNames0Item as OrganizationInviteINRoleNames0Item,
+    from ._organization_invite_in_role_name import (
+        OrganizationInviteINRoleName as OrganizationInviteINRoleName,
     )
     from ._organization_invite_in_roles import (
         OrganizationInviteINRoles as OrganizationInviteINRoles,
@@ -930,11 +836,8 @@ if TYPE_CHECKING:
         OrganizationInvitesCreateOUT as OrganizationInvitesCreateOUT,
     )
     from ._organization_member_create import OrganizationMemberCreate as OrganizationMemberCreate
-    from ._organization_member_create_role_name0 import (
-        OrganizationMemberCreateRoleName0 as OrganizationMemberCreateRoleName0,
-    )
-    from ._organization_member_create_role_names0_item import (
-        OrganizationMemberCreateRoleNames0Item as OrganizationMemberCreateRoleNames0Item,
+    from ._organization_member_create_role_name import (
+        OrganizationMemberCreateRoleName as OrganizationMemberCreateRoleName,
     )
     from ._organization_member_create_roles import (
         OrganizationMemberCreateRoles as OrganizationMemberCreateRoles,
@@ -949,8 +852,8 @@ if TYPE_CHECKING:
         OrganizationUsersCreateOUT as OrganizationUsersCreateOUT,
     )
     from ._otel_field_definition import OtelFieldDefinition as OtelFieldDefinition
-    from ._otel_field_definition_supported_operators_item import (
-        OtelFieldDefinitionSupportedOperatorsItem as OtelFieldDefinitionSupportedOperatorsItem,
+    from ._otel_field_definition_supported_operator import (
+        OtelFieldDefinitionSupportedOperator as OtelFieldDefinitionSupportedOperator,
     )
     from ._otel_field_definition_type import OtelFieldDefinitionType as OtelFieldDefinitionType
     from ._outbound_authentication_type import (
@@ -1013,6 +916,9 @@ if TYPE_CHECKING:
     from ._query_invocation_body import QueryInvocationBody as QueryInvocationBody
     from ._query_invocation_body_input import QueryInvocationBodyInput as QueryInvocationBodyInput
     from ._query_workflow_response import QueryWorkflowResponse as QueryWorkflowResponse
+    from ._rag_search_indexes_update_metrics_body import (
+        RagSearchIndexesUpdateMetricsBody as RagSearchIndexesUpdateMetricsBody,
+    )
     from ._rate_limits_out import RateLimitsOUT as RateLimitsOUT
     from ._reasoning_effort import ReasoningEffort as ReasoningEffort
     from ._reference_chunk import ReferenceChunk as ReferenceChunk
@@ -1053,12 +959,6 @@ if TYPE_CHECKING:
     from ._response_started_event import ResponseStartedEvent as ResponseStartedEvent
     from ._restart_conversation_request import (
         RestartConversationRequest as RestartConversationRequest,
-    )
-    from ._restart_conversation_request_handoff_execution import (
-        RestartConversationRequestHandoffExecution as RestartConversationRequestHandoffExecution,
-    )
-    from ._retrieve_model_v1_models_model_id_get_response import (
-        RetrieveModelV1ModelsModelIdGetResponse as RetrieveModelV1ModelsModelIdGetResponse,
     )
     from ._role_out import RoleOut as RoleOut
     from ._roles import Roles as Roles
@@ -1139,6 +1039,7 @@ if TYPE_CHECKING:
     from ._skills_update_version_metadata_body import (
         SkillsUpdateVersionMetadataBody as SkillsUpdateVersionMetadataBody,
     )
+    from ._sort_by import SortBy as SortBy
     from ._source import Source as Source
     from ._span_evaluations_request import SpanEvaluationsRequest as SpanEvaluationsRequest
     from ._spans_request import SpansRequest as SpansRequest
@@ -1148,49 +1049,13 @@ if TYPE_CHECKING:
     from ._speech_stream_done import SpeechStreamDone as SpeechStreamDone
     from ._speech_stream_event_types import SpeechStreamEventTypes as SpeechStreamEventTypes
     from ._speech_usage_info import SpeechUsageInfo as SpeechUsageInfo
-    from ._speech_v1_audio_speech_post_event import (
-        SpeechV1AudioSpeechPostEvent as SpeechV1AudioSpeechPostEvent,
-    )
-    from ._speech_v1_audio_speech_post_event_data import (
-        SpeechV1AudioSpeechPostEventData as SpeechV1AudioSpeechPostEventData,
-    )
-    from ._speech_v1_audio_speech_post_response import (
-        SpeechV1AudioSpeechPostResponse as SpeechV1AudioSpeechPostResponse,
-    )
     from ._static_organization_roles import StaticOrganizationRoles as StaticOrganizationRoles
     from ._static_workspace_roles import StaticWorkspaceRoles as StaticWorkspaceRoles
-    from ._stream_deployment_logs_event import (
-        StreamDeploymentLogsEvent as StreamDeploymentLogsEvent,
-    )
-    from ._stream_deployment_logs_event_data import (
-        StreamDeploymentLogsEventData as StreamDeploymentLogsEventData,
-    )
-    from ._stream_deployment_logs_event_event import (
-        StreamDeploymentLogsEventEvent as StreamDeploymentLogsEventEvent,
-    )
     from ._stream_error import StreamError as StreamError
     from ._stream_event_sse_error_data import StreamEventSseErrorData as StreamEventSseErrorData
     from ._stream_event_sse_payload import StreamEventSsePayload as StreamEventSsePayload
-    from ._stream_event_sse_payload_data import (
-        StreamEventSsePayloadData as StreamEventSsePayloadData,
-    )
     from ._stream_event_workflow_context import (
         StreamEventWorkflowContext as StreamEventWorkflowContext,
-    )
-    from ._stream_v1_workflows_executions_execution_id_stream_get_event import (
-        StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent as StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-    )
-    from ._stream_v1_workflows_executions_execution_id_stream_get_event_data import (
-        StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData as StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData,
-    )
-    from ._stream_workflow_execution_logs_event import (
-        StreamWorkflowExecutionLogsEvent as StreamWorkflowExecutionLogsEvent,
-    )
-    from ._stream_workflow_execution_logs_event_data import (
-        StreamWorkflowExecutionLogsEventData as StreamWorkflowExecutionLogsEventData,
-    )
-    from ._stream_workflow_execution_logs_event_event import (
-        StreamWorkflowExecutionLogsEventEvent as StreamWorkflowExecutionLogsEventEvent,
     )
     from ._subscription_status import SubscriptionStatus as SubscriptionStatus
     from ._system_message import SystemMessage as SystemMessage
@@ -1277,9 +1142,7 @@ if TYPE_CHECKING:
     from ._tool_execution_started_event import (
         ToolExecutionStartedEvent as ToolExecutionStartedEvent,
     )
-    from ._tool_execution_task_support0 import (
-        ToolExecutionTaskSupport0 as ToolExecutionTaskSupport0,
-    )
+    from ._tool_execution_task_support import ToolExecutionTaskSupport as ToolExecutionTaskSupport
     from ._tool_file_chunk import ToolFileChunk as ToolFileChunk
     from ._tool_message import ToolMessage as ToolMessage
     from ._tool_properties import ToolProperties as ToolProperties
@@ -1312,9 +1175,7 @@ if TYPE_CHECKING:
     from ._turbine_tool_meta import TurbineToolMeta as TurbineToolMeta
     from ._unarchive_model_response import UnarchiveModelResponse as UnarchiveModelResponse
     from ._update_agent_request import UpdateAgentRequest as UpdateAgentRequest
-    from ._update_agent_request_tools_item import (
-        UpdateAgentRequestToolsItem as UpdateAgentRequestToolsItem,
-    )
+    from ._update_agent_request_tool import UpdateAgentRequestTool as UpdateAgentRequestTool
     from ._update_connector_request import UpdateConnectorRequest as UpdateConnectorRequest
     from ._update_dataset_record_payload_request import (
         UpdateDatasetRecordPayloadRequest as UpdateDatasetRecordPayloadRequest,
@@ -1326,17 +1187,14 @@ if TYPE_CHECKING:
     from ._update_definition import UpdateDefinition as UpdateDefinition
     from ._update_deployment_request import UpdateDeploymentRequest as UpdateDeploymentRequest
     from ._update_document_request import UpdateDocumentRequest as UpdateDocumentRequest
-    from ._update_document_request_attributes0_value import (
-        UpdateDocumentRequestAttributes0Value as UpdateDocumentRequestAttributes0Value,
+    from ._update_document_request_attributes_value import (
+        UpdateDocumentRequestAttributesValue as UpdateDocumentRequestAttributesValue,
     )
     from ._update_group_workspace_assignment_in import (
         UpdateGroupWorkspaceAssignmentIn as UpdateGroupWorkspaceAssignmentIn,
     )
-    from ._update_group_workspace_assignment_in_role_names0_item import (
-        UpdateGroupWorkspaceAssignmentInRoleNames0Item as UpdateGroupWorkspaceAssignmentInRoleNames0Item,
-    )
-    from ._update_index_metrics_v1_rag_deployments_deployment_id_metrics_put_body import (
-        UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody as UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody,
+    from ._update_group_workspace_assignment_in_role_name import (
+        UpdateGroupWorkspaceAssignmentInRoleName as UpdateGroupWorkspaceAssignmentInRoleName,
     )
     from ._update_invocation_body import UpdateInvocationBody as UpdateInvocationBody
     from ._update_invocation_body_input import (
@@ -1374,9 +1232,6 @@ if TYPE_CHECKING:
     from ._user_organization import UserOrganization as UserOrganization
     from ._user_role import UserRole as UserRole
     from ._user_workspace import UserWorkspace as UserWorkspace
-    from ._users_api_admin_audit_logs_get_audit_logs_sort import (
-        UsersApiAdminAuditLogsGetAuditLogsSort as UsersApiAdminAuditLogsGetAuditLogsSort,
-    )
     from ._validation_error import ValidationError as ValidationError
     from ._vibe_active_users_stat import VibeActiveUsersStat as VibeActiveUsersStat
     from ._vibe_code_usage_data_json import VibeCodeUsageDataJSON as VibeCodeUsageDataJSON
@@ -1409,6 +1264,7 @@ if TYPE_CHECKING:
     from ._voice_update_request import VoiceUpdateRequest as VoiceUpdateRequest
     from ._web_search_premium_tool import WebSearchPremiumTool as WebSearchPremiumTool
     from ._web_search_tool import WebSearchTool as WebSearchTool
+    from ._worker_status import WorkerStatus as WorkerStatus
     from ._workflow import Workflow as Workflow
     from ._workflow_archive_response import WorkflowArchiveResponse as WorkflowArchiveResponse
     from ._workflow_basic_definition import WorkflowBasicDefinition as WorkflowBasicDefinition
@@ -1426,6 +1282,9 @@ if TYPE_CHECKING:
         WorkflowBulkUnarchiveResponse as WorkflowBulkUnarchiveResponse,
     )
     from ._workflow_code_definition import WorkflowCodeDefinition as WorkflowCodeDefinition
+    from ._workflow_event import WorkflowEvent as WorkflowEvent
+    from ._workflow_event_data import WorkflowEventData as WorkflowEventData
+    from ._workflow_event_payload import WorkflowEventPayload as WorkflowEventPayload
     from ._workflow_event_type import WorkflowEventType as WorkflowEventType
     from ._workflow_execution_canceled_attributes import (
         WorkflowExecutionCanceledAttributes as WorkflowExecutionCanceledAttributes,
@@ -1475,8 +1334,8 @@ if TYPE_CHECKING:
     from ._workflow_execution_trace_events_response import (
         WorkflowExecutionTraceEventsResponse as WorkflowExecutionTraceEventsResponse,
     )
-    from ._workflow_execution_trace_events_response_events_item import (
-        WorkflowExecutionTraceEventsResponseEventsItem as WorkflowExecutionTraceEventsResponseEventsItem,
+    from ._workflow_execution_trace_events_response_event import (
+        WorkflowExecutionTraceEventsResponseEvent as WorkflowExecutionTraceEventsResponseEvent,
     )
     from ._workflow_execution_trace_o_tel_response import (
         WorkflowExecutionTraceOTelResponse as WorkflowExecutionTraceOTelResponse,
@@ -1538,17 +1397,56 @@ if TYPE_CHECKING:
     from ._workflow_update_request import WorkflowUpdateRequest as WorkflowUpdateRequest
     from ._workflow_update_response import WorkflowUpdateResponse as WorkflowUpdateResponse
     from ._workflow_with_worker_status import WorkflowWithWorkerStatus as WorkflowWithWorkerStatus
+    from ._workflows_deployments_get_logs_order import (
+        WorkflowsDeploymentsGetLogsOrder as WorkflowsDeploymentsGetLogsOrder,
+    )
+    from ._workflows_deployments_list_order import (
+        WorkflowsDeploymentsListOrder as WorkflowsDeploymentsListOrder,
+    )
+    from ._workflows_deployments_list_order_by import (
+        WorkflowsDeploymentsListOrderBy as WorkflowsDeploymentsListOrderBy,
+    )
+    from ._workflows_deployments_stream_logs_event import (
+        WorkflowsDeploymentsStreamLogsEvent as WorkflowsDeploymentsStreamLogsEvent,
+    )
+    from ._workflows_deployments_stream_logs_event_data import (
+        WorkflowsDeploymentsStreamLogsEventData as WorkflowsDeploymentsStreamLogsEventData,
+    )
+    from ._workflows_deployments_stream_logs_event_event import (
+        WorkflowsDeploymentsStreamLogsEventEvent as WorkflowsDeploymentsStreamLogsEventEvent,
+    )
+    from ._workflows_events_stream_scope import (
+        WorkflowsEventsStreamScope as WorkflowsEventsStreamScope,
+    )
+    from ._workflows_execute_registration_response import (
+        WorkflowsExecuteRegistrationResponse as WorkflowsExecuteRegistrationResponse,
+    )
+    from ._workflows_execute_response import WorkflowsExecuteResponse as WorkflowsExecuteResponse
+    from ._workflows_executions_get_logs_order import (
+        WorkflowsExecutionsGetLogsOrder as WorkflowsExecutionsGetLogsOrder,
+    )
+    from ._workflows_executions_stream_logs_event import (
+        WorkflowsExecutionsStreamLogsEvent as WorkflowsExecutionsStreamLogsEvent,
+    )
+    from ._workflows_executions_stream_logs_event_data import (
+        WorkflowsExecutionsStreamLogsEventData as WorkflowsExecutionsStreamLogsEventData,
+    )
+    from ._workflows_executions_stream_logs_event_event import (
+        WorkflowsExecutionsStreamLogsEventEvent as WorkflowsExecutionsStreamLogsEventEvent,
+    )
+    from ._workflows_list_order import WorkflowsListOrder as WorkflowsListOrder
+    from ._workflows_runs_list_order import WorkflowsRunsListOrder as WorkflowsRunsListOrder
+    from ._workflows_schedules_list_status import (
+        WorkflowsSchedulesListStatus as WorkflowsSchedulesListStatus,
+    )
     from ._workflows_worker_spec_update import (
         WorkflowsWorkerSpecUpdate as WorkflowsWorkerSpecUpdate,
     )
     from ._workspace_enriched_out import WorkspaceEnrichedOUT as WorkspaceEnrichedOUT
     from ._workspace_member_in import WorkspaceMemberIN as WorkspaceMemberIN
     from ._workspace_member_single_in import WorkspaceMemberSingleIN as WorkspaceMemberSingleIN
-    from ._workspace_member_single_in_role_name0 import (
-        WorkspaceMemberSingleINRoleName0 as WorkspaceMemberSingleINRoleName0,
-    )
-    from ._workspace_member_single_in_role_names0_item import (
-        WorkspaceMemberSingleINRoleNames0Item as WorkspaceMemberSingleINRoleNames0Item,
+    from ._workspace_member_single_in_role_name import (
+        WorkspaceMemberSingleINRoleName as WorkspaceMemberSingleINRoleName,
     )
     from ._workspace_member_single_in_roles import (
         WorkspaceMemberSingleINRoles as WorkspaceMemberSingleINRoles,
@@ -1561,8 +1459,8 @@ if TYPE_CHECKING:
 
 _MODULES: dict[str, str] = {
     "APIKeyActions": "_api_key_actions",
-    "APIKeyActionsDelete0": "_api_key_actions_delete0",
-    "APIKeyActionsRotate0": "_api_key_actions_rotate0",
+    "APIKeyActionsDelete": "_api_key_actions_delete",
+    "APIKeyActionsRotate": "_api_key_actions_rotate",
     "APIKeyAuth": "_api_key_auth",
     "APIKeyExtendedOUT": "_api_key_extended_out",
     "APIKeyOUT": "_api_key_out",
@@ -1584,17 +1482,17 @@ _MODULES: dict[str, str] = {
     "AddOrUpdateUsersToWorkspaceOUT": "_add_or_update_users_to_workspace_out",
     "AddUsersToWorkspaceOUT": "_add_users_to_workspace_out",
     "AdminAssignUsersToGroupIn": "_admin_assign_users_to_group_in",
+    "AdminAuditLogsListSort": "_admin_audit_logs_list_sort",
     "AdminCreateAPIKeyIN": "_admin_create_api_key_in",
     "AdminOrganizationMemberOUT": "_admin_organization_member_out",
     "AdminOrganizationMemberOUTRawRoles": "_admin_organization_member_out_raw_roles",
-    "AdminOrganizationMemberOUTSubscriptionTypes0Item": "_admin_organization_member_out_subscription_types0_item",
+    "AdminOrganizationMemberOUTSubscriptionType": "_admin_organization_member_out_subscription_type",
     "AdminOrganizationMemberUpdate": "_admin_organization_member_update",
-    "AdminOrganizationMemberUpdateRoleName0": "_admin_organization_member_update_role_name0",
-    "AdminOrganizationMemberUpdateRoleNames0Item": "_admin_organization_member_update_role_names0_item",
+    "AdminOrganizationMemberUpdateRoleName": "_admin_organization_member_update_role_name",
     "AdminOrganizationMemberUpdateRoles": "_admin_organization_member_update_roles",
-    "AdminOrganizationMemberUpdateSubscriptionTypes0Item": "_admin_organization_member_update_subscription_types0_item",
+    "AdminOrganizationMemberUpdateSubscriptionType": "_admin_organization_member_update_subscription_type",
     "AdminProvisionGroupToWorkspaceIn": "_admin_provision_group_to_workspace_in",
-    "AdminProvisionGroupToWorkspaceInWorkspaceRoleName0": "_admin_provision_group_to_workspace_in_workspace_role_name0",
+    "AdminProvisionGroupToWorkspaceInWorkspaceRoleName": "_admin_provision_group_to_workspace_in_workspace_role_name",
     "AdminScimSyncActiveRunOUT": "_admin_scim_sync_active_run_out",
     "AdminScimSyncConfig": "_admin_scim_sync_config",
     "AdminScimSyncRunOUT": "_admin_scim_sync_run_out",
@@ -1608,7 +1506,8 @@ _MODULES: dict[str, str] = {
     "AdminUserGroupsOut": "_admin_user_groups_out",
     "AdminUserOUT": "_admin_user_out",
     "AdminUserOUTRawRoles": "_admin_user_out_raw_roles",
-    "AdminUserOUTSubscriptionTypes0Item": "_admin_user_out_subscription_types0_item",
+    "AdminUserOUTSubscriptionType": "_admin_user_out_subscription_type",
+    "AdminVibeWorkAnalyticsByTimeGranularity": "_admin_vibe_work_analytics_by_time_granularity",
     "AdminWorkspaceIn": "_admin_workspace_in",
     "Agent": "_agent",
     "AgentAliasResponse": "_agent_alias_response",
@@ -1617,19 +1516,17 @@ _MODULES: dict[str, str] = {
     "AgentHandoffEntry": "_agent_handoff_entry",
     "AgentHandoffStartedEvent": "_agent_handoff_started_event",
     "AgentListPage": "_agent_list_page",
-    "AgentToolsItem": "_agent_tools_item",
-    "AgentsApiV1ConversationsGetResponse": "_agents_api_v1_conversations_get_response",
-    "AgentsApiV1ConversationsListResponseItem": "_agents_api_v1_conversations_list_response_item",
+    "AgentTool": "_agent_tool",
     "AgentsCompletionRequest": "_agents_completion_request",
-    "AgentsCompletionRequestMessagesItem": "_agents_completion_request_messages_item",
-    "AgentsCompletionRequestTools0Item": "_agents_completion_request_tools0_item",
+    "AgentsCompletionRequestMessage": "_agents_completion_request_message",
+    "AgentsCompletionRequestTool": "_agents_completion_request_tool",
     "Aggregation": "_aggregation",
     "AggregationMeta": "_aggregation_meta",
     "AggregationRequest": "_aggregation_request",
     "AggregationRow": "_aggregation_row",
     "AliasList": "_alias_list",
     "Annotations": "_annotations",
-    "AnnotationsAudience0Item": "_annotations_audience0_item",
+    "AnnotationsAudienceItem": "_annotations_audience_item",
     "ApiEndpoint": "_api_endpoint",
     "ApiObjectType": "_api_object_type",
     "ApiZone": "_api_zone",
@@ -1637,13 +1534,17 @@ _MODULES: dict[str, str] = {
     "AppendConversationRequestHandoffExecution": "_append_conversation_request_handoff_execution",
     "ArchiveModelResponse": "_archive_model_response",
     "AssignGroupToWorkspaceIn": "_assign_group_to_workspace_in",
-    "AssignGroupToWorkspaceInRoleNames0Item": "_assign_group_to_workspace_in_role_names0_item",
+    "AssignGroupToWorkspaceInRoleName": "_assign_group_to_workspace_in_role_name",
     "AssistantMessage": "_assistant_message",
     "AudioChunk": "_audio_chunk",
     "AudioChunkInputAudio": "_audio_chunk_input_audio",
     "AudioContent": "_audio_content",
+    "AudioSpeechCompleteEvent": "_audio_speech_complete_event",
+    "AudioSpeechCompleteEventData": "_audio_speech_complete_event_data",
+    "AudioSpeechCompleteResponse": "_audio_speech_complete_response",
     "AudioTranscriptionRequest": "_audio_transcription_request",
     "AudioTranscriptionRequestStream": "_audio_transcription_request_stream",
+    "AudioVoicesListType": "_audio_voices_list_type",
     "AuditLogEventType": "_audit_log_event_type",
     "AuditLogOut": "_audit_log_out",
     "AuthData": "_auth_data",
@@ -1653,7 +1554,7 @@ _MODULES: dict[str, str] = {
     "AuthenticationConfiguration": "_authentication_configuration",
     "AuthenticationMethodCreateOrUpdateRequest": "_authentication_method_create_or_update_request",
     "BaseFieldDefinition": "_base_field_definition",
-    "BaseFieldDefinitionSupportedOperatorsItem": "_base_field_definition_supported_operators_item",
+    "BaseFieldDefinitionSupportedOperator": "_base_field_definition_supported_operator",
     "BaseFieldDefinitionType": "_base_field_definition_type",
     "BaseModelCard": "_base_model_card",
     "BaseTaskStatus": "_base_task_status",
@@ -1678,8 +1579,8 @@ _MODULES: dict[str, str] = {
     "ChatCompletionEventPreview": "_chat_completion_event_preview",
     "ChatCompletionEventPreviewExtraFieldsValue": "_chat_completion_event_preview_extra_fields_value",
     "ChatCompletionRequest": "_chat_completion_request",
-    "ChatCompletionRequestMessagesItem": "_chat_completion_request_messages_item",
-    "ChatCompletionRequestTools0Item": "_chat_completion_request_tools0_item",
+    "ChatCompletionRequestMessage": "_chat_completion_request_message",
+    "ChatCompletionRequestTool": "_chat_completion_request_tool",
     "ChatCompletionResponse": "_chat_completion_response",
     "ChatCompletionResponseBase": "_chat_completion_response_base",
     "ChatModerationRequest": "_chat_moderation_request",
@@ -1711,11 +1612,8 @@ _MODULES: dict[str, str] = {
     "ConnectionCredentials": "_connection_credentials",
     "ConnectionPreference": "_connection_preference",
     "Connector": "_connector",
-    "ConnectorActivateForConsumerV1ConsumerScope": "_connector_activate_for_consumer_v1_consumer_scope",
     "ConnectorAuthenticationHeader": "_connector_authentication_header",
     "ConnectorCallToolRequest": "_connector_call_tool_request",
-    "ConnectorDeactivateForConsumerV1ConsumerScope": "_connector_deactivate_for_consumer_v1_consumer_scope",
-    "ConnectorListToolsV1Response": "_connector_list_tools_v1_response",
     "ConnectorLocale": "_connector_locale",
     "ConnectorProtocol": "_connector_protocol",
     "ConnectorSupportedLanguage": "_connector_supported_language",
@@ -1725,37 +1623,34 @@ _MODULES: dict[str, str] = {
     "ConnectorToolCallResponseContentItem": "_connector_tool_call_response_content_item",
     "ConnectorToolLocale": "_connector_tool_locale",
     "ConnectorToolResultMetadata": "_connector_tool_result_metadata",
+    "ConnectorsListToolsResponse": "_connectors_list_tools_response",
     "ConnectorsQueryFilters": "_connectors_query_filters",
+    "ConsumerScope": "_consumer_scope",
     "ConsumerType": "_consumer_type",
     "ContentChunk": "_content_chunk",
     "ConversationAppendRequest": "_conversation_append_request",
-    "ConversationAppendRequestHandoffExecution": "_conversation_append_request_handoff_execution",
     "ConversationAppendStreamRequest": "_conversation_append_stream_request",
-    "ConversationAppendStreamRequestHandoffExecution": "_conversation_append_stream_request_handoff_execution",
+    "ConversationEventData": "_conversation_event_data",
     "ConversationEvents": "_conversation_events",
-    "ConversationEventsData": "_conversation_events_data",
     "ConversationHistory": "_conversation_history",
-    "ConversationHistoryEntriesItem": "_conversation_history_entries_item",
+    "ConversationHistoryEntry": "_conversation_history_entry",
     "ConversationInputs": "_conversation_inputs",
     "ConversationMessages": "_conversation_messages",
     "ConversationRequest": "_conversation_request",
     "ConversationRequestBase": "_conversation_request_base",
-    "ConversationRequestBaseHandoffExecution0": "_conversation_request_base_handoff_execution0",
-    "ConversationRequestBaseTools0Item": "_conversation_request_base_tools0_item",
-    "ConversationRequestHandoffExecution0": "_conversation_request_handoff_execution0",
-    "ConversationRequestTools0Item": "_conversation_request_tools0_item",
+    "ConversationRequestHandoffExecution": "_conversation_request_handoff_execution",
+    "ConversationRequestTool": "_conversation_request_tool",
     "ConversationResponse": "_conversation_response",
-    "ConversationResponseOutputsItem": "_conversation_response_outputs_item",
+    "ConversationResponseOutput": "_conversation_response_output",
     "ConversationRestartRequest": "_conversation_restart_request",
     "ConversationRestartRequestHandoffExecution": "_conversation_restart_request_handoff_execution",
     "ConversationRestartStreamRequest": "_conversation_restart_stream_request",
-    "ConversationRestartStreamRequestHandoffExecution": "_conversation_restart_stream_request_handoff_execution",
     "ConversationStreamRequest": "_conversation_stream_request",
-    "ConversationStreamRequestHandoffExecution0": "_conversation_stream_request_handoff_execution0",
-    "ConversationStreamRequestTools0Item": "_conversation_stream_request_tools0_item",
     "ConversationUsageInfo": "_conversation_usage_info",
+    "ConversationsGetResponse": "_conversations_get_response",
+    "ConversationsListItem": "_conversations_list_item",
     "CreateAgentRequest": "_create_agent_request",
-    "CreateAgentRequestToolsItem": "_create_agent_request_tools_item",
+    "CreateAgentRequestTool": "_create_agent_request_tool",
     "CreateBatchJobRequest": "_create_batch_job_request",
     "CreateCampaignRequest": "_create_campaign_request",
     "CreateConnectorRequest": "_create_connector_request",
@@ -1767,7 +1662,7 @@ _MODULES: dict[str, str] = {
     "CreateJudgeRequest": "_create_judge_request",
     "CreateJudgeRequestOutput": "_create_judge_request_output",
     "CreateLibraryRequest": "_create_library_request",
-    "CreateLibraryRequestOwnerType0": "_create_library_request_owner_type0",
+    "CreateLibraryRequestOwnerType": "_create_library_request_owner_type",
     "CreatePromptRequest": "_create_prompt_request",
     "CreatePromptVersionResponse": "_create_prompt_version_response",
     "CreateSkillRequest": "_create_skill_request",
@@ -1777,7 +1672,7 @@ _MODULES: dict[str, str] = {
     "CredentialsStatus": "_credentials_status",
     "CredentialsStatusErrorReason": "_credentials_status_error_reason",
     "CustomConnector": "_custom_connector",
-    "CustomConnectorAuthorization0": "_custom_connector_authorization0",
+    "CustomConnectorAuthorization": "_custom_connector_authorization",
     "CustomTaskCanceledAttributes": "_custom_task_canceled_attributes",
     "CustomTaskCanceledResponse": "_custom_task_canceled_response",
     "CustomTaskCompletedAttributesResponse": "_custom_task_completed_attributes_response",
@@ -1817,6 +1712,7 @@ _MODULES: dict[str, str] = {
     "DeploymentResourceConfig": "_deployment_resource_config",
     "DeploymentResourceConfigUpdate": "_deployment_resource_config_update",
     "DeploymentResponse": "_deployment_response",
+    "DeploymentStatus": "_deployment_status",
     "DeploymentWorkerListResponse": "_deployment_worker_list_response",
     "DeploymentWorkerResponse": "_deployment_worker_response",
     "DeploymentWorkerSpecInput": "_deployment_worker_spec_input",
@@ -1839,8 +1735,6 @@ _MODULES: dict[str, str] = {
     "EventProgressStatus": "_event_progress_status",
     "EventSource": "_event_source",
     "EventType": "_event_type",
-    "ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse": "_execute_workflow_registration_v1_workflows_registrations_workflow_registration_id_execute_post_response",
-    "ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse": "_execute_workflow_v1_workflows_workflow_identifier_execute_post_response",
     "ExecutionConfig": "_execution_config",
     "ExecutionLogRecord": "_execution_log_record",
     "ExecutionLogSearchResponse": "_execution_log_search_response",
@@ -1869,13 +1763,13 @@ _MODULES: dict[str, str] = {
     "FilePurpose": "_file_purpose",
     "FileSchema": "_file_schema",
     "FileVisibility": "_file_visibility",
-    "FilesApiRoutesUploadFileForm": "_files_api_routes_upload_file_form",
-    "FilesApiRoutesUploadFileFormVisibility": "_files_api_routes_upload_file_form_visibility",
+    "FilesUploadForm": "_files_upload_form",
+    "FilesUploadFormVisibility": "_files_upload_form_visibility",
     "FilterCondition": "_filter_condition",
     "FilterConditionOp": "_filter_condition_op",
     "FilterGroup": "_filter_group",
-    "FilterGroupAND0Item": "_filter_group",
-    "FilterGroupOR0Item": "_filter_group",
+    "FilterGroupANDItem": "_filter_group",
+    "FilterGroupORItem": "_filter_group",
     "FilterPayload": "_filter_payload",
     "FilterPayloadFilters": "_filter_payload_filters",
     "FineTunedModelCapabilities": "_fine_tuned_model_capabilities",
@@ -1885,15 +1779,12 @@ _MODULES: dict[str, str] = {
     "FunctionCall": "_function_call",
     "FunctionCallEntry": "_function_call_entry",
     "FunctionCallEntryArguments": "_function_call_entry_arguments",
-    "FunctionCallEntryConfirmationStatus0": "_function_call_entry_confirmation_status0",
+    "FunctionCallEntryConfirmationStatus": "_function_call_entry_confirmation_status",
     "FunctionCallEvent": "_function_call_event",
-    "FunctionCallEventConfirmationStatus0": "_function_call_event_confirmation_status0",
+    "FunctionCallEventConfirmationStatus": "_function_call_event_confirmation_status",
     "FunctionName": "_function_name",
     "FunctionResultEntry": "_function_result_entry",
     "FunctionTool": "_function_tool",
-    "GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0": "_get_by_time_stats_v1_admin_analytics_vibe_work_usage_by_time_stats_granularity0",
-    "GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator": "_get_chat_completion_field_options_v1_observability_chat_completion_fields_field_name_options_get_operator",
-    "GetDeploymentLogsOrder": "_get_deployment_logs_order",
     "GetDeploymentSummariesResponse": "_get_deployment_summaries_response",
     "GetDeploymentSummariesResponseDeployment": "_get_deployment_summaries_response_deployment",
     "GetDeploymentSummariesResponseDeploymentStatus": "_get_deployment_summaries_response_deployment_status",
@@ -1904,7 +1795,6 @@ _MODULES: dict[str, str] = {
     "GetLogFieldOptions": "_get_log_field_options",
     "GetLogFields": "_get_log_fields",
     "GetLogs": "_get_logs",
-    "GetSchedulesV1WorkflowsSchedulesGetStatus0": "_get_schedules_v1_workflows_schedules_get_status0",
     "GetSignedUrlResponse": "_get_signed_url_response",
     "GetSpan": "_get_span",
     "GetSpanEvaluation": "_get_span_evaluation",
@@ -1915,17 +1805,11 @@ _MODULES: dict[str, str] = {
     "GetSpanFields": "_get_span_fields",
     "GetSpanStatusCode": "_get_span_status_code",
     "GetSpans": "_get_spans",
-    "GetStreamEventsV1WorkflowsEventsStreamGetEvent": "_get_stream_events_v1_workflows_events_stream_get_event",
-    "GetStreamEventsV1WorkflowsEventsStreamGetEventData": "_get_stream_events_v1_workflows_events_stream_get_event_data",
-    "GetStreamEventsV1WorkflowsEventsStreamGetScope": "_get_stream_events_v1_workflows_events_stream_get_scope",
     "GetTrace": "_get_trace",
     "GetTraceFieldOptions": "_get_trace_field_options",
     "GetTraceFields": "_get_trace_fields",
     "GetTraceStatusCode": "_get_trace_status_code",
     "GetTraces": "_get_traces",
-    "GetWorkflowExecutionLogsOrder": "_get_workflow_execution_logs_order",
-    "GetWorkflowsV1WorkflowsGetDeploymentStatus0": "_get_workflows_v1_workflows_get_deployment_status0",
-    "GetWorkflowsV1WorkflowsGetOrder": "_get_workflows_v1_workflows_get_order",
     "GitCommitAuthor": "_git_commit_author",
     "GitCommitMetadata": "_git_commit_metadata",
     "GlobalHeaderValue": "_global_header_value",
@@ -1948,9 +1832,9 @@ _MODULES: dict[str, str] = {
     "InboundAuthenticationType": "_inbound_authentication_type",
     "IngestionPipelineConfiguration": "_ingestion_pipeline_configuration",
     "InputEntries": "_input_entries",
-    "InputEntriesItem": "_input_entries_item",
+    "InputEntry": "_input_entry",
     "InstructRequest": "_instruct_request",
-    "InstructRequestMessagesItem": "_instruct_request_messages_item",
+    "InstructRequestMessage": "_instruct_request_message",
     "JSONPatch": "_json_patch",
     "JSONPatchAdd": "_json_patch_add",
     "JSONPatchAppend": "_json_patch_append",
@@ -1959,8 +1843,6 @@ _MODULES: dict[str, str] = {
     "JSONPatchRemove": "_json_patch_remove",
     "JSONPatchReplace": "_json_patch_replace",
     "JSONPayloadResponse": "_json_payload_response",
-    "JobsApiRoutesBatchGetBatchJobsOrderBy": "_jobs_api_routes_batch_get_batch_jobs_order_by",
-    "JobsApiRoutesFineTuningUpdateFineTunedModelResponse": "_jobs_api_routes_fine_tuning_update_fine_tuned_model_response",
     "JsonSchema": "_json_schema",
     "Judge": "_judge",
     "JudgeChatCompletionEventRequest": "_judge_chat_completion_event_request",
@@ -1969,12 +1851,12 @@ _MODULES: dict[str, str] = {
     "JudgeConversationRequest": "_judge_conversation_request",
     "JudgeDatasetRecordRequest": "_judge_dataset_record_request",
     "JudgeOutput": "_judge_output",
-    "JudgeOutput2": "_judge_output2",
     "JudgeOutputType": "_judge_output_type",
+    "JudgeOutputUnion": "_judge_output_union",
     "JudgeRegressionOutput": "_judge_regression_output",
     "LagoEventType": "_lago_event_type",
     "LibrariesAPIUsageDataJSON": "_libraries_api_usage_data_json",
-    "LibrariesDocumentsUploadV1Form": "_libraries_documents_upload_v1_form",
+    "LibrariesDocumentsUploadForm": "_libraries_documents_upload_form",
     "Library": "_library",
     "LimitsContext": "_limits_context",
     "LimitsOUT": "_limits_out",
@@ -1985,9 +1867,6 @@ _MODULES: dict[str, str] = {
     "ListDatasetImportTasksResponse": "_list_dataset_import_tasks_response",
     "ListDatasetRecordsResponse": "_list_dataset_records_response",
     "ListDatasetsResponse": "_list_datasets_response",
-    "ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0": "_list_deployment_workers_v1_workflows_deployments_name_workers_get_worker_status0",
-    "ListDeploymentsV1WorkflowsDeploymentsGetOrder": "_list_deployments_v1_workflows_deployments_get_order",
-    "ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0": "_list_deployments_v1_workflows_deployments_get_order_by0",
     "ListDocumentsResponse": "_list_documents_response",
     "ListFilesResponse": "_list_files_response",
     "ListJudgesResponse": "_list_judges_response",
@@ -1995,21 +1874,17 @@ _MODULES: dict[str, str] = {
     "ListOrganizationsResponse": "_list_organizations_response",
     "ListPromptVersionsResponse": "_list_prompt_versions_response",
     "ListPromptsResponse": "_list_prompts_response",
-    "ListRunsV1WorkflowsRunsGetOrder": "_list_runs_v1_workflows_runs_get_order",
-    "ListRunsV1WorkflowsRunsGetSortBy0": "_list_runs_v1_workflows_runs_get_sort_by0",
     "ListSharingResponse": "_list_sharing_response",
     "ListSkillVersionsResponse": "_list_skill_versions_response",
     "ListSkillsResponse": "_list_skills_response",
     "ListSortDirection": "_list_sort_direction",
     "ListSortField": "_list_sort_field",
-    "ListVoicesV1AudioVoicesGetType": "_list_voices_v1_audio_voices_get_type",
     "ListWorkflowEventResponse": "_list_workflow_event_response",
-    "ListWorkflowEventResponseEventsItem": "_list_workflow_event_response_events_item",
     "ListWorkspacesResponse": "_list_workspaces_response",
     "LocationType": "_location_type",
     "LoggingCapability": "_logging_capability",
     "LogicalExpression": "_logical_expression",
-    "LogicalExpressionExpressionsItem": "_logical_expression",
+    "LogicalExpressionExpression": "_logical_expression",
     "LogicalExpressionType": "_logical_expression_type",
     "LogsRequest": "_logs_request",
     "LogsRequestOrder": "_logs_request_order",
@@ -2028,19 +1903,19 @@ _MODULES: dict[str, str] = {
     "MCPTool": "_mcp_tool",
     "MCPToolMeta": "_mcp_tool_meta",
     "MCPUIToolMeta": "_mcpui_tool_meta",
-    "MCPUIToolMetaVisibility0Item": "_mcpui_tool_meta_visibility0_item",
+    "MCPUIToolMetaVisibilityItem": "_mcpui_tool_meta_visibility_item",
     "ManagedDeploymentResponse": "_managed_deployment_response",
     "MemberSubscriptionOUT": "_member_subscription_out",
     "MemberWorkspaceInfo": "_member_workspace_info",
     "MemberWorkspaceInfoRawRoles": "_member_workspace_info_raw_roles",
     "MessageEntries": "_message_entries",
-    "MessageEntriesItem": "_message_entries_item",
+    "MessageEntry": "_message_entry",
+    "MessageInputContentChunk": "_message_input_content_chunk",
     "MessageInputContentChunks": "_message_input_content_chunks",
-    "MessageInputContentChunksItem": "_message_input_content_chunks_item",
     "MessageInputEntry": "_message_input_entry",
     "MessageInputEntryRole": "_message_input_entry_role",
+    "MessageOutputContentChunk": "_message_output_content_chunk",
     "MessageOutputContentChunks": "_message_output_content_chunks",
-    "MessageOutputContentChunksItem": "_message_output_content_chunks_item",
     "MessageOutputEntry": "_message_output_entry",
     "MessageOutputEvent": "_message_output_event",
     "MessageOutputEventContent": "_message_output_event_content",
@@ -2051,10 +1926,12 @@ _MODULES: dict[str, str] = {
     "MetricDefinition": "_metric_definition",
     "MistralPromptMode": "_mistral_prompt_mode",
     "ModelCapabilities": "_model_capabilities",
+    "ModelCard": "_model_card",
     "ModelConversation": "_model_conversation",
-    "ModelConversationToolsItem": "_model_conversation_tools_item",
+    "ModelConversationTool": "_model_conversation_tool",
     "ModelList": "_model_list",
-    "ModelListDataItem": "_model_list_data_item",
+    "ModelsRetrieveResponse": "_models_retrieve_response",
+    "ModelsUpdateResponse": "_models_update_response",
     "ModerationLLMAction": "_moderation_llm_action",
     "ModerationLLMV1CategoryThresholds": "_moderation_llmv1_category_thresholds",
     "ModerationLLMV1Config": "_moderation_llmv1_config",
@@ -2083,12 +1960,12 @@ _MODULES: dict[str, str] = {
     "OCRPageConfidenceScores": "_ocr_page_confidence_scores",
     "OCRPageDimensions": "_ocr_page_dimensions",
     "OCRPageObject": "_ocr_page_object",
-    "OCRPageObjectBlocks0Item": "_ocr_page_object_blocks0_item",
+    "OCRPageObjectBlock": "_ocr_page_object_block",
     "OCRReferencesBlock": "_ocr_references_block",
     "OCRRequest": "_ocr_request",
-    "OCRRequestConfidenceScoresGranularity0": "_ocr_request_confidence_scores_granularity0",
+    "OCRRequestConfidenceScoresGranularity": "_ocr_request_confidence_scores_granularity",
     "OCRRequestDocument": "_ocr_request_document",
-    "OCRRequestTableFormat0": "_ocr_request_table_format0",
+    "OCRRequestTableFormat": "_ocr_request_table_format",
     "OCRResponse": "_ocr_response",
     "OCRSignatureBlock": "_ocr_signature_block",
     "OCRTableBlock": "_ocr_table_block",
@@ -2098,29 +1975,29 @@ _MODULES: dict[str, str] = {
     "OCRTitleBlock": "_ocr_title_block",
     "OCRUsageInfo": "_ocr_usage_info",
     "Oauth2MetadataSecrets": "_oauth2_metadata_secrets",
+    "ObservabilityChatCompletionEventsFieldsGetOptionsOperator": "_observability_chat_completion_events_fields_get_options_operator",
     "ObservabilityError": "_observability_error",
     "ObservabilityErrorCode": "_observability_error_code",
     "ObservabilityErrorDetail": "_observability_error_detail",
+    "OrderBy": "_order_by",
     "OrderByClause": "_order_by_clause",
     "OrderByClauseDirection": "_order_by_clause_direction",
     "OrganizationAdminUsersOUT": "_organization_admin_users_out",
     "OrganizationInviteIN": "_organization_invite_in",
-    "OrganizationInviteINEmailLanguage0": "_organization_invite_in_email_language0",
-    "OrganizationInviteINRoleName0": "_organization_invite_in_role_name0",
-    "OrganizationInviteINRoleNames0Item": "_organization_invite_in_role_names0_item",
+    "OrganizationInviteINEmailLanguage": "_organization_invite_in_email_language",
+    "OrganizationInviteINRoleName": "_organization_invite_in_role_name",
     "OrganizationInviteINRoles": "_organization_invite_in_roles",
     "OrganizationInviteOUT": "_organization_invite_out",
     "OrganizationInviteOUTRawRoles": "_organization_invite_out_raw_roles",
     "OrganizationInvitesCreateOUT": "_organization_invites_create_out",
     "OrganizationMemberCreate": "_organization_member_create",
-    "OrganizationMemberCreateRoleName0": "_organization_member_create_role_name0",
-    "OrganizationMemberCreateRoleNames0Item": "_organization_member_create_role_names0_item",
+    "OrganizationMemberCreateRoleName": "_organization_member_create_role_name",
     "OrganizationMemberCreateRoles": "_organization_member_create_roles",
     "OrganizationUserInviteOUT": "_organization_user_invite_out",
     "OrganizationUserInviteOUTRoles": "_organization_user_invite_out_roles",
     "OrganizationUsersCreateOUT": "_organization_users_create_out",
     "OtelFieldDefinition": "_otel_field_definition",
-    "OtelFieldDefinitionSupportedOperatorsItem": "_otel_field_definition_supported_operators_item",
+    "OtelFieldDefinitionSupportedOperator": "_otel_field_definition_supported_operator",
     "OtelFieldDefinitionType": "_otel_field_definition_type",
     "OutboundAuthenticationType": "_outbound_authentication_type",
     "OutputContentChunks": "_output_content_chunks",
@@ -2160,6 +2037,7 @@ _MODULES: dict[str, str] = {
     "QueryInvocationBody": "_query_invocation_body",
     "QueryInvocationBodyInput": "_query_invocation_body_input",
     "QueryWorkflowResponse": "_query_workflow_response",
+    "RagSearchIndexesUpdateMetricsBody": "_rag_search_indexes_update_metrics_body",
     "RateLimitsOUT": "_rate_limits_out",
     "ReasoningEffort": "_reasoning_effort",
     "ReferenceChunk": "_reference_chunk",
@@ -2185,8 +2063,6 @@ _MODULES: dict[str, str] = {
     "ResponseFormats": "_response_formats",
     "ResponseStartedEvent": "_response_started_event",
     "RestartConversationRequest": "_restart_conversation_request",
-    "RestartConversationRequestHandoffExecution": "_restart_conversation_request_handoff_execution",
-    "RetrieveModelV1ModelsModelIdGetResponse": "_retrieve_model_v1_models_model_id_get_response",
     "RoleOut": "_role_out",
     "Roles": "_roles",
     "RolesOut": "_roles_out",
@@ -2248,6 +2124,7 @@ _MODULES: dict[str, str] = {
     "SkillsCreateVersionBody": "_skills_create_version_body",
     "SkillsUpdateBody": "_skills_update_body",
     "SkillsUpdateVersionMetadataBody": "_skills_update_version_metadata_body",
+    "SortBy": "_sort_by",
     "Source": "_source",
     "SpanEvaluationsRequest": "_span_evaluations_request",
     "SpansRequest": "_spans_request",
@@ -2257,24 +2134,12 @@ _MODULES: dict[str, str] = {
     "SpeechStreamDone": "_speech_stream_done",
     "SpeechStreamEventTypes": "_speech_stream_event_types",
     "SpeechUsageInfo": "_speech_usage_info",
-    "SpeechV1AudioSpeechPostEvent": "_speech_v1_audio_speech_post_event",
-    "SpeechV1AudioSpeechPostEventData": "_speech_v1_audio_speech_post_event_data",
-    "SpeechV1AudioSpeechPostResponse": "_speech_v1_audio_speech_post_response",
     "StaticOrganizationRoles": "_static_organization_roles",
     "StaticWorkspaceRoles": "_static_workspace_roles",
-    "StreamDeploymentLogsEvent": "_stream_deployment_logs_event",
-    "StreamDeploymentLogsEventData": "_stream_deployment_logs_event_data",
-    "StreamDeploymentLogsEventEvent": "_stream_deployment_logs_event_event",
     "StreamError": "_stream_error",
     "StreamEventSseErrorData": "_stream_event_sse_error_data",
     "StreamEventSsePayload": "_stream_event_sse_payload",
-    "StreamEventSsePayloadData": "_stream_event_sse_payload_data",
     "StreamEventWorkflowContext": "_stream_event_workflow_context",
-    "StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent": "_stream_v1_workflows_executions_execution_id_stream_get_event",
-    "StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData": "_stream_v1_workflows_executions_execution_id_stream_get_event_data",
-    "StreamWorkflowExecutionLogsEvent": "_stream_workflow_execution_logs_event",
-    "StreamWorkflowExecutionLogsEventData": "_stream_workflow_execution_logs_event_data",
-    "StreamWorkflowExecutionLogsEventEvent": "_stream_workflow_execution_logs_event_event",
     "SubscriptionStatus": "_subscription_status",
     "SystemMessage": "_system_message",
     "SystemMessageContentChunks": "_system_message_content_chunks",
@@ -2330,7 +2195,7 @@ _MODULES: dict[str, str] = {
     "ToolExecutionEntry": "_tool_execution_entry",
     "ToolExecutionInfo": "_tool_execution_info",
     "ToolExecutionStartedEvent": "_tool_execution_started_event",
-    "ToolExecutionTaskSupport0": "_tool_execution_task_support0",
+    "ToolExecutionTaskSupport": "_tool_execution_task_support",
     "ToolFileChunk": "_tool_file_chunk",
     "ToolMessage": "_tool_message",
     "ToolProperties": "_tool_properties",
@@ -2353,7 +2218,7 @@ _MODULES: dict[str, str] = {
     "TurbineToolMeta": "_turbine_tool_meta",
     "UnarchiveModelResponse": "_unarchive_model_response",
     "UpdateAgentRequest": "_update_agent_request",
-    "UpdateAgentRequestToolsItem": "_update_agent_request_tools_item",
+    "UpdateAgentRequestTool": "_update_agent_request_tool",
     "UpdateConnectorRequest": "_update_connector_request",
     "UpdateDatasetRecordPayloadRequest": "_update_dataset_record_payload_request",
     "UpdateDatasetRecordPropertiesRequest": "_update_dataset_record_properties_request",
@@ -2361,10 +2226,9 @@ _MODULES: dict[str, str] = {
     "UpdateDefinition": "_update_definition",
     "UpdateDeploymentRequest": "_update_deployment_request",
     "UpdateDocumentRequest": "_update_document_request",
-    "UpdateDocumentRequestAttributes0Value": "_update_document_request_attributes0_value",
+    "UpdateDocumentRequestAttributesValue": "_update_document_request_attributes_value",
     "UpdateGroupWorkspaceAssignmentIn": "_update_group_workspace_assignment_in",
-    "UpdateGroupWorkspaceAssignmentInRoleNames0Item": "_update_group_workspace_assignment_in_role_names0_item",
-    "UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody": "_update_index_metrics_v1_rag_deployments_deployment_id_metrics_put_body",
+    "UpdateGroupWorkspaceAssignmentInRoleName": "_update_group_workspace_assignment_in_role_name",
     "UpdateInvocationBody": "_update_invocation_body",
     "UpdateInvocationBodyInput": "_update_invocation_body_input",
     "UpdateJudgeRequest": "_update_judge_request",
@@ -2391,7 +2255,6 @@ _MODULES: dict[str, str] = {
     "UserOrganization": "_user_organization",
     "UserRole": "_user_role",
     "UserWorkspace": "_user_workspace",
-    "UsersApiAdminAuditLogsGetAuditLogsSort": "_users_api_admin_audit_logs_get_audit_logs_sort",
     "ValidationError": "_validation_error",
     "VibeActiveUsersStat": "_vibe_active_users_stat",
     "VibeCodeUsageDataJSON": "_vibe_code_usage_data_json",
@@ -2418,6 +2281,7 @@ _MODULES: dict[str, str] = {
     "VoiceUpdateRequest": "_voice_update_request",
     "WebSearchPremiumTool": "_web_search_premium_tool",
     "WebSearchTool": "_web_search_tool",
+    "WorkerStatus": "_worker_status",
     "Workflow": "_workflow",
     "WorkflowArchiveResponse": "_workflow_archive_response",
     "WorkflowBasicDefinition": "_workflow_basic_definition",
@@ -2427,6 +2291,9 @@ _MODULES: dict[str, str] = {
     "WorkflowBulkUnarchiveRequest": "_workflow_bulk_unarchive_request",
     "WorkflowBulkUnarchiveResponse": "_workflow_bulk_unarchive_response",
     "WorkflowCodeDefinition": "_workflow_code_definition",
+    "WorkflowEvent": "_workflow_event",
+    "WorkflowEventData": "_workflow_event_data",
+    "WorkflowEventPayload": "_workflow_event_payload",
     "WorkflowEventType": "_workflow_event_type",
     "WorkflowExecutionCanceledAttributes": "_workflow_execution_canceled_attributes",
     "WorkflowExecutionCanceledResponse": "_workflow_execution_canceled_response",
@@ -2446,7 +2313,7 @@ _MODULES: dict[str, str] = {
     "WorkflowExecutionSyncResponse": "_workflow_execution_sync_response",
     "WorkflowExecutionTraceEvent": "_workflow_execution_trace_event",
     "WorkflowExecutionTraceEventsResponse": "_workflow_execution_trace_events_response",
-    "WorkflowExecutionTraceEventsResponseEventsItem": "_workflow_execution_trace_events_response_events_item",
+    "WorkflowExecutionTraceEventsResponseEvent": "_workflow_execution_trace_events_response_event",
     "WorkflowExecutionTraceOTelResponse": "_workflow_execution_trace_o_tel_response",
     "WorkflowExecutionTraceSummaryAttributesValues": "_workflow_execution_trace_summary_attributes_values",
     "WorkflowExecutionTraceSummaryResponse": "_workflow_execution_trace_summary_response",
@@ -2475,12 +2342,27 @@ _MODULES: dict[str, str] = {
     "WorkflowUpdateRequest": "_workflow_update_request",
     "WorkflowUpdateResponse": "_workflow_update_response",
     "WorkflowWithWorkerStatus": "_workflow_with_worker_status",
+    "WorkflowsDeploymentsGetLogsOrder": "_workflows_deployments_get_logs_order",
+    "WorkflowsDeploymentsListOrder": "_workflows_deployments_list_order",
+    "WorkflowsDeploymentsListOrderBy": "_workflows_deployments_list_order_by",
+    "WorkflowsDeploymentsStreamLogsEvent": "_workflows_deployments_stream_logs_event",
+    "WorkflowsDeploymentsStreamLogsEventData": "_workflows_deployments_stream_logs_event_data",
+    "WorkflowsDeploymentsStreamLogsEventEvent": "_workflows_deployments_stream_logs_event_event",
+    "WorkflowsEventsStreamScope": "_workflows_events_stream_scope",
+    "WorkflowsExecuteRegistrationResponse": "_workflows_execute_registration_response",
+    "WorkflowsExecuteResponse": "_workflows_execute_response",
+    "WorkflowsExecutionsGetLogsOrder": "_workflows_executions_get_logs_order",
+    "WorkflowsExecutionsStreamLogsEvent": "_workflows_executions_stream_logs_event",
+    "WorkflowsExecutionsStreamLogsEventData": "_workflows_executions_stream_logs_event_data",
+    "WorkflowsExecutionsStreamLogsEventEvent": "_workflows_executions_stream_logs_event_event",
+    "WorkflowsListOrder": "_workflows_list_order",
+    "WorkflowsRunsListOrder": "_workflows_runs_list_order",
+    "WorkflowsSchedulesListStatus": "_workflows_schedules_list_status",
     "WorkflowsWorkerSpecUpdate": "_workflows_worker_spec_update",
     "WorkspaceEnrichedOUT": "_workspace_enriched_out",
     "WorkspaceMemberIN": "_workspace_member_in",
     "WorkspaceMemberSingleIN": "_workspace_member_single_in",
-    "WorkspaceMemberSingleINRoleName0": "_workspace_member_single_in_role_name0",
-    "WorkspaceMemberSingleINRoleNames0Item": "_workspace_member_single_in_role_names0_item",
+    "WorkspaceMemberSingleINRoleName": "_workspace_member_single_in_role_name",
     "WorkspaceMemberSingleINRoles": "_workspace_member_single_in_roles",
     "WorkspaceOUT": "_workspace_out",
     "WorkspaceRole": "_workspace_role",

@@ -6,10 +6,9 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._admin_organization_member_out_raw_roles import AdminOrganizationMemberOUTRawRoles
-from ._admin_organization_member_out_subscription_types0_item import (
-    AdminOrganizationMemberOUTSubscriptionTypes0Item,
+from ._admin_organization_member_out_subscription_type import (
+    AdminOrganizationMemberOUTSubscriptionType,
 )
 from ._member_subscription_out import MemberSubscriptionOUT
 from ._member_workspace_info import MemberWorkspaceInfo
@@ -47,9 +46,7 @@ class AdminOrganizationMemberOUT(Model, kw_only=True, weakref=True):
     raw_role: UserRole | StaticOrganizationRoles
     """Deprecated. Deprecated single organization role. Use 'raw_roles' instead."""
 
-    subscription_types: (
-        list[AdminOrganizationMemberOUTSubscriptionTypes0Item] | None | UnsetType
-    ) = UNSET
+    subscription_types: list[AdminOrganizationMemberOUTSubscriptionType] | None | UnsetType = UNSET
     """Product seats assigned to the member."""
 
     created_at: datetime.datetime

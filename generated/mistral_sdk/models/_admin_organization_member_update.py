@@ -4,14 +4,10 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._admin_organization_member_update_role_name0 import AdminOrganizationMemberUpdateRoleName0
-from ._admin_organization_member_update_role_names0_item import (
-    AdminOrganizationMemberUpdateRoleNames0Item,
-)
+from ._admin_organization_member_update_role_name import AdminOrganizationMemberUpdateRoleName
 from ._admin_organization_member_update_roles import AdminOrganizationMemberUpdateRoles
-from ._admin_organization_member_update_subscription_types0_item import (
-    AdminOrganizationMemberUpdateSubscriptionTypes0Item,
+from ._admin_organization_member_update_subscription_type import (
+    AdminOrganizationMemberUpdateSubscriptionType,
 )
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
@@ -20,19 +16,19 @@ from ._user_role import UserRole
 class AdminOrganizationMemberUpdate(Model, kw_only=True, weakref=True):
     """The `AdminOrganizationMemberUpdate` object."""
 
-    role_names: list[AdminOrganizationMemberUpdateRoleNames0Item] | None | UnsetType = UNSET
+    role_names: list[AdminOrganizationMemberUpdateRoleName] | None | UnsetType = UNSET
     """Simplified role names to assign. Mutually exclusive with 'roles'."""
 
     roles: AdminOrganizationMemberUpdateRoles | None | UnsetType = UNSET
     """Role values to assign. Mutually exclusive with 'role_names'."""
 
-    role_name: AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET
+    role_name: AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET
     """Deprecated. Deprecated single role name, kept for backward compatibility. Mutually exclusive with 'role'."""
 
     role: UserRole | StaticOrganizationRoles | None | UnsetType = UNSET
     """Deprecated. Deprecated legacy single role value, kept for backward compatibility. Mutually exclusive with 'role_name'."""
 
-    subscription_types: (
-        list[AdminOrganizationMemberUpdateSubscriptionTypes0Item] | None | UnsetType
-    ) = UNSET
+    subscription_types: list[AdminOrganizationMemberUpdateSubscriptionType] | None | UnsetType = (
+        UNSET
+    )
     """Product seats to assign to the member."""

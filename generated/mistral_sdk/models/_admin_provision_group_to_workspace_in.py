@@ -4,9 +4,8 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._admin_provision_group_to_workspace_in_workspace_role_name0 import (
-    AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
+from ._admin_provision_group_to_workspace_in_workspace_role_name import (
+    AdminProvisionGroupToWorkspaceInWorkspaceRoleName,
 )
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
@@ -24,7 +23,7 @@ class AdminProvisionGroupToWorkspaceIn(Model, kw_only=True, weakref=True):
     workspace_role: WorkspaceRole | StaticWorkspaceRoles | None | UnsetType = UNSET
     """Workspace role value to assign to the group. Mutually exclusive with 'workspace_role_name'."""
 
-    workspace_role_name: AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 | None | UnsetType = (
+    workspace_role_name: AdminProvisionGroupToWorkspaceInWorkspaceRoleName | None | UnsetType = (
         UNSET
     )
     """Workspace role name to assign to the group. Mutually exclusive with 'workspace_role'."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 from .._model import Model
-
 from ._admin_scim_sync_config import AdminScimSyncConfig
 from ._scim_sync_run_status import ScimSyncRunStatus
 from ._scim_sync_summary_out import ScimSyncSummaryOut

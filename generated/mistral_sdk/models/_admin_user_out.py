@@ -6,9 +6,8 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._admin_user_out_raw_roles import AdminUserOUTRawRoles
-from ._admin_user_out_subscription_types0_item import AdminUserOUTSubscriptionTypes0Item
+from ._admin_user_out_subscription_type import AdminUserOUTSubscriptionType
 from ._member_subscription_out import MemberSubscriptionOUT
 from ._member_workspace_info import MemberWorkspaceInfo
 from ._static_organization_roles import StaticOrganizationRoles
@@ -45,7 +44,7 @@ class AdminUserOUT(Model, kw_only=True, weakref=True):
     raw_role: UserRole | StaticOrganizationRoles
     """Deprecated. Deprecated single organization role. Use 'raw_roles' instead."""
 
-    subscription_types: list[AdminUserOUTSubscriptionTypes0Item] | None | UnsetType = UNSET
+    subscription_types: list[AdminUserOUTSubscriptionType] | None | UnsetType = UNSET
     """Product seats assigned to the member."""
 
     created_at: datetime.datetime

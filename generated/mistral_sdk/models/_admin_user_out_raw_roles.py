@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole
 

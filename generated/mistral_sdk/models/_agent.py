@@ -7,8 +7,7 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._agent_tools_item import AgentToolsItem
+from ._agent_tool import AgentTool
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
@@ -20,7 +19,7 @@ class Agent(Model, kw_only=True, weakref=True):
     instructions: str | None | UnsetType = UNSET
     """Instruction prompt the model will follow during the conversation."""
 
-    tools: list[AgentToolsItem] | UnsetType = UNSET
+    tools: list[AgentTool] | UnsetType = UNSET
     """List of tools which are available to the model during the conversation."""
 
     completion_args: CompletionArgs | UnsetType = UNSET

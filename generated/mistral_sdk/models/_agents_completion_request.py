@@ -6,9 +6,8 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._agents_completion_request_messages_item import AgentsCompletionRequestMessagesItem
-from ._agents_completion_request_tools0_item import AgentsCompletionRequestTools0Item
+from ._agents_completion_request_message import AgentsCompletionRequestMessage
+from ._agents_completion_request_tool import AgentsCompletionRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._mistral_prompt_mode import MistralPromptMode
 from ._prediction import Prediction
@@ -36,11 +35,11 @@ class AgentsCompletionRequest(Model, kw_only=True, weakref=True):
 
     metadata: dict[str, Any] | None | UnsetType = UNSET
 
-    messages: list[AgentsCompletionRequestMessagesItem]
+    messages: list[AgentsCompletionRequestMessage]
     """The prompt(s) to generate completions for, encoded as a list of dict with role and content."""
 
     response_format: ResponseFormat | UnsetType = UNSET
-    tools: list[AgentsCompletionRequestTools0Item] | None | UnsetType = UNSET
+    tools: list[AgentsCompletionRequestTool] | None | UnsetType = UNSET
     tool_choice: ToolChoice | ToolChoiceEnum | UnsetType = UNSET
 
     presence_penalty: float | None | UnsetType = UNSET

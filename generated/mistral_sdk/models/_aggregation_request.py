@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._metric_definition import MetricDefinition
 from ._order_by_clause import OrderByClause
 from ._time_dimension import TimeDimension

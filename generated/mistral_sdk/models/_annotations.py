@@ -4,12 +4,11 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._annotations_audience0_item import AnnotationsAudience0Item
+from ._annotations_audience_item import AnnotationsAudienceItem
 
 
 class Annotations(Model, kw_only=True, weakref=True):
     """The `Annotations` object."""
 
-    audience: list[AnnotationsAudience0Item] | None | UnsetType = UNSET
+    audience: list[AnnotationsAudienceItem] | None | UnsetType = UNSET
     priority: float | None | UnsetType = UNSET

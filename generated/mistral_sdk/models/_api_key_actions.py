@@ -4,9 +4,8 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._api_key_actions_delete0 import APIKeyActionsDelete0
-from ._api_key_actions_rotate0 import APIKeyActionsRotate0
+from ._api_key_actions_delete import APIKeyActionsDelete
+from ._api_key_actions_rotate import APIKeyActionsRotate
 
 
 class APIKeyActions(Model, kw_only=True, weakref=True):
@@ -22,5 +21,5 @@ class APIKeyActions(Model, kw_only=True, weakref=True):
     forgetting to populate an action can never accidentally expose it.
     """
 
-    rotate: APIKeyActionsRotate0 | None | UnsetType = UNSET
-    delete: APIKeyActionsDelete0 | None | UnsetType = UNSET
+    rotate: APIKeyActionsRotate | None | UnsetType = UNSET
+    delete: APIKeyActionsDelete | None | UnsetType = UNSET

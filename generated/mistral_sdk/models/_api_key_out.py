@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 from .._model import Model
-
 from ._api_key_actions import APIKeyActions
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._assign_group_to_workspace_in_role_names0_item import AssignGroupToWorkspaceInRoleNames0Item
+from ._assign_group_to_workspace_in_role_name import AssignGroupToWorkspaceInRoleName
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole
 
@@ -13,7 +12,7 @@ from ._workspace_role import WorkspaceRole
 class AssignGroupToWorkspaceIn(Model, kw_only=True, weakref=True):
     """The `AssignGroupToWorkspaceIn` object."""
 
-    role_names: list[AssignGroupToWorkspaceInRoleNames0Item] | None | UnsetType = UNSET
+    role_names: list[AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET
     """Simplified role names to assign. Mutually exclusive with 'roles'."""
 
     roles: list[WorkspaceRole | StaticWorkspaceRoles] | None | UnsetType = UNSET

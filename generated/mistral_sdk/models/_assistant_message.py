@@ -6,7 +6,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import HasText
-
 from ._content_chunk import ContentChunk
 from ._tool_call import ToolCall
 

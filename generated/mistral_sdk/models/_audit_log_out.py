@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._actor_type import ActorType
 from ._audit_log_event_type import AuditLogEventType
 from ._target_type import TargetType

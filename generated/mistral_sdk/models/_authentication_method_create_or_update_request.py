@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._auth_direction import AuthDirection
 from ._connector_authentication_header import ConnectorAuthenticationHeader
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata

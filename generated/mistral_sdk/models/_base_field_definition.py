@@ -4,10 +4,7 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._base_field_definition_supported_operators_item import (
-    BaseFieldDefinitionSupportedOperatorsItem,
-)
+from ._base_field_definition_supported_operator import BaseFieldDefinitionSupportedOperator
 from ._base_field_definition_type import BaseFieldDefinitionType
 
 
@@ -18,4 +15,4 @@ class BaseFieldDefinition(Model, kw_only=True, weakref=True):
     label: str
     type: BaseFieldDefinitionType
     group: str | None | UnsetType = UNSET
-    supported_operators: list[BaseFieldDefinitionSupportedOperatorsItem]
+    supported_operators: list[BaseFieldDefinitionSupportedOperator]

@@ -6,7 +6,6 @@ from typing import Any, Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._batch_error import BatchError
 from ._batch_job_status import BatchJobStatus
 

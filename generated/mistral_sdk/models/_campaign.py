@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 from .._model import Model
-
 from ._filter_payload import FilterPayload
 from ._judge import Judge
 

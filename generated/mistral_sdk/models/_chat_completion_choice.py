@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._assistant_message import AssistantMessage
 from ._chat_completion_choice_finish_reason import ChatCompletionChoiceFinishReason
 from ._delta_message import DeltaMessage

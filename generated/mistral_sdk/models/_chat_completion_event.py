@@ -5,7 +5,6 @@ import datetime
 from typing import Any
 
 from .._model import Model
-
 from ._chat_completion_event_extra_fields_value import ChatCompletionEventExtraFieldsValue
 from ._chat_transcription_event import ChatTranscriptionEvent
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 from .._model import Model
-
 from ._chat_completion_event_preview_extra_fields_value import (
     ChatCompletionEventPreviewExtraFieldsValue,
 )

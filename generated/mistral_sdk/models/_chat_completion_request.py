@@ -6,9 +6,8 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._chat_completion_request_messages_item import ChatCompletionRequestMessagesItem
-from ._chat_completion_request_tools0_item import ChatCompletionRequestTools0Item
+from ._chat_completion_request_message import ChatCompletionRequestMessage
+from ._chat_completion_request_tool import ChatCompletionRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._mistral_prompt_mode import MistralPromptMode
 from ._prediction import Prediction
@@ -45,12 +44,12 @@ class ChatCompletionRequest(Model, kw_only=True, weakref=True):
 
     metadata: dict[str, Any] | None | UnsetType = UNSET
 
-    messages: list[ChatCompletionRequestMessagesItem]
+    messages: list[ChatCompletionRequestMessage]
     """The prompt(s) to generate completions for, encoded as a list of dict with role and content."""
 
     response_format: ResponseFormat | UnsetType = UNSET
 
-    tools: list[ChatCompletionRequestTools0Item] | None | UnsetType = UNSET
+    tools: list[ChatCompletionRequestTool] | None | UnsetType = UNSET
     """A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for."""
 
     tool_choice: ToolChoice | ToolChoiceEnum | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._chat_moderation_request_input0_item import ChatModerationRequestInput0Item
 from ._chat_moderation_request_input1_item_item import ChatModerationRequestInput1ItemItem
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._assistant_message import AssistantMessage
 from ._system_message import SystemMessage
 from ._tool_message import ToolMessage

@@ -6,7 +6,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._classifier_target_result import ClassifierTargetResult
 from ._fine_tuned_model_capabilities import FineTunedModelCapabilities
 

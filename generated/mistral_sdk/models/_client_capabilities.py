@@ -6,7 +6,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._client_tasks_capability import ClientTasksCapability
 from ._elicitation_capability import ElicitationCapability
 from ._roots_capability import RootsCapability

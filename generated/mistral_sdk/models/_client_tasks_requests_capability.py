@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tasks_elicitation_capability import TasksElicitationCapability
 from ._tasks_sampling_capability import TasksSamplingCapability
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args_stop import CompletionArgsStop
 from ._prediction import Prediction
 from ._reasoning_effort import ReasoningEffort

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import OutputText
-
 from ._completion_response_stream_choice import CompletionResponseStreamChoice
 from ._usage_info import UsageInfo
 

@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._authentication_configuration import AuthenticationConfiguration
 from ._connection_preference import ConnectionPreference
 from ._connector_locale import ConnectorLocale

@@ -7,7 +7,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._connector_tool_locale import ConnectorToolLocale
 from ._execution_config import ExecutionConfig
 from ._resource_visibility import ResourceVisibility

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._connector_tool_call_metadata import ConnectorToolCallMetadata
 from ._connector_tool_call_response_content_item import ConnectorToolCallResponseContentItem
 

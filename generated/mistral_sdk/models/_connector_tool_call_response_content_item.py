@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._audio_content import AudioContent
 from ._embedded_resource import EmbeddedResource
 from ._image_content import ImageContent

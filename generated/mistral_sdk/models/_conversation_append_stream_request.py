@@ -6,11 +6,10 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._completion_args import CompletionArgs
-from ._conversation_append_stream_request_handoff_execution import (
-    ConversationAppendStreamRequestHandoffExecution,
+from ._append_conversation_request_handoff_execution import (
+    AppendConversationRequestHandoffExecution,
 )
+from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._tool_call_confirmation import ToolCallConfirmation
 
@@ -24,7 +23,7 @@ class ConversationAppendStreamRequest(Model, kw_only=True, weakref=True):
     store: bool | UnsetType = UNSET
     """Whether to store the results into our servers or not."""
 
-    handoff_execution: ConversationAppendStreamRequestHandoffExecution | UnsetType = UNSET
+    handoff_execution: AppendConversationRequestHandoffExecution | UnsetType = UNSET
 
     completion_args: CompletionArgs | UnsetType = UNSET
     """Completion arguments that will be used to generate assistant responses. Can be overridden at each message request."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .._model import Model
-
-from ._conversation_history_entries_item import ConversationHistoryEntriesItem
+from ._conversation_history_entry import ConversationHistoryEntry
 
 
 class ConversationHistory(Model, kw_only=True, weakref=True):
@@ -13,4 +12,4 @@ class ConversationHistory(Model, kw_only=True, weakref=True):
 
     object: Literal["conversation.history"] | str = "conversation.history"
     conversation_id: str
-    entries: list[ConversationHistoryEntriesItem]
+    entries: list[ConversationHistoryEntry]

@@ -6,11 +6,10 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_request_handoff_execution0 import ConversationRequestHandoffExecution0
-from ._conversation_request_tools0_item import ConversationRequestTools0Item
+from ._conversation_request_handoff_execution import ConversationRequestHandoffExecution
+from ._conversation_request_tool import ConversationRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
@@ -21,9 +20,9 @@ class ConversationRequest(Model, kw_only=True, weakref=True):
     inputs: ConversationInputs
     stream: Literal[False] = False
     store: bool | None | UnsetType = UNSET
-    handoff_execution: ConversationRequestHandoffExecution0 | None | UnsetType = UNSET
+    handoff_execution: ConversationRequestHandoffExecution | None | UnsetType = UNSET
     instructions: str | None | UnsetType = UNSET
-    tools: list[ConversationRequestTools0Item] | None | UnsetType = UNSET
+    tools: list[ConversationRequestTool] | None | UnsetType = UNSET
     completion_args: CompletionArgs | None | UnsetType = UNSET
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
     name: str | None | UnsetType = UNSET

@@ -4,11 +4,10 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_request_base_handoff_execution0 import ConversationRequestBaseHandoffExecution0
-from ._conversation_request_base_tools0_item import ConversationRequestBaseTools0Item
+from ._conversation_request_handoff_execution import ConversationRequestHandoffExecution
+from ._conversation_request_tool import ConversationRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
@@ -19,9 +18,9 @@ class ConversationRequestBase(Model, kw_only=True, weakref=True):
     inputs: ConversationInputs
     stream: bool | None | UnsetType = UNSET
     store: bool | None | UnsetType = UNSET
-    handoff_execution: ConversationRequestBaseHandoffExecution0 | None | UnsetType = UNSET
+    handoff_execution: ConversationRequestHandoffExecution | None | UnsetType = UNSET
     instructions: str | None | UnsetType = UNSET
-    tools: list[ConversationRequestBaseTools0Item] | None | UnsetType = UNSET
+    tools: list[ConversationRequestTool] | None | UnsetType = UNSET
     completion_args: CompletionArgs | None | UnsetType = UNSET
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
     name: str | None | UnsetType = UNSET

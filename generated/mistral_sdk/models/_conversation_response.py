@@ -6,8 +6,7 @@ from typing import Any, Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import OutputText
-
-from ._conversation_response_outputs_item import ConversationResponseOutputsItem
+from ._conversation_response_output import ConversationResponseOutput
 from ._conversation_usage_info import ConversationUsageInfo
 
 
@@ -16,6 +15,6 @@ class ConversationResponse(OutputText, kw_only=True, weakref=True):
 
     object: Literal["conversation.response"] | str = "conversation.response"
     conversation_id: str
-    outputs: list[ConversationResponseOutputsItem]
+    outputs: list[ConversationResponseOutput]
     usage: ConversationUsageInfo
     guardrails: list[dict[str, Any]] | None | UnsetType = UNSET

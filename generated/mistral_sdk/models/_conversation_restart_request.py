@@ -6,7 +6,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
 from ._conversation_restart_request_handoff_execution import (

@@ -6,11 +6,10 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_restart_stream_request_handoff_execution import (
-    ConversationRestartStreamRequestHandoffExecution,
+from ._conversation_restart_request_handoff_execution import (
+    ConversationRestartRequestHandoffExecution,
 )
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
@@ -25,7 +24,7 @@ class ConversationRestartStreamRequest(Model, kw_only=True, weakref=True):
     store: bool | UnsetType = UNSET
     """Whether to store the results into our servers or not."""
 
-    handoff_execution: ConversationRestartStreamRequestHandoffExecution | UnsetType = UNSET
+    handoff_execution: ConversationRestartRequestHandoffExecution | UnsetType = UNSET
 
     completion_args: CompletionArgs | UnsetType = UNSET
     """Completion arguments that will be used to generate assistant responses. Can be overridden at each message request."""

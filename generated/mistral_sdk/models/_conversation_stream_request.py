@@ -6,13 +6,10 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
-from ._conversation_stream_request_handoff_execution0 import (
-    ConversationStreamRequestHandoffExecution0,
-)
-from ._conversation_stream_request_tools0_item import ConversationStreamRequestTools0Item
+from ._conversation_request_handoff_execution import ConversationRequestHandoffExecution
+from ._conversation_request_tool import ConversationRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
@@ -23,9 +20,9 @@ class ConversationStreamRequest(Model, kw_only=True, weakref=True):
     inputs: ConversationInputs
     stream: Literal[True] = True
     store: bool | None | UnsetType = UNSET
-    handoff_execution: ConversationStreamRequestHandoffExecution0 | None | UnsetType = UNSET
+    handoff_execution: ConversationRequestHandoffExecution | None | UnsetType = UNSET
     instructions: str | None | UnsetType = UNSET
-    tools: list[ConversationStreamRequestTools0Item] | None | UnsetType = UNSET
+    tools: list[ConversationRequestTool] | None | UnsetType = UNSET
     completion_args: CompletionArgs | None | UnsetType = UNSET
     guardrails: list[GuardrailConfig] | None | UnsetType = UNSET
     name: str | None | UnsetType = UNSET

@@ -4,9 +4,8 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
-from ._create_agent_request_tools_item import CreateAgentRequestToolsItem
+from ._create_agent_request_tool import CreateAgentRequestTool
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
 
@@ -17,7 +16,7 @@ class CreateAgentRequest(Model, kw_only=True, weakref=True):
     instructions: str | None | UnsetType = UNSET
     """Instruction prompt the model will follow during the conversation."""
 
-    tools: list[CreateAgentRequestToolsItem] | UnsetType = UNSET
+    tools: list[CreateAgentRequestTool] | UnsetType = UNSET
     """List of tools which are available to the model during the conversation."""
 
     completion_args: CompletionArgs | UnsetType = UNSET

@@ -6,7 +6,6 @@ from typing import Any, Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._auth_data import AuthData
 from ._extended_o_auth_server_metadata import ExtendedOAuthServerMetadata
 from ._global_header_value import GlobalHeaderValue

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_input import DeploymentWorkerSpecInput
 

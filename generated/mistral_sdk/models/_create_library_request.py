@@ -4,8 +4,7 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._create_library_request_owner_type0 import CreateLibraryRequestOwnerType0
+from ._create_library_request_owner_type import CreateLibraryRequestOwnerType
 
 
 class CreateLibraryRequest(Model, kw_only=True, weakref=True):
@@ -17,5 +16,5 @@ class CreateLibraryRequest(Model, kw_only=True, weakref=True):
     chunk_size: int | None | UnsetType = UNSET
     """Deprecated. The size of the chunks (in characters) to split document text into. Must be between 256 and 32768."""
 
-    owner_type: CreateLibraryRequestOwnerType0 | None | UnsetType = UNSET
+    owner_type: CreateLibraryRequestOwnerType | None | UnsetType = UNSET
     """Determines who owns the created library. 'User' creates a private library accessible only to its owner. 'Workspace' creates a library shared with the workspace. Defaults to 'Workspace' for API key sessions. Only API keys with the 'Private and shared connectors' connector access scope can create private, user-owned libraries."""

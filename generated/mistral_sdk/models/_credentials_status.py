@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._auth_status import AuthStatus
 from ._credentials_status_error_reason import CredentialsStatusErrorReason
 from ._http_status import HTTPStatus

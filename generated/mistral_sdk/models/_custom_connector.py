@@ -6,8 +6,7 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._custom_connector_authorization0 import CustomConnectorAuthorization0
+from ._custom_connector_authorization import CustomConnectorAuthorization
 from ._tool_configuration import ToolConfiguration
 
 
@@ -15,7 +14,7 @@ class CustomConnector(Model, kw_only=True, weakref=True, tag_field="type", tag="
     """The `CustomConnector` object."""
 
     connector_id: str
-    authorization: CustomConnectorAuthorization0 | None | UnsetType = UNSET
+    authorization: CustomConnectorAuthorization | None | UnsetType = UNSET
     tool_configuration: ToolConfiguration | None | UnsetType = UNSET
 
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._json_patch_payload_response import JSONPatchPayloadResponse
 from ._json_payload_response import JSONPayloadResponse
 

@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._base_task_status import BaseTaskStatus
 
 

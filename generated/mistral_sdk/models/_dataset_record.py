@@ -5,7 +5,6 @@ import datetime
 from typing import Any
 
 from .._model import Model
-
 from ._dataset_record_payload import DatasetRecordPayload
 from ._dataset_record_source import DatasetRecordSource
 

@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._deployment_location import DeploymentLocation
 from ._location_type import LocationType
 from ._managed_deployment_response import ManagedDeploymentResponse

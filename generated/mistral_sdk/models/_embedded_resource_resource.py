@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._blob_resource_contents import BlobResourceContents
 from ._text_resource_contents import TextResourceContents
 

@@ -6,7 +6,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._embedding_dtype import EmbeddingDtype
 from ._encoding_format import EncodingFormat
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._file_purpose import FilePurpose
 from ._file_visibility import FileVisibility
 from ._sample_type import SampleType

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from .._model import Model
-
 from ._filter_condition_op import FilterConditionOp
 
 

@@ -8,22 +8,21 @@ from msgspec import UNSET, UnsetType
 
 from .._codec import union_type
 from .._model import Model
-
 from ._filter_condition import FilterCondition
 
 
 class FilterGroup(Model, kw_only=True, weakref=True):
     """The `FilterGroup` object."""
 
-    and_: list[FilterGroupAND0Item] | None | UnsetType = msgspec.field(default=UNSET, name="AND")
-    or_: list[FilterGroupOR0Item] | None | UnsetType = msgspec.field(default=UNSET, name="OR")
+    and_: list[FilterGroupANDItem] | None | UnsetType = msgspec.field(default=UNSET, name="AND")
+    or_: list[FilterGroupORItem] | None | UnsetType = msgspec.field(default=UNSET, name="OR")
 
 
 if TYPE_CHECKING:
-    FilterGroupAND0Item: TypeAlias = FilterGroup | FilterCondition
+    FilterGroupANDItem: TypeAlias = FilterGroup | FilterCondition
 else:  # decoded by the runtime's union hook (see docs/unions.md)
-    FilterGroupAND0Item = union_type(
-        "FilterGroupAND0Item",
+    FilterGroupANDItem = union_type(
+        "FilterGroupANDItem",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (
@@ -34,10 +33,10 @@ else:  # decoded by the runtime's union hook (see docs/unions.md)
 
 
 if TYPE_CHECKING:
-    FilterGroupOR0Item: TypeAlias = FilterGroup | FilterCondition
+    FilterGroupORItem: TypeAlias = FilterGroup | FilterCondition
 else:  # decoded by the runtime's union hook (see docs/unions.md)
-    FilterGroupOR0Item = union_type(
-        "FilterGroupOR0Item",
+    FilterGroupORItem = union_type(
+        "FilterGroupORItem",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._filter_condition import FilterCondition
 from ._filter_group import FilterGroup
 

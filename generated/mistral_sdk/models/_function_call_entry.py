@@ -7,9 +7,8 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._function_call_entry_arguments import FunctionCallEntryArguments
-from ._function_call_entry_confirmation_status0 import FunctionCallEntryConfirmationStatus0
+from ._function_call_entry_confirmation_status import FunctionCallEntryConfirmationStatus
 
 
 class FunctionCallEntry(Model, kw_only=True, weakref=True, tag_field="type", tag="function.call"):
@@ -24,7 +23,7 @@ class FunctionCallEntry(Model, kw_only=True, weakref=True, tag_field="type", tag
     tool_call_id: str
     name: str
     arguments: FunctionCallEntryArguments
-    confirmation_status: FunctionCallEntryConfirmationStatus0 | None | UnsetType = UNSET
+    confirmation_status: FunctionCallEntryConfirmationStatus | None | UnsetType = UNSET
 
     @property
     def type(self) -> Literal["function.call"]:

@@ -7,8 +7,7 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._function_call_event_confirmation_status0 import FunctionCallEventConfirmationStatus0
+from ._function_call_event_confirmation_status import FunctionCallEventConfirmationStatus
 
 
 class FunctionCallEvent(
@@ -24,7 +23,7 @@ class FunctionCallEvent(
     name: str
     tool_call_id: str
     arguments: str
-    confirmation_status: FunctionCallEventConfirmationStatus0 | None | UnsetType = UNSET
+    confirmation_status: FunctionCallEventConfirmationStatus | None | UnsetType = UNSET
 
     @property
     def type(self) -> Literal["function.call.delta"]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 from .._model import Model
-
 from ._get_deployment_summaries_response_deployment_status import (
     GetDeploymentSummariesResponseDeploymentStatus,
 )

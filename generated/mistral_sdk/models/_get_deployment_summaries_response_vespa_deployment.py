@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal
 
 from .._model import Model
-
 from ._get_deployment_summaries_response_vespa_index import GetDeploymentSummariesResponseVespaIndex
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._moderation_llmv1_config import ModerationLLMV1Config
 from ._moderation_llmv2_config import ModerationLLMV2Config
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ._input_entries_item import InputEntriesItem
+from ._input_entry import InputEntry
 
 
-InputEntries: TypeAlias = list[InputEntriesItem]
+InputEntries: TypeAlias = list[InputEntry]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._json_patch_add import JSONPatchAdd
 from ._json_patch_append import JSONPatchAppend
 from ._json_patch_remove import JSONPatchRemove

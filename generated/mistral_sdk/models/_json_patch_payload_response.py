@@ -6,7 +6,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._encoded_payload_options import EncodedPayloadOptions
 from ._json_patch_payload_value_response import JSONPatchPayloadValueResponse
 

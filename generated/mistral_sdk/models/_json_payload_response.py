@@ -6,7 +6,6 @@ from typing import Any, Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._encoded_payload_options import EncodedPayloadOptions
 
 

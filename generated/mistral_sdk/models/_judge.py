@@ -6,8 +6,7 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._judge_output2 import JudgeOutput2
+from ._judge_output_union import JudgeOutputUnion
 
 
 class Judge(Model, kw_only=True, weakref=True):
@@ -22,7 +21,7 @@ class Judge(Model, kw_only=True, weakref=True):
     name: str
     description: str
     model_name: str
-    output: JudgeOutput2
+    output: JudgeOutputUnion
     instructions: str
     tools: list[str]
     up_revision: str | None | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal
 
 from .._model import Model
-
 from ._judge_classification_output_option import JudgeClassificationOutputOption
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._list_workflow_event_response_events_item import ListWorkflowEventResponseEventsItem
+from ._workflow_event_payload import WorkflowEventPayload
 
 
 class ListWorkflowEventResponse(Model, kw_only=True, weakref=True):
     """The `ListWorkflowEventResponse` object."""
 
-    events: list[ListWorkflowEventResponseEventsItem]
+    events: list[WorkflowEventPayload]
     """List of workflow events."""
 
     next_cursor: str | None | UnsetType = UNSET

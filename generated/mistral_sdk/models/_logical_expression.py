@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
 from .._model import Model
-
 from ._logical_expression_type import LogicalExpressionType
 from ._tool_properties import ToolProperties
 
@@ -14,14 +13,14 @@ class LogicalExpression(Model, kw_only=True, weakref=True):
     """The `LogicalExpression` object."""
 
     type: LogicalExpressionType
-    expressions: list[LogicalExpressionExpressionsItem]
+    expressions: list[LogicalExpressionExpression]
 
 
 if TYPE_CHECKING:
-    LogicalExpressionExpressionsItem: TypeAlias = list[str] | LogicalExpression | ToolProperties
+    LogicalExpressionExpression: TypeAlias = list[str] | LogicalExpression | ToolProperties
 else:  # decoded by the runtime's union hook (see docs/unions.md)
-    LogicalExpressionExpressionsItem = union_type(
-        "LogicalExpressionExpressionsItem",
+    LogicalExpressionExpression = union_type(
+        "LogicalExpressionExpression",
         tag=None,
         tagged=lambda: {},
         variants=lambda: (

@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._deployment_observed_state import DeploymentObservedState
 from ._deployment_resource_config import DeploymentResourceConfig
 from ._deployment_worker_spec_response import DeploymentWorkerSpecResponse

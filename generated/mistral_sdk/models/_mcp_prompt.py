@@ -7,7 +7,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._mcp_server_icon import MCPServerIcon
 from ._prompt_argument import PromptArgument
 

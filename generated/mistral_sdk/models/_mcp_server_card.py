@@ -7,7 +7,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._client_capabilities import ClientCapabilities
 from ._mcp_prompt import MCPPrompt
 from ._mcp_resource import MCPResource

@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._turbine_meta import TurbineMeta
 
 

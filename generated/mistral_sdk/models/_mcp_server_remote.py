@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._mcp_server_authentication_requirement import MCPServerAuthenticationRequirement
 from ._mcp_server_remote_header import MCPServerRemoteHeader
 from ._mcp_server_remote_type import MCPServerRemoteType

@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._mcpui_tool_meta import MCPUIToolMeta
 from ._turbine_tool_meta import TurbineToolMeta
 

@@ -5,12 +5,11 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._mcpui_tool_meta_visibility0_item import MCPUIToolMetaVisibility0Item
+from ._mcpui_tool_meta_visibility_item import MCPUIToolMetaVisibilityItem
 
 
 class MCPUIToolMeta(Model, kw_only=True, weakref=True):
     """UI metadata for tools that reference UI resources."""
 
     resource_uri: str | None | UnsetType = msgspec.field(default=UNSET, name="resourceUri")
-    visibility: list[MCPUIToolMetaVisibility0Item] | None | UnsetType = UNSET
+    visibility: list[MCPUIToolMetaVisibilityItem] | None | UnsetType = UNSET

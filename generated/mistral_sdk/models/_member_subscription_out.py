@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._api_plan import APIPlan
 from ._chat_plan import ChatPlan
 from ._code_plan import CodePlan

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ._message_entries_item import MessageEntriesItem
+from ._message_entry import MessageEntry
 
 
-MessageEntries: TypeAlias = list[MessageEntriesItem]
+MessageEntries: TypeAlias = list[MessageEntry]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ._message_input_content_chunks_item import MessageInputContentChunksItem
+from ._message_input_content_chunk import MessageInputContentChunk
 
 
-MessageInputContentChunks: TypeAlias = list[MessageInputContentChunksItem]
+MessageInputContentChunks: TypeAlias = list[MessageInputContentChunk]

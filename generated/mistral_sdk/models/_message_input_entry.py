@@ -7,7 +7,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._message_input_content_chunks import MessageInputContentChunks
 from ._message_input_entry_role import MessageInputEntryRole
 

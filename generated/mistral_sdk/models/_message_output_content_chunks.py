@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ._message_output_content_chunks_item import MessageOutputContentChunksItem
+from ._message_output_content_chunk import MessageOutputContentChunk
 
 
-MessageOutputContentChunks: TypeAlias = list[MessageOutputContentChunksItem]
+MessageOutputContentChunks: TypeAlias = list[MessageOutputContentChunk]

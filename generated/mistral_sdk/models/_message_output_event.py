@@ -7,7 +7,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import HasText
-
 from ._message_output_event_content import MessageOutputEventContent
 
 

@@ -7,11 +7,10 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
-from ._model_conversation_tools_item import ModelConversationToolsItem
+from ._model_conversation_tool import ModelConversationTool
 
 
 class ModelConversation(Model, kw_only=True, weakref=True):
@@ -20,7 +19,7 @@ class ModelConversation(Model, kw_only=True, weakref=True):
     instructions: str | None | UnsetType = UNSET
     """Instruction prompt the model will follow during the conversation."""
 
-    tools: list[ModelConversationToolsItem] | UnsetType = UNSET
+    tools: list[ModelConversationTool] | UnsetType = UNSET
     """List of tools which are available to the model during the conversation."""
 
     completion_args: CompletionArgs | UnsetType = UNSET

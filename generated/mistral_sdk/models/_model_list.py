@@ -4,12 +4,11 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._model_list_data_item import ModelListDataItem
+from ._model_card import ModelCard
 
 
 class ModelList(Model, kw_only=True, weakref=True):
     """The `ModelList` object."""
 
     object: str | UnsetType = UNSET
-    data: list[ModelListDataItem] | UnsetType = UNSET
+    data: list[ModelCard] | UnsetType = UNSET

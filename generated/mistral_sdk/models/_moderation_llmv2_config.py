@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._moderation_llm_action import ModerationLLMAction
 from ._moderation_llmv2_category_thresholds import ModerationLLMV2CategoryThresholds
 

@@ -6,7 +6,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._ocr_block_confidence_scores import OCRBlockConfidenceScores
 
 

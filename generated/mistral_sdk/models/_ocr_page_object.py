@@ -4,11 +4,10 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._ocr_image_object import OCRImageObject
 from ._ocr_page_confidence_scores import OCRPageConfidenceScores
 from ._ocr_page_dimensions import OCRPageDimensions
-from ._ocr_page_object_blocks0_item import OCRPageObjectBlocks0Item
+from ._ocr_page_object_block import OCRPageObjectBlock
 from ._ocr_table_object import OCRTableObject
 
 
@@ -42,5 +41,5 @@ class OCRPageObject(Model, kw_only=True, weakref=True):
     confidence_scores: OCRPageConfidenceScores | None | UnsetType = UNSET
     """Confidence scores for the OCR page (populated when confidence_scores_granularity is set)"""
 
-    blocks: list[OCRPageObjectBlocks0Item] | None | UnsetType = UNSET
+    blocks: list[OCRPageObjectBlock] | None | UnsetType = UNSET
     """Paragraph-level bounding boxes for all content blocks in reading order (populated when include_blocks is True)"""

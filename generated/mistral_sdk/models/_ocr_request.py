@@ -4,10 +4,9 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._ocr_request_confidence_scores_granularity0 import OCRRequestConfidenceScoresGranularity0
+from ._ocr_request_confidence_scores_granularity import OCRRequestConfidenceScoresGranularity
 from ._ocr_request_document import OCRRequestDocument
-from ._ocr_request_table_format0 import OCRRequestTableFormat0
+from ._ocr_request_table_format import OCRRequestTableFormat
 from ._response_format import ResponseFormat
 
 
@@ -40,7 +39,7 @@ class OCRRequest(Model, kw_only=True, weakref=True):
     document_annotation_prompt: str | None | UnsetType = UNSET
     """Optional prompt to guide the model in extracting structured output from the entire document. A document_annotation_format must be provided."""
 
-    table_format: OCRRequestTableFormat0 | None | UnsetType = UNSET
+    table_format: OCRRequestTableFormat | None | UnsetType = UNSET
 
     extract_header: bool | UnsetType = UNSET
     """Extract the page header into the response's `header` field and remove it from the markdown content"""
@@ -51,5 +50,5 @@ class OCRRequest(Model, kw_only=True, weakref=True):
     include_blocks: bool | UnsetType = UNSET
     """Return paragraph-level bounding boxes for all content blocks in the response"""
 
-    confidence_scores_granularity: OCRRequestConfidenceScoresGranularity0 | None | UnsetType = UNSET
+    confidence_scores_granularity: OCRRequestConfidenceScoresGranularity | None | UnsetType = UNSET
     """Granularity for confidence scores: 'page' (aggregate only), 'word' (per-word scores), or 'block' (per-block scores). Defaults to None (no confidence scores) to keep response payload small."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._document_url_chunk import DocumentURLChunk
 from ._file_chunk import FileChunk
 from ._image_url_chunk import ImageURLChunk

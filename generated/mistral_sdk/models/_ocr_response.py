@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._ocr_page_object import OCRPageObject
 from ._ocr_usage_info import OCRUsageInfo
 

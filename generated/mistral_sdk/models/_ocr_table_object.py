@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._ocr_confidence_score import OCRConfidenceScore
 from ._ocr_table_object_format import OCRTableObjectFormat
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._organization_invite_in_email_language0 import OrganizationInviteINEmailLanguage0
-from ._organization_invite_in_role_name0 import OrganizationInviteINRoleName0
-from ._organization_invite_in_role_names0_item import OrganizationInviteINRoleNames0Item
+from ._organization_invite_in_email_language import OrganizationInviteINEmailLanguage
+from ._organization_invite_in_role_name import OrganizationInviteINRoleName
 from ._organization_invite_in_roles import OrganizationInviteINRoles
 from ._plan_type import PlanType
 from ._static_organization_roles import StaticOrganizationRoles
@@ -17,13 +15,13 @@ from ._user_role import UserRole
 class OrganizationInviteIN(Model, kw_only=True, weakref=True):
     """The `OrganizationInviteIN` object."""
 
-    role_names: list[OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET
+    role_names: list[OrganizationInviteINRoleName] | None | UnsetType = UNSET
     """Simplified role names to assign. Mutually exclusive with 'roles'."""
 
     roles: OrganizationInviteINRoles | None | UnsetType = UNSET
     """Role values to assign. Mutually exclusive with 'role_names'."""
 
-    role_name: OrganizationInviteINRoleName0 | None | UnsetType = UNSET
+    role_name: OrganizationInviteINRoleName | None | UnsetType = UNSET
     """Deprecated. Deprecated single role name, kept for backward compatibility. Mutually exclusive with 'role'."""
 
     role: UserRole | StaticOrganizationRoles | None | UnsetType = UNSET
@@ -41,7 +39,7 @@ class OrganizationInviteIN(Model, kw_only=True, weakref=True):
     subscription_seat_automatic_granting: bool | UnsetType = UNSET
     """Whether to grant subscription seats automatically."""
 
-    email_language: OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET
+    email_language: OrganizationInviteINEmailLanguage | None | UnsetType = UNSET
     """Language used for invitation emails."""
 
     workspace_uuids: list[str] | None | UnsetType = UNSET

@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._organization_invite_out_raw_roles import OrganizationInviteOUTRawRoles
 from ._static_organization_roles import StaticOrganizationRoles
 from ._user_role import UserRole

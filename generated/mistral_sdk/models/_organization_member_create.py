@@ -4,9 +4,7 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._organization_member_create_role_name0 import OrganizationMemberCreateRoleName0
-from ._organization_member_create_role_names0_item import OrganizationMemberCreateRoleNames0Item
+from ._organization_member_create_role_name import OrganizationMemberCreateRoleName
 from ._organization_member_create_roles import OrganizationMemberCreateRoles
 from ._plan_type import PlanType
 from ._static_organization_roles import StaticOrganizationRoles
@@ -16,13 +14,13 @@ from ._user_role import UserRole
 class OrganizationMemberCreate(Model, kw_only=True, weakref=True):
     """The `OrganizationMemberCreate` object."""
 
-    role_names: list[OrganizationMemberCreateRoleNames0Item] | None | UnsetType = UNSET
+    role_names: list[OrganizationMemberCreateRoleName] | None | UnsetType = UNSET
     """Simplified role names to assign. Mutually exclusive with 'roles'."""
 
     roles: OrganizationMemberCreateRoles | None | UnsetType = UNSET
     """Role values to assign. Mutually exclusive with 'role_names'."""
 
-    role_name: OrganizationMemberCreateRoleName0 | None | UnsetType = UNSET
+    role_name: OrganizationMemberCreateRoleName | None | UnsetType = UNSET
     """Deprecated. Deprecated single role name, kept for backward compatibility. Mutually exclusive with 'role'."""
 
     role: UserRole | StaticOrganizationRoles | None | UnsetType = UNSET

@@ -4,11 +4,8 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._metric_aggregation import MetricAggregation
-from ._otel_field_definition_supported_operators_item import (
-    OtelFieldDefinitionSupportedOperatorsItem,
-)
+from ._otel_field_definition_supported_operator import OtelFieldDefinitionSupportedOperator
 from ._otel_field_definition_type import OtelFieldDefinitionType
 
 
@@ -19,5 +16,5 @@ class OtelFieldDefinition(Model, kw_only=True, weakref=True):
     label: str
     type: OtelFieldDefinitionType
     group: str | None | UnsetType = UNSET
-    supported_operators: list[OtelFieldDefinitionSupportedOperatorsItem]
+    supported_operators: list[OtelFieldDefinitionSupportedOperator]
     supported_aggregations: list[MetricAggregation]

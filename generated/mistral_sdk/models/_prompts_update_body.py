@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._registry_sharing_scope import RegistrySharingScope
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._conversation_inputs import ConversationInputs
+from ._conversation_restart_request_handoff_execution import (
+    ConversationRestartRequestHandoffExecution,
+)
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
-from ._restart_conversation_request_handoff_execution import (
-    RestartConversationRequestHandoffExecution,
-)
 
 
 class RestartConversationRequest(Model, kw_only=True, weakref=True):
@@ -25,7 +24,7 @@ class RestartConversationRequest(Model, kw_only=True, weakref=True):
     store: bool | UnsetType = UNSET
     """Whether to store the results into our servers or not."""
 
-    handoff_execution: RestartConversationRequestHandoffExecution | UnsetType = UNSET
+    handoff_execution: ConversationRestartRequestHandoffExecution | UnsetType = UNSET
 
     completion_args: CompletionArgs | UnsetType = UNSET
     """Completion arguments that will be used to generate assistant responses. Can be overridden at each message request."""

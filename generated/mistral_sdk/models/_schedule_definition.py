@@ -7,7 +7,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._schedule_calendar import ScheduleCalendar
 from ._schedule_interval import ScheduleInterval
 from ._schedule_policy import SchedulePolicy

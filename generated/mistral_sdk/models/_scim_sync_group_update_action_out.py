@@ -4,7 +4,6 @@ from __future__ import annotations
 import msgspec
 
 from .._model import Model
-
 from ._scim_sync_group_ref_out import ScimSyncGroupRefOut
 
 

@@ -6,7 +6,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completions_capability import CompletionsCapability
 from ._logging_capability import LoggingCapability
 from ._prompts_capability import PromptsCapability

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._server_tasks_requests_capability import ServerTasksRequestsCapability
 from ._tasks_cancel_capability import TasksCancelCapability
 from ._tasks_list_capability import TasksListCapability

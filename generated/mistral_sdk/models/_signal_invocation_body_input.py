@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._network_encoded_input import NetworkEncodedInput
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._skill_asset_content0 import SkillAssetContent0
 from ._skill_asset_content1 import SkillAssetContent1
 

@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._skill_definition import SkillDefinition
 from ._timestamp import Timestamp
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_tokens_details import CompletionTokensDetails
 from ._prompt_tokens_details import PromptTokensDetails
 

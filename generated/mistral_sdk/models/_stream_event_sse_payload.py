@@ -7,9 +7,8 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._stream_event_sse_payload_data import StreamEventSsePayloadData
 from ._stream_event_workflow_context import StreamEventWorkflowContext
+from ._workflow_event_payload import WorkflowEventPayload
 
 
 class StreamEventSsePayload(Model, kw_only=True, weakref=True):
@@ -17,7 +16,7 @@ class StreamEventSsePayload(Model, kw_only=True, weakref=True):
 
     stream: str
     timestamp: datetime.datetime | UnsetType = UNSET
-    data: StreamEventSsePayloadData
+    data: WorkflowEventPayload
     workflow_context: StreamEventWorkflowContext
     metadata: dict[str, Any] | UnsetType = UNSET
     broker_sequence: int

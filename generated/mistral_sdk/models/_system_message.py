@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal
 
 from .._model import Model
-
 from ._system_message_content_chunks import SystemMessageContentChunks
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._text_chunk import TextChunk
 from ._think_chunk import ThinkChunk
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tasks_create_elicitation_capability import TasksCreateElicitationCapability
 
 

@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tasks_create_message_capability import TasksCreateMessageCapability
 
 

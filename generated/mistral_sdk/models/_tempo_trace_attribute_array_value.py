@@ -4,7 +4,6 @@ from __future__ import annotations
 import msgspec
 
 from .._model import Model
-
 from ._tempo_trace_attribute_array_container import TempoTraceAttributeArrayContainer
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._codec import union_type
-
 from ._tempo_trace_attribute_array_value import TempoTraceAttributeArrayValue
 from ._tempo_trace_attribute_bool_value import TempoTraceAttributeBoolValue
 from ._tempo_trace_attribute_int_value import TempoTraceAttributeIntValue

@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tempo_trace_resource import TempoTraceResource
 from ._tempo_trace_scope_span import TempoTraceScopeSpan
 

@@ -5,7 +5,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tempo_trace_attribute import TempoTraceAttribute
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tempo_trace_scope import TempoTraceScope
 from ._tempo_trace_span import TempoTraceSpan
 

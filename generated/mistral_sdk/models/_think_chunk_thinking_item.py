@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._reference_chunk import ReferenceChunk
 from ._text_chunk import TextChunk
 from ._tool_reference_chunk import ToolReferenceChunk

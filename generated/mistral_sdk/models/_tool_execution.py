@@ -5,13 +5,12 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._tool_execution_task_support0 import ToolExecutionTaskSupport0
+from ._tool_execution_task_support import ToolExecutionTaskSupport
 
 
 class ToolExecution(Model, kw_only=True, weakref=True):
     """Execution-related properties for a tool."""
 
-    task_support: ToolExecutionTaskSupport0 | None | UnsetType = msgspec.field(
+    task_support: ToolExecutionTaskSupport | None | UnsetType = msgspec.field(
         default=UNSET, name="taskSupport"
     )

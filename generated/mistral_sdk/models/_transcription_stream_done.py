@@ -6,7 +6,6 @@ from typing import Literal
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._transcription_segment_chunk import TranscriptionSegmentChunk
 from ._usage_info import UsageInfo
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._transcription_stream_done import TranscriptionStreamDone
 from ._transcription_stream_language import TranscriptionStreamLanguage
 from ._transcription_stream_segment_delta import TranscriptionStreamSegmentDelta

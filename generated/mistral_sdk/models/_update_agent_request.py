@@ -4,11 +4,10 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._completion_args import CompletionArgs
 from ._guardrail_config import GuardrailConfig
 from ._metadata_dict import MetadataDict
-from ._update_agent_request_tools_item import UpdateAgentRequestToolsItem
+from ._update_agent_request_tool import UpdateAgentRequestTool
 
 
 class UpdateAgentRequest(Model, kw_only=True, weakref=True):
@@ -17,7 +16,7 @@ class UpdateAgentRequest(Model, kw_only=True, weakref=True):
     instructions: str | None | UnsetType = UNSET
     """Instruction prompt the model will follow during the conversation."""
 
-    tools: list[UpdateAgentRequestToolsItem] | UnsetType = UNSET
+    tools: list[UpdateAgentRequestTool] | UnsetType = UNSET
     """List of tools which are available to the model during the conversation."""
 
     completion_args: CompletionArgs | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._deployment_resource_config_update import DeploymentResourceConfigUpdate
 from ._workflows_worker_spec_update import WorkflowsWorkerSpecUpdate
 

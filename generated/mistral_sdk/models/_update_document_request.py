@@ -6,15 +6,14 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
-from ._update_document_request_attributes0_value import UpdateDocumentRequestAttributes0Value
+from ._update_document_request_attributes_value import UpdateDocumentRequestAttributesValue
 
 
 class UpdateDocumentRequest(Model, kw_only=True, weakref=True):
     """The `UpdateDocumentRequest` object."""
 
     name: str | UnsetType = UNSET
-    attributes: dict[str, UpdateDocumentRequestAttributes0Value] | None | UnsetType = UNSET
+    attributes: dict[str, UpdateDocumentRequestAttributesValue] | None | UnsetType = UNSET
 
     expires_at: datetime.datetime | None | UnsetType = UNSET
     """If set, the document will be automatically deleted after this date."""

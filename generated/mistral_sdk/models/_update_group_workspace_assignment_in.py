@@ -4,10 +4,9 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._static_workspace_roles import StaticWorkspaceRoles
-from ._update_group_workspace_assignment_in_role_names0_item import (
-    UpdateGroupWorkspaceAssignmentInRoleNames0Item,
+from ._update_group_workspace_assignment_in_role_name import (
+    UpdateGroupWorkspaceAssignmentInRoleName,
 )
 from ._workspace_role import WorkspaceRole
 
@@ -15,7 +14,7 @@ from ._workspace_role import WorkspaceRole
 class UpdateGroupWorkspaceAssignmentIn(Model, kw_only=True, weakref=True):
     """The `UpdateGroupWorkspaceAssignmentIn` object."""
 
-    role_names: list[UpdateGroupWorkspaceAssignmentInRoleNames0Item] | None | UnsetType = UNSET
+    role_names: list[UpdateGroupWorkspaceAssignmentInRoleName] | None | UnsetType = UNSET
     """Simplified role names to assign. Mutually exclusive with 'roles'."""
 
     roles: list[WorkspaceRole | StaticWorkspaceRoles] | None | UnsetType = UNSET

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from .._codec import OpenUnion
-
 from ._judge_classification_output import JudgeClassificationOutput
 from ._judge_regression_output import JudgeRegressionOutput
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal
 
 from .._model import Model
-
 from ._update_metrics_request_index_metrics import UpdateMetricsRequestIndexMetrics
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 from .._model import Model
-
 from ._basic_model_usage_data_json import BasicModelUsageDataJSON
 from ._fine_tuning_data_json import FineTuningDataJSON
 from ._libraries_api_usage_data_json import LibrariesAPIUsageDataJSON

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._user_identity_api_key import UserIdentityApiKey
 from ._user_identity_organization import UserIdentityOrganization
 from ._user_identity_workspace import UserIdentityWorkspace

@@ -6,7 +6,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._query_definition import QueryDefinition
 from ._signal_definition import SignalDefinition
 from ._update_definition import UpdateDefinition

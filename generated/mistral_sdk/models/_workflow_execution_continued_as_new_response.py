@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Literal
 
 from .._model import Model
-
 from ._workflow_execution_continued_as_new_attributes_response import (
     WorkflowExecutionContinuedAsNewAttributesResponse,
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._event_type import EventType
 from ._workflow_execution_trace_summary_attributes_values import (
     WorkflowExecutionTraceSummaryAttributesValues,

@@ -7,10 +7,9 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._workflow_execution_status import WorkflowExecutionStatus
-from ._workflow_execution_trace_events_response_events_item import (
-    WorkflowExecutionTraceEventsResponseEventsItem,
+from ._workflow_execution_trace_events_response_event import (
+    WorkflowExecutionTraceEventsResponseEvent,
 )
 
 
@@ -56,5 +55,5 @@ class WorkflowExecutionTraceEventsResponse(Model, kw_only=True, weakref=True):
     result: Any | None = None
     """The result of the workflow execution, if available"""
 
-    events: list[WorkflowExecutionTraceEventsResponseEventsItem] | UnsetType = UNSET
+    events: list[WorkflowExecutionTraceEventsResponseEvent] | UnsetType = UNSET
     """The events of the workflow execution"""

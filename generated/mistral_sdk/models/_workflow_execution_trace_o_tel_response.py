@@ -7,7 +7,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._tempo_get_trace_response import TempoGetTraceResponse
 from ._workflow_execution_status import WorkflowExecutionStatus
 

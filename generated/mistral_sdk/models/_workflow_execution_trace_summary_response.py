@@ -7,7 +7,6 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._workflow_execution_status import WorkflowExecutionStatus
 from ._workflow_execution_trace_summary_span import WorkflowExecutionTraceSummarySpan
 

@@ -6,7 +6,6 @@ import datetime
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._workflow_execution_status import WorkflowExecutionStatus
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._workflow import Workflow
 from ._workflow_code_definition import WorkflowCodeDefinition
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._static_organization_roles import StaticOrganizationRoles
 from ._static_workspace_roles import StaticWorkspaceRoles
 from ._workspace_role import WorkspaceRole

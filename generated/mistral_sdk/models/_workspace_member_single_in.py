@@ -4,10 +4,8 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._static_workspace_roles import StaticWorkspaceRoles
-from ._workspace_member_single_in_role_name0 import WorkspaceMemberSingleINRoleName0
-from ._workspace_member_single_in_role_names0_item import WorkspaceMemberSingleINRoleNames0Item
+from ._workspace_member_single_in_role_name import WorkspaceMemberSingleINRoleName
 from ._workspace_member_single_in_roles import WorkspaceMemberSingleINRoles
 from ._workspace_role import WorkspaceRole
 
@@ -15,13 +13,13 @@ from ._workspace_role import WorkspaceRole
 class WorkspaceMemberSingleIN(Model, kw_only=True, weakref=True):
     """The `WorkspaceMemberSingleIN` object."""
 
-    role_names: list[WorkspaceMemberSingleINRoleNames0Item] | None | UnsetType = UNSET
+    role_names: list[WorkspaceMemberSingleINRoleName] | None | UnsetType = UNSET
     """Simplified role names to assign. Mutually exclusive with 'roles'."""
 
     roles: WorkspaceMemberSingleINRoles | None | UnsetType = UNSET
     """Role values to assign. Mutually exclusive with 'role_names'."""
 
-    role_name: WorkspaceMemberSingleINRoleName0 | None | UnsetType = UNSET
+    role_name: WorkspaceMemberSingleINRoleName | None | UnsetType = UNSET
     """Deprecated. Deprecated single role name, kept for backward compatibility. Mutually exclusive with 'role'."""
 
     role: WorkspaceRole | StaticWorkspaceRoles | None | UnsetType = UNSET

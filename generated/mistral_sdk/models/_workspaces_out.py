@@ -4,7 +4,6 @@ from __future__ import annotations
 from msgspec import UNSET, UnsetType
 
 from .._model import Model
-
 from ._api_object_type import ApiObjectType
 from ._workspace_out import WorkspaceOUT
 

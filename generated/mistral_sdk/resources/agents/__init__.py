@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
+from mistral_sdk._tools import FunctionTool, function_tools
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk._response import (
     JsonResponse,
@@ -35,14 +36,19 @@ class Agents(SyncResource):
     def complete(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -78,6 +84,7 @@ class Agents(SyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -103,7 +110,7 @@ class Agents(SyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -130,14 +137,19 @@ class Agents(SyncResource):
     def stream(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -173,6 +185,7 @@ class Agents(SyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -198,7 +211,7 @@ class Agents(SyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -244,14 +257,19 @@ class AsyncAgents(AsyncResource):
     async def complete(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -287,6 +305,7 @@ class AsyncAgents(AsyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -312,7 +331,7 @@ class AsyncAgents(AsyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -339,14 +358,19 @@ class AsyncAgents(AsyncResource):
     async def stream(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.AgentsCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.AgentsCompletionRequestTool
+            | Mapping[str, Any]
+            | FunctionTool
+            | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -382,6 +406,7 @@ class AsyncAgents(AsyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: the request body's `tools` field.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: the request body's `tool_choice` field.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -407,7 +432,7 @@ class AsyncAgents(AsyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,

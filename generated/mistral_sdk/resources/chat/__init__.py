@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from mistral_sdk import models
 from mistral_sdk._codec import convert_body
+from mistral_sdk._tools import FunctionTool, function_tools
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk._response import (
     JsonResponse,
@@ -37,7 +38,7 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -45,7 +46,9 @@ class Chat(ChatHelpers, SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -84,6 +87,7 @@ class Chat(ChatHelpers, SyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -113,7 +117,7 @@ class Chat(ChatHelpers, SyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -141,7 +145,7 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -149,7 +153,9 @@ class Chat(ChatHelpers, SyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -188,6 +194,7 @@ class Chat(ChatHelpers, SyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -217,7 +224,7 @@ class Chat(ChatHelpers, SyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -264,7 +271,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -272,7 +279,9 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -311,6 +320,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -340,7 +350,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,
@@ -368,7 +378,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessagesItem | Mapping[str, Any]],
+        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
@@ -376,7 +386,9 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
-        tools: Sequence[models.ChatCompletionRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[
+            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+        ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
@@ -415,6 +427,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
             metadata: the request body's `metadata` field.
             response_format: the request body's `response_format` field.
             tools: A list of tools the model may call. Use this to provide a list of functions the model may generate JSON inputs for.
+                Python functions and `mistral_sdk.FunctionTool`s are function tools too: name, description and parameter schema from the signature and docstring, as in `beta.conversations.run`.
             tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `any` or `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
             presence_penalty: The `presence_penalty` determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
@@ -444,7 +457,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
                     "metadata": metadata,
                     "messages": messages,
                     "response_format": response_format,
-                    "tools": tools,
+                    "tools": function_tools(tools),
                     "tool_choice": tool_choice,
                     "presence_penalty": presence_penalty,
                     "frequency_penalty": frequency_penalty,

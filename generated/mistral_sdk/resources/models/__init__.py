@@ -71,7 +71,7 @@ class Models(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.RetrieveModelV1ModelsModelIdGetResponse:
+    ) -> models.ModelsRetrieveResponse:
         """Retrieve Model
 
         Retrieve information about a model.
@@ -86,7 +86,7 @@ class Models(SyncResource):
             "GET",
             "/v1/models/{model_id}",
             path_params={"model_id": model_id},
-            response=JsonResponse(models.RetrieveModelV1ModelsModelIdGetResponse),
+            response=JsonResponse(models.ModelsRetrieveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -137,7 +137,7 @@ class Models(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse:
+    ) -> models.ModelsUpdateResponse:
         """Update Fine Tuned Model
 
         Update a model name or description.
@@ -157,7 +157,7 @@ class Models(SyncResource):
             json=convert_body(
                 models.UpdateModelRequest, {"name": name, "description": description}
             ),
-            response=JsonResponse(models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse),
+            response=JsonResponse(models.ModelsUpdateResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -293,7 +293,7 @@ class AsyncModels(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.RetrieveModelV1ModelsModelIdGetResponse:
+    ) -> models.ModelsRetrieveResponse:
         """Retrieve Model
 
         Retrieve information about a model.
@@ -308,7 +308,7 @@ class AsyncModels(AsyncResource):
             "GET",
             "/v1/models/{model_id}",
             path_params={"model_id": model_id},
-            response=JsonResponse(models.RetrieveModelV1ModelsModelIdGetResponse),
+            response=JsonResponse(models.ModelsRetrieveResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -359,7 +359,7 @@ class AsyncModels(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse:
+    ) -> models.ModelsUpdateResponse:
         """Update Fine Tuned Model
 
         Update a model name or description.
@@ -379,7 +379,7 @@ class AsyncModels(AsyncResource):
             json=convert_body(
                 models.UpdateModelRequest, {"name": name, "description": description}
             ),
-            response=JsonResponse(models.JobsApiRoutesFineTuningUpdateFineTunedModelResponse),
+            response=JsonResponse(models.ModelsUpdateResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -48,11 +48,11 @@ class Ocr(SyncResource):
         | None
         | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
-        table_format: models.OCRRequestTableFormat0 | None | UnsetType = UNSET,
+        table_format: models.OCRRequestTableFormat | None | UnsetType = UNSET,
         extract_header: bool | UnsetType = UNSET,
         extract_footer: bool | UnsetType = UNSET,
         include_blocks: bool | UnsetType = UNSET,
-        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0
+        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -146,11 +146,11 @@ class AsyncOcr(AsyncResource):
         | None
         | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
-        table_format: models.OCRRequestTableFormat0 | None | UnsetType = UNSET,
+        table_format: models.OCRRequestTableFormat | None | UnsetType = UNSET,
         extract_header: bool | UnsetType = UNSET,
         extract_footer: bool | UnsetType = UNSET,
         include_blocks: bool | UnsetType = UNSET,
-        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity0
+        confidence_scores_granularity: models.OCRRequestConfidenceScoresGranularity
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -88,13 +88,11 @@ class Workflows(WorkflowsHelpers, SyncResource):
         include_shared: bool | UnsetType = UNSET,
         available_in_chat_assistant: bool | None | UnsetType = UNSET,
         deployment_name: list[str] | None | UnsetType = UNSET,
-        deployment_status: models.GetWorkflowsV1WorkflowsGetDeploymentStatus0
-        | None
-        | UnsetType = UNSET,
+        deployment_status: models.DeploymentStatus | None | UnsetType = UNSET,
         archived: bool | None | UnsetType = UNSET,
         tags: list[str] | None | UnsetType = UNSET,
         sort_by: Literal["display_name"] | None | UnsetType = UNSET,
-        order: models.GetWorkflowsV1WorkflowsGetOrder | UnsetType = UNSET,
+        order: models.WorkflowsListOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
@@ -234,7 +232,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse:
+    ) -> models.WorkflowsExecuteResponse:
         """Execute Workflow
 
         `POST /v1/workflows/{workflow_identifier}/execute`
@@ -271,9 +269,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -300,7 +296,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse:
+    ) -> models.WorkflowsExecuteRegistrationResponse:
         """Execute Workflow Registration
 
         Deprecated.
@@ -339,9 +335,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteRegistrationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -653,13 +647,11 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         include_shared: bool | UnsetType = UNSET,
         available_in_chat_assistant: bool | None | UnsetType = UNSET,
         deployment_name: list[str] | None | UnsetType = UNSET,
-        deployment_status: models.GetWorkflowsV1WorkflowsGetDeploymentStatus0
-        | None
-        | UnsetType = UNSET,
+        deployment_status: models.DeploymentStatus | None | UnsetType = UNSET,
         archived: bool | None | UnsetType = UNSET,
         tags: list[str] | None | UnsetType = UNSET,
         sort_by: Literal["display_name"] | None | UnsetType = UNSET,
-        order: models.GetWorkflowsV1WorkflowsGetOrder | UnsetType = UNSET,
+        order: models.WorkflowsListOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         active_only: bool | UnsetType = UNSET,
@@ -799,7 +791,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse:
+    ) -> models.WorkflowsExecuteResponse:
         """Execute Workflow
 
         `POST /v1/workflows/{workflow_identifier}/execute`
@@ -836,9 +828,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -865,7 +855,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse:
+    ) -> models.WorkflowsExecuteRegistrationResponse:
         """Execute Workflow Registration
 
         Deprecated.
@@ -904,9 +894,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
                     "deployment_name": deployment_name,
                 },
             ),
-            response=JsonResponse(
-                models.ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse
-            ),
+            response=JsonResponse(models.WorkflowsExecuteRegistrationResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -47,7 +47,7 @@ class AudioSpeech(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.SpeechV1AudioSpeechPostResponse:
+    ) -> models.AudioSpeechCompleteResponse:
         """Speech
 
         `POST /v1/audio/speech`
@@ -78,7 +78,7 @@ class AudioSpeech(SyncResource):
                     "stream": False,
                 },
             ),
-            response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
+            response=JsonResponse(models.AudioSpeechCompleteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -101,7 +101,7 @@ class AudioSpeech(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.SpeechV1AudioSpeechPostEvent]:
+    ) -> Stream[models.AudioSpeechCompleteEvent]:
         """Speech
 
         `POST /v1/audio/speech`
@@ -133,7 +133,7 @@ class AudioSpeech(SyncResource):
                 },
             ),
             response=SSEResponse(
-                models.SpeechV1AudioSpeechPostEvent,
+                models.AudioSpeechCompleteEvent,
                 envelope=True,
                 done_marker="[DONE]",
                 terminal=("speech.audio.done",),
@@ -177,7 +177,7 @@ class AsyncAudioSpeech(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.SpeechV1AudioSpeechPostResponse:
+    ) -> models.AudioSpeechCompleteResponse:
         """Speech
 
         `POST /v1/audio/speech`
@@ -208,7 +208,7 @@ class AsyncAudioSpeech(AsyncResource):
                     "stream": False,
                 },
             ),
-            response=JsonResponse(models.SpeechV1AudioSpeechPostResponse),
+            response=JsonResponse(models.AudioSpeechCompleteResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -231,7 +231,7 @@ class AsyncAudioSpeech(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.SpeechV1AudioSpeechPostEvent]:
+    ) -> AsyncStream[models.AudioSpeechCompleteEvent]:
         """Speech
 
         `POST /v1/audio/speech`
@@ -263,7 +263,7 @@ class AsyncAudioSpeech(AsyncResource):
                 },
             ),
             response=SSEResponse(
-                models.SpeechV1AudioSpeechPostEvent,
+                models.AudioSpeechCompleteEvent,
                 envelope=True,
                 done_marker="[DONE]",
                 terminal=("speech.audio.done",),

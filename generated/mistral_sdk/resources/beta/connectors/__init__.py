@@ -269,7 +269,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def activate_for_consumer(
         self,
         connector_id: str | UUID,
-        consumer_scope: models.ConnectorActivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -303,7 +303,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def deactivate_for_consumer(
         self,
         connector_id: str | UUID,
-        consumer_scope: models.ConnectorDeactivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -388,7 +388,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ConnectorListToolsV1Response:
+    ) -> models.ConnectorsListToolsResponse:
         """List tools for a connector.
 
         List all tools available for an MCP connector.
@@ -415,7 +415,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
                 "pretty": pretty,
                 "credentials_name": credentials_name,
             },
-            response=JsonResponse(models.ConnectorListToolsV1Response),
+            response=JsonResponse(models.ConnectorsListToolsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1278,7 +1278,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def activate_for_consumer(
         self,
         connector_id: str | UUID,
-        consumer_scope: models.ConnectorActivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1312,7 +1312,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def deactivate_for_consumer(
         self,
         connector_id: str | UUID,
-        consumer_scope: models.ConnectorDeactivateForConsumerV1ConsumerScope,
+        consumer_scope: models.ConsumerScope,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1397,7 +1397,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.ConnectorListToolsV1Response:
+    ) -> models.ConnectorsListToolsResponse:
         """List tools for a connector.
 
         List all tools available for an MCP connector.
@@ -1424,7 +1424,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
                 "pretty": pretty,
                 "credentials_name": credentials_name,
             },
-            response=JsonResponse(models.ConnectorListToolsV1Response),
+            response=JsonResponse(models.ConnectorsListToolsResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

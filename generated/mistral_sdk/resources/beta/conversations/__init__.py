@@ -46,10 +46,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[
-        models.AgentsApiV1ConversationsListResponseItem,
-        list[models.AgentsApiV1ConversationsListResponseItem],
-    ]:
+    ) -> SyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -68,7 +65,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
             response=PageResponse(
-                list[models.AgentsApiV1ConversationsListResponseItem],
+                list[models.ConversationsListItem],
                 Paginator("page", "page", items=(), size="page_size"),
             ),
             extra_headers=extra_headers,
@@ -81,11 +78,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -163,7 +160,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AgentsApiV1ConversationsGetResponse:
+    ) -> models.ConversationsGetResponse:
         """Retrieve a conversation information.
 
         Given a conversation_id retrieve a conversation entity with its attributes.
@@ -178,7 +175,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
             "GET",
             "/v1/conversations/{conversation_id}",
             path_params={"conversation_id": conversation_id},
-            response=JsonResponse(models.AgentsApiV1ConversationsGetResponse),
+            response=JsonResponse(models.ConversationsGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -190,9 +187,9 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -342,7 +339,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -402,13 +399,11 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationStreamRequestHandoffExecution0
-        | None
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationStreamRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -487,10 +482,9 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -550,10 +544,9 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -651,10 +644,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[
-        models.AgentsApiV1ConversationsListResponseItem,
-        list[models.AgentsApiV1ConversationsListResponseItem],
-    ]:
+    ) -> AsyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -673,7 +663,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
             query={"page": page, "page_size": page_size, "metadata": metadata},
             query_json=("metadata",),
             response=PageResponse(
-                list[models.AgentsApiV1ConversationsListResponseItem],
+                list[models.ConversationsListItem],
                 Paginator("page", "page", items=(), size="page_size"),
             ),
             extra_headers=extra_headers,
@@ -686,11 +676,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationRequestHandoffExecution0 | None | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -768,7 +758,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.AgentsApiV1ConversationsGetResponse:
+    ) -> models.ConversationsGetResponse:
         """Retrieve a conversation information.
 
         Given a conversation_id retrieve a conversation entity with its attributes.
@@ -783,7 +773,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
             "GET",
             "/v1/conversations/{conversation_id}",
             path_params={"conversation_id": conversation_id},
-            response=JsonResponse(models.AgentsApiV1ConversationsGetResponse),
+            response=JsonResponse(models.ConversationsGetResponse),
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -795,9 +785,9 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendRequestHandoffExecution | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -947,7 +937,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
@@ -1007,13 +997,11 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
         store: bool | None | UnsetType = UNSET,
-        handoff_execution: models.ConversationStreamRequestHandoffExecution0
-        | None
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationStreamRequestTools0Item | Mapping[str, Any]]
+        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -1092,10 +1080,9 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationAppendStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
         | None
@@ -1155,10 +1142,9 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntriesItem | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
-        handoff_execution: models.ConversationRestartStreamRequestHandoffExecution
-        | UnsetType = UNSET,
+        handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
         completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
         guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,

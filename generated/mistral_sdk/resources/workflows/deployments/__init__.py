@@ -43,10 +43,8 @@ class WorkflowsDeployments(SyncResource):
         is_hardened: bool | None | UnsetType = UNSET,
         workflow_name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
-        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
-        | None
-        | UnsetType = UNSET,
-        order: models.ListDeploymentsV1WorkflowsDeploymentsGetOrder | UnsetType = UNSET,
+        order_by: models.WorkflowsDeploymentsListOrderBy | None | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsListOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         workspace_id: str | UUID | None | UnsetType = UNSET,
@@ -335,9 +333,7 @@ class WorkflowsDeployments(SyncResource):
         self,
         name: str,
         *,
-        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
-        | None
-        | UnsetType = UNSET,
+        worker_status: models.WorkerStatus | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -383,7 +379,7 @@ class WorkflowsDeployments(SyncResource):
         workflow_name: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetDeploymentLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -452,7 +448,7 @@ class WorkflowsDeployments(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.StreamDeploymentLogsEvent]:
+    ) -> Stream[models.WorkflowsDeploymentsStreamLogsEvent]:
         """Stream Deployment Logs
 
         Stream logs for a deployment (all of its workers) via SSE.
@@ -475,7 +471,7 @@ class WorkflowsDeployments(SyncResource):
         # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> Stream[models.StreamDeploymentLogsEvent]:
+        ) -> Stream[models.WorkflowsDeploymentsStreamLogsEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/deployments/{name}/logs/stream",
@@ -488,7 +484,7 @@ class WorkflowsDeployments(SyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+                    models.WorkflowsDeploymentsStreamLogsEvent, envelope=True, done_marker="[DONE]"
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -532,10 +528,8 @@ class AsyncWorkflowsDeployments(AsyncResource):
         is_hardened: bool | None | UnsetType = UNSET,
         workflow_name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
-        order_by: models.ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0
-        | None
-        | UnsetType = UNSET,
-        order: models.ListDeploymentsV1WorkflowsDeploymentsGetOrder | UnsetType = UNSET,
+        order_by: models.WorkflowsDeploymentsListOrderBy | None | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsListOrder | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         workspace_id: str | UUID | None | UnsetType = UNSET,
@@ -824,9 +818,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         self,
         name: str,
         *,
-        worker_status: models.ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0
-        | None
-        | UnsetType = UNSET,
+        worker_status: models.WorkerStatus | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -872,7 +864,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         workflow_name: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetDeploymentLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsDeploymentsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -941,7 +933,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.StreamDeploymentLogsEvent]:
+    ) -> AsyncStream[models.WorkflowsDeploymentsStreamLogsEvent]:
         """Stream Deployment Logs
 
         Stream logs for a deployment (all of its workers) via SSE.
@@ -964,7 +956,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> AsyncStream[models.StreamDeploymentLogsEvent]:
+        ) -> AsyncStream[models.WorkflowsDeploymentsStreamLogsEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/deployments/{name}/logs/stream",
@@ -977,7 +969,7 @@ class AsyncWorkflowsDeployments(AsyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamDeploymentLogsEvent, envelope=True, done_marker="[DONE]"
+                    models.WorkflowsDeploymentsStreamLogsEvent, envelope=True, done_marker="[DONE]"
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -34,7 +34,7 @@ class WorkflowsEvents(SyncResource):
     def stream(
         self,
         *,
-        scope: models.GetStreamEventsV1WorkflowsEventsStreamGetScope | UnsetType = UNSET,
+        scope: models.WorkflowsEventsStreamScope | UnsetType = UNSET,
         activity_name: str | UnsetType = UNSET,
         activity_id: str | UnsetType = UNSET,
         workflow_name: str | UnsetType = UNSET,
@@ -51,7 +51,7 @@ class WorkflowsEvents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+    ) -> Stream[models.WorkflowEvent]:
         """Get Stream Events
 
         `GET /v1/workflows/events/stream`
@@ -73,9 +73,7 @@ class WorkflowsEvents(SyncResource):
         """
 
         # Sent again from the last event id seen when the connection drops.
-        def connect(
-            last_event_id: str | None | UnsetType,
-        ) -> Stream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+        def connect(last_event_id: str | None | UnsetType) -> Stream[models.WorkflowEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/events/stream",
@@ -93,11 +91,7 @@ class WorkflowsEvents(SyncResource):
                     "workflow_event_types": workflow_event_types,
                 },
                 headers={"last-event-id": last_event_id},
-                response=SSEResponse(
-                    models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                ),
+                response=SSEResponse(models.WorkflowEvent, envelope=True, done_marker="[DONE]"),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -120,7 +114,7 @@ class WorkflowsEvents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.ListWorkflowEventResponseEventsItem, models.ListWorkflowEventResponse]:
+    ) -> SyncPage[models.WorkflowEventPayload, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
         `GET /v1/workflows/events/list`
@@ -176,7 +170,7 @@ class AsyncWorkflowsEvents(AsyncResource):
     async def stream(
         self,
         *,
-        scope: models.GetStreamEventsV1WorkflowsEventsStreamGetScope | UnsetType = UNSET,
+        scope: models.WorkflowsEventsStreamScope | UnsetType = UNSET,
         activity_name: str | UnsetType = UNSET,
         activity_id: str | UnsetType = UNSET,
         workflow_name: str | UnsetType = UNSET,
@@ -193,7 +187,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+    ) -> AsyncStream[models.WorkflowEvent]:
         """Get Stream Events
 
         `GET /v1/workflows/events/stream`
@@ -217,7 +211,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id: str | None | UnsetType,
-        ) -> AsyncStream[models.GetStreamEventsV1WorkflowsEventsStreamGetEvent]:
+        ) -> AsyncStream[models.WorkflowEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/events/stream",
@@ -235,11 +229,7 @@ class AsyncWorkflowsEvents(AsyncResource):
                     "workflow_event_types": workflow_event_types,
                 },
                 headers={"last-event-id": last_event_id},
-                response=SSEResponse(
-                    models.GetStreamEventsV1WorkflowsEventsStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                ),
+                response=SSEResponse(models.WorkflowEvent, envelope=True, done_marker="[DONE]"),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -262,7 +252,7 @@ class AsyncWorkflowsEvents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.ListWorkflowEventResponseEventsItem, models.ListWorkflowEventResponse]:
+    ) -> AsyncPage[models.WorkflowEventPayload, models.ListWorkflowEventResponse]:
         """Get Workflow Events
 
         `GET /v1/workflows/events/list`

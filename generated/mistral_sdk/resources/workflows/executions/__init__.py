@@ -512,7 +512,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+    ) -> Stream[models.WorkflowEvent]:
         """Stream
 
         `GET /v1/workflows/executions/{execution_id}/stream`
@@ -525,19 +525,14 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         """
 
         # Sent again from the last event id seen when the connection drops.
-        def connect(
-            last_event_id: str | None | UnsetType,
-        ) -> Stream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+        def connect(last_event_id: str | None | UnsetType) -> Stream[models.WorkflowEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/stream",
                 path_params={"execution_id": execution_id},
                 query={"event_source": event_source, "last_event_id": last_event_id},
                 response=SSEResponse(
-                    models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                    run_id=execution_id,
+                    models.WorkflowEvent, envelope=True, done_marker="[DONE]", run_id=execution_id
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -556,7 +551,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         activity_id: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetWorkflowExecutionLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsExecutionsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -625,7 +620,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
+    ) -> Stream[models.WorkflowsExecutionsStreamLogsEvent]:
         """Stream Workflow Execution Logs
 
         Stream logs for a workflow execution via SSE.
@@ -648,7 +643,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         # Sent again from the last event id seen when the connection drops.
         def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> Stream[models.StreamWorkflowExecutionLogsEvent]:
+        ) -> Stream[models.WorkflowsExecutionsStreamLogsEvent]:
             return self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/logs/stream",
@@ -661,7 +656,7 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamWorkflowExecutionLogsEvent,
+                    models.WorkflowsExecutionsStreamLogsEvent,
                     envelope=True,
                     done_marker="[DONE]",
                     errors=("error",),
@@ -1181,7 +1176,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+    ) -> AsyncStream[models.WorkflowEvent]:
         """Stream
 
         `GET /v1/workflows/executions/{execution_id}/stream`
@@ -1196,17 +1191,14 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id: str | None | UnsetType,
-        ) -> AsyncStream[models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent]:
+        ) -> AsyncStream[models.WorkflowEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/stream",
                 path_params={"execution_id": execution_id},
                 query={"event_source": event_source, "last_event_id": last_event_id},
                 response=SSEResponse(
-                    models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
-                    envelope=True,
-                    done_marker="[DONE]",
-                    run_id=execution_id,
+                    models.WorkflowEvent, envelope=True, done_marker="[DONE]", run_id=execution_id
                 ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1225,7 +1217,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         activity_id: str | None | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
         before: datetime.datetime | None | UnsetType = UNSET,
-        order: models.GetWorkflowExecutionLogsOrder | UnsetType = UNSET,
+        order: models.WorkflowsExecutionsGetLogsOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1294,7 +1286,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
+    ) -> AsyncStream[models.WorkflowsExecutionsStreamLogsEvent]:
         """Stream Workflow Execution Logs
 
         Stream logs for a workflow execution via SSE.
@@ -1317,7 +1309,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         # Sent again from the last event id seen when the connection drops.
         async def connect(
             last_event_id_header: str | None | UnsetType,
-        ) -> AsyncStream[models.StreamWorkflowExecutionLogsEvent]:
+        ) -> AsyncStream[models.WorkflowsExecutionsStreamLogsEvent]:
             return await self._client.request(
                 "GET",
                 "/v1/workflows/executions/{execution_id}/logs/stream",
@@ -1330,7 +1322,7 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
                 },
                 headers={"Last-Event-ID": last_event_id_header},
                 response=SSEResponse(
-                    models.StreamWorkflowExecutionLogsEvent,
+                    models.WorkflowsExecutionsStreamLogsEvent,
                     envelope=True,
                     done_marker="[DONE]",
                     errors=("error",),

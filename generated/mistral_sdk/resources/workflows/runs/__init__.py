@@ -42,8 +42,8 @@ class WorkflowsRuns(SyncResource):
         | None
         | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
-        sort_by: models.ListRunsV1WorkflowsRunsGetSortBy0 | None | UnsetType = UNSET,
-        order: models.ListRunsV1WorkflowsRunsGetOrder | UnsetType = UNSET,
+        sort_by: models.SortBy | None | UnsetType = UNSET,
+        order: models.WorkflowsRunsListOrder | UnsetType = UNSET,
         start_time_after: datetime.datetime | None | UnsetType = UNSET,
         start_time_before: datetime.datetime | None | UnsetType = UNSET,
         end_time_after: datetime.datetime | None | UnsetType = UNSET,
@@ -217,8 +217,8 @@ class AsyncWorkflowsRuns(AsyncResource):
         | None
         | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
-        sort_by: models.ListRunsV1WorkflowsRunsGetSortBy0 | None | UnsetType = UNSET,
-        order: models.ListRunsV1WorkflowsRunsGetOrder | UnsetType = UNSET,
+        sort_by: models.SortBy | None | UnsetType = UNSET,
+        order: models.WorkflowsRunsListOrder | UnsetType = UNSET,
         start_time_after: datetime.datetime | None | UnsetType = UNSET,
         start_time_before: datetime.datetime | None | UnsetType = UNSET,
         end_time_after: datetime.datetime | None | UnsetType = UNSET,

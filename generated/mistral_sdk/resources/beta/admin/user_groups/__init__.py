@@ -128,7 +128,7 @@ class BetaAdminUserGroups(SyncResource):
         | models.StaticWorkspaceRoles
         | None
         | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -442,9 +442,7 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: str | UUID,
         *,
         workspace_uuid: str | UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
-        | None
-        | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
         | None
         | UnsetType = UNSET,
@@ -529,7 +527,7 @@ class BetaAdminUserGroups(SyncResource):
         group_uuid: str | UUID,
         workspace_uuid: str | UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleName]
         | None
         | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
@@ -805,7 +803,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         | models.StaticWorkspaceRoles
         | None
         | UnsetType = UNSET,
-        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName0
+        workspace_role_name: models.AdminProvisionGroupToWorkspaceInWorkspaceRoleName
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1119,9 +1117,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: str | UUID,
         *,
         workspace_uuid: str | UUID,
-        role_names: Sequence[models.AssignGroupToWorkspaceInRoleNames0Item]
-        | None
-        | UnsetType = UNSET,
+        role_names: Sequence[models.AssignGroupToWorkspaceInRoleName] | None | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]
         | None
         | UnsetType = UNSET,
@@ -1206,7 +1202,7 @@ class AsyncBetaAdminUserGroups(AsyncResource):
         group_uuid: str | UUID,
         workspace_uuid: str | UUID,
         *,
-        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleNames0Item]
+        role_names: Sequence[models.UpdateGroupWorkspaceAssignmentInRoleName]
         | None
         | UnsetType = UNSET,
         roles: Sequence[models.WorkspaceRole | models.StaticWorkspaceRoles]

@@ -90,7 +90,7 @@ class BetaAdminUsers(SyncResource):
         return self._client.request(
             "POST",
             "/v1/admin/users",
-            json=convert_body(list[models.OrganizationMemberCreate], body),
+            json=convert_body(list[models.OrganizationMemberCreate], body, root="body"),
             response=JsonResponse(models.OrganizationUsersCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -132,14 +132,14 @@ class BetaAdminUsers(SyncResource):
         self,
         *,
         email: str,
-        role_names: Sequence[models.OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET,
+        role_names: Sequence[models.OrganizationInviteINRoleName] | None | UnsetType = UNSET,
         roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        role_name: models.OrganizationInviteINRoleName0 | None | UnsetType = UNSET,
+        role_name: models.OrganizationInviteINRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
         subscription_type: models.PlanType | None | UnsetType = UNSET,
         subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
-        email_language: models.OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET,
+        email_language: models.OrganizationInviteINEmailLanguage | None | UnsetType = UNSET,
         workspace_uuids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -290,16 +290,16 @@ class BetaAdminUsers(SyncResource):
         self,
         user_id: str | UUID,
         *,
-        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item]
+        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleName]
         | None
         | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles
         | Mapping[str, Any]
         | None
         | UnsetType = UNSET,
-        role_name: models.AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET,
+        role_name: models.AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item]
+        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionType]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -457,7 +457,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         return await self._client.request(
             "POST",
             "/v1/admin/users",
-            json=convert_body(list[models.OrganizationMemberCreate], body),
+            json=convert_body(list[models.OrganizationMemberCreate], body, root="body"),
             response=JsonResponse(models.OrganizationUsersCreateOUT),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -499,14 +499,14 @@ class AsyncBetaAdminUsers(AsyncResource):
         self,
         *,
         email: str,
-        role_names: Sequence[models.OrganizationInviteINRoleNames0Item] | None | UnsetType = UNSET,
+        role_names: Sequence[models.OrganizationInviteINRoleName] | None | UnsetType = UNSET,
         roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
-        role_name: models.OrganizationInviteINRoleName0 | None | UnsetType = UNSET,
+        role_name: models.OrganizationInviteINRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
         subscription_type: models.PlanType | None | UnsetType = UNSET,
         subscription_types: Sequence[models.PlanType] | None | UnsetType = UNSET,
         subscription_seat_automatic_granting: bool | UnsetType = UNSET,
-        email_language: models.OrganizationInviteINEmailLanguage0 | None | UnsetType = UNSET,
+        email_language: models.OrganizationInviteINEmailLanguage | None | UnsetType = UNSET,
         workspace_uuids: Sequence[str | UUID] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -657,16 +657,16 @@ class AsyncBetaAdminUsers(AsyncResource):
         self,
         user_id: str | UUID,
         *,
-        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleNames0Item]
+        role_names: Sequence[models.AdminOrganizationMemberUpdateRoleName]
         | None
         | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles
         | Mapping[str, Any]
         | None
         | UnsetType = UNSET,
-        role_name: models.AdminOrganizationMemberUpdateRoleName0 | None | UnsetType = UNSET,
+        role_name: models.AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
-        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionTypes0Item]
+        subscription_types: Sequence[models.AdminOrganizationMemberUpdateSubscriptionType]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,

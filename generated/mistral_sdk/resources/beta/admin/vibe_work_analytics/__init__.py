@@ -100,9 +100,7 @@ class BetaAdminVibeWorkAnalytics(SyncResource):
         *,
         start_time: int,
         end_time: int,
-        granularity: models.GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0
-        | None
-        | UnsetType = UNSET,
+        granularity: models.AdminVibeWorkAnalyticsByTimeGranularity | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -224,9 +222,7 @@ class AsyncBetaAdminVibeWorkAnalytics(AsyncResource):
         *,
         start_time: int,
         end_time: int,
-        granularity: models.GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0
-        | None
-        | UnsetType = UNSET,
+        granularity: models.AdminVibeWorkAnalyticsByTimeGranularity | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

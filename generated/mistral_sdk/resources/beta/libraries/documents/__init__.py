@@ -168,7 +168,7 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -250,7 +250,7 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -626,7 +626,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -708,7 +708,7 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributes0Value | Mapping[str, Any]]
+        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,

@@ -133,8 +133,7 @@ class BetaRagSearchIndexes(SyncResource):
         self,
         deployment_id: str | UUID,
         *,
-        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
-        | Mapping[str, Any],
+        body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -156,9 +155,7 @@ class BetaRagSearchIndexes(SyncResource):
             "PUT",
             "/v1/rag/deployments/{deployment_id}/metrics",
             path_params={"deployment_id": deployment_id},
-            json=convert_body(
-                models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body
-            ),
+            json=convert_body(models.RagSearchIndexesUpdateMetricsBody, body, root="body"),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -288,8 +285,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         self,
         deployment_id: str | UUID,
         *,
-        body: models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody
-        | Mapping[str, Any],
+        body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -311,9 +307,7 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
             "PUT",
             "/v1/rag/deployments/{deployment_id}/metrics",
             path_params={"deployment_id": deployment_id},
-            json=convert_body(
-                models.UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody, body
-            ),
+            json=convert_body(models.RagSearchIndexesUpdateMetricsBody, body, root="body"),
             response=JsonResponse(Any),
             extra_headers=extra_headers,
             extra_query=extra_query,

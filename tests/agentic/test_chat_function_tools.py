@@ -1,0 +1,151 @@
+"""Python functions as tools in chat (issue 21, point 4): `chat.complete` and
+`chat.stream` take callables and `FunctionTool`s in `tools=`, declared with the schema
+code of `beta.conversations.run`; docstrings in Google, NumPy and reST style describe
+the parameters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import httpx
+import pytest
+from answers import CHAT_COMPLETION
+from spec_values import needs_calls
+
+from mistral_sdk import AsyncMistral, FunctionTool, Mistral, RequestValidationError
+
+STREAM = (
+    b'data: {"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"ok"},'
+    b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+)
+
+
+def get_weather(city: str, unit: Literal["c", "f"] = "c") -> str:
+    """Get the weather in a city.
+
+    Args:
+        city: The city, e.g. Paris.
+        unit: Celsius or Fahrenheit.
+    """
+    return f"sunny in {city}"
+
+
+def numpy_style(city: str, days: int = 1) -> str:
+    """Forecast for a city.
+
+    Parameters
+    ----------
+    city : str
+        The city,
+        e.g. Paris.
+    days : int, optional
+        How many days ahead.
+
+    Returns
+    -------
+    str
+        The forecast.
+    """
+    return city
+
+
+def rest_style(city: str, days: int = 1) -> str:
+    """Forecast for a city.
+
+    :param city: The city,
+        e.g. Paris.
+    :param int days: How many days ahead.
+    :returns: the forecast
+    """
+    return city
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        self.bodies.append(body)
+        if body.get("stream"):
+            return httpx.Response(
+                200, content=STREAM, headers={"content-type": "text/event-stream"}
+            )
+        return httpx.Response(200, json=CHAT_COMPLETION)
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def client(recorder: Recorder) -> Mistral:
+    return Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(recorder)))
+
+
+MESSAGES = [{"role": "user", "content": "weather in Paris?"}]
+
+
+@needs_calls("chat.complete")
+def test_chat_complete_declares_a_python_function(client: Mistral, recorder: Recorder) -> None:
+    client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather])
+    (tool,) = recorder.bodies[0]["tools"]
+    assert tool == FunctionTool(get_weather).definition()  # conversations.run's schema
+    function = tool["function"]
+    assert function["name"] == "get_weather"
+    assert function["description"] == "Get the weather in a city."
+    props = function["parameters"]["properties"]
+    assert props["city"] == {"type": "string", "description": "The city, e.g. Paris."}
+    assert props["unit"]["enum"] == ["c", "f"]
+    assert function["parameters"]["required"] == ["city"]
+
+
+@needs_calls("chat.stream")
+def test_chat_stream_and_mixed_tools(client: Mistral, recorder: Recorder) -> None:
+    definition = {"type": "function", "function": {"name": "lookup", "parameters": {}}}
+    named = FunctionTool(numpy_style, name="forecast", description="Days ahead.")
+    with client.chat.stream(
+        model="m", messages=MESSAGES, tools=[definition, named, rest_style]
+    ) as stream:
+        assert [e.data.choices[0].delta.content for e in stream] == ["ok"]
+    tools = recorder.bodies[0]["tools"]
+    assert tools[0] == definition  # definitions are sent as given, in place
+    assert tools[1]["function"]["name"] == "forecast"
+    assert tools[1]["function"]["description"] == "Days ahead."
+    assert tools[2]["function"]["name"] == "rest_style"
+
+
+@pytest.mark.parametrize("func", [get_weather, numpy_style, rest_style])
+def test_each_docstring_style_describes_the_parameters(func: Any) -> None:
+    props = FunctionTool(func).parameters["properties"]
+    assert props["city"]["description"] == "The city, e.g. Paris."
+    other = "unit" if func is get_weather else "days"
+    assert props[other]["description"] in ("Celsius or Fahrenheit.", "How many days ahead.")
+    assert FunctionTool(func).description in ("Get the weather in a city.", "Forecast for a city.")
+
+
+@needs_calls("chat.complete")
+def test_bad_function_tools_name_the_entry(client: Mistral, recorder: Recorder) -> None:
+    def variadic(*cities: str) -> str:
+        return ""
+
+    with pytest.raises(RequestValidationError) as info:
+        client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather, variadic])
+    assert info.value.field == "tools[1]" and "*cities" in str(info.value)
+    with pytest.raises(RequestValidationError, match="two tools are named 'get_weather'"):
+        client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather, get_weather])
+    assert recorder.bodies == []
+
+
+@needs_calls("chat.complete", "chat.stream")
+async def test_async_chat_takes_python_functions(recorder: Recorder) -> None:
+    client = AsyncMistral(
+        api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    )
+    await client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather])
+    stream = await client.chat.stream(model="m", messages=MESSAGES, tools=[get_weather])
+    async with stream:
+        assert [e.data.choices[0].delta.content async for e in stream] == ["ok"]
+    assert [b["tools"] for b in recorder.bodies] == [[FunctionTool(get_weather).definition()]] * 2
