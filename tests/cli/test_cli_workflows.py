@@ -158,7 +158,7 @@ def test_run_view_while_waiting_for_auth() -> None:
         }
         return decode(
             json.dumps({"event": "workflow_event", "id": str(seq), "data": envelope}),
-            models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+            models.WorkflowEvent,
         )
 
     view = RunView("ex1")

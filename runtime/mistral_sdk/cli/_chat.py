@@ -9,6 +9,7 @@ the SDK's run loop lists the tools, calls them and answers the model.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 from typing import Any
@@ -66,7 +67,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         verb.set_defaults(func=_conversation)
 
 
-def mcp_server(spec: str) -> Any:
+def mcp_server(spec: str, files: contextlib.ExitStack) -> Any:
     """`--tool` → an `MCPServer`: a URL is a streamable-HTTP server, else a command."""
     from ..mcp import MCPServer
 
@@ -75,19 +76,19 @@ def mcp_server(spec: str) -> Any:
     words = shlex.split(spec)
     if not words:
         raise CommandError("--tool: empty command")
-    return MCPServer.stdio(words[0], words[1:], errlog=_errlog())
+    return MCPServer.stdio(words[0], words[1:], errlog=_errlog(files))
 
 
-def _errlog() -> Any:
+def _errlog(files: contextlib.ExitStack) -> Any:
     """Where a stdio server's stderr goes: ours, or nowhere when ours is no real file
-    (captured output: the subprocess needs a file descriptor)."""
+    (captured output: the subprocess needs a file descriptor); closed with `files`."""
     try:
         sys.stderr.fileno()
         return sys.stderr
     except (AttributeError, OSError, ValueError):
         import os
 
-        return open(os.devnull, "w")  # lives as long as the command
+        return files.enter_context(open(os.devnull, "w"))
 
 
 def _prompt(text: str) -> str:
@@ -152,8 +153,8 @@ def _conversation(args: argparse.Namespace, out: Output) -> int:
             options["model"] = args.model or DEFAULT_MODEL
         if args.instructions:
             options["instructions"] = args.instructions
-    tools = [mcp_server(spec) for spec in args.tool]
-    with make_client(args) as client:
+    with make_client(args) as client, contextlib.ExitStack() as files:
+        tools = [mcp_server(spec, files) for spec in args.tool]
         conversations = client.beta.conversations
         if tools:
             # the SDK's run loop calls the MCP tools and answers the model

@@ -170,7 +170,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
                     args.workflow,
                     input=input_value,
                     connectors=connectors or None,
-                    timeout=args.timeout,
+                    wait_timeout=args.timeout,
                     cancel_on_timeout=args.cancel_on_timeout,
                     execution_id=args.execution_id,
                     deployment_name=args.deployment,
