@@ -19,12 +19,13 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
         types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
-        check-history
+        check-history test-extras
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
 	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
 	@echo "make test             run the test suite"
+	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
 	@echo "make check            lint + lint-workflows + types + test + check-generated"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
@@ -188,6 +189,13 @@ bench-cli: venv
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv
 	$(PY) benchmarks/upload_rss.py
+
+# The tests of the optional extras whose packages httpx and httpcore import by
+# themselves once installed (rich for httpx's own command line, h2): kept out of the dev
+# environment so that `import mistral_sdk` there stays as a user's; CI runs them last.
+test-extras: venv
+	$(PY) -m pip install --quiet -e ".[dev,generator,cli,h2]"
+	$(PY) -m pytest -q tests/cli tests/faults/test_pool.py
 
 # --- housekeeping ------------------------------------------------------------
 

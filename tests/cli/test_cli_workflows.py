@@ -121,6 +121,7 @@ def test_bad_input_and_connector_are_usage_errors(mistral: Mistral) -> None:
 
 
 def test_rich_view_draws_the_tree_and_the_auth_url(mistral: Mistral) -> None:
+    pytest.importorskip("rich", reason="the cli extra: make test-extras")
     r = mistral("workflows", "run", "triage", "--connector", "gmail", "--watch", "--rich")
     assert r.code == EXIT_OK, r.err
     assert json.loads(r.out)["connectors"] == ["gmail"]  # rich JSON off a terminal: plain JSON
@@ -132,6 +133,7 @@ def test_rich_view_draws_the_tree_and_the_auth_url(mistral: Mistral) -> None:
 
 
 def test_run_view_while_waiting_for_auth() -> None:
+    pytest.importorskip("rich", reason="the cli extra: make test-extras")
     from rich.console import Console
 
     from mistral_sdk import decode, models

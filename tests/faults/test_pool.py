@@ -108,7 +108,7 @@ def test_how_many_calls_each_pool_serves_at_once() -> None:
 
 
 def test_http2_pools_admit_their_connection_limit() -> None:
-    pytest.importorskip("h2")
+    pytest.importorskip("h2", reason="the h2 extra: make test-extras")
     http = httpx.AsyncClient(http2=True)  # 100 connections, 20 kept alive: one h2 connection
     assert pool_limit(http._transport) == 100
 
