@@ -28,10 +28,11 @@ from ._protocol import (
     Session,
     TurnDetectionConfig,
     audio_messages,
+    session_fields,
     session_update,
     text_message,
 )
-from ._sync import Realtime, _close_info, locals_without_self
+from ._sync import Realtime, _close_info
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -181,7 +182,7 @@ class AsyncRealtimeTranscriptionConnection(_AsyncConnection[RealtimeTranscriptio
         turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
     ) -> None:
         """Change the session (most fields only before audio is sent)."""
-        await self._update(locals_without_self(locals()))
+        await self._update(session_fields(self._state.kind, locals()))
 
 
 class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
@@ -209,7 +210,7 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
         expressiveness: float | None = None,
     ) -> None:
         """Change the voice or the audio format."""
-        await self._update(locals_without_self(locals()))
+        await self._update(session_fields(self._state.kind, locals()))
 
 
 async def _open(
@@ -352,15 +353,7 @@ class AsyncRealtime:
             self._client,
             TRANSCRIPTION,
             model,
-            {
-                "audio_format": audio_format,
-                "target_streaming_delay_ms": target_streaming_delay_ms,
-                "diarize": diarize,
-                "context_bias": context_bias,
-                "language": language,
-                "speaker_references": speaker_references,
-                "turn_detection": turn_detection,
-            },
+            session_fields(TRANSCRIPTION, locals()),
             errors_as_events=errors_as_events,
             open_timeout=open_timeout,
             extra_headers=extra_headers,
@@ -403,13 +396,7 @@ class AsyncRealtime:
             self._client,
             SPEECH,
             model,
-            {
-                "voice": voice,
-                "ref_audio": ref_audio,
-                "response_format": response_format,
-                "streaming_mode": streaming_mode,
-                "expressiveness": expressiveness,
-            },
+            session_fields(SPEECH, locals()),
             errors_as_events=errors_as_events,
             open_timeout=open_timeout,
             extra_headers=extra_headers,

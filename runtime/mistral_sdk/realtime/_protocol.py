@@ -277,6 +277,12 @@ SPEECH = Kind(
 )
 
 
+def session_fields(kind: Kind, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The session settings among a method's `arguments` (its `locals()`): the fields
+    of the kind's `session.update`, so that each method lists them only in its signature."""
+    return {name: arguments[name] for name in kind.update.__struct_fields__ if name in arguments}
+
+
 def session_update(kind: Kind, fields: Mapping[str, Any]) -> str | None:
     """The `session.update` message for the fields given (None when none is), checked
     before anything is sent: a bad value names its field."""

@@ -28,6 +28,7 @@ from ._protocol import (
     Session,
     TurnDetectionConfig,
     audio_messages,
+    session_fields,
     session_update,
     text_message,
 )
@@ -183,7 +184,7 @@ class RealtimeTranscriptionConnection(_Connection[RealtimeTranscriptionEvent]):
         turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
     ) -> None:
         """Change the session (most fields only before audio is sent)."""
-        self._update(locals_without_self(locals()))
+        self._update(session_fields(self._state.kind, locals()))
 
 
 class RealtimeSpeechConnection(_Connection[RealtimeSpeechEvent]):
@@ -211,11 +212,7 @@ class RealtimeSpeechConnection(_Connection[RealtimeSpeechEvent]):
         expressiveness: float | None = None,
     ) -> None:
         """Change the voice or the audio format."""
-        self._update(locals_without_self(locals()))
-
-
-def locals_without_self(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k != "self"}
+        self._update(session_fields(self._state.kind, locals()))
 
 
 def _open(
@@ -372,15 +369,7 @@ class Realtime:
             self._client,
             TRANSCRIPTION,
             model,
-            {
-                "audio_format": audio_format,
-                "target_streaming_delay_ms": target_streaming_delay_ms,
-                "diarize": diarize,
-                "context_bias": context_bias,
-                "language": language,
-                "speaker_references": speaker_references,
-                "turn_detection": turn_detection,
-            },
+            session_fields(TRANSCRIPTION, locals()),
             errors_as_events=errors_as_events,
             open_timeout=open_timeout,
             extra_headers=extra_headers,
@@ -440,13 +429,7 @@ class Realtime:
             self._client,
             SPEECH,
             model,
-            {
-                "voice": voice,
-                "ref_audio": ref_audio,
-                "response_format": response_format,
-                "streaming_mode": streaming_mode,
-                "expressiveness": expressiveness,
-            },
+            session_fields(SPEECH, locals()),
             errors_as_events=errors_as_events,
             open_timeout=open_timeout,
             extra_headers=extra_headers,
