@@ -278,6 +278,16 @@ class Resource:
         return self.path[-1] if self.path else ""
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A model's former name, kept as a deprecated alias (generator/deprecations.py)."""
+
+    old: str
+    new: str  # a model's name, or "str"
+    removed_in: str  # the release without the old name
+    is_class: bool  # the new name is a model class (not a union, enum or alias)
+
+
 @dataclass
 class API:
     title: str
@@ -286,3 +296,4 @@ class API:
     operations: list[Operation]
     root: Resource
     exposed: list[str]  # component schema names, exposed under their spec name
+    renamed: list[Renamed] = field(default_factory=list)  # deprecated aliases

@@ -166,6 +166,8 @@ class Renderer:
         for group in self.groups:
             out[f"mistral_sdk/models/{self.module_of[group[0]]}.py"] = self.model_module(group)
         out["mistral_sdk/models/__init__.py"] = self.models_init()
+        if self.api.renamed:
+            out["mistral_sdk/models/_deprecated.py"] = self.models_deprecated()
         out.update(self.resource_modules())
         out["mistral_sdk/_mistral.py"] = self.client_module()
         out["mistral_sdk/_operations.py"] = self.operations_module()
@@ -288,7 +290,20 @@ class Renderer:
     def models_init(self) -> str:
         names = sorted(self.api.definitions)
         entries = [(n, self.module_of[n]) for n in names]
-        return self.env.get_template("models_init.py.j2").render(header=HEADER, entries=entries)
+        return self.env.get_template("models_init.py.j2").render(
+            header=HEADER, entries=entries, renamed=self.api.renamed
+        )
+
+    def models_deprecated(self) -> str:
+        """`models/_deprecated.py`: the former names (generator/deprecations.py)."""
+        renamed = self.api.renamed
+        targets = sorted({r.new for r in renamed if r.new in self.module_of})
+        return self.env.get_template("models_deprecated.py.j2").render(
+            header=HEADER,
+            renamed=renamed,
+            removed_in=renamed[0].removed_in,
+            targets=[(name, self.module_of[name]) for name in targets],
+        )
 
     # --- resources ---------------------------------------------------------------
 
