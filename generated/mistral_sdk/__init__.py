@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from ._codec import Unknown as Unknown
     from ._codec import decode as decode
     from ._codec import encode as encode
+    from ._codec import from_dict as from_dict
     from ._extras import extra_fields as extra_fields
+    from ._extras import with_extra_fields as with_extra_fields
     from ._errors import APIConnectionError as APIConnectionError
     from ._errors import APIError as APIError
     from ._errors import APIResponseValidationError as APIResponseValidationError
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from ._operation import Operation as Operation
     from ._operations import OPERATIONS as OPERATIONS
     from ._progress import Progress as Progress
+    from ._request_ids import request_id as request_id
     from ._response import APIResponse as APIResponse
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._response import AsyncBinaryContent as AsyncBinaryContent
@@ -96,7 +99,9 @@ _EXPORTS: dict[str, str] = {
     "Unknown": "_codec",
     "decode": "_codec",
     "encode": "_codec",
+    "from_dict": "_codec",
     "extra_fields": "_extras",
+    "with_extra_fields": "_extras",
     "APIConnectionError": "_errors",
     "APIError": "_errors",
     "APIResponseValidationError": "_errors",
@@ -122,6 +127,7 @@ _EXPORTS: dict[str, str] = {
     "Operation": "_operation",
     "OPERATIONS": "_operations",
     "Progress": "_progress",
+    "request_id": "_request_ids",
     "APIResponse": "_response",
     "AsyncAPIResponse": "_response",
     "AsyncBinaryContent": "_response",

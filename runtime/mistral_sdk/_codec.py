@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_
 
 import msgspec
 
+from . import _check
 from ._errors import RequestValidationError
 
 T = TypeVar("T")
@@ -42,6 +43,7 @@ __all__ = [
     "convert_body",
     "decode",
     "encode",
+    "from_dict",
     "lenient_type",
     "union_tag",
     "union_type",
@@ -72,6 +74,15 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash((type(self), repr(self.raw)))
+
+    def to_dict(self) -> Any:
+        """The JSON value as received (a model's `to_dict()` writes it so, too)."""
+        return self.raw
+
+    def to_json(self, *, indent: int = 0) -> str:
+        """The JSON value as received, as text; `indent` > 0 pretty-prints."""
+        data = encode(self.raw)
+        return (msgspec.json.format(data, indent=indent) if indent else data).decode()
 
 
 _unknown_classes: dict[str, type[Unknown]] = {}
@@ -223,7 +234,12 @@ def _by_structure(name: str, variants: tuple[Any, ...], value: Any, open: bool) 
         structs = [v for v in candidates if _is_struct(v)]
         candidates = [v for v in candidates if not _is_struct(v)]
         ranked = _rank(structs, value)
-        if not ranked:
+        if not ranked and structs:
+            # no variant has all its required fields: name the one the value resembles
+            # most and what is wrong for it (a misspelled key, most often)
+            closest = _check.closest_variant([_runtime_class(v) for v in structs], value)
+            if closest is not None:
+                raise ValueError(f"value matches no variant of `{name}`; {closest}")
             for v in structs:
                 missing = ", ".join(f"`{k}`" for k in _required(v) if k not in value)
                 errors.append(f"{_name(v)} lacks {missing}")
@@ -641,6 +657,24 @@ def decode(data: bytes | str, type: type[T] | Any) -> T:
     return cast(T, value)
 
 
+def from_dict(value: Any, type: type[T] | Any) -> T:
+    """Build `type` (a model or a type expression) from JSON-like builtins: what
+    `to_dict()` gives back, or `json.loads` of what `to_json()` gives (`decode` takes
+    the text itself). Read like `decode` reads JSON: unknown union variants become
+    `Unknown`, undeclared fields are skipped. Raises `msgspec.ValidationError`.
+    """
+    try:
+        return cast(T, msgspec.convert(value, type, dec_hook=_dec_hook, str_keys=True))
+    except msgspec.ValidationError:
+        twin = lenient_type(type)
+        if twin is type:
+            raise
+        try:
+            return cast(T, msgspec.convert(value, twin, dec_hook=_dec_hook, str_keys=True))
+        except msgspec.ValidationError as exc:
+            raise msgspec.ValidationError(_flatten_path(str(exc))) from None
+
+
 def encode(obj: object) -> bytes:
     """Encode `obj` (a model, a plain value, or an `Unknown`) to JSON bytes."""
     return _encoder.encode(obj)
@@ -655,12 +689,29 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     (`body`, when it is not flattened): errors name the field from there
     (`body[0].email`), as a flattened body's do from the argument (`messages[2]`).
     """
-    if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
+    if isinstance(values, _check.WithExtra):  # body=with_extra_fields(...)
+        values = _check.WithExtra(
+            {k: v for k, v in values.items() if v is not msgspec.UNSET}, values.extra
+        )
+    elif isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
+    try:  # plain dicts, checked in C: unknown keys and missing fields are errors
+        return msgspec.convert(
+            values, _check.strict_type(type_), dec_hook=_dec_hook_closed, str_keys=True
+        )
+    except msgspec.ValidationError:
+        pass  # a model of the caller's in it, or any of the cases below: the general path
     try:
-        return msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
+        converted = msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
     except msgspec.ValidationError as exc:
-        error = exc
+        converted = _slow_convert(type_, values, root, exc)
+    # the caller's dicts, beside what they became: unknown keys, missing fields
+    return _check.check(values, converted, root)
+
+
+def _slow_convert(type_: Any, values: Any, root: str, error: msgspec.ValidationError) -> Any:
+    """`convert_body` when the native conversion fails: ids given as `uuid.UUID`, a
+    union value without its (optional) tag, an explicit `Unknown`; else the error."""
     # ids are `str` in the models; a caller may pass `uuid.UUID`s (sent as their text)
     as_text = _uuids_as_text(values)
     if as_text is not values:
@@ -678,6 +729,9 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
             )
         except msgspec.ValidationError as exc:
             error = exc
+    typo = _misspelled_required(str(error), values, root)
+    if typo is not None:
+        raise typo
     message = _readable(str(error), root)
     if "matches no variant" in message or "unknown `" in message:
         # the spec may be behind the API: say how to send the value anyway
@@ -692,6 +746,40 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
 
 _MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
 _UNKNOWN_TAG = re.compile(r"unknown `([^`]+)` ")
+_CLOSEST = re.compile(r".*; closest to `[^`]+`: (?:unknown|missing required) field `([^`]+)`")
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _misspelled_required(message: str, values: Any, root: str) -> RequestValidationError | None:
+    """A required field is missing where the caller's dict has a key that misspells
+    it (`paramters`): the error is about that key."""
+    message = _flatten_path(message)
+    problem, _, where = message.partition(" - at `$")
+    missing = _MISSING_FIELD.match(problem)
+    if missing is None:
+        return None
+    where = where.rstrip("`")
+    obj: Any = values
+    for key, index in _PATH_PART.findall(where):
+        if isinstance(obj, Mapping) and key:
+            obj = obj.get(key)
+        elif isinstance(obj, (list, tuple)) and index and int(index) < len(obj):
+            obj = obj[int(index)]
+        else:
+            return None
+    if not isinstance(obj, Mapping):
+        return None
+    typo = next(
+        (k for k in obj if _check.suggest(str(k), [missing.group(1)]) == missing.group(1)), None
+    )
+    if typo is None:
+        return None
+    path = f"{root}{where}.{typo}".lstrip(".")
+    return RequestValidationError(
+        f"invalid request: `{path}`: unknown field; did you mean {missing.group(1)!r}?"
+        f" (`{missing.group(1)}` is required)",
+        field=path,
+    )
 
 
 def _field_of(message: str, root: str = "") -> str | None:
@@ -704,7 +792,10 @@ def _field_of(message: str, root: str = "") -> str | None:
     if not message.startswith("`"):
         return None
     where, _, problem = message[1:].partition("`")
-    inner = _MISSING_FIELD.match(problem.lstrip(": ")) or _UNKNOWN_TAG.match(problem.lstrip(": "))
+    problem = problem.lstrip(": ")
+    inner = (
+        _MISSING_FIELD.match(problem) or _UNKNOWN_TAG.match(problem) or _CLOSEST.match(problem)
+    )
     if inner:
         # a flattened body's top level is the method's keyword arguments themselves
         top = not root and where in ("", "body")
