@@ -198,8 +198,7 @@ class _Found(Exception):
         where = _join(path or "", self.key)
         if self.missing:
             return RequestValidationError(
-                f"invalid request: `{path or 'body'}`: Object missing required field"
-                f" `{self.key}`",
+                f"invalid request: `{path or 'body'}`: Object missing required field `{self.key}`",
                 field=where,
             )
         return _unknown(self.obj, self.key, where, self.shape)
@@ -207,8 +206,10 @@ class _Found(Exception):
 
 def _is_mapping(value: Any) -> bool:
     kind = type(value)
-    return kind is dict or kind is WithExtra or (
-        isinstance(value, Mapping) and not isinstance(value, msgspec.Struct)
+    return (
+        kind is dict
+        or kind is WithExtra
+        or (isinstance(value, Mapping) and not isinstance(value, msgspec.Struct))
     )
 
 

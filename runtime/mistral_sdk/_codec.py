@@ -793,9 +793,7 @@ def _field_of(message: str, root: str = "") -> str | None:
         return None
     where, _, problem = message[1:].partition("`")
     problem = problem.lstrip(": ")
-    inner = (
-        _MISSING_FIELD.match(problem) or _UNKNOWN_TAG.match(problem) or _CLOSEST.match(problem)
-    )
+    inner = _MISSING_FIELD.match(problem) or _UNKNOWN_TAG.match(problem) or _CLOSEST.match(problem)
     if inner:
         # a flattened body's top level is the method's keyword arguments themselves
         top = not root and where in ("", "body")

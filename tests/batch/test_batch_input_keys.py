@@ -73,7 +73,7 @@ def test_with_extra_fields_is_written_with_its_extra_fields(tmp_path: Path) -> N
     lines = [msgspec.json.decode(x) for x in w.finish()[0].paths[0].read_bytes().splitlines()]
     assert lines[0]["body"] == {"messages": [USER], "new_knob": 1}
     assert lines[1]["body"]["messages"] == [{**USER, "cache_hint": "long"}]
-    with pytest.raises(BatchInputError, match="'bad'.*`temprature`"):
+    with pytest.raises(BatchInputError, match=r"'bad'.*`temprature`"):
         w.add("bad", mistral_sdk.with_extra_fields({"messages": [USER], "temprature": 1}, x=1))
 
 
