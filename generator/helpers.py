@@ -37,6 +37,8 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
     ("beta", "connectors"): ("mcp._gateway", "ConnectorsGatewayHelpers"),
     ("batch",): ("batch", "BatchHelpers"),
 }
+# the mixin of the batch runner, whose resource types `run`/`submit`/`job` by endpoint
+BATCH_MIXIN = "BatchHelpers"
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}
 

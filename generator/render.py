@@ -341,12 +341,22 @@ class Renderer:
             }
             for key, child in node.children.items()
         ]
+        mixin = helpers.MIXINS.get(node.path)
+        # the batch runner's methods, typed by endpoint (templates/batch_typed.py.j2)
+        batch_endpoints = (
+            [(path, answer) for path, _, _, answer in helpers.batch_endpoints(self.api) if answer]
+            if mixin is not None and mixin[1] == helpers.BATCH_MIXIN
+            else []
+        )
+        if batch_endpoints:
+            imports.typing.update({"TYPE_CHECKING", "Any", "Literal", "overload"})
         return self.env.get_template("resource.py.j2").render(
             header=HEADER,
             cls=self.class_name(node.path),
             path=".".join(node.path),
             methods=methods,
             children=children,
+            batch_endpoints=batch_endpoints,
             typing=sorted(imports.typing | ({"TYPE_CHECKING"} if children else set())),
             collections=sorted(imports.collections),
             imports=imports,
@@ -357,7 +367,7 @@ class Renderer:
             uses_resume=any(m["resume"] for m in methods),
             uses_progress=any(m["progress"] for m in methods),
             uses_uploads=any(m["uploads"] for m in methods),
-            mixin=helpers.MIXINS.get(node.path),
+            mixin=mixin,
         )
 
     def method_view(self, op: ir.Operation, m: ir.Method, imports: Imports) -> dict[str, Any]:

@@ -15,9 +15,10 @@
 
 from __future__ import annotations
 
-from ._async import AsyncBatchHelpers, AsyncBatchRun
+from ._async import AsyncBatchHelpers, AsyncBatchRun, AsyncRequests
 from ._bars import progress_bar
 from ._results import BatchResults, ResultFile
+from ._run import Requests
 from ._sync import BatchHelpers, BatchRun
 from ._types import (
     BatchInputError,
@@ -27,12 +28,15 @@ from ._types import (
     BatchSubmitError,
     BatchWaitTimeout,
     Endpoint,
+    RunOptions,
+    SubmitOptions,
     endpoint,
 )
 
 __all__ = [
     "AsyncBatchHelpers",
     "AsyncBatchRun",
+    "AsyncRequests",
     "BatchHelpers",
     "BatchInputError",
     "BatchItemError",
@@ -43,7 +47,10 @@ __all__ = [
     "BatchSubmitError",
     "BatchWaitTimeout",
     "Endpoint",
+    "Requests",
     "ResultFile",
+    "RunOptions",
+    "SubmitOptions",
     "endpoint",
     "progress_bar",
 ]

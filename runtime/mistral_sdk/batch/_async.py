@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 
 from .._progress import ProgressCallback
 from .._types import twin_doc
-from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
+from ._plan import (
+    LineSplitter,
+    Poller,
+    ResultParser,
+    all_done,
+    check_endpoint,
+    is_done,
+    job_progress,
+    jsonl_lines,
+)
 from ._results import BatchResults
 from ._run import (
     JobSpec,
@@ -336,9 +345,11 @@ class AsyncBatchHelpers:
         )
 
     @twin_doc(BatchHelpers.job)
-    async def job(self, *job_ids: str) -> AsyncBatchRun[Any]:
+    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]:
         """The async twin of `Mistral().batch.job`."""
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("AsyncBatch", self)
-        return AsyncBatchRun(batch, [await batch.jobs.get(cast(Any, j)) for j in job_ids])
+        jobs = [await batch.jobs.get(cast(Any, j)) for j in job_ids]
+        check_endpoint(jobs, endpoint)
+        return AsyncBatchRun(batch, jobs)

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._progress import ProgressCallback
-from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
+from ._plan import (
+    LineSplitter,
+    Poller,
+    ResultParser,
+    all_done,
+    check_endpoint,
+    is_done,
+    job_progress,
+    jsonl_lines,
+)
 from ._results import BatchResults
 from ._run import (
     JobSpec,
@@ -357,13 +366,17 @@ class BatchHelpers:
             max_poll_interval=max_poll_interval,
         )
 
-    def job(self, *job_ids: str) -> BatchRun[Any]:
+    def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]:
         """Resume a batch from its job id(s), in this or any other process.
 
         Args:
             job_ids: the ids of the job(s) of one batch (several when it was split).
+            endpoint: the endpoint the jobs run: checked, and it types the results
+                (`BatchRun[models.ChatCompletionResponse]` for "/v1/chat/completions").
         """
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("Batch", self)
-        return BatchRun(batch, [batch.jobs.get(cast(Any, job_id)) for job_id in job_ids])
+        jobs = [batch.jobs.get(cast(Any, job_id)) for job_id in job_ids]
+        check_endpoint(jobs, endpoint)
+        return BatchRun(batch, jobs)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
 
 import msgspec
 
 from .._errors import MistralError
+from .._progress import ProgressCallback
 
 if TYPE_CHECKING:
     from .. import models
@@ -20,6 +23,8 @@ __all__ = [
     "BatchSubmitError",
     "BatchWaitTimeout",
     "Endpoint",
+    "RunOptions",
+    "SubmitOptions",
     "endpoint",
 ]
 
@@ -191,3 +196,27 @@ class BatchSubmitError(MistralError):
             f"submitting the batch failed after creating job(s) {', '.join(job_ids)}"
             f" (they keep running): {cause}"
         )
+
+
+class SubmitOptions(TypedDict, total=False):
+    """The keyword arguments of `client.batch.submit` besides `endpoint` (for the
+    methods typed by endpoint, `**options: Unpack[SubmitOptions]`)."""
+
+    model: str | None
+    agent_id: str | None
+    input_files: Iterable[str] | None
+    metadata: Mapping[str, str] | None
+    timeout_hours: int | None
+    limits: BatchLimits | None
+    directory: str | os.PathLike[str] | None
+    progress: ProgressCallback | None
+
+
+class RunOptions(SubmitOptions, total=False):
+    """The keyword arguments of `client.batch.run` besides `endpoint`: `submit`'s and
+    the wait's."""
+
+    timeout: float | None
+    cancel_on_timeout: bool
+    poll_interval: float
+    max_poll_interval: float

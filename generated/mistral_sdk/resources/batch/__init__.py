@@ -4,12 +4,26 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 from mistral_sdk._resource import AsyncResource, SyncResource
-from mistral_sdk.batch import AsyncBatchHelpers, BatchHelpers
+from mistral_sdk import models
+from mistral_sdk._types import twin_doc
+from mistral_sdk.batch import (
+    AsyncBatchHelpers,
+    AsyncBatchRun,
+    AsyncRequests,
+    BatchResults,
+    BatchRun,
+    BatchHelpers,
+    Requests,
+    RunOptions,
+    SubmitOptions,
+)
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .jobs import BatchJobs, AsyncBatchJobs
 
 __all__ = ["Batch", "AsyncBatch"]
@@ -24,6 +38,266 @@ class Batch(BatchHelpers, SyncResource):
 
         return BatchJobs(self._client)
 
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.OCRResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ConversationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    def submit(
+        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
+
+    @twin_doc(BatchHelpers.submit)
+    def submit(
+        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]:
+        """Typed by `endpoint`: its results are that endpoint's response model."""
+        return super().submit(requests, endpoint=endpoint, **options)
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Requests | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    def run(
+        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+
+    @twin_doc(BatchHelpers.run)
+    def run(
+        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]:
+        """Typed by `endpoint`: its results are that endpoint's response model."""
+        return super().run(requests, endpoint=endpoint, **options)
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/completions"]
+    ) -> BatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/embeddings"]
+    ) -> BatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/fim/completions"]
+    ) -> BatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/moderations"]
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/moderations"]
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def job(self, *job_ids: str, endpoint: Literal["/v1/ocr"]) -> BatchRun[models.OCRResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/classifications"]
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/classifications"]
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/conversations"]
+    ) -> BatchRun[models.ConversationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/audio/transcriptions"]
+    ) -> BatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]: ...
+
+    @twin_doc(BatchHelpers.job)
+    def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]:
+        """Typed by `endpoint` when given: its results are that endpoint's response model."""
+        return super().job(*job_ids, endpoint=endpoint)
+
 
 class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     """Operations under `client.batch`."""
@@ -33,3 +307,273 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
         from .jobs import AsyncBatchJobs
 
         return AsyncBatchJobs(self._client)
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]: ...
+
+    @twin_doc(BatchHelpers.submit)
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]:
+        """Typed by `endpoint`: its results are that endpoint's response model."""
+        return await super().submit(requests, endpoint=endpoint, **options)
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    async def run(
+        self, requests: AsyncRequests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+
+    @twin_doc(BatchHelpers.run)
+    async def run(
+        self, requests: AsyncRequests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]:
+        """Typed by `endpoint`: its results are that endpoint's response model."""
+        return await super().run(requests, endpoint=endpoint, **options)
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/completions"]
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/embeddings"]
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/fim/completions"]
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/moderations"]
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/moderations"]
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/ocr"]
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/classifications"]
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/classifications"]
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/conversations"]
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/audio/transcriptions"]
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]: ...
+
+    @twin_doc(BatchHelpers.job)
+    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]:
+        """Typed by `endpoint` when given: its results are that endpoint's response model."""
+        return await super().job(*job_ids, endpoint=endpoint)
