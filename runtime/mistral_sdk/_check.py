@@ -99,7 +99,8 @@ def _twin(t: Any) -> Any:
     args = get_args(t)
     if origin is Annotated:  # a natively tagged union stays native: its variants' twins
         inner = _twin(args[0])
-        return t if inner is args[0] else cast(Any, Annotated)[(inner, *args[1:])]
+        params = (inner, *args[1:])
+        return t if inner is args[0] else cast(Any, Annotated)[params]
     new = tuple(a if a is Ellipsis else _twin(a) for a in args)
     if all(a is b for a, b in zip(new, args, strict=True)):
         return t
@@ -144,7 +145,7 @@ def _mirror(struct: type) -> type:
 def _shape(cls: type) -> _Shape:
     shape = _shapes.get(cls)
     if shape is None:
-        original = getattr(cls, "__lenient_of__", cls)  # a lenient twin: the same fields
+        original: Any = getattr(cls, "__lenient_of__", cls)  # a lenient twin: the same fields
         fields = msgspec.structs.fields(original)
         declared = {f.encode_name for f in fields}
         tag = original.__struct_config__.tag_field
@@ -278,7 +279,9 @@ def suggest(key: str, known: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def _unknown(value: Mapping[str, Any], key: str, where: str, shape: _Shape) -> Exception:
+def _unknown(
+    value: Mapping[str, Any], key: str, where: str, shape: _Shape
+) -> RequestValidationError:
     missing = [k for k in shape.declared if k not in value]
     close = suggest(str(key), missing) or suggest(str(key), shape.declared)
     if close is not None:

@@ -28,7 +28,17 @@ import uuid
 import weakref
 from collections.abc import Callable, Hashable, Mapping
 from functools import cache, lru_cache
-from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import msgspec
 
@@ -237,7 +247,8 @@ def _by_structure(name: str, variants: tuple[Any, ...], value: Any, open: bool) 
         if not ranked and structs:
             # no variant has all its required fields: name the one the value resembles
             # most and what is wrong for it (a misspelled key, most often)
-            closest = _check.closest_variant([_runtime_class(v) for v in structs], value)
+            classes = [c for c in map(_runtime_class, structs) if c is not None]
+            closest = _check.closest_variant(classes, value)
             if closest is not None:
                 raise ValueError(f"value matches no variant of `{name}`; {closest}")
             for v in structs:
@@ -631,7 +642,11 @@ def sweep_sources() -> None:
         _sweep[1] = 0
 
 
-def decode(data: bytes | str, type: type[T] | Any) -> T:
+@overload
+def decode(data: bytes | str, type: type[T]) -> T: ...
+@overload
+def decode(data: bytes | str, type: Any) -> Any: ...
+def decode(data: bytes | str, type: Any) -> Any:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
     Union variants the SDK does not know decode to `Unknown` instances. Raises
@@ -654,23 +669,27 @@ def decode(data: bytes | str, type: type[T] | Any) -> T:
         raise msgspec.DecodeError("JSON nested too deeply to decode") from None
     if isinstance(value, msgspec.Struct):
         _remember(value, data)
-    return cast(T, value)
+    return value
 
 
-def from_dict(value: Any, type: type[T] | Any) -> T:
+@overload
+def from_dict(value: Any, type: type[T]) -> T: ...
+@overload
+def from_dict(value: Any, type: Any) -> Any: ...
+def from_dict(value: Any, type: Any) -> Any:
     """Build `type` (a model or a type expression) from JSON-like builtins: what
     `to_dict()` gives back, or `json.loads` of what `to_json()` gives (`decode` takes
     the text itself). Read like `decode` reads JSON: unknown union variants become
     `Unknown`, undeclared fields are skipped. Raises `msgspec.ValidationError`.
     """
     try:
-        return cast(T, msgspec.convert(value, type, dec_hook=_dec_hook, str_keys=True))
+        return msgspec.convert(value, type, dec_hook=_dec_hook, str_keys=True)
     except msgspec.ValidationError:
         twin = lenient_type(type)
         if twin is type:
             raise
         try:
-            return cast(T, msgspec.convert(value, twin, dec_hook=_dec_hook, str_keys=True))
+            return msgspec.convert(value, twin, dec_hook=_dec_hook, str_keys=True)
         except msgspec.ValidationError as exc:
             raise msgspec.ValidationError(_flatten_path(str(exc))) from None
 

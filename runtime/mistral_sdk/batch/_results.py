@@ -86,7 +86,8 @@ class BatchResults(Generic[R]):
 
         results = iter(self)
         blocks = iter(lambda: list(itertools.islice(results, _BLOCK)), [])
-        while block := await anyio.to_thread.run_sync(next, blocks, []):
+        empty: list[BatchResult[R]] = []
+        while block := await anyio.to_thread.run_sync(next, blocks, empty):
             for result in block:
                 yield result
 
