@@ -9,8 +9,9 @@ Decoding has two paths (docs/unions.md):
 - the **lenient path**, taken only when the fast path fails: the same bytes are
   decoded against a *lenient twin* of the type, in which every union is a marker
   class whose hook turns an unknown tag into an `Unknown<Union>` holding the raw
-  value, and matches a value without its tag by structure, and in which an
-  optional field the spec does not mark nullable reads `null` as absent (`UNSET`).
+  value, and matches a value without its tag by structure, in which an optional
+  field the spec does not mark nullable reads `null` as absent (`UNSET`), and in
+  which a `date-time` also reads a date alone or Unix seconds (`_dates`).
   A known tag with an invalid payload still fails, naming the JSON path. The
   twin's Structs are subclasses of the generated ones (same name, same fields),
   built once per type.
@@ -21,6 +22,7 @@ unknown variant somewhere costs two.
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import types
@@ -43,6 +45,7 @@ from typing import (
 import msgspec
 
 from . import _check
+from ._dates import LenientDateTime, read_datetime
 from ._errors import RequestValidationError
 
 T = TypeVar("T")
@@ -363,6 +366,8 @@ def _union_hook(open: bool) -> Callable[[Any, Any], Any]:
     def hook(type_: Any, value: Any) -> Any:
         if isinstance(type_, _UnionMeta):
             return _decode_union(type_, value, open)
+        if type_ is LenientDateTime:
+            return read_datetime(value)
         raise NotImplementedError(f"cannot decode {type_!r}")
 
     return hook
@@ -410,6 +415,8 @@ def lenient_type(type_: Any) -> Any:
 def _twin(t: Any) -> Any:
     if isinstance(t, _UnionMeta):
         return _open_marker(t.__name__, t._tag, t._tagged_thunk, t._variants_thunk)
+    if t is datetime.datetime:
+        return LenientDateTime
     if isinstance(t, type):
         if issubclass(t, msgspec.Struct) and _reaches_union(t):
             return _mirror(t)
@@ -466,10 +473,13 @@ def _open_marker(
 
 
 def _edges(t: Any, out: set[type]) -> bool:
-    """Collect the Structs `t` refers to into `out`; whether `t` holds a union itself."""
+    """Collect the Structs `t` refers to into `out`; whether `t` itself holds a union
+    or a date-time (what the lenient twin reads differently)."""
     if isinstance(t, _UnionMeta):
         for v in t._variants_thunk():
             _edges(v, out)
+        return True
+    if t is datetime.datetime:
         return True
     if isinstance(t, type):
         if issubclass(t, msgspec.Struct):
