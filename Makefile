@@ -18,7 +18,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock bench bench-upload bench-decode bench-encode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
 help:
@@ -37,6 +37,7 @@ help:
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
 	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
+	@echo "make bench-encode     what a call costs before sending (dict checks, request build)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
@@ -175,6 +176,10 @@ bench: $(BENCH_STAMP) venv
 # Decoding (known and unknown union tags) and streaming against untyped msgspec: docs/unions.md.
 bench-decode: venv
 	$(PY) benchmarks/decode_stream.py
+
+# What a call costs before sending: the dict checks and the request build (docs/unions.md).
+bench-encode: venv
+	$(PY) benchmarks/bench_encode.py
 
 # Realtime audio: per chunk sent and per event received, against raw websockets: docs/realtime.md.
 bench-realtime: venv

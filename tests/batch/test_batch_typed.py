@@ -34,9 +34,13 @@ def test_the_typed_options_are_the_runners_own_arguments(helpers: Any) -> None:
 @pytest.mark.parametrize("client_class", [Mistral, AsyncMistral])
 def test_the_typed_methods_keep_the_runners_help(client_class: Any) -> None:
     batch = client_class(api_key="k").batch
+    helpers = BatchHelpers if client_class is Mistral else AsyncBatchHelpers
     for name in ("run", "submit", "job"):
-        doc = inspect.getdoc(getattr(batch, name)) or ""
-        assert "Typed by `endpoint`" in doc and "Args:" in doc and "endpoint:" in doc
+        method = getattr(batch, name)
+        assert inspect.getdoc(method) == inspect.getdoc(getattr(helpers, name))
+        shown = inspect.signature(method).parameters  # what help() lists
+        assert list(shown) == list(inspect.signature(getattr(helpers, name)).parameters)[1:]
+    assert "max_poll_interval" in inspect.signature(batch.run).parameters
 
 
 async def test_job_checks_the_endpoint_it_is_told(batch: Batch, mock_url: str) -> None:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Any, Literal, TYPE_CHECKING, overload
 
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk import models
-from mistral_sdk._types import twin_doc
 from mistral_sdk.batch import (
     AsyncBatchHelpers,
     AsyncBatchRun,
@@ -133,11 +132,10 @@ class Batch(BatchHelpers, SyncResource):
         self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[SubmitOptions]
     ) -> BatchRun[Any]: ...
 
-    @twin_doc(BatchHelpers.submit)
+    @wraps(BatchHelpers.submit)  # its help(): the runner's arguments
     def submit(
         self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[SubmitOptions]
     ) -> BatchRun[Any]:
-        """Typed by `endpoint`: its results are that endpoint's response model."""
         return super().submit(requests, endpoint=endpoint, **options)
 
     @overload
@@ -235,11 +233,10 @@ class Batch(BatchHelpers, SyncResource):
         self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
     ) -> BatchResults[Any]: ...
 
-    @twin_doc(BatchHelpers.run)
+    @wraps(BatchHelpers.run)  # its help(): the runner's arguments
     def run(
         self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
     ) -> BatchResults[Any]:
-        """Typed by `endpoint`: its results are that endpoint's response model."""
         return super().run(requests, endpoint=endpoint, **options)
 
     @overload
@@ -293,9 +290,8 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]: ...
 
-    @twin_doc(BatchHelpers.job)
+    @wraps(BatchHelpers.job)
     def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]:
-        """Typed by `endpoint` when given: its results are that endpoint's response model."""
         return super().job(*job_ids, endpoint=endpoint)
 
 
@@ -407,7 +403,7 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
         **options: Unpack[SubmitOptions],
     ) -> AsyncBatchRun[Any]: ...
 
-    @twin_doc(BatchHelpers.submit)
+    @wraps(AsyncBatchHelpers.submit)  # its help(): the runner's arguments
     async def submit(
         self,
         requests: AsyncRequests | None = None,
@@ -415,7 +411,6 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
         endpoint: str,
         **options: Unpack[SubmitOptions],
     ) -> AsyncBatchRun[Any]:
-        """Typed by `endpoint`: its results are that endpoint's response model."""
         return await super().submit(requests, endpoint=endpoint, **options)
 
     @overload
@@ -513,11 +508,10 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
         self, requests: AsyncRequests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
     ) -> BatchResults[Any]: ...
 
-    @twin_doc(BatchHelpers.run)
+    @wraps(AsyncBatchHelpers.run)  # its help(): the runner's arguments
     async def run(
         self, requests: AsyncRequests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
     ) -> BatchResults[Any]:
-        """Typed by `endpoint`: its results are that endpoint's response model."""
         return await super().run(requests, endpoint=endpoint, **options)
 
     @overload
@@ -573,7 +567,6 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]: ...
 
-    @twin_doc(BatchHelpers.job)
+    @wraps(AsyncBatchHelpers.job)
     async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]:
-        """Typed by `endpoint` when given: its results are that endpoint's response model."""
         return await super().job(*job_ids, endpoint=endpoint)
