@@ -11,21 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tolerance_helpers import Api
+from tolerance_helpers import CHAT_REPLY, Api
 
 import mistral_sdk
 from mistral_sdk import RequestValidationError, models
 
-REPLY = {
-    "id": "r1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
-    ],
-}
+REPLY = CHAT_REPLY
 CONVERSATION = {
     "object": "conversation.response",
     "conversation_id": "c1",

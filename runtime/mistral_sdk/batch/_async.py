@@ -12,16 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 
 from .._progress import ProgressCallback
 from .._types import twin_doc
-from ._plan import (
-    LineSplitter,
-    Poller,
-    ResultParser,
-    all_done,
-    check_endpoint,
-    is_done,
-    job_progress,
-    jsonl_lines,
-)
+from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
     JobSpec,
@@ -37,7 +28,7 @@ from ._run import (
     submit_failed,
 )
 from ._sync import BatchHelpers
-from ._types import BatchLimits, BatchResult, BatchWaitTimeout
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout, check_endpoint
 
 if TYPE_CHECKING:
     from .. import models

@@ -32,15 +32,7 @@ from ._types import BatchInputError, BatchItemError, BatchLimits, BatchResult, E
 if TYPE_CHECKING:
     from .. import models
 
-__all__ = [
-    "InputGroup",
-    "InputWriter",
-    "Poller",
-    "ResultParser",
-    "all_done",
-    "check_endpoint",
-    "job_progress",
-]
+__all__ = ["InputGroup", "InputWriter", "Poller", "ResultParser", "all_done", "job_progress"]
 
 R = TypeVar("R")
 
@@ -555,14 +547,3 @@ class LineSplitter:
     def close(self) -> list[bytes]:
         rest, self._rest = self._rest, b""
         return [rest] if rest else []
-
-
-def check_endpoint(jobs: list[models.BatchJob], expected: str | None) -> None:
-    """`client.batch.job(..., endpoint=...)`: the results are typed by `expected`, so
-    every job must run it (None: whatever they run)."""
-    for job in jobs:
-        if expected is not None and job.endpoint != expected:
-            raise ValueError(
-                f"batch job {job.id} runs {job.endpoint}, not {expected}: its results"
-                f" would not be {expected}'s"
-            )

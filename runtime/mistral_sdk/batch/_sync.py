@@ -8,16 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._progress import ProgressCallback
-from ._plan import (
-    LineSplitter,
-    Poller,
-    ResultParser,
-    all_done,
-    check_endpoint,
-    is_done,
-    job_progress,
-    jsonl_lines,
-)
+from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
     JobSpec,
@@ -31,7 +22,7 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._types import BatchLimits, BatchResult, BatchWaitTimeout
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout, check_endpoint
 
 if TYPE_CHECKING:
     from .. import models

@@ -25,6 +25,7 @@ __all__ = [
     "Endpoint",
     "RunOptions",
     "SubmitOptions",
+    "check_endpoint",
     "endpoint",
 ]
 
@@ -68,6 +69,17 @@ def endpoint(path: str) -> Endpoint:
         if f.encode_name in ("model", "agent_id")
     )
     return Endpoint(path, operation_id or None, request, response, job_fields)
+
+
+def check_endpoint(jobs: list[models.BatchJob], expected: str | None) -> None:
+    """`client.batch.job(..., endpoint=...)`: the results are typed by `expected`, so
+    every job must run it (None: whatever they run)."""
+    for job in jobs:
+        if expected is not None and job.endpoint != expected:
+            raise ValueError(
+                f"batch job {job.id} runs {job.endpoint}, not {expected}: its results"
+                f" would not be {expected}'s"
+            )
 
 
 @dataclass(frozen=True, slots=True)
