@@ -412,16 +412,16 @@ def build(release: Release, public: dict[str, Any], public_sha256: str) -> dict[
     for op in chosen:
         paths.setdefault(op.path, {})[op.method.lower()] = builder.operation(op)
     global_scheme = builder.security(package_security(package))
+    builder.types.complete_discriminators()
     components = builder.types.components
     same, differences = share_public(components, public)
     paths = rewrite_refs(paths, same)
-    kept = reachable(paths, components)
+    rewritten = {name: rewrite_refs(schema, same) for name, schema in components.items()}
     schemas: dict[str, Schema] = {}
-    for name in sorted(kept):
-        schema = rewrite_refs(components[name], same)
+    for name in sorted(reachable(paths, rewritten)):
+        schemas[name] = rewritten[name]
         if name in differences:
-            schema = {**schema, "x-differs-from-public": differences[name]}
-        schemas[name] = schema
+            schemas[name] = {**rewritten[name], "x-differs-from-public": differences[name]}
     pin = release.pin
     return {
         "openapi": "3.1.0",

@@ -223,6 +223,27 @@ class Converter:
                 self._converting.discard(name)
         return {"$ref": f"#/components/schemas/{component}"}
 
+    def complete_discriminators(self) -> None:
+        """Give each discriminated union the mapping its variants' constants imply
+        (`Field(discriminator="type")` names no values: the variants' `type` do)."""
+        for schema in self.components.values():
+            for node in _walk(schema):
+                disc = node.get("discriminator")
+                if not isinstance(disc, dict) or "propertyName" not in disc:
+                    continue
+                mapping = dict(disc.get("mapping", {}))
+                known = set(mapping.values())
+                for variant in node.get("oneOf", []):
+                    ref = variant.get("$ref")
+                    if ref is None or ref in known:
+                        continue
+                    target = self.components[ref.rsplit("/", 1)[1]]
+                    value = _constant(target.get("properties", {}).get(disc["propertyName"]))
+                    if value is not None:
+                        mapping[str(value)] = ref
+                if mapping:
+                    disc["mapping"] = dict(sorted(mapping.items()))
+
     def resolve_alias(self, name: str) -> str:
         """`X = Y` is Y under another Python name: one component, Y's."""
         node = self.package.get(name).node
@@ -577,3 +598,25 @@ def _discriminator_key(meta: ast.Call, where: str) -> str:
         assert isinstance(function.body, ast.Call)
         return str(literal(function.body.args[2], where))
     raise UnsupportedType(f"{where}: discriminator {ast.unparse(meta)}")
+
+
+def _walk(schema: Any) -> Iterator[Schema]:
+    """Every dict in a schema, itself included."""
+    if isinstance(schema, dict):
+        yield schema
+        for value in schema.values():
+            yield from _walk(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _walk(value)
+
+
+def _constant(schema: Any) -> Any:
+    """The one value a property schema allows (`const`, or a one-value enum), else None."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if len(schema.get("enum", ())) == 1:
+        return schema["enum"][0]
+    return None
