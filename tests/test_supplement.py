@@ -103,7 +103,6 @@ def test_the_lock_pins_one_official_release_and_the_dev_extra_installs_it() -> N
     assert f'"{PIN["package"]}=={PIN["version"]}"' in dev
     assert SUPPLEMENT["x-source"]["version"] == PIN["version"]
     assert SUPPLEMENT["x-source"]["wheel_sha256"] == PIN["sha256"]
-    assert SUPPLEMENT["x-source"]["public_spec_sha256"] == LOCK["sha256"]
 
 
 def test_another_installed_version_is_refused_with_the_way_out() -> None:
