@@ -357,7 +357,12 @@ def map_refs(node: Any, change: Any) -> Any:
 def refs(node: Any) -> set[str]:
     """Every reference in `node` (discriminator mappings included)."""
     found: set[str] = set()
-    map_refs(node, lambda ref: found.add(ref) or ref)
+
+    def note(ref: str) -> str:
+        found.add(ref)
+        return ref
+
+    map_refs(node, note)
     return found
 
 

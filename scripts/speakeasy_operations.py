@@ -220,9 +220,10 @@ def _branch(body: list[ast.stmt], call: str) -> Response:
     """What one `if match_response(...)` branch does with the response."""
     for stmt in body:
         for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
             name = call_name(node)
             if name in ("EventStream", "EventStreamAsync"):
-                assert isinstance(node, ast.Call)
                 decoder = node.args[1]
                 assert isinstance(decoder, ast.Lambda) and isinstance(decoder.body, ast.Call)
                 sentinel = keywords(node).get("sentinel")
@@ -234,7 +235,6 @@ def _branch(body: list[ast.stmt], call: str) -> Response:
                     None if sentinel is None else str(literal(sentinel, call)),
                 )
             if name == "unmarshal_json_response":
-                assert isinstance(node, ast.Call)
                 return Response("", None, node.args[0], "json")
         if isinstance(stmt, ast.Return):
             if stmt.value is None or (

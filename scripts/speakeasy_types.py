@@ -417,8 +417,8 @@ class Converter:
         if head == "IO":
             return dict(SCALARS["bytes"])
         if head == "Literal":
-            values = [literal(a, where) for a in args]
-            return {"type": _json_type(values[0], where), "enum": values}
+            options = [literal(a, where) for a in args]
+            return {"type": _json_type(options[0], where), "enum": options}
         if head in _OPTIONAL | _NULLABLE | _OPTIONAL_NULLABLE:
             return nullable(self.type_schema(args[0], definition, where))
         if head == "Union":
@@ -488,8 +488,8 @@ class Converter:
                 )
             elif call == "BeforeValidator" and isinstance(meta, ast.Call) and _is_union(inner):
                 assert isinstance(inner, ast.Subscript)
-                key, mapping = self._open_union(meta, definition, where)
-                return self._union(_subscript_args(inner), definition, where, key, mapping)
+                disc_key, mapping = self._open_union(meta, definition, where)
+                return self._union(_subscript_args(inner), definition, where, disc_key, mapping)
             elif call == "AfterValidator" and isinstance(meta, ast.Call):
                 const = _const_of(meta, where)
                 if const is not _NO_CONST:

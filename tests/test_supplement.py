@@ -548,7 +548,7 @@ def test_an_operation_is_read_from_its_method(tmp_path: Path) -> None:
 
 
 def test_the_same_structure_in_another_spelling_compares_equal() -> None:
-    ours = {
+    ours: dict[str, Any] = {
         "A": {
             "type": "object",
             "properties": {
@@ -560,7 +560,7 @@ def test_the_same_structure_in_another_spelling_compares_equal() -> None:
         },
         "B": {"type": "string", "enum": ["p", "q"]},
     }
-    public = {
+    public: dict[str, Any] = {
         "A": {
             "title": "A",
             "type": "object",
