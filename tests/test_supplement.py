@@ -290,6 +290,25 @@ def test_the_operations_are_every_route_the_package_sends_and_the_public_spec_la
     assert len(calls) == SUPPLEMENT["x-source"]["operations_in_package"]
 
 
+@needs_release
+def test_every_operation_of_the_package_converts_not_only_the_missing_ones() -> None:
+    """The rules cover the whole release (a new idiom would stop the run, not hide)."""
+    release = es.Release(PIN)
+    builder = es.Builder(Package(release.client_dir, release.read))
+    built = {
+        op.call: builder.operation(op) for op in read_operations(release.client_dir, release.read)
+    }
+    assert len(built) == SUPPLEMENT["x-source"]["operations_in_package"]
+    upload = built["files.upload"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert upload["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert upload["required"] == ["file"]
+    chat = built["chat.stream"]["responses"]["200"]["content"]["text/event-stream"]
+    assert chat == {
+        "schema": {"$ref": "#/components/schemas/CompletionEvent"},
+        "x-sse-sentinel": "[DONE]",
+    }
+
+
 # --- the conversion rules, on sources written here ------------------------------------
 
 MODELS = {
