@@ -43,6 +43,10 @@ Rule = tuple[str, str]  # (regular expression, replacement), in multi-line mode
 COMMON: tuple[Rule, ...] = (
     # an async method also takes async iterables: `Iterable[X] | AsyncIterable[X]`
     (r"\bIterable\[([^\]]+)\] \| AsyncIterable\[\1\]", r"Iterable[\1]"),
+    # what an awaitable gives: `Awaitable[X]` is X (one level of brackets inside)
+    (r"\bAwaitable\[([^\[\]]*(?:\[[^\[\]]*\])?)\]", r"\1"),
+    (r"\bAsyncGenerator\[([^\]]+), None\]", r"Generator[\1, None, None]"),
+    (r"\bAsyncAPIClient\b", "SyncAPIClient"),
     # AsyncMistral, AsyncBatchRun, _AsyncConnection, AsyncIterator, AsyncExitStack, ...
     (r"(?<![A-Za-z0-9])Async(?=[A-Z])", ""),
     (r"\basync (def|with|for)\b", r"\1"),
@@ -50,6 +54,8 @@ COMMON: tuple[Rule, ...] = (
     (r"^( *)for (\w+) in (.+):\n\1    yield \2\n(?!\1    \S)", r"\1yield from \3\n"),
     (r"\bawait ", ""),
     (r"\b__a(enter|exit|iter)__\b", r"__\1__"),
+    (r"\baclose\b", "close"),
+    (r"\basyncio\.sleep\b", "time.sleep"),
 )
 
 
@@ -72,12 +78,12 @@ TWINS: tuple[Twin, ...] = (
         rules=(
             (r"\b_aio\b", "_threads"),
             (r"\bwebsockets\.asyncio\.client\b", "websockets.sync.client"),
-            (r"\bAsyncAPIClient\b", "SyncAPIClient"),
             # the one-call helpers: a blocking call connects at once and returns the
             # events' iterator (an async generator can only connect when iterated)
             (r"async for event in (.*):\n\s*yield event$", r"return \1"),
         ),
     ),
+    Twin("_resume.py", rules=((r"\basync_resume_stream\b", "resume_stream"),)),
 )
 
 

@@ -21,7 +21,6 @@ ASYNC_SOURCE = '''\
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 
 
@@ -33,7 +32,7 @@ class AsyncPinger:
             yield host
 
     async def __aenter__(self) -> AsyncPinger:
-        await asyncio.sleep(0)
+        await self.aclose()
         return self
 '''
 
@@ -109,7 +108,6 @@ def test_a_module_twin_is_written_then_checked(
 
         from __future__ import annotations
 
-        import asyncio
         from collections.abc import Iterable, Iterator
 
 
@@ -120,7 +118,7 @@ def test_a_module_twin_is_written_then_checked(
                 yield from self._each(hosts)
 
             def __enter__(self) -> Pinger:
-                asyncio.sleep(0)
+                self.close()
                 return self
     ''')
     capsys.readouterr()
@@ -147,17 +145,17 @@ def test_a_section_twin_follows_its_async_section(tmp_path: Path) -> None:
 
 
         async def wait() -> int:
-            await other()
+            await asyncio.sleep(other())
             return shared()
 
 
         {unasync.SYNC_MARK}
     """)
     root = _checkout(tmp_path, {"mod.py": module})
-    twins = (unasync.Twin("mod.py", rules=((r"\bother\b", "time.sleep"),)),)
+    twins = (unasync.Twin("mod.py", rules=((r"\bother\(\)", "1"),)),)
     assert unasync.run(root, twins=twins) == 0
     text = (root / unasync.PACKAGE / "mod.py").read_text(encoding="utf-8")
-    assert text == module + "\n\ndef wait() -> int:\n    time.sleep()\n    return shared()\n"
+    assert text == module + "\n\ndef wait() -> int:\n    time.sleep(1)\n    return shared()\n"
     assert unasync.run(root, check=True, twins=twins) == 0
 
 
