@@ -47,6 +47,8 @@ COMMON: tuple[Rule, ...] = (
     (r"\bAwaitable\[([^\[\]]*(?:\[[^\[\]]*\])?)\]", r"\1"),
     (r"\bAsyncGenerator\[([^\]]+), None\]", r"Generator[\1, None, None]"),
     (r"\bAsyncAPIClient\b", "SyncAPIClient"),
+    # the private helpers of a module with both modes: `_follow_async` → `_follow_sync`
+    (r"\b(_\w+)_async\b", r"\1_sync"),
     # AsyncMistral, AsyncBatchRun, _AsyncConnection, AsyncIterator, AsyncExitStack, ...
     (r"(?<![A-Za-z0-9])Async(?=[A-Z])", ""),
     (r"\basync (def|with|for)\b", r"\1"),
@@ -84,6 +86,7 @@ TWINS: tuple[Twin, ...] = (
         ),
     ),
     Twin("_resume.py", rules=((r"\basync_resume_stream\b", "resume_stream"),)),
+    Twin("_workflows.py"),
 )
 
 
