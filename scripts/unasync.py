@@ -43,6 +43,8 @@ Rule = tuple[str, str]  # (regular expression, replacement), in multi-line mode
 COMMON: tuple[Rule, ...] = (
     # an async method also takes async iterables: `Iterable[X] | AsyncIterable[X]`
     (r"\bIterable\[([^\]]+)\] \| AsyncIterable\[\1\]", r"Iterable[\1]"),
+    # a callback that may be a coroutine function: `X | Awaitable[X]` is X
+    (r"\b(\w+) \| Awaitable\[\1\]", r"\1"),
     # what an awaitable gives: `Awaitable[X]` is X (one level of brackets inside)
     (r"\bAwaitable\[([^\[\]]*(?:\[[^\[\]]*\])?)\]", r"\1"),
     (r"\bAsyncGenerator\[([^\]]+), None\]", r"Generator[\1, None, None]"),
@@ -55,8 +57,10 @@ COMMON: tuple[Rule, ...] = (
     # what an async generator cannot say: `for x in y: yield x` is `yield from y`
     (r"^( *)for (\w+) in (.+):\n\1    yield \2\n(?!\1    \S)", r"\1yield from \3\n"),
     (r"\bawait ", ""),
-    (r"\b__a(enter|exit|iter)__\b", r"__\1__"),
-    (r"\baclose\b", "close"),
+    (r"\b__a(enter|exit|iter|next)__\b", r"__\1__"),
+    (r"\b(a?)(close|next)\b", r"\2"),
+    (r"\basynccontextmanager\b", "contextmanager"),
+    (r"\benter_async_context\b", "enter_context"),
     (r"\basyncio\.sleep\b", "time.sleep"),
 )
 
@@ -87,6 +91,15 @@ TWINS: tuple[Twin, ...] = (
     ),
     Twin("_resume.py", rules=((r"\basync_resume_stream\b", "resume_stream"),)),
     Twin("_workflows.py"),
+    Twin(
+        "_conversations.py",
+        rules=(
+            (r"\ballow_async=True\b", "allow_async=False"),
+            (r"\bopen_async\b", "open_sync"),
+            # a coroutine's result, awaited: the blocking twin has it already
+            (r"^ *(\w+) = await _maybe_await\(\1\)\n", ""),
+        ),
+    ),
 )
 
 
@@ -136,20 +149,18 @@ def render(twin: Twin, root: Path, used: set[Rule]) -> tuple[Path, str]:
     if twin.target is None:
         head, section = _split(text, twin.source)
         out = head + "\n\n" + unasync(section, rules, mine)
-        path, fix = source, False  # the module's imports serve both sections: by hand
+        path, fixes = source, "SIM117"  # the module's imports serve both sections: by hand
     else:
         path = root / PACKAGE / twin.target
         out = HEADER.format(source=Path(twin.source).name) + unasync(text, rules, mine)
-        fix = True
+        fixes = "SIM117,I,F401"
     stale = [rule for rule in twin.rules if rule not in mine]
     if stale:
         raise StaleRule(f"{twin.source}: rules that change nothing: {stale}")
     used |= mine
     rel = path.relative_to(root).as_posix()
-    if fix:
-        out = _ruff(
-            ["check", "--fix", "--exit-zero", "--quiet", "--select", "I,F401"], out, rel, root
-        )
+    # `with a:` around `async with b:` becomes one `with a, b:`; unused imports go
+    out = _ruff(["check", "--fix", "--exit-zero", "--quiet", "--select", fixes], out, rel, root)
     return path, _ruff(["format", "--quiet"], out, rel, root)
 
 
