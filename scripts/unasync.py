@@ -55,10 +55,10 @@ COMMON: tuple[Rule, ...] = (
     (r"(?<![A-Za-z0-9])Async(?=[A-Z])", ""),
     (r"\basync (def|with|for)\b", r"\1"),
     # what an async generator cannot say: `for x in y: yield x` is `yield from y`
-    (r"^( *)for (\w+) in (.+):\n\1    yield \2\n(?!\1    \S)", r"\1yield from \3\n"),
+    (r"^( *)for (\w+) in (.+):\n\1    yield \2\n(?!(?:[ \t]*\n)*\1    \S)", r"\1yield from \3\n"),
     (r"\bawait ", ""),
     (r"\b__a(enter|exit|iter|next)__\b", r"__\1__"),
-    (r"\b(a?)(close|next)\b", r"\2"),
+    (r"\ba(close|next)\b", r"\1"),
     (r"\basynccontextmanager\b", "contextmanager"),
     (r"\benter_async_context\b", "enter_context"),
     (r"\basyncio\.sleep\b", "time.sleep"),

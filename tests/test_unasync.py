@@ -70,6 +70,10 @@ def test_the_common_rules() -> None:
             async for item in client.items():
                 yield item
                 yield item
+            async for item in client.items():
+                yield item
+
+                yield item
 
         async def __aenter__(self) -> AsyncMistral: ...
     """)
@@ -80,6 +84,10 @@ def test_the_common_rules() -> None:
                 client.send(x)
             for item in client.items():
                 yield item
+                yield item
+            for item in client.items():
+                yield item
+
                 yield item
 
         def __enter__(self) -> Mistral: ...
