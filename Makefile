@@ -2,7 +2,7 @@
 #
 #   make demo    environment + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
-#   make check   lint, workflow schema, types, test, check-generated
+#   make check   lint, workflow schema, types, test, check-generated, check-unasync
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +17,7 @@ LINT_PATHS := generator runtime tests scripts examples benchmarks contract
 PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv spec spec-update spec-supplement generate check-generated readme-table test lint format \
+.PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
         types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
@@ -26,9 +26,11 @@ help:
 	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
 	@echo "make test             run the test suite"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
-	@echo "make check            lint + lint-workflows + types + test + check-generated"
+	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
+	@echo "make unasync          rewrite the blocking twins of the async runtime code (scripts/unasync.py)"
+	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
@@ -106,6 +108,14 @@ check-generated: venv spec
 	echo "check-generated: $(SURFACE) is up to date"
 	@$(PY) scripts/api_table.py --check README.md
 
+# The blocking twins of long async loops (runtime/): generated from the async source,
+# committed. Needs no spec: only the runtime's own files and ruff.
+unasync: venv
+	$(PY) scripts/unasync.py
+
+check-unasync: venv
+	$(PY) scripts/unasync.py --check
+
 readme-table: venv
 	$(PY) scripts/api_table.py --write README.md
 
@@ -139,7 +149,7 @@ types-wheel: venv
 lint-workflows: venv
 	$(PY) -m check_jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-check: lint lint-workflows types test check-generated
+check: lint lint-workflows types test check-generated check-unasync
 
 # --- contract suite: every operation against Prism (an independent mock server) ---
 
