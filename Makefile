@@ -17,7 +17,7 @@ LINT_PATHS := generator runtime tests scripts examples benchmarks contract
 PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv spec spec-update generate check-generated unasync check-unasync readme-table test lint format \
+.PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
         types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
@@ -34,6 +34,7 @@ help:
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "make spec-supplement  rewrite spec/supplement.yaml from the official SDK pinned in spec/lock.json"
 	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
@@ -64,6 +65,11 @@ spec:
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
 	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+
+# The operations the official SDK (the release spec/lock.json pins, installed by the dev
+# extra) calls and the public spec lacks: docs/spec.md, "The supplement".
+spec-supplement: venv spec
+	$(PY) scripts/extract_supplement.py
 
 # Slow (a fresh clone, virtualenv and test run per spec version, one after the other):
 # not part of `make test` or `make check`. Checks the last commit; report in build/.
