@@ -15,10 +15,10 @@
 
 from __future__ import annotations
 
-from ._async import AsyncBatchHelpers, AsyncBatchRun, AsyncRequests
+from ._async import AsyncBatchHelpers, AsyncBatchRun
 from ._bars import progress_bar
 from ._results import BatchResults, ResultFile
-from ._run import Requests
+from ._run import AsyncRequests, Requests
 from ._sync import BatchHelpers, BatchRun
 from ._types import (
     BatchInputError,
