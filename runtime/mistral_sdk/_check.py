@@ -23,15 +23,12 @@ usual, and it is sent as given, extra keys included.
 
 from __future__ import annotations
 
-import difflib
 import types
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 import msgspec
 
-from . import _codec  # a cycle: _codec calls `check`; names are read at call time
 from ._errors import RequestValidationError
 
 __all__ = ["WithExtra", "check", "closest_variant", "strict_type", "suggest"]
@@ -48,16 +45,24 @@ class WithExtra(dict[str, Any]):
         self.extra = frozenset(extra)
 
 
-@dataclass(frozen=True, slots=True)
 class _Shape:
     """What the check needs of a model class, computed once per class."""
 
-    name: str
-    declared: frozenset[str]  # wire names, the tag field included
-    # required fields that msgspec lets be missing (required + nullable: they read as
-    # None, so decoding tolerates a server that omits them); a caller must give them
-    required: tuple[str, ...]
-    nested: tuple[tuple[str, str], ...]  # (wire name, attribute) of fields holding models
+    __slots__ = ("declared", "name", "nested", "required")
+
+    def __init__(
+        self,
+        name: str,
+        declared: frozenset[str],
+        required: tuple[str, ...],
+        nested: tuple[tuple[str, str], ...],
+    ) -> None:
+        self.name = name
+        self.declared = declared  # wire names, the tag field included
+        # required fields that msgspec lets be missing (required + nullable: they read
+        # as None, so decoding tolerates a server that omits them); a caller gives them
+        self.required = required
+        self.nested = nested  # (wire name, attribute) of the fields that hold models
 
 
 _shapes: dict[type, _Shape] = {}
@@ -275,6 +280,8 @@ def _path_to(value: Any, target: Any, path: str) -> str | None:
 
 def suggest(key: str, known: Iterable[str]) -> str | None:
     """The known key `key` most likely misspells, if one is close enough."""
+    import difflib  # only when there is a mistake to explain: 1 ms of import saved
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
     return close[0] if close else None
 
@@ -338,3 +345,8 @@ def _describe(cls: type, shape: _Shape, value: Mapping[str, Any], missing: list[
     if not problems:
         return f"closest to `{shape.name}`"
     return f"closest to `{shape.name}`: {', '.join(problems)}"
+
+
+# Last, as _codec imports this module: whichever of the two is imported first, both
+# are whole before anything here runs (their names are read at call time).
+from . import _codec  # noqa: E402

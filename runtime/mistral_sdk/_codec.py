@@ -724,10 +724,12 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
         )
     elif isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
+    try:
+        strict = _strict_twins[type_]  # every call's: the dict, without a function call
+    except (KeyError, TypeError):
+        strict = _check.strict_type(type_)
     try:  # plain dicts, checked in C: unknown keys and missing fields are errors
-        return msgspec.convert(
-            values, _check.strict_type(type_), dec_hook=_dec_hook_closed, str_keys=True
-        )
+        return msgspec.convert(values, strict, dec_hook=_dec_hook_closed, str_keys=True)
     except msgspec.ValidationError:
         pass  # a model of the caller's in it, or any of the cases below: the general path
     try:
@@ -736,6 +738,9 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
         converted = _slow_convert(type_, values, root, exc)
     # the caller's dicts, beside what they became: unknown keys, missing fields
     return _check.check(values, converted, root)
+
+
+_strict_twins = _check._strict  # type -> its strict twin
 
 
 def _slow_convert(type_: Any, values: Any, root: str, error: msgspec.ValidationError) -> Any:
@@ -775,8 +780,9 @@ def _slow_convert(type_: Any, values: Any, root: str, error: msgspec.ValidationE
 
 _MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
 _UNKNOWN_TAG = re.compile(r"unknown `([^`]+)` ")
-_CLOSEST = re.compile(r".*; closest to `[^`]+`: (?:unknown|missing required) field `([^`]+)`")
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+# error paths only: compiled (and cached by `re`) when first needed
+_CLOSEST = r".*; closest to `[^`]+`: (?:unknown|missing required) field `([^`]+)`"
+_PATH_PART = r"\.([^.\[]+)|\[(\d+)\]"
 
 
 def _misspelled_required(message: str, values: Any, root: str) -> RequestValidationError | None:
@@ -789,7 +795,7 @@ def _misspelled_required(message: str, values: Any, root: str) -> RequestValidat
         return None
     where = where.rstrip("`")
     obj: Any = values
-    for key, index in _PATH_PART.findall(where):
+    for key, index in re.findall(_PATH_PART, where):
         if isinstance(obj, Mapping) and key:
             obj = obj.get(key)
         elif isinstance(obj, (list, tuple)) and index and int(index) < len(obj):
@@ -822,7 +828,9 @@ def _field_of(message: str, root: str = "") -> str | None:
         return None
     where, _, problem = message[1:].partition("`")
     problem = problem.lstrip(": ")
-    inner = _MISSING_FIELD.match(problem) or _UNKNOWN_TAG.match(problem) or _CLOSEST.match(problem)
+    inner = (
+        _MISSING_FIELD.match(problem) or _UNKNOWN_TAG.match(problem) or re.match(_CLOSEST, problem)
+    )
     if inner:
         # a flattened body's top level is the method's keyword arguments themselves
         top = not root and where in ("", "body")

@@ -20,10 +20,11 @@ from typing import Any
 
 __all__ = ["LenientDateTime", "read_datetime"]
 
-_ISO = re.compile(
+# patterns, compiled (and cached by `re`) on first use: importing costs nothing
+_ISO = (
     r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
 )
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _MILLISECONDS_FROM = 2e10
 
 
@@ -40,9 +41,9 @@ class LenientDateTime(metaclass=_DateTimeMeta):
 def read_datetime(value: Any) -> datetime.datetime:
     """A `date-time` from JSON text or a number, as pydantic reads it; ValueError else."""
     if isinstance(value, str):
-        if _ISO.fullmatch(value):
+        if re.fullmatch(_ISO, value):
             return datetime.datetime.fromisoformat(value.upper().replace(",", "."))
-        if not _NUMBER.fullmatch(value):
+        if not re.fullmatch(_NUMBER, value):
             raise ValueError(
                 f"invalid date-time {value!r}: expected RFC 3339 text, a date, or Unix seconds"
             )

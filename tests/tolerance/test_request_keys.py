@@ -180,3 +180,20 @@ def test_the_hint_names_the_ways_out_when_nothing_is_close(mode: str) -> None:
     )
     assert "mistral_sdk.with_extra_fields(...)" in str(error)
     assert "extra_body=" in str(error)
+
+
+@pytest.mark.parametrize("first", ["_check", "_extras", "_codec"])
+def test_the_check_and_the_codec_import_in_either_order(first: str) -> None:
+    """They import each other: whichever comes first, both are whole before use."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import mistral_sdk.{first}, mistral_sdk\n"
+        "mistral_sdk.with_extra_fields({'role': 'user'}, x=1)\n"
+        "from mistral_sdk._codec import convert_body\n"
+        "from mistral_sdk import models\n"
+        "convert_body(models.UserMessage, {'content': 'hi'})"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
