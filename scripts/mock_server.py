@@ -81,7 +81,7 @@ _FILE_CONTENT = re.compile(r"^/v1/files/(?P<id>[^/]+)/content$")
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _reply_words(prompt: str) -> list[str]:

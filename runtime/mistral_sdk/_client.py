@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
-import httpx
+import httpx2
 import msgspec
 
 from . import _hooks
@@ -45,11 +45,11 @@ __all__ = [
 log = logging.getLogger("mistral_sdk")
 
 DEFAULT_BASE_URL = "https://api.mistral.ai"
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 
 R = TypeVar("R")
-_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_HttpT = TypeVar("_HttpT", httpx2.Client, httpx2.AsyncClient)
 _C = TypeVar("_C", bound="BaseClient[Any]")
 
 _warned_hosts: set[str] = set()
@@ -68,7 +68,7 @@ def _is_loopback(host: str) -> bool:
 
 def _warn_if_insecure(base_url: str) -> None:
     """The key travels in a header: over plain http anyone on the path reads it."""
-    url = httpx.URL(base_url)
+    url = httpx2.URL(base_url)
     if url.scheme != "http" or _is_loopback(url.host) or url.host in _warned_hosts:
         return
     _warned_hosts.add(url.host)
@@ -79,10 +79,10 @@ def _warn_if_insecure(base_url: str) -> None:
     )
 
 
-def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout | None:
-    if timeout is None or isinstance(timeout, httpx.Timeout):
+def _as_timeout(timeout: TimeoutTypes) -> httpx2.Timeout | None:
+    if timeout is None or isinstance(timeout, httpx2.Timeout):
         return timeout
-    return httpx.Timeout(timeout)
+    return httpx2.Timeout(timeout)
 
 
 class BaseClient(HooksMixin, Generic[_HttpT]):
@@ -96,7 +96,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         self,
         *,
         api_key: str | KeyProvider | Credentials | None = None,
-        base_url: str | httpx.URL | None = None,
+        base_url: str | httpx2.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: _HttpT | None = None,
@@ -124,7 +124,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
             # The caller configured their client; respect its timeout.
             timeout = http_client.timeout
         self.timeout = _as_timeout(timeout)
-        self._custom_headers = httpx.Headers(default_headers)
+        self._custom_headers = httpx2.Headers(default_headers)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._make_http_client()
         self._headers = self._compute_headers()
@@ -133,12 +133,12 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
     def _make_http_client(self) -> _HttpT:
         raise NotImplementedError
 
-    def _compute_headers(self) -> httpx.Headers:
-        # Lowest to highest precedence: the httpx client's own headers (it may
+    def _compute_headers(self) -> httpx2.Headers:
+        # Lowest to highest precedence: the httpx2 client's own headers (it may
         # be the caller's, configured with a proxy header, say), ours, the
         # caller's default_headers. Accept is set per request.
         # The credential is not among them: it is fetched per request (_auth_headers).
-        headers = httpx.Headers(self._http.headers)
+        headers = httpx2.Headers(self._http.headers)
         headers["User-Agent"] = user_agent()
         headers.update(self._custom_headers)
         return headers
@@ -157,7 +157,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         self: _C,
         *,
         api_key: str | KeyProvider | None = None,
-        base_url: str | httpx.URL | None = None,
+        base_url: str | httpx2.URL | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
@@ -169,7 +169,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         Args:
             api_key: the key to use instead (unchanged when omitted, as the others).
             base_url: the API's address.
-            timeout: seconds or `httpx.Timeout`.
+            timeout: seconds or `httpx2.Timeout`.
             max_retries: the retry budget of each call.
             default_headers: headers added to (or replacing) this client's own.
         """
@@ -255,7 +255,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         retries: int,
         status_code: int | None,
         headers: Mapping[str, str] | None,
-        request: httpx.Request,
+        request: httpx2.Request,
         why: str,
     ) -> float | None:
         """Seconds to wait before the next attempt, or None to give up."""
@@ -273,30 +273,30 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         )
         return delay
 
-    def _give_up(self, exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-        if isinstance(exc, httpx.TimeoutException):
+    def _give_up(self, exc: httpx2.TransportError, request: httpx2.Request) -> APIConnectionError:
+        if isinstance(exc, httpx2.TimeoutException):
             return APITimeoutError(request=request)
         message = self._credentials.redact(f"Connection error: {exc}")
         return APIConnectionError(message, request=request)
 
-    def _failed(self, exc: httpx.RequestError, request: httpx.Request) -> APIError:
+    def _failed(self, exc: httpx2.RequestError, request: httpx2.Request) -> APIError:
         """A request that reached the server but whose answer is unusable, for a
         reason a retry would not change (not retried)."""
         message = self._credentials.redact(f"{type(exc).__name__}: {exc}")
         return APIError(message, request=request)
 
 
-class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
+class SyncAPIClient(SyncVerbs, BaseClient[httpx2.Client]):
     """Blocking client core."""
 
     def __init__(
         self,
         *,
         api_key: str | KeyProvider | Credentials | None = None,
-        base_url: str | httpx.URL | None = None,
+        base_url: str | httpx2.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         service_account_token_path: str | os.PathLike[str] | None = None,
         api_key_ttl: float | None = None,
@@ -314,8 +314,8 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
             api_key_ttl=api_key_ttl,
         )
 
-    def _make_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
+    def _make_http_client(self) -> httpx2.Client:
+        return httpx2.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
 
     def _auth_headers(
         self,
@@ -386,28 +386,30 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
             built.close_files()
         return value if call is None else _hooks.result(call, value)
 
-    def _send_page(self, request: httpx.Request, retries: int, call: Call | None) -> httpx.Response:
+    def _send_page(
+        self, request: httpx2.Request, retries: int, call: Call | None
+    ) -> httpx2.Response:
         page = _hooks.next_page(call, request)
         return _hooks.observed_sync(page, lambda: self._send(request, False, retries, page))
 
     def _send(
-        self, request: httpx.Request, stream: bool, retries: int, call: Call | None = None
-    ) -> httpx.Response:
+        self, request: httpx2.Request, stream: bool, retries: int, call: Call | None = None
+    ) -> httpx2.Response:
         attempt = 0
         while True:
             if call is not None:
                 request = _hooks.before_sync(call, request, attempt)
             if log.isEnabledFor(logging.INFO):
                 log_request(request, attempt)
-            cause: httpx.Response | Exception
+            cause: httpx2.Response | Exception
             try:
                 response = send(self._http, request, stream=stream)  # queued first: _pool.py
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
                     raise self._give_up(exc, request) from exc
                 cause = exc
-            except httpx.RequestError as exc:  # a broken content-encoding, a redirect loop
+            except httpx2.RequestError as exc:  # a broken content-encoding, a redirect loop
                 raise self._failed(exc, request) from exc
             else:
                 if call is not None:
@@ -425,7 +427,7 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
                 if delay is None:
                     try:
                         response.read()  # a streamed error body still carries the message
-                    except httpx.TransportError:
+                    except httpx2.TransportError:
                         pass
                     finally:
                         response.close()
@@ -465,7 +467,7 @@ async def _asyncio_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
+class AsyncAPIClient(AsyncVerbs, BaseClient[httpx2.AsyncClient]):
     """Async client core; the loop mirrors `SyncAPIClient._send` with `await`."""
 
     _async_keys = True
@@ -474,10 +476,10 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
         self,
         *,
         api_key: str | KeyProvider | Credentials | None = None,
-        base_url: str | httpx.URL | None = None,
+        base_url: str | httpx2.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         service_account_token_path: str | os.PathLike[str] | None = None,
         api_key_ttl: float | None = None,
@@ -494,8 +496,10 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
             api_key_ttl=api_key_ttl,
         )
 
-    def _make_http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS)
+    def _make_http_client(self) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(
+            timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS
+        )
 
     async def _auth_headers(
         self,
@@ -568,29 +572,29 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
         return value if call is None else _hooks.result(call, value)
 
     async def _send_page(
-        self, request: httpx.Request, retries: int, call: Call | None
-    ) -> httpx.Response:
+        self, request: httpx2.Request, retries: int, call: Call | None
+    ) -> httpx2.Response:
         page = _hooks.next_page(call, request)
         return await _hooks.observed_async(page, lambda: self._send(request, False, retries, page))
 
     async def _send(
-        self, request: httpx.Request, stream: bool, retries: int, call: Call | None = None
-    ) -> httpx.Response:
+        self, request: httpx2.Request, stream: bool, retries: int, call: Call | None = None
+    ) -> httpx2.Response:
         attempt = 0
         while True:
             if call is not None:
                 request = await _hooks.before_async(call, request, attempt)
             if log.isEnabledFor(logging.INFO):
                 log_request(request, attempt)
-            cause: httpx.Response | Exception
+            cause: httpx2.Response | Exception
             try:
                 response = await send_async(self._http, request, stream=stream)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
                     raise self._give_up(exc, request) from exc
                 cause = exc
-            except httpx.RequestError as exc:  # a broken content-encoding, a redirect loop
+            except httpx2.RequestError as exc:  # a broken content-encoding, a redirect loop
                 raise self._failed(exc, request) from exc
             else:
                 if call is not None:
@@ -608,7 +612,7 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
                 if delay is None:
                     try:
                         await response.aread()
-                    except httpx.TransportError:
+                    except httpx2.TransportError:
                         pass
                     finally:
                         await response.aclose()

@@ -14,7 +14,7 @@ used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between ag
 are followed: the outputs of every agent end up in the result.
 
 `_RunLoop` makes every decision and builds every request (`first_request`,
-`next_request`, and the `answer` flow, driven like httpx's auth flows); only the
+`next_request`, and the `answer` flow, driven like httpx2's auth flows); only the
 loops that call the API, ask for confirmations and run the tools are written per mode.
 """
 

@@ -1,10 +1,10 @@
-"""Admission control: never more calls inside httpx's connection pool than it can serve.
+"""Admission control: never more calls inside httpx2's connection pool than it can serve.
 
-httpcore 1.0 (under httpx 0.28) handles a crowd badly:
+httpcore2 1.0 (under httpx2 0.28) handles a crowd badly:
 
 - every request queued inside the pool is rescanned, against every connection, each
   time a request arrives or a response closes: 1,000 queued calls cost O(n²);
-- once the pool holds more connections than `max_keepalive_connections` (httpx's
+- once the pool holds more connections than `max_keepalive_connections` (httpx2's
   default: 20 of 100), each connection that goes idle is closed on the spot (the
   idle count is compared against *all* connections), so a busy pool reconnects for
   nearly every request;
@@ -17,13 +17,13 @@ SDK builds keep all their 32 connections alive), `max_connections` when the
 pool speaks HTTP/2 (one connection multiplexes the calls). A call holds its place from
 the moment it is sent until its response is closed (for a stream: read to the end,
 closed, or collected), so a granted call always finds a connection: it never waits
-inside httpx, its `timeout` never runs while it queues, and queueing never costs a
+inside httpx2, its `timeout` never runs while it queues, and queueing never costs a
 retry. Each attempt queues afresh, so a call backing off before a retry holds no place.
 The one bound on the wait: a queue in which no place came back for a whole pool
 timeout (every connection held by a response nobody reads or closes) raises
 `APITimeoutError`, not retried.
 
-One limiter per pool (keyed by the httpx transport, weakly), so `with_options` copies,
+One limiter per pool (keyed by the httpx2 transport, weakly), so `with_options` copies,
 and several clients given the same `http_client`, share it. A transport the SDK does
 not recognise (a `MockTransport`, a wrapper of your own) gets no limiter: its own
 rules apply.
@@ -41,8 +41,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpcore
-import httpx
+import httpcore2
+import httpx2
 
 from ._errors import APITimeoutError
 
@@ -61,25 +61,25 @@ NUDGE = 0.1  # seconds without any place given back before a waiter collects gar
 # module doc). Each request and each response that closes runs a scan of the pool that
 # costs O(idle x all connections): on loopback, 1,000 calls in flight (async) or 64
 # threads went 2 to 3 times faster with 32 connections than with 64 or 100, within 1.5x
-# of httpx alone (docs/reliability.md). 32 is also what `ThreadPoolExecutor()` starts
+# of httpx2 alone (docs/reliability.md). 32 is also what `ThreadPoolExecutor()` starts
 # at most. More calls in flight queue; a larger pool: your own `http_client`.
-DEFAULT_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+DEFAULT_LIMITS = httpx2.Limits(max_connections=32, max_keepalive_connections=32)
 
 
 def pool_limit(transport: object) -> int | None:
     """How many calls `transport`'s pool serves at once without queueing or
     reconnecting; None when unknown or unbounded (no admission control)."""
     pool = getattr(transport, "_pool", None)
-    if not isinstance(pool, (httpcore.ConnectionPool, httpcore.AsyncConnectionPool)):
+    if not isinstance(pool, (httpcore2.ConnectionPool, httpcore2.AsyncConnectionPool)):
         return None
-    try:  # httpcore's private fields, read defensively: unknown means no limiter
+    try:  # httpcore2's private fields, read defensively: unknown means no limiter
         if getattr(pool, "_http2", False):
             limit = int(pool._max_connections)
-        else:  # httpcore already caps it at max_connections
+        else:  # httpcore2 already caps it at max_connections
             limit = int(pool._max_keepalive_connections)
     except (AttributeError, TypeError, ValueError):
         return None
-    return limit if 0 < limit < 2**31 else None  # None in httpx is sys.maxsize here
+    return limit if 0 < limit < 2**31 else None  # None in httpx2 is sys.maxsize here
 
 
 class _Progress:
@@ -104,7 +104,7 @@ class _Progress:
             gc.collect()
 
 
-def _stalled(request: httpx.Request, seconds: float) -> APITimeoutError:
+def _stalled(request: httpx2.Request, seconds: float) -> APITimeoutError:
     return APITimeoutError(
         f"no connection of the pool became free for {seconds:g} s (the pool timeout): every "
         "one is held by a response or stream that is neither read nor closed",
@@ -112,7 +112,7 @@ def _stalled(request: httpx.Request, seconds: float) -> APITimeoutError:
     )
 
 
-def _pool_timeout(request: httpx.Request) -> float | None:
+def _pool_timeout(request: httpx2.Request) -> float | None:
     timeout = request.extensions.get("timeout") or {}
     value = timeout.get("pool")
     return None if value is None else float(value)
@@ -133,7 +133,7 @@ class SyncLimiter(_Progress):
             self._tokens.put(None)
         self._moved()
 
-    def acquire(self, request: httpx.Request) -> None:
+    def acquire(self, request: httpx2.Request) -> None:
         """Take a place; raise `APITimeoutError` if the queue stalls for the pool timeout."""
         try:
             return self._tokens.get(block=False)
@@ -163,7 +163,7 @@ class SyncLimiter(_Progress):
 
 class AsyncLimiter(_Progress):
     """At most `size` holders at once, first come first served, on any async
-    library httpx supports (anyio events; anyio comes with httpx).
+    library httpx2 supports (anyio events; anyio comes with httpx2).
 
     A free place is handed straight to the oldest waiter, so a newcomer never
     overtakes the queue. The uncontended path does not yield to the event loop.
@@ -175,7 +175,7 @@ class AsyncLimiter(_Progress):
         self._waiters: deque[Any] = deque()
         self._moved()
 
-    async def acquire(self, request: httpx.Request) -> None:
+    async def acquire(self, request: httpx2.Request) -> None:
         """Take a place; raise `APITimeoutError` if the queue stalls for the pool timeout."""
         if self._free > 0 and not self._waiters:
             self._free -= 1
@@ -222,7 +222,7 @@ _limiters: weakref.WeakKeyDictionary[object, SyncLimiter | AsyncLimiter | None] 
 _limiters_lock = threading.Lock()
 
 
-def _transport(http: httpx.Client | httpx.AsyncClient, url: httpx.URL) -> object:
+def _transport(http: httpx2.Client | httpx2.AsyncClient, url: httpx2.URL) -> object:
     # Proxies and other mounts have pools of their own.
     mounts = getattr(http, "_mounts", None)
     if mounts:
@@ -231,7 +231,7 @@ def _transport(http: httpx.Client | httpx.AsyncClient, url: httpx.URL) -> object
 
 
 def limiter_for(
-    http: httpx.Client | httpx.AsyncClient, url: httpx.URL
+    http: httpx2.Client | httpx2.AsyncClient, url: httpx2.URL
 ) -> SyncLimiter | AsyncLimiter | None:
     """The limiter of the pool that serves `url` through `http` (made on first use)."""
     transport = _transport(http, url)
@@ -246,15 +246,15 @@ def limiter_for(
     with _limiters_lock:
         if transport not in _limiters:
             size = pool_limit(transport)
-            kind = AsyncLimiter if isinstance(http, httpx.AsyncClient) else SyncLimiter
+            kind = AsyncLimiter if isinstance(http, httpx2.AsyncClient) else SyncLimiter
             _limiters[transport] = None if size is None else kind(size)
         return _limiters[transport]
 
 
-class _SyncHeld(httpx.SyncByteStream):
+class _SyncHeld(httpx2.SyncByteStream):
     """A streamed body that gives its limiter place back when it is closed."""
 
-    def __init__(self, inner: httpx.SyncByteStream, limiter: SyncLimiter) -> None:
+    def __init__(self, inner: httpx2.SyncByteStream, limiter: SyncLimiter) -> None:
         self._inner = inner
         self._limiter: SyncLimiter | None = limiter
 
@@ -270,8 +270,8 @@ class _SyncHeld(httpx.SyncByteStream):
                 limiter.release()
 
 
-class _AsyncHeld(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, limiter: AsyncLimiter) -> None:
+class _AsyncHeld(httpx2.AsyncByteStream):
+    def __init__(self, inner: httpx2.AsyncByteStream, limiter: AsyncLimiter) -> None:
         self._inner = inner
         self._limiter: AsyncLimiter | None = limiter
 
@@ -287,7 +287,7 @@ class _AsyncHeld(httpx.AsyncByteStream):
                 limiter.release()
 
 
-def send(http: httpx.Client, request: httpx.Request, *, stream: bool) -> httpx.Response:
+def send(http: httpx2.Client, request: httpx2.Request, *, stream: bool) -> httpx2.Response:
     """`http.send(request, stream=stream)`, admitted by the pool's limiter."""
     limiter = limiter_for(http, request.url)
     if limiter is None:
@@ -299,18 +299,18 @@ def send(http: httpx.Client, request: httpx.Request, *, stream: bool) -> httpx.R
     except BaseException:
         limiter.release()
         raise
-    if not stream:  # read and closed by httpx: the connection is free again
+    if not stream:  # read and closed by httpx2: the connection is free again
         limiter.release()
-    elif isinstance(response.stream, httpx.SyncByteStream):
+    elif isinstance(response.stream, httpx2.SyncByteStream):
         response.stream = _SyncHeld(response.stream, limiter)
-    else:  # pragma: no cover - httpx always gives a sync client a sync stream
+    else:  # pragma: no cover - httpx2 always gives a sync client a sync stream
         limiter.release()
     return response
 
 
 async def send_async(
-    http: httpx.AsyncClient, request: httpx.Request, *, stream: bool
-) -> httpx.Response:
+    http: httpx2.AsyncClient, request: httpx2.Request, *, stream: bool
+) -> httpx2.Response:
     """`await http.send(request, stream=stream)`, admitted by the pool's limiter."""
     limiter = limiter_for(http, request.url)
     if limiter is None:
@@ -324,7 +324,7 @@ async def send_async(
         raise
     if not stream:
         limiter.release()
-    elif isinstance(response.stream, httpx.AsyncByteStream):
+    elif isinstance(response.stream, httpx2.AsyncByteStream):
         response.stream = _AsyncHeld(response.stream, limiter)
     else:  # pragma: no cover
         limiter.release()

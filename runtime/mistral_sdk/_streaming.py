@@ -1,4 +1,4 @@
-"""`Stream[T]` / `AsyncStream[T]`: typed events over a streamed httpx response.
+"""`Stream[T]` / `AsyncStream[T]`: typed events over a streamed httpx2 response.
 
 The event-to-value logic (`_EventConverter`) is shared; only the loops that
 read from the network are written twice. The connection is released when the
@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-import httpx
+import httpx2
 import msgspec
 
 from ._accumulate import accumulator_for
@@ -119,7 +119,7 @@ class _EventConverter(Generic[T]):
     def __init__(
         self,
         type: Any,
-        response: httpx.Response,
+        response: httpx2.Response,
         *,
         envelope: bool = False,
         done_marker: str | None = None,
@@ -241,10 +241,12 @@ class _EventConverter(Generic[T]):
                 partial=partial,
             )
 
-    def broken(self, exc: httpx.RequestError, partial: str) -> APIError:
-        """The error for a body that broke off mid-stream (`exc`, from httpx): a cut
+    def broken(self, exc: httpx2.RequestError, partial: str) -> APIError:
+        """The error for a body that broke off mid-stream (`exc`, from httpx2): a cut
         before the stream's end keeps what came; the rest is any body's error."""
-        cut = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException)
+        cut = isinstance(exc, httpx2.TransportError) and not isinstance(
+            exc, httpx2.TimeoutException
+        )
         if cut and self._needs_end and not self._ended:
             return IncompleteStreamError(
                 f"the stream was cut before its end ({self.received} event(s) received): {exc}",
@@ -329,7 +331,7 @@ def _drain(chunks: Iterator[bytes]) -> None:
             left -= len(chunk)
             if left < 0:
                 return
-    except httpx.HTTPError:
+    except httpx2.HTTPError:
         pass
 
 
@@ -340,18 +342,18 @@ async def _adrain(chunks: AsyncIterator[bytes]) -> None:
             left -= len(chunk)
             if left < 0:
                 return
-    except httpx.HTTPError:
+    except httpx2.HTTPError:
         pass
 
 
 class _StreamState(Generic[T]):
     """What `Stream` and `AsyncStream` share: the response and how events become values."""
 
-    response: httpx.Response
+    response: httpx2.Response
 
     def __init__(
         self,
-        response: httpx.Response,
+        response: httpx2.Response,
         type: Any,
         *,
         envelope: bool = False,
@@ -502,7 +504,7 @@ class Stream(_StreamState[T]):
                     observer.stream_event(value)
                 yield value
             converter.finish(decoder.close())
-        except httpx.RequestError as exc:
+        except httpx2.RequestError as exc:
             error = converter.broken(exc, decoder.close())
             raise error from exc
         except BaseException as exc:
@@ -590,7 +592,7 @@ class AsyncStream(_StreamState[T]):
                     observer.stream_event(value)
                 yield value
             converter.finish(decoder.close())
-        except httpx.RequestError as exc:
+        except httpx2.RequestError as exc:
             error = converter.broken(exc, decoder.close())
             raise error from exc
         except BaseException as exc:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import IO, Any, Final, Literal, TypedDict, TypeVar
 
-import httpx
+import httpx2
 from msgspec import UNSET, UnsetType
 
 __all__ = [
@@ -83,7 +83,7 @@ Headers = Mapping[str, str | None]
 Query = Mapping[str, object]
 Body = Mapping[str, Any]
 
-TimeoutTypes = float | httpx.Timeout | None
+TimeoutTypes = float | httpx2.Timeout | None
 
 FileContent = bytes | IO[bytes]
 

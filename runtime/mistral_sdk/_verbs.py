@@ -151,7 +151,7 @@ class SyncVerb:
             body: the JSON body (dicts, lists, models, Structs, dataclasses).
             query: query parameters (lists repeat the name; `None` values are dropped).
             headers: extra headers (a `None` value removes a default header).
-            timeout: this call's timeout (seconds or `httpx.Timeout`).
+            timeout: this call's timeout (seconds or `httpx2.Timeout`).
             max_retries: this call's retry budget.
         """
         options = _options(path, body, query, headers, cast_to, stream, timeout, max_retries)

@@ -1,4 +1,4 @@
-"""Many calls at once through one client: the SDK queues them in front of httpx's pool
+"""Many calls at once through one client: the SDK queues them in front of httpx2's pool
 (`runtime/mistral_sdk/_pool.py`), so that connections are reused instead of reopened,
 no call times out or burns a retry while it waits its turn, and a queue that cannot
 move fails after the pool timeout instead of hanging. Against the real loopback server
@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fault_helpers import KEY
 from fault_server import Connection, FaultServer, Received, echo, reply, sse
@@ -87,7 +87,7 @@ def run_calls(mode: str, client: Any, calls: int, in_flight: int) -> list[int]:
 def sdk_client(mode: str, url: str, **options: Any) -> Any:
     limits = options.pop("limits", None)
     if limits is not None:
-        kind = httpx.Client if mode == "sync" else httpx.AsyncClient
+        kind = httpx2.Client if mode == "sync" else httpx2.AsyncClient
         options["http_client"] = kind(limits=limits, timeout=options.get("timeout", 5.0))
     cls = mistral_sdk.Mistral if mode == "sync" else mistral_sdk.AsyncMistral
     return cls(api_key=KEY, base_url=url, **options)
@@ -96,20 +96,20 @@ def sdk_client(mode: str, url: str, **options: Any) -> Any:
 def test_how_many_calls_each_pool_serves_at_once() -> None:
     assert pool_limit(mistral_sdk.Mistral(api_key=KEY)._http._transport) == 32
     assert pool_limit(mistral_sdk.AsyncMistral(api_key=KEY)._http._transport) == 32
-    # httpx's defaults keep 20 of 100 connections alive: beyond 20, connections churn
-    assert pool_limit(httpx.AsyncClient()._transport) == 20
-    assert pool_limit(httpx.Client(limits=httpx.Limits(max_connections=8))._transport) == 8
-    unbounded = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-    assert pool_limit(httpx.Client(limits=unbounded)._transport) is None
-    assert pool_limit(httpx.MockTransport(lambda r: httpx.Response(200))) is None
-    proxied = httpx.Client(mounts={"http://": httpx.HTTPTransport(proxy="http://proxy:3128")})
-    url = httpx.URL("http://api.test/v1")
+    # httpx2's defaults keep 20 of 100 connections alive: beyond 20, connections churn
+    assert pool_limit(httpx2.AsyncClient()._transport) == 20
+    assert pool_limit(httpx2.Client(limits=httpx2.Limits(max_connections=8))._transport) == 8
+    unbounded = httpx2.Limits(max_connections=None, max_keepalive_connections=None)
+    assert pool_limit(httpx2.Client(limits=unbounded)._transport) is None
+    assert pool_limit(httpx2.MockTransport(lambda r: httpx2.Response(200))) is None
+    proxied = httpx2.Client(mounts={"http://": httpx2.HTTPTransport(proxy="http://proxy:3128")})
+    url = httpx2.URL("http://api.test/v1")
     assert limiter_for(proxied, url) is limiter_for(proxied, url) is not None
 
 
 def test_http2_pools_admit_their_connection_limit() -> None:
     pytest.importorskip("h2", reason="the h2 extra: make test-extras")
-    http = httpx.AsyncClient(http2=True)  # 100 connections, 20 kept alive: one h2 connection
+    http = httpx2.AsyncClient(http2=True)  # 100 connections, 20 kept alive: one h2 connection
     assert pool_limit(http._transport) == 100
 
 
@@ -117,15 +117,15 @@ def test_default_client_reuses_its_connections_from_64_threads(server: FaultServ
     server.default = chat_answer()
     client = sdk_client("sync", server.url)
     assert run_calls("sync", client, 256, 64) == [1, 2] * 128
-    # httpx's default pool closed and reopened connections beyond 20 kept alive
+    # httpx2's default pool closed and reopened connections beyond 20 kept alive
     assert server.connections <= 32 and len(server.received) == 256
 
 
 def test_a_crowd_opens_no_more_connections_than_the_pool(server: FaultServer) -> None:
-    # httpx's default proportions (20 of 100 kept alive), scaled down: httpx alone
+    # httpx2's default proportions (20 of 100 kept alive), scaled down: httpx2 alone
     # reopens connections beyond the 4 kept alive, over and over
     server.default = chat_answer(delay=0.01)
-    limits = httpx.Limits(max_connections=10, max_keepalive_connections=4)
+    limits = httpx2.Limits(max_connections=10, max_keepalive_connections=4)
     client = sdk_client("async", server.url, limits=limits)
     assert run_calls("async", client, 200, 200) == [1, 2] * 100
     assert server.connections <= 4 and len(server.received) == 200
@@ -133,10 +133,10 @@ def test_a_crowd_opens_no_more_connections_than_the_pool(server: FaultServer) ->
 
 def test_waiting_for_a_connection_is_not_timed_nor_retried(server: FaultServer, mode: str) -> None:
     # 4 connections, 48 calls of 0.05 s each: the last ones queue about 0.6 s, longer
-    # than the pool timeout. In httpx's pool they would fail and be retried.
+    # than the pool timeout. In httpx2's pool they would fail and be retried.
     server.default = chat_answer(delay=0.05)
-    timeout = httpx.Timeout(5.0, pool=0.3)
-    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+    timeout = httpx2.Timeout(5.0, pool=0.3)
+    limits = httpx2.Limits(max_connections=4, max_keepalive_connections=4)
     client = sdk_client(mode, server.url, timeout=timeout, limits=limits)
     start = time.monotonic()
     assert run_calls(mode, client, 48, 48 if mode == "async" else 16) == [1, 2] * 24
@@ -147,12 +147,12 @@ def test_waiting_for_a_connection_is_not_timed_nor_retried(server: FaultServer, 
 
 def test_with_options_copies_share_the_queue(server: FaultServer) -> None:
     server.default = echo(delay=0.02)
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
+    limits = httpx2.Limits(max_connections=2, max_keepalive_connections=2)
     client = sdk_client("async", server.url, limits=limits)
     copy = client.with_options(max_retries=0)
-    limiter = limiter_for(client._http, httpx.URL(server.url))
+    limiter = limiter_for(client._http, httpx2.URL(server.url))
     assert isinstance(limiter, AsyncLimiter)
-    assert limiter_for(copy._http, httpx.URL(server.url)) is limiter
+    assert limiter_for(copy._http, httpx2.URL(server.url)) is limiter
 
     async def main() -> None:
         calls = [c.models.list() for c in (client, copy) for _ in range(10)]
@@ -168,8 +168,8 @@ def test_a_queue_that_cannot_move_fails_after_the_pool_timeout(
 ) -> None:
     # the only connection is held by a stream nobody reads or closes
     server.queue(sse([CHUNK], hold=True))
-    timeout = httpx.Timeout(5.0, pool=0.3)
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    timeout = httpx2.Timeout(5.0, pool=0.3)
+    limits = httpx2.Limits(max_connections=1, max_keepalive_connections=1)
     client = sdk_client(mode, server.url, timeout=timeout, limits=limits)
     if mode == "sync":
         held = client.chat.stream(model="m", messages=MESSAGES)
@@ -198,7 +198,7 @@ def test_a_queue_that_cannot_move_fails_after_the_pool_timeout(
 def test_a_call_cancelled_in_the_queue_gives_its_turn_to_the_next() -> None:
     async def main() -> None:
         limiter = AsyncLimiter(1)
-        request = httpx.Request("GET", "http://api.test")
+        request = httpx2.Request("GET", "http://api.test")
         await limiter.acquire(request)  # held
         first = asyncio.create_task(limiter.acquire(request))
         second = asyncio.create_task(limiter.acquire(request))
@@ -215,7 +215,7 @@ def test_a_call_cancelled_in_the_queue_gives_its_turn_to_the_next() -> None:
 
 def test_sync_places_come_back_from_any_thread() -> None:
     limiter = SyncLimiter(2)
-    request = httpx.Request("GET", "http://api.test", extensions={"timeout": {"pool": 2.0}})
+    request = httpx2.Request("GET", "http://api.test", extensions={"timeout": {"pool": 2.0}})
     limiter.acquire(request)
     limiter.acquire(request)
     threading.Timer(0.05, limiter.release).start()

@@ -1,4 +1,4 @@
-"""A scripted conversations API for the MCP tests (an httpx transport, no sockets).
+"""A scripted conversations API for the MCP tests (an httpx2 transport, no sockets).
 
 Each scripted turn is the list of function calls the "model" makes; once the script
 is used up, it answers with a message quoting the function results it was sent.
@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 
 USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 
@@ -79,7 +79,7 @@ class Script:
             }
         ]
 
-    def handler(self, request: httpx.Request) -> httpx.Response:
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         self.requests.append(body)
         response = {
@@ -89,8 +89,8 @@ class Script:
             "usage": USAGE,
         }
         if not body.get("stream"):
-            return httpx.Response(200, json=response)
-        return httpx.Response(
+            return httpx2.Response(200, json=response)
+        return httpx2.Response(
             200,
             headers={"content-type": "text/event-stream"},
             content="".join(

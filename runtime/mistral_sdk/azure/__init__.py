@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import httpx
+import httpx2
 
 from .._auth import Credentials, KeyProvider
 from .._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
@@ -107,7 +107,7 @@ class MistralAzure(DeploymentClient):
         api_key_ttl: float | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         base, credentials, self._deployment = _configure(
@@ -144,7 +144,7 @@ class AsyncMistralAzure(AsyncDeploymentClient):
         api_key_ttl: float | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         base, credentials, self._deployment = _configure(

@@ -27,7 +27,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import httpx2
 
 from .._auth import Credentials, KeyProvider
 from .._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
@@ -128,7 +128,7 @@ class MistralGCP(DeploymentClient):
         base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         auth, self._deployment = _configure(
@@ -158,7 +158,7 @@ class AsyncMistralGCP(AsyncDeploymentClient):
         base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         auth, self._deployment = _configure(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import quote, unquote
 
-import httpx
+import httpx2
 
 from .._errors import APIStatusError, RequestValidationError
 from .._tools import ToolSourceError
@@ -147,7 +147,7 @@ class ConnectorsGatewayError(APIStatusError, ToolSourceError):
         super().__init__(
             f"connectors gateway error {response.status_code} ({self.proxy_error})"
             + (f": {self.details}" if self.details else ""),
-            response=cast(httpx.Response, response),
+            response=cast(httpx2.Response, response),
             body=body,
         )
 
@@ -202,11 +202,11 @@ def _connector_path(connector: str) -> str:
     return str(gateway_facts()["base_path"]).format(connector=quote(connector, safe=""))
 
 
-def scoped_url(base: httpx.URL, path: str) -> httpx.URL:
+def scoped_url(base: httpx2.URL, path: str) -> httpx2.URL:
     """`path` under `base` (which ends with "/"), refusing anything that leaves it."""
     if not isinstance(path, str):
         raise TypeError(f"path: expected a str, got {type(path).__name__}")
-    url = httpx.URL(path)
+    url = httpx2.URL(path)
     if url.is_absolute_url or path.startswith("//"):
         same_origin = (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
         if not same_origin or not url.raw_path.startswith(base.raw_path):
@@ -223,7 +223,7 @@ def scoped_url(base: httpx.URL, path: str) -> httpx.URL:
             f"path: {path!r} has '.' or '..' segments; requests stay inside the connector",
             field="path",
         )
-    return httpx.URL(str(base) + relative)
+    return httpx2.URL(str(base) + relative)
 
 
 class _ConnectorHTTPBase:
@@ -234,7 +234,7 @@ class _ConnectorHTTPBase:
     ) -> None:
         facts = gateway_facts()
         self.connector = connector
-        self.base_url = httpx.URL(
+        self.base_url = httpx2.URL(
             f"{client.base_url}{_connector_path(connector)}/{facts['http_path']}"
         )
         headers = client._headers.copy()
@@ -256,13 +256,13 @@ class _ConnectorHTTPBase:
         data: Mapping[str, Any] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         auth: Mapping[str, str] | None = None,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         """The request; `auth` is the client's current credential header (none
         when `headers` sets one), fetched by the sending loop."""
         merged = self._headers.copy()
         merged.update(auth or {})
         merged.update(headers or {})
-        http: httpx.Client | httpx.AsyncClient = self._api._http
+        http: httpx2.Client | httpx2.AsyncClient = self._api._http
         return http.build_request(
             method,
             scoped_url(self.base_url, path),
@@ -274,7 +274,9 @@ class _ConnectorHTTPBase:
             timeout=self._api.timeout if isinstance(timeout, NotGiven) else timeout,
         )
 
-    def delay(self, attempt: int, request: httpx.Request, response: httpx.Response) -> float | None:
+    def delay(
+        self, attempt: int, request: httpx2.Request, response: httpx2.Response
+    ) -> float | None:
         if response.is_success:
             return None
         return self._api._retry_delay(
@@ -288,12 +290,12 @@ class _ConnectorHTTPBase:
 
 class ConnectorHTTP(_ConnectorHTTPBase):
     """HTTP requests to a connector through the gateway (sync), with the client's
-    retry policy. Answers are `httpx.Response`s, the upstream's errors included;
+    retry policy. Answers are `httpx2.Response`s, the upstream's errors included;
     gateway-authored errors raise `ConnectorsGatewayError`."""
 
     _api: SyncAPIClient
 
-    def request(self, method: str, path: str = "", **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, path: str = "", **kwargs: Any) -> httpx2.Response:
         """`path` is relative to the connector's HTTP root (`"users/me"`, `"?q=1"`)."""
         auth = self._api._auth_headers(None, kwargs.get("headers"))
         request = self.build(method, path, auth=auth, **kwargs)
@@ -301,7 +303,7 @@ class ConnectorHTTP(_ConnectorHTTPBase):
         while True:
             try:
                 response = self._api._http.send(request)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = self._api._retry_delay(
                     attempt, self._api.max_retries, None, None, request, repr(exc)
                 )
@@ -318,19 +320,19 @@ class ConnectorHTTP(_ConnectorHTTPBase):
             self._api._sleep(delay)
             attempt += 1
 
-    def get(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def get(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def post(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("POST", path, **kwargs)
 
-    def put(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def put(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("PUT", path, **kwargs)
 
-    def patch(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def patch(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("PATCH", path, **kwargs)
 
-    def delete(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def delete(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("DELETE", path, **kwargs)
 
 
@@ -339,7 +341,7 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
 
     _api: AsyncAPIClient
 
-    async def request(self, method: str, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, path: str = "", **kwargs: Any) -> httpx2.Response:
         """`path` is relative to the connector's HTTP root (`"users/me"`, `"?q=1"`)."""
         auth = await self._api._auth_headers(None, kwargs.get("headers"))
         request = self.build(method, path, auth=auth, **kwargs)
@@ -347,7 +349,7 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
         while True:
             try:
                 response = await self._api._http.send(request)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = self._api._retry_delay(
                     attempt, self._api.max_retries, None, None, request, repr(exc)
                 )
@@ -364,19 +366,19 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
             await self._api._sleep(delay)
             attempt += 1
 
-    async def get(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def get(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("GET", path, **kwargs)
 
-    async def post(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def post(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("POST", path, **kwargs)
 
-    async def put(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def put(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("PUT", path, **kwargs)
 
-    async def patch(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def patch(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("PATCH", path, **kwargs)
 
-    async def delete(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def delete(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("DELETE", path, **kwargs)
 
 
