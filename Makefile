@@ -120,7 +120,8 @@ format: venv
 # pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
 # links modules added since the install into the tree type checkers read.
 types: venv
-	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
+	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py \
+	  tests/runtime/typing_http_clients.py
 	@$(PY) scripts/editable_tree.py >/dev/null
 	$(VENV)/bin/pyright --pythonpath $(PY)
 

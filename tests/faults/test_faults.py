@@ -1,4 +1,5 @@
-"""Each fault of docs/reliability.md, against a real server on 127.0.0.1, sync and async.
+"""Each fault of docs/reliability.md, against a real server on 127.0.0.1, sync and async,
+with the SDK's own httpx2 client and with a caller's legacy httpx client.
 
 One test per row of the table (sometimes two: the failure when it persists and
 the recovery when it does not). Retry delays are recorded, not slept; timeouts
@@ -15,7 +16,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from fault_helpers import KEY, call, read_binary
+from fault_helpers import KEY, MODES, call, read_binary
 from fault_server import (
     FaultServer,
     drip,
@@ -41,6 +42,13 @@ from mistral_sdk import (
 from mistral_sdk._response import SSEResponse
 
 OK = reply(200, {"id": "ok"})
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """Each fault with both clients, and with a legacy httpx client of each kind."""
+    return str(request.param)
+
 
 # -- 429 and retry-after ---------------------------------------------------------
 

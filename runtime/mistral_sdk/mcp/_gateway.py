@@ -230,7 +230,7 @@ class _ConnectorHTTPBase:
     """What both HTTP clients share: the base URL, headers, request building, outcomes."""
 
     def __init__(
-        self, client: BaseClient[Any], connector: str, credentials_name: str | None
+        self, client: BaseClient[Any, Any], connector: str, credentials_name: str | None
     ) -> None:
         facts = gateway_facts()
         self.connector = connector
@@ -386,7 +386,7 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
 
 
 def gateway_server(
-    client: BaseClient[Any], connector: str, credentials_name: str | None, **options: Any
+    client: BaseClient[Any, Any], connector: str, credentials_name: str | None, **options: Any
 ) -> MCPServer:
     """The connector's MCP endpoint as an `MCPServer` (with the client's credentials)."""
     from ._server import MCPServer
@@ -410,7 +410,7 @@ def gateway_server(
     )
 
 
-def _credential_hook(client: BaseClient[Any]) -> Callable[[Any], Awaitable[None]]:
+def _credential_hook(client: BaseClient[Any, Any]) -> Callable[[Any], Awaitable[None]]:
     """Adds the client's current credential to each request of the MCP transport (a
     rotating key or token file is read per request, as for every API call)."""
     from .._client import AsyncAPIClient

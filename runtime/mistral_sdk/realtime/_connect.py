@@ -73,7 +73,7 @@ class Target:
 
 
 def target(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any],
     path: str,
     model: str,
     auth: Mapping[str, str],
