@@ -158,6 +158,7 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
             raise ValueError("max_retries must be >= 0")
         self.max_retries = max_retries
         self._owns_http = http_client is None
+        self._legacy = _legacy_kind(http_client) is not None  # wrapped: see _legacy
         http = None if http_client is None else self._adopt(http_client)
         if http is not None and timeout is DEFAULT_TIMEOUT:
             # The caller configured their client; respect its timeout.
@@ -242,6 +243,7 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         )
         new._sleep = self._sleep  # keep an injected sleep
         new._hooks = self._hooks
+        new._legacy = self._legacy
         return new
 
     def _copy_with(self: _C, **options: Any) -> _C:

@@ -516,7 +516,10 @@ class ConversationsHelpers:
         conversations = cast("BetaConversations", self)
         hooks = conversations._client._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with loop.run_activity(hooks, conversation_id) as run, _open_sources_sync(loop):
+        with (
+            loop.run_activity(hooks, conversation_id) as run,
+            _open_sources_sync(loop, conversations),
+        ):
             method, arguments = loop.first_request(inputs, conversation_id)
             while True:
                 with loop.turn_activity(hooks) as turn:
@@ -546,7 +549,7 @@ class ConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, RunResult]:
-            with _open_sources_sync(loop):
+            with _open_sources_sync(loop, conversations):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -569,19 +572,21 @@ class ConversationsHelpers:
 
 
 @contextlib.contextmanager
-def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
-    """The run's tool sources, open (tools listed) for the block, closed after it."""
+def _open_sources_sync(loop: _RunLoop, resource: Any) -> Iterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it; an
+    MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     with contextlib.ExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(source, stack.enter_context(source.open_sync()))
+            loop.add_source(source, stack.enter_context(source.open_sync(resource._client)))
         yield
 
 
 @contextlib.asynccontextmanager
-async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
+async def _open_sources_async(loop: _RunLoop, resource: Any) -> AsyncIterator[None]:
     async with contextlib.AsyncExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(source, await stack.enter_async_context(source.open_async()))
+            opened = source.open_async(resource._client)
+            loop.add_source(source, await stack.enter_async_context(opened))
         yield
 
 
@@ -670,7 +675,7 @@ class AsyncConversationsHelpers:
         hooks = conversations._client._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
         with loop.run_activity(hooks, conversation_id) as run:
-            async with _open_sources_async(loop):
+            async with _open_sources_async(loop, conversations):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 while True:
                     with loop.turn_activity(hooks) as turn:
@@ -702,7 +707,7 @@ class AsyncConversationsHelpers:
         stream_holder = AsyncRunStream()
 
         async def turns() -> AsyncIterator[RunItem]:
-            async with _open_sources_async(loop):
+            async with _open_sources_async(loop, conversations):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = await getattr(conversations, f"{method}_stream")(**arguments)
                 while True:

@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import httpx2
 
+from ._response import decoded_headers
+
 __all__ = ["adopt"]
 
 MESSAGE = (
@@ -64,12 +66,9 @@ def _request(request: httpx2.Request, stream: httpx.SyncByteStream | httpx.Async
 def _response(
     legacy: httpx.Response, stream: httpx2.SyncByteStream | httpx2.AsyncByteStream
 ) -> httpx2.Response:
-    headers = legacy.headers.raw
-    if "content-encoding" in legacy.headers:
-        # The legacy client decodes what it asked for (its Accept-Encoding may name a
-        # codec httpx2 has no package for here); the body handed on is plain.
-        drop = (b"content-encoding", b"content-length")
-        headers = [(k, v) for k, v in headers if k.lower() not in drop]
+    # The legacy client decodes what it asked for (its Accept-Encoding may name a codec
+    # httpx2 has no package for here): the body handed on is plain.
+    headers = decoded_headers(legacy.headers.raw)
     return httpx2.Response(
         legacy.status_code, headers=headers, stream=stream, extensions=legacy.extensions
     )

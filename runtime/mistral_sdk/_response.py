@@ -192,6 +192,16 @@ class SSEResponse(ResponseSpec["Stream[T]", "AsyncStream[T]"]):
         return AsyncStream(response, self.type, **self._options())
 
 
+def decoded_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of a body handed on already decoded (by another client): without
+    the `Content-Encoding` it no longer has, and the `Content-Length` it no longer
+    matches. Unchanged when there was no encoding."""
+    names = {k.lower() for k, _ in raw}
+    if b"content-encoding" not in names:
+        return raw
+    return [(k, v) for k, v in raw if k.lower() not in (b"content-encoding", b"content-length")]
+
+
 def _type_name(tp: object) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 

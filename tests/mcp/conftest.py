@@ -71,7 +71,7 @@ def scripted() -> Iterator[Callable[[Script], Mistral]]:
     clients: list[Mistral] = []
 
     def make(script: Script) -> Mistral:
-        http_client = httpx2.Client(transport=httpx2.MockTransport(script.handler))
+        http_client = httpx2.Client(mounts=script.mounts())
         client = Mistral(api_key="test-key", base_url="https://api.test", http_client=http_client)
         clients.append(client)
         return client
@@ -84,7 +84,7 @@ def scripted() -> Iterator[Callable[[Script], Mistral]]:
 @pytest.fixture
 def ascripted() -> Callable[[Script], AsyncMistral]:
     def make(script: Script) -> AsyncMistral:
-        http_client = httpx2.AsyncClient(transport=httpx2.MockTransport(script.handler))
+        http_client = httpx2.AsyncClient(mounts=script.mounts())
         return AsyncMistral(
             api_key="test-key", base_url="https://api.test", http_client=http_client
         )

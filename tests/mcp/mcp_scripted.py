@@ -49,6 +49,12 @@ class Script:
             if entry.get("type") == "function.result"
         ]
 
+    def mounts(self) -> dict[str, httpx2.MockTransport]:
+        """`mounts=` of a client whose calls to the API (https://api.test) the script
+        answers; MCP servers on loopback are reached through the same client for real
+        (an MCP session sends through the run's client: mistral_sdk/mcp/_via.py)."""
+        return {"https://api.test": httpx2.MockTransport(self.handler)}
+
     # the API
     def _outputs(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         if self.turns:

@@ -171,7 +171,7 @@ def test_oauth_pkce_registration_refresh_and_store(
     client = Mistral(
         api_key="k",
         base_url="https://api.test",
-        http_client=httpx2.Client(transport=httpx2.MockTransport(script.handler)),
+        http_client=httpx2.Client(mounts=script.mounts()),
     )
     again = OAuth(
         redirect_uri=REDIRECT,

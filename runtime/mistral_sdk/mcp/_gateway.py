@@ -399,7 +399,7 @@ def gateway_server(
     url = f"{client.base_url}{_connector_path(connector)}/{facts['mcp_path']}"
     options.setdefault("name", connector)
     options.setdefault("sse_read_timeout", float(facts["mcp_read_timeout"]))
-    return MCPServer.http(
+    server = MCPServer.http(
         url,
         headers=dict(headers),
         event_hooks={
@@ -408,6 +408,8 @@ def gateway_server(
         },
         **options,
     )
+    server._client = client  # its sessions send through this client (mcp/_via.py)
+    return server
 
 
 def _credential_hook(client: BaseClient[Any, Any]) -> Callable[[Any], Awaitable[None]]:

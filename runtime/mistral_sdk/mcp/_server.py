@@ -41,9 +41,10 @@ __all__ = ["AsyncMCPSession", "MCPServer", "MCPSession"]
 
 T = TypeVar("T")
 
-# A transport: called inside the event loop, returns an async context manager
-# giving the (read, write) streams of an MCP connection.
-TransportFactory = Callable[[], Any]
+# A transport: called inside the event loop with the Mistral client whose HTTP stack
+# to use (or None), returns an async context manager giving the (read, write) streams
+# of an MCP connection.
+TransportFactory = Callable[[Any], Any]
 
 # JSON-RPC code the `mcp` package uses when the connection ends under a request.
 _CONNECTION_CLOSED = -32000
@@ -125,6 +126,9 @@ class MCPServer(ToolSource):
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
         self.timeout = timeout
+        # the Mistral client this server belongs to (the connectors gateway's), if any:
+        # it sends the server's HTTP, whichever client runs the conversation
+        self._client: Any = None
         self._held_sync: MCPSession | None = None
         self._held_async: AsyncMCPSession | None = None
 
@@ -152,7 +156,7 @@ class MCPServer(ToolSource):
             raise TypeError("args: expected a list of arguments, got a str")
         arguments = [str(a) for a in args]
 
-        def transport() -> Any:
+        def transport(client: Any) -> Any:
             from mcp.client.stdio import StdioServerParameters, stdio_client
 
             params = StdioServerParameters(
@@ -238,7 +242,7 @@ class MCPServer(ToolSource):
     ) -> MCPServer:
         _check_url(url)
 
-        def transport() -> Any:
+        def transport(client: Any) -> Any:
             return _http_transport(
                 url,
                 http["headers"],
@@ -247,6 +251,7 @@ class MCPServer(ToolSource):
                 http["sse_read_timeout"],
                 event_hooks,
                 streamable=streamable,
+                client=client,
             )
 
         # The HTTP timeouts bound each exchange; a tool may run longer than `timeout`
@@ -255,30 +260,34 @@ class MCPServer(ToolSource):
 
     # --- what the run loop uses (ToolSource) -----------------------------------------
 
-    def open_sync(self) -> contextlib.AbstractContextManager[Sequence[SourceTool]]:
-        return self._open_sync()
+    def open_sync(
+        self, client: Any = None
+    ) -> contextlib.AbstractContextManager[Sequence[SourceTool]]:
+        return self._open_sync(client)
 
-    def open_async(self) -> contextlib.AbstractAsyncContextManager[Sequence[SourceTool]]:
-        return self._open_async()
+    def open_async(
+        self, client: Any = None
+    ) -> contextlib.AbstractAsyncContextManager[Sequence[SourceTool]]:
+        return self._open_async(client)
 
     @contextlib.contextmanager
-    def _open_sync(self) -> Iterator[Sequence[SourceTool]]:
+    def _open_sync(self, client: Any) -> Iterator[Sequence[SourceTool]]:
         if self._held_async is not None:
             raise MistralError(f"{self.label} is open in an `async with` block; use AsyncMistral")
         if self._held_sync is not None:
             yield self._held_sync.source_tools()
             return
-        with MCPSession(self) as session:
+        with MCPSession(self, self._client or client) as session:
             yield session.source_tools()
 
     @contextlib.asynccontextmanager
-    async def _open_async(self) -> AsyncIterator[Sequence[SourceTool]]:
+    async def _open_async(self, client: Any) -> AsyncIterator[Sequence[SourceTool]]:
         if self._held_sync is not None:
             raise MistralError(f"{self.label} is open in a sync `with` block; use Mistral")
         if self._held_async is not None:
             yield await self._held_async.source_tools()
             return
-        async with AsyncMCPSession(self) as session:
+        async with AsyncMCPSession(self, self._client or client) as session:
             yield await session.source_tools()
 
     # --- held open by the caller -------------------------------------------------------
@@ -286,7 +295,7 @@ class MCPServer(ToolSource):
     def __enter__(self) -> MCPSession:
         if self._held_sync is not None or self._held_async is not None:
             raise MistralError(f"{self.label} is already open")
-        session = MCPSession(self)
+        session = MCPSession(self, self._client)
         session.__enter__()
         self._held_sync = session
         return session
@@ -304,7 +313,7 @@ class MCPServer(ToolSource):
     async def __aenter__(self) -> AsyncMCPSession:
         if self._held_sync is not None or self._held_async is not None:
             raise MistralError(f"{self.label} is already open")
-        session = AsyncMCPSession(self)
+        session = AsyncMCPSession(self, self._client)
         await session.__aenter__()
         self._held_async = session
         return session
@@ -389,14 +398,31 @@ async def _http_transport(
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
     *,
     streamable: bool,
+    client: Any,
 ) -> AsyncIterator[Any]:
     import httpx2
 
     from ._auth import OAuth
+    from ._via import client_transport
 
     if isinstance(auth, OAuth):
         auth = auth.provider(url)
-    http_timeout = httpx2.Timeout(timeout, read=sse_read_timeout)
+    transport = client_transport(client)  # the Mistral client's HTTP stack, if any
+
+    def http_client(
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx2.Timeout | None = None,
+        auth: httpx2.Auth | None = None,
+    ) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(
+            headers=dict(headers or {}),
+            auth=auth,
+            timeout=timeout,
+            follow_redirects=False,
+            event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
+            transport=transport,
+        )
+
     if not streamable:
         from mcp.client.sse import sse_client
 
@@ -406,20 +432,16 @@ async def _http_transport(
             timeout=timeout or 30.0,
             sse_read_timeout=sse_read_timeout,
             auth=auth,
+            httpx_client_factory=http_client,
         ) as streams:
             yield streams
         return
     from mcp.client.streamable_http import streamable_http_client
 
+    http_timeout = httpx2.Timeout(timeout, read=sse_read_timeout)
     async with (
-        httpx2.AsyncClient(
-            headers=dict(headers or {}),
-            auth=auth,
-            timeout=http_timeout,
-            follow_redirects=False,
-            event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
-        ) as http_client,
-        streamable_http_client(url, http_client=http_client) as streams,
+        http_client(headers, http_timeout, auth) as session_http,
+        streamable_http_client(url, http_client=session_http) as streams,
     ):
         yield streams
 
@@ -432,8 +454,9 @@ class AsyncMCPSession:
     prompts, …).
     """
 
-    def __init__(self, server: MCPServer) -> None:
+    def __init__(self, server: MCPServer, via: Any = None) -> None:
         self.server = server
+        self._via = via  # the Mistral client whose HTTP stack the session uses, if any
         self._stack = contextlib.AsyncExitStack()
         self._client: Any = None
 
@@ -449,7 +472,7 @@ class AsyncMCPSession:
         from mcp import Client, Implementation
 
         client = Client(
-            self.server._transport(),
+            self.server._transport(self._via),
             read_timeout_seconds=self.server.timeout,
             client_info=Implementation(name="mistral-sdk", version=__version__),
             cache=None,
@@ -545,8 +568,9 @@ class MCPSession:
     its answer. Same methods as `AsyncMCPSession`, without `await`.
     """
 
-    def __init__(self, server: MCPServer) -> None:
+    def __init__(self, server: MCPServer, via: Any = None) -> None:
         self.server = server
+        self._via = via
         self._stack = contextlib.ExitStack()
         self._portal: BlockingPortal | None = None
         self._session: AsyncMCPSession | None = None
@@ -557,7 +581,7 @@ class MCPSession:
 
         try:
             portal = self._stack.enter_context(start_blocking_portal())
-            session = AsyncMCPSession(self.server)
+            session = AsyncMCPSession(self.server, self._via)
             self._session = self._stack.enter_context(portal.wrap_async_context_manager(session))
             self._portal = portal
         except BaseException:
