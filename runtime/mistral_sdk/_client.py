@@ -259,49 +259,30 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         self,
         method: str,
         path: str,
-        *,
         auth: Mapping[str, str],
         response: ResponseSpec[Any, Any],
-        path_params: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
-        query_json: Collection[str] = (),
-        headers: Mapping[str, object] | None = None,
-        json: object = msgspec.UNSET,
-        multipart: Mapping[str, object] | None = None,
-        multipart_files: Collection[str] = (),
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        options: RequestOptions,
     ) -> tuple[BuiltRequest, bool, int]:
         """The request, whether the caller wants the raw response, and the retry budget."""
-        raw = False
-        if extra_headers and RAW_RESPONSE_HEADER in extra_headers:
-            raw = True
-            extra_headers = {k: v for k, v in extra_headers.items() if k != RAW_RESPONSE_HEADER}
+        fields: dict[str, Any] = dict(options)
+        timeout = fields.pop("timeout", NOT_GIVEN)
+        max_retries = fields.pop("max_retries", NOT_GIVEN)
+        fields["header_params"] = fields.pop("headers", None)  # the operation's header params
+        extra_headers: Mapping[str, str | None] = fields.get("extra_headers") or {}
+        raw = RAW_RESPONSE_HEADER in extra_headers
+        if raw:
+            fields["extra_headers"] = {
+                k: v for k, v in extra_headers.items() if k != RAW_RESPONSE_HEADER
+            }
         base_headers = self._headers
         if "accept" not in self._custom_headers or auth:
             base_headers = base_headers.copy()
             if "accept" not in self._custom_headers:
                 base_headers["Accept"] = response.accept
             base_headers.update(auth)
+        timeout = self.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
         built = build_request(
-            method,
-            self.base_url,
-            path,
-            headers=base_headers,
-            path_params=path_params,
-            query=query,
-            query_json=query_json,
-            header_params=headers,
-            json=json,
-            multipart=multipart,
-            multipart_files=multipart_files,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout),
+            method, self.base_url, path, headers=base_headers, timeout=timeout, **fields
         )
         retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
         if not built.rewindable:
@@ -355,8 +336,8 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         options: RequestOptions,
     ) -> Flow[Any]:
         """Send a request (with retries) and turn the answer into a value."""
-        auth = yield ("credential", api_key_header, options.get("extra_headers"))
-        built, raw, retries = self._build(method, path, auth=auth, response=response, **options)
+        auth = yield from self._auth_flow(api_key_header, options.get("extra_headers"))
+        built, raw, retries = self._build(method, path, auth, response, options)
         json, multipart = options.get("json", msgspec.UNSET), options.get("multipart")
         body = json if multipart is None else multipart
         call = self._hooks.call(method, path, body, built.request, response.stream)
@@ -379,6 +360,16 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         finally:
             built.close_files()
         return value if call is None else _hooks.result(call, value)
+
+    def _auth_flow(
+        self, api_key_header: str | None, extra_headers: Mapping[str, str | None] | None
+    ) -> Flow[dict[str, str]]:
+        """The header that authenticates a request now (none when the caller sets it)."""
+        name = self._auth_target(api_key_header, extra_headers)
+        if name is None:
+            return {}
+        key = yield ("key",)  # a provider is called, a token file read
+        return {name: self._credentials.header_value(name, key)}
 
     def _page_flow(
         self, request: httpx2.Request, retries: int, call: Call | None
@@ -459,10 +450,7 @@ class SyncAPIClient(SyncVerbs, Closing, BaseClient[httpx2.Client, SyncHttpClient
     ) -> dict[str, str]:
         """The header that authenticates a request now, from the current credential;
         empty when the caller sets it. Realtime and the connectors gateway call it too."""
-        name = self._auth_target(api_key_header, extra_headers)
-        if name is None:
-            return {}
-        return {name: self._credentials.header_value(name, self._credentials.get_sync())}
+        return run_sync(self._auth_flow(api_key_header, extra_headers), self._io())
 
     def request(
         self,
@@ -475,7 +463,11 @@ class SyncAPIClient(SyncVerbs, Closing, BaseClient[httpx2.Client, SyncHttpClient
     ) -> R:
         """Send a request (with retries) and turn the answer into a value."""
         flow = self._request_flow(method, path, response, api_key_header, options)
-        return cast(R, run_sync(flow, _SyncIO(self)))
+        return cast(R, run_sync(flow, self._io()))
+
+    def _io(self) -> _SyncIO:
+        """The blocking steps of the flows (`_flow`): the connectors gateway runs its own."""
+        return _SyncIO(self)
 
     def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
@@ -491,8 +483,8 @@ class _SyncIO:
     def __init__(self, client: SyncAPIClient) -> None:
         self.client = client
 
-    def credential(self, header: str | None, extra: Mapping[str, str | None] | None) -> Any:
-        return self.client._auth_headers(header, extra)
+    def key(self) -> str:
+        return self.client._credentials.get_sync()
 
     def send(self, request: httpx2.Request, stream: bool) -> httpx2.Response:
         return send(self.client._http, request, stream=stream)
@@ -537,10 +529,7 @@ class AsyncAPIClient(AsyncVerbs, AsyncClosing, BaseClient[httpx2.AsyncClient, As
         extra_headers: Mapping[str, str | None] | None = None,
     ) -> dict[str, str]:
         """`SyncAPIClient._auth_headers`, awaiting an async key provider."""
-        name = self._auth_target(api_key_header, extra_headers)
-        if name is None:
-            return {}
-        return {name: self._credentials.header_value(name, await self._credentials.get_async())}
+        return await run_async(self._auth_flow(api_key_header, extra_headers), self._io())
 
     async def request(
         self,
@@ -553,7 +542,11 @@ class AsyncAPIClient(AsyncVerbs, AsyncClosing, BaseClient[httpx2.AsyncClient, As
     ) -> R:
         """Send a request (with retries) and turn the answer into a value."""
         flow = self._request_flow(method, path, response, api_key_header, options)
-        return cast(R, await run_async(flow, _AsyncIO(self)))
+        return cast(R, await run_async(flow, self._io()))
+
+    def _io(self) -> _AsyncIO:
+        """The awaited steps of the flows (`_flow`)."""
+        return _AsyncIO(self)
 
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
@@ -569,8 +562,8 @@ class _AsyncIO:
     def __init__(self, client: AsyncAPIClient) -> None:
         self.client = client
 
-    async def credential(self, header: str | None, extra: Mapping[str, str | None] | None) -> Any:
-        return await self.client._auth_headers(header, extra)
+    async def key(self) -> str:
+        return await self.client._credentials.get_async()
 
     async def send(self, request: httpx2.Request, stream: bool) -> httpx2.Response:
         return await send_async(self.client._http, request, stream=stream)

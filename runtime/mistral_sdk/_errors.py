@@ -19,6 +19,7 @@ MistralError
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -67,10 +68,16 @@ class APIError(MistralError):
     message: str
     request: httpx2.Request | None
     body: object
+    default_message = "API error."  # the message of a subclass raised without one
 
     def __init__(
-        self, message: str, *, request: httpx2.Request | None = None, body: object = None
+        self,
+        message: str | None = None,
+        *,
+        request: httpx2.Request | None = None,
+        body: object = None,
     ) -> None:
+        message = self.default_message if message is None else message
         super().__init__(message)
         self.message = message
         self.request = request
@@ -80,10 +87,7 @@ class APIError(MistralError):
 class APIConnectionError(APIError):
     """The server could not be reached, or the connection broke."""
 
-    def __init__(
-        self, message: str = "Connection error.", *, request: httpx2.Request | None = None
-    ) -> None:
-        super().__init__(message, request=request)
+    default_message = "Connection error."
 
 
 class IncompleteStreamError(APIConnectionError):
@@ -149,10 +153,7 @@ def body_error(exc: httpx2.RequestError, request: httpx2.Request) -> APIError:
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool)."""
 
-    def __init__(
-        self, message: str = "Request timed out.", *, request: httpx2.Request | None = None
-    ) -> None:
-        super().__init__(message, request=request)
+    default_message = "Request timed out."
 
 
 class APIStatusError(APIError):
@@ -214,18 +215,9 @@ class ConflictError(APIStatusError):
 class UnprocessableEntityError(APIStatusError):
     """422: the server rejected the request body; `.detail` lists what and where."""
 
-    detail: list[Any]
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx2.Response,
-        body: object,
-        info: ErrorInfo | None = None,
-    ) -> None:
-        super().__init__(message, response=response, body=body, info=info)
-        self.detail = self.info.detail_items()
+    @functools.cached_property
+    def detail(self) -> list[Any]:
+        return self.info.detail_items()
 
 
 class RateLimitError(APIStatusError):

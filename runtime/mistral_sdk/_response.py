@@ -17,12 +17,12 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
-from types import TracebackType
 from typing import Any, ClassVar, Generic, ParamSpec, TypeVar, cast
 
 import httpx2
 import msgspec
 
+from ._closing import AsyncClosing, Closing
 from ._codec import decode
 from ._errors import (
     APIResponseValidationError,
@@ -176,20 +176,11 @@ class SSEResponse(ResponseSpec["Stream[T]", "AsyncStream[T]"]):
         self.errors = tuple(errors)
         self.run_id = run_id
 
-    def _options(self) -> dict[str, Any]:
-        return {
-            "envelope": self.envelope,
-            "done_marker": self.done_marker,
-            "terminal": self.terminal,
-            "errors": self.errors,
-            "run_id": self.run_id,
-        }
-
     def parse_sync(self, response: httpx2.Response) -> Stream[T]:
-        return Stream(response, self.type, **self._options())
+        return Stream(response, self)
 
     def parse_async(self, response: httpx2.Response) -> AsyncStream[T]:
-        return AsyncStream(response, self.type, **self._options())
+        return AsyncStream(response, self)
 
 
 def decoded_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -237,7 +228,7 @@ class _BinaryBase:
         return f"<{type(self).__name__} {self.content_type or 'unknown type'}>"
 
 
-class BinaryContent(_BinaryBase):
+class BinaryContent(Closing, _BinaryBase):
     """A streamed response body: `read()`, `iter_bytes()` or `write_to_file()`.
 
     Each of them releases the connection when done; use `with` or `close()`
@@ -278,19 +269,8 @@ class BinaryContent(_BinaryBase):
         """Release the connection without reading the rest (idempotent)."""
         self.response.close()
 
-    def __enter__(self) -> BinaryContent:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncBinaryContent(_BinaryBase):
+class AsyncBinaryContent(AsyncClosing, _BinaryBase):
     """The async twin of `BinaryContent`."""
 
     __slots__ = ()
@@ -328,17 +308,6 @@ class AsyncBinaryContent(_BinaryBase):
     async def close(self) -> None:
         """Release the connection without reading the rest (idempotent)."""
         await self.response.aclose()
-
-    async def __aenter__(self) -> AsyncBinaryContent:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 # -- raw responses -----------------------------------------------------------

@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote
 import httpx2
 
 from .._errors import APIStatusError, RequestValidationError
+from .._flow import Flow, run_async, run_sync
 from .._tools import ToolSourceError
 from .._types import NOT_GIVEN, NotGiven, TimeoutTypes, twin_doc
 
@@ -274,15 +275,35 @@ class _ConnectorHTTPBase:
             timeout=self._api.timeout if isinstance(timeout, NotGiven) else timeout,
         )
 
-    def delay(
-        self, attempt: int, request: httpx2.Request, response: httpx2.Response
-    ) -> float | None:
-        if response.is_success:
-            return None
-        return self._api._retry_delay(
-            attempt, self._api.max_retries, response.status_code, response.headers, request,
-            f"status {response.status_code}",
-        )  # fmt: skip
+    def _flow(self, method: str, path: str, options: dict[str, Any]) -> Flow[httpx2.Response]:
+        """One request with the client's retry policy (sans-I/O, see `_flow`): the
+        upstream's answers come back as they are, errors included; the gateway's own
+        errors raise `ConnectorsGatewayError`."""
+        api = self._api
+        auth = yield from api._auth_flow(None, options.get("headers"))
+        request = self.build(method, path, auth=auth, **options)
+        attempt = 0
+        while True:
+            response: httpx2.Response
+            try:
+                response = yield ("send", request, False)
+            except httpx2.TransportError as exc:
+                delay = api._retry_delay(attempt, api.max_retries, None, None, request, repr(exc))
+                if delay is None:
+                    raise api._give_up(exc, request) from exc
+            else:
+                delay = None if response.is_success else api._retry_delay(
+                    attempt, api.max_retries, response.status_code, response.headers, request,
+                    f"status {response.status_code}",
+                )  # fmt: skip
+                if delay is None:
+                    error = gateway_error(response)
+                    if error is not None:
+                        raise error
+                    return response
+                yield ("close", response)
+            yield ("sleep", delay)
+            attempt += 1
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"
@@ -297,28 +318,7 @@ class ConnectorHTTP(_ConnectorHTTPBase):
 
     def request(self, method: str, path: str = "", **kwargs: Any) -> httpx2.Response:
         """`path` is relative to the connector's HTTP root (`"users/me"`, `"?q=1"`)."""
-        auth = self._api._auth_headers(None, kwargs.get("headers"))
-        request = self.build(method, path, auth=auth, **kwargs)
-        attempt = 0
-        while True:
-            try:
-                response = self._api._http.send(request)
-            except httpx2.TransportError as exc:
-                delay = self._api._retry_delay(
-                    attempt, self._api.max_retries, None, None, request, repr(exc)
-                )
-                if delay is None:
-                    raise self._api._give_up(exc, request) from exc
-            else:
-                delay = self.delay(attempt, request, response)
-                if delay is None:
-                    error = gateway_error(response)
-                    if error is not None:
-                        raise error
-                    return response
-                response.close()
-            self._api._sleep(delay)
-            attempt += 1
+        return run_sync(self._flow(method, path, kwargs), self._api._io())
 
     def get(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("GET", path, **kwargs)
@@ -343,28 +343,7 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
 
     async def request(self, method: str, path: str = "", **kwargs: Any) -> httpx2.Response:
         """`path` is relative to the connector's HTTP root (`"users/me"`, `"?q=1"`)."""
-        auth = await self._api._auth_headers(None, kwargs.get("headers"))
-        request = self.build(method, path, auth=auth, **kwargs)
-        attempt = 0
-        while True:
-            try:
-                response = await self._api._http.send(request)
-            except httpx2.TransportError as exc:
-                delay = self._api._retry_delay(
-                    attempt, self._api.max_retries, None, None, request, repr(exc)
-                )
-                if delay is None:
-                    raise self._api._give_up(exc, request) from exc
-            else:
-                delay = self.delay(attempt, request, response)
-                if delay is None:
-                    error = gateway_error(response)
-                    if error is not None:
-                        raise error
-                    return response
-                await response.aclose()
-            await self._api._sleep(delay)
-            attempt += 1
+        return await run_async(self._flow(method, path, kwargs), self._api._io())
 
     async def get(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("GET", path, **kwargs)

@@ -26,7 +26,7 @@ from collections.abc import (
     Sequence,
 )
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypedDict, TypeVar, Unpack
 
 from .._errors import MistralError
 from .._tools import SourceTool, ToolOutput, ToolSource, ToolSourceError
@@ -49,6 +49,26 @@ TransportFactory = Callable[[Any], Any]
 # JSON-RPC code the `mcp` package uses when the connection ends under a request.
 _CONNECTION_CLOSED = -32000
 _TOOL_NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+class RemoteOptions(TypedDict, total=False):
+    """The options of `MCPServer.http` and `MCPServer.sse`.
+
+    - headers: sent with every request (API keys).
+    - auth: an `OAuth` (`mistral_sdk.mcp.OAuth`) or any `httpx2.Auth`.
+    - name, include, exclude, confirm: as for every `MCPServer` (see the class).
+    - timeout: the connect/write timeout, seconds (30).
+    - sse_read_timeout: how long the server's response stream may be silent (300).
+    """
+
+    headers: Mapping[str, str] | None
+    auth: Any
+    name: str | None
+    include: Collection[str] | None
+    exclude: Collection[str] | None
+    confirm: bool | Collection[str]
+    timeout: float | None
+    sse_read_timeout: float
 
 
 def _names(value: Collection[str] | None, field: str) -> frozenset[str] | None:
@@ -183,72 +203,46 @@ class MCPServer(ToolSource):
         cls,
         url: str,
         *,
-        headers: Mapping[str, str] | None = None,
-        auth: Any = None,
-        name: str | None = None,
-        include: Collection[str] | None = None,
-        exclude: Collection[str] | None = None,
-        confirm: bool | Collection[str] = False,
-        timeout: float | None = 30.0,
-        sse_read_timeout: float = 300.0,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        **options: Unpack[RemoteOptions],
     ) -> MCPServer:
         """A server at a streamable HTTP endpoint (`https://host/mcp`).
 
         `headers` go with every request (API keys); `auth` is an `OAuth` (see
         `mistral_sdk.mcp.OAuth`) or any `httpx2.Auth`. Redirects leaving the
-        endpoint's origin are never followed (the headers must not leak)."""
-        return cls._remote(
-            url,
-            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
-            event_hooks,
-            streamable=True,
-            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
-        )
+        endpoint's origin are never followed (the headers must not leak). Run by a
+        Mistral client, the server's HTTP goes through that client's own httpx2
+        client (its transport, proxy and TLS settings). The other options:
+        `RemoteOptions`."""
+        return cls._remote(url, options, event_hooks, streamable=True)
 
     @classmethod
-    def sse(
-        cls,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        auth: Any = None,
-        name: str | None = None,
-        include: Collection[str] | None = None,
-        exclude: Collection[str] | None = None,
-        confirm: bool | Collection[str] = False,
-        timeout: float | None = 30.0,
-        sse_read_timeout: float = 300.0,
-    ) -> MCPServer:
+    def sse(cls, url: str, **options: Unpack[RemoteOptions]) -> MCPServer:
         """A server on the older HTTP+SSE transport (`https://host/sse`), which the
         `mcp` package still speaks; prefer `http` for servers that offer both."""
-        return cls._remote(
-            url,
-            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
-            None,
-            streamable=False,
-            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
-        )
+        return cls._remote(url, options, None, streamable=False)
 
     @classmethod
     def _remote(
         cls,
         url: str,
-        http: dict[str, Any],
+        options: RemoteOptions,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
         *,
         streamable: bool,
-        filters: dict[str, Any],
     ) -> MCPServer:
         _check_url(url)
+        headers, auth = options.get("headers"), options.get("auth")
+        timeout = options.get("timeout", 30.0)
+        sse_read_timeout = options.get("sse_read_timeout", 300.0)
 
         def transport(client: Any) -> Any:
             return _http_transport(
                 url,
-                http["headers"],
-                http["auth"],
-                http["timeout"],
-                http["sse_read_timeout"],
+                headers,
+                auth,
+                timeout,
+                sse_read_timeout,
                 event_hooks,
                 streamable=streamable,
                 client=client,
@@ -256,7 +250,14 @@ class MCPServer(ToolSource):
 
         # The HTTP timeouts bound each exchange; a tool may run longer than `timeout`
         # as long as the server's stream is not silent for `sse_read_timeout`.
-        return cls(transport, target=url, **filters)
+        return cls(
+            transport,
+            target=url,
+            name=options.get("name"),
+            include=options.get("include"),
+            exclude=options.get("exclude"),
+            confirm=options.get("confirm", False),
+        )
 
     # --- what the run loop uses (ToolSource) -----------------------------------------
 
@@ -300,15 +301,10 @@ class MCPServer(ToolSource):
         self._held_sync = session
         return session
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         session, self._held_sync = self._held_sync, None
         if session is not None:
-            session.__exit__(exc_type, exc, tb)
+            session.__exit__(*exc_info)
 
     async def __aenter__(self) -> AsyncMCPSession:
         if self._held_sync is not None or self._held_async is not None:
@@ -318,15 +314,10 @@ class MCPServer(ToolSource):
         self._held_async = session
         return session
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         session, self._held_async = self._held_async, None
         if session is not None:
-            await session.__aexit__(exc_type, exc, tb)
+            await session.__aexit__(*exc_info)
 
     # --- decisions (pure) ------------------------------------------------------------
 
@@ -589,14 +580,9 @@ class MCPSession:
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         self._portal = self._session = None
-        self._stack.__exit__(exc_type, exc, tb)
+        self._stack.__exit__(*exc_info)
 
     def _call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
         if self._portal is None:
