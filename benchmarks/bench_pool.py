@@ -1,20 +1,22 @@
-"""Is the SDK's admission queue (`mistral_sdk/_pool.py`) still worth it on httpcore2?
+"""Does the SDK need an admission queue in front of httpcore2's pool, and how large a pool?
 
-The queue and the 32-connection default exist because httpcore 1.0's pool rescanned
-every waiting request and closed idle connections beyond `max_keepalive_connections`
-(docs/reliability.md, "Why a queue in the SDK"). This measures httpcore2 the same way
-as `bench_scale.py` (same loopback server, same calls: half `chat.complete`, half
-`chat.stream` read to the end; each run in a fresh interpreter, from cold): 1,000
-calls in flight (async), and 16 and 64 threads sharing one client (sync).
+The SDK used to queue calls itself (`mistral_sdk/_pool.py`, removed) and build a pool of
+32 connections, because httpcore 1.0's pool rescanned every waiting request and closed
+idle connections beyond `max_keepalive_connections` (docs/reliability.md, "Many calls at
+once"). This measures httpcore2 the same way as `bench_scale.py` (same loopback server,
+same calls: half `chat.complete`, half `chat.stream` read to the end; each run in a fresh
+interpreter, from cold): 1,000 calls in flight (async), 16 and 64 threads sharing one
+client (sync).
 
-Variants (the SDK's `AsyncMistral` / `Mistral` over an httpx2 client):
-- queue, N: the admission queue on, a pool of N connections all kept alive (the SDK
-  builds N = 32);
-- no queue, N: the queue switched off (for this measurement only);
-- no queue, httpx2 defaults: httpx2's own limits (100 connections, 20 kept alive);
+Variants (the SDK's `AsyncMistral` / `Mistral`):
+- "SDK": the client the SDK builds (`DEFAULT_LIMITS`: 100 connections, all kept alive);
+- "pool N": over `httpx2.Client(limits=Limits(N, N))`, N connections all kept alive;
+- "queue 32 + pool 32": the same with a FIFO semaphore of 32 in front of every call,
+  what the removed admission queue did;
+- "httpx2 defaults": over a plain `httpx2` client (100 connections, 20 kept alive);
 - floor: plain httpx2 (default limits) behind a semaphore of 100, msgspec decoding.
 
-    python benchmarks/bench_pool.py [--repeats 3] [scenario ...]
+    python benchmarks/bench_pool.py [--repeats 3] [--programs "SDK;pool 32"] [scenario ...]
 
 prints a markdown table (calls per second, best of the repeats; connections opened and
 most open at once, the most seen) for docs/reliability.md.
@@ -36,18 +38,16 @@ sys.path.insert(0, str(HERE))
 
 from bench_scale import MESSAGES, MODEL, SCENARIOS, _stats, server  # noqa: E402
 
-# variant: (admission queue on, pool size: None = httpx2's defaults)
-VARIANTS: dict[str, tuple[bool, int | None]] = {
-    "queue, 32": (True, 32),
-    "queue, 64": (True, 64),
-    "queue, 100": (True, 100),
-    "no queue, 32": (False, 32),
-    "no queue, 64": (False, 64),
-    "no queue, 100": (False, 100),
-    "no queue, httpx2 defaults": (False, None),
+# variant: (a queue of this size in front of each call, or None; the pool: its size, None
+# for httpx2's defaults, "sdk" for the client the SDK builds)
+VARIANTS: dict[str, tuple[int | None, int | str | None]] = {
+    "SDK": (None, "sdk"),
+    "pool 32": (None, 32),
+    "pool 64": (None, 64),
+    "queue 32 + pool 32": (32, 32),
+    "httpx2 defaults": (None, None),
 }
 PROGRAMS = (*VARIANTS, "floor")
-POOL_SEMAPHORE = 100
 DEFAULT_SCENARIOS = ("async_1000", "sync_16", "sync_64")
 
 
@@ -55,18 +55,16 @@ def _client(variant: str, url: str, mode: str) -> Any:
     import httpx2
 
     import mistral_sdk
-    from mistral_sdk import _pool
 
-    queue, size = VARIANTS[variant]
-    if not queue:  # this measurement only: every pool without a limiter
-        _pool.limiter_for = lambda http, url: None  # type: ignore[assignment]
+    size = VARIANTS[variant][1]
+    cls = mistral_sdk.Mistral if mode == "sync" else mistral_sdk.AsyncMistral
+    if size == "sdk":
+        return cls(api_key="bench", base_url=url)
     kind = httpx2.Client if mode == "sync" else httpx2.AsyncClient
     options: dict[str, Any] = {"timeout": httpx2.Timeout(600.0, connect=5.0)}
-    if size is not None:  # else httpx2's default limits
+    if isinstance(size, int):  # else httpx2's default limits
         options["limits"] = httpx2.Limits(max_connections=size, max_keepalive_connections=size)
-    http = kind(follow_redirects=True, **options)
-    cls = mistral_sdk.Mistral if mode == "sync" else mistral_sdk.AsyncMistral
-    return cls(api_key="bench", base_url=url, http_client=http)
+    return cls(api_key="bench", base_url=url, http_client=kind(follow_redirects=True, **options))
 
 
 def _async_call(program: str, url: str) -> Any:
@@ -74,14 +72,20 @@ def _async_call(program: str, url: str) -> Any:
         from bench_scale import _async_call as floor
 
         return floor("floor", url)
+    import asyncio
+    import contextlib
+
     client = _client(program, url, "async")
+    queue = VARIANTS[program][0]
+    gate: Any = asyncio.Semaphore(queue) if queue else contextlib.nullcontext()
 
     async def call(i: int) -> int:
-        if i % 2 == 0:
-            await client.chat.complete(model=MODEL, messages=MESSAGES)
-            return 1
-        async with await client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
-            return sum([1 async for _ in stream])
+        async with gate:
+            if i % 2 == 0:
+                await client.chat.complete(model=MODEL, messages=MESSAGES)
+                return 1
+            async with await client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
+                return sum([1 async for _ in stream])
 
     return call
 
@@ -91,14 +95,20 @@ def _sync_call(program: str, url: str) -> Any:
         from bench_scale import _sync_call as floor
 
         return floor("floor", url)
+    import contextlib
+    import threading
+
     client = _client(program, url, "sync")
+    queue = VARIANTS[program][0]
+    gate: Any = threading.Semaphore(queue) if queue else contextlib.nullcontext()
 
     def call(i: int) -> int:
-        if i % 2 == 0:
-            client.chat.complete(model=MODEL, messages=MESSAGES)
-            return 1
-        with client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
-            return sum(1 for _ in stream)
+        with gate:
+            if i % 2 == 0:
+                client.chat.complete(model=MODEL, messages=MESSAGES)
+                return 1
+            with client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
+                return sum(1 for _ in stream)
 
     return call
 

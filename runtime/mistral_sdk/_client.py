@@ -26,7 +26,6 @@ from ._flow import Flow, run_async, run_sync
 from ._hooks import Call, HooksMixin, initial_hooks
 from ._logging import log_request, log_response
 from ._pagination import PageResponse
-from ._pool import DEFAULT_LIMITS, send, send_async
 from ._release import release_on_collect
 from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
@@ -48,6 +47,12 @@ log = logging.getLogger("mistral_sdk")
 DEFAULT_BASE_URL = "https://api.mistral.ai"
 DEFAULT_TIMEOUT = httpx2.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+# The pool of the clients the SDK builds: httpx2's 100 connections, every one kept alive.
+# httpx2's own default keeps 20 alive and reopens the others for each crowd of calls;
+# on httpcore2 no queue in front of the pool pays for itself, nor does a smaller pool
+# (benchmarks/bench_pool.py, docs/reliability.md "Many calls at once"). More calls in
+# flight wait in the pool, for at most the pool timeout.
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
 
 R = TypeVar("R")
 _HttpT = TypeVar("_HttpT", httpx2.Client, httpx2.AsyncClient)
@@ -396,7 +401,7 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
             cause: httpx2.Response | Exception
             response: httpx2.Response
             try:
-                response = yield ("send", request, stream)  # queued first: _pool.py
+                response = yield ("send", request, stream)
             except httpx2.TransportError as exc:
                 delay = self._retry_delay(attempt, retries, None, None, request, repr(exc))
                 if delay is None:
@@ -487,7 +492,7 @@ class _SyncIO:
         return self.client._credentials.get_sync()
 
     def send(self, request: httpx2.Request, stream: bool) -> httpx2.Response:
-        return send(self.client._http, request, stream=stream)
+        return self.client._http.send(request, stream=stream)
 
     def read(self, response: httpx2.Response) -> None:
         response.read()
@@ -566,7 +571,7 @@ class _AsyncIO:
         return await self.client._credentials.get_async()
 
     async def send(self, request: httpx2.Request, stream: bool) -> httpx2.Response:
-        return await send_async(self.client._http, request, stream=stream)
+        return await self.client._http.send(request, stream=stream)
 
     async def read(self, response: httpx2.Response) -> None:
         await response.aread()
