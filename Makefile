@@ -18,7 +18,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock bench bench-upload bench-pool bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
+	@echo "make bench-pool       many calls at once: pool sizes and a queue in front (docs/reliability.md)"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -186,6 +187,10 @@ bench-mcp: venv
 
 bench-cli: venv
 	$(PY) benchmarks/bench_cli.py
+
+# Many calls at once on httpcore2: pool sizes, a queue in front (docs/reliability.md).
+bench-pool: venv
+	$(PY) benchmarks/bench_pool.py
 
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv
