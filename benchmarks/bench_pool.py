@@ -25,9 +25,9 @@ most open at once, the most seen) for docs/reliability.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,7 +36,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_scale import MESSAGES, MODEL, SCENARIOS, _stats, server  # noqa: E402
+import bench_scale  # noqa: E402
+from bench_scale import MESSAGES, MODEL, server  # noqa: E402
 
 # variant: (a queue of this size in front of each call, or None; the pool: its size, None
 # for httpx2's defaults, "sdk" for the client the SDK builds)
@@ -67,23 +68,31 @@ def _client(variant: str, url: str, mode: str) -> Any:
     return cls(api_key="bench", base_url=url, http_client=kind(follow_redirects=True, **options))
 
 
-def _async_call(program: str, url: str) -> Any:
-    if program == "floor":
-        from bench_scale import _async_call as floor
-
-        return floor("floor", url)
-    import asyncio
+def _gate(program: str, mode: str) -> Any:
+    """The queue in front of each call of `program`: a FIFO semaphore, or nothing."""
     import contextlib
 
-    client = _client(program, url, "async")
-    queue = VARIANTS[program][0]
-    gate: Any = asyncio.Semaphore(queue) if queue else contextlib.nullcontext()
+    size = VARIANTS[program][0]
+    if not size:
+        return contextlib.nullcontext()
+    if mode == "sync":
+        import threading
+
+        return threading.Semaphore(size)
+    import asyncio
+
+    return asyncio.Semaphore(size)
+
+
+def _async_call(program: str, url: str) -> Any:
+    if program == "floor":
+        return _FLOOR_ASYNC("floor", url)
+    client, gate = _client(program, url, "async"), _gate(program, "async")
 
     async def call(i: int) -> int:
         async with gate:
             if i % 2 == 0:
-                await client.chat.complete(model=MODEL, messages=MESSAGES)
-                return 1
+                return len((await client.chat.complete(model=MODEL, messages=MESSAGES)).choices)
             async with await client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
                 return sum([1 async for _ in stream])
 
@@ -92,21 +101,13 @@ def _async_call(program: str, url: str) -> Any:
 
 def _sync_call(program: str, url: str) -> Any:
     if program == "floor":
-        from bench_scale import _sync_call as floor
-
-        return floor("floor", url)
-    import contextlib
-    import threading
-
-    client = _client(program, url, "sync")
-    queue = VARIANTS[program][0]
-    gate: Any = threading.Semaphore(queue) if queue else contextlib.nullcontext()
+        return _FLOOR_SYNC("floor", url)
+    client, gate = _client(program, url, "sync"), _gate(program, "sync")
 
     def call(i: int) -> int:
         with gate:
             if i % 2 == 0:
-                client.chat.complete(model=MODEL, messages=MESSAGES)
-                return 1
+                return len(client.chat.complete(model=MODEL, messages=MESSAGES).choices)
             with client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
                 return sum(1 for _ in stream)
 
@@ -114,81 +115,27 @@ def _sync_call(program: str, url: str) -> Any:
 
 
 def run_once(program: str, scenario: str, url: str) -> dict[str, float]:
-    mode, in_flight, calls = SCENARIOS[scenario]
-    failures = 0
-    if mode == "async":
-        import asyncio
-
-        async def main() -> float:
-            nonlocal failures
-            call = _async_call(program, url)
-            _stats(url, reset=True)
-            start = time.perf_counter()
-            for base in range(0, calls, in_flight):
-                batch = range(base, min(calls, base + in_flight))
-                results = await asyncio.gather(*(call(i) for i in batch), return_exceptions=True)
-                failures += sum(isinstance(r, BaseException) for r in results)
-            return time.perf_counter() - start
-
-        seconds = asyncio.run(main())
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        call = _sync_call(program, url)
-
-        def guarded(i: int) -> bool:
-            try:
-                call(i)
-                return True
-            except Exception:
-                return False
-
-        with ThreadPoolExecutor(in_flight) as pool:
-            list(pool.map(guarded, range(in_flight)))  # start the threads
-            _stats(url, reset=True)
-            start = time.perf_counter()
-            failures = sum(not ok for ok in pool.map(guarded, range(calls)))
-            seconds = time.perf_counter() - start
-    stats = _stats(url)
-    return {
-        "seconds": seconds,
-        "calls": calls,
-        "failures": failures,
-        "connections": stats["accepted"] - 1,  # not the connection asking for the stats
-        "peak": stats["peak"],
-    }
+    """`bench_scale.run_once`, with this script's programs."""
+    bench_scale._async_call, bench_scale._sync_call = _async_call, _sync_call
+    return bench_scale.run_once(program, scenario, url)
 
 
-def _spawn(program: str, scenario: str, url: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--run", program, scenario, url],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+# bench_scale's own, kept before run_once and measure point it at this script's programs
+_FLOOR_ASYNC, _FLOOR_SYNC, _SPAWN = (
+    bench_scale._async_call,
+    bench_scale._sync_call,
+    bench_scale._spawn,
+)
 
 
 def measure(
     url: str, scenarios: tuple[str, ...], repeats: int, programs: tuple[str, ...] = PROGRAMS
 ) -> dict[str, dict[str, Any]]:
-    results: dict[str, dict[str, Any]] = {}
-    for scenario in scenarios:
-        rows: dict[str, Any] = {}
-        for repeat in range(repeats):
-            shift = repeat % len(programs)
-            for program in programs[shift:] + programs[:shift]:  # take turns
-                print(f"... {scenario} {program} ({repeat + 1}/{repeats})", file=sys.stderr)
-                run = _spawn(program, scenario, url)
-                row = rows.setdefault(
-                    program, {"calls_per_s": 0.0, "connections": 0, "peak": 0, "failures": 0}
-                )
-                row["calls_per_s"] = max(row["calls_per_s"], run["calls"] / run["seconds"])
-                for key in ("connections", "peak", "failures"):
-                    row[key] = max(row[key], run[key])
-        results[scenario] = rows
-    return results
+    """`bench_scale.measure` (fresh interpreters, the programs taking turns, best of
+    `repeats`) over this script's programs."""
+    bench_scale.PROGRAMS = programs
+    bench_scale._spawn = functools.partial(_SPAWN, script=__file__)  # runs run_once below
+    return bench_scale.measure(url, repeats=repeats, scenarios=scenarios)
 
 
 LABELS = {

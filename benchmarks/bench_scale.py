@@ -228,9 +228,9 @@ def run_once(program: str, scenario: str, url: str) -> dict[str, float]:
 # --- the comparison ----------------------------------------------------------------
 
 
-def _spawn(program: str, scenario: str, url: str) -> dict[str, float]:
+def _spawn(program: str, scenario: str, url: str, script: str = __file__) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--run", program, scenario, url],
+        [sys.executable, script, "--run", program, scenario, url],
         check=True,
         capture_output=True,
         text=True,
