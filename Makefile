@@ -196,9 +196,9 @@ bench-pool: venv
 bench-upload: venv
 	$(PY) benchmarks/upload_rss.py
 
-# The tests of the optional extras whose packages httpx and httpcore import by
-# themselves once installed (rich for httpx's own command line, h2): kept out of the dev
-# environment so that `import mistral_sdk` there stays as a user's; CI runs them last.
+# The tests of the optional extras kept out of the dev environment: h2, which httpcore2
+# imports by itself once installed, and rich (the cli's views), so that
+# `import mistral_sdk` there stays as a user's; CI runs them last.
 test-extras: venv
 	$(PY) -m pip install --quiet -e ".[dev,generator,cli,h2]"
 	$(PY) -m pytest -q tests/cli tests/faults/test_pool.py
