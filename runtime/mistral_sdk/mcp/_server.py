@@ -51,7 +51,17 @@ _CONNECTION_CLOSED = -32000
 _TOOL_NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
-class RemoteOptions(TypedDict, total=False):
+class ServerOptions(TypedDict, total=False):
+    """The filters and options of every `MCPServer` constructor (see the class)."""
+
+    name: str | None
+    include: Collection[str] | None
+    exclude: Collection[str] | None
+    confirm: bool | Collection[str]
+    timeout: float | None
+
+
+class RemoteOptions(ServerOptions, total=False):
     """The options of `MCPServer.http` and `MCPServer.sse`.
 
     - headers: sent with every request (API keys).
@@ -63,11 +73,6 @@ class RemoteOptions(TypedDict, total=False):
 
     headers: Mapping[str, str] | None
     auth: Any
-    name: str | None
-    include: Collection[str] | None
-    exclude: Collection[str] | None
-    confirm: bool | Collection[str]
-    timeout: float | None
     sse_read_timeout: float
 
 
@@ -163,11 +168,7 @@ class MCPServer(ToolSource):
         env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
         errlog: TextIO | None = None,
-        name: str | None = None,
-        include: Collection[str] | None = None,
-        exclude: Collection[str] | None = None,
-        confirm: bool | Collection[str] = False,
-        timeout: float | None = None,
+        **options: Unpack[ServerOptions],
     ) -> MCPServer:
         """A server started as a subprocess (`command args...`), spoken to over its
         stdin/stdout. `env` is added to a minimal safe environment; the server's
@@ -188,15 +189,7 @@ class MCPServer(ToolSource):
             return stdio_client(params, errlog=errlog or sys.stderr)
 
         shown = " ".join([os.path.basename(command), *(os.path.basename(a) for a in arguments[:1])])
-        return cls(
-            transport,
-            target=shown,
-            name=name,
-            include=include,
-            exclude=exclude,
-            confirm=confirm,
-            timeout=timeout,
-        )
+        return cls(transport, target=shown, **options)
 
     @classmethod
     def http(
