@@ -208,10 +208,12 @@ test-extras: venv
 # twice in two folders and byte-identical, their file lists, twine check, the runtime
 # dependency tree against spec/runtime-deps.txt, a smoke test in a clean environment per
 # supported Python found here. Leaves dist/ and build/release/ (SBOM, SHA256SUMS,
-# notes.md). TAG=vX.Y.Z (the workflow's): also the tag and its CHANGELOG.md section.
+# notes.md). TAG=vX.Y.Z (the workflow's): also the tag and its CHANGELOG.md section;
+# ON_BRANCH=REF: the commit must be on REF (the workflow: origin/main).
 TAG ?=
+ON_BRANCH ?=
 release-check: venv
-	$(PY) scripts/release_check.py $(if $(TAG),--tag '$(TAG)')
+	$(PY) scripts/release_check.py $(if $(TAG),--tag '$(TAG)') $(if $(ON_BRANCH),--on-branch '$(ON_BRANCH)')
 
 # Refuses a VERSION that the API surface diff since the last release tag forbids
 # (README.md, Versioning); else writes it and its CHANGELOG.md section, and commits

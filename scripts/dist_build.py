@@ -36,6 +36,7 @@ import tarfile
 import tempfile
 import zipfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,12 +185,15 @@ def build_twice(rev: str, out: Path) -> tuple[Path, Path, list[str]]:
         print("dist_build: building HEAD with the uncommitted changes to tracked files")
     epoch = git("log", "-1", "--format=%ct", rev).strip()
     with tempfile.TemporaryDirectory(prefix="mistral-dist-") as tmp:
-        found: list[tuple[Path, Path]] = []
-        for i, folder in enumerate(("first", "second/elsewhere")):
-            source = Path(tmp) / folder / "mistral-sdk"
-            export(commit, source)
-            build(source, Path(tmp) / folder / "dist", epoch, variant=i == 1)
-            found.append(artifacts(Path(tmp) / folder / "dist"))
+
+        def one(folder: Path, variant: bool) -> tuple[Path, Path]:
+            export(commit, folder / "mistral-sdk")
+            build(folder / "mistral-sdk", folder / "dist", epoch, variant)
+            return artifacts(folder / "dist")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:  # independent: side by side
+            folders = (Path(tmp) / "first", Path(tmp) / "second" / "elsewhere")
+            found = list(pool.map(one, folders, (False, True)))
         problems = []
         for a, b in zip(found[0], found[1], strict=True):
             same = a.read_bytes() == b.read_bytes()

@@ -49,8 +49,11 @@ ASSETS = ROOT / "build" / "release"
 CYCLONEDX = "cyclonedx-bom==7.5.0"
 
 
+_STARTED = time.perf_counter()
+
+
 def step(name: str) -> None:
-    print(f"\n--- {name}", flush=True)
+    print(f"\n--- {name} (at {time.perf_counter() - _STARTED:.1f}s)", flush=True)
 
 
 def find_python(version: str) -> str | None:

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -161,6 +162,16 @@ def smoke(python: str, wheel: Path, where: Path) -> str:
     return subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
 
 
+def _timed(python: str, wheel: Path, where: Path) -> tuple[bool, str]:
+    """(True, "3.12.1 (2.0s)") or (False, what went wrong), for the report."""
+    started = time.perf_counter()
+    try:
+        version = smoke(python, wheel, where)
+    except (SystemExit, subprocess.CalledProcessError) as exc:
+        return False, str(exc.stderr if isinstance(exc, subprocess.CalledProcessError) else exc)
+    return True, f"{version} ({time.perf_counter() - started:.1f}s)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("wheel", type=Path, nargs="?")
@@ -173,21 +184,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.wheel is None:
         parser.error("the wheel is required")
-    failed = 0
+    pythons = args.python or [sys.executable]
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
-        for i, python in enumerate(args.python or [sys.executable]):
-            started = time.perf_counter()
-            try:
-                version = smoke(python, args.wheel.resolve(), base / f"env{i}")
-            except (SystemExit, subprocess.CalledProcessError) as exc:
-                detail = exc.stderr if isinstance(exc, subprocess.CalledProcessError) else exc
-                print(f"smoke_test: {python}: FAILED\n{detail}", file=sys.stderr)
-                failed += 1
-                continue
-            took = time.perf_counter() - started
-            print(f"smoke_test: Python {version}: import, Mistral and AsyncMistral calls, "
-                  f"mistral --help: ok ({took:.1f}s)")  # fmt: skip
+        # two at a time: mostly process start-up and waiting on the index
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [
+                pool.submit(_timed, p, args.wheel.resolve(), base / f"env{i}")
+                for i, p in enumerate(pythons)
+            ]
+            results = [job.result() for job in jobs]
+    failed = 0
+    for python, (ok, text) in zip(pythons, results, strict=True):
+        if ok:
+            print(
+                f"smoke_test: Python {text}: import, Mistral and AsyncMistral calls, mistral --help: ok"
+            )
+        else:
+            print(f"smoke_test: {python}: FAILED\n{text}", file=sys.stderr)
+            failed += 1
     return 1 if failed else 0
 
 
