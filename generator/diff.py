@@ -428,9 +428,15 @@ def area(op: Operation) -> str:
     return call.rpartition(".")[0] or "(client)"
 
 
-def _item(verb: str, breaking: bool, what: str, changes: list[Change]) -> str:
+def _item(
+    verb: str, breaking: bool, what: str, changes: list[Change], op: Operation | None = None
+) -> str:
     flag = "**breaking** " if breaking else ""
-    details = "; ".join(c.text + (" (**breaking**)" if c.breaking else "") for c in changes)
+    # an operation with one call: its changes need not name it again
+    said = f"{call_name(op.calls[0].call)}: " if op is not None and len(op.calls) == 1 else ""
+    details = "; ".join(
+        c.text.removeprefix(said) + (" (**breaking**)" if c.breaking else "") for c in changes
+    )
     return f"- {flag}{verb}: {what}" + (f": {details}" if details else "")
 
 
@@ -443,10 +449,12 @@ def by_area(d: Diff, title: str) -> str:
         areas.setdefault(area(op), []).append(_item("added", False, _calls(op), []))
     for g in d.ops_removed:
         verb = "removed" if g.moved_to is None else f"moved to `{g.moved_to.key}`"
-        areas.setdefault(area(g.op), []).append(_item(verb, g.breaking, _calls(g.op), g.changes))
+        item = _item(verb, g.breaking, _calls(g.op), g.changes, g.op)
+        areas.setdefault(area(g.op), []).append(item)
     for e in d.ops_changed:
         op = d.new.operations[e.key]
-        areas.setdefault(area(op), []).append(_item("changed", e.breaking, _calls(op), e.changes))
+        item = _item("changed", e.breaking, _calls(op), e.changes, op)
+        areas.setdefault(area(op), []).append(item)
     models = []
     if d.defs_added:
         names = ", ".join(f"`{x.name}`" for x in d.defs_added)
