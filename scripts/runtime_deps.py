@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wheel_info
+from dist_build import uv
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "spec" / "runtime-deps.txt"
@@ -54,15 +54,6 @@ class Dep:
     version: str
     marker: str  # where it is needed ("" everywhere), as uv writes it
     via: tuple[str, ...]  # the distributions that require it
-
-
-def uv() -> str:
-    """The uv next to this interpreter (the dev environment's), else on PATH."""
-    local = Path(sys.executable).parent / "uv"
-    found = str(local) if local.exists() else shutil.which("uv")
-    if found is None:
-        raise SystemExit("runtime_deps: needs uv (in the dev extras: make venv)")
-    return found
 
 
 def parse(text: str) -> list[Dep]:

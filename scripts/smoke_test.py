@@ -78,6 +78,14 @@ def _check(condition: bool, what: str) -> None:
         raise SystemExit(f"smoke test failed: {what}")
 
 
+def _content(reply: Any) -> object:
+    """The first choice's message text, decoded into the SDK's models."""
+    from mistral_sdk import models
+
+    message = reply.choices[0].message
+    return message.content if isinstance(message, models.AssistantMessage) else message
+
+
 def inside(version: str) -> None:
     import mistral_sdk
 
@@ -94,14 +102,14 @@ def inside(version: str) -> None:
     try:
         with mistral_sdk.Mistral(api_key="smoke-key", base_url=url, max_retries=0) as client:
             reply = client.chat.complete(model="mistral-small-latest", messages=messages)
-        _check(reply.choices[0].message.content == "pong", f"sync reply {reply!r}")
+        _check(_content(reply) == "pong", f"sync reply {reply!r}")
 
         async def call() -> Any:
             async with mistral_sdk.AsyncMistral(api_key="smoke-key", base_url=url) as client:
                 return await client.chat.complete(model="mistral-small-latest", messages=messages)
 
         areply = asyncio.run(call())
-        _check(areply.choices[0].message.content == "pong", f"async reply {areply!r}")
+        _check(_content(areply) == "pong", f"async reply {areply!r}")
     finally:
         server.shutdown()
     _check(len(_StandIn.seen) == 2, f"the stand-in got {len(_StandIn.seen)} requests, not 2")
@@ -128,18 +136,21 @@ def make_env(python: str, wheel: Path, where: Path) -> Path:
     shutil.rmtree(where, ignore_errors=True)  # a kept one from an earlier run
     uv = _uv()
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    quiet = {"check": True, "capture_output": True, "text": True, "env": env}
-    if uv:
-        subprocess.run([uv, "venv", "--quiet", "--python", python, str(where)], **quiet)
-    else:
-        subprocess.run([python, "-m", "venv", str(where)], **quiet)
+
+    def run(command: list[str]) -> None:
+        subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+
+    run(
+        [uv, "venv", "--quiet", "--python", python, str(where)]
+        if uv
+        else [python, "-m", "venv", str(where)]
+    )
     bindir = where / ("Scripts" if os.name == "nt" else "bin")
     interpreter = bindir / ("python.exe" if os.name == "nt" else "python")
     if uv:
-        install = [uv, "pip", "install", "--quiet", "--python", str(interpreter), str(wheel)]
+        run([uv, "pip", "install", "--quiet", "--python", str(interpreter), str(wheel)])
     else:
-        install = [str(interpreter), "-m", "pip", "install", "--quiet", str(wheel)]
-    subprocess.run(install, **quiet)
+        run([str(interpreter), "-m", "pip", "install", "--quiet", str(wheel)])
     return interpreter
 
 
