@@ -64,8 +64,8 @@ def first_release_surface() -> str:
     s = surface.parse_text((ROOT / versioning.SURFACE).read_text(encoding="utf-8"))
     return (
         "### API surface\n\n"
-        f"The first release: {len(s.operations)} operations and {len(s.definitions)} models "
-        f"({s.label}), listed in `spec/surface.txt`."
+        f"{len(s.operations)} operations and {len(s.definitions)} models ({s.label}), "
+        "one line each in `spec/surface.txt`."
     )
 
 
