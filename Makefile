@@ -19,7 +19,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
         types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
-        check-history test-extras
+        check-history test-extras release-check release runtime-deps
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
@@ -44,6 +44,10 @@ help:
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
+	@echo "make release-check    what the release workflow checks before publishing: version, two identical"
+	@echo "                      builds, file lists, twine, runtime deps, smoke tests; dist/, build/release/"
+	@echo "make release VERSION=X.Y.Z [WHY=…]  version and CHANGELOG.md section, if the API surface allows it"
+	@echo "make runtime-deps     rewrite spec/runtime-deps.txt after a deliberate dependency change"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -212,6 +216,31 @@ bench-upload: venv
 test-extras: venv
 	$(PY) -m pip install --quiet -e ".[dev,generator,cli,h2]"
 	$(PY) -m pytest -q tests/cli tests/faults/test_pool.py
+
+# --- releases (docs/releasing.md) ----------------------------------------------
+
+# Everything the release workflow checks before it publishes (scripts/release_check.py):
+# the version against the API surface since the last release tag, sdist and wheel built
+# twice in two folders and byte-identical, their file lists, twine check, the runtime
+# dependency tree against spec/runtime-deps.txt, a smoke test in a clean environment per
+# supported Python found here. Leaves dist/ and build/release/ (SBOM, SHA256SUMS,
+# notes.md). TAG=vX.Y.Z (the workflow's): also the tag and its CHANGELOG.md section;
+# ON_BRANCH=REF: the commit must be on REF (the workflow: origin/main).
+TAG ?=
+ON_BRANCH ?=
+release-check: venv
+	$(PY) scripts/release_check.py $(if $(TAG),--tag '$(TAG)') $(if $(ON_BRANCH),--on-branch '$(ON_BRANCH)')
+
+# Refuses a VERSION that the API surface diff since the last release tag forbids
+# (README.md, Versioning); else writes it and its CHANGELOG.md section, and commits
+# nothing. WHY='…' names the change outside the surface that a bigger bump is for.
+release: venv
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z [WHY='...']" >&2; exit 2; }
+	$(PY) scripts/release.py prepare '$(VERSION)' $(if $(WHY),--why '$(subst ','\'',$(WHY))')
+
+# After a deliberate change of the runtime dependencies: commit the file with it.
+runtime-deps: venv
+	$(PY) scripts/runtime_deps.py --write
 
 # --- housekeeping ------------------------------------------------------------
 
