@@ -136,7 +136,7 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
             text = type_text(p.type)
         required = p.required and not p.null_default
         args.append(Arg(p.name, text, required, positional=p.location == "path"))
-    if op.connectors_field:  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
+    if op.connectors_field:  # the keyword the renderer adds (overlay: connectors_field)
         args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
     if helpers.takes_progress(op, m):  # the keyword the renderer adds
         args.append(Arg("progress", "ProgressCallback | None", False))
