@@ -25,7 +25,7 @@ def check(
     pointer of each inline schema to the name it was given."""
     for pointer in sorted(set(overlay.inline_schemas) - set(named)):
         name = overlay.inline_schemas[pointer].name
-        problems.warn(pointer, f"overlay inline_schemas names `{name}` a schema not here")
+        problems.warn(pointer, f"overlay inline_schemas names `{name}` for a schema not here")
     ids = {op.operation_id for op in api.operations}
     for op_id in overlay.operations:
         if op_id not in ids:
@@ -36,7 +36,7 @@ def check(
             problems.warn("#/paths", f"overlay tags names `{tag}`, a tag no operation has")
     for namespace in overlay.naming.namespaces:
         if not any(tag.split(".")[0] == namespace for tag in tags):
-            problems.warn("#/paths", f"overlay naming.namespaces names `{namespace}`, no tag's")
+            problems.warn("#/paths", f"overlay naming.namespaces names `{namespace}`, which begins no tag")
     for name in overlay.schemas:
         if name not in api.definitions:
             problems.warn(
@@ -46,7 +46,7 @@ def check(
     resources = _resources(api.root)
     for path in overlay.resources:
         if path not in resources:
-            problems.warn("#/paths", f"overlay resources names `client.{path}`, not here")
+            problems.warn("#/paths", f"overlay resources names `client.{path}`, a resource not here")
     for message in helpers.missing_operations(api.root, overlay):  # tests/test_helpers_present.py
         problems.warn("#/paths", message)
 
