@@ -36,7 +36,9 @@ def check(
             problems.warn("#/paths", f"overlay tags names `{tag}`, a tag no operation has")
     for namespace in overlay.naming.namespaces:
         if not any(tag.split(".")[0] == namespace for tag in tags):
-            problems.warn("#/paths", f"overlay naming.namespaces names `{namespace}`, which begins no tag")
+            problems.warn(
+                "#/paths", f"overlay naming.namespaces names `{namespace}`, which begins no tag"
+            )
     for name in overlay.schemas:
         if name not in api.definitions:
             problems.warn(
@@ -46,7 +48,9 @@ def check(
     resources = _resources(api.root)
     for path in overlay.resources:
         if path not in resources:
-            problems.warn("#/paths", f"overlay resources names `client.{path}`, a resource not here")
+            problems.warn(
+                "#/paths", f"overlay resources names `client.{path}`, a resource not here"
+            )
     for message in helpers.missing_operations(api.root, overlay):  # tests/test_helpers_present.py
         problems.warn("#/paths", message)
 
