@@ -23,30 +23,29 @@ import yaml
 DEFAULT = Path(__file__).resolve().parent.parent / "spec" / "overlay.yaml"
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-Identifier = Annotated[str, msgspec.Meta(pattern=f"^{_IDENT}$")]
-Dotted = Annotated[str, msgspec.Meta(pattern=rf"^{_IDENT}(\.{_IDENT})*$")]
-Pointer = Annotated[str, msgspec.Meta(pattern=r"^#/")]
-# an operation as `METHOD /path` (the spec's path template, fragment included)
-Route = Annotated[
-    str, msgspec.Meta(pattern=r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$")
-]
-Text = Annotated[str, msgspec.Meta(min_length=1)]
-
-
-# how a problem with a pattern is told
+# each pattern, and how a value that does not match it is told
 _PATTERNS = {
-    Identifier.__metadata__[0].pattern: "that is a Python identifier",
-    Dotted.__metadata__[0].pattern: "of Python identifiers joined by dots",
-    Pointer.__metadata__[0].pattern: "that is a JSON pointer into the spec (`#/...`)",
-    Route.__metadata__[0].pattern: "like `POST /v1/path` (a method and the spec's path)",
+    f"^{_IDENT}$": "that is a Python identifier",
+    rf"^{_IDENT}(\.{_IDENT})*$": "of Python identifiers joined by dots",
+    r"^#/": "that is a JSON pointer into the spec (`#/...`)",
+    r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$": (
+        "like `POST /v1/path` (a method and the spec's path)"
+    ),
 }
+_IDENTIFIER, _DOTTED, _POINTER, _ROUTE = _PATTERNS
+Identifier = Annotated[str, msgspec.Meta(pattern=_IDENTIFIER)]
+Dotted = Annotated[str, msgspec.Meta(pattern=_DOTTED)]
+Pointer = Annotated[str, msgspec.Meta(pattern=_POINTER)]
+# an operation as `METHOD /path` (the spec's path template, fragment included)
+Route = Annotated[str, msgspec.Meta(pattern=_ROUTE)]
+Text = Annotated[str, msgspec.Meta(min_length=1)]
 
 
 class OverlayError(Exception):
     """The overlay file cannot be read or does not follow its schema."""
 
 
-class _Entry(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+class _Entry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pass
 
 
