@@ -105,13 +105,13 @@ class Streams(_Entry):
 
 
 class Overlay(_Entry):
-    naming: Naming = Naming()
+    naming: Naming = msgspec.field(default_factory=Naming)
     tags: dict[Text, Tag] = {}
     operations: dict[Text, Operation] = {}
     schemas: dict[Text, Schema] = {}
     inline_schemas: dict[Pointer, InlineSchema] = {}
     resources: dict[Dotted, Resource] = {}
-    streams: Streams = Streams()
+    streams: Streams = msgspec.field(default_factory=Streams)
     helpers: dict[Dotted, Helper] = {}
 
     def operation(self, operation_id: str) -> Operation:
