@@ -73,27 +73,7 @@ class Operations:
         for resp in responses:
             if resp.kind == "sse":
                 streams.finish(self.schemas, resp, params, pointer)
-        methods: list[ir.Method] = []
-        stream_field = next(
-            (p for p in body_params if p.wire == "stream" and p.location == "body"), None
-        )
-        json_resp = next((r for r in responses if r.kind != "sse"), None)
-        sse_resp = next((r for r in responses if r.kind == "sse"), None)
-        if json_resp and sse_resp:
-            # one operation, two methods: `complete` answers JSON, `stream` answers SSE
-            stream_name = "stream"
-            overrides_plain: dict[str, ir.Const] = {}
-            overrides_stream: dict[str, ir.Const] = {}
-            if stream_field is not None:
-                params.remove(stream_field)
-                overrides_plain, overrides_stream = (
-                    {"stream": ir.Const(False)},
-                    {"stream": ir.Const(True)},
-                )
-            methods.append(ir.Method(name, json_resp, overrides_plain))
-            methods.append(ir.Method(stream_name, sse_resp, overrides_stream))
-        else:
-            methods.append(ir.Method(name, responses[0]))
+        methods = self.methods(name, responses, params)
         listing = methods[0]
         if verb == "get" and listing.response.kind == "json" and listing.response.type is not None:
             defaults = self.query_defaults(shared + (spec.get("parameters") or []), pointer)
@@ -121,6 +101,24 @@ class Operations:
             ),
             tools_field=helpers.tools_field(body_kind, body_type, flattened, params, self.overlay),
         )
+
+    @staticmethod
+    def methods(name: str, responses: list[ir.Response], params: list[ir.Param]) -> list[ir.Method]:
+        """The Python methods of an operation: one, or two when it answers JSON and SSE
+        (`complete` answers JSON, `stream` answers SSE); a `stream` body flag is then
+        fixed by each method instead of passed (and taken out of `params`)."""
+        json_resp = next((r for r in responses if r.kind != "sse"), None)
+        sse_resp = next((r for r in responses if r.kind == "sse"), None)
+        if not (json_resp and sse_resp):
+            return [ir.Method(name, responses[0])]
+        flag = next((p for p in params if p.wire == "stream" and p.location == "body"), None)
+        if flag is None:
+            return [ir.Method(name, json_resp), ir.Method("stream", sse_resp)]
+        params.remove(flag)
+        return [
+            ir.Method(name, json_resp, {"stream": ir.Const(False)}),
+            ir.Method("stream", sse_resp, {"stream": ir.Const(True)}),
+        ]
 
     def api_key_header(self, spec: dict[str, Any]) -> str | None:
         """The header of an apiKey scheme, when no alternative security takes a bearer token."""
