@@ -31,14 +31,16 @@ _PATTERNS = {
     r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$": (
         "like `POST /v1/path` (a method and the spec's path)"
     ),
+    rf"^{_IDENT}(\.{_IDENT})*\.{_IDENT}$": "like `module.Class` (a module of mistral_sdk)",
 }
-_IDENTIFIER, _DOTTED, _POINTER, _ROUTE = _PATTERNS
+_IDENTIFIER, _DOTTED, _POINTER, _ROUTE, _CLASS = _PATTERNS
 Identifier = Annotated[str, msgspec.Meta(pattern=_IDENTIFIER)]
 Dotted = Annotated[str, msgspec.Meta(pattern=_DOTTED)]
 Pointer = Annotated[str, msgspec.Meta(pattern=_POINTER)]
 # an operation as `METHOD /path` (the spec's path template, fragment included)
 Route = Annotated[str, msgspec.Meta(pattern=_ROUTE)]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
+ClassPath = Annotated[str, msgspec.Meta(pattern=_CLASS)]
 
 
 class OverlayError(Exception):
@@ -86,7 +88,7 @@ class InlineSchema(_Entry):
 
 
 class Resource(_Entry):
-    mixin: Dotted  # `module.Class` under mistral_sdk; the async resource takes `AsyncClass`
+    mixin: ClassPath  # `module.Class` under mistral_sdk; the async resource takes `AsyncClass`
 
 
 class Need(_Entry):
@@ -115,10 +117,10 @@ class Overlay(_Entry):
     helpers: dict[Dotted, Helper] = {}
 
     def operation(self, operation_id: str) -> Operation:
-        return self.operations.get(operation_id) or _NO_OPERATION
+        return self.operations.get(operation_id, _NO_OPERATION)
 
     def schema(self, name: str) -> Schema:
-        return self.schemas.get(name) or _NO_SCHEMA
+        return self.schemas.get(name, _NO_SCHEMA)
 
     def schemas_with(self, key: str) -> dict[str, Any]:
         """`{schema name: value}` of the schema entries that set `key`."""

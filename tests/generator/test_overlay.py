@@ -245,6 +245,7 @@ def test_an_omitted_stream_whose_event_schema_is_gone_is_a_warning(tmp_path: Pat
         ("operations:\n  x: {}\n", 2, "operations['x']", "the entry sets nothing"),
         ("inline_schemas:\n  paths/x: {name: X}\n", 2, "inline_schemas['paths/x']", "pointer"),
         ("resources:\n  a-b: {mixin: m.C}\n", 2, "resources['a-b']", "invalid key"),
+        ("resources:\n  a.b: {mixin: Helpers}\n", 2, "resources['a.b'].mixin", "module.Class"),
         (
             "helpers:\n  a.b:\n    needs:\n      - {call: c.d, operation: 'FETCH /x'}\n",
             4,
