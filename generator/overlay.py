@@ -205,9 +205,11 @@ _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]*)`$")
 def _locate(data: Any, exc: msgspec.ValidationError) -> tuple[str, tuple[str | int, ...]]:
     """msgspec's message, and the path of the value it is about.
 
-    msgspec writes a mapping's keys as `[...]`; the key is the first entry that fails
-    on its own (msgspec stops at the first problem, in the file's order)."""
-    match = _AT.match(str(exc))
+    msgspec writes a mapping's keys as `[...]`; the key is the first entry that, alone
+    in its mapping, gives the same error (msgspec stops at the first problem, in the
+    file's order)."""
+    message = str(exc)
+    match = _AT.match(message)
     problem = match["problem"] if match else str(exc)  # no path: the top level
     bad_key = match is not None and match["outer"] is not None  # "at `key` in `$.section`"
     raw = (match["outer"] if bad_key else match["path"]) if match else "$"
@@ -222,11 +224,11 @@ def _locate(data: Any, exc: msgspec.ValidationError) -> tuple[str, tuple[str | i
             path.append(int(index))
             node = node[int(index)] if isinstance(node, list) else None
         else:
-            key = _failing_key(data, path, node)
+            key = _failing_key(data, path, node, message)
             path.append(key)
-            node = node[key] if isinstance(node, dict) else None
-    if bad_key and isinstance(node, dict):
-        path.append(_failing_key(data, path, node))
+            node = node.get(key) if isinstance(node, dict) else None
+    if bad_key:
+        path.append(_failing_key(data, path, node, message))
         problem = f"invalid key: {problem}"
     unknown = _UNKNOWN.match(problem)
     if unknown:
@@ -237,14 +239,15 @@ def _locate(data: Any, exc: msgspec.ValidationError) -> tuple[str, tuple[str | i
     return problem, tuple(path)
 
 
-def _failing_key(data: Any, path: list[str | int], mapping: Any) -> str:
+def _failing_key(data: Any, path: list[str | int], mapping: Any, message: str) -> str:
     if not isinstance(mapping, dict):
         return "?"
     for key, value in mapping.items():
         try:
             msgspec.convert(_replace(data, path, {key: value}), Overlay)
-        except msgspec.ValidationError:
-            return str(key)
+        except msgspec.ValidationError as exc:
+            if str(exc) == message:
+                return str(key)
     return "?"
 
 

@@ -267,6 +267,13 @@ def test_an_omitted_stream_whose_event_schema_is_gone_is_a_warning(tmp_path: Pat
             "`A` is the batch enum already",
         ),
         ("- a list\n", 1, "(the whole file)", "got `array`"),
+        # the first problem is named, whatever follows it
+        (
+            "operations:\n  a: {method: a}\n  b: {method: 2}\nschemas:\n  S: {base: 3}\n",
+            3,
+            "operations['b'].method",
+            "got `int`",
+        ),
     ],
 )
 def test_an_invalid_overlay_names_the_place_and_the_problem(
