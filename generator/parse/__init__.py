@@ -32,10 +32,10 @@ class Parse:
     ) -> None:
         overlay = overlay if overlay is not None else overlays.default()
         self.schemas = Schemas(doc, problems, overlay)
-        self.schemas.define_all()
-        unions.assign_tags(self.schemas.defs)
-        operations = Operations(self.schemas).all()
-        root = resources.tree(operations, overlay, problems)
+        self.schemas.define_all()  # 1. types
+        unions.assign_tags(self.schemas.defs)  # 2. unions
+        operations = Operations(self.schemas).all()  # 3. operations and their streams
+        root = resources.tree(operations, overlay, problems)  # 4. resources
         info = doc.get("info", {})
         self.api = ir.API(
             title=str(info.get("title", "")),
@@ -47,7 +47,7 @@ class Parse:
         )
         self.api.batch_enum = overlay.batch_endpoints_enum or ""
         self.api.batch_endpoints = helpers.batch_endpoints(self.api, overlay.batch_endpoints_enum)
-        drift.check(self.api, doc, self.schemas.names.by_pointer, overlay, problems)
+        drift.check(self.api, doc, self.schemas.names.by_pointer, overlay, problems)  # 5.
 
 
 def parse(

@@ -105,6 +105,10 @@ def _is_null(schema: Any) -> bool:
 
 
 class Schemas:
+    """The definitions built so far (`defs`) and how a schema reads as a type
+    (`type_of`). The later passes share it, and with it the document, the problems
+    found and the overlay."""
+
     def __init__(self, doc: dict[str, Any], problems: Problems, overlay: Overlay) -> None:
         self.doc = doc
         self.problems = problems
