@@ -36,7 +36,13 @@ def repo(tmp_path: Path) -> Path:
     root.mkdir()
     for name in ("generator", "scripts", "runtime", "generated"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "README.md", "spec/lock.json", "spec/surface.txt"):
+    for name in (
+        "Makefile",
+        "README.md",
+        "spec/lock.json",
+        "spec/surface.txt",
+        "spec/overlay.yaml",
+    ):
         (root / name).parent.mkdir(exist_ok=True)
         shutil.copy2(REPO / name, root / name)
     return root
