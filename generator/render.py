@@ -116,7 +116,7 @@ class DefView:
     fields: list[FieldView] = field(default_factory=list)
     tag: tuple[str, str] | None = None
     tag_doc: str = ""
-    base: str = helpers.MODEL_BASE  # the class of mistral_sdk._model it derives from
+    base: str = "Model"  # the class of mistral_sdk._model it derives from
     # enums / aliases / unions
     static: str = ""
     runtime: str = ""
@@ -173,9 +173,7 @@ class Renderer:
         out["mistral_sdk/_spec.py"] = self.spec_module()
         out["mistral_sdk/_batch_endpoints.py"] = self.env.get_template(
             "batch_endpoints.py.j2"
-        ).render(
-            header=HEADER, enum=helpers.BATCH_ENDPOINTS_ENUM, rows=helpers.batch_endpoints(self.api)
-        )
+        ).render(header=HEADER, enum=self.api.batch_enum, rows=self.api.batch_endpoints)
         return out
 
     # --- models ------------------------------------------------------------------
@@ -257,9 +255,8 @@ class Renderer:
             if d.deprecated:
                 doc = f"Deprecated. {doc}"
             tag_doc = f"The `{d.tag[0]}` tag of this variant." if d.tag else ""
-            base = helpers.MODEL_BASES.get(d.name, helpers.MODEL_BASE)
             return DefView(
-                "model", d.name, doc, fields=fields, tag=d.tag, tag_doc=tag_doc, base=base
+                "model", d.name, doc, fields=fields, tag=d.tag, tag_doc=tag_doc, base=d.base
             )
         if isinstance(d, ir.Enum):
             imports.typing.add("Literal")
@@ -342,7 +339,7 @@ class Renderer:
             uses_resume=any(m["resume"] for m in methods),
             uses_progress=any(m["progress"] for m in methods),
             uses_uploads=any(m["uploads"] for m in methods),
-            mixin=helpers.MIXINS.get(node.path),
+            mixin=node.mixin,
         )
 
     def method_view(self, op: ir.Operation, m: ir.Method, imports: Imports) -> dict[str, Any]:
@@ -526,7 +523,7 @@ class Renderer:
         }
 
     def tools_annotation(self, p: ir.Param, imports: Imports) -> str:
-        """`tools=` of a `helpers.TOOL_BODIES` body: definitions, or Python callables."""
+        """`tools=` of a body with a `tools_field` (overlay): definitions, or Python callables."""
         nullable = isinstance(p.type, ir.Nullable)
         listed = p.type.inner if isinstance(p.type, ir.Nullable) else p.type
         assert isinstance(listed, ir.ListOf)

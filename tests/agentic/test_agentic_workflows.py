@@ -364,7 +364,7 @@ def _log_frame(n: int) -> bytes:
 
 def _resume_location(path: str) -> tuple[str, str]:
     """Where the spec's stream at GET `path` takes the last event id (the generator's
-    choice, generator/helpers.py RESUME_PARAMS), or skip naming what is missing."""
+    choice, the overlay's streams.resume_params), or skip naming what is missing."""
     spec = find_spec()
     if spec is None:
         pytest.skip(SPEC_MISSING_REASON)

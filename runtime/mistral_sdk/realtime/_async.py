@@ -1,19 +1,18 @@
-"""Async realtime connections (`AsyncMistral().audio.realtime`), on websockets' asyncio client.
+"""Realtime sessions: `AsyncMistral().audio.realtime` and its connections.
 
-The decisions live in `_protocol.Session`; this module only moves messages.
+The decisions live in `_protocol.Session`, and what differs between asyncio and
+threads in two small modules; this one only moves messages. The blocking twin
+(`_sync.py`) is generated from the async one (`_async.py`) by scripts/unasync.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
-import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._types import twin_doc
-from . import _connect
+from . import _aio, _connect
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
@@ -32,7 +31,6 @@ from ._protocol import (
     session_update,
     text_message,
 )
-from ._sync import Realtime, _close_info
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -44,21 +42,15 @@ __all__ = ["AsyncRealtime", "AsyncRealtimeSpeechConnection", "AsyncRealtimeTrans
 E = TypeVar("E")
 
 
-def _abandon(ws: ClientConnection, loop: asyncio.AbstractEventLoop) -> None:
-    """Finalizer of a connection nobody closed: drop the transport on its loop."""
-    with contextlib.suppress(RuntimeError):  # the loop is closed: so is the transport
-        loop.call_soon_threadsafe(ws.transport.abort)
-
-
 class _AsyncConnection(Generic[E]):
-    """One open realtime session. `async for` it for typed events; an async context manager."""
+    """One open realtime session: iterate it for typed events; a context manager."""
 
     def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
         self._ws = ws
         self._state = state
-        self._prelude = prelude
+        self._prelude = prelude  # events that arrived with the handshake
         self._closed = False
-        self._finalizer = weakref.finalize(self, _abandon, ws, asyncio.get_running_loop())
+        self._finalizer = _aio.release_when_collected(self, ws)
 
     @property
     def request_id(self) -> str | None:
@@ -77,7 +69,7 @@ class _AsyncConnection(Generic[E]):
         try:
             await self._ws.send(message)
         except ConnectionClosed as exc:
-            self._state.closed(*_close_info(exc), handshake=False)
+            self._state.lost(exc, handshake=False)
             raise RuntimeError("the server ended the realtime session") from exc
         self._state.sent_input = True
 
@@ -105,14 +97,11 @@ class _AsyncConnection(Generic[E]):
         if self._state.done or self._closed:
             return None
         try:
-            if timeout is None:
-                message = await self._ws.recv()
-            else:
-                message = await asyncio.wait_for(self._ws.recv(), timeout)
+            message = await _aio.recv(self._ws, timeout)
         except ConnectionClosed as exc:
             self._closed = True
             self._finalizer.detach()
-            self._state.closed(*_close_info(exc), handshake=False)
+            self._state.lost(exc, handshake=False)
             return None
         return self._state.receive(message)  # type: ignore[no-any-return]
 
@@ -135,8 +124,8 @@ class _AsyncConnection(Generic[E]):
                     await self._ws.send(self._state.kind.end_message)
                     self._state.input_ended = True
             await self._ws.close()
-        except BaseException:  # cancelled while closing: drop the socket
-            self._ws.transport.abort()
+        except BaseException:  # interrupted while closing: drop the socket
+            _aio.drop(self._ws)
             raise
 
     async def __aenter__(self: _C) -> _C:
@@ -158,11 +147,13 @@ class AsyncRealtimeTranscriptionConnection(_AsyncConnection[RealtimeTranscriptio
 
     @property
     def session(self) -> RealtimeTranscriptionSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     async def send_audio(self, audio: object) -> None:
-        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer); chunks
-        over the protocol's limit are split. Waits while the network is busy."""
+        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer) in the
+        session's format; chunks over the protocol's limit are split. Waits while
+        the network is busy."""
         for message in audio_messages(audio):
             await self._send(message)
 
@@ -190,6 +181,7 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
 
     @property
     def session(self) -> RealtimeSpeechSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     async def send_text(self, text: str) -> None:
@@ -214,31 +206,26 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
 
 
 async def _open(
-    client: AsyncAPIClient,
-    kind: Kind,
-    model: str,
-    session: Mapping[str, Any],
-    *,
-    errors_as_events: bool,
-    open_timeout: float | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, object] | None,
+    client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> tuple[ClientConnection, Session, list[Any]]:
-    """Connect (retrying what the client's policy retries), wait for
-    `session.created`, and send the session's settings."""
+    """Connect (retrying what the client's policy retries), wait for `session.created`,
+    and send the session's settings; `arguments` are those of the `connect_*` method."""
     _connect.require_websockets()
-    from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed
 
-    update = session_update(kind, session)  # checked before connecting
+    update = session_update(kind, session_fields(kind, arguments))  # checked before connecting
+    extra_headers = arguments["extra_headers"]
     auth = await client._auth_headers(None, extra_headers)
-    where = _connect.target(client, kind.path, model, auth, extra_headers, extra_query)
+    where = _connect.target(
+        client, kind.path, arguments["model"], auth, extra_headers, arguments["extra_query"]
+    )
+    open_timeout = arguments["open_timeout"]
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
     attempt = 0
     while True:
         deadline = time.monotonic() + timeout
         try:
-            ws = await connect(
+            ws = await _aio.connect(
                 where.url,
                 additional_headers=where.headers,
                 user_agent_header=_connect.user_agent_header(),
@@ -255,7 +242,7 @@ async def _open(
                 raise error from exc
             await client._sleep(_connect.delay(attempt, client.max_retries, headers))
             attempt += 1
-    state = Session(kind, errors_as_events=errors_as_events)
+    state = Session(kind, errors_as_events=arguments["errors_as_events"])
     prelude: list[Any] = []
     try:
         while state.session is None:
@@ -263,63 +250,23 @@ async def _open(
             if remaining <= 0:
                 raise TimeoutError
             try:
-                message = await asyncio.wait_for(ws.recv(), remaining)
+                message = await _aio.recv(ws, remaining)
             except ConnectionClosed as exc:
-                state.closed(*_close_info(exc), handshake=True)
+                state.lost(exc, handshake=True)
             prelude.append(state.handshake(message))
         if update is not None:
             await ws.send(update)
     except TimeoutError:
-        ws.transport.abort()
+        _aio.drop(ws)
         from .._errors import APITimeoutError
 
         raise APITimeoutError(
             f"realtime {kind.name}: no session.created within {timeout:g} s"
         ) from None
     except BaseException:
-        ws.transport.abort()
+        _aio.drop(ws)
         raise
     return ws, state, prelude
-
-
-async def _iterate(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
-
-
-async def _run(
-    connection: _AsyncConnection[E], send: Any, finish: Any, items: Any
-) -> AsyncIterator[E]:
-    async def feed() -> None:
-        async for item in _iterate(items):
-            await send(item)
-        await finish()
-
-    async with connection:
-        sender = asyncio.ensure_future(feed())
-        try:
-            while True:
-                receiving = asyncio.ensure_future(connection.recv())
-                await asyncio.wait({receiving, sender}, return_when=asyncio.FIRST_COMPLETED)
-                if sender.done() and not sender.cancelled() and sender.exception() is not None:
-                    receiving.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await receiving
-                    exc = sender.exception()
-                    if not isinstance(exc, RuntimeError):  # not "the server ended it"
-                        raise exc  # type: ignore[misc]
-                event = await receiving
-                if event is None:
-                    break
-                yield event
-        finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
 
 
 class AsyncRealtime:
@@ -331,7 +278,6 @@ class AsyncRealtime:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @twin_doc(Realtime.connect_transcription)
     async def connect_transcription(
         self,
         *,
@@ -348,35 +294,51 @@ class AsyncRealtime:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
     ) -> AsyncRealtimeTranscriptionConnection:
-        """The async twin of `Mistral().audio.realtime.connect_transcription`."""
-        ws, state, prelude = await _open(
-            self._client,
-            TRANSCRIPTION,
-            model,
-            session_fields(TRANSCRIPTION, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return AsyncRealtimeTranscriptionConnection(ws, state, prelude)
+        """Open a transcription session and wait until the server has created it.
 
-    @twin_doc(Realtime.transcribe)
+        The session settings given are checked before connecting and sent as a
+        `session.update` once the server has created the session.
+
+        Args:
+            model: the realtime transcription model.
+            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
+            target_streaming_delay_ms: how far behind the audio the text may lag.
+            diarize: tag speakers inline.
+            context_bias: phrases or terms to bias the transcription towards.
+            language: the ISO-639-1 code of the audio's language.
+            speaker_references: reference audio for known speakers, by name (needs `diarize`).
+            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
+        opened = await _open(self._client, TRANSCRIPTION, locals())
+        return AsyncRealtimeTranscriptionConnection(*opened)
+
     async def transcribe(
         self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
     ) -> AsyncIterator[RealtimeTranscriptionEvent]:
-        """The async twin of `Mistral().audio.realtime.transcribe`: `audio` may also be an
-        async iterable."""
+        """Stream `audio` and yield the events until `transcription.done`; the audio is
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
+
+        Args:
+            audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
+                session's `audio_format`; split at the protocol's limit. An iterable (the
+                async client also takes an async iterable).
+            model: the realtime transcription model.
+            options: the session settings and options of `connect_transcription`.
+        """
         connection = await self.connect_transcription(model=model, **options)
 
         async def finish() -> None:
             await connection.flush()
             await connection.end()
 
-        async for event in _run(connection, connection.send_audio, finish, audio):
+        async for event in _aio.run(connection, connection.send_audio, finish, audio):
             yield event
 
-    @twin_doc(Realtime.connect_speech)
     async def connect_speech(
         self,
         *,
@@ -391,29 +353,36 @@ class AsyncRealtime:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
     ) -> AsyncRealtimeSpeechConnection:
-        """The async twin of `Mistral().audio.realtime.connect_speech`."""
-        ws, state, prelude = await _open(
-            self._client,
-            SPEECH,
-            model,
-            session_fields(SPEECH, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return AsyncRealtimeSpeechConnection(ws, state, prelude)
+        """Open a speech session and wait until the server has created it.
 
-    @twin_doc(Realtime.speak)
+        Args:
+            model: the realtime speech model.
+            voice: a preset voice (exclusive with `ref_audio`).
+            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
+            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
+            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
+            expressiveness: higher is more expressive (at least 1.0).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
+        opened = await _open(self._client, SPEECH, locals())
+        return AsyncRealtimeSpeechConnection(*opened)
+
     async def speak(
-        self,
-        text: str | Iterable[str] | AsyncIterable[str],
-        *,
-        model: str,
-        **options: Any,
+        self, text: str | Iterable[str] | AsyncIterable[str], *, model: str, **options: Any
     ) -> AsyncIterator[RealtimeSpeechEvent]:
-        """The async twin of `Mistral().audio.realtime.speak`: `text` may also be an
-        async iterable."""
+        """Speak `text` and yield the events until `speech.audio.done`; the pieces are
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
+
+        Args:
+            text: one string, or an iterable of pieces (as a language model writes them;
+                the async client also takes an async iterable).
+            model: the realtime speech model.
+            options: the session settings and options of `connect_speech`.
+        """
         connection = await self.connect_speech(model=model, **options)
         pieces = [text] if isinstance(text, str) else text
 
@@ -421,5 +390,5 @@ class AsyncRealtime:
             await connection.flush()
             await connection.end()
 
-        async for event in _run(connection, connection.send_text, finish, pieces):
+        async for event in _aio.run(connection, connection.send_text, finish, pieces):
             yield event
