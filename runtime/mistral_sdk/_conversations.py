@@ -522,10 +522,11 @@ class AsyncConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("AsyncBetaConversations", self)
-        hooks = conversations._client._hooks
+        api = conversations._client
+        hooks = api._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
         with loop.run_activity(hooks, conversation_id) as run:
-            async with _open_sources_async(loop, conversations._client):
+            async with _open_tools_async(loop, api):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 while True:
                     with loop.turn_activity(hooks) as turn:
@@ -557,7 +558,7 @@ class AsyncConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
 
         async def turns() -> AsyncGenerator[RunItem, None]:
-            async with _open_sources_async(loop, conversations._client):
+            async with _open_tools_async(loop, conversations._client):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = await getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -583,7 +584,7 @@ class AsyncConversationsHelpers:
 
 
 @contextlib.asynccontextmanager
-async def _open_sources_async(loop: _RunLoop, client: Any) -> AsyncIterator[None]:
+async def _open_tools_async(loop: _RunLoop, client: Any) -> AsyncIterator[None]:
     """The run's tool sources, open (tools listed) for the block, closed after it; an
     MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     async with contextlib.AsyncExitStack() as stack:
@@ -686,21 +687,21 @@ class ConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("BetaConversations", self)
-        hooks = conversations._client._hooks
+        api = conversations._client
+        hooks = api._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with loop.run_activity(hooks, conversation_id) as run:
-            with _open_sources_sync(loop, conversations._client):
-                method, arguments = loop.first_request(inputs, conversation_id)
-                while True:
-                    with loop.turn_activity(hooks) as turn:
-                        response = getattr(conversations, method)(**arguments)
-                        loop.absorb(response.conversation_id, response.outputs, response.usage)
-                        loop.report(run, turn)
-                        answers = _answer_sync(loop, response.outputs, on_confirmation, hooks)
-                    request = loop.next_request(response.outputs, answers)
-                    if request is None:
-                        return loop.result
-                    method, arguments = "append", request
+        with loop.run_activity(hooks, conversation_id) as run, _open_tools_sync(loop, api):
+            method, arguments = loop.first_request(inputs, conversation_id)
+            while True:
+                with loop.turn_activity(hooks) as turn:
+                    response = getattr(conversations, method)(**arguments)
+                    loop.absorb(response.conversation_id, response.outputs, response.usage)
+                    loop.report(run, turn)
+                    answers = _answer_sync(loop, response.outputs, on_confirmation, hooks)
+                request = loop.next_request(response.outputs, answers)
+                if request is None:
+                    return loop.result
+                method, arguments = "append", request
 
     @twin_doc(run)
     def run_stream(
@@ -719,7 +720,7 @@ class ConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, None]:
-            with _open_sources_sync(loop, conversations._client):
+            with _open_tools_sync(loop, conversations._client):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -744,7 +745,7 @@ class ConversationsHelpers:
 
 
 @contextlib.contextmanager
-def _open_sources_sync(loop: _RunLoop, client: Any) -> Iterator[None]:
+def _open_tools_sync(loop: _RunLoop, client: Any) -> Iterator[None]:
     """The run's tool sources, open (tools listed) for the block, closed after it; an
     MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     with contextlib.ExitStack() as stack:
