@@ -89,7 +89,9 @@ def _warn_if_insecure(base_url: str) -> None:
 def _as_timeout(timeout: TimeoutTypes) -> httpx2.Timeout | None:
     if timeout is None or isinstance(timeout, httpx2.Timeout):
         return timeout
-    return httpx2.Timeout(timeout)
+    if type(timeout).__module__.partition(".")[0] == "httpx":  # a legacy httpx.Timeout
+        return httpx2.Timeout(**cast(Any, timeout).as_dict())
+    return httpx2.Timeout(timeout)  # a TypeError naming what it takes for anything else
 
 
 def _legacy_kind(client: object) -> str | None:

@@ -87,6 +87,13 @@ def test_async_warning_names_the_async_client() -> None:
         mistral_sdk.AsyncMistral(api_key=KEY, http_client=httpx.AsyncClient())
 
 
+def test_a_legacy_timeout_is_read_as_an_httpx2_one() -> None:
+    client = mistral_sdk.Mistral(api_key=KEY, timeout=httpx.Timeout(3.0, connect=1.0))  # type: ignore[arg-type]
+    assert client.timeout == httpx2.Timeout(3.0, connect=1.0)
+    with pytest.raises(TypeError, match="Invalid timeout"):
+        mistral_sdk.Mistral(api_key=KEY, timeout="soon")  # type: ignore[arg-type]
+
+
 def test_a_client_of_the_other_kind_is_refused_at_construction() -> None:
     with pytest.raises(TypeError, match=r"Mistral sends with an httpx2\.Client"):
         mistral_sdk.Mistral(api_key=KEY, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
