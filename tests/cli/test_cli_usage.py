@@ -201,3 +201,22 @@ def test_command_help_shows_no_internal_name(
 def test_the_list_header_names_every_column(mistral: Mistral) -> None:
     header = mistral("api", "--list").out.splitlines()[0].split("\t")
     assert header == ["call", "method", "path", "stream", "summary"]
+
+
+def test_batch_results_in_the_input_order(mistral: Mistral, tmp_path: Path) -> None:
+    requests = tmp_path / "requests.jsonl"
+    ids = [f"q{i}" for i in range(4)]
+    requests.write_text(
+        "".join(
+            json.dumps({"custom_id": c, "body": {"messages": [{"role": "user", "content": c}]}})
+            + "\n"
+            for c in ids
+        )
+    )
+    out = tmp_path / "results.jsonl"
+    r = mistral(
+        "batch", "run", str(requests), "--endpoint", "/v1/chat/completions", "--model", "m",
+        "-o", str(out), "--input-order", "--poll-interval", "0.05",
+    )  # fmt: skip
+    assert r.code == EXIT_OK, r.err
+    assert [json.loads(line)["custom_id"] for line in out.read_text().splitlines()] == ids

@@ -351,10 +351,13 @@ class ResultParser(Generic[R]):
     """Output and error lines → `BatchResult`s. A line that does not decode becomes a
     result with a `BatchItemError`; parsing never raises and never stops."""
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(
+        self, endpoint: Endpoint, input_line: Callable[[str], int | None] | None = None
+    ) -> None:
         self.response_type: Any = endpoint.response if endpoint.response is not None else Any
         line_type: Any = _OutputLine
         self._decoder = _get_decoder(line_type[self.response_type])
+        self._input_line = input_line  # where a custom id is in the input, when known
 
     def parse(self, raw: bytes, file_id: str | None, line: int) -> BatchResult[R] | None:
         """The result on `raw` (line number `line` of file `file_id`); None when blank."""
@@ -436,8 +439,8 @@ class ResultParser(Generic[R]):
             )
         return BatchResult(custom_id, typed, None, status)
 
-    @staticmethod
     def _error(
+        self,
         kind: Any,
         message: str,
         custom_id: str | None,
@@ -456,6 +459,9 @@ class ResultParser(Generic[R]):
             status_code=status,
             body=body,
             raw=raw,
+            input_line=(
+                self._input_line(custom_id) if self._input_line and custom_id is not None else None
+            ),
         )
         return BatchResult(custom_id, None, error, status)
 
@@ -489,10 +495,13 @@ def _error_message(error: Any) -> str:
     return repr(error)
 
 
-def missing(custom_id: str) -> BatchResult[Any]:
+def missing(custom_id: str, input_line: int | None = None) -> BatchResult[Any]:
     """The result of a request that no output or error file mentions."""
     error = BatchItemError(
-        "missing", "no result line in the batch's output or error files", custom_id=custom_id
+        "missing",
+        "no result line in the batch's output or error files",
+        custom_id=custom_id,
+        input_line=input_line,
     )
     return BatchResult(custom_id, None, error, None)
 
