@@ -11,14 +11,14 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 SDK = "in this repository, `make venv`, then run it with .venv/bin/python"
 
 
 @contextlib.contextmanager
-def needs(install: str, *modules: str) -> Iterator[None]:
+def needs(install: str, *modules: str) -> Generator[None, None, None]:
     """The imports inside the block, and `modules`, are what the example needs: when
     one is missing, the example stops with one line naming `install` (the command that
     brings it), not a traceback."""
