@@ -55,6 +55,10 @@ def test_usage_errors_need_no_api_key(mistral: Mistral, monkeypatch: pytest.Monk
 def test_a_value_of_the_wrong_kind_names_the_flag(mistral: Mistral) -> None:
     r = mistral("api", "files.list", "--page-size", "ten")
     assert r.code == EXIT_USAGE and "--page-size: expected INTEGER, got 'ten'" in r.err
+    r = mistral("api", "files.list", "--page-size", "1.5")
+    assert r.code == EXIT_USAGE and "--page-size: expected INTEGER, got '1.5'" in r.err
+    r = mistral("api", "chat.complete", "--model", "m", "--messages", "[]", "--safe-prompt", "1")
+    assert r.code == EXIT_USAGE and "--safe-prompt: expected TRUE|FALSE, got '1'" in r.err
 
 
 @pytest.mark.parametrize("call", calls())

@@ -4,7 +4,8 @@ CALL is an operation's Python call (`files.list`, `chat.stream`), or its operati
 Path parameters are positional, in path order; every other argument is a flag named
 like the keyword argument (`--page-size 10` or `--page_size=10`). A value is read as
 JSON when the parameter is not a string (`--messages '[{"role": "user", ...}]'`),
-`--body JSON|@file|-` gives many arguments at once (flags win), a flag without a value
+`--body JSON|@file|-` gives many arguments at once (flags win; for an operation that
+takes `body=`, it is that body), a flag without a value
 is `true`, a file argument takes a path (`--file data.jsonl`). Pages are followed with
 `--all`; streams print one JSON line per event; file contents go to stdout as bytes.
 """

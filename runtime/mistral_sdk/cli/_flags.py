@@ -56,6 +56,11 @@ _SCALARS: dict[Any, str] = {
     uuid.UUID: "text",  # an id: its text
 }
 _TEXT_KINDS = frozenset({"text", "date-time", "date"})
+_JSON_SCALARS: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float),
+    "true|false": (bool,),
+}
 _EXAMPLE_SCALARS: dict[str, Any] = {
     "integer": 1,
     "number": 0.5,
@@ -115,6 +120,9 @@ class Flag:
             raise CommandError(f"{self.flag}: expected {self.kind}, got {value!r}") from None
         if kinds & _TEXT_KINDS and not isinstance(parsed, (dict, list)):
             return value  # `--name 42` is the text "42"
+        scalars = kinds & _JSON_SCALARS.keys()
+        if scalars == kinds and type(parsed) not in {t for k in scalars for t in _JSON_SCALARS[k]}:
+            raise CommandError(f"{self.flag}: expected {self.kind}, got {value!r}")
         return parsed
 
 
@@ -345,10 +353,14 @@ def help_text(call: str, op: Any, method: Callable[..., Any]) -> str:
             lines.append(
                 f"  {r['flag']:<{width}}  {r['type']:<{kinds}}  {need}  {r['description']}".rstrip()
             )
+    several = (
+        ""
+        if any(r["flag"] == "--body" for r in rows)
+        else ("; --body JSON|@FILE|- gives several arguments at once (flags win)")
+    )
     lines += [
         "",
-        "JSON values are inline, @FILE or - (stdin); --body JSON|@FILE|- gives several"
-        " arguments at once (flags win).",
+        f"JSON values are inline, @FILE or - (stdin){several}.",
         "",
         "example:",
         f"  {data['example']}",
