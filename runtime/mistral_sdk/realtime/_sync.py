@@ -76,6 +76,8 @@ class _Connection(Generic[E]):
 
         if self._closed:
             raise self._state.gone("the session is closed")
+        if self._state.done:  # the server closes the session after its final event
+            raise self._state.gone(f"the session ended ({self._state.kind.done_event} arrived)")
         try:
             self._ws.send(message)
         except ConnectionClosed as exc:
