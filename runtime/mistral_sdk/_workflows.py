@@ -46,6 +46,7 @@ from ._errors import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    CancelledFlag,
     MistralError,
     NotFoundError,
     RequestValidationError,
@@ -106,11 +107,12 @@ class WorkflowExecutionError(MistralError):
         )
 
 
-class WorkflowWaitTimeout(MistralError, TimeoutError):
+class WorkflowWaitTimeout(CancelledFlag, MistralError, TimeoutError):
     """`execute_and_wait(wait_timeout=...)` ran out of time before the run ended.
 
-    The run goes on unless `cancel_on_timeout=True` (then `.canceled` is True).
-    `.execution` is the last state seen (None when none was fetched yet).
+    The run goes on unless `cancel_on_timeout=True` (then `.cancelled` is True; the
+    spelling `.canceled` is deprecated). `.execution` is the last state seen (None when
+    none was fetched yet).
     """
 
     def __init__(
@@ -118,14 +120,16 @@ class WorkflowWaitTimeout(MistralError, TimeoutError):
         execution_id: str,
         timeout: float,
         execution: models.WorkflowExecutionResponse | None = None,
-        canceled: bool = False,
+        cancelled: bool = False,
+        *,
+        canceled: bool | None = None,
     ) -> None:
         self.execution_id = execution_id
         self.timeout = timeout
         self.execution = execution
-        self.canceled = canceled
+        self.cancelled = self._spelling(cancelled, canceled)
         status = f" (last status {execution.status})" if execution is not None else ""
-        action = "cancellation was requested" if canceled else "the run was left running"
+        action = "cancellation was requested" if self.cancelled else "the run was left running"
         super().__init__(
             f"workflow execution {execution_id!r} did not finish within {timeout:g} s{status};"
             f" {action}"
@@ -550,7 +554,7 @@ class AsyncWorkflowsHelpers:
                     exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
                 )
                 raise WorkflowWaitTimeout(
-                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                    exc.execution_id, exc.timeout, exc.execution, cancelled=True
                 ) from None
 
 
@@ -748,7 +752,7 @@ class WorkflowsHelpers:
                     exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
                 )
                 raise WorkflowWaitTimeout(
-                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                    exc.execution_id, exc.timeout, exc.execution, cancelled=True
                 ) from None
 
 
