@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import sys
 
-import httpx
+import httpx2
 from _connect import connect
 
 import mistral_sdk
@@ -23,7 +23,7 @@ tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="
 class TenantHeader(mistral_sdk.Hooks):
     """Every request carries the tenant of the code that made it."""
 
-    def before_request(self, call: mistral_sdk.Call, request: httpx.Request) -> None:
+    def before_request(self, call: mistral_sdk.Call, request: httpx2.Request) -> None:
         request.headers["X-Tenant"] = tenant.get()
 
 

@@ -43,7 +43,7 @@ AUTH_URL = "https://auth.mock.local/oauth/gmail?state="
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _uid(prefix: str) -> str:

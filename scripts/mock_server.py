@@ -81,7 +81,7 @@ _FILE_CONTENT = re.compile(r"^/v1/files/(?P<id>[^/]+)/content$")
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _reply_words(prompt: str) -> list[str]:
@@ -286,6 +286,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-request-id", uuid.uuid4().hex)
+        # said, not only done: a client that reuses the connection before it sees the
+        # close gets "Server disconnected" (httpcore2 checks an idle connection only
+        # when it takes it)
+        self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
         try:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
 from .._errors import (
     APIConnectionError,
@@ -81,7 +81,7 @@ class Target:
 
 
 def target(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any],
     path: str,
     model: str,
     auth: Mapping[str, str],
@@ -93,7 +93,7 @@ def target(
     `auth` is the client's current credential header (`client._auth_headers()`,
     the same precedence as every request: empty when the caller sets one).
     """
-    url = httpx.URL(client.base_url + path)
+    url = httpx2.URL(client.base_url + path)
     scheme = {"https": "wss", "http": "ws"}.get(url.scheme, url.scheme)
     params = {"model": model, **{k: str(v) for k, v in (extra_query or {}).items()}}
     url = url.copy_with(scheme=scheme).copy_merge_params(params)
@@ -121,12 +121,12 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
 
     if isinstance(exc, InvalidStatus):
         response = exc.response
-        headers = httpx.Headers(list(response.headers.raw_items()))
-        http_response = httpx.Response(
+        headers = httpx2.Headers(list(response.headers.raw_items()))
+        http_response = httpx2.Response(
             response.status_code,
             headers=headers,
             content=bytes(response.body or b""),
-            request=httpx.Request("GET", where.safe_url),
+            request=httpx2.Request("GET", where.safe_url),
         )
         error: APIError = make_status_error(http_response, redact=where.secrets)
         assert isinstance(error, APIStatusError)
