@@ -14,7 +14,7 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 import msgspec
@@ -32,6 +32,9 @@ from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, Respo
 from ._retry import retry_delay, should_retry
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._verbs import AsyncVerbs, SyncVerbs
+
+if TYPE_CHECKING:  # a capability: imported by the caller who configures it, never here
+    from .workflows_encoding import WorkflowEncoding
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -103,6 +106,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         default_headers: Mapping[str, str] | None = None,
         service_account_token_path: str | os.PathLike[str] | None = None,
         api_key_ttl: float | None = None,
+        workflow_encoding: WorkflowEncoding | None = None,
     ) -> None:
         # The credential's source, by precedence (see _auth): api_key (a str or a
         # callable), the service-account token file, $MISTRAL_API_KEY.
@@ -129,6 +133,13 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         self._http = http_client if http_client is not None else self._make_http_client()
         self._headers = self._compute_headers()
         self._hooks = initial_hooks()
+        # Workflow payload encoding (mistral_sdk.workflows_encoding) is a hook the
+        # configuration object builds for this client.
+        self.workflow_encoding = workflow_encoding
+        self._encoding_hooks: tuple[Any, ...] = ()
+        if workflow_encoding is not None:
+            self._encoding_hooks = (workflow_encoding._hooks(self, self._async_keys),)
+            self._hooks = self._hooks + self._encoding_hooks
 
     def _make_http_client(self) -> _HttpT:
         raise NotImplementedError
@@ -161,6 +172,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        workflow_encoding: WorkflowEncoding | NotGiven | None = NOT_GIVEN,
     ) -> _C:
         """A copy with some options changed, sharing this client's connection pool.
 
@@ -172,6 +184,7 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
             timeout: seconds or `httpx.Timeout`.
             max_retries: the retry budget of each call.
             default_headers: headers added to (or replacing) this client's own.
+            workflow_encoding: how workflow payloads are encoded (None: not at all).
         """
         headers = self._custom_headers.copy()
         headers.update(default_headers or {})  # case-insensitive replace
@@ -182,9 +195,19 @@ class BaseClient(HooksMixin, Generic[_HttpT]):
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             http_client=self._http,
             default_headers=headers,
+            workflow_encoding=None
+            if isinstance(workflow_encoding, NotGiven)
+            else workflow_encoding,
         )
         new._sleep = self._sleep  # type: ignore[attr-defined]  # keep an injected sleep
-        new._hooks = self._hooks
+        if isinstance(workflow_encoding, NotGiven):
+            new.workflow_encoding, new._encoding_hooks = (
+                self.workflow_encoding,
+                self._encoding_hooks,
+            )
+            new._hooks = self._hooks
+        else:
+            new._hooks = self._hooks.without(self._encoding_hooks) + new._encoding_hooks
         return new
 
     def _copy_with(self: _C, **options: Any) -> _C:
@@ -300,6 +323,7 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
         default_headers: Mapping[str, str] | None = None,
         service_account_token_path: str | os.PathLike[str] | None = None,
         api_key_ttl: float | None = None,
+        workflow_encoding: WorkflowEncoding | None = None,
     ) -> None:
         # Injectable for tests: retries then take no real time.
         self._sleep: Callable[[float], None] = time.sleep
@@ -312,6 +336,7 @@ class SyncAPIClient(SyncVerbs, BaseClient[httpx.Client]):
             default_headers=default_headers,
             service_account_token_path=service_account_token_path,
             api_key_ttl=api_key_ttl,
+            workflow_encoding=workflow_encoding,
         )
 
     def _make_http_client(self) -> httpx.Client:
@@ -481,6 +506,7 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
         default_headers: Mapping[str, str] | None = None,
         service_account_token_path: str | os.PathLike[str] | None = None,
         api_key_ttl: float | None = None,
+        workflow_encoding: WorkflowEncoding | None = None,
     ) -> None:
         self._sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
         super().__init__(
@@ -492,6 +518,7 @@ class AsyncAPIClient(AsyncVerbs, BaseClient[httpx.AsyncClient]):
             default_headers=default_headers,
             service_account_token_path=service_account_token_path,
             api_key_ttl=api_key_ttl,
+            workflow_encoding=workflow_encoding,
         )
 
     def _make_http_client(self) -> httpx.AsyncClient:

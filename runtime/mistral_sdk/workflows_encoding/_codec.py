@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import hashlib
 import urllib.parse
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
 from typing import Any, NamedTuple, TypeAlias
 
 import msgspec
@@ -323,19 +323,30 @@ async def _perform_async(op: Op, store: Any) -> Any:
         return await store.aget(op.key)
 
 
-def run_sync(flow: Generator[Op, Any, Any], encoding: WorkflowEncoding) -> Any:
-    """Drive `flow`, doing its storage operations in this thread."""
+def run_sync(
+    flow: Generator[Any, Any, Any],
+    encoding: WorkflowEncoding,
+    other: Callable[[Any], Any] | None = None,
+) -> Any:
+    """Drive `flow`, doing its storage operations in this thread (and any other
+    operation with `other`)."""
     reply: Any = None
     while True:
         try:
             op = flow.send(reply)
         except StopIteration as done:
             return done.value
-        store = _store(encoding)
-        reply = _perform(op, store)
+        if other is not None and not isinstance(op, (Exists, Put, Get)):
+            reply = other(op)
+            continue
+        reply = _perform(op, _store(encoding))
 
 
-async def run_async(flow: Generator[Op, Any, Any], encoding: WorkflowEncoding) -> Any:
+async def run_async(
+    flow: Generator[Any, Any, Any],
+    encoding: WorkflowEncoding,
+    other: Callable[[Any], Awaitable[Any]] | None = None,
+) -> Any:
     """Drive `flow`; storage operations run in a worker thread (the providers' SDKs
     block), or awaited when the store has async methods (`aexists`, `aput`, `aget`)."""
     reply: Any = None
@@ -344,6 +355,9 @@ async def run_async(flow: Generator[Op, Any, Any], encoding: WorkflowEncoding) -
             op = flow.send(reply)
         except StopIteration as done:
             return done.value
+        if other is not None and not isinstance(op, (Exists, Put, Get)):
+            reply = await other(op)
+            continue
         store = _store(encoding)
         native = getattr(store, "a" + type(op).__name__.lower(), None)
         if native is not None:
