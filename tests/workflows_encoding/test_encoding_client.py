@@ -195,9 +195,11 @@ def test_wrong_key_names_execution_and_field(mock_url: str, store: MemoryStore) 
     with Mistral(api_key="k", base_url=mock_url, workflow_encoding=_encoding(store)) as client:
         run = client.workflows.execute_and_wait("echo", input={"a": 1}, execution_id="exec-wk")
     other = WorkflowEncoding(encryption=Encryption(SECONDARY_KEY), offloading=Offloading(store))
-    with Mistral(api_key="k", base_url=mock_url, workflow_encoding=other) as client:
-        with pytest.raises(PayloadDecryptionError) as info:
-            client.workflows.executions.get(run.execution_id)
+    with (
+        Mistral(api_key="k", base_url=mock_url, workflow_encoding=other) as client,
+        pytest.raises(PayloadDecryptionError) as info,
+    ):
+        client.workflows.executions.get(run.execution_id)
     error = info.value
     assert error.execution_id == "exec-wk" and error.field == "result"
     assert "'exec-wk'" in str(error) and "'result'" in str(error)
@@ -220,10 +222,12 @@ def test_keys_never_in_reprs_or_logs(
     mock_url: str, store: MemoryStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     encoding = _encoding(store)
-    with caplog.at_level(logging.DEBUG, logger="mistral_sdk"):
-        with Mistral(api_key="k", base_url=mock_url, workflow_encoding=encoding) as client:
-            client.workflows.execute_and_wait("echo", input={"a": 1})
-            text = repr(client) + repr(encoding) + repr(encoding.encryption) + repr(client.hooks)
+    with (
+        caplog.at_level(logging.DEBUG, logger="mistral_sdk"),
+        Mistral(api_key="k", base_url=mock_url, workflow_encoding=encoding) as client,
+    ):
+        client.workflows.execute_and_wait("echo", input={"a": 1})
+        text = repr(client) + repr(encoding) + repr(encoding.encryption) + repr(client.hooks)
     assert MAIN_KEY not in text + caplog.text
     assert "Secret(" in repr(encoding.encryption)
     with pytest.raises(EncodingConfigError, match="main_key") as info:
