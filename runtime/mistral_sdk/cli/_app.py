@@ -149,6 +149,11 @@ def make_client(args: argparse.Namespace) -> Mistral:
             options[name] = getattr(args, name)
     if getattr(args, "request_timeout", None) is not None:
         options["timeout"] = args.request_timeout
+    if any(name.startswith("MISTRAL_WORKFLOW_") for name in os.environ):
+        # workflow payload encoding: keys from the environment or files, never flags
+        from ..workflows_encoding import WorkflowEncoding
+
+        options["workflow_encoding"] = WorkflowEncoding.from_env()
     return Mistral(**options)
 
 

@@ -248,7 +248,7 @@ class PayloadCodec:
         force_offload: bool = False,
     ) -> Encoded:
         """Encode `data` (blocking storage I/O)."""
-        return run_sync(
+        encoded: Encoded = run_sync(
             self.encode_flow(
                 data,
                 namespace=namespace,
@@ -258,6 +258,7 @@ class PayloadCodec:
             ),
             self.encoding,
         )
+        return encoded
 
     async def aencode(
         self,
@@ -269,7 +270,7 @@ class PayloadCodec:
         force_offload: bool = False,
     ) -> Encoded:
         """`encode`, with the storage I/O off the event loop."""
-        return await run_async(
+        encoded: Encoded = await run_async(
             self.encode_flow(
                 data,
                 namespace=namespace,
@@ -279,14 +280,17 @@ class PayloadCodec:
             ),
             self.encoding,
         )
+        return encoded
 
     def decode(self, data: Buffer, options: Sequence[str]) -> Buffer:
         """The payload's bytes (blocking storage I/O)."""
-        return run_sync(self.decode_flow(data, options), self.encoding)
+        data = run_sync(self.decode_flow(data, options), self.encoding)
+        return data
 
     async def adecode(self, data: Buffer, options: Sequence[str]) -> Buffer:
         """`decode`, with the storage I/O off the event loop."""
-        return await run_async(self.decode_flow(data, options), self.encoding)
+        data = await run_async(self.decode_flow(data, options), self.encoding)
+        return data
 
 
 @contextlib.contextmanager

@@ -123,7 +123,7 @@ class Encryption:
         keys = [self._main.reveal()]
         if self._secondary is not None:
             keys.append(self._secondary.reveal())
-        return tuple(bytes(k) for k in keys)
+        return tuple(k if isinstance(k, bytes) else k.encode() for k in keys)
 
     def __repr__(self) -> str:
         rotation = ", secondary_key=Secret(...)" if self._secondary is not None else ""
@@ -395,7 +395,10 @@ class WorkflowEncoding:
         None when it describes none. See docs/workflows-encoding.md for the variables."""
         from ._env import encoding_from_env
 
-        return encoding_from_env(cls, os.environ if environ is None else environ)
+        encoding: WorkflowEncoding | None = encoding_from_env(
+            cls, os.environ if environ is None else environ
+        )
+        return encoding
 
     def _hooks(self, client: Any, asynchronous: bool) -> Hooks:
         """The client hook that applies this configuration (called by the client)."""

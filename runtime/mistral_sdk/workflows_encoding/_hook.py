@@ -176,7 +176,7 @@ def _stream_class(base: type, asynchronous: bool) -> type:
     """A byte stream over another whose workflow events are decoded, derived from the
     HTTP library's own base class (the client checks it)."""
 
-    class _Decoding(base):  # type: ignore[misc, valid-type]
+    class _Decoding(base):  # type: ignore[misc]
         def __init__(self, stream: Any, hooks: EncodingHooks, inflater: Any) -> None:
             self._stream = stream
             self._hooks = hooks
