@@ -49,7 +49,7 @@ def test_run_with_a_key_file(mock_url: str, tmp_path: Path) -> None:
     }
     done = _mistral(["workflows", "run", "echo", "--json", "--input", '{"card": "4111"}'], env)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"card": "4111"}  # decoded with the key from the file
+    assert json.loads(done.stdout)["result"] == {"card": "4111"}  # decoded with the key file
     assert MAIN_KEY not in done.stdout + done.stderr
 
 
