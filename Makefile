@@ -18,7 +18,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli bench-payloads contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
+	@echo "make bench-payloads   workflow payload encoding vs mistralai's (docs/workflows-encoding.md)"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -196,6 +197,11 @@ bench-upload: venv
 test-extras: venv
 	$(PY) -m pip install --quiet -e ".[dev,generator,cli,h2]"
 	$(PY) -m pytest -q tests/cli tests/faults/test_pool.py
+
+# Workflow payload encoding, 1 KB to 100 MB, against mistralai's encoder (a dev
+# dependency, for its parity tests): docs/workflows-encoding.md.
+bench-payloads: venv
+	$(PY) benchmarks/bench_payloads.py
 
 # --- housekeeping ------------------------------------------------------------
 

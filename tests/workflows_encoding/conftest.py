@@ -4,6 +4,7 @@ gcp-storage-emulator for GCS, Azurite for Azure Blob), each started here."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -57,6 +58,7 @@ def s3_endpoint() -> Iterator[dict[str, Any]]:
     """A real S3 API on loopback (moto's server) with a bucket."""
     boto3 = pytest.importorskip("boto3")
     server_module = pytest.importorskip("moto.server")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's access log
     port = _free_port()
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

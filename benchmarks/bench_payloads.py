@@ -1,0 +1,258 @@
+"""Workflow payload encoding against Mistral's own encoder (`mistralai` 3.7.0).
+
+Encode and decode payloads of 1 KB, 1 MB and 100 MB of JSON (customer-like records:
+ids, names, free text, amounts) with two configurations a team would run:
+
+- full:    full encryption + zstd compression + offloading (thresholds 1 MiB)
+- partial: partial encryption (one marked field per record) + compression + offloading
+
+Both sides offload to the same local-directory store (files under a temp dir), so
+the timings are the encoders'. Each (side, configuration, size) runs in a fresh
+process: time is the best of several runs (one for 100 MB); peak memory is the
+high-water mark of the resident set (Linux: reset through /proc/self/clear_refs)
+during one encode or one decode, above what the process held just before (the
+payload, for an encode). Writes the table docs/workflows-encoding.md shows.
+
+    .venv/bin/python benchmarks/bench_payloads.py     (make bench-payloads)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SIZES = {"1 KB": 1_000, "1 MB": 1_000_000, "100 MB": 100_000_000}
+CONFIGS = ("full", "partial")
+KEY = "5f" * 32
+MIB = 1024 * 1024
+WORDS = (
+    "invoice payment account customer shipping order refund delivery address contract "
+    "renewal support ticket priority escalation balance credit statement quarterly review"
+).split()
+
+
+def payload(size: int) -> bytes:
+    """JSON records until `size` bytes (deterministic)."""
+    rng = random.Random(size)
+    records, total = [], 0
+    while total < size:
+        record = {
+            "id": f"{rng.getrandbits(128):032x}",
+            "name": f"Customer {rng.randrange(10**6)}",
+            "email": f"user{rng.randrange(10**6)}@example.com",
+            "note": " ".join(rng.choice(WORDS) for _ in range(12)),
+            "amount": round(rng.uniform(1, 5000), 2),
+            "card": {"field_type": "__encrypted_str__", "data": f"{rng.randrange(10**16):016d}"},
+        }
+        records.append(record)
+        total += 260
+    return json.dumps({"records": records}, separators=(",", ":")).encode()
+
+
+def _status(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _reset_peak() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+class DirStore:
+    """Blobs as files (both sides offload here)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        return self.root / hashlib.sha256(key.encode()).hexdigest()
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def put(self, key: str, chunks: Any, size: int) -> None:
+        with open(self._path(key), "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+
+def _ours(config: str, store: DirStore) -> tuple[Any, Any]:
+    from mistral_sdk.workflows_encoding import (
+        Compression,
+        Encryption,
+        Offloading,
+        PayloadCodec,
+        WorkflowEncoding,
+    )
+
+    codec = PayloadCodec(
+        WorkflowEncoding(
+            encryption=Encryption(KEY, mode="full" if config == "full" else "partial"),
+            compression=Compression(),
+            offloading=Offloading(store),
+        )
+    )
+
+    def encode(data: bytes) -> Any:
+        return codec.encode(data, namespace="bench", execution_id="exec-1")
+
+    def decode(encoded: Any) -> Any:
+        return codec.decode(encoded.data, encoded.options)
+
+    return encode, decode
+
+
+def _official(config: str, store: DirStore) -> tuple[Any, Any]:
+    import logging
+
+    from mistralai.extra.workflows import encoding as official
+    from mistralai.extra.workflows.encoding import payload_encoder
+    from mistralai.extra.workflows.encoding.models import WorkflowContext
+    from pydantic import SecretStr
+
+    logging.disable(logging.WARNING)
+
+    class Shared:
+        async def __aenter__(self) -> Shared:
+            return self
+
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+        async def upload_blob(self, key: str, content: bytes) -> str:
+            store.put(key, [content], len(content))
+            return key
+
+        async def get_blob(self, key: str) -> bytes:
+            return store.get(key)
+
+        async def get_blob_properties(self, key: str) -> dict[str, Any] | None:
+            return {"size": 0} if store.exists(key) else None
+
+    payload_encoder.get_blob_storage = lambda _config: Shared()  # type: ignore[assignment]
+    encoder = official.PayloadEncoder(
+        official.WorkflowEncodingConfig(
+            payload_encryption=official.PayloadEncryptionConfig(
+                mode=config, main_key=SecretStr(KEY)
+            ),
+            payload_compression=official.PayloadCompressionConfig(),
+            payload_offloading=official.PayloadOffloadingConfig(
+                storage_config=official.BlobStorageConfig(bucket_name="bench")
+            ),
+        )
+    )
+    context = WorkflowContext(namespace="bench", execution_id="exec-1")
+
+    def encode(data: bytes) -> Any:
+        return asyncio.run(encoder.encode_payload_content(data, context))
+
+    def decode(encoded: Any) -> Any:
+        return asyncio.run(encoder.decode_payload_content(*encoded))
+
+    return encode, decode
+
+
+def measure(side: str, config: str, size: int) -> dict[str, Any]:
+    """One (side, configuration, size) in this process: times and peak memory."""
+    store = DirStore(tempfile.mkdtemp(prefix="bench-payloads-"))
+    encode, decode = (_ours if side == "ours" else _official)(config, store)
+    data = payload(size)
+    runs = 1 if size >= 50_000_000 else (5 if size >= 1_000_000 else 200)
+    encode(data)  # warm up: imports, first allocations
+    gc.collect()
+    before = _status("VmRSS")
+    _reset_peak()
+    start = time.perf_counter()
+    encoded = encode(data)
+    encode_times = [time.perf_counter() - start]
+    encode_peak = _status("VmHWM") - before
+    for _ in range(runs - 1):
+        start = time.perf_counter()
+        encode(data)
+        encode_times.append(time.perf_counter() - start)
+    size_in = len(data)
+    del data
+    gc.collect()
+    before = _status("VmRSS")
+    _reset_peak()
+    start = time.perf_counter()
+    decoded = decode(encoded)
+    decode_times = [time.perf_counter() - start]
+    decode_peak = _status("VmHWM") - before
+    assert len(decoded) >= size_in * 0.9, "decoding lost data"
+    del decoded
+    for _ in range(runs - 1):
+        start = time.perf_counter()
+        decode(encoded)
+        decode_times.append(time.perf_counter() - start)
+    return {
+        "size": size_in,
+        "encode_s": min(encode_times),
+        "decode_s": min(decode_times),
+        "encode_peak": encode_peak,
+        "decode_peak": decode_peak,
+    }
+
+
+def _child(side: str, config: str, size: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", side, config, str(size)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def main() -> None:
+    rows = []
+    for config in CONFIGS:
+        for label, size in SIZES.items():
+            ours, theirs = _child("ours", config, size), _child("official", config, size)
+            extra_enc = max(ours["encode_peak"], 0) / MIB
+            extra_dec = max(ours["decode_peak"] - ours["size"], 0) / MIB
+            rows.append(
+                f"| {config} | {label} "
+                f"| {_ms(ours['encode_s'])} | {_ms(theirs['encode_s'])} "
+                f"| {ours['encode_s'] / theirs['encode_s']:.2f}x "
+                f"| {_ms(ours['decode_s'])} | {_ms(theirs['decode_s'])} "
+                f"| {ours['decode_s'] / theirs['decode_s']:.2f}x "
+                f"| +{extra_enc:.1f} / +{extra_dec:.1f} MiB "
+                f"| +{max(theirs['encode_peak'], 0) / MIB:.1f} / "
+                f"+{max(theirs['decode_peak'] - theirs['size'], 0) / MIB:.1f} MiB |"
+            )
+            print(rows[-1], flush=True)
+    print()
+    print(
+        "| config | payload | encode (ours) | encode (mistralai) | ratio | decode (ours) "
+        "| decode (mistralai) | ratio | memory over payload, enc / dec (ours) "
+        "| (mistralai) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--one":
+        print(json.dumps(measure(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
+    else:
+        main()
