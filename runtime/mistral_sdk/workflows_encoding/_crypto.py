@@ -26,14 +26,23 @@ def _ciphers() -> Any:
 
 
 class AesGcm:
-    """Encrypts with the first key; decrypts with each key in turn (key rotation)."""
+    """Encrypts with the first key; decrypts with each key in turn (key rotation).
 
-    __slots__ = ("_ciphers", "_keys", "_nonces")
+    Small data (a marked field, a reference) goes through OpenSSL's one-shot AEAD
+    calls on objects built once; large data in slices into the output buffer."""
+
+    __slots__ = ("_aeads", "_ciphers", "_invalid_tag", "_keys", "_nonces")
 
     def __init__(self, keys: tuple[bytes, ...], nonces: Callable[[int], bytes]) -> None:
         self._ciphers = _ciphers()
-        require("cryptography.exceptions", "workflow-encoding", "Payload encryption")
+        aead = require(
+            "cryptography.hazmat.primitives.ciphers.aead", "workflow-encoding", "Payload encryption"
+        )
+        self._invalid_tag = require(
+            "cryptography.exceptions", "workflow-encoding", "Payload encryption"
+        ).InvalidTag
         self._keys = keys
+        self._aeads = [aead.AESGCM(key) for key in keys]
         self._nonces = nonces
 
     def _nonce(self) -> bytes:
@@ -47,6 +56,9 @@ class AesGcm:
         parts = [memoryview(c).cast("B") for c in chunks]
         size = sum(len(p) for p in parts)
         nonce = self._nonce()
+        if size < _SLICE:
+            data = parts[0] if len(parts) == 1 else b"".join(parts)
+            return bytearray(nonce + self._aeads[0].encrypt(nonce, data, None))
         out = bytearray(NONCE_SIZE + size + TAG_SIZE)
         view = memoryview(out)
         view[:NONCE_SIZE] = nonce
@@ -61,30 +73,36 @@ class AesGcm:
         view[pos:] = encryptor.tag
         return out
 
-    def decrypt(self, data: bytes | bytearray | memoryview) -> bytearray:
+    def decrypt(self, data: bytes | bytearray | memoryview) -> bytes | bytearray:
         """The plaintext, with the first key that authenticates it."""
         view = memoryview(data).cast("B")
         if len(view) < NONCE_SIZE + TAG_SIZE:
             raise PayloadDecryptionError(
                 f"an encrypted payload is at least {NONCE_SIZE + TAG_SIZE} bytes, got {len(view)}"
             )
-        invalid_tag = require("cryptography.exceptions", "workflow-encoding", "Payload encryption")
-        nonce, body, tag = view[:NONCE_SIZE], view[NONCE_SIZE:-TAG_SIZE], view[-TAG_SIZE:]
-        out = bytearray(len(body))
-        target = memoryview(out)
-        c = self._ciphers
-        for key in self._keys:
-            decryptor = c.Cipher(c.algorithms.AES(key), c.modes.GCM(nonce)).decryptor()
-            for start in range(0, len(body), _SLICE):
-                piece = body[start : start + _SLICE]
-                decryptor.update_into(piece, target[start : start + len(piece)])
+        nonce, sealed = view[:NONCE_SIZE], view[NONCE_SIZE:]
+        for index, aead in enumerate(self._aeads):
             try:
-                decryptor.finalize_with_tag(tag.tobytes())
-            except invalid_tag.InvalidTag:
+                if len(sealed) < _SLICE:
+                    plain: bytes = aead.decrypt(nonce, sealed, None)
+                    return plain
+                return self._decrypt_large(self._keys[index], nonce, sealed)
+            except self._invalid_tag:
                 continue
-            return out
         which = "the main or the secondary key" if len(self._keys) > 1 else "the main key"
         raise PayloadDecryptionError(
             f"the payload does not decrypt with {which} (a wrong key, or the payload was "
             "changed after it was encrypted)"
         )
+
+    def _decrypt_large(self, key: bytes, nonce: memoryview, sealed: memoryview) -> bytearray:
+        body, tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
+        out = bytearray(len(body))
+        target = memoryview(out)
+        c = self._ciphers
+        decryptor = c.Cipher(c.algorithms.AES(key), c.modes.GCM(nonce.tobytes())).decryptor()
+        for start in range(0, len(body), _SLICE):
+            piece = body[start : start + _SLICE]
+            decryptor.update_into(piece, target[start : start + len(piece)])
+        decryptor.finalize_with_tag(tag.tobytes())
+        return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -81,19 +81,44 @@ def _canonical(document: Any, fast: bool) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
-def marked_fields(value: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    """The marked objects, in document order, with their JSON path. A marked object is
-    not looked into: markers inside it are data."""
-    if isinstance(value, dict):
-        if value.get(MARKER_KEY) == MARKER:
-            yield path, value
-            return
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                yield from marked_fields(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from marked_fields(item, f"{path}[{index}]")
+def marked_fields(value: Any) -> list[dict[str, Any]]:
+    """The marked objects, in document order (depth first). A marked object is not
+    looked into: markers inside it are data."""
+    found: list[dict[str, Any]] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get(MARKER_KEY) == MARKER:
+                found.append(node)
+                continue
+            children = [v for v in node.values() if isinstance(v, (dict, list))]
+        elif isinstance(node, list):
+            children = [v for v in node if isinstance(v, (dict, list))]
+        else:
+            continue
+        children.reverse()
+        stack.extend(children)
+    return found
+
+
+def _where(document: Any, target: dict[str, Any], path: str = "$") -> str | None:
+    """The JSON path of `target` in `document` (for error messages only)."""
+    if document is target:
+        return path
+    items = (
+        document.items()
+        if isinstance(document, dict)
+        else enumerate(document)
+        if isinstance(document, list)
+        else ()
+    )
+    for key, item in items:
+        step = f"{path}[{key}]" if isinstance(document, list) else f"{path}.{key}"
+        found = _where(item, target, step)
+        if found is not None:
+            return found
+    return None
 
 
 def encrypt_fields(
@@ -105,17 +130,16 @@ def encrypt_fields(
         document, fast = _loads(data, canonical=True)
     except ValueError:
         return data, False
-    found = False
-    for path, field in marked_fields(document):
+    fields = marked_fields(document)
+    for field in fields:
         text = field.get("data")
         if not isinstance(text, str):
             raise PayloadFormatError(
-                f"a field marked {MARKER!r} at {path} has no string `data` "
-                f"(got {type(text).__name__})"
+                f"a field marked {MARKER!r} at {_where(document, field)} has no string "
+                f"`data` (got {type(text).__name__})"
             )
         field["data"] = base64.b64encode(encrypt(text.encode("utf-8", "surrogatepass"))).decode()
-        found = True
-    return _canonical(document, fast), found
+    return _canonical(document, fast), bool(fields)
 
 
 def decrypt_fields(
@@ -126,13 +150,14 @@ def decrypt_fields(
         document = loads(data)
     except ValueError:
         raise PayloadFormatError("a partially encrypted payload is not JSON") from None
-    for path, field in marked_fields(document):
+    for field in marked_fields(document):
         text = field.get("data")
         try:
             blob = base64.b64decode(text, validate=True) if isinstance(text, str) else None
         except binascii.Error:
             blob = None
         if blob is None:
-            raise PayloadFormatError(f"the encrypted field at {path} is not base64 text")
+            where = _where(document, field)
+            raise PayloadFormatError(f"the encrypted field at {where} is not base64 text")
         field["data"] = decrypt(blob).decode("utf-8", "surrogatepass")
     return document
