@@ -35,10 +35,28 @@ SIZES = {"1 KB": 1_000, "1 MB": 1_000_000, "100 MB": 100_000_000}
 CONFIGS = ("full", "partial")
 KEY = "5f" * 32
 MIB = 1024 * 1024
-WORDS = (
-    "invoice payment account customer shipping order refund delivery address contract "
-    "renewal support ticket priority escalation balance credit statement quarterly review"
-).split()
+WORDS = [
+    "invoice",
+    "payment",
+    "account",
+    "customer",
+    "shipping",
+    "order",
+    "refund",
+    "delivery",
+    "address",
+    "contract",
+    "renewal",
+    "support",
+    "ticket",
+    "priority",
+    "escalation",
+    "balance",
+    "credit",
+    "statement",
+    "quarterly",
+    "review",
+]
 
 
 def payload(size: int) -> bytes:

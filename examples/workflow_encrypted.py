@@ -19,7 +19,7 @@ import importlib
 import logging
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from _connect import connect, using_mock
@@ -35,7 +35,7 @@ from mistral_sdk.workflows_encoding import (
 
 
 @contextlib.contextmanager
-def s3_bucket() -> Iterator[S3Storage]:
+def s3_bucket() -> Generator[S3Storage, None, None]:
     """The bucket offloaded payloads go to: a local S3 server against the mock."""
     if not using_mock():
         url = os.environ.get("MISTRAL_WORKFLOW_OFFLOAD", "")

@@ -143,7 +143,7 @@ def encrypt_fields(
 
 
 def decrypt_fields(
-    data: bytes | bytearray | memoryview, decrypt: Callable[[bytes], bytearray]
+    data: bytes | bytearray | memoryview, decrypt: Callable[[bytes], bytes | bytearray]
 ) -> Any:
     """The payload (as Python values) with its marked strings decrypted."""
     try:
