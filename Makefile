@@ -15,10 +15,12 @@ BASE_REF ?= origin/main
 SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
 LINT_PATHS := generator runtime tests scripts examples benchmarks contract
 PRISM_STAMP := contract/node_modules/.installed-stamp
+AZURITE_DIR := tests/workflows_encoding/azurite
+AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli bench-payloads contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
 help:
@@ -36,6 +38,7 @@ help:
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
+	@echo "make azurite          install Azurite (npm ci, pinned) for the Azure Blob offloading tests"
 	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
@@ -145,6 +148,14 @@ $(PRISM_STAMP): contract/package-lock.json
 
 contract: venv spec $(PRISM_STAMP)
 	$(PY) contract/run.py
+
+# Azurite, the Azure Blob Storage emulator the offloading tests of workflow payload
+# encoding start (tests/workflows_encoding); pinned in its package-lock.json, local.
+azurite: $(AZURITE_STAMP)
+
+$(AZURITE_STAMP): $(AZURITE_DIR)/package-lock.json
+	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # --- demo --------------------------------------------------------------------
 
