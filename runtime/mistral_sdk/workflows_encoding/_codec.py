@@ -20,13 +20,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import io
 import urllib.parse
 from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 import msgspec
 
-from ._compress import compress, decompress
+from ._compress import compress, decompress, decompress_stream
 from ._config import WorkflowEncoding
 from ._crypto import AesGcm
 from ._errors import PayloadFormatError, PayloadStorageError, WorkflowEncodingError
@@ -40,6 +41,7 @@ __all__ = [
     "Get",
     "PayloadCodec",
     "Put",
+    "Read",
     "run_async",
     "run_sync",
 ]
@@ -74,7 +76,16 @@ class Get(NamedTuple):
     key: str
 
 
-Op: TypeAlias = "Exists | Put | Get"
+class Read(NamedTuple):
+    """The blob under `key` read through `consume(file)` (→ its result), in a
+    stream when the store has `open(key)`: a compressed blob is decompressed as it
+    arrives, never whole in memory besides the payload it gives."""
+
+    key: str
+    consume: Callable[[BinaryIO], Any]
+
+
+Op: TypeAlias = "Exists | Put | Get | Read"
 
 
 class Encoded(NamedTuple):
@@ -189,11 +200,18 @@ class PayloadCodec:
             if option not in OPTIONS:
                 raise PayloadFormatError(f"unknown encoding option {option!r}")
         value: Any = data
-        parsed = False
-        for option in reversed(options):
+        parsed = skip = False
+        steps = list(reversed(options))
+        for index, option in enumerate(steps):
+            if skip:
+                skip = False
+                continue
             if parsed:  # a partially encrypted payload decoded before another step
                 value, parsed = dumps(value), False
-            if option == ENCRYPTED:
+            if option == OFFLOADED and steps[index + 1 : index + 2] == [COMPRESSED]:
+                value = yield Read(self._reference(value), decompress_stream)
+                skip = True  # decompressed while it was read
+            elif option == ENCRYPTED:
                 value = self._cipher(option).decrypt(value)
             elif option == PARTIAL:
                 value, parsed = decrypt_fields(value, self._cipher(option).decrypt), True
@@ -303,7 +321,7 @@ def _storage_errors(op: Op) -> Iterator[None]:
     except KeyError:
         raise PayloadStorageError(f"no offloaded payload at {op.key!r}") from None
     except Exception as exc:
-        action = {Exists: "look up", Put: "store", Get: "read"}[type(op)]
+        action = {Exists: "look up", Put: "store", Get: "read", Read: "read"}[type(op)]
         raise PayloadStorageError(
             f"could not {action} the offloaded payload {op.key!r}: {type(exc).__name__}: {exc}"
         ) from exc
@@ -315,6 +333,12 @@ def _perform(op: Op, store: Any) -> Any:
             return bool(store.exists(op.key))
         if isinstance(op, Put):
             return store.put(op.key, op.chunks, op.size)
+        if isinstance(op, Read):
+            opener = getattr(store, "open", None)
+            if opener is None:
+                return op.consume(io.BytesIO(store.get(op.key)))
+            with opener(op.key) as source:
+                return op.consume(source)
         return store.get(op.key)
 
 
@@ -324,6 +348,9 @@ async def _perform_async(op: Op, store: Any) -> Any:
             return bool(await store.aexists(op.key))
         if isinstance(op, Put):
             return await store.aput(op.key, op.chunks, op.size)
+        if isinstance(op, Read):  # the async store gives bytes: consume them off the loop
+            data = await store.aget(op.key)
+            return await asyncio.to_thread(op.consume, io.BytesIO(data))
         return await store.aget(op.key)
 
 
@@ -340,7 +367,7 @@ def run_sync(
             op = flow.send(reply)
         except StopIteration as done:
             return done.value
-        if other is not None and not isinstance(op, (Exists, Put, Get)):
+        if other is not None and not isinstance(op, (Exists, Put, Get, Read)):
             reply = other(op)
             continue
         reply = _perform(op, _store(encoding))
@@ -359,11 +386,13 @@ async def run_async(
             op = flow.send(reply)
         except StopIteration as done:
             return done.value
-        if other is not None and not isinstance(op, (Exists, Put, Get)):
+        if other is not None and not isinstance(op, (Exists, Put, Get, Read)):
             reply = await other(op)
             continue
         store = _store(encoding)
-        native = getattr(store, "a" + type(op).__name__.lower(), None)
+        native = getattr(
+            store, "aget" if isinstance(op, Read) else "a" + type(op).__name__.lower(), None
+        )
         if native is not None:
             reply = await _perform_async(op, store)
         else:

@@ -8,11 +8,11 @@ compressed bytes are never copied into it, only referenced next to its header.
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import Any, BinaryIO
 
 from ._errors import PayloadFormatError, require
 
-__all__ = ["compress", "decompress"]
+__all__ = ["compress", "decompress", "decompress_stream"]
 
 _ZSTD = "zstd"
 
@@ -89,15 +89,78 @@ def decompress(data: bytes | bytearray | memoryview) -> bytes:
         raise PayloadFormatError(f"the zstd frame does not decompress: {exc}") from None
 
 
+_HEAD = 256  # bytes read first from a stream: the envelope's header is about 50
+_CHUNK = 256 * 1024  # compressed bytes per step (its output is a few times larger)
+
+
+def decompress_stream(source: BinaryIO) -> bytes | bytearray:
+    """`decompress` of an envelope read from a file object: the compressed bytes are
+    never all in memory, the payload is written once into its final buffer."""
+    head = source.read(_HEAD)
+    reader = _Reader(memoryview(head), lazy_payload=True)
+    try:
+        reader.read()
+    except (_PayloadNotLast, PayloadFormatError):
+        reader.payload = None
+    settings = reader.settings
+    if (
+        reader.payload is None
+        or not isinstance(settings, dict)
+        or settings.get("algorithm") != _ZSTD
+    ):
+        return decompress(head + source.read())  # an unusual layout: read it all
+    start, size = reader.payload
+    first = head[start : start + size]
+    zstd = _zstd()
+    try:
+        total = zstd.frame_content_size(first)
+    except zstd.ZstdError:
+        total = -1
+    if total < 0:  # no size in the frame (or a header past what was read): simply
+        return decompress(head + source.read())
+    out = bytearray(total)
+    view = memoryview(out)
+    pos, remaining = 0, size - len(first)
+    decompressor = zstd.ZstdDecompressor().decompressobj()
+    piece = first
+    try:
+        while True:
+            part = decompressor.decompress(piece)
+            if pos + len(part) > total:
+                raise PayloadFormatError("a zstd frame holds more than its declared size")
+            view[pos : pos + len(part)] = part
+            pos += len(part)
+            if remaining <= 0:
+                break
+            piece = source.read(min(_CHUNK, remaining))
+            if not piece:
+                raise PayloadFormatError("an offloaded compressed payload is truncated")
+            remaining -= len(piece)
+    except zstd.ZstdError as exc:
+        raise PayloadFormatError(f"the zstd frame does not decompress: {exc}") from None
+    if pos != total:
+        raise PayloadFormatError("a zstd frame holds less than its declared size")
+    return out
+
+
+class _PayloadNotLast(Exception):
+    """The envelope has entries after its payload (not what any client writes)."""
+
+
 class _Reader:
     """The MessagePack subset an envelope uses: maps, strings, integers, binaries,
     nil and booleans. Binaries come out as views of the input (no copy)."""
 
-    __slots__ = ("_data", "_pos")
+    __slots__ = ("_data", "_lazy", "_pos", "payload", "settings")
 
-    def __init__(self, data: memoryview) -> None:
+    def __init__(self, data: memoryview, lazy_payload: bool = False) -> None:
         self._data = data
         self._pos = 0
+        # lazy: the top-level "payload" binary is not read, only located (its start in
+        # `data` and its size), and must be the map's last entry
+        self._lazy = lazy_payload
+        self.payload: tuple[int, int] | None = None
+        self.settings: Any = None
 
     def _take(self, n: int) -> memoryview:
         start, self._pos = self._pos, self._pos + n
@@ -141,9 +204,21 @@ class _Reader:
 
     def _map(self, n: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-        for _ in range(n):
+        lazy, self._lazy = self._lazy, False  # only the top-level map's payload
+        for index in range(n):
             key = self.read()
             if isinstance(key, memoryview):
                 key = key.tobytes()
+            if lazy and key == "payload":
+                if index != n - 1:
+                    raise _PayloadNotLast
+                tag = self._uint(1)
+                if tag not in (0xC4, 0xC5, 0xC6):
+                    raise PayloadFormatError("a compressed payload's `payload` is not binary")
+                size = self._uint(1 << (tag - 0xC4))
+                self.payload = (self._pos, size)
+                continue
             out[key] = self.read()
+        if lazy:
+            self.settings = out.get("compression")
         return out

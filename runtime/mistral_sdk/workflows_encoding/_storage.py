@@ -13,8 +13,9 @@ prefix finds the blob.
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ._errors import require
@@ -40,6 +41,11 @@ class BlobStore(Protocol):
     def get(self, key: str) -> bytes:
         """The blob under `key`; raises KeyError when there is none."""
         ...
+
+
+# A store may also have `open(key)`: a readable file object of the blob (a context
+# manager; KeyError when there is none). Then a compressed blob is decompressed as it
+# is read, instead of being read whole first.
 
 
 class ChunkReader(io.RawIOBase):
@@ -82,6 +88,29 @@ class ChunkReader(io.RawIOBase):
 
     def __len__(self) -> int:
         return self._size
+
+
+class IterReader(io.RawIOBase):
+    """A readable file over an iterator of byte chunks (a download in pieces)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        target = memoryview(buffer).cast("B")
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk)
+        n = min(len(target), len(self._pending))
+        target[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 class _Prefixed:
@@ -148,6 +177,15 @@ class S3Store(_Prefixed):
         data: bytes = answer["Body"].read()
         return data
 
+    def open(self, key: str) -> Any:
+        try:
+            answer = self._client.get_object(Bucket=self.bucket, Key=self.name(key))
+        except self._errors.ClientError as exc:
+            if self._missing(exc):
+                raise KeyError(key) from None
+            raise
+        return contextlib.closing(answer["Body"])
+
 
 class GCSStore(_Prefixed):
     """A Google Cloud Storage bucket through google-cloud-storage (`mistral-sdk[gcs]`)."""
@@ -189,6 +227,9 @@ class GCSStore(_Prefixed):
             raise KeyError(key) from None
         return data
 
+    def open(self, key: str) -> Any:
+        return self._bucket.blob(self.name(key)).open("rb", chunk_size=1024 * 1024)
+
 
 class AzureStore(_Prefixed):
     """An Azure Blob Storage container through azure-storage-blob (`mistral-sdk[azure-blob]`)."""
@@ -227,3 +268,10 @@ class AzureStore(_Prefixed):
         except self._not_found:
             raise KeyError(key) from None
         return data
+
+    def open(self, key: str) -> Any:
+        try:
+            download = self._container.get_blob_client(self.name(key)).download_blob()
+        except self._not_found:
+            raise KeyError(key) from None
+        return IterReader(iter(download.chunks()))
