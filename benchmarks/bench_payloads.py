@@ -266,10 +266,8 @@ def main() -> None:
     for config in CONFIGS:
         for label, size in SIZES.items():
             official_config = "full" if "threads" in config else config
-            ours, theirs = _best(
-                [_child("ours", config, size), _child("official", official_config, size)]
-                + [_child("ours", config, size), _child("official", official_config, size)]
-            )
+            turns = [("ours", config), ("official", official_config)] * 2
+            ours, theirs = _best([_child(side, name, size) for side, name in turns])
             extra_enc = max(ours["encode_peak"], 0) / MIB
             extra_dec = max(ours["decode_peak"] - ours["size"], 0) / MIB
             rows.append(
