@@ -271,7 +271,7 @@ def test_a_missing_extra_names_it() -> None:
         "sys.modules['boto3'] = None\n"
         "import mistral_sdk.workflows_encoding as w\n"
         "for build in (lambda: w.PayloadCodec(w.WorkflowEncoding(encryption=w.Encryption('11' * 32))),\n"
-        "              lambda: w.S3Storage('b').open()):\n"
+        "              lambda: w.S3Storage('b').exists('k')):\n"
         "    try:\n"
         "        build()\n"
         "    except w.MissingExtraError as exc:\n"

@@ -23,16 +23,7 @@ threat model and the wire format.
 """
 
 from ._codec import Encoded, PayloadCodec
-from ._config import (
-    AzureBlobStorage,
-    Compression,
-    Encryption,
-    GCSStorage,
-    Offloading,
-    S3Storage,
-    Secret,
-    WorkflowEncoding,
-)
+from ._config import Compression, Encryption, Offloading, Secret, WorkflowEncoding
 from ._errors import (
     EncodingConfigError,
     MissingExtraError,
@@ -42,7 +33,7 @@ from ._errors import (
     WorkflowEncodingError,
 )
 from ._partial import encrypted
-from ._storage import BlobStore
+from ._storage import AzureBlobStorage, BlobStore, GCSStorage, S3Storage
 
 __all__ = [
     "AzureBlobStorage",

@@ -257,47 +257,22 @@ class PayloadCodec:
     # -- drivers for use on its own ---------------------------------------------------
 
     def encode(
-        self,
-        data: Buffer,
-        *,
-        namespace: str | None = None,
-        execution_id: str | None = None,
-        allow_offloading: bool = True,
-        force_offload: bool = False,
-    ) -> Encoded:
-        """Encode `data` (blocking storage I/O)."""
-        encoded: Encoded = run_sync(
-            self.encode_flow(
-                data,
-                namespace=namespace,
-                execution_id=execution_id,
-                allow_offloading=allow_offloading,
-                force_offload=force_offload,
-            ),
-            self.encoding,
-        )
+        self, data: Buffer, *, namespace: str | None = None, execution_id: str | None = None,
+        **options: bool,
+    ) -> Encoded:  # fmt: skip
+        """Encode `data` (blocking storage I/O). `options`: `allow_offloading`,
+        `force_offload` (see `encode_flow`)."""
+        flow = self.encode_flow(data, namespace=namespace, execution_id=execution_id, **options)
+        encoded: Encoded = run_sync(flow, self.encoding)
         return encoded
 
     async def aencode(
-        self,
-        data: Buffer,
-        *,
-        namespace: str | None = None,
-        execution_id: str | None = None,
-        allow_offloading: bool = True,
-        force_offload: bool = False,
-    ) -> Encoded:
+        self, data: Buffer, *, namespace: str | None = None, execution_id: str | None = None,
+        **options: bool,
+    ) -> Encoded:  # fmt: skip
         """`encode`, with the storage I/O off the event loop."""
-        encoded: Encoded = await run_async(
-            self.encode_flow(
-                data,
-                namespace=namespace,
-                execution_id=execution_id,
-                allow_offloading=allow_offloading,
-                force_offload=force_offload,
-            ),
-            self.encoding,
-        )
+        flow = self.encode_flow(data, namespace=namespace, execution_id=execution_id, **options)
+        encoded: Encoded = await run_async(flow, self.encoding)
         return encoded
 
     def decode(self, data: Buffer, options: Sequence[str]) -> Buffer:

@@ -120,27 +120,42 @@ def decompress_stream(source: BinaryIO) -> bytes | bytearray:
         return decompress(head + source.read())
     out = bytearray(total)
     view = memoryview(out)
-    pos, remaining = 0, size - len(first)
-    decompressor = zstd.ZstdDecompressor().decompressobj()
-    piece = first
-    try:
-        while True:
-            part = decompressor.decompress(piece)
-            if pos + len(part) > total:
-                raise PayloadFormatError("a zstd frame holds more than its declared size")
-            view[pos : pos + len(part)] = part
-            pos += len(part)
-            if remaining <= 0:
-                break
-            piece = source.read(min(_CHUNK, remaining))
-            if not piece:
-                raise PayloadFormatError("an offloaded compressed payload is truncated")
-            remaining -= len(piece)
+    pos = 0
+    body = _Body(first, source, size - len(first))
+    try:  # decompressed straight into `out`, read in slices
+        with zstd.ZstdDecompressor().stream_reader(body, read_size=_CHUNK) as reader:
+            while pos < total:
+                n = reader.readinto(view[pos:])
+                if n == 0:
+                    break
+                pos += n
     except zstd.ZstdError as exc:
         raise PayloadFormatError(f"the zstd frame does not decompress: {exc}") from None
-    if pos != total:
-        raise PayloadFormatError("a zstd frame holds less than its declared size")
+    if pos != total or body.remaining > 0:
+        raise PayloadFormatError("a zstd frame does not hold its declared size")
     return out
+
+
+class _Body:
+    """The compressed bytes: those read with the header, then the rest of the source
+    (never past the envelope's payload)."""
+
+    def __init__(self, first: bytes, source: BinaryIO, remaining: int) -> None:
+        self._first = first
+        self._source = source
+        self.remaining = remaining
+
+    def read(self, size: int = -1) -> bytes:
+        if self._first:
+            first, self._first = self._first, b""
+            return first
+        if self.remaining <= 0:
+            return b""
+        piece = self._source.read(self.remaining if size < 0 else min(size, self.remaining))
+        if not piece:
+            raise PayloadFormatError("an offloaded compressed payload is truncated")
+        self.remaining -= len(piece)
+        return piece
 
 
 class _PayloadNotLast(Exception):

@@ -25,16 +25,7 @@ if TYPE_CHECKING:
     from .._hooks import Hooks
     from ._storage import BlobStore
 
-__all__ = [
-    "AzureBlobStorage",
-    "Compression",
-    "Encryption",
-    "GCSStorage",
-    "Offloading",
-    "S3Storage",
-    "Secret",
-    "WorkflowEncoding",
-]
+__all__ = ["Compression", "Encryption", "Offloading", "Secret", "WorkflowEncoding"]
 
 DEFAULT_MIN_SIZE = 1024 * 1024  # bytes: the threshold of compression and offloading
 EncryptionMode = Literal["full", "partial"]
@@ -151,162 +142,6 @@ class Compression:
         return f"Compression(min_size_bytes={self.min_size_bytes}, level={self.level})"
 
 
-class _StorageConfig:
-    """What every storage provider has: a key prefix inside the bucket or container."""
-
-    __slots__ = ("prefix",)
-    provider: str = ""
-    extra: str = ""
-
-    def __init__(self, prefix: str | None) -> None:
-        self.prefix = (prefix or "").strip("/")
-
-    def open(self) -> BlobStore:
-        raise NotImplementedError
-
-
-class S3Storage(_StorageConfig):
-    """An S3 bucket (or any S3-compatible server: `endpoint_url`), through boto3
-    (`pip install 'mistral-sdk[s3]'`). Credentials not given come from boto3's usual
-    chain (environment, profile, instance role)."""
-
-    __slots__ = ("_access_key_id", "_secret_access_key", "bucket", "endpoint_url", "region")
-    provider = "s3"
-    extra = "s3"
-
-    def __init__(
-        self,
-        bucket: str,
-        *,
-        prefix: str | None = None,
-        region: str | None = None,
-        endpoint_url: str | None = None,
-        access_key_id: str | Secret | None = None,
-        secret_access_key: str | Secret | None = None,
-    ) -> None:
-        super().__init__(prefix)
-        if not bucket:
-            raise EncodingConfigError("an S3 bucket name is required", field="bucket")
-        self.bucket = bucket
-        self.region = region
-        self.endpoint_url = endpoint_url
-        self._access_key_id = _secret(access_key_id)
-        self._secret_access_key = _secret(secret_access_key)
-
-    def open(self) -> BlobStore:
-        from ._storage import S3Store
-
-        return S3Store(
-            self.bucket,
-            prefix=self.prefix,
-            region=self.region,
-            endpoint_url=self.endpoint_url,
-            access_key_id=_reveal(self._access_key_id),
-            secret_access_key=_reveal(self._secret_access_key),
-        )
-
-    def __repr__(self) -> str:
-        return f"S3Storage({self.bucket!r}, prefix={self.prefix!r})"
-
-
-class GCSStorage(_StorageConfig):
-    """A Google Cloud Storage bucket, through google-cloud-storage
-    (`pip install 'mistral-sdk[gcs]'`). Credentials and project come from Google's
-    application default credentials unless given; `endpoint_url` points at an
-    emulator (google-cloud-storage also reads `STORAGE_EMULATOR_HOST`)."""
-
-    __slots__ = ("bucket", "credentials", "endpoint_url", "project")
-    provider = "gcs"
-    extra = "gcs"
-
-    def __init__(
-        self,
-        bucket: str,
-        *,
-        prefix: str | None = None,
-        project: str | None = None,
-        credentials: Any = None,
-        endpoint_url: str | None = None,
-    ) -> None:
-        super().__init__(prefix)
-        if not bucket:
-            raise EncodingConfigError("a GCS bucket name is required", field="bucket")
-        self.bucket = bucket
-        self.project = project
-        self.credentials = credentials
-        self.endpoint_url = endpoint_url
-
-    def open(self) -> BlobStore:
-        from ._storage import GCSStore
-
-        return GCSStore(
-            self.bucket,
-            prefix=self.prefix,
-            project=self.project,
-            credentials=self.credentials,
-            endpoint_url=self.endpoint_url,
-        )
-
-    def __repr__(self) -> str:
-        return f"GCSStorage({self.bucket!r}, prefix={self.prefix!r})"
-
-
-class AzureBlobStorage(_StorageConfig):
-    """An Azure Blob Storage container, through azure-storage-blob
-    (`pip install 'mistral-sdk[azure-blob]'`): a `connection_string`, or an
-    `account_url` with a `credential` (e.g. azure-identity's DefaultAzureCredential)."""
-
-    __slots__ = ("_connection_string", "account_url", "container", "credential")
-    provider = "azure"
-    extra = "azure-blob"
-
-    def __init__(
-        self,
-        container: str,
-        *,
-        prefix: str | None = None,
-        connection_string: str | Secret | None = None,
-        account_url: str | None = None,
-        credential: Any = None,
-    ) -> None:
-        super().__init__(prefix)
-        if not container:
-            raise EncodingConfigError("an Azure container name is required", field="container")
-        if (connection_string is None) == (account_url is None):
-            raise EncodingConfigError(
-                "give either connection_string or account_url", field="connection_string"
-            )
-        self.container = container
-        self._connection_string = _secret(connection_string)
-        self.account_url = account_url
-        self.credential = credential
-
-    def open(self) -> BlobStore:
-        from ._storage import AzureStore
-
-        return AzureStore(
-            self.container,
-            prefix=self.prefix,
-            connection_string=_reveal(self._connection_string),
-            account_url=self.account_url,
-            credential=self.credential,
-        )
-
-    def __repr__(self) -> str:
-        return f"AzureBlobStorage({self.container!r}, prefix={self.prefix!r})"
-
-
-def _secret(value: str | Secret | None) -> Secret | None:
-    return value if value is None or isinstance(value, Secret) else Secret(value)
-
-
-def _reveal(value: Secret | None) -> Any:
-    return None if value is None else value.reveal()
-
-
-StorageConfig = S3Storage | GCSStorage | AzureBlobStorage
-
-
 class Offloading:
     """Payloads of at least `min_size_bytes` (after compression) go to your own blob
     storage; Mistral receives only a reference to them (encrypted with full encryption).
@@ -314,29 +149,21 @@ class Offloading:
     `storage` is an `S3Storage`, `GCSStorage`, `AzureBlobStorage`, or any object with
     the `BlobStore` methods (`exists`, `put`, `get`) for a store of your own."""
 
-    __slots__ = ("_store", "min_size_bytes", "storage")
+    __slots__ = ("min_size_bytes", "storage")
 
-    def __init__(
-        self, storage: StorageConfig | BlobStore, *, min_size_bytes: int = DEFAULT_MIN_SIZE
-    ):
-        self.storage = storage
-        self.min_size_bytes = _size(min_size_bytes, "min_size_bytes")
-        self._store: BlobStore | None = None
-        if not isinstance(storage, _StorageConfig) and not all(
-            callable(getattr(storage, m, None)) for m in ("exists", "put", "get")
-        ):
+    def __init__(self, storage: BlobStore, *, min_size_bytes: int = DEFAULT_MIN_SIZE) -> None:
+        if not all(callable(getattr(storage, m, None)) for m in ("exists", "put", "get")):
             raise EncodingConfigError(
                 "expected S3Storage, GCSStorage, AzureBlobStorage or a BlobStore "
                 f"(exists, put, get), got {type(storage).__name__}",
                 field="storage",
             )
+        self.storage = storage
+        self.min_size_bytes = _size(min_size_bytes, "min_size_bytes")
 
     def store(self) -> BlobStore:
-        """The store, opened on first use (imports the provider's SDK then)."""
-        if self._store is None:
-            storage = self.storage
-            self._store = storage.open() if isinstance(storage, _StorageConfig) else storage
-        return self._store
+        """The store (a provider's connects, and imports its SDK, on first use)."""
+        return self.storage
 
     def __repr__(self) -> str:
         return f"Offloading({self.storage!r}, min_size_bytes={self.min_size_bytes})"

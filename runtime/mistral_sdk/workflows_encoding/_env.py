@@ -24,17 +24,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._config import (
-    DEFAULT_MIN_SIZE,
-    AzureBlobStorage,
-    Compression,
-    Encryption,
-    GCSStorage,
-    Offloading,
-    S3Storage,
-    read_key_file,
-)
+from ._config import DEFAULT_MIN_SIZE, Compression, Encryption, Offloading, read_key_file
 from ._errors import EncodingConfigError
+from ._storage import AzureBlobStorage, GCSStorage, S3Storage
 
 if TYPE_CHECKING:
     from ._config import WorkflowEncoding

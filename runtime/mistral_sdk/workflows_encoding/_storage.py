@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from ._errors import require
+from ._config import Secret
+from ._errors import EncodingConfigError, require
 
-__all__ = ["AzureStore", "BlobStore", "GCSStore", "S3Store"]
+__all__ = ["AzureBlobStorage", "BlobStore", "GCSStorage", "S3Storage"]
 
 Buffer = bytes | bytearray | memoryview
 
@@ -113,165 +115,225 @@ class IterReader(io.RawIOBase):
         return n
 
 
-class _Prefixed:
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+class _Store:
+    """A provider's store: a key prefix, and a client made on first use (the
+    provider's SDK is imported then, in whichever thread uses it first)."""
+
+    provider = ""
+
+    def __init__(self, prefix: str | None) -> None:
+        self.prefix = (prefix or "").strip("/")
+        self._lock = threading.Lock()
+        self._connection: Any = None
 
     def name(self, key: str) -> str:
+        """The blob's name for a key (the key under the prefix)."""
         if not self.prefix or key.startswith(self.prefix):
             return key
         return f"{self.prefix}/{key}"
 
+    def _connected(self) -> Any:
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._connect()
+            return self._connection
 
-class S3Store(_Prefixed):
-    """An S3 bucket through boto3 (`mistral-sdk[s3]`)."""
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        where = getattr(self, "bucket", None) or getattr(self, "container", "")
+        return f"{type(self).__name__}({where!r}, prefix={self.prefix!r})"
+
+
+class S3Storage(_Store):
+    """An S3 bucket (or any S3-compatible server: `endpoint_url`), through boto3
+    (`pip install 'mistral-sdk[s3]'`). Credentials not given come from boto3's usual
+    chain (environment, profile, instance role)."""
+
+    provider = "s3"
 
     def __init__(
         self,
         bucket: str,
         *,
-        prefix: str = "",
+        prefix: str | None = None,
         region: str | None = None,
         endpoint_url: str | None = None,
-        access_key_id: str | None = None,
-        secret_access_key: str | None = None,
+        access_key_id: str | Secret | None = None,
+        secret_access_key: str | Secret | None = None,
     ) -> None:
         super().__init__(prefix)
-        boto3 = require("boto3", "s3", "Offloading payloads to S3")
-        self._errors = require("botocore.exceptions", "s3", "Offloading payloads to S3")
+        if not bucket:
+            raise EncodingConfigError("an S3 bucket name is required", field="bucket")
         self.bucket = bucket
-        self._client = boto3.session.Session().client(
-            "s3",
-            region_name=region,
-            endpoint_url=endpoint_url,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-        )
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self._access_key_id = _secret(access_key_id)
+        self._secret_access_key = _secret(secret_access_key)
 
-    def _missing(self, exc: Exception) -> bool:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        return code in ("404", "NoSuchKey", "NotFound")
+    def _connect(self) -> Any:
+        boto3 = require("boto3", "s3", "Offloading payloads to S3")
+        errors = require("botocore.exceptions", "s3", "Offloading payloads to S3")
+        client = boto3.session.Session().client(
+            "s3",
+            region_name=self.region,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=_reveal(self._access_key_id),
+            aws_secret_access_key=_reveal(self._secret_access_key),
+        )
+        return client, errors.ClientError
+
+    def _call(self, method: str, key: str, missing: Any = None, **extra: Any) -> Any:
+        client, client_error = self._connected()
+        try:
+            return getattr(client, method)(Bucket=self.bucket, Key=self.name(key), **extra)
+        except client_error as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchKey", "NotFound"):
+                if missing is KeyError:
+                    raise KeyError(key) from None
+                return missing
+            raise
 
     def exists(self, key: str) -> bool:
-        try:
-            self._client.head_object(Bucket=self.bucket, Key=self.name(key))
-        except self._errors.ClientError as exc:
-            if self._missing(exc):
-                return False
-            raise
-        return True
+        return self._call("head_object", key, missing=False) is not False
 
     def put(self, key: str, chunks: Sequence[Buffer], size: int) -> None:
-        body = ChunkReader(chunks)
-        self._client.put_object(
-            Bucket=self.bucket, Key=self.name(key), Body=body, ContentLength=size
-        )
+        self._call("put_object", key, Body=ChunkReader(chunks), ContentLength=size)
 
     def get(self, key: str) -> bytes:
-        try:
-            answer = self._client.get_object(Bucket=self.bucket, Key=self.name(key))
-        except self._errors.ClientError as exc:
-            if self._missing(exc):
-                raise KeyError(key) from None
-            raise
-        data: bytes = answer["Body"].read()
+        data: bytes = self._call("get_object", key, missing=KeyError)["Body"].read()
         return data
 
     def open(self, key: str) -> Any:
-        try:
-            answer = self._client.get_object(Bucket=self.bucket, Key=self.name(key))
-        except self._errors.ClientError as exc:
-            if self._missing(exc):
-                raise KeyError(key) from None
-            raise
-        return contextlib.closing(answer["Body"])
+        return contextlib.closing(self._call("get_object", key, missing=KeyError)["Body"])
 
 
-class GCSStore(_Prefixed):
-    """A Google Cloud Storage bucket through google-cloud-storage (`mistral-sdk[gcs]`)."""
+class GCSStorage(_Store):
+    """A Google Cloud Storage bucket, through google-cloud-storage
+    (`pip install 'mistral-sdk[gcs]'`). Credentials and project come from Google's
+    application default credentials unless given; `endpoint_url` points at an
+    emulator (google-cloud-storage also reads `STORAGE_EMULATOR_HOST`)."""
+
+    provider = "gcs"
 
     def __init__(
         self,
         bucket: str,
         *,
-        prefix: str = "",
+        prefix: str | None = None,
         project: str | None = None,
         credentials: Any = None,
         endpoint_url: str | None = None,
     ) -> None:
         super().__init__(prefix)
-        storage = require("google.cloud.storage", "gcs", "Offloading payloads to GCS")
-        self._not_found = require(
-            "google.api_core.exceptions", "gcs", "Offloading payloads to GCS"
-        ).NotFound
-        options = None
-        if endpoint_url is not None:
-            options = {"api_endpoint": endpoint_url}
+        if not bucket:
+            raise EncodingConfigError("a GCS bucket name is required", field="bucket")
+        self.bucket = bucket
+        self.project = project
+        self.credentials = credentials
+        self.endpoint_url = endpoint_url
+
+    def _connect(self) -> Any:
+        what = "Offloading payloads to GCS"
+        storage = require("google.cloud.storage", "gcs", what)
+        not_found = require("google.api_core.exceptions", "gcs", what).NotFound
+        options, credentials = None, self.credentials
+        if self.endpoint_url is not None:
+            options = {"api_endpoint": self.endpoint_url}
             if credentials is None:  # an emulator: no Google account involved
-                credentials = require(
-                    "google.auth.credentials", "gcs", "Offloading payloads to GCS"
-                ).AnonymousCredentials()
-        client = storage.Client(project=project, credentials=credentials, client_options=options)
-        self._bucket = client.bucket(bucket)
+                credentials = require("google.auth.credentials", "gcs", what).AnonymousCredentials()
+        client = storage.Client(
+            project=self.project, credentials=credentials, client_options=options
+        )
+        return client.bucket(self.bucket), not_found
+
+    def _blob(self, key: str) -> Any:
+        return self._connected()[0].blob(self.name(key))
 
     def exists(self, key: str) -> bool:
-        return bool(self._bucket.blob(self.name(key)).exists())
+        return bool(self._blob(key).exists())
 
     def put(self, key: str, chunks: Sequence[Buffer], size: int) -> None:
-        self._bucket.blob(self.name(key)).upload_from_file(ChunkReader(chunks), size=size)
+        self._blob(key).upload_from_file(ChunkReader(chunks), size=size)
 
     def get(self, key: str) -> bytes:
         try:
-            data: bytes = self._bucket.blob(self.name(key)).download_as_bytes()
-        except self._not_found:
+            data: bytes = self._blob(key).download_as_bytes()
+        except self._connected()[1]:
             raise KeyError(key) from None
         return data
 
     def open(self, key: str) -> Any:
-        return self._bucket.blob(self.name(key)).open("rb", chunk_size=1024 * 1024)
+        return self._blob(key).open("rb", chunk_size=1024 * 1024)
 
 
-class AzureStore(_Prefixed):
-    """An Azure Blob Storage container through azure-storage-blob (`mistral-sdk[azure-blob]`)."""
+class AzureBlobStorage(_Store):
+    """An Azure Blob Storage container, through azure-storage-blob
+    (`pip install 'mistral-sdk[azure-blob]'`): a `connection_string`, or an
+    `account_url` with a `credential` (e.g. azure-identity's DefaultAzureCredential)."""
+
+    provider = "azure"
 
     def __init__(
         self,
         container: str,
         *,
-        prefix: str = "",
-        connection_string: str | None = None,
+        prefix: str | None = None,
+        connection_string: str | Secret | None = None,
         account_url: str | None = None,
         credential: Any = None,
     ) -> None:
         super().__init__(prefix)
-        blob = require("azure.storage.blob", "azure-blob", "Offloading payloads to Azure Blob")
-        self._not_found = require(
-            "azure.core.exceptions", "azure-blob", "Offloading payloads to Azure Blob"
-        ).ResourceNotFoundError
-        if connection_string is not None:
-            service = blob.BlobServiceClient.from_connection_string(connection_string)
+        if not container:
+            raise EncodingConfigError("an Azure container name is required", field="container")
+        if (connection_string is None) == (account_url is None):
+            raise EncodingConfigError(
+                "give either connection_string or account_url", field="connection_string"
+            )
+        self.container = container
+        self._connection_string = _secret(connection_string)
+        self.account_url = account_url
+        self.credential = credential
+
+    def _connect(self) -> Any:
+        what = "Offloading payloads to Azure Blob"
+        blob = require("azure.storage.blob", "azure-blob", what)
+        not_found = require("azure.core.exceptions", "azure-blob", what).ResourceNotFoundError
+        connection = _reveal(self._connection_string)
+        if connection is not None:
+            service = blob.BlobServiceClient.from_connection_string(connection)
         else:
-            service = blob.BlobServiceClient(account_url, credential=credential)
-        self._container = service.get_container_client(container)
+            service = blob.BlobServiceClient(self.account_url, credential=self.credential)
+        return service.get_container_client(self.container), not_found
+
+    def _blob(self, key: str) -> Any:
+        return self._connected()[0].get_blob_client(self.name(key))
 
     def exists(self, key: str) -> bool:
-        return bool(self._container.get_blob_client(self.name(key)).exists())
+        return bool(self._blob(key).exists())
 
     def put(self, key: str, chunks: Sequence[Buffer], size: int) -> None:
-        self._container.get_blob_client(self.name(key)).upload_blob(
-            ChunkReader(chunks), length=size, overwrite=True
-        )
+        self._blob(key).upload_blob(ChunkReader(chunks), length=size, overwrite=True)
+
+    def _download(self, key: str) -> Any:
+        try:
+            return self._blob(key).download_blob()
+        except self._connected()[1]:
+            raise KeyError(key) from None
 
     def get(self, key: str) -> bytes:
-        try:
-            data: bytes = self._container.get_blob_client(self.name(key)).download_blob().readall()
-        except self._not_found:
-            raise KeyError(key) from None
+        data: bytes = self._download(key).readall()
         return data
 
     def open(self, key: str) -> Any:
-        try:
-            download = self._container.get_blob_client(self.name(key)).download_blob()
-        except self._not_found:
-            raise KeyError(key) from None
-        return IterReader(iter(download.chunks()))
+        return IterReader(iter(self._download(key).chunks()))
+
+
+def _secret(value: str | Secret | None) -> Secret | None:
+    return value if value is None or isinstance(value, Secret) else Secret(value)
+
+
+def _reveal(value: Secret | None) -> Any:
+    return None if value is None else value.reveal()
