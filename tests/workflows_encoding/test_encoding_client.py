@@ -289,3 +289,30 @@ def test_results_not_encoded_pass_through(client: Mistral) -> None:
     run = plain.workflows.execute_and_wait("plain", input={"x": 1})
     assert client.workflows.executions.get(run.execution_id).result == run.result
     assert msgspec.json.encode(run.result)
+
+
+def test_a_stream_event_that_does_not_decrypt_raises_typed(mock_url: str) -> None:
+    writer = WorkflowEncoding(encryption=Encryption(MAIN_KEY))
+    reader = WorkflowEncoding(encryption=Encryption(SECONDARY_KEY))
+    with Mistral(api_key="k", base_url=mock_url, workflow_encoding=writer) as client:
+        run = client.workflows.execute("echo", input={"x": 1})
+    with (
+        Mistral(api_key="k", base_url=mock_url, workflow_encoding=reader) as client,
+        pytest.raises(PayloadDecryptionError) as info,
+        client.workflows.executions.stream(run.execution_id) as stream,
+    ):
+        for _event in stream:
+            pass
+    assert (info.value.execution_id, info.value.field) == (run.execution_id, "attributes.input")
+
+
+async def test_a_stream_event_that_does_not_decrypt_raises_typed_async(mock_url: str) -> None:
+    writer = WorkflowEncoding(encryption=Encryption(MAIN_KEY))
+    reader = WorkflowEncoding(encryption=Encryption(SECONDARY_KEY))
+    async with AsyncMistral(api_key="k", base_url=mock_url, workflow_encoding=writer) as client:
+        run = await client.workflows.execute("echo", input={"x": 1})
+    async with AsyncMistral(api_key="k", base_url=mock_url, workflow_encoding=reader) as client:
+        with pytest.raises(PayloadDecryptionError, match="attributes.input"):
+            async with await client.workflows.executions.stream(run.execution_id) as stream:
+                async for _event in stream:
+                    pass
