@@ -312,7 +312,7 @@ async def test_a_stream_event_that_does_not_decrypt_raises_typed_async(mock_url:
     async with AsyncMistral(api_key="k", base_url=mock_url, workflow_encoding=writer) as client:
         run = await client.workflows.execute("echo", input={"x": 1})
     async with AsyncMistral(api_key="k", base_url=mock_url, workflow_encoding=reader) as client:
-        with pytest.raises(PayloadDecryptionError, match="attributes.input"):
+        with pytest.raises(PayloadDecryptionError, match=r"attributes\.input"):
             async with await client.workflows.executions.stream(run.execution_id) as stream:
                 async for _event in stream:
                     pass
