@@ -198,10 +198,9 @@ def measure(side: str, config: str, size: int) -> dict[str, Any]:
     store = DirStore(tempfile.mkdtemp(prefix="bench-payloads-"))
     encode, decode = (_ours if side == "ours" else _official)(config, store)
     data = payload(size)
-    if size >= 50_000_000:  # partial encryption of 100 MB takes seconds: once
-        runs = 1 if config == "partial" else 2
-    else:
-        runs = 5 if size >= 1_000_000 else 200
+    # runs per process (partial encryption of 100 MB takes seconds: once)
+    large = 1 if config == "partial" else 2
+    runs = large if size >= 50_000_000 else 5 if size >= 1_000_000 else 200
     encode(data)  # warm up: imports, first allocations
     gc.collect()
     before = _status("VmRSS")
