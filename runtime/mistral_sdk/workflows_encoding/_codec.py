@@ -13,6 +13,11 @@ lists it in `encoding_options` (decoding undoes them in reverse):
 The steps are I/O-free generators (`encode_flow`, `decode_flow`) that yield the
 storage operations they need; `run_sync` / `run_async` perform them, so the logic is
 written once for both kinds of client.
+
+Memory: a payload is copied once per step at most (AES-GCM writes into its output
+in slices; the compressed bytes are referenced beside the envelope's header, never
+joined; uploads read the pieces through a file object), and an offloaded compressed
+blob is decompressed as it is read, straight into the payload's buffer.
 """
 
 from __future__ import annotations
