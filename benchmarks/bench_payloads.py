@@ -261,6 +261,8 @@ def _best(runs: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _ms(seconds: float) -> str:
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
     return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
