@@ -38,6 +38,8 @@ from typing import Any
 SIZES = {"1 KB": 1_000, "1 MB": 1_000_000, "100 MB": 100_000_000}
 CONFIGS = ("full", "full, 2 threads", "partial")
 KEY = "5f" * 32
+# the adapter that lets mistralai's encoder use the same store (shared with the tests)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "workflows_encoding"))
 MIB = 1024 * 1024
 TURNS = 3  # processes per side and case, taking turns: a shared machine's load moves
 WORDS = [
@@ -153,24 +155,9 @@ def _official(config: str, store: DirStore) -> tuple[Any, Any]:
 
     logging.disable(logging.WARNING)
 
-    class Shared:
-        async def __aenter__(self) -> Shared:
-            return self
+    from encoding_helpers import OfficialStore  # tests/workflows_encoding
 
-        async def __aexit__(self, *exc: object) -> None:
-            return None
-
-        async def upload_blob(self, key: str, content: bytes) -> str:
-            store.put(key, [content], len(content))
-            return key
-
-        async def get_blob(self, key: str) -> bytes:
-            return store.get(key)
-
-        async def get_blob_properties(self, key: str) -> dict[str, Any] | None:
-            return {"size": 0} if store.exists(key) else None
-
-    payload_encoder.get_blob_storage = lambda _config: Shared()  # type: ignore[assignment]
+    payload_encoder.get_blob_storage = lambda _config: OfficialStore(store)  # type: ignore[assignment]
     encoder = official.PayloadEncoder(
         official.WorkflowEncodingConfig(
             payload_encryption=official.PayloadEncryptionConfig(

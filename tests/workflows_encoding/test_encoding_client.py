@@ -27,6 +27,7 @@ from mistral_sdk.workflows_encoding import (
     Offloading,
     PayloadDecryptionError,
     PayloadFormatError,
+    PayloadStorageError,
     WorkflowEncoding,
     encrypted,
 )
@@ -316,3 +317,18 @@ async def test_a_stream_event_that_does_not_decrypt_raises_typed_async(mock_url:
             async with await client.workflows.executions.stream(run.execution_id) as stream:
                 async for _event in stream:
                     pass
+
+
+def test_a_storage_failure_names_execution_and_field_and_sends_nothing() -> None:
+    class Refusing(MemoryStore):
+        def put(self, key: str, chunks: Any, size: int) -> None:
+            raise PermissionError("access denied")
+
+    seen: list[httpx.Request] = []
+    http = httpx.Client(transport=_transport([], seen))
+    encoding = WorkflowEncoding(offloading=Offloading(Refusing(), min_size_bytes=1), namespace="ns")
+    client = Mistral(api_key="k", http_client=http, workflow_encoding=encoding)
+    with pytest.raises(PayloadStorageError, match="access denied") as info:
+        client.workflows.executions.signal("exec-s", name="go", input={"a": 1})
+    assert seen == []
+    assert (info.value.execution_id, info.value.field) == ("exec-s", "input")

@@ -15,7 +15,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from encoding_helpers import MAIN_KEY, SECONDARY_KEY, MemoryStore
+from encoding_helpers import MAIN_KEY, SECONDARY_KEY, MemoryStore, OfficialStore
 
 from mistral_sdk.workflows_encoding import (
     Compression,
@@ -258,36 +258,13 @@ def _mine(
     )
 
 
-class _Shared:
-    """The official storage interface over a MemoryStore."""
-
-    def __init__(self, store: MemoryStore) -> None:
-        self.store = store
-
-    async def __aenter__(self) -> _Shared:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def upload_blob(self, key: str, content: bytes) -> str:
-        self.store.put(key, [content], len(content))
-        return key
-
-    async def get_blob(self, key: str) -> bytes:
-        return self.store.get(key)
-
-    async def get_blob_properties(self, key: str) -> dict[str, Any] | None:
-        return {"size": 1} if self.store.exists(key) else None
-
-
 def _run_official(
     store: MemoryStore, coroutine: Any, nonces: Callable[[int], bytes] | None = None
 ) -> Any:
     """Run the official encoder's coroutine on `store` (and `nonces` for os.urandom)."""
     with contextlib.ExitStack() as stack:
         stack.enter_context(
-            mock.patch.object(payload_encoder, "get_blob_storage", lambda _c: _Shared(store))
+            mock.patch.object(payload_encoder, "get_blob_storage", lambda _c: OfficialStore(store))
         )
         if nonces is not None:
             stack.enter_context(mock.patch.object(payload_encoder.os, "urandom", nonces))

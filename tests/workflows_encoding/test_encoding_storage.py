@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from encoding_helpers import MAIN_KEY, counting_nonces, unique
+from encoding_helpers import MAIN_KEY, OfficialStore, counting_nonces, unique
 
 from mistral_sdk.workflows_encoding import (
     AzureBlobStorage,
@@ -93,23 +93,6 @@ def test_official_sdk_reads_what_we_offload_and_the_reverse(storage: Any) -> Non
     codec = PayloadCodec(_encoding(storage))
     store = codec.encoding.offloading.store()  # type: ignore[union-attr]
 
-    class Shared:  # the official storage interface, over our store
-        async def __aenter__(self) -> Shared:
-            return self
-
-        async def __aexit__(self, *exc: object) -> None:
-            return None
-
-        async def upload_blob(self, key: str, content: bytes) -> str:
-            store.put(key, [content], len(content))
-            return key
-
-        async def get_blob(self, key: str) -> bytes:
-            return store.get(key)
-
-        async def get_blob_properties(self, key: str) -> dict[str, Any] | None:
-            return {"size": 0} if store.exists(key) else None
-
     theirs = official.PayloadEncoder(
         official.WorkflowEncodingConfig(
             payload_encryption=official.PayloadEncryptionConfig(
@@ -124,7 +107,7 @@ def test_official_sdk_reads_what_we_offload_and_the_reverse(storage: Any) -> Non
     )
     ours = codec.encode(PAYLOAD, namespace="ns", execution_id="e-ours")
     original = payload_encoder.get_blob_storage
-    payload_encoder.get_blob_storage = lambda _config: Shared()  # type: ignore[assignment]
+    payload_encoder.get_blob_storage = lambda _config: OfficialStore(store)  # type: ignore[assignment]
     try:
         decoded = asyncio.run(theirs.decode_payload_content(bytes(ours.data), ours.options))
         context = WorkflowContext(namespace="ns", execution_id="e-theirs")

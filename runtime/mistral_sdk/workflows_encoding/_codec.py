@@ -334,6 +334,20 @@ async def _perform_async(op: Op, store: Any) -> Any:
         return await store.aget(op.key)
 
 
+_STORAGE = (Exists, Put, Get, Read)
+
+
+def _advance(
+    flow: Generator[Any, Any, Any], reply: Any, error: Exception | None
+) -> tuple[bool, Any]:
+    """(True, the flow's result) or (False, its next operation), after handing it the
+    last operation's answer, or its error (so that the flow can say where it was)."""
+    try:
+        return False, flow.throw(error) if error is not None else flow.send(reply)
+    except StopIteration as done:
+        return True, done.value
+
+
 def run_sync(
     flow: Generator[Any, Any, Any],
     encoding: WorkflowEncoding,
@@ -342,15 +356,18 @@ def run_sync(
     """Drive `flow`, doing its storage operations in this thread (and any other
     operation with `other`)."""
     reply: Any = None
+    error: Exception | None = None
     while True:
+        finished, op = _advance(flow, reply, error)
+        if finished:
+            return op
         try:
-            op = flow.send(reply)
-        except StopIteration as done:
-            return done.value
-        if other is not None and not isinstance(op, (Exists, Put, Get, Read)):
-            reply = other(op)
-            continue
-        reply = _perform(op, _store(encoding))
+            if other is not None and not isinstance(op, _STORAGE):
+                reply, error = other(op), None
+            else:
+                reply, error = _perform(op, _store(encoding)), None
+        except Exception as exc:
+            reply, error = None, exc
 
 
 async def run_async(
@@ -361,22 +378,25 @@ async def run_async(
     """Drive `flow`; storage operations run in a worker thread (the providers' SDKs
     block), or awaited when the store has async methods (`aexists`, `aput`, `aget`)."""
     reply: Any = None
+    error: Exception | None = None
     while True:
+        finished, op = _advance(flow, reply, error)
+        if finished:
+            return op
         try:
-            op = flow.send(reply)
-        except StopIteration as done:
-            return done.value
-        if other is not None and not isinstance(op, (Exists, Put, Get, Read)):
-            reply = await other(op)
-            continue
-        store = _store(encoding)
-        native = getattr(
-            store, "aget" if isinstance(op, Read) else "a" + type(op).__name__.lower(), None
-        )
-        if native is not None:
-            reply = await _perform_async(op, store)
-        else:
-            reply = await asyncio.to_thread(_perform, op, store)
+            if other is not None and not isinstance(op, _STORAGE):
+                reply, error = await other(op), None
+            else:
+                reply, error = await _perform_off_loop(op, _store(encoding)), None
+        except Exception as exc:
+            reply, error = None, exc
+
+
+async def _perform_off_loop(op: Op, store: Any) -> Any:
+    native = "aget" if isinstance(op, Read) else "a" + type(op).__name__.lower()
+    if getattr(store, native, None) is not None:
+        return await _perform_async(op, store)
+    return await asyncio.to_thread(_perform, op, store)
 
 
 def _store(encoding: WorkflowEncoding) -> Any:
