@@ -2,7 +2,7 @@
 #
 #   make demo    environment + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
-#   make check   lint, workflow schema, types, test, check-generated
+#   make check   lint, workflow schema, types, test, check-generated, check-unasync
 
 PYTHON ?= python3
 VENV   := .venv
@@ -19,21 +19,24 @@ AZURITE_DIR := tests/workflows_encoding/azurite
 AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
+.PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
         types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
-        check-history test-extras
+        check-history test-extras release-check release runtime-deps
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
 	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
 	@echo "make test             run the test suite"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
-	@echo "make check            lint + lint-workflows + types + test + check-generated"
+	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
+	@echo "make unasync          rewrite the blocking twins of the async runtime code (scripts/unasync.py)"
+	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "make spec-supplement  rewrite spec/supplement.yaml from the official SDK pinned in spec/lock.json"
 	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
@@ -45,6 +48,10 @@ help:
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
 	@echo "make bench-payloads   workflow payload encoding vs mistralai's (docs/workflows-encoding.md)"
+	@echo "make release-check    what the release workflow checks before publishing: version, two identical"
+	@echo "                      builds, file lists, twine, runtime deps, smoke tests; dist/, build/release/"
+	@echo "make release VERSION=X.Y.Z [WHY=…]  version and CHANGELOG.md section, if the API surface allows it"
+	@echo "make runtime-deps     rewrite spec/runtime-deps.txt after a deliberate dependency change"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -66,6 +73,11 @@ spec:
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
 	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+
+# The operations the official SDK (the release spec/lock.json pins, installed by the dev
+# extra) calls and the public spec lacks: docs/spec.md, "The supplement".
+spec-supplement: venv spec
+	$(PY) scripts/extract_supplement.py
 
 # Slow (a fresh clone, virtualenv and test run per spec version, one after the other):
 # not part of `make test` or `make check`. Checks the last commit; report in build/.
@@ -104,6 +116,14 @@ check-generated: venv spec
 	echo "check-generated: $(SURFACE) is up to date"
 	@$(PY) scripts/api_table.py --check README.md
 
+# The blocking twins of long async loops (runtime/): generated from the async source,
+# committed. Needs no spec: only the runtime's own files and ruff.
+unasync: venv
+	$(PY) scripts/unasync.py
+
+check-unasync: venv
+	$(PY) scripts/unasync.py --check
+
 readme-table: venv
 	$(PY) scripts/api_table.py --write README.md
 
@@ -137,7 +157,7 @@ types-wheel: venv
 lint-workflows: venv
 	$(PY) -m check_jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-check: lint lint-workflows types test check-generated
+check: lint lint-workflows types test check-generated check-unasync
 
 # --- contract suite: every operation against Prism (an independent mock server) ---
 
@@ -213,6 +233,31 @@ test-extras: venv
 # dependency, for its parity tests): docs/workflows-encoding.md.
 bench-payloads: venv
 	$(PY) benchmarks/bench_payloads.py
+
+# --- releases (docs/releasing.md) ----------------------------------------------
+
+# Everything the release workflow checks before it publishes (scripts/release_check.py):
+# the version against the API surface since the last release tag, sdist and wheel built
+# twice in two folders and byte-identical, their file lists, twine check, the runtime
+# dependency tree against spec/runtime-deps.txt, a smoke test in a clean environment per
+# supported Python found here. Leaves dist/ and build/release/ (SBOM, SHA256SUMS,
+# notes.md). TAG=vX.Y.Z (the workflow's): also the tag and its CHANGELOG.md section;
+# ON_BRANCH=REF: the commit must be on REF (the workflow: origin/main).
+TAG ?=
+ON_BRANCH ?=
+release-check: venv
+	$(PY) scripts/release_check.py $(if $(TAG),--tag '$(TAG)') $(if $(ON_BRANCH),--on-branch '$(ON_BRANCH)')
+
+# Refuses a VERSION that the API surface diff since the last release tag forbids
+# (README.md, Versioning); else writes it and its CHANGELOG.md section, and commits
+# nothing. WHY='…' names the change outside the surface that a bigger bump is for.
+release: venv
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z [WHY='...']" >&2; exit 2; }
+	$(PY) scripts/release.py prepare '$(VERSION)' $(if $(WHY),--why '$(subst ','\'',$(WHY))')
+
+# After a deliberate change of the runtime dependencies: commit the file with it.
+runtime-deps: venv
+	$(PY) scripts/runtime_deps.py --write
 
 # --- housekeeping ------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 """Hooks: add a header from a context variable to every request, and count the tokens
 every call used (streams included).
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
     .venv/bin/python examples/hooks.py
 """
 

@@ -1,5 +1,7 @@
 """A small, strictly typed program against mistral-sdk's public API.
 
+Needs: mistral-sdk only (`make venv`); `make types` checks it, nothing runs it.
+
 `make types` runs mypy --strict over this file: it checks that the generated signatures,
 models, streams and errors are precise enough for fully typed user code. Nothing here
 touches the network unless `main()` is called.

@@ -35,6 +35,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CancelledFlag",
     "ConflictError",
     "ErrorInfo",
     "IncompleteStreamError",
@@ -516,3 +517,34 @@ def _truncate(text: str) -> str:
     if len(text) <= _MAX_MESSAGE:
         return text
     return text[: _MAX_MESSAGE - 1] + "…"
+
+
+class CancelledFlag:
+    """`.cancelled` of a wait that ran out of time: whether it asked to cancel what it
+    waited for. The SDK spells it as Python does (asyncio's `cancelled()`); `.canceled`
+    and the `canceled=` argument are the old spelling, deprecated."""
+
+    cancelled: bool
+
+    @staticmethod
+    def _spelling(cancelled: bool, canceled: bool | None) -> bool:
+        if canceled is None:
+            return cancelled
+        _warn_canceled()
+        return canceled
+
+    @property
+    def canceled(self) -> bool:
+        """Deprecated: `.cancelled`."""
+        _warn_canceled()
+        return self.cancelled
+
+
+def _warn_canceled() -> None:
+    import warnings
+
+    warnings.warn(
+        "`canceled` is deprecated: use `cancelled` (the SDK spells it as asyncio does)",
+        DeprecationWarning,
+        stacklevel=3,
+    )

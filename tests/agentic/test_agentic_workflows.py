@@ -148,7 +148,7 @@ def test_timeout_leaves_the_run_alone(client: Mistral) -> None:
     with pytest.raises(WorkflowWaitTimeout) as info:
         client.workflows.execute_and_wait("slow", wait_timeout=0.5)
     error = info.value
-    assert isinstance(error, TimeoutError) and not error.canceled
+    assert isinstance(error, TimeoutError) and not error.cancelled
     assert "left running" in str(error)
     assert client.workflows.executions.get(error.execution_id).status == "RUNNING"
 
@@ -158,7 +158,7 @@ def test_timeout_cancels_when_asked(client: Mistral) -> None:
         client.workflows.execute_and_wait(
             "slow", wait_timeout=0.5, cancel_on_timeout=True, on_event=lambda e: None
         )
-    assert info.value.canceled and "cancellation was requested" in str(info.value)
+    assert info.value.cancelled and "cancellation was requested" in str(info.value)
     assert client.workflows.executions.get(info.value.execution_id).status == "CANCELED"
 
 
@@ -364,7 +364,7 @@ def _log_frame(n: int) -> bytes:
 
 def _resume_location(path: str) -> tuple[str, str]:
     """Where the spec's stream at GET `path` takes the last event id (the generator's
-    choice, generator/helpers.py RESUME_PARAMS), or skip naming what is missing."""
+    choice, the overlay's streams.resume_params), or skip naming what is missing."""
     spec = find_spec()
     if spec is None:
         pytest.skip(SPEC_MISSING_REASON)

@@ -1,33 +1,32 @@
-"""The async batch driver: `AsyncMistral().batch.run/submit/job` and `AsyncBatchRun`.
+"""The batch driver: `AsyncMistral().batch.run/submit/job` and `AsyncBatchRun`.
 
-The same decisions as `_sync.py` (all in `_plan.py` / `_run.py`); only the I/O awaits.
+Every decision is in `_plan.py` / `_run.py`; this module only does the I/O. The
+blocking twin (`_sync.py`) is generated from the async one (`_async.py`) by
+scripts/unasync.py.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._progress import ProgressCallback
-from .._types import twin_doc
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
+    AsyncRequests,
     JobSpec,
-    Requests,
     RunState,
+    afeed,
     discard,
-    feed,
     finish_writer,
-    pair_of,
     report,
     retry_selection,
     start_writer,
     submit_failed,
 )
-from ._sync import BatchHelpers
 from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
 if TYPE_CHECKING:
@@ -38,21 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBatchHelpers", "AsyncBatchRun"]
 
 R = TypeVar("R")
-
-AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias
-
-
-async def _feed(writer: Any, requests: AsyncRequests, select: Any) -> None:
-    if select is not None:  # resubmission: the chosen lines of earlier input files
-        async for raw in cast(AsyncIterator[bytes], requests):
-            if select(raw):
-                writer.add_line(raw)
-        return
-    if not isinstance(requests, AsyncIterable):
-        feed(writer, requests)
-        return
-    async for pair in requests:
-        writer.add(*pair_of(pair, writer.lines + 1))
 
 
 async def _submit(
@@ -78,7 +62,12 @@ async def _submit(
         )
     writer, where, owned = start_writer(spec, limits, directory)
     try:
-        await _feed(writer, requests, select)
+        if select is None:
+            await afeed(writer, requests)
+        else:  # resubmission: the chosen lines of earlier input files
+            async for raw in cast(AsyncIterator[bytes], requests):
+                if select(raw):
+                    writer.add_line(raw)
     except BaseException:
         discard(writer, where, owned)
         raise
@@ -101,7 +90,11 @@ async def _submit(
 
 
 class AsyncBatchRun(RunState[R], Generic[R]):
-    """The async twin of `BatchRun`."""
+    """A submitted batch: one job, or several when the input was split across jobs.
+
+    Wait for it, read its results (typed by endpoint), cancel it, or resubmit only
+    the failed requests. Resume it elsewhere with `client.batch.job(*run.job_ids)`.
+    """
 
     def __init__(self, batch: AsyncBatch, jobs: list[models.BatchJob], **kwargs: Any) -> None:
         super().__init__(jobs, **kwargs)
@@ -132,7 +125,11 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> list[models.BatchJob]:
-        """Poll (with backoff) until every job is over; see `BatchRun.wait`."""
+        """Poll (with backoff) until every job is over; the final jobs.
+
+        `timeout` (seconds) raises `BatchWaitTimeout`; the jobs keep running unless
+        `cancel_on_timeout=True`. `progress` gets a "job" `Progress` after each poll.
+        """
         poller = Poller(timeout, poll_interval, maximum=max_poll_interval)
         while True:
             jobs = await self.refresh()
@@ -153,11 +150,19 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         cancel_on_timeout: bool = False,
         progress: ProgressCallback | None = None,
         directory: str | os.PathLike[str] | None = None,
-        input_order: bool = False,
+        input_order: bool = True,
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> BatchResults[R]:
-        """Wait, then download the output and error files; see `BatchRun.results`."""
+        """Wait, then download the output and error files (streamed to `directory`,
+        a temporary one by default) and return them as `BatchResults`.
+
+        The input files give `results.in_input_order()` and the input line of each
+        error. A batch submitted by this object has them on disk; for any other (a
+        resumed batch, `input_files=`) they are downloaded too, as many bytes again as
+        the input: `input_order=False` skips that (then `in_input_order()` needs
+        `custom_ids=`, and errors name only their line in the error file).
+        """
         await self.wait(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
@@ -189,7 +194,9 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> AsyncIterator[BatchResult[R]]:
-        """Wait, then yield each result as its line arrives (nothing kept on disk)."""
+        """Wait, then yield each result as its line arrives (nothing kept on disk), in
+        the order of the output and error files. An error names its input line when the
+        input files are here (a batch submitted by this object)."""
         await self.wait(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
@@ -197,14 +204,16 @@ class AsyncBatchRun(RunState[R], Generic[R]):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
-        parser: ResultParser[R] = ResultParser(self.endpoint)
-        for f in self._result_files(Path()):
-            number = 0
-            async for raw in self._download_lines(f.file_id, progress):
-                number += 1
-                result = parser.parse(raw, f.file_id, number)
-                if result is not None:
+        index = self._input_index()
+        parser: ResultParser[R] = ResultParser(self.endpoint, index.line if index else None)
+        try:
+            for f in self._result_files(Path()):
+                lines = self._download_lines(f.file_id, progress)
+                async for result in parser.aparse_lines(lines, f.file_id):
                     yield result
+        finally:
+            if index is not None:
+                index.close()
 
     async def _download_lines(
         self, fid: str, progress: ProgressCallback | None
@@ -238,7 +247,9 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         metadata: Mapping[str, str] | None = None,
         timeout_hours: int | None = None,
     ) -> AsyncBatchRun[R]:
-        """Submit again only the requests without a response; see `BatchRun.retry_failed`."""
+        """Submit again only the requests that have no response: those failed or
+        missing in `results` (downloaded first when not given), or the custom ids
+        listed. Same endpoint, model and metadata; a new batch run."""
         if results is None:
             results = await self.results(progress=progress)
         spec = JobSpec.of(self.jobs[0])
@@ -267,7 +278,6 @@ class AsyncBatchHelpers:
 
     __slots__ = ()
 
-    @twin_doc(BatchHelpers.submit)
     async def submit(
         self,
         requests: AsyncRequests | None = None,
@@ -282,7 +292,25 @@ class AsyncBatchHelpers:
         directory: str | os.PathLike[str] | None = None,
         progress: ProgressCallback | None = None,
     ) -> AsyncBatchRun[Any]:
-        """The async twin of `Mistral().batch.submit`; `requests` may also be an async iterable."""
+        """Validate the requests, write them as JSONL on disk, upload them (split by
+        `limits`) and create the job(s); returns at once with the `AsyncBatchRun`.
+
+        Args:
+            requests: `(custom_id, request)` pairs (an iterable: never held in memory;
+                the async client also takes an async iterable), a mapping custom_id →
+                request, or the path of a JSONL file. A request is the endpoint's
+                request model or a dict of its body.
+            endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
+            model: the model for every request (or `agent_id`).
+            agent_id: the agent for every request, instead of `model`.
+            input_files: ids of JSONL files already uploaded, instead of `requests`.
+            metadata: the job(s)' metadata (str → str).
+            timeout_hours: how long the API may take before it stops the job(s).
+            limits: where to split the input into files and jobs (`BatchLimits`).
+            directory: where the JSONL files (and later the results) go; default a
+                temporary directory, removed when no longer used.
+            progress: called with upload `Progress` reports.
+        """
         spec = JobSpec(endpoint, model, agent_id, metadata, timeout_hours)
         batch = cast("AsyncBatch", self)
         return await _submit(
@@ -295,7 +323,6 @@ class AsyncBatchHelpers:
             progress=progress,
         )
 
-    @twin_doc(BatchHelpers.run)
     async def run(
         self,
         requests: AsyncRequests | None = None,
@@ -314,7 +341,24 @@ class AsyncBatchHelpers:
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> BatchResults[Any]:
-        """See `Mistral().batch.run`."""
+        """Submit the requests, wait for the job(s) and return the typed results.
+
+        Args:
+            requests: as for `submit`: `(custom_id, request)` pairs, a mapping, or a JSONL path.
+            endpoint: the API endpoint each request goes to; decides the result types.
+            model: the model for every request (or `agent_id`).
+            agent_id: the agent for every request, instead of `model`.
+            input_files: ids of JSONL files already uploaded, instead of `requests`.
+            metadata: the job(s)' metadata (str → str).
+            timeout_hours: how long the API may take before it stops the job(s).
+            limits: where to split the input into files and jobs (`BatchLimits`).
+            directory: where the JSONL files and the results go (default: a temporary one).
+            progress: called with `Progress` reports (upload, job counters, download).
+            timeout: seconds to wait, then `BatchWaitTimeout` (the jobs keep running).
+            cancel_on_timeout: cancel the jobs when `timeout` expires.
+            poll_interval: the first wait between polls, in seconds (it backs off).
+            max_poll_interval: the longest wait between polls, in seconds.
+        """
         run = await self.submit(
             requests,
             endpoint=endpoint,
@@ -335,9 +379,12 @@ class AsyncBatchHelpers:
             max_poll_interval=max_poll_interval,
         )
 
-    @twin_doc(BatchHelpers.job)
     async def job(self, *job_ids: str) -> AsyncBatchRun[Any]:
-        """The async twin of `Mistral().batch.job`."""
+        """Resume a batch from its job id(s), in this or any other process.
+
+        Args:
+            job_ids: the ids of the job(s) of one batch (several when it was split).
+        """
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("AsyncBatch", self)

@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
@@ -15,6 +15,7 @@ import msgspec
 
 from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
+from ._inputs import InputIndex
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
 from ._results import BatchResults, ResultFile
 from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
@@ -27,6 +28,8 @@ R = TypeVar("R")
 # What `run`/`submit` take as requests: (custom_id, request) pairs, a mapping
 # custom_id → request, or the path of a JSONL file of `{"custom_id", "body"}` lines.
 Requests = Union[Iterable[tuple[str, Any]], Mapping[str, Any], str, "os.PathLike[str]"]
+# The async client also takes an async iterable of pairs.
+AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias
 
 
 def report(progress: ProgressCallback | None, value: Progress) -> None:
@@ -57,6 +60,15 @@ def feed(writer: InputWriter, requests: Requests) -> None:
     for pair in pairs:  # type: ignore[union-attr]  # a path was handled above
         custom_id, request = pair_of(pair, writer.lines + 1)
         writer.add(custom_id, request)
+
+
+async def afeed(writer: InputWriter, requests: AsyncRequests) -> None:
+    """`feed`, for the async client: also reads an async iterable of pairs."""
+    if not isinstance(requests, AsyncIterable):
+        feed(writer, requests)
+        return
+    async for pair in requests:
+        writer.add(*pair_of(pair, writer.lines + 1))
 
 
 def pair_of(pair: Any, line: int) -> tuple[Any, Any]:
@@ -207,6 +219,13 @@ class RunState(Generic[R]):
     def _local_inputs(self) -> list[Path]:
         """The input files on disk, when they all still are (else [])."""
         return self.inputs if all(p.exists() for p in self.inputs) else []
+
+    def _input_index(self) -> InputIndex | None:
+        """Where each custom id is in the local input files (None when not here)."""
+        inputs = self._local_inputs()
+        if not inputs or self.directory is None:
+            return None
+        return InputIndex(inputs, self.directory / "inputs.sqlite3")
 
     def _input_files(self) -> list[str]:
         return [str(f) for j in self.jobs for f in j.input_files]

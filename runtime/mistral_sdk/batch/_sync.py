@@ -1,4 +1,10 @@
-"""The blocking batch driver: `client.batch.run/submit/job` and `BatchRun`."""
+# Generated from _async.py by scripts/unasync.py: edit that file, then `make unasync`.
+"""The batch driver: `Mistral().batch.run/submit/job` and `BatchRun`.
+
+Every decision is in `_plan.py` / `_run.py`; this module only does the I/O. The
+blocking twin (`_sync.py`) is generated from the async one (`_async.py`) by
+scripts/unasync.py.
+"""
 
 from __future__ import annotations
 
@@ -126,7 +132,6 @@ class BatchRun(RunState[R], Generic[R]):
         `cancel_on_timeout=True`. `progress` gets a "job" `Progress` after each poll.
         """
         poller = Poller(timeout, poll_interval, maximum=max_poll_interval)
-        sleep = self._client._sleep
         while True:
             jobs = self.refresh()
             report(progress, job_progress(jobs))
@@ -137,7 +142,7 @@ class BatchRun(RunState[R], Generic[R]):
                 if cancel_on_timeout:
                     self.cancel()
                 raise BatchWaitTimeout(self.job_ids, timeout or 0.0, self.jobs, cancel_on_timeout)
-            sleep(delay)
+            self._client._sleep(delay)
 
     def results(
         self,
@@ -146,15 +151,18 @@ class BatchRun(RunState[R], Generic[R]):
         cancel_on_timeout: bool = False,
         progress: ProgressCallback | None = None,
         directory: str | os.PathLike[str] | None = None,
-        input_order: bool = False,
+        input_order: bool = True,
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> BatchResults[R]:
         """Wait, then download the output and error files (streamed to `directory`,
         a temporary one by default) and return them as `BatchResults`.
 
-        `input_order=True` also downloads the input files when they are not here (a
-        resumed batch), for `results.in_input_order()`.
+        The input files give `results.in_input_order()` and the input line of each
+        error. A batch submitted by this object has them on disk; for any other (a
+        resumed batch, `input_files=`) they are downloaded too, as many bytes again as
+        the input: `input_order=False` skips that (then `in_input_order()` needs
+        `custom_ids=`, and errors name only their line in the error file).
         """
         self.wait(
             timeout=timeout,
@@ -166,15 +174,15 @@ class BatchRun(RunState[R], Generic[R]):
         where, owned = self._result_directory(directory)
         files = self._result_files(where)
         for f in files:
-            self._client.files.download(cast(Any, f.file_id), progress=progress).write_to_file(
-                f.path
-            )
+            content = self._client.files.download(cast(Any, f.file_id), progress=progress)
+            content.write_to_file(f.path)
         inputs = self._local_inputs()
         if not inputs and input_order:
             inputs = []
             for number, fid in enumerate(self._input_files(), 1):
                 path = where / f"input-{number:05d}-{fid}.jsonl"
-                self._client.files.download(cast(Any, fid), progress=progress).write_to_file(path)
+                content = self._client.files.download(cast(Any, fid), progress=progress)
+                content.write_to_file(path)
                 inputs.append(path)
         return self._results(files, where, owned, inputs)
 
@@ -187,7 +195,9 @@ class BatchRun(RunState[R], Generic[R]):
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> Iterator[BatchResult[R]]:
-        """Wait, then yield each result as its line arrives (nothing kept on disk)."""
+        """Wait, then yield each result as its line arrives (nothing kept on disk), in
+        the order of the output and error files. An error names its input line when the
+        input files are here (a batch submitted by this object)."""
         self.wait(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
@@ -195,9 +205,15 @@ class BatchRun(RunState[R], Generic[R]):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
-        parser: ResultParser[R] = ResultParser(self.endpoint)
-        for f in self._result_files(Path()):
-            yield from parser.parse_lines(self._download_lines(f.file_id, progress), f.file_id)
+        index = self._input_index()
+        parser: ResultParser[R] = ResultParser(self.endpoint, index.line if index else None)
+        try:
+            for f in self._result_files(Path()):
+                lines = self._download_lines(f.file_id, progress)
+                yield from parser.parse_lines(lines, f.file_id)
+        finally:
+            if index is not None:
+                index.close()
 
     def _download_lines(self, fid: str, progress: ProgressCallback | None) -> Iterator[bytes]:
         splitter = LineSplitter()
@@ -212,7 +228,9 @@ class BatchRun(RunState[R], Generic[R]):
                 yield from jsonl_lines(path)
             return
         for fid in self._input_files():
-            yield from (raw for raw in self._download_lines(fid, None) if raw.strip())
+            for raw in self._download_lines(fid, None):
+                if raw.strip():
+                    yield raw
 
     def retry_failed(
         self,
@@ -234,26 +252,24 @@ class BatchRun(RunState[R], Generic[R]):
             spec = JobSpec(
                 spec.endpoint, spec.model, spec.agent_id, metadata or spec.metadata, timeout_hours
             )
-        return cast(
-            "BatchRun[R]",
-            _submit(
-                self._batch,
-                spec,
-                cast(Any, self._input_lines()),
-                None,
-                limits=limits,
-                directory=directory,
-                progress=progress,
-                select=retry_selection(results),
-            ),
+        run = _submit(
+            self._batch,
+            spec,
+            cast(Any, self._input_lines()),
+            None,
+            limits=limits,
+            directory=directory,
+            progress=progress,
+            select=retry_selection(results),
         )
+        return cast("BatchRun[R]", run)
 
     def __repr__(self) -> str:
         return f"<BatchRun {self.endpoint.path} jobs={self.job_ids} status={self.status}>"
 
 
 class BatchHelpers:
-    """Hand-written additions to `client.batch`: the batch runner."""
+    """Hand-written additions to `Mistral().batch`: the batch runner."""
 
     __slots__ = ()
 
@@ -272,12 +288,13 @@ class BatchHelpers:
         progress: ProgressCallback | None = None,
     ) -> BatchRun[Any]:
         """Validate the requests, write them as JSONL on disk, upload them (split by
-        `limits`) and create the job(s); returns at once with a `BatchRun`.
+        `limits`) and create the job(s); returns at once with the `BatchRun`.
 
         Args:
-            requests: `(custom_id, request)` pairs (an iterable: never held in memory),
-                a mapping custom_id → request, or the path of a JSONL file. A request
-                is the endpoint's request model or a dict of its body.
+            requests: `(custom_id, request)` pairs (an iterable: never held in memory;
+                the async client also takes an async iterable), a mapping custom_id →
+                request, or the path of a JSONL file. A request is the endpoint's
+                request model or a dict of its body.
             endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
             model: the model for every request (or `agent_id`).
             agent_id: the agent for every request, instead of `model`.
@@ -366,4 +383,4 @@ class BatchHelpers:
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("Batch", self)
-        return BatchRun(batch, [batch.jobs.get(cast(Any, job_id)) for job_id in job_ids])
+        return BatchRun(batch, [batch.jobs.get(cast(Any, j)) for j in job_ids])

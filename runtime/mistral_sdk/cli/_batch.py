@@ -7,7 +7,8 @@ download); the job ids are printed first, so an interrupted wait resumes with
 (the Batch API's format). Successful results go to `-o FILE` (default stdout) as
 `{"custom_id", "status_code", "response"}` lines, failed ones to `--errors FILE`
 (default: next to the output, `NAME.errors.jsonl`) as `{"custom_id", "status_code",
-"error"}` lines. The exit code is 1 when a job did not succeed or a request failed.
+"error"}` lines, in the order the API wrote them or, with `--input-order`, in the
+input's. The exit code is 1 when a job did not succeed or a request failed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import EXIT_FAILED, EXIT_OK
-from ._app import CommandError, add_timeout, command_group, make_client
+from ._app import CommandError, add_repeatable, add_timeout, command_group, make_client
 from ._output import Output
 from ._watch import plain_value
 
@@ -37,9 +38,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     who = run.add_mutually_exclusive_group()
     who.add_argument("--model", help="the model of every request")
     who.add_argument("--agent-id", help="the agent of every request")
-    run.add_argument(
-        "--metadata", action="append", default=[], metavar="KEY=VALUE", help="job metadata"
-    )
+    add_repeatable(run, "--metadata", "KEY=VALUE", "job metadata")
     run.add_argument("--detach", action="store_true", help="submit, print the job ids, return")
     results = verbs.add_parser("results", parents=[common], help="wait for a job, get its results")
     results.add_argument("job_ids", nargs="+", metavar="JOB_ID")
@@ -52,6 +51,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             help="where the results go (default stdout)",
         )
         verb.add_argument("--errors", metavar="FILE", help="where the failed requests go")
+        verb.add_argument(
+            "--input-order",
+            action="store_true",
+            help="write the results in the order of the input (default: as the API wrote them)",
+        )
         add_timeout(verb, "the job")
         verb.add_argument(
             "--poll-interval",
@@ -149,7 +153,7 @@ def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> dict[
         good = _open(files, args.results_file, out)
         errors_path = args.errors or _errors_path(args.results_file)
         bad = _open(files, errors_path, out)
-        for result in results:
+        for result in results.in_input_order() if args.input_order else results:
             if result.ok:
                 succeeded += 1
                 line: dict[str, Any] = {

@@ -1,19 +1,17 @@
-"""Async realtime connections (`AsyncMistral().audio.realtime`), on websockets' asyncio client.
+"""Realtime sessions: `AsyncMistral().audio.realtime` and its connections.
 
-The decisions live in `_protocol.Session`; this module only moves messages.
+The decisions live in `_protocol.Session`, and what differs between asyncio and
+threads in two small modules; this one only moves messages. The blocking twin
+(`_sync.py`) is generated from the async one (`_async.py`) by scripts/unasync.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
-import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._types import twin_doc
-from . import _connect
+from . import _aio, _connect
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
@@ -32,7 +30,6 @@ from ._protocol import (
     session_update,
     text_message,
 )
-from ._sync import Realtime, _close_info
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -44,21 +41,19 @@ __all__ = ["AsyncRealtime", "AsyncRealtimeSpeechConnection", "AsyncRealtimeTrans
 E = TypeVar("E")
 
 
-def _abandon(ws: ClientConnection, loop: asyncio.AbstractEventLoop) -> None:
-    """Finalizer of a connection nobody closed: drop the transport on its loop."""
-    with contextlib.suppress(RuntimeError):  # the loop is closed: so is the transport
-        loop.call_soon_threadsafe(ws.transport.abort)
-
-
 class _AsyncConnection(Generic[E]):
-    """One open realtime session. `async for` it for typed events; an async context manager."""
+    """One open realtime session: iterate it for typed events; a context manager."""
 
     def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
         self._ws = ws
         self._state = state
+        # events not yet delivered: those that came with the handshake, and those
+        # that arrived while closing waited for the final one
         self._prelude = prelude
         self._closed = False
-        self._finalizer = weakref.finalize(self, _abandon, ws, asyncio.get_running_loop())
+        # one reader at a time: a task (thread) iterating, or closing waiting for the end
+        self._receiving = _aio.Lock()
+        self._finalizer = _aio.release_when_collected(self, ws)
 
     @property
     def request_id(self) -> str | None:
@@ -69,16 +64,24 @@ class _AsyncConnection(Generic[E]):
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def done(self) -> bool:
+        """Whether the session's final event (`transcription.done` / `speech.audio.done`)
+        arrived. False after `close()` means closing gave up waiting for it."""
+        return bool(self._state.done)
+
     async def _send(self, message: str) -> None:
         from websockets.exceptions import ConnectionClosed
 
         if self._closed:
-            raise RuntimeError("the realtime connection is closed")
+            raise self._state.gone("the session is closed")
+        if self._state.done:  # the server closes the session after its final event
+            raise self._state.gone(f"the session ended ({self._state.kind.done_event} arrived)")
         try:
             await self._ws.send(message)
         except ConnectionClosed as exc:
-            self._state.closed(*_close_info(exc), handshake=False)
-            raise RuntimeError("the server ended the realtime session") from exc
+            self._state.lost(exc, handshake=False)  # raises unless the server ended cleanly
+            raise self._state.gone("the server ended the session") from exc
         self._state.sent_input = True
 
     async def _update(self, fields: Mapping[str, Any]) -> None:
@@ -100,21 +103,19 @@ class _AsyncConnection(Generic[E]):
         """
         from websockets.exceptions import ConnectionClosed
 
-        if self._prelude:
-            return self._prelude.pop(0)  # type: ignore[no-any-return]
-        if self._state.done or self._closed:
-            return None
-        try:
-            if timeout is None:
-                message = await self._ws.recv()
-            else:
-                message = await asyncio.wait_for(self._ws.recv(), timeout)
-        except ConnectionClosed as exc:
-            self._closed = True
-            self._finalizer.detach()
-            self._state.closed(*_close_info(exc), handshake=False)
-            return None
-        return self._state.receive(message)  # type: ignore[no-any-return]
+        async with self._receiving:
+            if self._prelude:
+                return self._prelude.pop(0)  # type: ignore[no-any-return]
+            if self._state.done or self._closed:
+                return None
+            try:
+                message = await _aio.recv(self._ws, timeout)
+            except ConnectionClosed as exc:
+                self._closed = True
+                self._finalizer.detach()
+                self._state.lost(exc, handshake=False)
+                return None
+            return self._state.receive(message)  # type: ignore[no-any-return]
 
     def __aiter__(self) -> AsyncIterator[E]:
         return self._events()
@@ -123,27 +124,67 @@ class _AsyncConnection(Generic[E]):
         while (event := await self.recv()) is not None:
             yield event
 
-    async def close(self) -> None:
-        """End the input if it was not (the server then finishes), and close."""
+    async def close(self, *, timeout: float | None = None) -> None:
+        """End the input if it was not, wait for the session's final event, and close.
+
+        The server answers the end of the input with its last events (the final
+        transcript, the last audio) and the final one: closing waits for it at most
+        `timeout` seconds (default `END_TIMEOUT`, 5 s; 0: not at all), then logs a
+        warning and closes without it (`done` stays False). Events that arrive
+        meanwhile are kept: iterating the closed session still gives them. An error the
+        server reports meanwhile is raised.
+        """
         if self._closed:
             return
-        self._closed = True
-        self._finalizer.detach()
         try:
             if self._state.should_end_input():
                 with contextlib.suppress(Exception):
                     await self._ws.send(self._state.kind.end_message)
                     self._state.input_ended = True
+            wait = _connect.END_TIMEOUT if timeout is None else timeout
+            if wait > 0 and self._state.input_ended and not self._state.done:
+                await self._await_final(wait)
+            self._closed = True
+            self._finalizer.detach()
             await self._ws.close()
-        except BaseException:  # cancelled while closing: drop the socket
-            self._ws.transport.abort()
+        except BaseException:  # interrupted while closing, or an error: drop the socket
+            self._closed = True
+            self._finalizer.detach()
+            _aio.drop(self._ws)
             raise
+
+    async def _await_final(self, timeout: float) -> None:
+        """Read until the final event or `timeout` seconds, in turn with a task (thread)
+        that iterates the session; the events this reads wait in the prelude for it."""
+        from websockets.exceptions import ConnectionClosed
+
+        deadline = _connect.clock() + timeout
+        while not self._state.done:
+            remaining = deadline - _connect.clock()
+            if remaining <= 0:
+                _connect.gave_up_waiting(self._state.kind, timeout)
+                return
+            if not await _aio.acquire(self._receiving, remaining):
+                continue
+            try:
+                if not self._state.done:
+                    message = await _aio.recv(self._ws, remaining)
+                    self._prelude.append(self._state.receive(message))
+            except TimeoutError:
+                continue
+            except ConnectionClosed as exc:
+                self._state.lost(exc, handshake=False)  # raises unless it ended cleanly
+                return
+            finally:
+                self._receiving.release()
 
     async def __aenter__(self: _C) -> _C:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        # leaving on an exception (a break out of `transcribe`, a cancelled task):
+        # close at once, without waiting for the session's last events
+        await self.close(timeout=0 if exc_info[0] is not None else None)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -158,11 +199,13 @@ class AsyncRealtimeTranscriptionConnection(_AsyncConnection[RealtimeTranscriptio
 
     @property
     def session(self) -> RealtimeTranscriptionSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     async def send_audio(self, audio: object) -> None:
-        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer); chunks
-        over the protocol's limit are split. Waits while the network is busy."""
+        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer) in the
+        session's format; chunks over the protocol's limit are split. Waits while
+        the network is busy."""
         for message in audio_messages(audio):
             await self._send(message)
 
@@ -190,6 +233,7 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
 
     @property
     def session(self) -> RealtimeSpeechSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     async def send_text(self, text: str) -> None:
@@ -214,35 +258,31 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
 
 
 async def _open(
-    client: AsyncAPIClient,
-    kind: Kind,
-    model: str,
-    session: Mapping[str, Any],
-    *,
-    errors_as_events: bool,
-    open_timeout: float | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, object] | None,
+    client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> tuple[ClientConnection, Session, list[Any]]:
-    """Connect (retrying what the client's policy retries), wait for
-    `session.created`, and send the session's settings."""
+    """Connect (retrying what the client's policy retries), wait for `session.created`,
+    and send the session's settings; `arguments` are those of the `connect_*` method."""
     _connect.require_websockets()
-    from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed
 
-    update = session_update(kind, session)  # checked before connecting
+    update = session_update(kind, session_fields(kind, arguments))  # checked before connecting
+    extra_headers = arguments["extra_headers"]
     auth = await client._auth_headers(None, extra_headers)
-    where = _connect.target(client, kind.path, model, auth, extra_headers, extra_query)
+    where = _connect.target(
+        client, kind.path, arguments["model"], auth, extra_headers, arguments["extra_query"]
+    )
+    open_timeout = arguments["open_timeout"]
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
+    # one deadline for every attempt, the pauses between them and `session.created`
+    deadline = _connect.clock() + timeout
     attempt = 0
     while True:
-        deadline = time.monotonic() + timeout
         try:
-            ws = await connect(
+            ws = await _aio.connect(
                 where.url,
                 additional_headers=where.headers,
                 user_agent_header=_connect.user_agent_header(),
-                open_timeout=timeout,
+                open_timeout=max(deadline - _connect.clock(), 0.0),
                 max_size=_connect.MAX_MESSAGE,
                 max_queue=_connect.MAX_QUEUE,
                 close_timeout=_connect.CLOSE_TIMEOUT,
@@ -251,75 +291,38 @@ async def _open(
             break
         except Exception as exc:
             error, retry, headers = _connect.failure(exc, where)
+            pause = _connect.delay(attempt, client.max_retries, headers)
             if not retry or attempt >= client.max_retries:
                 raise error from exc
-            await client._sleep(_connect.delay(attempt, client.max_retries, headers))
+            if _connect.clock() + pause >= deadline:
+                raise _connect.out_of_time(kind.name, timeout, attempt + 1, error) from exc
+            await client._sleep(pause)
             attempt += 1
-    state = Session(kind, errors_as_events=errors_as_events)
+    state = Session(kind, errors_as_events=arguments["errors_as_events"])
     prelude: list[Any] = []
     try:
         while state.session is None:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - _connect.clock()
             if remaining <= 0:
                 raise TimeoutError
             try:
-                message = await asyncio.wait_for(ws.recv(), remaining)
+                message = await _aio.recv(ws, remaining)
             except ConnectionClosed as exc:
-                state.closed(*_close_info(exc), handshake=True)
+                state.lost(exc, handshake=True)
             prelude.append(state.handshake(message))
         if update is not None:
             await ws.send(update)
     except TimeoutError:
-        ws.transport.abort()
+        _aio.drop(ws)
         from .._errors import APITimeoutError
 
         raise APITimeoutError(
-            f"realtime {kind.name}: no session.created within {timeout:g} s"
+            f"realtime {kind.name}: no session.created within open_timeout={timeout:g} s"
         ) from None
     except BaseException:
-        ws.transport.abort()
+        _aio.drop(ws)
         raise
     return ws, state, prelude
-
-
-async def _iterate(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
-
-
-async def _run(
-    connection: _AsyncConnection[E], send: Any, finish: Any, items: Any
-) -> AsyncIterator[E]:
-    async def feed() -> None:
-        async for item in _iterate(items):
-            await send(item)
-        await finish()
-
-    async with connection:
-        sender = asyncio.ensure_future(feed())
-        try:
-            while True:
-                receiving = asyncio.ensure_future(connection.recv())
-                await asyncio.wait({receiving, sender}, return_when=asyncio.FIRST_COMPLETED)
-                if sender.done() and not sender.cancelled() and sender.exception() is not None:
-                    receiving.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await receiving
-                    exc = sender.exception()
-                    if not isinstance(exc, RuntimeError):  # not "the server ended it"
-                        raise exc  # type: ignore[misc]
-                event = await receiving
-                if event is None:
-                    break
-                yield event
-        finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
 
 
 class AsyncRealtime:
@@ -331,7 +334,7 @@ class AsyncRealtime:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @twin_doc(Realtime.connect_transcription)
+    @_aio.opening
     async def connect_transcription(
         self,
         *,
@@ -348,35 +351,53 @@ class AsyncRealtime:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
     ) -> AsyncRealtimeTranscriptionConnection:
-        """The async twin of `Mistral().audio.realtime.connect_transcription`."""
-        ws, state, prelude = await _open(
-            self._client,
-            TRANSCRIPTION,
-            model,
-            session_fields(TRANSCRIPTION, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return AsyncRealtimeTranscriptionConnection(ws, state, prelude)
+        """Open a transcription session and wait until the server has created it.
 
-    @twin_doc(Realtime.transcribe)
+        The session settings given are checked before connecting and sent as a
+        `session.update` once the server has created the session.
+
+        Args:
+            model: the realtime transcription model.
+            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
+            target_streaming_delay_ms: how far behind the audio the text may lag.
+            diarize: tag speakers inline.
+            context_bias: phrases or terms to bias the transcription towards.
+            language: the ISO-639-1 code of the audio's language.
+            speaker_references: reference audio for known speakers, by name (needs `diarize`).
+            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
+        opened = await _open(self._client, TRANSCRIPTION, locals())
+        return AsyncRealtimeTranscriptionConnection(*opened)
+
     async def transcribe(
         self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
     ) -> AsyncIterator[RealtimeTranscriptionEvent]:
-        """The async twin of `Mistral().audio.realtime.transcribe`: `audio` may also be an
-        async iterable."""
+        """Stream `audio` and yield the events until `transcription.done`; the audio is
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
+
+        Args:
+            audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
+                session's `audio_format`; split at the protocol's limit. An iterable (the
+                async client also takes an async iterable).
+            model: the realtime transcription model.
+            options: the session settings and options of `connect_transcription`.
+        """
         connection = await self.connect_transcription(model=model, **options)
 
         async def finish() -> None:
             await connection.flush()
             await connection.end()
 
-        async for event in _run(connection, connection.send_audio, finish, audio):
+        async for event in _aio.run(connection, connection.send_audio, finish, audio):
             yield event
 
-    @twin_doc(Realtime.connect_speech)
+    @_aio.opening
     async def connect_speech(
         self,
         *,
@@ -391,29 +412,37 @@ class AsyncRealtime:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
     ) -> AsyncRealtimeSpeechConnection:
-        """The async twin of `Mistral().audio.realtime.connect_speech`."""
-        ws, state, prelude = await _open(
-            self._client,
-            SPEECH,
-            model,
-            session_fields(SPEECH, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return AsyncRealtimeSpeechConnection(ws, state, prelude)
+        """Open a speech session and wait until the server has created it.
 
-    @twin_doc(Realtime.speak)
+        Args:
+            model: the realtime speech model.
+            voice: a preset voice (exclusive with `ref_audio`).
+            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
+            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
+            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
+            expressiveness: higher is more expressive (at least 1.0).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
+        opened = await _open(self._client, SPEECH, locals())
+        return AsyncRealtimeSpeechConnection(*opened)
+
     async def speak(
-        self,
-        text: str | Iterable[str] | AsyncIterable[str],
-        *,
-        model: str,
-        **options: Any,
+        self, text: str | Iterable[str] | AsyncIterable[str], *, model: str, **options: Any
     ) -> AsyncIterator[RealtimeSpeechEvent]:
-        """The async twin of `Mistral().audio.realtime.speak`: `text` may also be an
-        async iterable."""
+        """Speak `text` and yield the events until `speech.audio.done`; the pieces are
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
+
+        Args:
+            text: one string, or an iterable of pieces (as a language model writes them;
+                the async client also takes an async iterable).
+            model: the realtime speech model.
+            options: the session settings and options of `connect_speech`.
+        """
         connection = await self.connect_speech(model=model, **options)
         pieces = [text] if isinstance(text, str) else text
 
@@ -421,5 +450,5 @@ class AsyncRealtime:
             await connection.flush()
             await connection.end()
 
-        async for event in _run(connection, connection.send_text, finish, pieces):
+        async for event in _aio.run(connection, connection.send_text, finish, pieces):
             yield event

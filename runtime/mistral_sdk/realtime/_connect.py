@@ -4,6 +4,7 @@ refused upgrade means. Shared by the blocking and the async connections."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from .._retry import retry_delay, should_retry
 
 if TYPE_CHECKING:
     from .._client import BaseClient
+    from ._protocol import Kind
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "Target", "failure", "require_websockets", "target"]
 
@@ -37,6 +39,12 @@ MAX_QUEUE = 16
 # How long closing waits for the server's close frame before dropping the socket
 # (a server still pushing audio to a consumer that stopped reading never sends it).
 CLOSE_TIMEOUT = 2.0
+# How long closing a session whose input has ended waits for its final event (the
+# final transcript, the last audio) before the close frame; `close(timeout=...)`.
+END_TIMEOUT = 5.0
+
+# The clock of the deadlines above (a test puts a fake one here).
+clock = time.monotonic
 
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
 
@@ -137,3 +145,23 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
 
 def delay(attempt: int, max_retries: int, headers: Mapping[str, str] | None) -> float:
     return retry_delay(attempt, max_retries, headers)
+
+
+def out_of_time(kind: str, timeout: float, attempts: int, last: APIError) -> APIError:
+    """The error when `open_timeout` leaves no time for another attempt."""
+    from .._errors import APITimeoutError
+
+    return APITimeoutError(
+        f"realtime {kind}: not connected within open_timeout={timeout:g} s"
+        f" ({attempts} attempt(s); the last: {last})"
+    )
+
+
+def gave_up_waiting(kind: Kind, timeout: float) -> None:
+    """Closing stops waiting for the final event: say so (the session's `done` is False)."""
+    LOGGER.warning(
+        "realtime %s: no %s within %g s after the end of the input; closing without it",
+        kind.name,
+        kind.done_event,
+        timeout,
+    )

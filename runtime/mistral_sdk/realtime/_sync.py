@@ -1,19 +1,18 @@
-"""Blocking realtime connections (`Mistral().audio.realtime`), on websockets' threaded client.
+# Generated from _async.py by scripts/unasync.py: edit that file, then `make unasync`.
+"""Realtime sessions: `Mistral().audio.realtime` and its connections.
 
-The decisions live in `_protocol.Session`; this module only moves messages.
+The decisions live in `_protocol.Session`, and what differs between asyncio and
+threads in two small modules; this one only moves messages. The blocking twin
+(`_sync.py`) is generated from the async one (`_async.py`) by scripts/unasync.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
-import time
-import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import _connect
+from . import _connect, _threads
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
@@ -43,24 +42,19 @@ __all__ = ["Realtime", "RealtimeSpeechConnection", "RealtimeTranscriptionConnect
 E = TypeVar("E")
 
 
-def _abandon(ws: ClientConnection) -> None:
-    """Finalizer of a connection nobody closed: drop the socket (no handshake, which
-    could block inside the garbage collector)."""
-    with contextlib.suppress(OSError):
-        ws.socket.shutdown(socket.SHUT_RDWR)
-    with contextlib.suppress(OSError):
-        ws.socket.close()
-
-
 class _Connection(Generic[E]):
-    """One open realtime session. Iterate it for typed events; a context manager."""
+    """One open realtime session: iterate it for typed events; a context manager."""
 
     def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
         self._ws = ws
         self._state = state
-        self._prelude = prelude  # events that arrived with the handshake
+        # events not yet delivered: those that came with the handshake, and those
+        # that arrived while closing waited for the final one
+        self._prelude = prelude
         self._closed = False
-        self._finalizer = weakref.finalize(self, _abandon, ws)
+        # one reader at a time: a task (thread) iterating, or closing waiting for the end
+        self._receiving = _threads.Lock()
+        self._finalizer = _threads.release_when_collected(self, ws)
 
     @property
     def request_id(self) -> str | None:
@@ -71,16 +65,24 @@ class _Connection(Generic[E]):
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def done(self) -> bool:
+        """Whether the session's final event (`transcription.done` / `speech.audio.done`)
+        arrived. False after `close()` means closing gave up waiting for it."""
+        return bool(self._state.done)
+
     def _send(self, message: str) -> None:
         from websockets.exceptions import ConnectionClosed
 
         if self._closed:
-            raise RuntimeError("the realtime connection is closed")
+            raise self._state.gone("the session is closed")
+        if self._state.done:  # the server closes the session after its final event
+            raise self._state.gone(f"the session ended ({self._state.kind.done_event} arrived)")
         try:
             self._ws.send(message)
         except ConnectionClosed as exc:
-            self._state.closed(*_close_info(exc), handshake=False)
-            raise RuntimeError("the server ended the realtime session") from exc
+            self._state.lost(exc, handshake=False)  # raises unless the server ended cleanly
+            raise self._state.gone("the server ended the session") from exc
         self._state.sent_input = True
 
     def _update(self, fields: Mapping[str, Any]) -> None:
@@ -102,44 +104,88 @@ class _Connection(Generic[E]):
         """
         from websockets.exceptions import ConnectionClosed
 
-        if self._prelude:
-            return self._prelude.pop(0)  # type: ignore[no-any-return]
-        if self._state.done or self._closed:
-            return None
-        try:
-            message = self._ws.recv(timeout=timeout)
-        except ConnectionClosed as exc:
-            self._closed = True
-            self._finalizer.detach()
-            self._state.closed(*_close_info(exc), handshake=False)
-            return None
-        return self._state.receive(message)  # type: ignore[no-any-return]
+        with self._receiving:
+            if self._prelude:
+                return self._prelude.pop(0)  # type: ignore[no-any-return]
+            if self._state.done or self._closed:
+                return None
+            try:
+                message = _threads.recv(self._ws, timeout)
+            except ConnectionClosed as exc:
+                self._closed = True
+                self._finalizer.detach()
+                self._state.lost(exc, handshake=False)
+                return None
+            return self._state.receive(message)  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[E]:
+        return self._events()
+
+    def _events(self) -> Iterator[E]:
         while (event := self.recv()) is not None:
             yield event
 
-    def close(self) -> None:
-        """End the input if it was not (the server then finishes), and close."""
+    def close(self, *, timeout: float | None = None) -> None:
+        """End the input if it was not, wait for the session's final event, and close.
+
+        The server answers the end of the input with its last events (the final
+        transcript, the last audio) and the final one: closing waits for it at most
+        `timeout` seconds (default `END_TIMEOUT`, 5 s; 0: not at all), then logs a
+        warning and closes without it (`done` stays False). Events that arrive
+        meanwhile are kept: iterating the closed session still gives them. An error the
+        server reports meanwhile is raised.
+        """
         if self._closed:
             return
-        self._closed = True
-        self._finalizer.detach()
         try:
             if self._state.should_end_input():
                 with contextlib.suppress(Exception):
                     self._ws.send(self._state.kind.end_message)
                     self._state.input_ended = True
+            wait = _connect.END_TIMEOUT if timeout is None else timeout
+            if wait > 0 and self._state.input_ended and not self._state.done:
+                self._await_final(wait)
+            self._closed = True
+            self._finalizer.detach()
             self._ws.close()
-        except BaseException:
-            _abandon(self._ws)
+        except BaseException:  # interrupted while closing, or an error: drop the socket
+            self._closed = True
+            self._finalizer.detach()
+            _threads.drop(self._ws)
             raise
+
+    def _await_final(self, timeout: float) -> None:
+        """Read until the final event or `timeout` seconds, in turn with a task (thread)
+        that iterates the session; the events this reads wait in the prelude for it."""
+        from websockets.exceptions import ConnectionClosed
+
+        deadline = _connect.clock() + timeout
+        while not self._state.done:
+            remaining = deadline - _connect.clock()
+            if remaining <= 0:
+                _connect.gave_up_waiting(self._state.kind, timeout)
+                return
+            if not _threads.acquire(self._receiving, remaining):
+                continue
+            try:
+                if not self._state.done:
+                    message = _threads.recv(self._ws, remaining)
+                    self._prelude.append(self._state.receive(message))
+            except TimeoutError:
+                continue
+            except ConnectionClosed as exc:
+                self._state.lost(exc, handshake=False)  # raises unless it ended cleanly
+                return
+            finally:
+                self._receiving.release()
 
     def __enter__(self: _C) -> _C:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        # leaving on an exception (a break out of `transcribe`, a cancelled task):
+        # close at once, without waiting for the session's last events
+        self.close(timeout=0 if exc_info[0] is not None else None)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -147,11 +193,6 @@ class _Connection(Generic[E]):
 
 
 _C = TypeVar("_C", bound=_Connection[Any])
-
-
-def _close_info(exc: Any) -> tuple[int | None, str]:
-    rcvd = exc.rcvd
-    return (rcvd.code, rcvd.reason) if rcvd is not None else (None, "")
 
 
 class RealtimeTranscriptionConnection(_Connection[RealtimeTranscriptionEvent]):
@@ -164,7 +205,8 @@ class RealtimeTranscriptionConnection(_Connection[RealtimeTranscriptionEvent]):
 
     def send_audio(self, audio: object) -> None:
         """Send audio (bytes, bytearray, memoryview or a numpy-like buffer) in the
-        session's format; chunks over the protocol's limit are split."""
+        session's format; chunks over the protocol's limit are split. Waits while
+        the network is busy."""
         for message in audio_messages(audio):
             self._send(message)
 
@@ -192,6 +234,7 @@ class RealtimeSpeechConnection(_Connection[RealtimeSpeechEvent]):
 
     @property
     def session(self) -> RealtimeSpeechSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     def send_text(self, text: str) -> None:
@@ -216,113 +259,75 @@ class RealtimeSpeechConnection(_Connection[RealtimeSpeechEvent]):
 
 
 def _open(
-    client: SyncAPIClient,
-    kind: Kind,
-    model: str,
-    session: Mapping[str, Any],
-    *,
-    errors_as_events: bool,
-    open_timeout: float | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, object] | None,
+    client: SyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> tuple[ClientConnection, Session, list[Any]]:
-    """Connect (retrying what the client's policy retries), wait for
-    `session.created`, and send the session's settings."""
+    """Connect (retrying what the client's policy retries), wait for `session.created`,
+    and send the session's settings; `arguments` are those of the `connect_*` method."""
     _connect.require_websockets()
     from websockets.exceptions import ConnectionClosed
-    from websockets.sync.client import connect
 
-    update = session_update(kind, session)  # checked before connecting
+    update = session_update(kind, session_fields(kind, arguments))  # checked before connecting
+    extra_headers = arguments["extra_headers"]
     auth = client._auth_headers(None, extra_headers)
-    where = _connect.target(client, kind.path, model, auth, extra_headers, extra_query)
+    where = _connect.target(
+        client, kind.path, arguments["model"], auth, extra_headers, arguments["extra_query"]
+    )
+    open_timeout = arguments["open_timeout"]
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
+    # one deadline for every attempt, the pauses between them and `session.created`
+    deadline = _connect.clock() + timeout
     attempt = 0
     while True:
-        deadline = time.monotonic() + timeout
         try:
-            # websockets 17 wants `with connect(...)`; __enter__ gives the connection
-            # in every version (older ones return it directly); we close it ourselves
-            ws = connect(
+            ws = _threads.connect(
                 where.url,
                 additional_headers=where.headers,
                 user_agent_header=_connect.user_agent_header(),
-                open_timeout=timeout,
+                open_timeout=max(deadline - _connect.clock(), 0.0),
                 max_size=_connect.MAX_MESSAGE,
                 max_queue=_connect.MAX_QUEUE,
                 close_timeout=_connect.CLOSE_TIMEOUT,
                 logger=_connect.LOGGER,
-            ).__enter__()
+            )
             break
         except Exception as exc:
             error, retry, headers = _connect.failure(exc, where)
+            pause = _connect.delay(attempt, client.max_retries, headers)
             if not retry or attempt >= client.max_retries:
                 raise error from exc
-            client._sleep(_connect.delay(attempt, client.max_retries, headers))
+            if _connect.clock() + pause >= deadline:
+                raise _connect.out_of_time(kind.name, timeout, attempt + 1, error) from exc
+            client._sleep(pause)
             attempt += 1
-    state = Session(kind, errors_as_events=errors_as_events)
+    state = Session(kind, errors_as_events=arguments["errors_as_events"])
     prelude: list[Any] = []
     try:
         while state.session is None:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - _connect.clock()
             if remaining <= 0:
                 raise TimeoutError
             try:
-                prelude.append(state.handshake(ws.recv(timeout=remaining)))
+                message = _threads.recv(ws, remaining)
             except ConnectionClosed as exc:
-                state.closed(*_close_info(exc), handshake=True)
+                state.lost(exc, handshake=True)
+            prelude.append(state.handshake(message))
         if update is not None:
             ws.send(update)
     except TimeoutError:
-        _abandon(ws)
+        _threads.drop(ws)
         from .._errors import APITimeoutError
 
         raise APITimeoutError(
-            f"realtime {kind.name}: no session.created within {timeout:g} s"
+            f"realtime {kind.name}: no session.created within open_timeout={timeout:g} s"
         ) from None
     except BaseException:
-        _abandon(ws)
+        _threads.drop(ws)
         raise
     return ws, state, prelude
 
 
-def _feed(send: Any, finish: Any, items: Iterable[Any], failed: list[BaseException]) -> None:
-    """The sender thread of the one-call helpers."""
-    try:
-        for item in items:
-            send(item)
-        finish()
-    except BaseException as exc:
-        failed.append(exc)
-
-
-def _run(connection: _Connection[E], send: Any, finish: Any, items: Iterable[Any]) -> Iterator[E]:
-    failed: list[BaseException] = []
-    sender = threading.Thread(
-        target=_feed, args=(send, finish, items, failed), name="mistral-realtime-send", daemon=True
-    )
-    with connection:
-        sender.start()
-        try:
-            while True:
-                if failed:
-                    raise failed[0]
-                # wake up now and then to notice a failed sender
-                try:
-                    event = connection.recv(timeout=0.5 if sender.is_alive() else None)
-                except TimeoutError:
-                    continue
-                if event is None:
-                    break
-                yield event
-        finally:
-            connection.close()
-            sender.join(timeout=_connect.DEFAULT_OPEN_TIMEOUT)
-    if failed and not isinstance(failed[0], RuntimeError):
-        raise failed[0]
-
-
 class Realtime:
-    """`client.audio.realtime`: live transcription and speech over WebSockets.
+    """`Mistral().audio.realtime`: live transcription and speech over WebSockets.
 
     Needs `pip install 'mistral-sdk[realtime]'`.
     """
@@ -330,6 +335,7 @@ class Realtime:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
+    @_threads.opening
     def connect_transcription(
         self,
         *,
@@ -361,31 +367,25 @@ class Realtime:
             speaker_references: reference audio for known speakers, by name (needs `diarize`).
             turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
             errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
-        ws, state, prelude = _open(
-            self._client,
-            TRANSCRIPTION,
-            model,
-            session_fields(TRANSCRIPTION, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return RealtimeTranscriptionConnection(ws, state, prelude)
+        opened = _open(self._client, TRANSCRIPTION, locals())
+        return RealtimeTranscriptionConnection(*opened)
 
     def transcribe(
         self, audio: Iterable[Any], *, model: str, **options: Any
     ) -> Iterator[RealtimeTranscriptionEvent]:
-        """Stream `audio` (an iterable of chunks, read in a background thread) and
-        yield the events until `transcription.done`.
+        """Stream `audio` and yield the events until `transcription.done`; the audio is
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
 
         Args:
             audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
-                session's `audio_format`; split at the protocol's limit.
+                session's `audio_format`; split at the protocol's limit. An iterable (the
+                async client also takes an async iterable).
             model: the realtime transcription model.
             options: the session settings and options of `connect_transcription`.
         """
@@ -395,8 +395,9 @@ class Realtime:
             connection.flush()
             connection.end()
 
-        return _run(connection, connection.send_audio, finish, audio)
+        return _threads.run(connection, connection.send_audio, finish, audio)
 
+    @_threads.opening
     def connect_speech(
         self,
         *,
@@ -421,30 +422,24 @@ class Realtime:
             streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
             expressiveness: higher is more expressive (at least 1.0).
             errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
-        ws, state, prelude = _open(
-            self._client,
-            SPEECH,
-            model,
-            session_fields(SPEECH, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return RealtimeSpeechConnection(ws, state, prelude)
+        opened = _open(self._client, SPEECH, locals())
+        return RealtimeSpeechConnection(*opened)
 
     def speak(
         self, text: str | Iterable[str], *, model: str, **options: Any
     ) -> Iterator[RealtimeSpeechEvent]:
-        """Speak `text` (a string, or pieces as they come, read in a background thread)
-        and yield the events until `speech.audio.done`.
+        """Speak `text` and yield the events until `speech.audio.done`; the pieces are
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
 
         Args:
-            text: one string, or an iterable of pieces (as a language model writes them).
+            text: one string, or an iterable of pieces (as a language model writes them;
+                the async client also takes an async iterable).
             model: the realtime speech model.
             options: the session settings and options of `connect_speech`.
         """
@@ -455,4 +450,4 @@ class Realtime:
             connection.flush()
             connection.end()
 
-        return _run(connection, connection.send_text, finish, pieces)
+        return _threads.run(connection, connection.send_text, finish, pieces)
