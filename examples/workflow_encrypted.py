@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Run a workflow on data Mistral never reads: its input is encrypted (AES-GCM) and
-compressed on this machine, and, being large, offloaded to your own S3 bucket; only
-an encrypted reference goes to Mistral. The result comes back the same way and is
-decoded here.
+compressed on this machine, and, being large, offloaded to your own S3 bucket.
+
+Needs: mistral-sdk[workflow-encoding,s3] (`pip install 'mistral-sdk[workflow-encoding,s3]'`)
+and, against the local mock (without MISTRAL_API_KEY), moto[server] as the local S3.
+
+Only an encrypted reference goes to Mistral; the result comes back the same way and
+is decoded here.
 
 Against the local mock, the bucket is a local S3 stand-in (moto's server, started
 here); against the real API, set MISTRAL_WORKFLOW_OFFLOAD=s3://bucket/prefix and your
 AWS credentials. The key is MISTRAL_WORKFLOW_ENCRYPTION_KEY (64 hex digits), or a new
-random one for this run. Needs `pip install 'mistral-sdk[workflow-encoding,s3]'`.
+random one for this run.
 
     .venv/bin/python examples/workflow_encrypted.py
 """
@@ -22,7 +26,7 @@ import socket
 from collections.abc import Generator
 from typing import Any
 
-from _connect import connect, using_mock
+from _connect import connect, needs, using_mock
 
 from mistral_sdk import WorkflowExecutionError
 from mistral_sdk.workflows_encoding import (
@@ -33,6 +37,9 @@ from mistral_sdk.workflows_encoding import (
     WorkflowEncoding,
 )
 
+with needs("pip install 'mistral-sdk[workflow-encoding,s3]'", "cryptography", "zstandard", "boto3"):
+    pass
+
 
 @contextlib.contextmanager
 def s3_bucket() -> Generator[S3Storage, None, None]:
@@ -42,7 +49,8 @@ def s3_bucket() -> Generator[S3Storage, None, None]:
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
         yield S3Storage(bucket, prefix=prefix or None)
         return
-    moto: Any = importlib.import_module("moto.server")  # a dev dependency: the stand-in
+    with needs("pip install 'moto[server]'", "moto"):  # the stand-in (a dev dependency)
+        moto: Any = importlib.import_module("moto.server")
     boto3: Any = importlib.import_module("boto3")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
