@@ -408,6 +408,8 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(urllib.parse.parse_qsl(query))
         if path == "/v1/models":
             self._send_json(200, model_list())
+        elif path == "/v1/workflows/workers/whoami":  # unlisted: workflow payload encoding
+            self._send_json(200, {"scheduler_url": "mock://scheduler", "namespace": "default"})
         elif match := _EXECUTION.match(path):
             run = self.flows.run(match.group("id"))
             if run is None or match.group("action") not in (None, "stream"):

@@ -28,7 +28,7 @@ PROGRAMS = sorted(EXAMPLES.glob("*.py"))
 
 def test_all_is_every_capability_extra() -> None:
     (requirement,) = EXTRAS["all"]
-    match = re.fullmatch(r"mistral-sdk\[([a-z0-9,]+)\]", requirement)
+    match = re.fullmatch(r"mistral-sdk\[([a-z0-9,-]+)\]", requirement)
     assert match, requirement
     assert set(match.group(1).split(",")) == CAPABILITIES
 
@@ -37,7 +37,7 @@ def test_the_readme_has_one_table_of_every_extra() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.count("| extra | adds | for |") == 1
     table = readme.split("| extra | adds | for |", 1)[1].split("\n\n", 1)[0]
-    rows = re.findall(r"^\| `([a-z0-9]+)` \|", table, re.M)
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M)
     assert sorted(rows) == sorted(CAPABILITIES | {"all"})
 
 
@@ -85,8 +85,9 @@ def test_every_example_says_first_what_it_needs(program: Path) -> None:
     head = text.splitlines()[:8]
     needs = [line for line in head if line.startswith("Needs: ")]
     assert needs, f"{program.name}: no `Needs:` line in its first lines"
-    for extra in re.findall(r"mistral-sdk\[(\w+)\]", "\n".join(head)):
-        assert extra in EXTRAS, extra
+    for extras in re.findall(r"mistral-sdk\[([\w,-]+)\]", "\n".join(head)):
+        for extra in extras.split(","):
+            assert extra in EXTRAS, extra
     tree = ast.parse(text)
     bare = [m for node in tree.body for m in imported(node) if third_party(m)]
     if program.name != "_mcp_weather_server.py":  # started by mcp_tools.py, which checks

@@ -13,7 +13,7 @@ import os
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import Any, Generic, TypedDict, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack, cast
 
 import httpx2
 import msgspec
@@ -32,6 +32,9 @@ from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, Respo
 from ._retry import retry_delay, should_retry
 from ._types import NOT_GIVEN, AsyncHttpClient, NotGiven, SyncHttpClient, TimeoutTypes
 from ._verbs import AsyncVerbs, SyncVerbs
+
+if TYPE_CHECKING:  # a capability: imported by the caller who configures it, never here
+    from .workflows_encoding import WorkflowEncoding
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -146,6 +149,7 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         default_headers: Mapping[str, str] | None = None,
         service_account_token_path: str | os.PathLike[str] | None = None,
         api_key_ttl: float | None = None,
+        workflow_encoding: WorkflowEncoding | None = None,
     ) -> None:
         self._sleep = self._default_sleep  # injectable: tests retry without waiting
         # The credential's source, by precedence (see _auth): api_key (a str or a
@@ -175,6 +179,13 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         self._http = http if http is not None else self._make_http_client()
         self._headers = self._compute_headers()
         self._hooks = initial_hooks()
+        # Workflow payload encoding (mistral_sdk.workflows_encoding) is a hook the
+        # configuration object builds for this client.
+        self.workflow_encoding = workflow_encoding
+        self._encoding_hooks: tuple[Any, ...] = ()
+        if workflow_encoding is not None:
+            self._encoding_hooks = (workflow_encoding._hooks(self, self._async_keys),)
+            self._hooks = self._hooks + self._encoding_hooks
 
     def _adopt(self, client: object) -> _HttpT:
         """The caller's `http_client` as the httpx2 client the SDK sends with."""
@@ -226,6 +237,7 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        workflow_encoding: WorkflowEncoding | NotGiven | None = NOT_GIVEN,
     ) -> _C:
         """A copy with some options changed, sharing this client's connection pool.
 
@@ -237,6 +249,7 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
             timeout: seconds or `httpx2.Timeout`.
             max_retries: the retry budget of each call.
             default_headers: headers added to (or replacing) this client's own.
+            workflow_encoding: how workflow payloads are encoded (None: not at all).
         """
         headers = self._custom_headers.copy()
         headers.update(default_headers or {})  # case-insensitive replace
@@ -247,10 +260,20 @@ class BaseClient(HooksMixin, Generic[_HttpT, _ArgT]):
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             http_client=self._http,
             default_headers=headers,
+            workflow_encoding=None
+            if isinstance(workflow_encoding, NotGiven)
+            else workflow_encoding,
         )
         new._sleep = self._sleep  # keep an injected sleep
-        new._hooks = self._hooks
         new._legacy = self._legacy
+        if isinstance(workflow_encoding, NotGiven):
+            new.workflow_encoding, new._encoding_hooks = (
+                self.workflow_encoding,
+                self._encoding_hooks,
+            )
+            new._hooks = self._hooks
+        else:
+            new._hooks = self._hooks.without(self._encoding_hooks) + new._encoding_hooks
         return new
 
     def _copy_with(self: _C, **options: Any) -> _C:

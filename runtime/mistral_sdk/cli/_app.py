@@ -175,6 +175,11 @@ def make_client(args: argparse.Namespace) -> Mistral:
         options["timeout"] = args.request_timeout
     if "api_key" not in options:
         _require_credential()
+    if any(name.startswith("MISTRAL_WORKFLOW_") for name in os.environ):
+        # workflow payload encoding: keys from the environment or files, never flags
+        from ..workflows_encoding import WorkflowEncoding
+
+        options["workflow_encoding"] = WorkflowEncoding.from_env()
     return Mistral(**options)
 
 
