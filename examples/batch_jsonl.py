@@ -3,6 +3,8 @@
 with progress; then resume the job from its id and resubmit only the failed requests.
 A misspelled key in a request is refused before anything is uploaded.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 .venv/bin/python examples/batch_jsonl.py
 """
 

@@ -6,11 +6,14 @@
 
 `diff` takes OpenAPI documents or surface files (`spec/surface.txt`) on either side and
 exits like diff(1): 0 when the surfaces are equal, 1 when they differ, 2 on error.
+A spec is read with the overlay (what the generator knows about particular operations
+and schemas): spec/overlay.yaml, or `--overlay FILE` given before the command.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import sys
 import time
@@ -21,13 +24,15 @@ from typing import TypeVar
 import yaml
 
 from . import diff, ir, read_api, surface
+from . import overlay as overlays
 from .load import Problems, SpecError
 from .render import Renderer, format_files, write
 
 
-def build(spec: Path) -> tuple[dict[str, str], Problems]:
-    """Parse `spec` and render every file; raise SpecError when the spec has errors."""
-    api, problems = read_api(spec)
+def build(spec: Path, overlay: overlays.Overlay | None = None) -> tuple[dict[str, str], Problems]:
+    """Parse `spec` (with `overlay`, by default the project's) and render every file;
+    raise SpecError when the spec has errors."""
+    api, problems = read_api(spec, overlay)
     return render_files(api, hashlib.sha256(spec.read_bytes()).hexdigest()), problems
 
 
@@ -41,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m generator",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--overlay",
+        type=Path,
+        help=f"the overlay to read specs with (default: {overlays.DEFAULT.parent.name}/"
+        f"{overlays.DEFAULT.name})",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="generate the SDK from an OpenAPI spec")
@@ -59,15 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
+        # None: the project's, read when a spec is (a diff of two surface files needs none)
+        overlay = overlays.load(args.overlay) if args.overlay else None
         if args.command == "surface":
-            return emit(surface.to_text(read(args.spec, surface.read_spec)), args.out)
+            spec_surface = read(args.spec, functools.partial(surface.read_spec, overlay=overlay))
+            return emit(surface.to_text(spec_surface), args.out)
         if args.command == "diff":
-            result = diff.diff(read(args.old, surface.read), read(args.new, surface.read))
+            reader = functools.partial(surface.read, overlay=overlay)
+            result = diff.diff(read(args.old, reader), read(args.new, reader))
             labels = (args.old_label or str(args.old), args.new_label or str(args.new))
             emit(diff.markdown(result, *labels), args.out)
             return 0 if result.equal else 1
-        return generate(args.spec, args.out, args.quiet)
-    except (SpecError, InputError) as exc:
+        return generate(args.spec, args.out, args.quiet, overlay)
+    except (SpecError, InputError, overlays.OverlayError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -96,9 +111,9 @@ def emit(text: str, out: Path | None) -> int:
     return 0
 
 
-def generate(spec: Path, out: Path, quiet: bool) -> int:
+def generate(spec: Path, out: Path, quiet: bool, overlay: overlays.Overlay | None) -> int:
     started = time.perf_counter()
-    files, problems = read(spec, build)
+    files, problems = read(spec, functools.partial(build, overlay=overlay))
     if not quiet:
         for problem in problems.warnings:
             print(problem, file=sys.stderr)

@@ -399,21 +399,73 @@ def _changed_items(entries: list[Changed]) -> list[str]:
     return out
 
 
-def changelog_entry(d: Diff, title: str) -> str:
-    """A CHANGELOG.md section: the summary, then every operation that changed, by call."""
-    lines = [f"## {title}", "", summary(d)]
+def _calls(op: Operation) -> str:
+    return ", ".join(call_name(c.call) for c in op.calls) + f" (`{op.key}`)"
 
-    def calls(op: Operation) -> str:
-        return ", ".join(call_name(c.call) for c in op.calls) + f" (`{op.key}`)"
 
-    items = [f"- added: {calls(op)}" for op in d.ops_added]
+def changelog_entry(d: Diff, title: str, level: int = 2) -> str:
+    """A CHANGELOG.md entry: the summary, then every operation that changed, by call."""
+    lines = [f"{'#' * level} {title}", "", summary(d)]
+    items = [f"- added: {_calls(op)}" for op in d.ops_added]
     items += [
         f"- {'removed' if g.moved_to is None else 'moved'}"
-        f"{' (breaking)' if g.breaking else ''}: {calls(g.op)}"
+        f"{' (breaking)' if g.breaking else ''}: {_calls(g.op)}"
         + (f" → `{g.moved_to.key}`" if g.moved_to else "")
         for g in d.ops_removed
     ]
     items += [f"- changed{' (breaking)' if e.breaking else ''}: {e.title}" for e in d.ops_changed]
     if items:
         lines += ["", *items]
+    return "\n".join(lines) + "\n"
+
+
+# --- a release's changes, area by area ---------------------------------------------
+
+
+def area(op: Operation) -> str:
+    """The client attribute an operation's calls live under (`beta.conversations`)."""
+    call = op.calls[0].call if op.calls else ""
+    return call.rpartition(".")[0] or "(client)"
+
+
+def _item(
+    verb: str, breaking: bool, what: str, changes: list[Change], op: Operation | None = None
+) -> str:
+    flag = "**breaking** " if breaking else ""
+    # an operation with one call: its changes need not name it again
+    said = f"{call_name(op.calls[0].call)}: " if op is not None and len(op.calls) == 1 else ""
+    details = "; ".join(
+        c.text.removeprefix(said) + (" (**breaking**)" if c.breaking else "") for c in changes
+    )
+    return f"- {flag}{verb}: {what}" + (f": {details}" if details else "")
+
+
+def by_area(d: Diff, title: str) -> str:
+    """A release's `### {title}` subsection of CHANGELOG.md: the summary, then what was
+    added, removed and changed in each area of the client (the attribute an operation
+    lives under), then in the models; every entry that breaks callers is marked."""
+    areas: dict[str, list[str]] = {}
+    for op in d.ops_added:
+        areas.setdefault(area(op), []).append(_item("added", False, _calls(op), []))
+    for g in d.ops_removed:
+        verb = "removed" if g.moved_to is None else f"moved to `{g.moved_to.key}`"
+        item = _item(verb, g.breaking, _calls(g.op), g.changes, g.op)
+        areas.setdefault(area(g.op), []).append(item)
+    for e in d.ops_changed:
+        op = d.new.operations[e.key]
+        item = _item("changed", e.breaking, _calls(op), e.changes, op)
+        areas.setdefault(area(op), []).append(item)
+    models = []
+    if d.defs_added:
+        names = ", ".join(f"`{x.name}`" for x in d.defs_added)
+        models.append(_item("added", False, names, []))
+    if d.defs_removed:
+        names = ", ".join(f"`{x.name}`" for x in d.defs_removed)
+        models.append(_item("removed", True, names, []))
+    models += [_item("changed", e.breaking, e.title, e.changes) for e in d.defs_changed]
+    lines = [f"### {title}", "", summary(d)]
+    for name in sorted(areas):
+        lines += ["", f"#### `client.{name}`", "", *areas[name]]
+    if models:
+        lines += ["", "#### Models", "", *models]
     return "\n".join(lines) + "\n"

@@ -1,7 +1,7 @@
 """The intermediate model between the OpenAPI document and the rendered SDK.
 
 Every decision about names, types and union strategy is made while building this
-model (in `parse.py`); the templates only walk it.
+model (in `generator/parse/`); the templates only walk it.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ class Model:
     deprecated: bool = False
     pointer: str = ""
     tag: tuple[str, str] | None = None  # (field, value) when a native tagged-union variant
+    # the class of mistral_sdk._model it derives from: `Model`, or one that adds a typed
+    # convenience (`HasText`, `OutputText`; the overlay's `schemas.<name>.base`)
+    base: str = "Model"
     kind: Literal["model"] = "model"
 
 
@@ -181,12 +184,12 @@ class Response:
     envelope: bool = False  # SSE: the schema describes the whole event
     done_marker: str | None = None
     # SSE: what ends the stream. A stream with any of these that is cut before one
-    # arrives raises instead of ending quietly (see parse.STREAM_ENDS)
+    # arrives raises instead of ending quietly (generator/parse/streams.py)
     terminal: tuple[str, ...] = ()  # event names; "[DONE]" is the done marker
     errors: tuple[str, ...] = ()  # event names that report a failure
     run_param: str | None = None  # the (Python) path parameter whose workflow run ends it
     # the parameter through which the stream resumes from its last event id, when it
-    # has one (generator/helpers.py RESUME_PARAMS)
+    # has one (the overlay's streams.resume_params)
     resume_param: Param | None = None
 
 
@@ -240,9 +243,9 @@ class Operation:
     # The header that carries the API key when the operation's only security is an
     # apiKey-in-header scheme (`x-api-key`); None: the client's Bearer Authorization.
     api_key_header: str | None = None
-    # the flattened body field that `connectors=` merges into (helpers.CONNECTOR_BODIES)
+    # the flattened body field that `connectors=` merges into (overlay: connectors_field)
     connectors_field: str | None = None
-    tools_field: str | None = None  # takes Python callables too (helpers.TOOL_BODIES)
+    tools_field: str | None = None  # takes Python callables too (overlay: tools_field)
 
     def sent(self, method: Method) -> list[Param]:
         """The parameters `method` sends: all but the body fields it fixes itself."""
@@ -272,6 +275,12 @@ class Resource:
     path: tuple[str, ...]
     operations: list[Operation] = field(default_factory=list)
     children: dict[str, Resource] = field(default_factory=dict)
+    # (module under mistral_sdk, class) of the runtime mixin that adds hand-written
+    # helpers to this resource (`Async` + class for the async one)
+    mixin: tuple[str, str] | None = None
+    # the mixin is the batch runner: `run`/`submit`/`job` typed by endpoint (overlay
+    # `resources.<path>.batch_runner`, templates/batch_typed.py.j2)
+    batch_runner: bool = False
 
     @property
     def attr(self) -> str:
@@ -280,7 +289,8 @@ class Resource:
 
 @dataclass(frozen=True)
 class Renamed:
-    """A model's former name, kept as a deprecated alias (generator/deprecations.py)."""
+    """A model's former name, kept as a deprecated alias (overlay `renamed`,
+    generator/parse/renamed.py)."""
 
     old: str
     new: str  # a model's name, or "str"
@@ -296,4 +306,8 @@ class API:
     operations: list[Operation]
     root: Resource
     exposed: list[str]  # component schema names, exposed under their spec name
-    renamed: list[Renamed] = field(default_factory=list)  # deprecated aliases
+    # the enum of the endpoints a batch job runs, and for each of its values:
+    # (endpoint, operationId, request model, response model) (helpers.batch_endpoints)
+    batch_enum: str = ""
+    batch_endpoints: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)  # deprecated aliases, by old name

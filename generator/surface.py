@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import helpers, ir, read_api
+from .overlay import Overlay
 
 MAGIC = "# mistral-sdk API surface:"
 LEGEND = (
@@ -136,7 +137,7 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
             text = type_text(p.type)
         required = p.required and not p.null_default
         args.append(Arg(p.name, text, required, positional=p.location == "path"))
-    if op.connectors_field:  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
+    if op.connectors_field:  # the keyword the renderer adds (overlay: connectors_field)
         args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
     if helpers.takes_progress(op, m):  # the keyword the renderer adds
         args.append(Arg("progress", "ProgressCallback | None", False))
@@ -184,9 +185,10 @@ def from_api(api: ir.API) -> Surface:
     return Surface(f"{api.title} {api.version}".strip(), ops, defs)
 
 
-def read_spec(path: str | Path) -> Surface:
-    """Parse an OpenAPI document; raise SpecError when the generator cannot read it."""
-    return from_api(read_api(path)[0])
+def read_spec(path: str | Path, overlay: Overlay | None = None) -> Surface:
+    """Parse an OpenAPI document (with `overlay`, by default the project's); raise
+    SpecError when the generator cannot read it."""
+    return from_api(read_api(path, overlay)[0])
 
 
 # --- surface → text ------------------------------------------------------------
@@ -343,10 +345,10 @@ def _parse_definition(kind: str, name: str, rest: str, line: str) -> Definition:
     return Definition("alias", name, type=value)
 
 
-def read(path: str | Path) -> Surface:
-    """A surface from a surface file or from an OpenAPI document."""
+def read(path: str | Path, overlay: Overlay | None = None) -> Surface:
+    """A surface from a surface file or from an OpenAPI document (read with `overlay`)."""
     with open(path, encoding="utf-8") as fh:
         head = fh.read(len(MAGIC))
     if head == MAGIC:
         return parse_text(Path(path).read_text(encoding="utf-8"))
-    return read_spec(path)
+    return read_spec(path, overlay)

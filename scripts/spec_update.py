@@ -9,8 +9,9 @@ The source is --source, else $SPEC_SOURCE, else the newest commit of the upstrea
 lock's, nothing changed: it says so and touches no file. Otherwise it regenerates
 everything from it first (so a spec the generator cannot read changes nothing), then
 writes spec/openapi.yaml, spec/lock.json, generated/, spec/surface.txt, the README's
-API table and spec/supplement.yaml (scripts/extract_supplement.py), writes the diff report (old spec/surface.txt → new) to --report, adds a
-CHANGELOG.md entry from it, and runs the tests.
+API table and spec/supplement.yaml (scripts/extract_supplement.py), writes the diff report
+(old spec/surface.txt → new) to --report, adds a CHANGELOG.md entry from it under
+Unreleased, and runs the tests.
 
 Exit status: 0 updated and tested, or nothing to do; 1 the source cannot be read or
 generated from (nothing changed); 3 updated, but the tests failed (the changes stay, for
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import changelog as changelog_file  # noqa: E402
 import yaml  # noqa: E402
 from fetch_spec import lock_spec, read_source, upstream_source, write_atomically  # noqa: E402
 
@@ -46,19 +48,12 @@ LOCK = ROOT / "spec" / "lock.json"
 SPEC = ROOT / "spec" / "openapi.yaml"
 SURFACE = ROOT / "spec" / "surface.txt"
 CHANGELOG = ROOT / "CHANGELOG.md"
-CHANGELOG_HEAD = (
-    "# Changelog\n\n"
-    "What changed in each release. `make spec-update` adds an entry whenever the\n"
-    "upstream spec changes; see README.md, Versioning.\n"
-)
 
 
 def changelog(entry: str) -> None:
-    """Put `entry` above the newest entry (below the title and introduction)."""
-    text = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else CHANGELOG_HEAD
-    at = text.find("\n## ")
-    head, tail = (text, "") if at < 0 else (text[: at + 1], text[at + 1 :])
-    CHANGELOG.write_text(f"{head.rstrip()}\n\n{entry.rstrip()}\n\n{tail}".rstrip() + "\n")
+    """Add a spec update's entry under `## Unreleased` (scripts/changelog.py)."""
+    text = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else None
+    CHANGELOG.write_text(changelog_file.add_spec_entry(text, entry), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
     title = f"{lock['version']}, sha256 {sha256[:12]}"
-    changelog(diff.changelog_entry(changes, f"Upstream spec {lock['date']} ({title})"))
+    changelog(diff.changelog_entry(changes, f"Upstream spec {lock['date']} ({title})", level=3))
     print(
         f"spec-update: {old_sha[:12]} → {sha256[:12]}: regenerated in {elapsed:.1f}s; "
         f"{diff.summary(changes)}\nspec-update: report written to {args.report}"

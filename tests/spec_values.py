@@ -771,14 +771,16 @@ def needs_helpers(*helpers_: str) -> Any:
     tests/test_helpers_present.py, not by every test of the helper."""
     import pytest
 
-    from generator import helpers
+    from generator import helpers, overlay
 
     path = find_spec()
     if path is None:  # the helpers' tests run against the mock server without it
         return pytest.mark.skipif(False, reason=SPEC_MISSING_REASON)
     prefixes = tuple(f"helper client.{name} " for name in helpers_)
     missing = [
-        m for m in helpers.missing_operations(load_api(str(path))[1].root) if m.startswith(prefixes)
+        m
+        for m in helpers.missing_operations(load_api(str(path))[1].root, overlay.default())
+        if m.startswith(prefixes)
     ]
     reason = "; ".join(missing) + " (tests/test_helpers_present.py fails on it)"
     return pytest.mark.skipif(bool(missing), reason=reason)

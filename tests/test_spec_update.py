@@ -1,7 +1,8 @@
 """`make spec-update` against a copy of the repository, with SPEC_SOURCE pointing at a
 small spec in a temporary directory: a changed spec updates the lock, generated/,
-spec/surface.txt, the README table and CHANGELOG.md and runs the tests; the same spec
-again changes nothing; a spec the generator cannot read changes nothing either."""
+spec/surface.txt, the README table and CHANGELOG.md (under Unreleased) and runs the
+tests; the same spec again changes nothing; a spec the generator cannot read changes
+nothing either."""
 
 from __future__ import annotations
 
@@ -35,7 +36,13 @@ def repo(tmp_path: Path) -> Path:
     root.mkdir()
     for name in ("generator", "scripts", "runtime", "generated"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "README.md", "spec/lock.json", "spec/surface.txt"):
+    for name in (
+        "Makefile",
+        "README.md",
+        "spec/lock.json",
+        "spec/surface.txt",
+        "spec/overlay.yaml",
+    ):
         (root / name).parent.mkdir(exist_ok=True)
         shutil.copy2(REPO / name, root / name)
     return root
@@ -108,7 +115,10 @@ def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path
 
     changelog = (repo / "CHANGELOG.md").read_text()
     assert changelog.startswith("# Changelog\n")
-    assert f"## Upstream spec {lock['date']} (1.0, sha256 {sha[:12]})" in changelog
+    # under Unreleased, the next release's section (scripts/changelog.py)
+    assert (
+        f"\n## Unreleased\n\n### Upstream spec {lock['date']} (1.0, sha256 {sha[:12]})" in changelog
+    )
     assert "- added: `client.things.create` (`POST /v1/things`)" in changelog
 
     # `make spec` writes the locked spec readable by others too
@@ -146,7 +156,7 @@ def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path
     assert '  - compatible: value `"blue"` added' in report
     assert report.rstrip().endswith("> **The tests fail against this spec** (`false`).")
     changelog = (repo / "CHANGELOG.md").read_text()
-    assert changelog.count("## Upstream spec") == 2
+    assert changelog.count("### Upstream spec") == 2 and changelog.count("## Unreleased") == 1
     assert changelog.index(
         "sha256 " + hashlib.sha256(newer.read_bytes()).hexdigest()[:12]
     ) < changelog.index(sha[:12])

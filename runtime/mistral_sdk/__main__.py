@@ -8,7 +8,7 @@ import platform
 
 def report() -> str:
     """The SDK, spec, Python and dependency versions, one per line."""
-    import httpx
+    import httpx2
     import msgspec
 
     from ._spec import OPERATION_COUNT, SPEC_SHA256, SPEC_VERSION, TITLE
@@ -19,7 +19,7 @@ def report() -> str:
             f"mistral-sdk {__version__}",
             f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}",
             f"python {platform.python_version()} on {platform.platform()}",
-            f"httpx {httpx.__version__}, msgspec {msgspec.__version__}",
+            f"httpx2 {httpx2.__version__}, msgspec {msgspec.__version__}",
         ]
     )
 

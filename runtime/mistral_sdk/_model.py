@@ -1,5 +1,5 @@
 """`Model`, the base of every generated model, and the typed text conveniences a few
-models add (the generator's `MODEL_BASES` table in `generator/helpers.py` says which).
+models add (the generator's overlay, `spec/overlay.yaml` `schemas.<name>.base`, says which).
 
 Every model is a msgspec Struct; `Model` adds what a user reaches for first:
 

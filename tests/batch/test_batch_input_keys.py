@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 
@@ -77,14 +77,14 @@ def test_with_extra_fields_is_written_with_its_extra_fields(tmp_path: Path) -> N
         w.add("bad", mistral_sdk.with_extra_fields({"messages": [USER], "temprature": 1}, x=1))
 
 
-def _nothing_is_sent(request: httpx.Request) -> httpx.Response:
+def _nothing_is_sent(request: httpx2.Request) -> httpx2.Response:
     raise AssertionError(f"{request.method} {request.url} sent despite a bad batch input")
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_submit_refuses_before_uploading(mode: str, tmp_path: Path) -> None:
     requests = [("q1", {"messages": [USER]}), ("q2", {"messages": [USER], "temprature": 0.2})]
-    transport = httpx.MockTransport(_nothing_is_sent)
+    transport = httpx2.MockTransport(_nothing_is_sent)
     options: dict[str, Any] = {
         "endpoint": "/v1/chat/completions",
         "model": "m",
@@ -92,9 +92,9 @@ def test_submit_refuses_before_uploading(mode: str, tmp_path: Path) -> None:
     }
     with pytest.raises(BatchInputError) as caught:
         if mode == "sync":
-            client = Mistral(api_key="k", http_client=httpx.Client(transport=transport))
+            client = Mistral(api_key="k", http_client=httpx2.Client(transport=transport))
             client.batch.submit(requests, **options)
         else:
-            aclient = AsyncMistral(api_key="k", http_client=httpx.AsyncClient(transport=transport))
+            aclient = AsyncMistral(api_key="k", http_client=httpx2.AsyncClient(transport=transport))
             asyncio.run(aclient.batch.submit(requests, **options))
     assert caught.value.custom_id == "q2" and caught.value.field == "temprature"

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from tolerance_helpers import Api, json_reply, sse_reply
@@ -104,7 +104,7 @@ def test_a_model_from_dict_reads_dates_the_same_way() -> None:
 def test_requests_take_the_same_forms() -> None:
     """A request's date-time given as a date alone is sent as the datetime it means."""
     reply = {"object": "conversation.response", "conversation_id": "c1", "outputs": [], "usage": {}}
-    api = Api("sync", lambda r: httpx.Response(200, json=reply))
+    api = Api("sync", lambda r: httpx2.Response(200, json=reply))
     api.call(
         "beta.conversations.append",
         "c1",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from tolerance_helpers import CHAT_REPLY, Api
 
@@ -27,7 +27,7 @@ USER = {"role": "user", "content": "hi"}
 
 
 def _api(mode: str, reply: dict[str, Any] = REPLY) -> Api:
-    return Api(mode, lambda r: httpx.Response(200, json=reply, headers={"x-request-id": "q1"}))
+    return Api(mode, lambda r: httpx2.Response(200, json=reply, headers={"x-request-id": "q1"}))
 
 
 def _refused(api: Api, call: str, **kwargs: Any) -> RequestValidationError:

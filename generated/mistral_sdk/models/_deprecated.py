@@ -5,7 +5,7 @@
 naming it. For type checkers, a renamed class is a subclass marked `@deprecated`
 (PEP 702: pyright reports it, mypy with `--enable-error-code deprecated`); a union,
 enum or id alias is the same alias under its old name, which PEP 702 cannot mark.
-The names come from `spec/deprecated_names.yaml`.
+The names come from the overlay's `renamed` (spec/overlay.yaml).
 """
 
 from __future__ import annotations

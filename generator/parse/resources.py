@@ -1,0 +1,45 @@
+"""The resources pass: tag paths → the client's resource tree (`beta` →
+`beta.conversations`), checked for method names that collide, with the runtime
+mixin of each resource that has hand-written helpers (the overlay's `resources`)."""
+
+from __future__ import annotations
+
+from .. import ir
+from ..load import Problems
+from ..naming import attribute
+from ..overlay import Overlay
+
+
+def tree(operations: list[ir.Operation], overlay: Overlay, problems: Problems) -> ir.Resource:
+    root = ir.Resource(())
+    for op in operations:
+        node = root
+        for part in op.tag.split("."):
+            path = (*node.path, attribute(part))
+            if path[-1] not in node.children:
+                node.children[path[-1]] = ir.Resource(
+                    path, mixin=overlay.mixin(path), batch_runner=overlay.batch_runner(path)
+                )
+            node = node.children[path[-1]]
+        node.operations.append(op)
+    _check(root, problems)
+    return root
+
+
+def _check(node: ir.Resource, problems: Problems) -> None:
+    """Two methods of one resource with one name, or a method named like a child."""
+    seen: dict[str, str] = {}
+    for op in node.operations:
+        for m in op.methods:
+            if m.name in seen:
+                problems.error(
+                    op.pointer,
+                    f"method name `{'.'.join(node.path)}.{m.name}` is also derived for "
+                    f"{seen[m.name]}; name one of them in the overlay "
+                    "(spec/overlay.yaml, `operations.<operationId>.method`)",
+                )
+            if m.name in node.children:
+                problems.error(op.pointer, f"method `{m.name}` collides with a sub-resource")
+            seen[m.name] = op.operation_id
+    for child in node.children.values():
+        _check(child, problems)
