@@ -51,7 +51,7 @@ def read_datetime(value: Any) -> datetime.datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if abs(value) > _MILLISECONDS_FROM else value
         try:
-            return datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+            return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
         except (OverflowError, OSError, ValueError):
             raise ValueError(f"invalid date-time {value!r}: out of range") from None
     raise ValueError(f"invalid date-time: expected text or a number, got {type(value).__name__}")

@@ -17,7 +17,7 @@ import mistral_sdk
 from mistral_sdk import APIResponseValidationError, models
 from mistral_sdk._dates import read_datetime
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(

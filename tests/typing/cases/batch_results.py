@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing_extensions import reveal_type
+from typing import Any, reveal_type
 
 from mistral_sdk import AsyncMistral, Mistral
 from mistral_sdk.batch import BatchResults

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing_extensions import reveal_type
+from typing import reveal_type
 
 import mistral_sdk
 from mistral_sdk import models
