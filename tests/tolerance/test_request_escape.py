@@ -6,11 +6,12 @@ import json
 
 import httpx2
 import pytest
-from tolerance_helpers import CHAT_REPLY, Api
+from answers import CHAT_COMPLETION
+from tolerance_helpers import Api
 
 import mistral_sdk
 
-REPLY = CHAT_REPLY
+REPLY = CHAT_COMPLETION
 # The API takes `input_audio` as an object; the spec only allows a string.
 AUDIO = {"data": "UklGRg==", "format": "wav"}
 

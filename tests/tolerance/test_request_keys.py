@@ -11,12 +11,13 @@ from typing import Any
 
 import httpx2
 import pytest
-from tolerance_helpers import CHAT_REPLY, Api
+from answers import CHAT_COMPLETION
+from tolerance_helpers import Api
 
 import mistral_sdk
 from mistral_sdk import RequestValidationError, models
 
-REPLY = CHAT_REPLY
+REPLY = CHAT_COMPLETION
 CONVERSATION = {
     "object": "conversation.response",
     "conversation_id": "c1",

@@ -16,18 +16,6 @@ BASE = "https://api.test"
 
 Handler = Callable[[httpx2.Request], httpx2.Response]
 
-# one chat completion
-CHAT_REPLY = {
-    "id": "r1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
-    ],
-}
-
 # one streamed chat completion chunk
 CHUNK = {
     "id": "c1",
