@@ -6,7 +6,7 @@ Needs: mistral-sdk[mcp] (`pip install 'mistral-sdk[mcp]'`); without MISTRAL_API_
 runs against the local mock.
 
 The server here is examples/_mcp_weather_server.py, started as a subprocess (stdio);
-`MCPServer.http("https://host/mcp", headers=...)` reaches a remote one the same way.
+`MCPToolSource.http("https://host/mcp", headers=...)` reaches a remote one the same way.
 
     .venv/bin/python examples/mcp_tools.py
 """
@@ -21,7 +21,7 @@ from _connect import connect, needs
 from mistral_sdk import ToolCall
 
 with needs("pip install 'mistral-sdk[mcp]'", "mcp"):
-    from mistral_sdk.mcp import MCPServer
+    from mistral_sdk.mcp import MCPToolSource
 
 
 def local_time(city: str) -> str:
@@ -36,7 +36,7 @@ def confirm(call: ToolCall) -> bool:
 
 
 def main() -> int:
-    weather = MCPServer.stdio(
+    weather = MCPToolSource.stdio(
         sys.executable,
         [str(Path(__file__).with_name("_mcp_weather_server.py"))],
         name="weather",
