@@ -1,6 +1,6 @@
 """Deprecated names and signatures: a `DeprecationWarning` at run time, pointing at the
 caller's line, and the PEP 702 `deprecated` marker that type checkers read (a no-op at
-run time, so the core needs no `typing_extensions`)."""
+run time, so the core needs no `typing_extensions`; its message must be a literal)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from typing_extensions import deprecated
 else:
 
-    def deprecated(message: str, /):
+    def deprecated(message, /):
+        """Run time: changes nothing (the deprecated thing calls `warn_deprecated`)."""
         return lambda thing: thing
 
 

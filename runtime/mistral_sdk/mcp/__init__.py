@@ -60,7 +60,7 @@ _RENAMED = (
 
 if TYPE_CHECKING:
 
-    @deprecated(_RENAMED)
+    @deprecated("MCPServer is deprecated: it is now MCPToolSource")
     class MCPServer(MCPToolSource):
         """Deprecated: `MCPToolSource`."""
 

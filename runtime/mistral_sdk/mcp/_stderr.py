@@ -21,7 +21,7 @@ import collections
 import logging
 import os
 import threading
-from typing import IO, Any
+from typing import Any, TextIO
 
 __all__ = ["ServerLog", "masked_crash"]
 
@@ -59,7 +59,7 @@ class ServerLog:
     def __init__(self, label: str) -> None:
         self.label = label
         read_fd, write_fd = os.pipe()
-        self.writer: IO[str] = os.fdopen(write_fd, "w")
+        self.writer: TextIO = os.fdopen(write_fd, "w")
         self._reader = os.fdopen(read_fd, "rb")
         self._lines: collections.deque[str] = collections.deque(maxlen=_KEPT)
         self._seen = 0  # lines read in all: a position that survives the deque's trimming
