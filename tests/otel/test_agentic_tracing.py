@@ -295,6 +295,8 @@ def test_the_example_prints_the_span_tree() -> None:
     assert tree[2].startswith("      turn 1 [INTERNAL]")
     assert tree[3].startswith("        chat mistral-medium-latest [CLIENT]")
     assert tree[4].startswith("        execute_tool get_weather [INTERNAL]")
+    assert tree[5].startswith("      turn 2 [INTERNAL]")
+    assert tree[6].startswith("        chat mistral-medium-latest [CLIENT]")  # not just `chat`
 
 
 def model_calls(traces: Traces) -> list[ReadableSpan]:

@@ -4,6 +4,7 @@
 
     instrument(client)   # this client
     instrument()         # every client created from now on
+    uninstrument(client) # undone (the same order)
 
 or, without code, `MISTRAL_TRACING=otel` in the environment. Spans go to the
 application's tracer provider (or the one passed); nothing is exported anywhere the
@@ -11,8 +12,9 @@ application did not configure. What is traced:
 
 - one `CLIENT` span per API call, named and attributed per the OpenTelemetry GenAI
   semantic conventions for chat, FIM, agents, embeddings, OCR, conversations and
-  audio (`chat mistral-large-latest`), a plain HTTP span (`GET /v1/models`) for the
-  rest; retries are `retry` events on it; the W3C trace context goes to the server
+  audio (`chat mistral-large-latest`; a conversation's later calls, which name no
+  model, after the model or agent it started with), a plain HTTP span
+  (`GET /v1/models`) for the rest; retries are `retry` events on it; the W3C trace context goes to the server
   in `traceparent`;
 - a streamed call's span ends when the stream does, with the time to the first
   event, the event count, the final usage and finish reasons (read event by event,
