@@ -521,18 +521,20 @@ class AsyncMCPSession:
 
         if self.server.reads_stderr:
             self._log = ServerLog(self.server.label)
-        client = Client(
-            self.server._transport(self._via, self._log),
-            read_timeout_seconds=self.server.timeout,
-            client_info=Implementation(name="mistral-sdk", version=__version__),
-            cache=None,
-        )
         try:
+            client = Client(
+                self.server._transport(self._via, self._log),
+                read_timeout_seconds=self.server.timeout,
+                client_info=Implementation(name="mistral-sdk", version=__version__),
+                cache=None,
+            )
             self._client = await self._stack.enter_async_context(client)
         except ToolSourceError:
             raise
         except Exception as exc:
             await self._stack.aclose()
+            if self._log is not None:
+                self._log.started()  # before waiting for the end of what it wrote
             gateway = _gateway_error(exc)
             if gateway is not None:
                 raise gateway from None
