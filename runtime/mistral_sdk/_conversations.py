@@ -69,7 +69,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_TURNS = 10
-DENIED = "the user denied this tool call"
+# What the model reads for a call that was not allowed to run: an error, like every
+# answer that is not the tool's own (`ToolResult.denied` tells the caller which).
+DENIED = "error: the user denied this tool call; it did not run"
 
 
 class ToolCall(msgspec.Struct, frozen=True):
@@ -86,8 +88,9 @@ class ToolResult(msgspec.Struct, frozen=True):
     """The answer given to one call: `result` is the text sent back to the model.
 
     `error` is True when the tool raised, reported an error (an MCP `isError`
-    result) or its arguments did not fit (the text then describes the error);
-    `denied` when confirmation was refused. `content` holds the richer chunks a
+    result), its arguments did not fit or it was not allowed to run (the text then
+    describes the error, `error: ...`); `denied` is True too when confirmation was
+    refused (the tool did not run). `content` holds the richer chunks a
     tool gave besides text (images, audio, documents: `models.*Chunk`), which the
     model only sees described in `result`.
     """
@@ -429,7 +432,7 @@ class _RunLoop:
                     )
                     continue
                 if not allowed:
-                    results.append(self.record(call, DENIED, denied=True))
+                    results.append(self.record(call, DENIED, error=True, denied=True))
                     continue
             prepared = self.prepare(call)
             if isinstance(prepared, ToolResult):
@@ -512,7 +515,7 @@ class AsyncConversationsHelpers:
             inputs: the user's message (str) or input entries.
             tools: Python callables (run locally when the model calls them; with the
                 async client they may be coroutine functions), tool sources
-                (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools listed and
+                (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
                 called through them) and/or tool definitions sent as they are
                 (`{"type": "web_search"}`, …).
             on_confirmation: decides on calls that wait for confirmation (True = allow;
@@ -677,7 +680,7 @@ class ConversationsHelpers:
             inputs: the user's message (str) or input entries.
             tools: Python callables (run locally when the model calls them; with the
                 async client they may be coroutine functions), tool sources
-                (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools listed and
+                (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
                 called through them) and/or tool definitions sent as they are
                 (`{"type": "web_search"}`, …).
             on_confirmation: decides on calls that wait for confirmation (True = allow;

@@ -9,7 +9,6 @@ the SDK's run loop lists the tools, calls them and answers the model.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shlex
 import sys
 from typing import Any
@@ -66,28 +65,17 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         verb.set_defaults(func=_conversation)
 
 
-def mcp_server(spec: str, files: contextlib.ExitStack) -> Any:
-    """`--tool` → an `MCPServer`: a URL is a streamable-HTTP server, else a command."""
-    from ..mcp import MCPServer
+def mcp_server(spec: str) -> Any:
+    """`--tool` → an `MCPToolSource`: a URL is a streamable-HTTP server, else a command
+    (its stderr goes to the SDK's log, shown with --verbose, and into its errors)."""
+    from ..mcp import MCPToolSource
 
     if spec.startswith(("http://", "https://")):
-        return MCPServer.http(spec)
+        return MCPToolSource.http(spec)
     words = shlex.split(spec)
     if not words:
         raise CommandError("--tool: empty command")
-    return MCPServer.stdio(words[0], words[1:], errlog=_errlog(files))
-
-
-def _errlog(files: contextlib.ExitStack) -> Any:
-    """Where a stdio server's stderr goes: ours, or nowhere when ours is no real file
-    (captured output: the subprocess needs a file descriptor); closed with `files`."""
-    try:
-        sys.stderr.fileno()
-        return sys.stderr
-    except (AttributeError, OSError, ValueError):
-        import os
-
-        return files.enter_context(open(os.devnull, "w"))
+    return MCPToolSource.stdio(words[0], words[1:])
 
 
 def _prompt(text: str) -> str:
@@ -152,8 +140,8 @@ def _conversation(args: argparse.Namespace, out: Output) -> int:
             options["model"] = args.model or DEFAULT_MODEL
         if args.instructions:
             options["instructions"] = args.instructions
-    with make_client(args) as client, contextlib.ExitStack() as files:
-        tools = [mcp_server(spec, files) for spec in args.tool]
+    with make_client(args) as client:
+        tools = [mcp_server(spec) for spec in args.tool]
         conversations = client.beta.conversations
         if tools:
             # the SDK's run loop calls the MCP tools and answers the model
@@ -194,7 +182,7 @@ def _show_event(event: Any, out: Output) -> None:
         out.jsonl(event)
         return
     if isinstance(event, ToolResult):
-        state = " (error)" if event.error else " (denied)" if event.denied else ""
+        state = " (denied)" if event.denied else " (error)" if event.error else ""
         out.note(f"\n[tool {event.name}{state}] {event.result[:200]}")
         return
     data = event.data
