@@ -11,8 +11,9 @@ The names come from the overlay's `renamed` (spec/overlay.yaml).
 from __future__ import annotations
 
 import importlib
-import warnings
 from typing import TYPE_CHECKING, Any
+
+from mistral_sdk._deprecation import warn_deprecated
 
 __all__: list[str] = []
 
@@ -146,7 +147,7 @@ RENAMED: dict[str, str] = {
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    from typing_extensions import deprecated
+    from mistral_sdk._deprecation import deprecated
 
     from ._api_key_actions_delete import APIKeyActionsDelete
     from ._api_key_actions_rotate import APIKeyActionsRotate
@@ -673,10 +674,8 @@ def renamed(name: str) -> Any:
     if new is None:
         raise AttributeError(f"module 'mistral_sdk.models' has no attribute {name!r}")
     instead = "str" if new == "str" else f"mistral_sdk.models.{new}"
-    warnings.warn(
+    warn_deprecated(  # at the line that reads `models.<name>`
         f"mistral_sdk.models.{name} is deprecated: use {instead}"
-        f" (the old name goes away in {REMOVED_IN}; docs/deprecations.md)",
-        DeprecationWarning,
-        stacklevel=3,  # the line that reads `models.<name>`
+        f" (the old name goes away in {REMOVED_IN}; docs/deprecations.md)"
     )
     return str if new == "str" else getattr(importlib.import_module(__package__), new)
