@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import reveal_type
 
 import mistral_sdk
+import mistral_sdk.mcp
 from mistral_sdk import models
 
 # the file: every line is an error for both checkers
 a: models.DoesNotExistAtAll = 1  # E
 b = models.ChatCompletionRequestTools0Item(type="function")  # E
 c = mistral_sdk.NoSuchThing  # E
+d = mistral_sdk.mcp.MCPToolSorce  # E
 
 # a renamed class is flagged as deprecated (the typeshed way: a deprecated subclass)
 event: models.StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent | None = None  # E
@@ -26,3 +28,4 @@ def use(tool: models.ChatCompletionRequestTools0Item) -> None:
 # real names are real
 reveal_type(models.UserMessage(content="hi"))  # R: UserMessage
 reveal_type(mistral_sdk.Mistral(api_key="k"))  # R: Mistral
+reveal_type(mistral_sdk.mcp.MCPToolSource.stdio("python"))  # R: MCPToolSource
