@@ -31,6 +31,7 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Mapping,
     Sequence,
 )
 from contextlib import AbstractContextManager
@@ -53,7 +54,10 @@ from ._tools import (
 from ._types import field_value, twin_doc
 
 if TYPE_CHECKING:
-    from . import models
+    from typing_extensions import Unpack
+
+    from . import models, params
+    from ._codec import Unknown
     from .resources.beta.conversations import AsyncBetaConversations, BetaConversations
 
 __all__ = [
@@ -209,7 +213,7 @@ def _whole_calls(calls: Iterable[Any]) -> list[ToolCall]:
 
 def tool_confirmations(
     calls: Iterable[Any], allow: bool | Callable[[ToolCall], bool] = True
-) -> list[dict[str, str]]:
+) -> list[params.ToolCallConfirmationParam]:
     """The `tool_confirmations` of an append answering the calls that wait for one.
 
     `calls` are function call entries (`stream.final().outputs`, `response.outputs`),
@@ -220,7 +224,7 @@ def tool_confirmations(
     `conversations.append(cid, tool_confirmations=tool_confirmations(
     response.outputs, allow=lambda call: call.name in SAFE))`.
     """
-    out: list[dict[str, str]] = []
+    out: list[params.ToolCallConfirmationParam] = []
     for call in _whole_calls(calls):
         if call.confirmation_status != "pending":
             continue
@@ -233,6 +237,18 @@ def tool_confirmations(
 
 # What a streamed run yields: the conversation's events, and each tool's answer.
 RunItem: TypeAlias = "models.ConversationEvents | ToolResult"
+if TYPE_CHECKING:
+    # What a run takes: `start`'s inputs, and as tools Python callables (or FunctionTools),
+    # tool sources, and the tool definitions `start` takes (docs/typing.md)
+    RunInputs: TypeAlias = str | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+    RunTool: TypeAlias = (
+        Callable[..., Any]
+        | FunctionTool
+        | ToolSource
+        | models.ConversationRequestTool
+        | params.ConversationRequestToolParam
+        | Unknown
+    )
 
 Decision: TypeAlias = Literal["run", "confirm", "skip", "unknown"]
 
@@ -259,9 +275,9 @@ class _RunLoop:
 
     def __init__(
         self,
-        tools: Sequence[Any],
+        tools: Sequence[RunTool],
         max_turns: int,
-        options: dict[str, Any],
+        options: Mapping[str, object],
         *,
         allow_async: bool,
     ) -> None:
@@ -270,7 +286,7 @@ class _RunLoop:
         if "stream" in options:
             raise TypeError("use run_stream() for a streamed run")
         self.max_turns = max_turns
-        self.options = {k: v for k, v in options.items() if v is not None}
+        self.options: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
         self.local: dict[str, _Tool] = {}
         # The definitions in the order of `tools=`: a source's tools take its place
         # once it is opened (its own segment).
@@ -319,7 +335,9 @@ class _RunLoop:
                 raise TypeError(f"tool {tool.name!r} ({tool.origin}) was opened for async use")
             self._add(tool, self._source_segment[id(source)])
 
-    def first_request(self, inputs: Any, conversation_id: str | None) -> tuple[str, dict[str, Any]]:
+    def first_request(
+        self, inputs: RunInputs, conversation_id: str | None
+    ) -> tuple[str, dict[str, Any]]:
         """The method (`start` or `append`) and arguments of the run's first call."""
         if conversation_id is None:
             tools = self.definitions or msgspec.UNSET
@@ -498,13 +516,13 @@ class AsyncConversationsHelpers:
 
     async def run(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> RunResult:
         """Start (or continue) a conversation and run its tool calls until the model answers.
 
@@ -543,13 +561,13 @@ class AsyncConversationsHelpers:
     @twin_doc(run)
     def run_stream(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> AsyncRunStream:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
@@ -661,13 +679,13 @@ class ConversationsHelpers:
 
     def run(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> RunResult:
         """Start (or continue) a conversation and run its tool calls until the model answers.
 
@@ -703,13 +721,13 @@ class ConversationsHelpers:
     @twin_doc(run)
     def run_stream(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> RunStream:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
-from .._codec import _dec_hook_closed, _enc_hook, _get_decoder, convert_body, decode
+from .._codec import Unknown, _dec_hook_closed, _enc_hook, _get_decoder, convert_body, decode
 from .._errors import RequestValidationError
 from .._progress import Progress
 from ._types import BatchInputError, BatchItemError, BatchLimits, BatchResult, Endpoint
@@ -173,6 +173,8 @@ class InputWriter:
         rtype = self.endpoint.request
         if rtype is not None and isinstance(request, rtype):
             return request
+        if isinstance(request, Unknown):
+            return request  # a body the SDK does not know, sent as is (its `.raw`)
         if isinstance(request, msgspec.Struct):
             if rtype is None:
                 return request
