@@ -73,3 +73,54 @@ def test_pyright_strict_reports_every_mistake_on_its_line_and_nothing_else() -> 
     }
     assert errors, done.stdout[-2000:]
     assert sorted(errors) == sorted(marked()), json.dumps(report["generalDiagnostics"])[-4000:]
+
+
+RUNTIME = """
+import json, sys
+import httpx
+import mistral_sdk
+
+def answer(request):
+    if request.url.path == "/v1/chat/completions":
+        return httpx.Response(200, json={"id": "c", "object": "chat.completion", "model": "m",
+            "created": 1, "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 1,
+            "total_tokens": 2}})
+    return httpx.Response(200, json={"object": "conversation.response", "conversation_id": "c",
+        "outputs": [], "usage": {}})
+
+client = mistral_sdk.Mistral(api_key="x", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+client.chat.complete(model="m", messages=[{"role": "user", "content": "hi"}],
+                     tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}])
+client.beta.conversations.start(model="m", inputs=[{"role": "user", "content": "hi"}])
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("mistral_sdk.params"))))
+"""
+
+
+def test_calls_import_no_typed_dictionary() -> None:
+    """The typed dictionaries are for type checkers: calls never load `mistral_sdk.params`."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUNTIME], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_each_typed_dictionary_imports_at_run_time_alone() -> None:
+    """`from mistral_sdk.params import X` works outside TYPE_CHECKING, and loads X's module
+    only; a TypedDict called builds a plain dict."""
+    code = """
+import json, sys
+import mistral_sdk.params as params
+from mistral_sdk.params import UserMessageParam
+loaded = sorted(m for m in sys.modules if m.startswith("mistral_sdk.params."))
+names = [n for n in params.__all__ if getattr(params, n) is None]
+print(json.dumps([loaded, names, UserMessageParam(role="user", content="hi")]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded, unresolved, built = json.loads(done.stdout)
+    assert loaded == ["mistral_sdk.params._user_message"]
+    assert unresolved == []
+    assert built == {"role": "user", "content": "hi"}
