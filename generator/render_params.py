@@ -35,8 +35,14 @@ _RUNTIME_NAMES = {
     "Query": ".._types",
     "TimeoutTypes": ".._types",
 }
-# Names an annotation refers to (not attributes: `models.X` names `models`).
 _NAMES = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+_STRINGS = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _names(annotation: str) -> set[str]:
+    """The names an annotation refers to: not attributes (`models.X` names `models`),
+    not the strings of a `Literal`."""
+    return set(_NAMES.findall(_STRINGS.sub("", annotation)))
 
 
 @dataclass
@@ -144,7 +150,7 @@ class ParamsRenderer:
 
     @staticmethod
     def dict_view(name: str, doc: str, keys: list[KeyView]) -> ParamView:
-        used = {n for k in keys for n in _NAMES.findall(k.annotation)}
+        used = {n for k in keys for n in _names(k.annotation)}
         functional = any(
             not k.wire.isidentifier() or keyword.iskeyword(k.wire) or k.wire in used for k in keys
         )
@@ -158,7 +164,7 @@ class ParamsRenderer:
         for name in sorted(imports.params - local):
             siblings.setdefault(self.module_of[name], []).append(name)
         runtime: dict[str, list[str]] = {}
-        used = {n for v in views for k in v.keys for n in _NAMES.findall(k.annotation)}
+        used = {n for v in views for k in v.keys for n in _names(k.annotation)}
         for name in sorted(used & set(_RUNTIME_NAMES)):
             runtime.setdefault(_RUNTIME_NAMES[name], []).append(name)
         extensions = sorted(imports.typing & {"Required", "NotRequired"})

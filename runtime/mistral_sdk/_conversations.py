@@ -211,6 +211,10 @@ def _whole_calls(calls: Iterable[Any]) -> list[ToolCall]:
     return list(whole.values())
 
 
+def _verdict(allowed: bool) -> Literal["allow", "deny"]:
+    return "allow" if allowed else "deny"
+
+
 def tool_confirmations(
     calls: Iterable[Any], allow: bool | Callable[[ToolCall], bool] = True
 ) -> list[params.ToolCallConfirmationParam]:
@@ -229,9 +233,7 @@ def tool_confirmations(
         if call.confirmation_status != "pending":
             continue
         decision = allow(call) if callable(allow) else allow
-        out.append(
-            {"tool_call_id": call.tool_call_id, "confirmation": "allow" if decision else "deny"}
-        )
+        out.append({"tool_call_id": call.tool_call_id, "confirmation": _verdict(decision)})
     return out
 
 
@@ -267,7 +269,9 @@ class _Invoke(NamedTuple):
 
 
 _Step: TypeAlias = "_Ask | _Invoke"
-_Answers: TypeAlias = "tuple[list[dict[str, Any]], list[dict[str, str]]]"
+_Answers: TypeAlias = (
+    "tuple[list[params.FunctionResultEntryParam], list[params.ToolCallConfirmationParam]]"
+)
 
 
 class _RunLoop:
@@ -433,7 +437,7 @@ class _RunLoop:
         returns the function results to append and the tool confirmations.
         """
         results: list[ToolResult] = []
-        confirmations: list[dict[str, str]] = []
+        confirmations: list[params.ToolCallConfirmationParam] = []
         for call in self.calls(outputs):
             decision = self.decide(call)
             if decision == "skip":
@@ -441,9 +445,8 @@ class _RunLoop:
             if decision == "confirm":
                 allowed = bool((yield _Ask(call)))
                 if call.confirmation_status == "pending" and call.name not in self.local:
-                    verdict = "allow" if allowed else "deny"
                     confirmations.append(
-                        {"tool_call_id": call.tool_call_id, "confirmation": verdict}
+                        {"tool_call_id": call.tool_call_id, "confirmation": _verdict(allowed)}
                     )
                     continue
                 if not allowed:
@@ -495,7 +498,7 @@ class _RunLoop:
         run.set("usage", dict(self.result._usage))
 
     @staticmethod
-    def inputs(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
+    def inputs(results: Sequence[ToolResult]) -> list[params.FunctionResultEntryParam]:
         return [
             {"type": "function.result", "tool_call_id": r.tool_call_id, "result": r.result}
             for r in results

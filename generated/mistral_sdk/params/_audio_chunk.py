@@ -13,12 +13,8 @@ if TYPE_CHECKING:
     from ._audio_chunk_input_audio import AudioChunkInputAudioParam
 
 
-AudioChunkParam = TypedDict(
-    "AudioChunkParam",
-    {
-        "type": "Literal['input_audio']",
-        "input_audio": "Required[models.AudioChunkInputAudio | AudioChunkInputAudioParam | Unknown]",
-    },
-    total=False,
-)
-"""`models.AudioChunk` as a dict."""
+class AudioChunkParam(TypedDict, total=False):
+    """`models.AudioChunk` as a dict."""
+
+    type: Literal["input_audio"]
+    input_audio: Required[models.AudioChunkInputAudio | AudioChunkInputAudioParam | Unknown]

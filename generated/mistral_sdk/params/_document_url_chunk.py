@@ -9,13 +9,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
 
-DocumentURLChunkParam = TypedDict(
-    "DocumentURLChunkParam",
-    {
-        "type": "Literal['document_url']",
-        "document_url": "Required[str]",
-        "document_name": "str | None",
-    },
-    total=False,
-)
-"""`models.DocumentURLChunk` as a dict."""
+class DocumentURLChunkParam(TypedDict, total=False):
+    """`models.DocumentURLChunk` as a dict."""
+
+    type: Literal["document_url"]
+    document_url: Required[str]
+
+    document_name: str | None
+    """The filename of the document"""

@@ -12,12 +12,8 @@ if TYPE_CHECKING:
     from ._function import FunctionParam
 
 
-FunctionToolParam = TypedDict(
-    "FunctionToolParam",
-    {
-        "type": "Literal['function']",
-        "function": "Required[models.Function | FunctionParam]",
-    },
-    total=False,
-)
-"""`models.FunctionTool` as a dict."""
+class FunctionToolParam(TypedDict, total=False):
+    """`models.FunctionTool` as a dict."""
+
+    type: Literal["function"]
+    function: Required[models.Function | FunctionParam]

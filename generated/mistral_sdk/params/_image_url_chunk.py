@@ -12,15 +12,11 @@ if TYPE_CHECKING:
     from ._image_url import ImageURLParam
 
 
-ImageURLChunkParam = TypedDict(
-    "ImageURLChunkParam",
-    {
-        "type": "Literal['image_url']",
-        "image_url": "Required[models.ImageURL | ImageURLParam | str]",
-    },
-    total=False,
-)
-"""{"type":"image_url","image_url":"data:image/png;base64,iVBORw0"}
+class ImageURLChunkParam(TypedDict, total=False):
+    """{"type":"image_url","image_url":"data:image/png;base64,iVBORw0"}
 
-A dict in place of `models.ImageURLChunk`.
-"""
+    A dict in place of `models.ImageURLChunk`.
+    """
+
+    type: Literal["image_url"]
+    image_url: Required[models.ImageURL | ImageURLParam | str]

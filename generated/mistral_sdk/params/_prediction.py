@@ -7,15 +7,11 @@ if TYPE_CHECKING:
     from typing import Literal
 
 
-PredictionParam = TypedDict(
-    "PredictionParam",
-    {
-        "type": "Literal['content']",
-        "content": "str",
-    },
-    total=False,
-)
-"""Enable users to specify an expected completion, optimizing response times by leveraging known or predictable content.
+class PredictionParam(TypedDict, total=False):
+    """Enable users to specify an expected completion, optimizing response times by leveraging known or predictable content.
 
-A dict in place of `models.Prediction`.
-"""
+    A dict in place of `models.Prediction`.
+    """
+
+    type: Literal["content"]
+    content: str

@@ -9,12 +9,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
 
-TextChunkParam = TypedDict(
-    "TextChunkParam",
-    {
-        "type": "Literal['text']",
-        "text": "Required[str]",
-    },
-    total=False,
-)
-"""`models.TextChunk` as a dict."""
+class TextChunkParam(TypedDict, total=False):
+    """`models.TextChunk` as a dict."""
+
+    type: Literal["text"]
+    text: Required[str]

@@ -14,14 +14,16 @@ if TYPE_CHECKING:
     from ._think_chunk_thinking_item import ThinkChunkThinkingItemParam
 
 
-ThinkChunkParam = TypedDict(
-    "ThinkChunkParam",
-    {
-        "type": "Literal['thinking']",
-        "thinking": "Required[Sequence[models.ThinkChunkThinkingItem | ThinkChunkThinkingItemParam | Unknown]]",
-        "signature": "str | None",
-        "closed": "bool",
-    },
-    total=False,
-)
-"""`models.ThinkChunk` as a dict."""
+class ThinkChunkParam(TypedDict, total=False):
+    """`models.ThinkChunk` as a dict."""
+
+    type: Literal["thinking"]
+    thinking: Required[
+        Sequence[models.ThinkChunkThinkingItem | ThinkChunkThinkingItemParam | Unknown]
+    ]
+
+    signature: str | None
+    """Signature to replay some reasoning blocks across turns."""
+
+    closed: bool
+    """Whether the thinking chunk is closed or not. Currently only used for prefixing."""

@@ -12,12 +12,8 @@ if TYPE_CHECKING:
     from ._function import FunctionParam
 
 
-ToolParam = TypedDict(
-    "ToolParam",
-    {
-        "type": "Literal['function']",
-        "function": "Required[models.Function | FunctionParam]",
-    },
-    total=False,
-)
-"""`models.Tool` as a dict."""
+class ToolParam(TypedDict, total=False):
+    """`models.Tool` as a dict."""
+
+    type: Literal["function"]
+    function: Required[models.Function | FunctionParam]

@@ -12,14 +12,10 @@ if TYPE_CHECKING:
     from ._function_call import FunctionCallParam
 
 
-ToolCallParam = TypedDict(
-    "ToolCallParam",
-    {
-        "id": "str",
-        "type": "Literal['function']",
-        "function": "Required[models.FunctionCall | FunctionCallParam]",
-        "index": "int",
-    },
-    total=False,
-)
-"""`models.ToolCall` as a dict."""
+class ToolCallParam(TypedDict, total=False):
+    """`models.ToolCall` as a dict."""
+
+    id: str
+    type: Literal["function"]
+    function: Required[models.FunctionCall | FunctionCallParam]
+    index: int

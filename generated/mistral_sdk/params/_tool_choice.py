@@ -12,15 +12,11 @@ if TYPE_CHECKING:
     from ._function_name import FunctionNameParam
 
 
-ToolChoiceParam = TypedDict(
-    "ToolChoiceParam",
-    {
-        "type": "Literal['function']",
-        "function": "Required[models.FunctionName | FunctionNameParam]",
-    },
-    total=False,
-)
-"""ToolChoice is either a ToolChoiceEnum or a ToolChoice
+class ToolChoiceParam(TypedDict, total=False):
+    """ToolChoice is either a ToolChoiceEnum or a ToolChoice
 
-A dict in place of `models.ToolChoice`.
-"""
+    A dict in place of `models.ToolChoice`.
+    """
+
+    type: Literal["function"]
+    function: Required[models.FunctionName | FunctionNameParam]
