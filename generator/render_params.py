@@ -130,20 +130,21 @@ class ParamsRenderer:
 
     def forward_view(self, forward: ir.Forward, imports: Imports) -> ParamView:
         keys = []
+        omitted = []
         for name, annotation, default in self.base.signature(
             forward.operation, forward.method, imports, self.inputs
         ):
             if name in forward.omit:
+                omitted.append(f"`{name}`")
                 continue
             if default is None:
                 imports.typing.add("Required")
                 annotation = f"Required[{annotation}]"
             keys.append(KeyView(name, annotation, ""))
         call = ".".join((*self.base.resource_path(forward.operation), forward.method.name))
-        omitted = ", ".join(f"`{o}`" for o in forward.omit)
         doc = textwrap.fill(
             f"The keyword arguments `client.{forward.helper}` passes on to `client.{call}`"
-            + (f": all of them but {omitted}." if omitted else "."),
+            + (f": all of them but {', '.join(omitted)}." if omitted else "."),
             88,
         )
         return self.dict_view(forward.name, doc, keys)
