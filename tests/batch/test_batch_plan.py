@@ -76,7 +76,7 @@ def test_an_unknown_body_is_written_as_given_for_any_endpoint(tmp_path: Path) ->
 
 
 def test_a_batch_job_fills_the_generated_job_fields() -> None:
-    assert JOB_FIELDS == {"model", "agent_id"}
+    assert sorted(JOB_FIELDS) == ["agent_id", "model"]
     assert CHAT.job_fields == {"model"}  # the fields of JOB_FIELDS the request has
 
 
