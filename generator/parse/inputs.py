@@ -121,7 +121,12 @@ def _forwards(api: ir.API, overlay: Overlay, problems: Problems) -> list[ir.Forw
             continue
         found = calls.get(forwards.call)
         if found is None:
-            continue  # the helper's missing call is reported by helpers.missing_operations
+            problems.warn(
+                "#/paths",
+                f"overlay helpers.{helper}.forwards: the spec has no client.{forwards.call}, "
+                f"so params.{forwards.name} is not generated",
+            )
+            continue
         op, method = found
         names = {p.name for p in op.arguments(method)}
         unknown = [o for o in forwards.omit if o not in names]
