@@ -268,6 +268,66 @@ class Operation:
         )
 
 
+# --- the request side: typed dictionaries for type checkers --------------------
+
+
+@dataclass
+class Key:
+    """A key of a typed dictionary: its wire name and type, and whether it must be given."""
+
+    wire: str
+    type: TypeExpr
+    required: bool
+    doc: str = ""
+
+
+@dataclass
+class DictParam:
+    """An object a request may carry, as the `TypedDict` type checkers see
+    (`params.UserMessageParam` for `models.UserMessage`). Nothing at run time reads it."""
+
+    name: str
+    source: str  # the model it mirrors
+    keys: list[Key]
+    doc: str = ""
+
+
+@dataclass
+class UnionParam:
+    """A union a request may carry, as the union of its variants' typed dictionaries."""
+
+    name: str
+    source: str  # the union it mirrors
+    variants: list[TypeExpr]
+    doc: str = ""
+
+
+@dataclass
+class Forward:
+    """The `**kwargs` of a hand-written helper that forwards them to a generated method:
+    that method's keyword arguments but `omit`, as a `TypedDict` (`params.<name>`)."""
+
+    name: str
+    helper: str  # `chat.parse`
+    operation: Operation
+    method: Method
+    omit: tuple[str, ...] = ()
+
+
+@dataclass
+class Inputs:
+    """What callers may give as plain dicts, typed (the inputs pass, parse/inputs.py)."""
+
+    params: dict[str, DictParam | UnionParam] = field(default_factory=dict)  # by name
+    param_of: dict[str, str] = field(default_factory=dict)  # definition → its param's name
+    # models whose schema takes any key and declares none: `Mapping[str, Any]`
+    free_form: set[str] = field(default_factory=set)
+    forwards: list[Forward] = field(default_factory=list)
+    # the body of each batch endpoint's requests (job fields need not be given):
+    # the union of the request models and their `…BatchParam`s
+    batch: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Resource:
     """A node of the client's resource tree (`beta` → `beta.conversations`)."""
@@ -296,3 +356,6 @@ class API:
     # (endpoint, operationId, request model, response model) (helpers.batch_endpoints)
     batch_enum: str = ""
     batch_endpoints: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    # the body fields a batch job fills in every request (overlay: batch_job_fields)
+    batch_job_fields: tuple[str, ...] = ()
+    inputs: Inputs = field(default_factory=Inputs)

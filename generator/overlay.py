@@ -81,6 +81,8 @@ class Schema(_Entry):
     connectors_field: Text | None = None  # the body field `connectors=` merges into
     tools_field: Text | None = None  # the body field that also takes Python callables
     batch_endpoints: bool = False  # the enum of the endpoints a batch job runs
+    # (on that enum) the body fields the batch runner's job fills in every request
+    batch_job_fields: tuple[Text, ...] = ()
 
 
 class InlineSchema(_Entry):
@@ -96,9 +98,16 @@ class Need(_Entry):
     operation: Route  # the operation it must be
 
 
+class Forwards(_Entry):
+    call: Dotted  # the generated method the helper's `**kwargs` go to, as `client.<call>`
+    name: Identifier  # of the TypedDict of those `**kwargs` (`params.<name>`)
+    omit: tuple[Text, ...] = ()  # its arguments the helper takes itself or sets
+
+
 class Helper(_Entry):
     needs: tuple[Need, ...] = ()
     connectors: tuple[Route, ...] = ()  # operations whose `connectors=` the helper passes
+    forwards: Forwards | None = None
 
 
 class Streams(_Entry):
@@ -133,6 +142,11 @@ class Overlay(_Entry):
     @property
     def batch_endpoints_enum(self) -> str | None:
         return next(iter(self.schemas_with("batch_endpoints")), None)
+
+    @property
+    def batch_job_fields(self) -> tuple[str, ...]:
+        enum = self.batch_endpoints_enum
+        return self.schema(enum).batch_job_fields if enum else ()
 
     def mixin(self, path: tuple[str, ...]) -> tuple[str, str] | None:
         """(module, class) of the mixin of the resource at `path`."""

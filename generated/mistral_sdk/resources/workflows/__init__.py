@@ -24,6 +24,7 @@ from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeou
 from mistral_sdk._workflows import AsyncWorkflowsHelpers, WorkflowsHelpers
 
 if TYPE_CHECKING:
+    from mistral_sdk._connectors import ConnectorSlotParam
     from .executions import WorkflowsExecutions, AsyncWorkflowsExecutions
     from .metrics import WorkflowsMetrics, AsyncWorkflowsMetrics
     from .runs import WorkflowsRuns, AsyncWorkflowsRuns
@@ -82,15 +83,15 @@ class Workflows(WorkflowsHelpers, SyncResource):
         self,
         *,
         status: models.WorkflowExecutionStatus
-        | list[models.WorkflowExecutionStatus]
+        | Sequence[models.WorkflowExecutionStatus]
         | None
         | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
         available_in_chat_assistant: bool | None | UnsetType = UNSET,
-        deployment_name: list[str] | None | UnsetType = UNSET,
+        deployment_name: Sequence[str] | None | UnsetType = UNSET,
         deployment_status: models.DeploymentStatus | None | UnsetType = UNSET,
         archived: bool | None | UnsetType = UNSET,
-        tags: list[str] | None | UnsetType = UNSET,
+        tags: Sequence[str] | None | UnsetType = UNSET,
         sort_by: Literal["display_name"] | None | UnsetType = UNSET,
         order: models.WorkflowsListOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
@@ -226,7 +227,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -290,7 +291,7 @@ class Workflows(WorkflowsHelpers, SyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -641,15 +642,15 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         self,
         *,
         status: models.WorkflowExecutionStatus
-        | list[models.WorkflowExecutionStatus]
+        | Sequence[models.WorkflowExecutionStatus]
         | None
         | UnsetType = UNSET,
         include_shared: bool | UnsetType = UNSET,
         available_in_chat_assistant: bool | None | UnsetType = UNSET,
-        deployment_name: list[str] | None | UnsetType = UNSET,
+        deployment_name: Sequence[str] | None | UnsetType = UNSET,
         deployment_status: models.DeploymentStatus | None | UnsetType = UNSET,
         archived: bool | None | UnsetType = UNSET,
-        tags: list[str] | None | UnsetType = UNSET,
+        tags: Sequence[str] | None | UnsetType = UNSET,
         sort_by: Literal["display_name"] | None | UnsetType = UNSET,
         order: models.WorkflowsListOrder | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
@@ -785,7 +786,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -849,7 +850,7 @@ class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):
         extensions: Mapping[str, Any] | None | UnsetType = UNSET,
         task_queue: str | None | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -22,6 +22,9 @@ from mistral_sdk._response import (
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from mistral_sdk.mcp._gateway import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+
 __all__ = ["BetaConnectors", "AsyncBetaConnectors"]
 
 
@@ -36,7 +39,9 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
     def list(
         self,
         *,
-        query_filters: models.ConnectorsQueryFilters | UnsetType = UNSET,
+        query_filters: models.ConnectorsQueryFilters
+        | params.ConnectorsQueryFiltersParam
+        | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -88,11 +93,11 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         icon_url: str | None | UnsetType = UNSET,
         visibility: models.PublicResourceVisibility | UnsetType = UNSET,
         headers: Mapping[str, Any] | None | UnsetType = UNSET,
-        global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]]
+        global_headers: Mapping[str, models.GlobalHeaderValue | params.GlobalHeaderValueParam]
         | UnsetType = UNSET,
-        auth_data: models.AuthData | Mapping[str, Any] | None | UnsetType = UNSET,
+        auth_data: models.AuthData | params.AuthDataParam | None | UnsetType = UNSET,
         oauth2_server_metadata: models.ExtendedOAuthServerMetadata
-        | Mapping[str, Any]
+        | params.ExtendedOAuthServerMetadataParam
         | None
         | UnsetType = UNSET,
         oauth2_server_metadata_url: str | None | UnsetType = UNSET,
@@ -499,7 +504,10 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         name: str,
         title: str | None | UnsetType = UNSET,
         is_default: bool | None | UnsetType = UNSET,
-        credentials: models.ConnectionCredentials | Mapping[str, Any] | None | UnsetType = UNSET,
+        credentials: models.ConnectionCredentials
+        | params.ConnectionCredentialsParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -585,7 +593,10 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         name: str,
         title: str | None | UnsetType = UNSET,
         is_default: bool | None | UnsetType = UNSET,
-        credentials: models.ConnectionCredentials | Mapping[str, Any] | None | UnsetType = UNSET,
+        credentials: models.ConnectionCredentials
+        | params.ConnectionCredentialsParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -671,7 +682,10 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         name: str,
         title: str | None | UnsetType = UNSET,
         is_default: bool | None | UnsetType = UNSET,
-        credentials: models.ConnectionCredentials | Mapping[str, Any] | None | UnsetType = UNSET,
+        credentials: models.ConnectionCredentials
+        | params.ConnectionCredentialsParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -935,7 +949,10 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         icon_url: str | None | UnsetType = UNSET,
         system_prompt: str | None | UnsetType = UNSET,
         server: str | None | UnsetType = UNSET,
-        auth_methods: Sequence[models.AuthenticationMethodCreateOrUpdateRequest | Mapping[str, Any]]
+        auth_methods: Sequence[
+            models.AuthenticationMethodCreateOrUpdateRequest
+            | params.AuthenticationMethodCreateOrUpdateRequestParam
+        ]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1045,7 +1062,9 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
     async def list(
         self,
         *,
-        query_filters: models.ConnectorsQueryFilters | UnsetType = UNSET,
+        query_filters: models.ConnectorsQueryFilters
+        | params.ConnectorsQueryFiltersParam
+        | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1097,11 +1116,11 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         icon_url: str | None | UnsetType = UNSET,
         visibility: models.PublicResourceVisibility | UnsetType = UNSET,
         headers: Mapping[str, Any] | None | UnsetType = UNSET,
-        global_headers: Mapping[str, models.GlobalHeaderValue | Mapping[str, Any]]
+        global_headers: Mapping[str, models.GlobalHeaderValue | params.GlobalHeaderValueParam]
         | UnsetType = UNSET,
-        auth_data: models.AuthData | Mapping[str, Any] | None | UnsetType = UNSET,
+        auth_data: models.AuthData | params.AuthDataParam | None | UnsetType = UNSET,
         oauth2_server_metadata: models.ExtendedOAuthServerMetadata
-        | Mapping[str, Any]
+        | params.ExtendedOAuthServerMetadataParam
         | None
         | UnsetType = UNSET,
         oauth2_server_metadata_url: str | None | UnsetType = UNSET,
@@ -1508,7 +1527,10 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         name: str,
         title: str | None | UnsetType = UNSET,
         is_default: bool | None | UnsetType = UNSET,
-        credentials: models.ConnectionCredentials | Mapping[str, Any] | None | UnsetType = UNSET,
+        credentials: models.ConnectionCredentials
+        | params.ConnectionCredentialsParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1594,7 +1616,10 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         name: str,
         title: str | None | UnsetType = UNSET,
         is_default: bool | None | UnsetType = UNSET,
-        credentials: models.ConnectionCredentials | Mapping[str, Any] | None | UnsetType = UNSET,
+        credentials: models.ConnectionCredentials
+        | params.ConnectionCredentialsParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1680,7 +1705,10 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         name: str,
         title: str | None | UnsetType = UNSET,
         is_default: bool | None | UnsetType = UNSET,
-        credentials: models.ConnectionCredentials | Mapping[str, Any] | None | UnsetType = UNSET,
+        credentials: models.ConnectionCredentials
+        | params.ConnectionCredentialsParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1944,7 +1972,10 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         icon_url: str | None | UnsetType = UNSET,
         system_prompt: str | None | UnsetType = UNSET,
         server: str | None | UnsetType = UNSET,
-        auth_methods: Sequence[models.AuthenticationMethodCreateOrUpdateRequest | Mapping[str, Any]]
+        auth_methods: Sequence[
+            models.AuthenticationMethodCreateOrUpdateRequest
+            | params.AuthenticationMethodCreateOrUpdateRequestParam
+        ]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -24,6 +23,9 @@ from mistral_sdk._response import (
 from mistral_sdk._resume import async_resume_stream, resume_stream
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["WorkflowsDeployments", "AsyncWorkflowsDeployments"]
 
@@ -101,8 +103,11 @@ class WorkflowsDeployments(SyncResource):
         self,
         *,
         name: str,
-        spec: models.DeploymentWorkerSpecInput | Mapping[str, Any],
-        resources: models.DeploymentResourceConfig | Mapping[str, Any] | None | UnsetType = UNSET,
+        spec: models.DeploymentWorkerSpecInput | params.DeploymentWorkerSpecInputParam,
+        resources: models.DeploymentResourceConfig
+        | params.DeploymentResourceConfigParam
+        | None
+        | UnsetType = UNSET,
         hardened: bool | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -203,9 +208,12 @@ class WorkflowsDeployments(SyncResource):
         self,
         name: str,
         *,
-        spec: models.WorkflowsWorkerSpecUpdate | Mapping[str, Any] | None | UnsetType = UNSET,
+        spec: models.WorkflowsWorkerSpecUpdate
+        | params.WorkflowsWorkerSpecUpdateParam
+        | None
+        | UnsetType = UNSET,
         resources: models.DeploymentResourceConfigUpdate
-        | Mapping[str, Any]
+        | params.DeploymentResourceConfigUpdateParam
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -586,8 +594,11 @@ class AsyncWorkflowsDeployments(AsyncResource):
         self,
         *,
         name: str,
-        spec: models.DeploymentWorkerSpecInput | Mapping[str, Any],
-        resources: models.DeploymentResourceConfig | Mapping[str, Any] | None | UnsetType = UNSET,
+        spec: models.DeploymentWorkerSpecInput | params.DeploymentWorkerSpecInputParam,
+        resources: models.DeploymentResourceConfig
+        | params.DeploymentResourceConfigParam
+        | None
+        | UnsetType = UNSET,
         hardened: bool | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -688,9 +699,12 @@ class AsyncWorkflowsDeployments(AsyncResource):
         self,
         name: str,
         *,
-        spec: models.WorkflowsWorkerSpecUpdate | Mapping[str, Any] | None | UnsetType = UNSET,
+        spec: models.WorkflowsWorkerSpecUpdate
+        | params.WorkflowsWorkerSpecUpdateParam
+        | None
+        | UnsetType = UNSET,
         resources: models.DeploymentResourceConfigUpdate
-        | Mapping[str, Any]
+        | params.DeploymentResourceConfigUpdateParam
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
