@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from . import helpers, ir
+from .load import escape
 from .naming import module_name, pascal
 from .types import Imports, definition_references, render, runtime
 
@@ -465,6 +466,13 @@ class Renderer:
         if op.deprecated:
             doc_lines += ["", "Deprecated."]
         doc_lines += ["", f"`{op.method} {op.http_path}`"]
+        if op.source == "supplement" and self.api.supplement is not None:
+            # the public spec lacks it: say where its shape was read (docs/spec.md)
+            doc_lines += [
+                "",
+                "Not in the public spec: its shape comes from the official SDK",
+                f"({self.api.supplement.release}), as spec/supplement.yaml records it.",
+            ]
         doc_lines += ["", "Args:"]
         for p in arguments:
             # the spec's words, else where the value goes (help() lists every argument)
@@ -565,6 +573,10 @@ class Renderer:
                     "summary": op.summary,
                     "deprecated": op.deprecated,
                     "stream_call": stream_call,
+                    "source": op.source,
+                    "release": self.api.supplement.release
+                    if op.source == "supplement" and self.api.supplement
+                    else None,
                 }
             )
         return self.env.get_template("operations.py.j2").render(header=HEADER, rows=rows)
@@ -578,9 +590,16 @@ class Renderer:
             title=self.api.title,
             version=self.api.version,
             sha256=self.spec_sha256,
-            operations=len(self.api.operations),
-            schemas=len(self.api.exposed),
+            operations=sum(1 for op in self.api.operations if op.source == "spec"),
+            schemas=sum(
+                1 for n in self.api.exposed if self.api.source_of(schema_pointer(n)) == "spec"
+            ),
+            supplement=self.api.supplement,
         )
+
+
+def schema_pointer(name: str) -> str:
+    return f"#/components/schemas/{escape(name)}"
 
 
 def _is_list(texpr: ir.TypeExpr) -> bool:

@@ -64,14 +64,6 @@ PUBLIC_REF = "openapi.yaml#/components/schemas/"
 LOCAL_REF = "#/components/schemas/"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-# Where an operation sits in our resource tree: the official tag, except where the
-# official SDK files a resource under `beta` that the issue (#25) and our users name
-# at the top (`client.triggers`, `client.webhooks`, `client.service_accounts`).
-TAG_PATHS = {
-    "beta.triggers": "triggers",
-    "beta.webhooks": "webhooks",
-    "beta.service_accounts": "service_accounts",
-}
 MEDIA_TYPES = {
     "json": "application/json",
     "multipart": "multipart/form-data",
@@ -186,7 +178,9 @@ class Builder:
     def operation(self, op: Operation) -> Schema:
         where = op.call
         result: Schema = {"operationId": op.operation_id}
-        result["tags"] = [TAG_PATHS.get(tag, tag) for tag in op.tags]
+        # the official tags: where an operation sits on our client is the generator's
+        # business (spec/overlay.yaml, `supplement.tags`)
+        result["tags"] = list(op.tags)
         parameters, body_field = self.parameters(op)
         self.check_path_parameters(op, parameters)
         if parameters:
