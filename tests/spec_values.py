@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:  # the generator is not installed, it runs from th
     sys.path.insert(0, str(REPO))
 
 from generator import ir  # noqa: E402
-from generator.load import Problems, load, resolve_pointer  # noqa: E402
+from generator.load import Problems, resolve_pointer  # noqa: E402
 
 UUID_VALUE = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 DATETIME_VALUE = "2024-05-06T07:08:09Z"
@@ -91,6 +91,27 @@ def raw_operations(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
+def raw_supplement(spec: str | Path) -> dict[str, Any]:
+    """The supplement beside `spec` (spec/supplement.yaml), as PyYAML reads it; {} when
+    there is none (a spec generated alone)."""
+    path = Path(spec).with_name("supplement.yaml")
+    return raw_spec(str(path)) if path.is_file() else {}
+
+
+def supplement_operations(spec: str | Path) -> dict[str, tuple[str, str]]:
+    """operationId -> (HTTP method, path) of the supplement's operations that the
+    generator merges into `spec`: those whose METHOD and path (parameter names aside)
+    the public spec lacks (generator/merge.py)."""
+    from generator.merge import route
+
+    public = {route(*where) for where in raw_operations(raw_spec(str(spec))).values()}
+    return {
+        op_id: where
+        for op_id, where in raw_operations(raw_supplement(spec)).items()
+        if route(*where) not in public
+    }
+
+
 def raw_event_stream_operations(doc: dict[str, Any]) -> set[str]:
     """operationIds with a 2xx `text/event-stream` response in the raw spec."""
     found = set()
@@ -107,12 +128,14 @@ def raw_event_stream_operations(doc: dict[str, Any]) -> set[str]:
 
 @functools.lru_cache(maxsize=2)
 def load_api(path: str) -> tuple[dict[str, Any], ir.API, Problems]:
-    """The loaded (normalised) document, its IR, and the problems found; cached."""
+    """The loaded (normalised) document, with the supplement beside it merged in as the
+    generator merges it (generator/merge.py), its IR, and the problems found; cached."""
+    from generator.merge import load_merged
     from generator.parse import parse
 
     problems = Problems()
-    doc = load(path, problems)
-    api = parse(doc, problems)
+    doc, supplement = load_merged(path, None, problems)
+    api = parse(doc, problems, None, supplement)
     return doc, api, problems
 
 

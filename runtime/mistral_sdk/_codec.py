@@ -655,6 +655,8 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     (`body`, when it is not flattened): errors name the field from there
     (`body[0].email`), as a flattened body's do from the argument (`messages[2]`).
     """
+    if values is msgspec.UNSET:  # an optional `body=` not given: the request has none
+        return values
     if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
     try:
