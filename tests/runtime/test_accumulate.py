@@ -137,7 +137,7 @@ def test_stream_without_accumulator_says_so() -> None:
 
     client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     stream: Any = client.workflows.events.stream()
-    with pytest.raises(TypeError, match="chat, FIM, agents, conversation and transcription"):
+    with pytest.raises(TypeError, match="chat, FIM, agents, conversation, transcription and"):
         stream.final()
     stream.close()
 

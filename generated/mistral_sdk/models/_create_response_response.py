@@ -5,7 +5,7 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._model import Model
+from .._model import OutputText
 from ._create_response_response_output import CreateResponseResponseOutput
 from ._create_response_response_responses_supported_reasoning import (
     CreateResponseResponseResponsesSupportedReasoning,
@@ -24,7 +24,7 @@ from ._service_tier import ServiceTier
 from ._truncation import Truncation
 
 
-class CreateResponseResponse(Model, kw_only=True, weakref=True):
+class CreateResponseResponse(OutputText, kw_only=True, weakref=True):
     """The `CreateResponseResponse` object."""
 
     id: str
