@@ -36,7 +36,8 @@ help:
 	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
-	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "                      re-extract the supplement, regenerate, diff report in $(SPEC_REPORT),"
+	@echo "                      CHANGELOG.md, tests (SUPPLEMENT_RELEASE=latest: the newest official SDK too)"
 	@echo "make spec-supplement  rewrite spec/supplement.yaml from the official SDK pinned in spec/lock.json"
 	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
@@ -70,8 +71,12 @@ spec:
 	@$(PYTHON) scripts/fetch_spec.py
 
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
+# SUPPLEMENT_RELEASE=latest also moves the supplement to the newest official SDK release
+# on the package index (a wheel file: that one); the daily spec-sync job sets it.
+SUPPLEMENT_RELEASE ?= pinned
 spec-update: venv
-	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)' \
+	  --supplement-release '$(SUPPLEMENT_RELEASE)'
 
 # The operations the official SDK (the release spec/lock.json pins, installed by the dev
 # extra) calls and the public spec lacks: docs/spec.md, "The supplement".

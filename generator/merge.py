@@ -160,9 +160,7 @@ def _name(ref: str) -> str | None:
     return None
 
 
-def _reached(
-    operation: dict[str, Any], own: dict[str, Any], public: dict[str, Any]
-) -> set[str]:
+def _reached(operation: dict[str, Any], own: dict[str, Any], public: dict[str, Any]) -> set[str]:
     """The schema names `operation` reaches: through the supplement's own schemas (a
     name the public spec also has is the public one, whose references are its own)."""
     seen: set[str] = set()

@@ -210,9 +210,7 @@ def _inconsistencies(overlay: Overlay) -> list[tuple[tuple[str | int, ...], str]
             if section != "tags" and entry == type(entry)():
                 out.append((("supplement", section, key), "the entry sets nothing"))
             if key in getattr(overlay, section):
-                out.append(
-                    (("supplement", section, key), f"`{section}` names `{key}` already")
-                )
+                out.append((("supplement", section, key), f"`{section}` names `{key}` already"))
     enums = list(overlay.schemas_with("batch_endpoints"))
     if len(enums) > 1:
         out.append(

@@ -192,9 +192,7 @@ def from_api(api: ir.API) -> Surface:
         calls = tuple(_call(resource, op, m) for m in op.methods)
         entry = Operation(op.method, op.path, calls, body, op.deprecated, op.source)
         ops[entry.key] = entry
-    defs = {
-        name: _definition(d, api.source_of(d.pointer)) for name, d in api.definitions.items()
-    }
+    defs = {name: _definition(d, api.source_of(d.pointer)) for name, d in api.definitions.items()}
     supplement = api.supplement.release if api.supplement else ""
     return Surface(f"{api.title} {api.version}".strip(), ops, defs, supplement)
 

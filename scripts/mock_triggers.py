@@ -183,9 +183,7 @@ class Triggers:
         raw = handler.read_body()
         with self._lock:
             secret = self._secrets.get(webhook_id)
-            triggers = [
-                t for t in self._triggers.values() if t["event_source"]["id"] == webhook_id
-            ]
+            triggers = [t for t in self._triggers.values() if t["event_source"]["id"] == webhook_id]
         if secret is None:
             handler.send_json(404, {"detail": f"webhook {webhook_id} not found"})
             return

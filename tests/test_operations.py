@@ -300,9 +300,7 @@ def test_every_streaming_operation_is_in_the_cut_test() -> None:
         pytest.skip(SPEC_MISSING_REASON)
     # the streams the spec describes, plus those the API streams without saying so
     expected = raw_event_stream_operations(raw_spec(str(path)))
-    expected |= raw_event_stream_operations(raw_supplement(path)) & set(
-        supplement_operations(path)
-    )
+    expected |= raw_event_stream_operations(raw_supplement(path)) & set(supplement_operations(path))
     omitted = {op_id for op_id, e in overlay.default().operations.items() if e.stream_event}
     expected |= omitted & mistral_sdk.OPERATIONS.keys()
     streaming = {k for k, o in mistral_sdk.OPERATIONS.items() if o.streaming or o.stream_call}

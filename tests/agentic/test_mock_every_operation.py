@@ -1,9 +1,8 @@
 """The local mock is a stand-in for the whole API: every operation of the spec and of
-its supplement, sync
-and async, called through the SDK with arguments built from the spec, gets an answer
-that decodes into the declared type (scripted flows where they exist, the spec's
-generic answers otherwise); lists page to their end; uploads arrive whole; faults
-come on request."""
+its supplement, sync and async, called through the SDK with arguments built from the
+spec, gets an answer that decodes into the declared type (scripted flows where they
+exist, the spec's generic answers otherwise); lists page to their end; uploads arrive
+whole; faults come on request."""
 
 from __future__ import annotations
 
