@@ -105,7 +105,7 @@ def merge(
                     "from the supplement (`make spec-supplement` drops it there)",
                 )
                 continue
-            names = _reached(operation, own_schemas, public_schemas)
+            names = reached(operation, own_schemas, public_schemas)
             missing = sorted(n for n in names if n not in own_schemas and n not in public_schemas)
             if missing:
                 problems.warn(
@@ -115,7 +115,7 @@ def merge(
                     "public spec; run `make spec-supplement`)",
                 )
                 continue
-            operation = _local(operation)
+            operation = localized(operation)
             if own_security is not None and "security" not in operation:
                 operation = {**operation, "security": own_security}
             doc.setdefault("paths", {}).setdefault(path, {})[verb] = operation
@@ -124,7 +124,7 @@ def merge(
             for name in names:
                 if name in public_schemas:
                     continue  # the public one (or already added)
-                public_schemas[name] = _local(own_schemas[name])
+                public_schemas[name] = localized(own_schemas[name])
                 pointers.add(f"{LOCAL_REF}{escape(name)}")
     schemes = doc["components"].setdefault("securitySchemes", {})
     for name, scheme in (supplement["components"].get("securitySchemes") or {}).items():
@@ -160,7 +160,7 @@ def _name(ref: str) -> str | None:
     return None
 
 
-def _reached(operation: dict[str, Any], own: dict[str, Any], public: dict[str, Any]) -> set[str]:
+def reached(operation: dict[str, Any], own: dict[str, Any], public: dict[str, Any]) -> set[str]:
     """The schema names `operation` reaches: through the supplement's own schemas (a
     name the public spec also has is the public one, whose references are its own)."""
     seen: set[str] = set()
@@ -176,7 +176,7 @@ def _reached(operation: dict[str, Any], own: dict[str, Any], public: dict[str, A
     return seen
 
 
-def _local(node: Any) -> Any:
+def localized(node: Any) -> Any:
     """`node` with references to the public spec made local to the merged document."""
     if isinstance(node, dict):
         out: dict[str, Any] = {}
@@ -191,8 +191,8 @@ def _local(node: Any) -> Any:
                     for k, v in value.items()
                 }
             else:
-                out[key] = _local(value)
+                out[key] = localized(value)
         return out
     if isinstance(node, list):
-        return [_local(v) for v in node]
+        return [localized(v) for v in node]
     return node
