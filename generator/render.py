@@ -266,7 +266,8 @@ class Renderer:
         if isinstance(d, ir.Alias):
             return DefView("alias", d.name, d.doc, static=render(d.type, imports))
         assert isinstance(d, ir.Union_)
-        static = " | ".join(render(v.type, imports) for v in d.variants)
+        # a model that stands for several tag values is one variant per value: once here
+        static = " | ".join(dict.fromkeys(render(v.type, imports) for v in d.variants))
         if d.native:
             # msgspec dispatches on the tag in C; the marker names the union for
             # the runtime's lenient path (unknown tags → `Unknown<Name>`)
@@ -274,7 +275,7 @@ class Renderer:
             annotated = f"Annotated[{static}, OpenUnion({d.name!r})]"
             return DefView("alias", d.name, d.doc, static=annotated, open_union=True)
         tagged = {v.tag_value: runtime(v.type, "") for v in d.variants if v.tag_value and d.tag}
-        variants = [runtime(v.type, "") for v in d.variants]
+        variants = list(dict.fromkeys(runtime(v.type, "") for v in d.variants))
         return DefView(
             "union",
             d.name,

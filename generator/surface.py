@@ -175,7 +175,7 @@ def _definition(d: ir.Definition, source: str) -> Definition:
         values = tuple(sorted(literal(v) for v in d.values))
         return Definition("enum", d.name, values=values, source=source)
     if isinstance(d, ir.Union_):
-        members = tuple(sorted(type_text(v.type) for v in d.variants))
+        members = tuple(sorted({type_text(v.type) for v in d.variants}))
         return Definition("union", d.name, members=members, tag=d.tag, source=source)
     return Definition("alias", d.name, type=type_text(d.type), source=source)
 

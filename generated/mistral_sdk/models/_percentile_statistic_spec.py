@@ -10,15 +10,9 @@ from ._goal_spec import GoalSpec
 from ._percentile import Percentile
 
 
-class PercentileStatisticSpec(
-    Model, kw_only=True, weakref=True, tag_field="kind", tag="percentile"
-):
+class PercentileStatisticSpec(Model, kw_only=True, weakref=True):
     """The `PercentileStatisticSpec` object."""
 
     percentile: Percentile
+    kind: Literal["percentile"] = "percentile"
     goal: GoalSpec | None | UnsetType = UNSET
-
-    @property
-    def kind(self) -> Literal["percentile"]:
-        """The `kind` tag of this variant."""
-        return "percentile"
