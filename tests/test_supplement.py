@@ -183,11 +183,28 @@ def test_streaming_operations_declare_their_event_frames() -> None:
 
 
 def test_the_lead_areas_are_there_under_their_own_resources() -> None:
+    """The supplement keeps the official tags; the overlay's `supplement.tags` puts them
+    on our client (spec/overlay.yaml), which the generated OPERATIONS show."""
+    import mistral_sdk
+
     tags = {(method, path): op["tags"][0] for method, path, op in _operations(SUPPLEMENT)}
-    assert tags[("POST", "/v1/triggers")] == "triggers"
-    assert tags[("GET", "/v1/webhooks/{webhook_id}/signing-secret")] == "webhooks"
-    assert tags[("PUT", "/v1/service-accounts/{service_account_id}/roles")] == "service_accounts"
-    assert tags[("POST", "/v1/responses/input_tokens")] == "responses"
+    for method, path, operation in _operations(SUPPLEMENT):
+        assert operation["tags"] == operation["x-official"]["tags"], (method, path)
+    calls = {(op.method, op.path): op.call for op in mistral_sdk.OPERATIONS.values()}
+    expected = {
+        ("POST", "/v1/triggers"): ("beta.triggers", "triggers.create"),
+        ("GET", "/v1/webhooks/{webhook_id}/signing-secret"): (
+            "beta.webhooks",
+            "webhooks.get_signing_secret",
+        ),
+        ("PUT", "/v1/service-accounts/{service_account_id}/roles"): (
+            "beta.service_accounts",
+            "service_accounts.set_roles",
+        ),
+        ("POST", "/v1/responses/input_tokens"): ("responses", "responses.count_input_tokens"),
+    }
+    for route, (tag, call) in expected.items():
+        assert (tags[route], calls[route]) == (tag, call)
     trigger = SUPPLEMENT["components"]["schemas"]["CreateTrigger"]
     assert set(trigger["required"]) == {
         "event_source_id",

@@ -11,13 +11,27 @@ def report() -> str:
     import httpx
     import msgspec
 
-    from ._spec import OPERATION_COUNT, SPEC_SHA256, SPEC_VERSION, TITLE
+    from ._spec import (
+        OPERATION_COUNT,
+        SPEC_SHA256,
+        SPEC_VERSION,
+        SUPPLEMENT,
+        SUPPLEMENT_OPERATION_COUNT,
+        TITLE,
+    )
     from ._version import __version__
 
+    # the operations the public spec lacks, read from the official SDK (docs/spec.md)
+    supplement = (
+        f" + supplement {SUPPLEMENT} ({SUPPLEMENT_OPERATION_COUNT} operations)"
+        if SUPPLEMENT
+        else ""
+    )
     return "\n".join(
         [
             f"mistral-sdk {__version__}",
-            f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}",
+            f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}"
+            + supplement,
             f"python {platform.python_version()} on {platform.platform()}",
             f"httpx {httpx.__version__}, msgspec {msgspec.__version__}",
         ]
