@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         supplement: SupplementChoice = (
             False if args.no_supplement else getattr(args, "supplement", None)
         )
-        if supplement and not supplement.is_file():
+        if supplement and not Path(supplement).is_file():
             raise InputError(f"cannot read the supplement {supplement}: no such file")
         if args.command == "surface":
             reader = functools.partial(surface.read_spec, overlay=overlay, supplement=supplement)

@@ -205,9 +205,9 @@ def _inconsistencies(overlay: Overlay) -> list[tuple[tuple[str | int, ...], str]
             if entry == type(entry)():
                 out.append(((section, key), "the entry sets nothing"))
     for section in ("tags", "operations", "schemas"):
-        supplement: Mapping[str, Tag | Operation | Schema] = getattr(overlay.supplement, section)
-        for key, entry in supplement.items():
-            if section != "tags" and entry == type(entry)():
+        own: Mapping[str, Tag | Operation | Schema] = getattr(overlay.supplement, section)
+        for key, item in own.items():
+            if isinstance(item, Operation | Schema) and item == type(item)():
                 out.append((("supplement", section, key), "the entry sets nothing"))
             if key in getattr(overlay, section):
                 out.append((("supplement", section, key), f"`{section}` names `{key}` already"))

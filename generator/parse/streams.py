@@ -82,11 +82,11 @@ def finish(schemas: Schemas, resp: ir.Response, params: list[ir.Param], pointer:
             values = list(named.values)
         elif f.wire == "data" and isinstance(named, ir.Union_) and named.tag:
             values = [v.tag_value for v in named.variants]
-        if ends is not None and values is not None:
+        if ends is not None and values is not None and named is not None:
             for name in (*ends.terminal, *ends.errors):
                 if name not in values:
                     schemas.problems.warn(
-                        pointer, f"stream end `{name}` is not a value of `{t.name}` any more"
+                        pointer, f"stream end `{name}` is not a value of `{named.name}` any more"
                     )
             resp.terminal += ends.terminal
             resp.errors = ends.errors

@@ -86,7 +86,7 @@ def classify(
         tag = str(disc["propertyName"])
         # a model may stand for several tag values (its tag field an enum, not a
         # constant): one variant per value, so that each value finds it
-        values: dict[str, list[str]] = {}
+        values: dict[str, list[str | None]] = {}
         for value, ref in (disc.get("mapping") or {}).items():
             values.setdefault(ref, []).append(value)
         tagged: list[ir.Variant] = []
