@@ -24,12 +24,13 @@ so that any call works, as for every other resource of the mock.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import secrets
 import threading
 import uuid
 from typing import Any
+
+from mock_triggers import json_body  # type: ignore[import-not-found, unused-ignore]
 
 ORGANIZATION = {"id": "org-mock", "name": "Mock organization"}
 WORKSPACE = {"id": "ws-mock", "name": "Default workspace"}
@@ -69,7 +70,7 @@ class Accounts:
         return True
 
     def _collection(self, handler: Any, method: str, query: dict[str, str]) -> None:
-        body = _json(handler)
+        body = json_body(handler)
         if method == "GET":
             offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 50)
             with self._lock:
@@ -104,7 +105,7 @@ class Accounts:
             account = self._accounts.get(account_id)
         if account is None:
             return False
-        body = _json(handler)
+        body = json_body(handler)
         if path.startswith("/mock/"):
             token = next(t for t, owner in self._tokens.items() if owner == account_id)
             handler.send_json(200, {"token": token})
@@ -145,15 +146,6 @@ class Accounts:
             }
         answer = {"principal": principal, "organization": ORGANIZATION, "workspace": WORKSPACE}
         handler.send_json(200, answer)
-
-
-def _json(handler: Any) -> dict[str, Any]:
-    raw = handler.read_body()
-    try:
-        value = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def make_flow(server: Any) -> Accounts:

@@ -86,7 +86,7 @@ class Triggers:
             with self._lock:
                 handler.send_json(200, list(self._webhooks.values()))
             return
-        body = _json(handler)
+        body = json_body(handler)
         webhook_id = uuid.uuid4().hex
         host = handler.headers.get("Host", "127.0.0.1")
         now = _now()
@@ -110,11 +110,13 @@ class Triggers:
             self._secrets[webhook_id] = body.get("secret") or f"whsec_{secrets.token_hex(16)}"
         handler.send_json(201, webhook)
 
-    def _webhook(self, handler: Any, method: str, webhook_id: str, secret: bool) -> bool:
+    def _take(self, table: dict[str, dict[str, Any]], key: str, delete: bool) -> Any:
+        """The object under `key` (None when the mock never handed it out); deleted too."""
         with self._lock:
-            webhook = self._webhooks.get(webhook_id)
-            if webhook is not None and method == "DELETE" and not secret:
-                del self._webhooks[webhook_id]
+            return table.pop(key, None) if delete else table.get(key)
+
+    def _webhook(self, handler: Any, method: str, webhook_id: str, secret: bool) -> bool:
+        webhook = self._take(self._webhooks, webhook_id, method == "DELETE" and not secret)
         if webhook is None:
             return False
         handler.read_body()
@@ -135,7 +137,7 @@ class Triggers:
                 found = [t for t in self._triggers.values() if _matches(t, query)]
             handler.send_json(200, found)
             return True
-        body = _json(handler)
+        body = json_body(handler)
         with self._lock:
             source = self._webhooks.get(str(body.get("event_source_id")))
         if source is None:  # not a webhook of the mock's: the generic answer
@@ -160,10 +162,8 @@ class Triggers:
     def _trigger(
         self, handler: Any, method: str, trigger_id: str, events: bool, query: dict[str, str]
     ) -> bool:
+        trigger = self._take(self._triggers, trigger_id, method == "DELETE" and not events)
         with self._lock:
-            trigger = self._triggers.get(trigger_id)
-            if trigger is not None and method == "DELETE" and not events:
-                del self._triggers[trigger_id]
             received = list(self._events.get(trigger_id, ()))
         if trigger is None:
             return False
@@ -236,7 +236,8 @@ def _loads(raw: bytes) -> Any:
         return raw.decode("utf-8", "replace")
 
 
-def _json(handler: Any) -> dict[str, Any]:
+def json_body(handler: Any) -> dict[str, Any]:
+    """The request's JSON object ({} for anything else)."""
     value = _loads(handler.read_body())
     return value if isinstance(value, dict) else {}
 

@@ -17,9 +17,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
-import subprocess
 import sys
 import zipfile
 from importlib import metadata
@@ -34,6 +32,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO))
 
 import official_release  # noqa: E402
+from spec_update_helpers import snapshot, spec_update  # noqa: E402
 from spec_values import find_spec, tracked_lock  # noqa: E402
 
 from generator.merge import localized, reached  # noqa: E402
@@ -135,38 +134,10 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def spec_update(root: Path, source: Path, release: Path | str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-o",
-            "venv",
-            "spec-update",
-            f"PY={sys.executable}",
-            "SPEC_UPDATE_TESTS=touch tests-ran",
-            f"SUPPLEMENT_RELEASE={release}",
-        ],
-        cwd=root,
-        env={**os.environ, "SPEC_SOURCE": str(source)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
-
-
 @needs_release_and_spec
 def test_a_newer_spec_and_release_in_one_run(repo: Path, tmp_path: Path) -> None:
     wheel = relabelled_wheel(tmp_path, "3.99.0")
-    run = spec_update(repo, adopting_spec(tmp_path), wheel)
+    run = spec_update(repo, adopting_spec(tmp_path), SUPPLEMENT_RELEASE=str(wheel))
     assert run.returncode == 0, run.stdout + run.stderr
     assert (repo / "tests-ran").exists()
     assert "supplement → mistralai 3.99.0" in run.stdout
@@ -210,7 +181,7 @@ def test_a_newer_spec_and_release_in_one_run(repo: Path, tmp_path: Path) -> None
     # again: the spec and the release are the pinned ones; nothing to do, nothing touched
     (repo / "tests-ran").unlink()
     before = snapshot(repo)
-    again = spec_update(repo, adopting_spec(tmp_path), wheel)
+    again = spec_update(repo, adopting_spec(tmp_path), SUPPLEMENT_RELEASE=str(wheel))
     assert again.returncode == 0, again.stderr
     assert "nothing to do" in again.stdout
     assert snapshot(repo) == before
@@ -226,11 +197,11 @@ def test_the_same_spec_and_release_change_nothing(repo: Path, tmp_path: Path) ->
     spec = repo / "spec" / "openapi.yaml"
     before = snapshot(repo)
     same = relabelled_wheel(tmp_path, PIN["version"])  # not newer than the pin
-    run = spec_update(repo, spec, same)
+    run = spec_update(repo, spec, SUPPLEMENT_RELEASE=str(same))
     assert run.returncode == 0, run.stderr
     assert "is unchanged" in run.stdout and "nothing to do" in run.stdout
     assert snapshot(repo) == before
-    pinned = spec_update(repo, spec, "pinned")
+    pinned = spec_update(repo, spec, SUPPLEMENT_RELEASE="pinned")
     assert pinned.returncode == 0 and "nothing to do" in pinned.stdout
     assert snapshot(repo) == before
 
@@ -241,7 +212,7 @@ def test_a_wheel_of_another_package_changes_nothing(repo: Path, tmp_path: Path) 
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("other_pkg/__init__.py", "")
     before = snapshot(repo)
-    run = spec_update(repo, repo / "spec" / "openapi.yaml", other)
+    run = spec_update(repo, repo / "spec" / "openapi.yaml", SUPPLEMENT_RELEASE=str(other))
     assert run.returncode == 0, run.stderr
     assert "no new official release considered" in run.stderr
     assert "is not mistralai" in run.stderr

@@ -15,7 +15,7 @@ accumulator a stream gets depends only on its event type (`accumulator_for`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
@@ -45,6 +45,18 @@ def message_text(content: Any) -> str:
         return "".join(t for t in (field_value(c, "text") for c in content) if isinstance(t, str))
     text = field_value(content, "text")  # a single chunk (conversation message deltas)
     return text if isinstance(text, str) else ""
+
+
+def _dispatch(
+    accumulator: Any, event: Any, handlers: Mapping[str, Callable[[Any, Any], None]]
+) -> None:
+    """Hand an event's `data` to the handler of its `type` (an `Unknown` variant has
+    none: skipped)."""
+    data = event.data if hasattr(event, "data") else field_value(event, "data")
+    kind = getattr(data, "type", None)
+    handler = handlers.get(kind) if isinstance(kind, str) else None
+    if handler is not None:
+        handler(accumulator, data)
 
 
 class _Choice:
@@ -198,11 +210,7 @@ class ConversationAccumulator:
         self._handoffs: dict[str, dict[str, Any]] = {}
 
     def feed(self, event: Any) -> None:
-        data = event.data if hasattr(event, "data") else field_value(event, "data")
-        kind = getattr(data, "type", None)  # an `Unknown` variant has none: skipped
-        handler = _CONVERSATION_HANDLERS.get(kind) if isinstance(kind, str) else None
-        if handler is not None:
-            handler(self, data)
+        _dispatch(self, event, _CONVERSATION_HANDLERS)
 
     def _started(self, data: Any) -> None:
         self.conversation_id = field_value(data, "conversation_id") or ""
@@ -389,11 +397,7 @@ class ResponsesAccumulator:
         self._arguments: dict[int, list[str]] = {}  # item → arguments pieces
 
     def feed(self, event: Any) -> None:
-        data = event.data if hasattr(event, "data") else field_value(event, "data")
-        kind = getattr(data, "type", None)  # an `Unknown` variant has none: skipped
-        handler = _RESPONSES_HANDLERS.get(kind) if isinstance(kind, str) else None
-        if handler is not None:
-            handler(self, data)
+        _dispatch(self, event, _RESPONSES_HANDLERS)
 
     def _snapshot(self, data: Any) -> None:
         self._response = data.response

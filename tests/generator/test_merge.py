@@ -23,6 +23,7 @@ import yaml
 from gen_helpers import REPO, run_sdk
 
 from generator import diff, ir, overlay, read_api, surface
+from generator.__main__ import main
 from generator.load import Problems
 from generator.merge import load_merged, merge
 
@@ -207,33 +208,14 @@ def test_a_spec_alone_and_the_choice_of_supplement(tmp_path: Path) -> None:
 def test_the_command_line_takes_a_supplement_or_none(tmp_path: Path) -> None:
     spec = _write(tmp_path / "spec")
 
-    def surface_text(*options: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "generator", "surface", "--spec", str(spec), *options],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+    def surface_cli(*options: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "generator", "surface", "--spec", str(spec), *options]
+        return subprocess.run(command, cwd=REPO, capture_output=True, text=True)
 
-    assert f"{surface.SUPPLEMENT_MARK} officialsdk 9.9.0 (3 operations" in surface_text()
-    assert surface.SUPPLEMENT_MARK not in surface_text("--no-supplement")
-    missing = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "surface",
-            "--spec",
-            str(spec),
-            "--supplement",
-            "nope.yaml",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    merged, alone = surface_cli(), surface_cli("--no-supplement")
+    assert f"{surface.SUPPLEMENT_MARK} officialsdk 9.9.0 (3 operations" in merged.stdout
+    assert alone.returncode == 0 and surface.SUPPLEMENT_MARK not in alone.stdout
+    missing = surface_cli("--supplement", "nope.yaml")
     assert missing.returncode == 2 and "cannot read the supplement nope.yaml" in missing.stderr
 
 
@@ -287,23 +269,7 @@ def test_an_operation_the_public_spec_adopts_keeps_its_call(tmp_path: Path) -> N
 def test_supplement_operations_say_where_they_come_from_at_run_time(tmp_path: Path) -> None:
     spec = _write(tmp_path / "spec")
     out = tmp_path / "sdk"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(spec),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--quiet"]) == 0
     printed = run_sdk(
         out,
         """
