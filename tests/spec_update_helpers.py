@@ -4,9 +4,25 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_repo(tmp_path: Path, *files: str) -> Path:
+    """What `make spec-update` reads and writes (the generator, the scripts, both halves
+    of the package and `files`), copied under `tmp_path` (no .git, no .venv)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("generator", "scripts", "runtime", "generated"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("Makefile", *files):
+        (root / name).parent.mkdir(exist_ok=True)
+        shutil.copy2(REPO / name, root / name)
+    return root
 
 
 def spec_update(

@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO / "tests" / "generator"))
 sys.path.insert(0, str(REPO))
 
 from gen_helpers import FIXTURE  # noqa: E402
-from spec_update_helpers import snapshot, spec_update  # noqa: E402
+from spec_update_helpers import copy_repo, snapshot, spec_update  # noqa: E402
 
 from generator import surface  # noqa: E402
 
@@ -32,21 +32,9 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """What `make spec-update` reads and writes, copied (no .git, no .venv)."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("generator", "scripts", "runtime", "generated"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in (
-        "Makefile",
-        "README.md",
-        "spec/lock.json",
-        "spec/surface.txt",
-        "spec/overlay.yaml",
-    ):
-        (root / name).parent.mkdir(exist_ok=True)
-        shutil.copy2(REPO / name, root / name)
-    return root
+    return copy_repo(
+        tmp_path, "README.md", "spec/lock.json", "spec/surface.txt", "spec/overlay.yaml"
+    )
 
 
 def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path) -> None:

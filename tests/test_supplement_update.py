@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO))
 
 import official_release  # noqa: E402
-from spec_update_helpers import snapshot, spec_update  # noqa: E402
+from spec_update_helpers import copy_repo, snapshot, spec_update  # noqa: E402
 from spec_values import find_spec, tracked_lock  # noqa: E402
 
 from generator.merge import localized, reached  # noqa: E402
@@ -118,16 +118,11 @@ def adopting_spec(folder: Path) -> Path:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """What `make spec-update` reads and writes, the supplement included (no .git, .venv)."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("generator", "scripts", "runtime", "generated"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "README.md", "pyproject.toml", "CHANGELOG.md"):
-        shutil.copy2(REPO / name, root / name)
-    (root / "spec").mkdir()
-    for name in ("lock.json", "surface.txt", "overlay.yaml", "supplement.yaml"):
-        shutil.copy2(REPO / "spec" / name, root / "spec" / name)
+    """The copy `make spec-update` runs in, the supplement and the public spec included."""
+    spec = (
+        f"spec/{name}" for name in ("lock.json", "surface.txt", "overlay.yaml", "supplement.yaml")
+    )
+    root = copy_repo(tmp_path, "README.md", "pyproject.toml", "CHANGELOG.md", *spec)
     public = _public()
     if public is not None:
         shutil.copy2(public, root / "spec" / "openapi.yaml")
