@@ -18,10 +18,12 @@ BASE_REF ?= origin/main
 SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
 LINT_PATHS := generator runtime tests scripts examples benchmarks contract
 PRISM_STAMP := contract/node_modules/.installed-stamp
+AZURITE_DIR := tests/workflows_encoding/azurite
+AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock bench bench-upload bench-pool bench-decode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
         check-history test-extras release-check release runtime-deps
 
 help:
@@ -43,11 +45,14 @@ help:
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
+	@echo "make azurite          install Azurite (npm ci, pinned) for the Azure Blob offloading tests"
 	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
+	@echo "make bench-pool       many calls at once: pool sizes and a queue in front (docs/reliability.md)"
+	@echo "make bench-payloads   workflow payload encoding vs mistralai's (docs/workflows-encoding.md)"
 	@echo "make release-check    what the release workflow checks before publishing: version, two identical"
 	@echo "                      builds, file lists, twine, runtime deps, smoke tests; dist/, build/release/"
 	@echo "make release VERSION=X.Y.Z [WHY=…]  version and CHANGELOG.md section, if the API surface allows it"
@@ -148,7 +153,8 @@ format: venv
 # pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
 # links modules added since the install into the tree type checkers read.
 types: venv
-	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
+	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py \
+	  tests/runtime/typing_http_clients.py
 	@$(PY) scripts/editable_tree.py >/dev/null
 	$(VENV)/bin/pyright --pythonpath $(PY)
 
@@ -172,6 +178,14 @@ $(PRISM_STAMP): contract/package-lock.json
 
 contract: venv spec $(PRISM_STAMP)
 	$(PY) contract/run.py
+
+# Azurite, the Azure Blob Storage emulator the offloading tests of workflow payload
+# encoding start (tests/workflows_encoding); pinned in its package-lock.json, local.
+azurite: $(AZURITE_STAMP)
+
+$(AZURITE_STAMP): $(AZURITE_DIR)/package-lock.json
+	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # --- demo --------------------------------------------------------------------
 
@@ -214,16 +228,25 @@ bench-mcp: venv
 bench-cli: venv
 	$(PY) benchmarks/bench_cli.py
 
+# Many calls at once on httpcore2: pool sizes, a queue in front (docs/reliability.md).
+bench-pool: venv
+	$(PY) benchmarks/bench_pool.py
+
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv
 	$(PY) benchmarks/upload_rss.py
 
-# The tests of the optional extras whose packages httpx and httpcore import by
-# themselves once installed (rich for httpx's own command line, h2): kept out of the dev
-# environment so that `import mistral_sdk` there stays as a user's; CI runs them last.
+# The tests of the optional extras kept out of the dev environment: h2, which httpcore2
+# imports by itself once installed, and rich (the cli's views), so that
+# `import mistral_sdk` there stays as a user's; CI runs them last.
 test-extras: venv
 	$(PY) -m pip install --quiet -e ".[dev,generator,cli,h2]"
 	$(PY) -m pytest -q tests/cli tests/faults/test_pool.py
+
+# Workflow payload encoding, 1 KB to 100 MB, against mistralai's encoder (a dev
+# dependency, for its parity tests): docs/workflows-encoding.md.
+bench-payloads: venv
+	$(PY) benchmarks/bench_payloads.py
 
 # --- releases (docs/releasing.md) ----------------------------------------------
 

@@ -1,7 +1,7 @@
 """What an MCP tool call costs in `conversations.run`, over a local Python tool.
 
 Each program is one run of two model turns (the model calls the tool once, then
-answers) against an in-process scripted conversations API (httpx MockTransport, so
+answers) against an in-process scripted conversations API (httpx2 MockTransport, so
 no network time is in it). The tool is a local function, or the `echo` tool of an
 MCP server (benchmarks/mcp_server.py, its own process) over stdio or streamable
 HTTP, held open in a `with` block as a long-lived agent would. The difference of a
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from timing import compare
 
 from mistral_sdk import Mistral
@@ -41,7 +41,7 @@ def echo(text: str) -> str:
 def scripted_api() -> Mistral:
     """A conversations API whose model calls `echo` once per run, then answers."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         if isinstance(body.get("inputs"), str):  # the run's first turn
             outputs = [
@@ -54,14 +54,14 @@ def scripted_api() -> Mistral:
             ]
         else:
             outputs = [{"type": "message.output", "role": "assistant", "content": "done"}]
-        return httpx.Response(
+        return httpx2.Response(
             200, json={"conversation_id": "conv_1", "outputs": outputs, "usage": {}}
         )
 
     return Mistral(
         api_key="bench",
         base_url="https://api.bench",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
@@ -81,16 +81,16 @@ PASS = Outcome("pass")
 
 
 class LastResponse:
-    """The last response's `sl-violations` (set by an httpx event hook): a
+    """The last response's `sl-violations` (set by an httpx2 event hook): a
     successful call returns a model, not its response."""
 
     def __init__(self) -> None:
         self.violations: list[dict[str, Any]] = []
 
-    def record(self, response: httpx.Response) -> None:
+    def record(self, response: httpx2.Response) -> None:
         self.violations = parse_violations(response.headers.get("sl-violations", ""))
 
-    async def arecord(self, response: httpx.Response) -> None:
+    async def arecord(self, response: httpx2.Response) -> None:
         self.record(response)
 
     def errors(self, where: str) -> list[str]:
@@ -340,7 +340,7 @@ async def _run_all_async(
                     api_key=API_KEY,
                     base_url=url,
                     max_retries=0,
-                    http_client=httpx.AsyncClient(
+                    http_client=httpx2.AsyncClient(
                         transport=stand_in, event_hooks={"response": [last.arecord]}
                     ),
                 )
@@ -408,7 +408,7 @@ def main() -> int:
                     api_key=API_KEY,
                     base_url=s.base_url,
                     max_retries=0,
-                    http_client=httpx.Client(
+                    http_client=httpx2.Client(
                         transport=stand_in, event_hooks={"response": [last.record]}
                     ),
                 )

@@ -1,5 +1,7 @@
 """A small MCP server for examples/mcp_tools.py, built with the `mcp` package.
 
+Needs: mistral-sdk[mcp] (`pip install 'mistral-sdk[mcp]'`), which brings `mcp`.
+
 Run by the example as a subprocess, spoken to over stdin/stdout. Any MCP server
 works the same way (`npx @modelcontextprotocol/server-filesystem /tmp`, ...).
 """

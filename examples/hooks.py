@@ -2,6 +2,8 @@
 """Hooks: add a header from a context variable to every request, and count the tokens
 every call used (streams included).
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
     .venv/bin/python examples/hooks.py
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import sys
 
-import httpx
+import httpx2
 from _connect import connect
 
 import mistral_sdk
@@ -21,7 +23,7 @@ tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="
 class TenantHeader(mistral_sdk.Hooks):
     """Every request carries the tenant of the code that made it."""
 
-    def before_request(self, call: mistral_sdk.Call, request: httpx.Request) -> None:
+    def before_request(self, call: mistral_sdk.Call, request: httpx2.Request) -> None:
         request.headers["X-Tenant"] = tenant.get()
 
 

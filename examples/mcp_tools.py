@@ -2,9 +2,11 @@
 """MCP servers as tools: `conversations.run` lists an MCP server's tools, offers them to
 the model next to local Python functions, calls the ones it picks, and closes the server.
 
+Needs: mistral-sdk[mcp] (`pip install 'mistral-sdk[mcp]'`); without MISTRAL_API_KEY it
+runs against the local mock.
+
 The server here is examples/_mcp_weather_server.py, started as a subprocess (stdio);
 `MCPServer.http("https://host/mcp", headers=...)` reaches a remote one the same way.
-Needs the mcp extra: pip install mistral-sdk[mcp].
 
     .venv/bin/python examples/mcp_tools.py
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from _connect import connect
+from _connect import connect, needs
 
 from mistral_sdk import ToolCall
-from mistral_sdk.mcp import MCPServer
+
+with needs("pip install 'mistral-sdk[mcp]'", "mcp"):
+    from mistral_sdk.mcp import MCPServer
 
 
 def local_time(city: str) -> str:

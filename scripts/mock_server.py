@@ -86,7 +86,7 @@ _FILE_CONTENT = re.compile(r"^/v1/files/(?P<id>[^/]+)/content$")
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _reply_words(prompt: str) -> list[str]:
@@ -291,6 +291,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-request-id", uuid.uuid4().hex)
+        # said, not only done: a client that reuses the connection before it sees the
+        # close gets "Server disconnected" (httpcore2 checks an idle connection only
+        # when it takes it)
+        self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
         try:
@@ -411,6 +415,8 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(urllib.parse.parse_qsl(query))
         if path == "/v1/models":
             self._send_json(200, model_list())
+        elif path == "/v1/workflows/workers/whoami":  # unlisted: workflow payload encoding
+            self._send_json(200, {"scheduler_url": "mock://scheduler", "namespace": "default"})
         elif match := _EXECUTION.match(path):
             run = self.flows.run(match.group("id"))
             if run is None or match.group("action") not in (None, "stream"):

@@ -1,5 +1,8 @@
 """Every operation of `mistral_sdk.OPERATIONS`, sync and async, against a respx mock.
 
+respx intercepts httpcore2's pool (`using="httpcore2"`, the mocker pytest-httpx2
+registers); its routes see and answer with respx's own (legacy `httpx`) objects.
+
 Arguments and mock answers come from the spec through `spec_values` (the
 generator's own IR plus the spec's examples). The mock route checks the HTTP
 method, the percent-encoded path, the query, the Authorization header and the
@@ -70,7 +73,7 @@ def spec_values() -> tuple[Values, dict[str, Any]]:
     return Values(doc, api), {op.operation_id: op for op in api.operations}
 
 
-# Building an httpx client costs ~35 ms (its SSL context): one client per mode is
+# Building an httpx2 client costs ~35 ms (its SSL context): one client per mode is
 # shared by all cases; respx intercepts at the transport, whenever it was built.
 @pytest.fixture(scope="module")
 def sync_client() -> Any:
@@ -185,7 +188,7 @@ def test_sync(
 ) -> None:
     values, plan, call = _plan(spec_values, op_id, which)
     kind = plan.method.response.kind
-    with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:
+    with respx.mock(base_url=BASE_URL, assert_all_called=True, using="httpcore2") as router:
         route, events = _route(router, values, plan)
         result = _resolve(sync_client, call)(*plan.args, **plan.kwargs)
         if kind == "json":
@@ -213,7 +216,7 @@ async def test_async(
 ) -> None:
     values, plan, call = _plan(spec_values, op_id, which)
     kind = plan.method.response.kind
-    with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:
+    with respx.mock(base_url=BASE_URL, assert_all_called=True, using="httpcore2") as router:
         route, events = _route(router, values, plan)
         result = await _resolve(async_client, call)(*plan.args, **plan.kwargs)
         if kind == "json":
@@ -268,7 +271,7 @@ def test_every_stream_cut_before_its_end(
     body, events = values.sse_body(plan.operation, plan.method)
     body = body.removesuffix(b"data: [DONE]\n\n")
     has_end = bool(response.terminal) or response.run_param is not None
-    with respx.mock(base_url=BASE_URL) as router:
+    with respx.mock(base_url=BASE_URL, using="httpcore2") as router:
         router.route(method=plan.operation.method).mock(
             return_value=httpx.Response(
                 200, content=body, headers={"content-type": "text/event-stream"}

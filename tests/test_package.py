@@ -56,6 +56,31 @@ def test_import_and_client_are_lazy() -> None:
     assert not eager_resources, f"building a client imported resources: {eager_resources[:10]}"
 
 
+def test_import_and_clients_load_only_httpx2() -> None:
+    """The SDK runs on httpx2: importing it, building both clients and making a call
+    (sync and async) load neither legacy `httpx` nor `httpcore`, though the dev
+    environment has both installed (respx brings them)."""
+    out = _run("""
+        import asyncio, json, sys
+        import httpx2
+        import mistral_sdk
+
+        def handler(request):
+            return httpx2.Response(200, json={"object": "list", "data": []})
+
+        mistral_sdk.Mistral(api_key="x")
+        mistral_sdk.AsyncMistral(api_key="x")
+        mock = httpx2.MockTransport(handler)
+        mistral_sdk.Mistral(api_key="x", http_client=httpx2.Client(transport=mock)).models.list()
+        client = mistral_sdk.AsyncMistral(api_key="x", http_client=httpx2.AsyncClient(transport=mock))
+        asyncio.run(client.models.list())
+        print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+    """)
+    top = set(json.loads(out))
+    assert "httpx2" in top
+    assert not top & {"httpx", "httpcore"}, sorted(top & {"httpx", "httpcore"})
+
+
 def test_first_call_imports_only_its_resource() -> None:
     out = _run("""
         import json, sys
@@ -217,7 +242,7 @@ def test_tracked_spec_version_and_sha256_at_run_time() -> None:
     lines = proc.stdout.splitlines()
     assert lines[0] == f"mistral-sdk {mistral_sdk.__version__}"
     assert lines[1].endswith(f"sha256 {lock['sha256']}") and lock["version"] in lines[1]
-    assert lines[3].startswith("httpx ")
+    assert lines[3].startswith("httpx2 ")
 
 
 def test_public_names_resolve() -> None:

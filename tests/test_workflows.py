@@ -82,7 +82,9 @@ def test_every_command_is_a_makefile_target() -> None:
 def test_ci_covers_pythons_checks_and_the_surface_diff() -> None:
     ci = workflow("ci.yml")
     assert {"pull_request", "push"} <= set(ci["on"])
-    assert ci["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.10", "3.11", "3.12", "3.13"]
+    # every Python the package supports, from pyproject's requires-python on
+    assert ci["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert 'requires-python = ">=3.11"' in (REPO / "pyproject.toml").read_text()
     commands = "\n".join(runs(ci))
     for target in ("make test", "make check-generated", "lint-workflows", "surface-diff"):
         assert target in commands

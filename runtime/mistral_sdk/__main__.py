@@ -8,7 +8,7 @@ import platform
 
 def report() -> str:
     """The SDK, spec, Python and dependency versions, one per line."""
-    import httpx
+    import httpx2
     import msgspec
 
     from ._spec import (
@@ -33,7 +33,7 @@ def report() -> str:
             f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}"
             + supplement,
             f"python {platform.python_version()} on {platform.platform()}",
-            f"httpx {httpx.__version__}, msgspec {msgspec.__version__}",
+            f"httpx2 {httpx2.__version__}, msgspec {msgspec.__version__}",
         ]
     )
 

@@ -646,6 +646,14 @@ def encode(obj: object) -> bytes:
     return _encoder.encode(obj)
 
 
+# What to do about a value the spec does not know: the API may accept it. A caller
+# that is not Python code (a JSONL file, the command line) replaces it with its own.
+UNKNOWN_VALUE_ADVICE = (
+    "if the API accepts this value and the spec does not describe it yet, send it"
+    " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
+)
+
+
 def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     """Validate a request body before sending: plain dicts and lists become models.
 
@@ -683,10 +691,7 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     message = _readable(str(error), root)
     if "matches no variant" in message or "unknown `" in message:
         # the spec may be behind the API: say how to send the value anyway
-        message += (
-            "; if the API accepts this value and the spec does not describe it yet, send it"
-            " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
-        )
+        message += f"; {UNKNOWN_VALUE_ADVICE}"
     raise RequestValidationError(
         f"invalid request: {message}", field=_field_of(message, root)
     ) from None

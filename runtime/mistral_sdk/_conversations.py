@@ -14,7 +14,7 @@ used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between ag
 are followed: the outputs of every agent end up in the result.
 
 `_RunLoop` makes every decision and builds every request (`first_request`,
-`next_request`, and the `answer` flow, driven like httpx's auth flows); the loops
+`next_request`, and the `answer` flow, driven like httpx2's auth flows); the loops
 that call the API, ask for confirmations and run the tools are written once, async;
 the blocking section at the end is generated from them (scripts/unasync.py).
 """
@@ -522,10 +522,11 @@ class AsyncConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("AsyncBetaConversations", self)
-        hooks = conversations._client._hooks
+        api = conversations._client
+        hooks = api._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
         with loop.run_activity(hooks, conversation_id) as run:
-            async with _open_sources_async(loop):
+            async with _open_tools_async(loop, api):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 while True:
                     with loop.turn_activity(hooks) as turn:
@@ -557,7 +558,7 @@ class AsyncConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
 
         async def turns() -> AsyncGenerator[RunItem, None]:
-            async with _open_sources_async(loop):
+            async with _open_tools_async(loop, conversations._client):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = await getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -583,11 +584,12 @@ class AsyncConversationsHelpers:
 
 
 @contextlib.asynccontextmanager
-async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
-    """The run's tool sources, open (tools listed) for the block, closed after it."""
+async def _open_tools_async(loop: _RunLoop, client: Any) -> AsyncIterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it; an
+    MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     async with contextlib.AsyncExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(source, await stack.enter_async_context(source.open_async()))
+            loop.add_source(source, await stack.enter_async_context(source.open_async(client)))
         yield
 
 
@@ -685,9 +687,10 @@ class ConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("BetaConversations", self)
-        hooks = conversations._client._hooks
+        api = conversations._client
+        hooks = api._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with loop.run_activity(hooks, conversation_id) as run, _open_sources_sync(loop):
+        with loop.run_activity(hooks, conversation_id) as run, _open_tools_sync(loop, api):
             method, arguments = loop.first_request(inputs, conversation_id)
             while True:
                 with loop.turn_activity(hooks) as turn:
@@ -717,7 +720,7 @@ class ConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, None]:
-            with _open_sources_sync(loop):
+            with _open_tools_sync(loop, conversations._client):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -742,11 +745,12 @@ class ConversationsHelpers:
 
 
 @contextlib.contextmanager
-def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
-    """The run's tool sources, open (tools listed) for the block, closed after it."""
+def _open_tools_sync(loop: _RunLoop, client: Any) -> Iterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it; an
+    MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     with contextlib.ExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(source, stack.enter_context(source.open_sync()))
+            loop.add_source(source, stack.enter_context(source.open_sync(client)))
         yield
 
 

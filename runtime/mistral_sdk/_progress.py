@@ -49,10 +49,10 @@ ProgressCallback = Callable[[Progress], object]
 
 
 class _ProgressReader:
-    """A readable file that reports every chunk read by httpx's multipart encoder.
+    """A readable file that reports every chunk read by httpx2's multipart encoder.
 
-    httpx seeks back to the start on a retry: the count starts again from there.
-    `seek`/`tell` let httpx compute Content-Length without reading.
+    httpx2 seeks back to the start on a retry: the count starts again from there.
+    `seek`/`tell` let httpx2 compute Content-Length without reading.
     """
 
     def __init__(self, raw: Any, progress: ProgressCallback, name: str | None) -> None:

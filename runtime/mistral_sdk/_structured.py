@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import msgspec
 
+from ._closing import AsyncClosing, Closing
 from ._errors import MistralError
 from ._schema import json_schema
 from ._types import twin_doc
@@ -148,7 +148,7 @@ class _ParsedStreamBase(Generic[T]):
         return f"<{type(self).__name__} of {_type_name(self._type)}>"
 
 
-class ParsedChatStream(_ParsedStreamBase[T]):
+class ParsedChatStream(Closing, _ParsedStreamBase[T]):
     """What `chat.parse_stream` returns: iterate for the reply's text as it arrives;
     `final()` reads the rest and gives the `ParsedChatCompletion[T]`. A context manager
     (the connection is released on exit), like every stream."""
@@ -170,19 +170,8 @@ class ParsedChatStream(_ParsedStreamBase[T]):
         """Stop the stream and release the connection (idempotent)."""
         self.stream.close()
 
-    def __enter__(self) -> ParsedChatStream[T]:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncParsedChatStream(_ParsedStreamBase[T]):
+class AsyncParsedChatStream(AsyncClosing, _ParsedStreamBase[T]):
     """The async twin of `ParsedChatStream`: `async for`, `await final()`."""
 
     stream: AsyncStream[models.CompletionEvent]
@@ -201,17 +190,6 @@ class AsyncParsedChatStream(_ParsedStreamBase[T]):
     async def close(self) -> None:
         """Stop the stream and release the connection (idempotent)."""
         await self.stream.close()
-
-    async def __aenter__(self) -> AsyncParsedChatStream[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 class ChatHelpers:

@@ -307,17 +307,18 @@ class ToolSource:
     """Base class of what `tools=` accepts besides callables: a source of several tools
     (an MCP server) that is opened for a run and closed after it.
 
-    `open_sync()` / `open_async()` return a context manager giving the tools (listed
-    once per run); a source the caller already holds open is only borrowed. Failures
-    of the source as a whole raise `ToolSourceError`.
+    `open_sync(client)` / `open_async(client)` return a context manager giving the tools
+    (listed once per run); `client` is the Mistral client of the run, whose HTTP stack
+    a source may use. A source the caller already holds open is only borrowed.
+    Failures of the source as a whole raise `ToolSourceError`.
     """
 
     label: str = "tool source"
 
-    def open_sync(self) -> AbstractContextManager[Sequence[SourceTool]]:
+    def open_sync(self, client: Any = None) -> AbstractContextManager[Sequence[SourceTool]]:
         raise NotImplementedError
 
-    def open_async(self) -> AbstractAsyncContextManager[Sequence[SourceTool]]:
+    def open_async(self, client: Any = None) -> AbstractAsyncContextManager[Sequence[SourceTool]]:
         raise NotImplementedError
 
 

@@ -13,20 +13,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import mistral_sdk
 from mistral_sdk import AsyncMistral, Mistral, models
 
 
-def _deliver(url: str, secret: str | None, payload: Any) -> httpx.Response:
+def _deliver(url: str, secret: str | None, payload: Any) -> httpx2.Response:
     body = json.dumps(payload).encode()
     headers = {"Content-Type": "application/json"}
     if secret is not None:
         digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         headers["X-Signature"] = f"sha256={digest}"
-    return httpx.post(url, content=body, headers=headers)  # no API key: an outside service
+    return httpx2.post(url, content=body, headers=headers)  # no API key: an outside service
 
 
 def _trigger_flow_sync(client: Mistral) -> tuple[Any, ...]:
@@ -105,7 +105,7 @@ def test_an_event_for_an_unknown_webhook_is_not_found(mock_url: str) -> None:
 
 
 def _token(mock_url: str, account_id: str, folder: Path) -> Path:
-    answer = httpx.get(
+    answer = httpx2.get(
         f"{mock_url}/mock/service-accounts/{account_id}/token",
         headers={"Authorization": "Bearer k"},
     )

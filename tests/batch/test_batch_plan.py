@@ -248,11 +248,11 @@ def test_a_missing_bar_package_is_named(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_importing_the_sdk_loads_no_batch_code() -> None:
-    # httpx imports rich for its own command line (httpx._main) when rich, click and
+    # httpx2 imports rich for its own command line (httpx2._main) when rich, click and
     # pygments are all installed, as in the dev environment: keep that one out
     code = (
         "import sys\n"
-        "sys.modules['httpx._main'] = None\n"
+        "sys.modules['httpx2._main'] = None\n"
         "import mistral_sdk\n"
         "c = mistral_sdk.Mistral(api_key='k')\n"
         "c.files; c.chat\n"

@@ -154,13 +154,13 @@ async def test_timeout_leaves_the_job_running(batch: Batch) -> None:
     )  # fmt: skip
     with pytest.raises(BatchWaitTimeout) as caught:
         await batch(run, "wait", timeout=0.15, **FAST)
-    assert caught.value.canceled is False and caught.value.job_ids == run.job_ids
+    assert caught.value.cancelled is False and caught.value.job_ids == run.job_ids
     jobs = await batch(run, "refresh")
     assert jobs[0].status == "RUNNING"
     # then with cancel: the cancellation is requested, and the job ends CANCELLED
     with pytest.raises(BatchWaitTimeout) as caught:
         await batch(run, "wait", timeout=0.05, cancel_on_timeout=True, **FAST)
-    assert caught.value.canceled is True
+    assert caught.value.cancelled is True
     assert run.jobs[0].status == "CANCELLATION_REQUESTED"
     final = await batch(run, "wait", **FAST)
     assert final[0].status == "CANCELLED"

@@ -65,13 +65,13 @@ def test_helpers_reach_the_generated_resources(tmp_path: Path) -> None:
     printed = run_sdk(
         out,
         """
-        import json, httpx
+        import json, httpx2
         from mistral_sdk import Mistral, ConnectorSlot
         sent = []
         def handler(request):
             sent.append(json.loads(request.content))
-            return httpx.Response(200, json={"ok": True})
-        client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+            return httpx2.Response(200, json={"ok": True})
+        client = Mistral(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
         client.workflows.execute("wf", input={"a": 1}, connectors=[ConnectorSlot("gmail")])
         print(json.dumps(sent[0], sort_keys=True))
         print(callable(client.workflows.execute_and_wait))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 pytest.importorskip("mcp", reason="needs the mcp extra: pip install mistral-sdk[mcp]")
@@ -71,7 +71,7 @@ def scripted() -> Iterator[Callable[[Script], Mistral]]:
     clients: list[Mistral] = []
 
     def make(script: Script) -> Mistral:
-        http_client = httpx.Client(transport=httpx.MockTransport(script.handler))
+        http_client = httpx2.Client(mounts=script.mounts())
         client = Mistral(api_key="test-key", base_url="https://api.test", http_client=http_client)
         clients.append(client)
         return client
@@ -84,7 +84,7 @@ def scripted() -> Iterator[Callable[[Script], Mistral]]:
 @pytest.fixture
 def ascripted() -> Callable[[Script], AsyncMistral]:
     def make(script: Script) -> AsyncMistral:
-        http_client = httpx.AsyncClient(transport=httpx.MockTransport(script.handler))
+        http_client = httpx2.AsyncClient(mounts=script.mounts())
         return AsyncMistral(
             api_key="test-key", base_url="https://api.test", http_client=http_client
         )

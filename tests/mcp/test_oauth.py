@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from mcp_loopback import reserve, serve
 from mcp_scripted import Script, call
@@ -130,7 +130,7 @@ class Browser:
 
     def open(self, url: str) -> None:
         self.opened.append(url)
-        answer = httpx.get(url, follow_redirects=False)
+        answer = httpx2.get(url, follow_redirects=False)
         assert answer.status_code in (302, 303, 307), answer.text
         self.location = answer.headers["location"]
 
@@ -159,7 +159,7 @@ def test_oauth_pkce_registration_refresh_and_store(
         )
         session.call_tool("get_weather", {"city": "Rome"})  # the first token expired: refreshed
     assert len(browser.opened) == 1
-    opened = httpx.URL(browser.opened[0])
+    opened = httpx2.URL(browser.opened[0])
     assert opened.params["code_challenge_method"] == "S256" and opened.params["code_challenge"]
     assert opened.params["redirect_uri"] == REDIRECT
     assert provider.log[:2] == ["register", "code"] and "refresh" in provider.log
@@ -171,7 +171,7 @@ def test_oauth_pkce_registration_refresh_and_store(
     client = Mistral(
         api_key="k",
         base_url="https://api.test",
-        http_client=httpx.Client(transport=httpx.MockTransport(script.handler)),
+        http_client=httpx2.Client(mounts=script.mounts()),
     )
     again = OAuth(
         redirect_uri=REDIRECT,

@@ -216,11 +216,11 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_import_and_calls_never_import_opentelemetry() -> None:
     done = _python(
         """
-        import sys, httpx
+        import sys, httpx2
         import mistral_sdk
         from mistral_sdk import Mistral
-        transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"object": "list", "data": []}))
-        client = Mistral(api_key="k", http_client=httpx.Client(transport=transport))
+        transport = httpx2.MockTransport(lambda r: httpx2.Response(200, json={"object": "list", "data": []}))
+        client = Mistral(api_key="k", http_client=httpx2.Client(transport=transport))
         client.models.list()
         loaded = sorted(m for m in sys.modules if m.startswith("opentelemetry"))
         assert not loaded, loaded
@@ -248,7 +248,7 @@ def test_without_the_extra_the_error_names_it() -> None:
 def test_the_environment_variable_traces_every_client() -> None:
     done = _python(
         """
-        import httpx
+        import httpx2
         from opentelemetry import trace
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -260,8 +260,8 @@ def test_the_environment_variable_traces_every_client() -> None:
         trace.set_tracer_provider(provider)  # the application's provider
 
         from mistral_sdk import Mistral
-        transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"object": "list", "data": []}))
-        Mistral(api_key="k", http_client=httpx.Client(transport=transport)).models.list()
+        transport = httpx2.MockTransport(lambda r: httpx2.Response(200, json={"object": "list", "data": []}))
+        Mistral(api_key="k", http_client=httpx2.Client(transport=transport)).models.list()
         print([s.name for s in exporter.get_finished_spans()])
         """,
         MISTRAL_TRACING="otel",

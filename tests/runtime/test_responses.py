@@ -10,7 +10,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import mistral_sdk
@@ -91,15 +91,15 @@ def _sse(events: list[tuple[str, dict[str, Any]]]) -> bytes:
 
 
 def _client(mode: str, body: bytes, seen: list[dict[str, Any]] | None = None) -> Any:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if seen is not None:
             seen.append(json.loads(request.content))
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     if mode == "sync":
-        return Mistral(api_key="k", http_client=httpx.Client(transport=transport))
-    return AsyncMistral(api_key="k", http_client=httpx.AsyncClient(transport=transport))
+        return Mistral(api_key="k", http_client=httpx2.Client(transport=transport))
+    return AsyncMistral(api_key="k", http_client=httpx2.AsyncClient(transport=transport))
 
 
 def _stream(mode: str, body: bytes, *, iterate: bool) -> tuple[list[Any], Any, Any]:
@@ -190,20 +190,20 @@ def test_an_error_event_raises(mode: str) -> None:
 def test_create_answers_the_whole_response(mode: str) -> None:
     whole = {**RESPONSE, "status": "completed", "output": [_events()[-2][1]["item"]]}
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent = json.loads(request.content)
         assert (sent["model"], sent["input"], sent["stream"]) == ("m", "Hi", False)
-        return httpx.Response(200, json=whole)
+        return httpx2.Response(200, json=whole)
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     if mode == "sync":
-        with Mistral(api_key="k", http_client=httpx.Client(transport=transport)) as client:
+        with Mistral(api_key="k", http_client=httpx2.Client(transport=transport)) as client:
             answer = client.responses.create(model="m", input="Hi")
     else:
 
         async def main() -> models.CreateResponseResponse:
             async with AsyncMistral(
-                api_key="k", http_client=httpx.AsyncClient(transport=transport)
+                api_key="k", http_client=httpx2.AsyncClient(transport=transport)
             ) as client:
                 return await client.responses.create(model="m", input="Hi")
 

@@ -15,6 +15,7 @@ import msgspec
 
 from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
+from ._inputs import InputIndex
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
 from ._results import BatchResults, ResultFile
 from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
@@ -218,6 +219,13 @@ class RunState(Generic[R]):
     def _local_inputs(self) -> list[Path]:
         """The input files on disk, when they all still are (else [])."""
         return self.inputs if all(p.exists() for p in self.inputs) else []
+
+    def _input_index(self) -> InputIndex | None:
+        """Where each custom id is in the local input files (None when not here)."""
+        inputs = self._local_inputs()
+        if not inputs or self.directory is None:
+            return None
+        return InputIndex(inputs, self.directory / "inputs.sqlite3")
 
     def _input_files(self) -> list[str]:
         return [str(f) for j in self.jobs for f in j.input_files]

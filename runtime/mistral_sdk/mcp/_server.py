@@ -26,7 +26,7 @@ from collections.abc import (
     Sequence,
 )
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypedDict, TypeVar, Unpack
 
 from .._errors import MistralError
 from .._tools import SourceTool, ToolOutput, ToolSource, ToolSourceError
@@ -41,13 +41,39 @@ __all__ = ["AsyncMCPSession", "MCPServer", "MCPSession"]
 
 T = TypeVar("T")
 
-# A transport: called inside the event loop, returns an async context manager
-# giving the (read, write) streams of an MCP connection.
-TransportFactory = Callable[[], Any]
+# A transport: called inside the event loop with the Mistral client whose HTTP stack
+# to use (or None), returns an async context manager giving the (read, write) streams
+# of an MCP connection.
+TransportFactory = Callable[[Any], Any]
 
 # JSON-RPC code the `mcp` package uses when the connection ends under a request.
 _CONNECTION_CLOSED = -32000
 _TOOL_NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+class ServerOptions(TypedDict, total=False):
+    """The filters and options of every `MCPServer` constructor (see the class)."""
+
+    name: str | None
+    include: Collection[str] | None
+    exclude: Collection[str] | None
+    confirm: bool | Collection[str]
+    timeout: float | None
+
+
+class RemoteOptions(ServerOptions, total=False):
+    """The options of `MCPServer.http` and `MCPServer.sse`.
+
+    - headers: sent with every request (API keys).
+    - auth: an `OAuth` (`mistral_sdk.mcp.OAuth`) or any `httpx2.Auth`.
+    - name, include, exclude, confirm: as for every `MCPServer` (see the class).
+    - timeout: the connect/write timeout, seconds (30).
+    - sse_read_timeout: how long the server's response stream may be silent (300).
+    """
+
+    headers: Mapping[str, str] | None
+    auth: Any
+    sse_read_timeout: float
 
 
 def _names(value: Collection[str] | None, field: str) -> frozenset[str] | None:
@@ -125,6 +151,9 @@ class MCPServer(ToolSource):
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
         self.timeout = timeout
+        # the Mistral client this server belongs to (the connectors gateway's), if any:
+        # it sends the server's HTTP, whichever client runs the conversation
+        self._client: Any = None
         self._held_sync: MCPSession | None = None
         self._held_async: AsyncMCPSession | None = None
 
@@ -139,11 +168,7 @@ class MCPServer(ToolSource):
         env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
         errlog: TextIO | None = None,
-        name: str | None = None,
-        include: Collection[str] | None = None,
-        exclude: Collection[str] | None = None,
-        confirm: bool | Collection[str] = False,
-        timeout: float | None = None,
+        **options: Unpack[ServerOptions],
     ) -> MCPServer:
         """A server started as a subprocess (`command args...`), spoken to over its
         stdin/stdout. `env` is added to a minimal safe environment; the server's
@@ -152,7 +177,7 @@ class MCPServer(ToolSource):
             raise TypeError("args: expected a list of arguments, got a str")
         arguments = [str(a) for a in args]
 
-        def transport() -> Any:
+        def transport(client: Any) -> Any:
             from mcp.client.stdio import StdioServerParameters, stdio_client
 
             params = StdioServerParameters(
@@ -164,121 +189,99 @@ class MCPServer(ToolSource):
             return stdio_client(params, errlog=errlog or sys.stderr)
 
         shown = " ".join([os.path.basename(command), *(os.path.basename(a) for a in arguments[:1])])
-        return cls(
-            transport,
-            target=shown,
-            name=name,
-            include=include,
-            exclude=exclude,
-            confirm=confirm,
-            timeout=timeout,
-        )
+        return cls(transport, target=shown, **options)
 
     @classmethod
     def http(
         cls,
         url: str,
         *,
-        headers: Mapping[str, str] | None = None,
-        auth: Any = None,
-        name: str | None = None,
-        include: Collection[str] | None = None,
-        exclude: Collection[str] | None = None,
-        confirm: bool | Collection[str] = False,
-        timeout: float | None = 30.0,
-        sse_read_timeout: float = 300.0,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        **options: Unpack[RemoteOptions],
     ) -> MCPServer:
         """A server at a streamable HTTP endpoint (`https://host/mcp`).
 
         `headers` go with every request (API keys); `auth` is an `OAuth` (see
         `mistral_sdk.mcp.OAuth`) or any `httpx2.Auth`. Redirects leaving the
-        endpoint's origin are never followed (the headers must not leak)."""
-        return cls._remote(
-            url,
-            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
-            event_hooks,
-            streamable=True,
-            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
-        )
+        endpoint's origin are never followed (the headers must not leak). Run by a
+        Mistral client, the server's HTTP goes through that client's own httpx2
+        client (its transport, proxy and TLS settings). The other options:
+        `RemoteOptions`."""
+        return cls._remote(url, options, event_hooks, streamable=True)
 
     @classmethod
-    def sse(
-        cls,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        auth: Any = None,
-        name: str | None = None,
-        include: Collection[str] | None = None,
-        exclude: Collection[str] | None = None,
-        confirm: bool | Collection[str] = False,
-        timeout: float | None = 30.0,
-        sse_read_timeout: float = 300.0,
-    ) -> MCPServer:
+    def sse(cls, url: str, **options: Unpack[RemoteOptions]) -> MCPServer:
         """A server on the older HTTP+SSE transport (`https://host/sse`), which the
         `mcp` package still speaks; prefer `http` for servers that offer both."""
-        return cls._remote(
-            url,
-            dict(headers=headers, auth=auth, timeout=timeout, sse_read_timeout=sse_read_timeout),
-            None,
-            streamable=False,
-            filters=dict(name=name, include=include, exclude=exclude, confirm=confirm),
-        )
+        return cls._remote(url, options, None, streamable=False)
 
     @classmethod
     def _remote(
         cls,
         url: str,
-        http: dict[str, Any],
+        options: RemoteOptions,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
         *,
         streamable: bool,
-        filters: dict[str, Any],
     ) -> MCPServer:
         _check_url(url)
+        headers, auth = options.get("headers"), options.get("auth")
+        timeout = options.get("timeout", 30.0)
+        sse_read_timeout = options.get("sse_read_timeout", 300.0)
 
-        def transport() -> Any:
+        def transport(client: Any) -> Any:
             return _http_transport(
                 url,
-                http["headers"],
-                http["auth"],
-                http["timeout"],
-                http["sse_read_timeout"],
+                headers,
+                auth,
+                timeout,
+                sse_read_timeout,
                 event_hooks,
                 streamable=streamable,
+                client=client,
             )
 
         # The HTTP timeouts bound each exchange; a tool may run longer than `timeout`
         # as long as the server's stream is not silent for `sse_read_timeout`.
-        return cls(transport, target=url, **filters)
+        return cls(
+            transport,
+            target=url,
+            name=options.get("name"),
+            include=options.get("include"),
+            exclude=options.get("exclude"),
+            confirm=options.get("confirm", False),
+        )
 
     # --- what the run loop uses (ToolSource) -----------------------------------------
 
-    def open_sync(self) -> contextlib.AbstractContextManager[Sequence[SourceTool]]:
-        return self._open_sync()
+    def open_sync(
+        self, client: Any = None
+    ) -> contextlib.AbstractContextManager[Sequence[SourceTool]]:
+        return self._open_sync(client)
 
-    def open_async(self) -> contextlib.AbstractAsyncContextManager[Sequence[SourceTool]]:
-        return self._open_async()
+    def open_async(
+        self, client: Any = None
+    ) -> contextlib.AbstractAsyncContextManager[Sequence[SourceTool]]:
+        return self._open_async(client)
 
     @contextlib.contextmanager
-    def _open_sync(self) -> Iterator[Sequence[SourceTool]]:
+    def _open_sync(self, client: Any) -> Iterator[Sequence[SourceTool]]:
         if self._held_async is not None:
             raise MistralError(f"{self.label} is open in an `async with` block; use AsyncMistral")
         if self._held_sync is not None:
             yield self._held_sync.source_tools()
             return
-        with MCPSession(self) as session:
+        with MCPSession(self, self._client or client) as session:
             yield session.source_tools()
 
     @contextlib.asynccontextmanager
-    async def _open_async(self) -> AsyncIterator[Sequence[SourceTool]]:
+    async def _open_async(self, client: Any) -> AsyncIterator[Sequence[SourceTool]]:
         if self._held_sync is not None:
             raise MistralError(f"{self.label} is open in a sync `with` block; use Mistral")
         if self._held_async is not None:
             yield await self._held_async.source_tools()
             return
-        async with AsyncMCPSession(self) as session:
+        async with AsyncMCPSession(self, self._client or client) as session:
             yield await session.source_tools()
 
     # --- held open by the caller -------------------------------------------------------
@@ -286,38 +289,28 @@ class MCPServer(ToolSource):
     def __enter__(self) -> MCPSession:
         if self._held_sync is not None or self._held_async is not None:
             raise MistralError(f"{self.label} is already open")
-        session = MCPSession(self)
+        session = MCPSession(self, self._client)
         session.__enter__()
         self._held_sync = session
         return session
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         session, self._held_sync = self._held_sync, None
         if session is not None:
-            session.__exit__(exc_type, exc, tb)
+            session.__exit__(*exc_info)
 
     async def __aenter__(self) -> AsyncMCPSession:
         if self._held_sync is not None or self._held_async is not None:
             raise MistralError(f"{self.label} is already open")
-        session = AsyncMCPSession(self)
+        session = AsyncMCPSession(self, self._client)
         await session.__aenter__()
         self._held_async = session
         return session
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         session, self._held_async = self._held_async, None
         if session is not None:
-            await session.__aexit__(exc_type, exc, tb)
+            await session.__aexit__(*exc_info)
 
     # --- decisions (pure) ------------------------------------------------------------
 
@@ -389,14 +382,31 @@ async def _http_transport(
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None,
     *,
     streamable: bool,
+    client: Any,
 ) -> AsyncIterator[Any]:
     import httpx2
 
     from ._auth import OAuth
+    from ._via import client_transport
 
     if isinstance(auth, OAuth):
         auth = auth.provider(url)
-    http_timeout = httpx2.Timeout(timeout, read=sse_read_timeout)
+    transport = client_transport(client)  # the Mistral client's HTTP stack, if any
+
+    def http_client(
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx2.Timeout | None = None,
+        auth: httpx2.Auth | None = None,
+    ) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(
+            headers=dict(headers or {}),
+            auth=auth,
+            timeout=timeout,
+            follow_redirects=False,
+            event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
+            transport=transport,
+        )
+
     if not streamable:
         from mcp.client.sse import sse_client
 
@@ -406,20 +416,16 @@ async def _http_transport(
             timeout=timeout or 30.0,
             sse_read_timeout=sse_read_timeout,
             auth=auth,
+            httpx_client_factory=http_client,
         ) as streams:
             yield streams
         return
     from mcp.client.streamable_http import streamable_http_client
 
+    http_timeout = httpx2.Timeout(timeout, read=sse_read_timeout)
     async with (
-        httpx2.AsyncClient(
-            headers=dict(headers or {}),
-            auth=auth,
-            timeout=http_timeout,
-            follow_redirects=False,
-            event_hooks={k: list(v) for k, v in (event_hooks or {}).items()},
-        ) as http_client,
-        streamable_http_client(url, http_client=http_client) as streams,
+        http_client(headers, http_timeout, auth) as session_http,
+        streamable_http_client(url, http_client=session_http) as streams,
     ):
         yield streams
 
@@ -432,8 +438,9 @@ class AsyncMCPSession:
     prompts, …).
     """
 
-    def __init__(self, server: MCPServer) -> None:
+    def __init__(self, server: MCPServer, via: Any = None) -> None:
         self.server = server
+        self._via = via  # the Mistral client whose HTTP stack the session uses, if any
         self._stack = contextlib.AsyncExitStack()
         self._client: Any = None
 
@@ -449,7 +456,7 @@ class AsyncMCPSession:
         from mcp import Client, Implementation
 
         client = Client(
-            self.server._transport(),
+            self.server._transport(self._via),
             read_timeout_seconds=self.server.timeout,
             client_info=Implementation(name="mistral-sdk", version=__version__),
             cache=None,
@@ -545,8 +552,9 @@ class MCPSession:
     its answer. Same methods as `AsyncMCPSession`, without `await`.
     """
 
-    def __init__(self, server: MCPServer) -> None:
+    def __init__(self, server: MCPServer, via: Any = None) -> None:
         self.server = server
+        self._via = via
         self._stack = contextlib.ExitStack()
         self._portal: BlockingPortal | None = None
         self._session: AsyncMCPSession | None = None
@@ -557,7 +565,7 @@ class MCPSession:
 
         try:
             portal = self._stack.enter_context(start_blocking_portal())
-            session = AsyncMCPSession(self.server)
+            session = AsyncMCPSession(self.server, self._via)
             self._session = self._stack.enter_context(portal.wrap_async_context_manager(session))
             self._portal = portal
         except BaseException:
@@ -565,14 +573,9 @@ class MCPSession:
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         self._portal = self._session = None
-        self._stack.__exit__(exc_type, exc, tb)
+        self._stack.__exit__(*exc_info)
 
     def _call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
         if self._portal is None:

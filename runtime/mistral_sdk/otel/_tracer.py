@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 from opentelemetry import propagate, trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
 from opentelemetry.semconv.attributes import (
@@ -67,7 +67,7 @@ def _fail(span: Span, error: BaseException) -> None:
 _ID_HEADERS = {name.encode(): rank for rank, name in enumerate(_REQUEST_ID_HEADERS)}
 
 
-def _request_id(response: httpx.Response) -> str | None:
+def _request_id(response: httpx2.Response) -> str | None:
     """`_errors.request_id_of` in one pass over the raw headers (this runs per call)."""
     best: tuple[int, bytes] | None = None
     for key, value in response.headers.raw:
@@ -80,7 +80,7 @@ def _request_id(response: httpx.Response) -> str | None:
 _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "api-key", "proxy-authorization")
 
 
-def _secrets(request: httpx.Request) -> list[str]:
+def _secrets(request: httpx2.Request) -> list[str]:
     """The credentials the request carries, to keep out of captured content."""
     found = []
     for name in _CREDENTIAL_HEADERS:
@@ -114,7 +114,7 @@ class TracingHooks(Hooks):
 
     # -- one CLIENT span per call -----------------------------------------------------
 
-    def before_request(self, call: Call, request: httpx.Request) -> None:
+    def before_request(self, call: Call, request: httpx2.Request) -> None:
         state: _CallState | None = call.state.get(self)
         if state is None:
             state = call.state[self] = self._start(call, request)
@@ -123,7 +123,7 @@ class TracingHooks(Hooks):
         # W3C trace context (the application's propagators): the server joins the trace.
         propagate.inject(request.headers, context=trace.set_span_in_context(state.span))
 
-    def _start(self, call: Call, request: httpx.Request) -> _CallState:
+    def _start(self, call: Call, request: httpx2.Request) -> _CallState:
         operation = call.operation
         op = conv.operation_name(operation.call if operation else None, call.body)
         url = request.url
@@ -173,7 +173,7 @@ class TracingHooks(Hooks):
                 )
         return state
 
-    def after_response(self, call: Call, response: httpx.Response) -> None:
+    def after_response(self, call: Call, response: httpx2.Response) -> None:
         state: _CallState | None = call.state.get(self)
         if state is None:
             return
@@ -183,7 +183,7 @@ class TracingHooks(Hooks):
         if request_id:
             span.set_attribute(conv.REQUEST_ID, request_id)
 
-    def on_retry(self, call: Call, delay: float, cause: httpx.Response | Exception) -> None:
+    def on_retry(self, call: Call, delay: float, cause: httpx2.Response | Exception) -> None:
         state: _CallState | None = call.state.get(self)
         if state is None:
             return
@@ -191,7 +191,7 @@ class TracingHooks(Hooks):
             "mistral_ai.retry.attempt": call.attempt + 1,
             "mistral_ai.retry.delay_s": delay,
         }
-        if isinstance(cause, httpx.Response):
+        if isinstance(cause, httpx2.Response):
             attributes[http_attributes.HTTP_RESPONSE_STATUS_CODE] = cause.status_code
         else:
             attributes[error_attributes.ERROR_TYPE] = type(cause).__qualname__
