@@ -610,6 +610,10 @@ class Renderer:
                 1 for n in self.api.exposed if self.api.source_of(schema_pointer(n)) == "spec"
             ),
             supplement=self.api.supplement,
+            # those generated (one whose name the public spec takes is left out)
+            supplement_operations=sum(
+                1 for op in self.api.operations if op.source == "supplement"
+            ),
         )
 
 

@@ -42,7 +42,7 @@ class Parse:
         for op in operations:
             if supplement is not None and supplement.owns(op.pointer):
                 op.source = "supplement"
-        root = resources.tree(operations, overlay, problems)  # 4. resources
+        root, operations = resources.tree(operations, overlay, problems)  # 4. resources
         info = doc.get("info", {})
         self.api = ir.API(
             title=str(info.get("title", "")),

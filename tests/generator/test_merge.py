@@ -328,3 +328,34 @@ def test_an_overlay_entry_in_both_sections_is_refused(section: str) -> None:
     )
     with pytest.raises(overlay.OverlayError, match=rf"supplement\.{section}\['x(_op)?'\]"):
         overlay.parse({section: entry, "supplement": {section: entry}})
+
+
+def test_a_supplement_method_named_like_a_public_one_is_left_out(tmp_path: Path) -> None:
+    """An older public spec, say, names `things.list` for another route than the one
+    the supplement's operation would take the name for: the public spec wins, the
+    supplement's operation is left out and the warning says how to name it."""
+    extra = textwrap.indent(
+        textwrap.dedent("""\
+            /v1/things/all:
+              get:
+                operationId: list_things_all_v1_things_all_get
+                tags: [things]
+                responses:
+                  "200": {description: '', content: {application/json: {schema: {type: array, items: {type: string}}}}}
+            """),
+        "  ",
+    )
+    supplement = SUPPLEMENT.replace("paths:\n", "paths:\n" + extra, 1)
+    overlay_ = overlay.parse(
+        {"supplement": {"operations": {"list_things_all_v1_things_all_get": {"method": "list"}}}}
+    )
+    api, problems = read_api(_write(tmp_path, supplement=supplement), overlay_)
+    assert "list_things_all_v1_things_all_get" not in {op.operation_id for op in api.operations}
+    assert any(
+        "left out: `things.list` is the public spec's list_things_v1_things_get" in str(p)
+        for p in problems.warnings
+    )
+    from generator import render
+
+    spec_module = render.Renderer(api).files()["mistral_sdk/_spec.py"]
+    assert "SUPPLEMENT_OPERATION_COUNT = 3" in spec_module  # what was generated
