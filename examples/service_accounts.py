@@ -2,6 +2,8 @@
 """A service account: create one, give it a role, and run a client as it from its token
 file, the way a workload (a CI job, a Kubernetes pod) does.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 Service accounts are not in the public spec yet: their methods come from the
 supplement (the official SDK's operations, docs/spec.md). A client reads an account's
 token from `service_account_token_path=` or `$MISTRAL_SA_TOKEN_PATH`, re-reading the

@@ -2,6 +2,8 @@
 """Start a workflow when something happens outside: a webhook (the event source), a
 trigger on it that starts a workflow, an event delivered, the run it started.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 Triggers and webhooks are not in the public spec yet: their methods come from the
 supplement (the official SDK's operations, docs/spec.md).
 

@@ -243,6 +243,12 @@ def test_tracked_spec_version_and_sha256_at_run_time() -> None:
     assert lines[0] == f"mistral-sdk {mistral_sdk.__version__}"
     assert lines[1].endswith(f"sha256 {lock['sha256']}") and lock["version"] in lines[1]
     assert lines[3].startswith("httpx2 ")
+    from mistral_sdk import _spec
+
+    assert lines[4:] == [
+        f"supplement: {_spec.SUPPLEMENT} ({_spec.SUPPLEMENT_OPERATION_COUNT} operations), "
+        f"sha256 {_spec.SUPPLEMENT_SHA256}"
+    ]
 
 
 def test_public_names_resolve() -> None:
