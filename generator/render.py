@@ -611,9 +611,7 @@ class Renderer:
             ),
             supplement=self.api.supplement,
             # those generated (one whose name the public spec takes is left out)
-            supplement_operations=sum(
-                1 for op in self.api.operations if op.source == "supplement"
-            ),
+            supplement_operations=sum(1 for op in self.api.operations if op.source == "supplement"),
         )
 
 

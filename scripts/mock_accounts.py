@@ -23,14 +23,13 @@ so that any call works, as for every other resource of the mock.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import secrets
 import threading
 import uuid
 from typing import Any
 
-from mock_triggers import json_body  # type: ignore[import-not-found, unused-ignore]
+from mock_triggers import json_body, utc_now  # type: ignore[import-not-found, unused-ignore]
 
 ORGANIZATION = {"id": "org-mock", "name": "Mock organization"}
 WORKSPACE = {"id": "ws-mock", "name": "Default workspace"}
@@ -42,10 +41,6 @@ ROLES = [
 ]  # fmt: skip
 _ACCOUNT = re.compile(r"^/v1/service-accounts/(?P<id>[^/]+)(?P<roles>/roles)?$")
 _TOKEN = re.compile(r"^/mock/service-accounts/(?P<id>[^/]+)/token$")
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 class Accounts:
@@ -82,7 +77,7 @@ class Accounts:
             handler.send_json(200, {"items": listed[offset : offset + limit]})
             return
         roles = [str(r) for r in body.get("role_ids") or ()]
-        now = _now()
+        now = utc_now()
         account = {
             "id": uuid.uuid4().hex,
             "name": body.get("name"),
@@ -124,7 +119,7 @@ class Accounts:
         else:
             if method == "PATCH":
                 with self._lock:
-                    account.update(description=body.get("description"), updated_at=_now())
+                    account.update(description=body.get("description"), updated_at=utc_now())
             handler.send_json(200, account)
         return True
 

@@ -45,8 +45,9 @@ _WEBHOOK = re.compile(r"^/v1/webhooks/(?P<id>[^/]+)(?P<secret>/signing-secret)?$
 _TRIGGER = re.compile(r"^/v1/triggers/(?P<id>[^/]+)(?P<events>/events)?$")
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+def utc_now() -> str:
+    """Now, as the API writes times."""
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -89,7 +90,7 @@ class Triggers:
         body = json_body(handler)
         webhook_id = uuid.uuid4().hex
         host = handler.headers.get("Host", "127.0.0.1")
-        now = _now()
+        now = utc_now()
         webhook = {
             "id": webhook_id,
             **ACCOUNT,
@@ -202,20 +203,20 @@ class Triggers:
             "event_id": uuid.uuid4().hex,
             "trigger_id": trigger["id"],
             "source_id": webhook_id,
-            "received_at": _now(),
+            "received_at": utc_now(),
         }
         action = trigger.get("action") or {}
         if action.get("type") == "start_workflow":
             flows = self._server.flows
             status, run = flows.execute(str(action.get("primitive_id")), {"input": payload})
             if status == 200:
-                now = _now()
+                now = utc_now()
                 event.update(status="TRIGGERED", submitted_at=now, triggered_at=now)
                 event["url"] = f"{base}/v1/workflows/executions/{run['execution_id']}"
             else:
                 event.update(status="TRIGGER_FAILED", detail=json.dumps(run))
         else:  # the mock runs workflows only: the rest is submitted, never run
-            event.update(status="SUBMITTED", submitted_at=_now())
+            event.update(status="SUBMITTED", submitted_at=utc_now())
         with self._lock:
             self._events.setdefault(trigger["id"], []).append(event)
 
