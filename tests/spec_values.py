@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:  # the generator is not installed, it runs from th
     sys.path.insert(0, str(REPO))
 
 from generator import ir  # noqa: E402
-from generator.load import Problems, resolve_pointer  # noqa: E402
+from generator.load import Problems, escape, resolve_pointer  # noqa: E402
 
 UUID_VALUE = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 DATETIME_VALUE = "2024-05-06T07:08:09Z"
@@ -101,14 +101,20 @@ def raw_supplement(spec: str | Path) -> dict[str, Any]:
 def supplement_operations(spec: str | Path) -> dict[str, tuple[str, str]]:
     """operationId -> (HTTP method, path) of the supplement's operations that the
     generator merges into `spec`: those whose METHOD and path (parameter names aside)
-    the public spec lacks (generator/merge.py)."""
+    the public spec lacks (generator/merge.py), but for those it says it leaves out (a
+    warning `left out: ...` at the operation: a public operation has its Python name,
+    or it needs a public schema the public spec lacks; an older public spec, say)."""
     from generator.merge import route
 
     public = {route(*where) for where in raw_operations(raw_spec(str(spec))).values()}
+    left_out = {
+        p.pointer for p in load_api(str(spec))[2].warnings if p.message.startswith("left out:")
+    }
     return {
-        op_id: where
-        for op_id, where in raw_operations(raw_supplement(spec)).items()
-        if route(*where) not in public
+        op_id: (method, path)
+        for op_id, (method, path) in raw_operations(raw_supplement(spec)).items()
+        if route(method, path) not in public
+        and f"#/paths/{escape(path)}/{method.lower()}" not in left_out
     }
 
 
@@ -614,6 +620,8 @@ class Values:
                     value = self.wire(f.type, 1, props.get(name), name)
                     if value is None:
                         continue
+                    if name == "event":  # an event that reports a failure raises: not one
+                        value = self.quiet_event(f.type, value, method.response.errors)
                     if name == "id":
                         value = f"{value}-{i}"
                     text = value if isinstance(value, str) and name != "data" else json.dumps(value)
@@ -624,6 +632,16 @@ class Values:
         if method.response.done_marker:
             chunks.append(f"data: {method.response.done_marker}\n\n")
         return "".join(chunks).encode(), events
+
+    def quiet_event(self, t: ir.TypeExpr, value: Any, errors: tuple[str, ...]) -> Any:
+        """`value`, or another value of the event enum `t` when the stream treats it as
+        a failure (its `errors`, and `error`, which every stream raises on)."""
+        failing = {*errors, "error"}
+        inner = _strip(t)
+        enum = self.defs.get(inner.name) if isinstance(inner, ir.Ref) else None
+        if value in failing and isinstance(enum, ir.Enum):
+            return next((v for v in enum.values if v not in failing), value)
+        return value
 
     def envelope_model(self, t: ir.TypeExpr) -> tuple[ir.Model, dict[str, ir.Field]] | None:
         """The event model (first variant of an event union) and its fields by wire name."""
