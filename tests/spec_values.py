@@ -622,6 +622,8 @@ class Values:
                         continue
                     if name == "event":  # an event that reports a failure raises: not one
                         value = self.quiet_event(f.type, value, method.response.errors)
+                    if name == "data":  # nor a payload that is an error object
+                        value = self.quiet_data(f.type, value)
                     if name == "id":
                         value = f"{value}-{i}"
                     text = value if isinstance(value, str) and name != "data" else json.dumps(value)
@@ -641,6 +643,28 @@ class Values:
         enum = self.defs.get(inner.name) if isinstance(inner, ir.Ref) else None
         if value in failing and isinstance(enum, ir.Enum):
             return next((v for v in enum.values if v not in failing), value)
+        return value
+
+    def quiet_data(self, t: ir.TypeExpr, value: Any) -> Any:
+        """`value`, or a value of another member of the union `t` when it is an error
+        object (`{"error": ...}`), which every stream raises on."""
+
+        def failing(v: Any) -> bool:
+            return isinstance(v, dict) and bool(v.get("error") or v.get("object") == "error")
+
+        inner = _strip(t)
+        if isinstance(inner, ir.Ref) and isinstance(self.defs.get(inner.name), ir.Alias):
+            inner = _strip(self.defs[inner.name].type)  # type: ignore[union-attr]
+        members: list[ir.TypeExpr] = []
+        if isinstance(inner, ir.UnionOf):
+            members = list(inner.members)
+        elif isinstance(inner, ir.Ref) and isinstance(self.defs.get(inner.name), ir.Union_):
+            members = [v.type for v in self.defs[inner.name].variants]  # type: ignore[union-attr]
+        if failing(value):
+            for member in members:
+                other = self.wire(member, 1)
+                if not failing(other):
+                    return other
         return value
 
     def envelope_model(self, t: ir.TypeExpr) -> tuple[ir.Model, dict[str, ir.Field]] | None:
