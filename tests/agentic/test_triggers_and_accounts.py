@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from spec_values import needs_calls
 
 import mistral_sdk
 from mistral_sdk import AsyncMistral, Mistral, models
@@ -72,6 +73,15 @@ async def _trigger_flow_async(client: AsyncMistral) -> tuple[Any, ...]:
     return hook, secret, trigger, listed, events, run, bad, after, gone
 
 
+@needs_calls(
+    "webhooks.create",
+    "webhooks.get_signing_secret",
+    "triggers.create",
+    "triggers.list",
+    "triggers.list_events",
+    "triggers.delete",
+    "workflows.executions.get",
+)
 def test_a_trigger_starts_its_workflow_when_its_webhook_gets_an_event(
     mode: str, mock_url: str
 ) -> None:
@@ -114,6 +124,14 @@ def _token(mock_url: str, account_id: str, folder: Path) -> Path:
     return path
 
 
+@needs_calls(
+    "service_accounts.create",
+    "service_accounts.set_roles",
+    "service_accounts.list_roles",
+    "service_accounts.list_assignable_roles",
+    "service_accounts.delete",
+    "beta.users.whoami",
+)
 def test_a_client_with_a_service_accounts_token_file_acts_as_it(
     mode: str, mock_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
