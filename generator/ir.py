@@ -246,6 +246,9 @@ class Operation:
     # the flattened body field that `connectors=` merges into (overlay: connectors_field)
     connectors_field: str | None = None
     tools_field: str | None = None  # takes Python callables too (overlay: tools_field)
+    # where it is described: "spec" (the public spec) or "supplement" (read from an
+    # official SDK release, `API.supplement`; generator/merge.py)
+    source: Literal["spec", "supplement"] = "spec"
 
     def sent(self, method: Method) -> list[Param]:
         """The parameters `method` sends: all but the body fields it fixes itself."""
@@ -344,6 +347,23 @@ class Resource:
         return self.path[-1] if self.path else ""
 
 
+@dataclass(frozen=True)
+class Supplement:
+    """The operations the public spec lacks, merged in from spec/supplement.yaml."""
+
+    release: str  # the official SDK release they are read from: "mistralai 3.7.0"
+    sha256: str  # of the supplement file
+    operations: int  # how many were merged (those the public spec has are left out)
+    # JSON pointers, in the merged document, of its operations and schemas
+    pointers: frozenset[str]
+
+    def owns(self, pointer: str) -> bool:
+        """Whether the definition or operation at `pointer` comes from the supplement
+        (an inline schema is where its owner is)."""
+        # `#/components/schemas/X/...` or `#/paths/P/verb/...`: the first four tokens
+        return "/".join(pointer.split("/")[:4]) in self.pointers
+
+
 @dataclass
 class API:
     title: str
@@ -359,3 +379,8 @@ class API:
     # the body fields a batch job fills in every request (overlay: batch_job_fields)
     batch_job_fields: tuple[str, ...] = ()
     inputs: Inputs = field(default_factory=Inputs)
+    supplement: Supplement | None = None  # what was merged in besides the public spec
+
+    def source_of(self, pointer: str) -> Literal["spec", "supplement"]:
+        """Where the definition at `pointer` is described."""
+        return "supplement" if self.supplement and self.supplement.owns(pointer) else "spec"

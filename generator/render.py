@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from . import helpers, ir
+from .load import escape
 from .naming import module_name, pascal
 from .render_params import ParamsRenderer
 from .types import Imports, Inputs, definition_references, render, runtime
@@ -295,7 +296,8 @@ class Renderer:
         if isinstance(d, ir.Alias):
             return DefView("alias", d.name, d.doc, static=render(d.type, imports))
         assert isinstance(d, ir.Union_)
-        static = " | ".join(render(v.type, imports) for v in d.variants)
+        # a model that stands for several tag values is one variant per value: once here
+        static = " | ".join(dict.fromkeys(render(v.type, imports) for v in d.variants))
         if d.native:
             # msgspec dispatches on the tag in C; the marker names the union for
             # the runtime's lenient path (unknown tags → `Unknown<Name>`)
@@ -303,7 +305,7 @@ class Renderer:
             annotated = f"Annotated[{static}, OpenUnion({d.name!r})]"
             return DefView("alias", d.name, d.doc, static=annotated, open_union=True)
         tagged = {v.tag_value: runtime(v.type, "") for v in d.variants if v.tag_value and d.tag}
-        variants = [runtime(v.type, "") for v in d.variants]
+        variants = list(dict.fromkeys(runtime(v.type, "") for v in d.variants))
         return DefView(
             "union",
             d.name,
@@ -516,6 +518,13 @@ class Renderer:
         if op.deprecated:
             doc_lines += ["", "Deprecated."]
         doc_lines += ["", f"`{op.method} {op.http_path}`"]
+        if op.source == "supplement" and self.api.supplement is not None:
+            # the public spec lacks it: say where its shape was read (docs/spec.md)
+            doc_lines += [
+                "",
+                "Not in the public spec: its shape comes from the official SDK",
+                f"({self.api.supplement.release}), as spec/supplement.yaml records it.",
+            ]
         doc_lines += ["", "Args:"]
         for p in arguments:
             # the spec's words, else where the value goes (help() lists every argument)
@@ -615,6 +624,10 @@ class Renderer:
                     "summary": op.summary,
                     "deprecated": op.deprecated,
                     "stream_call": stream_call,
+                    "source": op.source,
+                    "release": self.api.supplement.release
+                    if op.source == "supplement" and self.api.supplement
+                    else None,
                 }
             )
         return self.env.get_template("operations.py.j2").render(header=HEADER, rows=rows)
@@ -628,9 +641,18 @@ class Renderer:
             title=self.api.title,
             version=self.api.version,
             sha256=self.spec_sha256,
-            operations=len(self.api.operations),
-            schemas=len(self.api.exposed),
+            operations=sum(1 for op in self.api.operations if op.source == "spec"),
+            schemas=sum(
+                1 for n in self.api.exposed if self.api.source_of(schema_pointer(n)) == "spec"
+            ),
+            supplement=self.api.supplement,
+            # those generated (one whose name the public spec takes is left out)
+            supplement_operations=sum(1 for op in self.api.operations if op.source == "supplement"),
         )
+
+
+def schema_pointer(name: str) -> str:
+    return f"#/components/schemas/{escape(name)}"
 
 
 def _is_list(texpr: ir.TypeExpr) -> bool:

@@ -29,14 +29,21 @@ class Parse:
     """One run of the passes over `doc`; the passes' state stays for inspection."""
 
     def __init__(
-        self, doc: dict[str, Any], problems: Problems, overlay: overlays.Overlay | None = None
+        self,
+        doc: dict[str, Any],
+        problems: Problems,
+        overlay: overlays.Overlay | None = None,
+        supplement: ir.Supplement | None = None,
     ) -> None:
         overlay = overlay if overlay is not None else overlays.default()
         self.schemas = Schemas(doc, problems, overlay)
         self.schemas.define_all()  # 1. types
         unions.assign_tags(self.schemas.defs)  # 2. unions
         operations = Operations(self.schemas).all()  # 3. operations and their streams
-        root = resources.tree(operations, overlay, problems)  # 4. resources
+        for op in operations:
+            if supplement is not None and supplement.owns(op.pointer):
+                op.source = "supplement"
+        root, operations = resources.tree(operations, overlay, problems)  # 4. resources
         info = doc.get("info", {})
         self.api = ir.API(
             title=str(info.get("title", "")),
@@ -45,6 +52,7 @@ class Parse:
             operations=operations,
             root=root,
             exposed=sorted(self.schemas.components),
+            supplement=supplement,
         )
         self.api.batch_enum = overlay.batch_endpoints_enum or ""
         self.api.batch_endpoints = helpers.batch_endpoints(self.api, overlay.batch_endpoints_enum)
@@ -54,8 +62,12 @@ class Parse:
 
 
 def parse(
-    doc: dict[str, Any], problems: Problems, overlay: overlays.Overlay | None = None
+    doc: dict[str, Any],
+    problems: Problems,
+    overlay: overlays.Overlay | None = None,
+    supplement: ir.Supplement | None = None,
 ) -> ir.API:
     """The intermediate model of `doc`, with what `overlay` (by default the project's,
-    spec/overlay.yaml) says about its operations and schemas."""
-    return Parse(doc, problems, overlay).api
+    spec/overlay.yaml) says about its operations and schemas; `supplement` says which
+    of them were merged in from the supplement (generator/merge.py)."""
+    return Parse(doc, problems, overlay, supplement).api

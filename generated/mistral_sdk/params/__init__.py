@@ -51,12 +51,38 @@ if TYPE_CHECKING:
     )
     from ._aggregation_request import AggregationRequestParam as AggregationRequestParam
     from ._alias_list import AliasListParam as AliasListParam
+    from ._and import AndMatchParam as AndMatchParam
+    from ._and import AndParam as AndParam
+    from ._annotation import AnnotationParam as AnnotationParam
     from ._assign_group_to_workspace_in import (
         AssignGroupToWorkspaceInParam as AssignGroupToWorkspaceInParam,
     )
     from ._assistant_message import AssistantMessageParam as AssistantMessageParam
+    from ._attribute_hash_sampling import AttributeHashSamplingParam as AttributeHashSamplingParam
+    from ._audio_agent_configuration_request import (
+        AudioAgentConfigurationRequestParam as AudioAgentConfigurationRequestParam,
+    )
+    from ._audio_agent_configuration_request_tool import (
+        AudioAgentConfigurationRequestToolParam as AudioAgentConfigurationRequestToolParam,
+    )
+    from ._audio_agent_create_request import (
+        AudioAgentCreateRequestParam as AudioAgentCreateRequestParam,
+    )
+    from ._audio_agent_update_request import (
+        AudioAgentUpdateRequestParam as AudioAgentUpdateRequestParam,
+    )
     from ._audio_chunk_input_audio import AudioChunkInputAudioParam as AudioChunkInputAudioParam
     from ._audio_chunk import AudioChunkParam as AudioChunkParam
+    from ._audio_inactivity_config import AudioInactivityConfigParam as AudioInactivityConfigParam
+    from ._audio_llm_config import AudioLLMConfigParam as AudioLLMConfigParam
+    from ._audio_stt_config import AudioSTTConfigParam as AudioSTTConfigParam
+    from ._audio_session_create_request import (
+        AudioSessionCreateRequestParam as AudioSessionCreateRequestParam,
+    )
+    from ._audio_session_create_request_tool import (
+        AudioSessionCreateRequestToolParam as AudioSessionCreateRequestToolParam,
+    )
+    from ._audio_tts_config import AudioTTSConfigParam as AudioTTSConfigParam
     from ._audio_transcription_request import (
         AudioTranscriptionRequestBatchParam as AudioTranscriptionRequestBatchParam,
     )
@@ -66,6 +92,10 @@ if TYPE_CHECKING:
     from ._audio_transcription_request_stream import (
         AudioTranscriptionRequestStreamParam as AudioTranscriptionRequestStreamParam,
     )
+    from ._audio_turn_config import AudioTurnConfigParam as AudioTurnConfigParam
+    from ._audio_turn_detection_config import (
+        AudioTurnDetectionConfigParam as AudioTurnDetectionConfigParam,
+    )
     from ._auth_data import AuthDataParam as AuthDataParam
     from ._authentication_method_create_or_update_request import (
         AuthenticationMethodCreateOrUpdateRequestParam as AuthenticationMethodCreateOrUpdateRequestParam,
@@ -73,6 +103,10 @@ if TYPE_CHECKING:
     from ._base_workspace_member_in import BaseWorkspaceMemberINParam as BaseWorkspaceMemberINParam
     from ._batch_execution_body import BatchExecutionBodyParam as BatchExecutionBodyParam
     from ._batch_request import BatchRequestParam as BatchRequestParam
+    from ._bool_array_field_definition import (
+        BoolArrayFieldDefinitionParam as BoolArrayFieldDefinitionParam,
+    )
+    from ._bool_field_definition import BoolFieldDefinitionParam as BoolFieldDefinitionParam
     from ._chat_classification_request import (
         ChatClassificationRequestBatchParam as ChatClassificationRequestBatchParam,
     )
@@ -103,6 +137,7 @@ if TYPE_CHECKING:
     )
     from ._chat_moderation_request import ChatModerationRequestParam as ChatModerationRequestParam
     from ._arguments import ChatParseArguments as ChatParseArguments
+    from ._chunk_fields import ChunkFieldsParam as ChunkFieldsParam
     from ._classification_request import (
         ClassificationRequestBatchParam as ClassificationRequestBatchParam,
     )
@@ -120,6 +155,10 @@ if TYPE_CHECKING:
         ConnectorsQueryFiltersParam as ConnectorsQueryFiltersParam,
     )
     from ._content_chunk import ContentChunkParam as ContentChunkParam
+    from ._content_search_filter_group import (
+        ContentSearchFilterGroupParam as ContentSearchFilterGroupParam,
+    )
+    from ._content_search_filter import ContentSearchFilterParam as ContentSearchFilterParam
     from ._conversation_append_request import (
         ConversationAppendRequestParam as ConversationAppendRequestParam,
     )
@@ -142,6 +181,36 @@ if TYPE_CHECKING:
     from ._arguments import ConversationRunArguments as ConversationRunArguments
     from ._conversation_stream_request import (
         ConversationStreamRequestParam as ConversationStreamRequestParam,
+    )
+    from ._count_response_input_tokens_request_format import (
+        CountResponseInputTokensRequestFormatParam as CountResponseInputTokensRequestFormatParam,
+    )
+    from ._count_response_input_tokens_request_input1 import (
+        CountResponseInputTokensRequestInput1Param as CountResponseInputTokensRequestInput1Param,
+    )
+    from ._count_response_input_tokens_request import (
+        CountResponseInputTokensRequestParam as CountResponseInputTokensRequestParam,
+    )
+    from ._count_response_input_tokens_request_responses_format_json_object import (
+        CountResponseInputTokensRequestResponsesFormatJSONObjectParam as CountResponseInputTokensRequestResponsesFormatJSONObjectParam,
+    )
+    from ._count_response_input_tokens_request_responses_format_text_json_schema_config import (
+        CountResponseInputTokensRequestResponsesFormatTextJSONSchemaConfigParam as CountResponseInputTokensRequestResponsesFormatTextJSONSchemaConfigParam,
+    )
+    from ._count_response_input_tokens_request_responses_format_text import (
+        CountResponseInputTokensRequestResponsesFormatTextParam as CountResponseInputTokensRequestResponsesFormatTextParam,
+    )
+    from ._count_response_input_tokens_request_responses_supported_reasoning import (
+        CountResponseInputTokensRequestResponsesSupportedReasoningParam as CountResponseInputTokensRequestResponsesSupportedReasoningParam,
+    )
+    from ._count_response_input_tokens_request_responses_text_config import (
+        CountResponseInputTokensRequestResponsesTextConfigParam as CountResponseInputTokensRequestResponsesTextConfigParam,
+    )
+    from ._count_response_input_tokens_request_responses_tool_choice_function import (
+        CountResponseInputTokensRequestResponsesToolChoiceFunctionParam as CountResponseInputTokensRequestResponsesToolChoiceFunctionParam,
+    )
+    from ._count_response_input_tokens_request_tool import (
+        CountResponseInputTokensRequestToolParam as CountResponseInputTokensRequestToolParam,
     )
     from ._create_agent_request import CreateAgentRequestParam as CreateAgentRequestParam
     from ._create_agent_request_tool import (
@@ -167,8 +236,49 @@ if TYPE_CHECKING:
     )
     from ._create_judge_request import CreateJudgeRequestParam as CreateJudgeRequestParam
     from ._create_library_request import CreateLibraryRequestParam as CreateLibraryRequestParam
+    from ._create_managed_index_request import (
+        CreateManagedIndexRequestParam as CreateManagedIndexRequestParam,
+    )
+    from ._create_pipeline_request import CreatePipelineRequestParam as CreatePipelineRequestParam
     from ._create_prompt_request import CreatePromptRequestParam as CreatePromptRequestParam
+    from ._create_realtime_session_request import (
+        CreateRealtimeSessionRequestParam as CreateRealtimeSessionRequestParam,
+    )
+    from ._create_response_request_format import (
+        CreateResponseRequestFormatParam as CreateResponseRequestFormatParam,
+    )
+    from ._create_response_request_input1 import (
+        CreateResponseRequestInput1Param as CreateResponseRequestInput1Param,
+    )
+    from ._create_response_request import CreateResponseRequestParam as CreateResponseRequestParam
+    from ._create_response_request_responses_format_json_object import (
+        CreateResponseRequestResponsesFormatJSONObjectParam as CreateResponseRequestResponsesFormatJSONObjectParam,
+    )
+    from ._create_response_request_responses_format_text_json_schema_config import (
+        CreateResponseRequestResponsesFormatTextJSONSchemaConfigParam as CreateResponseRequestResponsesFormatTextJSONSchemaConfigParam,
+    )
+    from ._create_response_request_responses_format_text import (
+        CreateResponseRequestResponsesFormatTextParam as CreateResponseRequestResponsesFormatTextParam,
+    )
+    from ._create_response_request_responses_supported_reasoning import (
+        CreateResponseRequestResponsesSupportedReasoningParam as CreateResponseRequestResponsesSupportedReasoningParam,
+    )
+    from ._create_response_request_responses_text_config import (
+        CreateResponseRequestResponsesTextConfigParam as CreateResponseRequestResponsesTextConfigParam,
+    )
+    from ._create_response_request_responses_tool_choice_function import (
+        CreateResponseRequestResponsesToolChoiceFunctionParam as CreateResponseRequestResponsesToolChoiceFunctionParam,
+    )
+    from ._create_response_request_tool import (
+        CreateResponseRequestToolParam as CreateResponseRequestToolParam,
+    )
+    from ._create_service_account_request import (
+        CreateServiceAccountRequestParam as CreateServiceAccountRequestParam,
+    )
     from ._create_skill_request import CreateSkillRequestParam as CreateSkillRequestParam
+    from ._create_trigger_action import CreateTriggerActionParam as CreateTriggerActionParam
+    from ._create_trigger import CreateTriggerParam as CreateTriggerParam
+    from ._create_webhook import CreateWebhookParam as CreateWebhookParam
     from ._credentials_create_or_update import (
         CredentialsCreateOrUpdateParam as CredentialsCreateOrUpdateParam,
     )
@@ -176,8 +286,15 @@ if TYPE_CHECKING:
         CustomConnectorAuthorizationParam as CustomConnectorAuthorizationParam,
     )
     from ._custom_connector import CustomConnectorParam as CustomConnectorParam
+    from ._custom_embedding_model import CustomEmbeddingModelParam as CustomEmbeddingModelParam
     from ._delete_dataset_records_request import (
         DeleteDatasetRecordsRequestParam as DeleteDatasetRecordsRequestParam,
+    )
+    from ._delete_documents_request import (
+        DeleteDocumentsRequestParam as DeleteDocumentsRequestParam,
+    )
+    from ._dense_vector_field_definition import (
+        DenseVectorFieldDefinitionParam as DenseVectorFieldDefinitionParam,
     )
     from ._deployment_resource_config import (
         DeploymentResourceConfigParam as DeploymentResourceConfigParam,
@@ -188,10 +305,21 @@ if TYPE_CHECKING:
     from ._deployment_worker_spec_input import (
         DeploymentWorkerSpecInputParam as DeploymentWorkerSpecInputParam,
     )
+    from ._destination import DestinationParam as DestinationParam
+    from ._document_fields import DocumentFieldsParam as DocumentFieldsParam
     from ._document_library_tool import DocumentLibraryToolParam as DocumentLibraryToolParam
     from ._document_url_chunk import DocumentURLChunkParam as DocumentURLChunkParam
+    from ._embedding import EmbeddingParam as EmbeddingParam
     from ._embedding_request import EmbeddingRequestBatchParam as EmbeddingRequestBatchParam
     from ._embedding_request import EmbeddingRequestParam as EmbeddingRequestParam
+    from ._equal import EqualParam as EqualParam
+    from ._equal_value import EqualValueParam as EqualValueParam
+    from ._evaluation_run_filter_input import (
+        EvaluationRunFilterInputParam as EvaluationRunFilterInputParam,
+    )
+    from ._evaluation_run_record_filter_input import (
+        EvaluationRunRecordFilterInputParam as EvaluationRunRecordFilterInputParam,
+    )
     from ._extended_o_auth_server_metadata import (
         ExtendedOAuthServerMetadataParam as ExtendedOAuthServerMetadataParam,
     )
@@ -202,6 +330,7 @@ if TYPE_CHECKING:
     from ._fetch_field_option_counts_request import (
         FetchFieldOptionCountsRequestParam as FetchFieldOptionCountsRequestParam,
     )
+    from ._field_sort_input import FieldSortInputParam as FieldSortInputParam
     from ._file_chunk import FileChunkParam as FileChunkParam
     from ._files_upload_form import FilesUploadFormParam as FilesUploadFormParam
     from ._filter_condition import FilterConditionParam as FilterConditionParam
@@ -210,14 +339,23 @@ if TYPE_CHECKING:
     from ._filter_group import FilterGroupParam as FilterGroupParam
     from ._filter_payload_filters import FilterPayloadFiltersParam as FilterPayloadFiltersParam
     from ._filter_payload import FilterPayloadParam as FilterPayloadParam
+    from ._float_array_field_definition import (
+        FloatArrayFieldDefinitionParam as FloatArrayFieldDefinitionParam,
+    )
+    from ._float_field_definition import FloatFieldDefinitionParam as FloatFieldDefinitionParam
     from ._function_call_entry import FunctionCallEntryParam as FunctionCallEntryParam
     from ._function_call import FunctionCallParam as FunctionCallParam
     from ._function_name import FunctionNameParam as FunctionNameParam
     from ._function import FunctionParam as FunctionParam
+    from ._function_request import FunctionRequestParam as FunctionRequestParam
     from ._function_result_entry import FunctionResultEntryParam as FunctionResultEntryParam
     from ._function_tool import FunctionToolParam as FunctionToolParam
     from ._global_header_value import GlobalHeaderValueParam as GlobalHeaderValueParam
+    from ._goal_status_filter_group import GoalStatusFilterGroupParam as GoalStatusFilterGroupParam
+    from ._goal_status_filter import GoalStatusFilterParam as GoalStatusFilterParam
+    from ._grep_request import GrepRequestParam as GrepRequestParam
     from ._guardrail_config import GuardrailConfigParam as GuardrailConfigParam
+    from ._hang_up_tool import HangUpToolParam as HangUpToolParam
     from ._image_generation_tool import ImageGenerationToolParam as ImageGenerationToolParam
     from ._image_url_chunk import ImageURLChunkParam as ImageURLChunkParam
     from ._image_url import ImageURLParam as ImageURLParam
@@ -236,11 +374,24 @@ if TYPE_CHECKING:
     from ._import_dataset_from_playground_request import (
         ImportDatasetFromPlaygroundRequestParam as ImportDatasetFromPlaygroundRequestParam,
     )
+    from ._import_dataset_from_spans_request import (
+        ImportDatasetFromSpansRequestParam as ImportDatasetFromSpansRequestParam,
+    )
+    from ._in import InParam as InParam
+    from ._in_value import InValueParam as InValueParam
+    from ._ingest_documents_request import (
+        IngestDocumentsRequestParam as IngestDocumentsRequestParam,
+    )
     from ._input_entry import InputEntryParam as InputEntryParam
     from ._instruct_request_message import (
         InstructRequestMessageParam as InstructRequestMessageParam,
     )
     from ._instruct_request import InstructRequestParam as InstructRequestParam
+    from ._int_array_field_definition import (
+        IntArrayFieldDefinitionParam as IntArrayFieldDefinitionParam,
+    )
+    from ._int_field_definition import IntFieldDefinitionParam as IntFieldDefinitionParam
+    from ._json_field_definition import JSONFieldDefinitionParam as JSONFieldDefinitionParam
     from ._json_schema import JsonSchemaParam as JsonSchemaParam
     from ._judge_chat_completion_event_request import (
         JudgeChatCompletionEventRequestParam as JudgeChatCompletionEventRequestParam,
@@ -258,10 +409,27 @@ if TYPE_CHECKING:
         JudgeDatasetRecordRequestParam as JudgeDatasetRecordRequestParam,
     )
     from ._judge_regression_output import JudgeRegressionOutputParam as JudgeRegressionOutputParam
+    from ._keyword_array_field_definition import (
+        KeywordArrayFieldDefinitionParam as KeywordArrayFieldDefinitionParam,
+    )
+    from ._keyword_field_definition import (
+        KeywordFieldDefinitionParam as KeywordFieldDefinitionParam,
+    )
+    from ._keyword_retriever_filter import (
+        KeywordRetrieverFilterParam as KeywordRetrieverFilterParam,
+    )
+    from ._keyword_retriever import KeywordRetrieverParam as KeywordRetrieverParam
     from ._libraries_documents_upload_form import (
         LibrariesDocumentsUploadFormParam as LibrariesDocumentsUploadFormParam,
     )
+    from ._llm_judge_reference import LlmJudgeReferenceParam as LlmJudgeReferenceParam
     from ._logs_request import LogsRequestParam as LogsRequestParam
+    from ._long_array_field_definition import (
+        LongArrayFieldDefinitionParam as LongArrayFieldDefinitionParam,
+    )
+    from ._long_field_definition import LongFieldDefinitionParam as LongFieldDefinitionParam
+    from ._managed_index_config import ManagedIndexConfigParam as ManagedIndexConfigParam
+    from ._managed_index_fields import ManagedIndexFieldsParam as ManagedIndexFieldsParam
     from ._message_input_content_chunk import (
         MessageInputContentChunkParam as MessageInputContentChunkParam,
     )
@@ -270,7 +438,10 @@ if TYPE_CHECKING:
         MessageOutputContentChunkParam as MessageOutputContentChunkParam,
     )
     from ._message_output_entry import MessageOutputEntryParam as MessageOutputEntryParam
+    from ._metadata_filter_group import MetadataFilterGroupParam as MetadataFilterGroupParam
+    from ._metadata_filter import MetadataFilterParam as MetadataFilterParam
     from ._metric_definition import MetricDefinitionParam as MetricDefinitionParam
+    from ._mistral_embedding_model import MistralEmbeddingModelParam as MistralEmbeddingModelParam
     from ._moderation_llmv1_category_thresholds import (
         ModerationLLMV1CategoryThresholdsParam as ModerationLLMV1CategoryThresholdsParam,
     )
@@ -279,14 +450,25 @@ if TYPE_CHECKING:
         ModerationLLMV2CategoryThresholdsParam as ModerationLLMV2CategoryThresholdsParam,
     )
     from ._moderation_llmv2_config import ModerationLLMV2ConfigParam as ModerationLLMV2ConfigParam
+    from ._navigate_request import NavigateRequestParam as NavigateRequestParam
+    from ._nearest_neighbour_retriever_filter import (
+        NearestNeighbourRetrieverFilterParam as NearestNeighbourRetrieverFilterParam,
+    )
+    from ._nearest_neighbour_retriever import (
+        NearestNeighbourRetrieverParam as NearestNeighbourRetrieverParam,
+    )
     from ._network_encoded_input import NetworkEncodedInputParam as NetworkEncodedInputParam
     from ._new_usage_limit_in import NewUsageLimitINParam as NewUsageLimitINParam
+    from ._and import NotMatchParam as NotMatchParam
+    from ._and import NotParam as NotParam
     from ._o_auth2_token_auth import OAuth2TokenAuthParam as OAuth2TokenAuthParam
     from ._o_auth2_token import OAuth2TokenParam as OAuth2TokenParam
     from ._ocr_request import OCRRequestBatchParam as OCRRequestBatchParam
     from ._ocr_request_document import OCRRequestDocumentParam as OCRRequestDocumentParam
     from ._ocr_request import OCRRequestParam as OCRRequestParam
     from ._oauth2_metadata_secrets import Oauth2MetadataSecretsParam as Oauth2MetadataSecretsParam
+    from ._and import OrMatchParam as OrMatchParam
+    from ._and import OrParam as OrParam
     from ._order_by_clause import OrderByClauseParam as OrderByClauseParam
     from ._organization_invite_in import OrganizationInviteINParam as OrganizationInviteINParam
     from ._organization_invite_in_roles import (
@@ -301,7 +483,18 @@ if TYPE_CHECKING:
     from ._partial_schedule_definition import (
         PartialScheduleDefinitionParam as PartialScheduleDefinitionParam,
     )
+    from ._phone_destination import PhoneDestinationParam as PhoneDestinationParam
+    from ._pipeline_config_sampling import (
+        PipelineConfigSamplingParam as PipelineConfigSamplingParam,
+    )
+    from ._pipeline_config_selector import (
+        PipelineConfigSelectorParam as PipelineConfigSelectorParam,
+    )
+    from ._pipeline_results_request import (
+        PipelineResultsRequestParam as PipelineResultsRequestParam,
+    )
     from ._prediction import PredictionParam as PredictionParam
+    from ._probabilistic_sampling import ProbabilisticSamplingParam as ProbabilisticSamplingParam
     from ._prompt_definition import PromptDefinitionParam as PromptDefinitionParam
     from ._prompt_variable import PromptVariableParam as PromptVariableParam
     from ._prompts_create_version_body import (
@@ -315,9 +508,14 @@ if TYPE_CHECKING:
         QueryInvocationBodyInputParam as QueryInvocationBodyInputParam,
     )
     from ._query_invocation_body import QueryInvocationBodyParam as QueryInvocationBodyParam
+    from ._rrf_retriever_filter import RRFRetrieverFilterParam as RRFRetrieverFilterParam
+    from ._rrf_retriever import RRFRetrieverParam as RRFRetrieverParam
+    from ._rrf_retriever_retriever import RRFRetrieverRetrieverParam as RRFRetrieverRetrieverParam
     from ._rag_search_indexes_update_metrics_body import (
         RagSearchIndexesUpdateMetricsBodyParam as RagSearchIndexesUpdateMetricsBodyParam,
     )
+    from ._range import RangeParam as RangeParam
+    from ._read_request import ReadRequestParam as ReadRequestParam
     from ._reference_chunk import ReferenceChunkParam as ReferenceChunkParam
     from ._register_deployment_request_deployment import (
         RegisterDeploymentRequestDeploymentParam as RegisterDeploymentRequestDeploymentParam,
@@ -336,24 +534,148 @@ if TYPE_CHECKING:
     )
     from ._reset_invocation_body import ResetInvocationBodyParam as ResetInvocationBodyParam
     from ._response_format import ResponseFormatParam as ResponseFormatParam
+    from ._responses_annotation_container_file_citation import (
+        ResponsesAnnotationContainerFileCitationParam as ResponsesAnnotationContainerFileCitationParam,
+    )
+    from ._responses_annotation_file_citation import (
+        ResponsesAnnotationFileCitationParam as ResponsesAnnotationFileCitationParam,
+    )
+    from ._responses_annotation_file_path import (
+        ResponsesAnnotationFilePathParam as ResponsesAnnotationFilePathParam,
+    )
+    from ._responses_annotation_url_citation import (
+        ResponsesAnnotationURLCitationParam as ResponsesAnnotationURLCitationParam,
+    )
+    from ._responses_caller_direct import ResponsesCallerDirectParam as ResponsesCallerDirectParam
+    from ._responses_caller_program import (
+        ResponsesCallerProgramParam as ResponsesCallerProgramParam,
+    )
+    from ._responses_content import ResponsesContentParam as ResponsesContentParam
+    from ._responses_custom_tool_format import (
+        ResponsesCustomToolFormatParam as ResponsesCustomToolFormatParam,
+    )
+    from ._responses_custom_tool import ResponsesCustomToolParam as ResponsesCustomToolParam
+    from ._responses_easy_input_message_content1 import (
+        ResponsesEasyInputMessageContent1Param as ResponsesEasyInputMessageContent1Param,
+    )
+    from ._responses_easy_input_message import (
+        ResponsesEasyInputMessageParam as ResponsesEasyInputMessageParam,
+    )
+    from ._responses_function_call_output_caller_direct import (
+        ResponsesFunctionCallOutputCallerDirectParam as ResponsesFunctionCallOutputCallerDirectParam,
+    )
+    from ._responses_function_call_output_caller import (
+        ResponsesFunctionCallOutputCallerParam as ResponsesFunctionCallOutputCallerParam,
+    )
+    from ._responses_function_call_output_caller_program import (
+        ResponsesFunctionCallOutputCallerProgramParam as ResponsesFunctionCallOutputCallerProgramParam,
+    )
+    from ._responses_function_call_output_output1 import (
+        ResponsesFunctionCallOutputOutput1Param as ResponsesFunctionCallOutputOutput1Param,
+    )
+    from ._responses_function_call_output import (
+        ResponsesFunctionCallOutputParam as ResponsesFunctionCallOutputParam,
+    )
+    from ._responses_function_tool_call_caller import (
+        ResponsesFunctionToolCallCallerParam as ResponsesFunctionToolCallCallerParam,
+    )
+    from ._responses_function_tool_call import (
+        ResponsesFunctionToolCallParam as ResponsesFunctionToolCallParam,
+    )
+    from ._responses_function_tool import ResponsesFunctionToolParam as ResponsesFunctionToolParam
+    from ._responses_grammar import ResponsesGrammarParam as ResponsesGrammarParam
+    from ._responses_input_file_content import (
+        ResponsesInputFileContentParam as ResponsesInputFileContentParam,
+    )
+    from ._responses_input_file_content_responses_prompt_cache_breakpoint import (
+        ResponsesInputFileContentResponsesPromptCacheBreakpointParam as ResponsesInputFileContentResponsesPromptCacheBreakpointParam,
+    )
+    from ._responses_input_file import ResponsesInputFileParam as ResponsesInputFileParam
+    from ._responses_input_file_responses_prompt_cache_breakpoint import (
+        ResponsesInputFileResponsesPromptCacheBreakpointParam as ResponsesInputFileResponsesPromptCacheBreakpointParam,
+    )
+    from ._responses_input_image_content import (
+        ResponsesInputImageContentParam as ResponsesInputImageContentParam,
+    )
+    from ._responses_input_image_content_responses_prompt_cache_breakpoint import (
+        ResponsesInputImageContentResponsesPromptCacheBreakpointParam as ResponsesInputImageContentResponsesPromptCacheBreakpointParam,
+    )
+    from ._responses_input_image import ResponsesInputImageParam as ResponsesInputImageParam
+    from ._responses_input_image_responses_prompt_cache_breakpoint import (
+        ResponsesInputImageResponsesPromptCacheBreakpointParam as ResponsesInputImageResponsesPromptCacheBreakpointParam,
+    )
+    from ._responses_input_text_content import (
+        ResponsesInputTextContentParam as ResponsesInputTextContentParam,
+    )
+    from ._responses_input_text_content_responses_prompt_cache_breakpoint import (
+        ResponsesInputTextContentResponsesPromptCacheBreakpointParam as ResponsesInputTextContentResponsesPromptCacheBreakpointParam,
+    )
+    from ._responses_input_text import ResponsesInputTextParam as ResponsesInputTextParam
+    from ._responses_input_text_responses_prompt_cache_breakpoint import (
+        ResponsesInputTextResponsesPromptCacheBreakpointParam as ResponsesInputTextResponsesPromptCacheBreakpointParam,
+    )
+    from ._responses_message_content import (
+        ResponsesMessageContentParam as ResponsesMessageContentParam,
+    )
+    from ._responses_message import ResponsesMessageParam as ResponsesMessageParam
+    from ._responses_namespace_tool import (
+        ResponsesNamespaceToolParam as ResponsesNamespaceToolParam,
+    )
+    from ._responses_namespace_tool_tool import (
+        ResponsesNamespaceToolToolParam as ResponsesNamespaceToolToolParam,
+    )
+    from ._responses_output_message_content import (
+        ResponsesOutputMessageContentParam as ResponsesOutputMessageContentParam,
+    )
+    from ._responses_output_message import (
+        ResponsesOutputMessageParam as ResponsesOutputMessageParam,
+    )
+    from ._responses_output_refusal import (
+        ResponsesOutputRefusalParam as ResponsesOutputRefusalParam,
+    )
+    from ._responses_output_text_logprob import (
+        ResponsesOutputTextLogprobParam as ResponsesOutputTextLogprobParam,
+    )
+    from ._responses_output_text_logprob_top_logprob import (
+        ResponsesOutputTextLogprobTopLogprobParam as ResponsesOutputTextLogprobTopLogprobParam,
+    )
+    from ._responses_output_text import ResponsesOutputTextParam as ResponsesOutputTextParam
+    from ._responses_reasoning_item import (
+        ResponsesReasoningItemParam as ResponsesReasoningItemParam,
+    )
+    from ._responses_summary import ResponsesSummaryParam as ResponsesSummaryParam
+    from ._responses_text import ResponsesTextParam as ResponsesTextParam
+    from ._responses_tool_function import ResponsesToolFunctionParam as ResponsesToolFunctionParam
+    from ._run_ownership_filter import RunOwnershipFilterParam as RunOwnershipFilterParam
     from ._schedule_calendar import ScheduleCalendarParam as ScheduleCalendarParam
     from ._schedule_definition import ScheduleDefinitionParam as ScheduleDefinitionParam
     from ._schedule_interval import ScheduleIntervalParam as ScheduleIntervalParam
     from ._schedule_policy import SchedulePolicyParam as SchedulePolicyParam
     from ._schedule_range import ScheduleRangeParam as ScheduleRangeParam
+    from ._score_filter_group import ScoreFilterGroupParam as ScoreFilterGroupParam
+    from ._score_filter import ScoreFilterParam as ScoreFilterParam
+    from ._score_sort_input import ScoreSortInputParam as ScoreSortInputParam
     from ._search_chat_completion_event_ids_request import (
         SearchChatCompletionEventIdsRequestParam as SearchChatCompletionEventIdsRequestParam,
     )
     from ._search_chat_completion_events_request import (
         SearchChatCompletionEventsRequestParam as SearchChatCompletionEventsRequestParam,
     )
+    from ._search_request import SearchRequestParam as SearchRequestParam
+    from ._search_request_retriever import (
+        SearchRequestRetrieverParam as SearchRequestRetrieverParam,
+    )
     from ._set_nested_groups_in import SetNestedGroupsInParam as SetNestedGroupsInParam
+    from ._set_service_account_roles_request import (
+        SetServiceAccountRolesRequestParam as SetServiceAccountRolesRequestParam,
+    )
     from ._sharing_delete import SharingDeleteParam as SharingDeleteParam
     from ._sharing_request import SharingRequestParam as SharingRequestParam
     from ._signal_invocation_body_input import (
         SignalInvocationBodyInputParam as SignalInvocationBodyInputParam,
     )
     from ._signal_invocation_body import SignalInvocationBodyParam as SignalInvocationBodyParam
+    from ._sip_destination import SipDestinationParam as SipDestinationParam
     from ._skill_asset_content0 import SkillAssetContent0Param as SkillAssetContent0Param
     from ._skill_asset_content1 import SkillAssetContent1Param as SkillAssetContent1Param
     from ._skill_asset_content import SkillAssetContentParam as SkillAssetContentParam
@@ -365,21 +687,51 @@ if TYPE_CHECKING:
     from ._skills_update_version_metadata_body import (
         SkillsUpdateVersionMetadataBodyParam as SkillsUpdateVersionMetadataBodyParam,
     )
+    from ._sort import SortParam as SortParam
+    from ._span_dataset_mapping_contract import (
+        SpanDatasetMappingContractParam as SpanDatasetMappingContractParam,
+    )
+    from ._span_dataset_mapping import SpanDatasetMappingParam as SpanDatasetMappingParam
+    from ._span_dataset_source_reference import (
+        SpanDatasetSourceReferenceParam as SpanDatasetSourceReferenceParam,
+    )
     from ._span_evaluations_request import (
         SpanEvaluationsRequestParam as SpanEvaluationsRequestParam,
     )
     from ._spans_request import SpansRequestParam as SpansRequestParam
     from ._speech_request import SpeechRequestParam as SpeechRequestParam
+    from ._static_tool_filler import StaticToolFillerParam as StaticToolFillerParam
+    from ._system_filter import SystemFilterParam as SystemFilterParam
     from ._system_message_content_chunks import (
         SystemMessageContentChunksParam as SystemMessageContentChunksParam,
     )
     from ._system_message import SystemMessageParam as SystemMessageParam
+    from ._system_name_filter_group import SystemNameFilterGroupParam as SystemNameFilterGroupParam
+    from ._system_name_filter import SystemNameFilterParam as SystemNameFilterParam
+    from ._system_param_filter_group import (
+        SystemParamFilterGroupParam as SystemParamFilterGroupParam,
+    )
+    from ._system_param_filter import SystemParamFilterParam as SystemParamFilterParam
+    from ._tag_filter import TagFilterParam as TagFilterParam
+    from ._telemetry_span_reference import (
+        TelemetrySpanReferenceParam as TelemetrySpanReferenceParam,
+    )
+    from ._text_array_field_definition import (
+        TextArrayFieldDefinitionParam as TextArrayFieldDefinitionParam,
+    )
     from ._text_chunk import TextChunkParam as TextChunkParam
+    from ._text_field_definition import TextFieldDefinitionParam as TextFieldDefinitionParam
     from ._think_chunk import ThinkChunkParam as ThinkChunkParam
     from ._think_chunk_thinking_item import (
         ThinkChunkThinkingItemParam as ThinkChunkThinkingItemParam,
     )
     from ._time_dimension import TimeDimensionParam as TimeDimensionParam
+    from ._timestamp_array_field_definition import (
+        TimestampArrayFieldDefinitionParam as TimestampArrayFieldDefinitionParam,
+    )
+    from ._timestamp_field_definition import (
+        TimestampFieldDefinitionParam as TimestampFieldDefinitionParam,
+    )
     from ._tool_call_confirmation import ToolCallConfirmationParam as ToolCallConfirmationParam
     from ._tool_call import ToolCallParam as ToolCallParam
     from ._tool_choice import ToolChoiceParam as ToolChoiceParam
@@ -390,6 +742,8 @@ if TYPE_CHECKING:
     from ._tool import ToolParam as ToolParam
     from ._tool_reference_chunk import ToolReferenceChunkParam as ToolReferenceChunkParam
     from ._traces_request import TracesRequestParam as TracesRequestParam
+    from ._transfer_call_tool import TransferCallToolParam as TransferCallToolParam
+    from ._transfer_target import TransferTargetParam as TransferTargetParam
     from ._update_agent_request import UpdateAgentRequestParam as UpdateAgentRequestParam
     from ._update_agent_request_tool import (
         UpdateAgentRequestToolParam as UpdateAgentRequestToolParam,
@@ -423,6 +777,9 @@ if TYPE_CHECKING:
     )
     from ._update_judge_request import UpdateJudgeRequestParam as UpdateJudgeRequestParam
     from ._update_library_request import UpdateLibraryRequestParam as UpdateLibraryRequestParam
+    from ._update_managed_index_request import (
+        UpdateManagedIndexRequestParam as UpdateManagedIndexRequestParam,
+    )
     from ._update_metrics_request_deployment_metrics_offline import (
         UpdateMetricsRequestDeploymentMetricsOfflineParam as UpdateMetricsRequestDeploymentMetricsOfflineParam,
     )
@@ -433,12 +790,34 @@ if TYPE_CHECKING:
         UpdateMetricsRequestIndexMetricsParam as UpdateMetricsRequestIndexMetricsParam,
     )
     from ._update_model_request import UpdateModelRequestParam as UpdateModelRequestParam
+    from ._update_pipeline_request import UpdatePipelineRequestParam as UpdatePipelineRequestParam
     from ._update_run_info import UpdateRunInfoParam as UpdateRunInfoParam
+    from ._update_service_account_request import (
+        UpdateServiceAccountRequestParam as UpdateServiceAccountRequestParam,
+    )
+    from ._update_summary_request_summary import (
+        UpdateSummaryRequestSummaryParam as UpdateSummaryRequestSummaryParam,
+    )
     from ._update_user_group_organization_role_in import (
         UpdateUserGroupOrganizationRoleInParam as UpdateUserGroupOrganizationRoleInParam,
     )
     from ._update_workspace_in import UpdateWorkspaceINParam as UpdateWorkspaceINParam
     from ._user_message import UserMessageParam as UserMessageParam
+    from ._voice_agent_custom_connector_authorization import (
+        VoiceAgentCustomConnectorAuthorizationParam as VoiceAgentCustomConnectorAuthorizationParam,
+    )
+    from ._voice_agent_custom_connector import (
+        VoiceAgentCustomConnectorParam as VoiceAgentCustomConnectorParam,
+    )
+    from ._voice_agent_document_library_tool import (
+        VoiceAgentDocumentLibraryToolParam as VoiceAgentDocumentLibraryToolParam,
+    )
+    from ._voice_agent_function_tool_request import (
+        VoiceAgentFunctionToolRequestParam as VoiceAgentFunctionToolRequestParam,
+    )
+    from ._voice_agent_web_search_tool import (
+        VoiceAgentWebSearchToolParam as VoiceAgentWebSearchToolParam,
+    )
     from ._voice_create_request import VoiceCreateRequestParam as VoiceCreateRequestParam
     from ._voice_update_request import VoiceUpdateRequestParam as VoiceUpdateRequestParam
     from ._web_search_premium_tool import WebSearchPremiumToolParam as WebSearchPremiumToolParam
@@ -463,6 +842,9 @@ if TYPE_CHECKING:
     )
     from ._workflow_schedule_update_request import (
         WorkflowScheduleUpdateRequestParam as WorkflowScheduleUpdateRequestParam,
+    )
+    from ._workflow_tags_add_request import (
+        WorkflowTagsAddRequestParam as WorkflowTagsAddRequestParam,
     )
     from ._workflow_update_request import WorkflowUpdateRequestParam as WorkflowUpdateRequestParam
     from ._workflows_worker_spec_update import (
@@ -494,18 +876,36 @@ _MODULES: dict[str, str] = {
     "AgentsCompletionRequestToolParam": "_agents_completion_request_tool",
     "AggregationRequestParam": "_aggregation_request",
     "AliasListParam": "_alias_list",
+    "AndMatchParam": "_and",
+    "AndParam": "_and",
+    "AnnotationParam": "_annotation",
     "AssignGroupToWorkspaceInParam": "_assign_group_to_workspace_in",
     "AssistantMessageParam": "_assistant_message",
+    "AttributeHashSamplingParam": "_attribute_hash_sampling",
+    "AudioAgentConfigurationRequestParam": "_audio_agent_configuration_request",
+    "AudioAgentConfigurationRequestToolParam": "_audio_agent_configuration_request_tool",
+    "AudioAgentCreateRequestParam": "_audio_agent_create_request",
+    "AudioAgentUpdateRequestParam": "_audio_agent_update_request",
     "AudioChunkInputAudioParam": "_audio_chunk_input_audio",
     "AudioChunkParam": "_audio_chunk",
+    "AudioInactivityConfigParam": "_audio_inactivity_config",
+    "AudioLLMConfigParam": "_audio_llm_config",
+    "AudioSTTConfigParam": "_audio_stt_config",
+    "AudioSessionCreateRequestParam": "_audio_session_create_request",
+    "AudioSessionCreateRequestToolParam": "_audio_session_create_request_tool",
+    "AudioTTSConfigParam": "_audio_tts_config",
     "AudioTranscriptionRequestBatchParam": "_audio_transcription_request",
     "AudioTranscriptionRequestParam": "_audio_transcription_request",
     "AudioTranscriptionRequestStreamParam": "_audio_transcription_request_stream",
+    "AudioTurnConfigParam": "_audio_turn_config",
+    "AudioTurnDetectionConfigParam": "_audio_turn_detection_config",
     "AuthDataParam": "_auth_data",
     "AuthenticationMethodCreateOrUpdateRequestParam": "_authentication_method_create_or_update_request",
     "BaseWorkspaceMemberINParam": "_base_workspace_member_in",
     "BatchExecutionBodyParam": "_batch_execution_body",
     "BatchRequestParam": "_batch_request",
+    "BoolArrayFieldDefinitionParam": "_bool_array_field_definition",
+    "BoolFieldDefinitionParam": "_bool_field_definition",
     "ChatClassificationRequestBatchParam": "_chat_classification_request",
     "ChatClassificationRequestParam": "_chat_classification_request",
     "ChatCompletionRequestBatchParam": "_chat_completion_request",
@@ -518,6 +918,7 @@ _MODULES: dict[str, str] = {
     "ChatModerationRequestInputParam": "_chat_moderation_request_input",
     "ChatModerationRequestParam": "_chat_moderation_request",
     "ChatParseArguments": "_arguments",
+    "ChunkFieldsParam": "_chunk_fields",
     "ClassificationRequestBatchParam": "_classification_request",
     "ClassificationRequestParam": "_classification_request",
     "CodeInterpreterToolParam": "_code_interpreter_tool",
@@ -527,6 +928,8 @@ _MODULES: dict[str, str] = {
     "ConnectorCallToolRequestParam": "_connector_call_tool_request",
     "ConnectorsQueryFiltersParam": "_connectors_query_filters",
     "ContentChunkParam": "_content_chunk",
+    "ContentSearchFilterGroupParam": "_content_search_filter_group",
+    "ContentSearchFilterParam": "_content_search_filter",
     "ConversationAppendRequestParam": "_conversation_append_request",
     "ConversationAppendStreamRequestParam": "_conversation_append_stream_request",
     "ConversationRequestBatchParam": "_conversation_request",
@@ -536,6 +939,16 @@ _MODULES: dict[str, str] = {
     "ConversationRestartStreamRequestParam": "_conversation_restart_stream_request",
     "ConversationRunArguments": "_arguments",
     "ConversationStreamRequestParam": "_conversation_stream_request",
+    "CountResponseInputTokensRequestFormatParam": "_count_response_input_tokens_request_format",
+    "CountResponseInputTokensRequestInput1Param": "_count_response_input_tokens_request_input1",
+    "CountResponseInputTokensRequestParam": "_count_response_input_tokens_request",
+    "CountResponseInputTokensRequestResponsesFormatJSONObjectParam": "_count_response_input_tokens_request_responses_format_json_object",
+    "CountResponseInputTokensRequestResponsesFormatTextJSONSchemaConfigParam": "_count_response_input_tokens_request_responses_format_text_json_schema_config",
+    "CountResponseInputTokensRequestResponsesFormatTextParam": "_count_response_input_tokens_request_responses_format_text",
+    "CountResponseInputTokensRequestResponsesSupportedReasoningParam": "_count_response_input_tokens_request_responses_supported_reasoning",
+    "CountResponseInputTokensRequestResponsesTextConfigParam": "_count_response_input_tokens_request_responses_text_config",
+    "CountResponseInputTokensRequestResponsesToolChoiceFunctionParam": "_count_response_input_tokens_request_responses_tool_choice_function",
+    "CountResponseInputTokensRequestToolParam": "_count_response_input_tokens_request_tool",
     "CreateAgentRequestParam": "_create_agent_request",
     "CreateAgentRequestToolParam": "_create_agent_request_tool",
     "CreateBatchJobRequestParam": "_create_batch_job_request",
@@ -548,23 +961,51 @@ _MODULES: dict[str, str] = {
     "CreateJudgeRequestOutputParam": "_create_judge_request_output",
     "CreateJudgeRequestParam": "_create_judge_request",
     "CreateLibraryRequestParam": "_create_library_request",
+    "CreateManagedIndexRequestParam": "_create_managed_index_request",
+    "CreatePipelineRequestParam": "_create_pipeline_request",
     "CreatePromptRequestParam": "_create_prompt_request",
+    "CreateRealtimeSessionRequestParam": "_create_realtime_session_request",
+    "CreateResponseRequestFormatParam": "_create_response_request_format",
+    "CreateResponseRequestInput1Param": "_create_response_request_input1",
+    "CreateResponseRequestParam": "_create_response_request",
+    "CreateResponseRequestResponsesFormatJSONObjectParam": "_create_response_request_responses_format_json_object",
+    "CreateResponseRequestResponsesFormatTextJSONSchemaConfigParam": "_create_response_request_responses_format_text_json_schema_config",
+    "CreateResponseRequestResponsesFormatTextParam": "_create_response_request_responses_format_text",
+    "CreateResponseRequestResponsesSupportedReasoningParam": "_create_response_request_responses_supported_reasoning",
+    "CreateResponseRequestResponsesTextConfigParam": "_create_response_request_responses_text_config",
+    "CreateResponseRequestResponsesToolChoiceFunctionParam": "_create_response_request_responses_tool_choice_function",
+    "CreateResponseRequestToolParam": "_create_response_request_tool",
+    "CreateServiceAccountRequestParam": "_create_service_account_request",
     "CreateSkillRequestParam": "_create_skill_request",
+    "CreateTriggerActionParam": "_create_trigger_action",
+    "CreateTriggerParam": "_create_trigger",
+    "CreateWebhookParam": "_create_webhook",
     "CredentialsCreateOrUpdateParam": "_credentials_create_or_update",
     "CustomConnectorAuthorizationParam": "_custom_connector_authorization",
     "CustomConnectorParam": "_custom_connector",
+    "CustomEmbeddingModelParam": "_custom_embedding_model",
     "DeleteDatasetRecordsRequestParam": "_delete_dataset_records_request",
+    "DeleteDocumentsRequestParam": "_delete_documents_request",
+    "DenseVectorFieldDefinitionParam": "_dense_vector_field_definition",
     "DeploymentResourceConfigParam": "_deployment_resource_config",
     "DeploymentResourceConfigUpdateParam": "_deployment_resource_config_update",
     "DeploymentWorkerSpecInputParam": "_deployment_worker_spec_input",
+    "DestinationParam": "_destination",
+    "DocumentFieldsParam": "_document_fields",
     "DocumentLibraryToolParam": "_document_library_tool",
     "DocumentURLChunkParam": "_document_url_chunk",
+    "EmbeddingParam": "_embedding",
     "EmbeddingRequestBatchParam": "_embedding_request",
     "EmbeddingRequestParam": "_embedding_request",
+    "EqualParam": "_equal",
+    "EqualValueParam": "_equal_value",
+    "EvaluationRunFilterInputParam": "_evaluation_run_filter_input",
+    "EvaluationRunRecordFilterInputParam": "_evaluation_run_record_filter_input",
     "ExtendedOAuthServerMetadataParam": "_extended_o_auth_server_metadata",
     "FIMCompletionRequestBatchParam": "_fim_completion_request",
     "FIMCompletionRequestParam": "_fim_completion_request",
     "FetchFieldOptionCountsRequestParam": "_fetch_field_option_counts_request",
+    "FieldSortInputParam": "_field_sort_input",
     "FileChunkParam": "_file_chunk",
     "FilesUploadFormParam": "_files_upload_form",
     "FilterConditionParam": "_filter_condition",
@@ -573,14 +1014,21 @@ _MODULES: dict[str, str] = {
     "FilterGroupParam": "_filter_group",
     "FilterPayloadFiltersParam": "_filter_payload_filters",
     "FilterPayloadParam": "_filter_payload",
+    "FloatArrayFieldDefinitionParam": "_float_array_field_definition",
+    "FloatFieldDefinitionParam": "_float_field_definition",
     "FunctionCallEntryParam": "_function_call_entry",
     "FunctionCallParam": "_function_call",
     "FunctionNameParam": "_function_name",
     "FunctionParam": "_function",
+    "FunctionRequestParam": "_function_request",
     "FunctionResultEntryParam": "_function_result_entry",
     "FunctionToolParam": "_function_tool",
     "GlobalHeaderValueParam": "_global_header_value",
+    "GoalStatusFilterGroupParam": "_goal_status_filter_group",
+    "GoalStatusFilterParam": "_goal_status_filter",
+    "GrepRequestParam": "_grep_request",
     "GuardrailConfigParam": "_guardrail_config",
+    "HangUpToolParam": "_hang_up_tool",
     "ImageGenerationToolParam": "_image_generation_tool",
     "ImageURLChunkParam": "_image_url_chunk",
     "ImageURLParam": "_image_url",
@@ -589,9 +1037,16 @@ _MODULES: dict[str, str] = {
     "ImportDatasetFromExplorerRequestParam": "_import_dataset_from_explorer_request",
     "ImportDatasetFromFileRequestParam": "_import_dataset_from_file_request",
     "ImportDatasetFromPlaygroundRequestParam": "_import_dataset_from_playground_request",
+    "ImportDatasetFromSpansRequestParam": "_import_dataset_from_spans_request",
+    "InParam": "_in",
+    "InValueParam": "_in_value",
+    "IngestDocumentsRequestParam": "_ingest_documents_request",
     "InputEntryParam": "_input_entry",
     "InstructRequestMessageParam": "_instruct_request_message",
     "InstructRequestParam": "_instruct_request",
+    "IntArrayFieldDefinitionParam": "_int_array_field_definition",
+    "IntFieldDefinitionParam": "_int_field_definition",
+    "JSONFieldDefinitionParam": "_json_field_definition",
     "JsonSchemaParam": "_json_schema",
     "JudgeChatCompletionEventRequestParam": "_judge_chat_completion_event_request",
     "JudgeClassificationOutputOptionParam": "_judge_classification_output_option",
@@ -599,32 +1054,56 @@ _MODULES: dict[str, str] = {
     "JudgeConversationRequestParam": "_judge_conversation_request",
     "JudgeDatasetRecordRequestParam": "_judge_dataset_record_request",
     "JudgeRegressionOutputParam": "_judge_regression_output",
+    "KeywordArrayFieldDefinitionParam": "_keyword_array_field_definition",
+    "KeywordFieldDefinitionParam": "_keyword_field_definition",
+    "KeywordRetrieverFilterParam": "_keyword_retriever_filter",
+    "KeywordRetrieverParam": "_keyword_retriever",
     "LibrariesDocumentsUploadFormParam": "_libraries_documents_upload_form",
+    "LlmJudgeReferenceParam": "_llm_judge_reference",
     "LogsRequestParam": "_logs_request",
+    "LongArrayFieldDefinitionParam": "_long_array_field_definition",
+    "LongFieldDefinitionParam": "_long_field_definition",
+    "ManagedIndexConfigParam": "_managed_index_config",
+    "ManagedIndexFieldsParam": "_managed_index_fields",
     "MessageInputContentChunkParam": "_message_input_content_chunk",
     "MessageInputEntryParam": "_message_input_entry",
     "MessageOutputContentChunkParam": "_message_output_content_chunk",
     "MessageOutputEntryParam": "_message_output_entry",
+    "MetadataFilterGroupParam": "_metadata_filter_group",
+    "MetadataFilterParam": "_metadata_filter",
     "MetricDefinitionParam": "_metric_definition",
+    "MistralEmbeddingModelParam": "_mistral_embedding_model",
     "ModerationLLMV1CategoryThresholdsParam": "_moderation_llmv1_category_thresholds",
     "ModerationLLMV1ConfigParam": "_moderation_llmv1_config",
     "ModerationLLMV2CategoryThresholdsParam": "_moderation_llmv2_category_thresholds",
     "ModerationLLMV2ConfigParam": "_moderation_llmv2_config",
+    "NavigateRequestParam": "_navigate_request",
+    "NearestNeighbourRetrieverFilterParam": "_nearest_neighbour_retriever_filter",
+    "NearestNeighbourRetrieverParam": "_nearest_neighbour_retriever",
     "NetworkEncodedInputParam": "_network_encoded_input",
     "NewUsageLimitINParam": "_new_usage_limit_in",
+    "NotMatchParam": "_and",
+    "NotParam": "_and",
     "OAuth2TokenAuthParam": "_o_auth2_token_auth",
     "OAuth2TokenParam": "_o_auth2_token",
     "OCRRequestBatchParam": "_ocr_request",
     "OCRRequestDocumentParam": "_ocr_request_document",
     "OCRRequestParam": "_ocr_request",
     "Oauth2MetadataSecretsParam": "_oauth2_metadata_secrets",
+    "OrMatchParam": "_and",
+    "OrParam": "_and",
     "OrderByClauseParam": "_order_by_clause",
     "OrganizationInviteINParam": "_organization_invite_in",
     "OrganizationInviteINRolesParam": "_organization_invite_in_roles",
     "OrganizationMemberCreateParam": "_organization_member_create",
     "OrganizationMemberCreateRolesParam": "_organization_member_create_roles",
     "PartialScheduleDefinitionParam": "_partial_schedule_definition",
+    "PhoneDestinationParam": "_phone_destination",
+    "PipelineConfigSamplingParam": "_pipeline_config_sampling",
+    "PipelineConfigSelectorParam": "_pipeline_config_selector",
+    "PipelineResultsRequestParam": "_pipeline_results_request",
     "PredictionParam": "_prediction",
+    "ProbabilisticSamplingParam": "_probabilistic_sampling",
     "PromptDefinitionParam": "_prompt_definition",
     "PromptVariableParam": "_prompt_variable",
     "PromptsCreateVersionBodyParam": "_prompts_create_version_body",
@@ -632,7 +1111,12 @@ _MODULES: dict[str, str] = {
     "PromptsUpdateVersionMetadataBodyParam": "_prompts_update_version_metadata_body",
     "QueryInvocationBodyInputParam": "_query_invocation_body_input",
     "QueryInvocationBodyParam": "_query_invocation_body",
+    "RRFRetrieverFilterParam": "_rrf_retriever_filter",
+    "RRFRetrieverParam": "_rrf_retriever",
+    "RRFRetrieverRetrieverParam": "_rrf_retriever_retriever",
     "RagSearchIndexesUpdateMetricsBodyParam": "_rag_search_indexes_update_metrics_body",
+    "RangeParam": "_range",
+    "ReadRequestParam": "_read_request",
     "ReferenceChunkParam": "_reference_chunk",
     "RegisterDeploymentRequestDeploymentParam": "_register_deployment_request_deployment",
     "RegisterDeploymentRequestVespaDeploymentParam": "_register_deployment_request_vespa_deployment",
@@ -641,18 +1125,72 @@ _MODULES: dict[str, str] = {
     "RemoveWorkspaceMembersINParam": "_remove_workspace_members_in",
     "ResetInvocationBodyParam": "_reset_invocation_body",
     "ResponseFormatParam": "_response_format",
+    "ResponsesAnnotationContainerFileCitationParam": "_responses_annotation_container_file_citation",
+    "ResponsesAnnotationFileCitationParam": "_responses_annotation_file_citation",
+    "ResponsesAnnotationFilePathParam": "_responses_annotation_file_path",
+    "ResponsesAnnotationURLCitationParam": "_responses_annotation_url_citation",
+    "ResponsesCallerDirectParam": "_responses_caller_direct",
+    "ResponsesCallerProgramParam": "_responses_caller_program",
+    "ResponsesContentParam": "_responses_content",
+    "ResponsesCustomToolFormatParam": "_responses_custom_tool_format",
+    "ResponsesCustomToolParam": "_responses_custom_tool",
+    "ResponsesEasyInputMessageContent1Param": "_responses_easy_input_message_content1",
+    "ResponsesEasyInputMessageParam": "_responses_easy_input_message",
+    "ResponsesFunctionCallOutputCallerDirectParam": "_responses_function_call_output_caller_direct",
+    "ResponsesFunctionCallOutputCallerParam": "_responses_function_call_output_caller",
+    "ResponsesFunctionCallOutputCallerProgramParam": "_responses_function_call_output_caller_program",
+    "ResponsesFunctionCallOutputOutput1Param": "_responses_function_call_output_output1",
+    "ResponsesFunctionCallOutputParam": "_responses_function_call_output",
+    "ResponsesFunctionToolCallCallerParam": "_responses_function_tool_call_caller",
+    "ResponsesFunctionToolCallParam": "_responses_function_tool_call",
+    "ResponsesFunctionToolParam": "_responses_function_tool",
+    "ResponsesGrammarParam": "_responses_grammar",
+    "ResponsesInputFileContentParam": "_responses_input_file_content",
+    "ResponsesInputFileContentResponsesPromptCacheBreakpointParam": "_responses_input_file_content_responses_prompt_cache_breakpoint",
+    "ResponsesInputFileParam": "_responses_input_file",
+    "ResponsesInputFileResponsesPromptCacheBreakpointParam": "_responses_input_file_responses_prompt_cache_breakpoint",
+    "ResponsesInputImageContentParam": "_responses_input_image_content",
+    "ResponsesInputImageContentResponsesPromptCacheBreakpointParam": "_responses_input_image_content_responses_prompt_cache_breakpoint",
+    "ResponsesInputImageParam": "_responses_input_image",
+    "ResponsesInputImageResponsesPromptCacheBreakpointParam": "_responses_input_image_responses_prompt_cache_breakpoint",
+    "ResponsesInputTextContentParam": "_responses_input_text_content",
+    "ResponsesInputTextContentResponsesPromptCacheBreakpointParam": "_responses_input_text_content_responses_prompt_cache_breakpoint",
+    "ResponsesInputTextParam": "_responses_input_text",
+    "ResponsesInputTextResponsesPromptCacheBreakpointParam": "_responses_input_text_responses_prompt_cache_breakpoint",
+    "ResponsesMessageContentParam": "_responses_message_content",
+    "ResponsesMessageParam": "_responses_message",
+    "ResponsesNamespaceToolParam": "_responses_namespace_tool",
+    "ResponsesNamespaceToolToolParam": "_responses_namespace_tool_tool",
+    "ResponsesOutputMessageContentParam": "_responses_output_message_content",
+    "ResponsesOutputMessageParam": "_responses_output_message",
+    "ResponsesOutputRefusalParam": "_responses_output_refusal",
+    "ResponsesOutputTextLogprobParam": "_responses_output_text_logprob",
+    "ResponsesOutputTextLogprobTopLogprobParam": "_responses_output_text_logprob_top_logprob",
+    "ResponsesOutputTextParam": "_responses_output_text",
+    "ResponsesReasoningItemParam": "_responses_reasoning_item",
+    "ResponsesSummaryParam": "_responses_summary",
+    "ResponsesTextParam": "_responses_text",
+    "ResponsesToolFunctionParam": "_responses_tool_function",
+    "RunOwnershipFilterParam": "_run_ownership_filter",
     "ScheduleCalendarParam": "_schedule_calendar",
     "ScheduleDefinitionParam": "_schedule_definition",
     "ScheduleIntervalParam": "_schedule_interval",
     "SchedulePolicyParam": "_schedule_policy",
     "ScheduleRangeParam": "_schedule_range",
+    "ScoreFilterGroupParam": "_score_filter_group",
+    "ScoreFilterParam": "_score_filter",
+    "ScoreSortInputParam": "_score_sort_input",
     "SearchChatCompletionEventIdsRequestParam": "_search_chat_completion_event_ids_request",
     "SearchChatCompletionEventsRequestParam": "_search_chat_completion_events_request",
+    "SearchRequestParam": "_search_request",
+    "SearchRequestRetrieverParam": "_search_request_retriever",
     "SetNestedGroupsInParam": "_set_nested_groups_in",
+    "SetServiceAccountRolesRequestParam": "_set_service_account_roles_request",
     "SharingDeleteParam": "_sharing_delete",
     "SharingRequestParam": "_sharing_request",
     "SignalInvocationBodyInputParam": "_signal_invocation_body_input",
     "SignalInvocationBodyParam": "_signal_invocation_body",
+    "SipDestinationParam": "_sip_destination",
     "SkillAssetContent0Param": "_skill_asset_content0",
     "SkillAssetContent1Param": "_skill_asset_content1",
     "SkillAssetContentParam": "_skill_asset_content",
@@ -660,15 +1198,31 @@ _MODULES: dict[str, str] = {
     "SkillsCreateVersionBodyParam": "_skills_create_version_body",
     "SkillsUpdateBodyParam": "_skills_update_body",
     "SkillsUpdateVersionMetadataBodyParam": "_skills_update_version_metadata_body",
+    "SortParam": "_sort",
+    "SpanDatasetMappingContractParam": "_span_dataset_mapping_contract",
+    "SpanDatasetMappingParam": "_span_dataset_mapping",
+    "SpanDatasetSourceReferenceParam": "_span_dataset_source_reference",
     "SpanEvaluationsRequestParam": "_span_evaluations_request",
     "SpansRequestParam": "_spans_request",
     "SpeechRequestParam": "_speech_request",
+    "StaticToolFillerParam": "_static_tool_filler",
+    "SystemFilterParam": "_system_filter",
     "SystemMessageContentChunksParam": "_system_message_content_chunks",
     "SystemMessageParam": "_system_message",
+    "SystemNameFilterGroupParam": "_system_name_filter_group",
+    "SystemNameFilterParam": "_system_name_filter",
+    "SystemParamFilterGroupParam": "_system_param_filter_group",
+    "SystemParamFilterParam": "_system_param_filter",
+    "TagFilterParam": "_tag_filter",
+    "TelemetrySpanReferenceParam": "_telemetry_span_reference",
+    "TextArrayFieldDefinitionParam": "_text_array_field_definition",
     "TextChunkParam": "_text_chunk",
+    "TextFieldDefinitionParam": "_text_field_definition",
     "ThinkChunkParam": "_think_chunk",
     "ThinkChunkThinkingItemParam": "_think_chunk_thinking_item",
     "TimeDimensionParam": "_time_dimension",
+    "TimestampArrayFieldDefinitionParam": "_timestamp_array_field_definition",
+    "TimestampFieldDefinitionParam": "_timestamp_field_definition",
     "ToolCallConfirmationParam": "_tool_call_confirmation",
     "ToolCallParam": "_tool_call",
     "ToolChoiceParam": "_tool_choice",
@@ -679,6 +1233,8 @@ _MODULES: dict[str, str] = {
     "ToolParam": "_tool",
     "ToolReferenceChunkParam": "_tool_reference_chunk",
     "TracesRequestParam": "_traces_request",
+    "TransferCallToolParam": "_transfer_call_tool",
+    "TransferTargetParam": "_transfer_target",
     "UpdateAgentRequestParam": "_update_agent_request",
     "UpdateAgentRequestToolParam": "_update_agent_request_tool",
     "UpdateConnectorRequestParam": "_update_connector_request",
@@ -694,14 +1250,23 @@ _MODULES: dict[str, str] = {
     "UpdateJudgeRequestOutputParam": "_update_judge_request_output",
     "UpdateJudgeRequestParam": "_update_judge_request",
     "UpdateLibraryRequestParam": "_update_library_request",
+    "UpdateManagedIndexRequestParam": "_update_managed_index_request",
     "UpdateMetricsRequestDeploymentMetricsOfflineParam": "_update_metrics_request_deployment_metrics_offline",
     "UpdateMetricsRequestDeploymentMetricsOnlineParam": "_update_metrics_request_deployment_metrics_online",
     "UpdateMetricsRequestIndexMetricsParam": "_update_metrics_request_index_metrics",
     "UpdateModelRequestParam": "_update_model_request",
+    "UpdatePipelineRequestParam": "_update_pipeline_request",
     "UpdateRunInfoParam": "_update_run_info",
+    "UpdateServiceAccountRequestParam": "_update_service_account_request",
+    "UpdateSummaryRequestSummaryParam": "_update_summary_request_summary",
     "UpdateUserGroupOrganizationRoleInParam": "_update_user_group_organization_role_in",
     "UpdateWorkspaceINParam": "_update_workspace_in",
     "UserMessageParam": "_user_message",
+    "VoiceAgentCustomConnectorAuthorizationParam": "_voice_agent_custom_connector_authorization",
+    "VoiceAgentCustomConnectorParam": "_voice_agent_custom_connector",
+    "VoiceAgentDocumentLibraryToolParam": "_voice_agent_document_library_tool",
+    "VoiceAgentFunctionToolRequestParam": "_voice_agent_function_tool_request",
+    "VoiceAgentWebSearchToolParam": "_voice_agent_web_search_tool",
     "VoiceCreateRequestParam": "_voice_create_request",
     "VoiceUpdateRequestParam": "_voice_update_request",
     "WebSearchPremiumToolParam": "_web_search_premium_tool",
@@ -713,6 +1278,7 @@ _MODULES: dict[str, str] = {
     "WorkflowScheduleRequestParam": "_workflow_schedule_request",
     "WorkflowScheduleTriggerRequestParam": "_workflow_schedule_trigger_request",
     "WorkflowScheduleUpdateRequestParam": "_workflow_schedule_update_request",
+    "WorkflowTagsAddRequestParam": "_workflow_tags_add_request",
     "WorkflowUpdateRequestParam": "_workflow_update_request",
     "WorkflowsWorkerSpecUpdateParam": "_workflows_worker_spec_update",
     "WorkspaceMemberINParam": "_workspace_member_in",
