@@ -11,11 +11,20 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import EXIT_OK
 from ._app import CommandError, add_repeatable, command_group, make_client
 from ._output import Output
+
+if TYPE_CHECKING:
+    # the requests are built as dicts, checked like a user's (docs/typing.md)
+    from ..params import (
+        ChatCompletionRequestMessageParam,
+        ChatParseArguments,
+        ConversationRunArguments,
+    )
+    from ..resources.beta.conversations import BetaConversations
 
 __all__ = ["mcp_server", "register"]
 
@@ -83,11 +92,11 @@ def _prompt(text: str) -> str:
 
 
 def _chat(args: argparse.Namespace, out: Output) -> int:
-    messages: list[dict[str, str]] = []
+    messages: list[ChatCompletionRequestMessageParam] = []
     if args.system:
         messages.append({"role": "system", "content": args.system})
     messages.append({"role": "user", "content": _prompt(args.prompt)})
-    options: dict[str, Any] = {"model": args.model, "messages": messages}
+    options: ChatParseArguments = {"model": args.model, "messages": messages}
     if args.temperature is not None:
         options["temperature"] = args.temperature
     if args.max_tokens is not None:
@@ -131,7 +140,7 @@ def _entry_text(entry: Any) -> str:
 
 def _conversation(args: argparse.Namespace, out: Output) -> int:
     prompt = _prompt(args.prompt)
-    options: dict[str, Any] = {}
+    options: ConversationRunArguments = {}
     conversation_id = getattr(args, "conversation_id", None)
     if conversation_id is None:
         if getattr(args, "agent_id", None):
@@ -195,11 +204,11 @@ def _show_event(event: Any, out: Output) -> None:
 
 
 def _run_with_tools(
-    conversations: Any,
+    conversations: BetaConversations,
     prompt: str,
     tools: list[Any],
     conversation_id: str | None,
-    options: dict[str, Any],
+    options: ConversationRunArguments,
     args: argparse.Namespace,
     out: Output,
 ) -> int:
@@ -212,21 +221,19 @@ def _run_with_tools(
         answer = input(f"allow tool {call.name}({call.arguments})? [y/N] ")
         return answer.strip().lower() in ("y", "yes")
 
-    common = {
-        "tools": tools,
-        "on_confirmation": confirm,
-        "conversation_id": conversation_id,
-        **options,
-    }
     if args.stream:
-        stream = conversations.run_stream(prompt, **common)
+        stream = conversations.run_stream(
+            prompt, tools=tools, on_confirmation=confirm, conversation_id=conversation_id, **options
+        )
         for item in stream:
             _show_event(item, out)
-        result = stream.result
+        result = stream.until_done()  # the stream is over: its result
         if not out.scripted:
             out.text("")
     else:
-        result = conversations.run(prompt, **common)
+        result = conversations.run(
+            prompt, tools=tools, on_confirmation=confirm, conversation_id=conversation_id, **options
+        )
         if not out.scripted:
             for tool in result.tool_results:
                 out.note(f"[tool {tool.name}] {tool.result[:200]}")
