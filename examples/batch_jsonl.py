@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from _connect import connect, using_mock
 
@@ -56,7 +57,8 @@ def answers(results: BatchResults[models.ChatCompletionResponse]) -> None:
 def main() -> int:
     with connect() as client:
         print("== a typo in a request dict is caught before the upload")
-        typo = {"messages": [{"role": "user", "content": "hi"}], "temprature": 0.2}
+        # read from elsewhere (JSON, a config): in a literal, type checkers see the typo too
+        typo: Any = {"messages": [{"role": "user", "content": "hi"}], "temprature": 0.2}
         try:
             client.batch.submit([("typo", typo)], endpoint="/v1/chat/completions", model=MODEL)
         except BatchInputError as exc:

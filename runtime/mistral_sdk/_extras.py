@@ -53,7 +53,7 @@ def extra_fields(model: Any) -> dict[str, Any]:
 
 def with_extra_fields(
     obj: Mapping[str, Any] | msgspec.Struct, fields: Mapping[str, Any] | None = None, /, **more: Any
-) -> dict[str, Any]:
+) -> Any:
     """`obj`, a request object (a dict or a model), with fields its model does not
     declare: for a field the API takes before the spec describes it.
 
@@ -64,6 +64,9 @@ def with_extra_fields(
     fields are checked as usual and the extra ones (`fields`, `**more`) are sent as
     given. At the top level of a body, `extra_body=` does the same; a whole union
     variant the SDK does not know yet goes as `mistral_sdk.Unknown(value)`.
+
+    Type checkers see `Any`: the object is more than its typed dict says, by design
+    (as an `Unknown` is), and goes where that dict or model goes.
     """
     extra = {**(fields or {}), **more}
     if not extra:

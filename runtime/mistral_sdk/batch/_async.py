@@ -27,7 +27,14 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._types import BatchLimits, BatchResult, BatchWaitTimeout, check_endpoint
+from ._types import (
+    BatchLimits,
+    BatchResult,
+    BatchWaitTimeout,
+    RunOptions,
+    SubmitOptions,
+    check_endpoint,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -36,7 +43,6 @@ if TYPE_CHECKING:
     from .._batch_endpoints import BatchRequest
     from .._mistral import AsyncMistral
     from ..resources.batch import AsyncBatch
-    from ._run import RunOptions, SubmitOptions
 
 __all__ = ["AsyncBatchHelpers", "AsyncBatchRun"]
 
@@ -283,22 +289,39 @@ class AsyncBatchHelpers:
     __slots__ = ()
 
     # One overload per form of `requests` (a union would hide a generator's or a dict's
-    # items from type checkers' inference): each request is typed (docs/typing.md).
+    # items from type checkers' inference): each request is typed (docs/typing.md). The
+    # generated `client.batch` overloads these again per endpoint, typing the results.
     @overload
     async def submit(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
+        self,
+        requests: Mapping[str, BatchRequest],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> AsyncBatchRun[Any]: ...
     @overload
     async def submit(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> AsyncBatchRun[Any]: ...
     @overload
     async def submit(
-        self, requests: AsyncIterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> AsyncBatchRun[Any]: ...
     @overload
     async def submit(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
+        self,
+        requests: str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> AsyncBatchRun[Any]: ...
     async def submit(
         self,
@@ -348,19 +371,31 @@ class AsyncBatchHelpers:
 
     @overload
     async def run(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
+        self, requests: Mapping[str, BatchRequest], *, endpoint: str, **options: Unpack[RunOptions]
     ) -> BatchResults[Any]: ...
     @overload
     async def run(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
     @overload
     async def run(
-        self, requests: AsyncIterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
     @overload
     async def run(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
+        self,
+        requests: str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
     async def run(
         self,

@@ -28,7 +28,14 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._types import BatchLimits, BatchResult, BatchWaitTimeout, check_endpoint
+from ._types import (
+    BatchLimits,
+    BatchResult,
+    BatchWaitTimeout,
+    RunOptions,
+    SubmitOptions,
+    check_endpoint,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -37,7 +44,6 @@ if TYPE_CHECKING:
     from .._batch_endpoints import BatchRequest
     from .._mistral import Mistral
     from ..resources.batch import Batch
-    from ._run import RunOptions, SubmitOptions
 
 __all__ = ["BatchHelpers", "BatchRun"]
 
@@ -278,18 +284,31 @@ class BatchHelpers:
     __slots__ = ()
 
     # One overload per form of `requests` (a union would hide a generator's or a dict's
-    # items from type checkers' inference): each request is typed (docs/typing.md).
+    # items from type checkers' inference): each request is typed (docs/typing.md). The
+    # generated `client.batch` overloads these again per endpoint, typing the results.
     @overload
     def submit(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
+        self,
+        requests: Mapping[str, BatchRequest],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> BatchRun[Any]: ...
     @overload
     def submit(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> BatchRun[Any]: ...
     @overload
     def submit(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
+        self,
+        requests: str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> BatchRun[Any]: ...
     def submit(
         self,
@@ -339,15 +358,23 @@ class BatchHelpers:
 
     @overload
     def run(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
+        self, requests: Mapping[str, BatchRequest], *, endpoint: str, **options: Unpack[RunOptions]
     ) -> BatchResults[Any]: ...
     @overload
     def run(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
     @overload
     def run(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
+        self,
+        requests: str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
     def run(
         self,

@@ -223,8 +223,9 @@ class BatchSubmitError(MistralError):
 
 
 class SubmitOptions(TypedDict, total=False):
-    """The keyword arguments of `client.batch.submit` besides `endpoint` (for the
-    methods typed by endpoint, `**options: Unpack[SubmitOptions]`)."""
+    """The keyword arguments of `client.batch.submit` besides `requests` and `endpoint`:
+    its overloads (one per endpoint and form of `requests`) take them as
+    `**options: Unpack[SubmitOptions]`."""
 
     model: str | None
     agent_id: str | None

@@ -23,4 +23,6 @@ def usage(client: Mistral) -> None:
     reveal_type(mistral_sdk.decode(reply.to_json(), models.ChatCompletionResponse))  # R: ChatCompletionResponse
     message = mistral_sdk.with_extra_fields({"role": "user", "content": "hi"}, cache_hint="long")
     client.chat.complete(model="m", messages=[message])
-    client.chat.complete(model="m", messages=[mistral_sdk.Unknown({"role": "critic"})])  # E
+    reveal_type(message)  # R: Any
+    # the escape hatches go where the typed value goes (docs/typing.md)
+    client.chat.complete(model="m", messages=[mistral_sdk.Unknown({"role": "critic"})])

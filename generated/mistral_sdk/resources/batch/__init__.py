@@ -21,8 +21,12 @@ from mistral_sdk.batch import (
 )
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import AsyncIterable, Iterable, Mapping
+
     from typing_extensions import Unpack
 
+    from mistral_sdk._batch_endpoints import BatchRequest
     from .jobs import BatchJobs, AsyncBatchJobs
 
 __all__ = ["Batch", "AsyncBatch"]
@@ -40,7 +44,7 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/completions"],
         **options: Unpack[SubmitOptions],
@@ -49,7 +53,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/embeddings"],
         **options: Unpack[SubmitOptions],
@@ -58,7 +71,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/fim/completions"],
         **options: Unpack[SubmitOptions],
@@ -67,7 +89,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/moderations"],
         **options: Unpack[SubmitOptions],
@@ -76,7 +107,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/moderations"],
         **options: Unpack[SubmitOptions],
@@ -85,7 +125,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/ocr"],
         **options: Unpack[SubmitOptions],
@@ -94,7 +143,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.OCRResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/classifications"],
         **options: Unpack[SubmitOptions],
@@ -103,7 +161,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/classifications"],
         **options: Unpack[SubmitOptions],
@@ -112,7 +179,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/conversations"],
         **options: Unpack[SubmitOptions],
@@ -121,7 +197,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def submit(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ConversationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/audio/transcriptions"],
         **options: Unpack[SubmitOptions],
@@ -129,7 +214,29 @@ class Batch(BatchHelpers, SyncResource):
 
     @overload
     def submit(
-        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[SubmitOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[Any]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
     ) -> BatchRun[Any]: ...
 
     @wraps(BatchHelpers.submit)  # its help(): the runner's arguments
@@ -141,7 +248,7 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/completions"],
         **options: Unpack[RunOptions],
@@ -150,7 +257,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/embeddings"],
         **options: Unpack[RunOptions],
@@ -159,7 +275,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/fim/completions"],
         **options: Unpack[RunOptions],
@@ -168,7 +293,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/moderations"],
         **options: Unpack[RunOptions],
@@ -177,7 +311,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/moderations"],
         **options: Unpack[RunOptions],
@@ -186,7 +329,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/ocr"],
         **options: Unpack[RunOptions],
@@ -195,7 +347,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/classifications"],
         **options: Unpack[RunOptions],
@@ -204,7 +365,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/classifications"],
         **options: Unpack[RunOptions],
@@ -213,7 +383,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/conversations"],
         **options: Unpack[RunOptions],
@@ -222,7 +401,16 @@ class Batch(BatchHelpers, SyncResource):
     @overload
     def run(
         self,
-        requests: Requests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/audio/transcriptions"],
         **options: Unpack[RunOptions],
@@ -230,7 +418,29 @@ class Batch(BatchHelpers, SyncResource):
 
     @overload
     def run(
-        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
 
     @wraps(BatchHelpers.run)  # its help(): the runner's arguments
@@ -307,7 +517,7 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/completions"],
         **options: Unpack[SubmitOptions],
@@ -316,7 +526,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/embeddings"],
         **options: Unpack[SubmitOptions],
@@ -325,7 +553,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/fim/completions"],
         **options: Unpack[SubmitOptions],
@@ -334,7 +580,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/moderations"],
         **options: Unpack[SubmitOptions],
@@ -343,7 +607,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/moderations"],
         **options: Unpack[SubmitOptions],
@@ -352,7 +634,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/ocr"],
         **options: Unpack[SubmitOptions],
@@ -361,7 +661,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/classifications"],
         **options: Unpack[SubmitOptions],
@@ -370,7 +688,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/classifications"],
         **options: Unpack[SubmitOptions],
@@ -379,7 +715,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/conversations"],
         **options: Unpack[SubmitOptions],
@@ -388,7 +742,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/audio/transcriptions"],
         **options: Unpack[SubmitOptions],
@@ -397,7 +769,43 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def submit(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
         *,
         endpoint: str,
         **options: Unpack[SubmitOptions],
@@ -416,7 +824,7 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/completions"],
         **options: Unpack[RunOptions],
@@ -425,7 +833,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/embeddings"],
         **options: Unpack[RunOptions],
@@ -434,7 +860,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/fim/completions"],
         **options: Unpack[RunOptions],
@@ -443,7 +887,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/moderations"],
         **options: Unpack[RunOptions],
@@ -452,7 +914,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/moderations"],
         **options: Unpack[RunOptions],
@@ -461,7 +941,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/ocr"],
         **options: Unpack[RunOptions],
@@ -470,7 +968,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/classifications"],
         **options: Unpack[RunOptions],
@@ -479,7 +995,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/chat/classifications"],
         **options: Unpack[RunOptions],
@@ -488,7 +1022,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/conversations"],
         **options: Unpack[RunOptions],
@@ -497,7 +1049,25 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     @overload
     async def run(
         self,
-        requests: AsyncRequests | None = None,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
         *,
         endpoint: Literal["/v1/audio/transcriptions"],
         **options: Unpack[RunOptions],
@@ -505,7 +1075,47 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
 
     @overload
     async def run(
-        self, requests: AsyncRequests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
     ) -> BatchResults[Any]: ...
 
     @wraps(AsyncBatchHelpers.run)  # its help(): the runner's arguments
