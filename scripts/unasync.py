@@ -76,17 +76,7 @@ TWINS: tuple[Twin, ...] = (
     Twin(
         "batch/_async.py",
         "batch/_sync.py",
-        rules=(
-            (r"\ba(feed|parse_lines)\b", r"\1"),
-            # the overload for an async iterable of requests is the async client's only
-            # (its signature on one line or one parameter a line; no line of it starts
-            # with `)` but the last)
-            (
-                r"^ *@overload\n *async def \w+\(\n *self,(?: |\n *)requests: AsyncIterable\[[^\n]*\n"
-                r"(?: *[^)\s][^\n]*\n)* *\) -> [^\n]*\n",
-                "",
-            ),
-        ),
+        rules=((r"\ba(feed|parse_lines)\b", r"\1"),),
     ),
     Twin(
         "realtime/_async.py",

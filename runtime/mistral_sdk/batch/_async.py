@@ -8,9 +8,9 @@ scripts/unasync.py.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._progress import ProgressCallback
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
@@ -27,20 +27,10 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._types import (
-    BatchLimits,
-    BatchResult,
-    BatchWaitTimeout,
-    RunOptions,
-    SubmitOptions,
-    check_endpoint,
-)
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout, check_endpoint
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
     from .. import models
-    from .._batch_endpoints import BatchRequest
     from .._mistral import AsyncMistral
     from ..resources.batch import AsyncBatch
 
@@ -288,41 +278,9 @@ class AsyncBatchHelpers:
 
     __slots__ = ()
 
-    # One overload per form of `requests` (a union would hide a generator's or a dict's
-    # items from type checkers' inference): each request is typed (docs/typing.md). The
-    # generated `client.batch` overloads these again per endpoint, typing the results.
-    @overload
-    async def submit(
-        self,
-        requests: Mapping[str, BatchRequest],
-        *,
-        endpoint: str,
-        **options: Unpack[SubmitOptions],
-    ) -> AsyncBatchRun[Any]: ...
-    @overload
-    async def submit(
-        self,
-        requests: Iterable[tuple[str, BatchRequest]],
-        *,
-        endpoint: str,
-        **options: Unpack[SubmitOptions],
-    ) -> AsyncBatchRun[Any]: ...
-    @overload
-    async def submit(
-        self,
-        requests: AsyncIterable[tuple[str, BatchRequest]],
-        *,
-        endpoint: str,
-        **options: Unpack[SubmitOptions],
-    ) -> AsyncBatchRun[Any]: ...
-    @overload
-    async def submit(
-        self,
-        requests: str | os.PathLike[str] | None = None,
-        *,
-        endpoint: str,
-        **options: Unpack[SubmitOptions],
-    ) -> AsyncBatchRun[Any]: ...
+    # `client.batch` (generated: templates/batch_typed.py.j2) overloads `submit`, `run`
+    # and `job` for type checkers: per endpoint (typed results) and per form of
+    # `requests` (typed request dicts, docs/typing.md).
     async def submit(
         self,
         requests: AsyncRequests | None = None,
@@ -369,34 +327,6 @@ class AsyncBatchHelpers:
             progress=progress,
         )
 
-    @overload
-    async def run(
-        self, requests: Mapping[str, BatchRequest], *, endpoint: str, **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
-    @overload
-    async def run(
-        self,
-        requests: Iterable[tuple[str, BatchRequest]],
-        *,
-        endpoint: str,
-        **options: Unpack[RunOptions],
-    ) -> BatchResults[Any]: ...
-    @overload
-    async def run(
-        self,
-        requests: AsyncIterable[tuple[str, BatchRequest]],
-        *,
-        endpoint: str,
-        **options: Unpack[RunOptions],
-    ) -> BatchResults[Any]: ...
-    @overload
-    async def run(
-        self,
-        requests: str | os.PathLike[str] | None = None,
-        *,
-        endpoint: str,
-        **options: Unpack[RunOptions],
-    ) -> BatchResults[Any]: ...
     async def run(
         self,
         requests: AsyncRequests | None = None,
