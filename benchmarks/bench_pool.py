@@ -14,7 +14,8 @@ Variants (the SDK's `AsyncMistral` / `Mistral`):
 - "queue 32 + pool 32": the same with a FIFO semaphore of 32 in front of every call,
   what the removed admission queue did;
 - "httpx2 defaults": over a plain `httpx2` client (100 connections, 20 kept alive);
-- floor: plain httpx2 (default limits) behind a semaphore of 100, msgspec decoding.
+- httpx2: plain httpx2 (default limits) behind a semaphore of 100, msgspec decoding
+  (`bench_scale.py`'s program of that name).
 
     python benchmarks/bench_pool.py [--repeats 3] [--programs "SDK;pool 32"] [scenario ...]
 
@@ -25,7 +26,6 @@ most open at once, the most seen) for docs/reliability.md.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import platform
 import sys
@@ -48,7 +48,7 @@ VARIANTS: dict[str, tuple[int | None, int | str | None]] = {
     "queue 32 + pool 32": (32, 32),
     "httpx2 defaults": (None, None),
 }
-PROGRAMS = (*VARIANTS, "floor")
+PROGRAMS = (*VARIANTS, "httpx2")
 DEFAULT_SCENARIOS = ("async_1000", "sync_16", "sync_64")
 
 
@@ -84,9 +84,9 @@ def _gate(program: str, mode: str) -> Any:
     return asyncio.Semaphore(size)
 
 
-def _async_call(program: str, url: str) -> Any:
-    if program == "floor":
-        return _FLOOR_ASYNC("floor", url)
+def _async_call(program: str, url: str, in_flight: int) -> Any:
+    if program == "httpx2":
+        return _PLAIN_ASYNC("httpx2", url, in_flight)
     client, gate = _client(program, url, "async"), _gate(program, "async")
 
     async def call(i: int) -> int:
@@ -99,9 +99,9 @@ def _async_call(program: str, url: str) -> Any:
     return call
 
 
-def _sync_call(program: str, url: str) -> Any:
-    if program == "floor":
-        return _FLOOR_SYNC("floor", url)
+def _sync_call(program: str, url: str, in_flight: int) -> Any:
+    if program == "httpx2":
+        return _PLAIN_SYNC("httpx2", url, in_flight)
     client, gate = _client(program, url, "sync"), _gate(program, "sync")
 
     def call(i: int) -> int:
@@ -120,22 +120,18 @@ def run_once(program: str, scenario: str, url: str) -> dict[str, float]:
     return bench_scale.run_once(program, scenario, url)
 
 
-# bench_scale's own, kept before run_once and measure point it at this script's programs
-_FLOOR_ASYNC, _FLOOR_SYNC, _SPAWN = (
-    bench_scale._async_call,
-    bench_scale._sync_call,
-    bench_scale._spawn,
-)
+# bench_scale's own, kept before run_once points it at this script's programs
+_PLAIN_ASYNC, _PLAIN_SYNC = bench_scale._async_call, bench_scale._sync_call
 
 
 def measure(
     url: str, scenarios: tuple[str, ...], repeats: int, programs: tuple[str, ...] = PROGRAMS
 ) -> dict[str, dict[str, Any]]:
     """`bench_scale.measure` (fresh interpreters, the programs taking turns, best of
-    `repeats`) over this script's programs."""
-    bench_scale.PROGRAMS = programs
-    bench_scale._spawn = functools.partial(_SPAWN, script=__file__)  # runs run_once below
-    return bench_scale.measure(url, repeats=repeats, scenarios=scenarios)
+    `repeats`) over this script's programs (each run is this script's `run_once`)."""
+    return bench_scale.measure(
+        url, repeats=repeats, scenarios=scenarios, programs=programs, script=__file__
+    )
 
 
 LABELS = {
@@ -154,7 +150,7 @@ def table(results: dict[str, dict[str, Any]], programs: tuple[str, ...] = PROGRA
         cells = []
         for program in programs:
             r = rows[program]
-            cell = f"{r['calls_per_s']:,.0f}/s · {r['connections']:.0f} (≤ {r['peak']:.0f})"
+            cell = f"{r['calls'] / r['seconds']:,.0f}/s · {r['connections']:.0f} (≤ {r['peak']:.0f})"
             cells.append(cell + (f" · **{r['failures']:.0f} failed**" if r["failures"] else ""))
         lines.append(f"| {LABELS.get(scenario, scenario)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -78,11 +78,10 @@ def _own_async_client(program: str) -> Any:
         import httpx2
 
         return httpx2.AsyncClient(http1=False, http2=True)
-    if program == "sdk-aiohttp":  # bench_aiohttp.py
-        import httpx2
-        from httpx_aiohttp.httpx2 import AiohttpTransport
+    if program == "sdk-aiohttp":  # bench_aiohttp.py: the `aiohttp` extra's client
+        from mistral_sdk.aiohttp import AiohttpClient
 
-        return httpx2.AsyncClient(transport=AiohttpTransport())
+        return AiohttpClient()
     return None
 
 
