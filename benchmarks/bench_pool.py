@@ -29,7 +29,6 @@ import argparse
 import json
 import platform
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +149,9 @@ def table(results: dict[str, dict[str, Any]], programs: tuple[str, ...] = PROGRA
         cells = []
         for program in programs:
             r = rows[program]
-            cell = f"{r['calls'] / r['seconds']:,.0f}/s · {r['connections']:.0f} (≤ {r['peak']:.0f})"
+            cell = (
+                f"{r['calls'] / r['seconds']:,.0f}/s · {r['connections']:.0f} (≤ {r['peak']:.0f})"
+            )
             cells.append(cell + (f" · **{r['failures']:.0f} failed**" if r["failures"] else ""))
         lines.append(f"| {LABELS.get(scenario, scenario)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -176,6 +177,7 @@ def main() -> None:
     parser.add_argument(
         "--programs", help="semicolon-separated: which of " + "; ".join(PROGRAMS), default=None
     )
+    parser.add_argument("--write", action="store_true", help="into docs/reliability.md")
     args = parser.parse_args()
     programs = PROGRAMS
     if args.programs:
@@ -184,8 +186,14 @@ def main() -> None:
             parser.error(f"--programs: unknown {sorted(unknown)}")
     with server() as url:
         results = measure(url, tuple(args.scenarios), args.repeats, programs)
-    print(table(results, programs))
-    print(f"\n(`python benchmarks/bench_pool.py`, {time.strftime('%Y-%m-%d')}, {_versions()}.)")
+    text = table(results, programs) + f"\n\n{_versions()}, best of {args.repeats}."
+    print(text)
+    if args.write:
+        import docblock
+
+        docblock.write(
+            "docs/reliability.md", "pool-bench", "bench_pool.py", "make bench-pool", text
+        )
 
 
 if __name__ == "__main__":

@@ -339,7 +339,9 @@ def chart(results: dict[str, Any], path: Path) -> None:
 
 def write_docs(results: dict[str, Any]) -> None:
     docs = DOCS.read_text(encoding="utf-8")
-    docs = render.replace_block(docs, render.DOCS_START, render.DOCS_END, render.docs_block(results))
+    docs = render.replace_block(
+        docs, render.DOCS_START, render.DOCS_END, render.docs_block(results)
+    )
     DOCS.write_text(docs, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     readme = render.replace_block(

@@ -15,7 +15,7 @@ import mistral_sdk
 
 pytest.importorskip("httpx_aiohttp.httpx2")
 
-from mistral_sdk.aiohttp import AiohttpClient  # noqa: E402
+from mistral_sdk.aiohttp import AiohttpClient
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 CHUNK = (
