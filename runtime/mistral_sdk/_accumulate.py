@@ -73,7 +73,6 @@ class Text:
         return self.size > 0
 
 
-
 def message_text(content: Any) -> str:
     """The text of a message's `content`: the string itself, or its text chunks joined
     (other chunks, such as images or references, have no text); "" when absent."""
