@@ -9,6 +9,7 @@ import sys
 import textwrap
 
 import pytest
+from fault_helpers import CHUNK, COMPLETION
 from fault_server import FaultServer, reply, sse
 
 import mistral_sdk
@@ -18,20 +19,6 @@ pytest.importorskip("httpx_aiohttp.httpx2")
 from mistral_sdk.aiohttp import AiohttpClient
 
 MESSAGES = [{"role": "user", "content": "hi"}]
-CHUNK = (
-    b'data: {"id": "c1", "model": "m", '
-    b'"choices": [{"index": 0, "delta": {"content": "t"}, "finish_reason": null}]}\n\n'
-)
-COMPLETION = {
-    "id": "c1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
 
 
 def test_calls_streams_and_retries_go_over_aiohttp(server: FaultServer) -> None:

@@ -14,26 +14,12 @@ from typing import Any
 
 import httpx2
 import pytest
-from fault_helpers import KEY, MODES, is_sync, sdk_client
+from fault_helpers import CHUNK, COMPLETION, KEY, MODES, is_sync, sdk_client
 from fault_server import Connection, FaultServer, Received, echo, reply, sse
 
 import mistral_sdk
 
 MESSAGES = [{"role": "user", "content": "hi"}]
-CHUNK = (
-    b'data: {"id": "c1", "model": "m", '
-    b'"choices": [{"index": 0, "delta": {"content": "t"}, "finish_reason": null}]}\n\n'
-)
-COMPLETION = {
-    "id": "c1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
 
 
 @pytest.fixture(params=MODES)
