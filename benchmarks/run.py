@@ -90,8 +90,10 @@ SIDE_NOTE = (
     "in a fresh interpreter (median of interleaved runs). One-call rows: the client's CPU "
     "time per call (fastest of interleaved repeats): on this shared machine a loopback "
     "round trip's wall time mostly measures when the server gets a core. Load rows: the "
-    "wall time of the whole batch in a fresh interpreter, best of the repeats; async "
-    "from cold (`conn.`: connections opened), sync after one call per thread. RSS: how "
+    "client's CPU time for the whole batch in a fresh interpreter (all its threads), and "
+    "its wall time beside it, each the least of the repeats (the wall time of one program "
+    "moved by 2x between runs here); async from cold (`conn.`: connections opened), sync "
+    "after one call per thread. RSS: how "
     "far the peak rises above the RSS before the stream (about 50,000 events of 2 KB). "
     "Targets: `sdk` within 1.15x of `httpx2` (import) or 1.3x (calls), both SDK columns "
     "ahead of `official`; lower is better everywhere."
@@ -153,7 +155,8 @@ HTTP2_NOTE = (
     "cleartext HTTP/1.1 and HTTP/2 (`benchmarks/h2_server.py`, at most 100 concurrent "
     "streams per connection); `sdk-http2` is `AsyncMistral(http_client="
     "httpx2.AsyncClient(http1=False, http2=True))`, `httpx2-http2` the same client used "
-    "directly behind a semaphore of 100. Wall time, fresh interpreter, from cold."
+    "directly behind a semaphore of 100. The client's CPU time (and wall time), fresh "
+    "interpreter, from cold."
 )
 
 AIOHTTP_COLUMNS = [
@@ -164,13 +167,14 @@ AIOHTTP_COLUMNS = [
 ]
 AIOHTTP_NOTE = (
     "Would an aiohttp transport make async calls faster, as openai, anthropic and "
-    "google-genai offer? `sdk-aiohttp` is `AsyncMistral(http_client=httpx2.AsyncClient("
-    "transport=AiohttpTransport()))` with the transport of the `httpx-aiohttp` package "
-    "(`httpx_aiohttp.httpx2`); `httpx2-aiohttp` the same client used directly (a "
+    "google-genai offer? `sdk-aiohttp` is `AsyncMistral(http_client=AiohttpClient())`, "
+    "the `aiohttp` extra's client (`mistral_sdk.aiohttp`: an `httpx2.AsyncClient` over "
+    "the `httpx-aiohttp` package's transport); `httpx2-aiohttp` plain httpx2 over that "
+    "transport (a "
     "semaphore of 100 in front at 1,000 in flight, as for `httpx2`). Against "
-    "`benchmarks/scale_server.py`, half streams, wall time in a fresh interpreter, best "
-    "of the repeats, from cold. The SDK offers the transport as an extra only if it "
-    "makes the SDK at least 1.3x as fast at 1,000 in flight."
+    "`benchmarks/scale_server.py`, half streams, the client's CPU time (and wall time) in "
+    "a fresh interpreter, least of the repeats, from cold. The SDK offers the transport "
+    "as an extra only if it makes the SDK at least 1.3x as fast at 1,000 in flight."
 )
 AIOHTTP_BAR = {
     "row": "async_1000",
@@ -191,12 +195,16 @@ AIOHTTP_ROWS = [
 
 
 def _scale_rows(found: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, Any]]:
-    """bench_scale's runs as row data: seconds, connections opened, failures."""
+    """bench_scale's runs as row data: the client's CPU seconds, and in the note the
+    wall seconds and the connections opened; failures."""
     rows: dict[str, dict[str, Any]] = {}
     for scenario, programs in found.items():
         rows[scenario] = {
-            "values": {p: r["seconds"] for p, r in programs.items()},
-            "notes": {p: f"{r['connections']:.0f} conn." for p, r in programs.items()},
+            "values": {p: r["cpu"] for p, r in programs.items()},
+            "notes": {
+                p: f"wall {r['seconds']:.2f} s · {r['connections']:.0f} conn."
+                for p, r in programs.items()
+            },
             "failures": {p: int(r["failures"]) for p, r in programs.items() if r["failures"]},
         }
     return rows
@@ -353,7 +361,7 @@ def write_docs(results: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--import-runs", type=int, default=15)
-    parser.add_argument("--repeats", type=int, default=2, help="fresh runs of each load row")
+    parser.add_argument("--repeats", type=int, default=3, help="fresh runs of each load row")
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     parser.add_argument("--render-only", action="store_true", help="docs from results.json")
     args = parser.parse_args()
