@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 from pathlib import Path
 from typing import Any
@@ -160,10 +159,7 @@ def table(results: dict[str, dict[str, Any]], programs: tuple[str, ...] = PROGRA
 def _versions() -> str:
     from importlib.metadata import version
 
-    return (
-        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}; "
-        f"httpx2 {version('httpx2')}, httpcore2 {version('httpcore2')}"
-    )
+    return f"httpx2 {version('httpx2')}, httpcore2 {version('httpcore2')}"
 
 
 def main() -> None:
