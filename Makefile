@@ -10,6 +10,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SPEC   := spec/openapi.yaml
 SURFACE := spec/surface.txt
+# The operations the public spec lacks, read from the official SDK (docs/spec.md):
+# merged into the spec by every target that generates.
+SUPPLEMENT := spec/supplement.yaml
 SPEC_REPORT ?= build/spec-diff.md
 BASE_REF ?= origin/main
 SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
@@ -29,13 +32,14 @@ help:
 	@echo "make test             run the test suite"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
 	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
-	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
+	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC) and $(SUPPLEMENT)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
 	@echo "make unasync          rewrite the blocking twins of the async runtime code (scripts/unasync.py)"
 	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
-	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "                      re-extract the supplement, regenerate, diff report in $(SPEC_REPORT),"
+	@echo "                      CHANGELOG.md, tests (SUPPLEMENT_RELEASE=latest: the newest official SDK too)"
 	@echo "make spec-supplement  rewrite spec/supplement.yaml from the official SDK pinned in spec/lock.json"
 	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
@@ -73,8 +77,12 @@ spec:
 	@$(PYTHON) scripts/fetch_spec.py
 
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
+# SUPPLEMENT_RELEASE=latest also moves the supplement to the newest official SDK release
+# on the package index (a wheel file: that one); the daily spec-sync job sets it.
+SUPPLEMENT_RELEASE ?= pinned
 spec-update: venv
-	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)' \
+	  --supplement-release '$(SUPPLEMENT_RELEASE)'
 
 # The operations the official SDK (the release spec/lock.json pins, installed by the dev
 # extra) calls and the public spec lacks: docs/spec.md, "The supplement".
@@ -87,8 +95,8 @@ check-history:
 	$(PYTHON) scripts/check_history.py --report build/check-history.md
 
 generate: venv spec
-	$(PY) -m generator generate --spec $(SPEC) --out generated
-	$(PY) -m generator surface --spec $(SPEC) --out $(SURFACE)
+	$(PY) -m generator generate --spec $(SPEC) --supplement $(SUPPLEMENT) --out generated
+	$(PY) -m generator surface --spec $(SPEC) --supplement $(SUPPLEMENT) --out $(SURFACE)
 
 # The API surface at BASE_REF (a git ref) against this tree's; CI writes it to the job
 # summary. A difference is not a failure: exit 0 unless the diff itself fails.
@@ -102,15 +110,15 @@ surface-diff: venv
 
 check-generated: venv spec
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(PY) -m generator generate --spec $(SPEC) --out "$$tmp" >/dev/null 2>"$$tmp.log" \
+	$(PY) -m generator generate --spec $(SPEC) --supplement $(SUPPLEMENT) --out "$$tmp" >/dev/null 2>"$$tmp.log" \
 	  || { cat "$$tmp.log"; rm -f "$$tmp.log"; echo "check-generated: the generator failed" >&2; exit 1; }; \
 	rm -f "$$tmp.log"; \
 	if ! diff -r -x __pycache__ "$$tmp" generated; then \
-	  echo "check-generated: generated/ is out of date with $(SPEC) and generator/; run 'make generate' and commit generated/" >&2; \
+	  echo "check-generated: generated/ is out of date with $(SPEC), $(SUPPLEMENT) and generator/; run 'make generate' and commit generated/" >&2; \
 	  exit 1; \
 	fi; \
 	echo "check-generated: generated/ is up to date"; \
-	$(PY) -m generator surface --spec $(SPEC) --out "$$tmp/surface.txt" || exit 1; \
+	$(PY) -m generator surface --spec $(SPEC) --supplement $(SUPPLEMENT) --out "$$tmp/surface.txt" || exit 1; \
 	if ! diff -u $(SURFACE) "$$tmp/surface.txt"; then \
 	  echo "check-generated: $(SURFACE) is out of date; run 'make generate' and commit it" >&2; \
 	  exit 1; \

@@ -27,7 +27,7 @@ import httpx2
 from timing import compare
 
 from mistral_sdk import Mistral
-from mistral_sdk.mcp import MCPServer
+from mistral_sdk.mcp import MCPToolSource
 
 HERE = Path(__file__).resolve().parent
 SERVER = str(HERE / "mcp_server.py")
@@ -96,9 +96,9 @@ def http_server() -> tuple[str, subprocess.Popen[bytes]]:
 def main() -> None:
     client = scripted_api()
     devnull = open("/dev/null", "w")  # noqa: SIM115  # the server's log, for the whole run
-    stdio = MCPServer.stdio(sys.executable, [SERVER], errlog=devnull)
+    stdio = MCPToolSource.stdio(sys.executable, [SERVER], errlog=devnull)
     url, process = http_server()
-    http = MCPServer.http(url)
+    http = MCPToolSource.http(url)
     try:
         with stdio, http:
             times = compare(
@@ -113,7 +113,7 @@ def main() -> None:
         per_run = []
         for _ in range(3):
             start = time.perf_counter()
-            run_with(client, MCPServer.stdio(sys.executable, [SERVER], errlog=devnull))()
+            run_with(client, MCPToolSource.stdio(sys.executable, [SERVER], errlog=devnull))()
             per_run.append(time.perf_counter() - start)
     finally:
         process.terminate()

@@ -16,6 +16,7 @@ import httpx2
 from _connect import connect
 
 import mistral_sdk
+from mistral_sdk.params import ChatCompletionRequestMessageParam
 
 tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="none")
 
@@ -53,7 +54,10 @@ def main() -> int:
         client.add_hooks(TenantHeader(), counter)
         token = tenant.set("acme")
         try:
-            messages = [{"role": "user", "content": "Say hello."}]
+            # typed, so that both calls check its dicts (docs/typing.md)
+            messages: list[ChatCompletionRequestMessageParam] = [
+                {"role": "user", "content": "Say hello."}
+            ]
             reply = client.chat.complete(model="mistral-small-latest", messages=messages)
             message = reply.choices[0].message
             if isinstance(message, mistral_sdk.models.AssistantMessage):

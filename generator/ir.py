@@ -246,6 +246,9 @@ class Operation:
     # the flattened body field that `connectors=` merges into (overlay: connectors_field)
     connectors_field: str | None = None
     tools_field: str | None = None  # takes Python callables too (overlay: tools_field)
+    # where it is described: "spec" (the public spec) or "supplement" (read from an
+    # official SDK release, `API.supplement`; generator/merge.py)
+    source: Literal["spec", "supplement"] = "spec"
 
     def sent(self, method: Method) -> list[Param]:
         """The parameters `method` sends: all but the body fields it fixes itself."""
@@ -268,6 +271,66 @@ class Operation:
         )
 
 
+# --- the request side: typed dictionaries for type checkers --------------------
+
+
+@dataclass
+class Key:
+    """A key of a typed dictionary: its wire name and type, and whether it must be given."""
+
+    wire: str
+    type: TypeExpr
+    required: bool
+    doc: str = ""
+
+
+@dataclass
+class DictParam:
+    """An object a request may carry, as the `TypedDict` type checkers see
+    (`params.UserMessageParam` for `models.UserMessage`). Nothing at run time reads it."""
+
+    name: str
+    source: str  # the model it mirrors
+    keys: list[Key]
+    doc: str = ""
+
+
+@dataclass
+class UnionParam:
+    """A union a request may carry, as the union of its variants' typed dictionaries."""
+
+    name: str
+    source: str  # the union it mirrors
+    variants: list[TypeExpr]
+    doc: str = ""
+
+
+@dataclass
+class Forward:
+    """The `**kwargs` of a hand-written helper that forwards them to a generated method:
+    that method's keyword arguments but `omit`, as a `TypedDict` (`params.<name>`)."""
+
+    name: str
+    helper: str  # `chat.parse`
+    operation: Operation
+    method: Method
+    omit: tuple[str, ...] = ()
+
+
+@dataclass
+class Inputs:
+    """What callers may give as plain dicts, typed (the inputs pass, parse/inputs.py)."""
+
+    params: dict[str, DictParam | UnionParam] = field(default_factory=dict)  # by name
+    param_of: dict[str, str] = field(default_factory=dict)  # definition → its param's name
+    # models whose schema takes any key and declares none: `Mapping[str, Any]`
+    free_form: set[str] = field(default_factory=set)
+    forwards: list[Forward] = field(default_factory=list)
+    # the body of each batch endpoint's requests (job fields need not be given):
+    # the union of the request models and their `…BatchParam`s
+    batch: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Resource:
     """A node of the client's resource tree (`beta` → `beta.conversations`)."""
@@ -284,6 +347,23 @@ class Resource:
         return self.path[-1] if self.path else ""
 
 
+@dataclass(frozen=True)
+class Supplement:
+    """The operations the public spec lacks, merged in from spec/supplement.yaml."""
+
+    release: str  # the official SDK release they are read from: "mistralai 3.7.0"
+    sha256: str  # of the supplement file
+    operations: int  # how many were merged (those the public spec has are left out)
+    # JSON pointers, in the merged document, of its operations and schemas
+    pointers: frozenset[str]
+
+    def owns(self, pointer: str) -> bool:
+        """Whether the definition or operation at `pointer` comes from the supplement
+        (an inline schema is where its owner is)."""
+        # `#/components/schemas/X/...` or `#/paths/P/verb/...`: the first four tokens
+        return "/".join(pointer.split("/")[:4]) in self.pointers
+
+
 @dataclass
 class API:
     title: str
@@ -296,3 +376,11 @@ class API:
     # (endpoint, operationId, request model, response model) (helpers.batch_endpoints)
     batch_enum: str = ""
     batch_endpoints: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    # the body fields a batch job fills in every request (overlay: batch_job_fields)
+    batch_job_fields: tuple[str, ...] = ()
+    inputs: Inputs = field(default_factory=Inputs)
+    supplement: Supplement | None = None  # what was merged in besides the public spec
+
+    def source_of(self, pointer: str) -> Literal["spec", "supplement"]:
+        """Where the definition at `pointer` is described."""
+        return "supplement" if self.supplement and self.supplement.owns(pointer) else "spec"

@@ -130,6 +130,21 @@ def derive_method_name(operation_id: str, resource: tuple[str, ...], naming: Nam
     return identifier("_".join(words))
 
 
+def sentence(operation_id: str, naming: Naming) -> str:
+    """What an operation does, said by its operationId, for one that has no summary:
+    `list_trigger_events_v1_triggers__trigger_id__events_get` → "List trigger events."
+    (what precedes the version of a FastAPI id, else the id without its service
+    prefix and version)."""
+    match = _FASTAPI.match(operation_id)
+    name = match.group("name") if match else operation_id
+    for prefix in sorted(naming.operation_id_prefixes, key=len, reverse=True):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix) :]
+            break
+    words = " ".join(w for w in _VERSION_SUFFIX.sub("", name).split("_") if w)
+    return f"{words[:1].upper()}{words[1:]}." if words else ""
+
+
 # Words ending in `s` that are not plurals.
 _NOT_PLURAL = ("ss", "us", "is", "ics")
 _ES_PLURALS = ("sses", "xes", "ches", "shes", "uses", "zes")

@@ -81,6 +81,8 @@ class Schema(_Entry):
     connectors_field: Text | None = None  # the body field `connectors=` merges into
     tools_field: Text | None = None  # the body field that also takes Python callables
     batch_endpoints: bool = False  # the enum of the endpoints a batch job runs
+    # (on that enum) the body fields the batch runner's job fills in every request
+    batch_job_fields: tuple[Text, ...] = ()
 
 
 class InlineSchema(_Entry):
@@ -96,14 +98,33 @@ class Need(_Entry):
     operation: Route  # the operation it must be
 
 
+class Forwards(_Entry):
+    call: Dotted  # the generated method the helper's `**kwargs` go to, as `client.<call>`
+    name: Identifier  # of the TypedDict of those `**kwargs` (`params.<name>`)
+    omit: tuple[Text, ...] = ()  # its arguments the helper takes itself or sets
+
+
 class Helper(_Entry):
     needs: tuple[Need, ...] = ()
     connectors: tuple[Route, ...] = ()  # operations whose `connectors=` the helper passes
+    forwards: Forwards | None = None
 
 
 class Streams(_Entry):
     # wire names of the parameter a stream resumes through; the first an operation has wins
     resume_params: tuple[Text, ...] = ()
+
+
+class Supplement(_Entry):
+    """What the generator knows about the operations and schemas merged in from the
+    supplement (spec/supplement.yaml): read like the top-level sections of the same
+    names, and kept apart so that a spec generated without the supplement does not
+    report them as drift. An entry stays when the public spec adopts its operation:
+    that is what keeps the Python names stable."""
+
+    tags: dict[Text, Tag] = {}
+    operations: dict[Text, Operation] = {}
+    schemas: dict[Text, Schema] = {}
 
 
 class Overlay(_Entry):
@@ -115,24 +136,35 @@ class Overlay(_Entry):
     resources: dict[Dotted, Resource] = {}
     streams: Streams = msgspec.field(default_factory=Streams)
     helpers: dict[Dotted, Helper] = {}
+    supplement: Supplement = msgspec.field(default_factory=Supplement)
 
     def operation(self, operation_id: str) -> Operation:
-        return self.operations.get(operation_id, _NO_OPERATION)
+        return self.operations.get(operation_id) or self.supplement.operations.get(
+            operation_id, _NO_OPERATION
+        )
 
     def schema(self, name: str) -> Schema:
-        return self.schemas.get(name, _NO_SCHEMA)
+        return self.schemas.get(name) or self.supplement.schemas.get(name, _NO_SCHEMA)
+
+    def tag(self, tag: str) -> Tag | None:
+        return self.tags.get(tag) or self.supplement.tags.get(tag)
 
     def schemas_with(self, key: str) -> dict[str, Any]:
-        """`{schema name: value}` of the schema entries that set `key`."""
+        """`{schema name: value}` of the schema entries (of both sources) that set `key`."""
         return {
             name: getattr(entry, key)
-            for name, entry in self.schemas.items()
+            for name, entry in (*self.schemas.items(), *self.supplement.schemas.items())
             if getattr(entry, key) not in (None, False)
         }
 
     @property
     def batch_endpoints_enum(self) -> str | None:
         return next(iter(self.schemas_with("batch_endpoints")), None)
+
+    @property
+    def batch_job_fields(self) -> tuple[str, ...]:
+        enum = self.batch_endpoints_enum
+        return self.schema(enum).batch_job_fields if enum else ()
 
     def mixin(self, path: tuple[str, ...]) -> tuple[str, str] | None:
         """(module, class) of the mixin of the resource at `path`."""
@@ -178,13 +210,21 @@ def parse(data: Any, text: str = "", source: str = "overlay") -> Overlay:
 
 
 def _inconsistencies(overlay: Overlay) -> list[tuple[tuple[str | int, ...], str]]:
-    """What the schema alone cannot say: entries that set nothing, two batch enums."""
+    """What the schema alone cannot say: entries that set nothing, an entry in both the
+    top-level section and the supplement's, two batch enums."""
     out: list[tuple[tuple[str | int, ...], str]] = []
     for section in ("operations", "schemas", "helpers"):
         entries: Mapping[str, Operation | Schema | Helper] = getattr(overlay, section)
         for key, entry in entries.items():
             if entry == type(entry)():
                 out.append(((section, key), "the entry sets nothing"))
+    for section in ("tags", "operations", "schemas"):
+        own: Mapping[str, Tag | Operation | Schema] = getattr(overlay.supplement, section)
+        for key, item in own.items():
+            if isinstance(item, Operation | Schema) and item == type(item)():
+                out.append((("supplement", section, key), "the entry sets nothing"))
+            if key in getattr(overlay, section):
+                out.append((("supplement", section, key), f"`{section}` names `{key}` already"))
     enums = list(overlay.schemas_with("batch_endpoints"))
     if len(enums) > 1:
         out.append(
@@ -270,14 +310,16 @@ def _message(source: str, text: str, path: tuple[str | int, ...], problem: str) 
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
-    """`operations['list_v1'].method`: sections and fields by name, keys quoted."""
+    """`operations['list_v1'].method`: sections and fields by name, keys quoted (also in
+    the supplement's sections: `supplement.operations['list_v1'].method`)."""
     out = ""
+    section = 1 if path[:1] == ("supplement",) else 0  # where the section's name is
     for i, part in enumerate(path):
         if isinstance(part, int):
             out += f"[{part}]"
         elif i == 0:
             out = part
-        elif i == 1 and path[0] in _KEYED:
+        elif i == section + 1 and path[section] in _KEYED:
             out += f"[{part!r}]"
         else:
             out += f".{part}"

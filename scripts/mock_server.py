@@ -20,6 +20,10 @@ Conversations call function tools and ask for confirmations, workflows fail, han
 or drop their stream, as `mock_flows.py` describes (the scripted fake the examples
 and tests run against).
 
+Triggers and webhooks (`mock_triggers.py`: an outside event starts a workflow) and
+service accounts (`mock_accounts.py`: a client with an account's token file acts as it)
+are scripted flows of the supplement's operations (docs/spec.md).
+
 Every other operation of the spec gets a generic answer built from its schemas
 (`mock_spec.py`: paging lists, event streams, uploads kept in full). Flows are modules
 (`FLOW_MODULES`), tried in order after the routes above; the spec's generic answers
@@ -60,6 +64,7 @@ from typing import Any
 import mock_batch  # type: ignore[import-not-found, unused-ignore]
 import mock_faults  # type: ignore[import-not-found, unused-ignore]
 import mock_flows as flows_module  # type: ignore[import-not-found, unused-ignore]
+import mock_triggers  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
 
@@ -67,7 +72,7 @@ __all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
 # do not answer. Each has `make_flow(server)` returning an object whose
 # `handle(handler, method, path, query) -> bool` answers (True) or passes (False).
 # Scripted flows go before "mock_spec", the generic answers for every operation.
-FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_spec")
+FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_triggers", "mock_accounts", "mock_spec")
 
 MODEL = "mistral-medium-latest"
 STREAM_DELAY = 0.02  # seconds between SSE events, so streaming is visible
@@ -340,6 +345,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization", "").startswith("Bearer ") or self.headers.get(
             "x-api-key"
         ):
+            return True
+        if self.path.startswith(mock_triggers.HOOKS):  # an outside service's event: no key
             return True
         self._send_json(401, {"message": "Unauthorized", "request_id": uuid.uuid4().hex})
         return False

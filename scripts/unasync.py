@@ -76,7 +76,14 @@ TWINS: tuple[Twin, ...] = (
     Twin(
         "batch/_async.py",
         "batch/_sync.py",
-        rules=((r"\ba(feed|parse_lines)\b", r"\1"),),
+        rules=(
+            (r"\ba(feed|parse_lines)\b", r"\1"),
+            # the overload for an async iterable of requests is the async client's only
+            (
+                r"^ *@overload\n *async def \w+\(\n *self, requests: AsyncIterable\[[^\n]*\n *\) -> [^\n]*\n",
+                "",
+            ),
+        ),
     ),
     Twin(
         "realtime/_async.py",

@@ -11,7 +11,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from spec_values import REPO, SPEC_MISSING_REASON, find_spec, raw_operations, raw_spec, tracked_lock
+from spec_values import (
+    REPO,
+    SPEC_MISSING_REASON,
+    find_spec,
+    raw_operations,
+    raw_spec,
+    raw_supplement,
+    supplement_operations,
+    tracked_lock,
+)
 
 import mistral_sdk
 from mistral_sdk import models
@@ -109,7 +118,11 @@ def test_every_component_schema_is_a_model() -> None:
 
 def test_operations_table() -> None:
     ops = mistral_sdk.OPERATIONS
-    assert len(ops) == tracked_lock()["operations"]
+    supplement = sum(1 for op in ops.values() if op.source == "supplement")
+    assert len(ops) - supplement == tracked_lock()["operations"]
+    from mistral_sdk import _spec
+
+    assert supplement == _spec.SUPPLEMENT_OPERATION_COUNT
     sync = mistral_sdk.Mistral(api_key="x")
     async_ = mistral_sdk.AsyncMistral(api_key="x")
     calls = set()
@@ -136,9 +149,16 @@ def test_operations_are_the_spec_operations() -> None:
     spec = find_spec()
     if spec is None:
         pytest.skip(SPEC_MISSING_REASON)
-    expected = raw_operations(raw_spec(str(spec)))
+    public = raw_operations(raw_spec(str(spec)))
+    supplement = supplement_operations(spec)
     seen = {op_id: (op.method, op.path) for op_id, op in mistral_sdk.OPERATIONS.items()}
-    assert seen == expected
+    assert seen == public | supplement
+    # each says where it is described, and a supplement one from which official release
+    source = raw_supplement(spec).get("x-source", {})
+    release = f"{source.get('package')} {source.get('version')}"
+    for op_id, op in mistral_sdk.OPERATIONS.items():
+        expected = ("supplement", release) if op_id in supplement else ("spec", None)
+        assert (op.source, op.release) == expected, op_id
 
 
 # The guide's familiar names (docs: /work/shared/GUIDE.md, section 1), each with the
@@ -223,6 +243,12 @@ def test_tracked_spec_version_and_sha256_at_run_time() -> None:
     assert lines[0] == f"mistral-sdk {mistral_sdk.__version__}"
     assert lines[1].endswith(f"sha256 {lock['sha256']}") and lock["version"] in lines[1]
     assert lines[3].startswith("httpx2 ")
+    from mistral_sdk import _spec
+
+    assert lines[4:] == [
+        f"supplement: {_spec.SUPPLEMENT} ({_spec.SUPPLEMENT_OPERATION_COUNT} operations), "
+        f"sha256 {_spec.SUPPLEMENT_SHA256}"
+    ]
 
 
 def test_public_names_resolve() -> None:

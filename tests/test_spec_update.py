@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO / "tests" / "generator"))
 sys.path.insert(0, str(REPO))
 
 from gen_helpers import FIXTURE  # noqa: E402
+from spec_update_helpers import copy_repo, snapshot, spec_update  # noqa: E402
 
 from generator import surface  # noqa: E402
 
@@ -31,51 +32,9 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """What `make spec-update` reads and writes, copied (no .git, no .venv)."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("generator", "scripts", "runtime", "generated"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in (
-        "Makefile",
-        "README.md",
-        "spec/lock.json",
-        "spec/surface.txt",
-        "spec/overlay.yaml",
-    ):
-        (root / name).parent.mkdir(exist_ok=True)
-        shutil.copy2(REPO / name, root / name)
-    return root
-
-
-def spec_update(
-    root: Path, source: Path, tests: str = "touch tests-ran"
-) -> subprocess.CompletedProcess[str]:
-    # `-o venv`: use this checkout's environment instead of building one in the copy
-    return subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-o",
-            "venv",
-            "spec-update",
-            f"PY={sys.executable}",
-            f"SPEC_UPDATE_TESTS={tests}",
-        ],
-        cwd=root,
-        env={**os.environ, "SPEC_SOURCE": str(source)},
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return copy_repo(
+        tmp_path, "README.md", "spec/lock.json", "spec/surface.txt", "spec/overlay.yaml"
     )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
 
 
 def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path) -> None:

@@ -102,6 +102,10 @@ def test_spec_sync_is_daily_and_opens_one_pull_request() -> None:
     assert pr["with"]["body-path"] == report
     assert pr["with"]["branch"] and "changed == 'true'" in pr["if"]
     assert "spec/surface.txt" in pr["with"]["add-paths"] and "generated/" in pr["with"]["add-paths"]
+    # a newer official SDK release moves the supplement too (docs/spec.md), in the same PR
+    assert "SUPPLEMENT_RELEASE=latest" in update["run"]
+    for path in ("spec/supplement.yaml", "pyproject.toml"):
+        assert path in pr["with"]["add-paths"]
 
 
 @pytest.mark.skipif(

@@ -22,16 +22,18 @@ def check(
     problems: Problems,
 ) -> None:
     """Warn about each overlay entry the spec behind `api` lacks; `named` maps the
-    pointer of each inline schema to the name it was given."""
+    pointer of each inline schema to the name it was given. The entries of the
+    overlay's `supplement` count only when a supplement was merged in."""
+    supplement = overlay.supplement if api.supplement is not None else None
     for pointer in sorted(set(overlay.inline_schemas) - set(named)):
         name = overlay.inline_schemas[pointer].name
         problems.warn(pointer, f"overlay inline_schemas names `{name}` for a schema not here")
     ids = {op.operation_id for op in api.operations}
-    for op_id in overlay.operations:
+    for op_id in (*overlay.operations, *(supplement.operations if supplement else ())):
         if op_id not in ids:
             problems.warn("#/paths", f"overlay operations names `{op_id}`, an operation not here")
     tags = _tags(doc)
-    for tag in overlay.tags:
+    for tag in (*overlay.tags, *(supplement.tags if supplement else ())):
         if tag not in tags:
             problems.warn("#/paths", f"overlay tags names `{tag}`, a tag no operation has")
     for namespace in overlay.naming.namespaces:
@@ -39,7 +41,7 @@ def check(
             problems.warn(
                 "#/paths", f"overlay naming.namespaces names `{namespace}`, which begins no tag"
             )
-    for name in overlay.schemas:
+    for name in (*overlay.schemas, *(supplement.schemas if supplement else ())):
         if name not in api.definitions:
             problems.warn(
                 f"#/components/schemas/{escape(name)}",

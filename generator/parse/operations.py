@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from .. import helpers, ir, pagination
 from ..load import escape
-from ..naming import attribute, identifier, method_name, pascal
+from ..naming import attribute, identifier, method_name, pascal, sentence
 from . import streams
 from .schemas import Schemas
 
@@ -48,7 +48,7 @@ class Operations:
             return None
         tags = spec.get("tags") or ["default"]
         tag = max(tags, key=lambda t: (t.count("."), -tags.index(t)))
-        entry = self.overlay.tags.get(tag)
+        entry = self.overlay.tag(tag)
         tag = entry.resource if entry is not None else tag
         http_path = path.split("#", 1)[0]
         if "#" in path:
@@ -86,7 +86,8 @@ class Operations:
             path=path,
             http_path=http_path,
             tag=tag,
-            summary=str(spec.get("summary") or "").strip(),
+            # the supplement has no prose: its summaries are said by the operationId
+            summary=str(spec.get("summary") or "").strip() or sentence(op_id, self.overlay.naming),
             doc=str(spec.get("description") or "").strip(),
             deprecated=bool(spec.get("deprecated")),
             params=params,

@@ -58,7 +58,8 @@ def finish(schemas: Schemas, resp: ir.Response, params: list[ir.Param], pointer:
     parameter it resumes through.
 
     - a request whose `stream` flag promises `data: [DONE]` ends with it;
-    - an envelope whose `event` is an enum with `stream_ends` ends with those;
+    - an envelope whose `event` is an enum with `stream_ends`, or whose `data` is a
+      tagged union with `stream_ends` (its tags name the events), ends with those;
     - a stream of one workflow execution (`run_events`) ends with the end of that run.
     """
     overlay = schemas.overlay
@@ -74,13 +75,18 @@ def finish(schemas: Schemas, resp: ir.Response, params: list[ir.Param], pointer:
     for f in event_model.fields:
         t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
         ends = overlay.schema(t.name).stream_ends if isinstance(t, ir.Ref) else None
-        if f.wire == "event" and isinstance(t, ir.Ref) and ends is not None:
-            enum = defs.get(t.name)
-            values = enum.values if isinstance(enum, ir.Enum) else []
+        named = defs.get(t.name) if isinstance(t, ir.Ref) else None
+        # the events are named by the enum of `event`, or by the tags of a union of `data`
+        values: list[object] | None = None
+        if f.wire == "event" and isinstance(named, ir.Enum):
+            values = list(named.values)
+        elif f.wire == "data" and isinstance(named, ir.Union_) and named.tag:
+            values = [v.tag_value for v in named.variants]
+        if ends is not None and values is not None and named is not None:
             for name in (*ends.terminal, *ends.errors):
                 if name not in values:
                     schemas.problems.warn(
-                        pointer, f"stream end `{name}` is not a value of `{t.name}` any more"
+                        pointer, f"stream end `{name}` is not a value of `{named.name}` any more"
                     )
             resp.terminal += ends.terminal
             resp.errors = ends.errors

@@ -84,11 +84,20 @@ def classify(
     tag: str | None = None
     if isinstance(disc, dict) and disc.get("propertyName"):
         tag = str(disc["propertyName"])
-        mapping = {v: k for k, v in (disc.get("mapping") or {}).items()}
+        # a model may stand for several tag values (its tag field an enum, not a
+        # constant): one variant per value, so that each value finds it
+        values: dict[str, list[str | None]] = {}
+        for value, ref in (disc.get("mapping") or {}).items():
+            values.setdefault(ref, []).append(value)
+        tagged: list[ir.Variant] = []
         for variant in variants:
             if isinstance(variant.type, ir.Ref):
                 ref = f"#/components/schemas/{escape(variant.type.name)}"
-                variant.tag_value = mapping.get(ref) or const_of(variant.type.name, tag, defs)
+                for value in values.get(ref) or [const_of(variant.type.name, tag, defs)]:
+                    tagged.append(ir.Variant(variant.type, value))
+            else:
+                tagged.append(variant)
+        variants = tagged
         missing = [v for v in variants if v.type in objects and v.tag_value is None]
         if missing:
             problems.warn(

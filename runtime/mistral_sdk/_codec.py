@@ -663,6 +663,8 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     (`body`, when it is not flattened): errors name the field from there
     (`body[0].email`), as a flattened body's do from the argument (`messages[2]`).
     """
+    if values is msgspec.UNSET:  # an optional `body=` not given: the request has none
+        return values
     if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
     try:
@@ -735,9 +737,12 @@ def _uuids_as_text(value: Any) -> Any:
 
 
 def _flatten_path(message: str) -> str:
-    """`P - at `$.x` - at `$.items[0]`` (a hook inside a hook) → `P - at `$.items[0].x``."""
+    """`P - at `$.x` - at `$.items[0]`` (a hook inside a hook) → `P - at `$.items[0].x``.
+
+    Only paths one after the other are nested: a message that lists the errors of
+    several variants (`no variant of X (A: … - at `$.a`; B: … - at `$.b`)`) stays."""
     problem, *paths = message.split(" - at `$")
-    if len(paths) < 2:
+    if len(paths) < 2 or not all(p.endswith("`") and p.count("`") == 1 for p in paths):
         return message
     joined = "".join(p.rstrip("`") for p in reversed(paths))
     return f"{problem} - at `${joined}`"

@@ -13,12 +13,17 @@ URL to open. `connector_auth(event)` finds that payload in any workflow event.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
 from ._errors import MistralError, RequestValidationError
 from ._types import field_value
+
+if TYPE_CHECKING:
+    from typing import Required
+
+    from typing_extensions import TypedDict
 
 __all__ = [
     "CONNECTOR_AUTH_TASK",
@@ -37,6 +42,15 @@ class ConnectorSlot(msgspec.Struct, frozen=True, omit_defaults=True):
 
     connector_name: str
     credentials_name: str | None = None
+
+
+if TYPE_CHECKING:  # for type checkers only, as the generated `params` (docs/typing.md)
+
+    class ConnectorSlotParam(TypedDict, total=False):
+        """A `ConnectorSlot` as a dict: `{"connector_name": "gmail"}`."""
+
+        connector_name: Required[str]
+        credentials_name: str | None
 
 
 def _slot(value: object, index: int) -> dict[str, Any]:
@@ -66,7 +80,7 @@ def _slot(value: object, index: int) -> dict[str, Any]:
 
 
 def with_connectors(
-    extensions: Any, connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None
+    extensions: Any, connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None
 ) -> Any:
     """`extensions` with the connector bindings merged in (unchanged without connectors).
 

@@ -459,6 +459,11 @@ def unregister_global_hooks(*hooks: Hooks) -> None:
     _global = _global.without(hooks)
 
 
+def global_hooks() -> tuple[Hooks, ...]:
+    """The hooks every new client starts with (`register_global_hooks`)."""
+    return _global.all
+
+
 def initial_hooks() -> HookSet:
     """The hooks a new client starts with. The first call of the process reads the
     environment: `MISTRAL_LOG` (see `_logging`) and `MISTRAL_TRACING=otel`, which loads

@@ -417,8 +417,8 @@ class _StreamState(Generic[T]):
         converter = getattr(self, "_converter", None)
         if converter is None or converter._accumulator is None:
             raise TypeError(
-                "only chat, FIM, agents, conversation and transcription streams assemble"
-                " a final result"
+                "only chat, FIM, agents, conversation, transcription and Responses API"
+                " streams assemble a final result"
             )
         if max_bytes is not None and max_bytes < 0:
             raise ValueError("max_bytes must be >= 0 or None")
@@ -436,8 +436,8 @@ class _StreamState(Generic[T]):
             )
         if accumulator is None:
             raise TypeError(
-                "only chat, FIM, agents, conversation and transcription streams assemble"
-                " a final result"
+                "only chat, FIM, agents, conversation, transcription and Responses API"
+                " streams assemble a final result"
             )
         return accumulator
 
@@ -455,6 +455,10 @@ class _StreamState(Generic[T]):
     def snapshot(
         self: _StreamState[models.TranscriptionStreamEvents],
     ) -> models.TranscriptionResponse: ...
+    @overload
+    def snapshot(
+        self: _StreamState[models.ResponsesStreamFrame],
+    ) -> models.CreateResponseResponse: ...
     def snapshot(self) -> Any:
         """The result assembled from the events received so far, without reading more.
 
@@ -462,7 +466,8 @@ class _StreamState(Generic[T]):
         tool calls with their `arguments` joined, usage, finish reasons; a choice that
         has not finished yet has `finish_reason` ""); conversation streams a
         `ConversationResponse` (messages, whole function calls, handoffs, usage, the
-        conversation id); transcription streams a `TranscriptionResponse`. Other
+        conversation id); transcription streams a `TranscriptionResponse`; Responses
+        API streams (`responses.stream`) a `CreateResponseResponse`. Other
         streams (workflow events, logs: no single answer) raise `TypeError`.
         """
         return self._accumulator().result()
@@ -509,6 +514,8 @@ class Stream(Closing, _StreamState[T]):
     def final(self: Stream[models.ConversationEvents]) -> models.ConversationResponse: ...
     @overload
     def final(self: Stream[models.TranscriptionStreamEvents]) -> models.TranscriptionResponse: ...
+    @overload
+    def final(self: Stream[models.ResponsesStreamFrame]) -> models.CreateResponseResponse: ...
     def final(self) -> Any:
         """Read the rest of the stream (none if it was iterated to its end) and return
         the whole result: see `snapshot()`. Like openai-python's `get_final_completion()`.
@@ -565,6 +572,10 @@ class AsyncStream(AsyncClosing, _StreamState[T]):
     async def final(
         self: AsyncStream[models.TranscriptionStreamEvents],
     ) -> models.TranscriptionResponse: ...
+    @overload
+    async def final(
+        self: AsyncStream[models.ResponsesStreamFrame],
+    ) -> models.CreateResponseResponse: ...
     async def final(self) -> Any:
         """The async twin of `Stream.final()`."""
         accumulator = self._accumulator()

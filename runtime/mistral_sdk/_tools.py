@@ -24,12 +24,15 @@ import re
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from ._errors import MistralError, RequestValidationError
 from ._schema import json_schema
+
+if TYPE_CHECKING:
+    from . import params
 
 __all__ = [
     "FunctionTool",
@@ -69,9 +72,11 @@ _PARAM_SECTIONS = {
 }
 
 
-def function_definition(name: str, description: str, parameters: Any) -> dict[str, Any]:
+def function_definition(
+    name: str, description: str, parameters: Mapping[str, Any]
+) -> params.FunctionToolParam:
     """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
-    function: dict[str, Any] = {"name": name, "parameters": parameters}
+    function: params.FunctionParam = {"name": name, "parameters": parameters}
     if description:
         function["description"] = description
     return {"type": "function", "function": function}
@@ -225,7 +230,7 @@ class FunctionTool:
     def from_callable(cls, func: Callable[..., Any] | FunctionTool) -> FunctionTool:
         return func if isinstance(func, FunctionTool) else cls(func)
 
-    def definition(self) -> dict[str, Any]:
+    def definition(self) -> params.FunctionToolParam:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
         return function_definition(self.name, self.description, self.parameters)
 
@@ -279,7 +284,7 @@ class SourceTool:
         self.description = description
         self.requires_confirmation = requires_confirmation
 
-    def definition(self) -> dict[str, Any]:
+    def definition(self) -> params.FunctionToolParam:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
         return function_definition(self.name, self.description, self.parameters)
 

@@ -58,6 +58,7 @@ from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value
 
 if TYPE_CHECKING:
     from . import models
+    from ._connectors import ConnectorSlotParam
     from .resources.workflows import AsyncWorkflows, Workflows
     from .resources.workflows.executions import AsyncWorkflowsExecutions, WorkflowsExecutions
 
@@ -462,7 +463,7 @@ class AsyncWorkflowsHelpers:
         workflow_identifier: str,
         *,
         input: Any = None,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extensions: Mapping[str, Any] | None = None,
         wait_timeout: float | None = None,
         cancel_on_timeout: bool = False,
@@ -660,7 +661,7 @@ class WorkflowsHelpers:
         workflow_identifier: str,
         *,
         input: Any = None,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extensions: Mapping[str, Any] | None = None,
         wait_timeout: float | None = None,
         cancel_on_timeout: bool = False,

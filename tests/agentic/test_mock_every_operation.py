@@ -1,8 +1,8 @@
-"""The local mock is a stand-in for the whole API: every operation of the spec, sync
-and async, called through the SDK with arguments built from the spec, gets an answer
-that decodes into the declared type (scripted flows where they exist, the spec's
-generic answers otherwise); lists page to their end; uploads arrive whole; faults
-come on request."""
+"""The local mock is a stand-in for the whole API: every operation of the spec and of
+its supplement, sync and async, called through the SDK with arguments built from the
+spec, gets an answer that decodes into the declared type (scripted flows where they
+exist, the spec's generic answers otherwise); lists page to their end; uploads arrive
+whole; faults come on request."""
 
 from __future__ import annotations
 
@@ -109,6 +109,9 @@ def test_every_operation_sync_and_async(plans: dict[tuple[str, str], Any], mock_
     asyncio.run(run_async())
     assert not failures, f"{len(failures)} failure(s):\n" + "\n".join(failures)
     assert len(plans) == len(CASES) > 288
+    # the supplement's operations (docs/spec.md) are served like the public spec's
+    assert {op_id for op_id, _ in plans} == set(mistral_sdk.OPERATIONS)
+    assert any(mistral_sdk.OPERATIONS[op_id].source == "supplement" for op_id, _ in plans)
 
 
 def _page_calls(mode: str, mock_url: str) -> tuple[list[Any], int]:

@@ -56,7 +56,7 @@ def test_helpers_reach_the_generated_resources(tmp_path: Path) -> None:
     workflows = (out / "mistral_sdk/resources/workflows/__init__.py").read_text()
     assert "class Workflows(WorkflowsHelpers, SyncResource):" in workflows
     assert "class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):" in workflows
-    assert "connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None" in workflows
+    assert "connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None" in workflows
     assert '"extensions": with_connectors(extensions, connectors)' in workflows
     things = (out / "mistral_sdk/resources/things/__init__.py").read_text()
     assert "return resume_stream(connect, last_event_id, self._client, max_retries)" in things

@@ -30,7 +30,7 @@ def test_nothing_without_mcp_imports_it() -> None:
         import json, sys
         import httpx2
         import mistral_sdk
-        from mistral_sdk.mcp import MCPServer, OAuth
+        from mistral_sdk.mcp import MCPToolSource, OAuth
 
         def shout(text: str) -> str:
             return text.upper()
@@ -44,7 +44,7 @@ def test_nothing_without_mcp_imports_it() -> None:
         client.beta.conversations.run("hi", model="m", tools=[shout])
         client.beta.connectors.http("gmail").build("GET", "me")
         client.beta.connectors.mcp("gmail")
-        MCPServer.stdio("server"), MCPServer.http("https://x.test/mcp")
+        MCPToolSource.stdio("server"), MCPToolSource.http("https://x.test/mcp")
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("mcp", "mcp_types"))))
     """)
     assert proc.returncode == 0, proc.stderr
@@ -57,12 +57,12 @@ def test_missing_extra_names_it() -> None:
         sys.modules["mcp"] = None  # as if the extra were not installed
         import httpx2
         import mistral_sdk
-        from mistral_sdk.mcp import MCPServer, MCPExtraMissing
+        from mistral_sdk.mcp import MCPToolSource, MCPExtraMissing
 
         client = mistral_sdk.Mistral(api_key="x", base_url="https://api.test",
                                      http_client=httpx2.Client(transport=httpx2.MockTransport(None)))
         try:
-            client.beta.conversations.run("hi", model="m", tools=[MCPServer.stdio("server")])
+            client.beta.conversations.run("hi", model="m", tools=[MCPToolSource.stdio("server")])
         except MCPExtraMissing as exc:
             assert isinstance(exc, ImportError) and isinstance(exc, mistral_sdk.MistralError)
             print(exc)

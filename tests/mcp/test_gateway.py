@@ -17,8 +17,8 @@ from mistral_sdk.mcp import (
     AsyncConnectorHTTP,
     ConnectorHTTP,
     ConnectorsGatewayError,
-    MCPServer,
     MCPServerError,
+    MCPToolSource,
 )
 from mistral_sdk.mcp._gateway import parse_proxy_status
 
@@ -69,7 +69,7 @@ def test_mcp_through_the_gateway(
         server = client.beta.connectors.mcp(
             "weather", credentials_name="work", include=["get_weather"]
         )
-        assert isinstance(server, MCPServer) and server.label == "MCP server 'weather'"
+        assert isinstance(server, MCPToolSource) and server.label == "MCP server 'weather'"
         with server as session:
             result = session.call_tool("get_weather", {"city": "Oslo"})
         assert result.content[0].text == "Oslo: 21.5 celsius, clear"

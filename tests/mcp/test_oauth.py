@@ -17,7 +17,7 @@ from mcp_loopback import reserve, serve
 from mcp_scripted import Script, call
 
 from mistral_sdk import Mistral
-from mistral_sdk.mcp import FileTokenStore, MCPServer, MCPServerError, OAuth
+from mistral_sdk.mcp import FileTokenStore, MCPServerError, MCPToolSource, OAuth
 
 REDIRECT = "http://127.0.0.1:9/callback"  # never fetched: the test reads the redirect itself
 
@@ -152,7 +152,7 @@ def test_oauth_pkce_registration_refresh_and_store(
         token_store=store,
         scope="weather",
     )
-    with MCPServer.http(url, auth=auth) as session:
+    with MCPToolSource.http(url, auth=auth) as session:
         assert (
             session.call_tool("get_weather", {"city": "Oslo"}).content[0].text
             == "Oslo: 21.5 celsius, clear"
@@ -180,7 +180,7 @@ def test_oauth_pkce_registration_refresh_and_store(
         token_store=FileTokenStore(tmp_path / "tokens.json"),
     )
     result = client.beta.conversations.run(
-        "hi", model="m", tools=[MCPServer.http(url, auth=again, include=["get_weather"])]
+        "hi", model="m", tools=[MCPToolSource.http(url, auth=again, include=["get_weather"])]
     )
     assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
     assert (
@@ -198,7 +198,7 @@ async def test_oauth_async_hooks_and_refusal(protected: tuple[str, Provider]) ->
     async def refused() -> str:
         return REDIRECT + "?error=access_denied&error_description=no+thanks"
 
-    server = MCPServer.http(
+    server = MCPToolSource.http(
         url, auth=OAuth(redirect_uri=REDIRECT, open_url=open_url, receive_callback=refused)
     )
     with pytest.raises(MCPServerError, match=r"authorization refused: access_denied \(no thanks\)"):

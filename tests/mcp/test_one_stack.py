@@ -15,7 +15,7 @@ from mcp_loopback import serve
 from mcp_scripted import Script, call
 
 from mistral_sdk import AsyncMistral, Mistral
-from mistral_sdk.mcp import MCPServer
+from mistral_sdk.mcp import MCPToolSource
 
 
 class Recorder(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
@@ -42,7 +42,7 @@ def _mounts(script: Script, recorder: Recorder) -> dict[str, Any]:
 def test_a_run_sends_mcp_through_the_clients_transport(http_url: str, mode: str) -> None:
     script = Script([call("get_weather", {"city": "Oslo"})])
     recorder = Recorder()
-    server = MCPServer.http(http_url, include=["get_weather"])
+    server = MCPToolSource.http(http_url, include=["get_weather"])
     if mode == "sync":
         with Mistral(api_key="k", base_url="https://api.test", http_client=httpx2.Client(
             mounts=_mounts(script, recorder)
@@ -77,7 +77,7 @@ def test_the_clients_mock_transport_answers_the_mcp_server_too() -> None:
         base_url="https://api.test",
         http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
-    server = MCPServer.http("https://mcp.invalid/mcp")
+    server = MCPToolSource.http("https://mcp.invalid/mcp")
     with pytest.raises(Exception, match="could not be opened"), server.open_sync(client):
         pass
     assert seen and all(url == "https://mcp.invalid/mcp" for url in seen)
@@ -116,7 +116,7 @@ def test_a_legacy_client_keeps_the_sessions_own_client(http_url: str) -> None:
             base_url="https://api.test",
             http_client=httpx.Client(transport=httpx.MockTransport(handler)),
         )
-    server = MCPServer.http(http_url, include=["get_weather"])
+    server = MCPToolSource.http(http_url, include=["get_weather"])
     result = client.beta.conversations.run("hi", model="m", tools=[server])
     assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
     assert legacy_seen and all(url.startswith("https://api.test/") for url in legacy_seen)

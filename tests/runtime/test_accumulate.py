@@ -139,7 +139,7 @@ def test_stream_without_accumulator_says_so() -> None:
         api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler))
     )
     stream: Any = client.workflows.events.stream()
-    with pytest.raises(TypeError, match="chat, FIM, agents, conversation and transcription"):
+    with pytest.raises(TypeError, match="chat, FIM, agents, conversation, transcription and"):
         stream.final()
     stream.close()
 

@@ -25,6 +25,7 @@ import msgspec
 
 from .._codec import (
     UNKNOWN_VALUE_ADVICE,
+    Unknown,
     _dec_hook_closed,
     _enc_hook,
     _get_decoder,
@@ -194,6 +195,8 @@ class InputWriter:
         rtype = self.endpoint.request
         if rtype is not None and isinstance(request, rtype):
             return request
+        if isinstance(request, Unknown):
+            return request  # a body the SDK does not know, sent as is (its `.raw`)
         if isinstance(request, msgspec.Struct):
             if rtype is None:
                 return request

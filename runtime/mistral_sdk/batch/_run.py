@@ -21,12 +21,40 @@ from ._results import BatchResults, ResultFile
 from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
 
 if TYPE_CHECKING:
+    from typing import Required
+
+    from typing_extensions import TypedDict
+
     from .. import models
+
+    class SubmitOptions(TypedDict, total=False):
+        """The keyword arguments of `batch.submit`: its overloads, one per form of
+        `requests`, take them all (docs/typing.md)."""
+
+        endpoint: Required[str]
+        model: str | None
+        agent_id: str | None
+        input_files: Iterable[str] | None
+        metadata: Mapping[str, str] | None
+        timeout_hours: int | None
+        limits: BatchLimits | None
+        directory: str | os.PathLike[str] | None
+        progress: ProgressCallback | None
+
+    class RunOptions(SubmitOptions, total=False):
+        """The keyword arguments of `batch.run`: `submit`'s, and how to wait."""
+
+        timeout: float | None
+        cancel_on_timeout: bool
+        poll_interval: float
+        max_poll_interval: float
+
 
 R = TypeVar("R")
 
 # What `run`/`submit` take as requests: (custom_id, request) pairs, a mapping
 # custom_id → request, or the path of a JSONL file of `{"custom_id", "body"}` lines.
+# A request is typed `BatchRequest` (mistral_sdk._batch_endpoints) in their overloads.
 Requests = Union[Iterable[tuple[str, Any]], Mapping[str, Any], str, "os.PathLike[str]"]
 # The async client also takes an async iterable of pairs.
 AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from .._progress import ProgressCallback
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
@@ -31,9 +31,13 @@ from ._run import (
 from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .. import models
+    from .._batch_endpoints import BatchRequest
     from .._mistral import Mistral
     from ..resources.batch import Batch
+    from ._run import RunOptions, SubmitOptions
 
 __all__ = ["BatchHelpers", "BatchRun"]
 
@@ -273,6 +277,20 @@ class BatchHelpers:
 
     __slots__ = ()
 
+    # One overload per form of `requests` (a union would hide a generator's or a dict's
+    # items from type checkers' inference): each request is typed (docs/typing.md).
+    @overload
+    def submit(
+        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
+    @overload
+    def submit(
+        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
+    @overload
+    def submit(
+        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
     def submit(
         self,
         requests: Requests | None = None,
@@ -294,7 +312,8 @@ class BatchHelpers:
             requests: `(custom_id, request)` pairs (an iterable: never held in memory;
                 the async client also takes an async iterable), a mapping custom_id →
                 request, or the path of a JSONL file. A request is the endpoint's
-                request model or a dict of its body.
+                request model, a dict of its body, or `mistral_sdk.Unknown(body)` (sent
+                as is, for an endpoint the SDK does not know).
             endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
             model: the model for every request (or `agent_id`).
             agent_id: the agent for every request, instead of `model`.
@@ -318,6 +337,18 @@ class BatchHelpers:
             progress=progress,
         )
 
+    @overload
+    def run(
+        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    def run(
+        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    def run(
+        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
     def run(
         self,
         requests: Requests | None = None,
@@ -354,14 +385,11 @@ class BatchHelpers:
             poll_interval: the first wait between polls, in seconds (it backs off).
             max_poll_interval: the longest wait between polls, in seconds.
         """
-        run = self.submit(
+        run = _submit(
+            cast("Batch", self),
+            JobSpec(endpoint, model, agent_id, metadata, timeout_hours),
             requests,
-            endpoint=endpoint,
-            model=model,
-            agent_id=agent_id,
-            input_files=input_files,
-            metadata=metadata,
-            timeout_hours=timeout_hours,
+            input_files,
             limits=limits,
             directory=directory,
             progress=progress,

@@ -49,7 +49,7 @@ class Endpoint:
 def endpoint(path: str) -> Endpoint:
     """The `Endpoint` for `path` (`"/v1/chat/completions"`, ...); untyped when unknown."""
     from .. import models
-    from .._batch_endpoints import BATCH_ENDPOINTS
+    from .._batch_endpoints import BATCH_ENDPOINTS, JOB_FIELDS
 
     row = BATCH_ENDPOINTS.get(path)
     if row is None:
@@ -60,7 +60,7 @@ def endpoint(path: str) -> Endpoint:
     job_fields = frozenset(
         f.encode_name
         for f in (msgspec.structs.fields(request) if request is not None else ())
-        if f.encode_name in ("model", "agent_id")
+        if f.encode_name in JOB_FIELDS
     )
     return Endpoint(path, operation_id or None, request, response, job_fields)
 

@@ -28,7 +28,7 @@ from ._output import Output
 from ._watch import RunView
 
 if TYPE_CHECKING:
-    from .. import Mistral, models
+    from .. import ConnectorSlot, Mistral, models
 
 __all__ = ["parse_connector", "register"]
 
@@ -76,7 +76,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     logs.set_defaults(func=_logs)
 
 
-def parse_connector(text: str) -> Any:
+def parse_connector(text: str) -> ConnectorSlot:
     """`gmail` or `gmail:work` → a `ConnectorSlot`."""
     from .. import ConnectorSlot
 

@@ -1,6 +1,6 @@
 """The connectors gateway: a configured connector, called directly.
 
-`client.beta.connectors.mcp(connector)` is an `MCPServer` for the connector's MCP
+`client.beta.connectors.mcp(connector)` is an `MCPToolSource` for the connector's MCP
 endpoint (a tool source for `conversations.run`, or a session in a `with` block);
 `client.beta.connectors.http(connector)` is an HTTP client confined to the
 connector's HTTP endpoint: it refuses URLs on another origin and paths that climb
@@ -37,7 +37,7 @@ from .._types import NOT_GIVEN, NotGiven, TimeoutTypes, twin_doc
 
 if TYPE_CHECKING:
     from .._client import AsyncAPIClient, BaseClient, SyncAPIClient
-    from ._server import MCPServer
+    from ._server import MCPToolSource
 
 __all__ = [
     "AsyncConnectorHTTP",
@@ -366,9 +366,9 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
 
 def gateway_server(
     client: BaseClient[Any, Any], connector: str, credentials_name: str | None, **options: Any
-) -> MCPServer:
-    """The connector's MCP endpoint as an `MCPServer` (with the client's credentials)."""
-    from ._server import MCPServer
+) -> MCPToolSource:
+    """The connector's MCP endpoint as an `MCPToolSource` (with the client's credentials)."""
+    from ._server import MCPToolSource
 
     facts = gateway_facts()
     headers = client._headers.copy()
@@ -378,7 +378,7 @@ def gateway_server(
     url = f"{client.base_url}{_connector_path(connector)}/{facts['mcp_path']}"
     options.setdefault("name", connector)
     options.setdefault("sse_read_timeout", float(facts["mcp_read_timeout"]))
-    server = MCPServer.http(
+    server = MCPToolSource.http(
         url,
         headers=dict(headers),
         event_hooks={
@@ -388,6 +388,11 @@ def gateway_server(
         **options,
     )
     server._client = client  # its sessions send through this client (mcp/_via.py)
+    # a 401 the gateway did not sign (Proxy-Status) is the connector's own
+    server.auth_advice = (
+        "the connector refused its credentials: check the connector's credentials on the"
+        " platform" + (f" (credentials_name={credentials_name!r})" if credentials_name else "")
+    )
     return server
 
 
@@ -411,7 +416,9 @@ class ConnectorsGatewayHelpers:
 
     __slots__ = ()
 
-    def mcp(self, connector: str, credentials_name: str | None = None, **options: Any) -> MCPServer:
+    def mcp(
+        self, connector: str, credentials_name: str | None = None, **options: Any
+    ) -> MCPToolSource:
         """The connector's MCP server, through the gateway: pass it in `tools=[...]` of
         `conversations.run`, or open it (`with ... as session`) to call its tools.
 
@@ -420,7 +427,7 @@ class ConnectorsGatewayHelpers:
         Args:
             connector: the connector's id or name.
             credentials_name: which of the connector's stored credentials to use.
-            options: `MCPServer.http`'s filters and settings (`include`, `exclude`,
+            options: `MCPToolSource.http`'s filters and settings (`include`, `exclude`,
                 `confirm`, `timeout`).
         """
         return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
@@ -441,7 +448,9 @@ class AsyncConnectorsGatewayHelpers:
     __slots__ = ()
 
     @twin_doc(ConnectorsGatewayHelpers.mcp)
-    def mcp(self, connector: str, credentials_name: str | None = None, **options: Any) -> MCPServer:
+    def mcp(
+        self, connector: str, credentials_name: str | None = None, **options: Any
+    ) -> MCPToolSource:
         """The async twin of `Mistral().beta.connectors.mcp` (use `async with`)."""
         return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
 

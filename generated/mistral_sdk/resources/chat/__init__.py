@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -23,6 +23,10 @@ from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from mistral_sdk._structured import AsyncChatHelpers, ChatHelpers
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
+
 __all__ = ["Chat", "AsyncChat"]
 
 
@@ -38,31 +42,39 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -145,31 +157,39 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -271,31 +291,39 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -378,31 +406,39 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -20,6 +20,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["BetaAgents", "AsyncBetaAgents"]
 
@@ -38,11 +42,11 @@ class BetaAgents(SyncResource):
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -98,9 +102,14 @@ class BetaAgents(SyncResource):
         model: str,
         name: str,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.CreateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.CreateAgentRequestTool | params.CreateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         handoffs: Sequence[str] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -161,11 +170,11 @@ class BetaAgents(SyncResource):
         *,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         page_token: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -291,9 +300,14 @@ class BetaAgents(SyncResource):
         agent_id: str,
         *,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.UpdateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.UpdateAgentRequestTool | params.UpdateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -601,11 +615,11 @@ class AsyncBetaAgents(AsyncResource):
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -661,9 +675,14 @@ class AsyncBetaAgents(AsyncResource):
         model: str,
         name: str,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.CreateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.CreateAgentRequestTool | params.CreateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         handoffs: Sequence[str] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -724,11 +743,11 @@ class AsyncBetaAgents(AsyncResource):
         *,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         page_token: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -854,9 +873,14 @@ class AsyncBetaAgents(AsyncResource):
         agent_id: str,
         *,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.UpdateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.UpdateAgentRequestTool | params.UpdateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,

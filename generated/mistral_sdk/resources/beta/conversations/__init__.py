@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -24,6 +24,10 @@ from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from mistral_sdk._conversations import AsyncConversationsHelpers, ConversationsHelpers
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
+
 __all__ = ["BetaConversations", "AsyncBetaConversations"]
 
 
@@ -40,7 +44,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -78,15 +82,22 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -187,11 +198,13 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -339,11 +352,15 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -399,15 +416,22 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -482,11 +506,13 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -544,11 +570,15 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -638,7 +668,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -676,15 +706,22 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -785,11 +822,13 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -937,11 +976,15 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -997,15 +1040,22 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -1080,11 +1130,13 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1142,11 +1194,15 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,

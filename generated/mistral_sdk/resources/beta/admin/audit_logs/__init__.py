@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 import datetime
 from functools import cached_property
 
@@ -31,9 +32,9 @@ class BetaAdminAuditLogs(SyncResource):
     def list(
         self,
         *,
-        actor_type: list[models.ActorType] | None | UnsetType = UNSET,
-        event_type: list[models.AuditLogEventType] | None | UnsetType = UNSET,
-        target_type: list[models.TargetType] | None | UnsetType = UNSET,
+        actor_type: Sequence[models.ActorType] | None | UnsetType = UNSET,
+        event_type: Sequence[models.AuditLogEventType] | None | UnsetType = UNSET,
+        target_type: Sequence[models.TargetType] | None | UnsetType = UNSET,
         actor_user_uuid: str | None | UnsetType = UNSET,
         sort: models.AdminAuditLogsListSort | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
@@ -102,9 +103,9 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
     async def list(
         self,
         *,
-        actor_type: list[models.ActorType] | None | UnsetType = UNSET,
-        event_type: list[models.AuditLogEventType] | None | UnsetType = UNSET,
-        target_type: list[models.TargetType] | None | UnsetType = UNSET,
+        actor_type: Sequence[models.ActorType] | None | UnsetType = UNSET,
+        event_type: Sequence[models.AuditLogEventType] | None | UnsetType = UNSET,
+        target_type: Sequence[models.TargetType] | None | UnsetType = UNSET,
         actor_user_uuid: str | None | UnsetType = UNSET,
         sort: models.AdminAuditLogsListSort | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -19,6 +19,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["BetaAdminUsers", "AsyncBetaAdminUsers"]
 
@@ -70,7 +74,7 @@ class BetaAdminUsers(SyncResource):
     def create(
         self,
         *,
-        body: Sequence[models.OrganizationMemberCreate | Mapping[str, Any]],
+        body: Sequence[models.OrganizationMemberCreate | params.OrganizationMemberCreateParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -133,7 +137,11 @@ class BetaAdminUsers(SyncResource):
         *,
         email: str,
         role_names: Sequence[models.OrganizationInviteINRoleName] | None | UnsetType = UNSET,
-        roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        roles: models.OrganizationInviteINRoles
+        | params.OrganizationInviteINRolesParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         role_name: models.OrganizationInviteINRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
         subscription_type: models.PlanType | None | UnsetType = UNSET,
@@ -294,7 +302,8 @@ class BetaAdminUsers(SyncResource):
         | None
         | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles
-        | Mapping[str, Any]
+        | params.AdminOrganizationMemberUpdateRolesParam
+        | Unknown
         | None
         | UnsetType = UNSET,
         role_name: models.AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET,
@@ -437,7 +446,7 @@ class AsyncBetaAdminUsers(AsyncResource):
     async def create(
         self,
         *,
-        body: Sequence[models.OrganizationMemberCreate | Mapping[str, Any]],
+        body: Sequence[models.OrganizationMemberCreate | params.OrganizationMemberCreateParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -500,7 +509,11 @@ class AsyncBetaAdminUsers(AsyncResource):
         *,
         email: str,
         role_names: Sequence[models.OrganizationInviteINRoleName] | None | UnsetType = UNSET,
-        roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        roles: models.OrganizationInviteINRoles
+        | params.OrganizationInviteINRolesParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         role_name: models.OrganizationInviteINRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
         subscription_type: models.PlanType | None | UnsetType = UNSET,
@@ -661,7 +674,8 @@ class AsyncBetaAdminUsers(AsyncResource):
         | None
         | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles
-        | Mapping[str, Any]
+        | params.AdminOrganizationMemberUpdateRolesParam
+        | Unknown
         | None
         | UnsetType = UNSET,
         role_name: models.AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET,
