@@ -362,7 +362,7 @@ def write_docs(results: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--import-runs", type=int, default=15)
-    parser.add_argument("--repeats", type=int, default=3, help="fresh runs of each load row")
+    parser.add_argument("--repeats", type=int, default=5, help="fresh runs of each load row")
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     parser.add_argument("--render-only", action="store_true", help="docs from results.json")
     args = parser.parse_args()
