@@ -46,7 +46,8 @@ help:
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
 	@echo "make azurite          install Azurite (npm ci, pinned) for the Azure Blob offloading tests"
-	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
+	@echo "make bench            benchmarks side by side: the SDK, plain httpx2 and httpx, the official SDK;"
+	@echo "                      writes benchmarks/results.json, docs/benchmarks.md and the README's table"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
@@ -216,25 +217,25 @@ bench: $(BENCH_STAMP) venv
 
 # Decoding (known and unknown union tags) and streaming against untyped msgspec: docs/unions.md.
 bench-decode: venv
-	$(PY) benchmarks/decode_stream.py
+	$(PY) benchmarks/decode_stream.py --write
 
 # Realtime audio: per chunk sent and per event received, against raw websockets: docs/realtime.md.
 bench-realtime: venv
-	$(PY) benchmarks/bench_realtime.py
+	$(PY) benchmarks/bench_realtime.py --write
 # An MCP tool call in conversations.run over a local Python tool: docs/mcp.md.
 bench-mcp: venv
-	$(PY) benchmarks/bench_mcp.py
+	$(PY) benchmarks/bench_mcp.py --write
 
 bench-cli: venv
 	$(PY) benchmarks/bench_cli.py
 
 # Many calls at once on httpcore2: pool sizes, a queue in front (docs/reliability.md).
 bench-pool: venv
-	$(PY) benchmarks/bench_pool.py
+	$(PY) benchmarks/bench_pool.py --write
 
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv
-	$(PY) benchmarks/upload_rss.py
+	$(PY) benchmarks/upload_rss.py --write
 
 # The tests of the optional extras kept out of the dev environment: h2, which httpcore2
 # imports by itself once installed, and rich (the cli's views), so that
@@ -246,7 +247,7 @@ test-extras: venv
 # Workflow payload encoding, 1 KB to 100 MB, against mistralai's encoder (a dev
 # dependency, for its parity tests): docs/workflows-encoding.md.
 bench-payloads: venv
-	$(PY) benchmarks/bench_payloads.py
+	$(PY) benchmarks/bench_payloads.py --write
 
 # --- releases (docs/releasing.md) ----------------------------------------------
 
