@@ -118,7 +118,7 @@ format: venv
 
 # The examples import their shared helper (examples/_connect.py) as a top-level module.
 # pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
-# links modules added since the install into the tree type checkers read.
+# brings the type checkers' view of the editable install (build/editable) up to date.
 types: venv
 	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
 	@$(PY) scripts/editable_tree.py >/dev/null

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -117,12 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     SURFACE.write_text(surface.to_text(new_surface), encoding="utf-8")
     old_sha = str(lock["sha256"])
     lock_spec(lock, data, source, commit)
-    # the README's table is built from the new OPERATIONS: import this tree's package
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "generated"), str(ROOT / "runtime")])
-    )
+    # the README's table is built from the new OPERATIONS, in a fresh interpreter: this
+    # checkout's package as regenerated (the editable install imports generated/)
     table = [sys.executable, str(ROOT / "scripts" / "api_table.py"), "--write", "README.md"]
-    subprocess.run(table, cwd=ROOT, env=env, check=True)
+    subprocess.run(table, cwd=ROOT, check=True)
     elapsed = time.perf_counter() - started
 
     report = diff.markdown(changes, f"spec/surface.txt (sha256 {old_sha[:12]})", source)

@@ -145,7 +145,8 @@ def generate(tmp_path: Path, body: str, out_name: str = "sdk") -> Path:
 
 def run_sdk(out: Path, code: str) -> str:
     """Run `code` in a fresh interpreter with `out` first on sys.path (so `import
-    mistral_sdk` loads the fixture SDK, which extends `__path__` to the runtime)."""
+    mistral_sdk` loads the fixture SDK, joined with this checkout's runtime by the
+    editable install: scripts/editable_finder.py)."""
     prelude = f"import sys\nsys.path.insert(0, {str(out)!r})\n"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
     proc = subprocess.run(
