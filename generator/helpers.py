@@ -4,7 +4,9 @@ Generated resources never contain hand-written logic. Instead:
 
 - `MIXINS`: a resource path → a runtime module and the mixin class its generated
   resource inherits (`Async` + name for the async resource). The mixin adds helper
-  methods (`execute_and_wait`, `run`, `parse`) built on the generated ones.
+  methods (`execute_and_wait`, `run`, `parse`) built on the generated ones. It lives in
+  a core module: a capability (`batch/`, `mcp/`, `realtime/`) loads when one of its
+  methods is called, never when the resource is touched.
 - `CONNECTOR_BODIES`: request body schema → the field that a `connectors=[...]`
   keyword argument is merged into (by `mistral_sdk._connectors.with_connectors`)
   before the body is built.
@@ -34,8 +36,8 @@ MIXINS: dict[tuple[str, ...], tuple[str, str]] = {
     ("beta", "conversations"): ("_conversations", "ConversationsHelpers"),
     ("chat",): ("_structured", "ChatHelpers"),
     ("audio",): ("_audio", "AudioHelpers"),
-    ("beta", "connectors"): ("mcp._gateway", "ConnectorsGatewayHelpers"),
-    ("batch",): ("batch", "BatchHelpers"),
+    ("beta", "connectors"): ("_connectors", "ConnectorsGatewayHelpers"),
+    ("batch",): ("_batch", "BatchHelpers"),
 }
 
 CONNECTOR_BODIES: dict[str, str] = {"WorkflowExecutionRequest": "extensions"}

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 
 from .._progress import ProgressCallback
-from .._types import twin_doc
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
@@ -27,7 +26,6 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._sync import BatchHelpers
 from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
 if TYPE_CHECKING:
@@ -35,7 +33,7 @@ if TYPE_CHECKING:
     from .._mistral import AsyncMistral
     from ..resources.batch import AsyncBatch
 
-__all__ = ["AsyncBatchHelpers", "AsyncBatchRun"]
+__all__ = ["AsyncBatchRun", "submit_jobs"]
 
 R = TypeVar("R")
 
@@ -55,7 +53,7 @@ async def _feed(writer: Any, requests: AsyncRequests, select: Any) -> None:
         writer.add(*pair_of(pair, writer.lines + 1))
 
 
-async def _submit(
+async def submit_jobs(
     batch: AsyncBatch,
     spec: JobSpec,
     requests: AsyncRequests | None,
@@ -246,7 +244,7 @@ class AsyncBatchRun(RunState[R], Generic[R]):
             spec = JobSpec(
                 spec.endpoint, spec.model, spec.agent_id, metadata or spec.metadata, timeout_hours
             )
-        run = await _submit(
+        run = await submit_jobs(
             self._batch,
             spec,
             cast(Any, self._input_lines()),
@@ -260,85 +258,3 @@ class AsyncBatchRun(RunState[R], Generic[R]):
 
     def __repr__(self) -> str:
         return f"<AsyncBatchRun {self.endpoint.path} jobs={self.job_ids} status={self.status}>"
-
-
-class AsyncBatchHelpers:
-    """Hand-written additions to `AsyncMistral().batch`: the batch runner."""
-
-    __slots__ = ()
-
-    @twin_doc(BatchHelpers.submit)
-    async def submit(
-        self,
-        requests: AsyncRequests | None = None,
-        *,
-        endpoint: str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        input_files: Iterable[str] | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | None = None,
-        limits: BatchLimits | None = None,
-        directory: str | os.PathLike[str] | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> AsyncBatchRun[Any]:
-        """The async twin of `Mistral().batch.submit`; `requests` may also be an async iterable."""
-        spec = JobSpec(endpoint, model, agent_id, metadata, timeout_hours)
-        batch = cast("AsyncBatch", self)
-        return await _submit(
-            batch,
-            spec,
-            requests,
-            input_files,
-            limits=limits,
-            directory=directory,
-            progress=progress,
-        )
-
-    @twin_doc(BatchHelpers.run)
-    async def run(
-        self,
-        requests: AsyncRequests | None = None,
-        *,
-        endpoint: str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        input_files: Iterable[str] | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | None = None,
-        limits: BatchLimits | None = None,
-        directory: str | os.PathLike[str] | None = None,
-        progress: ProgressCallback | None = None,
-        timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
-    ) -> BatchResults[Any]:
-        """See `Mistral().batch.run`."""
-        run = await self.submit(
-            requests,
-            endpoint=endpoint,
-            model=model,
-            agent_id=agent_id,
-            input_files=input_files,
-            metadata=metadata,
-            timeout_hours=timeout_hours,
-            limits=limits,
-            directory=directory,
-            progress=progress,
-        )
-        return await run.results(
-            timeout=timeout,
-            cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
-
-    @twin_doc(BatchHelpers.job)
-    async def job(self, *job_ids: str) -> AsyncBatchRun[Any]:
-        """The async twin of `Mistral().batch.job`."""
-        if not job_ids:
-            raise ValueError("job(): give at least one job id")
-        batch = cast("AsyncBatch", self)
-        return AsyncBatchRun(batch, [await batch.jobs.get(cast(Any, j)) for j in job_ids])

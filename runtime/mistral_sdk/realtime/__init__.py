@@ -13,11 +13,8 @@ Needs the `websockets` package (`pip install 'mistral-sdk[realtime]'`), imported
 only when a session is opened. See docs/realtime.md.
 """
 
-from ._async import (
-    AsyncRealtime,
-    AsyncRealtimeSpeechConnection,
-    AsyncRealtimeTranscriptionConnection,
-)
+from .._audio import AsyncRealtime, Realtime
+from ._async import AsyncRealtimeSpeechConnection, AsyncRealtimeTranscriptionConnection
 from ._errors import RealtimeConnectionClosed, RealtimeError, RealtimeProtocolError
 from ._protocol import (
     MAX_AUDIO_CHUNK,
@@ -39,7 +36,7 @@ from ._protocol import (
     TurnStart,
     audio_bytes,
 )
-from ._sync import Realtime, RealtimeSpeechConnection, RealtimeTranscriptionConnection
+from ._sync import RealtimeSpeechConnection, RealtimeTranscriptionConnection
 
 __all__ = [
     "MAX_AUDIO_CHUNK",

@@ -12,12 +12,10 @@ import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._types import twin_doc
 from . import _connect
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
-    SPEECH,
     TRANSCRIPTION,
     AudioFormat,
     Kind,
@@ -32,14 +30,19 @@ from ._protocol import (
     session_update,
     text_message,
 )
-from ._sync import Realtime, _close_info
+from ._sync import _close_info
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
 
     from .._client import AsyncAPIClient
 
-__all__ = ["AsyncRealtime", "AsyncRealtimeSpeechConnection", "AsyncRealtimeTranscriptionConnection"]
+__all__ = [
+    "AsyncRealtimeSpeechConnection",
+    "AsyncRealtimeTranscriptionConnection",
+    "connect",
+    "run",
+]
 
 E = TypeVar("E")
 
@@ -322,104 +325,34 @@ async def _run(
                 await sender
 
 
-class AsyncRealtime:
-    """`AsyncMistral().audio.realtime`: live transcription and speech over WebSockets.
+async def connect(
+    client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
+) -> _AsyncConnection[Any]:
+    """The async twin of `_sync.connect`."""
+    ws, state, prelude = await _open(
+        client,
+        kind,
+        arguments["model"],
+        session_fields(kind, arguments),
+        errors_as_events=arguments["errors_as_events"],
+        open_timeout=arguments["open_timeout"],
+        extra_headers=arguments["extra_headers"],
+        extra_query=arguments["extra_query"],
+    )
+    connection = (
+        AsyncRealtimeTranscriptionConnection
+        if kind is TRANSCRIPTION
+        else AsyncRealtimeSpeechConnection
+    )
+    return connection(ws, state, prelude)
 
-    Needs `pip install 'mistral-sdk[realtime]'`.
-    """
 
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
+async def run(connection: _AsyncConnection[E], send: Any, items: Any) -> AsyncIterator[E]:
+    """The async twin of `_sync.run`: `items` may also be an async iterable."""
 
-    @twin_doc(Realtime.connect_transcription)
-    async def connect_transcription(
-        self,
-        *,
-        model: str,
-        audio_format: AudioFormat | Mapping[str, Any] | None = None,
-        target_streaming_delay_ms: int | None = None,
-        diarize: bool | None = None,
-        context_bias: list[str] | None = None,
-        language: str | None = None,
-        speaker_references: Mapping[str, str] | None = None,
-        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> AsyncRealtimeTranscriptionConnection:
-        """The async twin of `Mistral().audio.realtime.connect_transcription`."""
-        ws, state, prelude = await _open(
-            self._client,
-            TRANSCRIPTION,
-            model,
-            session_fields(TRANSCRIPTION, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return AsyncRealtimeTranscriptionConnection(ws, state, prelude)
+    async def finish() -> None:
+        await connection.flush()  # type: ignore[attr-defined]
+        await connection.end()
 
-    @twin_doc(Realtime.transcribe)
-    async def transcribe(
-        self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
-    ) -> AsyncIterator[RealtimeTranscriptionEvent]:
-        """The async twin of `Mistral().audio.realtime.transcribe`: `audio` may also be an
-        async iterable."""
-        connection = await self.connect_transcription(model=model, **options)
-
-        async def finish() -> None:
-            await connection.flush()
-            await connection.end()
-
-        async for event in _run(connection, connection.send_audio, finish, audio):
-            yield event
-
-    @twin_doc(Realtime.connect_speech)
-    async def connect_speech(
-        self,
-        *,
-        model: str,
-        voice: str | None = None,
-        ref_audio: bytes | str | None = None,
-        response_format: str | None = None,
-        streaming_mode: str | None = None,
-        expressiveness: float | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> AsyncRealtimeSpeechConnection:
-        """The async twin of `Mistral().audio.realtime.connect_speech`."""
-        ws, state, prelude = await _open(
-            self._client,
-            SPEECH,
-            model,
-            session_fields(SPEECH, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return AsyncRealtimeSpeechConnection(ws, state, prelude)
-
-    @twin_doc(Realtime.speak)
-    async def speak(
-        self,
-        text: str | Iterable[str] | AsyncIterable[str],
-        *,
-        model: str,
-        **options: Any,
-    ) -> AsyncIterator[RealtimeSpeechEvent]:
-        """The async twin of `Mistral().audio.realtime.speak`: `text` may also be an
-        async iterable."""
-        connection = await self.connect_speech(model=model, **options)
-        pieces = [text] if isinstance(text, str) else text
-
-        async def finish() -> None:
-            await connection.flush()
-            await connection.end()
-
-        async for event in _run(connection, connection.send_text, finish, pieces):
-            yield event
+    async for event in _run(connection, send, finish, items):
+        yield event

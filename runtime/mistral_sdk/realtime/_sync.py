@@ -17,7 +17,6 @@ from . import _connect
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
-    SPEECH,
     TRANSCRIPTION,
     AudioFormat,
     Kind,
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 
     from .._client import SyncAPIClient
 
-__all__ = ["Realtime", "RealtimeSpeechConnection", "RealtimeTranscriptionConnection"]
+__all__ = ["RealtimeSpeechConnection", "RealtimeTranscriptionConnection", "connect", "run"]
 
 E = TypeVar("E")
 
@@ -321,138 +320,32 @@ def _run(connection: _Connection[E], send: Any, finish: Any, items: Iterable[Any
         raise failed[0]
 
 
-class Realtime:
-    """`client.audio.realtime`: live transcription and speech over WebSockets.
+def connect(client: SyncAPIClient, kind: Kind, arguments: Mapping[str, Any]) -> _Connection[Any]:
+    """Open a session for a connect method of `client.audio.realtime` (mistral_sdk._audio),
+    from its `arguments` (the method's `locals()`): the model, the session settings and
+    the options."""
+    ws, state, prelude = _open(
+        client,
+        kind,
+        arguments["model"],
+        session_fields(kind, arguments),
+        errors_as_events=arguments["errors_as_events"],
+        open_timeout=arguments["open_timeout"],
+        extra_headers=arguments["extra_headers"],
+        extra_query=arguments["extra_query"],
+    )
+    connection = (
+        RealtimeTranscriptionConnection if kind is TRANSCRIPTION else RealtimeSpeechConnection
+    )
+    return connection(ws, state, prelude)
 
-    Needs `pip install 'mistral-sdk[realtime]'`.
-    """
 
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
+def run(connection: _Connection[E], send: Any, items: Iterable[Any]) -> Iterator[E]:
+    """The one-call helpers (`transcribe`, `speak`): `send` each of `items` from a
+    background thread, then flush and end the input; yield the events meanwhile."""
 
-    def connect_transcription(
-        self,
-        *,
-        model: str,
-        audio_format: AudioFormat | Mapping[str, Any] | None = None,
-        target_streaming_delay_ms: int | None = None,
-        diarize: bool | None = None,
-        context_bias: list[str] | None = None,
-        language: str | None = None,
-        speaker_references: Mapping[str, str] | None = None,
-        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> RealtimeTranscriptionConnection:
-        """Open a transcription session and wait until the server has created it.
+    def finish() -> None:
+        connection.flush()  # type: ignore[attr-defined]
+        connection.end()
 
-        The session settings given are checked before connecting and sent as a
-        `session.update` once the server has created the session.
-
-        Args:
-            model: the realtime transcription model.
-            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
-            target_streaming_delay_ms: how far behind the audio the text may lag.
-            diarize: tag speakers inline.
-            context_bias: phrases or terms to bias the transcription towards.
-            language: the ISO-639-1 code of the audio's language.
-            speaker_references: reference audio for known speakers, by name (needs `diarize`).
-            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
-            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
-            extra_headers: headers for the upgrade request.
-            extra_query: query parameters for the WebSocket URL.
-        """
-        ws, state, prelude = _open(
-            self._client,
-            TRANSCRIPTION,
-            model,
-            session_fields(TRANSCRIPTION, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return RealtimeTranscriptionConnection(ws, state, prelude)
-
-    def transcribe(
-        self, audio: Iterable[Any], *, model: str, **options: Any
-    ) -> Iterator[RealtimeTranscriptionEvent]:
-        """Stream `audio` (an iterable of chunks, read in a background thread) and
-        yield the events until `transcription.done`.
-
-        Args:
-            audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
-                session's `audio_format`; split at the protocol's limit.
-            model: the realtime transcription model.
-            options: the session settings and options of `connect_transcription`.
-        """
-        connection = self.connect_transcription(model=model, **options)
-
-        def finish() -> None:
-            connection.flush()
-            connection.end()
-
-        return _run(connection, connection.send_audio, finish, audio)
-
-    def connect_speech(
-        self,
-        *,
-        model: str,
-        voice: str | None = None,
-        ref_audio: bytes | str | None = None,
-        response_format: str | None = None,
-        streaming_mode: str | None = None,
-        expressiveness: float | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> RealtimeSpeechConnection:
-        """Open a speech session and wait until the server has created it.
-
-        Args:
-            model: the realtime speech model.
-            voice: a preset voice (exclusive with `ref_audio`).
-            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
-            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
-            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
-            expressiveness: higher is more expressive (at least 1.0).
-            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
-            extra_headers: headers for the upgrade request.
-            extra_query: query parameters for the WebSocket URL.
-        """
-        ws, state, prelude = _open(
-            self._client,
-            SPEECH,
-            model,
-            session_fields(SPEECH, locals()),
-            errors_as_events=errors_as_events,
-            open_timeout=open_timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
-        return RealtimeSpeechConnection(ws, state, prelude)
-
-    def speak(
-        self, text: str | Iterable[str], *, model: str, **options: Any
-    ) -> Iterator[RealtimeSpeechEvent]:
-        """Speak `text` (a string, or pieces as they come, read in a background thread)
-        and yield the events until `speech.audio.done`.
-
-        Args:
-            text: one string, or an iterable of pieces (as a language model writes them).
-            model: the realtime speech model.
-            options: the session settings and options of `connect_speech`.
-        """
-        connection = self.connect_speech(model=model, **options)
-        pieces = [text] if isinstance(text, str) else text
-
-        def finish() -> None:
-            connection.flush()
-            connection.end()
-
-        return _run(connection, connection.send_text, finish, pieces)
+    return _run(connection, send, finish, items)

@@ -20,7 +20,7 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
-from mistral_sdk.mcp._gateway import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
+from mistral_sdk._connectors import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
 
 __all__ = ["BetaConnectors", "AsyncBetaConnectors"]
 
