@@ -20,11 +20,12 @@ Conversations call function tools and ask for confirmations, workflows fail, han
 or drop their stream, as `mock_flows.py` describes (the scripted fake the examples
 and tests run against).
 
-Every other operation of the spec gets a generic answer built from its schemas
-(`mock_spec.py`: paging lists, event streams, uploads kept in full). Flows are modules
-(`FLOW_MODULES`), tried in order after the routes above; the spec's generic answers
-come last, so a scripted flow always takes precedence. A path the spec does not have
-is a 404; a request without `Authorization: Bearer …` (or `x-api-key`) is a 401.
+Every other operation of the SDK gets a generic answer of the type its method declares
+(`mock_generic.py`, from the generated package: no spec is read; paging lists, event
+streams, uploads kept in full). Flows are modules (`FLOW_MODULES`), tried in order
+after the routes above; the generic answers come last, so a scripted flow always takes
+precedence. A path the SDK does not have is a 404; a request without
+`Authorization: Bearer …` (or `x-api-key`) is a 401. docs/mock.md says it all.
 
 Faults on request, for any path (`mock_faults.py`): the header `x-mock-fault` or the
 query parameter `mock_fault` = `429` (with `Retry-After: 0`), any 5xx code, `422`
@@ -66,8 +67,8 @@ __all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
 # Flow modules (scripts/<name>.py), tried in this order for a request the routes below
 # do not answer. Each has `make_flow(server)` returning an object whose
 # `handle(handler, method, path, query) -> bool` answers (True) or passes (False).
-# Scripted flows go before "mock_spec", the generic answers for every operation.
-FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_spec")
+# Scripted flows go before "mock_generic", the generic answers for every operation.
+FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_generic")
 
 MODEL = "mistral-medium-latest"
 STREAM_DELAY = 0.02  # seconds between SSE events, so streaming is visible
@@ -286,6 +287,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-request-id", uuid.uuid4().hex)
+        # said, not only done: a client that reuses the connection at once would
+        # otherwise send its next request into a socket about to close
+        self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
         try:
