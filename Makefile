@@ -18,12 +18,13 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock mock-realtime bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
-	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
+	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080), docs/mock.md"
+	@echo "make mock-realtime    the realtime WebSockets stand-in on 127.0.0.1:\$$MOCK_REALTIME_PORT (8001)"
 	@echo "make test             run the test suite (no spec, no network needed)"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
 	@echo "make check            lint + lint-workflows + types + test + check-generated"
@@ -155,6 +156,11 @@ contract: venv spec $(PRISM_STAMP)
 MOCK_PORT ?= 8080
 mock: venv
 	$(PY) scripts/mock_server.py --port $(MOCK_PORT)
+
+# The realtime audio WebSockets stand-in in the foreground (docs/mock.md).
+MOCK_REALTIME_PORT ?= 8001
+mock-realtime: venv
+	$(PY) scripts/mock_realtime.py --port $(MOCK_REALTIME_PORT)
 
 # generated/ is committed: the demo needs neither the spec nor the network.
 demo: venv

@@ -71,7 +71,10 @@ def test_view_replaces_the_symlink_tree_of_old(tmp_path: Path) -> None:
     runtime = _half(tmp_path, "runtime", "_client.py")
     old = tmp_path / "build" / "editable" / "mistral_sdk"
     old.mkdir(parents=True)
-    (old / "_client.py").symlink_to(runtime / "_client.py")
+    try:
+        (old / "_client.py").symlink_to(runtime / "_client.py")
+    except OSError:  # Windows without the privilege: there was no such tree either
+        pytest.skip("this system does not make symbolic links")
     view = editable_tree.build(tmp_path)
     assert not (view / "_client.py").is_symlink()
     assert (view / "_client.py").read_text() == "# runtime _client.py\n"
@@ -147,7 +150,7 @@ def test_editable_install_ignores_a_stray_package_directory(tmp_path: Path) -> N
     env = {**os.environ, "PYTHONPATH": str(on_path)}
     report = check_install.probe(sys.executable, cwd, env=env)
     assert report["sneaky"] is None
-    assert report["path"] == HALVES
+    assert [os.path.normcase(p) for p in report["path"]] == [os.path.normcase(p) for p in HALVES]
 
 
 def test_wheel_is_both_halves_and_ignores_a_stray_package_directory(tmp_path: Path) -> None:
@@ -163,7 +166,9 @@ def test_wheel_is_both_halves_and_ignores_a_stray_package_directory(tmp_path: Pa
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     report = check_install.probe([sys.executable, "-S"], cwd, every_module=True, env=env)
     assert report["sneaky"] is None
-    assert report["path"] == [str(target / "mistral_sdk")]
+    assert [os.path.normcase(p) for p in report["path"]] == [
+        os.path.normcase(str(target / "mistral_sdk"))
+    ]
     assert report["failed"] == {}
     assert check_install.package_files([str(target / "mistral_sdk")]) == (
         check_install.checkout_files()

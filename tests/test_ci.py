@@ -1,0 +1,49 @@
+"""CI parity: the GitHub workflow runs every step of .ci/run (the entry point of the
+project's own CI), and the installs on macOS and Windows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET = re.compile(r"\bmake\s+((?:[a-z][a-z-]*\s*)+)")
+
+
+def _make_targets(commands: list[str]) -> set[str]:
+    found: set[str] = set()
+    for command in commands:
+        for match in TARGET.finditer(command):
+            found.update(t for t in match.group(1).split() if not t.startswith("-"))
+    return found
+
+
+def _workflow() -> dict:  # type: ignore[type-arg]
+    return dict(yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text()))
+
+
+def _workflow_commands() -> list[str]:
+    return [
+        str(step["run"])
+        for job in _workflow()["jobs"].values()
+        for step in job["steps"]
+        if "run" in step
+    ]
+
+
+def test_the_workflow_runs_every_step_of_ci_run() -> None:
+    script = (REPO / ".ci" / "run").read_text()
+    steps = [line for line in script.splitlines() if line.lstrip().startswith("limit ")]
+    local = _make_targets(steps) - {"venv"}
+    assert {"test", "test-extras", "lint", "types", "check-generated", "contract"} <= local
+    missing = local - _make_targets(_workflow_commands())
+    assert not missing, f"the workflow does not run `make {' '.join(sorted(missing))}`"
+
+
+def test_the_workflow_installs_on_macos_and_windows() -> None:
+    job = _workflow()["jobs"]["install"]
+    assert {"macos-latest", "windows-latest"} <= set(job["strategy"]["matrix"]["os"])
+    commands = " ".join(str(step.get("run", "")) for step in job["steps"])
+    assert "scripts/check_install.py" in commands and "--pytest" in commands
