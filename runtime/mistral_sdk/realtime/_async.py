@@ -26,6 +26,7 @@ from ._protocol import (
     Session,
     TurnDetectionConfig,
     audio_messages,
+    connect_arguments,
     session_fields,
     session_update,
     text_message,
@@ -329,16 +330,8 @@ async def connect(
     client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> _AsyncConnection[Any]:
     """The async twin of `_sync.connect`."""
-    ws, state, prelude = await _open(
-        client,
-        kind,
-        arguments["model"],
-        session_fields(kind, arguments),
-        errors_as_events=arguments["errors_as_events"],
-        open_timeout=arguments["open_timeout"],
-        extra_headers=arguments["extra_headers"],
-        extra_query=arguments["extra_query"],
-    )
+    model, session, options = connect_arguments(kind, arguments)
+    ws, state, prelude = await _open(client, kind, model, session, **options)
     connection = (
         AsyncRealtimeTranscriptionConnection
         if kind is TRANSCRIPTION

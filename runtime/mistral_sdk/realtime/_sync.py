@@ -27,6 +27,7 @@ from ._protocol import (
     Session,
     TurnDetectionConfig,
     audio_messages,
+    connect_arguments,
     session_fields,
     session_update,
     text_message,
@@ -324,16 +325,8 @@ def connect(client: SyncAPIClient, kind: Kind, arguments: Mapping[str, Any]) -> 
     """Open a session for a connect method of `client.audio.realtime` (mistral_sdk._audio),
     from its `arguments` (the method's `locals()`): the model, the session settings and
     the options."""
-    ws, state, prelude = _open(
-        client,
-        kind,
-        arguments["model"],
-        session_fields(kind, arguments),
-        errors_as_events=arguments["errors_as_events"],
-        open_timeout=arguments["open_timeout"],
-        extra_headers=arguments["extra_headers"],
-        extra_query=arguments["extra_query"],
-    )
+    model, session, options = connect_arguments(kind, arguments)
+    ws, state, prelude = _open(client, kind, model, session, **options)
     connection = (
         RealtimeTranscriptionConnection if kind is TRANSCRIPTION else RealtimeSpeechConnection
     )
