@@ -43,7 +43,6 @@ class GenericAnswers:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._routes: list[tuple[str, re.Pattern[str], list[Any]]] | None = None
-        self.samples = mock_samples.Samples("mock")
         self.uploads: dict[str, list[bytes]] = {}
         self.store = Store()
 
@@ -89,7 +88,8 @@ class GenericAnswers:
             self.uploads.setdefault(path, []).append(body)
         wants_stream = _wants_stream(body)
         chosen = next((e for e in found if (e.kind == "sse") == wants_stream), found[0])
-        samples = self.samples
+        # the same values for every answer of an operation: asked twice, it says the same
+        samples = mock_samples.Samples(chosen.call)
         if chosen.kind == "empty":
             handler.send_empty()
         elif chosen.kind == "binary":

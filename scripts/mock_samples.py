@@ -10,8 +10,9 @@ a wheel install, any spec the SDK was generated from.
   HTTP: `wire`) and *arguments* for a method's parameters (`arguments`). Every string
   and UUID it makes up carries `scope` and a counter, so two `Samples` with different
   scopes (the sync and the async pass of a test, two operations) never send the same
-  value: a stateful mock never sees one id twice. Literals, constants and tags stay as
-  the types say.
+  value: a stateful mock never sees one id twice. Literals, constants, tags and the
+  values of open enums (plain `str` at run time, `Literal[...]` for type checkers: read
+  from the model's module) stay as the types say.
 - `endpoints()` lists every method of `mistral_sdk.OPERATIONS` with its HTTP method,
   path and response description (`JsonResponse`, `PageResponse`, `SSEResponse`, ...),
   read from the generated method's own `self._client.request(...)` call.
@@ -24,6 +25,7 @@ import builtins
 import collections.abc
 import datetime as dt
 import functools
+import importlib
 import inspect
 import itertools
 import json
@@ -99,32 +101,38 @@ class Samples:
 
     # --- wire values ---------------------------------------------------------------
 
-    def wire(self, t: Any, hint: str = "value", depth: int = 0) -> Any:
+    def wire(
+        self, t: Any, hint: str = "value", depth: int = 0, enum: tuple[Any, ...] = ()
+    ) -> Any:
         """A JSON value that decodes into `t`: a model's required fields and tag, a
-        union's first (tagged) variant, a literal's first value."""
+        union's first (tagged) variant, a literal's first value; the first of `enum`
+        (an open enum's values) where `t` says `str`."""
         while typing.get_origin(t) is typing.Annotated:
             t = typing.get_args(t)[0]
         members = _members(t)
         if members is not None:
-            return self.wire(self._pick(members, depth), hint, depth)
+            return self.wire(self._pick(members, depth), hint, depth, enum)
         origin = typing.get_origin(t)
         args = typing.get_args(t)
         if origin is typing.Literal:
             return args[0]
         if origin in (list, tuple, set, frozenset) or origin in _SEQUENCES:
             if origin is tuple and args and args[-1] is not Ellipsis:
-                return [self.wire(a, hint, depth + 1) for a in args]
+                return [self.wire(a, hint, depth + 1, enum) for a in args]
             if depth > MAX_DEPTH:
                 return []
-            return [self.wire(args[0] if args else Any, hint, depth + 1)]
+            return [self.wire(args[0] if args else Any, hint, depth + 1, enum)]
         if origin is dict or origin in _MAPPINGS:
             if depth > MAX_DEPTH:
                 return {}
-            return {"key": self.wire(args[1] if len(args) > 1 else Any, hint, depth + 1)}
+            value = args[1] if len(args) > 1 else Any
+            return {"key": self.wire(value, hint, depth + 1, enum)}
         if isinstance(t, _UnionMeta):
             return self._union(t, hint, depth)
         if isinstance(t, type) and issubclass(t, msgspec.Struct):
             return self.model(t, depth)
+        if t is str and enum:
+            return enum[0]
         return self._scalar(t, hint)
 
     def model(self, cls: type[msgspec.Struct], depth: int = 0) -> dict[str, Any]:
@@ -135,8 +143,13 @@ class Samples:
             out[config.tag_field] = config.tag
         for field in msgspec.structs.fields(cls):
             if field.required:
-                out[field.encode_name] = self.wire(field.type, field.name, depth + 1)
+                out[field.encode_name] = self.field(cls, field, depth + 1)
         return out
+
+    def field(self, cls: type[msgspec.Struct], field: Any, depth: int = 0) -> Any:
+        """A value of one of a model's fields."""
+        enum = open_enum(_annotation(cls, field.name))
+        return self.wire(field.type, field.name, depth, enum)
 
     def _union(self, union: Any, hint: str, depth: int) -> Any:
         tagged, variants, _ = union._resolve()
@@ -215,18 +228,19 @@ class Samples:
                 if extra <= 0:
                     continue
                 extra -= 1
-            value = self.argument(p.annotation, name)
+            enum = open_enum(function.__annotations__.get(name))
+            value = self.argument(p.annotation, name, enum)
             if p.kind is p.POSITIONAL_OR_KEYWORD:
                 args.append(value)
             else:
                 kwargs[name] = value
         return args, kwargs
 
-    def argument(self, t: Any, hint: str) -> Any:
+    def argument(self, t: Any, hint: str, enum: tuple[Any, ...] = ()) -> Any:
         if _is_file(t):
             return FILE
         kind = _strip(t)
-        value = self.wire(t, hint)
+        value = self.wire(t, hint, 0, enum)
         if kind is dt.datetime and isinstance(value, str):
             return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         if kind is dt.date and isinstance(value, str):
@@ -245,6 +259,54 @@ _SEQUENCES = (
     collections.abc.Set,
 )
 _MAPPINGS = (collections.abc.Mapping, collections.abc.MutableMapping)
+
+
+def _annotation(cls: type, name: str) -> Any:
+    """The annotation of a model's field as written (a string: the generated modules
+    postpone their annotations), from the class that declares it."""
+    for klass in cls.__mro__:
+        annotations = inspect.get_annotations(klass)
+        if name in annotations:
+            return annotations[name]
+    return None
+
+
+def open_enum(annotation: Any) -> tuple[Any, ...]:
+    """The values of the open enum an annotation (as written) names, else ()."""
+    if not isinstance(annotation, str):
+        return ()
+    try:
+        tree = ast.parse(annotation, mode="eval")
+    except SyntaxError:
+        return ()
+    for node in ast.walk(tree):
+        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+        if name is not None and _enum_values(name):
+            return _enum_values(name)
+    return ()
+
+
+@functools.cache
+def _enum_values(name: str) -> tuple[Any, ...]:
+    """An open enum model's values: its `Literal[...]` under `if TYPE_CHECKING:`."""
+    from mistral_sdk import models
+
+    module_name = getattr(models, "_MODULES", {}).get(name)
+    if module_name is None:
+        return ()
+    module = importlib.import_module(f"{models.__name__}.{module_name}")
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+            and isinstance(node.value, ast.Subscript)
+            and getattr(node.value.value, "id", None) == "Literal"
+        ):
+            items = node.value.slice
+            elements = items.elts if isinstance(items, ast.Tuple) else [items]
+            return tuple(ast.literal_eval(e) for e in elements)
+    return ()
 
 
 def _cost(t: Any) -> int:
@@ -360,7 +422,10 @@ def sse_frames(endpoint: Endpoint, samples: Samples, events: int = 3) -> list[st
     ending with its done marker when it has one. An envelope stream (its type has
     the SSE fields `event`, `id`, `data`) gets one line per field."""
     response = endpoint.response
-    envelope = _envelope(response.type) if response.envelope else None
+    envelope_cls = _envelope(response.type) if response.envelope else None
+    envelope = None
+    if envelope_cls is not None:
+        envelope = {f.encode_name: f for f in msgspec.structs.fields(envelope_cls)}
     frames = []
     for i in range(events):
         if envelope is None:
@@ -371,7 +436,7 @@ def sse_frames(endpoint: Endpoint, samples: Samples, events: int = 3) -> list[st
             field = envelope.get(name)
             if field is None:
                 continue
-            value = samples.wire(field.type, name)
+            value = samples.field(envelope_cls, field)
             if name == "id":
                 value = f"{value}-{i}"
             text = value if isinstance(value, str) and name != "data" else json.dumps(value)
@@ -382,9 +447,8 @@ def sse_frames(endpoint: Endpoint, samples: Samples, events: int = 3) -> list[st
     return frames
 
 
-def _envelope(t: Any) -> dict[str, Any] | None:
-    """The SSE fields (by wire name) of an envelope stream's event model (the first
-    variant, for a union of them)."""
+def _envelope(t: Any) -> Any:
+    """The event model of an envelope stream (the first variant, for a union of them)."""
     t = _strip(t)
     while not (isinstance(t, type) and issubclass(t, msgspec.Struct)):
         if isinstance(t, _UnionMeta):
@@ -393,4 +457,4 @@ def _envelope(t: Any) -> dict[str, Any] | None:
             t = _strip(_members(t)[0])  # type: ignore[index]
         else:
             return None
-    return {f.encode_name: f for f in msgspec.structs.fields(t)}
+    return t

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -116,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     SURFACE.write_text(surface.to_text(new_surface), encoding="utf-8")
     old_sha = str(lock["sha256"])
     lock_spec(lock, data, source, commit)
-    # the README's table is built from the new OPERATIONS, in a fresh interpreter: this
-    # checkout's package as regenerated (the editable install imports generated/)
+    # the README's table is built from the new OPERATIONS, in a fresh interpreter with
+    # this tree's generated half first on the path (the editable install's finder joins
+    # it with the runtime: scripts/editable_finder.py)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "generated"))
     table = [sys.executable, str(ROOT / "scripts" / "api_table.py"), "--write", "README.md"]
-    subprocess.run(table, cwd=ROOT, check=True)
+    subprocess.run(table, cwd=ROOT, env=env, check=True)
     elapsed = time.perf_counter() - started
 
     report = diff.markdown(changes, f"spec/surface.txt (sha256 {old_sha[:12]})", source)

@@ -118,7 +118,7 @@ def test_no_sample_value_is_sent_twice() -> None:
     made = [v for scope in ("sync", "async") for *_, s in plans(scope) for v in s.invented]
     repeated = [value for value, n in Counter(made).items() if n > 1]
     assert not repeated, repeated[:10]
-    assert len(made) > 1000  # the plans do make values up
+    assert len(made) > 2 * len(ENDPOINTS)  # the plans do make values up, both passes
 
 
 @pytest.mark.parametrize("field", ["execution_id", "id", "name"])
