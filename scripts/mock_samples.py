@@ -101,9 +101,7 @@ class Samples:
 
     # --- wire values ---------------------------------------------------------------
 
-    def wire(
-        self, t: Any, hint: str = "value", depth: int = 0, enum: tuple[Any, ...] = ()
-    ) -> Any:
+    def wire(self, t: Any, hint: str = "value", depth: int = 0, enum: tuple[Any, ...] = ()) -> Any:
         """A JSON value that decodes into `t`: a model's required fields and tag, a
         union's first (tagged) variant, a literal's first value; the first of `enum`
         (an open enum's values) where `t` says `str`."""
