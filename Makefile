@@ -2,7 +2,7 @@
 #
 #   make demo    environment + example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
-#   make check   lint, workflow schema, types, test, check-generated
+#   make check   lint, workflow schema, types, test, check-generated, check-unasync
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +17,7 @@ LINT_PATHS := generator runtime tests scripts examples benchmarks contract
 PRISM_STAMP := contract/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv spec spec-update generate check-generated readme-table test lint format \
+.PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
         types types-wheel check demo mock mock-realtime bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
         check-history test-extras
 
@@ -27,12 +27,15 @@ help:
 	@echo "make mock-realtime    the realtime WebSockets stand-in on 127.0.0.1:\$$MOCK_REALTIME_PORT (8001)"
 	@echo "make test             run the test suite (no spec, no network needed)"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
-	@echo "make check            lint + lint-workflows + types + test + check-generated"
+	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
+	@echo "make unasync          rewrite the blocking twins of the async runtime code (scripts/unasync.py)"
+	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
 	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "make spec-supplement  rewrite spec/supplement.yaml from the official SDK pinned in spec/lock.json"
 	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
@@ -63,6 +66,11 @@ spec:
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
 spec-update: venv
 	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+
+# The operations the official SDK (the release spec/lock.json pins, installed by the dev
+# extra) calls and the public spec lacks: docs/spec.md, "The supplement".
+spec-supplement: venv spec
+	$(PY) scripts/extract_supplement.py
 
 # Slow (a fresh clone, virtualenv and test run per spec version, one after the other):
 # not part of `make test` or `make check`. Checks the last commit; report in build/.
@@ -101,6 +109,14 @@ check-generated: venv spec
 	echo "check-generated: $(SURFACE) is up to date"
 	@$(PY) scripts/api_table.py --check README.md
 
+# The blocking twins of long async loops (runtime/): generated from the async source,
+# committed. Needs no spec: only the runtime's own files and ruff.
+unasync: venv
+	$(PY) scripts/unasync.py
+
+check-unasync: venv
+	$(PY) scripts/unasync.py --check
+
 readme-table: venv
 	$(PY) scripts/api_table.py --write README.md
 
@@ -138,7 +154,7 @@ types-wheel: venv
 lint-workflows: venv
 	$(PY) -m check_jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-check: lint lint-workflows types test check-generated
+check: lint lint-workflows types test check-generated check-unasync
 
 # --- contract suite: every operation against Prism (an independent mock server) ---
 

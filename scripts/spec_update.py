@@ -8,8 +8,8 @@ The source is --source, else $SPEC_SOURCE, else the newest commit of the upstrea
 --source or $SPEC_SOURCE copy, so that the pin moves with it). When its sha256 is the
 lock's, nothing changed: it says so and touches no file. Otherwise it regenerates
 everything from it first (so a spec the generator cannot read changes nothing), then
-writes spec/openapi.yaml, spec/lock.json, generated/, spec/surface.txt and the README's
-API table, writes the diff report (old spec/surface.txt → new) to --report, adds a
+writes spec/openapi.yaml, spec/lock.json, generated/, spec/surface.txt, the README's
+API table and spec/supplement.yaml (scripts/extract_supplement.py), writes the diff report (old spec/surface.txt → new) to --report, adds a
 CHANGELOG.md entry from it, and runs the tests.
 
 Exit status: 0 updated and tested, or nothing to do; 1 the source cannot be read or
@@ -123,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "generated"))
     table = [sys.executable, str(ROOT / "scripts" / "api_table.py"), "--write", "README.md"]
     subprocess.run(table, cwd=ROOT, env=env, check=True)
+    # the supplement is what the public spec lacks: an operation the new spec has leaves it
+    supplement = [sys.executable, str(ROOT / "scripts" / "extract_supplement.py")]
+    if subprocess.run(supplement, cwd=ROOT).returncode != 0:
+        print("spec-update: spec/supplement.yaml not refreshed (see above)", file=sys.stderr)
     elapsed = time.perf_counter() - started
 
     report = diff.markdown(changes, f"spec/surface.txt (sha256 {old_sha[:12]})", source)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ._types import twin_doc
-
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient
     from .realtime import (
@@ -28,6 +26,147 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncAudioHelpers", "AsyncRealtime", "AudioHelpers", "Realtime"]
 
+# --- async: the blocking section below is generated from this one (make unasync) ---
+
+
+class AsyncAudioHelpers:
+    """`client.audio.realtime`: live transcription and speech (needs the `realtime` extra)."""
+
+    __slots__ = ()
+
+    @property
+    def realtime(self) -> AsyncRealtime:
+        """Live transcription and speech over WebSockets (`pip install 'mistral-sdk[realtime]'`)."""
+        return AsyncRealtime(cast(Any, self)._client)
+
+
+class AsyncRealtime:
+    """`AsyncMistral().audio.realtime`: live transcription and speech over WebSockets.
+
+    Needs `pip install 'mistral-sdk[realtime]'`.
+    """
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def connect_transcription(
+        self,
+        *,
+        model: str,
+        audio_format: AudioFormat | Mapping[str, Any] | None = None,
+        target_streaming_delay_ms: int | None = None,
+        diarize: bool | None = None,
+        context_bias: list[str] | None = None,
+        language: str | None = None,
+        speaker_references: Mapping[str, str] | None = None,
+        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
+        errors_as_events: bool = False,
+        open_timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+    ) -> AsyncRealtimeTranscriptionConnection:
+        """Open a transcription session and wait until the server has created it.
+
+        The session settings given are checked before connecting and sent as a
+        `session.update` once the server has created the session.
+
+        Args:
+            model: the realtime transcription model.
+            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
+            target_streaming_delay_ms: how far behind the audio the text may lag.
+            diarize: tag speakers inline.
+            context_bias: phrases or terms to bias the transcription towards.
+            language: the ISO-639-1 code of the audio's language.
+            speaker_references: reference audio for known speakers, by name (needs `diarize`).
+            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
+        from .realtime import _async
+        from .realtime._protocol import TRANSCRIPTION
+
+        connection = await _async.connect(self._client, TRANSCRIPTION, locals())
+        return cast("AsyncRealtimeTranscriptionConnection", connection)
+
+    async def transcribe(
+        self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
+    ) -> AsyncIterator[RealtimeTranscriptionEvent]:
+        """Stream `audio` and yield the events until `transcription.done`; the audio is
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
+
+        Args:
+            audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
+                session's `audio_format`; split at the protocol's limit. An iterable (the
+                async client also takes an async iterable).
+            model: the realtime transcription model.
+            options: the session settings and options of `connect_transcription`.
+        """
+        from .realtime import _async
+
+        connection = await self.connect_transcription(model=model, **options)
+        async for event in _async.run(connection, connection.send_audio, audio):
+            yield event
+
+    async def connect_speech(
+        self,
+        *,
+        model: str,
+        voice: str | None = None,
+        ref_audio: bytes | str | None = None,
+        response_format: str | None = None,
+        streaming_mode: str | None = None,
+        expressiveness: float | None = None,
+        errors_as_events: bool = False,
+        open_timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+    ) -> AsyncRealtimeSpeechConnection:
+        """Open a speech session and wait until the server has created it.
+
+        Args:
+            model: the realtime speech model.
+            voice: a preset voice (exclusive with `ref_audio`).
+            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
+            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
+            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
+            expressiveness: higher is more expressive (at least 1.0).
+            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
+            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            extra_headers: headers for the upgrade request.
+            extra_query: query parameters for the WebSocket URL.
+        """
+        from .realtime import _async
+        from .realtime._protocol import SPEECH
+
+        connection = await _async.connect(self._client, SPEECH, locals())
+        return cast("AsyncRealtimeSpeechConnection", connection)
+
+    async def speak(
+        self, text: str | Iterable[str] | AsyncIterable[str], *, model: str, **options: Any
+    ) -> AsyncIterator[RealtimeSpeechEvent]:
+        """Speak `text` and yield the events until `speech.audio.done`; the pieces are
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
+
+        Args:
+            text: one string, or an iterable of pieces (as a language model writes them;
+                the async client also takes an async iterable).
+            model: the realtime speech model.
+            options: the session settings and options of `connect_speech`.
+        """
+        from .realtime import _async
+
+        connection = await self.connect_speech(model=model, **options)
+        pieces = [text] if isinstance(text, str) else text
+        async for event in _async.run(connection, connection.send_text, pieces):
+            yield event
+
+
+# --- blocking: generated from the async section above by scripts/unasync.py ---
+
 
 class AudioHelpers:
     """`client.audio.realtime`: live transcription and speech (needs the `realtime` extra)."""
@@ -40,19 +179,8 @@ class AudioHelpers:
         return Realtime(cast(Any, self)._client)
 
 
-class AsyncAudioHelpers:
-    """`AsyncMistral().audio.realtime`."""
-
-    __slots__ = ()
-
-    @property
-    def realtime(self) -> AsyncRealtime:
-        """Live transcription and speech over WebSockets (`pip install 'mistral-sdk[realtime]'`)."""
-        return AsyncRealtime(cast(Any, self)._client)
-
-
 class Realtime:
-    """`client.audio.realtime`: live transcription and speech over WebSockets.
+    """`Mistral().audio.realtime`: live transcription and speech over WebSockets.
 
     Needs `pip install 'mistral-sdk[realtime]'`.
     """
@@ -95,20 +223,23 @@ class Realtime:
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
-        from .realtime import _protocol, _sync
+        from .realtime import _sync
+        from .realtime._protocol import TRANSCRIPTION
 
-        connection = _sync.connect(self._client, _protocol.TRANSCRIPTION, locals())
+        connection = _sync.connect(self._client, TRANSCRIPTION, locals())
         return cast("RealtimeTranscriptionConnection", connection)
 
     def transcribe(
         self, audio: Iterable[Any], *, model: str, **options: Any
     ) -> Iterator[RealtimeTranscriptionEvent]:
-        """Stream `audio` (an iterable of chunks, read in a background thread) and
-        yield the events until `transcription.done`.
+        """Stream `audio` and yield the events until `transcription.done`; the audio is
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
 
         Args:
             audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
-                session's `audio_format`; split at the protocol's limit.
+                session's `audio_format`; split at the protocol's limit. An iterable (the
+                async client also takes an async iterable).
             model: the realtime transcription model.
             options: the session settings and options of `connect_transcription`.
         """
@@ -145,108 +276,27 @@ class Realtime:
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
-        from .realtime import _protocol, _sync
+        from .realtime import _sync
+        from .realtime._protocol import SPEECH
 
-        connection = _sync.connect(self._client, _protocol.SPEECH, locals())
+        connection = _sync.connect(self._client, SPEECH, locals())
         return cast("RealtimeSpeechConnection", connection)
 
     def speak(
         self, text: str | Iterable[str], *, model: str, **options: Any
     ) -> Iterator[RealtimeSpeechEvent]:
-        """Speak `text` (a string, or pieces as they come, read in a background thread)
-        and yield the events until `speech.audio.done`.
+        """Speak `text` and yield the events until `speech.audio.done`; the pieces are
+        read and sent while the events arrive (by a background thread, or a task with
+        the async client).
 
         Args:
-            text: one string, or an iterable of pieces (as a language model writes them).
+            text: one string, or an iterable of pieces (as a language model writes them;
+                the async client also takes an async iterable).
             model: the realtime speech model.
             options: the session settings and options of `connect_speech`.
         """
         from .realtime import _sync
 
         connection = self.connect_speech(model=model, **options)
-        return _sync.run(
-            connection, connection.send_text, [text] if isinstance(text, str) else text
-        )
-
-
-class AsyncRealtime:
-    """`AsyncMistral().audio.realtime`: live transcription and speech over WebSockets.
-
-    Needs `pip install 'mistral-sdk[realtime]'`.
-    """
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    @twin_doc(Realtime.connect_transcription)
-    async def connect_transcription(
-        self,
-        *,
-        model: str,
-        audio_format: AudioFormat | Mapping[str, Any] | None = None,
-        target_streaming_delay_ms: int | None = None,
-        diarize: bool | None = None,
-        context_bias: list[str] | None = None,
-        language: str | None = None,
-        speaker_references: Mapping[str, str] | None = None,
-        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> AsyncRealtimeTranscriptionConnection:
-        """The async twin of `Mistral().audio.realtime.connect_transcription`."""
-        from .realtime import _async, _protocol
-
-        connection = await _async.connect(self._client, _protocol.TRANSCRIPTION, locals())
-        return cast("AsyncRealtimeTranscriptionConnection", connection)
-
-    @twin_doc(Realtime.transcribe)
-    async def transcribe(
-        self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
-    ) -> AsyncIterator[RealtimeTranscriptionEvent]:
-        """The async twin of `Mistral().audio.realtime.transcribe`: `audio` may also be an
-        async iterable."""
-        from .realtime import _async
-
-        connection = await self.connect_transcription(model=model, **options)
-        async for event in _async.run(connection, connection.send_audio, audio):
-            yield event
-
-    @twin_doc(Realtime.connect_speech)
-    async def connect_speech(
-        self,
-        *,
-        model: str,
-        voice: str | None = None,
-        ref_audio: bytes | str | None = None,
-        response_format: str | None = None,
-        streaming_mode: str | None = None,
-        expressiveness: float | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> AsyncRealtimeSpeechConnection:
-        """The async twin of `Mistral().audio.realtime.connect_speech`."""
-        from .realtime import _async, _protocol
-
-        connection = await _async.connect(self._client, _protocol.SPEECH, locals())
-        return cast("AsyncRealtimeSpeechConnection", connection)
-
-    @twin_doc(Realtime.speak)
-    async def speak(
-        self,
-        text: str | Iterable[str] | AsyncIterable[str],
-        *,
-        model: str,
-        **options: Any,
-    ) -> AsyncIterator[RealtimeSpeechEvent]:
-        """The async twin of `Mistral().audio.realtime.speak`: `text` may also be an
-        async iterable."""
-        from .realtime import _async
-
-        connection = await self.connect_speech(model=model, **options)
         pieces = [text] if isinstance(text, str) else text
-        async for event in _async.run(connection, connection.send_text, pieces):
-            yield event
+        return _sync.run(connection, connection.send_text, pieces)

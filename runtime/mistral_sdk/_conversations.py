@@ -14,8 +14,9 @@ used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between ag
 are followed: the outputs of every agent end up in the result.
 
 `_RunLoop` makes every decision and builds every request (`first_request`,
-`next_request`, and the `answer` flow, driven like httpx's auth flows); only the
-loops that call the API, ask for confirmations and run the tools are written per mode.
+`next_request`, and the `answer` flow, driven like httpx's auth flows); the loops
+that call the API, ask for confirmations and run the tools are written once, async;
+the blocking section at the end is generated from them (scripts/unasync.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import (
+    AsyncGenerator,
     AsyncIterator,
     Awaitable,
     Callable,
@@ -482,11 +484,178 @@ class _RunLoop:
         ]
 
 
-# --- sync -----------------------------------------------------------------------------
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+# --- async: the blocking section below is generated from this one (make unasync) ---
+
+
+class AsyncConversationsHelpers:
+    """Hand-written additions to `AsyncMistral().beta.conversations`."""
+
+    __slots__ = ()
+
+    async def run(
+        self,
+        inputs: Any,
+        *,
+        tools: Sequence[Any] = (),
+        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        conversation_id: str | None = None,
+        **kwargs: Any,
+    ) -> RunResult:
+        """Start (or continue) a conversation and run its tool calls until the model answers.
+
+        Args:
+            inputs: the user's message (str) or input entries.
+            tools: Python callables (run locally when the model calls them; with the
+                async client they may be coroutine functions), tool sources
+                (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools listed and
+                called through them) and/or tool definitions sent as they are
+                (`{"type": "web_search"}`, …).
+            on_confirmation: decides on calls that wait for confirmation (True = allow;
+                with the async client it may be a coroutine function).
+            max_turns: model turns allowed before `MaxTurnsExceeded`.
+            conversation_id: continue this conversation instead of starting one.
+            **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
+        """
+        conversations = cast("AsyncBetaConversations", self)
+        hooks = conversations._client._hooks
+        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
+        with loop.run_activity(hooks, conversation_id) as run:
+            async with _open_sources_async(loop):
+                method, arguments = loop.first_request(inputs, conversation_id)
+                while True:
+                    with loop.turn_activity(hooks) as turn:
+                        response = await getattr(conversations, method)(**arguments)
+                        loop.absorb(response.conversation_id, response.outputs, response.usage)
+                        loop.report(run, turn)
+                        answers = await _answer_async(
+                            loop, response.outputs, on_confirmation, hooks
+                        )
+                    request = loop.next_request(response.outputs, answers)
+                    if request is None:
+                        return loop.result
+                    method, arguments = "append", request
+
+    @twin_doc(run)
+    def run_stream(
+        self,
+        inputs: Any,
+        *,
+        tools: Sequence[Any] = (),
+        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        conversation_id: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncRunStream:
+        """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
+        each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
+        conversations = cast("AsyncBetaConversations", self)
+        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
+
+        async def turns() -> AsyncGenerator[RunItem, None]:
+            async with _open_sources_async(loop):
+                method, arguments = loop.first_request(inputs, conversation_id)
+                stream = await getattr(conversations, f"{method}_stream")(**arguments)
+                while True:
+                    turn = ConversationAccumulator()
+                    async with stream:
+                        async for event in stream:
+                            turn.feed(event)
+                            yield event
+                    outputs = turn.outputs()
+                    loop.absorb(turn.conversation_id, outputs, turn.usage)
+                    before = len(loop.result.tool_results)
+                    answers = await _answer_async(loop, outputs, on_confirmation)
+                    for tool_result in loop.result.tool_results[before:]:
+                        yield tool_result
+                    request = loop.next_request(outputs, answers)
+                    if request is None:
+                        handle.result = loop.result
+                        return
+                    stream = await conversations.append_stream(**request)
+
+        handle = AsyncRunStream(turns())
+        return handle
+
+
+@contextlib.asynccontextmanager
+async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it."""
+    async with contextlib.AsyncExitStack() as stack:
+        for source in loop.sources:
+            loop.add_source(source, await stack.enter_async_context(source.open_async()))
+        yield
+
+
+async def _answer_async(
+    loop: _RunLoop,
+    outputs: Sequence[Any],
+    on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
+    hooks: HookSet = EMPTY,
+) -> _Answers:
+    flow = loop.answer(outputs)
+    reply: Any = None
+    while True:
+        try:
+            step = flow.send(reply)
+        except StopIteration as done:
+            return cast("_Answers", done.value)
+        if isinstance(step, _Ask):
+            reply = on_confirmation(step.call) if on_confirmation is not None else False
+            reply = await _maybe_await(reply)
+            continue
+        with loop.tool_activity(hooks, step) as act:
+            try:
+                value = step.tool.func(**step.arguments)
+                value = await _maybe_await(value)
+                reply = (value, None)
+            except ToolSourceError:
+                raise  # the source itself failed: nothing the model can do about it
+            except Exception as exc:  # reported to the model, which can recover
+                reply = (None, exc)
+            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
+
+
+class AsyncRunStream:
+    """Iterate for conversation events and `ToolResult`s; `.result` once exhausted."""
+
+    def __init__(self, turns: AsyncGenerator[RunItem, None]) -> None:
+        self._turns = turns
+        self.result: RunResult | None = None
+
+    def __aiter__(self) -> AsyncRunStream:
+        return self
+
+    async def __anext__(self) -> RunItem:
+        return await anext(self._turns)
+
+    async def until_done(self) -> RunResult:
+        """Consume what is left and return the result."""
+        async for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+    async def close(self) -> None:
+        """Stop the run and release its connection (idempotent)."""
+        await self._turns.aclose()
+
+    async def __aenter__(self) -> AsyncRunStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+# --- blocking: generated from the async section above by scripts/unasync.py ---
 
 
 class ConversationsHelpers:
-    """Hand-written additions to `client.beta.conversations`."""
+    """Hand-written additions to `Mistral().beta.conversations`."""
 
     __slots__ = ()
 
@@ -504,11 +673,13 @@ class ConversationsHelpers:
 
         Args:
             inputs: the user's message (str) or input entries.
-            tools: Python callables (run locally when the model calls them), tool
-                sources (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools
-                listed and called through them) and/or tool definitions sent as they
-                are (`{"type": "web_search"}`, …).
-            on_confirmation: decides on calls that wait for confirmation (True = allow).
+            tools: Python callables (run locally when the model calls them; with the
+                async client they may be coroutine functions), tool sources
+                (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools listed and
+                called through them) and/or tool definitions sent as they are
+                (`{"type": "web_search"}`, …).
+            on_confirmation: decides on calls that wait for confirmation (True = allow;
+                with the async client it may be a coroutine function).
             max_turns: model turns allowed before `MaxTurnsExceeded`.
             conversation_id: continue this conversation instead of starting one.
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
@@ -545,7 +716,7 @@ class ConversationsHelpers:
         conversations = cast("BetaConversations", self)
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
-        def turns() -> Generator[RunItem, None, RunResult]:
+        def turns() -> Generator[RunItem, None, None]:
             with _open_sources_sync(loop):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
@@ -562,10 +733,12 @@ class ConversationsHelpers:
                     yield from loop.result.tool_results[before:]
                     request = loop.next_request(outputs, answers)
                     if request is None:
-                        return loop.result
+                        handle.result = loop.result
+                        return
                     stream = conversations.append_stream(**request)
 
-        return RunStream(turns())
+        handle = RunStream(turns())
+        return handle
 
 
 @contextlib.contextmanager
@@ -574,14 +747,6 @@ def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         for source in loop.sources:
             loop.add_source(source, stack.enter_context(source.open_sync()))
-        yield
-
-
-@contextlib.asynccontextmanager
-async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
-    async with contextlib.AsyncExitStack() as stack:
-        for source in loop.sources:
-            loop.add_source(source, await stack.enter_async_context(source.open_async()))
         yield
 
 
@@ -603,7 +768,8 @@ def _answer_sync(
             continue
         with loop.tool_activity(hooks, step) as act:
             try:
-                reply = (step.tool.func(**step.arguments), None)
+                value = step.tool.func(**step.arguments)
+                reply = (value, None)
             except ToolSourceError:
                 raise  # the source itself failed: nothing the model can do about it
             except Exception as exc:  # reported to the model, which can recover
@@ -614,19 +780,15 @@ def _answer_sync(
 class RunStream:
     """Iterate for conversation events and `ToolResult`s; `.result` once exhausted."""
 
-    def __init__(self, turns: Generator[RunItem, None, RunResult]) -> None:
+    def __init__(self, turns: Generator[RunItem, None, None]) -> None:
         self._turns = turns
         self.result: RunResult | None = None
 
-    def __iter__(self) -> Iterator[RunItem]:
+    def __iter__(self) -> RunStream:
         return self
 
     def __next__(self) -> RunItem:
-        try:
-            return next(self._turns)
-        except StopIteration as stop:
-            self.result = stop.value
-            raise StopIteration from None
+        return next(self._turns)
 
     def until_done(self) -> RunResult:
         """Consume what is left and return the result."""
@@ -644,143 +806,3 @@ class RunStream:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# --- async ----------------------------------------------------------------------------
-
-
-class AsyncConversationsHelpers:
-    """Hand-written additions to `AsyncMistral().beta.conversations`."""
-
-    __slots__ = ()
-
-    @twin_doc(ConversationsHelpers.run)
-    async def run(
-        self,
-        inputs: Any,
-        *,
-        tools: Sequence[Any] = (),
-        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Any,
-    ) -> RunResult:
-        """The async twin of `Mistral().beta.conversations.run` (tools may be async)."""
-        conversations = cast("AsyncBetaConversations", self)
-        hooks = conversations._client._hooks
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
-        with loop.run_activity(hooks, conversation_id) as run:
-            async with _open_sources_async(loop):
-                method, arguments = loop.first_request(inputs, conversation_id)
-                while True:
-                    with loop.turn_activity(hooks) as turn:
-                        response = await getattr(conversations, method)(**arguments)
-                        loop.absorb(response.conversation_id, response.outputs, response.usage)
-                        loop.report(run, turn)
-                        answers = await _answer_async(
-                            loop, response.outputs, on_confirmation, hooks
-                        )
-                    request = loop.next_request(response.outputs, answers)
-                    if request is None:
-                        return loop.result
-                    method, arguments = "append", request
-
-    @twin_doc(ConversationsHelpers.run)
-    def run_stream(
-        self,
-        inputs: Any,
-        *,
-        tools: Sequence[Any] = (),
-        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Any,
-    ) -> AsyncRunStream:
-        """The async twin of `Mistral().beta.conversations.run_stream` (`async for`)."""
-        conversations = cast("AsyncBetaConversations", self)
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
-        stream_holder = AsyncRunStream()
-
-        async def turns() -> AsyncIterator[RunItem]:
-            async with _open_sources_async(loop):
-                method, arguments = loop.first_request(inputs, conversation_id)
-                stream = await getattr(conversations, f"{method}_stream")(**arguments)
-                while True:
-                    turn = ConversationAccumulator()
-                    async with stream:
-                        async for event in stream:
-                            turn.feed(event)
-                            yield event
-                    outputs = turn.outputs()
-                    loop.absorb(turn.conversation_id, outputs, turn.usage)
-                    before = len(loop.result.tool_results)
-                    answers = await _answer_async(loop, outputs, on_confirmation)
-                    for tool_result in loop.result.tool_results[before:]:
-                        yield tool_result
-                    request = loop.next_request(outputs, answers)
-                    if request is None:
-                        stream_holder.result = loop.result
-                        return
-                    stream = await conversations.append_stream(**request)
-
-        stream_holder._turns = turns()
-        return stream_holder
-
-
-async def _maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
-
-
-async def _answer_async(
-    loop: _RunLoop,
-    outputs: Sequence[Any],
-    on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None,
-    hooks: HookSet = EMPTY,
-) -> _Answers:
-    flow = loop.answer(outputs)
-    reply: Any = None
-    while True:
-        try:
-            step = flow.send(reply)
-        except StopIteration as done:
-            return cast("_Answers", done.value)
-        if isinstance(step, _Ask):
-            allowed = on_confirmation(step.call) if on_confirmation is not None else False
-            reply = await _maybe_await(allowed)
-            continue
-        with loop.tool_activity(hooks, step) as act:
-            try:
-                reply = (await _maybe_await(step.tool.func(**step.arguments)), None)
-            except ToolSourceError:
-                raise  # the source itself failed: nothing the model can do about it
-            except Exception as exc:  # reported to the model, which can recover
-                reply = (None, exc)
-            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
-
-
-class AsyncRunStream:
-    """`async for` conversation events and `ToolResult`s; `.result` once exhausted."""
-
-    def __init__(self) -> None:
-        self._turns: Any = None
-        self.result: RunResult | None = None
-
-    def __aiter__(self) -> AsyncIterator[RunItem]:
-        return cast("AsyncIterator[RunItem]", self._turns)
-
-    async def until_done(self) -> RunResult:
-        """Consume what is left and return the result."""
-        async for _ in self:
-            pass
-        assert self.result is not None
-        return self.result
-
-    async def close(self) -> None:
-        """Stop the run and release its connection (idempotent)."""
-        await self._turns.aclose()
-
-    async def __aenter__(self) -> AsyncRunStream:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()

@@ -283,40 +283,46 @@ EMPTY = HookSet()
 
 def before_sync(call: Call, request: httpx.Request, attempt: int) -> httpx.Request:
     call.attempt = attempt
-    for hook in call._hooks.before:
-        replaced = hook.before_request(call, request)
-        if replaced is not None:
-            request = _checked(replaced, httpx.Request, hook, "before_request")
-    call.request = request
-    return request
+    hooks = call._hooks.before
+    call.request = _replaced_sync(call, hooks, "before_request", request, httpx.Request)
+    return call.request
 
 
 async def before_async(call: Call, request: httpx.Request, attempt: int) -> httpx.Request:
     call.attempt = attempt
-    for hook in call._hooks.before:
-        replaced = await _awaited(hook.before_request(call, request))
-        if replaced is not None:
-            request = _checked(replaced, httpx.Request, hook, "before_request")
-    call.request = request
-    return request
+    hooks = call._hooks.before
+    call.request = await _replaced_async(call, hooks, "before_request", request, httpx.Request)
+    return call.request
 
 
 def after_sync(call: Call, response: httpx.Response) -> httpx.Response:
-    for hook in call._hooks.after:
-        replaced = hook.after_response(call, response)
-        if replaced is not None:
-            response = _checked(replaced, httpx.Response, hook, "after_response")
-    call.response = response
-    return response
+    hooks = call._hooks.after
+    call.response = _replaced_sync(call, hooks, "after_response", response, httpx.Response)
+    return call.response
 
 
 async def after_async(call: Call, response: httpx.Response) -> httpx.Response:
-    for hook in call._hooks.after:
-        replaced = await _awaited(hook.after_response(call, response))
-        if replaced is not None:
-            response = _checked(replaced, httpx.Response, hook, "after_response")
-    call.response = response
-    return response
+    hooks = call._hooks.after
+    call.response = await _replaced_async(call, hooks, "after_response", response, httpx.Response)
+    return call.response
+
+
+def _replaced_sync(
+    call: Call, hooks: tuple[Hooks, ...], method: str, value: T, expected: type[T]
+) -> T:
+    """`value` once each of `hooks` has seen it through `method` (and maybe replaced it)."""
+    for hook in hooks:
+        value = _checked(getattr(hook, method)(call, value), value, expected, hook, method)
+    return value
+
+
+async def _replaced_async(
+    call: Call, hooks: tuple[Hooks, ...], method: str, value: T, expected: type[T]
+) -> T:
+    for hook in hooks:
+        replaced = await _awaited(getattr(hook, method)(call, value))
+        value = _checked(replaced, value, expected, hook, method)
+    return value
 
 
 def retry_sync(call: Call, delay: float, cause: httpx.Response | Exception) -> None:
@@ -391,13 +397,16 @@ async def _awaited(value: MaybeAwaitable[T]) -> T:
     return value
 
 
-def _checked(value: object, expected: type[T], hook: Hooks, method: str) -> T:
-    if not isinstance(value, expected):
+def _checked(replaced: object, current: T, expected: type[T], hook: Hooks, method: str) -> T:
+    """What a hook returned: None keeps `current`; anything else must be an `expected`."""
+    if replaced is None:
+        return current
+    if not isinstance(replaced, expected):
         raise TypeError(
-            f"{type(hook).__name__}.{method} returned {type(value).__name__}; "
+            f"{type(hook).__name__}.{method} returned {type(replaced).__name__}; "
             f"expected {expected.__name__} or None"
         )
-    return value
+    return replaced
 
 
 # --- activities ------------------------------------------------------------------------

@@ -8,7 +8,9 @@ request is sent again with the last id, events the server repeats are skipped,
 and the caller sees one uninterrupted stream. At most `max_retries` reconnects
 in a row without a new event; then the connection error is raised.
 
-`_ResumeState` holds the decisions (pure); only the two iteration loops touch I/O.
+`_ResumeState` holds the decisions (pure); only the iteration loop touches I/O. It is
+written once, async; the blocking section at the end is generated from it
+(scripts/unasync.py).
 """
 
 from __future__ import annotations
@@ -86,33 +88,6 @@ def _budget(client: SyncAPIClient | AsyncAPIClient, max_retries: int | NotGiven)
     return client.max_retries if isinstance(max_retries, NotGiven) else max_retries
 
 
-def resume_stream(
-    connect: Callable[[Any], Stream[T]],
-    last_event_id: Any,
-    client: SyncAPIClient,
-    max_retries: int | NotGiven,
-) -> Stream[T]:
-    """Open the stream with `connect(last_event_id)`, resuming it after drops."""
-    first = connect(last_event_id)
-    if not isinstance(first, Stream):  # a raw response was asked for: not resumed
-        return first
-    return ResumingStream(first, connect, _ResumeState(last_event_id, _budget(client, max_retries)))
-
-
-async def async_resume_stream(
-    connect: Callable[[Any], Awaitable[AsyncStream[T]]],
-    last_event_id: Any,
-    client: AsyncAPIClient,
-    max_retries: int | NotGiven,
-) -> AsyncStream[T]:
-    """The async twin of `resume_stream`."""
-    first = await connect(last_event_id)
-    if not isinstance(first, AsyncStream):
-        return first
-    state = _ResumeState(last_event_id, _budget(client, max_retries))
-    return AsyncResumingStream(first, connect, state)
-
-
 class _Resuming:
     """What both resuming streams show of their `_ResumeState`."""
 
@@ -148,45 +123,28 @@ class _Resuming:
         return f"<{type(self).__name__} {request.method} {request.url}>"
 
 
-class ResumingStream(_Resuming, Stream[T]):
-    """A `Stream` that reconnects after a dropped connection (see the module doc)."""
+# --- async: the blocking section below is generated from this one (make unasync) ---
 
-    # Deliberately not calling Stream.__init__: this class delegates to the current
-    # underlying stream; Stream's iteration and context manager run `_iterator`.
-    def __init__(
-        self, first: Stream[T], connect: Callable[[Any], Stream[T]], state: _ResumeState
-    ) -> None:
-        self._current = first
-        self._connect = connect
-        self._state = state
-        self.response = first.response
-        self._iterator = self._follow()
 
-    def _follow(self) -> Generator[T, None, None]:
-        state = self._state
-        try:
-            while True:
-                try:
-                    for event in self._current:
-                        if state.accept(event):
-                            yield event
-                    return
-                except APIConnectionError as exc:
-                    self._current.close()
-                    time.sleep(state.reconnect_delay(exc))
-                    self._reconnected(self._connect(state.last_event_id or msgspec.UNSET))
-        finally:
-            self._current.close()
-
-    def close(self) -> None:
-        """Stop the stream and release the connection (idempotent)."""
-        self._iterator.close()
-        self._current.close()  # also when iteration never started
+async def async_resume_stream(
+    connect: Callable[[Any], Awaitable[AsyncStream[T]]],
+    last_event_id: Any,
+    client: AsyncAPIClient,
+    max_retries: int | NotGiven,
+) -> AsyncStream[T]:
+    """Open the stream with `connect(last_event_id)`, resuming it after drops."""
+    first = await connect(last_event_id)
+    if not isinstance(first, AsyncStream):  # a raw response was asked for: not resumed
+        return first
+    state = _ResumeState(last_event_id, _budget(client, max_retries))
+    return AsyncResumingStream(first, connect, state)
 
 
 class AsyncResumingStream(_Resuming, AsyncStream[T]):
-    """The async twin of `ResumingStream`."""
+    """`AsyncStream`, reconnecting after a dropped connection (see the module doc)."""
 
+    # Deliberately not calling the stream's __init__: this class delegates to the
+    # current underlying stream; the stream's iteration and context manager run `_iterator`.
     def __init__(
         self,
         first: AsyncStream[T],
@@ -219,3 +177,59 @@ class AsyncResumingStream(_Resuming, AsyncStream[T]):
         """Stop the stream and release the connection (idempotent)."""
         await self._iterator.aclose()
         await self._current.close()  # also when iteration never started
+
+
+# --- blocking: generated from the async section above by scripts/unasync.py ---
+
+
+def resume_stream(
+    connect: Callable[[Any], Stream[T]],
+    last_event_id: Any,
+    client: SyncAPIClient,
+    max_retries: int | NotGiven,
+) -> Stream[T]:
+    """Open the stream with `connect(last_event_id)`, resuming it after drops."""
+    first = connect(last_event_id)
+    if not isinstance(first, Stream):  # a raw response was asked for: not resumed
+        return first
+    state = _ResumeState(last_event_id, _budget(client, max_retries))
+    return ResumingStream(first, connect, state)
+
+
+class ResumingStream(_Resuming, Stream[T]):
+    """`Stream`, reconnecting after a dropped connection (see the module doc)."""
+
+    # Deliberately not calling the stream's __init__: this class delegates to the
+    # current underlying stream; the stream's iteration and context manager run `_iterator`.
+    def __init__(
+        self,
+        first: Stream[T],
+        connect: Callable[[Any], Stream[T]],
+        state: _ResumeState,
+    ) -> None:
+        self._current = first
+        self._connect = connect
+        self._state = state
+        self.response = first.response
+        self._iterator = self._follow()
+
+    def _follow(self) -> Generator[T, None, None]:
+        state = self._state
+        try:
+            while True:
+                try:
+                    for event in self._current:
+                        if state.accept(event):
+                            yield event
+                    return
+                except APIConnectionError as exc:
+                    self._current.close()
+                    time.sleep(state.reconnect_delay(exc))
+                    self._reconnected(self._connect(state.last_event_id or msgspec.UNSET))
+        finally:
+            self._current.close()
+
+    def close(self) -> None:
+        """Stop the stream and release the connection (idempotent)."""
+        self._iterator.close()
+        self._current.close()  # also when iteration never started

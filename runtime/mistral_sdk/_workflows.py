@@ -22,7 +22,8 @@ timeout of each request the wait makes (never past the wait's deadline).
 
 Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
 next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
-`after_failed_start`. Only the drivers and the stream loops are written twice.
+`after_failed_start`. The drivers and the stream loop are written once, async; the
+blocking section at the end is generated from them (scripts/unasync.py).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from ._errors import (
 from ._hooks import activity
 from ._retry import retry_delay
 from ._streaming import ends_run  # the run-end test the generated streams use too
-from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value, twin_doc
+from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value
 
 if TYPE_CHECKING:
     from . import models
@@ -432,15 +433,27 @@ def _start_arguments(
     }
 
 
-# --- sync ---------------------------------------------------------------------------
+def _notify_sync(on_event: EventHandler | None, event: WorkflowEvent) -> None:
+    if on_event is not None:
+        on_event(event)
 
 
-class WorkflowsHelpers:
-    """Hand-written additions to `client.workflows`."""
+async def _notify_async(on_event: AsyncEventHandler | None, event: WorkflowEvent) -> None:
+    if on_event is not None:
+        pending = on_event(event)
+        if inspect.isawaitable(pending):
+            await pending
+
+
+# --- async: the blocking section below is generated from this one (make unasync) ---
+
+
+class AsyncWorkflowsHelpers:
+    """Hand-written additions to `AsyncMistral().workflows`."""
 
     __slots__ = ()
 
-    def execute_and_wait(
+    async def execute_and_wait(
         self,
         workflow_identifier: str,
         *,
@@ -451,7 +464,7 @@ class WorkflowsHelpers:
         cancel_on_timeout: bool = False,
         execution_id: str | None = None,
         deployment_name: str | None = None,
-        on_event: EventHandler | None = None,
+        on_event: AsyncEventHandler | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> models.WorkflowExecutionResponse:
@@ -469,7 +482,8 @@ class WorkflowsHelpers:
             execution_id: your own id for the run (default: one the SDK picks).
             deployment_name: the deployment to route the run to.
             on_event: called with each event of the run's event stream as it arrives
-                (e.g. to show `mistral_sdk.connector_auth(event).auth_url`).
+                (e.g. to show `mistral_sdk.connector_auth(event).auth_url`); with the
+                async client it may also be a coroutine function.
             extra_headers: headers added to every request the wait makes.
             timeout: the HTTP timeout of each request (seconds or `httpx.Timeout`), as
                 on every other method; a request the server holds for its synchronous
@@ -480,172 +494,6 @@ class WorkflowsHelpers:
         Raises `WorkflowExecutionError` when the run ends FAILED, CANCELED, TERMINATED
         or TIMED_OUT, and `WorkflowWaitTimeout` when `wait_timeout` expires first.
         """
-        workflows = cast("Workflows", self)
-        executions = workflows.executions
-        waiter = _Waiter(
-            _new_execution_id(execution_id),
-            wait_bound(wait_timeout, timeout),
-            use_sync=on_event is None,
-            request_timeout=timeout,
-        )
-        body_extensions = with_connectors(
-            msgspec.UNSET if extensions is None else extensions, connectors
-        )
-
-        def do(op: _Op) -> Any:
-            if isinstance(op, _Start):
-                arguments = _start_arguments(
-                    waiter, op.sync_wait, input, body_extensions, deployment_name, extra_headers
-                )
-                return workflows.execute(workflow_identifier, **arguments)
-            if isinstance(op, _Get):
-                waiter.last = executions.get(
-                    waiter.execution_id, timeout=waiter.request_timeout(30.0)
-                )
-                return waiter.last
-            if isinstance(op, _Follow):
-                return _follow_sync(executions, waiter, on_event)
-            time.sleep(op.seconds)
-            return None
-
-        with activity(
-            workflows._client._hooks,
-            "workflow",
-            workflow_identifier,
-            workflow=workflow_identifier,
-            execution_id=waiter.execution_id,
-        ) as act:
-            flow = _wait_flow(waiter, workflows._client.max_retries)
-            reply: Any = None
-            error: Exception | None = None
-            try:
-                while True:
-                    try:
-                        op = flow.send(reply) if error is None else flow.throw(error)
-                    except StopIteration as done:
-                        act.set("status", field_value(done.value, "status"))
-                        return cast("models.WorkflowExecutionResponse", done.value)
-                    try:
-                        reply, error = do(op), None
-                    except Exception as exc:  # handed to the flow, which decides
-                        reply, error = None, waiter.deadline_error(exc)
-            except WorkflowWaitTimeout as exc:
-                if not cancel_on_timeout:
-                    raise
-                executions.cancel(
-                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
-                )
-                raise WorkflowWaitTimeout(
-                    exc.execution_id, exc.timeout, exc.execution, canceled=True
-                ) from None
-
-
-def _follow_sync(
-    executions: WorkflowsExecutions, waiter: _Waiter, on_event: EventHandler | None
-) -> None:
-    got_events = False
-    try:
-        with executions.stream(
-            waiter.execution_id,
-            last_event_id=waiter.last_event_id or msgspec.UNSET,
-            timeout=waiter.request_timeout(),
-        ) as stream:
-            for event in stream:
-                got_events = True
-                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
-                if on_event is not None:
-                    on_event(event)
-                if ends_run(event, waiter.execution_id):
-                    return
-                waiter.check()
-    except APIError as exc:
-        if not waiter.stream_failed(exc):
-            raise
-    finally:
-        waiter.stream_ended(got_events)
-
-
-class ExecutionsHelpers:
-    """Hand-written additions to `client.workflows.executions`: plain values in and out."""
-
-    __slots__ = ()
-
-    def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
-        """Send signal `name` with `input` to a running execution.
-
-        Args:
-            execution_id: the running execution's id.
-            name: the signal's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-        """
-        cast("WorkflowsExecutions", self).signal(execution_id, name=name, input=to_input(input))
-
-    @overload
-    def run_query(self, execution_id: str, name: str, input: Any = None) -> Any: ...
-    @overload
-    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: type[T]) -> T: ...
-    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: Any = Any) -> Any:
-        """Run query `name`; return its result, converted to `type` when given.
-
-        Args:
-            execution_id: the running execution's id.
-            name: the query's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-            type: the type of the result (`OutputValidationError` when it does not fit).
-        """
-        response = cast("WorkflowsExecutions", self).query(
-            execution_id, name=name, input=to_input(input)
-        )
-        return decode_result(response.result, type, f"query {name!r}")
-
-    @overload
-    def run_update(self, execution_id: str, name: str, input: Any = None) -> Any: ...
-    @overload
-    def run_update(
-        self, execution_id: str, name: str, input: Any = None, *, type: type[T]
-    ) -> T: ...
-    def run_update(
-        self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
-    ) -> Any:
-        """Run update `name`; return its result, converted to `type` when given.
-
-        Args:
-            execution_id: the running execution's id.
-            name: the update's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-            type: the type of the result (`OutputValidationError` when it does not fit).
-        """
-        response = cast("WorkflowsExecutions", self).update(
-            execution_id, name=name, input=to_input(input)
-        )
-        return decode_result(response.result, type, f"update {name!r}")
-
-
-# --- async --------------------------------------------------------------------------
-
-
-class AsyncWorkflowsHelpers:
-    """Hand-written additions to `AsyncMistral().workflows`."""
-
-    __slots__ = ()
-
-    @twin_doc(WorkflowsHelpers.execute_and_wait)
-    async def execute_and_wait(
-        self,
-        workflow_identifier: str,
-        *,
-        input: Any = None,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
-        extensions: Mapping[str, Any] | None = None,
-        wait_timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        execution_id: str | None = None,
-        deployment_name: str | None = None,
-        on_event: AsyncEventHandler | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowExecutionResponse:
-        """The async twin of `Mistral().workflows.execute_and_wait`; `on_event` may be async."""
         workflows = cast("AsyncWorkflows", self)
         executions = workflows.executions
         waiter = _Waiter(
@@ -721,10 +569,7 @@ async def _follow_async(
             async for event in stream:
                 got_events = True
                 waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
-                if on_event is not None:
-                    pending = on_event(event)
-                    if inspect.isawaitable(pending):
-                        await pending
+                await _notify_async(on_event, event)
                 if ends_run(event, waiter.execution_id):
                     return
                 waiter.check()
@@ -736,7 +581,8 @@ async def _follow_async(
 
 
 class AsyncExecutionsHelpers:
-    """Hand-written additions to `AsyncMistral().workflows.executions`."""
+    """Hand-written additions to `AsyncMistral().workflows.executions`: plain values in
+    and out."""
 
     __slots__ = ()
 
@@ -792,6 +638,198 @@ class AsyncExecutionsHelpers:
             type: the type of the result (`OutputValidationError` when it does not fit).
         """
         response = await cast("AsyncWorkflowsExecutions", self).update(
+            execution_id, name=name, input=to_input(input)
+        )
+        return decode_result(response.result, type, f"update {name!r}")
+
+
+# --- blocking: generated from the async section above by scripts/unasync.py ---
+
+
+class WorkflowsHelpers:
+    """Hand-written additions to `Mistral().workflows`."""
+
+    __slots__ = ()
+
+    def execute_and_wait(
+        self,
+        workflow_identifier: str,
+        *,
+        input: Any = None,
+        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        extensions: Mapping[str, Any] | None = None,
+        wait_timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        execution_id: str | None = None,
+        deployment_name: str | None = None,
+        on_event: EventHandler | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> models.WorkflowExecutionResponse:
+        """Start a workflow and wait until its run is over; return the final execution.
+
+        Args:
+            workflow_identifier: the workflow's name or id.
+            input: the workflow input: a dict, a msgspec Struct or a dataclass.
+            connectors: connector bindings (`ConnectorSlot`s), merged into `extensions`.
+            extensions: other extensions for the execution.
+            wait_timeout: seconds to wait in all, every request included; then
+                `WorkflowWaitTimeout` (default: no bound).
+            cancel_on_timeout: cancel the run when `wait_timeout` expires (default:
+                leave it running).
+            execution_id: your own id for the run (default: one the SDK picks).
+            deployment_name: the deployment to route the run to.
+            on_event: called with each event of the run's event stream as it arrives
+                (e.g. to show `mistral_sdk.connector_auth(event).auth_url`); with the
+                async client it may also be a coroutine function.
+            extra_headers: headers added to every request the wait makes.
+            timeout: the HTTP timeout of each request (seconds or `httpx.Timeout`), as
+                on every other method; a request the server holds for its synchronous
+                wait gets that wait on top. Never past `wait_timeout`. A number given
+                alone (without `wait_timeout`) also bounds the whole wait, as before
+                `wait_timeout` existed, with a DeprecationWarning.
+
+        Raises `WorkflowExecutionError` when the run ends FAILED, CANCELED, TERMINATED
+        or TIMED_OUT, and `WorkflowWaitTimeout` when `wait_timeout` expires first.
+        """
+        workflows = cast("Workflows", self)
+        executions = workflows.executions
+        waiter = _Waiter(
+            _new_execution_id(execution_id),
+            wait_bound(wait_timeout, timeout),
+            use_sync=on_event is None,
+            request_timeout=timeout,
+        )
+        body_extensions = with_connectors(
+            msgspec.UNSET if extensions is None else extensions, connectors
+        )
+
+        def do(op: _Op) -> Any:
+            if isinstance(op, _Start):
+                arguments = _start_arguments(
+                    waiter, op.sync_wait, input, body_extensions, deployment_name, extra_headers
+                )
+                return workflows.execute(workflow_identifier, **arguments)
+            if isinstance(op, _Get):
+                waiter.last = executions.get(
+                    waiter.execution_id, timeout=waiter.request_timeout(30.0)
+                )
+                return waiter.last
+            if isinstance(op, _Follow):
+                return _follow_sync(executions, waiter, on_event)
+            time.sleep(op.seconds)
+            return None
+
+        with activity(
+            workflows._client._hooks,
+            "workflow",
+            workflow_identifier,
+            workflow=workflow_identifier,
+            execution_id=waiter.execution_id,
+        ) as act:
+            flow = _wait_flow(waiter, workflows._client.max_retries)
+            reply: Any = None
+            error: Exception | None = None
+            try:
+                while True:
+                    try:
+                        op = flow.send(reply) if error is None else flow.throw(error)
+                    except StopIteration as done:
+                        act.set("status", field_value(done.value, "status"))
+                        return cast("models.WorkflowExecutionResponse", done.value)
+                    try:
+                        reply, error = do(op), None
+                    except Exception as exc:  # handed to the flow, which decides
+                        reply, error = None, waiter.deadline_error(exc)
+            except WorkflowWaitTimeout as exc:
+                if not cancel_on_timeout:
+                    raise
+                executions.cancel(
+                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
+                )
+                raise WorkflowWaitTimeout(
+                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                ) from None
+
+
+def _follow_sync(
+    executions: WorkflowsExecutions,
+    waiter: _Waiter,
+    on_event: EventHandler | None,
+) -> None:
+    got_events = False
+    try:
+        with executions.stream(
+            waiter.execution_id,
+            last_event_id=waiter.last_event_id or msgspec.UNSET,
+            timeout=waiter.request_timeout(),
+        ) as stream:
+            for event in stream:
+                got_events = True
+                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
+                _notify_sync(on_event, event)
+                if ends_run(event, waiter.execution_id):
+                    return
+                waiter.check()
+    except APIError as exc:
+        if not waiter.stream_failed(exc):
+            raise
+    finally:
+        waiter.stream_ended(got_events)
+
+
+class ExecutionsHelpers:
+    """Hand-written additions to `Mistral().workflows.executions`: plain values in
+    and out."""
+
+    __slots__ = ()
+
+    def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
+        """Send signal `name` with `input` to a running execution.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the signal's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+        """
+        cast("WorkflowsExecutions", self).signal(execution_id, name=name, input=to_input(input))
+
+    @overload
+    def run_query(self, execution_id: str, name: str, input: Any = None) -> Any: ...
+    @overload
+    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: type[T]) -> T: ...
+    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: Any = Any) -> Any:
+        """Run query `name`; return its result, converted to `type` when given.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the query's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+            type: the type of the result (`OutputValidationError` when it does not fit).
+        """
+        response = cast("WorkflowsExecutions", self).query(
+            execution_id, name=name, input=to_input(input)
+        )
+        return decode_result(response.result, type, f"query {name!r}")
+
+    @overload
+    def run_update(self, execution_id: str, name: str, input: Any = None) -> Any: ...
+    @overload
+    def run_update(
+        self, execution_id: str, name: str, input: Any = None, *, type: type[T]
+    ) -> T: ...
+    def run_update(
+        self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
+    ) -> Any:
+        """Run update `name`; return its result, converted to `type` when given.
+
+        Args:
+            execution_id: the running execution's id.
+            name: the update's name, as the workflow defines it.
+            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
+            type: the type of the result (`OutputValidationError` when it does not fit).
+        """
+        response = cast("WorkflowsExecutions", self).update(
             execution_id, name=name, input=to_input(input)
         )
         return decode_result(response.result, type, f"update {name!r}")

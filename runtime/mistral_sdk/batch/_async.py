@@ -1,26 +1,27 @@
-"""The async batch driver: `AsyncMistral().batch.run/submit/job` and `AsyncBatchRun`.
+"""The batch driver: `AsyncMistral().batch.run/submit/job` and `AsyncBatchRun`.
 
-The same decisions as `_sync.py` (all in `_plan.py` / `_run.py`); only the I/O awaits.
+Every decision is in `_plan.py` / `_run.py`; this module only does the I/O. The
+blocking twin (`_sync.py`) is generated from the async one (`_async.py`) by
+scripts/unasync.py.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._progress import ProgressCallback
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
 from ._results import BatchResults
 from ._run import (
+    AsyncRequests,
     JobSpec,
-    Requests,
     RunState,
+    afeed,
     discard,
-    feed,
     finish_writer,
-    pair_of,
     report,
     retry_selection,
     start_writer,
@@ -36,21 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBatchRun", "submit_jobs"]
 
 R = TypeVar("R")
-
-AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias
-
-
-async def _feed(writer: Any, requests: AsyncRequests, select: Any) -> None:
-    if select is not None:  # resubmission: the chosen lines of earlier input files
-        async for raw in cast(AsyncIterator[bytes], requests):
-            if select(raw):
-                writer.add_line(raw)
-        return
-    if not isinstance(requests, AsyncIterable):
-        feed(writer, requests)
-        return
-    async for pair in requests:
-        writer.add(*pair_of(pair, writer.lines + 1))
 
 
 async def submit_jobs(
@@ -76,7 +62,12 @@ async def submit_jobs(
         )
     writer, where, owned = start_writer(spec, limits, directory)
     try:
-        await _feed(writer, requests, select)
+        if select is None:
+            await afeed(writer, requests)
+        else:  # resubmission: the chosen lines of earlier input files
+            async for raw in cast(AsyncIterator[bytes], requests):
+                if select(raw):
+                    writer.add_line(raw)
     except BaseException:
         discard(writer, where, owned)
         raise
@@ -99,7 +90,11 @@ async def submit_jobs(
 
 
 class AsyncBatchRun(RunState[R], Generic[R]):
-    """The async twin of `BatchRun`."""
+    """A submitted batch: one job, or several when the input was split across jobs.
+
+    Wait for it, read its results (typed by endpoint), cancel it, or resubmit only
+    the failed requests. Resume it elsewhere with `client.batch.job(*run.job_ids)`.
+    """
 
     def __init__(self, batch: AsyncBatch, jobs: list[models.BatchJob], **kwargs: Any) -> None:
         super().__init__(jobs, **kwargs)
@@ -130,7 +125,11 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> list[models.BatchJob]:
-        """Poll (with backoff) until every job is over; see `BatchRun.wait`."""
+        """Poll (with backoff) until every job is over; the final jobs.
+
+        `timeout` (seconds) raises `BatchWaitTimeout`; the jobs keep running unless
+        `cancel_on_timeout=True`. `progress` gets a "job" `Progress` after each poll.
+        """
         poller = Poller(timeout, poll_interval, maximum=max_poll_interval)
         while True:
             jobs = await self.refresh()
@@ -155,7 +154,12 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> BatchResults[R]:
-        """Wait, then download the output and error files; see `BatchRun.results`."""
+        """Wait, then download the output and error files (streamed to `directory`,
+        a temporary one by default) and return them as `BatchResults`.
+
+        `input_order=True` also downloads the input files when they are not here (a
+        resumed batch), for `results.in_input_order()`.
+        """
         await self.wait(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
@@ -197,12 +201,9 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         )
         parser: ResultParser[R] = ResultParser(self.endpoint)
         for f in self._result_files(Path()):
-            number = 0
-            async for raw in self._download_lines(f.file_id, progress):
-                number += 1
-                result = parser.parse(raw, f.file_id, number)
-                if result is not None:
-                    yield result
+            lines = self._download_lines(f.file_id, progress)
+            async for result in parser.aparse_lines(lines, f.file_id):
+                yield result
 
     async def _download_lines(
         self, fid: str, progress: ProgressCallback | None
@@ -236,7 +237,9 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         metadata: Mapping[str, str] | None = None,
         timeout_hours: int | None = None,
     ) -> AsyncBatchRun[R]:
-        """Submit again only the requests without a response; see `BatchRun.retry_failed`."""
+        """Submit again only the requests that have no response: those failed or
+        missing in `results` (downloaded first when not given), or the custom ids
+        listed. Same endpoint, model and metadata; a new batch run."""
         if results is None:
             results = await self.results(progress=progress)
         spec = JobSpec.of(self.jobs[0])

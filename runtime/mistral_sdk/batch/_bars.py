@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from types import TracebackType
 from typing import Any, Literal, TextIO
 
 from .._errors import MistralError
@@ -90,12 +89,7 @@ class ProgressBar:
     def __enter__(self) -> ProgressBar:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

@@ -15,7 +15,7 @@ import os
 import re
 import time
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -440,6 +440,17 @@ class ResultParser(Generic[R]):
     def parse_lines(self, lines: Iterator[bytes], file_id: str | None) -> Iterator[BatchResult[R]]:
         """Every result of a file, given its lines in order (blank ones included)."""
         for number, raw in enumerate(lines, 1):
+            result = self.parse(raw, file_id, number)
+            if result is not None:
+                yield result
+
+    async def aparse_lines(
+        self, lines: AsyncIterator[bytes], file_id: str | None
+    ) -> AsyncIterator[BatchResult[R]]:
+        """`parse_lines`, for lines that arrive asynchronously."""
+        number = 0
+        async for raw in lines:
+            number += 1
             result = self.parse(raw, file_id, number)
             if result is not None:
                 yield result

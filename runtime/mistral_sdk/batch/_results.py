@@ -7,7 +7,6 @@ import sqlite3
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .._errors import MistralError
@@ -163,12 +162,7 @@ class BatchResults(Generic[R]):
     def __enter__(self) -> BatchResults[R]:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __repr__(self) -> str:

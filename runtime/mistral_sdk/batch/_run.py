@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
@@ -27,6 +27,8 @@ R = TypeVar("R")
 # What `run`/`submit` take as requests: (custom_id, request) pairs, a mapping
 # custom_id → request, or the path of a JSONL file of `{"custom_id", "body"}` lines.
 Requests = Union[Iterable[tuple[str, Any]], Mapping[str, Any], str, "os.PathLike[str]"]
+# The async client also takes an async iterable of pairs.
+AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias
 
 
 def report(progress: ProgressCallback | None, value: Progress) -> None:
@@ -57,6 +59,15 @@ def feed(writer: InputWriter, requests: Requests) -> None:
     for pair in pairs:  # type: ignore[union-attr]  # a path was handled above
         custom_id, request = pair_of(pair, writer.lines + 1)
         writer.add(custom_id, request)
+
+
+async def afeed(writer: InputWriter, requests: AsyncRequests) -> None:
+    """`feed`, for the async client: also reads an async iterable of pairs."""
+    if not isinstance(requests, AsyncIterable):
+        feed(writer, requests)
+        return
+    async for pair in requests:
+        writer.add(*pair_of(pair, writer.lines + 1))
 
 
 def pair_of(pair: Any, line: int) -> tuple[Any, Any]:

@@ -1,4 +1,10 @@
-"""The blocking batch driver: `client.batch.run/submit/job` and `BatchRun`."""
+# Generated from _async.py by scripts/unasync.py: edit that file, then `make unasync`.
+"""The batch driver: `Mistral().batch.run/submit/job` and `BatchRun`.
+
+Every decision is in `_plan.py` / `_run.py`; this module only does the I/O. The
+blocking twin (`_sync.py`) is generated from the async one (`_async.py`) by
+scripts/unasync.py.
+"""
 
 from __future__ import annotations
 
@@ -126,7 +132,6 @@ class BatchRun(RunState[R], Generic[R]):
         `cancel_on_timeout=True`. `progress` gets a "job" `Progress` after each poll.
         """
         poller = Poller(timeout, poll_interval, maximum=max_poll_interval)
-        sleep = self._client._sleep
         while True:
             jobs = self.refresh()
             report(progress, job_progress(jobs))
@@ -137,7 +142,7 @@ class BatchRun(RunState[R], Generic[R]):
                 if cancel_on_timeout:
                     self.cancel()
                 raise BatchWaitTimeout(self.job_ids, timeout or 0.0, self.jobs, cancel_on_timeout)
-            sleep(delay)
+            self._client._sleep(delay)
 
     def results(
         self,
@@ -166,15 +171,15 @@ class BatchRun(RunState[R], Generic[R]):
         where, owned = self._result_directory(directory)
         files = self._result_files(where)
         for f in files:
-            self._client.files.download(cast(Any, f.file_id), progress=progress).write_to_file(
-                f.path
-            )
+            content = self._client.files.download(cast(Any, f.file_id), progress=progress)
+            content.write_to_file(f.path)
         inputs = self._local_inputs()
         if not inputs and input_order:
             inputs = []
             for number, fid in enumerate(self._input_files(), 1):
                 path = where / f"input-{number:05d}-{fid}.jsonl"
-                self._client.files.download(cast(Any, fid), progress=progress).write_to_file(path)
+                content = self._client.files.download(cast(Any, fid), progress=progress)
+                content.write_to_file(path)
                 inputs.append(path)
         return self._results(files, where, owned, inputs)
 
@@ -197,7 +202,8 @@ class BatchRun(RunState[R], Generic[R]):
         )
         parser: ResultParser[R] = ResultParser(self.endpoint)
         for f in self._result_files(Path()):
-            yield from parser.parse_lines(self._download_lines(f.file_id, progress), f.file_id)
+            lines = self._download_lines(f.file_id, progress)
+            yield from parser.parse_lines(lines, f.file_id)
 
     def _download_lines(self, fid: str, progress: ProgressCallback | None) -> Iterator[bytes]:
         splitter = LineSplitter()
@@ -212,7 +218,9 @@ class BatchRun(RunState[R], Generic[R]):
                 yield from jsonl_lines(path)
             return
         for fid in self._input_files():
-            yield from (raw for raw in self._download_lines(fid, None) if raw.strip())
+            for raw in self._download_lines(fid, None):
+                if raw.strip():
+                    yield raw
 
     def retry_failed(
         self,
@@ -234,19 +242,17 @@ class BatchRun(RunState[R], Generic[R]):
             spec = JobSpec(
                 spec.endpoint, spec.model, spec.agent_id, metadata or spec.metadata, timeout_hours
             )
-        return cast(
-            "BatchRun[R]",
-            submit_jobs(
-                self._batch,
-                spec,
-                cast(Any, self._input_lines()),
-                None,
-                limits=limits,
-                directory=directory,
-                progress=progress,
-                select=retry_selection(results),
-            ),
+        run = submit_jobs(
+            self._batch,
+            spec,
+            cast(Any, self._input_lines()),
+            None,
+            limits=limits,
+            directory=directory,
+            progress=progress,
+            select=retry_selection(results),
         )
+        return cast("BatchRun[R]", run)
 
     def __repr__(self) -> str:
         return f"<BatchRun {self.endpoint.path} jobs={self.job_ids} status={self.status}>"

@@ -79,6 +79,11 @@ def add_timeout(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def add_repeatable(parser: argparse.ArgumentParser, flag: str, metavar: str, help: str) -> None:
+    """An option given any number of times (`--tool A --tool B`): a list, empty by default."""
+    parser.add_argument(flag, action="append", default=[], metavar=metavar, help=help)
+
+
 def _common() -> argparse.ArgumentParser:
     """Options every command accepts, before or after its name."""
     common = argparse.ArgumentParser(add_help=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import EXIT_FAILED, EXIT_OK
-from ._app import CommandError, add_timeout, command_group, make_client
+from ._app import CommandError, add_repeatable, add_timeout, command_group, make_client
 from ._output import Output
 from ._watch import plain_value
 
@@ -37,9 +37,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     who = run.add_mutually_exclusive_group()
     who.add_argument("--model", help="the model of every request")
     who.add_argument("--agent-id", help="the agent of every request")
-    run.add_argument(
-        "--metadata", action="append", default=[], metavar="KEY=VALUE", help="job metadata"
-    )
+    add_repeatable(run, "--metadata", "KEY=VALUE", "job metadata")
     run.add_argument("--detach", action="store_true", help="submit, print the job ids, return")
     results = verbs.add_parser("results", parents=[common], help="wait for a job, get its results")
     results.add_argument("job_ids", nargs="+", metavar="JOB_ID")

@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from . import EXIT_OK
-from ._app import CommandError, command_group, make_client
+from ._app import CommandError, add_repeatable, command_group, make_client
 from ._output import Output
 
 __all__ = ["mcp_server", "register"]
@@ -52,12 +52,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     append.add_argument("prompt", help="the user message ('-' reads stdin)")
     for verb in (start, append):
         verb.add_argument("--stream", action="store_true", help="print the answer as it comes")
-        verb.add_argument(
+        add_repeatable(
+            verb,
             "--tool",
-            action="append",
-            default=[],
-            metavar="URL|COMMAND",
-            help="allow an MCP server's tools: an http(s) URL or a command line",
+            "URL|COMMAND",
+            "allow an MCP server's tools: an http(s) URL or a command line",
         )
         verb.add_argument(
             "--approve",

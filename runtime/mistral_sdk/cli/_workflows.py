@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import EXIT_FAILED, EXIT_OK
 from ._api import read_json_value
-from ._app import CommandError, add_timeout, command_group, make_client
+from ._app import CommandError, add_repeatable, add_timeout, command_group, make_client
 from ._output import Output
 from ._watch import RunView
 
@@ -36,12 +36,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     run = verbs.add_parser("run", parents=[common], help="start a workflow run (and watch it)")
     run.add_argument("workflow", metavar="NAME", help="the workflow's name or id")
     run.add_argument("--input", metavar="JSON|@FILE|-", help="the run's input (a JSON value)")
-    run.add_argument(
+    add_repeatable(
+        run,
         "--connector",
-        action="append",
-        default=[],
-        metavar="NAME[:CREDENTIALS]",
-        help="bind a connector slot (repeatable): gmail or gmail:work",
+        "NAME[:CREDENTIALS]",
+        "bind a connector slot (repeatable): gmail or gmail:work",
     )
     run.add_argument("--watch", action="store_true", help="show the run's events live")
     run.add_argument(

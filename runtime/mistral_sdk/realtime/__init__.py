@@ -14,56 +14,23 @@ only when a session is opened. See docs/realtime.md.
 """
 
 from .._audio import AsyncRealtime, Realtime
+from . import _protocol
 from ._async import AsyncRealtimeSpeechConnection, AsyncRealtimeTranscriptionConnection
 from ._errors import RealtimeConnectionClosed, RealtimeError, RealtimeProtocolError
-from ._protocol import (
-    MAX_AUDIO_CHUNK,
-    AudioFormat,
-    RealtimeErrorDetail,
-    RealtimeErrorEvent,
-    RealtimeSpeechEvent,
-    RealtimeSpeechSession,
-    RealtimeTranscriptionEvent,
-    RealtimeTranscriptionSession,
-    SpeechSessionCreated,
-    SpeechSessionUpdated,
-    TranscriptionSessionCreated,
-    TranscriptionSessionUpdated,
-    TurnDetectionConfig,
-    TurnEagerEnd,
-    TurnEnd,
-    TurnResume,
-    TurnStart,
-    audio_bytes,
-)
+from ._protocol import *  # noqa: F403 - its __all__, as asyncio's __init__ does
+from ._protocol import audio_bytes
 from ._sync import RealtimeSpeechConnection, RealtimeTranscriptionConnection
 
 __all__ = [
-    "MAX_AUDIO_CHUNK",
     "AsyncRealtime",
     "AsyncRealtimeSpeechConnection",
     "AsyncRealtimeTranscriptionConnection",
-    "AudioFormat",
     "Realtime",
     "RealtimeConnectionClosed",
     "RealtimeError",
-    "RealtimeErrorDetail",
-    "RealtimeErrorEvent",
     "RealtimeProtocolError",
     "RealtimeSpeechConnection",
-    "RealtimeSpeechEvent",
-    "RealtimeSpeechSession",
     "RealtimeTranscriptionConnection",
-    "RealtimeTranscriptionEvent",
-    "RealtimeTranscriptionSession",
-    "SpeechSessionCreated",
-    "SpeechSessionUpdated",
-    "TranscriptionSessionCreated",
-    "TranscriptionSessionUpdated",
-    "TurnDetectionConfig",
-    "TurnEagerEnd",
-    "TurnEnd",
-    "TurnResume",
-    "TurnStart",
     "audio_bytes",
 ]
+__all__ += _protocol.__all__

@@ -1,18 +1,18 @@
-"""Async realtime connections (`AsyncMistral().audio.realtime`), on websockets' asyncio client.
+"""Realtime sessions: `AsyncMistral().audio.realtime` and its connections.
 
-The decisions live in `_protocol.Session`; this module only moves messages.
+The decisions live in `_protocol.Session`, and what differs between asyncio and
+threads in two small modules; this one only moves messages. The blocking twin
+(`_sync.py`) is generated from the async one (`_async.py`) by scripts/unasync.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
-import weakref
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import _connect
+from . import _aio, _connect
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
@@ -26,12 +26,10 @@ from ._protocol import (
     Session,
     TurnDetectionConfig,
     audio_messages,
-    connect_arguments,
     session_fields,
     session_update,
     text_message,
 )
-from ._sync import _close_info
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -48,21 +46,15 @@ __all__ = [
 E = TypeVar("E")
 
 
-def _abandon(ws: ClientConnection, loop: asyncio.AbstractEventLoop) -> None:
-    """Finalizer of a connection nobody closed: drop the transport on its loop."""
-    with contextlib.suppress(RuntimeError):  # the loop is closed: so is the transport
-        loop.call_soon_threadsafe(ws.transport.abort)
-
-
 class _AsyncConnection(Generic[E]):
-    """One open realtime session. `async for` it for typed events; an async context manager."""
+    """One open realtime session: iterate it for typed events; a context manager."""
 
     def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
         self._ws = ws
         self._state = state
-        self._prelude = prelude
+        self._prelude = prelude  # events that arrived with the handshake
         self._closed = False
-        self._finalizer = weakref.finalize(self, _abandon, ws, asyncio.get_running_loop())
+        self._finalizer = _aio.release_when_collected(self, ws)
 
     @property
     def request_id(self) -> str | None:
@@ -81,7 +73,7 @@ class _AsyncConnection(Generic[E]):
         try:
             await self._ws.send(message)
         except ConnectionClosed as exc:
-            self._state.closed(*_close_info(exc), handshake=False)
+            self._state.lost(exc, handshake=False)
             raise RuntimeError("the server ended the realtime session") from exc
         self._state.sent_input = True
 
@@ -109,14 +101,11 @@ class _AsyncConnection(Generic[E]):
         if self._state.done or self._closed:
             return None
         try:
-            if timeout is None:
-                message = await self._ws.recv()
-            else:
-                message = await asyncio.wait_for(self._ws.recv(), timeout)
+            message = await _aio.recv(self._ws, timeout)
         except ConnectionClosed as exc:
             self._closed = True
             self._finalizer.detach()
-            self._state.closed(*_close_info(exc), handshake=False)
+            self._state.lost(exc, handshake=False)
             return None
         return self._state.receive(message)  # type: ignore[no-any-return]
 
@@ -139,8 +128,8 @@ class _AsyncConnection(Generic[E]):
                     await self._ws.send(self._state.kind.end_message)
                     self._state.input_ended = True
             await self._ws.close()
-        except BaseException:  # cancelled while closing: drop the socket
-            self._ws.transport.abort()
+        except BaseException:  # interrupted while closing: drop the socket
+            _aio.drop(self._ws)
             raise
 
     async def __aenter__(self: _C) -> _C:
@@ -162,11 +151,13 @@ class AsyncRealtimeTranscriptionConnection(_AsyncConnection[RealtimeTranscriptio
 
     @property
     def session(self) -> RealtimeTranscriptionSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     async def send_audio(self, audio: object) -> None:
-        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer); chunks
-        over the protocol's limit are split. Waits while the network is busy."""
+        """Send audio (bytes, bytearray, memoryview or a numpy-like buffer) in the
+        session's format; chunks over the protocol's limit are split. Waits while
+        the network is busy."""
         for message in audio_messages(audio):
             await self._send(message)
 
@@ -194,6 +185,7 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
 
     @property
     def session(self) -> RealtimeSpeechSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     async def send_text(self, text: str) -> None:
@@ -218,31 +210,26 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
 
 
 async def _open(
-    client: AsyncAPIClient,
-    kind: Kind,
-    model: str,
-    session: Mapping[str, Any],
-    *,
-    errors_as_events: bool,
-    open_timeout: float | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, object] | None,
+    client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> tuple[ClientConnection, Session, list[Any]]:
-    """Connect (retrying what the client's policy retries), wait for
-    `session.created`, and send the session's settings."""
+    """Connect (retrying what the client's policy retries), wait for `session.created`,
+    and send the session's settings; `arguments` are those of the `connect_*` method."""
     _connect.require_websockets()
-    from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed
 
-    update = session_update(kind, session)  # checked before connecting
+    update = session_update(kind, session_fields(kind, arguments))  # checked before connecting
+    extra_headers = arguments["extra_headers"]
     auth = await client._auth_headers(None, extra_headers)
-    where = _connect.target(client, kind.path, model, auth, extra_headers, extra_query)
+    where = _connect.target(
+        client, kind.path, arguments["model"], auth, extra_headers, arguments["extra_query"]
+    )
+    open_timeout = arguments["open_timeout"]
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
     attempt = 0
     while True:
         deadline = time.monotonic() + timeout
         try:
-            ws = await connect(
+            ws = await _aio.connect(
                 where.url,
                 additional_headers=where.headers,
                 user_agent_header=_connect.user_agent_header(),
@@ -259,7 +246,7 @@ async def _open(
                 raise error from exc
             await client._sleep(_connect.delay(attempt, client.max_retries, headers))
             attempt += 1
-    state = Session(kind, errors_as_events=errors_as_events)
+    state = Session(kind, errors_as_events=arguments["errors_as_events"])
     prelude: list[Any] = []
     try:
         while state.session is None:
@@ -267,85 +254,43 @@ async def _open(
             if remaining <= 0:
                 raise TimeoutError
             try:
-                message = await asyncio.wait_for(ws.recv(), remaining)
+                message = await _aio.recv(ws, remaining)
             except ConnectionClosed as exc:
-                state.closed(*_close_info(exc), handshake=True)
+                state.lost(exc, handshake=True)
             prelude.append(state.handshake(message))
         if update is not None:
             await ws.send(update)
     except TimeoutError:
-        ws.transport.abort()
+        _aio.drop(ws)
         from .._errors import APITimeoutError
 
         raise APITimeoutError(
             f"realtime {kind.name}: no session.created within {timeout:g} s"
         ) from None
     except BaseException:
-        ws.transport.abort()
+        _aio.drop(ws)
         raise
     return ws, state, prelude
-
-
-async def _iterate(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
-
-
-async def _run(
-    connection: _AsyncConnection[E], send: Any, finish: Any, items: Any
-) -> AsyncIterator[E]:
-    async def feed() -> None:
-        async for item in _iterate(items):
-            await send(item)
-        await finish()
-
-    async with connection:
-        sender = asyncio.ensure_future(feed())
-        try:
-            while True:
-                receiving = asyncio.ensure_future(connection.recv())
-                await asyncio.wait({receiving, sender}, return_when=asyncio.FIRST_COMPLETED)
-                if sender.done() and not sender.cancelled() and sender.exception() is not None:
-                    receiving.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await receiving
-                    exc = sender.exception()
-                    if not isinstance(exc, RuntimeError):  # not "the server ended it"
-                        raise exc  # type: ignore[misc]
-                event = await receiving
-                if event is None:
-                    break
-                yield event
-        finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
 
 
 async def connect(
     client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> _AsyncConnection[Any]:
-    """The async twin of `_sync.connect`."""
-    model, session, options = connect_arguments(kind, arguments)
-    ws, state, prelude = await _open(client, kind, model, session, **options)
-    connection = (
-        AsyncRealtimeTranscriptionConnection
-        if kind is TRANSCRIPTION
-        else AsyncRealtimeSpeechConnection
-    )
-    return connection(ws, state, prelude)
+    """Open a session for a connect method of `client.audio.realtime`
+    (mistral_sdk._audio): `arguments` are that method's (its `locals()`)."""
+    opened = await _open(client, kind, arguments)
+    if kind is TRANSCRIPTION:
+        return AsyncRealtimeTranscriptionConnection(*opened)
+    return AsyncRealtimeSpeechConnection(*opened)
 
 
 async def run(connection: _AsyncConnection[E], send: Any, items: Any) -> AsyncIterator[E]:
-    """The async twin of `_sync.run`: `items` may also be an async iterable."""
+    """The one-call helpers (`transcribe`, `speak`): send `items` (audio chunks or
+    text pieces) while the events arrive, then flush and end the input."""
 
     async def finish() -> None:
         await connection.flush()  # type: ignore[attr-defined]
         await connection.end()
 
-    async for event in _run(connection, send, finish, items):
+    async for event in _aio.run(connection, send, finish, items):
         yield event

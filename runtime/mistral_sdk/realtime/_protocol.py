@@ -437,6 +437,14 @@ class Session:
             close_code=code,
         )
 
+    def lost(self, exc: Any, *, handshake: bool) -> None:
+        """`closed`, for websockets' `ConnectionClosed` `exc` (the close frame it received)."""
+        frame = exc.rcvd
+        if frame is None:
+            self.closed(None, "", handshake=handshake)
+        else:
+            self.closed(frame.code, frame.reason, handshake=handshake)
+
     def should_end_input(self) -> bool:
         """Whether closing should first tell the server the input is over."""
         return self.sent_input and not self.input_ended and not self.done

@@ -1,19 +1,19 @@
-"""Blocking realtime connections (`Mistral().audio.realtime`), on websockets' threaded client.
+# Generated from _async.py by scripts/unasync.py: edit that file, then `make unasync`.
+"""Realtime sessions: `Mistral().audio.realtime` and its connections.
 
-The decisions live in `_protocol.Session`; this module only moves messages.
+The decisions live in `_protocol.Session`, and what differs between asyncio and
+threads in two small modules; this one only moves messages. The blocking twin
+(`_sync.py`) is generated from the async one (`_async.py`) by scripts/unasync.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
 import time
-import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import _connect
+from . import _connect, _threads
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
@@ -27,7 +27,6 @@ from ._protocol import (
     Session,
     TurnDetectionConfig,
     audio_messages,
-    connect_arguments,
     session_fields,
     session_update,
     text_message,
@@ -38,29 +37,25 @@ if TYPE_CHECKING:
 
     from .._client import SyncAPIClient
 
-__all__ = ["RealtimeSpeechConnection", "RealtimeTranscriptionConnection", "connect", "run"]
+__all__ = [
+    "RealtimeSpeechConnection",
+    "RealtimeTranscriptionConnection",
+    "connect",
+    "run",
+]
 
 E = TypeVar("E")
 
 
-def _abandon(ws: ClientConnection) -> None:
-    """Finalizer of a connection nobody closed: drop the socket (no handshake, which
-    could block inside the garbage collector)."""
-    with contextlib.suppress(OSError):
-        ws.socket.shutdown(socket.SHUT_RDWR)
-    with contextlib.suppress(OSError):
-        ws.socket.close()
-
-
 class _Connection(Generic[E]):
-    """One open realtime session. Iterate it for typed events; a context manager."""
+    """One open realtime session: iterate it for typed events; a context manager."""
 
     def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
         self._ws = ws
         self._state = state
         self._prelude = prelude  # events that arrived with the handshake
         self._closed = False
-        self._finalizer = weakref.finalize(self, _abandon, ws)
+        self._finalizer = _threads.release_when_collected(self, ws)
 
     @property
     def request_id(self) -> str | None:
@@ -79,7 +74,7 @@ class _Connection(Generic[E]):
         try:
             self._ws.send(message)
         except ConnectionClosed as exc:
-            self._state.closed(*_close_info(exc), handshake=False)
+            self._state.lost(exc, handshake=False)
             raise RuntimeError("the server ended the realtime session") from exc
         self._state.sent_input = True
 
@@ -107,15 +102,18 @@ class _Connection(Generic[E]):
         if self._state.done or self._closed:
             return None
         try:
-            message = self._ws.recv(timeout=timeout)
+            message = _threads.recv(self._ws, timeout)
         except ConnectionClosed as exc:
             self._closed = True
             self._finalizer.detach()
-            self._state.closed(*_close_info(exc), handshake=False)
+            self._state.lost(exc, handshake=False)
             return None
         return self._state.receive(message)  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[E]:
+        return self._events()
+
+    def _events(self) -> Iterator[E]:
         while (event := self.recv()) is not None:
             yield event
 
@@ -131,8 +129,8 @@ class _Connection(Generic[E]):
                     self._ws.send(self._state.kind.end_message)
                     self._state.input_ended = True
             self._ws.close()
-        except BaseException:
-            _abandon(self._ws)
+        except BaseException:  # interrupted while closing: drop the socket
+            _threads.drop(self._ws)
             raise
 
     def __enter__(self: _C) -> _C:
@@ -149,11 +147,6 @@ class _Connection(Generic[E]):
 _C = TypeVar("_C", bound=_Connection[Any])
 
 
-def _close_info(exc: Any) -> tuple[int | None, str]:
-    rcvd = exc.rcvd
-    return (rcvd.code, rcvd.reason) if rcvd is not None else (None, "")
-
-
 class RealtimeTranscriptionConnection(_Connection[RealtimeTranscriptionEvent]):
     """A live transcription session: send audio, iterate the transcription events."""
 
@@ -164,7 +157,8 @@ class RealtimeTranscriptionConnection(_Connection[RealtimeTranscriptionEvent]):
 
     def send_audio(self, audio: object) -> None:
         """Send audio (bytes, bytearray, memoryview or a numpy-like buffer) in the
-        session's format; chunks over the protocol's limit are split."""
+        session's format; chunks over the protocol's limit are split. Waits while
+        the network is busy."""
         for message in audio_messages(audio):
             self._send(message)
 
@@ -192,6 +186,7 @@ class RealtimeSpeechConnection(_Connection[RealtimeSpeechEvent]):
 
     @property
     def session(self) -> RealtimeSpeechSession:
+        """The session as the server last described it."""
         return self._state.session  # type: ignore[no-any-return]
 
     def send_text(self, text: str) -> None:
@@ -216,33 +211,26 @@ class RealtimeSpeechConnection(_Connection[RealtimeSpeechEvent]):
 
 
 def _open(
-    client: SyncAPIClient,
-    kind: Kind,
-    model: str,
-    session: Mapping[str, Any],
-    *,
-    errors_as_events: bool,
-    open_timeout: float | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, object] | None,
+    client: SyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
 ) -> tuple[ClientConnection, Session, list[Any]]:
-    """Connect (retrying what the client's policy retries), wait for
-    `session.created`, and send the session's settings."""
+    """Connect (retrying what the client's policy retries), wait for `session.created`,
+    and send the session's settings; `arguments` are those of the `connect_*` method."""
     _connect.require_websockets()
     from websockets.exceptions import ConnectionClosed
-    from websockets.sync.client import connect
 
-    update = session_update(kind, session)  # checked before connecting
+    update = session_update(kind, session_fields(kind, arguments))  # checked before connecting
+    extra_headers = arguments["extra_headers"]
     auth = client._auth_headers(None, extra_headers)
-    where = _connect.target(client, kind.path, model, auth, extra_headers, extra_query)
+    where = _connect.target(
+        client, kind.path, arguments["model"], auth, extra_headers, arguments["extra_query"]
+    )
+    open_timeout = arguments["open_timeout"]
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
     attempt = 0
     while True:
         deadline = time.monotonic() + timeout
         try:
-            # websockets 17 wants `with connect(...)`; __enter__ gives the connection
-            # in every version (older ones return it directly); we close it ourselves
-            ws = connect(
+            ws = _threads.connect(
                 where.url,
                 additional_headers=where.headers,
                 user_agent_header=_connect.user_agent_header(),
@@ -251,7 +239,7 @@ def _open(
                 max_queue=_connect.MAX_QUEUE,
                 close_timeout=_connect.CLOSE_TIMEOUT,
                 logger=_connect.LOGGER,
-            ).__enter__()
+            )
             break
         except Exception as exc:
             error, retry, headers = _connect.failure(exc, where)
@@ -259,7 +247,7 @@ def _open(
                 raise error from exc
             client._sleep(_connect.delay(attempt, client.max_retries, headers))
             attempt += 1
-    state = Session(kind, errors_as_events=errors_as_events)
+    state = Session(kind, errors_as_events=arguments["errors_as_events"])
     prelude: list[Any] = []
     try:
         while state.session is None:
@@ -267,78 +255,40 @@ def _open(
             if remaining <= 0:
                 raise TimeoutError
             try:
-                prelude.append(state.handshake(ws.recv(timeout=remaining)))
+                message = _threads.recv(ws, remaining)
             except ConnectionClosed as exc:
-                state.closed(*_close_info(exc), handshake=True)
+                state.lost(exc, handshake=True)
+            prelude.append(state.handshake(message))
         if update is not None:
             ws.send(update)
     except TimeoutError:
-        _abandon(ws)
+        _threads.drop(ws)
         from .._errors import APITimeoutError
 
         raise APITimeoutError(
             f"realtime {kind.name}: no session.created within {timeout:g} s"
         ) from None
     except BaseException:
-        _abandon(ws)
+        _threads.drop(ws)
         raise
     return ws, state, prelude
 
 
-def _feed(send: Any, finish: Any, items: Iterable[Any], failed: list[BaseException]) -> None:
-    """The sender thread of the one-call helpers."""
-    try:
-        for item in items:
-            send(item)
-        finish()
-    except BaseException as exc:
-        failed.append(exc)
-
-
-def _run(connection: _Connection[E], send: Any, finish: Any, items: Iterable[Any]) -> Iterator[E]:
-    failed: list[BaseException] = []
-    sender = threading.Thread(
-        target=_feed, args=(send, finish, items, failed), name="mistral-realtime-send", daemon=True
-    )
-    with connection:
-        sender.start()
-        try:
-            while True:
-                if failed:
-                    raise failed[0]
-                # wake up now and then to notice a failed sender
-                try:
-                    event = connection.recv(timeout=0.5 if sender.is_alive() else None)
-                except TimeoutError:
-                    continue
-                if event is None:
-                    break
-                yield event
-        finally:
-            connection.close()
-            sender.join(timeout=_connect.DEFAULT_OPEN_TIMEOUT)
-    if failed and not isinstance(failed[0], RuntimeError):
-        raise failed[0]
-
-
 def connect(client: SyncAPIClient, kind: Kind, arguments: Mapping[str, Any]) -> _Connection[Any]:
-    """Open a session for a connect method of `client.audio.realtime` (mistral_sdk._audio),
-    from its `arguments` (the method's `locals()`): the model, the session settings and
-    the options."""
-    model, session, options = connect_arguments(kind, arguments)
-    ws, state, prelude = _open(client, kind, model, session, **options)
-    connection = (
-        RealtimeTranscriptionConnection if kind is TRANSCRIPTION else RealtimeSpeechConnection
-    )
-    return connection(ws, state, prelude)
+    """Open a session for a connect method of `client.audio.realtime`
+    (mistral_sdk._audio): `arguments` are that method's (its `locals()`)."""
+    opened = _open(client, kind, arguments)
+    if kind is TRANSCRIPTION:
+        return RealtimeTranscriptionConnection(*opened)
+    return RealtimeSpeechConnection(*opened)
 
 
-def run(connection: _Connection[E], send: Any, items: Iterable[Any]) -> Iterator[E]:
-    """The one-call helpers (`transcribe`, `speak`): `send` each of `items` from a
-    background thread, then flush and end the input; yield the events meanwhile."""
+def run(connection: _Connection[E], send: Any, items: Any) -> Iterator[E]:
+    """The one-call helpers (`transcribe`, `speak`): send `items` (audio chunks or
+    text pieces) while the events arrive, then flush and end the input."""
 
     def finish() -> None:
         connection.flush()  # type: ignore[attr-defined]
         connection.end()
 
-    return _run(connection, send, finish, items)
+    return _threads.run(connection, send, finish, items)
