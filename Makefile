@@ -19,7 +19,7 @@ PRISM_STAMP := contract/node_modules/.installed-stamp
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
         types types-wheel check demo mock mock-realtime bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
-        check-history test-extras
+        check-history test-extras check-install
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
@@ -27,6 +27,7 @@ help:
 	@echo "make mock-realtime    the realtime WebSockets stand-in on 127.0.0.1:\$$MOCK_REALTIME_PORT (8001)"
 	@echo "make test             run the test suite (no spec, no network needed)"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
+	@echo "make check-install    a wheel and the editable tree in scratch virtualenvs: imports, a fast test subset"
 	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
@@ -149,6 +150,13 @@ types: venv
 # in a scratch environment (what a user who pip-installs the wheel sees).
 types-wheel: venv
 	$(PY) scripts/check_wheel_types.py
+
+# A wheel and this checkout's editable install, each in a scratch virtualenv: every module
+# imported, a stray mistral_sdk/ joins neither, then a fast subset of the tests in the
+# editable one. Needs only $(PYTHON) (no .venv): CI runs it on Linux, macOS and Windows.
+INSTALL_TESTS ?= tests/test_install.py tests/test_package.py tests/agentic/test_mock_every_operation.py
+check-install:
+	$(PYTHON) scripts/check_install.py --pytest "-q -p no:cacheprovider $(INSTALL_TESTS)"
 
 # Schema check of the GitHub Actions workflows (check-jsonschema's vendored schema: offline).
 lint-workflows: venv

@@ -3,6 +3,7 @@
 a wheel, and this checkout's editable install, each in a scratch virtualenv.
 
     python scripts/check_install.py [--only wheel|editable] [--extras LIST] [--pytest ARGS]
+    make check-install [PYTHON=python]
 
 In each install, from a working directory holding a stray `mistral_sdk/_sneaky.py`:
 
@@ -92,7 +93,18 @@ def probe(
 
 
 def build_wheel(outdir: Path) -> Path:
-    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir), str(ROOT)]
+    """The wheel of this checkout, built by pip (in an isolated environment with hatchling)."""
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "-q",
+        "-w",
+        str(outdir),
+        str(ROOT),
+    ]
     subprocess.run(command, check=True, capture_output=True)
     return next(outdir.glob("mistral_sdk-*.whl"))
 
