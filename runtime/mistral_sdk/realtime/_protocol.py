@@ -283,15 +283,6 @@ def session_fields(kind: Kind, arguments: Mapping[str, Any]) -> dict[str, Any]:
     return {name: arguments[name] for name in kind.update.__struct_fields__ if name in arguments}
 
 
-def connect_arguments(
-    kind: Kind, arguments: Mapping[str, Any]
-) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The model, the session settings and the connection options among the
-    `arguments` of a connect method of `client.audio.realtime` (its `locals()`)."""
-    options = ("errors_as_events", "open_timeout", "extra_headers", "extra_query")
-    return arguments["model"], session_fields(kind, arguments), {k: arguments[k] for k in options}
-
-
 def session_update(kind: Kind, fields: Mapping[str, Any]) -> str | None:
     """The `session.update` message for the fields given (None when none is), checked
     before anything is sent: a bad value names its field."""
