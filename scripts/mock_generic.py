@@ -169,8 +169,31 @@ def _listing(value: Any, kept: list[dict[str, Any]]) -> Any:
 
 
 def _known(body: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
-    """The body's fields that the object has (a create's name, an update's changes)."""
-    return {k: v for k, v in body.items() if k in like and k != "id" and v is not None}
+    """The body's fields that the object has, with values of the same shape (a create's
+    name, an update's changes; not a request's `training_files` objects where the
+    object keeps their ids)."""
+    return {
+        k: v
+        for k, v in body.items()
+        if k in like and k != "id" and v is not None and _same_shape(v, like[k])
+    }
+
+
+def _same_shape(value: Any, like: Any) -> bool:
+    """Whether `value` can stand where `like` is: the same JSON kind, all the way down."""
+    if like is None:
+        return not isinstance(value, (dict, list))
+    if isinstance(like, dict):
+        return isinstance(value, dict) and all(
+            _same_shape(v, like[k]) for k, v in value.items() if k in like and v is not None
+        )
+    if isinstance(like, list):
+        return isinstance(value, list) and (not value or not like or _same_shape(value[0], like[0]))
+    if isinstance(like, bool) or isinstance(value, bool):
+        return isinstance(like, bool) and isinstance(value, bool)
+    if isinstance(like, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(like))
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

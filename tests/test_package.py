@@ -11,7 +11,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from spec_values import REPO, SPEC_MISSING_REASON, find_spec, raw_operations, raw_spec, tracked_lock
+from spec_values import (
+    REPO,
+    SPEC_MISSING_REASON,
+    find_spec,
+    needs_calls,
+    raw_operations,
+    raw_spec,
+    tracked_lock,
+)
 
 import mistral_sdk
 from mistral_sdk import models
@@ -63,6 +71,7 @@ def test_first_call_imports_only_its_resource() -> None:
 CAPABILITIES = ("mistral_sdk.batch", "mistral_sdk.mcp", "mistral_sdk.realtime")
 
 
+@needs_calls("batch.jobs.list", "beta.connectors.list", "audio.transcriptions.complete")
 def test_capabilities_load_when_a_method_needs_them() -> None:
     """Touching `client.batch`, `client.beta.connectors` or `client.audio.realtime` (and
     their methods, unbound) loads none of the capability's modules, nor sqlite3,
