@@ -10,16 +10,21 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SPEC   := spec/openapi.yaml
 SURFACE := spec/surface.txt
+# The operations the public spec lacks, read from the official SDK (docs/spec.md):
+# merged into the spec by every target that generates.
+SUPPLEMENT := spec/supplement.yaml
 SPEC_REPORT ?= build/spec-diff.md
 BASE_REF ?= origin/main
 SPEC_UPDATE_TESTS ?= $(PY) -m pytest -q
 LINT_PATHS := generator runtime tests scripts examples benchmarks contract
 PRISM_STAMP := contract/node_modules/.installed-stamp
+AZURITE_DIR := tests/workflows_encoding/azurite
+AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
-        types types-wheel check demo mock mock-realtime bench bench-upload bench-decode bench-realtime bench-mcp bench-cli contract clean distclean surface-diff lint-workflows \
-        check-history test-extras check-install
+        types types-wheel check demo mock mock-realtime bench bench-upload bench-pool bench-decode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
+        check-history test-extras check-install release-check release runtime-deps
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
@@ -29,23 +34,31 @@ help:
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
 	@echo "make check-install    a wheel and the editable tree in scratch virtualenvs: imports, a fast test subset"
 	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
-	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC)"
+	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC) and $(SUPPLEMENT)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
 	@echo "make unasync          rewrite the blocking twins of the async runtime code (scripts/unasync.py)"
 	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
-	@echo "                      regenerate, diff report in $(SPEC_REPORT), CHANGELOG.md, tests"
+	@echo "                      re-extract the supplement, regenerate, diff report in $(SPEC_REPORT),"
+	@echo "                      CHANGELOG.md, tests (SUPPLEMENT_RELEASE=latest: the newest official SDK too)"
 	@echo "make spec-supplement  rewrite spec/supplement.yaml from the official SDK pinned in spec/lock.json"
 	@echo "make check-history    spec-update in fresh clones, tracked spec + ../shared/spec/history 2026+ (slow)"
 	@echo "make surface-diff     markdown diff of $(SURFACE) at BASE_REF=$(BASE_REF) and here"
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
+	@echo "make azurite          install Azurite (npm ci, pinned) for the Azure Blob offloading tests"
 	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
+	@echo "make bench-pool       many calls at once: pool sizes and a queue in front (docs/reliability.md)"
+	@echo "make bench-payloads   workflow payload encoding vs mistralai's (docs/workflows-encoding.md)"
+	@echo "make release-check    what the release workflow checks before publishing: version, two identical"
+	@echo "                      builds, file lists, twine, runtime deps, smoke tests; dist/, build/release/"
+	@echo "make release VERSION=X.Y.Z [WHY=…]  version and CHANGELOG.md section, if the API surface allows it"
+	@echo "make runtime-deps     rewrite spec/runtime-deps.txt after a deliberate dependency change"
 	@echo "make lint | format | types | clean | distclean"
 
 # --- environment -------------------------------------------------------------
@@ -65,8 +78,12 @@ spec:
 	@$(PYTHON) scripts/fetch_spec.py
 
 # Exit status 3: regenerated, but the tests fail against the new spec (see the script).
+# SUPPLEMENT_RELEASE=latest also moves the supplement to the newest official SDK release
+# on the package index (a wheel file: that one); the daily spec-sync job sets it.
+SUPPLEMENT_RELEASE ?= pinned
 spec-update: venv
-	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)'
+	$(PY) scripts/spec_update.py --report $(SPEC_REPORT) --test-command '$(SPEC_UPDATE_TESTS)' \
+	  --supplement-release '$(SUPPLEMENT_RELEASE)'
 
 # The operations the official SDK (the release spec/lock.json pins, installed by the dev
 # extra) calls and the public spec lacks: docs/spec.md, "The supplement".
@@ -79,8 +96,8 @@ check-history:
 	$(PYTHON) scripts/check_history.py --report build/check-history.md
 
 generate: venv spec
-	$(PY) -m generator generate --spec $(SPEC) --out generated
-	$(PY) -m generator surface --spec $(SPEC) --out $(SURFACE)
+	$(PY) -m generator generate --spec $(SPEC) --supplement $(SUPPLEMENT) --out generated
+	$(PY) -m generator surface --spec $(SPEC) --supplement $(SUPPLEMENT) --out $(SURFACE)
 
 # The API surface at BASE_REF (a git ref) against this tree's; CI writes it to the job
 # summary. A difference is not a failure: exit 0 unless the diff itself fails.
@@ -94,15 +111,15 @@ surface-diff: venv
 
 check-generated: venv spec
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(PY) -m generator generate --spec $(SPEC) --out "$$tmp" >/dev/null 2>"$$tmp.log" \
+	$(PY) -m generator generate --spec $(SPEC) --supplement $(SUPPLEMENT) --out "$$tmp" >/dev/null 2>"$$tmp.log" \
 	  || { cat "$$tmp.log"; rm -f "$$tmp.log"; echo "check-generated: the generator failed" >&2; exit 1; }; \
 	rm -f "$$tmp.log"; \
 	if ! diff -r -x __pycache__ "$$tmp" generated; then \
-	  echo "check-generated: generated/ is out of date with $(SPEC) and generator/; run 'make generate' and commit generated/" >&2; \
+	  echo "check-generated: generated/ is out of date with $(SPEC), $(SUPPLEMENT) and generator/; run 'make generate' and commit generated/" >&2; \
 	  exit 1; \
 	fi; \
 	echo "check-generated: generated/ is up to date"; \
-	$(PY) -m generator surface --spec $(SPEC) --out "$$tmp/surface.txt" || exit 1; \
+	$(PY) -m generator surface --spec $(SPEC) --supplement $(SUPPLEMENT) --out "$$tmp/surface.txt" || exit 1; \
 	if ! diff -u $(SURFACE) "$$tmp/surface.txt"; then \
 	  echo "check-generated: $(SURFACE) is out of date; run 'make generate' and commit it" >&2; \
 	  exit 1; \
@@ -142,7 +159,8 @@ format: venv
 # pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
 # brings the type checkers' view of the editable install (build/editable) up to date.
 types: venv
-	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py
+	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py \
+	  tests/runtime/typing_http_clients.py
 	@$(PY) scripts/editable_tree.py >/dev/null
 	$(VENV)/bin/pyright --pythonpath $(PY)
 
@@ -173,6 +191,14 @@ $(PRISM_STAMP): contract/package-lock.json
 
 contract: venv spec $(PRISM_STAMP)
 	$(PY) contract/run.py
+
+# Azurite, the Azure Blob Storage emulator the offloading tests of workflow payload
+# encoding start (tests/workflows_encoding); pinned in its package-lock.json, local.
+azurite: $(AZURITE_STAMP)
+
+$(AZURITE_STAMP): $(AZURITE_DIR)/package-lock.json
+	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # --- demo --------------------------------------------------------------------
 
@@ -220,16 +246,50 @@ bench-mcp: venv
 bench-cli: venv
 	$(PY) benchmarks/bench_cli.py
 
+# Many calls at once on httpcore2: pool sizes, a queue in front (docs/reliability.md).
+bench-pool: venv
+	$(PY) benchmarks/bench_pool.py
+
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv
 	$(PY) benchmarks/upload_rss.py
 
-# The tests of the optional extras whose packages httpx and httpcore import by
-# themselves once installed (rich for httpx's own command line, h2): kept out of the dev
-# environment so that `import mistral_sdk` there stays as a user's; CI runs them last.
+# The tests of the optional extras kept out of the dev environment: h2, which httpcore2
+# imports by itself once installed, and rich (the cli's views), so that
+# `import mistral_sdk` there stays as a user's; CI runs them last.
 test-extras: venv
 	$(PY) -m pip install --quiet -e ".[dev,generator,cli,h2]"
 	$(PY) -m pytest -q tests/cli tests/faults/test_pool.py
+
+# Workflow payload encoding, 1 KB to 100 MB, against mistralai's encoder (a dev
+# dependency, for its parity tests): docs/workflows-encoding.md.
+bench-payloads: venv
+	$(PY) benchmarks/bench_payloads.py
+
+# --- releases (docs/releasing.md) ----------------------------------------------
+
+# Everything the release workflow checks before it publishes (scripts/release_check.py):
+# the version against the API surface since the last release tag, sdist and wheel built
+# twice in two folders and byte-identical, their file lists, twine check, the runtime
+# dependency tree against spec/runtime-deps.txt, a smoke test in a clean environment per
+# supported Python found here. Leaves dist/ and build/release/ (SBOM, SHA256SUMS,
+# notes.md). TAG=vX.Y.Z (the workflow's): also the tag and its CHANGELOG.md section;
+# ON_BRANCH=REF: the commit must be on REF (the workflow: origin/main).
+TAG ?=
+ON_BRANCH ?=
+release-check: venv
+	$(PY) scripts/release_check.py $(if $(TAG),--tag '$(TAG)') $(if $(ON_BRANCH),--on-branch '$(ON_BRANCH)')
+
+# Refuses a VERSION that the API surface diff since the last release tag forbids
+# (README.md, Versioning); else writes it and its CHANGELOG.md section, and commits
+# nothing. WHY='…' names the change outside the surface that a bigger bump is for.
+release: venv
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z [WHY='...']" >&2; exit 2; }
+	$(PY) scripts/release.py prepare '$(VERSION)' $(if $(WHY),--why '$(subst ','\'',$(WHY))')
+
+# After a deliberate change of the runtime dependencies: commit the file with it.
+runtime-deps: venv
+	$(PY) scripts/runtime_deps.py --write
 
 # --- housekeeping ------------------------------------------------------------
 

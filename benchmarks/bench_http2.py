@@ -4,8 +4,8 @@ with prior knowledge; at most 100 concurrent streams per connection).
 
 Programs (each run in a fresh interpreter, from cold, as in bench_scale.py):
 - mistral-sdk: `AsyncMistral()`, HTTP/1.1, the pool the SDK builds;
-- mistral-sdk, HTTP/2: `AsyncMistral(http_client=httpx.AsyncClient(http2=True, http1=False))`;
-- floor, HTTP/2: plain httpx over the same HTTP/2 client, a semaphore of 100 in front.
+- mistral-sdk, HTTP/2: `AsyncMistral(http_client=httpx2.AsyncClient(http2=True, http1=False))`;
+- floor, HTTP/2: plain httpx2 over the same HTTP/2 client, a semaphore of 100 in front.
 
 Needs the `h2` package (`pip install mistral-sdk[h2]`) and hypercorn (bench only).
 """

@@ -1,7 +1,7 @@
 """What an MCP tool call costs in `conversations.run`, over a local Python tool.
 
 Each program is one run of two model turns (the model calls the tool once, then
-answers) against an in-process scripted conversations API (httpx MockTransport, so
+answers) against an in-process scripted conversations API (httpx2 MockTransport, so
 no network time is in it). The tool is a local function, or the `echo` tool of an
 MCP server (benchmarks/mcp_server.py, its own process) over stdio or streamable
 HTTP, held open in a `with` block as a long-lived agent would. The difference of a
@@ -23,11 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from timing import compare
 
 from mistral_sdk import Mistral
-from mistral_sdk.mcp import MCPServer
+from mistral_sdk.mcp import MCPToolSource
 
 HERE = Path(__file__).resolve().parent
 SERVER = str(HERE / "mcp_server.py")
@@ -41,7 +41,7 @@ def echo(text: str) -> str:
 def scripted_api() -> Mistral:
     """A conversations API whose model calls `echo` once per run, then answers."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         if isinstance(body.get("inputs"), str):  # the run's first turn
             outputs = [
@@ -54,14 +54,14 @@ def scripted_api() -> Mistral:
             ]
         else:
             outputs = [{"type": "message.output", "role": "assistant", "content": "done"}]
-        return httpx.Response(
+        return httpx2.Response(
             200, json={"conversation_id": "conv_1", "outputs": outputs, "usage": {}}
         )
 
     return Mistral(
         api_key="bench",
         base_url="https://api.bench",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
 
 
@@ -96,9 +96,9 @@ def http_server() -> tuple[str, subprocess.Popen[bytes]]:
 def main() -> None:
     client = scripted_api()
     devnull = open("/dev/null", "w")  # noqa: SIM115  # the server's log, for the whole run
-    stdio = MCPServer.stdio(sys.executable, [SERVER], errlog=devnull)
+    stdio = MCPToolSource.stdio(sys.executable, [SERVER], errlog=devnull)
     url, process = http_server()
-    http = MCPServer.http(url)
+    http = MCPToolSource.http(url)
     try:
         with stdio, http:
             times = compare(
@@ -113,7 +113,7 @@ def main() -> None:
         per_run = []
         for _ in range(3):
             start = time.perf_counter()
-            run_with(client, MCPServer.stdio(sys.executable, [SERVER], errlog=devnull))()
+            run_with(client, MCPToolSource.stdio(sys.executable, [SERVER], errlog=devnull))()
             per_run.append(time.perf_counter() - start)
     finally:
         process.terminate()

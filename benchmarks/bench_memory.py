@@ -22,7 +22,7 @@ def status(key):
 AFTER_IMPORT = {
     "mistral-sdk": "import mistral_sdk; client = mistral_sdk.Mistral(api_key='x')",
     "official": "from mistralai.client import Mistral; client = Mistral(api_key='x')",
-    "floor": "import httpx, msgspec; client = httpx.Client()",
+    "floor": "import httpx2, msgspec; client = httpx2.Client()",
 }
 
 DOWNLOAD = {
@@ -45,8 +45,8 @@ with open("/dev/null", "wb") as out:
 response.close()
 """,
     "floor": """
-import httpx
-with httpx.Client() as http, http.stream("GET", URL + "/v1/files/" + FILE_ID + "/content") as r:
+import httpx2
+with httpx2.Client() as http, http.stream("GET", URL + "/v1/files/" + FILE_ID + "/content") as r:
     size = 0
     with open("/dev/null", "wb") as out:
         for chunk in r.iter_bytes():

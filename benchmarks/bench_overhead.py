@@ -2,7 +2,7 @@
 keep-alive, sync (one call after another) and async (64 calls in flight).
 
 mistral-sdk `chat.complete`, the official SDK's `chat.complete` / `complete_async`,
-and the floor: raw httpx posting the same JSON and decoding the answer with msgspec.
+and the floor: raw httpx2 posting the same JSON and decoding the answer with msgspec.
 The server is the same for all and runs in its own process (loopback_server.py).
 """
 
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import payloads
 from timing import compare, compare_concurrent
@@ -51,7 +51,7 @@ def _sync_programs(base_url: str) -> dict[str, Callable[[], Any]]:
 
     ours = mistral_sdk.Mistral(api_key="bench", base_url=base_url)
     official = Official(api_key="bench", server_url=base_url)
-    http = httpx.Client()
+    http = httpx2.Client()
     url = f"{base_url}/v1/chat/completions"
     headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
 
@@ -74,7 +74,7 @@ def _async_programs(base_url: str) -> dict[str, Callable[[], Awaitable[Any]]]:
 
     ours = mistral_sdk.AsyncMistral(api_key="bench", base_url=base_url)
     official = Official(api_key="bench", server_url=base_url)
-    http = httpx.AsyncClient()
+    http = httpx2.AsyncClient()
     url = f"{base_url}/v1/chat/completions"
     headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
 

@@ -9,10 +9,10 @@ per batch), sync from 16 and 64 threads sharing one client.
 
 Programs:
 - mistral-sdk: `AsyncMistral()` / `Mistral()` with the pool the SDK builds;
-- mistral-sdk, own client: the same given a plain `httpx.AsyncClient()` / `httpx.Client()`
-  (httpx's default limits: 100 connections, 20 kept alive);
+- mistral-sdk, own client: the same given a plain `httpx2.AsyncClient()` / `httpx2.Client()`
+  (httpx2's default limits: 100 connections, 20 kept alive);
 - official: `mistralai` 3.7.0 (`complete_async` / `stream_async`);
-- floor: plain httpx (default limits) with a semaphore sized to the pool (100) in front,
+- floor: plain httpx2 (default limits) with a semaphore sized to the pool (100) in front,
   msgspec decoding the JSON and every `data:` line.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = ("mistral-sdk", "mistral-sdk, own client", "official", "floor")
-POOL = 100  # httpx's default max_connections: the floor's semaphore
+POOL = 100  # httpx2's default max_connections: the floor's semaphore
 # scenario: (mode, in flight, calls)
 SCENARIOS: dict[str, tuple[str, int, int]] = {
     "async_1": ("async", 1, 300),
@@ -51,14 +51,14 @@ def _stats(url: str, reset: bool = False) -> dict[str, int]:
 
 def _async_call(program: str, url: str) -> Any:
     """An async function doing call number i, and the client to close."""
-    import httpx
+    import httpx2
     import msgspec
 
-    own: httpx.AsyncClient | None = None
+    own: httpx2.AsyncClient | None = None
     if program.endswith("own client"):
-        own = httpx.AsyncClient()
+        own = httpx2.AsyncClient()
     elif program.endswith("HTTP/2"):  # cleartext HTTP/2 (prior knowledge): bench_http2.py
-        own = httpx.AsyncClient(http1=False, http2=True)
+        own = httpx2.AsyncClient(http1=False, http2=True)
     if program.startswith("mistral-sdk"):
         import mistral_sdk
 
@@ -87,7 +87,7 @@ def _async_call(program: str, url: str) -> Any:
         return call
     import asyncio
 
-    http = own or httpx.AsyncClient()
+    http = own or httpx2.AsyncClient()
     gate = asyncio.Semaphore(POOL)
     endpoint = url + "/v1/chat/completions"
     headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
@@ -118,13 +118,13 @@ def _async_call(program: str, url: str) -> Any:
 def _sync_call(program: str, url: str) -> Any:
     import threading
 
-    import httpx
+    import httpx2
     import msgspec
 
     if program.startswith("mistral-sdk"):
         import mistral_sdk
 
-        own = httpx.Client() if program.endswith("own client") else None
+        own = httpx2.Client() if program.endswith("own client") else None
         ours = mistral_sdk.Mistral(api_key="bench", base_url=url, http_client=own)
 
         def call(i: int) -> int:
@@ -148,7 +148,7 @@ def _sync_call(program: str, url: str) -> Any:
                 return sum(1 for _ in stream)
 
         return call
-    http = httpx.Client()
+    http = httpx2.Client()
     gate = threading.Semaphore(POOL)
     endpoint = url + "/v1/chat/completions"
     headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
@@ -228,9 +228,9 @@ def run_once(program: str, scenario: str, url: str) -> dict[str, float]:
 # --- the comparison ----------------------------------------------------------------
 
 
-def _spawn(program: str, scenario: str, url: str) -> dict[str, float]:
+def _spawn(program: str, scenario: str, url: str, script: str = __file__) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--run", program, scenario, url],
+        [sys.executable, script, "--run", program, scenario, url],
         check=True,
         capture_output=True,
         text=True,
@@ -284,8 +284,8 @@ def _cell(row: dict[str, float] | None) -> str:
 
 def met(scenario: str, rows: dict[str, dict[str, float]]) -> bool | None:
     """Both SDK programs within MAX_RATIO of the floor's time, no failure, and never
-    more connections open at once than httpx's pool (100). (How many a run opens in
-    all also counts those httpx retires after 5 s idle and reopens: on a loaded
+    more connections open at once than httpx2's pool (100). (How many a run opens in
+    all also counts those httpx2 retires after 5 s idle and reopens: on a loaded
     machine, a run lasts long enough for that.)"""
     if scenario not in TARGETED:
         return None
@@ -300,8 +300,8 @@ def met(scenario: str, rows: dict[str, dict[str, float]]) -> bool | None:
 def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     """Markdown: one row per scenario, calls per second and connections opened."""
     lines = [
-        "| calls (half streams): per s · connections opened (≤ most at once) | mistral-sdk | mistral-sdk, own `httpx` client "
-        "| official `mistralai` | floor (httpx + semaphore) | vs floor | target | met |",
+        "| calls (half streams): per s · connections opened (≤ most at once) | mistral-sdk | mistral-sdk, own `httpx2` client "
+        "| official `mistralai` | floor (httpx2 + semaphore) | vs floor | target | met |",
         "|---|---:|---:|---:|---:|---:|---|:-:|",
     ]
     for scenario, rows in results.items():

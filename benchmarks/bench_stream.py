@@ -1,14 +1,14 @@
 """Streaming: seconds per event for chat and conversation streams, through each
 client's own streaming method, over an in-memory transport that hands the body
-over in 8 KB chunks (as a socket would). The floor is raw httpx: lines split by
-httpx, `data:` payloads decoded by msgspec into plain dicts."""
+over in 8 KB chunks (as a socket would). The floor is raw httpx2: lines split by
+httpx2, `data:` payloads decoded by msgspec into plain dicts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import payloads
 from timing import compare
@@ -33,7 +33,7 @@ def _handler(httpx_module: Any, body: bytes) -> Callable[[Any], Any]:
 
 
 def _floor(body: bytes) -> Callable[[], int]:
-    http = httpx.Client(transport=httpx.MockTransport(_handler(httpx, body)))
+    http = httpx2.Client(transport=httpx2.MockTransport(_handler(httpx2, body)))
 
     def run() -> int:
         n = 0
@@ -67,7 +67,7 @@ def _ours(body: bytes, kind: str) -> Callable[[], int]:
     client = mistral_sdk.Mistral(
         api_key="bench",
         base_url="https://bench",
-        http_client=httpx.Client(transport=httpx.MockTransport(_handler(httpx, body))),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(_handler(httpx2, body))),
     )
 
     return _consume(client, kind)

@@ -7,7 +7,7 @@ the stream (after import, client construction and a short stream of the same kin
 so that lazy imports are not counted): what reading the stream itself costs.
 
 mistral-sdk and the official SDK read through their streaming methods; the floor is
-plain httpx, `iter_lines` and msgspec decoding each `data:` line into plain objects.
+plain httpx2, `iter_lines` and msgspec decoding each `data:` line into plain objects.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def read(model):
         return sum(1 for _ in stream)
 """,
     "floor": """
-import httpx, msgspec
-http = httpx.Client()
+import httpx2, msgspec
+http = httpx2.Client()
 def read(model):
     if KIND == "chat":
         args = ("POST", URL + "/v1/chat/completions")

@@ -97,7 +97,7 @@ WORKER = """
 {setup}
 import sys
 sys.path.insert(0, {here!r})
-import json, time, httpx, payloads
+import json, time, httpx2, payloads
 from timing import compare
 from bench_overhead import MESSAGES
 import mistral_sdk
@@ -105,18 +105,18 @@ client = mistral_sdk.Mistral(api_key="bench", base_url={base_url!r})
 body = payloads.chat_stream({events})
 def handle(request):
     chunks = (body[i : i + 8192] for i in range(0, len(body), 8192))
-    return httpx.Response(200, content=chunks, headers={{"content-type": "text/event-stream"}})
+    return httpx2.Response(200, content=chunks, headers={{"content-type": "text/event-stream"}})
 streamer = mistral_sdk.Mistral(
     api_key="bench", base_url="https://bench",
-    http_client=httpx.Client(transport=httpx.MockTransport(handle)),
+    http_client=httpx2.Client(transport=httpx2.MockTransport(handle)),
 )
 def answer(request):
-    return httpx.Response(
+    return httpx2.Response(
         200, content=payloads.small_chat_completion(), headers={{"content-type": "application/json"}}
     )
 local = mistral_sdk.Mistral(
     api_key="bench", base_url="https://bench",
-    http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+    http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
 )
 for client_ in (client, streamer, local):
     {enable_each}

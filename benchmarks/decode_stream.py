@@ -5,7 +5,7 @@
   an optional non-nullable field (both on the lenient path), against
   `msgspec.json.decode` of the same bytes without a type; and what
   `mistral_sdk.extra_fields` costs when someone asks (nothing before);
-- a streamed chat completion, end to end through `client.chat.stream` on an httpx
+- a streamed chat completion, end to end through `client.chat.stream` on an httpx2
   MockTransport (one network chunk per event, like a real token stream): µs per
   event, against splitting the same body on blank lines and decoding each event
   untyped; and the same stream assembled into its final response (`stream.final()`;
@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+import httpx2
 import msgspec
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -69,7 +69,7 @@ def history(rounds: int) -> list[tuple[str, float, float]]:
     ]
 
 
-class _Chunks(httpx.SyncByteStream):
+class _Chunks(httpx2.SyncByteStream):
     def __init__(self, chunks: list[bytes]) -> None:
         self.chunks = chunks
 
@@ -81,15 +81,15 @@ def stream(events: int, rounds: int) -> list[tuple[str, float, float]]:
     body = payloads.chat_stream(events)
     chunks = [part + b"\n\n" for part in body.split(b"\n\n") if part]
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(
             200, headers={"content-type": "text/event-stream"}, stream=_Chunks(chunks)
         )
 
     client = mistral_sdk.Mistral(
         api_key="bench",
         base_url="https://api.test",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
 
     def typed() -> None:

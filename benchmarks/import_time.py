@@ -1,5 +1,5 @@
 """Import and client construction, each in a fresh interpreter (imports are cached
-within one): mistral-sdk, the official SDK, and the floor (httpx + msgspec).
+within one): mistral-sdk, the official SDK, and the floor (httpx2 + msgspec).
 
 The programs alternate so that machine noise hits each alike; medians compared.
 Run alone: `python benchmarks/import_time.py [--runs N]`.
@@ -15,7 +15,7 @@ import sys
 PROGRAMS = {
     "mistral-sdk": "import mistral_sdk; mistral_sdk.Mistral(api_key='x')",
     "official": "from mistralai.client import Mistral; Mistral(api_key='x')",
-    "floor": "import httpx, msgspec; httpx.Client()",
+    "floor": "import httpx2, msgspec; httpx2.Client()",
 }
 
 TIMER = """

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """All benchmarks in one run: mistral-sdk, the official `mistralai` SDK and the floor
-(raw httpx + untyped msgspec), with the ratios the project targets.
+(raw httpx2 + untyped msgspec), with the ratios the project targets.
 
 Writes `docs/benchmarks.md` (the table, the targets, the environment),
 `docs/benchmarks.png` (the chart) and the table in README.md's Performance section,
@@ -146,7 +146,7 @@ def _number(value: float) -> str:
 
 def table(results: dict[str, dict[str, float]]) -> str:
     lines = [
-        "| measure | mistral-sdk | official `mistralai` | floor (httpx + msgspec) "
+        "| measure | mistral-sdk | official `mistralai` | floor (httpx2 + msgspec) "
         "| vs official | vs floor | target | met |",
         "|---|---:|---:|---:|---:|---:|---|:-:|",
     ]
@@ -168,7 +168,7 @@ def table(results: dict[str, dict[str, float]]) -> str:
 def environment() -> str:
     cpus = os.cpu_count()
     versions = ", ".join(
-        f"{name} {version(name)}" for name in ("mistralai", "pydantic", "httpx", "msgspec")
+        f"{name} {version(name)}" for name in ("mistralai", "pydantic", "httpx2", "msgspec")
     )
     return (
         f"{dt.date.today().isoformat()}, Python {platform.python_version()} on "
@@ -193,7 +193,7 @@ def chart(results: dict[str, dict[str, float]], path: Path) -> None:
             ratios,
             height=height,
             color=color,
-            label=program if program != "floor" else "floor (httpx + msgspec)",
+            label=program if program != "floor" else "floor (httpx2 + msgspec)",
         )
     ax.axvline(1.0, color="black", linewidth=1)
     ax.set_xscale("log")
@@ -226,14 +226,14 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
         f"{text}\n\n{summary}\n\nMeasured {env}.\n\n"
         "![benchmark chart](benchmarks.png)\n\n"
         "- **mistral-sdk**: this package. **official**: `mistralai` from PyPI, installed only\n"
-        "  in `.venv-bench`. **floor**: raw httpx with untyped `msgspec.json.decode`, the least\n"
-        "  any client built on httpx can do.\n"
+        "  in `.venv-bench`. **floor**: raw httpx2 with untyped `msgspec.json.decode`, the least\n"
+        "  any client built on httpx2 can do.\n"
         "- decode: the SDK's own decoding function on the body (`mistral_sdk.decode`; the\n"
         "  official SDK's `unmarshal_json`, which its methods call on every response).\n"
         "- streams: 1,000 events through each client's streaming method, over an in-memory\n"
         "  transport that hands the body over in 8 KB chunks.\n"
         "- calls: `chat.complete` against `benchmarks/loopback_server.py` (its own process,\n"
-        "  keep-alive); the floor posts the same JSON with httpx and decodes with msgspec.\n"
+        "  keep-alive); the floor posts the same JSON with httpx2 and decodes with msgspec.\n"
         f"- download: a {DOWNLOAD_MB} MB file through `files.download`, written to /dev/null.\n"
         "- batch: the runner's JSONL writer and result parser against the official SDK's\n"
         "  `BatchInput.from_payload` / `BatchOutput.from_jsonl_bytes` on the same requests and\n"
@@ -244,9 +244,9 @@ def write_docs(results: dict[str, dict[str, float]], text: str, env: str) -> Non
         "  (`benchmarks/bench_stream_rss.py`).\n"
         "- many calls at once: half `chat.complete`, half `chat.stream` read to the end, against\n"
         "  `benchmarks/scale_server.py` (HTTP/1.1, counts connections); each run in a fresh\n"
-        "  interpreter from cold, best of 2; the floor is plain httpx with a semaphore of 100\n"
-        '  (its pool) in front; "own client" is mistral-sdk given `httpx.AsyncClient()` /\n'
-        "  `httpx.Client()` (`benchmarks/bench_scale.py`, docs/reliability.md).\n",
+        "  interpreter from cold, best of 2; the floor is plain httpx2 with a semaphore of 100\n"
+        '  (its pool) in front; "own client" is mistral-sdk given `httpx2.AsyncClient()` /\n'
+        "  `httpx2.Client()` (`benchmarks/bench_scale.py`, docs/reliability.md).\n",
         encoding="utf-8",
     )
 

@@ -9,7 +9,7 @@ within one).
 say) with that interpreter. Each step is timed in CPU time of the child process
 (`time.process_time`: what the step costs rather than how long it waited for a core
 on a shared machine); the fastest of N runs is kept, as in benchmarks/timing.py. The
-first call is `chat.complete` answered by an `httpx.MockTransport`: no socket, so what
+first call is `chat.complete` answered by an `httpx2.MockTransport`: no socket, so what
 it measures is the SDK's own first-call work (lazy imports, decoder building).
 The `modules` column counts the `mistral_sdk` modules loaded after the step.
 """
@@ -29,15 +29,15 @@ start = clock()
 import mistral_sdk
 client = mistral_sdk.Mistral(api_key="x", base_url="http://mock.invalid")
 steps["import + client"] = clock() - start
-import httpx
+import httpx2
 ANSWER = (b'{"id":"c","object":"chat.completion","model":"m","created":1,"choices":'
           b'[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"hi"}}],'
           b'"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}')
-transport = httpx.MockTransport(
-    lambda request: httpx.Response(200, content=ANSWER, headers={"content-type": "application/json"})
+transport = httpx2.MockTransport(
+    lambda request: httpx2.Response(200, content=ANSWER, headers={"content-type": "application/json"})
 )
 client = mistral_sdk.Mistral(
-    api_key="x", base_url="http://mock.invalid", http_client=httpx.Client(transport=transport)
+    api_key="x", base_url="http://mock.invalid", http_client=httpx2.Client(transport=transport)
 )
 def loaded():
     return sum(1 for m in sys.modules if m == "mistral_sdk" or m.startswith("mistral_sdk."))

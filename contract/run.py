@@ -15,8 +15,12 @@ data too. Cases the spec itself gets wrong, or that Prism cannot serve, are list
 `allowlist.py` with the reason; an entry that no longer fails the way it says
 is reported, so the list cannot go stale silently.
 
+The spec is the generator's merged document: the public spec with its supplement (the
+operations the official SDK calls and the public spec lacks, docs/spec.md), so Prism
+checks those against their official shape too.
+
 Run: `make contract` (installs Prism with `npm ci` first), or
-`python contract/run.py [-k SUBSTRING] [-v]`.
+`python contract/run.py [-k SUBSTRING] [--source spec|supplement] [-v]`.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
@@ -77,16 +81,16 @@ PASS = Outcome("pass")
 
 
 class LastResponse:
-    """The last response's `sl-violations` (set by an httpx event hook): a
+    """The last response's `sl-violations` (set by an httpx2 event hook): a
     successful call returns a model, not its response."""
 
     def __init__(self) -> None:
         self.violations: list[dict[str, Any]] = []
 
-    def record(self, response: httpx.Response) -> None:
+    def record(self, response: httpx2.Response) -> None:
         self.violations = parse_violations(response.headers.get("sl-violations", ""))
 
-    async def arecord(self, response: httpx.Response) -> None:
+    async def arecord(self, response: httpx2.Response) -> None:
         self.record(response)
 
     def errors(self, where: str) -> list[str]:
@@ -336,7 +340,7 @@ async def _run_all_async(
                     api_key=API_KEY,
                     base_url=url,
                     max_retries=0,
-                    http_client=httpx.AsyncClient(
+                    http_client=httpx2.AsyncClient(
                         transport=stand_in, event_hooks={"response": [last.arecord]}
                     ),
                 )
@@ -352,6 +356,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-k", default="", help="only operations whose id contains this")
     parser.add_argument("-v", "--verbose", action="store_true", help="list allow-listed cases")
+    parser.add_argument(
+        "--source",
+        choices=("spec", "supplement"),
+        help="only the public spec's operations, or only the supplement's (docs/spec.md)",
+    )
     args = parser.parse_args()
 
     spec = find_spec()
@@ -367,7 +376,11 @@ def main() -> int:
     ]
     if bad:
         raise SystemExit(f"contract/allowlist.py: entries that name no case or kind: {bad}")
-    selected = {op_id for op_id in mistral_sdk.OPERATIONS if args.k in op_id}
+    selected = {
+        op_id
+        for op_id, operation in mistral_sdk.OPERATIONS.items()
+        if args.k in op_id and args.source in (None, operation.source)
+    }
     cases = _cases(selected)
 
     started = time.monotonic()
@@ -395,7 +408,7 @@ def main() -> int:
                     api_key=API_KEY,
                     base_url=s.base_url,
                     max_retries=0,
-                    http_client=httpx.Client(
+                    http_client=httpx2.Client(
                         transport=stand_in, event_hooks={"response": [last.record]}
                     ),
                 )

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 from prism import EVENTS_PATH, parse_violations
 
 EVENTS = 3
@@ -31,18 +31,18 @@ class _StandIn:
         self.op_id = ""  # the operation being called; set by the runner before each call
 
     @staticmethod
-    def cannot_stream(response: httpx.Response) -> bool:
+    def cannot_stream(response: httpx2.Response) -> bool:
         """Whether this (unread) answer may be Prism's NO_COMPLEX_OBJECT_TEXT."""
         return response.status_code == 500 and "problem+json" in response.headers.get(
             "content-type", ""
         )
 
-    def events_request(self, request: httpx.Request) -> httpx.Request:
+    def events_request(self, request: httpx2.Request) -> httpx2.Request:
         headers = {"Prefer": request.headers["Prefer"]} if "Prefer" in request.headers else {}
         url = request.url.copy_with(path=EVENTS_PATH + self.op_id, query=None)
-        return httpx.Request("GET", url, headers=headers)
+        return httpx2.Request("GET", url, headers=headers)
 
-    def answer(self, original: httpx.Response, events: list[httpx.Response]) -> httpx.Response:
+    def answer(self, original: httpx2.Response, events: list[httpx2.Response]) -> httpx2.Response:
         """The stream, or the first events answer Prism could not give."""
         for event in events:
             if event.status_code != 200:
@@ -55,24 +55,24 @@ class _StandIn:
         for event in events:  # what Prism says about its own event data
             violations += parse_violations(event.headers.get("sl-violations", ""))
         body = self.frame(self.op_id, [json.loads(event.content) for event in events])
-        return httpx.Response(
+        return httpx2.Response(
             200,
             headers={"content-type": "text/event-stream", "sl-violations": json.dumps(violations)},
             content=body,
         )
 
 
-def _copy(response: httpx.Response) -> httpx.Response:
+def _copy(response: httpx2.Response) -> httpx2.Response:
     """A read answer, as a fresh response the client can read again."""
-    return httpx.Response(response.status_code, headers=response.headers, content=response.content)
+    return httpx2.Response(response.status_code, headers=response.headers, content=response.content)
 
 
-class StreamStandIn(_StandIn, httpx.BaseTransport):
+class StreamStandIn(_StandIn, httpx2.BaseTransport):
     def __init__(self, frame: Frame) -> None:
         super().__init__(frame)
-        self.inner = httpx.HTTPTransport()
+        self.inner = httpx2.HTTPTransport()
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         response = self.inner.handle_request(request)
         if not self.cannot_stream(response):
             return response
@@ -90,12 +90,12 @@ class StreamStandIn(_StandIn, httpx.BaseTransport):
         self.inner.close()
 
 
-class AsyncStreamStandIn(_StandIn, httpx.AsyncBaseTransport):
+class AsyncStreamStandIn(_StandIn, httpx2.AsyncBaseTransport):
     def __init__(self, frame: Frame) -> None:
         super().__init__(frame)
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = httpx2.AsyncHTTPTransport()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self.inner.handle_async_request(request)
         if not self.cannot_stream(response):
             return response

@@ -1,15 +1,39 @@
 """How every example gets its client: the real API when MISTRAL_API_KEY is set,
-else the project's local mock (scripts/mock_server.py), started for the example."""
+else the project's local mock (scripts/mock_server.py), started for the example.
+And `needs`: what an example needs beyond the SDK, checked as it starts.
+
+Needs: mistral-sdk (in this repository: `make venv`, then `.venv/bin/python examples/...`).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Generator
 from pathlib import Path
 
-from mistral_sdk import Mistral
+SDK = "in this repository, `make venv`, then run it with .venv/bin/python"
+
+
+@contextlib.contextmanager
+def needs(install: str, *modules: str) -> Generator[None, None, None]:
+    """The imports inside the block, and `modules`, are what the example needs: when
+    one is missing, the example stops with one line naming `install` (the command that
+    brings it), not a traceback."""
+    try:
+        for module in modules:
+            importlib.import_module(module)
+        yield
+    except ImportError as exc:  # a module that is not there, or an SDK extra's own error
+        example = Path(sys.argv[0]).name or "this example"
+        missing = exc.name or str(exc)
+        sys.exit(f"{example} needs {missing}, which is not installed: {install}")
+
+
+with needs(SDK, "mistral_sdk"):
+    from mistral_sdk import Mistral
 
 
 def using_mock() -> bool:

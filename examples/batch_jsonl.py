@@ -2,6 +2,8 @@
 """Run typed chat requests through the Batch API: one call from requests to typed results,
 with progress; then resume the job from its id and resubmit only the failed requests.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 .venv/bin/python examples/batch_jsonl.py
 """
 

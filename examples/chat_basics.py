@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """The README's "Chat completion" example, as a program: a completion and a stream
-assembled with `stream.final()`. `make types` checks it under mypy --strict and
-pyright --strict, and a test keeps it identical to the README's block.
+assembled with `stream.final()`.
+
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
+`make types` checks it under mypy --strict and pyright --strict, and a test keeps it
+identical to the README's block.
 
     .venv/bin/python examples/chat_basics.py
 """

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Stream a conversation with an agent that asks before running a tool; confirm and go on.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 The agent wants to send a draft with its Gmail connector; the call waits for our
 confirmation (`confirmation_status == "pending"`). Its arguments arrive in pieces; `stream.final()`
 gives the whole call, and `tool_confirmations` builds the answer.

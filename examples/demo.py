@@ -2,6 +2,8 @@
 """A short tour of mistral-sdk: a workflow run with connector bindings, a streamed
 conversation, and a chat completion.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
     make demo                   # or: .venv/bin/python examples/demo.py
 
 Without MISTRAL_API_KEY it starts a local mock server (scripts/mock_server.py) and talks
@@ -18,15 +20,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mistral_sdk import (
-    APIError,
-    ConnectorSlot,
-    Mistral,
-    WorkflowExecutionError,
-    WorkflowWaitTimeout,
-    connector_auth,
-    models,
-)
+from _connect import SDK, needs
+
+with needs(SDK):
+    from mistral_sdk import (
+        APIError,
+        ConnectorSlot,
+        Mistral,
+        WorkflowExecutionError,
+        WorkflowWaitTimeout,
+        connector_auth,
+        models,
+    )
 
 MODEL = os.environ.get("MISTRAL_DEMO_MODEL", "mistral-small-latest")
 

@@ -2,6 +2,8 @@
 """Hooks: add a header from a context variable to every request, and count the tokens
 every call used (streams included).
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
     .venv/bin/python examples/hooks.py
 """
 
@@ -10,10 +12,11 @@ from __future__ import annotations
 import contextvars
 import sys
 
-import httpx
+import httpx2
 from _connect import connect
 
 import mistral_sdk
+from mistral_sdk.params import ChatCompletionRequestMessageParam
 
 tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="none")
 
@@ -21,7 +24,7 @@ tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="
 class TenantHeader(mistral_sdk.Hooks):
     """Every request carries the tenant of the code that made it."""
 
-    def before_request(self, call: mistral_sdk.Call, request: httpx.Request) -> None:
+    def before_request(self, call: mistral_sdk.Call, request: httpx2.Request) -> None:
         request.headers["X-Tenant"] = tenant.get()
 
 
@@ -51,7 +54,10 @@ def main() -> int:
         client.add_hooks(TenantHeader(), counter)
         token = tenant.set("acme")
         try:
-            messages = [{"role": "user", "content": "Say hello."}]
+            # typed, so that both calls check its dicts (docs/typing.md)
+            messages: list[ChatCompletionRequestMessageParam] = [
+                {"role": "user", "content": "Say hello."}
+            ]
             reply = client.chat.complete(model="mistral-small-latest", messages=messages)
             message = reply.choices[0].message
             if isinstance(message, mistral_sdk.models.AssistantMessage):

@@ -2,9 +2,11 @@
 """MCP servers as tools: `conversations.run` lists an MCP server's tools, offers them to
 the model next to local Python functions, calls the ones it picks, and closes the server.
 
+Needs: mistral-sdk[mcp] (`pip install 'mistral-sdk[mcp]'`); without MISTRAL_API_KEY it
+runs against the local mock.
+
 The server here is examples/_mcp_weather_server.py, started as a subprocess (stdio);
-`MCPServer.http("https://host/mcp", headers=...)` reaches a remote one the same way.
-Needs the mcp extra: pip install mistral-sdk[mcp].
+`MCPToolSource.http("https://host/mcp", headers=...)` reaches a remote one the same way.
 
     .venv/bin/python examples/mcp_tools.py
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from _connect import connect
+from _connect import connect, needs
 
 from mistral_sdk import ToolCall
-from mistral_sdk.mcp import MCPServer
+
+with needs("pip install 'mistral-sdk[mcp]'", "mcp"):
+    from mistral_sdk.mcp import MCPToolSource
 
 
 def local_time(city: str) -> str:
@@ -26,17 +30,21 @@ def local_time(city: str) -> str:
 
 
 def confirm(call: ToolCall) -> bool:
-    """Asked before a tool listed in `confirm=` runs: here, always refused."""
+    """Asked before a destructive tool (or one listed in `confirm=`) runs: here,
+    always refused."""
     print(f"   (asked to confirm {call.name}({call.arguments}): refused)")
     return False
 
 
 def main() -> int:
-    weather = MCPServer.stdio(
+    # Its stderr (the server's log) goes to the `mistral_sdk.mcp` logger, not to ours.
+    # Tools it annotates `destructiveHint: true` (delete_city) go through
+    # on_confirmation first; `confirm=[...]` adds others, confirm_destructive=False
+    # trusts the server.
+    weather = MCPToolSource.stdio(
         sys.executable,
         [str(Path(__file__).with_name("_mcp_weather_server.py"))],
         name="weather",
-        confirm=["delete_city"],  # these go through on_confirmation first
     )
     with connect() as client:
         # Held in a `with` block, one session serves every run inside it; passed
@@ -55,7 +63,7 @@ def main() -> int:
                 max_turns=4,
             )
         for tool_result in result.tool_results:
-            flag = " (error)" if tool_result.error else ""
+            flag = " (denied)" if tool_result.denied else " (error)" if tool_result.error else ""
             print(f"   {tool_result.name} -> {tool_result.result}{flag}")
         print(f"   {result.output_text}")
         print(f"   {result.turns} turns, {result.usage.total_tokens} tokens")

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Upload a PDF, then OCR it by file id.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
     .venv/bin/python examples/ocr_upload.py [path/to/file.pdf]
 
 Without a path, a one-page PDF is written for the purpose.

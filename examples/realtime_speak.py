@@ -1,10 +1,13 @@
 """Live speech: send text over the realtime WebSocket and write the audio it sends
 back to a file as it arrives.
 
+Needs: mistral-sdk[realtime] (`pip install 'mistral-sdk[realtime]'`); without
+MISTRAL_API_KEY it runs against the local realtime stand-in.
+
     python examples/realtime_speak.py [out.pcm]
 
 The audio is raw 32-bit float little-endian mono pcm (`response_format="pcm"`); play
-it with `ffplay -f f32le -ar 24000 out.pcm`. Needs `pip install 'mistral-sdk[realtime]'`.
+it with `ffplay -f f32le -ar 24000 out.pcm`.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _connect import connect_realtime
+from _connect import connect_realtime, needs
 
 from mistral_sdk import models
-from mistral_sdk.realtime import audio_bytes
+
+with needs("pip install 'mistral-sdk[realtime]'", "websockets"):
+    from mistral_sdk.realtime import audio_bytes
 
 MODEL = "voxtral-mini-tts-latest"
 TEXT = ["Bonjour! ", "This sentence arrives in pieces, ", "as a language model writes it."]

@@ -1,10 +1,13 @@
 """Live transcription: stream a WAV file over the realtime WebSocket and print the
 text as it arrives.
 
+Needs: mistral-sdk[realtime] (`pip install 'mistral-sdk[realtime]'`); without
+MISTRAL_API_KEY it runs against the local realtime stand-in.
+
     python examples/realtime_transcribe.py [speech.wav]
 
 Without a file, a generated 2-second 16 kHz tone stands in for speech (the local mock
-answers with placeholder words). Needs `pip install 'mistral-sdk[realtime]'`.
+answers with placeholder words).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import wave
 from collections.abc import Iterator
 from pathlib import Path
 
-from _connect import connect_realtime
+from _connect import connect_realtime, needs
 
 from mistral_sdk import models
-from mistral_sdk.realtime import TurnEnd
+
+with needs("pip install 'mistral-sdk[realtime]'", "websockets"):
+    from mistral_sdk.realtime import TurnEnd
 
 MODEL = "voxtral-mini-transcribe-realtime-latest"
 CHUNK_SECONDS = 0.1  # a microphone delivers audio in small pieces

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Let the model call local Python functions: `conversations.run` loops until it answers.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 The tools' JSON schemas come from their signatures and docstrings; a tool that raises
 is reported back to the model as the call's result.
 

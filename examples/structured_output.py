@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Ask for a typed answer: `chat.parse(response_format=Book)` returns a `Book`.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 .venv/bin/python examples/structured_output.py
 """
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Trace a `conversations.run` with a local tool, and print the span tree.
 
-Needs the `otel` extra (`pip install 'mistral-sdk[otel]'`) and, for this example, the
-OpenTelemetry SDK (`pip install opentelemetry-sdk`): spans go to an in-memory
-exporter here; in an application they go wherever its tracer provider sends them.
+Needs: mistral-sdk[otel] and opentelemetry-sdk (`pip install 'mistral-sdk[otel]'
+opentelemetry-sdk`); without MISTRAL_API_KEY it runs against the local mock.
+
+The `otel` extra is the OpenTelemetry API only; this example brings the SDK for an
+in-memory exporter: in an application spans go wherever its tracer provider sends them.
 
     .venv/bin/python examples/tracing.py
 """
@@ -13,12 +15,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from _connect import connect
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from _connect import connect, needs
 
-from mistral_sdk.otel import instrument
+with needs("pip install 'mistral-sdk[otel]' opentelemetry-sdk"):
+    from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from mistral_sdk.otel import instrument
 
 # What the tree shows of each span (the rest is in the exporter's output).
 SHOWN = (

@@ -1,5 +1,7 @@
 """A small, strictly typed program against mistral-sdk's public API.
 
+Needs: mistral-sdk only (`make venv`); `make types` checks it, nothing runs it.
+
 `make types` runs mypy --strict over this file: it checks that the generated signatures,
 models, streams and errors are precise enough for fully typed user code. Nothing here
 touches the network unless `main()` is called.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import msgspec
 
 from mistral_sdk import (
@@ -34,7 +36,7 @@ def make_client(api_key: str, base_url: str | None = None) -> Mistral:
     return Mistral(
         api_key=api_key,
         base_url=base_url,
-        timeout=httpx.Timeout(30.0, connect=5.0),
+        timeout=httpx2.Timeout(30.0, connect=5.0),
         max_retries=3,
         default_headers={"x-app": "typed-usage"},
     )

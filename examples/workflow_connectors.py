@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Run a workflow that reads Gmail, bind its `gmail` connector slot, and wait for it.
 
+Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+
 While the run waits for the user to authorize Gmail, the workflow emits connector-auth
 events: the auth URL is printed as soon as it arrives.
 

@@ -6,11 +6,18 @@
 
 `diff` takes OpenAPI documents or surface files (`spec/surface.txt`) on either side and
 exits like diff(1): 0 when the surfaces are equal, 1 when they differ, 2 on error.
+A spec is read with the overlay (what the generator knows about particular operations
+and schemas): spec/overlay.yaml, or `--overlay FILE` given before the command.
+
+A spec is merged with its supplement (the operations the official SDK calls and the
+public spec lacks, docs/spec.md): the `supplement.yaml` beside it when there is one,
+or `--supplement FILE` (generate, surface); none with `--no-supplement`.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import sys
 import time
@@ -21,13 +28,19 @@ from typing import TypeVar
 import yaml
 
 from . import diff, ir, read_api, surface
+from . import overlay as overlays
 from .load import Problems, SpecError
+from .merge import SupplementChoice
 from .render import Renderer, format_files, write
 
 
-def build(spec: Path) -> tuple[dict[str, str], Problems]:
-    """Parse `spec` and render every file; raise SpecError when the spec has errors."""
-    api, problems = read_api(spec)
+def build(
+    spec: Path, overlay: overlays.Overlay | None = None, supplement: SupplementChoice = None
+) -> tuple[dict[str, str], Problems]:
+    """Parse `spec` (with `overlay`, by default the project's, and `supplement`, by
+    default the one beside it) and render every file; raise SpecError when the spec
+    has errors."""
+    api, problems = read_api(spec, overlay, supplement)
     return render_files(api, hashlib.sha256(spec.read_bytes()).hexdigest()), problems
 
 
@@ -42,34 +55,69 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--overlay",
+        type=Path,
+        help=f"the overlay to read specs with (default: {overlays.DEFAULT.parent.name}/"
+        f"{overlays.DEFAULT.name})",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="generate the SDK from an OpenAPI spec")
     gen.add_argument("--spec", required=True, type=Path)
     gen.add_argument("--out", required=True, type=Path)
     gen.add_argument("--quiet", action="store_true", help="do not print warnings")
+    supplement_options(gen)
     surf = sub.add_parser("surface", help="print the API surface of an OpenAPI spec")
     surf.add_argument("--spec", required=True, type=Path)
     surf.add_argument("--out", type=Path, help="write it to this file instead of stdout")
+    supplement_options(surf)
     dif = sub.add_parser("diff", help="markdown report of the API changes between two specs")
     dif.add_argument("old", type=Path, help="OpenAPI document or surface file")
     dif.add_argument("new", type=Path, help="OpenAPI document or surface file")
     dif.add_argument("--out", type=Path, help="write the report to this file instead of stdout")
     dif.add_argument("--old-label", help="name OLD so in the report (default: its path)")
     dif.add_argument("--new-label", help="name NEW so in the report (default: its path)")
+    supplement_options(dif, explicit=False)
     args = parser.parse_args(argv)
 
     try:
+        # None: the project's, read when a spec is (a diff of two surface files needs none)
+        overlay = overlays.load(args.overlay) if args.overlay else None
+        supplement: SupplementChoice = (
+            False if args.no_supplement else getattr(args, "supplement", None)
+        )
+        if supplement and not Path(supplement).is_file():
+            raise InputError(f"cannot read the supplement {supplement}: no such file")
         if args.command == "surface":
-            return emit(surface.to_text(read(args.spec, surface.read_spec)), args.out)
+            reader = functools.partial(surface.read_spec, overlay=overlay, supplement=supplement)
+            return emit(surface.to_text(read(args.spec, reader)), args.out)
         if args.command == "diff":
-            result = diff.diff(read(args.old, surface.read), read(args.new, surface.read))
+            reader = functools.partial(surface.read, overlay=overlay, supplement=supplement)
+            result = diff.diff(read(args.old, reader), read(args.new, reader))
             labels = (args.old_label or str(args.old), args.new_label or str(args.new))
             emit(diff.markdown(result, *labels), args.out)
             return 0 if result.equal else 1
-        return generate(args.spec, args.out, args.quiet)
-    except (SpecError, InputError) as exc:
+        return generate(args.spec, args.out, args.quiet, overlay, supplement)
+    except (SpecError, InputError, overlays.OverlayError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def supplement_options(command: argparse.ArgumentParser, explicit: bool = True) -> None:
+    """`--supplement FILE` (unless the command reads two specs) and `--no-supplement`."""
+    group = command.add_mutually_exclusive_group()
+    if explicit:
+        group.add_argument(
+            "--supplement",
+            type=Path,
+            help="the supplement to merge into the spec (default: the supplement.yaml "
+            "beside it, when there is one)",
+        )
+    group.add_argument(
+        "--no-supplement",
+        action="store_true",
+        help="read the spec alone, even with a supplement.yaml beside it",
+    )
 
 
 class InputError(Exception):
@@ -96,9 +144,15 @@ def emit(text: str, out: Path | None) -> int:
     return 0
 
 
-def generate(spec: Path, out: Path, quiet: bool) -> int:
+def generate(
+    spec: Path,
+    out: Path,
+    quiet: bool,
+    overlay: overlays.Overlay | None,
+    supplement: SupplementChoice = None,
+) -> int:
     started = time.perf_counter()
-    files, problems = read(spec, build)
+    files, problems = read(spec, functools.partial(build, overlay=overlay, supplement=supplement))
     if not quiet:
         for problem in problems.warnings:
             print(problem, file=sys.stderr)

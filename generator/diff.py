@@ -6,6 +6,11 @@ on which way a type travels: a definition reachable from a call's arguments is a
 (the caller builds it), one reachable from a return type an output (the caller reads
 it), and one reachable from neither is treated as both. Inputs may widen and outputs
 may narrow without breaking anyone; every other retyping is breaking.
+
+A surface has two sources (docs/spec.md): the public spec and the supplement (what the
+official SDK calls and the public spec lacks). What comes from the supplement is marked
+so in the report, and an operation or model that moves from the supplement to the
+public spec is a change of its own, never breaking: "now in the public spec".
 """
 
 from __future__ import annotations
@@ -91,6 +96,11 @@ class Diff:
     def enum_values(self, verb: str) -> int:
         return sum(1 for c in self.changes() if c.kind == f"value {verb}")
 
+    @property
+    def adopted(self) -> list[Changed]:
+        """The operations now in the public spec that came from the supplement."""
+        return [c for c in self.ops_changed if any(x.kind == ADOPTED for x in c.changes)]
+
 
 # --- which way types travel ------------------------------------------------------
 
@@ -151,7 +161,21 @@ def call_name(call: str) -> str:
 
 
 def op_title(op: Operation) -> str:
-    return f"`{op.key}` → " + ", ".join(call_name(c.call) for c in op.calls)
+    calls = ", ".join(call_name(c.call) for c in op.calls)
+    return f"`{op.key}` → {calls}" + (" (supplement)" if op.source == "supplement" else "")
+
+
+# the kind of the change of source that moves something into the public spec
+ADOPTED = "now in the public spec"
+
+
+def source_changes(old: Operation | Definition, new: Operation | Definition) -> list[Change]:
+    """The move between the supplement and the public spec, which breaks nobody."""
+    if old.source == new.source:
+        return []
+    if new.source == "spec":
+        return [Change("now in the public spec (was from the supplement)", False, ADOPTED)]
+    return [Change("now from the supplement (the public spec has it no more)", False)]
 
 
 def _args_changes(old: Call, new: Call, prefix: str) -> list[Change]:
@@ -222,7 +246,7 @@ def operation_changes(old: Operation, new: Operation) -> list[Change]:
         out.append(Change(f"request: `{was}` → `{now}`", False))
     if old.deprecated != new.deprecated:
         out.append(Change("deprecated" if new.deprecated else "no longer deprecated", False))
-    return out
+    return out + source_changes(old, new)
 
 
 # --- definitions -----------------------------------------------------------------
@@ -298,7 +322,7 @@ def article(kind: str) -> str:
 
 
 def def_title(d: Definition) -> str:
-    return f"`{d.name}` ({d.kind})"
+    return f"`{d.name}` ({d.kind}" + (", supplement)" if d.source == "supplement" else ")")
 
 
 # --- the diff and its report ---------------------------------------------------------
@@ -330,6 +354,7 @@ def diff(old: Surface, new: Surface) -> Diff:
     for name in sorted(old.definitions.keys() & new.definitions.keys()):
         was, now = old.definitions[name], new.definitions[name]
         changes = definition_changes(was, now, ways_old[name] | ways_new[name])
+        changes += source_changes(was, now)
         if changes:
             result.defs_changed.append(Changed(name, def_title(now), changes))
     return result
@@ -343,9 +368,10 @@ def summary(d: Diff) -> str:
     """One sentence with the counts (the CHANGELOG entry and the report's first line)."""
     if d.equal:
         return "No change to the API surface."
+    adopted = f" ({len(d.adopted)} now in the public spec)" if d.adopted else ""
     parts = [
         f"operations: {len(d.ops_added)} added, {len(d.ops_removed)} removed, "
-        f"{len(d.ops_changed)} changed",
+        f"{len(d.ops_changed)} changed{adopted}",
         f"models: {len(d.defs_added)} added, {len(d.defs_removed)} removed, "
         f"{len(d.defs_changed)} changed",
         f"enum values: {d.enum_values('added')} added, {d.enum_values('removed')} removed",
@@ -353,17 +379,27 @@ def summary(d: Diff) -> str:
     return "; ".join(parts) + f". **{d.breaking} breaking change(s).**"
 
 
+def sources(surface: Surface) -> str:
+    """What a surface was read from, with its counts."""
+    counts = f"{len(surface.operations)} operations, {len(surface.definitions)} models"
+    if not surface.supplement:
+        return f"{surface.label}: {counts}"
+    own = sum(1 for op in surface.operations.values() if op.source == "supplement")
+    return f"{surface.label} + supplement {surface.supplement} ({own} operations): {counts}"
+
+
 def markdown(d: Diff, old_name: str, new_name: str) -> str:
     lines = [
         "# API surface diff",
         "",
-        f"- old: `{old_name}` ({d.old.label}: {len(d.old.operations)} operations, "
-        f"{len(d.old.definitions)} models)",
-        f"- new: `{new_name}` ({d.new.label}: {len(d.new.operations)} operations, "
-        f"{len(d.new.definitions)} models)",
+        f"- old: `{old_name}` ({sources(d.old)})",
+        f"- new: `{new_name}` ({sources(d.new)})",
         "",
         summary(d),
     ]
+    if d.old.supplement != d.new.supplement:
+        was, now = d.old.supplement or "none", d.new.supplement or "none"
+        lines += ["", f"The supplement's official SDK release: {was} → {now}."]
 
     def section(title: str, count: int, items: list[str]) -> None:
         if count:
@@ -382,6 +418,8 @@ def markdown(d: Diff, old_name: str, new_name: str) -> str:
         removed.append(f"- {mark(g.breaking)} — {op_title(g.op)}{moved}")
         removed += [f"  - {mark(c.breaking)}: {c.text}" for c in g.changes]
     section("Operations removed", len(d.ops_removed), removed)
+    adopted = [f"- compatible — {c.title}" for c in d.adopted]
+    section("Now in the public spec", len(adopted), adopted)
     section("Operations changed", len(d.ops_changed), _changed_items(d.ops_changed))
     models_added = [f"- compatible — {def_title(x)}" for x in d.defs_added]
     section("Models added", len(models_added), models_added)
@@ -399,21 +437,78 @@ def _changed_items(entries: list[Changed]) -> list[str]:
     return out
 
 
-def changelog_entry(d: Diff, title: str) -> str:
-    """A CHANGELOG.md section: the summary, then every operation that changed, by call."""
-    lines = [f"## {title}", "", summary(d)]
+def _calls(op: Operation) -> str:
+    return ", ".join(call_name(c.call) for c in op.calls) + f" (`{op.key}`)"
 
-    def calls(op: Operation) -> str:
-        return ", ".join(call_name(c.call) for c in op.calls) + f" (`{op.key}`)"
 
-    items = [f"- added: {calls(op)}" for op in d.ops_added]
+def changelog_entry(d: Diff, title: str, level: int = 2) -> str:
+    """A CHANGELOG.md entry: the summary, then every operation that changed, by call."""
+    lines = [f"{'#' * level} {title}", "", summary(d)]
+    items = [f"- added: {_calls(op)}" for op in d.ops_added]
     items += [
         f"- {'removed' if g.moved_to is None else 'moved'}"
-        f"{' (breaking)' if g.breaking else ''}: {calls(g.op)}"
+        f"{' (breaking)' if g.breaking else ''}: {_calls(g.op)}"
         + (f" → `{g.moved_to.key}`" if g.moved_to else "")
         for g in d.ops_removed
     ]
-    items += [f"- changed{' (breaking)' if e.breaking else ''}: {e.title}" for e in d.ops_changed]
+    items += [
+        f"- {ADOPTED}: {e.title}"
+        if all(c.kind == ADOPTED for c in e.changes)
+        else f"- changed{' (breaking)' if e.breaking else ''}: {e.title}"
+        for e in d.ops_changed
+    ]
     if items:
         lines += ["", *items]
+    return "\n".join(lines) + "\n"
+
+
+# --- a release's changes, area by area ---------------------------------------------
+
+
+def area(op: Operation) -> str:
+    """The client attribute an operation's calls live under (`beta.conversations`)."""
+    call = op.calls[0].call if op.calls else ""
+    return call.rpartition(".")[0] or "(client)"
+
+
+def _item(
+    verb: str, breaking: bool, what: str, changes: list[Change], op: Operation | None = None
+) -> str:
+    flag = "**breaking** " if breaking else ""
+    # an operation with one call: its changes need not name it again
+    said = f"{call_name(op.calls[0].call)}: " if op is not None and len(op.calls) == 1 else ""
+    details = "; ".join(
+        c.text.removeprefix(said) + (" (**breaking**)" if c.breaking else "") for c in changes
+    )
+    return f"- {flag}{verb}: {what}" + (f": {details}" if details else "")
+
+
+def by_area(d: Diff, title: str) -> str:
+    """A release's `### {title}` subsection of CHANGELOG.md: the summary, then what was
+    added, removed and changed in each area of the client (the attribute an operation
+    lives under), then in the models; every entry that breaks callers is marked."""
+    areas: dict[str, list[str]] = {}
+    for op in d.ops_added:
+        areas.setdefault(area(op), []).append(_item("added", False, _calls(op), []))
+    for g in d.ops_removed:
+        verb = "removed" if g.moved_to is None else f"moved to `{g.moved_to.key}`"
+        item = _item(verb, g.breaking, _calls(g.op), g.changes, g.op)
+        areas.setdefault(area(g.op), []).append(item)
+    for e in d.ops_changed:
+        op = d.new.operations[e.key]
+        item = _item("changed", e.breaking, _calls(op), e.changes, op)
+        areas.setdefault(area(op), []).append(item)
+    models = []
+    if d.defs_added:
+        names = ", ".join(f"`{x.name}`" for x in d.defs_added)
+        models.append(_item("added", False, names, []))
+    if d.defs_removed:
+        names = ", ".join(f"`{x.name}`" for x in d.defs_removed)
+        models.append(_item("removed", True, names, []))
+    models += [_item("changed", e.breaking, e.title, e.changes) for e in d.defs_changed]
+    lines = [f"### {title}", "", summary(d)]
+    for name in sorted(areas):
+        lines += ["", f"#### `client.{name}`", "", *areas[name]]
+    if models:
+        lines += ["", "#### Models", "", *models]
     return "\n".join(lines) + "\n"

@@ -1,7 +1,7 @@
 """The intermediate model between the OpenAPI document and the rendered SDK.
 
 Every decision about names, types and union strategy is made while building this
-model (in `parse.py`); the templates only walk it.
+model (in `generator/parse/`); the templates only walk it.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ class Model:
     deprecated: bool = False
     pointer: str = ""
     tag: tuple[str, str] | None = None  # (field, value) when a native tagged-union variant
+    # the class of mistral_sdk._model it derives from: `Model`, or one that adds a typed
+    # convenience (`HasText`, `OutputText`; the overlay's `schemas.<name>.base`)
+    base: str = "Model"
     kind: Literal["model"] = "model"
 
 
@@ -181,12 +184,12 @@ class Response:
     envelope: bool = False  # SSE: the schema describes the whole event
     done_marker: str | None = None
     # SSE: what ends the stream. A stream with any of these that is cut before one
-    # arrives raises instead of ending quietly (see parse.STREAM_ENDS)
+    # arrives raises instead of ending quietly (generator/parse/streams.py)
     terminal: tuple[str, ...] = ()  # event names; "[DONE]" is the done marker
     errors: tuple[str, ...] = ()  # event names that report a failure
     run_param: str | None = None  # the (Python) path parameter whose workflow run ends it
     # the parameter through which the stream resumes from its last event id, when it
-    # has one (generator/helpers.py RESUME_PARAMS)
+    # has one (the overlay's streams.resume_params)
     resume_param: Param | None = None
 
 
@@ -240,9 +243,12 @@ class Operation:
     # The header that carries the API key when the operation's only security is an
     # apiKey-in-header scheme (`x-api-key`); None: the client's Bearer Authorization.
     api_key_header: str | None = None
-    # the flattened body field that `connectors=` merges into (helpers.CONNECTOR_BODIES)
+    # the flattened body field that `connectors=` merges into (overlay: connectors_field)
     connectors_field: str | None = None
-    tools_field: str | None = None  # takes Python callables too (helpers.TOOL_BODIES)
+    tools_field: str | None = None  # takes Python callables too (overlay: tools_field)
+    # where it is described: "spec" (the public spec) or "supplement" (read from an
+    # official SDK release, `API.supplement`; generator/merge.py)
+    source: Literal["spec", "supplement"] = "spec"
 
     def sent(self, method: Method) -> list[Param]:
         """The parameters `method` sends: all but the body fields it fixes itself."""
@@ -265,6 +271,66 @@ class Operation:
         )
 
 
+# --- the request side: typed dictionaries for type checkers --------------------
+
+
+@dataclass
+class Key:
+    """A key of a typed dictionary: its wire name and type, and whether it must be given."""
+
+    wire: str
+    type: TypeExpr
+    required: bool
+    doc: str = ""
+
+
+@dataclass
+class DictParam:
+    """An object a request may carry, as the `TypedDict` type checkers see
+    (`params.UserMessageParam` for `models.UserMessage`). Nothing at run time reads it."""
+
+    name: str
+    source: str  # the model it mirrors
+    keys: list[Key]
+    doc: str = ""
+
+
+@dataclass
+class UnionParam:
+    """A union a request may carry, as the union of its variants' typed dictionaries."""
+
+    name: str
+    source: str  # the union it mirrors
+    variants: list[TypeExpr]
+    doc: str = ""
+
+
+@dataclass
+class Forward:
+    """The `**kwargs` of a hand-written helper that forwards them to a generated method:
+    that method's keyword arguments but `omit`, as a `TypedDict` (`params.<name>`)."""
+
+    name: str
+    helper: str  # `chat.parse`
+    operation: Operation
+    method: Method
+    omit: tuple[str, ...] = ()
+
+
+@dataclass
+class Inputs:
+    """What callers may give as plain dicts, typed (the inputs pass, parse/inputs.py)."""
+
+    params: dict[str, DictParam | UnionParam] = field(default_factory=dict)  # by name
+    param_of: dict[str, str] = field(default_factory=dict)  # definition → its param's name
+    # models whose schema takes any key and declares none: `Mapping[str, Any]`
+    free_form: set[str] = field(default_factory=set)
+    forwards: list[Forward] = field(default_factory=list)
+    # the body of each batch endpoint's requests (job fields need not be given):
+    # the union of the request models and their `…BatchParam`s
+    batch: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Resource:
     """A node of the client's resource tree (`beta` → `beta.conversations`)."""
@@ -272,10 +338,30 @@ class Resource:
     path: tuple[str, ...]
     operations: list[Operation] = field(default_factory=list)
     children: dict[str, Resource] = field(default_factory=dict)
+    # (module under mistral_sdk, class) of the runtime mixin that adds hand-written
+    # helpers to this resource (`Async` + class for the async one)
+    mixin: tuple[str, str] | None = None
 
     @property
     def attr(self) -> str:
         return self.path[-1] if self.path else ""
+
+
+@dataclass(frozen=True)
+class Supplement:
+    """The operations the public spec lacks, merged in from spec/supplement.yaml."""
+
+    release: str  # the official SDK release they are read from: "mistralai 3.7.0"
+    sha256: str  # of the supplement file
+    operations: int  # how many were merged (those the public spec has are left out)
+    # JSON pointers, in the merged document, of its operations and schemas
+    pointers: frozenset[str]
+
+    def owns(self, pointer: str) -> bool:
+        """Whether the definition or operation at `pointer` comes from the supplement
+        (an inline schema is where its owner is)."""
+        # `#/components/schemas/X/...` or `#/paths/P/verb/...`: the first four tokens
+        return "/".join(pointer.split("/")[:4]) in self.pointers
 
 
 @dataclass
@@ -286,3 +372,15 @@ class API:
     operations: list[Operation]
     root: Resource
     exposed: list[str]  # component schema names, exposed under their spec name
+    # the enum of the endpoints a batch job runs, and for each of its values:
+    # (endpoint, operationId, request model, response model) (helpers.batch_endpoints)
+    batch_enum: str = ""
+    batch_endpoints: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    # the body fields a batch job fills in every request (overlay: batch_job_fields)
+    batch_job_fields: tuple[str, ...] = ()
+    inputs: Inputs = field(default_factory=Inputs)
+    supplement: Supplement | None = None  # what was merged in besides the public spec
+
+    def source_of(self, pointer: str) -> Literal["spec", "supplement"]:
+        """Where the definition at `pointer` is described."""
+        return "supplement" if self.supplement and self.supplement.owns(pointer) else "spec"

@@ -8,12 +8,15 @@ here: the surface records what a caller sees, not how it is decoded.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import helpers, ir, read_api
+from .merge import SupplementChoice
+from .overlay import Overlay
 
 MAGIC = "# mistral-sdk API surface:"
 LEGEND = (
@@ -22,6 +25,9 @@ LEGEND = (
     "# model|enum|union|alias Name ...; `name: T` is required, `name?: T` optional,",
     "# `name = value` a constant; arguments after `*` are keyword-only.",
 )
+# Opens the part of the surface that comes from the supplement (docs/spec.md): the
+# operations the public spec lacks, and the models only they use.
+SUPPLEMENT_MARK = "# supplement:"
 
 
 # --- the surface -------------------------------------------------------------
@@ -56,6 +62,7 @@ class Operation:
     calls: tuple[Call, ...]
     body: str = ""  # "body: Model" / "multipart: Model" when the body is flattened
     deprecated: bool = False
+    source: str = "spec"  # or "supplement": the public spec lacks it (docs/spec.md)
 
     @property
     def key(self) -> str:
@@ -74,6 +81,7 @@ class Definition:
     tag: str | None = None
     type: str = ""
     deprecated: bool = False
+    source: str = "spec"  # or "supplement": defined there, not in the public spec
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,9 @@ class Surface:
     label: str  # "<title> <version>"
     operations: dict[str, Operation]  # by "METHOD /path"
     definitions: dict[str, Definition]  # by name
+    # the official SDK release the supplement was read from ("mistralai 3.7.0"); ""
+    # when the surface has no supplement
+    supplement: str = ""
 
 
 # --- IR → surface ----------------------------------------------------------------
@@ -136,7 +147,7 @@ def _call(resource: str, op: ir.Operation, m: ir.Method) -> Call:
             text = type_text(p.type)
         required = p.required and not p.null_default
         args.append(Arg(p.name, text, required, positional=p.location == "path"))
-    if op.connectors_field:  # the keyword the renderer adds (helpers.CONNECTOR_BODIES)
+    if op.connectors_field:  # the keyword the renderer adds (overlay: connectors_field)
         args.append(Arg("connectors", "list[ConnectorSlot] | None", False))
     if helpers.takes_progress(op, m):  # the keyword the renderer adds
         args.append(Arg("progress", "ProgressCallback | None", False))
@@ -151,7 +162,7 @@ def _resources(node: ir.Resource, out: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def _definition(d: ir.Definition) -> Definition:
+def _definition(d: ir.Definition, source: str) -> Definition:
     if isinstance(d, ir.Model):
         fields = tuple(
             Arg(f.name, type_text(f.type), f.required and not f.null_default)
@@ -159,13 +170,14 @@ def _definition(d: ir.Definition) -> Definition:
             else Arg(f.name, "", True, const=literal(f.const.value))  # nothing to pass
             for f in d.fields
         )
-        return Definition("model", d.name, fields=fields, deprecated=d.deprecated)
+        return Definition("model", d.name, fields=fields, deprecated=d.deprecated, source=source)
     if isinstance(d, ir.Enum):
-        return Definition("enum", d.name, values=tuple(sorted(literal(v) for v in d.values)))
+        values = tuple(sorted(literal(v) for v in d.values))
+        return Definition("enum", d.name, values=values, source=source)
     if isinstance(d, ir.Union_):
-        members = tuple(sorted(type_text(v.type) for v in d.variants))
-        return Definition("union", d.name, members=members, tag=d.tag)
-    return Definition("alias", d.name, type=type_text(d.type))
+        members = tuple(sorted({type_text(v.type) for v in d.variants}))
+        return Definition("union", d.name, members=members, tag=d.tag, source=source)
+    return Definition("alias", d.name, type=type_text(d.type), source=source)
 
 
 def from_api(api: ir.API) -> Surface:
@@ -178,15 +190,20 @@ def from_api(api: ir.API) -> Surface:
             kind = "body" if op.body_kind == "json" else "multipart"
             body = f"{kind}: {type_text(op.body_type)}"
         calls = tuple(_call(resource, op, m) for m in op.methods)
-        entry = Operation(op.method, op.path, calls, body, op.deprecated)
+        entry = Operation(op.method, op.path, calls, body, op.deprecated, op.source)
         ops[entry.key] = entry
-    defs = {name: _definition(d) for name, d in api.definitions.items()}
-    return Surface(f"{api.title} {api.version}".strip(), ops, defs)
+    defs = {name: _definition(d, api.source_of(d.pointer)) for name, d in api.definitions.items()}
+    supplement = api.supplement.release if api.supplement else ""
+    return Surface(f"{api.title} {api.version}".strip(), ops, defs, supplement)
 
 
-def read_spec(path: str | Path) -> Surface:
-    """Parse an OpenAPI document; raise SpecError when the generator cannot read it."""
-    return from_api(read_api(path)[0])
+def read_spec(
+    path: str | Path, overlay: Overlay | None = None, supplement: SupplementChoice = None
+) -> Surface:
+    """Parse an OpenAPI document (with `overlay`, by default the project's, and the
+    supplement beside it, or `supplement`); raise SpecError when the generator cannot
+    read it."""
+    return from_api(read_api(path, overlay, supplement)[0])
 
 
 # --- surface → text ------------------------------------------------------------
@@ -223,12 +240,29 @@ def definition_line(d: Definition) -> str:
     return f"alias {d.name} = {d.type}"
 
 
+def _lines(surface: Surface, source: str) -> tuple[list[str], str]:
+    """The sorted lines of what `source` describes, and their counts."""
+    ops = [op for op in surface.operations.values() if op.source == source]
+    defs = [d for d in surface.definitions.values() if d.source == source]
+    lines = [line for op in ops for line in operation_lines(op)]
+    lines += [definition_line(d) for d in defs]
+    return sorted(lines), f"{len(ops)} operations, {len(defs)} models"
+
+
 def to_text(surface: Surface) -> str:
-    body = [line for op in surface.operations.values() for line in operation_lines(op)]
-    body += [definition_line(d) for d in surface.definitions.values()]
-    counts = f"{len(surface.operations)} operations, {len(surface.definitions)} models"
+    """The public spec's lines, then the supplement's, each part sorted: a change of
+    either source shows in its own part of a diff."""
+    body, counts = _lines(surface, "spec")
     header = [f"{MAGIC} {surface.label} ({counts})", *LEGEND]
-    return "\n".join(header + sorted(body)) + "\n"
+    if surface.supplement:
+        lines, counts = _lines(surface, "supplement")
+        body += [
+            "",
+            f"{SUPPLEMENT_MARK} {surface.supplement} ({counts})",
+            "# What the public spec lacks, read from that official SDK release (spec/supplement.yaml).",
+            *lines,
+        ]
+    return "\n".join(header + body) + "\n"
 
 
 # --- text → surface ------------------------------------------------------------
@@ -296,10 +330,14 @@ def parse_text(text: str) -> Surface:
     lines = text.splitlines()
     if not lines or not lines[0].startswith(MAGIC):
         raise SurfaceFormatError(f"not a surface file: the first line is not `{MAGIC} …`")
-    label = re.sub(r" \(\d+ operations, \d+ models\)$", "", lines[0][len(MAGIC) :].strip())
+    label = _label(lines[0][len(MAGIC) :])
     ops: dict[str, Operation] = {}
     defs: dict[str, Definition] = {}
+    supplement, source = "", "spec"
     for line in lines[1:]:
+        if line.startswith(SUPPLEMENT_MARK):
+            supplement, source = _label(line[len(SUPPLEMENT_MARK) :]), "supplement"
+            continue
         if not line or line.startswith("#"):
             continue
         m = _OP.match(line)
@@ -311,14 +349,19 @@ def parse_text(text: str) -> Surface:
             calls = (*previous.calls, new_call) if previous else (new_call,)
             # the main call first, then its streaming twin (`complete`, then `stream`)
             calls = tuple(sorted(calls, key=lambda c: c.streaming))
-            ops[key] = Operation(method, path, calls, (body or "")[2:-1], bool(deprecated))
+            body_text = (body or "")[2:-1]
+            ops[key] = Operation(method, path, calls, body_text, bool(deprecated), source)
             continue
         m = _DEF.match(line)
         if not m:
             raise SurfaceFormatError(f"unreadable line: {line}")
         kind, name, rest = m.groups()
-        defs[name] = _parse_definition(kind, name, rest, line)
-    return Surface(label, ops, defs)
+        defs[name] = dataclasses.replace(_parse_definition(kind, name, rest, line), source=source)
+    return Surface(label, ops, defs, supplement)
+
+
+def _label(text: str) -> str:
+    return re.sub(r" \(\d+ operations, \d+ models\)$", "", text.strip())
 
 
 def _parse_definition(kind: str, name: str, rest: str, line: str) -> Definition:
@@ -343,10 +386,13 @@ def _parse_definition(kind: str, name: str, rest: str, line: str) -> Definition:
     return Definition("alias", name, type=value)
 
 
-def read(path: str | Path) -> Surface:
-    """A surface from a surface file or from an OpenAPI document."""
+def read(
+    path: str | Path, overlay: Overlay | None = None, supplement: SupplementChoice = None
+) -> Surface:
+    """A surface from a surface file or from an OpenAPI document (read with `overlay`
+    and its supplement)."""
     with open(path, encoding="utf-8") as fh:
         head = fh.read(len(MAGIC))
     if head == MAGIC:
         return parse_text(Path(path).read_text(encoding="utf-8"))
-    return read_spec(path)
+    return read_spec(path, overlay, supplement)

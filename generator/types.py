@@ -31,6 +31,24 @@ class Imports:
     uuid: bool = False
     models: set[str] = field(default_factory=set)
     collections: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)  # typed dictionaries (`…Param`)
+    unknown: bool = False  # mistral_sdk.Unknown
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """How types read as what a caller gives (a method's argument, a typed dictionary's
+    key): the definitions, the typed dictionary of each model and union
+    (`ir.Inputs.param_of`), the models that take any key, and the prefix of the typed
+    dictionaries' names where they are used (`params.` in resource modules)."""
+
+    definitions: Mapping[str, ir.Definition]
+    param_of: Mapping[str, str]
+    free_form: frozenset[str] = frozenset()
+    prefix: str = "params."
+
+    def at(self, prefix: str) -> Inputs:
+        return Inputs(self.definitions, self.param_of, self.free_form, prefix)
 
 
 def references(texpr: ir.TypeExpr) -> Iterator[str]:
@@ -68,15 +86,15 @@ def render(
     texpr: ir.TypeExpr,
     imports: Imports,
     prefix: str = "",
-    inputs: Mapping[str, ir.Definition] | None = None,
+    inputs: Inputs | None = None,
     argument: bool = False,
 ) -> str:
     """Python source for `texpr`.
 
-    `prefix` qualifies model names (`models.` in resource modules). With `inputs`
-    (the API's definitions), the type accepts what a caller may pass: plain
-    mappings for models and unions, any sequence for lists; aliases are expanded
-    so that their members accept mappings too. `argument` (implied by `inputs`):
+    `prefix` qualifies model names (`models.` in resource modules). With `inputs`, the
+    type accepts what a caller may pass: a model or its typed dictionary (a union also
+    `Unknown`, sent as is), any sequence for lists, any mapping for maps; aliases are
+    expanded so that their members accept dicts too. `argument` (implied by `inputs`):
     the type of a method argument, where an id (`format: uuid`, a `str` in models)
     may also be given as a `uuid.UUID`.
     """
@@ -95,15 +113,13 @@ def render(
             imports.typing.add("Any")
         return _PRIM[texpr.kind]
     if isinstance(texpr, ir.Ref):
-        target = inputs.get(texpr.name) if inputs is not None else None
+        target = inputs.definitions.get(texpr.name) if inputs is not None else None
         if isinstance(target, ir.Alias):
             return r(target.type)
         imports.models.add(texpr.name)
         name = f"{prefix}{texpr.name}"
-        if isinstance(target, (ir.Model, ir.Union_)):
-            imports.typing.add("Any")
-            imports.collections.add("Mapping")
-            return f"{name} | Mapping[str, Any]"
+        if inputs is not None and isinstance(target, (ir.Model, ir.Union_)):
+            return f"{name} | {param_of(texpr.name, imports, inputs)}"
         return name
     if isinstance(texpr, ir.ListOf):
         if inputs is not None:
@@ -131,6 +147,24 @@ def render(
     if isinstance(texpr, ir.Nullable):
         return f"{r(texpr.inner)} | None"
     raise TypeError(f"unknown type expression {texpr!r}")
+
+
+def param_of(name: str, imports: Imports, inputs: Inputs) -> str:
+    """What a caller gives for the model or union `name` besides an instance: its typed
+    dictionary (a union also `Unknown`, the way to send a variant the spec lacks), or any
+    mapping for a model that takes any key."""
+    typed = inputs.param_of.get(name)
+    if typed is None:
+        if name not in inputs.free_form:
+            raise KeyError(f"{name} is not on the request side (generator/parse/inputs.py)")
+        imports.typing.add("Any")
+        imports.collections.add("Mapping")
+        return "Mapping[str, Any]"
+    imports.params.add(typed)
+    if isinstance(inputs.definitions[name], ir.Union_):
+        imports.unknown = True
+        return f"{inputs.prefix}{typed} | Unknown"
+    return f"{inputs.prefix}{typed}"
 
 
 def runtime(texpr: ir.TypeExpr, prefix: str) -> str:

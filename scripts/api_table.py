@@ -8,6 +8,8 @@
 The table sits between `<!-- api-table:start -->` and `<!-- api-table:end -->`; the
 README's list of API areas (the client's resources) between `<!-- api-areas:start -->`
 and `<!-- api-areas:end -->`: what the README says the SDK covers comes from the spec.
+Both count the public spec's operations and the supplement's (what the official SDK
+calls and the public spec lacks, docs/spec.md) apart, and mark the supplement's.
 """
 
 from __future__ import annotations
@@ -24,12 +26,19 @@ AREAS_START = "<!-- api-areas:start -->"
 AREAS_END = "<!-- api-areas:end -->"
 
 
+def supplement(operations: Mapping[str, Any]) -> tuple[int, str]:
+    """How many operations come from the supplement, and its official release."""
+    found = [op for op in operations.values() if op.source == "supplement"]
+    return len(found), found[0].release if found else ""
+
+
 def rows(operations: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(call, "METHOD /path", streaming) for every client method, sorted by call."""
     keyed: list[tuple[str, str, str, str]] = []
     for op in operations.values():
         route = f"{op.method} {op.path.split('#', 1)[0]}"
         note = " (deprecated)" if op.deprecated else ""
+        note += " (supplement)" if op.source == "supplement" else ""
         calls = [(op.call, "yes" if op.streaming else "")]
         if op.stream_call:
             calls.append((op.stream_call, "yes"))
@@ -41,8 +50,15 @@ def rows(operations: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 def render(operations: Mapping[str, Any]) -> str:
     table = rows(operations)
+    added, release = supplement(operations)
+    counts = f"{len(operations)} operations"
+    if added:
+        counts += (
+            f" ({len(operations) - added} from the public spec, {added} from the supplement:"
+            f" what {release} calls and the public spec lacks, marked (supplement))"
+        )
     lines = [
-        f"{len(operations)} operations, {len(table)} methods on `Mistral` "
+        f"{counts}, {len(table)} methods on `Mistral` "
         "(the same on `AsyncMistral`), generated from `mistral_sdk.OPERATIONS` "
         "by `make readme-table`.",
         "",
@@ -53,10 +69,13 @@ def render(operations: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def areas(operations: Mapping[str, Any]) -> list[str]:
-    """The client's top resources that have operations (`beta.` left out), sorted."""
+def areas(operations: Mapping[str, Any], source: str = "spec") -> list[str]:
+    """The client's top resources that have operations of `source` (`beta.` left
+    out), sorted."""
     found = set()
     for op in operations.values():
+        if op.source != source:
+            continue
         parts = op.call.split(".")[:-1]
         if parts[:1] == ["beta"]:
             parts = parts[1:]
@@ -66,8 +85,20 @@ def areas(operations: Mapping[str, Any]) -> list[str]:
 
 
 def render_areas(operations: Mapping[str, Any]) -> str:
+    added, release = supplement(operations)
+    public = len(operations) - added
     names = ", ".join(f"`{name}`" for name in areas(operations))
-    return f"Every endpoint of the spec has a method, in these areas of the client: {names}.\n"
+    text = (
+        f"Every endpoint of the public spec has a method ({public} operations), in these "
+        f"areas of the client: {names}."
+    )
+    if added:
+        names = ", ".join(f"`{name}`" for name in areas(operations, "supplement"))
+        text += (
+            f" So do the {added} operations {release} (the official SDK) calls and the public"
+            f" spec lacks, read from it into [the supplement](docs/spec.md), in: {names}."
+        )
+    return text + "\n"
 
 
 def splice(text: str, table: str, start: str = START, end: str = END) -> str:

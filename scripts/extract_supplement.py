@@ -64,14 +64,6 @@ PUBLIC_REF = "openapi.yaml#/components/schemas/"
 LOCAL_REF = "#/components/schemas/"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-# Where an operation sits in our resource tree: the official tag, except where the
-# official SDK files a resource under `beta` that the issue (#25) and our users name
-# at the top (`client.triggers`, `client.webhooks`, `client.service_accounts`).
-TAG_PATHS = {
-    "beta.triggers": "triggers",
-    "beta.webhooks": "webhooks",
-    "beta.service_accounts": "service_accounts",
-}
 MEDIA_TYPES = {
     "json": "application/json",
     "multipart": "multipart/form-data",
@@ -91,13 +83,19 @@ class ExtractionError(Exception):
 
 
 class Release:
-    """The installed official package, checked against the pin and its own RECORD."""
+    """The installed official package, checked against the pin and its own RECORD; or
+    the one unpacked at `dist` (a wheel's `.dist-info` folder, which is how
+    scripts/spec_update.py reads a newer release without installing it)."""
 
-    def __init__(self, pin: dict[str, str]) -> None:
+    def __init__(self, pin: dict[str, str], dist: Path | None = None) -> None:
         self.pin = pin
         name, version = pin["package"], pin["version"]
         try:
-            self.dist = importlib.metadata.distribution(name)
+            self.dist = (
+                importlib.metadata.Distribution.at(dist)
+                if dist is not None
+                else importlib.metadata.distribution(name)
+            )
         except importlib.metadata.PackageNotFoundError:
             raise ExtractionError(
                 f"{name} is not installed; the supplement is read from {name}=={version} "
@@ -186,7 +184,9 @@ class Builder:
     def operation(self, op: Operation) -> Schema:
         where = op.call
         result: Schema = {"operationId": op.operation_id}
-        result["tags"] = [TAG_PATHS.get(tag, tag) for tag in op.tags]
+        # the official tags: where an operation sits on our client is the generator's
+        # business (spec/overlay.yaml, `supplement.tags`)
+        result["tags"] = list(op.tags)
         parameters, body_field = self.parameters(op)
         self.check_path_parameters(op, parameters)
         if parameters:
@@ -470,13 +470,20 @@ def extract(lock_path: Path = LOCK, public_path: Path = PUBLIC) -> str:
     if not public_path.is_file():
         raise ExtractionError(f"{public_path} is missing: run `make spec` first")
     data = public_path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    if sha256 != lock["sha256"]:
+    if hashlib.sha256(data).hexdigest() != lock["sha256"]:
         raise ExtractionError(f"{public_path} does not match spec/lock.json: run `make spec`")
-    public = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return extract_against(release, data)
+
+
+def extract_against(release: Release, public_data: bytes) -> str:
+    """The supplement of `release` against the public spec whose bytes are given (the
+    tracked one, or a new one `make spec-update` is about to accept)."""
+    sha256 = hashlib.sha256(public_data).hexdigest()
+    public = yaml.load(public_data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
         return dump(build(release, public, sha256))
     except UnsupportedType as exc:
+        pin = release.pin
         raise ExtractionError(f"{pin['package']} {pin['version']}: {exc}") from exc
 
 

@@ -14,6 +14,9 @@ Workflows (`POST /v1/workflows/{name}/execute`), by workflow name:
 - `flaky`: the first event stream of each run breaks after two events (a chunked
   body cut short), so clients must resume from the last event id.
 - `no-stream`: the event stream answers 404 (clients fall back to polling).
+- an `encoded_input` (workflow payload encoding): the run plays a worker that echoes
+  it: its result, and the payloads of its events, are that encoded input, which the
+  mock cannot read (`GET /v1/workflows/workers/whoami` names the namespace "default").
 `wait_for_result: true` waits up to `timeout_seconds` like the real API.
 
 Conversations with function tools (`tools: [{"type": "function", ...}]`): the model
@@ -43,7 +46,7 @@ AUTH_URL = "https://auth.mock.local/oauth/gmail?state="
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _uid(prefix: str) -> str:
@@ -98,6 +101,7 @@ class Run:
     start_time: str = field(default_factory=_now)
     run_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     canceled: float | None = None
+    encoded_input: Any = None  # an encoded payload (b64payload, encoding_options)
     streams: int = 0
     timeline: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
 
@@ -125,6 +129,8 @@ class Run:
 
     def result(self) -> Any:
         status = self.status()
+        if status == "COMPLETED" and self.encoded_input is not None:
+            return self.encoded_input  # the echo worker: the same encoded payload back
         if status == "COMPLETED":
             names = [b.get("connector_name") for b in self.bindings]
             return {"input": self.input, "connectors": names, "summary": "3 unread messages"}
@@ -177,7 +183,7 @@ class Run:
                 0.0,
                 self._event(
                     "WORKFLOW_EXECUTION_STARTED",
-                    {**task, "workflow_name": self.workflow, "input": _json(self.input)},
+                    {**task, "workflow_name": self.workflow, "input": self._payload(self.input)},
                 ),
             )
         ]
@@ -216,12 +222,23 @@ class Run:
         self.timeline = out
         return out
 
+    def _payload(self, value: Any) -> dict[str, Any]:
+        """An event payload: an encoded one as workers send them (base64 `value`)."""
+        encoded = self.encoded_input
+        if encoded is None:
+            return _json(value)
+        return {
+            "type": "json",
+            "value": encoded["b64payload"],
+            "encoding_options": encoded.get("encoding_options", []),
+        }
+
     def final_event(self) -> dict[str, Any] | None:
         status = self.status()
         if status == "COMPLETED":
             return self._event(
                 "WORKFLOW_EXECUTION_COMPLETED",
-                {"task_id": "task-1", "result": _json(self.result())},
+                {"task_id": "task-1", "result": self._payload(self.result())},
             )
         if status == "FAILED":
             return self._event(
@@ -275,6 +292,7 @@ class Flows:
             run = self.runs[execution_id] = Run(
                 execution_id, workflow, body.get("input"), body.get("extensions")
             )
+            run.encoded_input = body.get("encoded_input")
         if body.get("wait_for_result"):
             deadline = time.monotonic() + float(body.get("timeout_seconds") or 30)
             while run.status() == "RUNNING" and time.monotonic() < deadline:

@@ -41,7 +41,7 @@ from typing import Any
 import msgspec
 
 import mistral_sdk
-from mistral_sdk._codec import Unknown, _UnionMeta
+from mistral_sdk._codec import CHECKER_ONLY_NAMES, Unknown, _UnionMeta
 
 MAX_DEPTH = 6  # past it, the cheapest shape: no optional member, empty lists
 FILE = ("a.txt", b"hello", "text/plain")
@@ -214,7 +214,8 @@ class Samples:
         required keyword, and its first `optional` other parameters. Nested values are
         wire values (methods take plain dicts); datetimes and UUIDs at the top level
         are Python objects, files a `(name, bytes, type)` tuple."""
-        signature = inspect.signature(function, eval_str=True)
+        # the typed dicts and `Unknown` are imported for type checkers only
+        signature = inspect.signature(function, locals=CHECKER_ONLY_NAMES, eval_str=True)
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         extra = optional

@@ -20,6 +20,10 @@ Conversations call function tools and ask for confirmations, workflows fail, han
 or drop their stream, as `mock_flows.py` describes (the scripted fake the examples
 and tests run against).
 
+Triggers and webhooks (`mock_triggers.py`: an outside event starts a workflow) and
+service accounts (`mock_accounts.py`: a client with an account's token file acts as it)
+are scripted flows of the supplement's operations (docs/spec.md).
+
 Every other operation of the SDK gets a generic answer of the type its method declares
 (`mock_generic.py`, from the generated package: no spec is read; paging lists, event
 streams, uploads kept in full). Flows are modules (`FLOW_MODULES`), tried in order
@@ -61,6 +65,7 @@ from typing import Any
 import mock_batch  # type: ignore[import-not-found, unused-ignore]
 import mock_faults  # type: ignore[import-not-found, unused-ignore]
 import mock_flows as flows_module  # type: ignore[import-not-found, unused-ignore]
+import mock_triggers  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
 
@@ -68,7 +73,7 @@ __all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
 # do not answer. Each has `make_flow(server)` returning an object whose
 # `handle(handler, method, path, query) -> bool` answers (True) or passes (False).
 # Scripted flows go before "mock_generic", the generic answers for every operation.
-FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_generic")
+FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_triggers", "mock_accounts", "mock_generic")
 
 MODEL = "mistral-medium-latest"
 STREAM_DELAY = 0.02  # seconds between SSE events, so streaming is visible
@@ -82,7 +87,7 @@ _FILE_CONTENT = re.compile(r"^/v1/files/(?P<id>[^/]+)/content$")
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _reply_words(prompt: str) -> list[str]:
@@ -287,8 +292,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-request-id", uuid.uuid4().hex)
-        # said, not only done: a client that reuses the connection at once would
-        # otherwise send its next request into a socket about to close
+        # said, not only done: a client that reuses the connection before it sees the
+        # close gets "Server disconnected" (httpcore2 checks an idle connection only
+        # when it takes it)
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
@@ -340,6 +346,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization", "").startswith("Bearer ") or self.headers.get(
             "x-api-key"
         ):
+            return True
+        if self.path.startswith(mock_triggers.HOOKS):  # an outside service's event: no key
             return True
         self._send_json(401, {"message": "Unauthorized", "request_id": uuid.uuid4().hex})
         return False
@@ -408,6 +416,8 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(urllib.parse.parse_qsl(query))
         if path == "/v1/models":
             self._send_json(200, model_list())
+        elif path == "/v1/workflows/workers/whoami":  # unlisted: workflow payload encoding
+            self._send_json(200, {"scheduler_url": "mock://scheduler", "namespace": "default"})
         elif match := _EXECUTION.match(path):
             run = self.flows.run(match.group("id"))
             if run is None or match.group("action") not in (None, "stream"):

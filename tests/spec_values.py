@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:  # the generator is not installed, it runs from th
     sys.path.insert(0, str(REPO))
 
 from generator import ir  # noqa: E402
-from generator.load import Problems, load, resolve_pointer  # noqa: E402
+from generator.load import Problems, escape, resolve_pointer  # noqa: E402
 
 UUID_VALUE = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 DATETIME_VALUE = "2024-05-06T07:08:09Z"
@@ -98,6 +98,33 @@ def raw_operations(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
+def raw_supplement(spec: str | Path) -> dict[str, Any]:
+    """The supplement beside `spec` (spec/supplement.yaml), as PyYAML reads it; {} when
+    there is none (a spec generated alone)."""
+    path = Path(spec).with_name("supplement.yaml")
+    return raw_spec(str(path)) if path.is_file() else {}
+
+
+def supplement_operations(spec: str | Path) -> dict[str, tuple[str, str]]:
+    """operationId -> (HTTP method, path) of the supplement's operations that the
+    generator merges into `spec`: those whose METHOD and path (parameter names aside)
+    the public spec lacks (generator/merge.py), but for those it says it leaves out (a
+    warning `left out: ...` at the operation: a public operation has its Python name,
+    or it needs a public schema the public spec lacks; an older public spec, say)."""
+    from generator.merge import route
+
+    public = {route(*where) for where in raw_operations(raw_spec(str(spec))).values()}
+    left_out = {
+        p.pointer for p in load_api(str(spec))[2].warnings if p.message.startswith("left out:")
+    }
+    return {
+        op_id: (method, path)
+        for op_id, (method, path) in raw_operations(raw_supplement(spec)).items()
+        if route(method, path) not in public
+        and f"#/paths/{escape(path)}/{method.lower()}" not in left_out
+    }
+
+
 def raw_event_stream_operations(doc: dict[str, Any]) -> set[str]:
     """operationIds with a 2xx `text/event-stream` response in the raw spec."""
     found = set()
@@ -114,12 +141,14 @@ def raw_event_stream_operations(doc: dict[str, Any]) -> set[str]:
 
 @functools.lru_cache(maxsize=2)
 def load_api(path: str) -> tuple[dict[str, Any], ir.API, Problems]:
-    """The loaded (normalised) document, its IR, and the problems found; cached."""
+    """The loaded (normalised) document, with the supplement beside it merged in as the
+    generator merges it (generator/merge.py), its IR, and the problems found; cached."""
+    from generator.merge import load_merged
     from generator.parse import parse
 
     problems = Problems()
-    doc = load(path, problems)
-    api = parse(doc, problems)
+    doc, supplement = load_merged(path, None, problems)
+    api = parse(doc, problems, None, supplement)
     return doc, api, problems
 
 
@@ -598,6 +627,10 @@ class Values:
                     value = self.wire(f.type, 1, props.get(name), name)
                     if value is None:
                         continue
+                    if name == "event":  # an event that reports a failure raises: not one
+                        value = self.quiet_event(f.type, value, method.response.errors)
+                    if name == "data":  # nor a payload that is an error object
+                        value = self.quiet_data(f.type, value)
                     if name == "id":
                         value = f"{value}-{i}"
                     text = value if isinstance(value, str) and name != "data" else json.dumps(value)
@@ -608,6 +641,38 @@ class Values:
         if method.response.done_marker:
             chunks.append(f"data: {method.response.done_marker}\n\n")
         return "".join(chunks).encode(), events
+
+    def quiet_event(self, t: ir.TypeExpr, value: Any, errors: tuple[str, ...]) -> Any:
+        """`value`, or another value of the event enum `t` when the stream treats it as
+        a failure (its `errors`, and `error`, which every stream raises on)."""
+        failing = {*errors, "error"}
+        inner = _strip(t)
+        enum = self.defs.get(inner.name) if isinstance(inner, ir.Ref) else None
+        if value in failing and isinstance(enum, ir.Enum):
+            return next((v for v in enum.values if v not in failing), value)
+        return value
+
+    def quiet_data(self, t: ir.TypeExpr, value: Any) -> Any:
+        """`value`, or a value of another member of the union `t` when it is an error
+        object (`{"error": ...}`), which every stream raises on."""
+
+        def failing(v: Any) -> bool:
+            return isinstance(v, dict) and bool(v.get("error") or v.get("object") == "error")
+
+        inner = _strip(t)
+        if isinstance(inner, ir.Ref) and isinstance(self.defs.get(inner.name), ir.Alias):
+            inner = _strip(self.defs[inner.name].type)  # type: ignore[union-attr]
+        members: list[ir.TypeExpr] = []
+        if isinstance(inner, ir.UnionOf):
+            members = list(inner.members)
+        elif isinstance(inner, ir.Ref) and isinstance(self.defs.get(inner.name), ir.Union_):
+            members = [v.type for v in self.defs[inner.name].variants]  # type: ignore[union-attr]
+        if failing(value):
+            for member in members:
+                other = self.wire(member, 1)
+                if not failing(other):
+                    return other
+        return value
 
     def envelope_model(self, t: ir.TypeExpr) -> tuple[ir.Model, dict[str, ir.Field]] | None:
         """The event model (first variant of an event union) and its fields by wire name."""
@@ -778,14 +843,16 @@ def needs_helpers(*helpers_: str) -> Any:
     tests/test_helpers_present.py, not by every test of the helper."""
     import pytest
 
-    from generator import helpers
+    from generator import helpers, overlay
 
     path = find_spec()
     if path is None:  # the helpers' tests run against the mock server without it
         return pytest.mark.skipif(False, reason=SPEC_MISSING_REASON)
     prefixes = tuple(f"helper client.{name} " for name in helpers_)
     missing = [
-        m for m in helpers.missing_operations(load_api(str(path))[1].root) if m.startswith(prefixes)
+        m
+        for m in helpers.missing_operations(load_api(str(path))[1].root, overlay.default())
+        if m.startswith(prefixes)
     ]
     reason = "; ".join(missing) + " (tests/test_helpers_present.py fails on it)"
     return pytest.mark.skipif(bool(missing), reason=reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-import httpx
+import httpx  # respx's routes answer with its own (legacy httpx) responses
 import pytest
 import respx
 
@@ -35,7 +35,7 @@ def test_every_method_takes_the_per_call_options(name: str) -> None:
                 assert params[name].kind is inspect.Parameter.KEYWORD_ONLY, call
 
 
-@respx.mock(base_url="https://api.test")
+@respx.mock(base_url="https://api.test", using="httpcore2")
 def test_max_retries_per_call(respx_mock: respx.MockRouter) -> None:
     route = respx_mock.get("/v1/models").mock(
         side_effect=[httpx.Response(503), httpx.Response(503), httpx.Response(200, json=MODEL_LIST)]
@@ -48,7 +48,7 @@ def test_max_retries_per_call(respx_mock: respx.MockRouter) -> None:
     assert route.call_count == 3
 
 
-@respx.mock(base_url="https://api.test")
+@respx.mock(base_url="https://api.test", using="httpcore2")
 def test_extra_headers_query_and_body_reach_the_wire(respx_mock: respx.MockRouter) -> None:
     route = respx_mock.post("/v1/embeddings").mock(
         return_value=httpx.Response(

@@ -18,6 +18,8 @@ from spec_values import (
     needs_calls,
     raw_operations,
     raw_spec,
+    raw_supplement,
+    supplement_operations,
     tracked_lock,
 )
 
@@ -53,6 +55,31 @@ def test_import_and_client_are_lazy() -> None:
     eager_resources = [m for m in loaded if m.startswith("mistral_sdk.resources")]
     assert not eager_models, f"building a client imported model modules: {eager_models[:10]}"
     assert not eager_resources, f"building a client imported resources: {eager_resources[:10]}"
+
+
+def test_import_and_clients_load_only_httpx2() -> None:
+    """The SDK runs on httpx2: importing it, building both clients and making a call
+    (sync and async) load neither legacy `httpx` nor `httpcore`, though the dev
+    environment has both installed (respx brings them)."""
+    out = _run("""
+        import asyncio, json, sys
+        import httpx2
+        import mistral_sdk
+
+        def handler(request):
+            return httpx2.Response(200, json={"object": "list", "data": []})
+
+        mistral_sdk.Mistral(api_key="x")
+        mistral_sdk.AsyncMistral(api_key="x")
+        mock = httpx2.MockTransport(handler)
+        mistral_sdk.Mistral(api_key="x", http_client=httpx2.Client(transport=mock)).models.list()
+        client = mistral_sdk.AsyncMistral(api_key="x", http_client=httpx2.AsyncClient(transport=mock))
+        asyncio.run(client.models.list())
+        print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+    """)
+    top = set(json.loads(out))
+    assert "httpx2" in top
+    assert not top & {"httpx", "httpcore"}, sorted(top & {"httpx", "httpcore"})
 
 
 def test_first_call_imports_only_its_resource() -> None:
@@ -137,7 +164,11 @@ def test_every_component_schema_is_a_model() -> None:
 
 def test_operations_table() -> None:
     ops = mistral_sdk.OPERATIONS
-    assert len(ops) == tracked_lock()["operations"]
+    supplement = sum(1 for op in ops.values() if op.source == "supplement")
+    assert len(ops) - supplement == tracked_lock()["operations"]
+    from mistral_sdk import _spec
+
+    assert supplement == _spec.SUPPLEMENT_OPERATION_COUNT
     sync = mistral_sdk.Mistral(api_key="x")
     async_ = mistral_sdk.AsyncMistral(api_key="x")
     calls = set()
@@ -164,9 +195,16 @@ def test_operations_are_the_spec_operations() -> None:
     spec = find_spec()
     if spec is None:
         pytest.skip(SPEC_MISSING_REASON)
-    expected = raw_operations(raw_spec(str(spec)))
+    public = raw_operations(raw_spec(str(spec)))
+    supplement = supplement_operations(spec)
     seen = {op_id: (op.method, op.path) for op_id, op in mistral_sdk.OPERATIONS.items()}
-    assert seen == expected
+    assert seen == public | supplement
+    # each says where it is described, and a supplement one from which official release
+    source = raw_supplement(spec).get("x-source", {})
+    release = f"{source.get('package')} {source.get('version')}"
+    for op_id, op in mistral_sdk.OPERATIONS.items():
+        expected = ("supplement", release) if op_id in supplement else ("spec", None)
+        assert (op.source, op.release) == expected, op_id
 
 
 # The guide's familiar names (docs: /work/shared/GUIDE.md, section 1), each with the
@@ -250,7 +288,13 @@ def test_tracked_spec_version_and_sha256_at_run_time() -> None:
     lines = proc.stdout.splitlines()
     assert lines[0] == f"mistral-sdk {mistral_sdk.__version__}"
     assert lines[1].endswith(f"sha256 {lock['sha256']}") and lock["version"] in lines[1]
-    assert lines[3].startswith("httpx ")
+    assert lines[3].startswith("httpx2 ")
+    from mistral_sdk import _spec
+
+    assert lines[4:] == [
+        f"supplement: {_spec.SUPPLEMENT} ({_spec.SUPPLEMENT_OPERATION_COUNT} operations), "
+        f"sha256 {_spec.SUPPLEMENT_SHA256}"
+    ]
 
 
 def test_public_names_resolve() -> None:

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from answers import file_json
 from spec_values import needs_calls
@@ -25,21 +25,21 @@ NEEDS_CURSOR_LIST = needs_calls("workflows.list")
 class Server:
     """Answers list requests from a handler; records each request's query."""
 
-    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+    def __init__(self, handler: Callable[[httpx2.Request], httpx2.Response]) -> None:
         self.queries: list[dict[str, str]] = []
         self.handler = handler
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.queries.append(dict(request.url.params))
         return self.handler(request)
 
 
 def collect(mode: str, server: Server, call: Callable[[Any], Any], limit: int | None = None) -> Any:
     """Call, check the page type, and iterate (stopping after `limit` items)."""
-    transport = httpx.MockTransport(server)
+    transport = httpx2.MockTransport(server)
     if mode == "sync":
         client = mistral_sdk.Mistral(
-            api_key="k", base_url="https://api.test", http_client=httpx.Client(transport=transport)
+            api_key="k", base_url="https://api.test", http_client=httpx2.Client(transport=transport)
         )
         client._sleep = lambda seconds: None  # type: ignore[attr-defined]
         page = call(client)
@@ -55,7 +55,7 @@ def collect(mode: str, server: Server, call: Callable[[Any], Any], limit: int | 
         client = mistral_sdk.AsyncMistral(
             api_key="k",
             base_url="https://api.test",
-            http_client=httpx.AsyncClient(transport=transport),
+            http_client=httpx2.AsyncClient(transport=transport),
         )
 
         async def no_sleep(seconds: float) -> None:
@@ -86,9 +86,9 @@ def workflow(i: int) -> dict[str, Any]:
 def cursor_server() -> Server:
     pages = {None: ([1, 2], "c2"), "c2": ([3, 4], "c3"), "c3": ([5], None)}
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         ids, nxt = pages[request.url.params.get("cursor")]
-        return httpx.Response(
+        return httpx2.Response(
             200, json={"workflows": [workflow(i) for i in ids], "next_cursor": nxt}
         )
 
@@ -123,21 +123,21 @@ def test_later_pages_keep_the_per_call_timeout(mode: str) -> None:
     timeouts: list[Any] = []
     handler = server.handler
 
-    def recording(request: httpx.Request) -> httpx.Response:
+    def recording(request: httpx2.Request) -> httpx2.Response:
         timeouts.append(request.extensions.get("timeout"))
         return handler(request)
 
     server.handler = recording
     collect(mode, server, lambda c: c.workflows.list(limit=2, timeout=7.0))
-    assert timeouts == [httpx.Timeout(7.0).as_dict()] * 3
+    assert timeouts == [httpx2.Timeout(7.0).as_dict()] * 3
 
 
 @needs_calls("files.list")
 def test_page_numbers_stop_at_the_total(mode: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         page = int(request.url.params.get("page", "0"))
         ids = [[1, 2], [3, 4], [5]][page]
-        return httpx.Response(
+        return httpx2.Response(
             200, json={"data": [file_json(i) for i in ids], "object": "list", "total": 5}
         )
 
@@ -149,10 +149,10 @@ def test_page_numbers_stop_at_the_total(mode: str) -> None:
 
 @needs_calls("files.list")
 def test_a_short_page_is_the_last_one(mode: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         page = int(request.url.params["page"])
         ids = {3: [1, 2], 4: [3]}[page]
-        return httpx.Response(200, json={"data": [file_json(i) for i in ids], "object": "list"})
+        return httpx2.Response(200, json={"data": [file_json(i) for i in ids], "object": "list"})
 
     server = Server(handler)
     items = collect(mode, server, lambda c: c.files.list(page=3, page_size=2))
@@ -171,12 +171,12 @@ def voice(i: int) -> dict[str, Any]:
 
 @needs_calls("audio.voices.list")
 def test_offset_pages_advance_by_the_items_seen(mode: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         offset = int(request.url.params.get("offset", "0"))
         ids = list(range(offset + 1, min(offset + 3, 6) + 1))[:2] if offset < 6 else []
         body = {"items": [voice(i) for i in ids], "total": 6, "page": 0, "page_size": 2,
                 "total_pages": 3}  # fmt: skip
-        return httpx.Response(200, json=body)
+        return httpx2.Response(200, json=body)
 
     server = Server(handler)
     items = collect(mode, server, lambda c: c.audio.voices.list(limit=2))
@@ -189,10 +189,10 @@ def test_later_pages_are_retried_like_any_request(mode: str) -> None:
     inner = cursor_server()
     calls = {"n": 0}
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls["n"] += 1
         if calls["n"] == 2:  # the second page's first try
-            return httpx.Response(503, json={"message": "busy"})
+            return httpx2.Response(503, json={"message": "busy"})
         return inner.handler(request)
 
     server = Server(handler)
@@ -206,7 +206,7 @@ def test_page_api() -> None:
     client = mistral_sdk.Mistral(
         api_key="k",
         base_url="https://api.test",
-        http_client=httpx.Client(transport=httpx.MockTransport(cursor_server())),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(cursor_server())),
     )
     first = client.workflows.list(limit=2)
     assert isinstance(first.response, models.WorkflowListResponse)

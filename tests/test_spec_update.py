@@ -1,7 +1,8 @@
 """`make spec-update` against a copy of the repository, with SPEC_SOURCE pointing at a
 small spec in a temporary directory: a changed spec updates the lock, generated/,
-spec/surface.txt, the README table and CHANGELOG.md and runs the tests; the same spec
-again changes nothing; a spec the generator cannot read changes nothing either."""
+spec/surface.txt, the README table and CHANGELOG.md (under Unreleased) and runs the
+tests; the same spec again changes nothing; a spec the generator cannot read changes
+nothing either."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ sys.path.insert(0, str(REPO / "tests" / "generator"))
 sys.path.insert(0, str(REPO))
 
 from gen_helpers import FIXTURE  # noqa: E402
+from spec_update_helpers import copy_repo, snapshot, spec_update  # noqa: E402
 
 from generator import surface  # noqa: E402
 
@@ -30,45 +32,9 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """What `make spec-update` reads and writes, copied (no .git, no .venv)."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("generator", "scripts", "runtime", "generated"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "README.md", "spec/lock.json", "spec/surface.txt"):
-        (root / name).parent.mkdir(exist_ok=True)
-        shutil.copy2(REPO / name, root / name)
-    return root
-
-
-def spec_update(
-    root: Path, source: Path, tests: str = "touch tests-ran"
-) -> subprocess.CompletedProcess[str]:
-    # `-o venv`: use this checkout's environment instead of building one in the copy
-    return subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-o",
-            "venv",
-            "spec-update",
-            f"PY={sys.executable}",
-            f"SPEC_UPDATE_TESTS={tests}",
-        ],
-        cwd=root,
-        env={**os.environ, "SPEC_SOURCE": str(source)},
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return copy_repo(
+        tmp_path, "README.md", "spec/lock.json", "spec/surface.txt", "spec/overlay.yaml"
     )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
 
 
 def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path) -> None:
@@ -108,7 +74,10 @@ def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path
 
     changelog = (repo / "CHANGELOG.md").read_text()
     assert changelog.startswith("# Changelog\n")
-    assert f"## Upstream spec {lock['date']} (1.0, sha256 {sha[:12]})" in changelog
+    # under Unreleased, the next release's section (scripts/changelog.py)
+    assert (
+        f"\n## Unreleased\n\n### Upstream spec {lock['date']} (1.0, sha256 {sha[:12]})" in changelog
+    )
     assert "- added: `client.things.create` (`POST /v1/things`)" in changelog
 
     # `make spec` writes the locked spec readable by others too
@@ -146,7 +115,7 @@ def test_changed_spec_updates_everything_then_nothing(repo: Path, tmp_path: Path
     assert '  - compatible: value `"blue"` added' in report
     assert report.rstrip().endswith("> **The tests fail against this spec** (`false`).")
     changelog = (repo / "CHANGELOG.md").read_text()
-    assert changelog.count("## Upstream spec") == 2
+    assert changelog.count("### Upstream spec") == 2 and changelog.count("## Unreleased") == 1
     assert changelog.index(
         "sha256 " + hashlib.sha256(newer.read_bytes()).hexdigest()[:12]
     ) < changelog.index(sha[:12])

@@ -9,7 +9,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from spec_values import needs_calls
 
@@ -19,7 +19,7 @@ from mistral_sdk import models
 KEY = "sk-test-0000"
 
 
-class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+class Body(httpx2.SyncByteStream, httpx2.AsyncByteStream):
     """A streamed body in the given chunks, then `fail` raised if given; records
     whether it was closed."""
 
@@ -59,13 +59,13 @@ def run(mode: str, body: Body, call: Callable[[Any], Any]) -> list[Any]:
     """Make the streaming call on a client whose transport answers with `body`;
     return every event (or raise what iterating raises)."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     if mode == "sync":
         client = mistral_sdk.Mistral(
-            api_key=KEY, base_url="https://api.test", http_client=httpx.Client(transport=transport)
+            api_key=KEY, base_url="https://api.test", http_client=httpx2.Client(transport=transport)
         )
         with call(client) as stream:
             return list(stream)
@@ -74,7 +74,7 @@ def run(mode: str, body: Body, call: Callable[[Any], Any]) -> list[Any]:
         client = mistral_sdk.AsyncMistral(
             api_key=KEY,
             base_url="https://api.test",
-            http_client=httpx.AsyncClient(transport=transport),
+            http_client=httpx2.AsyncClient(transport=transport),
         )
         async with await call(client) as stream:
             return [event async for event in stream]
@@ -118,12 +118,12 @@ def test_chat_stream_cut_before_done_raises_with_what_was_received(mode: str) ->
 @needs_calls("chat.stream")
 def test_connection_broken_mid_stream_keeps_what_was_received(mode: str) -> None:
     whole = sse((None, chunk(0)), (None, chunk(1)))
-    body = Body([whole[:-30]], fail=httpx.RemoteProtocolError("incomplete chunked read"))
+    body = Body([whole[:-30]], fail=httpx2.RemoteProtocolError("incomplete chunked read"))
     with pytest.raises(mistral_sdk.IncompleteStreamError, match="incomplete chunked") as info:
         run(mode, body, chat)
     assert [e.data.choices[0].delta.content for e in info.value.events] == ["t0"]
     assert '"c1"' in info.value.partial
-    assert isinstance(info.value.__cause__, httpx.RemoteProtocolError)
+    assert isinstance(info.value.__cause__, httpx2.RemoteProtocolError)
     assert body.closed
 
 
@@ -131,8 +131,8 @@ def test_connection_broken_mid_stream_keeps_what_was_received(mode: str) -> None
 @pytest.mark.parametrize(
     ("fail", "error"),
     [
-        (httpx.ReadTimeout("slow"), mistral_sdk.APITimeoutError),
-        (httpx.DecodingError("bad gzip"), mistral_sdk.APIError),
+        (httpx2.ReadTimeout("slow"), mistral_sdk.APITimeoutError),
+        (httpx2.DecodingError("bad gzip"), mistral_sdk.APIError),
     ],
 )
 def test_other_breaks_mid_stream_are_sdk_errors(mode: str, fail: Exception, error: type) -> None:
@@ -146,7 +146,7 @@ def test_other_breaks_mid_stream_are_sdk_errors(mode: str, fail: Exception, erro
 @needs_calls("workflows.events.stream")
 def test_open_ended_stream_broken_mid_way_is_a_connection_error(mode: str) -> None:
     done = workflow_event("WORKFLOW_EXECUTION_COMPLETED", "run_1")
-    body = Body([sse((None, done))], fail=httpx.ReadError("reset"))
+    body = Body([sse((None, done))], fail=httpx2.ReadError("reset"))
     with pytest.raises(mistral_sdk.APIConnectionError, match="reset") as info:
         run(mode, body, lambda c: c.workflows.events.stream())
     assert not isinstance(info.value, mistral_sdk.IncompleteStreamError)
@@ -325,8 +325,8 @@ class CountedBody(Body):
 @pytest.mark.parametrize(
     ("fail", "error", "sent"),
     [
-        (httpx.ReadTimeout("slow"), mistral_sdk.APITimeoutError, 1),  # timeouts: no reconnect
-        (httpx.ReadError("reset"), mistral_sdk.APIConnectionError, 3),  # drops: 2 reconnects
+        (httpx2.ReadTimeout("slow"), mistral_sdk.APITimeoutError, 1),  # timeouts: no reconnect
+        (httpx2.ReadError("reset"), mistral_sdk.APIConnectionError, 3),  # drops: 2 reconnects
     ],
 )
 def test_a_resuming_stream_reconnects_after_drops_but_not_timeouts(

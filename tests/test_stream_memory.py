@@ -13,7 +13,7 @@ import tracemalloc
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import mistral_sdk
@@ -94,7 +94,7 @@ KINDS: dict[str, tuple[Callable[[int], bytes], bytes, Callable[[Any], Any]]] = {
 }
 
 
-class Generated(httpx.SyncByteStream, httpx.AsyncByteStream):
+class Generated(httpx2.SyncByteStream, httpx2.AsyncByteStream):
     """`events` events made one at a time, then `end` (or a cut mid-event)."""
 
     def __init__(
@@ -116,16 +116,18 @@ class Generated(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def client(mode: str, body: Generated) -> Any:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     if mode == "sync":
         return mistral_sdk.Mistral(
-            api_key=KEY, base_url="https://api.test", http_client=httpx.Client(transport=transport)
+            api_key=KEY, base_url="https://api.test", http_client=httpx2.Client(transport=transport)
         )
     return mistral_sdk.AsyncMistral(
-        api_key=KEY, base_url="https://api.test", http_client=httpx.AsyncClient(transport=transport)
+        api_key=KEY,
+        base_url="https://api.test",
+        http_client=httpx2.AsyncClient(transport=transport),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import mistral_sdk
@@ -71,7 +71,7 @@ def base_url() -> Iterator[str]:
         thread.join(5)
 
 
-def in_use(http: httpx.Client | httpx.AsyncClient) -> int:
+def in_use(http: httpx2.Client | httpx2.AsyncClient) -> int:
     """Connections of the pool that are neither idle nor closed (a request holds them)."""
     pool = http._transport._pool  # type: ignore[union-attr]
     return sum(1 for c in pool.connections if not c.is_idle() and not c.is_closed())
@@ -120,7 +120,7 @@ WAYS: list[tuple[str, str, Callable[[Any], None], type[Exception] | None]] = [
 def test_sync_stream_releases_its_connection(
     base_url: str, name: str, kind: str, consume: Callable[[Any], None], error: Any
 ) -> None:
-    with httpx.Client() as http:
+    with httpx2.Client() as http:
         client = mistral_sdk.Mistral(api_key="k", base_url=base_url, http_client=http)
         for _ in range(3):  # a leaked connection would pile up
             stream = chat(client, kind)
@@ -173,7 +173,7 @@ def test_async_stream_releases_its_connection(
     base_url: str, name: str, kind: str, consume: Any, error: Any
 ) -> None:
     async def main() -> None:
-        async with httpx.AsyncClient() as http:
+        async with httpx2.AsyncClient() as http:
             client = mistral_sdk.AsyncMistral(api_key="k", base_url=base_url, http_client=http)
             for _ in range(3):
                 stream = await chat(client, kind)

@@ -39,7 +39,8 @@ def make_targets() -> set[str]:
 
 def test_workflows_match_the_github_schema() -> None:
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
-    assert [Path(f).name for f in files] == ["ci.yml", "spec-sync.yml"]
+    # release.yml's own rules: tests/release/test_release_workflow.py
+    assert [Path(f).name for f in files] == ["ci.yml", "release.yml", "spec-sync.yml"]
     check = subprocess.run(
         [
             sys.executable,
@@ -81,7 +82,9 @@ def test_every_command_is_a_makefile_target() -> None:
 def test_ci_covers_pythons_checks_and_the_surface_diff() -> None:
     ci = workflow("ci.yml")
     assert {"pull_request", "push"} <= set(ci["on"])
-    assert ci["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.10", "3.11", "3.12", "3.13"]
+    # every Python the package supports, from pyproject's requires-python on
+    assert ci["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert 'requires-python = ">=3.11"' in (REPO / "pyproject.toml").read_text()
     commands = "\n".join(runs(ci))
     for target in ("make test", "make check-generated", "lint-workflows", "surface-diff"):
         assert target in commands
@@ -99,6 +102,10 @@ def test_spec_sync_is_daily_and_opens_one_pull_request() -> None:
     assert pr["with"]["body-path"] == report
     assert pr["with"]["branch"] and "changed == 'true'" in pr["if"]
     assert "spec/surface.txt" in pr["with"]["add-paths"] and "generated/" in pr["with"]["add-paths"]
+    # a newer official SDK release moves the supplement too (docs/spec.md), in the same PR
+    assert "SUPPLEMENT_RELEASE=latest" in update["run"]
+    for path in ("spec/supplement.yaml", "pyproject.toml"):
+        assert path in pr["with"]["add-paths"]
 
 
 @pytest.mark.skipif(
@@ -110,6 +117,8 @@ def test_make_surface_diff_against_a_base_ref(tmp_path: Path) -> None:
         REPO / "generator", root / "generator", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy2(REPO / "Makefile", root / "Makefile")
+    (root / "spec").mkdir()  # the generator reads the overlay next to the spec's surface
+    shutil.copy2(REPO / "spec" / "overlay.yaml", root / "spec" / "overlay.yaml")
     spec = tmp_path / "spec.yaml"
     spec.write_text(FIXTURE, encoding="utf-8")
     surface_txt = root / "spec" / "surface.txt"
@@ -145,7 +154,6 @@ def test_make_surface_diff_against_a_base_ref(tmp_path: Path) -> None:
     first = surface_diff()
     assert first.returncode == 0 and "HEAD has no spec/surface.txt" in first.stdout
 
-    surface_txt.parent.mkdir()
     write_surface()
     assert sh("git", "add", "spec/surface.txt").returncode == 0
     assert sh("git", "commit", "-qm", "surface").returncode == 0

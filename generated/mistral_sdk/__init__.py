@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from . import models as models
+    from . import params as params
     from ._auth import CredentialsError as CredentialsError
     from ._codec import Unknown as Unknown
     from ._codec import decode as decode
@@ -81,6 +82,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "models": "",
+    "params": "",
     "CredentialsError": "_auth",
     "Unknown": "_codec",
     "decode": "_codec",

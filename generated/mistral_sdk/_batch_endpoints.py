@@ -2,15 +2,47 @@
 """`BATCH_ENDPOINTS`: what each endpoint of a batch job (the spec's `ApiEndpoint`) runs.
 
 endpoint → (operationId, request body model, response model); a model is None
-when the spec does not name one. Read by `mistral_sdk.batch`.
+when the spec does not name one. Read by `mistral_sdk.batch`, with `JOB_FIELDS`;
+`BatchRequest` is what its requests are to type checkers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-__all__ = ["BATCH_ENDPOINTS"]
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from . import models, params
+    from ._codec import Unknown
+
+    # An endpoint's request model, or a dict of its body without the fields the job
+    # fills (JOB_FIELDS); `Unknown(body)` sends any body as is (docs/typing.md)
+    BatchRequest: TypeAlias = (
+        models.ChatCompletionRequest
+        | params.ChatCompletionRequestBatchParam
+        | models.EmbeddingRequest
+        | params.EmbeddingRequestBatchParam
+        | models.FIMCompletionRequest
+        | params.FIMCompletionRequestBatchParam
+        | models.ClassificationRequest
+        | params.ClassificationRequestBatchParam
+        | models.ChatModerationRequest
+        | params.ChatModerationRequestBatchParam
+        | models.OCRRequest
+        | params.OCRRequestBatchParam
+        | models.ChatClassificationRequest
+        | params.ChatClassificationRequestBatchParam
+        | models.ConversationRequest
+        | params.ConversationRequestBatchParam
+        | models.AudioTranscriptionRequest
+        | params.AudioTranscriptionRequestBatchParam
+        | Unknown
+    )
+
+__all__ = ["BATCH_ENDPOINTS", "JOB_FIELDS"]
 
 BATCH_ENDPOINTS: Mapping[str, tuple[str, str | None, str | None]] = MappingProxyType(
     {
@@ -62,3 +94,6 @@ BATCH_ENDPOINTS: Mapping[str, tuple[str, str | None, str | None]] = MappingProxy
         ),
     }
 )
+
+# The body fields the batch runner's job fills in every request (its `model=`, `agent_id=`)
+JOB_FIELDS: frozenset[str] = frozenset({"agent_id", "model"})

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from .resources.classifiers import AsyncClassifiers, Classifiers
     from .resources.ocr import AsyncOcr, Ocr
     from .resources.workflows import AsyncWorkflows, Workflows
+    from .resources.realtime import AsyncRealtime, Realtime
+    from .resources.responses import AsyncResponses, Responses
+    from .resources.service_accounts import AsyncServiceAccounts, ServiceAccounts
+    from .resources.triggers import AsyncTriggers, Triggers
+    from .resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncMistral", "Mistral"]
 
@@ -103,6 +108,36 @@ class Mistral(SyncAPIClient):
 
         return Workflows(self)
 
+    @cached_property
+    def realtime(self) -> Realtime:
+        from .resources.realtime import Realtime
+
+        return Realtime(self)
+
+    @cached_property
+    def responses(self) -> Responses:
+        from .resources.responses import Responses
+
+        return Responses(self)
+
+    @cached_property
+    def service_accounts(self) -> ServiceAccounts:
+        from .resources.service_accounts import ServiceAccounts
+
+        return ServiceAccounts(self)
+
+    @cached_property
+    def triggers(self) -> Triggers:
+        from .resources.triggers import Triggers
+
+        return Triggers(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
 
 class AsyncMistral(AsyncAPIClient):
     """Asynchronous client for the Mistral AI API (every method is a coroutine)."""
@@ -178,3 +213,33 @@ class AsyncMistral(AsyncAPIClient):
         from .resources.workflows import AsyncWorkflows
 
         return AsyncWorkflows(self)
+
+    @cached_property
+    def realtime(self) -> AsyncRealtime:
+        from .resources.realtime import AsyncRealtime
+
+        return AsyncRealtime(self)
+
+    @cached_property
+    def responses(self) -> AsyncResponses:
+        from .resources.responses import AsyncResponses
+
+        return AsyncResponses(self)
+
+    @cached_property
+    def service_accounts(self) -> AsyncServiceAccounts:
+        from .resources.service_accounts import AsyncServiceAccounts
+
+        return AsyncServiceAccounts(self)
+
+    @cached_property
+    def triggers(self) -> AsyncTriggers:
+        from .resources.triggers import AsyncTriggers
+
+        return AsyncTriggers(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)

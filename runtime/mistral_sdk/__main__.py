@@ -8,20 +8,32 @@ import platform
 
 def report() -> str:
     """The SDK, spec, Python and dependency versions, one per line."""
-    import httpx
+    import httpx2
     import msgspec
 
-    from ._spec import OPERATION_COUNT, SPEC_SHA256, SPEC_VERSION, TITLE
+    from ._spec import (
+        OPERATION_COUNT,
+        SPEC_SHA256,
+        SPEC_VERSION,
+        SUPPLEMENT,
+        SUPPLEMENT_OPERATION_COUNT,
+        SUPPLEMENT_SHA256,
+        TITLE,
+    )
     from ._version import __version__
 
-    return "\n".join(
-        [
-            f"mistral-sdk {__version__}",
-            f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}",
-            f"python {platform.python_version()} on {platform.platform()}",
-            f"httpx {httpx.__version__}, msgspec {msgspec.__version__}",
-        ]
-    )
+    lines = [
+        f"mistral-sdk {__version__}",
+        f"spec: {TITLE} {SPEC_VERSION} ({OPERATION_COUNT} operations), sha256 {SPEC_SHA256}",
+        f"python {platform.python_version()} on {platform.platform()}",
+        f"httpx2 {httpx2.__version__}, msgspec {msgspec.__version__}",
+    ]
+    if SUPPLEMENT:  # the operations the public spec lacks, from the official SDK (docs/spec.md)
+        lines.append(
+            f"supplement: {SUPPLEMENT} ({SUPPLEMENT_OPERATION_COUNT} operations),"
+            f" sha256 {SUPPLEMENT_SHA256}"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

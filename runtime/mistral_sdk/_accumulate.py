@@ -3,7 +3,9 @@
 A chat, FIM or agents stream sends a `ChatCompletionResponse` in pieces (content
 deltas, tool calls whose `arguments` arrive a few characters at a time, usage in the
 last chunk); a conversation stream sends the outputs of a `ConversationResponse` the
-same way (message deltas, function call deltas, handoffs, then usage). The
+same way (message deltas, function call deltas, handoffs, then usage); a Responses API
+stream sends output items, their text and arguments in deltas, and the whole answer
+at the end. The
 accumulators join the pieces as the events pass, so `stream.final()` (after or while
 iterating) and `stream.snapshot()` (so far) give the assembled result.
 
@@ -13,7 +15,7 @@ accumulator a stream gets depends only on its event type (`accumulator_for`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ChatAccumulator",
     "ConversationAccumulator",
+    "ResponsesAccumulator",
     "TranscriptionAccumulator",
     "accumulator_for",
     "message_text",
@@ -42,6 +45,18 @@ def message_text(content: Any) -> str:
         return "".join(t for t in (field_value(c, "text") for c in content) if isinstance(t, str))
     text = field_value(content, "text")  # a single chunk (conversation message deltas)
     return text if isinstance(text, str) else ""
+
+
+def _dispatch(
+    accumulator: Any, event: Any, handlers: Mapping[str, Callable[[Any, Any], None]]
+) -> None:
+    """Hand an event's `data` to the handler of its `type` (an `Unknown` variant has
+    none: skipped)."""
+    data = event.data if hasattr(event, "data") else field_value(event, "data")
+    kind = getattr(data, "type", None)
+    handler = handlers.get(kind) if isinstance(kind, str) else None
+    if handler is not None:
+        handler(accumulator, data)
 
 
 class _Choice:
@@ -195,11 +210,7 @@ class ConversationAccumulator:
         self._handoffs: dict[str, dict[str, Any]] = {}
 
     def feed(self, event: Any) -> None:
-        data = event.data if hasattr(event, "data") else field_value(event, "data")
-        kind = getattr(data, "type", None)  # an `Unknown` variant has none: skipped
-        handler = _CONVERSATION_HANDLERS.get(kind) if isinstance(kind, str) else None
-        if handler is not None:
-            handler(self, data)
+        _dispatch(self, event, _CONVERSATION_HANDLERS)
 
     def _started(self, data: Any) -> None:
         self.conversation_id = field_value(data, "conversation_id") or ""
@@ -369,6 +380,118 @@ class TranscriptionAccumulator:
         )
 
 
+class ResponsesAccumulator:
+    """Rebuilds the answer of a Responses API stream (`responses.stream`): the
+    `response` of its last `response.created` / `response.in_progress` event with the
+    output items added since, their text and function call arguments joined from the
+    deltas; the `response` of its `response.completed` (or `.incomplete`, `.failed`)
+    event, which is the whole answer, wins when it comes."""
+
+    __slots__ = ("_arguments", "_final", "_items", "_response", "_texts")
+
+    def __init__(self) -> None:
+        self._response: Any = None  # the latest snapshot the stream sent
+        self._final: Any = None  # the whole answer, at the end
+        self._items: dict[int, dict[str, Any]] = {}  # output index → item (JSON)
+        self._texts: dict[tuple[int, int], list[str]] = {}  # (item, part) → text pieces
+        self._arguments: dict[int, list[str]] = {}  # item → arguments pieces
+
+    def feed(self, event: Any) -> None:
+        _dispatch(self, event, _RESPONSES_HANDLERS)
+
+    def _snapshot(self, data: Any) -> None:
+        self._response = data.response
+
+    def _end(self, data: Any) -> None:
+        self._final = data.response
+
+    def _item(self, data: Any) -> None:
+        index = data.output_index
+        self._items[index] = msgspec.to_builtins(data.item)
+        if field_value(data.item, "type") == "function_call":
+            self._arguments[index] = [field_value(data.item, "arguments") or ""]
+        for part, content in enumerate(self._items[index].get("content") or ()):
+            if isinstance(content, dict) and isinstance(content.get("text"), str):
+                self._texts[index, part] = [content["text"]]
+
+    def _part(self, data: Any) -> None:
+        item = self._items.setdefault(data.output_index, {})
+        parts = item.setdefault("content", [])
+        part = msgspec.to_builtins(data.part)
+        while len(parts) <= data.content_index:
+            parts.append(None)
+        parts[data.content_index] = part
+        if isinstance(part.get("text"), str):
+            self._texts[data.output_index, data.content_index] = [part["text"]]
+
+    def _text_delta(self, data: Any) -> None:
+        self._texts.setdefault((data.output_index, data.content_index), []).append(data.delta)
+
+    def _text_done(self, data: Any) -> None:
+        self._texts[data.output_index, data.content_index] = [data.text]
+
+    def _arguments_delta(self, data: Any) -> None:
+        self._arguments.setdefault(data.output_index, []).append(data.delta)
+
+    def _arguments_done(self, data: Any) -> None:
+        self._arguments[data.output_index] = [data.arguments]
+
+    def output(self) -> list[dict[str, Any]]:
+        """The output items so far (JSON), in their order, the pieces joined."""
+        out = []
+        for index, item in sorted(self._items.items()):
+            item = dict(item)
+            if index in self._arguments:
+                item["arguments"] = "".join(self._arguments[index])
+            parts = item.get("content")
+            if isinstance(parts, list):
+                parts = [dict(p) if isinstance(p, dict) else p for p in parts]
+                for number, part in enumerate(parts):
+                    pieces = self._texts.get((index, number))
+                    if isinstance(part, dict) and pieces is not None:
+                        part["text"] = "".join(pieces)
+                item["content"] = [p for p in parts if p is not None]
+            out.append(item)
+        return out
+
+    def result(self) -> models.CreateResponseResponse:
+        """The whole answer once the stream ended, else the answer so far (the last
+        snapshot, or an empty one, with the items received)."""
+        if self._final is not None:
+            return cast("models.CreateResponseResponse", self._final)
+        from . import models
+        from ._codec import decode
+
+        head: dict[str, Any] = (
+            msgspec.to_builtins(self._response)
+            if self._response is not None
+            else {"id": "", "created_at": 0, "model": "", "parallel_tool_calls": True}
+        )
+        head.setdefault("tool_choice", "auto")
+        head.setdefault("tools", [])
+        head["output"] = self.output()
+        return decode(msgspec.json.encode(head), models.CreateResponseResponse)
+
+
+_RESPONSES_HANDLERS: dict[str, Callable[[ResponsesAccumulator, Any], None]] = {
+    "response.created": ResponsesAccumulator._snapshot,
+    "response.in_progress": ResponsesAccumulator._snapshot,
+    "response.completed": ResponsesAccumulator._end,
+    "response.incomplete": ResponsesAccumulator._end,
+    "response.failed": ResponsesAccumulator._end,
+    "response.output_item.added": ResponsesAccumulator._item,
+    "response.output_item.done": ResponsesAccumulator._item,
+    "response.content_part.added": ResponsesAccumulator._part,
+    "response.content_part.done": ResponsesAccumulator._part,
+    "response.output_text.delta": ResponsesAccumulator._text_delta,
+    "response.output_text.done": ResponsesAccumulator._text_done,
+    "response.reasoning_text.delta": ResponsesAccumulator._text_delta,
+    "response.reasoning_text.done": ResponsesAccumulator._text_done,
+    "response.function_call_arguments.delta": ResponsesAccumulator._arguments_delta,
+    "response.function_call_arguments.done": ResponsesAccumulator._arguments_done,
+}
+
+
 _CONVERSATION_HANDLERS: dict[str, Callable[[ConversationAccumulator, Any], None]] = {
     "conversation.response.started": ConversationAccumulator._started,
     "conversation.response.done": ConversationAccumulator._done,
@@ -380,11 +503,14 @@ _CONVERSATION_HANDLERS: dict[str, Callable[[ConversationAccumulator, Any], None]
 }
 
 # Event type name → accumulator: by name, so that a stream never imports the models.
-Accumulator = ChatAccumulator | ConversationAccumulator | TranscriptionAccumulator
+Accumulator = (
+    ChatAccumulator | ConversationAccumulator | TranscriptionAccumulator | ResponsesAccumulator
+)
 _ACCUMULATORS: dict[str, Callable[[], Accumulator]] = {
     "CompletionEvent": ChatAccumulator,
     "ConversationEvents": ConversationAccumulator,
     "TranscriptionStreamEvents": TranscriptionAccumulator,
+    "ResponsesStreamFrame": ResponsesAccumulator,
 }
 
 

@@ -8,8 +8,18 @@ it is called, and websockets itself when a session opens.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+import functools
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient
@@ -24,7 +34,57 @@ if TYPE_CHECKING:
         TurnDetectionConfig,
     )
 
-__all__ = ["AsyncAudioHelpers", "AsyncRealtime", "AudioHelpers", "Realtime"]
+__all__ = ["AsyncAudioHelpers", "AsyncRealtime", "AudioHelpers", "Opening", "Realtime"]
+
+P = ParamSpec("P")
+C = TypeVar("C", bound="AsyncRealtimeTranscriptionConnection | AsyncRealtimeSpeechConnection")
+
+
+class Opening(Coroutine[Any, Any, C]):
+    """What the async `connect_*` methods return: `await` it for the session, or enter
+    it with `async with` directly (the session closes when the block ends). It is the
+    connecting coroutine itself, too (`asyncio.run(...)`, `create_task(...)`), as
+    aiohttp's request context managers are."""
+
+    __slots__ = ("_connecting", "_session")
+
+    def __init__(self, connecting: Coroutine[Any, Any, C]) -> None:
+        self._connecting = connecting
+        self._session: C | None = None
+
+    def __await__(self) -> Generator[Any, None, C]:
+        return self._connecting.__await__()
+
+    def send(self, value: Any) -> Any:
+        return self._connecting.send(value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        if val is None and tb is None:
+            return self._connecting.throw(typ)
+        return self._connecting.throw(typ, val, tb)
+
+    def close(self) -> None:
+        self._connecting.close()
+
+    async def __aenter__(self) -> C:
+        self._session = await self._connecting
+        return self._session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        if self._session is not None:
+            await self._session.__aexit__(*exc_info)
+
+
+def _opening(method: Callable[P, Coroutine[Any, Any, C]]) -> Callable[P, Opening[C]]:
+    """An async `connect_*` returning an `Opening` of its session (the blocking ones
+    return the session itself, already a context manager)."""
+
+    @functools.wraps(method)
+    def connect(*args: P.args, **kwargs: P.kwargs) -> Opening[C]:
+        return Opening(method(*args, **kwargs))
+
+    return connect
+
 
 # --- async: the blocking section below is generated from this one (make unasync) ---
 
@@ -49,6 +109,7 @@ class AsyncRealtime:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @_opening
     async def connect_transcription(
         self,
         *,
@@ -80,7 +141,8 @@ class AsyncRealtime:
             speaker_references: reference audio for known speakers, by name (needs `diarize`).
             turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
             errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
@@ -110,6 +172,7 @@ class AsyncRealtime:
         async for event in _async.run(connection, connection.send_audio, audio):
             yield event
 
+    @_opening
     async def connect_speech(
         self,
         *,
@@ -134,7 +197,8 @@ class AsyncRealtime:
             streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
             expressiveness: higher is more expressive (at least 1.0).
             errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
@@ -219,7 +283,8 @@ class Realtime:
             speaker_references: reference audio for known speakers, by name (needs `diarize`).
             turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
             errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """
@@ -272,7 +337,8 @@ class Realtime:
             streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
             expressiveness: higher is more expressive (at least 1.0).
             errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created` (default 10).
+            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
+                included (default 10): then `APITimeoutError`.
             extra_headers: headers for the upgrade request.
             extra_query: query parameters for the WebSocket URL.
         """

@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 
-import httpx
+import httpx2
 
 from ._errors import MistralError, redact_secret
 
@@ -306,15 +306,15 @@ def auth_target(
     lowered = name.lower()
     if extra_headers and any(k.lower() == lowered for k in extra_headers):
         return None
-    if lowered in client_headers:  # httpx.Headers: case-insensitive membership
+    if lowered in client_headers:  # httpx2.Headers: case-insensitive membership
         return None
     return name
 
 
-class CredentialsAuth(httpx.Auth):
-    """The client's credential as an `httpx.Auth`, for a capability that sends with
-    its own httpx client (the connectors gateway, an MCP HTTP transport):
-    ``httpx.AsyncClient(auth=CredentialsAuth(client._credentials))``. Each request
+class CredentialsAuth(httpx2.Auth):
+    """The client's credential as an `httpx2.Auth`, for a capability that sends with
+    its own httpx2 client (the connectors gateway, an MCP HTTP transport):
+    ``httpx2.AsyncClient(auth=CredentialsAuth(client._credentials))``. Each request
     gets the current key, unless it already carries that header."""
 
     def __init__(self, credentials: Credentials) -> None:
@@ -324,8 +324,8 @@ class CredentialsAuth(httpx.Auth):
         return f"<CredentialsAuth {self._credentials!r}>"
 
     def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
+        self, request: httpx2.Request
+    ) -> Generator[httpx2.Request, httpx2.Response, None]:
         name = self._credentials.header
         if name not in request.headers:
             key = self._credentials.get_sync()
@@ -333,8 +333,8 @@ class CredentialsAuth(httpx.Auth):
         yield request
 
     async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        self, request: httpx2.Request
+    ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         name = self._credentials.header
         if name not in request.headers:
             key = await self._credentials.get_async()

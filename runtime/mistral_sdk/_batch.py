@@ -7,13 +7,16 @@ JSONL writer, result parser and sqlite3 load when a method is called). See docs/
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast, overload
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._batch_endpoints import BatchRequest
     from ._progress import ProgressCallback
     from .batch import AsyncBatchRun, BatchLimits, BatchResults, BatchRun
-    from .batch._run import AsyncRequests, Requests
+    from .batch._run import AsyncRequests, Requests, RunOptions, SubmitOptions
     from .resources.batch import AsyncBatch, Batch
 
 __all__ = ["AsyncBatchHelpers", "BatchHelpers"]
@@ -26,6 +29,24 @@ class AsyncBatchHelpers:
 
     __slots__ = ()
 
+    # One overload per form of `requests` (a union would hide a generator's or a dict's
+    # items from type checkers' inference): each request is typed (docs/typing.md).
+    @overload
+    async def submit(
+        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
+    ) -> AsyncBatchRun[Any]: ...
+    @overload
+    async def submit(
+        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+    ) -> AsyncBatchRun[Any]: ...
+    @overload
+    async def submit(
+        self, requests: AsyncIterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+    ) -> AsyncBatchRun[Any]: ...
+    @overload
+    async def submit(
+        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
+    ) -> AsyncBatchRun[Any]: ...
     async def submit(
         self,
         requests: AsyncRequests | None = None,
@@ -47,7 +68,8 @@ class AsyncBatchHelpers:
             requests: `(custom_id, request)` pairs (an iterable: never held in memory;
                 the async client also takes an async iterable), a mapping custom_id →
                 request, or the path of a JSONL file. A request is the endpoint's
-                request model or a dict of its body.
+                request model, a dict of its body, or `mistral_sdk.Unknown(body)` (sent
+                as is, for an endpoint the SDK does not know).
             endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
             model: the model for every request (or `agent_id`).
             agent_id: the agent for every request, instead of `model`.
@@ -73,6 +95,22 @@ class AsyncBatchHelpers:
             progress=progress,
         )
 
+    @overload
+    async def run(
+        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    async def run(
+        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    async def run(
+        self, requests: AsyncIterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    async def run(
+        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
     async def run(
         self,
         requests: AsyncRequests | None = None,
@@ -109,14 +147,14 @@ class AsyncBatchHelpers:
             poll_interval: the first wait between polls, in seconds (it backs off).
             max_poll_interval: the longest wait between polls, in seconds.
         """
-        run = await self.submit(
+        from .batch import _async
+        from .batch._run import JobSpec
+
+        run = await _async.submit_jobs(
+            cast("AsyncBatch", self),
+            JobSpec(endpoint, model, agent_id, metadata, timeout_hours),
             requests,
-            endpoint=endpoint,
-            model=model,
-            agent_id=agent_id,
-            input_files=input_files,
-            metadata=metadata,
-            timeout_hours=timeout_hours,
+            input_files,
             limits=limits,
             directory=directory,
             progress=progress,
@@ -151,6 +189,20 @@ class BatchHelpers:
 
     __slots__ = ()
 
+    # One overload per form of `requests` (a union would hide a generator's or a dict's
+    # items from type checkers' inference): each request is typed (docs/typing.md).
+    @overload
+    def submit(
+        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
+    @overload
+    def submit(
+        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
+    @overload
+    def submit(
+        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]: ...
     def submit(
         self,
         requests: Requests | None = None,
@@ -172,7 +224,8 @@ class BatchHelpers:
             requests: `(custom_id, request)` pairs (an iterable: never held in memory;
                 the async client also takes an async iterable), a mapping custom_id →
                 request, or the path of a JSONL file. A request is the endpoint's
-                request model or a dict of its body.
+                request model, a dict of its body, or `mistral_sdk.Unknown(body)` (sent
+                as is, for an endpoint the SDK does not know).
             endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
             model: the model for every request (or `agent_id`).
             agent_id: the agent for every request, instead of `model`.
@@ -198,6 +251,18 @@ class BatchHelpers:
             progress=progress,
         )
 
+    @overload
+    def run(
+        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    def run(
+        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
+    @overload
+    def run(
+        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]: ...
     def run(
         self,
         requests: Requests | None = None,
@@ -234,14 +299,14 @@ class BatchHelpers:
             poll_interval: the first wait between polls, in seconds (it backs off).
             max_poll_interval: the longest wait between polls, in seconds.
         """
-        run = self.submit(
+        from .batch import _sync
+        from .batch._run import JobSpec
+
+        run = _sync.submit_jobs(
+            cast("Batch", self),
+            JobSpec(endpoint, model, agent_id, metadata, timeout_hours),
             requests,
-            endpoint=endpoint,
-            model=model,
-            agent_id=agent_id,
-            input_files=input_files,
-            metadata=metadata,
-            timeout_hours=timeout_hours,
+            input_files,
             limits=limits,
             directory=directory,
             progress=progress,

@@ -37,6 +37,7 @@ from ._errors import RequestValidationError
 T = TypeVar("T")
 
 __all__ = [
+    "CHECKER_ONLY_NAMES",
     "OpenUnion",
     "Unknown",
     "convert_body",
@@ -646,6 +647,14 @@ def encode(obj: object) -> bytes:
     return _encoder.encode(obj)
 
 
+# What to do about a value the spec does not know: the API may accept it. A caller
+# that is not Python code (a JSONL file, the command line) replaces it with its own.
+UNKNOWN_VALUE_ADVICE = (
+    "if the API accepts this value and the spec does not describe it yet, send it"
+    " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
+)
+
+
 def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     """Validate a request body before sending: plain dicts and lists become models.
 
@@ -655,6 +664,8 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     (`body`, when it is not flattened): errors name the field from there
     (`body[0].email`), as a flattened body's do from the argument (`messages[2]`).
     """
+    if values is msgspec.UNSET:  # an optional `body=` not given: the request has none
+        return values
     if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
     try:
@@ -681,10 +692,7 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     message = _readable(str(error), root)
     if "matches no variant" in message or "unknown `" in message:
         # the spec may be behind the API: say how to send the value anyway
-        message += (
-            "; if the API accepts this value and the spec does not describe it yet, send it"
-            " as is with mistral_sdk.Unknown(value) in its place, or in extra_body="
-        )
+        message += f"; {UNKNOWN_VALUE_ADVICE}"
     raise RequestValidationError(
         f"invalid request: {message}", field=_field_of(message, root)
     ) from None
@@ -730,9 +738,12 @@ def _uuids_as_text(value: Any) -> Any:
 
 
 def _flatten_path(message: str) -> str:
-    """`P - at `$.x` - at `$.items[0]`` (a hook inside a hook) → `P - at `$.items[0].x``."""
+    """`P - at `$.x` - at `$.items[0]`` (a hook inside a hook) → `P - at `$.items[0].x``.
+
+    Only paths one after the other are nested: a message that lists the errors of
+    several variants (`no variant of X (A: … - at `$.a`; B: … - at `$.b`)`) stays."""
     problem, *paths = message.split(" - at `$")
-    if len(paths) < 2:
+    if len(paths) < 2 or not all(p.endswith("`") and p.count("`") == 1 for p in paths):
         return message
     joined = "".join(p.rstrip("`") for p in reversed(paths))
     return f"{problem} - at `${joined}`"
@@ -748,3 +759,26 @@ def _readable(message: str, root: str = "") -> str:
     if root:
         return f"`{root}`: {message}"
     return message
+
+
+class _CheckerOnlyNames(dict[str, Any]):
+    """The names generated signatures import for type checkers only, as code that reads
+    the signatures at run time evaluates them (the command line's flags, the local mock's
+    sample arguments): `Unknown`, and the typed dicts (`params.XParam`, `XParam`), each
+    of which is on the wire what it is here, a JSON object."""
+
+    def __missing__(self, name: str) -> Any:
+        if name.endswith("Param"):
+            return dict[str, Any]
+        raise KeyError(name)
+
+
+class _ParamsAsObjects:
+    def __getattr__(self, name: str) -> Any:
+        return dict[str, Any]
+
+
+# `typing.get_type_hints(method, localns=CHECKER_ONLY_NAMES)`
+CHECKER_ONLY_NAMES: Mapping[str, Any] = _CheckerOnlyNames(
+    params=_ParamsAsObjects(), Unknown=Unknown
+)

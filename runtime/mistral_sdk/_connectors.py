@@ -25,7 +25,11 @@ from ._errors import MistralError, RequestValidationError
 from ._types import field_value, twin_doc
 
 if TYPE_CHECKING:
-    from .mcp import AsyncConnectorHTTP, ConnectorHTTP, MCPServer
+    from typing import Required
+
+    from typing_extensions import TypedDict
+
+    from .mcp import AsyncConnectorHTTP, ConnectorHTTP, MCPToolSource
 
 __all__ = [
     "CONNECTOR_AUTH_TASK",
@@ -46,6 +50,15 @@ class ConnectorSlot(msgspec.Struct, frozen=True, omit_defaults=True):
 
     connector_name: str
     credentials_name: str | None = None
+
+
+if TYPE_CHECKING:  # for type checkers only, as the generated `params` (docs/typing.md)
+
+    class ConnectorSlotParam(TypedDict, total=False):
+        """A `ConnectorSlot` as a dict: `{"connector_name": "gmail"}`."""
+
+        connector_name: Required[str]
+        credentials_name: str | None
 
 
 def _slot(value: object, index: int) -> dict[str, Any]:
@@ -75,7 +88,7 @@ def _slot(value: object, index: int) -> dict[str, Any]:
 
 
 def with_connectors(
-    extensions: Any, connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None
+    extensions: Any, connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None
 ) -> Any:
     """`extensions` with the connector bindings merged in (unchanged without connectors).
 
@@ -183,7 +196,9 @@ class ConnectorsGatewayHelpers:
 
     __slots__ = ()
 
-    def mcp(self, connector: str, credentials_name: str | None = None, **options: Any) -> MCPServer:
+    def mcp(
+        self, connector: str, credentials_name: str | None = None, **options: Any
+    ) -> MCPToolSource:
         """The connector's MCP server, through the gateway: pass it in `tools=[...]` of
         `conversations.run`, or open it (`with ... as session`) to call its tools.
 
@@ -192,7 +207,7 @@ class ConnectorsGatewayHelpers:
         Args:
             connector: the connector's id or name.
             credentials_name: which of the connector's stored credentials to use.
-            options: `MCPServer.http`'s filters and settings (`include`, `exclude`,
+            options: `MCPToolSource.http`'s filters and settings (`include`, `exclude`,
                 `confirm`, `timeout`).
         """
         from .mcp._gateway import gateway_server
@@ -217,7 +232,9 @@ class AsyncConnectorsGatewayHelpers:
     __slots__ = ()
 
     @twin_doc(ConnectorsGatewayHelpers.mcp)
-    def mcp(self, connector: str, credentials_name: str | None = None, **options: Any) -> MCPServer:
+    def mcp(
+        self, connector: str, credentials_name: str | None = None, **options: Any
+    ) -> MCPToolSource:
         """The async twin of `Mistral().beta.connectors.mcp` (use `async with`)."""
         from .mcp._gateway import gateway_server
 

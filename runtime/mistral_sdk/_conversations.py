@@ -14,7 +14,7 @@ used (`MaxTurnsExceeded`, which carries the partial result). Handoffs between ag
 are followed: the outputs of every agent end up in the result.
 
 `_RunLoop` makes every decision and builds every request (`first_request`,
-`next_request`, and the `answer` flow, driven like httpx's auth flows); the loops
+`next_request`, and the `answer` flow, driven like httpx2's auth flows); the loops
 that call the API, ask for confirmations and run the tools are written once, async;
 the blocking section at the end is generated from them (scripts/unasync.py).
 """
@@ -31,6 +31,7 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Mapping,
     Sequence,
 )
 from contextlib import AbstractContextManager
@@ -53,7 +54,10 @@ from ._tools import (
 from ._types import field_value, twin_doc
 
 if TYPE_CHECKING:
-    from . import models
+    from typing_extensions import Unpack
+
+    from . import models, params
+    from ._codec import Unknown
     from .resources.beta.conversations import AsyncBetaConversations, BetaConversations
 
 __all__ = [
@@ -69,7 +73,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_TURNS = 10
-DENIED = "the user denied this tool call"
+# What the model reads for a call that was not allowed to run: an error, like every
+# answer that is not the tool's own (`ToolResult.denied` tells the caller which).
+DENIED = "error: the user denied this tool call; it did not run"
 
 
 class ToolCall(msgspec.Struct, frozen=True):
@@ -86,8 +92,9 @@ class ToolResult(msgspec.Struct, frozen=True):
     """The answer given to one call: `result` is the text sent back to the model.
 
     `error` is True when the tool raised, reported an error (an MCP `isError`
-    result) or its arguments did not fit (the text then describes the error);
-    `denied` when confirmation was refused. `content` holds the richer chunks a
+    result), its arguments did not fit or it was not allowed to run (the text then
+    describes the error, `error: ...`); `denied` is True too when confirmation was
+    refused (the tool did not run). `content` holds the richer chunks a
     tool gave besides text (images, audio, documents: `models.*Chunk`), which the
     model only sees described in `result`.
     """
@@ -207,9 +214,13 @@ def _whole_calls(calls: Iterable[Any]) -> list[ToolCall]:
     return list(whole.values())
 
 
+def _verdict(allowed: bool) -> Literal["allow", "deny"]:
+    return "allow" if allowed else "deny"
+
+
 def tool_confirmations(
     calls: Iterable[Any], allow: bool | Callable[[ToolCall], bool] = True
-) -> list[dict[str, str]]:
+) -> list[params.ToolCallConfirmationParam]:
     """The `tool_confirmations` of an append answering the calls that wait for one.
 
     `calls` are function call entries (`stream.final().outputs`, `response.outputs`),
@@ -220,19 +231,29 @@ def tool_confirmations(
     `conversations.append(cid, tool_confirmations=tool_confirmations(
     response.outputs, allow=lambda call: call.name in SAFE))`.
     """
-    out: list[dict[str, str]] = []
+    out: list[params.ToolCallConfirmationParam] = []
     for call in _whole_calls(calls):
         if call.confirmation_status != "pending":
             continue
         decision = allow(call) if callable(allow) else allow
-        out.append(
-            {"tool_call_id": call.tool_call_id, "confirmation": "allow" if decision else "deny"}
-        )
+        out.append({"tool_call_id": call.tool_call_id, "confirmation": _verdict(decision)})
     return out
 
 
 # What a streamed run yields: the conversation's events, and each tool's answer.
 RunItem: TypeAlias = "models.ConversationEvents | ToolResult"
+if TYPE_CHECKING:
+    # What a run takes: `start`'s inputs, and as tools Python callables (or FunctionTools),
+    # tool sources, and the tool definitions `start` takes (docs/typing.md)
+    RunInputs: TypeAlias = str | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+    RunTool: TypeAlias = (
+        Callable[..., Any]
+        | FunctionTool
+        | ToolSource
+        | models.ConversationRequestTool
+        | params.ConversationRequestToolParam
+        | Unknown
+    )
 
 Decision: TypeAlias = Literal["run", "confirm", "skip", "unknown"]
 
@@ -251,7 +272,9 @@ class _Invoke(NamedTuple):
 
 
 _Step: TypeAlias = "_Ask | _Invoke"
-_Answers: TypeAlias = "tuple[list[dict[str, Any]], list[dict[str, str]]]"
+_Answers: TypeAlias = (
+    "tuple[list[params.FunctionResultEntryParam], list[params.ToolCallConfirmationParam]]"
+)
 
 
 class _RunLoop:
@@ -259,9 +282,9 @@ class _RunLoop:
 
     def __init__(
         self,
-        tools: Sequence[Any],
+        tools: Sequence[RunTool],
         max_turns: int,
-        options: dict[str, Any],
+        options: Mapping[str, object],
         *,
         allow_async: bool,
     ) -> None:
@@ -270,7 +293,7 @@ class _RunLoop:
         if "stream" in options:
             raise TypeError("use run_stream() for a streamed run")
         self.max_turns = max_turns
-        self.options = {k: v for k, v in options.items() if v is not None}
+        self.options: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
         self.local: dict[str, _Tool] = {}
         # The definitions in the order of `tools=`: a source's tools take its place
         # once it is opened (its own segment).
@@ -319,7 +342,9 @@ class _RunLoop:
                 raise TypeError(f"tool {tool.name!r} ({tool.origin}) was opened for async use")
             self._add(tool, self._source_segment[id(source)])
 
-    def first_request(self, inputs: Any, conversation_id: str | None) -> tuple[str, dict[str, Any]]:
+    def first_request(
+        self, inputs: RunInputs, conversation_id: str | None
+    ) -> tuple[str, dict[str, Any]]:
         """The method (`start` or `append`) and arguments of the run's first call."""
         if conversation_id is None:
             tools = self.definitions or msgspec.UNSET
@@ -415,7 +440,7 @@ class _RunLoop:
         returns the function results to append and the tool confirmations.
         """
         results: list[ToolResult] = []
-        confirmations: list[dict[str, str]] = []
+        confirmations: list[params.ToolCallConfirmationParam] = []
         for call in self.calls(outputs):
             decision = self.decide(call)
             if decision == "skip":
@@ -423,13 +448,12 @@ class _RunLoop:
             if decision == "confirm":
                 allowed = bool((yield _Ask(call)))
                 if call.confirmation_status == "pending" and call.name not in self.local:
-                    verdict = "allow" if allowed else "deny"
                     confirmations.append(
-                        {"tool_call_id": call.tool_call_id, "confirmation": verdict}
+                        {"tool_call_id": call.tool_call_id, "confirmation": _verdict(allowed)}
                     )
                     continue
                 if not allowed:
-                    results.append(self.record(call, DENIED, denied=True))
+                    results.append(self.record(call, DENIED, error=True, denied=True))
                     continue
             prepared = self.prepare(call)
             if isinstance(prepared, ToolResult):
@@ -477,7 +501,7 @@ class _RunLoop:
         run.set("usage", dict(self.result._usage))
 
     @staticmethod
-    def inputs(results: Sequence[ToolResult]) -> list[dict[str, Any]]:
+    def inputs(results: Sequence[ToolResult]) -> list[params.FunctionResultEntryParam]:
         return [
             {"type": "function.result", "tool_call_id": r.tool_call_id, "result": r.result}
             for r in results
@@ -498,13 +522,13 @@ class AsyncConversationsHelpers:
 
     async def run(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> RunResult:
         """Start (or continue) a conversation and run its tool calls until the model answers.
 
@@ -512,7 +536,7 @@ class AsyncConversationsHelpers:
             inputs: the user's message (str) or input entries.
             tools: Python callables (run locally when the model calls them; with the
                 async client they may be coroutine functions), tool sources
-                (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools listed and
+                (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
                 called through them) and/or tool definitions sent as they are
                 (`{"type": "web_search"}`, …).
             on_confirmation: decides on calls that wait for confirmation (True = allow;
@@ -522,10 +546,11 @@ class AsyncConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("AsyncBetaConversations", self)
-        hooks = conversations._client._hooks
+        api = conversations._client
+        hooks = api._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
         with loop.run_activity(hooks, conversation_id) as run:
-            async with _open_sources_async(loop):
+            async with _open_tools_async(loop, api):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 while True:
                     with loop.turn_activity(hooks) as turn:
@@ -543,13 +568,13 @@ class AsyncConversationsHelpers:
     @twin_doc(run)
     def run_stream(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> AsyncRunStream:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
@@ -557,7 +582,7 @@ class AsyncConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
 
         async def turns() -> AsyncGenerator[RunItem, None]:
-            async with _open_sources_async(loop):
+            async with _open_tools_async(loop, conversations._client):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = await getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -583,11 +608,12 @@ class AsyncConversationsHelpers:
 
 
 @contextlib.asynccontextmanager
-async def _open_sources_async(loop: _RunLoop) -> AsyncIterator[None]:
-    """The run's tool sources, open (tools listed) for the block, closed after it."""
+async def _open_tools_async(loop: _RunLoop, client: Any) -> AsyncIterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it; an
+    MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     async with contextlib.AsyncExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(source, await stack.enter_async_context(source.open_async()))
+            loop.add_source(source, await stack.enter_async_context(source.open_async(client)))
         yield
 
 
@@ -661,13 +687,13 @@ class ConversationsHelpers:
 
     def run(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> RunResult:
         """Start (or continue) a conversation and run its tool calls until the model answers.
 
@@ -675,7 +701,7 @@ class ConversationsHelpers:
             inputs: the user's message (str) or input entries.
             tools: Python callables (run locally when the model calls them; with the
                 async client they may be coroutine functions), tool sources
-                (`mistral_sdk.mcp.MCPServer`: opened for the run, their tools listed and
+                (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
                 called through them) and/or tool definitions sent as they are
                 (`{"type": "web_search"}`, …).
             on_confirmation: decides on calls that wait for confirmation (True = allow;
@@ -685,9 +711,10 @@ class ConversationsHelpers:
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
         """
         conversations = cast("BetaConversations", self)
-        hooks = conversations._client._hooks
+        api = conversations._client
+        hooks = api._hooks
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with loop.run_activity(hooks, conversation_id) as run, _open_sources_sync(loop):
+        with loop.run_activity(hooks, conversation_id) as run, _open_tools_sync(loop, api):
             method, arguments = loop.first_request(inputs, conversation_id)
             while True:
                 with loop.turn_activity(hooks) as turn:
@@ -703,13 +730,13 @@ class ConversationsHelpers:
     @twin_doc(run)
     def run_stream(
         self,
-        inputs: Any,
+        inputs: RunInputs,
         *,
-        tools: Sequence[Any] = (),
+        tools: Sequence[RunTool] = (),
         on_confirmation: Callable[[ToolCall], bool] | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         conversation_id: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[params.ConversationRunArguments],
     ) -> RunStream:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
@@ -717,7 +744,7 @@ class ConversationsHelpers:
         loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, None]:
-            with _open_sources_sync(loop):
+            with _open_tools_sync(loop, conversations._client):
                 method, arguments = loop.first_request(inputs, conversation_id)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
@@ -742,11 +769,12 @@ class ConversationsHelpers:
 
 
 @contextlib.contextmanager
-def _open_sources_sync(loop: _RunLoop) -> Iterator[None]:
-    """The run's tool sources, open (tools listed) for the block, closed after it."""
+def _open_tools_sync(loop: _RunLoop, client: Any) -> Iterator[None]:
+    """The run's tool sources, open (tools listed) for the block, closed after it; an
+    MCP server over HTTP sends through the run's client (mcp/_via.py)."""
     with contextlib.ExitStack() as stack:
         for source in loop.sources:
-            loop.add_source(source, stack.enter_context(source.open_sync()))
+            loop.add_source(source, stack.enter_context(source.open_sync(client)))
         yield
 
 

@@ -19,11 +19,12 @@ MistralError
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CancelledFlag",
     "ConflictError",
     "ErrorInfo",
     "IncompleteStreamError",
@@ -65,12 +67,18 @@ class APIError(MistralError):
     """A request was attempted and did not produce a usable answer."""
 
     message: str
-    request: httpx.Request | None
+    request: httpx2.Request | None
     body: object
+    default_message = "API error."  # the message of a subclass raised without one
 
     def __init__(
-        self, message: str, *, request: httpx.Request | None = None, body: object = None
+        self,
+        message: str | None = None,
+        *,
+        request: httpx2.Request | None = None,
+        body: object = None,
     ) -> None:
+        message = self.default_message if message is None else message
         super().__init__(message)
         self.message = message
         self.request = request
@@ -80,10 +88,7 @@ class APIError(MistralError):
 class APIConnectionError(APIError):
     """The server could not be reached, or the connection broke."""
 
-    def __init__(
-        self, message: str = "Connection error.", *, request: httpx.Request | None = None
-    ) -> None:
-        super().__init__(message, request=request)
+    default_message = "Connection error."
 
 
 class IncompleteStreamError(APIConnectionError):
@@ -101,7 +106,7 @@ class IncompleteStreamError(APIConnectionError):
         self,
         message: str,
         *,
-        request: httpx.Request | None = None,
+        request: httpx2.Request | None = None,
         events: list[Any] | None = None,
         received: int | None = None,
         partial: str = "",
@@ -124,7 +129,7 @@ class APIStreamError(APIError):
         self,
         message: str,
         *,
-        request: httpx.Request | None = None,
+        request: httpx2.Request | None = None,
         body: object = None,
         event: Any = None,
         code: object = None,
@@ -134,12 +139,12 @@ class APIStreamError(APIError):
         self.code = code
 
 
-def body_error(exc: httpx.RequestError, request: httpx.Request) -> APIError:
-    """The error for a response body that broke off while being read (`exc`, httpx's):
+def body_error(exc: httpx2.RequestError, request: httpx2.Request) -> APIError:
+    """The error for a response body that broke off while being read (`exc`, httpx2's):
     a timeout, a cut connection, or a content-encoding that does not decode."""
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(request=request)
-    if isinstance(exc, httpx.TransportError):
+    if isinstance(exc, httpx2.TransportError):
         return APIConnectionError(
             f"Connection error while reading the body: {exc}", request=request
         )
@@ -149,10 +154,7 @@ def body_error(exc: httpx.RequestError, request: httpx.Request) -> APIError:
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool)."""
 
-    def __init__(
-        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
-    ) -> None:
-        super().__init__(message, request=request)
+    default_message = "Request timed out."
 
 
 class APIStatusError(APIError):
@@ -165,7 +167,7 @@ class APIStatusError(APIError):
     """
 
     status_code: int
-    response: httpx.Response
+    response: httpx2.Response
     request_id: str | None
     type: str | None
     code: object
@@ -175,7 +177,7 @@ class APIStatusError(APIError):
         self,
         message: str,
         *,
-        response: httpx.Response,
+        response: httpx2.Response,
         body: object,
         info: ErrorInfo | None = None,
     ) -> None:
@@ -214,18 +216,9 @@ class ConflictError(APIStatusError):
 class UnprocessableEntityError(APIStatusError):
     """422: the server rejected the request body; `.detail` lists what and where."""
 
-    detail: list[Any]
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response,
-        body: object,
-        info: ErrorInfo | None = None,
-    ) -> None:
-        super().__init__(message, response=response, body=body, info=info)
-        self.detail = self.info.detail_items()
+    @functools.cached_property
+    def detail(self) -> list[Any]:
+        return self.info.detail_items()
 
 
 class RateLimitError(APIStatusError):
@@ -243,10 +236,10 @@ class APIResponseValidationError(APIError):
     the message carries the decoder's explanation, including the JSON path.
     """
 
-    response: httpx.Response
+    response: httpx2.Response
     status_code: int
 
-    def __init__(self, message: str, *, response: httpx.Response, body: bytes | str) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: bytes | str) -> None:
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code
@@ -282,11 +275,11 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
     return None
 
 
-def decode_error_body(response: httpx.Response) -> object:
+def decode_error_body(response: httpx2.Response) -> object:
     """The (already read) error body as JSON when it is JSON, else as text."""
     try:
         content = response.content
-    except httpx.ResponseNotRead:  # the connection broke while reading it
+    except httpx2.ResponseNotRead:  # the connection broke while reading it
         return None
     if not content:
         return None
@@ -297,7 +290,7 @@ def decode_error_body(response: httpx.Response) -> object:
 
 
 def make_status_error(
-    response: httpx.Response, *, redact: str | Iterable[str] | None = None
+    response: httpx2.Response, *, redact: str | Iterable[str] | None = None
 ) -> APIStatusError:
     """Build the exception for a non-2xx response whose body has been read: the one
     factory every non-2xx answer goes through.
@@ -330,7 +323,7 @@ def redact_secret(text: str, secret: str) -> str:
     return re.sub(pattern, "***", text)
 
 
-def _format_message(response: httpx.Response, server: str) -> str:
+def _format_message(response: httpx2.Response, server: str) -> str:
     head = f"{response.status_code} {response.reason_phrase}".rstrip()
     try:
         request = response.request
@@ -462,7 +455,7 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _is_html(response: httpx.Response, body: str) -> bool:
+def _is_html(response: httpx2.Response, body: str) -> bool:
     ctype = response.headers.get("content-type", "")
     return "html" in ctype.lower() or body.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
 
@@ -516,3 +509,34 @@ def _truncate(text: str) -> str:
     if len(text) <= _MAX_MESSAGE:
         return text
     return text[: _MAX_MESSAGE - 1] + "…"
+
+
+class CancelledFlag:
+    """`.cancelled` of a wait that ran out of time: whether it asked to cancel what it
+    waited for. The SDK spells it as Python does (asyncio's `cancelled()`); `.canceled`
+    and the `canceled=` argument are the old spelling, deprecated."""
+
+    cancelled: bool
+
+    @staticmethod
+    def _spelling(cancelled: bool, canceled: bool | None) -> bool:
+        if canceled is None:
+            return cancelled
+        _warn_canceled()
+        return canceled
+
+    @property
+    def canceled(self) -> bool:
+        """Deprecated: `.cancelled`."""
+        _warn_canceled()
+        return self.cancelled
+
+
+def _warn_canceled() -> None:
+    import warnings
+
+    warnings.warn(
+        "`canceled` is deprecated: use `cancelled` (the SDK spells it as asyncio does)",
+        DeprecationWarning,
+        stacklevel=3,
+    )

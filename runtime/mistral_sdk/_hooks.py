@@ -37,7 +37,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
-import httpx
+import httpx2
 import msgspec
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ class Call:
         body: the request body as given to the client: a model, the multipart fields
             (a mapping), or None.
         stream: whether the response body is streamed (SSE events or a download).
-        request: the `httpx.Request` of the current attempt.
-        response: the last `httpx.Response` received, or None.
+        request: the `httpx2.Request` of the current attempt.
+        response: the last `httpx2.Response` received, or None.
         attempt: 0 for the first attempt, 1 for the first retry, ...
         events: the number of stream events delivered so far.
         state: scratch space shared by the hooks of this call (key it by your hook).
@@ -92,7 +92,7 @@ class Call:
         method: str,
         path: str,
         body: object,
-        request: httpx.Request,
+        request: httpx2.Request,
         stream: bool,
     ) -> None:
         self._hooks = hooks
@@ -101,7 +101,7 @@ class Call:
         self.body = None if body is msgspec.UNSET else body
         self.request = request
         self.stream = stream
-        self.response: httpx.Response | None = None
+        self.response: httpx2.Response | None = None
         self.attempt = 0
         self.events = 0
         self.state: dict[object, Any] = {}
@@ -173,21 +173,21 @@ class Hooks:
     """
 
     def before_request(
-        self, call: Call, request: httpx.Request
-    ) -> MaybeAwaitable[httpx.Request | None]:
+        self, call: Call, request: httpx2.Request
+    ) -> MaybeAwaitable[httpx2.Request | None]:
         """Before each attempt is sent. Change `request` in place (headers are
-        mutable) or return another `httpx.Request` to send instead."""
+        mutable) or return another `httpx2.Request` to send instead."""
         return None
 
     def after_response(
-        self, call: Call, response: httpx.Response
-    ) -> MaybeAwaitable[httpx.Response | None]:
+        self, call: Call, response: httpx2.Response
+    ) -> MaybeAwaitable[httpx2.Response | None]:
         """After each HTTP answer (any status; a streamed body is not read yet).
-        Return another `httpx.Response` to use it instead."""
+        Return another `httpx2.Response` to use it instead."""
         return None
 
     def on_retry(
-        self, call: Call, delay: float, cause: httpx.Response | Exception
+        self, call: Call, delay: float, cause: httpx2.Response | Exception
     ) -> MaybeAwaitable[None]:
         """A retry is decided: the client waits `delay` seconds, then sends again.
         `cause` is the retryable response or the connection error."""
@@ -267,7 +267,7 @@ class HookSet:
         return HookSet(h for h in self.all if id(h) not in drop)
 
     def call(
-        self, method: str, path: str, body: object, request: httpx.Request, stream: bool
+        self, method: str, path: str, body: object, request: httpx2.Request, stream: bool
     ) -> Call | None:
         """A `Call` for the transport loop, or None when no hook looks at calls."""
         if not self.per_call:
@@ -281,29 +281,29 @@ EMPTY = HookSet()
 # --- the transport loops' side (sync and async twins of each step) ------------------
 
 
-def before_sync(call: Call, request: httpx.Request, attempt: int) -> httpx.Request:
+def before_sync(call: Call, request: httpx2.Request, attempt: int) -> httpx2.Request:
     call.attempt = attempt
     hooks = call._hooks.before
-    call.request = _replaced_sync(call, hooks, "before_request", request, httpx.Request)
+    call.request = _replaced_sync(call, hooks, "before_request", request, httpx2.Request)
     return call.request
 
 
-async def before_async(call: Call, request: httpx.Request, attempt: int) -> httpx.Request:
+async def before_async(call: Call, request: httpx2.Request, attempt: int) -> httpx2.Request:
     call.attempt = attempt
     hooks = call._hooks.before
-    call.request = await _replaced_async(call, hooks, "before_request", request, httpx.Request)
+    call.request = await _replaced_async(call, hooks, "before_request", request, httpx2.Request)
     return call.request
 
 
-def after_sync(call: Call, response: httpx.Response) -> httpx.Response:
+def after_sync(call: Call, response: httpx2.Response) -> httpx2.Response:
     hooks = call._hooks.after
-    call.response = _replaced_sync(call, hooks, "after_response", response, httpx.Response)
+    call.response = _replaced_sync(call, hooks, "after_response", response, httpx2.Response)
     return call.response
 
 
-async def after_async(call: Call, response: httpx.Response) -> httpx.Response:
+async def after_async(call: Call, response: httpx2.Response) -> httpx2.Response:
     hooks = call._hooks.after
-    call.response = await _replaced_async(call, hooks, "after_response", response, httpx.Response)
+    call.response = await _replaced_async(call, hooks, "after_response", response, httpx2.Response)
     return call.response
 
 
@@ -325,12 +325,12 @@ async def _replaced_async(
     return value
 
 
-def retry_sync(call: Call, delay: float, cause: httpx.Response | Exception) -> None:
+def retry_sync(call: Call, delay: float, cause: httpx2.Response | Exception) -> None:
     for hook in call._hooks.retry:
         hook.on_retry(call, delay, cause)
 
 
-async def retry_async(call: Call, delay: float, cause: httpx.Response | Exception) -> None:
+async def retry_async(call: Call, delay: float, cause: httpx2.Response | Exception) -> None:
     for hook in call._hooks.retry:
         await _awaited(hook.on_retry(call, delay, cause))
 
@@ -359,14 +359,14 @@ def result(call: Call, value: T) -> T:
     return value
 
 
-def next_page(call: Call | None, request: httpx.Request) -> Call | None:
+def next_page(call: Call | None, request: httpx2.Request) -> Call | None:
     """The call of a later page of an auto-paginating list: a call of its own."""
     if call is None:
         return None
     return Call(call._hooks, call.method, call.path, None, request, False)
 
 
-def observed_sync(call: Call | None, send: Callable[[], httpx.Response]) -> httpx.Response:
+def observed_sync(call: Call | None, send: Callable[[], httpx2.Response]) -> httpx2.Response:
     """`send()`, reporting its response or error to the hooks of `call`."""
     if call is None:
         return send()
@@ -379,8 +379,8 @@ def observed_sync(call: Call | None, send: Callable[[], httpx.Response]) -> http
 
 
 async def observed_async(
-    call: Call | None, send: Callable[[], Awaitable[httpx.Response]]
-) -> httpx.Response:
+    call: Call | None, send: Callable[[], Awaitable[httpx2.Response]]
+) -> httpx2.Response:
     if call is None:
         return await send()
     try:
@@ -457,6 +457,11 @@ def register_global_hooks(*hooks: Hooks) -> None:
 def unregister_global_hooks(*hooks: Hooks) -> None:
     global _global
     _global = _global.without(hooks)
+
+
+def global_hooks() -> tuple[Hooks, ...]:
+    """The hooks every new client starts with (`register_global_hooks`)."""
+    return _global.all
 
 
 def initial_hooks() -> HookSet:

@@ -21,7 +21,7 @@ import sys
 import time
 import warnings
 
-import httpx
+import httpx2
 
 from ._errors import request_id_of
 
@@ -62,7 +62,7 @@ def setup_from_env() -> None:
     LOG.setLevel(level)
 
 
-def log_request(request: httpx.Request, attempt: int) -> None:
+def log_request(request: httpx2.Request, attempt: int) -> None:
     """An attempt is about to be sent (call only when INFO is enabled)."""
     request.extensions[_SENT_AT] = time.perf_counter()
     if LOG.isEnabledFor(logging.DEBUG):
@@ -72,7 +72,7 @@ def log_request(request: httpx.Request, attempt: int) -> None:
         BODY_LOG.debug("request body %s %s: %s", request.method, request.url, _body(request))
 
 
-def log_response(request: httpx.Request, response: httpx.Response) -> None:
+def log_response(request: httpx2.Request, response: httpx2.Response) -> None:
     """An HTTP answer arrived (call only when INFO is enabled)."""
     sent_at = request.extensions.get(_SENT_AT)
     took = f", {(time.perf_counter() - sent_at) * 1e3:.1f} ms" if sent_at is not None else ""
@@ -90,10 +90,10 @@ def log_response(request: httpx.Request, response: httpx.Response) -> None:
         BODY_LOG.debug("response body %s %s: %s", request.method, request.url, _body(response))
 
 
-def _body(message: httpx.Request | httpx.Response) -> str:
+def _body(message: httpx2.Request | httpx2.Response) -> str:
     try:
         content = message.content
-    except (httpx.RequestNotRead, httpx.ResponseNotRead):
+    except (httpx2.RequestNotRead, httpx2.ResponseNotRead):
         return "(streamed, not logged)"
     if not content:
         return "(empty)"

@@ -1,5 +1,5 @@
 """`Model`, the base of every generated model, and the typed text conveniences a few
-models add (the generator's `MODEL_BASES` table in `generator/helpers.py` says which).
+models add (the generator's overlay, `spec/overlay.yaml` `schemas.<name>.base`, says which).
 
 Every model is a msgspec Struct; `Model` adds what a user reaches for first:
 
@@ -81,7 +81,15 @@ class OutputText(Model, kw_only=True):
     @property
     def output_text(self) -> str:
         """The answer's text: of the first choice's message (or delta) for chat
-        completions and their chunks, of every message output for conversations."""
+        completions and their chunks, of every message output for conversations and
+        for the Responses API."""
+        output = getattr(self, "output", None)  # the Responses API's items
+        if output is not None:
+            return "".join(
+                _text(getattr(item, "content", None))
+                for item in output
+                if getattr(item, "type", None) == "message"
+            )
         choices = getattr(self, "choices", None)
         if choices is not None:
             if not choices:

@@ -12,7 +12,10 @@ class Operation(msgspec.Struct, frozen=True):
 
     `call` is the dotted path from the client (`"beta.conversations.start_stream"`);
     `stream_call` names the second method of an operation that answers both
-    JSON and SSE (`"chat.stream"` next to `call="chat.complete"`).
+    JSON and SSE (`"chat.stream"` next to `call="chat.complete"`). `source` says where
+    it is described: `"spec"`, the public spec, or `"supplement"`, an operation the
+    public spec lacks, whose shape is read from the official SDK `release`
+    (`"mistralai 3.7.0"`; docs/spec.md).
     """
 
     operation_id: str
@@ -24,6 +27,8 @@ class Operation(msgspec.Struct, frozen=True):
     summary: str = ""
     deprecated: bool = False
     stream_call: str | None = None
+    source: str = "spec"
+    release: str | None = None
 
     def __repr__(self) -> str:
         # One readable line per operation: what `print(OPERATIONS["..."])` shows.
@@ -33,6 +38,8 @@ class Operation(msgspec.Struct, frozen=True):
         notes = [
             n for n, on in (("streams", self.streaming), ("deprecated", self.deprecated)) if on
         ]
+        if self.release:
+            notes.append(f"from {self.release}")
         tail = f" [{', '.join(notes)}]" if notes else ""
         summary = f": {self.summary}" if self.summary else ""
         return (

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar
 
-import httpx
+import httpx2
 
 from ._errors import request_id_of
 from ._response import JsonResponse, ResponseSpec
@@ -103,7 +103,7 @@ class _Page(Generic[ItemT, ResponseT]):
         self,
         response: ResponseT,
         paginator: Paginator,
-        request: httpx.Request,
+        request: httpx2.Request,
         seen: int = 0,
         request_id: str | None = None,
     ) -> None:
@@ -115,11 +115,11 @@ class _Page(Generic[ItemT, ResponseT]):
         self._request = request
         self._seen = seen
         update = paginator.next_query(dict(request.url.params), response, seen)
-        self._next: httpx.Request | None = None
+        self._next: httpx2.Request | None = None
         if update is not None:
             url = request.url.copy_merge_params(update)
             # extensions carry the per-call timeout
-            self._next = httpx.Request(
+            self._next = httpx2.Request(
                 request.method, url, headers=request.headers, extensions=request.extensions
             )
 
@@ -138,8 +138,8 @@ class SyncPage(_Page[ItemT, ResponseT]):
         self,
         response: ResponseT,
         paginator: Paginator,
-        request: httpx.Request,
-        fetch: Callable[[httpx.Request], tuple[ResponseT, str | None]],
+        request: httpx2.Request,
+        fetch: Callable[[httpx2.Request], tuple[ResponseT, str | None]],
         seen: int = 0,
         request_id: str | None = None,
     ) -> None:
@@ -172,8 +172,8 @@ class AsyncPage(_Page[ItemT, ResponseT]):
         self,
         response: ResponseT,
         paginator: Paginator,
-        request: httpx.Request,
-        fetch: Callable[[httpx.Request], Awaitable[tuple[ResponseT, str | None]]],
+        request: httpx2.Request,
+        fetch: Callable[[httpx2.Request], Awaitable[tuple[ResponseT, str | None]]],
         seen: int = 0,
         request_id: str | None = None,
     ) -> None:
@@ -210,24 +210,24 @@ class PageResponse(ResponseSpec["SyncPage[Any, Any]", "AsyncPage[Any, Any]"]):
     def __init__(self, type: Any, paginator: Paginator) -> None:
         self._inner: JsonResponse[Any] = JsonResponse(type)
         self.paginator = paginator
-        self._send: Callable[[httpx.Request], httpx.Response] | None = None
-        self._async_send: Callable[[httpx.Request], Awaitable[httpx.Response]] | None = None
+        self._send: Callable[[httpx2.Request], httpx2.Response] | None = None
+        self._async_send: Callable[[httpx2.Request], Awaitable[httpx2.Response]] | None = None
 
     def bind(
         self,
-        send: Callable[[httpx.Request], httpx.Response] | None = None,
-        async_send: Callable[[httpx.Request], Awaitable[httpx.Response]] | None = None,
+        send: Callable[[httpx2.Request], httpx2.Response] | None = None,
+        async_send: Callable[[httpx2.Request], Awaitable[httpx2.Response]] | None = None,
     ) -> PageResponse:
         bound = PageResponse(self._inner.type, self.paginator)
         bound._send, bound._async_send = send, async_send
         return bound
 
-    def parse_sync(self, response: httpx.Response) -> SyncPage[Any, Any]:
+    def parse_sync(self, response: httpx2.Response) -> SyncPage[Any, Any]:
         send = self._send
         if send is None:
             raise RuntimeError("PageResponse used without a client")
 
-        def fetch(request: httpx.Request) -> tuple[Any, str | None]:
+        def fetch(request: httpx2.Request) -> tuple[Any, str | None]:
             answer = send(request)
             return self._inner.parse_sync(answer), request_id_of(answer.headers)
 
@@ -235,12 +235,12 @@ class PageResponse(ResponseSpec["SyncPage[Any, Any]", "AsyncPage[Any, Any]"]):
         request_id = request_id_of(response.headers)
         return SyncPage(parsed, self.paginator, response.request, fetch, 0, request_id)
 
-    def parse_async(self, response: httpx.Response) -> AsyncPage[Any, Any]:
+    def parse_async(self, response: httpx2.Response) -> AsyncPage[Any, Any]:
         send = self._async_send
         if send is None:
             raise RuntimeError("PageResponse used without an async client")
 
-        async def fetch(request: httpx.Request) -> tuple[Any, str | None]:
+        async def fetch(request: httpx2.Request) -> tuple[Any, str | None]:
             answer = await send(request)
             return self._inner.parse_async(answer), request_id_of(answer.headers)
 

@@ -6,14 +6,14 @@ the client is closed. `release_on_collect` swaps the response's byte stream for
 a wrapper that closes it when the response is garbage-collected.
 
 Sync closes never run inside the garbage collector. The collector can run in a
-thread that holds httpcore's non-reentrant pool lock, and a close there takes
+thread that holds httpcore2's non-reentrant pool lock, and a close there takes
 the lock again and deadlocks (encode/httpcore#990). Two ways lead there, both
 closed off here:
 
 - a finalizer calling `close()` (ours, or a `Stream` generator's `finally`):
   inside the collector the close is handed to one daemon thread through a
   `SimpleQueue`, whose `put` is safe in finalizers;
-- httpcore's own stream generator, which closes itself when finalized: while a
+- httpcore2's own stream generator, which closes itself when finalized: while a
   response is being iterated, the generators below us are kept reachable from
   `_live`, so the collector never finalizes them; when our iterator is
   collected unclosed, that thread closes the stream first and then lets go.
@@ -31,7 +31,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
 if TYPE_CHECKING:
     import queue
@@ -40,7 +40,7 @@ __all__ = ["release_on_collect"]
 
 # (stream to close, anything to keep alive until it is closed); made with the
 # thread that empties it, at the first sync stream (`queue` costs 1 ms to import)
-_closing: queue.SimpleQueue[tuple[httpx.SyncByteStream, object]]
+_closing: queue.SimpleQueue[tuple[httpx2.SyncByteStream, object]]
 _live: dict[int, Iterator[bytes]] = {}  # iterations in progress, by key
 _keys = itertools.count()
 _reaper: threading.Thread | None = None
@@ -77,7 +77,7 @@ def _start_reaper() -> None:
             _reaper.start()
 
 
-def _close(stream: httpx.SyncByteStream, keep: object) -> None:
+def _close(stream: httpx2.SyncByteStream, keep: object) -> None:
     """Close now, unless the garbage collector is running in this thread."""
     if _collecting == threading.get_ident():
         _closing.put((stream, keep))  # see the module doc
@@ -85,8 +85,8 @@ def _close(stream: httpx.SyncByteStream, keep: object) -> None:
         stream.close()
 
 
-class _SyncReleasing(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream) -> None:
+class _SyncReleasing(httpx2.SyncByteStream):
+    def __init__(self, inner: httpx2.SyncByteStream) -> None:
         self._inner = inner
         self._closed = False
         self._key: int | None = None
@@ -108,7 +108,7 @@ class _SyncReleasing(httpx.SyncByteStream):
 
 
 class _Iteration:
-    """The iterator httpx reads from. Only the reader holds it, so it is
+    """The iterator httpx2 reads from. Only the reader holds it, so it is
     collected when the reader is; the generators below stay in `_live`."""
 
     __slots__ = ("_it", "_key", "_owner")
@@ -139,8 +139,8 @@ class _Iteration:
             _close(self._owner._inner, chain)
 
 
-class _AsyncReleasing(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, loop: Any) -> None:
+class _AsyncReleasing(httpx2.AsyncByteStream):
+    def __init__(self, inner: httpx2.AsyncByteStream, loop: Any) -> None:
         self._inner = inner
         self._loop = loop
         self._closed = False
@@ -160,19 +160,19 @@ class _AsyncReleasing(httpx.AsyncByteStream):
             self._loop.call_soon_threadsafe(_spawn_aclose, self._loop, self._inner)
 
 
-def _spawn_aclose(loop: Any, stream: httpx.AsyncByteStream) -> None:
+def _spawn_aclose(loop: Any, stream: httpx2.AsyncByteStream) -> None:
     task = loop.create_task(stream.aclose())
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
 
 
-def release_on_collect(response: httpx.Response) -> None:
+def release_on_collect(response: httpx2.Response) -> None:
     """Make `response` release its connection when it is garbage-collected unclosed."""
     stream = response.stream
-    if isinstance(stream, httpx.SyncByteStream):
+    if isinstance(stream, httpx2.SyncByteStream):
         _start_reaper()
         response.stream = _SyncReleasing(stream)
-    elif isinstance(stream, httpx.AsyncByteStream):
+    elif isinstance(stream, httpx2.AsyncByteStream):
         import asyncio  # only async users pay for it, and they have it already
 
         response.stream = _AsyncReleasing(stream, asyncio.get_running_loop())

@@ -1,4 +1,4 @@
-"""Turn the arguments of `client.request(...)` into an `httpx.Request`. Pure, no I/O.
+"""Turn the arguments of `client.request(...)` into an `httpx2.Request`. Pure, no I/O.
 
 Shared by the sync and async clients. Encoding rules (OpenAPI defaults):
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, cast
 from urllib.parse import quote
 
-import httpx
+import httpx2
 import msgspec
 
 from ._codec import encode
@@ -44,18 +44,18 @@ _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 
 @functools.cache
 def user_agent() -> str:
-    """`mistral-sdk/<version> python/<x.y> httpx/<version>`, computed once."""
+    """`mistral-sdk/<version> python/<x.y> httpx2/<version>`, computed once."""
     # _version is what the build backend reads; importlib.metadata would cost
     # ~5 ms of client construction (it imports zipfile and csv, scans dist-info).
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return f"mistral-sdk/{__version__} python/{py} httpx/{httpx.__version__}"
+    return f"mistral-sdk/{__version__} python/{py} httpx2/{httpx2.__version__}"
 
 
 @dataclass(slots=True)
 class BuiltRequest:
     """The request plus what the transport loop must know about its body."""
 
-    request: httpx.Request
+    request: httpx2.Request
     # False when a retry could not send the same body again (a file object
     # that cannot seek back): such requests are not retried.
     rewindable: bool = True
@@ -72,7 +72,7 @@ def build_request(
     base_url: str,
     path: str,
     *,
-    headers: httpx.Headers | Mapping[str, str],
+    headers: httpx2.Headers | Mapping[str, str],
     path_params: Mapping[str, object] | None = None,
     query: Mapping[str, object] | None = None,
     query_json: Collection[str] = (),
@@ -83,14 +83,14 @@ def build_request(
     extra_headers: Mapping[str, str | None] | None = None,
     extra_query: Mapping[str, object] | None = None,
     extra_body: Mapping[str, Any] | None = None,
-    timeout: httpx.Timeout | None = None,
+    timeout: httpx2.Timeout | None = None,
 ) -> BuiltRequest:
     """Build the request. `base_url` has no trailing slash; `headers` are the
     client's defaults (auth, user agent, accept, ...), lowest precedence."""
     url = base_url + render_path(path, path_params)
 
-    # httpx.Headers: names are case-insensitive when set or removed.
-    all_headers = httpx.Headers(headers)
+    # httpx2.Headers: names are case-insensitive when set or removed.
+    all_headers = httpx2.Headers(headers)
     if header_params:
         for name, value in header_params.items():
             if value is None or value is msgspec.UNSET:
@@ -117,15 +117,15 @@ def build_request(
                 all_headers[name] = value
 
     params = encode_query(query, query_json, extra_query)
-    request = httpx.Request(
+    request = httpx2.Request(
         method,
         url,
-        params=cast(Any, params) or None,  # list invariance vs httpx's union
+        params=cast(Any, params) or None,  # list invariance vs httpx2's union
         headers=all_headers,
         content=content,
         data=data,
         files=files,
-        extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+        extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
     )
     return BuiltRequest(request, rewindable, opened)
 
@@ -225,7 +225,7 @@ def _encode_json(json: object, extra_body: Mapping[str, Any] | None) -> bytes:
 
 
 class _ForceMultipart(dict[str, Any]):
-    """An empty `files` argument that is truthy: httpx only encodes as
+    """An empty `files` argument that is truthy: httpx2 only encodes as
     multipart/form-data when `files` is truthy, and a form without files must
     still be multipart when the API says so."""
 
@@ -234,10 +234,10 @@ class _ForceMultipart(dict[str, Any]):
 
 
 class _LazyFile:
-    """A path that httpx's multipart encoder can read like a file object.
+    """A path that httpx2's multipart encoder can read like a file object.
 
     The file is opened on the first read and closed at end of file, so a
-    request that is never sent opens nothing and a retry (httpx seeks back to
+    request that is never sent opens nothing and a retry (httpx2 seeks back to
     0) re-opens it. The size comes from `os.stat` so that Content-Length is
     known without reading.
     """
@@ -298,7 +298,7 @@ def _basename(name: object) -> str | None:
 def _file_part(
     field: str, value: object, opened: list[_LazyFile]
 ) -> tuple[tuple[str, Any, str], bool]:
-    """(filename, content, content type) in the shape httpx's `files=` expects,
+    """(filename, content, content type) in the shape httpx2's `files=` expects,
     and whether the content can be sent again on a retry."""
     rewindable = True
     filename: str | None = None

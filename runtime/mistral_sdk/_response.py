@@ -17,12 +17,12 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
-from types import TracebackType
 from typing import Any, ClassVar, Generic, ParamSpec, TypeVar, cast
 
-import httpx
+import httpx2
 import msgspec
 
+from ._closing import AsyncClosing, Closing
 from ._codec import decode
 from ._errors import (
     APIResponseValidationError,
@@ -63,16 +63,16 @@ _CHUNK = 64 * 1024
 
 class ResponseSpec(Generic[SyncR, AsyncR]):
     """How to read a successful response. Subclasses say whether the body
-    must be streamed (left unread by httpx) and what to ask for in Accept."""
+    must be streamed (left unread by httpx2) and what to ask for in Accept."""
 
     __slots__ = ()
     stream: ClassVar[bool] = False
     accept: ClassVar[str] = "application/json"
 
-    def parse_sync(self, response: httpx.Response) -> SyncR:
+    def parse_sync(self, response: httpx2.Response) -> SyncR:
         raise NotImplementedError
 
-    def parse_async(self, response: httpx.Response) -> AsyncR:
+    def parse_async(self, response: httpx2.Response) -> AsyncR:
         raise NotImplementedError
 
 
@@ -85,7 +85,7 @@ class JsonResponse(ResponseSpec[T, T]):
         self.type = type
         self._admits_none: bool | None = None
 
-    def _parse(self, response: httpx.Response) -> T:
+    def _parse(self, response: httpx2.Response) -> T:
         content = response.content
         if not content.strip():
             if self._none_allowed():
@@ -128,10 +128,10 @@ class EmptyResponse(ResponseSpec[None, None]):
 
     __slots__ = ()
 
-    def parse_sync(self, response: httpx.Response) -> None:
+    def parse_sync(self, response: httpx2.Response) -> None:
         return None
 
-    def parse_async(self, response: httpx.Response) -> None:
+    def parse_async(self, response: httpx2.Response) -> None:
         return None
 
 
@@ -145,10 +145,10 @@ class BinaryResponse(ResponseSpec["BinaryContent", "AsyncBinaryContent"]):
     def __init__(self, progress: ProgressCallback | None = None) -> None:
         self.progress = progress
 
-    def parse_sync(self, response: httpx.Response) -> BinaryContent:
+    def parse_sync(self, response: httpx2.Response) -> BinaryContent:
         return BinaryContent(response, self.progress)
 
-    def parse_async(self, response: httpx.Response) -> AsyncBinaryContent:
+    def parse_async(self, response: httpx2.Response) -> AsyncBinaryContent:
         return AsyncBinaryContent(response, self.progress)
 
 
@@ -176,20 +176,21 @@ class SSEResponse(ResponseSpec["Stream[T]", "AsyncStream[T]"]):
         self.errors = tuple(errors)
         self.run_id = run_id
 
-    def _options(self) -> dict[str, Any]:
-        return {
-            "envelope": self.envelope,
-            "done_marker": self.done_marker,
-            "terminal": self.terminal,
-            "errors": self.errors,
-            "run_id": self.run_id,
-        }
+    def parse_sync(self, response: httpx2.Response) -> Stream[T]:
+        return Stream(response, self)
 
-    def parse_sync(self, response: httpx.Response) -> Stream[T]:
-        return Stream(response, self.type, **self._options())
+    def parse_async(self, response: httpx2.Response) -> AsyncStream[T]:
+        return AsyncStream(response, self)
 
-    def parse_async(self, response: httpx.Response) -> AsyncStream[T]:
-        return AsyncStream(response, self.type, **self._options())
+
+def decoded_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of a body handed on already decoded (by another client): without
+    the `Content-Encoding` it no longer has, and the `Content-Length` it no longer
+    matches. Unchanged when there was no encoding."""
+    names = {k.lower() for k, _ in raw}
+    if b"content-encoding" not in names:
+        return raw
+    return [(k, v) for k, v in raw if k.lower() not in (b"content-encoding", b"content-length")]
 
 
 def _type_name(tp: object) -> str:
@@ -202,7 +203,7 @@ def _type_name(tp: object) -> str:
 class _BinaryBase:
     __slots__ = ("progress", "response")
 
-    def __init__(self, response: httpx.Response, progress: ProgressCallback | None = None) -> None:
+    def __init__(self, response: httpx2.Response, progress: ProgressCallback | None = None) -> None:
         self.response = response
         self.progress = progress  # called with the bytes received so far, chunk by chunk
 
@@ -227,7 +228,7 @@ class _BinaryBase:
         return f"<{type(self).__name__} {self.content_type or 'unknown type'}>"
 
 
-class BinaryContent(_BinaryBase):
+class BinaryContent(Closing, _BinaryBase):
     """A streamed response body: `read()`, `iter_bytes()` or `write_to_file()`.
 
     Each of them releases the connection when done; use `with` or `close()`
@@ -242,7 +243,7 @@ class BinaryContent(_BinaryBase):
             return b"".join(self.iter_bytes(_CHUNK))
         try:
             return self.response.read()
-        except httpx.RequestError as exc:
+        except httpx2.RequestError as exc:
             raise body_error(exc, self.response.request) from exc
         finally:
             self.response.close()
@@ -253,7 +254,7 @@ class BinaryContent(_BinaryBase):
             for chunk in self.response.iter_bytes(chunk_size):
                 self._report()
                 yield chunk
-        except httpx.RequestError as exc:
+        except httpx2.RequestError as exc:
             raise body_error(exc, self.response.request) from exc
         finally:
             self.response.close()
@@ -268,19 +269,8 @@ class BinaryContent(_BinaryBase):
         """Release the connection without reading the rest (idempotent)."""
         self.response.close()
 
-    def __enter__(self) -> BinaryContent:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncBinaryContent(_BinaryBase):
+class AsyncBinaryContent(AsyncClosing, _BinaryBase):
     """The async twin of `BinaryContent`."""
 
     __slots__ = ()
@@ -291,7 +281,7 @@ class AsyncBinaryContent(_BinaryBase):
             return b"".join([chunk async for chunk in self.iter_bytes(_CHUNK)])
         try:
             return await self.response.aread()
-        except httpx.RequestError as exc:
+        except httpx2.RequestError as exc:
             raise body_error(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
@@ -302,7 +292,7 @@ class AsyncBinaryContent(_BinaryBase):
             async for chunk in self.response.aiter_bytes(chunk_size):
                 self._report()
                 yield chunk
-        except httpx.RequestError as exc:
+        except httpx2.RequestError as exc:
             raise body_error(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
@@ -310,7 +300,7 @@ class AsyncBinaryContent(_BinaryBase):
     async def write_to_file(self, path: str | os.PathLike[str]) -> None:
         """Stream the body to `path` chunk by chunk (never whole in memory).
 
-        File writes are blocking but small (64 KiB), as in httpx itself."""
+        File writes are blocking but small (64 KiB), as in httpx2 itself."""
         with open(path, "wb") as f:
             async for chunk in self.iter_bytes(_CHUNK):
                 f.write(chunk)
@@ -319,23 +309,12 @@ class AsyncBinaryContent(_BinaryBase):
         """Release the connection without reading the rest (idempotent)."""
         await self.response.aclose()
 
-    async def __aenter__(self) -> AsyncBinaryContent:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
 
 # -- raw responses -----------------------------------------------------------
 
 
 class _RawBase(Generic[R]):
-    def __init__(self, http_response: httpx.Response, spec: ResponseSpec[Any, Any]) -> None:
+    def __init__(self, http_response: httpx2.Response, spec: ResponseSpec[Any, Any]) -> None:
         self.http_response = http_response
         self._spec = spec
         self._parsed: Any = _UNPARSED
@@ -345,7 +324,7 @@ class _RawBase(Generic[R]):
         return self.http_response.status_code
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> httpx2.Headers:
         return self.http_response.headers
 
     @property

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
+import httpx2
 import msgspec
 
 from ._errors import APIConnectionError, APITimeoutError
@@ -93,7 +93,7 @@ class _Resuming:
 
     _state: _ResumeState
     _current: Any  # Stream[T] or AsyncStream[T], by subclass
-    response: httpx.Response
+    response: httpx2.Response
     _keep: tuple[int | None] | None = None  # keep_events(...) asked, for every connection
 
     def keep_events(self: _R, max_bytes: int | None = None) -> _R:

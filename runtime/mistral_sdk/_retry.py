@@ -30,7 +30,7 @@ _RETRY_STATUSES = frozenset({408, 409, 429})
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    # httpx.Headers is case-insensitive already; a plain dict may not be.
+    # httpx2.Headers is case-insensitive already; a plain dict may not be.
     if not headers:
         return None
     value = headers.get(name)

@@ -1,24 +1,27 @@
-"""`Stream[T]` / `AsyncStream[T]`: typed events over a streamed httpx response.
+"""`Stream[T]` / `AsyncStream[T]`: typed events over a streamed httpx2 response.
 
-The event-to-value logic (`_EventConverter`) is shared; only the loops that
-read from the network are written twice. The connection is released when the
+Everything but reading the body is one sans-I/O reader (`_EventConverter`): it is fed
+the body's chunks and gives the values, knows when the stream has ended and how much
+of the rest to drain, and turns a broken body into the SDK's error. `Stream` and
+`AsyncStream` only read chunks into it. The connection is released when the
 stream is exhausted, when it fails, on `close()`, and when a `with` block is
 left early.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import weakref
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Collection, Generator, Iterator
-from types import TracebackType
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-import httpx
+import httpx2
 import msgspec
 
 from ._accumulate import accumulator_for
+from ._closing import AsyncClosing, Closing
 from ._codec import Unknown, decode, encode, fields_of, union_tag
 from ._errors import (
     APIError,
@@ -34,6 +37,7 @@ from ._sse import ServerSentEvent, SSEDecoder
 if TYPE_CHECKING:
     from . import models
     from ._hooks import Call
+    from ._response import SSEResponse
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -89,10 +93,11 @@ def ends_run(event: Any, run_id: str) -> bool:
 
 
 class _EventConverter(Generic[T]):
-    """Turns one `ServerSentEvent` into a `T`, and knows how the stream ends.
+    """Reads a stream's body into `T` values, and knows how the stream ends.
 
-    Pure (no I/O): `Stream` and `AsyncStream` feed it and ask `finish()` at the end
-    of the body, which raises when the stream was cut before its terminal event.
+    Pure (no I/O): `Stream` and `AsyncStream` hand it each chunk of the body (`feed`),
+    stop when `more()` says so, and take what is left at the end (`end()`), which
+    raises when the stream was cut before its terminal event.
     """
 
     __slots__ = (
@@ -100,7 +105,9 @@ class _EventConverter(Generic[T]):
         "_assemble_bytes",
         "_assembled",
         "_assembly_dropped",
+        "_decoder",
         "_done_marker",
+        "_drained",
         "_ended",
         "_envelope",
         "_errors",
@@ -113,29 +120,23 @@ class _EventConverter(Generic[T]):
         "_run_id",
         "_terminal",
         "_type",
+        "observer",
         "received",
     )
 
-    def __init__(
-        self,
-        type: Any,
-        response: httpx.Response,
-        *,
-        envelope: bool = False,
-        done_marker: str | None = None,
-        terminal: Collection[str] = (),
-        errors: Collection[str] = (),
-        run_id: str | None = None,
-    ) -> None:
-        self._type = type
-        self._envelope = envelope
-        self._done_marker = done_marker
+    def __init__(self, spec: SSEResponse[T], response: httpx2.Response) -> None:
+        self._type: Any = spec.type
+        self._envelope = spec.envelope
+        self._done_marker = done_marker = spec.done_marker
         self._response = response
-        self._terminal = frozenset(t for t in terminal if t != done_marker)
-        self._errors = frozenset(errors) | {"error"}
-        self._run_id = run_id
+        self._terminal = frozenset(t for t in spec.terminal if t != done_marker)
+        self._errors = frozenset(spec.errors) | {"error"}
+        self._run_id = run_id = spec.run_id
+        self._decoder = SSEDecoder()
+        self._drained = 0
+        self.observer: Call | None = None  # hooks watching this stream, if any
         # a stream that has a defined end must reach it; others may just close
-        self._needs_end = bool(terminal) or run_id is not None
+        self._needs_end = bool(spec.terminal) or run_id is not None
         self._ended = False
         # For the error when the stream is cut: how many events came, and the last of
         # them with their sizes (a bounded tail unless `keep` asked for more).
@@ -147,10 +148,63 @@ class _EventConverter(Generic[T]):
         self._event_json: dict[str, str] = {}
         # chat/FIM/agents and conversation streams assemble their final result, up to
         # `_assemble_bytes` of event text (then it is dropped: memory stays bounded)
-        self._accumulator = accumulator_for(type)
+        self._accumulator = accumulator_for(self._type)
         self._assemble_bytes: int | None = ASSEMBLE_BYTES
         self._assembled = 0
         self._assembly_dropped = False
+
+    # -- the body, chunk by chunk (what the two loops call)
+
+    def feed(self, chunk: bytes) -> Iterator[T]:
+        """The values of the events `chunk` completes, up to the stream's end; once it
+        has ended, the chunk only counts towards the drain."""
+        if self._ended:
+            self._drained += len(chunk)
+            return iter(())
+        return self._values(self._decoder.feed(chunk))
+
+    def more(self) -> bool:
+        """Whether to read on: the stream has not ended, or the rest of its body is
+        being drained, so that the connection goes back to the pool (DRAIN_BYTES)."""
+        return not self._ended or (self.drains and self._drained <= DRAIN_BYTES)
+
+    def end(self) -> Iterator[T]:
+        """The body ended: a last event without its closing blank line, then an
+        `IncompleteStreamError` if the stream's terminal event never came."""
+        if not self._ended:
+            yield from self._values(self._decoder.end())
+            self.finish(self._decoder.close())
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Around a loop reading the body: a body that breaks off becomes the SDK's
+        error (once the stream has ended, a failure only means the connection is not
+        reused), and the hooks watching the stream hear how it ended."""
+        error: BaseException | None = None
+        try:
+            yield
+        except httpx2.RequestError as exc:
+            if not self._ended:
+                error = self.broken(exc, self._decoder.close())
+                raise error from exc
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            if self.observer is not None:
+                self.observer.stream_end(error)
+
+    def _values(self, events: Iterable[ServerSentEvent]) -> Iterator[T]:
+        observer = self.observer
+        for sse in events:
+            value = self.convert(sse)
+            if value is _Signal.DONE:
+                return
+            if observer is not None:
+                observer.stream_event(value)
+            yield value
+            if self._ended:
+                return
 
     def convert(self, sse: ServerSentEvent) -> T | _Signal:
         data = sse.data
@@ -233,27 +287,28 @@ class _EventConverter(Generic[T]):
         """The body ended: raise if the stream's terminal event never came."""
         if self._needs_end and not self._ended:
             what = "the end of the workflow run" if self._run_id else "its terminal event"
-            raise IncompleteStreamError(
-                f"the stream was cut before {what} ({self.received} event(s) received)",
-                request=self._response.request,
-                events=self.events,
-                received=self.received,
-                partial=partial,
-            )
+            raise self._incomplete(f"before {what} ({self.received} event(s) received)", partial)
 
-    def broken(self, exc: httpx.RequestError, partial: str) -> APIError:
-        """The error for a body that broke off mid-stream (`exc`, from httpx): a cut
+    def broken(self, exc: httpx2.RequestError, partial: str) -> APIError:
+        """The error for a body that broke off mid-stream (`exc`, from httpx2): a cut
         before the stream's end keeps what came; the rest is any body's error."""
-        cut = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException)
+        cut = isinstance(exc, httpx2.TransportError) and not isinstance(
+            exc, httpx2.TimeoutException
+        )
         if cut and self._needs_end and not self._ended:
-            return IncompleteStreamError(
-                f"the stream was cut before its end ({self.received} event(s) received): {exc}",
-                request=self._response.request,
-                events=self.events,
-                received=self.received,
-                partial=partial,
+            return self._incomplete(
+                f"before its end ({self.received} event(s) received): {exc}", partial
             )
         return body_error(exc, self._response.request)
+
+    def _incomplete(self, when: str, partial: str) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            f"the stream was cut {when}",
+            request=self._response.request,
+            events=self.events,
+            received=self.received,
+            partial=partial,
+        )
 
     def _decode_envelope(self, sse: ServerSentEvent) -> T:
         # The whole event as one JSON text, decoded once into T.
@@ -320,62 +375,20 @@ class _EventConverter(Generic[T]):
         )
 
 
-def _drain(chunks: Iterator[bytes]) -> None:
-    """Read what is left of an ended stream's body (see DRAIN_BYTES); a failure here
-    only means the connection is not reused."""
-    left = DRAIN_BYTES
-    try:
-        for chunk in chunks:
-            left -= len(chunk)
-            if left < 0:
-                return
-    except httpx.HTTPError:
-        pass
-
-
-async def _adrain(chunks: AsyncIterator[bytes]) -> None:
-    left = DRAIN_BYTES
-    try:
-        async for chunk in chunks:
-            left -= len(chunk)
-            if left < 0:
-                return
-    except httpx.HTTPError:
-        pass
-
-
 class _StreamState(Generic[T]):
     """What `Stream` and `AsyncStream` share: the response and how events become values."""
 
-    response: httpx.Response
+    response: httpx2.Response
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        type: Any,
-        *,
-        envelope: bool = False,
-        done_marker: str | None = None,
-        terminal: Collection[str] = (),
-        errors: Collection[str] = (),
-        run_id: str | None = None,
-    ) -> None:
+    def __init__(self, response: httpx2.Response, spec: SSEResponse[T]) -> None:
         self.response = response
-        self._converter: _EventConverter[T] = _EventConverter(
-            type,
-            response,
-            envelope=envelope,
-            done_marker=done_marker,
-            terminal=terminal,
-            errors=errors,
-            run_id=run_id,
-        )
+        self._converter: _EventConverter[T] = _EventConverter(spec, response)
         self._iterator = self._events()
         self._observer: Call | None = None
 
     def _observe(self, call: Call) -> None:
         """Report this stream's events and end to the hooks of `call` (`_hooks.result`)."""
-        self._observer = call
+        self._observer = self._converter.observer = call
         # dropped unfinished: its end is reported when it is collected (once, as a close)
         weakref.finalize(self, call.stream_end, None)
 
@@ -404,8 +417,8 @@ class _StreamState(Generic[T]):
         converter = getattr(self, "_converter", None)
         if converter is None or converter._accumulator is None:
             raise TypeError(
-                "only chat, FIM, agents, conversation and transcription streams assemble"
-                " a final result"
+                "only chat, FIM, agents, conversation, transcription and Responses API"
+                " streams assemble a final result"
             )
         if max_bytes is not None and max_bytes < 0:
             raise ValueError("max_bytes must be >= 0 or None")
@@ -423,8 +436,8 @@ class _StreamState(Generic[T]):
             )
         if accumulator is None:
             raise TypeError(
-                "only chat, FIM, agents, conversation and transcription streams assemble"
-                " a final result"
+                "only chat, FIM, agents, conversation, transcription and Responses API"
+                " streams assemble a final result"
             )
         return accumulator
 
@@ -442,6 +455,10 @@ class _StreamState(Generic[T]):
     def snapshot(
         self: _StreamState[models.TranscriptionStreamEvents],
     ) -> models.TranscriptionResponse: ...
+    @overload
+    def snapshot(
+        self: _StreamState[models.ResponsesStreamFrame],
+    ) -> models.CreateResponseResponse: ...
     def snapshot(self) -> Any:
         """The result assembled from the events received so far, without reading more.
 
@@ -449,7 +466,8 @@ class _StreamState(Generic[T]):
         tool calls with their `arguments` joined, usage, finish reasons; a choice that
         has not finished yet has `finish_reason` ""); conversation streams a
         `ConversationResponse` (messages, whole function calls, handoffs, usage, the
-        conversation id); transcription streams a `TranscriptionResponse`. Other
+        conversation id); transcription streams a `TranscriptionResponse`; Responses
+        API streams (`responses.stream`) a `CreateResponseResponse`. Other
         streams (workflow events, logs: no single answer) raise `TypeError`.
         """
         return self._accumulator().result()
@@ -466,52 +484,23 @@ class _StreamState(Generic[T]):
         return self
 
 
-class Stream(_StreamState[T]):
+class Stream(Closing, _StreamState[T]):
     """Iterate for typed events. Use as a context manager, or call `close()`,
     to release the connection when you stop early."""
 
     _iterator: Generator[T, None, None]
 
     def _events(self) -> Generator[T, None, None]:
-        converter = self._converter
-        convert = converter.convert
-        decoder = SSEDecoder()
-        observer = self._observer  # hooks watching this stream (`_hooks.Call`), if any
-        error: BaseException | None = None
-        try:
-            chunks = self.response.iter_bytes()
-            for chunk in chunks:
-                for sse in decoder.feed(chunk):
-                    value = convert(sse)
-                    if value is _Signal.DONE:
-                        break
-                    if observer is not None:
-                        observer.stream_event(value)
-                    yield value
-                    if converter.ended:
-                        break
-                if converter.ended:
-                    if converter.drains:
-                        _drain(chunks)
-                    return
-            for sse in decoder.end():  # a last event without its closing blank line
-                value = convert(sse)
-                if value is _Signal.DONE:
-                    return
-                if observer is not None:
-                    observer.stream_event(value)
-                yield value
-            converter.finish(decoder.close())
-        except httpx.RequestError as exc:
-            error = converter.broken(exc, decoder.close())
-            raise error from exc
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            self.response.close()
-            if observer is not None:
-                observer.stream_end(error)
+        reader = self._converter
+        with reader.reading():
+            try:
+                for chunk in self.response.iter_bytes():
+                    yield from reader.feed(chunk)
+                    if not reader.more():
+                        return
+                yield from reader.end()
+            finally:
+                self.response.close()
 
     def __iter__(self) -> Iterator[T]:
         return self._iterator
@@ -525,6 +514,8 @@ class Stream(_StreamState[T]):
     def final(self: Stream[models.ConversationEvents]) -> models.ConversationResponse: ...
     @overload
     def final(self: Stream[models.TranscriptionStreamEvents]) -> models.TranscriptionResponse: ...
+    @overload
+    def final(self: Stream[models.ResponsesStreamFrame]) -> models.CreateResponseResponse: ...
     def final(self) -> Any:
         """Read the rest of the stream (none if it was iterated to its end) and return
         the whole result: see `snapshot()`. Like openai-python's `get_final_completion()`.
@@ -540,66 +531,28 @@ class Stream(_StreamState[T]):
         self.response.close()
         self._ended()
 
-    def __enter__(self) -> Stream[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"<Stream {self.response.request.method} {self.response.request.url}>"
 
 
-class AsyncStream(_StreamState[T]):
+class AsyncStream(AsyncClosing, _StreamState[T]):
     """The async twin of `Stream`: `async for`, `async with`, `await close()`."""
 
     _iterator: AsyncGenerator[T, None]
 
     async def _events(self) -> AsyncGenerator[T, None]:
-        converter = self._converter
-        convert = converter.convert
-        decoder = SSEDecoder()
-        observer = self._observer  # hooks watching this stream (`_hooks.Call`), if any
-        error: BaseException | None = None
-        try:
-            chunks = self.response.aiter_bytes()
-            async for chunk in chunks:
-                for sse in decoder.feed(chunk):
-                    value = convert(sse)
-                    if value is _Signal.DONE:
-                        break
-                    if observer is not None:
-                        observer.stream_event(value)
+        reader = self._converter
+        with reader.reading():
+            try:
+                async for chunk in self.response.aiter_bytes():
+                    for value in reader.feed(chunk):
+                        yield value
+                    if not reader.more():
+                        return
+                for value in reader.end():
                     yield value
-                    if converter.ended:
-                        break
-                if converter.ended:
-                    if converter.drains:
-                        await _adrain(chunks)
-                    return
-            for sse in decoder.end():  # a last event without its closing blank line
-                value = convert(sse)
-                if value is _Signal.DONE:
-                    return
-                if observer is not None:
-                    observer.stream_event(value)
-                yield value
-            converter.finish(decoder.close())
-        except httpx.RequestError as exc:
-            error = converter.broken(exc, decoder.close())
-            raise error from exc
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            await self.response.aclose()
-            if observer is not None:
-                observer.stream_end(error)
+            finally:
+                await self.response.aclose()
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._iterator
@@ -619,6 +572,10 @@ class AsyncStream(_StreamState[T]):
     async def final(
         self: AsyncStream[models.TranscriptionStreamEvents],
     ) -> models.TranscriptionResponse: ...
+    @overload
+    async def final(
+        self: AsyncStream[models.ResponsesStreamFrame],
+    ) -> models.CreateResponseResponse: ...
     async def final(self) -> Any:
         """The async twin of `Stream.final()`."""
         accumulator = self._accumulator()
@@ -631,17 +588,6 @@ class AsyncStream(_StreamState[T]):
         await self._iterator.aclose()
         await self.response.aclose()
         self._ended()
-
-    async def __aenter__(self) -> AsyncStream[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     def __repr__(self) -> str:
         return f"<AsyncStream {self.response.request.method} {self.response.request.url}>"

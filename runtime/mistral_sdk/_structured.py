@@ -8,18 +8,20 @@ not valid JSON of that type raises `OutputValidationError` carrying the raw text
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import msgspec
 
+from ._closing import AsyncClosing, Closing
 from ._errors import MistralError
 from ._schema import json_schema
 from ._types import twin_doc
 
 if TYPE_CHECKING:
-    from . import models
+    from typing_extensions import Unpack
+
+    from . import models, params
     from ._streaming import AsyncStream, Stream
     from .resources.chat import AsyncChat, Chat
 
@@ -53,11 +55,15 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
-def response_format_for(tp: Any, *, name: str | None = None) -> dict[str, Any]:
+def response_format_for(tp: Any, *, name: str | None = None) -> params.ResponseFormatParam:
     """The strict `json_schema` response format asking the model for a `tp`."""
     schema = json_schema(tp, strict=True)
     schema_name = name or re.sub(r"[^A-Za-z0-9_-]", "_", _type_name(tp))[:64]
-    json_schema_entry: dict[str, Any] = {"name": schema_name, "schema": schema, "strict": True}
+    json_schema_entry: params.JsonSchemaParam = {
+        "name": schema_name,
+        "schema": schema,
+        "strict": True,
+    }
     description = schema.get("description")
     if description:
         json_schema_entry["description"] = description
@@ -121,7 +127,7 @@ def _parse_response(
     return ParsedChatCompletion(parsed, response, text or "")
 
 
-def _check_kwargs(kwargs: dict[str, Any]) -> None:
+def _check_kwargs(kwargs: Mapping[str, object]) -> None:
     if kwargs.get("stream"):
         raise TypeError("chat.parse does not stream; use chat.parse_stream")
 
@@ -148,7 +154,7 @@ class _ParsedStreamBase(Generic[T]):
         return f"<{type(self).__name__} of {_type_name(self._type)}>"
 
 
-class ParsedChatStream(_ParsedStreamBase[T]):
+class ParsedChatStream(Closing, _ParsedStreamBase[T]):
     """What `chat.parse_stream` returns: iterate for the reply's text as it arrives;
     `final()` reads the rest and gives the `ParsedChatCompletion[T]`. A context manager
     (the connection is released on exit), like every stream."""
@@ -170,19 +176,8 @@ class ParsedChatStream(_ParsedStreamBase[T]):
         """Stop the stream and release the connection (idempotent)."""
         self.stream.close()
 
-    def __enter__(self) -> ParsedChatStream[T]:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncParsedChatStream(_ParsedStreamBase[T]):
+class AsyncParsedChatStream(AsyncClosing, _ParsedStreamBase[T]):
     """The async twin of `ParsedChatStream`: `async for`, `await final()`."""
 
     stream: AsyncStream[models.CompletionEvent]
@@ -202,24 +197,15 @@ class AsyncParsedChatStream(_ParsedStreamBase[T]):
         """Stop the stream and release the connection (idempotent)."""
         await self.stream.close()
 
-    async def __aenter__(self) -> AsyncParsedChatStream[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
 
 class ChatHelpers:
     """Hand-written additions to `client.chat`."""
 
     __slots__ = ()
 
-    def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
+    def parse(
+        self, *, response_format: type[T], **kwargs: Unpack[params.ChatParseArguments]
+    ) -> ParsedChatCompletion[T]:
         """`chat.complete` asking for a `response_format` type, and its reply parsed into it.
 
         Raises `OutputValidationError` (with `.raw`) when the reply does not match.
@@ -234,7 +220,9 @@ class ChatHelpers:
         response = chat.complete(response_format=response_format_for(response_format), **kwargs)
         return _parse_response(response, response_format)
 
-    def parse_stream(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatStream[T]:
+    def parse_stream(
+        self, *, response_format: type[T], **kwargs: Unpack[params.ChatParseArguments]
+    ) -> ParsedChatStream[T]:
         """`chat.stream` asking for a `response_format` type: iterate for the text as it
         arrives, then `final()` for the reply parsed into the type.
 
@@ -261,7 +249,9 @@ class AsyncChatHelpers:
     __slots__ = ()
 
     @twin_doc(ChatHelpers.parse)
-    async def parse(self, *, response_format: type[T], **kwargs: Any) -> ParsedChatCompletion[T]:
+    async def parse(
+        self, *, response_format: type[T], **kwargs: Unpack[params.ChatParseArguments]
+    ) -> ParsedChatCompletion[T]:
         """The async twin of `Mistral().chat.parse`."""
         _check_kwargs(kwargs)
         chat = cast("AsyncChat", self)
@@ -272,7 +262,7 @@ class AsyncChatHelpers:
 
     @twin_doc(ChatHelpers.parse_stream)
     async def parse_stream(
-        self, *, response_format: type[T], **kwargs: Any
+        self, *, response_format: type[T], **kwargs: Unpack[params.ChatParseArguments]
     ) -> AsyncParsedChatStream[T]:
         """The async twin of `Mistral().chat.parse_stream`
         (`async with await client.chat.parse_stream(...) as s`)."""

@@ -24,12 +24,15 @@ import re
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from ._errors import MistralError, RequestValidationError
 from ._schema import json_schema
+
+if TYPE_CHECKING:
+    from . import params
 
 __all__ = [
     "FunctionTool",
@@ -69,9 +72,11 @@ _PARAM_SECTIONS = {
 }
 
 
-def function_definition(name: str, description: str, parameters: Any) -> dict[str, Any]:
+def function_definition(
+    name: str, description: str, parameters: Mapping[str, Any]
+) -> params.FunctionToolParam:
     """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
-    function: dict[str, Any] = {"name": name, "parameters": parameters}
+    function: params.FunctionParam = {"name": name, "parameters": parameters}
     if description:
         function["description"] = description
     return {"type": "function", "function": function}
@@ -225,7 +230,7 @@ class FunctionTool:
     def from_callable(cls, func: Callable[..., Any] | FunctionTool) -> FunctionTool:
         return func if isinstance(func, FunctionTool) else cls(func)
 
-    def definition(self) -> dict[str, Any]:
+    def definition(self) -> params.FunctionToolParam:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
         return function_definition(self.name, self.description, self.parameters)
 
@@ -279,7 +284,7 @@ class SourceTool:
         self.description = description
         self.requires_confirmation = requires_confirmation
 
-    def definition(self) -> dict[str, Any]:
+    def definition(self) -> params.FunctionToolParam:
         """The `{"type": "function", "function": {...}}` entry of a request's `tools`."""
         return function_definition(self.name, self.description, self.parameters)
 
@@ -307,17 +312,18 @@ class ToolSource:
     """Base class of what `tools=` accepts besides callables: a source of several tools
     (an MCP server) that is opened for a run and closed after it.
 
-    `open_sync()` / `open_async()` return a context manager giving the tools (listed
-    once per run); a source the caller already holds open is only borrowed. Failures
-    of the source as a whole raise `ToolSourceError`.
+    `open_sync(client)` / `open_async(client)` return a context manager giving the tools
+    (listed once per run); `client` is the Mistral client of the run, whose HTTP stack
+    a source may use. A source the caller already holds open is only borrowed.
+    Failures of the source as a whole raise `ToolSourceError`.
     """
 
     label: str = "tool source"
 
-    def open_sync(self) -> AbstractContextManager[Sequence[SourceTool]]:
+    def open_sync(self, client: Any = None) -> AbstractContextManager[Sequence[SourceTool]]:
         raise NotImplementedError
 
-    def open_async(self) -> AbstractAsyncContextManager[Sequence[SourceTool]]:
+    def open_async(self, client: Any = None) -> AbstractAsyncContextManager[Sequence[SourceTool]]:
         raise NotImplementedError
 
 

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable, Mapping
-from typing import IO, Any, Final, Literal, TypedDict, TypeVar
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import IO, Any, Final, Literal, Protocol, TypedDict, TypeVar
 
-import httpx
+import httpx2
 from msgspec import UNSET, UnsetType
 
 __all__ = [
     "NOT_GIVEN",
     "UNSET",
+    "AsyncHttpClient",
     "Body",
     "FileContent",
     "FileDict",
     "FileInput",
     "Headers",
+    "LegacyAsyncClient",
+    "LegacyClient",
     "NotGiven",
     "Query",
+    "SyncHttpClient",
     "TimeoutTypes",
     "UnsetType",
 ]
@@ -83,7 +87,37 @@ Headers = Mapping[str, str | None]
 Query = Mapping[str, object]
 Body = Mapping[str, Any]
 
-TimeoutTypes = float | httpx.Timeout | None
+TimeoutTypes = float | httpx2.Timeout | None
+
+
+# A legacy `httpx` client, described by the part of its shape the SDK relies on, so
+# that passing one type-checks without httpx installed or imported (docs/internals.md,
+# "HTTP clients"). The SDK tells it apart at run time by its class's module.
+class LegacyClient(Protocol):
+    """A legacy `httpx.Client` (deprecated: pass an `httpx2.Client`)."""
+
+    @property
+    def headers(self) -> MutableMapping[str, str]: ...
+    @property
+    def timeout(self) -> Any: ...
+    def send(self, request: Any, *, stream: bool = ...) -> Any: ...
+    def close(self) -> None: ...
+
+
+class LegacyAsyncClient(Protocol):
+    """A legacy `httpx.AsyncClient` (deprecated: pass an `httpx2.AsyncClient`)."""
+
+    @property
+    def headers(self) -> MutableMapping[str, str]: ...
+    @property
+    def timeout(self) -> Any: ...
+    async def send(self, request: Any, *, stream: bool = ...) -> Any: ...
+    async def aclose(self) -> None: ...
+
+
+# What `http_client=` takes.
+SyncHttpClient = httpx2.Client | LegacyClient
+AsyncHttpClient = httpx2.AsyncClient | LegacyAsyncClient
 
 FileContent = bytes | IO[bytes]
 

@@ -17,7 +17,7 @@ as server-sent events: a `Stream` (`AsyncStream`) of `cast_to` values, one per e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar, Unpack, overload
 
 from ._response import JsonResponse, ResponseSpec, SSEResponse
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -26,9 +26,26 @@ if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient
     from ._streaming import AsyncStream, Stream
 
-__all__ = ["AsyncVerb", "AsyncVerbs", "SyncVerb", "SyncVerbs"]
+__all__ = ["AsyncVerb", "AsyncVerbs", "SyncVerb", "SyncVerbs", "VerbOptions"]
 
 T = TypeVar("T")
+
+
+class VerbOptions(TypedDict, total=False):
+    """What a verb takes besides the path, `cast_to` and `stream`.
+
+    - body: the JSON body (dicts, lists, models, Structs, dataclasses).
+    - query: query parameters (lists repeat the name; `None` values are dropped).
+    - headers: extra headers (a `None` value removes a default header).
+    - timeout: this call's timeout (seconds or `httpx2.Timeout`).
+    - max_retries: this call's retry budget.
+    """
+
+    body: object
+    query: Mapping[str, object] | None
+    headers: Mapping[str, str | None] | None
+    timeout: TimeoutTypes | NotGiven
+    max_retries: int | NotGiven
 
 
 def _checked_path(path: str) -> str:
@@ -40,43 +57,45 @@ def _checked_path(path: str) -> str:
     return path
 
 
-def _spec(cast_to: Any, stream: bool) -> ResponseSpec[Any, Any]:
-    if stream:
-        return SSEResponse(Any if cast_to is None else cast_to, done_marker="[DONE]")
-    return JsonResponse(Any if cast_to is None else cast_to)
-
-
-def _options(
-    path: str,
-    body: object,
-    query: Mapping[str, object] | None,
-    headers: Mapping[str, str | None] | None,
-    cast_to: Any,
-    stream: bool,
-    timeout: TimeoutTypes | NotGiven,
-    max_retries: int | NotGiven,
-) -> dict[str, Any]:
+def _request(path: str, cast_to: Any, stream: bool, options: VerbOptions) -> dict[str, Any]:
     """The core `request` arguments of one call (the part sync and async share)."""
-    options: dict[str, Any] = {
-        "query": query,
-        "extra_headers": headers,
-        "response": _spec(cast_to, stream),
-        "timeout": timeout,
-        "max_retries": max_retries,
+    if stream:
+        spec: ResponseSpec[Any, Any] = SSEResponse(
+            Any if cast_to is None else cast_to, done_marker="[DONE]"
+        )
+    else:
+        spec = JsonResponse(Any if cast_to is None else cast_to)
+    request: dict[str, Any] = {
+        "path": _checked_path(path),
+        "query": options.get("query"),
+        "extra_headers": options.get("headers"),
+        "response": spec,
+        "timeout": options.get("timeout", NOT_GIVEN),
+        "max_retries": options.get("max_retries", NOT_GIVEN),
     }
-    if body is not None:
-        options["json"] = body
-    return {"path": _checked_path(path), **options}
+    if options.get("body") is not None:
+        request["json"] = options["body"]
+    return request
 
 
-class SyncVerb:
-    """One HTTP verb of a `Mistral` client: `client.get(path, ...)` and the others."""
+class _Bound:
+    """A verb bound to its client."""
 
     __slots__ = ("_client", "_method")
 
-    def __init__(self, client: SyncAPIClient, method: str) -> None:
+    def __init__(self, client: Any, method: str) -> None:
         self._client = client
         self._method = method
+
+    def __repr__(self) -> str:
+        return f"<{self._method} on {self._client!r}>"
+
+
+class SyncVerb(_Bound):
+    """One HTTP verb of a `Mistral` client: `client.get(path, ...)` and the others."""
+
+    __slots__ = ()
+    _client: SyncAPIClient
 
     @overload
     def __call__(
@@ -85,24 +104,11 @@ class SyncVerb:
         *,
         cast_to: type[T],
         stream: Literal[False] = False,
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **o: Unpack[VerbOptions],
     ) -> T: ...
     @overload
     def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: type[T],
-        stream: Literal[True],
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        self, path: str, *, cast_to: type[T], stream: Literal[True], **o: Unpack[VerbOptions]
     ) -> Stream[T]: ...
     @overload
     def __call__(
@@ -111,24 +117,11 @@ class SyncVerb:
         *,
         cast_to: None = None,
         stream: Literal[False] = False,
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **o: Unpack[VerbOptions],
     ) -> Any: ...
     @overload
     def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: None = None,
-        stream: Literal[True],
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        self, path: str, *, cast_to: None = None, stream: Literal[True], **o: Unpack[VerbOptions]
     ) -> Stream[Any]: ...
     def __call__(
         self,
@@ -136,11 +129,7 @@ class SyncVerb:
         *,
         cast_to: Any = None,
         stream: bool = False,
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[VerbOptions],
     ) -> Any:
         """Send `METHOD path` through the client (key, retries, errors, decoding).
 
@@ -151,24 +140,18 @@ class SyncVerb:
             body: the JSON body (dicts, lists, models, Structs, dataclasses).
             query: query parameters (lists repeat the name; `None` values are dropped).
             headers: extra headers (a `None` value removes a default header).
-            timeout: this call's timeout (seconds or `httpx.Timeout`).
+            timeout: this call's timeout (seconds or `httpx2.Timeout`).
             max_retries: this call's retry budget.
         """
-        options = _options(path, body, query, headers, cast_to, stream, timeout, max_retries)
-        return self._client.request(self._method, options.pop("path"), **options)
-
-    def __repr__(self) -> str:
-        return f"<{self._method} on {self._client!r}>"
+        request = _request(path, cast_to, stream, options)
+        return self._client.request(self._method, request.pop("path"), **request)
 
 
-class AsyncVerb:
+class AsyncVerb(_Bound):
     """One HTTP verb of an `AsyncMistral` client: `await client.get(path, ...)`."""
 
-    __slots__ = ("_client", "_method")
-
-    def __init__(self, client: AsyncAPIClient, method: str) -> None:
-        self._client = client
-        self._method = method
+    __slots__ = ()
+    _client: AsyncAPIClient
 
     @overload
     async def __call__(
@@ -177,24 +160,11 @@ class AsyncVerb:
         *,
         cast_to: type[T],
         stream: Literal[False] = False,
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **o: Unpack[VerbOptions],
     ) -> T: ...
     @overload
     async def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: type[T],
-        stream: Literal[True],
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        self, path: str, *, cast_to: type[T], stream: Literal[True], **o: Unpack[VerbOptions]
     ) -> AsyncStream[T]: ...
     @overload
     async def __call__(
@@ -203,24 +173,11 @@ class AsyncVerb:
         *,
         cast_to: None = None,
         stream: Literal[False] = False,
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **o: Unpack[VerbOptions],
     ) -> Any: ...
     @overload
     async def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: None = None,
-        stream: Literal[True],
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        self, path: str, *, cast_to: None = None, stream: Literal[True], **o: Unpack[VerbOptions]
     ) -> AsyncStream[Any]: ...
     async def __call__(
         self,
@@ -228,18 +185,11 @@ class AsyncVerb:
         *,
         cast_to: Any = None,
         stream: bool = False,
-        body: object = None,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | None] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[VerbOptions],
     ) -> Any:
         """The async twin of `Mistral().get(...)` (and the other verbs): see there."""
-        options = _options(path, body, query, headers, cast_to, stream, timeout, max_retries)
-        return await self._client.request(self._method, options.pop("path"), **options)
-
-    def __repr__(self) -> str:
-        return f"<{self._method} on {self._client!r}>"
+        request = _request(path, cast_to, stream, options)
+        return await self._client.request(self._method, request.pop("path"), **request)
 
 
 V = TypeVar("V", SyncVerb, AsyncVerb)

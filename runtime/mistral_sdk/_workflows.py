@@ -21,7 +21,7 @@ whole wait and raises `WorkflowWaitTimeout`, leaving the run alone unless
 timeout of each request the wait makes (never past the wait's deadline).
 
 Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
-next, driven like httpx's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
+next, driven like httpx2's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
 `after_failed_start`. The drivers and the stream loop are written once, async; the
 blocking section at the end is generated from them (scripts/unasync.py).
 """
@@ -37,7 +37,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar, cast, overload
 
-import httpx
+import httpx2
 import msgspec
 
 from ._connectors import ConnectorSlot, with_connectors
@@ -46,6 +46,7 @@ from ._errors import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    CancelledFlag,
     MistralError,
     NotFoundError,
     RequestValidationError,
@@ -57,6 +58,7 @@ from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value
 
 if TYPE_CHECKING:
     from . import models
+    from ._connectors import ConnectorSlotParam
     from .resources.workflows import AsyncWorkflows, Workflows
     from .resources.workflows.executions import AsyncWorkflowsExecutions, WorkflowsExecutions
 
@@ -106,11 +108,12 @@ class WorkflowExecutionError(MistralError):
         )
 
 
-class WorkflowWaitTimeout(MistralError, TimeoutError):
+class WorkflowWaitTimeout(CancelledFlag, MistralError, TimeoutError):
     """`execute_and_wait(wait_timeout=...)` ran out of time before the run ended.
 
-    The run goes on unless `cancel_on_timeout=True` (then `.canceled` is True).
-    `.execution` is the last state seen (None when none was fetched yet).
+    The run goes on unless `cancel_on_timeout=True` (then `.cancelled` is True; the
+    spelling `.canceled` is deprecated). `.execution` is the last state seen (None when
+    none was fetched yet).
     """
 
     def __init__(
@@ -118,14 +121,16 @@ class WorkflowWaitTimeout(MistralError, TimeoutError):
         execution_id: str,
         timeout: float,
         execution: models.WorkflowExecutionResponse | None = None,
-        canceled: bool = False,
+        cancelled: bool = False,
+        *,
+        canceled: bool | None = None,
     ) -> None:
         self.execution_id = execution_id
         self.timeout = timeout
         self.execution = execution
-        self.canceled = canceled
+        self.cancelled = self._spelling(cancelled, canceled)
         status = f" (last status {execution.status})" if execution is not None else ""
-        action = "cancellation was requested" if canceled else "the run was left running"
+        action = "cancellation was requested" if self.cancelled else "the run was left running"
         super().__init__(
             f"workflow execution {execution_id!r} did not finish within {timeout:g} s{status};"
             f" {action}"
@@ -216,7 +221,7 @@ def wait_bound(wait_timeout: float | None, timeout: TimeoutTypes | NotGiven) -> 
         warnings.warn(
             "execute_and_wait(timeout=N) bounding the whole wait is deprecated: pass "
             "wait_timeout=N for the wait; timeout= is each request's HTTP timeout, as on "
-            "every other method (an httpx.Timeout is never read as the wait's bound)",
+            "every other method (an httpx2.Timeout is never read as the wait's bound)",
             DeprecationWarning,
             stacklevel=3,
         )
@@ -224,23 +229,23 @@ def wait_bound(wait_timeout: float | None, timeout: TimeoutTypes | NotGiven) -> 
     return wait_timeout
 
 
-def _timeout_plus(timeout: float | httpx.Timeout | None, seconds: float) -> TimeoutTypes:
+def _timeout_plus(timeout: float | httpx2.Timeout | None, seconds: float) -> TimeoutTypes:
     """`timeout` with `seconds` more to read the answer (the time the server waits)."""
-    if isinstance(timeout, httpx.Timeout):
+    if isinstance(timeout, httpx2.Timeout):
         read = None if timeout.read is None else timeout.read + seconds
-        return httpx.Timeout(
+        return httpx2.Timeout(
             connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool
         )
     # only the read waits longer: connecting or sending is no slower for it
-    return None if timeout is None else httpx.Timeout(timeout, read=timeout + seconds)
+    return None if timeout is None else httpx2.Timeout(timeout, read=timeout + seconds)
 
 
-def _timeout_within(timeout: float | httpx.Timeout | None, bound: float) -> TimeoutTypes:
+def _timeout_within(timeout: float | httpx2.Timeout | None, bound: float) -> TimeoutTypes:
     """`timeout` (any part of it) never longer than `bound` seconds."""
-    if isinstance(timeout, httpx.Timeout):
+    if isinstance(timeout, httpx2.Timeout):
         parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
         connect, read, write, pool = (bound if t is None else min(t, bound) for t in parts)
-        return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+        return httpx2.Timeout(connect=connect, read=read, write=write, pool=pool)
     return bound if timeout is None else min(timeout, bound)
 
 
@@ -368,7 +373,7 @@ _Op: TypeAlias = "_Start | _Get | _Follow | _Sleep"
 def _wait_flow(
     waiter: _Waiter, budget: int
 ) -> Generator[_Op, Any, models.WorkflowExecutionResponse]:
-    """Every decision of `execute_and_wait`, without I/O (like httpx's auth flows).
+    """Every decision of `execute_and_wait`, without I/O (like httpx2's auth flows).
 
     Yields what to do; the driver does it and sends back the result (the answer of a
     `_Start` or `_Get`) or throws back the error it raised. Returns the final execution.
@@ -458,7 +463,7 @@ class AsyncWorkflowsHelpers:
         workflow_identifier: str,
         *,
         input: Any = None,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extensions: Mapping[str, Any] | None = None,
         wait_timeout: float | None = None,
         cancel_on_timeout: bool = False,
@@ -485,7 +490,7 @@ class AsyncWorkflowsHelpers:
                 (e.g. to show `mistral_sdk.connector_auth(event).auth_url`); with the
                 async client it may also be a coroutine function.
             extra_headers: headers added to every request the wait makes.
-            timeout: the HTTP timeout of each request (seconds or `httpx.Timeout`), as
+            timeout: the HTTP timeout of each request (seconds or `httpx2.Timeout`), as
                 on every other method; a request the server holds for its synchronous
                 wait gets that wait on top. Never past `wait_timeout`. A number given
                 alone (without `wait_timeout`) also bounds the whole wait, as before
@@ -550,7 +555,7 @@ class AsyncWorkflowsHelpers:
                     exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
                 )
                 raise WorkflowWaitTimeout(
-                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                    exc.execution_id, exc.timeout, exc.execution, cancelled=True
                 ) from None
 
 
@@ -656,7 +661,7 @@ class WorkflowsHelpers:
         workflow_identifier: str,
         *,
         input: Any = None,
-        connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None,
+        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
         extensions: Mapping[str, Any] | None = None,
         wait_timeout: float | None = None,
         cancel_on_timeout: bool = False,
@@ -683,7 +688,7 @@ class WorkflowsHelpers:
                 (e.g. to show `mistral_sdk.connector_auth(event).auth_url`); with the
                 async client it may also be a coroutine function.
             extra_headers: headers added to every request the wait makes.
-            timeout: the HTTP timeout of each request (seconds or `httpx.Timeout`), as
+            timeout: the HTTP timeout of each request (seconds or `httpx2.Timeout`), as
                 on every other method; a request the server holds for its synchronous
                 wait gets that wait on top. Never past `wait_timeout`. A number given
                 alone (without `wait_timeout`) also bounds the whole wait, as before
@@ -748,7 +753,7 @@ class WorkflowsHelpers:
                     exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
                 )
                 raise WorkflowWaitTimeout(
-                    exc.execution_id, exc.timeout, exc.execution, canceled=True
+                    exc.execution_id, exc.timeout, exc.execution, cancelled=True
                 ) from None
 
 

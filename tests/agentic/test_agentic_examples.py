@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from spec_values import needs_helpers
 
-from generator.helpers import HELPER_NEEDS
+from generator import overlay
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PROGRAMS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
@@ -20,7 +20,7 @@ RUNNABLE = [p for p in PROGRAMS if p.name != "typed_usage.py"]  # typed_usage is
 def _with_helper_needs(program: Path) -> object:
     """The example, skipped when the spec lacks what a helper it calls needs."""
     text = program.read_text(encoding="utf-8")
-    used = [h for h in HELPER_NEEDS if ".".join(h.split(".")[-2:]) + "(" in text]
+    used = [h for h in overlay.default().helpers if ".".join(h.split(".")[-2:]) + "(" in text]
     return pytest.param(program, marks=needs_helpers(*used), id=program.name)
 
 

@@ -7,7 +7,7 @@ import json
 import warnings
 from typing import Any
 
-import httpx
+import httpx2
 import hypothesis
 import msgspec
 import pytest
@@ -148,7 +148,7 @@ def test_timeout_leaves_the_run_alone(client: Mistral) -> None:
     with pytest.raises(WorkflowWaitTimeout) as info:
         client.workflows.execute_and_wait("slow", wait_timeout=0.5)
     error = info.value
-    assert isinstance(error, TimeoutError) and not error.canceled
+    assert isinstance(error, TimeoutError) and not error.cancelled
     assert "left running" in str(error)
     assert client.workflows.executions.get(error.execution_id).status == "RUNNING"
 
@@ -158,7 +158,7 @@ def test_timeout_cancels_when_asked(client: Mistral) -> None:
         client.workflows.execute_and_wait(
             "slow", wait_timeout=0.5, cancel_on_timeout=True, on_event=lambda e: None
         )
-    assert info.value.canceled and "cancellation was requested" in str(info.value)
+    assert info.value.cancelled and "cancellation was requested" in str(info.value)
     assert client.workflows.executions.get(info.value.execution_id).status == "CANCELED"
 
 
@@ -338,7 +338,7 @@ def test_connector_auth_reads_only_auth_events_and_refuses_odd_ones() -> None:
         connector_auth(_custom_task("connector-auth", {"status": "connected"}))
 
 
-class _CutStream(httpx.SyncByteStream):
+class _CutStream(httpx2.SyncByteStream):
     """A body that sends `frames`, then breaks like a dropped connection."""
 
     def __init__(self, frames: list[bytes], cut: bool) -> None:
@@ -347,7 +347,7 @@ class _CutStream(httpx.SyncByteStream):
     def __iter__(self) -> Any:
         yield from self.frames
         if self.cut:
-            raise httpx.ReadError("connection reset by peer")
+            raise httpx2.ReadError("connection reset by peer")
 
 
 def _log_frame(n: int) -> bytes:
@@ -364,7 +364,7 @@ def _log_frame(n: int) -> bytes:
 
 def _resume_location(path: str) -> tuple[str, str]:
     """Where the spec's stream at GET `path` takes the last event id (the generator's
-    choice, generator/helpers.py RESUME_PARAMS), or skip naming what is missing."""
+    choice, the overlay's streams.resume_params), or skip naming what is missing."""
     spec = find_spec()
     if spec is None:
         pytest.skip(SPEC_MISSING_REASON)
@@ -380,7 +380,7 @@ def test_the_log_stream_resumes_with_the_last_event_id() -> None:
     location, wire = _resume_location("/v1/workflows/executions/{execution_id}/logs/stream")
     seen_headers: list[str | None] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         place = request.headers if location == "header" else request.url.params
         resume = place.get(wire)
         seen_headers.append(resume)
@@ -388,9 +388,11 @@ def test_the_log_stream_resumes_with_the_last_event_id() -> None:
             body = _CutStream([_log_frame(1), _log_frame(2)], cut=True)
         else:  # the server repeats the last line it sent, then goes on
             body = _CutStream([_log_frame(2), _log_frame(3), b"data: [DONE]\n\n"], cut=False)
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
 
-    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Mistral(
+        api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler))
+    )
     with client.workflows.executions.stream_logs("exec-1") as stream:
         bodies = [event.data.body_ for event in stream]
     assert bodies == ["line 1", "line 2", "line 3"]
@@ -410,19 +412,21 @@ def _execution(execution_id: str, status: str) -> dict[str, Any]:
 
 
 def _timeouts_seen(**kwargs: Any) -> list[tuple[str, dict[str, Any]]]:
-    """(method, httpx timeout extension) of each request one `execute_and_wait` makes."""
+    """(method, httpx2 timeout extension) of each request one `execute_and_wait` makes."""
     seen: list[tuple[str, dict[str, Any]]] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append((request.method, dict(request.extensions["timeout"])))
         if request.method == "POST":  # the synchronous answer: the result, no status
             execution_id = json.loads(request.content)["execution_id"]
             sync = {"workflow_name": "wf", "execution_id": execution_id, "result": 1}
-            return httpx.Response(200, json=sync)
+            return httpx2.Response(200, json=sync)
         execution_id = request.url.path.rsplit("/", 1)[-1]
-        return httpx.Response(200, json=_execution(execution_id, "COMPLETED"))
+        return httpx2.Response(200, json=_execution(execution_id, "COMPLETED"))
 
-    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Mistral(
+        api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler))
+    )
     assert client.workflows.execute_and_wait("wf", **kwargs).status == "COMPLETED"
     return seen
 
@@ -438,7 +442,7 @@ def test_timeout_is_each_requests_http_timeout_and_wait_timeout_the_whole_wait()
     assert start["connect"] == pytest.approx(7.0)
     assert final["read"] == pytest.approx(7.0)
     # a bound shorter than the request timeout caps every request
-    (_, start), (_, final) = _timeouts_seen(timeout=httpx.Timeout(50.0), wait_timeout=5)
+    (_, start), (_, final) = _timeouts_seen(timeout=httpx2.Timeout(50.0), wait_timeout=5)
     assert start["read"] <= 5 and final["read"] <= 5 and final["connect"] <= 5
     # neither given: the SDK's own choice (30 s for a read of the state)
     (_, start), (_, final) = _timeouts_seen()
@@ -452,11 +456,11 @@ def test_a_number_as_timeout_alone_still_bounds_the_wait_with_a_warning(client: 
     ):
         client.workflows.execute_and_wait("slow", timeout=0.5)
     assert info.value.timeout == 0.5
-    # an httpx.Timeout is only ever a request timeout: no warning, no bound
+    # an httpx2.Timeout is only ever a request timeout: no warning, no bound
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        (_, _), (_, final) = _timeouts_seen(timeout=httpx.Timeout(3.0))
+        (_, _), (_, final) = _timeouts_seen(timeout=httpx2.Timeout(3.0))
     assert final["read"] == 3.0
 
 
@@ -478,22 +482,24 @@ def test_a_failed_start_is_retried_only_after_looking_for_the_run(
     runs: dict[str, str] = {}
     calls: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request.method)
         if request.method == "POST":
             execution_id = json.loads(request.content)["execution_id"]
             if calls.count("POST") == 1:
                 if run_created:
                     runs[execution_id] = "COMPLETED"
-                return httpx.Response(first_answer, json={"message": "no"})
+                return httpx2.Response(first_answer, json={"message": "no"})
             runs[execution_id] = "COMPLETED"
-            return httpx.Response(200, json=_execution(execution_id, "COMPLETED"))
+            return httpx2.Response(200, json=_execution(execution_id, "COMPLETED"))
         execution_id = request.url.path.rsplit("/", 1)[-1]
         if execution_id not in runs:
-            return httpx.Response(404, json={"detail": "Not Found"})
-        return httpx.Response(200, json=_execution(execution_id, runs[execution_id]))
+            return httpx2.Response(404, json={"detail": "Not Found"})
+        return httpx2.Response(200, json=_execution(execution_id, runs[execution_id]))
 
-    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Mistral(
+        api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler))
+    )
     if first_answer == 400:
         with pytest.raises(mistral_sdk.BadRequestError):
             client.workflows.execute_and_wait("wf", wait_timeout=10)
@@ -543,7 +549,7 @@ def test_any_pattern_of_drops_gives_every_event_once(
     events on resume: the caller still sees 1..total, in order, once each."""
     plan = list(cuts)
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         last = request.headers.get("Last-Event-ID")
         after = int(last[1:]) if last else 0
         start = max(after - replay, 0) + 1
@@ -554,12 +560,12 @@ def test_any_pattern_of_drops_gives_every_event_once(
             body = _CutStream(frames, cut=True)
         else:
             body = _CutStream([*map(_log_frame, ids), b"data: [DONE]\n\n"], cut=False)
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
 
     client = Mistral(
         api_key="k",
         max_retries=len(cuts),
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
     # (reconnect delays are made short by the `_fast_waits` fixture)
     with client.workflows.executions.stream_logs("exec-1") as stream:
@@ -574,13 +580,13 @@ def test_the_wait_flow_decides_without_io() -> None:
     from mistral_sdk._workflows import _Follow, _Get, _Sleep, _Start, _wait_flow, _Waiter
 
     models = mistral_sdk.models
-    request = httpx.Request("POST", "https://api.test/v1/workflows/wf/execute")
+    request = httpx2.Request("POST", "https://api.test/v1/workflows/wf/execute")
 
     def execution(status: str) -> Any:
         return msgspec.convert(_execution("e1", status), models.WorkflowExecutionResponse)
 
     not_found = mistral_sdk.NotFoundError(
-        "nope", response=httpx.Response(404, request=request), body=None
+        "nope", response=httpx2.Response(404, request=request), body=None
     )
     waiter = _Waiter("e1", timeout=None, use_sync=True)
     flow = _wait_flow(waiter, budget=2)

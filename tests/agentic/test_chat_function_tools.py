@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-import httpx
+import httpx2
 import pytest
 from answers import CHAT_COMPLETION
 from spec_values import needs_calls
@@ -65,14 +65,14 @@ class Recorder:
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         self.bodies.append(body)
         if body.get("stream"):
-            return httpx.Response(
+            return httpx2.Response(
                 200, content=STREAM, headers={"content-type": "text/event-stream"}
             )
-        return httpx.Response(200, json=CHAT_COMPLETION)
+        return httpx2.Response(200, json=CHAT_COMPLETION)
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 def client(recorder: Recorder) -> Mistral:
-    return Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(recorder)))
+    return Mistral(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(recorder)))
 
 
 MESSAGES = [{"role": "user", "content": "weather in Paris?"}]
@@ -142,7 +142,7 @@ def test_bad_function_tools_name_the_entry(client: Mistral, recorder: Recorder) 
 @needs_calls("chat.complete", "chat.stream")
 async def test_async_chat_takes_python_functions(recorder: Recorder) -> None:
     client = AsyncMistral(
-        api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+        api_key="k", http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
     )
     await client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather])
     stream = await client.chat.stream(model="m", messages=MESSAGES, tools=[get_weather])

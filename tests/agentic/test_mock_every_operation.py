@@ -1,8 +1,9 @@
-"""The local mock is a stand-in for the whole API: every method of every operation,
-sync and async, called through the SDK with arguments made from its own signature,
-gets an answer that decodes into the declared type (scripted flows where they exist,
-the generic answers otherwise); lists page to their end; uploads arrive whole; faults
-come on request. Neither the mock nor these tests read the spec (mock_samples.py)."""
+"""The local mock is a stand-in for the whole API: every method of every operation, of
+the spec and of its supplement, sync and async, called through the SDK with arguments
+made from its own signature, gets an answer that decodes into the declared type
+(scripted flows where they exist, the generic answers otherwise); lists page to their
+end; uploads arrive whole; faults come on request. Neither the mock nor these tests
+read the spec (mock_samples.py)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,8 @@ def test_every_operation_sync_and_async(mock_url: str) -> None:
     assert not failures, f"{len(failures)} failure(s):\n" + "\n".join(failures)
     calls = {c for op in mistral_sdk.OPERATIONS.values() for c in (op.call, op.stream_call) if c}
     assert {e.call for e in ENDPOINTS} == calls
+    # the supplement's operations (docs/spec.md) are served like the public spec's
+    assert any(e.operation.source == "supplement" for e in ENDPOINTS)
 
 
 def test_no_sample_value_is_sent_twice() -> None:
@@ -154,7 +157,7 @@ def test_generic_lists_page_to_their_end(mode: str) -> None:
         items, pages = _page_calls(mode, base_url)
     finally:
         stop()
-    assert len(items) == 3 and pages == 2  # mock_spec.ITEMS, 2 + 1
+    assert len(items) == 3 and pages == 2  # mock_generic.ITEMS, 2 + 1
 
 
 def test_objects_keep_their_state_sync(mock_url: str) -> None:

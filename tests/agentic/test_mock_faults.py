@@ -8,7 +8,7 @@ import asyncio
 import uuid
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import mistral_sdk
@@ -134,7 +134,7 @@ def test_uploads_arrive_whole_multipart_and_chunked(mode: str, mock_url: str) ->
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
     parts = [head, data[:300_000], data[300_000:], f"\r\n--{boundary}--\r\n".encode()]
-    answer = httpx.post(
+    answer = httpx2.post(
         f"{mock_url}/v1/files",
         content=iter(parts),
         headers={

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_type
 
 import msgspec
-from typing_extensions import assert_type
 
 from mistral_sdk import (
     AsyncMistral,
@@ -18,6 +17,7 @@ from mistral_sdk import (
     Stream,
     ToolResult,
     models,
+    params,
     tool_confirmations,
 )
 
@@ -34,7 +34,11 @@ def sync_usage(client: Mistral) -> None:
     chat = client.chat.complete(
         model="m",
         messages=[{"role": "user", "content": "hi"}],
-        tools=[get_weather, FunctionTool(get_weather, name="weather"), {"type": "function"}],
+        tools=[
+            get_weather,
+            FunctionTool(get_weather, name="weather"),
+            {"type": "function", "function": {"name": "f", "parameters": {}}},
+        ],
     )
     assert_type(chat, models.ChatCompletionResponse)
     execution = client.workflows.execute_and_wait("wf", connectors=[ConnectorSlot("gmail")])
@@ -54,7 +58,7 @@ def sync_usage(client: Mistral) -> None:
     for item in stream:
         assert_type(item, models.ConversationEvents | ToolResult)
     confirmations = tool_confirmations(result.outputs, allow=lambda call: call.name != "rm")
-    assert_type(confirmations, list[dict[str, str]])
+    assert_type(confirmations, list[params.ToolCallConfirmationParam])
     parsed = client.chat.parse(model="m", messages=[], response_format=Book)
     assert_type(parsed, ParsedChatCompletion[Book])
     assert_type(parsed.parsed, Book)

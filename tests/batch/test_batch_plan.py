@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 import msgspec
 import pytest
 
-from mistral_sdk import OPERATIONS, Progress, models
-from mistral_sdk._batch_endpoints import BATCH_ENDPOINTS
+from mistral_sdk import OPERATIONS, Progress, Unknown, models
+from mistral_sdk._batch_endpoints import BATCH_ENDPOINTS, JOB_FIELDS
 from mistral_sdk.batch import BatchInputError, BatchLimits, endpoint, progress_bar
 from mistral_sdk.batch._plan import InputWriter, LineSplitter, Poller, ResultParser
 
@@ -63,6 +63,21 @@ def test_lines_are_validated_and_written_as_jsonl(tmp_path: Path) -> None:
     assert [line["custom_id"] for line in lines] == ["a", "b", "c"]
     assert lines[0]["body"] == ok("one") and "model" not in lines[0]["body"]  # the job's model
     assert lines[1]["body"]["messages"][0]["content"] == "two"
+
+
+def test_an_unknown_body_is_written_as_given_for_any_endpoint(tmp_path: Path) -> None:
+    """`Unknown(body)`: the typed way to send a body the SDK cannot check (docs/typing.md)."""
+    (tmp_path / "new").mkdir()
+    for w in (writer(tmp_path), InputWriter(endpoint("/v1/new"), tmp_path / "new", BatchLimits())):
+        w.add("a", Unknown({"prompt": "any", "n": [1]}))
+        (group,) = w.finish()
+        line = msgspec.json.decode(group.paths[0].read_bytes())
+        assert line == {"custom_id": "a", "body": {"prompt": "any", "n": [1]}}
+
+
+def test_a_batch_job_fills_the_generated_job_fields() -> None:
+    assert sorted(JOB_FIELDS) == ["agent_id", "model"]
+    assert CHAT.job_fields == {"model"}  # the fields of JOB_FIELDS the request has
 
 
 def test_an_invalid_request_names_the_custom_id_the_line_and_the_field(tmp_path: Path) -> None:
@@ -248,11 +263,11 @@ def test_a_missing_bar_package_is_named(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_importing_the_sdk_loads_no_batch_code() -> None:
-    # httpx imports rich for its own command line (httpx._main) when rich, click and
+    # httpx2 imports rich for its own command line (httpx2._main) when rich, click and
     # pygments are all installed, as in the dev environment: keep that one out
     code = (
         "import sys\n"
-        "sys.modules['httpx._main'] = None\n"
+        "sys.modules['httpx2._main'] = None\n"
         "import mistral_sdk\n"
         "c = mistral_sdk.Mistral(api_key='k')\n"
         "c.files; c.chat\n"

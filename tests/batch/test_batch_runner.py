@@ -154,13 +154,13 @@ async def test_timeout_leaves_the_job_running(batch: Batch) -> None:
     )  # fmt: skip
     with pytest.raises(BatchWaitTimeout) as caught:
         await batch(run, "wait", timeout=0.15, **FAST)
-    assert caught.value.canceled is False and caught.value.job_ids == run.job_ids
+    assert caught.value.cancelled is False and caught.value.job_ids == run.job_ids
     jobs = await batch(run, "refresh")
     assert jobs[0].status == "RUNNING"
     # then with cancel: the cancellation is requested, and the job ends CANCELLED
     with pytest.raises(BatchWaitTimeout) as caught:
         await batch(run, "wait", timeout=0.05, cancel_on_timeout=True, **FAST)
-    assert caught.value.canceled is True
+    assert caught.value.cancelled is True
     assert run.jobs[0].status == "CANCELLATION_REQUESTED"
     final = await batch(run, "wait", **FAST)
     assert final[0].status == "CANCELLED"
@@ -264,6 +264,21 @@ async def test_files_upload_and_download_report_progress(batch: Batch, tmp_path:
         progress=sent.append,
     )
     assert (sent[-1].completed, sent[-1].total, sent[-1].name) == (3, 3, "b.jsonl")
+
+
+async def test_an_optional_file_not_given_is_not_sent_with_progress(batch: Batch) -> None:
+    """A transcription of a URL: `file` is optional and unset, `progress` given; nothing
+    is uploaded, so nothing is reported (the unset file is not wrapped as one)."""
+    sent: list[Progress] = []
+    audio = batch.client.audio.transcriptions
+    answer = await batch(
+        audio,
+        "complete",
+        model="voxtral-mini-latest",
+        file_url="https://example.com/a.mp3",
+        progress=sent.append,
+    )
+    assert answer.text is not None and sent == []
 
 
 async def test_an_async_iterable_of_requests(mock_url: str) -> None:

@@ -185,7 +185,7 @@ def test_import_has_no_side_effects_and_help_needs_no_client() -> None:
     code = (
         "import sys; import mistral_sdk.cli as c; "
         "from mistral_sdk.cli._app import build_parser; build_parser(); "
-        "print(sorted(m for m in ('rich', 'mistral_sdk._client', 'httpx') if m in sys.modules))"
+        "print(sorted(m for m in ('rich', 'mistral_sdk._client', 'httpx2') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from mistral_sdk import AsyncStream, Stream
 
@@ -42,18 +42,18 @@ class Cloud:
     a chat completion otherwise. `fail` queues statuses to answer first."""
 
     def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
         self.fail: list[int] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         if self.fail:
-            return httpx.Response(self.fail.pop(0), json={"message": "try again"})
+            return httpx2.Response(self.fail.pop(0), json={"message": "try again"})
         if request.headers.get("accept") == "text/event-stream":
-            return httpx.Response(200, content=SSE, headers={"content-type": "text/event-stream"})
+            return httpx2.Response(200, content=SSE, headers={"content-type": "text/event-stream"})
         if b'"document"' in request.content:
-            return httpx.Response(200, json=OCR)
-        return httpx.Response(200, json=CHAT)
+            return httpx2.Response(200, json=OCR)
+        return httpx2.Response(200, json=CHAT)
 
     @property
     def urls(self) -> list[str]:
@@ -66,12 +66,12 @@ class Cloud:
 
 def make(mode: str, sync_cls: type[Any], async_cls: type[Any], cloud: Cloud, **kw: Any) -> Any:
     """A deployment client of the mode's kind on `cloud`, with sleeps recorded."""
-    transport = httpx.MockTransport(cloud)
+    transport = httpx2.MockTransport(cloud)
     if mode == "sync":
-        client = sync_cls(http_client=httpx.Client(transport=transport), **kw)
+        client = sync_cls(http_client=httpx2.Client(transport=transport), **kw)
         client._sleep = lambda _delay: None
         return client
-    client = async_cls(http_client=httpx.AsyncClient(transport=transport), **kw)
+    client = async_cls(http_client=httpx2.AsyncClient(transport=transport), **kw)
 
     async def no_sleep(_delay: float) -> None:
         return None

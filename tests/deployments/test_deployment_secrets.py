@@ -6,7 +6,7 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from deploy_helpers import FakeCredentials, call, make
 
@@ -22,12 +22,12 @@ class Echo:
     """A 401 whose message repeats the credential it received."""
 
     def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         sent = request.headers.get("authorization") or request.headers.get("api-key")
-        return httpx.Response(401, json={"message": f"bad credential {sent}"})
+        return httpx2.Response(401, json={"message": f"bad credential {sent}"})
 
 
 def _vertex_credentials() -> FakeCredentials:

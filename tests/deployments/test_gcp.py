@@ -153,7 +153,7 @@ def test_bad_configuration_is_a_clear_error(kw: dict[str, Any], message: str) ->
         MistralGCP(project_id="p", **kw)
 
 
-# -- real google-auth credentials, refreshed through our httpx transport ------
+# -- real google-auth credentials, refreshed through our httpx2 transport ------
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,35 @@ import mistral_sdk
 from mistral_sdk._response import BinaryResponse, JsonResponse
 
 KEY = "sk-fault-SECRET-0123456789abcdef"
+
+# "sync" / "async": the SDK's own httpx2 client; "legacy-sync" / "legacy-async": a
+# caller's legacy httpx client passed as http_client= (deprecated, still supported).
+MODES = ["sync", "async", "legacy-sync", "legacy-async"]
+
+
+def is_sync(mode: str) -> bool:
+    return mode in ("sync", "legacy-sync")
+
+
+def legacy_client(mode: str) -> Any:
+    """For a legacy mode, the caller's `httpx` client, set up as the SDK sets up its own
+    (redirects followed, 32 connections kept); None for the others."""
+    if not mode.startswith("legacy"):
+        return None
+    import httpx
+
+    cls = httpx.Client if is_sync(mode) else httpx.AsyncClient
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    return cls(follow_redirects=True, limits=limits)
+
+
+def sdk_client(mode: str, **options: Any) -> Any:
+    """`Mistral` or `AsyncMistral` for `mode`; a legacy mode's `http_client` is in
+    `options` (its DeprecationWarning, tested elsewhere, is silenced here)."""
+    cls = mistral_sdk.Mistral if is_sync(mode) else mistral_sdk.AsyncMistral
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return cls(**options)
 
 
 @dataclass
@@ -44,8 +74,11 @@ def call(
     out = Outcome()
     options = {"api_key": KEY, "base_url": base_url, "timeout": 2.0, **(client_options or {})}
     kwargs["response"] = response or JsonResponse(Any)
-    if mode == "sync":
-        with mistral_sdk.Mistral(**options) as client:
+    http = options.setdefault("http_client", legacy_client(mode))
+    if is_sync(mode):
+        with sdk_client(mode, **options) as client, contextlib.ExitStack() as stack:
+            if http is not None:
+                stack.callback(http.close)
             client._sleep = out.sleeps.append
             try:
                 out.value = client.request(method, path, **kwargs)
@@ -58,7 +91,9 @@ def call(
         return out
 
     async def main() -> None:
-        async with mistral_sdk.AsyncMistral(**options) as client:
+        async with sdk_client(mode, **options) as client, contextlib.AsyncExitStack() as stack:
+            if http is not None:
+                stack.push_async_callback(http.aclose)
 
             async def sleep(delay: float) -> None:
                 out.sleeps.append(delay)
@@ -81,8 +116,11 @@ def read_binary(mode: str, base_url: str) -> Outcome:
     """A binary download read to the end with `.read()` (where its body errors show)."""
     out = Outcome()
     options = {"api_key": KEY, "base_url": base_url, "max_retries": 0}
-    if mode == "sync":
-        with mistral_sdk.Mistral(**options) as client:
+    http = options["http_client"] = legacy_client(mode)
+    if is_sync(mode):
+        with sdk_client(mode, **options) as client, contextlib.ExitStack() as stack:
+            if http is not None:
+                stack.callback(http.close)
             try:
                 out.value = client.request("GET", "/v1/x", response=BinaryResponse()).read()
             except Exception as exc:
@@ -90,7 +128,9 @@ def read_binary(mode: str, base_url: str) -> Outcome:
         return out
 
     async def main() -> None:
-        async with mistral_sdk.AsyncMistral(**options) as client:
+        async with sdk_client(mode, **options) as client, contextlib.AsyncExitStack() as stack:
+            if http is not None:
+                stack.push_async_callback(http.aclose)
             try:
                 content = await client.request("GET", "/v1/x", response=BinaryResponse())
                 out.value = await content.read()

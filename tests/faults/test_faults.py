@@ -1,4 +1,5 @@
-"""Each fault of docs/reliability.md, against a real server on 127.0.0.1, sync and async.
+"""Each fault of docs/reliability.md, against a real server on 127.0.0.1, sync and async,
+with the SDK's own httpx2 client and with a caller's legacy httpx client.
 
 One test per row of the table (sometimes two: the failure when it persists and
 the recovery when it does not). Retry delays are recorded, not slept; timeouts
@@ -13,9 +14,9 @@ import socket
 import time
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
-from fault_helpers import KEY, call, read_binary
+from fault_helpers import KEY, MODES, call, read_binary
 from fault_server import (
     FaultServer,
     drip,
@@ -41,6 +42,13 @@ from mistral_sdk import (
 from mistral_sdk._response import SSEResponse
 
 OK = reply(200, {"id": "ok"})
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """Each fault with both clients, and with a legacy httpx client of each kind."""
+    return str(request.param)
+
 
 # -- 429 and retry-after ---------------------------------------------------------
 
@@ -146,7 +154,7 @@ def test_connection_refused(mode: str) -> None:
     out = call(mode, f"http://127.0.0.1:{_closed_port()}")
     err = out.error
     assert type(err) is APIConnectionError
-    assert isinstance(err.__cause__, httpx.ConnectError)
+    assert isinstance(err.__cause__, httpx2.ConnectError)
     assert err.request is not None and err.request.url.path == "/v1/x"
     assert len(out.sleeps) == 2  # retried twice (the default budget), then raised
 
@@ -155,7 +163,7 @@ def test_connection_reset(mode: str, server: FaultServer) -> None:
     server.default = reset()
     out = call(mode, server.url)
     assert type(out.error) is APIConnectionError
-    assert isinstance(out.error.__cause__, (httpx.ReadError, httpx.RemoteProtocolError))
+    assert isinstance(out.error.__cause__, (httpx2.ReadError, httpx2.RemoteProtocolError))
     assert len(server.received) == 3
 
 
@@ -168,7 +176,7 @@ def test_read_timeout(mode: str, server: FaultServer) -> None:
     server.default = hang()
     out = call(mode, server.url, client_options={"timeout": 0.2, "max_retries": 1})
     assert isinstance(out.error, APITimeoutError)
-    assert isinstance(out.error.__cause__, httpx.ReadTimeout)
+    assert isinstance(out.error.__cause__, httpx2.ReadTimeout)
     assert len(server.received) == 2
 
 
@@ -196,7 +204,7 @@ def test_body_shorter_than_content_length(mode: str, server: FaultServer) -> Non
     server.default = truncated(b'{"id": "o', declared=200)
     out = call(mode, server.url, client_options={"max_retries": 1})
     assert type(out.error) is APIConnectionError
-    assert isinstance(out.error.__cause__, httpx.RemoteProtocolError)
+    assert isinstance(out.error.__cause__, httpx2.RemoteProtocolError)
     assert len(server.received) == 2
 
 
@@ -238,7 +246,7 @@ def test_broken_content_encoding(mode: str, server: FaultServer, kind: str) -> N
     else:
         out = call(mode, server.url, response=response)
     assert type(out.error) is APIError and "decod" in str(out.error).lower()
-    assert isinstance(out.error.__cause__, httpx.DecodingError)
+    assert isinstance(out.error.__cause__, httpx2.DecodingError)
     assert len(server.received) == 1
 
 
@@ -259,7 +267,7 @@ def test_sse_cut_mid_event(mode: str, server: FaultServer) -> None:
     out = call(mode, server.url, response=SSEResponse(Any))
     assert out.events == [{"n": 1}, {"n": 2}]  # what arrived is delivered first
     assert type(out.error) is APIConnectionError
-    assert isinstance(out.error.__cause__, httpx.RemoteProtocolError)
+    assert isinstance(out.error.__cause__, httpx2.RemoteProtocolError)
     assert len(server.received) == 1  # a started stream is never replayed
 
 
@@ -332,7 +340,7 @@ def test_redirect_loop(mode: str, server: FaultServer) -> None:
     server.default = redirect("/v1/x")
     out = call(mode, server.url)
     assert type(out.error) is APIError and "TooManyRedirects" in str(out.error)
-    assert len(server.received) == 21  # httpx follows 20 redirects; no retry after that
+    assert len(server.received) == 21  # httpx2 follows 20 redirects; no retry after that
 
 
 # -- POST retry policy ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """No leaks: abandoned streams, cancelled tasks and concurrent use release every
 connection and file descriptor.
 
-The 10,000-stream runs use a Unix socket (a real socket and a real httpx
+The 10,000-stream runs use a Unix socket (a real socket and a real httpx2
 connection pool, without filling the machine's TCP ports with TIME_WAIT) and a
 server that keeps each stream open after its first events, so every stream is
 abandoned with unread data. The process's open descriptors are counted from
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fault_helpers import KEY, deadline
 from fault_server import FaultServer, echo, sse
@@ -68,7 +68,7 @@ def settle(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 def busy(pool: Any) -> list[Any]:
-    """Connections of an httpcore pool that are neither idle nor closed."""
+    """Connections of an httpcore2 pool that are neither idle nor closed."""
     return [c for c in pool.connections if not (c.is_idle() or c.is_closed())]
 
 
@@ -105,17 +105,17 @@ def stream_server(tmp_path: Path) -> Iterator[tuple[str, Callable[[], dict[str, 
             proc.wait()
 
 
-def uds_client(path: str) -> tuple[httpx.Client, mistral_sdk.Mistral, Any]:
+def uds_client(path: str) -> tuple[httpx2.Client, mistral_sdk.Mistral, Any]:
     """A client talking to the stream server's socket, and its connection pool."""
-    http = httpx.Client(transport=httpx.HTTPTransport(uds=path))
+    http = httpx2.Client(transport=httpx2.HTTPTransport(uds=path))
     client = mistral_sdk.Mistral(
         api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
     )
     return http, client, http._transport._pool  # type: ignore[attr-defined]
 
 
-def uds_async_client(path: str) -> tuple[httpx.AsyncClient, mistral_sdk.AsyncMistral, Any]:
-    http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(uds=path))
+def uds_async_client(path: str) -> tuple[httpx2.AsyncClient, mistral_sdk.AsyncMistral, Any]:
+    http = httpx2.AsyncClient(transport=httpx2.AsyncHTTPTransport(uds=path))
     client = mistral_sdk.AsyncMistral(
         api_key=KEY, base_url="http://localhost", http_client=http, timeout=10
     )
@@ -161,7 +161,7 @@ def test_abandoned_streams_sync(stream_server: tuple[str, Callable[[], dict[str,
     baseline = open_fds()
     peak_busy = 0
     started = time.perf_counter()
-    # A half-read stream collected while this thread holds httpcore's pool lock used
+    # A half-read stream collected while this thread holds httpcore2's pool lock used
     # to deadlock here within a few hundred streams (encode/httpcore#990).
     with deadline(120):
         for i in range(STREAMS):
@@ -382,7 +382,7 @@ def test_sync_client_across_16_threads(server: FaultServer) -> None:
 
 
 def test_async_client_across_500_tasks(server: FaultServer) -> None:
-    # Each answer waits 20 ms, so the tasks really overlap; httpx's default pool
+    # Each answer waits 20 ms, so the tasks really overlap; httpx2's default pool
     # (100 connections) makes the rest queue.
     server.default = echo(delay=0.02)
     tasks_n = 500
@@ -409,6 +409,6 @@ def test_async_client_across_500_tasks(server: FaultServer) -> None:
                 peak_open=server.peak_open,
                 pool_connections=len(pool.connections),
             )
-            assert server.peak_open <= 100  # httpx's default pool limit holds
+            assert server.peak_open <= 100  # httpx2's default pool limit holds
 
     asyncio.run(main())

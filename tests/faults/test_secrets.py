@@ -1,7 +1,7 @@
 """The API key appears in no repr, str, traceback or log line, on any path.
 
-Every fault of the fault suite is replayed with every logger (ours, httpx,
-httpcore, the root) at DEBUG, then everything a user might print or log is
+Every fault of the fault suite is replayed with every logger (ours, httpx2,
+httpcore2, the root) at DEBUG, then everything a user might print or log is
 searched for the key: the client and its copies, the error (str, repr, the
 full traceback with its causes), its request and response, the value
 returned, the log records and the warnings.
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fault_helpers import KEY, call
 from fault_server import (
@@ -78,7 +78,7 @@ def debug_logs() -> Iterator[list[logging.LogRecord]]:
             records.append(record)
 
     handler = Keep(logging.DEBUG)
-    names = ["", "mistral_sdk", "httpx", "httpcore"]
+    names = ["", "mistral_sdk", "httpx2", "httpcore2"]
     saved = {name: logging.getLogger(name).level for name in names}
     root = logging.getLogger()
     root.addHandler(handler)
@@ -106,11 +106,11 @@ def texts_of(obj: object, seen: set[int] | None = None) -> Iterator[str]:
         yield from texts_of(obj.__context__, seen)
         for name in ("request", "response", "message", "events"):
             yield from texts_of(getattr(obj, name, None), seen)
-    if isinstance(obj, httpx.Response):
+    if isinstance(obj, httpx2.Response):
         yield from texts_of(obj.request, seen)
         yield repr(obj.headers)
         yield repr(obj.request.headers)
-    if isinstance(obj, httpx.Request):
+    if isinstance(obj, httpx2.Request):
         yield repr(obj.headers)
 
 

@@ -9,14 +9,14 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fault_helpers import KEY
 
 import mistral_sdk
 
 SIZE = 16 << 20  # 16 MiB
-CHUNK_LIMIT = 64 << 10  # httpx's multipart chunk size
+CHUNK_LIMIT = 64 << 10  # httpx2's multipart chunk size
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +29,9 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-class Receiver(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class Receiver(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
     """A transport that consumes the request body chunk by chunk as a server
-    would, keeping only its size, the biggest chunk and how it came (httpx's
+    would, keeping only its size, the biggest chunk and how it came (httpx2's
     MockTransport reads the whole body first, which would hide the point)."""
 
     def __init__(self) -> None:
@@ -40,25 +40,25 @@ class Receiver(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.chunks = 0
         self.streamed = False
 
-    def _take(self, request: httpx.Request) -> None:
-        self.streamed = not isinstance(request.stream, httpx.ByteStream)
+    def _take(self, request: httpx2.Request) -> None:
+        self.streamed = not isinstance(request.stream, httpx2.ByteStream)
 
     def _chunk(self, chunk: bytes) -> None:
         self.total += len(chunk)
         self.chunks += 1
         self.biggest = max(self.biggest, len(chunk))
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self._take(request)
         for chunk in request.stream:  # type: ignore[union-attr]
             self._chunk(chunk)
-        return httpx.Response(200, json={"id": "file-1"})
+        return httpx2.Response(200, json={"id": "file-1"})
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self._take(request)
         async for chunk in request.stream:  # type: ignore[union-attr]
             self._chunk(chunk)
-        return httpx.Response(200, json={"id": "file-1"})
+        return httpx2.Response(200, json={"id": "file-1"})
 
 
 def upload(mode: str, file: Any) -> tuple[Receiver, int]:
@@ -76,14 +76,14 @@ def upload(mode: str, file: Any) -> tuple[Receiver, int]:
             tracemalloc.stop()
 
     if mode == "sync":
-        http = httpx.Client(transport=receiver)
+        http = httpx2.Client(transport=receiver)
         with mistral_sdk.Mistral(api_key=KEY, base_url="https://api.test", http_client=http) as c:
             c.files.with_raw_response.upload(file=("warm-up.txt", b"x"))
             peak = measure(lambda: c.files.with_raw_response.upload(file=file))
         return receiver, peak
 
     async def main() -> int:
-        http = httpx.AsyncClient(transport=receiver)
+        http = httpx2.AsyncClient(transport=receiver)
         async with mistral_sdk.AsyncMistral(
             api_key=KEY, base_url="https://api.test", http_client=http
         ) as client:
@@ -121,19 +121,19 @@ def test_uploaded_bytes_are_the_file(mode: str, tmp_path: Path) -> None:
     path.write_bytes(data)
     bodies: list[bytes] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         bodies.append(request.read())
-        return httpx.Response(200, json={})
+        return httpx2.Response(200, json={})
 
     options: dict[str, Any] = {"api_key": KEY, "base_url": "https://api.test"}
     if mode == "sync":
-        http = httpx.Client(transport=httpx.MockTransport(handler))
+        http = httpx2.Client(transport=httpx2.MockTransport(handler))
         with mistral_sdk.Mistral(http_client=http, **options) as client:
             client.files.with_raw_response.upload(file=path)
     else:
 
         async def main() -> None:
-            http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+            http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
             async with mistral_sdk.AsyncMistral(http_client=http, **options) as client:
                 await client.files.with_raw_response.upload(file=path)
 

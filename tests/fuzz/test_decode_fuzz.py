@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from fuzz_helpers import FUZZ, ResponseType, api, no_hang, response_types
@@ -24,7 +24,7 @@ from mistral_sdk import APIResponseValidationError, MistralError, decode, encode
 from mistral_sdk._response import SSEResponse
 
 TYPES = response_types()
-REQUEST = httpx.Request("GET", "https://api.test/v1/x")
+REQUEST = httpx2.Request("GET", "https://api.test/v1/x")
 
 NASTY: list[bytes] = [
     b"",
@@ -53,7 +53,7 @@ NASTY: list[bytes] = [
 
 def parse(rt: ResponseType, body: bytes) -> Any:
     """The body through the same spec the generated method uses; a stream is read out."""
-    response = httpx.Response(200, content=body, request=REQUEST)
+    response = httpx2.Response(200, content=body, request=REQUEST)
     if isinstance(rt.spec, SSEResponse):
         return list(rt.spec.parse_sync(response))
     return rt.spec.parse_sync(response)

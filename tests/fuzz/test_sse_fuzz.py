@@ -12,7 +12,7 @@ import tracemalloc
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fuzz_helpers import FUZZ, no_hang
 from hypothesis import given
@@ -22,7 +22,7 @@ from mistral_sdk import MistralError
 from mistral_sdk._response import SSEResponse
 from mistral_sdk._sse import SSEDecoder
 
-REQUEST = httpx.Request("GET", "https://api.test/v1/s")
+REQUEST = httpx2.Request("GET", "https://api.test/v1/s")
 
 # Bytes that matter to the decoder, over-represented among random ones.
 _sse_bytes = st.lists(
@@ -61,7 +61,7 @@ def test_decoder_takes_any_bytes_in_any_chunks(body: bytes, cuts: list[int]) -> 
 
 
 def read_stream(body: bytes, cuts: list[int], spec: SSEResponse[Any]) -> None:
-    response = httpx.Response(200, content=iter(chunked(body, cuts)), request=REQUEST)
+    response = httpx2.Response(200, content=iter(chunked(body, cuts)), request=REQUEST)
     with no_hang():
         try:
             for _ in spec.parse_sync(response):
@@ -160,7 +160,7 @@ def test_decoder_memory(block: bytes, total: int, end: bytes, limit: int) -> Non
 
 def test_memory_does_not_grow_with_the_stream_through_stream() -> None:
     def run() -> None:
-        response = httpx.Response(
+        response = httpx2.Response(
             200, content=pieces(b'data: {"n": 1}\n\n', 2 * MB), request=REQUEST
         )
         for _ in SSEResponse(Any).parse_sync(response):

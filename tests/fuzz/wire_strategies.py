@@ -47,7 +47,7 @@ _PRIMS: dict[str, st.SearchStrategy[Any]] = {
     "uuid": st.uuids().map(str),
     "date": st.dates().map(dt.date.isoformat),
     "time": st.times().map(dt.time.isoformat),
-    "datetime": st.datetimes(timezones=st.sampled_from([dt.timezone.utc, None])).map(
+    "datetime": st.datetimes(timezones=st.sampled_from([dt.UTC, None])).map(
         lambda d: d.isoformat()
     ),
 }

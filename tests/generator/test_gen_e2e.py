@@ -1,6 +1,6 @@
 """End to end: generate an SDK from a fixture spec, import it in a fresh interpreter
 (joined with this checkout's runtime by the editable install) and call it through an
-httpx MockTransport."""
+httpx2 MockTransport."""
 
 from __future__ import annotations
 
@@ -241,7 +241,7 @@ SPEC = SPEC.replace('note: {type: [string, "null"]}', "note: {type: string, null
 
 MOCK = """
 import json
-import httpx
+import httpx2
 import mistral_sdk
 from mistral_sdk import models
 
@@ -253,30 +253,30 @@ def handler(request):
     SEEN.append(request)
     path = request.url.path
     if path.endswith("/content"):
-        return httpx.Response(200, content=b"BYTES", headers={"content-type": "application/octet-stream"})
+        return httpx2.Response(200, content=b"BYTES", headers={"content-type": "application/octet-stream"})
     if path == "/v1/uploads":
-        return httpx.Response(204)
+        return httpx2.Response(204)
     if path == "/v1/chat/completions":
         if json.loads(request.content).get("stream"):
             body = 'data: {"text": "a"}\\n\\ndata: {"text": "b"}\\n\\ndata: [DONE]\\n\\n'
-            return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
-        return httpx.Response(200, json={"text": "hi"})
+            return httpx2.Response(200, text=body, headers={"content-type": "text/event-stream"})
+        return httpx2.Response(200, json={"text": "hi"})
     if path == "/v1/pets":
-        return httpx.Response(200, json={
+        return httpx2.Response(200, json={
             "pets": [{"type": "cat", "meows": True}, {"type": "dog"}],
             "shapes": [{"kind": "circle", "radius": 1.0}, {"kind": "square", "side": 2.0}],
             "contents": [{"text": "t"}, {"blob": "b"}, "plain"],
         })
     if path == "/v1/tools":
-        return httpx.Response(200, content=request.content)
+        return httpx2.Response(200, content=request.content)
     if request.method == "POST" and json.loads(request.content).get("stream"):
         event = json.dumps(ITEM)
         body = f"event: item.updated\\ndata: {event}\\n\\nevent: item.done\\ndata: {event}\\n\\n"
-        return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
-    return httpx.Response(200, json=dict(ITEM, color="purple"))
+        return httpx2.Response(200, text=body, headers={"content-type": "text/event-stream"})
+    return httpx2.Response(200, json=dict(ITEM, color="purple"))
 
 client = mistral_sdk.Mistral(api_key="k", base_url="https://x",
-                             http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+                             http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
 """
 
 

@@ -1,4 +1,5 @@
-"""generator/helpers.py: mixins, `connectors=` and resumable streams in generated code."""
+"""generator/helpers.py and the overlay's helper entries: mixins, `connectors=` and
+resumable streams in generated code."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from gen_helpers import generate, parse_spec, run_sdk
 
-from generator import helpers
+from generator import helpers, overlay
 
 SPEC = """
 paths:
@@ -55,7 +56,7 @@ def test_helpers_reach_the_generated_resources(tmp_path: Path) -> None:
     workflows = (out / "mistral_sdk/resources/workflows/__init__.py").read_text()
     assert "class Workflows(WorkflowsHelpers, SyncResource):" in workflows
     assert "class AsyncWorkflows(AsyncWorkflowsHelpers, AsyncResource):" in workflows
-    assert "connectors: Sequence[ConnectorSlot | Mapping[str, Any]] | None = None" in workflows
+    assert "connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None" in workflows
     assert '"extensions": with_connectors(extensions, connectors)' in workflows
     things = (out / "mistral_sdk/resources/things/__init__.py").read_text()
     assert "return resume_stream(connect, last_event_id, self._client, max_retries)" in things
@@ -64,13 +65,13 @@ def test_helpers_reach_the_generated_resources(tmp_path: Path) -> None:
     printed = run_sdk(
         out,
         """
-        import json, httpx
+        import json, httpx2
         from mistral_sdk import Mistral, ConnectorSlot
         sent = []
         def handler(request):
             sent.append(json.loads(request.content))
-            return httpx.Response(200, json={"ok": True})
-        client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+            return httpx2.Response(200, json={"ok": True})
+        client = Mistral(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
         client.workflows.execute("wf", input={"a": 1}, connectors=[ConnectorSlot("gmail")])
         print(json.dumps(sent[0], sort_keys=True))
         print(callable(client.workflows.execute_and_wait))
@@ -86,7 +87,7 @@ def test_helpers_reach_the_generated_resources(tmp_path: Path) -> None:
 
 def _missing(tmp_path: Path, spec: str) -> list[str]:
     api, problems = parse_spec(tmp_path, spec)
-    found = helpers.missing_operations(api.root)
+    found = helpers.missing_operations(api.root, overlay.default())
     # the generator warns with the same messages
     assert [p.message for p in problems.warnings if p.message.startswith("helper ")] == found
     return found

@@ -640,7 +640,7 @@ def test_two_operations_deriving_one_method_name_is_an_error(tmp_path: Path) -> 
               responses: {"204": {description: ok}}
     """,
     )
-    errors = [p for p in problems.errors if "METHOD_NAMES" in p.message]
+    errors = [p for p in problems.errors if "name one of them in the overlay" in p.message]
     assert len(errors) == 1, [str(p) for p in problems.items]
     assert errors[0].pointer.startswith("#/paths/~1v1~1things")
 
@@ -720,3 +720,44 @@ def test_api_key_header_only_where_no_bearer_alternative(tmp_path: Path) -> None
     assert operation(api, "uses_default").api_key_header is None
     assert operation(api, "uses_header").api_key_header == "x-api-key"
     assert operation(api, "uses_either").api_key_header is None
+
+
+def test_a_model_that_stands_for_several_tag_values(tmp_path: Path) -> None:
+    """A discriminator mapping several values to one model (its tag field an enum, as the
+    official SDK's `Statistic` has it): each value finds the model, so the union is
+    decoded by the runtime's hook (msgspec gives a Struct one tag), and the surface
+    names the model once."""
+    api = parse_ok(
+        tmp_path,
+        """
+        components:
+          schemas:
+            Numeric:
+              type: object
+              properties: {kind: {type: string, enum: [avg, sum]}, goal: {type: number}}
+              required: [kind]
+            Ratio:
+              type: object
+              properties: {kind: {type: string, const: ratio}}
+              required: [kind]
+            Stat:
+              oneOf: [{$ref: '#/components/schemas/Numeric'}, {$ref: '#/components/schemas/Numeric'}, {$ref: '#/components/schemas/Ratio'}]
+              discriminator:
+                propertyName: kind
+                mapping:
+                  avg: '#/components/schemas/Numeric'
+                  sum: '#/components/schemas/Numeric'
+                  ratio: '#/components/schemas/Ratio'
+        """,
+    )
+    stat = api.definitions["Stat"]
+    assert isinstance(stat, ir.Union_) and stat.tag == "kind" and not stat.native
+    assert [(v.type, v.tag_value) for v in stat.variants] == [
+        (ir.Ref("Numeric"), "avg"),
+        (ir.Ref("Numeric"), "sum"),
+        (ir.Ref("Ratio"), "ratio"),
+    ]
+    from generator import surface
+
+    line = surface.definition_line(surface.from_api(api).definitions["Stat"])
+    assert line == 'union Stat (tag "kind") = Numeric | Ratio'

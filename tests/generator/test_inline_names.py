@@ -16,10 +16,10 @@ import pytest
 import yaml
 from gen_helpers import REPO
 
-from generator import ir
+from generator import ir, overlay
 from generator.load import Problems, load
-from generator.naming import MODEL_NAMES, item_name, pascal, singular_noun
-from generator.parse import Parser
+from generator.naming import item_name, pascal, singular_noun
+from generator.parse import Parse
 
 TRACKED = REPO / "spec" / "openapi.yaml"
 HISTORY = REPO.parent / "shared" / "spec" / "history"
@@ -28,16 +28,15 @@ SPECS = ([TRACKED] if TRACKED.is_file() else []) + (
 )
 
 
-def parse_doc(doc: dict[str, object]) -> tuple[ir.API, Parser]:
+def parse_doc(doc: dict[str, object]) -> tuple[ir.API, Parse]:
     problems = Problems()
-    parser = Parser(doc, problems)
-    api = parser.parse()
+    parser = Parse(doc, problems)
     assert not problems.errors, problems.errors
-    return api, parser
+    return parser.api, parser
 
 
 @functools.cache
-def parse_spec(path: Path) -> tuple[ir.API, Parser]:
+def parse_spec(path: Path) -> tuple[ir.API, Parse]:
     problems = Problems()
     return parse_doc(load(path, problems))
 
@@ -208,7 +207,9 @@ def test_item_name() -> None:
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
 def test_no_inline_name_collides_or_leaks_an_operation_id(path: Path) -> None:
     api, parser = parse_spec(path)
-    assert parser.numbered == [], "two inline schemas could only be told apart by a number"
+    assert parser.schemas.names.numbered == [], (
+        "two inline schemas could only be told apart by a number"
+    )
     names = inline(api)
     assert not set(names) & set(api.exposed)
     # an operation's schemas are named after its call (`beta.conversations.list` →
@@ -226,10 +227,14 @@ def test_what_users_annotate_gets_a_short_name() -> None:
     api, parser = parse_spec(TRACKED)
     names = inline(api)
     # the hand-picked names (a conversation event's data, a workflow event, a list item)
-    applied = {p: n for p, n in MODEL_NAMES.items() if p in parser._by_pointer}
+    given = parser.schemas.names.by_pointer
+    chosen = {p: entry.name for p, entry in overlay.default().inline_schemas.items()}
+    applied = {p: n for p, n in chosen.items() if p in given}
     if not applied:
-        pytest.skip("the spec under test has none of the schemas naming.MODEL_NAMES names")
-    assert {p: parser._by_pointer[p] for p in applied} == applied
+        pytest.skip(
+            "the spec under test has none of the schemas the overlay's inline_schemas names"
+        )
+    assert {p: given[p] for p in applied} == applied
     assert all(len(name) <= 25 for name in applied.values())
     # a chat tool, by the rule alone
     chat = api.definitions.get("ChatCompletionRequest")

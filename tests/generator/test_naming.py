@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from gen_helpers import REPO  # noqa: F401 - puts the repository on sys.path
 
-from generator.naming import derive_method_name, identifier, snake
+from generator import overlay
+from generator.naming import identifier, method_name, snake
 
 
 @pytest.mark.parametrize(
@@ -35,12 +36,12 @@ from generator.naming import derive_method_name, identifier, snake
             ("beta", "observability", "judges"),
             "judge_conversation",
         ),
-        # the override table wins
+        # the overlay's name wins
         ("chat_completion_v1_chat_completions_post", ("chat",), "complete"),
     ],
 )
 def test_derive_method_name(operation_id: str, resource: tuple[str, ...], expected: str) -> None:
-    assert derive_method_name(operation_id, resource) == expected
+    assert method_name(operation_id, resource, overlay.default()) == expected
 
 
 def test_identifiers_are_python_safe() -> None:

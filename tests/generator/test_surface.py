@@ -365,3 +365,28 @@ def test_diff_cli_errors_exit_2(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("paths: {a: [}\n")
     assert cli("diff", str(spec), str(broken)).returncode == 2
+
+
+def test_release_changelog_by_area() -> None:
+    new = [line for line in BASE if line not in (BASE[0], BASE[4], BASE[-1])]
+    new += [
+        "GET /v1/a/{id} -> a.get(id: str) -> A",  # argument removed: breaking
+        "GET /v1/b -> beta.b.list() -> list[A]",  # a new area
+        'enum Kind = "x" | "y" | "z"',  # a value added
+        "model B(id: str)",
+    ]
+    text = diff.by_area(diff.diff(surf(*BASE), surf(*new)), "API surface since 0.1.0")
+    assert text.startswith("### API surface since 0.1.0\n\noperations: 1 added, 1 removed, 1")
+    a = text.index("#### `client.a`")
+    beta = text.index("#### `client.beta.b`")
+    events = text.index("#### `client.events`")
+    models = text.index("#### Models")
+    assert a < beta < events < models
+    assert (
+        "- **breaking** changed: `client.a.get` (`GET /v1/a/{id}`): argument `page` removed "
+        "(was `int`) (**breaking**)" in text[a:beta]
+    )
+    assert "- added: `client.beta.b.list` (`GET /v1/b`)" in text[beta:events]
+    assert "- **breaking** removed: `client.events.stream` (`GET /v1/events`)" in text[events:]
+    assert "- added: `B`" in text[models:]
+    assert '- changed: `Kind` (enum): value `"z"` added' in text[models:]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 pytest.importorskip("mcp", reason="needs the mcp extra: pip install mistral-sdk[mcp]")
@@ -23,7 +23,7 @@ from mcp_loopback import serve  # noqa: E402
 from mcp_scripted import Script  # noqa: E402
 
 from mistral_sdk import AsyncMistral, Mistral  # noqa: E402
-from mistral_sdk.mcp import MCPServer  # noqa: E402
+from mistral_sdk.mcp import MCPToolSource  # noqa: E402
 
 SERVER_APP = str(HERE / "mcp_server_app.py")
 
@@ -45,23 +45,23 @@ def devnull() -> Iterator[Any]:
 
 
 @pytest.fixture
-def stdio(devnull: Any) -> Callable[..., MCPServer]:
-    def make(**options: Any) -> MCPServer:
-        return MCPServer.stdio(sys.executable, [SERVER_APP], errlog=devnull, **options)
+def stdio(devnull: Any) -> Callable[..., MCPToolSource]:
+    def make(**options: Any) -> MCPToolSource:
+        return MCPToolSource.stdio(sys.executable, [SERVER_APP], errlog=devnull, **options)
 
     return make
 
 
 @pytest.fixture
-def http(http_url: str) -> Callable[..., MCPServer]:
-    def make(**options: Any) -> MCPServer:
-        return MCPServer.http(http_url, **options)
+def http(http_url: str) -> Callable[..., MCPToolSource]:
+    def make(**options: Any) -> MCPToolSource:
+        return MCPToolSource.http(http_url, **options)
 
     return make
 
 
 @pytest.fixture(params=["stdio", "http"])
-def server(request: pytest.FixtureRequest) -> Callable[..., MCPServer]:
+def server(request: pytest.FixtureRequest) -> Callable[..., MCPToolSource]:
     """Each test using it runs against both transports."""
     return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
 
@@ -71,7 +71,7 @@ def scripted() -> Iterator[Callable[[Script], Mistral]]:
     clients: list[Mistral] = []
 
     def make(script: Script) -> Mistral:
-        http_client = httpx.Client(transport=httpx.MockTransport(script.handler))
+        http_client = httpx2.Client(mounts=script.mounts())
         client = Mistral(api_key="test-key", base_url="https://api.test", http_client=http_client)
         clients.append(client)
         return client
@@ -84,7 +84,7 @@ def scripted() -> Iterator[Callable[[Script], Mistral]]:
 @pytest.fixture
 def ascripted() -> Callable[[Script], AsyncMistral]:
     def make(script: Script) -> AsyncMistral:
-        http_client = httpx.AsyncClient(transport=httpx.MockTransport(script.handler))
+        http_client = httpx2.AsyncClient(mounts=script.mounts())
         return AsyncMistral(
             api_key="test-key", base_url="https://api.test", http_client=http_client
         )

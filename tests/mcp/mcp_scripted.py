@@ -1,4 +1,4 @@
-"""A scripted conversations API for the MCP tests (an httpx transport, no sockets).
+"""A scripted conversations API for the MCP tests (an httpx2 transport, no sockets).
 
 Each scripted turn is the list of function calls the "model" makes; once the script
 is used up, it answers with a message quoting the function results it was sent.
@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 
 USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 
@@ -49,6 +49,12 @@ class Script:
             if entry.get("type") == "function.result"
         ]
 
+    def mounts(self) -> dict[str, httpx2.MockTransport]:
+        """`mounts=` of a client whose calls to the API (https://api.test) the script
+        answers; MCP servers on loopback are reached through the same client for real
+        (an MCP session sends through the run's client: mistral_sdk/mcp/_via.py)."""
+        return {"https://api.test": httpx2.MockTransport(self.handler)}
+
     # the API
     def _outputs(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         if self.turns:
@@ -79,7 +85,7 @@ class Script:
             }
         ]
 
-    def handler(self, request: httpx.Request) -> httpx.Response:
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         self.requests.append(body)
         response = {
@@ -89,8 +95,8 @@ class Script:
             "usage": USAGE,
         }
         if not body.get("stream"):
-            return httpx.Response(200, json=response)
-        return httpx.Response(
+            return httpx2.Response(200, json=response)
+        return httpx2.Response(
             200,
             headers={"content-type": "text/event-stream"},
             content="".join(

@@ -2,8 +2,9 @@
 package's MCPServer, served over stdio (`python mcp_server_app.py`) or streamable HTTP
 (`python mcp_server_app.py http PORT`, or in-process through `build()`).
 
-Its tools return every MCP content type, fail on purpose, and one of them kills the
-server (a server that dies mid-run).
+Its tools return every MCP content type, fail on purpose (an `isError` result, a
+crash), carry annotations (destructive, read-only), and one of them kills the server
+(a server that dies mid-run).
 """
 
 from __future__ import annotations
@@ -82,6 +83,21 @@ def build(name: str = "weather", **kwargs: Any) -> MCPServer:
     def delete_city(city: str) -> str:
         """Deletes a city (needs confirmation)."""
         return f"deleted {city}"
+
+    @server.tool()
+    def explode(city: str) -> str:
+        """Crashes (an unexpected exception: the `mcp` package masks its text)."""
+        raise RuntimeError(f"the weather station of {city} is offline")
+
+    @server.tool(annotations=types.ToolAnnotations(destructive_hint=True))
+    def erase_history(city: str) -> str:
+        """Erases a city's records (annotated destructive)."""
+        return f"erased {city}"
+
+    @server.tool(annotations=types.ToolAnnotations(read_only_hint=True, destructive_hint=True))
+    def archive(city: str) -> str:
+        """Reads the archive (read-only: its destructive hint means nothing)."""
+        return f"archive of {city}"
 
     @server.tool()
     def pid() -> int:

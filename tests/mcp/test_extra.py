@@ -28,24 +28,24 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 def test_nothing_without_mcp_imports_it() -> None:
     proc = _run("""
         import json, sys
-        import httpx
+        import httpx2
         import mistral_sdk
-        from mistral_sdk.mcp import MCPServer, OAuth
+        from mistral_sdk.mcp import MCPToolSource, OAuth
 
         def shout(text: str) -> str:
             return text.upper()
 
         def handler(request):
-            return httpx.Response(200, json={"conversation_id": "c", "outputs": [
+            return httpx2.Response(200, json={"conversation_id": "c", "outputs": [
                 {"type": "message.output", "content": "hi", "role": "assistant"}], "usage": {}})
 
         client = mistral_sdk.Mistral(api_key="x", base_url="https://api.test",
-                                     http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+                                     http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
         client.beta.conversations.run("hi", model="m", tools=[shout])
         client.beta.connectors.http("gmail").build("GET", "me")
         client.beta.connectors.mcp("gmail")
-        MCPServer.stdio("server"), MCPServer.http("https://x.test/mcp")
-        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("mcp", "mcp_types", "httpx2"))))
+        MCPToolSource.stdio("server"), MCPToolSource.http("https://x.test/mcp")
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("mcp", "mcp_types"))))
     """)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
@@ -55,14 +55,14 @@ def test_missing_extra_names_it() -> None:
     proc = _run("""
         import sys
         sys.modules["mcp"] = None  # as if the extra were not installed
-        import httpx
+        import httpx2
         import mistral_sdk
-        from mistral_sdk.mcp import MCPServer, MCPExtraMissing
+        from mistral_sdk.mcp import MCPToolSource, MCPExtraMissing
 
         client = mistral_sdk.Mistral(api_key="x", base_url="https://api.test",
-                                     http_client=httpx.Client(transport=httpx.MockTransport(None)))
+                                     http_client=httpx2.Client(transport=httpx2.MockTransport(None)))
         try:
-            client.beta.conversations.run("hi", model="m", tools=[MCPServer.stdio("server")])
+            client.beta.conversations.run("hi", model="m", tools=[MCPToolSource.stdio("server")])
         except MCPExtraMissing as exc:
             assert isinstance(exc, ImportError) and isinstance(exc, mistral_sdk.MistralError)
             print(exc)

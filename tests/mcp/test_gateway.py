@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from mcp_loopback import serve
 from mcp_scripted import Script, call
@@ -17,8 +17,8 @@ from mistral_sdk.mcp import (
     AsyncConnectorHTTP,
     ConnectorHTTP,
     ConnectorsGatewayError,
-    MCPServer,
     MCPServerError,
+    MCPToolSource,
 )
 from mistral_sdk.mcp._gateway import parse_proxy_status
 
@@ -69,7 +69,7 @@ def test_mcp_through_the_gateway(
         server = client.beta.connectors.mcp(
             "weather", credentials_name="work", include=["get_weather"]
         )
-        assert isinstance(server, MCPServer) and server.label == "MCP server 'weather'"
+        assert isinstance(server, MCPToolSource) and server.label == "MCP server 'weather'"
         with server as session:
             result = session.call_tool("get_weather", {"city": "Oslo"})
         assert result.content[0].text == "Oslo: 21.5 celsius, clear"
@@ -90,7 +90,7 @@ async def test_gateway_connector_as_run_tools(
     api = AsyncMistral(
         api_key="k",
         base_url="https://api.test",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(script.handler)),
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(script.handler)),
     )
     result = await api.beta.conversations.run("hi", model="m", tools=[weather])
     assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
@@ -115,7 +115,7 @@ def test_gateway_error_on_mcp_is_typed_sync(
         api = Mistral(
             api_key="k",
             base_url="https://api.test",
-            http_client=httpx.Client(transport=httpx.MockTransport(Script().handler)),
+            http_client=httpx2.Client(transport=httpx2.MockTransport(Script().handler)),
         )
         with pytest.raises(ConnectorsGatewayError):
             api.beta.conversations.run(
@@ -141,24 +141,24 @@ async def test_gateway_error_on_mcp_is_typed_async(
 
 
 def _recorder(
-    answer: Callable[[httpx.Request], httpx.Response],
-) -> tuple[list[httpx.Request], Callable[[httpx.Request], httpx.Response]]:
-    requests: list[httpx.Request] = []
+    answer: Callable[[httpx2.Request], httpx2.Response],
+) -> tuple[list[httpx2.Request], Callable[[httpx2.Request], httpx2.Response]]:
+    requests: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         requests.append(request)
         return answer(request)
 
     return requests, handler
 
 
-def _answer(request: httpx.Request) -> httpx.Response:
+def _answer(request: httpx2.Request) -> httpx2.Response:
     path = request.url.path
     if path.endswith("/refused"):
-        return httpx.Response(400, headers={"proxy-status": GATEWAY_ERROR}, json={"detail": "no"})
+        return httpx2.Response(400, headers={"proxy-status": GATEWAY_ERROR}, json={"detail": "no"})
     if path.endswith("/missing"):  # the connector's own 404, behind the gateway
-        return httpx.Response(404, headers={"proxy-status": "other-proxy; error=x"}, json={"e": 1})
-    return httpx.Response(200, json={"path": path, "query": str(request.url.query, "ascii")})
+        return httpx2.Response(404, headers={"proxy-status": "other-proxy; error=x"}, json={"e": 1})
+    return httpx2.Response(200, json={"path": path, "query": str(request.url.query, "ascii")})
 
 
 def test_http_client_sync() -> None:
@@ -166,7 +166,7 @@ def test_http_client_sync() -> None:
     client = Mistral(
         api_key="sk-test",
         base_url="https://api.test/prefix",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
     http = client.beta.connectors.http("my/conn", credentials_name="work")
     assert isinstance(http, ConnectorHTTP)
@@ -210,14 +210,14 @@ def test_http_client_sync() -> None:
 async def test_http_client_async_retries() -> None:
     attempts = iter([503, 200])
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(next(attempts), json={})
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(next(attempts), json={})
 
     requests, handler = _recorder(answer)
     client = AsyncMistral(
         api_key="sk-test",
         base_url="https://api.test",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
     )
     client._sleep = _no_sleep  # type: ignore[method-assign]
     http = client.beta.connectors.http("drive")
@@ -265,7 +265,7 @@ def test_gateway_sends_the_current_credential(
     client = Mistral(
         api_key=lambda: next(keys),
         base_url="https://api.test",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
     http = client.beta.connectors.http("conn")
     http.get("a")

@@ -11,8 +11,10 @@ import pytest
 from mcp_scripted import Script, call
 
 from mistral_sdk import AsyncMistral, Mistral, ToolCall, ToolResult, models
-from mistral_sdk.mcp import MCPServer, MCPServerError
+from mistral_sdk.mcp import MCPServerError, MCPToolSource
 
+# the test server's tools that EVERY_CONTENT leaves out
+NOT_CONTENT = ["crash", "pid", "explode", "erase_history", "archive"]
 EVERY_CONTENT = [
     call("get_weather", {"city": "Paris", "unit": "fahrenheit"}),
     call("forecast", {"city": "Lyon", "days": 2}),
@@ -65,31 +67,33 @@ def check_every_content(script: Script, results: list[ToolResult]) -> None:
     assert [sent[r.tool_call_id] for r in results] == [r.result for r in results]
 
 
-def test_run_sync(scripted: Callable[[Script], Mistral], server: Callable[..., MCPServer]) -> None:
+def test_run_sync(
+    scripted: Callable[[Script], Mistral], server: Callable[..., MCPToolSource]
+) -> None:
     script = Script(EVERY_CONTENT)
     result = scripted(script).beta.conversations.run(
-        "weather?", model="m", tools=[server(exclude=["crash", "pid"])]
+        "weather?", model="m", tools=[server(exclude=NOT_CONTENT)]
     )
     check_every_content(script, result.tool_results)
     assert result.output_text.startswith("done: Paris: 21.5 fahrenheit")
 
 
 async def test_run_async(
-    ascripted: Callable[[Script], AsyncMistral], http: Callable[..., MCPServer]
+    ascripted: Callable[[Script], AsyncMistral], http: Callable[..., MCPToolSource]
 ) -> None:
     script = Script(EVERY_CONTENT)
     result = await ascripted(script).beta.conversations.run(
-        "weather?", model="m", tools=[http(exclude=["crash", "pid"])]
+        "weather?", model="m", tools=[http(exclude=NOT_CONTENT)]
     )
     check_every_content(script, result.tool_results)
 
 
 def test_run_stream_sync(
-    scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource]
 ) -> None:
     script = Script(EVERY_CONTENT)
     with scripted(script).beta.conversations.run_stream(
-        "weather?", model="m", tools=[http(exclude=["crash", "pid"])]
+        "weather?", model="m", tools=[http(exclude=NOT_CONTENT)]
     ) as stream:
         items = list(stream)
     results = [i for i in items if isinstance(i, ToolResult)]
@@ -98,18 +102,18 @@ def test_run_stream_sync(
 
 
 async def test_run_stream_async(
-    ascripted: Callable[[Script], AsyncMistral], stdio: Callable[..., MCPServer]
+    ascripted: Callable[[Script], AsyncMistral], stdio: Callable[..., MCPToolSource]
 ) -> None:
     script = Script(EVERY_CONTENT)
     stream = ascripted(script).beta.conversations.run_stream(
-        "weather?", model="m", tools=[stdio(exclude=["crash", "pid"])]
+        "weather?", model="m", tools=[stdio(exclude=NOT_CONTENT)]
     )
     results = [i async for i in stream if isinstance(i, ToolResult)]
     check_every_content(script, results)
 
 
 def test_local_and_mcp_tools_together(
-    scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource]
 ) -> None:
     def local_time(city: str) -> str:
         """The local time in a city."""
@@ -126,7 +130,7 @@ def test_local_and_mcp_tools_together(
     ]
 
 
-def test_filters(scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]) -> None:
+def test_filters(scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource]) -> None:
     script = Script([call("fail", {"reason": "x"})])
     result = scripted(script).beta.conversations.run(
         "hi", model="m", tools=[http(include=["get_weather", "forecast"])]
@@ -140,13 +144,13 @@ def test_filters(scripted: Callable[[Script], Mistral], http: Callable[..., MCPS
             "hi", model="m", tools=[http(confirm=["get_wether"])]
         )
     with pytest.raises(TypeError, match="include: expected a collection of tool names"):
-        MCPServer.http("https://x.test/mcp", include="get_weather")
+        MCPToolSource.http("https://x.test/mcp", include="get_weather")
     with pytest.raises(ValueError, match="both included and excluded"):
-        MCPServer.http("https://x.test/mcp", include=["a"], exclude=["a"])
+        MCPToolSource.http("https://x.test/mcp", include=["a"], exclude=["a"])
 
 
 def test_name_clash_names_both_sources(
-    scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource]
 ) -> None:
     def get_weather(city: str) -> str:
         return city
@@ -171,7 +175,7 @@ CONFIRM = [call("delete_city", {"city": "Paris"}), call("get_weather", {"city": 
 
 @pytest.mark.parametrize("allow", [True, False])
 def test_confirmation_sync(
-    scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer], allow: bool
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource], allow: bool
 ) -> None:
     asked: list[ToolCall] = []
 
@@ -179,20 +183,27 @@ def test_confirmation_sync(
         asked.append(tool_call)
         return allow
 
-    result = scripted(Script(CONFIRM)).beta.conversations.run(
+    script = Script(CONFIRM)
+    result = scripted(script).beta.conversations.run(
         "hi", model="m", tools=[http(confirm=["delete_city"])], on_confirmation=decide
     )
     assert [c.name for c in asked] == ["delete_city"]
     assert asked[0].arguments == '{"city": "Paris"}'
     deleted, weather = result.tool_results
     assert deleted.denied is (not allow)
-    assert deleted.result == ("deleted Paris" if allow else "the user denied this tool call")
     assert weather.result == "Rome: 21.5 celsius, clear"  # needs no confirmation
+    if allow:
+        assert deleted.result == "deleted Paris" and not deleted.error
+        return
+    # a denial is an error for the model and for the caller, never a tool's own output
+    assert deleted.error
+    assert deleted.result == "error: the user denied this tool call; it did not run"
+    assert script.results()[0]["result"] == deleted.result
 
 
 @pytest.mark.parametrize("allow", [True, False])
 async def test_confirmation_async(
-    ascripted: Callable[[Script], AsyncMistral], http: Callable[..., MCPServer], allow: bool
+    ascripted: Callable[[Script], AsyncMistral], http: Callable[..., MCPToolSource], allow: bool
 ) -> None:
     async def decide(tool_call: ToolCall) -> bool:
         return allow
@@ -201,21 +212,72 @@ async def test_confirmation_async(
         "hi", model="m", tools=[http(confirm=True)], on_confirmation=decide
     )
     assert [r.denied for r in result.tool_results] == [not allow, not allow]
+    assert [r.error for r in result.tool_results] == [not allow, not allow]
     # without a callback nothing that needs consent runs
-    result = await ascripted(Script(CONFIRM)).beta.conversations.run(
+    script = Script(CONFIRM)
+    result = await ascripted(script).beta.conversations.run(
         "hi", model="m", tools=[http(confirm=True)]
     )
-    assert all(r.denied for r in result.tool_results)
+    assert all(r.denied and r.error for r in result.tool_results)
+    assert all(r["result"].startswith("error: ") for r in script.results())
 
 
 def test_server_side_pending_confirmation(
-    scripted: Callable[[Script], Mistral], http: Callable[..., MCPServer]
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource]
 ) -> None:
     script = Script([call("delete_city", {"city": "Oslo"}, pending=True)])
     result = scripted(script).beta.conversations.run(
         "hi", model="m", tools=[http()], on_confirmation=lambda c: True
     )
     assert result.tool_results[0].result == "deleted Oslo"
+
+
+DESTRUCTIVE = [call("erase_history", {"city": "Oslo"}), call("archive", {"city": "Oslo"})]
+
+
+def test_destructive_tools_ask_first_sync(
+    scripted: Callable[[Script], Mistral], http: Callable[..., MCPToolSource]
+) -> None:
+    """`destructiveHint: true` asks, unless the tool is also read-only; the opt-out
+    `confirm_destructive=False` trusts the hint away."""
+    both = ["erase_history", "archive"]
+    asked: list[str] = []
+    result = scripted(Script(DESTRUCTIVE)).beta.conversations.run(
+        "hi",
+        model="m",
+        tools=[http(include=both)],
+        on_confirmation=lambda c: asked.append(c.name) is None,
+    )
+    assert asked == ["erase_history"]
+    assert [r.result for r in result.tool_results] == ["erased Oslo", "archive of Oslo"]
+    # nobody to ask: not run
+    result = scripted(Script(DESTRUCTIVE)).beta.conversations.run(
+        "hi", model="m", tools=[http(include=both)]
+    )
+    assert [r.denied for r in result.tool_results] == [True, False]
+    # the documented opt-out
+    result = scripted(Script(DESTRUCTIVE)).beta.conversations.run(
+        "hi", model="m", tools=[http(include=both, confirm_destructive=False)]
+    )
+    assert [r.result for r in result.tool_results] == ["erased Oslo", "archive of Oslo"]
+    with pytest.raises(TypeError, match="confirm_destructive: expected a bool"):
+        MCPToolSource.http("https://x.test/mcp", confirm_destructive="no")  # type: ignore[arg-type]
+
+
+async def test_destructive_tools_ask_first_async(
+    ascripted: Callable[[Script], AsyncMistral], stdio: Callable[..., MCPToolSource]
+) -> None:
+    asked: list[str] = []
+
+    async def decide(tool_call: ToolCall) -> bool:
+        asked.append(tool_call.name)
+        return False
+
+    result = await ascripted(Script(DESTRUCTIVE)).beta.conversations.run(
+        "hi", model="m", tools=[stdio(include=["erase_history", "archive"])], on_confirmation=decide
+    )
+    assert asked == ["erase_history"]
+    assert [r.denied for r in result.tool_results] == [True, False]
 
 
 def _alive(pid: int) -> bool:
@@ -227,7 +289,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_sessions_per_run_and_held(
-    scripted: Callable[[Script], Mistral], stdio: Callable[..., MCPServer]
+    scripted: Callable[[Script], Mistral], stdio: Callable[..., MCPToolSource]
 ) -> None:
     server = stdio(include=["pid"])
     runs = [scripted(Script([call("pid", {})])) for _ in range(3)]
@@ -254,7 +316,7 @@ def test_sessions_per_run_and_held(
 
 
 async def test_held_async_session(
-    ascripted: Callable[[Script], AsyncMistral], http: Callable[..., MCPServer]
+    ascripted: Callable[[Script], AsyncMistral], http: Callable[..., MCPToolSource]
 ) -> None:
     server = http(include=["get_weather"])
     async with server as session:
@@ -272,7 +334,7 @@ async def test_held_async_session(
 
 
 def test_server_exits_mid_run_sync(
-    scripted: Callable[[Script], Mistral], stdio: Callable[..., MCPServer]
+    scripted: Callable[[Script], Mistral], stdio: Callable[..., MCPToolSource]
 ) -> None:
     script = Script([call("pid", {})], [call("crash", {})])
     with pytest.raises(MCPServerError) as info:
@@ -285,7 +347,7 @@ def test_server_exits_mid_run_sync(
 
 
 async def test_server_exits_mid_run_async(
-    ascripted: Callable[[Script], AsyncMistral], stdio: Callable[..., MCPServer]
+    ascripted: Callable[[Script], AsyncMistral], stdio: Callable[..., MCPToolSource]
 ) -> None:
     script = Script([call("crash", {})])
     with pytest.raises(MCPServerError, match="connection lost"):
@@ -294,7 +356,7 @@ async def test_server_exits_mid_run_async(
 
 
 def test_server_that_cannot_start(scripted: Callable[[Script], Mistral], devnull: Any) -> None:
-    server = MCPServer.stdio("/nonexistent/mcp-server", errlog=devnull, name="ghost")
+    server = MCPToolSource.stdio("/nonexistent/mcp-server", errlog=devnull, name="ghost")
     with pytest.raises(MCPServerError, match="MCP server 'ghost' could not be opened"):
         scripted(Script()).beta.conversations.run("hi", model="m", tools=[server])
 
@@ -306,11 +368,11 @@ async def test_sse_transport(ascripted: Callable[[Script], AsyncMistral]) -> Non
 
     base, stop = serve(build().sse_app())
     try:
-        server = MCPServer.sse(f"{base}/sse", headers={"x-key": "1"}, name="legacy")
+        server = MCPToolSource.sse(f"{base}/sse", headers={"x-key": "1"}, name="legacy")
         script = Script([call("get_weather", {"city": "Oslo"})])
         result = await ascripted(script).beta.conversations.run("hi", model="m", tools=[server])
         assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
     finally:
         stop()
     with pytest.raises(ValueError, match="url: expected an http"):
-        MCPServer.sse("x.test/sse")
+        MCPToolSource.sse("x.test/sse")

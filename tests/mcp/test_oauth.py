@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from mcp_loopback import reserve, serve
 from mcp_scripted import Script, call
 
 from mistral_sdk import Mistral
-from mistral_sdk.mcp import FileTokenStore, MCPServer, MCPServerError, OAuth
+from mistral_sdk.mcp import FileTokenStore, MCPServerError, MCPToolSource, OAuth
 
 REDIRECT = "http://127.0.0.1:9/callback"  # never fetched: the test reads the redirect itself
 
@@ -130,7 +130,7 @@ class Browser:
 
     def open(self, url: str) -> None:
         self.opened.append(url)
-        answer = httpx.get(url, follow_redirects=False)
+        answer = httpx2.get(url, follow_redirects=False)
         assert answer.status_code in (302, 303, 307), answer.text
         self.location = answer.headers["location"]
 
@@ -152,14 +152,14 @@ def test_oauth_pkce_registration_refresh_and_store(
         token_store=store,
         scope="weather",
     )
-    with MCPServer.http(url, auth=auth) as session:
+    with MCPToolSource.http(url, auth=auth) as session:
         assert (
             session.call_tool("get_weather", {"city": "Oslo"}).content[0].text
             == "Oslo: 21.5 celsius, clear"
         )
         session.call_tool("get_weather", {"city": "Rome"})  # the first token expired: refreshed
     assert len(browser.opened) == 1
-    opened = httpx.URL(browser.opened[0])
+    opened = httpx2.URL(browser.opened[0])
     assert opened.params["code_challenge_method"] == "S256" and opened.params["code_challenge"]
     assert opened.params["redirect_uri"] == REDIRECT
     assert provider.log[:2] == ["register", "code"] and "refresh" in provider.log
@@ -171,7 +171,7 @@ def test_oauth_pkce_registration_refresh_and_store(
     client = Mistral(
         api_key="k",
         base_url="https://api.test",
-        http_client=httpx.Client(transport=httpx.MockTransport(script.handler)),
+        http_client=httpx2.Client(mounts=script.mounts()),
     )
     again = OAuth(
         redirect_uri=REDIRECT,
@@ -180,7 +180,7 @@ def test_oauth_pkce_registration_refresh_and_store(
         token_store=FileTokenStore(tmp_path / "tokens.json"),
     )
     result = client.beta.conversations.run(
-        "hi", model="m", tools=[MCPServer.http(url, auth=again, include=["get_weather"])]
+        "hi", model="m", tools=[MCPToolSource.http(url, auth=again, include=["get_weather"])]
     )
     assert result.tool_results[0].result == "Oslo: 21.5 celsius, clear"
     assert (
@@ -198,7 +198,7 @@ async def test_oauth_async_hooks_and_refusal(protected: tuple[str, Provider]) ->
     async def refused() -> str:
         return REDIRECT + "?error=access_denied&error_description=no+thanks"
 
-    server = MCPServer.http(
+    server = MCPToolSource.http(
         url, auth=OAuth(redirect_uri=REDIRECT, open_url=open_url, receive_callback=refused)
     )
     with pytest.raises(MCPServerError, match=r"authorization refused: access_denied \(no thanks\)"):

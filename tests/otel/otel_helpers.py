@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -46,22 +46,24 @@ class Traces:
         return "\n".join(s.to_json() for s in self.spans)
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
-def json_response(body: Any, status: int = 200, **headers: str) -> httpx.Response:
-    return httpx.Response(
+def json_response(body: Any, status: int = 200, **headers: str) -> httpx2.Response:
+    return httpx2.Response(
         status,
         content=json.dumps(body).encode(),
         headers={"content-type": "application/json", **headers},
     )
 
 
-def sse_response(events: list[Any], done: bool = True) -> httpx.Response:
+def sse_response(events: list[Any], done: bool = True) -> httpx2.Response:
     text = "".join(f"data: {json.dumps(e)}\n\n" for e in events)
     if done:
         text += "data: [DONE]\n\n"
-    return httpx.Response(200, content=text.encode(), headers={"content-type": "text/event-stream"})
+    return httpx2.Response(
+        200, content=text.encode(), headers={"content-type": "text/event-stream"}
+    )
 
 
 class Api:
@@ -71,21 +73,21 @@ class Api:
         self, mode: str, handler: Handler, traces: Traces, capture: bool = False, **options: Any
     ) -> None:
         self.mode = mode
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-        def record(request: httpx.Request) -> httpx.Response:
+        def record(request: httpx2.Request) -> httpx2.Response:
             self.requests.append(request)
             return handler(request)
 
-        transport = httpx.MockTransport(record)
+        transport = httpx2.MockTransport(record)
         options.setdefault("api_key", KEY)
         options.setdefault("base_url", BASE)
         if mode == "sync":
-            self.client: Any = Mistral(http_client=httpx.Client(transport=transport), **options)
+            self.client: Any = Mistral(http_client=httpx2.Client(transport=transport), **options)
             self.client._sleep = lambda delay: None
         else:
             self.client = AsyncMistral(
-                http_client=httpx.AsyncClient(transport=transport), **options
+                http_client=httpx2.AsyncClient(transport=transport), **options
             )
 
             async def no_wait(delay: float) -> None:

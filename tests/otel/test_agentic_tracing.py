@@ -216,11 +216,11 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_import_and_calls_never_import_opentelemetry() -> None:
     done = _python(
         """
-        import sys, httpx
+        import sys, httpx2
         import mistral_sdk
         from mistral_sdk import Mistral
-        transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"object": "list", "data": []}))
-        client = Mistral(api_key="k", http_client=httpx.Client(transport=transport))
+        transport = httpx2.MockTransport(lambda r: httpx2.Response(200, json={"object": "list", "data": []}))
+        client = Mistral(api_key="k", http_client=httpx2.Client(transport=transport))
         client.models.list()
         loaded = sorted(m for m in sys.modules if m.startswith("opentelemetry"))
         assert not loaded, loaded
@@ -248,7 +248,7 @@ def test_without_the_extra_the_error_names_it() -> None:
 def test_the_environment_variable_traces_every_client() -> None:
     done = _python(
         """
-        import httpx
+        import httpx2
         from opentelemetry import trace
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -260,8 +260,8 @@ def test_the_environment_variable_traces_every_client() -> None:
         trace.set_tracer_provider(provider)  # the application's provider
 
         from mistral_sdk import Mistral
-        transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"object": "list", "data": []}))
-        Mistral(api_key="k", http_client=httpx.Client(transport=transport)).models.list()
+        transport = httpx2.MockTransport(lambda r: httpx2.Response(200, json={"object": "list", "data": []}))
+        Mistral(api_key="k", http_client=httpx2.Client(transport=transport)).models.list()
         print([s.name for s in exporter.get_finished_spans()])
         """,
         MISTRAL_TRACING="otel",
@@ -295,3 +295,91 @@ def test_the_example_prints_the_span_tree() -> None:
     assert tree[2].startswith("      turn 1 [INTERNAL]")
     assert tree[3].startswith("        chat mistral-medium-latest [CLIENT]")
     assert tree[4].startswith("        execute_tool get_weather [INTERNAL]")
+    assert tree[5].startswith("      turn 2 [INTERNAL]")
+    assert tree[6].startswith("        chat mistral-medium-latest [CLIENT]")  # not just `chat`
+
+
+def model_calls(traces: Traces) -> list[ReadableSpan]:
+    calls = [s for s in traces.spans if s.kind is SpanKind.CLIENT]
+    return sorted(calls, key=lambda s: s.start_time or 0)
+
+
+@pytest.mark.parametrize("target", ["model", "agent_id"])
+def test_every_model_call_of_a_run_is_named_with_its_model(
+    mode: str, mock_url: str, traces: Traces, target: str
+) -> None:
+    """The `append` calls after the first name no model (the conversation has it):
+    their spans are named after the conversation's model (or agent) all the same."""
+    value = "mistral-medium-latest" if target == "model" else "ag_weather"
+    result = run(mode, mock_url, traces, "beta.conversations.run", inputs="Weather?",
+                 tools=[get_weather if mode == "sync" else aget_weather], **{target: value})  # fmt: skip
+    calls = model_calls(traces)
+    assert len(calls) == result.turns == 2
+    op = "chat" if target == "model" else "invoke_agent"
+    assert [c.name for c in calls] == [f"{op} {value}"] * 2
+    second = dict(calls[1].attributes or {})
+    key = "gen_ai.request.model" if target == "model" else "gen_ai.agent.id"
+    assert second[key] == value and second["gen_ai.operation.name"] == op
+    assert second["gen_ai.conversation.id"] == result.conversation_id
+
+
+def test_run_stream_model_calls_are_named_too(mode: str, mock_url: str, traces: Traces) -> None:
+    def consume(stream: Any) -> Any:
+        with stream:
+            return stream.until_done()
+
+    async def aconsume(stream: Any) -> Any:
+        async with stream:
+            return await stream.until_done()
+
+    if mode == "sync":
+        with Mistral(api_key=KEY, base_url=mock_url, timeout=10) as client:
+            instrument(client, tracer_provider=traces.provider)
+            result = consume(client.beta.conversations.run_stream(
+                "Weather?", model="mistral-medium-latest", tools=[get_weather]))  # fmt: skip
+    else:
+
+        async def go() -> Any:
+            async with AsyncMistral(api_key=KEY, base_url=mock_url, timeout=10) as client:
+                instrument(client, tracer_provider=traces.provider)
+                return await aconsume(client.beta.conversations.run_stream(
+                    "Weather?", model="mistral-medium-latest", tools=[aget_weather]))  # fmt: skip
+
+        result = asyncio.run(go())
+    assert result.turns == 2
+    assert [c.name for c in model_calls(traces)] == ["chat mistral-medium-latest"] * 2
+
+
+def test_uninstrument_takes_the_client_first(mock_url: str, traces: Traces) -> None:
+    from mistral_sdk.otel import TracingHooks, uninstrument
+
+    with Mistral(api_key=KEY, base_url=mock_url, timeout=10) as client:
+        hooks = instrument(client, tracer_provider=traces.provider)
+        uninstrument(client)  # every TracingHooks of the client
+        assert not [h for h in client.hooks if isinstance(h, TracingHooks)]
+        client.models.list()
+        assert traces.spans == []
+
+        hooks = instrument(client, tracer_provider=traces.provider)
+        other = instrument(client, tracer_provider=traces.provider)
+        uninstrument(client, hooks)  # just these
+        assert [h for h in client.hooks if isinstance(h, TracingHooks)] == [other]
+
+        # the old order still works, with a warning pointing at the caller's line
+        with pytest.warns(DeprecationWarning, match=r"uninstrument\(client, hooks\)") as seen:
+            uninstrument(other, client)
+        assert seen[0].filename == __file__
+        assert client.hooks == ()
+
+    # no client: the hooks new clients start with
+    instrument(tracer_provider=traces.provider)
+    uninstrument()
+    with Mistral(api_key=KEY, base_url=mock_url) as fresh:
+        assert not [h for h in fresh.hooks if isinstance(h, TracingHooks)]
+    hooks = instrument(tracer_provider=traces.provider)
+    with pytest.warns(DeprecationWarning):
+        uninstrument(hooks)  # the old spelling of uninstrument(None, hooks)
+    with Mistral(api_key=KEY, base_url=mock_url) as fresh:
+        assert hooks not in fresh.hooks
+    with pytest.raises(TypeError, match="client: expected a Mistral or AsyncMistral client"):
+        uninstrument("client")  # type: ignore[call-overload]

@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 from otel_helpers import KEY, Api, Traces, json_response, sse_response
@@ -224,8 +224,8 @@ def test_an_error_sets_error_type_and_status(mode: str, traces: Traces) -> None:
 
 
 def test_a_connection_failure_is_an_error_span(mode: str, traces: Traces) -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused")
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("refused")
 
     api = Api(mode, refuse, traces, max_retries=0)
     with pytest.raises(Exception, match="Connection error"):
@@ -294,9 +294,9 @@ def test_a_cut_stream_ends_its_span_with_the_error(mode: str, traces: Traces) ->
         {"type": "message.output.delta", "id": "m1", "content": "Bon", "output_index": 0},
     ]
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         text = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
-        return httpx.Response(
+        return httpx2.Response(
             200, content=text.encode(), headers={"content-type": "text/event-stream"}
         )
 
@@ -312,20 +312,20 @@ def test_a_cut_stream_ends_its_span_with_the_error(mode: str, traces: Traces) ->
 
 
 def test_a_broken_stream_ends_its_span_with_the_error(mode: str, traces: Traces) -> None:
-    class Breaks(httpx.SyncByteStream, httpx.AsyncByteStream):
+    class Breaks(httpx2.SyncByteStream, httpx2.AsyncByteStream):
         body = f"data: {json.dumps(CHUNKS[0])}\n\n".encode()
 
         def __iter__(self) -> Any:
             yield self.body
-            raise httpx.ReadError("connection reset")
+            raise httpx2.ReadError("connection reset")
 
         async def __aiter__(self) -> Any:
             yield self.body
-            raise httpx.ReadError("connection reset")
+            raise httpx2.ReadError("connection reset")
 
     api = Api(
         mode,
-        lambda r: httpx.Response(
+        lambda r: httpx2.Response(
             200, stream=Breaks(), headers={"content-type": "text/event-stream"}
         ),
         traces,
@@ -414,7 +414,7 @@ def test_the_key_never_reaches_a_span_even_with_capture_on(mode: str, traces: Tr
 def test_each_page_of_a_list_is_a_span_of_its_own(mode: str, traces: Traces) -> None:
     pages = {None: ([1, 2], "c2"), "c2": ([3], None)}
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         ids, following = pages[request.url.params.get("cursor")]
         workflows = [
             {"id": f"00000000-0000-0000-0000-00000000000{i}", "name": f"w{i}",

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from mistral_sdk._client import AsyncAPIClient, SyncAPIClient
 from mistral_sdk._response import JsonResponse
@@ -15,7 +15,7 @@ from mistral_sdk._response import JsonResponse
 KEY = "sk-test-SECRET-1234567890"
 BASE = "https://api.test"
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
 class Client(SyncAPIClient):
@@ -34,12 +34,12 @@ class Harness:
         self.sleeps: list[float] = []
         kwargs.setdefault("api_key", KEY)
         kwargs.setdefault("base_url", BASE)
-        transport = httpx.MockTransport(handler)
+        transport = httpx2.MockTransport(handler)
         if mode == "sync":
-            self.client: Any = Client(http_client=httpx.Client(transport=transport), **kwargs)
+            self.client: Any = Client(http_client=httpx2.Client(transport=transport), **kwargs)
             self.client._sleep = self.sleeps.append
         else:
-            self.client = AsyncClient(http_client=httpx.AsyncClient(transport=transport), **kwargs)
+            self.client = AsyncClient(http_client=httpx2.AsyncClient(transport=transport), **kwargs)
 
             async def sleep(delay: float) -> None:
                 self.sleeps.append(delay)

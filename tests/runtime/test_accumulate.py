@@ -8,7 +8,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 
@@ -58,13 +58,13 @@ def _sse(payloads: list[Any], *, done: bool = True) -> bytes:
 
 
 def _clients(mode: str, body: bytes) -> Any:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     if mode == "sync":
-        return Mistral(api_key="k", http_client=httpx.Client(transport=transport))
-    return AsyncMistral(api_key="k", http_client=httpx.AsyncClient(transport=transport))
+        return Mistral(api_key="k", http_client=httpx2.Client(transport=transport))
+    return AsyncMistral(api_key="k", http_client=httpx2.AsyncClient(transport=transport))
 
 
 MESSAGES = [{"role": "user", "content": "mail ada"}]
@@ -131,13 +131,15 @@ def test_fim_and_agents_streams_assemble_too() -> None:
 
 
 def test_stream_without_accumulator_says_so() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         body = b'data: {"workflow_name": "w"}\n\n'
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
 
-    client = Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Mistral(
+        api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler))
+    )
     stream: Any = client.workflows.events.stream()
-    with pytest.raises(TypeError, match="chat, FIM, agents, conversation and transcription"):
+    with pytest.raises(TypeError, match="chat, FIM, agents, conversation, transcription and"):
         stream.final()
     stream.close()
 

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from runtime_helpers import BASE, KEY, AsyncClient, Client, Harness
 
@@ -29,16 +29,16 @@ class Recorder:
 
     def __init__(self) -> None:
         self.auth: list[str | None] = []
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         self.auth.append(request.headers.get("authorization"))
         if request.headers.get("accept") == "text/event-stream":
-            return httpx.Response(
+            return httpx2.Response(
                 200, content=b"data: {}\n\n", headers={"content-type": "text/event-stream"}
             )
-        return httpx.Response(200, json={"ok": True})
+        return httpx2.Response(200, json={"ok": True})
 
 
 def harness(mode: str, rec: Recorder, **kwargs: Any) -> Harness:
@@ -297,9 +297,9 @@ def test_rotated_keys_are_redacted_from_errors(mode: str) -> None:
     keys = iter(["sk-old-SECRET-aaaaaaaa", "sk-new-SECRET-bbbbbbbb"])
     echoed: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         echoed.append(request.headers["authorization"])
-        return httpx.Response(401, json={"message": " / ".join(echoed)})
+        return httpx2.Response(401, json={"message": " / ".join(echoed)})
 
     h = Harness(mode, handler, api_key=lambda: next(keys), max_retries=0)
     for _ in range(2):
@@ -312,18 +312,18 @@ def test_rotated_keys_are_redacted_from_errors(mode: str) -> None:
 
 
 def test_credentials_auth_for_capabilities_with_their_own_httpx_client(mode: str) -> None:
-    # the connectors gateway or an MCP HTTP transport sends with its own httpx client
+    # the connectors gateway or an MCP HTTP transport sends with its own httpx2 client
     keys = iter(["k1", "k2", "k3"])
     seen: list[str | None] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request.headers.get("authorization"))
-        return httpx.Response(204)
+        return httpx2.Response(204)
 
     if mode == "sync":
         api = Client(api_key=lambda: next(keys))
         auth = _auth.CredentialsAuth(api._credentials)
-        with httpx.Client(transport=httpx.MockTransport(handler), auth=auth) as http:
+        with httpx2.Client(transport=httpx2.MockTransport(handler), auth=auth) as http:
             http.get("https://gw.test/a")
             http.get("https://gw.test/b")
             http.get("https://gw.test/c", headers={"Authorization": "Bearer own"})
@@ -336,8 +336,8 @@ def test_credentials_auth_for_capabilities_with_their_own_httpx_client(mode: str
         auth = _auth.CredentialsAuth(api._credentials)
 
         async def main() -> None:
-            transport = httpx.MockTransport(handler)
-            async with httpx.AsyncClient(transport=transport, auth=auth) as http:
+            transport = httpx2.MockTransport(handler)
+            async with httpx2.AsyncClient(transport=transport, auth=auth) as http:
                 await http.get("https://gw.test/a")
                 await http.get("https://gw.test/b")
                 await http.get("https://gw.test/c", headers={"Authorization": "Bearer own"})

@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from runtime_helpers import BASE, KEY, AsyncClient, Client, Harness
@@ -46,8 +46,8 @@ class Model(msgspec.Struct):
     n: int = 0
 
 
-def ok(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, json={"id": "m1", "n": 3})
+def ok(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, json={"id": "m1", "n": 3})
 
 
 # -- construction ------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_env_key_and_base_url(cls: type[Any], monkeypatch: pytest.MonkeyPatch) -
     client = cls()
     assert client.api_key == "env-key"
     assert client.base_url == "https://eu.example"
-    assert cls(base_url=httpx.URL("https://other")).base_url == "https://other"
+    assert cls(base_url=httpx2.URL("https://other")).base_url == "https://other"
 
 
 @pytest.mark.parametrize("cls", [Client, AsyncClient])
@@ -93,9 +93,9 @@ def test_plain_http_warns_once_for_remote_hosts() -> None:
 
 
 def test_auth_user_agent_accept(mode: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return ok(request)
 
@@ -111,9 +111,9 @@ def test_auth_user_agent_accept(mode: str) -> None:
 
 @pytest.mark.parametrize("custom", [{}, {"Authorization": "Token mine"}])
 def test_api_key_header_replaces_bearer(mode: str, custom: dict[str, str]) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return ok(request)
 
@@ -127,9 +127,9 @@ def test_api_key_header_replaces_bearer(mode: str, custom: dict[str, str]) -> No
 
 
 def test_extra_headers_query_body(mode: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return ok(request)
 
@@ -155,19 +155,19 @@ def test_extra_headers_query_body(mode: str) -> None:
 
 
 def test_empty_response(mode: str) -> None:
-    h = Harness(mode, lambda r: httpx.Response(204))
+    h = Harness(mode, lambda r: httpx2.Response(204))
     assert h.request("DELETE", response=EmptyResponse()) is None
 
 
 def test_empty_body_gives_none_when_allowed(mode: str) -> None:
-    h = Harness(mode, lambda r: httpx.Response(200, content=b""))
+    h = Harness(mode, lambda r: httpx2.Response(200, content=b""))
     assert h.request(response=JsonResponse(Model | None)) is None
     with pytest.raises(APIResponseValidationError):
         h.request(response=JsonResponse(Model))
 
 
 def test_response_validation_error_keeps_raw_body(mode: str) -> None:
-    h = Harness(mode, lambda r: httpx.Response(200, json={"id": 5}))
+    h = Harness(mode, lambda r: httpx2.Response(200, json={"id": 5}))
     with pytest.raises(APIResponseValidationError) as info:
         h.request(response=JsonResponse(Model))
     assert info.value.body == b'{"id":5}'
@@ -179,7 +179,7 @@ def test_binary_response_read_and_write(mode: str, tmp_path: Path) -> None:
     payload = bytes(range(256)) * 1000
     h = Harness(
         mode,
-        lambda r: httpx.Response(
+        lambda r: httpx2.Response(
             200, content=payload, headers={"content-type": "application/octet-stream"}
         ),
     )
@@ -211,11 +211,11 @@ def test_binary_response_read_and_write(mode: str, tmp_path: Path) -> None:
 
 
 def test_binary_request_asks_for_anything(mode: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(200, content=b"x")
+        return httpx2.Response(200, content=b"x")
 
     h = Harness(mode, handler)
     h.request(response=BinaryResponse())
@@ -231,7 +231,7 @@ def test_binary_request_asks_for_anything(mode: str) -> None:
 )
 def test_error_statuses(mode: str, status: int, cls: type[APIStatusError]) -> None:
     body = {"message": "went wrong", "detail": [{"loc": ["body", "x"], "msg": "bad"}]}
-    h = Harness(mode, lambda r: httpx.Response(status, json=body, headers={"x-request-id": "r9"}))
+    h = Harness(mode, lambda r: httpx2.Response(status, json=body, headers={"x-request-id": "r9"}))
     with pytest.raises(cls) as info:
         h.request()
     err = info.value
@@ -247,7 +247,7 @@ def test_error_statuses(mode: str, status: int, cls: type[APIStatusError]) -> No
 
 
 def test_streamed_error_body_is_read(mode: str) -> None:
-    h = Harness(mode, lambda r: httpx.Response(401, json={"message": "bad key"}))
+    h = Harness(mode, lambda r: httpx2.Response(401, json={"message": "bad key"}))
     with pytest.raises(AuthenticationError, match="bad key"):
         h.request(response=BinaryResponse())
 
@@ -256,14 +256,14 @@ def test_streamed_error_body_is_read(mode: str) -> None:
 
 
 def flaky(statuses: list[int], headers: dict[str, str] | None = None) -> Any:
-    calls: list[httpx.Request] = []
+    calls: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request)
         status = statuses[min(len(calls) - 1, len(statuses) - 1)]
         if status == 200:
             return ok(request)
-        return httpx.Response(status, json={"message": f"s{status}"}, headers=headers)
+        return httpx2.Response(status, json={"message": f"s{status}"}, headers=headers)
 
     handler.calls = calls  # type: ignore[attr-defined]
     return handler
@@ -339,9 +339,9 @@ def test_should_retry_header(mode: str) -> None:
 def test_connection_errors_retried_then_raised(mode: str) -> None:
     calls = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request)
-        raise httpx.ConnectError("refused", request=request)
+        raise httpx2.ConnectError("refused", request=request)
 
     h = Harness(mode, handler)
     with pytest.raises(APIConnectionError) as info:
@@ -353,10 +353,10 @@ def test_connection_errors_retried_then_raised(mode: str) -> None:
 def test_connection_error_then_success(mode: str) -> None:
     calls = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request)
         if len(calls) == 1:
-            raise httpx.ReadError("reset", request=request)
+            raise httpx2.ReadError("reset", request=request)
         return ok(request)
 
     h = Harness(mode, handler)
@@ -364,8 +364,8 @@ def test_connection_error_then_success(mode: str) -> None:
 
 
 def test_timeouts_become_api_timeout_error(mode: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("slow", request=request)
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ReadTimeout("slow", request=request)
 
     h = Harness(mode, handler, max_retries=1)
     with pytest.raises(APITimeoutError):
@@ -378,9 +378,9 @@ def test_retry_resends_file_body(mode: str, tmp_path: Path) -> None:
     path.write_bytes(b"line\n" * 1000)
     bodies: list[bytes] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         bodies.append(request.read())
-        return httpx.Response(503 if len(bodies) == 1 else 200, json={"id": "f"})
+        return httpx2.Response(503 if len(bodies) == 1 else 200, json={"id": "f"})
 
     h = Harness(mode, handler)
     with open(path, "rb") as f:
@@ -410,9 +410,9 @@ def test_non_seekable_body_not_retried(mode: str) -> None:
 
 
 def test_with_options_shares_pool_and_overrides(mode: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return ok(request)
 
@@ -423,7 +423,7 @@ def test_with_options_shares_pool_and_overrides(mode: str) -> None:
     )  # fmt: skip
     assert type(copy) is type(h.client)
     assert copy._http is h.client._http
-    assert copy.max_retries == 5 and copy.timeout == httpx.Timeout(3.0)
+    assert copy.max_retries == 5 and copy.timeout == httpx2.Timeout(3.0)
     assert h.client.max_retries == 2
     if mode == "sync":
         copy.request("GET", "/v1/y", response=JsonResponse(Model))
@@ -444,7 +444,7 @@ def test_context_manager_closes_own_pool() -> None:
     with Client(api_key=KEY) as client:
         http = client._http
     assert http.is_closed
-    user_http = httpx.Client()
+    user_http = httpx2.Client()
     with Client(api_key=KEY, http_client=user_http):
         pass
     assert not user_http.is_closed
@@ -455,7 +455,7 @@ async def test_async_context_manager_closes_own_pool() -> None:
     async with AsyncClient(api_key=KEY) as client:
         http = client._http
     assert http.is_closed
-    user_http = httpx.AsyncClient()
+    user_http = httpx2.AsyncClient()
     async with AsyncClient(api_key=KEY, http_client=user_http):
         pass
     assert not user_http.is_closed
@@ -463,13 +463,13 @@ async def test_async_context_manager_closes_own_pool() -> None:
 
 
 def test_timeout_option_per_call(mode: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return ok(request)
 
-    h = Harness(mode, handler, timeout=httpx.Timeout(10.0, connect=2.0))
+    h = Harness(mode, handler, timeout=httpx2.Timeout(10.0, connect=2.0))
     h.request()
     h.request(timeout=1.5)
     h.request(timeout=None)
@@ -506,11 +506,11 @@ class AsyncResource(Resource):
 
 
 def test_raw_response_wrapper(mode: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(201, json={"id": "m1"}, headers={"x-request-id": "rid", "x-a": "1"})
+        return httpx2.Response(201, json={"id": "m1"}, headers={"x-request-id": "rid", "x-a": "1"})
 
     h = Harness(mode, handler)
     if mode == "sync":
@@ -528,7 +528,7 @@ def test_raw_response_wrapper(mode: str) -> None:
     assert raw.status_code == 201
     assert raw.headers["x-a"] == "1"
     assert raw.request_id == "rid"
-    assert isinstance(raw.http_response, httpx.Response)
+    assert isinstance(raw.http_response, httpx2.Response)
     assert parsed == Model("m1")
     assert not any(k.lower().startswith("x-mistral-sdk") for k in seen[0].headers)
     if mode == "sync":

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from spec_values import needs_calls
 
 from mistral_sdk import AsyncMistral, Mistral, RequestValidationError
 
 
-def _never_sent(request: httpx.Request) -> httpx.Response:
+def _never_sent(request: httpx2.Request) -> httpx2.Response:
     raise AssertionError(f"sent {request.method} {request.url} despite a bad body")
 
 
 @pytest.fixture
 def client() -> Mistral:
     return Mistral(
-        api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(_never_sent))
+        api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(_never_sent))
     )
 
 
@@ -92,7 +92,7 @@ def test_a_body_argument_s_errors_start_at_body(client: Mistral, body: Any, fiel
 @needs_calls("chat.complete")
 async def test_async_errors_name_the_same_path() -> None:
     client = AsyncMistral(
-        api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(_never_sent))
+        api_key="k", http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(_never_sent))
     )
     messages = [*CONVERSATION, {"role": "user", "content": [{"type": "image_url"}]}]
     with pytest.raises(RequestValidationError) as info:

@@ -9,7 +9,7 @@ import gc
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from runtime_helpers import KEY, Harness
 
@@ -27,14 +27,14 @@ class Recorder(Hooks):
     def __init__(self) -> None:
         self.seen: list[tuple[Any, ...]] = []
 
-    def before_request(self, call: Call, request: httpx.Request) -> None:
+    def before_request(self, call: Call, request: httpx2.Request) -> None:
         self.seen.append(("before", call.attempt, call.method, call.path))
 
-    def after_response(self, call: Call, response: httpx.Response) -> None:
+    def after_response(self, call: Call, response: httpx2.Response) -> None:
         self.seen.append(("after", response.status_code))
 
-    def on_retry(self, call: Call, delay: float, cause: httpx.Response | Exception) -> None:
-        kind = cause.status_code if isinstance(cause, httpx.Response) else type(cause).__name__
+    def on_retry(self, call: Call, delay: float, cause: httpx2.Response | Exception) -> None:
+        kind = cause.status_code if isinstance(cause, httpx2.Response) else type(cause).__name__
         self.seen.append(("retry", delay, kind))
 
     def on_error(self, call: Call, error: Exception) -> None:
@@ -53,18 +53,18 @@ class Recorder(Hooks):
 class TenantHeader(Hooks):
     """The documented example: a header from a context variable."""
 
-    def before_request(self, call: Call, request: httpx.Request) -> None:
+    def before_request(self, call: Call, request: httpx2.Request) -> None:
         request.headers["X-Tenant"] = tenant.get()
 
 
 class AsyncTenantHeader(Hooks):
-    async def before_request(self, call: Call, request: httpx.Request) -> None:
+    async def before_request(self, call: Call, request: httpx2.Request) -> None:
         await asyncio.sleep(0)
         request.headers["X-Tenant"] = tenant.get()
 
 
-def _json(status: int = 200, body: bytes = b'{"ok": true}') -> httpx.Response:
-    return httpx.Response(status, content=body, headers={"content-type": "application/json"})
+def _json(status: int = 200, body: bytes = b'{"ok": true}') -> httpx2.Response:
+    return httpx2.Response(status, content=body, headers={"content-type": "application/json"})
 
 
 def test_a_call_runs_the_hooks_in_order(mode: str) -> None:
@@ -94,8 +94,8 @@ def test_retries_and_errors_reach_the_hooks(mode: str) -> None:
 
 
 def test_a_connection_error_is_a_retry_cause_then_the_error(mode: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused")
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("refused")
 
     recorder = Recorder()
     h = Harness(mode, handler, max_retries=1)
@@ -109,7 +109,7 @@ def test_a_connection_error_is_a_retry_cause_then_the_error(mode: str) -> None:
 def test_before_request_adds_a_header_from_a_context_variable(mode: str) -> None:
     seen: list[str | None] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request.headers.get("x-tenant"))
         return _json()
 
@@ -125,15 +125,15 @@ def test_before_request_adds_a_header_from_a_context_variable(mode: str) -> None
 
 def test_hooks_may_replace_the_request_and_the_response(mode: str) -> None:
     class Swap(Hooks):
-        def before_request(self, call: Call, request: httpx.Request) -> httpx.Request:
-            return httpx.Request("GET", str(request.url).replace("/v1/x", "/v1/y"))
+        def before_request(self, call: Call, request: httpx2.Request) -> httpx2.Request:
+            return httpx2.Request("GET", str(request.url).replace("/v1/x", "/v1/y"))
 
-        def after_response(self, call: Call, response: httpx.Response) -> httpx.Response:
+        def after_response(self, call: Call, response: httpx2.Response) -> httpx2.Response:
             return _json(200, b'{"replaced": true}')
 
     paths: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         paths.append(request.url.path)
         return _json()
 
@@ -145,7 +145,7 @@ def test_hooks_may_replace_the_request_and_the_response(mode: str) -> None:
 
 def test_a_hook_returning_something_else_is_a_clear_error(mode: str) -> None:
     class Wrong(Hooks):
-        def before_request(self, call: Call, request: httpx.Request) -> Any:
+        def before_request(self, call: Call, request: httpx2.Request) -> Any:
             return "a string"
 
     h = Harness(mode, lambda r: _json())
@@ -160,7 +160,7 @@ def test_only_hooks_instances_are_accepted() -> None:
 
 
 def test_without_hooks_no_call_is_made() -> None:
-    request = httpx.Request("GET", "https://api.test/v1/x")
+    request = httpx2.Request("GET", "https://api.test/v1/x")
     assert _hooks.EMPTY.call("GET", "/v1/x", None, request, False) is None
     # a hook that only wraps activities does not need per-call state either
     assert HookSet([Hooks()]).call("GET", "/v1/x", None, request, False) is None
@@ -181,8 +181,8 @@ def _sse(*events: str) -> bytes:
 
 
 def _stream_harness(mode: str, body: bytes) -> tuple[Harness, Recorder]:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
     recorder = Recorder()
     h = Harness(mode, handler)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 
-import httpx
+import httpx2
 import pytest
 from runtime_helpers import KEY, Harness
 
@@ -25,8 +25,10 @@ def _bodies_off() -> None:
 def _run(mode: str) -> None:
     answers = iter(
         [
-            httpx.Response(503, json={"message": "busy"}),
-            httpx.Response(200, json={"prompt": "secret plans"}, headers={"x-request-id": "req-9"}),
+            httpx2.Response(503, json={"message": "busy"}),
+            httpx2.Response(
+                200, json={"prompt": "secret plans"}, headers={"x-request-id": "req-9"}
+            ),
         ]
     )
     Harness(mode, lambda r: next(answers)).request("POST", "/v1/chat", json={"q": "my question"})
@@ -89,10 +91,10 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 CALL = """
-    import httpx
+    import httpx2
     from mistral_sdk import Mistral
-    transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"object": "list", "data": []}))
-    Mistral(api_key="sk-KEY-0123456789", http_client=httpx.Client(transport=transport)).models.list()
+    transport = httpx2.MockTransport(lambda r: httpx2.Response(200, json={"object": "list", "data": []}))
+    Mistral(api_key="sk-KEY-0123456789", http_client=httpx2.Client(transport=transport)).models.list()
 """
 
 

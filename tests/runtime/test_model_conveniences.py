@@ -49,7 +49,7 @@ def test_to_dict_is_json_ready_and_leaves_unset_fields_out() -> None:
 
 
 def test_to_dict_converts_datetimes_and_keeps_none_and_unknown_variants() -> None:
-    when = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     entry = models.MessageOutputEntry(content="hi", created_at=when, agent_id=None)
     assert entry.to_dict() == {
         "type": "message.output",

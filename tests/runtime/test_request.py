@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 
@@ -23,12 +23,12 @@ class Point(msgspec.Struct):
     y: int
 
 
-def build(path: str = "/v1/x", method: str = "POST", **kwargs: Any) -> httpx.Request:
+def build(path: str = "/v1/x", method: str = "POST", **kwargs: Any) -> httpx2.Request:
     kwargs.setdefault("headers", {"Authorization": "Bearer k"})
     return build_request(method, "https://api.test/prefix", path, **kwargs).request
 
 
-def multipart_parts(request: httpx.Request) -> list[tuple[dict[str, str], bytes]]:
+def multipart_parts(request: httpx2.Request) -> list[tuple[dict[str, str], bytes]]:
     """Parse a multipart body into (headers, content) per part."""
     body = request.read()
     boundary = re.search(r"boundary=([^;]+)", request.headers["content-type"])
@@ -147,14 +147,14 @@ def test_extra_body_needs_object() -> None:
 
 
 def test_timeout_extension() -> None:
-    req = build(timeout=httpx.Timeout(3.0, connect=1.0))
+    req = build(timeout=httpx2.Timeout(3.0, connect=1.0))
     assert req.extensions["timeout"] == {"connect": 1.0, "read": 3.0, "write": 3.0, "pool": 3.0}
     assert build(timeout=None).extensions["timeout"]["read"] is None
 
 
 def test_user_agent() -> None:
     ua = user_agent()
-    assert re.fullmatch(r"mistral-sdk/\S+ python/\d+\.\d+ httpx/\S+", ua)
+    assert re.fullmatch(r"mistral-sdk/\S+ python/\d+\.\d+ httpx2/\S+", ua)
 
 
 # -- multipart ---------------------------------------------------------------

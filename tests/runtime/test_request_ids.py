@@ -8,7 +8,7 @@ import gc
 import itertools
 import json
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from answers import CHAT_COMPLETION, file_json
@@ -29,26 +29,26 @@ class Server:
         self.header = header
         self.ids = (f"req-{n}" for n in itertools.count(1))
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         headers = {self.header: next(self.ids)}
         path = request.url.path
         if path == "/v1/chat/completions":
             if json.loads(request.content).get("stream"):
                 headers["content-type"] = "text/event-stream"
-                return httpx.Response(200, content=STREAM, headers=headers)
-            return httpx.Response(200, json=CHAT_COMPLETION, headers=headers)
+                return httpx2.Response(200, content=STREAM, headers=headers)
+            return httpx2.Response(200, json=CHAT_COMPLETION, headers=headers)
         if path == "/v1/files":
             page = int(request.url.params.get("page", "0"))
             data = [file_json(i) for i in [[1, 2], [3]][page]]
             body = {"data": data, "object": "list", "total": 3}
-            return httpx.Response(200, json=body, headers=headers)
+            return httpx2.Response(200, json=body, headers=headers)
         if path.endswith("/content"):
-            return httpx.Response(200, content=b"bytes", headers=headers)
-        return httpx.Response(404, json={"detail": "no"}, headers=headers)
+            return httpx2.Response(200, content=b"bytes", headers=headers)
+        return httpx2.Response(404, json={"detail": "no"}, headers=headers)
 
 
 def sync_client(server: Server) -> Mistral:
-    return Mistral(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(server)))
+    return Mistral(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(server)))
 
 
 @needs_calls("chat.complete")
@@ -98,7 +98,7 @@ def test_the_header_mistral_uses_and_none_without_one() -> None:
 @needs_calls("chat.complete", "chat.stream", "files.list")
 async def test_async_results_carry_theirs_too() -> None:
     client = AsyncMistral(
-        api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(Server()))
+        api_key="k", http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(Server()))
     )
     assert (await client.chat.complete(model="m", messages=MESSAGES))._request_id == "req-1"
     page = await client.files.list(page_size=2)

@@ -1,4 +1,4 @@
-"""Stream / AsyncStream over real httpx responses (MockTransport)."""
+"""Stream / AsyncStream over real httpx2 responses (MockTransport)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from runtime_helpers import Harness
@@ -30,7 +30,7 @@ class Envelope(msgspec.Struct):
 CHAT = b'data: {"id":"a","n":1}\n\ndata: {"id":"b","n":2}\n\ndata: [DONE]\n\n'
 
 
-class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+class Body(httpx2.SyncByteStream, httpx2.AsyncByteStream):
     """A response body sent in the given chunks; records whether it was closed."""
 
     def __init__(self, chunks: list[bytes], fail_after: int | None = None) -> None:
@@ -41,7 +41,7 @@ class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
     def _gen(self) -> Iterator[bytes]:
         for i, chunk in enumerate(self.chunks):
             if self.fail_after is not None and i >= self.fail_after:
-                raise httpx.ReadError("connection reset")
+                raise httpx2.ReadError("connection reset")
             yield chunk
 
     def __iter__(self) -> Iterator[bytes]:
@@ -59,9 +59,9 @@ class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def sse(body: Body) -> Any:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         assert request.headers["accept"] == "text/event-stream"
-        return httpx.Response(200, stream=body, headers={"content-type": "text/event-stream"})
+        return httpx2.Response(200, stream=body, headers={"content-type": "text/event-stream"})
 
     return handler
 
@@ -189,6 +189,6 @@ def test_connection_cut_mid_stream(mode: str) -> None:
 
 def test_raw_stream_request_headers(mode: str) -> None:
     # A non-2xx answer to a streaming call is read and raised as usual.
-    h = Harness(mode, lambda r: httpx.Response(429, json={"message": "slow down"}), max_retries=0)
+    h = Harness(mode, lambda r: httpx2.Response(429, json={"message": "slow down"}), max_retries=0)
     with pytest.raises(APIError, match="slow down"):
         collect(h, SSEResponse(Chunk))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import copy
 import pickle
 
-import httpx
+import httpx2
 import pytest
 from runtime_helpers import KEY
 
@@ -63,9 +63,9 @@ def test_hierarchy() -> None:
         assert issubclass(cls, APIStatusError)
 
 
-def _response(status: int, **kwargs: object) -> httpx.Response:
-    request = httpx.Request("POST", "https://api.test/v1/x")
-    return httpx.Response(status, request=request, **kwargs)  # type: ignore[arg-type]
+def _response(status: int, **kwargs: object) -> httpx2.Response:
+    request = httpx2.Request("POST", "https://api.test/v1/x")
+    return httpx2.Response(status, request=request, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

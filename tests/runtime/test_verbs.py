@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 
@@ -24,12 +24,12 @@ class Event(msgspec.Struct):
 
 
 def _client(mode: str, handler: Any) -> Any:
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     if mode == "sync":
-        client: Any = Mistral(api_key="sk-1", http_client=httpx.Client(transport=transport))
+        client: Any = Mistral(api_key="sk-1", http_client=httpx2.Client(transport=transport))
         client._sleep = lambda delay: None
     else:
-        client = AsyncMistral(api_key="sk-1", http_client=httpx.AsyncClient(transport=transport))
+        client = AsyncMistral(api_key="sk-1", http_client=httpx2.AsyncClient(transport=transport))
 
         async def sleep(delay: float) -> None:
             return None
@@ -46,11 +46,11 @@ def _call(mode: str, client: Any, verb: str, *args: Any, **kwargs: Any) -> Any:
 
 @pytest.mark.parametrize("verb", ["get", "post", "put", "patch", "delete"])
 def test_verb_sends_method_path_body_query_key_and_decodes(mode: str, verb: str) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(200, json={"id": "r1", "n": 2})
+        return httpx2.Response(200, json={"id": "r1", "n": 2})
 
     client = _client(mode, handler)
     body = None if verb in ("get", "delete") else {"input": "hi"}
@@ -68,7 +68,7 @@ def test_verb_sends_method_path_body_query_key_and_decodes(mode: str, verb: str)
 
 
 def test_without_cast_to_plain_json_and_empty_body_is_none(mode: str) -> None:
-    answers = [httpx.Response(200, json={"any": ["thing"]}), httpx.Response(204)]
+    answers = [httpx2.Response(200, json={"any": ["thing"]}), httpx2.Response(204)]
     client = _client(mode, lambda request: answers.pop(0))
     assert _call(mode, client, "get", "/v1/new") == {"any": ["thing"]}
     assert _call(mode, client, "delete", "/v1/new/1") is None
@@ -76,10 +76,10 @@ def test_without_cast_to_plain_json_and_empty_body_is_none(mode: str) -> None:
 
 def test_retries_and_errors_are_the_clients(mode: str) -> None:
     answers = [
-        httpx.Response(429, headers={"retry-after": "0"}, json={"message": "slow down"}),
-        httpx.Response(200, json={"id": "r", "n": 1}),
-        httpx.Response(404, json={"detail": "Not Found"}),
-        httpx.Response(422, json={"detail": [{"loc": ["body", "x"], "msg": "bad"}]}),
+        httpx2.Response(429, headers={"retry-after": "0"}, json={"message": "slow down"}),
+        httpx2.Response(200, json={"id": "r", "n": 1}),
+        httpx2.Response(404, json={"detail": "Not Found"}),
+        httpx2.Response(422, json={"detail": [{"loc": ["body", "x"], "msg": "bad"}]}),
     ]
     client = _client(mode, lambda request: answers.pop(0))
     assert _call(mode, client, "post", "/v1/x", body={}, cast_to=Reply).n == 1  # retried
@@ -93,9 +93,9 @@ def test_retries_and_errors_are_the_clients(mode: str) -> None:
 def test_stream_true_reads_server_sent_events(mode: str) -> None:
     body = b'data: {"delta": "a"}\n\ndata: {"delta": "b"}\n\ndata: [DONE]\n\n'
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         assert request.headers["accept"] == "text/event-stream"
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
 
     client = _client(mode, handler)
     if mode == "sync":
@@ -114,6 +114,6 @@ def test_stream_true_reads_server_sent_events(mode: str) -> None:
 
 @pytest.mark.parametrize("path", ["https://elsewhere.example/v1/x", "v1/x", "/v1/{id}"])
 def test_a_path_that_would_leave_base_url_or_is_unfilled_is_refused(path: str) -> None:
-    client = _client("sync", lambda request: httpx.Response(200))
+    client = _client("sync", lambda request: httpx2.Response(200))
     with pytest.raises(ValueError, match="path"):
         client.get(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-import httpx
+import httpx2
 import pytest
 from tolerance_helpers import Api
 
@@ -12,7 +12,7 @@ from mistral_sdk import APIResponseValidationError
 
 
 def test_delete_answering_204_returns_none(mode: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(204))
+    api = Api(mode, lambda r: httpx2.Response(204))
     assert api.call("files.delete", "file-1") is None
     assert api.call("beta.connectors.delete", "c-1") is None
     # the annotation says what the caller gets
@@ -22,14 +22,14 @@ def test_delete_answering_204_returns_none(mode: str) -> None:
 
 def test_delete_with_its_body_still_decodes(mode: str) -> None:
     body = {"id": "file-1", "object": "file", "deleted": True}
-    api = Api(mode, lambda r: httpx.Response(200, json=body))
+    api = Api(mode, lambda r: httpx2.Response(200, json=body))
     deleted = api.call("files.delete", "file-1")
     assert deleted is not None and deleted.deleted is True
 
 
 @pytest.mark.parametrize("status", [200, 204])
 def test_an_empty_body_where_one_is_required_says_so(mode: str, status: int) -> None:
-    api = Api(mode, lambda r: httpx.Response(status))
+    api = Api(mode, lambda r: httpx2.Response(status))
     with pytest.raises(APIResponseValidationError) as caught:
         api.call("files.retrieve", "file-1")
     assert str(caught.value) == (

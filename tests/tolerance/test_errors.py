@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from tolerance_helpers import KEY, Api
 
@@ -138,7 +138,9 @@ def test_each_error_shape(
     param: Any,
     detail: Any,
 ) -> None:
-    api = Api(mode, lambda r: httpx.Response(status, content=body, headers={"content-type": ctype}))
+    api = Api(
+        mode, lambda r: httpx2.Response(status, content=body, headers={"content-type": ctype})
+    )
     with pytest.raises(APIStatusError) as caught:
         api.call("files.retrieve", "file-1", extra_query={"token": "query-secret"})
     exc = caught.value
@@ -172,7 +174,7 @@ def test_a_short_key_never_mangles_the_message(mode: str) -> None:
     body = b'{"message": "no workflow here for key k"}'
     api = Api(
         mode,
-        lambda r: httpx.Response(404, content=body, headers={"content-type": "application/json"}),
+        lambda r: httpx2.Response(404, content=body, headers={"content-type": "application/json"}),
         api_key="k",
     )
     with pytest.raises(NotFoundError) as caught:
@@ -184,8 +186,8 @@ def test_a_short_key_never_mangles_the_message(mode: str) -> None:
 
 
 def test_connection_errors_redact_by_whole_token_too(mode: str) -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("cannot reach /v1/workflows with key k", request=request)
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("cannot reach /v1/workflows with key k", request=request)
 
     api = Api(mode, refuse, api_key="k")
     with pytest.raises(mistral_sdk.APIConnectionError) as caught:

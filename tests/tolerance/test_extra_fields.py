@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import json
 
-import httpx
+import httpx2
 import pytest
 from tolerance_helpers import CHUNK, Api, sse_reply
 
@@ -38,7 +38,7 @@ MESSAGES = [{"role": "user", "content": "x"}]
 
 
 def test_undeclared_fields_of_a_response_and_of_models_inside_it(mode: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(200, json=REPLY))
+    api = Api(mode, lambda r: httpx2.Response(200, json=REPLY))
     reply = api.call("chat.complete", model="m", messages=MESSAGES)
     assert mistral_sdk.extra_fields(reply) == {"brand_new": [1, 2]}
     assert mistral_sdk.extra_fields(reply.usage) == {"prompt_tokens_details": {"cached_tokens": 8}}

@@ -6,7 +6,7 @@ import io
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from tolerance_helpers import Api
 
@@ -27,15 +27,15 @@ def execution(execution_id: str, status: str) -> dict[str, Any]:
 
 
 def test_execute_and_wait_follows_the_execution_id_the_server_returns(mode: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         path = request.url.path
         if request.method == "POST" and path == "/v1/workflows/w/execute":
             # the server runs it under its own id, not the one the SDK sent
             assert json.loads(request.content)["execution_id"].startswith("sdk-")
-            return httpx.Response(200, json=execution("server-7", "RUNNING"))
+            return httpx2.Response(200, json=execution("server-7", "RUNNING"))
         if request.method == "GET" and path == "/v1/workflows/executions/server-7":
-            return httpx.Response(200, json=execution("server-7", "COMPLETED"))
-        return httpx.Response(404, json={"message": f"no {path}"})
+            return httpx2.Response(200, json=execution("server-7", "COMPLETED"))
+        return httpx2.Response(404, json={"message": f"no {path}"})
 
     api = Api(mode, handler)
     done = api.call("workflows.execute_and_wait", "w", input={"q": 1}, wait_timeout=30)
@@ -55,8 +55,8 @@ FILE_OUT = {
 }
 
 
-def _upload(mode: str, file: Any) -> httpx.Request:
-    api = Api(mode, lambda r: httpx.Response(200, json=FILE_OUT))
+def _upload(mode: str, file: Any) -> httpx2.Request:
+    api = Api(mode, lambda r: httpx2.Response(200, json=FILE_OUT))
     api.call("files.upload", file=file, purpose="batch")
     return api.sent[-1]
 
@@ -81,7 +81,7 @@ def test_upload_takes_the_official_sdks_dict(mode: str, content: Any) -> None:
     ],
 )
 def test_any_other_dict_is_refused_before_sending(mode: str, file: Any, problem: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(200, json=FILE_OUT))
+    api = Api(mode, lambda r: httpx2.Response(200, json=FILE_OUT))
     with pytest.raises(RequestValidationError, match=problem) as caught:
         api.call("files.upload", file=file)
     assert caught.value.field == "file" and api.sent == []
@@ -92,7 +92,7 @@ def test_any_other_dict_is_refused_before_sending(mode: str, file: Any, problem:
 )
 def test_base_url_ending_in_v1(mode: str, base: str) -> None:
     models_list = {"object": "list", "data": []}
-    api = Api(mode, lambda r: httpx.Response(200, json=models_list), base_url=base)
+    api = Api(mode, lambda r: httpx2.Response(200, json=models_list), base_url=base)
     api.call("models.list")
     assert str(api.sent[-1].url) == "https://api.test/v1/models"
 

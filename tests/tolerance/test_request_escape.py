@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
+import httpx2
 import pytest
 from tolerance_helpers import Api
 
@@ -29,7 +29,7 @@ def _messages(input_audio: object) -> list[dict[str, object]]:
 
 
 def test_the_error_names_the_field_and_the_way_out(mode: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(200, json=REPLY))
+    api = Api(mode, lambda r: httpx2.Response(200, json=REPLY))
     with pytest.raises(mistral_sdk.RequestValidationError) as caught:
         api.call("chat.complete", model="m", messages=_messages(AUDIO))
     message = str(caught.value)
@@ -40,7 +40,7 @@ def test_the_error_names_the_field_and_the_way_out(mode: str) -> None:
 
 
 def test_unknown_sends_the_value_as_is(mode: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(200, json=REPLY))
+    api = Api(mode, lambda r: httpx2.Response(200, json=REPLY))
     reply = api.call("chat.complete", model="m", messages=_messages(mistral_sdk.Unknown(AUDIO)))
     assert reply.choices[0].message.content == "ok"
     sent = json.loads(api.sent[-1].content)
@@ -48,13 +48,13 @@ def test_unknown_sends_the_value_as_is(mode: str) -> None:
 
 
 def test_extra_body_sends_the_field_as_is(mode: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(200, json=REPLY))
+    api = Api(mode, lambda r: httpx2.Response(200, json=REPLY))
     api.call("chat.complete", model="m", messages=[], extra_body={"messages": _messages(AUDIO)})
     assert json.loads(api.sent[-1].content)["messages"] == _messages(AUDIO)
 
 
 def test_a_typo_in_a_tag_also_points_to_the_way_out(mode: str) -> None:
-    api = Api(mode, lambda r: httpx.Response(200, json=REPLY))
+    api = Api(mode, lambda r: httpx2.Response(200, json=REPLY))
     chunk = {"type": "txet", "text": "hi"}
     with pytest.raises(mistral_sdk.RequestValidationError, match=r"unknown `type` 'txet'.*Unknown"):
         api.call("chat.complete", model="m", messages=[{"role": "user", "content": [chunk]}])

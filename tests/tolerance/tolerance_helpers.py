@@ -1,4 +1,4 @@
-"""The generated client (sync or async) on an httpx MockTransport, for the tolerance tests."""
+"""The generated client (sync or async) on an httpx2 MockTransport, for the tolerance tests."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from mistral_sdk import AsyncMistral, Mistral
 
 KEY = "sk-tolerance-KEY-0123456789"
 BASE = "https://api.test"
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 # one streamed chat completion chunk
 CHUNK = {
@@ -28,14 +28,14 @@ CHUNK = {
 
 def json_reply(body: bytes | str, status: int = 200) -> Handler:
     data = body.encode() if isinstance(body, str) else body
-    return lambda request: httpx.Response(
+    return lambda request: httpx2.Response(
         status, content=data, headers={"content-type": "application/json"}
     )
 
 
 def sse_reply(body: bytes | str) -> Handler:
     data = body.encode() if isinstance(body, str) else body
-    return lambda request: httpx.Response(
+    return lambda request: httpx2.Response(
         200, content=data, headers={"content-type": "text/event-stream"}
     )
 
@@ -46,22 +46,22 @@ class Api:
 
     def __init__(self, mode: str, handler: Handler, **options: Any) -> None:
         self.mode = mode
-        self.sent: list[httpx.Request] = []
+        self.sent: list[httpx2.Request] = []
 
-        def record(request: httpx.Request) -> httpx.Response:
+        def record(request: httpx2.Request) -> httpx2.Response:
             request.read()
             self.sent.append(request)
             return handler(request)
 
-        transport = httpx.MockTransport(record)
+        transport = httpx2.MockTransport(record)
         options.setdefault("api_key", KEY)
         options.setdefault("base_url", BASE)
         options.setdefault("max_retries", 0)
         if mode == "sync":
-            self.client: Any = Mistral(http_client=httpx.Client(transport=transport), **options)
+            self.client: Any = Mistral(http_client=httpx2.Client(transport=transport), **options)
         else:
             self.client = AsyncMistral(
-                http_client=httpx.AsyncClient(transport=transport), **options
+                http_client=httpx2.AsyncClient(transport=transport), **options
             )
 
     def _method(self, path: str) -> Any:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ._api_key_product import APIKeyProduct as APIKeyProduct
     from ._api_keys_extended_out import APIKeysExtendedOUT as APIKeysExtendedOUT
     from ._api_plan import APIPlan as APIPlan
+    from ._accepted_document_response import AcceptedDocumentResponse as AcceptedDocumentResponse
     from ._action_available import ActionAvailable as ActionAvailable
     from ._action_unavailable_delete_unavailable_reason import (
         ActionUnavailable_DeleteUnavailableReason_ as ActionUnavailable_DeleteUnavailableReason_,
@@ -130,6 +131,9 @@ if TYPE_CHECKING:
     from ._aggregation_request import AggregationRequest as AggregationRequest
     from ._aggregation_row import AggregationRow as AggregationRow
     from ._alias_list import AliasList as AliasList
+    from ._and import And as And
+    from ._and import AndMatch as AndMatch
+    from ._annotation import Annotation as Annotation
     from ._annotations import Annotations as Annotations
     from ._annotations_audience_item import AnnotationsAudienceItem as AnnotationsAudienceItem
     from ._api_endpoint import ApiEndpoint as ApiEndpoint
@@ -144,10 +148,61 @@ if TYPE_CHECKING:
     from ._assign_group_to_workspace_in_role_name import (
         AssignGroupToWorkspaceInRoleName as AssignGroupToWorkspaceInRoleName,
     )
+    from ._assignable_service_account_role import (
+        AssignableServiceAccountRole as AssignableServiceAccountRole,
+    )
     from ._assistant_message import AssistantMessage as AssistantMessage
+    from ._attribute_hash_sampling import AttributeHashSampling as AttributeHashSampling
+    from ._audio_agent_configuration_request import (
+        AudioAgentConfigurationRequest as AudioAgentConfigurationRequest,
+    )
+    from ._audio_agent_configuration_request_tool import (
+        AudioAgentConfigurationRequestTool as AudioAgentConfigurationRequestTool,
+    )
+    from ._audio_agent_configuration_response_config import (
+        AudioAgentConfigurationResponseConfig as AudioAgentConfigurationResponseConfig,
+    )
+    from ._audio_agent_configuration_response_config_tool import (
+        AudioAgentConfigurationResponseConfigTool as AudioAgentConfigurationResponseConfigTool,
+    )
+    from ._audio_agent_create_request import AudioAgentCreateRequest as AudioAgentCreateRequest
+    from ._audio_agent_list_page import AudioAgentListPage as AudioAgentListPage
+    from ._audio_agent_response import AudioAgentResponse as AudioAgentResponse
+    from ._audio_agent_session_list_page import (
+        AudioAgentSessionListPage as AudioAgentSessionListPage,
+    )
+    from ._audio_agent_session_summary import AudioAgentSessionSummary as AudioAgentSessionSummary
+    from ._audio_agent_update_request import AudioAgentUpdateRequest as AudioAgentUpdateRequest
+    from ._audio_assistant_transcript_turn import (
+        AudioAssistantTranscriptTurn as AudioAssistantTranscriptTurn,
+    )
     from ._audio_chunk import AudioChunk as AudioChunk
     from ._audio_chunk_input_audio import AudioChunkInputAudio as AudioChunkInputAudio
     from ._audio_content import AudioContent as AudioContent
+    from ._audio_inactivity_config import AudioInactivityConfig as AudioInactivityConfig
+    from ._audio_llm_config import AudioLLMConfig as AudioLLMConfig
+    from ._audio_latency_breakdown_assistant import (
+        AudioLatencyBreakdownAssistant as AudioLatencyBreakdownAssistant,
+    )
+    from ._audio_latency_breakdown_user import (
+        AudioLatencyBreakdownUser as AudioLatencyBreakdownUser,
+    )
+    from ._audio_stt_config import AudioSTTConfig as AudioSTTConfig
+    from ._audio_session_create_request import (
+        AudioSessionCreateRequest as AudioSessionCreateRequest,
+    )
+    from ._audio_session_create_request_tool import (
+        AudioSessionCreateRequestTool as AudioSessionCreateRequestTool,
+    )
+    from ._audio_session_create_response import (
+        AudioSessionCreateResponse as AudioSessionCreateResponse,
+    )
+    from ._audio_session_phone_call import AudioSessionPhoneCall as AudioSessionPhoneCall
+    from ._audio_session_phone_number import AudioSessionPhoneNumber as AudioSessionPhoneNumber
+    from ._audio_session_response import AudioSessionResponse as AudioSessionResponse
+    from ._audio_session_response_status import (
+        AudioSessionResponseStatus as AudioSessionResponseStatus,
+    )
     from ._audio_speech_complete_event import AudioSpeechCompleteEvent as AudioSpeechCompleteEvent
     from ._audio_speech_complete_event_data import (
         AudioSpeechCompleteEventData as AudioSpeechCompleteEventData,
@@ -155,10 +210,20 @@ if TYPE_CHECKING:
     from ._audio_speech_complete_response import (
         AudioSpeechCompleteResponse as AudioSpeechCompleteResponse,
     )
+    from ._audio_tts_config import AudioTTSConfig as AudioTTSConfig
+    from ._audio_tool_call import AudioToolCall as AudioToolCall
+    from ._audio_tool_transcript_turn import AudioToolTranscriptTurn as AudioToolTranscriptTurn
+    from ._audio_tool_transcript_turn_status import (
+        AudioToolTranscriptTurnStatus as AudioToolTranscriptTurnStatus,
+    )
     from ._audio_transcription_request import AudioTranscriptionRequest as AudioTranscriptionRequest
     from ._audio_transcription_request_stream import (
         AudioTranscriptionRequestStream as AudioTranscriptionRequestStream,
     )
+    from ._audio_turn_config import AudioTurnConfig as AudioTurnConfig
+    from ._audio_turn_detection_config import AudioTurnDetectionConfig as AudioTurnDetectionConfig
+    from ._audio_user_transcript_turn import AudioUserTranscriptTurn as AudioUserTranscriptTurn
+    from ._audio_v2_voices_list_type import AudioV2VoicesListType as AudioV2VoicesListType
     from ._audio_voices_list_type import AudioVoicesListType as AudioVoicesListType
     from ._audit_log_event_type import AuditLogEventType as AuditLogEventType
     from ._audit_log_out import AuditLogOut as AuditLogOut
@@ -172,6 +237,7 @@ if TYPE_CHECKING:
     from ._authentication_method_create_or_update_request import (
         AuthenticationMethodCreateOrUpdateRequest as AuthenticationMethodCreateOrUpdateRequest,
     )
+    from ._average import Average as Average
     from ._base_field_definition import BaseFieldDefinition as BaseFieldDefinition
     from ._base_field_definition_supported_operator import (
         BaseFieldDefinitionSupportedOperator as BaseFieldDefinitionSupportedOperator,
@@ -189,8 +255,11 @@ if TYPE_CHECKING:
     from ._batch_job_status import BatchJobStatus as BatchJobStatus
     from ._batch_request import BatchRequest as BatchRequest
     from ._blob_resource_contents import BlobResourceContents as BlobResourceContents
+    from ._bool_array_field_definition import BoolArrayFieldDefinition as BoolArrayFieldDefinition
+    from ._bool_field_definition import BoolFieldDefinition as BoolFieldDefinition
     from ._built_in_connectors import BuiltInConnectors as BuiltInConnectors
     from ._campaign import Campaign as Campaign
+    from ._categorical_statistics import CategoricalStatistics as CategoricalStatistics
     from ._chat_classification_request import ChatClassificationRequest as ChatClassificationRequest
     from ._chat_classification_request_inputs import (
         ChatClassificationRequestInputs as ChatClassificationRequestInputs,
@@ -232,18 +301,28 @@ if TYPE_CHECKING:
     )
     from ._chat_plan import ChatPlan as ChatPlan
     from ._chat_transcription_event import ChatTranscriptionEvent as ChatTranscriptionEvent
+    from ._chunk_fields import ChunkFields as ChunkFields
     from ._classification_request import ClassificationRequest as ClassificationRequest
     from ._classification_response import ClassificationResponse as ClassificationResponse
+    from ._classification_statistic_spec import (
+        ClassificationStatisticSpec as ClassificationStatisticSpec,
+    )
+    from ._classification_statistic_spec_kind import (
+        ClassificationStatisticSpecKind as ClassificationStatisticSpecKind,
+    )
     from ._classification_target_result import (
         ClassificationTargetResult as ClassificationTargetResult,
     )
     from ._classifier_fine_tuned_model import ClassifierFineTunedModel as ClassifierFineTunedModel
     from ._classifier_target_result import ClassifierTargetResult as ClassifierTargetResult
     from ._client_capabilities import ClientCapabilities as ClientCapabilities
+    from ._client_secret import ClientSecret as ClientSecret
+    from ._client_session_purpose import ClientSessionPurpose as ClientSessionPurpose
     from ._client_tasks_capability import ClientTasksCapability as ClientTasksCapability
     from ._client_tasks_requests_capability import (
         ClientTasksRequestsCapability as ClientTasksRequestsCapability,
     )
+    from ._code import Code as Code
     from ._code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
     from ._code_plan import CodePlan as CodePlan
     from ._completion_args import CompletionArgs as CompletionArgs
@@ -259,6 +338,7 @@ if TYPE_CHECKING:
     )
     from ._completion_tokens_details import CompletionTokensDetails as CompletionTokensDetails
     from ._completions_capability import CompletionsCapability as CompletionsCapability
+    from ._confusion_matrix import ConfusionMatrix as ConfusionMatrix
     from ._connection_config_type import ConnectionConfigType as ConnectionConfigType
     from ._connection_credentials import ConnectionCredentials as ConnectionCredentials
     from ._connection_preference import ConnectionPreference as ConnectionPreference
@@ -267,6 +347,12 @@ if TYPE_CHECKING:
         ConnectorAuthenticationHeader as ConnectorAuthenticationHeader,
     )
     from ._connector_call_tool_request import ConnectorCallToolRequest as ConnectorCallToolRequest
+    from ._connector_create_credentials_v1_consumer_scope import (
+        ConnectorCreateCredentialsV1ConsumerScope as ConnectorCreateCredentialsV1ConsumerScope,
+    )
+    from ._connector_delete_credentials_consumer_scope import (
+        ConnectorDeleteCredentialsConsumerScope as ConnectorDeleteCredentialsConsumerScope,
+    )
     from ._connector_locale import ConnectorLocale as ConnectorLocale
     from ._connector_protocol import ConnectorProtocol as ConnectorProtocol
     from ._connector_supported_language import (
@@ -286,6 +372,9 @@ if TYPE_CHECKING:
     from ._connector_tool_result_metadata import (
         ConnectorToolResultMetadata as ConnectorToolResultMetadata,
     )
+    from ._connector_update_credentials_consumer_scope import (
+        ConnectorUpdateCredentialsConsumerScope as ConnectorUpdateCredentialsConsumerScope,
+    )
     from ._connectors_list_tools_response import (
         ConnectorsListToolsResponse as ConnectorsListToolsResponse,
     )
@@ -293,6 +382,9 @@ if TYPE_CHECKING:
     from ._consumer_scope import ConsumerScope as ConsumerScope
     from ._consumer_type import ConsumerType as ConsumerType
     from ._content_chunk import ContentChunk as ContentChunk
+    from ._content_search_filter import ContentSearchFilter as ContentSearchFilter
+    from ._content_search_filter_group import ContentSearchFilterGroup as ContentSearchFilterGroup
+    from ._content_search_operator import ContentSearchOperator as ContentSearchOperator
     from ._conversation_append_request import ConversationAppendRequest as ConversationAppendRequest
     from ._conversation_append_stream_request import (
         ConversationAppendStreamRequest as ConversationAppendStreamRequest,
@@ -326,6 +418,54 @@ if TYPE_CHECKING:
     from ._conversation_usage_info import ConversationUsageInfo as ConversationUsageInfo
     from ._conversations_get_response import ConversationsGetResponse as ConversationsGetResponse
     from ._conversations_list_item import ConversationsListItem as ConversationsListItem
+    from ._count_response_input_tokens_request import (
+        CountResponseInputTokensRequest as CountResponseInputTokensRequest,
+    )
+    from ._count_response_input_tokens_request_effort import (
+        CountResponseInputTokensRequestEffort as CountResponseInputTokensRequestEffort,
+    )
+    from ._count_response_input_tokens_request_format import (
+        CountResponseInputTokensRequestFormat as CountResponseInputTokensRequestFormat,
+    )
+    from ._count_response_input_tokens_request_input1 import (
+        CountResponseInputTokensRequestInput1 as CountResponseInputTokensRequestInput1,
+    )
+    from ._count_response_input_tokens_request_input2 import (
+        CountResponseInputTokensRequestInput2 as CountResponseInputTokensRequestInput2,
+    )
+    from ._count_response_input_tokens_request_responses_format_json_object import (
+        CountResponseInputTokensRequestResponsesFormatJSONObject as CountResponseInputTokensRequestResponsesFormatJSONObject,
+    )
+    from ._count_response_input_tokens_request_responses_format_text import (
+        CountResponseInputTokensRequestResponsesFormatText as CountResponseInputTokensRequestResponsesFormatText,
+    )
+    from ._count_response_input_tokens_request_responses_format_text_json_schema_config import (
+        CountResponseInputTokensRequestResponsesFormatTextJSONSchemaConfig as CountResponseInputTokensRequestResponsesFormatTextJSONSchemaConfig,
+    )
+    from ._count_response_input_tokens_request_responses_supported_reasoning import (
+        CountResponseInputTokensRequestResponsesSupportedReasoning as CountResponseInputTokensRequestResponsesSupportedReasoning,
+    )
+    from ._count_response_input_tokens_request_responses_text_config import (
+        CountResponseInputTokensRequestResponsesTextConfig as CountResponseInputTokensRequestResponsesTextConfig,
+    )
+    from ._count_response_input_tokens_request_responses_tool_choice_function import (
+        CountResponseInputTokensRequestResponsesToolChoiceFunction as CountResponseInputTokensRequestResponsesToolChoiceFunction,
+    )
+    from ._count_response_input_tokens_request_tool import (
+        CountResponseInputTokensRequestTool as CountResponseInputTokensRequestTool,
+    )
+    from ._count_response_input_tokens_request_tool_choice_enum import (
+        CountResponseInputTokensRequestToolChoiceEnum as CountResponseInputTokensRequestToolChoiceEnum,
+    )
+    from ._count_response_input_tokens_request_tool_choice_union import (
+        CountResponseInputTokensRequestToolChoiceUnion as CountResponseInputTokensRequestToolChoiceUnion,
+    )
+    from ._count_response_input_tokens_request_verbosity import (
+        CountResponseInputTokensRequestVerbosity as CountResponseInputTokensRequestVerbosity,
+    )
+    from ._count_response_input_tokens_response import (
+        CountResponseInputTokensResponse as CountResponseInputTokensResponse,
+    )
     from ._create_agent_request import CreateAgentRequest as CreateAgentRequest
     from ._create_agent_request_tool import CreateAgentRequestTool as CreateAgentRequestTool
     from ._create_batch_job_request import CreateBatchJobRequest as CreateBatchJobRequest
@@ -346,14 +486,95 @@ if TYPE_CHECKING:
     from ._create_library_request_owner_type import (
         CreateLibraryRequestOwnerType as CreateLibraryRequestOwnerType,
     )
+    from ._create_managed_index_request import (
+        CreateManagedIndexRequest as CreateManagedIndexRequest,
+    )
+    from ._create_pipeline_request import CreatePipelineRequest as CreatePipelineRequest
     from ._create_prompt_request import CreatePromptRequest as CreatePromptRequest
     from ._create_prompt_version_response import (
         CreatePromptVersionResponse as CreatePromptVersionResponse,
+    )
+    from ._create_realtime_session_request import (
+        CreateRealtimeSessionRequest as CreateRealtimeSessionRequest,
+    )
+    from ._create_realtime_session_response import (
+        CreateRealtimeSessionResponse as CreateRealtimeSessionResponse,
+    )
+    from ._create_response_request import CreateResponseRequest as CreateResponseRequest
+    from ._create_response_request_effort import (
+        CreateResponseRequestEffort as CreateResponseRequestEffort,
+    )
+    from ._create_response_request_format import (
+        CreateResponseRequestFormat as CreateResponseRequestFormat,
+    )
+    from ._create_response_request_input1 import (
+        CreateResponseRequestInput1 as CreateResponseRequestInput1,
+    )
+    from ._create_response_request_input2 import (
+        CreateResponseRequestInput2 as CreateResponseRequestInput2,
+    )
+    from ._create_response_request_responses_format_json_object import (
+        CreateResponseRequestResponsesFormatJSONObject as CreateResponseRequestResponsesFormatJSONObject,
+    )
+    from ._create_response_request_responses_format_text import (
+        CreateResponseRequestResponsesFormatText as CreateResponseRequestResponsesFormatText,
+    )
+    from ._create_response_request_responses_format_text_json_schema_config import (
+        CreateResponseRequestResponsesFormatTextJSONSchemaConfig as CreateResponseRequestResponsesFormatTextJSONSchemaConfig,
+    )
+    from ._create_response_request_responses_supported_reasoning import (
+        CreateResponseRequestResponsesSupportedReasoning as CreateResponseRequestResponsesSupportedReasoning,
+    )
+    from ._create_response_request_responses_text_config import (
+        CreateResponseRequestResponsesTextConfig as CreateResponseRequestResponsesTextConfig,
+    )
+    from ._create_response_request_responses_tool_choice_function import (
+        CreateResponseRequestResponsesToolChoiceFunction as CreateResponseRequestResponsesToolChoiceFunction,
+    )
+    from ._create_response_request_tool import (
+        CreateResponseRequestTool as CreateResponseRequestTool,
+    )
+    from ._create_response_request_tool_choice_enum import (
+        CreateResponseRequestToolChoiceEnum as CreateResponseRequestToolChoiceEnum,
+    )
+    from ._create_response_request_tool_choice_union import (
+        CreateResponseRequestToolChoiceUnion as CreateResponseRequestToolChoiceUnion,
+    )
+    from ._create_response_request_verbosity import (
+        CreateResponseRequestVerbosity as CreateResponseRequestVerbosity,
+    )
+    from ._create_response_response import CreateResponseResponse as CreateResponseResponse
+    from ._create_response_response_output import (
+        CreateResponseResponseOutput as CreateResponseResponseOutput,
+    )
+    from ._create_response_response_responses_supported_reasoning import (
+        CreateResponseResponseResponsesSupportedReasoning as CreateResponseResponseResponsesSupportedReasoning,
+    )
+    from ._create_response_response_responses_text_config import (
+        CreateResponseResponseResponsesTextConfig as CreateResponseResponseResponsesTextConfig,
+    )
+    from ._create_response_response_status import (
+        CreateResponseResponseStatus as CreateResponseResponseStatus,
+    )
+    from ._create_response_response_tool import (
+        CreateResponseResponseTool as CreateResponseResponseTool,
+    )
+    from ._create_response_response_tool_choice_enum import (
+        CreateResponseResponseToolChoiceEnum as CreateResponseResponseToolChoiceEnum,
+    )
+    from ._create_response_response_tool_choice_union import (
+        CreateResponseResponseToolChoiceUnion as CreateResponseResponseToolChoiceUnion,
+    )
+    from ._create_service_account_request import (
+        CreateServiceAccountRequest as CreateServiceAccountRequest,
     )
     from ._create_skill_request import CreateSkillRequest as CreateSkillRequest
     from ._create_skill_version_response import (
         CreateSkillVersionResponse as CreateSkillVersionResponse,
     )
+    from ._create_trigger import CreateTrigger as CreateTrigger
+    from ._create_trigger_action import CreateTriggerAction as CreateTriggerAction
+    from ._create_webhook import CreateWebhook as CreateWebhook
     from ._credentials_create_or_update import (
         CredentialsCreateOrUpdate as CredentialsCreateOrUpdate,
     )
@@ -366,6 +587,7 @@ if TYPE_CHECKING:
     from ._custom_connector_authorization import (
         CustomConnectorAuthorization as CustomConnectorAuthorization,
     )
+    from ._custom_embedding_model import CustomEmbeddingModel as CustomEmbeddingModel
     from ._custom_task_canceled_attributes import (
         CustomTaskCanceledAttributes as CustomTaskCanceledAttributes,
     )
@@ -414,13 +636,22 @@ if TYPE_CHECKING:
     from ._delete_dataset_records_request import (
         DeleteDatasetRecordsRequest as DeleteDatasetRecordsRequest,
     )
+    from ._delete_documents_request import DeleteDocumentsRequest as DeleteDocumentsRequest
+    from ._delete_documents_response import DeleteDocumentsResponse as DeleteDocumentsResponse
     from ._delete_file_response import DeleteFileResponse as DeleteFileResponse
+    from ._delete_managed_index_response import (
+        DeleteManagedIndexResponse as DeleteManagedIndexResponse,
+    )
     from ._delete_model_response import DeleteModelResponse as DeleteModelResponse
     from ._delete_out import DeleteOUT as DeleteOUT
     from ._delete_prompt_response import DeletePromptResponse as DeletePromptResponse
     from ._delete_skill_response import DeleteSkillResponse as DeleteSkillResponse
     from ._delete_unavailable_reason import DeleteUnavailableReason as DeleteUnavailableReason
     from ._delta_message import DeltaMessage as DeltaMessage
+    from ._dense_vector_field_definition import (
+        DenseVectorFieldDefinition as DenseVectorFieldDefinition,
+    )
+    from ._deployment_archive_response import DeploymentArchiveResponse as DeploymentArchiveResponse
     from ._deployment_build_state import DeploymentBuildState as DeploymentBuildState
     from ._deployment_detail_response import DeploymentDetailResponse as DeploymentDetailResponse
     from ._deployment_list_response import DeploymentListResponse as DeploymentListResponse
@@ -446,13 +677,22 @@ if TYPE_CHECKING:
     from ._deployment_worker_spec_response import (
         DeploymentWorkerSpecResponse as DeploymentWorkerSpecResponse,
     )
+    from ._destination import Destination as Destination
+    from ._detection_definition_v1 import DetectionDefinitionV1 as DetectionDefinitionV1
+    from ._detection_pattern import DetectionPattern as DetectionPattern
+    from ._distance_metric import DistanceMetric as DistanceMetric
     from ._document import Document as Document
+    from ._document_field_error_response import (
+        DocumentFieldErrorResponse as DocumentFieldErrorResponse,
+    )
+    from ._document_fields import DocumentFields as DocumentFields
     from ._document_library_tool import DocumentLibraryTool as DocumentLibraryTool
     from ._document_text_content import DocumentTextContent as DocumentTextContent
     from ._document_url_chunk import DocumentURLChunk as DocumentURLChunk
     from ._elicitation_capability import ElicitationCapability as ElicitationCapability
     from ._embedded_resource import EmbeddedResource as EmbeddedResource
     from ._embedded_resource_resource import EmbeddedResourceResource as EmbeddedResourceResource
+    from ._embedding import Embedding as Embedding
     from ._embedding_dtype import EmbeddingDtype as EmbeddingDtype
     from ._embedding_request import EmbeddingRequest as EmbeddingRequest
     from ._embedding_response import EmbeddingResponse as EmbeddingResponse
@@ -461,6 +701,41 @@ if TYPE_CHECKING:
     from ._encoding_format import EncodingFormat as EncodingFormat
     from ._encrypted_patch_value import EncryptedPatchValue as EncryptedPatchValue
     from ._entity_type import EntityType as EntityType
+    from ._equal import Equal as Equal
+    from ._equal_value import EqualValue as EqualValue
+    from ._evaluation_boolean_result_spec import (
+        EvaluationBooleanResultSpec as EvaluationBooleanResultSpec,
+    )
+    from ._evaluation_categorical_result_spec import (
+        EvaluationCategoricalResultSpec as EvaluationCategoricalResultSpec,
+    )
+    from ._evaluation_numeric_result_spec import (
+        EvaluationNumericResultSpec as EvaluationNumericResultSpec,
+    )
+    from ._evaluation_result_spec import EvaluationResultSpec as EvaluationResultSpec
+    from ._evaluation_run_filter_input import EvaluationRunFilterInput as EvaluationRunFilterInput
+    from ._evaluation_run_generation_v2 import (
+        EvaluationRunGenerationV2 as EvaluationRunGenerationV2,
+    )
+    from ._evaluation_run_output_record_v2 import (
+        EvaluationRunOutputRecordV2 as EvaluationRunOutputRecordV2,
+    )
+    from ._evaluation_run_record_filter_input import (
+        EvaluationRunRecordFilterInput as EvaluationRunRecordFilterInput,
+    )
+    from ._evaluation_run_record_v2_response import (
+        EvaluationRunRecordV2Response as EvaluationRunRecordV2Response,
+    )
+    from ._evaluation_run_score_v2 import EvaluationRunScoreV2 as EvaluationRunScoreV2
+    from ._evaluation_run_v2_response import EvaluationRunV2Response as EvaluationRunV2Response
+    from ._evaluation_run_v2_with_refs_response import (
+        EvaluationRunV2WithRefsResponse as EvaluationRunV2WithRefsResponse,
+    )
+    from ._evaluation_v2 import EvaluationV2 as EvaluationV2
+    from ._evaluations_v2 import EvaluationsV2 as EvaluationsV2
+    from ._evaluator_statistics import EvaluatorStatistics as EvaluatorStatistics
+    from ._evaluator_v2 import EvaluatorV2 as EvaluatorV2
+    from ._evaluator_v2_direction import EvaluatorV2Direction as EvaluatorV2Direction
     from ._event_progress_status import EventProgressStatus as EventProgressStatus
     from ._event_source import EventSource as EventSource
     from ._event_type import EventType as EventType
@@ -474,6 +749,7 @@ if TYPE_CHECKING:
         ExecutionTraceInfoResponse as ExecutionTraceInfoResponse,
     )
     from ._export_dataset_response import ExportDatasetResponse as ExportDatasetResponse
+    from ._export_definition_v1 import ExportDefinitionV1 as ExportDefinitionV1
     from ._extended_o_auth_server_metadata import (
         ExtendedOAuthServerMetadata as ExtendedOAuthServerMetadata,
     )
@@ -486,6 +762,9 @@ if TYPE_CHECKING:
         FeedResultChatCompletionEventPreview as FeedResultChatCompletionEventPreview,
     )
     from ._feed_result_get_log import FeedResultGetLog as FeedResultGetLog
+    from ._feed_result_get_pipeline_result import (
+        FeedResultGetPipelineResult as FeedResultGetPipelineResult,
+    )
     from ._feed_result_get_span import FeedResultGetSpan as FeedResultGetSpan
     from ._feed_result_get_span_evaluation import (
         FeedResultGetSpanEvaluation as FeedResultGetSpanEvaluation,
@@ -505,6 +784,7 @@ if TYPE_CHECKING:
     )
     from ._field_group import FieldGroup as FieldGroup
     from ._field_option_count_item import FieldOptionCountItem as FieldOptionCountItem
+    from ._field_sort_input import FieldSortInput as FieldSortInput
     from ._file import File as File
     from ._file_chunk import FileChunk as FileChunk
     from ._file_purpose import FilePurpose as FilePurpose
@@ -514,6 +794,7 @@ if TYPE_CHECKING:
     from ._files_upload_form_visibility import (
         FilesUploadFormVisibility as FilesUploadFormVisibility,
     )
+    from ._filter_combinator import FilterCombinator as FilterCombinator
     from ._filter_condition import FilterCondition as FilterCondition
     from ._filter_condition_op import FilterConditionOp as FilterConditionOp
     from ._filter_group import FilterGroup as FilterGroup
@@ -525,6 +806,10 @@ if TYPE_CHECKING:
         FineTunedModelCapabilities as FineTunedModelCapabilities,
     )
     from ._fine_tuning_data_json import FineTuningDataJSON as FineTuningDataJSON
+    from ._float_array_field_definition import (
+        FloatArrayFieldDefinition as FloatArrayFieldDefinition,
+    )
+    from ._float_field_definition import FloatFieldDefinition as FloatFieldDefinition
     from ._form_elicitation_capability import FormElicitationCapability as FormElicitationCapability
     from ._function import Function as Function
     from ._function_call import FunctionCall as FunctionCall
@@ -540,8 +825,12 @@ if TYPE_CHECKING:
         FunctionCallEventConfirmationStatus as FunctionCallEventConfirmationStatus,
     )
     from ._function_name import FunctionName as FunctionName
+    from ._function_request import FunctionRequest as FunctionRequest
     from ._function_result_entry import FunctionResultEntry as FunctionResultEntry
     from ._function_tool import FunctionTool as FunctionTool
+    from ._generate_managed_index_summary_post_v1_context_search_indexes_index_name_summary_field_language_post_language import (
+        GenerateManagedIndexSummaryPostV1ContextSearchIndexesIndexNameSummaryFieldLanguagePostLanguage as GenerateManagedIndexSummaryPostV1ContextSearchIndexesIndexNameSummaryFieldLanguagePostLanguage,
+    )
     from ._get_deployment_summaries_response import (
         GetDeploymentSummariesResponse as GetDeploymentSummariesResponse,
     )
@@ -562,6 +851,10 @@ if TYPE_CHECKING:
     from ._get_log_field_options import GetLogFieldOptions as GetLogFieldOptions
     from ._get_log_fields import GetLogFields as GetLogFields
     from ._get_logs import GetLogs as GetLogs
+    from ._get_managed_index_summary_v1_context_search_indexes_index_name_summary_field_language_get_language import (
+        GetManagedIndexSummaryV1ContextSearchIndexesIndexNameSummaryFieldLanguageGetLanguage as GetManagedIndexSummaryV1ContextSearchIndexesIndexNameSummaryFieldLanguageGetLanguage,
+    )
+    from ._get_pipeline_results import GetPipelineResults as GetPipelineResults
     from ._get_signed_url_response import GetSignedUrlResponse as GetSignedUrlResponse
     from ._get_span import GetSpan as GetSpan
     from ._get_span_evaluation import GetSpanEvaluation as GetSpanEvaluation
@@ -574,6 +867,9 @@ if TYPE_CHECKING:
     from ._get_span_fields import GetSpanFields as GetSpanFields
     from ._get_span_status_code import GetSpanStatusCode as GetSpanStatusCode
     from ._get_spans import GetSpans as GetSpans
+    from ._get_summary_response_summary import (
+        GetSummaryResponseSummary as GetSummaryResponseSummary,
+    )
     from ._get_trace import GetTrace as GetTrace
     from ._get_trace_field_options import GetTraceFieldOptions as GetTraceFieldOptions
     from ._get_trace_fields import GetTraceFields as GetTraceFields
@@ -582,16 +878,28 @@ if TYPE_CHECKING:
     from ._git_commit_author import GitCommitAuthor as GitCommitAuthor
     from ._git_commit_metadata import GitCommitMetadata as GitCommitMetadata
     from ._global_header_value import GlobalHeaderValue as GlobalHeaderValue
+    from ._goal_result import GoalResult as GoalResult
+    from ._goal_result_item import GoalResultItem as GoalResultItem
+    from ._goal_result_item_direction import GoalResultItemDirection as GoalResultItemDirection
+    from ._goal_spec import GoalSpec as GoalSpec
+    from ._goal_status import GoalStatus as GoalStatus
+    from ._goal_status_filter import GoalStatusFilter as GoalStatusFilter
+    from ._goal_status_filter_group import GoalStatusFilterGroup as GoalStatusFilterGroup
     from ._granularity import Granularity as Granularity
+    from ._grep_mode import GrepMode as GrepMode
+    from ._grep_request import GrepRequest as GrepRequest
     from ._group_workspace_assignment_out import (
         GroupWorkspaceAssignmentOut as GroupWorkspaceAssignmentOut,
     )
     from ._group_workspace_assignments_out import (
         GroupWorkspaceAssignmentsOut as GroupWorkspaceAssignmentsOut,
     )
+    from ._gt import Gt as Gt
+    from ._gte import Gte as Gte
     from ._guardrail_config import GuardrailConfig as GuardrailConfig
     from ._http_status import HTTPStatus as HTTPStatus
     from ._http_validation_error import HTTPValidationError as HTTPValidationError
+    from ._hang_up_tool import HangUpTool as HangUpTool
     from ._image_content import ImageContent as ImageContent
     from ._image_detail import ImageDetail as ImageDetail
     from ._image_generation_tool import ImageGenerationTool as ImageGenerationTool
@@ -612,7 +920,14 @@ if TYPE_CHECKING:
     from ._import_dataset_from_playground_request import (
         ImportDatasetFromPlaygroundRequest as ImportDatasetFromPlaygroundRequest,
     )
+    from ._import_dataset_from_spans_request import (
+        ImportDatasetFromSpansRequest as ImportDatasetFromSpansRequest,
+    )
+    from ._in import In as In
+    from ._in_value import InValue as InValue
     from ._inbound_authentication_type import InboundAuthenticationType as InboundAuthenticationType
+    from ._ingest_documents_request import IngestDocumentsRequest as IngestDocumentsRequest
+    from ._ingest_documents_response import IngestDocumentsResponse as IngestDocumentsResponse
     from ._ingestion_pipeline_configuration import (
         IngestionPipelineConfiguration as IngestionPipelineConfiguration,
     )
@@ -620,6 +935,9 @@ if TYPE_CHECKING:
     from ._input_entry import InputEntry as InputEntry
     from ._instruct_request import InstructRequest as InstructRequest
     from ._instruct_request_message import InstructRequestMessage as InstructRequestMessage
+    from ._int_array_field_definition import IntArrayFieldDefinition as IntArrayFieldDefinition
+    from ._int_field_definition import IntFieldDefinition as IntFieldDefinition
+    from ._json_field_definition import JSONFieldDefinition as JSONFieldDefinition
     from ._json_patch import JSONPatch as JSONPatch
     from ._json_patch_add import JSONPatchAdd as JSONPatchAdd
     from ._json_patch_append import JSONPatchAppend as JSONPatchAppend
@@ -643,10 +961,17 @@ if TYPE_CHECKING:
     from ._judge_dataset_record_request import (
         JudgeDatasetRecordRequest as JudgeDatasetRecordRequest,
     )
+    from ._judge_definition_v1 import JudgeDefinitionV1 as JudgeDefinitionV1
     from ._judge_output import JudgeOutput as JudgeOutput
     from ._judge_output_type import JudgeOutputType as JudgeOutputType
     from ._judge_output_union import JudgeOutputUnion as JudgeOutputUnion
     from ._judge_regression_output import JudgeRegressionOutput as JudgeRegressionOutput
+    from ._keyword_array_field_definition import (
+        KeywordArrayFieldDefinition as KeywordArrayFieldDefinition,
+    )
+    from ._keyword_field_definition import KeywordFieldDefinition as KeywordFieldDefinition
+    from ._keyword_retriever import KeywordRetriever as KeywordRetriever
+    from ._keyword_retriever_filter import KeywordRetrieverFilter as KeywordRetrieverFilter
     from ._lago_event_type import LagoEventType as LagoEventType
     from ._libraries_api_usage_data_json import (
         LibrariesAPIUsageDataJSON as LibrariesAPIUsageDataJSON,
@@ -657,6 +982,9 @@ if TYPE_CHECKING:
     from ._library import Library as Library
     from ._limits_context import LimitsContext as LimitsContext
     from ._limits_out import LimitsOUT as LimitsOUT
+    from ._list_assignable_service_account_roles_response import (
+        ListAssignableServiceAccountRolesResponse as ListAssignableServiceAccountRolesResponse,
+    )
     from ._list_batch_jobs_response import ListBatchJobsResponse as ListBatchJobsResponse
     from ._list_campaign_selected_events_response import (
         ListCampaignSelectedEventsResponse as ListCampaignSelectedEventsResponse,
@@ -673,14 +1001,33 @@ if TYPE_CHECKING:
     )
     from ._list_datasets_response import ListDatasetsResponse as ListDatasetsResponse
     from ._list_documents_response import ListDocumentsResponse as ListDocumentsResponse
+    from ._list_evaluation_run_records_response import (
+        ListEvaluationRunRecordsResponse as ListEvaluationRunRecordsResponse,
+    )
+    from ._list_evaluation_runs_response import (
+        ListEvaluationRunsResponse as ListEvaluationRunsResponse,
+    )
     from ._list_files_response import ListFilesResponse as ListFilesResponse
     from ._list_judges_response import ListJudgesResponse as ListJudgesResponse
     from ._list_libraries_response import ListLibrariesResponse as ListLibrariesResponse
+    from ._list_managed_indexes_response import (
+        ListManagedIndexesResponse as ListManagedIndexesResponse,
+    )
+    from ._list_optimization_trials_response import (
+        ListOptimizationTrialsResponse as ListOptimizationTrialsResponse,
+    )
+    from ._list_optimizations_response import ListOptimizationsResponse as ListOptimizationsResponse
     from ._list_organizations_response import ListOrganizationsResponse as ListOrganizationsResponse
     from ._list_prompt_versions_response import (
         ListPromptVersionsResponse as ListPromptVersionsResponse,
     )
     from ._list_prompts_response import ListPromptsResponse as ListPromptsResponse
+    from ._list_service_account_roles_response import (
+        ListServiceAccountRolesResponse as ListServiceAccountRolesResponse,
+    )
+    from ._list_service_accounts_response import (
+        ListServiceAccountsResponse as ListServiceAccountsResponse,
+    )
     from ._list_sharing_response import ListSharingResponse as ListSharingResponse
     from ._list_skill_versions_response import (
         ListSkillVersionsResponse as ListSkillVersionsResponse,
@@ -692,6 +1039,8 @@ if TYPE_CHECKING:
         ListWorkflowEventResponse as ListWorkflowEventResponse,
     )
     from ._list_workspaces_response import ListWorkspacesResponse as ListWorkspacesResponse
+    from ._llm_judge_reference import LlmJudgeReference as LlmJudgeReference
+    from ._location import Location as Location
     from ._location_type import LocationType as LocationType
     from ._logging_capability import LoggingCapability as LoggingCapability
     from ._logical_expression import LogicalExpression as LogicalExpression
@@ -699,6 +1048,10 @@ if TYPE_CHECKING:
     from ._logical_expression_type import LogicalExpressionType as LogicalExpressionType
     from ._logs_request import LogsRequest as LogsRequest
     from ._logs_request_order import LogsRequestOrder as LogsRequestOrder
+    from ._long_array_field_definition import LongArrayFieldDefinition as LongArrayFieldDefinition
+    from ._long_field_definition import LongFieldDefinition as LongFieldDefinition
+    from ._lt import Lt as Lt
+    from ._lte import Lte as Lte
     from ._mcp_prompt import MCPPrompt as MCPPrompt
     from ._mcp_resource import MCPResource as MCPResource
     from ._mcp_server_authentication_requirement import (
@@ -720,6 +1073,10 @@ if TYPE_CHECKING:
         MCPUIToolMetaVisibilityItem as MCPUIToolMetaVisibilityItem,
     )
     from ._managed_deployment_response import ManagedDeploymentResponse as ManagedDeploymentResponse
+    from ._managed_index_config import ManagedIndexConfig as ManagedIndexConfig
+    from ._managed_index_fields import ManagedIndexFields as ManagedIndexFields
+    from ._managed_index_response import ManagedIndexResponse as ManagedIndexResponse
+    from ._managed_index_status import ManagedIndexStatus as ManagedIndexStatus
     from ._member_subscription_out import MemberSubscriptionOUT as MemberSubscriptionOUT
     from ._member_workspace_info import MemberWorkspaceInfo as MemberWorkspaceInfo
     from ._member_workspace_info_raw_roles import (
@@ -747,8 +1104,12 @@ if TYPE_CHECKING:
     from ._message_response import MessageResponse as MessageResponse
     from ._message_tokens import MessageTokens as MessageTokens
     from ._metadata_dict import MetadataDict as MetadataDict
+    from ._metadata_filter import MetadataFilter as MetadataFilter
+    from ._metadata_filter_group import MetadataFilterGroup as MetadataFilterGroup
+    from ._metadata_filter_value import MetadataFilterValue as MetadataFilterValue
     from ._metric_aggregation import MetricAggregation as MetricAggregation
     from ._metric_definition import MetricDefinition as MetricDefinition
+    from ._mistral_embedding_model import MistralEmbeddingModel as MistralEmbeddingModel
     from ._mistral_prompt_mode import MistralPromptMode as MistralPromptMode
     from ._model_capabilities import ModelCapabilities as ModelCapabilities
     from ._model_card import ModelCard as ModelCard
@@ -757,6 +1118,7 @@ if TYPE_CHECKING:
     from ._model_list import ModelList as ModelList
     from ._models_retrieve_response import ModelsRetrieveResponse as ModelsRetrieveResponse
     from ._models_update_response import ModelsUpdateResponse as ModelsUpdateResponse
+    from ._moderation_definition_v1 import ModerationDefinitionV1 as ModerationDefinitionV1
     from ._moderation_llm_action import ModerationLLMAction as ModerationLLMAction
     from ._moderation_llmv1_category_thresholds import (
         ModerationLLMV1CategoryThresholds as ModerationLLMV1CategoryThresholds,
@@ -768,10 +1130,22 @@ if TYPE_CHECKING:
     from ._moderation_llmv2_config import ModerationLLMV2Config as ModerationLLMV2Config
     from ._moderation_object import ModerationObject as ModerationObject
     from ._moderation_response import ModerationResponse as ModerationResponse
+    from ._navigate_request import NavigateRequest as NavigateRequest
+    from ._navigation_chunk_response import NavigationChunkResponse as NavigationChunkResponse
+    from ._navigation_direction import NavigationDirection as NavigationDirection
+    from ._navigation_response import NavigationResponse as NavigationResponse
+    from ._nearest_neighbour_retriever import NearestNeighbourRetriever as NearestNeighbourRetriever
+    from ._nearest_neighbour_retriever_filter import (
+        NearestNeighbourRetrieverFilter as NearestNeighbourRetrieverFilter,
+    )
     from ._nested_group_ref import NestedGroupRef as NestedGroupRef
     from ._nested_groups_out import NestedGroupsOut as NestedGroupsOut
     from ._network_encoded_input import NetworkEncodedInput as NetworkEncodedInput
     from ._new_usage_limit_in import NewUsageLimitIN as NewUsageLimitIN
+    from ._and import Not as Not
+    from ._and import NotMatch as NotMatch
+    from ._numeric_score_metric import NumericScoreMetric as NumericScoreMetric
+    from ._numeric_statistics import NumericStatistics as NumericStatistics
     from ._o_auth2_token import OAuth2Token as OAuth2Token
     from ._o_auth2_token_auth import OAuth2TokenAuth as OAuth2TokenAuth
     from ._o_auth_metadata_source import OAuthMetadataSource as OAuthMetadataSource
@@ -805,6 +1179,7 @@ if TYPE_CHECKING:
     from ._ocr_text_block import OCRTextBlock as OCRTextBlock
     from ._ocr_title_block import OCRTitleBlock as OCRTitleBlock
     from ._ocr_usage_info import OCRUsageInfo as OCRUsageInfo
+    from ._otlp_destination import OTLPDestination as OTLPDestination
     from ._oauth2_metadata_secrets import Oauth2MetadataSecrets as Oauth2MetadataSecrets
     from ._observability_chat_completion_events_fields_get_options_operator import (
         ObservabilityChatCompletionEventsFieldsGetOptionsOperator as ObservabilityChatCompletionEventsFieldsGetOptionsOperator,
@@ -812,6 +1187,18 @@ if TYPE_CHECKING:
     from ._observability_error import ObservabilityError as ObservabilityError
     from ._observability_error_code import ObservabilityErrorCode as ObservabilityErrorCode
     from ._observability_error_detail import ObservabilityErrorDetail as ObservabilityErrorDetail
+    from ._operator import Operator as Operator
+    from ._optimization import Optimization as Optimization
+    from ._optimization_detail import OptimizationDetail as OptimizationDetail
+    from ._optimization_reference import OptimizationReference as OptimizationReference
+    from ._optimization_trial_observation import (
+        OptimizationTrialObservation as OptimizationTrialObservation,
+    )
+    from ._optimization_trial_with_observations import (
+        OptimizationTrialWithObservations as OptimizationTrialWithObservations,
+    )
+    from ._and import Or as Or
+    from ._and import OrMatch as OrMatch
     from ._order_by import OrderBy as OrderBy
     from ._order_by_clause import OrderByClause as OrderByClause
     from ._order_by_clause_direction import OrderByClauseDirection as OrderByClauseDirection
@@ -876,19 +1263,60 @@ if TYPE_CHECKING:
     from ._paginated_result_dataset_record import (
         PaginatedResultDatasetRecord as PaginatedResultDatasetRecord,
     )
+    from ._paginated_result_evaluation_run_record_v2_response import (
+        PaginatedResultEvaluationRunRecordV2Response as PaginatedResultEvaluationRunRecordV2Response,
+    )
+    from ._paginated_result_evaluation_run_v2_response import (
+        PaginatedResultEvaluationRunV2Response as PaginatedResultEvaluationRunV2Response,
+    )
+    from ._paginated_result_evaluation_run_v2_with_refs_response import (
+        PaginatedResultEvaluationRunV2WithRefsResponse as PaginatedResultEvaluationRunV2WithRefsResponse,
+    )
+    from ._paginated_result_evaluation_v2 import (
+        PaginatedResultEvaluationV2 as PaginatedResultEvaluationV2,
+    )
     from ._paginated_result_judge_preview import (
         PaginatedResultJudgePreview as PaginatedResultJudgePreview,
     )
+    from ._paginated_result_optimization import (
+        PaginatedResultOptimization as PaginatedResultOptimization,
+    )
+    from ._paginated_result_optimization_trial_with_observations import (
+        PaginatedResultOptimizationTrialWithObservations as PaginatedResultOptimizationTrialWithObservations,
+    )
+    from ._paginated_result_pipeline import PaginatedResultPipeline as PaginatedResultPipeline
+    from ._paginated_result_project import PaginatedResultProject as PaginatedResultProject
     from ._pagination_info import PaginationInfo as PaginationInfo
     from ._pagination_response import PaginationResponse as PaginationResponse
+    from ._params import Params as Params
     from ._partial_schedule_definition import PartialScheduleDefinition as PartialScheduleDefinition
+    from ._percentile import Percentile as Percentile
+    from ._percentile_statistic_spec import PercentileStatisticSpec as PercentileStatisticSpec
+    from ._phone_destination import PhoneDestination as PhoneDestination
+    from ._pipeline import Pipeline as Pipeline
+    from ._pipeline_config import PipelineConfig as PipelineConfig
+    from ._pipeline_config_definition import PipelineConfigDefinition as PipelineConfigDefinition
+    from ._pipeline_config_header import PipelineConfigHeader as PipelineConfigHeader
+    from ._pipeline_config_sampling import PipelineConfigSampling as PipelineConfigSampling
+    from ._pipeline_config_scope import PipelineConfigScope as PipelineConfigScope
+    from ._pipeline_config_selector import PipelineConfigSelector as PipelineConfigSelector
+    from ._pipeline_kind import PipelineKind as PipelineKind
+    from ._pipeline_result import PipelineResult as PipelineResult
+    from ._pipeline_results_request import PipelineResultsRequest as PipelineResultsRequest
+    from ._pipelines_response import PipelinesResponse as PipelinesResponse
     from ._plan_type import PlanType as PlanType
     from ._prediction import Prediction as Prediction
     from ._price_data import PriceData as PriceData
+    from ._principal import Principal as Principal
+    from ._probabilistic_sampling import ProbabilisticSampling as ProbabilisticSampling
     from ._process_status import ProcessStatus as ProcessStatus
     from ._processing_status import ProcessingStatus as ProcessingStatus
+    from ._project import Project as Project
+    from ._project_evaluation_summary import ProjectEvaluationSummary as ProjectEvaluationSummary
+    from ._projects import Projects as Projects
     from ._prompt import Prompt as Prompt
     from ._prompt_argument import PromptArgument as PromptArgument
+    from ._prompt_cache_retention import PromptCacheRetention as PromptCacheRetention
     from ._prompt_definition import PromptDefinition as PromptDefinition
     from ._prompt_tokens_details import PromptTokensDetails as PromptTokensDetails
     from ._prompt_variable import PromptVariable as PromptVariable
@@ -916,11 +1344,18 @@ if TYPE_CHECKING:
     from ._query_invocation_body import QueryInvocationBody as QueryInvocationBody
     from ._query_invocation_body_input import QueryInvocationBodyInput as QueryInvocationBodyInput
     from ._query_workflow_response import QueryWorkflowResponse as QueryWorkflowResponse
+    from ._rrf_retriever import RRFRetriever as RRFRetriever
+    from ._rrf_retriever_filter import RRFRetrieverFilter as RRFRetrieverFilter
+    from ._rrf_retriever_retriever import RRFRetrieverRetriever as RRFRetrieverRetriever
     from ._rag_search_indexes_update_metrics_body import (
         RagSearchIndexesUpdateMetricsBody as RagSearchIndexesUpdateMetricsBody,
     )
+    from ._range import Range as Range
     from ._rate_limits_out import RateLimitsOUT as RateLimitsOUT
+    from ._read_request import ReadRequest as ReadRequest
+    from ._reason import Reason as Reason
     from ._reasoning_effort import ReasoningEffort as ReasoningEffort
+    from ._record_sort_field import RecordSortField as RecordSortField
     from ._reference_chunk import ReferenceChunk as ReferenceChunk
     from ._register_deployment_request_deployment import (
         RegisterDeploymentRequestDeployment as RegisterDeploymentRequestDeployment,
@@ -941,6 +1376,7 @@ if TYPE_CHECKING:
         RegisterSearchIndexResponseIndex as RegisterSearchIndexResponseIndex,
     )
     from ._registry_sharing_scope import RegistrySharingScope as RegistrySharingScope
+    from ._rejected_document_response import RejectedDocumentResponse as RejectedDocumentResponse
     from ._remove_workspace_members_in import RemoveWorkspaceMembersIN as RemoveWorkspaceMembersIN
     from ._remove_workspace_members_out import (
         RemoveWorkspaceMembersOUT as RemoveWorkspaceMembersOUT,
@@ -957,20 +1393,268 @@ if TYPE_CHECKING:
     from ._response_format import ResponseFormat as ResponseFormat
     from ._response_formats import ResponseFormats as ResponseFormats
     from ._response_started_event import ResponseStartedEvent as ResponseStartedEvent
+    from ._responses_annotation_container_file_citation import (
+        ResponsesAnnotationContainerFileCitation as ResponsesAnnotationContainerFileCitation,
+    )
+    from ._responses_annotation_file_citation import (
+        ResponsesAnnotationFileCitation as ResponsesAnnotationFileCitation,
+    )
+    from ._responses_annotation_file_path import (
+        ResponsesAnnotationFilePath as ResponsesAnnotationFilePath,
+    )
+    from ._responses_annotation_url_citation import (
+        ResponsesAnnotationURLCitation as ResponsesAnnotationURLCitation,
+    )
+    from ._responses_caller_direct import ResponsesCallerDirect as ResponsesCallerDirect
+    from ._responses_caller_program import ResponsesCallerProgram as ResponsesCallerProgram
+    from ._responses_completed_event import ResponsesCompletedEvent as ResponsesCompletedEvent
+    from ._responses_content import ResponsesContent as ResponsesContent
+    from ._responses_content_part_added_event import (
+        ResponsesContentPartAddedEvent as ResponsesContentPartAddedEvent,
+    )
+    from ._responses_content_part_added_event_part import (
+        ResponsesContentPartAddedEventPart as ResponsesContentPartAddedEventPart,
+    )
+    from ._responses_content_part_done_event import (
+        ResponsesContentPartDoneEvent as ResponsesContentPartDoneEvent,
+    )
+    from ._responses_content_part_done_event_part import (
+        ResponsesContentPartDoneEventPart as ResponsesContentPartDoneEventPart,
+    )
+    from ._responses_created_event import ResponsesCreatedEvent as ResponsesCreatedEvent
+    from ._responses_custom_tool import ResponsesCustomTool as ResponsesCustomTool
+    from ._responses_custom_tool_allowed_caller import (
+        ResponsesCustomToolAllowedCaller as ResponsesCustomToolAllowedCaller,
+    )
+    from ._responses_custom_tool_format import (
+        ResponsesCustomToolFormat as ResponsesCustomToolFormat,
+    )
+    from ._responses_easy_input_message import (
+        ResponsesEasyInputMessage as ResponsesEasyInputMessage,
+    )
+    from ._responses_easy_input_message_content1 import (
+        ResponsesEasyInputMessageContent1 as ResponsesEasyInputMessageContent1,
+    )
+    from ._responses_easy_input_message_content2 import (
+        ResponsesEasyInputMessageContent2 as ResponsesEasyInputMessageContent2,
+    )
+    from ._responses_easy_input_message_phase import (
+        ResponsesEasyInputMessagePhase as ResponsesEasyInputMessagePhase,
+    )
+    from ._responses_easy_input_message_role import (
+        ResponsesEasyInputMessageRole as ResponsesEasyInputMessageRole,
+    )
+    from ._responses_error import ResponsesError as ResponsesError
+    from ._responses_error_event import ResponsesErrorEvent as ResponsesErrorEvent
+    from ._responses_failed_event import ResponsesFailedEvent as ResponsesFailedEvent
+    from ._responses_function_call_arguments_delta_event import (
+        ResponsesFunctionCallArgumentsDeltaEvent as ResponsesFunctionCallArgumentsDeltaEvent,
+    )
+    from ._responses_function_call_arguments_done_event import (
+        ResponsesFunctionCallArgumentsDoneEvent as ResponsesFunctionCallArgumentsDoneEvent,
+    )
+    from ._responses_function_call_output import (
+        ResponsesFunctionCallOutput as ResponsesFunctionCallOutput,
+    )
+    from ._responses_function_call_output_caller import (
+        ResponsesFunctionCallOutputCaller as ResponsesFunctionCallOutputCaller,
+    )
+    from ._responses_function_call_output_caller_direct import (
+        ResponsesFunctionCallOutputCallerDirect as ResponsesFunctionCallOutputCallerDirect,
+    )
+    from ._responses_function_call_output_caller_program import (
+        ResponsesFunctionCallOutputCallerProgram as ResponsesFunctionCallOutputCallerProgram,
+    )
+    from ._responses_function_call_output_output1 import (
+        ResponsesFunctionCallOutputOutput1 as ResponsesFunctionCallOutputOutput1,
+    )
+    from ._responses_function_call_output_output2 import (
+        ResponsesFunctionCallOutputOutput2 as ResponsesFunctionCallOutputOutput2,
+    )
+    from ._responses_function_call_output_status import (
+        ResponsesFunctionCallOutputStatus as ResponsesFunctionCallOutputStatus,
+    )
+    from ._responses_function_tool import ResponsesFunctionTool as ResponsesFunctionTool
+    from ._responses_function_tool_allowed_caller import (
+        ResponsesFunctionToolAllowedCaller as ResponsesFunctionToolAllowedCaller,
+    )
+    from ._responses_function_tool_call import (
+        ResponsesFunctionToolCall as ResponsesFunctionToolCall,
+    )
+    from ._responses_function_tool_call_caller import (
+        ResponsesFunctionToolCallCaller as ResponsesFunctionToolCallCaller,
+    )
+    from ._responses_function_tool_call_status import (
+        ResponsesFunctionToolCallStatus as ResponsesFunctionToolCallStatus,
+    )
+    from ._responses_grammar import ResponsesGrammar as ResponsesGrammar
+    from ._responses_in_progress_event import ResponsesInProgressEvent as ResponsesInProgressEvent
+    from ._responses_incomplete_details import (
+        ResponsesIncompleteDetails as ResponsesIncompleteDetails,
+    )
+    from ._responses_incomplete_event import ResponsesIncompleteEvent as ResponsesIncompleteEvent
+    from ._responses_input_file import ResponsesInputFile as ResponsesInputFile
+    from ._responses_input_file_content import (
+        ResponsesInputFileContent as ResponsesInputFileContent,
+    )
+    from ._responses_input_file_content_detail import (
+        ResponsesInputFileContentDetail as ResponsesInputFileContentDetail,
+    )
+    from ._responses_input_file_content_responses_prompt_cache_breakpoint import (
+        ResponsesInputFileContentResponsesPromptCacheBreakpoint as ResponsesInputFileContentResponsesPromptCacheBreakpoint,
+    )
+    from ._responses_input_file_detail import ResponsesInputFileDetail as ResponsesInputFileDetail
+    from ._responses_input_file_responses_prompt_cache_breakpoint import (
+        ResponsesInputFileResponsesPromptCacheBreakpoint as ResponsesInputFileResponsesPromptCacheBreakpoint,
+    )
+    from ._responses_input_image import ResponsesInputImage as ResponsesInputImage
+    from ._responses_input_image_content import (
+        ResponsesInputImageContent as ResponsesInputImageContent,
+    )
+    from ._responses_input_image_content_detail import (
+        ResponsesInputImageContentDetail as ResponsesInputImageContentDetail,
+    )
+    from ._responses_input_image_content_responses_prompt_cache_breakpoint import (
+        ResponsesInputImageContentResponsesPromptCacheBreakpoint as ResponsesInputImageContentResponsesPromptCacheBreakpoint,
+    )
+    from ._responses_input_image_detail import (
+        ResponsesInputImageDetail as ResponsesInputImageDetail,
+    )
+    from ._responses_input_image_responses_prompt_cache_breakpoint import (
+        ResponsesInputImageResponsesPromptCacheBreakpoint as ResponsesInputImageResponsesPromptCacheBreakpoint,
+    )
+    from ._responses_input_text import ResponsesInputText as ResponsesInputText
+    from ._responses_input_text_content import (
+        ResponsesInputTextContent as ResponsesInputTextContent,
+    )
+    from ._responses_input_text_content_responses_prompt_cache_breakpoint import (
+        ResponsesInputTextContentResponsesPromptCacheBreakpoint as ResponsesInputTextContentResponsesPromptCacheBreakpoint,
+    )
+    from ._responses_input_text_responses_prompt_cache_breakpoint import (
+        ResponsesInputTextResponsesPromptCacheBreakpoint as ResponsesInputTextResponsesPromptCacheBreakpoint,
+    )
+    from ._responses_input_tokens_details import (
+        ResponsesInputTokensDetails as ResponsesInputTokensDetails,
+    )
+    from ._responses_message import ResponsesMessage as ResponsesMessage
+    from ._responses_message_content import ResponsesMessageContent as ResponsesMessageContent
+    from ._responses_message_role import ResponsesMessageRole as ResponsesMessageRole
+    from ._responses_message_status import ResponsesMessageStatus as ResponsesMessageStatus
+    from ._responses_namespace_tool import ResponsesNamespaceTool as ResponsesNamespaceTool
+    from ._responses_namespace_tool_tool import (
+        ResponsesNamespaceToolTool as ResponsesNamespaceToolTool,
+    )
+    from ._responses_output_item_added_event import (
+        ResponsesOutputItemAddedEvent as ResponsesOutputItemAddedEvent,
+    )
+    from ._responses_output_item_added_event_item import (
+        ResponsesOutputItemAddedEventItem as ResponsesOutputItemAddedEventItem,
+    )
+    from ._responses_output_item_done_event import (
+        ResponsesOutputItemDoneEvent as ResponsesOutputItemDoneEvent,
+    )
+    from ._responses_output_item_done_event_item import (
+        ResponsesOutputItemDoneEventItem as ResponsesOutputItemDoneEventItem,
+    )
+    from ._responses_output_message import ResponsesOutputMessage as ResponsesOutputMessage
+    from ._responses_output_message_content import (
+        ResponsesOutputMessageContent as ResponsesOutputMessageContent,
+    )
+    from ._responses_output_message_phase import (
+        ResponsesOutputMessagePhase as ResponsesOutputMessagePhase,
+    )
+    from ._responses_output_message_status import (
+        ResponsesOutputMessageStatus as ResponsesOutputMessageStatus,
+    )
+    from ._responses_output_refusal import ResponsesOutputRefusal as ResponsesOutputRefusal
+    from ._responses_output_text import ResponsesOutputText as ResponsesOutputText
+    from ._responses_output_text_logprob import (
+        ResponsesOutputTextLogprob as ResponsesOutputTextLogprob,
+    )
+    from ._responses_output_text_logprob_top_logprob import (
+        ResponsesOutputTextLogprobTopLogprob as ResponsesOutputTextLogprobTopLogprob,
+    )
+    from ._responses_output_tokens_details import (
+        ResponsesOutputTokensDetails as ResponsesOutputTokensDetails,
+    )
+    from ._responses_part_reasoning_text import (
+        ResponsesPartReasoningText as ResponsesPartReasoningText,
+    )
+    from ._responses_reasoning_item import ResponsesReasoningItem as ResponsesReasoningItem
+    from ._responses_reasoning_item_status import (
+        ResponsesReasoningItemStatus as ResponsesReasoningItemStatus,
+    )
+    from ._responses_reasoning_text_delta_event import (
+        ResponsesReasoningTextDeltaEvent as ResponsesReasoningTextDeltaEvent,
+    )
+    from ._responses_reasoning_text_done_event import (
+        ResponsesReasoningTextDoneEvent as ResponsesReasoningTextDoneEvent,
+    )
+    from ._responses_stream_frame import ResponsesStreamFrame as ResponsesStreamFrame
+    from ._responses_stream_frame_data import ResponsesStreamFrameData as ResponsesStreamFrameData
+    from ._responses_summary import ResponsesSummary as ResponsesSummary
+    from ._responses_supported_reasoning_effort import (
+        ResponsesSupportedReasoningEffort as ResponsesSupportedReasoningEffort,
+    )
+    from ._responses_text import ResponsesText as ResponsesText
+    from ._responses_text_config_format import (
+        ResponsesTextConfigFormat as ResponsesTextConfigFormat,
+    )
+    from ._responses_text_config_responses_format_json_object import (
+        ResponsesTextConfigResponsesFormatJSONObject as ResponsesTextConfigResponsesFormatJSONObject,
+    )
+    from ._responses_text_config_responses_format_text import (
+        ResponsesTextConfigResponsesFormatText as ResponsesTextConfigResponsesFormatText,
+    )
+    from ._responses_text_config_responses_format_text_json_schema_config import (
+        ResponsesTextConfigResponsesFormatTextJSONSchemaConfig as ResponsesTextConfigResponsesFormatTextJSONSchemaConfig,
+    )
+    from ._responses_text_config_verbosity import (
+        ResponsesTextConfigVerbosity as ResponsesTextConfigVerbosity,
+    )
+    from ._responses_text_delta_event import ResponsesTextDeltaEvent as ResponsesTextDeltaEvent
+    from ._responses_text_delta_event_logprob import (
+        ResponsesTextDeltaEventLogprob as ResponsesTextDeltaEventLogprob,
+    )
+    from ._responses_text_delta_event_logprob_top_logprob import (
+        ResponsesTextDeltaEventLogprobTopLogprob as ResponsesTextDeltaEventLogprobTopLogprob,
+    )
+    from ._responses_text_done_event import ResponsesTextDoneEvent as ResponsesTextDoneEvent
+    from ._responses_text_done_event_logprob import (
+        ResponsesTextDoneEventLogprob as ResponsesTextDoneEventLogprob,
+    )
+    from ._responses_text_done_event_logprob_top_logprob import (
+        ResponsesTextDoneEventLogprobTopLogprob as ResponsesTextDoneEventLogprobTopLogprob,
+    )
+    from ._responses_tool_choice_function import (
+        ResponsesToolChoiceFunction as ResponsesToolChoiceFunction,
+    )
+    from ._responses_tool_function import ResponsesToolFunction as ResponsesToolFunction
+    from ._responses_tool_function_allowed_caller import (
+        ResponsesToolFunctionAllowedCaller as ResponsesToolFunctionAllowedCaller,
+    )
+    from ._responses_usage import ResponsesUsage as ResponsesUsage
     from ._restart_conversation_request import (
         RestartConversationRequest as RestartConversationRequest,
     )
+    from ._result import Result as Result
     from ._role_out import RoleOut as RoleOut
     from ._roles import Roles as Roles
     from ._roles_out import RolesOut as RolesOut
     from ._roots_capability import RootsCapability as RootsCapability
     from ._rotate_unavailable_reason import RotateUnavailableReason as RotateUnavailableReason
+    from ._run_evaluation_summary import RunEvaluationSummary as RunEvaluationSummary
+    from ._run_optimization_ref import RunOptimizationRef as RunOptimizationRef
+    from ._run_ownership_filter import RunOwnershipFilter as RunOwnershipFilter
+    from ._run_project_summary import RunProjectSummary as RunProjectSummary
+    from ._run_statistics_response import RunStatisticsResponse as RunStatisticsResponse
     from ._sse_types import SSETypes as SSETypes
     from ._sample_type import SampleType as SampleType
     from ._sampling_capability import SamplingCapability as SamplingCapability
     from ._sampling_context_capability import SamplingContextCapability as SamplingContextCapability
     from ._sampling_tools_capability import SamplingToolsCapability as SamplingToolsCapability
     from ._scalar_metric import ScalarMetric as ScalarMetric
+    from ._scalar_statistic_value import ScalarStatisticValue as ScalarStatisticValue
     from ._schedule_calendar import ScheduleCalendar as ScheduleCalendar
     from ._schedule_definition import ScheduleDefinition as ScheduleDefinition
     from ._schedule_definition_output import ScheduleDefinitionOutput as ScheduleDefinitionOutput
@@ -998,6 +1682,14 @@ if TYPE_CHECKING:
     from ._scim_sync_user_action_out import ScimSyncUserActionOut as ScimSyncUserActionOut
     from ._scim_sync_user_ref_out import ScimSyncUserRefOut as ScimSyncUserRefOut
     from ._scim_sync_users_summary_out import ScimSyncUsersSummaryOut as ScimSyncUsersSummaryOut
+    from ._score_filter import ScoreFilter as ScoreFilter
+    from ._score_filter_group import ScoreFilterGroup as ScoreFilterGroup
+    from ._score_filter_value import ScoreFilterValue as ScoreFilterValue
+    from ._score_operator import ScoreOperator as ScoreOperator
+    from ._score_sort_input import ScoreSortInput as ScoreSortInput
+    from ._search_all_evaluation_runs_response import (
+        SearchAllEvaluationRunsResponse as SearchAllEvaluationRunsResponse,
+    )
     from ._search_chat_completion_event_ids_request import (
         SearchChatCompletionEventIdsRequest as SearchChatCompletionEventIdsRequest,
     )
@@ -1010,14 +1702,27 @@ if TYPE_CHECKING:
     from ._search_chat_completion_events_response import (
         SearchChatCompletionEventsResponse as SearchChatCompletionEventsResponse,
     )
+    from ._search_chunk_response import SearchChunkResponse as SearchChunkResponse
+    from ._search_hit_response import SearchHitResponse as SearchHitResponse
+    from ._search_request import SearchRequest as SearchRequest
+    from ._search_request_retriever import SearchRequestRetriever as SearchRequestRetriever
+    from ._search_response import SearchResponse as SearchResponse
     from ._server_capabilities import ServerCapabilities as ServerCapabilities
     from ._server_locale import ServerLocale as ServerLocale
     from ._server_tasks_capability import ServerTasksCapability as ServerTasksCapability
     from ._server_tasks_requests_capability import (
         ServerTasksRequestsCapability as ServerTasksRequestsCapability,
     )
+    from ._service_account import ServiceAccount as ServiceAccount
+    from ._service_account_role import ServiceAccountRole as ServiceAccountRole
     from ._service_tier import ServiceTier as ServiceTier
+    from ._set_managed_index_summary_v1_context_search_indexes_index_name_summary_field_language_put_language import (
+        SetManagedIndexSummaryV1ContextSearchIndexesIndexNameSummaryFieldLanguagePutLanguage as SetManagedIndexSummaryV1ContextSearchIndexesIndexNameSummaryFieldLanguagePutLanguage,
+    )
     from ._set_nested_groups_in import SetNestedGroupsIn as SetNestedGroupsIn
+    from ._set_service_account_roles_request import (
+        SetServiceAccountRolesRequest as SetServiceAccountRolesRequest,
+    )
     from ._share_enum import ShareEnum as ShareEnum
     from ._sharing import Sharing as Sharing
     from ._sharing_delete import SharingDelete as SharingDelete
@@ -1028,6 +1733,13 @@ if TYPE_CHECKING:
         SignalInvocationBodyInput as SignalInvocationBodyInput,
     )
     from ._signal_workflow_response import SignalWorkflowResponse as SignalWorkflowResponse
+    from ._simple_numeric_statistic_spec import (
+        SimpleNumericStatisticSpec as SimpleNumericStatisticSpec,
+    )
+    from ._simple_numeric_statistic_spec_kind import (
+        SimpleNumericStatisticSpecKind as SimpleNumericStatisticSpecKind,
+    )
+    from ._sip_destination import SipDestination as SipDestination
     from ._skill import Skill as Skill
     from ._skill_asset_content import SkillAssetContent as SkillAssetContent
     from ._skill_asset_content0 import SkillAssetContent0 as SkillAssetContent0
@@ -1039,8 +1751,22 @@ if TYPE_CHECKING:
     from ._skills_update_version_metadata_body import (
         SkillsUpdateVersionMetadataBody as SkillsUpdateVersionMetadataBody,
     )
+    from ._sort import Sort as Sort
     from ._sort_by import SortBy as SortBy
+    from ._sort_direction import SortDirection as SortDirection
+    from ._sort_order import SortOrder as SortOrder
     from ._source import Source as Source
+    from ._source_kind import SourceKind as SourceKind
+    from ._span_dataset_mapping import SpanDatasetMapping as SpanDatasetMapping
+    from ._span_dataset_mapping_contract import (
+        SpanDatasetMappingContract as SpanDatasetMappingContract,
+    )
+    from ._span_dataset_source_namespace import (
+        SpanDatasetSourceNamespace as SpanDatasetSourceNamespace,
+    )
+    from ._span_dataset_source_reference import (
+        SpanDatasetSourceReference as SpanDatasetSourceReference,
+    )
     from ._span_evaluations_request import SpanEvaluationsRequest as SpanEvaluationsRequest
     from ._spans_request import SpansRequest as SpansRequest
     from ._speech_output_format import SpeechOutputFormat as SpeechOutputFormat
@@ -1050,7 +1776,9 @@ if TYPE_CHECKING:
     from ._speech_stream_event_types import SpeechStreamEventTypes as SpeechStreamEventTypes
     from ._speech_usage_info import SpeechUsageInfo as SpeechUsageInfo
     from ._static_organization_roles import StaticOrganizationRoles as StaticOrganizationRoles
+    from ._static_tool_filler import StaticToolFiller as StaticToolFiller
     from ._static_workspace_roles import StaticWorkspaceRoles as StaticWorkspaceRoles
+    from ._statistic import Statistic as Statistic
     from ._stream_error import StreamError as StreamError
     from ._stream_event_sse_error_data import StreamEventSseErrorData as StreamEventSseErrorData
     from ._stream_event_sse_payload import StreamEventSsePayload as StreamEventSsePayload
@@ -1058,10 +1786,21 @@ if TYPE_CHECKING:
         StreamEventWorkflowContext as StreamEventWorkflowContext,
     )
     from ._subscription_status import SubscriptionStatus as SubscriptionStatus
+    from ._summary_status import SummaryStatus as SummaryStatus
+    from ._syntax import Syntax as Syntax
+    from ._system_filter import SystemFilter as SystemFilter
     from ._system_message import SystemMessage as SystemMessage
     from ._system_message_content_chunks import (
         SystemMessageContentChunks as SystemMessageContentChunks,
     )
+    from ._system_name_filter import SystemNameFilter as SystemNameFilter
+    from ._system_name_filter_group import SystemNameFilterGroup as SystemNameFilterGroup
+    from ._system_param_filter import SystemParamFilter as SystemParamFilter
+    from ._system_param_filter_group import SystemParamFilterGroup as SystemParamFilterGroup
+    from ._system_param_filter_value import SystemParamFilterValue as SystemParamFilterValue
+    from ._system_param_operator import SystemParamOperator as SystemParamOperator
+    from ._system_v2 import SystemV2 as SystemV2
+    from ._tag_filter import TagFilter as TagFilter
     from ._target_type import TargetType as TargetType
     from ._tasks_call_capability import TasksCallCapability as TasksCallCapability
     from ._tasks_cancel_capability import TasksCancelCapability as TasksCancelCapability
@@ -1077,6 +1816,7 @@ if TYPE_CHECKING:
     from ._tasks_list_capability import TasksListCapability as TasksListCapability
     from ._tasks_sampling_capability import TasksSamplingCapability as TasksSamplingCapability
     from ._tasks_tools_capability import TasksToolsCapability as TasksToolsCapability
+    from ._telemetry_span_reference import TelemetrySpanReference as TelemetrySpanReference
     from ._tempo_get_trace_response import TempoGetTraceResponse as TempoGetTraceResponse
     from ._tempo_trace_attribute import TempoTraceAttribute as TempoTraceAttribute
     from ._tempo_trace_attribute_array_container import (
@@ -1105,14 +1845,20 @@ if TYPE_CHECKING:
     from ._tempo_trace_scope_kind import TempoTraceScopeKind as TempoTraceScopeKind
     from ._tempo_trace_scope_span import TempoTraceScopeSpan as TempoTraceScopeSpan
     from ._tempo_trace_span import TempoTraceSpan as TempoTraceSpan
+    from ._text_array_field_definition import TextArrayFieldDefinition as TextArrayFieldDefinition
     from ._text_chunk import TextChunk as TextChunk
     from ._text_content import TextContent as TextContent
+    from ._text_field_definition import TextFieldDefinition as TextFieldDefinition
     from ._text_resource_contents import TextResourceContents as TextResourceContents
     from ._think_chunk import ThinkChunk as ThinkChunk
     from ._think_chunk_thinking_item import ThinkChunkThinkingItem as ThinkChunkThinkingItem
     from ._time_dimension import TimeDimension as TimeDimension
     from ._time_series_metric import TimeSeriesMetric as TimeSeriesMetric
     from ._timestamp import Timestamp as Timestamp
+    from ._timestamp_array_field_definition import (
+        TimestampArrayFieldDefinition as TimestampArrayFieldDefinition,
+    )
+    from ._timestamp_field_definition import TimestampFieldDefinition as TimestampFieldDefinition
     from ._timestamp_granularity import TimestampGranularity as TimestampGranularity
     from ._token_limits_by_model import TokenLimitsByModel as TokenLimitsByModel
     from ._tool import Tool as Tool
@@ -1151,6 +1897,7 @@ if TYPE_CHECKING:
     from ._tool_types import ToolTypes as ToolTypes
     from ._tools_capability import ToolsCapability as ToolsCapability
     from ._traces_request import TracesRequest as TracesRequest
+    from ._transcript import Transcript as Transcript
     from ._transcription_response import TranscriptionResponse as TranscriptionResponse
     from ._transcription_segment_chunk import TranscriptionSegmentChunk as TranscriptionSegmentChunk
     from ._transcription_stream_done import TranscriptionStreamDone as TranscriptionStreamDone
@@ -1170,10 +1917,22 @@ if TYPE_CHECKING:
     from ._transcription_stream_text_delta import (
         TranscriptionStreamTextDelta as TranscriptionStreamTextDelta,
     )
+    from ._transfer_call_tool import TransferCallTool as TransferCallTool
+    from ._transfer_target import TransferTarget as TransferTarget
+    from ._trigger import Trigger as Trigger
+    from ._trigger_action import TriggerAction as TriggerAction
+    from ._trigger_action_type import TriggerActionType as TriggerActionType
+    from ._trigger_event import TriggerEvent as TriggerEvent
+    from ._trigger_event_list import TriggerEventList as TriggerEventList
+    from ._trigger_handler import TriggerHandler as TriggerHandler
+    from ._trigger_status_value import TriggerStatusValue as TriggerStatusValue
+    from ._triggers_owner_type import TriggersOwnerType as TriggersOwnerType
+    from ._truncation import Truncation as Truncation
     from ._turbine_meta import TurbineMeta as TurbineMeta
     from ._turbine_tool_locale import TurbineToolLocale as TurbineToolLocale
     from ._turbine_tool_meta import TurbineToolMeta as TurbineToolMeta
     from ._unarchive_model_response import UnarchiveModelResponse as UnarchiveModelResponse
+    from ._unsupported_statistics import UnsupportedStatistics as UnsupportedStatistics
     from ._update_agent_request import UpdateAgentRequest as UpdateAgentRequest
     from ._update_agent_request_tool import UpdateAgentRequestTool as UpdateAgentRequestTool
     from ._update_connector_request import UpdateConnectorRequest as UpdateConnectorRequest
@@ -1203,6 +1962,9 @@ if TYPE_CHECKING:
     from ._update_judge_request import UpdateJudgeRequest as UpdateJudgeRequest
     from ._update_judge_request_output import UpdateJudgeRequestOutput as UpdateJudgeRequestOutput
     from ._update_library_request import UpdateLibraryRequest as UpdateLibraryRequest
+    from ._update_managed_index_request import (
+        UpdateManagedIndexRequest as UpdateManagedIndexRequest,
+    )
     from ._update_metrics_request_deployment_metrics_offline import (
         UpdateMetricsRequestDeploymentMetricsOffline as UpdateMetricsRequestDeploymentMetricsOffline,
     )
@@ -1213,7 +1975,17 @@ if TYPE_CHECKING:
         UpdateMetricsRequestIndexMetrics as UpdateMetricsRequestIndexMetrics,
     )
     from ._update_model_request import UpdateModelRequest as UpdateModelRequest
+    from ._update_pipeline_request import UpdatePipelineRequest as UpdatePipelineRequest
     from ._update_run_info import UpdateRunInfo as UpdateRunInfo
+    from ._update_service_account_request import (
+        UpdateServiceAccountRequest as UpdateServiceAccountRequest,
+    )
+    from ._update_summary_request_summary import (
+        UpdateSummaryRequestSummary as UpdateSummaryRequestSummary,
+    )
+    from ._update_summary_request_summary_status import (
+        UpdateSummaryRequestSummaryStatus as UpdateSummaryRequestSummaryStatus,
+    )
     from ._update_user_group_organization_role_in import (
         UpdateUserGroupOrganizationRoleIn as UpdateUserGroupOrganizationRoleIn,
     )
@@ -1233,6 +2005,7 @@ if TYPE_CHECKING:
     from ._user_role import UserRole as UserRole
     from ._user_workspace import UserWorkspace as UserWorkspace
     from ._validation_error import ValidationError as ValidationError
+    from ._vector_d_type import VectorDType as VectorDType
     from ._vibe_active_users_stat import VibeActiveUsersStat as VibeActiveUsersStat
     from ._vibe_code_usage_data_json import VibeCodeUsageDataJSON as VibeCodeUsageDataJSON
     from ._vibe_consumed_tokens_stat import VibeConsumedTokensStat as VibeConsumedTokensStat
@@ -1258,12 +2031,45 @@ if TYPE_CHECKING:
     from ._vibe_work_by_user_stat import VibeWorkByUserStat as VibeWorkByUserStat
     from ._vibe_work_by_user_stats_out import VibeWorkByUserStatsOUT as VibeWorkByUserStatsOUT
     from ._vibe_workspace_stats_out import VibeWorkspaceStatsOUT as VibeWorkspaceStatsOUT
+    from ._voice_agent_custom_connector import (
+        VoiceAgentCustomConnector as VoiceAgentCustomConnector,
+    )
+    from ._voice_agent_custom_connector_authorization import (
+        VoiceAgentCustomConnectorAuthorization as VoiceAgentCustomConnectorAuthorization,
+    )
+    from ._voice_agent_document_library_tool import (
+        VoiceAgentDocumentLibraryTool as VoiceAgentDocumentLibraryTool,
+    )
+    from ._voice_agent_function_tool import VoiceAgentFunctionTool as VoiceAgentFunctionTool
+    from ._voice_agent_function_tool_request import (
+        VoiceAgentFunctionToolRequest as VoiceAgentFunctionToolRequest,
+    )
+    from ._voice_agent_function_tool_type import (
+        VoiceAgentFunctionToolType as VoiceAgentFunctionToolType,
+    )
+    from ._voice_agent_web_search_tool import VoiceAgentWebSearchTool as VoiceAgentWebSearchTool
     from ._voice_create_request import VoiceCreateRequest as VoiceCreateRequest
+    from ._voice_gender import VoiceGender as VoiceGender
+    from ._voice_kind import VoiceKind as VoiceKind
+    from ._voice_list_page import VoiceListPage as VoiceListPage
     from ._voice_list_response import VoiceListResponse as VoiceListResponse
     from ._voice_response import VoiceResponse as VoiceResponse
     from ._voice_update_request import VoiceUpdateRequest as VoiceUpdateRequest
     from ._web_search_premium_tool import WebSearchPremiumTool as WebSearchPremiumTool
     from ._web_search_tool import WebSearchTool as WebSearchTool
+    from ._webhook import Webhook as Webhook
+    from ._webhook_provider import WebhookProvider as WebhookProvider
+    from ._webhook_signature_encoding import WebhookSignatureEncoding as WebhookSignatureEncoding
+    from ._webhook_signature_hash_algorithm import (
+        WebhookSignatureHashAlgorithm as WebhookSignatureHashAlgorithm,
+    )
+    from ._webhook_signing_secret import WebhookSigningSecret as WebhookSigningSecret
+    from ._whoami_organization import WhoamiOrganization as WhoamiOrganization
+    from ._whoami_response import WhoamiResponse as WhoamiResponse
+    from ._whoami_service_account_principal import (
+        WhoamiServiceAccountPrincipal as WhoamiServiceAccountPrincipal,
+    )
+    from ._whoami_user_principal import WhoamiUserPrincipal as WhoamiUserPrincipal
     from ._worker_status import WorkerStatus as WorkerStatus
     from ._workflow import Workflow as Workflow
     from ._workflow_archive_response import WorkflowArchiveResponse as WorkflowArchiveResponse
@@ -1380,6 +2186,7 @@ if TYPE_CHECKING:
     from ._workflow_schedule_update_request import (
         WorkflowScheduleUpdateRequest as WorkflowScheduleUpdateRequest,
     )
+    from ._workflow_tags_add_request import WorkflowTagsAddRequest as WorkflowTagsAddRequest
     from ._workflow_task_failed_attributes import (
         WorkflowTaskFailedAttributes as WorkflowTaskFailedAttributes,
     )
@@ -1467,6 +2274,7 @@ _MODULES: dict[str, str] = {
     "APIKeyProduct": "_api_key_product",
     "APIKeysExtendedOUT": "_api_keys_extended_out",
     "APIPlan": "_api_plan",
+    "AcceptedDocumentResponse": "_accepted_document_response",
     "ActionAvailable": "_action_available",
     "ActionUnavailable_DeleteUnavailableReason_": "_action_unavailable_delete_unavailable_reason",
     "ActionUnavailable_RotateUnavailableReason_": "_action_unavailable_rotate_unavailable_reason",
@@ -1525,6 +2333,9 @@ _MODULES: dict[str, str] = {
     "AggregationRequest": "_aggregation_request",
     "AggregationRow": "_aggregation_row",
     "AliasList": "_alias_list",
+    "And": "_and",
+    "AndMatch": "_and",
+    "Annotation": "_annotation",
     "Annotations": "_annotations",
     "AnnotationsAudienceItem": "_annotations_audience_item",
     "ApiEndpoint": "_api_endpoint",
@@ -1535,15 +2346,48 @@ _MODULES: dict[str, str] = {
     "ArchiveModelResponse": "_archive_model_response",
     "AssignGroupToWorkspaceIn": "_assign_group_to_workspace_in",
     "AssignGroupToWorkspaceInRoleName": "_assign_group_to_workspace_in_role_name",
+    "AssignableServiceAccountRole": "_assignable_service_account_role",
     "AssistantMessage": "_assistant_message",
+    "AttributeHashSampling": "_attribute_hash_sampling",
+    "AudioAgentConfigurationRequest": "_audio_agent_configuration_request",
+    "AudioAgentConfigurationRequestTool": "_audio_agent_configuration_request_tool",
+    "AudioAgentConfigurationResponseConfig": "_audio_agent_configuration_response_config",
+    "AudioAgentConfigurationResponseConfigTool": "_audio_agent_configuration_response_config_tool",
+    "AudioAgentCreateRequest": "_audio_agent_create_request",
+    "AudioAgentListPage": "_audio_agent_list_page",
+    "AudioAgentResponse": "_audio_agent_response",
+    "AudioAgentSessionListPage": "_audio_agent_session_list_page",
+    "AudioAgentSessionSummary": "_audio_agent_session_summary",
+    "AudioAgentUpdateRequest": "_audio_agent_update_request",
+    "AudioAssistantTranscriptTurn": "_audio_assistant_transcript_turn",
     "AudioChunk": "_audio_chunk",
     "AudioChunkInputAudio": "_audio_chunk_input_audio",
     "AudioContent": "_audio_content",
+    "AudioInactivityConfig": "_audio_inactivity_config",
+    "AudioLLMConfig": "_audio_llm_config",
+    "AudioLatencyBreakdownAssistant": "_audio_latency_breakdown_assistant",
+    "AudioLatencyBreakdownUser": "_audio_latency_breakdown_user",
+    "AudioSTTConfig": "_audio_stt_config",
+    "AudioSessionCreateRequest": "_audio_session_create_request",
+    "AudioSessionCreateRequestTool": "_audio_session_create_request_tool",
+    "AudioSessionCreateResponse": "_audio_session_create_response",
+    "AudioSessionPhoneCall": "_audio_session_phone_call",
+    "AudioSessionPhoneNumber": "_audio_session_phone_number",
+    "AudioSessionResponse": "_audio_session_response",
+    "AudioSessionResponseStatus": "_audio_session_response_status",
     "AudioSpeechCompleteEvent": "_audio_speech_complete_event",
     "AudioSpeechCompleteEventData": "_audio_speech_complete_event_data",
     "AudioSpeechCompleteResponse": "_audio_speech_complete_response",
+    "AudioTTSConfig": "_audio_tts_config",
+    "AudioToolCall": "_audio_tool_call",
+    "AudioToolTranscriptTurn": "_audio_tool_transcript_turn",
+    "AudioToolTranscriptTurnStatus": "_audio_tool_transcript_turn_status",
     "AudioTranscriptionRequest": "_audio_transcription_request",
     "AudioTranscriptionRequestStream": "_audio_transcription_request_stream",
+    "AudioTurnConfig": "_audio_turn_config",
+    "AudioTurnDetectionConfig": "_audio_turn_detection_config",
+    "AudioUserTranscriptTurn": "_audio_user_transcript_turn",
+    "AudioV2VoicesListType": "_audio_v2_voices_list_type",
     "AudioVoicesListType": "_audio_voices_list_type",
     "AuditLogEventType": "_audit_log_event_type",
     "AuditLogOut": "_audit_log_out",
@@ -1553,6 +2397,7 @@ _MODULES: dict[str, str] = {
     "AuthUrlResponse": "_auth_url_response",
     "AuthenticationConfiguration": "_authentication_configuration",
     "AuthenticationMethodCreateOrUpdateRequest": "_authentication_method_create_or_update_request",
+    "Average": "_average",
     "BaseFieldDefinition": "_base_field_definition",
     "BaseFieldDefinitionSupportedOperator": "_base_field_definition_supported_operator",
     "BaseFieldDefinitionType": "_base_field_definition_type",
@@ -1568,8 +2413,11 @@ _MODULES: dict[str, str] = {
     "BatchJobStatus": "_batch_job_status",
     "BatchRequest": "_batch_request",
     "BlobResourceContents": "_blob_resource_contents",
+    "BoolArrayFieldDefinition": "_bool_array_field_definition",
+    "BoolFieldDefinition": "_bool_field_definition",
     "BuiltInConnectors": "_built_in_connectors",
     "Campaign": "_campaign",
+    "CategoricalStatistics": "_categorical_statistics",
     "ChatClassificationRequest": "_chat_classification_request",
     "ChatClassificationRequestInputs": "_chat_classification_request_inputs",
     "ChatCompletionChoice": "_chat_completion_choice",
@@ -1589,14 +2437,20 @@ _MODULES: dict[str, str] = {
     "ChatModerationRequestInput1ItemItem": "_chat_moderation_request_input1_item_item",
     "ChatPlan": "_chat_plan",
     "ChatTranscriptionEvent": "_chat_transcription_event",
+    "ChunkFields": "_chunk_fields",
     "ClassificationRequest": "_classification_request",
     "ClassificationResponse": "_classification_response",
+    "ClassificationStatisticSpec": "_classification_statistic_spec",
+    "ClassificationStatisticSpecKind": "_classification_statistic_spec_kind",
     "ClassificationTargetResult": "_classification_target_result",
     "ClassifierFineTunedModel": "_classifier_fine_tuned_model",
     "ClassifierTargetResult": "_classifier_target_result",
     "ClientCapabilities": "_client_capabilities",
+    "ClientSecret": "_client_secret",
+    "ClientSessionPurpose": "_client_session_purpose",
     "ClientTasksCapability": "_client_tasks_capability",
     "ClientTasksRequestsCapability": "_client_tasks_requests_capability",
+    "Code": "_code",
     "CodeInterpreterTool": "_code_interpreter_tool",
     "CodePlan": "_code_plan",
     "CompletionArgs": "_completion_args",
@@ -1608,12 +2462,15 @@ _MODULES: dict[str, str] = {
     "CompletionResponseStreamChoiceFinishReason": "_completion_response_stream_choice_finish_reason",
     "CompletionTokensDetails": "_completion_tokens_details",
     "CompletionsCapability": "_completions_capability",
+    "ConfusionMatrix": "_confusion_matrix",
     "ConnectionConfigType": "_connection_config_type",
     "ConnectionCredentials": "_connection_credentials",
     "ConnectionPreference": "_connection_preference",
     "Connector": "_connector",
     "ConnectorAuthenticationHeader": "_connector_authentication_header",
     "ConnectorCallToolRequest": "_connector_call_tool_request",
+    "ConnectorCreateCredentialsV1ConsumerScope": "_connector_create_credentials_v1_consumer_scope",
+    "ConnectorDeleteCredentialsConsumerScope": "_connector_delete_credentials_consumer_scope",
     "ConnectorLocale": "_connector_locale",
     "ConnectorProtocol": "_connector_protocol",
     "ConnectorSupportedLanguage": "_connector_supported_language",
@@ -1623,11 +2480,15 @@ _MODULES: dict[str, str] = {
     "ConnectorToolCallResponseContentItem": "_connector_tool_call_response_content_item",
     "ConnectorToolLocale": "_connector_tool_locale",
     "ConnectorToolResultMetadata": "_connector_tool_result_metadata",
+    "ConnectorUpdateCredentialsConsumerScope": "_connector_update_credentials_consumer_scope",
     "ConnectorsListToolsResponse": "_connectors_list_tools_response",
     "ConnectorsQueryFilters": "_connectors_query_filters",
     "ConsumerScope": "_consumer_scope",
     "ConsumerType": "_consumer_type",
     "ContentChunk": "_content_chunk",
+    "ContentSearchFilter": "_content_search_filter",
+    "ContentSearchFilterGroup": "_content_search_filter_group",
+    "ContentSearchOperator": "_content_search_operator",
     "ConversationAppendRequest": "_conversation_append_request",
     "ConversationAppendStreamRequest": "_conversation_append_stream_request",
     "ConversationEventData": "_conversation_event_data",
@@ -1649,6 +2510,22 @@ _MODULES: dict[str, str] = {
     "ConversationUsageInfo": "_conversation_usage_info",
     "ConversationsGetResponse": "_conversations_get_response",
     "ConversationsListItem": "_conversations_list_item",
+    "CountResponseInputTokensRequest": "_count_response_input_tokens_request",
+    "CountResponseInputTokensRequestEffort": "_count_response_input_tokens_request_effort",
+    "CountResponseInputTokensRequestFormat": "_count_response_input_tokens_request_format",
+    "CountResponseInputTokensRequestInput1": "_count_response_input_tokens_request_input1",
+    "CountResponseInputTokensRequestInput2": "_count_response_input_tokens_request_input2",
+    "CountResponseInputTokensRequestResponsesFormatJSONObject": "_count_response_input_tokens_request_responses_format_json_object",
+    "CountResponseInputTokensRequestResponsesFormatText": "_count_response_input_tokens_request_responses_format_text",
+    "CountResponseInputTokensRequestResponsesFormatTextJSONSchemaConfig": "_count_response_input_tokens_request_responses_format_text_json_schema_config",
+    "CountResponseInputTokensRequestResponsesSupportedReasoning": "_count_response_input_tokens_request_responses_supported_reasoning",
+    "CountResponseInputTokensRequestResponsesTextConfig": "_count_response_input_tokens_request_responses_text_config",
+    "CountResponseInputTokensRequestResponsesToolChoiceFunction": "_count_response_input_tokens_request_responses_tool_choice_function",
+    "CountResponseInputTokensRequestTool": "_count_response_input_tokens_request_tool",
+    "CountResponseInputTokensRequestToolChoiceEnum": "_count_response_input_tokens_request_tool_choice_enum",
+    "CountResponseInputTokensRequestToolChoiceUnion": "_count_response_input_tokens_request_tool_choice_union",
+    "CountResponseInputTokensRequestVerbosity": "_count_response_input_tokens_request_verbosity",
+    "CountResponseInputTokensResponse": "_count_response_input_tokens_response",
     "CreateAgentRequest": "_create_agent_request",
     "CreateAgentRequestTool": "_create_agent_request_tool",
     "CreateBatchJobRequest": "_create_batch_job_request",
@@ -1663,16 +2540,48 @@ _MODULES: dict[str, str] = {
     "CreateJudgeRequestOutput": "_create_judge_request_output",
     "CreateLibraryRequest": "_create_library_request",
     "CreateLibraryRequestOwnerType": "_create_library_request_owner_type",
+    "CreateManagedIndexRequest": "_create_managed_index_request",
+    "CreatePipelineRequest": "_create_pipeline_request",
     "CreatePromptRequest": "_create_prompt_request",
     "CreatePromptVersionResponse": "_create_prompt_version_response",
+    "CreateRealtimeSessionRequest": "_create_realtime_session_request",
+    "CreateRealtimeSessionResponse": "_create_realtime_session_response",
+    "CreateResponseRequest": "_create_response_request",
+    "CreateResponseRequestEffort": "_create_response_request_effort",
+    "CreateResponseRequestFormat": "_create_response_request_format",
+    "CreateResponseRequestInput1": "_create_response_request_input1",
+    "CreateResponseRequestInput2": "_create_response_request_input2",
+    "CreateResponseRequestResponsesFormatJSONObject": "_create_response_request_responses_format_json_object",
+    "CreateResponseRequestResponsesFormatText": "_create_response_request_responses_format_text",
+    "CreateResponseRequestResponsesFormatTextJSONSchemaConfig": "_create_response_request_responses_format_text_json_schema_config",
+    "CreateResponseRequestResponsesSupportedReasoning": "_create_response_request_responses_supported_reasoning",
+    "CreateResponseRequestResponsesTextConfig": "_create_response_request_responses_text_config",
+    "CreateResponseRequestResponsesToolChoiceFunction": "_create_response_request_responses_tool_choice_function",
+    "CreateResponseRequestTool": "_create_response_request_tool",
+    "CreateResponseRequestToolChoiceEnum": "_create_response_request_tool_choice_enum",
+    "CreateResponseRequestToolChoiceUnion": "_create_response_request_tool_choice_union",
+    "CreateResponseRequestVerbosity": "_create_response_request_verbosity",
+    "CreateResponseResponse": "_create_response_response",
+    "CreateResponseResponseOutput": "_create_response_response_output",
+    "CreateResponseResponseResponsesSupportedReasoning": "_create_response_response_responses_supported_reasoning",
+    "CreateResponseResponseResponsesTextConfig": "_create_response_response_responses_text_config",
+    "CreateResponseResponseStatus": "_create_response_response_status",
+    "CreateResponseResponseTool": "_create_response_response_tool",
+    "CreateResponseResponseToolChoiceEnum": "_create_response_response_tool_choice_enum",
+    "CreateResponseResponseToolChoiceUnion": "_create_response_response_tool_choice_union",
+    "CreateServiceAccountRequest": "_create_service_account_request",
     "CreateSkillRequest": "_create_skill_request",
     "CreateSkillVersionResponse": "_create_skill_version_response",
+    "CreateTrigger": "_create_trigger",
+    "CreateTriggerAction": "_create_trigger_action",
+    "CreateWebhook": "_create_webhook",
     "CredentialsCreateOrUpdate": "_credentials_create_or_update",
     "CredentialsResponse": "_credentials_response",
     "CredentialsStatus": "_credentials_status",
     "CredentialsStatusErrorReason": "_credentials_status_error_reason",
     "CustomConnector": "_custom_connector",
     "CustomConnectorAuthorization": "_custom_connector_authorization",
+    "CustomEmbeddingModel": "_custom_embedding_model",
     "CustomTaskCanceledAttributes": "_custom_task_canceled_attributes",
     "CustomTaskCanceledResponse": "_custom_task_canceled_response",
     "CustomTaskCompletedAttributesResponse": "_custom_task_completed_attributes_response",
@@ -1695,13 +2604,18 @@ _MODULES: dict[str, str] = {
     "DeleteAPIKeyOUT": "_delete_api_key_out",
     "DeleteBatchJobResponse": "_delete_batch_job_response",
     "DeleteDatasetRecordsRequest": "_delete_dataset_records_request",
+    "DeleteDocumentsRequest": "_delete_documents_request",
+    "DeleteDocumentsResponse": "_delete_documents_response",
     "DeleteFileResponse": "_delete_file_response",
+    "DeleteManagedIndexResponse": "_delete_managed_index_response",
     "DeleteModelResponse": "_delete_model_response",
     "DeleteOUT": "_delete_out",
     "DeletePromptResponse": "_delete_prompt_response",
     "DeleteSkillResponse": "_delete_skill_response",
     "DeleteUnavailableReason": "_delete_unavailable_reason",
     "DeltaMessage": "_delta_message",
+    "DenseVectorFieldDefinition": "_dense_vector_field_definition",
+    "DeploymentArchiveResponse": "_deployment_archive_response",
     "DeploymentBuildState": "_deployment_build_state",
     "DeploymentDetailResponse": "_deployment_detail_response",
     "DeploymentListResponse": "_deployment_list_response",
@@ -1717,13 +2631,20 @@ _MODULES: dict[str, str] = {
     "DeploymentWorkerResponse": "_deployment_worker_response",
     "DeploymentWorkerSpecInput": "_deployment_worker_spec_input",
     "DeploymentWorkerSpecResponse": "_deployment_worker_spec_response",
+    "Destination": "_destination",
+    "DetectionDefinitionV1": "_detection_definition_v1",
+    "DetectionPattern": "_detection_pattern",
+    "DistanceMetric": "_distance_metric",
     "Document": "_document",
+    "DocumentFieldErrorResponse": "_document_field_error_response",
+    "DocumentFields": "_document_fields",
     "DocumentLibraryTool": "_document_library_tool",
     "DocumentTextContent": "_document_text_content",
     "DocumentURLChunk": "_document_url_chunk",
     "ElicitationCapability": "_elicitation_capability",
     "EmbeddedResource": "_embedded_resource",
     "EmbeddedResourceResource": "_embedded_resource_resource",
+    "Embedding": "_embedding",
     "EmbeddingDtype": "_embedding_dtype",
     "EmbeddingRequest": "_embedding_request",
     "EmbeddingResponse": "_embedding_response",
@@ -1732,6 +2653,25 @@ _MODULES: dict[str, str] = {
     "EncodingFormat": "_encoding_format",
     "EncryptedPatchValue": "_encrypted_patch_value",
     "EntityType": "_entity_type",
+    "Equal": "_equal",
+    "EqualValue": "_equal_value",
+    "EvaluationBooleanResultSpec": "_evaluation_boolean_result_spec",
+    "EvaluationCategoricalResultSpec": "_evaluation_categorical_result_spec",
+    "EvaluationNumericResultSpec": "_evaluation_numeric_result_spec",
+    "EvaluationResultSpec": "_evaluation_result_spec",
+    "EvaluationRunFilterInput": "_evaluation_run_filter_input",
+    "EvaluationRunGenerationV2": "_evaluation_run_generation_v2",
+    "EvaluationRunOutputRecordV2": "_evaluation_run_output_record_v2",
+    "EvaluationRunRecordFilterInput": "_evaluation_run_record_filter_input",
+    "EvaluationRunRecordV2Response": "_evaluation_run_record_v2_response",
+    "EvaluationRunScoreV2": "_evaluation_run_score_v2",
+    "EvaluationRunV2Response": "_evaluation_run_v2_response",
+    "EvaluationRunV2WithRefsResponse": "_evaluation_run_v2_with_refs_response",
+    "EvaluationV2": "_evaluation_v2",
+    "EvaluationsV2": "_evaluations_v2",
+    "EvaluatorStatistics": "_evaluator_statistics",
+    "EvaluatorV2": "_evaluator_v2",
+    "EvaluatorV2Direction": "_evaluator_v2_direction",
     "EventProgressStatus": "_event_progress_status",
     "EventSource": "_event_source",
     "EventType": "_event_type",
@@ -1741,6 +2681,7 @@ _MODULES: dict[str, str] = {
     "ExecutionTool": "_execution_tool",
     "ExecutionTraceInfoResponse": "_execution_trace_info_response",
     "ExportDatasetResponse": "_export_dataset_response",
+    "ExportDefinitionV1": "_export_definition_v1",
     "ExtendedOAuthServerMetadata": "_extended_o_auth_server_metadata",
     "FIMCompletionRequest": "_fim_completion_request",
     "FIMCompletionResponse": "_fim_completion_response",
@@ -1749,6 +2690,7 @@ _MODULES: dict[str, str] = {
     "Failure": "_failure",
     "FeedResultChatCompletionEventPreview": "_feed_result_chat_completion_event_preview",
     "FeedResultGetLog": "_feed_result_get_log",
+    "FeedResultGetPipelineResult": "_feed_result_get_pipeline_result",
     "FeedResultGetSpan": "_feed_result_get_span",
     "FeedResultGetSpanEvaluation": "_feed_result_get_span_evaluation",
     "FeedResultGetTrace": "_feed_result_get_trace",
@@ -1758,6 +2700,7 @@ _MODULES: dict[str, str] = {
     "FetchFieldOptionCountsResponse": "_fetch_field_option_counts_response",
     "FieldGroup": "_field_group",
     "FieldOptionCountItem": "_field_option_count_item",
+    "FieldSortInput": "_field_sort_input",
     "File": "_file",
     "FileChunk": "_file_chunk",
     "FilePurpose": "_file_purpose",
@@ -1765,6 +2708,7 @@ _MODULES: dict[str, str] = {
     "FileVisibility": "_file_visibility",
     "FilesUploadForm": "_files_upload_form",
     "FilesUploadFormVisibility": "_files_upload_form_visibility",
+    "FilterCombinator": "_filter_combinator",
     "FilterCondition": "_filter_condition",
     "FilterConditionOp": "_filter_condition_op",
     "FilterGroup": "_filter_group",
@@ -1774,6 +2718,8 @@ _MODULES: dict[str, str] = {
     "FilterPayloadFilters": "_filter_payload_filters",
     "FineTunedModelCapabilities": "_fine_tuned_model_capabilities",
     "FineTuningDataJSON": "_fine_tuning_data_json",
+    "FloatArrayFieldDefinition": "_float_array_field_definition",
+    "FloatFieldDefinition": "_float_field_definition",
     "FormElicitationCapability": "_form_elicitation_capability",
     "Function": "_function",
     "FunctionCall": "_function_call",
@@ -1783,8 +2729,10 @@ _MODULES: dict[str, str] = {
     "FunctionCallEvent": "_function_call_event",
     "FunctionCallEventConfirmationStatus": "_function_call_event_confirmation_status",
     "FunctionName": "_function_name",
+    "FunctionRequest": "_function_request",
     "FunctionResultEntry": "_function_result_entry",
     "FunctionTool": "_function_tool",
+    "GenerateManagedIndexSummaryPostV1ContextSearchIndexesIndexNameSummaryFieldLanguagePostLanguage": "_generate_managed_index_summary_post_v1_context_search_indexes_index_name_summary_field_language_post_language",
     "GetDeploymentSummariesResponse": "_get_deployment_summaries_response",
     "GetDeploymentSummariesResponseDeployment": "_get_deployment_summaries_response_deployment",
     "GetDeploymentSummariesResponseDeploymentStatus": "_get_deployment_summaries_response_deployment_status",
@@ -1795,6 +2743,8 @@ _MODULES: dict[str, str] = {
     "GetLogFieldOptions": "_get_log_field_options",
     "GetLogFields": "_get_log_fields",
     "GetLogs": "_get_logs",
+    "GetManagedIndexSummaryV1ContextSearchIndexesIndexNameSummaryFieldLanguageGetLanguage": "_get_managed_index_summary_v1_context_search_indexes_index_name_summary_field_language_get_language",
+    "GetPipelineResults": "_get_pipeline_results",
     "GetSignedUrlResponse": "_get_signed_url_response",
     "GetSpan": "_get_span",
     "GetSpanEvaluation": "_get_span_evaluation",
@@ -1805,6 +2755,7 @@ _MODULES: dict[str, str] = {
     "GetSpanFields": "_get_span_fields",
     "GetSpanStatusCode": "_get_span_status_code",
     "GetSpans": "_get_spans",
+    "GetSummaryResponseSummary": "_get_summary_response_summary",
     "GetTrace": "_get_trace",
     "GetTraceFieldOptions": "_get_trace_field_options",
     "GetTraceFields": "_get_trace_fields",
@@ -1813,12 +2764,24 @@ _MODULES: dict[str, str] = {
     "GitCommitAuthor": "_git_commit_author",
     "GitCommitMetadata": "_git_commit_metadata",
     "GlobalHeaderValue": "_global_header_value",
+    "GoalResult": "_goal_result",
+    "GoalResultItem": "_goal_result_item",
+    "GoalResultItemDirection": "_goal_result_item_direction",
+    "GoalSpec": "_goal_spec",
+    "GoalStatus": "_goal_status",
+    "GoalStatusFilter": "_goal_status_filter",
+    "GoalStatusFilterGroup": "_goal_status_filter_group",
     "Granularity": "_granularity",
+    "GrepMode": "_grep_mode",
+    "GrepRequest": "_grep_request",
     "GroupWorkspaceAssignmentOut": "_group_workspace_assignment_out",
     "GroupWorkspaceAssignmentsOut": "_group_workspace_assignments_out",
+    "Gt": "_gt",
+    "Gte": "_gte",
     "GuardrailConfig": "_guardrail_config",
     "HTTPStatus": "_http_status",
     "HTTPValidationError": "_http_validation_error",
+    "HangUpTool": "_hang_up_tool",
     "ImageContent": "_image_content",
     "ImageDetail": "_image_detail",
     "ImageGenerationTool": "_image_generation_tool",
@@ -1829,12 +2792,20 @@ _MODULES: dict[str, str] = {
     "ImportDatasetFromExplorerRequest": "_import_dataset_from_explorer_request",
     "ImportDatasetFromFileRequest": "_import_dataset_from_file_request",
     "ImportDatasetFromPlaygroundRequest": "_import_dataset_from_playground_request",
+    "ImportDatasetFromSpansRequest": "_import_dataset_from_spans_request",
+    "In": "_in",
+    "InValue": "_in_value",
     "InboundAuthenticationType": "_inbound_authentication_type",
+    "IngestDocumentsRequest": "_ingest_documents_request",
+    "IngestDocumentsResponse": "_ingest_documents_response",
     "IngestionPipelineConfiguration": "_ingestion_pipeline_configuration",
     "InputEntries": "_input_entries",
     "InputEntry": "_input_entry",
     "InstructRequest": "_instruct_request",
     "InstructRequestMessage": "_instruct_request_message",
+    "IntArrayFieldDefinition": "_int_array_field_definition",
+    "IntFieldDefinition": "_int_field_definition",
+    "JSONFieldDefinition": "_json_field_definition",
     "JSONPatch": "_json_patch",
     "JSONPatchAdd": "_json_patch_add",
     "JSONPatchAppend": "_json_patch_append",
@@ -1850,16 +2821,22 @@ _MODULES: dict[str, str] = {
     "JudgeClassificationOutputOption": "_judge_classification_output_option",
     "JudgeConversationRequest": "_judge_conversation_request",
     "JudgeDatasetRecordRequest": "_judge_dataset_record_request",
+    "JudgeDefinitionV1": "_judge_definition_v1",
     "JudgeOutput": "_judge_output",
     "JudgeOutputType": "_judge_output_type",
     "JudgeOutputUnion": "_judge_output_union",
     "JudgeRegressionOutput": "_judge_regression_output",
+    "KeywordArrayFieldDefinition": "_keyword_array_field_definition",
+    "KeywordFieldDefinition": "_keyword_field_definition",
+    "KeywordRetriever": "_keyword_retriever",
+    "KeywordRetrieverFilter": "_keyword_retriever_filter",
     "LagoEventType": "_lago_event_type",
     "LibrariesAPIUsageDataJSON": "_libraries_api_usage_data_json",
     "LibrariesDocumentsUploadForm": "_libraries_documents_upload_form",
     "Library": "_library",
     "LimitsContext": "_limits_context",
     "LimitsOUT": "_limits_out",
+    "ListAssignableServiceAccountRolesResponse": "_list_assignable_service_account_roles_response",
     "ListBatchJobsResponse": "_list_batch_jobs_response",
     "ListCampaignSelectedEventsResponse": "_list_campaign_selected_events_response",
     "ListCampaignsResponse": "_list_campaigns_response",
@@ -1868,12 +2845,19 @@ _MODULES: dict[str, str] = {
     "ListDatasetRecordsResponse": "_list_dataset_records_response",
     "ListDatasetsResponse": "_list_datasets_response",
     "ListDocumentsResponse": "_list_documents_response",
+    "ListEvaluationRunRecordsResponse": "_list_evaluation_run_records_response",
+    "ListEvaluationRunsResponse": "_list_evaluation_runs_response",
     "ListFilesResponse": "_list_files_response",
     "ListJudgesResponse": "_list_judges_response",
     "ListLibrariesResponse": "_list_libraries_response",
+    "ListManagedIndexesResponse": "_list_managed_indexes_response",
+    "ListOptimizationTrialsResponse": "_list_optimization_trials_response",
+    "ListOptimizationsResponse": "_list_optimizations_response",
     "ListOrganizationsResponse": "_list_organizations_response",
     "ListPromptVersionsResponse": "_list_prompt_versions_response",
     "ListPromptsResponse": "_list_prompts_response",
+    "ListServiceAccountRolesResponse": "_list_service_account_roles_response",
+    "ListServiceAccountsResponse": "_list_service_accounts_response",
     "ListSharingResponse": "_list_sharing_response",
     "ListSkillVersionsResponse": "_list_skill_versions_response",
     "ListSkillsResponse": "_list_skills_response",
@@ -1881,6 +2865,8 @@ _MODULES: dict[str, str] = {
     "ListSortField": "_list_sort_field",
     "ListWorkflowEventResponse": "_list_workflow_event_response",
     "ListWorkspacesResponse": "_list_workspaces_response",
+    "LlmJudgeReference": "_llm_judge_reference",
+    "Location": "_location",
     "LocationType": "_location_type",
     "LoggingCapability": "_logging_capability",
     "LogicalExpression": "_logical_expression",
@@ -1888,6 +2874,10 @@ _MODULES: dict[str, str] = {
     "LogicalExpressionType": "_logical_expression_type",
     "LogsRequest": "_logs_request",
     "LogsRequestOrder": "_logs_request_order",
+    "LongArrayFieldDefinition": "_long_array_field_definition",
+    "LongFieldDefinition": "_long_field_definition",
+    "Lt": "_lt",
+    "Lte": "_lte",
     "MCPPrompt": "_mcp_prompt",
     "MCPResource": "_mcp_resource",
     "MCPServerAuthenticationRequirement": "_mcp_server_authentication_requirement",
@@ -1905,6 +2895,10 @@ _MODULES: dict[str, str] = {
     "MCPUIToolMeta": "_mcpui_tool_meta",
     "MCPUIToolMetaVisibilityItem": "_mcpui_tool_meta_visibility_item",
     "ManagedDeploymentResponse": "_managed_deployment_response",
+    "ManagedIndexConfig": "_managed_index_config",
+    "ManagedIndexFields": "_managed_index_fields",
+    "ManagedIndexResponse": "_managed_index_response",
+    "ManagedIndexStatus": "_managed_index_status",
     "MemberSubscriptionOUT": "_member_subscription_out",
     "MemberWorkspaceInfo": "_member_workspace_info",
     "MemberWorkspaceInfoRawRoles": "_member_workspace_info_raw_roles",
@@ -1922,8 +2916,12 @@ _MODULES: dict[str, str] = {
     "MessageResponse": "_message_response",
     "MessageTokens": "_message_tokens",
     "MetadataDict": "_metadata_dict",
+    "MetadataFilter": "_metadata_filter",
+    "MetadataFilterGroup": "_metadata_filter_group",
+    "MetadataFilterValue": "_metadata_filter_value",
     "MetricAggregation": "_metric_aggregation",
     "MetricDefinition": "_metric_definition",
+    "MistralEmbeddingModel": "_mistral_embedding_model",
     "MistralPromptMode": "_mistral_prompt_mode",
     "ModelCapabilities": "_model_capabilities",
     "ModelCard": "_model_card",
@@ -1932,6 +2930,7 @@ _MODULES: dict[str, str] = {
     "ModelList": "_model_list",
     "ModelsRetrieveResponse": "_models_retrieve_response",
     "ModelsUpdateResponse": "_models_update_response",
+    "ModerationDefinitionV1": "_moderation_definition_v1",
     "ModerationLLMAction": "_moderation_llm_action",
     "ModerationLLMV1CategoryThresholds": "_moderation_llmv1_category_thresholds",
     "ModerationLLMV1Config": "_moderation_llmv1_config",
@@ -1939,10 +2938,20 @@ _MODULES: dict[str, str] = {
     "ModerationLLMV2Config": "_moderation_llmv2_config",
     "ModerationObject": "_moderation_object",
     "ModerationResponse": "_moderation_response",
+    "NavigateRequest": "_navigate_request",
+    "NavigationChunkResponse": "_navigation_chunk_response",
+    "NavigationDirection": "_navigation_direction",
+    "NavigationResponse": "_navigation_response",
+    "NearestNeighbourRetriever": "_nearest_neighbour_retriever",
+    "NearestNeighbourRetrieverFilter": "_nearest_neighbour_retriever_filter",
     "NestedGroupRef": "_nested_group_ref",
     "NestedGroupsOut": "_nested_groups_out",
     "NetworkEncodedInput": "_network_encoded_input",
     "NewUsageLimitIN": "_new_usage_limit_in",
+    "Not": "_and",
+    "NotMatch": "_and",
+    "NumericScoreMetric": "_numeric_score_metric",
+    "NumericStatistics": "_numeric_statistics",
     "OAuth2Token": "_o_auth2_token",
     "OAuth2TokenAuth": "_o_auth2_token_auth",
     "OAuthMetadataSource": "_o_auth_metadata_source",
@@ -1974,11 +2983,20 @@ _MODULES: dict[str, str] = {
     "OCRTextBlock": "_ocr_text_block",
     "OCRTitleBlock": "_ocr_title_block",
     "OCRUsageInfo": "_ocr_usage_info",
+    "OTLPDestination": "_otlp_destination",
     "Oauth2MetadataSecrets": "_oauth2_metadata_secrets",
     "ObservabilityChatCompletionEventsFieldsGetOptionsOperator": "_observability_chat_completion_events_fields_get_options_operator",
     "ObservabilityError": "_observability_error",
     "ObservabilityErrorCode": "_observability_error_code",
     "ObservabilityErrorDetail": "_observability_error_detail",
+    "Operator": "_operator",
+    "Optimization": "_optimization",
+    "OptimizationDetail": "_optimization_detail",
+    "OptimizationReference": "_optimization_reference",
+    "OptimizationTrialObservation": "_optimization_trial_observation",
+    "OptimizationTrialWithObservations": "_optimization_trial_with_observations",
+    "Or": "_and",
+    "OrMatch": "_and",
     "OrderBy": "_order_by",
     "OrderByClause": "_order_by_clause",
     "OrderByClauseDirection": "_order_by_clause_direction",
@@ -2007,17 +3025,46 @@ _MODULES: dict[str, str] = {
     "PaginatedResultDatasetImportTask": "_paginated_result_dataset_import_task",
     "PaginatedResultDatasetPreview": "_paginated_result_dataset_preview",
     "PaginatedResultDatasetRecord": "_paginated_result_dataset_record",
+    "PaginatedResultEvaluationRunRecordV2Response": "_paginated_result_evaluation_run_record_v2_response",
+    "PaginatedResultEvaluationRunV2Response": "_paginated_result_evaluation_run_v2_response",
+    "PaginatedResultEvaluationRunV2WithRefsResponse": "_paginated_result_evaluation_run_v2_with_refs_response",
+    "PaginatedResultEvaluationV2": "_paginated_result_evaluation_v2",
     "PaginatedResultJudgePreview": "_paginated_result_judge_preview",
+    "PaginatedResultOptimization": "_paginated_result_optimization",
+    "PaginatedResultOptimizationTrialWithObservations": "_paginated_result_optimization_trial_with_observations",
+    "PaginatedResultPipeline": "_paginated_result_pipeline",
+    "PaginatedResultProject": "_paginated_result_project",
     "PaginationInfo": "_pagination_info",
     "PaginationResponse": "_pagination_response",
+    "Params": "_params",
     "PartialScheduleDefinition": "_partial_schedule_definition",
+    "Percentile": "_percentile",
+    "PercentileStatisticSpec": "_percentile_statistic_spec",
+    "PhoneDestination": "_phone_destination",
+    "Pipeline": "_pipeline",
+    "PipelineConfig": "_pipeline_config",
+    "PipelineConfigDefinition": "_pipeline_config_definition",
+    "PipelineConfigHeader": "_pipeline_config_header",
+    "PipelineConfigSampling": "_pipeline_config_sampling",
+    "PipelineConfigScope": "_pipeline_config_scope",
+    "PipelineConfigSelector": "_pipeline_config_selector",
+    "PipelineKind": "_pipeline_kind",
+    "PipelineResult": "_pipeline_result",
+    "PipelineResultsRequest": "_pipeline_results_request",
+    "PipelinesResponse": "_pipelines_response",
     "PlanType": "_plan_type",
     "Prediction": "_prediction",
     "PriceData": "_price_data",
+    "Principal": "_principal",
+    "ProbabilisticSampling": "_probabilistic_sampling",
     "ProcessStatus": "_process_status",
     "ProcessingStatus": "_processing_status",
+    "Project": "_project",
+    "ProjectEvaluationSummary": "_project_evaluation_summary",
+    "Projects": "_projects",
     "Prompt": "_prompt",
     "PromptArgument": "_prompt_argument",
+    "PromptCacheRetention": "_prompt_cache_retention",
     "PromptDefinition": "_prompt_definition",
     "PromptTokensDetails": "_prompt_tokens_details",
     "PromptVariable": "_prompt_variable",
@@ -2037,9 +3084,16 @@ _MODULES: dict[str, str] = {
     "QueryInvocationBody": "_query_invocation_body",
     "QueryInvocationBodyInput": "_query_invocation_body_input",
     "QueryWorkflowResponse": "_query_workflow_response",
+    "RRFRetriever": "_rrf_retriever",
+    "RRFRetrieverFilter": "_rrf_retriever_filter",
+    "RRFRetrieverRetriever": "_rrf_retriever_retriever",
     "RagSearchIndexesUpdateMetricsBody": "_rag_search_indexes_update_metrics_body",
+    "Range": "_range",
     "RateLimitsOUT": "_rate_limits_out",
+    "ReadRequest": "_read_request",
+    "Reason": "_reason",
     "ReasoningEffort": "_reasoning_effort",
+    "RecordSortField": "_record_sort_field",
     "ReferenceChunk": "_reference_chunk",
     "RegisterDeploymentRequestDeployment": "_register_deployment_request_deployment",
     "RegisterDeploymentRequestDeploymentStatus": "_register_deployment_request_deployment_status",
@@ -2048,6 +3102,7 @@ _MODULES: dict[str, str] = {
     "RegisterDeploymentRequestVespaIndex": "_register_deployment_request_vespa_index",
     "RegisterSearchIndexResponseIndex": "_register_search_index_response_index",
     "RegistrySharingScope": "_registry_sharing_scope",
+    "RejectedDocumentResponse": "_rejected_document_response",
     "RemoveWorkspaceMembersIN": "_remove_workspace_members_in",
     "RemoveWorkspaceMembersOUT": "_remove_workspace_members_out",
     "RequestSource": "_request_source",
@@ -2062,18 +3117,128 @@ _MODULES: dict[str, str] = {
     "ResponseFormat": "_response_format",
     "ResponseFormats": "_response_formats",
     "ResponseStartedEvent": "_response_started_event",
+    "ResponsesAnnotationContainerFileCitation": "_responses_annotation_container_file_citation",
+    "ResponsesAnnotationFileCitation": "_responses_annotation_file_citation",
+    "ResponsesAnnotationFilePath": "_responses_annotation_file_path",
+    "ResponsesAnnotationURLCitation": "_responses_annotation_url_citation",
+    "ResponsesCallerDirect": "_responses_caller_direct",
+    "ResponsesCallerProgram": "_responses_caller_program",
+    "ResponsesCompletedEvent": "_responses_completed_event",
+    "ResponsesContent": "_responses_content",
+    "ResponsesContentPartAddedEvent": "_responses_content_part_added_event",
+    "ResponsesContentPartAddedEventPart": "_responses_content_part_added_event_part",
+    "ResponsesContentPartDoneEvent": "_responses_content_part_done_event",
+    "ResponsesContentPartDoneEventPart": "_responses_content_part_done_event_part",
+    "ResponsesCreatedEvent": "_responses_created_event",
+    "ResponsesCustomTool": "_responses_custom_tool",
+    "ResponsesCustomToolAllowedCaller": "_responses_custom_tool_allowed_caller",
+    "ResponsesCustomToolFormat": "_responses_custom_tool_format",
+    "ResponsesEasyInputMessage": "_responses_easy_input_message",
+    "ResponsesEasyInputMessageContent1": "_responses_easy_input_message_content1",
+    "ResponsesEasyInputMessageContent2": "_responses_easy_input_message_content2",
+    "ResponsesEasyInputMessagePhase": "_responses_easy_input_message_phase",
+    "ResponsesEasyInputMessageRole": "_responses_easy_input_message_role",
+    "ResponsesError": "_responses_error",
+    "ResponsesErrorEvent": "_responses_error_event",
+    "ResponsesFailedEvent": "_responses_failed_event",
+    "ResponsesFunctionCallArgumentsDeltaEvent": "_responses_function_call_arguments_delta_event",
+    "ResponsesFunctionCallArgumentsDoneEvent": "_responses_function_call_arguments_done_event",
+    "ResponsesFunctionCallOutput": "_responses_function_call_output",
+    "ResponsesFunctionCallOutputCaller": "_responses_function_call_output_caller",
+    "ResponsesFunctionCallOutputCallerDirect": "_responses_function_call_output_caller_direct",
+    "ResponsesFunctionCallOutputCallerProgram": "_responses_function_call_output_caller_program",
+    "ResponsesFunctionCallOutputOutput1": "_responses_function_call_output_output1",
+    "ResponsesFunctionCallOutputOutput2": "_responses_function_call_output_output2",
+    "ResponsesFunctionCallOutputStatus": "_responses_function_call_output_status",
+    "ResponsesFunctionTool": "_responses_function_tool",
+    "ResponsesFunctionToolAllowedCaller": "_responses_function_tool_allowed_caller",
+    "ResponsesFunctionToolCall": "_responses_function_tool_call",
+    "ResponsesFunctionToolCallCaller": "_responses_function_tool_call_caller",
+    "ResponsesFunctionToolCallStatus": "_responses_function_tool_call_status",
+    "ResponsesGrammar": "_responses_grammar",
+    "ResponsesInProgressEvent": "_responses_in_progress_event",
+    "ResponsesIncompleteDetails": "_responses_incomplete_details",
+    "ResponsesIncompleteEvent": "_responses_incomplete_event",
+    "ResponsesInputFile": "_responses_input_file",
+    "ResponsesInputFileContent": "_responses_input_file_content",
+    "ResponsesInputFileContentDetail": "_responses_input_file_content_detail",
+    "ResponsesInputFileContentResponsesPromptCacheBreakpoint": "_responses_input_file_content_responses_prompt_cache_breakpoint",
+    "ResponsesInputFileDetail": "_responses_input_file_detail",
+    "ResponsesInputFileResponsesPromptCacheBreakpoint": "_responses_input_file_responses_prompt_cache_breakpoint",
+    "ResponsesInputImage": "_responses_input_image",
+    "ResponsesInputImageContent": "_responses_input_image_content",
+    "ResponsesInputImageContentDetail": "_responses_input_image_content_detail",
+    "ResponsesInputImageContentResponsesPromptCacheBreakpoint": "_responses_input_image_content_responses_prompt_cache_breakpoint",
+    "ResponsesInputImageDetail": "_responses_input_image_detail",
+    "ResponsesInputImageResponsesPromptCacheBreakpoint": "_responses_input_image_responses_prompt_cache_breakpoint",
+    "ResponsesInputText": "_responses_input_text",
+    "ResponsesInputTextContent": "_responses_input_text_content",
+    "ResponsesInputTextContentResponsesPromptCacheBreakpoint": "_responses_input_text_content_responses_prompt_cache_breakpoint",
+    "ResponsesInputTextResponsesPromptCacheBreakpoint": "_responses_input_text_responses_prompt_cache_breakpoint",
+    "ResponsesInputTokensDetails": "_responses_input_tokens_details",
+    "ResponsesMessage": "_responses_message",
+    "ResponsesMessageContent": "_responses_message_content",
+    "ResponsesMessageRole": "_responses_message_role",
+    "ResponsesMessageStatus": "_responses_message_status",
+    "ResponsesNamespaceTool": "_responses_namespace_tool",
+    "ResponsesNamespaceToolTool": "_responses_namespace_tool_tool",
+    "ResponsesOutputItemAddedEvent": "_responses_output_item_added_event",
+    "ResponsesOutputItemAddedEventItem": "_responses_output_item_added_event_item",
+    "ResponsesOutputItemDoneEvent": "_responses_output_item_done_event",
+    "ResponsesOutputItemDoneEventItem": "_responses_output_item_done_event_item",
+    "ResponsesOutputMessage": "_responses_output_message",
+    "ResponsesOutputMessageContent": "_responses_output_message_content",
+    "ResponsesOutputMessagePhase": "_responses_output_message_phase",
+    "ResponsesOutputMessageStatus": "_responses_output_message_status",
+    "ResponsesOutputRefusal": "_responses_output_refusal",
+    "ResponsesOutputText": "_responses_output_text",
+    "ResponsesOutputTextLogprob": "_responses_output_text_logprob",
+    "ResponsesOutputTextLogprobTopLogprob": "_responses_output_text_logprob_top_logprob",
+    "ResponsesOutputTokensDetails": "_responses_output_tokens_details",
+    "ResponsesPartReasoningText": "_responses_part_reasoning_text",
+    "ResponsesReasoningItem": "_responses_reasoning_item",
+    "ResponsesReasoningItemStatus": "_responses_reasoning_item_status",
+    "ResponsesReasoningTextDeltaEvent": "_responses_reasoning_text_delta_event",
+    "ResponsesReasoningTextDoneEvent": "_responses_reasoning_text_done_event",
+    "ResponsesStreamFrame": "_responses_stream_frame",
+    "ResponsesStreamFrameData": "_responses_stream_frame_data",
+    "ResponsesSummary": "_responses_summary",
+    "ResponsesSupportedReasoningEffort": "_responses_supported_reasoning_effort",
+    "ResponsesText": "_responses_text",
+    "ResponsesTextConfigFormat": "_responses_text_config_format",
+    "ResponsesTextConfigResponsesFormatJSONObject": "_responses_text_config_responses_format_json_object",
+    "ResponsesTextConfigResponsesFormatText": "_responses_text_config_responses_format_text",
+    "ResponsesTextConfigResponsesFormatTextJSONSchemaConfig": "_responses_text_config_responses_format_text_json_schema_config",
+    "ResponsesTextConfigVerbosity": "_responses_text_config_verbosity",
+    "ResponsesTextDeltaEvent": "_responses_text_delta_event",
+    "ResponsesTextDeltaEventLogprob": "_responses_text_delta_event_logprob",
+    "ResponsesTextDeltaEventLogprobTopLogprob": "_responses_text_delta_event_logprob_top_logprob",
+    "ResponsesTextDoneEvent": "_responses_text_done_event",
+    "ResponsesTextDoneEventLogprob": "_responses_text_done_event_logprob",
+    "ResponsesTextDoneEventLogprobTopLogprob": "_responses_text_done_event_logprob_top_logprob",
+    "ResponsesToolChoiceFunction": "_responses_tool_choice_function",
+    "ResponsesToolFunction": "_responses_tool_function",
+    "ResponsesToolFunctionAllowedCaller": "_responses_tool_function_allowed_caller",
+    "ResponsesUsage": "_responses_usage",
     "RestartConversationRequest": "_restart_conversation_request",
+    "Result": "_result",
     "RoleOut": "_role_out",
     "Roles": "_roles",
     "RolesOut": "_roles_out",
     "RootsCapability": "_roots_capability",
     "RotateUnavailableReason": "_rotate_unavailable_reason",
+    "RunEvaluationSummary": "_run_evaluation_summary",
+    "RunOptimizationRef": "_run_optimization_ref",
+    "RunOwnershipFilter": "_run_ownership_filter",
+    "RunProjectSummary": "_run_project_summary",
+    "RunStatisticsResponse": "_run_statistics_response",
     "SSETypes": "_sse_types",
     "SampleType": "_sample_type",
     "SamplingCapability": "_sampling_capability",
     "SamplingContextCapability": "_sampling_context_capability",
     "SamplingToolsCapability": "_sampling_tools_capability",
     "ScalarMetric": "_scalar_metric",
+    "ScalarStatisticValue": "_scalar_statistic_value",
     "ScheduleCalendar": "_schedule_calendar",
     "ScheduleDefinition": "_schedule_definition",
     "ScheduleDefinitionOutput": "_schedule_definition_output",
@@ -2097,16 +3262,31 @@ _MODULES: dict[str, str] = {
     "ScimSyncUserActionOut": "_scim_sync_user_action_out",
     "ScimSyncUserRefOut": "_scim_sync_user_ref_out",
     "ScimSyncUsersSummaryOut": "_scim_sync_users_summary_out",
+    "ScoreFilter": "_score_filter",
+    "ScoreFilterGroup": "_score_filter_group",
+    "ScoreFilterValue": "_score_filter_value",
+    "ScoreOperator": "_score_operator",
+    "ScoreSortInput": "_score_sort_input",
+    "SearchAllEvaluationRunsResponse": "_search_all_evaluation_runs_response",
     "SearchChatCompletionEventIdsRequest": "_search_chat_completion_event_ids_request",
     "SearchChatCompletionEventIdsResponse": "_search_chat_completion_event_ids_response",
     "SearchChatCompletionEventsRequest": "_search_chat_completion_events_request",
     "SearchChatCompletionEventsResponse": "_search_chat_completion_events_response",
+    "SearchChunkResponse": "_search_chunk_response",
+    "SearchHitResponse": "_search_hit_response",
+    "SearchRequest": "_search_request",
+    "SearchRequestRetriever": "_search_request_retriever",
+    "SearchResponse": "_search_response",
     "ServerCapabilities": "_server_capabilities",
     "ServerLocale": "_server_locale",
     "ServerTasksCapability": "_server_tasks_capability",
     "ServerTasksRequestsCapability": "_server_tasks_requests_capability",
+    "ServiceAccount": "_service_account",
+    "ServiceAccountRole": "_service_account_role",
     "ServiceTier": "_service_tier",
+    "SetManagedIndexSummaryV1ContextSearchIndexesIndexNameSummaryFieldLanguagePutLanguage": "_set_managed_index_summary_v1_context_search_indexes_index_name_summary_field_language_put_language",
     "SetNestedGroupsIn": "_set_nested_groups_in",
+    "SetServiceAccountRolesRequest": "_set_service_account_roles_request",
     "ShareEnum": "_share_enum",
     "Sharing": "_sharing",
     "SharingDelete": "_sharing_delete",
@@ -2115,6 +3295,9 @@ _MODULES: dict[str, str] = {
     "SignalInvocationBody": "_signal_invocation_body",
     "SignalInvocationBodyInput": "_signal_invocation_body_input",
     "SignalWorkflowResponse": "_signal_workflow_response",
+    "SimpleNumericStatisticSpec": "_simple_numeric_statistic_spec",
+    "SimpleNumericStatisticSpecKind": "_simple_numeric_statistic_spec_kind",
+    "SipDestination": "_sip_destination",
     "Skill": "_skill",
     "SkillAssetContent": "_skill_asset_content",
     "SkillAssetContent0": "_skill_asset_content0",
@@ -2124,8 +3307,16 @@ _MODULES: dict[str, str] = {
     "SkillsCreateVersionBody": "_skills_create_version_body",
     "SkillsUpdateBody": "_skills_update_body",
     "SkillsUpdateVersionMetadataBody": "_skills_update_version_metadata_body",
+    "Sort": "_sort",
     "SortBy": "_sort_by",
+    "SortDirection": "_sort_direction",
+    "SortOrder": "_sort_order",
     "Source": "_source",
+    "SourceKind": "_source_kind",
+    "SpanDatasetMapping": "_span_dataset_mapping",
+    "SpanDatasetMappingContract": "_span_dataset_mapping_contract",
+    "SpanDatasetSourceNamespace": "_span_dataset_source_namespace",
+    "SpanDatasetSourceReference": "_span_dataset_source_reference",
     "SpanEvaluationsRequest": "_span_evaluations_request",
     "SpansRequest": "_spans_request",
     "SpeechOutputFormat": "_speech_output_format",
@@ -2135,14 +3326,27 @@ _MODULES: dict[str, str] = {
     "SpeechStreamEventTypes": "_speech_stream_event_types",
     "SpeechUsageInfo": "_speech_usage_info",
     "StaticOrganizationRoles": "_static_organization_roles",
+    "StaticToolFiller": "_static_tool_filler",
     "StaticWorkspaceRoles": "_static_workspace_roles",
+    "Statistic": "_statistic",
     "StreamError": "_stream_error",
     "StreamEventSseErrorData": "_stream_event_sse_error_data",
     "StreamEventSsePayload": "_stream_event_sse_payload",
     "StreamEventWorkflowContext": "_stream_event_workflow_context",
     "SubscriptionStatus": "_subscription_status",
+    "SummaryStatus": "_summary_status",
+    "Syntax": "_syntax",
+    "SystemFilter": "_system_filter",
     "SystemMessage": "_system_message",
     "SystemMessageContentChunks": "_system_message_content_chunks",
+    "SystemNameFilter": "_system_name_filter",
+    "SystemNameFilterGroup": "_system_name_filter_group",
+    "SystemParamFilter": "_system_param_filter",
+    "SystemParamFilterGroup": "_system_param_filter_group",
+    "SystemParamFilterValue": "_system_param_filter_value",
+    "SystemParamOperator": "_system_param_operator",
+    "SystemV2": "_system_v2",
+    "TagFilter": "_tag_filter",
     "TargetType": "_target_type",
     "TasksCallCapability": "_tasks_call_capability",
     "TasksCancelCapability": "_tasks_cancel_capability",
@@ -2152,6 +3356,7 @@ _MODULES: dict[str, str] = {
     "TasksListCapability": "_tasks_list_capability",
     "TasksSamplingCapability": "_tasks_sampling_capability",
     "TasksToolsCapability": "_tasks_tools_capability",
+    "TelemetrySpanReference": "_telemetry_span_reference",
     "TempoGetTraceResponse": "_tempo_get_trace_response",
     "TempoTraceAttribute": "_tempo_trace_attribute",
     "TempoTraceAttributeArrayContainer": "_tempo_trace_attribute_array_container",
@@ -2168,14 +3373,18 @@ _MODULES: dict[str, str] = {
     "TempoTraceScopeKind": "_tempo_trace_scope_kind",
     "TempoTraceScopeSpan": "_tempo_trace_scope_span",
     "TempoTraceSpan": "_tempo_trace_span",
+    "TextArrayFieldDefinition": "_text_array_field_definition",
     "TextChunk": "_text_chunk",
     "TextContent": "_text_content",
+    "TextFieldDefinition": "_text_field_definition",
     "TextResourceContents": "_text_resource_contents",
     "ThinkChunk": "_think_chunk",
     "ThinkChunkThinkingItem": "_think_chunk_thinking_item",
     "TimeDimension": "_time_dimension",
     "TimeSeriesMetric": "_time_series_metric",
     "Timestamp": "_timestamp",
+    "TimestampArrayFieldDefinition": "_timestamp_array_field_definition",
+    "TimestampFieldDefinition": "_timestamp_field_definition",
     "TimestampGranularity": "_timestamp_granularity",
     "TokenLimitsByModel": "_token_limits_by_model",
     "Tool": "_tool",
@@ -2204,6 +3413,7 @@ _MODULES: dict[str, str] = {
     "ToolTypes": "_tool_types",
     "ToolsCapability": "_tools_capability",
     "TracesRequest": "_traces_request",
+    "Transcript": "_transcript",
     "TranscriptionResponse": "_transcription_response",
     "TranscriptionSegmentChunk": "_transcription_segment_chunk",
     "TranscriptionStreamDone": "_transcription_stream_done",
@@ -2213,10 +3423,22 @@ _MODULES: dict[str, str] = {
     "TranscriptionStreamLanguage": "_transcription_stream_language",
     "TranscriptionStreamSegmentDelta": "_transcription_stream_segment_delta",
     "TranscriptionStreamTextDelta": "_transcription_stream_text_delta",
+    "TransferCallTool": "_transfer_call_tool",
+    "TransferTarget": "_transfer_target",
+    "Trigger": "_trigger",
+    "TriggerAction": "_trigger_action",
+    "TriggerActionType": "_trigger_action_type",
+    "TriggerEvent": "_trigger_event",
+    "TriggerEventList": "_trigger_event_list",
+    "TriggerHandler": "_trigger_handler",
+    "TriggerStatusValue": "_trigger_status_value",
+    "TriggersOwnerType": "_triggers_owner_type",
+    "Truncation": "_truncation",
     "TurbineMeta": "_turbine_meta",
     "TurbineToolLocale": "_turbine_tool_locale",
     "TurbineToolMeta": "_turbine_tool_meta",
     "UnarchiveModelResponse": "_unarchive_model_response",
+    "UnsupportedStatistics": "_unsupported_statistics",
     "UpdateAgentRequest": "_update_agent_request",
     "UpdateAgentRequestTool": "_update_agent_request_tool",
     "UpdateConnectorRequest": "_update_connector_request",
@@ -2234,11 +3456,16 @@ _MODULES: dict[str, str] = {
     "UpdateJudgeRequest": "_update_judge_request",
     "UpdateJudgeRequestOutput": "_update_judge_request_output",
     "UpdateLibraryRequest": "_update_library_request",
+    "UpdateManagedIndexRequest": "_update_managed_index_request",
     "UpdateMetricsRequestDeploymentMetricsOffline": "_update_metrics_request_deployment_metrics_offline",
     "UpdateMetricsRequestDeploymentMetricsOnline": "_update_metrics_request_deployment_metrics_online",
     "UpdateMetricsRequestIndexMetrics": "_update_metrics_request_index_metrics",
     "UpdateModelRequest": "_update_model_request",
+    "UpdatePipelineRequest": "_update_pipeline_request",
     "UpdateRunInfo": "_update_run_info",
+    "UpdateServiceAccountRequest": "_update_service_account_request",
+    "UpdateSummaryRequestSummary": "_update_summary_request_summary",
+    "UpdateSummaryRequestSummaryStatus": "_update_summary_request_summary_status",
     "UpdateUserGroupOrganizationRoleIn": "_update_user_group_organization_role_in",
     "UpdateWorkflowResponse": "_update_workflow_response",
     "UpdateWorkspaceIN": "_update_workspace_in",
@@ -2256,6 +3483,7 @@ _MODULES: dict[str, str] = {
     "UserRole": "_user_role",
     "UserWorkspace": "_user_workspace",
     "ValidationError": "_validation_error",
+    "VectorDType": "_vector_d_type",
     "VibeActiveUsersStat": "_vibe_active_users_stat",
     "VibeCodeUsageDataJSON": "_vibe_code_usage_data_json",
     "VibeConsumedTokensStat": "_vibe_consumed_tokens_stat",
@@ -2275,12 +3503,31 @@ _MODULES: dict[str, str] = {
     "VibeWorkByUserStat": "_vibe_work_by_user_stat",
     "VibeWorkByUserStatsOUT": "_vibe_work_by_user_stats_out",
     "VibeWorkspaceStatsOUT": "_vibe_workspace_stats_out",
+    "VoiceAgentCustomConnector": "_voice_agent_custom_connector",
+    "VoiceAgentCustomConnectorAuthorization": "_voice_agent_custom_connector_authorization",
+    "VoiceAgentDocumentLibraryTool": "_voice_agent_document_library_tool",
+    "VoiceAgentFunctionTool": "_voice_agent_function_tool",
+    "VoiceAgentFunctionToolRequest": "_voice_agent_function_tool_request",
+    "VoiceAgentFunctionToolType": "_voice_agent_function_tool_type",
+    "VoiceAgentWebSearchTool": "_voice_agent_web_search_tool",
     "VoiceCreateRequest": "_voice_create_request",
+    "VoiceGender": "_voice_gender",
+    "VoiceKind": "_voice_kind",
+    "VoiceListPage": "_voice_list_page",
     "VoiceListResponse": "_voice_list_response",
     "VoiceResponse": "_voice_response",
     "VoiceUpdateRequest": "_voice_update_request",
     "WebSearchPremiumTool": "_web_search_premium_tool",
     "WebSearchTool": "_web_search_tool",
+    "Webhook": "_webhook",
+    "WebhookProvider": "_webhook_provider",
+    "WebhookSignatureEncoding": "_webhook_signature_encoding",
+    "WebhookSignatureHashAlgorithm": "_webhook_signature_hash_algorithm",
+    "WebhookSigningSecret": "_webhook_signing_secret",
+    "WhoamiOrganization": "_whoami_organization",
+    "WhoamiResponse": "_whoami_response",
+    "WhoamiServiceAccountPrincipal": "_whoami_service_account_principal",
+    "WhoamiUserPrincipal": "_whoami_user_principal",
     "WorkerStatus": "_worker_status",
     "Workflow": "_workflow",
     "WorkflowArchiveResponse": "_workflow_archive_response",
@@ -2333,6 +3580,7 @@ _MODULES: dict[str, str] = {
     "WorkflowScheduleResponse": "_workflow_schedule_response",
     "WorkflowScheduleTriggerRequest": "_workflow_schedule_trigger_request",
     "WorkflowScheduleUpdateRequest": "_workflow_schedule_update_request",
+    "WorkflowTagsAddRequest": "_workflow_tags_add_request",
     "WorkflowTaskFailedAttributes": "_workflow_task_failed_attributes",
     "WorkflowTaskFailedResponse": "_workflow_task_failed_response",
     "WorkflowTaskTimedOutAttributes": "_workflow_task_timed_out_attributes",

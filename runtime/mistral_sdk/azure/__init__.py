@@ -19,14 +19,13 @@ function returning one) or Microsoft Entra ID tokens from a token provider
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import httpx
+from typing import Any, Generic, TypeVar, cast
 
 from .._auth import Credentials, KeyProvider
 from .._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._deployment import AsyncDeploymentClient, Deployment, DeploymentClient
 from .._errors import MistralError
-from .._types import TimeoutTypes
+from .._types import AsyncHttpClient, SyncHttpClient, TimeoutTypes
 
 __all__ = ["DEFAULT_API_VERSION", "ROUTES", "AsyncMistralAzure", "MistralAzure"]
 
@@ -81,7 +80,50 @@ def _configure(
     return base, credentials, deployment
 
 
-class MistralAzure(DeploymentClient):
+_Http = TypeVar("_Http")  # what http_client= takes: SyncHttpClient or AsyncHttpClient
+
+
+class _Azure(Generic[_Http]):
+    """The constructor of `MistralAzure` and `AsyncMistralAzure`."""
+
+    _async_keys: bool
+    _deployment: Deployment
+
+    def __init__(
+        self,
+        *,
+        endpoint: str | None = None,
+        api_key: str | KeyProvider | None = None,
+        token_provider: KeyProvider | None = None,
+        api_version: str = DEFAULT_API_VERSION,
+        api_key_header: str = "Authorization",
+        api_key_ttl: float | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: _Http | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        base, credentials, self._deployment = _configure(
+            endpoint,
+            api_key,
+            token_provider,
+            api_version,
+            api_key_header,
+            api_key_ttl,
+            allow_async=self._async_keys,
+        )
+        # the client core's constructor, next in the subclass's MRO
+        cast(Any, super()).__init__(
+            api_key=credentials,
+            base_url=base,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+        )
+
+
+class MistralAzure(_Azure[SyncHttpClient], DeploymentClient):
     """`Mistral` for models deployed on Azure AI Foundry.
 
     - `endpoint`: the resource's URL (``https://<resource>.services.ai.azure.com``;
@@ -96,71 +138,7 @@ class MistralAzure(DeploymentClient):
     The other options are `Mistral`'s.
     """
 
-    def __init__(
-        self,
-        *,
-        endpoint: str | None = None,
-        api_key: str | KeyProvider | None = None,
-        token_provider: KeyProvider | None = None,
-        api_version: str = DEFAULT_API_VERSION,
-        api_key_header: str = "Authorization",
-        api_key_ttl: float | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        base, credentials, self._deployment = _configure(
-            endpoint,
-            api_key,
-            token_provider,
-            api_version,
-            api_key_header,
-            api_key_ttl,
-            allow_async=False,
-        )
-        super().__init__(
-            api_key=credentials,
-            base_url=base,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-        )
 
-
-class AsyncMistralAzure(AsyncDeploymentClient):
+class AsyncMistralAzure(_Azure[AsyncHttpClient], AsyncDeploymentClient):
     """`AsyncMistral` for models deployed on Azure AI Foundry; the options are
     `MistralAzure`'s, and `api_key` / `token_provider` may be async functions."""
-
-    def __init__(
-        self,
-        *,
-        endpoint: str | None = None,
-        api_key: str | KeyProvider | None = None,
-        token_provider: KeyProvider | None = None,
-        api_version: str = DEFAULT_API_VERSION,
-        api_key_header: str = "Authorization",
-        api_key_ttl: float | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        base, credentials, self._deployment = _configure(
-            endpoint,
-            api_key,
-            token_provider,
-            api_version,
-            api_key_header,
-            api_key_ttl,
-            allow_async=True,
-        )
-        super().__init__(
-            api_key=credentials,
-            base_url=base,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-        )

@@ -150,15 +150,18 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         cancel_on_timeout: bool = False,
         progress: ProgressCallback | None = None,
         directory: str | os.PathLike[str] | None = None,
-        input_order: bool = False,
+        input_order: bool = True,
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> BatchResults[R]:
         """Wait, then download the output and error files (streamed to `directory`,
         a temporary one by default) and return them as `BatchResults`.
 
-        `input_order=True` also downloads the input files when they are not here (a
-        resumed batch), for `results.in_input_order()`.
+        The input files give `results.in_input_order()` and the input line of each
+        error. A batch submitted by this object has them on disk; for any other (a
+        resumed batch, `input_files=`) they are downloaded too, as many bytes again as
+        the input: `input_order=False` skips that (then `in_input_order()` needs
+        `custom_ids=`, and errors name only their line in the error file).
         """
         await self.wait(
             timeout=timeout,
@@ -191,7 +194,9 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
     ) -> AsyncIterator[BatchResult[R]]:
-        """Wait, then yield each result as its line arrives (nothing kept on disk)."""
+        """Wait, then yield each result as its line arrives (nothing kept on disk), in
+        the order of the output and error files. An error names its input line when the
+        input files are here (a batch submitted by this object)."""
         await self.wait(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
@@ -199,11 +204,16 @@ class AsyncBatchRun(RunState[R], Generic[R]):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
-        parser: ResultParser[R] = ResultParser(self.endpoint)
-        for f in self._result_files(Path()):
-            lines = self._download_lines(f.file_id, progress)
-            async for result in parser.aparse_lines(lines, f.file_id):
-                yield result
+        index = self._input_index()
+        parser: ResultParser[R] = ResultParser(self.endpoint, index.line if index else None)
+        try:
+            for f in self._result_files(Path()):
+                lines = self._download_lines(f.file_id, progress)
+                async for result in parser.aparse_lines(lines, f.file_id):
+                    yield result
+        finally:
+            if index is not None:
+                index.close()
 
     async def _download_lines(
         self, fid: str, progress: ProgressCallback | None

@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
-from .._codec import _dec_hook_closed, _enc_hook, _get_decoder, convert_body, decode
+from .._codec import (
+    UNKNOWN_VALUE_ADVICE,
+    Unknown,
+    _dec_hook_closed,
+    _enc_hook,
+    _get_decoder,
+    convert_body,
+    decode,
+)
 from .._errors import RequestValidationError
 from .._progress import Progress
 from ._types import BatchInputError, BatchItemError, BatchLimits, BatchResult, Endpoint
@@ -90,6 +98,18 @@ def custom_id_of(line: bytes) -> str | None:
 
 
 # --- input -----------------------------------------------------------------------
+
+# A value the spec does not know (the API may take it): what the writer of the input
+# can do. A batch body has no extra_body; a line of a file holds JSON, not Python.
+_PAIR_ADVICE = (
+    "if the API accepts this value and the spec does not describe it yet, send it as is"
+    " with mistral_sdk.Unknown(value) in its place"
+)
+_FILE_ADVICE = (
+    "if the API accepts this value and the spec does not describe it yet, upload the"
+    " file as it is and create the job from its id (input_files=[file id], or `mistral"
+    " api batch.jobs.create --input-files`): such a file is sent unchecked"
+)
 
 
 @dataclass
@@ -163,16 +183,20 @@ class InputWriter:
             ) from None
         if not parsed.custom_id:
             raise BatchInputError(f"line {line}: custom_id is empty", line=line)
-        self._body(parsed.custom_id, parsed.body, line)
+        self._body(parsed.custom_id, parsed.body, line, _FILE_ADVICE)
         start = len(self._buffer)
         self._buffer += raw
         self._buffer.append(10)
         self._commit(parsed.custom_id, len(raw) + 1, start)
 
-    def _body(self, custom_id: str, request: object, line: int) -> object:
+    def _body(
+        self, custom_id: str, request: object, line: int, advice: str = _PAIR_ADVICE
+    ) -> object:
         rtype = self.endpoint.request
         if rtype is not None and isinstance(request, rtype):
             return request
+        if isinstance(request, Unknown):
+            return request  # a body the SDK does not know, sent as is (its `.raw`)
         if isinstance(request, msgspec.Struct):
             if rtype is None:
                 return request
@@ -194,17 +218,18 @@ class InputWriter:
             try:  # the fast path; convert_body adds the lenient twin and a readable error
                 msgspec.convert(probe, rtype, dec_hook=_dec_hook_closed, str_keys=True)
             except msgspec.ValidationError:
-                self._check(rtype, probe, custom_id, line)
+                self._check(rtype, probe, custom_id, line, advice)
         return request
 
     @staticmethod
-    def _check(rtype: Any, probe: Any, custom_id: str, line: int) -> None:
+    def _check(rtype: Any, probe: Any, custom_id: str, line: int, advice: str) -> None:
         """The slow path of a body that failed the fast one: accepted (an unknown union
         variant), or the error naming the custom id, the line and the field."""
         try:
             convert_body(rtype, probe)
         except RequestValidationError as exc:
             detail = str(exc).removeprefix("invalid request: ")
+            detail = detail.replace(UNKNOWN_VALUE_ADVICE, advice)
             where = detail.partition("`")[2].partition("`")[0] if detail.startswith("`") else ""
             raise BatchInputError(
                 f"request {custom_id!r} (line {line}): {detail}",
@@ -329,10 +354,13 @@ class ResultParser(Generic[R]):
     """Output and error lines → `BatchResult`s. A line that does not decode becomes a
     result with a `BatchItemError`; parsing never raises and never stops."""
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(
+        self, endpoint: Endpoint, input_line: Callable[[str], int | None] | None = None
+    ) -> None:
         self.response_type: Any = endpoint.response if endpoint.response is not None else Any
         line_type: Any = _OutputLine
         self._decoder = _get_decoder(line_type[self.response_type])
+        self._input_line = input_line  # where a custom id is in the input, when known
 
     def parse(self, raw: bytes, file_id: str | None, line: int) -> BatchResult[R] | None:
         """The result on `raw` (line number `line` of file `file_id`); None when blank."""
@@ -414,8 +442,8 @@ class ResultParser(Generic[R]):
             )
         return BatchResult(custom_id, typed, None, status)
 
-    @staticmethod
     def _error(
+        self,
         kind: Any,
         message: str,
         custom_id: str | None,
@@ -434,6 +462,9 @@ class ResultParser(Generic[R]):
             status_code=status,
             body=body,
             raw=raw,
+            input_line=(
+                self._input_line(custom_id) if self._input_line and custom_id is not None else None
+            ),
         )
         return BatchResult(custom_id, None, error, status)
 
@@ -467,10 +498,13 @@ def _error_message(error: Any) -> str:
     return repr(error)
 
 
-def missing(custom_id: str) -> BatchResult[Any]:
+def missing(custom_id: str, input_line: int | None = None) -> BatchResult[Any]:
     """The result of a request that no output or error file mentions."""
     error = BatchItemError(
-        "missing", "no result line in the batch's output or error files", custom_id=custom_id
+        "missing",
+        "no result line in the batch's output or error files",
+        custom_id=custom_id,
+        input_line=input_line,
     )
     return BatchResult(custom_id, None, error, None)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .._errors import MistralError
-from ._plan import ResultParser, custom_id_of, jsonl_lines, missing
+from ._inputs import InputIndex, input_ids
+from ._plan import ResultParser, custom_id_of, missing
 from ._types import BatchResult, Endpoint
 
 if TYPE_CHECKING:
@@ -65,7 +66,8 @@ class BatchResults(Generic[R]):
         self.files = files
         self.directory = directory
         self.inputs = inputs  # local input files, for the input order
-        self._parser: ResultParser[R] = ResultParser(endpoint)
+        self._input_index = InputIndex(inputs, directory / "inputs.sqlite3")
+        self._parser: ResultParser[R] = ResultParser(endpoint, self._input_index.line)
         self._index: sqlite3.Connection | None = None
         self._cleanup = (
             weakref.finalize(self, shutil.rmtree, directory, True) if owns_directory else None
@@ -126,13 +128,15 @@ class BatchResults(Generic[R]):
         if custom_ids is None:
             if not self.inputs:
                 raise MistralError(
-                    "the input files are not here: pass custom_ids=..., or"
-                    " results(input_order=True) to download them"
+                    "the input files are not here (results(input_order=False)):"
+                    " pass custom_ids=..., or results() to download them"
                 )
-            custom_ids = (c for c in map(custom_id_of, _lines(self.inputs)) if c is not None)
-        for custom_id in custom_ids:
+            ordered: Iterable[tuple[str, int | None]] = input_ids(self.inputs)
+        else:
+            ordered = ((c, None) for c in custom_ids)
+        for custom_id, line in ordered:
             result = self.get(custom_id)
-            yield result if result is not None else missing(custom_id)
+            yield result if result is not None else missing(custom_id, line)
 
     def _ensure_index(self) -> sqlite3.Connection:
         if self._index is not None:
@@ -156,6 +160,7 @@ class BatchResults(Generic[R]):
         if self._index is not None:
             self._index.close()
             self._index = None
+        self._input_index.close()
         if self._cleanup is not None:
             self._cleanup()
 
@@ -175,11 +180,6 @@ class BatchResults(Generic[R]):
 def _all_lines(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as f:
         yield from f
-
-
-def _lines(paths: list[Path]) -> Iterator[bytes]:
-    for path in paths:
-        yield from jsonl_lines(path)
 
 
 def _offsets(path: Path, file_number: int) -> Iterator[tuple[str, int, int, int]]:

@@ -15,17 +15,46 @@ import msgspec
 
 from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
+from ._inputs import InputIndex
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
 from ._results import BatchResults, ResultFile
 from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
 
 if TYPE_CHECKING:
+    from typing import Required
+
+    from typing_extensions import TypedDict
+
     from .. import models
+
+    class SubmitOptions(TypedDict, total=False):
+        """The keyword arguments of `batch.submit`: its overloads, one per form of
+        `requests`, take them all (docs/typing.md)."""
+
+        endpoint: Required[str]
+        model: str | None
+        agent_id: str | None
+        input_files: Iterable[str] | None
+        metadata: Mapping[str, str] | None
+        timeout_hours: int | None
+        limits: BatchLimits | None
+        directory: str | os.PathLike[str] | None
+        progress: ProgressCallback | None
+
+    class RunOptions(SubmitOptions, total=False):
+        """The keyword arguments of `batch.run`: `submit`'s, and how to wait."""
+
+        timeout: float | None
+        cancel_on_timeout: bool
+        poll_interval: float
+        max_poll_interval: float
+
 
 R = TypeVar("R")
 
 # What `run`/`submit` take as requests: (custom_id, request) pairs, a mapping
 # custom_id → request, or the path of a JSONL file of `{"custom_id", "body"}` lines.
+# A request is typed `BatchRequest` (mistral_sdk._batch_endpoints) in their overloads.
 Requests = Union[Iterable[tuple[str, Any]], Mapping[str, Any], str, "os.PathLike[str]"]
 # The async client also takes an async iterable of pairs.
 AsyncRequests = Union[Requests, AsyncIterable[tuple[str, Any]]]  # noqa: UP007 - Requests is a string-annotated alias
@@ -218,6 +247,13 @@ class RunState(Generic[R]):
     def _local_inputs(self) -> list[Path]:
         """The input files on disk, when they all still are (else [])."""
         return self.inputs if all(p.exists() for p in self.inputs) else []
+
+    def _input_index(self) -> InputIndex | None:
+        """Where each custom id is in the local input files (None when not here)."""
+        inputs = self._local_inputs()
+        if not inputs or self.directory is None:
+            return None
+        return InputIndex(inputs, self.directory / "inputs.sqlite3")
 
     def _input_files(self) -> list[str]:
         return [str(f) for j in self.jobs for f in j.input_files]

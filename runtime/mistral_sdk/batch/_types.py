@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import msgspec
 
-from .._errors import MistralError
+from .._errors import CancelledFlag, MistralError
 
 if TYPE_CHECKING:
     from .. import models
@@ -49,7 +49,7 @@ class Endpoint:
 def endpoint(path: str) -> Endpoint:
     """The `Endpoint` for `path` (`"/v1/chat/completions"`, ...); untyped when unknown."""
     from .. import models
-    from .._batch_endpoints import BATCH_ENDPOINTS
+    from .._batch_endpoints import BATCH_ENDPOINTS, JOB_FIELDS
 
     row = BATCH_ENDPOINTS.get(path)
     if row is None:
@@ -60,7 +60,7 @@ def endpoint(path: str) -> Endpoint:
     job_fields = frozenset(
         f.encode_name
         for f in (msgspec.structs.fields(request) if request is not None else ())
-        if f.encode_name in ("model", "agent_id")
+        if f.encode_name in JOB_FIELDS
     )
     return Endpoint(path, operation_id or None, request, response, job_fields)
 
@@ -112,7 +112,9 @@ class BatchItemError(MistralError):
     "decode" (a response that does not match the endpoint's response type),
     "malformed" (an output line that is not JSON), "shape" (JSON that is not a
     result line), "missing" (no line for this custom id in any output or error file).
-    `file_id` and `line` (1-based) locate the line; `raw` is the line as read.
+    `file_id` and `line` (1-based) locate the result's line; `input_line` the request's
+    line in the input (1-based over the whole input, as `BatchInputError.line`; None
+    when the input files are not at hand); `raw` is the result's line as read.
     """
 
     def __init__(
@@ -126,16 +128,19 @@ class BatchItemError(MistralError):
         status_code: int | None = None,
         body: Any = None,
         raw: str | None = None,
+        input_line: int | None = None,
     ) -> None:
         self.kind = kind
         self.custom_id = custom_id
         self.file_id = file_id
         self.line = line
+        self.input_line = input_line
         self.status_code = status_code
         self.body = body
         self.raw = raw
+        request = f" (input line {input_line})" if input_line else ""
         where = f" (file {file_id}, line {line})" if file_id is not None and line else ""
-        super().__init__(f"request {custom_id!r}: {message}{where}")
+        super().__init__(f"request {custom_id!r}{request}: {message}{where}")
 
 
 @dataclass(slots=True)
@@ -158,20 +163,27 @@ class BatchResult(Generic[R]):
         return self.response  # type: ignore[return-value]  # set whenever error is None
 
 
-class BatchWaitTimeout(MistralError, TimeoutError):
+class BatchWaitTimeout(CancelledFlag, MistralError, TimeoutError):
     """Waiting for a batch ran out of time. The jobs go on unless the wait was asked to
-    cancel them (`canceled`); `job_ids` resume them later (`client.batch.job(...)`)."""
+    cancel them (`cancelled`; the spelling `canceled` is deprecated); `job_ids` resume
+    them later (`client.batch.job(...)`)."""
 
     def __init__(
-        self, job_ids: list[str], timeout: float, jobs: list[models.BatchJob], canceled: bool
+        self,
+        job_ids: list[str],
+        timeout: float,
+        jobs: list[models.BatchJob],
+        cancelled: bool = False,
+        *,
+        canceled: bool | None = None,
     ) -> None:
         self.job_ids = job_ids
         self.timeout = timeout
         self.jobs = jobs
-        self.canceled = canceled
+        self.cancelled = self._spelling(cancelled, canceled)
         done = sum(j.completed_requests for j in jobs)
         total = sum(j.total_requests for j in jobs)
-        action = "cancellation was requested" if canceled else "the jobs keep running"
+        action = "cancellation was requested" if self.cancelled else "the jobs keep running"
         super().__init__(
             f"batch {', '.join(job_ids)} not finished within {timeout:g} s"
             f" ({done}/{total} requests done); {action}"

@@ -10,7 +10,8 @@ Installed as a console script by `pip install mistral-sdk[cli]` (`rich` draws th
 live views and progress bars; without it, and whenever stdout is not a terminal,
 the same information is printed as plain lines). Also `python -m mistral_sdk`.
 The client is configured like `Mistral()`: `MISTRAL_API_KEY` (or a service-account
-token file), `MISTRAL_BASE_URL`, or `--api-key` / `--base-url`.
+token file), `MISTRAL_BASE_URL`, or `--api-key` / `--base-url`; workflow payload
+encoding by the `MISTRAL_WORKFLOW_*` variables (docs/workflows-encoding.md).
 
 Exit codes (also in `mistral --help`):
 

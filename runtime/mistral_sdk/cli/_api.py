@@ -4,7 +4,8 @@ CALL is an operation's Python call (`files.list`, `chat.stream`), or its operati
 Path parameters are positional, in path order; every other argument is a flag named
 like the keyword argument (`--page-size 10` or `--page_size=10`). A value is read as
 JSON when the parameter is not a string (`--messages '[{"role": "user", ...}]'`),
-`--body JSON|@file|-` gives many arguments at once (flags win), a flag without a value
+`--body JSON|@file|-` gives many arguments at once (flags win; for an operation that
+takes `body=`, it is that body), a flag without a value
 is `true`, a file argument takes a path (`--file data.jsonl`). Pages are followed with
 `--all`; streams print one JSON line per event; file contents go to stdout as bytes.
 """
@@ -12,19 +13,23 @@ is `true`, a file argument takes a path (`--file data.jsonl`). Pages are followe
 from __future__ import annotations
 
 import argparse
-import inspect
-import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import EXIT_OK
-from ._app import CommandError, make_client
+from ._app import CommandError, make_client, read_json_value
 from ._output import Output
+
+if TYPE_CHECKING:  # the flags module (and msgspec) load when an operation is called
+    from ._flags import Flag
 
 __all__ = ["find_operation", "parse_call_arguments", "read_json_value", "register"]
 
+# a value the spec does not know, which the API may take: the shell's way to send it
+_SHELL_ADVICE = (
+    "if the API accepts this value and the spec does not describe it yet, give it in"
+    " --extra-body '{...}' as well: sent as is, over the checked flags"
+)
 # flags of `mistral api` itself, found among the operation's flags
 _OUTPUT_FLAGS = {"json": "json", "jsonl": "jsonl", "plain": "plain", "rich": "rich"}
 
@@ -48,23 +53,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     api.set_defaults(func=_run)
 
 
-def read_json_value(text: str, what: str) -> Any:
-    """JSON from `text`, `@file` or `-` (stdin); the error names `what`."""
-    source = text
-    try:
-        if text == "-":
-            source = sys.stdin.read()
-        elif text.startswith("@"):
-            with open(text[1:], encoding="utf-8") as f:
-                source = f.read()
-    except OSError as exc:
-        raise CommandError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
-    try:
-        return json.loads(source)
-    except json.JSONDecodeError as exc:
-        raise CommandError(f"{what}: not valid JSON ({exc})") from None
-
-
 def find_operation(call: str) -> tuple[str, Any]:
     """(the call to make, its Operation) for a call name, stream call or operationId."""
     from .. import OPERATIONS
@@ -84,19 +72,19 @@ def find_operation(call: str) -> tuple[str, Any]:
     raise CommandError(f"unknown operation {call!r} (see `mistral api --list`){hint}")
 
 
-def _is_text(annotation: Any) -> bool:
-    """Whether a parameter takes text, so a flag value stays a string."""
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return text.split("|")[0].strip() == "str"
-
-
-def parse_call_arguments(method: Any, tokens: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(keyword arguments for `method`, options of `mistral api`) from the tokens after CALL."""
-    params = inspect.signature(method).parameters
-    positional = [p.name for p in params.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+def parse_call_arguments(
+    flags: list[Flag], tokens: list[str], call: str = "CALL"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(keyword arguments, options of `mistral api`) from the tokens after CALL; a
+    missing path argument or required flag is a usage error naming it."""
+    by_name = {f.name: f for f in flags}
+    positional = [f.name for f in flags if f.positional]
+    # `--body` is the request body itself where the operation takes one (`body=`),
+    # else a JSON object of arguments
+    body_is_argument = "body" in by_name
     kwargs: dict[str, Any] = {}
     options: dict[str, Any] = {"all": False, "body": None, "output": None, "help": False}
-    flags: dict[str, Any] = {}
+    flagged: dict[str, Any] = {}
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -125,40 +113,35 @@ def parse_call_arguments(method: Any, tokens: list[str]) -> tuple[dict[str, Any]
             options[key] = True
         elif key in _OUTPUT_FLAGS and value is None:
             options["output"] = _OUTPUT_FLAGS[key]
-        elif key == "body":
+        elif key == "body" and not body_is_argument:
             if value is None:
                 raise CommandError("--body needs a value: JSON, @file or -")
             options["body"] = read_json_value(value, "--body")
             if not isinstance(options["body"], dict):
                 raise CommandError("--body: expected a JSON object of arguments")
-        elif key not in params:
-            names = ", ".join(f"--{n.replace('_', '-')}" for n in params if n not in positional)
+        elif key not in by_name or by_name[key].positional:
+            names = ", ".join(f.flag for f in flags if not f.positional)
             raise CommandError(f"unknown argument --{name} for this operation (it takes: {names})")
         else:
-            flags[key] = _flag_value(key, value, params[key].annotation)
-    body = options["body"] or {}
-    missing = [n for n in positional if n not in kwargs and n not in body and n not in flags]
-    if missing and not options["help"]:
-        raise CommandError(f"missing path argument(s): {', '.join(missing)}")
-    return {**body, **kwargs, **flags}, options
+            flagged[key] = by_name[key].read(value)
+    given = {**(options["body"] or {}), **kwargs, **flagged}
+    if not options["help"]:
+        _check_required(flags, given, call)
+    return given, options
 
 
-def _flag_value(key: str, value: str | None, annotation: Any) -> Any:
-    if value is None:
-        return True
-    if _is_text(annotation):
-        return value
-    if "FileInput" in str(annotation):  # a file to send: its path (`--file data.jsonl`)
-        path = Path(value.removeprefix("@"))
-        if not path.is_file():
-            raise CommandError(f"--{key.replace('_', '-')}: no such file {str(path)!r}")
-        return path
-    if value.startswith("@") or value == "-":
-        return read_json_value(value, f"--{key.replace('_', '-')}")
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError:
-        return value  # e.g. an enum value or a date: the method validates it
+def _check_required(flags: list[Flag], given: dict[str, Any], call: str) -> None:
+    missing = [f for f in flags if f.required and f.name not in given]
+    if not missing:
+        return
+    paths = [f.name for f in missing if f.positional]
+    named = [f"{f.flag} ({f.kind})" for f in missing if not f.positional]
+    problems = []
+    if paths:
+        problems.append(f"missing path argument(s): {', '.join(paths)}")
+    if named:
+        problems.append(f"missing required argument(s): {', '.join(named)}")
+    raise CommandError(f"{'; '.join(problems)} (see `mistral api {call} --help`)")
 
 
 def _method(client: Any, call: str) -> Any:
@@ -189,17 +172,19 @@ def _list(out: Output) -> int:
                 }
             )
         return EXIT_OK
-    out.table(["call", "method", "path", "", "summary"], rows, title=f"{len(rows)} operations")
+    out.table(
+        ["call", "method", "path", "stream", "summary"], rows, title=f"{len(rows)} operations"
+    )
     return EXIT_OK
 
 
 def _help(call: str, op: Any, method: Any, out: Output) -> int:
-    signature = inspect.signature(method)
-    out.text(f"{call}: {op.method} {op.path}" + (" (stream)" if op.streaming else ""))
-    out.text(f"  {call}{signature}")
-    doc = inspect.getdoc(method)
-    if doc:
-        out.text("\n" + doc)
+    from ._flags import help_data, help_text
+
+    if out.scripted:
+        out.json(help_data(call, op, method))
+    else:
+        out.text(help_text(call, op, method))
     return EXIT_OK
 
 
@@ -208,15 +193,25 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         return _list(out)
     if not args.call:
         raise CommandError("name an operation (e.g. `mistral api files.list`) or use --list")
+    from .._codec import UNKNOWN_VALUE_ADVICE
+    from .._errors import RequestValidationError
+    from ._flags import flags_of, unbound
+
     call, op = find_operation(args.call)
+    # the arguments are checked against the method's signature before any client
+    # exists: usage errors and --help need no API key
+    described = unbound(call)
+    kwargs, options = parse_call_arguments(flags_of(described), list(args.rest), call)
+    if options["output"] is not None:
+        out.mode = options["output"]
+    if options["help"]:
+        return _help(call, op, described, out)
     with make_client(args) as client:
-        method = _method(client, call)
-        kwargs, options = parse_call_arguments(method, list(args.rest))
-        if options["output"] is not None:
-            out.mode = options["output"]
-        if options["help"]:
-            return _help(call, op, method, out)
-        result = method(**kwargs)
+        try:
+            result = _method(client, call)(**kwargs)
+        except RequestValidationError as exc:  # the advice for Python code, for a shell
+            message = str(exc).replace(UNKNOWN_VALUE_ADVICE, _SHELL_ADVICE)
+            raise RequestValidationError(message, field=exc.field) from None
         return _show(result, options["all"], out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -30,6 +31,7 @@ __all__ = [
     "build_parser",
     "command_group",
     "make_client",
+    "read_json_value",
     "run",
 ]
 
@@ -53,6 +55,23 @@ _MODES = {
     "plain": "plain text lines, no live view (the default off a terminal)",
     "rich": "tables, trees and live views (the default on a terminal; needs rich)",
 }
+
+
+def read_json_value(text: str, what: str) -> Any:
+    """JSON from `text`, `@file` or `-` (stdin); the error names `what`."""
+    source = text
+    try:
+        if text == "-":
+            source = sys.stdin.read()
+        elif text.startswith("@"):
+            with open(text[1:], encoding="utf-8") as f:
+                source = f.read()
+    except OSError as exc:
+        raise CommandError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
+    try:
+        return json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{what}: not valid JSON ({exc})") from None
 
 
 def command_group(
@@ -154,7 +173,25 @@ def make_client(args: argparse.Namespace) -> Mistral:
             options[name] = getattr(args, name)
     if getattr(args, "request_timeout", None) is not None:
         options["timeout"] = args.request_timeout
+    if "api_key" not in options:
+        _require_credential()
+    if any(name.startswith("MISTRAL_WORKFLOW_") for name in os.environ):
+        # workflow payload encoding: keys from the environment or files, never flags
+        from ..workflows_encoding import WorkflowEncoding
+
+        options["workflow_encoding"] = WorkflowEncoding.from_env()
     return Mistral(**options)
+
+
+def _require_credential() -> None:
+    """The client's own error names `api_key=`: a shell user has `--api-key`."""
+    from .._auth import API_KEY_ENV, SA_TOKEN_PATH_ENV
+
+    if not (os.environ.get(API_KEY_ENV) or os.environ.get(SA_TOKEN_PATH_ENV)):
+        raise CommandError(
+            f"no API key: pass --api-key KEY or set {API_KEY_ENV}"
+            f" (or {SA_TOKEN_PATH_ENV} to a service-account token file)"
+        )
 
 
 def _log_to_stderr(level: int) -> None:

@@ -7,7 +7,8 @@ download); the job ids are printed first, so an interrupted wait resumes with
 (the Batch API's format). Successful results go to `-o FILE` (default stdout) as
 `{"custom_id", "status_code", "response"}` lines, failed ones to `--errors FILE`
 (default: next to the output, `NAME.errors.jsonl`) as `{"custom_id", "status_code",
-"error"}` lines. The exit code is 1 when a job did not succeed or a request failed.
+"error"}` lines, in the order the API wrote them or, with `--input-order`, in the
+input's. The exit code is 1 when a job did not succeed or a request failed.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             help="where the results go (default stdout)",
         )
         verb.add_argument("--errors", metavar="FILE", help="where the failed requests go")
+        verb.add_argument(
+            "--input-order",
+            action="store_true",
+            help="write the results in the order of the input (default: as the API wrote them)",
+        )
         add_timeout(verb, "the job")
         verb.add_argument(
             "--poll-interval",
@@ -147,7 +153,7 @@ def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> dict[
         good = _open(files, args.results_file, out)
         errors_path = args.errors or _errors_path(args.results_file)
         bad = _open(files, errors_path, out)
-        for result in results:
+        for result in results.in_input_order() if args.input_order else results:
             if result.ok:
                 succeeded += 1
                 line: dict[str, Any] = {

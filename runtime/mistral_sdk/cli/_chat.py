@@ -9,14 +9,22 @@ the SDK's run loop lists the tools, calls them and answers the model.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shlex
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import EXIT_OK
 from ._app import CommandError, add_repeatable, command_group, make_client
 from ._output import Output
+
+if TYPE_CHECKING:
+    # the requests are built as dicts, checked like a user's (docs/typing.md)
+    from ..params import (
+        ChatCompletionRequestMessageParam,
+        ChatParseArguments,
+        ConversationRunArguments,
+    )
+    from ..resources.beta.conversations import BetaConversations
 
 __all__ = ["mcp_server", "register"]
 
@@ -66,28 +74,17 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         verb.set_defaults(func=_conversation)
 
 
-def mcp_server(spec: str, files: contextlib.ExitStack) -> Any:
-    """`--tool` → an `MCPServer`: a URL is a streamable-HTTP server, else a command."""
-    from ..mcp import MCPServer
+def mcp_server(spec: str) -> Any:
+    """`--tool` → an `MCPToolSource`: a URL is a streamable-HTTP server, else a command
+    (its stderr goes to the SDK's log, shown with --verbose, and into its errors)."""
+    from ..mcp import MCPToolSource
 
     if spec.startswith(("http://", "https://")):
-        return MCPServer.http(spec)
+        return MCPToolSource.http(spec)
     words = shlex.split(spec)
     if not words:
         raise CommandError("--tool: empty command")
-    return MCPServer.stdio(words[0], words[1:], errlog=_errlog(files))
-
-
-def _errlog(files: contextlib.ExitStack) -> Any:
-    """Where a stdio server's stderr goes: ours, or nowhere when ours is no real file
-    (captured output: the subprocess needs a file descriptor); closed with `files`."""
-    try:
-        sys.stderr.fileno()
-        return sys.stderr
-    except (AttributeError, OSError, ValueError):
-        import os
-
-        return files.enter_context(open(os.devnull, "w"))
+    return MCPToolSource.stdio(words[0], words[1:])
 
 
 def _prompt(text: str) -> str:
@@ -95,11 +92,11 @@ def _prompt(text: str) -> str:
 
 
 def _chat(args: argparse.Namespace, out: Output) -> int:
-    messages: list[dict[str, str]] = []
+    messages: list[ChatCompletionRequestMessageParam] = []
     if args.system:
         messages.append({"role": "system", "content": args.system})
     messages.append({"role": "user", "content": _prompt(args.prompt)})
-    options: dict[str, Any] = {"model": args.model, "messages": messages}
+    options: ChatParseArguments = {"model": args.model, "messages": messages}
     if args.temperature is not None:
         options["temperature"] = args.temperature
     if args.max_tokens is not None:
@@ -143,7 +140,7 @@ def _entry_text(entry: Any) -> str:
 
 def _conversation(args: argparse.Namespace, out: Output) -> int:
     prompt = _prompt(args.prompt)
-    options: dict[str, Any] = {}
+    options: ConversationRunArguments = {}
     conversation_id = getattr(args, "conversation_id", None)
     if conversation_id is None:
         if getattr(args, "agent_id", None):
@@ -152,8 +149,8 @@ def _conversation(args: argparse.Namespace, out: Output) -> int:
             options["model"] = args.model or DEFAULT_MODEL
         if args.instructions:
             options["instructions"] = args.instructions
-    with make_client(args) as client, contextlib.ExitStack() as files:
-        tools = [mcp_server(spec, files) for spec in args.tool]
+    with make_client(args) as client:
+        tools = [mcp_server(spec) for spec in args.tool]
         conversations = client.beta.conversations
         if tools:
             # the SDK's run loop calls the MCP tools and answers the model
@@ -194,7 +191,7 @@ def _show_event(event: Any, out: Output) -> None:
         out.jsonl(event)
         return
     if isinstance(event, ToolResult):
-        state = " (error)" if event.error else " (denied)" if event.denied else ""
+        state = " (denied)" if event.denied else " (error)" if event.error else ""
         out.note(f"\n[tool {event.name}{state}] {event.result[:200]}")
         return
     data = event.data
@@ -207,11 +204,11 @@ def _show_event(event: Any, out: Output) -> None:
 
 
 def _run_with_tools(
-    conversations: Any,
+    conversations: BetaConversations,
     prompt: str,
     tools: list[Any],
     conversation_id: str | None,
-    options: dict[str, Any],
+    options: ConversationRunArguments,
     args: argparse.Namespace,
     out: Output,
 ) -> int:
@@ -224,21 +221,19 @@ def _run_with_tools(
         answer = input(f"allow tool {call.name}({call.arguments})? [y/N] ")
         return answer.strip().lower() in ("y", "yes")
 
-    common = {
-        "tools": tools,
-        "on_confirmation": confirm,
-        "conversation_id": conversation_id,
-        **options,
-    }
     if args.stream:
-        stream = conversations.run_stream(prompt, **common)
+        stream = conversations.run_stream(
+            prompt, tools=tools, on_confirmation=confirm, conversation_id=conversation_id, **options
+        )
         for item in stream:
             _show_event(item, out)
-        result = stream.result
+        result = stream.until_done()  # the stream is over: its result
         if not out.scripted:
             out.text("")
     else:
-        result = conversations.run(prompt, **common)
+        result = conversations.run(
+            prompt, tools=tools, on_confirmation=confirm, conversation_id=conversation_id, **options
+        )
         if not out.scripted:
             for tool in result.tool_results:
                 out.note(f"[tool {tool.name}] {tool.result[:200]}")

@@ -32,7 +32,7 @@ _TASK_STATUS = {
     "RETRYING": "retrying",
     "COMPLETED": "completed",
     "FAILED": "failed",
-    "CANCELED": "canceled",
+    "CANCELED": "cancelled",
     "TIMED_OUT": "timed out",
 }
 _STYLES = {
@@ -46,7 +46,7 @@ _STYLES = {
     "retrying": "yellow",
     "completed": "green",
     "failed": "red",
-    "canceled": "red",
+    "cancelled": "red",
     "timed out": "red",
     "waiting_for_auth": "bold magenta",
     "connected": "green",

@@ -1,7 +1,8 @@
 """`mistral workflows run | watch | logs`: start runs, watch them live, read their logs.
 
-The live view (`_watch.RunView`) is drawn on stderr, as a rich tree on a terminal or
-as plain lines otherwise; the result goes to stdout as JSON, so
+The live view of a run (its activities and tasks, status, elapsed time, connector
+authorization links) is drawn on stderr, as a rich tree on a terminal or as plain
+lines otherwise; the result goes to stdout as JSON, so
 `mistral workflows run NAME --watch > result.json` shows the run and keeps the result.
 With `--jsonl` every event is a JSON line on stdout and the final execution the last.
 """
@@ -15,13 +16,19 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_FAILED, EXIT_OK
-from ._api import read_json_value
-from ._app import CommandError, add_repeatable, add_timeout, command_group, make_client
+from ._app import (
+    CommandError,
+    add_repeatable,
+    add_timeout,
+    command_group,
+    make_client,
+    read_json_value,
+)
 from ._output import Output
 from ._watch import RunView
 
 if TYPE_CHECKING:
-    from .. import Mistral, models
+    from .. import ConnectorSlot, Mistral, models
 
 __all__ = ["parse_connector", "register"]
 
@@ -69,7 +76,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     logs.set_defaults(func=_logs)
 
 
-def parse_connector(text: str) -> Any:
+def parse_connector(text: str) -> ConnectorSlot:
     """`gmail` or `gmail:work` → a `ConnectorSlot`."""
     from .. import ConnectorSlot
 

@@ -25,15 +25,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import Any, Generic, TypeVar, cast
 
 from .._auth import Credentials, KeyProvider
 from .._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._deployment import AsyncDeploymentClient, Deployment, DeploymentClient
 from .._errors import MistralError
-from .._types import TimeoutTypes
+from .._types import AsyncHttpClient, SyncHttpClient, TimeoutTypes
 
 __all__ = ["DEFAULT_REGION", "ROUTES", "AsyncMistralGCP", "MistralGCP", "vertex_base_url"]
 
@@ -106,7 +104,43 @@ def _configure(
     return auth, deployment
 
 
-class MistralGCP(DeploymentClient):
+_Http = TypeVar("_Http")  # what http_client= takes: SyncHttpClient or AsyncHttpClient
+
+
+class _Vertex(Generic[_Http]):
+    """The constructor of `MistralGCP` and `AsyncMistralGCP`."""
+
+    _async_keys: bool
+    _deployment: Deployment
+
+    def __init__(
+        self,
+        *,
+        project_id: str | None = None,
+        region: str = DEFAULT_REGION,
+        credentials: Any = None,
+        access_token: str | KeyProvider | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: _Http | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        auth, self._deployment = _configure(
+            project_id, region, credentials, access_token, allow_async=self._async_keys
+        )
+        # the client core's constructor, next in the subclass's MRO
+        cast(Any, super()).__init__(
+            api_key=auth,
+            base_url=base_url or vertex_base_url(region),
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+        )
+
+
+class MistralGCP(_Vertex[SyncHttpClient], DeploymentClient):
     """`Mistral` for Mistral models on Google Cloud Vertex AI.
 
     - `project_id`: the Google Cloud project (detected when not given).
@@ -118,57 +152,7 @@ class MistralGCP(DeploymentClient):
     The other options are `Mistral`'s.
     """
 
-    def __init__(
-        self,
-        *,
-        project_id: str | None = None,
-        region: str = DEFAULT_REGION,
-        credentials: Any = None,
-        access_token: str | KeyProvider | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        auth, self._deployment = _configure(
-            project_id, region, credentials, access_token, allow_async=False
-        )
-        super().__init__(
-            api_key=auth,
-            base_url=base_url or vertex_base_url(region),
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-        )
 
-
-class AsyncMistralGCP(AsyncDeploymentClient):
+class AsyncMistralGCP(_Vertex[AsyncHttpClient], AsyncDeploymentClient):
     """`AsyncMistral` for Mistral models on Vertex AI; the options are
     `MistralGCP`'s. A credentials refresh runs in a worker thread."""
-
-    def __init__(
-        self,
-        *,
-        project_id: str | None = None,
-        region: str = DEFAULT_REGION,
-        credentials: Any = None,
-        access_token: str | KeyProvider | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        auth, self._deployment = _configure(
-            project_id, region, credentials, access_token, allow_async=True
-        )
-        super().__init__(
-            api_key=auth,
-            base_url=base_url or vertex_base_url(region),
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-        )

@@ -2,9 +2,9 @@
 detection, and a token source that refreshes off the event loop.
 
 google-auth's refresh is a blocking HTTP call. The sync client makes it in
-place; the async client runs it in a worker thread (asyncio or trio, found by
-sniffio), so other tasks keep running. One lock makes concurrent requests share
-one refresh. The refresh's HTTP goes through httpx (`_HttpxRequest`), so the
+place; the async client runs it in a worker thread (anyio's, on asyncio or trio),
+so other tasks keep running. One lock makes concurrent requests share
+one refresh. The refresh's HTTP goes through httpx2 (`_HttpxRequest`), so the
 extra needs google-auth only, not `requests`.
 """
 
@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import httpx
+import httpx2
 
 from .._errors import MistralError
 
@@ -51,12 +51,12 @@ def default_credentials() -> tuple[Any, str | None]:
 
 
 def _httpx_request() -> Any:
-    """A `google.auth.transport.Request` that sends with a short-lived httpx client."""
+    """A `google.auth.transport.Request` that sends with a short-lived httpx2 client."""
     import_google_auth()
     from google.auth import exceptions, transport
 
     class _Response(transport.Response):
-        def __init__(self, response: httpx.Response) -> None:
+        def __init__(self, response: httpx2.Response) -> None:
             self._response = response
 
         @property
@@ -82,9 +82,9 @@ def _httpx_request() -> Any:
             **kwargs: Any,
         ) -> _Response:
             try:
-                with httpx.Client(timeout=timeout or _REFRESH_TIMEOUT) as client:
+                with httpx2.Client(timeout=timeout or _REFRESH_TIMEOUT) as client:
                     response = client.request(method, url, content=body, headers=headers)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 raise exceptions.TransportError(str(exc)) from exc  # type: ignore[no-untyped-call]
             return _Response(response)
 
@@ -139,13 +139,6 @@ class GoogleToken:
 
 
 async def _in_thread(fn: Callable[[], str]) -> str:
-    import sniffio
+    import anyio.to_thread  # httpx2's own dependency: asyncio and trio alike
 
-    if sniffio.current_async_library() == "trio":
-        import importlib
-
-        trio = importlib.import_module("trio")  # only a trio program gets here
-        return str(await trio.to_thread.run_sync(fn))
-    import asyncio
-
-    return str(await asyncio.to_thread(fn))
+    return str(await anyio.to_thread.run_sync(fn))

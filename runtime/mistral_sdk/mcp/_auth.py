@@ -1,6 +1,6 @@
 """OAuth for remote MCP servers, on the `mcp` package's own client auth.
 
-`OAuth(...)` passed as `MCPServer.http(url, auth=OAuth(...))` becomes the `mcp`
+`OAuth(...)` passed as `MCPToolSource.http(url, auth=OAuth(...))` becomes the `mcp`
 package's `OAuthClientProvider`, which follows the MCP authorization spec: a 401
 sends it to discover the protected resource's metadata and its authorization
 server's, register the client dynamically when it has no client id yet, run the

@@ -1,6 +1,6 @@
 """The connectors gateway: a configured connector, called directly.
 
-`client.beta.connectors.mcp(connector)` is an `MCPServer` for the connector's MCP
+`client.beta.connectors.mcp(connector)` is an `MCPToolSource` for the connector's MCP
 endpoint (a tool source for `conversations.run`, or a session in a `with` block);
 `client.beta.connectors.http(connector)` is an HTTP client confined to the
 connector's HTTP endpoint: it refuses URLs on another origin and paths that climb
@@ -28,15 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import quote, unquote
 
-import httpx
+import httpx2
 
 from .._errors import APIStatusError, RequestValidationError
+from .._flow import Flow, run_async, run_sync
 from .._tools import ToolSourceError
 from .._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from .._client import AsyncAPIClient, BaseClient, SyncAPIClient
-    from ._server import MCPServer
+    from ._server import MCPToolSource
 
 __all__ = [
     "AsyncConnectorHTTP",
@@ -145,7 +146,7 @@ class ConnectorsGatewayError(APIStatusError, ToolSourceError):
         super().__init__(
             f"connectors gateway error {response.status_code} ({self.proxy_error})"
             + (f": {self.details}" if self.details else ""),
-            response=cast(httpx.Response, response),
+            response=cast(httpx2.Response, response),
             body=body,
         )
 
@@ -200,11 +201,11 @@ def _connector_path(connector: str) -> str:
     return str(gateway_facts()["base_path"]).format(connector=quote(connector, safe=""))
 
 
-def scoped_url(base: httpx.URL, path: str) -> httpx.URL:
+def scoped_url(base: httpx2.URL, path: str) -> httpx2.URL:
     """`path` under `base` (which ends with "/"), refusing anything that leaves it."""
     if not isinstance(path, str):
         raise TypeError(f"path: expected a str, got {type(path).__name__}")
-    url = httpx.URL(path)
+    url = httpx2.URL(path)
     if url.is_absolute_url or path.startswith("//"):
         same_origin = (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
         if not same_origin or not url.raw_path.startswith(base.raw_path):
@@ -221,18 +222,18 @@ def scoped_url(base: httpx.URL, path: str) -> httpx.URL:
             f"path: {path!r} has '.' or '..' segments; requests stay inside the connector",
             field="path",
         )
-    return httpx.URL(str(base) + relative)
+    return httpx2.URL(str(base) + relative)
 
 
 class _ConnectorHTTPBase:
     """What both HTTP clients share: the base URL, headers, request building, outcomes."""
 
     def __init__(
-        self, client: BaseClient[Any], connector: str, credentials_name: str | None
+        self, client: BaseClient[Any, Any], connector: str, credentials_name: str | None
     ) -> None:
         facts = gateway_facts()
         self.connector = connector
-        self.base_url = httpx.URL(
+        self.base_url = httpx2.URL(
             f"{client.base_url}{_connector_path(connector)}/{facts['http_path']}"
         )
         headers = client._headers.copy()
@@ -254,13 +255,13 @@ class _ConnectorHTTPBase:
         data: Mapping[str, Any] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         auth: Mapping[str, str] | None = None,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         """The request; `auth` is the client's current credential header (none
         when `headers` sets one), fetched by the sending loop."""
         merged = self._headers.copy()
         merged.update(auth or {})
         merged.update(headers or {})
-        http: httpx.Client | httpx.AsyncClient = self._api._http
+        http: httpx2.Client | httpx2.AsyncClient = self._api._http
         return http.build_request(
             method,
             scoped_url(self.base_url, path),
@@ -272,13 +273,35 @@ class _ConnectorHTTPBase:
             timeout=self._api.timeout if isinstance(timeout, NotGiven) else timeout,
         )
 
-    def delay(self, attempt: int, request: httpx.Request, response: httpx.Response) -> float | None:
-        if response.is_success:
-            return None
-        return self._api._retry_delay(
-            attempt, self._api.max_retries, response.status_code, response.headers, request,
-            f"status {response.status_code}",
-        )  # fmt: skip
+    def _flow(self, method: str, path: str, options: dict[str, Any]) -> Flow[httpx2.Response]:
+        """One request with the client's retry policy (sans-I/O, see `_flow`): the
+        upstream's answers come back as they are, errors included; the gateway's own
+        errors raise `ConnectorsGatewayError`."""
+        api = self._api
+        auth = yield from api._auth_flow(None, options.get("headers"))
+        request = self.build(method, path, auth=auth, **options)
+        attempt = 0
+        while True:
+            response: httpx2.Response
+            try:
+                response = yield ("send", request, False)
+            except httpx2.TransportError as exc:
+                delay = api._retry_delay(attempt, api.max_retries, None, None, request, repr(exc))
+                if delay is None:
+                    raise api._give_up(exc, request) from exc
+            else:
+                delay = None if response.is_success else api._retry_delay(
+                    attempt, api.max_retries, response.status_code, response.headers, request,
+                    f"status {response.status_code}",
+                )  # fmt: skip
+                if delay is None:
+                    error = gateway_error(response)
+                    if error is not None:
+                        raise error
+                    return response
+                yield ("close", response)
+            yield ("sleep", delay)
+            attempt += 1
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"
@@ -286,49 +309,28 @@ class _ConnectorHTTPBase:
 
 class ConnectorHTTP(_ConnectorHTTPBase):
     """HTTP requests to a connector through the gateway (sync), with the client's
-    retry policy. Answers are `httpx.Response`s, the upstream's errors included;
+    retry policy. Answers are `httpx2.Response`s, the upstream's errors included;
     gateway-authored errors raise `ConnectorsGatewayError`."""
 
     _api: SyncAPIClient
 
-    def request(self, method: str, path: str = "", **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, path: str = "", **kwargs: Any) -> httpx2.Response:
         """`path` is relative to the connector's HTTP root (`"users/me"`, `"?q=1"`)."""
-        auth = self._api._auth_headers(None, kwargs.get("headers"))
-        request = self.build(method, path, auth=auth, **kwargs)
-        attempt = 0
-        while True:
-            try:
-                response = self._api._http.send(request)
-            except httpx.TransportError as exc:
-                delay = self._api._retry_delay(
-                    attempt, self._api.max_retries, None, None, request, repr(exc)
-                )
-                if delay is None:
-                    raise self._api._give_up(exc, request) from exc
-            else:
-                delay = self.delay(attempt, request, response)
-                if delay is None:
-                    error = gateway_error(response)
-                    if error is not None:
-                        raise error
-                    return response
-                response.close()
-            self._api._sleep(delay)
-            attempt += 1
+        return run_sync(self._flow(method, path, kwargs), self._api._io())
 
-    def get(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def get(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def post(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("POST", path, **kwargs)
 
-    def put(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def put(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("PUT", path, **kwargs)
 
-    def patch(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def patch(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("PATCH", path, **kwargs)
 
-    def delete(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    def delete(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return self.request("DELETE", path, **kwargs)
 
 
@@ -337,44 +339,23 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
 
     _api: AsyncAPIClient
 
-    async def request(self, method: str, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, path: str = "", **kwargs: Any) -> httpx2.Response:
         """`path` is relative to the connector's HTTP root (`"users/me"`, `"?q=1"`)."""
-        auth = await self._api._auth_headers(None, kwargs.get("headers"))
-        request = self.build(method, path, auth=auth, **kwargs)
-        attempt = 0
-        while True:
-            try:
-                response = await self._api._http.send(request)
-            except httpx.TransportError as exc:
-                delay = self._api._retry_delay(
-                    attempt, self._api.max_retries, None, None, request, repr(exc)
-                )
-                if delay is None:
-                    raise self._api._give_up(exc, request) from exc
-            else:
-                delay = self.delay(attempt, request, response)
-                if delay is None:
-                    error = gateway_error(response)
-                    if error is not None:
-                        raise error
-                    return response
-                await response.aclose()
-            await self._api._sleep(delay)
-            attempt += 1
+        return await run_async(self._flow(method, path, kwargs), self._api._io())
 
-    async def get(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def get(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("GET", path, **kwargs)
 
-    async def post(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def post(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("POST", path, **kwargs)
 
-    async def put(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def put(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("PUT", path, **kwargs)
 
-    async def patch(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def patch(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("PATCH", path, **kwargs)
 
-    async def delete(self, path: str = "", **kwargs: Any) -> httpx.Response:
+    async def delete(self, path: str = "", **kwargs: Any) -> httpx2.Response:
         return await self.request("DELETE", path, **kwargs)
 
 
@@ -382,10 +363,10 @@ class AsyncConnectorHTTP(_ConnectorHTTPBase):
 
 
 def gateway_server(
-    client: BaseClient[Any], connector: str, credentials_name: str | None, **options: Any
-) -> MCPServer:
-    """The connector's MCP endpoint as an `MCPServer` (with the client's credentials)."""
-    from ._server import MCPServer
+    client: BaseClient[Any, Any], connector: str, credentials_name: str | None, **options: Any
+) -> MCPToolSource:
+    """The connector's MCP endpoint as an `MCPToolSource` (with the client's credentials)."""
+    from ._server import MCPToolSource
 
     facts = gateway_facts()
     headers = client._headers.copy()
@@ -395,7 +376,7 @@ def gateway_server(
     url = f"{client.base_url}{_connector_path(connector)}/{facts['mcp_path']}"
     options.setdefault("name", connector)
     options.setdefault("sse_read_timeout", float(facts["mcp_read_timeout"]))
-    return MCPServer.http(
+    server = MCPToolSource.http(
         url,
         headers=dict(headers),
         event_hooks={
@@ -404,9 +385,16 @@ def gateway_server(
         },
         **options,
     )
+    server._client = client  # its sessions send through this client (mcp/_via.py)
+    # a 401 the gateway did not sign (Proxy-Status) is the connector's own
+    server.auth_advice = (
+        "the connector refused its credentials: check the connector's credentials on the"
+        " platform" + (f" (credentials_name={credentials_name!r})" if credentials_name else "")
+    )
+    return server
 
 
-def _credential_hook(client: BaseClient[Any]) -> Callable[[Any], Awaitable[None]]:
+def _credential_hook(client: BaseClient[Any, Any]) -> Callable[[Any], Awaitable[None]]:
     """Adds the client's current credential to each request of the MCP transport (a
     rotating key or token file is read per request, as for every API call)."""
     from .._client import AsyncAPIClient

@@ -4,6 +4,7 @@
 
     instrument(client)   # this client
     instrument()         # every client created from now on
+    uninstrument(client) # undone (the same order)
 
 or, without code, `MISTRAL_TRACING=otel` in the environment. Spans go to the
 application's tracer provider (or the one passed); nothing is exported anywhere the
@@ -11,8 +12,9 @@ application did not configure. What is traced:
 
 - one `CLIENT` span per API call, named and attributed per the OpenTelemetry GenAI
   semantic conventions for chat, FIM, agents, embeddings, OCR, conversations and
-  audio (`chat mistral-large-latest`), a plain HTTP span (`GET /v1/models`) for the
-  rest; retries are `retry` events on it; the W3C trace context goes to the server
+  audio (`chat mistral-large-latest`; a conversation's later calls, which name no
+  model, after the model or agent it started with), a plain HTTP span
+  (`GET /v1/models`) for the rest; retries are `retry` events on it; the W3C trace context goes to the server
   in `traceparent`;
 - a streamed call's span ends when the stream does, with the time to the first
   event, the event count, the final usage and finish reasons (read event by event,
@@ -30,7 +32,7 @@ See docs/observability.md.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 try:
     from opentelemetry import trace as _trace  # noqa: F401  # the extra is installed
@@ -39,16 +41,21 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "mistral_sdk.otel needs OpenTelemetry: pip install 'mistral-sdk[otel]'"
     ) from exc
 
-from .._hooks import register_global_hooks, unregister_global_hooks
+from .._deprecation import deprecated, warn_deprecated
+from .._hooks import HooksMixin, global_hooks, register_global_hooks, unregister_global_hooks
 from ._conventions import CAPTURE_CONTENT_ENV
 from ._tracer import TracingHooks
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
-    from .._hooks import HooksMixin
-
 __all__ = ["CAPTURE_CONTENT_ENV", "TracingHooks", "instrument", "uninstrument"]
+
+
+_OLD_ORDER = (
+    "uninstrument(hooks, client) is deprecated: pass the client first, as to instrument:"
+    " uninstrument(client) or uninstrument(client, hooks)"
+)
 
 
 def _capture_from_env() -> bool:
@@ -62,7 +69,8 @@ def instrument(
     capture_content: bool | None = None,
 ) -> TracingHooks:
     """Trace `client` (a `Mistral` or `AsyncMistral`), or every client created from
-    now on when `client` is None. Returns the hooks, for `uninstrument`.
+    now on when `client` is None. Returns the hooks (`uninstrument(client)` removes
+    them).
 
     Args:
         tracer_provider: default, the application's global tracer provider.
@@ -80,9 +88,39 @@ def instrument(
     return hooks
 
 
-def uninstrument(hooks: TracingHooks, client: HooksMixin | None = None) -> None:
-    """Undo `instrument`: stop tracing `client`, or (None) clients created from now on."""
+@overload
+def uninstrument(client: HooksMixin | None = None, hooks: TracingHooks | None = None) -> None: ...
+
+
+@overload
+@deprecated("uninstrument(hooks, client) is deprecated: use uninstrument(client, hooks)")
+def uninstrument(hooks: TracingHooks, client: HooksMixin | None = None, /) -> None: ...
+
+
+def uninstrument(client: object = None, hooks: object = None) -> None:
+    """Undo `instrument`: stop tracing `client`, or (None) the clients created from now
+    on (clients built meanwhile keep their hooks).
+
+    Args:
+        client: the `Mistral` or `AsyncMistral` given to `instrument`, or None.
+        hooks: the `TracingHooks` that `instrument` returned; default, every
+            `TracingHooks` of that client (or registered for new clients).
+
+    The order of `instrument(client)`; the old order, `uninstrument(hooks, client)`,
+    still works, with a `DeprecationWarning` (a client is never a `TracingHooks`).
+    """
+    if isinstance(client, TracingHooks):
+        warn_deprecated(_OLD_ORDER)
+        client, hooks = hooks, client
+    if client is not None and not isinstance(client, HooksMixin):
+        raise TypeError(f"client: expected a Mistral or AsyncMistral client, got {client!r}")
+    if hooks is not None and not isinstance(hooks, TracingHooks):
+        raise TypeError(f"hooks: expected the TracingHooks instrument() returned, got {hooks!r}")
+    current = client.hooks if client is not None else global_hooks()
+    found = (
+        (hooks,) if hooks is not None else tuple(h for h in current if isinstance(h, TracingHooks))
+    )
     if client is None:
-        unregister_global_hooks(hooks)
+        unregister_global_hooks(*found)
     else:
-        client.remove_hooks(hooks)
+        client.remove_hooks(*found)

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import msgspec
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
@@ -24,6 +25,7 @@ __all__ = [
     "REQUEST_ATTRIBUTES",
     "Redactor",
     "StreamSummary",
+    "conversation_in_path",
     "input_messages",
     "operation_name",
     "output_messages",
@@ -111,6 +113,17 @@ def operation_name(call: str | None, body: object) -> str | None:
     if name == CHAT and call.startswith("beta.conversations.") and field_value(body, "agent_id"):
         return INVOKE_AGENT
     return name
+
+
+def conversation_in_path(template: str, path: str) -> str | None:
+    """The `{conversation_id}` of a request's path (`template` is the spec's path;
+    they are matched from the end, so a base URL with a path prefix does not matter)."""
+    if "{conversation_id}" not in template:
+        return None
+    for want, got in zip(reversed(template.split("/")), reversed(path.split("/")), strict=False):
+        if want == "{conversation_id}":
+            return unquote(got) or None
+    return None
 
 
 def _attribute_value(value: Any) -> AttributeValue | None:

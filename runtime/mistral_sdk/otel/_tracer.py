@@ -8,11 +8,12 @@ is a plain function of the call's state, so one implementation serves `Mistral` 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 from opentelemetry import propagate, trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
 from opentelemetry.semconv.attributes import (
@@ -39,11 +40,14 @@ _RESEND_COUNT = getattr(http_attributes, "HTTP_REQUEST_RESEND_COUNT", "http.requ
 class _CallState:
     """A call's span and what its stream has taught so far."""
 
-    __slots__ = ("first_event", "op", "redactor", "span", "started", "summary")
+    __slots__ = ("first_event", "op", "redactor", "span", "started", "summary", "target")
 
-    def __init__(self, span: Span, op: str | None, redactor: conv.Redactor) -> None:
+    def __init__(
+        self, span: Span, op: str | None, target: str | None, redactor: conv.Redactor
+    ) -> None:
         self.span = span
         self.op = op
+        self.target = target  # the model or agent the span is named after
         self.redactor = redactor
         self.started = time.perf_counter()
         self.summary: conv.StreamSummary | None = None
@@ -67,7 +71,7 @@ def _fail(span: Span, error: BaseException) -> None:
 _ID_HEADERS = {name.encode(): rank for rank, name in enumerate(_REQUEST_ID_HEADERS)}
 
 
-def _request_id(response: httpx.Response) -> str | None:
+def _request_id(response: httpx2.Response) -> str | None:
     """`_errors.request_id_of` in one pass over the raw headers (this runs per call)."""
     best: tuple[int, bytes] | None = None
     for key, value in response.headers.raw:
@@ -80,7 +84,7 @@ def _request_id(response: httpx.Response) -> str | None:
 _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "api-key", "proxy-authorization")
 
 
-def _secrets(request: httpx.Request) -> list[str]:
+def _secrets(request: httpx2.Request) -> list[str]:
     """The credentials the request carries, to keep out of captured content."""
     found = []
     for name in _CREDENTIAL_HEADERS:
@@ -88,6 +92,33 @@ def _secrets(request: httpx.Request) -> list[str]:
         if value:
             found.append(value.rpartition(" ")[2])
     return found
+
+
+class _Conversations:
+    """The operation and target (model or agent) each conversation was started with:
+    an `append` or `restart` names neither, its span is named after the conversation's
+    (`chat mistral-medium-latest`, not `chat`). The latest `_KEPT` conversations."""
+
+    _KEPT = 4096
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, conversation_id: object, op: str, target: str) -> None:
+        if not isinstance(conversation_id, str) or not conversation_id:
+            return
+        with self._lock:
+            self._known.pop(conversation_id, None)
+            self._known[conversation_id] = (op, target)
+            if len(self._known) > self._KEPT:
+                del self._known[next(iter(self._known))]
+
+    def recall(self, conversation_id: str | None) -> tuple[str, str] | None:
+        if conversation_id is None:
+            return None
+        with self._lock:
+            return self._known.get(conversation_id)
 
 
 class TracingHooks(Hooks):
@@ -111,10 +142,11 @@ class TracingHooks(Hooks):
         self.capture_content = capture_content
         # every credential seen in a request, kept out of tool arguments and results
         self._secrets: set[str] = set()
+        self._conversations = _Conversations()
 
     # -- one CLIENT span per call -----------------------------------------------------
 
-    def before_request(self, call: Call, request: httpx.Request) -> None:
+    def before_request(self, call: Call, request: httpx2.Request) -> None:
         state: _CallState | None = call.state.get(self)
         if state is None:
             state = call.state[self] = self._start(call, request)
@@ -123,29 +155,38 @@ class TracingHooks(Hooks):
         # W3C trace context (the application's propagators): the server joins the trace.
         propagate.inject(request.headers, context=trace.set_span_in_context(state.span))
 
-    def _start(self, call: Call, request: httpx.Request) -> _CallState:
+    def _start(self, call: Call, request: httpx2.Request) -> _CallState:
         operation = call.operation
         op = conv.operation_name(operation.call if operation else None, call.body)
         url = request.url
         # What samplers may look at is given at the start; the rest only to a span
         # that records (a no-op tracer then costs next to nothing).
         attributes: dict[str, Any] = {server_attributes.SERVER_ADDRESS: url.host}
+        target: str | None = None
+        conversation_id = conv.conversation_in_path(call.path, url.path)
         if op is not None:
+            model = field_value(call.body, "model")
+            agent = field_value(call.body, "agent_id") if op == conv.INVOKE_AGENT else None
+            target = next((t for t in (agent, model) if isinstance(t, str) and t), None)
+            known = self._conversations.recall(conversation_id) if target is None else None
+            if known is not None:  # a conversation's later turn: named as it started
+                op, target = known
+                if op == conv.INVOKE_AGENT:
+                    attributes[gen_ai.GEN_AI_AGENT_ID] = target
+                else:
+                    model = target
             attributes[gen_ai.GEN_AI_OPERATION_NAME] = op
             attributes[conv.PROVIDER_NAME] = conv.PROVIDER
-            model = field_value(call.body, "model")
             if isinstance(model, str):
                 attributes[gen_ai.GEN_AI_REQUEST_MODEL] = model
-            agent = field_value(call.body, "agent_id") if op == conv.INVOKE_AGENT else None
-            target = agent if isinstance(agent, str) and agent else model
-            name = f"{op} {target}" if isinstance(target, str) and target else op
+            name = f"{op} {target}" if target else op
         else:
             name = f"{request.method} {call.path}"
         span = self.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
         # Credentials matter only to content capture: they are kept out of it.
         secrets = _secrets(request) if self.capture_content else []
         self._secrets.update(secrets)
-        state = _CallState(span, op, conv.Redactor(secrets))
+        state = _CallState(span, op, target, conv.Redactor(secrets))
         if not span.is_recording():
             return state
         more: dict[str, Any] = {
@@ -156,6 +197,8 @@ class TracingHooks(Hooks):
         }
         if operation is not None:
             more[conv.OPERATION_ID] = operation.operation_id
+        if conversation_id is not None:
+            more[gen_ai.GEN_AI_CONVERSATION_ID] = conversation_id
         if op is not None:
             more.update(conv.request_attributes(call.body))
             if call.stream:
@@ -173,7 +216,7 @@ class TracingHooks(Hooks):
                 )
         return state
 
-    def after_response(self, call: Call, response: httpx.Response) -> None:
+    def after_response(self, call: Call, response: httpx2.Response) -> None:
         state: _CallState | None = call.state.get(self)
         if state is None:
             return
@@ -183,7 +226,7 @@ class TracingHooks(Hooks):
         if request_id:
             span.set_attribute(conv.REQUEST_ID, request_id)
 
-    def on_retry(self, call: Call, delay: float, cause: httpx.Response | Exception) -> None:
+    def on_retry(self, call: Call, delay: float, cause: httpx2.Response | Exception) -> None:
         state: _CallState | None = call.state.get(self)
         if state is None:
             return
@@ -191,7 +234,7 @@ class TracingHooks(Hooks):
             "mistral_ai.retry.attempt": call.attempt + 1,
             "mistral_ai.retry.delay_s": delay,
         }
-        if isinstance(cause, httpx.Response):
+        if isinstance(cause, httpx2.Response):
             attributes[http_attributes.HTTP_RESPONSE_STATUS_CODE] = cause.status_code
         else:
             attributes[error_attributes.ERROR_TYPE] = type(cause).__qualname__
@@ -215,6 +258,7 @@ class TracingHooks(Hooks):
             state.summary = conv.StreamSummary(self.capture_content)
             return
         call.state.pop(self, None)
+        self._learn(state, field_value(result, "conversation_id"))
         if state.op is not None and span.is_recording():
             span.set_attributes(conv.response_attributes(result))
             if self.capture_content:
@@ -222,6 +266,12 @@ class TracingHooks(Hooks):
                 if messages:
                     span.set_attribute(gen_ai.GEN_AI_OUTPUT_MESSAGES, state.redactor.json(messages))
         span.end()
+
+    def _learn(self, state: _CallState, conversation_id: object) -> None:
+        """A conversation call's answer: later calls of that conversation are named as
+        this one was."""
+        if state.op is not None and state.target is not None:
+            self._conversations.remember(conversation_id, state.op, state.target)
 
     # -- streams: the span ends when the stream does --------------------------------
 
@@ -243,6 +293,7 @@ class TracingHooks(Hooks):
         if state.first_event is not None:
             span.set_attribute(conv.TIME_TO_FIRST_CHUNK, state.first_event - state.started)
         if state.summary is not None and state.op is not None:
+            self._learn(state, state.summary.conversation_id)
             span.set_attributes(state.summary.attributes())
             if self.capture_content:
                 span.set_attribute(

@@ -11,6 +11,8 @@ import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._errors import RealtimeConnectionClosed
+
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
 
@@ -30,6 +32,18 @@ async def recv(ws: ClientConnection, timeout: float | None) -> str | bytes:
     if timeout is None:
         return await ws.recv()
     return await asyncio.wait_for(ws.recv(), timeout)
+
+
+Lock = asyncio.Lock
+
+
+async def acquire(lock: asyncio.Lock, timeout: float) -> bool:
+    """Take `lock` within `timeout` seconds; False when that is not possible."""
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout)
+    except TimeoutError:
+        return False
+    return True
 
 
 def drop(ws: ClientConnection) -> None:
@@ -80,7 +94,8 @@ async def run(
                     with contextlib.suppress(asyncio.CancelledError):
                         await receiving
                     exc = sender.exception()
-                    if not isinstance(exc, RuntimeError):  # not "the server ended it"
+                    # the session ended under the sender: what ended it is received
+                    if not isinstance(exc, RealtimeConnectionClosed):
                         raise exc  # type: ignore[misc]
                 event = await receiving
                 if event is None:

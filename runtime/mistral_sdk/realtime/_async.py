@@ -8,7 +8,6 @@ threads in two small modules; this one only moves messages. The blocking twin
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -52,8 +51,12 @@ class _AsyncConnection(Generic[E]):
     def __init__(self, ws: ClientConnection, state: Session, prelude: list[Any]) -> None:
         self._ws = ws
         self._state = state
-        self._prelude = prelude  # events that arrived with the handshake
+        # events not yet delivered: those that came with the handshake, and those
+        # that arrived while closing waited for the final one
+        self._prelude = prelude
         self._closed = False
+        # one reader at a time: a task (thread) iterating, or closing waiting for the end
+        self._receiving = _aio.Lock()
         self._finalizer = _aio.release_when_collected(self, ws)
 
     @property
@@ -65,16 +68,24 @@ class _AsyncConnection(Generic[E]):
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def done(self) -> bool:
+        """Whether the session's final event (`transcription.done` / `speech.audio.done`)
+        arrived. False after `close()` means closing gave up waiting for it."""
+        return bool(self._state.done)
+
     async def _send(self, message: str) -> None:
         from websockets.exceptions import ConnectionClosed
 
         if self._closed:
-            raise RuntimeError("the realtime connection is closed")
+            raise self._state.gone("the session is closed")
+        if self._state.done:  # the server closes the session after its final event
+            raise self._state.gone(f"the session ended ({self._state.kind.done_event} arrived)")
         try:
             await self._ws.send(message)
         except ConnectionClosed as exc:
-            self._state.lost(exc, handshake=False)
-            raise RuntimeError("the server ended the realtime session") from exc
+            self._state.lost(exc, handshake=False)  # raises unless the server ended cleanly
+            raise self._state.gone("the server ended the session") from exc
         self._state.sent_input = True
 
     async def _update(self, fields: Mapping[str, Any]) -> None:
@@ -96,18 +107,19 @@ class _AsyncConnection(Generic[E]):
         """
         from websockets.exceptions import ConnectionClosed
 
-        if self._prelude:
-            return self._prelude.pop(0)  # type: ignore[no-any-return]
-        if self._state.done or self._closed:
-            return None
-        try:
-            message = await _aio.recv(self._ws, timeout)
-        except ConnectionClosed as exc:
-            self._closed = True
-            self._finalizer.detach()
-            self._state.lost(exc, handshake=False)
-            return None
-        return self._state.receive(message)  # type: ignore[no-any-return]
+        async with self._receiving:
+            if self._prelude:
+                return self._prelude.pop(0)  # type: ignore[no-any-return]
+            if self._state.done or self._closed:
+                return None
+            try:
+                message = await _aio.recv(self._ws, timeout)
+            except ConnectionClosed as exc:
+                self._closed = True
+                self._finalizer.detach()
+                self._state.lost(exc, handshake=False)
+                return None
+            return self._state.receive(message)  # type: ignore[no-any-return]
 
     def __aiter__(self) -> AsyncIterator[E]:
         return self._events()
@@ -116,27 +128,67 @@ class _AsyncConnection(Generic[E]):
         while (event := await self.recv()) is not None:
             yield event
 
-    async def close(self) -> None:
-        """End the input if it was not (the server then finishes), and close."""
+    async def close(self, *, timeout: float | None = None) -> None:
+        """End the input if it was not, wait for the session's final event, and close.
+
+        The server answers the end of the input with its last events (the final
+        transcript, the last audio) and the final one: closing waits for it at most
+        `timeout` seconds (default `END_TIMEOUT`, 5 s; 0: not at all), then logs a
+        warning and closes without it (`done` stays False). Events that arrive
+        meanwhile are kept: iterating the closed session still gives them. An error the
+        server reports meanwhile is raised.
+        """
         if self._closed:
             return
-        self._closed = True
-        self._finalizer.detach()
         try:
             if self._state.should_end_input():
                 with contextlib.suppress(Exception):
                     await self._ws.send(self._state.kind.end_message)
                     self._state.input_ended = True
+            wait = _connect.END_TIMEOUT if timeout is None else timeout
+            if wait > 0 and self._state.input_ended and not self._state.done:
+                await self._await_final(wait)
+            self._closed = True
+            self._finalizer.detach()
             await self._ws.close()
-        except BaseException:  # interrupted while closing: drop the socket
+        except BaseException:  # interrupted while closing, or an error: drop the socket
+            self._closed = True
+            self._finalizer.detach()
             _aio.drop(self._ws)
             raise
+
+    async def _await_final(self, timeout: float) -> None:
+        """Read until the final event or `timeout` seconds, in turn with a task (thread)
+        that iterates the session; the events this reads wait in the prelude for it."""
+        from websockets.exceptions import ConnectionClosed
+
+        deadline = _connect.clock() + timeout
+        while not self._state.done:
+            remaining = deadline - _connect.clock()
+            if remaining <= 0:
+                _connect.gave_up_waiting(self._state.kind, timeout)
+                return
+            if not await _aio.acquire(self._receiving, remaining):
+                continue
+            try:
+                if not self._state.done:
+                    message = await _aio.recv(self._ws, remaining)
+                    self._prelude.append(self._state.receive(message))
+            except TimeoutError:
+                continue
+            except ConnectionClosed as exc:
+                self._state.lost(exc, handshake=False)  # raises unless it ended cleanly
+                return
+            finally:
+                self._receiving.release()
 
     async def __aenter__(self: _C) -> _C:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        # leaving on an exception (a break out of `transcribe`, a cancelled task):
+        # close at once, without waiting for the session's last events
+        await self.close(timeout=0 if exc_info[0] is not None else None)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -225,15 +277,16 @@ async def _open(
     )
     open_timeout = arguments["open_timeout"]
     timeout = _connect.DEFAULT_OPEN_TIMEOUT if open_timeout is None else open_timeout
+    # one deadline for every attempt, the pauses between them and `session.created`
+    deadline = _connect.clock() + timeout
     attempt = 0
     while True:
-        deadline = time.monotonic() + timeout
         try:
             ws = await _aio.connect(
                 where.url,
                 additional_headers=where.headers,
                 user_agent_header=_connect.user_agent_header(),
-                open_timeout=timeout,
+                open_timeout=max(deadline - _connect.clock(), 0.0),
                 max_size=_connect.MAX_MESSAGE,
                 max_queue=_connect.MAX_QUEUE,
                 close_timeout=_connect.CLOSE_TIMEOUT,
@@ -242,15 +295,18 @@ async def _open(
             break
         except Exception as exc:
             error, retry, headers = _connect.failure(exc, where)
+            pause = _connect.delay(attempt, client.max_retries, headers)
             if not retry or attempt >= client.max_retries:
                 raise error from exc
-            await client._sleep(_connect.delay(attempt, client.max_retries, headers))
+            if _connect.clock() + pause >= deadline:
+                raise _connect.out_of_time(kind.name, timeout, attempt + 1, error) from exc
+            await client._sleep(pause)
             attempt += 1
     state = Session(kind, errors_as_events=arguments["errors_as_events"])
     prelude: list[Any] = []
     try:
         while state.session is None:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - _connect.clock()
             if remaining <= 0:
                 raise TimeoutError
             try:
@@ -265,7 +321,7 @@ async def _open(
         from .._errors import APITimeoutError
 
         raise APITimeoutError(
-            f"realtime {kind.name}: no session.created within {timeout:g} s"
+            f"realtime {kind.name}: no session.created within open_timeout={timeout:g} s"
         ) from None
     except BaseException:
         _aio.drop(ws)

@@ -4,11 +4,12 @@ refused upgrade means. Shared by the blocking and the async connections."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
 from .._errors import (
     APIConnectionError,
@@ -23,6 +24,7 @@ from .._retry import retry_delay, should_retry
 
 if TYPE_CHECKING:
     from .._client import BaseClient
+    from ._protocol import Kind
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "Target", "failure", "require_websockets", "target"]
 
@@ -37,6 +39,12 @@ MAX_QUEUE = 16
 # How long closing waits for the server's close frame before dropping the socket
 # (a server still pushing audio to a consumer that stopped reading never sends it).
 CLOSE_TIMEOUT = 2.0
+# How long closing a session whose input has ended waits for its final event (the
+# final transcript, the last audio) before the close frame; `close(timeout=...)`.
+END_TIMEOUT = 5.0
+
+# The clock of the deadlines above (a test puts a fake one here).
+clock = time.monotonic
 
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
 
@@ -73,7 +81,7 @@ class Target:
 
 
 def target(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any],
     path: str,
     model: str,
     auth: Mapping[str, str],
@@ -85,7 +93,7 @@ def target(
     `auth` is the client's current credential header (`client._auth_headers()`,
     the same precedence as every request: empty when the caller sets one).
     """
-    url = httpx.URL(client.base_url + path)
+    url = httpx2.URL(client.base_url + path)
     scheme = {"https": "wss", "http": "ws"}.get(url.scheme, url.scheme)
     params = {"model": model, **{k: str(v) for k, v in (extra_query or {}).items()}}
     url = url.copy_with(scheme=scheme).copy_merge_params(params)
@@ -113,12 +121,12 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
 
     if isinstance(exc, InvalidStatus):
         response = exc.response
-        headers = httpx.Headers(list(response.headers.raw_items()))
-        http_response = httpx.Response(
+        headers = httpx2.Headers(list(response.headers.raw_items()))
+        http_response = httpx2.Response(
             response.status_code,
             headers=headers,
             content=bytes(response.body or b""),
-            request=httpx.Request("GET", where.safe_url),
+            request=httpx2.Request("GET", where.safe_url),
         )
         error: APIError = make_status_error(http_response, redact=where.secrets)
         assert isinstance(error, APIStatusError)
@@ -137,3 +145,23 @@ def failure(exc: BaseException, where: Target) -> tuple[APIError, bool, Mapping[
 
 def delay(attempt: int, max_retries: int, headers: Mapping[str, str] | None) -> float:
     return retry_delay(attempt, max_retries, headers)
+
+
+def out_of_time(kind: str, timeout: float, attempts: int, last: APIError) -> APIError:
+    """The error when `open_timeout` leaves no time for another attempt."""
+    from .._errors import APITimeoutError
+
+    return APITimeoutError(
+        f"realtime {kind}: not connected within open_timeout={timeout:g} s"
+        f" ({attempts} attempt(s); the last: {last})"
+    )
+
+
+def gave_up_waiting(kind: Kind, timeout: float) -> None:
+    """Closing stops waiting for the final event: say so (the session's `done` is False)."""
+    LOGGER.warning(
+        "realtime %s: no %s within %g s after the end of the input; closing without it",
+        kind.name,
+        kind.done_event,
+        timeout,
+    )

@@ -59,7 +59,8 @@ class RealtimeProtocolError(RealtimeError):
 
 
 class RealtimeConnectionClosed(APIConnectionError):
-    """The connection was lost without a close frame (network failure, server crash).
+    """The connection is gone: lost without a close frame (network failure, server
+    crash), or a send to a session that has ended (the server closed it, or `close()`).
     `.events_received` says how many events arrived before."""
 
     def __init__(self, message: str, *, events_received: int = 0) -> None:

@@ -253,6 +253,7 @@ class Kind:
     done: type
     update: type[msgspec.Struct]
     end_message: str
+    done_event: str  # the type of the `done` event, for messages
 
 
 TRANSCRIPTION = Kind(
@@ -264,6 +265,7 @@ TRANSCRIPTION = Kind(
     done=models.TranscriptionStreamDone,
     update=_TranscriptionUpdate,
     end_message='{"type":"input_audio.end"}',
+    done_event="transcription.done",
 )
 SPEECH = Kind(
     name="speech",
@@ -274,6 +276,7 @@ SPEECH = Kind(
     done=models.SpeechStreamDone,
     update=_SpeechUpdate,
     end_message='{"type":"input_text.end"}',
+    done_event="speech.audio.done",
 )
 
 
@@ -435,6 +438,13 @@ class Session:
             self.closed(None, "", handshake=handshake)
         else:
             self.closed(frame.code, frame.reason, handshake=handshake)
+
+    def gone(self, what: str) -> RealtimeConnectionClosed:
+        """The error for a send to a session that has ended (`what` says how)."""
+        return RealtimeConnectionClosed(
+            f"realtime {self.kind.name}: {what}; nothing more can be sent",
+            events_received=self.events_received,
+        )
 
     def should_end_input(self) -> bool:
         """Whether closing should first tell the server the input is over."""

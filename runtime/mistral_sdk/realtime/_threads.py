@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _connect
+from ._errors import RealtimeConnectionClosed
 
 if TYPE_CHECKING:
     from websockets.sync.client import ClientConnection
@@ -34,6 +35,14 @@ def connect(url: str, **options: Any) -> ClientConnection:
 def recv(ws: ClientConnection, timeout: float | None) -> str | bytes:
     """The next message; `TimeoutError` when `timeout` seconds pass without one."""
     return ws.recv(timeout=timeout)
+
+
+Lock = threading.Lock
+
+
+def acquire(lock: threading.Lock, timeout: float) -> bool:
+    """Take `lock` within `timeout` seconds; False when that is not possible."""
+    return lock.acquire(timeout=timeout)
 
 
 def drop(ws: ClientConnection) -> None:
@@ -79,7 +88,8 @@ def run(
         sender.start()
         try:
             while True:
-                if failed:
+                # the session ended under the sender: what ended it is received
+                if failed and not isinstance(failed[0], RealtimeConnectionClosed):
                     raise failed[0]
                 # wake up now and then to notice a failed sender
                 try:
@@ -90,7 +100,8 @@ def run(
                     break
                 yield event
         finally:
-            connection.close()
+            # every event was read, or the caller left early: no wait for more
+            connection.close(timeout=0)
             sender.join(timeout=_connect.DEFAULT_OPEN_TIMEOUT)
-    if failed and not isinstance(failed[0], RuntimeError):
+    if failed and not isinstance(failed[0], RealtimeConnectionClosed):
         raise failed[0]

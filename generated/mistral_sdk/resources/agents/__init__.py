@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -22,6 +22,10 @@ from mistral_sdk._response import (
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
+
 __all__ = ["Agents", "AsyncAgents"]
 
 
@@ -36,33 +40,40 @@ class Agents(SyncResource):
     def complete(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.AgentsCompletionRequestMessage
+            | params.AgentsCompletionRequestMessageParam
+            | Unknown
+        ],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
             models.AgentsCompletionRequestTool
-            | Mapping[str, Any]
+            | params.AgentsCompletionRequestToolParam
+            | Unknown
             | FunctionTool
             | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -137,33 +148,40 @@ class Agents(SyncResource):
     def stream(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.AgentsCompletionRequestMessage
+            | params.AgentsCompletionRequestMessageParam
+            | Unknown
+        ],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
             models.AgentsCompletionRequestTool
-            | Mapping[str, Any]
+            | params.AgentsCompletionRequestToolParam
+            | Unknown
             | FunctionTool
             | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -257,33 +275,40 @@ class AsyncAgents(AsyncResource):
     async def complete(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.AgentsCompletionRequestMessage
+            | params.AgentsCompletionRequestMessageParam
+            | Unknown
+        ],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
             models.AgentsCompletionRequestTool
-            | Mapping[str, Any]
+            | params.AgentsCompletionRequestToolParam
+            | Unknown
             | FunctionTool
             | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -358,33 +383,40 @@ class AsyncAgents(AsyncResource):
     async def stream(
         self,
         *,
-        messages: Sequence[models.AgentsCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.AgentsCompletionRequestMessage
+            | params.AgentsCompletionRequestMessageParam
+            | Unknown
+        ],
         agent_id: str,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
             models.AgentsCompletionRequestTool
-            | Mapping[str, Any]
+            | params.AgentsCompletionRequestToolParam
+            | Unknown
             | FunctionTool
             | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -23,6 +23,10 @@ from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from mistral_sdk._structured import AsyncChatHelpers, ChatHelpers
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
+
 __all__ = ["Chat", "AsyncChat"]
 
 
@@ -38,31 +42,39 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -77,7 +89,7 @@ class Chat(ChatHelpers, SyncResource):
         `POST /v1/chat/completions`
 
         Args:
-            model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
+            model: ID of the model to use. You can use the [List Available Models](https://docs.mistral.ai/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](https://docs.mistral.ai/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
@@ -145,31 +157,39 @@ class Chat(ChatHelpers, SyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -184,7 +204,7 @@ class Chat(ChatHelpers, SyncResource):
         `POST /v1/chat/completions`
 
         Args:
-            model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
+            model: ID of the model to use. You can use the [List Available Models](https://docs.mistral.ai/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](https://docs.mistral.ai/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
@@ -271,31 +291,39 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -310,7 +338,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         `POST /v1/chat/completions`
 
         Args:
-            model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
+            model: ID of the model to use. You can use the [List Available Models](https://docs.mistral.ai/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](https://docs.mistral.ai/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
@@ -378,31 +406,39 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         self,
         *,
         model: str,
-        messages: Sequence[models.ChatCompletionRequestMessage | Mapping[str, Any]],
+        messages: Sequence[
+            models.ChatCompletionRequestMessage | params.ChatCompletionRequestMessageParam | Unknown
+        ],
         temperature: float | None | UnsetType = UNSET,
         top_p: float | None | UnsetType = UNSET,
         max_tokens: int | None | UnsetType = UNSET,
         stop: str | Sequence[str] | None | UnsetType = UNSET,
         random_seed: int | None | UnsetType = UNSET,
         metadata: Mapping[str, Any] | None | UnsetType = UNSET,
-        response_format: models.ResponseFormat | Mapping[str, Any] | UnsetType = UNSET,
+        response_format: models.ResponseFormat | params.ResponseFormatParam | UnsetType = UNSET,
         tools: Sequence[
-            models.ChatCompletionRequestTool | Mapping[str, Any] | FunctionTool | Callable[..., Any]
+            models.ChatCompletionRequestTool
+            | params.ChatCompletionRequestToolParam
+            | Unknown
+            | FunctionTool
+            | Callable[..., Any]
         ]
         | None
         | UnsetType = UNSET,
         tool_choice: models.ToolChoice
-        | Mapping[str, Any]
+        | params.ToolChoiceParam
         | models.ToolChoiceEnum
         | UnsetType = UNSET,
         presence_penalty: float | None | UnsetType = UNSET,
         frequency_penalty: float | None | UnsetType = UNSET,
         n: int | None | UnsetType = UNSET,
-        prediction: models.Prediction | Mapping[str, Any] | UnsetType = UNSET,
+        prediction: models.Prediction | params.PredictionParam | UnsetType = UNSET,
         parallel_tool_calls: bool | UnsetType = UNSET,
         reasoning_effort: models.ReasoningEffort | None | UnsetType = UNSET,
         prompt_mode: Literal["reasoning"] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         prompt_cache_key: str | None | UnsetType = UNSET,
         service_tier: models.RequestedServiceTier | None | UnsetType = UNSET,
         safe_prompt: bool | UnsetType = UNSET,
@@ -417,7 +453,7 @@ class AsyncChat(AsyncChatHelpers, AsyncResource):
         `POST /v1/chat/completions`
 
         Args:
-            model: ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions.
+            model: ID of the model to use. You can use the [List Available Models](https://docs.mistral.ai/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](https://docs.mistral.ai/models) for model descriptions.
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -18,6 +18,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["Classifiers", "AsyncClassifiers"]
 
@@ -69,7 +73,7 @@ class Classifiers(SyncResource):
     def moderate_chat(
         self,
         *,
-        input: models.ChatModerationRequestInput | Mapping[str, Any],
+        input: models.ChatModerationRequestInput | params.ChatModerationRequestInputParam | Unknown,
         model: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -139,8 +143,8 @@ class Classifiers(SyncResource):
         *,
         model: str,
         input: models.InstructRequest
-        | Mapping[str, Any]
-        | Sequence[models.InstructRequest | Mapping[str, Any]],
+        | params.InstructRequestParam
+        | Sequence[models.InstructRequest | params.InstructRequestParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -226,7 +230,7 @@ class AsyncClassifiers(AsyncResource):
     async def moderate_chat(
         self,
         *,
-        input: models.ChatModerationRequestInput | Mapping[str, Any],
+        input: models.ChatModerationRequestInput | params.ChatModerationRequestInputParam | Unknown,
         model: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -296,8 +300,8 @@ class AsyncClassifiers(AsyncResource):
         *,
         model: str,
         input: models.InstructRequest
-        | Mapping[str, Any]
-        | Sequence[models.InstructRequest | Mapping[str, Any]],
+        | params.InstructRequestParam
+        | Sequence[models.InstructRequest | params.InstructRequestParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

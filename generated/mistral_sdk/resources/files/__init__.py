@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from uuid import UUID
 
@@ -39,11 +40,11 @@ class Files(SyncResource):
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         include_total: bool | UnsetType = UNSET,
-        sample_type: list[models.SampleType] | None | UnsetType = UNSET,
-        source: list[models.Source] | None | UnsetType = UNSET,
+        sample_type: Sequence[models.SampleType] | None | UnsetType = UNSET,
+        source: Sequence[models.Source] | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         purpose: models.FilePurpose | None | UnsetType = UNSET,
-        mimetypes: list[str] | None | UnsetType = UNSET,
+        mimetypes: Sequence[str] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -299,11 +300,11 @@ class AsyncFiles(AsyncResource):
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         include_total: bool | UnsetType = UNSET,
-        sample_type: list[models.SampleType] | None | UnsetType = UNSET,
-        source: list[models.Source] | None | UnsetType = UNSET,
+        sample_type: Sequence[models.SampleType] | None | UnsetType = UNSET,
+        source: Sequence[models.Source] | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         purpose: models.FilePurpose | None | UnsetType = UNSET,
-        mimetypes: list[str] | None | UnsetType = UNSET,
+        mimetypes: Sequence[str] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

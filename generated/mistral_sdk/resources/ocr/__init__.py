@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -18,6 +18,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["Ocr", "AsyncOcr"]
 
@@ -34,17 +38,17 @@ class Ocr(SyncResource):
         self,
         *,
         model: str | None = None,
-        document: models.OCRRequestDocument | Mapping[str, Any],
+        document: models.OCRRequestDocument | params.OCRRequestDocumentParam | Unknown,
         pages: str | Sequence[int] | None | UnsetType = UNSET,
         include_image_base64: bool | None | UnsetType = UNSET,
         image_limit: int | None | UnsetType = UNSET,
         image_min_size: int | None | UnsetType = UNSET,
         bbox_annotation_format: models.ResponseFormat
-        | Mapping[str, Any]
+        | params.ResponseFormatParam
         | None
         | UnsetType = UNSET,
         document_annotation_format: models.ResponseFormat
-        | Mapping[str, Any]
+        | params.ResponseFormatParam
         | None
         | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,
@@ -132,17 +136,17 @@ class AsyncOcr(AsyncResource):
         self,
         *,
         model: str | None = None,
-        document: models.OCRRequestDocument | Mapping[str, Any],
+        document: models.OCRRequestDocument | params.OCRRequestDocumentParam | Unknown,
         pages: str | Sequence[int] | None | UnsetType = UNSET,
         include_image_base64: bool | None | UnsetType = UNSET,
         image_limit: int | None | UnsetType = UNSET,
         image_min_size: int | None | UnsetType = UNSET,
         bbox_annotation_format: models.ResponseFormat
-        | Mapping[str, Any]
+        | params.ResponseFormatParam
         | None
         | UnsetType = UNSET,
         document_annotation_format: models.ResponseFormat
-        | Mapping[str, Any]
+        | params.ResponseFormatParam
         | None
         | UnsetType = UNSET,
         document_annotation_prompt: str | None | UnsetType = UNSET,

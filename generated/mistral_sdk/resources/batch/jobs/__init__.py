@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -21,6 +21,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BatchJobs", "AsyncBatchJobs"]
 
@@ -40,10 +43,10 @@ class BatchJobs(SyncResource):
         page_size: int | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         created_after: datetime.datetime | None | UnsetType = UNSET,
         created_by_me: bool | UnsetType = UNSET,
-        status: list[models.BatchJobStatus] | None | UnsetType = UNSET,
+        status: Sequence[models.BatchJobStatus] | None | UnsetType = UNSET,
         order_by: models.OrderBy | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -99,7 +102,9 @@ class BatchJobs(SyncResource):
         *,
         endpoint: models.ApiEndpoint,
         input_files: Sequence[str | UUID] | None | UnsetType = UNSET,
-        requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
+        requests: Sequence[models.BatchRequest | params.BatchRequestParam]
+        | None
+        | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
         metadata: Mapping[str, str] | None | UnsetType = UNSET,
@@ -283,10 +288,10 @@ class AsyncBatchJobs(AsyncResource):
         page_size: int | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         created_after: datetime.datetime | None | UnsetType = UNSET,
         created_by_me: bool | UnsetType = UNSET,
-        status: list[models.BatchJobStatus] | None | UnsetType = UNSET,
+        status: Sequence[models.BatchJobStatus] | None | UnsetType = UNSET,
         order_by: models.OrderBy | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -342,7 +347,9 @@ class AsyncBatchJobs(AsyncResource):
         *,
         endpoint: models.ApiEndpoint,
         input_files: Sequence[str | UUID] | None | UnsetType = UNSET,
-        requests: Sequence[models.BatchRequest | Mapping[str, Any]] | None | UnsetType = UNSET,
+        requests: Sequence[models.BatchRequest | params.BatchRequestParam]
+        | None
+        | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         agent_id: str | None | UnsetType = UNSET,
         metadata: Mapping[str, str] | None | UnsetType = UNSET,

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -20,6 +21,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["BetaAgents", "AsyncBetaAgents"]
 
@@ -38,17 +43,17 @@ class BetaAgents(SyncResource):
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.Agent, list[models.Agent]]:
+    ) -> SyncPage[models.Agent, builtins.list[models.Agent]]:
         """List agent entities.
 
         Retrieve a list of agent entities sorted by creation time. Deprecated: some features such as agent sharing are not supported by this endpoint. Use the cursor-paginated `GET /v1/agents/pages` instead.
@@ -98,9 +103,14 @@ class BetaAgents(SyncResource):
         model: str,
         name: str,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.CreateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.CreateAgentRequestTool | params.CreateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         handoffs: Sequence[str] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -161,11 +171,11 @@ class BetaAgents(SyncResource):
         *,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         page_token: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -291,9 +301,14 @@ class BetaAgents(SyncResource):
         agent_id: str,
         *,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.UpdateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.UpdateAgentRequestTool | params.UpdateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -402,7 +417,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.Agent, list[models.Agent]]:
+    ) -> SyncPage[models.Agent, builtins.list[models.Agent]]:
         """List all versions of an agent.
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
@@ -473,7 +488,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentAliasResponse]:
+    ) -> builtins.list[models.AgentAliasResponse]:
         """List all aliases for an agent.
 
         Retrieve all version aliases for a specific agent.
@@ -601,17 +616,17 @@ class AsyncBetaAgents(AsyncResource):
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.Agent, list[models.Agent]]:
+    ) -> AsyncPage[models.Agent, builtins.list[models.Agent]]:
         """List agent entities.
 
         Retrieve a list of agent entities sorted by creation time. Deprecated: some features such as agent sharing are not supported by this endpoint. Use the cursor-paginated `GET /v1/agents/pages` instead.
@@ -661,9 +676,14 @@ class AsyncBetaAgents(AsyncResource):
         model: str,
         name: str,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.CreateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.CreateAgentRequestTool | params.CreateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         handoffs: Sequence[str] | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -724,11 +744,11 @@ class AsyncBetaAgents(AsyncResource):
         *,
         page_size: int | UnsetType = UNSET,
         deployment_chat: bool | None | UnsetType = UNSET,
-        sources: list[models.RequestSource] | None | UnsetType = UNSET,
+        sources: Sequence[models.RequestSource] | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         id: str | None | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         page_token: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -854,9 +874,14 @@ class AsyncBetaAgents(AsyncResource):
         agent_id: str,
         *,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.UpdateAgentRequestTool | Mapping[str, Any]] | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        tools: Sequence[
+            models.UpdateAgentRequestTool | params.UpdateAgentRequestToolParam | Unknown
+        ]
+        | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         model: str | None | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
@@ -965,7 +990,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.Agent, list[models.Agent]]:
+    ) -> AsyncPage[models.Agent, builtins.list[models.Agent]]:
         """List all versions of an agent.
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
@@ -1036,7 +1061,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentAliasResponse]:
+    ) -> builtins.list[models.AgentAliasResponse]:
         """List all aliases for an agent.
 
         Retrieve all version aliases for a specific agent.

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -24,6 +25,10 @@ from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from mistral_sdk._conversations import AsyncConversationsHelpers, ConversationsHelpers
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
+
 __all__ = ["BetaConversations", "AsyncBetaConversations"]
 
 
@@ -40,13 +45,13 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
+    ) -> SyncPage[models.ConversationsListItem, builtins.list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -78,15 +83,22 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -187,11 +199,13 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -339,11 +353,15 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -399,15 +417,22 @@ class BetaConversations(ConversationsHelpers, SyncResource):
     def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -482,11 +507,13 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -544,11 +571,15 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -638,13 +669,13 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         *,
         page: int | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
-        metadata: dict[str, Any] | None | UnsetType = UNSET,
+        metadata: Mapping[str, Any] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
+    ) -> AsyncPage[models.ConversationsListItem, builtins.list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -676,15 +707,22 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -785,11 +823,13 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -937,11 +977,15 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -997,15 +1041,22 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
     async def start_stream(
         self,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]],
+        inputs: str | Sequence[models.InputEntry | params.InputEntryParam | Unknown],
         store: bool | None | UnsetType = UNSET,
         handoff_execution: models.ConversationRequestHandoffExecution | None | UnsetType = UNSET,
         instructions: str | None | UnsetType = UNSET,
-        tools: Sequence[models.ConversationRequestTool | Mapping[str, Any]]
+        tools: Sequence[
+            models.ConversationRequestTool | params.ConversationRequestToolParam | Unknown
+        ]
         | None
         | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | None | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs
+        | params.CompletionArgsParam
+        | None
+        | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         name: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -1080,11 +1131,13 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         self,
         conversation_id: str,
         *,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.AppendConversationRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        tool_confirmations: Sequence[models.ToolCallConfirmation | Mapping[str, Any]]
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        tool_confirmations: Sequence[models.ToolCallConfirmation | params.ToolCallConfirmationParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -1142,11 +1195,15 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         conversation_id: str,
         *,
         from_entry_id: str,
-        inputs: str | Sequence[models.InputEntry | Mapping[str, Any]] | UnsetType = UNSET,
+        inputs: str
+        | Sequence[models.InputEntry | params.InputEntryParam | Unknown]
+        | UnsetType = UNSET,
         store: bool | UnsetType = UNSET,
         handoff_execution: models.ConversationRestartRequestHandoffExecution | UnsetType = UNSET,
-        completion_args: models.CompletionArgs | Mapping[str, Any] | UnsetType = UNSET,
-        guardrails: Sequence[models.GuardrailConfig | Mapping[str, Any]] | None | UnsetType = UNSET,
+        completion_args: models.CompletionArgs | params.CompletionArgsParam | UnsetType = UNSET,
+        guardrails: Sequence[models.GuardrailConfig | params.GuardrailConfigParam]
+        | None
+        | UnsetType = UNSET,
         metadata: models.MetadataDict | Mapping[str, Any] | None | UnsetType = UNSET,
         agent_version: str | int | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -19,6 +19,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaPrompts", "AsyncBetaPrompts"]
 
@@ -37,7 +40,7 @@ class BetaPrompts(SyncResource):
         page_size: int | UnsetType = UNSET,
         page_token: str | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         sort_field: models.ListSortField | UnsetType = UNSET,
         sort_direction: models.ListSortDirection | UnsetType = UNSET,
         sort_by: str | UnsetType = UNSET,
@@ -93,7 +96,7 @@ class BetaPrompts(SyncResource):
         self,
         *,
         name: str,
-        definition: models.PromptDefinition | Mapping[str, Any],
+        definition: models.PromptDefinition | params.PromptDefinitionParam,
         title: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         notes: str | None | UnsetType = UNSET,
@@ -148,7 +151,7 @@ class BetaPrompts(SyncResource):
         *,
         version: int | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -283,7 +286,7 @@ class BetaPrompts(SyncResource):
         self,
         prompt_id: str,
         *,
-        definition: models.PromptDefinition | Mapping[str, Any],
+        definition: models.PromptDefinition | params.PromptDefinitionParam,
         notes: str | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -324,7 +327,7 @@ class BetaPrompts(SyncResource):
         prompt_id: str,
         version: int,
         *,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -360,7 +363,7 @@ class BetaPrompts(SyncResource):
         version: int,
         *,
         notes: str | None | UnsetType = UNSET,
-        aliases: models.AliasList | Mapping[str, Any] | UnsetType = UNSET,
+        aliases: models.AliasList | params.AliasListParam | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -423,7 +426,7 @@ class AsyncBetaPrompts(AsyncResource):
         page_size: int | UnsetType = UNSET,
         page_token: str | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         sort_field: models.ListSortField | UnsetType = UNSET,
         sort_direction: models.ListSortDirection | UnsetType = UNSET,
         sort_by: str | UnsetType = UNSET,
@@ -479,7 +482,7 @@ class AsyncBetaPrompts(AsyncResource):
         self,
         *,
         name: str,
-        definition: models.PromptDefinition | Mapping[str, Any],
+        definition: models.PromptDefinition | params.PromptDefinitionParam,
         title: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         notes: str | None | UnsetType = UNSET,
@@ -534,7 +537,7 @@ class AsyncBetaPrompts(AsyncResource):
         *,
         version: int | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -669,7 +672,7 @@ class AsyncBetaPrompts(AsyncResource):
         self,
         prompt_id: str,
         *,
-        definition: models.PromptDefinition | Mapping[str, Any],
+        definition: models.PromptDefinition | params.PromptDefinitionParam,
         notes: str | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -710,7 +713,7 @@ class AsyncBetaPrompts(AsyncResource):
         prompt_id: str,
         version: int,
         *,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -746,7 +749,7 @@ class AsyncBetaPrompts(AsyncResource):
         version: int,
         *,
         notes: str | None | UnsetType = UNSET,
-        aliases: models.AliasList | Mapping[str, Any] | UnsetType = UNSET,
+        aliases: models.AliasList | params.AliasListParam | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -19,6 +19,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaSkills", "AsyncBetaSkills"]
 
@@ -37,7 +40,7 @@ class BetaSkills(SyncResource):
         page_size: int | UnsetType = UNSET,
         page_token: str | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         sort_field: models.ListSortField | UnsetType = UNSET,
         sort_direction: models.ListSortDirection | UnsetType = UNSET,
         sort_by: str | UnsetType = UNSET,
@@ -93,7 +96,7 @@ class BetaSkills(SyncResource):
         self,
         *,
         name: str,
-        definition: models.SkillDefinition | Mapping[str, Any],
+        definition: models.SkillDefinition | params.SkillDefinitionParam,
         notes: str | None | UnsetType = UNSET,
         sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
@@ -142,7 +145,7 @@ class BetaSkills(SyncResource):
         *,
         version: int | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -270,7 +273,7 @@ class BetaSkills(SyncResource):
         self,
         skill_id: str,
         *,
-        definition: models.SkillDefinition | Mapping[str, Any],
+        definition: models.SkillDefinition | params.SkillDefinitionParam,
         notes: str | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -311,7 +314,7 @@ class BetaSkills(SyncResource):
         skill_id: str,
         version: int,
         *,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -347,7 +350,7 @@ class BetaSkills(SyncResource):
         version: int,
         *,
         notes: str | None | UnsetType = UNSET,
-        aliases: models.AliasList | Mapping[str, Any] | UnsetType = UNSET,
+        aliases: models.AliasList | params.AliasListParam | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -410,7 +413,7 @@ class AsyncBetaSkills(AsyncResource):
         page_size: int | UnsetType = UNSET,
         page_token: str | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         sort_field: models.ListSortField | UnsetType = UNSET,
         sort_direction: models.ListSortDirection | UnsetType = UNSET,
         sort_by: str | UnsetType = UNSET,
@@ -466,7 +469,7 @@ class AsyncBetaSkills(AsyncResource):
         self,
         *,
         name: str,
-        definition: models.SkillDefinition | Mapping[str, Any],
+        definition: models.SkillDefinition | params.SkillDefinitionParam,
         notes: str | None | UnsetType = UNSET,
         sharing_scope: models.RegistrySharingScope | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
@@ -515,7 +518,7 @@ class AsyncBetaSkills(AsyncResource):
         *,
         version: int | UnsetType = UNSET,
         alias: str | UnsetType = UNSET,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -643,7 +646,7 @@ class AsyncBetaSkills(AsyncResource):
         self,
         skill_id: str,
         *,
-        definition: models.SkillDefinition | Mapping[str, Any],
+        definition: models.SkillDefinition | params.SkillDefinitionParam,
         notes: str | None | UnsetType = UNSET,
         aliases: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -684,7 +687,7 @@ class AsyncBetaSkills(AsyncResource):
         skill_id: str,
         version: int,
         *,
-        fields: list[str] | UnsetType = UNSET,
+        fields: Sequence[str] | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -720,7 +723,7 @@ class AsyncBetaSkills(AsyncResource):
         version: int,
         *,
         notes: str | None | UnsetType = UNSET,
-        aliases: models.AliasList | Mapping[str, Any] | UnsetType = UNSET,
+        aliases: models.AliasList | params.AliasListParam | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -43,8 +44,8 @@ class WorkflowsEvents(SyncResource):
         parent_workflow_exec_id: str | UnsetType = UNSET,
         stream: str | UnsetType = UNSET,
         start_seq: int | UnsetType = UNSET,
-        metadata_filters: dict[str, Any] | None | UnsetType = UNSET,
-        workflow_event_types: list[models.WorkflowEventType] | None | UnsetType = UNSET,
+        metadata_filters: Mapping[str, Any] | None | UnsetType = UNSET,
+        workflow_event_types: Sequence[models.WorkflowEventType] | None | UnsetType = UNSET,
         last_event_id: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -179,8 +180,8 @@ class AsyncWorkflowsEvents(AsyncResource):
         parent_workflow_exec_id: str | UnsetType = UNSET,
         stream: str | UnsetType = UNSET,
         start_seq: int | UnsetType = UNSET,
-        metadata_filters: dict[str, Any] | None | UnsetType = UNSET,
-        workflow_event_types: list[models.WorkflowEventType] | None | UnsetType = UNSET,
+        metadata_filters: Mapping[str, Any] | None | UnsetType = UNSET,
+        workflow_event_types: Sequence[models.WorkflowEventType] | None | UnsetType = UNSET,
         last_event_id: str | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

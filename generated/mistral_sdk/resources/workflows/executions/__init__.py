@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -26,6 +26,10 @@ from mistral_sdk._resume import async_resume_stream, resume_stream
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from mistral_sdk._workflows import AsyncExecutionsHelpers, ExecutionsHelpers
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["WorkflowsExecutions", "AsyncWorkflowsExecutions"]
 
@@ -106,7 +110,11 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         execution_id: str,
         *,
         name: str,
-        input: models.SignalInvocationBodyInput | Mapping[str, Any] | None | UnsetType = UNSET,
+        input: models.SignalInvocationBodyInput
+        | params.SignalInvocationBodyInputParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -141,7 +149,11 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         execution_id: str,
         *,
         name: str,
-        input: models.QueryInvocationBodyInput | Mapping[str, Any] | None | UnsetType = UNSET,
+        input: models.QueryInvocationBodyInput
+        | params.QueryInvocationBodyInputParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -343,7 +355,11 @@ class WorkflowsExecutions(ExecutionsHelpers, SyncResource):
         execution_id: str,
         *,
         name: str,
-        input: models.UpdateInvocationBodyInput | Mapping[str, Any] | None | UnsetType = UNSET,
+        input: models.UpdateInvocationBodyInput
+        | params.UpdateInvocationBodyInputParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -770,7 +786,11 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         execution_id: str,
         *,
         name: str,
-        input: models.SignalInvocationBodyInput | Mapping[str, Any] | None | UnsetType = UNSET,
+        input: models.SignalInvocationBodyInput
+        | params.SignalInvocationBodyInputParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -805,7 +825,11 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         execution_id: str,
         *,
         name: str,
-        input: models.QueryInvocationBodyInput | Mapping[str, Any] | None | UnsetType = UNSET,
+        input: models.QueryInvocationBodyInput
+        | params.QueryInvocationBodyInputParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1007,7 +1031,11 @@ class AsyncWorkflowsExecutions(AsyncExecutionsHelpers, AsyncResource):
         execution_id: str,
         *,
         name: str,
-        input: models.UpdateInvocationBodyInput | Mapping[str, Any] | None | UnsetType = UNSET,
+        input: models.UpdateInvocationBodyInput
+        | params.UpdateInvocationBodyInputParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 import datetime
 from functools import cached_property
 from typing import Any
@@ -38,7 +39,7 @@ class WorkflowsRuns(SyncResource):
         root_execution_id: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         status: models.WorkflowExecutionStatus
-        | list[models.WorkflowExecutionStatus]
+        | Sequence[models.WorkflowExecutionStatus]
         | None
         | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
@@ -49,11 +50,11 @@ class WorkflowsRuns(SyncResource):
         end_time_after: datetime.datetime | None | UnsetType = UNSET,
         end_time_before: datetime.datetime | None | UnsetType = UNSET,
         user_id: str | None | UnsetType = UNSET,
-        workflow_tags: list[str] | None | UnsetType = UNSET,
+        workflow_tags: Sequence[str] | None | UnsetType = UNSET,
         include_internal: bool | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         next_page_token: str | None | UnsetType = UNSET,
-        search_key: list[str] | None | UnsetType = UNSET,
+        search_key: Sequence[str] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -213,7 +214,7 @@ class AsyncWorkflowsRuns(AsyncResource):
         root_execution_id: str | None | UnsetType = UNSET,
         search: str | None | UnsetType = UNSET,
         status: models.WorkflowExecutionStatus
-        | list[models.WorkflowExecutionStatus]
+        | Sequence[models.WorkflowExecutionStatus]
         | None
         | UnsetType = UNSET,
         deployment_name: str | None | UnsetType = UNSET,
@@ -224,11 +225,11 @@ class AsyncWorkflowsRuns(AsyncResource):
         end_time_after: datetime.datetime | None | UnsetType = UNSET,
         end_time_before: datetime.datetime | None | UnsetType = UNSET,
         user_id: str | None | UnsetType = UNSET,
-        workflow_tags: list[str] | None | UnsetType = UNSET,
+        workflow_tags: Sequence[str] | None | UnsetType = UNSET,
         include_internal: bool | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         next_page_token: str | None | UnsetType = UNSET,
-        search_key: list[str] | None | UnsetType = UNSET,
+        search_key: Sequence[str] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

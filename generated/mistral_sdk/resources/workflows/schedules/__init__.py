@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -21,6 +20,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["WorkflowsSchedules", "AsyncWorkflowsSchedules"]
 
@@ -92,7 +94,7 @@ class WorkflowsSchedules(SyncResource):
     def create(
         self,
         *,
-        schedule: models.ScheduleDefinition | Mapping[str, Any],
+        schedule: models.ScheduleDefinition | params.ScheduleDefinitionParam,
         workflow_registration_id: str | UUID | None | UnsetType = UNSET,
         workflow_version_id: str | UUID | None | UnsetType = UNSET,
         workflow_identifier: str | None | UnsetType = UNSET,
@@ -206,7 +208,7 @@ class WorkflowsSchedules(SyncResource):
         self,
         schedule_id: str,
         *,
-        schedule: models.PartialScheduleDefinition | Mapping[str, Any],
+        schedule: models.PartialScheduleDefinition | params.PartialScheduleDefinitionParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -239,7 +241,10 @@ class WorkflowsSchedules(SyncResource):
         self,
         schedule_id: str,
         *,
-        body: models.WorkflowSchedulePauseRequest | Mapping[str, Any] | None | UnsetType = UNSET,
+        body: models.WorkflowSchedulePauseRequest
+        | params.WorkflowSchedulePauseRequestParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -272,7 +277,10 @@ class WorkflowsSchedules(SyncResource):
         self,
         schedule_id: str,
         *,
-        body: models.WorkflowSchedulePauseRequest | Mapping[str, Any] | None | UnsetType = UNSET,
+        body: models.WorkflowSchedulePauseRequest
+        | params.WorkflowSchedulePauseRequestParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -305,7 +313,10 @@ class WorkflowsSchedules(SyncResource):
         self,
         schedule_id: str,
         *,
-        body: models.WorkflowScheduleTriggerRequest | Mapping[str, Any] | None | UnsetType = UNSET,
+        body: models.WorkflowScheduleTriggerRequest
+        | params.WorkflowScheduleTriggerRequestParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -416,7 +427,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
     async def create(
         self,
         *,
-        schedule: models.ScheduleDefinition | Mapping[str, Any],
+        schedule: models.ScheduleDefinition | params.ScheduleDefinitionParam,
         workflow_registration_id: str | UUID | None | UnsetType = UNSET,
         workflow_version_id: str | UUID | None | UnsetType = UNSET,
         workflow_identifier: str | None | UnsetType = UNSET,
@@ -530,7 +541,7 @@ class AsyncWorkflowsSchedules(AsyncResource):
         self,
         schedule_id: str,
         *,
-        schedule: models.PartialScheduleDefinition | Mapping[str, Any],
+        schedule: models.PartialScheduleDefinition | params.PartialScheduleDefinitionParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -563,7 +574,10 @@ class AsyncWorkflowsSchedules(AsyncResource):
         self,
         schedule_id: str,
         *,
-        body: models.WorkflowSchedulePauseRequest | Mapping[str, Any] | None | UnsetType = UNSET,
+        body: models.WorkflowSchedulePauseRequest
+        | params.WorkflowSchedulePauseRequestParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -596,7 +610,10 @@ class AsyncWorkflowsSchedules(AsyncResource):
         self,
         schedule_id: str,
         *,
-        body: models.WorkflowSchedulePauseRequest | Mapping[str, Any] | None | UnsetType = UNSET,
+        body: models.WorkflowSchedulePauseRequest
+        | params.WorkflowSchedulePauseRequestParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -629,7 +646,10 @@ class AsyncWorkflowsSchedules(AsyncResource):
         self,
         schedule_id: str,
         *,
-        body: models.WorkflowScheduleTriggerRequest | Mapping[str, Any] | None | UnsetType = UNSET,
+        body: models.WorkflowScheduleTriggerRequest
+        | params.WorkflowScheduleTriggerRequestParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

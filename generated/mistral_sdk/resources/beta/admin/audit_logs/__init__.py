@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 import datetime
 from functools import cached_property
 
@@ -31,9 +33,9 @@ class BetaAdminAuditLogs(SyncResource):
     def list(
         self,
         *,
-        actor_type: list[models.ActorType] | None | UnsetType = UNSET,
-        event_type: list[models.AuditLogEventType] | None | UnsetType = UNSET,
-        target_type: list[models.TargetType] | None | UnsetType = UNSET,
+        actor_type: Sequence[models.ActorType] | None | UnsetType = UNSET,
+        event_type: Sequence[models.AuditLogEventType] | None | UnsetType = UNSET,
+        target_type: Sequence[models.TargetType] | None | UnsetType = UNSET,
         actor_user_uuid: str | None | UnsetType = UNSET,
         sort: models.AdminAuditLogsListSort | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
@@ -44,7 +46,7 @@ class BetaAdminAuditLogs(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AuditLogOut]:
+    ) -> builtins.list[models.AuditLogOut]:
         """Get Audit Logs
 
         List audit log entries for the Organization.
@@ -102,9 +104,9 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
     async def list(
         self,
         *,
-        actor_type: list[models.ActorType] | None | UnsetType = UNSET,
-        event_type: list[models.AuditLogEventType] | None | UnsetType = UNSET,
-        target_type: list[models.TargetType] | None | UnsetType = UNSET,
+        actor_type: Sequence[models.ActorType] | None | UnsetType = UNSET,
+        event_type: Sequence[models.AuditLogEventType] | None | UnsetType = UNSET,
+        target_type: Sequence[models.TargetType] | None | UnsetType = UNSET,
         actor_user_uuid: str | None | UnsetType = UNSET,
         sort: models.AdminAuditLogsListSort | UnsetType = UNSET,
         after: datetime.datetime | None | UnsetType = UNSET,
@@ -115,7 +117,7 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AuditLogOut]:
+    ) -> builtins.list[models.AuditLogOut]:
         """Get Audit Logs
 
         List audit log entries for the Organization.

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -19,6 +18,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaAdminScim", "AsyncBetaAdminScim"]
 
@@ -35,7 +37,10 @@ class BetaAdminScim(SyncResource):
         self,
         *,
         dry_run: bool | UnsetType = UNSET,
-        sync_config: models.AdminScimSyncConfig | Mapping[str, Any] | None | UnsetType = UNSET,
+        sync_config: models.AdminScimSyncConfig
+        | params.AdminScimSyncConfigParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -128,7 +133,10 @@ class AsyncBetaAdminScim(AsyncResource):
         self,
         *,
         dry_run: bool | UnsetType = UNSET,
-        sync_config: models.AdminScimSyncConfig | Mapping[str, Any] | None | UnsetType = UNSET,
+        sync_config: models.AdminScimSyncConfig
+        | params.AdminScimSyncConfigParam
+        | None
+        | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

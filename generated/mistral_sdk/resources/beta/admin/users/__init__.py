@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import builtins
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -19,6 +20,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["BetaAdminUsers", "AsyncBetaAdminUsers"]
 
@@ -70,7 +75,7 @@ class BetaAdminUsers(SyncResource):
     def create(
         self,
         *,
-        body: Sequence[models.OrganizationMemberCreate | Mapping[str, Any]],
+        body: Sequence[models.OrganizationMemberCreate | params.OrganizationMemberCreateParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -107,7 +112,7 @@ class BetaAdminUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.OrganizationUserInviteOUT]:
+    ) -> builtins.list[models.OrganizationUserInviteOUT]:
         """Get Invite
 
         List pending Organization invitations.
@@ -133,7 +138,11 @@ class BetaAdminUsers(SyncResource):
         *,
         email: str,
         role_names: Sequence[models.OrganizationInviteINRoleName] | None | UnsetType = UNSET,
-        roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        roles: models.OrganizationInviteINRoles
+        | params.OrganizationInviteINRolesParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         role_name: models.OrganizationInviteINRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
         subscription_type: models.PlanType | None | UnsetType = UNSET,
@@ -294,7 +303,8 @@ class BetaAdminUsers(SyncResource):
         | None
         | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles
-        | Mapping[str, Any]
+        | params.AdminOrganizationMemberUpdateRolesParam
+        | Unknown
         | None
         | UnsetType = UNSET,
         role_name: models.AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET,
@@ -437,7 +447,7 @@ class AsyncBetaAdminUsers(AsyncResource):
     async def create(
         self,
         *,
-        body: Sequence[models.OrganizationMemberCreate | Mapping[str, Any]],
+        body: Sequence[models.OrganizationMemberCreate | params.OrganizationMemberCreateParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -474,7 +484,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.OrganizationUserInviteOUT]:
+    ) -> builtins.list[models.OrganizationUserInviteOUT]:
         """Get Invite
 
         List pending Organization invitations.
@@ -500,7 +510,11 @@ class AsyncBetaAdminUsers(AsyncResource):
         *,
         email: str,
         role_names: Sequence[models.OrganizationInviteINRoleName] | None | UnsetType = UNSET,
-        roles: models.OrganizationInviteINRoles | Mapping[str, Any] | None | UnsetType = UNSET,
+        roles: models.OrganizationInviteINRoles
+        | params.OrganizationInviteINRolesParam
+        | Unknown
+        | None
+        | UnsetType = UNSET,
         role_name: models.OrganizationInviteINRoleName | None | UnsetType = UNSET,
         role: models.UserRole | models.StaticOrganizationRoles | None | UnsetType = UNSET,
         subscription_type: models.PlanType | None | UnsetType = UNSET,
@@ -661,7 +675,8 @@ class AsyncBetaAdminUsers(AsyncResource):
         | None
         | UnsetType = UNSET,
         roles: models.AdminOrganizationMemberUpdateRoles
-        | Mapping[str, Any]
+        | params.AdminOrganizationMemberUpdateRolesParam
+        | Unknown
         | None
         | UnsetType = UNSET,
         role_name: models.AdminOrganizationMemberUpdateRoleName | None | UnsetType = UNSET,

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -21,6 +21,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaAdminWorkspaces", "AsyncBetaAdminWorkspaces"]
 
@@ -207,7 +210,7 @@ class BetaAdminWorkspaces(SyncResource):
         self,
         workspace_uuid: str | UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        members: Sequence[models.WorkspaceMemberSingleIN | params.WorkspaceMemberSingleINParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -244,7 +247,7 @@ class BetaAdminWorkspaces(SyncResource):
         self,
         workspace_uuid: str | UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        members: Sequence[models.WorkspaceMemberSingleIN | params.WorkspaceMemberSingleINParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -281,7 +284,7 @@ class BetaAdminWorkspaces(SyncResource):
         self,
         workspace_uuid: str | UUID,
         *,
-        members: Sequence[models.BaseWorkspaceMemberIN | Mapping[str, Any]],
+        members: Sequence[models.BaseWorkspaceMemberIN | params.BaseWorkspaceMemberINParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -508,7 +511,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         self,
         workspace_uuid: str | UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        members: Sequence[models.WorkspaceMemberSingleIN | params.WorkspaceMemberSingleINParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -545,7 +548,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         self,
         workspace_uuid: str | UUID,
         *,
-        members: Sequence[models.WorkspaceMemberSingleIN | Mapping[str, Any]]
+        members: Sequence[models.WorkspaceMemberSingleIN | params.WorkspaceMemberSingleINParam]
         | None
         | UnsetType = UNSET,
         extra_headers: Headers | None = None,
@@ -582,7 +585,7 @@ class AsyncBetaAdminWorkspaces(AsyncResource):
         self,
         workspace_uuid: str | UUID,
         *,
-        members: Sequence[models.BaseWorkspaceMemberIN | Mapping[str, Any]],
+        members: Sequence[models.BaseWorkspaceMemberIN | params.BaseWorkspaceMemberINParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -23,6 +23,10 @@ from mistral_sdk._response import (
 )
 from mistral_sdk._progress import ProgressCallback, with_progress
 from mistral_sdk._types import NOT_GIVEN, Body, FileInput, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["BetaLibrariesDocuments", "AsyncBetaLibrariesDocuments"]
 
@@ -168,7 +172,12 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
+        attributes: Mapping[
+            str,
+            models.UpdateDocumentRequestAttributesValue
+            | params.UpdateDocumentRequestAttributesValueParam
+            | Unknown,
+        ]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -250,7 +259,12 @@ class BetaLibrariesDocuments(SyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
+        attributes: Mapping[
+            str,
+            models.UpdateDocumentRequestAttributesValue
+            | params.UpdateDocumentRequestAttributesValueParam
+            | Unknown,
+        ]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -626,7 +640,12 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
+        attributes: Mapping[
+            str,
+            models.UpdateDocumentRequestAttributesValue
+            | params.UpdateDocumentRequestAttributesValueParam
+            | Unknown,
+        ]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,
@@ -708,7 +727,12 @@ class AsyncBetaLibrariesDocuments(AsyncResource):
         document_id: str | UUID,
         *,
         name: str | UnsetType = UNSET,
-        attributes: Mapping[str, models.UpdateDocumentRequestAttributesValue | Mapping[str, Any]]
+        attributes: Mapping[
+            str,
+            models.UpdateDocumentRequestAttributesValue
+            | params.UpdateDocumentRequestAttributesValueParam
+            | Unknown,
+        ]
         | None
         | UnsetType = UNSET,
         expires_at: datetime.datetime | None | UnsetType = UNSET,

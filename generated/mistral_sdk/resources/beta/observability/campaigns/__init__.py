@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -21,6 +20,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaObservabilityCampaigns", "AsyncBetaObservabilityCampaigns"]
 
@@ -75,7 +77,7 @@ class BetaObservabilityCampaigns(SyncResource):
     def create(
         self,
         *,
-        search_params: models.FilterPayload | Mapping[str, Any],
+        search_params: models.FilterPayload | params.FilterPayloadParam,
         judge_id: str | UUID,
         name: str,
         description: str,
@@ -316,7 +318,7 @@ class AsyncBetaObservabilityCampaigns(AsyncResource):
     async def create(
         self,
         *,
-        search_params: models.FilterPayload | Mapping[str, Any],
+        search_params: models.FilterPayload | params.FilterPayloadParam,
         judge_id: str | UUID,
         name: str,
         description: str,

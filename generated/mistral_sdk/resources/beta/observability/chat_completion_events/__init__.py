@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -21,6 +21,7 @@ from mistral_sdk._response import (
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
 if TYPE_CHECKING:
+    from mistral_sdk import params
     from .fields import (
         BetaObservabilityChatCompletionEventsFields,
         AsyncBetaObservabilityChatCompletionEventsFields,
@@ -46,7 +47,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     def search(
         self,
         *,
-        search_params: models.FilterPayload | Mapping[str, Any],
+        search_params: models.FilterPayload | params.FilterPayloadParam,
         page_size: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_fields: Sequence[str] | None | UnsetType = UNSET,
@@ -86,7 +87,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
     def search_ids(
         self,
         *,
-        search_params: models.FilterPayload | Mapping[str, Any],
+        search_params: models.FilterPayload | params.FilterPayloadParam,
         extra_fields: Sequence[str] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -182,7 +183,7 @@ class BetaObservabilityChatCompletionEvents(SyncResource):
         self,
         event_id: str | UUID,
         *,
-        judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
+        judge_definition: models.CreateJudgeRequest | params.CreateJudgeRequestParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -242,7 +243,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     async def search(
         self,
         *,
-        search_params: models.FilterPayload | Mapping[str, Any],
+        search_params: models.FilterPayload | params.FilterPayloadParam,
         page_size: int | UnsetType = UNSET,
         cursor: str | None | UnsetType = UNSET,
         extra_fields: Sequence[str] | None | UnsetType = UNSET,
@@ -282,7 +283,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
     async def search_ids(
         self,
         *,
-        search_params: models.FilterPayload | Mapping[str, Any],
+        search_params: models.FilterPayload | params.FilterPayloadParam,
         extra_fields: Sequence[str] | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -378,7 +379,7 @@ class AsyncBetaObservabilityChatCompletionEvents(AsyncResource):
         self,
         event_id: str | UUID,
         *,
-        judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
+        judge_definition: models.CreateJudgeRequest | params.CreateJudgeRequestParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

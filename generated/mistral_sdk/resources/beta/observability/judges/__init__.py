@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -22,6 +22,10 @@ from mistral_sdk._response import (
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
+
 __all__ = ["BetaObservabilityJudges", "AsyncBetaObservabilityJudges"]
 
 
@@ -36,8 +40,8 @@ class BetaObservabilityJudges(SyncResource):
     def list(
         self,
         *,
-        type_filter: list[models.JudgeOutputType] | None | UnsetType = UNSET,
-        model_filter: list[str] | None | UnsetType = UNSET,
+        type_filter: Sequence[models.JudgeOutputType] | None | UnsetType = UNSET,
+        model_filter: Sequence[str] | None | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
         q: str | None | UnsetType = UNSET,
@@ -86,7 +90,7 @@ class BetaObservabilityJudges(SyncResource):
         name: str,
         description: str,
         model_name: str,
-        output: models.CreateJudgeRequestOutput | Mapping[str, Any],
+        output: models.CreateJudgeRequestOutput | params.CreateJudgeRequestOutputParam | Unknown,
         instructions: str,
         tools: Sequence[str],
         extra_headers: Headers | None = None,
@@ -167,7 +171,7 @@ class BetaObservabilityJudges(SyncResource):
         name: str,
         description: str,
         model_name: str,
-        output: models.UpdateJudgeRequestOutput | Mapping[str, Any],
+        output: models.UpdateJudgeRequestOutput | params.UpdateJudgeRequestOutputParam | Unknown,
         instructions: str,
         tools: Sequence[str],
         extra_headers: Headers | None = None,
@@ -304,8 +308,8 @@ class AsyncBetaObservabilityJudges(AsyncResource):
     async def list(
         self,
         *,
-        type_filter: list[models.JudgeOutputType] | None | UnsetType = UNSET,
-        model_filter: list[str] | None | UnsetType = UNSET,
+        type_filter: Sequence[models.JudgeOutputType] | None | UnsetType = UNSET,
+        model_filter: Sequence[str] | None | UnsetType = UNSET,
         page_size: int | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
         q: str | None | UnsetType = UNSET,
@@ -354,7 +358,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         name: str,
         description: str,
         model_name: str,
-        output: models.CreateJudgeRequestOutput | Mapping[str, Any],
+        output: models.CreateJudgeRequestOutput | params.CreateJudgeRequestOutputParam | Unknown,
         instructions: str,
         tools: Sequence[str],
         extra_headers: Headers | None = None,
@@ -435,7 +439,7 @@ class AsyncBetaObservabilityJudges(AsyncResource):
         name: str,
         description: str,
         model_name: str,
-        output: models.UpdateJudgeRequestOutput | Mapping[str, Any],
+        output: models.UpdateJudgeRequestOutput | params.UpdateJudgeRequestOutputParam | Unknown,
         instructions: str,
         tools: Sequence[str],
         extra_headers: Headers | None = None,

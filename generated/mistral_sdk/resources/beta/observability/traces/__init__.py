@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -19,6 +19,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaObservabilityTraces", "AsyncBetaObservabilityTraces"]
 
@@ -73,13 +76,15 @@ class BetaObservabilityTraces(SyncResource):
     def aggregate(
         self,
         *,
-        metric: models.MetricDefinition | Mapping[str, Any],
+        metric: models.MetricDefinition | params.MetricDefinitionParam,
         from_: datetime.datetime | None | UnsetType = UNSET,
         to: datetime.datetime | None | UnsetType = UNSET,
         dimensions: Sequence[str] | UnsetType = UNSET,
-        time_dimension: models.TimeDimension | Mapping[str, Any] | None | UnsetType = UNSET,
+        time_dimension: models.TimeDimension | params.TimeDimensionParam | None | UnsetType = UNSET,
         search_expression: str | None | UnsetType = UNSET,
-        order_by: Sequence[models.OrderByClause | Mapping[str, Any]] | None | UnsetType = UNSET,
+        order_by: Sequence[models.OrderByClause | params.OrderByClauseParam]
+        | None
+        | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -357,13 +362,15 @@ class AsyncBetaObservabilityTraces(AsyncResource):
     async def aggregate(
         self,
         *,
-        metric: models.MetricDefinition | Mapping[str, Any],
+        metric: models.MetricDefinition | params.MetricDefinitionParam,
         from_: datetime.datetime | None | UnsetType = UNSET,
         to: datetime.datetime | None | UnsetType = UNSET,
         dimensions: Sequence[str] | UnsetType = UNSET,
-        time_dimension: models.TimeDimension | Mapping[str, Any] | None | UnsetType = UNSET,
+        time_dimension: models.TimeDimension | params.TimeDimensionParam | None | UnsetType = UNSET,
         search_expression: str | None | UnsetType = UNSET,
-        order_by: Sequence[models.OrderByClause | Mapping[str, Any]] | None | UnsetType = UNSET,
+        order_by: Sequence[models.OrderByClause | params.OrderByClauseParam]
+        | None
+        | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -19,6 +18,10 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
+    from mistral_sdk._codec import Unknown
 
 __all__ = ["BetaRagSearchIndexes", "AsyncBetaRagSearchIndexes"]
 
@@ -64,7 +67,8 @@ class BetaRagSearchIndexes(SyncResource):
         self,
         *,
         name: str,
-        deployment: models.RegisterDeploymentRequestVespaDeployment | Mapping[str, Any],
+        deployment: models.RegisterDeploymentRequestVespaDeployment
+        | params.RegisterDeploymentRequestVespaDeploymentParam,
         status: models.RegisterDeploymentRequestDeploymentStatus | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -133,7 +137,9 @@ class BetaRagSearchIndexes(SyncResource):
         self,
         deployment_id: str | UUID,
         *,
-        body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
+        body: models.RagSearchIndexesUpdateMetricsBody
+        | params.RagSearchIndexesUpdateMetricsBodyParam
+        | Unknown,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -216,7 +222,8 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         self,
         *,
         name: str,
-        deployment: models.RegisterDeploymentRequestVespaDeployment | Mapping[str, Any],
+        deployment: models.RegisterDeploymentRequestVespaDeployment
+        | params.RegisterDeploymentRequestVespaDeploymentParam,
         status: models.RegisterDeploymentRequestDeploymentStatus | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -285,7 +292,9 @@ class AsyncBetaRagSearchIndexes(AsyncResource):
         self,
         deployment_id: str | UUID,
         *,
-        body: models.RagSearchIndexesUpdateMetricsBody | Mapping[str, Any],
+        body: models.RagSearchIndexesUpdateMetricsBody
+        | params.RagSearchIndexesUpdateMetricsBodyParam
+        | Unknown,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

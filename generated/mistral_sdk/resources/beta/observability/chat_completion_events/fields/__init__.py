@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from msgspec import UNSET, UnsetType
 
@@ -18,6 +17,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = [
     "BetaObservabilityChatCompletionEventsFields",
@@ -97,7 +99,7 @@ class BetaObservabilityChatCompletionEventsFields(SyncResource):
         self,
         field_name: str,
         *,
-        filter_params: models.FilterPayload | Mapping[str, Any] | None | UnsetType = UNSET,
+        filter_params: models.FilterPayload | params.FilterPayloadParam | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -210,7 +212,7 @@ class AsyncBetaObservabilityChatCompletionEventsFields(AsyncResource):
         self,
         field_name: str,
         *,
-        filter_params: models.FilterPayload | Mapping[str, Any] | None | UnsetType = UNSET,
+        filter_params: models.FilterPayload | params.FilterPayloadParam | None | UnsetType = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TYPE_CHECKING
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
@@ -20,6 +20,9 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
+
+if TYPE_CHECKING:
+    from mistral_sdk import params
 
 __all__ = ["BetaObservabilityDatasetsRecords", "AsyncBetaObservabilityDatasetsRecords"]
 
@@ -128,7 +131,7 @@ class BetaObservabilityDatasetsRecords(SyncResource):
         self,
         dataset_record_id: str | UUID,
         *,
-        judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
+        judge_definition: models.CreateJudgeRequest | params.CreateJudgeRequestParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -344,7 +347,7 @@ class AsyncBetaObservabilityDatasetsRecords(AsyncResource):
         self,
         dataset_record_id: str | UUID,
         *,
-        judge_definition: models.CreateJudgeRequest | Mapping[str, Any],
+        judge_definition: models.CreateJudgeRequest | params.CreateJudgeRequestParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -1,0 +1,405 @@
+"""`PayloadCodec`: a payload's bytes to what Mistral receives, and back.
+
+Encoding applies, in this order, each step that is configured and applies, and
+lists it in `encoding_options` (decoding undoes them in reverse):
+
+1. `encrypted-partial`: marked string fields encrypted (JSON payloads with markers);
+2. `compressed`: zstd, when the payload is at least `min_size_bytes` and shrinks;
+3. `offloaded`: stored in your blob storage at `temporal-payload/<namespace>/
+   <execution id>/sha256:<hex of the stored bytes>` (the same bytes get the same
+   key: a retry uploads nothing new), replaced by `{"key": "..."}`;
+4. `encrypted`: the whole result (with offloading, only the reference) encrypted.
+
+The steps are I/O-free generators (`encode_flow`, `decode_flow`) that yield the
+storage operations they need; `run_sync` / `run_async` perform them, so the logic is
+written once for both kinds of client.
+
+Memory: a payload is copied once per step at most (AES-GCM writes into its output
+in slices; the compressed bytes are referenced beside the envelope's header, never
+joined; uploads read the pieces through a file object), and an offloaded compressed
+blob is decompressed as it is read, straight into the payload's buffer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import io
+import urllib.parse
+from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
+from typing import Any, BinaryIO, NamedTuple, TypeAlias
+
+import msgspec
+
+from ._compress import compress, decompress, decompress_stream
+from ._config import WorkflowEncoding
+from ._crypto import AesGcm
+from ._errors import PayloadFormatError, PayloadStorageError, WorkflowEncodingError
+from ._partial import decrypt_fields, dumps, encrypt_fields, loads
+
+__all__ = [
+    "BLOB_KEY_PREFIX",
+    "OPTIONS",
+    "Encoded",
+    "Exists",
+    "Get",
+    "PayloadCodec",
+    "Put",
+    "Read",
+    "run_async",
+    "run_sync",
+]
+
+BLOB_KEY_PREFIX = "temporal-payload"
+ENCRYPTED = "encrypted"
+PARTIAL = "encrypted-partial"
+COMPRESSED = "compressed"
+OFFLOADED = "offloaded"
+OPTIONS = frozenset({ENCRYPTED, PARTIAL, COMPRESSED, OFFLOADED})
+
+Buffer: TypeAlias = "bytes | bytearray | memoryview"
+
+
+class Exists(NamedTuple):
+    """Whether the store has `key` (→ bool)."""
+
+    key: str
+
+
+class Put(NamedTuple):
+    """Store the concatenation of `chunks` under `key` (→ None)."""
+
+    key: str
+    chunks: tuple[Buffer, ...]
+    size: int
+
+
+class Get(NamedTuple):
+    """The bytes stored under `key` (→ bytes)."""
+
+    key: str
+
+
+class Read(NamedTuple):
+    """The blob under `key` read through `consume(file)` (→ its result), in a
+    stream when the store has `open(key)`: a compressed blob is decompressed as it
+    arrives, never whole in memory besides the payload it gives."""
+
+    key: str
+    consume: Callable[[BinaryIO], Any]
+
+
+Op: TypeAlias = "Exists | Put | Get | Read"
+
+
+class Encoded(NamedTuple):
+    """An encoded payload: its bytes and the steps applied, in order."""
+
+    data: Buffer
+    options: list[str]
+
+
+class _Offloaded(msgspec.Struct):
+    key: str
+
+
+_reference = msgspec.json.Decoder(_Offloaded)
+
+
+def blob_key_prefix(namespace: str, execution_id: str) -> str:
+    """Where an execution's offloaded payloads go (every part escaped, `/` included)."""
+    return "/".join(
+        [
+            BLOB_KEY_PREFIX,
+            urllib.parse.quote(namespace, safe=""),
+            urllib.parse.quote(execution_id, safe=""),
+        ]
+    )
+
+
+def _join(chunks: Sequence[Buffer]) -> Buffer:
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+class PayloadCodec:
+    """Encodes and decodes payload bytes as Mistral's workflow clients and workers do.
+
+    Use it on its own to encode outside a client (a worker, a migration script):
+
+        codec = PayloadCodec(encoding)
+        encoded = codec.encode(b'{"card": "4111..."}', namespace="ns", execution_id="e1")
+        codec.decode(encoded.data, encoded.options) == b'{"card": "4111..."}'
+    """
+
+    __slots__ = ("_aes", "encoding")
+
+    def __init__(self, encoding: WorkflowEncoding) -> None:
+        self.encoding = encoding
+        encryption = encoding.encryption
+        self._aes = None if encryption is None else AesGcm(encryption.keys, encoding._nonces)
+
+    # -- the flows --------------------------------------------------------------------
+
+    def encode_flow(
+        self,
+        data: Buffer,
+        *,
+        namespace: str | None = None,
+        execution_id: str | None = None,
+        allow_offloading: bool = True,
+        force_offload: bool = False,
+    ) -> Generator[Op, Any, Encoded]:
+        """Encode `data`; yields the storage operations offloading needs."""
+        encoding = self.encoding
+        options: list[str] = []
+        chunks: tuple[Buffer, ...] = (data,)
+        mode = encoding.encryption.mode if encoding.encryption is not None else None
+        if mode == "partial":
+            marked, found = encrypt_fields(data, self._encrypt_one)
+            chunks = (marked,)
+            if found:
+                options.append(PARTIAL)
+        compression = encoding.compression
+        size = len(memoryview(chunks[0]).cast("B"))
+        if compression is not None and size >= compression.min_size_bytes:
+            packed = compress(
+                memoryview(chunks[0]).cast("B"), compression.level, compression.threads
+            )
+            if packed is not None:
+                chunks = packed
+                size = sum(len(c) for c in chunks)
+                options.append(COMPRESSED)
+        offloading = encoding.offloading
+        if (
+            allow_offloading
+            and offloading is not None
+            and (force_offload or size >= offloading.min_size_bytes)
+            and namespace is not None
+            and execution_id is not None
+        ):
+            digest = hashlib.sha256()
+            for chunk in chunks:
+                digest.update(chunk)
+            key = f"{blob_key_prefix(namespace, execution_id)}/sha256:{digest.hexdigest()}"
+            if not (yield Exists(key)):
+                yield Put(key, chunks, size)
+            chunks = (msgspec.json.encode(_Offloaded(key)),)
+            options.append(OFFLOADED)
+        if mode == "full":
+            assert self._aes is not None
+            chunks = (self._aes.encrypt(chunks),)
+            options.append(ENCRYPTED)
+        return Encoded(_join(chunks), options)
+
+    def decode_flow(self, data: Buffer, options: Sequence[str]) -> Generator[Op, Any, Buffer]:
+        """The payload's bytes; yields the storage reads of offloaded payloads."""
+        value = yield from self.decode_value_flow(data, options, parse=False)
+        return value  # type: ignore[no-any-return]
+
+    def decode_value_flow(
+        self, data: Buffer, options: Sequence[str], *, parse: bool = True
+    ) -> Generator[Op, Any, Any]:
+        """The payload as Python values (`parse`), else as bytes."""
+        for option in options:
+            if option not in OPTIONS:
+                raise PayloadFormatError(f"unknown encoding option {option!r}")
+        value: Any = data
+        parsed = skip = False
+        steps = list(reversed(options))
+        for index, option in enumerate(steps):
+            if skip:
+                skip = False
+                continue
+            if parsed:  # a partially encrypted payload decoded before another step
+                value, parsed = dumps(value), False
+            if option == OFFLOADED and steps[index + 1 : index + 2] == [COMPRESSED]:
+                value = yield Read(self._reference(value), decompress_stream)
+                skip = True  # decompressed while it was read
+            elif option == ENCRYPTED:
+                value = self._cipher(option).decrypt(value)
+            elif option == PARTIAL:
+                value, parsed = decrypt_fields(value, self._cipher(option).decrypt), True
+            elif option == COMPRESSED:
+                value = decompress(value)
+            else:
+                value = yield Get(self._reference(value))
+        if parse and not parsed:
+            try:
+                return loads(value)
+            except ValueError:
+                return bytes(value)  # not JSON: the bytes, as Mistral's clients return them
+        if not parse and parsed:
+            return dumps(value)
+        return value
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _encrypt_one(self, data: bytes) -> bytearray:
+        assert self._aes is not None
+        return self._aes.encrypt((data,))
+
+    def _cipher(self, option: str) -> AesGcm:
+        if self._aes is None:
+            raise PayloadFormatError(
+                f"the payload is {option} but this client has no encryption configured"
+            )
+        return self._aes
+
+    def _reference(self, data: Buffer) -> str:
+        if self.encoding.offloading is None:
+            raise PayloadFormatError(
+                "the payload was offloaded to blob storage but this client has no offloading "
+                "configured (it needs the same storage to read it)"
+            )
+        try:
+            return _reference.decode(data).key
+        except msgspec.DecodeError:
+            raise PayloadFormatError(
+                'an offloaded payload\'s reference is not {"key": ...}'
+            ) from None
+
+    # -- drivers for use on its own ---------------------------------------------------
+
+    def encode(
+        self, data: Buffer, *, namespace: str | None = None, execution_id: str | None = None,
+        **options: bool,
+    ) -> Encoded:  # fmt: skip
+        """Encode `data` (blocking storage I/O). `options`: `allow_offloading`,
+        `force_offload` (see `encode_flow`)."""
+        flow = self.encode_flow(data, namespace=namespace, execution_id=execution_id, **options)
+        encoded: Encoded = run_sync(flow, self.encoding)
+        return encoded
+
+    async def aencode(
+        self, data: Buffer, *, namespace: str | None = None, execution_id: str | None = None,
+        **options: bool,
+    ) -> Encoded:  # fmt: skip
+        """`encode`, with the storage I/O off the event loop."""
+        flow = self.encode_flow(data, namespace=namespace, execution_id=execution_id, **options)
+        encoded: Encoded = await run_async(flow, self.encoding)
+        return encoded
+
+    def decode(self, data: Buffer, options: Sequence[str]) -> Buffer:
+        """The payload's bytes (blocking storage I/O)."""
+        data = run_sync(self.decode_flow(data, options), self.encoding)
+        return data
+
+    async def adecode(self, data: Buffer, options: Sequence[str]) -> Buffer:
+        """`decode`, with the storage I/O off the event loop."""
+        data = await run_async(self.decode_flow(data, options), self.encoding)
+        return data
+
+
+@contextlib.contextmanager
+def _storage_errors(op: Op) -> Iterator[None]:
+    """A provider's exception as a `PayloadStorageError` naming the blob."""
+    try:
+        yield
+    except WorkflowEncodingError:
+        raise
+    except KeyError:
+        raise PayloadStorageError(f"no offloaded payload at {op.key!r}") from None
+    except Exception as exc:
+        action = {Exists: "look up", Put: "store", Get: "read", Read: "read"}[type(op)]
+        raise PayloadStorageError(
+            f"could not {action} the offloaded payload {op.key!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _perform(op: Op, store: Any) -> Any:
+    with _storage_errors(op):
+        if isinstance(op, Exists):
+            return bool(store.exists(op.key))
+        if isinstance(op, Put):
+            return store.put(op.key, op.chunks, op.size)
+        if isinstance(op, Read):
+            opener = getattr(store, "open", None)
+            if opener is None:
+                return op.consume(io.BytesIO(store.get(op.key)))
+            with opener(op.key) as source:
+                return op.consume(source)
+        return store.get(op.key)
+
+
+async def _perform_async(op: Op, store: Any) -> Any:
+    with _storage_errors(op):
+        if isinstance(op, Exists):
+            return bool(await store.aexists(op.key))
+        if isinstance(op, Put):
+            return await store.aput(op.key, op.chunks, op.size)
+        if isinstance(op, Read):  # the async store gives bytes: consume them off the loop
+            data = await store.aget(op.key)
+            return await asyncio.to_thread(op.consume, io.BytesIO(data))
+        return await store.aget(op.key)
+
+
+_STORAGE = (Exists, Put, Get, Read)
+
+
+def _advance(
+    flow: Generator[Any, Any, Any], reply: Any, error: Exception | None
+) -> tuple[bool, Any]:
+    """(True, the flow's result) or (False, its next operation), after handing it the
+    last operation's answer, or its error (so that the flow can say where it was)."""
+    try:
+        return False, flow.throw(error) if error is not None else flow.send(reply)
+    except StopIteration as done:
+        return True, done.value
+
+
+def run_sync(
+    flow: Generator[Any, Any, Any],
+    encoding: WorkflowEncoding,
+    other: Callable[[Any], Any] | None = None,
+) -> Any:
+    """Drive `flow`, doing its storage operations in this thread (and any other
+    operation with `other`)."""
+    reply: Any = None
+    error: Exception | None = None
+    while True:
+        finished, op = _advance(flow, reply, error)
+        if finished:
+            return op
+        try:
+            if other is not None and not isinstance(op, _STORAGE):
+                reply, error = other(op), None
+            else:
+                reply, error = _perform(op, _store(encoding)), None
+        except Exception as exc:
+            reply, error = None, exc
+
+
+async def run_async(
+    flow: Generator[Any, Any, Any],
+    encoding: WorkflowEncoding,
+    other: Callable[[Any], Awaitable[Any]] | None = None,
+) -> Any:
+    """Drive `flow`; storage operations run in a worker thread (the providers' SDKs
+    block), or awaited when the store has async methods (`aexists`, `aput`, `aget`)."""
+    reply: Any = None
+    error: Exception | None = None
+    while True:
+        finished, op = _advance(flow, reply, error)
+        if finished:
+            return op
+        try:
+            if other is not None and not isinstance(op, _STORAGE):
+                reply, error = await other(op), None
+            else:
+                reply, error = await _perform_off_loop(op, _store(encoding)), None
+        except Exception as exc:
+            reply, error = None, exc
+
+
+async def _perform_off_loop(op: Op, store: Any) -> Any:
+    native = "aget" if isinstance(op, Read) else "a" + type(op).__name__.lower()
+    if getattr(store, native, None) is not None:
+        return await _perform_async(op, store)
+    return await asyncio.to_thread(_perform, op, store)
+
+
+def _store(encoding: WorkflowEncoding) -> Any:
+    if encoding.offloading is None:  # pragma: no cover - the flows check first
+        raise PayloadFormatError("offloading is not configured")
+    return encoding.offloading.store()

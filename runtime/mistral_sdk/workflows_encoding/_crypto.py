@@ -1,0 +1,108 @@
+"""AES-GCM as Mistral's workflow clients use it: `nonce (12 bytes) | ciphertext | tag
+(16 bytes)`, no associated data, one random nonce per payload or field.
+
+Data goes through OpenSSL in slices written straight into the output buffer: a
+payload is never copied whole besides the one output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ._errors import EncodingConfigError, PayloadDecryptionError, require
+
+__all__ = ["NONCE_SIZE", "TAG_SIZE", "AesGcm"]
+
+NONCE_SIZE = 12
+TAG_SIZE = 16
+_SLICE = 1024 * 1024  # bytes per call into OpenSSL (keeps the GIL-free stretches long)
+
+
+def _ciphers() -> Any:
+    return require(
+        "cryptography.hazmat.primitives.ciphers", "workflow-encoding", "Payload encryption"
+    )
+
+
+class AesGcm:
+    """Encrypts with the first key; decrypts with each key in turn (key rotation).
+
+    Small data (a marked field, a reference) goes through OpenSSL's one-shot AEAD
+    calls on objects built once; large data in slices into the output buffer."""
+
+    __slots__ = ("_aeads", "_ciphers", "_invalid_tag", "_keys", "_nonces")
+
+    def __init__(self, keys: tuple[bytes, ...], nonces: Callable[[int], bytes]) -> None:
+        self._ciphers = _ciphers()
+        aead = require(
+            "cryptography.hazmat.primitives.ciphers.aead", "workflow-encoding", "Payload encryption"
+        )
+        self._invalid_tag = require(
+            "cryptography.exceptions", "workflow-encoding", "Payload encryption"
+        ).InvalidTag
+        self._keys = keys
+        self._aeads = [aead.AESGCM(key) for key in keys]
+        self._nonces = nonces
+
+    def _nonce(self) -> bytes:
+        nonce = self._nonces(NONCE_SIZE)
+        if not isinstance(nonce, bytes) or len(nonce) != NONCE_SIZE:
+            raise EncodingConfigError(f"the nonce source must return {NONCE_SIZE} bytes")
+        return nonce
+
+    def encrypt(self, chunks: Iterable[bytes | bytearray | memoryview]) -> bytearray:
+        """`nonce | ciphertext | tag` of the concatenated chunks."""
+        parts = [memoryview(c).cast("B") for c in chunks]
+        size = sum(len(p) for p in parts)
+        nonce = self._nonce()
+        if size < _SLICE:
+            data = parts[0] if len(parts) == 1 else b"".join(parts)
+            return bytearray(nonce + self._aeads[0].encrypt(nonce, data, None))
+        out = bytearray(NONCE_SIZE + size + TAG_SIZE)
+        view = memoryview(out)
+        view[:NONCE_SIZE] = nonce
+        c = self._ciphers
+        encryptor = c.Cipher(c.algorithms.AES(self._keys[0]), c.modes.GCM(nonce)).encryptor()
+        pos = NONCE_SIZE
+        for part in parts:
+            for start in range(0, len(part), _SLICE):
+                piece = part[start : start + _SLICE]
+                pos += encryptor.update_into(piece, view[pos : pos + len(piece)])
+        encryptor.finalize()
+        view[pos:] = encryptor.tag
+        return out
+
+    def decrypt(self, data: bytes | bytearray | memoryview) -> bytes | bytearray:
+        """The plaintext, with the first key that authenticates it."""
+        view = memoryview(data).cast("B")
+        if len(view) < NONCE_SIZE + TAG_SIZE:
+            raise PayloadDecryptionError(
+                f"an encrypted payload is at least {NONCE_SIZE + TAG_SIZE} bytes, got {len(view)}"
+            )
+        nonce, sealed = view[:NONCE_SIZE], view[NONCE_SIZE:]
+        for index, aead in enumerate(self._aeads):
+            try:
+                if len(sealed) < _SLICE:
+                    plain: bytes = aead.decrypt(nonce, sealed, None)
+                    return plain
+                return self._decrypt_large(self._keys[index], nonce, sealed)
+            except self._invalid_tag:
+                continue
+        which = "the main or the secondary key" if len(self._keys) > 1 else "the main key"
+        raise PayloadDecryptionError(
+            f"the payload does not decrypt with {which} (a wrong key, or the payload was "
+            "changed after it was encrypted)"
+        )
+
+    def _decrypt_large(self, key: bytes, nonce: memoryview, sealed: memoryview) -> bytearray:
+        body, tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
+        out = bytearray(len(body))
+        target = memoryview(out)
+        c = self._ciphers
+        decryptor = c.Cipher(c.algorithms.AES(key), c.modes.GCM(nonce.tobytes())).decryptor()
+        for start in range(0, len(body), _SLICE):
+            piece = body[start : start + _SLICE]
+            decryptor.update_into(piece, target[start : start + len(piece)])
+        decryptor.finalize_with_tag(tag.tobytes())
+        return out

@@ -1,0 +1,66 @@
+"""Shared helpers of the workflow payload encoding tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+MAIN_KEY = "11" * 32
+SECONDARY_KEY = "22" * 32
+
+
+class MemoryStore:
+    """A BlobStore in a dict (what the official SDK's own tests use, too)."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+        self.puts = 0
+
+    def exists(self, key: str) -> bool:
+        return key in self.blobs
+
+    def put(self, key: str, chunks: Sequence[bytes | bytearray | memoryview], size: int) -> None:
+        data = b"".join(chunks)
+        assert len(data) == size
+        self.blobs[key] = data
+        self.puts += 1
+
+    def get(self, key: str) -> bytes:
+        return self.blobs[key]
+
+
+def counting_nonces(seed: str = "n") -> Callable[[int], bytes]:
+    """Deterministic nonces: 12 bytes from a counter."""
+    counter = iter(range(1 << 30))
+    return lambda size: f"{seed}{next(counter):011d}".encode()[:size]
+
+
+def unique(prefix: str) -> str:
+    import uuid
+
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+class OfficialStore:
+    """mistralai's blob storage interface over one of ours (its encoder, patched to
+    use it, then reads and writes the same blobs)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    async def __aenter__(self) -> OfficialStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def upload_blob(self, key: str, content: bytes) -> str:
+        self.store.put(key, [content], len(content))
+        return key
+
+    async def get_blob(self, key: str) -> bytes:
+        data: bytes = self.store.get(key)
+        return data
+
+    async def get_blob_properties(self, key: str) -> dict[str, Any] | None:
+        return {"size": 0} if self.store.exists(key) else None
