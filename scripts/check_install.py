@@ -11,7 +11,9 @@ In each install, from a working directory holding a stray `mistral_sdk/_sneaky.p
   install: generated/ and runtime/ of this checkout) and the stray module does not
   import as part of it;
 - every module of the package imports (`--extras` installs the optional packages
-  that some modules need; without them, a module may only fail naming its extra);
+  that some modules need; without them, a module may only fail naming its extra),
+  but those imported only for an object of another package that the caller passes
+  (`CALLERS`: `_legacy`, for a legacy `httpx` client), which may only fail naming it;
 - a client builds and names every method of `OPERATIONS`.
 
 `--pytest ARGS` then runs those tests in the editable install (with the `dev` extra).
@@ -33,6 +35,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRAS = "realtime,mcp,otel,gcp,cli"
+# module -> the package of the caller's object it is imported for (no extra brings it)
+CALLERS = {"mistral_sdk._legacy": "httpx"}
 
 # Run with `python -c` in the working directory that holds the stray `mistral_sdk/`
 # (`-c` puts that directory first on sys.path, as an interactive session does).
@@ -142,6 +146,8 @@ def _problems(kind: str, report: dict[str, Any], expected: list[str]) -> list[st
     if report["sneaky"]:
         problems.append(f"{kind}: a stray mistral_sdk/_sneaky.py imported ({report['sneaky']})")
     for name, error in report["failed"].items():
+        if name in CALLERS and f"No module named '{CALLERS[name]}'" in error:
+            continue
         problems.append(f"{kind}: {name} does not import: {error}")
     return problems
 
