@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import filecmp
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from gen_helpers import REPO, generate
+from gen_helpers import REPO, generate, mypy_errors
 
 sys.path.insert(0, str(REPO / "tests"))
 from spec_values import SPEC_MISSING_REASON, find_spec
@@ -128,10 +129,6 @@ def test_a_method_named_like_a_builtin_does_not_hide_it_from_annotations(
     the method (mypy: "not valid as a type", the call typed Any); the generator names
     the builtin through `builtins`, and a parameter named `type` stays as it is."""
     pytest.importorskip("mypy")
-    import os
-    import subprocess
-    import textwrap
-
     out = generate(tmp_path, SHADOWING)
     module = (out / "mistral_sdk" / "resources" / "things" / "__init__.py").read_text()
     assert "def list(" in module and "import builtins\n" in module
@@ -148,12 +145,6 @@ def test_a_method_named_like_a_builtin_does_not_hide_it_from_annotations(
             """
         )
     )
-    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(out), str(REPO / "runtime")])}
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--explicit-package-bases",
-         "--python-version", "3.11", "--no-error-summary", str(user)],
-        capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
-    )  # fmt: skip
-    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1, done.stdout
+    errors, output = mypy_errors(out, user)
+    assert len(errors) == 1, output
     assert 'expression has type "list[Thing]"' in errors[0], errors[0]
