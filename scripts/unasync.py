@@ -76,14 +76,7 @@ TWINS: tuple[Twin, ...] = (
     Twin(
         "batch/_async.py",
         "batch/_sync.py",
-        rules=(
-            (r"\ba(feed|parse_lines)\b", r"\1"),
-            # the overload for an async iterable of requests is the async client's only
-            (
-                r"^ *@overload\n *async def \w+\(\n *self, requests: AsyncIterable\[[^\n]*\n *\) -> [^\n]*\n",
-                "",
-            ),
-        ),
+        rules=((r"\ba(feed|parse_lines)\b", r"\1"),),
     ),
     Twin(
         "realtime/_async.py",
@@ -97,6 +90,29 @@ TWINS: tuple[Twin, ...] = (
         ),
     ),
     Twin("_resume.py", rules=((r"\basync_resume_stream\b", "resume_stream"),)),
+    # the ways into the batch and realtime capabilities: their methods import them
+    Twin(
+        "_batch.py",
+        rules=(
+            (r"\bimport _async\b", "import _sync"),
+            (r"\b_async\.", "_sync."),
+            # the overload for an async iterable of requests is the async client's only
+            (
+                r"^ *@overload\n *async def \w+\(\n *self, requests: AsyncIterable\[[^\n]*\n *\) -> [^\n]*\n",
+                "",
+            ),
+        ),
+    ),
+    Twin(
+        "_audio.py",
+        rules=(
+            # the blocking connect_* return the session, already a context manager
+            (r"^ *@_opening\n", ""),
+            (r"\bimport _async\b", "import _sync"),
+            (r"\b_async\.", "_sync."),
+            (r"async for event in (.*):\n\s*yield event$", r"return \1"),
+        ),
+    ),
     Twin("_workflows.py"),
     Twin(
         "_conversations.py",

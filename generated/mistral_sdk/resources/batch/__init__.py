@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mistral_sdk._resource import AsyncResource, SyncResource
-from mistral_sdk.batch import AsyncBatchHelpers, BatchHelpers
+from mistral_sdk._batch import AsyncBatchHelpers, BatchHelpers
 
 if TYPE_CHECKING:
     from .jobs import BatchJobs, AsyncBatchJobs
