@@ -23,14 +23,16 @@ AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
-        types types-wheel check demo mock bench bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
-        check-history test-extras release-check release runtime-deps
+        types types-wheel check demo mock mock-realtime bench bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
+        check-history test-extras check-install release-check release runtime-deps
 
 help:
 	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
-	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080)"
-	@echo "make test             run the test suite"
+	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080), docs/mock.md"
+	@echo "make mock-realtime    the realtime WebSockets stand-in on 127.0.0.1:\$$MOCK_REALTIME_PORT (8001)"
+	@echo "make test             run the test suite (no spec, no network needed)"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
+	@echo "make check-install    a wheel and the editable tree in scratch virtualenvs: imports, a fast test subset"
 	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC) and $(SUPPLEMENT)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
@@ -46,7 +48,8 @@ help:
 	@echo "make readme-table     rewrite the API coverage table in README.md"
 	@echo "make contract         every operation, sync and async, against Prism serving the spec"
 	@echo "make azurite          install Azurite (npm ci, pinned) for the Azure Blob offloading tests"
-	@echo "make bench            benchmarks against the official SDK and the floor (httpx + msgspec)"
+	@echo "make bench            benchmarks side by side: the SDK, plain httpx2 and httpx, the official SDK;"
+	@echo "                      writes benchmarks/results.json, docs/benchmarks.md and the README's table"
 	@echo "make bench-encode     what a call costs before sending (dict checks, request build)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
@@ -139,7 +142,11 @@ readme-table: venv
 
 # --- quality -----------------------------------------------------------------
 
-test: venv spec
+# Needs nothing but the package index: the tests that compare generated/ with the
+# upstream spec run where it is (spec/openapi.yaml, ../shared/spec; CI runs `make spec`
+# first) and skip elsewhere, saying so. The type checkers' view is refreshed first.
+test: venv
+	@$(PY) scripts/editable_tree.py >/dev/null
 	$(PY) -m pytest -q
 
 lint: venv
@@ -152,7 +159,7 @@ format: venv
 
 # The examples import their shared helper (examples/_connect.py) as a top-level module.
 # pyright --strict checks examples/ as user code ([tool.pyright]); editable_tree.py first
-# links modules added since the install into the tree type checkers read.
+# brings the type checkers' view of the editable install (build/editable) up to date.
 types: venv
 	MYPYPATH=examples $(PY) -m mypy generator runtime/mistral_sdk examples/*.py tests/agentic/typing_helpers.py \
 	  tests/runtime/typing_http_clients.py
@@ -163,6 +170,13 @@ types: venv
 # in a scratch environment (what a user who pip-installs the wheel sees).
 types-wheel: venv
 	$(PY) scripts/check_wheel_types.py
+
+# A wheel and this checkout's editable install, each in a scratch virtualenv: every module
+# imported, a stray mistral_sdk/ joins neither, then a fast subset of the tests in the
+# editable one. Needs only $(PYTHON) (no .venv): CI runs it on Linux, macOS and Windows.
+INSTALL_TESTS ?= tests/test_install.py tests/test_package.py tests/agentic/test_mock_every_operation.py
+check-install:
+	$(PYTHON) scripts/check_install.py --pytest "-q -p no:cacheprovider $(INSTALL_TESTS)"
 
 # Schema check of the GitHub Actions workflows (check-jsonschema's vendored schema: offline).
 lint-workflows: venv
@@ -195,6 +209,11 @@ MOCK_PORT ?= 8080
 mock: venv
 	$(PY) scripts/mock_server.py --port $(MOCK_PORT)
 
+# The realtime audio WebSockets stand-in in the foreground (docs/mock.md).
+MOCK_REALTIME_PORT ?= 8001
+mock-realtime: venv
+	$(PY) scripts/mock_realtime.py --port $(MOCK_REALTIME_PORT)
+
 # generated/ is committed: the demo needs neither the spec nor the network.
 demo: venv
 	$(PY) examples/demo.py
@@ -217,7 +236,7 @@ bench: $(BENCH_STAMP) venv
 
 # Decoding (known and unknown union tags) and streaming against untyped msgspec: docs/unions.md.
 bench-decode: venv
-	$(PY) benchmarks/decode_stream.py
+	$(PY) benchmarks/decode_stream.py --write
 
 # What a call costs before sending: the dict checks and the request build (docs/unions.md).
 bench-encode: venv
@@ -225,21 +244,21 @@ bench-encode: venv
 
 # Realtime audio: per chunk sent and per event received, against raw websockets: docs/realtime.md.
 bench-realtime: venv
-	$(PY) benchmarks/bench_realtime.py
+	$(PY) benchmarks/bench_realtime.py --write
 # An MCP tool call in conversations.run over a local Python tool: docs/mcp.md.
 bench-mcp: venv
-	$(PY) benchmarks/bench_mcp.py
+	$(PY) benchmarks/bench_mcp.py --write
 
 bench-cli: venv
 	$(PY) benchmarks/bench_cli.py
 
 # Many calls at once on httpcore2: pool sizes, a queue in front (docs/reliability.md).
 bench-pool: venv
-	$(PY) benchmarks/bench_pool.py
+	$(PY) benchmarks/bench_pool.py --write
 
 # Upload memory (500 MB sparse file, peak RSS): docs/reliability.md.
 bench-upload: venv
-	$(PY) benchmarks/upload_rss.py
+	$(PY) benchmarks/upload_rss.py --write
 
 # The tests of the optional extras kept out of the dev environment: h2, which httpcore2
 # imports by itself once installed, and rich (the cli's views), so that
@@ -251,7 +270,7 @@ test-extras: venv
 # Workflow payload encoding, 1 KB to 100 MB, against mistralai's encoder (a dev
 # dependency, for its parity tests): docs/workflows-encoding.md.
 bench-payloads: venv
-	$(PY) benchmarks/bench_payloads.py
+	$(PY) benchmarks/bench_payloads.py --write
 
 # --- releases (docs/releasing.md) ----------------------------------------------
 

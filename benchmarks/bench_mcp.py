@@ -9,7 +9,7 @@ run's time and the local tool's is the overhead of one MCP tool call (listing th
 tools once per run included). Opening a server per run (spawn, handshake, close)
 is measured on its own.
 
-    .venv/bin/python benchmarks/bench_mcp.py     (make bench-mcp)
+    .venv/bin/python benchmarks/bench_mcp.py [--write]    (make bench-mcp: --write, into docs/mcp.md)
 """
 
 from __future__ import annotations
@@ -120,18 +120,27 @@ def main() -> None:
         process.wait(10)
         devnull.close()
     local = times["local Python tool"]
-    print("| run of 2 turns, 1 tool call | ms per run | overhead of the MCP call |")
-    print("|---|---:|---:|")
+    lines = [
+        "| run of 2 turns, 1 tool call | ms per run | overhead of the MCP call |",
+        "|---|---:|---:|",
+    ]
     for name, seconds in times.items():
         if name.startswith("local"):
-            print(f"| {name} | {seconds * 1e3:.2f} | |")
+            lines.append(f"| {name} | {seconds * 1e3:.2f} | |")
         else:
             overhead = f"+{(seconds - local) * 1e3:.2f} ms"
-            print(f"| {name} (session held open) | {seconds * 1e3:.2f} | {overhead} |")
-    print(
+            lines.append(f"| {name} (session held open) | {seconds * 1e3:.2f} | {overhead} |")
+    lines.append(
         f"| MCP tool, stdio, server opened for the run | {min(per_run) * 1e3:.0f} |"
         f" +{(min(per_run) - local) * 1e3:.0f} ms (spawn, handshake, close) |"
     )
+    print("\n".join(lines))
+    if "--write" in sys.argv[1:]:
+        import docblock
+
+        docblock.write(
+            "docs/mcp.md", "mcp-bench", "bench_mcp.py", "make bench-mcp", "\n".join(lines)
+        )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
-"""Per-call overhead: one small chat completion against a loopback server with
-keep-alive, sync (one call after another) and async (64 calls in flight).
+"""One call at a time: a small chat completion against a loopback server with
+keep-alive, sync (one call after another) and async (one call in flight).
 
-mistral-sdk `chat.complete`, the official SDK's `chat.complete` / `complete_async`,
-and the floor: raw httpx2 posting the same JSON and decoding the answer with msgspec.
-The server is the same for all and runs in its own process (loopback_server.py).
+The five programs of the side-by-side table (`bench_scale.PROGRAMS`): mistral-sdk on
+httpx2, mistral-sdk given a legacy `httpx` client, plain httpx2 and plain httpx (default
+settings; posting the same JSON, msgspec decoding the answer), and the official SDK's
+`chat.complete` / `complete_async`. The server is the same for all and runs in its own
+process (loopback_server.py). Every program's connection is open before timing starts.
+
+The figure is the client's CPU time per call (`time.process_time`, fastest of
+interleaved repeats): on a shared two-core machine the wall time of a loopback round
+trip mostly measures when the scheduler runs the server, and swung by 2x between
+repeats, while what a client costs per call is its own CPU time.
 """
 
 from __future__ import annotations
@@ -11,20 +18,23 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
+import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import httpx2
 import msgspec
 import payloads
 from timing import compare, compare_concurrent
 
 HERE = Path(__file__).resolve().parent
-CONCURRENCY = 64
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 REQUEST = {"model": payloads.MODEL, "messages": MESSAGES, "stream": False}
+HEADERS = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
 
 
 @contextmanager
@@ -50,20 +60,26 @@ def _sync_programs(base_url: str) -> dict[str, Callable[[], Any]]:
     import mistral_sdk
 
     ours = mistral_sdk.Mistral(api_key="bench", base_url=base_url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        legacy = mistral_sdk.Mistral(api_key="bench", base_url=base_url, http_client=httpx.Client())
     official = Official(api_key="bench", server_url=base_url)
-    http = httpx2.Client()
     url = f"{base_url}/v1/chat/completions"
-    headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
 
-    def floor() -> Any:
-        response = http.post(url, content=msgspec.json.encode(REQUEST), headers=headers)
-        response.raise_for_status()
-        return msgspec.json.decode(response.content)
+    def plain(http: Any) -> Callable[[], Any]:
+        def call() -> Any:
+            response = http.post(url, content=msgspec.json.encode(REQUEST), headers=HEADERS)
+            response.raise_for_status()
+            return msgspec.json.decode(response.content)
+
+        return call
 
     return {
-        "mistral-sdk": lambda: ours.chat.complete(model=payloads.MODEL, messages=MESSAGES),
+        "sdk": lambda: ours.chat.complete(model=payloads.MODEL, messages=MESSAGES),
+        "sdk-httpx": lambda: legacy.chat.complete(model=payloads.MODEL, messages=MESSAGES),
+        "httpx2": plain(httpx2.Client()),
+        "httpx": plain(httpx.Client()),
         "official": lambda: official.chat.complete(model=payloads.MODEL, messages=MESSAGES),
-        "floor": floor,
     }
 
 
@@ -73,31 +89,41 @@ def _async_programs(base_url: str) -> dict[str, Callable[[], Awaitable[Any]]]:
     import mistral_sdk
 
     ours = mistral_sdk.AsyncMistral(api_key="bench", base_url=base_url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        legacy = mistral_sdk.AsyncMistral(
+            api_key="bench", base_url=base_url, http_client=httpx.AsyncClient()
+        )
     official = Official(api_key="bench", server_url=base_url)
-    http = httpx2.AsyncClient()
     url = f"{base_url}/v1/chat/completions"
-    headers = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
 
-    async def floor() -> Any:
-        response = await http.post(url, content=msgspec.json.encode(REQUEST), headers=headers)
-        response.raise_for_status()
-        return msgspec.json.decode(response.content)
+    def plain(http: Any) -> Callable[[], Awaitable[Any]]:
+        async def call() -> Any:
+            response = await http.post(url, content=msgspec.json.encode(REQUEST), headers=HEADERS)
+            response.raise_for_status()
+            return msgspec.json.decode(response.content)
+
+        return call
 
     return {
-        "mistral-sdk": lambda: ours.chat.complete(model=payloads.MODEL, messages=MESSAGES),
+        "sdk": lambda: ours.chat.complete(model=payloads.MODEL, messages=MESSAGES),
+        "sdk-httpx": lambda: legacy.chat.complete(model=payloads.MODEL, messages=MESSAGES),
+        "httpx2": plain(httpx2.AsyncClient()),
+        "httpx": plain(httpx.AsyncClient()),
         "official": lambda: official.chat.complete_async(model=payloads.MODEL, messages=MESSAGES),
-        "floor": floor,
     }
 
 
 def measure(base_url: str) -> dict[str, dict[str, float]]:
-    """{benchmark: {program: seconds per call}}"""
-    sync = compare(_sync_programs(base_url), min_seconds=0.2)
+    """{"call_sync" | "call_async": {program: seconds per call}}"""
+    cpu = time.process_time
+    sync = compare(_sync_programs(base_url), min_seconds=0.2, clock=cpu)
 
     async def run_async() -> dict[str, float]:
-        return await compare_concurrent(_async_programs(base_url), concurrency=CONCURRENCY)
+        programs = _async_programs(base_url)
+        return await compare_concurrent(programs, concurrency=1, rounds=200, clock=cpu)
 
-    return {"call_sync": sync, "call_async_64": asyncio.run(run_async())}
+    return {"call_sync": sync, "call_async": asyncio.run(run_async())}
 
 
 if __name__ == "__main__":

@@ -273,19 +273,27 @@ def main() -> None:
                 f"+{max(theirs['decode_peak'] - theirs['size'], 0) / MIB:.1f} MiB |"
             )
             print(rows[-1], flush=True)
-    print()
-    print(
-        "| config | payload | encode (ours) | encode (mistralai) | ratio | decode (ours) "
-        "| decode (mistralai) | ratio | memory over payload, enc / dec (ours) "
-        "| (mistralai) |"
+    text = "\n".join(
+        [
+            "| config | payload | encode (ours) | encode (mistralai) | ratio | decode (ours) "
+            "| decode (mistralai) | ratio | memory over payload, enc / dec (ours) "
+            "| (mistralai) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
-    print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"\n{text}\n\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    if "--write" in sys.argv[1:]:
+        import docblock
+
+        docblock.write("docs/workflows-encoding.md", "payloads-bench", "bench_payloads.py",
+                       "make bench-payloads", text)  # fmt: skip
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--one":
         print(json.dumps(measure(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
-    else:
+    elif sys.argv[1:] in ([], ["--write"]):
         main()
+    else:
+        raise SystemExit("usage: bench_payloads.py [--write]")

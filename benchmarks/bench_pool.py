@@ -14,7 +14,8 @@ Variants (the SDK's `AsyncMistral` / `Mistral`):
 - "queue 32 + pool 32": the same with a FIFO semaphore of 32 in front of every call,
   what the removed admission queue did;
 - "httpx2 defaults": over a plain `httpx2` client (100 connections, 20 kept alive);
-- floor: plain httpx2 (default limits) behind a semaphore of 100, msgspec decoding.
+- httpx2: plain httpx2 (default limits) behind a semaphore of 100, msgspec decoding
+  (`bench_scale.py`'s program of that name).
 
     python benchmarks/bench_pool.py [--repeats 3] [--programs "SDK;pool 32"] [scenario ...]
 
@@ -25,11 +26,8 @@ most open at once, the most seen) for docs/reliability.md.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import platform
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +46,7 @@ VARIANTS: dict[str, tuple[int | None, int | str | None]] = {
     "queue 32 + pool 32": (32, 32),
     "httpx2 defaults": (None, None),
 }
-PROGRAMS = (*VARIANTS, "floor")
+PROGRAMS = (*VARIANTS, "httpx2")
 DEFAULT_SCENARIOS = ("async_1000", "sync_16", "sync_64")
 
 
@@ -84,9 +82,9 @@ def _gate(program: str, mode: str) -> Any:
     return asyncio.Semaphore(size)
 
 
-def _async_call(program: str, url: str) -> Any:
-    if program == "floor":
-        return _FLOOR_ASYNC("floor", url)
+def _async_call(program: str, url: str, in_flight: int) -> Any:
+    if program == "httpx2":
+        return _PLAIN_ASYNC("httpx2", url, in_flight)
     client, gate = _client(program, url, "async"), _gate(program, "async")
 
     async def call(i: int) -> int:
@@ -99,9 +97,9 @@ def _async_call(program: str, url: str) -> Any:
     return call
 
 
-def _sync_call(program: str, url: str) -> Any:
-    if program == "floor":
-        return _FLOOR_SYNC("floor", url)
+def _sync_call(program: str, url: str, in_flight: int) -> Any:
+    if program == "httpx2":
+        return _PLAIN_SYNC("httpx2", url, in_flight)
     client, gate = _client(program, url, "sync"), _gate(program, "sync")
 
     def call(i: int) -> int:
@@ -120,22 +118,18 @@ def run_once(program: str, scenario: str, url: str) -> dict[str, float]:
     return bench_scale.run_once(program, scenario, url)
 
 
-# bench_scale's own, kept before run_once and measure point it at this script's programs
-_FLOOR_ASYNC, _FLOOR_SYNC, _SPAWN = (
-    bench_scale._async_call,
-    bench_scale._sync_call,
-    bench_scale._spawn,
-)
+# bench_scale's own, kept before run_once points it at this script's programs
+_PLAIN_ASYNC, _PLAIN_SYNC = bench_scale._async_call, bench_scale._sync_call
 
 
 def measure(
     url: str, scenarios: tuple[str, ...], repeats: int, programs: tuple[str, ...] = PROGRAMS
 ) -> dict[str, dict[str, Any]]:
     """`bench_scale.measure` (fresh interpreters, the programs taking turns, best of
-    `repeats`) over this script's programs."""
-    bench_scale.PROGRAMS = programs
-    bench_scale._spawn = functools.partial(_SPAWN, script=__file__)  # runs run_once below
-    return bench_scale.measure(url, repeats=repeats, scenarios=scenarios)
+    `repeats`) over this script's programs (each run is this script's `run_once`)."""
+    return bench_scale.measure(
+        url, repeats=repeats, scenarios=scenarios, programs=programs, script=__file__
+    )
 
 
 LABELS = {
@@ -154,7 +148,9 @@ def table(results: dict[str, dict[str, Any]], programs: tuple[str, ...] = PROGRA
         cells = []
         for program in programs:
             r = rows[program]
-            cell = f"{r['calls_per_s']:,.0f}/s · {r['connections']:.0f} (≤ {r['peak']:.0f})"
+            cell = (
+                f"{r['calls'] / r['seconds']:,.0f}/s · {r['connections']:.0f} (≤ {r['peak']:.0f})"
+            )
             cells.append(cell + (f" · **{r['failures']:.0f} failed**" if r["failures"] else ""))
         lines.append(f"| {LABELS.get(scenario, scenario)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -163,10 +159,7 @@ def table(results: dict[str, dict[str, Any]], programs: tuple[str, ...] = PROGRA
 def _versions() -> str:
     from importlib.metadata import version
 
-    return (
-        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}; "
-        f"httpx2 {version('httpx2')}, httpcore2 {version('httpcore2')}"
-    )
+    return f"httpx2 {version('httpx2')}, httpcore2 {version('httpcore2')}"
 
 
 def main() -> None:
@@ -180,6 +173,7 @@ def main() -> None:
     parser.add_argument(
         "--programs", help="semicolon-separated: which of " + "; ".join(PROGRAMS), default=None
     )
+    parser.add_argument("--write", action="store_true", help="into docs/reliability.md")
     args = parser.parse_args()
     programs = PROGRAMS
     if args.programs:
@@ -188,8 +182,14 @@ def main() -> None:
             parser.error(f"--programs: unknown {sorted(unknown)}")
     with server() as url:
         results = measure(url, tuple(args.scenarios), args.repeats, programs)
-    print(table(results, programs))
-    print(f"\n(`python benchmarks/bench_pool.py`, {time.strftime('%Y-%m-%d')}, {_versions()}.)")
+    text = table(results, programs) + f"\n\n{_versions()}, best of {args.repeats}."
+    print(text)
+    if args.write:
+        import docblock
+
+        docblock.write(
+            "docs/reliability.md", "pool-bench", "bench_pool.py", "make bench-pool", text
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import sys
 import threading
 import time
 from typing import Any
@@ -180,17 +181,23 @@ def run() -> dict[str, Any]:
 
 def main() -> None:
     results = run()
-    print(
-        f"realtime over loopback: {CHUNKS} chunks of {len(CHUNK)} bytes, {EVENTS} events; best of {ROUNDS}"
-    )
-    print(
-        "| mode | per chunk sent: SDK | raw websockets | per event received: SDK | raw websockets |"
-    )
-    print("|---|---|---|---|---|")
+    lines = [
+        f"{CHUNKS} chunks of {len(CHUNK)} bytes sent, {EVENTS} events received, over loopback;"
+        f" best of {ROUNDS}:",
+        "",
+        "| mode | per chunk sent: SDK | raw websockets | per event received: SDK | raw websockets |",
+        "|---|---|---|---|---|",
+    ]
     for mode, ((sdk_send, sdk_recv), (raw_send, raw_recv)) in results.items():
-        print(
-            f"| {mode} | {sdk_send:.1f} us | {raw_send:.1f} us | {sdk_recv:.1f} us | {raw_recv:.1f} us |"
+        lines.append(
+            f"| {mode} | {sdk_send:.1f} µs | {raw_send:.1f} µs | {sdk_recv:.1f} µs | {raw_recv:.1f} µs |"
         )
+    print("\n".join(lines))
+    if "--write" in sys.argv[1:]:
+        import docblock
+
+        docblock.write("docs/realtime.md", "realtime-bench", "bench_realtime.py",
+                       "make bench-realtime", "\n".join(lines))  # fmt: skip
 
 
 if __name__ == "__main__":

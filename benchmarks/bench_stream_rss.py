@@ -6,8 +6,11 @@ how much the peak resident memory (VmHWM) rises above the resident memory just b
 the stream (after import, client construction and a short stream of the same kind,
 so that lazy imports are not counted): what reading the stream itself costs.
 
-mistral-sdk and the official SDK read through their streaming methods; the floor is
-plain httpx2, `iter_lines` and msgspec decoding each `data:` line into plain objects.
+Programs: `sdk` (mistral-sdk) and `official` read through their streaming methods;
+`httpx2` is plain httpx2 (default settings), `iter_lines` and msgspec decoding each
+`data:` line into plain objects. The chat stream also runs `sdk-httpx` (mistral-sdk
+given a legacy `httpx.Client()`) and `httpx` (plain legacy httpx, as `httpx2`): the
+side-by-side table's row.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 STREAM_MB = 100
 KINDS = ("chat", "conversation", "workflow")
-PROGRAMS = ("mistral-sdk", "official", "floor")
+PROGRAMS = ("sdk", "official", "httpx2")
+CHAT_PROGRAMS = ("sdk", "sdk-httpx", "httpx2", "httpx", "official")
 
 PRELUDE = """
 import json, sys
@@ -34,9 +38,9 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 # `read(size)` reads one whole stream of KIND ("big" asks the server for 100 MB) and
 # returns the number of events.
 READERS = {
-    "mistral-sdk": """
+    "sdk": """
 import mistral_sdk
-client = mistral_sdk.Mistral(api_key="bench", base_url=URL)
+client = mistral_sdk.Mistral(api_key="bench", base_url=URL, http_client=HTTP)
 def read(model):
     if KIND == "chat":
         stream = client.chat.stream(model=model, messages=MESSAGES)
@@ -60,9 +64,9 @@ def read(model):
     with stream:
         return sum(1 for _ in stream)
 """,
-    "floor": """
-import httpx2, msgspec
-http = httpx2.Client()
+    "httpx2": """
+import msgspec
+http = HTTP.Client()
 def read(model):
     if KIND == "chat":
         args = ("POST", URL + "/v1/chat/completions")
@@ -90,8 +94,20 @@ print(json.dumps({"events": events, "before": before, "peak": status("VmHWM")}))
 """
 
 
+# the HTTP library (plain programs) or the caller's client (SDK programs) of each
+HTTP = {
+    "sdk": "HTTP = None",
+    "sdk-httpx": "import httpx, warnings\nwarnings.simplefilter('ignore')\nHTTP = httpx.Client()",
+    "httpx2": "import httpx2 as HTTP",
+    "httpx": "import httpx as HTTP",
+    "official": "",
+}
+READS = {"sdk-httpx": "sdk", "httpx": "httpx2"}  # the same reader, another HTTP
+
+
 def run_one(program: str, kind: str, url: str) -> dict[str, int]:
-    code = f"{PRELUDE}\nURL = {url!r}\nKIND = {kind!r}\n{READERS[program]}\n{MAIN}"
+    reader = READERS[READS.get(program, program)]
+    code = f"{PRELUDE}\nURL = {url!r}\nKIND = {kind!r}\n{HTTP[program]}\n{reader}\n{MAIN}"
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=900
     )
@@ -103,7 +119,7 @@ def measure(url: str) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     for kind in KINDS:
         row: dict[str, float] = {}
-        for program in PROGRAMS:
+        for program in CHAT_PROGRAMS if kind == "chat" else PROGRAMS:
             print(f"... {STREAM_MB} MB {kind} stream: {program}", file=sys.stderr, flush=True)
             run = run_one(program, kind, url)
             if run["events"] < STREAM_MB * 400:  # about 2 KB each

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """What observability costs: import + client construction, a call over loopback and a
-streamed event, for this tree without hooks, with OpenTelemetry tracing through the
+streamed event, for this tree with tracing off, with OpenTelemetry tracing through the
 API alone (no SDK: spans are no-ops) and with the SDK and an exporter that drops
-everything, against the tree before hooks existed (the baseline, a git ref).
+everything; the differences are against tracing off, or against another tree of the SDK
+given as `--baseline REF` (a git ref; it must run on httpx2, as this harness does).
 
 Each variant runs in its own interpreter (two SDK trees cannot share one), the
 variants take turns, and each figure is the fastest of its repeats (timing.py), in
@@ -10,7 +11,7 @@ CPU time of the client's process: on a shared machine, wall time mostly measures
 the wait for a core (the loopback server's own time is not counted either).
 Writes the table between the markers in docs/observability.md and prints it.
 
-    python benchmarks/bench_tracing.py [--baseline REF] [--rounds N]
+    python benchmarks/bench_tracing.py [--baseline REF] [--rounds N] [--no-write]
 """
 
 from __future__ import annotations
@@ -31,10 +32,9 @@ DOC = REPO / "docs" / "observability.md"
 START = "<!-- tracing-bench:start (written by benchmarks/bench_tracing.py) -->"
 END = "<!-- tracing-bench:end -->"
 EVENTS = 1000
-VARIANTS = ("baseline", "off", "otel-api", "otel-sdk")
+VARIANTS = ("off", "otel-api", "otel-sdk")  # "baseline" first with --baseline
 LABELS = {
-    "baseline": "before hooks (baseline)",
-    "off": "tracing off (no hooks)",
+    "off": "tracing off",
     "otel-api": "tracing on, OpenTelemetry API only",
     "otel-sdk": "tracing on, SDK + no-op exporter",
 }
@@ -156,21 +156,21 @@ def baseline_tree(ref: str, into: Path) -> Path:
     return into
 
 
-def measure(ref: str, rounds: int) -> dict[str, dict[str, float]]:
+def measure(ref: str | None, rounds: int) -> dict[str, dict[str, float]]:
     from bench_overhead import loopback_server
 
+    variants = ("baseline", *VARIANTS) if ref else VARIANTS
     results: dict[str, dict[str, list[float]]] = {
-        v: {"import": [], "call": [], "local": [], "event": []} for v in VARIANTS
+        v: {"import": [], "call": [], "local": [], "event": []} for v in variants
     }
     with tempfile.TemporaryDirectory() as tmp:
-        tree = baseline_tree(ref, Path(tmp) / "baseline")
+        trees: dict[str, Path | None] = {v: None for v in variants}
+        tree = trees["baseline"] = baseline_tree(ref, Path(tmp) / "baseline") if ref else None
         try:
-            trees: dict[str, Path | None] = {v: None for v in VARIANTS}
-            trees["baseline"] = tree
             with loopback_server(download_mb=1) as base_url:
                 for round_ in range(rounds):
-                    order = VARIANTS[round_ % len(VARIANTS) :] + VARIANTS[: round_ % len(VARIANTS)]
-                    for variant in order:
+                    shift = round_ % len(variants)
+                    for variant in variants[shift:] + variants[:shift]:
                         for _ in range(3):
                             results[variant]["import"].append(
                                 import_seconds(variant, trees[variant])
@@ -179,14 +179,16 @@ def measure(ref: str, rounds: int) -> dict[str, dict[str, float]]:
                         for key in ("call", "local", "event"):
                             results[variant][key].append(timed[key])
         finally:
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False
-            )
+            if tree is not None:
+                subprocess.run(
+                    ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                    check=False,
+                )
     return {v: {k: min(values) for k, values in row.items()} for v, row in results.items()}
 
 
-def table(results: dict[str, dict[str, float]]) -> str:
-    base = results["baseline"]
+def table(results: dict[str, dict[str, float]], ref: str | None) -> str:
+    base = results["baseline" if ref else "off"]
     lines = [
         "| variant | import + client | call over loopback (sync) | call, in-memory transport "
         "| per streamed event |",
@@ -197,10 +199,10 @@ def table(results: dict[str, dict[str, float]]) -> str:
         delta = (value - reference) * scale
         return f"{value * scale:.1f} {unit} ({delta:+.1f})"
 
-    for variant in VARIANTS:
-        row = results[variant]
+    for variant, row in results.items():
+        label = f"`{ref}` (baseline)" if variant == "baseline" else LABELS[variant]
         lines.append(
-            f"| {LABELS[variant]} | {cell(row['import'], base['import'], 1e3, 'ms')} "
+            f"| {label} | {cell(row['import'], base['import'], 1e3, 'ms')} "
             f"| {cell(row['call'], base['call'], 1e6, 'us')} "
             f"| {cell(row['local'], base['local'], 1e6, 'us')} "
             f"| {cell(row['event'], base['event'], 1e6, 'us')} |"
@@ -208,7 +210,7 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str, ref: str, rounds: int) -> None:
+def write_doc(text: str, ref: str | None, rounds: int) -> None:
     if not DOC.exists():
         return
     doc = DOC.read_text()
@@ -216,7 +218,8 @@ def write_doc(text: str, ref: str, rounds: int) -> None:
         return
     block = (
         f"{START}\n{text}\n\nCPU time of the client's process, fastest of {rounds} rounds; in "
-        f"parentheses, the difference with the baseline (`{ref}`). {os.cpu_count()} CPU(s), "
+        f"parentheses, the difference with {f'the baseline (`{ref}`)' if ref else 'tracing off'}"
+        f". `make bench`, {os.cpu_count()} CPU(s), "
         f"Python {sys.version.split()[0]}, {platform.platform(terse=True)}.\n{END}"
     )
     DOC.write_text(
@@ -227,28 +230,18 @@ def write_doc(text: str, ref: str, rounds: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--baseline",
-        default=None,
-        help="git ref of the tree to compare with (default: where this branch left main)",
+        "--baseline", default=None, help="git ref of another tree to compare with (on httpx2)"
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
-    ref = (
-        args.baseline
-        or subprocess.run(
-            ["git", "-C", str(REPO), "merge-base", "HEAD", "main"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
+    ref = args.baseline
     results = measure(ref, args.rounds)
-    text = table(results)
+    text = table(results, ref)
     print(text)
     if not args.no_write:
-        write_doc(text, ref[:12], args.rounds)
+        write_doc(text, ref, args.rounds)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 """Import and client construction, each in a fresh interpreter (imports are cached
-within one): mistral-sdk, the official SDK, and the floor (httpx2 + msgspec).
+within one): the five programs of the side-by-side table (`bench_scale.PROGRAMS`).
 
-The programs alternate so that machine noise hits each alike; medians compared.
-Run alone: `python benchmarks/import_time.py [--runs N]`.
+Two rows: import and the sync client; import and both clients (sync and async). The
+figure is the CPU time the program takes in its interpreter (`time.process_time`
+around the import and construction, interpreter start-up excluded): on a machine
+shared with other jobs, time spent waiting for a core is not the program's. The
+programs alternate so that what noise remains hits each alike; medians compared.
+
+    python benchmarks/import_time.py [--runs N]
 """
 
 from __future__ import annotations
@@ -12,17 +17,31 @@ import statistics
 import subprocess
 import sys
 
-PROGRAMS = {
-    "mistral-sdk": "import mistral_sdk; mistral_sdk.Mistral(api_key='x')",
+QUIET = "import warnings; warnings.simplefilter('ignore', DeprecationWarning)\n"
+SYNC = {
+    "sdk": "import mistral_sdk; mistral_sdk.Mistral(api_key='x')",
+    "sdk-httpx": QUIET
+    + "import httpx, mistral_sdk; mistral_sdk.Mistral(api_key='x', http_client=httpx.Client())",
+    "httpx2": "import httpx2, msgspec; httpx2.Client()",
+    "httpx": "import httpx, msgspec; httpx.Client()",
     "official": "from mistralai.client import Mistral; Mistral(api_key='x')",
-    "floor": "import httpx2, msgspec; httpx2.Client()",
 }
+BOTH = {
+    "sdk": SYNC["sdk"] + "; mistral_sdk.AsyncMistral(api_key='x')",
+    "sdk-httpx": SYNC["sdk-httpx"]
+    + "; mistral_sdk.AsyncMistral(api_key='x', http_client=httpx.AsyncClient())",
+    "httpx2": SYNC["httpx2"] + "; httpx2.AsyncClient()",
+    "httpx": SYNC["httpx"] + "; httpx.AsyncClient()",
+    # one client object for both modes: it builds its sync and async httpx2 clients
+    "official": SYNC["official"],
+}
+ROWS = {"import_sync": SYNC, "import_both": BOTH}
 
 TIMER = """
 import time
-start = time.perf_counter()
+start = time.process_time()
 {program}
-print((time.perf_counter() - start))
+print(time.process_time() - start)
 """
 
 
@@ -49,23 +68,26 @@ def precompile() -> None:
 
 
 def measure(runs: int = 15) -> dict[str, dict[str, float]]:
-    """{"import_client": {program: median seconds}}"""
+    """{row: {program: median CPU seconds}}"""
     precompile()
-    for program in PROGRAMS.values():  # warm the OS file cache
-        _run(program)
-    samples: dict[str, list[float]] = {name: [] for name in PROGRAMS}
-    for _ in range(runs):
-        for name, program in PROGRAMS.items():
-            samples[name].append(_run(program))
-    return {"import_client": {name: statistics.median(v) for name, v in samples.items()}}
+    results: dict[str, dict[str, float]] = {}
+    for row, programs in ROWS.items():
+        for program in programs.values():  # warm the OS file cache
+            _run(program)
+        samples: dict[str, list[float]] = {name: [] for name in programs}
+        for _ in range(runs):
+            for name, program in programs.items():
+                samples[name].append(_run(program))
+        results[row] = {name: statistics.median(v) for name, v in samples.items()}
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    for name, seconds in measure(args.runs)["import_client"].items():
-        print(f"{name}: {seconds * 1000:.1f} ms")
+    for row, values in measure(args.runs).items():
+        print(row, {name: f"{seconds * 1000:.1f} ms" for name, seconds in values.items()})
 
 
 if __name__ == "__main__":

@@ -66,8 +66,10 @@ async def compare_concurrent(
     concurrency: int,
     rounds: int = 5,
     repeats: int = 15,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, float]:
-    """Seconds per call (fastest repeat) with `concurrency` calls in flight, interleaved."""
+    """Seconds per call (fastest repeat) with `concurrency` calls in flight, interleaved
+    (`clock` as in `compare`)."""
 
     async def one_round(call: Callable[[], Awaitable[Any]]) -> None:
         await asyncio.gather(*(call() for _ in range(concurrency)))
@@ -80,8 +82,8 @@ async def compare_concurrent(
         for name in _turns(programs, repeat):
             call = programs[name]
             gc.collect()
-            start = time.perf_counter()
+            start = clock()
             for _ in range(rounds):
                 await one_round(call)
-            samples[name].append((time.perf_counter() - start) / (rounds * concurrency))
+            samples[name].append((clock() - start) / (rounds * concurrency))
     return {name: min(values) for name, values in samples.items()}

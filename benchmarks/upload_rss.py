@@ -94,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=500, help="file size in MB")
     parser.add_argument("--variants", default="path,file,bytes")
+    parser.add_argument("--write", action="store_true", help="into docs/reliability.md")
     args = parser.parse_args()
 
     listener = socket.socket()
@@ -107,8 +108,12 @@ def main() -> None:
         path = os.path.join(tmp, "big.jsonl")
         with open(path, "wb") as f:
             f.truncate(args.size * 1_000_000)  # sparse: no disk space, reads as zeros
-        print(f"upload of a {args.size} MB sparse file, peak RSS of the client process")
-        print(f"{'variant':8} {'RSS before':>11} {'RSS after':>10} {'growth':>9} {'MB/s':>7}")
+        lines = [
+            f"Upload of a {args.size} MB sparse file, peak RSS of the client process:",
+            "",
+            "| variant | peak RSS before | after | growth | MB/s |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for variant in args.variants.split(","):
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, variant, path, url],
@@ -118,12 +123,20 @@ def main() -> None:
             )
             r = json.loads(out.stdout)
             rate = args.size / r["seconds"]
-            print(
-                f"{variant:8} {r['before']:9.1f}MB {r['after']:8.1f}MB "
-                f"{r['after'] - r['before']:7.1f}MB {rate:7.0f}"
+            lines.append(
+                f"| `{variant}` | {r['before']:.1f} MB | {r['after']:.1f} MB "
+                f"| {r['after'] - r['before']:.1f} MB | {rate:.0f} |"
             )
+            print(lines[-1], flush=True)
             time.sleep(0.1)
     stop.set()
+    print("\n".join(lines))
+    if args.write:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import docblock
+
+        docblock.write("docs/reliability.md", "upload-bench", "upload_rss.py",
+                       "make bench-upload", "\n".join(lines))  # fmt: skip
 
 
 if __name__ == "__main__":

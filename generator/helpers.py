@@ -5,7 +5,9 @@ operations and resources the helpers concern is in the overlay (spec/overlay.yam
 
 - `resources.<path>.mixin`: the runtime mixin class a generated resource inherits
   (`Async` + name for the async resource). The mixin adds helper methods
-  (`execute_and_wait`, `run`, `parse`) built on the generated ones.
+  (`execute_and_wait`, `run`, `parse`) built on the generated ones. It lives in a core
+  module: a capability (`batch/`, `mcp/`, `realtime/`) loads when one of its methods is
+  called, never when the resource is touched.
 - `schemas.<body>.connectors_field`: the field that a `connectors=[...]` keyword
   argument is merged into (by `mistral_sdk._connectors.with_connectors`) before the
   body is built.

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,20 @@ class DefView:
     values: str = ""
     union: dict[str, Any] = field(default_factory=dict)
     open_union: bool = False  # a native tagged union, marked for the lenient path
+
+
+# Builtins that annotations name. A resource method named like one (`list`) hides it in
+# its class's annotations, which then name it through `builtins` (`builtins.list[...]`).
+_BUILTIN_TYPES = frozenset(
+    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "tuple", "type"}
+)
+
+
+def unshadow(annotation: str, names: Iterable[str]) -> str:
+    """`annotation` with each builtin of `names` named through `builtins`."""
+    for name in names:
+        annotation = re.sub(rf"(?<![\w.'\"]){name}\b", f"builtins.{name}", annotation)
+    return annotation
 
 
 # How an argument the spec does not describe is documented: where its value goes.
@@ -362,10 +377,11 @@ class Renderer:
 
     def resource_module(self, node: ir.Resource) -> str:
         imports = Imports()
+        shadowed = sorted({m.name for op in node.operations for m in op.methods} & _BUILTIN_TYPES)
         methods = []
         for op in node.operations:
             for m in op.methods:
-                methods.append(self.method_view(op, m, imports))
+                methods.append(self.method_view(op, m, imports, shadowed))
         children = [
             {
                 "attr": key,
@@ -404,6 +420,16 @@ class Renderer:
             uses_progress=any(m["progress"] for m in methods),
             uses_uploads=any(m["uploads"] for m in methods),
             mixin=node.mixin,
+            uses_builtins=any(
+                "builtins." in text
+                for m in methods
+                for text in (
+                    *m["signature"],
+                    m["returns_sync"],
+                    m["returns_async"],
+                    m["resume_type"] or "",
+                )
+            ),
         )
 
     def signature(
@@ -442,7 +468,11 @@ class Renderer:
         ]
         return out
 
-    def method_view(self, op: ir.Operation, m: ir.Method, imports: Imports) -> dict[str, Any]:
+    def method_view(
+        self, op: ir.Operation, m: ir.Method, imports: Imports, shadowed: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """What the template needs of `m`; `shadowed`: the builtins its class's methods
+        hide from the class's annotations (`unshadow`)."""
         params = op.sent(m)
         arguments = op.arguments(m)
         positional = sum(p.location == "path" for p in arguments)
@@ -450,6 +480,7 @@ class Renderer:
         for i, (name, ann, default) in enumerate(self.signature(op, m, imports, self.inputs)):
             if i == positional:
                 sig.append("*")
+            ann = unshadow(ann, shadowed)
             sig.append(f"{name}: {ann}" if default is None else f"{name}: {ann} = {default}")
         tools = op.tools_field
         connectors = op.connectors_field
@@ -581,8 +612,8 @@ class Renderer:
         return {
             "name": m.name,
             "signature": sig,
-            "returns_sync": returns[0],
-            "returns_async": returns[1],
+            "returns_sync": unshadow(returns[0], shadowed),
+            "returns_async": unshadow(returns[1], shadowed),
             "doc": "\n".join(doc_lines),
             "method": op.method,
             "path": op.http_path,
@@ -603,7 +634,9 @@ class Renderer:
             "progress": progress,
             "uploads": any(p.is_file for p in params),
             "resume": resume.name if resume else None,
-            "resume_type": render(resume.type, imports, "models.") if resume else None,
+            "resume_type": (
+                unshadow(render(resume.type, imports, "models."), shadowed) if resume else None
+            ),
         }
 
     def tools_annotation(self, p: ir.Param, imports: Imports, inputs: Inputs) -> str:

@@ -41,10 +41,12 @@ SHARED = ROOT.parent / "shared"
 HISTORY = SHARED / "spec" / "history"
 TRACKED = SHARED / "spec" / "openapi.yaml"
 SPEC_MODE = 0o644
-# what the runs themselves create, not what spec-update writes
+# what the runs themselves create, not what spec-update writes (build/: the editable
+# install's view for type checkers and its import hook, written by `make venv`)
 SCRATCH = {
     ".git",
     ".venv",
+    "build",
     "__pycache__",
     ".pytest_cache",
     ".mypy_cache",

@@ -17,7 +17,7 @@ library only.
   `service_account`), else the user every API key stands for here. A deleted
   account's token is a 401.
 
-An account id the mock never handed out passes to the generic answers (mock_spec.py),
+An account id the mock never handed out passes to the generic answers (mock_generic.py),
 so that any call works, as for every other resource of the mock.
 """
 

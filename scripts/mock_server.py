@@ -24,11 +24,12 @@ Triggers and webhooks (`mock_triggers.py`: an outside event starts a workflow) a
 service accounts (`mock_accounts.py`: a client with an account's token file acts as it)
 are scripted flows of the supplement's operations (docs/spec.md).
 
-Every other operation of the spec gets a generic answer built from its schemas
-(`mock_spec.py`: paging lists, event streams, uploads kept in full). Flows are modules
-(`FLOW_MODULES`), tried in order after the routes above; the spec's generic answers
-come last, so a scripted flow always takes precedence. A path the spec does not have
-is a 404; a request without `Authorization: Bearer …` (or `x-api-key`) is a 401.
+Every other operation of the SDK gets a generic answer of the type its method declares
+(`mock_generic.py`, from the generated package: no spec is read; paging lists, event
+streams, uploads kept in full). Flows are modules (`FLOW_MODULES`), tried in order
+after the routes above; the generic answers come last, so a scripted flow always takes
+precedence. A path the SDK does not have is a 404; a request without
+`Authorization: Bearer …` (or `x-api-key`) is a 401. docs/mock.md says it all.
 
 Faults on request, for any path (`mock_faults.py`): the header `x-mock-fault` or the
 query parameter `mock_fault` = `429` (with `Retry-After: 0`), any 5xx code, `422`
@@ -71,8 +72,8 @@ __all__ = ["FLOW_MODULES", "MockServer", "start_mock"]
 # Flow modules (scripts/<name>.py), tried in this order for a request the routes below
 # do not answer. Each has `make_flow(server)` returning an object whose
 # `handle(handler, method, path, query) -> bool` answers (True) or passes (False).
-# Scripted flows go before "mock_spec", the generic answers for every operation.
-FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_triggers", "mock_accounts", "mock_spec")
+# Scripted flows go before "mock_generic", the generic answers for every operation.
+FLOW_MODULES: tuple[str, ...] = ("mock_unlisted", "mock_triggers", "mock_accounts", "mock_generic")
 
 MODEL = "mistral-medium-latest"
 STREAM_DELAY = 0.02  # seconds between SSE events, so streaming is visible

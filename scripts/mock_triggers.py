@@ -20,7 +20,7 @@ library only.
   (`sha256=` + HMAC-SHA256 of the body, hex): a wrong one is a 401 and no event.
 
 A webhook or trigger id the mock never handed out passes to the generic answers
-(mock_spec.py), so that any call works, as for every other resource of the mock.
+(mock_generic.py), so that any call works, as for every other resource of the mock.
 """
 
 from __future__ import annotations

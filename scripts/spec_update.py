@@ -217,10 +217,10 @@ def accept(
         SUPPLEMENT.write_text(supplement, encoding="utf-8")
     write(files, ROOT / "generated")
     SURFACE.write_text(surface.to_text(new_surface), encoding="utf-8")
-    # the README's table is built from the new OPERATIONS: import this tree's package
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "generated"), str(ROOT / "runtime")])
-    )
+    # the README's table is built from the new OPERATIONS, in a fresh interpreter with
+    # this tree's generated half first on the path (the editable install's finder joins
+    # it with the runtime: scripts/editable_finder.py)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "generated"))
     table = [sys.executable, str(ROOT / "scripts" / "api_table.py"), "--write", "README.md"]
     subprocess.run(table, cwd=ROOT, env=env, check=True)
     elapsed = time.perf_counter() - started

@@ -90,6 +90,24 @@ TWINS: tuple[Twin, ...] = (
         ),
     ),
     Twin("_resume.py", rules=((r"\basync_resume_stream\b", "resume_stream"),)),
+    # the ways into the batch and realtime capabilities: their methods import them
+    Twin(
+        "_batch.py",
+        rules=(
+            (r"\bimport _async\b", "import _sync"),
+            (r"\b_async\.", "_sync."),
+        ),
+    ),
+    Twin(
+        "_audio.py",
+        rules=(
+            # the blocking connect_* return the session, already a context manager
+            (r"^ *@_opening\n", ""),
+            (r"\bimport _async\b", "import _sync"),
+            (r"\b_async\.", "_sync."),
+            (r"async for event in (.*):\n\s*yield event$", r"return \1"),
+        ),
+    ),
     Twin("_workflows.py"),
     Twin(
         "_conversations.py",

@@ -15,6 +15,7 @@ from spec_values import (
     REPO,
     SPEC_MISSING_REASON,
     find_spec,
+    needs_calls,
     raw_operations,
     raw_spec,
     raw_supplement,
@@ -92,6 +93,51 @@ def test_first_call_imports_only_its_resource() -> None:
     loaded = json.loads(out)
     assert "mistral_sdk.resources.chat" in loaded
     assert not any(m.startswith("mistral_sdk.resources.beta") for m in loaded), loaded
+
+
+CAPABILITIES = ("mistral_sdk.batch", "mistral_sdk.mcp", "mistral_sdk.realtime")
+
+
+@needs_calls("batch.jobs.list", "beta.connectors.list", "audio.transcriptions.complete")
+def test_capabilities_load_when_a_method_needs_them() -> None:
+    """Touching `client.batch`, `client.beta.connectors` or `client.audio.realtime` (and
+    their methods, unbound) loads none of the capability's modules, nor sqlite3,
+    websockets or mcp; calling a method loads what it needs, and only that."""
+    out = _run(f"""
+        import asyncio, json, sys
+        import mistral_sdk
+
+        def loaded():
+            return sorted(m for m in sys.modules
+                          if m.startswith({CAPABILITIES!r}) or m in ("sqlite3", "websockets", "mcp"))
+
+        client = mistral_sdk.Mistral(api_key="x", base_url="http://127.0.0.1:9", max_retries=0)
+        aclient = mistral_sdk.AsyncMistral(api_key="x", base_url="http://127.0.0.1:9")
+        for c in (client, aclient):
+            c.batch.run, c.batch.submit, c.batch.job, c.batch.jobs.list
+            c.beta.connectors.mcp, c.beta.connectors.http, c.beta.connectors.list
+            c.audio.realtime.connect_transcription, c.audio.realtime.speak
+        steps = {{"touched": loaded()}}
+        client.beta.connectors.http("gmail")
+        steps["connectors.http"] = loaded()
+        sys.modules["websockets"] = None  # as if the extra were missing: no socket opens
+        try:
+            asyncio.run(aclient.audio.realtime.connect_transcription(model="m"))
+        except mistral_sdk.MistralError:
+            pass
+        steps["audio.realtime.connect_transcription"] = loaded()
+        try:
+            client.batch.job()
+        except ValueError:
+            pass
+        steps["batch.job"] = loaded()
+        print(json.dumps(steps))
+    """)
+    steps = json.loads(out)
+    assert steps["touched"] == []
+    assert {m.split(".")[1] for m in steps["connectors.http"]} == {"mcp"}
+    assert "mistral_sdk.realtime._async" in steps["audio.realtime.connect_transcription"]
+    assert "mistral_sdk.batch._sync" in steps["batch.job"]
 
 
 def test_every_exported_model_resolves() -> None:

@@ -9,6 +9,7 @@ the benchmark output that `make bench` writes to docs/benchmarks.md.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +21,10 @@ from mistral_sdk import OPERATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BENCHMARKS = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
-BENCH_START = "<!-- benchmarks:start (written by benchmarks/run.py) -->"
+RESULTS = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+BENCH_START = (
+    "<!-- benchmarks:start (written by benchmarks/run.py from benchmarks/results.json) -->"
+)
 BENCH_END = "<!-- benchmarks:end -->"
 
 
@@ -76,77 +79,33 @@ def test_operation_counts_in_the_readme_are_the_spec_s() -> None:
 
 
 # --- speed -----------------------------------------------------------------------------
+# The tables themselves, and their "met" column, are checked against the run's
+# benchmarks/results.json by tests/test_benchmark_docs.py.
 
 
-def bench_rows(text: str) -> dict[str, list[str]]:
-    """The main benchmark table's rows by measure name: the cells after it (the
-    tables that follow it, with other columns, are not this one)."""
-    rows: dict[str, list[str]] = {}
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("| measure"))
-    for line in lines[start + 2 :]:
-        if not line.startswith("| "):
-            break  # the end of the main table
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        rows[cells[0]] = cells[1:]
-    return rows
-
-
-COLUMNS = ["sdk", "official", "floor", "vs official", "vs floor", "target", "met"]
-
-
-def cell(row: list[str], column: str) -> str:
-    return row[COLUMNS.index(column)]
-
-
-def number(text: str) -> float:
-    return float(re.sub(r"[^0-9.]", "", text.replace(",", "")))
-
-
-ROWS = bench_rows(BENCHMARKS)
-
-
-def test_the_readme_benchmark_table_is_the_benchmark_output() -> None:
-    block = README.split(BENCH_START, 1)[1].split(BENCH_END, 1)[0]
-    assert bench_rows(block) == ROWS
-    measured = re.search(r"^Measured .*$", BENCHMARKS, re.M)
-    assert measured and measured.group(0) in block
-
-
-def meets(row: list[str]) -> bool:
-    target = cell(row, "target")
-    if match := re.fullmatch(r"≤ ([0-9.]+)x (floor|official)", target):
-        return number(cell(row, f"vs {match.group(2)}")) <= float(match.group(1))
-    if match := re.fullmatch(r"< ([0-9.]+) MB", target):
-        return number(cell(row, "sdk")) < float(match.group(1))
-    raise AssertionError(f"unknown target {target!r}: teach this test to read it")
-
-
-def test_every_met_target_is_met_by_the_numbers() -> None:
-    targeted = {name: row for name, row in ROWS.items() if cell(row, "target")}
-    assert len(targeted) >= 5
-    for name, row in targeted.items():
-        assert (cell(row, "met") == "yes") == meets(row), name
-    if "All targets met." in BENCHMARKS:
-        assert all(cell(row, "met") == "yes" for row in targeted.values())
+def result_row(table: str, key: str) -> dict[str, Any]:
+    for t in RESULTS["tables"]:
+        if t["id"] == table:
+            return next(r for r in t["rows"] if r["key"] == key)  # type: ignore[no-any-return]
+    raise KeyError(table)
 
 
 # Speed claims the README makes in prose: (its words, the benchmark row, the check).
-PROSE_CLAIMS: list[tuple[str, str, Callable[[list[str]], bool]]] = [
+PROSE_CLAIMS: list[tuple[str, tuple[str, str], Callable[[dict[str, float]], bool]]] = [
     (
         "a 500-entry conversation history decodes faster than\nuntyped `msgspec.json.decode`",
-        "decode: conversation history, 500 entries",
-        lambda row: number(cell(row, "vs floor")) < 1,
+        ("codec", "decode_history"),
+        lambda values: values["sdk"] < values["plain"],
     ),
 ]
 
 
-@pytest.mark.parametrize(("words", "measure", "holds"), PROSE_CLAIMS)
+@pytest.mark.parametrize(("words", "row", "holds"), PROSE_CLAIMS)
 def test_speed_claims_in_prose_hold_in_the_benchmark_output(
-    words: str, measure: str, holds: Callable[[list[str]], bool]
+    words: str, row: tuple[str, str], holds: Callable[[dict[str, float]], bool]
 ) -> None:
     assert words in README, "the README changed this claim: update PROSE_CLAIMS"
-    assert holds(ROWS[measure])
+    assert holds(result_row(*row)["values"])
 
 
 def test_the_readme_quotes_no_unchecked_speed_figure() -> None:
@@ -154,5 +113,5 @@ def test_the_readme_quotes_no_unchecked_speed_figure() -> None:
     prose = README.split(BENCH_START)[0] + README.split(BENCH_END)[1]
     prose = prose.split("<!-- api-table:start -->")[0]
     code_free = re.sub(r"```.*?```", "", prose, flags=re.S)
-    figures = re.findall(r"\b\d[\d,.]*\s?(?:ms|us|µs|x faster|times faster)\b", code_free)
+    figures = re.findall(r"\b\d[\d,.]*\s?(?:ms|us|µs|MB|x faster|times faster)\b", code_free)
     assert figures == []

@@ -200,7 +200,7 @@ def test_a_long_stream_with_an_end_keeps_a_bounded_tail(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["chat", "conversation"])
 def test_past_its_assembly_budget_a_stream_drops_its_answer_and_final_says_so(kind: str) -> None:
-    """A stream bigger than what it assembles (`ASSEMBLE_BYTES`, 4 MiB by default; 50 KB
+    """A stream bigger than what it assembles (`ASSEMBLE_BYTES`, 1 MiB of text by default; 50 KB
     here) still reads in bounded memory; `final()` then explains, and `accumulate()`
     (None: any size) is the way to keep it all."""
     event, end, call = KINDS[kind]

@@ -13,18 +13,7 @@ Everything below loads on first use, so `import mistral_sdk` stays cheap.
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 from typing import TYPE_CHECKING, Any
-
-# The hand-written runtime and the generated code are two halves of this package,
-# in two directories during development and one in the wheel. This is what
-# `pkgutil.extend_path` does, without the 10 ms its import costs.
-for _entry in sys.path:
-    _candidate = os.path.join(_entry or os.curdir, __name__)
-    if _candidate not in __path__ and os.path.isdir(_candidate):
-        __path__.append(_candidate)
-del _entry, _candidate
 
 if TYPE_CHECKING:
     from . import models as models

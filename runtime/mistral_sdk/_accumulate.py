@@ -10,7 +10,9 @@ accumulators join the pieces as the events pass, so `stream.final()` (after or w
 iterating) and `stream.snapshot()` (so far) give the assembled result.
 
 Pure (no I/O): `Stream` and `AsyncStream` feed the events they yield; which
-accumulator a stream gets depends only on its event type (`accumulator_for`).
+accumulator a stream gets depends only on its event type (`accumulator_for`). Each
+accumulator counts in `size` the characters of text it holds (content, arguments,
+segments), which bounds what a stream keeps (`_streaming.ASSEMBLE_BYTES`).
 """
 
 from __future__ import annotations
@@ -30,10 +32,48 @@ __all__ = [
     "ChatAccumulator",
     "ConversationAccumulator",
     "ResponsesAccumulator",
+    "Text",
     "TranscriptionAccumulator",
     "accumulator_for",
     "message_text",
 ]
+
+# A piece of a few characters (a token) costs about 60 bytes as its own string object:
+# every RUN pieces whose text is small, the last RUN are joined into one string, so a
+# long answer holds about its text, not fifteen times it.
+RUN = 256
+SMALL_RUN = RUN * 64  # characters: longer pieces gain little from joining
+
+
+class Text:
+    """Text assembled from pieces: `add` one, `str()` the whole, `size` characters."""
+
+    __slots__ = ("_parts", "_run", "_run_size", "size")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._run = self._run_size = 0  # pieces (and their characters) since the last join
+        self.size = 0
+
+    def add(self, piece: str) -> int:
+        """Append `piece`; returns its length."""
+        parts = self._parts
+        parts.append(piece)
+        n = len(piece)
+        self.size += n
+        self._run += 1
+        self._run_size += n
+        if self._run == RUN:
+            if self._run_size <= SMALL_RUN:
+                parts[-RUN:] = ["".join(parts[-RUN:])]
+            self._run = self._run_size = 0
+        return n
+
+    def __str__(self) -> str:
+        return "".join(self._parts)
+
+    def __bool__(self) -> bool:
+        return self.size > 0
 
 
 def message_text(content: Any) -> str:
@@ -62,39 +102,42 @@ def _dispatch(
 class _Choice:
     """One choice of a chat stream, as far as it has come."""
 
-    __slots__ = ("chunks", "finish_reason", "index", "texts", "tool_calls")
+    __slots__ = ("chunks", "finish_reason", "index", "text", "tool_calls")
 
     def __init__(self, index: int) -> None:
         self.index = index
-        self.texts: list[str] = []  # text since the last non-text chunk
+        self.text = Text()  # text since the last non-text chunk
         self.chunks: list[Any] = []  # content chunks that are not text, in order, with text
         self.tool_calls: dict[Any, dict[str, Any]] = {}
         self.finish_reason: str | None = None
 
-    def add_content(self, content: Any) -> None:
+    def add_content(self, content: Any) -> int:
+        """Add a delta's content; returns the characters it added."""
         if content is None or content is msgspec.UNSET:
-            return
+            return 0
         if isinstance(content, str):
-            self.texts.append(content)
-            return
+            return self.text.add(content)
+        added = 0
         for chunk in content:
             text = field_value(chunk, "text")
             if field_value(chunk, "type") == "text" and isinstance(text, str):
-                self.texts.append(text)
+                added += self.text.add(text)
             else:  # thinking, references, images...: kept whole, in place
                 self._flush_text()
                 self.chunks.append(chunk)
+                added += len(repr(chunk))  # about what it holds: rare, not worth more
+        return added
 
     def _flush_text(self) -> None:
-        if self.texts:
+        if self.text:
             from .models import TextChunk
 
-            self.chunks.append(TextChunk(text="".join(self.texts)))
-            self.texts = []
+            self.chunks.append(TextChunk(text=str(self.text)))
+            self.text = Text()
 
-    def add_tool_calls(self, calls: Any) -> None:
-        if not calls:
-            return
+    def add_tool_calls(self, calls: Any) -> int:
+        """Add a delta's tool call pieces; returns the characters of arguments added."""
+        added = 0
         for position, call in enumerate(calls):
             # Pieces of one call share its index (the API's rule), else its id.
             index = field_value(call, "index")
@@ -103,16 +146,18 @@ class _Choice:
             arguments = field_value(function, "arguments")
             entry = self.tool_calls.get(key)
             if entry is None:
-                entry = self.tool_calls[key] = {"arguments": "", "name": ""}
+                entry = self.tool_calls[key] = {"arguments": Text(), "name": ""}
             for name in ("id", "type", "index"):
                 if field_value(call, name) is not None:
                     entry[name] = field_value(call, name)
             if field_value(function, "name"):
                 entry["name"] = field_value(function, "name")
-            if isinstance(arguments, str) and isinstance(entry["arguments"], str):
-                entry["arguments"] += arguments
+            if isinstance(arguments, str) and isinstance(entry["arguments"], Text):
+                added += entry["arguments"].add(arguments)
             elif arguments is not None:  # an already whole object replaces the text
                 entry["arguments"] = arguments
+                added += len(repr(arguments))
+        return added
 
     def message(self) -> models.AssistantMessage:
         from .models import AssistantMessage, FunctionCall, ToolCall
@@ -121,10 +166,10 @@ class _Choice:
             self._flush_text()
             content: Any = list(self.chunks)
         else:
-            content = "".join(self.texts)
+            content = str(self.text)
         calls = [
             ToolCall(
-                function=FunctionCall(name=c["name"], arguments=c["arguments"]),
+                function=FunctionCall(name=c["name"], arguments=_joined(c["arguments"])),
                 **{k: c[k] for k in ("id", "type", "index") if k in c},
             )
             for c in self.tool_calls.values()
@@ -136,12 +181,13 @@ class ChatAccumulator:
     """Joins the `CompletionEvent`s of a chat, FIM or agents stream into the
     `ChatCompletionResponse` the same request without `stream` would have given."""
 
-    __slots__ = ("_choices", "_head", "_usage")
+    __slots__ = ("_choices", "_head", "_usage", "size")
 
     def __init__(self) -> None:
         self._head: dict[str, Any] = {}
         self._choices: dict[int, _Choice] = {}
         self._usage: Any = None
+        self.size = 0  # characters of text and arguments held
 
     def feed(self, event: Any) -> None:
         # Runs for every event of every chat stream: plain attribute reads, text fast.
@@ -161,12 +207,12 @@ class ChatAccumulator:
             delta = choice.delta
             content = delta.content
             if type(content) is str:
-                state.texts.append(content)
+                self.size += state.text.add(content)
             else:
-                state.add_content(content)
+                self.size += state.add_content(content)
             calls = delta.tool_calls
             if calls:
-                state.add_tool_calls(calls)
+                self.size += state.add_tool_calls(calls)
             if choice.finish_reason is not None:
                 state.finish_reason = choice.finish_reason
 
@@ -199,11 +245,12 @@ class ConversationAccumulator:
     """Rebuilds a conversation stream's outputs (messages, whole function calls,
     handoffs), its conversation id and its usage, from its events."""
 
-    __slots__ = ("_calls", "_handoffs", "_messages", "_order", "conversation_id", "usage")
+    __slots__ = ("_calls", "_handoffs", "_messages", "_order", "conversation_id", "size", "usage")
 
     def __init__(self) -> None:
         self.conversation_id = ""
         self.usage: Any = None
+        self.size = 0  # characters of text and arguments held
         self._order: list[tuple[str, str]] = []
         self._messages: dict[str, dict[str, Any]] = {}
         self._calls: dict[str, dict[str, Any]] = {}
@@ -243,15 +290,18 @@ class ConversationAccumulator:
         entry = self._messages.get(key)
         if entry is None:  # the first piece of this message: where it came from
             entry = self._entry(self._messages, "message", key)
-            entry["text"] = []
+            entry["text"] = Text()
             self._keep(entry, data, ("agent_id", "model", "created_at"))
         content = data.content
-        entry["text"].append(content if type(content) is str else message_text(content))
+        text = content if type(content) is str else message_text(content)
+        self.size += entry["text"].add(text)
 
     def _call(self, data: Any) -> None:
         key = field_value(data, "tool_call_id") or field_value(data, "id") or ""
         entry = self._entry(self._calls, "call", key)
-        entry["arguments"] = entry.get("arguments", "") + (field_value(data, "arguments") or "")
+        if "arguments" not in entry:
+            entry["arguments"] = Text()
+        self.size += entry["arguments"].add(field_value(data, "arguments") or "")
         self._keep(entry, data, ("id", "name", "agent_id", "model", "created_at"))
         status = field_value(data, "confirmation_status")
         if status is not None:  # the latest word on it wins
@@ -276,7 +326,7 @@ class ConversationAccumulator:
                 out.append(
                     MessageOutputEntry(
                         id=key,
-                        content="".join(m["text"]),
+                        content=str(m["text"]),
                         agent_id=m.get("agent_id", unset),
                         model=m.get("model", unset),
                         created_at=m.get("created_at", unset),
@@ -288,7 +338,7 @@ class ConversationAccumulator:
                     FunctionCallEntry(
                         tool_call_id=key,
                         name=c.get("name", ""),
-                        arguments=c["arguments"],
+                        arguments=str(c["arguments"]),
                         confirmation_status=c.get("confirmation_status", unset),
                         id=c.get("id", unset),
                         agent_id=c.get("agent_id", unset),
@@ -326,25 +376,27 @@ class TranscriptionAccumulator:
     same request without `stream` gives: text deltas, the language, segments, then the
     `transcription.done` event's model, text and usage (which win when it comes)."""
 
-    __slots__ = ("_done", "_language", "_segments", "_texts")
+    __slots__ = ("_done", "_language", "_segments", "_text", "size")
 
     def __init__(self) -> None:
-        self._texts: list[str] = []
+        self._text = Text()
         self._language: str | None = None
         self._segments: list[Any] = []
         self._done: Any = None
+        self.size = 0  # characters of text held (the segments' included)
 
     def feed(self, event: Any) -> None:
         data = event.data
         kind = getattr(data, "type", None)
         if kind == "transcription.text.delta":
-            self._texts.append(data.text)
+            self.size += self._text.add(data.text)
         elif kind == "transcription.language":
             self._language = data.audio_language
         elif kind == "transcription.segment":
             from .models import TranscriptionSegmentChunk
 
             speaker = field_value(data, "speaker_id")
+            self.size += len(data.text)
             self._segments.append(
                 TranscriptionSegmentChunk(
                     text=data.text,
@@ -373,7 +425,7 @@ class TranscriptionAccumulator:
             )
         return TranscriptionResponse(
             model="",
-            text="".join(self._texts),
+            text=str(self._text),
             language=self._language,
             segments=self._segments or msgspec.UNSET,
             usage=UsageInfo(prompt_tokens=0, completion_tokens=0, total_tokens=0),
@@ -387,14 +439,21 @@ class ResponsesAccumulator:
     deltas; the `response` of its `response.completed` (or `.incomplete`, `.failed`)
     event, which is the whole answer, wins when it comes."""
 
-    __slots__ = ("_arguments", "_final", "_items", "_response", "_texts")
+    __slots__ = ("_arguments", "_final", "_items", "_response", "_texts", "size")
 
     def __init__(self) -> None:
         self._response: Any = None  # the latest snapshot the stream sent
         self._final: Any = None  # the whole answer, at the end
         self._items: dict[int, dict[str, Any]] = {}  # output index → item (JSON)
-        self._texts: dict[tuple[int, int], list[str]] = {}  # (item, part) → text pieces
-        self._arguments: dict[int, list[str]] = {}  # item → arguments pieces
+        self._texts: dict[tuple[int, int], Text] = {}  # (item, part) → text
+        self._arguments: dict[int, Text] = {}  # item → arguments
+        self.size = 0  # characters of text and arguments held
+
+    def _set(self, table: dict[Any, Text], key: Any, text: str) -> None:
+        """`table[key]` becomes `text` (a whole text replaces the pieces so far)."""
+        old = table.get(key)
+        table[key] = whole = Text()
+        self.size += whole.add(text) - (old.size if old is not None else 0)
 
     def feed(self, event: Any) -> None:
         _dispatch(self, event, _RESPONSES_HANDLERS)
@@ -409,10 +468,10 @@ class ResponsesAccumulator:
         index = data.output_index
         self._items[index] = msgspec.to_builtins(data.item)
         if field_value(data.item, "type") == "function_call":
-            self._arguments[index] = [field_value(data.item, "arguments") or ""]
+            self._set(self._arguments, index, field_value(data.item, "arguments") or "")
         for part, content in enumerate(self._items[index].get("content") or ()):
             if isinstance(content, dict) and isinstance(content.get("text"), str):
-                self._texts[index, part] = [content["text"]]
+                self._set(self._texts, (index, part), content["text"])
 
     def _part(self, data: Any) -> None:
         item = self._items.setdefault(data.output_index, {})
@@ -422,19 +481,20 @@ class ResponsesAccumulator:
             parts.append(None)
         parts[data.content_index] = part
         if isinstance(part.get("text"), str):
-            self._texts[data.output_index, data.content_index] = [part["text"]]
+            self._set(self._texts, (data.output_index, data.content_index), part["text"])
 
     def _text_delta(self, data: Any) -> None:
-        self._texts.setdefault((data.output_index, data.content_index), []).append(data.delta)
+        text = self._texts.setdefault((data.output_index, data.content_index), Text())
+        self.size += text.add(data.delta)
 
     def _text_done(self, data: Any) -> None:
-        self._texts[data.output_index, data.content_index] = [data.text]
+        self._set(self._texts, (data.output_index, data.content_index), data.text)
 
     def _arguments_delta(self, data: Any) -> None:
-        self._arguments.setdefault(data.output_index, []).append(data.delta)
+        self.size += self._arguments.setdefault(data.output_index, Text()).add(data.delta)
 
     def _arguments_done(self, data: Any) -> None:
-        self._arguments[data.output_index] = [data.arguments]
+        self._set(self._arguments, data.output_index, data.arguments)
 
     def output(self) -> list[dict[str, Any]]:
         """The output items so far (JSON), in their order, the pieces joined."""
@@ -442,14 +502,14 @@ class ResponsesAccumulator:
         for index, item in sorted(self._items.items()):
             item = dict(item)
             if index in self._arguments:
-                item["arguments"] = "".join(self._arguments[index])
+                item["arguments"] = str(self._arguments[index])
             parts = item.get("content")
             if isinstance(parts, list):
                 parts = [dict(p) if isinstance(p, dict) else p for p in parts]
                 for number, part in enumerate(parts):
-                    pieces = self._texts.get((index, number))
-                    if isinstance(part, dict) and pieces is not None:
-                        part["text"] = "".join(pieces)
+                    text = self._texts.get((index, number))
+                    if isinstance(part, dict) and text is not None:
+                        part["text"] = str(text)
                 item["content"] = [p for p in parts if p is not None]
             out.append(item)
         return out
@@ -512,6 +572,11 @@ _ACCUMULATORS: dict[str, Callable[[], Accumulator]] = {
     "TranscriptionStreamEvents": TranscriptionAccumulator,
     "ResponsesStreamFrame": ResponsesAccumulator,
 }
+
+
+def _joined(arguments: Any) -> Any:
+    """A tool call's arguments: the joined text, or the whole object the API sent."""
+    return str(arguments) if isinstance(arguments, Text) else arguments
 
 
 def accumulator_for(type_: Any) -> Accumulator | None:

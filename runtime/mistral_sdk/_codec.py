@@ -51,6 +51,7 @@ from ._errors import RequestValidationError
 T = TypeVar("T")
 
 __all__ = [
+    "CHECKER_ONLY_NAMES",
     "OpenUnion",
     "Unknown",
     "convert_body",
@@ -884,3 +885,26 @@ def _readable(message: str, root: str = "") -> str:
     if root:
         return f"`{root}`: {message}"
     return message
+
+
+class _CheckerOnlyNames(dict[str, Any]):
+    """The names generated signatures import for type checkers only, as code that reads
+    the signatures at run time evaluates them (the command line's flags, the local mock's
+    sample arguments): `Unknown`, and the typed dicts (`params.XParam`, `XParam`), each
+    of which is on the wire what it is here, a JSON object."""
+
+    def __missing__(self, name: str) -> Any:
+        if name.endswith("Param"):
+            return dict[str, Any]
+        raise KeyError(name)
+
+
+class _ParamsAsObjects:
+    def __getattr__(self, name: str) -> Any:
+        return dict[str, Any]
+
+
+# `typing.get_type_hints(method, localns=CHECKER_ONLY_NAMES)`
+CHECKER_ONLY_NAMES: Mapping[str, Any] = _CheckerOnlyNames(
+    params=_ParamsAsObjects(), Unknown=Unknown
+)

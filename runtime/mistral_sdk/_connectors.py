@@ -8,6 +8,10 @@ the bindings into the caller's own `extensions` with `with_connectors`.
 While a run waits for the user to authorize a connector (OAuth), the workflow emits
 custom task events of type `connector-auth` whose payload says the status and the
 URL to open. `connector_auth(event)` finds that payload in any workflow event.
+
+`client.beta.connectors.mcp(...)` and `.http(...)` reach a connector through the
+connectors gateway (`ConnectorsGatewayHelpers`); touching `client.beta.connectors`
+imports nothing of `mistral_sdk.mcp`, where the gateway lives, until one is called.
 """
 
 from __future__ import annotations
@@ -18,17 +22,21 @@ from typing import TYPE_CHECKING, Any, Literal
 import msgspec
 
 from ._errors import MistralError, RequestValidationError
-from ._types import field_value
+from ._types import field_value, twin_doc
 
 if TYPE_CHECKING:
     from typing import Required
 
     from typing_extensions import TypedDict
 
+    from .mcp import AsyncConnectorHTTP, ConnectorHTTP, MCPToolSource
+
 __all__ = [
     "CONNECTOR_AUTH_TASK",
+    "AsyncConnectorsGatewayHelpers",
     "ConnectorAuth",
     "ConnectorSlot",
+    "ConnectorsGatewayHelpers",
     "connector_auth",
     "with_connectors",
 ]
@@ -181,3 +189,60 @@ def connector_auth(event: Any) -> ConnectorAuth | None:
         raise MistralError(
             f"a {CONNECTOR_AUTH_TASK} event carries an unexpected payload ({exc}): {value!r}"
         ) from None
+
+
+class ConnectorsGatewayHelpers:
+    """Hand-written additions to `client.beta.connectors`: the connectors gateway."""
+
+    __slots__ = ()
+
+    def mcp(
+        self, connector: str, credentials_name: str | None = None, **options: Any
+    ) -> MCPToolSource:
+        """The connector's MCP server, through the gateway: pass it in `tools=[...]` of
+        `conversations.run`, or open it (`with ... as session`) to call its tools.
+
+        Needs the `mcp` extra when opened.
+
+        Args:
+            connector: the connector's id or name.
+            credentials_name: which of the connector's stored credentials to use.
+            options: `MCPToolSource.http`'s filters and settings (`include`, `exclude`,
+                `confirm`, `timeout`).
+        """
+        from .mcp._gateway import gateway_server
+
+        return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
+
+    def http(self, connector: str, credentials_name: str | None = None) -> ConnectorHTTP:
+        """An HTTP client confined to the connector's HTTP endpoint, through the gateway.
+
+        Args:
+            connector: the connector's id or name.
+            credentials_name: which of the connector's stored credentials to use.
+        """
+        from .mcp._gateway import ConnectorHTTP
+
+        return ConnectorHTTP(self._client, connector, credentials_name)  # type: ignore[attr-defined]
+
+
+class AsyncConnectorsGatewayHelpers:
+    """Hand-written additions to `AsyncMistral().beta.connectors`."""
+
+    __slots__ = ()
+
+    @twin_doc(ConnectorsGatewayHelpers.mcp)
+    def mcp(
+        self, connector: str, credentials_name: str | None = None, **options: Any
+    ) -> MCPToolSource:
+        """The async twin of `Mistral().beta.connectors.mcp` (use `async with`)."""
+        from .mcp._gateway import gateway_server
+
+        return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
+
+    @twin_doc(ConnectorsGatewayHelpers.http)
+    def http(self, connector: str, credentials_name: str | None = None) -> AsyncConnectorHTTP:
+        """The async twin of `Mistral().beta.connectors.http`."""
+        from .mcp._gateway import AsyncConnectorHTTP
+
+        return AsyncConnectorHTTP(self._client, connector, credentials_name)  # type: ignore[attr-defined]

@@ -7,6 +7,13 @@ and pool still apply, and answers with httpx2 objects. A legacy exception become
 the httpx2 exception of the same name, so retries, timeouts, streams, errors and the
 pool run the one httpx2 code path whatever the caller passed.
 
+Calls beyond `GATE` at once wait here, in order, before they enter the legacy pool:
+httpcore 1.0 rescans every request queued in its pool each time one arrives or a
+response closes, and with 1,000 calls in flight on httpx's default 100 connections
+every one of them failed (PoolTimeout, ConnectTimeout), through the SDK as with plain
+httpx (`benchmarks/bench_scale.py`, the "sdk-httpx" and "httpx" programs). A call holds
+its place until its response is closed (a stream: read to the end, closed or collected).
+
 This is the only module that imports `httpx`, and it is imported only when a caller
 passes such a client (`_client.BaseClient` checks the class's module, not httpx).
 """
@@ -15,16 +22,25 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import warnings
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import httpx2
 
 from ._response import decoded_headers
 
-__all__ = ["adopt"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["GATE", "adopt"]
+
+# Calls inside a legacy client's pool at once: httpx's default `max_connections`. A
+# client configured with fewer connections queues the rest in its own pool, which
+# copes with that many; one with more is held to this many calls at once.
+GATE = 100
 
 MESSAGE = (
     "mistral_sdk: http_client is a legacy `httpx.{kind}`; the SDK runs on httpx2 and "
@@ -93,26 +109,45 @@ class _AsyncBody(httpx.AsyncByteStream):
             yield chunk
 
 
+class _Place:
+    """A call's place in a transport's gate, given back once (on close, or on failure)."""
+
+    __slots__ = ("_gate",)
+
+    def __init__(self, gate: threading.Semaphore | asyncio.Semaphore) -> None:
+        self._gate: threading.Semaphore | asyncio.Semaphore | None = gate
+
+    def release(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
+
+
 class _SyncAnswer(httpx2.SyncByteStream):
     """A legacy response's body, read through httpx2."""
 
-    def __init__(self, legacy: httpx.Response, request: httpx2.Request) -> None:
+    def __init__(self, legacy: httpx.Response, request: httpx2.Request, place: _Place) -> None:
         self._legacy = legacy
         self._request = request
+        self._place = place
 
     def __iter__(self) -> Iterator[bytes]:
         with _translated(self._request):
             yield from self._legacy.iter_bytes()
 
     def close(self) -> None:
-        with _translated(self._request):
-            self._legacy.close()
+        try:
+            with _translated(self._request):
+                self._legacy.close()
+        finally:
+            self._place.release()
 
 
 class _AsyncAnswer(httpx2.AsyncByteStream):
-    def __init__(self, legacy: httpx.Response, request: httpx2.Request) -> None:
+    def __init__(self, legacy: httpx.Response, request: httpx2.Request, place: _Place) -> None:
         self._legacy = legacy
         self._request = request
+        self._place = place
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _translated(self._request):
@@ -120,8 +155,11 @@ class _AsyncAnswer(httpx2.AsyncByteStream):
                 yield chunk
 
     async def aclose(self) -> None:
-        with _translated(self._request):
-            await self._legacy.aclose()
+        try:
+            with _translated(self._request):
+                await self._legacy.aclose()
+        finally:
+            self._place.release()
 
 
 class LegacyTransport(httpx2.BaseTransport):
@@ -129,11 +167,19 @@ class LegacyTransport(httpx2.BaseTransport):
 
     def __init__(self, client: httpx.Client) -> None:
         self.client = client
+        self._gate = threading.Semaphore(GATE)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        with _translated(request):
-            legacy = self.client.send(_request(request, _SyncBody(request.stream)), stream=True)
-        return _response(legacy, _SyncAnswer(legacy, request))
+        self._gate.acquire()
+        place = _Place(self._gate)
+        try:
+            with _translated(request):
+                body = _request(request, _SyncBody(request.stream))
+                legacy = self.client.send(body, stream=True)
+        except BaseException:
+            place.release()
+            raise
+        return _response(legacy, _SyncAnswer(legacy, request, place))
 
 
 class AsyncLegacyTransport(httpx2.AsyncBaseTransport):
@@ -141,12 +187,23 @@ class AsyncLegacyTransport(httpx2.AsyncBaseTransport):
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+        self._gate: asyncio.Semaphore | None = None  # made in the caller's event loop
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        with _translated(request):
-            stream = _request(request, _AsyncBody(request.stream))
-            legacy = await self.client.send(stream, stream=True)
-        return _response(legacy, _AsyncAnswer(legacy, request))
+        if self._gate is None:
+            import asyncio  # the caller runs an event loop: already imported
+
+            self._gate = asyncio.Semaphore(GATE)
+        await self._gate.acquire()
+        place = _Place(self._gate)
+        try:
+            with _translated(request):
+                stream = _request(request, _AsyncBody(request.stream))
+                legacy = await self.client.send(stream, stream=True)
+        except BaseException:
+            place.release()
+            raise
+        return _response(legacy, _AsyncAnswer(legacy, request, place))
 
 
 def _caller_level() -> int:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
+from msgspec import UNSET, UnsetType
+
 from ._types import FileInput
 
 __all__ = ["Progress", "ProgressCallback", "with_progress"]
@@ -91,9 +93,12 @@ class _ProgressReader:
             close()
 
 
-def with_progress(file: FileInput, progress: ProgressCallback | None) -> FileInput:
-    """`file` (any `FileInput`) as one whose reads are reported to `progress`."""
-    if progress is None:
+def with_progress(
+    file: FileInput | UnsetType, progress: ProgressCallback | None
+) -> FileInput | UnsetType:
+    """`file` (any `FileInput`) as one whose reads are reported to `progress`; an
+    optional file that was not given stays unset (nothing is sent)."""
+    if progress is None or file is UNSET:
         return file
     from ._request import _LazyFile  # the same lazy opening as an unwrapped path
 

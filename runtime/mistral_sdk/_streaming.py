@@ -50,10 +50,12 @@ _S = TypeVar("_S", bound="_StreamState[Any]")
 # the most recent ones, up to this much of their text (always the last one), so that a
 # stream of any length is read in memory bounded by its largest event.
 TAIL_BYTES = 16 * 1024
-# How much event text a stream assembles into its final result (`final()`,
-# `snapshot()`) by default: every real answer (a model's output limit is far below),
-# while a stream of any length still reads in bounded memory. `accumulate()` changes it.
-ASSEMBLE_BYTES = 4 * 1024 * 1024
+# How much text (characters of content, tool-call arguments, transcripts) a stream
+# keeps for its final result (`final()`, `snapshot()`) by default: about 250,000 tokens,
+# more than any model answers at once, while a stream of any length still reads in
+# bounded memory (the accumulators hold about their text: `_accumulate.Text`).
+# `accumulate()` changes it.
+ASSEMBLE_BYTES = 1024 * 1024
 # After the event that ends a stream, the rest of the body (normally just the end of
 # the chunked encoding) is read, up to this much, so that the connection goes back
 # to the pool for the next call instead of being closed (as openai-python does).
@@ -104,7 +106,6 @@ class _EventConverter(Generic[T]):
     __slots__ = (
         "_accumulator",
         "_assemble_bytes",
-        "_assembled",
         "_assembly_dropped",
         "_decoder",
         "_done_marker",
@@ -148,10 +149,9 @@ class _EventConverter(Generic[T]):
         # Event names repeat; their JSON spelling is computed once each.
         self._event_json: dict[str, str] = {}
         # chat/FIM/agents and conversation streams assemble their final result, up to
-        # `_assemble_bytes` of event text (then it is dropped: memory stays bounded)
+        # `_assemble_bytes` of text (then it is dropped: memory stays bounded)
         self._accumulator = accumulator_for(self._type)
         self._assemble_bytes: int | None = ASSEMBLE_BYTES
-        self._assembled = 0
         self._assembly_dropped = False
 
     # -- the body, chunk by chunk (what the two loops call)
@@ -233,14 +233,13 @@ class _EventConverter(Generic[T]):
             ) from None
         if error_event:
             raise self._error(data, event=value)
-        if self._accumulator is not None:
-            self._assembled += len(data)
+        accumulator = self._accumulator
+        if accumulator is not None:
+            accumulator.feed(value)
             limit = self._assemble_bytes
-            if limit is not None and self._assembled > limit:
+            if limit is not None and accumulator.size > limit:
                 self._accumulator = None  # past the limit: let it go, say so in final()
                 self._assembly_dropped = True
-            else:
-                self._accumulator.feed(value)
         if self._needs_end:
             self._remember(value, len(data))
             name = sse.event
@@ -407,13 +406,14 @@ class _StreamState(Generic[T]):
         raise NotImplementedError
 
     def accumulate(self: _S, max_bytes: int | None = None) -> _S:
-        """Assemble the final result (`final()`, `snapshot()`) from up to `max_bytes` of
-        event text; None (the default here) for a stream of any size.
+        """Assemble the final result (`final()`, `snapshot()`) holding up to `max_bytes`
+        of text (characters of content, arguments, transcript); None (the default
+        here) for a stream of any size.
 
-        Without this call a stream assembles its answer from its first
-        `ASSEMBLE_BYTES` (4 MiB) of events, far more than a model answers, so that a
-        stream of any length still reads in bounded memory; past it, `final()` raises.
-        Call it before iterating. Returns the stream.
+        Without this call a stream assembles up to `ASSEMBLE_BYTES` (1 MiB, about
+        250,000 tokens) of text, more than a model answers at once, so that a stream
+        of any length still reads in bounded memory; past it, `final()` raises. Call
+        it before iterating. Returns the stream.
         """
         converter = getattr(self, "_converter", None)
         if converter is None or converter._accumulator is None:
@@ -437,7 +437,7 @@ class _StreamState(Generic[T]):
         accumulator = converter._accumulator if converter is not None else None
         if converter is not None and converter._assembly_dropped:
             raise ValueError(
-                f"this stream's events passed {converter._assemble_bytes} bytes, so its final"
+                f"this stream's text passed {converter._assemble_bytes} bytes, so its final"
                 " result was not kept (memory stays bounded); call stream.accumulate() before"
                 " iterating to assemble a stream of any size"
             )

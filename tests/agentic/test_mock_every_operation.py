@@ -1,46 +1,42 @@
-"""The local mock is a stand-in for the whole API: every operation of the spec and of
-its supplement, sync and async, called through the SDK with arguments built from the
-spec, gets an answer that decodes into the declared type (scripted flows where they
-exist, the spec's generic answers otherwise); lists page to their end; uploads arrive
-whole; faults come on request."""
+"""The local mock is a stand-in for the whole API: every method of every operation, of
+the spec and of its supplement, sync and async, called through the SDK with arguments
+made from its own signature, gets an answer that decodes into the declared type
+(scripted flows where they exist, the generic answers otherwise); lists page to their
+end; uploads arrive whole; faults come on request. Neither the mock nor these tests
+read the spec (mock_samples.py)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Any
 
+import mock_samples
 import pytest
 from mock_server import start_mock
-from spec_values import SPEC_MISSING_REASON, Values, find_spec, load_api
 
 import mistral_sdk
 from mistral_sdk import AsyncMistral, Mistral
 
 # Scripted flows answer like the API where state matters: OCR of a file id that was
-# never uploaded is a 404 (the flow reads the stored file).
-EXPECTED_ERRORS = {"ocr_v1_ocr_post": mistral_sdk.NotFoundError}
+# never uploaded is a 404 (the flow reads the stored file), and so is a batch job
+# whose `input_files` name files never uploaded.
+EXPECTED_ERRORS = {
+    "ocr_v1_ocr_post": mistral_sdk.NotFoundError,
+    "jobs_api_routes_batch_create_batch_job": mistral_sdk.NotFoundError,
+}
 
-CASES = [
-    (op_id, which)
-    for op_id, operation in sorted(mistral_sdk.OPERATIONS.items())
-    for which in (("call", "stream_call") if operation.stream_call else ("call",))
-]
+ENDPOINTS = mock_samples.endpoints()
 
 
-@pytest.fixture(scope="module")
-def plans() -> dict[tuple[str, str], Any]:
-    path = find_spec()
-    if path is None:
-        pytest.skip(SPEC_MISSING_REASON)
-    doc, api, _ = load_api(str(path))
-    values = Values(doc, api)
-    ops = {op.operation_id: op for op in api.operations}
-    out = {}
-    for op_id, which in CASES:
-        op = ops[op_id]
-        method = op.methods[0] if which == "call" else op.methods[1]
-        call = getattr(mistral_sdk.OPERATIONS[op_id], which)
-        out[op_id, which] = (call, values.plan(op, method), method.response.kind)
+def plans(scope: str) -> list[tuple[Any, list[Any], dict[str, Any], mock_samples.Samples]]:
+    """(endpoint, args, kwargs, samples) of every method: each operation's values are
+    its own, and `scope` (the pass) makes them differ from every other pass's."""
+    out = []
+    for endpoint in ENDPOINTS:
+        samples = mock_samples.Samples(f"{scope}.{endpoint.call}")
+        args, kwargs = samples.arguments(endpoint.function)
+        out.append((endpoint, args, kwargs, samples))
     return out
 
 
@@ -50,26 +46,28 @@ def _resolve(client: Any, call: str) -> Any:
     return client
 
 
-def _sync(client: Mistral, call: str, plan: Any, kind: str) -> Any:
-    result = _resolve(client, call)(*plan.args, **plan.kwargs)
-    if kind == "sse":
+def _sync(client: Mistral, endpoint: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    result = _resolve(client, endpoint.call)(*args, **kwargs)
+    if endpoint.kind == "sse":
         with result:
             return list(result)
-    if kind == "binary":
+    if endpoint.kind == "binary":
         return result.read()
-    if isinstance(result, mistral_sdk._pagination.SyncPage):
+    if endpoint.kind == "page":
         return list(result)  # every page, to the end
     return result
 
 
-async def _async(client: AsyncMistral, call: str, plan: Any, kind: str) -> Any:
-    result = await _resolve(client, call)(*plan.args, **plan.kwargs)
-    if kind == "sse":
+async def _async(
+    client: AsyncMistral, endpoint: Any, args: list[Any], kwargs: dict[str, Any]
+) -> Any:
+    result = await _resolve(client, endpoint.call)(*args, **kwargs)
+    if endpoint.kind == "sse":
         async with result:
             return [event async for event in result]
-    if kind == "binary":
+    if endpoint.kind == "binary":
         return await result.read()
-    if isinstance(result, mistral_sdk._pagination.AsyncPage):
+    if endpoint.kind == "page":
         return [item async for item in result]
     return result
 
@@ -85,33 +83,57 @@ def _check(kind: str, result: Any) -> None:
         assert result is not None
 
 
-def test_every_operation_sync_and_async(plans: dict[tuple[str, str], Any], mock_url: str) -> None:
+def test_every_operation_sync_and_async(mock_url: str) -> None:
     failures: list[str] = []
     with Mistral(api_key="k", base_url=mock_url, max_retries=0) as client:
-        for (op_id, _which), (call, plan, kind) in plans.items():
+        for endpoint, args, kwargs, _ in plans("sync"):
             try:
-                _check(kind, _sync(client, call, plan, kind))
-            except EXPECTED_ERRORS.get(op_id, ()):
+                _check(endpoint.kind, _sync(client, endpoint, args, kwargs))
+            except EXPECTED_ERRORS.get(endpoint.operation.operation_id, ()):
                 pass
             except Exception as exc:
-                failures.append(f"sync {call} ({op_id}): {type(exc).__name__}: {exc}"[:300])
+                failures.append(f"sync {endpoint.call}: {type(exc).__name__}: {exc}"[:300])
 
     async def run_async() -> None:
         async with AsyncMistral(api_key="k", base_url=mock_url, max_retries=0) as client:
-            for (op_id, _which), (call, plan, kind) in plans.items():
+            for endpoint, args, kwargs, _ in plans("async"):
                 try:
-                    _check(kind, await _async(client, call, plan, kind))
-                except EXPECTED_ERRORS.get(op_id, ()):
+                    _check(endpoint.kind, await _async(client, endpoint, args, kwargs))
+                except EXPECTED_ERRORS.get(endpoint.operation.operation_id, ()):
                     pass
                 except Exception as exc:
-                    failures.append(f"async {call} ({op_id}): {type(exc).__name__}: {exc}"[:300])
+                    failures.append(f"async {endpoint.call}: {type(exc).__name__}: {exc}"[:300])
 
     asyncio.run(run_async())
     assert not failures, f"{len(failures)} failure(s):\n" + "\n".join(failures)
-    assert len(plans) == len(CASES) > 288
+    calls = {c for op in mistral_sdk.OPERATIONS.values() for c in (op.call, op.stream_call) if c}
+    assert {e.call for e in ENDPOINTS} == calls
     # the supplement's operations (docs/spec.md) are served like the public spec's
-    assert {op_id for op_id, _ in plans} == set(mistral_sdk.OPERATIONS)
-    assert any(mistral_sdk.OPERATIONS[op_id].source == "supplement" for op_id, _ in plans)
+    assert any(e.operation.source == "supplement" for e in ENDPOINTS)
+
+
+def test_no_sample_value_is_sent_twice() -> None:
+    """The values made up for the calls (ids, names, ...) differ between the sync and
+    the async pass and between any two operations: a stateful mock (a workflow run
+    created with a client-chosen `execution_id`, say) never sees one twice. A spec
+    that adds such a field to any operation cannot make the pass above fail with a 409
+    "already exists"."""
+    made = [v for scope in ("sync", "async") for *_, s in plans(scope) for v in s.invented]
+    repeated = [value for value, n in Counter(made).items() if n > 1]
+    assert not repeated, repeated[:10]
+    assert len(made) > 2 * len(ENDPOINTS)  # the plans do make values up, both passes
+
+
+@pytest.mark.parametrize("field", ["execution_id", "id", "name"])
+def test_one_field_in_two_passes_gets_two_values(field: str) -> None:
+    """The 409 of July 2026: an execute body with a client-chosen `execution_id`,
+    sent once by the sync pass and once by the async pass."""
+    values = {
+        scope: mock_samples.Samples(f"{scope}.workflows.execute").wire(str, field)
+        for scope in ("sync", "async")
+    }
+    assert values["sync"] != values["async"]
+    assert all(v.startswith(f"{field}-") for v in values.values())
 
 
 def _page_calls(mode: str, mock_url: str) -> tuple[list[Any], int]:
@@ -135,7 +157,7 @@ def test_generic_lists_page_to_their_end(mode: str) -> None:
         items, pages = _page_calls(mode, base_url)
     finally:
         stop()
-    assert len(items) == 3 and pages == 2  # mock_spec.ITEMS, 2 + 1
+    assert len(items) == 3 and pages == 2  # mock_generic.ITEMS, 2 + 1
 
 
 def test_objects_keep_their_state_sync(mock_url: str) -> None:

@@ -266,6 +266,21 @@ async def test_files_upload_and_download_report_progress(batch: Batch, tmp_path:
     assert (sent[-1].completed, sent[-1].total, sent[-1].name) == (3, 3, "b.jsonl")
 
 
+async def test_an_optional_file_not_given_is_not_sent_with_progress(batch: Batch) -> None:
+    """A transcription of a URL: `file` is optional and unset, `progress` given; nothing
+    is uploaded, so nothing is reported (the unset file is not wrapped as one)."""
+    sent: list[Progress] = []
+    audio = batch.client.audio.transcriptions
+    answer = await batch(
+        audio,
+        "complete",
+        model="voxtral-mini-latest",
+        file_url="https://example.com/a.mp3",
+        progress=sent.append,
+    )
+    assert answer.text is not None and sent == []
+
+
 async def test_an_async_iterable_of_requests(mock_url: str) -> None:
     t = tag()
 

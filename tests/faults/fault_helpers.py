@@ -19,6 +19,21 @@ KEY = "sk-fault-SECRET-0123456789abcdef"
 # "sync" / "async": the SDK's own httpx2 client; "legacy-sync" / "legacy-async": a
 # caller's legacy httpx client passed as http_client= (deprecated, still supported).
 MODES = ["sync", "async", "legacy-sync", "legacy-async"]
+# a chat stream's event and a chat completion, as the server sends them
+CHUNK = (
+    b'data: {"id": "c1", "model": "m", '
+    b'"choices": [{"index": 0, "delta": {"content": "t"}, "finish_reason": null}]}\n\n'
+)
+COMPLETION = {
+    "id": "c1",
+    "object": "chat.completion",
+    "model": "m",
+    "created": 1,
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
+    ],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+}
 
 
 def is_sync(mode: str) -> bool:

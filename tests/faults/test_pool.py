@@ -8,31 +8,18 @@ and async (tasks)."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx2
 import pytest
-from fault_helpers import KEY, MODES, is_sync, sdk_client
+from fault_helpers import CHUNK, COMPLETION, KEY, MODES, is_sync, sdk_client
 from fault_server import Connection, FaultServer, Received, echo, reply, sse
 
 import mistral_sdk
 
 MESSAGES = [{"role": "user", "content": "hi"}]
-CHUNK = (
-    b'data: {"id": "c1", "model": "m", '
-    b'"choices": [{"index": 0, "delta": {"content": "t"}, "finish_reason": null}]}\n\n'
-)
-COMPLETION = {
-    "id": "c1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
 
 
 @pytest.fixture(params=MODES)
@@ -186,3 +173,66 @@ def test_ended_streams_give_their_connection_back(server: FaultServer, mode: str
     client = client_with_pool(mode, server.url, 4)
     assert run_calls(mode, client, 20, 1) == [1, 2] * 10
     assert server.connections == 1  # the rest of each stream's body was read, not dropped
+
+
+@pytest.mark.parametrize("mode", ["legacy-sync", "legacy-async"])
+def test_a_legacy_crowd_waits_in_the_sdk_not_in_httpcore(
+    server: FaultServer, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpcore 1.0 fails a crowd of 1,000 queued in its pool (see mistral_sdk._legacy):
+    # beyond GATE calls at once, the rest wait in the SDK, in front of the pool
+    from mistral_sdk import _legacy
+
+    monkeypatch.setattr(_legacy, "GATE", 3)
+    server.default = chat_answer(delay=0.02)
+    client = client_with_pool(mode, server.url, 50)
+    assert run_calls(mode, client, 36, 12) == [1, 2] * 18
+    assert server.peak_open <= 3 and len(server.received) == 36
+
+
+@pytest.mark.parametrize("mode", ["legacy-sync", "legacy-async"])
+def test_a_legacy_call_gives_its_place_back_on_every_ending(
+    server: FaultServer, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one place: an error answer, a stream closed early and a refused connection each
+    # give it back, or the next call would wait for ever
+    from mistral_sdk import _legacy
+
+    monkeypatch.setattr(_legacy, "GATE", 1)
+    server.queue(reply(400, {"message": "bad"}))
+    server.queue(sse([CHUNK] * 5 + [b"data: [DONE]\n\n"]))
+    server.default = chat_answer()
+    client = client_with_pool(mode, server.url, 4, max_retries=0)
+
+    def sync_calls() -> None:
+        with pytest.raises(mistral_sdk.BadRequestError):
+            client.chat.complete(model="m", messages=MESSAGES)
+        with client.chat.stream(model="m", messages=MESSAGES) as stream:
+            next(iter(stream))
+        assert one_call(client, 0) == 1
+
+    async def async_calls() -> None:
+        with pytest.raises(mistral_sdk.BadRequestError):
+            await client.chat.complete(model="m", messages=MESSAGES)
+        async with await client.chat.stream(model="m", messages=MESSAGES) as stream:
+            await stream.__anext__()
+        assert await asyncio.wait_for(one_call_async(client, 0), 5) == 1
+
+    if is_sync(mode):  # in a daemon thread: a place never given back fails the test
+        failures: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                sync_calls()
+            except BaseException as exc:
+                failures.append(exc)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(10)
+        assert not thread.is_alive(), "a call waited for a place never given back"
+        if failures:
+            raise failures[0]
+    else:
+        asyncio.run(async_calls())
+    assert len(server.received) == 3

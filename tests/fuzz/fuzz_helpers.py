@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
-from spec_values import Values, find_spec, load_api
+from spec_values import SPEC_MISSING_REASON, Values, find_spec, load_api
 
 import mistral_sdk
 from generator import ir
@@ -79,7 +80,8 @@ class _Capturing(mistral_sdk.Mistral):
 @functools.cache
 def api() -> tuple[Values, ir.API]:
     path = find_spec()
-    assert path is not None, "the spec is needed: run `make spec`"
+    if path is None:  # valid bodies are generated from the spec's schemas
+        pytest.skip(SPEC_MISSING_REASON, allow_module_level=True)
     doc, api_, _ = load_api(str(path))
     return Values(doc, api_), api_
 

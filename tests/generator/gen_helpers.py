@@ -145,7 +145,8 @@ def generate(tmp_path: Path, body: str, out_name: str = "sdk") -> Path:
 
 def run_sdk(out: Path, code: str) -> str:
     """Run `code` in a fresh interpreter with `out` first on sys.path (so `import
-    mistral_sdk` loads the fixture SDK, which extends `__path__` to the runtime)."""
+    mistral_sdk` loads the fixture SDK, joined with this checkout's runtime by the
+    editable install: scripts/editable_finder.py)."""
     prelude = f"import sys\nsys.path.insert(0, {str(out)!r})\n"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MISTRAL_")}
     proc = subprocess.run(
@@ -175,3 +176,15 @@ def field(api: ir.API, model_name: str, wire: str) -> ir.Field:
 
 def operation(api: ir.API, op_id: str) -> ir.Operation:
     return next(o for o in api.operations if o.operation_id == op_id)
+
+
+def mypy_errors(out: Path, user: Path) -> tuple[list[str], str]:
+    """mypy --strict's error lines on a user's file `user` against the generated package
+    in `out` (joined with this checkout's runtime), and its whole output."""
+    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(out), str(REPO / "runtime")])}
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--explicit-package-bases",
+         "--python-version", "3.11", "--no-error-summary", str(user)],
+        capture_output=True, text=True, cwd=user.parent, env=env, check=False,
+    )  # fmt: skip
+    return [line for line in done.stdout.splitlines() if ": error:" in line], done.stdout

@@ -1,5 +1,5 @@
 """End to end: generate an SDK from a fixture spec, import it in a fresh interpreter
-(the generated package extends `__path__` to the runtime) and call it through an
+(joined with this checkout's runtime by the editable install) and call it through an
 httpx2 MockTransport."""
 
 from __future__ import annotations

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import filecmp
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from gen_helpers import REPO, generate
+from gen_helpers import REPO, generate, mypy_errors
 
 sys.path.insert(0, str(REPO / "tests"))
 from spec_values import SPEC_MISSING_REASON, find_spec
@@ -92,3 +93,58 @@ def test_generated_is_what_the_generator_produces(tmp_path: Path) -> None:
         "generated/ is out of date with the spec and generator/ (run `make generate`):\n"
         + "\n".join(differences[:30])
     )
+
+
+SHADOWING = """
+paths:
+  /v1/things:
+    get:
+      operationId: list_things_v1_things_get
+      tags: [things]
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+  /v1/things/recent:
+    get:
+      operationId: recent_things_v1_things_recent_get
+      tags: [things]
+      parameters:
+        - {name: type, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}}
+components:
+  schemas:
+    Thing: {type: object, required: [id], properties: {id: {type: string}}}
+"""
+
+
+def test_a_method_named_like_a_builtin_does_not_hide_it_from_annotations(
+    tmp_path: Path,
+) -> None:
+    """`things.list` is a method: in its class an annotation `list[Thing]` would name
+    the method (mypy: "not valid as a type", the call typed Any); the generator names
+    the builtin through `builtins`, and a parameter named `type` stays as it is."""
+    pytest.importorskip("mypy")
+    out = generate(tmp_path, SHADOWING)
+    module = (out / "mistral_sdk" / "resources" / "things" / "__init__.py").read_text()
+    assert "def list(" in module and "import builtins\n" in module
+    assert ") -> builtins.list[models.Thing]:" in module
+    assert "type: str | UnsetType = UNSET" in module
+    user = tmp_path / "user.py"
+    user.write_text(
+        textwrap.dedent(
+            """
+            from mistral_sdk import Mistral
+
+            def calls(client: Mistral) -> None:
+                wrong: int = client.things.recent(type="new")
+            """
+        )
+    )
+    errors, output = mypy_errors(out, user)
+    assert len(errors) == 1, output
+    assert 'expression has type "list[Thing]"' in errors[0], errors[0]

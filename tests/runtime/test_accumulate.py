@@ -315,3 +315,51 @@ def test_parse_stream_mismatch_raises_with_raw_text(mode: str) -> None:
     with pytest.raises(OutputValidationError) as info:
         _parse_stream(mode, ['{"title": 1}'])
     assert info.value.raw == '{"title": 1}'
+
+
+def test_a_long_answer_of_small_pieces_holds_about_its_text() -> None:
+    """Tokens arrive a few characters at a time; as separate strings they would cost
+    about 60 bytes each. The accumulator joins them as it goes (`_accumulate.Text`), so
+    100,000 pieces of 4 characters (400 KB of text) are held in well under 1 MB, and
+    `size` counts the text held (what `ASSEMBLE_BYTES` bounds)."""
+    import tracemalloc
+
+    from mistral_sdk._accumulate import ChatAccumulator
+
+    events = [
+        msgspec.json.decode(
+            json.dumps({"data": _chunk({"content": "tok" + chr(65 + i % 26)})}),
+            type=models.CompletionEvent,
+        )
+        for i in range(26)
+    ]
+    accumulator = ChatAccumulator()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for i in range(100_000):
+            event = events[i % 26]
+            # a new string per piece, as decoding each event gives
+            event.data.choices[0].delta.content = "".join(["tok", chr(65 + i % 26)])
+            accumulator.feed(event)
+        held = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert accumulator.size == 400_000
+    assert held < 1_000_000, f"{held} bytes held for 400,000 characters"
+    text = accumulator.result().output_text
+    assert len(text) == 400_000 and text.startswith("tokAtokBtokC")
+
+
+def test_past_its_text_budget_a_stream_of_small_pieces_drops_its_answer() -> None:
+    # the budget counts the text held (1,000 pieces of 5 characters), not event bytes
+    body = _sse([_chunk({"content": "piece"}) for _ in range(1000)])
+    client = _clients("sync", body)
+    with client.chat.stream(model="m", messages=MESSAGES).accumulate(max_bytes=5_000) as s:
+        assert sum(1 for _ in s) == 1000
+        assert s.final().output_text == "piece" * 1000  # 5,000: within the budget
+    client = _clients("sync", body)
+    with client.chat.stream(model="m", messages=MESSAGES).accumulate(max_bytes=4_999) as s:
+        assert sum(1 for _ in s) == 1000
+        with pytest.raises(ValueError, match="text passed 4999 bytes"):
+            s.final()

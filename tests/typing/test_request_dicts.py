@@ -2,8 +2,8 @@
 every mistake marked `# error` there, on its line, and nothing else (docs/typing.md).
 
 The checkers read the package as a user's editable install does: mypy through the
-project's `mypy_path`, pyright through the joined tree scripts/editable_tree.py links
-(as `make types` does). Each takes a few seconds.
+project's `mypy_path`, pyright through the type checkers' view of both halves that
+scripts/editable_tree.py builds (as `make types` does). Each takes a few seconds.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_pyright_strict_reports_every_mistake_on_its_line_and_nothing_else() -> 
     pyright = Path(sys.executable).with_name("pyright")
     if not pyright.exists():
         pytest.skip("pyright is not installed (the dev extra installs it)")
-    editable_tree.link()  # modules the generator added since the install
+    editable_tree.build()  # modules the generator added since the install
     done = subprocess.run(
         [str(pyright), "--outputjson", "--pythonpath", sys.executable, str(CHECKED)],
         capture_output=True,

@@ -15,11 +15,12 @@
 
 from __future__ import annotations
 
-from ._async import AsyncBatchHelpers, AsyncBatchRun
+from .._batch import AsyncBatchHelpers, BatchHelpers
+from ._async import AsyncBatchRun
 from ._bars import progress_bar
 from ._results import BatchResults, ResultFile
 from ._run import AsyncRequests, Requests
-from ._sync import BatchHelpers, BatchRun
+from ._sync import BatchRun
 from ._types import (
     BatchInputError,
     BatchItemError,

@@ -27,19 +27,19 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._types import BatchLimits, BatchResult, BatchWaitTimeout, check_endpoint
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout
 
 if TYPE_CHECKING:
     from .. import models
     from .._mistral import AsyncMistral
     from ..resources.batch import AsyncBatch
 
-__all__ = ["AsyncBatchHelpers", "AsyncBatchRun"]
+__all__ = ["AsyncBatchRun", "submit_jobs"]
 
 R = TypeVar("R")
 
 
-async def _submit(
+async def submit_jobs(
     batch: AsyncBatch,
     spec: JobSpec,
     requests: AsyncRequests | None,
@@ -257,7 +257,7 @@ class AsyncBatchRun(RunState[R], Generic[R]):
             spec = JobSpec(
                 spec.endpoint, spec.model, spec.agent_id, metadata or spec.metadata, timeout_hours
             )
-        run = await _submit(
+        run = await submit_jobs(
             self._batch,
             spec,
             cast(Any, self._input_lines()),
@@ -271,126 +271,3 @@ class AsyncBatchRun(RunState[R], Generic[R]):
 
     def __repr__(self) -> str:
         return f"<AsyncBatchRun {self.endpoint.path} jobs={self.job_ids} status={self.status}>"
-
-
-class AsyncBatchHelpers:
-    """Hand-written additions to `AsyncMistral().batch`: the batch runner."""
-
-    __slots__ = ()
-
-    # `client.batch` (generated: templates/batch_typed.py.j2) overloads `submit`, `run`
-    # and `job` for type checkers: per endpoint (typed results) and per form of
-    # `requests` (typed request dicts, docs/typing.md).
-    async def submit(
-        self,
-        requests: AsyncRequests | None = None,
-        *,
-        endpoint: str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        input_files: Iterable[str] | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | None = None,
-        limits: BatchLimits | None = None,
-        directory: str | os.PathLike[str] | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> AsyncBatchRun[Any]:
-        """Validate the requests, write them as JSONL on disk, upload them (split by
-        `limits`) and create the job(s); returns at once with the `AsyncBatchRun`.
-
-        Args:
-            requests: `(custom_id, request)` pairs (an iterable: never held in memory;
-                the async client also takes an async iterable), a mapping custom_id →
-                request, or the path of a JSONL file. A request is the endpoint's
-                request model, a dict of its body, or `mistral_sdk.Unknown(body)` (sent
-                as is, for an endpoint the SDK does not know).
-            endpoint: the API endpoint each request goes to (`"/v1/chat/completions"`).
-            model: the model for every request (or `agent_id`).
-            agent_id: the agent for every request, instead of `model`.
-            input_files: ids of JSONL files already uploaded, instead of `requests`.
-            metadata: the job(s)' metadata (str → str).
-            timeout_hours: how long the API may take before it stops the job(s).
-            limits: where to split the input into files and jobs (`BatchLimits`).
-            directory: where the JSONL files (and later the results) go; default a
-                temporary directory, removed when no longer used.
-            progress: called with upload `Progress` reports.
-        """
-        spec = JobSpec(endpoint, model, agent_id, metadata, timeout_hours)
-        batch = cast("AsyncBatch", self)
-        return await _submit(
-            batch,
-            spec,
-            requests,
-            input_files,
-            limits=limits,
-            directory=directory,
-            progress=progress,
-        )
-
-    async def run(
-        self,
-        requests: AsyncRequests | None = None,
-        *,
-        endpoint: str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        input_files: Iterable[str] | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | None = None,
-        limits: BatchLimits | None = None,
-        directory: str | os.PathLike[str] | None = None,
-        progress: ProgressCallback | None = None,
-        timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
-    ) -> BatchResults[Any]:
-        """Submit the requests, wait for the job(s) and return the typed results.
-
-        Args:
-            requests: as for `submit`: `(custom_id, request)` pairs, a mapping, or a JSONL path.
-            endpoint: the API endpoint each request goes to; decides the result types.
-            model: the model for every request (or `agent_id`).
-            agent_id: the agent for every request, instead of `model`.
-            input_files: ids of JSONL files already uploaded, instead of `requests`.
-            metadata: the job(s)' metadata (str → str).
-            timeout_hours: how long the API may take before it stops the job(s).
-            limits: where to split the input into files and jobs (`BatchLimits`).
-            directory: where the JSONL files and the results go (default: a temporary one).
-            progress: called with `Progress` reports (upload, job counters, download).
-            timeout: seconds to wait, then `BatchWaitTimeout` (the jobs keep running).
-            cancel_on_timeout: cancel the jobs when `timeout` expires.
-            poll_interval: the first wait between polls, in seconds (it backs off).
-            max_poll_interval: the longest wait between polls, in seconds.
-        """
-        run = await _submit(
-            cast("AsyncBatch", self),
-            JobSpec(endpoint, model, agent_id, metadata, timeout_hours),
-            requests,
-            input_files,
-            limits=limits,
-            directory=directory,
-            progress=progress,
-        )
-        return await run.results(
-            timeout=timeout,
-            cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
-
-    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]:
-        """Resume a batch from its job id(s), in this or any other process.
-
-        Args:
-            job_ids: the ids of the job(s) of one batch (several when it was split).
-            endpoint: the endpoint the jobs run: checked, and it types the results
-                (`AsyncBatchRun[models.ChatCompletionResponse]` for "/v1/chat/completions").
-        """
-        if not job_ids:
-            raise ValueError("job(): give at least one job id")
-        batch = cast("AsyncBatch", self)
-        jobs = [await batch.jobs.get(cast(Any, j)) for j in job_ids]
-        check_endpoint(jobs, endpoint)
-        return AsyncBatchRun(batch, jobs)

@@ -23,7 +23,7 @@ from typing import Any
 
 import msgspec
 
-from .._codec import Unknown
+from .._codec import CHECKER_ONLY_NAMES
 from ._app import CommandError, read_json_value
 
 __all__ = [
@@ -138,29 +138,10 @@ def unbound(call: str) -> Any:
     return target
 
 
-class _CheckerOnlyNames(dict[str, Any]):
-    """The names generated signatures import for type checkers only, as the command line
-    reads them: `Unknown`, and the typed dicts (`params.XParam`, `XParam`), each of which
-    is on the wire what it is here, a JSON object."""
-
-    def __missing__(self, name: str) -> Any:
-        if name.endswith("Param"):
-            return dict[str, Any]
-        raise KeyError(name)
-
-
-class _ParamsAsObjects:
-    def __getattr__(self, name: str) -> Any:
-        return dict[str, Any]
-
-
-_CHECKER_ONLY_NAMES = _CheckerOnlyNames(params=_ParamsAsObjects(), Unknown=Unknown)
-
-
 def flags_of(method: Callable[..., Any]) -> list[Flag]:
     """The operation's arguments, in signature order, then the call options."""
     params = inspect.signature(method).parameters
-    hints = typing.get_type_hints(method, localns=_CHECKER_ONLY_NAMES, include_extras=True)
+    hints = typing.get_type_hints(method, localns=CHECKER_ONLY_NAMES, include_extras=True)
     docs = _arg_docs(inspect.getdoc(method) or "")
     flags = []
     for name, p in params.items():

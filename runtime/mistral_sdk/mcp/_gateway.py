@@ -33,7 +33,7 @@ import httpx2
 from .._errors import APIStatusError, RequestValidationError
 from .._flow import Flow, run_async, run_sync
 from .._tools import ToolSourceError
-from .._types import NOT_GIVEN, NotGiven, TimeoutTypes, twin_doc
+from .._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from .._client import AsyncAPIClient, BaseClient, SyncAPIClient
@@ -41,10 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncConnectorHTTP",
-    "AsyncConnectorsGatewayHelpers",
     "ConnectorHTTP",
     "ConnectorsGatewayError",
-    "ConnectorsGatewayHelpers",
     "ProxyStatus",
     "gateway_facts",
     "parse_proxy_status",
@@ -409,52 +407,3 @@ def _credential_hook(client: BaseClient[Any, Any]) -> Callable[[Any], Awaitable[
         request.headers.update(auth)
 
     return add_credential
-
-
-class ConnectorsGatewayHelpers:
-    """Hand-written additions to `client.beta.connectors`: the connectors gateway."""
-
-    __slots__ = ()
-
-    def mcp(
-        self, connector: str, credentials_name: str | None = None, **options: Any
-    ) -> MCPToolSource:
-        """The connector's MCP server, through the gateway: pass it in `tools=[...]` of
-        `conversations.run`, or open it (`with ... as session`) to call its tools.
-
-        Needs the `mcp` extra when opened.
-
-        Args:
-            connector: the connector's id or name.
-            credentials_name: which of the connector's stored credentials to use.
-            options: `MCPToolSource.http`'s filters and settings (`include`, `exclude`,
-                `confirm`, `timeout`).
-        """
-        return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
-
-    def http(self, connector: str, credentials_name: str | None = None) -> ConnectorHTTP:
-        """An HTTP client confined to the connector's HTTP endpoint, through the gateway.
-
-        Args:
-            connector: the connector's id or name.
-            credentials_name: which of the connector's stored credentials to use.
-        """
-        return ConnectorHTTP(self._client, connector, credentials_name)  # type: ignore[attr-defined]
-
-
-class AsyncConnectorsGatewayHelpers:
-    """Hand-written additions to `AsyncMistral().beta.connectors`."""
-
-    __slots__ = ()
-
-    @twin_doc(ConnectorsGatewayHelpers.mcp)
-    def mcp(
-        self, connector: str, credentials_name: str | None = None, **options: Any
-    ) -> MCPToolSource:
-        """The async twin of `Mistral().beta.connectors.mcp` (use `async with`)."""
-        return gateway_server(self._client, connector, credentials_name, **options)  # type: ignore[attr-defined]
-
-    @twin_doc(ConnectorsGatewayHelpers.http)
-    def http(self, connector: str, credentials_name: str | None = None) -> AsyncConnectorHTTP:
-        """The async twin of `Mistral().beta.connectors.http`."""
-        return AsyncConnectorHTTP(self._client, connector, credentials_name)  # type: ignore[attr-defined]

@@ -13,16 +13,13 @@ Needs the `websockets` package (`pip install 'mistral-sdk[realtime]'`), imported
 only when a session is opened. See docs/realtime.md.
 """
 
+from .._audio import AsyncRealtime, Realtime
 from . import _protocol
-from ._async import (
-    AsyncRealtime,
-    AsyncRealtimeSpeechConnection,
-    AsyncRealtimeTranscriptionConnection,
-)
+from ._async import AsyncRealtimeSpeechConnection, AsyncRealtimeTranscriptionConnection
 from ._errors import RealtimeConnectionClosed, RealtimeError, RealtimeProtocolError
 from ._protocol import *  # noqa: F403 - its __all__, as asyncio's __init__ does
 from ._protocol import audio_bytes
-from ._sync import Realtime, RealtimeSpeechConnection, RealtimeTranscriptionConnection
+from ._sync import RealtimeSpeechConnection, RealtimeTranscriptionConnection
 
 __all__ = [
     "AsyncRealtime",

@@ -7,18 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import weakref
-from collections.abc import (
-    AsyncIterable,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Coroutine,
-    Generator,
-    Iterable,
-)
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._errors import RealtimeConnectionClosed
 
@@ -28,53 +19,6 @@ if TYPE_CHECKING:
     from ._async import _AsyncConnection
 
 E = TypeVar("E")
-P = ParamSpec("P")
-C = TypeVar("C", bound="_AsyncConnection[Any]")
-
-
-class Opening(Coroutine[Any, Any, C]):
-    """What the async `connect_*` methods return: `await` it for the session, or enter
-    it with `async with` directly (the session closes when the block ends). It is the
-    connecting coroutine itself, too (`asyncio.run(...)`, `create_task(...)`), as
-    aiohttp's request context managers are."""
-
-    __slots__ = ("_connecting", "_session")
-
-    def __init__(self, connecting: Coroutine[Any, Any, C]) -> None:
-        self._connecting = connecting
-        self._session: C | None = None
-
-    def __await__(self) -> Generator[Any, None, C]:
-        return self._connecting.__await__()
-
-    def send(self, value: Any) -> Any:
-        return self._connecting.send(value)
-
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
-        if val is None and tb is None:
-            return self._connecting.throw(typ)
-        return self._connecting.throw(typ, val, tb)
-
-    def close(self) -> None:
-        self._connecting.close()
-
-    async def __aenter__(self) -> C:
-        self._session = await self._connecting
-        return self._session
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        if self._session is not None:
-            await self._session.__aexit__(*exc_info)
-
-
-def opening(method: Callable[P, Coroutine[Any, Any, C]]) -> Callable[P, Opening[C]]:
-    """`connect_*` (an async method) returning an `Opening` of its session."""
-
-    @functools.wraps(method)
-    def connect(*args: P.args, **kwargs: P.kwargs) -> Opening[C]:
-        return Opening(method(*args, **kwargs))
-
-    return connect
 
 
 async def connect(url: str, **options: Any) -> ClientConnection:

@@ -9,14 +9,13 @@ threads in two small modules; this one only moves messages. The blocking twin
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _connect, _threads
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
-    SPEECH,
     TRANSCRIPTION,
     AudioFormat,
     Kind,
@@ -37,7 +36,12 @@ if TYPE_CHECKING:
 
     from .._client import SyncAPIClient
 
-__all__ = ["Realtime", "RealtimeSpeechConnection", "RealtimeTranscriptionConnection"]
+__all__ = [
+    "RealtimeSpeechConnection",
+    "RealtimeTranscriptionConnection",
+    "connect",
+    "run",
+]
 
 E = TypeVar("E")
 
@@ -326,128 +330,21 @@ def _open(
     return ws, state, prelude
 
 
-class Realtime:
-    """`Mistral().audio.realtime`: live transcription and speech over WebSockets.
-
-    Needs `pip install 'mistral-sdk[realtime]'`.
-    """
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    @_threads.opening
-    def connect_transcription(
-        self,
-        *,
-        model: str,
-        audio_format: AudioFormat | Mapping[str, Any] | None = None,
-        target_streaming_delay_ms: int | None = None,
-        diarize: bool | None = None,
-        context_bias: list[str] | None = None,
-        language: str | None = None,
-        speaker_references: Mapping[str, str] | None = None,
-        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> RealtimeTranscriptionConnection:
-        """Open a transcription session and wait until the server has created it.
-
-        The session settings given are checked before connecting and sent as a
-        `session.update` once the server has created the session.
-
-        Args:
-            model: the realtime transcription model.
-            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
-            target_streaming_delay_ms: how far behind the audio the text may lag.
-            diarize: tag speakers inline.
-            context_bias: phrases or terms to bias the transcription towards.
-            language: the ISO-639-1 code of the audio's language.
-            speaker_references: reference audio for known speakers, by name (needs `diarize`).
-            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
-            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
-                included (default 10): then `APITimeoutError`.
-            extra_headers: headers for the upgrade request.
-            extra_query: query parameters for the WebSocket URL.
-        """
-        opened = _open(self._client, TRANSCRIPTION, locals())
+def connect(client: SyncAPIClient, kind: Kind, arguments: Mapping[str, Any]) -> _Connection[Any]:
+    """Open a session for a connect method of `client.audio.realtime`
+    (mistral_sdk._audio): `arguments` are that method's (its `locals()`)."""
+    opened = _open(client, kind, arguments)
+    if kind is TRANSCRIPTION:
         return RealtimeTranscriptionConnection(*opened)
+    return RealtimeSpeechConnection(*opened)
 
-    def transcribe(
-        self, audio: Iterable[Any], *, model: str, **options: Any
-    ) -> Iterator[RealtimeTranscriptionEvent]:
-        """Stream `audio` and yield the events until `transcription.done`; the audio is
-        read and sent while the events arrive (by a background thread, or a task with
-        the async client).
 
-        Args:
-            audio: bytes-like chunks (bytes, bytearray, memoryview, numpy arrays), in the
-                session's `audio_format`; split at the protocol's limit. An iterable (the
-                async client also takes an async iterable).
-            model: the realtime transcription model.
-            options: the session settings and options of `connect_transcription`.
-        """
-        connection = self.connect_transcription(model=model, **options)
+def run(connection: _Connection[E], send: Any, items: Any) -> Iterator[E]:
+    """The one-call helpers (`transcribe`, `speak`): send `items` (audio chunks or
+    text pieces) while the events arrive, then flush and end the input."""
 
-        def finish() -> None:
-            connection.flush()
-            connection.end()
+    def finish() -> None:
+        connection.flush()  # type: ignore[attr-defined]
+        connection.end()
 
-        return _threads.run(connection, connection.send_audio, finish, audio)
-
-    @_threads.opening
-    def connect_speech(
-        self,
-        *,
-        model: str,
-        voice: str | None = None,
-        ref_audio: bytes | str | None = None,
-        response_format: str | None = None,
-        streaming_mode: str | None = None,
-        expressiveness: float | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-    ) -> RealtimeSpeechConnection:
-        """Open a speech session and wait until the server has created it.
-
-        Args:
-            model: the realtime speech model.
-            voice: a preset voice (exclusive with `ref_audio`).
-            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
-            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
-            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
-            expressiveness: higher is more expressive (at least 1.0).
-            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
-                included (default 10): then `APITimeoutError`.
-            extra_headers: headers for the upgrade request.
-            extra_query: query parameters for the WebSocket URL.
-        """
-        opened = _open(self._client, SPEECH, locals())
-        return RealtimeSpeechConnection(*opened)
-
-    def speak(
-        self, text: str | Iterable[str], *, model: str, **options: Any
-    ) -> Iterator[RealtimeSpeechEvent]:
-        """Speak `text` and yield the events until `speech.audio.done`; the pieces are
-        read and sent while the events arrive (by a background thread, or a task with
-        the async client).
-
-        Args:
-            text: one string, or an iterable of pieces (as a language model writes them;
-                the async client also takes an async iterable).
-            model: the realtime speech model.
-            options: the session settings and options of `connect_speech`.
-        """
-        connection = self.connect_speech(model=model, **options)
-        pieces = [text] if isinstance(text, str) else text
-
-        def finish() -> None:
-            connection.flush()
-            connection.end()
-
-        return _threads.run(connection, connection.send_text, finish, pieces)
+    return _threads.run(connection, send, finish, items)

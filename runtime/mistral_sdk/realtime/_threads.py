@@ -21,13 +21,6 @@ if TYPE_CHECKING:
     from ._sync import _Connection
 
 E = TypeVar("E")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def opening(method: F) -> F:
-    """The blocking `connect_*` return the session itself (already a context manager);
-    `_aio.opening` lets the async ones be used in `async with` directly."""
-    return method
 
 
 def connect(url: str, **options: Any) -> ClientConnection:

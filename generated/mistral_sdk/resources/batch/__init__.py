@@ -8,17 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING, overload
 
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk import models
-from mistral_sdk.batch import (
-    AsyncBatchHelpers,
-    AsyncBatchRun,
-    AsyncRequests,
-    BatchResults,
-    BatchRun,
-    BatchHelpers,
-    Requests,
-    RunOptions,
-    SubmitOptions,
-)
+from mistral_sdk._batch import AsyncBatchHelpers, BatchHelpers
 
 if TYPE_CHECKING:
     import os
@@ -27,6 +17,9 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from mistral_sdk._batch_endpoints import BatchRequest
+    from mistral_sdk.batch import AsyncBatchRun, BatchResults, BatchRun
+    from mistral_sdk.batch._run import AsyncRequests, Requests
+    from mistral_sdk.batch._types import RunOptions, SubmitOptions
     from .jobs import BatchJobs, AsyncBatchJobs
 
 __all__ = ["Batch", "AsyncBatch"]
@@ -41,7 +34,7 @@ class Batch(BatchHelpers, SyncResource):
 
         return BatchJobs(self._client)
 
-    @overload
+    @overload  # type: ignore[override]
     def submit(
         self,
         requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
@@ -245,7 +238,7 @@ class Batch(BatchHelpers, SyncResource):
     ) -> BatchRun[Any]:
         return super().submit(requests, endpoint=endpoint, **options)
 
-    @overload
+    @overload  # type: ignore[override]
     def run(
         self,
         requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
@@ -514,7 +507,7 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
 
         return AsyncBatchJobs(self._client)
 
-    @overload
+    @overload  # type: ignore[override]
     async def submit(
         self,
         requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
@@ -821,7 +814,7 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     ) -> AsyncBatchRun[Any]:
         return await super().submit(requests, endpoint=endpoint, **options)
 
-    @overload
+    @overload  # type: ignore[override]
     async def run(
         self,
         requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ class Triggers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Trigger]:
+    ) -> builtins.list[models.Trigger]:
         """List triggers.
 
         `GET /v1/triggers`
@@ -260,7 +261,7 @@ class AsyncTriggers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Trigger]:
+    ) -> builtins.list[models.Trigger]:
         """List triggers.
 
         `GET /v1/triggers`

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from functools import cached_property
 
@@ -38,7 +39,7 @@ class Webhooks(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Webhook]:
+    ) -> builtins.list[models.Webhook]:
         """List webhooks.
 
         `GET /v1/webhooks`
@@ -267,7 +268,7 @@ class AsyncWebhooks(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.Webhook]:
+    ) -> builtins.list[models.Webhook]:
         """List webhooks.
 
         `GET /v1/webhooks`

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, TYPE_CHECKING
@@ -52,7 +53,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.Agent, list[models.Agent]]:
+    ) -> SyncPage[models.Agent, builtins.list[models.Agent]]:
         """List agent entities.
 
         Retrieve a list of agent entities sorted by creation time. Deprecated: some features such as agent sharing are not supported by this endpoint. Use the cursor-paginated `GET /v1/agents/pages` instead.
@@ -416,7 +417,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.Agent, list[models.Agent]]:
+    ) -> SyncPage[models.Agent, builtins.list[models.Agent]]:
         """List all versions of an agent.
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
@@ -487,7 +488,7 @@ class BetaAgents(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentAliasResponse]:
+    ) -> builtins.list[models.AgentAliasResponse]:
         """List all aliases for an agent.
 
         Retrieve all version aliases for a specific agent.
@@ -625,7 +626,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.Agent, list[models.Agent]]:
+    ) -> AsyncPage[models.Agent, builtins.list[models.Agent]]:
         """List agent entities.
 
         Retrieve a list of agent entities sorted by creation time. Deprecated: some features such as agent sharing are not supported by this endpoint. Use the cursor-paginated `GET /v1/agents/pages` instead.
@@ -989,7 +990,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.Agent, list[models.Agent]]:
+    ) -> AsyncPage[models.Agent, builtins.list[models.Agent]]:
         """List all versions of an agent.
 
         Retrieve all versions for a specific agent with full agent context. Supports pagination.
@@ -1060,7 +1061,7 @@ class AsyncBetaAgents(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AgentAliasResponse]:
+    ) -> builtins.list[models.AgentAliasResponse]:
         """List all aliases for an agent.
 
         Retrieve all version aliases for a specific agent.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, TYPE_CHECKING
@@ -20,7 +21,7 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
-from mistral_sdk.mcp._gateway import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
+from mistral_sdk._connectors import AsyncConnectorsGatewayHelpers, ConnectorsGatewayHelpers
 
 if TYPE_CHECKING:
     from mistral_sdk import params
@@ -437,7 +438,7 @@ class BetaConnectors(ConnectorsGatewayHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.PublicAuthenticationMethod]:
+    ) -> builtins.list[models.PublicAuthenticationMethod]:
         """Get authentication methods for a connector.
 
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.
@@ -1688,7 +1689,7 @@ class AsyncBetaConnectors(AsyncConnectorsGatewayHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.PublicAuthenticationMethod]:
+    ) -> builtins.list[models.PublicAuthenticationMethod]:
         """Get authentication methods for a connector.
 
         Get the authentication schema for a connector. Returns the list of supported authentication methods and their required headers.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, TYPE_CHECKING
@@ -50,7 +51,7 @@ class BetaConversations(ConversationsHelpers, SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
+    ) -> SyncPage[models.ConversationsListItem, builtins.list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.
@@ -674,7 +675,7 @@ class AsyncBetaConversations(AsyncConversationsHelpers, AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.ConversationsListItem, list[models.ConversationsListItem]]:
+    ) -> AsyncPage[models.ConversationsListItem, builtins.list[models.ConversationsListItem]]:
         """List all created conversations.
 
         Retrieve a list of conversation entities sorted by creation time.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 import datetime
 from functools import cached_property
@@ -45,7 +46,7 @@ class BetaAdminAuditLogs(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AuditLogOut]:
+    ) -> builtins.list[models.AuditLogOut]:
         """Get Audit Logs
 
         List audit log entries for the Organization.
@@ -116,7 +117,7 @@ class AsyncBetaAdminAuditLogs(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.AuditLogOut]:
+    ) -> builtins.list[models.AuditLogOut]:
         """Get Audit Logs
 
         List audit log entries for the Organization.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -111,7 +112,7 @@ class BetaAdminUsers(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.OrganizationUserInviteOUT]:
+    ) -> builtins.list[models.OrganizationUserInviteOUT]:
         """Get Invite
 
         List pending Organization invitations.
@@ -483,7 +484,7 @@ class AsyncBetaAdminUsers(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.OrganizationUserInviteOUT]:
+    ) -> builtins.list[models.OrganizationUserInviteOUT]:
         """Get Invite
 
         List pending Organization invitations.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 import datetime
 from functools import cached_property
@@ -39,7 +40,7 @@ class BetaRagIngestionPipelineConfigurations(SyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.IngestionPipelineConfiguration]:
+    ) -> builtins.list[models.IngestionPipelineConfiguration]:
         """List ingestion pipeline configurations
 
         For the current workspace, lists all of the registered ingestion pipeline configurations.
@@ -161,7 +162,7 @@ class AsyncBetaRagIngestionPipelineConfigurations(AsyncResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[models.IngestionPipelineConfiguration]:
+    ) -> builtins.list[models.IngestionPipelineConfiguration]:
         """List ingestion pipeline configurations
 
         For the current workspace, lists all of the registered ingestion pipeline configurations.

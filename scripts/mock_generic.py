@@ -1,18 +1,18 @@
-"""The local mock's generic answers: every operation of the spec, from its schemas.
+"""The local mock's generic answers: every operation of the SDK, from its own types.
 
 A request that no scripted flow answers (mock_flows.py and the other flow modules
-named in mock_server.FLOW_MODULES come first) is matched against the spec's paths
-and answered with a value built from the operation's response schema: the spec's
-own examples where it has them, else values made from the types (the same builder
-the operation tests use, tests/spec_values.py, on the generator's model of the
-spec). So every answer decodes into the type the SDK declares for it.
+named in mock_server.FLOW_MODULES come first) is matched against the paths of
+`mistral_sdk.OPERATIONS` and answered with a value of the type the generated method
+declares for it (mock_samples.py): no spec is read, so the mock runs wherever the
+package does, and every answer decodes into the type the SDK expects.
 
-- JSON answers: one value of the response type. List operations that page
-  (cursor, offset or page number, as the SDK infers them) hold `ITEMS` items
-  served `page_size`/`limit` at a time (default `PAGE`), with the cursor, total
-  and `has_more` fields set to match, so iterating a page ends.
-- Event streams: a few events of the stream's event type, then its end (the done
-  marker or the terminal event).
+- JSON answers: one value of the response type (a model's required fields). List
+  operations that page hold `ITEMS` items served `page_size`/`limit` at a time
+  (default `PAGE`), with the cursor, total and `has_more` fields set to match, so
+  iterating a page ends.
+- Event streams: three events of the stream's event type, then its end (the done
+  marker) when it has one. A path with both (`chat/completions`) streams when the
+  body says `"stream": true`.
 - Binary answers: `BINARY_BODY`; no-content answers: 204.
 - Uploads (multipart or chunked) are read in full and kept in `uploads` (path →
   list of bodies), so a test can check what arrived.
@@ -20,120 +20,90 @@ spec). So every answer decodes into the type the SDK declares for it.
   document upload, ...) answers is kept under its id; reading, listing, updating
   (`PATCH`/`PUT`, the body's fields merged) and deleting it then act on that object.
   An id the mock never handed out gets a generic answer, so that any call works.
-
-Needs the spec (spec/openapi.yaml, `make spec`) and the generator's dependencies
-(PyYAML); without them every such request is answered 501 saying so, while the
-scripted flows go on working.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 import uuid
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+import mock_samples  # type: ignore[import-not-found, unused-ignore]
+
 ITEMS = 3  # items of every list that pages
 PAGE = 2  # page size when the request names none
 BINARY_BODY = b"\x00\x01mock binary body\xff"
 
 
-class SpecAnswers:
-    """Answers for every operation of the spec (loaded on the first request)."""
+class GenericAnswers:
+    """Answers for every operation of the SDK (its routes are read on the first request)."""
 
-    def __init__(self, spec: Path | None = None) -> None:
-        self._spec = spec
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._loaded = False
-        self._problem = ""
-        self._routes: list[tuple[str, re.Pattern[str], Any]] = []
-        self._values: Any = None
+        self._routes: list[tuple[str, re.Pattern[str], list[Any]]] | None = None
         self.uploads: dict[str, list[bytes]] = {}
         self.store = Store()
 
-    # -- loading
-
-    def _load(self) -> None:
+    def _load(self) -> list[tuple[str, re.Pattern[str], list[Any]]]:
         with self._lock:
-            if self._loaded:
-                return
-            self._loaded = True
-            try:
-                tests = str(REPO / "tests")
-                if tests not in sys.path:
-                    sys.path.insert(0, tests)
-                from spec_values import Values, find_spec, load_api
+            if self._routes is None:
+                grouped: dict[tuple[str, str], list[Any]] = {}
+                for endpoint in mock_samples.endpoints():
+                    key = (endpoint.operation.method, endpoint.route)
+                    grouped.setdefault(key, []).append(endpoint)
+                routes = []
+                for (method, template), found in grouped.items():
+                    literal = sum(1 for part in template.split("/") if part and "{" not in part)
+                    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+                    routes.append((-literal, method, re.compile(f"^{pattern}$"), found))
+                # literal segments win over parameters (`/v1/files/batch` before `/v1/files/{id}`)
+                routes.sort(key=lambda r: r[0])
+                self._routes = [(m, p, found) for _, m, p, found in routes]
+            return self._routes
 
-                path = self._spec or find_spec()
-                if path is None:
-                    raise FileNotFoundError("spec/openapi.yaml is missing (run `make spec`)")
-                doc, api, _ = load_api(str(path))
-            except (ImportError, OSError, ValueError) as exc:
-                self._problem = (
-                    f"the mock answers operations from the spec, which it cannot read: {exc}"
-                )
-                return
-            self._values = Values(doc, api)
-            routes = []
-            for op in api.operations:
-                template = op.http_path.split("#", 1)[0]
-                literal = sum(1 for part in template.split("/") if part and "{" not in part)
-                pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-                routes.append((-literal, op.method, re.compile(f"^{pattern}$"), op))
-            # literal segments win over parameters (`/v1/files/batch` before `/v1/files/{id}`)
-            self._routes = [(m, p, op) for _, m, p, op in sorted(routes, key=lambda r: r[0])]
-
-    def operations(self, method: str, path: str) -> list[Any]:
-        """The spec operations `method path` calls (two when one path has a streaming
-        twin, `…#stream`), most specific route first; [] when the spec has none."""
-        self._load()
-        found = [op for verb, pattern, op in self._routes if verb == method and pattern.match(path)]
-        return [
-            op for op in found if op.http_path.split("#")[0] == found[0].http_path.split("#")[0]
-        ]
+    def endpoints(self, method: str, path: str) -> list[Any]:
+        """The SDK methods that call `method path` (two when one operation answers JSON
+        or a stream, or a path has a streaming twin), most specific route first; []
+        when none does."""
+        for verb, pattern, found in self._load():
+            if verb == method and pattern.match(path):
+                return list(found)
+        return []
 
     # -- answering
 
     def handle(self, handler: Any, method: str, path: str, query: dict[str, str]) -> bool:
-        """Answer the request if the spec has its operation; whether it did."""
-        self._load()
-        if self._problem:
-            handler.read_body()
-            handler.send_json(501, {"message": self._problem})
-            return True
-        ops = self.operations(method, path)
-        if not ops:
+        """Answer the request if the SDK has its operation; whether it did."""
+        found = self.endpoints(method, path)
+        if not found:
             return False
         body = handler.read_body()
-        if ops[0].body_kind == "multipart" or handler.headers.get("Transfer-Encoding") == "chunked":
+        content_type = handler.headers.get("Content-Type", "")
+        if (
+            content_type.startswith("multipart/")
+            or handler.headers.get("Transfer-Encoding", "").lower() == "chunked"
+        ):
             self.uploads.setdefault(path, []).append(body)
         wants_stream = _wants_stream(body)
-        op, chosen = ops[0], ops[0].methods[0]
-        for candidate in ops:  # JSON or SSE for one path: the request's `stream` flag picks
-            for m in candidate.methods:
-                if (m.response.kind == "sse") == wants_stream:
-                    op, chosen = candidate, m
-                    break
-        response = chosen.response
-        values = self._values
-        if response.kind == "empty":
+        chosen = next((e for e in found if (e.kind == "sse") == wants_stream), found[0])
+        # the same values for every answer of an operation: asked twice, it says the same
+        samples = mock_samples.Samples(chosen.call)
+        if chosen.kind == "empty":
             handler.send_empty()
-        elif response.kind == "binary":
+        elif chosen.kind == "binary":
             handler.send_bytes(BINARY_BODY)
-        elif response.kind == "sse":
-            raw, _ = values.sse_body(op, chosen, events=3)
-            handler.send_sse_frames(raw.decode().split("\n\n")[:-1])
+        elif chosen.kind == "sse":
+            handler.send_sse_frames(mock_samples.sse_frames(chosen, samples))
         else:
-            value = values.wire(response.type)
-            many, kept = self.store.act(method, path, op.http_path, value, _json_object(body))
-            if chosen.pagination is not None:
-                item = values.wire(chosen.pagination.item_type)
+            value = samples.wire(chosen.response_type)
+            template = chosen.route
+            many, kept = self.store.act(method, path, template, value, _json_object(body))
+            if chosen.kind == "page":
+                item = samples.wire(mock_samples.page_item_type(chosen))
                 items = [{**item, **obj} for obj in kept] if many else None
-                value = _page(values, chosen.pagination, value, query, items)
+                value = _page(samples, chosen, value, query, items)
             elif many:
                 value = _listing(value, kept)
             elif kept and isinstance(value, dict):
@@ -199,8 +169,31 @@ def _listing(value: Any, kept: list[dict[str, Any]]) -> Any:
 
 
 def _known(body: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
-    """The body's fields that the object has (a create's name, an update's changes)."""
-    return {k: v for k, v in body.items() if k in like and k != "id" and v is not None}
+    """The body's fields that the object has, with values of the same shape (a create's
+    name, an update's changes; not a request's `training_files` objects where the
+    object keeps their ids)."""
+    return {
+        k: v
+        for k, v in body.items()
+        if k in like and k != "id" and v is not None and _same_shape(v, like[k])
+    }
+
+
+def _same_shape(value: Any, like: Any) -> bool:
+    """Whether `value` can stand where `like` is: the same JSON kind, all the way down."""
+    if like is None:
+        return not isinstance(value, (dict, list))
+    if isinstance(like, dict):
+        return isinstance(value, dict) and all(
+            _same_shape(v, like[k]) for k, v in value.items() if k in like and v is not None
+        )
+    if isinstance(like, list):
+        return isinstance(value, list) and (not value or not like or _same_shape(value[0], like[0]))
+    if isinstance(like, bool) or isinstance(value, bool):
+        return isinstance(like, bool) and isinstance(value, bool)
+    if isinstance(like, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(like))
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
@@ -224,11 +217,12 @@ def _wants_stream(body: bytes) -> bool:
 
 
 def _page(
-    values: Any, pagination: Any, value: Any, query: dict[str, str], kept: list[Any] | None
+    samples: Any, endpoint: Any, value: Any, query: dict[str, str], kept: list[Any] | None
 ) -> Any:
     """`value` holding the page the query asks for of the `kept` objects (else of
     `ITEMS` made-up items), and the fields that say where the next page starts (so
     that the SDK's iteration ends)."""
+    pagination = endpoint.response.paginator
     size = _int(query.get(pagination.size)) if pagination.size else None
     size = size if size and size > 0 else PAGE
     sent = _int(query.get(pagination.param))
@@ -236,7 +230,8 @@ def _page(
         start = ((pagination.start if sent is None else sent) - pagination.start) * size
     else:  # a cursor is the offset of the next item, as text
         start = sent or 0
-    every = kept if kept is not None else [values.wire(pagination.item_type)] * ITEMS
+    made = [samples.wire(mock_samples.page_item_type(endpoint))] * ITEMS
+    every = kept if kept is not None else made
     items = every[start : start + size]
     more = start + size < len(every)
     if not pagination.items:
@@ -268,6 +263,6 @@ def _int(text: str | None) -> int | None:
         return None
 
 
-def make_flow(server: Any) -> SpecAnswers:
+def make_flow(server: Any) -> GenericAnswers:
     """The flow-module entry point (mock_server.FLOW_MODULES)."""
-    return SpecAnswers(getattr(server, "spec", None))
+    return GenericAnswers()
