@@ -80,9 +80,7 @@ def _pyright(files: list[Path], scratch: Path) -> dict[str, Findings]:
     sys.path.insert(0, str(REPO / "scripts"))
     import editable_tree
 
-    for half in editable_tree.HALVES:  # the joined tree of this checkout, in scratch
-        (scratch / half).symlink_to(REPO / half)
-    tree = editable_tree.link(scratch).parent
+    tree = editable_tree.build().parent  # the joined tree of this checkout (build/editable)
     config = {"pythonVersion": "3.11", "extraPaths": [str(tree)], "typeCheckingMode": "strict"}
     (scratch / "pyrightconfig.json").write_text(json.dumps(config))
     copies = []
