@@ -23,7 +23,7 @@ AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
-        types types-wheel check demo mock mock-realtime bench bench-upload bench-pool bench-decode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock mock-realtime bench bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
         check-history test-extras check-install release-check release runtime-deps
 
 help:
@@ -50,6 +50,7 @@ help:
 	@echo "make azurite          install Azurite (npm ci, pinned) for the Azure Blob offloading tests"
 	@echo "make bench            benchmarks side by side: the SDK, plain httpx2 and httpx, the official SDK;"
 	@echo "                      writes benchmarks/results.json, docs/benchmarks.md and the README's table"
+	@echo "make bench-encode     what a call costs before sending (dict checks, request build)"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
@@ -236,6 +237,10 @@ bench: $(BENCH_STAMP) venv
 # Decoding (known and unknown union tags) and streaming against untyped msgspec: docs/unions.md.
 bench-decode: venv
 	$(PY) benchmarks/decode_stream.py --write
+
+# What a call costs before sending: the dict checks and the request build (docs/unions.md).
+bench-encode: venv
+	$(PY) benchmarks/bench_encode.py
 
 # Realtime audio: per chunk sent and per event received, against raw websockets: docs/realtime.md.
 bench-realtime: venv

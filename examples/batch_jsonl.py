@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Run typed chat requests through the Batch API: one call from requests to typed results,
 with progress; then resume the job from its id and resubmit only the failed requests.
+A misspelled key in a request is refused before anything is uploaded.
 
 Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from _connect import connect, using_mock
 
 from mistral_sdk import Progress, models
-from mistral_sdk.batch import BatchResults
+from mistral_sdk.batch import BatchInputError, BatchResults
 
 MODEL = "mistral-small-latest"
 QUESTIONS = ["What is 2 + 2?", "Name a French cheese.", "Translate 'cat' to Italian."]
@@ -54,15 +56,22 @@ def answers(results: BatchResults[models.ChatCompletionResponse]) -> None:
 
 def main() -> int:
     with connect() as client:
+        print("== a typo in a request dict is caught before the upload")
+        # read from elsewhere (JSON, a config): in a literal, type checkers see the typo too
+        typo: Any = {"messages": [{"role": "user", "content": "hi"}], "temprature": 0.2}
+        try:
+            client.batch.submit([("typo", typo)], endpoint="/v1/chat/completions", model=MODEL)
+        except BatchInputError as exc:
+            print(f"   refused: {exc}")
+
         print(f"== batch: {len(QUESTIONS)} typed chat requests")
         run = client.batch.submit(requests(), endpoint="/v1/chat/completions", model=MODEL)
         print(f"   submitted: jobs {run.job_ids}")
 
-        # Any process can pick the job up again from its id.
-        resumed = client.batch.job(*run.job_ids)
-        results: BatchResults[models.ChatCompletionResponse] = resumed.results(
-            progress=show, poll_interval=0.2, input_order=True
-        )
+        # Any process can pick the job up again from its id; the endpoint types the results
+        # (BatchResults[models.ChatCompletionResponse], for type checkers too).
+        resumed = client.batch.job(*run.job_ids, endpoint="/v1/chat/completions")
+        results = resumed.results(progress=show, poll_interval=0.2, input_order=True)
         answers(results)
 
         failed = results.failed_ids()

@@ -24,7 +24,10 @@ operations and resources the helpers concern is in the overlay (spec/overlay.yam
 - `schemas.<enum>.batch_endpoints`: the enum listing the endpoints a batch job runs.
   Each value is matched to the POST operation at that path, whose request body and
   JSON response models become `mistral_sdk._batch_endpoints.BATCH_ENDPOINTS` (read by
-  the batch runner, `mistral_sdk.batch`).
+  the batch runner, `mistral_sdk.batch`). The resource whose `resources.<path>` entry
+  sets `batch_runner` also gets the runner's `run`, `submit` and `job` overloaded on
+  each endpoint's `Literal` path, typed by its response model
+  (templates/batch_typed.py.j2).
 - `helpers.<helper>`: what each helper calls, checked by `missing_operations`.
 """
 

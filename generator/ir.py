@@ -341,6 +341,9 @@ class Resource:
     # (module under mistral_sdk, class) of the runtime mixin that adds hand-written
     # helpers to this resource (`Async` + class for the async one)
     mixin: tuple[str, str] | None = None
+    # the mixin is the batch runner: `run`/`submit`/`job` typed by endpoint (overlay
+    # `resources.<path>.batch_runner`, templates/batch_typed.py.j2)
+    batch_runner: bool = False
 
     @property
     def attr(self) -> str:
@@ -364,6 +367,17 @@ class Supplement:
         return "/".join(pointer.split("/")[:4]) in self.pointers
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A model's former name, kept as a deprecated alias (overlay `renamed`,
+    generator/parse/renamed.py)."""
+
+    old: str
+    new: str  # a model's name, or "str"
+    removed_in: str  # the release without the old name
+    is_class: bool  # the new name is a model class (not a union, enum or alias)
+
+
 @dataclass
 class API:
     title: str
@@ -380,6 +394,7 @@ class API:
     batch_job_fields: tuple[str, ...] = ()
     inputs: Inputs = field(default_factory=Inputs)
     supplement: Supplement | None = None  # what was merged in besides the public spec
+    renamed: list[Renamed] = field(default_factory=list)  # deprecated aliases, by old name
 
     def source_of(self, pointer: str) -> Literal["spec", "supplement"]:
         """Where the definition at `pointer` is described."""

@@ -32,8 +32,9 @@ _PATTERNS = {
         "like `POST /v1/path` (a method and the spec's path)"
     ),
     rf"^{_IDENT}(\.{_IDENT})*\.{_IDENT}$": "like `module.Class` (a module of mistral_sdk)",
+    r"^[0-9]+(\.[0-9]+)*$": "that is a release number (`0.3.0`)",
 }
-_IDENTIFIER, _DOTTED, _POINTER, _ROUTE, _CLASS = _PATTERNS
+_IDENTIFIER, _DOTTED, _POINTER, _ROUTE, _CLASS, _VERSION = _PATTERNS
 Identifier = Annotated[str, msgspec.Meta(pattern=_IDENTIFIER)]
 Dotted = Annotated[str, msgspec.Meta(pattern=_DOTTED)]
 Pointer = Annotated[str, msgspec.Meta(pattern=_POINTER)]
@@ -41,6 +42,7 @@ Pointer = Annotated[str, msgspec.Meta(pattern=_POINTER)]
 Route = Annotated[str, msgspec.Meta(pattern=_ROUTE)]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 ClassPath = Annotated[str, msgspec.Meta(pattern=_CLASS)]
+Version = Annotated[str, msgspec.Meta(pattern=_VERSION)]
 
 
 class OverlayError(Exception):
@@ -91,6 +93,9 @@ class InlineSchema(_Entry):
 
 class Resource(_Entry):
     mixin: ClassPath  # `module.Class` under mistral_sdk; the async resource takes `AsyncClass`
+    # the mixin is the batch runner: its `run`/`submit`/`job` are overloaded on each
+    # endpoint of the `batch_endpoints` enum, typed by that endpoint's answer
+    batch_runner: bool = False
 
 
 class Need(_Entry):
@@ -127,6 +132,12 @@ class Supplement(_Entry):
     schemas: dict[Text, Schema] = {}
 
 
+class Renamed(_Entry):
+    removed_in: Version  # the release without the former names
+    # former model name -> its name now (`str`: an id that became a plain string)
+    models: dict[Identifier, Identifier] = {}
+
+
 class Overlay(_Entry):
     naming: Naming = msgspec.field(default_factory=Naming)
     tags: dict[Text, Tag] = {}
@@ -137,6 +148,7 @@ class Overlay(_Entry):
     streams: Streams = msgspec.field(default_factory=Streams)
     helpers: dict[Dotted, Helper] = {}
     supplement: Supplement = msgspec.field(default_factory=Supplement)
+    renamed: Renamed | None = None
 
     def operation(self, operation_id: str) -> Operation:
         return self.operations.get(operation_id) or self.supplement.operations.get(
@@ -165,6 +177,11 @@ class Overlay(_Entry):
     def batch_job_fields(self) -> tuple[str, ...]:
         enum = self.batch_endpoints_enum
         return self.schema(enum).batch_job_fields if enum else ()
+
+    def batch_runner(self, path: tuple[str, ...]) -> bool:
+        """Whether the resource at `path` is the batch runner's (typed by endpoint)."""
+        entry = self.resources.get(".".join(path))
+        return entry is not None and entry.batch_runner
 
     def mixin(self, path: tuple[str, ...]) -> tuple[str, str] | None:
         """(module, class) of the mixin of the resource at `path`."""
@@ -211,7 +228,7 @@ def parse(data: Any, text: str = "", source: str = "overlay") -> Overlay:
 
 def _inconsistencies(overlay: Overlay) -> list[tuple[tuple[str | int, ...], str]]:
     """What the schema alone cannot say: entries that set nothing, an entry in both the
-    top-level section and the supplement's, two batch enums."""
+    top-level section and the supplement's, two batch enums or batch runners."""
     out: list[tuple[tuple[str | int, ...], str]] = []
     for section in ("operations", "schemas", "helpers"):
         entries: Mapping[str, Operation | Schema | Helper] = getattr(overlay, section)
@@ -229,6 +246,14 @@ def _inconsistencies(overlay: Overlay) -> list[tuple[tuple[str | int, ...], str]
     if len(enums) > 1:
         out.append(
             (("schemas", enums[1], "batch_endpoints"), f"`{enums[0]}` is the batch enum already")
+        )
+    runners = [path for path, entry in overlay.resources.items() if entry.batch_runner]
+    if len(runners) > 1:
+        out.append(
+            (
+                ("resources", runners[1], "batch_runner"),
+                f"`{runners[0]}` is the batch runner already",
+            )
         )
     return out
 

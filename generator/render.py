@@ -205,6 +205,8 @@ class Renderer:
         for group in self.groups:
             out[f"mistral_sdk/models/{self.module_of[group[0]]}.py"] = self.model_module(group)
         out["mistral_sdk/models/__init__.py"] = self.models_init()
+        if self.api.renamed:
+            out["mistral_sdk/models/_deprecated.py"] = self.models_deprecated()
         out.update(ParamsRenderer(self).files())
         out.update(self.resource_modules())
         out["mistral_sdk/_mistral.py"] = self.client_module()
@@ -332,7 +334,20 @@ class Renderer:
     def models_init(self) -> str:
         names = sorted(self.api.definitions)
         entries = [(n, self.module_of[n]) for n in names]
-        return self.env.get_template("models_init.py.j2").render(header=HEADER, entries=entries)
+        return self.env.get_template("models_init.py.j2").render(
+            header=HEADER, entries=entries, renamed=self.api.renamed
+        )
+
+    def models_deprecated(self) -> str:
+        """`models/_deprecated.py`: the former names (generator/deprecations.py)."""
+        renamed = self.api.renamed
+        targets = sorted({r.new for r in renamed if r.new in self.module_of})
+        return self.env.get_template("models_deprecated.py.j2").render(
+            header=HEADER,
+            renamed=renamed,
+            removed_in=renamed[0].removed_in,
+            targets=[(name, self.module_of[name]) for name in targets],
+        )
 
     # --- resources ---------------------------------------------------------------
 
@@ -375,15 +390,24 @@ class Renderer:
             }
             for key, child in node.children.items()
         ]
+        # the batch runner's methods, typed by endpoint (templates/batch_typed.py.j2)
+        batch_endpoints = (
+            [(path, answer) for path, _, _, answer in self.api.batch_endpoints if answer]
+            if node.batch_runner and node.mixin is not None
+            else []
+        )
+        if batch_endpoints:
+            imports.typing.update({"TYPE_CHECKING", "Any", "Literal", "overload"})
         # the typed dictionaries and Unknown are for type checkers only (docs/typing.md)
         uses = imports.params or imports.unknown
-        checking = bool(uses or any(m["connectors"] for m in methods))
+        checking = bool(uses or batch_endpoints or any(m["connectors"] for m in methods))
         return self.env.get_template("resource.py.j2").render(
             header=HEADER,
             cls=self.class_name(node.path),
             path=".".join(node.path),
             methods=methods,
             children=children,
+            batch_endpoints=batch_endpoints,
             typing=sorted(imports.typing | ({"TYPE_CHECKING"} if children or checking else set())),
             collections=sorted(imports.collections),
             checking=checking,

@@ -140,7 +140,9 @@ class Samples:
         if config.tag_field is not None:
             out[config.tag_field] = config.tag
         for field in msgspec.structs.fields(cls):
-            if field.required:
+            # a default of None marks a field the spec requires that may be null (an
+            # optional one defaults to UNSET): a request must still carry its key
+            if field.required or field.default is None:
                 out[field.encode_name] = self.field(cls, field, depth + 1)
         return out
 

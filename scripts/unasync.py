@@ -96,11 +96,6 @@ TWINS: tuple[Twin, ...] = (
         rules=(
             (r"\bimport _async\b", "import _sync"),
             (r"\b_async\.", "_sync."),
-            # the overload for an async iterable of requests is the async client's only
-            (
-                r"^ *@overload\n *async def \w+\(\n *self, requests: AsyncIterable\[[^\n]*\n *\) -> [^\n]*\n",
-                "",
-            ),
         ),
     ),
     Twin(

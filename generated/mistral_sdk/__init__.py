@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from ._codec import Unknown as Unknown
     from ._codec import decode as decode
     from ._codec import encode as encode
+    from ._codec import from_dict as from_dict
     from ._extras import extra_fields as extra_fields
+    from ._extras import with_extra_fields as with_extra_fields
     from ._errors import APIConnectionError as APIConnectionError
     from ._errors import APIError as APIError
     from ._errors import APIResponseValidationError as APIResponseValidationError
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from ._operation import Operation as Operation
     from ._operations import OPERATIONS as OPERATIONS
     from ._progress import Progress as Progress
+    from ._request_ids import request_id as request_id
     from ._response import APIResponse as APIResponse
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._response import AsyncBinaryContent as AsyncBinaryContent
@@ -87,7 +90,9 @@ _EXPORTS: dict[str, str] = {
     "Unknown": "_codec",
     "decode": "_codec",
     "encode": "_codec",
+    "from_dict": "_codec",
     "extra_fields": "_extras",
+    "with_extra_fields": "_extras",
     "APIConnectionError": "_errors",
     "APIError": "_errors",
     "APIResponseValidationError": "_errors",
@@ -113,6 +118,7 @@ _EXPORTS: dict[str, str] = {
     "Operation": "_operation",
     "OPERATIONS": "_operations",
     "Progress": "_progress",
+    "request_id": "_request_ids",
     "APIResponse": "_response",
     "AsyncAPIResponse": "_response",
     "AsyncBinaryContent": "_response",
@@ -149,16 +155,20 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if module == "":
-        value = importlib.import_module(f"{__name__}.{name}")
-    else:
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+# Type checkers read the names above and nothing else: a name that does not exist is
+# an error in the editor, not `Any` (this function is hidden from them).
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        if module == "":
+            value = importlib.import_module(f"{__name__}.{name}")
+        else:
+            value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -7,7 +7,8 @@
    responses and methods; their event streams are read by `streams.py`;
 4. resources (`resources.py`): tags → the client's resource tree;
 5. inputs (`inputs.py`): the request side's typed dictionaries, for type checkers;
-6. drift (`drift.py`): what the overlay names and the spec lacks, as warnings.
+6. renamed (`renamed.py`): former model names kept as deprecated aliases;
+7. drift (`drift.py`): what the overlay names and the spec lacks, as warnings.
 
 What the passes know about particular operations and schemas comes from the overlay
 (spec/overlay.yaml, generator/overlay.py); they hold only the rules.
@@ -20,7 +21,7 @@ from typing import Any
 from .. import helpers, ir
 from .. import overlay as overlays
 from ..load import Problems
-from . import drift, inputs, resources, unions
+from . import drift, inputs, renamed, resources, unions
 from .operations import Operations
 from .schemas import Schemas
 
@@ -58,7 +59,8 @@ class Parse:
         self.api.batch_endpoints = helpers.batch_endpoints(self.api, overlay.batch_endpoints_enum)
         self.api.batch_job_fields = overlay.batch_job_fields
         self.api.inputs = inputs.build(self.api, doc, overlay, problems)  # 5.
-        drift.check(self.api, doc, self.schemas.names.by_pointer, overlay, problems)  # 6.
+        self.api.renamed = renamed.aliases(self.api.definitions, overlay, problems)  # 6.
+        drift.check(self.api, doc, self.schemas.names.by_pointer, overlay, problems)  # 7.
 
 
 def parse(

@@ -2,7 +2,8 @@
 
 Each such entry is a warning with the pointer where the spec would have it; the
 generator goes on without the entry. The stream ends an enum lacks are reported
-where they are read (`streams.finish`).
+where they are read (`streams.finish`), and so are the renamed names the spec does not
+fit (`renamed.aliases`).
 """
 
 from __future__ import annotations

@@ -41,7 +41,9 @@ def tree(
         for part in op.tag.split("."):
             path = (*node.path, attribute(part))
             if path[-1] not in node.children:
-                node.children[path[-1]] = ir.Resource(path, mixin=overlay.mixin(path))
+                node.children[path[-1]] = ir.Resource(
+                    path, mixin=overlay.mixin(path), batch_runner=overlay.batch_runner(path)
+                )
             node = node.children[path[-1]]
         node.operations.append(op)
     _check(root, problems)

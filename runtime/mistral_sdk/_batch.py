@@ -7,16 +7,13 @@ JSONL writer, result parser and sqlite3 load when a method is called). See docs/
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast, overload
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._batch_endpoints import BatchRequest
     from ._progress import ProgressCallback
     from .batch import AsyncBatchRun, BatchLimits, BatchResults, BatchRun
-    from .batch._run import AsyncRequests, Requests, RunOptions, SubmitOptions
+    from .batch._run import AsyncRequests, Requests
     from .resources.batch import AsyncBatch, Batch
 
 __all__ = ["AsyncBatchHelpers", "BatchHelpers"]
@@ -29,24 +26,9 @@ class AsyncBatchHelpers:
 
     __slots__ = ()
 
-    # One overload per form of `requests` (a union would hide a generator's or a dict's
-    # items from type checkers' inference): each request is typed (docs/typing.md).
-    @overload
-    async def submit(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
-    ) -> AsyncBatchRun[Any]: ...
-    @overload
-    async def submit(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
-    ) -> AsyncBatchRun[Any]: ...
-    @overload
-    async def submit(
-        self, requests: AsyncIterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
-    ) -> AsyncBatchRun[Any]: ...
-    @overload
-    async def submit(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
-    ) -> AsyncBatchRun[Any]: ...
+    # `client.batch` (generated: templates/batch_typed.py.j2) overloads `submit`, `run`
+    # and `job` for type checkers: per endpoint (typed results) and per form of
+    # `requests` (typed request dicts, docs/typing.md).
     async def submit(
         self,
         requests: AsyncRequests | None = None,
@@ -95,22 +77,6 @@ class AsyncBatchHelpers:
             progress=progress,
         )
 
-    @overload
-    async def run(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
-    @overload
-    async def run(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
-    @overload
-    async def run(
-        self, requests: AsyncIterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
-    @overload
-    async def run(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
     async def run(
         self,
         requests: AsyncRequests | None = None,
@@ -167,18 +133,23 @@ class AsyncBatchHelpers:
             max_poll_interval=max_poll_interval,
         )
 
-    async def job(self, *job_ids: str) -> AsyncBatchRun[Any]:
+    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]:
         """Resume a batch from its job id(s), in this or any other process.
 
         Args:
             job_ids: the ids of the job(s) of one batch (several when it was split).
+            endpoint: the endpoint the jobs run: checked, and it types the results
+                (`AsyncBatchRun[models.ChatCompletionResponse]` for "/v1/chat/completions").
         """
         from .batch import _async
+        from .batch._types import check_endpoint
 
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("AsyncBatch", self)
-        return _async.AsyncBatchRun(batch, [await batch.jobs.get(cast(Any, j)) for j in job_ids])
+        jobs = [await batch.jobs.get(cast(Any, j)) for j in job_ids]
+        check_endpoint(jobs, endpoint)
+        return _async.AsyncBatchRun(batch, jobs)
 
 
 # --- blocking: generated from the async section above by scripts/unasync.py ---
@@ -189,20 +160,9 @@ class BatchHelpers:
 
     __slots__ = ()
 
-    # One overload per form of `requests` (a union would hide a generator's or a dict's
-    # items from type checkers' inference): each request is typed (docs/typing.md).
-    @overload
-    def submit(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[SubmitOptions]
-    ) -> BatchRun[Any]: ...
-    @overload
-    def submit(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[SubmitOptions]
-    ) -> BatchRun[Any]: ...
-    @overload
-    def submit(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[SubmitOptions]
-    ) -> BatchRun[Any]: ...
+    # `client.batch` (generated: templates/batch_typed.py.j2) overloads `submit`, `run`
+    # and `job` for type checkers: per endpoint (typed results) and per form of
+    # `requests` (typed request dicts, docs/typing.md).
     def submit(
         self,
         requests: Requests | None = None,
@@ -251,18 +211,6 @@ class BatchHelpers:
             progress=progress,
         )
 
-    @overload
-    def run(
-        self, requests: Mapping[str, BatchRequest], **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
-    @overload
-    def run(
-        self, requests: Iterable[tuple[str, BatchRequest]], **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
-    @overload
-    def run(
-        self, requests: str | os.PathLike[str] | None = None, **options: Unpack[RunOptions]
-    ) -> BatchResults[Any]: ...
     def run(
         self,
         requests: Requests | None = None,
@@ -319,15 +267,20 @@ class BatchHelpers:
             max_poll_interval=max_poll_interval,
         )
 
-    def job(self, *job_ids: str) -> BatchRun[Any]:
+    def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]:
         """Resume a batch from its job id(s), in this or any other process.
 
         Args:
             job_ids: the ids of the job(s) of one batch (several when it was split).
+            endpoint: the endpoint the jobs run: checked, and it types the results
+                (`BatchRun[models.ChatCompletionResponse]` for "/v1/chat/completions").
         """
         from .batch import _sync
+        from .batch._types import check_endpoint
 
         if not job_ids:
             raise ValueError("job(): give at least one job id")
         batch = cast("Batch", self)
-        return _sync.BatchRun(batch, [batch.jobs.get(cast(Any, j)) for j in job_ids])
+        jobs = [batch.jobs.get(cast(Any, j)) for j in job_ids]
+        check_endpoint(jobs, endpoint)
+        return _sync.BatchRun(batch, jobs)

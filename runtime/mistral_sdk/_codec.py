@@ -9,8 +9,9 @@ Decoding has two paths (docs/unions.md):
 - the **lenient path**, taken only when the fast path fails: the same bytes are
   decoded against a *lenient twin* of the type, in which every union is a marker
   class whose hook turns an unknown tag into an `Unknown<Union>` holding the raw
-  value, and matches a value without its tag by structure, and in which an
-  optional field the spec does not mark nullable reads `null` as absent (`UNSET`).
+  value, and matches a value without its tag by structure, in which an optional
+  field the spec does not mark nullable reads `null` as absent (`UNSET`), and in
+  which a `date-time` also reads a date alone or Unix seconds (`_dates`).
   A known tag with an invalid payload still fails, naming the JSON path. The
   twin's Structs are subclasses of the generated ones (same name, same fields),
   built once per type.
@@ -21,6 +22,7 @@ unknown variant somewhere costs two.
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import types
@@ -28,10 +30,22 @@ import uuid
 import weakref
 from collections.abc import Callable, Hashable, Mapping
 from functools import cache, lru_cache
-from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import msgspec
 
+from . import _check
+from ._dates import LenientDateTime, read_datetime
 from ._errors import RequestValidationError
 
 T = TypeVar("T")
@@ -43,6 +57,7 @@ __all__ = [
     "convert_body",
     "decode",
     "encode",
+    "from_dict",
     "lenient_type",
     "union_tag",
     "union_type",
@@ -73,6 +88,15 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash((type(self), repr(self.raw)))
+
+    def to_dict(self) -> Any:
+        """The JSON value as received (a model's `to_dict()` writes it so, too)."""
+        return self.raw
+
+    def to_json(self, *, indent: int = 0) -> str:
+        """The JSON value as received, as text; `indent` > 0 pretty-prints."""
+        data = encode(self.raw)
+        return (msgspec.json.format(data, indent=indent) if indent else data).decode()
 
 
 _unknown_classes: dict[str, type[Unknown]] = {}
@@ -224,7 +248,13 @@ def _by_structure(name: str, variants: tuple[Any, ...], value: Any, open: bool) 
         structs = [v for v in candidates if _is_struct(v)]
         candidates = [v for v in candidates if not _is_struct(v)]
         ranked = _rank(structs, value)
-        if not ranked:
+        if not ranked and structs:
+            # no variant has all its required fields: name the one the value resembles
+            # most and what is wrong for it (a misspelled key, most often)
+            classes = [c for c in map(_runtime_class, structs) if c is not None]
+            closest = _check.closest_variant(classes, value)
+            if closest is not None:
+                raise ValueError(f"value matches no variant of `{name}`; {closest}")
             for v in structs:
                 missing = ", ".join(f"`{k}`" for k in _required(v) if k not in value)
                 errors.append(f"{_name(v)} lacks {missing}")
@@ -337,6 +367,8 @@ def _union_hook(open: bool) -> Callable[[Any, Any], Any]:
     def hook(type_: Any, value: Any) -> Any:
         if isinstance(type_, _UnionMeta):
             return _decode_union(type_, value, open)
+        if type_ is LenientDateTime:
+            return read_datetime(value)
         raise NotImplementedError(f"cannot decode {type_!r}")
 
     return hook
@@ -384,6 +416,8 @@ def lenient_type(type_: Any) -> Any:
 def _twin(t: Any) -> Any:
     if isinstance(t, _UnionMeta):
         return _open_marker(t.__name__, t._tag, t._tagged_thunk, t._variants_thunk)
+    if t is datetime.datetime:
+        return LenientDateTime
     if isinstance(t, type):
         if issubclass(t, msgspec.Struct) and _reaches_union(t):
             return _mirror(t)
@@ -440,10 +474,13 @@ def _open_marker(
 
 
 def _edges(t: Any, out: set[type]) -> bool:
-    """Collect the Structs `t` refers to into `out`; whether `t` holds a union itself."""
+    """Collect the Structs `t` refers to into `out`; whether `t` itself holds a union
+    or a date-time (what the lenient twin reads differently)."""
     if isinstance(t, _UnionMeta):
         for v in t._variants_thunk():
             _edges(v, out)
+        return True
+    if t is datetime.datetime:
         return True
     if isinstance(t, type):
         if issubclass(t, msgspec.Struct):
@@ -616,7 +653,11 @@ def sweep_sources() -> None:
         _sweep[1] = 0
 
 
-def decode(data: bytes | str, type: type[T] | Any) -> T:
+@overload
+def decode(data: bytes | str, type: type[T]) -> T: ...
+@overload
+def decode(data: bytes | str, type: Any) -> Any: ...
+def decode(data: bytes | str, type: Any) -> Any:
     """Decode JSON `data` into `type` (a model or a type expression such as `list[Model]`).
 
     Union variants the SDK does not know decode to `Unknown` instances. Raises
@@ -639,7 +680,29 @@ def decode(data: bytes | str, type: type[T] | Any) -> T:
         raise msgspec.DecodeError("JSON nested too deeply to decode") from None
     if isinstance(value, msgspec.Struct):
         _remember(value, data)
-    return cast(T, value)
+    return value
+
+
+@overload
+def from_dict(value: Any, type: type[T]) -> T: ...
+@overload
+def from_dict(value: Any, type: Any) -> Any: ...
+def from_dict(value: Any, type: Any) -> Any:
+    """Build `type` (a model or a type expression) from JSON-like builtins: what
+    `to_dict()` gives back, or `json.loads` of what `to_json()` gives (`decode` takes
+    the text itself). Read like `decode` reads JSON: unknown union variants become
+    `Unknown`, undeclared fields are skipped. Raises `msgspec.ValidationError`.
+    """
+    try:
+        return msgspec.convert(value, type, dec_hook=_dec_hook, str_keys=True)
+    except msgspec.ValidationError:
+        twin = lenient_type(type)
+        if twin is type:
+            raise
+        try:
+            return msgspec.convert(value, twin, dec_hook=_dec_hook, str_keys=True)
+        except msgspec.ValidationError as exc:
+            raise msgspec.ValidationError(_flatten_path(str(exc))) from None
 
 
 def encode(obj: object) -> bytes:
@@ -666,12 +729,34 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
     """
     if values is msgspec.UNSET:  # an optional `body=` not given: the request has none
         return values
-    if isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
+    if isinstance(values, _check.WithExtra):  # body=with_extra_fields(...)
+        values = _check.WithExtra(
+            {k: v for k, v in values.items() if v is not msgspec.UNSET}, values.extra
+        )
+    elif isinstance(values, Mapping) and not isinstance(values, msgspec.Struct):
         values = {k: v for k, v in values.items() if v is not msgspec.UNSET}
     try:
-        return msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
+        strict = _strict_twins[type_]  # every call's: the dict, without a function call
+    except (KeyError, TypeError):
+        strict = _check.strict_type(type_)
+    try:  # plain dicts, checked in C: unknown keys and missing fields are errors
+        return msgspec.convert(values, strict, dec_hook=_dec_hook_closed, str_keys=True)
+    except msgspec.ValidationError:
+        pass  # a model of the caller's in it, or any of the cases below: the general path
+    try:
+        converted = msgspec.convert(values, type_, dec_hook=_dec_hook_closed, str_keys=True)
     except msgspec.ValidationError as exc:
-        error = exc
+        converted = _slow_convert(type_, values, root, exc)
+    # the caller's dicts, beside what they became: unknown keys, missing fields
+    return _check.check(values, converted, root)
+
+
+_strict_twins = _check._strict  # type -> its strict twin
+
+
+def _slow_convert(type_: Any, values: Any, root: str, error: msgspec.ValidationError) -> Any:
+    """`convert_body` when the native conversion fails: ids given as `uuid.UUID`, a
+    union value without its (optional) tag, an explicit `Unknown`; else the error."""
     # ids are `str` in the models; a caller may pass `uuid.UUID`s (sent as their text)
     as_text = _uuids_as_text(values)
     if as_text is not values:
@@ -689,6 +774,9 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
             )
         except msgspec.ValidationError as exc:
             error = exc
+    typo = _misspelled_required(str(error), values, root)
+    if typo is not None:
+        raise typo
     message = _readable(str(error), root)
     if "matches no variant" in message or "unknown `" in message:
         # the spec may be behind the API: say how to send the value anyway
@@ -700,6 +788,41 @@ def convert_body(type_: Any, values: Any, root: str = "") -> Any:
 
 _MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
 _UNKNOWN_TAG = re.compile(r"unknown `([^`]+)` ")
+# error paths only: compiled (and cached by `re`) when first needed
+_CLOSEST = r".*; closest to `[^`]+`: (?:unknown|missing required) field `([^`]+)`"
+_PATH_PART = r"\.([^.\[]+)|\[(\d+)\]"
+
+
+def _misspelled_required(message: str, values: Any, root: str) -> RequestValidationError | None:
+    """A required field is missing where the caller's dict has a key that misspells
+    it (`paramters`): the error is about that key."""
+    message = _flatten_path(message)
+    problem, _, where = message.partition(" - at `$")
+    missing = _MISSING_FIELD.match(problem)
+    if missing is None:
+        return None
+    where = where.rstrip("`")
+    obj: Any = values
+    for key, index in re.findall(_PATH_PART, where):
+        if isinstance(obj, Mapping) and key:
+            obj = obj.get(key)
+        elif isinstance(obj, (list, tuple)) and index and int(index) < len(obj):
+            obj = obj[int(index)]
+        else:
+            return None
+    if not isinstance(obj, Mapping):
+        return None
+    typo = next(
+        (k for k in obj if _check.suggest(str(k), [missing.group(1)]) == missing.group(1)), None
+    )
+    if typo is None:
+        return None
+    path = f"{root}{where}.{typo}".lstrip(".")
+    return RequestValidationError(
+        f"invalid request: `{path}`: unknown field; did you mean {missing.group(1)!r}?"
+        f" (`{missing.group(1)}` is required)",
+        field=path,
+    )
 
 
 def _field_of(message: str, root: str = "") -> str | None:
@@ -712,7 +835,10 @@ def _field_of(message: str, root: str = "") -> str | None:
     if not message.startswith("`"):
         return None
     where, _, problem = message[1:].partition("`")
-    inner = _MISSING_FIELD.match(problem.lstrip(": ")) or _UNKNOWN_TAG.match(problem.lstrip(": "))
+    problem = problem.lstrip(": ")
+    inner = (
+        _MISSING_FIELD.match(problem) or _UNKNOWN_TAG.match(problem) or re.match(_CLOSEST, problem)
+    )
     if inner:
         # a flattened body's top level is the method's keyword arguments themselves
         top = not root and where in ("", "body")

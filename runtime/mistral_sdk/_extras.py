@@ -1,4 +1,5 @@
-"""`extra_fields(model)`: what the server sent that the spec does not declare.
+"""Fields the spec does not declare: `extra_fields(model)` reads those the server sent,
+`with_extra_fields(obj, ...)` sends some inside a request object.
 
 When Mistral ships a new field (`usage.prompt_tokens_details`, `choices[].logprobs`, ...),
 the decoder skips it: the fast path stays as fast as decoding into the models. The JSON a
@@ -9,13 +10,15 @@ the model asked about (the top-level one, or any model inside it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 
-from ._codec import Unknown, fields_of, sources
+from ._check import WithExtra
+from ._codec import Unknown, _enc_hook, fields_of, sources
 
-__all__ = ["extra_fields"]
+__all__ = ["extra_fields", "with_extra_fields"]
 
 _MISSING: Any = object()
 
@@ -46,6 +49,35 @@ def extra_fields(model: Any) -> dict[str, Any]:
     if tag is not None:
         declared.add(tag)
     return {k: v for k, v in raw.items() if k not in declared} if isinstance(raw, dict) else {}
+
+
+def with_extra_fields(
+    obj: Mapping[str, Any] | msgspec.Struct, fields: Mapping[str, Any] | None = None, /, **more: Any
+) -> Any:
+    """`obj`, a request object (a dict or a model), with fields its model does not
+    declare: for a field the API takes before the spec describes it.
+
+        messages=[with_extra_fields({"role": "user", "content": "hi"}, cache_hint="long")]
+
+    Request dicts are checked before anything is sent, and a key the model does not
+    declare is an error (most often a typo). In the object this returns, the declared
+    fields are checked as usual and the extra ones (`fields`, `**more`) are sent as
+    given. At the top level of a body, `extra_body=` does the same; a whole union
+    variant the SDK does not know yet goes as `mistral_sdk.Unknown(value)`.
+
+    Type checkers see `Any`: the object is more than its typed dict says, by design
+    (as an `Unknown` is), and goes where that dict or model goes.
+    """
+    extra = {**(fields or {}), **more}
+    if not extra:
+        raise ValueError("with_extra_fields() needs at least one extra field")
+    if isinstance(obj, msgspec.Struct):
+        base = msgspec.to_builtins(obj, enc_hook=_enc_hook)
+    elif isinstance(obj, Mapping):
+        base = dict(obj)
+    else:
+        raise TypeError(f"with_extra_fields() takes a dict or a model, not {type(obj).__name__}")
+    return WithExtra({**base, **extra}, extra)
 
 
 def _raw_object(model: msgspec.Struct) -> Any:

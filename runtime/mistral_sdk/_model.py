@@ -10,20 +10,25 @@ Every model is a msgspec Struct; `Model` adds what a user reaches for first:
   as received; the wire names are used (`to_dict()` of a decoded model round-trips);
 - `to_json(indent=0)`: the same as JSON *text* (`str`); `mistral_sdk.encode(obj)` gives
   the bytes the client sends;
+- `Model.from_dict(data)` / `Model.from_json(text)`: the way back (for a union, which
+  is not a class: `mistral_sdk.from_dict(data, models.Union)` / `mistral_sdk.decode`);
 - `_request_id`: the id the server gave the request a decoded model answered (kept
-  beside the model by `_request_ids`, not a field: none of the above shows it).
+  beside the model by `_request_ids`, not a field: none of the above shows it);
+  `mistral_sdk.request_id(model)` reads it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
-from ._codec import encode
+from ._codec import decode, encode, from_dict
 from ._request_ids import request_id_for
 
 __all__ = ["HasText", "Model", "OutputText"]
+
+M = TypeVar("M", bound="Model")
 
 
 def _enc_hook(obj: Any) -> Any:
@@ -57,6 +62,19 @@ class Model(msgspec.Struct, kw_only=True, repr_omit_defaults=True):
         if indent:
             data = msgspec.json.format(data, indent=indent)
         return data.decode()
+
+    @classmethod
+    def from_dict(cls: type[M], data: Any) -> M:
+        """The model `data` describes: what `to_dict()` gives, or any JSON-like dict
+        (read as a response is: unknown union variants kept as `Unknown`, undeclared
+        fields skipped). Raises `msgspec.ValidationError` naming the field."""
+        return from_dict(data, cls)
+
+    @classmethod
+    def from_json(cls: type[M], data: str | bytes) -> M:
+        """The model the JSON text `data` describes (what `to_json()` gives); like
+        `mistral_sdk.decode(data, cls)`."""
+        return decode(data, cls)
 
 
 def _text(content: Any) -> str:

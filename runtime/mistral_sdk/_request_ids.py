@@ -1,4 +1,5 @@
-"""The request id the server gave each parsed result: `result._request_id`.
+"""The request id the server gave each parsed result: `mistral_sdk.request_id(result)`
+(also `result._request_id`, openai-python's name).
 
 The server names every request (`x-request-id`, see `_errors.request_id_of`); support
 asks for it. Errors carry it as `.request_id`; a successful result carries it as
@@ -19,7 +20,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-__all__ = ["remember", "request_id_for"]
+__all__ = ["remember", "request_id", "request_id_for"]
 
 # id(model) -> (weak reference to it, request id). No callback per entry (the cheapest
 # per call): entries of dead models are swept when their number has doubled.
@@ -48,3 +49,25 @@ def request_id_for(value: object) -> str | None:
     entry = _ids.get(id(value))
     # the weak reference tells a live model from a new object that reuses a dead one's id
     return entry[1] if entry is not None and entry[0]() is value else None
+
+
+def request_id(result: object) -> str | None:
+    """The id the server gave the request `result` came from (`x-request-id`), for
+    support tickets and logs; None when there is none (a model built in code, a plain
+    list or string).
+
+        reply = client.chat.complete(...)
+        mistral_sdk.request_id(reply)
+
+    `result` is what a method returned: a model, a page, a stream (or what its
+    `final()` assembled), a download, a raw response (`with_raw_response`); or an
+    `APIStatusError` (its `.request_id`).
+    """
+    if isinstance(result, BaseException):
+        found = getattr(result, "request_id", None)
+    else:
+        # models, pages, streams and downloads: `_request_id`; raw responses: `request_id`
+        found = getattr(result, "_request_id", None)
+        if found is None and hasattr(result, "http_response"):
+            found = getattr(result, "request_id", None)
+    return found if isinstance(found, str) else None

@@ -32,6 +32,7 @@ from ._errors import (
     parse_error_body,
     request_id_of,
 )
+from ._request_ids import remember
 from ._sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
@@ -425,6 +426,12 @@ class _StreamState(Generic[T]):
         converter._assemble_bytes = max_bytes
         return self
 
+    def _assembled(self, accumulator: Any) -> Any:
+        """The accumulator's result, with this stream's request id (`request_id()`)."""
+        result = accumulator.result()
+        remember(result, self._request_id)
+        return result
+
     def _accumulator(self) -> Any:
         converter = getattr(self, "_converter", None)  # a resuming stream has none
         accumulator = converter._accumulator if converter is not None else None
@@ -470,7 +477,7 @@ class _StreamState(Generic[T]):
         API streams (`responses.stream`) a `CreateResponseResponse`. Other
         streams (workflow events, logs: no single answer) raise `TypeError`.
         """
-        return self._accumulator().result()
+        return self._assembled(self._accumulator())
 
     def keep_events(self: _S, max_bytes: int | None = None) -> _S:
         """Keep more of the delivered events for `IncompleteStreamError.events`: all of
@@ -523,7 +530,7 @@ class Stream(Closing, _StreamState[T]):
         accumulator = self._accumulator()
         for _ in self._iterator:
             pass
-        return accumulator.result()
+        return self._assembled(accumulator)
 
     def close(self) -> None:
         """Stop the stream and release the connection (idempotent)."""
@@ -581,7 +588,7 @@ class AsyncStream(AsyncClosing, _StreamState[T]):
         accumulator = self._accumulator()
         async for _ in self._iterator:
             pass
-        return accumulator.result()
+        return self._assembled(accumulator)
 
     async def close(self) -> None:
         """Stop the stream and release the connection (idempotent)."""

@@ -162,14 +162,33 @@ def test_a_stream_the_spec_omits(tmp_path: Path) -> None:
 
 def test_the_batch_enum_gives_the_endpoint_table(tmp_path: Path) -> None:
     spec = SPEC + "    Endpoints: {type: string, enum: [/v1/things, /v1/none]}\n"
-    api, _ = parsed(
-        tmp_path, spec, read(tmp_path, "schemas:\n  Endpoints: {batch_endpoints: true}\n")
-    )
+    text = """
+    schemas:
+      Endpoints: {batch_endpoints: true}
+    resources:
+      things: {mixin: _stock.Runner, batch_runner: true}
+      lab.things: {mixin: _stock.ThingsHelpers}
+    """
+    api, _ = parsed(tmp_path, spec, read(tmp_path, text))
     assert api.batch_enum == "Endpoints"
     assert api.batch_endpoints == [
         ("/v1/things", "lab_api_make_thing", "ThingIn", "LabThingsLabApiMakeResponse"),
         ("/v1/none", "", None, None),
     ]
+    # the runner's resource gets the methods typed by endpoint; a mixin alone does not
+    things, lab = api.root.children["things"], api.root.children["lab"].children["things"]
+    assert (things.mixin, things.batch_runner) == (("_stock", "Runner"), True)
+    assert (lab.mixin, lab.batch_runner) == (("_stock", "ThingsHelpers"), False)
+
+
+def test_renamed_models_become_aliases_of_the_models_here(tmp_path: Path) -> None:
+    text = 'renamed:\n  removed_in: "2.0"\n  models: {OldThing: Thing, ThingRef: str}\n'
+    api, _ = parsed(tmp_path, SPEC, read(tmp_path, text))
+    assert api.renamed == [
+        ir.Renamed("OldThing", "Thing", "2.0", is_class=True),
+        ir.Renamed("ThingRef", "str", "2.0", is_class=False),
+    ]
+    assert parsed(tmp_path, SPEC, overlay.Overlay())[0].renamed == []
 
 
 DRIFT = """
@@ -190,6 +209,9 @@ helpers:
     needs:
       - {call: things.tidy_up, operation: "POST /v1/things/tidy"}
       - {call: things.make, operation: "POST /v1/things"}
+renamed:
+  removed_in: "2.0"
+  models: {GoneThing: Gone, Thing: ThingIn}
 """
 
 
@@ -208,6 +230,14 @@ def test_what_the_spec_lacks_is_a_warning_with_its_pointer(tmp_path: Path) -> No
         ),
         ("#/paths", "overlay resources names `client.gone.things`, a resource not here"),
         (events, "stream end `thing.vanished` is not a value of `ThingEventType` any more"),
+        (
+            "#/components/schemas/Gone",
+            "overlay renamed `GoneThing` to `Gone`, a definition not here: no alias",
+        ),
+        (
+            "#/components/schemas/Thing",
+            "overlay renamed `Thing` is a model of this spec again: no alias",
+        ),
         (
             "#/paths",
             "helper client.things.tidy needs POST /v1/things/tidy as client.things.tidy_up: "
@@ -266,6 +296,14 @@ def test_an_omitted_stream_whose_event_schema_is_gone_is_a_warning(tmp_path: Pat
             "schemas['B'].batch_endpoints",
             "`A` is the batch enum already",
         ),
+        (
+            "resources:\n  a: {mixin: m.A, batch_runner: true}\n"
+            "  b: {mixin: m.B, batch_runner: true}\n",
+            3,
+            "resources['b'].batch_runner",
+            "`a` is the batch runner already",
+        ),
+        ('renamed:\n  removed_in: "next"\n', 2, "renamed.removed_in", "release number"),
         ("- a list\n", 1, "(the whole file)", "got `array`"),
         # the first problem is named, whatever follows it
         (

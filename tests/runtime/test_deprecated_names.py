@@ -55,7 +55,10 @@ def test_mypy_flags_the_deprecated_uses() -> None:
     flagged = {int(n) for n in re.findall(r"typing_deprecated\.py:(\d+): error: .*\[deprecated\]",
                                           result.stdout)}  # fmt: skip
     assert flagged == MARKED, result.stdout
-    assert result.stdout.count(": error:") == len(MARKED), result.stdout  # nothing else
+    # nothing else in the snippet (the package's own re-exports of the old names are
+    # reported too when mypy reads it as source through `mypy_path`; a user's mypy
+    # reads an installed package and stays silent about them)
+    assert result.stdout.count("typing_deprecated.py:") == len(MARKED), result.stdout
 
 
 def test_pyright_flags_the_deprecated_uses(tmp_path: Path) -> None:

@@ -57,6 +57,10 @@ CONVERSATION: list[Any] = [
                 "messages": CONVERSATION,
                 "tools": [{"type": "function", "function": {"nam": "x"}}],
             },
+            "tools[0].function.nam",  # the key that misspells the missing `name` (#26)
+        ),
+        (
+            {"messages": CONVERSATION, "tools": [{"type": "function", "function": {}}]},
             "tools[0].function.name",
         ),
         ({"messages": CONVERSATION, "temperature": "hot"}, "temperature"),

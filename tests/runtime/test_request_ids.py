@@ -130,3 +130,38 @@ def test_the_side_table_forgets_dead_models() -> None:
 def test_results_without_room_are_left_alone(value: object) -> None:
     remember(value, "x")
     assert request_id_for(value) is None
+
+
+@needs_calls("chat.complete", "chat.stream", "files.list", "files.download")
+def test_the_public_accessor_reads_every_kind_of_result() -> None:
+    """`mistral_sdk.request_id(result)` (issue 26): checker-clean, for what a method returns."""
+    client = sync_client(Server())
+    request_id = mistral_sdk.request_id
+    assert request_id(client.chat.complete(model="m", messages=MESSAGES)) == "req-1"
+    page = client.files.list(page_size=2)
+    assert request_id(page) == request_id(page.response) == "req-2"
+    with client.chat.stream(model="m", messages=MESSAGES) as stream:
+        assert request_id(stream) == "req-3"
+        final = stream.final()
+    assert request_id(final) == final._request_id == "req-3"  # the assembled result too
+    with client.files.download("f") as content:
+        assert request_id(content) == "req-4"
+    raw = client.chat.with_raw_response.complete(model="m", messages=MESSAGES)
+    assert request_id(raw) == "req-5"
+    with pytest.raises(mistral_sdk.NotFoundError) as caught:
+        client.models.retrieve("nope")
+    assert request_id(caught.value) == "req-6"
+    assert request_id(mistral_sdk.models.UserMessage(content="x")) is None  # built in code
+    assert request_id([1, 2]) is None and request_id(None) is None
+
+
+@needs_calls("chat.stream")
+async def test_an_async_streams_final_result_carries_the_streams_id() -> None:
+    client = AsyncMistral(
+        api_key="k", http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(Server()))
+    )
+    stream = await client.chat.stream(model="m", messages=MESSAGES)
+    async with stream:
+        final = await stream.final()
+        snapshot = stream.snapshot()
+    assert mistral_sdk.request_id(final) == mistral_sdk.request_id(snapshot) == "req-1"

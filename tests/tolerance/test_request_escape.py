@@ -6,20 +6,12 @@ import json
 
 import httpx2
 import pytest
+from answers import CHAT_COMPLETION
 from tolerance_helpers import Api
 
 import mistral_sdk
 
-REPLY = {
-    "id": "r1",
-    "object": "chat.completion",
-    "model": "m",
-    "created": 1,
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
-    ],
-}
+REPLY = CHAT_COMPLETION
 # The API takes `input_audio` as an object; the spec only allows a string.
 AUDIO = {"data": "UklGRg==", "format": "wav"}
 

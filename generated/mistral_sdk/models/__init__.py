@@ -2263,6 +2263,265 @@ if TYPE_CHECKING:
     from ._workspace_role_ref import WorkspaceRoleRef as WorkspaceRoleRef
     from ._workspace_spend_limit_out import WorkspaceSpendLimitOUT as WorkspaceSpendLimitOUT
     from ._workspaces_out import WorkspacesOut as WorkspacesOut
+    from ._deprecated import APIKeyActionsDelete0 as APIKeyActionsDelete0
+    from ._deprecated import APIKeyActionsRotate0 as APIKeyActionsRotate0
+    from ._deprecated import (
+        AdminOrganizationMemberOUTSubscriptionTypes0Item as AdminOrganizationMemberOUTSubscriptionTypes0Item,
+    )
+    from ._deprecated import (
+        AdminOrganizationMemberUpdateRoleName0 as AdminOrganizationMemberUpdateRoleName0,
+    )
+    from ._deprecated import (
+        AdminOrganizationMemberUpdateRoleNames0Item as AdminOrganizationMemberUpdateRoleNames0Item,
+    )
+    from ._deprecated import (
+        AdminOrganizationMemberUpdateSubscriptionTypes0Item as AdminOrganizationMemberUpdateSubscriptionTypes0Item,
+    )
+    from ._deprecated import (
+        AdminProvisionGroupToWorkspaceInWorkspaceRoleName0 as AdminProvisionGroupToWorkspaceInWorkspaceRoleName0,
+    )
+    from ._deprecated import (
+        AdminUserOUTSubscriptionTypes0Item as AdminUserOUTSubscriptionTypes0Item,
+    )
+    from ._deprecated import AgentToolsItem as AgentToolsItem
+    from ._deprecated import (
+        AgentsApiV1ConversationsGetResponse as AgentsApiV1ConversationsGetResponse,
+    )
+    from ._deprecated import (
+        AgentsApiV1ConversationsListResponseItem as AgentsApiV1ConversationsListResponseItem,
+    )
+    from ._deprecated import (
+        AgentsCompletionRequestMessagesItem as AgentsCompletionRequestMessagesItem,
+    )
+    from ._deprecated import AgentsCompletionRequestTools0Item as AgentsCompletionRequestTools0Item
+    from ._deprecated import AnnotationsAudience0Item as AnnotationsAudience0Item
+    from ._deprecated import (
+        AssignGroupToWorkspaceInRoleNames0Item as AssignGroupToWorkspaceInRoleNames0Item,
+    )
+    from ._deprecated import (
+        BaseFieldDefinitionSupportedOperatorsItem as BaseFieldDefinitionSupportedOperatorsItem,
+    )
+    from ._deprecated import ChatCompletionRequestMessagesItem as ChatCompletionRequestMessagesItem
+    from ._deprecated import ChatCompletionRequestTools0Item as ChatCompletionRequestTools0Item
+    from ._deprecated import (
+        ConnectorActivateForConsumerV1ConsumerScope as ConnectorActivateForConsumerV1ConsumerScope,
+    )
+    from ._deprecated import (
+        ConnectorCallToolV1ConnectorIdOrName as ConnectorCallToolV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateOrganizationCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName as ConnectorCreateOrUpdateWorkspaceCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorDeactivateForConsumerV1ConsumerScope as ConnectorDeactivateForConsumerV1ConsumerScope,
+    )
+    from ._deprecated import (
+        ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName as ConnectorDeleteAllUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName as ConnectorDeleteOrganizationCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorDeleteUserCredentialsV1ConnectorIdOrName as ConnectorDeleteUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName as ConnectorDeleteWorkspaceCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorGetAuthUrlV1ConnectorIdOrName as ConnectorGetAuthUrlV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorGetAuthenticationMethodsV1ConnectorIdOrName as ConnectorGetAuthenticationMethodsV1ConnectorIdOrName,
+    )
+    from ._deprecated import ConnectorGetV1ConnectorIdOrName as ConnectorGetV1ConnectorIdOrName
+    from ._deprecated import (
+        ConnectorListOrganizationCredentialsV1ConnectorIdOrName as ConnectorListOrganizationCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorListToolsV1ConnectorIdOrName as ConnectorListToolsV1ConnectorIdOrName,
+    )
+    from ._deprecated import ConnectorListToolsV1Response as ConnectorListToolsV1Response
+    from ._deprecated import (
+        ConnectorListUserCredentialsV1ConnectorIdOrName as ConnectorListUserCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConnectorListWorkspaceCredentialsV1ConnectorIdOrName as ConnectorListWorkspaceCredentialsV1ConnectorIdOrName,
+    )
+    from ._deprecated import (
+        ConversationAppendRequestHandoffExecution as ConversationAppendRequestHandoffExecution,
+    )
+    from ._deprecated import (
+        ConversationAppendStreamRequestHandoffExecution as ConversationAppendStreamRequestHandoffExecution,
+    )
+    from ._deprecated import ConversationEventsData as ConversationEventsData
+    from ._deprecated import ConversationHistoryEntriesItem as ConversationHistoryEntriesItem
+    from ._deprecated import (
+        ConversationRequestBaseHandoffExecution0 as ConversationRequestBaseHandoffExecution0,
+    )
+    from ._deprecated import ConversationRequestBaseTools0Item as ConversationRequestBaseTools0Item
+    from ._deprecated import (
+        ConversationRequestHandoffExecution0 as ConversationRequestHandoffExecution0,
+    )
+    from ._deprecated import ConversationRequestTools0Item as ConversationRequestTools0Item
+    from ._deprecated import ConversationResponseOutputsItem as ConversationResponseOutputsItem
+    from ._deprecated import (
+        ConversationRestartStreamRequestHandoffExecution as ConversationRestartStreamRequestHandoffExecution,
+    )
+    from ._deprecated import (
+        ConversationStreamRequestHandoffExecution0 as ConversationStreamRequestHandoffExecution0,
+    )
+    from ._deprecated import (
+        ConversationStreamRequestTools0Item as ConversationStreamRequestTools0Item,
+    )
+    from ._deprecated import CreateAgentRequestToolsItem as CreateAgentRequestToolsItem
+    from ._deprecated import CreateLibraryRequestOwnerType0 as CreateLibraryRequestOwnerType0
+    from ._deprecated import CustomConnectorAuthorization0 as CustomConnectorAuthorization0
+    from ._deprecated import (
+        ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse as ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResponse,
+    )
+    from ._deprecated import (
+        ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse as ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResponse,
+    )
+    from ._deprecated import FilesApiRoutesUploadFileForm as FilesApiRoutesUploadFileForm
+    from ._deprecated import (
+        FilesApiRoutesUploadFileFormVisibility as FilesApiRoutesUploadFileFormVisibility,
+    )
+    from ._deprecated import FilterGroupAND0Item as FilterGroupAND0Item
+    from ._deprecated import FilterGroupOR0Item as FilterGroupOR0Item
+    from ._deprecated import (
+        FunctionCallEntryConfirmationStatus0 as FunctionCallEntryConfirmationStatus0,
+    )
+    from ._deprecated import (
+        FunctionCallEventConfirmationStatus0 as FunctionCallEventConfirmationStatus0,
+    )
+    from ._deprecated import (
+        GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0 as GetByTimeStatsV1AdminAnalyticsVibeWorkUsageByTimeStatsGranularity0,
+    )
+    from ._deprecated import (
+        GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator as GetChatCompletionFieldOptionsV1ObservabilityChatCompletionFieldsFieldNameOptionsGetOperator,
+    )
+    from ._deprecated import GetDeploymentLogsOrder as GetDeploymentLogsOrder
+    from ._deprecated import (
+        GetSchedulesV1WorkflowsSchedulesGetStatus0 as GetSchedulesV1WorkflowsSchedulesGetStatus0,
+    )
+    from ._deprecated import (
+        GetStreamEventsV1WorkflowsEventsStreamGetEvent as GetStreamEventsV1WorkflowsEventsStreamGetEvent,
+    )
+    from ._deprecated import (
+        GetStreamEventsV1WorkflowsEventsStreamGetEventData as GetStreamEventsV1WorkflowsEventsStreamGetEventData,
+    )
+    from ._deprecated import (
+        GetStreamEventsV1WorkflowsEventsStreamGetScope as GetStreamEventsV1WorkflowsEventsStreamGetScope,
+    )
+    from ._deprecated import GetWorkflowExecutionLogsOrder as GetWorkflowExecutionLogsOrder
+    from ._deprecated import (
+        GetWorkflowsV1WorkflowsGetDeploymentStatus0 as GetWorkflowsV1WorkflowsGetDeploymentStatus0,
+    )
+    from ._deprecated import GetWorkflowsV1WorkflowsGetOrder as GetWorkflowsV1WorkflowsGetOrder
+    from ._deprecated import InputEntriesItem as InputEntriesItem
+    from ._deprecated import InstructRequestMessagesItem as InstructRequestMessagesItem
+    from ._deprecated import (
+        JobsApiRoutesBatchGetBatchJobsOrderBy as JobsApiRoutesBatchGetBatchJobsOrderBy,
+    )
+    from ._deprecated import (
+        JobsApiRoutesFineTuningUpdateFineTunedModelResponse as JobsApiRoutesFineTuningUpdateFineTunedModelResponse,
+    )
+    from ._deprecated import JudgeOutput2 as JudgeOutput2
+    from ._deprecated import LibrariesDocumentsUploadV1Form as LibrariesDocumentsUploadV1Form
+    from ._deprecated import (
+        ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0 as ListDeploymentWorkersV1WorkflowsDeploymentsNameWorkersGetWorkerStatus0,
+    )
+    from ._deprecated import (
+        ListDeploymentsV1WorkflowsDeploymentsGetOrder as ListDeploymentsV1WorkflowsDeploymentsGetOrder,
+    )
+    from ._deprecated import (
+        ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0 as ListDeploymentsV1WorkflowsDeploymentsGetOrderBy0,
+    )
+    from ._deprecated import ListRunsV1WorkflowsRunsGetOrder as ListRunsV1WorkflowsRunsGetOrder
+    from ._deprecated import ListRunsV1WorkflowsRunsGetSortBy0 as ListRunsV1WorkflowsRunsGetSortBy0
+    from ._deprecated import ListVoicesV1AudioVoicesGetType as ListVoicesV1AudioVoicesGetType
+    from ._deprecated import (
+        ListWorkflowEventResponseEventsItem as ListWorkflowEventResponseEventsItem,
+    )
+    from ._deprecated import LogicalExpressionExpressionsItem as LogicalExpressionExpressionsItem
+    from ._deprecated import MCPUIToolMetaVisibility0Item as MCPUIToolMetaVisibility0Item
+    from ._deprecated import MessageEntriesItem as MessageEntriesItem
+    from ._deprecated import MessageInputContentChunksItem as MessageInputContentChunksItem
+    from ._deprecated import MessageOutputContentChunksItem as MessageOutputContentChunksItem
+    from ._deprecated import ModelConversationToolsItem as ModelConversationToolsItem
+    from ._deprecated import ModelListDataItem as ModelListDataItem
+    from ._deprecated import OCRPageObjectBlocks0Item as OCRPageObjectBlocks0Item
+    from ._deprecated import (
+        OCRRequestConfidenceScoresGranularity0 as OCRRequestConfidenceScoresGranularity0,
+    )
+    from ._deprecated import OCRRequestTableFormat0 as OCRRequestTableFormat0
+    from ._deprecated import (
+        OrganizationInviteINEmailLanguage0 as OrganizationInviteINEmailLanguage0,
+    )
+    from ._deprecated import OrganizationInviteINRoleName0 as OrganizationInviteINRoleName0
+    from ._deprecated import (
+        OrganizationInviteINRoleNames0Item as OrganizationInviteINRoleNames0Item,
+    )
+    from ._deprecated import OrganizationMemberCreateRoleName0 as OrganizationMemberCreateRoleName0
+    from ._deprecated import (
+        OrganizationMemberCreateRoleNames0Item as OrganizationMemberCreateRoleNames0Item,
+    )
+    from ._deprecated import (
+        OtelFieldDefinitionSupportedOperatorsItem as OtelFieldDefinitionSupportedOperatorsItem,
+    )
+    from ._deprecated import (
+        RestartConversationRequestHandoffExecution as RestartConversationRequestHandoffExecution,
+    )
+    from ._deprecated import (
+        RetrieveModelV1ModelsModelIdGetResponse as RetrieveModelV1ModelsModelIdGetResponse,
+    )
+    from ._deprecated import SpeechV1AudioSpeechPostEvent as SpeechV1AudioSpeechPostEvent
+    from ._deprecated import SpeechV1AudioSpeechPostEventData as SpeechV1AudioSpeechPostEventData
+    from ._deprecated import SpeechV1AudioSpeechPostResponse as SpeechV1AudioSpeechPostResponse
+    from ._deprecated import StreamDeploymentLogsEvent as StreamDeploymentLogsEvent
+    from ._deprecated import StreamDeploymentLogsEventData as StreamDeploymentLogsEventData
+    from ._deprecated import StreamDeploymentLogsEventEvent as StreamDeploymentLogsEventEvent
+    from ._deprecated import StreamEventSsePayloadData as StreamEventSsePayloadData
+    from ._deprecated import (
+        StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent as StreamV1WorkflowsExecutionsExecutionIdStreamGetEvent,
+    )
+    from ._deprecated import (
+        StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData as StreamV1WorkflowsExecutionsExecutionIdStreamGetEventData,
+    )
+    from ._deprecated import StreamWorkflowExecutionLogsEvent as StreamWorkflowExecutionLogsEvent
+    from ._deprecated import (
+        StreamWorkflowExecutionLogsEventData as StreamWorkflowExecutionLogsEventData,
+    )
+    from ._deprecated import (
+        StreamWorkflowExecutionLogsEventEvent as StreamWorkflowExecutionLogsEventEvent,
+    )
+    from ._deprecated import ToolExecutionTaskSupport0 as ToolExecutionTaskSupport0
+    from ._deprecated import UpdateAgentRequestToolsItem as UpdateAgentRequestToolsItem
+    from ._deprecated import (
+        UpdateDocumentRequestAttributes0Value as UpdateDocumentRequestAttributes0Value,
+    )
+    from ._deprecated import (
+        UpdateGroupWorkspaceAssignmentInRoleNames0Item as UpdateGroupWorkspaceAssignmentInRoleNames0Item,
+    )
+    from ._deprecated import (
+        UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody as UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody,
+    )
+    from ._deprecated import (
+        UsersApiAdminAuditLogsGetAuditLogsSort as UsersApiAdminAuditLogsGetAuditLogsSort,
+    )
+    from ._deprecated import (
+        WorkflowExecutionTraceEventsResponseEventsItem as WorkflowExecutionTraceEventsResponseEventsItem,
+    )
+    from ._deprecated import WorkspaceMemberSingleINRoleName0 as WorkspaceMemberSingleINRoleName0
+    from ._deprecated import (
+        WorkspaceMemberSingleINRoleNames0Item as WorkspaceMemberSingleINRoleNames0Item,
+    )
 
 _MODULES: dict[str, str] = {
     "APIKeyActions": "_api_key_actions",
@@ -3621,14 +3880,18 @@ _MODULES: dict[str, str] = {
 
 __all__ = sorted(_MODULES)
 
+# Type checkers read the names above and nothing else: a name that does not exist is
+# an error in the editor, not `Any` (this function is hidden from them).
+if not TYPE_CHECKING:
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+    def __getattr__(name: str) -> Any:
+        module = _MODULES.get(name)
+        if module is None:
+            # a former name (deprecated: warns, naming the new one), else AttributeError
+            return importlib.import_module(f"{__name__}._deprecated").renamed(name)
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
 
 
 def __dir__() -> list[str]:

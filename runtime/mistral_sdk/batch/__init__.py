@@ -19,6 +19,7 @@ from .._batch import AsyncBatchHelpers, BatchHelpers
 from ._async import AsyncBatchRun
 from ._bars import progress_bar
 from ._results import BatchResults, ResultFile
+from ._run import AsyncRequests, Requests
 from ._sync import BatchRun
 from ._types import (
     BatchInputError,
@@ -28,12 +29,15 @@ from ._types import (
     BatchSubmitError,
     BatchWaitTimeout,
     Endpoint,
+    RunOptions,
+    SubmitOptions,
     endpoint,
 )
 
 __all__ = [
     "AsyncBatchHelpers",
     "AsyncBatchRun",
+    "AsyncRequests",
     "BatchHelpers",
     "BatchInputError",
     "BatchItemError",
@@ -44,7 +48,10 @@ __all__ = [
     "BatchSubmitError",
     "BatchWaitTimeout",
     "Endpoint",
+    "Requests",
     "ResultFile",
+    "RunOptions",
+    "SubmitOptions",
     "endpoint",
     "progress_bar",
 ]

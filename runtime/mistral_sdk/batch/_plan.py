@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
+from .._check import WithExtra, strict_type
 from .._codec import (
     UNKNOWN_VALUE_ADVICE,
     Unknown,
@@ -215,9 +216,11 @@ class InputWriter:
             )
         if rtype is not None:
             probe = {**self._fill, **request} if self._fill else request
-            try:  # the fast path; convert_body adds the lenient twin and a readable error
-                msgspec.convert(probe, rtype, dec_hook=_dec_hook_closed, str_keys=True)
-            except msgspec.ValidationError:
+            if isinstance(request, WithExtra) and probe is not request:
+                probe = WithExtra(probe, request.extra)
+            try:  # the fast path, in C: unknown keys and missing fields are errors too
+                msgspec.convert(probe, strict_type(rtype), dec_hook=_dec_hook_closed, str_keys=True)
+            except msgspec.ValidationError:  # convert_body says what is wrong, if anything
                 self._check(rtype, probe, custom_id, line, advice)
         return request
 
@@ -230,12 +233,11 @@ class InputWriter:
         except RequestValidationError as exc:
             detail = str(exc).removeprefix("invalid request: ")
             detail = detail.replace(UNKNOWN_VALUE_ADVICE, advice)
-            where = detail.partition("`")[2].partition("`")[0] if detail.startswith("`") else ""
             raise BatchInputError(
                 f"request {custom_id!r} (line {line}): {detail}",
                 custom_id=custom_id,
                 line=line,
-                field=where or None,
+                field=exc.field,
             ) from None
 
     def _commit(self, custom_id: str, size: int, start: int) -> None:

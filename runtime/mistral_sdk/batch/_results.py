@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -39,7 +40,9 @@ class ResultFile:
 class BatchResults(Generic[R]):
     """Every result of a batch, read from its downloaded output and error files.
 
-    - iterate (`for result in results`): file order, one line at a time;
+    - iterate (`for result in results`): file order, one line at a time; `async for`
+      reads the same in a worker thread, a block of lines at a time, so an event loop
+      is never held up by the disk;
     - `results[custom_id]` / `results.get(custom_id)`: by custom id (an index on disk,
       built on first use, so a million results need no memory);
     - `results.in_input_order()`: in the order of the input (a request without a line
@@ -78,6 +81,16 @@ class BatchResults(Generic[R]):
     def __iter__(self) -> Iterator[BatchResult[R]]:
         for f in self.files:
             yield from self._parser.parse_lines(_all_lines(f.path), f.file_id)
+
+    async def __aiter__(self) -> AsyncIterator[BatchResult[R]]:
+        import anyio.to_thread  # httpx2's own dependency; asyncio and trio alike
+
+        results = iter(self)
+        blocks = iter(lambda: list(itertools.islice(results, _BLOCK)), [])
+        empty: list[BatchResult[R]] = []
+        while block := await anyio.to_thread.run_sync(next, blocks, empty):
+            for result in block:
+                yield result
 
     def failed(self) -> Iterator[BatchResult[R]]:
         """The results with an error, in file order."""
@@ -175,6 +188,9 @@ class BatchResults(Generic[R]):
             f"<BatchResults {self.endpoint.path}: {self.succeeded} succeeded,"
             f" {self.failed_count} failed of {self.total}>"
         )
+
+
+_BLOCK = 1000  # results read per trip to a worker thread by `async for`
 
 
 def _all_lines(path: Path) -> Iterator[bytes]:

@@ -21,33 +21,7 @@ from ._results import BatchResults, ResultFile
 from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
 
 if TYPE_CHECKING:
-    from typing import Required
-
-    from typing_extensions import TypedDict
-
     from .. import models
-
-    class SubmitOptions(TypedDict, total=False):
-        """The keyword arguments of `batch.submit`: its overloads, one per form of
-        `requests`, take them all (docs/typing.md)."""
-
-        endpoint: Required[str]
-        model: str | None
-        agent_id: str | None
-        input_files: Iterable[str] | None
-        metadata: Mapping[str, str] | None
-        timeout_hours: int | None
-        limits: BatchLimits | None
-        directory: str | os.PathLike[str] | None
-        progress: ProgressCallback | None
-
-    class RunOptions(SubmitOptions, total=False):
-        """The keyword arguments of `batch.run`: `submit`'s, and how to wait."""
-
-        timeout: float | None
-        cancel_on_timeout: bool
-        poll_interval: float
-        max_poll_interval: float
 
 
 R = TypeVar("R")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
 
 import msgspec
 
 from .._errors import CancelledFlag, MistralError
+from .._progress import ProgressCallback
 
 if TYPE_CHECKING:
     from .. import models
@@ -20,6 +23,9 @@ __all__ = [
     "BatchSubmitError",
     "BatchWaitTimeout",
     "Endpoint",
+    "RunOptions",
+    "SubmitOptions",
+    "check_endpoint",
     "endpoint",
 ]
 
@@ -63,6 +69,17 @@ def endpoint(path: str) -> Endpoint:
         if f.encode_name in JOB_FIELDS
     )
     return Endpoint(path, operation_id or None, request, response, job_fields)
+
+
+def check_endpoint(jobs: list[models.BatchJob], expected: str | None) -> None:
+    """`client.batch.job(..., endpoint=...)`: the results are typed by `expected`, so
+    every job must run it (None: whatever they run)."""
+    for job in jobs:
+        if expected is not None and job.endpoint != expected:
+            raise ValueError(
+                f"batch job {job.id} runs {job.endpoint}, not {expected}: its results"
+                f" would not be {expected}'s"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +220,28 @@ class BatchSubmitError(MistralError):
             f"submitting the batch failed after creating job(s) {', '.join(job_ids)}"
             f" (they keep running): {cause}"
         )
+
+
+class SubmitOptions(TypedDict, total=False):
+    """The keyword arguments of `client.batch.submit` besides `requests` and `endpoint`:
+    its overloads (one per endpoint and form of `requests`) take them as
+    `**options: Unpack[SubmitOptions]`."""
+
+    model: str | None
+    agent_id: str | None
+    input_files: Iterable[str] | None
+    metadata: Mapping[str, str] | None
+    timeout_hours: int | None
+    limits: BatchLimits | None
+    directory: str | os.PathLike[str] | None
+    progress: ProgressCallback | None
+
+
+class RunOptions(SubmitOptions, total=False):
+    """The keyword arguments of `client.batch.run` besides `endpoint`: `submit`'s and
+    the wait's."""
+
+    timeout: float | None
+    cancel_on_timeout: bool
+    poll_interval: float
+    max_poll_interval: float

@@ -65,8 +65,12 @@ if TYPE_CHECKING:
         """Deprecated: `MCPToolSource`."""
 
 
-def __getattr__(name: str) -> Any:
-    if name == "MCPServer":  # the old name, kept working (not in __all__)
-        warn_deprecated(_RENAMED)
-        return MCPToolSource
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Hidden from type checkers, which read `MCPServer` above: any other name is an error
+# for them, not `Any` (as in mistral_sdk and mistral_sdk.models).
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        if name == "MCPServer":  # the old name, kept working (not in __all__)
+            warn_deprecated(_RENAMED)
+            return MCPToolSource
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,13 +3,23 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cached_property, wraps
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 from mistral_sdk._resource import AsyncResource, SyncResource
+from mistral_sdk import models
 from mistral_sdk._batch import AsyncBatchHelpers, BatchHelpers
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import AsyncIterable, Iterable, Mapping
+
+    from typing_extensions import Unpack
+
+    from mistral_sdk._batch_endpoints import BatchRequest
+    from mistral_sdk.batch import AsyncBatchRun, BatchResults, BatchRun
+    from mistral_sdk.batch._run import AsyncRequests, Requests
+    from mistral_sdk.batch._types import RunOptions, SubmitOptions
     from .jobs import BatchJobs, AsyncBatchJobs
 
 __all__ = ["Batch", "AsyncBatch"]
@@ -24,6 +34,469 @@ class Batch(BatchHelpers, SyncResource):
 
         return BatchJobs(self._client)
 
+    @overload  # type: ignore[override]
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.OCRResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.OCRResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ConversationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.ConversationResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[Any]: ...
+
+    @overload
+    def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> BatchRun[Any]: ...
+
+    @wraps(BatchHelpers.submit)  # its help(): the runner's arguments
+    def submit(
+        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[SubmitOptions]
+    ) -> BatchRun[Any]:
+        return super().submit(requests, endpoint=endpoint, **options)
+
+    @overload  # type: ignore[override]
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @overload
+    def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @wraps(BatchHelpers.run)  # its help(): the runner's arguments
+    def run(
+        self, requests: Requests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]:
+        return super().run(requests, endpoint=endpoint, **options)
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/completions"]
+    ) -> BatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/embeddings"]
+    ) -> BatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/fim/completions"]
+    ) -> BatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/moderations"]
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/moderations"]
+    ) -> BatchRun[models.ModerationResponse]: ...
+
+    @overload
+    def job(self, *job_ids: str, endpoint: Literal["/v1/ocr"]) -> BatchRun[models.OCRResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/classifications"]
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/classifications"]
+    ) -> BatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/conversations"]
+    ) -> BatchRun[models.ConversationResponse]: ...
+
+    @overload
+    def job(
+        self, *job_ids: str, endpoint: Literal["/v1/audio/transcriptions"]
+    ) -> BatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]: ...
+
+    @wraps(BatchHelpers.job)
+    def job(self, *job_ids: str, endpoint: str | None = None) -> BatchRun[Any]:
+        return super().job(*job_ids, endpoint=endpoint)
+
 
 class AsyncBatch(AsyncBatchHelpers, AsyncResource):
     """Operations under `client.batch`."""
@@ -33,3 +506,670 @@ class AsyncBatch(AsyncBatchHelpers, AsyncResource):
         from .jobs import AsyncBatchJobs
 
         return AsyncBatchJobs(self._client)
+
+    @overload  # type: ignore[override]
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]: ...
+
+    @overload
+    async def submit(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]: ...
+
+    @wraps(AsyncBatchHelpers.submit)  # its help(): the runner's arguments
+    async def submit(
+        self,
+        requests: AsyncRequests | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[SubmitOptions],
+    ) -> AsyncBatchRun[Any]:
+        return await super().submit(requests, endpoint=endpoint, **options)
+
+    @overload  # type: ignore[override]
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/embeddings"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.EmbeddingResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/fim/completions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/moderations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ModerationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/ocr"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.OCRResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/chat/classifications"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ClassificationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/conversations"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.ConversationResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: Literal["/v1/audio/transcriptions"],
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[models.TranscriptionResponse]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Mapping[str, BatchRequest] | str | os.PathLike[str] | None = None,
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: Iterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @overload
+    async def run(
+        self,
+        requests: AsyncIterable[tuple[str, BatchRequest]],
+        *,
+        endpoint: str,
+        **options: Unpack[RunOptions],
+    ) -> BatchResults[Any]: ...
+
+    @wraps(AsyncBatchHelpers.run)  # its help(): the runner's arguments
+    async def run(
+        self, requests: AsyncRequests | None = None, *, endpoint: str, **options: Unpack[RunOptions]
+    ) -> BatchResults[Any]:
+        return await super().run(requests, endpoint=endpoint, **options)
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/completions"]
+    ) -> AsyncBatchRun[models.ChatCompletionResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/embeddings"]
+    ) -> AsyncBatchRun[models.EmbeddingResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/fim/completions"]
+    ) -> AsyncBatchRun[models.FIMCompletionResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/moderations"]
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/moderations"]
+    ) -> AsyncBatchRun[models.ModerationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/ocr"]
+    ) -> AsyncBatchRun[models.OCRResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/classifications"]
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/chat/classifications"]
+    ) -> AsyncBatchRun[models.ClassificationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/conversations"]
+    ) -> AsyncBatchRun[models.ConversationResponse]: ...
+
+    @overload
+    async def job(
+        self, *job_ids: str, endpoint: Literal["/v1/audio/transcriptions"]
+    ) -> AsyncBatchRun[models.TranscriptionResponse]: ...
+
+    @overload
+    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]: ...
+
+    @wraps(AsyncBatchHelpers.job)
+    async def job(self, *job_ids: str, endpoint: str | None = None) -> AsyncBatchRun[Any]:
+        return await super().job(*job_ids, endpoint=endpoint)
