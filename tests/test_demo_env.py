@@ -31,9 +31,12 @@ def demo_plan() -> list[list[str]]:
     """The commands a first `make demo` runs (-B: as if nothing existed yet)."""
     if shutil.which("make") is None:
         pytest.skip("needs make")
+    # as a user would type it, not as a sub-make of `make test` (which prints its directory)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     plan = subprocess.run(
-        ["make", "-n", "-B", "demo"], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout
+        ["make", "--no-print-directory", "-n", "-B", "demo"],
+        cwd=REPO, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
     return [shlex.split(line) for line in plan.splitlines() if line.strip()]
 
 
