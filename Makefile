@@ -1,6 +1,6 @@
 # mistral-sdk developer tasks. Targets work without activating the virtualenv.
 #
-#   make demo    environment + example against a local mock (or the real API)
+#   make demo    the package alone in .venv-demo + an example against a local mock (or the real API)
 #   make test    the test suite (pytest -q)
 #   make check   lint, workflow schema, types, test, check-generated, check-unasync
 
@@ -27,10 +27,11 @@ AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
         check-history test-extras check-install release-check release runtime-deps
 
 help:
-	@echo "make demo             create .venv, run examples/demo.py (no spec, no network needed)"
+	@echo "make demo             create .venv-demo (the package only), run examples/demo.py against a local"
+	@echo "                      mock (no spec, no network beyond the package index)"
 	@echo "make mock             the local mock of the whole API on 127.0.0.1:\$$MOCK_PORT (8080), docs/mock.md"
 	@echo "make mock-realtime    the realtime WebSockets stand-in on 127.0.0.1:\$$MOCK_REALTIME_PORT (8001)"
-	@echo "make test             run the test suite (no spec, no network needed)"
+	@echo "make test             create .venv (the package with its dev and generator tools), run the tests"
 	@echo "make test-extras      the tests of the cli (rich) and h2 extras, with those installed"
 	@echo "make check-install    a wheel and the editable tree in scratch virtualenvs: imports, a fast test subset"
 	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
@@ -214,9 +215,20 @@ MOCK_REALTIME_PORT ?= 8001
 mock-realtime: venv
 	$(PY) scripts/mock_realtime.py --port $(MOCK_REALTIME_PORT)
 
+# The demo's own environment: the package and its runtime dependencies, nothing else
+# (no dev or generator extras: those are .venv's, for the tests), so that a first
+# `make demo` takes seconds. The demo starts the mock in-process, which needs nothing more.
+DEMO_VENV  := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
+
+$(DEMO_STAMP): pyproject.toml
+	@test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
 # generated/ is committed: the demo needs neither the spec nor the network.
-demo: venv
-	$(PY) examples/demo.py
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/python examples/demo.py
 
 # --- benchmarks (numbers, never timed assertions in tests) ---------------------
 
@@ -301,7 +313,7 @@ runtime-deps: venv
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis $(SPEC) $(SPEC).old
-	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -path ./$(DEMO_VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(BENCH_VENV)
+	rm -rf $(VENV) $(BENCH_VENV) $(DEMO_VENV)

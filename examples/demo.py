@@ -2,9 +2,10 @@
 """A short tour of mistral-sdk: a workflow run with connector bindings, a streamed
 conversation, and a chat completion.
 
-Needs: mistral-sdk only (`make venv`); without MISTRAL_API_KEY it runs against the local mock.
+Needs: mistral-sdk only (`make demo` installs nothing else); without MISTRAL_API_KEY it runs
+against the local mock.
 
-    make demo                   # or: .venv/bin/python examples/demo.py
+    make demo                   # then: .venv-demo/bin/python examples/demo.py
 
 Without MISTRAL_API_KEY it starts a local mock server (scripts/mock_server.py) and talks
 to it; with MISTRAL_API_KEY set it talks to the real API (MISTRAL_BASE_URL is honoured).
