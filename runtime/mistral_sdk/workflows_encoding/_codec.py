@@ -156,7 +156,7 @@ class PayloadCodec:
         chunks: tuple[Buffer, ...] = (data,)
         mode = encoding.encryption.mode if encoding.encryption is not None else None
         if mode == "partial":
-            marked, found = encrypt_fields(data, self._encrypt_one)
+            marked, found = encrypt_fields(data, self._encrypt_all)
             chunks = (marked,)
             if found:
                 options.append(PARTIAL)
@@ -235,9 +235,9 @@ class PayloadCodec:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _encrypt_one(self, data: bytes) -> bytearray:
+    def _encrypt_all(self, pieces: list[bytes]) -> list[bytes]:
         assert self._aes is not None
-        return self._aes.encrypt((data,))
+        return self._aes.seal_all(pieces)
 
     def _cipher(self, option: str) -> AesGcm:
         if self._aes is None:

@@ -7,7 +7,8 @@ payload is never copied whole besides the one output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ._errors import EncodingConfigError, PayloadDecryptionError, require
@@ -17,6 +18,7 @@ __all__ = ["NONCE_SIZE", "TAG_SIZE", "AesGcm"]
 NONCE_SIZE = 12
 TAG_SIZE = 16
 _SLICE = 1024 * 1024  # bytes per call into OpenSSL (keeps the GIL-free stretches long)
+_BATCH = 4096  # nonces per draw from the OS for the fields of a partial payload
 
 
 def _ciphers() -> Any:
@@ -50,6 +52,23 @@ class AesGcm:
         if not isinstance(nonce, bytes) or len(nonce) != NONCE_SIZE:
             raise EncodingConfigError(f"the nonce source must return {NONCE_SIZE} bytes")
         return nonce
+
+    def seal_all(self, pieces: Sequence[bytes]) -> list[bytes]:
+        """`nonce | ciphertext | tag` of each small piece (the marked fields of a
+        payload). Random nonces are drawn from the OS a batch at a time (one system
+        call per `_BATCH`, not per field; within this call only, so a fork never
+        shares them)."""
+        encrypt = self._aeads[0].encrypt
+        out = []
+        for start in range(0, len(pieces), _BATCH):
+            batch = pieces[start : start + _BATCH]
+            if self._nonces is os.urandom:
+                block = os.urandom(NONCE_SIZE * len(batch))
+                nonces = [block[i : i + NONCE_SIZE] for i in range(0, len(block), NONCE_SIZE)]
+            else:
+                nonces = [self._nonce() for _ in batch]
+            out += [n + encrypt(n, piece, None) for n, piece in zip(nonces, batch, strict=True)]
+        return out
 
     def encrypt(self, chunks: Iterable[bytes | bytearray | memoryview]) -> bytearray:
         """`nonce | ciphertext | tag` of the concatenated chunks."""
