@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ._errors import EncodingConfigError, PayloadDecryptionError, require
+from ._errors import EncodingConfigError, PayloadDecryptionError, PayloadFormatError, require
 
 __all__ = ["NONCE_SIZE", "TAG_SIZE", "AesGcm"]
 
@@ -74,20 +74,35 @@ class AesGcm:
         """`nonce | ciphertext | tag` of the concatenated chunks."""
         parts = [memoryview(c).cast("B") for c in chunks]
         size = sum(len(p) for p in parts)
-        nonce = self._nonce()
         if size < _SLICE:
+            nonce = self._nonce()
             data = parts[0] if len(parts) == 1 else b"".join(parts)
             return bytearray(nonce + self._aeads[0].encrypt(nonce, data, None))
+        return self.encrypt_stream(parts, size)
+
+    def encrypt_stream(
+        self, pieces: Iterable[bytes | bytearray | memoryview], size: int
+    ) -> bytearray:
+        """`encrypt` of `size` bytes arriving in pieces (each consumed before the next
+        is read), written into the output as they come."""
         out = bytearray(NONCE_SIZE + size + TAG_SIZE)
         view = memoryview(out)
+        nonce = self._nonce()
         view[:NONCE_SIZE] = nonce
         c = self._ciphers
         encryptor = c.Cipher(c.algorithms.AES(self._keys[0]), c.modes.GCM(nonce)).encryptor()
         pos = NONCE_SIZE
-        for part in parts:
+        for piece in pieces:
+            part = memoryview(piece).cast("B")
             for start in range(0, len(part), _SLICE):
-                piece = part[start : start + _SLICE]
-                pos += encryptor.update_into(piece, view[pos : pos + len(piece)])
+                chunk = part[start : start + _SLICE]
+                if pos + len(chunk) > NONCE_SIZE + size:
+                    raise PayloadFormatError(f"the payload is longer than its size, {size} bytes")
+                pos += encryptor.update_into(chunk, view[pos : pos + len(chunk)])
+        if pos != NONCE_SIZE + size:
+            raise PayloadFormatError(
+                f"the payload is {pos - NONCE_SIZE} bytes, not its size, {size} bytes"
+            )
         encryptor.finalize()
         view[pos:] = encryptor.tag
         return out
