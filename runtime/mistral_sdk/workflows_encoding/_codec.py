@@ -308,7 +308,7 @@ class PayloadCodec:
             value = yield from self.decode_flow(data, options[streamed:])
         head = list(options[:streamed])
         if head == [COMPRESSED]:
-            decompress_stream(ChunkReader((value,)), out.write)
+            decompress_stream(io.BufferedReader(ChunkReader((value,))), out.write)
         elif head:
             key = self._reference(value)
             copy = _copy_to if head == [OFFLOADED] else decompress_stream

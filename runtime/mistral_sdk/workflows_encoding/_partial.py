@@ -191,7 +191,9 @@ def decrypt_fields(
         for field in _scan(document)[0]:
             text = field.get("data")
             try:
-                blob = binascii.a2b_base64(text, strict_mode=True) if isinstance(text, str) else None
+                blob = (
+                    binascii.a2b_base64(text, strict_mode=True) if isinstance(text, str) else None
+                )
             except ValueError:  # binascii.Error, or text that is not ASCII
                 blob = None
             if blob is None:

@@ -36,7 +36,7 @@ def source_size(source: Source, size: int | None) -> int:
         try:
             info = os.fstat(file.fileno())
             if stat.S_ISREG(info.st_mode):
-                return max(info.st_size - file.tell(), 0)
+                return max(info.st_size - int(file.tell()), 0)
         except (AttributeError, OSError, io.UnsupportedOperation):
             pass
         if getattr(file, "seekable", lambda: False)():
@@ -74,7 +74,7 @@ def slices(source: Source, size: int) -> Iterator[memoryview]:
                 break
             yield piece
     else:
-        for chunk in source:  # type: ignore[union-attr]
+        for chunk in source:
             piece = memoryview(chunk).cast("B")
             total += len(piece)
             if total > size:
