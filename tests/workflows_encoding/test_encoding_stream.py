@@ -186,3 +186,14 @@ def test_a_sink_that_fails_is_named() -> None:
         codec.decode_to(encoded.data, encoded.options, Full())
     with pytest.raises(EncodingConfigError, match="writable binary file object"):
         codec.decode_to(encoded.data, encoded.options, "out.json")  # type: ignore[arg-type]
+
+
+def test_threads_compress_only_what_spans_several_zstd_jobs() -> None:
+    store = MemoryStore()
+    threaded = PayloadCodec(WorkflowEncoding(compression=Compression(threads=2)))
+    single = PayloadCodec(WorkflowEncoding(compression=Compression()))
+    assert bytes(threaded.encode(PAYLOAD).data) == bytes(single.encode(PAYLOAD).data)
+    large = PAYLOAD * 3  # 13 MB: two jobs, compressed by zstd's threads
+    for encoded in (threaded.encode(large), threaded.encode_stream(io.BytesIO(large))):
+        assert encoded.options == ["compressed"]
+        assert _official_decode(None, True, False, store, encoded.data, encoded.options) == large

@@ -52,11 +52,20 @@ def envelope_header(level: int, size: int) -> bytes:
     )
 
 
+_THREADED_MIN = 8 * 1024 * 1024 + 1
+"""Worker threads only from here: up to one zstd job (8 MiB at level 3) they bring no
+parallelism, only their start-up, and the frame is the single-threaded one anyway."""
+
+
+def _compressor(level: int, threads: int, size: int) -> Any:
+    threads = threads if size >= _THREADED_MIN else 0
+    return _zstd().ZstdCompressor(level=level, threads=threads, write_content_size=True)
+
+
 def compress(data: memoryview, level: int, threads: int = 0) -> tuple[bytes, bytes] | None:
     """(envelope header, compressed bytes), or None when compressing does not make
     the payload smaller."""
-    zstd = _zstd()
-    compressor = zstd.ZstdCompressor(level=level, threads=threads, write_content_size=True)
+    compressor = _compressor(level, threads, len(data))
     compressed: bytes = compressor.compress(data)
     if len(compressed) >= len(data):
         return None
@@ -98,8 +107,7 @@ def compress_stream(
     content size, as every client needs; beyond zstd's window (2 MiB at level 3) its
     bytes differ from a one-shot compression's, and decode the same."""
     zstd = _zstd()
-    compressor = zstd.ZstdCompressor(level=level, threads=threads, write_content_size=True)
-    stream = compressor.compressobj(size=size)
+    stream = _compressor(level, threads, size).compressobj(size=size)
     pieces: list[bytes] = []
     try:
         for piece in slices:
