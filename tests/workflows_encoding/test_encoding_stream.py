@@ -138,6 +138,17 @@ def test_a_source_of_unknown_length_needs_its_size() -> None:
     assert caught.value.field == "size"
 
 
+def test_a_text_source_is_an_error_naming_binary_mode(tmp_path: Path) -> None:
+    path = tmp_path / "payload.json"
+    path.write_bytes(SMALL)
+    codec = _codec("full", True, False, MemoryStore())
+    with path.open() as text, pytest.raises(EncodingConfigError, match="binary mode") as caught:
+        codec.encode_stream(text)  # type: ignore[arg-type]
+    assert caught.value.field == "source"
+    with pytest.raises(EncodingConfigError, match="binary mode"):
+        codec.encode_stream(["{}"], size=2)  # type: ignore[list-item]
+
+
 @pytest.mark.parametrize("compress", [False, True])
 @pytest.mark.parametrize("given", [len(SMALL) - 1, len(SMALL) + 1])
 def test_a_source_not_of_its_size_is_an_error(compress: bool, given: int) -> None:

@@ -65,8 +65,7 @@ def slices(source: Source, size: int) -> Iterator[memoryview]:
                 n = readinto(view)
                 piece = view[: n or 0]
             else:
-                data = file.read(len(buffer))
-                piece = memoryview(data).cast("B")
+                piece = _bytes(file.read(len(buffer)))
             if not piece:
                 break
             total += len(piece)
@@ -75,7 +74,7 @@ def slices(source: Source, size: int) -> Iterator[memoryview]:
             yield piece
     else:
         for chunk in source:
-            piece = memoryview(chunk).cast("B")
+            piece = _bytes(chunk)
             total += len(piece)
             if total > size:
                 break
@@ -84,6 +83,15 @@ def slices(source: Source, size: int) -> Iterator[memoryview]:
     if total != size:
         more = "more than" if total > size else f"{total} bytes, not"
         raise PayloadFormatError(f"the source held {more} its size, {size} bytes")
+
+
+def _bytes(data: Any) -> memoryview:
+    if isinstance(data, str):
+        raise EncodingConfigError(
+            "the source gives text: open the file in binary mode ('rb') or give bytes",
+            field="source",
+        )
+    return memoryview(data).cast("B")
 
 
 def read_all(source: Source, size: int) -> bytearray:
