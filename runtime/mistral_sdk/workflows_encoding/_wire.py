@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from ._codec import PARTIAL, Op, PayloadCodec
+from ._codec import PARTIAL, Buffer, Op, PayloadCodec
 from ._errors import PayloadFormatError, WorkflowEncodingError
 from ._partial import dumps, loads
 
@@ -166,8 +166,25 @@ def encode_request_flow(
     return msgspec.json.encode(body)
 
 
-def _encoded_result(value: Any) -> tuple[bytes, list[str]] | None:
+class _NetworkResult(msgspec.Struct):
+    """An encoded result; msgspec reads the base64 straight into bytes (no str of it)."""
+
+    b64payload: bytes
+    encoding_options: list[str] = []
+
+
+_network_result = msgspec.json.Decoder(_NetworkResult)
+_json = msgspec.json.Decoder(msgspec.Raw)  # validates a document without building it
+
+
+def _encoded_result(raw: msgspec.Raw) -> tuple[bytes, list[str]] | None:
     """(payload, options) of an encoded result (`b64payload`, `encoding_options`)."""
+    try:
+        found = _network_result.decode(raw)
+        return found.b64payload, found.encoding_options
+    except msgspec.DecodeError:
+        pass  # not an encoded result, or base64 msgspec does not read: look closer
+    value = loads(raw)
     if not isinstance(value, dict) or not isinstance(value.get("b64payload"), str):
         return None
     options = value.get("encoding_options", [])
@@ -188,15 +205,31 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _as_json(payload: Buffer) -> msgspec.Raw:
+    """A decoded payload as the JSON that stands in the answer: its own bytes when
+    they are JSON (checked, never turned into Python objects), else what Mistral's
+    clients make of it (NaN and the like read by the json module; text as a string)."""
+    try:
+        _json.decode(payload)
+        return msgspec.Raw(payload)
+    except msgspec.DecodeError:
+        pass
+    try:
+        value = loads(payload)
+    except ValueError:
+        value = _json_safe(payload)
+    return msgspec.Raw(dumps(value))
+
+
 def _decode_result(
     codec: PayloadCodec, raw: msgspec.Raw, execution_id: str | None, field: str
 ) -> Generator[Op, Any, msgspec.Raw | None]:
     try:
-        encoded = _encoded_result(loads(raw))
+        encoded = _encoded_result(raw)
         if encoded is None:
             return None
-        value = yield from codec.decode_value_flow(*encoded)
-        return msgspec.Raw(dumps(_json_safe(value)))
+        payload = yield from codec.decode_flow(*encoded)
+        return _as_json(payload)
     except WorkflowEncodingError as exc:
         raise exc.located(execution_id, field) from exc.__cause__
 
