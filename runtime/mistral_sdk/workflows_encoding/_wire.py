@@ -100,10 +100,6 @@ def _text(raw: msgspec.Raw | None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _b64(data: Any) -> str:
-    return base64.b64encode(data).decode()
-
-
 def input_hash(input_raw: msgspec.Raw, main_key: bytes | None) -> str:
     """A schedule's stable input hash: sorted canonical JSON, keyed by the main key."""
     canonical = json.dumps(
@@ -119,7 +115,7 @@ def encode_request_flow(
     codec: PayloadCodec, rule: InputRule, content: bytes, url_path: str
 ) -> Generator[Op | Namespace, Any, bytes | None]:
     """The request body with its input encoded (None: no input, nothing to change)."""
-    body = _body.decode(content)
+    body: dict[str, Any] = _body.decode(content)
     holder = body
     if rule.holder is not None:
         inner = body.get(rule.holder)
@@ -148,21 +144,20 @@ def encode_request_flow(
     except WorkflowEncodingError as exc:
         raise exc.located(execution_id, field) from exc.__cause__
     network: dict[str, Any] = {
-        "b64payload": _b64(encoded.data),
+        "b64payload": encoded.data,  # msgspec writes bytes as base64, into the body itself
         "encoding_options": encoded.options,
         "empty": False,
     }
     if rule.input_hash:
         encryption = codec.encoding.encryption
         network["input_hash"] = input_hash(raw, None if encryption is None else encryption.keys[0])
-    packed = msgspec.Raw(msgspec.json.encode(network))
     if rule.execute:
-        body["encoded_input"] = packed
+        body["encoded_input"] = network
         body["input"] = msgspec.Raw(b"null")
     else:
-        holder["input"] = packed
+        holder["input"] = network
         if rule.holder is not None:
-            body[rule.holder] = msgspec.Raw(msgspec.json.encode(holder))
+            body[rule.holder] = holder
     return msgspec.json.encode(body)
 
 
