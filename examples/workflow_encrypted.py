@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import logging
 import os
 import socket
+import tempfile
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 from _connect import connect, needs, using_mock
@@ -33,6 +36,7 @@ from mistral_sdk.workflows_encoding import (
     Compression,
     Encryption,
     Offloading,
+    PayloadCodec,
     S3Storage,
     WorkflowEncoding,
 )
@@ -111,7 +115,30 @@ def main() -> int:
         )
         seen = client.workflows.executions.get(run.execution_id).result
         print(f"4. what Mistral holds instead: {str(seen)[:90]}...")
+        if not stream_a_file(encoding, run.execution_id):
+            return 1
     return 0
+
+
+def stream_a_file(encoding: WorkflowEncoding, execution_id: str) -> bool:
+    """A payload too large to hold twice, as a worker of your own handles it: encoded
+    from a file, decoded into another, never whole in memory."""
+    codec = PayloadCodec(encoding)
+    with tempfile.TemporaryDirectory() as tmp:
+        export, restored = Path(tmp, "export.jsonl"), Path(tmp, "restored.jsonl")
+        with export.open("w") as out:
+            for i in range(50_000):
+                out.write(json.dumps({"row": i, "note": f"ledger entry {i}"}) + "\n")
+        with export.open("rb") as source:
+            encoded = codec.encode_stream(source, namespace="examples", execution_id=execution_id)
+        with restored.open("wb") as sink:
+            size = codec.decode_to(encoded.data, encoded.options, sink)
+        same = restored.read_bytes() == export.read_bytes()
+        print(
+            f"5. a {export.stat().st_size // 1024} KB file streamed: {'+'.join(encoded.options)}, "
+            f"{len(encoded.data)} bytes to send, {size // 1024} KB decoded into a file (same: {same})"
+        )
+        return same
 
 
 if __name__ == "__main__":

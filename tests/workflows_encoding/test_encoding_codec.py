@@ -3,7 +3,9 @@ configuration errors."""
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 
 import msgpack
 import pytest
@@ -18,7 +20,9 @@ from mistral_sdk.workflows_encoding import (
     PayloadFormatError,
     WorkflowEncoding,
 )
+from mistral_sdk.workflows_encoding._codec import run_sync
 from mistral_sdk.workflows_encoding._compress import compress, decompress, decompress_stream
+from mistral_sdk.workflows_encoding._wire import decode_response_flow
 
 DATA = b'{"text": "' + b"lorem ipsum dolor " * 50_000 + b'"}'
 
@@ -127,3 +131,43 @@ def test_partial_with_a_non_string_marker_names_its_path() -> None:
     bad = b'{"a": [1, {"field_type": "__encrypted_str__", "data": 5}]}'
     with pytest.raises(PayloadFormatError, match=r"at \$\.a\[1\] has no string `data`"):
         codec.encode(bad)
+
+
+# -- results in an answer ------------------------------------------------------------
+
+
+def _answer(codec: PayloadCodec, payload: bytes, b64: str | None = None) -> bytes | None:
+    encoded = codec.encode(payload)
+    text = b64 if b64 is not None else base64.b64encode(bytes(encoded.data)).decode()
+    body = {
+        "execution_id": "e1",
+        "result": {"b64payload": text, "encoding_options": encoded.options},
+    }
+    return run_sync(
+        decode_response_flow(codec, "result", json.dumps(body).encode(), "/v1/workflows/x"),
+        codec.encoding,
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "result"),
+    [
+        (b'{"a": [1, 2.50],  "b": "\\u00e9"}', b'{"a": [1, 2.50],  "b": "\\u00e9"}'),  # as it is
+        (b'{"a": NaN}', b'{"a":null}'),  # read by the json module; the answer stays JSON
+        (b"plain text", b'"plain text"'),  # not JSON: the text, as a JSON string
+    ],
+)
+def test_a_decoded_result_stands_in_the_answer(payload: bytes, result: bytes) -> None:
+    codec = PayloadCodec(WorkflowEncoding(encryption=Encryption(MAIN_KEY)))
+    answer = _answer(codec, payload)
+    assert answer is not None
+    assert answer == b'{"execution_id":"e1","result":' + result + b"}"
+
+
+def test_a_result_neither_json_nor_text_names_the_field() -> None:
+    codec = PayloadCodec(WorkflowEncoding(encryption=Encryption(MAIN_KEY)))
+    with pytest.raises(PayloadFormatError, match="neither JSON nor text") as caught:
+        _answer(codec, b"\xff\xfe")
+    assert (caught.value.execution_id, caught.value.field) == ("e1", "result")
+    with pytest.raises(PayloadFormatError, match="`b64payload` is not base64"):
+        _answer(codec, b"{}", b64="not base64!")

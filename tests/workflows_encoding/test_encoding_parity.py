@@ -292,6 +292,28 @@ def test_same_bytes_with_the_same_nonces(mode: str | None, compress: bool, offlo
     assert mine_store.blobs == theirs_store.blobs
 
 
+@pytest.mark.parametrize(
+    "floats",
+    [
+        [0.1, 2.5, -0.0, 0.0001, 9999999999999998.0],  # spelled alike by msgspec and Python
+        [1e-05, 1e16, 1.5e300, -2.5e-300, 12345678901234567.0, 5e-324],  # not: read again
+    ],
+    ids=["plain", "exponents"],
+)
+def test_partial_rewrites_floats_as_python_does(floats: list[float]) -> None:
+    def nonces() -> Callable[[int], bytes]:
+        counter = itertools.count()
+        return lambda size: next(counter).to_bytes(size, "big")
+
+    raw = b'{"card":{"field_type":"__encrypted_str__","data":"4111"},"v":[%s],"w":1E2}' % (
+        ",".join(repr(f) for f in floats).encode()
+    )
+    theirs = _theirs("partial", False, False, MAIN_KEY, None)
+    data, _ = _run_official(MemoryStore(), theirs.encode_payload_content(raw, CONTEXT), nonces())
+    mine = _mine("partial", False, False, MAIN_KEY, None, MemoryStore(), nonces())
+    assert bytes(mine.encode(raw).data) == data
+
+
 @pytest.mark.parametrize(("mode", "compress", "offload"), COMBINATIONS)
 @pytest.mark.parametrize("rotation", ["main", "rotated"])
 def test_they_read_ours(mode: str | None, compress: bool, offload: bool, rotation: str) -> None:

@@ -32,11 +32,13 @@ from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 import msgspec
 
-from ._compress import compress, decompress, decompress_stream
+from ._compress import compress, compress_stream, decompress, decompress_stream
 from ._config import WorkflowEncoding
 from ._crypto import AesGcm
 from ._errors import PayloadFormatError, PayloadStorageError, WorkflowEncodingError
 from ._partial import decrypt_fields, dumps, encrypt_fields, loads
+from ._storage import ChunkReader
+from ._stream import SLICE, Sink, Source, read_all, rewind, slices, source_size, start_of
 
 __all__ = [
     "BLOB_KEY_PREFIX",
@@ -132,12 +134,13 @@ class PayloadCodec:
         codec.decode(encoded.data, encoded.options) == b'{"card": "4111..."}'
     """
 
-    __slots__ = ("_aes", "encoding")
+    __slots__ = ("_aes", "_mode", "encoding")
 
     def __init__(self, encoding: WorkflowEncoding) -> None:
         self.encoding = encoding
         encryption = encoding.encryption
         self._aes = None if encryption is None else AesGcm(encryption.keys, encoding._nonces)
+        self._mode = None if encryption is None else encryption.mode
 
     # -- the flows --------------------------------------------------------------------
 
@@ -154,9 +157,8 @@ class PayloadCodec:
         encoding = self.encoding
         options: list[str] = []
         chunks: tuple[Buffer, ...] = (data,)
-        mode = encoding.encryption.mode if encoding.encryption is not None else None
-        if mode == "partial":
-            marked, found = encrypt_fields(data, self._encrypt_one)
+        if self._mode == "partial":
+            marked, found = encrypt_fields(data, self._encrypt_all)
             chunks = (marked,)
             if found:
                 options.append(PARTIAL)
@@ -170,14 +172,67 @@ class PayloadCodec:
                 chunks = packed
                 size = sum(len(c) for c in chunks)
                 options.append(COMPRESSED)
-        offloading = encoding.offloading
-        if (
+        where = (namespace, execution_id, allow_offloading, force_offload)
+        return (yield from self._offload_encrypt(chunks, size, options, *where))
+
+    def encode_stream_flow(
+        self,
+        source: Source,
+        *,
+        size: int | None = None,
+        namespace: str | None = None,
+        execution_id: str | None = None,
+        allow_offloading: bool = True,
+        force_offload: bool = False,
+    ) -> Generator[Op, Any, Encoded]:
+        """`encode_flow` of a payload read from `source` (a binary file object, or an
+        iterable of byte chunks with `size`), never whole in memory where the steps
+        allow: compression reads it in slices (only the compressed bytes are kept),
+        full encryption without offloading writes it into its output in slices."""
+        total = source_size(source, size)
+        where = (namespace, execution_id, allow_offloading, force_offload)
+        compression = self.encoding.compression
+        if self._mode == "partial":  # the marked fields are found in the whole document
+            data = read_all(source, total)
+            return (yield from self.encode_flow(data, namespace=namespace,
+                    execution_id=execution_id, allow_offloading=allow_offloading,
+                    force_offload=force_offload))  # fmt: skip
+        if compression is not None and total >= compression.min_size_bytes:
+            start = start_of(source)
+            level, threads = compression.level, compression.threads
+            header, pieces = compress_stream(slices(source, total), total, level, threads)
+            packed = len(header) + sum(len(p) for p in pieces)
+            if packed < total or not rewind(source, start):
+                chunks = (header, *pieces)
+                return (yield from self._offload_encrypt(chunks, packed, [COMPRESSED], *where))
+        if self._mode == "full" and not self._offloads(total, *where):
+            assert self._aes is not None
+            return Encoded(self._aes.encrypt_stream(slices(source, total), total), [ENCRYPTED])
+        data = read_all(source, total)
+        return (yield from self._offload_encrypt((data,), total, [], *where))
+
+    def _offloads(
+        self, size: int, namespace: str | None, execution_id: str | None,
+        allow_offloading: bool, force_offload: bool,
+    ) -> bool:  # fmt: skip
+        offloading = self.encoding.offloading
+        return (
             allow_offloading
             and offloading is not None
             and (force_offload or size >= offloading.min_size_bytes)
             and namespace is not None
             and execution_id is not None
-        ):
+        )
+
+    def _offload_encrypt(
+        self, chunks: tuple[Buffer, ...], size: int, options: list[str],
+        namespace: str | None, execution_id: str | None,
+        allow_offloading: bool, force_offload: bool,
+    ) -> Generator[Op, Any, Encoded]:  # fmt: skip
+        """The last steps: offloading (the bytes so far, when they are large enough),
+        then full encryption."""
+        if self._offloads(size, namespace, execution_id, allow_offloading, force_offload):
+            assert namespace is not None and execution_id is not None
             digest = hashlib.sha256()
             for chunk in chunks:
                 digest.update(chunk)
@@ -185,11 +240,11 @@ class PayloadCodec:
             if not (yield Exists(key)):
                 yield Put(key, chunks, size)
             chunks = (msgspec.json.encode(_Offloaded(key)),)
-            options.append(OFFLOADED)
-        if mode == "full":
+            options = [*options, OFFLOADED]
+        if self._mode == "full":
             assert self._aes is not None
             chunks = (self._aes.encrypt(chunks),)
-            options.append(ENCRYPTED)
+            options = [*options, ENCRYPTED]
         return Encoded(_join(chunks), options)
 
     def decode_flow(self, data: Buffer, options: Sequence[str]) -> Generator[Op, Any, Buffer]:
@@ -233,11 +288,40 @@ class PayloadCodec:
             return dumps(value)
         return value
 
+    def decode_to_flow(
+        self, data: Buffer, options: Sequence[str], sink: BinaryIO
+    ) -> Generator[Op, Any, int]:
+        """The payload's bytes written to `sink` (→ how many). A compressed payload,
+        offloaded or not, is decompressed into `sink` in slices, read from the store
+        in a stream: neither it nor its compressed bytes are ever whole in memory.
+        (An encrypted payload is decrypted whole before a byte is written: nothing
+        unauthenticated reaches the sink.)"""
+        out = Sink(sink)
+        # the steps that stream are the first ones applied: compressed, then offloaded
+        streamed = next(
+            (n for n, head in ((2, [COMPRESSED, OFFLOADED]), (1, [OFFLOADED]), (1, [COMPRESSED]))
+             if list(options[:n]) == head),
+            0,
+        )  # fmt: skip
+        value: Any = data
+        if len(options) > streamed:
+            value = yield from self.decode_flow(data, options[streamed:])
+        head = list(options[:streamed])
+        if head == [COMPRESSED]:
+            decompress_stream(io.BufferedReader(ChunkReader((value,))), out.write)
+        elif head:
+            key = self._reference(value)
+            copy = _copy_to if head == [OFFLOADED] else decompress_stream
+            yield Read(key, lambda source: copy(source, out.write))
+        else:
+            out.write(value)
+        return out.written
+
     # -- helpers ----------------------------------------------------------------------
 
-    def _encrypt_one(self, data: bytes) -> bytearray:
+    def _encrypt_all(self, pieces: list[bytes]) -> list[bytes]:
         assert self._aes is not None
-        return self._aes.encrypt((data,))
+        return self._aes.seal_all(pieces)
 
     def _cipher(self, option: str) -> AesGcm:
         if self._aes is None:
@@ -280,6 +364,41 @@ class PayloadCodec:
         encoded: Encoded = await run_async(flow, self.encoding)
         return encoded
 
+    def encode_stream(
+        self, source: Source, *, size: int | None = None, namespace: str | None = None,
+        execution_id: str | None = None, **options: bool,
+    ) -> Encoded:  # fmt: skip
+        """`encode` of a payload read from a binary file object (its length known, or
+        `size`) or an iterable of byte chunks (with `size`); see `encode_stream_flow`."""
+        flow = self.encode_stream_flow(
+            source, size=size, namespace=namespace, execution_id=execution_id, **options
+        )
+        encoded: Encoded = run_sync(flow, self.encoding)
+        return encoded
+
+    async def aencode_stream(
+        self, source: Source, *, size: int | None = None, namespace: str | None = None,
+        execution_id: str | None = None, **options: bool,
+    ) -> Encoded:  # fmt: skip
+        """`encode_stream`, with the storage I/O off the event loop."""
+        flow = self.encode_stream_flow(
+            source, size=size, namespace=namespace, execution_id=execution_id, **options
+        )
+        encoded: Encoded = await run_async(flow, self.encoding)
+        return encoded
+
+    def decode_to(self, data: Buffer, options: Sequence[str], sink: BinaryIO) -> int:
+        """The payload written to a binary file object (→ its length; blocking storage
+        I/O); see `decode_to_flow`."""
+        written: int = run_sync(self.decode_to_flow(data, options, sink), self.encoding)
+        return written
+
+    async def adecode_to(self, data: Buffer, options: Sequence[str], sink: BinaryIO) -> int:
+        """`decode_to`, with the storage I/O (and the writes to `sink` while a blob is
+        read) off the event loop."""
+        written: int = await run_async(self.decode_to_flow(data, options, sink), self.encoding)
+        return written
+
     def decode(self, data: Buffer, options: Sequence[str]) -> Buffer:
         """The payload's bytes (blocking storage I/O)."""
         data = run_sync(self.decode_flow(data, options), self.encoding)
@@ -289,6 +408,15 @@ class PayloadCodec:
         """`decode`, with the storage I/O off the event loop."""
         data = await run_async(self.decode_flow(data, options), self.encoding)
         return data
+
+
+def _copy_to(source: BinaryIO, write: Callable[[bytes], Any]) -> int:
+    """An offloaded blob handed on in slices."""
+    total = 0
+    while piece := source.read(SLICE):
+        write(piece)
+        total += len(piece)
+    return total
 
 
 @contextlib.contextmanager

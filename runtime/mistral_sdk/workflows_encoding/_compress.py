@@ -8,11 +8,12 @@ compressed bytes are never copied into it, only referenced next to its header.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 from ._errors import PayloadFormatError, require
 
-__all__ = ["compress", "decompress", "decompress_stream"]
+__all__ = ["compress", "compress_stream", "decompress", "decompress_stream"]
 
 _ZSTD = "zstd"
 
@@ -51,11 +52,20 @@ def envelope_header(level: int, size: int) -> bytes:
     )
 
 
+_THREADED_MIN = 8 * 1024 * 1024 + 1
+"""Worker threads only from here: up to one zstd job (8 MiB at level 3) they bring no
+parallelism, only their start-up, and the frame is the single-threaded one anyway."""
+
+
+def _compressor(level: int, threads: int, size: int) -> Any:
+    threads = threads if size >= _THREADED_MIN else 0
+    return _zstd().ZstdCompressor(level=level, threads=threads, write_content_size=True)
+
+
 def compress(data: memoryview, level: int, threads: int = 0) -> tuple[bytes, bytes] | None:
     """(envelope header, compressed bytes), or None when compressing does not make
     the payload smaller."""
-    zstd = _zstd()
-    compressor = zstd.ZstdCompressor(level=level, threads=threads, write_content_size=True)
+    compressor = _compressor(level, threads, len(data))
     compressed: bytes = compressor.compress(data)
     if len(compressed) >= len(data):
         return None
@@ -89,13 +99,37 @@ def decompress(data: bytes | bytearray | memoryview) -> bytes:
         raise PayloadFormatError(f"the zstd frame does not decompress: {exc}") from None
 
 
+def compress_stream(
+    slices: Iterable[bytes | bytearray | memoryview], size: int, level: int, threads: int = 0
+) -> tuple[bytes, list[bytes]]:
+    """(envelope header, compressed pieces) of `size` bytes arriving in slices (each
+    consumed before the next is read: a reused buffer will do). The frame declares its
+    content size, as every client needs; beyond zstd's window (2 MiB at level 3) its
+    bytes differ from a one-shot compression's, and decode the same."""
+    zstd = _zstd()
+    stream = _compressor(level, threads, size).compressobj(size=size)
+    pieces: list[bytes] = []
+    try:
+        for piece in slices:
+            out = stream.compress(piece)
+            if out:
+                pieces.append(out)
+        pieces.append(stream.flush())
+    except zstd.ZstdError as exc:  # the source did not hold `size` bytes
+        raise PayloadFormatError(f"the payload could not be compressed: {exc}") from None
+    return envelope_header(level, sum(len(p) for p in pieces)), pieces
+
+
 _HEAD = 256  # bytes read first from a stream: the envelope's header is about 50
 _CHUNK = 256 * 1024  # compressed bytes per step (its output is a few times larger)
 
 
-def decompress_stream(source: BinaryIO) -> bytes | bytearray:
+def decompress_stream(
+    source: BinaryIO, write: Callable[[bytes], Any] | None = None
+) -> bytes | bytearray | int:
     """`decompress` of an envelope read from a file object: the compressed bytes are
-    never all in memory, the payload is written once into its final buffer."""
+    never all in memory, the payload is written once into its final buffer, or, with
+    `write`, handed to it in slices (→ the number of bytes written)."""
     head = source.read(_HEAD)
     reader = _Reader(memoryview(head), lazy_payload=True)
     try:
@@ -103,29 +137,36 @@ def decompress_stream(source: BinaryIO) -> bytes | bytearray:
     except (_PayloadNotLast, PayloadFormatError):
         reader.payload = None
     settings = reader.settings
-    if (
-        reader.payload is None
-        or not isinstance(settings, dict)
-        or settings.get("algorithm") != _ZSTD
-    ):
-        return decompress(head + source.read())  # an unusual layout: read it all
-    start, size = reader.payload
-    first = head[start : start + size]
+    total = -1
     zstd = _zstd()
-    try:
-        total = zstd.frame_content_size(first)
-    except zstd.ZstdError:
-        total = -1
-    if total < 0:  # no size in the frame (or a header past what was read): simply
-        return decompress(head + source.read())
-    out = bytearray(total)
+    if (
+        reader.payload is not None
+        and isinstance(settings, dict)
+        and settings.get("algorithm") == _ZSTD
+    ):
+        start, size = reader.payload
+        first = head[start : start + size]
+        try:
+            total = zstd.frame_content_size(first)
+        except zstd.ZstdError:
+            total = -1
+    if total < 0:  # an unusual layout, or no size in the frame: simply read it all
+        whole = decompress(head + source.read())
+        return whole if write is None else _written(write, whole)
+    out = bytearray(0 if write is not None else total)
     view = memoryview(out)
     pos = 0
     body = _Body(first, source, size - len(first))
-    try:  # decompressed straight into `out`, read in slices
-        with zstd.ZstdDecompressor().stream_reader(body, read_size=_CHUNK) as reader:
+    try:  # decompressed straight into `out` (or handed on), read in slices
+        with zstd.ZstdDecompressor().stream_reader(body, read_size=_CHUNK) as stream:
             while pos < total:
-                n = reader.readinto(view[pos:])
+                if write is None:
+                    n = stream.readinto(view[pos:])
+                else:
+                    piece = stream.read(min(_OUT, total - pos))
+                    n = len(piece)
+                    if n:
+                        write(piece)
                 if n == 0:
                     break
                 pos += n
@@ -133,7 +174,15 @@ def decompress_stream(source: BinaryIO) -> bytes | bytearray:
         raise PayloadFormatError(f"the zstd frame does not decompress: {exc}") from None
     if pos != total or body.remaining > 0:
         raise PayloadFormatError("a zstd frame does not hold its declared size")
-    return out
+    return out if write is None else pos
+
+
+_OUT = 1024 * 1024  # decompressed bytes handed to a writer at a time
+
+
+def _written(write: Callable[[bytes], Any], data: bytes) -> int:
+    write(data)
+    return len(data)
 
 
 class _Body:

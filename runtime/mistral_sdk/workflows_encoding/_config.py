@@ -124,8 +124,9 @@ class Encryption:
 class Compression:
     """zstd compression of payloads of at least `min_size_bytes` (kept only when smaller).
 
-    `threads`: compress with that many worker threads (0: in the calling thread, as
-    Mistral's other clients do; the frames decode the same either way)."""
+    `threads`: compress payloads above 8 MiB with that many worker threads (0: in the
+    calling thread, as Mistral's other clients do; the frames decode the same either
+    way; smaller payloads are one zstd job, which threads would only slow down)."""
 
     __slots__ = ("level", "min_size_bytes", "threads")
 

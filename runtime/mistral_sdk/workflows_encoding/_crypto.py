@@ -7,16 +7,18 @@ payload is never copied whole besides the one output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ._errors import EncodingConfigError, PayloadDecryptionError, require
+from ._errors import EncodingConfigError, PayloadDecryptionError, PayloadFormatError, require
 
 __all__ = ["NONCE_SIZE", "TAG_SIZE", "AesGcm"]
 
 NONCE_SIZE = 12
 TAG_SIZE = 16
 _SLICE = 1024 * 1024  # bytes per call into OpenSSL (keeps the GIL-free stretches long)
+_BATCH = 4096  # nonces per draw from the OS for the fields of a partial payload
 
 
 def _ciphers() -> Any:
@@ -51,24 +53,56 @@ class AesGcm:
             raise EncodingConfigError(f"the nonce source must return {NONCE_SIZE} bytes")
         return nonce
 
+    def seal_all(self, pieces: Sequence[bytes]) -> list[bytes]:
+        """`nonce | ciphertext | tag` of each small piece (the marked fields of a
+        payload). Random nonces are drawn from the OS a batch at a time (one system
+        call per `_BATCH`, not per field; within this call only, so a fork never
+        shares them)."""
+        encrypt = self._aeads[0].encrypt
+        out = []
+        for start in range(0, len(pieces), _BATCH):
+            batch = pieces[start : start + _BATCH]
+            if self._nonces is os.urandom:
+                block = os.urandom(NONCE_SIZE * len(batch))
+                nonces = [block[i : i + NONCE_SIZE] for i in range(0, len(block), NONCE_SIZE)]
+            else:
+                nonces = [self._nonce() for _ in batch]
+            out += [n + encrypt(n, piece, None) for n, piece in zip(nonces, batch, strict=True)]
+        return out
+
     def encrypt(self, chunks: Iterable[bytes | bytearray | memoryview]) -> bytearray:
         """`nonce | ciphertext | tag` of the concatenated chunks."""
         parts = [memoryview(c).cast("B") for c in chunks]
         size = sum(len(p) for p in parts)
-        nonce = self._nonce()
         if size < _SLICE:
+            nonce = self._nonce()
             data = parts[0] if len(parts) == 1 else b"".join(parts)
             return bytearray(nonce + self._aeads[0].encrypt(nonce, data, None))
+        return self.encrypt_stream(parts, size)
+
+    def encrypt_stream(
+        self, pieces: Iterable[bytes | bytearray | memoryview], size: int
+    ) -> bytearray:
+        """`encrypt` of `size` bytes arriving in pieces (each consumed before the next
+        is read), written into the output as they come."""
         out = bytearray(NONCE_SIZE + size + TAG_SIZE)
         view = memoryview(out)
+        nonce = self._nonce()
         view[:NONCE_SIZE] = nonce
         c = self._ciphers
         encryptor = c.Cipher(c.algorithms.AES(self._keys[0]), c.modes.GCM(nonce)).encryptor()
         pos = NONCE_SIZE
-        for part in parts:
+        for piece in pieces:
+            part = memoryview(piece).cast("B")
             for start in range(0, len(part), _SLICE):
-                piece = part[start : start + _SLICE]
-                pos += encryptor.update_into(piece, view[pos : pos + len(piece)])
+                chunk = part[start : start + _SLICE]
+                if pos + len(chunk) > NONCE_SIZE + size:
+                    raise PayloadFormatError(f"the payload is longer than its size, {size} bytes")
+                pos += encryptor.update_into(chunk, view[pos : pos + len(chunk)])
+        if pos != NONCE_SIZE + size:
+            raise PayloadFormatError(
+                f"the payload is {pos - NONCE_SIZE} bytes, not its size, {size} bytes"
+            )
         encryptor.finalize()
         view[pos:] = encryptor.tag
         return out

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from ._codec import PARTIAL, Op, PayloadCodec
+from ._codec import PARTIAL, Buffer, Op, PayloadCodec
 from ._errors import PayloadFormatError, WorkflowEncodingError
 from ._partial import dumps, loads
 
@@ -100,10 +100,6 @@ def _text(raw: msgspec.Raw | None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _b64(data: Any) -> str:
-    return base64.b64encode(data).decode()
-
-
 def input_hash(input_raw: msgspec.Raw, main_key: bytes | None) -> str:
     """A schedule's stable input hash: sorted canonical JSON, keyed by the main key."""
     canonical = json.dumps(
@@ -119,7 +115,7 @@ def encode_request_flow(
     codec: PayloadCodec, rule: InputRule, content: bytes, url_path: str
 ) -> Generator[Op | Namespace, Any, bytes | None]:
     """The request body with its input encoded (None: no input, nothing to change)."""
-    body = _body.decode(content)
+    body: dict[str, Any] = _body.decode(content)
     holder = body
     if rule.holder is not None:
         inner = body.get(rule.holder)
@@ -148,26 +144,42 @@ def encode_request_flow(
     except WorkflowEncodingError as exc:
         raise exc.located(execution_id, field) from exc.__cause__
     network: dict[str, Any] = {
-        "b64payload": _b64(encoded.data),
+        "b64payload": encoded.data,  # msgspec writes bytes as base64, into the body itself
         "encoding_options": encoded.options,
         "empty": False,
     }
     if rule.input_hash:
         encryption = codec.encoding.encryption
         network["input_hash"] = input_hash(raw, None if encryption is None else encryption.keys[0])
-    packed = msgspec.Raw(msgspec.json.encode(network))
     if rule.execute:
-        body["encoded_input"] = packed
+        body["encoded_input"] = network
         body["input"] = msgspec.Raw(b"null")
     else:
-        holder["input"] = packed
+        holder["input"] = network
         if rule.holder is not None:
-            body[rule.holder] = msgspec.Raw(msgspec.json.encode(holder))
+            body[rule.holder] = holder
     return msgspec.json.encode(body)
 
 
-def _encoded_result(value: Any) -> tuple[bytes, list[str]] | None:
+class _NetworkResult(msgspec.Struct):
+    """An encoded result; msgspec reads the base64 straight into bytes (no str of it)."""
+
+    b64payload: bytes
+    encoding_options: list[str] = []
+
+
+_network_result = msgspec.json.Decoder(_NetworkResult)
+_json = msgspec.json.Decoder(msgspec.Raw)  # validates a document without building it
+
+
+def _encoded_result(raw: msgspec.Raw) -> tuple[bytes, list[str]] | None:
     """(payload, options) of an encoded result (`b64payload`, `encoding_options`)."""
+    try:
+        found = _network_result.decode(raw)
+        return found.b64payload, found.encoding_options
+    except msgspec.DecodeError:
+        pass  # not an encoded result, or base64 msgspec does not read: look closer
+    value = loads(raw)
     if not isinstance(value, dict) or not isinstance(value.get("b64payload"), str):
         return None
     options = value.get("encoding_options", [])
@@ -188,15 +200,31 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _as_json(payload: Buffer) -> msgspec.Raw:
+    """A decoded payload as the JSON that stands in the answer: its own bytes when
+    they are JSON (checked, never turned into Python objects), else what Mistral's
+    clients make of it (NaN and the like read by the json module; text as a string)."""
+    try:
+        _json.decode(payload)
+        return msgspec.Raw(payload)
+    except msgspec.DecodeError:
+        pass
+    try:
+        value = loads(payload)
+    except ValueError:
+        value = _json_safe(payload)
+    return msgspec.Raw(dumps(value))
+
+
 def _decode_result(
     codec: PayloadCodec, raw: msgspec.Raw, execution_id: str | None, field: str
 ) -> Generator[Op, Any, msgspec.Raw | None]:
     try:
-        encoded = _encoded_result(loads(raw))
+        encoded = _encoded_result(raw)
         if encoded is None:
             return None
-        value = yield from codec.decode_value_flow(*encoded)
-        return msgspec.Raw(dumps(_json_safe(value)))
+        payload = yield from codec.decode_flow(*encoded)
+        return _as_json(payload)
     except WorkflowEncodingError as exc:
         raise exc.located(execution_id, field) from exc.__cause__
 
