@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 if TYPE_CHECKING:
     from ._progress import ProgressCallback
     from .batch import AsyncBatchRun, BatchLimits, BatchResults
     from .batch._run import AsyncRequests
+    from .batch._types import SubmitOptions
     from .resources.batch import AsyncBatch
 
 __all__ = ["AsyncBatchHelpers"]
@@ -84,18 +85,11 @@ class AsyncBatchHelpers:
         requests: AsyncRequests | None = None,
         *,
         endpoint: str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        input_files: Iterable[str] | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | None = None,
-        limits: BatchLimits | None = None,
-        directory: str | os.PathLike[str] | None = None,
-        progress: ProgressCallback | None = None,
         timeout: float | None = None,
         cancel_on_timeout: bool = False,
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
+        **options: Unpack[SubmitOptions],
     ) -> BatchResults[Any]:
         """Submit the requests, wait for the job(s) and return the typed results.
 
@@ -115,22 +109,11 @@ class AsyncBatchHelpers:
             poll_interval: the first wait between polls, in seconds (it backs off).
             max_poll_interval: the longest wait between polls, in seconds.
         """
-        from .batch import _async
-        from .batch._run import JobSpec
-
-        run = await _async.submit_jobs(
-            cast("AsyncBatch", self),
-            JobSpec(endpoint, model, agent_id, metadata, timeout_hours),
-            requests,
-            input_files,
-            limits=limits,
-            directory=directory,
-            progress=progress,
-        )
+        run = await AsyncBatchHelpers.submit(self, requests, endpoint=endpoint, **options)
         return await run.results(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
+            progress=options.get("progress"),
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 if TYPE_CHECKING:
     from mistral_sdk._progress import ProgressCallback
     from mistral_sdk.batch import BatchLimits, BatchResults, BatchRun
     from mistral_sdk.batch._run import Requests
+    from mistral_sdk.batch._types import SubmitOptions
     from mistral_sdk.resources.batch import Batch
 
 __all__ = ["BatchHelpers"]
@@ -79,18 +80,11 @@ class BatchHelpers:
         requests: Requests | None = None,
         *,
         endpoint: str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        input_files: Iterable[str] | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | None = None,
-        limits: BatchLimits | None = None,
-        directory: str | os.PathLike[str] | None = None,
-        progress: ProgressCallback | None = None,
         timeout: float | None = None,
         cancel_on_timeout: bool = False,
         poll_interval: float = 1.0,
         max_poll_interval: float = 30.0,
+        **options: Unpack[SubmitOptions],
     ) -> BatchResults[Any]:
         """Submit the requests, wait for the job(s) and return the typed results.
 
@@ -110,22 +104,11 @@ class BatchHelpers:
             poll_interval: the first wait between polls, in seconds (it backs off).
             max_poll_interval: the longest wait between polls, in seconds.
         """
-        from mistral_sdk._blocking import batch_run as _sync
-        from mistral_sdk.batch._run import JobSpec
-
-        run = _sync.submit_jobs(
-            cast("Batch", self),
-            JobSpec(endpoint, model, agent_id, metadata, timeout_hours),
-            requests,
-            input_files,
-            limits=limits,
-            directory=directory,
-            progress=progress,
-        )
+        run = BatchHelpers.submit(self, requests, endpoint=endpoint, **options)
         return run.results(
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
+            progress=options.get("progress"),
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
