@@ -96,18 +96,13 @@ class AsyncBatchHelpers:
         Args:
             requests: as for `submit`: `(custom_id, request)` pairs, a mapping, or a JSONL path.
             endpoint: the API endpoint each request goes to; decides the result types.
-            model: the model for every request (or `agent_id`).
-            agent_id: the agent for every request, instead of `model`.
-            input_files: ids of JSONL files already uploaded, instead of `requests`.
-            metadata: the job(s)' metadata (str → str).
-            timeout_hours: how long the API may take before it stops the job(s).
-            limits: where to split the input into files and jobs (`BatchLimits`).
-            directory: where the JSONL files and the results go (default: a temporary one).
-            progress: called with `Progress` reports (upload, job counters, download).
             timeout: seconds to wait, then `BatchWaitTimeout` (the jobs keep running).
             cancel_on_timeout: cancel the jobs when `timeout` expires.
             poll_interval: the first wait between polls, in seconds (it backs off).
             max_poll_interval: the longest wait between polls, in seconds.
+            options: `submit`'s (`model` or `agent_id`, `input_files`, `metadata`,
+                `timeout_hours`, `limits`); `directory` holds the results too, and
+                `progress` also gets the job counters and the download.
         """
         run = await AsyncBatchHelpers.submit(self, requests, endpoint=endpoint, **options)
         return await run.results(
