@@ -37,7 +37,7 @@ help:
 	@echo "make check            lint + lint-workflows + types + test + check-generated + check-unasync"
 	@echo "make generate         regenerate generated/ and $(SURFACE) from $(SPEC) and $(SUPPLEMENT)"
 	@echo "make check-generated  verify generated/, $(SURFACE) and the README API table are current"
-	@echo "make unasync          rewrite the blocking twins of the async runtime code (scripts/unasync.py)"
+	@echo "make unasync          rewrite the blocking twins of the async runtime code (generator/unasync.py)"
 	@echo "make check-unasync    verify those twins are current (no spec needed)"
 	@echo "make spec             fill $(SPEC) (verified against spec/lock.json)"
 	@echo "make spec-update      fetch the newest upstream spec (or \$$SPEC_SOURCE); if it changed: pin it,"
@@ -130,13 +130,14 @@ check-generated: venv spec
 	echo "check-generated: $(SURFACE) is up to date"
 	@$(PY) scripts/api_table.py --check README.md
 
-# The blocking twins of long async loops (runtime/): generated from the async source,
-# committed. Needs no spec: only the runtime's own files and ruff.
+# The blocking twins of the runtime's async loops: generated from the async source into
+# generated/mistral_sdk/_blocking (`make generate` writes them too), committed. Needs no
+# spec: only the runtime's own files and ruff.
 unasync: venv
-	$(PY) scripts/unasync.py
+	$(PY) -m generator unasync
 
 check-unasync: venv
-	$(PY) scripts/unasync.py --check
+	$(PY) -m generator unasync --check
 
 readme-table: venv
 	$(PY) scripts/api_table.py --write README.md

@@ -1,6 +1,7 @@
 """Command line of the generator.
 
     python -m generator generate --spec PATH --out DIR   write the SDK
+    python -m generator unasync [--check]                rewrite the blocking twins only
     python -m generator surface --spec PATH [--out FILE] print the API surface
     python -m generator diff OLD NEW [--out FILE]        markdown report of what changed
 
@@ -27,7 +28,7 @@ from typing import TypeVar
 
 import yaml
 
-from . import diff, ir, read_api, surface
+from . import diff, ir, read_api, surface, unasync
 from . import overlay as overlays
 from .load import Problems, SpecError
 from .merge import SupplementChoice
@@ -67,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--out", required=True, type=Path)
     gen.add_argument("--quiet", action="store_true", help="do not print warnings")
     supplement_options(gen)
+    twins = sub.add_parser(
+        "unasync",
+        help="write the blocking twins of the runtime's async code into generated/ "
+        "(generate writes them too)",
+    )
+    twins.add_argument("--check", action="store_true", help="compare only; exit 1 when stale")
     surf = sub.add_parser("surface", help="print the API surface of an OpenAPI spec")
     surf.add_argument("--spec", required=True, type=Path)
     surf.add_argument("--out", type=Path, help="write it to this file instead of stdout")
@@ -80,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     supplement_options(dif, explicit=False)
     args = parser.parse_args(argv)
 
+    if args.command == "unasync":  # reads no spec
+        return unasync.run(check=args.check)
     try:
         # None: the project's, read when a spec is (a diff of two surface files needs none)
         overlay = overlays.load(args.overlay) if args.overlay else None
@@ -153,6 +162,9 @@ def generate(
 ) -> int:
     started = time.perf_counter()
     files, problems = read(spec, functools.partial(build, overlay=overlay, supplement=supplement))
+    # the blocking twins of the runtime's async code (mistral_sdk._blocking) belong to
+    # the generated half too: a tree written here is a whole SDK with the runtime
+    files = {**files, **unasync.render_all()}
     if not quiet:
         for problem in problems.warnings:
             print(problem, file=sys.stderr)

@@ -95,7 +95,14 @@ def test_first_call_imports_only_its_resource() -> None:
     assert not any(m.startswith("mistral_sdk.resources.beta") for m in loaded), loaded
 
 
-CAPABILITIES = ("mistral_sdk.batch", "mistral_sdk.mcp", "mistral_sdk.realtime")
+# with the generated blocking twins of their drivers (generator/unasync.py)
+CAPABILITIES = (
+    "mistral_sdk.batch",
+    "mistral_sdk.mcp",
+    "mistral_sdk.realtime",
+    "mistral_sdk._blocking.batch_run",
+    "mistral_sdk._blocking.realtime",
+)
 
 
 @needs_calls("batch.jobs.list", "beta.connectors.list", "audio.transcriptions.complete")
@@ -137,7 +144,7 @@ def test_capabilities_load_when_a_method_needs_them() -> None:
     assert steps["touched"] == []
     assert {m.split(".")[1] for m in steps["connectors.http"]} == {"mcp"}
     assert "mistral_sdk.realtime._async" in steps["audio.realtime.connect_transcription"]
-    assert "mistral_sdk.batch._sync" in steps["batch.job"]
+    assert "mistral_sdk._blocking.batch_run" in steps["batch.job"]
 
 
 def test_every_exported_model_resolves() -> None:

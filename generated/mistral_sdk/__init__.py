@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from ._conversations import AsyncRunStream as AsyncRunStream
     from ._conversations import MaxTurnsExceeded as MaxTurnsExceeded
     from ._conversations import RunResult as RunResult
-    from ._conversations import RunStream as RunStream
+    from ._blocking.conversations import RunStream as RunStream
     from ._conversations import ToolCall as ToolCall
     from ._conversations import ToolResult as ToolResult
     from ._conversations import tool_confirmations as tool_confirmations
@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from ._hooks import Call as Call
     from ._hooks import Hooks as Hooks
     from ._resume import AsyncResumingStream as AsyncResumingStream
-    from ._resume import ResumingStream as ResumingStream
+    from ._blocking.resume import ResumingStream as ResumingStream
     from ._structured import AsyncParsedChatStream as AsyncParsedChatStream
     from ._structured import OutputValidationError as OutputValidationError
     from ._structured import ParsedChatCompletion as ParsedChatCompletion
@@ -133,7 +133,7 @@ _EXPORTS: dict[str, str] = {
     "AsyncRunStream": "_conversations",
     "MaxTurnsExceeded": "_conversations",
     "RunResult": "_conversations",
-    "RunStream": "_conversations",
+    "RunStream": "_blocking.conversations",
     "ToolCall": "_conversations",
     "ToolResult": "_conversations",
     "tool_confirmations": "_conversations",
@@ -141,7 +141,7 @@ _EXPORTS: dict[str, str] = {
     "Call": "_hooks",
     "Hooks": "_hooks",
     "AsyncResumingStream": "_resume",
-    "ResumingStream": "_resume",
+    "ResumingStream": "_blocking.resume",
     "AsyncParsedChatStream": "_structured",
     "OutputValidationError": "_structured",
     "ParsedChatCompletion": "_structured",

@@ -16,7 +16,8 @@ are followed: the outputs of every agent end up in the result.
 `_RunLoop` makes every decision and builds every request (`first_request`,
 `next_request`, and the `answer` flow, driven like httpx2's auth flows); the loops
 that call the API, ask for confirmations and run the tools are written once, async;
-the blocking section at the end is generated from them (scripts/unasync.py).
+their blocking twins (`ConversationsHelpers`, `RunStream`) are generated from the
+section at the end into `mistral_sdk._blocking.conversations` (generator/unasync.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from collections.abc import (
     Callable,
     Generator,
     Iterable,
-    Iterator,
     Mapping,
     Sequence,
 )
@@ -58,15 +58,13 @@ if TYPE_CHECKING:
 
     from . import models, params
     from ._codec import Unknown
-    from .resources.beta.conversations import AsyncBetaConversations, BetaConversations
+    from .resources.beta.conversations import AsyncBetaConversations
 
 __all__ = [
     "AsyncConversationsHelpers",
     "AsyncRunStream",
-    "ConversationsHelpers",
     "MaxTurnsExceeded",
     "RunResult",
-    "RunStream",
     "ToolCall",
     "ToolResult",
     "tool_confirmations",
@@ -512,7 +510,7 @@ async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-# --- async: the blocking section below is generated from this one (make unasync) ---
+# --- async: its blocking twin is generated into mistral_sdk._blocking (make unasync) ---
 
 
 class AsyncConversationsHelpers:
@@ -675,162 +673,3 @@ class AsyncRunStream:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-
-# --- blocking: generated from the async section above by scripts/unasync.py ---
-
-
-class ConversationsHelpers:
-    """Hand-written additions to `Mistral().beta.conversations`."""
-
-    __slots__ = ()
-
-    def run(
-        self,
-        inputs: RunInputs,
-        *,
-        tools: Sequence[RunTool] = (),
-        on_confirmation: Callable[[ToolCall], bool] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Unpack[params.ConversationRunArguments],
-    ) -> RunResult:
-        """Start (or continue) a conversation and run its tool calls until the model answers.
-
-        Args:
-            inputs: the user's message (str) or input entries.
-            tools: Python callables (run locally when the model calls them; with the
-                async client they may be coroutine functions), tool sources
-                (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
-                called through them) and/or tool definitions sent as they are
-                (`{"type": "web_search"}`, …).
-            on_confirmation: decides on calls that wait for confirmation (True = allow;
-                with the async client it may be a coroutine function).
-            max_turns: model turns allowed before `MaxTurnsExceeded`.
-            conversation_id: continue this conversation instead of starting one.
-            **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
-        """
-        conversations = cast("BetaConversations", self)
-        api = conversations._client
-        hooks = api._hooks
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with loop.run_activity(hooks, conversation_id) as run, _open_tools_sync(loop, api):
-            method, arguments = loop.first_request(inputs, conversation_id)
-            while True:
-                with loop.turn_activity(hooks) as turn:
-                    response = getattr(conversations, method)(**arguments)
-                    loop.absorb(response.conversation_id, response.outputs, response.usage)
-                    loop.report(run, turn)
-                    answers = _answer_sync(loop, response.outputs, on_confirmation, hooks)
-                request = loop.next_request(response.outputs, answers)
-                if request is None:
-                    return loop.result
-                method, arguments = "append", request
-
-    @twin_doc(run)
-    def run_stream(
-        self,
-        inputs: RunInputs,
-        *,
-        tools: Sequence[RunTool] = (),
-        on_confirmation: Callable[[ToolCall], bool] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Unpack[params.ConversationRunArguments],
-    ) -> RunStream:
-        """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
-        each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
-        conversations = cast("BetaConversations", self)
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-
-        def turns() -> Generator[RunItem, None, None]:
-            with _open_tools_sync(loop, conversations._client):
-                method, arguments = loop.first_request(inputs, conversation_id)
-                stream = getattr(conversations, f"{method}_stream")(**arguments)
-                while True:
-                    turn = ConversationAccumulator()
-                    with stream:
-                        for event in stream:
-                            turn.feed(event)
-                            yield event
-                    outputs = turn.outputs()
-                    loop.absorb(turn.conversation_id, outputs, turn.usage)
-                    before = len(loop.result.tool_results)
-                    answers = _answer_sync(loop, outputs, on_confirmation)
-                    yield from loop.result.tool_results[before:]
-                    request = loop.next_request(outputs, answers)
-                    if request is None:
-                        handle.result = loop.result
-                        return
-                    stream = conversations.append_stream(**request)
-
-        handle = RunStream(turns())
-        return handle
-
-
-@contextlib.contextmanager
-def _open_tools_sync(loop: _RunLoop, client: Any) -> Iterator[None]:
-    """The run's tool sources, open (tools listed) for the block, closed after it; an
-    MCP server over HTTP sends through the run's client (mcp/_via.py)."""
-    with contextlib.ExitStack() as stack:
-        for source in loop.sources:
-            loop.add_source(source, stack.enter_context(source.open_sync(client)))
-        yield
-
-
-def _answer_sync(
-    loop: _RunLoop,
-    outputs: Sequence[Any],
-    on_confirmation: Callable[[ToolCall], bool] | None,
-    hooks: HookSet = EMPTY,
-) -> _Answers:
-    flow = loop.answer(outputs)
-    reply: Any = None
-    while True:
-        try:
-            step = flow.send(reply)
-        except StopIteration as done:
-            return cast("_Answers", done.value)
-        if isinstance(step, _Ask):
-            reply = on_confirmation(step.call) if on_confirmation is not None else False
-            continue
-        with loop.tool_activity(hooks, step) as act:
-            try:
-                value = step.tool.func(**step.arguments)
-                reply = (value, None)
-            except ToolSourceError:
-                raise  # the source itself failed: nothing the model can do about it
-            except Exception as exc:  # reported to the model, which can recover
-                reply = (None, exc)
-            act.set(*(("result", reply[0]) if reply[1] is None else ("error", reply[1])))
-
-
-class RunStream:
-    """Iterate for conversation events and `ToolResult`s; `.result` once exhausted."""
-
-    def __init__(self, turns: Generator[RunItem, None, None]) -> None:
-        self._turns = turns
-        self.result: RunResult | None = None
-
-    def __iter__(self) -> RunStream:
-        return self
-
-    def __next__(self) -> RunItem:
-        return next(self._turns)
-
-    def until_done(self) -> RunResult:
-        """Consume what is left and return the result."""
-        for _ in self:
-            pass
-        assert self.result is not None
-        return self.result
-
-    def close(self) -> None:
-        """Stop the run and release its connection (idempotent)."""
-        self._turns.close()
-
-    def __enter__(self) -> RunStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

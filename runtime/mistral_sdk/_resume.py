@@ -9,16 +9,16 @@ and the caller sees one uninterrupted stream. At most `max_retries` reconnects
 in a row without a new event; then the connection error is raised.
 
 `_ResumeState` holds the decisions (pure); only the iteration loop touches I/O. It is
-written once, async; the blocking section at the end is generated from it
-(scripts/unasync.py).
+written once, async; its blocking twin (`ResumingStream`, `resume_stream`) is
+generated from the section at the end into `mistral_sdk._blocking.resume`
+(generator/unasync.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
@@ -32,7 +32,7 @@ from ._types import NotGiven, field_value
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient
 
-__all__ = ["AsyncResumingStream", "ResumingStream", "async_resume_stream", "resume_stream"]
+__all__ = ["AsyncResumingStream", "async_resume_stream"]
 
 T = TypeVar("T")
 _R = TypeVar("_R", bound="_Resuming")
@@ -123,7 +123,7 @@ class _Resuming:
         return f"<{type(self).__name__} {request.method} {request.url}>"
 
 
-# --- async: the blocking section below is generated from this one (make unasync) ---
+# --- async: its blocking twin is generated into mistral_sdk._blocking (make unasync) ---
 
 
 async def async_resume_stream(
@@ -177,59 +177,3 @@ class AsyncResumingStream(_Resuming, AsyncStream[T]):
         """Stop the stream and release the connection (idempotent)."""
         await self._iterator.aclose()
         await self._current.close()  # also when iteration never started
-
-
-# --- blocking: generated from the async section above by scripts/unasync.py ---
-
-
-def resume_stream(
-    connect: Callable[[Any], Stream[T]],
-    last_event_id: Any,
-    client: SyncAPIClient,
-    max_retries: int | NotGiven,
-) -> Stream[T]:
-    """Open the stream with `connect(last_event_id)`, resuming it after drops."""
-    first = connect(last_event_id)
-    if not isinstance(first, Stream):  # a raw response was asked for: not resumed
-        return first
-    state = _ResumeState(last_event_id, _budget(client, max_retries))
-    return ResumingStream(first, connect, state)
-
-
-class ResumingStream(_Resuming, Stream[T]):
-    """`Stream`, reconnecting after a dropped connection (see the module doc)."""
-
-    # Deliberately not calling the stream's __init__: this class delegates to the
-    # current underlying stream; the stream's iteration and context manager run `_iterator`.
-    def __init__(
-        self,
-        first: Stream[T],
-        connect: Callable[[Any], Stream[T]],
-        state: _ResumeState,
-    ) -> None:
-        self._current = first
-        self._connect = connect
-        self._state = state
-        self.response = first.response
-        self._iterator = self._follow()
-
-    def _follow(self) -> Generator[T, None, None]:
-        state = self._state
-        try:
-            while True:
-                try:
-                    for event in self._current:
-                        if state.accept(event):
-                            yield event
-                    return
-                except APIConnectionError as exc:
-                    self._current.close()
-                    time.sleep(state.reconnect_delay(exc))
-                    self._reconnected(self._connect(state.last_event_id or msgspec.UNSET))
-        finally:
-            self._current.close()
-
-    def close(self) -> None:
-        """Stop the stream and release the connection (idempotent)."""
-        self._iterator.close()
-        self._current.close()  # also when iteration never started

@@ -23,7 +23,8 @@ timeout of each request the wait makes (never past the wait's deadline).
 Every decision is made once, without I/O: `_wait_flow` (a generator saying what to do
 next, driven like httpx2's auth flows), `_Waiter`, `final_status`, `ends_run` (from `_streaming`),
 `after_failed_start`. The drivers and the stream loop are written once, async; the
-blocking section at the end is generated from them (scripts/unasync.py).
+blocking twins (`WorkflowsHelpers`, `ExecutionsHelpers`) are generated from the
+section at the end into `mistral_sdk._blocking.workflows` (generator/unasync.py).
 """
 
 from __future__ import annotations
@@ -59,16 +60,14 @@ from ._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes, field_value
 if TYPE_CHECKING:
     from . import models
     from ._connectors import ConnectorSlotParam
-    from .resources.workflows import AsyncWorkflows, Workflows
-    from .resources.workflows.executions import AsyncWorkflowsExecutions, WorkflowsExecutions
+    from .resources.workflows import AsyncWorkflows
+    from .resources.workflows.executions import AsyncWorkflowsExecutions
 
 __all__ = [
     "AsyncExecutionsHelpers",
     "AsyncWorkflowsHelpers",
-    "ExecutionsHelpers",
     "WorkflowExecutionError",
     "WorkflowWaitTimeout",
-    "WorkflowsHelpers",
 ]
 
 T = TypeVar("T")
@@ -450,7 +449,7 @@ async def _notify_async(on_event: AsyncEventHandler | None, event: WorkflowEvent
             await pending
 
 
-# --- async: the blocking section below is generated from this one (make unasync) ---
+# --- async: its blocking twin is generated into mistral_sdk._blocking (make unasync) ---
 
 
 class AsyncWorkflowsHelpers:
@@ -643,198 +642,6 @@ class AsyncExecutionsHelpers:
             type: the type of the result (`OutputValidationError` when it does not fit).
         """
         response = await cast("AsyncWorkflowsExecutions", self).update(
-            execution_id, name=name, input=to_input(input)
-        )
-        return decode_result(response.result, type, f"update {name!r}")
-
-
-# --- blocking: generated from the async section above by scripts/unasync.py ---
-
-
-class WorkflowsHelpers:
-    """Hand-written additions to `Mistral().workflows`."""
-
-    __slots__ = ()
-
-    def execute_and_wait(
-        self,
-        workflow_identifier: str,
-        *,
-        input: Any = None,
-        connectors: Sequence[ConnectorSlot | ConnectorSlotParam] | None = None,
-        extensions: Mapping[str, Any] | None = None,
-        wait_timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        execution_id: str | None = None,
-        deployment_name: str | None = None,
-        on_event: EventHandler | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> models.WorkflowExecutionResponse:
-        """Start a workflow and wait until its run is over; return the final execution.
-
-        Args:
-            workflow_identifier: the workflow's name or id.
-            input: the workflow input: a dict, a msgspec Struct or a dataclass.
-            connectors: connector bindings (`ConnectorSlot`s), merged into `extensions`.
-            extensions: other extensions for the execution.
-            wait_timeout: seconds to wait in all, every request included; then
-                `WorkflowWaitTimeout` (default: no bound).
-            cancel_on_timeout: cancel the run when `wait_timeout` expires (default:
-                leave it running).
-            execution_id: your own id for the run (default: one the SDK picks).
-            deployment_name: the deployment to route the run to.
-            on_event: called with each event of the run's event stream as it arrives
-                (e.g. to show `mistral_sdk.connector_auth(event).auth_url`); with the
-                async client it may also be a coroutine function.
-            extra_headers: headers added to every request the wait makes.
-            timeout: the HTTP timeout of each request (seconds or `httpx2.Timeout`), as
-                on every other method; a request the server holds for its synchronous
-                wait gets that wait on top. Never past `wait_timeout`. A number given
-                alone (without `wait_timeout`) also bounds the whole wait, as before
-                `wait_timeout` existed, with a DeprecationWarning.
-
-        Raises `WorkflowExecutionError` when the run ends FAILED, CANCELED, TERMINATED
-        or TIMED_OUT, and `WorkflowWaitTimeout` when `wait_timeout` expires first.
-        """
-        workflows = cast("Workflows", self)
-        executions = workflows.executions
-        waiter = _Waiter(
-            _new_execution_id(execution_id),
-            wait_bound(wait_timeout, timeout),
-            use_sync=on_event is None,
-            request_timeout=timeout,
-        )
-        body_extensions = with_connectors(
-            msgspec.UNSET if extensions is None else extensions, connectors
-        )
-
-        def do(op: _Op) -> Any:
-            if isinstance(op, _Start):
-                arguments = _start_arguments(
-                    waiter, op.sync_wait, input, body_extensions, deployment_name, extra_headers
-                )
-                return workflows.execute(workflow_identifier, **arguments)
-            if isinstance(op, _Get):
-                waiter.last = executions.get(
-                    waiter.execution_id, timeout=waiter.request_timeout(30.0)
-                )
-                return waiter.last
-            if isinstance(op, _Follow):
-                return _follow_sync(executions, waiter, on_event)
-            time.sleep(op.seconds)
-            return None
-
-        with activity(
-            workflows._client._hooks,
-            "workflow",
-            workflow_identifier,
-            workflow=workflow_identifier,
-            execution_id=waiter.execution_id,
-        ) as act:
-            flow = _wait_flow(waiter, workflows._client.max_retries)
-            reply: Any = None
-            error: Exception | None = None
-            try:
-                while True:
-                    try:
-                        op = flow.send(reply) if error is None else flow.throw(error)
-                    except StopIteration as done:
-                        act.set("status", field_value(done.value, "status"))
-                        return cast("models.WorkflowExecutionResponse", done.value)
-                    try:
-                        reply, error = do(op), None
-                    except Exception as exc:  # handed to the flow, which decides
-                        reply, error = None, waiter.deadline_error(exc)
-            except WorkflowWaitTimeout as exc:
-                if not cancel_on_timeout:
-                    raise
-                executions.cancel(
-                    exc.execution_id, extra_headers=extra_headers, timeout=waiter.http_timeout
-                )
-                raise WorkflowWaitTimeout(
-                    exc.execution_id, exc.timeout, exc.execution, cancelled=True
-                ) from None
-
-
-def _follow_sync(
-    executions: WorkflowsExecutions,
-    waiter: _Waiter,
-    on_event: EventHandler | None,
-) -> None:
-    got_events = False
-    try:
-        with executions.stream(
-            waiter.execution_id,
-            last_event_id=waiter.last_event_id or msgspec.UNSET,
-            timeout=waiter.request_timeout(),
-        ) as stream:
-            for event in stream:
-                got_events = True
-                waiter.last_event_id = field_value(event, "id") or waiter.last_event_id
-                _notify_sync(on_event, event)
-                if ends_run(event, waiter.execution_id):
-                    return
-                waiter.check()
-    except APIError as exc:
-        if not waiter.stream_failed(exc):
-            raise
-    finally:
-        waiter.stream_ended(got_events)
-
-
-class ExecutionsHelpers:
-    """Hand-written additions to `Mistral().workflows.executions`: plain values in
-    and out."""
-
-    __slots__ = ()
-
-    def send_signal(self, execution_id: str, name: str, input: Any = None) -> None:
-        """Send signal `name` with `input` to a running execution.
-
-        Args:
-            execution_id: the running execution's id.
-            name: the signal's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-        """
-        cast("WorkflowsExecutions", self).signal(execution_id, name=name, input=to_input(input))
-
-    @overload
-    def run_query(self, execution_id: str, name: str, input: Any = None) -> Any: ...
-    @overload
-    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: type[T]) -> T: ...
-    def run_query(self, execution_id: str, name: str, input: Any = None, *, type: Any = Any) -> Any:
-        """Run query `name`; return its result, converted to `type` when given.
-
-        Args:
-            execution_id: the running execution's id.
-            name: the query's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-            type: the type of the result (`OutputValidationError` when it does not fit).
-        """
-        response = cast("WorkflowsExecutions", self).query(
-            execution_id, name=name, input=to_input(input)
-        )
-        return decode_result(response.result, type, f"query {name!r}")
-
-    @overload
-    def run_update(self, execution_id: str, name: str, input: Any = None) -> Any: ...
-    @overload
-    def run_update(
-        self, execution_id: str, name: str, input: Any = None, *, type: type[T]
-    ) -> T: ...
-    def run_update(
-        self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
-    ) -> Any:
-        """Run update `name`; return its result, converted to `type` when given.
-
-        Args:
-            execution_id: the running execution's id.
-            name: the update's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-            type: the type of the result (`OutputValidationError` when it does not fit).
-        """
-        response = cast("WorkflowsExecutions", self).update(
             execution_id, name=name, input=to_input(input)
         )
         return decode_result(response.result, type, f"update {name!r}")

@@ -98,7 +98,8 @@ def test_without_a_callback_pending_calls_are_denied(client: Mistral) -> None:
 
 
 def test_a_pending_local_tool_runs_only_when_allowed(client: Mistral) -> None:
-    from mistral_sdk._conversations import _answer_sync, _RunLoop
+    from mistral_sdk._blocking.conversations import _answer_sync
+    from mistral_sdk._conversations import _RunLoop
 
     loop = _RunLoop([get_weather], 5, {}, allow_async=False)
     call = models.FunctionCallEntry(
@@ -121,7 +122,8 @@ def test_a_pending_local_tool_runs_only_when_allowed(client: Mistral) -> None:
 
 
 def test_unknown_tools_and_bad_arguments_are_answered_with_errors() -> None:
-    from mistral_sdk._conversations import _answer_sync, _RunLoop
+    from mistral_sdk._blocking.conversations import _answer_sync
+    from mistral_sdk._conversations import _RunLoop
 
     loop = _RunLoop([get_weather], 5, {}, allow_async=False)
     calls = [

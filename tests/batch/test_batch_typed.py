@@ -20,8 +20,17 @@ FAST = {"poll_interval": 0.02, "max_poll_interval": 0.1}
 
 
 def _options(method: Any) -> set[str]:
+    """The keywords `method` takes besides `requests` and `endpoint` (`**options:
+    Unpack[SubmitOptions]`: submit's)."""
     skip = {"self", "requests", "endpoint"}
-    return {name for name in inspect.signature(method).parameters if name not in skip}
+    names: set[str] = set()
+    for name, parameter in inspect.signature(method).parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            assert parameter.annotation == "Unpack[SubmitOptions]"
+            names |= set(get_type_hints(SubmitOptions))
+        elif name not in skip:
+            names.add(name)
+    return names
 
 
 @pytest.mark.parametrize("helpers", [BatchHelpers, AsyncBatchHelpers])

@@ -15,12 +15,14 @@
 
 from __future__ import annotations
 
-from .._batch import AsyncBatchHelpers, BatchHelpers
+from typing import TYPE_CHECKING, Any
+
+from .._batch import AsyncBatchHelpers
+from .._blocking.batch import BatchHelpers
 from ._async import AsyncBatchRun
 from ._bars import progress_bar
 from ._results import BatchResults, ResultFile
 from ._run import AsyncRequests, Requests
-from ._sync import BatchRun
 from ._types import (
     BatchInputError,
     BatchItemError,
@@ -33,6 +35,21 @@ from ._types import (
     SubmitOptions,
     endpoint,
 )
+
+if TYPE_CHECKING:
+    from .._blocking.batch_run import BatchRun
+else:
+
+    def __getattr__(name: str) -> Any:
+        # The blocking run is generated into mistral_sdk._blocking (the async one's twin),
+        # and imports this package's modules: it loads on first use, so that either
+        # package can be imported first.
+        if name == "BatchRun":
+            from .._blocking.batch_run import BatchRun
+
+            return BatchRun
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AsyncBatchHelpers",

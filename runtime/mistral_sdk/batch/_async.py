@@ -1,8 +1,8 @@
 """The batch driver: `AsyncMistral().batch.run/submit/job` and `AsyncBatchRun`.
 
-Every decision is in `_plan.py` / `_run.py`; this module only does the I/O. The
-blocking twin (`_sync.py`) is generated from the async one (`_async.py`) by
-scripts/unasync.py.
+Every decision is in `_plan.py` / `_run.py`; this module only does the I/O. Its
+blocking twin, `mistral_sdk._blocking.batch_run`, is generated from it by
+generator/unasync.py.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
 - `Poller`: when to look at the jobs again (backoff), when to give up (timeout),
   and what the jobs' counters say (`job_progress`, `all_done`).
 
-The sync and async drivers (`_sync.py`, `_async.py`) only move bytes.
+The drivers (`_async.py` and its generated twin `_blocking/batch_run.py`) only move bytes.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What only the async realtime connections do: websockets' asyncio client, timeouts
 through the event loop, the sender as a task. `_threads.py` is its blocking
-counterpart; the connections built on either (`_async.py`, and `_sync.py`
-generated from it) are the same code."""
+counterpart; the connections built on either (`_async.py`, and its twin
+`_blocking/realtime.py` generated from it) are the same code."""
 
 from __future__ import annotations
 

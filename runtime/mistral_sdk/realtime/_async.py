@@ -1,8 +1,8 @@
 """Realtime sessions: `AsyncMistral().audio.realtime` and its connections.
 
 The decisions live in `_protocol.Session`, and what differs between asyncio and
-threads in two small modules; this one only moves messages. The blocking twin
-(`_sync.py`) is generated from the async one (`_async.py`) by scripts/unasync.py.
+threads in two small modules; this one only moves messages. Its blocking twin,
+`mistral_sdk._blocking.realtime`, is generated from it by generator/unasync.py.
 """
 
 from __future__ import annotations

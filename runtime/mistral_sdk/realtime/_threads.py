@@ -1,7 +1,7 @@
 """What only the blocking realtime connections do: websockets' threaded client, its
 own timeouts, the sender as a thread. `_aio.py` is its async counterpart; the
-connections built on either (`_async.py`, and `_sync.py` generated from it) are
-the same code."""
+connections built on either (`_async.py`, and its twin `_blocking/realtime.py`
+generated from it) are the same code."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ._errors import RealtimeConnectionClosed
 if TYPE_CHECKING:
     from websockets.sync.client import ClientConnection
 
-    from ._sync import _Connection
+    from .._blocking.realtime import _Connection
 
 E = TypeVar("E")
 

@@ -7,7 +7,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mistral_sdk._resource import AsyncResource, SyncResource
-from mistral_sdk._audio import AsyncAudioHelpers, AudioHelpers
+from mistral_sdk._audio import AsyncAudioHelpers
+from mistral_sdk._blocking.audio import AudioHelpers
 
 if TYPE_CHECKING:
     from .speech import AudioSpeech, AsyncAudioSpeech

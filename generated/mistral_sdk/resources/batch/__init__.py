@@ -8,7 +8,8 @@ from typing import Any, Literal, TYPE_CHECKING, overload
 
 from mistral_sdk._resource import AsyncResource, SyncResource
 from mistral_sdk import models
-from mistral_sdk._batch import AsyncBatchHelpers, BatchHelpers
+from mistral_sdk._batch import AsyncBatchHelpers
+from mistral_sdk._blocking.batch import BatchHelpers
 
 if TYPE_CHECKING:
     import os

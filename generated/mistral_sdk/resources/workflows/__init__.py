@@ -22,7 +22,8 @@ from mistral_sdk._response import (
     to_raw_response_wrapper,
 )
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
-from mistral_sdk._workflows import AsyncWorkflowsHelpers, WorkflowsHelpers
+from mistral_sdk._workflows import AsyncWorkflowsHelpers
+from mistral_sdk._blocking.workflows import WorkflowsHelpers
 
 if TYPE_CHECKING:
     from mistral_sdk._connectors import ConnectorSlotParam

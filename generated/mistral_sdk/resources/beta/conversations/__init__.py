@@ -23,7 +23,8 @@ from mistral_sdk._response import (
 )
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
-from mistral_sdk._conversations import AsyncConversationsHelpers, ConversationsHelpers
+from mistral_sdk._conversations import AsyncConversationsHelpers
+from mistral_sdk._blocking.conversations import ConversationsHelpers
 
 if TYPE_CHECKING:
     from mistral_sdk import params

@@ -17,7 +17,8 @@ from mistral_sdk._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
-from mistral_sdk._resume import async_resume_stream, resume_stream
+from mistral_sdk._resume import async_resume_stream
+from mistral_sdk._blocking.resume import resume_stream
 from mistral_sdk._streaming import AsyncStream, Stream
 from mistral_sdk._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
