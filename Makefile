@@ -206,7 +206,7 @@ $(AZURITE_STAMP): $(AZURITE_DIR)/package-lock.json
 # The local mock of the whole API in the foreground (README, "The local mock").
 MOCK_PORT ?= 8080
 mock: venv
-	$(PY) scripts/mock_server.py --port $(MOCK_PORT)
+	$(VENV)/bin/mistral mock --port $(MOCK_PORT)
 
 # The realtime audio WebSockets stand-in in the foreground (docs/mock.md).
 MOCK_REALTIME_PORT ?= 8001

@@ -61,5 +61,5 @@ class Things:
 
 
 def make_flow(server: Any) -> Things:
-    """The flow-module entry point (mock_server.FLOW_MODULES)."""
+    """The flow-module entry point (_app.FLOW_MODULES)."""
     return Things()
