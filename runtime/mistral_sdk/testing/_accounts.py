@@ -78,7 +78,7 @@ class Accounts:
             return
         roles = [str(r) for r in body.get("role_ids") or ()]
         now = utc_now()
-        account = {
+        account: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "name": body.get("name"),
             "customer_id": "customer-mock",

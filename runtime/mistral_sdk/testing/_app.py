@@ -423,10 +423,11 @@ class MockApp:
         message = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
         fields: dict[str, Any] = {}
         filename, data = "upload.bin", b""
-        for part in message.iter_parts():  # type: ignore[attr-defined]
+        for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             if part.get_filename():
-                filename, data = part.get_filename(), part.get_payload(decode=True) or b""
+                filename, payload = str(part.get_filename()), part.get_payload(decode=True)
+                data = payload if isinstance(payload, bytes) else b""
             elif name:
                 fields[str(name)] = part.get_content().strip()
         file_id = str(uuid.uuid4())

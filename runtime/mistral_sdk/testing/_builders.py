@@ -240,7 +240,7 @@ def batch_job(
     of them failed) and names its output and error files when given."""
     done = status in ("SUCCESS", "FAILED", "TIMEOUT_EXCEEDED", "CANCELLED")
     completed = total if done else 0
-    value = {
+    value: dict[str, Any] = {
         "id": id or str(uuid.uuid4()),
         "object": "batch",
         "input_files": [],

@@ -413,7 +413,7 @@ def _message(text: str, agent_id: str | None = None) -> dict[str, Any]:
 
 def _conversation_turn(state: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
     prompt: str = state["prompt"]
-    inputs = body.get("inputs") if isinstance(body.get("inputs"), list) else []
+    inputs: list[Any] = body["inputs"] if isinstance(body.get("inputs"), list) else []
     results = [e for e in inputs if isinstance(e, dict) and e.get("type") == "function.result"]
     confirmations = body.get("tool_confirmations") or []
     outputs: list[dict[str, Any]] = []

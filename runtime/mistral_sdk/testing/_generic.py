@@ -46,11 +46,11 @@ def _routes() -> dict[tuple[str, int], list[tuple[re.Pattern[str], tuple[Any, ..
     grouped: dict[tuple[str, str], list[Any]] = {}
     for endpoint in mock_samples.endpoints():
         grouped.setdefault((endpoint.operation.method, endpoint.route), []).append(endpoint)
-    ranked = []
+    ranked: list[tuple[int, str, int, re.Pattern[str], list[Any]]] = []
     for (method, template), found in grouped.items():
         literal = sum(1 for part in template.split("/") if part and "{" not in part)
-        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-        ranked.append((-literal, method, template.count("/"), re.compile(f"^{pattern}$"), found))
+        regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        ranked.append((-literal, method, template.count("/"), re.compile(f"^{regex}$"), found))
     ranked.sort(key=lambda r: r[0])
     table: dict[tuple[str, int], list[tuple[re.Pattern[str], tuple[Any, ...]]]] = {}
     for _, method, depth, pattern, found in ranked:
@@ -154,14 +154,14 @@ class Store:
                 obj = {**answer, **_known(body, answer), "id": str(uuid.uuid4())}
                 self._objects.setdefault(path, {})[obj["id"]] = obj
                 return False, [obj]
-            obj = objects.get(object_id) if one else None
-            if obj is None:
+            kept = objects.get(object_id) if one else None
+            if kept is None:
                 return False, []
             if method == "DELETE":
                 del objects[object_id]
             elif method in ("PATCH", "PUT"):
-                obj.update(_known(body, obj))
-            return False, [obj]
+                kept.update(_known(body, kept))
+            return False, [kept]
 
 
 def from_request(value: Any, template: str, path: str, body: dict[str, Any]) -> Any:

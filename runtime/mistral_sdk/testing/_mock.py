@@ -113,6 +113,10 @@ class Mock:
         """Forget the routes and the calls (the mock's stored objects stay)."""
         self._script.reset()
 
+    def reset_calls(self) -> None:
+        """Forget the calls (and their counts, which `nth` reads); the routes stay."""
+        self._script.reset(routes=False)
+
     def workflow(
         self,
         states: Sequence[str] = ("RUNNING", "COMPLETED"),

@@ -202,7 +202,8 @@ class Samples:
             return {"key": self.text(hint)}
         if isinstance(t, type) and issubclass(t, dict):  # a TypedDict
             hints = typing.get_type_hints(t)
-            return {k: self.wire(v, k) for k, v in hints.items() if k in t.__required_keys__}
+            required: frozenset[str] = getattr(t, "__required_keys__", frozenset())
+            return {k: self.wire(v, k) for k, v in hints.items() if k in required}
         raise TypeError(f"no sample value for the type {t!r}")
 
     # --- method arguments -----------------------------------------------------------
@@ -464,7 +465,7 @@ def sse_frames(endpoint: Endpoint, samples: Samples, events: int = 3) -> list[st
             field = fields.get(name)
             if field is None:
                 continue
-            value = samples.field(envelope_cls, field)
+            value = samples.field(envelope_cls, field)  # type: ignore[arg-type]  # set with fields
             if name == "id":
                 value = f"{value}-{i}"
             text = value if isinstance(value, str) and name != "data" else json.dumps(value)

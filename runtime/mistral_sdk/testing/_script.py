@@ -300,10 +300,11 @@ class Script:
         with self._lock:
             return [c for r, c in self._answered if r is route]
 
-    def reset(self) -> None:
-        """Forget every route and call."""
+    def reset(self, *, routes: bool = True) -> None:
+        """Forget every call (and every route, unless `routes` is false)."""
         with self._lock:
-            self._routes.clear()
+            if routes:
+                self._routes.clear()
             self._calls.clear()
             self._answered.clear()
             self._counts.clear()

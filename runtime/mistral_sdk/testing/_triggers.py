@@ -143,7 +143,7 @@ class Triggers:
             source = self._webhooks.get(str(body.get("event_source_id")))
         if source is None:  # not a webhook of the mock's: the generic answer
             return False
-        trigger = {
+        trigger: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             **ACCOUNT,
             "customer_id": "customer-mock",

@@ -133,9 +133,9 @@ class WorkflowScript:
                    "input": {"type": "json", "value": self.input}}  # fmt: skip
         events = [self._event("WORKFLOW_EXECUTION_STARTED", started)]
         for i, payload in enumerate(self.custom_events):
-            attributes = {"custom_task_id": f"task-{i + 2}", "custom_task_type": "mock",
-                          "payload": {"type": "json", "value": dict(payload)}}  # fmt: skip
-            events.append(self._event("CUSTOM_TASK_IN_PROGRESS", attributes))
+            task = {"custom_task_id": f"task-{i + 2}", "custom_task_type": "mock",
+                    "payload": {"type": "json", "value": dict(payload)}}  # fmt: skip
+            events.append(self._event("CUSTOM_TASK_IN_PROGRESS", task))
         with self._lock:
             self._index = len(self.states) - 1
             last = self.state
