@@ -1,5 +1,5 @@
-"""Batch runner tests: against the project's mock (scripts/mock_batch.py mounted by
-scripts/mock_server.py), sync and async, through one adapter."""
+"""Batch runner tests: against the local mock (mistral_sdk.testing, its batch lifecycle)
+over HTTP, sync and async, through one adapter."""
 
 from __future__ import annotations
 
