@@ -31,8 +31,7 @@ def summarize(client: Mistral, text: str) -> str:
             {"role": "user", "content": text},
         ],
     )
-    content = reply.choices[0].message.content
-    return content if isinstance(content, str) else ""
+    return reply.output_text
 
 
 def get_weather(city: str) -> str:

@@ -13,6 +13,7 @@ from spec_values import needs_calls
 from mistral_sdk import FunctionTool, Mistral, RequestValidationError, testing
 from mistral_sdk.testing import Mock
 
+
 def get_weather(city: str, unit: Literal["c", "f"] = "c") -> str:
     """Get the weather in a city.
 
