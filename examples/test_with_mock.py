@@ -14,10 +14,14 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import pytest
+from _connect import SDK, needs
 
-from mistral_sdk import Mistral, RateLimitError, models, testing
-from mistral_sdk.testing import Mock
+with needs("pip install 'mistral-sdk[testing]'", "pytest"):
+    import pytest
+
+with needs(SDK, "mistral_sdk"):
+    from mistral_sdk import Mistral, RateLimitError, models, testing
+    from mistral_sdk.testing import Mock
 
 # --- the application under test ---------------------------------------------------------
 

@@ -36,6 +36,7 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -375,18 +376,43 @@ class _Locals(dict[str, Any]):
         return None
 
 
+def _is_request(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "request"
+    )
+
+
 @functools.cache
+def _module_requests(filename: str) -> dict[str, ast.Call]:
+    """The `request(...)` call of each method of a generated module, by qualified name:
+    one parse per module (a function's own source costs a tokenizing pass each)."""
+    tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    found: dict[str, ast.Call] = {}
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for function in cls.body:
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                call = next((n for n in ast.walk(function) if _is_request(n)), None)
+                if isinstance(call, ast.Call):
+                    found[f"{cls.name}.{function.name}"] = call
+    return found
+
+
 def _request_call(function: Callable[..., Any]) -> ast.Call:
     """The `self._client.request(...)` call a generated method makes."""
-    source = textwrap.dedent(inspect.getsource(function))
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "request"
-        ):
-            return node
-    raise LookupError(f"{function.__qualname__} makes no request")
+    filename = inspect.getsourcefile(function)
+    found: ast.AST | None = None
+    if filename:
+        found = _module_requests(filename).get(function.__qualname__)
+    if found is None:  # not a method of a module's class: its own source
+        source = textwrap.dedent(inspect.getsource(function))
+        found = next((n for n in ast.walk(ast.parse(source)) if _is_request(n)), None)
+    if not isinstance(found, ast.Call):
+        raise LookupError(f"{function.__qualname__} makes no request")
+    return found
 
 
 def _evaluate(function: Callable[..., Any], node: ast.expr) -> Any:
