@@ -23,7 +23,7 @@ AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
-        types types-wheel check demo mock mock-realtime bench bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock mock-realtime bench bench-testing bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
         check-history test-extras check-install release-check release runtime-deps
 
 help:
@@ -52,6 +52,7 @@ help:
 	@echo "make bench            benchmarks side by side: the SDK, plain httpx2 and httpx, the official SDK;"
 	@echo "                      writes benchmarks/results.json, docs/benchmarks.md and the README's table"
 	@echo "make bench-encode     what a call costs before sending (dict checks, request build)"
+	@echo "make bench-testing    the cost of a mocked call (mistral_sdk.testing), its table only"
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
@@ -209,7 +210,7 @@ $(AZURITE_STAMP): $(AZURITE_DIR)/package-lock.json
 # The local mock of the whole API in the foreground (README, "The local mock").
 MOCK_PORT ?= 8080
 mock: venv
-	$(PY) scripts/mock_server.py --port $(MOCK_PORT)
+	$(VENV)/bin/mistral mock --port $(MOCK_PORT)
 
 # The realtime audio WebSockets stand-in in the foreground (docs/mock.md).
 MOCK_REALTIME_PORT ?= 8001
@@ -246,6 +247,11 @@ $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 bench: $(BENCH_STAMP) venv
 	$(BENCH_VENV)/bin/python benchmarks/run.py
 	$(PY) benchmarks/bench_tracing.py  # what hooks and tracing cost: docs/observability.md
+
+# What a mocked call costs (mistral_sdk.testing): its table of results.json and the docs,
+# the other tables left as the last `make bench` wrote them.
+bench-testing: venv
+	$(PY) benchmarks/run.py --only testing
 
 # Decoding (known and unknown union tags) and streaming against untyped msgspec: docs/unions.md.
 bench-decode: venv

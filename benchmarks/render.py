@@ -151,11 +151,19 @@ def environment_text(results: dict[str, Any]) -> str:
     env = results["environment"]
     load = env["load_average"]
     versions = ", ".join(f"{name} {v}" for name, v in env["versions"].items())
-    return (
+    text = (
         f"Measured {env['date']} by `{env['command']}`, Python {env['python']} on "
         f"{env['system']} ({env['cpus']} CPUs, shared with other jobs: load average "
         f"{load['start'][0]:.1f} at the start, {load['end'][0]:.1f} at the end); {versions}."
     )
+    for key, run in sorted(env.items()):
+        if key.endswith("_run"):  # a table measured again alone (run.py --only)
+            text += (
+                f" The {key.removesuffix('_run')} table: measured {run['date']} by "
+                f"`{run['command']}` (load average {run['load_average']['start'][0]:.1f} "
+                f"at the start, {run['load_average']['end'][0]:.1f} at the end)."
+            )
+    return text
 
 
 def summary(results: dict[str, Any]) -> str:

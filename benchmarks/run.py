@@ -185,6 +185,31 @@ AIOHTTP_BAR = {
     "(`mistral_sdk.aiohttp`, docs/reliability.md).",
     "no": "Below the bar in this run: the `aiohttp` extra does not pay for itself here.",
 }
+TESTING_COLUMNS = [
+    ["mock", "mistral_sdk.testing"],
+    ["floor", "a bare httpx2.MockTransport"],
+    ["added", "added by the mock"],
+]
+TESTING_NOTE = (
+    "A mocked call in a user's test: `testing.mock().client` answering in process, the "
+    "call named, recorded and answered by a scripted route (`on(...).reply(...)`) or by the "
+    "mock's own routes (`chat_default`); `floor` is the same client over a bare "
+    "`httpx2.MockTransport` returning the same answer already encoded, so `added` "
+    "(`mock` minus `floor`) is what the mock itself costs per call. The client's CPU "
+    "time per call, fastest of interleaved repeats (`benchmarks/bench_testing.py`)."
+)
+_MOCK_TARGET = [_t("added", None, "<", 100)]
+TESTING_ROWS = [
+    _row("chat_scripted", "chat.complete, a scripted reply", "us", "bench_testing.py",
+         _MOCK_TARGET),
+    _row("chat_default", "chat.complete, the mock's own answer", "us", "bench_testing.py",
+         _MOCK_TARGET),
+    _row("chat_async", "chat.complete, async, a scripted reply", "us", "bench_testing.py",
+         _MOCK_TARGET),
+    _row("stream_scripted", "chat.stream of 5 chunks, a scripted reply", "us",
+         "bench_testing.py", _MOCK_TARGET),
+]  # fmt: skip
+
 AIOHTTP_ROWS = [
     _row("async_64", "1,280 calls, 64 in flight, async, from cold", "s", "bench_aiohttp.py", []),
     _row("async_1000", "1,000 calls all in flight, async, from cold", "s", "bench_aiohttp.py",
@@ -260,6 +285,7 @@ def measure(import_runs: int, repeats: int) -> dict[str, dict[str, dict[str, Any
         side.update(_scale_rows(bench_scale.measure(url, repeats=repeats, scenarios=scenarios)))
         aiohttp = _scale_rows(bench_aiohttp.measure(url, repeats=repeats))
     tables = {"side_by_side": side, "codec": codec, "aiohttp": aiohttp}
+    step("testing", lambda: tables.update(testing=measure_testing()))
     try:
         import bench_http2
         import h2  # noqa: F401
@@ -269,6 +295,17 @@ def measure(import_runs: int, repeats: int) -> dict[str, dict[str, dict[str, Any
     else:
         tables["http2"] = _scale_rows(bench_http2.measure(repeats=repeats))
     return tables
+
+
+def measure_testing() -> dict[str, dict[str, Any]]:
+    """bench_testing's rows, with the mock's own share (`added`) as a column."""
+    import bench_testing
+
+    rows = {}
+    for key, values in bench_testing.measure().items():
+        added = values["mock"] - values["floor"]
+        rows[key] = {"values": {**values, "added": added}}
+    return rows
 
 
 def results_of(found: dict[str, dict[str, dict[str, Any]]], load: list[Any]) -> dict[str, Any]:
@@ -283,6 +320,8 @@ def results_of(found: dict[str, dict[str, dict[str, Any]]], load: list[Any]) -> 
                "bench_http2.py", [])], [["sdk-http2", "sdk"]], None),
         ("aiohttp", "An httpx2 transport over aiohttp", AIOHTTP_NOTE, AIOHTTP_COLUMNS,
          AIOHTTP_ROWS, [["sdk-aiohttp", "sdk"], ["httpx2-aiohttp", "httpx2"]], AIOHTTP_BAR),
+        ("testing", "Mocked calls (mistral_sdk.testing)", TESTING_NOTE, TESTING_COLUMNS,
+         TESTING_ROWS, [["mock", "floor"]], None),
     ]  # fmt: skip
     tables = []
     for table_id, title, note, columns, rows, ratios, bar in specs:
@@ -365,7 +404,26 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="fresh runs of each load row")
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     parser.add_argument("--render-only", action="store_true", help="docs from results.json")
+    parser.add_argument(
+        "--only",
+        choices=["testing"],
+        help="measure this table alone; the others stay as results.json has them",
+    )
     args = parser.parse_args()
+    if args.only:
+        start = list(os.getloadavg())
+        fresh = results_of({args.only: measure_testing()}, [start, list(os.getloadavg())])
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))
+        kept = [t for t in results["tables"] if t["id"] != args.only]
+        results["tables"] = kept + fresh["tables"]
+        run = {**fresh["environment"], "command": f"make bench-{args.only}"}
+        results["environment"][f"{args.only}_run"] = run
+        print(render.docs_block(results))
+        if not args.no_write:
+            RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+            write_docs(results)
+            print(f"wrote the {args.only} table of benchmarks/results.json, docs/benchmarks.md")
+        return
     if args.render_only:
         write_docs(json.loads(RESULTS.read_text(encoding="utf-8")))
         print("wrote docs/benchmarks.md and README.md from benchmarks/results.json")

@@ -1,5 +1,5 @@
 """How every example gets its client: the real API when MISTRAL_API_KEY is set,
-else the project's local mock (scripts/mock_server.py), started for the example.
+else the local mock (mistral_sdk.testing, docs/mock.md), started for the example.
 And `needs`: what an example needs beyond the SDK, checked as it starts.
 
 Needs: mistral-sdk (in this repository: `make venv`, then `.venv/bin/python examples/...`).
@@ -47,16 +47,13 @@ def connect() -> Generator[Mistral, None, None]:
         with Mistral() as client:
             yield client
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    from mock_server import start_mock  # type: ignore[import-not-found, unused-ignore]
+    from mistral_sdk.testing import Mock
 
-    base_url, stop = start_mock()
-    print(f"(MISTRAL_API_KEY is not set: using the local mock at {base_url})")
-    try:
+    with Mock() as mock:
+        base_url = mock.serve()
+        print(f"(MISTRAL_API_KEY is not set: using the local mock at {base_url})")
         with Mistral(api_key="mock-key", base_url=base_url) as client:
             yield client
-    finally:
-        stop()
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from mistral_sdk.batch import BatchInputError, BatchResults
 
 MODEL = "mistral-small-latest"
 QUESTIONS = ["What is 2 + 2?", "Name a French cheese.", "Translate 'cat' to Italian."]
-# against the mock, one request fails the first time (scripts/mock_batch.py: MOCK_FLAKY)
+# against the mock, one request fails the first time (docs/mock.md, "Batch jobs": MOCK_FLAKY)
 FLAKY = " MOCK_FLAKY" if using_mock() else ""
 
 

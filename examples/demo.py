@@ -7,7 +7,7 @@ against the local mock.
 
     make demo                   # then: .venv-demo/bin/python examples/demo.py
 
-Without MISTRAL_API_KEY it starts a local mock server (scripts/mock_server.py) and talks
+Without MISTRAL_API_KEY it starts the local mock (mistral_sdk.testing) and talks
 to it; with MISTRAL_API_KEY set it talks to the real API (MISTRAL_BASE_URL is honoured).
 Against the real API the workflow step runs only when MISTRAL_DEMO_WORKFLOW names one of
 your workflows.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from _connect import SDK, needs
@@ -99,10 +98,10 @@ def main() -> int:
         workflow = os.environ.get("MISTRAL_DEMO_WORKFLOW")
         print(f"Using the real API at {client.base_url}")
     else:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-        from mock_server import start_mock  # type: ignore[import-not-found, unused-ignore]
+        from mistral_sdk.testing import Mock
 
-        base_url, stop = start_mock()
+        mock = Mock()
+        base_url, stop = mock.serve(), mock.close
         client = Mistral(api_key="mock-key", base_url=base_url)
         workflow = "email-triage"
         print(f"MISTRAL_API_KEY is not set: using the local mock server at {base_url}")

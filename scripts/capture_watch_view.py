@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/cli-watch.svg: the view of `mistral workflows run NAME --watch`.
 
-Runs a real workflow run on the local mock (scripts/mock_server.py) through the
+Runs a real workflow run on the local mock (mistral_sdk.testing) through the
 command's own view (`mistral_sdk.cli._watch.RunView`) and records two frames with
 rich: while the run waits for the user to authorize its gmail connector, and at
 the end, followed by the result the command prints.
@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mock_server import start_mock
 from rich.console import Console
 from rich.json import JSON
 from rich.rule import Rule
 
 from mistral_sdk import ConnectorSlot, Mistral
 from mistral_sdk.cli._watch import RunView
+from mistral_sdk.testing import Mock
 
 COMMAND = 'mistral workflows run triage --input \'{"q": "today"}\' --connector gmail --watch'
 
@@ -37,7 +37,8 @@ def main() -> int:
     console = Console(
         record=True, width=100, force_terminal=True, color_system="truecolor", file=io.StringIO()
     )
-    base_url, stop = start_mock()
+    mock = Mock()
+    base_url, stop = mock.serve(), mock.close
     try:
         with Mistral(api_key="mock-key", base_url=base_url) as client:
             view = RunView(execution_id="", workflow="triage")

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRAS = "realtime,mcp,otel,gcp,cli"
+EXTRAS = "realtime,mcp,otel,gcp,cli,testing"
 # module -> the package of the caller's object it is imported for (no extra brings it)
 CALLERS = {"mistral_sdk._legacy": "httpx"}
 

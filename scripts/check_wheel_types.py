@@ -63,15 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mistral-types-") as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "examples", work / "examples")
-        # the local mock the examples start: importable, but not the code under check
-        (work / "support").mkdir()
-        for name in ("mock_server.py", "mock_flows.py"):
-            shutil.copy2(ROOT / "scripts" / name, work / "support" / name)
         (work / "pyrightconfig.json").write_text(
             json.dumps(
                 {
                     "include": ["examples"],
-                    "extraPaths": ["examples", "support"],
+                    "extraPaths": ["examples"],
                     "typeCheckingMode": "strict",
                     "pythonVersion": "3.10",
                 }

@@ -3,26 +3,18 @@ loopback server, so dropped connections are real ones)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 
 from mistral_sdk import AsyncMistral, Mistral
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-from mock_server import start_mock  # noqa: E402
+from mistral_sdk.testing import Mock
 
 
 @pytest.fixture(scope="session")
 def mock_url() -> Iterator[str]:
-    base_url, stop = start_mock()
-    yield base_url
-    stop()
+    with Mock() as mock:
+        yield mock.serve()
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from generator import overlay
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PROGRAMS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
-RUNNABLE = [p for p in PROGRAMS if p.name != "typed_usage.py"]  # typed_usage is for mypy
+# typed_usage is for mypy; test_with_mock is tests (tests/testing/test_example.py runs them)
+RUNNABLE = [p for p in PROGRAMS if p.name not in ("typed_usage.py", "test_with_mock.py")]
 
 
 def _with_helper_needs(program: Path) -> object:

@@ -1,24 +1,17 @@
 """Python functions as tools in chat (issue 21, point 4): `chat.complete` and
 `chat.stream` take callables and `FunctionTool`s in `tools=`, declared with the schema
 code of `beta.conversations.run`; docstrings in Google, NumPy and reST style describe
-the parameters."""
+the parameters. Against the kit's in-process mock (`mistral_mock`, mistral_sdk.testing)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
-import httpx2
 import pytest
-from answers import CHAT_COMPLETION
 from spec_values import needs_calls
 
-from mistral_sdk import AsyncMistral, FunctionTool, Mistral, RequestValidationError
-
-STREAM = (
-    b'data: {"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"ok"},'
-    b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
-)
+from mistral_sdk import FunctionTool, Mistral, RequestValidationError, testing
+from mistral_sdk.testing import Mock
 
 
 def get_weather(city: str, unit: Literal["c", "f"] = "c") -> str:
@@ -61,37 +54,29 @@ def rest_style(city: str, days: int = 1) -> str:
     return city
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        body = json.loads(request.content)
-        self.bodies.append(body)
-        if body.get("stream"):
-            return httpx2.Response(
-                200, content=STREAM, headers={"content-type": "text/event-stream"}
-            )
-        return httpx2.Response(200, json=CHAT_COMPLETION)
+@pytest.fixture
+def mock(mistral_mock: Mock) -> Mock:
+    """The kit's mock (mistral_sdk.testing): chat.stream answers "ok"."""
+    mistral_mock.on("chat.stream").reply(testing.chat_stream("ok"))
+    return mistral_mock
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
+def client(mock: Mock) -> Mistral:
+    return mock.client
 
 
-@pytest.fixture
-def client(recorder: Recorder) -> Mistral:
-    return Mistral(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(recorder)))
+def bodies(mock: Mock) -> list[Any]:
+    return [call.json for call in mock.calls()]
 
 
 MESSAGES = [{"role": "user", "content": "weather in Paris?"}]
 
 
 @needs_calls("chat.complete")
-def test_chat_complete_declares_a_python_function(client: Mistral, recorder: Recorder) -> None:
+def test_chat_complete_declares_a_python_function(client: Mistral, mock: Mock) -> None:
     client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather])
-    (tool,) = recorder.bodies[0]["tools"]
+    (tool,) = bodies(mock)[0]["tools"]
     assert tool == FunctionTool(get_weather).definition()  # conversations.run's schema
     function = tool["function"]
     assert function["name"] == "get_weather"
@@ -103,14 +88,14 @@ def test_chat_complete_declares_a_python_function(client: Mistral, recorder: Rec
 
 
 @needs_calls("chat.stream")
-def test_chat_stream_and_mixed_tools(client: Mistral, recorder: Recorder) -> None:
+def test_chat_stream_and_mixed_tools(client: Mistral, mock: Mock) -> None:
     definition = {"type": "function", "function": {"name": "lookup", "parameters": {}}}
     named = FunctionTool(numpy_style, name="forecast", description="Days ahead.")
     with client.chat.stream(
         model="m", messages=MESSAGES, tools=[definition, named, rest_style]
     ) as stream:
-        assert [e.data.choices[0].delta.content for e in stream] == ["ok"]
-    tools = recorder.bodies[0]["tools"]
+        assert [e.data.choices[0].delta.content for e in stream] == ["ok", ""]
+    tools = bodies(mock)[0]["tools"]
     assert tools[0] == definition  # definitions are sent as given, in place
     assert tools[1]["function"]["name"] == "forecast"
     assert tools[1]["function"]["description"] == "Days ahead."
@@ -127,7 +112,7 @@ def test_each_docstring_style_describes_the_parameters(func: Any) -> None:
 
 
 @needs_calls("chat.complete")
-def test_bad_function_tools_name_the_entry(client: Mistral, recorder: Recorder) -> None:
+def test_bad_function_tools_name_the_entry(client: Mistral, mock: Mock) -> None:
     def variadic(*cities: str) -> str:
         return ""
 
@@ -136,16 +121,14 @@ def test_bad_function_tools_name_the_entry(client: Mistral, recorder: Recorder) 
     assert info.value.field == "tools[1]" and "*cities" in str(info.value)
     with pytest.raises(RequestValidationError, match="two tools are named 'get_weather'"):
         client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather, get_weather])
-    assert recorder.bodies == []
+    assert mock.calls() == []
 
 
 @needs_calls("chat.complete", "chat.stream")
-async def test_async_chat_takes_python_functions(recorder: Recorder) -> None:
-    client = AsyncMistral(
-        api_key="k", http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
-    )
+async def test_async_chat_takes_python_functions(mock: Mock) -> None:
+    client = mock.async_client
     await client.chat.complete(model="m", messages=MESSAGES, tools=[get_weather])
     stream = await client.chat.stream(model="m", messages=MESSAGES, tools=[get_weather])
     async with stream:
-        assert [e.data.choices[0].delta.content async for e in stream] == ["ok"]
-    assert [b["tools"] for b in recorder.bodies] == [[FunctionTool(get_weather).definition()]] * 2
+        assert [e.data.choices[0].delta.content async for e in stream] == ["ok", ""]
+    assert [b["tools"] for b in bodies(mock)] == [[FunctionTool(get_weather).definition()]] * 2

@@ -3,7 +3,7 @@ the spec and of its supplement, sync and async, called through the SDK with argu
 made from its own signature, gets an answer that decodes into the declared type
 (scripted flows where they exist, the generic answers otherwise); lists page to their
 end; uploads arrive whole; faults come on request. Neither the mock nor these tests
-read the spec (mock_samples.py)."""
+read the spec (mistral_sdk/testing/_samples.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-import mock_samples
 import pytest
-from mock_server import start_mock
 
 import mistral_sdk
 from mistral_sdk import AsyncMistral, Mistral
+from mistral_sdk.testing import Mock
+from mistral_sdk.testing import _samples as mock_samples
 
 # Scripted flows answer like the API where state matters: OCR of a file id that was
 # never uploaded is a 404 (the flow reads the stored file), and so is a batch job
@@ -152,11 +152,8 @@ def _page_calls(mode: str, mock_url: str) -> tuple[list[Any], int]:
 
 
 def test_generic_lists_page_to_their_end(mode: str) -> None:
-    base_url, stop = start_mock()  # its own server: no agents created by other tests
-    try:
-        items, pages = _page_calls(mode, base_url)
-    finally:
-        stop()
+    with Mock() as mock:  # its own: no agents created by other tests
+        items, pages = _page_calls(mode, mock.serve())
     assert len(items) == 3 and pages == 2  # mock_generic.ITEMS, 2 + 1
 
 

@@ -1,29 +1,21 @@
-"""Batch runner tests: against the project's mock (scripts/mock_batch.py mounted by
-scripts/mock_server.py), sync and async, through one adapter."""
+"""Batch runner tests: against the local mock (mistral_sdk.testing, its batch lifecycle)
+over HTTP, sync and async, through one adapter."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
+from batch_helpers import Batch
 
 from mistral_sdk import AsyncMistral, Mistral
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-from batch_helpers import Batch  # noqa: E402
-from mock_server import start_mock  # noqa: E402
+from mistral_sdk.testing import Mock
 
 
 @pytest.fixture(scope="session")
 def mock_url() -> Iterator[str]:
-    base_url, stop = start_mock()
-    yield base_url
-    stop()
+    with Mock() as mock:
+        yield mock.serve()
 
 
 @pytest.fixture

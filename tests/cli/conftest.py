@@ -9,20 +9,19 @@ from pathlib import Path
 
 import pytest
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-for where in (SCRIPTS, Path(__file__).resolve().parent):
-    if str(where) not in sys.path:
-        sys.path.insert(0, str(where))
+from mistral_sdk.testing import Mock
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 from cli_helpers import Result  # noqa: E402
-from mock_server import start_mock  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def cli_mock_url() -> Iterator[str]:
-    base_url, stop = start_mock()
-    yield base_url
-    stop()
+    with Mock() as mock:
+        yield mock.serve()
 
 
 @pytest.fixture

@@ -57,9 +57,9 @@ def test_run_without_watch_waits_and_json_output_parses(mistral: Mistral) -> Non
 @pytest.fixture
 def longer_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Mock runs last 1 s, so that `watch` attaches while the run still goes on."""
-    import mock_flows
+    from mistral_sdk.testing import _flows
 
-    monkeypatch.setattr(mock_flows, "RUN_SECONDS", 1.0)
+    monkeypatch.setattr(_flows, "RUN_SECONDS", 1.0)
 
 
 @pytest.mark.usefixtures("longer_runs")

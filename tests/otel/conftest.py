@@ -4,18 +4,12 @@ clients on a MockTransport (one per operation kind) or on the project's mock ser
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from otel_helpers import Traces
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-from mock_server import start_mock  # noqa: E402
+from mistral_sdk.testing import Mock
 
 
 @pytest.fixture
@@ -25,9 +19,8 @@ def traces() -> Traces:
 
 @pytest.fixture(scope="session")
 def mock_url() -> Iterator[str]:
-    base_url, stop = start_mock()
-    yield base_url
-    stop()
+    with Mock() as mock:
+        yield mock.serve()
 
 
 @pytest.fixture(autouse=True)

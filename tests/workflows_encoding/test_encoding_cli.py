@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from encoding_helpers import MAIN_KEY, SECONDARY_KEY
-from mock_server import start_mock
 
+from mistral_sdk.testing import Mock
 from mistral_sdk.workflows_encoding import (
     AzureBlobStorage,
     EncodingConfigError,
@@ -25,9 +25,8 @@ from mistral_sdk.workflows_encoding import (
 
 @pytest.fixture(scope="module")
 def mock_url() -> Iterator[str]:
-    url, stop = start_mock()
-    yield url
-    stop()
+    with Mock() as mock:
+        yield mock.serve()
 
 
 def _mistral(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

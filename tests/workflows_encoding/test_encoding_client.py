@@ -16,10 +16,10 @@ import httpx2
 import msgspec
 import pytest
 from encoding_helpers import MAIN_KEY, SECONDARY_KEY, MemoryStore
-from mock_server import start_mock
 
 import mistral_sdk
 from mistral_sdk import AsyncMistral, Mistral
+from mistral_sdk.testing import Mock
 from mistral_sdk.workflows_encoding import (
     Compression,
     EncodingConfigError,
@@ -50,9 +50,8 @@ class Recorder(mistral_sdk.Hooks):
 
 @pytest.fixture(scope="module")
 def mock_url() -> Iterator[str]:
-    url, stop = start_mock()
-    yield url
-    stop()
+    with Mock() as mock:
+        yield mock.serve()
 
 
 def _encoding(store: MemoryStore, mode: str = "full", **options: Any) -> WorkflowEncoding:

@@ -135,7 +135,7 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole `mistral` parser (imports no command's dependencies)."""
-    from . import _api, _batch, _chat, _workflows
+    from . import _api, _batch, _chat, _mock, _workflows
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     version = commands.add_parser("version", help="SDK, spec and Python versions", parents=[common])
     version.set_defaults(func=_version)
-    for module in (_workflows, _batch, _chat, _api):
+    for module in (_workflows, _batch, _chat, _api, _mock):
         module.register(commands, common)
     return parser
 

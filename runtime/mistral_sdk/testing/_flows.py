@@ -1,5 +1,5 @@
 """The scripted parts of the local mock: workflow runs, tool-calling conversations,
-structured chat output, files and OCR (batch jobs: mock_batch.py). Standard library only.
+structured chat output, files and OCR (batch jobs: _batch.py). Standard library only.
 
 Behaviour is chosen by what the request says, so that examples and tests can ask
 for a failure path without any setup:
@@ -10,7 +10,7 @@ Workflows (`POST /v1/workflows/{name}/execute`), by workflow name:
   a `connector-auth` custom task first reports `waiting_for_auth` (with an auth URL)
   and then `connected`.
 - a name containing `fail`: the run ends FAILED.
-- `slow`: the run never ends (until canceled).
+- `slow`: the run never ends (until cancelled).
 - `flaky`: the first event stream of each run breaks after two events (a chunked
   body cut short), so clients must resume from the last event id.
 - `no-stream`: the event stream answers 404 (clients fall back to polling).
@@ -100,7 +100,7 @@ class Run:
     started: float = field(default_factory=time.monotonic)
     start_time: str = field(default_factory=_now)
     run_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    canceled: float | None = None
+    cancelled: float | None = None
     encoded_input: Any = None  # an encoded payload (b64payload, encoding_options)
     streams: int = 0
     timeline: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
@@ -112,8 +112,8 @@ class Run:
 
     @property
     def ends(self) -> float | None:
-        if self.canceled is not None:
-            return self.canceled
+        if self.cancelled is not None:
+            return self.cancelled
         return None if self.workflow == "slow" else RUN_SECONDS
 
     def elapsed(self) -> float:
@@ -123,7 +123,7 @@ class Run:
         ends = self.ends
         if ends is None or self.elapsed() < ends:
             return "RUNNING"
-        if self.canceled is not None:
+        if self.cancelled is not None:
             return "CANCELED"
         return "FAILED" if "fail" in self.workflow else "COMPLETED"
 
@@ -158,20 +158,7 @@ class Run:
         }
 
     def _event(self, event_type: str, attributes: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "event_id": _uid("evt_"),
-            "event_timestamp": time.time_ns(),
-            "root_workflow_exec_id": self.execution_id,
-            "parent_workflow_exec_id": None,
-            "continued_run_id": None,
-            "first_execution_run_id": self.run_id,
-            "schedule_id": None,
-            "workflow_exec_id": self.execution_id,
-            "workflow_run_id": self.run_id,
-            "workflow_name": self.workflow,
-            "event_type": event_type,
-            "attributes": attributes,
-        }
+        return workflow_event(self.execution_id, self.run_id, self.workflow, event_type, attributes)
 
     def events(self) -> list[tuple[float, dict[str, Any]]]:
         """(offset in seconds, workflow event) of the whole run, as far as it is known."""
@@ -254,18 +241,39 @@ def _json(value: Any) -> dict[str, Any]:
     return {"type": "json", "value": value}
 
 
-def _envelope(run: Run, seq: int, event: dict[str, Any]) -> str:
+def workflow_event(
+    execution_id: str, run_id: str, workflow: str, event_type: str, attributes: dict[str, Any]
+) -> dict[str, Any]:
+    """A `WorkflowEvent` of a run."""
+    return {
+        "event_id": _uid("evt_"),
+        "event_timestamp": time.time_ns(),
+        "root_workflow_exec_id": execution_id,
+        "parent_workflow_exec_id": None,
+        "continued_run_id": None,
+        "first_execution_run_id": run_id,
+        "schedule_id": None,
+        "workflow_exec_id": execution_id,
+        "workflow_run_id": run_id,
+        "workflow_name": workflow,
+        "event_type": event_type,
+        "attributes": attributes,
+    }
+
+
+def stream_envelope(execution_id: str, workflow: str, seq: int, event: dict[str, Any]) -> str:
+    """The data of one event of `workflows.executions.stream`."""
     return json.dumps(
         {
-            "stream": f"workflow:{run.execution_id}",
+            "stream": f"workflow:{execution_id}",
             "timestamp": _now(),
             "data": event,
             "workflow_context": {
                 "namespace": "default",
-                "workflow_name": run.workflow,
-                "workflow_exec_id": run.execution_id,
+                "workflow_name": workflow,
+                "workflow_exec_id": execution_id,
                 "parent_workflow_exec_id": None,
-                "root_workflow_exec_id": run.execution_id,
+                "root_workflow_exec_id": execution_id,
             },
             "metadata": {},
             "broker_sequence": seq,
@@ -274,7 +282,7 @@ def _envelope(run: Run, seq: int, event: dict[str, Any]) -> str:
 
 
 class Flows:
-    """The mock's state: workflow runs, conversations, files (batch jobs: mock_batch.py)."""
+    """The mock's state: workflow runs, conversations, files (batch jobs: _batch.py)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -315,7 +323,7 @@ class Flows:
         if run is None:
             return False
         if run.status() == "RUNNING":
-            run.canceled = run.elapsed()
+            run.cancelled = run.elapsed()
         return True
 
     def stream(self, run: Run, last_event_id: str | None) -> Iterator[tuple[str | None, str, str]]:
@@ -328,7 +336,11 @@ class Flows:
                 continue
             if cut_after is not None and seq > after + cut_after:
                 raise ConnectionAbortedError("mock: connection dropped mid-stream")
-            yield "workflow_event", _envelope(run, seq, event), str(seq)
+            yield (
+                "workflow_event",
+                stream_envelope(run.execution_id, run.workflow, seq, event),
+                str(seq),
+            )
         yield None, "[DONE]", ""
 
     @staticmethod
@@ -401,7 +413,7 @@ def _message(text: str, agent_id: str | None = None) -> dict[str, Any]:
 
 def _conversation_turn(state: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
     prompt: str = state["prompt"]
-    inputs = body.get("inputs") if isinstance(body.get("inputs"), list) else []
+    inputs: list[Any] = body["inputs"] if isinstance(body.get("inputs"), list) else []
     results = [e for e in inputs if isinstance(e, dict) and e.get("type") == "function.result"]
     confirmations = body.get("tool_confirmations") or []
     outputs: list[dict[str, Any]] = []

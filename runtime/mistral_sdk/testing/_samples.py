@@ -1,7 +1,7 @@
 """Sample values for the types the generated SDK declares, and what each of its methods
 sends and answers: read from the installed package itself, never from the spec.
 
-The local mock answers every operation with values made here (mock_generic.py), and
+The local mock answers every operation with values made here (_generic.py), and
 the tests call every method with arguments made here (tests/agentic/
 test_mock_every_operation.py). So both work wherever the package does: a bare clone,
 a wheel install, any spec the SDK was generated from.
@@ -36,6 +36,7 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -204,7 +205,8 @@ class Samples:
             return {"key": self.text(hint)}
         if isinstance(t, type) and issubclass(t, dict):  # a TypedDict
             hints = typing.get_type_hints(t)
-            return {k: self.wire(v, k) for k, v in hints.items() if k in t.__required_keys__}
+            required: frozenset[str] = getattr(t, "__required_keys__", frozenset())
+            return {k: self.wire(v, k) for k, v in hints.items() if k in required}
         raise TypeError(f"no sample value for the type {t!r}")
 
     # --- method arguments -----------------------------------------------------------
@@ -331,6 +333,7 @@ class Endpoint:
     call: str  # "chat.stream"
     function: Callable[..., Any]  # the sync resource's method
     response: Any  # the method's response description (mistral_sdk._response / _pagination)
+    request: Any = None  # the type of the JSON body it sends (None: no JSON body)
 
     @property
     def kind(self) -> str:
@@ -375,21 +378,72 @@ class _Locals(dict[str, Any]):
         return None
 
 
+def _is_request(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "request"
+    )
+
+
+@functools.cache
+def _module_requests(filename: str) -> dict[str, ast.Call]:
+    """The `request(...)` call of each method of a generated module, by qualified name:
+    one parse per module (a function's own source costs a tokenizing pass each)."""
+    tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    found: dict[str, ast.Call] = {}
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for function in cls.body:
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                call = next((n for n in ast.walk(function) if _is_request(n)), None)
+                if isinstance(call, ast.Call):
+                    found[f"{cls.name}.{function.name}"] = call
+    return found
+
+
+def _request_call(function: Callable[..., Any]) -> ast.Call:
+    """The `self._client.request(...)` call a generated method makes."""
+    filename = inspect.getsourcefile(function)
+    found: ast.AST | None = None
+    if filename:
+        found = _module_requests(filename).get(function.__qualname__)
+    if found is None:  # not a method of a module's class: its own source
+        source = textwrap.dedent(inspect.getsource(function))
+        found = next((n for n in ast.walk(ast.parse(source)) if _is_request(n)), None)
+    if not isinstance(found, ast.Call):
+        raise LookupError(f"{function.__qualname__} makes no request")
+    return found
+
+
+def _evaluate(function: Callable[..., Any], node: ast.expr) -> Any:
+    code = compile(ast.Expression(node), "<generated>", "eval")
+    namespace = function.__globals__
+    return eval(code, namespace, _Locals(namespace))
+
+
 def response_of(function: Callable[..., Any]) -> Any:
     """The `response=` description of the request a generated method makes."""
-    source = textwrap.dedent(inspect.getsource(function))
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "request"
-        ):
-            for keyword in node.keywords:
-                if keyword.arg == "response":
-                    code = compile(ast.Expression(keyword.value), "<response>", "eval")
-                    namespace = function.__globals__
-                    return eval(code, namespace, _Locals(namespace))
+    for keyword in _request_call(function).keywords:
+        if keyword.arg == "response":
+            return _evaluate(function, keyword.value)
     raise LookupError(f"{function.__qualname__} makes no request with a response=")
+
+
+def request_of(function: Callable[..., Any]) -> Any:
+    """The type of the JSON body a generated method sends (`json=convert_body(T, ...)`),
+    None when it sends none or another kind (multipart, bytes)."""
+    for keyword in _request_call(function).keywords:
+        value = keyword.value
+        if (
+            keyword.arg == "json"
+            and isinstance(value, ast.Call)
+            and getattr(value.func, "id", None) == "convert_body"
+            and value.args
+        ):
+            return _evaluate(function, value.args[0])
+    return None
 
 
 @functools.cache
@@ -401,7 +455,9 @@ def endpoints() -> tuple[Endpoint, ...]:
         for call in filter(None, (operation.call, operation.stream_call)):
             method = _resolve(client, call)
             function = method.__func__
-            found.append(Endpoint(operation, call, function, response_of(function)))
+            found.append(
+                Endpoint(operation, call, function, response_of(function), request_of(function))
+            )
     client.close()
     return tuple(sorted(found, key=lambda e: e.call))
 
@@ -423,21 +479,21 @@ def sse_frames(endpoint: Endpoint, samples: Samples, events: int = 3) -> list[st
     ending with its done marker when it has one. An envelope stream (its type has
     the SSE fields `event`, `id`, `data`) gets one line per field."""
     response = endpoint.response
-    envelope_cls = _envelope(response.type) if response.envelope else None
-    envelope = None
+    envelope_cls = envelope(response.type) if response.envelope else None
+    fields = None
     if envelope_cls is not None:
-        envelope = {f.encode_name: f for f in msgspec.structs.fields(envelope_cls)}
+        fields = {f.encode_name: f for f in msgspec.structs.fields(envelope_cls)}
     frames = []
     for i in range(events):
-        if envelope is None:
+        if fields is None:
             frames.append(f"data: {json.dumps(samples.wire(response.type))}")
             continue
         lines = []
         for name in ("event", "id", "data"):
-            field = envelope.get(name)
+            field = fields.get(name)
             if field is None:
                 continue
-            value = samples.field(envelope_cls, field)
+            value = samples.field(envelope_cls, field)  # type: ignore[arg-type]  # set with fields
             if name == "id":
                 value = f"{value}-{i}"
             text = value if isinstance(value, str) and name != "data" else json.dumps(value)
@@ -448,7 +504,7 @@ def sse_frames(endpoint: Endpoint, samples: Samples, events: int = 3) -> list[st
     return frames
 
 
-def _envelope(t: Any) -> Any:
+def envelope(t: Any) -> Any:
     """The event model of an envelope stream (the first variant, for a union of them)."""
     t = _strip(t)
     while not (isinstance(t, type) and issubclass(t, msgspec.Struct)):

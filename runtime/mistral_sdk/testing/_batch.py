@@ -1,4 +1,4 @@
-"""The Batch API lifecycle for the local mock server (`scripts/mock_server.py` mounts it).
+"""The Batch API lifecycle of the local mock (`_app.py` mounts it).
 
 Standard library only. Jobs read their JSONL input files from the mock's file store,
 go QUEUED → RUNNING (with `completed_requests` / `succeeded_requests` /
@@ -31,6 +31,8 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+from ._answers import embeddings
 
 __all__ = ["BatchMock"]
 
@@ -77,12 +79,7 @@ def response_body(endpoint: str, body: dict[str, Any], model: str) -> dict[str, 
             "usage": _usage(),
         }
     if endpoint == "/v1/embeddings":
-        inputs = body.get("input")
-        count = len(inputs) if isinstance(inputs, list) else 1
-        data = [
-            {"object": "embedding", "index": i, "embedding": [0.1, 0.2, 0.3]} for i in range(count)
-        ]
-        return {"id": rid, "object": "list", "model": model, "data": data, "usage": _usage()}
+        return embeddings({**body, "model": model})
     if endpoint in ("/v1/moderations", "/v1/chat/moderations"):
         verdict = {"categories": {"violence": False}, "category_scores": {"violence": 0.01}}
         return {"id": rid, "model": model, "results": [verdict]}

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Fault", "Faults", "HEADER", "QUERY"]
+__all__ = ["HEADER", "QUERY", "Fault", "Faults", "error_body"]
 
 HEADER = "x-mock-fault"
 QUERY = "mock_fault"
@@ -65,25 +65,21 @@ class Faults:
         status = int(kind)
         request_id = uuid.uuid4().hex
         headers = {"x-request-id": request_id}
-        if status == 422:
-            body: Any = {
-                "detail": [
-                    {
-                        "type": "missing",
-                        "loc": ["body", "model"],
-                        "msg": "Field required",
-                        "input": {},
-                    }
-                ]
-            }
-        else:
-            body = {
-                "object": "error",
-                "message": f"mock fault {status}",
-                "type": "rate_limited" if status == 429 else "mock_fault",
-                "code": str(status),
-                "request_id": request_id,
-            }
+        body = error_body(status, request_id=request_id)
         if status == 429:
             headers["Retry-After"] = handler.headers.get("x-mock-retry-after") or "0"
         return Fault(kind, (status, headers, body))
+
+
+def error_body(status: int, message: str | None = None, request_id: str | None = None) -> Any:
+    """The body the API sends with an error status (422: its validation `detail` list)."""
+    if status == 422:
+        detail = {"type": "missing", "loc": ["body", "model"], "msg": message or "Field required"}
+        return {"detail": [{**detail, "input": {}}]}
+    return {
+        "object": "error",
+        "message": message or f"mock fault {status}",
+        "type": "rate_limited" if status == 429 else "mock_fault",
+        "code": str(status),
+        "request_id": request_id or uuid.uuid4().hex,
+    }

@@ -17,7 +17,7 @@ library only.
   `service_account`), else the user every API key stands for here. A deleted
   account's token is a 401.
 
-An account id the mock never handed out passes to the generic answers (mock_generic.py),
+An account id the mock never handed out passes to the generic answers (_generic.py),
 so that any call works, as for every other resource of the mock.
 """
 
@@ -29,7 +29,7 @@ import threading
 import uuid
 from typing import Any
 
-from mock_triggers import json_body, utc_now  # type: ignore[import-not-found, unused-ignore]
+from ._triggers import json_body, utc_now
 
 ORGANIZATION = {"id": "org-mock", "name": "Mock organization"}
 WORKSPACE = {"id": "ws-mock", "name": "Default workspace"}
@@ -78,7 +78,7 @@ class Accounts:
             return
         roles = [str(r) for r in body.get("role_ids") or ()]
         now = utc_now()
-        account = {
+        account: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "name": body.get("name"),
             "customer_id": "customer-mock",
@@ -144,5 +144,5 @@ class Accounts:
 
 
 def make_flow(server: Any) -> Accounts:
-    """The flow-module entry point (mock_server.FLOW_MODULES)."""
+    """The flow-module entry point (_app.FLOW_MODULES)."""
     return Accounts()

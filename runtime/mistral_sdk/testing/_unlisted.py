@@ -34,10 +34,10 @@ class Things:
                       enumerate(("queued", "running", "ready"))]  # fmt: skip
             handler.send_sse_frames([f"data: {json.dumps(e)}" for e in events] + ["data: [DONE]"])
         elif path == "/v1/things" and method == "POST":
-            thing = {"id": uuid.uuid4().hex[:12], "name": body.get("name", ""), "status": "ready"}
+            made = {"id": uuid.uuid4().hex[:12], "name": body.get("name", ""), "status": "ready"}
             with self._lock:
-                self._things[thing["id"]] = thing
-            handler.send_json(200, thing)
+                self._things[made["id"]] = made
+            handler.send_json(200, made)
         elif path == "/v1/things" and method == "GET":
             with self._lock:
                 things = list(self._things.values())
@@ -61,5 +61,5 @@ class Things:
 
 
 def make_flow(server: Any) -> Things:
-    """The flow-module entry point (mock_server.FLOW_MODULES)."""
+    """The flow-module entry point (_app.FLOW_MODULES)."""
     return Things()

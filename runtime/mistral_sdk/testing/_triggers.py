@@ -15,12 +15,12 @@ library only.
 - `POST {webhook url}` (`/mock/hooks/{webhook_id}`, the mock's own route, no API key: an
   outside service calls it) is an event: each trigger on that webhook records it and a
   `start_workflow` action starts its workflow as `POST /v1/workflows/{name}/execute`
-  does (mock_flows), so the event's `url` names a run `workflows.executions.get`
+  does (_flows.py), so the event's `url` names a run `workflows.executions.get`
   reads. A delivery that carries `X-Signature` is checked against the webhook's secret
   (`sha256=` + HMAC-SHA256 of the body, hex): a wrong one is a 401 and no event.
 
 A webhook or trigger id the mock never handed out passes to the generic answers
-(mock_generic.py), so that any call works, as for every other resource of the mock.
+(_generic.py), so that any call works, as for every other resource of the mock.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class Triggers:
             source = self._webhooks.get(str(body.get("event_source_id")))
         if source is None:  # not a webhook of the mock's: the generic answer
             return False
-        trigger = {
+        trigger: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             **ACCOUNT,
             "customer_id": "customer-mock",
@@ -244,5 +244,5 @@ def json_body(handler: Any) -> dict[str, Any]:
 
 
 def make_flow(server: Any) -> Triggers:
-    """The flow-module entry point (mock_server.FLOW_MODULES)."""
+    """The flow-module entry point (_app.FLOW_MODULES)."""
     return Triggers(server)

@@ -1,9 +1,9 @@
 """The local mock's generic answers: every operation of the SDK, from its own types.
 
-A request that no scripted flow answers (mock_flows.py and the other flow modules
-named in mock_server.FLOW_MODULES come first) is matched against the paths of
+A request that no scripted flow answers (_flows.py and the other flow modules
+named in _app.FLOW_MODULES come first) is matched against the paths of
 `mistral_sdk.OPERATIONS` and answered with a value of the type the generated method
-declares for it (mock_samples.py): no spec is read, so the mock runs wherever the
+declares for it (_samples.py): no spec is read, so the mock runs wherever the
 package does, and every answer decodes into the type the SDK expects.
 
 - JSON answers: one value of the response type (a model's required fields). List
@@ -24,53 +24,59 @@ package does, and every answer decodes into the type the SDK expects.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
+import urllib.parse
 import uuid
 from typing import Any
 
-import mock_samples  # type: ignore[import-not-found, unused-ignore]
+from . import _samples as mock_samples
 
 ITEMS = 3  # items of every list that pages
 PAGE = 2  # page size when the request names none
 BINARY_BODY = b"\x00\x01mock binary body\xff"
 
 
+@functools.cache
+def _routes() -> dict[tuple[str, int], list[tuple[re.Pattern[str], tuple[Any, ...]]]]:
+    """The SDK's routes by (HTTP method, number of path segments), literal segments first
+    (`/v1/files/batch` before `/v1/files/{id}`): read once per process."""
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for endpoint in mock_samples.endpoints():
+        grouped.setdefault((endpoint.operation.method, endpoint.route), []).append(endpoint)
+    ranked: list[tuple[int, str, int, re.Pattern[str], list[Any]]] = []
+    for (method, template), found in grouped.items():
+        literal = sum(1 for part in template.split("/") if part and "{" not in part)
+        regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        ranked.append((-literal, method, template.count("/"), re.compile(f"^{regex}$"), found))
+    ranked.sort(key=lambda r: r[0])
+    table: dict[tuple[str, int], list[tuple[re.Pattern[str], tuple[Any, ...]]]] = {}
+    for _, method, depth, pattern, found in ranked:
+        table.setdefault((method, depth), []).append((pattern, tuple(found)))
+    return table
+
+
+def endpoints(method: str, path: str) -> tuple[Any, ...]:
+    """The SDK methods that call `method path` (two when one operation answers JSON
+    or a stream, or a path has a streaming twin), most specific route first; () when
+    none does."""
+    for pattern, found in _routes().get((method, path.count("/")), ()):
+        if pattern.match(path):
+            return found
+    return ()
+
+
 class GenericAnswers:
     """Answers for every operation of the SDK (its routes are read on the first request)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._routes: list[tuple[str, re.Pattern[str], list[Any]]] | None = None
         self.uploads: dict[str, list[bytes]] = {}
         self.store = Store()
 
-    def _load(self) -> list[tuple[str, re.Pattern[str], list[Any]]]:
-        with self._lock:
-            if self._routes is None:
-                grouped: dict[tuple[str, str], list[Any]] = {}
-                for endpoint in mock_samples.endpoints():
-                    key = (endpoint.operation.method, endpoint.route)
-                    grouped.setdefault(key, []).append(endpoint)
-                routes = []
-                for (method, template), found in grouped.items():
-                    literal = sum(1 for part in template.split("/") if part and "{" not in part)
-                    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-                    routes.append((-literal, method, re.compile(f"^{pattern}$"), found))
-                # literal segments win over parameters (`/v1/files/batch` before `/v1/files/{id}`)
-                routes.sort(key=lambda r: r[0])
-                self._routes = [(m, p, found) for _, m, p, found in routes]
-            return self._routes
-
     def endpoints(self, method: str, path: str) -> list[Any]:
-        """The SDK methods that call `method path` (two when one operation answers JSON
-        or a stream, or a path has a streaming twin), most specific route first; []
-        when none does."""
-        for verb, pattern, found in self._load():
-            if verb == method and pattern.match(path):
-                return list(found)
-        return []
+        return list(endpoints(method, path))
 
     # -- answering
 
@@ -86,8 +92,8 @@ class GenericAnswers:
             or handler.headers.get("Transfer-Encoding", "").lower() == "chunked"
         ):
             self.uploads.setdefault(path, []).append(body)
-        wants_stream = _wants_stream(body)
-        chosen = next((e for e in found if (e.kind == "sse") == wants_stream), found[0])
+        streamed = wants_stream(body)
+        chosen = next((e for e in found if (e.kind == "sse") == streamed), found[0])
         # the same values for every answer of an operation: asked twice, it says the same
         samples = mock_samples.Samples(chosen.call)
         if chosen.kind == "empty":
@@ -97,9 +103,10 @@ class GenericAnswers:
         elif chosen.kind == "sse":
             handler.send_sse_frames(mock_samples.sse_frames(chosen, samples))
         else:
-            value = samples.wire(chosen.response_type)
             template = chosen.route
-            many, kept = self.store.act(method, path, template, value, _json_object(body))
+            fields = _json_object(body)
+            value = from_request(samples.wire(chosen.response_type), template, path, fields)
+            many, kept = self.store.act(method, path, template, value, fields)
             if chosen.kind == "page":
                 item = samples.wire(mock_samples.page_item_type(chosen))
                 items = [{**item, **obj} for obj in kept] if many else None
@@ -147,14 +154,51 @@ class Store:
                 obj = {**answer, **_known(body, answer), "id": str(uuid.uuid4())}
                 self._objects.setdefault(path, {})[obj["id"]] = obj
                 return False, [obj]
-            obj = objects.get(object_id) if one else None
-            if obj is None:
+            kept = objects.get(object_id) if one else None
+            if kept is None:
                 return False, []
             if method == "DELETE":
                 del objects[object_id]
             elif method in ("PATCH", "PUT"):
-                obj.update(_known(body, obj))
-            return False, [obj]
+                kept.update(_known(body, kept))
+            return False, [kept]
+
+
+def from_request(value: Any, template: str, path: str, body: dict[str, Any]) -> Any:
+    """A made-up answer with the request's own values where it has them: the ids of the
+    path (`id` from the last one when the path ends with it: `/v1/agents/{agent_id}`;
+    a field of the same name), and the body's top-level scalars of the same name and
+    kind (a `model`, a `name`)."""
+    if not isinstance(value, dict):
+        return value
+    given = path_params(template, path)
+    out = dict(value)
+    for name, text in given.items():
+        if isinstance(out.get(name), str):
+            out[name] = text
+    last = list(given)[-1] if given and template.endswith("}") else ""
+    if last.endswith("id") and isinstance(out.get("id"), str):
+        out["id"] = given[last]
+    for name, sent in body.items():
+        if name in out and _scalar(sent) and _scalar(out[name]) and _same_shape(sent, out[name]):
+            out[name] = sent
+    return out
+
+
+def path_params(template: str, path: str) -> dict[str, str]:
+    """The values of a path template's parameters in `path` (unquoted)."""
+    names = re.findall(r"\{([^/}]+)\}", template)
+    if not names:
+        return {}
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(template))
+    match = re.match(f"^{pattern}$", path)
+    if match is None:
+        return {}
+    return {n: urllib.parse.unquote(v) for n, v in zip(names, match.groups(), strict=True)}
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
 
 
 def _listing(value: Any, kept: list[dict[str, Any]]) -> Any:
@@ -204,7 +248,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _wants_stream(body: bytes) -> bool:
+def wants_stream(body: bytes) -> bool:
     """Whether the body sets `stream` to true (a JSON field or a multipart form field)."""
     if re.search(rb'name="stream"\r\n(?:[^\r\n]+\r\n)*\r\ntrue\r\n', body):
         return True
@@ -264,5 +308,5 @@ def _int(text: str | None) -> int | None:
 
 
 def make_flow(server: Any) -> GenericAnswers:
-    """The flow-module entry point (mock_server.FLOW_MODULES)."""
+    """The flow-module entry point (_app.FLOW_MODULES)."""
     return GenericAnswers()
