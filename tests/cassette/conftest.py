@@ -1,0 +1,49 @@
+"""Cassette tests: recorded against the local mock served over HTTP by a separate
+process (as the real API would be), replayed with that process stopped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The key the recordings are made with, as if it were a real one: no cassette may hold it.
+FAKE_KEY = "sk-cassette-test-0123456789abcdef"
+
+
+class MockProcess:
+    """`scripts/mock_server.py` on a free port, in a subprocess of its own."""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-u", str(ROOT / "scripts" / "mock_server.py"), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()  # "mock Mistral API at http://127.0.0.1:<port> ..."
+        if " at http" not in line:
+            self.stop()
+            raise RuntimeError(f"the mock server did not start: {line!r}")
+        self.url = line.split(" at ", 1)[1].split()[0]
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+@pytest.fixture
+def mock_process() -> Iterator[MockProcess]:
+    server = MockProcess()
+    try:
+        yield server
+    finally:
+        server.stop()
