@@ -46,7 +46,9 @@ class Calls:
             )
         )
         try:
-            first = await _value(stream.__next__() if isinstance(self.client, Mistral) else stream.__anext__())
+            first = await _value(
+                stream.__next__() if isinstance(self.client, Mistral) else stream.__anext__()
+            )
             rest = await _value(stream.final())
         finally:
             await _value(stream.close())

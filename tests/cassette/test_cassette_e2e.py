@@ -82,7 +82,9 @@ async def test_conversation_stream(mode: str, mock_process: MockProcess, tmp_pat
     assert kinds[0] == "ResponseStartedEvent" and kinds[-1] == "ResponseDoneEvent"
     assert text.strip() == "(mock) You said: What is a cassette?"
     (exchange,) = lines(path)[1:]
-    assert [e["event"] for e in exchange["response"]["events"]][0] == "conversation.response.started"
+    assert [e["event"] for e in exchange["response"]["events"]][
+        0
+    ] == "conversation.response.started"
 
 
 async def test_file_upload(mode: str, mock_process: MockProcess, tmp_path: Path) -> None:
@@ -121,7 +123,9 @@ async def test_error_status(mode: str, mock_process: MockProcess, tmp_path: Path
     assert [e["response"]["status"] for e in lines(path)[1:]] == [422, 429, 200]
 
 
-async def test_rate_limit_without_retries(mode: str, mock_process: MockProcess, tmp_path: Path) -> None:
+async def test_rate_limit_without_retries(
+    mode: str, mock_process: MockProcess, tmp_path: Path
+) -> None:
     path = tmp_path / "limited.jsonl"
 
     async def scenario(calls: Calls) -> str | None:
@@ -175,5 +179,7 @@ async def test_secrets_never_written(mode: str, mock_process: MockProcess, tmp_p
     assert_no_secret(path, FAKE_KEY, tenant, "tok-55aa66bb", "Bearer")
     (exchange,) = lines(path)[1:]
     headers = exchange["request"]["headers"]
-    assert headers["authorization"] == headers["x-tenant"] == headers["x-session-token"] == "REDACTED"
+    assert (
+        headers["authorization"] == headers["x-tenant"] == headers["x-session-token"] == "REDACTED"
+    )
     assert exchange["request"]["url"].endswith("/v1/chat/completions?tenant=REDACTED")

@@ -48,7 +48,9 @@ class Server:
         if request.url.path == "/v1/gzip":
             data = gzip.compress(json.dumps({"ok": True}).encode())
             return httpx2.Response(
-                200, content=data, headers={"content-encoding": "gzip", "content-type": "application/json"}
+                200,
+                content=data,
+                headers={"content-encoding": "gzip", "content-type": "application/json"},
             )
         return httpx2.Response(200, json=completion(f"answer {self.calls}"))
 
@@ -56,7 +58,9 @@ class Server:
 def recording(path: Path, server: Server, **options: Any) -> tuple[Cassette, Mistral]:
     tape = cassette(path, **{"mode": "record", **options})
     transport = CassetteTransport(tape, wrapped=httpx2.MockTransport(server))
-    return tape, Mistral(api_key=KEY, base_url="https://api.example", http_client=httpx2.Client(transport=transport))
+    return tape, Mistral(
+        api_key=KEY, base_url="https://api.example", http_client=httpx2.Client(transport=transport)
+    )
 
 
 def ask(client: Mistral, text: str = "hi") -> str:
@@ -176,11 +180,16 @@ def test_bad_options_are_named(tmp_path: Path) -> None:
     [
         ("not json\n", "c.jsonl:1: not JSON"),
         ('{"cassette": 99}\n', "cassette format 99"),
-        ('{"request": {"method": "GET"}}\n', "c.jsonl:1: an exchange needs request.method and request.url"),
+        (
+            '{"request": {"method": "GET"}}\n',
+            "c.jsonl:1: an exchange needs request.method and request.url",
+        ),
         ('{"request": {"method": "GET", "url": "http://x/"}}\n', "needs a response or an error"),
     ],
 )
-def test_a_broken_file_is_an_error_naming_the_line(tmp_path: Path, content: str, error: str) -> None:
+def test_a_broken_file_is_an_error_naming_the_line(
+    tmp_path: Path, content: str, error: str
+) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text(content)
     with cassette(path) as tape, pytest.raises(CassetteError, match=error):
@@ -210,7 +219,11 @@ def test_compressed_response_is_recorded_decoded(tmp_path: Path) -> None:
     with tape, client:
         assert client.get("/v1/gzip") == {"ok": True}
     (exchange,) = [json.loads(line) for line in path.read_text().splitlines()][1:]
-    assert exchange["response"] == {"status": 200, "headers": {"content-type": "application/json"}, "json": {"ok": True}}
+    assert exchange["response"] == {
+        "status": 200,
+        "headers": {"content-type": "application/json"},
+        "json": {"ok": True},
+    }
     with cassette(path) as replay:
         assert replay.client.get("/v1/gzip") == {"ok": True}
 
@@ -224,7 +237,12 @@ def test_a_transport_error_is_recorded_and_raised_again(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     tape = cassette(path, mode="record")
     transport = CassetteTransport(tape, wrapped=httpx2.MockTransport(refuse))
-    with tape, Mistral(api_key=KEY, max_retries=0, http_client=httpx2.Client(transport=transport)) as client:
+    with (
+        tape,
+        Mistral(
+            api_key=KEY, max_retries=0, http_client=httpx2.Client(transport=transport)
+        ) as client,
+    ):
         with pytest.raises(APIConnectionError):
             ask(client)
     with cassette(path) as replay, pytest.raises(APIConnectionError) as error:

@@ -264,9 +264,7 @@ class Cassette:
         lines = [json.dumps(header)]
         # Secrets learned late (a token in a later response) are scrubbed from
         # every exchange, earlier ones included.
-        lines += [
-            json.dumps(_scrub(entry, self._secrets), ensure_ascii=False) for entry in entries
-        ]
+        lines += [json.dumps(_scrub(entry, self._secrets), ensure_ascii=False) for entry in entries]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -343,7 +341,9 @@ class Cassette:
             )
         elif near is not None:
             index, failed = near
-            lines.append(f"the closest, exchange #{index + 1} ({describe(requests[index])}), differs in:")
+            lines.append(
+                f"the closest, exchange #{index + 1} ({describe(requests[index])}), differs in:"
+            )
             for rule in failed:
                 lines.append(f"  {rule}: recorded {show(rule, requests[index])}")
                 lines.append(f"  {' ' * len(rule)}  sent     {show(rule, live)}")
@@ -375,8 +375,8 @@ def cassette(
 ) -> Cassette:
     """Record the exchanges of a block to `path`, or replay them from it (see `Cassette`).
 
-        with mistral_sdk.testing.cassette("tests/cassettes/chat.jsonl", mode="once") as tape:
-            reply = tape.client.chat.complete(model="mistral-small-latest", messages=[...])
+    with mistral_sdk.testing.cassette("tests/cassettes/chat.jsonl", mode="once") as tape:
+        reply = tape.client.chat.complete(model="mistral-small-latest", messages=[...])
     """
     return Cassette(
         path,

@@ -87,7 +87,9 @@ class Redaction:
     ) -> Redaction:
         for what, names in (("headers", headers), ("query", query), ("fields", fields)):
             if isinstance(names, str):
-                raise TypeError(f"redact_{what}: expected a list of names, got the string {names!r}")
+                raise TypeError(
+                    f"redact_{what}: expected a list of names, got the string {names!r}"
+                )
         if isinstance(values, str):
             raise TypeError(f"redact_values: expected a list of strings, got the string {values!r}")
         return cls(

@@ -100,7 +100,9 @@ def _passed_on(
     """The real response as the client gets it: its body decoded, so without the
     headers that describe the encoding on the wire."""
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
-    extensions = {k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")}
+    extensions = {
+        k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")
+    }
     if stream is not None:
         return httpx2.Response(
             response.status_code, headers=headers, stream=stream, extensions=extensions
