@@ -13,7 +13,8 @@ from spec_values import needs_helpers
 from generator import overlay
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-PROGRAMS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
+# test_*.py examples are pytest files, run by their own tests (tests/cassette/)
+PROGRAMS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith(("_", "test_")))
 RUNNABLE = [p for p in PROGRAMS if p.name != "typed_usage.py"]  # typed_usage is for mypy
 
 

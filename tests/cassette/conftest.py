@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # The key the recordings are made with, as if it were a real one: no cassette may hold it.
 FAKE_KEY = "sk-cassette-test-0123456789abcdef"
+# The fixture's plugin, named with -p unless the package's pytest11 entry point loads it.
+PLUGIN_ARGS = (
+    []
+    if any(ep.value.startswith("mistral_sdk") for ep in entry_points(group="pytest11"))
+    else ["-p", "mistral_sdk.testing._pytest_cassette"]
+)
 
 
 class MockProcess:

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FAKE_KEY, MockProcess
+from conftest import FAKE_KEY, PLUGIN_ARGS, MockProcess
 
 pytest_plugins = ["pytester"]
 
-PLUGIN = "mistral_sdk.testing._pytest_cassette"
 
 TESTS = """
 import os
@@ -71,7 +70,7 @@ def test_record_then_replay_offline(
 ) -> None:
     monkeypatch.setenv("MISTRAL_API_KEY", FAKE_KEY)
     monkeypatch.setenv("MISTRAL_BASE_URL", mock_process.url)
-    project.runpytest("-p", PLUGIN, "--mistral-record").assert_outcomes(passed=5)
+    project.runpytest(*PLUGIN_ARGS, "--mistral-record").assert_outcomes(passed=5)
     folder = project.path / "cassettes" / "test_app"
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*.jsonl")) == sorted(FILES)
     for name in FILES:
@@ -81,10 +80,10 @@ def test_record_then_replay_offline(
 
     mock_process.stop()
     monkeypatch.delenv("MISTRAL_API_KEY")  # CI: no key, no server
-    project.runpytest("-p", PLUGIN).assert_outcomes(passed=5)
+    project.runpytest(*PLUGIN_ARGS).assert_outcomes(passed=5)
 
     monkeypatch.setenv("PROMPT", "changed")
-    result = project.runpytest("-p", PLUGIN, "-k", "test_chat and not async")
+    result = project.runpytest(*PLUGIN_ARGS, "-k", "test_chat and not async")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         ["*UnmatchedRequestError: POST /v1/chat/completions is not in cassette *test_chat.jsonl*"]
@@ -97,17 +96,17 @@ def test_mode_from_the_environment(
     monkeypatch.setenv("MISTRAL_API_KEY", FAKE_KEY)
     monkeypatch.setenv("MISTRAL_BASE_URL", mock_process.url)
     monkeypatch.setenv("MISTRAL_RECORD", "once")
-    project.runpytest("-p", PLUGIN, "-k", "test_chat and not async").assert_outcomes(passed=1)
+    project.runpytest(*PLUGIN_ARGS, "-k", "test_chat and not async").assert_outcomes(passed=1)
     recorded = project.path / "cassettes" / "test_app" / "test_chat.jsonl"
     first = recorded.read_bytes()
     mock_process.stop()
     # once: the cassette exists, so it is replayed (and left as it was)
-    project.runpytest("-p", PLUGIN, "-k", "test_chat and not async").assert_outcomes(passed=1)
+    project.runpytest(*PLUGIN_ARGS, "-k", "test_chat and not async").assert_outcomes(passed=1)
     assert recorded.read_bytes() == first
 
 
 def test_replay_is_the_default_and_never_sends(project: pytest.Pytester) -> None:
-    result = project.runpytest("-p", PLUGIN, "-k", "test_chat and not async")
+    result = project.runpytest(*PLUGIN_ARGS, "-k", "test_chat and not async")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*test_chat.jsonl does not exist; record it with*"])
 
@@ -119,7 +118,7 @@ def test_cassette_dir_from_the_ini(
     monkeypatch.setenv("MISTRAL_BASE_URL", mock_process.url)
     project.makeini(f"{INI}mistral_cassette_dir = recorded/here\n")
     project.runpytest(
-        "-p", PLUGIN, "--mistral-record=record", "-k", "test_chat and not async"
+        *PLUGIN_ARGS, "--mistral-record=record", "-k", "test_chat and not async"
     ).assert_outcomes(passed=1)
     assert (project.path / "recorded" / "here" / "test_app" / "test_chat.jsonl").exists()
 
@@ -144,6 +143,6 @@ def test_a_bad_mode_is_a_usage_error(
 ) -> None:
     if env is not None:
         monkeypatch.setenv("MISTRAL_RECORD", env)
-    result = project.runpytest("-p", PLUGIN, *args)
+    result = project.runpytest(*PLUGIN_ARGS, *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert error in result.stderr.str()
