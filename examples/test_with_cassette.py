@@ -25,21 +25,21 @@ def summarize(client: Mistral, text: str) -> str:
     reply = client.chat.complete(
         model=MODEL, messages=[{"role": "user", "content": f"Summarize in one line: {text}"}]
     )
-    return str(reply.choices[0].message.content).strip()
+    return reply.output_text.strip()
 
 
 def stream_words(client: Mistral, text: str) -> tuple[int, str]:
     """How many chunks a streamed answer came in, and the whole answer."""
     with client.chat.stream(model=MODEL, messages=[{"role": "user", "content": text}]) as stream:
         chunks = sum(1 for _ in stream)
-        return chunks, str(stream.final().choices[0].message.content)
+        return chunks, stream.final().output_text
 
 
 async def asummarize(client: AsyncMistral, text: str) -> str:
     reply = await client.chat.complete(
         model=MODEL, messages=[{"role": "user", "content": f"Summarize in one line: {text}"}]
     )
-    return str(reply.choices[0].message.content).strip()
+    return reply.output_text.strip()
 
 
 # -- its tests: `mistral_cassette` is a cassette named after each test ------------------

@@ -82,9 +82,8 @@ async def test_conversation_stream(mode: str, mock_process: MockProcess, tmp_pat
     assert kinds[0] == "ResponseStartedEvent" and kinds[-1] == "ResponseDoneEvent"
     assert text.strip() == "(mock) You said: What is a cassette?"
     (exchange,) = lines(path)[1:]
-    assert [e["event"] for e in exchange["response"]["events"]][
-        0
-    ] == "conversation.response.started"
+    events = exchange["response"]["events"]
+    assert events[0]["event"] == "conversation.response.started"
 
 
 async def test_file_upload(mode: str, mock_process: MockProcess, tmp_path: Path) -> None:

@@ -31,7 +31,9 @@ def test_example_records_then_replays(
     pytester: pytest.Pytester, mock_process: MockProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytester.makepyfile(test_with_cassette=EXAMPLE.read_text(encoding="utf-8"))
-    pytester.makeini("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makeini(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
     monkeypatch.delenv("MISTRAL_RECORD", raising=False)
     monkeypatch.setenv("MISTRAL_API_KEY", FAKE_KEY)
     monkeypatch.setenv("MISTRAL_BASE_URL", mock_process.url)

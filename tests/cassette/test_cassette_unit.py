@@ -242,9 +242,9 @@ def test_a_transport_error_is_recorded_and_raised_again(tmp_path: Path) -> None:
         Mistral(
             api_key=KEY, max_retries=0, http_client=httpx2.Client(transport=transport)
         ) as client,
+        pytest.raises(APIConnectionError),
     ):
-        with pytest.raises(APIConnectionError):
-            ask(client)
+        ask(client)
     with cassette(path) as replay, pytest.raises(APIConnectionError) as error:
         replay.client.with_options(max_retries=0).chat.complete(model="m", messages=MESSAGES)
     assert isinstance(error.value.__cause__, httpx2.ConnectError)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx2
 
-from .._sse import SSEDecoder, ServerSentEvent
+from .._sse import ServerSentEvent, SSEDecoder
 
 __all__ = [
     "REDACTED",

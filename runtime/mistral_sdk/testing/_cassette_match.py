@@ -38,10 +38,16 @@ def _part(name: str) -> Callable[[Mapping[str, Any]], object]:
 
 _PARTS = ("method", "scheme", "host", "port", "path", "query", "body", "headers")
 _GETTERS = {name: _part(name) for name in _PARTS}
-MATCHERS: Mapping[str, Matcher] = {
-    name: (lambda recorded, live, get=get: get(recorded) == get(live))
-    for name, get in _GETTERS.items()
-}
+
+
+def _same(get: Callable[[Mapping[str, Any]], object]) -> Matcher:
+    def rule(recorded: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
+        return get(recorded) == get(live)
+
+    return rule
+
+
+MATCHERS: Mapping[str, Matcher] = {name: _same(get) for name, get in _GETTERS.items()}
 DEFAULT_MATCH_ON: tuple[str, ...] = ("method", "path", "query", "body")
 
 

@@ -89,9 +89,9 @@ def _mode(config: pytest.Config) -> CassetteMode | None:
 def mistral_cassette_dir(request: pytest.FixtureRequest) -> Path:
     """Where this test's cassette lives: override it to keep cassettes elsewhere."""
     configured = cast(str, request.config.getini("mistral_cassette_dir"))
-    module = request.node.path
+    module = Path(request.node.path)
     if configured:
-        return request.config.rootpath / configured / module.stem
+        return Path(request.config.rootpath, configured, module.stem)
     return module.parent / "cassettes" / module.stem
 
 
