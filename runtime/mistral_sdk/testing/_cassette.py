@@ -14,7 +14,6 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import httpx2
@@ -96,7 +95,11 @@ class _Slot:
 
 
 class Cassette:
-    """A file of recorded exchanges and the clients that record into it or replay from it.
+    """A file of recorded exchanges and the clients that record into it or replay from it
+    (also named `cassette`, for `with cassette(path) as tape:`).
+
+        with mistral_sdk.testing.cassette("tests/cassettes/chat.jsonl", mode="once") as tape:
+            reply = tape.client.chat.complete(model="mistral-small-latest", messages=[...])
 
     Args:
         path: the cassette file (JSON Lines; its directory is created on record).
@@ -218,23 +221,13 @@ class Cassette:
     def __enter__(self) -> Cassette:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     async def __aenter__(self) -> Cassette:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     def close(self) -> None:
@@ -360,36 +353,8 @@ class Cassette:
         self._played = [False] * len(self._recorded)
 
 
-def cassette(
-    path: str | os.PathLike[str],
-    *,
-    mode: CassetteMode = "replay",
-    match_on: Iterable[str | Matcher] = DEFAULT_MATCH_ON,
-    allow_repeats: bool = False,
-    redact_headers: Iterable[str] = (),
-    redact_query: Iterable[str] = (),
-    redact_fields: Iterable[str] = (),
-    redact_values: Iterable[str] = (),
-    api_key: str | None = None,
-    base_url: str | None = None,
-) -> Cassette:
-    """Record the exchanges of a block to `path`, or replay them from it (see `Cassette`).
-
-    with mistral_sdk.testing.cassette("tests/cassettes/chat.jsonl", mode="once") as tape:
-        reply = tape.client.chat.complete(model="mistral-small-latest", messages=[...])
-    """
-    return Cassette(
-        path,
-        mode=mode,
-        match_on=match_on,
-        allow_repeats=allow_repeats,
-        redact_headers=redact_headers,
-        redact_query=redact_query,
-        redact_fields=redact_fields,
-        redact_values=redact_values,
-        api_key=api_key,
-        base_url=base_url,
-    )
+# `with cassette(path, mode="once") as tape:` reads as an action; the class is the same thing.
+cassette = Cassette
 
 
 def _read(path: Path) -> list[dict[str, Any]]:

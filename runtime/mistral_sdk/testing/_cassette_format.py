@@ -13,7 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -341,6 +342,17 @@ class StreamRecorder:
 
     def feed(self, chunk: bytes) -> None:
         self._add(self._decoder.feed(chunk))
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Around the loop that reads the real stream: its end, or the transport error
+        that cut it, is recorded (an early close is `end()`, called by the caller)."""
+        try:
+            yield
+        except httpx2.TransportError as exc:
+            self.fail(exc)
+            raise
+        self.end()
 
     def fail(self, exc: BaseException) -> None:
         if not self.ended:

@@ -120,14 +120,10 @@ class _TeeStream(httpx2.SyncByteStream):
         self._recorder = recorder
 
     def __iter__(self) -> Iterator[bytes]:
-        try:
+        with self._recorder.reading():
             for chunk in self._response.iter_bytes():
                 self._recorder.feed(chunk)
                 yield chunk
-        except httpx2.TransportError as exc:
-            self._recorder.fail(exc)
-            raise
-        self._recorder.end()
 
     def close(self) -> None:
         self._recorder.end()
@@ -140,14 +136,10 @@ class _AsyncTeeStream(httpx2.AsyncByteStream):
         self._recorder = recorder
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
+        with self._recorder.reading():
             async for chunk in self._response.aiter_bytes():
                 self._recorder.feed(chunk)
                 yield chunk
-        except httpx2.TransportError as exc:
-            self._recorder.fail(exc)
-            raise
-        self._recorder.end()
 
     async def aclose(self) -> None:
         self._recorder.end()
