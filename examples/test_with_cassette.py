@@ -1,6 +1,8 @@
 """Test your own code that calls Mistral, offline: record the real answers once, replay
 them in CI (mistral_sdk.testing, docs/testing.md "Record and replay").
 
+Needs: mistral-sdk, pytest and pytest-asyncio (`make venv`); a key only to record.
+
     pytest examples/test_with_cassette.py                     # replay: no key, no network
     MISTRAL_API_KEY=... pytest examples/test_with_cassette.py --mistral-record
                                                               # call the API, rewrite the cassettes

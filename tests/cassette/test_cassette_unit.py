@@ -268,3 +268,14 @@ def test_replay_needs_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     record(path, "hi")
     with cassette(path) as tape:
         assert ask(tape.client) == "answer 1"
+
+
+def test_cassettes_import_no_pytest() -> None:
+    """`mistral_sdk.testing.cassette` works in unittest and notebooks: pytest is
+    imported by the fixture's module only."""
+    import subprocess
+    import sys
+
+    code = "import sys, mistral_sdk.testing; print('pytest' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
