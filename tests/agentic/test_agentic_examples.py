@@ -14,8 +14,9 @@ from generator import overlay
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PROGRAMS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
-# typed_usage is for mypy; test_with_mock is tests (tests/testing/test_example.py runs them)
-RUNNABLE = [p for p in PROGRAMS if p.name not in ("typed_usage.py", "test_with_mock.py")]
+# typed_usage is for mypy; test_*.py examples are pytest files, run by their own tests
+# (tests/testing/test_example.py, tests/cassette/)
+RUNNABLE = [p for p in PROGRAMS if p.name != "typed_usage.py" and not p.name.startswith("test_")]
 
 
 def _with_helper_needs(program: Path) -> object:

@@ -26,6 +26,12 @@ through it.
   chat echoes the prompt, conversations call your tools, workflows run, batch jobs
   complete, and every other operation gets a value of the type the SDK declares.
 
+- Record and replay: `cassette(path, mode=...)` (`Cassette`) records real exchanges to a
+  JSON Lines file once (secrets redacted) and replays them offline; the
+  `mistral_cassette` fixture names the file after the test and takes the mode from
+  `--mistral-record` / `$MISTRAL_RECORD` (replay by default). `UnmatchedRequestError`
+  names a request no cassette holds.
+
 `mistral mock` (and `make mock` in the repository) serves it over HTTP.
 """
 
@@ -44,6 +50,13 @@ if TYPE_CHECKING:
     from ._builders import embedding as embedding
     from ._builders import tool_call as tool_call
     from ._builders import workflow_execution as workflow_execution
+    from ._cassette import Cassette as Cassette
+    from ._cassette import CassetteError as CassetteError
+    from ._cassette import CassetteMode as CassetteMode
+    from ._cassette import UnmatchedRequestError as UnmatchedRequestError
+    from ._cassette import cassette as cassette
+    from ._cassette_transport import AsyncCassetteTransport as AsyncCassetteTransport
+    from ._cassette_transport import CassetteTransport as CassetteTransport
     from ._mock import Mock as Mock
     from ._script import Call as Call
     from ._script import EventStream as EventStream
@@ -52,14 +65,21 @@ if TYPE_CHECKING:
     from ._workflow import WorkflowScript as WorkflowScript
 
 __all__ = [
+    "AsyncCassetteTransport",
     "Call",
+    "Cassette",
+    "CassetteError",
+    "CassetteMode",
+    "CassetteTransport",
     "EventStream",
     "Mock",
     "Reply",
     "Route",
+    "UnmatchedRequestError",
     "WorkflowScript",
     "batch_job",
     "batch_results",
+    "cassette",
     "chat_completion",
     "chat_stream",
     "conversation_stream",
@@ -82,6 +102,13 @@ _EXPORTS = {
     "embedding": "_builders",
     "tool_call": "_builders",
     "workflow_execution": "_builders",
+    "Cassette": "_cassette",
+    "CassetteError": "_cassette",
+    "CassetteMode": "_cassette",
+    "UnmatchedRequestError": "_cassette",
+    "cassette": "_cassette",
+    "AsyncCassetteTransport": "_cassette_transport",
+    "CassetteTransport": "_cassette_transport",
     "Mock": "_mock",
     "Call": "_script",
     "EventStream": "_script",

@@ -1,6 +1,7 @@
 """The pytest plugin of `mistral_sdk.testing` (the `pytest11` entry point): the
-`mistral_mock` fixture. Loading it imports nothing of the mock; a test that asks for
-the fixture does."""
+`mistral_mock` fixture, and through `_pytest_cassette` the `mistral_cassette` fixture
+with its `--mistral-record` option. Loading it imports nothing of the mock; a test that
+asks for a fixture does."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 
 if TYPE_CHECKING:
     from ._mock import Mock
+
+pytest_plugins = ["mistral_sdk.testing._pytest_cassette"]
 
 
 @pytest.fixture
