@@ -19,17 +19,17 @@ from collections.abc import (
     Iterable,
     Mapping,
 )
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast
 
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient
     from .realtime import (
         AsyncRealtimeSpeechConnection,
         AsyncRealtimeTranscriptionConnection,
-        AudioFormat,
         RealtimeSpeechEvent,
         RealtimeTranscriptionEvent,
-        TurnDetectionConfig,
+        SpeechOptions,
+        TranscriptionOptions,
     )
 
 __all__ = ["AsyncAudioHelpers", "AsyncRealtime", "Opening"]
@@ -109,49 +109,29 @@ class AsyncRealtime:
 
     @_opening
     async def connect_transcription(
-        self,
-        *,
-        model: str,
-        audio_format: AudioFormat | Mapping[str, Any] | None = None,
-        target_streaming_delay_ms: int | None = None,
-        diarize: bool | None = None,
-        context_bias: list[str] | None = None,
-        language: str | None = None,
-        speaker_references: Mapping[str, str] | None = None,
-        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
+        self, *, model: str, **options: Unpack[TranscriptionOptions]
     ) -> AsyncRealtimeTranscriptionConnection:
         """Open a transcription session and wait until the server has created it.
 
-        The session settings given are checked before connecting and sent as a
-        `session.update` once the server has created the session.
-
         Args:
             model: the realtime transcription model.
-            audio_format: the audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict).
-            target_streaming_delay_ms: how far behind the audio the text may lag.
-            diarize: tag speakers inline.
-            context_bias: phrases or terms to bias the transcription towards.
-            language: the ISO-639-1 code of the audio's language.
-            speaker_references: reference audio for known speakers, by name (needs `diarize`).
-            turn_detection: emit `turn.*` events (a `TurnDetectionConfig` or a dict).
-            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
-                included (default 10): then `APITimeoutError`.
-            extra_headers: headers for the upgrade request.
-            extra_query: query parameters for the WebSocket URL.
+            options: the session's settings (`TranscriptionSettings`: `audio_format`,
+                `language`, `diarize`, `turn_detection`, ...), checked before connecting
+                and sent as a `session.update` once the server has created the session;
+                and how to connect (`ConnectOptions`: `errors_as_events`, `open_timeout`,
+                `extra_headers`, `extra_query`).
         """
-        from .realtime import _async
-        from .realtime._protocol import TRANSCRIPTION
-
-        connection = await _async.connect(self._client, TRANSCRIPTION, locals())
-        return cast("AsyncRealtimeTranscriptionConnection", connection)
+        return cast(
+            "AsyncRealtimeTranscriptionConnection",
+            await self._connect("transcription", model, options),
+        )
 
     async def transcribe(
-        self, audio: Iterable[Any] | AsyncIterable[Any], *, model: str, **options: Any
+        self,
+        audio: Iterable[Any] | AsyncIterable[Any],
+        *,
+        model: str,
+        **options: Unpack[TranscriptionOptions],
     ) -> AsyncIterator[RealtimeTranscriptionEvent]:
         """Stream `audio` and yield the events until `transcription.done`; the audio is
         read and sent while the events arrive (by a background thread, or a task with
@@ -172,42 +152,25 @@ class AsyncRealtime:
 
     @_opening
     async def connect_speech(
-        self,
-        *,
-        model: str,
-        voice: str | None = None,
-        ref_audio: bytes | str | None = None,
-        response_format: str | None = None,
-        streaming_mode: str | None = None,
-        expressiveness: float | None = None,
-        errors_as_events: bool = False,
-        open_timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
+        self, *, model: str, **options: Unpack[SpeechOptions]
     ) -> AsyncRealtimeSpeechConnection:
         """Open a speech session and wait until the server has created it.
 
         Args:
             model: the realtime speech model.
-            voice: a preset voice (exclusive with `ref_audio`).
-            ref_audio: reference audio to clone (bytes, base64-encoded for you, or base64 text).
-            response_format: `pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac`, `opus`.
-            streaming_mode: `responsive` (short chunks) or `long_form` (smoother long texts).
-            expressiveness: higher is more expressive (at least 1.0).
-            errors_as_events: deliver server `error` events instead of raising `RealtimeError`.
-            open_timeout: seconds for connecting, the upgrade and `session.created`, retries
-                included (default 10): then `APITimeoutError`.
-            extra_headers: headers for the upgrade request.
-            extra_query: query parameters for the WebSocket URL.
+            options: the session's settings (`SpeechSettings`: `voice` or `ref_audio`,
+                `response_format`, `streaming_mode`, `expressiveness`), checked before
+                connecting; and how to connect (`ConnectOptions`, as for
+                `connect_transcription`).
         """
-        from .realtime import _async
-        from .realtime._protocol import SPEECH
-
-        connection = await _async.connect(self._client, SPEECH, locals())
-        return cast("AsyncRealtimeSpeechConnection", connection)
+        return cast("AsyncRealtimeSpeechConnection", await self._connect("speech", model, options))
 
     async def speak(
-        self, text: str | Iterable[str] | AsyncIterable[str], *, model: str, **options: Any
+        self,
+        text: str | Iterable[str] | AsyncIterable[str],
+        *,
+        model: str,
+        **options: Unpack[SpeechOptions],
     ) -> AsyncIterator[RealtimeSpeechEvent]:
         """Speak `text` and yield the events until `speech.audio.done`; the pieces are
         read and sent while the events arrive (by a background thread, or a task with
@@ -225,3 +188,10 @@ class AsyncRealtime:
         pieces = [text] if isinstance(text, str) else text
         async for event in _async.run(connection, connection.send_text, pieces):
             yield event
+
+    async def _connect(
+        self, kind: Literal["transcription", "speech"], model: str, options: Mapping[str, Any]
+    ) -> Any:
+        from .realtime import _async
+
+        return await _async.connect(self._client, kind, model, options)

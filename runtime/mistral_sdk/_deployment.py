@@ -14,16 +14,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
 from ._auth import Credentials
 from ._errors import MistralError
 from ._mistral import AsyncMistral, Mistral
 
-__all__ = ["AsyncDeploymentClient", "Deployment", "DeploymentClient", "UnsupportedOperationError"]
+if TYPE_CHECKING:
+    from ._types import TimeoutTypes
+
+__all__ = [
+    "AsyncDeploymentClient",
+    "ClientOptions",
+    "Deployment",
+    "DeploymentClient",
+    "DeploymentInit",
+    "UnsupportedOperationError",
+]
 
 _D = TypeVar("_D", bound="DeploymentClient")
 _AD = TypeVar("_AD", bound="AsyncDeploymentClient")
+_Http = TypeVar("_Http")  # what http_client= takes: SyncHttpClient or AsyncHttpClient
 
 
 class UnsupportedOperationError(MistralError):
@@ -104,6 +115,35 @@ def _same_header(
             key, header=current.header, allow_async=allow_async
         )
     return options
+
+
+class ClientOptions(TypedDict, Generic[_Http], total=False):
+    """The client core's options, as `Mistral(...)` takes them, that a deployment's
+    constructor (`MistralAzure(...)`, `MistralGCP(...)`, ...) passes on."""
+
+    timeout: TimeoutTypes
+    max_retries: int
+    http_client: _Http | None
+    default_headers: Mapping[str, str] | None
+
+
+class DeploymentInit(Generic[_Http]):
+    """The base of a deployment's constructor (`_Azure`, `_Vertex`): it reads its own
+    arguments into `_deployment` and the credentials, then builds the client core."""
+
+    _async_keys: bool
+    _deployment: Deployment
+
+    def _init_core(
+        self, api_key: Credentials, base_url: str, options: ClientOptions[_Http]
+    ) -> None:
+        unknown = options.keys() - ClientOptions.__optional_keys__
+        if unknown:  # the core takes more (workflow_encoding, ...) that a deployment does not
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {min(unknown)!r}"
+            )
+        # the client core's constructor, next in the subclass's MRO
+        cast(Any, super()).__init__(api_key=api_key, base_url=base_url, **options)
 
 
 class DeploymentClient(Mistral):

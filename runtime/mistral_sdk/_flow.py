@@ -13,14 +13,17 @@ awaits it. httpx's authentication flows work the same way.
         return value
 
     value = run_sync(flow(), SyncIO())      # or: await run_async(flow(), AsyncIO())
+
+`drive_sync` / `drive_async` take a function doing any step instead, for flows whose
+steps are not named tuples (the workflow payload codec's storage operations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
-__all__ = ["Flow", "Step", "run_async", "run_sync"]
+__all__ = ["Flow", "Step", "drive_async", "drive_sync", "run_async", "run_sync"]
 
 T = TypeVar("T")
 
@@ -28,9 +31,9 @@ Step = tuple[Any, ...]
 Flow = Generator[Step, Any, T]
 
 
-async def _drive(flow: Flow[T], io: object, awaiting: bool) -> T:
+async def _drive(flow: Generator[Any, Any, T], do: Callable[[Any], Any], awaiting: bool) -> T:
     # One driver for both modes: with awaiting=False nothing is awaited, so the
-    # coroutine finishes on its first `send` (run_sync).
+    # coroutine finishes on its first `send` (drive_sync).
     result: Any = None
     error: BaseException | None = None
     while True:
@@ -40,16 +43,16 @@ async def _drive(flow: Flow[T], io: object, awaiting: bool) -> T:
             return stop.value  # type: ignore[no-any-return]
         error = None
         try:
-            result = getattr(io, step[0])(*step[1:])
+            result = do(step)
             if awaiting:
                 result = await result
         except BaseException as exc:  # the flow decides; a cancellation reaches its finally
             result, error = None, exc
 
 
-def run_sync(flow: Flow[T], io: object) -> T:
-    """Run `flow`, doing each step with `io`'s blocking method of that name."""
-    coroutine = _drive(flow, io, awaiting=False)
+def drive_sync(flow: Generator[Any, Any, T], do: Callable[[Any], Any]) -> T:
+    """Run `flow`, each step it yields done by `do(step)` (whatever its steps are)."""
+    coroutine = _drive(flow, do, awaiting=False)
     try:
         coroutine.send(None)
     except StopIteration as stop:
@@ -58,6 +61,16 @@ def run_sync(flow: Flow[T], io: object) -> T:
     raise RuntimeError("a blocking flow step awaited")  # pragma: no cover
 
 
+async def drive_async(flow: Generator[Any, Any, T], do: Callable[[Any], Awaitable[Any]]) -> T:
+    """Run `flow`, each step it yields done by awaiting `do(step)`."""
+    return await _drive(flow, do, awaiting=True)
+
+
+def run_sync(flow: Flow[T], io: object) -> T:
+    """Run `flow`, doing each step with `io`'s blocking method of that name."""
+    return drive_sync(flow, lambda step: getattr(io, step[0])(*step[1:]))
+
+
 async def run_async(flow: Flow[T], io: object) -> T:
     """Run `flow`, awaiting each step with `io`'s async method of that name."""
-    return await _drive(flow, io, awaiting=True)
+    return await drive_async(flow, lambda step: getattr(io, step[0])(*step[1:]))

@@ -191,6 +191,50 @@ def test_a_bad_session_setting_is_refused_before_connecting(
     assert len(mock.headers) == before
 
 
+def test_a_misspelt_keyword_is_refused_before_connecting(
+    mode: str, base: str, mock: RealtimeMock
+) -> None:
+    before = len(mock.headers)
+    with pytest.raises(
+        TypeError, match=r"connect_speech\(\) got an unexpected keyword argument 'voise'"
+    ):
+        collect(mode, base, "speak", "hi", model="m", voise="ada")
+    assert len(mock.headers) == before
+
+
+def test_update_session_sends_the_settings_and_refuses_an_unknown_one(
+    mode: str, base: str, mock: RealtimeMock
+) -> None:
+    client = _client(mode, base)
+
+    async def update(session: Any, **settings: Any) -> None:
+        if mode == "sync":
+            session.update_session(**settings)
+        else:
+            await session.update_session(**settings)
+
+    async def run() -> None:
+        if mode == "sync":
+            session = client.audio.realtime.connect_speech(model="m")
+        else:
+            session = await client.audio.realtime.connect_speech(model="m")
+        await update(session, voice="bob", expressiveness=1.5)
+        with pytest.raises(
+            TypeError, match=r"update_session\(\) got an unexpected keyword argument 'speed'"
+        ):
+            await update(session, voice="bob", speed=2)
+        if mode == "sync":
+            session.close()
+        else:
+            await session.close()
+
+    asyncio.run(run())
+    updates = [m for m in mock.received if m["type"] == "session.update"]
+    assert updates == [
+        {"type": "session.update", "session": {"voice": "bob", "expressiveness": 1.5}}
+    ]
+
+
 def test_an_unknown_event_type_is_an_unknown_with_its_raw_json(mode: str, base: str) -> None:
     events = collect(mode, base, "transcribe", [b"\0" * 3200], model="mock-unknown-event")
     unknown = [e for e in events if isinstance(e, mistral_sdk.Unknown)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, cast
 
 from mistral_sdk._progress import ProgressCallback
 from mistral_sdk.batch._plan import (
@@ -36,7 +36,7 @@ from mistral_sdk.batch._run import (
     start_writer,
     submit_failed,
 )
-from mistral_sdk.batch._types import BatchLimits, BatchResult, BatchWaitTimeout
+from mistral_sdk.batch._types import BatchLimits, BatchResult, BatchWaitTimeout, WaitOptions
 
 if TYPE_CHECKING:
     from mistral_sdk import models
@@ -155,13 +155,9 @@ class BatchRun(RunState[R], Generic[R]):
     def results(
         self,
         *,
-        timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        progress: ProgressCallback | None = None,
         directory: str | os.PathLike[str] | None = None,
         input_order: bool = True,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        **wait_options: Unpack[WaitOptions],
     ) -> BatchResults[R]:
         """Wait, then download the output and error files (streamed to `directory`,
         a temporary one by default) and return them as `BatchResults`.
@@ -171,14 +167,10 @@ class BatchRun(RunState[R], Generic[R]):
         resumed batch, `input_files=`) they are downloaded too, as many bytes again as
         the input: `input_order=False` skips that (then `in_input_order()` needs
         `custom_ids=`, and errors name only their line in the error file).
+        `wait_options` are `wait`'s; `progress` also gets the downloads.
         """
-        self.wait(
-            timeout=timeout,
-            cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
+        self.wait(**wait_options)
+        progress = wait_options.get("progress")
         where, owned = self._result_directory(directory)
         files = self._result_files(where)
         for f in files:
@@ -194,25 +186,13 @@ class BatchRun(RunState[R], Generic[R]):
                 inputs.append(path)
         return self._results(files, where, owned, inputs)
 
-    def stream_results(
-        self,
-        *,
-        timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        progress: ProgressCallback | None = None,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
-    ) -> Iterator[BatchResult[R]]:
-        """Wait, then yield each result as its line arrives (nothing kept on disk), in
-        the order of the output and error files. An error names its input line when the
-        input files are here (a batch submitted by this object)."""
-        self.wait(
-            timeout=timeout,
-            cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
+    def stream_results(self, **wait_options: Unpack[WaitOptions]) -> Iterator[BatchResult[R]]:
+        """Wait (with `wait`'s `wait_options`), then yield each result as its line
+        arrives (nothing kept on disk), in the order of the output and error files. An
+        error names its input line when the input files are here (a batch submitted by
+        this object)."""
+        self.wait(**wait_options)
+        progress = wait_options.get("progress")
         index = self._input_index()
         parser: ResultParser[R] = ResultParser(self.endpoint, index.line if index else None)
         try:

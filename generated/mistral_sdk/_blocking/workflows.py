@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import msgspec
 
@@ -204,10 +204,7 @@ class ExecutionsHelpers:
             input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
             type: the type of the result (`OutputValidationError` when it does not fit).
         """
-        response = cast("WorkflowsExecutions", self).query(
-            execution_id, name=name, input=to_input(input)
-        )
-        return decode_result(response.result, type, f"query {name!r}")
+        return self._handle("query", execution_id, name, input, type)
 
     @overload
     def run_update(self, execution_id: str, name: str, input: Any = None) -> Any: ...
@@ -218,15 +215,14 @@ class ExecutionsHelpers:
     def run_update(
         self, execution_id: str, name: str, input: Any = None, *, type: Any = Any
     ) -> Any:
-        """Run update `name`; return its result, converted to `type` when given.
+        """Run update `name` of the execution `execution_id` with `input`; return its
+        result, converted to `type` when given (the arguments as in `run_query`)."""
+        return self._handle("update", execution_id, name, input, type)
 
-        Args:
-            execution_id: the running execution's id.
-            name: the update's name, as the workflow defines it.
-            input: its input: a dict, a msgspec Struct or a dataclass (None: no input).
-            type: the type of the result (`OutputValidationError` when it does not fit).
-        """
-        response = cast("WorkflowsExecutions", self).update(
-            execution_id, name=name, input=to_input(input)
-        )
-        return decode_result(response.result, type, f"update {name!r}")
+    def _handle(
+        self, handler: Literal["query", "update"], execution_id: str, name: str, input: Any, tp: Any
+    ) -> Any:
+        """Run the workflow's query or update handler `name` (one request: it answers)."""
+        call = getattr(cast("WorkflowsExecutions", self), handler)
+        response = call(execution_id, name=name, input=to_input(input))
+        return decode_result(response.result, tp, f"{handler} {name!r}")

@@ -19,13 +19,18 @@ function returning one) or Microsoft Entra ID tokens from a token provider
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar, cast
+from typing import TypeVar, Unpack
 
 from .._auth import Credentials, KeyProvider
-from .._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from .._deployment import AsyncDeploymentClient, Deployment, DeploymentClient
+from .._deployment import (
+    AsyncDeploymentClient,
+    ClientOptions,
+    Deployment,
+    DeploymentClient,
+    DeploymentInit,
+)
 from .._errors import MistralError
-from .._types import AsyncHttpClient, SyncHttpClient, TimeoutTypes
+from .._types import AsyncHttpClient, SyncHttpClient
 
 __all__ = ["DEFAULT_API_VERSION", "ROUTES", "AsyncMistralAzure", "MistralAzure"]
 
@@ -83,11 +88,8 @@ def _configure(
 _Http = TypeVar("_Http")  # what http_client= takes: SyncHttpClient or AsyncHttpClient
 
 
-class _Azure(Generic[_Http]):
+class _Azure(DeploymentInit[_Http]):
     """The constructor of `MistralAzure` and `AsyncMistralAzure`."""
-
-    _async_keys: bool
-    _deployment: Deployment
 
     def __init__(
         self,
@@ -98,10 +100,7 @@ class _Azure(Generic[_Http]):
         api_version: str = DEFAULT_API_VERSION,
         api_key_header: str = "Authorization",
         api_key_ttl: float | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: _Http | None = None,
-        default_headers: Mapping[str, str] | None = None,
+        **options: Unpack[ClientOptions[_Http]],
     ) -> None:
         base, credentials, self._deployment = _configure(
             endpoint,
@@ -112,15 +111,7 @@ class _Azure(Generic[_Http]):
             api_key_ttl,
             allow_async=self._async_keys,
         )
-        # the client core's constructor, next in the subclass's MRO
-        cast(Any, super()).__init__(
-            api_key=credentials,
-            base_url=base,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-        )
+        self._init_core(credentials, base, options)
 
 
 class MistralAzure(_Azure[SyncHttpClient], DeploymentClient):
@@ -135,7 +126,8 @@ class MistralAzure(_Azure[SyncHttpClient], DeploymentClient):
       ID access token, sent as ``Authorization: Bearer <token>``.
     - `api_version`: Azure's ``api-version`` query parameter.
 
-    The other options are `Mistral`'s.
+    The other options (`timeout`, `max_retries`, `http_client`, `default_headers`) are
+    `Mistral`'s.
     """
 
 

@@ -33,6 +33,7 @@ from ._types import (
     Endpoint,
     RunOptions,
     SubmitOptions,
+    WaitOptions,
     endpoint,
 )
 
@@ -69,6 +70,7 @@ __all__ = [
     "ResultFile",
     "RunOptions",
     "SubmitOptions",
+    "WaitOptions",
     "endpoint",
     "progress_bar",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, cast
 
 from .._progress import ProgressCallback
 from ._plan import LineSplitter, Poller, ResultParser, all_done, is_done, job_progress, jsonl_lines
@@ -27,7 +27,7 @@ from ._run import (
     start_writer,
     submit_failed,
 )
-from ._types import BatchLimits, BatchResult, BatchWaitTimeout
+from ._types import BatchLimits, BatchResult, BatchWaitTimeout, WaitOptions
 
 if TYPE_CHECKING:
     from .. import models
@@ -146,13 +146,9 @@ class AsyncBatchRun(RunState[R], Generic[R]):
     async def results(
         self,
         *,
-        timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        progress: ProgressCallback | None = None,
         directory: str | os.PathLike[str] | None = None,
         input_order: bool = True,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        **wait_options: Unpack[WaitOptions],
     ) -> BatchResults[R]:
         """Wait, then download the output and error files (streamed to `directory`,
         a temporary one by default) and return them as `BatchResults`.
@@ -162,14 +158,10 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         resumed batch, `input_files=`) they are downloaded too, as many bytes again as
         the input: `input_order=False` skips that (then `in_input_order()` needs
         `custom_ids=`, and errors name only their line in the error file).
+        `wait_options` are `wait`'s; `progress` also gets the downloads.
         """
-        await self.wait(
-            timeout=timeout,
-            cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
+        await self.wait(**wait_options)
+        progress = wait_options.get("progress")
         where, owned = self._result_directory(directory)
         files = self._result_files(where)
         for f in files:
@@ -186,24 +178,14 @@ class AsyncBatchRun(RunState[R], Generic[R]):
         return self._results(files, where, owned, inputs)
 
     async def stream_results(
-        self,
-        *,
-        timeout: float | None = None,
-        cancel_on_timeout: bool = False,
-        progress: ProgressCallback | None = None,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        self, **wait_options: Unpack[WaitOptions]
     ) -> AsyncIterator[BatchResult[R]]:
-        """Wait, then yield each result as its line arrives (nothing kept on disk), in
-        the order of the output and error files. An error names its input line when the
-        input files are here (a batch submitted by this object)."""
-        await self.wait(
-            timeout=timeout,
-            cancel_on_timeout=cancel_on_timeout,
-            progress=progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
+        """Wait (with `wait`'s `wait_options`), then yield each result as its line
+        arrives (nothing kept on disk), in the order of the output and error files. An
+        error names its input line when the input files are here (a batch submitted by
+        this object)."""
+        await self.wait(**wait_options)
+        progress = wait_options.get("progress")
         index = self._input_index()
         parser: ResultParser[R] = ResultParser(self.endpoint, index.line if index else None)
         try:

@@ -25,6 +25,7 @@ __all__ = [
     "Endpoint",
     "RunOptions",
     "SubmitOptions",
+    "WaitOptions",
     "check_endpoint",
     "endpoint",
 ]
@@ -237,11 +238,17 @@ class SubmitOptions(TypedDict, total=False):
     progress: ProgressCallback | None
 
 
-class RunOptions(SubmitOptions, total=False):
-    """The keyword arguments of `client.batch.run` besides `endpoint`: `submit`'s and
-    the wait's."""
+class WaitOptions(TypedDict, total=False):
+    """The keyword arguments of `BatchRun.wait`, which `results` and `stream_results`
+    take too (they wait first) as `**wait_options: Unpack[WaitOptions]`."""
 
     timeout: float | None
     cancel_on_timeout: bool
+    progress: ProgressCallback | None
     poll_interval: float
     max_poll_interval: float
+
+
+class RunOptions(SubmitOptions, WaitOptions, total=False):
+    """The keyword arguments of `client.batch.run` besides `endpoint`: `submit`'s and
+    the wait's."""

@@ -25,13 +25,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, TypeVar, Unpack
 
 from .._auth import Credentials, KeyProvider
-from .._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from .._deployment import AsyncDeploymentClient, Deployment, DeploymentClient
+from .._deployment import (
+    AsyncDeploymentClient,
+    ClientOptions,
+    Deployment,
+    DeploymentClient,
+    DeploymentInit,
+)
 from .._errors import MistralError
-from .._types import AsyncHttpClient, SyncHttpClient, TimeoutTypes
+from .._types import AsyncHttpClient, SyncHttpClient
 
 __all__ = ["DEFAULT_REGION", "ROUTES", "AsyncMistralGCP", "MistralGCP", "vertex_base_url"]
 
@@ -107,11 +112,8 @@ def _configure(
 _Http = TypeVar("_Http")  # what http_client= takes: SyncHttpClient or AsyncHttpClient
 
 
-class _Vertex(Generic[_Http]):
+class _Vertex(DeploymentInit[_Http]):
     """The constructor of `MistralGCP` and `AsyncMistralGCP`."""
-
-    _async_keys: bool
-    _deployment: Deployment
 
     def __init__(
         self,
@@ -121,23 +123,12 @@ class _Vertex(Generic[_Http]):
         credentials: Any = None,
         access_token: str | KeyProvider | None = None,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: _Http | None = None,
-        default_headers: Mapping[str, str] | None = None,
+        **options: Unpack[ClientOptions[_Http]],
     ) -> None:
         auth, self._deployment = _configure(
             project_id, region, credentials, access_token, allow_async=self._async_keys
         )
-        # the client core's constructor, next in the subclass's MRO
-        cast(Any, super()).__init__(
-            api_key=auth,
-            base_url=base_url or vertex_base_url(region),
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-        )
+        self._init_core(auth, base_url or vertex_base_url(region), options)
 
 
 class MistralGCP(_Vertex[SyncHttpClient], DeploymentClient):
@@ -149,7 +140,8 @@ class MistralGCP(_Vertex[SyncHttpClient], DeploymentClient):
     - `access_token`: instead, a token or a function returning one (no google-auth).
     - `base_url`: another Vertex host (a private endpoint, a proxy); default from `region`.
 
-    The other options are `Mistral`'s.
+    The other options (`timeout`, `max_retries`, `http_client`, `default_headers`) are
+    `Mistral`'s.
     """
 
 

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
 
 from . import _aio, _connect
 from ._protocol import (
     FLUSH_AUDIO,
     FLUSH_TEXT,
+    KINDS,
     TRANSCRIPTION,
-    AudioFormat,
     Kind,
     RealtimeSpeechEvent,
     RealtimeSpeechSession,
     RealtimeTranscriptionEvent,
     RealtimeTranscriptionSession,
     Session,
-    TurnDetectionConfig,
+    SpeechSettings,
+    TranscriptionSettings,
     audio_messages,
+    connect_arguments,
     session_fields,
     session_update,
+    settings_update,
     text_message,
 )
 
@@ -217,19 +220,9 @@ class AsyncRealtimeTranscriptionConnection(_AsyncConnection[RealtimeTranscriptio
         """Ask the server to transcribe what it has so far."""
         await self._send(FLUSH_AUDIO)
 
-    async def update_session(
-        self,
-        *,
-        audio_format: AudioFormat | Mapping[str, Any] | None = None,
-        target_streaming_delay_ms: int | None = None,
-        diarize: bool | None = None,
-        context_bias: list[str] | None = None,
-        language: str | None = None,
-        speaker_references: Mapping[str, str] | None = None,
-        turn_detection: TurnDetectionConfig | Mapping[str, Any] | None = None,
-    ) -> None:
-        """Change the session (most fields only before audio is sent)."""
-        await self._update(session_fields(self._state.kind, locals()))
+    async def update_session(self, **settings: Unpack[TranscriptionSettings]) -> None:
+        """Change the session's `settings` (most only before audio is sent)."""
+        await self._update(settings_update(self._state.kind, settings))
 
 
 class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
@@ -248,17 +241,9 @@ class AsyncRealtimeSpeechConnection(_AsyncConnection[RealtimeSpeechEvent]):
         """Speak what was sent so far (with `text` as a last piece)."""
         await self._send(FLUSH_TEXT if text is None else text_message(text, flush=True))
 
-    async def update_session(
-        self,
-        *,
-        voice: str | None = None,
-        ref_audio: bytes | str | None = None,
-        response_format: str | None = None,
-        streaming_mode: str | None = None,
-        expressiveness: float | None = None,
-    ) -> None:
-        """Change the voice or the audio format."""
-        await self._update(session_fields(self._state.kind, locals()))
+    async def update_session(self, **settings: Unpack[SpeechSettings]) -> None:
+        """Change the session's `settings`: the voice or the audio format."""
+        await self._update(settings_update(self._state.kind, settings))
 
 
 async def _open(
@@ -330,11 +315,12 @@ async def _open(
 
 
 async def connect(
-    client: AsyncAPIClient, kind: Kind, arguments: Mapping[str, Any]
+    client: AsyncAPIClient, name: str, model: str, options: Mapping[str, Any]
 ) -> _AsyncConnection[Any]:
     """Open a session for a connect method of `client.audio.realtime`
-    (mistral_sdk._audio): `arguments` are that method's (its `locals()`)."""
-    opened = await _open(client, kind, arguments)
+    (mistral_sdk._audio): `name` is its kind's, and it was called with `model` and `options`."""
+    kind = KINDS[name]
+    opened = await _open(client, kind, connect_arguments(kind, model, options))
     if kind is TRANSCRIPTION:
         return AsyncRealtimeTranscriptionConnection(*opened)
     return AsyncRealtimeSpeechConnection(*opened)

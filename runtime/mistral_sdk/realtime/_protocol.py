@@ -10,9 +10,9 @@ messages are defined below, as the API sends them.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict
 
 import msgspec
 
@@ -24,16 +24,21 @@ from ._errors import RealtimeConnectionClosed, RealtimeError, RealtimeProtocolEr
 __all__ = [
     "MAX_AUDIO_CHUNK",
     "AudioFormat",
+    "ConnectOptions",
     "RealtimeErrorDetail",
     "RealtimeErrorEvent",
     "RealtimeSpeechEvent",
     "RealtimeSpeechSession",
     "RealtimeTranscriptionEvent",
     "RealtimeTranscriptionSession",
+    "SpeechOptions",
+    "SpeechSettings",
     "SpeechSessionCreated",
     "SpeechSessionUpdated",
     "TranscriptionSessionCreated",
+    "TranscriptionOptions",
     "TranscriptionSessionUpdated",
+    "TranscriptionSettings",
     "TurnDetectionConfig",
     "TurnEagerEnd",
     "TurnEnd",
@@ -241,6 +246,74 @@ class _SpeechUpdate(msgspec.Struct, kw_only=True, omit_defaults=True):
     expressiveness: float | None = None
 
 
+class TranscriptionSettings(TypedDict, total=False):
+    """A transcription session's settings: the keyword arguments of `update_session`,
+    and of `connect_transcription` and `transcribe` (with `ConnectOptions`)."""
+
+    audio_format: AudioFormat | Mapping[str, Any] | None
+    """The audio's `encoding` and `sample_rate` (an `AudioFormat` or a dict)."""
+    target_streaming_delay_ms: int | None
+    """How far behind the audio the text may lag."""
+    diarize: bool | None
+    """Tag speakers inline."""
+    context_bias: list[str] | None
+    """Phrases or terms to bias the transcription towards."""
+    language: str | None
+    """The ISO-639-1 code of the audio's language."""
+    speaker_references: Mapping[str, str] | None
+    """Reference audio for known speakers, by name (needs `diarize`)."""
+    turn_detection: TurnDetectionConfig | Mapping[str, Any] | None
+    """Emit `turn.*` events (a `TurnDetectionConfig` or a dict)."""
+
+
+class SpeechSettings(TypedDict, total=False):
+    """A speech session's settings: the keyword arguments of `update_session`, and of
+    `connect_speech` and `speak` (with `ConnectOptions`)."""
+
+    voice: str | None
+    """A preset voice (exclusive with `ref_audio`)."""
+    ref_audio: bytes | str | None
+    """Reference audio to clone (bytes, base64-encoded for you, or base64 text)."""
+    response_format: str | None
+    """`pcm` (32-bit float little-endian mono), `wav`, `mp3`, `flac` or `opus`."""
+    streaming_mode: str | None
+    """`responsive` (short chunks) or `long_form` (smoother long texts)."""
+    expressiveness: float | None
+    """Higher is more expressive (at least 1.0)."""
+
+
+class ConnectOptions(TypedDict, total=False):
+    """How `connect_transcription` / `connect_speech` (and `transcribe` / `speak`)
+    open the session."""
+
+    errors_as_events: bool
+    """Deliver server `error` events instead of raising `RealtimeError` (default False)."""
+    open_timeout: float | None
+    """Seconds for connecting, the upgrade and `session.created`, retries included
+    (default 10): then `APITimeoutError`."""
+    extra_headers: Mapping[str, str] | None
+    """Headers for the upgrade request."""
+    extra_query: Mapping[str, object] | None
+    """Query parameters for the WebSocket URL."""
+
+
+class TranscriptionOptions(TranscriptionSettings, ConnectOptions, total=False):
+    """The keyword arguments of `connect_transcription` and `transcribe` but `model`."""
+
+
+class SpeechOptions(SpeechSettings, ConnectOptions, total=False):
+    """The keyword arguments of `connect_speech` and `speak` but `model`."""
+
+
+# What a `connect_*` call leaves out of ConnectOptions.
+_CONNECT_DEFAULTS: dict[str, Any] = {
+    "errors_as_events": False,
+    "open_timeout": None,
+    "extra_headers": None,
+    "extra_query": None,
+}
+
+
 @dataclass(frozen=True)
 class Kind:
     """What differs between the two protocols."""
@@ -252,6 +325,7 @@ class Kind:
     updated: type
     done: type
     update: type[msgspec.Struct]
+    options: Any  # the TypedDict of the `connect_*` method's keyword arguments but `model`
     end_message: str
     done_event: str  # the type of the `done` event, for messages
 
@@ -264,6 +338,7 @@ TRANSCRIPTION = Kind(
     updated=TranscriptionSessionUpdated,
     done=models.TranscriptionStreamDone,
     update=_TranscriptionUpdate,
+    options=TranscriptionOptions,
     end_message='{"type":"input_audio.end"}',
     done_event="transcription.done",
 )
@@ -275,14 +350,37 @@ SPEECH = Kind(
     updated=SpeechSessionUpdated,
     done=models.SpeechStreamDone,
     update=_SpeechUpdate,
+    options=SpeechOptions,
     end_message='{"type":"input_text.end"}',
     done_event="speech.audio.done",
 )
+KINDS = {kind.name: kind for kind in (TRANSCRIPTION, SPEECH)}
+
+
+def _check_keywords(method: str, given: Mapping[str, Any], allowed: Collection[str]) -> None:
+    """A keyword the method does not take is a TypeError, as in any call (methods that
+    take `**options` would otherwise drop a misspelt one)."""
+    for name in given:
+        if name not in allowed:
+            raise TypeError(f"{method}() got an unexpected keyword argument {name!r}")
+
+
+def connect_arguments(kind: Kind, model: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Every argument of a `connect_*` call: `model`, and its `options` checked, with
+    the defaults of those not given."""
+    _check_keywords(f"connect_{kind.name}", options, kind.options.__optional_keys__)
+    return {**_CONNECT_DEFAULTS, **options, "model": model}
+
+
+def settings_update(kind: Kind, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings an `update_session` call gives, checked."""
+    _check_keywords("update_session", settings, kind.update.__struct_fields__)
+    return dict(settings)
 
 
 def session_fields(kind: Kind, arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """The session settings among a method's `arguments` (its `locals()`): the fields
-    of the kind's `session.update`, so that each method lists them only in its signature."""
+    """The session settings among a `connect_*` call's `arguments`: the fields of the
+    kind's `session.update`."""
     return {name: arguments[name] for name in kind.update.__struct_fields__ if name in arguments}
 
 

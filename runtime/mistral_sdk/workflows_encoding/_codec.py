@@ -32,6 +32,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 import msgspec
 
+from .._flow import drive_async, drive_sync
 from ._compress import compress, compress_stream, decompress, decompress_stream
 from ._config import WorkflowEncoding
 from ._crypto import AesGcm
@@ -465,17 +466,6 @@ async def _perform_async(op: Op, store: Any) -> Any:
 _STORAGE = (Exists, Put, Get, Read)
 
 
-def _advance(
-    flow: Generator[Any, Any, Any], reply: Any, error: Exception | None
-) -> tuple[bool, Any]:
-    """(True, the flow's result) or (False, its next operation), after handing it the
-    last operation's answer, or its error (so that the flow can say where it was)."""
-    try:
-        return False, flow.throw(error) if error is not None else flow.send(reply)
-    except StopIteration as done:
-        return True, done.value
-
-
 def run_sync(
     flow: Generator[Any, Any, Any],
     encoding: WorkflowEncoding,
@@ -483,19 +473,13 @@ def run_sync(
 ) -> Any:
     """Drive `flow`, doing its storage operations in this thread (and any other
     operation with `other`)."""
-    reply: Any = None
-    error: Exception | None = None
-    while True:
-        finished, op = _advance(flow, reply, error)
-        if finished:
-            return op
-        try:
-            if other is not None and not isinstance(op, _STORAGE):
-                reply, error = other(op), None
-            else:
-                reply, error = _perform(op, _store(encoding)), None
-        except Exception as exc:
-            reply, error = None, exc
+
+    def do(op: Any) -> Any:
+        if other is not None and not isinstance(op, _STORAGE):
+            return other(op)
+        return _perform(op, _store(encoding))
+
+    return drive_sync(flow, do)
 
 
 async def run_async(
@@ -505,19 +489,13 @@ async def run_async(
 ) -> Any:
     """Drive `flow`; storage operations run in a worker thread (the providers' SDKs
     block), or awaited when the store has async methods (`aexists`, `aput`, `aget`)."""
-    reply: Any = None
-    error: Exception | None = None
-    while True:
-        finished, op = _advance(flow, reply, error)
-        if finished:
-            return op
-        try:
-            if other is not None and not isinstance(op, _STORAGE):
-                reply, error = await other(op), None
-            else:
-                reply, error = await _perform_off_loop(op, _store(encoding)), None
-        except Exception as exc:
-            reply, error = None, exc
+
+    def do(op: Any) -> Awaitable[Any]:
+        if other is not None and not isinstance(op, _STORAGE):
+            return other(op)
+        return _perform_off_loop(op, _store(encoding))
+
+    return await drive_async(flow, do)
 
 
 async def _perform_off_loop(op: Op, store: Any) -> Any:
