@@ -98,11 +98,21 @@ def raw_operations(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
-def raw_supplement(spec: str | Path) -> dict[str, Any]:
-    """The supplement beside `spec` (spec/supplement.yaml), as PyYAML reads it; {} when
-    there is none (a spec generated alone)."""
+def supplement_file(spec: str | Path) -> Path | None:
+    """The supplement merged into `spec`: the one beside it (spec/supplement.yaml), or
+    this repository's when `spec` is the tracked spec read from ../shared/spec; None
+    for a spec generated alone."""
     path = Path(spec).with_name("supplement.yaml")
-    return raw_spec(str(path)) if path.is_file() else {}
+    if not path.is_file() and Path(spec) == find_spec():
+        path = REPO / "spec" / "supplement.yaml"
+    return path if path.is_file() else None
+
+
+def raw_supplement(spec: str | Path) -> dict[str, Any]:
+    """The supplement merged into `spec` (`supplement_file`), as PyYAML reads it; {}
+    when there is none."""
+    path = supplement_file(spec)
+    return raw_spec(str(path)) if path is not None else {}
 
 
 def supplement_operations(spec: str | Path) -> dict[str, tuple[str, str]]:
@@ -147,7 +157,7 @@ def load_api(path: str) -> tuple[dict[str, Any], ir.API, Problems]:
     from generator.parse import parse
 
     problems = Problems()
-    doc, supplement = load_merged(path, None, problems)
+    doc, supplement = load_merged(path, supplement_file(path) or False, problems)
     api = parse(doc, problems, None, supplement)
     return doc, api, problems
 

@@ -12,7 +12,7 @@ import pytest
 from gen_helpers import REPO, generate, mypy_errors
 
 sys.path.insert(0, str(REPO / "tests"))
-from spec_values import SPEC_MISSING_REASON, find_spec
+from spec_values import SPEC_MISSING_REASON, find_spec, supplement_file
 
 FIXTURE = """
 paths:
@@ -86,7 +86,9 @@ def test_generated_is_what_the_generator_produces(tmp_path: Path) -> None:
     from generator.__main__ import main
 
     started = time.perf_counter()
-    assert main(["generate", "--spec", str(spec), "--out", str(tmp_path), "--quiet"]) == 0
+    supplement = supplement_file(spec)
+    extra = ["--supplement", str(supplement)] if supplement is not None else []
+    assert main(["generate", "--spec", str(spec), *extra, "--out", str(tmp_path), "--quiet"]) == 0
     print(f"regenerated from {spec} in {time.perf_counter() - started:.2f}s")
     differences = _diff(REPO / "generated", tmp_path)
     assert not differences, (
