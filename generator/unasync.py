@@ -150,6 +150,8 @@ TWINS: tuple[Twin, ...] = (
             (r"^ *(\w+) = await _maybe_await\(\1\)\n", ""),
         ),
     ),
+    # `client.get/post/...`: the blocking verbs keep their names (`SyncVerb`, `SyncVerbs`)
+    Twin("_verbs.py", "verbs", rules=((r"\bAsyncVerb(s?)\b", r"SyncVerb\1"),)),
 )
 
 

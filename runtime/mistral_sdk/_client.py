@@ -20,6 +20,7 @@ import msgspec
 
 from . import _hooks
 from ._auth import Credentials, KeyProvider, auth_target, resolve_credentials
+from ._blocking.verbs import SyncVerbs
 from ._closing import AsyncClosing, Closing
 from ._errors import APIConnectionError, APIError, APITimeoutError, make_status_error
 from ._flow import Flow, run_async, run_sync
@@ -31,7 +32,7 @@ from ._request import BuiltRequest, build_request, user_agent
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse, ResponseSpec
 from ._retry import retry_delay, should_retry
 from ._types import NOT_GIVEN, AsyncHttpClient, NotGiven, SyncHttpClient, TimeoutTypes
-from ._verbs import AsyncVerbs, SyncVerbs
+from ._verbs import AsyncVerbs
 
 if TYPE_CHECKING:  # a capability: imported by the caller who configures it, never here
     from .workflows_encoding import WorkflowEncoding

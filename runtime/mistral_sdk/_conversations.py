@@ -253,6 +253,23 @@ if TYPE_CHECKING:
         | Unknown
     )
 
+    class _RunOptions(params.ConversationRunArguments, total=False):
+        tools: Sequence[RunTool]
+        max_turns: int
+        conversation_id: str | None
+
+    class RunOptions(_RunOptions, total=False):
+        """The keyword arguments of `Mistral().beta.conversations.run` / `run_stream`:
+        the run's own, then `start`'s (`model`, `agent_id`, …; not `inputs`)."""
+
+        on_confirmation: Callable[[ToolCall], bool] | None
+
+    class AsyncRunOptions(_RunOptions, total=False):
+        """`RunOptions` of `AsyncMistral`: `on_confirmation` may be a coroutine function."""
+
+        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None
+
+
 Decision: TypeAlias = Literal["run", "confirm", "skip", "unknown"]
 
 
@@ -278,20 +295,20 @@ _Answers: TypeAlias = (
 class _RunLoop:
     """Decisions and payloads of one run (no I/O)."""
 
-    def __init__(
-        self,
-        tools: Sequence[RunTool],
-        max_turns: int,
-        options: Mapping[str, object],
-        *,
-        allow_async: bool,
-    ) -> None:
+    def __init__(self, options: Mapping[str, Any], *, allow_async: bool) -> None:
+        """`options`: the keyword arguments of `run` (`RunOptions`): the run's own are
+        taken out, `start`'s stay in `.options`."""
+        rest = dict(options)
+        tools: Sequence[RunTool] = rest.pop("tools", ())
+        max_turns: int = rest.pop("max_turns", DEFAULT_MAX_TURNS)
+        self.conversation_id: str | None = rest.pop("conversation_id", None)
+        rest.pop("on_confirmation", None)  # the driver's: it answers the confirmations
         if max_turns < 1:
             raise ValueError("max_turns must be >= 1")
-        if "stream" in options:
+        if "stream" in rest:
             raise TypeError("use run_stream() for a streamed run")
         self.max_turns = max_turns
-        self.options: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
+        self.options: dict[str, Any] = {k: v for k, v in rest.items() if v is not None}
         self.local: dict[str, _Tool] = {}
         # The definitions in the order of `tools=`: a source's tools take its place
         # once it is opened (its own segment).
@@ -340,10 +357,9 @@ class _RunLoop:
                 raise TypeError(f"tool {tool.name!r} ({tool.origin}) was opened for async use")
             self._add(tool, self._source_segment[id(source)])
 
-    def first_request(
-        self, inputs: RunInputs, conversation_id: str | None
-    ) -> tuple[str, dict[str, Any]]:
+    def first_request(self, inputs: RunInputs) -> tuple[str, dict[str, Any]]:
         """The method (`start` or `append`) and arguments of the run's first call."""
+        conversation_id = self.conversation_id
         if conversation_id is None:
             tools = self.definitions or msgspec.UNSET
             return "start", {"inputs": inputs, "tools": tools, **self.options}
@@ -465,9 +481,7 @@ class _RunLoop:
 
     # -- what hooks see (`Hooks.activity`); no-ops without hooks ------------------------
 
-    def run_activity(
-        self, hooks: HookSet, conversation_id: str | None
-    ) -> AbstractContextManager[Activity]:
+    def run_activity(self, hooks: HookSet) -> AbstractContextManager[Activity]:
         model, agent_id = self.options.get("model"), self.options.get("agent_id")
         return activity(
             hooks,
@@ -475,7 +489,7 @@ class _RunLoop:
             str(agent_id or model or ""),
             model=model,
             agent_id=agent_id,
-            conversation_id=conversation_id,
+            conversation_id=self.conversation_id,
         )
 
     def turn_activity(self, hooks: HookSet) -> AbstractContextManager[Activity]:
@@ -518,16 +532,7 @@ class AsyncConversationsHelpers:
 
     __slots__ = ()
 
-    async def run(
-        self,
-        inputs: RunInputs,
-        *,
-        tools: Sequence[RunTool] = (),
-        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Unpack[params.ConversationRunArguments],
-    ) -> RunResult:
+    async def run(self, inputs: RunInputs, **kwargs: Unpack[AsyncRunOptions]) -> RunResult:
         """Start (or continue) a conversation and run its tool calls until the model answers.
 
         Args:
@@ -536,20 +541,23 @@ class AsyncConversationsHelpers:
                 async client they may be coroutine functions), tool sources
                 (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
                 called through them) and/or tool definitions sent as they are
-                (`{"type": "web_search"}`, …).
+                (`{"type": "web_search"}`, …). None by default.
             on_confirmation: decides on calls that wait for confirmation (True = allow;
-                with the async client it may be a coroutine function).
-            max_turns: model turns allowed before `MaxTurnsExceeded`.
+                with the async client it may be a coroutine function). Without it,
+                such calls are refused.
+            max_turns: model turns allowed before `MaxTurnsExceeded` (default 10).
             conversation_id: continue this conversation instead of starting one.
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
+                Type checkers know every keyword (`AsyncRunOptions`).
         """
         conversations = cast("AsyncBetaConversations", self)
         api = conversations._client
         hooks = api._hooks
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
-        with loop.run_activity(hooks, conversation_id) as run:
+        on_confirmation = kwargs.get("on_confirmation")
+        loop = _RunLoop(kwargs, allow_async=True)
+        with loop.run_activity(hooks) as run:
             async with _open_tools_async(loop, api):
-                method, arguments = loop.first_request(inputs, conversation_id)
+                method, arguments = loop.first_request(inputs)
                 while True:
                     with loop.turn_activity(hooks) as turn:
                         response = await getattr(conversations, method)(**arguments)
@@ -564,24 +572,16 @@ class AsyncConversationsHelpers:
                     method, arguments = "append", request
 
     @twin_doc(run)
-    def run_stream(
-        self,
-        inputs: RunInputs,
-        *,
-        tools: Sequence[RunTool] = (),
-        on_confirmation: Callable[[ToolCall], bool | Awaitable[bool]] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Unpack[params.ConversationRunArguments],
-    ) -> AsyncRunStream:
+    def run_stream(self, inputs: RunInputs, **kwargs: Unpack[AsyncRunOptions]) -> AsyncRunStream:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
         conversations = cast("AsyncBetaConversations", self)
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=True)
+        on_confirmation = kwargs.get("on_confirmation")
+        loop = _RunLoop(kwargs, allow_async=True)
 
         async def turns() -> AsyncGenerator[RunItem, None]:
             async with _open_tools_async(loop, conversations._client):
-                method, arguments = loop.first_request(inputs, conversation_id)
+                method, arguments = loop.first_request(inputs)
                 stream = await getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
                     turn = ConversationAccumulator()

@@ -9,45 +9,22 @@ the hot path of every streamed token.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = ["SSEDecoder", "ServerSentEvent"]
 
 
+@dataclass(slots=True)
 class ServerSentEvent:
     """One dispatched event. `event` is None when the stream named no type
     (the spec's implicit "message"); `id` is the last event id seen on the
-    stream, which persists across events as the spec says."""
+    stream, which persists across events as the spec says. Compared by value
+    (mutable, so unhashable)."""
 
-    __slots__ = ("data", "event", "id", "retry")
-
-    def __init__(
-        self,
-        event: str | None = None,
-        data: str = "",
-        id: str | None = None,
-        retry: int | None = None,
-    ) -> None:
-        self.event = event
-        self.data = data
-        self.id = id
-        self.retry = retry
-
-    def __repr__(self) -> str:
-        return (
-            f"ServerSentEvent(event={self.event!r}, data={self.data!r}, "
-            f"id={self.id!r}, retry={self.retry!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ServerSentEvent):
-            return NotImplemented
-        return (self.event, self.data, self.id, self.retry) == (
-            other.event,
-            other.data,
-            other.id,
-            other.retry,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+    event: str | None = None
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
 
 
 class SSEDecoder:

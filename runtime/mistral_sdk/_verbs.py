@@ -23,10 +23,10 @@ from ._response import JsonResponse, ResponseSpec, SSEResponse
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
-    from ._client import AsyncAPIClient, SyncAPIClient
-    from ._streaming import AsyncStream, Stream
+    from ._client import AsyncAPIClient
+    from ._streaming import AsyncStream
 
-__all__ = ["AsyncVerb", "AsyncVerbs", "SyncVerb", "SyncVerbs", "VerbOptions"]
+__all__ = ["AsyncVerb", "AsyncVerbs", "VerbOptions"]
 
 T = TypeVar("T")
 
@@ -91,64 +91,32 @@ class _Bound:
         return f"<{self._method} on {self._client!r}>"
 
 
-class SyncVerb(_Bound):
-    """One HTTP verb of a `Mistral` client: `client.get(path, ...)` and the others."""
+V = TypeVar("V", bound=_Bound)
 
-    __slots__ = ()
-    _client: SyncAPIClient
+
+class _Verb(Generic[V]):
+    """A client attribute (`client.get`, ...) giving the verb bound to that client."""
+
+    __slots__ = ("_factory", "_method")
+
+    def __init__(self, factory: Callable[[Any, str], V], method: str) -> None:
+        self._factory: Callable[[Any, str], V] = factory
+        self._method = method
 
     @overload
-    def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: type[T],
-        stream: Literal[False] = False,
-        **o: Unpack[VerbOptions],
-    ) -> T: ...
+    def __get__(self, client: None, owner: type[Any]) -> _Verb[V]: ...
     @overload
-    def __call__(
-        self, path: str, *, cast_to: type[T], stream: Literal[True], **o: Unpack[VerbOptions]
-    ) -> Stream[T]: ...
-    @overload
-    def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: None = None,
-        stream: Literal[False] = False,
-        **o: Unpack[VerbOptions],
-    ) -> Any: ...
-    @overload
-    def __call__(
-        self, path: str, *, cast_to: None = None, stream: Literal[True], **o: Unpack[VerbOptions]
-    ) -> Stream[Any]: ...
-    def __call__(
-        self,
-        path: str,
-        *,
-        cast_to: Any = None,
-        stream: bool = False,
-        **options: Unpack[VerbOptions],
-    ) -> Any:
-        """Send `METHOD path` through the client (key, retries, errors, decoding).
+    def __get__(self, client: object, owner: type[Any]) -> V: ...
+    def __get__(self, client: object | None, owner: type[Any]) -> _Verb[V] | V:
+        return self if client is None else self._factory(client, self._method)
 
-        Args:
-            path: the URL path under `base_url`, values filled in (`f"/v1/x/{x_id}"`).
-            cast_to: the type to decode the answer into; plain JSON values without it.
-            stream: read the answer as server-sent events: a `Stream` of `cast_to`.
-            body: the JSON body (dicts, lists, models, Structs, dataclasses).
-            query: query parameters (lists repeat the name; `None` values are dropped).
-            headers: extra headers (a `None` value removes a default header).
-            timeout: this call's timeout (seconds or `httpx2.Timeout`).
-            max_retries: this call's retry budget.
-        """
-        request = _request(path, cast_to, stream, options)
-        return self._client.request(self._method, request.pop("path"), **request)
+
+# --- async: its blocking twin is generated into mistral_sdk._blocking (make unasync) ---
 
 
 class AsyncVerb(_Bound):
-    """One HTTP verb of an `AsyncMistral` client: `await client.get(path, ...)`."""
+    """One HTTP verb of the `AsyncMistral` client: `await client.get(path, ...)` and the
+    others."""
 
     __slots__ = ()
     _client: AsyncAPIClient
@@ -187,47 +155,26 @@ class AsyncVerb(_Bound):
         stream: bool = False,
         **options: Unpack[VerbOptions],
     ) -> Any:
-        """The async twin of `Mistral().get(...)` (and the other verbs): see there."""
+        """Send `METHOD path` through the client (key, retries, errors, decoding).
+
+        Args:
+            path: the URL path under `base_url`, values filled in (`f"/v1/x/{x_id}"`).
+            cast_to: the type to decode the answer into; plain JSON values without it.
+            stream: read the answer as server-sent events, a `cast_to` value each (`AsyncStream`).
+            body: the JSON body (dicts, lists, models, Structs, dataclasses).
+            query: query parameters (lists repeat the name; `None` values are dropped).
+            headers: extra headers (a `None` value removes a default header).
+            timeout: this call's timeout (seconds or `httpx2.Timeout`).
+            max_retries: this call's retry budget.
+        """
         request = _request(path, cast_to, stream, options)
         return await self._client.request(self._method, request.pop("path"), **request)
 
 
-V = TypeVar("V", SyncVerb, AsyncVerb)
-
-
-class _Verb(Generic[V]):
-    """A client attribute (`client.get`, ...) giving the verb bound to that client."""
-
-    __slots__ = ("_factory", "_method")
-
-    def __init__(self, factory: Callable[[Any, str], V], method: str) -> None:
-        self._factory: Callable[[Any, str], V] = factory
-        self._method = method
-
-    @overload
-    def __get__(self, client: None, owner: type[Any]) -> _Verb[V]: ...
-    @overload
-    def __get__(self, client: object, owner: type[Any]) -> V: ...
-    def __get__(self, client: object | None, owner: type[Any]) -> _Verb[V] | V:
-        return self if client is None else self._factory(client, self._method)
-
-
-class SyncVerbs:
-    """`get`, `post`, `put`, `patch`, `delete` on `Mistral` (a mixin of the client core):
-    `client.post(path, *, body=..., cast_to=..., stream=...)`, see `SyncVerb.__call__`."""
-
-    __slots__ = ()
-
-    get = _Verb(SyncVerb, "GET")
-    post = _Verb(SyncVerb, "POST")
-    put = _Verb(SyncVerb, "PUT")
-    patch = _Verb(SyncVerb, "PATCH")
-    delete = _Verb(SyncVerb, "DELETE")
-
-
 class AsyncVerbs:
-    """`get`, `post`, `put`, `patch`, `delete` on `AsyncMistral`, awaited:
-    `await client.post(path, ...)`, see `SyncVerb.__call__`."""
+    """`get`, `post`, `put`, `patch`, `delete` on `AsyncMistral` (a mixin of the client
+    core): `await client.post(path, *, body=..., cast_to=..., stream=...)`, see
+    `AsyncVerb.__call__`."""
 
     __slots__ = ()
 

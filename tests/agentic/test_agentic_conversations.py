@@ -101,7 +101,7 @@ def test_a_pending_local_tool_runs_only_when_allowed(client: Mistral) -> None:
     from mistral_sdk._blocking.conversations import _answer_sync
     from mistral_sdk._conversations import _RunLoop
 
-    loop = _RunLoop([get_weather], 5, {}, allow_async=False)
+    loop = _RunLoop({"tools": [get_weather], "max_turns": 5}, allow_async=False)
     call = models.FunctionCallEntry(
         tool_call_id="c1",
         name="get_weather",
@@ -125,7 +125,7 @@ def test_unknown_tools_and_bad_arguments_are_answered_with_errors() -> None:
     from mistral_sdk._blocking.conversations import _answer_sync
     from mistral_sdk._conversations import _RunLoop
 
-    loop = _RunLoop([get_weather], 5, {}, allow_async=False)
+    loop = _RunLoop({"tools": [get_weather], "max_turns": 5}, allow_async=False)
     calls = [
         models.FunctionCallEntry(tool_call_id="a", name="nope", arguments="{}"),
         models.FunctionCallEntry(tool_call_id="b", name="get_weather", arguments='{"days": "x"}'),

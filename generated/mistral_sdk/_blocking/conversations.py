@@ -10,15 +10,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from mistral_sdk._accumulate import ConversationAccumulator
-from mistral_sdk._conversations import (
-    DEFAULT_MAX_TURNS,
-    RunItem,
-    RunResult,
-    ToolCall,
-    _Answers,
-    _Ask,
-    _RunLoop,
-)
+from mistral_sdk._conversations import RunItem, RunResult, ToolCall, _Answers, _Ask, _RunLoop
 from mistral_sdk._hooks import EMPTY, HookSet
 from mistral_sdk._tools import ToolSourceError
 from mistral_sdk._types import twin_doc
@@ -26,8 +18,7 @@ from mistral_sdk._types import twin_doc
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from mistral_sdk import params
-    from mistral_sdk._conversations import RunInputs, RunTool
+    from mistral_sdk._conversations import RunInputs, RunOptions
     from mistral_sdk.resources.beta.conversations import BetaConversations
 
 __all__ = ["ConversationsHelpers", "RunStream"]
@@ -38,16 +29,7 @@ class ConversationsHelpers:
 
     __slots__ = ()
 
-    def run(
-        self,
-        inputs: RunInputs,
-        *,
-        tools: Sequence[RunTool] = (),
-        on_confirmation: Callable[[ToolCall], bool] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Unpack[params.ConversationRunArguments],
-    ) -> RunResult:
+    def run(self, inputs: RunInputs, **kwargs: Unpack[RunOptions]) -> RunResult:
         """Start (or continue) a conversation and run its tool calls until the model answers.
 
         Args:
@@ -56,19 +38,22 @@ class ConversationsHelpers:
                 async client they may be coroutine functions), tool sources
                 (`mistral_sdk.mcp.MCPToolSource`: opened for the run, their tools listed and
                 called through them) and/or tool definitions sent as they are
-                (`{"type": "web_search"}`, …).
+                (`{"type": "web_search"}`, …). None by default.
             on_confirmation: decides on calls that wait for confirmation (True = allow;
-                with the async client it may be a coroutine function).
-            max_turns: model turns allowed before `MaxTurnsExceeded`.
+                with the async client it may be a coroutine function). Without it,
+                such calls are refused.
+            max_turns: model turns allowed before `MaxTurnsExceeded` (default 10).
             conversation_id: continue this conversation instead of starting one.
             **kwargs: `start`'s other arguments (`model`, `agent_id`, `instructions`, …).
+                Type checkers know every keyword (`RunOptions`).
         """
         conversations = cast("BetaConversations", self)
         api = conversations._client
         hooks = api._hooks
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
-        with loop.run_activity(hooks, conversation_id) as run, _open_tools_sync(loop, api):
-            method, arguments = loop.first_request(inputs, conversation_id)
+        on_confirmation = kwargs.get("on_confirmation")
+        loop = _RunLoop(kwargs, allow_async=False)
+        with loop.run_activity(hooks) as run, _open_tools_sync(loop, api):
+            method, arguments = loop.first_request(inputs)
             while True:
                 with loop.turn_activity(hooks) as turn:
                     response = getattr(conversations, method)(**arguments)
@@ -81,24 +66,16 @@ class ConversationsHelpers:
                 method, arguments = "append", request
 
     @twin_doc(run)
-    def run_stream(
-        self,
-        inputs: RunInputs,
-        *,
-        tools: Sequence[RunTool] = (),
-        on_confirmation: Callable[[ToolCall], bool] | None = None,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        conversation_id: str | None = None,
-        **kwargs: Unpack[params.ConversationRunArguments],
-    ) -> RunStream:
+    def run_stream(self, inputs: RunInputs, **kwargs: Unpack[RunOptions]) -> RunStream:
         """`run`, streamed: yields each `models.ConversationEvents` as it arrives and
         each `ToolResult` as a tool finishes; `.result` is the `RunResult` at the end."""
         conversations = cast("BetaConversations", self)
-        loop = _RunLoop(tools, max_turns, kwargs, allow_async=False)
+        on_confirmation = kwargs.get("on_confirmation")
+        loop = _RunLoop(kwargs, allow_async=False)
 
         def turns() -> Generator[RunItem, None, None]:
             with _open_tools_sync(loop, conversations._client):
-                method, arguments = loop.first_request(inputs, conversation_id)
+                method, arguments = loop.first_request(inputs)
                 stream = getattr(conversations, f"{method}_stream")(**arguments)
                 while True:
                     turn = ConversationAccumulator()

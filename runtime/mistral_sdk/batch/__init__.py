@@ -21,11 +21,10 @@ from .._batch import AsyncBatchHelpers
 from .._blocking.batch import BatchHelpers
 from ._async import AsyncBatchRun
 from ._bars import progress_bar
+from ._request_errors import BatchInputError, BatchItemError
 from ._results import BatchResults, ResultFile
 from ._run import AsyncRequests, Requests
 from ._types import (
-    BatchInputError,
-    BatchItemError,
     BatchLimits,
     BatchResult,
     BatchSubmitError,

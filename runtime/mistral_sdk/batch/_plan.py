@@ -35,7 +35,8 @@ from .._codec import (
 )
 from .._errors import RequestValidationError
 from .._progress import Progress
-from ._types import BatchInputError, BatchItemError, BatchLimits, BatchResult, Endpoint
+from ._request_errors import BatchInputError, BatchItemError
+from ._types import BatchLimits, BatchResult, Endpoint
 
 if TYPE_CHECKING:
     from .. import models

@@ -17,8 +17,9 @@ from .._errors import MistralError
 from .._progress import Progress, ProgressCallback
 from ._inputs import InputIndex
 from ._plan import InputGroup, InputWriter, custom_id_of, jsonl_lines
+from ._request_errors import BatchInputError
 from ._results import BatchResults, ResultFile
-from ._types import BatchInputError, BatchLimits, BatchResult, BatchSubmitError, endpoint
+from ._types import BatchLimits, BatchResult, BatchSubmitError, endpoint
 
 if TYPE_CHECKING:
     from .. import models

@@ -5,19 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import msgspec
 
 from .._errors import CancelledFlag, MistralError
 from .._progress import ProgressCallback
+from ._request_errors import BatchItemError
 
 if TYPE_CHECKING:
     from .. import models
 
 __all__ = [
-    "BatchInputError",
-    "BatchItemError",
     "BatchLimits",
     "BatchResult",
     "BatchSubmitError",
@@ -31,8 +30,6 @@ __all__ = [
 ]
 
 R = TypeVar("R")
-
-ErrorKind = Literal["request", "decode", "malformed", "shape", "missing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,67 +95,6 @@ class BatchLimits:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise ValueError(f"BatchLimits.{name} must be a positive integer, got {value!r}")
-
-
-class BatchInputError(MistralError, ValueError):
-    """A request that cannot be sent: invalid for the endpoint, a duplicate custom id,
-    a malformed input line. Raised before anything is uploaded.
-
-    `custom_id`, `line` (1-based, over the whole input) and `field` (the body field at
-    fault, when known) say where.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        custom_id: str | None = None,
-        line: int | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.custom_id = custom_id
-        self.line = line
-        self.field = field
-        super().__init__(message)
-
-
-class BatchItemError(MistralError):
-    """Why one request of a batch has no typed response. A value, never raised by the
-    runner itself (`BatchResult.unwrap()` raises it).
-
-    `kind`: "request" (the API reports the request failed: `status_code`, `body`),
-    "decode" (a response that does not match the endpoint's response type),
-    "malformed" (an output line that is not JSON), "shape" (JSON that is not a
-    result line), "missing" (no line for this custom id in any output or error file).
-    `file_id` and `line` (1-based) locate the result's line; `input_line` the request's
-    line in the input (1-based over the whole input, as `BatchInputError.line`; None
-    when the input files are not at hand); `raw` is the result's line as read.
-    """
-
-    def __init__(
-        self,
-        kind: ErrorKind,
-        message: str,
-        *,
-        custom_id: str | None,
-        file_id: str | None = None,
-        line: int | None = None,
-        status_code: int | None = None,
-        body: Any = None,
-        raw: str | None = None,
-        input_line: int | None = None,
-    ) -> None:
-        self.kind = kind
-        self.custom_id = custom_id
-        self.file_id = file_id
-        self.line = line
-        self.input_line = input_line
-        self.status_code = status_code
-        self.body = body
-        self.raw = raw
-        request = f" (input line {input_line})" if input_line else ""
-        where = f" (file {file_id}, line {line})" if file_id is not None and line else ""
-        super().__init__(f"request {custom_id!r}{request}: {message}{where}")
 
 
 @dataclass(slots=True)

@@ -64,6 +64,7 @@ class _Fault:
     content: bytes | None = None
 
 
+@dataclass(eq=False)
 class Call:
     """One request the mock received, named by the SDK method that sends it.
 
@@ -76,25 +77,14 @@ class Call:
       messages); the JSON value for an operation without a JSON request model.
     """
 
-    def __init__(
-        self,
-        call: str | None,
-        index: int,
-        method: str,
-        path: str,
-        query: Mapping[str, str],
-        headers: Mapping[str, str],
-        content: bytes,
-        endpoint: Endpoint | None,
-    ) -> None:
-        self.call = call
-        self.index = index
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.content = content
-        self._endpoint = endpoint
+    call: str | None
+    index: int
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    content: bytes
+    _endpoint: Endpoint | None
 
     def __repr__(self) -> str:
         return f"<Call {self.call or '?'} #{self.index} {self.method} {self.path}>"

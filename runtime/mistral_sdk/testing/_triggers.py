@@ -116,18 +116,24 @@ class Triggers:
         with self._lock:
             return table.pop(key, None) if delete else table.get(key)
 
-    def _webhook(self, handler: Any, method: str, webhook_id: str, secret: bool) -> bool:
-        webhook = self._take(self._webhooks, webhook_id, method == "DELETE" and not secret)
-        if webhook is None:
+    @staticmethod
+    def _answer(handler: Any, method: str, found: Any, sub: Any = None) -> bool:
+        """Answer a request on an object the mock handed out (`found`; None: not one of
+        the mock's): DELETE gets no content, a GET of its sub-resource `sub` (when one was
+        asked for), a GET of the object `found`."""
+        if found is None:
             return False
         handler.read_body()
         if method == "DELETE":
             handler.send_empty()
-        elif secret:
-            handler.send_json(200, {"signing_secret": self._secrets[webhook_id]})
         else:
-            handler.send_json(200, webhook)
+            handler.send_json(200, found if sub is None else sub)
         return True
+
+    def _webhook(self, handler: Any, method: str, webhook_id: str, secret: bool) -> bool:
+        webhook = self._take(self._webhooks, webhook_id, method == "DELETE" and not secret)
+        signing = {"signing_secret": self._secrets.get(webhook_id)} if secret else None
+        return self._answer(handler, method, webhook, signing)
 
     # -- triggers
 
@@ -166,17 +172,8 @@ class Triggers:
         trigger = self._take(self._triggers, trigger_id, method == "DELETE" and not events)
         with self._lock:
             received = list(self._events.get(trigger_id, ()))
-        if trigger is None:
-            return False
-        handler.read_body()
-        if method == "DELETE":
-            handler.send_empty()
-        elif events:
-            limit = int(query.get("limit") or 50)
-            handler.send_json(200, {"data": received[::-1][:limit]})
-        else:
-            handler.send_json(200, trigger)
-        return True
+        newest = {"data": received[::-1][: int(query.get("limit") or 50)]} if events else None
+        return self._answer(handler, method, trigger, newest)
 
     # -- an outside service's event
 

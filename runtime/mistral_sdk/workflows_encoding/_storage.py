@@ -210,7 +210,25 @@ class S3Storage(_Store):
         return contextlib.closing(self._call("get_object", key, missing=KeyError)["Body"])
 
 
-class GCSStorage(_Store):
+class _BlobStore(_Store):
+    """A store whose SDK hands out one client per blob (GCS, Azure): `_blob(key)`;
+    `_connect` returns the bucket or container and the SDK's not-found exception."""
+
+    def _blob(self, key: str) -> Any:
+        raise NotImplementedError
+
+    def exists(self, key: str) -> bool:
+        return bool(self._blob(key).exists())
+
+    def _read(self, key: str, method: str) -> Any:
+        """`_blob(key).<method>()`, the blob's download; KeyError when there is none."""
+        try:
+            return getattr(self._blob(key), method)()
+        except self._connected()[1]:
+            raise KeyError(key) from None
+
+
+class GCSStorage(_BlobStore):
     """A Google Cloud Storage bucket, through google-cloud-storage
     (`pip install 'mistral-sdk[gcs]'`). Credentials and project come from Google's
     application default credentials unless given; `endpoint_url` points at an
@@ -252,24 +270,18 @@ class GCSStorage(_Store):
     def _blob(self, key: str) -> Any:
         return self._connected()[0].blob(self.name(key))
 
-    def exists(self, key: str) -> bool:
-        return bool(self._blob(key).exists())
-
     def put(self, key: str, chunks: Sequence[Buffer], size: int) -> None:
         self._blob(key).upload_from_file(ChunkReader(chunks), size=size)
 
     def get(self, key: str) -> bytes:
-        try:
-            data: bytes = self._blob(key).download_as_bytes()
-        except self._connected()[1]:
-            raise KeyError(key) from None
+        data: bytes = self._read(key, "download_as_bytes")
         return data
 
     def open(self, key: str) -> Any:
         return self._blob(key).open("rb", chunk_size=1024 * 1024)
 
 
-class AzureBlobStorage(_Store):
+class AzureBlobStorage(_BlobStore):
     """An Azure Blob Storage container, through azure-storage-blob
     (`pip install 'mistral-sdk[azure-blob]'`): a `connection_string`, or an
     `account_url` with a `credential` (e.g. azure-identity's DefaultAzureCredential)."""
@@ -311,24 +323,15 @@ class AzureBlobStorage(_Store):
     def _blob(self, key: str) -> Any:
         return self._connected()[0].get_blob_client(self.name(key))
 
-    def exists(self, key: str) -> bool:
-        return bool(self._blob(key).exists())
-
     def put(self, key: str, chunks: Sequence[Buffer], size: int) -> None:
         self._blob(key).upload_blob(ChunkReader(chunks), length=size, overwrite=True)
 
-    def _download(self, key: str) -> Any:
-        try:
-            return self._blob(key).download_blob()
-        except self._connected()[1]:
-            raise KeyError(key) from None
-
     def get(self, key: str) -> bytes:
-        data: bytes = self._download(key).readall()
+        data: bytes = self._read(key, "download_blob").readall()
         return data
 
     def open(self, key: str) -> Any:
-        return IterReader(iter(self._download(key).chunks()))
+        return IterReader(iter(self._read(key, "download_blob").chunks()))
 
 
 def _secret(value: str | Secret | None) -> Secret | None:
