@@ -136,7 +136,9 @@ def test_batch_results_can_cancel_on_timeout(mistral: Mistral, tmp_path: Path) -
     assert left.code == EXIT_TIMEOUT and "the jobs keep running" in left.err
     r = mistral("batch", "results", *job_ids, *wait, "--cancel-on-timeout")
     assert r.code == EXIT_TIMEOUT and "cancellation was requested" in r.err
-    after = mistral("batch", "results", *job_ids, *FAST, "-o", str(tmp_path / "out.jsonl"), "--json")
+    after = mistral(
+        "batch", "results", *job_ids, *FAST, "-o", str(tmp_path / "out.jsonl"), "--json"
+    )
     assert after.code == EXIT_FAILED and after.json()["status"] == "CANCELLED"
 
 
