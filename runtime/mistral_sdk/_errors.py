@@ -512,18 +512,33 @@ def _truncate(text: str) -> str:
 
 
 class CancelledFlag:
-    """`.cancelled` of a wait that ran out of time: whether it asked to cancel what it
-    waited for. The SDK spells it as Python does (asyncio's `cancelled()`); `.canceled`
-    and the `canceled=` argument are the old spelling, deprecated."""
+    """`.timeout` and `.cancelled` of a wait that ran out of time: how long it waited and
+    whether it asked to cancel what it waited for. The SDK spells it as Python does
+    (asyncio's `cancelled()`); `.canceled` and the `canceled=` argument are the old
+    spelling, deprecated."""
 
+    timeout: float
     cancelled: bool
 
-    @staticmethod
-    def _spelling(cancelled: bool, canceled: bool | None) -> bool:
-        if canceled is None:
-            return cancelled
-        _warn_canceled()
-        return canceled
+    def _ran_out(
+        self,
+        what: str,
+        timeout: float,
+        detail: str,
+        left_running: str,
+        spelling: tuple[bool, bool | None],
+    ) -> str:
+        """Set `.timeout` and `.cancelled` (`spelling`: the `cancelled` and deprecated
+        `canceled` arguments); the message: `what` did not end within `timeout`, `detail`
+        (`" (...)"` or empty), and what became of it (`left_running` unless cancelled)."""
+        cancelled, old = spelling
+        if old is not None:
+            _warn_canceled()  # stacklevel 3: the subclass's __init__, as before
+            cancelled = old
+        self.timeout = timeout
+        self.cancelled = cancelled
+        action = "cancellation was requested" if cancelled else left_running
+        return f"{what} within {timeout:g} s{detail}; {action}"
 
     @property
     def canceled(self) -> bool:

@@ -125,15 +125,11 @@ class WorkflowWaitTimeout(CancelledFlag, MistralError, TimeoutError):
         canceled: bool | None = None,
     ) -> None:
         self.execution_id = execution_id
-        self.timeout = timeout
         self.execution = execution
-        self.cancelled = self._spelling(cancelled, canceled)
         status = f" (last status {execution.status})" if execution is not None else ""
-        action = "cancellation was requested" if self.cancelled else "the run was left running"
-        super().__init__(
-            f"workflow execution {execution_id!r} did not finish within {timeout:g} s{status};"
-            f" {action}"
-        )
+        what = f"workflow execution {execution_id!r} did not finish"
+        left = "the run was left running"
+        super().__init__(self._ran_out(what, timeout, status, left, (cancelled, canceled)))
 
 
 # --- pure decisions ---------------------------------------------------------------

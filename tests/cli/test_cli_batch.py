@@ -114,6 +114,34 @@ def test_batch_timeout_exits_5_naming_the_job(mistral: Mistral, tmp_path: Path) 
     assert error["class"] == "BatchWaitTimeout" and error["job_ids"]
 
 
+def test_batch_cancel_on_timeout_cancels_the_job(mistral: Mistral, tmp_path: Path) -> None:
+    requests = _requests(tmp_path / "in.jsonl", 2)
+    stuck = ("--metadata", "mock_rate=0", "--timeout", "0.2", "--json")  # never ends by itself
+    args = ("--endpoint", "/v1/chat/completions", *FAST, "--model", "m", *stuck)
+    r = mistral("batch", "run", str(requests), *args, "--cancel-on-timeout")
+    assert r.code == EXIT_TIMEOUT
+    error = json.loads(r.err.splitlines()[-1])["error"]
+    assert "cancellation was requested" in error["message"]
+    out = str(tmp_path / "out.jsonl")
+    after = mistral("batch", "results", *error["job_ids"], *FAST, "-o", out, "--json")
+    assert after.code == EXIT_FAILED and after.json()["status"] == "CANCELLED"
+
+
+def test_batch_results_can_cancel_on_timeout(mistral: Mistral, tmp_path: Path) -> None:
+    requests = _requests(tmp_path / "in.jsonl", 2)
+    args = ("--endpoint", "/v1/chat/completions", "--model", "m", "--metadata", "mock_rate=0")
+    job_ids = mistral("batch", "run", str(requests), *args, "--detach", "--json").json()["job_ids"]
+    wait = ("--timeout", "0.2", "--json", *FAST)
+    left = mistral("batch", "results", *job_ids, *wait)
+    assert left.code == EXIT_TIMEOUT and "the jobs keep running" in left.err
+    r = mistral("batch", "results", *job_ids, *wait, "--cancel-on-timeout")
+    assert r.code == EXIT_TIMEOUT and "cancellation was requested" in r.err
+    after = mistral(
+        "batch", "results", *job_ids, *FAST, "-o", str(tmp_path / "out.jsonl"), "--json"
+    )
+    assert after.code == EXIT_FAILED and after.json()["status"] == "CANCELLED"
+
+
 def test_batch_usage_errors(mistral: Mistral, tmp_path: Path) -> None:
     r = mistral("batch", "run", str(tmp_path / "nope.jsonl"), "--endpoint", "/v1/chat/completions")
     assert r.code == EXIT_USAGE and "no such file" in r.err

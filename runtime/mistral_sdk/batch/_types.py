@@ -132,16 +132,13 @@ class BatchWaitTimeout(CancelledFlag, MistralError, TimeoutError):
         canceled: bool | None = None,
     ) -> None:
         self.job_ids = job_ids
-        self.timeout = timeout
         self.jobs = jobs
-        self.cancelled = self._spelling(cancelled, canceled)
         done = sum(j.completed_requests for j in jobs)
         total = sum(j.total_requests for j in jobs)
-        action = "cancellation was requested" if self.cancelled else "the jobs keep running"
-        super().__init__(
-            f"batch {', '.join(job_ids)} not finished within {timeout:g} s"
-            f" ({done}/{total} requests done); {action}"
-        )
+        what = f"batch {', '.join(job_ids)} not finished"
+        count = f" ({done}/{total} requests done)"
+        left = "the jobs keep running"
+        super().__init__(self._ran_out(what, timeout, count, left, (cancelled, canceled)))
 
 
 class BatchSubmitError(MistralError):

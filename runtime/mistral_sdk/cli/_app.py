@@ -98,6 +98,35 @@ def add_timeout(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def add_wait_flags(
+    parser: argparse.ArgumentParser,
+    what: str,
+    *,
+    detach: str | None = None,
+    cancel: bool = False,
+    poll: bool = False,
+) -> None:
+    """The flags of a command that waits for `what` (a run, a job) to end: `--timeout`,
+    and those the command has: `--detach` (its help is `detach`: what it does instead of
+    waiting), `--cancel-on-timeout`, `--poll-interval SECONDS` (the first wait between
+    looks, backing off to 30 s)."""
+    if detach is not None:
+        parser.add_argument("--detach", action="store_true", help=detach)
+    add_timeout(parser, what)
+    if cancel:
+        parser.add_argument(
+            "--cancel-on-timeout", action="store_true", help=f"cancel {what} when --timeout expires"
+        )
+    if poll:
+        parser.add_argument(
+            "--poll-interval",
+            type=float,
+            default=1.0,
+            metavar="SECONDS",
+            help=f"first wait between looks at {what} (then longer, up to 30 s)",
+        )
+
+
 def add_repeatable(parser: argparse.ArgumentParser, flag: str, metavar: str, help: str) -> None:
     """An option given any number of times (`--tool A --tool B`): a list, empty by default."""
     parser.add_argument(flag, action="append", default=[], metavar=metavar, help=help)

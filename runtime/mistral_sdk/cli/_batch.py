@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import EXIT_FAILED, EXIT_OK
-from ._app import CommandError, add_repeatable, add_timeout, command_group, make_client
+from ._app import CommandError, add_repeatable, add_wait_flags, command_group, make_client
 from ._output import Output
 from ._watch import plain_value
 
@@ -39,7 +39,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     who.add_argument("--model", help="the model of every request")
     who.add_argument("--agent-id", help="the agent of every request")
     add_repeatable(run, "--metadata", "KEY=VALUE", "job metadata")
-    run.add_argument("--detach", action="store_true", help="submit, print the job ids, return")
     results = verbs.add_parser("results", parents=[common], help="wait for a job, get its results")
     results.add_argument("job_ids", nargs="+", metavar="JOB_ID")
     for verb in (run, results):
@@ -56,14 +55,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             action="store_true",
             help="write the results in the order of the input (default: as the API wrote them)",
         )
-        add_timeout(verb, "the job")
-        verb.add_argument(
-            "--poll-interval",
-            type=float,
-            default=1.0,
-            metavar="SECONDS",
-            help="first wait between looks at the job (then longer, up to 30 s)",
-        )
+        detach = "submit, print the job ids, return" if verb is run else None
+        add_wait_flags(verb, "the job", detach=detach, cancel=True, poll=True)
     run.set_defaults(func=_run)
     results.set_defaults(func=_results)
 
@@ -147,7 +140,12 @@ def _pair(item: str) -> tuple[str, str]:
 
 def _collect(run: Any, args: argparse.Namespace, out: Output, bar: Any) -> dict[str, Any]:
     """Wait for the run, download its results and write them out; a summary."""
-    results = run.results(timeout=args.timeout, progress=bar, poll_interval=args.poll_interval)
+    results = run.results(
+        timeout=args.timeout,
+        cancel_on_timeout=args.cancel_on_timeout,
+        progress=bar,
+        poll_interval=args.poll_interval,
+    )
     succeeded = failed = 0
     with contextlib.ExitStack() as files, results:
         good = _open(files, args.results_file, out)

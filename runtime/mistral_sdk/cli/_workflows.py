@@ -20,6 +20,7 @@ from ._app import (
     CommandError,
     add_repeatable,
     add_timeout,
+    add_wait_flags,
     command_group,
     make_client,
     read_json_value,
@@ -50,14 +51,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "bind a connector slot (repeatable): gmail or gmail:work",
     )
     run.add_argument("--watch", action="store_true", help="show the run's events live")
-    run.add_argument(
-        "--detach",
-        action="store_true",
-        help="start the run, print its execution and return at once",
-    )
-    add_timeout(run, "the run")
-    run.add_argument(
-        "--cancel-on-timeout", action="store_true", help="cancel the run when --timeout expires"
+    add_wait_flags(
+        run, "the run", detach="start the run, print its execution and return at once", cancel=True
     )
     run.add_argument("--execution-id", help="your own id for the run")
     run.add_argument("--deployment", help="the deployment to run it on")
