@@ -526,15 +526,16 @@ class CancelledFlag:
         timeout: float,
         detail: str,
         left_running: str,
-        spelling: tuple[bool, bool | None],
+        *,
+        cancelled: bool,
+        canceled: bool | None,
     ) -> str:
-        """Set `.timeout` and `.cancelled` (`spelling`: the `cancelled` and deprecated
-        `canceled` arguments); the message: `what` did not end within `timeout`, `detail`
-        (`" (...)"` or empty), and what became of it (`left_running` unless cancelled)."""
-        cancelled, old = spelling
-        if old is not None:
+        """Set `.timeout` and `.cancelled` (from `cancelled`, or the deprecated `canceled`
+        when given); the message: `what` did not end within `timeout`, `detail` (`" (...)"`
+        or empty), and what became of it (`left_running` unless cancelled)."""
+        if canceled is not None:
             _warn_canceled()  # stacklevel 3: the subclass's __init__, as before
-            cancelled = old
+            cancelled = canceled
         self.timeout = timeout
         self.cancelled = cancelled
         action = "cancellation was requested" if cancelled else left_running

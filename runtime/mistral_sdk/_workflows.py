@@ -129,7 +129,9 @@ class WorkflowWaitTimeout(CancelledFlag, MistralError, TimeoutError):
         status = f" (last status {execution.status})" if execution is not None else ""
         what = f"workflow execution {execution_id!r} did not finish"
         left = "the run was left running"
-        super().__init__(self._ran_out(what, timeout, status, left, (cancelled, canceled)))
+        super().__init__(
+            self._ran_out(what, timeout, status, left, cancelled=cancelled, canceled=canceled)
+        )
 
 
 # --- pure decisions ---------------------------------------------------------------

@@ -138,7 +138,9 @@ class BatchWaitTimeout(CancelledFlag, MistralError, TimeoutError):
         what = f"batch {', '.join(job_ids)} not finished"
         count = f" ({done}/{total} requests done)"
         left = "the jobs keep running"
-        super().__init__(self._ran_out(what, timeout, count, left, (cancelled, canceled)))
+        super().__init__(
+            self._ran_out(what, timeout, count, left, cancelled=cancelled, canceled=canceled)
+        )
 
 
 class BatchSubmitError(MistralError):
