@@ -23,7 +23,7 @@ AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help venv spec spec-update spec-supplement generate check-generated unasync check-unasync readme-table test lint format \
-        types types-wheel check demo mock mock-realtime bench bench-testing bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-payloads azurite contract clean distclean surface-diff lint-workflows \
+        types types-wheel check demo mock mock-realtime bench bench-testing bench-upload bench-pool bench-decode bench-encode bench-realtime bench-mcp bench-cli bench-demo bench-payloads azurite contract clean distclean surface-diff lint-workflows \
         check-history test-extras check-install release-check release runtime-deps
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo "make bench-realtime   realtime audio: per chunk and per event, against raw websockets"
 	@echo "make bench-mcp        an MCP tool call in conversations.run vs a local Python tool"
 	@echo "make bench-cli        startup of the mistral command (--help, version, api --list)"
+	@echo "make bench-demo       a first make demo in a fresh clone (target under 30 s)"
 	@echo "make bench-upload     peak RSS of a 500 MB upload, streamed vs loaded (docs/reliability.md)"
 	@echo "make bench-pool       many calls at once: pool sizes and a queue in front (docs/reliability.md)"
 	@echo "make bench-payloads   workflow payload encoding vs mistralai's (docs/workflows-encoding.md)"
@@ -270,6 +271,10 @@ bench-mcp: venv
 
 bench-cli: venv
 	$(PY) benchmarks/bench_cli.py
+
+# A new user's first `make demo` in a fresh clone (target under 30 s; issue 28).
+bench-demo: venv
+	$(PY) benchmarks/bench_demo.py
 
 # Many calls at once on httpcore2: pool sizes, a queue in front (docs/reliability.md).
 bench-pool: venv
