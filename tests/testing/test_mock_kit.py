@@ -42,6 +42,18 @@ def chat(client: Any) -> Any:
 # --- the plugin -------------------------------------------------------------------------
 
 
+def test_every_public_name_of_the_kit_loads() -> None:
+    """`__all__`, the lazy table and what each name is agree (the record-and-replay
+    names included): a name added to one list only fails here."""
+    import mistral_sdk.testing as kit
+
+    assert set(kit.__all__) == set(kit._EXPORTS) | {"mock"}
+    aliases = {"cassette": kit.Cassette, "CassetteMode": kit._cassette.CassetteMode}
+    for name in kit.__all__:
+        value = getattr(kit, name)
+        assert value is aliases[name] if name in aliases else value.__name__ == name, name
+
+
 def test_import_mistral_sdk_loads_neither_the_kit_nor_pytest() -> None:
     code = (
         "import sys, mistral_sdk\n"
