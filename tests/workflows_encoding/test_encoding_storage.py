@@ -73,6 +73,24 @@ def test_offload_roundtrip_async(storage: Any) -> None:
     assert asyncio.run(main()) == PAYLOAD
 
 
+def test_offload_spooled_roundtrip(storage: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compressed payload kept on disk until its upload: each provider's upload reads
+    it through the file, a slice at a time."""
+    from mistral_sdk.workflows_encoding import _spool
+
+    monkeypatch.setattr(_spool, "SLICE", 4096)
+    encoding = _encoding(storage)
+    encoding.offloading.spool_min_bytes = 0  # type: ignore[union-attr]
+    codec = PayloadCodec(encoding)
+    encoded = codec.encode(PAYLOAD, namespace="ns", execution_id="spooled")
+    assert encoded.options == ["compressed", "offloaded", "encrypted"]
+    in_memory = PayloadCodec(_encoding(storage)).encode(
+        PAYLOAD, namespace="ns", execution_id="spooled"
+    )
+    assert bytes(in_memory.data) == bytes(encoded.data)  # same blob, same key
+    assert codec.decode(encoded.data, encoded.options) == PAYLOAD
+
+
 def test_missing_blob_is_a_storage_error(storage: Any) -> None:
     codec = PayloadCodec(WorkflowEncoding(offloading=Offloading(storage, min_size_bytes=1)))
     reference = codec.encode(b'{"a": 1}', namespace="ns", execution_id="x")

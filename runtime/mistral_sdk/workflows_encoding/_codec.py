@@ -33,11 +33,12 @@ from typing import Any, BinaryIO, NamedTuple, TypeAlias
 import msgspec
 
 from .._flow import drive_async, drive_sync
-from ._compress import compress, compress_stream, decompress, decompress_stream
+from ._compress import compress, compress_stream, compress_to, decompress, decompress_stream
 from ._config import WorkflowEncoding
 from ._crypto import AesGcm
 from ._errors import PayloadFormatError, PayloadStorageError, WorkflowEncodingError
 from ._partial import decrypt_fields, dumps, encrypt_fields, loads
+from ._spool import Spool, chunk_sizes
 from ._storage import ChunkReader
 from ._stream import SLICE, Sink, Source, read_all, rewind, slices, source_size, start_of
 
@@ -74,7 +75,7 @@ class Put(NamedTuple):
     """Store the concatenation of `chunks` under `key` (→ None)."""
 
     key: str
-    chunks: tuple[Buffer, ...]
+    chunks: Sequence[Buffer]
     size: int
 
 
@@ -157,7 +158,7 @@ class PayloadCodec:
         """Encode `data`; yields the storage operations offloading needs."""
         encoding = self.encoding
         options: list[str] = []
-        chunks: tuple[Buffer, ...] = (data,)
+        chunks: Sequence[Buffer] = (data,)
         if self._mode == "partial":
             marked, found = encrypt_fields(data, self._encrypt_all)
             chunks = (marked,)
@@ -165,16 +166,25 @@ class PayloadCodec:
                 options.append(PARTIAL)
         compression = encoding.compression
         size = len(memoryview(chunks[0]).cast("B"))
+        where = (namespace, execution_id, allow_offloading, force_offload)
+        spool = None
         if compression is not None and size >= compression.min_size_bytes:
-            packed = compress(
-                memoryview(chunks[0]).cast("B"), compression.level, compression.threads
-            )
+            view = memoryview(chunks[0]).cast("B")
+            # zstd's worker threads write whole frames: those stay in memory
+            spool = None if compression.threads else self._spool(size, where)
+            if spool is not None:
+                packed = compress_to(view, compression.level, spool)
+            else:
+                packed = compress(view, compression.level, compression.threads)
             if packed is not None:
                 chunks = packed
-                size = sum(len(c) for c in chunks)
+                size = sum(chunk_sizes(chunks))
                 options.append(COMPRESSED)
-        where = (namespace, execution_id, allow_offloading, force_offload)
-        return (yield from self._offload_encrypt(chunks, size, options, *where))
+        try:
+            return (yield from self._offload_encrypt(chunks, size, options, *where))
+        finally:
+            if spool is not None:
+                spool.close()
 
     def encode_stream_flow(
         self,
@@ -201,16 +211,32 @@ class PayloadCodec:
         if compression is not None and total >= compression.min_size_bytes:
             start = start_of(source)
             level, threads = compression.level, compression.threads
-            header, pieces = compress_stream(slices(source, total), total, level, threads)
-            packed = len(header) + sum(len(p) for p in pieces)
-            if packed < total or not rewind(source, start):
-                chunks = (header, *pieces)
-                return (yield from self._offload_encrypt(chunks, packed, [COMPRESSED], *where))
+            spool = self._spool(total, where) or Spool(None)
+            try:
+                chunks = compress_stream(slices(source, total), total, level, threads, spool)
+                packed = sum(chunk_sizes(chunks))
+                if packed < total or not rewind(source, start):
+                    options = [COMPRESSED]
+                    return (yield from self._offload_encrypt(chunks, packed, options, *where))
+            finally:
+                spool.close()
         if self._mode == "full" and not self._offloads(total, *where):
             assert self._aes is not None
             return Encoded(self._aes.encrypt_stream(slices(source, total), total), [ENCRYPTED])
         data = read_all(source, total)
         return (yield from self._offload_encrypt((data,), total, [], *where))
+
+    def _spool(self, size: int, where: tuple[str | None, str | None, bool, bool]) -> Spool | None:
+        """A `Spool` for the compressed bytes of `size` bytes when they may pass the
+        offloading's spool limit and would then be offloaded (past the limit, they
+        wait for their upload on disk); None to compress into memory."""
+        offloading = self.encoding.offloading
+        if offloading is None or offloading.spool_min_bytes is None:
+            return None
+        limit = max(offloading.spool_min_bytes, offloading.min_size_bytes)
+        if size <= limit or not self._offloads(limit + 1, *where):
+            return None
+        return Spool(limit)
 
     def _offloads(
         self, size: int, namespace: str | None, execution_id: str | None,
@@ -226,7 +252,7 @@ class PayloadCodec:
         )
 
     def _offload_encrypt(
-        self, chunks: tuple[Buffer, ...], size: int, options: list[str],
+        self, chunks: Sequence[Buffer], size: int, options: list[str],
         namespace: str | None, execution_id: str | None,
         allow_offloading: bool, force_offload: bool,
     ) -> Generator[Op, Any, Encoded]:  # fmt: skip

@@ -7,13 +7,21 @@ compressed bytes are never copied into it, only referenced next to its header.
 
 from __future__ import annotations
 
+import importlib
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, BinaryIO
 
 from ._errors import PayloadFormatError, require
+from ._spool import Spool
 
-__all__ = ["compress", "compress_stream", "decompress", "decompress_stream"]
+__all__ = [
+    "compress",
+    "compress_stream",
+    "compress_to",
+    "decompress",
+    "decompress_stream",
+]
 
 _ZSTD = "zstd"
 
@@ -72,6 +80,72 @@ def compress(data: memoryview, level: int, threads: int = 0) -> tuple[bytes, byt
     return envelope_header(level, len(compressed)), compressed
 
 
+_STABLE_INPUT = 1006
+"""libzstd's `ZSTD_c_stableInBuffer` (its experimental parameter 9): the input stays
+where it is between calls, so zstd compresses it in place, block by block, as its
+one-shot call does (the same frame, byte for byte), while the frame comes out in
+slices."""
+_FRAME_SLICE = 1024 * 1024  # compressed bytes handed out at a time
+
+
+def compress_to(
+    data: memoryview, level: int, spool: Spool
+) -> Sequence[bytes | bytearray | memoryview] | None:
+    """`compress`, the compressed bytes written to `spool` as they come rather than
+    into one buffer: the envelope's header then its compressed bytes (as chunks), or
+    None when compressing does not make the payload smaller."""
+    size = _frame_in_slices(data, level, spool.write)
+    if size is None:  # no cffi bindings of libzstd here: the one-shot call
+        return compress(data, level)
+    if size >= len(data):
+        return None
+    return spool.chunks(envelope_header(level, size))
+
+
+def _frame_in_slices(
+    data: memoryview, level: int, write: Callable[[memoryview], Any]
+) -> int | None:
+    """The one-shot zstd frame of `data`, handed to `write` in slices (a reused
+    buffer: `write` copies what it keeps) → its size; None when zstandard's cffi
+    bindings of libzstd (or its stable-input mode) are not available."""
+    _zstd()  # the extra's error when zstandard is missing
+    try:
+        bindings: Any = importlib.import_module("zstandard.backend_cffi")
+    except ImportError:  # zstandard without cffi (cryptography brings it in the extra)
+        return None
+    ffi, lib = bindings.ffi, bindings.lib
+    context = lib.ZSTD_createCCtx()
+    if context == ffi.NULL:
+        raise MemoryError("zstd could not allocate a compression context")
+    try:
+        for parameter, value in (
+            (lib.ZSTD_c_compressionLevel, level),
+            (lib.ZSTD_c_contentSizeFlag, 1),
+            (_STABLE_INPUT, 1),
+        ):
+            if lib.ZSTD_isError(lib.ZSTD_CCtx_setParameter(context, parameter, value)):
+                return None
+        lib.ZSTD_CCtx_setPledgedSrcSize(context, len(data))
+        with ffi.from_buffer(data) as source_bytes:
+            source = ffi.new("ZSTD_inBuffer *", {"src": source_bytes, "size": len(data)})
+            out = ffi.new("char[]", _FRAME_SLICE)
+            sink = ffi.new("ZSTD_outBuffer *", {"dst": out, "size": _FRAME_SLICE})
+            window = memoryview(ffi.buffer(out))
+            total = 0
+            while True:
+                sink.pos = 0
+                left = lib.ZSTD_compressStream2(context, sink, source, lib.ZSTD_e_end)
+                if lib.ZSTD_isError(left):
+                    reason = ffi.string(lib.ZSTD_getErrorName(left)).decode()
+                    raise PayloadFormatError(f"the payload could not be compressed: {reason}")
+                write(window[: sink.pos])
+                total += sink.pos
+                if left == 0:
+                    return int(total)
+    finally:
+        lib.ZSTD_freeCCtx(context)
+
+
 def decompress(data: bytes | bytearray | memoryview) -> bytes:
     """The payload in an envelope (any key order, any MessagePack integer or string form)."""
     envelope = _Reader(memoryview(data).cast("B")).read()
@@ -100,24 +174,28 @@ def decompress(data: bytes | bytearray | memoryview) -> bytes:
 
 
 def compress_stream(
-    slices: Iterable[bytes | bytearray | memoryview], size: int, level: int, threads: int = 0
-) -> tuple[bytes, list[bytes]]:
-    """(envelope header, compressed pieces) of `size` bytes arriving in slices (each
-    consumed before the next is read: a reused buffer will do). The frame declares its
-    content size, as every client needs; beyond zstd's window (2 MiB at level 3) its
-    bytes differ from a one-shot compression's, and decode the same."""
+    slices: Iterable[bytes | bytearray | memoryview],
+    size: int,
+    level: int,
+    threads: int,
+    spool: Spool,
+) -> Sequence[bytes | bytearray | memoryview]:
+    """The envelope's header, then the compressed bytes (as `spool` keeps them) of
+    `size` bytes arriving in slices (each consumed before the next is read: a reused
+    buffer will do). The frame declares its content size, as every client needs;
+    beyond zstd's window (2 MiB at level 3) its bytes differ from a one-shot
+    compression's, and decode the same."""
     zstd = _zstd()
     stream = _compressor(level, threads, size).compressobj(size=size)
-    pieces: list[bytes] = []
     try:
         for piece in slices:
             out = stream.compress(piece)
             if out:
-                pieces.append(out)
-        pieces.append(stream.flush())
+                spool.write(out)
+        spool.write(stream.flush())
     except zstd.ZstdError as exc:  # the source did not hold `size` bytes
         raise PayloadFormatError(f"the payload could not be compressed: {exc}") from None
-    return envelope_header(level, sum(len(p) for p in pieces)), pieces
+    return spool.chunks(envelope_header(level, spool.size))
 
 
 _HEAD = 256  # bytes read first from a stream: the envelope's header is about 50

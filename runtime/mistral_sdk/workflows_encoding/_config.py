@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Compression", "Encryption", "Offloading", "Secret", "WorkflowEncoding"]
 
 DEFAULT_MIN_SIZE = 1024 * 1024  # bytes: the threshold of compression and offloading
+DEFAULT_SPOOL_MIN = 4 * 1024 * 1024  # compressed bytes kept in memory before an upload
 EncryptionMode = Literal["full", "partial"]
 
 
@@ -148,11 +149,22 @@ class Offloading:
     storage; Mistral receives only a reference to them (encrypted with full encryption).
 
     `storage` is an `S3Storage`, `GCSStorage`, `AzureBlobStorage`, or any object with
-    the `BlobStore` methods (`exists`, `put`, `get`) for a store of your own."""
+    the `BlobStore` methods (`exists`, `put`, `get`) for a store of your own.
 
-    __slots__ = ("min_size_bytes", "storage")
+    `spool_min_bytes`: a compressed payload to offload that grows past this many
+    bytes waits for its upload in an anonymous temporary file (`tempfile`, in
+    `TMPDIR`, readable by you only, removed after the upload) rather than in memory,
+    so a large payload is not held twice. None keeps it in memory."""
 
-    def __init__(self, storage: BlobStore, *, min_size_bytes: int = DEFAULT_MIN_SIZE) -> None:
+    __slots__ = ("min_size_bytes", "spool_min_bytes", "storage")
+
+    def __init__(
+        self,
+        storage: BlobStore,
+        *,
+        min_size_bytes: int = DEFAULT_MIN_SIZE,
+        spool_min_bytes: int | None = DEFAULT_SPOOL_MIN,
+    ) -> None:
         if not all(callable(getattr(storage, m, None)) for m in ("exists", "put", "get")):
             raise EncodingConfigError(
                 "expected S3Storage, GCSStorage, AzureBlobStorage or a BlobStore "
@@ -161,13 +173,19 @@ class Offloading:
             )
         self.storage = storage
         self.min_size_bytes = _size(min_size_bytes, "min_size_bytes")
+        self.spool_min_bytes = (
+            None if spool_min_bytes is None else _size(spool_min_bytes, "spool_min_bytes")
+        )
 
     def store(self) -> BlobStore:
         """The store (a provider's connects, and imports its SDK, on first use)."""
         return self.storage
 
     def __repr__(self) -> str:
-        return f"Offloading({self.storage!r}, min_size_bytes={self.min_size_bytes})"
+        return (
+            f"Offloading({self.storage!r}, min_size_bytes={self.min_size_bytes}, "
+            f"spool_min_bytes={self.spool_min_bytes})"
+        )
 
 
 class WorkflowEncoding:

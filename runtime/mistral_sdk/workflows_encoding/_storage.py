@@ -13,14 +13,17 @@ prefix finds the blob.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
+import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ._config import Secret
 from ._errors import EncodingConfigError, require
+from ._spool import FileChunks
 
 __all__ = ["AzureBlobStorage", "BlobStore", "GCSStorage", "S3Storage"]
 
@@ -51,12 +54,22 @@ class BlobStore(Protocol):
 
 
 class ChunkReader(io.RawIOBase):
-    """A readable, seekable file over a sequence of buffers (no copy of the whole)."""
+    """A readable, seekable file over a sequence of buffers (no copy of the whole).
+    Chunks spooled to a file (`FileChunks`) are read one at a time, as they are
+    reached."""
 
     def __init__(self, chunks: Sequence[Buffer]) -> None:
-        self._chunks = [memoryview(c).cast("B") for c in chunks]
-        self._size = sum(len(c) for c in self._chunks)
+        self._chunks = chunks
+        self._views: list[memoryview] | None = None
+        if isinstance(chunks, FileChunks):
+            sizes = chunks.sizes
+        else:
+            self._views = [memoryview(c).cast("B") for c in chunks]
+            sizes = [len(v) for v in self._views]
+        self._starts = [0, *itertools.accumulate(sizes)]
+        self._size = self._starts[-1]
         self._pos = 0
+        self._current: tuple[int, memoryview] = (-1, memoryview(b""))
 
     def readable(self) -> bool:
         return True
@@ -72,20 +85,25 @@ class ChunkReader(io.RawIOBase):
         self._pos = max(0, min(base + offset, self._size))
         return self._pos
 
+    def _chunk(self, index: int) -> memoryview:
+        if self._views is not None:
+            return self._views[index]
+        if self._current[0] != index:  # read sequentially: each spooled slice once
+            self._current = (index, memoryview(self._chunks[index]).cast("B"))
+        return self._current[1]
+
     def readinto(self, buffer: Any) -> int:
         target = memoryview(buffer).cast("B")
-        written, skip = 0, self._pos
-        for chunk in self._chunks:
-            if skip >= len(chunk):
-                skip -= len(chunk)
-                continue
+        written = 0
+        index = bisect.bisect_right(self._starts, self._pos) - 1
+        while written < len(target) and self._pos < self._size:
+            chunk = self._chunk(index)
+            skip = self._pos - self._starts[index]
             n = min(len(chunk) - skip, len(target) - written)
             target[written : written + n] = chunk[skip : skip + n]
             written += n
-            skip = 0
-            if written == len(target):
-                break
-        self._pos += written
+            self._pos += n
+            index += 1
         return written
 
     def __len__(self) -> int:
