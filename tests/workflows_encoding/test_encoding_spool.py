@@ -201,7 +201,7 @@ def test_spool_min_bytes_is_checked_and_shown() -> None:
     with pytest.raises(EncodingConfigError, match="spool_min_bytes"):
         Offloading(MemoryStore(), spool_min_bytes="4M")  # type: ignore[arg-type]
     assert "spool_min_bytes=None" in repr(Offloading(MemoryStore(), spool_min_bytes=None))
-    assert Offloading(MemoryStore()).spool_min_bytes == 4 * 1024 * 1024
+    assert Offloading(MemoryStore()).spool_min_bytes == 2 * 1024 * 1024
 
 
 @pytest.fixture
@@ -256,3 +256,16 @@ def test_mistralai_writes_the_same_bytes_and_reads_ours(
     ):
         decoded = asyncio.run(theirs.decode_payload_content(bytes(mine.data), options))
     assert decoded == RAW
+
+
+def test_worker_threads_make_the_same_frame_in_slices_as_whole() -> None:
+    """`Compression(threads=2)`: zstd's worker threads, with the same 2 MiB jobs
+    whether the frame comes whole or in slices (one blob key for one payload)."""
+    data = memoryview((RAW * (9 * 1024 * 1024 // len(RAW) + 1))[: 9 * 1024 * 1024])
+    pieces: list[bytes] = []
+    _compress._frame_in_slices(data, 3, lambda piece: pieces.append(bytes(piece)), threads=2)
+    packed = _compress.compress(data, 3, threads=2)
+    assert packed is not None
+    assert b"".join(pieces) == packed[1]
+    assert packed[1] != _compress.compress(data, 3)[1]  # type: ignore[index]
+    assert zstandard.ZstdDecompressor().decompress(packed[1]) == data

@@ -170,10 +170,9 @@ class PayloadCodec:
         spool = None
         if compression is not None and size >= compression.min_size_bytes:
             view = memoryview(chunks[0]).cast("B")
-            # zstd's worker threads write whole frames: those stay in memory
-            spool = None if compression.threads else self._spool(size, where)
+            spool = self._spool(size, where)
             if spool is not None:
-                packed = compress_to(view, compression.level, spool)
+                packed = compress_to(view, compression.level, spool, compression.threads)
             else:
                 packed = compress(view, compression.level, compression.threads)
             if packed is not None:

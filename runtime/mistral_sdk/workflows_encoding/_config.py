@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Compression", "Encryption", "Offloading", "Secret", "WorkflowEncoding"]
 
 DEFAULT_MIN_SIZE = 1024 * 1024  # bytes: the threshold of compression and offloading
-DEFAULT_SPOOL_MIN = 4 * 1024 * 1024  # compressed bytes kept in memory before an upload
+DEFAULT_SPOOL_MIN = 2 * 1024 * 1024  # compressed bytes kept in memory before an upload
 EncryptionMode = Literal["full", "partial"]
 
 
@@ -125,9 +125,9 @@ class Encryption:
 class Compression:
     """zstd compression of payloads of at least `min_size_bytes` (kept only when smaller).
 
-    `threads`: compress payloads above 8 MiB with that many worker threads (0: in the
-    calling thread, as Mistral's other clients do; the frames decode the same either
-    way; smaller payloads are one zstd job, which threads would only slow down)."""
+    `threads`: compress payloads above 8 MiB with that many worker threads, in jobs
+    of 2 MiB (0: in the calling thread, as Mistral's other clients do, which gives
+    their bytes exactly; the frames decode the same either way)."""
 
     __slots__ = ("level", "min_size_bytes", "threads")
 
