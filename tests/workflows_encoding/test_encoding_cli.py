@@ -66,7 +66,9 @@ def test_from_env(tmp_path: Path) -> None:
             "MISTRAL_WORKFLOW_ENCRYPTION_MODE": "partial",
             "MISTRAL_WORKFLOW_COMPRESSION": "9",
             "MISTRAL_WORKFLOW_COMPRESSION_MIN_BYTES": "100",
+            "MISTRAL_WORKFLOW_COMPRESSION_THREADS": "2",
             "MISTRAL_WORKFLOW_OFFLOAD": "s3://bucket/team/a",
+            "MISTRAL_WORKFLOW_OFFLOAD_SPOOL_MIN_BYTES": "off",
             "MISTRAL_WORKFLOW_NAMESPACE": "ns",
         }
     )
@@ -74,7 +76,8 @@ def test_from_env(tmp_path: Path) -> None:
     assert encoding.encryption.mode == "partial"
     assert encoding.encryption.keys == (bytes.fromhex(MAIN_KEY), bytes.fromhex(SECONDARY_KEY))
     assert encoding.compression is not None and encoding.compression.level == 9
-    assert encoding.offloading is not None
+    assert encoding.compression.threads == 2
+    assert encoding.offloading is not None and encoding.offloading.spool_min_bytes is None
     storage = encoding.offloading.storage
     assert isinstance(storage, S3Storage) and (storage.bucket, storage.prefix) == (
         "bucket",
@@ -83,6 +86,11 @@ def test_from_env(tmp_path: Path) -> None:
     assert encoding.namespace == "ns"
     gcs = WorkflowEncoding.from_env({"MISTRAL_WORKFLOW_OFFLOAD": "gs://b"})
     assert gcs is not None and isinstance(gcs.offloading.storage, GCSStorage)  # type: ignore[union-attr]
+    assert gcs.offloading.spool_min_bytes == 2 * 1024 * 1024  # type: ignore[union-attr]
+    spool = {"MISTRAL_WORKFLOW_OFFLOAD": "gs://b", "MISTRAL_WORKFLOW_OFFLOAD_SPOOL_MIN_BYTES": "0"}
+    assert WorkflowEncoding.from_env(spool).offloading.spool_min_bytes == 0  # type: ignore[union-attr]
+    with pytest.raises(EncodingConfigError, match="SPOOL_MIN_BYTES': expected a whole number"):
+        WorkflowEncoding.from_env({**spool, "MISTRAL_WORKFLOW_OFFLOAD_SPOOL_MIN_BYTES": "2M"})
     azure = WorkflowEncoding.from_env(
         {"MISTRAL_WORKFLOW_OFFLOAD": "azure://c/p", "AZURE_STORAGE_CONNECTION_STRING": "x=y"}
     )

@@ -9,8 +9,10 @@ command-line flags (they end up in shell histories and process lists).
 | `MISTRAL_WORKFLOW_ENCRYPTION_MODE` | `full` (default) or `partial` |
 | `MISTRAL_WORKFLOW_COMPRESSION` | `on`, or a zstd level (1-22); unset or `off`: none |
 | `MISTRAL_WORKFLOW_COMPRESSION_MIN_BYTES` | threshold (default 1 MiB) |
+| `MISTRAL_WORKFLOW_COMPRESSION_THREADS` | zstd worker threads above 8 MiB (default 0) |
 | `MISTRAL_WORKFLOW_OFFLOAD` | `s3://bucket/prefix`, `gs://bucket/prefix` or `azure://container/prefix` |
 | `MISTRAL_WORKFLOW_OFFLOAD_MIN_BYTES` | threshold (default 1 MiB) |
+| `MISTRAL_WORKFLOW_OFFLOAD_SPOOL_MIN_BYTES` | compressed bytes kept in memory before a temporary file (default 2 MiB; `off`: all in memory) |
 | `MISTRAL_WORKFLOW_NAMESPACE` | the namespace in blob keys (default: asked from the API) |
 
 Storage credentials come from each provider's own variables: `AWS_*` (and
@@ -24,7 +26,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._config import DEFAULT_MIN_SIZE, Compression, Encryption, Offloading, read_key_file
+from ._config import (
+    DEFAULT_MIN_SIZE,
+    DEFAULT_SPOOL_MIN,
+    Compression,
+    Encryption,
+    Offloading,
+    read_key_file,
+)
 from ._errors import EncodingConfigError
 from ._storage import AzureBlobStorage, GCSStorage, S3Storage
 
@@ -90,12 +99,19 @@ def encoding_from_env(
     if setting not in ("off", "0", "false", "no", "none"):
         level = 3 if setting in ("on", "1", "true", "yes", "zstd") else _int(env, "COMPRESSION", 3)
         compression = Compression(
-            min_size_bytes=_int(env, "COMPRESSION_MIN_BYTES", DEFAULT_MIN_SIZE), level=level
+            min_size_bytes=_int(env, "COMPRESSION_MIN_BYTES", DEFAULT_MIN_SIZE),
+            level=level,
+            threads=_int(env, "COMPRESSION_THREADS", 0),
         )
     offloading = None
     if url := env.get(PREFIX + "OFFLOAD"):
+        spool = (env.get(PREFIX + "OFFLOAD_SPOOL_MIN_BYTES") or "").strip().lower()
         offloading = Offloading(
-            _storage(url, env), min_size_bytes=_int(env, "OFFLOAD_MIN_BYTES", DEFAULT_MIN_SIZE)
+            _storage(url, env),
+            min_size_bytes=_int(env, "OFFLOAD_MIN_BYTES", DEFAULT_MIN_SIZE),
+            spool_min_bytes=None
+            if spool in ("off", "none")
+            else _int(env, "OFFLOAD_SPOOL_MIN_BYTES", DEFAULT_SPOOL_MIN),
         )
     if encryption is None and compression is None and offloading is None:
         return None
