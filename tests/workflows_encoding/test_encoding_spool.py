@@ -24,6 +24,7 @@ from mistral_sdk.workflows_encoding import (
     PayloadCodec,
     PayloadStorageError,
     WorkflowEncoding,
+    WorkflowEncodingError,
     _compress,
     _spool,
     encrypted,
@@ -269,3 +270,20 @@ def test_worker_threads_make_the_same_frame_in_slices_as_whole() -> None:
     assert b"".join(pieces) == packed[1]
     assert packed[1] != _compress.compress(data, 3)[1]  # type: ignore[index]
     assert zstandard.ZstdDecompressor().decompress(packed[1]) == data
+
+
+def test_a_full_disk_is_an_encoding_error_saying_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Full:
+        def write(self, data: Any) -> int:
+            raise OSError(28, "No space left on device")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(_spool.tempfile, "TemporaryFile", Full)
+    store = MemoryStore()
+    with pytest.raises(WorkflowEncodingError, match=r"No space left.*spool_min_bytes=None"):
+        _codec(store).encode(RAW, namespace="ns", execution_id="e1")
+    assert store.blobs == {}  # nothing uploaded

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from typing import IO, TypeAlias, overload
 
-from ._errors import PayloadFormatError
+from ._errors import PayloadFormatError, WorkflowEncodingError
 
 __all__ = ["SLICE", "FileChunks", "Spool", "chunk_sizes"]
 
@@ -45,15 +45,25 @@ class Spool:
     def write(self, data: Buffer) -> None:
         """Keep a copy of `data` (the caller may reuse its buffer)."""
         self.size += len(data)
-        if self._file is not None:
-            self._file.write(data)
-            return
-        self._pieces.append(data if isinstance(data, bytes) else bytes(data))
-        if self._limit is not None and self.size > self._limit:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-            for piece in self._pieces:
-                self._file.write(piece)
-            self._pieces = []
+        if self._file is None:
+            self._pieces.append(data if isinstance(data, bytes) else bytes(data))
+            if self._limit is None or self.size <= self._limit:
+                return
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+                for piece in self._pieces:
+                    self._file.write(piece)
+                self._pieces = []
+            else:
+                self._file.write(data)
+        except OSError as exc:  # a full disk, no TMPDIR: say which file and what to do
+            raise WorkflowEncodingError(
+                "could not keep the compressed payload in a temporary file in "
+                f"{tempfile.gettempdir()!r} until its upload ({type(exc).__name__}: {exc}); "
+                "free space there, set TMPDIR, or keep it in memory with "
+                "Offloading(spool_min_bytes=None)"
+            ) from exc
 
     def chunks(self, head: bytes) -> Sequence[Buffer]:
         """`head`, then the bytes written: a tuple while they are in memory, else
