@@ -351,3 +351,29 @@ def test_mock_as_a_context_manager_and_over_http() -> None:
         with mistral_sdk.Mistral(api_key="k", base_url=url) as client:
             assert chat(client).choices[0].message.content == "over HTTP"
         assert m.calls("chat.complete")[-1].headers["authorization"] == "Bearer k"
+
+
+def test_the_first_call_reads_only_the_called_operation() -> None:
+    """The mock's routes come from `OPERATIONS`; a method is described (its resource
+    module imported and read) when a request reaches it, so a test's first mocked call
+    does not pay for the ~370 others."""
+    code = textwrap.dedent(
+        """
+        import json, sys
+        from mistral_sdk import testing
+        from mistral_sdk.testing import _samples
+        with testing.mock() as mock:
+            mock.client.chat.complete(model="m", messages=[{"role": "user", "content": "hi"}])
+            mock.client.models.list()
+        print(json.dumps({
+            "endpoints": _samples.endpoint.cache_info().currsize,
+            "all": _samples.endpoints.cache_info().currsize,
+            "resources": sorted(m for m in sys.modules if m.startswith("mistral_sdk.resources.")),
+        }))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert found["all"] == 0
+    assert 1 <= found["endpoints"] <= 4  # chat.complete / chat.stream, models.list
+    assert found["resources"] == ["mistral_sdk.resources.chat", "mistral_sdk.resources.models"]

@@ -39,23 +39,33 @@ PAGE = 2  # page size when the request names none
 BINARY_BODY = b"\x00\x01mock binary body\xff"
 
 
+Calls = tuple[tuple[Any, str], ...]  # (operation, call) pairs, described when matched
+
+
 @functools.cache
-def _routes() -> dict[tuple[str, int], list[tuple[re.Pattern[str], tuple[Any, ...]]]]:
+def _routes() -> dict[tuple[str, int], list[tuple[re.Pattern[str], Calls]]]:
     """The SDK's routes by (HTTP method, number of path segments), literal segments first
-    (`/v1/files/batch` before `/v1/files/{id}`): read once per process."""
+    (`/v1/files/batch` before `/v1/files/{id}`): read once per process from
+    `OPERATIONS` alone (a route's methods are described when a request matches it)."""
     grouped: dict[tuple[str, str], list[Any]] = {}
-    for endpoint in mock_samples.endpoints():
-        grouped.setdefault((endpoint.operation.method, endpoint.route), []).append(endpoint)
+    for operation, call in mock_samples.calls():
+        route = operation.path.split("#", 1)[0]
+        grouped.setdefault((operation.method, route), []).append((operation, call))
     ranked: list[tuple[int, str, int, re.Pattern[str], list[Any]]] = []
     for (method, template), found in grouped.items():
         literal = sum(1 for part in template.split("/") if part and "{" not in part)
         regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
         ranked.append((-literal, method, template.count("/"), re.compile(f"^{regex}$"), found))
     ranked.sort(key=lambda r: r[0])
-    table: dict[tuple[str, int], list[tuple[re.Pattern[str], tuple[Any, ...]]]] = {}
+    table: dict[tuple[str, int], list[tuple[re.Pattern[str], Calls]]] = {}
     for _, method, depth, pattern, found in ranked:
         table.setdefault((method, depth), []).append((pattern, tuple(found)))
     return table
+
+
+@functools.cache
+def _described(found: Calls) -> tuple[Any, ...]:
+    return tuple(mock_samples.endpoint(operation, call) for operation, call in found)
 
 
 def endpoints(method: str, path: str) -> tuple[Any, ...]:
@@ -64,7 +74,7 @@ def endpoints(method: str, path: str) -> tuple[Any, ...]:
     none does."""
     for pattern, found in _routes().get((method, path.count("/")), ()):
         if pattern.match(path):
-            return found
+            return _described(found)
     return ()
 
 

@@ -15,7 +15,9 @@ a wheel install, any spec the SDK was generated from.
   from the model's module) stay as the types say.
 - `endpoints()` lists every method of `mistral_sdk.OPERATIONS` with its HTTP method,
   path and response description (`JsonResponse`, `PageResponse`, `SSEResponse`, ...),
-  read from the generated method's own `self._client.request(...)` call.
+  read from the generated method's own `self._client.request(...)` call;
+  `endpoint(operation, call)` describes one, reading only its own module (the mock
+  asks for the operations it is called with, so its first call stays quick).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import msgspec
 
 import mistral_sdk
@@ -446,20 +449,42 @@ def request_of(function: Callable[..., Any]) -> Any:
     return None
 
 
+def calls() -> list[tuple[mistral_sdk.Operation, str]]:
+    """(operation, call) for every method of `mistral_sdk.OPERATIONS`, sorted by call:
+    read from the table alone, no generated module imported."""
+    pairs = [
+        (operation, call)
+        for operation in mistral_sdk.OPERATIONS.values()
+        for call in filter(None, (operation.call, operation.stream_call))
+    ]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+@functools.cache
+def _resolver() -> mistral_sdk.Mistral:
+    """A client that only finds methods (it sends nothing: no transport, no TLS set-up)."""
+
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise RuntimeError("the samples' client does not send requests")
+
+    http = httpx2.Client(transport=httpx2.MockTransport(refuse))
+    return mistral_sdk.Mistral(
+        api_key="samples", base_url="https://samples.invalid", http_client=http
+    )
+
+
+@functools.cache
+def endpoint(operation: mistral_sdk.Operation, call: str) -> Endpoint:
+    """The method `client.<call>` of `operation`: its resource module is imported and
+    read on the first need of one of its methods, not before."""
+    function = _resolve(_resolver(), call).__func__
+    return Endpoint(operation, call, function, response_of(function), request_of(function))
+
+
 @functools.cache
 def endpoints() -> tuple[Endpoint, ...]:
     """Every method of every operation in `mistral_sdk.OPERATIONS`, sorted by call."""
-    client = mistral_sdk.Mistral(api_key="samples", base_url="https://samples.invalid")
-    found = []
-    for operation in mistral_sdk.OPERATIONS.values():
-        for call in filter(None, (operation.call, operation.stream_call)):
-            method = _resolve(client, call)
-            function = method.__func__
-            found.append(
-                Endpoint(operation, call, function, response_of(function), request_of(function))
-            )
-    client.close()
-    return tuple(sorted(found, key=lambda e: e.call))
+    return tuple(endpoint(operation, call) for operation, call in calls())
 
 
 # --- answers -------------------------------------------------------------------------

@@ -328,9 +328,9 @@ class Script:
 
 @functools.cache
 def _calls() -> frozenset[str]:
-    from ._samples import endpoints
+    from ._samples import calls
 
-    return frozenset(e.call for e in endpoints())
+    return frozenset(call for _, call in calls())
 
 
 def _choose(found: Sequence[Endpoint], content: bytes) -> Endpoint | None:
