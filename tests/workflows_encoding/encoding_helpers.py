@@ -64,3 +64,38 @@ class OfficialStore:
 
     async def get_blob_properties(self, key: str) -> dict[str, Any] | None:
         return {"size": 0} if self.store.exists(key) else None
+
+
+def official_encoder(
+    mode: str | None,
+    compress: bool,
+    offload: bool,
+    *,
+    min_size: int | None = None,
+    main: str = MAIN_KEY,
+    secondary: str | None = None,
+) -> Any:
+    """mistralai's `PayloadEncoder` configured like one of our codecs (`min_size`: its
+    compression and offloading thresholds; None: its defaults). Imported here, when a
+    test asks for it: mistralai is a test-only dependency."""
+    from mistralai.extra.workflows import encoding as official
+    from pydantic import SecretStr
+
+    sizes = {} if min_size is None else {"min_size_bytes": min_size}
+    return official.PayloadEncoder(
+        official.WorkflowEncodingConfig(
+            payload_encryption=official.PayloadEncryptionConfig(
+                mode=mode,
+                main_key=SecretStr(main),
+                secondary_key=SecretStr(secondary) if secondary else None,
+            )
+            if mode
+            else None,
+            payload_compression=official.PayloadCompressionConfig(**sizes) if compress else None,
+            payload_offloading=official.PayloadOffloadingConfig(
+                storage_config=official.BlobStorageConfig(bucket_name="b"), **sizes
+            )
+            if offload
+            else None,
+        )
+    )

@@ -15,7 +15,13 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from encoding_helpers import MAIN_KEY, SECONDARY_KEY, MemoryStore, OfficialStore
+from encoding_helpers import (
+    MAIN_KEY,
+    SECONDARY_KEY,
+    MemoryStore,
+    OfficialStore,
+    official_encoder,
+)
 
 from mistral_sdk.workflows_encoding import (
     Compression,
@@ -36,7 +42,6 @@ offloading_fixtures = pytest.importorskip(
 )
 from mistralai.extra.workflows.encoding import payload_encoder  # noqa: E402
 from mistralai.extra.workflows.encoding.models import WorkflowContext  # noqa: E402
-from pydantic import SecretStr  # noqa: E402
 from pydantic_core import to_json  # noqa: E402
 
 
@@ -223,25 +228,7 @@ RAW = to_json(INPUT)
 def _theirs(
     mode: str | None, compress: bool, offload: bool, main: str, secondary: str | None
 ) -> Any:
-    return official.PayloadEncoder(
-        official.WorkflowEncodingConfig(
-            payload_encryption=official.PayloadEncryptionConfig(
-                mode=mode,
-                main_key=SecretStr(main),
-                secondary_key=SecretStr(secondary) if secondary else None,
-            )
-            if mode
-            else None,
-            payload_compression=official.PayloadCompressionConfig(min_size_bytes=1024)
-            if compress
-            else None,
-            payload_offloading=official.PayloadOffloadingConfig(
-                min_size_bytes=1024, storage_config=official.BlobStorageConfig(bucket_name="b")
-            )
-            if offload
-            else None,
-        )
-    )
+    return official_encoder(mode, compress, offload, min_size=1024, main=main, secondary=secondary)
 
 
 def _mine(

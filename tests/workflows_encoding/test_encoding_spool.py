@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import pytest
-from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore
+from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore, official_encoder
 
 from mistral_sdk.workflows_encoding import (
     Compression,
@@ -223,22 +223,9 @@ def test_mistralai_writes_the_same_bytes_and_reads_ours(
 
     from mistralai.extra.workflows.encoding import payload_encoder
     from mistralai.extra.workflows.encoding.models import WorkflowContext
-    from pydantic import SecretStr
 
     theirs_store, mine_store = MemoryStore(), MemoryStore()
-    theirs = official.PayloadEncoder(
-        official.WorkflowEncodingConfig(
-            payload_encryption=official.PayloadEncryptionConfig(
-                mode=mode, main_key=SecretStr(MAIN_KEY)
-            )
-            if mode
-            else None,
-            payload_compression=official.PayloadCompressionConfig(min_size_bytes=1024),
-            payload_offloading=official.PayloadOffloadingConfig(
-                min_size_bytes=1024, storage_config=official.BlobStorageConfig(bucket_name="b")
-            ),
-        )
-    )
+    theirs = official_encoder(mode, True, True, min_size=1024)
     context = WorkflowContext(namespace="ns", execution_id="e1")
     with (
         mock.patch.object(

@@ -16,7 +16,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore
+from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore, official_encoder
 
 from mistral_sdk.workflows_encoding import (
     Compression,
@@ -31,7 +31,6 @@ from mistral_sdk.workflows_encoding import (
 
 official = pytest.importorskip("mistralai.extra.workflows.encoding")
 from mistralai.extra.workflows.encoding import payload_encoder  # noqa: E402
-from pydantic import SecretStr  # noqa: E402
 
 # about 3 MB of JSON: past zstd's 2 MiB window at level 3, where a streamed frame's
 # bytes part from a one-shot one
@@ -67,21 +66,7 @@ def _codec(
 def _official_decode(
     mode: str | None, compress: bool, offload: bool, store: MemoryStore, data: Any, options: Any
 ) -> bytes:
-    encoder = official.PayloadEncoder(
-        official.WorkflowEncodingConfig(
-            payload_encryption=official.PayloadEncryptionConfig(
-                mode=mode, main_key=SecretStr(MAIN_KEY)
-            )
-            if mode
-            else None,
-            payload_compression=official.PayloadCompressionConfig() if compress else None,
-            payload_offloading=official.PayloadOffloadingConfig(
-                storage_config=official.BlobStorageConfig(bucket_name="b")
-            )
-            if offload
-            else None,
-        )
-    )
+    encoder = official_encoder(mode, compress, offload)
     with mock.patch.object(payload_encoder, "get_blob_storage", lambda _c: OfficialStore(store)):
         result: bytes = asyncio.run(encoder.decode_payload_content(bytes(data), options))
     return result
