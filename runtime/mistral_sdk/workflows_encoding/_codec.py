@@ -37,7 +37,7 @@ from ._compress import compress, compress_stream, compress_to, decompress, decom
 from ._config import WorkflowEncoding
 from ._crypto import AesGcm
 from ._errors import PayloadFormatError, PayloadStorageError, WorkflowEncodingError
-from ._partial import decrypt_fields, dumps, encrypt_fields, loads
+from ._partial import decrypt_fields, decrypt_text, dumps, encrypt_fields, loads
 from ._spool import Spool, chunk_sizes
 from ._storage import ChunkReader
 from ._stream import SLICE, Sink, Source, read_all, rewind, slices, source_size, start_of
@@ -299,6 +299,8 @@ class PayloadCodec:
                 skip = True  # decompressed while it was read
             elif option == ENCRYPTED:
                 value = self._cipher(option).decrypt(value)
+            elif option == PARTIAL and not parse:  # text back: a large one in pieces
+                value = decrypt_text(value, self._cipher(option).decrypt)
             elif option == PARTIAL:
                 value, parsed = decrypt_fields(value, self._cipher(option).decrypt), True
             elif option == COMPRESSED:

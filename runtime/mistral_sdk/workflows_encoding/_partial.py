@@ -8,6 +8,11 @@ depend on that canonical form. It is reproduced here with msgspec (floats keep
 Python's spelling through a float hook), and with the `json` module itself for what
 msgspec does not read (NaN, Infinity, lone surrogates), so that the same input gives
 the same bytes in every client.
+
+A document over `PIECE` bytes is rewritten a piece at a time (`_in_pieces`): its
+large objects and arrays are taken apart with msgspec (their members as raw JSON
+text) and only pieces of about `PIECE` bytes are read into Python objects at once,
+which gives the same bytes as reading it whole in a fraction of the memory.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ import msgspec
 
 from ._errors import PayloadFormatError
 
-__all__ = ["MARKER", "decrypt_fields", "dumps", "encrypt_fields", "encrypted", "loads"]
+__all__ = [
+    "MARKER",
+    "decrypt_fields",
+    "decrypt_text",
+    "dumps",
+    "encrypt_fields",
+    "encrypted",
+    "loads",
+]
 
 MARKER = "__encrypted_str__"
 MARKER_KEY = "field_type"
@@ -146,11 +159,10 @@ def _where(document: Any, target: dict[str, Any], path: str = "$") -> str | None
     return None
 
 
-def encrypt_fields(
+def _encrypt_whole(
     data: bytes | bytearray | memoryview, encrypt: Callable[[list[bytes]], list[bytes]]
 ) -> tuple[bytes | bytearray | memoryview, bool]:
-    """(the payload with its marked strings encrypted (`encrypt` seals them all),
-    whether any was). A payload that is not JSON is returned as it is.
+    """`encrypt_fields` of a document read whole.
 
     The document is read with plain floats and written back by msgspec, which spells
     them as Python does except far from 1 (`_scan`); only a document holding such a
@@ -179,6 +191,28 @@ def encrypt_fields(
         return _canonical(document, fast), bool(fields)
 
 
+def encrypt_fields(
+    data: bytes | bytearray | memoryview, encrypt: Callable[[list[bytes]], list[bytes]]
+) -> tuple[bytes | bytearray | memoryview, bool]:
+    """(the payload with its marked strings encrypted (`encrypt` seals them all, in
+    document order), whether any was). A payload that is not JSON is returned as it
+    is. A large document is rewritten a piece at a time (`_in_pieces`)."""
+    found = False
+
+    def rewrite(piece: bytes | bytearray | memoryview) -> bytes | bytearray | memoryview:
+        nonlocal found
+        text, marked = _encrypt_whole(piece, encrypt)
+        if text is piece:  # not JSON to the json module either: read it whole
+            raise _Whole
+        found = found or marked
+        return text
+
+    rewritten = _in_pieces(data, rewrite)
+    if rewritten is None:
+        return _encrypt_whole(data, encrypt)
+    return rewritten, found
+
+
 def decrypt_fields(
     data: bytes | bytearray | memoryview, decrypt: Callable[[bytes], bytes | bytearray]
 ) -> Any:
@@ -201,3 +235,129 @@ def decrypt_fields(
                 raise PayloadFormatError(f"the encrypted field at {where} is not base64 text")
             field["data"] = decrypt(blob).decode("utf-8", "surrogatepass")
         return document
+
+
+def decrypt_text(
+    data: bytes | bytearray | memoryview, decrypt: Callable[[bytes], bytes | bytearray]
+) -> bytes | bytearray:
+    """`decrypt_fields` written back as JSON text (`dumps`), a large document a piece
+    at a time."""
+
+    def rewrite(piece: bytes | bytearray | memoryview) -> bytes:
+        try:  # msgspec's text only: the json module's (NaN, ...) spaces its separators
+            return msgspec.json.encode(decrypt_fields(piece, decrypt))
+        except (msgspec.EncodeError, UnicodeEncodeError, OverflowError, TypeError):
+            raise _Whole from None
+
+    rewritten = _in_pieces(data, rewrite)
+    return dumps(decrypt_fields(data, decrypt)) if rewritten is None else rewritten
+
+
+# -- large documents, a piece at a time ---------------------------------------------
+
+PIECE = 1024 * 1024
+"""About how many bytes of a large document are read into Python objects at a time."""
+
+_MEMBERS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+_STRING = msgspec.json.Decoder(str)
+_BLANK = b" \t\r\n"
+
+
+class _Whole(Exception):
+    """A piece that only the whole document's reading handles (not for msgspec, or
+    an error whose message names the field's path in the document)."""
+
+
+def _in_pieces(
+    data: bytes | bytearray | memoryview,
+    rewrite: Callable[[bytes | bytearray | memoryview], bytes | bytearray | memoryview],
+) -> bytearray | None:
+    """The document with `rewrite` applied to each piece, or None when it is read
+    whole (a document under `PIECE` bytes, or one msgspec does not read).
+
+    JSON text is written member by member, item by item, so rewriting pieces in
+    document order gives the bytes of rewriting the whole: an object or array over
+    `PIECE` bytes is written by hand around its members (each key as msgspec writes
+    it, as Python does) and runs of its items of about `PIECE` bytes, each rewritten
+    as one array; a marked object is a piece, whatever its size. Only the pieces and
+    the text written so far are in memory, never the whole document as objects (about
+    five times its size)."""
+    if len(memoryview(data).cast("B")) <= PIECE:
+        return None
+    out = bytearray()
+    try:
+        _write(data, rewrite, out)
+    except (_Whole, PayloadFormatError, msgspec.DecodeError):
+        return None
+    return out
+
+
+def _head(value: Any) -> bytes:
+    """The first byte of a JSON value's text (b"" past 64 blanks: read it whole)."""
+    return bytes(memoryview(value).cast("B")[:64]).lstrip(_BLANK)[:1]
+
+
+def _is_marker(value: Any) -> bool:
+    return _head(value) == b'"' and _STRING.decode(value) == MARKER
+
+
+def _write(value: Any, rewrite: Callable[[Any], Any], out: bytearray) -> None:
+    if len(memoryview(value).cast("B")) <= PIECE:
+        out += rewrite(value)
+        return
+    head = _head(value)
+    if head == b"{":
+        members = _MEMBERS.decode(value)
+        marker = members.get(MARKER_KEY)
+        if marker is not None and _is_marker(marker):  # a marked object is one piece
+            out += rewrite(value)
+            return
+        out += b"{"
+        for index, (key, member) in enumerate(members.items()):
+            if index:
+                out += b","
+            out += msgspec.json.encode(key)
+            out += b":"
+            _write(member, rewrite, out)
+        out += b"}"
+    elif head == b"[":
+        _write_items(_ITEMS.decode(value), rewrite, out)
+    elif head:
+        out += rewrite(value)  # one large string
+    else:
+        raise _Whole
+
+
+def _write_items(items: list[msgspec.Raw], rewrite: Callable[[Any], Any], out: bytearray) -> None:
+    """An array: runs of items of about `PIECE` bytes, each rewritten as one array
+    (its brackets dropped), an item over `PIECE` bytes on its own."""
+    out += b"["
+    run: list[msgspec.Raw] = []
+    size = 0
+    wrote = False
+
+    def flush() -> None:
+        nonlocal size, wrote
+        if run:
+            text = memoryview(rewrite(b"[" + b",".join(run) + b"]")).cast("B")
+            out.extend(b"," if wrote else b"")
+            out.extend(text[1:-1])
+            wrote = True
+            run.clear()
+            size = 0
+
+    for item in items:
+        length = len(memoryview(item).cast("B"))
+        if length > PIECE:
+            flush()
+            out.extend(b"," if wrote else b"")
+            _write(item, rewrite, out)
+            wrote = True
+            continue
+        run.append(item)
+        size += length
+        if size >= PIECE:
+            flush()
+    flush()
+    out += b"]"
