@@ -45,6 +45,7 @@ def _both_ways(
     bytes (and, with `split`, the document was indeed read in pieces)."""
     whole, found = _partial._encrypt_whole(document, _sealer())
     monkeypatch.setattr(_partial, "PIECE", piece)
+    monkeypatch.setattr(_partial, "WHOLE_MAX", piece)
     in_pieces = _partial._in_pieces(document, lambda text: text)
     assert (in_pieces is not None) == (split and len(document) > piece)
     if in_pieces is not None:  # the pieces, put back together unchanged, are the document
@@ -53,7 +54,7 @@ def _both_ways(
     assert bytes(pieces) == bytes(whole)
     assert found_in_pieces == found
     back = _partial.decrypt_text(whole, _open)
-    monkeypatch.setattr(_partial, "PIECE", 1 << 30)
+    monkeypatch.setattr(_partial, "WHOLE_MAX", 1 << 30)
     assert bytes(back) == bytes(_partial.decrypt_text(whole, _open))
 
 
@@ -113,6 +114,7 @@ def test_what_msgspec_does_not_read_is_read_whole(monkeypatch: pytest.MonkeyPatc
 
 def test_an_error_names_the_field_in_the_whole_document(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_partial, "PIECE", 16)
+    monkeypatch.setattr(_partial, "WHOLE_MAX", 16)
     document = json.dumps(
         {"rows": [{"n": i} for i in range(30)] + [{"field_type": "__encrypted_str__", "data": 5}]}
     )
@@ -122,6 +124,7 @@ def test_an_error_names_the_field_in_the_whole_document(monkeypatch: pytest.Monk
 
 def test_not_json_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_partial, "PIECE", 4)
+    monkeypatch.setattr(_partial, "WHOLE_MAX", 4)
     data = b"not json at all, " * 10
     assert _partial.encrypt_fields(data, _sealer()) == (data, False)
 
@@ -158,6 +161,7 @@ def test_mistralai_reads_a_large_document_written_in_pieces_byte_for_byte(
     from mistralai.extra.workflows.encoding.models import WorkflowContext
 
     monkeypatch.setattr(_partial, "PIECE", 2048)
+    monkeypatch.setattr(_partial, "WHOLE_MAX", 2048)
     raw = DOCUMENTS["records"].encode() * 1  # 200 records, many pieces
     counter = itertools.count()
 

@@ -9,7 +9,7 @@ Python's spelling through a float hook), and with the `json` module itself for w
 msgspec does not read (NaN, Infinity, lone surrogates), so that the same input gives
 the same bytes in every client.
 
-A document over `PIECE` bytes is rewritten a piece at a time (`_in_pieces`): its
+A document over `WHOLE_MAX` bytes is rewritten a piece at a time (`_in_pieces`): its
 large objects and arrays are taken apart with msgspec (their members as raw JSON
 text) and only pieces of about `PIECE` bytes are read into Python objects at once,
 which gives the same bytes as reading it whole in a fraction of the memory.
@@ -257,6 +257,9 @@ def decrypt_text(
 
 PIECE = 1024 * 1024
 """About how many bytes of a large document are read into Python objects at a time."""
+WHOLE_MAX = 8 * 1024 * 1024
+"""Documents up to this size are read whole: taking one apart costs a few
+milliseconds, which only a large document's memory is worth."""
 
 _MEMBERS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
@@ -274,7 +277,7 @@ def _in_pieces(
     rewrite: Callable[[bytes | bytearray | memoryview], bytes | bytearray | memoryview],
 ) -> bytearray | None:
     """The document with `rewrite` applied to each piece, or None when it is read
-    whole (a document under `PIECE` bytes, or one msgspec does not read).
+    whole (a document up to `WHOLE_MAX` bytes, or one msgspec does not read).
 
     JSON text is written member by member, item by item, so rewriting pieces in
     document order gives the bytes of rewriting the whole: an object or array over
@@ -283,7 +286,7 @@ def _in_pieces(
     as one array; a marked object is a piece, whatever its size. Only the pieces and
     the text written so far are in memory, never the whole document as objects (about
     five times its size)."""
-    if len(memoryview(data).cast("B")) <= PIECE:
+    if len(memoryview(data).cast("B")) <= WHOLE_MAX:
         return None
     out = bytearray()
     try:
@@ -348,7 +351,7 @@ def _write_items(items: list[msgspec.Raw], rewrite: Callable[[Any], Any], out: b
             size = 0
 
     for item in items:
-        length = len(memoryview(item).cast("B"))
+        length = len(item)
         if length > PIECE:
             flush()
             out.extend(b"," if wrote else b"")
