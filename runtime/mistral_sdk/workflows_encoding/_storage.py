@@ -40,7 +40,9 @@ class BlobStore(Protocol):
         ...
 
     def put(self, key: str, chunks: Sequence[Buffer], size: int) -> None:
-        """Store the concatenation of `chunks` (`size` bytes) under `key`."""
+        """Store the concatenation of `chunks` (`size` bytes) under `key`. Read them
+        before returning: a large payload's chunks are read from a temporary file,
+        a slice at a time, and the file is gone once `put` returns."""
         ...
 
     def get(self, key: str) -> bytes:
