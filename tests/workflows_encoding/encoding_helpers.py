@@ -99,3 +99,28 @@ def official_encoder(
             else None,
         )
     )
+
+
+def run_official(store: Any, coroutine: Any, nonces: Callable[[int], bytes] | None = None) -> Any:
+    """Run a coroutine of mistralai's encoder with its blob storage on `store` (and
+    `nonces` in place of os.urandom, for byte-for-byte comparisons)."""
+    import asyncio
+    import contextlib
+    from unittest import mock
+
+    from mistralai.extra.workflows.encoding import payload_encoder
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(
+            mock.patch.object(payload_encoder, "get_blob_storage", lambda _c: OfficialStore(store))
+        )
+        if nonces is not None:
+            stack.enter_context(mock.patch.object(payload_encoder.os, "urandom", nonces))
+        return asyncio.run(coroutine)
+
+
+def official_context(namespace: str, execution_id: str) -> Any:
+    """mistralai's `WorkflowContext` (where offloaded blobs go)."""
+    from mistralai.extra.workflows.encoding.models import WorkflowContext
+
+    return WorkflowContext(namespace=namespace, execution_id=execution_id)

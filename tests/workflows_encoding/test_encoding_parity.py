@@ -5,22 +5,19 @@ the other."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from encoding_helpers import (
     MAIN_KEY,
     SECONDARY_KEY,
     MemoryStore,
-    OfficialStore,
     official_encoder,
+    run_official,
 )
 
 from mistral_sdk.workflows_encoding import (
@@ -40,7 +37,6 @@ encryption_fixtures = pytest.importorskip(
 offloading_fixtures = pytest.importorskip(
     "mistralai.extra.tests.fixtures.workflow_offloading_parity"
 )
-from mistralai.extra.workflows.encoding import payload_encoder  # noqa: E402
 from mistralai.extra.workflows.encoding.models import WorkflowContext  # noqa: E402
 from pydantic_core import to_json  # noqa: E402
 
@@ -245,19 +241,6 @@ def _mine(
     )
 
 
-def _run_official(
-    store: MemoryStore, coroutine: Any, nonces: Callable[[int], bytes] | None = None
-) -> Any:
-    """Run the official encoder's coroutine on `store` (and `nonces` for os.urandom)."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(
-            mock.patch.object(payload_encoder, "get_blob_storage", lambda _c: OfficialStore(store))
-        )
-        if nonces is not None:
-            stack.enter_context(mock.patch.object(payload_encoder.os, "urandom", nonces))
-        return asyncio.run(coroutine)
-
-
 CONTEXT = WorkflowContext(namespace="team/ns", execution_id="exec-1")
 
 
@@ -269,7 +252,7 @@ def test_same_bytes_with_the_same_nonces(mode: str | None, compress: bool, offlo
 
     theirs_store, mine_store = MemoryStore(), MemoryStore()
     theirs = _theirs(mode, compress, offload, MAIN_KEY, None)
-    data, options = _run_official(
+    data, options = run_official(
         theirs_store, theirs.encode_payload_content(RAW, CONTEXT), nonces()
     )
     mine = _mine(mode, compress, offload, MAIN_KEY, None, mine_store, nonces())
@@ -296,7 +279,7 @@ def test_partial_rewrites_floats_as_python_does(floats: list[float]) -> None:
         ",".join(repr(f) for f in floats).encode()
     )
     theirs = _theirs("partial", False, False, MAIN_KEY, None)
-    data, _ = _run_official(MemoryStore(), theirs.encode_payload_content(raw, CONTEXT), nonces())
+    data, _ = run_official(MemoryStore(), theirs.encode_payload_content(raw, CONTEXT), nonces())
     mine = _mine("partial", False, False, MAIN_KEY, None, MemoryStore(), nonces())
     assert bytes(mine.encode(raw).data) == data
 
@@ -313,7 +296,7 @@ def test_they_read_ours(mode: str | None, compress: bool, offload: bool, rotatio
     main, secondary = (MAIN_KEY, None) if rotation == "main" else (SECONDARY_KEY, MAIN_KEY)
     reader = _theirs(mode, compress, offload, main, secondary)
     network = _network(encoded)
-    decoded = _run_official(store, reader.decode_network_result(network))
+    decoded = run_official(store, reader.decode_network_result(network))
     assert decoded == INPUT
 
 
@@ -324,7 +307,7 @@ def test_we_read_theirs(mode: str | None, compress: bool, offload: bool, rotatio
 
     store = MemoryStore()
     writer = _theirs(mode, compress, offload, MAIN_KEY, None)
-    network = _run_official(store, writer.encode_network_input(INPUT, CONTEXT))
+    network = run_official(store, writer.encode_network_input(INPUT, CONTEXT))
     main, secondary = (MAIN_KEY, None) if rotation == "main" else (SECONDARY_KEY, MAIN_KEY)
     reader = _mine(mode, compress, offload, main, secondary, store)
     data = base64.b64decode(network.b64payload)

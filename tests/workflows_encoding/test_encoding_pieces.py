@@ -3,16 +3,14 @@ it whole (and as mistralai, which reads it whole), for any shape of JSON."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import math
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import pytest
-from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore, official_encoder
+from encoding_helpers import MAIN_KEY, MemoryStore, official_context, official_encoder, run_official
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -156,29 +154,21 @@ def test_any_document(
 def test_mistralai_reads_a_large_document_written_in_pieces_byte_for_byte(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    official = pytest.importorskip("mistralai.extra.workflows.encoding")
-    from mistralai.extra.workflows.encoding import payload_encoder
-    from mistralai.extra.workflows.encoding.models import WorkflowContext
-
+    pytest.importorskip("mistralai.extra.workflows.encoding")
     monkeypatch.setattr(_partial, "PIECE", 2048)
     monkeypatch.setattr(_partial, "WHOLE_MAX", 2048)
-    raw = DOCUMENTS["records"].encode() * 1  # 200 records, many pieces
-    counter = itertools.count()
+    raw = DOCUMENTS["records"].encode()  # 200 records: many pieces
 
     def nonces() -> Callable[[int], bytes]:
+        counter = itertools.count()
         return lambda size: next(counter).to_bytes(size, "big")
 
     theirs_store, mine_store = MemoryStore(), MemoryStore()
     theirs = official_encoder("partial", True, True, min_size=1024)
-    context = WorkflowContext(namespace="ns", execution_id="e1")
-    with (
-        mock.patch.object(
-            payload_encoder, "get_blob_storage", lambda _c: OfficialStore(theirs_store)
-        ),
-        mock.patch.object(payload_encoder.os, "urandom", nonces()),
-    ):
-        data, options = asyncio.run(theirs.encode_payload_content(raw, context))
-    counter = itertools.count()
+    context = official_context("ns", "e1")
+    data, options = run_official(
+        theirs_store, theirs.encode_payload_content(raw, context), nonces()
+    )
     codec = PayloadCodec(
         WorkflowEncoding(
             encryption=Encryption(MAIN_KEY, mode="partial"),
@@ -192,10 +182,5 @@ def test_mistralai_reads_a_large_document_written_in_pieces_byte_for_byte(
     assert bytes(mine.data) == data
     assert mine_store.blobs == theirs_store.blobs
     assert json.loads(codec.decode(mine.data, mine.options)) == json.loads(raw)
-    with mock.patch.object(
-        payload_encoder, "get_blob_storage", lambda _c: OfficialStore(mine_store)
-    ):
-        assert json.loads(
-            asyncio.run(theirs.decode_payload_content(bytes(mine.data), options))
-        ) == json.loads(raw)
-    del official
+    decoded = run_official(mine_store, theirs.decode_payload_content(bytes(mine.data), options))
+    assert json.loads(decoded) == json.loads(raw)

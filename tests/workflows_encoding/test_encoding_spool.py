@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import pytest
-from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore, official_encoder
+from encoding_helpers import MAIN_KEY, MemoryStore, official_context, official_encoder, run_official
 
 from mistral_sdk.workflows_encoding import (
     Compression,
@@ -219,30 +219,19 @@ def official() -> Iterator[Any]:
 def test_mistralai_writes_the_same_bytes_and_reads_ours(
     mode: str | None, official: Any, files: list[IO[bytes]]
 ) -> None:
-    from unittest import mock
-
-    from mistralai.extra.workflows.encoding import payload_encoder
-    from mistralai.extra.workflows.encoding.models import WorkflowContext
-
     theirs_store, mine_store = MemoryStore(), MemoryStore()
     theirs = official_encoder(mode, True, True, min_size=1024)
-    context = WorkflowContext(namespace="ns", execution_id="e1")
-    with (
-        mock.patch.object(
-            payload_encoder, "get_blob_storage", lambda _c: OfficialStore(theirs_store)
-        ),
-        mock.patch.object(payload_encoder.os, "urandom", _nonces()),
-    ):
-        data, options = asyncio.run(theirs.encode_payload_content(RAW, context))
+    data, options = run_official(
+        theirs_store,
+        theirs.encode_payload_content(RAW, official_context("ns", "e1")),
+        _nonces(),
+    )
     mine = _codec(mine_store, mode).encode(RAW, namespace="ns", execution_id="e1")
     assert files, "the compressed payload was not spooled"
     assert mine.options == [o.value for o in options]
     assert bytes(mine.data) == data
     assert mine_store.blobs == theirs_store.blobs
-    with mock.patch.object(
-        payload_encoder, "get_blob_storage", lambda _c: OfficialStore(mine_store)
-    ):
-        decoded = asyncio.run(theirs.decode_payload_content(bytes(mine.data), options))
+    decoded = run_official(mine_store, theirs.decode_payload_content(bytes(mine.data), options))
     assert decoded == RAW
 
 

@@ -13,10 +13,9 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
-from encoding_helpers import MAIN_KEY, MemoryStore, OfficialStore, official_encoder
+from encoding_helpers import MAIN_KEY, MemoryStore, official_encoder, run_official
 
 from mistral_sdk.workflows_encoding import (
     Compression,
@@ -30,7 +29,6 @@ from mistral_sdk.workflows_encoding import (
 )
 
 official = pytest.importorskip("mistralai.extra.workflows.encoding")
-from mistralai.extra.workflows.encoding import payload_encoder  # noqa: E402
 
 # about 3 MB of JSON: past zstd's 2 MiB window at level 3, where a streamed frame's
 # bytes part from a one-shot one
@@ -67,8 +65,7 @@ def _official_decode(
     mode: str | None, compress: bool, offload: bool, store: MemoryStore, data: Any, options: Any
 ) -> bytes:
     encoder = official_encoder(mode, compress, offload)
-    with mock.patch.object(payload_encoder, "get_blob_storage", lambda _c: OfficialStore(store)):
-        result: bytes = asyncio.run(encoder.decode_payload_content(bytes(data), options))
+    result: bytes = run_official(store, encoder.decode_payload_content(bytes(data), options))
     return result
 
 
