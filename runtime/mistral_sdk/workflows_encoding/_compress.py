@@ -67,9 +67,9 @@ single-threaded frame, mistralai's exact bytes, whatever `Compression(threads=)`
 
 _JOB_SIZE = 2 * 1024 * 1024
 """The input of each zstd worker's job: zstd holds a few jobs' input and output at a
-time (with its default, 8 MiB at level 3, that is 40 MiB more over a payload); 2 MiB
-jobs compress as fast on two threads and as well (each job sees its predecessor's
-last bytes)."""
+time (with its default, 8 MiB at level 3, about 40 MiB over a payload). 2 MiB jobs
+hold a quarter of that, for a little more time, and compress as well (each job sees
+its predecessor's last bytes): the "full, 2 threads" row of docs/workflows-encoding.md."""
 
 
 def _threaded(threads: int, size: int) -> int:
